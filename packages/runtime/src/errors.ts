@@ -1,0 +1,234 @@
+/**
+ * Every error the runtime throws. Each sets `name`, carries structured fields,
+ * and says what failed, with the value, and how to fix it.
+ */
+
+/** Base class: a stable `code` for programs, a message for people. */
+export class ReplayError extends Error {
+  override name = "ReplayError";
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** A namespace, workflow, run id, signal, activity or output name was unusable. */
+export class InvalidNameError extends ReplayError {
+  override name = "InvalidNameError";
+  readonly argument: string;
+  readonly value: unknown;
+  constructor(argument: string, value: unknown, reason: string) {
+    super(
+      "INVALID_NAME",
+      `invalid ${argument} ${JSON.stringify(String(value))}: ${reason}. Names are non-empty, at most 255 bytes of UTF-8, and contain no "/".`,
+    );
+    this.argument = argument;
+    this.value = value;
+  }
+}
+
+/** A payload could not be stored as JSON, or was too large. Nothing was written. */
+export class InvalidPayloadError extends ReplayError {
+  override name = "InvalidPayloadError";
+  readonly field: string;
+  readonly path: string;
+  constructor(field: string, path: string, reason: string) {
+    const where = path ? `${field} at ${path}` : field;
+    super("INVALID_PAYLOAD", `${where} cannot be stored: ${reason}. Payloads must be plain JSON values.`);
+    this.field = field;
+    this.path = path;
+  }
+}
+
+/** The database could not be reached. */
+export class DatabaseUnreachableError extends ReplayError {
+  override name = "DatabaseUnreachableError";
+  readonly host: string;
+  readonly port: number;
+  constructor(host: string, port: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      "DATABASE_UNREACHABLE",
+      `cannot reach MySQL at ${host}:${port}: ${reason}. Check that the server runs and that REPLAY_MYSQL_URL (or the pool config) names the right host and port.`,
+      { cause },
+    );
+    this.host = host;
+    this.port = port;
+  }
+}
+
+/** No MariaDB server binary on this machine. */
+export class MariaDbNotInstalledError extends ReplayError {
+  override name = "MariaDbNotInstalledError";
+  constructor(detail: string) {
+    super(
+      "MARIADB_NOT_INSTALLED",
+      `cannot start a throwaway MariaDB: ${detail}. Install the Debian package: apt-get install -y mariadb-server (or set REPLAY_MYSQL_URL to an existing server).`,
+    );
+  }
+}
+
+/** A throwaway MariaDB did not start. */
+export class MariaDbStartError extends ReplayError {
+  override name = "MariaDbStartError";
+  readonly serverLog: string;
+  constructor(detail: string, serverLog: string) {
+    super("MARIADB_START_FAILED", `${detail}. Server output:\n${serverLog.trim() || "(none)"}`);
+    this.serverLog = serverLog;
+  }
+}
+
+/** A run does not exist. */
+export class RunNotFoundError extends ReplayError {
+  override name = "RunNotFoundError";
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly runId: string;
+  constructor(namespace: string, workflow: string, runId: string) {
+    super("RUN_NOT_FOUND", `no run ${namespace}/${workflow}/${runId}. Start it with runWorkflow first.`);
+    this.namespace = namespace;
+    this.workflow = workflow;
+    this.runId = runId;
+  }
+}
+
+/** awaitResult gave up before the run ended. */
+export class ResultTimeoutError extends ReplayError {
+  override name = "ResultTimeoutError";
+  readonly runId: string;
+  constructor(runId: string, timeoutMs: number) {
+    super(
+      "RESULT_TIMEOUT",
+      `run ${runId} did not end within ${timeoutMs} ms. Wait longer, or check that a worker runs its namespace.`,
+    );
+    this.runId = runId;
+  }
+}
+
+/** The serialised form of an error, as stored in events and runs. */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: string;
+  readonly cause?: SerializedError;
+}
+
+/** A run ended as failed; thrown by awaitResult. */
+export class RunFailedError extends ReplayError {
+  override name = "RunFailedError";
+  readonly runId: string;
+  readonly failure: SerializedError;
+  constructor(runId: string, failure: SerializedError, status: string) {
+    super("RUN_FAILED", `run ${runId} ${status}: ${failure.name}: ${failure.message}`);
+    this.runId = runId;
+    this.failure = failure;
+  }
+}
+
+/** Thrown inside a workflow at its next await after cancelRun. */
+export class CancelledError extends ReplayError {
+  override name = "CancelledError";
+  constructor(runId: string) {
+    super("CANCELLED", `run ${runId} was cancelled`);
+  }
+}
+
+/** Thrown by an activity to say: do not retry this. */
+export class NonRetryableError extends ReplayError {
+  override name = "NonRetryableError";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("NON_RETRYABLE", message, options);
+  }
+}
+
+/** What the workflow sees when an activity failed for good. */
+export class ActivityFailure extends ReplayError {
+  override name = "ActivityFailure";
+  readonly activity: string;
+  readonly seq: number;
+  readonly attempts: number;
+  readonly failure: SerializedError;
+  constructor(activity: string, seq: number, attempts: number, failure: SerializedError) {
+    super(
+      "ACTIVITY_FAILED",
+      `activity ${activity}#${seq} failed after ${attempts} attempt(s): ${failure.name}: ${failure.message}`,
+    );
+    this.activity = activity;
+    this.seq = seq;
+    this.attempts = attempts;
+    this.failure = failure;
+  }
+}
+
+/** An activity ran longer than its timeout. */
+export class ActivityTimeoutError extends ReplayError {
+  override name = "ActivityTimeoutError";
+  constructor(activity: string, timeoutMs: number) {
+    super("ACTIVITY_TIMEOUT", `activity ${activity} did not finish within ${timeoutMs} ms`);
+  }
+}
+
+/** Workflow code issued commands that disagree with the recorded history. */
+export class NonDeterminismError extends ReplayError {
+  override name = "NonDeterminismError";
+  readonly runId: string;
+  readonly target: string;
+  readonly seq: number;
+  readonly recorded: string;
+  readonly issued: string;
+  constructor(runId: string, target: string, seq: number, recorded: string, issued: string) {
+    super(
+      "NON_DETERMINISM",
+      `run ${runId}: command ${target}#${seq} disagrees with its history: recorded ${recorded}, code issued ${issued}. Workflow code must issue the same commands in the same order with the same inputs on replay; version the change or start a new run.`,
+    );
+    this.runId = runId;
+    this.target = target;
+    this.seq = seq;
+    this.recorded = recorded;
+    this.issued = issued;
+  }
+}
+
+/** A run names a workflow or activity this worker does not have. */
+export class UnknownWorkflowError extends ReplayError {
+  override name = "UnknownWorkflowError";
+  constructor(kind: "workflow" | "activity", namespace: string, name: string) {
+    super(
+      `UNKNOWN_${kind.toUpperCase()}`,
+      `${kind} ${JSON.stringify(name)} is not registered on this worker for namespace ${JSON.stringify(namespace)}. Register it, or run a worker built from the manifest that declares it.`,
+    );
+  }
+}
+
+/** A stored payload could not be parsed. */
+export class CorruptPayloadError extends ReplayError {
+  override name = "CorruptPayloadError";
+  constructor(where: string, cause: unknown) {
+    super("CORRUPT_PAYLOAD", `stored payload of ${where} is not valid JSON; the row was written outside replaykit`, {
+      cause,
+    });
+  }
+}
+
+/** Turns anything thrown into a SerializedError. */
+export function serializeError(value: unknown): SerializedError {
+  if (value instanceof Error) {
+    const code = (value as { code?: unknown }).code;
+    return {
+      name: value.name,
+      message: value.message,
+      ...(value.stack === undefined ? {} : { stack: value.stack }),
+      ...(typeof code === "string" ? { code } : {}),
+      ...(value.cause === undefined ? {} : { cause: serializeError(value.cause) }),
+    };
+  }
+  let message: string;
+  try {
+    message = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    message = String(value);
+  }
+  return { name: "NonErrorThrown", message: `a non-Error value was thrown: ${message}` };
+}

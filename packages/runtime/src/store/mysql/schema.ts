@@ -1,0 +1,143 @@
+/**
+ * The tables, as versioned migrations. Never edit a released migration: add a new one.
+ *
+ * Conventions shared by the client and the engine:
+ * - Names (namespace, workflow, run_id, target, signal, external_id) are VARBINARY(255):
+ *   stored verbatim, compared byte for byte, and small enough for composite keys.
+ * - Times are BIGINT milliseconds since the epoch, taken from the client's clock
+ *   (by default the database clock), so no session time zone can shift them.
+ * - Payloads are JSON text in LONGTEXT, written by replaykit's own serialiser.
+ * - Every access path leads with (namespace, workflow, run_id), so the tables can be
+ *   sharded by run.
+ */
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: (prefix: string) => readonly string[];
+}
+
+const NAME = "VARBINARY(255) NOT NULL";
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "runs, events, tasks, signals, cursors",
+    statements: (p) => [
+      // One row a run. The run row is the fence: every engine commit bumps `version`
+      // under the lease; `wake_gen` is bumped by anything that wakes the run from outside
+      // (signal, cancel) so a commit that raced with it keeps the run awake.
+      `CREATE TABLE IF NOT EXISTS ${p}runs (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        iteration INT NOT NULL DEFAULT 0,
+        status VARCHAR(16) NOT NULL,
+        shard INT NOT NULL,
+        version BIGINT NOT NULL DEFAULT 0,
+        next_pos INT NOT NULL DEFAULT 1,
+        wake_at BIGINT NULL,
+        wake_gen BIGINT NOT NULL DEFAULT 0,
+        lease_owner VARBINARY(255) NULL,
+        lease_until BIGINT NULL,
+        cancel_requested TINYINT NOT NULL DEFAULT 0,
+        input LONGTEXT NULL,
+        result LONGTEXT NULL,
+        error LONGTEXT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, run_id),
+        KEY ${p}runs_wake (namespace, wake_at),
+        KEY ${p}runs_status (namespace, workflow, status, created_at)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // The event log: the source of truth. `id` orders the stream (commit order, with
+      // gaps waited for by readers); `pos` orders one iteration's replay history and is
+      // NULL for events that replay does not read (e.g. cancel_requested).
+      `CREATE TABLE IF NOT EXISTS ${p}events (
+        id BIGINT NOT NULL AUTO_INCREMENT,
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        iteration INT NOT NULL,
+        pos INT NULL,
+        type VARCHAR(32) NOT NULL,
+        target VARBINARY(255) NOT NULL DEFAULT '',
+        seq INT NOT NULL DEFAULT 0,
+        payload LONGTEXT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (id),
+        UNIQUE KEY ${p}events_key (namespace, workflow, run_id, iteration, type, target, seq),
+        KEY ${p}events_replay (namespace, workflow, run_id, iteration, pos),
+        KEY ${p}events_stream (namespace, id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // Pending activity work of a run: written with the activity_request event, deleted
+      // with the activity_response event. Executed by the worker that holds the run lease.
+      `CREATE TABLE IF NOT EXISTS ${p}tasks (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        iteration INT NOT NULL,
+        target ${NAME},
+        seq INT NOT NULL,
+        attempt INT NOT NULL DEFAULT 0,
+        ready_at BIGINT NOT NULL,
+        input LONGTEXT NULL,
+        last_error LONGTEXT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, iteration, target, seq)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // Signals: an inbox per run, kept even before the run exists. Consumed in `id` order.
+      `CREATE TABLE IF NOT EXISTS ${p}signals (
+        id BIGINT NOT NULL AUTO_INCREMENT,
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        signal_name ${NAME},
+        external_id ${NAME},
+        payload LONGTEXT NULL,
+        created_at BIGINT NOT NULL,
+        consumed_iteration INT NULL,
+        consumed_seq INT NULL,
+        PRIMARY KEY (id),
+        UNIQUE KEY ${p}signals_key (namespace, workflow, run_id, signal_name, external_id),
+        KEY ${p}signals_inbox (namespace, workflow, run_id, consumed_iteration, signal_name, id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // Named stream consumers and the last event id each has handled.
+      `CREATE TABLE IF NOT EXISTS ${p}cursors (
+        namespace ${NAME},
+        consumer ${NAME},
+        last_id BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, consumer)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
+];
+
+/** Event types. Run-level events have target '' and seq 0. */
+export const EventType = {
+  Created: "created",
+  Completed: "completed",
+  Failed: "failed",
+  Cancelled: "cancelled",
+  CancelRequested: "cancel_requested",
+  CancelDelivered: "cancel_delivered",
+  ActivityRequest: "activity_request",
+  ActivityResponse: "activity_response",
+  SleepRequest: "sleep_request",
+  SleepDone: "sleep_done",
+  SignalRequest: "signal_request",
+  SignalResponse: "signal_response",
+  Output: "output",
+} as const;
+export type EventType = (typeof EventType)[keyof typeof EventType];
+
+/** Run statuses. `stuck` = parked by the engine with an error (e.g. non-determinism). */
+export const RunStatus = {
+  Running: "running",
+  Completed: "completed",
+  Failed: "failed",
+  Cancelled: "cancelled",
+  Stuck: "stuck",
+} as const;
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];

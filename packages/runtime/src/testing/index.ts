@@ -1,0 +1,5 @@
+export type { ScratchDatabase } from "./database.js";
+export { createScratchDatabase, serverOnly, withDatabase } from "./database.js";
+export type { StartMariaDbOptions, TestDatabase } from "./mariadb.js";
+export { findMariaDbBinary, freePort, startMariaDb } from "./mariadb.js";
+export { setup } from "./vitest-setup.js";

@@ -1,0 +1,213 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createConnection } from "mysql2/promise";
+import { MariaDbNotInstalledError, MariaDbStartError } from "../errors.js";
+
+/** A database server for tests and demos: either one we started, or the one in `REPLAY_MYSQL_URL`. */
+export interface TestDatabase {
+  /** `mysql://root@127.0.0.1:PORT/` (no database selected). */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** PID of the server we started; undefined when `REPLAY_MYSQL_URL` was used. */
+  readonly pid: number | undefined;
+  /** Data directory of the server we started. */
+  readonly dataDir: string | undefined;
+  /** Ends the server we started (by PID) and removes its data directory. A no-op for an external server. */
+  stop(): Promise<void>;
+}
+
+export interface StartMariaDbOptions {
+  /** Ignore `REPLAY_MYSQL_URL` and always start a server. */
+  readonly forceLocal?: boolean;
+  /** Keep the data directory on stop (for restart tests). */
+  readonly dataDir?: string;
+  /** Port to listen on; a free one is chosen when absent. */
+  readonly port?: number;
+  /** How long to wait for the server to answer, in ms. Default 30 s. */
+  readonly timeoutMs?: number;
+  /** Extra `mariadbd` arguments. */
+  readonly args?: readonly string[];
+}
+
+const SERVER_BINARIES = ["mariadbd", "mysqld"];
+const SEARCH_DIRS = ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/libexec"];
+
+/** Finds the MariaDB server binary, or undefined. */
+export function findMariaDbBinary(): string | undefined {
+  for (const dir of SEARCH_DIRS) {
+    for (const name of SERVER_BINARIES) {
+      const path = join(dir, name);
+      if (existsSync(path)) return path;
+    }
+  }
+  return undefined;
+}
+
+function findInstallDb(serverBinary: string): string {
+  for (const dir of SEARCH_DIRS) {
+    for (const name of ["mariadb-install-db", "mysql_install_db"]) {
+      const path = join(dir, name);
+      if (existsSync(path)) return path;
+    }
+  }
+  throw new MariaDbNotInstalledError(`found ${serverBinary} but not mariadb-install-db`);
+}
+
+/** A free TCP port on 127.0.0.1, chosen by the kernel. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts a throwaway MariaDB on a free loopback port with a fresh data directory,
+ * or returns the server named by `REPLAY_MYSQL_URL` without starting anything.
+ *
+ * @example
+ * const db = await startMariaDb();
+ * try { ... db.url ... } finally { await db.stop(); }
+ */
+export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<TestDatabase> {
+  const external = process.env.REPLAY_MYSQL_URL;
+  if (external && !options.forceLocal) return externalDatabase(external);
+
+  const server = findMariaDbBinary();
+  if (!server) throw new MariaDbNotInstalledError("no mariadbd or mysqld binary on this machine");
+
+  const ownsDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "replaykit-mariadb-")));
+  if (!existsSync(join(dataDir, "mysql"))) initialiseDataDir(server, dataDir);
+
+  const port = options.port ?? (await freePort());
+  const child = spawn(server, serverArgs(dataDir, port, options.args ?? []), {
+    stdio: ["ignore", "ignore", "pipe"],
+    detached: false,
+  });
+  const stderr = collect(child);
+  try {
+    await waitUntilAnswering(child, port, options.timeoutMs ?? 30_000, stderr);
+  } catch (error) {
+    child.kill("SIGKILL");
+    if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const stop = async (): Promise<void> => {
+    await killAndWait(child);
+    if (ownsDir) await rm(dataDir, { recursive: true, force: true });
+  };
+  return {
+    url: `mysql://root@127.0.0.1:${port}/`,
+    host: "127.0.0.1",
+    port,
+    pid: child.pid,
+    dataDir,
+    stop,
+  };
+}
+
+function externalDatabase(url: string): TestDatabase {
+  const parsed = new URL(url);
+  return {
+    url,
+    host: parsed.hostname,
+    port: Number(parsed.port || 3306),
+    pid: undefined,
+    dataDir: undefined,
+    stop: async () => {},
+  };
+}
+
+function initialiseDataDir(server: string, dataDir: string): void {
+  const installDb = findInstallDb(server);
+  const result = spawnSync(
+    installDb,
+    [
+      "--no-defaults",
+      `--datadir=${dataDir}`,
+      "--auth-root-authentication-method=normal",
+      "--skip-test-db",
+      "--user=root",
+    ],
+    { encoding: "utf8" },
+  );
+  if (result.status !== 0) {
+    throw new MariaDbStartError(`${installDb} failed (exit ${result.status})`, `${result.stderr}${result.stdout}`);
+  }
+}
+
+function serverArgs(dataDir: string, port: number, extra: readonly string[]): string[] {
+  return [
+    "--no-defaults",
+    `--datadir=${dataDir}`,
+    `--port=${port}`,
+    "--bind-address=127.0.0.1",
+    `--socket=${join(dataDir, "mysqld.sock")}`,
+    `--pid-file=${join(dataDir, "mysqld.pid")}`,
+    "--user=root",
+    "--character-set-server=utf8mb4",
+    "--collation-server=utf8mb4_general_ci",
+    "--skip-log-bin",
+    "--max-connections=1000",
+    "--innodb-buffer-pool-size=256M",
+    "--innodb-log-file-size=256M",
+    "--max-allowed-packet=64M",
+    ...extra,
+  ];
+}
+
+function collect(child: ChildProcess): { text: string } {
+  const out = { text: "" };
+  child.stderr?.setEncoding("utf8");
+  child.stderr?.on("data", (chunk: string) => {
+    out.text = (out.text + chunk).slice(-8000);
+  });
+  return out;
+}
+
+async function waitUntilAnswering(
+  child: ChildProcess,
+  port: number,
+  timeoutMs: number,
+  stderr: { text: string },
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  child.once("exit", () => {
+    exited = true;
+  });
+  for (;;) {
+    if (exited) throw new MariaDbStartError(`mariadbd exited before answering on port ${port}`, stderr.text);
+    try {
+      const connection = await createConnection({ host: "127.0.0.1", port, user: "root" });
+      await connection.end();
+      return;
+    } catch {
+      if (Date.now() > deadline) {
+        throw new MariaDbStartError(`mariadbd did not answer on 127.0.0.1:${port} within ${timeoutMs} ms`, stderr.text);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

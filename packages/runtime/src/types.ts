@@ -1,0 +1,237 @@
+import type { Connection, Pool, PoolConnection } from "mysql2/promise";
+import type { Duration } from "./duration.js";
+import type { SerializedError } from "./errors.js";
+import type { RunStatus } from "./store/mysql/schema.js";
+
+/** The caller's open transaction: a mysql2 connection on which BEGIN was issued. */
+export type Transaction = Connection | PoolConnection;
+
+/** Options of a write that may join the caller's transaction. */
+export interface WriteOptions {
+  /** Write on this connection inside the caller's open transaction; commit/rollback is the caller's. */
+  readonly tx?: Transaction;
+}
+
+/** A source of time in milliseconds since the epoch. The default follows the database clock. */
+export interface Clock {
+  now(): number;
+}
+
+/** One run, as getRun and listRuns return it. */
+export interface RunInfo {
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly runId: string;
+  readonly status: RunStatus;
+  readonly iteration: number;
+  /** Input of the current iteration. */
+  readonly input: unknown;
+  /** The workflow's return value, when completed. */
+  readonly result?: unknown;
+  /** Why it failed or got stuck. */
+  readonly error?: SerializedError;
+  readonly cancelRequested: boolean;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+export interface ListRunsFilter {
+  readonly namespace: string;
+  readonly workflow?: string;
+  readonly status?: RunStatus;
+  /** Page size, 1..1000 (default 100). */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+export interface RunPage {
+  readonly runs: readonly RunInfo[];
+  /** Pass as `cursor` for the next page; undefined on the last page. */
+  readonly nextCursor?: string;
+}
+
+/** An event of the log, as the stream yields it. */
+export interface StreamEvent {
+  /** Global, increasing in commit order; use as a cursor (`after`). */
+  readonly id: number;
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly runId: string;
+  readonly iteration: number;
+  readonly type: string;
+  /** Activity, signal or output name; '' for run-level events. */
+  readonly target: string;
+  readonly seq: number;
+  readonly payload: unknown;
+  readonly createdAt: Date;
+}
+
+export interface StreamOptions {
+  readonly namespace: string;
+  readonly workflow?: string;
+  readonly runId?: string;
+  /** Start after this event id (exclusive). Default 0: from the beginning. */
+  readonly after?: number;
+  /** Keep waiting for new events instead of ending at the current end of the log. */
+  readonly follow?: boolean;
+  /** Only these event types. */
+  readonly types?: readonly string[];
+  /** Stop following when this signal aborts. */
+  readonly signal?: AbortSignal;
+}
+
+export interface AwaitResultOptions {
+  /** Give up after this long (ResultTimeoutError). Default: wait forever. */
+  readonly timeout?: Duration;
+}
+
+/** The untyped client: what app code and the generated helpers call. */
+export interface Client {
+  readonly pool: Pool;
+  /** Table name prefix, default "replay_". */
+  readonly prefix: string;
+  readonly clock: Clock;
+  readonly maxPayloadBytes: number;
+  /** In-process notifications between this client and workers built on it. */
+  readonly local: LocalBus;
+
+  /** Creates or updates the tables. Idempotent; safe from several processes at once. */
+  migrate(): Promise<void>;
+  /** Starts a run. `true` when created, `false` when it already exists (also after it ended). */
+  runWorkflow(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    input: unknown,
+    opts?: WriteOptions,
+  ): Promise<boolean>;
+  /** Sends a signal. `false` when (run, signal, externalId) was sent before. Kept for runs that do not exist yet. */
+  signalRun(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    signal: string,
+    message: unknown,
+    externalId: string,
+    opts?: WriteOptions,
+  ): Promise<boolean>;
+  getRun(namespace: string, workflow: string, runId: string): Promise<RunInfo | undefined>;
+  listRuns(filter: ListRunsFilter): Promise<RunPage>;
+  /** Asks a run to stop; recorded as an event; the engine acts on it. `false` when the run already ended or was asked before. */
+  cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean>;
+  /** The workflow's return value once the run completed; throws RunFailedError when it failed, got stuck or was cancelled. */
+  awaitResult(namespace: string, workflow: string, runId: string, opts?: AwaitResultOptions): Promise<unknown>;
+  /** Events in commit order. A gap left by a transaction still open is waited for, never skipped. */
+  stream(opts: StreamOptions): AsyncIterable<StreamEvent>;
+  /**
+   * A named consumer: yields events after the cursor stored for `consumer`, and stores the
+   * cursor after `handler` returns for each event (at least once across crashes).
+   */
+  consume(consumer: string, opts: StreamOptions, handler: (event: StreamEvent) => Promise<void>): Promise<void>;
+  /** Ends the pool if the client created it. */
+  close(): Promise<void>;
+}
+
+/** In-process wake-ups, so a local producer does not wait for a poll. */
+export interface LocalBus {
+  /** Something in `namespace` may have work now (a run started, signalled, cancelled). */
+  wake(namespace: string): void;
+  onWake(namespace: string, listener: () => void): () => void;
+  /** A run ended (completed, failed, cancelled, stuck). */
+  runEnded(namespace: string, workflow: string, runId: string): void;
+  onRunEnded(listener: (namespace: string, workflow: string, runId: string) => void): () => void;
+}
+
+/** Retry policy of an activity. Default: retry forever, 1 s doubling to at most 100 s. */
+export interface RetryPolicy {
+  readonly initialInterval?: Duration;
+  readonly backoffCoefficient?: number;
+  readonly maxInterval?: Duration;
+  /** Attempts in all, including the first. Default: unlimited. */
+  readonly maxAttempts?: number;
+}
+
+export interface ActivityOptions {
+  readonly retry?: RetryPolicy;
+  /** Each attempt is aborted (ctx.signal) and counted as failed after this long. */
+  readonly timeout?: Duration;
+}
+
+/** What an activity receives besides backends and input. */
+export interface ActivityContext {
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly runId: string;
+  readonly iteration: number;
+  readonly activity: string;
+  readonly seq: number;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  /** Stable across retries of one request: namespace/workflow/runId/iteration/activity/seq. */
+  readonly idempotencyKey: string;
+  /** Fires on timeout and on worker shutdown. */
+  readonly signal: AbortSignal;
+}
+
+export type ActivityFn = (ctx: ActivityContext, backends: never, input: never) => Promise<unknown>;
+export type ActivityRegistration = ActivityFn | ({ readonly fn: ActivityFn } & ActivityOptions);
+
+/** The run context: everything a workflow may use for time, randomness, waiting and side effects. */
+export interface RunContext {
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly runId: string;
+  readonly iteration: number;
+  execActivity(name: string, input: unknown, opts?: ActivityOptions): Promise<unknown>;
+  /** The next message of `signal` in arrival order, or undefined after `timeout`. */
+  awaitSignal(signal: string, timeout: Duration): Promise<unknown>;
+  sleep(duration: Duration): Promise<void>;
+  emitOutput(output: string, message: unknown): Promise<void>;
+  /** Ends this iteration and starts the next with `input` (continue-as-new). */
+  restart(input: unknown): Promise<never>;
+  /** Deterministic: the same on replay. */
+  now(): Date;
+  random(): number;
+  uuid(): string;
+}
+
+export type WorkflowFn = (ctx: RunContext, input: never) => Promise<unknown>;
+
+export interface WorkerOptions {
+  readonly client: Client;
+  readonly namespace: string;
+  readonly workflows: Readonly<Record<string, WorkflowFn>>;
+  readonly activities: Readonly<Record<string, ActivityRegistration>>;
+  readonly backends?: unknown;
+  /** Runs held at once (each may have several activities in flight). Default 16. */
+  readonly concurrency?: number;
+  /** Claim only runs whose shard (hash of run id) modulo `count` is `index`. */
+  readonly shards?: { readonly count: number; readonly index: number };
+  /** Written as lease owner; default host:pid:random. */
+  readonly identity?: string;
+  /** How long a claim lasts without renewal. Default 30 s. */
+  readonly leaseMs?: number;
+  /** Suspended runs kept in memory. Default 1000; 0 turns the cache off. */
+  readonly cacheSize?: number;
+  /** Longest pause between polls when idle. Default 1000 ms. */
+  readonly maxPollIntervalMs?: number;
+  /** How long stop() waits for work in flight before releasing it. Default 10 s. */
+  readonly stopTimeoutMs?: number;
+  readonly logger?: Logger;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface Worker {
+  readonly identity: string;
+  start(): Promise<void>;
+  /** Stops claiming, finishes or releases what it holds within stopTimeoutMs. */
+  stop(): Promise<void>;
+}
+
+export type { Duration, RunStatus, SerializedError };
