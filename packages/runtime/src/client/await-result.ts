@@ -1,0 +1,51 @@
+import { ResultTimeoutError, RunFailedError, type SerializedError } from "../errors.js";
+import type { LocalBus, RunInfo } from "../types.js";
+import { waitFor } from "./wait.js";
+
+const FIRST_POLL_MS = 50;
+const MAX_POLL_MS = 1000;
+
+/** What awaitResult needs from the client. */
+export interface ResultSource {
+  readonly local: LocalBus;
+  getRun(namespace: string, workflow: string, runId: string): Promise<RunInfo | undefined>;
+}
+
+/**
+ * Waits until the run ends: its result when completed, RunFailedError otherwise.
+ * Wakes on the local bus when a worker in this process ends the run, and polls
+ * getRun (50 ms growing to 1 s) for workers elsewhere. A run that does not exist
+ * yet is waited for: it may be started later.
+ */
+export async function awaitRunResult(
+  source: ResultSource,
+  namespace: string,
+  workflow: string,
+  runId: string,
+  timeoutMs: number | undefined,
+): Promise<unknown> {
+  const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
+  let pollMs = FIRST_POLL_MS;
+  const subscribe = (wake: () => void): (() => void) =>
+    source.local.onRunEnded((ns, wf, id) => {
+      if (ns === namespace && wf === workflow && id === runId) wake();
+    });
+  for (;;) {
+    const run = await source.getRun(namespace, workflow, runId);
+    if (run !== undefined && run.status !== "running") return outcome(run);
+    const left = deadline - Date.now();
+    if (left <= 0) throw new ResultTimeoutError(runId, timeoutMs ?? 0);
+    await waitFor(Math.min(pollMs, left), undefined, subscribe);
+    pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+  }
+}
+
+function outcome(run: RunInfo): unknown {
+  if (run.status === "completed") return run.result;
+  throw new RunFailedError(run.runId, run.error ?? cancelledFailure(run), run.status);
+}
+
+function cancelledFailure(run: RunInfo): SerializedError {
+  if (run.status === "cancelled") return { name: "CancelledError", message: `run ${run.runId} was cancelled` };
+  return { name: "UnknownError", message: `run ${run.runId} ended as ${run.status} without a recorded error` };
+}

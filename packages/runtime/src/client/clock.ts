@@ -1,0 +1,81 @@
+import type { Pool, RowDataPacket } from "mysql2/promise";
+import type { Clock } from "../types.js";
+
+/** How often the database clock offset is measured again. */
+export const CLOCK_RESYNC_MS = 60_000;
+
+/** A clock that follows the database server's clock. */
+export interface DbClock extends Clock {
+  /** Measures the offset now; resolves when done (rejects when the database is unreachable). */
+  sync(): Promise<void>;
+  /** Difference database minus local, in ms (0 before the first measurement). */
+  readonly offsetMs: number;
+}
+
+/**
+ * The default clock: `Date.now()` corrected by the offset to the database clock, so that
+ * timers written by processes on different machines agree. The offset is measured lazily
+ * on the first `now()` (or `sync()`), then again at most every 60 s; `now()` never waits:
+ * before the first measurement it returns plain `Date.now()`.
+ *
+ * Offset = `UNIX_TIMESTAMP(NOW(6)) * 1000` minus the local midpoint of the round trip.
+ */
+export function createDbClock(pool: Pool): DbClock {
+  let offsetMs = 0;
+  let syncedAt = Number.NEGATIVE_INFINITY;
+  let inFlight: Promise<void> | undefined;
+
+  const measure = async (): Promise<void> => {
+    const sent = Date.now();
+    const [rows] = await pool.query<RowDataPacket[]>("SELECT UNIX_TIMESTAMP(NOW(6)) * 1000 AS ms");
+    const received = Date.now();
+    const dbMs = Number(rows[0]?.ms);
+    if (Number.isFinite(dbMs)) offsetMs = Math.round(dbMs - (sent + received) / 2);
+    syncedAt = received;
+  };
+  const sync = (): Promise<void> => {
+    inFlight ??= measure().finally(() => {
+      inFlight = undefined;
+    });
+    return inFlight;
+  };
+  return {
+    sync,
+    get offsetMs() {
+      return offsetMs;
+    },
+    now() {
+      const local = Date.now();
+      // A failed background measurement keeps the previous offset; the next call retries.
+      if (local - syncedAt >= CLOCK_RESYNC_MS && inFlight === undefined) sync().catch(() => {});
+      return local + offsetMs;
+    },
+  };
+}
+
+/** A clock that moves only when told to; for tests (e.g. to finish a one-year sleep at once). */
+export interface ManualClock extends Clock {
+  /** Moves time forward by `ms`. */
+  advance(ms: number): void;
+  /** Sets the time to `ms` since the epoch. */
+  set(ms: number): void;
+}
+
+/**
+ * @example
+ * const clock = manualClock(Date.parse("2030-01-01T00:00:00Z"));
+ * const client = createClient({ pool }, { clock });
+ * clock.advance(365 * 86_400_000);
+ */
+export function manualClock(startMs: number = Date.now()): ManualClock {
+  let current = startMs;
+  return {
+    now: () => current,
+    advance(ms) {
+      current += ms;
+    },
+    set(ms) {
+      current = ms;
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { EventEmitter } from "node:events";
+import type { LocalBus } from "../types.js";
+
+const RUN_ENDED = "runEnded";
+
+/**
+ * In-process wake-ups between a client and the workers built on it. Delivery is
+ * synchronous and best effort: a listener that throws does not stop the others,
+ * and a lost wake-up only costs a poll interval.
+ */
+export function createLocalBus(): LocalBus {
+  const emitter = new EventEmitter();
+  // Many workers and awaitResult calls may listen at once; that is not a leak.
+  emitter.setMaxListeners(0);
+  const wakeEvent = (namespace: string): string => `wake:${namespace}`;
+  const on = <A extends unknown[]>(event: string, listener: (...args: A) => void): (() => void) => {
+    const safe = (...args: A): void => {
+      try {
+        listener(...args);
+      } catch {
+        // A wake-up listener must not break the writer that notified it.
+      }
+    };
+    emitter.on(event, safe);
+    return () => emitter.off(event, safe);
+  };
+  return {
+    wake: (namespace) => emitter.emit(wakeEvent(namespace)),
+    onWake: (namespace, listener) => on(wakeEvent(namespace), listener),
+    runEnded: (namespace, workflow, runId) => emitter.emit(RUN_ENDED, namespace, workflow, runId),
+    onRunEnded: (listener) => on(RUN_ENDED, listener),
+  };
+}

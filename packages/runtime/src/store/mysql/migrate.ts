@@ -1,0 +1,81 @@
+import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
+import { ReplayError } from "../../errors.js";
+import { endpointOf, mapUnreachable } from "./db-errors.js";
+import { DEFAULT_PREFIX, validatePrefix } from "./prefix.js";
+import { MIGRATIONS, type Migration } from "./schema.js";
+
+export interface MigrateOptions {
+  /** Table name prefix; default "replay_". */
+  readonly prefix?: string;
+  /** Seconds to wait for another process's migration to finish. Default 30. */
+  readonly lockTimeoutSeconds?: number;
+}
+
+/**
+ * Creates or updates replaykit's tables by applying the versioned MIGRATIONS not yet
+ * recorded in `${prefix}migrations`. Idempotent, and safe when several processes
+ * migrate at once: they serialise on a named lock (GET_LOCK) per database and prefix.
+ *
+ * @example
+ * await migrate(pool);                       // tables replay_runs, replay_events, ...
+ * await migrate(pool, { prefix: "app1_" });  // tables app1_runs, ...
+ */
+export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise<void> {
+  const prefix = validatePrefix(options.prefix ?? DEFAULT_PREFIX);
+  await mapUnreachable(endpointOf(pool), async () => {
+    const conn = await pool.getConnection();
+    try {
+      await withMigrationLock(conn, prefix, options.lockTimeoutSeconds ?? 30, () => applyPending(conn, prefix));
+    } finally {
+      conn.release();
+    }
+  });
+}
+
+async function withMigrationLock(
+  conn: PoolConnection,
+  prefix: string,
+  timeoutSeconds: number,
+  work: () => Promise<void>,
+): Promise<void> {
+  // Lock names are server-wide and at most 64 characters: hash database + prefix.
+  const lockName = "CONCAT('replaykit_migrate:', SHA1(CONCAT(IFNULL(DATABASE(), ''), '.', ?)))";
+  const [rows] = await conn.query<RowDataPacket[]>(`SELECT GET_LOCK(${lockName}, ?) AS got`, [prefix, timeoutSeconds]);
+  if (Number(rows[0]?.got) !== 1) {
+    throw new ReplayError(
+      "MIGRATION_LOCK_TIMEOUT",
+      `another process held the migration lock for prefix "${prefix}" for over ${timeoutSeconds} s; retry, or check for a hung migration`,
+    );
+  }
+  try {
+    await work();
+  } finally {
+    await conn.query(`SELECT RELEASE_LOCK(${lockName})`, [prefix]);
+  }
+}
+
+async function applyPending(conn: PoolConnection, prefix: string): Promise<void> {
+  await conn.query(
+    `CREATE TABLE IF NOT EXISTS ${prefix}migrations (
+      version INT NOT NULL,
+      name VARCHAR(255) NOT NULL,
+      applied_at BIGINT NOT NULL,
+      PRIMARY KEY (version)
+    ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+  );
+  const [rows] = await conn.query<RowDataPacket[]>(`SELECT version FROM ${prefix}migrations`);
+  const applied = new Set(rows.map((row) => Number(row.version)));
+  for (const migration of MIGRATIONS) {
+    if (!applied.has(migration.version)) await applyOne(conn, prefix, migration);
+  }
+}
+
+async function applyOne(conn: PoolConnection, prefix: string, migration: Migration): Promise<void> {
+  // DDL commits implicitly in MySQL, so each statement must be safe to re-run
+  // (CREATE TABLE IF NOT EXISTS) in case a crash left a migration half applied.
+  for (const statement of migration.statements(prefix)) await conn.query(statement);
+  await conn.query(
+    `INSERT INTO ${prefix}migrations (version, name, applied_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE version = version`,
+    [migration.version, migration.name, Date.now()],
+  );
+}

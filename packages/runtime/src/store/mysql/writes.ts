@@ -1,0 +1,114 @@
+import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import { RunNotFoundError } from "../../errors.js";
+import type { Transaction } from "../../types.js";
+import { Errno, errnoOf } from "./db-errors.js";
+import { EventType, RunStatus } from "./schema.js";
+import { shardOf } from "./shard.js";
+
+/** Identifies one run. */
+export interface RunKey {
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly runId: string;
+}
+
+// Wake the run now unless it is already due earlier. Parameters: now, now.
+const WAKE_NOW = "wake_at = IF(wake_at IS NULL OR wake_at > ?, ?, wake_at)";
+
+/**
+ * Inserts a row, returning false when it exists already (errno 1062).
+ *
+ * Why not `INSERT ... ON DUPLICATE KEY UPDATE x = x` and affectedRows: mysql2 sets
+ * CLIENT_FOUND_ROWS by default, so a duplicate then reports affectedRows 1, the same as
+ * a fresh insert. A duplicate-key error rolls back only the statement, never the
+ * caller's transaction, so catching it is safe inside `{ tx }`.
+ */
+async function insertUnlessExists(conn: Transaction, sql: string, values: unknown[]): Promise<boolean> {
+  try {
+    await conn.query<ResultSetHeader>(sql, values);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === Errno.DuplicateKey) return false;
+    throw error;
+  }
+}
+
+/** Creates the run row and its `created` event; false when the run exists. */
+export async function insertRun(
+  conn: Transaction,
+  p: string,
+  run: RunKey,
+  inputJson: string,
+  now: number,
+): Promise<boolean> {
+  const created = await insertUnlessExists(
+    conn,
+    `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, created_at, updated_at)
+     VALUES (?, ?, ?, 0, 'running', ?, 0, 1, ?, 0, 0, ?, ?, ?)`,
+    [run.namespace, run.workflow, run.runId, shardOf(run.runId), now, inputJson, now, now],
+  );
+  if (!created) return false;
+  await conn.query(
+    `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at)
+     VALUES (?, ?, ?, 0, 0, ?, '', 0, ?, ?)`,
+    [run.namespace, run.workflow, run.runId, EventType.Created, inputJson, now],
+  );
+  return true;
+}
+
+/** A signal to store. */
+export interface SignalRow {
+  readonly signal: string;
+  readonly externalId: string;
+  readonly messageJson: string;
+}
+
+/** Stores a signal and wakes its run (if running); false when (run, signal, externalId) was sent before. */
+export async function insertSignal(
+  conn: Transaction,
+  p: string,
+  run: RunKey,
+  signal: SignalRow,
+  now: number,
+): Promise<boolean> {
+  const created = await insertUnlessExists(
+    conn,
+    `INSERT INTO ${p}signals (namespace, workflow, run_id, signal_name, external_id, payload, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    [run.namespace, run.workflow, run.runId, signal.signal, signal.externalId, signal.messageJson, now],
+  );
+  if (!created) return false;
+  // No run yet (or ended): the signal waits in the inbox; the engine reads it when it runs.
+  await conn.query(
+    `UPDATE ${p}runs SET wake_gen = wake_gen + 1, ${WAKE_NOW}, updated_at = ?
+     WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ?`,
+    [now, now, now, run.namespace, run.workflow, run.runId, RunStatus.Running],
+  );
+  return true;
+}
+
+/**
+ * Marks a run as asked to cancel and records a `cancel_requested` event (pos NULL: replay
+ * does not read it). Must run inside a transaction: the run row is locked first.
+ */
+export async function requestCancel(conn: Transaction, p: string, run: RunKey, now: number): Promise<boolean> {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    `SELECT iteration, status, cancel_requested FROM ${p}runs
+     WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`,
+    [run.namespace, run.workflow, run.runId],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new RunNotFoundError(run.namespace, run.workflow, run.runId);
+  if (String(row.status) !== RunStatus.Running || Number(row.cancel_requested) !== 0) return false;
+  await conn.query(
+    `UPDATE ${p}runs SET cancel_requested = 1, wake_gen = wake_gen + 1, ${WAKE_NOW}, updated_at = ?
+     WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+    [now, now, now, run.namespace, run.workflow, run.runId],
+  );
+  await conn.query(
+    `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at)
+     VALUES (?, ?, ?, ?, NULL, ?, '', 0, NULL, ?)`,
+    [run.namespace, run.workflow, run.runId, Number(row.iteration), EventType.CancelRequested, now],
+  );
+  return true;
+}
