@@ -107,18 +107,18 @@ export function createClient(connection: ClientConnection, options: ClientOption
       return requested;
     },
 
-    getRun(namespace, workflow, runId) {
+    async getRun(namespace, workflow, runId) {
       const run = runKey(namespace, workflow, runId);
       return guard(() => selectRun(pool, prefix, run));
     },
 
-    listRuns(filter: ListRunsFilter) {
+    async listRuns(filter: ListRunsFilter) {
       validateName("namespace", filter.namespace);
       if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
       return guard(() => selectRunPage(pool, prefix, filter));
     },
 
-    awaitResult(namespace, workflow, runId, opts = {}) {
+    async awaitResult(namespace, workflow, runId, opts = {}) {
       const run = runKey(namespace, workflow, runId);
       const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
       return awaitRunResult(client, run.namespace, run.workflow, run.runId, timeoutMs);
