@@ -1,0 +1,30 @@
+import { toMillis } from "../duration.js";
+import { NonRetryableError } from "../errors.js";
+import type { ActivityOptions, RetryPolicy } from "../types.js";
+
+const DEFAULT_INITIAL_MS = 1000;
+const DEFAULT_COEFFICIENT = 2;
+const DEFAULT_MAX_MS = 100_000;
+
+/** Merges registration options with per-call options; the call wins. */
+export function mergeOptions(
+  registered: ActivityOptions | undefined,
+  call: ActivityOptions | undefined,
+): ActivityOptions {
+  const retry = { ...registered?.retry, ...call?.retry };
+  const timeout = call?.timeout ?? registered?.timeout;
+  return { retry, ...(timeout === undefined ? {} : { timeout }) };
+}
+
+/** The delay before attempt `attempt + 1`, or undefined when no attempt is left or the error says so. */
+export function nextRetryDelay(policy: RetryPolicy | undefined, attempt: number, error: unknown): number | undefined {
+  if (error instanceof NonRetryableError || (error as { nonRetryable?: unknown } | null)?.nonRetryable === true) {
+    return undefined;
+  }
+  const maxAttempts = policy?.maxAttempts ?? Number.POSITIVE_INFINITY;
+  if (attempt >= maxAttempts) return undefined;
+  const initial = toMillis(policy?.initialInterval ?? DEFAULT_INITIAL_MS);
+  const coefficient = policy?.backoffCoefficient ?? DEFAULT_COEFFICIENT;
+  const max = toMillis(policy?.maxInterval ?? DEFAULT_MAX_MS);
+  return Math.min(initial * coefficient ** Math.max(0, attempt - 1), max);
+}

@@ -1,0 +1,548 @@
+import { toMillis } from "../duration.js";
+import { ActivityTimeoutError, CancelledError, serializeError, UnknownWorkflowError } from "../errors.js";
+import { decodePayload, encodePayload } from "../json.js";
+import type { RunExecutor } from "../replay/executor.js";
+import type { PendingCommand } from "../replay/history.js";
+import { EventType, RunStatus } from "../store/mysql/schema.js";
+import type { ActivityContext, ActivityOptions, ActivityRegistration } from "../types.js";
+import { mergeOptions, nextRetryDelay } from "./retry.js";
+import type { ClaimedRun, EngineStore, RunKey, StepWrite } from "./store.js";
+
+/** A pending activity of the run, as this worker tracks it while it holds the run. */
+export interface TaskState {
+  readonly target: string;
+  readonly seq: number;
+  attempt: number;
+  readyAt: number;
+  controller: AbortController | undefined;
+}
+
+/** What survives between claims in the cache. */
+export interface CachedRun {
+  readonly executor: RunExecutor;
+  readonly version: number;
+  readonly iteration: number;
+  readonly nextPos: number;
+  readonly tasks: Map<string, TaskState>;
+}
+
+/** What the actor needs from its worker. */
+export interface ActorHost {
+  readonly store: EngineStore;
+  readonly owner: string;
+  readonly leaseMs: number;
+  readonly maxPayloadBytes: number;
+  readonly backends: unknown;
+  readonly activities: Readonly<Record<string, ActivityRegistration>>;
+  now(): number;
+  isStopping(): boolean;
+  /** The actor let go of the run; `cached` is its state when it may be reused. */
+  released(actor: RunActor, cached: CachedRun | undefined, ended: boolean): void;
+  park(key: RunKey, error: unknown): Promise<void>;
+  logError(message: string, error: unknown, key: RunKey): void;
+}
+
+type Completion =
+  | { readonly target: string; readonly seq: number; readonly attempt: number; readonly resultText: string }
+  | {
+      readonly target: string;
+      readonly seq: number;
+      readonly attempt: number;
+      readonly error: unknown;
+      readonly final: boolean;
+    };
+
+const taskKey = (target: string, seq: number) => `${target}\u0000${seq}`;
+
+/**
+ * Drives one leased run: feeds the executor what the database and local activities say,
+ * writes each step with one fenced commit, runs due activities, and lets go of the run when
+ * nothing runs here any more.
+ */
+export class RunActor {
+  readonly key: RunKey;
+  readonly #host: ActorHost;
+  readonly #executor: RunExecutor;
+  readonly #tasks: Map<string, TaskState>;
+  #version: number;
+  #nextPos: number;
+  readonly #iteration: number;
+  #observedWakeGen: number;
+  #cancelRequested: boolean;
+  #signalsDirty = true;
+  readonly #completions: Completion[] = [];
+  #pumping = false;
+  #again = false;
+  #done = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    host: ActorHost,
+    claim: ClaimedRun,
+    executor: RunExecutor,
+    nextPos: number,
+    tasks: Map<string, TaskState>,
+  ) {
+    this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
+    this.#host = host;
+    this.#executor = executor;
+    this.#tasks = tasks;
+    this.#version = claim.version;
+    this.#nextPos = nextPos;
+    this.#iteration = claim.iteration;
+    this.#observedWakeGen = claim.wakeGen;
+    this.#cancelRequested = claim.cancelRequested;
+  }
+
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** Activities of this run executing right now. */
+  get running(): number {
+    let count = 0;
+    for (const task of this.#tasks.values()) if (task.controller) count++;
+    return count;
+  }
+
+  /** Something outside changed (wake_gen, cancel): look at the inbox again. */
+  poke(wakeGen: number, cancelRequested: boolean): void {
+    if (wakeGen === this.#observedWakeGen && cancelRequested === this.#cancelRequested) return;
+    this.#signalsDirty = true;
+    this.#cancelRequested = cancelRequested;
+    this.pump();
+  }
+
+  /** Aborts every activity in flight (shutdown, lost lease, run ended). */
+  abortAll(reason: unknown): void {
+    for (const task of this.#tasks.values()) task.controller?.abort(reason);
+  }
+
+  /** Shutdown: abort what runs and let go without writing anything more. */
+  stopNow(reason: unknown): void {
+    this.abortAll(reason);
+    this.#finish(undefined, false);
+  }
+
+  /** Runs steps until there is nothing left to do now. Never throws. */
+  pump(): void {
+    if (this.#done) return;
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = true;
+    void this.#loop().finally(() => {
+      this.#pumping = false;
+    });
+  }
+
+  async #loop(): Promise<void> {
+    try {
+      do {
+        this.#again = false;
+        await this.#step();
+      } while (this.#again && !this.#done);
+    } catch (error) {
+      this.#host.logError("run step failed; the run is released and will be retried", error, this.key);
+      this.#finish(undefined, false);
+      await this.#host.store.release(this.key, this.#host.owner, this.#host.now()).catch(() => {});
+    }
+  }
+
+  async #step(): Promise<void> {
+    const executor = this.#executor;
+    const now = this.#host.now();
+    executor.setClock(now);
+    const step = newStep();
+
+    if (this.#cancelRequested && !executor.cancelDelivered && !executor.outcome) {
+      await executor.deliver(EventType.CancelDelivered, "", 0, null, null);
+    }
+    await this.#applyCompletions(step, now);
+    await this.#applySignals(step);
+    await this.#applyTimers(now);
+    if (executor.fault) return this.#park(executor.fault);
+
+    const outbox = executor.takeOutbox();
+    for (const event of outbox) {
+      if (event.type !== EventType.ActivityRequest) continue;
+      if (this.#host.activities[event.target] === undefined) {
+        return this.#park(new UnknownWorkflowError("activity", this.key.namespace, event.target));
+      }
+      this.#tasks.set(taskKey(event.target, event.seq), {
+        target: event.target,
+        seq: event.seq,
+        attempt: 0,
+        readyAt: now,
+        controller: undefined,
+      });
+      step.taskInserts.push({
+        target: event.target,
+        seq: event.seq,
+        readyAt: now,
+        inputText: event.payloadText ?? "null",
+      });
+    }
+
+    const outcome = executor.outcome;
+    if (outcome) return this.#commitEnd(step, outbox, now);
+
+    const stopping = this.#host.isStopping();
+    const due = stopping ? [] : this.#dueTasks(now);
+    const hold = this.running > 0 || due.length > 0;
+    const changed = outbox.length > 0 || step.taskDeletes.length > 0 || step.taskUpdates.length > 0;
+    if (!changed && hold && step.signalsConsumed.length === 0) {
+      this.#startTasks(due);
+      this.#scheduleTimer(now);
+      return;
+    }
+    const ok = await this.#commit({ ...step, events: outbox, hold, wakeAt: this.#nextDeadline() ?? null }, now);
+    if (!ok) return;
+    if (!hold) {
+      this.#finish(this.#snapshot(), false);
+      return;
+    }
+    this.#startTasks(due);
+    this.#scheduleTimer(now);
+  }
+
+  async #applyCompletions(step: MutableStep, now: number): Promise<void> {
+    while (this.#completions.length > 0) {
+      const completion = this.#completions.shift();
+      if (!completion) break;
+      const task = this.#tasks.get(taskKey(completion.target, completion.seq));
+      if ("resultText" in completion) {
+        const payloadText = `{"result":${completion.resultText},"attempts":${completion.attempt}}`;
+        this.#tasks.delete(taskKey(completion.target, completion.seq));
+        step.taskDeletes.push({ target: completion.target, seq: completion.seq });
+        await this.#executor.deliver(
+          EventType.ActivityResponse,
+          completion.target,
+          completion.seq,
+          payloadText,
+          JSON.parse(payloadText),
+        );
+        continue;
+      }
+      const delay = completion.final
+        ? undefined
+        : nextRetryDelay(
+            this.#optionsOf(completion.target, completion.seq).retry,
+            completion.attempt,
+            completion.error,
+          );
+      if (delay !== undefined && task) {
+        task.attempt = completion.attempt;
+        task.readyAt = now + delay;
+        step.taskUpdates.push({
+          target: task.target,
+          seq: task.seq,
+          attempt: task.attempt,
+          readyAt: task.readyAt,
+          lastError: JSON.stringify(serializeError(completion.error)),
+        });
+        continue;
+      }
+      const body = { error: serializeError(completion.error), attempts: completion.attempt };
+      const payloadText = JSON.stringify(body);
+      this.#tasks.delete(taskKey(completion.target, completion.seq));
+      step.taskDeletes.push({ target: completion.target, seq: completion.seq });
+      await this.#executor.deliver(EventType.ActivityResponse, completion.target, completion.seq, payloadText, body);
+    }
+  }
+
+  async #applySignals(step: MutableStep): Promise<void> {
+    if (!this.#signalsDirty) return;
+    const names = [...new Set(this.#executor.pending("signal").map((command) => command.target))];
+    if (names.length === 0) return;
+    this.#signalsDirty = false;
+    const rows = await this.#host.store.loadSignals(this.key, names);
+    const taken = new Set(step.signalsConsumed.map((signal) => signal.id));
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (const command of sortBySeq(this.#executor.pending("signal"))) {
+        const row = rows.find((candidate) => candidate.signal === command.target && !taken.has(candidate.id));
+        if (!row) continue;
+        taken.add(row.id);
+        const message = decodePayload(row.payloadText, `signal ${row.id} of run ${this.key.runId}`);
+        const body = { signalId: row.id, message: message ?? null };
+        step.signalsConsumed.push({ id: row.id, seq: command.seq });
+        await this.#executor.deliver(EventType.SignalResponse, command.target, command.seq, JSON.stringify(body), body);
+        progress = true;
+        break;
+      }
+    }
+  }
+
+  async #applyTimers(now: number): Promise<void> {
+    for (;;) {
+      const expired = this.#executor
+        .pending()
+        .filter(
+          (command) =>
+            (command.kind === "sleep" || command.kind === "signal") &&
+            (command.deadline ?? Number.POSITIVE_INFINITY) <= now,
+        )
+        .sort((a, b) => (a.deadline ?? 0) - (b.deadline ?? 0) || a.seq - b.seq);
+      const first = expired[0];
+      if (!first) return;
+      if (first.kind === "sleep") await this.#executor.deliver(EventType.SleepDone, "", first.seq, null, null);
+      else
+        await this.#executor.deliver(EventType.SignalResponse, first.target, first.seq, '{"timedOut":true}', {
+          timedOut: true,
+        });
+    }
+  }
+
+  async #commitEnd(step: MutableStep, outbox: StepWrite["events"], now: number): Promise<void> {
+    const outcome = this.#executor.outcome;
+    if (!outcome) return;
+    const events = [...outbox];
+    let end: StepWrite["end"];
+    let restart: StepWrite["restart"];
+    if (outcome.kind === "restart") {
+      let inputText: string;
+      try {
+        inputText = encodePayload("restart input", outcome.input, this.#host.maxPayloadBytes);
+      } catch (error) {
+        return this.#park(error);
+      }
+      events.push({
+        type: EventType.Completed,
+        target: "",
+        seq: 0,
+        payloadText: `{"restartedWith":${inputText}}`,
+        at: now,
+      });
+      restart = { inputText };
+    } else {
+      end = endOf(outcome, this.#executor.cancelDelivered, this.#host.maxPayloadBytes);
+      const type =
+        end.status === RunStatus.Completed
+          ? EventType.Completed
+          : end.status === RunStatus.Cancelled
+            ? EventType.Cancelled
+            : EventType.Failed;
+      const payloadText = end.status === RunStatus.Completed ? `{"result":${end.resultText}}` : end.errorText;
+      events.push({ type, target: "", seq: 0, payloadText, at: now });
+    }
+    this.abortAll(new CancelledError(this.key.runId));
+    const ok = await this.#commit(
+      { ...step, events, hold: false, wakeAt: null, ...(end ? { end } : {}), ...(restart ? { restart } : {}) },
+      now,
+    );
+    if (ok) this.#finish(undefined, true);
+  }
+
+  async #commit(
+    step: Omit<
+      StepWrite,
+      "key" | "owner" | "iteration" | "expectedVersion" | "firstPos" | "observedWakeGen" | "now" | "leaseUntil"
+    >,
+    now: number,
+  ): Promise<boolean> {
+    const result = await this.#host.store.commit({
+      ...step,
+      key: this.key,
+      owner: this.#host.owner,
+      iteration: this.#iteration,
+      expectedVersion: this.#version,
+      firstPos: this.#nextPos,
+      observedWakeGen: this.#observedWakeGen,
+      now,
+      leaseUntil: now + this.#host.leaseMs,
+    });
+    if (!result.ok) {
+      this.abortAll(new CancelledError(this.key.runId));
+      this.#finish(undefined, false);
+      return false;
+    }
+    this.#version = result.version;
+    this.#nextPos = result.nextPos;
+    if (result.wakeGen !== this.#observedWakeGen) {
+      this.#observedWakeGen = result.wakeGen;
+      this.#signalsDirty = true;
+      if (step.hold) this.#again = true;
+    }
+    if (result.cancelRequested && !this.#cancelRequested) {
+      this.#cancelRequested = true;
+      if (step.hold) this.#again = true;
+    }
+    return true;
+  }
+
+  async #park(error: unknown): Promise<void> {
+    this.abortAll(error);
+    this.#finish(undefined, true);
+    await this.#host.park(this.key, error);
+  }
+
+  #finish(cached: CachedRun | undefined, ended: boolean): void {
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#host.released(this, cached, ended);
+  }
+
+  #snapshot(): CachedRun {
+    return {
+      executor: this.#executor,
+      version: this.#version,
+      iteration: this.#iteration,
+      nextPos: this.#nextPos,
+      tasks: this.#tasks,
+    };
+  }
+
+  #dueTasks(now: number): TaskState[] {
+    const due: TaskState[] = [];
+    for (const task of this.#tasks.values()) {
+      if (!task.controller && task.readyAt <= now && this.#executor.activityInput(task.target, task.seq))
+        due.push(task);
+    }
+    return due;
+  }
+
+  /** The earliest time something of this run becomes due: a timer, or a retry. */
+  #nextDeadline(): number | undefined {
+    let next: number | undefined;
+    const consider = (at: number | undefined) => {
+      if (at !== undefined && (next === undefined || at < next)) next = at;
+    };
+    for (const command of this.#executor.pending()) consider(command.deadline);
+    for (const task of this.#tasks.values())
+      if (!task.controller && this.#executor.activityInput(task.target, task.seq)) consider(task.readyAt);
+    return next;
+  }
+
+  #scheduleTimer(now: number): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    const next = this.#nextDeadline();
+    if (next === undefined) return;
+    this.#timer = setTimeout(() => this.pump(), Math.max(0, next - now));
+    this.#timer.unref?.();
+  }
+
+  #optionsOf(target: string, seq: number): ActivityOptions {
+    const registration = this.#host.activities[target];
+    const registered = typeof registration === "function" ? undefined : registration;
+    return mergeOptions(registered, this.#executor.activityInput(target, seq)?.options);
+  }
+
+  #startTasks(tasks: readonly TaskState[]): void {
+    for (const task of tasks) void this.#runTask(task);
+  }
+
+  async #runTask(task: TaskState): Promise<void> {
+    const registration = this.#host.activities[task.target];
+    const stored = this.#executor.activityInput(task.target, task.seq);
+    if (!registration || !stored) return;
+    const fn = typeof registration === "function" ? registration : registration.fn;
+    const options = this.#optionsOf(task.target, task.seq);
+    const controller = new AbortController();
+    task.controller = controller;
+    const attempt = task.attempt + 1;
+    const { namespace, workflow, runId } = this.key;
+    const context: ActivityContext = {
+      namespace,
+      workflow,
+      runId,
+      iteration: this.#iteration,
+      activity: task.target,
+      seq: task.seq,
+      attempt,
+      idempotencyKey: `${namespace}/${workflow}/${runId}/${this.#iteration}/${task.target}/${task.seq}`,
+      signal: controller.signal,
+    };
+    let completion: Completion;
+    try {
+      const input = JSON.parse(stored.inputText) as never;
+      const result = await withTimeout(
+        (fn as (ctx: ActivityContext, backends: unknown, input: unknown) => Promise<unknown>)(
+          context,
+          this.#host.backends,
+          input,
+        ),
+        options.timeout === undefined ? undefined : toMillis(options.timeout),
+        controller,
+        task.target,
+      );
+      try {
+        const resultText =
+          result === undefined
+            ? "null"
+            : encodePayload(`activity ${task.target} result`, result, this.#host.maxPayloadBytes);
+        completion = { target: task.target, seq: task.seq, attempt, resultText };
+      } catch (error) {
+        completion = { target: task.target, seq: task.seq, attempt, error, final: true };
+      }
+    } catch (error) {
+      completion = { target: task.target, seq: task.seq, attempt, error, final: false };
+    }
+    task.controller = undefined;
+    if (this.#done) return;
+    this.#completions.push(completion);
+    this.pump();
+  }
+}
+
+interface MutableStep {
+  taskInserts: { target: string; seq: number; readyAt: number; inputText: string }[];
+  taskDeletes: { target: string; seq: number }[];
+  taskUpdates: { target: string; seq: number; attempt: number; readyAt: number; lastError: string }[];
+  signalsConsumed: { id: number; seq: number }[];
+}
+
+function newStep(): MutableStep {
+  return { taskInserts: [], taskDeletes: [], taskUpdates: [], signalsConsumed: [] };
+}
+
+function sortBySeq(commands: PendingCommand[]): PendingCommand[] {
+  return commands.sort((a, b) => a.seq - b.seq);
+}
+
+function endOf(
+  outcome: { kind: "completed"; result: unknown } | { kind: "failed"; error: unknown },
+  cancelDelivered: boolean,
+  maxPayloadBytes: number,
+): NonNullable<StepWrite["end"]> {
+  if (outcome.kind === "completed") {
+    try {
+      const resultText =
+        outcome.result === undefined ? "null" : encodePayload("workflow result", outcome.result, maxPayloadBytes);
+      return { status: RunStatus.Completed, resultText, errorText: null };
+    } catch (error) {
+      return { status: RunStatus.Failed, resultText: null, errorText: JSON.stringify(serializeError(error)) };
+    }
+  }
+  const cancelled = cancelDelivered && outcome.error instanceof CancelledError;
+  return {
+    status: cancelled ? RunStatus.Cancelled : RunStatus.Failed,
+    resultText: null,
+    errorText: JSON.stringify(serializeError(outcome.error)),
+  };
+}
+
+async function withTimeout<T>(
+  promise: Promise<T>,
+  timeoutMs: number | undefined,
+  controller: AbortController,
+  name: string,
+): Promise<T> {
+  if (timeoutMs === undefined) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new ActivityTimeoutError(name, timeoutMs);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

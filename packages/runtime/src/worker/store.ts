@@ -1,0 +1,360 @@
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import { decodePayload, text } from "../json.js";
+import type { HistoryEvent, NewEvent } from "../replay/history.js";
+
+/** The primary key of a run. */
+export interface RunKey {
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly runId: string;
+}
+
+/** A run this worker just leased. */
+export interface ClaimedRun extends RunKey {
+  readonly iteration: number;
+  readonly status: string;
+  readonly version: number;
+  readonly nextPos: number;
+  readonly wakeGen: number;
+  readonly cancelRequested: boolean;
+}
+
+/** A pending activity of a run (a row of the tasks table). */
+export interface TaskRow {
+  readonly target: string;
+  readonly seq: number;
+  readonly attempt: number;
+  readonly readyAt: number;
+}
+
+export interface SignalRow {
+  readonly id: number;
+  readonly signal: string;
+  readonly payloadText: string | null;
+}
+
+export interface ClaimOptions {
+  readonly namespace: string;
+  readonly owner: string;
+  readonly now: number;
+  readonly leaseMs: number;
+  readonly limit: number;
+  readonly shards?: { readonly count: number; readonly index: number } | undefined;
+}
+
+/** What one engine commit writes for a run, all or nothing, fenced by the run's version. */
+export interface StepWrite {
+  readonly key: RunKey;
+  readonly owner: string;
+  readonly iteration: number;
+  readonly expectedVersion: number;
+  readonly firstPos: number;
+  readonly events: readonly NewEvent[];
+  readonly taskInserts: readonly { target: string; seq: number; readyAt: number; inputText: string }[];
+  readonly taskDeletes: readonly { target: string; seq: number }[];
+  readonly taskUpdates: readonly { target: string; seq: number; attempt: number; readyAt: number; lastError: string }[];
+  readonly signalsConsumed: readonly { id: number; seq: number }[];
+  /** The wake_gen the step read its inputs under; a newer one means something arrived since. */
+  readonly observedWakeGen: number;
+  readonly now: number;
+  readonly end?: { readonly status: string; readonly resultText: string | null; readonly errorText: string | null };
+  readonly restart?: { readonly inputText: string };
+  /** Keep the lease (activities still run here) or release it with this wake time. */
+  readonly hold: boolean;
+  readonly leaseUntil: number;
+  readonly wakeAt: number | null;
+}
+
+export type StepResult =
+  | {
+      readonly ok: true;
+      readonly version: number;
+      readonly nextPos: number;
+      readonly wakeGen: number;
+      readonly cancelRequested: boolean;
+    }
+  | { readonly ok: false; readonly reason: string };
+
+type Row = RowDataPacket & Record<string, unknown>;
+
+/** SQL of the engine: claims, history, inbox reads and fenced commits. */
+export class EngineStore {
+  readonly #pool: Pool;
+  readonly #p: string;
+
+  constructor(pool: Pool, prefix: string) {
+    this.#pool = pool;
+    this.#p = prefix;
+  }
+
+  /** Leases up to `limit` runs that are due and not leased by anyone else. */
+  async claim(options: ClaimOptions): Promise<ClaimedRun[]> {
+    const { namespace, owner, now, leaseMs, limit, shards } = options;
+    const shardSql = shards ? " AND MOD(shard, ?) = ?" : "";
+    const shardArgs = shards ? [shards.count, shards.index] : [];
+    const conn = await this.#pool.getConnection();
+    try {
+      await conn.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+      await conn.beginTransaction();
+      const [rows] = await conn.query<Row[]>(
+        `SELECT workflow, run_id, iteration, status, version, next_pos, wake_gen, cancel_requested
+           FROM ${this.#p}runs
+          WHERE namespace = ? AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?)${shardSql}
+          ORDER BY wake_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+        [namespace, now, now, ...shardArgs, limit],
+      );
+      if (rows.length === 0) {
+        await conn.commit();
+        return [];
+      }
+      const claimed = rows.map((row) => toClaimed(namespace, row));
+      const where = claimed.map(() => "(workflow = ? AND run_id = ?)").join(" OR ");
+      await conn.query(
+        `UPDATE ${this.#p}runs SET lease_owner = ?, lease_until = ? WHERE namespace = ? AND (${where})`,
+        [owner, now + leaseMs, namespace, ...claimed.flatMap((run) => [run.workflow, run.runId])],
+      );
+      await conn.commit();
+      return claimed;
+    } catch (error) {
+      await conn.rollback().catch(() => {});
+      throw error;
+    } finally {
+      conn.release();
+    }
+  }
+
+  /** The earliest wake time after `now` in the namespace, if any. */
+  async nextWake(namespace: string, now: number): Promise<number | undefined> {
+    const [rows] = await this.#pool.query<Row[]>(
+      `SELECT MIN(wake_at) AS next FROM ${this.#p}runs WHERE namespace = ? AND wake_at > ?`,
+      [namespace, now],
+    );
+    const next = rows[0]?.next;
+    return next === null || next === undefined ? undefined : Number(next);
+  }
+
+  /** Input and creation time of the iteration, plus its replay history in order. */
+  async loadHistory(key: RunKey, iteration: number): Promise<HistoryEvent[]> {
+    const [rows] = await this.#pool.query<Row[]>(
+      `SELECT pos, type, target, seq, payload, created_at FROM ${this.#p}events
+        WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ? AND pos IS NOT NULL
+        ORDER BY pos`,
+      [key.namespace, key.workflow, key.runId, iteration],
+    );
+    return rows.map((row) => {
+      const payloadText = row.payload === null ? null : text(row.payload);
+      const type = String(row.type);
+      const target = text(row.target);
+      return {
+        pos: Number(row.pos),
+        type,
+        target,
+        seq: Number(row.seq),
+        payloadText,
+        payload: decodePayload(payloadText, `event ${type} ${target}#${String(row.seq)} of run ${key.runId}`),
+        at: Number(row.created_at),
+      };
+    });
+  }
+
+  async loadTasks(key: RunKey, iteration: number): Promise<TaskRow[]> {
+    const [rows] = await this.#pool.query<Row[]>(
+      `SELECT target, seq, attempt, ready_at FROM ${this.#p}tasks
+        WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ?`,
+      [key.namespace, key.workflow, key.runId, iteration],
+    );
+    return rows.map((row) => ({
+      target: text(row.target),
+      seq: Number(row.seq),
+      attempt: Number(row.attempt),
+      readyAt: Number(row.ready_at),
+    }));
+  }
+
+  /** Unconsumed signals of the run with these names, in arrival order. */
+  async loadSignals(key: RunKey, names: readonly string[]): Promise<SignalRow[]> {
+    if (names.length === 0) return [];
+    const [rows] = await this.#pool.query<Row[]>(
+      `SELECT id, signal_name, payload FROM ${this.#p}signals
+        WHERE namespace = ? AND workflow = ? AND run_id = ? AND consumed_iteration IS NULL AND signal_name IN (?)
+        ORDER BY id`,
+      [key.namespace, key.workflow, key.runId, names],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      signal: text(row.signal_name),
+      payloadText: row.payload === null ? null : text(row.payload),
+    }));
+  }
+
+  /** Extends the lease of every run this owner holds in the namespace. */
+  async renewLeases(namespace: string, owner: string, until: number): Promise<number> {
+    const [result] = await this.#pool.query<ResultSetHeader>(
+      `UPDATE ${this.#p}runs SET lease_until = ? WHERE namespace = ? AND lease_owner = ?`,
+      [until, namespace, owner],
+    );
+    return result.affectedRows;
+  }
+
+  /** Gives up every lease this owner holds, leaving the runs due now. */
+  async releaseAll(namespace: string, owner: string, now: number): Promise<number> {
+    const [result] = await this.#pool.query<ResultSetHeader>(
+      `UPDATE ${this.#p}runs SET lease_owner = NULL, lease_until = NULL, wake_at = ?
+        WHERE namespace = ? AND lease_owner = ? AND status = 'running'`,
+      [now, namespace, owner],
+    );
+    return result.affectedRows;
+  }
+
+  /** Releases one run's lease without other changes (e.g. after its step failed to load). */
+  async release(key: RunKey, owner: string, wakeAt: number): Promise<void> {
+    await this.#pool.query(
+      `UPDATE ${this.#p}runs SET lease_owner = NULL, lease_until = NULL, wake_at = ?
+        WHERE namespace = ? AND workflow = ? AND run_id = ? AND lease_owner = ?`,
+      [wakeAt, key.namespace, key.workflow, key.runId, owner],
+    );
+  }
+
+  /** Parks a run: status stuck, the error stored, the lease released, never woken again. */
+  async park(key: RunKey, owner: string, errorText: string, now: number): Promise<boolean> {
+    const [result] = await this.#pool.query<ResultSetHeader>(
+      `UPDATE ${this.#p}runs SET status = 'stuck', error = ?, wake_at = NULL, lease_owner = NULL, lease_until = NULL,
+              version = version + 1, updated_at = ?
+        WHERE namespace = ? AND workflow = ? AND run_id = ? AND lease_owner = ? AND status = 'running'`,
+      [errorText, now, key.namespace, key.workflow, key.runId, owner],
+    );
+    return result.affectedRows === 1;
+  }
+
+  /** Writes one step atomically; refuses (ok: false) when the lease or version moved on. */
+  async commit(step: StepWrite): Promise<StepResult> {
+    const conn = await this.#pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      const result = await this.#commitIn(conn, step);
+      if (result.ok) await conn.commit();
+      else await conn.rollback();
+      return result;
+    } catch (error) {
+      await conn.rollback().catch(() => {});
+      if (isDuplicate(error)) return { ok: false, reason: "an event of this step was already written" };
+      throw error;
+    } finally {
+      conn.release();
+    }
+  }
+
+  async #commitIn(conn: PoolConnection, step: StepWrite): Promise<StepResult> {
+    const { namespace, workflow, runId } = step.key;
+    const keyArgs = [namespace, workflow, runId];
+    const [locked] = await conn.query<Row[]>(
+      `SELECT version, lease_owner, wake_gen, cancel_requested, status FROM ${this.#p}runs
+        WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`,
+      keyArgs,
+    );
+    const row = locked[0];
+    if (!row) return { ok: false, reason: "the run row is gone" };
+    if (Number(row.version) !== step.expectedVersion) return { ok: false, reason: "another worker committed first" };
+    if (row.lease_owner === null || text(row.lease_owner) !== step.owner)
+      return { ok: false, reason: "the lease was lost" };
+    if (row.status !== "running") return { ok: false, reason: `the run is ${String(row.status)}` };
+
+    let pos = step.firstPos;
+    if (step.events.length > 0) {
+      const values = step.events.map(() => "(?,?,?,?,?,?,?,?,?,?)").join(",");
+      await conn.query(
+        `INSERT INTO ${this.#p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at) VALUES ${values}`,
+        step.events.flatMap((e) => [...keyArgs, step.iteration, pos++, e.type, e.target, e.seq, e.payloadText, e.at]),
+      );
+    }
+    if (step.taskInserts.length > 0) {
+      const values = step.taskInserts.map(() => "(?,?,?,?,?,?,0,?,?,?)").join(",");
+      await conn.query(
+        `INSERT INTO ${this.#p}tasks (namespace, workflow, run_id, iteration, target, seq, attempt, ready_at, input, created_at) VALUES ${values}`,
+        step.taskInserts.flatMap((t) => [
+          ...keyArgs,
+          step.iteration,
+          t.target,
+          t.seq,
+          t.readyAt,
+          t.inputText,
+          step.now,
+        ]),
+      );
+    }
+    for (const t of step.taskUpdates) {
+      await conn.query(
+        `UPDATE ${this.#p}tasks SET attempt = ?, ready_at = ?, last_error = ?
+          WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ? AND target = ? AND seq = ?`,
+        [t.attempt, t.readyAt, t.lastError, ...keyArgs, step.iteration, t.target, t.seq],
+      );
+    }
+    if (step.taskDeletes.length > 0 || step.restart || step.end) {
+      const onlySome =
+        step.restart || step.end ? "" : ` AND (${step.taskDeletes.map(() => "(target = ? AND seq = ?)").join(" OR ")})`;
+      const args = step.restart || step.end ? [] : step.taskDeletes.flatMap((t) => [t.target, t.seq]);
+      await conn.query(
+        `DELETE FROM ${this.#p}tasks WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ?${onlySome}`,
+        [...keyArgs, step.iteration, ...args],
+      );
+    }
+    for (const signal of step.signalsConsumed) {
+      const [res] = await conn.query<ResultSetHeader>(
+        `UPDATE ${this.#p}signals SET consumed_iteration = ?, consumed_seq = ? WHERE id = ? AND consumed_iteration IS NULL`,
+        [step.iteration, signal.seq, signal.id],
+      );
+      if (res.affectedRows !== 1) return { ok: false, reason: `signal ${signal.id} was consumed already` };
+    }
+
+    const wakeGen = Number(row.wake_gen);
+    const cancelRequested = Number(row.cancel_requested) === 1;
+    const arrivedSince = wakeGen !== step.observedWakeGen;
+    const version = step.expectedVersion + 1;
+    if (step.restart) {
+      const next = step.iteration + 1;
+      await conn.query(
+        `INSERT INTO ${this.#p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at) VALUES (?,?,?,?,0,'created','',0,?,?)`,
+        [...keyArgs, next, step.restart.inputText, step.now],
+      );
+      await conn.query(
+        `UPDATE ${this.#p}runs SET iteration = ?, input = ?, version = ?, next_pos = 1, wake_at = ?, lease_owner = NULL,
+                lease_until = NULL, updated_at = ? WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+        [next, step.restart.inputText, version, step.now, step.now, ...keyArgs],
+      );
+      return { ok: true, version, nextPos: 1, wakeGen, cancelRequested };
+    }
+    if (step.end) {
+      await conn.query(
+        `UPDATE ${this.#p}runs SET status = ?, result = ?, error = ?, version = ?, next_pos = ?, wake_at = NULL,
+                lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+        [step.end.status, step.end.resultText, step.end.errorText, version, pos, step.now, ...keyArgs],
+      );
+      return { ok: true, version, nextPos: pos, wakeGen, cancelRequested };
+    }
+    const wakeAt = step.hold || arrivedSince ? step.now : step.wakeAt;
+    await conn.query(
+      `UPDATE ${this.#p}runs SET version = ?, next_pos = ?, wake_at = ?, lease_owner = ?, lease_until = ?, updated_at = ?
+        WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+      [version, pos, wakeAt, step.hold ? step.owner : null, step.hold ? step.leaseUntil : null, step.now, ...keyArgs],
+    );
+    return { ok: true, version, nextPos: pos, wakeGen, cancelRequested };
+  }
+}
+
+function toClaimed(namespace: string, row: Row): ClaimedRun {
+  return {
+    namespace,
+    workflow: text(row.workflow),
+    runId: text(row.run_id),
+    iteration: Number(row.iteration),
+    status: String(row.status),
+    version: Number(row.version),
+    nextPos: Number(row.next_pos),
+    wakeGen: Number(row.wake_gen),
+    cancelRequested: Number(row.cancel_requested) === 1,
+  };
+}
+
+function isDuplicate(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { errno?: unknown }).errno === 1062;
+}

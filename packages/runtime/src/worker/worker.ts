@@ -1,0 +1,320 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { CorruptPayloadError, ReplayError, serializeError, UnknownWorkflowError } from "../errors.js";
+import { RunExecutor } from "../replay/executor.js";
+import type { Client, Logger, Worker, WorkerOptions } from "../types.js";
+import { LruCache } from "./cache.js";
+import { defaultLogger } from "./logger.js";
+import { type ActorHost, type CachedRun, RunActor, type TaskState } from "./run-actor.js";
+import { type ClaimedRun, EngineStore, type RunKey } from "./store.js";
+
+const DEFAULTS = { concurrency: 16, leaseMs: 30_000, cacheSize: 1000, maxPollIntervalMs: 1000, stopTimeoutMs: 10_000 };
+const MIN_POLL_MS = 2;
+
+/** Counts workflow-function invocations (a replay from the start is one). For tests and benchmarks. */
+export interface WorkerStats {
+  readonly workflowInvocations: number;
+  readonly claims: number;
+  readonly cacheHits: number;
+}
+
+/**
+ * Creates a worker that runs the namespace's workflows and activities.
+ *
+ * @example
+ * const worker = createWorker({ client, namespace: "shop", workflows: { order }, activities: { charge } });
+ * await worker.start();
+ * // ...
+ * await worker.stop();
+ */
+export function createWorker(options: WorkerOptions): Worker & { readonly stats: WorkerStats } {
+  return new ReplayWorker(options);
+}
+
+const runKeyOf = (key: RunKey) => `${key.workflow}/${key.runId}`;
+
+class ReplayWorker implements Worker, ActorHost {
+  readonly identity: string;
+  readonly owner: string;
+  readonly store: EngineStore;
+  readonly leaseMs: number;
+  readonly maxPayloadBytes: number;
+  readonly backends: unknown;
+  readonly activities: WorkerOptions["activities"];
+  readonly #options: WorkerOptions;
+  readonly #client: Client;
+  readonly #log: Logger;
+  readonly #concurrency: number;
+  readonly #cache: LruCache<CachedRun>;
+  readonly #actors = new Map<string, RunActor>();
+  /** Runs claimed whose history is still loading; they count against concurrency. */
+  readonly #loading = new Set<string>();
+  readonly #invocations = { count: 0 };
+  #claims = 0;
+  #cacheHits = 0;
+  #state: "new" | "running" | "stopping" | "stopped" = "new";
+  #loop: Promise<void> | undefined;
+  #wakeLoop: (() => void) | undefined;
+  #kicked = false;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #failures = 0;
+
+  constructor(options: WorkerOptions) {
+    validateOptions(options);
+    this.#options = options;
+    this.#client = options.client;
+    this.identity = options.identity ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    this.owner = this.identity;
+    this.#log = options.logger ?? defaultLogger(this.identity);
+    this.store = new EngineStore(options.client.pool, options.client.prefix);
+    this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+    this.maxPayloadBytes = options.client.maxPayloadBytes;
+    this.backends = options.backends;
+    this.activities = options.activities;
+    this.#concurrency = options.concurrency ?? DEFAULTS.concurrency;
+    this.#cache = new LruCache(options.cacheSize ?? DEFAULTS.cacheSize);
+  }
+
+  get stats(): WorkerStats {
+    return { workflowInvocations: this.#invocations.count, claims: this.#claims, cacheHits: this.#cacheHits };
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== "new")
+      throw new ReplayError(
+        "WORKER_STARTED",
+        `worker ${this.identity} was already started; create a new worker instead`,
+      );
+    this.#state = "running";
+    this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, () => this.#kick());
+    this.#heartbeat = setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.leaseMs / 3)));
+    this.#heartbeat.unref?.();
+    this.#loop = this.#claimLoop();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#state !== "running") return;
+    this.#state = "stopping";
+    this.#kick();
+    await this.#loop;
+    const deadline = Date.now() + (this.#options.stopTimeoutMs ?? DEFAULTS.stopTimeoutMs);
+    while (this.#actors.size + this.#loading.size > 0 && Date.now() < deadline) await sleep(10);
+    for (const actor of this.#actors.values())
+      actor.stopNow(new ReplayError("WORKER_STOPPED", `worker ${this.identity} stopped`));
+    this.#actors.clear();
+    clearInterval(this.#heartbeat);
+    this.#unsubscribe?.();
+    await this.store.releaseAll(this.#options.namespace, this.owner, this.now()).catch((error: unknown) => {
+      this.#log.warn("could not release leases on stop; they end by themselves", {
+        error: serializeError(error).message,
+      });
+    });
+    this.#state = "stopped";
+  }
+
+  now(): number {
+    return this.#client.clock.now();
+  }
+
+  isStopping(): boolean {
+    return this.#state !== "running";
+  }
+
+  released(actor: RunActor, cached: CachedRun | undefined, ended: boolean): void {
+    const key = runKeyOf(actor.key);
+    if (this.#actors.get(key) === actor) this.#actors.delete(key);
+    if (cached) this.#cache.put(key, cached);
+    else this.#cache.delete(key);
+    if (ended) this.#client.local.runEnded(actor.key.namespace, actor.key.workflow, actor.key.runId);
+    this.#kick();
+  }
+
+  async park(key: RunKey, error: unknown): Promise<void> {
+    const serialized = serializeError(error);
+    this.#log.error(`run ${key.workflow}/${key.runId} parked as stuck: ${serialized.message}`, { runId: key.runId });
+    await this.store.park(key, this.owner, JSON.stringify(serialized), this.now());
+    this.#client.local.runEnded(key.namespace, key.workflow, key.runId);
+  }
+
+  logError(message: string, error: unknown, key: RunKey): void {
+    this.#log.error(message, { runId: key.runId, workflow: key.workflow, error: serializeError(error).message });
+  }
+
+  #kick(): void {
+    this.#kicked = true;
+    this.#wakeLoop?.();
+  }
+
+  async #claimLoop(): Promise<void> {
+    let idleMs = MIN_POLL_MS;
+    while (this.#state === "running") {
+      this.#kicked = false;
+      const free = this.#concurrency - this.#actors.size - this.#loading.size;
+      let claimed: ClaimedRun[] = [];
+      try {
+        if (free > 0) claimed = await this.store.claim(this.#claimOptions(free));
+        this.#recovered();
+      } catch (error) {
+        await this.#backOff(error);
+        continue;
+      }
+      for (const run of claimed) this.#activate(run);
+      if (claimed.length > 0 && claimed.length === free) {
+        idleMs = MIN_POLL_MS;
+        continue;
+      }
+      if (claimed.length > 0) idleMs = MIN_POLL_MS;
+      else idleMs = Math.min(idleMs * 2, this.#options.maxPollIntervalMs ?? DEFAULTS.maxPollIntervalMs);
+      await this.#idle(idleMs);
+    }
+  }
+
+  #claimOptions(limit: number) {
+    return {
+      namespace: this.#options.namespace,
+      owner: this.owner,
+      now: this.now(),
+      leaseMs: this.leaseMs,
+      limit,
+      shards: this.#options.shards,
+    };
+  }
+
+  /** Waits for a kick, the next known timer, or the poll interval, whichever is first. */
+  async #idle(pollMs: number): Promise<void> {
+    if (this.#kicked || this.#state !== "running") return;
+    let waitMs = pollMs;
+    if (this.#actors.size < this.#concurrency) {
+      const next = await this.store.nextWake(this.#options.namespace, this.now()).catch(() => undefined);
+      if (next !== undefined) waitMs = Math.min(waitMs, Math.max(0, next - this.now()));
+    }
+    if (this.#kicked) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, waitMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wakeLoop = done;
+    });
+    this.#wakeLoop = undefined;
+  }
+
+  async #backOff(error: unknown): Promise<void> {
+    this.#failures++;
+    const delay = Math.min(100 * 2 ** (this.#failures - 1), 10_000);
+    this.#log.warn(`cannot claim work (${serializeError(error).message}); retrying in ${delay} ms`, {
+      attempt: this.#failures,
+    });
+    await sleep(delay);
+  }
+
+  #recovered(): void {
+    if (this.#failures > 0) this.#log.info("database reachable again", { afterFailures: this.#failures });
+    this.#failures = 0;
+  }
+
+  #activate(run: ClaimedRun): void {
+    this.#claims++;
+    const key = runKeyOf(run);
+    this.#loading.add(key);
+    void this.#prepare(run).then(
+      (actor) => {
+        this.#loading.delete(key);
+        this.#actors.set(key, actor);
+        actor.pump();
+      },
+      async (error: unknown) => {
+        this.#loading.delete(key);
+        this.#cache.delete(key);
+        if (error instanceof CorruptPayloadError || error instanceof UnknownWorkflowError) {
+          await this.park(run, error).catch((e: unknown) => this.logError("could not park run", e, run));
+        } else {
+          this.logError("could not load run; released for a retry", error, run);
+          await this.store.release(run, this.owner, this.now() + 1000).catch(() => {});
+        }
+        this.#kick();
+      },
+    );
+  }
+
+  /** Builds the actor from the cache when its version is current, else by replaying history. */
+  async #prepare(run: ClaimedRun): Promise<RunActor> {
+    const key = runKeyOf(run);
+    const cached = this.#cache.take(key);
+    if (cached && cached.version === run.version && cached.iteration === run.iteration) {
+      this.#cacheHits++;
+      return new RunActor(this, run, cached.executor, cached.nextPos, cached.tasks);
+    }
+    const fn = this.#options.workflows[run.workflow];
+    if (!fn) throw new UnknownWorkflowError("workflow", run.namespace, run.workflow);
+    const [history, taskRows] = await Promise.all([
+      this.store.loadHistory(run, run.iteration),
+      this.store.loadTasks(run, run.iteration),
+    ]);
+    const created = history[0];
+    if (created?.type !== "created") {
+      throw new CorruptPayloadError(
+        `run ${run.runId} iteration ${run.iteration}`,
+        new Error("history has no created event at position 0"),
+      );
+    }
+    const executor = new RunExecutor(
+      { namespace: run.namespace, workflow: run.workflow, runId: run.runId, iteration: run.iteration },
+      created.at,
+      { maxPayloadBytes: this.maxPayloadBytes, invocations: this.#invocations },
+    );
+    await executor.start(fn, created.payload, history);
+    const tasks = new Map<string, TaskState>();
+    for (const row of taskRows) {
+      tasks.set(`${row.target}\u0000${row.seq}`, {
+        target: row.target,
+        seq: row.seq,
+        attempt: row.attempt,
+        readyAt: row.readyAt,
+        controller: undefined,
+      });
+    }
+    return new RunActor(this, run, executor, run.nextPos, tasks);
+  }
+
+  /** Renews leases of held runs and pokes those that something woke from outside. */
+  async #beat(): Promise<void> {
+    if (this.#actors.size === 0) return;
+    try {
+      await this.store.renewLeases(this.#options.namespace, this.owner, this.now() + this.leaseMs);
+    } catch (error) {
+      this.#log.warn(`could not renew leases: ${serializeError(error).message}`);
+    }
+  }
+}
+
+function validateOptions(options: WorkerOptions): void {
+  const problems: string[] = [];
+  if (!options.client) problems.push("client is required (createClient(...))");
+  if (!options.namespace) problems.push("namespace is required");
+  if (Object.keys(options.workflows ?? {}).length === 0) problems.push("workflows must name at least one workflow");
+  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency > 0)) {
+    problems.push(`concurrency must be a positive integer, got ${options.concurrency}`);
+  }
+  const shards = options.shards;
+  if (
+    shards &&
+    !(
+      Number.isInteger(shards.count) &&
+      shards.count > 0 &&
+      Number.isInteger(shards.index) &&
+      shards.index >= 0 &&
+      shards.index < shards.count
+    )
+  ) {
+    problems.push(`shards must be { count > 0, 0 <= index < count }, got ${JSON.stringify(shards)}`);
+  }
+  if (problems.length > 0)
+    throw new ReplayError("INVALID_WORKER_OPTIONS", `invalid worker options: ${problems.join("; ")}`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
