@@ -46,7 +46,7 @@ async function probeOnce(pool: Pool, p: string, from: number, to: number): Promi
 
 /**
  * NOWAIT on a row locked by another transaction: MariaDB 10.6+ answers errno 1205
- * (ER_LOCK_WAIT_TIMEOUT, "Lock wait timeout exceeded"; observed on MariaDB 10.11 in
+ * (ER_LOCK_WAIT_TIMEOUT, "Lock wait timeout exceeded"; observed on MariaDB 10.11.19 in
  * test/client/stream.test.ts), MySQL 8 answers errno 3572 (ER_LOCK_NOWAIT).
  */
 function isLockConflict(error: unknown): boolean {
