@@ -26,17 +26,33 @@ export async function awaitRunResult(
 ): Promise<unknown> {
   const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
   let pollMs = FIRST_POLL_MS;
-  const subscribe = (wake: () => void): (() => void) =>
-    source.local.onRunEnded((ns, wf, id) => {
-      if (ns === namespace && wf === workflow && id === runId) wake();
-    });
-  for (;;) {
-    const run = await source.getRun(namespace, workflow, runId);
-    if (run !== undefined && run.status !== "running") return outcome(run);
-    const left = deadline - Date.now();
-    if (left <= 0) throw new ResultTimeoutError(runId, timeoutMs ?? 0);
-    await waitFor(Math.min(pollMs, left), undefined, subscribe);
-    pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+  // Listen for the whole wait, so an end reported between a read and the next wait is not lost.
+  let ended = false;
+  let wakeWaiter: (() => void) | undefined;
+  const unsubscribe = source.local.onRunEnded((ns, wf, id) => {
+    if (ns !== namespace || wf !== workflow || id !== runId) return;
+    ended = true;
+    wakeWaiter?.();
+  });
+  const subscribe = (wake: () => void): (() => void) => {
+    if (ended) queueMicrotask(wake);
+    wakeWaiter = wake;
+    return () => {
+      wakeWaiter = undefined;
+    };
+  };
+  try {
+    for (;;) {
+      ended = false;
+      const run = await source.getRun(namespace, workflow, runId);
+      if (run !== undefined && run.status !== "running") return outcome(run);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new ResultTimeoutError(runId, timeoutMs ?? 0);
+      await waitFor(Math.min(pollMs, left), undefined, subscribe);
+      pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
+    }
+  } finally {
+    unsubscribe();
   }
 }
 

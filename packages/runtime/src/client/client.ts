@@ -8,7 +8,7 @@ import { DEFAULT_PREFIX, validatePrefix } from "../store/mysql/prefix.js";
 import { selectRun, selectRunPage } from "../store/mysql/reads.js";
 import { inTransaction } from "../store/mysql/transaction.js";
 import { insertRun, insertSignal, type RunKey, requestCancel } from "../store/mysql/writes.js";
-import type { Client, Clock, ListRunsFilter, StreamEvent, StreamOptions } from "../types.js";
+import type { Client, Clock, ListRunsFilter, StreamEvent, StreamOptions, Transaction } from "../types.js";
 import { awaitRunResult } from "./await-result.js";
 import { createDbClock, type DbClock } from "./clock.js";
 import { endpointOfUri, guardIterable } from "./guard.js";
@@ -48,8 +48,11 @@ export function createClient(connection: ClientConnection, options: ClientOption
   const guard = <T>(work: () => Promise<T>): Promise<T> => mapUnreachable(endpoint, work);
 
   let readiness: Promise<void> | undefined;
-  const ready = (): Promise<void> => {
-    readiness ??= guard(() => (dbClock ? dbClock.sync() : pool.query("SELECT 1").then(() => {}))).catch((error) => {
+  /** Resolves once the database answered and the clock is synced; `via` = the caller's tx, if any. */
+  const ready = (via?: Transaction): Promise<void> => {
+    const check = (): Promise<void> =>
+      dbClock ? dbClock.sync(via) : (via ?? pool).query("SELECT 1").then(() => undefined);
+    readiness ??= guard(check).catch((error: unknown) => {
       readiness = undefined; // let the next call try again
       throw error;
     });
@@ -67,13 +70,13 @@ export function createClient(connection: ClientConnection, options: ClientOption
     clock,
     maxPayloadBytes,
     local,
-    ready,
+    ready: () => ready(),
     migrate: () => migrate(pool, { prefix }),
 
     async runWorkflow(namespace, workflow, runId, input, opts = {}) {
       const run = runKey(namespace, workflow, runId);
       const inputJson = encodePayload("input", input, maxPayloadBytes);
-      await ready();
+      await ready(opts.tx);
       const created = await guard(() =>
         inTransaction(pool, opts.tx, (conn) => insertRun(conn, prefix, run, inputJson, clock.now())),
       );
@@ -89,7 +92,7 @@ export function createClient(connection: ClientConnection, options: ClientOption
         externalId: validateName("externalId", externalId),
         messageJson: encodePayload("message", message, maxPayloadBytes),
       };
-      await ready();
+      await ready(opts.tx);
       const sent = await guard(() =>
         inTransaction(pool, opts.tx, (conn) => insertSignal(conn, prefix, run, row, clock.now())),
       );

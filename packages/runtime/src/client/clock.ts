@@ -1,13 +1,17 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import type { Clock } from "../types.js";
+import type { Clock, Transaction } from "../types.js";
 
 /** How often the database clock offset is measured again. */
 export const CLOCK_RESYNC_MS = 60_000;
 
 /** A clock that follows the database server's clock. */
 export interface DbClock extends Clock {
-  /** Measures the offset now; resolves when done (rejects when the database is unreachable). */
-  sync(): Promise<void>;
+  /**
+   * Measures the offset now; resolves when done (rejects when the database is unreachable).
+   * `via` runs the query on that connection instead of the pool (e.g. the caller's open
+   * transaction, so a pool of one connection held by the caller cannot deadlock).
+   */
+  sync(via?: Transaction): Promise<void>;
   /** Difference database minus local, in ms (0 before the first measurement). */
   readonly offsetMs: number;
 }
@@ -25,16 +29,16 @@ export function createDbClock(pool: Pool): DbClock {
   let syncedAt = Number.NEGATIVE_INFINITY;
   let inFlight: Promise<void> | undefined;
 
-  const measure = async (): Promise<void> => {
+  const measure = async (via: Pool | Transaction): Promise<void> => {
     const sent = Date.now();
-    const [rows] = await pool.query<RowDataPacket[]>("SELECT UNIX_TIMESTAMP(NOW(6)) * 1000 AS ms");
+    const [rows] = await via.query<RowDataPacket[]>("SELECT UNIX_TIMESTAMP(NOW(6)) * 1000 AS ms");
     const received = Date.now();
     const dbMs = Number(rows[0]?.ms);
     if (Number.isFinite(dbMs)) offsetMs = Math.round(dbMs - (sent + received) / 2);
     syncedAt = received;
   };
-  const sync = (): Promise<void> => {
-    inFlight ??= measure().finally(() => {
+  const sync = (via?: Transaction): Promise<void> => {
+    inFlight ??= measure(via ?? pool).finally(() => {
       inFlight = undefined;
     });
     return inFlight;

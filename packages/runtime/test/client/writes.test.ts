@@ -1,5 +1,6 @@
-import type { RowDataPacket } from "mysql2/promise";
+import { createPool, type RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient } from "../../src/client/client.js";
 import { RunNotFoundError } from "../../src/errors.js";
 import { shardOf } from "../../src/store/mysql/shard.js";
 import { countRows, type Fixture, setUpFixture } from "./helpers.js";
@@ -87,6 +88,23 @@ describe("runWorkflow, signalRun and cancelRun", () => {
     expect(await countRows(f.pool, "app_orders WHERE id = 'o-rollback'")).toBe(0);
     expect(await countRows(f.pool, "replay_signals WHERE run_id = 'tx-rollback'")).toBe(0);
     expect(await countRows(f.pool, "replay_events WHERE run_id = 'tx-rollback'")).toBe(0);
+  });
+
+  it("joins the caller's transaction on a pool of one connection without waiting for another", async () => {
+    const single = createPool({ uri: f.db.url, connectionLimit: 1 });
+    const fresh = createClient({ pool: single });
+    const conn = await single.getConnection();
+    try {
+      await conn.query("BEGIN");
+      expect(await fresh.runWorkflow("ns", "wf", "single-pool", null, { tx: conn })).toBe(true);
+      expect(await fresh.signalRun("ns", "wf", "single-pool", "go", 1, "e", { tx: conn })).toBe(true);
+      await conn.query("COMMIT");
+    } finally {
+      conn.release();
+      await fresh.close();
+      await single.end();
+    }
+    expect((await f.client.getRun("ns", "wf", "single-pool"))?.status).toBe("running");
   });
 
   it("keeps the caller's transaction usable after a duplicate start inside it", async () => {
