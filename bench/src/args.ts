@@ -1,0 +1,43 @@
+export const WORKLOADS = ["floor", "W1", "W2", "W3", "W4", "W5"] as const;
+export type WorkloadId = (typeof WORKLOADS)[number];
+export const SYSTEMS = ["replaykit", "dbos"] as const;
+export type SystemId = (typeof SYSTEMS)[number];
+
+export interface BenchArgs {
+  readonly quick: boolean;
+  readonly only: ReadonlySet<WorkloadId>;
+  readonly systems: ReadonlySet<SystemId>;
+}
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+const USAGE = `usage: npm run bench -- [--quick] [--only floor,W1,W2,W3,W4,W5] [--systems replaykit,dbos]`;
+
+function pick<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): Set<T> {
+  if (!value) throw new UsageError(`${flag} needs a comma-separated list of ${allowed.join(",")}\n${USAGE}`);
+  const chosen = new Set<T>();
+  for (const raw of value.split(",")) {
+    const match = allowed.find((a) => a.toLowerCase() === raw.trim().toLowerCase());
+    if (!match) throw new UsageError(`unknown ${flag} value "${raw}": use one of ${allowed.join(",")}\n${USAGE}`);
+    chosen.add(match);
+  }
+  return chosen;
+}
+
+export function parseArgs(argv: readonly string[]): BenchArgs {
+  let quick = false;
+  let only = new Set<WorkloadId>(WORKLOADS);
+  let systems = new Set<SystemId>(SYSTEMS);
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = (argv[i] ?? "").split("=", 2);
+    const value = () => inline ?? argv[++i];
+    if (flag === "--quick") quick = true;
+    else if (flag === "--only") only = pick(value(), WORKLOADS, "--only");
+    else if (flag === "--systems") systems = pick(value(), SYSTEMS, "--systems");
+    else if (flag === "--help" || flag === "-h") throw new UsageError(USAGE);
+    else throw new UsageError(`unknown option "${argv[i]}"\n${USAGE}`);
+  }
+  return { quick, only, systems };
+}

@@ -1,0 +1,158 @@
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { startMariaDb, type TestDatabase } from "@replaykit/runtime/testing";
+import { createPool } from "mysql2/promise";
+import { type BenchArgs, parseArgs, UsageError, type WorkloadId } from "./args.js";
+import { FULL, QUICK } from "./config.js";
+import type { BenchContext } from "./context.js";
+import { log } from "./log.js";
+import { methodNotes } from "./notes.js";
+import { type PostgresServer, startPostgres } from "./postgres.js";
+import { environment, renderMarkdown, writeReport } from "./report.js";
+import { Results } from "./results.js";
+import { mariaDbSettings, postgresSettings } from "./settings.js";
+import { addDerivedRows, evaluateTargets } from "./table.js";
+import { runFloor } from "./workloads/floor.js";
+import { runW1 } from "./workloads/w1-latency.js";
+import { runW2 } from "./workloads/w2-throughput.js";
+import { runW3 } from "./workloads/w3-replay.js";
+import { runW4 } from "./workloads/w4-signal.js";
+import { runW5 } from "./workloads/w5-timer.js";
+
+const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
+  floor: runFloor,
+  W1: runW1,
+  W2: runW2,
+  W3: runW3,
+  W4: runW4,
+  W5: runW5,
+};
+
+/** Servers this process started; stopped on every way out (normal end, error, Ctrl-C). */
+class Servers {
+  mariaDb: TestDatabase | undefined;
+  postgres: PostgresServer | undefined;
+
+  async stop(): Promise<void> {
+    const { mariaDb, postgres } = this;
+    this.mariaDb = undefined;
+    this.postgres = undefined;
+    await Promise.allSettled([mariaDb?.stop(), postgres?.stop()]);
+  }
+
+  /** Last resort from process.on("exit"): kill by PID and remove data directories, synchronously. */
+  stopSync(): void {
+    this.postgres?.stopSync();
+    const maria = this.mariaDb;
+    if (maria?.pid !== undefined) {
+      try {
+        process.kill(maria.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+      if (maria.dataDir) rmSync(maria.dataDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** The installed DBOS SDK version (its package.json is not exported, so walk up from its entry point). */
+function dbosVersion(): string {
+  let dir = dirname(createRequire(import.meta.url).resolve("@dbos-inc/dbos-sdk"));
+  while (dir !== dirname(dir)) {
+    const path = join(dir, "package.json");
+    if (existsSync(path)) {
+      const pkg: unknown = JSON.parse(readFileSync(path, "utf8"));
+      if (typeof pkg === "object" && pkg !== null && "version" in pkg && "name" in pkg) return String(pkg.version);
+    }
+    dir = dirname(dir);
+  }
+  return "unknown";
+}
+
+async function startServers(args: BenchArgs, servers: Servers, results: Results): Promise<void> {
+  if (args.systems.has("replaykit")) {
+    log("starting MariaDB (REPLAY_MYSQL_URL if set, else a throwaway mariadbd)");
+    servers.mariaDb = await startMariaDb();
+    const pool = createPool({ uri: servers.mariaDb.url, connectionLimit: 1 });
+    results.detail("mariadb", { ...(await mariaDbSettings(pool)), binlog: "off in the harness (--skip-log-bin)" });
+    await pool.end();
+  }
+  if (args.systems.has("dbos")) {
+    log("starting a throwaway PostgreSQL");
+    servers.postgres = await startPostgres();
+    results.detail("postgres", await postgresSettings(servers.postgres.url));
+  }
+  for (const key of ["mariadb", "postgres"]) {
+    if (results.details[key]) log(`${key} settings: ${JSON.stringify(results.details[key])}`);
+  }
+}
+
+async function bench(args: BenchArgs, servers: Servers): Promise<void> {
+  const started = performance.now();
+  const sizes = args.quick ? QUICK : FULL;
+  const results = new Results();
+  results.notes.push(...methodNotes(sizes));
+  results.detail("environment", { ...environment(), "@dbos-inc/dbos-sdk": dbosVersion() });
+  await startServers(args, servers, results);
+
+  const ctx: BenchContext = {
+    sizes,
+    systems: args.systems,
+    results,
+    mariaDbUrl: servers.mariaDb?.url ?? "",
+    postgres: servers.postgres,
+    replaykit: args.systems.has("replaykit") ? await import("./systems/replaykit.js") : undefined,
+  };
+  for (const [id, run] of Object.entries(RUNNERS)) {
+    if (args.only.has(id as WorkloadId)) await run(ctx);
+  }
+  await servers.stop();
+
+  addDerivedRows(results, sizes);
+  const report = {
+    date: new Date().toISOString().slice(0, 10),
+    args,
+    sizes,
+    results,
+    targets: evaluateTargets(results, sizes),
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+  const markdown = renderMarkdown(report);
+  process.stdout.write(markdown);
+  for (const path of await writeReport(report, markdown)) log(`wrote ${path}`);
+}
+
+async function main(): Promise<number> {
+  let args: BenchArgs;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const servers = new Servers();
+  process.on("exit", () => servers.stopSync());
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the servers this run started`);
+      void servers.stop().finally(() => process.exit(130));
+    });
+  }
+  try {
+    await bench(args, servers);
+    return 0;
+  } catch (error) {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  } finally {
+    await servers.stop();
+  }
+}
+
+process.exitCode = await main();
+// DBOS and pools may leave timers behind; the report is written, so end here.
+process.exit();

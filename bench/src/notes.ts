@@ -1,0 +1,19 @@
+import type { Sizes } from "./config.js";
+import { POOL_SIZE } from "./systems/pool-size.js";
+
+/** How each figure was obtained; printed under the table and kept in the JSON. */
+export function methodNotes(sizes: Sizes): string[] {
+  return [
+    "Both systems run in this one Node.js process, one workload at a time, each workload on a fresh database (replaykit: a scratch MariaDB database and namespace; DBOS: a fresh PostgreSQL system database, DBOS relaunched).",
+    `Each system gets a pool of ${POOL_SIZE} connections (replaykit: the mysql2 pool of its client and worker; DBOS: systemDatabasePoolSize). ${sizes.warmup} untimed warm-up runs precede each timed series.`,
+    "Durability is each server's default: MariaDB innodb_flush_log_at_trx_commit=1 with the binary log off (the test harness starts mariadbd with --skip-log-bin); PostgreSQL fsync=on, synchronous_commit=on. Both are throwaway servers on loopback, on the same disk.",
+    `W1: ${sizes.w1.runs} runs one after another per N; run time = start call to result (replaykit: client.runWorkflow + client.awaitResult; DBOS: DBOS.startWorkflow + handle.getResult); per step = run time / max(N, 1), p50/p95 over runs.`,
+    `W2: ${sizes.w2.runs} runs of ${sizes.w2.steps} no-op steps, from the first start to the last result. replaykit: worker concurrency = c, all runs started by the client at once (8 concurrent runWorkflow callers), then awaited. DBOS: c concurrent callers, each looping DBOS.startWorkflow + getResult (no queue). steps/s = runs/s x ${sizes.w2.steps}.`,
+    `W3 (replaykit only): one run of ${sizes.w3.short} and one of ${sizes.w3.long} sequential no-op steps, start to result, with the run cache at its default and with cacheSize: 0; ratio = long / short (linear scaling gives ${sizes.w3.long / sizes.w3.short}).`,
+    `W4: one run awaits ${sizes.w4.signals} signals in sequence (replaykit ctx.awaitSignal / DBOS.recv); latency = the moment the workflow code resumes (performance.now(), recorded by a first-sighting probe that replays cannot overwrite and that feeds nothing back into the workflow) - the moment just before client.signalRun / DBOS.send is called; 20 ms pause between signals so each finds the workflow parked.`,
+    `W5: one run sleeps ${sizes.w5.sleeps} x ${sizes.w5.sleepMs} ms in sequence (ctx.sleep / DBOS.sleep); lateness = resumed after the sleep - called the sleep - ${sizes.w5.sleepMs} ms, same probe as W4.`,
+    `Floor: one connection, autocommit; ${sizes.floor.commits} single-row INSERTs (each a durable commit) and ${sizes.floor.batches} INSERTs of ${sizes.floor.batchRows} rows. MariaDB in the replaykit column, PostgreSQL in the DBOS column. "vs floor" rows relate each engine to its own database.`,
+    "Per-step counters (W1 N=10): replaykit from MariaDB SHOW GLOBAL STATUS deltas (Questions, Com_commit, Innodb_data_fsyncs); DBOS from pg_stat_database.xact_commit and pg_stat_wal.wal_sync deltas. Raw deltas are in the JSON.",
+    "ratio = replaykit / DBOS; 'better' says which direction wins for that metric; 'ahead' names the winner.",
+  ];
+}

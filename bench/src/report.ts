@@ -1,0 +1,81 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, platform, release } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BenchArgs } from "./args.js";
+import type { Sizes } from "./config.js";
+import type { Results, Target } from "./results.js";
+import { renderTable, renderTargets } from "./table.js";
+
+export interface Report {
+  readonly date: string;
+  readonly args: BenchArgs;
+  readonly sizes: Sizes;
+  readonly results: Results;
+  readonly targets: readonly Target[];
+  readonly wallSeconds: number;
+}
+
+export function environment(): Record<string, string> {
+  return {
+    node: process.version,
+    os: `${platform()} ${release()}`,
+    cpu: `${cpus()[0]?.model ?? "?"} x ${cpus().length}`,
+  };
+}
+
+function settingsLines(results: Results): string[] {
+  const lines: string[] = [];
+  for (const key of ["environment", "mariadb", "postgres"]) {
+    const value = results.details[key];
+    if (value && typeof value === "object") {
+      const pairs = Object.entries(value).map(([k, v]) => `${k}=${String(v)}`);
+      lines.push(`- **${key}**: ${pairs.join(", ")}`);
+    }
+  }
+  return lines;
+}
+
+export function renderMarkdown(report: Report): string {
+  const mode = report.args.quick ? " (quick: a smoke test, not a measurement)" : "";
+  return [
+    `# replaykit vs DBOS Transact, ${report.date}${mode}`,
+    "",
+    ...settingsLines(report.results),
+    `- wall time: ${report.wallSeconds.toFixed(0)} s`,
+    "",
+    renderTable(report.results),
+    "",
+    "## Targets (replaykit)",
+    "",
+    renderTargets(report.targets),
+    "",
+    "## Method",
+    "",
+    ...report.results.notes.map((note) => `- ${note}`),
+    "",
+  ].join("\n");
+}
+
+const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "results");
+
+/** Writes results/<date>.{json,md}, or results/quick-<date>.* (git-ignored) in quick mode. */
+export async function writeReport(report: Report, markdown: string): Promise<string[]> {
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const base = join(RESULTS_DIR, `${report.args.quick ? "quick-" : ""}${report.date}`);
+  const json = {
+    date: report.date,
+    quick: report.args.quick,
+    only: [...report.args.only],
+    systems: [...report.args.systems],
+    sizes: report.sizes,
+    wallSeconds: report.wallSeconds,
+    rows: report.results.rows,
+    targets: report.targets,
+    details: report.results.details,
+    notes: report.results.notes,
+  };
+  await writeFile(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
+  await writeFile(`${base}.md`, markdown);
+  return [`${base}.json`, `${base}.md`];
+}

@@ -1,0 +1,70 @@
+import {
+  type ActivityRegistration,
+  type Client,
+  createClient,
+  createWorker,
+  type WorkerOptions,
+  type WorkflowFn,
+} from "@replaykit/runtime";
+import { createScratchDatabase } from "@replaykit/runtime/testing";
+import type { Pool } from "mysql2/promise";
+
+export interface ReplaykitSetup {
+  readonly workflows: Readonly<Record<string, WorkflowFn>>;
+  readonly activities: Readonly<Record<string, ActivityRegistration>>;
+  readonly concurrency?: number;
+  readonly cacheSize?: number;
+}
+
+export interface ReplaykitEnv {
+  readonly client: Client;
+  readonly namespace: string;
+  readonly pool: Pool;
+}
+
+/**
+ * Runs `body` against a replaykit worker on a fresh scratch database of the MariaDB at `serverUrl`
+ * (migrated, one namespace), then stops the worker and drops the database.
+ */
+export async function withReplaykit<R>(
+  serverUrl: string,
+  label: string,
+  setup: ReplaykitSetup,
+  body: (env: ReplaykitEnv) => Promise<R>,
+): Promise<R> {
+  const db = await createScratchDatabase(serverUrl, `bench_${label.toLowerCase().replace(/[^a-z0-9]/g, "_")}`);
+  const client = createClient({ pool: db.pool });
+  const namespace = "bench";
+  try {
+    await client.migrate();
+    const options: WorkerOptions = {
+      client,
+      namespace,
+      workflows: setup.workflows,
+      activities: setup.activities,
+      ...(setup.concurrency === undefined ? {} : { concurrency: setup.concurrency }),
+      ...(setup.cacheSize === undefined ? {} : { cacheSize: setup.cacheSize }),
+    };
+    const worker = createWorker(options);
+    await worker.start();
+    try {
+      return await body({ client, namespace, pool: db.pool });
+    } finally {
+      await worker.stop();
+    }
+  } finally {
+    await client.close();
+    await db.drop();
+  }
+}
+
+/** Starts run `runId` of `workflow` and waits for its result. */
+export async function runReplaykit(
+  env: ReplaykitEnv,
+  workflow: string,
+  runId: string,
+  input: unknown,
+): Promise<unknown> {
+  await env.client.runWorkflow(env.namespace, workflow, runId, input);
+  return env.client.awaitResult(env.namespace, workflow, runId);
+}

@@ -1,0 +1,34 @@
+import { type BenchContext, replaykitOf } from "../context.js";
+import { log } from "../log.js";
+import { STEPS_SETUP } from "../systems/steps.js";
+
+const MODES = [
+  { label: "cache on", cacheSize: undefined },
+  { label: "cache off", cacheSize: 0 },
+] as const;
+
+/** replaykit only: how run time grows with history length, with and without the run cache. */
+export async function runW3(ctx: BenchContext): Promise<void> {
+  if (!ctx.systems.has("replaykit")) return;
+  const rk = replaykitOf(ctx);
+  const { short, long } = ctx.sizes.w3;
+  for (const mode of MODES) {
+    log(`W3 replaykit: one run of ${short} and one of ${long} steps, ${mode.label}`);
+    const setup = mode.cacheSize === undefined ? STEPS_SETUP : { ...STEPS_SETUP, cacheSize: mode.cacheSize };
+    await rk.withReplaykit(ctx.mariaDbUrl, `w3${mode.cacheSize ?? "d"}`, setup, async (env) => {
+      await rk.runReplaykit(env, "steps", "warm", { n: 5 });
+      const time = async (n: number) => {
+        const start = performance.now();
+        await rk.runReplaykit(env, "steps", `run-${n}`, { n });
+        return performance.now() - start;
+      };
+      const shortMs = await time(short);
+      const longMs = await time(long);
+      const set = (metric: string, unit: string, value: number) =>
+        ctx.results.set("replaykit", { workload: "W3", metric, unit, better: "lower" }, value);
+      set(`${short} steps, ${mode.label}`, "ms", shortMs);
+      set(`${long} steps, ${mode.label}`, "ms", longMs);
+      set(`${long}/${short} ratio, ${mode.label}`, "x", longMs / shortMs);
+    });
+  }
+}
