@@ -136,6 +136,7 @@ export function createClient(connection: ClientConnection, options: ClientOption
       const name = validateName("consumer", consumer);
       validateStreamOptions(opts);
       const stored = await guard(() => loadCursor(pool, prefix, opts.namespace, name));
+      // A stored cursor wins over opts.after: `after` only places a new consumer.
       const after = stored ?? opts.after ?? 0;
       for await (const event of client.stream({ ...opts, after })) {
         await handler(event);
