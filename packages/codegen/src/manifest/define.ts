@@ -1,0 +1,75 @@
+import type {
+  ActivityConfig,
+  ActivityDef,
+  ActivityImpl,
+  NamespaceConfig,
+  NamespaceDef,
+  OutputDef,
+  ParseSchema,
+  SignalDef,
+  WorkflowConfig,
+  WorkflowDef,
+} from "./types.js";
+
+/**
+ * Declares a namespace: the default export of a manifest file, read by `replaygen`.
+ *
+ * @example
+ * export default defineNamespace({
+ *   name: "shop",
+ *   workflows: { order: workflow<OrderInput, OrderResult>({ description: "Charge and ship." }) },
+ *   activities: { chargePayment: activity(chargePayment, { description: "Charge the card." }) },
+ * });
+ */
+export function defineNamespace<const C extends NamespaceConfig>(config: C): NamespaceDef<C> {
+  return Object.freeze({
+    kind: "namespace",
+    name: config.name,
+    workflows: config.workflows,
+    activities: config.activities,
+    register: config.register ?? false,
+  });
+}
+
+/** Declares a workflow with input `I` and result `O` (or `input`/`output` schemas). */
+export function workflow<I, O>(config: WorkflowConfig<I, O>): WorkflowDef<I, O> {
+  return Object.freeze({ kind: "workflow", ...config });
+}
+
+/** Declares an activity: `fn(ctx, backends, input)` with its description, retry policy and timeout. */
+export function activity<B, I, O>(fn: ActivityImpl<B, I, O>, config: ActivityConfig): ActivityDef<B, I, O> {
+  return Object.freeze({ kind: "activity", fn, ...config });
+}
+
+interface MessageConfig<T> {
+  readonly description: string;
+  readonly schema?: ParseSchema<T>;
+}
+
+/** Declares a signal: `signal<T>({ description })` or `signal(Schema, { description })`. */
+export function signal<T>(config: MessageConfig<T>): SignalDef<T>;
+export function signal<T>(schema: ParseSchema<T>, config: { readonly description: string }): SignalDef<T>;
+export function signal<T>(
+  first: MessageConfig<T> | ParseSchema<T>,
+  second?: { readonly description: string },
+): SignalDef<T> {
+  return Object.freeze({ kind: "signal", ...messageConfig(first, second) });
+}
+
+/** Declares an output: `output<T>({ description })` or `output(Schema, { description })`. */
+export function output<T>(config: MessageConfig<T>): OutputDef<T>;
+export function output<T>(schema: ParseSchema<T>, config: { readonly description: string }): OutputDef<T>;
+export function output<T>(
+  first: MessageConfig<T> | ParseSchema<T>,
+  second?: { readonly description: string },
+): OutputDef<T> {
+  return Object.freeze({ kind: "output", ...messageConfig(first, second) });
+}
+
+function messageConfig<T>(
+  first: MessageConfig<T> | ParseSchema<T>,
+  second: { readonly description: string } | undefined,
+): MessageConfig<T> {
+  if (second === undefined) return first as MessageConfig<T>;
+  return { description: second.description, schema: first as ParseSchema<T> };
+}

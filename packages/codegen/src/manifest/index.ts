@@ -1,0 +1,2 @@
+export { activity, defineNamespace, output, signal, workflow } from "./define.js";
+export type * from "./types.js";

@@ -1,0 +1,79 @@
+import type { ActivityContext, Duration } from "@replaykit/runtime";
+
+/** Anything with a zod-like `parse`: the generated helpers call it before writing. */
+export interface ParseSchema<T> {
+  parse(data: unknown): T;
+}
+
+/** Retry policy of an activity, as in the runtime's ActivityOptions. Literal values only. */
+export interface ManifestRetryPolicy {
+  readonly initialInterval?: Duration;
+  readonly backoffCoefficient?: number;
+  readonly maxInterval?: Duration;
+  readonly maxAttempts?: number;
+}
+
+/** A signal a workflow awaits. `T` is the message type. */
+export interface SignalDef<T> {
+  readonly kind: "signal";
+  readonly description: string;
+  readonly schema?: ParseSchema<T>;
+}
+
+/** An output a workflow emits for observers. `T` is the message type. */
+export interface OutputDef<T> {
+  readonly kind: "output";
+  readonly description: string;
+  readonly schema?: ParseSchema<T>;
+}
+
+export interface WorkflowConfig<I, O> {
+  readonly description: string;
+  readonly signals?: Readonly<Record<string, SignalDef<unknown>>>;
+  readonly outputs?: Readonly<Record<string, OutputDef<unknown>>>;
+  /** Validates run input in the generated `run` helper; also gives the input type when no type argument is given. */
+  readonly input?: ParseSchema<I>;
+  /** Gives the result type when no type argument is given. */
+  readonly output?: ParseSchema<O>;
+  /** Generate a per-item `register<Workflow>` function for this workflow. */
+  readonly register?: boolean;
+}
+
+export interface WorkflowDef<I, O> extends WorkflowConfig<I, O> {
+  readonly kind: "workflow";
+  /** Carries the input and result types for the reader; always undefined at run time. */
+  readonly types?: { readonly input: I; readonly output: O };
+}
+
+export type ActivityImpl<B, I, O> = (ctx: ActivityContext, backends: B, input: I) => Promise<O>;
+
+export interface ActivityConfig {
+  readonly description: string;
+  readonly retry?: ManifestRetryPolicy;
+  /** Each attempt is aborted and counted as failed after this long. */
+  readonly timeout?: Duration;
+  /** Generate a per-item `register<Activity>` function for this activity. */
+  readonly register?: boolean;
+}
+
+export interface ActivityDef<B, I, O> extends ActivityConfig {
+  readonly kind: "activity";
+  readonly fn: ActivityImpl<B, I, O>;
+}
+
+export interface NamespaceConfig {
+  /** Stored in the database: renaming it is a breaking change. */
+  readonly name: string;
+  readonly workflows: Readonly<Record<string, WorkflowDef<unknown, unknown>>>;
+  readonly activities: Readonly<Record<string, ActivityDef<never, never, unknown>>>;
+  /** Generate register functions for every workflow and activity. */
+  readonly register?: boolean;
+}
+
+export interface NamespaceDef<C extends NamespaceConfig = NamespaceConfig> {
+  readonly kind: "namespace";
+  readonly name: C["name"];
+  readonly workflows: C["workflows"];
+  readonly activities: C["activities"];
+  readonly register: boolean;
+}

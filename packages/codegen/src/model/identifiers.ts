@@ -1,0 +1,54 @@
+import { camelCase, constantCase, pascalCase } from "./names.js";
+
+/** Every identifier the generated file declares, derived from stored names in one place. */
+export const ids = {
+  namespaceConst: (ns: string) => `${constantCase(ns)}_NAMESPACE`,
+  workflowConst: (wf: string) => `${constantCase(wf)}_WORKFLOW`,
+  signalConst: (wf: string, s: string) => `${constantCase(wf)}_${constantCase(s)}_SIGNAL`,
+  outputConst: (wf: string, o: string) => `${constantCase(wf)}_${constantCase(o)}_OUTPUT`,
+  activityConst: (a: string) => `${constantCase(a)}_ACTIVITY`,
+  flow: (wf: string) => `${pascalCase(wf)}Flow`,
+  workflowType: (wf: string) => `${pascalCase(wf)}Workflow`,
+  run: (wf: string) => `run${pascalCase(wf)}`,
+  awaitResult: (wf: string) => `await${pascalCase(wf)}Result`,
+  signal: (wf: string, s: string) => `signal${pascalCase(wf)}${pascalCase(s)}`,
+  stream: (wf: string, o: string) => `stream${pascalCase(wf)}${pascalCase(o)}`,
+  registerWorkflow: (wf: string) => `register${pascalCase(wf)}Workflow`,
+  registerActivity: (a: string) => `register${pascalCase(a)}Activity`,
+  outputEvent: (ns: string) => `${pascalCase(ns)}OutputEvent`,
+  streamOptions: (ns: string) => `${pascalCase(ns)}StreamOptions`,
+  loopsOptions: (ns: string) => `${pascalCase(ns)}ReplayLoopsOptions`,
+  registry: (ns: string) => `${pascalCase(ns)}Registry`,
+  createRegistry: (ns: string) => `create${pascalCase(ns)}Registry`,
+  registryOptions: (ns: string) => `${pascalCase(ns)}WorkerOptions`,
+  startRegistry: (ns: string) => `start${pascalCase(ns)}Worker`,
+  startLoops: () => "startReplayLoops",
+  flowFactory: (wf: string) => `${camelCase(wf)}Flow`,
+  activityMethod: (a: string) => camelCase(a),
+  awaitMethod: (s: string) => `await${pascalCase(s)}`,
+  emitMethod: (o: string) => `emit${pascalCase(o)}`,
+};
+
+/** Members every Flow has besides activities, awaits and emits. */
+export const FLOW_BUILTINS = ["runId", "sleep", "now", "random", "uuid", "restart"] as const;
+
+/** Private helpers of the generated file. */
+export const HELPERS = ["parseWith", "describeIssues", "streamOptions", "toOutputEvent"] as const;
+
+/** Names the generated file imports from the runtime; user types with these names are aliased. */
+export const RUNTIME_IMPORTS = [
+  "EventType",
+  "ActivityRegistration",
+  "AwaitResultOptions",
+  "Client",
+  "Duration",
+  "ReplayError",
+  "RunContext",
+  "StreamEvent",
+  "StreamOptions",
+  "Worker",
+  "WorkerOptions",
+  "WorkflowFn",
+  "WriteOptions",
+  "createWorker",
+] as const;

@@ -1,0 +1,84 @@
+/**
+ * The plain model the reader produces and the renderer consumes: no ts-morph
+ * objects, only names, printed types and the imports they need.
+ */
+
+/** One name imported by the generated file. */
+export interface ImportRef {
+  /** Module specifier as written in the generated file ("./types.js", "zod"). */
+  readonly from: string;
+  /** Exported name in that module. */
+  readonly name: string;
+  /** Name in the generated file (differs from `name` only on a collision). */
+  readonly local: string;
+  /** Only used in type positions. */
+  readonly typeOnly: boolean;
+}
+
+/** A type as printed in the generated file (imported names already use their local names). */
+export interface TypeRef {
+  readonly text: string;
+}
+
+/** A value (schema, activity function) the generated file imports. */
+export interface ValueRef {
+  /** Local name in the generated file. */
+  readonly local: string;
+}
+
+/** Where something was declared in the manifest, for errors after reading. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly sourceLine: string;
+}
+
+export interface MessageModel {
+  /** Stored name (the manifest key). */
+  readonly name: string;
+  readonly description: string;
+  readonly type: TypeRef;
+  readonly schema?: ValueRef;
+  readonly location: SourceLocation;
+}
+
+export interface WorkflowModel {
+  readonly name: string;
+  readonly description: string;
+  readonly input: TypeRef;
+  readonly output: TypeRef;
+  readonly inputSchema?: ValueRef;
+  readonly outputSchema?: ValueRef;
+  readonly signals: readonly MessageModel[];
+  readonly outputs: readonly MessageModel[];
+  readonly register: boolean;
+  readonly location: SourceLocation;
+}
+
+/** A literal option value, printed as JSON-ish TS source. */
+export type LiteralValue = string | number | boolean | { readonly [key: string]: LiteralValue };
+
+export interface ActivityModel {
+  readonly name: string;
+  readonly description: string;
+  readonly fn: ValueRef;
+  readonly input: TypeRef;
+  readonly output: TypeRef;
+  /** `retry` and `timeout` as written in the manifest, keys sorted. */
+  readonly options: { readonly [key: string]: LiteralValue };
+  readonly register: boolean;
+  readonly location: SourceLocation;
+}
+
+export interface NamespaceModel {
+  readonly name: string;
+  /** Absolute path of the manifest. */
+  readonly manifestPath: string;
+  readonly workflows: readonly WorkflowModel[];
+  readonly activities: readonly ActivityModel[];
+  /** The backends type every activity takes; `undefined` when there is no activity. */
+  readonly backends?: TypeRef;
+  /** Every import of the generated file except the runtime's. */
+  readonly imports: readonly ImportRef[];
+}

@@ -1,0 +1,75 @@
+import type { Node } from "ts-morph";
+import { InvalidManifestNameError } from "../errors.js";
+import { FLOW_BUILTINS, ids } from "../model/identifiers.js";
+import type { ProblemCollector } from "./collector.js";
+import type { RawNamespace, RawWorkflow } from "./raw.js";
+
+interface Claim {
+  readonly id: string;
+  readonly node: Node;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** Reports stored names whose generated TypeScript identifiers collide with another's. */
+export function checkIdentifiers(ns: RawNamespace, problems: ProblemCollector): void {
+  reportCollisions(topLevelClaims(ns), "the generated file", problems);
+  for (const workflow of ns.workflows) reportCollisions(flowClaims(ns, workflow), ids.flow(workflow.name), problems);
+}
+
+function topLevelClaims(ns: RawNamespace): Claim[] {
+  const claims: Claim[] = [];
+  for (const wf of ns.workflows) {
+    const claim = (id: string, node: Node = wf.keyNode, kind = "workflow", name = wf.name) =>
+      claims.push({ id, node, kind, name });
+    const workflowIds = [ids.workflowConst, ids.flow, ids.workflowType, ids.run, ids.awaitResult, ids.registerWorkflow];
+    for (const id of [...workflowIds, ids.flowFactory]) {
+      claim(id(wf.name));
+    }
+    for (const signal of wf.signals) {
+      claim(ids.signal(wf.name, signal.name), signal.keyNode, "signal", signal.name);
+      claim(ids.signalConst(wf.name, signal.name), signal.keyNode, "signal", signal.name);
+    }
+    for (const output of wf.outputs) {
+      claim(ids.stream(wf.name, output.name), output.keyNode, "output", output.name);
+      claim(ids.outputConst(wf.name, output.name), output.keyNode, "output", output.name);
+    }
+  }
+  for (const activity of ns.activities) {
+    for (const id of [ids.activityConst, ids.registerActivity]) {
+      claims.push({ id: id(activity.name), node: activity.keyNode, kind: "activity", name: activity.name });
+    }
+  }
+  return claims;
+}
+
+function flowClaims(ns: RawNamespace, wf: RawWorkflow): Claim[] {
+  const claims: Claim[] = [];
+  for (const activity of ns.activities) {
+    const id = ids.activityMethod(activity.name);
+    const builtin = (FLOW_BUILTINS as readonly string[]).includes(id);
+    if (builtin) claims.push({ id, node: wf.keyNode, kind: "built-in flow method", name: id });
+    claims.push({ id, node: activity.keyNode, kind: "activity", name: activity.name });
+  }
+  for (const signal of wf.signals) {
+    claims.push({ id: ids.awaitMethod(signal.name), node: signal.keyNode, kind: "signal", name: signal.name });
+  }
+  for (const output of wf.outputs) {
+    claims.push({ id: ids.emitMethod(output.name), node: output.keyNode, kind: "output", name: output.name });
+  }
+  return claims;
+}
+
+function reportCollisions(claims: readonly Claim[], scope: string, problems: ProblemCollector): void {
+  const first = new Map<string, Claim>();
+  for (const claim of claims) {
+    const earlier = first.get(claim.id);
+    if (earlier === undefined) {
+      first.set(claim.id, claim);
+      continue;
+    }
+    if (earlier.node === claim.node) continue;
+    const reason = `it becomes ${claim.id} in ${scope}, which ${earlier.kind} ${JSON.stringify(earlier.name)} already uses; rename one of them`;
+    problems.add(new InvalidManifestNameError(problems.at(claim.node), claim.kind, claim.name, reason));
+  }
+}

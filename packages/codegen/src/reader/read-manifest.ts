@@ -1,0 +1,47 @@
+import path from "node:path";
+import type { Project, SourceFile } from "ts-morph";
+import { ManifestErrors } from "../errors.js";
+import { HELPERS, ids, RUNTIME_IMPORTS } from "../model/identifiers.js";
+import { ImportTable } from "../model/imports.js";
+import type { NamespaceModel } from "../model/model.js";
+import { checkIdentifiers } from "./check-identifiers.js";
+import { ProblemCollector } from "./collector.js";
+import type { RawNamespace } from "./raw.js";
+import { readSyntax } from "./read-syntax.js";
+import { TypeReader } from "./read-types.js";
+
+/**
+ * Reads the manifest `sourceFile` of `project` into the plain model.
+ * Throws ManifestErrors listing every problem found; `displayFile` names the file in them.
+ */
+export function readManifest(project: Project, sourceFile: SourceFile, displayFile: string): NamespaceModel {
+  const problems = new ProblemCollector(displayFile);
+  const raw = readSyntax(sourceFile, problems);
+  if (raw !== undefined) checkIdentifiers(raw, problems);
+  if (raw === undefined || problems.problems.length > 0) throw new ManifestErrors(sortProblems(problems));
+  const imports = new ImportTable(reservedNames(raw));
+  const program = project.getProgram().compilerObject;
+  const model = new TypeReader(program, imports, path.dirname(sourceFile.getFilePath()), problems).read(raw);
+  if (problems.problems.length > 0) throw new ManifestErrors(sortProblems(problems));
+  return model;
+}
+
+function sortProblems(problems: ProblemCollector) {
+  return [...problems.problems].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/** Identifiers the generated file declares or imports from the runtime; user imports are aliased around them. */
+function reservedNames(raw: RawNamespace): string[] {
+  const names: string[] = [...RUNTIME_IMPORTS, ...HELPERS];
+  names.push(ids.namespaceConst(raw.name), ids.outputEvent(raw.name), ids.streamOptions(raw.name));
+  names.push(ids.loopsOptions(raw.name), ids.registry(raw.name), ids.createRegistry(raw.name));
+  names.push(ids.registryOptions(raw.name), ids.startRegistry(raw.name), ids.startLoops());
+  for (const wf of raw.workflows) {
+    names.push(ids.workflowConst(wf.name), ids.flow(wf.name), ids.workflowType(wf.name), ids.run(wf.name));
+    names.push(ids.awaitResult(wf.name), ids.registerWorkflow(wf.name), ids.flowFactory(wf.name));
+    for (const signal of wf.signals) names.push(ids.signal(wf.name, signal.name), ids.signalConst(wf.name, signal.name));
+    for (const output of wf.outputs) names.push(ids.stream(wf.name, output.name), ids.outputConst(wf.name, output.name));
+  }
+  for (const activity of raw.activities) names.push(ids.activityConst(activity.name), ids.registerActivity(activity.name));
+  return names;
+}

@@ -1,0 +1,50 @@
+import type { ImportRef } from "../model/model.js";
+import { fitList } from "./layout.js";
+
+const RUNTIME = "@replaykit/runtime";
+
+/** Import statements, one per (module, type-only) pair, in the order biome's organizeImports keeps. */
+export function importStatements(imports: readonly ImportRef[]): string[] {
+  const groups = new Map<string, { from: string; typeOnly: boolean; names: string[] }>();
+  for (const ref of imports) {
+    const key = `${ref.from}\0${ref.typeOnly}`;
+    const group = groups.get(key) ?? { from: ref.from, typeOnly: ref.typeOnly, names: [] };
+    group.names.push(ref.local === ref.name ? ref.name : `${ref.name} as ${ref.local}`);
+    groups.set(key, group);
+  }
+  return [...groups.values()]
+    .sort((a, b) => compareModules(a.from, b.from) || Number(b.typeOnly) - Number(a.typeOnly))
+    .map((group) => {
+      const names = [...group.names].sort(compareNames);
+      const head = `import ${group.typeOnly ? "type " : ""}{`;
+      const statement = fitList("", `${head} `, names, ` } from "${group.from}";`);
+      return statement.includes("\n") ? fitList("", head, names, `} from "${group.from}";`) : statement;
+    });
+}
+
+/** Runtime imports needed by the generated file. */
+export function runtimeImports(types: readonly string[], values: readonly string[]): ImportRef[] {
+  return [
+    ...types.map((name) => ({ from: RUNTIME, name, local: name, typeOnly: true })),
+    ...values.map((name) => ({ from: RUNTIME, name, local: name, typeOnly: false })),
+  ];
+}
+
+function compareModules(a: string, b: string): number {
+  const rankA = moduleRank(a);
+  const rankB = moduleRank(b);
+  if (rankA !== rankB) return rankB - rankA;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Packages first, then relative paths, farther ones (more `../`) first. */
+function moduleRank(from: string): number {
+  if (!from.startsWith(".")) return Number.MAX_SAFE_INTEGER;
+  return from.split("/").filter((part) => part === "..").length;
+}
+
+function compareNames(a: string, b: string): number {
+  const [lowerA, lowerB] = [a.toLowerCase(), b.toLowerCase()];
+  if (lowerA !== lowerB) return lowerA < lowerB ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
