@@ -6,6 +6,7 @@ import { createPool } from "mysql2/promise";
 import { type BenchArgs, parseArgs, UsageError, type WorkloadId } from "./args.js";
 import { FULL, QUICK } from "./config.js";
 import type { BenchContext } from "./context.js";
+import { watchdog } from "./deadline.js";
 import { log } from "./log.js";
 import { methodNotes } from "./notes.js";
 import { type PostgresServer, startPostgres } from "./postgres.js";
@@ -29,16 +30,23 @@ const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
   W5: runW5,
 };
 
+/** The whole run must end by then: quick mode is part of CI. */
+const QUICK_DEADLINE_MS = 240_000;
+const FULL_DEADLINE_MS = 3_600_000;
+
 /** Servers this process started; stopped on every way out (normal end, error, Ctrl-C). */
 class Servers {
   mariaDb: TestDatabase | undefined;
   postgres: PostgresServer | undefined;
+  #stopping: Promise<void> | undefined;
 
-  async stop(): Promise<void> {
-    const { mariaDb, postgres } = this;
-    this.mariaDb = undefined;
-    this.postgres = undefined;
-    await Promise.allSettled([mariaDb?.stop(), postgres?.stop()]);
+  /** Idempotent: every caller waits for the same shutdown. */
+  stop(): Promise<void> {
+    this.#stopping ??= Promise.allSettled([this.mariaDb?.stop(), this.postgres?.stop()]).then(() => {
+      this.mariaDb = undefined;
+      this.postgres = undefined;
+    });
+    return this.#stopping;
   }
 
   /** Last resort from process.on("exit"): kill by PID and remove data directories, synchronously. */
@@ -134,6 +142,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+  watchdog(args.quick ? QUICK_DEADLINE_MS : FULL_DEADLINE_MS, log);
   const servers = new Servers();
   process.on("exit", () => servers.stopSync());
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

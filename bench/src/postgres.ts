@@ -153,9 +153,9 @@ function serverHandle(
     urlOf,
     stop: async () => {
       if (stopped) return;
-      stopped = true;
       await killAndWait(child, pid);
       removeDir();
+      stopped = true;
     },
     stopSync: () => {
       if (stopped) return;

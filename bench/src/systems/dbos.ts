@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { DBOS } from "@dbos-inc/dbos-sdk";
+import { RESULT_TIMEOUT_MS, withTimeout } from "../deadline.js";
 import { createPgDatabase, type PostgresServer } from "../postgres.js";
 import { POOL_SIZE } from "./pool-size.js";
 
@@ -59,5 +60,5 @@ export async function runDbos<A extends unknown[], R>(
   ...args: A
 ): Promise<R> {
   const handle = await DBOS.startWorkflow(fn, { workflowID })(...args);
-  return handle.getResult();
+  return withTimeout(handle.getResult(), RESULT_TIMEOUT_MS, `DBOS workflow ${workflowID}`);
 }

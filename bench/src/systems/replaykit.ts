@@ -8,6 +8,7 @@ import {
 } from "@replaykit/runtime";
 import { createScratchDatabase } from "@replaykit/runtime/testing";
 import type { Pool } from "mysql2/promise";
+import { RESULT_TIMEOUT_MS } from "../deadline.js";
 
 export interface ReplaykitSetup {
   readonly workflows: Readonly<Record<string, WorkflowFn>>;
@@ -66,5 +67,5 @@ export async function runReplaykit(
   input: unknown,
 ): Promise<unknown> {
   await env.client.runWorkflow(env.namespace, workflow, runId, input);
-  return env.client.awaitResult(env.namespace, workflow, runId);
+  return env.client.awaitResult(env.namespace, workflow, runId, { timeout: RESULT_TIMEOUT_MS });
 }

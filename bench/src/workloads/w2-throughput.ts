@@ -1,6 +1,7 @@
 import type { SystemId } from "../args.js";
 import { type BenchContext, postgresOf, replaykitOf } from "../context.js";
 import { type Counters, delta, mariaDbCounters, perUnit, postgresCounters, recordCounters } from "../counters.js";
+import { RESULT_TIMEOUT_MS } from "../deadline.js";
 import { log } from "../log.js";
 import { pool, range } from "../stats.js";
 import { registerSteps, runDbos, withDbos } from "../systems/dbos.js";
@@ -38,7 +39,7 @@ async function replaykitBatch(ctx: BenchContext, env: ReplaykitEnv, tag: string,
     await env.client.runWorkflow(env.namespace, "steps", id, input);
   });
   await pool(ids, AWAITERS, async (id) => {
-    await env.client.awaitResult(env.namespace, "steps", id);
+    await env.client.awaitResult(env.namespace, "steps", id, { timeout: RESULT_TIMEOUT_MS });
   });
   return performance.now() - start;
 }

@@ -2,6 +2,7 @@ import { DBOS } from "@dbos-inc/dbos-sdk";
 import type { RunContext } from "@replaykit/runtime";
 import type { SystemId } from "../args.js";
 import { type BenchContext, postgresOf, replaykitOf } from "../context.js";
+import { RESULT_TIMEOUT_MS, withTimeout } from "../deadline.js";
 import { log } from "../log.js";
 import { percentile, range } from "../stats.js";
 import { withDbos } from "../systems/dbos.js";
@@ -65,7 +66,7 @@ export async function runW4(ctx: BenchContext): Promise<void> {
       const latencies = await drive(probe, total, (i) =>
         client.signalRun(namespace, "ping", "w4", "ping", { i }, `ping-${i}`),
       );
-      await client.awaitResult(namespace, "ping", "w4");
+      await client.awaitResult(namespace, "ping", "w4", { timeout: RESULT_TIMEOUT_MS });
       record(ctx, "replaykit", latencies);
     });
   }
@@ -86,7 +87,7 @@ export async function runW4(ctx: BenchContext): Promise<void> {
     await withDbos(postgresOf(ctx), "w4", register, async (ping) => {
       const handle = await DBOS.startWorkflow(ping, { workflowID: "w4" })(total);
       const latencies = await drive(probe, total, (i) => DBOS.send("w4", { i }, "ping", `ping-${i}`));
-      await handle.getResult();
+      await withTimeout(handle.getResult(), RESULT_TIMEOUT_MS, "DBOS workflow w4");
       record(ctx, "dbos", latencies);
     });
   }
