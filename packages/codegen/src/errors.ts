@@ -53,7 +53,11 @@ export class ManifestError extends CodegenError {
 export class NoWorkflowError extends ManifestError {
   override name = "NoWorkflowError";
   constructor(at: Location) {
-    super("NO_WORKFLOW", at, 'the namespace declares no workflow: add one under `workflows: { name: workflow<In, Out>({ description: "..." }) }`');
+    super(
+      "NO_WORKFLOW",
+      at,
+      'the namespace declares no workflow: add one under `workflows: { name: workflow<In, Out>({ description: "..." }) }`',
+    );
   }
 }
 
@@ -162,7 +166,10 @@ export class ManifestNotFoundError extends CodegenError {
   override name = "ManifestNotFoundError";
   readonly file: string;
   constructor(file: string) {
-    super("MANIFEST_NOT_FOUND", `manifest ${file} does not exist: pass the path of a .ts file that default-exports defineNamespace(...)`);
+    super(
+      "MANIFEST_NOT_FOUND",
+      `manifest ${file} does not exist: pass the path of a .ts file that default-exports defineNamespace(...)`,
+    );
     this.file = file;
   }
 }

@@ -8,7 +8,8 @@ export function findDefaultExport(sourceFile: SourceFile, problems: ProblemColle
   const assignment = sourceFile.getExportAssignment((item) => !item.isExportEquals());
   if (assignment === undefined) {
     const call = definitionCalls(sourceFile)[0];
-    const detail = call === undefined ? "the file has no default export" : "defineNamespace(...) is not the default export";
+    const detail =
+      call === undefined ? "the file has no default export" : "defineNamespace(...) is not the default export";
     problems.add(new NoDefaultExportError(problems.at(call ?? sourceFile.getStatements()[0] ?? sourceFile), detail));
     return undefined;
   }

@@ -74,7 +74,10 @@ class JsonChecker {
     if (!this.#program.isSourceFileDefaultLibrary(declaration.getSourceFile())) return undefined;
     if (JSON_LIB_TYPES.has(symbol.name) || symbol.name === "__type" || symbol.name === "__object") return undefined;
     if (symbol.name === "Date") {
-      return { path, problem: "is a Date, which JSON turns into a string; use an ISO-8601 string (date.toISOString())" };
+      return {
+        path,
+        problem: "is a Date, which JSON turns into a string; use an ISO-8601 string (date.toISOString())",
+      };
     }
     return { path, problem: `is a ${symbol.name}, which JSON cannot carry; use a plain object or array` };
   }

@@ -25,7 +25,9 @@ export function readLiteral(node: Node, what: string, problems: ProblemCollector
     }
     return result;
   }
-  problems.add(new NotStaticError(problems.at(value), what, "write a literal value (string, number or object of those)"));
+  problems.add(
+    new NotStaticError(problems.at(value), what, "write a literal value (string, number or object of those)"),
+  );
   return undefined;
 }
 
@@ -44,7 +46,9 @@ export function checkDuration(value: LiteralValue, node: Node, what: string, pro
 /** Checks a retry policy literal: known keys, durations and positive numbers. */
 export function checkRetry(value: LiteralValue, node: Node, what: string, problems: ProblemCollector): boolean {
   if (typeof value !== "object") {
-    problems.add(new InvalidOptionError(problems.at(node), `${what} is not an object`, "write `retry: { maxAttempts: 5 }`"));
+    problems.add(
+      new InvalidOptionError(problems.at(node), `${what} is not an object`, "write `retry: { maxAttempts: 5 }`"),
+    );
     return false;
   }
   let ok = true;
@@ -57,7 +61,9 @@ export function checkRetry(value: LiteralValue, node: Node, what: string, proble
     } else if (kind === "duration") {
       ok = checkDuration(item, node, `${what}.${key}`, problems) && ok;
     } else if (typeof item !== "number" || !(item > 0)) {
-      problems.add(new InvalidOptionError(problems.at(node), `${what}.${key} must be a positive number`, "write a number literal"));
+      problems.add(
+        new InvalidOptionError(problems.at(node), `${what}.${key} must be a positive number`, "write a number literal"),
+      );
       ok = false;
     }
   }

@@ -64,7 +64,9 @@ export class TypePrinter {
     const text = this.#print(type, seen);
     const needsParens =
       type.aliasSymbol === undefined &&
-      (type.isUnion() || type.isIntersection() || this.#checker.getSignaturesOfType(type, ts.SignatureKind.Call).length > 0) &&
+      (type.isUnion() ||
+        type.isIntersection() ||
+        this.#checker.getSignaturesOfType(type, ts.SignatureKind.Call).length > 0) &&
       !(type.flags & ts.TypeFlags.Boolean) &&
       !(type.flags & ts.TypeFlags.EnumLiteral);
     return needsParens && text !== "boolean" ? `(${text})` : text;
@@ -83,7 +85,10 @@ export class TypePrinter {
       return `${readonly}[${elements.join(", ")}]`;
     }
     const symbol = type.symbol;
-    if (symbol !== undefined && symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class | ts.SymbolFlags.Enum)) {
+    if (
+      symbol !== undefined &&
+      symbol.flags & (ts.SymbolFlags.Interface | ts.SymbolFlags.Class | ts.SymbolFlags.Enum)
+    ) {
       const name = this.#namedReference(symbol);
       if (name !== undefined) return name + this.#typeArguments(this.#referenceArguments(type, symbol), seen);
     }
@@ -125,7 +130,9 @@ export class TypePrinter {
     const optional = (property.flags & ts.SymbolFlags.Optional) !== 0;
     const declaration = property.valueDeclaration ?? property.declarations?.[0];
     const readonly =
-      declaration !== undefined && ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly ? "readonly " : "";
+      declaration !== undefined && ts.getCombinedModifierFlags(declaration) & ts.ModifierFlags.Readonly
+        ? "readonly "
+        : "";
     const type = this.#checker.getTypeOfSymbol(property);
     const key = /^[A-Za-z_$][\w$]*$/.test(property.name) ? property.name : JSON.stringify(property.name);
     return `${readonly}${key}${optional ? "?" : ""}: ${optional ? this.#withoutUndefined(type, seen) : this.#print(type, seen)}`;

@@ -39,9 +39,12 @@ function reservedNames(raw: RawNamespace): string[] {
   for (const wf of raw.workflows) {
     names.push(ids.workflowConst(wf.name), ids.flow(wf.name), ids.workflowType(wf.name), ids.run(wf.name));
     names.push(ids.awaitResult(wf.name), ids.registerWorkflow(wf.name), ids.flowFactory(wf.name));
-    for (const signal of wf.signals) names.push(ids.signal(wf.name, signal.name), ids.signalConst(wf.name, signal.name));
-    for (const output of wf.outputs) names.push(ids.stream(wf.name, output.name), ids.outputConst(wf.name, output.name));
+    for (const signal of wf.signals)
+      names.push(ids.signal(wf.name, signal.name), ids.signalConst(wf.name, signal.name));
+    for (const output of wf.outputs)
+      names.push(ids.stream(wf.name, output.name), ids.outputConst(wf.name, output.name));
   }
-  for (const activity of raw.activities) names.push(ids.activityConst(activity.name), ids.registerActivity(activity.name));
+  for (const activity of raw.activities)
+    names.push(ids.activityConst(activity.name), ids.registerActivity(activity.name));
   return names;
 }

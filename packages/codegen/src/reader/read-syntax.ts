@@ -168,7 +168,9 @@ function readDescription(
   const text = stringLiteral(unwrap(property.value));
   if (text === undefined) {
     const fix = "write the description as a string literal";
-    problems.add(new NotStaticError(problems.at(property.value), `the description of ${kind} ${JSON.stringify(name)}`, fix));
+    problems.add(
+      new NotStaticError(problems.at(property.value), `the description of ${kind} ${JSON.stringify(name)}`, fix),
+    );
     return "";
   }
   if (text.trim() === "") problems.add(new MissingDescriptionError(problems.at(property.value), kind, name));

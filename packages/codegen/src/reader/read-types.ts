@@ -1,4 +1,4 @@
-import { type Expression, type Node, ts } from "ts-morph";
+import type { Expression, Node, ts } from "ts-morph";
 import { ActivitySignatureError, BackendsMismatchError, MissingTypeError, NonJsonTypeError } from "../errors.js";
 import type { ImportTable } from "../model/imports.js";
 import type {
@@ -56,8 +56,22 @@ export class TypeReader {
     return {
       name: raw.name,
       description: raw.description,
-      input: this.#declaredType(raw.inputTypeNode, raw.inputSchema, inputSchema, raw.call, `the input of ${what}`, fix("input")),
-      output: this.#declaredType(raw.outputTypeNode, raw.outputSchema, outputSchema, raw.call, `the result of ${what}`, fix("output")),
+      input: this.#declaredType(
+        raw.inputTypeNode,
+        raw.inputSchema,
+        inputSchema,
+        raw.call,
+        `the input of ${what}`,
+        fix("input"),
+      ),
+      output: this.#declaredType(
+        raw.outputTypeNode,
+        raw.outputSchema,
+        outputSchema,
+        raw.call,
+        `the result of ${what}`,
+        fix("output"),
+      ),
       ...(inputSchema === undefined ? {} : { inputSchema }),
       ...(outputSchema === undefined ? {} : { outputSchema }),
       signals: raw.signals.map((signal) => this.#message(signal, "signal", raw.name)).sort(byName),
@@ -124,7 +138,12 @@ export class TypeReader {
   }
 
   #activity(raw: RawActivity, registerAll: boolean): ActivityModel | undefined {
-    const fn = importValue(raw.fn, `the function of activity ${JSON.stringify(raw.name)}`, this.#imports, this.#problems);
+    const fn = importValue(
+      raw.fn,
+      `the function of activity ${JSON.stringify(raw.name)}`,
+      this.#imports,
+      this.#problems,
+    );
     const signature = this.#activitySignature(raw);
     if (fn === undefined || signature === undefined) return undefined;
     return {
@@ -149,7 +168,9 @@ export class TypeReader {
       problem(signature === undefined ? "is not a function" : "is overloaded");
       return undefined;
     }
-    const [ctx, backends, input, ...extra] = signature.getParameters().map((parameter) => this.#parameterType(parameter, raw.fn));
+    const [ctx, backends, input, ...extra] = signature
+      .getParameters()
+      .map((parameter) => this.#parameterType(parameter, raw.fn));
     if (ctx === undefined || backends === undefined || input === undefined || extra.length > 0) {
       problem(`takes ${signature.getParameters().length} parameter(s), not 3`);
       return undefined;
@@ -201,7 +222,11 @@ export class TypeReader {
       options["retry"] = retry;
     }
     const timeout = raw.timeout === undefined ? undefined : readLiteral(raw.timeout, "timeout", this.#problems);
-    if (raw.timeout !== undefined && timeout !== undefined && checkDuration(timeout, raw.timeout, "timeout", this.#problems)) {
+    if (
+      raw.timeout !== undefined &&
+      timeout !== undefined &&
+      checkDuration(timeout, raw.timeout, "timeout", this.#problems)
+    ) {
       options["timeout"] = timeout;
     }
     return options;
@@ -211,4 +236,3 @@ export class TypeReader {
 function byName<T extends { name: string }>(a: T, b: T): number {
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
-

@@ -45,7 +45,9 @@ function exportedFromManifest(node: Node): { from: string; name: string } | unde
   const symbol = node.getSymbol();
   if (symbol === undefined) return undefined;
   for (const [name, declarations] of sourceFile.getExportedDeclarations()) {
-    if (declarations.some((declaration) => declaration.getSymbol() === symbol || isDeclarationOf(declaration, symbol))) {
+    if (
+      declarations.some((declaration) => declaration.getSymbol() === symbol || isDeclarationOf(declaration, symbol))
+    ) {
       const file = sourceFile.getFilePath();
       return { from: relativeModuleSpecifier(path.dirname(file), file), name };
     }

@@ -1,5 +1,5 @@
 import { ids } from "../model/identifiers.js";
-import type { ActivityModel, MessageModel, NamespaceModel, WorkflowModel } from "../model/model.js";
+import type { MessageModel, NamespaceModel, WorkflowModel } from "../model/model.js";
 import { docComment, fitList, stringLiteral } from "./layout.js";
 import type { RenderFunction, RenderWorkflow } from "./render-model.js";
 
@@ -18,13 +18,21 @@ export function buildWorkflow(ns: NamespaceModel, wf: WorkflowModel): RenderWork
   ];
   return {
     flow: {
-      doc: docComment("", `What workflow "${wf.name}" may use for side effects, waiting, time and randomness: ${wf.description}`),
+      doc: docComment(
+        "",
+        `What workflow "${wf.name}" may use for side effects, waiting, time and randomness: ${wf.description}`,
+      ),
       head: `export interface ${ids.flow(wf.name)} {`,
       members: flowMembers(ns, wf),
     },
     workflowType: [
       docComment("", `Workflow "${wf.name}": ${wf.description}`),
-      `export type ${ids.workflowType(wf.name)} = (flow: ${ids.flow(wf.name)}, input: ${input}) => Promise<${wf.output.text}>;`,
+      fitList(
+        "",
+        `export type ${ids.workflowType(wf.name)} = (`,
+        [`flow: ${ids.flow(wf.name)}`, `input: ${input}`],
+        `) => Promise<${wf.output.text}>;`,
+      ),
     ].join("\n"),
     functions,
   };
@@ -34,12 +42,16 @@ function flowMembers(ns: NamespaceModel, wf: WorkflowModel): string[] {
   const members: string[] = [`${I1}readonly runId: string;`];
   for (const activity of ns.activities) {
     members.push(docComment(I1, `Activity "${activity.name}": ${activity.description}`));
-    members.push(member(ids.activityMethod(activity.name), [`input: ${activity.input.text}`], `Promise<${activity.output.text}>`));
+    members.push(
+      member(ids.activityMethod(activity.name), [`input: ${activity.input.text}`], `Promise<${activity.output.text}>`),
+    );
   }
   for (const signal of wf.signals) {
     const text = `The next "${signal.name}" signal in arrival order, or undefined after \`timeout\`: ${signal.description}`;
     members.push(docComment(I1, text));
-    members.push(member(ids.awaitMethod(signal.name), ["timeout: Duration"], `Promise<${orUndefined(signal.type.text)}>`));
+    members.push(
+      member(ids.awaitMethod(signal.name), ["timeout: Duration"], `Promise<${orUndefined(signal.type.text)}>`),
+    );
   }
   for (const output of wf.outputs) {
     members.push(docComment(I1, `Emits output "${output.name}": ${output.description}`));
@@ -57,8 +69,9 @@ function member(name: string, params: readonly string[], returns: string): strin
   return I1 + fitList(I1, `${name}(`, params, `): ${returns};`);
 }
 
+/** JSON types have no function types, so no parentheses are needed. */
 function orUndefined(type: string): string {
-  return /^[\w$.<>[\], ]+$/.test(type) && !type.includes(" | ") ? `${type} | undefined` : `(${type}) | undefined`;
+  return `${type} | undefined`;
 }
 
 /** `parseWith(schema, value, "what")` when the item has a schema, else `value`. */
@@ -66,8 +79,19 @@ export function validated(schema: { local: string } | undefined, value: string, 
   return schema === undefined ? value : `parseWith(${schema.local}, ${value}, ${stringLiteral(what)})`;
 }
 
-function fn(doc: string, name: string, params: readonly string[], returns: string, body: string[]): RenderFunction {
-  return { doc: docComment("", doc), signature: fitList("", `export function ${name}(`, params, `): ${returns} {`), body };
+function fn(
+  doc: string,
+  name: string,
+  params: readonly string[],
+  returns: string,
+  body: string[],
+  kind = "function",
+): RenderFunction {
+  return {
+    doc: docComment("", doc),
+    signature: fitList("", `export ${kind} ${name}(`, params, `): ${returns} {`),
+    body,
+  };
 }
 
 function call(indent: string, head: string, args: readonly string[], tail: string): string {
@@ -84,8 +108,19 @@ function runFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
 
 function signalFunction(ns: NamespaceModel, wf: WorkflowModel, signal: MessageModel): RenderFunction {
   const message = validated(signal.schema, "message", `signal ${signal.name} of workflow ${wf.name}`);
-  const consts = [ids.namespaceConst(ns.name), ids.workflowConst(wf.name), "runId", ids.signalConst(wf.name, signal.name)];
-  const params = ["client: Client", "runId: string", `message: ${signal.type.text}`, "externalId: string", "opts?: WriteOptions"];
+  const consts = [
+    ids.namespaceConst(ns.name),
+    ids.workflowConst(wf.name),
+    "runId",
+    ids.signalConst(wf.name, signal.name),
+  ];
+  const params = [
+    "client: Client",
+    "runId: string",
+    `message: ${signal.type.text}`,
+    "externalId: string",
+    "opts?: WriteOptions",
+  ];
   const doc = `Sends signal "${signal.name}" to a run of workflow "${wf.name}"; false when \`externalId\` was sent before. ${signal.description}`;
   const body = [call(I1, "return client.signalRun(", [...consts, message, "externalId", "opts"], ");")];
   return fn(doc, ids.signal(wf.name, signal.name), params, "Promise<boolean>", body);
@@ -96,15 +131,12 @@ function awaitResultFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunct
   const params = ["client: Client", "runId: string", "opts?: AwaitResultOptions"];
   const doc = `The result of a run of workflow "${wf.name}" once it completed; throws RunFailedError when it did not.`;
   const returns = `Promise<${wf.output.text}>`;
-  const body =
+  const result =
     wf.outputSchema === undefined
-      ? [call(I1, "return client.awaitResult(", args, `) as ${returns};`)]
-      : [
-          call(I1, "const result = await client.awaitResult(", args, ");"),
-          `${I1}return ${validated(wf.outputSchema, "result", `result of workflow ${wf.name}`)};`,
-        ];
-  const func = fn(doc, ids.awaitResult(wf.name), params, returns, body);
-  return wf.outputSchema === undefined ? func : { ...func, signature: `export async ${func.signature.slice(7)}` };
+      ? `result as ${wf.output.text}`
+      : validated(wf.outputSchema, "result", `result of workflow ${wf.name}`);
+  const body = [call(I1, "const result = await client.awaitResult(", args, ");"), `${I1}return ${result};`];
+  return fn(doc, ids.awaitResult(wf.name), params, returns, body, "async function");
 }
 
 function streamFunction(ns: NamespaceModel, wf: WorkflowModel, output: MessageModel): RenderFunction {
@@ -113,40 +145,37 @@ function streamFunction(ns: NamespaceModel, wf: WorkflowModel, output: MessageMo
   const doc = `Output "${output.name}" of workflow "${wf.name}" in commit order (all runs unless \`opts.runId\`): ${output.description}`;
   const body = [
     `${I1}for await (const event of client.stream(streamOptions(${ids.workflowConst(wf.name)}, opts))) {`,
-    `${I2}if (event.target === ${ids.outputConst(wf.name, output.name)}) yield toOutputEvent<${output.type.text}>(event);`,
+    `${I2}if (event.target === ${ids.outputConst(wf.name, output.name)}) yield toOutputEvent(event);`,
     `${I1}}`,
   ];
-  const func = fn(doc, ids.stream(wf.name, output.name), params, `AsyncIterable<${event}>`, body);
-  return { ...func, signature: `export async function* ${func.signature.slice("export function ".length)}` };
+  return fn(doc, ids.stream(wf.name, output.name), params, `AsyncIterable<${event}>`, body, "async function*");
 }
 
-function flowFactory(_ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
+function flowFactory(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
   const lines = [`${I2}runId: ctx.runId,`];
-  for (const activity of _ns.activities) lines.push(activityLine(activity));
+  for (const activity of ns.activities) {
+    const head = `${I2}${ids.activityMethod(activity.name)}: (input: unknown) =>`;
+    lines.push(wrapArrow(head, `ctx.execActivity(${ids.activityConst(activity.name)}, input),`));
+  }
   for (const signal of wf.signals) {
-    const cast = `Promise<${orUndefined(signal.type.text)}>`;
-    const head = `${I2}${ids.awaitMethod(signal.name)}: (timeout) =>`;
-    lines.push(wrapArrow(head, `ctx.awaitSignal(${ids.signalConst(wf.name, signal.name)}, timeout) as ${cast},`));
+    const head = `${I2}${ids.awaitMethod(signal.name)}: (timeout: Duration) =>`;
+    lines.push(wrapArrow(head, `ctx.awaitSignal(${ids.signalConst(wf.name, signal.name)}, timeout),`));
   }
   for (const output of wf.outputs) {
     const message = validated(output.schema, "message", `output ${output.name} of workflow ${wf.name}`);
-    const head = `${I2}${ids.emitMethod(output.name)}: (message) =>`;
+    const head = `${I2}${ids.emitMethod(output.name)}: (message: unknown) =>`;
     lines.push(wrapArrow(head, `ctx.emitOutput(${ids.outputConst(wf.name, output.name)}, ${message}),`));
   }
-  lines.push(`${I2}sleep: (duration) => ctx.sleep(duration),`);
+  lines.push(`${I2}sleep: (duration: Duration) => ctx.sleep(duration),`);
   lines.push(`${I2}now: () => ctx.now(),`, `${I2}random: () => ctx.random(),`, `${I2}uuid: () => ctx.uuid(),`);
   const restart = validated(wf.inputSchema, "input", `input of workflow ${wf.name}`);
-  lines.push(wrapArrow(`${I2}restart: (input) =>`, `ctx.restart(${restart}),`));
+  lines.push(wrapArrow(`${I2}restart: (input: unknown) =>`, `ctx.restart(${restart}),`));
   return {
     doc: docComment("", `Wraps the untyped run context in the typed flow of workflow "${wf.name}".`),
     signature: `function ${ids.flowFactory(wf.name)}(ctx: RunContext): ${ids.flow(wf.name)} {`,
-    body: [`${I1}return {`, ...lines, `${I1}};`],
+    // The runtime is untyped: the methods return Promise<unknown>; the manifest's types are asserted once here.
+    body: [`${I1}const flow = {`, ...lines, `${I1}};`, `${I1}return flow as ${ids.flow(wf.name)};`],
   };
-}
-
-function activityLine(activity: ActivityModel): string {
-  const head = `${I2}${ids.activityMethod(activity.name)}: (input) =>`;
-  return wrapArrow(head, `ctx.execActivity(${ids.activityConst(activity.name)}, input) as Promise<${activity.output.text}>,`);
 }
 
 /** `key: (x) => body` on one line when it fits, else the body on the next line, indented. */
