@@ -1,1 +1,70 @@
-export {};
+import { Command, CommanderError } from "commander";
+import { runCheck, runGenerate } from "./commands/generate.js";
+import { runInit } from "./commands/init.js";
+import { runWatch } from "./commands/watch.js";
+import { EXIT_USAGE, type Io } from "./io.js";
+
+export type { Io } from "./io.js";
+
+const HELP = `
+Examples:
+  npx replaygen src/replay.ts            generate src/replay_gen.ts
+  npx replaygen --check src/replay.ts    fail when src/replay_gen.ts is stale (CI)
+  npx replaygen --watch src/replay.ts    regenerate on every change
+  npx replaygen init src/workflows       scaffold a manifest in an empty folder
+
+Exit codes:
+  0  ok
+  1  stale generated files (--check) or manifest errors (file:line:col: message)
+  2  usage or internal error`;
+
+/**
+ * Runs replaygen with `argv` (without the node and script entries).
+ * Resolves to the exit code; progress and errors go to `io.err` (stderr by default).
+ */
+export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("replaygen")
+    .description("Generate typed replaykit code (replay_gen.ts) from namespace manifests.")
+    .argument("[manifests...]", "manifest files (.ts) that default-export defineNamespace(...)")
+    .option("--check", "write nothing; exit 1 naming each stale file and the command that fixes it")
+    .option("--watch", "regenerate whenever a .ts file beside a manifest changes")
+    .addHelpText("after", HELP)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.err(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .action(async (manifests: string[], options: { check?: boolean; watch?: boolean }) => {
+      exitCode = await runMain(manifests, options, io);
+    });
+  program
+    .command("init")
+    .description("scaffold a manifest, activities, types and a workflow in an empty folder")
+    .argument("[dir]", "folder to create or fill", ".")
+    .action((dir: string) => {
+      exitCode = runInit(dir, io);
+    });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    throw error;
+  }
+}
+
+async function runMain(manifests: string[], options: { check?: boolean; watch?: boolean }, io: Io): Promise<number> {
+  if (manifests.length === 0) {
+    io.err("replaygen: name at least one manifest, e.g. npx replaygen src/replay.ts (see --help)");
+    return EXIT_USAGE;
+  }
+  if (options.check === true && options.watch === true) {
+    io.err("replaygen: --check and --watch cannot be combined");
+    return EXIT_USAGE;
+  }
+  if (options.check === true) return runCheck(manifests, io);
+  if (options.watch === true) return runWatch(manifests, io);
+  return runGenerate(manifests, io);
+}
+
+function defaultIo(): Io {
+  return { cwd: process.cwd(), err: (line) => process.stderr.write(`${line}\n`) };
+}

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Project, ts } from "ts-morph";
+import { manifestResolutionHost } from "./resolution.js";
 
 const DEFAULT_OPTIONS: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2023,
@@ -43,8 +44,13 @@ export class ProjectCache {
     if (project === undefined) {
       project =
         tsConfigFilePath === undefined
-          ? new Project({ compilerOptions: DEFAULT_OPTIONS })
-          : new Project({ tsConfigFilePath, skipAddingFilesFromTsConfig: true, compilerOptions: { noEmit: true } });
+          ? new Project({ compilerOptions: DEFAULT_OPTIONS, resolutionHost: manifestResolutionHost })
+          : new Project({
+              tsConfigFilePath,
+              skipAddingFilesFromTsConfig: true,
+              compilerOptions: { noEmit: true },
+              resolutionHost: manifestResolutionHost,
+            });
       this.#projects.set(key, project);
       return project;
     }

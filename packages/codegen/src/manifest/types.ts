@@ -1,4 +1,5 @@
-import type { ActivityContext, Duration } from "@replaykit/runtime";
+/** A span of time, as the runtime's Duration: milliseconds, or "250ms", "1.5s", "2m", "3h", "1d". */
+export type Duration = number | `${number}${"ms" | "s" | "m" | "h" | "d"}`;
 
 /** Anything with a zod-like `parse`: the generated helpers call it before writing. */
 export interface ParseSchema<T> {
@@ -45,7 +46,11 @@ export interface WorkflowDef<I, O> extends WorkflowConfig<I, O> {
   readonly types?: { readonly input: I; readonly output: O };
 }
 
-export type ActivityImpl<B, I, O> = (ctx: ActivityContext, backends: B, input: I) => Promise<O>;
+/**
+ * An activity function. `ctx` is the runtime's ActivityContext; it is left open here so the
+ * manifest API does not depend on the runtime package (replaygen checks it when it reads the manifest).
+ */
+export type ActivityImpl<B, I, O> = (ctx: never, backends: B, input: I) => Promise<O>;
 
 export interface ActivityConfig {
   readonly description: string;
