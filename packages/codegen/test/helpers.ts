@@ -31,10 +31,7 @@ export function diagnosticsUnder(project: Project, dir: string): string[] {
     .filter((diagnostic) => diagnostic.getSourceFile()?.getFilePath().startsWith(dir) ?? false)
     .map((diagnostic) => {
       const file = path.relative(dir, diagnostic.getSourceFile()?.getFilePath() ?? "");
-      const text = ts.flattenDiagnosticMessageText(
-        diagnostic.getMessageText() as string | ts.DiagnosticMessageChain,
-        "\n",
-      );
+      const text = ts.flattenDiagnosticMessageText(diagnostic.compilerObject.messageText, "\n");
       return `${file}:${diagnostic.getLineNumber()}: ${text}`;
     });
 }

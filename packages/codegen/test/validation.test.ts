@@ -1,0 +1,230 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { generate, type ManifestError, ManifestErrors, ProjectCache } from "../src/index.js";
+import { PACKAGE_ROOT } from "./helpers.js";
+
+const TMP = path.join(PACKAGE_ROOT, "test", ".tmp", "validation");
+const projects = new ProjectCache();
+let counter = 0;
+
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+const HEADER = `import type { ActivityContext } from "@replaykit/runtime";
+import { activity, defineNamespace, output, signal, workflow } from "@replaykit/codegen";
+export interface In { readonly id: string }
+export async function act(_ctx: ActivityContext, _b: { db: string }, input: In): Promise<In> { return input; }
+`;
+
+/** Writes `body` (after a common header) as a manifest and returns the problems replaygen reports. */
+function problemsOf(body: string): { errors: readonly ManifestError[]; source: string } {
+  const dir = path.join(TMP, `case${++counter}`);
+  mkdirSync(dir, { recursive: true });
+  const source = HEADER + body;
+  writeFileSync(path.join(dir, "replay.ts"), source);
+  try {
+    generate([path.join(dir, "replay.ts")], { cwd: dir, projects });
+  } catch (error) {
+    if (error instanceof ManifestErrors) return { errors: error.errors, source };
+    throw error;
+  }
+  return { errors: [], source };
+}
+
+/** 1-based line:col of the first occurrence of `marker` in `source`. */
+function positionOf(source: string, marker: string): string {
+  const index = source.indexOf(marker);
+  if (index < 0) throw new Error(`marker ${marker} not in source`);
+  const before = source.slice(0, index).split("\n");
+  return `${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+}
+
+function expectProblem(body: string, marker: string, message: RegExp): void {
+  const { errors, source } = problemsOf(body);
+  const at = positionOf(source, marker);
+  const found = errors.find((error) => message.test(error.message));
+  expect(found?.message, errors.map((error) => error.message).join("\n")).toMatch(message);
+  expect(found?.message.startsWith(`replay.ts:${at}: `)).toBe(true);
+  expect(`${found?.line}:${found?.column}`).toBe(at);
+  expect(found?.format()).toContain(source.split("\n")[Number(at.split(":")[0]) - 1]);
+}
+
+const ok = 'ok: workflow<In, In>({ description: "Fine." })';
+const act = 'act: activity(act, { description: "Acts." })';
+
+describe("manifest validation", () => {
+  it("refuses a namespace without workflows", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: {}, activities: { ${act} } });`,
+      "{}",
+      /declares no workflow: add one under `workflows/,
+    );
+  });
+
+  it("refuses an empty name", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { "": workflow<In, In>({ description: "d" }) }, activities: {} });`,
+      '""',
+      /workflow name "" is unusable: it is empty/,
+    );
+  });
+
+  it("refuses a name containing a slash", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { ${ok}, "a/b": workflow<In, In>({ description: "d" }) }, activities: {} });`,
+      '"a/b"',
+      /contains "\/"/,
+    );
+  });
+
+  it("refuses a name over 255 bytes", () => {
+    const long = "x".repeat(256);
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { ${ok}, ${long}: workflow<In, In>({ description: "d" }) }, activities: {} });`,
+      long,
+      /it is 256 bytes long/,
+    );
+  });
+
+  it("refuses a duplicate name", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { ${ok}, "ok": workflow<In, In>({ description: "d" }) }, activities: {} });`,
+      '"ok"',
+      /declared twice in workflows/,
+    );
+  });
+
+  it("refuses a name that is no TypeScript identifier once PascalCased", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { ${ok}, "3d": workflow<In, In>({ description: "d" }) }, activities: {} });`,
+      '"3d"',
+      /becomes "3d" in TypeScript, which is not an identifier/,
+    );
+  });
+
+  it("refuses names whose identifiers collide", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { "order-x": workflow<In, In>({ description: "d" }), orderX: workflow<In, In>({ description: "d" }) }, activities: {} });`,
+      "orderX:",
+      /becomes ORDER_X_WORKFLOW in the generated file, which workflow "order-x" already uses/,
+    );
+  });
+
+  it("refuses an activity named like a built-in flow method", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { sleep: activity(act, { description: "d" }) } });`,
+      "sleep:",
+      /activity name "sleep" is unusable: it becomes sleep in OkFlow/,
+    );
+  });
+
+  it("refuses a missing description", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { ${ok}, b: workflow<In, In>({}) }, activities: {} });`,
+      "workflow<In, In>({})",
+      /workflow "b" has no description/,
+    );
+  });
+
+  it("refuses an activity with the wrong number of parameters", () => {
+    expectProblem(
+      `async function two(_ctx: ActivityContext, input: In): Promise<In> { return input; }
+export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { two: activity(two, { description: "d" }) } });`,
+      "two, {",
+      /activity "two" takes 2 parameter\(s\), not 3/,
+    );
+  });
+
+  it("refuses an activity that does not return a Promise", () => {
+    expectProblem(
+      `export function sync(_ctx: ActivityContext, _b: { db: string }, input: In): In { return input; }
+export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { s: activity(sync as never, { description: "d" }) } });`,
+      "sync as never",
+      /activity "s" (is not a function|does not return a Promise)/,
+    );
+  });
+
+  it("refuses an activity whose first parameter is not ActivityContext", () => {
+    expectProblem(
+      `export async function bad(_ctx: string, _b: { db: string }, input: In): Promise<In> { return input; }
+export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { bad: activity(bad, { description: "d" }) } });`,
+      "bad, {",
+      /takes string as its first parameter, not ActivityContext/,
+    );
+  });
+
+  it("refuses activities with different backends types", () => {
+    expectProblem(
+      `export async function other(_ctx: ActivityContext, _b: { cache: number }, input: In): Promise<In> { return input; }
+export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { ${act}, other: activity(other, { description: "d" }) } });`,
+      "other, {",
+      /activity "other" takes backends of type \{ cache: number \}, but "act" takes \{ db: string \}/,
+    );
+  });
+
+  it("refuses a Date and says to use an ISO string", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { w: workflow<{ at: Date }, In>({ description: "d" }) }, activities: {} });`,
+      "{ at: Date }",
+      /the input of workflow "w" cannot travel as JSON: \$\.at is a Date.*ISO-8601 string/,
+    );
+  });
+
+  it("refuses functions, bigint and symbols in payloads", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { w: workflow<In, { f: () => void }>({ description: "d" }) }, activities: {} });`,
+      "{ f: () => void }",
+      /\$\.f is a function/,
+    );
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { w: workflow<{ n: bigint }, In>({ description: "d" }) }, activities: {} });`,
+      "{ n: bigint }",
+      /\$\.n is a bigint; send it as a string/,
+    );
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { w: workflow<In, In>({ description: "d", signals: { s: signal<{ k: symbol }>({ description: "d" }) } }) }, activities: {} });`,
+      "{ k: symbol }",
+      /\$\.k is a symbol/,
+    );
+  });
+
+  it("refuses class instances with methods", () => {
+    expectProblem(
+      `export class Money { constructor(readonly cents: number) {} add(other: Money): Money { return new Money(this.cents + other.cents); } }
+export default defineNamespace({ name: "n", workflows: { w: workflow<In, In>({ description: "d", outputs: { o: output<Money>({ description: "d" }) } }) }, activities: {} });`,
+      "Money>",
+      /instance of class Money with method add\(\)/,
+    );
+  });
+
+  it("refuses a manifest that is not the default export", () => {
+    expectProblem(
+      `export const ns = defineNamespace({ name: "n", workflows: { ${ok} }, activities: {} });`,
+      "defineNamespace({",
+      /defineNamespace\(\.\.\.\) is not the default export/,
+    );
+  });
+
+  it("refuses a computed name and a spread", () => {
+    expectProblem(
+      `const key = "w";
+export default defineNamespace({ name: "n", workflows: { [key]: workflow<In, In>({ description: "d" }) }, activities: {} });`,
+      "[key]",
+      /a key in workflows cannot be read statically/,
+    );
+    expectProblem(
+      `const more = {};
+export default defineNamespace({ name: "n", workflows: { ${ok}, ...more }, activities: {} });`,
+      "...more",
+      /a spread in workflows cannot be read statically/,
+    );
+  });
+
+  it("reports every problem at once, in source order", () => {
+    const { errors } = problemsOf(
+      `export default defineNamespace({ name: "n", workflows: { "": workflow<In, In>({}), "x/y": workflow<{ d: Date }, In>({ description: "d" }) }, activities: {} });`,
+    );
+    expect(errors.length).toBeGreaterThanOrEqual(3);
+    expect(errors.map((error) => error.column)).toEqual([...errors.map((error) => error.column)].sort((a, b) => a - b));
+  });
+});
