@@ -12,6 +12,8 @@ export interface BenchContext {
   readonly results: Results;
   /** Server URL (no database) of the MariaDB replaykit runs on. */
   readonly mariaDbUrl: string;
+  /** PID of the MariaDB we started (undefined for REPLAY_MYSQL_URL): its CPU is sampled. */
+  readonly mariaDbPid: number | undefined;
   readonly postgres: PostgresServer | undefined;
   readonly replaykit: ReplaykitModule | undefined;
 }

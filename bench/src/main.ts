@@ -109,12 +109,14 @@ async function bench(args: BenchArgs, servers: Servers): Promise<void> {
     systems: args.systems,
     results,
     mariaDbUrl: servers.mariaDb?.url ?? "",
+    mariaDbPid: servers.mariaDb?.pid,
     postgres: servers.postgres,
     replaykit: args.systems.has("replaykit") ? await import("./systems/replaykit.js") : undefined,
   };
   for (const [id, run] of Object.entries(RUNNERS)) {
     if (args.only.has(id as WorkloadId)) await run(ctx);
   }
+  if (args.only.has("floor") && args.only.size > 1) await runFloor(ctx);
   await servers.stop();
 
   addDerivedRows(results, sizes);

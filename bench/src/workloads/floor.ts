@@ -5,9 +5,14 @@ import { type Floor, mariaDbFloor, postgresFloor } from "../floor.js";
 import { log } from "../log.js";
 import { createPgDatabase } from "../postgres.js";
 
+/** The floor is measured before and after the workloads; the table keeps the better pass (disks are noisy). */
 function record(ctx: BenchContext, column: SystemId, floor: Floor): void {
-  const set = (metric: string, unit: string, value: number) =>
-    ctx.results.set(column, { workload: "floor", metric, unit, better: "higher" }, value);
+  const passes = (ctx.results.details[`floor.${column}`] as Floor[] | undefined) ?? [];
+  ctx.results.detail(`floor.${column}`, [...passes, floor]);
+  const set = (metric: string, unit: string, value: number) => {
+    const key = { workload: "floor", metric, unit, better: "higher" as const };
+    ctx.results.set(column, key, Math.max(value, ctx.results.get("floor", metric)?.[column] ?? 0));
+  };
   set("single-row INSERT commits/s (autocommit, 1 conn)", "1/s", floor.commitsPerSec);
   set(`batched INSERT rows/s (${ctx.sizes.floor.batchRows} rows/INSERT)`, "1/s", floor.batchRowsPerSec);
 }

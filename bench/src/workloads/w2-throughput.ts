@@ -1,6 +1,7 @@
 import type { SystemId } from "../args.js";
 import { type BenchContext, postgresOf, replaykitOf } from "../context.js";
 import { type Counters, delta, mariaDbCounters, perUnit, postgresCounters, recordCounters } from "../counters.js";
+import { coresBusy, sampleCpu } from "../cpu.js";
 import { RESULT_TIMEOUT_MS } from "../deadline.js";
 import { log } from "../log.js";
 import { pool, range } from "../stats.js";
@@ -13,7 +14,13 @@ const STARTERS = 8;
 /** Concurrent awaitResult callers; runs finish roughly in start order, so this bounds only polling. */
 const AWAITERS = 64;
 
-function record(ctx: BenchContext, system: SystemId, concurrency: number, ms: number, counters: Counters): void {
+interface Measured {
+  readonly ms: number;
+  readonly counters: Counters;
+  readonly cores: ReturnType<typeof coresBusy>;
+}
+
+function record(ctx: BenchContext, system: SystemId, concurrency: number, { ms, counters, cores }: Measured): void {
   const { runs, steps } = ctx.sizes.w2;
   const runsPerSec = runs / (ms / 1000);
   ctx.results.set(
@@ -29,6 +36,11 @@ function record(ctx: BenchContext, system: SystemId, concurrency: number, ms: nu
   const perStep = perUnit(counters, runs * steps);
   ctx.results.detail(`W2.${system}.countersPerStep.c${concurrency}`, perStep);
   recordCounters(ctx, system, { workload: "W2", prefix: `c=${concurrency}` }, perStep);
+  const cpu = (metric: string, value: number | undefined) => {
+    if (value !== undefined) ctx.results.set(system, { workload: "W2", metric, unit: "cores", better: "lower" }, value);
+  };
+  cpu(`c=${concurrency} CPU of the Node.js process`, cores.own);
+  cpu(`c=${concurrency} CPU of the database server`, cores.server);
 }
 
 async function replaykitBatch(ctx: BenchContext, env: ReplaykitEnv, tag: string, runs: number): Promise<number> {
@@ -49,9 +61,11 @@ async function replaykitW2(ctx: BenchContext, concurrency: number): Promise<void
   await rk.withReplaykit(ctx.mariaDbUrl, `w2c${concurrency}`, { ...STEPS_SETUP, concurrency }, async (env) => {
     await replaykitBatch(ctx, env, "warm", ctx.sizes.warmup * 2);
     const before = await mariaDbCounters(env.pool);
+    const cpu = sampleCpu(ctx.mariaDbPid);
     const ms = await replaykitBatch(ctx, env, "run", ctx.sizes.w2.runs);
+    const cores = coresBusy(cpu, sampleCpu(ctx.mariaDbPid));
     const after = await mariaDbCounters(env.pool);
-    record(ctx, "replaykit", concurrency, ms, delta(before, after));
+    record(ctx, "replaykit", concurrency, { ms, counters: delta(before, after), cores });
   });
 }
 
@@ -70,8 +84,10 @@ async function dbosW2(ctx: BenchContext, concurrency: number): Promise<void> {
     };
     await batch("warm", ctx.sizes.warmup * 2);
     const before = await postgresCounters(databaseUrl);
+    const cpu = sampleCpu(postgresOf(ctx).pid);
     const ms = await batch("run", ctx.sizes.w2.runs);
-    record(ctx, "dbos", concurrency, ms, delta(before, await postgresCounters(databaseUrl)));
+    const cores = coresBusy(cpu, sampleCpu(postgresOf(ctx).pid));
+    record(ctx, "dbos", concurrency, { ms, counters: delta(before, await postgresCounters(databaseUrl)), cores });
   });
 }
 
