@@ -34,6 +34,10 @@ export interface ActorHost {
   readonly maxPayloadBytes: number;
   readonly backends: unknown;
   readonly activities: Readonly<Record<string, ActivityRegistration>>;
+  /** The cache is off: rebuild the executor from history before every step. */
+  readonly replayEveryStep: boolean;
+  /** A fresh executor replayed from the stored history of the iteration. */
+  replay(key: RunKey, iteration: number): Promise<RunExecutor>;
   now(): number;
   isStopping(): boolean;
   /** The actor let go of the run; `cached` is its state when it may be reused. */
@@ -62,7 +66,8 @@ const taskKey = (target: string, seq: number) => `${target}\u0000${seq}`;
 export class RunActor {
   readonly key: RunKey;
   readonly #host: ActorHost;
-  readonly #executor: RunExecutor;
+  #executor: RunExecutor;
+  #steps = 0;
   readonly #tasks: Map<string, TaskState>;
   #version: number;
   #nextPos: number;
@@ -132,9 +137,7 @@ export class RunActor {
       return;
     }
     this.#pumping = true;
-    void this.#loop().finally(() => {
-      this.#pumping = false;
-    });
+    void this.#loop();
   }
 
   async #loop(): Promise<void> {
@@ -145,12 +148,19 @@ export class RunActor {
       } while (this.#again && !this.#done);
     } catch (error) {
       this.#host.logError("run step failed; the run is released and will be retried", error, this.key);
+      this.abortAll(error);
       this.#finish(undefined, false);
       await this.#host.store.release(this.key, this.#host.owner, this.#host.now()).catch(() => {});
+    } finally {
+      // Synchronously after the last check of #again: a pump() from now on starts a new loop.
+      this.#pumping = false;
     }
   }
 
   async #step(): Promise<void> {
+    if (this.#steps++ > 0 && this.#host.replayEveryStep) {
+      this.#executor = await this.#host.replay(this.key, this.#iteration);
+    }
     const executor = this.#executor;
     const now = this.#host.now();
     executor.setClock(now);
@@ -355,8 +365,15 @@ export class RunActor {
       leaseUntil: now + this.#host.leaseMs,
     });
     if (!result.ok) {
+      this.#host.logError(
+        `step not written: ${result.reason}; the run is left to its current owner`,
+        undefined,
+        this.key,
+      );
       this.abortAll(new CancelledError(this.key.runId));
       this.#finish(undefined, false);
+      // If the lease is still ours (e.g. a duplicate event), hand the run back at once rather than at lease expiry.
+      await this.#host.store.release(this.key, this.#host.owner, now).catch(() => {});
       return false;
     }
     this.#version = result.version;

@@ -40,6 +40,7 @@ class ReplayWorker implements Worker, ActorHost {
   readonly leaseMs: number;
   readonly maxPayloadBytes: number;
   readonly backends: unknown;
+  readonly replayEveryStep: boolean;
   readonly activities: WorkerOptions["activities"];
   readonly #options: WorkerOptions;
   readonly #client: Client;
@@ -74,6 +75,7 @@ class ReplayWorker implements Worker, ActorHost {
     this.activities = options.activities;
     this.#concurrency = options.concurrency ?? DEFAULTS.concurrency;
     this.#cache = new LruCache(options.cacheSize ?? DEFAULTS.cacheSize);
+    this.replayEveryStep = (options.cacheSize ?? DEFAULTS.cacheSize) === 0;
   }
 
   get stats(): WorkerStats {
@@ -247,36 +249,34 @@ class ReplayWorker implements Worker, ActorHost {
       this.#cacheHits++;
       return new RunActor(this, run, cached.executor, cached.nextPos, cached.tasks);
     }
-    const fn = this.#options.workflows[run.workflow];
-    if (!fn) throw new UnknownWorkflowError("workflow", run.namespace, run.workflow);
-    const [history, taskRows] = await Promise.all([
-      this.store.loadHistory(run, run.iteration),
+    const [executor, taskRows] = await Promise.all([
+      this.replay(run, run.iteration),
       this.store.loadTasks(run, run.iteration),
     ]);
+    const tasks = new Map<string, TaskState>();
+    for (const row of taskRows) {
+      tasks.set(`${row.target}\u0000${row.seq}`, { ...row, controller: undefined });
+    }
+    return new RunActor(this, run, executor, run.nextPos, tasks);
+  }
+
+  /** A fresh executor that has replayed the stored history of the iteration. */
+  async replay(run: RunKey, iteration: number): Promise<RunExecutor> {
+    const fn = this.#options.workflows[run.workflow];
+    if (!fn) throw new UnknownWorkflowError("workflow", run.namespace, run.workflow);
+    const history = await this.store.loadHistory(run, iteration);
     const created = history[0];
     if (created?.type !== "created") {
-      throw new CorruptPayloadError(
-        `run ${run.runId} iteration ${run.iteration}`,
-        new Error("history has no created event at position 0"),
-      );
+      const why = new Error("history has no created event at position 0");
+      throw new CorruptPayloadError(`run ${run.runId} iteration ${iteration}`, why);
     }
     const executor = new RunExecutor(
-      { namespace: run.namespace, workflow: run.workflow, runId: run.runId, iteration: run.iteration },
+      { namespace: run.namespace, workflow: run.workflow, runId: run.runId, iteration },
       created.at,
       { maxPayloadBytes: this.maxPayloadBytes, invocations: this.#invocations },
     );
     await executor.start(fn, created.payload, history);
-    const tasks = new Map<string, TaskState>();
-    for (const row of taskRows) {
-      tasks.set(`${row.target}\u0000${row.seq}`, {
-        target: row.target,
-        seq: row.seq,
-        attempt: row.attempt,
-        readyAt: row.readyAt,
-        controller: undefined,
-      });
-    }
-    return new RunActor(this, run, executor, run.nextPos, tasks);
+    return executor;
   }
 
   /** Renews leases of held runs and pokes those that something woke from outside. */
