@@ -42,6 +42,8 @@ function generateOne(manifestPath: string, cwd: string, projects: ProjectCache):
   if (!existsSync(manifestPath)) throw new ManifestNotFoundError(displayPath(cwd, manifestPath));
   const project = projects.projectFor(manifestPath);
   const sourceFile = project.getSourceFile(manifestPath) ?? project.addSourceFileAtPath(manifestPath);
+  // Adds the manifest's imports as project files, so the next run (watch mode) re-reads them when they change.
+  project.resolveSourceFileDependencies();
   const model = readManifest(project, sourceFile, displayPath(cwd, manifestPath));
   const packageRoot = findPackageRoot(path.dirname(manifestPath));
   const content = renderNamespace(model, {
