@@ -1,0 +1,26 @@
+import type { ActivityContext } from "@replaykit/runtime";
+import type { Backends, ChargeInput, ChargeResult, RefundInput, RefundResult, ShipInput, ShipResult } from "./types.js";
+
+// Activities may run more than once for one request (at least once), so each passes
+// ctx.idempotencyKey, which is stable across retries, to the service it calls.
+
+export async function chargePayment(
+  ctx: ActivityContext,
+  backends: Backends,
+  input: ChargeInput,
+): Promise<ChargeResult> {
+  return backends.payments.charge({ idempotencyKey: ctx.idempotencyKey, ...input });
+}
+
+export async function refundPayment(
+  ctx: ActivityContext,
+  backends: Backends,
+  input: RefundInput,
+): Promise<RefundResult> {
+  return backends.payments.refund({ idempotencyKey: ctx.idempotencyKey, chargeId: input.chargeId });
+}
+
+export async function shipOrder(ctx: ActivityContext, backends: Backends, input: ShipInput): Promise<ShipResult> {
+  const trackingId = await backends.courier.book({ idempotencyKey: ctx.idempotencyKey, ...input });
+  return { trackingId };
+}

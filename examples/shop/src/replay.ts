@@ -1,0 +1,23 @@
+import { activity, defineNamespace, output, signal, workflow } from "@replaykit/codegen";
+import { chargePayment, refundPayment, shipOrder } from "./activities.js";
+import type { OrderInput, OrderResult, Shipped, WarehouseReady } from "./types.js";
+
+export default defineNamespace({
+  name: "shop",
+  workflows: {
+    order: workflow<OrderInput, OrderResult>({
+      description: "Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out).",
+      signals: { warehouseReady: signal<WarehouseReady>({ description: "The stock is picked and packed." }) },
+      outputs: { shipped: output<Shipped>({ description: "The parcel was handed to the courier." }) },
+    }),
+  },
+  activities: {
+    chargePayment: activity(chargePayment, {
+      description: "Charge the card; a decline is an answer, not an error.",
+      retry: { initialInterval: "200ms", maxInterval: "5s" },
+      timeout: "10s",
+    }),
+    refundPayment: activity(refundPayment, { description: "Give the money back." }),
+    shipOrder: activity(shipOrder, { description: "Book the courier." }),
+  },
+});

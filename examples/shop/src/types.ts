@@ -1,0 +1,64 @@
+import type { Duration } from "@replaykit/runtime";
+import type { Courier } from "./backends/courier.js";
+import type { PaymentGateway } from "./backends/payments.js";
+
+/** What every activity of namespace "shop" receives. */
+export interface Backends {
+  readonly payments: PaymentGateway;
+  readonly courier: Courier;
+}
+
+export interface OrderInput {
+  readonly orderId: string;
+  readonly cardNumber: string;
+  readonly cents: number;
+  readonly address: string;
+  /** How long to wait for the warehouse before refunding, e.g. "2d" (the demo uses seconds). */
+  readonly warehouseTimeout: Duration;
+}
+
+export type OrderResult =
+  | { readonly status: "shipped"; readonly chargeId: string; readonly trackingId: string }
+  | { readonly status: "refunded"; readonly chargeId: string; readonly refundId: string }
+  | { readonly status: "declined"; readonly reason: string };
+
+export interface ChargeInput {
+  readonly orderId: string;
+  readonly cardNumber: string;
+  readonly cents: number;
+}
+
+/** A declined card is an answer, not an error: the workflow decides what to do with it. */
+export type ChargeResult =
+  | { readonly ok: true; readonly chargeId: string }
+  | { readonly ok: false; readonly reason: string };
+
+export interface RefundInput {
+  readonly orderId: string;
+  readonly chargeId: string;
+  readonly cents: number;
+}
+
+export interface RefundResult {
+  readonly refundId: string;
+}
+
+export interface ShipInput {
+  readonly orderId: string;
+  readonly address: string;
+}
+
+export interface ShipResult {
+  readonly trackingId: string;
+}
+
+export interface WarehouseReady {
+  /** Who picked the stock. */
+  readonly picker: string;
+}
+
+export interface Shipped {
+  readonly orderId: string;
+  readonly trackingId: string;
+  readonly picker: string;
+}
