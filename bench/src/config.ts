@@ -2,7 +2,7 @@
 export interface Sizes {
   readonly w1: { readonly runs: number; readonly steps: readonly number[] };
   readonly w2: { readonly runs: number; readonly steps: number; readonly concurrency: readonly number[] };
-  readonly w3: { readonly short: number; readonly long: number };
+  readonly w3: { readonly short: number; readonly long: number; readonly trials: number };
   readonly w4: { readonly signals: number };
   readonly w5: { readonly sleeps: number; readonly sleepMs: number };
   readonly floor: { readonly commits: number; readonly batchRows: number; readonly batches: number };
@@ -13,7 +13,7 @@ export interface Sizes {
 export const FULL: Sizes = {
   w1: { runs: 200, steps: [0, 1, 3, 10] },
   w2: { runs: 2000, steps: 3, concurrency: [16, 64] },
-  w3: { short: 100, long: 1000 },
+  w3: { short: 100, long: 1000, trials: 3 },
   w4: { signals: 200 },
   w5: { sleeps: 200, sleepMs: 100 },
   floor: { commits: 2000, batchRows: 1000, batches: 20 },
@@ -23,7 +23,7 @@ export const FULL: Sizes = {
 export const QUICK: Sizes = {
   w1: { runs: 10, steps: [0, 1, 3, 10] },
   w2: { runs: 50, steps: 3, concurrency: [16, 64] },
-  w3: { short: 20, long: 200 },
+  w3: { short: 20, long: 200, trials: 1 },
   w4: { signals: 20 },
   w5: { sleeps: 20, sleepMs: 100 },
   floor: { commits: 100, batchRows: 200, batches: 5 },

@@ -54,10 +54,3 @@ export interface CpuSample {
 export function sampleCpu(serverPid: number | undefined): CpuSample {
   return { wall: performance.now(), own: ownCpuMs(), server: serverCpuMs(serverPid) };
 }
-
-/** Average cores busy between two samples: this process, and the database server. */
-export function coresBusy(a: CpuSample, b: CpuSample): { own: number; server: number | undefined } {
-  const wall = b.wall - a.wall;
-  const server = a.server !== undefined && b.server !== undefined ? (b.server - a.server) / wall : undefined;
-  return { own: (b.own - a.own) / wall, server };
-}

@@ -1,11 +1,12 @@
 import type { SystemId } from "../args.js";
-import { type BenchContext, postgresOf, replaykitOf } from "../context.js";
+import { type BenchContext, postgresOf } from "../context.js";
 import { type Counters, delta, mariaDbCounters, perUnit, postgresCounters, recordCounters } from "../counters.js";
-import { coresBusy, sampleCpu } from "../cpu.js";
+import { type CpuSample, sampleCpu } from "../cpu.js";
 import { RESULT_TIMEOUT_MS } from "../deadline.js";
 import { log } from "../log.js";
 import { pool, range } from "../stats.js";
-import { registerSteps, runDbos, withDbos } from "../systems/dbos.js";
+import { alternate, type Live, withSystems } from "../systems/both.js";
+import { registerSteps, runDbos } from "../systems/dbos.js";
 import type { ReplaykitEnv } from "../systems/replaykit.js";
 import { STEPS_SETUP } from "../systems/steps.js";
 
@@ -13,94 +14,126 @@ import { STEPS_SETUP } from "../systems/steps.js";
 const STARTERS = 8;
 /** Concurrent awaitResult callers; runs finish roughly in start order, so this bounds only polling. */
 const AWAITERS = 64;
+/** The batch is split into rounds and the systems take turns, so both see the same background load. */
+const ROUNDS = 2;
 
-interface Measured {
-  readonly ms: number;
-  readonly counters: Counters;
-  readonly cores: ReturnType<typeof coresBusy>;
+interface Side {
+  readonly system: SystemId;
+  /** Runs `ids` to completion; resolves when the last one ended. */
+  batch(ids: readonly string[]): Promise<void>;
+  counters(): Promise<Counters>;
+  /** PID of its database server, for CPU sampling. */
+  readonly serverPid: number | undefined;
 }
 
-function record(ctx: BenchContext, system: SystemId, concurrency: number, { ms, counters, cores }: Measured): void {
+function replaykitSide(ctx: BenchContext, env: ReplaykitEnv): Side {
+  const input = { n: ctx.sizes.w2.steps };
+  const { client, namespace } = env;
+  return {
+    system: "replaykit",
+    batch: async (ids) => {
+      await pool(ids, STARTERS, async (id) => {
+        await client.runWorkflow(namespace, "steps", id, input);
+      });
+      await pool(ids, AWAITERS, async (id) => {
+        await client.awaitResult(namespace, "steps", id, { timeout: RESULT_TIMEOUT_MS });
+      });
+    },
+    counters: () => mariaDbCounters(env.pool),
+    serverPid: ctx.mariaDbPid,
+  };
+}
+
+function dbosSide(ctx: BenchContext, concurrency: number, steps: (n: number) => Promise<number>, url: string): Side {
+  return {
+    system: "dbos",
+    batch: (ids) =>
+      pool(ids, concurrency, async (id) => {
+        await runDbos(steps, id, ctx.sizes.w2.steps);
+      }),
+    counters: () => postgresCounters(url),
+    serverPid: postgresOf(ctx).pid,
+  };
+}
+
+function sidesOf(ctx: BenchContext, concurrency: number, live: Live<(n: number) => Promise<number>>): Side[] {
+  const sides: Side[] = [];
+  if (live.replaykit) sides.push(replaykitSide(ctx, live.replaykit));
+  if (live.dbos) sides.push(dbosSide(ctx, concurrency, live.dbos.fns, live.dbos.url));
+  return sides;
+}
+
+/** Wall and CPU time a side spent in its own batches. */
+interface Spent {
+  wall: number;
+  own: number;
+  server: number | undefined;
+}
+
+function add(spent: Spent, a: CpuSample, b: CpuSample): void {
+  spent.wall += b.wall - a.wall;
+  spent.own += b.own - a.own;
+  spent.server =
+    spent.server !== undefined && a.server !== undefined && b.server !== undefined
+      ? spent.server + (b.server - a.server)
+      : undefined;
+}
+
+function record(ctx: BenchContext, system: SystemId, concurrency: number, spent: Spent, counters: Counters): void {
   const { runs, steps } = ctx.sizes.w2;
-  const runsPerSec = runs / (ms / 1000);
-  ctx.results.set(
-    system,
-    { workload: "W2", metric: `c=${concurrency} runs/s`, unit: "1/s", better: "higher" },
-    runsPerSec,
-  );
-  ctx.results.set(
-    system,
-    { workload: "W2", metric: `c=${concurrency} steps/s`, unit: "1/s", better: "higher" },
-    runsPerSec * steps,
-  );
+  const runsPerSec = runs / (spent.wall / 1000);
+  const set = (metric: string, unit: string, better: "lower" | "higher", value: number | undefined) => {
+    if (value !== undefined)
+      ctx.results.set(system, { workload: "W2", metric: `c=${concurrency} ${metric}`, unit, better }, value);
+  };
+  set("runs/s", "1/s", "higher", runsPerSec);
+  set("steps/s", "1/s", "higher", runsPerSec * steps);
   const perStep = perUnit(counters, runs * steps);
   ctx.results.detail(`W2.${system}.countersPerStep.c${concurrency}`, perStep);
   recordCounters(ctx, system, { workload: "W2", prefix: `c=${concurrency}` }, perStep);
-  const cpu = (metric: string, value: number | undefined) => {
-    if (value !== undefined) ctx.results.set(system, { workload: "W2", metric, unit: "cores", better: "lower" }, value);
-  };
-  cpu(`c=${concurrency} CPU of the Node.js process`, cores.own);
-  cpu(`c=${concurrency} CPU of the database server`, cores.server);
+  set("CPU of the Node.js process", "cores", "lower", spent.own / spent.wall);
+  set(
+    "CPU of the database server",
+    "cores",
+    "lower",
+    spent.server === undefined ? undefined : spent.server / spent.wall,
+  );
 }
 
-async function replaykitBatch(ctx: BenchContext, env: ReplaykitEnv, tag: string, runs: number): Promise<number> {
-  const ids = range(runs).map((i) => `${tag}-${i}`);
-  const input = { n: ctx.sizes.w2.steps };
-  const start = performance.now();
-  await pool(ids, STARTERS, async (id) => {
-    await env.client.runWorkflow(env.namespace, "steps", id, input);
-  });
-  await pool(ids, AWAITERS, async (id) => {
-    await env.client.awaitResult(env.namespace, "steps", id, { timeout: RESULT_TIMEOUT_MS });
-  });
-  return performance.now() - start;
-}
-
-async function replaykitW2(ctx: BenchContext, concurrency: number): Promise<void> {
-  const rk = replaykitOf(ctx);
-  await rk.withReplaykit(ctx.mariaDbUrl, `w2c${concurrency}`, { ...STEPS_SETUP, concurrency }, async (env) => {
-    await replaykitBatch(ctx, env, "warm", ctx.sizes.warmup * 2);
-    const before = await mariaDbCounters(env.pool);
-    const cpu = sampleCpu(ctx.mariaDbPid);
-    const ms = await replaykitBatch(ctx, env, "run", ctx.sizes.w2.runs);
-    const cores = coresBusy(cpu, sampleCpu(ctx.mariaDbPid));
-    const after = await mariaDbCounters(env.pool);
-    record(ctx, "replaykit", concurrency, { ms, counters: delta(before, after), cores });
-  });
-}
-
-async function dbosW2(ctx: BenchContext, concurrency: number): Promise<void> {
-  await withDbos(postgresOf(ctx), `w2c${concurrency}`, registerSteps, async (steps, databaseUrl) => {
-    const batch = async (tag: string, runs: number) => {
-      const start = performance.now();
-      await pool(
-        range(runs).map((i) => `${tag}-${i}`),
-        concurrency,
-        async (id) => {
-          await runDbos(steps, id, ctx.sizes.w2.steps);
-        },
-      );
-      return performance.now() - start;
-    };
-    await batch("warm", ctx.sizes.warmup * 2);
-    const before = await postgresCounters(databaseUrl);
-    const cpu = sampleCpu(postgresOf(ctx).pid);
-    const ms = await batch("run", ctx.sizes.w2.runs);
-    const cores = coresBusy(cpu, sampleCpu(postgresOf(ctx).pid));
-    record(ctx, "dbos", concurrency, { ms, counters: delta(before, await postgresCounters(databaseUrl)), cores });
-  });
+async function measure(ctx: BenchContext, concurrency: number, sides: readonly Side[]): Promise<void> {
+  const { runs } = ctx.sizes.w2;
+  for (const side of sides) await side.batch(range(ctx.sizes.warmup * 2).map((i) => `warm-${i}`));
+  const before = await Promise.all(sides.map((side) => side.counters()));
+  const spent = sides.map((): Spent => ({ wall: 0, own: 0, server: 0 }));
+  const perRound = Math.ceil(runs / ROUNDS);
+  for (const round of range(ROUNDS)) {
+    const ids = range(runs)
+      .slice(round * perRound, (round + 1) * perRound)
+      .map((i) => `run-${i}`);
+    for (const side of alternate(sides, round)) {
+      const index = sides.indexOf(side);
+      const a = sampleCpu(side.serverPid);
+      await side.batch(ids);
+      const target = spent[index];
+      if (target) add(target, a, sampleCpu(side.serverPid));
+    }
+  }
+  for (const [index, side] of sides.entries()) {
+    const start = before[index];
+    const target = spent[index];
+    if (start && target) record(ctx, side.system, concurrency, target, delta(start, await side.counters()));
+  }
 }
 
 export async function runW2(ctx: BenchContext): Promise<void> {
   const { runs, steps, concurrency } = ctx.sizes.w2;
   for (const c of concurrency) {
-    if (ctx.systems.has("replaykit")) {
-      log(`W2 replaykit: ${runs} runs of ${steps} steps, worker concurrency ${c}`);
-      await replaykitW2(ctx, c);
-    }
-    if (ctx.systems.has("dbos")) {
-      log(`W2 dbos: ${runs} runs of ${steps} steps, ${c} concurrent startWorkflow+getResult callers`);
-      await dbosW2(ctx, c);
-    }
+    log(
+      `W2 c=${c}: ${runs} runs of ${steps} steps per system in ${ROUNDS} rounds taking turns ` +
+        `(replaykit: worker concurrency ${c}; DBOS: ${c} concurrent startWorkflow+getResult callers)`,
+    );
+    await withSystems(ctx, `w2c${c}`, { replaykit: { ...STEPS_SETUP, concurrency: c }, dbos: registerSteps }, (live) =>
+      measure(ctx, c, sidesOf(ctx, c, live)),
+    );
   }
 }

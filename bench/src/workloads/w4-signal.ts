@@ -1,11 +1,11 @@
 import { DBOS } from "@dbos-inc/dbos-sdk";
 import type { RunContext } from "@replaykit/runtime";
 import type { SystemId } from "../args.js";
-import { type BenchContext, postgresOf, replaykitOf } from "../context.js";
+import type { BenchContext } from "../context.js";
 import { RESULT_TIMEOUT_MS, withTimeout } from "../deadline.js";
 import { log } from "../log.js";
 import { percentile, range } from "../stats.js";
-import { withDbos } from "../systems/dbos.js";
+import { alternate, type Live, withSystems } from "../systems/both.js";
 import { noopActivity } from "../systems/steps.js";
 import { FirstSeen } from "./probe.js";
 
@@ -20,26 +20,38 @@ function isPing(value: unknown): value is Ping {
 /** Pause between signals, so that each one finds the workflow parked in its await (the common case). */
 const PARK_MS = 20;
 const RESUME_TIMEOUT_MS = 15_000;
+const RUN_ID = "w4";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Sends `total` pings one at a time; latency = workflow resumed (probe) - just before the send call. */
-async function drive(probe: FirstSeen, total: number, send: (i: number) => Promise<unknown>): Promise<number[]> {
-  const latencies: number[] = [];
-  await sleep(200);
-  for (const i of range(total)) {
-    const sentAt = performance.now();
-    await send(i);
-    await probe.waitFor(`ping-${i}`, RESUME_TIMEOUT_MS);
-    latencies.push((probe.time(`ping-${i}`) ?? Number.NaN) - sentAt);
-    await sleep(PARK_MS);
-  }
-  return latencies;
+/** One system as W4 drives it: a run that awaits pings, and a way to send it one. */
+interface Side {
+  readonly system: SystemId;
+  readonly probe: FirstSeen;
+  send(i: number): Promise<unknown>;
+  /** Waits for the run to end after the last ping. */
+  finish(): Promise<unknown>;
+  readonly latencies: number[];
 }
 
-function record(ctx: BenchContext, system: SystemId, latencies: number[]): void {
-  const measured = latencies.slice(ctx.sizes.warmup);
+/** The systems take turns ping by ping; latency = workflow resumed (probe) - just before the send call. */
+async function drive(sides: readonly Side[], total: number): Promise<void> {
+  await sleep(200);
+  for (const i of range(total)) {
+    for (const side of alternate(sides, i)) {
+      const sentAt = performance.now();
+      await side.send(i);
+      await side.probe.waitFor(`ping-${i}`, RESUME_TIMEOUT_MS);
+      side.latencies.push((side.probe.time(`ping-${i}`) ?? Number.NaN) - sentAt);
+      await sleep(PARK_MS);
+    }
+  }
+  await Promise.all(sides.map((side) => side.finish()));
+}
+
+function record(ctx: BenchContext, side: Side): void {
+  const measured = side.latencies.slice(ctx.sizes.warmup);
   const set = (metric: string, value: number) =>
-    ctx.results.set(system, { workload: "W4", metric, unit: "ms", better: "lower" }, value);
+    ctx.results.set(side.system, { workload: "W4", metric, unit: "ms", better: "lower" }, value);
   set("signal -> resume p50", percentile(measured, 0.5));
   set("signal -> resume p99", percentile(measured, 0.99));
 }
@@ -54,41 +66,60 @@ function pingWorkflow(probe: FirstSeen) {
   };
 }
 
+function registerPing(probe: FirstSeen): () => (count: number) => Promise<number> {
+  return () =>
+    DBOS.registerWorkflow(
+      async (count: number) => {
+        for (let i = 0; i < count; i++) {
+          const message = await DBOS.recv<Ping>("ping", 600);
+          if (isPing(message)) probe.mark(`ping-${message.i}`);
+        }
+        return count;
+      },
+      { name: "ping" },
+    );
+}
+
+async function sidesOf(
+  probes: Record<SystemId, FirstSeen>,
+  total: number,
+  live: Live<(count: number) => Promise<number>>,
+): Promise<Side[]> {
+  const sides: Side[] = [];
+  if (live.replaykit) {
+    const { client, namespace } = live.replaykit;
+    await client.runWorkflow(namespace, "ping", RUN_ID, { count: total });
+    sides.push({
+      system: "replaykit",
+      probe: probes.replaykit,
+      send: (i) => client.signalRun(namespace, "ping", RUN_ID, "ping", { i }, `ping-${i}`),
+      finish: () => client.awaitResult(namespace, "ping", RUN_ID, { timeout: RESULT_TIMEOUT_MS }),
+      latencies: [],
+    });
+  }
+  if (live.dbos) {
+    const handle = await DBOS.startWorkflow(live.dbos.fns, { workflowID: RUN_ID })(total);
+    sides.push({
+      system: "dbos",
+      probe: probes.dbos,
+      send: (i) => DBOS.send(RUN_ID, { i }, "ping", `ping-${i}`),
+      finish: () => withTimeout(handle.getResult(), RESULT_TIMEOUT_MS, `DBOS workflow ${RUN_ID}`),
+      latencies: [],
+    });
+  }
+  return sides;
+}
+
 export async function runW4(ctx: BenchContext): Promise<void> {
   const total = ctx.sizes.warmup + ctx.sizes.w4.signals;
-  if (ctx.systems.has("replaykit")) {
-    log(`W4 replaykit: ${ctx.sizes.w4.signals} signals into one run (client.signalRun -> ctx.awaitSignal)`);
-    const rk = replaykitOf(ctx);
-    const probe = new FirstSeen();
-    const setup = { workflows: { ping: pingWorkflow(probe) }, activities: { noop: noopActivity } };
-    await rk.withReplaykit(ctx.mariaDbUrl, "w4", setup, async ({ client, namespace }) => {
-      await client.runWorkflow(namespace, "ping", "w4", { count: total });
-      const latencies = await drive(probe, total, (i) =>
-        client.signalRun(namespace, "ping", "w4", "ping", { i }, `ping-${i}`),
-      );
-      await client.awaitResult(namespace, "ping", "w4", { timeout: RESULT_TIMEOUT_MS });
-      record(ctx, "replaykit", latencies);
-    });
-  }
-  if (ctx.systems.has("dbos")) {
-    log(`W4 dbos: ${ctx.sizes.w4.signals} messages into one workflow (DBOS.send -> DBOS.recv)`);
-    const probe = new FirstSeen();
-    const register = () =>
-      DBOS.registerWorkflow(
-        async (count: number) => {
-          for (let i = 0; i < count; i++) {
-            const message = await DBOS.recv<Ping>("ping", 600);
-            if (isPing(message)) probe.mark(`ping-${message.i}`);
-          }
-          return count;
-        },
-        { name: "ping" },
-      );
-    await withDbos(postgresOf(ctx), "w4", register, async (ping) => {
-      const handle = await DBOS.startWorkflow(ping, { workflowID: "w4" })(total);
-      const latencies = await drive(probe, total, (i) => DBOS.send("w4", { i }, "ping", `ping-${i}`));
-      await withTimeout(handle.getResult(), RESULT_TIMEOUT_MS, "DBOS workflow w4");
-      record(ctx, "dbos", latencies);
-    });
-  }
+  log(
+    `W4: ${ctx.sizes.w4.signals} signals into one run per system, taking turns (signalRun -> awaitSignal, send -> recv)`,
+  );
+  const probes = { replaykit: new FirstSeen(), dbos: new FirstSeen() };
+  const setup = { workflows: { ping: pingWorkflow(probes.replaykit) }, activities: { noop: noopActivity } };
+  await withSystems(ctx, "w4", { replaykit: setup, dbos: registerPing(probes.dbos) }, async (live) => {
+    const sides = await sidesOf(probes, total, live);
+    await drive(sides, total);
+    for (const side of sides) record(ctx, side);
+  });
 }
