@@ -113,6 +113,8 @@ export class RunActor {
   /** Something outside changed (wake_gen, cancel): look at the inbox again. */
   poke(wakeGen: number, cancelRequested: boolean): void {
     if (wakeGen === this.#observedWakeGen && cancelRequested === this.#cancelRequested) return;
+    // The inbox is read after this, so it sees everything up to this wake_gen.
+    this.#observedWakeGen = wakeGen;
     this.#signalsDirty = true;
     this.#cancelRequested = cancelRequested;
     this.pump();
@@ -222,6 +224,7 @@ export class RunActor {
       const completion = this.#completions.shift();
       if (!completion) break;
       const task = this.#tasks.get(taskKey(completion.target, completion.seq));
+      if (task) task.controller = undefined;
       if ("resultText" in completion) {
         const payloadText = `{"result":${completion.resultText},"attempts":${completion.attempt}}`;
         this.#tasks.delete(taskKey(completion.target, completion.seq));
@@ -498,7 +501,7 @@ export class RunActor {
     } catch (error) {
       completion = { target: task.target, seq: task.seq, attempt, error, final: false };
     }
-    task.controller = undefined;
+    // task.controller stays set until the completion is applied, so no step sees the task as due again.
     if (this.#done) return;
     this.#completions.push(completion);
     this.pump();

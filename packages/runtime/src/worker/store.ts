@@ -196,6 +196,22 @@ export class EngineStore {
     return result.affectedRows;
   }
 
+  /** wake_gen and cancel flag of every run this owner holds, to notice signals and cancels that arrive meanwhile. */
+  async heldRuns(
+    namespace: string,
+    owner: string,
+  ): Promise<{ key: RunKey; wakeGen: number; cancelRequested: boolean }[]> {
+    const [rows] = await this.#pool.query<Row[]>(
+      `SELECT workflow, run_id, wake_gen, cancel_requested FROM ${this.#p}runs WHERE namespace = ? AND lease_owner = ?`,
+      [namespace, owner],
+    );
+    return rows.map((row) => ({
+      key: { namespace, workflow: text(row.workflow), runId: text(row.run_id) },
+      wakeGen: Number(row.wake_gen),
+      cancelRequested: Number(row.cancel_requested) === 1,
+    }));
+  }
+
   /** Gives up every lease this owner holds, leaving the runs due now. */
   async releaseAll(namespace: string, owner: string, now: number): Promise<number> {
     const [result] = await this.#pool.query<ResultSetHeader>(
@@ -237,7 +253,9 @@ export class EngineStore {
       return result;
     } catch (error) {
       await conn.rollback().catch(() => {});
-      if (isDuplicate(error)) return { ok: false, reason: "an event of this step was already written" };
+      if (isDuplicate(error)) {
+        return { ok: false, reason: `an event of this step was already written (${(error as Error).message})` };
+      }
       throw error;
     } finally {
       conn.release();

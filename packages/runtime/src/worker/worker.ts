@@ -89,7 +89,10 @@ class ReplayWorker implements Worker, ActorHost {
         `worker ${this.identity} was already started; create a new worker instead`,
       );
     this.#state = "running";
-    this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, () => this.#kick());
+    this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, () => {
+      this.#kick();
+      if (this.#actors.size > 0) void this.#checkHeld();
+    });
     this.#heartbeat = setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.#heartbeat.unref?.();
     this.#loop = this.#claimLoop();
@@ -284,9 +287,16 @@ class ReplayWorker implements Worker, ActorHost {
     if (this.#actors.size === 0) return;
     try {
       await this.store.renewLeases(this.#options.namespace, this.owner, this.now() + this.leaseMs);
+      await this.#checkHeld();
     } catch (error) {
       this.#log.warn(`could not renew leases: ${serializeError(error).message}`);
     }
+  }
+
+  /** Signals and cancels that reach a run while it is held here (activities running) are picked up now. */
+  async #checkHeld(): Promise<void> {
+    const held = await this.store.heldRuns(this.#options.namespace, this.owner).catch(() => []);
+    for (const run of held) this.#actors.get(runKeyOf(run.key))?.poke(run.wakeGen, run.cancelRequested);
   }
 }
 
