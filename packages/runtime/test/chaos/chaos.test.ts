@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createClient, type ReplayClient } from "../../src/index.js";
+import { waitFor } from "../engine/helpers.js";
+import {
+  audit,
+  completedCount,
+  duplicateCount,
+  type Kill,
+  responsesWithoutExecution,
+  unexplainedDuplicates,
+} from "../processes/checks.js";
+import { stopAllChildren } from "../processes/children.js";
+import { createExecutionsTable, groupExecutions, loadExecutions } from "../processes/executions.js";
+import { type ChaosDatabase, chaosDatabase } from "./database.js";
+import { WorkerSlots } from "./killer.js";
+import { produce } from "./producer.js";
+import { auditSignals } from "./signals.js";
+import { chaosSize } from "./size.js";
+
+const NS = "chaos";
+const WORKERS = 3;
+const LEASE_MS = 1500;
+const size = chaosSize();
+
+let db: ChaosDatabase;
+let client: ReplayClient;
+
+beforeAll(async () => {
+  db = await chaosDatabase();
+  client = createClient({ uri: db.scratch.url });
+  await client.migrate();
+  await createExecutionsTable(db.scratch.pool);
+}, 120_000);
+
+afterAll(async () => {
+  await stopAllChildren();
+  await client?.close();
+  await db?.close();
+}, 120_000);
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The completed count, or undefined while the database is down. */
+const completed = () => completedCount(db.scratch.pool, NS).catch(() => undefined);
+
+describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWithinMs + 120_000 }, () => {
+  it("completes every run exactly once per step while workers and the database are SIGKILLed", async () => {
+    const startedAt = Date.now();
+    const deadline = startedAt + size.completeWithinMs;
+    const workers = new WorkerSlots(WORKERS, (identity) => ({
+      url: db.scratch.url,
+      namespace: NS,
+      identity,
+      leaseMs: LEASE_MS,
+      concurrency: 32,
+      activityDelayMs: 30,
+    }));
+    await workers.start();
+    const kills = workers.kills;
+    let databaseKills = 0;
+    if (!db.killable) console.log("chaos: REPLAY_MYSQL_URL is set, so the database-kill step is skipped");
+
+    const runIds = Array.from({ length: size.runs }, (_, i) => `c-${String(i).padStart(5, "0")}`);
+    const producing = produce(client, NS, "chaos", runIds, { ...size, deadline });
+    let done = false;
+    const killing = (async () => {
+      while (!done && Date.now() < deadline) {
+        await pause(1000 + Math.random() * 1000);
+        if (!done) await workers.killRandom();
+      }
+    })();
+    const killingDatabase = (async () => {
+      if (!db.killable) return;
+      await waitFor(
+        async () => ((await completed()) ?? 0) >= size.runs / 3,
+        size.completeWithinMs,
+        "a third of the runs",
+      );
+      kills.push({ at: Date.now() });
+      databaseKills++;
+      const downAt = Date.now();
+      await db.killAndRestart();
+      console.log(`chaos: database SIGKILLed and back after ${Date.now() - downAt} ms`);
+    })();
+
+    await producing;
+    await killingDatabase;
+    await waitFor(
+      async () => (await completed()) === size.runs,
+      Math.max(1000, deadline - Date.now()),
+      "every run to complete",
+    );
+    done = true;
+    await killing;
+    for (const exit of await workers.terminateAll()) expect(exit).toMatchObject({ code: 0 });
+    const elapsedMs = Date.now() - startedAt;
+
+    const pool = db.scratch.pool;
+    const facts = await audit(pool, NS);
+    expect(facts.statuses).toEqual({ completed: size.runs });
+    expect(facts.duplicateResponses).toEqual([]);
+    expect(facts.responses).toBe(size.runs * 5);
+    expect(facts.leased).toBe(0);
+    expect(facts.tasks).toBe(0);
+
+    const signals = await auditSignals(pool, NS);
+    expect(signals).toEqual({ stored: size.runs, unconsumed: 0, delivered: size.runs, consumedTwice: [] });
+
+    const executions = await loadExecutions(pool);
+    const groups = groupExecutions(executions);
+    expect(responsesWithoutExecution(facts.responseKeys, groups)).toEqual([]);
+    expect(unexplainedDuplicates(groups, kills)).toEqual([]);
+    for (const worker of workers.all) expect(worker.unhandled, `${worker.identity}:\n${worker.stderr}`).toEqual([]);
+
+    console.log(
+      `chaos figures (${size.name}): runs=${size.runs} activities=${facts.responses} executions=${executions.length} ` +
+        `duplicates=${duplicateCount(groups)} workerKills=${kills.length - databaseKills} databaseKills=${databaseKills} ` +
+        `workers=${workers.all.length} time=${(elapsedMs / 1000).toFixed(1)}s`,
+    );
+  });
+});

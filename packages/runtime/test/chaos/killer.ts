@@ -1,0 +1,64 @@
+import type { Kill } from "../processes/checks.js";
+import { WorkerProcess } from "../processes/children.js";
+import type { ChildConfig } from "../processes/config.js";
+
+/**
+ * A fixed number of worker slots. `killRandom` SIGKILLs the worker of a random occupied slot and
+ * starts its replacement in the background, so kills keep their pace while replacements boot.
+ */
+export class WorkerSlots {
+  readonly kills: Kill[] = [];
+  /** Every process ever started, for the log checks at the end. */
+  readonly all: WorkerProcess[] = [];
+  readonly #slots: (WorkerProcess | undefined)[];
+  readonly #booting = new Set<Promise<void>>();
+  readonly #config: (identity: string) => ChildConfig;
+  #generation = 0;
+
+  constructor(count: number, config: (identity: string) => ChildConfig) {
+    this.#slots = Array.from({ length: count }, () => undefined);
+    this.#config = config;
+  }
+
+  /** Fills every slot and waits until each worker runs. */
+  async start(): Promise<void> {
+    for (let slot = 0; slot < this.#slots.length; slot++) this.#boot(slot);
+    await this.settled();
+  }
+
+  /** Waits for the replacements still booting. */
+  async settled(): Promise<void> {
+    while (this.#booting.size > 0) await Promise.all(this.#booting);
+  }
+
+  async killRandom(): Promise<void> {
+    const occupied = this.#slots.flatMap((worker, slot) => (worker ? [slot] : []));
+    const slot = occupied[Math.floor(Math.random() * occupied.length)];
+    if (slot === undefined) return;
+    const victim = this.#slots[slot];
+    if (!victim) return;
+    this.#slots[slot] = undefined;
+    this.kills.push({ at: Date.now(), worker: victim.identity });
+    await victim.kill();
+    this.#boot(slot);
+  }
+
+  /** SIGTERMs every worker and returns their exits. */
+  async terminateAll(): Promise<{ identity: string; code: number | null }[]> {
+    await this.settled();
+    const running = this.#slots.filter((worker): worker is WorkerProcess => worker !== undefined);
+    return Promise.all(
+      running.map(async (worker) => ({ identity: worker.identity, code: (await worker.terminate()).code })),
+    );
+  }
+
+  #boot(slot: number): void {
+    const identity = `w${slot}-g${this.#generation++}`;
+    const booting = WorkerProcess.start(this.#config(identity)).then((worker) => {
+      this.all.push(worker);
+      this.#slots[slot] = worker;
+    });
+    const tracked = booting.finally(() => this.#booting.delete(tracked));
+    this.#booting.add(tracked);
+  }
+}
