@@ -202,6 +202,9 @@ export class RunActor {
 
     const stopping = this.#host.isStopping();
     const due = stopping ? [] : this.#dueTasks(now);
+    // A task requested by another deployment may name an activity this worker lacks.
+    const unknown = due.find((task) => this.#host.activities[task.target] === undefined);
+    if (unknown) return this.#park(new UnknownWorkflowError("activity", this.key.namespace, unknown.target));
     const hold = this.running > 0 || due.length > 0;
     const changed = outbox.length > 0 || step.taskDeletes.length > 0 || step.taskUpdates.length > 0;
     if (!changed && hold && step.signalsConsumed.length === 0) {
