@@ -1,0 +1,33 @@
+// The shop as a service against your own MySQL/MariaDB:
+//   REPLAY_MYSQL_URL=mysql://user:pass@host:3306/shop PORT=3000 npm run serve -w @replaykit/example-shop
+import { createClient } from "@replaykit/runtime";
+import { createPool } from "mysql2/promise";
+import { FakeCourier } from "./backends/courier.js";
+import { FakePaymentGateway } from "./backends/payments.js";
+import { createShopServer, listen } from "./http/server.js";
+import { migrateOrders } from "./orders.js";
+import { startShopWorker } from "./worker.js";
+
+const url = process.env.REPLAY_MYSQL_URL;
+if (!url) {
+  process.stderr.write("shop: set REPLAY_MYSQL_URL, e.g. REPLAY_MYSQL_URL=mysql://root@127.0.0.1:3306/shop\n");
+  process.exit(1);
+}
+
+const pool = createPool({ uri: url });
+const client = createClient({ pool });
+await client.migrate();
+await migrateOrders(pool);
+const worker = await startShopWorker(client, { payments: new FakePaymentGateway(), courier: new FakeCourier() });
+const server = createShopServer({ pool, client });
+const base = await listen(server, Number(process.env.PORT ?? 3000));
+process.stderr.write(`shop: worker ${worker.identity} running; HTTP on ${base} (POST /orders, GET /orders/:id)\n`);
+
+const stop = async () => {
+  server.close();
+  await worker.stop();
+  await pool.end();
+  process.exit(0);
+};
+process.once("SIGINT", stop);
+process.once("SIGTERM", stop);
