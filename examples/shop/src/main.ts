@@ -1,4 +1,5 @@
 // The shop as a service against your own MySQL/MariaDB:
+//   npm run build -w @replaykit/example-shop
 //   REPLAY_MYSQL_URL=mysql://user:pass@host:3306/shop PORT=3000 npm run serve -w @replaykit/example-shop
 import { createClient } from "@replaykit/runtime";
 import { createPool } from "mysql2/promise";

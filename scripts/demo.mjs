@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// `npm run demo`: works on a fresh clone. Installs what is missing (saying so), builds
+// (turbo runs replaygen through the generate task), then runs the shop demo.
+// Plain ESM with no dependencies, because node_modules may not exist yet.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const SERVER_BINARIES = ["mariadbd", "mysqld"];
+const SEARCH_DIRS = ["/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin", "/usr/libexec"];
+const INSTALL_COMMAND = "sudo apt-get update && sudo apt-get install -y mariadb-server";
+
+const say = (message) => process.stderr.write(`demo: ${message}\n`);
+
+function fail(message) {
+  say(message);
+  process.exit(1);
+}
+
+/** Runs a command in the repository root with inherited output; exits on failure. */
+function run(command, args, env = process.env) {
+  say(`$ ${[command, ...args].join(" ")}`);
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
+  if (result.error) fail(`could not run ${command}: ${result.error.message}`);
+  if (result.status !== 0) fail(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
+}
+
+function findMariaDbServer() {
+  for (const dir of SEARCH_DIRS) {
+    for (const name of SERVER_BINARIES) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+function ensureDependencies() {
+  if (existsSync(join(root, "node_modules"))) return;
+  say("node_modules is missing: installing the locked dependencies with npm ci");
+  run("npm", ["ci"]);
+}
+
+function ensureMariaDb() {
+  if (process.env.REPLAY_MYSQL_URL) {
+    say("REPLAY_MYSQL_URL is set: the demo uses that server and starts none");
+    return;
+  }
+  if (findMariaDbServer()) return;
+  const isRoot = process.getuid?.() === 0;
+  const hasApt = existsSync("/usr/bin/apt-get");
+  if (!isRoot || !hasApt) {
+    fail(
+      "no MariaDB server binary (mariadbd or mysqld) found, and REPLAY_MYSQL_URL is not set.\n" +
+        `  Install MariaDB:     ${INSTALL_COMMAND}\n` +
+        "  or use your server:  REPLAY_MYSQL_URL=mysql://user:password@host:3306/ npm run demo",
+    );
+  }
+  say("no MariaDB server binary found and running as root: installing the Debian package mariadb-server");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  run("apt-get", ["update"], env);
+  run("apt-get", ["install", "-y", "--no-install-recommends", "mariadb-server"], env);
+  if (!findMariaDbServer()) fail(`mariadb-server is installed but no server binary is in ${SEARCH_DIRS.join(", ")}`);
+}
+
+/** Runs the shop demo; Ctrl-C reaches it through the terminal, SIGTERM is passed on; exits with its code. */
+function runShopDemo() {
+  say("$ npm run demo -w @replaykit/example-shop");
+  const child = spawn("npm", ["run", "demo", "--silent", "-w", "@replaykit/example-shop"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  const forward = (signal) => () => {
+    if (child.exitCode === null) child.kill(signal);
+  };
+  process.on("SIGINT", () => {}); // the terminal sends it to the demo too; wait for it to clean up
+  process.on("SIGTERM", forward("SIGTERM"));
+  child.on("error", (error) => fail(`could not run npm: ${error.message}`));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 1)));
+}
+
+ensureDependencies();
+ensureMariaDb();
+say("building: npx turbo run build (the generate task runs replaygen first)");
+run("npx", ["turbo", "run", "build", "--output-logs=errors-only"]);
+runShopDemo();
