@@ -10,7 +10,7 @@ import { watchdog } from "./deadline.js";
 import { log } from "./log.js";
 import { methodNotes } from "./notes.js";
 import { type PostgresServer, startPostgres } from "./postgres.js";
-import { environment, renderMarkdown, writeReport } from "./report.js";
+import { environment, loadAverage, renderMarkdown, writeReport } from "./report.js";
 import { Results } from "./results.js";
 import { mariaDbSettings, postgresSettings } from "./settings.js";
 import { addDerivedRows, evaluateTargets } from "./table.js";
@@ -120,6 +120,10 @@ async function bench(args: BenchArgs, servers: Servers): Promise<void> {
   await servers.stop();
 
   addDerivedRows(results, sizes);
+  const environmentDetail = results.details["environment"];
+  if (typeof environmentDetail === "object" && environmentDetail !== null) {
+    results.detail("environment", { ...environmentDetail, "load average at end": loadAverage() });
+  }
   const report = {
     date: new Date().toISOString().slice(0, 10),
     args,

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { cpus, platform, release } from "node:os";
+import { cpus, loadavg, platform, release } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchArgs } from "./args.js";
@@ -21,7 +21,15 @@ export function environment(): Record<string, string> {
     node: process.version,
     os: `${platform()} ${release()}`,
     cpu: `${cpus()[0]?.model ?? "?"} x ${cpus().length}`,
+    "load average at start (1/5/15 min)": loadAverage(),
   };
+}
+
+/** Other work on the machine skews every figure; the report says how busy it was. */
+export function loadAverage(): string {
+  return loadavg()
+    .map((load) => load.toFixed(1))
+    .join(" / ");
 }
 
 function settingsLines(results: Results): string[] {

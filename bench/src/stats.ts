@@ -13,7 +13,7 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
   return { ms: performance.now() - start, value };
 }
 
-/** Runs `tasks` items through `worker` with at most `limit` in flight. */
+/** Feeds `items` to `worker` with at most `limit` calls in flight, in order. */
 export async function pool<T>(items: readonly T[], limit: number, worker: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async () => {
