@@ -51,7 +51,9 @@ export function drain(): Promise<void> {
  */
 export class RunExecutor {
   readonly identity: RunIdentity;
+  /** Commands still waiting; settled ones move to #settled so per-step work stays O(pending). */
   readonly #commands = new Map<string, Command>();
+  readonly #settled = new Set<string>();
   readonly #sequences = new Map<string, number>();
   readonly #recorded: HistoryEvent[] = [];
   #recordedCursor = 0;
@@ -175,9 +177,10 @@ export class RunExecutor {
     }
     const kind = COMPLETION_KIND[event.type];
     if (kind === undefined) return;
-    const command = this.#commands.get(commandKey(REQUEST_TYPE[kind], event.target, event.seq));
+    const key = commandKey(REQUEST_TYPE[kind], event.target, event.seq);
+    const command = this.#commands.get(key);
     if (command === undefined) {
-      if (live) return;
+      if (live || this.#settled.has(key)) return;
       this.#fail(
         new NonDeterminismError(
           this.identity.runId,
@@ -189,8 +192,7 @@ export class RunExecutor {
       );
       return;
     }
-    if (command.settled) return;
-    command.settled = true;
+    this.#settle(key, command);
     settle(command, event.payload, this.identity.runId);
   }
 
@@ -203,9 +205,15 @@ export class RunExecutor {
     }
     for (const pending of waiting) {
       const command = pending as Command;
-      command.settled = true;
+      this.#settle(commandKey(command.requestType, command.target, command.seq), command);
       command.reject(new CancelledError(this.identity.runId));
     }
+  }
+
+  #settle(key: string, command: Command): void {
+    command.settled = true;
+    this.#commands.delete(key);
+    this.#settled.add(key);
   }
 
   #end(outcome: Outcome): void {
