@@ -34,18 +34,44 @@ const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
 const QUICK_DEADLINE_MS = 240_000;
 const FULL_DEADLINE_MS = 3_600_000;
 
-/** Servers this process started; stopped on every way out (normal end, error, Ctrl-C). */
+/** Servers this process started; stopped on every way out (normal end, error, Ctrl-C), also mid-start. */
 class Servers {
   mariaDb: TestDatabase | undefined;
   postgres: PostgresServer | undefined;
+  readonly #starting: Promise<unknown>[] = [];
   #stopping: Promise<void> | undefined;
+
+  startMariaDb(): Promise<TestDatabase> {
+    return this.#track(startMariaDb(), (db) => {
+      this.mariaDb = db;
+    });
+  }
+
+  startPostgres(): Promise<PostgresServer> {
+    return this.#track(startPostgres(), (server) => {
+      this.postgres = server;
+    });
+  }
+
+  /** Remembers a start in flight, so that a stop waits for it and then stops what it started. */
+  #track<T>(start: Promise<T>, keep: (server: T) => void): Promise<T> {
+    if (this.#stopping) return Promise.reject(new Error("stopping: no new servers"));
+    const started = start.then((server) => {
+      keep(server);
+      return server;
+    });
+    this.#starting.push(started);
+    return started;
+  }
 
   /** Idempotent: every caller waits for the same shutdown. */
   stop(): Promise<void> {
-    this.#stopping ??= Promise.allSettled([this.mariaDb?.stop(), this.postgres?.stop()]).then(() => {
-      this.mariaDb = undefined;
-      this.postgres = undefined;
-    });
+    this.#stopping ??= Promise.allSettled(this.#starting)
+      .then(() => Promise.allSettled([this.mariaDb?.stop(), this.postgres?.stop()]))
+      .then(() => {
+        this.mariaDb = undefined;
+        this.postgres = undefined;
+      });
     return this.#stopping;
   }
 
@@ -81,15 +107,15 @@ function dbosVersion(): string {
 async function startServers(args: BenchArgs, servers: Servers, results: Results): Promise<void> {
   if (args.systems.has("replaykit")) {
     log("starting MariaDB (REPLAY_MYSQL_URL if set, else a throwaway mariadbd)");
-    servers.mariaDb = await startMariaDb();
-    const pool = createPool({ uri: servers.mariaDb.url, connectionLimit: 1 });
+    const mariaDb = await servers.startMariaDb();
+    const pool = createPool({ uri: mariaDb.url, connectionLimit: 1 });
     results.detail("mariadb", { ...(await mariaDbSettings(pool)), binlog: "off in the harness (--skip-log-bin)" });
     await pool.end();
   }
   if (args.systems.has("dbos")) {
     log("starting a throwaway PostgreSQL");
-    servers.postgres = await startPostgres();
-    results.detail("postgres", await postgresSettings(servers.postgres.url));
+    const postgres = await servers.startPostgres();
+    results.detail("postgres", await postgresSettings(postgres.url));
   }
   for (const key of ["mariadb", "postgres"]) {
     if (results.details[key]) log(`${key} settings: ${JSON.stringify(results.details[key])}`);
