@@ -19,12 +19,17 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Runs a command in the repository root with inherited output; exits on failure. */
-function run(command, args, env = process.env) {
+/** Runs a command in the repository root with inherited output; true when it succeeded. */
+function tryRun(command, args, env = process.env) {
   say(`$ ${[command, ...args].join(" ")}`);
   const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env });
   if (result.error) fail(`could not run ${command}: ${result.error.message}`);
-  if (result.status !== 0) fail(`${command} ${args.join(" ")} failed (exit ${result.status ?? result.signal})`);
+  return result.status === 0;
+}
+
+/** Runs a command in the repository root with inherited output; exits on failure. */
+function run(command, args, env = process.env) {
+  if (!tryRun(command, args, env)) fail(`${command} ${args.join(" ")} failed; see its output above`);
 }
 
 function findMariaDbServer() {
@@ -37,7 +42,10 @@ function findMariaDbServer() {
 function ensureDependencies() {
   if (existsSync(join(root, "node_modules"))) return;
   say("node_modules is missing: installing the locked dependencies with npm ci");
-  run("npm", ["ci"]);
+  if (tryRun("npm", ["ci"])) return;
+  // npm ci refuses a lock file that lacks other platforms' optional packages; install does not.
+  say("npm ci failed (see above): installing with npm install --no-save instead");
+  run("npm", ["install", "--no-save"]);
 }
 
 function ensureMariaDb() {

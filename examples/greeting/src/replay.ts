@@ -1,0 +1,21 @@
+import { activity, defineNamespace, signal, workflow } from "@replaykit/codegen";
+import { addEmoji, addFirstName, addSurname, addTitle, capitalise, printGreeting } from "./activities.js";
+import type { GreetInput, GreetResult, Reply } from "./types.js";
+
+export default defineNamespace({
+  name: "greeting",
+  workflows: {
+    greet: workflow<GreetInput, GreetResult>({
+      description: "Enrich a greeting in five steps, print it, rest, and wait a while for a reply.",
+      signals: { reply: signal<Reply>({ description: "The person answered." }) },
+    }),
+  },
+  activities: {
+    addTitle: activity(addTitle, { description: "Add the person's title." }),
+    addFirstName: activity(addFirstName, { description: "Add the first name." }),
+    addSurname: activity(addSurname, { description: "Add the surname." }),
+    addEmoji: activity(addEmoji, { description: "Add a wave." }),
+    capitalise: activity(capitalise, { description: "Capitalise the first letter." }),
+    printGreeting: activity(printGreeting, { description: "Print a line." }),
+  },
+});
