@@ -6,7 +6,7 @@ import type { PendingCommand } from "../replay/history.js";
 import { EventType, RunStatus } from "../store/mysql/schema.js";
 import type { ActivityContext, ActivityOptions, ActivityRegistration } from "../types.js";
 import { mergeOptions, nextRetryDelay } from "./retry.js";
-import type { ClaimedRun, EngineStore, RunKey, StepWrite } from "./store.js";
+import type { ClaimedRun, EngineStore, RunKey, StepResult, StepWrite } from "./store.js";
 
 /** A pending activity of the run, as this worker tracks it while it holds the run. */
 export interface TaskState {
@@ -38,6 +38,8 @@ export interface ActorHost {
   readonly replayEveryStep: boolean;
   /** A fresh executor replayed from the stored history of the iteration. */
   replay(key: RunKey, iteration: number): Promise<RunExecutor>;
+  /** Writes the step, batched with other runs' steps into one transaction. */
+  commit(step: StepWrite): Promise<StepResult>;
   now(): number;
   isStopping(): boolean;
   /** The actor let go of the run; `cached` is its state when it may be reused. */
@@ -359,7 +361,7 @@ export class RunActor {
     >,
     now: number,
   ): Promise<boolean> {
-    const result = await this.#host.store.commit({
+    const result = await this.#host.commit({
       ...step,
       key: this.key,
       owner: this.#host.owner,

@@ -1,6 +1,7 @@
-import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import type { Pool, ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { decodePayload, text } from "../json.js";
 import type { HistoryEvent, NewEvent } from "../replay/history.js";
+import { writeSteps } from "./step-writer.js";
 
 /** The primary key of a run. */
 export interface RunKey {
@@ -242,120 +243,9 @@ export class EngineStore {
     return result.affectedRows === 1;
   }
 
-  /** Writes one step atomically; refuses (ok: false) when the lease or version moved on. */
-  async commit(step: StepWrite): Promise<StepResult> {
-    const conn = await this.#pool.getConnection();
-    try {
-      await conn.beginTransaction();
-      const result = await this.#commitIn(conn, step);
-      if (result.ok) await conn.commit();
-      else await conn.rollback();
-      return result;
-    } catch (error) {
-      await conn.rollback().catch(() => {});
-      if (isDuplicate(error)) {
-        return { ok: false, reason: `an event of this step was already written (${(error as Error).message})` };
-      }
-      throw error;
-    } finally {
-      conn.release();
-    }
-  }
-
-  async #commitIn(conn: PoolConnection, step: StepWrite): Promise<StepResult> {
-    const { namespace, workflow, runId } = step.key;
-    const keyArgs = [namespace, workflow, runId];
-    const [locked] = await conn.query<Row[]>(
-      `SELECT version, lease_owner, wake_gen, cancel_requested, status FROM ${this.#p}runs
-        WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`,
-      keyArgs,
-    );
-    const row = locked[0];
-    if (!row) return { ok: false, reason: "the run row is gone" };
-    if (Number(row.version) !== step.expectedVersion) return { ok: false, reason: "another worker committed first" };
-    if (row.lease_owner === null || text(row.lease_owner) !== step.owner)
-      return { ok: false, reason: "the lease was lost" };
-    if (row.status !== "running") return { ok: false, reason: `the run is ${String(row.status)}` };
-
-    let pos = step.firstPos;
-    if (step.events.length > 0) {
-      const values = step.events.map(() => "(?,?,?,?,?,?,?,?,?,?)").join(",");
-      await conn.query(
-        `INSERT INTO ${this.#p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at) VALUES ${values}`,
-        step.events.flatMap((e) => [...keyArgs, step.iteration, pos++, e.type, e.target, e.seq, e.payloadText, e.at]),
-      );
-    }
-    if (step.taskInserts.length > 0) {
-      const values = step.taskInserts.map(() => "(?,?,?,?,?,?,0,?,?,?)").join(",");
-      await conn.query(
-        `INSERT INTO ${this.#p}tasks (namespace, workflow, run_id, iteration, target, seq, attempt, ready_at, input, created_at) VALUES ${values}`,
-        step.taskInserts.flatMap((t) => [
-          ...keyArgs,
-          step.iteration,
-          t.target,
-          t.seq,
-          t.readyAt,
-          t.inputText,
-          step.now,
-        ]),
-      );
-    }
-    for (const t of step.taskUpdates) {
-      await conn.query(
-        `UPDATE ${this.#p}tasks SET attempt = ?, ready_at = ?, last_error = ?
-          WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ? AND target = ? AND seq = ?`,
-        [t.attempt, t.readyAt, t.lastError, ...keyArgs, step.iteration, t.target, t.seq],
-      );
-    }
-    if (step.taskDeletes.length > 0 || step.restart || step.end) {
-      const onlySome =
-        step.restart || step.end ? "" : ` AND (${step.taskDeletes.map(() => "(target = ? AND seq = ?)").join(" OR ")})`;
-      const args = step.restart || step.end ? [] : step.taskDeletes.flatMap((t) => [t.target, t.seq]);
-      await conn.query(
-        `DELETE FROM ${this.#p}tasks WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ?${onlySome}`,
-        [...keyArgs, step.iteration, ...args],
-      );
-    }
-    for (const signal of step.signalsConsumed) {
-      const [res] = await conn.query<ResultSetHeader>(
-        `UPDATE ${this.#p}signals SET consumed_iteration = ?, consumed_seq = ? WHERE id = ? AND consumed_iteration IS NULL`,
-        [step.iteration, signal.seq, signal.id],
-      );
-      if (res.affectedRows !== 1) return { ok: false, reason: `signal ${signal.id} was consumed already` };
-    }
-
-    const wakeGen = Number(row.wake_gen);
-    const cancelRequested = Number(row.cancel_requested) === 1;
-    const arrivedSince = wakeGen !== step.observedWakeGen;
-    const version = step.expectedVersion + 1;
-    if (step.restart) {
-      const next = step.iteration + 1;
-      await conn.query(
-        `INSERT INTO ${this.#p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at) VALUES (?,?,?,?,0,'created','',0,?,?)`,
-        [...keyArgs, next, step.restart.inputText, step.now],
-      );
-      await conn.query(
-        `UPDATE ${this.#p}runs SET iteration = ?, input = ?, version = ?, next_pos = 1, wake_at = ?, lease_owner = NULL,
-                lease_until = NULL, updated_at = ? WHERE namespace = ? AND workflow = ? AND run_id = ?`,
-        [next, step.restart.inputText, version, step.now, step.now, ...keyArgs],
-      );
-      return { ok: true, version, nextPos: 1, wakeGen, cancelRequested };
-    }
-    if (step.end) {
-      await conn.query(
-        `UPDATE ${this.#p}runs SET status = ?, result = ?, error = ?, version = ?, next_pos = ?, wake_at = NULL,
-                lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE namespace = ? AND workflow = ? AND run_id = ?`,
-        [step.end.status, step.end.resultText, step.end.errorText, version, pos, step.now, ...keyArgs],
-      );
-      return { ok: true, version, nextPos: pos, wakeGen, cancelRequested };
-    }
-    const wakeAt = step.hold || arrivedSince ? step.now : step.wakeAt;
-    await conn.query(
-      `UPDATE ${this.#p}runs SET version = ?, next_pos = ?, wake_at = ?, lease_owner = ?, lease_until = ?, updated_at = ?
-        WHERE namespace = ? AND workflow = ? AND run_id = ?`,
-      [version, pos, wakeAt, step.hold ? step.owner : null, step.hold ? step.leaseUntil : null, step.now, ...keyArgs],
-    );
-    return { ok: true, version, nextPos: pos, wakeGen, cancelRequested };
+  /** Writes steps of several runs in one transaction (one fsync); see step-writer.ts. */
+  async commit(steps: readonly StepWrite[]): Promise<StepResult[]> {
+    return writeSteps(this.#pool, this.#p, steps);
   }
 }
 
@@ -371,8 +261,4 @@ function toClaimed(namespace: string, row: Row): ClaimedRun {
     wakeGen: Number(row.wake_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
   };
-}
-
-function isDuplicate(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { errno?: unknown }).errno === 1062;
 }

@@ -4,9 +4,10 @@ import { CorruptPayloadError, ReplayError, serializeError, UnknownWorkflowError 
 import { RunExecutor } from "../replay/executor.js";
 import type { Client, Logger, Worker, WorkerOptions } from "../types.js";
 import { LruCache } from "./cache.js";
+import { CommitQueue } from "./commit-queue.js";
 import { defaultLogger } from "./logger.js";
 import { type ActorHost, type CachedRun, RunActor, type TaskState } from "./run-actor.js";
-import { type ClaimedRun, EngineStore, type RunKey } from "./store.js";
+import { type ClaimedRun, EngineStore, type RunKey, type StepResult, type StepWrite } from "./store.js";
 
 const DEFAULTS = { concurrency: 16, leaseMs: 30_000, cacheSize: 1000, maxPollIntervalMs: 1000, stopTimeoutMs: 10_000 };
 const MIN_POLL_MS = 2;
@@ -47,6 +48,7 @@ class ReplayWorker implements Worker, ActorHost {
   readonly #log: Logger;
   readonly #concurrency: number;
   readonly #cache: LruCache<CachedRun>;
+  readonly #commits: CommitQueue;
   readonly #actors = new Map<string, RunActor>();
   /** Runs claimed whose history is still loading; they count against concurrency. */
   readonly #loading = new Set<string>();
@@ -76,6 +78,7 @@ class ReplayWorker implements Worker, ActorHost {
     this.#concurrency = options.concurrency ?? DEFAULTS.concurrency;
     this.#cache = new LruCache(options.cacheSize ?? DEFAULTS.cacheSize);
     this.replayEveryStep = (options.cacheSize ?? DEFAULTS.cacheSize) === 0;
+    this.#commits = new CommitQueue((steps) => this.store.commit(steps), { maxInFlight: 2, maxBatch: 64 });
   }
 
   get stats(): WorkerStats {
@@ -120,6 +123,10 @@ class ReplayWorker implements Worker, ActorHost {
 
   now(): number {
     return this.#client.clock.now();
+  }
+
+  commit(step: StepWrite): Promise<StepResult> {
+    return this.#commits.submit(step);
   }
 
   isStopping(): boolean {
