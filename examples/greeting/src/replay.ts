@@ -1,11 +1,11 @@
 import { activity, defineNamespace, signal, workflow } from "@replaykit/codegen";
 import { addEmoji, addFirstName, addSurname, addTitle, capitalise, printGreeting } from "./activities.js";
-import type { GreetInput, GreetResult, Reply } from "./types.js";
+import type { GreetingInput, GreetingResult, Reply } from "./types.js";
 
 export default defineNamespace({
   name: "greeting",
   workflows: {
-    greet: workflow<GreetInput, GreetResult>({
+    greet: workflow<GreetingInput, GreetingResult>({
       description: "Enrich a greeting in five steps, print it, rest, and wait a while for a reply.",
       signals: { reply: signal<Reply>({ description: "The person answered." }) },
     }),

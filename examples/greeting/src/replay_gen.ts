@@ -10,7 +10,7 @@ import type {
 } from "@replaykit/runtime";
 import { createWorker } from "@replaykit/runtime";
 import { addEmoji, addFirstName, addSurname, addTitle, capitalise, printGreeting } from "./activities.js";
-import type { Backends, EnrichInput, GreetInput, Greeting, GreetResult, Printed, Reply } from "./types.js";
+import type { Backends, EnrichInput, Greeting, GreetingInput, GreetingResult, Printed, Reply } from "./types.js";
 
 /** Namespace "greeting". */
 export const GREETING_NAMESPACE = "greeting";
@@ -73,14 +73,14 @@ export interface GreetFlow {
   random(): number;
   uuid(): string;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
-  restart(input: GreetInput): Promise<never>;
+  restart(input: GreetingInput): Promise<never>;
 }
 
 /** Workflow "greet": Enrich a greeting in five steps, print it, rest, and wait a while for a reply. */
-export type GreetWorkflow = (flow: GreetFlow, input: GreetInput) => Promise<GreetResult>;
+export type GreetWorkflow = (flow: GreetFlow, input: GreetingInput) => Promise<GreetingResult>;
 
 /** Starts a run of workflow "greet"; false when `runId` exists already. `opts.tx` joins your transaction. */
-export function runGreet(client: Client, runId: string, input: GreetInput, opts?: WriteOptions): Promise<boolean> {
+export function runGreet(client: Client, runId: string, input: GreetingInput, opts?: WriteOptions): Promise<boolean> {
   return client.runWorkflow(GREETING_NAMESPACE, GREET_WORKFLOW, runId, input, opts);
 }
 
@@ -96,9 +96,13 @@ export function signalGreetReply(
 }
 
 /** The result of a run of workflow "greet" once it completed; throws RunFailedError when it did not. */
-export async function awaitGreetResult(client: Client, runId: string, opts?: AwaitResultOptions): Promise<GreetResult> {
+export async function awaitGreetResult(
+  client: Client,
+  runId: string,
+  opts?: AwaitResultOptions,
+): Promise<GreetingResult> {
   const result = await client.awaitResult(GREETING_NAMESPACE, GREET_WORKFLOW, runId, opts);
-  return result as GreetResult;
+  return result as GreetingResult;
 }
 
 /** Wraps the untyped run context in the typed flow of workflow "greet". */
@@ -128,7 +132,7 @@ export function startReplayLoops(opts: GreetingReplayLoopsOptions): Worker {
     ...rest,
     namespace: GREETING_NAMESPACE,
     workflows: {
-      [GREET_WORKFLOW]: (ctx: RunContext, input: GreetInput) => workflows.greet(greetFlow(ctx), input),
+      [GREET_WORKFLOW]: (ctx: RunContext, input: GreetingInput) => workflows.greet(greetFlow(ctx), input),
     },
     activities: {
       [ADD_EMOJI_ACTIVITY]: addEmoji,

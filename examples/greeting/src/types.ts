@@ -16,7 +16,7 @@ export interface Person {
   readonly surname: string;
 }
 
-export interface GreetInput {
+export interface GreetingInput {
   /** The bare greeting, e.g. "hello". */
   readonly text: string;
   readonly person: Person;
@@ -26,7 +26,7 @@ export interface GreetInput {
   readonly replyTimeout: Duration;
 }
 
-export interface GreetResult {
+export interface GreetingResult {
   readonly greeting: string;
   /** null when no reply came in time. */
   readonly reply: string | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { GreetFlow } from "./replay_gen.js";
-import type { EnrichInput, GreetInput } from "./types.js";
+import type { EnrichInput, GreetingInput } from "./types.js";
 import { greet } from "./workflow.js";
 
 // Each mocked enrich step tags the text, so the order of the calls shows in the result.
@@ -27,7 +27,7 @@ function mockFlow() {
 }
 
 const person = { title: "Dr", firstName: "Ada", surname: "Lovelace" };
-const input: GreetInput = { text: "hello", person, nap: "1s", replyTimeout: "1m" };
+const input: GreetingInput = { text: "hello", person, nap: "1s", replyTimeout: "1m" };
 
 describe("the greet workflow", () => {
   it("enriches in five steps, prints, naps, then prints the reply", async () => {

@@ -3,7 +3,7 @@ import { createScratchDatabase, type ScratchDatabase } from "@replaykit/runtime/
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { MemoryPrinter } from "../src/printers.js";
 import { awaitGreetResult, GREETING_NAMESPACE, runGreet, signalGreetReply } from "../src/replay_gen.js";
-import type { GreetInput } from "../src/types.js";
+import type { GreetingInput } from "../src/types.js";
 import { startGreetingWorker } from "../src/worker.js";
 
 let db: ScratchDatabase;
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 const person = { title: "Dr", firstName: "Ada", surname: "Lovelace" };
-const input = (replyTimeout: GreetInput["replyTimeout"]): GreetInput => ({
+const input = (replyTimeout: GreetingInput["replyTimeout"]): GreetingInput => ({
   text: "hello",
   person,
   nap: "1s",
