@@ -42,9 +42,13 @@ function findMariaDbServer() {
 function ensureDependencies() {
   if (existsSync(join(root, "node_modules"))) return;
   say("node_modules is missing: installing the locked dependencies with npm ci");
-  if (tryRun("npm", ["ci"])) return;
+  say("$ npm ci");
+  const ci = spawnSync("npm", ["ci"], { cwd: root, stdio: ["inherit", "inherit", "pipe"], encoding: "utf8" });
+  if (ci.status === 0) return;
   // npm ci refuses a lock file that lacks other platforms' optional packages; install does not.
-  say("npm ci failed (see above): installing with npm install --no-save instead");
+  const reason = (ci.stderr ?? "").split("\n").filter((line) => /^npm error \S/.test(line));
+  say(`npm ci failed:\n  ${reason.slice(0, 4).join("\n  ") || ci.error?.message}`);
+  say("installing with npm install --no-save instead");
   run("npm", ["install", "--no-save"]);
 }
 
