@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { cpus, loadavg, platform, release } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { BenchArgs } from "./args.js";
+import { type BenchArgs, SYSTEMS, WORKLOADS } from "./args.js";
 import type { Sizes } from "./config.js";
 import type { Results, Target } from "./results.js";
 import { renderTable, renderTargets } from "./table.js";
@@ -67,10 +67,21 @@ export function renderMarkdown(report: Report): string {
 
 const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "results");
 
-/** Writes results/<date>.{json,md}, or results/quick-<date>.* (git-ignored) in quick mode. */
+/** `-W2+W3-dbos` for a partial run, so that it does not overwrite the day's full results. */
+function selectionSuffix(args: BenchArgs): string {
+  const only = args.only.size < WORKLOADS.length ? `-${[...args.only].join("+")}` : "";
+  const systems = args.systems.size < SYSTEMS.length ? `-${[...args.systems].join("+")}` : "";
+  return `${only}${systems}`;
+}
+
+/**
+ * Writes results/<date>.{json,md} (results/<date>-<selection>.* for --only/--systems), or
+ * results/quick-<date>.* (git-ignored) in quick mode.
+ */
 export async function writeReport(report: Report, markdown: string): Promise<string[]> {
   await mkdir(RESULTS_DIR, { recursive: true });
-  const base = join(RESULTS_DIR, `${report.args.quick ? "quick-" : ""}${report.date}`);
+  const name = `${report.args.quick ? "quick-" : ""}${report.date}${selectionSuffix(report.args)}`;
+  const base = join(RESULTS_DIR, name);
   const json = {
     date: report.date,
     quick: report.args.quick,
