@@ -133,11 +133,20 @@ export interface Client {
   close(): Promise<void>;
 }
 
+/** A run named in an in-process wake-up. */
+export interface LocalRunRef {
+  readonly workflow: string;
+  readonly runId: string;
+}
+
 /** In-process wake-ups, so a local producer does not wait for a poll. */
 export interface LocalBus {
-  /** Something in `namespace` may have work now (a run started, signalled, cancelled). */
-  wake(namespace: string): void;
-  onWake(namespace: string, listener: () => void): () => void;
+  /**
+   * Something in `namespace` may have work now (a run started, signalled, cancelled). `run`
+   * names the run when the write has committed, so a worker may take it up at once.
+   */
+  wake(namespace: string, run?: LocalRunRef): void;
+  onWake(namespace: string, listener: (run?: LocalRunRef) => void): () => void;
   /** A run ended (completed, failed, cancelled, stuck). */
   runEnded(namespace: string, workflow: string, runId: string): void;
   onRunEnded(listener: (namespace: string, workflow: string, runId: string) => void): () => void;

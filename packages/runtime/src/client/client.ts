@@ -80,8 +80,9 @@ export function createClient(connection: ClientConnection, options: ClientOption
       const created = await guard(() =>
         inTransaction(pool, opts.tx, (conn) => insertRun(conn, prefix, run, inputJson, clock.now())),
       );
-      // With `tx` the write may still roll back; a spurious wake-up is harmless.
-      if (created) local.wake(run.namespace);
+      // With `tx` the write is not committed yet: wake without naming the run, so workers poll
+      // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
+      if (created) local.wake(run.namespace, opts.tx ? undefined : run);
       return created;
     },
 
@@ -96,7 +97,7 @@ export function createClient(connection: ClientConnection, options: ClientOption
       const sent = await guard(() =>
         inTransaction(pool, opts.tx, (conn) => insertSignal(conn, prefix, run, row, clock.now())),
       );
-      if (sent) local.wake(run.namespace);
+      if (sent) local.wake(run.namespace, opts.tx ? undefined : run);
       return sent;
     },
 
@@ -106,7 +107,7 @@ export function createClient(connection: ClientConnection, options: ClientOption
       const requested = await guard(() =>
         inTransaction(pool, undefined, (conn) => requestCancel(conn, prefix, run, clock.now())),
       );
-      if (requested) local.wake(run.namespace);
+      if (requested) local.wake(run.namespace, run);
       return requested;
     },
 

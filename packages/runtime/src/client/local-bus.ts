@@ -25,7 +25,7 @@ export function createLocalBus(): LocalBus {
     return () => emitter.off(event, safe);
   };
   return {
-    wake: (namespace) => emitter.emit(wakeEvent(namespace)),
+    wake: (namespace, run) => emitter.emit(wakeEvent(namespace), run),
     onWake: (namespace, listener) => on(wakeEvent(namespace), listener),
     runEnded: (namespace, workflow, runId) => emitter.emit(RUN_ENDED, namespace, workflow, runId),
     onRunEnded: (listener) => on(RUN_ENDED, listener),

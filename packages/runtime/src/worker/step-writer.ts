@@ -13,10 +13,28 @@ type Row = RowDataPacket & Record<string, unknown>;
  * back, and each step is then written alone so only the guilty one is refused.
  */
 export async function writeSteps(pool: Pool, prefix: string, steps: readonly StepWrite[]): Promise<StepResult[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await writeOnce(pool, prefix, steps);
+    } catch (error) {
+      // Deadlocks between batches of different workers are resolved by InnoDB rolling one
+      // back; the batch is still valid, so write it again.
+      if (!isLockConflict(error) || attempt >= MAX_LOCK_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}
+
+const MAX_LOCK_RETRIES = 5;
+
+async function writeOnce(pool: Pool, prefix: string, steps: readonly StepWrite[]): Promise<StepResult[]> {
   if (steps.length === 0) return [];
   const conn = await pool.getConnection();
   try {
     try {
+      // READ COMMITTED: no gap locks, so batches of different workers do not block each
+      // other's inserts; every row this transaction depends on is locked explicitly.
+      await conn.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
       await conn.beginTransaction();
       const results = await writeIn(conn, prefix, steps);
       if (results.some((result) => result.ok)) await conn.commit();
@@ -33,7 +51,7 @@ export async function writeSteps(pool: Pool, prefix: string, steps: readonly Ste
     conn.release();
   }
   const alone: StepResult[] = [];
-  for (const step of steps) alone.push(...(await writeSteps(pool, prefix, [step])));
+  for (const step of steps) alone.push(...(await writeOnce(pool, prefix, [step])));
   return alone;
 }
 
@@ -110,7 +128,7 @@ function whereRuns(steps: readonly StepWrite[]): { sql: string; args: unknown[] 
 async function lockRuns(conn: PoolConnection, p: string, steps: readonly StepWrite[]): Promise<Map<string, Row>> {
   const where = whereRuns(steps);
   const [rows] = await conn.query<Row[]>(
-    `SELECT workflow, run_id, version, lease_owner, wake_gen, cancel_requested, status FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
+    `SELECT workflow, run_id, version, lease_owner, lease_until, wake_gen, cancel_requested, status FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
     where.args,
   );
   return new Map(rows.map((row) => [runKey(text(row.workflow), text(row.run_id)), row]));
@@ -119,7 +137,11 @@ async function lockRuns(conn: PoolConnection, p: string, steps: readonly StepWri
 function fence(step: StepWrite, row: Row | undefined): string | undefined {
   if (!row) return "the run row is gone";
   if (Number(row.version) !== step.expectedVersion) return "another worker committed first";
-  if (row.lease_owner === null || text(row.lease_owner) !== step.owner) return "the lease was lost";
+  // A lease that is ours, free or expired is fine: the version already proves nobody else
+  // committed since this step's state was read, and activities start only after the commit.
+  const leasedByOther =
+    row.lease_owner !== null && text(row.lease_owner) !== step.owner && Number(row.lease_until) >= step.now;
+  if (leasedByOther) return "another worker holds the lease";
   if (row.status !== "running") return `the run is ${String(row.status)}`;
   return undefined;
 }
@@ -288,6 +310,12 @@ function wakeAt(step: StepWrite, row: Row): number | null {
 function placeholders(rows: number, columns: number): string {
   const row = `(${new Array(columns).fill("?").join(",")})`;
   return new Array(rows).fill(row).join(",");
+}
+
+/** Deadlock (1213) or lock wait timeout (1205). */
+function isLockConflict(error: unknown): boolean {
+  const errno = typeof error === "object" && error !== null ? (error as { errno?: unknown }).errno : undefined;
+  return errno === 1213 || errno === 1205;
 }
 
 function isDuplicate(error: unknown): boolean {

@@ -124,6 +124,23 @@ export class EngineStore {
     }
   }
 
+  /**
+   * Reads a run without leasing it, for a worker that was told in-process that the run has
+   * work. Its first commit is then fenced by version alone (see step-writer.ts), so no claim
+   * transaction is spent. Undefined when the run ended or another worker holds a live lease.
+   */
+  async peek(key: RunKey, owner: string, now: number): Promise<ClaimedRun | undefined> {
+    const [rows] = await this.#pool.query<Row[]>(
+      `SELECT workflow, run_id, iteration, status, version, next_pos, wake_gen, cancel_requested, lease_owner, lease_until
+         FROM ${this.#p}runs WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+      [key.namespace, key.workflow, key.runId],
+    );
+    const row = rows[0];
+    if (!row || row.status !== "running") return undefined;
+    const leasedByOther = row.lease_owner !== null && text(row.lease_owner) !== owner && Number(row.lease_until) >= now;
+    return leasedByOther ? undefined : toClaimed(key.namespace, row);
+  }
+
   /** The earliest wake time after `now` in the namespace, if any. */
   async nextWake(namespace: string, now: number): Promise<number | undefined> {
     const [rows] = await this.#pool.query<Row[]>(

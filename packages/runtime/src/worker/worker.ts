@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { CorruptPayloadError, ReplayError, serializeError, UnknownWorkflowError } from "../errors.js";
 import { RunExecutor } from "../replay/executor.js";
-import type { Client, Logger, Worker, WorkerOptions } from "../types.js";
+import { shardOf } from "../store/mysql/shard.js";
+import type { Client, LocalRunRef, Logger, Worker, WorkerOptions } from "../types.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
 import { defaultLogger } from "./logger.js";
@@ -92,7 +93,8 @@ class ReplayWorker implements Worker, ActorHost {
         `worker ${this.identity} was already started; create a new worker instead`,
       );
     this.#state = "running";
-    this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, () => {
+    this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, (run) => {
+      if (run) this.#takeLocal(run);
       this.#kick();
       if (this.#actors.size > 0) void this.#checkHeld();
     });
@@ -158,9 +160,29 @@ class ReplayWorker implements Worker, ActorHost {
     this.#wakeLoop?.();
   }
 
+  /** A run started or signalled in this process: take it up now, without a claim transaction. */
+  #takeLocal(run: LocalRunRef): void {
+    const key = { namespace: this.#options.namespace, workflow: run.workflow, runId: run.runId };
+    const id = runKeyOf(key);
+    const shards = this.#options.shards;
+    if (this.#state !== "running" || this.#actors.has(id) || this.#loading.has(id)) return;
+    if (this.#actors.size + this.#loading.size >= this.#concurrency) return;
+    if (shards && shardOf(run.runId) % shards.count !== shards.index) return;
+    this.#loading.add(id);
+    void this.store.peek(key, this.owner, this.now()).then(
+      (claimed) => {
+        this.#loading.delete(id);
+        if (claimed && !this.#actors.has(id) && !this.#loading.has(id)) this.#activate(claimed);
+      },
+      () => this.#loading.delete(id),
+    );
+  }
+
   async #claimLoop(): Promise<void> {
     let idleMs = MIN_POLL_MS;
     while (this.#state === "running") {
+      // A kick (local producer) restarts adaptive polling from its shortest interval.
+      if (this.#kicked) idleMs = MIN_POLL_MS;
       this.#kicked = false;
       const free = this.#concurrency - this.#actors.size - this.#loading.size;
       let claimed: ClaimedRun[] = [];
@@ -228,8 +250,10 @@ class ReplayWorker implements Worker, ActorHost {
   }
 
   #activate(run: ClaimedRun): void {
-    this.#claims++;
     const key = runKeyOf(run);
+    // Already taken up in-process: the lease this claim wrote is ours, and that actor's commit settles it.
+    if (this.#actors.has(key) || this.#loading.has(key)) return;
+    this.#claims++;
     this.#loading.add(key);
     void this.#prepare(run).then(
       (actor) => {
