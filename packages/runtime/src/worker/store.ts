@@ -136,7 +136,7 @@ export class EngineStore {
       [key.namespace, key.workflow, key.runId],
     );
     const row = rows[0];
-    if (!row || row.status !== "running") return undefined;
+    if (row?.status !== "running") return undefined;
     const leasedByOther = row.lease_owner !== null && text(row.lease_owner) !== owner && Number(row.lease_until) >= now;
     return leasedByOther ? undefined : toClaimed(key.namespace, row);
   }
