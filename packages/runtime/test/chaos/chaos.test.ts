@@ -9,7 +9,7 @@ import {
   responsesWithoutExecution,
   unexplainedDuplicates,
 } from "../processes/checks.js";
-import { stopAllChildren } from "../processes/children.js";
+import { stopAllChildren, type WorkerProcess } from "../processes/children.js";
 import { createExecutionsTable, groupExecutions, loadExecutions } from "../processes/executions.js";
 import { type ChaosDatabase, chaosDatabase } from "./database.js";
 import { WorkerSlots } from "./killer.js";
@@ -97,25 +97,46 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
 
     const pool = db.scratch.pool;
     const facts = await audit(pool, NS);
+    const signals = await auditSignals(pool, NS);
+    const executions = await loadExecutions(pool);
+    const groups = groupExecutions(executions);
+    const unexplained = unexplainedDuplicates(groups, kills);
+    console.log(
+      `chaos figures (${size.name}): runs=${size.runs} activities=${facts.responses} executions=${executions.length} ` +
+        `duplicates=${duplicateCount(groups)} unexplained=${unexplained.length} ` +
+        `workerKills=${kills.length - databaseKills} databaseKills=${databaseKills} ` +
+        `workers=${workers.all.length} time=${(elapsedMs / 1000).toFixed(1)}s`,
+    );
+    console.log(`chaos worker log lines:\n${formatLogCounts(workers.all)}`);
+    for (const { key, executions: group } of unexplained.slice(0, 3)) {
+      const involved = new Set(group.map((execution) => execution.worker));
+      const related = kills.filter((kill) => kill.worker === undefined || involved.has(kill.worker));
+      console.log(`unexplained ${key}: ${JSON.stringify(group)} kills: ${JSON.stringify(related)}`);
+    }
+
     expect(facts.statuses).toEqual({ completed: size.runs });
     expect(facts.duplicateResponses).toEqual([]);
     expect(facts.responses).toBe(size.runs * 5);
     expect(facts.leased).toBe(0);
     expect(facts.tasks).toBe(0);
-
-    const signals = await auditSignals(pool, NS);
     expect(signals).toEqual({ stored: size.runs, unconsumed: 0, delivered: size.runs, consumedTwice: [] });
-
-    const executions = await loadExecutions(pool);
-    const groups = groupExecutions(executions);
     expect(responsesWithoutExecution(facts.responseKeys, groups)).toEqual([]);
-    expect(unexplainedDuplicates(groups, kills)).toEqual([]);
+    expect(unexplained.slice(0, 5)).toEqual([]);
     for (const worker of workers.all) expect(worker.unhandled, `${worker.identity}:\n${worker.stderr}`).toEqual([]);
-
-    console.log(
-      `chaos figures (${size.name}): runs=${size.runs} activities=${facts.responses} executions=${executions.length} ` +
-        `duplicates=${duplicateCount(groups)} workerKills=${kills.length - databaseKills} databaseKills=${databaseKills} ` +
-        `workers=${workers.all.length} time=${(elapsedMs / 1000).toFixed(1)}s`,
-    );
   });
 });
+
+function formatLogCounts(workers: readonly WorkerProcess[]): string {
+  const totals = new Map<string, number>();
+  const samples = new Map<string, string>();
+  for (const worker of workers) {
+    for (const [message, count] of worker.logCounts) totals.set(message, (totals.get(message) ?? 0) + count);
+    for (const [message, line] of worker.logSamples) if (!samples.has(message)) samples.set(message, line);
+  }
+  return (
+    [...totals]
+      .sort((a, b) => b[1] - a[1])
+      .map(([message, count]) => `  ${count}× ${message}\n      e.g. ${samples.get(message)}`)
+      .join("\n") || "  (none)"
+  );
+}

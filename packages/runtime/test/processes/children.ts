@@ -22,6 +22,10 @@ export class WorkerProcess {
   #stderrTail = "";
   /** Lines of stderr that mention an unhandled rejection or exception. */
   readonly unhandled: string[] = [];
+  /** How often each engine warning or error was logged (the message without its fields). */
+  readonly logCounts = new Map<string, number>();
+  /** The first full line of each kind in `logCounts`. */
+  readonly logSamples = new Map<string, string>();
 
   private constructor(config: ChildConfig, child: ChildProcess) {
     this.config = config;
@@ -33,7 +37,15 @@ export class WorkerProcess {
       this.#stderrTail = (this.#stderrTail + chunk).slice(-LOG_TAIL_CHARS);
       const lines = (partial + chunk).split("\n");
       partial = lines.pop() ?? "";
-      for (const line of lines) if (/Unhandled|unhandledRejection/.test(line)) this.unhandled.push(line);
+      for (const line of lines) {
+        if (/Unhandled|unhandledRejection/.test(line)) this.unhandled.push(line);
+        const message = /^replaykit \w+ \[[^\]]*\] (.*?)(?: \{.*)?$/.exec(line)?.[1];
+        if (message) {
+          const kind = message.replace(/\b(run|signal) \S+/g, "$1 …").replace(/\d+/g, "N");
+          this.logCounts.set(kind, (this.logCounts.get(kind) ?? 0) + 1);
+          if (!this.logSamples.has(kind)) this.logSamples.set(kind, line);
+        }
+      }
     });
     live.add(this);
     void this.exited.then(() => live.delete(this));
