@@ -1,7 +1,6 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { startMariaDb, type TestDatabase } from "@replaykit/runtime/testing";
 import { createPool } from "mysql2/promise";
 import { type BenchArgs, parseArgs, UsageError, type WorkloadId } from "./args.js";
 import { FULL, QUICK } from "./config.js";
@@ -9,9 +8,9 @@ import type { BenchContext } from "./context.js";
 import { watchdog } from "./deadline.js";
 import { log } from "./log.js";
 import { methodNotes } from "./notes.js";
-import { type PostgresServer, startPostgres } from "./postgres.js";
 import { environment, loadAverage, renderMarkdown, writeReport } from "./report.js";
 import { Results } from "./results.js";
+import { Servers } from "./servers.js";
 import { mariaDbSettings, postgresSettings } from "./settings.js";
 import { addDerivedRows, evaluateTargets } from "./table.js";
 import { runFloor } from "./workloads/floor.js";
@@ -34,62 +33,6 @@ const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
 const QUICK_DEADLINE_MS = 240_000;
 const FULL_DEADLINE_MS = 3_600_000;
 
-/** Servers this process started; stopped on every way out (normal end, error, Ctrl-C), also mid-start. */
-class Servers {
-  mariaDb: TestDatabase | undefined;
-  postgres: PostgresServer | undefined;
-  readonly #starting: Promise<unknown>[] = [];
-  #stopping: Promise<void> | undefined;
-
-  startMariaDb(): Promise<TestDatabase> {
-    return this.#track(startMariaDb(), (db) => {
-      this.mariaDb = db;
-    });
-  }
-
-  startPostgres(): Promise<PostgresServer> {
-    return this.#track(startPostgres(), (server) => {
-      this.postgres = server;
-    });
-  }
-
-  /** Remembers a start in flight, so that a stop waits for it and then stops what it started. */
-  #track<T>(start: Promise<T>, keep: (server: T) => void): Promise<T> {
-    if (this.#stopping) return Promise.reject(new Error("stopping: no new servers"));
-    const started = start.then((server) => {
-      keep(server);
-      return server;
-    });
-    this.#starting.push(started);
-    return started;
-  }
-
-  /** Idempotent: every caller waits for the same shutdown. */
-  stop(): Promise<void> {
-    this.#stopping ??= Promise.allSettled(this.#starting)
-      .then(() => Promise.allSettled([this.mariaDb?.stop(), this.postgres?.stop()]))
-      .then(() => {
-        this.mariaDb = undefined;
-        this.postgres = undefined;
-      });
-    return this.#stopping;
-  }
-
-  /** Last resort from process.on("exit"): kill by PID and remove data directories, synchronously. */
-  stopSync(): void {
-    this.postgres?.stopSync();
-    const maria = this.mariaDb;
-    if (maria?.pid !== undefined) {
-      try {
-        process.kill(maria.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-      if (maria.dataDir) rmSync(maria.dataDir, { recursive: true, force: true });
-    }
-  }
-}
-
 /** The installed DBOS SDK version (its package.json is not exported, so walk up from its entry point). */
 function dbosVersion(): string {
   let dir = dirname(createRequire(import.meta.url).resolve("@dbos-inc/dbos-sdk"));
@@ -109,7 +52,8 @@ async function startServers(args: BenchArgs, servers: Servers, results: Results)
     log("starting MariaDB (REPLAY_MYSQL_URL if set, else a throwaway mariadbd)");
     const mariaDb = await servers.startMariaDb();
     const pool = createPool({ uri: mariaDb.url, connectionLimit: 1 });
-    results.detail("mariadb", { ...(await mariaDbSettings(pool)), binlog: "off in the harness (--skip-log-bin)" });
+    const origin = mariaDb.pid === undefined ? "REPLAY_MYSQL_URL" : "throwaway, started with --skip-log-bin";
+    results.detail("mariadb", { ...(await mariaDbSettings(pool)), server: origin });
     await pool.end();
   }
   if (args.systems.has("dbos")) {
