@@ -6,7 +6,7 @@ import type { PendingCommand } from "../replay/history.js";
 import { EventType, RunStatus } from "../store/mysql/schema.js";
 import type { ActivityContext, ActivityOptions, ActivityRegistration } from "../types.js";
 import { mergeOptions, nextRetryDelay } from "./retry.js";
-import type { ClaimedRun, EngineStore, RunKey, StepResult, StepWrite } from "./store.js";
+import type { ClaimedRun, EngineStore, RunKey, SignalRow, StepResult, StepWrite } from "./store.js";
 
 /** A pending activity of the run, as this worker tracks it while it holds the run. */
 export interface TaskState {
@@ -76,7 +76,8 @@ export class RunActor {
   readonly #iteration: number;
   #observedWakeGen: number;
   #cancelRequested: boolean;
-  #signalsDirty = true;
+  /** Signal awaits ("name#seq") already matched against the inbox since it last changed. */
+  readonly #checkedSignals = new Set<string>();
   readonly #completions: Completion[] = [];
   #pumping = false;
   #again = false;
@@ -117,7 +118,7 @@ export class RunActor {
     if (wakeGen === this.#observedWakeGen && cancelRequested === this.#cancelRequested) return;
     // The inbox is read after this, so it sees everything up to this wake_gen.
     this.#observedWakeGen = wakeGen;
-    this.#signalsDirty = true;
+    this.#checkedSignals.clear();
     this.#cancelRequested = cancelRequested;
     this.pump();
   }
@@ -174,8 +175,10 @@ export class RunActor {
       await executor.deliver(EventType.CancelDelivered, "", 0, null, null);
     }
     await this.#applyCompletions(step, now);
-    await this.#applySignals(step);
-    await this.#applyTimers(now);
+    // A timer or signal may make the workflow wait for another signal: repeat until nothing moves.
+    while ((await this.#applySignals(step)) || (await this.#applyTimers(now))) {
+      if (executor.fault || executor.outcome) break;
+    }
     if (executor.fault) return this.#park(executor.fault);
 
     const outbox = executor.takeOutbox();
@@ -270,31 +273,46 @@ export class RunActor {
     }
   }
 
-  async #applySignals(step: MutableStep): Promise<void> {
-    if (!this.#signalsDirty) return;
+  /**
+   * Gives waiting signal awaits the oldest unconsumed signals. The inbox is read again only
+   * for awaits not yet checked since it last could have changed (wake_gen moved).
+   */
+  async #applySignals(step: MutableStep): Promise<boolean> {
+    const unchecked = this.#executor.pending("signal").filter((c) => !this.#checkedSignals.has(`${c.target}#${c.seq}`));
+    if (unchecked.length === 0) return false;
     const names = [...new Set(this.#executor.pending("signal").map((command) => command.target))];
-    if (names.length === 0) return;
-    this.#signalsDirty = false;
-    const rows = await this.#host.store.loadSignals(this.key, names);
     const taken = new Set(step.signalsConsumed.map((signal) => signal.id));
-    let progress = true;
-    while (progress) {
-      progress = false;
-      for (const command of sortBySeq(this.#executor.pending("signal"))) {
-        const row = rows.find((candidate) => candidate.signal === command.target && !taken.has(candidate.id));
-        if (!row) continue;
-        taken.add(row.id);
-        const message = decodePayload(row.payloadText, `signal ${row.id} of run ${this.key.runId}`);
-        const body = { signalId: row.id, message: message ?? null };
-        step.signalsConsumed.push({ id: row.id, seq: command.seq });
-        await this.#executor.deliver(EventType.SignalResponse, command.target, command.seq, JSON.stringify(body), body);
-        progress = true;
-        break;
-      }
+    const rows = (await this.#host.store.loadSignals(this.key, names)).filter((row) => !taken.has(row.id));
+    let delivered = false;
+    for (;;) {
+      const match = this.#nextSignalMatch(rows, taken);
+      if (!match) break;
+      const { command, row } = match;
+      taken.add(row.id);
+      const message = decodePayload(row.payloadText, `signal ${row.id} of run ${this.key.runId}`);
+      const body = { signalId: row.id, message: message ?? null };
+      step.signalsConsumed.push({ id: row.id, seq: command.seq });
+      await this.#executor.deliver(EventType.SignalResponse, command.target, command.seq, JSON.stringify(body), body);
+      delivered = true;
     }
+    for (const command of this.#executor.pending("signal"))
+      this.#checkedSignals.add(`${command.target}#${command.seq}`);
+    return delivered;
   }
 
-  async #applyTimers(now: number): Promise<void> {
+  #nextSignalMatch(
+    rows: readonly SignalRow[],
+    taken: ReadonlySet<number>,
+  ): { command: PendingCommand; row: SignalRow } | undefined {
+    for (const command of sortBySeq(this.#executor.pending("signal"))) {
+      const row = rows.find((candidate) => candidate.signal === command.target && !taken.has(candidate.id));
+      if (row) return { command, row };
+    }
+    return undefined;
+  }
+
+  async #applyTimers(now: number): Promise<boolean> {
+    let delivered = false;
     for (;;) {
       const expired = this.#executor
         .pending()
@@ -305,7 +323,8 @@ export class RunActor {
         )
         .sort((a, b) => (a.deadline ?? 0) - (b.deadline ?? 0) || a.seq - b.seq);
       const first = expired[0];
-      if (!first) return;
+      if (!first) return delivered;
+      delivered = true;
       if (first.kind === "sleep") await this.#executor.deliver(EventType.SleepDone, "", first.seq, null, null);
       else
         await this.#executor.deliver(EventType.SignalResponse, first.target, first.seq, '{"timedOut":true}', {
@@ -388,7 +407,7 @@ export class RunActor {
     this.#nextPos = result.nextPos;
     if (result.wakeGen !== this.#observedWakeGen) {
       this.#observedWakeGen = result.wakeGen;
-      this.#signalsDirty = true;
+      this.#checkedSignals.clear();
       if (step.hold) this.#again = true;
     }
     if (result.cancelRequested && !this.#cancelRequested) {

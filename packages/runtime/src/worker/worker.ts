@@ -94,8 +94,8 @@ class ReplayWorker implements Worker, ActorHost {
       );
     this.#state = "running";
     this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, (run) => {
-      if (run) this.#takeLocal(run);
-      this.#kick();
+      // A named run is taken up directly; the claim loop is kicked only when that is not possible.
+      if (!run || !this.#takeLocal(run)) this.#kick();
       if (this.#actors.size > 0) void this.#checkHeld();
     });
     this.#heartbeat = setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.leaseMs / 3)));
@@ -161,21 +161,27 @@ class ReplayWorker implements Worker, ActorHost {
   }
 
   /** A run started or signalled in this process: take it up now, without a claim transaction. */
-  #takeLocal(run: LocalRunRef): void {
+  #takeLocal(run: LocalRunRef): boolean {
     const key = { namespace: this.#options.namespace, workflow: run.workflow, runId: run.runId };
     const id = runKeyOf(key);
     const shards = this.#options.shards;
-    if (this.#state !== "running" || this.#actors.has(id) || this.#loading.has(id)) return;
-    if (this.#actors.size + this.#loading.size >= this.#concurrency) return;
-    if (shards && shardOf(run.runId) % shards.count !== shards.index) return;
+    if (this.#state !== "running") return false;
+    if (this.#actors.has(id) || this.#loading.has(id)) return true;
+    if (this.#actors.size + this.#loading.size >= this.#concurrency) return false;
+    if (shards && shardOf(run.runId) % shards.count !== shards.index) return false;
     this.#loading.add(id);
     void this.store.peek(key, this.owner, this.now()).then(
       (claimed) => {
         this.#loading.delete(id);
         if (claimed && !this.#actors.has(id) && !this.#loading.has(id)) this.#activate(claimed);
+        else this.#kick();
       },
-      () => this.#loading.delete(id),
+      () => {
+        this.#loading.delete(id);
+        this.#kick();
+      },
     );
+    return true;
   }
 
   async #claimLoop(): Promise<void> {

@@ -98,6 +98,29 @@ describe("signals", () => {
     expect(await env.client.awaitResult("sig", "collect", "waiting", { timeout: "10s" })).toEqual(["a", "b"]);
   });
 
+  it("sent while the run sleeps are delivered as soon as it awaits them, not at the await's deadline", async () => {
+    await env.worker({
+      namespace: "nap-sig",
+      workflows: {
+        napThenListen: async (ctx: RunContext) => {
+          await ctx.sleep("300ms");
+          const started = ctx.now().getTime();
+          const message = await ctx.awaitSignal("s", "30s");
+          return { message, waitedMs: ctx.now().getTime() - started };
+        },
+      },
+      activities: {},
+    });
+    await env.client.runWorkflow("nap-sig", "napThenListen", "ns1", null);
+    await env.client.signalRun("nap-sig", "napThenListen", "ns1", "s", { hi: 1 }, "only");
+    const result = (await env.client.awaitResult("nap-sig", "napThenListen", "ns1", { timeout: "10s" })) as {
+      message: unknown;
+      waitedMs: number;
+    };
+    expect(result.message).toEqual({ hi: 1 });
+    expect(result.waitedMs).toBeLessThan(5000);
+  });
+
   it("time out to undefined when none arrives", async () => {
     await env.client.runWorkflow("sig", "collect", "lonely", { count: 1, timeout: 150 });
     expect(await env.client.awaitResult("sig", "collect", "lonely", { timeout: "10s" })).toEqual(["timed out"]);
