@@ -125,7 +125,7 @@ function greetFlow(ctx: RunContext): GreetFlow {
   return flow as GreetFlow;
 }
 
-/** Starts a worker running every workflow and activity of namespace "greeting". */
+/** A worker for every workflow and activity of namespace "greeting"; call `start()` on it. */
 export function startReplayLoops(opts: GreetingReplayLoopsOptions): Worker {
   const { workflows, ...rest } = opts;
   return createWorker({

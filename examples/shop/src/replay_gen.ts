@@ -163,7 +163,7 @@ function orderFlow(ctx: RunContext): OrderFlow {
   return flow as OrderFlow;
 }
 
-/** Starts a worker running every workflow and activity of namespace "shop". */
+/** A worker for every workflow and activity of namespace "shop"; call `start()` on it. */
 export function startReplayLoops(opts: ShopReplayLoopsOptions): Worker {
   const { workflows, ...rest } = opts;
   return createWorker({

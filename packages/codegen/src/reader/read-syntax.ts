@@ -146,7 +146,8 @@ function readActivity(entry: StaticProperty, problems: ProblemCollector): RawAct
 function configObject(call: CallExpression, index: number, what: string, problems: ProblemCollector) {
   const argument = call.getArguments()[index];
   if (argument === undefined) {
-    problems.add(new MissingDescriptionError(problems.at(call), what.split(" ")[0] ?? what, what.split(" ")[1] ?? ""));
+    const [kind = what, quoted = ""] = what.split(" ");
+    problems.add(new MissingDescriptionError(problems.at(call), kind, quoted.replace(/^"|"$/g, "")));
     return undefined;
   }
   const properties = readObject(unwrap(argument), `the options of ${what}`, problems);

@@ -166,7 +166,7 @@ function startReplayLoops(ns: NamespaceModel): RenderFunction {
   });
   const activities = ns.activities.map((a) => registrationLine(`${I3}[${ids.activityConst(a.name)}]: `, a, ",", I3));
   return {
-    doc: docComment("", `Starts a worker running every workflow and activity of namespace "${ns.name}".`),
+    doc: docComment("", `A worker for every workflow and activity of namespace "${ns.name}"; call \`start()\` on it.`),
     signature: `export function startReplayLoops(opts: ${ids.loopsOptions(ns.name)}): Worker {`,
     body: [
       `${I1}const { workflows, ...rest } = opts;`,
@@ -233,7 +233,7 @@ function registryFunctions(ns: NamespaceModel): RenderFunction[] {
     });
   }
   functions.push({
-    doc: docComment("", `Starts a worker running only what was registered in \`opts.registry\`.`),
+    doc: docComment("", `A worker for only what was registered in \`opts.registry\`; call \`start()\` on it.`),
     signature: `export function ${ids.startRegistry(ns.name)}(opts: ${ids.registryOptions(ns.name)}): Worker {`,
     body: [
       `${I1}const { registry, ...rest } = opts;`,

@@ -43,8 +43,19 @@ function moduleRank(from: string): number {
   return from.split("/").filter((part) => part === "..").length;
 }
 
-function compareNames(a: string, b: string): number {
-  const [lowerA, lowerB] = [a.toLowerCase(), b.toLowerCase()];
-  if (lowerA !== lowerB) return lowerA < lowerB ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Biome's order for named imports: at the first character that differs, letters compare
+ * case-insensitively, and the same letter in two cases puts the upper case first
+ * (`GreetInput` before `Greeting`, `createWorker` before `EventType`).
+ */
+export function compareNames(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const [charA, charB] = [a.charAt(i), b.charAt(i)];
+    if (charA === charB) continue;
+    const [lowerA, lowerB] = [charA.toLowerCase(), charB.toLowerCase()];
+    if (lowerA !== lowerB) return lowerA < lowerB ? -1 : 1;
+    return charA < charB ? -1 : 1;
+  }
+  return a.length - b.length;
 }
