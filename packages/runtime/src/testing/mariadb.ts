@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -89,30 +89,33 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<T
 
   const ownsDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "replaykit-mariadb-")));
-  if (!existsSync(join(dataDir, "mysql"))) initialiseDataDir(server, dataDir);
-
-  const port = options.port ?? (await freePort());
-  const child = spawn(server, serverArgs(dataDir, port, options.args ?? []), {
-    stdio: ["ignore", "ignore", "pipe"],
-    detached: false,
-  });
-  const stderr = collect(child);
+  // A private tmpdir: servers started side by side must not share temporary table files.
+  await mkdir(join(dataDir, "tmp"), { recursive: true });
+  let child: ChildProcess | undefined;
+  let port = 0;
   try {
-    await waitUntilAnswering(child, port, options.timeoutMs ?? 30_000, stderr);
+    if (!existsSync(join(dataDir, "mysql"))) await initialiseDataDir(server, dataDir);
+    port = options.port ?? (await freePort());
+    child = spawn(server, serverArgs(dataDir, port, options.args ?? []), {
+      stdio: ["ignore", "ignore", "pipe"],
+      detached: false,
+    });
+    await waitUntilAnswering(child, port, options.timeoutMs ?? 30_000, collect(child));
   } catch (error) {
-    child.kill("SIGKILL");
+    child?.kill("SIGKILL");
     if (ownsDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
+  const started = child;
   const stop = async (): Promise<void> => {
-    await killAndWait(child);
+    await killAndWait(started);
     if (ownsDir) await rm(dataDir, { recursive: true, force: true });
   };
   return {
     url: `mysql://root@127.0.0.1:${port}/`,
     host: "127.0.0.1",
     port,
-    pid: child.pid,
+    pid: started.pid,
     dataDir,
     stop,
   };
@@ -130,22 +133,30 @@ function externalDatabase(url: string): TestDatabase {
   };
 }
 
-function initialiseDataDir(server: string, dataDir: string): void {
+/** Runs mariadb-install-db without blocking the event loop, so Ctrl-C handlers still run. */
+async function initialiseDataDir(server: string, dataDir: string): Promise<void> {
   const installDb = findInstallDb(server);
-  const result = spawnSync(
-    installDb,
-    [
-      "--no-defaults",
-      `--datadir=${dataDir}`,
-      "--auth-root-authentication-method=normal",
-      "--skip-test-db",
-      "--user=root",
-    ],
-    { encoding: "utf8" },
-  );
-  if (result.status !== 0) {
-    throw new MariaDbStartError(`${installDb} failed (exit ${result.status})`, `${result.stderr}${result.stdout}`);
-  }
+  const args = [
+    "--no-defaults",
+    `--datadir=${dataDir}`,
+    `--tmpdir=${join(dataDir, "tmp")}`,
+    "--auth-root-authentication-method=normal",
+    "--skip-test-db",
+    "--user=root",
+  ];
+  const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn(installDb, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (exitCode) => resolve({ code: exitCode, output }));
+  });
+  if (code !== 0) throw new MariaDbStartError(`${installDb} failed (exit ${code})`, output);
 }
 
 function serverArgs(dataDir: string, port: number, extra: readonly string[]): string[] {
@@ -156,6 +167,7 @@ function serverArgs(dataDir: string, port: number, extra: readonly string[]): st
     "--bind-address=127.0.0.1",
     `--socket=${join(dataDir, "mysqld.sock")}`,
     `--pid-file=${join(dataDir, "mysqld.pid")}`,
+    `--tmpdir=${join(dataDir, "tmp")}`,
     "--user=root",
     "--character-set-server=utf8mb4",
     "--collation-server=utf8mb4_general_ci",
