@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// The README's test command: lint and format check, then every package's typecheck and
+// tests through turbo (generate -> build -> test), then one closing line that sums the
+// vitest results of every package: "N passed, M failed".
+import { spawn } from "node:child_process";
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+function run(command, args, onLine) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    const pipe = (stream, out) => {
+      let buffered = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk) => {
+        out.write(chunk);
+        buffered += chunk;
+        const lines = buffered.split("\n");
+        buffered = lines.pop() ?? "";
+        for (const line of lines) onLine(line.replace(ANSI, ""));
+      });
+    };
+    pipe(child.stdout, process.stdout);
+    pipe(child.stderr, process.stderr);
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const count = (line) => {
+  // vitest: "      Tests  3 failed | 117 passed | 2 skipped (122)"
+  const match = /\bTests\s+(.*)\(\d+\)\s*$/.exec(line);
+  if (!match) return;
+  for (const part of match[1].split("|")) {
+    const item = /(\d+)\s+(passed|failed|skipped)/.exec(part);
+    if (item) totals[item[2]] += Number(item[1]);
+  }
+};
+
+process.stdout.write("test: biome check (lint and format)\n");
+const lint = await run("npx", ["biome", "check", "."], () => {});
+if (lint !== 0) {
+  process.stdout.write("test: biome found problems; run `npx biome check --write .` and commit the result\n");
+  process.exit(lint);
+}
+process.stdout.write("test: turbo run typecheck test (generate -> build -> test)\n");
+const code = await run("npx", ["turbo", "run", "typecheck", "test", "--concurrency=1"], count);
+const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : "";
+process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed${skipped}\n`);
+process.exit(code !== 0 ? code : totals.failed > 0 ? 1 : 0);
