@@ -9,11 +9,12 @@ import {
   responsesWithoutExecution,
   unexplainedDuplicates,
 } from "../processes/checks.js";
-import { stopAllChildren, type WorkerProcess } from "../processes/children.js";
+import { stopAllChildren } from "../processes/children.js";
 import { createExecutionsTable, groupExecutions, loadExecutions } from "../processes/executions.js";
 import { type ChaosDatabase, chaosDatabase } from "./database.js";
 import { WorkerSlots } from "./killer.js";
 import { produce } from "./producer.js";
+import { describeUnexplained, formatLogCounts } from "./report.js";
 import { auditSignals } from "./signals.js";
 import { chaosSize } from "./size.js";
 
@@ -108,11 +109,7 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
         `workers=${workers.all.length} time=${(elapsedMs / 1000).toFixed(1)}s`,
     );
     console.log(`chaos worker log lines:\n${formatLogCounts(workers.all)}`);
-    for (const { key, executions: group } of unexplained.slice(0, 3)) {
-      const involved = new Set(group.map((execution) => execution.worker));
-      const related = kills.filter((kill) => kill.worker === undefined || involved.has(kill.worker));
-      console.log(`unexplained ${key}: ${JSON.stringify(group)} kills: ${JSON.stringify(related)}`);
-    }
+    for (const line of describeUnexplained(unexplained.slice(0, 3), kills)) console.log(line);
 
     expect(facts.statuses).toEqual({ completed: size.runs });
     expect(facts.duplicateResponses).toEqual([]);
@@ -122,21 +119,7 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
     expect(signals).toEqual({ stored: size.runs, unconsumed: 0, delivered: size.runs, consumedTwice: [] });
     expect(responsesWithoutExecution(facts.responseKeys, groups)).toEqual([]);
     expect(unexplained.slice(0, 5)).toEqual([]);
+    expect(workers.bootFailures).toEqual([]);
     for (const worker of workers.all) expect(worker.unhandled, `${worker.identity}:\n${worker.stderr}`).toEqual([]);
   });
 });
-
-function formatLogCounts(workers: readonly WorkerProcess[]): string {
-  const totals = new Map<string, number>();
-  const samples = new Map<string, string>();
-  for (const worker of workers) {
-    for (const [message, count] of worker.logCounts) totals.set(message, (totals.get(message) ?? 0) + count);
-    for (const [message, line] of worker.logSamples) if (!samples.has(message)) samples.set(message, line);
-  }
-  return (
-    [...totals]
-      .sort((a, b) => b[1] - a[1])
-      .map(([message, count]) => `  ${count}× ${message}\n      e.g. ${samples.get(message)}`)
-      .join("\n") || "  (none)"
-  );
-}

@@ -10,6 +10,8 @@ export class WorkerSlots {
   readonly kills: Kill[] = [];
   /** Every process ever started, for the log checks at the end. */
   readonly all: WorkerProcess[] = [];
+  /** Replacements that would not start even after retries. */
+  readonly bootFailures: string[] = [];
   readonly #slots: (WorkerProcess | undefined)[];
   readonly #booting = new Set<Promise<void>>();
   readonly #config: (identity: string) => ChildConfig;
@@ -53,12 +55,21 @@ export class WorkerSlots {
   }
 
   #boot(slot: number): void {
-    const identity = `w${slot}-g${this.#generation++}`;
-    const booting = WorkerProcess.start(this.#config(identity)).then((worker) => {
-      this.all.push(worker);
-      this.#slots[slot] = worker;
-    });
-    const tracked = booting.finally(() => this.#booting.delete(tracked));
+    const tracked = this.#bootWithRetries(slot).finally(() => this.#booting.delete(tracked));
     this.#booting.add(tracked);
+  }
+
+  async #bootWithRetries(slot: number): Promise<void> {
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const identity = `w${slot}-g${this.#generation++}`;
+      try {
+        const worker = await WorkerProcess.start(this.#config(identity));
+        this.all.push(worker);
+        this.#slots[slot] = worker;
+        return;
+      } catch (error) {
+        this.bootFailures.push(`${identity}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 }
