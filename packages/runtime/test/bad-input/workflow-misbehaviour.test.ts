@@ -88,6 +88,28 @@ describe("an activity that returns a non-serialisable value", () => {
   });
 });
 
+describe("an oversized or non-serialisable value that reaches the store", () => {
+  it("fails the activity attempt with InvalidPayloadError naming the size, and a workflow result with the path", async () => {
+    await env.worker({
+      namespace: "oversized",
+      workflows: {
+        big: tryActivity("big"),
+        badResult: async () => ({ when: 1n }),
+      },
+      activities: { big: async () => "x".repeat(2 * 1024 * 1024) },
+    });
+    await env.client.runWorkflow("oversized", "big", "o1", null);
+    await env.client.runWorkflow("oversized", "badResult", "o2", null);
+    const big = await env.client.awaitResult("oversized", "big", "o1", { timeout: "20s" });
+    expect(big).toMatchObject({ activity: "big", attempts: 1, name: "InvalidPayloadError" });
+    expect((big as { message: string }).message).toContain("over the limit of 1048576");
+    const failed = await env.client.awaitResult("oversized", "badResult", "o2", { timeout: "20s" }).catch((e) => e);
+    expect(failed).toBeInstanceOf(RunFailedError);
+    expect((failed as RunFailedError).failure.name).toBe("InvalidPayloadError");
+    expect((failed as RunFailedError).failure.message).toContain("workflow result at $.when");
+  });
+});
+
 describe("an activity that never returns", () => {
   it("times out with ActivityTimeoutError on each attempt, is retried per policy, and then fails to the workflow", async () => {
     const attempts: number[] = [];
