@@ -103,7 +103,9 @@ describe("an oversized or non-serialisable value that reaches the store", () => 
     const big = await env.client.awaitResult("oversized", "big", "o1", { timeout: "20s" });
     expect(big).toMatchObject({ activity: "big", attempts: 1, name: "InvalidPayloadError" });
     expect((big as { message: string }).message).toContain("over the limit of 1048576");
-    const failed = await env.client.awaitResult("oversized", "badResult", "o2", { timeout: "20s" }).catch((e) => e);
+    const failed = await env.client
+      .awaitResult("oversized", "badResult", "o2", { timeout: "20s" })
+      .catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(RunFailedError);
     expect((failed as RunFailedError).failure.name).toBe("InvalidPayloadError");
     expect((failed as RunFailedError).failure.message).toContain("workflow result at $.when");
