@@ -59,7 +59,8 @@ export class RunExecutor {
   #recordedCursor = 0;
   #outbox: NewEvent[] = [];
   #time: number;
-  #clock: number;
+  /** Wall time for new deadlines and event stamps; only consulted past the end of history. */
+  #clock: () => number;
   readonly #random: DeterministicRandom;
   #outcome: Outcome | undefined;
   #fault: Error | undefined;
@@ -75,7 +76,7 @@ export class RunExecutor {
   ) {
     this.identity = identity;
     this.#time = createdAt;
-    this.#clock = createdAt;
+    this.#clock = () => createdAt;
     this.#random = new DeterministicRandom(
       `${identity.namespace}/${identity.workflow}/${identity.runId}/${identity.iteration}`,
     );
@@ -97,9 +98,12 @@ export class RunExecutor {
     return this.#cancelDelivered;
   }
 
-  /** Sets the wall time used for new sleep and signal deadlines (live mode only). */
-  setClock(now: number): void {
-    this.#clock = now;
+  /**
+   * Sets the wall clock used live for new sleep and signal deadlines (from the moment the
+   * workflow asks) and for the time stamps of new events. Replay uses the recorded values.
+   */
+  setClock(clock: () => number): void {
+    this.#clock = clock;
   }
 
   /** Starts the workflow function and replays the recorded history after `created`. */
@@ -134,8 +138,9 @@ export class RunExecutor {
     payloadText: string | null,
     payload: unknown,
   ): Promise<void> {
-    const event: HistoryEvent = { pos: -1, type, target, seq, payloadText, payload, at: this.#clock };
-    this.#outbox.push({ type, target, seq, payloadText, at: this.#clock });
+    const at = this.#clock();
+    const event: HistoryEvent = { pos: -1, type, target, seq, payloadText, payload, at };
+    this.#outbox.push({ type, target, seq, payloadText, at });
     this.#applyCompletion(event, true);
     await drain();
   }
@@ -276,9 +281,10 @@ export class RunExecutor {
       }
       deadline = recordedDeadline(kind, recorded.payload);
     } else {
-      const payloadText = this.#requestPayload(kind, input, inputText);
-      deadline = kind === "sleep" || kind === "signal" ? this.#deadline(input) : undefined;
-      this.#outbox.push({ type: requestType, target, seq, payloadText, at: this.#clock });
+      const at = this.#clock();
+      deadline = kind === "sleep" || kind === "signal" ? this.#deadline(input, at) : undefined;
+      const payloadText = deadline === undefined ? inputText : JSON.stringify({ ...(input as object), deadline });
+      this.#outbox.push({ type: requestType, target, seq, payloadText, at });
     }
     if (kind === "output") return Promise.resolve();
     if (this.#cancelPending) {
@@ -303,16 +309,9 @@ export class RunExecutor {
     });
   }
 
-  #deadline(input: unknown): number {
+  #deadline(input: unknown, now: number): number {
     const { duration, timeout } = input as { duration?: number; timeout?: number };
-    return this.#clock + (duration ?? timeout ?? 0);
-  }
-
-  #requestPayload(kind: CommandKind, input: unknown, inputText: string): string {
-    if (kind === "sleep" || kind === "signal") {
-      return JSON.stringify({ ...(input as object), deadline: this.#deadline(input) });
-    }
-    return inputText;
+    return now + (duration ?? timeout ?? 0);
   }
 }
 

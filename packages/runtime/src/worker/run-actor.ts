@@ -1,5 +1,11 @@
 import { toMillis } from "../duration.js";
-import { ActivityTimeoutError, CancelledError, serializeError, UnknownWorkflowError } from "../errors.js";
+import {
+  ActivityTimeoutError,
+  CancelledError,
+  CorruptPayloadError,
+  serializeError,
+  UnknownWorkflowError,
+} from "../errors.js";
 import { decodePayload, encodePayload } from "../json.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { PendingCommand } from "../replay/history.js";
@@ -57,6 +63,9 @@ type Completion =
       readonly error: unknown;
       readonly final: boolean;
     };
+
+/** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
+const RETRY_AFTER_ERROR_MS = 1000;
 
 const taskKey = (target: string, seq: number) => `${target}\u0000${seq}`;
 
@@ -152,10 +161,16 @@ export class RunActor {
         await this.#step();
       } while (this.#again && !this.#done);
     } catch (error) {
-      this.#host.logError("run step failed; the run is released and will be retried", error, this.key);
+      if (error instanceof CorruptPayloadError) {
+        await this.#park(error);
+        return;
+      }
+      this.#host.logError("run step failed; the run is released and retried in a second", error, this.key);
       this.abortAll(error);
       this.#finish(undefined, false);
-      await this.#host.store.release(this.key, this.#host.owner, this.#host.now()).catch(() => {});
+      await this.#host.store
+        .release(this.key, this.#host.owner, this.#host.now() + RETRY_AFTER_ERROR_MS)
+        .catch(() => {});
     } finally {
       // Synchronously after the last check of #again: a pump() from now on starts a new loop.
       this.#pumping = false;
@@ -168,7 +183,7 @@ export class RunActor {
     }
     const executor = this.#executor;
     const now = this.#host.now();
-    executor.setClock(now);
+    executor.setClock(() => this.#host.now());
     const step = newStep();
 
     if (this.#cancelRequested && !executor.cancelDelivered && !executor.outcome) {

@@ -141,10 +141,14 @@ export class EngineStore {
     return leasedByOther ? undefined : toClaimed(key.namespace, row);
   }
 
-  /** The earliest wake time after `now` in the namespace, if any. */
+  /**
+   * The earliest wake time of a run nobody holds a live lease on, due or not. A due one
+   * means "claim again now": it became due, or was locked, while the last claim ran.
+   */
   async nextWake(namespace: string, now: number): Promise<number | undefined> {
     const [rows] = await this.#pool.query<Row[]>(
-      `SELECT MIN(wake_at) AS next FROM ${this.#p}runs WHERE namespace = ? AND wake_at > ?`,
+      `SELECT MIN(wake_at) AS next FROM ${this.#p}runs
+        WHERE namespace = ? AND wake_at IS NOT NULL AND (lease_until IS NULL OR lease_until < ?)`,
       [namespace, now],
     );
     const next = rows[0]?.next;

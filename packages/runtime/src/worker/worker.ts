@@ -227,7 +227,8 @@ class ReplayWorker implements Worker, ActorHost {
     let waitMs = pollMs;
     if (this.#actors.size < this.#concurrency) {
       const next = await this.store.nextWake(this.#options.namespace, this.now()).catch(() => undefined);
-      if (next !== undefined) waitMs = Math.min(waitMs, Math.max(0, next - this.now()));
+      // Never 0: a due run that a claim skipped (locked by a writer) is retried, not spun on.
+      if (next !== undefined) waitMs = Math.min(waitMs, Math.max(MIN_POLL_MS, next - this.now()));
     }
     if (this.#kicked) return;
     await new Promise<void>((resolve) => {
