@@ -21,6 +21,8 @@ export interface TaskState {
   attempt: number;
   readyAt: number;
   controller: AbortController | undefined;
+  /** A row in the tasks table exists (written when a retry was scheduled). */
+  persisted: boolean;
 }
 
 /** What survives between claims in the cache. */
@@ -202,18 +204,15 @@ export class RunActor {
       if (this.#host.activities[event.target] === undefined) {
         return this.#park(new UnknownWorkflowError("activity", this.key.namespace, event.target));
       }
+      // No task row yet: the request event itself records the pending work. A row is written
+      // only when an attempt fails and a retry must wait (see #applyCompletions).
       this.#tasks.set(taskKey(event.target, event.seq), {
         target: event.target,
         seq: event.seq,
         attempt: 0,
         readyAt: now,
         controller: undefined,
-      });
-      step.taskInserts.push({
-        target: event.target,
-        seq: event.seq,
-        readyAt: now,
-        inputText: event.payloadText ?? "null",
+        persisted: false,
       });
     }
 
@@ -250,8 +249,7 @@ export class RunActor {
       if (task) task.controller = undefined;
       if ("resultText" in completion) {
         const payloadText = `{"result":${completion.resultText},"attempts":${completion.attempt}}`;
-        this.#tasks.delete(taskKey(completion.target, completion.seq));
-        step.taskDeletes.push({ target: completion.target, seq: completion.seq });
+        this.#forgetTask(step, completion.target, completion.seq);
         await this.#executor.deliver(
           EventType.ActivityResponse,
           completion.target,
@@ -271,21 +269,29 @@ export class RunActor {
       if (delay !== undefined && task) {
         task.attempt = completion.attempt;
         task.readyAt = now + delay;
-        step.taskUpdates.push({
+        const retry = {
           target: task.target,
           seq: task.seq,
           attempt: task.attempt,
           readyAt: task.readyAt,
           lastError: JSON.stringify(serializeError(completion.error)),
-        });
+        };
+        if (task.persisted) step.taskUpdates.push(retry);
+        else step.taskInserts.push(retry);
+        task.persisted = true;
         continue;
       }
       const body = { error: serializeError(completion.error), attempts: completion.attempt };
       const payloadText = JSON.stringify(body);
-      this.#tasks.delete(taskKey(completion.target, completion.seq));
-      step.taskDeletes.push({ target: completion.target, seq: completion.seq });
+      this.#forgetTask(step, completion.target, completion.seq);
       await this.#executor.deliver(EventType.ActivityResponse, completion.target, completion.seq, payloadText, body);
     }
+  }
+
+  #forgetTask(step: MutableStep, target: string, seq: number): void {
+    const key = taskKey(target, seq);
+    if (this.#tasks.get(key)?.persisted) step.taskDeletes.push({ target, seq });
+    this.#tasks.delete(key);
   }
 
   /**
@@ -548,7 +554,7 @@ export class RunActor {
 }
 
 interface MutableStep {
-  taskInserts: { target: string; seq: number; readyAt: number; inputText: string }[];
+  taskInserts: { target: string; seq: number; attempt: number; readyAt: number; lastError: string }[];
   taskDeletes: { target: string; seq: number }[];
   taskUpdates: { target: string; seq: number; attempt: number; readyAt: number; lastError: string }[];
   signalsConsumed: { id: number; seq: number }[];

@@ -32,9 +32,10 @@ async function writeOnce(pool: Pool, prefix: string, steps: readonly StepWrite[]
   const conn = await pool.getConnection();
   try {
     try {
-      // READ COMMITTED: no gap locks, so batches of different workers do not block each
-      // other's inserts; every row this transaction depends on is locked explicitly.
-      await conn.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+      // READ COMMITTED for batches: no gap locks, so batches of different workers do not
+      // block each other's inserts; every row they depend on is locked explicitly. A single
+      // step touches only its own run's keys, and saves the round trip.
+      if (steps.length > 1) await conn.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
       await conn.beginTransaction();
       const results = await writeIn(conn, prefix, steps);
       if (results.some((result) => result.ok)) await conn.commit();
@@ -194,13 +195,24 @@ async function insertTasks(conn: PoolConnection, p: string, steps: readonly Step
   for (const step of steps) {
     const { namespace, workflow, runId } = step.key;
     for (const t of step.taskInserts) {
-      values.push(namespace, workflow, runId, step.iteration, t.target, t.seq, 0, t.readyAt, t.inputText, step.now);
+      values.push(
+        namespace,
+        workflow,
+        runId,
+        step.iteration,
+        t.target,
+        t.seq,
+        t.attempt,
+        t.readyAt,
+        t.lastError,
+        step.now,
+      );
       rows++;
     }
   }
   if (rows === 0) return;
   await conn.query(
-    `INSERT INTO ${p}tasks (namespace, workflow, run_id, iteration, target, seq, attempt, ready_at, input, created_at) VALUES ${placeholders(rows, 10)}`,
+    `INSERT INTO ${p}tasks (namespace, workflow, run_id, iteration, target, seq, attempt, ready_at, last_error, created_at) VALUES ${placeholders(rows, 10)}`,
     values,
   );
 }

@@ -18,6 +18,8 @@ export interface ClaimedRun extends RunKey {
   readonly nextPos: number;
   readonly wakeGen: number;
   readonly cancelRequested: boolean;
+  /** Set for a run that has only its created event: its history, read with the run row. */
+  readonly fresh?: { readonly inputText: string; readonly createdAt: number };
 }
 
 /** A pending activity of a run (a row of the tasks table). */
@@ -51,7 +53,8 @@ export interface StepWrite {
   readonly expectedVersion: number;
   readonly firstPos: number;
   readonly events: readonly NewEvent[];
-  readonly taskInserts: readonly { target: string; seq: number; readyAt: number; inputText: string }[];
+  /** Retries to wait for: the first failure of an activity writes its row. */
+  readonly taskInserts: readonly { target: string; seq: number; attempt: number; readyAt: number; lastError: string }[];
   readonly taskDeletes: readonly { target: string; seq: number }[];
   readonly taskUpdates: readonly { target: string; seq: number; attempt: number; readyAt: number; lastError: string }[];
   readonly signalsConsumed: readonly { id: number; seq: number }[];
@@ -131,14 +134,18 @@ export class EngineStore {
    */
   async peek(key: RunKey, owner: string, now: number): Promise<ClaimedRun | undefined> {
     const [rows] = await this.#pool.query<Row[]>(
-      `SELECT workflow, run_id, iteration, status, version, next_pos, wake_gen, cancel_requested, lease_owner, lease_until
+      `SELECT workflow, run_id, iteration, status, version, next_pos, wake_gen, cancel_requested, lease_owner, lease_until,
+              IF(version = 0 AND iteration = 0 AND next_pos = 1, input, NULL) AS fresh_input, created_at
          FROM ${this.#p}runs WHERE namespace = ? AND workflow = ? AND run_id = ?`,
       [key.namespace, key.workflow, key.runId],
     );
     const row = rows[0];
     if (row?.status !== "running") return undefined;
     const leasedByOther = row.lease_owner !== null && text(row.lease_owner) !== owner && Number(row.lease_until) >= now;
-    return leasedByOther ? undefined : toClaimed(key.namespace, row);
+    if (leasedByOther) return undefined;
+    const claimed = toClaimed(key.namespace, row);
+    if (row.fresh_input === null) return claimed;
+    return { ...claimed, fresh: { inputText: text(row.fresh_input), createdAt: Number(row.created_at) } };
   }
 
   /**

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { CorruptPayloadError, ReplayError, serializeError, UnknownWorkflowError } from "../errors.js";
+import { decodePayload } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
+import type { HistoryEvent } from "../replay/history.js";
 import { shardOf } from "../store/mysql/shard.js";
 import type { Client, LocalRunRef, Logger, Worker, WorkerOptions } from "../types.js";
 import { LruCache } from "./cache.js";
@@ -291,21 +293,35 @@ class ReplayWorker implements Worker, ActorHost {
       return new RunActor(this, run, cached.executor, cached.nextPos, cached.tasks);
     }
     const [executor, taskRows] = await Promise.all([
-      this.replay(run, run.iteration),
-      this.store.loadTasks(run, run.iteration),
+      this.replay(run, run.iteration, run.fresh && freshHistory(run, run.fresh)),
+      run.fresh ? [] : this.store.loadTasks(run, run.iteration),
     ]);
     const tasks = new Map<string, TaskState>();
     for (const row of taskRows) {
-      tasks.set(`${row.target}\u0000${row.seq}`, { ...row, controller: undefined });
+      tasks.set(`${row.target}\u0000${row.seq}`, { ...row, controller: undefined, persisted: true });
+    }
+    // Requested and never answered, with no retry row: due now (a first attempt, or one lost with a worker).
+    for (const command of executor.pending("activity")) {
+      const key = `${command.target}\u0000${command.seq}`;
+      if (!tasks.has(key)) {
+        tasks.set(key, {
+          target: command.target,
+          seq: command.seq,
+          attempt: 0,
+          readyAt: 0,
+          controller: undefined,
+          persisted: false,
+        });
+      }
     }
     return new RunActor(this, run, executor, run.nextPos, tasks);
   }
 
   /** A fresh executor that has replayed the stored history of the iteration. */
-  async replay(run: RunKey, iteration: number): Promise<RunExecutor> {
+  async replay(run: RunKey, iteration: number, known?: HistoryEvent[]): Promise<RunExecutor> {
     const fn = this.#options.workflows[run.workflow];
     if (!fn) throw new UnknownWorkflowError("workflow", run.namespace, run.workflow);
-    const history = await this.store.loadHistory(run, iteration);
+    const history = known ?? (await this.store.loadHistory(run, iteration));
     const created = history[0];
     if (created?.type !== "created") {
       const why = new Error("history has no created event at position 0");
@@ -336,6 +352,12 @@ class ReplayWorker implements Worker, ActorHost {
     const held = await this.store.heldRuns(this.#options.namespace, this.owner).catch(() => []);
     for (const run of held) this.#actors.get(runKeyOf(run.key))?.poke(run.wakeGen, run.cancelRequested);
   }
+}
+
+/** The whole history of a run that has only its created event. */
+function freshHistory(run: RunKey, fresh: { inputText: string; createdAt: number }): HistoryEvent[] {
+  const payload = decodePayload(fresh.inputText, `input of run ${run.runId}`);
+  return [{ pos: 0, type: "created", target: "", seq: 0, payloadText: fresh.inputText, payload, at: fresh.createdAt }];
 }
 
 function validateOptions(options: WorkerOptions): void {

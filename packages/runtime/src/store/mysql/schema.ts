@@ -70,8 +70,9 @@ export const MIGRATIONS: readonly Migration[] = [
         KEY ${p}events_replay (namespace, workflow, run_id, iteration, pos),
         KEY ${p}events_stream (namespace, id)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
-      // Pending activity work of a run: written with the activity_request event, deleted
-      // with the activity_response event. Executed by the worker that holds the run lease.
+      // Activity retries of a run: a row is written when an attempt fails and the next must
+      // wait (attempt, ready_at, last_error), and deleted with the activity_response event. A
+      // request with neither a response nor a row is due now. Executed by the lease holder.
       `CREATE TABLE IF NOT EXISTS ${p}tasks (
         namespace ${NAME},
         workflow ${NAME},
