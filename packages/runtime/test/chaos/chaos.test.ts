@@ -6,6 +6,7 @@ import {
   completedCount,
   duplicateCount,
   type Kill,
+  leasedBy,
   responsesWithoutExecution,
   unexplainedDuplicates,
 } from "../processes/checks.js";
@@ -67,7 +68,8 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
     const killing = (async () => {
       while (!done && Date.now() < deadline) {
         await pause(1000 + Math.random() * 1000);
-        if (!done) await workers.killRandom();
+        if (!done)
+          await workers.killRandom((identity) => leasedBy(db.scratch.pool, NS, identity).catch(() => undefined));
       }
     })();
     const killingDatabase = (async () => {
@@ -105,7 +107,8 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
     console.log(
       `chaos figures (${size.name}): runs=${size.runs} activities=${facts.responses} executions=${executions.length} ` +
         `duplicates=${duplicateCount(groups)} unexplained=${unexplained.length} ` +
-        `workerKills=${kills.length - databaseKills} databaseKills=${databaseKills} ` +
+        `workerKills=${kills.length - databaseKills} (holding leases: ${kills.filter((kill) => (kill.leasesHeld ?? 0) > 0).length}) ` +
+        `databaseKills=${databaseKills} ` +
         `workers=${workers.all.length} time=${(elapsedMs / 1000).toFixed(1)}s`,
     );
     console.log(`chaos worker log lines:\n${formatLogCounts(workers.all)}`);
@@ -120,6 +123,8 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
     expect(responsesWithoutExecution(facts.responseKeys, groups)).toEqual([]);
     expect(unexplained.slice(0, 5)).toEqual([]);
     expect(workers.bootFailures).toEqual([]);
+    // The kills hit work in flight, not only idle workers.
+    expect(kills.some((kill) => (kill.leasesHeld ?? 0) > 0)).toBe(true);
     for (const worker of workers.all) expect(worker.unhandled, `${worker.identity}:\n${worker.stderr}`).toEqual([]);
   });
 });

@@ -33,14 +33,16 @@ export class WorkerSlots {
     while (this.#booting.size > 0) await Promise.all(this.#booting);
   }
 
-  async killRandom(): Promise<void> {
+  /** `leasesOf` counts the victim's leases just before the kill (undefined when it cannot tell). */
+  async killRandom(leasesOf: (identity: string) => Promise<number | undefined>): Promise<void> {
     const occupied = this.#slots.flatMap((worker, slot) => (worker ? [slot] : []));
     const slot = occupied[Math.floor(Math.random() * occupied.length)];
     if (slot === undefined) return;
     const victim = this.#slots[slot];
     if (!victim) return;
     this.#slots[slot] = undefined;
-    this.kills.push({ at: Date.now(), worker: victim.identity });
+    const leasesHeld = await leasesOf(victim.identity);
+    this.kills.push({ at: Date.now(), worker: victim.identity, ...(leasesHeld === undefined ? {} : { leasesHeld }) });
     await victim.kill();
     this.#boot(slot);
   }

@@ -79,6 +79,8 @@ export function responsesWithoutExecution(
 export interface Kill {
   readonly at: number;
   readonly worker?: string;
+  /** Runs the worker held a lease on just before it was killed, when known. */
+  readonly leasesHeld?: number;
 }
 
 /**
