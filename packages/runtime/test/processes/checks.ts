@@ -67,6 +67,15 @@ export async function leasedBy(pool: Pool, namespace: string, owner: string): Pr
   return Number(rows[0]?.n);
 }
 
+/** The runs this worker holds a lease on now, with the lease's end (ms, database clock). */
+export async function leasesOf(pool: Pool, namespace: string, owner: string): Promise<Map<string, number>> {
+  const [rows] = await pool.query<Row[]>(
+    "SELECT run_id, lease_until FROM replay_runs WHERE namespace = ? AND lease_owner = ?",
+    [namespace, owner],
+  );
+  return new Map(rows.map((row) => [String(row.run_id), Number(row.lease_until)]));
+}
+
 /** Response keys with no execution recorded by the activity itself. */
 export function responsesWithoutExecution(
   responseKeys: ReadonlySet<string>,

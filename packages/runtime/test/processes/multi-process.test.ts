@@ -2,12 +2,21 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createClient, type ReplayClient } from "../../src/index.js";
 import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
 import { waitFor } from "../engine/helpers.js";
-import { audit, completedCount, leasedBy, responsesWithoutExecution, unexplainedDuplicates } from "./checks.js";
+import {
+  audit,
+  completedCount,
+  leasedBy,
+  leasesOf,
+  responsesWithoutExecution,
+  unexplainedDuplicates,
+} from "./checks.js";
 import { stopAllChildren, WorkerProcess } from "./children.js";
 import type { ChildConfig } from "./config.js";
 import { createExecutionsTable, groupExecutions, loadExecutions } from "./executions.js";
 
 const LEASE_MS = 1500;
+/** Activities stamp Date.now(); leases use the database clock, which the worker follows to within a few ms. */
+const CLOCK_TOLERANCE_MS = 100;
 
 let db: ScratchDatabase;
 let client: ReplayClient;
@@ -46,7 +55,8 @@ describe("three worker processes on one database", { timeout: 180_000 }, () => {
     const killedAt = Date.now();
     const exit = await victim.kill();
     expect(exit.signal).toBe("SIGKILL");
-    const orphaned = await leasedBy(db.pool, ns, victim.identity);
+    const orphaned = await leasesOf(db.pool, ns, victim.identity);
+    expect(orphaned.size).toBeGreaterThan(0);
 
     await waitFor(async () => (await completedCount(db.pool, ns)) === 200, 120_000, "200 completed runs");
     const facts = await audit(db.pool, ns);
@@ -58,7 +68,14 @@ describe("three worker processes on one database", { timeout: 180_000 }, () => {
     const groups = groupExecutions((await loadExecutions(db.pool)).filter((e) => e.runId.startsWith("run-")));
     expect(responsesWithoutExecution(facts.responseKeys, groups)).toEqual([]);
     expect(unexplainedDuplicates(groups, [{ at: killedAt, worker: victim.identity }])).toEqual([]);
-    console.log(`three workers: w0 held ${orphaned} lease(s) when killed; all 200 runs completed`);
+    // Each orphaned run was taken over by another worker, and not before its lease ended.
+    for (const [runId, leaseUntil] of orphaned) {
+      const after = [...groups.values()].flat().filter((e) => e.runId === runId && e.at > killedAt);
+      const takeover = after.filter((e) => e.worker !== victim.identity).sort((a, b) => a.at - b.at)[0];
+      expect(takeover, `run ${runId}`).toBeDefined();
+      expect(takeover?.at ?? 0, `run ${runId}`).toBeGreaterThanOrEqual(leaseUntil - CLOCK_TOLERANCE_MS);
+    }
+    console.log(`three workers: w0 held ${orphaned.size} lease(s) when killed; all 200 runs completed`);
 
     for (const worker of workers.slice(1)) expect((await worker.terminate()).code).toBe(0);
     for (const worker of workers) expect(worker.unhandled).toEqual([]);
