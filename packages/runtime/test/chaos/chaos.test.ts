@@ -5,7 +5,6 @@ import {
   audit,
   completedCount,
   duplicateCount,
-  type Kill,
   leasedBy,
   responsesWithoutExecution,
   unexplainedDuplicates,
