@@ -35,7 +35,7 @@ export function createWorker(options: WorkerOptions): Worker & { readonly stats:
   return new ReplayWorker(options);
 }
 
-const runKeyOf = (key: RunKey) => `${key.workflow}/${key.runId}`;
+const runKeyOf = (key: { readonly workflow: string; readonly runId: string }) => `${key.workflow}/${key.runId}`;
 
 class ReplayWorker implements Worker, ActorHost {
   readonly identity: string;
@@ -81,7 +81,7 @@ class ReplayWorker implements Worker, ActorHost {
     this.#concurrency = options.concurrency ?? DEFAULTS.concurrency;
     this.#cache = new LruCache(options.cacheSize ?? DEFAULTS.cacheSize);
     this.replayEveryStep = (options.cacheSize ?? DEFAULTS.cacheSize) === 0;
-    this.#commits = new CommitQueue((steps) => this.store.commit(steps), { maxInFlight: 2, maxBatch: 64 });
+    this.#commits = new CommitQueue((steps) => this.store.commit(steps), { maxInFlight: 4, maxBatch: 64 });
   }
 
   get stats(): WorkerStats {
@@ -96,9 +96,15 @@ class ReplayWorker implements Worker, ActorHost {
       );
     this.#state = "running";
     this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, (run) => {
-      // A named run is taken up directly; the claim loop is kicked only when that is not possible.
-      if (!run || !this.#takeLocal(run)) this.#kick();
-      if (this.#actors.size > 0) void this.#checkHeld();
+      // A named run is taken up directly, or poked when it is held here; the claim loop is
+      // kicked only when neither applies.
+      if (run) {
+        const held = this.#actors.get(runKeyOf(run));
+        if (held) return void this.#checkOne(held);
+        if (this.#takeLocal(run)) return;
+      }
+      this.#kick();
+      if (!run && this.#actors.size > 0) void this.#checkHeld();
     });
     this.#heartbeat = setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.#heartbeat.unref?.();
@@ -345,6 +351,11 @@ class ReplayWorker implements Worker, ActorHost {
     } catch (error) {
       this.#log.warn(`could not renew leases: ${serializeError(error).message}`);
     }
+  }
+
+  async #checkOne(actor: RunActor): Promise<void> {
+    const run = await this.store.peek(actor.key, this.owner, this.now()).catch(() => undefined);
+    if (run) actor.poke(run.wakeGen, run.cancelRequested);
   }
 
   /** Signals and cancels that reach a run while it is held here (activities running) are picked up now. */
