@@ -397,7 +397,15 @@ export class RunActor {
   async #commit(
     step: Omit<
       StepWrite,
-      "key" | "owner" | "iteration" | "expectedVersion" | "firstPos" | "observedWakeGen" | "now" | "leaseUntil"
+      | "key"
+      | "owner"
+      | "iteration"
+      | "expectedVersion"
+      | "firstPos"
+      | "observedWakeGen"
+      | "now"
+      | "leaseUntil"
+      | "hasTaskRows"
     >,
     now: number,
   ): Promise<boolean> {
@@ -409,6 +417,7 @@ export class RunActor {
       expectedVersion: this.#version,
       firstPos: this.#nextPos,
       observedWakeGen: this.#observedWakeGen,
+      hasTaskRows: [...this.#tasks.values()].some((task) => task.persisted),
       now,
       leaseUntil: now + this.#host.leaseMs,
     });

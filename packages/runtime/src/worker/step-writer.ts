@@ -255,8 +255,10 @@ async function deleteTasks(conn: PoolConnection, p: string, steps: readonly Step
   for (const step of steps) {
     const { workflow, runId } = step.key;
     if (step.end || step.restart) {
-      terms.push("(workflow = ? AND run_id = ? AND iteration = ?)");
-      args.push(workflow, runId, step.iteration);
+      if (step.hasTaskRows || step.taskDeletes.length > 0) {
+        terms.push("(workflow = ? AND run_id = ? AND iteration = ?)");
+        args.push(workflow, runId, step.iteration);
+      }
       continue;
     }
     for (const t of step.taskDeletes) {

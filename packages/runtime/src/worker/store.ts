@@ -63,6 +63,8 @@ export interface StepWrite {
   readonly now: number;
   readonly end?: { readonly status: string; readonly resultText: string | null; readonly errorText: string | null };
   readonly restart?: { readonly inputText: string };
+  /** The iteration has rows in the tasks table (retries), to delete when it ends or restarts. */
+  readonly hasTaskRows: boolean;
   /** Keep the lease (activities still run here) or release it with this wake time. */
   readonly hold: boolean;
   readonly leaseUntil: number;
