@@ -3,7 +3,7 @@ import { chownSync, existsSync, readdirSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "@replaykit/runtime/testing";
+import { collectStderr, freePort, stopChild } from "@replaykit/runtime/testing";
 import pg from "pg";
 import { log } from "./log.js";
 
@@ -122,7 +122,7 @@ export async function startPostgres(options: { readonly timeoutMs?: number } = {
     cwd: dataDir,
     ...user,
   });
-  const output = collect(child);
+  const output = collectStderr(child);
   const pid = child.pid;
   const url = `postgresql://postgres@127.0.0.1:${port}/postgres`;
   try {
@@ -153,7 +153,8 @@ function serverHandle(
     urlOf,
     stop: async () => {
       if (stopped) return;
-      await killAndWait(child, pid);
+      // SIGINT is PostgreSQL's fast shutdown.
+      await stopChild(child, { signal: "SIGINT", pid });
       removeDir();
       stopped = true;
     },
@@ -187,15 +188,6 @@ function serverArgs(dataDir: string, port: number): string[] {
   ];
 }
 
-function collect(child: ChildProcess): { text: string } {
-  const out = { text: "" };
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (chunk: string) => {
-    out.text = (out.text + chunk).slice(-8000);
-  });
-  return out;
-}
-
 async function waitUntilAnswering(
   child: ChildProcess,
   url: string,
@@ -219,16 +211,6 @@ async function waitUntilAnswering(
       await client.end().catch(() => {});
     }
   }
-}
-
-/** SIGINT is PostgreSQL's fast shutdown; SIGKILL after 10 s. */
-async function killAndWait(child: ChildProcess, pid: number): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  process.kill(pid, "SIGINT");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** Creates database `name` on the server. */

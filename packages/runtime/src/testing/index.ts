@@ -1,3 +1,4 @@
+export { collectStderr, stopChild } from "./child.js";
 export type { ScratchDatabase } from "./database.js";
 export { createScratchDatabase, serverOnly, withDatabase } from "./database.js";
 export type { StartMariaDbOptions, TestDatabase } from "./mariadb.js";

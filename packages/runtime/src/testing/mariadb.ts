@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { MariaDbNotInstalledError, MariaDbStartError } from "../errors.js";
+import { collectStderr, stopChild } from "./child.js";
 
 /** A database server for tests and demos: either one we started, or the one in `REPLAY_MYSQL_URL`. */
 export interface TestDatabase {
@@ -100,7 +101,7 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<T
       stdio: ["ignore", "ignore", "pipe"],
       detached: false,
     });
-    await waitUntilAnswering(child, port, options.timeoutMs ?? 30_000, collect(child));
+    await waitUntilAnswering(child, port, options.timeoutMs ?? 30_000, collectStderr(child));
   } catch (error) {
     child?.kill("SIGKILL");
     if (ownsDir) await rm(dataDir, { recursive: true, force: true });
@@ -108,7 +109,7 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<T
   }
   const started = child;
   const stop = async (): Promise<void> => {
-    await killAndWait(started);
+    await stopChild(started);
     if (ownsDir) await rm(dataDir, { recursive: true, force: true });
   };
   return {
@@ -180,15 +181,6 @@ function serverArgs(dataDir: string, port: number, extra: readonly string[]): st
   ];
 }
 
-function collect(child: ChildProcess): { text: string } {
-  const out = { text: "" };
-  child.stderr?.setEncoding("utf8");
-  child.stderr?.on("data", (chunk: string) => {
-    out.text = (out.text + chunk).slice(-8000);
-  });
-  return out;
-}
-
 async function waitUntilAnswering(
   child: ChildProcess,
   port: number,
@@ -213,13 +205,4 @@ async function waitUntilAnswering(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-}
-
-async function killAndWait(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-  await exited;
-  clearTimeout(timer);
 }
