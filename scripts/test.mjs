@@ -3,8 +3,7 @@
 // tests through turbo (generate -> build -> test), then one closing line that sums the
 // vitest results of every package: "N passed, M failed".
 import { spawn } from "node:child_process";
-
-const ANSI = /\x1b\[[0-9;]*m/g;
+import { stripVTControlCharacters } from "node:util";
 
 function run(command, args, onLine) {
   return new Promise((resolve) => {
@@ -17,7 +16,7 @@ function run(command, args, onLine) {
         buffered += chunk;
         const lines = buffered.split("\n");
         buffered = lines.pop() ?? "";
-        for (const line of lines) onLine(line.replace(ANSI, ""));
+        for (const line of lines) onLine(stripVTControlCharacters(line));
       });
     };
     pipe(child.stdout, process.stdout);
