@@ -137,6 +137,15 @@ export interface Client {
 export interface LocalRunRef {
   readonly workflow: string;
   readonly runId: string;
+  /** Set when the run was just created: its input and creation time, so no read is needed. */
+  readonly fresh?: { readonly inputText: string; readonly createdAt: number };
+}
+
+/** How a run ended, as a worker in this process reports it. */
+export interface LocalRunEnding {
+  readonly status: RunStatus;
+  readonly result?: unknown;
+  readonly error?: SerializedError;
 }
 
 /** In-process wake-ups, so a local producer does not wait for a poll. */
@@ -147,9 +156,11 @@ export interface LocalBus {
    */
   wake(namespace: string, run?: LocalRunRef): void;
   onWake(namespace: string, listener: (run?: LocalRunRef) => void): () => void;
-  /** A run ended (completed, failed, cancelled, stuck). */
-  runEnded(namespace: string, workflow: string, runId: string): void;
-  onRunEnded(listener: (namespace: string, workflow: string, runId: string) => void): () => void;
+  /** A run ended (completed, failed, cancelled, stuck); `ending` saves a read when given. */
+  runEnded(namespace: string, workflow: string, runId: string, ending?: LocalRunEnding): void;
+  onRunEnded(
+    listener: (namespace: string, workflow: string, runId: string, ending?: LocalRunEnding) => void,
+  ): () => void;
 }
 
 /** Retry policy of an activity. Default: retry forever, 1 s doubling to at most 100 s. */

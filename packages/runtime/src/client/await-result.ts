@@ -1,5 +1,5 @@
 import { ResultTimeoutError, RunFailedError, type SerializedError } from "../errors.js";
-import type { LocalBus, RunInfo } from "../types.js";
+import type { LocalBus, LocalRunEnding, RunInfo } from "../types.js";
 import { waitFor } from "./wait.js";
 
 const FIRST_POLL_MS = 50;
@@ -28,10 +28,12 @@ export async function awaitRunResult(
   let pollMs = FIRST_POLL_MS;
   // Listen for the whole wait, so an end reported between a read and the next wait is not lost.
   let ended = false;
+  let reported: LocalRunEnding | undefined;
   let wakeWaiter: (() => void) | undefined;
-  const unsubscribe = source.local.onRunEnded((ns, wf, id) => {
+  const unsubscribe = source.local.onRunEnded((ns, wf, id, ending) => {
     if (ns !== namespace || wf !== workflow || id !== runId) return;
     ended = true;
+    reported = ending;
     wakeWaiter?.();
   });
   const subscribe = (wake: () => void): (() => void) => {
@@ -49,6 +51,8 @@ export async function awaitRunResult(
       const left = deadline - Date.now();
       if (left <= 0) throw new ResultTimeoutError(runId, timeoutMs ?? 0);
       await waitFor(Math.min(pollMs, left), undefined, subscribe);
+      // A worker in this process said how the run ended: no need to read it back.
+      if (reported) return outcome({ runId, ...reported });
       pollMs = Math.min(pollMs * 2, MAX_POLL_MS);
     }
   } finally {
@@ -56,12 +60,12 @@ export async function awaitRunResult(
   }
 }
 
-function outcome(run: RunInfo): unknown {
+function outcome(run: Pick<RunInfo, "runId" | "status" | "result" | "error">): unknown {
   if (run.status === "completed") return run.result;
   throw new RunFailedError(run.runId, run.error ?? cancelledFailure(run), run.status);
 }
 
-function cancelledFailure(run: RunInfo): SerializedError {
+function cancelledFailure(run: Pick<RunInfo, "runId" | "status">): SerializedError {
   if (run.status === "cancelled") return { name: "CancelledError", message: `run ${run.runId} was cancelled` };
   return { name: "UnknownError", message: `run ${run.runId} ended as ${run.status} without a recorded error` };
 }

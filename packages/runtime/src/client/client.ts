@@ -77,12 +77,14 @@ export function createClient(connection: ClientConnection, options: ClientOption
       const run = runKey(namespace, workflow, runId);
       const inputJson = encodePayload("input", input, maxPayloadBytes);
       await ready(opts.tx);
+      const now = clock.now();
       const created = await guard(() =>
-        inTransaction(pool, opts.tx, (conn) => insertRun(conn, prefix, run, inputJson, clock.now())),
+        inTransaction(pool, opts.tx, (conn) => insertRun(conn, prefix, run, inputJson, now)),
       );
       // With `tx` the write is not committed yet: wake without naming the run, so workers poll
       // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
-      if (created) local.wake(run.namespace, opts.tx ? undefined : run);
+      const fresh = { workflow: run.workflow, runId: run.runId, fresh: { inputText: inputJson, createdAt: now } };
+      if (created) local.wake(run.namespace, opts.tx ? undefined : fresh);
       return created;
     },
 

@@ -27,7 +27,7 @@ export function createLocalBus(): LocalBus {
   return {
     wake: (namespace, run) => emitter.emit(wakeEvent(namespace), run),
     onWake: (namespace, listener) => on(wakeEvent(namespace), listener),
-    runEnded: (namespace, workflow, runId) => emitter.emit(RUN_ENDED, namespace, workflow, runId),
+    runEnded: (namespace, workflow, runId, ending) => emitter.emit(RUN_ENDED, namespace, workflow, runId, ending),
     onRunEnded: (listener) => on(RUN_ENDED, listener),
   };
 }

@@ -3,6 +3,7 @@ import {
   ActivityTimeoutError,
   CancelledError,
   CorruptPayloadError,
+  type SerializedError,
   serializeError,
   UnknownWorkflowError,
 } from "../errors.js";
@@ -10,7 +11,7 @@ import { decodePayload, encodePayload } from "../json.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { PendingCommand } from "../replay/history.js";
 import { EventType, RunStatus } from "../store/mysql/schema.js";
-import type { ActivityContext, ActivityOptions, ActivityRegistration } from "../types.js";
+import type { ActivityContext, ActivityOptions, ActivityRegistration, LocalRunEnding } from "../types.js";
 import { mergeOptions, nextRetryDelay } from "./retry.js";
 import type { ClaimedRun, EngineStore, RunKey, SignalRow, StepResult, StepWrite } from "./store.js";
 
@@ -51,7 +52,7 @@ export interface ActorHost {
   now(): number;
   isStopping(): boolean;
   /** The actor let go of the run; `cached` is its state when it may be reused. */
-  released(actor: RunActor, cached: CachedRun | undefined, ended: boolean): void;
+  released(actor: RunActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void;
   park(key: RunKey, error: unknown): Promise<void>;
   logError(message: string, error: unknown, key: RunKey): void;
 }
@@ -142,7 +143,7 @@ export class RunActor {
   /** Shutdown: abort what runs and let go without writing anything more. */
   stopNow(reason: unknown): void {
     this.abortAll(reason);
-    this.#finish(undefined, false);
+    this.#finish(undefined);
   }
 
   /** Runs steps until there is nothing left to do now. Never throws. */
@@ -169,7 +170,7 @@ export class RunActor {
       }
       this.#host.logError("run step failed; the run is released and retried in a second", error, this.key);
       this.abortAll(error);
-      this.#finish(undefined, false);
+      this.#finish(undefined);
       await this.#host.store
         .release(this.key, this.#host.owner, this.#host.now() + RETRY_AFTER_ERROR_MS)
         .catch(() => {});
@@ -234,7 +235,7 @@ export class RunActor {
     const ok = await this.#commit({ ...step, events: outbox, hold, wakeAt: this.#nextDeadline() ?? null }, now);
     if (!ok) return;
     if (!hold) {
-      this.#finish(this.#snapshot(), false);
+      this.#finish(this.#snapshot());
       return;
     }
     this.#startTasks(due);
@@ -391,7 +392,7 @@ export class RunActor {
       { ...step, events, hold: false, wakeAt: null, ...(end ? { end } : {}), ...(restart ? { restart } : {}) },
       now,
     );
-    if (ok) this.#finish(undefined, true);
+    if (ok) this.#finish(undefined, end && endingOf(end));
   }
 
   async #commit(
@@ -428,7 +429,7 @@ export class RunActor {
         this.key,
       );
       this.abortAll(new CancelledError(this.key.runId));
-      this.#finish(undefined, false);
+      this.#finish(undefined);
       // If the lease is still ours (e.g. a duplicate event), hand the run back at once rather than at lease expiry.
       await this.#host.store.release(this.key, this.#host.owner, now).catch(() => {});
       return false;
@@ -449,15 +450,15 @@ export class RunActor {
 
   async #park(error: unknown): Promise<void> {
     this.abortAll(error);
-    this.#finish(undefined, true);
+    this.#finish(undefined);
     await this.#host.park(this.key, error);
   }
 
-  #finish(cached: CachedRun | undefined, ended: boolean): void {
+  #finish(cached: CachedRun | undefined, ending?: LocalRunEnding): void {
     if (this.#done) return;
     this.#done = true;
     if (this.#timer) clearTimeout(this.#timer);
-    this.#host.released(this, cached, ended);
+    this.#host.released(this, cached, ending);
   }
 
   #snapshot(): CachedRun {
@@ -571,6 +572,12 @@ interface MutableStep {
 
 function newStep(): MutableStep {
   return { taskInserts: [], taskDeletes: [], taskUpdates: [], signalsConsumed: [] };
+}
+
+function endingOf(end: NonNullable<StepWrite["end"]>): LocalRunEnding {
+  const status = end.status as RunStatus;
+  if (end.resultText !== null) return { status, result: JSON.parse(end.resultText) as unknown };
+  return { status, error: JSON.parse(end.errorText ?? "null") as SerializedError };
 }
 
 function sortBySeq(commands: PendingCommand[]): PendingCommand[] {

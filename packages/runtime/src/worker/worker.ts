@@ -5,7 +5,7 @@ import { decodePayload } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
 import type { HistoryEvent } from "../replay/history.js";
 import { shardOf } from "../store/mysql/shard.js";
-import type { Client, LocalRunRef, Logger, Worker, WorkerOptions } from "../types.js";
+import type { Client, LocalRunEnding, LocalRunRef, Logger, Worker, WorkerOptions } from "../types.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
 import { defaultLogger } from "./logger.js";
@@ -143,20 +143,21 @@ class ReplayWorker implements Worker, ActorHost {
     return this.#state !== "running";
   }
 
-  released(actor: RunActor, cached: CachedRun | undefined, ended: boolean): void {
+  released(actor: RunActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void {
     const key = runKeyOf(actor.key);
     if (this.#actors.get(key) === actor) this.#actors.delete(key);
     if (cached) this.#cache.put(key, cached);
     else this.#cache.delete(key);
-    if (ended) this.#client.local.runEnded(actor.key.namespace, actor.key.workflow, actor.key.runId);
+    if (ending) this.#client.local.runEnded(actor.key.namespace, actor.key.workflow, actor.key.runId, ending);
     this.#kick();
   }
 
   async park(key: RunKey, error: unknown): Promise<void> {
     const serialized = serializeError(error);
     this.#log.error(`run ${key.workflow}/${key.runId} parked as stuck: ${serialized.message}`, { runId: key.runId });
-    await this.store.park(key, this.owner, JSON.stringify(serialized), this.now());
-    this.#client.local.runEnded(key.namespace, key.workflow, key.runId);
+    const parked = await this.store.park(key, this.owner, JSON.stringify(serialized), this.now());
+    const ending: LocalRunEnding | undefined = parked ? { status: "stuck", error: serialized } : undefined;
+    this.#client.local.runEnded(key.namespace, key.workflow, key.runId, ending);
   }
 
   logError(message: string, error: unknown, key: RunKey): void {
@@ -177,6 +178,20 @@ class ReplayWorker implements Worker, ActorHost {
     if (this.#actors.has(id) || this.#loading.has(id)) return true;
     if (this.#actors.size + this.#loading.size >= this.#concurrency) return false;
     if (shards && shardOf(run.runId) % shards.count !== shards.index) return false;
+    if (run.fresh) {
+      // Just created in this process: everything the first step needs is known.
+      this.#activate({
+        ...key,
+        iteration: 0,
+        status: "running",
+        version: 0,
+        nextPos: 1,
+        wakeGen: 0,
+        cancelRequested: false,
+        fresh: run.fresh,
+      });
+      return true;
+    }
     this.#loading.add(id);
     void this.store.peek(key, this.owner, this.now()).then(
       (claimed) => {
