@@ -254,8 +254,13 @@ class ReplayWorker implements Worker, ActorHost {
       if (next !== undefined) waitMs = Math.min(waitMs, Math.max(MIN_POLL_MS, next - this.now()));
     }
     if (this.#kicked) return;
+    await this.#pause(waitMs);
+  }
+
+  /** Sleeps up to `ms`; a kick (new local work, or stop()) ends it early. */
+  async #pause(ms: number): Promise<void> {
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, waitMs);
+      const timer = setTimeout(done, ms);
       function done() {
         clearTimeout(timer);
         resolve();
@@ -271,7 +276,8 @@ class ReplayWorker implements Worker, ActorHost {
     this.#log.warn(`cannot claim work (${serializeError(error).message}); retrying in ${delay} ms`, {
       attempt: this.#failures,
     });
-    await sleep(delay);
+    // Interruptible, so stop() does not wait out a long back-off; a local kick retries at once.
+    await this.#pause(delay);
   }
 
   #recovered(): void {

@@ -36,12 +36,16 @@ export class WorkerSlots {
   /** `leasesOf` counts the victim's leases just before the kill (undefined when it cannot tell). */
   async killRandom(leasesOf: (identity: string) => Promise<number | undefined>): Promise<void> {
     const occupied = this.#slots.flatMap((worker, slot) => (worker ? [slot] : []));
-    const slot = occupied[Math.floor(Math.random() * occupied.length)];
+    const leases = await Promise.all(occupied.map((slot) => leasesOf(this.#slots[slot]?.identity ?? "")));
+    // A random worker, chosen among those holding leases when any does, so kills hit work in flight.
+    const busy = occupied.filter((_, i) => (leases[i] ?? 0) > 0);
+    const pool = busy.length > 0 ? busy : occupied;
+    const slot = pool[Math.floor(Math.random() * pool.length)];
     if (slot === undefined) return;
     const victim = this.#slots[slot];
     if (!victim) return;
     this.#slots[slot] = undefined;
-    const leasesHeld = await leasesOf(victim.identity);
+    const leasesHeld = leases[occupied.indexOf(slot)];
     this.kills.push({ at: Date.now(), worker: victim.identity, ...(leasesHeld === undefined ? {} : { leasesHeld }) });
     await victim.kill();
     this.#boot(slot);
