@@ -31,7 +31,25 @@ const SYNTAX = `${HEADER}export default defineNamespace({
 });
 `;
 
-/** Problems the type checker finds (reported once the syntax is clean). */
+/** Both kinds in one manifest: one run of replaygen reports all of them. */
+const BOTH = `${HEADER}export default defineNamespace({
+  name: "n",
+  workflows: {
+    ${OK}
+    "a/b": workflow<In, In>({ description: "d" }), // INVALID_NAME
+    undescribed: workflow<In, In>({}), // MISSING_DESCRIPTION
+    dated: workflow<{ at: Date }, In>({ description: "d" }), // NON_JSON_TYPE
+    untyped: workflow({ description: "d" }), // MISSING_TYPE
+  },
+  activities: {
+    act: activity(act, { description: "d", retry: { maxAttempts: -1 } }), // INVALID_OPTION
+    two: activity(two, { description: "d" }), // ACTIVITY_SIGNATURE
+    other: activity(other, { description: "d" }), // BACKENDS_MISMATCH
+  },
+});
+`;
+
+/** Problems the type checker finds. */
 const TYPES = `${HEADER}export default defineNamespace({
   name: "n",
   workflows: {
@@ -73,6 +91,7 @@ function marked(manifest: string): [string, number][] {
 for (const [stage, manifest] of [
   ["syntax", SYNTAX],
   ["type", TYPES],
+  ["syntax and type", BOTH],
 ] as const) {
   describe(`a manifest with every kind of ${stage} error at once`, () => {
     const errors = problemsOf(stage, manifest);

@@ -17,12 +17,21 @@ import { TypeReader } from "./read-types.js";
 export function readManifest(project: Project, sourceFile: SourceFile, displayFile: string): NamespaceModel {
   const problems = new ProblemCollector(displayFile);
   const raw = readSyntax(sourceFile, problems);
-  if (raw !== undefined) checkIdentifiers(raw, problems);
-  if (raw === undefined || problems.problems.length > 0) throw new ManifestErrors(sortProblems(problems));
+  if (raw === undefined) throw new ManifestErrors(sortProblems(problems));
+  checkIdentifiers(raw, problems);
+  const syntaxProblems = problems.problems.length;
   const imports = new ImportTable(reservedNames(raw));
   const program = project.getProgram().compilerObject;
-  const model = new TypeReader(program, imports, path.dirname(sourceFile.getFilePath()), problems).read(raw);
-  if (problems.problems.length > 0) throw new ManifestErrors(sortProblems(problems));
+  const reader = new TypeReader(program, imports, path.dirname(sourceFile.getFilePath()), problems);
+  let model: NamespaceModel | undefined;
+  try {
+    // Types are read even when the syntax pass found problems, so one run reports them all.
+    model = reader.read(raw);
+  } catch (error) {
+    // A manifest broken enough to trip the type pass still gets its syntax problems reported.
+    if (syntaxProblems === 0) throw error;
+  }
+  if (problems.problems.length > 0 || model === undefined) throw new ManifestErrors(sortProblems(problems));
   return model;
 }
 
