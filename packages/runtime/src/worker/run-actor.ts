@@ -226,7 +226,8 @@ export class RunActor {
     const unknown = due.find((task) => this.#host.activities[task.target] === undefined);
     if (unknown) return this.#park(new UnknownWorkflowError("activity", this.key.namespace, unknown.target));
     const hold = this.running > 0 || due.length > 0;
-    const changed = outbox.length > 0 || step.taskDeletes.length > 0 || step.taskUpdates.length > 0;
+    const changed =
+      outbox.length > 0 || step.taskInserts.length > 0 || step.taskDeletes.length > 0 || step.taskUpdates.length > 0;
     if (!changed && hold && step.signalsConsumed.length === 0) {
       this.#startTasks(due);
       this.#scheduleTimer(now);

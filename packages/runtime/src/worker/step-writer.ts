@@ -182,7 +182,7 @@ async function insertEvents(
   }
   if (rows > 0) {
     await conn.query(
-      `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at) VALUES ${placeholders(rows, 10)}`,
+      `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at) VALUES ${valueRows(rows, 10)}`,
       values,
     );
   }
@@ -212,7 +212,7 @@ async function insertTasks(conn: PoolConnection, p: string, steps: readonly Step
   }
   if (rows === 0) return;
   await conn.query(
-    `INSERT INTO ${p}tasks (namespace, workflow, run_id, iteration, target, seq, attempt, ready_at, last_error, created_at) VALUES ${placeholders(rows, 10)}`,
+    `INSERT INTO ${p}tasks (namespace, workflow, run_id, iteration, target, seq, attempt, ready_at, last_error, created_at) VALUES ${valueRows(rows, 10)}`,
     values,
   );
 }
@@ -321,7 +321,8 @@ function wakeAt(step: StepWrite, row: Row): number | null {
   return step.hold || arrivedSince ? step.now : step.wakeAt;
 }
 
-function placeholders(rows: number, columns: number): string {
+/** `(?,?,…),(?,?,…)…`: `rows` parenthesised lists of `columns` parameters. */
+function valueRows(rows: number, columns: number): string {
   const row = `(${new Array(columns).fill("?").join(",")})`;
   return new Array(rows).fill(row).join(",");
 }
