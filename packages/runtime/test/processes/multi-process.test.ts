@@ -1,6 +1,4 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createClient, type ReplayClient } from "../../src/index.js";
-import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
+import { describe, expect, it } from "vitest";
 import { waitFor } from "../engine/helpers.js";
 import {
   audit,
@@ -10,37 +8,25 @@ import {
   responsesWithoutExecution,
   unexplainedDuplicates,
 } from "./checks.js";
-import { stopAllChildren, WorkerProcess } from "./children.js";
+import { WorkerProcess } from "./children.js";
 import type { ChildConfig } from "./config.js";
-import { createExecutionsTable, groupExecutions, loadExecutions } from "./executions.js";
+import { groupExecutions, loadExecutions } from "./executions.js";
+import { useProcessDatabase } from "./setup.js";
 
 const LEASE_MS = 1500;
 /** Activities stamp Date.now(); leases use the database clock, which the worker follows to within a few ms. */
 const CLOCK_TOLERANCE_MS = 100;
 
-let db: ScratchDatabase;
-let client: ReplayClient;
-
-beforeAll(async () => {
-  db = await createScratchDatabase(inject("mysqlUrl"));
-  client = createClient({ pool: db.pool });
-  await client.migrate();
-  await createExecutionsTable(db.pool);
-});
-
-afterAll(async () => {
-  await stopAllChildren();
-  await db.drop();
-});
+const env = useProcessDatabase();
 
 function config(namespace: string, identity: string, extra: Partial<ChildConfig> = {}): ChildConfig {
-  return { url: db.url, namespace, identity, leaseMs: LEASE_MS, activityDelayMs: 20, ...extra };
+  return { url: env.db.url, namespace, identity, leaseMs: LEASE_MS, activityDelayMs: 20, ...extra };
 }
 
 async function startRuns(namespace: string, prefix: string, count: number): Promise<string[]> {
   const ids = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(4, "0")}`);
   for (let i = 0; i < ids.length; i += 50) {
-    await Promise.all(ids.slice(i, i + 50).map((id, j) => client.runWorkflow(namespace, "three", id, i + j)));
+    await Promise.all(ids.slice(i, i + 50).map((id, j) => env.client.runWorkflow(namespace, "three", id, i + j)));
   }
   return ids;
 }
@@ -51,21 +37,21 @@ describe("three worker processes on one database", { timeout: 180_000 }, () => {
     const workers = await Promise.all(["w0", "w1", "w2"].map((id) => WorkerProcess.start(config(ns, id))));
     await startRuns(ns, "run", 200);
     const victim = workers[0]!;
-    await waitFor(async () => (await leasedBy(db.pool, ns, victim.identity)) > 0, 60_000, "w0 to hold a lease");
+    await waitFor(async () => (await leasedBy(env.db.pool, ns, victim.identity)) > 0, 60_000, "w0 to hold a lease");
     const killedAt = Date.now();
     const exit = await victim.kill();
     expect(exit.signal).toBe("SIGKILL");
-    const orphaned = await leasesOf(db.pool, ns, victim.identity);
+    const orphaned = await leasesOf(env.db.pool, ns, victim.identity);
     expect(orphaned.size).toBeGreaterThan(0);
 
-    await waitFor(async () => (await completedCount(db.pool, ns)) === 200, 120_000, "200 completed runs");
-    const facts = await audit(db.pool, ns);
+    await waitFor(async () => (await completedCount(env.db.pool, ns)) === 200, 120_000, "200 completed runs");
+    const facts = await audit(env.db.pool, ns);
     expect(facts.statuses).toEqual({ completed: 200 });
     expect(facts.duplicateResponses).toEqual([]);
     expect(facts.responses).toBe(600);
     expect(facts.leased).toBe(0);
     expect(facts.tasks).toBe(0);
-    const groups = groupExecutions((await loadExecutions(db.pool)).filter((e) => e.runId.startsWith("run-")));
+    const groups = groupExecutions((await loadExecutions(env.db.pool)).filter((e) => e.runId.startsWith("run-")));
     expect(responsesWithoutExecution(facts.responseKeys, groups)).toEqual([]);
     expect(unexplainedDuplicates(groups, [{ at: killedAt, worker: victim.identity }])).toEqual([]);
     // Each orphaned run was taken over by another worker, and not before its lease ended.

@@ -1,34 +1,21 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createClient, type ReplayClient, shardOf } from "../../src/index.js";
-import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
+import { describe, expect, it } from "vitest";
+import { shardOf } from "../../src/index.js";
 import { waitFor } from "../engine/helpers.js";
 import { audit, completedCount } from "./checks.js";
-import { stopAllChildren, WorkerProcess } from "./children.js";
-import { createExecutionsTable, loadExecutions } from "./executions.js";
+import { WorkerProcess } from "./children.js";
+import { loadExecutions } from "./executions.js";
+import { useProcessDatabase } from "./setup.js";
 
 const NS = "shards";
 const RUNS = 150;
 
-let db: ScratchDatabase;
-let client: ReplayClient;
-
-beforeAll(async () => {
-  db = await createScratchDatabase(inject("mysqlUrl"));
-  client = createClient({ pool: db.pool });
-  await client.migrate();
-  await createExecutionsTable(db.pool);
-});
-
-afterAll(async () => {
-  await stopAllChildren();
-  await db.drop();
-});
+const env = useProcessDatabase();
 
 function startShardWorkers(count: number): Promise<WorkerProcess[]> {
   return Promise.all(
     Array.from({ length: count }, (_, index) =>
       WorkerProcess.start({
-        url: db.url,
+        url: env.db.url,
         namespace: NS,
         identity: `count${count}-index${index}`,
         leaseMs: 5000,
@@ -45,18 +32,20 @@ describe("sharded workers", { timeout: 180_000 }, () => {
     const two = await startShardWorkers(2);
     for (let i = 0; i < RUNS; i += 50) {
       await Promise.all(
-        Array.from({ length: Math.min(50, RUNS - i) }, (_, j) => client.runWorkflow(NS, "three", `s-${i + j}`, i + j)),
+        Array.from({ length: Math.min(50, RUNS - i) }, (_, j) =>
+          env.client.runWorkflow(NS, "three", `s-${i + j}`, i + j),
+        ),
       );
     }
-    await waitFor(async () => (await completedCount(db.pool, NS)) >= 20, 60_000, "20 completed runs");
+    await waitFor(async () => (await completedCount(env.db.pool, NS)) >= 20, 60_000, "20 completed runs");
     for (const worker of two) expect((await worker.terminate()).code).toBe(0);
-    const completedAtSwitch = await completedCount(db.pool, NS);
+    const completedAtSwitch = await completedCount(env.db.pool, NS);
     expect(completedAtSwitch).toBeLessThan(RUNS);
 
     const three = await startShardWorkers(3);
-    await waitFor(async () => (await completedCount(db.pool, NS)) === RUNS, 120_000, `${RUNS} completed runs`);
-    const facts = await audit(db.pool, NS);
-    const executions = await loadExecutions(db.pool);
+    await waitFor(async () => (await completedCount(env.db.pool, NS)) === RUNS, 120_000, `${RUNS} completed runs`);
+    const facts = await audit(env.db.pool, NS);
+    const executions = await loadExecutions(env.db.pool);
     expect(facts.statuses).toEqual({ completed: RUNS });
     expect(facts.duplicateResponses).toEqual([]);
     expect(executions.length).toBe(facts.responses);
