@@ -125,10 +125,10 @@ function greetFlow(ctx: RunContext): GreetFlow {
   return flow as GreetFlow;
 }
 
-/** A worker for every workflow and activity of namespace "greeting"; call `start()` on it. */
+/** Starts a worker for every workflow and activity of namespace "greeting"; stop it with `await worker.stop()`. */
 export function startReplayLoops(opts: GreetingReplayLoopsOptions): Worker {
   const { workflows, ...rest } = opts;
-  return createWorker({
+  const worker = createWorker({
     ...rest,
     namespace: GREETING_NAMESPACE,
     workflows: {
@@ -143,4 +143,6 @@ export function startReplayLoops(opts: GreetingReplayLoopsOptions): Worker {
       [PRINT_GREETING_ACTIVITY]: printGreeting,
     },
   });
+  void worker.start();
+  return worker;
 }

@@ -1,5 +1,14 @@
 import type { ActivityContext } from "@replaykit/runtime";
-import type { Backends, ChargeInput, ChargeResult, RefundInput, RefundResult, ShipInput, ShipResult } from "./types.js";
+import type {
+  Backends,
+  ChargeInput,
+  ChargeResult,
+  RefundInput,
+  RefundResult,
+  SendEmailInput,
+  ShipInput,
+  ShipResult,
+} from "./types.js";
 
 // Activities may run more than once for one request (at least once), so each passes
 // ctx.idempotencyKey, which is stable across retries, to the service it calls.
@@ -23,4 +32,9 @@ export async function refundPayment(
 export async function shipOrder(ctx: ActivityContext, backends: Backends, input: ShipInput): Promise<ShipResult> {
   const trackingId = await backends.courier.book({ idempotencyKey: ctx.idempotencyKey, ...input });
   return { trackingId };
+}
+
+export async function sendEmail(ctx: ActivityContext, backends: Backends, input: SendEmailInput): Promise<null> {
+  await backends.mailer.send({ idempotencyKey: ctx.idempotencyKey, ...input });
+  return null;
 }

@@ -4,6 +4,7 @@ import type { Server } from "node:http";
 import { type Client, createClient } from "@replaykit/runtime";
 import { createScratchDatabase, startMariaDb } from "@replaykit/runtime/testing";
 import { FakeCourier } from "./backends/courier.js";
+import { FakeMailer } from "./backends/mailer.js";
 import { FakePaymentGateway } from "./backends/payments.js";
 import { Cleanup } from "./demo/cleanup.js";
 import { type PlannedOrder, planOrders } from "./demo/plan.js";
@@ -55,7 +56,11 @@ async function main(): Promise<void> {
   await migrateOrders(db.pool);
 
   const payments = new FakePaymentGateway();
-  const worker = await startShopWorker(client, { payments, courier: new FakeCourier() }, { concurrency: 64 });
+  const worker = await startShopWorker(
+    client,
+    { payments, courier: new FakeCourier(), mailer: new FakeMailer() },
+    { concurrency: 64 },
+  );
   cleanup.add("the worker", () => worker.stop());
   const http = createShopServer({ pool: db.pool, client, warehouseTimeout: WAREHOUSE_TIMEOUT_MS });
   const base = await listen(http);

@@ -4,6 +4,7 @@
 import { createClient } from "@replaykit/runtime";
 import { createPool } from "mysql2/promise";
 import { FakeCourier } from "./backends/courier.js";
+import { FakeMailer } from "./backends/mailer.js";
 import { FakePaymentGateway } from "./backends/payments.js";
 import { createShopServer, listen } from "./http/server.js";
 import { migrateOrders } from "./orders.js";
@@ -19,7 +20,11 @@ const pool = createPool({ uri: url });
 const client = createClient({ pool });
 await client.migrate();
 await migrateOrders(pool);
-const worker = await startShopWorker(client, { payments: new FakePaymentGateway(), courier: new FakeCourier() });
+const worker = await startShopWorker(client, {
+  payments: new FakePaymentGateway(),
+  courier: new FakeCourier(),
+  mailer: new FakeMailer(),
+});
 const server = createShopServer({ pool, client });
 const base = await listen(server, Number(process.env.PORT ?? 3000));
 process.stderr.write(`shop: worker ${worker.identity} running; HTTP on ${base} (POST /orders, GET /orders/:id)\n`);

@@ -1,6 +1,14 @@
 import { activity, defineNamespace, output, signal, workflow } from "@replaykit/codegen";
-import { chargePayment, refundPayment, shipOrder } from "./activities.js";
-import type { OrderInput, OrderResult, Shipped, WarehouseReady } from "./types.js";
+import { chargePayment, refundPayment, sendEmail, shipOrder } from "./activities.js";
+import type {
+  FollowUpInput,
+  FollowUpResult,
+  OrderInput,
+  OrderResult,
+  ReviewSubmitted,
+  Shipped,
+  WarehouseReady,
+} from "./types.js";
 
 export default defineNamespace({
   name: "shop",
@@ -9,6 +17,10 @@ export default defineNamespace({
       description: "Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out).",
       signals: { warehouseReady: signal<WarehouseReady>({ description: "The stock is picked and packed." }) },
       outputs: { shipped: output<Shipped>({ description: "The parcel was handed to the courier." }) },
+    }),
+    followUp: workflow<FollowUpInput, FollowUpResult>({
+      description: "Thirty days after an order, ask for a review; remind once when none comes within a week.",
+      signals: { reviewSubmitted: signal<ReviewSubmitted>({ description: "The customer wrote a review." }) },
     }),
   },
   activities: {
@@ -19,5 +31,6 @@ export default defineNamespace({
     }),
     refundPayment: activity(refundPayment, { description: "Give the money back." }),
     shipOrder: activity(shipOrder, { description: "Book the courier." }),
+    sendEmail: activity(sendEmail, { description: "Email the customer." }),
   },
 });

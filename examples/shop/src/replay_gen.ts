@@ -11,15 +11,19 @@ import type {
   WriteOptions,
 } from "@replaykit/runtime";
 import { createWorker, EventType } from "@replaykit/runtime";
-import { chargePayment, refundPayment, shipOrder } from "./activities.js";
+import { chargePayment, refundPayment, sendEmail, shipOrder } from "./activities.js";
+import type { Email } from "./backends/mailer.js";
 import type {
   Backends,
   ChargeInput,
   ChargeResult,
+  FollowUpInput,
+  FollowUpResult,
   OrderInput,
   OrderResult,
   RefundInput,
   RefundResult,
+  ReviewSubmitted,
   ShipInput,
   Shipped,
   ShipResult,
@@ -28,6 +32,12 @@ import type {
 
 /** Namespace "shop". */
 export const SHOP_NAMESPACE = "shop";
+
+/** Workflow: Thirty days after an order, ask for a review; remind once when none comes within a week. */
+export const FOLLOW_UP_WORKFLOW = "followUp";
+
+/** Signal of "followUp": The customer wrote a review. */
+export const FOLLOW_UP_REVIEW_SUBMITTED_SIGNAL = "reviewSubmitted";
 
 /** Workflow: Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out). */
 export const ORDER_WORKFLOW = "order";
@@ -43,6 +53,9 @@ export const CHARGE_PAYMENT_ACTIVITY = "chargePayment";
 
 /** Activity: Give the money back. */
 export const REFUND_PAYMENT_ACTIVITY = "refundPayment";
+
+/** Activity: Email the customer. */
+export const SEND_EMAIL_ACTIVITY = "sendEmail";
 
 /** Activity: Book the courier. */
 export const SHIP_ORDER_ACTIVITY = "shipOrder";
@@ -76,8 +89,91 @@ export interface ShopReplayLoopsOptions
   readonly backends: Backends;
   /** The implementation of every workflow. */
   readonly workflows: {
+    readonly followUp: FollowUpWorkflow;
     readonly order: OrderWorkflow;
   };
+}
+
+/** What workflow "followUp" may use for side effects, waiting, time and randomness: Thirty days after an order, ask for a review; remind once when none comes within a week. */
+export interface FollowUpFlow {
+  readonly runId: string;
+  /** Activity "chargePayment": Charge the card; a decline is an answer, not an error. */
+  chargePayment(input: ChargeInput): Promise<ChargeResult>;
+  /** Activity "refundPayment": Give the money back. */
+  refundPayment(input: RefundInput): Promise<RefundResult>;
+  /** Activity "sendEmail": Email the customer. */
+  sendEmail(input: Email): Promise<null>;
+  /** Activity "shipOrder": Book the courier. */
+  shipOrder(input: ShipInput): Promise<ShipResult>;
+  /** The next "reviewSubmitted" signal in arrival order, or undefined after `timeout`: The customer wrote a review. */
+  awaitReviewSubmitted(timeout: Duration): Promise<ReviewSubmitted | undefined>;
+  sleep(duration: Duration): Promise<void>;
+  /** Deterministic: the same on replay. */
+  now(): Date;
+  random(): number;
+  uuid(): string;
+  /** Ends this iteration and starts the next with `input` (continue-as-new). */
+  restart(input: FollowUpInput): Promise<never>;
+}
+
+/** Workflow "followUp": Thirty days after an order, ask for a review; remind once when none comes within a week. */
+export type FollowUpWorkflow = (flow: FollowUpFlow, input: FollowUpInput) => Promise<FollowUpResult>;
+
+/** Starts a run of workflow "followUp"; false when `runId` exists already. `opts.tx` joins your transaction. */
+export function runFollowUp(
+  client: Client,
+  runId: string,
+  input: FollowUpInput,
+  opts?: WriteOptions,
+): Promise<boolean> {
+  return client.runWorkflow(SHOP_NAMESPACE, FOLLOW_UP_WORKFLOW, runId, input, opts);
+}
+
+/** Sends signal "reviewSubmitted" to a run of workflow "followUp"; false when `externalId` was sent before. The customer wrote a review. */
+export function signalFollowUpReviewSubmitted(
+  client: Client,
+  runId: string,
+  message: ReviewSubmitted,
+  externalId: string,
+  opts?: WriteOptions,
+): Promise<boolean> {
+  return client.signalRun(
+    SHOP_NAMESPACE,
+    FOLLOW_UP_WORKFLOW,
+    runId,
+    FOLLOW_UP_REVIEW_SUBMITTED_SIGNAL,
+    message,
+    externalId,
+    opts,
+  );
+}
+
+/** The result of a run of workflow "followUp" once it completed; throws RunFailedError when it did not. */
+export async function awaitFollowUpResult(
+  client: Client,
+  runId: string,
+  opts?: AwaitResultOptions,
+): Promise<FollowUpResult> {
+  const result = await client.awaitResult(SHOP_NAMESPACE, FOLLOW_UP_WORKFLOW, runId, opts);
+  return result as FollowUpResult;
+}
+
+/** Wraps the untyped run context in the typed flow of workflow "followUp". */
+function followUpFlow(ctx: RunContext): FollowUpFlow {
+  const flow = {
+    runId: ctx.runId,
+    chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
+    refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
+    sendEmail: (input: unknown) => ctx.execActivity(SEND_EMAIL_ACTIVITY, input),
+    shipOrder: (input: unknown) => ctx.execActivity(SHIP_ORDER_ACTIVITY, input),
+    awaitReviewSubmitted: (timeout: Duration) => ctx.awaitSignal(FOLLOW_UP_REVIEW_SUBMITTED_SIGNAL, timeout),
+    sleep: (duration: Duration) => ctx.sleep(duration),
+    now: () => ctx.now(),
+    random: () => ctx.random(),
+    uuid: () => ctx.uuid(),
+    restart: (input: unknown) => ctx.restart(input),
+  };
+  return flow as FollowUpFlow;
 }
 
 /** What workflow "order" may use for side effects, waiting, time and randomness: Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out). */
@@ -87,6 +183,8 @@ export interface OrderFlow {
   chargePayment(input: ChargeInput): Promise<ChargeResult>;
   /** Activity "refundPayment": Give the money back. */
   refundPayment(input: RefundInput): Promise<RefundResult>;
+  /** Activity "sendEmail": Email the customer. */
+  sendEmail(input: Email): Promise<null>;
   /** Activity "shipOrder": Book the courier. */
   shipOrder(input: ShipInput): Promise<ShipResult>;
   /** The next "warehouseReady" signal in arrival order, or undefined after `timeout`: The stock is picked and packed. */
@@ -151,6 +249,7 @@ function orderFlow(ctx: RunContext): OrderFlow {
     runId: ctx.runId,
     chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
     refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
+    sendEmail: (input: unknown) => ctx.execActivity(SEND_EMAIL_ACTIVITY, input),
     shipOrder: (input: unknown) => ctx.execActivity(SHIP_ORDER_ACTIVITY, input),
     awaitWarehouseReady: (timeout: Duration) => ctx.awaitSignal(ORDER_WAREHOUSE_READY_SIGNAL, timeout),
     emitShipped: (message: unknown) => ctx.emitOutput(ORDER_SHIPPED_OUTPUT, message),
@@ -163,13 +262,14 @@ function orderFlow(ctx: RunContext): OrderFlow {
   return flow as OrderFlow;
 }
 
-/** A worker for every workflow and activity of namespace "shop"; call `start()` on it. */
+/** Starts a worker for every workflow and activity of namespace "shop"; stop it with `await worker.stop()`. */
 export function startReplayLoops(opts: ShopReplayLoopsOptions): Worker {
   const { workflows, ...rest } = opts;
-  return createWorker({
+  const worker = createWorker({
     ...rest,
     namespace: SHOP_NAMESPACE,
     workflows: {
+      [FOLLOW_UP_WORKFLOW]: (ctx: RunContext, input: FollowUpInput) => workflows.followUp(followUpFlow(ctx), input),
       [ORDER_WORKFLOW]: (ctx: RunContext, input: OrderInput) => workflows.order(orderFlow(ctx), input),
     },
     activities: {
@@ -179,9 +279,12 @@ export function startReplayLoops(opts: ShopReplayLoopsOptions): Worker {
         timeout: "10s",
       },
       [REFUND_PAYMENT_ACTIVITY]: refundPayment,
+      [SEND_EMAIL_ACTIVITY]: sendEmail,
       [SHIP_ORDER_ACTIVITY]: shipOrder,
     },
   });
+  void worker.start();
+  return worker;
 }
 
 /** Stream options for the output events of one workflow. */

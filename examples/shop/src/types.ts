@@ -1,11 +1,13 @@
 import type { Duration } from "@replaykit/runtime";
 import type { Courier } from "./backends/courier.js";
+import type { Email, Mailer } from "./backends/mailer.js";
 import type { PaymentGateway } from "./backends/payments.js";
 
 /** What every activity of namespace "shop" receives. */
 export interface Backends {
   readonly payments: PaymentGateway;
   readonly courier: Courier;
+  readonly mailer: Mailer;
 }
 
 export interface OrderInput {
@@ -62,3 +64,17 @@ export interface Shipped {
   readonly trackingId: string;
   readonly picker: string;
 }
+
+export interface FollowUpInput {
+  readonly orderId: string;
+  readonly email: string;
+}
+
+export type FollowUpResult = { readonly status: "reviewed"; readonly stars: number } | { readonly status: "no review" };
+
+export interface ReviewSubmitted {
+  /** 1 to 5. */
+  readonly stars: number;
+}
+
+export type SendEmailInput = Email;

@@ -10,6 +10,7 @@ function mockFlow() {
     chargePayment: vi.fn<OrderFlow["chargePayment"]>(async () => ({ ok: true, chargeId: "ch_1" })),
     refundPayment: vi.fn<OrderFlow["refundPayment"]>(async () => ({ refundId: "re_1" })),
     shipOrder: vi.fn<OrderFlow["shipOrder"]>(async () => ({ trackingId: "trk_1" })),
+    sendEmail: vi.fn<OrderFlow["sendEmail"]>(async () => null),
     awaitWarehouseReady: vi.fn<OrderFlow["awaitWarehouseReady"]>(async () => ({ picker: "ana" })),
     emitShipped: vi.fn<OrderFlow["emitShipped"]>(async () => {}),
     sleep: vi.fn<OrderFlow["sleep"]>(async () => {}),

@@ -1,4 +1,4 @@
-import type { OrderWorkflow } from "./replay_gen.js";
+import type { FollowUpWorkflow, OrderWorkflow } from "./replay_gen.js";
 
 /** Charge, wait for the warehouse, ship; refund when the warehouse does not answer in time. */
 export const order: OrderWorkflow = async (flow, input) => {
@@ -15,4 +15,14 @@ export const order: OrderWorkflow = async (flow, input) => {
   const { trackingId } = await flow.shipOrder({ orderId, address: input.address });
   await flow.emitShipped({ orderId, trackingId, picker: ready.picker });
   return { status: "shipped", chargeId: charge.chargeId, trackingId };
+};
+
+/** Thirty days after an order, ask for a review; remind once when none comes within a week. */
+export const followUp: FollowUpWorkflow = async (flow, input) => {
+  await flow.sleep("30d");
+  await flow.sendEmail({ to: input.email, template: "review-request", orderId: input.orderId });
+  const review = await flow.awaitReviewSubmitted("7d");
+  if (review !== undefined) return { status: "reviewed", stars: review.stars };
+  await flow.sendEmail({ to: input.email, template: "review-reminder", orderId: input.orderId });
+  return { status: "no review" };
 };

@@ -2,6 +2,7 @@ import { type Client, createClient, type StreamEvent, type Worker } from "@repla
 import { createScratchDatabase, type ScratchDatabase } from "@replaykit/runtime/testing";
 import { afterAll, beforeAll, inject } from "vitest";
 import { FakeCourier } from "../src/backends/courier.js";
+import { FakeMailer } from "../src/backends/mailer.js";
 import { FakePaymentGateway } from "../src/backends/payments.js";
 import { migrateOrders } from "../src/orders.js";
 import { ORDER_WORKFLOW, SHOP_NAMESPACE } from "../src/replay_gen.js";
@@ -13,7 +14,7 @@ export function useShop() {
   const env = {} as { db: ScratchDatabase; client: Client };
   const payments = new FakePaymentGateway();
   const courier = new FakeCourier();
-  const backends: Backends = { payments, courier };
+  const backends: Backends = { payments, courier, mailer: new FakeMailer() };
   const running = new Set<Worker>();
   beforeAll(async () => {
     env.db = await createScratchDatabase(inject("mysqlUrl"));

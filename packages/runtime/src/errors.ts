@@ -191,15 +191,28 @@ export class NonDeterminismError extends ReplayError {
   }
 }
 
-/** A run names a workflow or activity this worker does not have. */
+/** A run names a workflow this worker does not have. */
 export class UnknownWorkflowError extends ReplayError {
   override name = "UnknownWorkflowError";
-  constructor(kind: "workflow" | "activity", namespace: string, name: string) {
-    super(
-      `UNKNOWN_${kind.toUpperCase()}`,
-      `${kind} ${JSON.stringify(name)} is not registered on this worker for namespace ${JSON.stringify(namespace)}. Register it, or run a worker built from the manifest that declares it.`,
-    );
+  readonly workflow: string;
+  constructor(namespace: string, workflow: string) {
+    super("UNKNOWN_WORKFLOW", unregistered("workflow", namespace, workflow));
+    this.workflow = workflow;
   }
+}
+
+/** A run asks for an activity this worker does not have. */
+export class UnknownActivityError extends ReplayError {
+  override name = "UnknownActivityError";
+  readonly activity: string;
+  constructor(namespace: string, activity: string) {
+    super("UNKNOWN_ACTIVITY", unregistered("activity", namespace, activity));
+    this.activity = activity;
+  }
+}
+
+function unregistered(kind: string, namespace: string, name: string): string {
+  return `${kind} ${JSON.stringify(name)} is not registered on this worker for namespace ${JSON.stringify(namespace)}. Register it, or run a worker built from the manifest that declares it.`;
 }
 
 /** A stored payload could not be parsed. */

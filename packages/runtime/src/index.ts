@@ -1,17 +1,39 @@
-export type { ReplayClient } from "./client/client.js";
-export { createClient } from "./client/client.js";
-export type { DbClock, ManualClock } from "./client/clock.js";
-export { createDbClock, manualClock } from "./client/clock.js";
+export type { StoreClient, StoreClientOptions } from "./client/client.js";
+export { createStoreClient } from "./client/client.js";
+export type { ManualClock } from "./client/clock.js";
+export { manualClock } from "./client/clock.js";
 export { createLocalBus } from "./client/local-bus.js";
-export type { ClientConnection, ClientOptions } from "./client/options.js";
+export type { ClientOptions } from "./client/options.js";
+export { realTimers } from "./client/timers.js";
 export { toMillis } from "./duration.js";
 export * from "./errors.js";
+export type {
+  ActivityResponse,
+  EventOf,
+  EventPayloads,
+  HistoryEvent,
+  NewEvent,
+  RecordedEvent,
+  RunKey,
+  SignalRequest,
+  SignalResponse,
+  SleepRequest,
+  StoredEvent,
+} from "./history/index.js";
+export { decodeEvent, EventType, newEvent, RunStatus } from "./history/index.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName } from "./json.js";
+export { SHARD_COUNT, shardOf } from "./shard.js";
+export { createMemoryStore, MemoryStore, type MemoryStoreOptions } from "./store/memory/index.js";
+export type { ClientConnection, MySqlClient } from "./store/mysql/client.js";
+export { createClient } from "./store/mysql/client.js";
+export type { DbClock } from "./store/mysql/clock.js";
+export { createDbClock } from "./store/mysql/clock.js";
 export type { MigrateOptions } from "./store/mysql/migrate.js";
 export { migrate } from "./store/mysql/migrate.js";
 export { DEFAULT_PREFIX } from "./store/mysql/prefix.js";
-export { EventType, MIGRATIONS, RunStatus } from "./store/mysql/schema.js";
-export { SHARD_COUNT, shardOf } from "./store/mysql/shard.js";
+export { MIGRATIONS } from "./store/mysql/schema.js";
+export { MySqlStore } from "./store/mysql/store.js";
+export type * from "./store/types.js";
 export type * from "./types.js";
 export type { WorkerStats } from "./worker/worker.js";
 export { createWorker } from "./worker/worker.js";

@@ -76,10 +76,3 @@ export function validateName(argument: string, value: unknown): string {
   if (bytes > MAX_NAME_BYTES) throw new InvalidNameError(argument, value, `it is ${bytes} bytes long`);
   return value;
 }
-
-/** A VARBINARY column comes back as a Buffer; names are UTF-8 text. */
-export function text(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (Buffer.isBuffer(value)) return value.toString("utf8");
-  return String(value);
-}

@@ -1,9 +1,13 @@
-import type { Connection, Pool, PoolConnection } from "mysql2/promise";
+import type { Connection, PoolConnection } from "mysql2/promise";
 import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
-import type { RunStatus } from "./store/mysql/schema.js";
+import type { HistoryEvent, RunStatus } from "./history/index.js";
+import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./store/records.js";
+import type { HistoryOptions, Store } from "./store/types.js";
 
-/** The caller's open transaction: a mysql2 connection on which BEGIN was issued. */
+export type { ListRunsFilter, RunInfo, RunPage, StreamEvent };
+
+/** The caller's open transaction, for the MySQL store: a mysql2 connection on which BEGIN was issued. */
 export type Transaction = Connection | PoolConnection;
 
 /** Options of a write that may join the caller's transaction. */
@@ -17,54 +21,10 @@ export interface Clock {
   now(): number;
 }
 
-/** One run, as getRun and listRuns return it. */
-export interface RunInfo {
-  readonly namespace: string;
-  readonly workflow: string;
-  readonly runId: string;
-  readonly status: RunStatus;
-  readonly iteration: number;
-  /** Input of the current iteration. */
-  readonly input: unknown;
-  /** The workflow's return value, when completed. */
-  readonly result?: unknown;
-  /** Why it failed or got stuck. */
-  readonly error?: SerializedError;
-  readonly cancelRequested: boolean;
-  readonly createdAt: Date;
-  readonly updatedAt: Date;
-}
-
-export interface ListRunsFilter {
-  readonly namespace: string;
-  readonly workflow?: string;
-  readonly status?: RunStatus;
-  /** Page size, 1..1000 (default 100). */
-  readonly limit?: number;
-  /** The `nextCursor` of the previous page. */
-  readonly cursor?: string;
-}
-
-export interface RunPage {
-  readonly runs: readonly RunInfo[];
-  /** Pass as `cursor` for the next page; undefined on the last page. */
-  readonly nextCursor?: string;
-}
-
-/** An event of the log, as the stream yields it. */
-export interface StreamEvent {
-  /** Global, increasing in commit order; use as a cursor (`after`). */
-  readonly id: number;
-  readonly namespace: string;
-  readonly workflow: string;
-  readonly runId: string;
-  readonly iteration: number;
-  readonly type: string;
-  /** Activity, signal or output name; '' for run-level events. */
-  readonly target: string;
-  readonly seq: number;
-  readonly payload: unknown;
-  readonly createdAt: Date;
+/** Where the runtime's timers come from: real timers by default, virtual time in `createTestEnv`. */
+export interface Timers {
+  /** Calls `fn` once the client's clock reads `time` or later. Returns a function that cancels it. */
+  at(time: number, fn: () => void): () => void;
 }
 
 export interface StreamOptions {
@@ -88,10 +48,10 @@ export interface AwaitResultOptions {
 
 /** The untyped client: what app code and the generated helpers call. */
 export interface Client {
-  readonly pool: Pool;
-  /** Table name prefix, default "replay_". */
-  readonly prefix: string;
+  /** Where runs live; workers built on this client use it too. */
+  readonly store: Store;
   readonly clock: Clock;
+  readonly timers: Timers;
   readonly maxPayloadBytes: number;
   /** In-process notifications between this client and workers built on it. */
   readonly local: LocalBus;
@@ -122,6 +82,8 @@ export interface Client {
   cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean>;
   /** The workflow's return value once the run completed; throws RunFailedError when it failed, got stuck or was cancelled. */
   awaitResult(namespace: string, workflow: string, runId: string, opts?: AwaitResultOptions): Promise<unknown>;
+  /** The run's events in log order (the current iteration unless `iteration` says otherwise). Throws RunNotFoundError. */
+  getHistory(namespace: string, workflow: string, runId: string, opts?: HistoryOptions): Promise<HistoryEvent[]>;
   /** Events in commit order. A gap left by a transaction still open is waited for, never skipped. */
   stream(opts: StreamOptions): AsyncIterable<StreamEvent>;
   /**
@@ -129,7 +91,7 @@ export interface Client {
    * cursor after `handler` returns for each event (at least once across crashes).
    */
   consume(consumer: string, opts: StreamOptions, handler: (event: StreamEvent) => Promise<void>): Promise<void>;
-  /** Ends the pool if the client created it. */
+  /** Releases what the client owns (e.g. a pool it created). */
   close(): Promise<void>;
 }
 

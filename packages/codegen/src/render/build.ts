@@ -166,16 +166,21 @@ function startReplayLoops(ns: NamespaceModel): RenderFunction {
   });
   const activities = ns.activities.map((a) => registrationLine(`${I3}[${ids.activityConst(a.name)}]: `, a, ",", I3));
   return {
-    doc: docComment("", `A worker for every workflow and activity of namespace "${ns.name}"; call \`start()\` on it.`),
+    doc: docComment(
+      "",
+      `Starts a worker for every workflow and activity of namespace "${ns.name}"; stop it with \`await worker.stop()\`.`,
+    ),
     signature: `export function startReplayLoops(opts: ${ids.loopsOptions(ns.name)}): Worker {`,
     body: [
       `${I1}const { workflows, ...rest } = opts;`,
-      `${I1}return createWorker({`,
+      `${I1}const worker = createWorker({`,
       `${I2}...rest,`,
       `${I2}namespace: ${ids.namespaceConst(ns.name)},`,
       ...objectLines("workflows", workflows),
       ...objectLines("activities", activities),
       `${I1}});`,
+      `${I1}void worker.start();`,
+      `${I1}return worker;`,
     ],
   };
 }
@@ -233,16 +238,21 @@ function registryFunctions(ns: NamespaceModel): RenderFunction[] {
     });
   }
   functions.push({
-    doc: docComment("", `A worker for only what was registered in \`opts.registry\`; call \`start()\` on it.`),
+    doc: docComment(
+      "",
+      `Starts a worker for only what was registered in \`opts.registry\`; stop it with \`await worker.stop()\`.`,
+    ),
     signature: `export function ${ids.startRegistry(ns.name)}(opts: ${ids.registryOptions(ns.name)}): Worker {`,
     body: [
       `${I1}const { registry, ...rest } = opts;`,
-      `${I1}return createWorker({`,
+      `${I1}const worker = createWorker({`,
       `${I2}...rest,`,
       `${I2}namespace: ${ids.namespaceConst(ns.name)},`,
       `${I2}workflows: registry.workflows,`,
       `${I2}activities: registry.activities,`,
       `${I1}});`,
+      `${I1}void worker.start();`,
+      `${I1}return worker;`,
     ],
   });
   return functions;

@@ -1,4 +1,5 @@
 import { ResultTimeoutError, RunFailedError, type SerializedError } from "../errors.js";
+import { type RunKey, RunStatus } from "../history/index.js";
 import type { LocalBus, LocalRunEnding, RunInfo } from "../types.js";
 import { waitFor } from "./wait.js";
 
@@ -19,11 +20,10 @@ export interface ResultSource {
  */
 export async function awaitRunResult(
   source: ResultSource,
-  namespace: string,
-  workflow: string,
-  runId: string,
+  key: RunKey,
   timeoutMs: number | undefined,
 ): Promise<unknown> {
+  const { namespace, workflow, runId } = key;
   const deadline = timeoutMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + timeoutMs;
   let pollMs = FIRST_POLL_MS;
   // Listen for the whole wait, so an end reported between a read and the next wait is not lost.
@@ -47,7 +47,7 @@ export async function awaitRunResult(
     for (;;) {
       ended = false;
       const run = await source.getRun(namespace, workflow, runId);
-      if (run !== undefined && run.status !== "running") return outcome(run);
+      if (run !== undefined && run.status !== RunStatus.Running) return outcome(run);
       const left = deadline - Date.now();
       if (left <= 0) throw new ResultTimeoutError(runId, timeoutMs ?? 0);
       await waitFor(Math.min(pollMs, left), undefined, subscribe);
@@ -61,11 +61,11 @@ export async function awaitRunResult(
 }
 
 function outcome(run: Pick<RunInfo, "runId" | "status" | "result" | "error">): unknown {
-  if (run.status === "completed") return run.result;
+  if (run.status === RunStatus.Completed) return run.result;
   throw new RunFailedError(run.runId, run.error ?? cancelledFailure(run), run.status);
 }
 
 function cancelledFailure(run: Pick<RunInfo, "runId" | "status">): SerializedError {
-  if (run.status === "cancelled") return { name: "CancelledError", message: `run ${run.runId} was cancelled` };
+  if (run.status === RunStatus.Cancelled) return { name: "CancelledError", message: `run ${run.runId} was cancelled` };
   return { name: "UnknownError", message: `run ${run.runId} ended as ${run.status} without a recorded error` };
 }

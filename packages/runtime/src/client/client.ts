@@ -1,58 +1,52 @@
-import { createPool, type Pool } from "mysql2/promise";
 import { toMillis } from "../duration.js";
+import { RunNotFoundError } from "../errors.js";
+import type { RunKey } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
-import { loadCursor, saveCursor } from "../store/mysql/cursors.js";
-import { type Endpoint, endpointOf, mapUnreachable } from "../store/mysql/db-errors.js";
-import { migrate } from "../store/mysql/migrate.js";
-import { DEFAULT_PREFIX, validatePrefix } from "../store/mysql/prefix.js";
-import { selectRun, selectRunPage } from "../store/mysql/reads.js";
-import { inTransaction } from "../store/mysql/transaction.js";
-import { insertRun, insertSignal, type RunKey, requestCancel } from "../store/mysql/writes.js";
-import type { Client, Clock, ListRunsFilter, StreamEvent, StreamOptions, Transaction } from "../types.js";
+import type { Store } from "../store/types.js";
+import type { Client, Clock, ListRunsFilter, StreamEvent, StreamOptions } from "../types.js";
 import { awaitRunResult } from "./await-result.js";
-import { createDbClock, type DbClock } from "./clock.js";
-import { endpointOfUri, guardIterable } from "./guard.js";
 import { createLocalBus } from "./local-bus.js";
-import type { ClientConnection, ClientOptions } from "./options.js";
+import type { ClientOptions } from "./options.js";
 import { streamEvents } from "./stream.js";
+import { realTimers } from "./timers.js";
 
-/** The runtime client, plus `ready()`. */
-export interface ReplayClient extends Client {
+/** A client, plus `ready()`. */
+export interface StoreClient extends Client {
   /**
-   * Resolves once the database answered and the default clock measured its offset to the
-   * database clock. Optional: every write awaits it on first use. Rejects with
+   * Resolves once the store answered (and, on MySQL, the default clock measured its offset
+   * to the database clock). Optional: every write awaits it on first use. Rejects with
    * DatabaseUnreachableError when the server cannot be reached.
    */
   ready(): Promise<void>;
 }
 
+export interface StoreClientOptions extends Omit<ClientOptions, "prefix"> {
+  /** Checks the store before the first write (on the caller's `tx`, when given); default `store.ready`. */
+  readonly ready?: (tx?: unknown) => Promise<void>;
+}
+
+const systemClock: Clock = { now: () => Date.now() };
+
 /**
- * Creates the untyped client.
+ * A client on any Store: the MySQL client (`createClient`) and the test environment
+ * (`createTestEnv`) are this over their stores. Validates names and payloads before
+ * anything is written, and wakes workers in this process through the local bus.
  *
  * @example
- * const client = createClient({ uri: "mysql://root@127.0.0.1:3306/app" });
- * await client.migrate();
- * await client.runWorkflow("shop", "order", "order-42", { sku: "A1" });
- * const result = await client.awaitResult("shop", "order", "order-42", { timeout: "30s" });
- * await client.close();
+ * const client = createStoreClient(myStore, { clock });
+ * const worker = createWorker({ client, namespace: "shop", workflows, activities });
  */
-export function createClient(connection: ClientConnection, options: ClientOptions = {}): ReplayClient {
-  const prefix = validatePrefix(options.prefix ?? DEFAULT_PREFIX);
-  const ownsPool = "uri" in connection;
-  const pool: Pool = ownsPool ? createPool({ uri: connection.uri, timezone: "Z" }) : connection.pool;
-  const endpoint: Endpoint = ownsPool ? endpointOfUri(connection.uri) : endpointOf(pool);
-  const dbClock = options.clock === undefined ? createDbClock(pool) : undefined;
-  const clock: Clock = options.clock ?? (dbClock as DbClock);
+export function createStoreClient(store: Store, options: StoreClientOptions = {}): StoreClient {
+  const clock = options.clock ?? systemClock;
+  const timers = options.timers ?? realTimers(clock);
   const local = options.local ?? createLocalBus();
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  const guard = <T>(work: () => Promise<T>): Promise<T> => mapUnreachable(endpoint, work);
+  const check = options.ready ?? ((tx?: unknown) => store.ready(tx));
 
   let readiness: Promise<void> | undefined;
-  /** Resolves once the database answered and the clock is synced; `via` = the caller's tx, if any. */
-  const ready = (via?: Transaction): Promise<void> => {
-    const check = (): Promise<void> =>
-      dbClock ? dbClock.sync(via) : (via ?? pool).query("SELECT 1").then(() => undefined);
-    readiness ??= guard(check).catch((error: unknown) => {
+  /** Resolves once the store answered; `via` = the caller's tx, if any. */
+  const ready = (via?: unknown): Promise<void> => {
+    readiness ??= check(via).catch((error: unknown) => {
       readiness = undefined; // let the next call try again
       throw error;
     });
@@ -64,92 +58,89 @@ export function createClient(connection: ClientConnection, options: ClientOption
     runId: validateName("runId", runId),
   });
 
-  const client: ReplayClient = {
-    pool,
-    prefix,
+  const client: StoreClient = {
+    store,
     clock,
+    timers,
     maxPayloadBytes,
     local,
     ready: () => ready(),
-    migrate: () => migrate(pool, { prefix }),
+    migrate: () => store.migrate(),
 
     async runWorkflow(namespace, workflow, runId, input, opts = {}) {
-      const run = runKey(namespace, workflow, runId);
-      const inputJson = encodePayload("input", input, maxPayloadBytes);
+      const key = runKey(namespace, workflow, runId);
+      const inputText = encodePayload("input", input, maxPayloadBytes);
       await ready(opts.tx);
       const now = clock.now();
-      const created = await guard(() =>
-        inTransaction(pool, opts.tx, (conn) => insertRun(conn, prefix, run, inputJson, now)),
-      );
+      const created = await store.createRun({ key, inputText, now }, opts.tx);
       // With `tx` the write is not committed yet: wake without naming the run, so workers poll
       // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
-      const fresh = { workflow: run.workflow, runId: run.runId, fresh: { inputText: inputJson, createdAt: now } };
-      if (created) local.wake(run.namespace, opts.tx ? undefined : fresh);
+      if (created) local.wake(key.namespace, opts.tx ? undefined : { ...key, fresh: { inputText, createdAt: now } });
       return created;
     },
 
     async signalRun(namespace, workflow, runId, signal, message, externalId, opts = {}) {
-      const run = runKey(namespace, workflow, runId);
+      const key = runKey(namespace, workflow, runId);
       const row = {
         signal: validateName("signal", signal),
         externalId: validateName("externalId", externalId),
-        messageJson: encodePayload("message", message, maxPayloadBytes),
+        payloadText: encodePayload("message", message, maxPayloadBytes),
       };
       await ready(opts.tx);
-      const sent = await guard(() =>
-        inTransaction(pool, opts.tx, (conn) => insertSignal(conn, prefix, run, row, clock.now())),
-      );
-      if (sent) local.wake(run.namespace, opts.tx ? undefined : run);
+      const sent = await store.addSignal(key, row, clock.now(), opts.tx);
+      if (sent) local.wake(key.namespace, opts.tx ? undefined : key);
       return sent;
     },
 
     async cancelRun(namespace, workflow, runId) {
-      const run = runKey(namespace, workflow, runId);
+      const key = runKey(namespace, workflow, runId);
       await ready();
-      const requested = await guard(() =>
-        inTransaction(pool, undefined, (conn) => requestCancel(conn, prefix, run, clock.now())),
-      );
-      if (requested) local.wake(run.namespace, run);
+      const requested = await store.requestCancel(key, clock.now());
+      if (requested) local.wake(key.namespace, key);
       return requested;
     },
 
     async getRun(namespace, workflow, runId) {
-      const run = runKey(namespace, workflow, runId);
-      return guard(() => selectRun(pool, prefix, run));
+      return store.getRun(runKey(namespace, workflow, runId));
     },
 
     async listRuns(filter: ListRunsFilter) {
       validateName("namespace", filter.namespace);
       if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
-      return guard(() => selectRunPage(pool, prefix, filter));
+      return store.listRuns(filter);
+    },
+
+    async getHistory(namespace, workflow, runId, opts = {}) {
+      const key = runKey(namespace, workflow, runId);
+      const history = await store.getHistory(key, opts);
+      if (history === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
+      return history;
     },
 
     async awaitResult(namespace, workflow, runId, opts = {}) {
-      const run = runKey(namespace, workflow, runId);
+      const key = runKey(namespace, workflow, runId);
       const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
-      return awaitRunResult(client, run.namespace, run.workflow, run.runId, timeoutMs);
+      return awaitRunResult(client, key, timeoutMs);
     },
 
     stream(opts: StreamOptions): AsyncIterable<StreamEvent> {
       validateStreamOptions(opts);
-      return guardIterable(endpoint, streamEvents({ pool, prefix, local }, opts));
+      return streamEvents({ store, local }, opts);
     },
 
     async consume(consumer, opts, handler) {
       const name = validateName("consumer", consumer);
       validateStreamOptions(opts);
-      const stored = await guard(() => loadCursor(pool, prefix, opts.namespace, name));
+      const stored = await store.loadCursor(opts.namespace, name);
       // A stored cursor wins over opts.after: `after` only places a new consumer.
       const after = stored ?? opts.after ?? 0;
       for await (const event of client.stream({ ...opts, after })) {
         await handler(event);
-        await guard(() => saveCursor(pool, prefix, opts.namespace, name, event.id, clock.now()));
+        await store.saveCursor(opts.namespace, name, event.id, clock.now());
       }
     },
 
-    async close() {
-      if (ownsPool) await pool.end();
-    },
+    close: () => store.close(),
   };
   return client;
 }

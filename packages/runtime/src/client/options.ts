@@ -1,14 +1,12 @@
-import type { Pool } from "mysql2/promise";
-import type { Clock, LocalBus } from "../types.js";
-
-/** Where the client's database is: the caller's mysql2/promise pool, or a URL for a pool of its own. */
-export type ClientConnection = { readonly pool: Pool } | { readonly uri: string };
+import type { Clock, LocalBus, Timers } from "../types.js";
 
 export interface ClientOptions {
-  /** Table name prefix, [A-Za-z0-9_]{0,32}; default "replay_". */
+  /** Table name prefix, [A-Za-z0-9_]{0,32}; default "replay_". (MySQL store.) */
   readonly prefix?: string;
-  /** Source of time for everything the client writes; default: the database clock (createDbClock). */
+  /** Source of time for everything the client writes; default: the database clock (MySQL), or Date.now. */
   readonly clock?: Clock;
+  /** Timers aimed at `clock`; default: real timers. */
+  readonly timers?: Timers;
   /** Largest payload in bytes of UTF-8 JSON; default 1 MiB. */
   readonly maxPayloadBytes?: number;
   /** Share one bus between clients in a process; default: a bus of this client's own. */

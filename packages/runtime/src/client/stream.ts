@@ -1,5 +1,4 @@
-import type { Pool } from "mysql2/promise";
-import { type EventFilter, readBatch } from "../store/mysql/event-reader.js";
+import type { EventFilter, Store } from "../store/types.js";
 import type { LocalBus, StreamEvent, StreamOptions } from "../types.js";
 import { waitFor } from "./wait.js";
 
@@ -12,8 +11,7 @@ const GAP_WAIT_LIMIT_MS = 10_000;
 
 /** What the stream needs from the client. */
 export interface StreamSource {
-  readonly pool: Pool;
-  readonly prefix: string;
+  readonly store: Pick<Store, "readEvents">;
   readonly local: LocalBus;
 }
 
@@ -30,7 +28,7 @@ export async function* streamEvents(source: StreamSource, opts: StreamOptions): 
   let idleMs = MIN_POLL_MS;
   let blockedSince: number | undefined;
   while (!opts.signal?.aborted) {
-    const batch = await readBatch(source.pool, source.prefix, cursor, filter);
+    const batch = await source.store.readEvents(cursor, filter);
     for (const event of batch.events) yield event;
     if (batch.cursor > cursor || batch.events.length > 0) idleMs = MIN_POLL_MS;
     cursor = batch.cursor;

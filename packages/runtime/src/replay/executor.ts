@@ -1,9 +1,18 @@
 import { toMillis } from "../duration.js";
-import { ActivityFailure, CancelledError, NonDeterminismError, type SerializedError } from "../errors.js";
+import { ActivityFailure, CancelledError, NonDeterminismError } from "../errors.js";
+import {
+  type ActivityResponse,
+  EventType,
+  type NewEvent,
+  newEvent,
+  payloadTextOf,
+  type RecordedEvent,
+  type SignalResponse,
+} from "../history/index.js";
 import { encodePayload } from "../json.js";
-import { EventType } from "../store/mysql/schema.js";
 import type { ActivityOptions, Duration, RunContext, WorkflowFn } from "../types.js";
-import type { CommandKind, HistoryEvent, NewEvent, Outcome, PendingCommand } from "./history.js";
+import { unreachable } from "../unreachable.js";
+import { type CommandKind, commandKey, type PendingCommand, requestTypeOf } from "./commands.js";
 import { DeterministicRandom } from "./prng.js";
 
 /** Identity of the run an executor replays. */
@@ -14,25 +23,19 @@ export interface RunIdentity {
   readonly iteration: number;
 }
 
+/** How an iteration ended. */
+export type Outcome =
+  | { readonly kind: "completed"; readonly result: unknown }
+  | { readonly kind: "failed"; readonly error: unknown }
+  | { readonly kind: "restart"; readonly input: unknown };
+
 interface Command extends PendingCommand {
-  readonly requestType: string;
-  settled: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
-const REQUEST_TYPE: Record<CommandKind, string> = {
-  activity: EventType.ActivityRequest,
-  sleep: EventType.SleepRequest,
-  signal: EventType.SignalRequest,
-  output: EventType.Output,
-};
-
-const COMPLETION_KIND: Record<string, CommandKind> = {
-  [EventType.ActivityResponse]: "activity",
-  [EventType.SleepDone]: "sleep",
-  [EventType.SignalResponse]: "signal",
-};
+/** A promise that never settles: the workflow function stops at this await for good. */
+const never = <T>(): Promise<T> => new Promise<T>(() => {});
 
 /** Lets queued microtasks run, so the workflow reaches its next await. */
 export function drain(): Promise<void> {
@@ -40,26 +43,33 @@ export function drain(): Promise<void> {
 }
 
 /**
- * Runs one iteration of a workflow deterministically. Replay-safe: no I/O, no clock.
+ * Runs one iteration of a workflow deterministically. Replay-safe: no I/O, and no clock of
+ * its own: the driver supplies the time of new commands (`setClock`), and replay takes every
+ * time from the recorded events.
  *
- * Every command gets a key (request type, target, per-key sequence). In replay, issued
- * commands are matched in order against the recorded requests; completions are delivered
- * one at a time in history order, with the microtask queue drained between them, so the
- * workflow sees exactly what it saw the first time. Past the end of history, new commands
- * and new completions are appended to the outbox, in the order they happen, for the driver
- * to write.
+ * Every command gets a key (kind, target, per-key sequence). In replay, issued commands are
+ * matched in order against the recorded requests; completions are delivered one at a time
+ * in history order, with the microtask queue drained between them, so the workflow sees
+ * exactly what it saw the first time. Past the end of history, new commands and new
+ * completions are appended to the outbox, in the order they happen, for the driver to write.
+ *
+ * Once the iteration has an outcome or a fault, every further command returns a promise
+ * that never settles: the workflow function is abandoned at that await, and is garbage
+ * once the executor is dropped.
  */
 export class RunExecutor {
   readonly identity: RunIdentity;
-  /** Commands still waiting; settled ones move to #settled so per-step work stays O(pending). */
-  readonly #commands = new Map<string, Command>();
-  readonly #settled = new Set<string>();
+  /** Commands waiting for their completion, in issue order. */
+  readonly #waiting = new Map<string, Command>();
+  /** Keys of commands already resolved: a second completion for one is ignored. */
+  readonly #answered = new Set<string>();
   readonly #sequences = new Map<string, number>();
-  readonly #recorded: HistoryEvent[] = [];
+  /** The recorded requests, matched in order against the commands the code issues. */
+  readonly #recorded: RecordedEvent[] = [];
   #recordedCursor = 0;
   #outbox: NewEvent[] = [];
+  /** What `now()` returns: the time of the latest event the workflow has seen. */
   #time: number;
-  /** Wall time for new deadlines and event stamps; only consulted past the end of history. */
   #clock: () => number;
   readonly #random: DeterministicRandom;
   #outcome: Outcome | undefined;
@@ -67,21 +77,16 @@ export class RunExecutor {
   #cancelPending = false;
   #cancelDelivered = false;
   readonly #maxPayloadBytes: number;
-  readonly #invocations: { count: number };
 
-  constructor(
-    identity: RunIdentity,
-    createdAt: number,
-    options: { maxPayloadBytes: number; invocations?: { count: number } },
-  ) {
+  constructor(identity: RunIdentity, createdAt: number, options: { maxPayloadBytes: number }) {
     this.identity = identity;
     this.#time = createdAt;
     this.#clock = () => createdAt;
+    // The seed must never change: runs in flight replay with the values it gave them.
     this.#random = new DeterministicRandom(
       `${identity.namespace}/${identity.workflow}/${identity.runId}/${identity.iteration}`,
     );
     this.#maxPayloadBytes = options.maxPayloadBytes;
-    this.#invocations = options.invocations ?? { count: 0 };
   }
 
   /** How the iteration ended, once it has. */
@@ -99,17 +104,16 @@ export class RunExecutor {
   }
 
   /**
-   * Sets the wall clock used live for new sleep and signal deadlines (from the moment the
-   * workflow asks) and for the time stamps of new events. Replay uses the recorded values.
+   * Sets the source of time for what happens live (past the end of history): new sleep and
+   * signal deadlines, counted from the moment the workflow asks, and the stamps of new events.
    */
   setClock(clock: () => number): void {
     this.#clock = clock;
   }
 
   /** Starts the workflow function and replays the recorded history after `created`. */
-  async start(fn: WorkflowFn, input: unknown, history: readonly HistoryEvent[]): Promise<void> {
-    for (const event of history) if (event.pos > 0 && REQUEST_TYPES.has(event.type)) this.#recorded.push(event);
-    this.#invocations.count++;
+  async start(fn: WorkflowFn, input: unknown, history: readonly RecordedEvent[]): Promise<void> {
+    for (const event of history) if (isReplayedRequest(event)) this.#recorded.push(event);
     const context = this.#context();
     let promise: Promise<unknown>;
     try {
@@ -124,24 +128,16 @@ export class RunExecutor {
     await drain();
     for (const event of history) {
       if (this.#outcome || this.#fault) return;
-      if (event.pos === 0 || REQUEST_TYPES.has(event.type)) continue;
-      this.#applyCompletion(event, false);
+      if (event.pos === null || event.pos === 0 || isReplayedRequest(event)) continue;
+      this.#apply(event, false);
       await drain();
     }
   }
 
   /** Delivers a new completion (live), records it in the outbox, and lets the workflow run. */
-  async deliver(
-    type: string,
-    target: string,
-    seq: number,
-    payloadText: string | null,
-    payload: unknown,
-  ): Promise<void> {
-    const at = this.#clock();
-    const event: HistoryEvent = { pos: -1, type, target, seq, payloadText, payload, at };
-    this.#outbox.push({ type, target, seq, payloadText, at });
-    this.#applyCompletion(event, true);
+  async deliver(event: NewEvent, payload: unknown): Promise<void> {
+    this.#outbox.push(event);
+    this.#apply({ ...event, iteration: this.identity.iteration, pos: null, payload } as RecordedEvent, true);
     await drain();
   }
 
@@ -155,70 +151,87 @@ export class RunExecutor {
   /** Commands issued and not yet resolved, in issue order. */
   pending(kind?: CommandKind): PendingCommand[] {
     const out: PendingCommand[] = [];
-    for (const command of this.#commands.values()) {
-      if (!command.settled && (kind === undefined || command.kind === kind)) out.push(command);
-    }
+    for (const command of this.#waiting.values()) if (kind === undefined || command.kind === kind) out.push(command);
     return out;
   }
 
-  /** The stored input of an activity command issued in this iteration, settled or not. */
+  /** The stored input of an activity that is still waiting for its response. */
   activityInput(target: string, seq: number): { inputText: string; options?: ActivityOptions } | undefined {
-    const command = this.#commands.get(commandKey(EventType.ActivityRequest, target, seq));
-    if (command?.inputText === undefined) return undefined;
+    const command = this.#waiting.get(commandKey("activity", target, seq));
+    if (command === undefined) return undefined;
     return { inputText: command.inputText, ...(command.options === undefined ? {} : { options: command.options }) };
   }
 
-  /** True when the command exists and is still waiting. */
-  isPending(kind: CommandKind, target: string, seq: number): boolean {
-    const command = this.#commands.get(commandKey(REQUEST_TYPE[kind], target, seq));
-    return command !== undefined && !command.settled;
+  #apply(event: RecordedEvent, live: boolean): void {
+    this.#time = Math.max(this.#time, event.at);
+    switch (event.type) {
+      case EventType.CancelDelivered:
+        this.#applyCancel();
+        return;
+      case EventType.ActivityResponse:
+        this.#complete("activity", event, live, (command) => settleActivity(command, event.payload));
+        return;
+      case EventType.SleepDone:
+        this.#complete("sleep", event, live, (command) => command.resolve(undefined));
+        return;
+      case EventType.SignalResponse:
+        this.#complete("signal", event, live, (command) => settleSignal(command, event.payload));
+        return;
+      // Requests are matched as the code issues them (#issue), not here.
+      case EventType.Created:
+      case EventType.ActivityRequest:
+      case EventType.SleepRequest:
+      case EventType.SignalRequest:
+      case EventType.Output:
+      // The end of an iteration is where the code arrives by itself.
+      case EventType.Completed:
+      case EventType.Restarted:
+      case EventType.Failed:
+      case EventType.Cancelled:
+      // Not part of replay: the engine turns it into cancel_delivered.
+      case EventType.CancelRequested:
+        return;
+      default:
+        unreachable(event);
+    }
   }
 
-  #applyCompletion(event: HistoryEvent, live: boolean): void {
-    this.#time = Math.max(this.#time, event.at);
-    if (event.type === EventType.CancelDelivered) {
-      this.#applyCancel();
-      return;
-    }
-    const kind = COMPLETION_KIND[event.type];
-    if (kind === undefined) return;
-    const key = commandKey(REQUEST_TYPE[kind], event.target, event.seq);
-    const command = this.#commands.get(key);
+  #complete(kind: CommandKind, event: RecordedEvent, live: boolean, settle: (command: Command) => void): void {
+    const key = commandKey(kind, event.target, event.seq);
+    const command = this.#waiting.get(key);
     if (command === undefined) {
-      if (live || this.#settled.has(key)) return;
+      // Live, a late answer for a command that was cancelled or whose run moved on is dropped.
+      if (live || this.#answered.has(key)) return;
+      const requestType = requestTypeOf(kind);
       this.#fail(
         new NonDeterminismError(
           this.identity.runId,
           event.target || kind,
           event.seq,
-          `${event.type} at position ${event.pos}`,
-          `no ${REQUEST_TYPE[kind]} for it`,
+          `${event.type} at position ${String(event.pos)}`,
+          `no ${requestType} for it`,
         ),
       );
       return;
     }
-    this.#settle(key, command);
-    settle(command, event.payload, this.identity.runId);
+    this.#waiting.delete(key);
+    this.#answered.add(key);
+    settle(command);
   }
 
   #applyCancel(): void {
     this.#cancelDelivered = true;
-    const waiting = this.pending();
-    if (waiting.length === 0) {
+    if (this.#waiting.size === 0) {
+      // Nothing to interrupt now: the next command the workflow issues is refused instead.
       this.#cancelPending = true;
       return;
     }
-    for (const pending of waiting) {
-      const command = pending as Command;
-      this.#settle(commandKey(command.requestType, command.target, command.seq), command);
+    const waiting = [...this.#waiting.entries()];
+    this.#waiting.clear();
+    for (const [key, command] of waiting) {
+      this.#answered.add(key);
       command.reject(new CancelledError(this.identity.runId));
     }
-  }
-
-  #settle(key: string, command: Command): void {
-    command.settled = true;
-    this.#commands.delete(key);
-    this.#settled.add(key);
   }
 
   #end(outcome: Outcome): void {
@@ -237,12 +250,12 @@ export class RunExecutor {
       runId,
       iteration,
       execActivity: (name, input, options) => this.#issue("activity", name, input, options),
-      awaitSignal: (signal, timeout) => this.#issue("signal", signal, { timeout: toMillis(timeout) }),
-      sleep: (duration: Duration) => this.#issue("sleep", "", { duration: toMillis(duration) }) as Promise<void>,
+      awaitSignal: (signal, timeout) => this.#issue("signal", signal, toMillis(timeout)),
+      sleep: (duration: Duration) => this.#issue("sleep", "", toMillis(duration)) as Promise<void>,
       emitOutput: (output, message) => this.#issue("output", output, message) as Promise<void>,
       restart: (input) => {
         this.#end({ kind: "restart", input });
-        return new Promise<never>(() => {});
+        return never();
       },
       now: () => new Date(this.#time),
       random: () => this.#random.random(),
@@ -251,124 +264,155 @@ export class RunExecutor {
   }
 
   #issue(kind: CommandKind, target: string, input: unknown, options?: ActivityOptions): Promise<unknown> {
-    if (this.#outcome || this.#fault) return new Promise(() => {});
-    const requestType = REQUEST_TYPE[kind];
-    const seqKey = `${requestType}\u0000${target}`;
+    if (this.#outcome || this.#fault) return never();
+    const seqKey = `${kind}\u0000${target}`;
     const seq = this.#sequences.get(seqKey) ?? 0;
     this.#sequences.set(seqKey, seq + 1);
     let inputText: string;
     try {
-      inputText = encodePayload(
-        kind === "output" ? `output ${target}` : `${kind} ${target} input`,
-        input,
-        this.#maxPayloadBytes,
-      );
+      inputText = encodeCommandInput(kind, target, input, this.#maxPayloadBytes);
     } catch (error) {
       return Promise.reject(error);
     }
-    const recorded = this.#recorded[this.#recordedCursor];
-    let deadline: number | undefined;
-    if (recorded !== undefined) {
-      this.#recordedCursor++;
-      const issued = describe(requestType, target, seq, inputText);
-      if (recorded.type !== requestType || recorded.target !== target || recorded.seq !== seq) {
-        this.#fail(nonDeterminism(this.identity.runId, recorded, issued));
-        return new Promise(() => {});
-      }
-      if (!sameInput(kind, recorded, inputText)) {
-        this.#fail(nonDeterminism(this.identity.runId, recorded, issued));
-        return new Promise(() => {});
-      }
-      deadline = recordedDeadline(kind, recorded.payload);
-    } else {
-      const at = this.#clock();
-      deadline = kind === "sleep" || kind === "signal" ? this.#deadline(input, at) : undefined;
-      const payloadText = deadline === undefined ? inputText : JSON.stringify({ ...(input as object), deadline });
-      this.#outbox.push({ type: requestType, target, seq, payloadText, at });
-    }
+    const deadline = this.#record(kind, target, seq, input, inputText);
+    if (deadline === false) return never();
     if (kind === "output") return Promise.resolve();
     if (this.#cancelPending) {
       this.#cancelPending = false;
       return Promise.reject(new CancelledError(this.identity.runId));
     }
     return new Promise((resolve, reject) => {
-      const command: Command = {
+      this.#waiting.set(commandKey(kind, target, seq), {
         kind,
         target,
         seq,
-        requestType,
         input,
         inputText,
         ...(options === undefined ? {} : { options }),
         ...(deadline === undefined ? {} : { deadline }),
-        settled: false,
         resolve,
         reject,
-      };
-      this.#commands.set(commandKey(requestType, target, seq), command);
+      });
     });
   }
 
-  #deadline(input: unknown, now: number): number {
-    const { duration, timeout } = input as { duration?: number; timeout?: number };
-    return now + (duration ?? timeout ?? 0);
-  }
-}
-
-const REQUEST_TYPES = new Set<string>(Object.values(REQUEST_TYPE));
-
-function commandKey(requestType: string, target: string, seq: number): string {
-  return `${requestType}\u0000${target}\u0000${seq}`;
-}
-
-function settle(command: Command, payload: unknown, runId: string): void {
-  const body = (payload ?? {}) as Record<string, unknown>;
-  switch (command.kind) {
-    case "activity":
-      if ("error" in body) {
-        const attempts = typeof body.attempts === "number" ? body.attempts : 1;
-        command.reject(new ActivityFailure(command.target, command.seq, attempts, body.error as SerializedError));
-      } else {
-        command.resolve(body.result);
+  /**
+   * Matches the command against the next recorded request, or appends it to the outbox past
+   * the end of history. Returns the command's deadline (sleeps and signal timeouts), or
+   * false after a determinism fault.
+   */
+  #record(
+    kind: CommandKind,
+    target: string,
+    seq: number,
+    input: unknown,
+    inputText: string,
+  ): number | undefined | false {
+    const recorded = this.#recorded[this.#recordedCursor];
+    if (recorded !== undefined) {
+      this.#recordedCursor++;
+      if (!matches(kind, target, seq, inputText, recorded)) {
+        this.#fail(
+          nonDeterminism(this.identity.runId, recorded, describe(requestTypeOf(kind), target, seq, inputText)),
+        );
+        return false;
       }
-      return;
-    case "signal":
-      command.resolve("timedOut" in body ? undefined : body.message);
-      return;
-    case "sleep":
-      command.resolve(undefined);
-      return;
+      return recordedDeadline(recorded);
+    }
+    const at = this.#clock();
+    switch (kind) {
+      case "activity":
+        this.#outbox.push(newEvent.activityRequest(target, seq, inputText, at));
+        return undefined;
+      case "output":
+        this.#outbox.push(newEvent.output(target, seq, inputText, at));
+        return undefined;
+      case "sleep": {
+        const duration = input as number;
+        this.#outbox.push(newEvent.sleepRequest(seq, { duration, deadline: at + duration }, at));
+        return at + duration;
+      }
+      case "signal": {
+        const timeout = input as number;
+        this.#outbox.push(newEvent.signalRequest(target, seq, { timeout, deadline: at + timeout }, at));
+        return at + timeout;
+      }
+      default:
+        return unreachable(kind);
+    }
+  }
+}
+
+function isReplayedRequest(event: RecordedEvent): boolean {
+  if (event.pos === null || event.pos === 0) return false;
+  switch (event.type) {
+    case EventType.ActivityRequest:
+    case EventType.SleepRequest:
+    case EventType.SignalRequest:
+    case EventType.Output:
+      return true;
     default:
-      command.reject(new CancelledError(runId));
+      return false;
   }
 }
 
-function sameInput(kind: CommandKind, recorded: HistoryEvent, inputText: string): boolean {
-  if (kind === "sleep" || kind === "signal") {
-    const stored = (recorded.payload ?? {}) as Record<string, unknown>;
-    const issued = JSON.parse(inputText) as Record<string, unknown>;
-    const field = kind === "sleep" ? "duration" : "timeout";
-    return stored[field] === issued[field];
+/** The stored form of a command's input: JSON of the activity input or output message; the duration of a timer. */
+function encodeCommandInput(kind: CommandKind, target: string, input: unknown, maxBytes: number): string {
+  switch (kind) {
+    case "activity":
+      return encodePayload(`activity ${target} input`, input, maxBytes);
+    case "output":
+      return encodePayload(`output ${target}`, input, maxBytes);
+    case "sleep":
+      return JSON.stringify({ duration: input });
+    case "signal":
+      return JSON.stringify({ timeout: input });
+    default:
+      return unreachable(kind);
   }
-  return recorded.payloadText === inputText;
 }
 
-function recordedDeadline(kind: CommandKind, payload: unknown): number | undefined {
-  if (kind !== "sleep" && kind !== "signal") return undefined;
-  const deadline = (payload as { deadline?: unknown } | null)?.deadline;
-  return typeof deadline === "number" ? deadline : undefined;
+/** Same kind, name, sequence and input. A timer's deadline is not compared: it depends on when it ran. */
+function matches(kind: CommandKind, target: string, seq: number, inputText: string, recorded: RecordedEvent): boolean {
+  if (recorded.type !== requestTypeOf(kind) || recorded.target !== target || recorded.seq !== seq) return false;
+  switch (recorded.type) {
+    case EventType.SleepRequest:
+      return JSON.stringify({ duration: recorded.payload.duration }) === inputText;
+    case EventType.SignalRequest:
+      return JSON.stringify({ timeout: recorded.payload.timeout }) === inputText;
+    default:
+      return payloadTextOf(recorded) === inputText;
+  }
+}
+
+function recordedDeadline(recorded: RecordedEvent): number | undefined {
+  if (recorded.type !== EventType.SleepRequest && recorded.type !== EventType.SignalRequest) return undefined;
+  return recorded.payload.deadline;
+}
+
+function settleActivity(command: Command, response: ActivityResponse): void {
+  if ("error" in response) {
+    command.reject(new ActivityFailure(command.target, command.seq, response.attempts, response.error));
+  } else {
+    command.resolve(response.result);
+  }
+}
+
+function settleSignal(command: Command, response: SignalResponse): void {
+  command.resolve("timedOut" in response ? undefined : response.message);
 }
 
 function describe(type: string, target: string, seq: number, inputText: string): string {
   return `${type} ${target || "-"}#${seq} with ${truncate(inputText)}`;
 }
 
-function nonDeterminism(runId: string, recorded: HistoryEvent, issued: string): NonDeterminismError {
+function nonDeterminism(runId: string, recorded: RecordedEvent, issued: string): NonDeterminismError {
+  const text = payloadTextOf(recorded) ?? "null";
   return new NonDeterminismError(
     runId,
     recorded.target || recorded.type,
     recorded.seq,
-    `${describe(recorded.type, recorded.target, recorded.seq, recorded.payloadText ?? "null")} at position ${recorded.pos}`,
+    `${describe(recorded.type, recorded.target, recorded.seq, text)} at position ${String(recorded.pos)}`,
     issued,
   );
 }

@@ -1,4 +1,4 @@
-import type { StepResult, StepWrite } from "./store.js";
+import type { StepResult, StepWrite } from "../store/types.js";
 
 interface Waiting {
   readonly step: StepWrite;

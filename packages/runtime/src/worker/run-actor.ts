@@ -1,30 +1,14 @@
-import { toMillis } from "../duration.js";
-import {
-  ActivityTimeoutError,
-  CancelledError,
-  CorruptPayloadError,
-  type SerializedError,
-  serializeError,
-  UnknownWorkflowError,
-} from "../errors.js";
-import { decodePayload, encodePayload } from "../json.js";
+import { CancelledError, CorruptPayloadError, serializeError, UnknownActivityError } from "../errors.js";
+import { type NewEvent, newEvent, type RunKey } from "../history/index.js";
+import { decodePayload } from "../json.js";
+import type { PendingCommand } from "../replay/commands.js";
 import type { RunExecutor } from "../replay/executor.js";
-import type { PendingCommand } from "../replay/history.js";
-import { EventType, RunStatus } from "../store/mysql/schema.js";
-import type { ActivityContext, ActivityOptions, ActivityRegistration, LocalRunEnding } from "../types.js";
+import type { ClaimedRun, InboxSignal, StepResult, StepWrite, TaskRetry } from "../store/types.js";
+import type { ActivityFn, ActivityOptions, ActivityRegistration, LocalRunEnding, Timers } from "../types.js";
+import { type Attempt, type AttemptEnvironment, type AttemptResult, runAttempt } from "./activity-runner.js";
+import { encodeOutcome, endingOf } from "./outcome.js";
 import { mergeOptions, nextRetryDelay } from "./retry.js";
-import type { ClaimedRun, EngineStore, RunKey, SignalRow, StepResult, StepWrite } from "./store.js";
-
-/** A pending activity of the run, as this worker tracks it while it holds the run. */
-export interface TaskState {
-  readonly target: string;
-  readonly seq: number;
-  attempt: number;
-  readyAt: number;
-  controller: AbortController | undefined;
-  /** A row in the tasks table exists (written when a retry was scheduled). */
-  persisted: boolean;
-}
+import { newTask, type TaskState, taskKey } from "./tasks.js";
 
 /** What survives between claims in the cache. */
 export interface CachedRun {
@@ -36,12 +20,10 @@ export interface CachedRun {
 }
 
 /** What the actor needs from its worker. */
-export interface ActorHost {
-  readonly store: EngineStore;
+export interface ActorHost extends AttemptEnvironment {
   readonly owner: string;
   readonly leaseMs: number;
-  readonly maxPayloadBytes: number;
-  readonly backends: unknown;
+  readonly timers: Timers;
   readonly activities: Readonly<Record<string, ActivityRegistration>>;
   /** The cache is off: rebuild the executor from history before every step. */
   readonly replayEveryStep: boolean;
@@ -49,6 +31,10 @@ export interface ActorHost {
   replay(key: RunKey, iteration: number): Promise<RunExecutor>;
   /** Writes the step, batched with other runs' steps into one transaction. */
   commit(step: StepWrite): Promise<StepResult>;
+  /** Unconsumed signals of the run with these names, in arrival order. */
+  loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]>;
+  /** Gives up the run's lease, to be woken at `wakeAt`; never throws (the lease ends by itself). */
+  release(key: RunKey, wakeAt: number): Promise<void>;
   now(): number;
   isStopping(): boolean;
   /** The actor let go of the run; `cached` is its state when it may be reused. */
@@ -57,23 +43,24 @@ export interface ActorHost {
   logError(message: string, error: unknown, key: RunKey): void;
 }
 
-type Completion =
-  | { readonly target: string; readonly seq: number; readonly attempt: number; readonly resultText: string }
-  | {
-      readonly target: string;
-      readonly seq: number;
-      readonly attempt: number;
-      readonly error: unknown;
-      readonly final: boolean;
-    };
-
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
 const RETRY_AFTER_ERROR_MS = 1000;
 
-const taskKey = (target: string, seq: number) => `${target}\u0000${seq}`;
+/** The changes of one step besides its events. */
+interface MutableStep {
+  readonly observedWakeGen: number;
+  taskInserts: TaskRetry[];
+  taskUpdates: TaskRetry[];
+  taskDeletes: { target: string; seq: number }[];
+  signalsConsumed: { id: number; seq: number }[];
+}
+
+function newStep(observedWakeGen: number): MutableStep {
+  return { observedWakeGen, taskInserts: [], taskUpdates: [], taskDeletes: [], signalsConsumed: [] };
+}
 
 /**
- * Drives one leased run: feeds the executor what the database and local activities say,
+ * Drives one leased run: feeds the executor what the store and local activities say,
  * writes each step with one fenced commit, runs due activities, and lets go of the run when
  * nothing runs here any more.
  */
@@ -90,11 +77,11 @@ export class RunActor {
   #cancelRequested: boolean;
   /** Signal awaits ("name#seq") already matched against the inbox since it last changed. */
   readonly #checkedSignals = new Set<string>();
-  readonly #completions: Completion[] = [];
+  readonly #completions: AttemptResult[] = [];
   #pumping = false;
   #again = false;
   #done = false;
-  #timer: NodeJS.Timeout | undefined;
+  #cancelTimer: (() => void) | undefined;
 
   constructor(
     host: ActorHost,
@@ -171,9 +158,7 @@ export class RunActor {
       this.#host.logError("run step failed; the run is released and retried in a second", error, this.key);
       this.abortAll(error);
       this.#finish(undefined);
-      await this.#host.store
-        .release(this.key, this.#host.owner, this.#host.now() + RETRY_AFTER_ERROR_MS)
-        .catch(() => {});
+      await this.#host.release(this.key, this.#host.now() + RETRY_AFTER_ERROR_MS);
     } finally {
       // Synchronously after the last check of #again: a pump() from now on starts a new loop.
       this.#pumping = false;
@@ -187,10 +172,13 @@ export class RunActor {
     const executor = this.#executor;
     const now = this.#host.now();
     executor.setClock(() => this.#host.now());
-    const step = newStep();
+    // The wake_gen this step reads the inbox under. A poke() during the step moves the field
+    // on, but the commit must name this one, so the store sees what arrived since and wakes
+    // the run again.
+    const step = newStep(this.#observedWakeGen);
 
     if (this.#cancelRequested && !executor.cancelDelivered && !executor.outcome) {
-      await executor.deliver(EventType.CancelDelivered, "", 0, null, null);
+      await executor.deliver(newEvent.cancelDelivered(this.#host.now()), null);
     }
     await this.#applyCompletions(step, now);
     // A timer or signal may make the workflow wait for another signal: repeat until nothing moves.
@@ -201,36 +189,35 @@ export class RunActor {
 
     const outbox = executor.takeOutbox();
     for (const event of outbox) {
-      if (event.type !== EventType.ActivityRequest) continue;
+      if (event.type !== "activity_request") continue;
       if (this.#host.activities[event.target] === undefined) {
-        return this.#park(new UnknownWorkflowError("activity", this.key.namespace, event.target));
+        return this.#park(new UnknownActivityError(this.key.namespace, event.target));
       }
       // No task row yet: the request event itself records the pending work. A row is written
       // only when an attempt fails and a retry must wait (see #applyCompletions).
-      this.#tasks.set(taskKey(event.target, event.seq), {
-        target: event.target,
-        seq: event.seq,
-        attempt: 0,
-        readyAt: now,
-        controller: undefined,
-        persisted: false,
-      });
+      this.#tasks.set(taskKey(event.target, event.seq), newTask(event.target, event.seq, now));
     }
 
-    const outcome = executor.outcome;
-    if (outcome) return this.#commitEnd(step, outbox, now);
+    if (executor.outcome) return this.#commitEnd(step, outbox, now);
 
     const stopping = this.#host.isStopping();
     const due = stopping ? [] : this.#dueTasks(now);
     // A task requested by another deployment may name an activity this worker lacks.
     const unknown = due.find((task) => this.#host.activities[task.target] === undefined);
-    if (unknown) return this.#park(new UnknownWorkflowError("activity", this.key.namespace, unknown.target));
+    if (unknown) return this.#park(new UnknownActivityError(this.key.namespace, unknown.target));
     const hold = this.running > 0 || due.length > 0;
     const changed =
-      outbox.length > 0 || step.taskInserts.length > 0 || step.taskDeletes.length > 0 || step.taskUpdates.length > 0;
-    if (!changed && hold && step.signalsConsumed.length === 0) {
+      outbox.length > 0 ||
+      step.taskInserts.length > 0 ||
+      step.taskDeletes.length > 0 ||
+      step.taskUpdates.length > 0 ||
+      step.signalsConsumed.length > 0;
+    if (!changed && hold) {
+      // Nothing new to record, and the run stays ours: start the due attempts without a
+      // commit. Their requests are already stored, so if this worker dies they run again
+      // on another one once the lease ends.
       this.#startTasks(due);
-      this.#scheduleTimer(now);
+      this.#scheduleWake(now);
       return;
     }
     const ok = await this.#commit({ ...step, events: outbox, hold, wakeAt: this.#nextDeadline() ?? null }, now);
@@ -240,53 +227,46 @@ export class RunActor {
       return;
     }
     this.#startTasks(due);
-    this.#scheduleTimer(now);
+    this.#scheduleWake(now);
   }
 
   async #applyCompletions(step: MutableStep, now: number): Promise<void> {
-    while (this.#completions.length > 0) {
-      const completion = this.#completions.shift();
-      if (!completion) break;
-      const task = this.#tasks.get(taskKey(completion.target, completion.seq));
+    for (let completion = this.#completions.shift(); completion; completion = this.#completions.shift()) {
+      const { target, seq, attempt } = completion;
+      const task = this.#tasks.get(taskKey(target, seq));
       if (task) task.controller = undefined;
       if ("resultText" in completion) {
-        const payloadText = `{"result":${completion.resultText},"attempts":${completion.attempt}}`;
-        this.#forgetTask(step, completion.target, completion.seq);
+        this.#forgetTask(step, target, seq);
+        const payload = { result: JSON.parse(completion.resultText) as unknown, attempts: attempt };
         await this.#executor.deliver(
-          EventType.ActivityResponse,
-          completion.target,
-          completion.seq,
-          payloadText,
-          JSON.parse(payloadText),
+          newEvent.activityResult(target, seq, completion.resultText, attempt, this.#host.now()),
+          payload,
         );
         continue;
       }
       const delay = completion.final
         ? undefined
-        : nextRetryDelay(
-            this.#optionsOf(completion.target, completion.seq).retry,
-            completion.attempt,
-            completion.error,
-          );
+        : nextRetryDelay(this.#optionsOf(target, seq).retry, attempt, completion.error);
       if (delay !== undefined && task) {
-        task.attempt = completion.attempt;
+        task.attempt = attempt;
         task.readyAt = now + delay;
         const retry = {
-          target: task.target,
-          seq: task.seq,
-          attempt: task.attempt,
+          target,
+          seq,
+          attempt,
           readyAt: task.readyAt,
           lastError: JSON.stringify(serializeError(completion.error)),
         };
-        if (task.persisted) step.taskUpdates.push(retry);
-        else step.taskInserts.push(retry);
+        (task.persisted ? step.taskUpdates : step.taskInserts).push(retry);
         task.persisted = true;
         continue;
       }
-      const body = { error: serializeError(completion.error), attempts: completion.attempt };
-      const payloadText = JSON.stringify(body);
-      this.#forgetTask(step, completion.target, completion.seq);
-      await this.#executor.deliver(EventType.ActivityResponse, completion.target, completion.seq, payloadText, body);
+      const error = serializeError(completion.error);
+      this.#forgetTask(step, target, seq);
+      await this.#executor.deliver(newEvent.activityError(target, seq, error, attempt, this.#host.now()), {
+        error,
+        attempts: attempt,
+      });
     }
   }
 
@@ -301,114 +281,78 @@ export class RunActor {
    * for awaits not yet checked since it last could have changed (wake_gen moved).
    */
   async #applySignals(step: MutableStep): Promise<boolean> {
-    const unchecked = this.#executor.pending("signal").filter((c) => !this.#checkedSignals.has(`${c.target}#${c.seq}`));
-    if (unchecked.length === 0) return false;
-    const names = [...new Set(this.#executor.pending("signal").map((command) => command.target))];
+    const awaiting = this.#executor.pending("signal");
+    if (awaiting.every((command) => this.#checkedSignals.has(`${command.target}#${command.seq}`))) return false;
+    const names = [...new Set(awaiting.map((command) => command.target))];
     const taken = new Set(step.signalsConsumed.map((signal) => signal.id));
-    const rows = (await this.#host.store.loadSignals(this.key, names)).filter((row) => !taken.has(row.id));
+    // A poke while the inbox is read means it may have missed a signal: then check again.
+    const readUnder = this.#observedWakeGen;
+    const rows = (await this.#host.loadSignals(this.key, names)).filter((row) => !taken.has(row.id));
     let delivered = false;
-    for (;;) {
-      const match = this.#nextSignalMatch(rows, taken);
-      if (!match) break;
+    for (
+      let match = nextSignalMatch(this.#executor, rows, taken);
+      match;
+      match = nextSignalMatch(this.#executor, rows, taken)
+    ) {
       const { command, row } = match;
       taken.add(row.id);
-      const message = decodePayload(row.payloadText, `signal ${row.id} of run ${this.key.runId}`);
-      const body = { signalId: row.id, message: message ?? null };
+      const where = `signal ${row.id} of run ${this.key.runId}`;
+      const message = decodePayload(row.payloadText, where) ?? null;
       step.signalsConsumed.push({ id: row.id, seq: command.seq });
-      await this.#executor.deliver(EventType.SignalResponse, command.target, command.seq, JSON.stringify(body), body);
+      const event = newEvent.signalMessage(
+        command.target,
+        command.seq,
+        row.id,
+        row.payloadText ?? "null",
+        this.#host.now(),
+      );
+      await this.#executor.deliver(event, { signalId: row.id, message });
       delivered = true;
     }
-    for (const command of this.#executor.pending("signal"))
-      this.#checkedSignals.add(`${command.target}#${command.seq}`);
+    if (readUnder === this.#observedWakeGen) {
+      for (const command of this.#executor.pending("signal"))
+        this.#checkedSignals.add(`${command.target}#${command.seq}`);
+    }
     return delivered;
   }
 
-  #nextSignalMatch(
-    rows: readonly SignalRow[],
-    taken: ReadonlySet<number>,
-  ): { command: PendingCommand; row: SignalRow } | undefined {
-    for (const command of sortBySeq(this.#executor.pending("signal"))) {
-      const row = rows.find((candidate) => candidate.signal === command.target && !taken.has(candidate.id));
-      if (row) return { command, row };
-    }
-    return undefined;
-  }
-
+  /** Fires expired sleeps and signal timeouts, earliest first. */
   async #applyTimers(now: number): Promise<boolean> {
     let delivered = false;
     for (;;) {
       const expired = this.#executor
         .pending()
-        .filter(
-          (command) =>
-            (command.kind === "sleep" || command.kind === "signal") &&
-            (command.deadline ?? Number.POSITIVE_INFINITY) <= now,
-        )
+        .filter((command) => command.deadline !== undefined && command.deadline <= now)
         .sort((a, b) => (a.deadline ?? 0) - (b.deadline ?? 0) || a.seq - b.seq);
       const first = expired[0];
       if (!first) return delivered;
       delivered = true;
-      if (first.kind === "sleep") await this.#executor.deliver(EventType.SleepDone, "", first.seq, null, null);
-      else
-        await this.#executor.deliver(EventType.SignalResponse, first.target, first.seq, '{"timedOut":true}', {
-          timedOut: true,
-        });
+      const at = this.#host.now();
+      if (first.kind === "sleep") await this.#executor.deliver(newEvent.sleepDone(first.seq, at), null);
+      else await this.#executor.deliver(newEvent.signalTimeout(first.target, first.seq, at), { timedOut: true });
     }
   }
 
-  async #commitEnd(step: MutableStep, outbox: StepWrite["events"], now: number): Promise<void> {
+  async #commitEnd(step: MutableStep, outbox: readonly NewEvent[], now: number): Promise<void> {
     const outcome = this.#executor.outcome;
     if (!outcome) return;
-    const events = [...outbox];
-    let end: StepWrite["end"];
-    let restart: StepWrite["restart"];
-    if (outcome.kind === "restart") {
-      let inputText: string;
-      try {
-        inputText = encodePayload("restart input", outcome.input, this.#host.maxPayloadBytes);
-      } catch (error) {
-        return this.#park(error);
-      }
-      events.push({
-        type: EventType.Completed,
-        target: "",
-        seq: 0,
-        payloadText: `{"restartedWith":${inputText}}`,
-        at: now,
-      });
-      restart = { inputText };
-    } else {
-      end = endOf(outcome, this.#executor.cancelDelivered, this.#host.maxPayloadBytes);
-      const type =
-        end.status === RunStatus.Completed
-          ? EventType.Completed
-          : end.status === RunStatus.Cancelled
-            ? EventType.Cancelled
-            : EventType.Failed;
-      const payloadText = end.status === RunStatus.Completed ? `{"result":${end.resultText}}` : end.errorText;
-      events.push({ type, target: "", seq: 0, payloadText, at: now });
-    }
+    const encoded = encodeOutcome(outcome, this.#executor.cancelDelivered, this.#host.maxPayloadBytes, now);
+    if (encoded.kind === "unwritable") return this.#park(encoded.error);
     this.abortAll(new CancelledError(this.key.runId));
-    const ok = await this.#commit(
-      { ...step, events, hold: false, wakeAt: null, ...(end ? { end } : {}), ...(restart ? { restart } : {}) },
-      now,
-    );
-    if (ok) this.#finish(undefined, end && endingOf(end));
+    const write = {
+      ...step,
+      events: [...outbox, encoded.event],
+      hold: false,
+      wakeAt: null,
+      ...(encoded.kind === "end" ? { end: encoded.end } : { restart: { inputText: encoded.inputText } }),
+    };
+    const ok = await this.#commit(write, now);
+    if (ok) this.#finish(undefined, encoded.kind === "end" ? endingOf(encoded.end) : undefined);
   }
 
+  /** Writes the step fenced by the version this actor last saw; false when it was refused. */
   async #commit(
-    step: Omit<
-      StepWrite,
-      | "key"
-      | "owner"
-      | "iteration"
-      | "expectedVersion"
-      | "firstPos"
-      | "observedWakeGen"
-      | "now"
-      | "leaseUntil"
-      | "hasTaskRows"
-    >,
+    step: MutableStep & Pick<StepWrite, "events" | "hold" | "wakeAt" | "end" | "restart">,
     now: number,
   ): Promise<boolean> {
     const result = await this.#host.commit({
@@ -418,7 +362,6 @@ export class RunActor {
       iteration: this.#iteration,
       expectedVersion: this.#version,
       firstPos: this.#nextPos,
-      observedWakeGen: this.#observedWakeGen,
       hasTaskRows: [...this.#tasks.values()].some((task) => task.persisted),
       now,
       leaseUntil: now + this.#host.leaseMs,
@@ -432,7 +375,7 @@ export class RunActor {
       this.abortAll(new CancelledError(this.key.runId));
       this.#finish(undefined);
       // If the lease is still ours (e.g. a duplicate event), hand the run back at once rather than at lease expiry.
-      await this.#host.store.release(this.key, this.#host.owner, now).catch(() => {});
+      await this.#host.release(this.key, now);
       return false;
     }
     this.#version = result.version;
@@ -458,7 +401,7 @@ export class RunActor {
   #finish(cached: CachedRun | undefined, ending?: LocalRunEnding): void {
     if (this.#done) return;
     this.#done = true;
-    if (this.#timer) clearTimeout(this.#timer);
+    this.#cancelTimer?.();
     this.#host.released(this, cached, ending);
   }
 
@@ -493,12 +436,13 @@ export class RunActor {
     return next;
   }
 
-  #scheduleTimer(now: number): void {
-    if (this.#timer) clearTimeout(this.#timer);
+  /** While the run is held here, a step runs again when its next timer or retry is due. */
+  #scheduleWake(now: number): void {
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
     const next = this.#nextDeadline();
     if (next === undefined) return;
-    this.#timer = setTimeout(() => this.pump(), Math.max(0, next - now));
-    this.#timer.unref?.();
+    this.#cancelTimer = this.#host.timers.at(Math.max(next, now), () => this.pump());
   }
 
   #optionsOf(target: string, seq: number): ActivityOptions {
@@ -515,116 +459,38 @@ export class RunActor {
     const registration = this.#host.activities[task.target];
     const stored = this.#executor.activityInput(task.target, task.seq);
     if (!registration || !stored) return;
-    const fn = typeof registration === "function" ? registration : registration.fn;
-    const options = this.#optionsOf(task.target, task.seq);
+    const fn: ActivityFn = typeof registration === "function" ? registration : registration.fn;
     const controller = new AbortController();
+    // Stays set until the completion is applied, so no step sees the task as due again.
     task.controller = controller;
-    const attempt = task.attempt + 1;
-    const { namespace, workflow, runId } = this.key;
-    const context: ActivityContext = {
-      namespace,
-      workflow,
-      runId,
+    const attempt: Attempt = {
+      key: this.key,
       iteration: this.#iteration,
-      activity: task.target,
+      target: task.target,
       seq: task.seq,
-      attempt,
-      idempotencyKey: `${namespace}/${workflow}/${runId}/${this.#iteration}/${task.target}/${task.seq}`,
-      signal: controller.signal,
+      attempt: task.attempt + 1,
+      inputText: stored.inputText,
+      options: this.#optionsOf(task.target, task.seq),
+      fn,
+      controller,
     };
-    let completion: Completion;
-    try {
-      const input = JSON.parse(stored.inputText) as never;
-      const result = await withTimeout(
-        (fn as (ctx: ActivityContext, backends: unknown, input: unknown) => Promise<unknown>)(
-          context,
-          this.#host.backends,
-          input,
-        ),
-        options.timeout === undefined ? undefined : toMillis(options.timeout),
-        controller,
-        task.target,
-      );
-      try {
-        const resultText =
-          result === undefined
-            ? "null"
-            : encodePayload(`activity ${task.target} result`, result, this.#host.maxPayloadBytes);
-        completion = { target: task.target, seq: task.seq, attempt, resultText };
-      } catch (error) {
-        completion = { target: task.target, seq: task.seq, attempt, error, final: true };
-      }
-    } catch (error) {
-      completion = { target: task.target, seq: task.seq, attempt, error, final: false };
-    }
-    // task.controller stays set until the completion is applied, so no step sees the task as due again.
+    const completion = await runAttempt(attempt, this.#host);
     if (this.#done) return;
     this.#completions.push(completion);
     this.pump();
   }
 }
 
-interface MutableStep {
-  taskInserts: { target: string; seq: number; attempt: number; readyAt: number; lastError: string }[];
-  taskDeletes: { target: string; seq: number }[];
-  taskUpdates: { target: string; seq: number; attempt: number; readyAt: number; lastError: string }[];
-  signalsConsumed: { id: number; seq: number }[];
-}
-
-function newStep(): MutableStep {
-  return { taskInserts: [], taskDeletes: [], taskUpdates: [], signalsConsumed: [] };
-}
-
-function endingOf(end: NonNullable<StepWrite["end"]>): LocalRunEnding {
-  const status = end.status as RunStatus;
-  if (end.resultText !== null) return { status, result: JSON.parse(end.resultText) as unknown };
-  return { status, error: JSON.parse(end.errorText ?? "null") as SerializedError };
-}
-
-function sortBySeq(commands: PendingCommand[]): PendingCommand[] {
-  return commands.sort((a, b) => a.seq - b.seq);
-}
-
-function endOf(
-  outcome: { kind: "completed"; result: unknown } | { kind: "failed"; error: unknown },
-  cancelDelivered: boolean,
-  maxPayloadBytes: number,
-): NonNullable<StepWrite["end"]> {
-  if (outcome.kind === "completed") {
-    try {
-      const resultText =
-        outcome.result === undefined ? "null" : encodePayload("workflow result", outcome.result, maxPayloadBytes);
-      return { status: RunStatus.Completed, resultText, errorText: null };
-    } catch (error) {
-      return { status: RunStatus.Failed, resultText: null, errorText: JSON.stringify(serializeError(error)) };
-    }
+/** The oldest unconsumed signal for the earliest waiting await of its name. */
+function nextSignalMatch(
+  executor: RunExecutor,
+  rows: readonly InboxSignal[],
+  taken: ReadonlySet<number>,
+): { command: PendingCommand; row: InboxSignal } | undefined {
+  const awaiting = executor.pending("signal").sort((a, b) => a.seq - b.seq);
+  for (const command of awaiting) {
+    const row = rows.find((candidate) => candidate.signal === command.target && !taken.has(candidate.id));
+    if (row) return { command, row };
   }
-  const cancelled = cancelDelivered && outcome.error instanceof CancelledError;
-  return {
-    status: cancelled ? RunStatus.Cancelled : RunStatus.Failed,
-    resultText: null,
-    errorText: JSON.stringify(serializeError(outcome.error)),
-  };
-}
-
-async function withTimeout<T>(
-  promise: Promise<T>,
-  timeoutMs: number | undefined,
-  controller: AbortController,
-  name: string,
-): Promise<T> {
-  if (timeoutMs === undefined) return promise;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new ActivityTimeoutError(name, timeoutMs);
-      controller.abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return undefined;
 }

@@ -1,16 +1,31 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import { CorruptPayloadError, ReplayError, serializeError, UnknownWorkflowError } from "../errors.js";
+import {
+  CorruptPayloadError,
+  ReplayError,
+  serializeError,
+  UnknownActivityError,
+  UnknownWorkflowError,
+} from "../errors.js";
+import { EventType, type RecordedEvent, type RunKey, RunStatus, runKeyId } from "../history/index.js";
 import { decodePayload } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
-import type { HistoryEvent } from "../replay/history.js";
-import { shardOf } from "../store/mysql/shard.js";
-import type { Client, LocalRunEnding, LocalRunRef, Logger, Worker, WorkerOptions } from "../types.js";
+import { shardOf } from "../shard.js";
+import {
+  type ClaimedRun,
+  type EngineStore,
+  type FreshRun,
+  freshClaim,
+  type InboxSignal,
+  type StepResult,
+  type StepWrite,
+} from "../store/types.js";
+import type { Client, Clock, LocalRunEnding, LocalRunRef, Logger, Timers, Worker, WorkerOptions } from "../types.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
 import { defaultLogger } from "./logger.js";
-import { type ActorHost, type CachedRun, RunActor, type TaskState } from "./run-actor.js";
-import { type ClaimedRun, EngineStore, type RunKey, type StepResult, type StepWrite } from "./store.js";
+import { type ActorHost, type CachedRun, RunActor } from "./run-actor.js";
+import { newTask, type TaskState, taskKey } from "./tasks.js";
 
 const DEFAULTS = { concurrency: 16, leaseMs: 30_000, cacheSize: 1000, maxPollIntervalMs: 1000, stopTimeoutMs: 10_000 };
 const MIN_POLL_MS = 2;
@@ -35,12 +50,12 @@ export function createWorker(options: WorkerOptions): Worker & { readonly stats:
   return new ReplayWorker(options);
 }
 
-const runKeyOf = (key: { readonly workflow: string; readonly runId: string }) => `${key.workflow}/${key.runId}`;
-
 class ReplayWorker implements Worker, ActorHost {
   readonly identity: string;
   readonly owner: string;
   readonly store: EngineStore;
+  readonly clock: Clock;
+  readonly timers: Timers;
   readonly leaseMs: number;
   readonly maxPayloadBytes: number;
   readonly backends: unknown;
@@ -55,10 +70,11 @@ class ReplayWorker implements Worker, ActorHost {
   readonly #actors = new Map<string, RunActor>();
   /** Runs claimed whose history is still loading; they count against concurrency. */
   readonly #loading = new Set<string>();
-  readonly #invocations = { count: 0 };
+  #invocations = 0;
   #claims = 0;
   #cacheHits = 0;
   #state: "new" | "running" | "stopping" | "stopped" = "new";
+  #started: Promise<void> | undefined;
   #loop: Promise<void> | undefined;
   #wakeLoop: (() => void) | undefined;
   #kicked = false;
@@ -73,7 +89,9 @@ class ReplayWorker implements Worker, ActorHost {
     this.identity = options.identity ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     this.owner = this.identity;
     this.#log = options.logger ?? defaultLogger(this.identity);
-    this.store = new EngineStore(options.client.pool, options.client.prefix);
+    this.store = options.client.store;
+    this.clock = options.client.clock;
+    this.timers = options.client.timers;
     this.leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
     this.maxPayloadBytes = options.client.maxPayloadBytes;
     this.backends = options.backends;
@@ -85,21 +103,25 @@ class ReplayWorker implements Worker, ActorHost {
   }
 
   get stats(): WorkerStats {
-    return { workflowInvocations: this.#invocations.count, claims: this.#claims, cacheHits: this.#cacheHits };
+    return { workflowInvocations: this.#invocations, claims: this.#claims, cacheHits: this.#cacheHits };
   }
 
-  async start(): Promise<void> {
-    if (this.#state !== "new")
-      throw new ReplayError(
-        "WORKER_STARTED",
-        `worker ${this.identity} was already started; create a new worker instead`,
-      );
+  /** Starts the loops; calling it again while the worker runs is a no-op. */
+  start(): Promise<void> {
+    if (this.#state === "new") this.#started = this.#begin();
+    if (this.#started && this.#state === "running") return this.#started;
+    return Promise.reject(
+      new ReplayError("WORKER_STOPPED", `worker ${this.identity} was stopped; create a new worker instead`),
+    );
+  }
+
+  async #begin(): Promise<void> {
     this.#state = "running";
     this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, (run) => {
       // A named run is taken up directly, or poked when it is held here; the claim loop is
       // kicked only when neither applies.
       if (run) {
-        const held = this.#actors.get(runKeyOf(run));
+        const held = this.#actors.get(runKeyId(run));
         if (held) return void this.#checkOne(held);
         if (this.#takeLocal(run)) return;
       }
@@ -143,8 +165,16 @@ class ReplayWorker implements Worker, ActorHost {
     return this.#state !== "running";
   }
 
+  loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]> {
+    return this.store.loadSignals(key, names);
+  }
+
+  async release(key: RunKey, wakeAt: number): Promise<void> {
+    await this.store.release(key, this.owner, wakeAt).catch(() => {});
+  }
+
   released(actor: RunActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void {
-    const key = runKeyOf(actor.key);
+    const key = runKeyId(actor.key);
     if (this.#actors.get(key) === actor) this.#actors.delete(key);
     if (cached) this.#cache.put(key, cached);
     else this.#cache.delete(key);
@@ -156,7 +186,7 @@ class ReplayWorker implements Worker, ActorHost {
     const serialized = serializeError(error);
     this.#log.error(`run ${key.workflow}/${key.runId} parked as stuck: ${serialized.message}`, { runId: key.runId });
     const parked = await this.store.park(key, this.owner, JSON.stringify(serialized), this.now());
-    const ending: LocalRunEnding | undefined = parked ? { status: "stuck", error: serialized } : undefined;
+    const ending: LocalRunEnding | undefined = parked ? { status: RunStatus.Stuck, error: serialized } : undefined;
     this.#client.local.runEnded(key.namespace, key.workflow, key.runId, ending);
   }
 
@@ -172,7 +202,7 @@ class ReplayWorker implements Worker, ActorHost {
   /** A run started or signalled in this process: take it up now, without a claim transaction. */
   #takeLocal(run: LocalRunRef): boolean {
     const key = { namespace: this.#options.namespace, workflow: run.workflow, runId: run.runId };
-    const id = runKeyOf(key);
+    const id = runKeyId(key);
     const shards = this.#options.shards;
     if (this.#state !== "running") return false;
     if (this.#actors.has(id) || this.#loading.has(id)) return true;
@@ -180,20 +210,11 @@ class ReplayWorker implements Worker, ActorHost {
     if (shards && shardOf(run.runId) % shards.count !== shards.index) return false;
     if (run.fresh) {
       // Just created in this process: everything the first step needs is known.
-      this.#activate({
-        ...key,
-        iteration: 0,
-        status: "running",
-        version: 0,
-        nextPos: 1,
-        wakeGen: 0,
-        cancelRequested: false,
-        fresh: run.fresh,
-      });
+      this.#activate(freshClaim(key, run.fresh));
       return true;
     }
     this.#loading.add(id);
-    void this.store.peek(key, this.owner, this.now()).then(
+    void this.store.readRun(key, this.owner, this.now()).then(
       (claimed) => {
         this.#loading.delete(id);
         if (claimed && !this.#actors.has(id) && !this.#loading.has(id)) this.#activate(claimed);
@@ -286,7 +307,7 @@ class ReplayWorker implements Worker, ActorHost {
   }
 
   #activate(run: ClaimedRun): void {
-    const key = runKeyOf(run);
+    const key = runKeyId(run);
     // Already taken up in-process: the lease this claim wrote is ours, and that actor's commit settles it.
     if (this.#actors.has(key) || this.#loading.has(key)) return;
     this.#claims++;
@@ -300,11 +321,15 @@ class ReplayWorker implements Worker, ActorHost {
       async (error: unknown) => {
         this.#loading.delete(key);
         this.#cache.delete(key);
-        if (error instanceof CorruptPayloadError || error instanceof UnknownWorkflowError) {
+        if (
+          error instanceof CorruptPayloadError ||
+          error instanceof UnknownWorkflowError ||
+          error instanceof UnknownActivityError
+        ) {
           await this.park(run, error).catch((e: unknown) => this.logError("could not park run", e, run));
         } else {
           this.logError("could not load run; released for a retry", error, run);
-          await this.store.release(run, this.owner, this.now() + 1000).catch(() => {});
+          await this.release(run, this.now() + 1000);
         }
         this.#kick();
       },
@@ -313,7 +338,7 @@ class ReplayWorker implements Worker, ActorHost {
 
   /** Builds the actor from the cache when its version is current, else by replaying history. */
   async #prepare(run: ClaimedRun): Promise<RunActor> {
-    const key = runKeyOf(run);
+    const key = runKeyId(run);
     const cached = this.#cache.take(key);
     if (cached && cached.version === run.version && cached.iteration === run.iteration) {
       this.#cacheHits++;
@@ -325,40 +350,32 @@ class ReplayWorker implements Worker, ActorHost {
     ]);
     const tasks = new Map<string, TaskState>();
     for (const row of taskRows) {
-      tasks.set(`${row.target}\u0000${row.seq}`, { ...row, controller: undefined, persisted: true });
+      tasks.set(taskKey(row.target, row.seq), { ...row, controller: undefined, persisted: true });
     }
     // Requested and never answered, with no retry row: due now (a first attempt, or one lost with a worker).
     for (const command of executor.pending("activity")) {
-      const key = `${command.target}\u0000${command.seq}`;
-      if (!tasks.has(key)) {
-        tasks.set(key, {
-          target: command.target,
-          seq: command.seq,
-          attempt: 0,
-          readyAt: 0,
-          controller: undefined,
-          persisted: false,
-        });
-      }
+      const key = taskKey(command.target, command.seq);
+      if (!tasks.has(key)) tasks.set(key, newTask(command.target, command.seq, 0));
     }
     return new RunActor(this, run, executor, run.nextPos, tasks);
   }
 
   /** A fresh executor that has replayed the stored history of the iteration. */
-  async replay(run: RunKey, iteration: number, known?: HistoryEvent[]): Promise<RunExecutor> {
+  async replay(run: RunKey, iteration: number, known?: RecordedEvent[]): Promise<RunExecutor> {
     const fn = this.#options.workflows[run.workflow];
-    if (!fn) throw new UnknownWorkflowError("workflow", run.namespace, run.workflow);
+    if (!fn) throw new UnknownWorkflowError(run.namespace, run.workflow);
     const history = known ?? (await this.store.loadHistory(run, iteration));
     const created = history[0];
-    if (created?.type !== "created") {
+    if (created?.type !== EventType.Created) {
       const why = new Error("history has no created event at position 0");
       throw new CorruptPayloadError(`run ${run.runId} iteration ${iteration}`, why);
     }
     const executor = new RunExecutor(
       { namespace: run.namespace, workflow: run.workflow, runId: run.runId, iteration },
       created.at,
-      { maxPayloadBytes: this.maxPayloadBytes, invocations: this.#invocations },
+      { maxPayloadBytes: this.maxPayloadBytes },
     );
+    this.#invocations++;
     await executor.start(fn, created.payload, history);
     return executor;
   }
@@ -367,7 +384,7 @@ class ReplayWorker implements Worker, ActorHost {
   async #beat(): Promise<void> {
     if (this.#actors.size === 0) return;
     try {
-      await this.store.renewLeases(this.#options.namespace, this.owner, this.now() + this.leaseMs);
+      await this.store.renewLeases(this.#heldKeys(), this.owner, this.now() + this.leaseMs);
       await this.#checkHeld();
     } catch (error) {
       this.#log.warn(`could not renew leases: ${serializeError(error).message}`);
@@ -375,21 +392,27 @@ class ReplayWorker implements Worker, ActorHost {
   }
 
   async #checkOne(actor: RunActor): Promise<void> {
-    const run = await this.store.peek(actor.key, this.owner, this.now()).catch(() => undefined);
+    const run = await this.store.readRun(actor.key, this.owner, this.now()).catch(() => undefined);
     if (run) actor.poke(run.wakeGen, run.cancelRequested);
+  }
+
+  /** The runs this worker works on now: the only leases it needs to renew and watch. */
+  #heldKeys(): RunKey[] {
+    return [...this.#actors.values()].map((actor) => actor.key);
   }
 
   /** Signals and cancels that reach a run while it is held here (activities running) are picked up now. */
   async #checkHeld(): Promise<void> {
-    const held = await this.store.heldRuns(this.#options.namespace, this.owner).catch(() => []);
-    for (const run of held) this.#actors.get(runKeyOf(run.key))?.poke(run.wakeGen, run.cancelRequested);
+    const held = await this.store.heldRuns(this.#heldKeys(), this.owner).catch(() => []);
+    for (const run of held) this.#actors.get(runKeyId(run.key))?.poke(run.wakeGen, run.cancelRequested);
   }
 }
 
 /** The whole history of a run that has only its created event. */
-function freshHistory(run: RunKey, fresh: { inputText: string; createdAt: number }): HistoryEvent[] {
+function freshHistory(run: RunKey, fresh: FreshRun): RecordedEvent[] {
   const payload = decodePayload(fresh.inputText, `input of run ${run.runId}`);
-  return [{ pos: 0, type: "created", target: "", seq: 0, payloadText: fresh.inputText, payload, at: fresh.createdAt }];
+  const created = { type: EventType.Created, iteration: 0, pos: 0, target: "", seq: 0, payload, at: fresh.createdAt };
+  return [{ ...created, payloadText: fresh.inputText }];
 }
 
 function validateOptions(options: WorkerOptions): void {

@@ -54,7 +54,7 @@ describe("a run written by another deployment", () => {
     expect(await env.client.awaitResult("unknown-act", "twice", "ok2", { timeout: "20s" })).toBe(8);
     await waitFor(async () => (await statusOf("unknown-act", "flow", "u1")) === "stuck", 20_000, "u1 parked");
     const run = await env.client.getRun("unknown-act", "flow", "u1");
-    expect(run?.error?.name).toBe("UnknownWorkflowError");
+    expect(run?.error?.name).toBe("UnknownActivityError");
     expect(run?.error?.message).toContain('activity "enrich"');
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient, type ReplayClient } from "../../src/index.js";
+import { createClient, type MySqlClient } from "../../src/index.js";
 import { waitFor } from "../engine/helpers.js";
 import {
   audit,
@@ -24,7 +24,7 @@ const LEASE_MS = 1500;
 const size = chaosSize();
 
 let db: ChaosDatabase;
-let client: ReplayClient;
+let client: MySqlClient;
 
 beforeAll(async () => {
   db = await chaosDatabase();

@@ -2,6 +2,9 @@ import type { Kill } from "../processes/checks.js";
 import { WorkerProcess } from "../processes/children.js";
 import type { ChildConfig } from "../processes/config.js";
 
+/** How many times killRandom looks for a worker holding leases (25 ms apart). */
+const BUSY_LOOKS = 40;
+
 /**
  * A fixed number of worker slots. `killRandom` SIGKILLs the worker of a random occupied slot and
  * starts its replacement in the background, so kills keep their pace while replacements boot.
@@ -36,9 +39,15 @@ export class WorkerSlots {
   /** `leasesOf` counts the victim's leases just before the kill (undefined when it cannot tell). */
   async killRandom(leasesOf: (identity: string) => Promise<number | undefined>): Promise<void> {
     const occupied = this.#slots.flatMap((worker, slot) => (worker ? [slot] : []));
-    const leases = await Promise.all(occupied.map((slot) => leasesOf(this.#slots[slot]?.identity ?? "")));
-    // A random worker, chosen among those holding leases when any does, so kills hit work in flight.
-    const busy = occupied.filter((_, i) => (leases[i] ?? 0) > 0);
+    // A random worker, chosen among those holding leases when any does, so kills hit work in
+    // flight: leases are held only while activities run, so look a few times before settling.
+    let leases: (number | undefined)[] = [];
+    let busy: number[] = [];
+    for (let look = 0; look < BUSY_LOOKS && busy.length === 0; look++) {
+      if (look > 0) await new Promise((resolve) => setTimeout(resolve, 25));
+      leases = await Promise.all(occupied.map((slot) => leasesOf(this.#slots[slot]?.identity ?? "")));
+      busy = occupied.filter((_, i) => (leases[i] ?? 0) > 0);
+    }
     const pool = busy.length > 0 ? busy : occupied;
     const slot = pool[Math.floor(Math.random() * pool.length)];
     if (slot === undefined) return;

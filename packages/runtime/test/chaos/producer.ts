@@ -1,4 +1,4 @@
-import type { ReplayClient } from "../../src/index.js";
+import type { MySqlClient } from "../../src/index.js";
 
 /** Retries `work` until it succeeds or `deadline` passes (the database may be down for a while). */
 export async function retrying<T>(deadline: number, work: () => Promise<T>): Promise<T> {
@@ -17,7 +17,7 @@ export async function retrying<T>(deadline: number, work: () => Promise<T>): Pro
  * external id and must be dropped): for even batches before the runs exist, for odd ones after.
  */
 export async function produce(
-  client: ReplayClient,
+  client: MySqlClient,
   namespace: string,
   workflow: string,
   runIds: readonly string[],

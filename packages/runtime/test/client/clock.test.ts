@@ -1,6 +1,6 @@
 import type { RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createDbClock } from "../../src/client/clock.js";
+import { createDbClock } from "../../src/store/mysql/clock.js";
 import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
 import { type Fixture, setUpFixture } from "./helpers.js";
 

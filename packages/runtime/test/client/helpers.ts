@@ -1,7 +1,7 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
 import { inject } from "vitest";
-import { createClient, type ReplayClient } from "../../src/client/client.js";
 import type { ClientOptions } from "../../src/client/options.js";
+import { createClient, type MySqlClient } from "../../src/index.js";
 import { migrate } from "../../src/store/mysql/migrate.js";
 import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
 
@@ -9,7 +9,7 @@ import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/i
 export interface Fixture {
   readonly db: ScratchDatabase;
   readonly pool: Pool;
-  readonly client: ReplayClient;
+  readonly client: MySqlClient;
   close(): Promise<void>;
 }
 

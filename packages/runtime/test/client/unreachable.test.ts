@@ -1,7 +1,7 @@
 import { createPool } from "mysql2/promise";
 import { describe, expect, it } from "vitest";
-import { createClient } from "../../src/client/client.js";
 import { DatabaseUnreachableError } from "../../src/errors.js";
+import { createClient } from "../../src/index.js";
 import { migrate } from "../../src/store/mysql/migrate.js";
 import { freePort } from "../../src/testing/index.js";
 

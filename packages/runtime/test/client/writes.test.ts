@@ -1,8 +1,8 @@
 import { createPool, type RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createClient } from "../../src/client/client.js";
 import { RunNotFoundError } from "../../src/errors.js";
-import { shardOf } from "../../src/store/mysql/shard.js";
+import { createClient } from "../../src/index.js";
+import { shardOf } from "../../src/shard.js";
 import { countRows, type Fixture, setUpFixture } from "./helpers.js";
 
 describe("runWorkflow, signalRun and cancelRun", () => {

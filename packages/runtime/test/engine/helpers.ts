@@ -1,15 +1,83 @@
-import type { RowDataPacket } from "mysql2/promise";
-import { afterAll, beforeAll, inject } from "vitest";
-import type { ClientOptions } from "../../src/client/options.js";
-import { createClient, createWorker, type ReplayClient } from "../../src/index.js";
-import { text } from "../../src/json.js";
+import { afterAll, beforeAll, describe, inject } from "vitest";
+import type { ClientOptions, Store } from "../../src/index.js";
+import {
+  createClient,
+  createMemoryStore,
+  createStoreClient,
+  createWorker,
+  type MySqlClient,
+  type StoreClient,
+  type StoreClientOptions,
+} from "../../src/index.js";
 import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
-import type { WorkerOptions } from "../../src/types.js";
+import type { Client, WorkerOptions } from "../../src/types.js";
 
-/** A scratch database and a migrated client for one test file; closed after the file. */
+/** The stores every engine behaviour test runs on. */
+export const STORE_KINDS = ["mariadb", "memory"] as const;
+export type StoreKind = (typeof STORE_KINDS)[number];
+
+type TestWorker = ReturnType<typeof createWorker>;
+type WorkerArgs = Omit<WorkerOptions, "client"> & { client?: WorkerOptions["client"] };
+
+/** A client on one store for a test file, and workers stopped after the file. */
+export interface EngineEnv {
+  readonly kind: StoreKind;
+  readonly client: StoreClient;
+  /** Another client on the same store, e.g. with a clock of its own. */
+  clientWith(options: StoreClientOptions): StoreClient;
+  /** Starts a worker that is stopped after the file (or earlier by the test). */
+  worker(options: WorkerArgs): Promise<TestWorker>;
+}
+
+/**
+ * Runs `suite` once per store kind, in a describe block named after the store: the shared
+ * conformance suite of the engine.
+ */
+export function forEachStore(suite: (env: EngineEnv) => void): void {
+  for (const kind of STORE_KINDS) describe(`on ${kind}`, () => suite(useEngine(kind)));
+}
+
+export function useEngine(kind: StoreKind): EngineEnv {
+  const state = {} as { client: StoreClient; store: Store; db?: ScratchDatabase };
+  const workers: TestWorker[] = [];
+  beforeAll(async () => {
+    if (kind === "mariadb") {
+      state.db = await createScratchDatabase(inject("mysqlUrl"));
+      const client = createClient({ pool: state.db.pool });
+      state.client = client;
+      state.store = client.store;
+    } else {
+      state.store = createMemoryStore();
+      state.client = createStoreClient(state.store);
+    }
+    await state.client.migrate();
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await state.db?.drop();
+  });
+  return {
+    kind,
+    get client() {
+      return state.client;
+    },
+    clientWith(options) {
+      if (kind === "mariadb" && state.db) return createClient({ pool: state.db.pool }, options as ClientOptions);
+      return createStoreClient(state.store, options);
+    },
+    async worker(options) {
+      const worker = createWorker({ client: state.client, leaseMs: 5000, maxPollIntervalMs: 100, ...options });
+      workers.push(worker);
+      await worker.start();
+      return worker;
+    },
+  };
+}
+
+/** A scratch MariaDB database and a migrated client for a test file that needs SQL; closed after the file. */
 export function useEngineDatabase(options: ClientOptions = {}) {
-  const env = {} as { db: ScratchDatabase; client: ReplayClient };
-  const workers: { stop(): Promise<void> }[] = [];
+  const env = {} as { db: ScratchDatabase; client: MySqlClient };
+  const workers: TestWorker[] = [];
   beforeAll(async () => {
     env.db = await createScratchDatabase(inject("mysqlUrl"));
     env.client = createClient({ pool: env.db.pool }, options);
@@ -26,8 +94,7 @@ export function useEngineDatabase(options: ClientOptions = {}) {
     get db() {
       return env.db;
     },
-    /** Starts a worker that is stopped after the file (or earlier by the test). */
-    async worker(options: Omit<WorkerOptions, "client"> & { client?: WorkerOptions["client"] }) {
+    async worker(options: WorkerArgs) {
       const worker = createWorker({ client: env.client, leaseMs: 5000, maxPollIntervalMs: 100, ...options });
       workers.push(worker);
       await worker.start();
@@ -43,28 +110,23 @@ export interface EventRow {
   readonly target: string;
   readonly seq: number;
   readonly payload: unknown;
+  readonly at: number;
 }
 
-/** The run's events in id order. */
-export async function historyOf(
-  client: ReplayClient,
-  namespace: string,
-  workflow: string,
-  runId: string,
-): Promise<EventRow[]> {
-  const [rows] = await client.pool.query<RowDataPacket[]>(
-    `SELECT iteration, pos, type, target, seq, payload FROM ${client.prefix}events
-      WHERE namespace = ? AND workflow = ? AND run_id = ? ORDER BY id`,
-    [namespace, workflow, runId],
+/** The run's events of every iteration, in log order. */
+export async function historyOf(client: Client, namespace: string, workflow: string, runId: string) {
+  const events = await client.getHistory(namespace, workflow, runId, { iteration: "all" });
+  return events.map(
+    ({ iteration, pos, type, target, seq, payload, at }): EventRow => ({
+      iteration,
+      pos,
+      type,
+      target,
+      seq,
+      payload,
+      at,
+    }),
   );
-  return rows.map((row) => ({
-    iteration: Number(row.iteration),
-    pos: row.pos === null ? null : Number(row.pos),
-    type: String(row.type),
-    target: text(row.target),
-    seq: Number(row.seq),
-    payload: row.payload === null ? null : JSON.parse(text(row.payload)),
-  }));
 }
 
 /** "type target#seq" per event, for compact assertions. */

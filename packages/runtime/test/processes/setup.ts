@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, inject } from "vitest";
-import { createClient, type ReplayClient } from "../../src/index.js";
+import { createClient, type MySqlClient } from "../../src/index.js";
 import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
 import { stopAllChildren } from "./children.js";
 import { createExecutionsTable } from "./executions.js";
@@ -8,8 +8,8 @@ import { createExecutionsTable } from "./executions.js";
  * A scratch database with the executions table and a migrated client for one test file of
  * worker processes; every child is stopped and the database dropped after the file.
  */
-export function useProcessDatabase(): { readonly db: ScratchDatabase; readonly client: ReplayClient } {
-  const env = {} as { db: ScratchDatabase; client: ReplayClient };
+export function useProcessDatabase(): { readonly db: ScratchDatabase; readonly client: MySqlClient } {
+  const env = {} as { db: ScratchDatabase; client: MySqlClient };
   beforeAll(async () => {
     env.db = await createScratchDatabase(inject("mysqlUrl"));
     env.client = createClient({ pool: env.db.pool });

@@ -1,26 +1,8 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import type { StreamEvent } from "../../types.js";
+import type { StreamEvent } from "../records.js";
+import type { EventBatch, EventFilter } from "../types.js";
 import { probeGap } from "./gaps.js";
 import { EVENT_COLUMNS, toStreamEvent } from "./rows.js";
-
-/** Which events a stream wants. */
-export interface EventFilter {
-  readonly namespace: string;
-  readonly workflow?: string;
-  readonly runId?: string;
-  readonly types?: readonly string[];
-}
-
-/** One read of the log after `cursor`. */
-export interface EventBatch {
-  readonly events: readonly StreamEvent[];
-  /** The new cursor: every id up to it is resolved (read, filtered out, or never committed). */
-  readonly cursor: number;
-  /** True when the reader stopped at an id that an open transaction holds. */
-  readonly blocked: boolean;
-  /** True when more may be read at once (a full batch). */
-  readonly more: boolean;
-}
 
 export const BATCH_SIZE = 500;
 

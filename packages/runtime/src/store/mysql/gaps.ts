@@ -1,5 +1,5 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import { Errno, errnoOf } from "./db-errors.js";
+import { isLockConflict } from "./db-errors.js";
 import { inTransaction } from "./transaction.js";
 
 /** What a probe found about a range of ids missing from the log. */
@@ -42,14 +42,4 @@ async function probeOnce(pool: Pool, p: string, from: number, to: number): Promi
     if (isLockConflict(error)) return "open";
     throw error;
   }
-}
-
-/**
- * NOWAIT on a row locked by another transaction: MariaDB 10.6+ answers errno 1205
- * (ER_LOCK_WAIT_TIMEOUT, "Lock wait timeout exceeded"; observed on MariaDB 10.11.19 in
- * test/client/stream.test.ts), MySQL 8 answers errno 3572 (ER_LOCK_NOWAIT).
- */
-function isLockConflict(error: unknown): boolean {
-  const errno = errnoOf(error);
-  return errno === Errno.LockWaitTimeout || errno === Errno.LockNowait || errno === Errno.Deadlock;
 }

@@ -2,7 +2,7 @@ import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
 import { ReplayError } from "../../errors.js";
 import { endpointOf, mapUnreachable } from "./db-errors.js";
 import { DEFAULT_PREFIX, validatePrefix } from "./prefix.js";
-import { MIGRATIONS, type Migration } from "./schema.js";
+import { MIGRATIONS, type Migration, type SchemaConnection } from "./schema.js";
 
 export interface MigrateOptions {
   /** Table name prefix; default "replay_". */
@@ -71,11 +71,36 @@ async function applyPending(conn: PoolConnection, prefix: string): Promise<void>
 }
 
 async function applyOne(conn: PoolConnection, prefix: string, migration: Migration): Promise<void> {
-  // DDL commits implicitly in MySQL, so each statement must be safe to re-run
-  // (CREATE TABLE IF NOT EXISTS) in case a crash left a migration half applied.
-  for (const statement of migration.statements(prefix)) await conn.query(statement);
+  // Each step is safe to re-run (see Migration), in case a crash left a migration half applied.
+  const schema = schemaConnection(conn, prefix);
+  for (const step of migration.statements(prefix)) {
+    if (typeof step === "string") await conn.query(step);
+    else await step(schema, prefix);
+  }
   await conn.query(
     `INSERT INTO ${prefix}migrations (version, name, applied_at) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE version = version`,
     [migration.version, migration.name, Date.now()],
   );
+}
+
+function schemaConnection(conn: PoolConnection, prefix: string): SchemaConnection {
+  const exists = async (sql: string, table: string, name: string): Promise<boolean> => {
+    const [rows] = await conn.query<RowDataPacket[]>(sql, [`${prefix}${table}`, name]);
+    return rows.length > 0;
+  };
+  return {
+    query: (sql, values) => conn.query(sql, values),
+    hasColumn: (table, column) =>
+      exists(
+        "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
+        table,
+        column,
+      ),
+    hasIndex: (table, index) =>
+      exists(
+        "SELECT 1 FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ?",
+        table,
+        index,
+      ),
+  };
 }

@@ -1,9 +1,8 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import { ReplayError } from "../../errors.js";
-import { text } from "../../json.js";
-import type { ListRunsFilter, RunInfo, RunPage } from "../../types.js";
-import { RUN_COLUMNS, toRunInfo } from "./rows.js";
-import type { RunKey } from "./writes.js";
+import type { RunKey } from "../../history/index.js";
+import { decodePageCursor, encodePageCursor, pageLimit } from "../paging.js";
+import type { ListRunsFilter, RunInfo, RunPage } from "../records.js";
+import { RUN_COLUMNS, text, toRunInfo } from "./rows.js";
 
 /** Reads one run, or undefined. */
 export async function selectRun(pool: Pool, p: string, run: RunKey): Promise<RunInfo | undefined> {
@@ -14,9 +13,6 @@ export async function selectRun(pool: Pool, p: string, run: RunKey): Promise<Run
   const row = rows[0];
   return row === undefined ? undefined : toRunInfo(row);
 }
-
-/** Position after the last run of a page: the ORDER BY key. */
-type PageKey = readonly [createdAt: number, workflow: string, runId: string];
 
 /** One page of runs ordered by (created_at, workflow, run_id), keyset-paginated. */
 export async function selectRunPage(pool: Pool, p: string, filter: ListRunsFilter): Promise<RunPage> {
@@ -32,7 +28,7 @@ export async function selectRunPage(pool: Pool, p: string, filter: ListRunsFilte
     values.push(filter.status);
   }
   if (filter.cursor !== undefined) {
-    const [createdAt, workflow, runId] = decodeCursor(filter.cursor);
+    const [createdAt, workflow, runId] = decodePageCursor(filter.cursor);
     where.push("(created_at > ? OR (created_at = ? AND (workflow > ? OR (workflow = ? AND run_id > ?))))");
     values.push(createdAt, createdAt, workflow, workflow, runId);
   }
@@ -47,37 +43,8 @@ export async function selectRunPage(pool: Pool, p: string, filter: ListRunsFilte
   const more = rows.length > limit && last !== undefined;
   return {
     runs: page.map(toRunInfo),
-    ...(more ? { nextCursor: encodeCursor([Number(last.created_at), text(last.workflow), text(last.run_id)]) } : {}),
+    ...(more
+      ? { nextCursor: encodePageCursor([Number(last.created_at), text(last.workflow), text(last.run_id)]) }
+      : {}),
   };
-}
-
-function pageLimit(limit: number | undefined): number {
-  if (limit === undefined) return 100;
-  if (Number.isInteger(limit) && limit >= 1 && limit <= 1000) return limit;
-  throw new ReplayError("INVALID_LIMIT", `invalid limit ${String(limit)}: use a whole number from 1 to 1000`);
-}
-
-function encodeCursor(key: PageKey): string {
-  return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
-}
-
-function decodeCursor(cursor: string): PageKey {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (
-      Array.isArray(key) &&
-      key.length === 3 &&
-      typeof key[0] === "number" &&
-      typeof key[1] === "string" &&
-      typeof key[2] === "string"
-    ) {
-      return [key[0], key[1], key[2]];
-    }
-  } catch {
-    // Falls through to the error below.
-  }
-  throw new ReplayError(
-    "INVALID_CURSOR",
-    `invalid cursor ${JSON.stringify(cursor)}: pass the nextCursor of a previous listRuns page unchanged`,
-  );
 }

@@ -1,15 +1,29 @@
 import type { RowDataPacket } from "mysql2/promise";
 import type { SerializedError } from "../../errors.js";
-import { decodePayload, text } from "../../json.js";
-import type { RunInfo, StreamEvent } from "../../types.js";
-import type { RunStatus } from "./schema.js";
+import { decodeEvent, type RecordedEvent, type RunStatus } from "../../history/index.js";
+import { decodePayload } from "../../json.js";
+import type { RunInfo, StreamEvent } from "../records.js";
+
+/** A row as mysql2 returns it. */
+export type Row = RowDataPacket & Record<string, unknown>;
+
+/** A VARBINARY column comes back as a Buffer; names are UTF-8 text. */
+export function text(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (Buffer.isBuffer(value)) return value.toString("utf8");
+  return String(value);
+}
+
+export function nullableText(value: unknown): string | null {
+  return value === null || value === undefined ? null : text(value);
+}
 
 /** Columns of `runs` that make up a RunInfo. */
 export const RUN_COLUMNS =
   "namespace, workflow, run_id, iteration, status, cancel_requested, input, result, error, created_at, updated_at";
 
 /** Columns of `events` that make up a StreamEvent. */
-export const EVENT_COLUMNS = "id, namespace, workflow, run_id, iteration, type, target, seq, payload, created_at";
+export const EVENT_COLUMNS = "id, namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at";
 
 /** A `runs` row as RunInfo; payloads decoded, names as UTF-8 text. */
 export function toRunInfo(row: RowDataPacket): RunInfo {
@@ -32,23 +46,38 @@ export function toRunInfo(row: RowDataPacket): RunInfo {
   };
 }
 
-/** An `events` row as StreamEvent. */
-export function toStreamEvent(row: RowDataPacket): StreamEvent {
-  const id = Number(row.id);
-  return {
-    id,
-    namespace: text(row.namespace),
-    workflow: text(row.workflow),
-    runId: text(row.run_id),
-    iteration: Number(row.iteration),
-    type: text(row.type),
-    target: text(row.target),
-    seq: Number(row.seq),
-    payload: decodePayload(nullableText(row.payload), `event ${id} payload`),
-    createdAt: new Date(Number(row.created_at)),
-  };
+/** An `events` row decoded through the event vocabulary. */
+export function toRecordedEvent(row: RowDataPacket, runId: string): RecordedEvent {
+  const type = text(row.type);
+  const target = text(row.target);
+  return decodeEvent(
+    {
+      iteration: Number(row.iteration),
+      pos: row.pos === null ? null : Number(row.pos),
+      type,
+      target,
+      seq: Number(row.seq),
+      payloadText: nullableText(row.payload),
+      at: Number(row.created_at),
+    },
+    `event ${type} ${target}#${String(row.seq)} of run ${runId}`,
+  );
 }
 
-function nullableText(value: unknown): string | null {
-  return value === null || value === undefined ? null : text(value);
+/** An `events` row as StreamEvent. */
+export function toStreamEvent(row: RowDataPacket): StreamEvent {
+  const runId = text(row.run_id);
+  const event = toRecordedEvent(row, runId);
+  return {
+    id: Number(row.id),
+    namespace: text(row.namespace),
+    workflow: text(row.workflow),
+    runId,
+    iteration: event.iteration,
+    type: event.type,
+    target: event.target,
+    seq: event.seq,
+    payload: event.payload,
+    createdAt: new Date(event.at),
+  };
 }

@@ -7,14 +7,34 @@
  * - Times are BIGINT milliseconds since the epoch, taken from the client's clock
  *   (by default the database clock), so no session time zone can shift them.
  * - Payloads are JSON text in LONGTEXT, written by replaykit's own serialiser.
- * - Every access path leads with (namespace, workflow, run_id), so the tables can be
- *   sharded by run.
+ * - Every per-run access path leads with (namespace, workflow, run_id), so the tables can
+ *   be sharded by run; the lease heartbeat names its runs by key. The exceptions are scans
+ *   across the runs of a namespace, each behind an index that leads with namespace: due runs
+ *   (runs_wake), listing (runs_status) and the event stream (events_stream, by global id);
+ *   and releasing every lease of a stopping worker (a scan by namespace, once per stop).
+ * - Event types and run statuses are the vocabulary of `history/`.
  */
+
+/** One step of a migration: a DDL statement safe to re-run, or a check-then-change. */
+export type MigrationStep = string | ((conn: SchemaConnection, prefix: string) => Promise<void>);
+
+/** What a migration step may do on the migrating connection. */
+export interface SchemaConnection {
+  query(sql: string, values?: unknown[]): Promise<unknown>;
+  /** True when `table` (with prefix) has `column` in the current database. */
+  hasColumn(table: string, column: string): Promise<boolean>;
+  /** True when `table` (with prefix) has an index named `index`. */
+  hasIndex(table: string, index: string): Promise<boolean>;
+}
 
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly statements: (prefix: string) => readonly string[];
+  /**
+   * DDL commits implicitly in MySQL, so a crash can leave a migration half applied: each step
+   * must be safe to run again (CREATE TABLE IF NOT EXISTS; functions check before they change).
+   */
+  readonly statements: (prefix: string) => readonly MigrationStep[];
 }
 
 const NAME = "VARBINARY(255) NOT NULL";
@@ -113,32 +133,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     ],
   },
+  {
+    version: 2,
+    name: "drop the never-written tasks.input",
+    statements: (p) => [
+      async (conn) => {
+        if (await conn.hasColumn("tasks", "input")) await conn.query(`ALTER TABLE ${p}tasks DROP COLUMN input`);
+      },
+    ],
+  },
 ];
-
-/** Event types. Run-level events have target '' and seq 0. */
-export const EventType = {
-  Created: "created",
-  Completed: "completed",
-  Failed: "failed",
-  Cancelled: "cancelled",
-  CancelRequested: "cancel_requested",
-  CancelDelivered: "cancel_delivered",
-  ActivityRequest: "activity_request",
-  ActivityResponse: "activity_response",
-  SleepRequest: "sleep_request",
-  SleepDone: "sleep_done",
-  SignalRequest: "signal_request",
-  SignalResponse: "signal_response",
-  Output: "output",
-} as const;
-export type EventType = (typeof EventType)[keyof typeof EventType];
-
-/** Run statuses. `stuck` = parked by the engine with an error (e.g. non-determinism). */
-export const RunStatus = {
-  Running: "running",
-  Completed: "completed",
-  Failed: "failed",
-  Cancelled: "cancelled",
-  Stuck: "stuck",
-} as const;
-export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];

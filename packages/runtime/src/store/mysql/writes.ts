@@ -1,16 +1,10 @@
 import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import { RunNotFoundError } from "../../errors.js";
+import { EventType, type RunKey, RunStatus } from "../../history/index.js";
+import { shardOf } from "../../shard.js";
 import type { Transaction } from "../../types.js";
-import { Errno, errnoOf } from "./db-errors.js";
-import { EventType, RunStatus } from "./schema.js";
-import { shardOf } from "./shard.js";
-
-/** Identifies one run. */
-export interface RunKey {
-  readonly namespace: string;
-  readonly workflow: string;
-  readonly runId: string;
-}
+import { FRESH_VERSION, type NewRun, type NewSignal } from "../types.js";
+import { isDuplicateKey } from "./db-errors.js";
 
 // Wake the run now unless it is already due earlier. Parameters: now, now.
 const WAKE_NOW = "wake_at = IF(wake_at IS NULL OR wake_at > ?, ?, wake_at)";
@@ -28,39 +22,38 @@ async function insertUnlessExists(conn: Transaction, sql: string, values: unknow
     await conn.query<ResultSetHeader>(sql, values);
     return true;
   } catch (error) {
-    if (errnoOf(error) === Errno.DuplicateKey) return false;
+    if (isDuplicateKey(error)) return false;
     throw error;
   }
 }
 
 /** Creates the run row and its `created` event; false when the run exists. */
-export async function insertRun(
-  conn: Transaction,
-  p: string,
-  run: RunKey,
-  inputJson: string,
-  now: number,
-): Promise<boolean> {
+export async function insertRun(conn: Transaction, p: string, run: NewRun): Promise<boolean> {
+  const { key, inputText, now } = run;
   const created = await insertUnlessExists(
     conn,
     `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, created_at, updated_at)
-     VALUES (?, ?, ?, 0, 'running', ?, 0, 1, ?, 0, 0, ?, ?, ?)`,
-    [run.namespace, run.workflow, run.runId, shardOf(run.runId), now, inputJson, now, now],
+     VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?)`,
+    [
+      key.namespace,
+      key.workflow,
+      key.runId,
+      RunStatus.Running,
+      shardOf(key.runId),
+      FRESH_VERSION,
+      now,
+      inputText,
+      now,
+      now,
+    ],
   );
   if (!created) return false;
   await conn.query(
     `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at)
      VALUES (?, ?, ?, 0, 0, ?, '', 0, ?, ?)`,
-    [run.namespace, run.workflow, run.runId, EventType.Created, inputJson, now],
+    [key.namespace, key.workflow, key.runId, EventType.Created, inputText, now],
   );
   return true;
-}
-
-/** A signal to store. */
-export interface SignalRow {
-  readonly signal: string;
-  readonly externalId: string;
-  readonly messageJson: string;
 }
 
 /** Stores a signal and wakes its run (if running); false when (run, signal, externalId) was sent before. */
@@ -68,14 +61,14 @@ export async function insertSignal(
   conn: Transaction,
   p: string,
   run: RunKey,
-  signal: SignalRow,
+  signal: NewSignal,
   now: number,
 ): Promise<boolean> {
   const created = await insertUnlessExists(
     conn,
     `INSERT INTO ${p}signals (namespace, workflow, run_id, signal_name, external_id, payload, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    [run.namespace, run.workflow, run.runId, signal.signal, signal.externalId, signal.messageJson, now],
+    [run.namespace, run.workflow, run.runId, signal.signal, signal.externalId, signal.payloadText, now],
   );
   if (!created) return false;
   // No run yet (or ended): the signal waits in the inbox; the engine reads it when it runs.

@@ -1,0 +1,167 @@
+import { CorruptPayloadError, type SerializedError } from "../errors.js";
+import { decodePayload } from "../json.js";
+import { unreachable } from "../unreachable.js";
+import { EventType, isEventType, type RecordedEvent, type SignalRequest, type SleepRequest } from "./events.js";
+
+/** An event as a store keeps it: the type as text and the payload as JSON text. */
+export interface StoredEvent {
+  readonly iteration: number;
+  readonly pos: number | null;
+  readonly type: string;
+  readonly target: string;
+  readonly seq: number;
+  readonly payloadText: string | null;
+  readonly at: number;
+}
+
+/** An event to append to an iteration's history: its payload already encoded. */
+export interface NewEvent {
+  readonly type: EventType;
+  readonly target: string;
+  readonly seq: number;
+  readonly payloadText: string | null;
+  readonly at: number;
+}
+
+/**
+ * Decodes a stored event. An unknown type or unparsable payload is a CorruptPayloadError
+ * naming `where`: the row was not written by this version of replaykit.
+ */
+export function decodeEvent(row: StoredEvent, where: string): RecordedEvent {
+  if (!isEventType(row.type)) {
+    throw new CorruptPayloadError(where, new Error(`unknown event type ${JSON.stringify(row.type)}`));
+  }
+  const payload = decodePayload(row.payloadText, where) ?? null;
+  const restartedWith = legacyRestartInput(row.type, payload);
+  const event = {
+    type: restartedWith === undefined ? row.type : EventType.Restarted,
+    iteration: row.iteration,
+    pos: row.pos,
+    target: row.target,
+    seq: row.seq,
+    payload: restartedWith === undefined ? payload : { input: restartedWith.input },
+    at: row.at,
+    payloadText: row.payloadText,
+  };
+  return event as RecordedEvent;
+}
+
+/** Logs written before the `restarted` kind recorded a restart as `completed` with `{ restartedWith }`. */
+function legacyRestartInput(type: EventType, payload: unknown): { input: unknown } | undefined {
+  if (type !== EventType.Completed || typeof payload !== "object" || payload === null) return undefined;
+  return "restartedWith" in payload && !("result" in payload) ? { input: payload.restartedWith } : undefined;
+}
+
+/** The stored JSON text of a recorded event's payload (derived when a hand-written history has none). */
+export function payloadTextOf(event: RecordedEvent): string | null {
+  if (event.payloadText !== undefined) return event.payloadText;
+  return hasPayload(event.type) ? JSON.stringify(event.payload) : null;
+}
+
+/** False for the kinds whose payload is stored as NULL. */
+export function hasPayload(type: EventType): boolean {
+  switch (type) {
+    case EventType.CancelRequested:
+    case EventType.CancelDelivered:
+    case EventType.SleepDone:
+      return false;
+    case EventType.Created:
+    case EventType.Completed:
+    case EventType.Restarted:
+    case EventType.Failed:
+    case EventType.Cancelled:
+    case EventType.ActivityRequest:
+    case EventType.ActivityResponse:
+    case EventType.SleepRequest:
+    case EventType.SignalRequest:
+    case EventType.SignalResponse:
+    case EventType.Output:
+      return true;
+    default:
+      return unreachable(type);
+  }
+}
+
+const errorText = (error: SerializedError) => JSON.stringify(error);
+
+/**
+ * Builders of every new event. Inputs, results and messages arrive as JSON text already
+ * checked by `encodePayload`, so they are embedded as they are instead of parsed and
+ * serialised again: this is the one place where payload text is assembled.
+ */
+export const newEvent = {
+  created: (inputText: string, at: number): NewEvent => run(EventType.Created, inputText, at),
+  completed: (resultText: string, at: number): NewEvent => run(EventType.Completed, `{"result":${resultText}}`, at),
+  restarted: (inputText: string, at: number): NewEvent => run(EventType.Restarted, `{"input":${inputText}}`, at),
+  failed: (error: SerializedError, at: number): NewEvent => run(EventType.Failed, errorText(error), at),
+  cancelled: (error: SerializedError, at: number): NewEvent => run(EventType.Cancelled, errorText(error), at),
+  cancelRequested: (at: number): NewEvent => run(EventType.CancelRequested, null, at),
+  cancelDelivered: (at: number): NewEvent => run(EventType.CancelDelivered, null, at),
+  activityRequest: (target: string, seq: number, inputText: string, at: number): NewEvent => ({
+    type: EventType.ActivityRequest,
+    target,
+    seq,
+    payloadText: inputText,
+    at,
+  }),
+  activityResult: (target: string, seq: number, resultText: string, attempts: number, at: number): NewEvent => ({
+    type: EventType.ActivityResponse,
+    target,
+    seq,
+    payloadText: `{"result":${resultText},"attempts":${attempts}}`,
+    at,
+  }),
+  activityError: (target: string, seq: number, error: SerializedError, attempts: number, at: number): NewEvent => ({
+    type: EventType.ActivityResponse,
+    target,
+    seq,
+    payloadText: JSON.stringify({ error, attempts }),
+    at,
+  }),
+  sleepRequest: (seq: number, request: SleepRequest, at: number): NewEvent => ({
+    type: EventType.SleepRequest,
+    target: "",
+    seq,
+    payloadText: JSON.stringify({ duration: request.duration, deadline: request.deadline }),
+    at,
+  }),
+  sleepDone: (seq: number, at: number): NewEvent => ({
+    type: EventType.SleepDone,
+    target: "",
+    seq,
+    payloadText: null,
+    at,
+  }),
+  signalRequest: (target: string, seq: number, request: SignalRequest, at: number): NewEvent => ({
+    type: EventType.SignalRequest,
+    target,
+    seq,
+    payloadText: JSON.stringify({ timeout: request.timeout, deadline: request.deadline }),
+    at,
+  }),
+  signalMessage: (target: string, seq: number, signalId: number, messageText: string, at: number): NewEvent => ({
+    type: EventType.SignalResponse,
+    target,
+    seq,
+    payloadText: `{"signalId":${signalId},"message":${messageText}}`,
+    at,
+  }),
+  signalTimeout: (target: string, seq: number, at: number): NewEvent => ({
+    type: EventType.SignalResponse,
+    target,
+    seq,
+    payloadText: '{"timedOut":true}',
+    at,
+  }),
+  output: (target: string, seq: number, messageText: string, at: number): NewEvent => ({
+    type: EventType.Output,
+    target,
+    seq,
+    payloadText: messageText,
+    at,
+  }),
+};
+
+function run(type: EventType, payloadText: string | null, at: number): NewEvent {
+  return { type, target: "", seq: 0, payloadText, at };
+}

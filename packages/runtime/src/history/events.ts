@@ -1,0 +1,114 @@
+import type { SerializedError } from "../errors.js";
+
+/**
+ * The event vocabulary: every kind of event a run's log holds, as stored. Run-level events
+ * have target "" and seq 0. Adding a kind here makes the compiler list every exhaustive
+ * `switch` over `EventType` that must handle it.
+ */
+export const EventType = {
+  Created: "created",
+  Completed: "completed",
+  /** The iteration ended with `restart(input)`; the next iteration starts with that input. */
+  Restarted: "restarted",
+  Failed: "failed",
+  Cancelled: "cancelled",
+  /** A client asked to cancel; not part of replay (pos is NULL). */
+  CancelRequested: "cancel_requested",
+  /** The engine delivered the cancellation to the workflow at this point of its history. */
+  CancelDelivered: "cancel_delivered",
+  ActivityRequest: "activity_request",
+  ActivityResponse: "activity_response",
+  SleepRequest: "sleep_request",
+  SleepDone: "sleep_done",
+  SignalRequest: "signal_request",
+  SignalResponse: "signal_response",
+  Output: "output",
+} as const;
+export type EventType = (typeof EventType)[keyof typeof EventType];
+
+const EVENT_TYPES: ReadonlySet<string> = new Set(Object.values(EventType));
+
+export function isEventType(value: string): value is EventType {
+  return EVENT_TYPES.has(value);
+}
+
+/** Payload of activity_response: the result, or the error after the last attempt. */
+export type ActivityResponse =
+  | { readonly result: unknown; readonly attempts: number }
+  | { readonly error: SerializedError; readonly attempts: number };
+
+/** Payload of signal_response: the message consumed, or the timeout. */
+export type SignalResponse = { readonly signalId: number; readonly message: unknown } | { readonly timedOut: true };
+
+/** Payload of sleep_request: the duration asked for and when it ends (ms since the epoch). */
+export interface SleepRequest {
+  readonly duration: number;
+  readonly deadline: number;
+}
+
+/** Payload of signal_request: how long the workflow waits and when that ends. */
+export interface SignalRequest {
+  readonly timeout: number;
+  readonly deadline: number;
+}
+
+/** The payload type of each event type. */
+export interface EventPayloads {
+  /** The iteration's input. */
+  created: unknown;
+  completed: { readonly result: unknown };
+  restarted: { readonly input: unknown };
+  failed: SerializedError;
+  cancelled: SerializedError;
+  cancel_requested: null;
+  cancel_delivered: null;
+  /** The activity's input. */
+  activity_request: unknown;
+  activity_response: ActivityResponse;
+  sleep_request: SleepRequest;
+  sleep_done: null;
+  signal_request: SignalRequest;
+  signal_response: SignalResponse;
+  /** The output message. */
+  output: unknown;
+}
+
+/** One event of type `K`, as read from the log. JSON-serialisable. */
+export interface EventOf<K extends EventType> {
+  readonly type: K;
+  readonly iteration: number;
+  /** Place in the iteration's replay history; null for events replay does not read. */
+  readonly pos: number | null;
+  /** Activity, signal or output name; "" for run-level events and sleeps. */
+  readonly target: string;
+  /** Per-(type, target) sequence of the command within the iteration. */
+  readonly seq: number;
+  readonly payload: EventPayloads[K];
+  /** When it was recorded, ms since the epoch (the database clock by default). */
+  readonly at: number;
+}
+
+/** Any event of a run's log: a union discriminated by `type`. */
+export type HistoryEvent = { [K in EventType]: EventOf<K> }[EventType];
+
+/**
+ * An event as replay reads it: the decoded event plus its stored JSON text, which the
+ * executor compares byte for byte with what the code issues. Histories given by hand
+ * (tests, `replayHistory`) may leave the text out; it is then derived from the payload.
+ */
+export type RecordedEvent = HistoryEvent & { readonly payloadText?: string | null };
+
+/** Events that end an iteration. */
+export type EndEvent = EventOf<"completed"> | EventOf<"restarted"> | EventOf<"failed"> | EventOf<"cancelled">;
+
+export function isEndEvent(event: HistoryEvent): event is EndEvent {
+  switch (event.type) {
+    case EventType.Completed:
+    case EventType.Restarted:
+    case EventType.Failed:
+    case EventType.Cancelled:
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,18 @@
+/** Run statuses. `stuck` = parked by the engine with an error (e.g. non-determinism); a fix and resumeRun revive it. */
+export const RunStatus = {
+  Running: "running",
+  Completed: "completed",
+  Failed: "failed",
+  Cancelled: "cancelled",
+  Stuck: "stuck",
+} as const;
+export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
+
+const RUN_STATUSES: ReadonlySet<string> = new Set(Object.values(RunStatus));
+
+export function isRunStatus(value: string): value is RunStatus {
+  return RUN_STATUSES.has(value);
+}
+
+/** Statuses of a run that no worker will advance any more. */
+export type EndStatus = Exclude<RunStatus, "running">;

@@ -1,0 +1,306 @@
+import { describe, expect, it } from "vitest";
+import { ActivityFailure, CancelledError, InvalidPayloadError, NonDeterminismError } from "../errors.js";
+import { newEvent } from "../history/index.js";
+import type { RunContext } from "../types.js";
+import { RunExecutor } from "./executor.js";
+import { ev, history, T0 } from "./fixtures.js";
+
+type Workflow = (ctx: RunContext, input: never) => Promise<unknown>;
+
+const identity = { namespace: "ns", workflow: "wf", runId: "r1", iteration: 0 };
+
+/** Replays `events` through `fn` and returns the executor, with its clock at `now`. */
+async function replay(fn: Workflow, events = history(null), now = T0 + 60_000): Promise<RunExecutor> {
+  const executor = new RunExecutor(identity, T0, { maxPayloadBytes: 1024 });
+  executor.setClock(() => now);
+  const created = events[0];
+  await executor.start(fn, created?.payload, events);
+  return executor;
+}
+
+const kinds = (executor: RunExecutor) => executor.takeOutbox().map((e) => `${e.type} ${e.target}#${e.seq}`);
+
+describe("a new run", () => {
+  it("records each command it issues, in order, and waits at the first await", async () => {
+    const executor = await replay(async (ctx) => {
+      await ctx.emitOutput("started", { ok: true });
+      return ctx.execActivity("charge", { cents: 5 });
+    });
+    const outbox = executor.takeOutbox();
+    expect(outbox.map((e) => [e.type, e.target, e.seq, e.payloadText])).toEqual([
+      ["output", "started", 0, '{"ok":true}'],
+      ["activity_request", "charge", 0, '{"cents":5}'],
+    ]);
+    expect(executor.pending().map((c) => `${c.kind} ${c.target}#${c.seq}`)).toEqual(["activity charge#0"]);
+    expect(executor.outcome).toBeUndefined();
+  });
+
+  it("takes sleep and signal deadlines from the driver's clock when it asks", async () => {
+    const executor = await replay(
+      async (ctx) => Promise.all([ctx.sleep("2s"), ctx.awaitSignal("go", "1m")]),
+      history(null),
+      T0 + 500,
+    );
+    const [sleep, signal] = executor.takeOutbox();
+    expect(sleep?.payloadText).toBe(JSON.stringify({ duration: 2000, deadline: T0 + 2500 }));
+    expect(signal?.payloadText).toBe(JSON.stringify({ timeout: 60_000, deadline: T0 + 60_500 }));
+    expect(executor.pending().map((c) => c.deadline)).toEqual([T0 + 2500, T0 + 60_500]);
+  });
+
+  it("refuses an activity input that is not JSON at the call, and records nothing for it", async () => {
+    let caught: unknown;
+    const executor = await replay(async (ctx) => {
+      try {
+        await ctx.execActivity("charge", { amount: 10n });
+      } catch (error) {
+        caught = error;
+      }
+      return "after";
+    });
+    expect(caught).toBeInstanceOf(InvalidPayloadError);
+    expect((caught as InvalidPayloadError).path).toBe("$.amount");
+    expect(executor.takeOutbox()).toEqual([]);
+    expect(executor.outcome).toEqual({ kind: "completed", result: "after" });
+  });
+});
+
+describe("replay of a recorded history", () => {
+  const twoSteps: Workflow = async (ctx, input: { n: number }) => {
+    const a = (await ctx.execActivity("inc", input.n)) as number;
+    const b = (await ctx.execActivity("inc", a)) as number;
+    return b;
+  };
+
+  it("feeds recorded results back and records only what comes after the history", async () => {
+    const executor = await replay(twoSteps, history({ n: 1 }, ev.activity("inc", 0, 1), ev.result("inc", 0, 2)));
+    expect(kinds(executor)).toEqual(["activity_request inc#1"]);
+    expect(executor.pending()[0]?.input).toBe(2);
+  });
+
+  it("reaches the same outcome as the first time", async () => {
+    const events = history(
+      { n: 1 },
+      ev.activity("inc", 0, 1),
+      ev.result("inc", 0, 2),
+      ev.activity("inc", 1, 2),
+      ev.result("inc", 1, 3),
+    );
+    const executor = await replay(twoSteps, events);
+    expect(executor.outcome).toEqual({ kind: "completed", result: 3 });
+    expect(executor.takeOutbox()).toEqual([]);
+  });
+
+  it("delivers a recorded activity failure as ActivityFailure with its attempts", async () => {
+    let caught: unknown;
+    await replay(
+      async (ctx) => {
+        try {
+          await ctx.execActivity("charge", null);
+        } catch (error) {
+          caught = error;
+        }
+      },
+      history(null, ev.activity("charge", 0, null), ev.failure("charge", 0, "declined", 3)),
+    );
+    expect(caught).toBeInstanceOf(ActivityFailure);
+    expect(caught).toMatchObject({ activity: "charge", seq: 0, attempts: 3, failure: { message: "declined" } });
+  });
+
+  it("delivers completions of parallel commands in the recorded order, whatever the issue order", async () => {
+    const order: string[] = [];
+    const executor = await replay(
+      async (ctx) =>
+        Promise.all(
+          ["a", "b", "c"].map(async (name) => {
+            const result = await ctx.execActivity(name, name);
+            order.push(name);
+            return result;
+          }),
+        ),
+      history(
+        null,
+        ev.activity("a", 0, "a"),
+        ev.activity("b", 0, "b"),
+        ev.activity("c", 0, "c"),
+        ev.result("c", 0, "C"),
+        ev.result("a", 0, "A"),
+        ev.result("b", 0, "B"),
+      ),
+    );
+    expect(order).toEqual(["c", "a", "b"]);
+    expect(executor.outcome).toEqual({ kind: "completed", result: ["A", "B", "C"] });
+  });
+
+  it("resolves sleeps, signals, timeouts and outputs from history, and now() follows the events", async () => {
+    const seen: unknown[] = [];
+    const executor = await replay(
+      async (ctx) => {
+        seen.push(ctx.now().getTime() - T0);
+        await ctx.sleep(1000);
+        seen.push(ctx.now().getTime() - T0);
+        seen.push(await ctx.awaitSignal("go", 5000));
+        seen.push(await ctx.awaitSignal("go", 5000));
+        await ctx.emitOutput("done", seen.length);
+        return seen;
+      },
+      history(
+        null,
+        ev.sleep(0, 1000),
+        ev.slept(0, T0 + 1003),
+        ev.awaitSignal("go", 0, 5000),
+        ev.signal("go", 0, { now: true }, T0 + 2000),
+        ev.awaitSignal("go", 1, 5000),
+        ev.signalTimedOut("go", 1),
+        ev.output("done", 0, 4),
+      ),
+    );
+    expect(seen).toEqual([0, 1003, { now: true }, undefined]);
+    expect(executor.outcome?.kind).toBe("completed");
+    expect(executor.takeOutbox()).toEqual([]);
+  });
+
+  it("derives the stored text of a hand-written event from its payload", async () => {
+    const executor = await replay(
+      async (ctx) => ctx.execActivity("a", { b: [1, "x"] }),
+      history(null, ev.activity("a", 0, { b: [1, "x"] }), ev.result("a", 0, "ok")),
+    );
+    expect(executor.fault).toBeUndefined();
+    expect(executor.outcome).toEqual({ kind: "completed", result: "ok" });
+  });
+});
+
+describe("non-determinism", () => {
+  const recorded = history({ n: 1 }, ev.activity("inc", 0, 1), ev.result("inc", 0, 2));
+
+  it("is a different activity at the same place, naming the run, the sequence and both sides", async () => {
+    const executor = await replay(async (ctx) => ctx.execActivity("dec", 1), recorded);
+    const fault = executor.fault as NonDeterminismError;
+    expect(fault).toBeInstanceOf(NonDeterminismError);
+    expect(fault.runId).toBe("r1");
+    expect(fault.recorded).toContain("activity_request inc#0");
+    expect(fault.issued).toContain("activity_request dec#0");
+  });
+
+  it("is the same activity with another input", async () => {
+    const executor = await replay(async (ctx) => ctx.execActivity("inc", 7), recorded);
+    expect(executor.fault).toBeInstanceOf(NonDeterminismError);
+    expect((executor.fault as NonDeterminismError).issued).toContain("with 7");
+  });
+
+  it("is another kind of command at the same place", async () => {
+    const executor = await replay(async (ctx) => ctx.sleep(5), recorded);
+    expect((executor.fault as NonDeterminismError).issued).toContain("sleep_request");
+  });
+
+  it("is a sleep of another duration, but not a different deadline", async () => {
+    const slept = history(null, ev.sleep(0, 100, T0 + 999_999), ev.slept(0));
+    expect((await replay(async (ctx) => ctx.sleep(100), slept)).fault).toBeUndefined();
+    expect((await replay(async (ctx) => ctx.sleep(200), slept)).fault).toBeInstanceOf(NonDeterminismError);
+  });
+
+  it("is a recorded completion for a command the code never issued", async () => {
+    const executor = await replay(async () => new Promise(() => {}), recorded);
+    expect(executor.fault).toBeInstanceOf(NonDeterminismError);
+    expect((executor.fault as NonDeterminismError).issued).toBe("no activity_request for it");
+  });
+
+  it("stops the workflow at the faulting command: nothing after it is recorded", async () => {
+    let after = false;
+    const executor = await replay(async (ctx) => {
+      await ctx.execActivity("dec", 1);
+      after = true;
+    }, recorded);
+    expect(after).toBe(false);
+    expect(executor.takeOutbox()).toEqual([]);
+    expect(executor.outcome).toBeUndefined();
+  });
+});
+
+describe("cancellation", () => {
+  it("rejects every waiting command with CancelledError, and the workflow may clean up", async () => {
+    const executor = await replay(
+      async (ctx) => {
+        try {
+          await Promise.all([ctx.execActivity("slow", null), ctx.sleep(1000)]);
+        } catch (error) {
+          if (!(error instanceof CancelledError)) throw error;
+          await ctx.execActivity("cleanup", null);
+          throw error;
+        }
+      },
+      history(null, ev.activity("slow", 0, null), ev.sleep(0, 1000), ev.cancelDelivered()),
+    );
+    expect(executor.cancelDelivered).toBe(true);
+    expect(kinds(executor)).toEqual(["activity_request cleanup#0"]);
+  });
+
+  it("refuses the next command when nothing waited at the moment it was delivered", async () => {
+    const executor = await replay(async (ctx) => {
+      await ctx.execActivity("a", null);
+      return "not cancelled";
+    });
+    executor.takeOutbox();
+    await executor.deliver(newEvent.activityResult("a", 0, '"x"', 1, T0), { result: "x", attempts: 1 });
+    expect(executor.outcome?.kind).toBe("completed");
+
+    const late = await replay(async (ctx) => {
+      await ctx.sleep(10);
+      await ctx.execActivity("b", null);
+    });
+    await late.deliver(newEvent.sleepDone(0, T0), null);
+    expect(late.pending()).toHaveLength(1);
+    const idle = await replay(async (ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      await ctx.execActivity("b", null);
+    });
+    await idle.deliver(newEvent.cancelDelivered(T0), null);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(idle.outcome).toMatchObject({ kind: "failed", error: expect.any(CancelledError) });
+  });
+});
+
+describe("restart", () => {
+  it("ends the iteration with the new input, and no later command is recorded", async () => {
+    const executor = await replay(async (ctx, input: number) => {
+      if (input < 5) await ctx.restart(input + 1);
+      await ctx.execActivity("never", null);
+    }, history(3));
+    expect(executor.outcome).toEqual({ kind: "restart", input: 4 });
+    expect(executor.takeOutbox()).toEqual([]);
+  });
+});
+
+describe("deterministic helpers", () => {
+  const sample = async (ctx: RunContext) => [ctx.random(), ctx.uuid(), ctx.now().getTime()];
+
+  it("give the same values on every replay of a run, and others for another run", async () => {
+    const first = await replay(sample);
+    const again = await replay(sample);
+    expect(first.outcome).toEqual(again.outcome);
+    const other = new RunExecutor({ ...identity, runId: "r2" }, T0, { maxPayloadBytes: 1024 });
+    await other.start(sample, null, history(null));
+    expect(other.outcome).not.toEqual(first.outcome);
+    const [random, uuid, now] = (first.outcome as { result: [number, string, number] }).result;
+    expect(random).toBeGreaterThanOrEqual(0);
+    expect(random).toBeLessThan(1);
+    expect(uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(now).toBe(T0);
+  });
+});
+
+describe("live delivery", () => {
+  it("records the completion in the outbox and resumes the workflow", async () => {
+    const executor = await replay(async (ctx) => ctx.execActivity("a", 1));
+    executor.takeOutbox();
+    await executor.deliver(newEvent.activityResult("a", 0, "2", 1, T0 + 5), { result: 2, attempts: 1 });
+    expect(kinds(executor)).toEqual(["activity_response a#0"]);
+    expect(executor.outcome).toEqual({ kind: "completed", result: 2 });
+  });
+
+  it("drops an answer for a command that is not waiting (late, or twice)", async () => {
+    const executor = await replay(async (ctx) => ctx.execActivity("a", 1));
+    await executor.deliver(newEvent.activityResult("zzz", 0, "2", 1, T0), { result: 2, attempts: 1 });
+    expect(executor.fault).toBeUndefined();
+    expect(executor.pending()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,36 @@
+import type { RecordedEvent } from "../history/index.js";
+
+/**
+ * Hand-written histories for tests of the executor: `history(input, ...events)` numbers the
+ * positions; the builders below make one event each, stamped `at` (default: the created time).
+ */
+export const T0 = Date.UTC(2030, 0, 1);
+
+type Body = Omit<RecordedEvent, "pos" | "iteration" | "at"> & { readonly at?: number };
+
+export function history(input: unknown, ...events: Body[]): RecordedEvent[] {
+  const created = { type: "created", target: "", seq: 0, payload: input } as Body;
+  return [created, ...events].map((event, pos) => ({ at: T0, ...event, iteration: 0, pos }) as RecordedEvent);
+}
+
+const body = (type: string, target: string, seq: number, payload: unknown, at?: number): Body =>
+  ({ type, target, seq, payload, ...(at === undefined ? {} : { at }) }) as Body;
+
+export const ev = {
+  activity: (target: string, seq: number, input: unknown) => body("activity_request", target, seq, input),
+  result: (target: string, seq: number, result: unknown, at?: number) =>
+    body("activity_response", target, seq, { result, attempts: 1 }, at),
+  failure: (target: string, seq: number, message: string, attempts: number) =>
+    body("activity_response", target, seq, { error: { name: "Error", message }, attempts }),
+  sleep: (seq: number, duration: number, deadline = T0 + duration) =>
+    body("sleep_request", "", seq, { duration, deadline }),
+  slept: (seq: number, at?: number) => body("sleep_done", "", seq, null, at),
+  awaitSignal: (target: string, seq: number, timeout: number) =>
+    body("signal_request", target, seq, { timeout, deadline: T0 + timeout }),
+  signal: (target: string, seq: number, message: unknown, at?: number) =>
+    body("signal_response", target, seq, { signalId: seq + 1, message }, at),
+  signalTimedOut: (target: string, seq: number) => body("signal_response", target, seq, { timedOut: true }),
+  output: (target: string, seq: number, message: unknown) => body("output", target, seq, message),
+  cancelDelivered: () => body("cancel_delivered", "", 0, null),
+  completed: (result: unknown) => body("completed", "", 0, { result }),
+};

@@ -1,0 +1,24 @@
+import type { SerializedError } from "../../errors.js";
+import { decodePayload } from "../../json.js";
+import type { RunInfo } from "../records.js";
+import type { RunRow } from "./tables.js";
+
+/** A run row as RunInfo, with its payloads decoded as the MySQL store decodes them. */
+export function decodeRunInfo(run: RunRow): RunInfo {
+  const where = `run ${run.namespace}/${run.workflow}/${run.runId}`;
+  const result = decodePayload(run.resultText, `${where} result`);
+  const error = decodePayload(run.errorText, `${where} error`) as SerializedError | undefined;
+  return {
+    namespace: run.namespace,
+    workflow: run.workflow,
+    runId: run.runId,
+    status: run.status,
+    iteration: run.iteration,
+    input: decodePayload(run.inputText, `${where} input`),
+    ...(result === undefined ? {} : { result }),
+    ...(error === undefined ? {} : { error }),
+    cancelRequested: run.cancelRequested,
+    createdAt: new Date(run.createdAt),
+    updatedAt: new Date(run.updatedAt),
+  };
+}

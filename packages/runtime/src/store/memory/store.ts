@@ -1,0 +1,541 @@
+import { ReplayError, RunNotFoundError } from "../../errors.js";
+import {
+  decodeEvent,
+  EventType,
+  type HistoryEvent,
+  type NewEvent,
+  type RecordedEvent,
+  type RunKey,
+  RunStatus,
+  runKeyId,
+} from "../../history/index.js";
+import { shardOf } from "../../shard.js";
+import { fenceRefusal, wakeAfterStep } from "../commit-rules.js";
+import { decodePageCursor, encodePageCursor, pageLimit } from "../paging.js";
+import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "../records.js";
+import {
+  type ClaimedRun,
+  type ClaimOptions,
+  type EventBatch,
+  type EventFilter,
+  FRESH_VERSION,
+  type HeldRun,
+  type HistoryOptions,
+  type InboxSignal,
+  type NewRun,
+  type NewSignal,
+  type StepResult,
+  type StepWrite,
+  type Store,
+  type TaskRow,
+} from "../types.js";
+import { decodeRunInfo } from "./decode.js";
+import { compareNames, type EventRow, type RunRow, type SignalRowM } from "./tables.js";
+
+/** Events a stream read returns at most, as on MySQL. */
+const BATCH_SIZE = 500;
+
+export interface MemoryStoreOptions {
+  /** Called after every change, e.g. to let a test environment look for due timers. */
+  readonly onChange?: () => void;
+}
+
+/**
+ * A complete Store in memory: the same engine runs on it as on MySQL, with the same fences,
+ * leases and wake-ups, so tests of workflows need no database. Every method is atomic (no
+ * await inside), which stands in for a transaction. `{ tx }` is refused: it is MySQL's.
+ *
+ * @example
+ * const client = createStoreClient(createMemoryStore(), { clock });
+ */
+export class MemoryStore implements Store {
+  readonly description = "in-memory store";
+  readonly #runs = new Map<string, Map<string, RunRow>>();
+  readonly #signals = new Map<string, SignalRowM[]>();
+  readonly #signalKeys = new Set<string>();
+  readonly #events: EventRow[] = [];
+  readonly #eventKeys = new Set<string>();
+  readonly #cursors = new Map<string, number>();
+  readonly #onChange: () => void;
+  #nextEventId = 1;
+  #nextSignalId = 1;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.#onChange = options.onChange ?? (() => {});
+  }
+
+  // --- what a test environment asks -------------------------------------------------------
+
+  /** Namespaces that have runs. */
+  namespaces(): string[] {
+    return [...this.#runs.keys()];
+  }
+
+  /** The earliest wake time of any running run that nobody holds a live lease on. */
+  nextWakeOfAll(now: number): number | undefined {
+    let next: number | undefined;
+    for (const namespace of this.#runs.keys()) {
+      const wake = this.#nextWake(namespace, now);
+      if (wake !== undefined && (next === undefined || wake < next)) next = wake;
+    }
+    return next;
+  }
+
+  /** Runs held under a live lease, or due now: a worker has something to do. */
+  busyRuns(now: number): RunKey[] {
+    const busy: RunKey[] = [];
+    for (const runs of this.#runs.values()) {
+      for (const run of runs.values()) {
+        if (run.status !== RunStatus.Running) continue;
+        const leased = run.leaseUntil !== null && run.leaseUntil >= now;
+        if (leased || (run.wakeAt !== null && run.wakeAt <= now)) busy.push(run);
+      }
+    }
+    return busy;
+  }
+
+  // --- EngineStore ----------------------------------------------------------------------
+
+  async claim(options: ClaimOptions): Promise<ClaimedRun[]> {
+    const { namespace, owner, now, leaseMs, limit, shards } = options;
+    const due = [...(this.#runs.get(namespace)?.values() ?? [])]
+      .filter((run) => run.wakeAt !== null && run.wakeAt <= now && !leasedAt(run, now))
+      .filter((run) => !shards || run.shard % shards.count === shards.index)
+      .sort((a, b) => (a.wakeAt ?? 0) - (b.wakeAt ?? 0))
+      .slice(0, limit);
+    for (const run of due) {
+      run.leaseOwner = owner;
+      run.leaseUntil = now + leaseMs;
+    }
+    this.#changed(due.length > 0);
+    return due.map(claimOf);
+  }
+
+  async readRun(key: RunKey, owner: string, now: number): Promise<ClaimedRun | undefined> {
+    const run = this.#run(key);
+    if (run === undefined || run.status !== RunStatus.Running) return undefined;
+    if (run.leaseOwner !== null && run.leaseOwner !== owner && leasedAt(run, now)) return undefined;
+    const claimed = claimOf(run);
+    if (run.version !== FRESH_VERSION || run.inputText === null) return claimed;
+    return { ...claimed, fresh: { inputText: run.inputText, createdAt: run.createdAt } };
+  }
+
+  async nextWake(namespace: string, now: number): Promise<number | undefined> {
+    return this.#nextWake(namespace, now);
+  }
+
+  async loadHistory(key: RunKey, iteration: number): Promise<RecordedEvent[]> {
+    const events = (this.#run(key)?.events ?? []).filter(
+      (event) => event.iteration === iteration && event.pos !== null,
+    );
+    return events.sort((a, b) => (a.pos ?? 0) - (b.pos ?? 0)).map(recorded);
+  }
+
+  async loadTasks(key: RunKey, iteration: number): Promise<TaskRow[]> {
+    const tasks = [...(this.#run(key)?.tasks.values() ?? [])].filter((task) => task.iteration === iteration);
+    return tasks.map(({ target, seq, attempt, readyAt }) => ({ target, seq, attempt, readyAt }));
+  }
+
+  async loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]> {
+    const wanted = new Set(names);
+    return (this.#signals.get(pathOf(key)) ?? [])
+      .filter((row) => row.consumedIteration === null && wanted.has(row.signal))
+      .map(({ id, signal, payloadText }) => ({ id, signal, payloadText }));
+  }
+
+  async renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number> {
+    const held = this.#heldOf(runs, owner);
+    for (const run of held) run.leaseUntil = until;
+    return held.length;
+  }
+
+  async heldRuns(runs: readonly RunKey[], owner: string): Promise<HeldRun[]> {
+    return this.#heldOf(runs, owner).map((run) => ({
+      key: keyOf(run),
+      wakeGen: run.wakeGen,
+      cancelRequested: run.cancelRequested,
+    }));
+  }
+
+  async releaseAll(namespace: string, owner: string, now: number): Promise<number> {
+    const held = this.#held(namespace, owner).filter((run) => run.status === RunStatus.Running);
+    for (const run of held) releaseRun(run, now);
+    this.#changed(held.length > 0);
+    return held.length;
+  }
+
+  async release(key: RunKey, owner: string, wakeAt: number): Promise<void> {
+    const run = this.#run(key);
+    if (run?.leaseOwner !== owner) return;
+    releaseRun(run, wakeAt);
+    this.#changed(true);
+  }
+
+  async park(key: RunKey, owner: string, errorText: string, now: number): Promise<boolean> {
+    const run = this.#run(key);
+    if (run?.leaseOwner !== owner || run.status !== RunStatus.Running) return false;
+    run.status = RunStatus.Stuck;
+    run.errorText = errorText;
+    run.wakeAt = null;
+    run.leaseOwner = null;
+    run.leaseUntil = null;
+    run.version++;
+    run.updatedAt = now;
+    this.#changed(true);
+    return true;
+  }
+
+  async commit(steps: readonly StepWrite[]): Promise<StepResult[]> {
+    const results = steps.map((step) => this.#commitOne(step));
+    this.#changed(results.some((result) => result.ok));
+    return results;
+  }
+
+  #commitOne(step: StepWrite): StepResult {
+    const run = this.#run(step.key);
+    const refusal = this.#fence(step, run);
+    if (refusal !== undefined || run === undefined) return { ok: false, reason: refusal ?? "the run row is gone" };
+    let pos = step.firstPos;
+    for (const event of step.events) this.#appendEvent(run, step.iteration, pos++, event);
+    if (step.restart) {
+      const created = {
+        type: EventType.Created,
+        target: "",
+        seq: 0,
+        payloadText: step.restart.inputText,
+        at: step.now,
+      };
+      this.#appendEvent(run, step.iteration + 1, 0, created);
+    }
+    this.#writeTasks(run, step);
+    for (const signal of step.signalsConsumed) {
+      const row = this.#signals.get(pathOf(run))?.find((candidate) => candidate.id === signal.id);
+      if (row) {
+        row.consumedIteration = step.iteration;
+        row.consumedSeq = signal.seq;
+      }
+    }
+    const result: StepResult = {
+      ok: true,
+      version: step.expectedVersion + 1,
+      nextPos: step.restart ? 1 : pos,
+      wakeGen: run.wakeGen,
+      cancelRequested: run.cancelRequested,
+    };
+    const keeps = step.hold && !step.end && !step.restart;
+    run.wakeAt = wakeAfterStep(step, run.wakeGen);
+    run.version = step.expectedVersion + 1;
+    run.iteration = step.restart ? step.iteration + 1 : step.iteration;
+    run.nextPos = result.nextPos;
+    run.status = step.end?.status ?? run.status;
+    run.leaseOwner = keeps ? step.owner : null;
+    run.leaseUntil = keeps ? step.leaseUntil : null;
+    run.updatedAt = step.now;
+    if (step.end || step.restart) {
+      run.resultText = step.end?.resultText ?? null;
+      run.errorText = step.end?.errorText ?? null;
+    }
+    if (step.restart) run.inputText = step.restart.inputText;
+    return result;
+  }
+
+  /** The fence of every store, plus what the MySQL unique keys and signal check refuse. */
+  #fence(step: StepWrite, run: RunRow | undefined): string | undefined {
+    const refusal = fenceRefusal(step, run);
+    if (refusal !== undefined || run === undefined) return refusal;
+    for (const event of step.events) {
+      if (this.#eventKeys.has(eventKey(run, step.iteration, event))) return "an event of this step was already written";
+    }
+    const inbox = this.#signals.get(pathOf(run)) ?? [];
+    for (const signal of step.signalsConsumed) {
+      const row = inbox.find((candidate) => candidate.id === signal.id);
+      if (row === undefined || row.consumedIteration !== null) {
+        throw new ReplayError("SIGNAL_CONSUMED_TWICE", `signal ${signal.id} of run ${run.runId} was consumed already`);
+      }
+    }
+    return undefined;
+  }
+
+  #writeTasks(run: RunRow, step: StepWrite): void {
+    for (const task of step.taskInserts)
+      run.tasks.set(taskKeyOf(step.iteration, task), { ...task, iteration: step.iteration });
+    for (const task of step.taskUpdates) {
+      const row = run.tasks.get(taskKeyOf(step.iteration, task));
+      if (row) Object.assign(row, { attempt: task.attempt, readyAt: task.readyAt, lastError: task.lastError });
+    }
+    for (const task of step.taskDeletes) run.tasks.delete(taskKeyOf(step.iteration, task));
+    if (step.end || step.restart) {
+      for (const [key, task] of run.tasks) if (task.iteration === step.iteration) run.tasks.delete(key);
+    }
+  }
+
+  // --- ClientStore ----------------------------------------------------------------------
+
+  async migrate(): Promise<void> {}
+
+  async ready(tx?: unknown): Promise<void> {
+    refuseTx(tx);
+  }
+
+  async createRun(run: NewRun, tx?: unknown): Promise<boolean> {
+    refuseTx(tx);
+    const { key, inputText, now } = run;
+    const runs = this.#namespace(key.namespace);
+    const id = runKeyId(key);
+    if (runs.has(id)) return false;
+    const row: RunRow = {
+      ...key,
+      iteration: 0,
+      status: RunStatus.Running,
+      shard: shardOf(key.runId),
+      version: FRESH_VERSION,
+      nextPos: 1,
+      wakeAt: now,
+      wakeGen: 0,
+      leaseOwner: null,
+      leaseUntil: null,
+      cancelRequested: false,
+      inputText,
+      resultText: null,
+      errorText: null,
+      createdAt: now,
+      updatedAt: now,
+      events: [],
+      tasks: new Map(),
+    };
+    runs.set(id, row);
+    this.#appendEvent(row, 0, 0, { type: EventType.Created, target: "", seq: 0, payloadText: inputText, at: now });
+    this.#changed(true);
+    return true;
+  }
+
+  async addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean> {
+    refuseTx(tx);
+    const unique = `${pathOf(key)}/${signal.signal}/${signal.externalId}`;
+    if (this.#signalKeys.has(unique)) return false;
+    this.#signalKeys.add(unique);
+    const inbox = this.#signals.get(pathOf(key)) ?? [];
+    this.#signals.set(pathOf(key), inbox);
+    inbox.push({ id: this.#nextSignalId++, ...signal, createdAt: now, consumedIteration: null, consumedSeq: null });
+    // No run yet (or ended): the signal waits in the inbox; the engine reads it when it runs.
+    const run = this.#run(key);
+    if (run?.status === RunStatus.Running) wakeNow(run, now);
+    this.#changed(true);
+    return true;
+  }
+
+  async requestCancel(key: RunKey, now: number): Promise<boolean> {
+    const run = this.#run(key);
+    if (run === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
+    if (run.status !== RunStatus.Running || run.cancelRequested) return false;
+    run.cancelRequested = true;
+    wakeNow(run, now);
+    const event = { type: EventType.CancelRequested, target: "", seq: 0, payloadText: null, at: now };
+    this.#appendEvent(run, run.iteration, null, event);
+    this.#changed(true);
+    return true;
+  }
+
+  async getRun(key: RunKey): Promise<RunInfo | undefined> {
+    const run = this.#run(key);
+    return run === undefined ? undefined : decodeRunInfo(run);
+  }
+
+  async listRuns(filter: ListRunsFilter): Promise<RunPage> {
+    const limit = pageLimit(filter.limit);
+    const after = filter.cursor === undefined ? undefined : decodePageCursor(filter.cursor);
+    const matching = [...(this.#runs.get(filter.namespace)?.values() ?? [])]
+      .filter((run) => filter.workflow === undefined || run.workflow === filter.workflow)
+      .filter((run) => filter.status === undefined || run.status === filter.status)
+      .filter((run) => after === undefined || comparePage(run, after) > 0)
+      .sort((a, b) => comparePage(a, [b.createdAt, b.workflow, b.runId]));
+    const page = matching.slice(0, limit);
+    const last = page.at(-1);
+    const more = matching.length > limit && last !== undefined;
+    return {
+      runs: page.map(decodeRunInfo),
+      ...(more ? { nextCursor: encodePageCursor([last.createdAt, last.workflow, last.runId]) } : {}),
+    };
+  }
+
+  async getHistory(key: RunKey, options: HistoryOptions = {}): Promise<HistoryEvent[] | undefined> {
+    const run = this.#run(key);
+    if (run === undefined) return undefined;
+    const iteration = options.iteration ?? run.iteration;
+    return run.events
+      .filter((event) => iteration === "all" || event.iteration === iteration)
+      .map((event) => {
+        const { payloadText: _, ...decoded } = recorded(event);
+        return decoded as HistoryEvent;
+      });
+  }
+
+  async readEvents(cursor: number, filter: EventFilter): Promise<EventBatch> {
+    // Every id up to the last one is resolved here: nothing commits out of order.
+    const start = lowerBound(this.#events, cursor);
+    const types = filter.types === undefined ? undefined : new Set(filter.types);
+    const events: StreamEvent[] = [];
+    let scanned = cursor;
+    for (let i = start; i < this.#events.length && events.length < BATCH_SIZE; i++) {
+      const event = this.#events[i] as EventRow;
+      scanned = event.id;
+      if (matchesFilter(event, filter, types)) events.push(streamEventOf(event));
+    }
+    const more = events.length === BATCH_SIZE && scanned < this.#nextEventId - 1;
+    return { events, cursor: scanned, blocked: false, more };
+  }
+
+  async loadCursor(namespace: string, consumer: string): Promise<number | undefined> {
+    return this.#cursors.get(`${namespace}/${consumer}`);
+  }
+
+  async saveCursor(namespace: string, consumer: string, lastId: number): Promise<void> {
+    this.#cursors.set(`${namespace}/${consumer}`, lastId);
+  }
+
+  async close(): Promise<void> {}
+
+  // --- internals ------------------------------------------------------------------------
+
+  #namespace(namespace: string): Map<string, RunRow> {
+    let runs = this.#runs.get(namespace);
+    if (runs === undefined) {
+      runs = new Map();
+      this.#runs.set(namespace, runs);
+    }
+    return runs;
+  }
+
+  #run(key: RunKey): RunRow | undefined {
+    return this.#runs.get(key.namespace)?.get(runKeyId(key));
+  }
+
+  #heldOf(runs: readonly RunKey[], owner: string): RunRow[] {
+    return runs.flatMap((key) => {
+      const run = this.#run(key);
+      return run?.leaseOwner === owner ? [run] : [];
+    });
+  }
+
+  #held(namespace: string, owner: string): RunRow[] {
+    return [...(this.#runs.get(namespace)?.values() ?? [])].filter((run) => run.leaseOwner === owner);
+  }
+
+  #nextWake(namespace: string, now: number): number | undefined {
+    let next: number | undefined;
+    for (const run of this.#runs.get(namespace)?.values() ?? []) {
+      if (run.wakeAt === null || leasedAt(run, now)) continue;
+      if (next === undefined || run.wakeAt < next) next = run.wakeAt;
+    }
+    return next;
+  }
+
+  #appendEvent(run: RunRow, iteration: number, pos: number | null, event: NewEvent): void {
+    const row: EventRow = { id: this.#nextEventId++, ...keyOf(run), iteration, pos, ...event };
+    this.#eventKeys.add(eventKey(run, iteration, event));
+    this.#events.push(row);
+    run.events.push(row);
+  }
+
+  #changed(changed: boolean): void {
+    if (changed) this.#onChange();
+  }
+}
+
+/** Creates an empty in-memory store. */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
+  return new MemoryStore(options);
+}
+
+/** The key of a retry row within its run. */
+function taskKeyOf(iteration: number, task: { readonly target: string; readonly seq: number }): string {
+  return `${iteration}\u0000${task.target}\u0000${task.seq}`;
+}
+
+function refuseTx(tx: unknown): void {
+  if (tx === undefined) return;
+  throw new ReplayError(
+    "TX_UNSUPPORTED",
+    "the in-memory store has no transactions: { tx } joins a MySQL transaction and works with createClient only; leave it out with this client",
+  );
+}
+
+const pathOf = (key: RunKey): string => `${key.namespace}/${runKeyId(key)}`;
+
+const keyOf = (run: RunKey): RunKey => ({ namespace: run.namespace, workflow: run.workflow, runId: run.runId });
+
+/** The unique key of an event, as the MySQL events_key index has it. */
+function eventKey(run: RunKey, iteration: number, event: Pick<NewEvent, "type" | "target" | "seq">): string {
+  return `${pathOf(run)}\u0000${iteration}\u0000${event.type}\u0000${event.target}\u0000${event.seq}`;
+}
+
+function leasedAt(run: RunRow, now: number): boolean {
+  return run.leaseUntil !== null && run.leaseUntil >= now;
+}
+
+function releaseRun(run: RunRow, wakeAt: number): void {
+  run.leaseOwner = null;
+  run.leaseUntil = null;
+  run.wakeAt = wakeAt;
+}
+
+/** Something arrived from outside: bump wake_gen and make the run due now unless it is due earlier. */
+function wakeNow(run: RunRow, now: number): void {
+  run.wakeGen++;
+  if (run.wakeAt === null || run.wakeAt > now) run.wakeAt = now;
+  run.updatedAt = now;
+}
+
+function claimOf(run: RunRow): ClaimedRun {
+  return {
+    ...keyOf(run),
+    iteration: run.iteration,
+    version: run.version,
+    nextPos: run.nextPos,
+    wakeGen: run.wakeGen,
+    cancelRequested: run.cancelRequested,
+  };
+}
+
+function recorded(event: EventRow): RecordedEvent {
+  return decodeEvent(event, `event ${event.type} ${event.target}#${event.seq} of run ${event.runId}`);
+}
+
+function streamEventOf(event: EventRow): StreamEvent {
+  const decoded = recorded(event);
+  return {
+    id: event.id,
+    ...keyOf(event),
+    iteration: event.iteration,
+    type: decoded.type,
+    target: event.target,
+    seq: event.seq,
+    payload: decoded.payload,
+    createdAt: new Date(event.at),
+  };
+}
+
+function matchesFilter(event: EventRow, filter: EventFilter, types: ReadonlySet<string> | undefined): boolean {
+  return (
+    event.namespace === filter.namespace &&
+    (filter.workflow === undefined || event.workflow === filter.workflow) &&
+    (filter.runId === undefined || event.runId === filter.runId) &&
+    (types === undefined || types.has(event.type))
+  );
+}
+
+/** Index of the first event with an id above `cursor` (ids increase along the array). */
+function lowerBound(events: readonly EventRow[], cursor: number): number {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((events[mid] as EventRow).id <= cursor) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function comparePage(run: RunRow, key: readonly [number, string, string]): number {
+  return run.createdAt - key[0] || compareNames(run.workflow, key[1]) || compareNames(run.runId, key[2]);
+}

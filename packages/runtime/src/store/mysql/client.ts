@@ -1,0 +1,49 @@
+import { createPool, type Pool } from "mysql2/promise";
+import { createStoreClient, type StoreClient } from "../../client/client.js";
+import type { ClientOptions } from "../../client/options.js";
+import { realTimers } from "../../client/timers.js";
+import type { Clock } from "../../types.js";
+import { createDbClock } from "./clock.js";
+import { endpointOf, endpointOfUri, mapUnreachable } from "./db-errors.js";
+import { DEFAULT_PREFIX, validatePrefix } from "./prefix.js";
+import { asTransaction, MySqlStore } from "./store.js";
+
+/** Where the client's database is: the caller's mysql2/promise pool, or a URL for a pool of its own. */
+export type ClientConnection = { readonly pool: Pool } | { readonly uri: string };
+
+/** The client on MySQL/MariaDB: a Client, plus the pool and table prefix for your own SQL. */
+export interface MySqlClient extends StoreClient {
+  readonly store: MySqlStore;
+  readonly pool: Pool;
+  /** Table name prefix, default "replay_". */
+  readonly prefix: string;
+}
+
+/**
+ * Creates the client on MySQL or MariaDB.
+ *
+ * @example
+ * const client = createClient({ uri: "mysql://root@127.0.0.1:3306/app" });
+ * await client.migrate();
+ * await client.runWorkflow("shop", "order", "order-42", { sku: "A1" });
+ * const result = await client.awaitResult("shop", "order", "order-42", { timeout: "30s" });
+ * await client.close();
+ */
+export function createClient(connection: ClientConnection, options: ClientOptions = {}): MySqlClient {
+  const prefix = validatePrefix(options.prefix ?? DEFAULT_PREFIX);
+  const ownsPool = "uri" in connection;
+  const pool: Pool = ownsPool ? createPool({ uri: connection.uri, timezone: "Z" }) : connection.pool;
+  const endpoint = ownsPool ? endpointOfUri(connection.uri) : endpointOf(pool);
+  const store = new MySqlStore(pool, prefix, endpoint, ownsPool);
+  const dbClock = options.clock === undefined ? createDbClock(pool) : undefined;
+  const clock: Clock = options.clock ?? (dbClock as Clock);
+  const client = createStoreClient(store, {
+    ...options,
+    clock,
+    timers: options.timers ?? realTimers(clock),
+    // The first write also measures the offset to the database clock, on the caller's
+    // transaction when it has one (a pool of one connection held by the caller cannot deadlock).
+    ready: (tx) => (dbClock ? mapUnreachable(endpoint, () => dbClock.sync(asTransaction(tx))) : store.ready(tx)),
+  });
+  return Object.assign(client, { store, pool, prefix });
+}

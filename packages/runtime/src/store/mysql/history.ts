@@ -1,0 +1,79 @@
+import type { Pool } from "mysql2/promise";
+import type { HistoryEvent, RecordedEvent, RunKey } from "../../history/index.js";
+import type { HistoryOptions, InboxSignal, TaskRow } from "../types.js";
+import { nullableText, type Row, text, toRecordedEvent } from "./rows.js";
+
+const EVENT_FIELDS = "iteration, pos, type, target, seq, payload, created_at";
+
+/** The iteration's replay history in position order (events with a position only). */
+export async function loadHistory(pool: Pool, p: string, key: RunKey, iteration: number): Promise<RecordedEvent[]> {
+  const [rows] = await pool.query<Row[]>(
+    `SELECT ${EVENT_FIELDS} FROM ${p}events
+      WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ? AND pos IS NOT NULL
+      ORDER BY pos`,
+    [key.namespace, key.workflow, key.runId, iteration],
+  );
+  return rows.map((row) => toRecordedEvent(row, key.runId));
+}
+
+/** Every event of the run (or of one iteration) in log order; undefined when the run does not exist. */
+export async function selectHistory(
+  pool: Pool,
+  p: string,
+  key: RunKey,
+  options: HistoryOptions = {},
+): Promise<HistoryEvent[] | undefined> {
+  const [runs] = await pool.query<Row[]>(
+    `SELECT iteration FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+    [key.namespace, key.workflow, key.runId],
+  );
+  const run = runs[0];
+  if (run === undefined) return undefined;
+  const iteration = options.iteration ?? Number(run.iteration);
+  const [sql, args] = iteration === "all" ? ["", []] : [" AND iteration = ?", [iteration]];
+  const [rows] = await pool.query<Row[]>(
+    `SELECT ${EVENT_FIELDS} FROM ${p}events
+      WHERE namespace = ? AND workflow = ? AND run_id = ?${sql} ORDER BY id`,
+    [key.namespace, key.workflow, key.runId, ...args],
+  );
+  return rows.map((row) => {
+    const { payloadText: _, ...event } = toRecordedEvent(row, key.runId);
+    return event as HistoryEvent;
+  });
+}
+
+/** Retry rows of the iteration's activities. */
+export async function loadTasks(pool: Pool, p: string, key: RunKey, iteration: number): Promise<TaskRow[]> {
+  const [rows] = await pool.query<Row[]>(
+    `SELECT target, seq, attempt, ready_at FROM ${p}tasks
+      WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ?`,
+    [key.namespace, key.workflow, key.runId, iteration],
+  );
+  return rows.map((row) => ({
+    target: text(row.target),
+    seq: Number(row.seq),
+    attempt: Number(row.attempt),
+    readyAt: Number(row.ready_at),
+  }));
+}
+
+/** Unconsumed signals of the run with these names, in arrival order. */
+export async function loadSignals(
+  pool: Pool,
+  p: string,
+  key: RunKey,
+  names: readonly string[],
+): Promise<InboxSignal[]> {
+  if (names.length === 0) return [];
+  const [rows] = await pool.query<Row[]>(
+    `SELECT id, signal_name, payload FROM ${p}signals
+      WHERE namespace = ? AND workflow = ? AND run_id = ? AND consumed_iteration IS NULL AND signal_name IN (?)
+      ORDER BY id`,
+    [key.namespace, key.workflow, key.runId, names],
+  );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    signal: text(row.signal_name),
+    payloadText: nullableText(row.payload),
+  }));
+}

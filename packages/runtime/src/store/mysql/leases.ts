@@ -1,0 +1,65 @@
+import type { Pool, ResultSetHeader } from "mysql2/promise";
+import { type RunKey, RunStatus } from "../../history/index.js";
+import type { HeldRun } from "../types.js";
+import { type Row, text } from "./rows.js";
+import { whereRunKeys } from "./run-keys.js";
+
+/**
+ * Extends the leases this owner still holds on `runs` (of one namespace). Keyed by run, so
+ * it reads and locks only those primary-key rows.
+ */
+export async function renewLeases(pool: Pool, p: string, runs: readonly RunKey[], owner: string, until: number) {
+  if (runs.length === 0) return 0;
+  const where = whereRunKeys(runs);
+  const [result] = await pool.query<ResultSetHeader>(
+    `UPDATE ${p}runs SET lease_until = ? WHERE ${where.sql} AND lease_owner = ?`,
+    [until, ...where.args, owner],
+  );
+  return result.affectedRows;
+}
+
+/** wake_gen and cancel flag of those of `runs` this owner holds, to notice signals and cancels that arrive meanwhile. */
+export async function heldRuns(pool: Pool, p: string, runs: readonly RunKey[], owner: string): Promise<HeldRun[]> {
+  if (runs.length === 0) return [];
+  const where = whereRunKeys(runs);
+  const namespace = runs[0]?.namespace ?? "";
+  const [rows] = await pool.query<Row[]>(
+    `SELECT workflow, run_id, wake_gen, cancel_requested FROM ${p}runs WHERE ${where.sql} AND lease_owner = ?`,
+    [...where.args, owner],
+  );
+  return rows.map((row) => ({
+    key: { namespace, workflow: text(row.workflow), runId: text(row.run_id) },
+    wakeGen: Number(row.wake_gen),
+    cancelRequested: Number(row.cancel_requested) === 1,
+  }));
+}
+
+/** Gives up every lease this owner holds, leaving the runs due now (a scan of the namespace: at stop only). */
+export async function releaseAll(pool: Pool, p: string, namespace: string, owner: string, now: number) {
+  const [result] = await pool.query<ResultSetHeader>(
+    `UPDATE ${p}runs SET lease_owner = NULL, lease_until = NULL, wake_at = ?
+      WHERE namespace = ? AND lease_owner = ? AND status = ?`,
+    [now, namespace, owner, RunStatus.Running],
+  );
+  return result.affectedRows;
+}
+
+/** Releases one run's lease without other changes (e.g. after its step failed to load). */
+export async function release(pool: Pool, p: string, key: RunKey, owner: string, wakeAt: number): Promise<void> {
+  await pool.query(
+    `UPDATE ${p}runs SET lease_owner = NULL, lease_until = NULL, wake_at = ?
+      WHERE namespace = ? AND workflow = ? AND run_id = ? AND lease_owner = ?`,
+    [wakeAt, key.namespace, key.workflow, key.runId, owner],
+  );
+}
+
+/** Parks a run: status stuck, the error stored, the lease released, never woken again. */
+export async function park(pool: Pool, p: string, key: RunKey, owner: string, errorText: string, now: number) {
+  const [result] = await pool.query<ResultSetHeader>(
+    `UPDATE ${p}runs SET status = ?, error = ?, wake_at = NULL, lease_owner = NULL, lease_until = NULL,
+            version = version + 1, updated_at = ?
+      WHERE namespace = ? AND workflow = ? AND run_id = ? AND lease_owner = ? AND status = ?`,
+    [RunStatus.Stuck, errorText, now, key.namespace, key.workflow, key.runId, owner, RunStatus.Running],
+  );
+  return result.affectedRows === 1;
+}

@@ -1,0 +1,233 @@
+import type { EndStatus, HistoryEvent, NewEvent, RecordedEvent, RunKey } from "../history/index.js";
+import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./records.js";
+
+/*
+ * The storage seam. The worker and the client depend on these interfaces only; a store
+ * (store/mysql, store/memory) implements all of them. Times are ms since the epoch, taken
+ * by the caller from its clock; names and payloads arrive validated and encoded.
+ */
+
+/** A run just created in this process: everything its first step needs, so nothing is read. */
+export interface FreshRun {
+  readonly inputText: string;
+  readonly createdAt: number;
+}
+
+/** The state of a run a worker is about to advance. */
+export interface ClaimedRun extends RunKey {
+  readonly iteration: number;
+  /** The fence: every committed step bumps it; a step written against an older one is refused. */
+  readonly version: number;
+  /** Position of the next event of the iteration's history. */
+  readonly nextPos: number;
+  /** Bumped by everything that wakes the run from outside (signal, cancel). */
+  readonly wakeGen: number;
+  readonly cancelRequested: boolean;
+  /** Set when no step was committed yet: the history is just the created event. */
+  readonly fresh?: FreshRun;
+}
+
+/**
+ * What "fresh" means, in one place: a run no step has been committed for has version 0,
+ * iteration 0, and its history is its created event (position 0).
+ */
+export const FRESH_VERSION = 0;
+
+/** The claim state of a run created in this process a moment ago. */
+export function freshClaim(key: RunKey, fresh: FreshRun): ClaimedRun {
+  return {
+    ...key,
+    iteration: 0,
+    version: FRESH_VERSION,
+    nextPos: 1,
+    wakeGen: 0,
+    cancelRequested: false,
+    fresh,
+  };
+}
+
+/** A pending activity retry of a run (written when an attempt failed and the next must wait). */
+export interface TaskRow {
+  readonly target: string;
+  readonly seq: number;
+  readonly attempt: number;
+  readonly readyAt: number;
+}
+
+/** An unconsumed signal in a run's inbox. */
+export interface InboxSignal {
+  readonly id: number;
+  readonly signal: string;
+  readonly payloadText: string | null;
+}
+
+/** A run this worker holds a lease on, with what may have changed under it. */
+export interface HeldRun {
+  readonly key: RunKey;
+  readonly wakeGen: number;
+  readonly cancelRequested: boolean;
+}
+
+export interface ClaimOptions {
+  readonly namespace: string;
+  readonly owner: string;
+  readonly now: number;
+  readonly leaseMs: number;
+  readonly limit: number;
+  /** Only runs whose shard modulo `count` is `index`. */
+  readonly shards?: { readonly count: number; readonly index: number } | undefined;
+}
+
+/** A retry to wait for, written with the step that saw the attempt fail. */
+export interface TaskRetry extends TaskRow {
+  readonly lastError: string;
+}
+
+/** How a step ends its run. */
+export interface RunEnd {
+  readonly status: EndStatus;
+  readonly resultText: string | null;
+  readonly errorText: string | null;
+}
+
+/** What one engine commit writes for a run, all or nothing, fenced by the run's version. */
+export interface StepWrite {
+  readonly key: RunKey;
+  readonly owner: string;
+  readonly iteration: number;
+  readonly expectedVersion: number;
+  /** Position of the first of `events`. */
+  readonly firstPos: number;
+  readonly events: readonly NewEvent[];
+  /** Retries to wait for: the first failure of an activity inserts its row, later ones update it. */
+  readonly taskInserts: readonly TaskRetry[];
+  readonly taskUpdates: readonly TaskRetry[];
+  readonly taskDeletes: readonly { readonly target: string; readonly seq: number }[];
+  readonly signalsConsumed: readonly { readonly id: number; readonly seq: number }[];
+  /** The wake_gen the step read its inputs under; a newer one means something arrived since. */
+  readonly observedWakeGen: number;
+  readonly now: number;
+  readonly end?: RunEnd;
+  /** The iteration ends with restart(input): the next starts with this input. */
+  readonly restart?: { readonly inputText: string };
+  /** The iteration has rows in the tasks table (retries), to delete when it ends or restarts. */
+  readonly hasTaskRows: boolean;
+  /** Keep the lease (activities still run here) or release it with `wakeAt`. */
+  readonly hold: boolean;
+  readonly leaseUntil: number;
+  readonly wakeAt: number | null;
+}
+
+export type StepResult =
+  | {
+      readonly ok: true;
+      readonly version: number;
+      readonly nextPos: number;
+      readonly wakeGen: number;
+      readonly cancelRequested: boolean;
+    }
+  | { readonly ok: false; readonly reason: string };
+
+/** What the worker needs: claims and leases, histories and inboxes, fenced commits. */
+export interface EngineStore {
+  /** Leases up to `limit` runs that are due and not leased by anyone else. */
+  claim(options: ClaimOptions): Promise<ClaimedRun[]>;
+  /**
+   * Reads a run's state without leasing it, for a worker told in-process that the run has
+   * work; its first commit is then fenced by version alone. Undefined when the run ended
+   * or another owner holds a live lease.
+   */
+  readRun(key: RunKey, owner: string, now: number): Promise<ClaimedRun | undefined>;
+  /** The earliest wake time of a run nobody holds a live lease on, due or not. */
+  nextWake(namespace: string, now: number): Promise<number | undefined>;
+  /** The iteration's replay history: events with a position, in position order. */
+  loadHistory(key: RunKey, iteration: number): Promise<RecordedEvent[]>;
+  loadTasks(key: RunKey, iteration: number): Promise<TaskRow[]>;
+  /** Unconsumed signals of the run with these names, in arrival order. */
+  loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]>;
+  /** Extends the leases this owner still holds on `runs` (all of one namespace). */
+  renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number>;
+  /** Those of `runs` (all of one namespace) this owner holds, with what may have changed under them. */
+  heldRuns(runs: readonly RunKey[], owner: string): Promise<HeldRun[]>;
+  /** Gives up every lease this owner holds, leaving the runs due now. */
+  releaseAll(namespace: string, owner: string, now: number): Promise<number>;
+  /** Gives up one run's lease, to be woken at `wakeAt`. */
+  release(key: RunKey, owner: string, wakeAt: number): Promise<void>;
+  /** Status stuck with the error, lease released, never woken again. False when the run was not ours. */
+  park(key: RunKey, owner: string, errorText: string, now: number): Promise<boolean>;
+  /**
+   * Writes steps of several runs of one namespace, at most one step per run, in one
+   * transaction where the store has them. Each step is fenced on its own: a refused step
+   * leaves the others written.
+   */
+  commit(steps: readonly StepWrite[]): Promise<StepResult[]>;
+}
+
+export interface NewRun {
+  readonly key: RunKey;
+  readonly inputText: string;
+  readonly now: number;
+}
+
+export interface NewSignal {
+  readonly signal: string;
+  readonly externalId: string;
+  readonly payloadText: string;
+}
+
+/** Which events a stream wants. */
+export interface EventFilter {
+  readonly namespace: string;
+  readonly workflow?: string;
+  readonly runId?: string;
+  readonly types?: readonly string[];
+}
+
+/** One read of the event log after a cursor. */
+export interface EventBatch {
+  readonly events: readonly StreamEvent[];
+  /** The new cursor: every id up to it is resolved (read, filtered out, or never committed). */
+  readonly cursor: number;
+  /** True when the reader stopped at an id that an open transaction holds. */
+  readonly blocked: boolean;
+  /** True when more may be read at once. */
+  readonly more: boolean;
+}
+
+export interface HistoryOptions {
+  /** An iteration number, or "all"; default: the run's current iteration. */
+  readonly iteration?: number | "all";
+}
+
+/**
+ * What the client needs. `tx` is an open transaction of the store's own kind (for MySQL, a
+ * mysql2 connection after BEGIN) that the write joins; a store without transactions refuses it.
+ */
+export interface ClientStore {
+  /** Creates or updates the store's tables; idempotent. */
+  migrate(): Promise<void>;
+  /** Resolves once the store answers (on `tx` when given). */
+  ready(tx?: unknown): Promise<void>;
+  /** Creates the run and its created event; false when the run exists. */
+  createRun(run: NewRun, tx?: unknown): Promise<boolean>;
+  /** Stores a signal and wakes its run; false when (run, signal, externalId) was sent before. */
+  addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean>;
+  /** Marks the run as asked to cancel; false when it ended or was asked before. Throws RunNotFoundError. */
+  requestCancel(key: RunKey, now: number): Promise<boolean>;
+  getRun(key: RunKey): Promise<RunInfo | undefined>;
+  listRuns(filter: ListRunsFilter): Promise<RunPage>;
+  /** The run's events in log order, or undefined when the run does not exist. */
+  getHistory(key: RunKey, options?: HistoryOptions): Promise<HistoryEvent[] | undefined>;
+  /** The next events after `cursor`, never past an id that may still commit. */
+  readEvents(cursor: number, filter: EventFilter): Promise<EventBatch>;
+  loadCursor(namespace: string, consumer: string): Promise<number | undefined>;
+  saveCursor(namespace: string, consumer: string, lastId: number, now: number): Promise<void>;
+  /** Releases what the store owns (a pool it created). */
+  close(): Promise<void>;
+}
+
+/** A complete store: one implementation serves both the client and the worker. */
+export interface Store extends EngineStore, ClientStore {
+  /** For messages, e.g. "MySQL at 127.0.0.1:3306" or "in-memory store". */
+  readonly description: string;
+}

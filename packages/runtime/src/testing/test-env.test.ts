@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { ActivityContext, RunContext, Worker } from "../types.js";
+import { createWorker } from "../worker/worker.js";
+import { createTestEnv, type TestEnv } from "./test-env.js";
+
+const DAY = 86_400_000;
+const START = Date.UTC(2030, 0, 1);
+
+describe("createTestEnv", () => {
+  let env: TestEnv;
+  const workers: Worker[] = [];
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+    await env.close();
+  });
+
+  async function start(
+    workflows: Record<string, (ctx: RunContext, input: never) => Promise<unknown>>,
+    activities: Record<string, (ctx: ActivityContext, backends: never, input: never) => Promise<unknown>> = {},
+    options: Parameters<typeof createTestEnv>[0] = {},
+  ): Promise<void> {
+    env = await createTestEnv({ start: START, ...options });
+    const worker = createWorker({ client: env.client, namespace: "t", workflows, activities, stopTimeoutMs: 100 });
+    workers.push(worker);
+    await worker.start();
+  }
+
+  it("stops at every timer on the way, so timers set by timers fire within one advance", async () => {
+    const wokeAt: number[] = [];
+    await start({
+      naps: async (ctx) => {
+        for (let i = 0; i < 3; i++) {
+          await ctx.sleep("1d");
+          wokeAt.push(ctx.now().getTime() - START);
+        }
+        return "rested";
+      },
+    });
+    await env.client.runWorkflow("t", "naps", "n1", null);
+    await env.advance("2d");
+    expect(wokeAt).toEqual([DAY, 2 * DAY]);
+    await env.advance("1d");
+    expect(await env.client.awaitResult("t", "naps", "n1")).toBe("rested");
+    expect(env.now().getTime()).toBe(START + 3 * DAY);
+  });
+
+  it("runs activity retries on virtual time", async () => {
+    let attempts = 0;
+    await start(
+      { flaky: async (ctx) => ctx.execActivity("flaky", null) },
+      {
+        flaky: async () => {
+          attempts++;
+          if (attempts < 4) throw new Error("not yet");
+          return "done";
+        },
+      },
+    );
+    await env.client.runWorkflow("t", "flaky", "f1", null);
+    await env.settle();
+    expect(attempts).toBe(1);
+    // default policy: 1 s, 2 s, 4 s between attempts
+    await env.advance("7s");
+    expect(attempts).toBe(4);
+    expect(await env.client.awaitResult("t", "flaky", "f1")).toBe("done");
+  });
+
+  it("with autoSkip, jumps to the next timer while a result is awaited and every run just waits", async () => {
+    await start(
+      {
+        patient: async (ctx) => {
+          const answer = await ctx.awaitSignal("answer", "7d");
+          await ctx.sleep("30d");
+          return { answer: answer ?? "none", at: ctx.now().getTime() - START };
+        },
+      },
+      {},
+      { autoSkip: true },
+    );
+    await env.client.runWorkflow("t", "patient", "p1", null);
+    expect(await env.client.awaitResult("t", "patient", "p1")).toEqual({ answer: "none", at: 37 * DAY });
+  });
+
+  it("does not skip time while nothing awaits a result, so a test can signal first", async () => {
+    await start({ waiting: async (ctx) => ctx.awaitSignal("go", "1h") }, {}, { autoSkip: true });
+    await env.client.runWorkflow("t", "waiting", "w1", null);
+    await env.settle();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(env.now().getTime()).toBe(START);
+    await env.client.signalRun("t", "waiting", "w1", "go", "now", "g1");
+    expect(await env.client.awaitResult("t", "waiting", "w1")).toBe("now");
+  });
+
+  it("says which runs are still busy when an activity never settles", async () => {
+    await start(
+      { stuck: async (ctx) => ctx.execActivity("forever", null) },
+      { forever: () => new Promise(() => {}) },
+      { settleTimeoutMs: 200 },
+    );
+    await env.client.runWorkflow("t", "stuck", "s1", null);
+    await expect(env.advance("1m")).rejects.toThrow(/runs still had work after 200 ms of real time: stuck\/s1/);
+  });
+
+  it("refuses { tx }, which only the MySQL client has", async () => {
+    await start({ noop: async () => null });
+    await expect(env.client.runWorkflow("t", "noop", "x", null, { tx: {} as never })).rejects.toThrow(
+      /in-memory store has no transactions/,
+    );
+  });
+});

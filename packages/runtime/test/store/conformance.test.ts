@@ -1,0 +1,344 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import {
+  createClient,
+  createMemoryStore,
+  newEvent,
+  type RunKey,
+  RunNotFoundError,
+  type StepWrite,
+  type Store,
+} from "../../src/index.js";
+import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
+import { STORE_KINDS, type StoreKind } from "../engine/helpers.js";
+
+/**
+ * The Store contract, run against every store: what the engine and the client rely on, through
+ * the interface alone. A new store passes this suite before the engine tests run on it.
+ */
+for (const kind of STORE_KINDS) describe(`the ${kind} store`, () => conformance(kind));
+
+const T = Date.UTC(2030, 0, 1);
+const key = (runId: string, workflow = "wf"): RunKey => ({ namespace: "conf", workflow, runId });
+let ids = 0;
+const fresh = (prefix: string) => key(`${prefix}-${++ids}`);
+
+function step(run: RunKey, overrides: Partial<StepWrite> = {}): StepWrite {
+  return {
+    key: run,
+    owner: "w1",
+    iteration: 0,
+    expectedVersion: 0,
+    firstPos: 1,
+    events: [],
+    taskInserts: [],
+    taskUpdates: [],
+    taskDeletes: [],
+    signalsConsumed: [],
+    observedWakeGen: 0,
+    now: T + 10,
+    hasTaskRows: false,
+    hold: false,
+    leaseUntil: T + 10_000,
+    wakeAt: T + 5000,
+    ...overrides,
+  };
+}
+
+function conformance(kind: StoreKind): void {
+  let store: Store;
+  let db: ScratchDatabase | undefined;
+  beforeAll(async () => {
+    if (kind === "mariadb") {
+      db = await createScratchDatabase(inject("mysqlUrl"));
+      store = createClient({ pool: db.pool }).store;
+    } else {
+      store = createMemoryStore();
+    }
+    await store.migrate();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  const create = async (run: RunKey, input: unknown = { n: 1 }, now = T) =>
+    store.createRun({ key: run, inputText: JSON.stringify(input), now });
+
+  describe("runs", () => {
+    it("are created once, with their created event, and read back fresh", async () => {
+      const run = fresh("create");
+      expect(await create(run)).toBe(true);
+      expect(await create(run, { other: true })).toBe(false);
+      const info = await store.getRun(run);
+      expect(info).toMatchObject({ status: "running", iteration: 0, input: { n: 1 }, cancelRequested: false });
+      expect(info?.createdAt.getTime()).toBe(T);
+      expect(await store.getHistory(run)).toEqual([
+        { type: "created", iteration: 0, pos: 0, target: "", seq: 0, payload: { n: 1 }, at: T },
+      ]);
+      const state = await store.readRun(run, "w1", T);
+      expect(state).toMatchObject({ version: 0, nextPos: 1, fresh: { inputText: '{"n":1}', createdAt: T } });
+      expect(await store.getRun(key("nobody"))).toBeUndefined();
+      expect(await store.getHistory(key("nobody"))).toBeUndefined();
+    });
+
+    it("record a cancel request once, and refuse a run that does not exist", async () => {
+      const run = fresh("cancel");
+      await create(run);
+      expect(await store.requestCancel(run, T + 1)).toBe(true);
+      expect(await store.requestCancel(run, T + 2)).toBe(false);
+      expect((await store.getRun(run))?.cancelRequested).toBe(true);
+      const history = (await store.getHistory(run)) ?? [];
+      expect(history.map((event) => [event.type, event.pos])).toEqual([
+        ["created", 0],
+        ["cancel_requested", null],
+      ]);
+      await expect(store.requestCancel(key("missing"), T)).rejects.toBeInstanceOf(RunNotFoundError);
+    });
+  });
+
+  describe("signals", () => {
+    it("are kept once per external id, before the run exists too, in arrival order", async () => {
+      const run = fresh("sig");
+      const send = (signal: string, externalId: string, message: unknown) =>
+        store.addSignal(run, { signal, externalId, payloadText: JSON.stringify(message) }, T);
+      expect(await send("go", "e1", 1)).toBe(true);
+      expect(await send("go", "e1", 99)).toBe(false);
+      expect(await send("stop", "e1", 2)).toBe(true);
+      expect(await send("go", "e2", 3)).toBe(true);
+      await create(run);
+      const inbox = await store.loadSignals(run, ["go"]);
+      expect(inbox.map((signal) => signal.payloadText)).toEqual(["1", "3"]);
+      expect((await store.loadSignals(run, ["go", "stop"])).map((signal) => signal.signal)).toEqual([
+        "go",
+        "stop",
+        "go",
+      ]);
+      expect(await store.loadSignals(run, [])).toEqual([]);
+    });
+
+    it("wake a waiting run now and bump its wake generation", async () => {
+      const run = fresh("wake");
+      await create(run);
+      await store.claim({ namespace: "conf", owner: "w1", now: T, leaseMs: 1000, limit: 100 });
+      expect((await store.commit([step(run, { wakeAt: T + 60_000 })]))[0]).toMatchObject({ ok: true, wakeGen: 0 });
+      await store.addSignal(run, { signal: "go", externalId: "x", payloadText: "1" }, T + 20);
+      const state = await store.readRun(run, "w2", T + 20);
+      expect(state?.wakeGen).toBe(1);
+      const due = await store.claim({ namespace: "conf", owner: "w2", now: T + 20, leaseMs: 1000, limit: 100 });
+      expect(due.map((claimed) => claimed.runId)).toContain(run.runId);
+    });
+  });
+
+  describe("claims and leases", () => {
+    it("lease due runs to one owner until the lease ends, oldest wake first, within shards", async () => {
+      const namespace = `claims-${kind}`;
+      const runs = [1, 2, 3].map((i) => ({ namespace, workflow: "wf", runId: `c${i}` }));
+      for (const [i, run] of runs.entries()) await store.createRun({ key: run, inputText: "null", now: T + 10 - i });
+      expect(await store.nextWake(namespace, T)).toBe(T + 8);
+      const first = await store.claim({ namespace, owner: "a", now: T + 20, leaseMs: 100, limit: 2 });
+      expect(first.map((run) => run.runId)).toEqual(["c3", "c2"]);
+      const second = await store.claim({ namespace, owner: "b", now: T + 20, leaseMs: 100, limit: 5 });
+      expect(second.map((run) => run.runId)).toEqual(["c1"]);
+      expect(await store.claim({ namespace, owner: "c", now: T + 20, leaseMs: 100, limit: 5 })).toEqual([]);
+      expect(await store.nextWake(namespace, T + 20)).toBeUndefined();
+      // the leases of "a" end at T + 120: then its runs may be claimed again
+      const taken = await store.claim({ namespace, owner: "c", now: T + 121, leaseMs: 100, limit: 5 });
+      expect(taken.map((run) => run.runId).sort()).toEqual(["c1", "c2", "c3"]);
+      expect(await store.readRun(runs[0] as RunKey, "a", T + 122)).toBeUndefined();
+      const shard = await store.claim({
+        namespace,
+        owner: "d",
+        now: T + 500,
+        leaseMs: 100,
+        limit: 5,
+        shards: { count: 2, index: 0 },
+      });
+      const other = await store.claim({
+        namespace,
+        owner: "e",
+        now: T + 500,
+        leaseMs: 100,
+        limit: 5,
+        shards: { count: 2, index: 1 },
+      });
+      expect([...shard, ...other].map((run) => run.runId).sort()).toEqual(["c1", "c2", "c3"]);
+    });
+
+    it("are renewed, reported, released one by one or all at once, by their owner only", async () => {
+      const namespace = `leases-${kind}`;
+      const runs = [1, 2].map((i) => ({ namespace, workflow: "wf", runId: `l${i}` }));
+      for (const run of runs) await store.createRun({ key: run, inputText: "null", now: T });
+      await store.claim({ namespace, owner: "a", now: T, leaseMs: 100, limit: 5 });
+      expect(await store.renewLeases(runs, "a", T + 1000)).toBe(2);
+      expect(await store.renewLeases(runs, "b", T + 1000)).toBe(0);
+      expect(await store.claim({ namespace, owner: "b", now: T + 500, leaseMs: 100, limit: 5 })).toEqual([]);
+      expect((await store.heldRuns(runs, "a")).map((held) => held.key.runId).sort()).toEqual(["l1", "l2"]);
+      await store.release(runs[0] as RunKey, "b", T);
+      expect(await store.heldRuns(runs, "a")).toHaveLength(2);
+      await store.release(runs[0] as RunKey, "a", T + 700);
+      expect(await store.nextWake(namespace, T + 500)).toBe(T + 700);
+      expect(await store.releaseAll(namespace, "a", T + 600)).toBe(1);
+      expect(await store.heldRuns(runs, "a")).toEqual([]);
+    });
+  });
+
+  describe("commits", () => {
+    it("append events at their positions, bump the version and wait for the next deadline", async () => {
+      const run = fresh("commit");
+      await create(run);
+      const events = [newEvent.activityRequest("a", 0, '"x"', T + 10), newEvent.output("o", 0, "1", T + 10)];
+      const [result] = await store.commit([step(run, { events })]);
+      expect(result).toEqual({ ok: true, version: 1, nextPos: 3, wakeGen: 0, cancelRequested: false });
+      const history = await store.loadHistory(run, 0);
+      expect(history.map((event) => [event.pos, event.type, event.target])).toEqual([
+        [0, "created", ""],
+        [1, "activity_request", "a"],
+        [2, "output", "o"],
+      ]);
+      expect(history[1]?.payloadText).toBe('"x"');
+      expect(await store.readRun(run, "w1", T + 20)).toMatchObject({ version: 1, nextPos: 3 });
+      expect((await store.readRun(run, "w1", T + 20))?.fresh).toBeUndefined();
+    });
+
+    it("are fenced: a stale version, another owner's live lease or an ended run refuses only that step", async () => {
+      const [a, b, c] = [fresh("fence"), fresh("fence"), fresh("fence")];
+      for (const run of [a, b, c]) await create(run);
+      await store.commit([step(a)]);
+      await store.claim({ namespace: "conf", owner: "other", now: T, leaseMs: 60_000, limit: 1000 });
+      const results = await store.commit([
+        step(a), // version 0 is stale
+        step(b), // leased by "other"
+        step(c, { owner: "other" }),
+      ]);
+      expect(results.map((result) => result.ok)).toEqual([false, false, true]);
+      expect(results[0]).toMatchObject({ reason: "another worker committed first" });
+      expect(results[1]).toMatchObject({ reason: "another worker holds the lease" });
+      const [ended] = await store.commit([
+        step(c, { owner: "other", expectedVersion: 1, end: { status: "completed", resultText: "7", errorText: null } }),
+      ]);
+      expect(ended?.ok).toBe(true);
+      expect(await store.getRun(c)).toMatchObject({ status: "completed", result: 7 });
+      const [late] = await store.commit([step(c, { owner: "other", expectedVersion: 2 })]);
+      expect(late).toMatchObject({ ok: false, reason: "the run is completed" });
+    });
+
+    it("refuse a step whose event was already written, and write the others of the batch", async () => {
+      const [a, b] = [fresh("dup"), fresh("dup")];
+      await create(a);
+      await create(b);
+      const request = newEvent.activityRequest("x", 0, "1", T);
+      await store.commit([step(a, { events: [request] })]);
+      const results = await store.commit([
+        step(a, { expectedVersion: 1, firstPos: 2, events: [request] }),
+        step(b, { events: [request] }),
+      ]);
+      expect(results.map((result) => result.ok)).toEqual([false, true]);
+    });
+
+    it("keep the run due while held or woken meanwhile, and at its deadline otherwise", async () => {
+      const [held, woken, waiting] = [fresh("wake"), fresh("wake"), fresh("wake")];
+      for (const run of [held, woken, waiting]) await create(run);
+      await store.addSignal(woken, { signal: "s", externalId: "e", payloadText: "1" }, T);
+      await store.commit([
+        step(held, { hold: true }),
+        step(woken, { observedWakeGen: 0 }),
+        step(waiting, { wakeAt: T + 5000 }),
+      ]);
+      const due = await store.claim({ namespace: "conf", owner: "w9", now: T + 100, leaseMs: 1000, limit: 1000 });
+      const dueIds = due.map((run) => run.runId);
+      expect(dueIds).toContain(woken.runId);
+      expect(dueIds).not.toContain(held.runId); // held: leased by w1 until leaseUntil
+      expect(dueIds).not.toContain(waiting.runId);
+      expect(await store.heldRuns([held], "w1")).toHaveLength(1);
+    });
+
+    it("write, update and delete retry rows, and consume signals once", async () => {
+      const run = fresh("tasks");
+      await create(run);
+      await store.addSignal(run, { signal: "go", externalId: "1", payloadText: '"m"' }, T);
+      const [signal] = await store.loadSignals(run, ["go"]);
+      const retry = { target: "a", seq: 0, attempt: 1, readyAt: T + 100, lastError: "{}" };
+      await store.commit([step(run, { taskInserts: [retry], signalsConsumed: [{ id: signal?.id ?? 0, seq: 0 }] })]);
+      expect(await store.loadTasks(run, 0)).toEqual([{ target: "a", seq: 0, attempt: 1, readyAt: T + 100 }]);
+      expect(await store.loadSignals(run, ["go"])).toEqual([]);
+      await store.commit([
+        step(run, { expectedVersion: 1, taskUpdates: [{ ...retry, attempt: 2, readyAt: T + 300 }] }),
+      ]);
+      expect(await store.loadTasks(run, 0)).toEqual([{ target: "a", seq: 0, attempt: 2, readyAt: T + 300 }]);
+      await store.commit([step(run, { expectedVersion: 2, taskDeletes: [{ target: "a", seq: 0 }] })]);
+      expect(await store.loadTasks(run, 0)).toEqual([]);
+    });
+
+    it("start the next iteration on restart, with the new input and a fresh history", async () => {
+      const run = fresh("restart");
+      await create(run, { n: 0 });
+      const [result] = await store.commit([
+        step(run, { events: [newEvent.restarted('{"n":1}', T + 10)], restart: { inputText: '{"n":1}' } }),
+      ]);
+      expect(result).toMatchObject({ ok: true, nextPos: 1 });
+      expect(await store.getRun(run)).toMatchObject({ iteration: 1, input: { n: 1 }, status: "running" });
+      expect((await store.loadHistory(run, 1)).map((event) => [event.pos, event.type])).toEqual([[0, "created"]]);
+      expect((await store.getHistory(run))?.map((event) => event.type)).toEqual(["created"]);
+      const all = (await store.getHistory(run, { iteration: "all" })) ?? [];
+      expect(all.map((event) => `${event.iteration}:${event.type}`)).toEqual(["0:created", "0:restarted", "1:created"]);
+    });
+
+    it("park a run as stuck for its lease owner only", async () => {
+      const run = fresh("park");
+      await create(run);
+      await store.claim({ namespace: "conf", owner: "p1", now: T, leaseMs: 60_000, limit: 1000 });
+      expect(await store.park(run, "p2", '{"name":"X","message":"no"}', T)).toBe(false);
+      expect(await store.park(run, "p1", '{"name":"X","message":"no"}', T)).toBe(true);
+      expect(await store.getRun(run)).toMatchObject({ status: "stuck", error: { name: "X", message: "no" } });
+      expect(await store.readRun(run, "p1", T)).toBeUndefined();
+    });
+  });
+
+  describe("reads for the client", () => {
+    it("page runs by (created, workflow, run id) with filters and an opaque cursor", async () => {
+      const namespace = `pages-${kind}`;
+      for (let i = 0; i < 7; i++) {
+        await store.createRun({
+          key: { namespace, workflow: i % 2 ? "odd" : "even", runId: `p${i}` },
+          inputText: "null",
+          now: T + (i % 3),
+        });
+      }
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listRuns({ namespace, limit: 3, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.runs.map((run) => `${run.createdAt.getTime() - T}${run.workflow}${run.runId}`));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(["0evenp0", "0evenp6", "0oddp3", "1evenp4", "1oddp1", "2evenp2", "2oddp5"]);
+      const odd = await store.listRuns({ namespace, workflow: "odd" });
+      expect(odd.runs.map((run) => run.runId)).toEqual(["p3", "p1", "p5"]);
+      expect((await store.listRuns({ namespace, status: "completed" })).runs).toEqual([]);
+      await expect(store.listRuns({ namespace, cursor: "nonsense" })).rejects.toThrow(/invalid cursor/);
+      await expect(store.listRuns({ namespace, limit: 0 })).rejects.toThrow(/invalid limit/);
+    });
+
+    it("stream events after a cursor in id order, filtered, and store named cursors", async () => {
+      const namespace = `stream-${kind}`;
+      const run = { namespace, workflow: "wf", runId: "s1" };
+      await store.createRun({ key: run, inputText: '"in"', now: T });
+      await store.commit([
+        step(run, { events: [newEvent.output("o", 0, '"a"', T), newEvent.output("o", 1, '"b"', T)] }),
+      ]);
+      const all = await store.readEvents(0, { namespace });
+      expect(all.events.map((event) => event.type)).toEqual(["created", "output", "output"]);
+      expect(all.blocked).toBe(false);
+      const last = all.events.at(-1)?.id ?? 0;
+      expect(all.cursor).toBeGreaterThanOrEqual(last);
+      const outputs = await store.readEvents(0, { namespace, types: ["output"] });
+      expect(outputs.events.map((event) => event.payload)).toEqual(["a", "b"]);
+      const after = await store.readEvents(all.events[1]?.id ?? 0, { namespace, runId: "s1" });
+      expect(after.events.map((event) => event.seq)).toEqual([1]);
+      expect((await store.readEvents(0, { namespace, types: [] })).events).toEqual([]);
+      expect(await store.loadCursor(namespace, "c")).toBeUndefined();
+      await store.saveCursor(namespace, "c", 5, T);
+      await store.saveCursor(namespace, "c", 9, T);
+      expect(await store.loadCursor(namespace, "c")).toBe(9);
+    });
+  });
+}
