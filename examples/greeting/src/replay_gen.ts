@@ -6,6 +6,7 @@ import type {
   RunContext,
   Worker,
   WorkerOptions,
+  WorkflowFn,
   WriteOptions,
 } from "@replaykit/runtime";
 import { createWorker } from "@replaykit/runtime";
@@ -74,6 +75,10 @@ export interface GreetFlow {
   uuid(): string;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: GreetingInput): Promise<never>;
+  /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
+  patched(patchId: string): boolean;
+  /** Step 2 of retiring a patch: accepts runs with or without its marker. */
+  deprecatePatch(patchId: string): void;
 }
 
 /** Workflow "greet": Enrich a greeting in five steps, print it, rest, and wait a while for a reply. */
@@ -121,8 +126,19 @@ function greetFlow(ctx: RunContext): GreetFlow {
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
     restart: (input: unknown) => ctx.restart(input),
+    patched: (patchId: string) => ctx.patched(patchId),
+    deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
   };
   return flow as GreetFlow;
+}
+
+/** The workflows of namespace "greeting" as the untyped runtime takes them (createWorker, replayHistory). */
+export function greetingWorkflows(
+  workflows: GreetingReplayLoopsOptions["workflows"],
+): Readonly<Record<string, WorkflowFn>> {
+  return {
+    [GREET_WORKFLOW]: (ctx: RunContext, input: GreetingInput) => workflows.greet(greetFlow(ctx), input),
+  };
 }
 
 /** Starts a worker for every workflow and activity of namespace "greeting"; stop it with `await worker.stop()`. */
@@ -131,9 +147,7 @@ export function startReplayLoops(opts: GreetingReplayLoopsOptions): Worker {
   const worker = createWorker({
     ...rest,
     namespace: GREETING_NAMESPACE,
-    workflows: {
-      [GREET_WORKFLOW]: (ctx: RunContext, input: GreetingInput) => workflows.greet(greetFlow(ctx), input),
-    },
+    workflows: greetingWorkflows(workflows),
     activities: {
       [ADD_EMOJI_ACTIVITY]: addEmoji,
       [ADD_FIRST_NAME_ACTIVITY]: addFirstName,

@@ -23,6 +23,8 @@ function mockFlow() {
     restart: vi.fn<GreetFlow["restart"]>(async () => {
       throw new Error("restart is not expected");
     }),
+    patched: vi.fn<GreetFlow["patched"]>(() => true),
+    deprecatePatch: vi.fn<GreetFlow["deprecatePatch"]>(),
   } satisfies GreetFlow;
 }
 

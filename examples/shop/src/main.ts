@@ -1,6 +1,8 @@
 // The shop as a service against your own MySQL/MariaDB:
 //   npm run build -w @replaykit/example-shop
 //   REPLAY_MYSQL_URL=mysql://user:pass@host:3306/shop PORT=3000 npm run serve -w @replaykit/example-shop
+// With SHOP_VERSION=<release>, runs are pinned to the release that started them, and this
+// process works only on those (and on runs pinned to none): see "Version pinning" in README.md.
 import { createClient } from "@replaykit/runtime";
 import { createPool } from "mysql2/promise";
 import { FakeCourier } from "./backends/courier.js";
@@ -16,15 +18,13 @@ if (!url) {
   process.exit(1);
 }
 
+const version = process.env.SHOP_VERSION || undefined;
 const pool = createPool({ uri: url });
-const client = createClient({ pool });
+const client = createClient({ pool }, version === undefined ? {} : { version });
 await client.migrate();
 await migrateOrders(pool);
-const worker = await startShopWorker(client, {
-  payments: new FakePaymentGateway(),
-  courier: new FakeCourier(),
-  mailer: new FakeMailer(),
-});
+const backends = { payments: new FakePaymentGateway(), courier: new FakeCourier(), mailer: new FakeMailer() };
+const worker = startShopWorker(client, backends, version === undefined ? {} : { version });
 const server = createShopServer({ pool, client });
 const base = await listen(server, Number(process.env.PORT ?? 3000));
 process.stderr.write(`shop: worker ${worker.identity} running; HTTP on ${base} (POST /orders, GET /orders/:id)\n`);

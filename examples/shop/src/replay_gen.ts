@@ -8,6 +8,7 @@ import type {
   StreamOptions,
   Worker,
   WorkerOptions,
+  WorkflowFn,
   WriteOptions,
 } from "@replaykit/runtime";
 import { createWorker, EventType } from "@replaykit/runtime";
@@ -114,6 +115,10 @@ export interface FollowUpFlow {
   uuid(): string;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: FollowUpInput): Promise<never>;
+  /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
+  patched(patchId: string): boolean;
+  /** Step 2 of retiring a patch: accepts runs with or without its marker. */
+  deprecatePatch(patchId: string): void;
 }
 
 /** Workflow "followUp": Thirty days after an order, ask for a review; remind once when none comes within a week. */
@@ -172,6 +177,8 @@ function followUpFlow(ctx: RunContext): FollowUpFlow {
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
     restart: (input: unknown) => ctx.restart(input),
+    patched: (patchId: string) => ctx.patched(patchId),
+    deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
   };
   return flow as FollowUpFlow;
 }
@@ -198,6 +205,10 @@ export interface OrderFlow {
   uuid(): string;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: OrderInput): Promise<never>;
+  /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
+  patched(patchId: string): boolean;
+  /** Step 2 of retiring a patch: accepts runs with or without its marker. */
+  deprecatePatch(patchId: string): void;
 }
 
 /** Workflow "order": Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out). */
@@ -258,8 +269,18 @@ function orderFlow(ctx: RunContext): OrderFlow {
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
     restart: (input: unknown) => ctx.restart(input),
+    patched: (patchId: string) => ctx.patched(patchId),
+    deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
   };
   return flow as OrderFlow;
+}
+
+/** The workflows of namespace "shop" as the untyped runtime takes them (createWorker, replayHistory). */
+export function shopWorkflows(workflows: ShopReplayLoopsOptions["workflows"]): Readonly<Record<string, WorkflowFn>> {
+  return {
+    [FOLLOW_UP_WORKFLOW]: (ctx: RunContext, input: FollowUpInput) => workflows.followUp(followUpFlow(ctx), input),
+    [ORDER_WORKFLOW]: (ctx: RunContext, input: OrderInput) => workflows.order(orderFlow(ctx), input),
+  };
 }
 
 /** Starts a worker for every workflow and activity of namespace "shop"; stop it with `await worker.stop()`. */
@@ -268,10 +289,7 @@ export function startReplayLoops(opts: ShopReplayLoopsOptions): Worker {
   const worker = createWorker({
     ...rest,
     namespace: SHOP_NAMESPACE,
-    workflows: {
-      [FOLLOW_UP_WORKFLOW]: (ctx: RunContext, input: FollowUpInput) => workflows.followUp(followUpFlow(ctx), input),
-      [ORDER_WORKFLOW]: (ctx: RunContext, input: OrderInput) => workflows.order(orderFlow(ctx), input),
-    },
+    workflows: shopWorkflows(workflows),
     activities: {
       [CHARGE_PAYMENT_ACTIVITY]: {
         fn: chargePayment,

@@ -17,6 +17,8 @@ export interface OrderInput {
   readonly address: string;
   /** How long to wait for the warehouse before refunding, e.g. "2d" (the demo uses seconds). */
   readonly warehouseTimeout: Duration;
+  /** Where to send the shipping notice, if anywhere. */
+  readonly email?: string;
 }
 
 export type OrderResult =

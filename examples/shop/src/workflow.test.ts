@@ -20,6 +20,8 @@ function mockFlow() {
     restart: vi.fn<OrderFlow["restart"]>(async () => {
       throw new Error("restart is not expected");
     }),
+    patched: vi.fn<OrderFlow["patched"]>(() => true),
+    deprecatePatch: vi.fn<OrderFlow["deprecatePatch"]>(),
   } satisfies OrderFlow;
 }
 
@@ -71,5 +73,21 @@ describe("the order workflow", () => {
     expect(flow.refundPayment).toHaveBeenCalledWith({ orderId: "order-1", chargeId: "ch_1", cents: 1999 });
     expect(flow.shipOrder).not.toHaveBeenCalled();
     expect(flow.emitShipped).not.toHaveBeenCalled();
+  });
+
+  it("sends the shipping notice on new runs (patch shipped-email), and not on runs recorded before it", async () => {
+    const patchedFlow = mockFlow();
+    await order(patchedFlow, { ...input, email: "ana@example.com" });
+    expect(patchedFlow.patched).toHaveBeenCalledWith("shipped-email");
+    expect(patchedFlow.sendEmail).toHaveBeenCalledWith({
+      to: "ana@example.com",
+      template: "shipped",
+      orderId: "order-1",
+    });
+
+    const recordedBefore = mockFlow();
+    recordedBefore.patched.mockReturnValue(false);
+    await order(recordedBefore, { ...input, email: "ana@example.com" });
+    expect(recordedBefore.sendEmail).not.toHaveBeenCalled();
   });
 });

@@ -93,6 +93,22 @@ export class RunNotFoundError extends ReplayError {
   }
 }
 
+/** resumeRun was asked of a run that is not stuck. */
+export class RunNotResumableError extends ReplayError {
+  override name = "RunNotResumableError";
+  readonly runId: string;
+  readonly status: string;
+  constructor(runId: string, status: string) {
+    const hint =
+      status === "running"
+        ? "it is running already"
+        : "only a stuck run (parked by the engine) can be resumed; to run an ended one again, use forkRun";
+    super("RUN_NOT_RESUMABLE", `cannot resume run ${runId}: it is ${status}; ${hint}`);
+    this.runId = runId;
+    this.status = status;
+  }
+}
+
 /** awaitResult gave up before the run ended. */
 export class ResultTimeoutError extends ReplayError {
   override name = "ResultTimeoutError";

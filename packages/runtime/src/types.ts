@@ -16,6 +16,30 @@ export interface WriteOptions {
   readonly tx?: Transaction;
 }
 
+/** Options of runWorkflow. */
+export interface RunOptions extends WriteOptions {
+  /** Pin the run to workers of this code version; default: the client's `version` option. */
+  readonly version?: string;
+}
+
+export interface ResumeOptions {
+  /** Pin the run to workers of this code version from now on (e.g. the one with the fix). */
+  readonly version?: string;
+}
+
+export interface ForkOptions {
+  /** Run id of the new run; false is returned when it exists. */
+  readonly newRunId: string;
+  /**
+   * The first step to execute again: steps (the commands the source recorded in its current
+   * iteration: activities, sleeps, signal awaits, outputs, patch markers) are numbered from 0,
+   * and those before `fromStep` are reused with their recorded results. Default 0: all again.
+   */
+  readonly fromStep?: number;
+  /** Pin the fork to this code version; default: the client's `version`, else the source's. */
+  readonly version?: string;
+}
+
 /** A source of time in milliseconds since the epoch. The default follows the database clock. */
 export interface Clock {
   now(): number;
@@ -59,13 +83,7 @@ export interface Client {
   /** Creates or updates the tables. Idempotent; safe from several processes at once. */
   migrate(): Promise<void>;
   /** Starts a run. `true` when created, `false` when it already exists (also after it ended). */
-  runWorkflow(
-    namespace: string,
-    workflow: string,
-    runId: string,
-    input: unknown,
-    opts?: WriteOptions,
-  ): Promise<boolean>;
+  runWorkflow(namespace: string, workflow: string, runId: string, input: unknown, opts?: RunOptions): Promise<boolean>;
   /** Sends a signal. `false` when (run, signal, externalId) was sent before. Kept for runs that do not exist yet. */
   signalRun(
     namespace: string,
@@ -77,6 +95,10 @@ export interface Client {
     opts?: WriteOptions,
   ): Promise<boolean>;
   getRun(namespace: string, workflow: string, runId: string): Promise<RunInfo | undefined>;
+  /** A stuck run replays again, e.g. once a worker with fixed code runs. Throws RunNotResumableError when it is not stuck. */
+  resumeRun(namespace: string, workflow: string, runId: string, opts?: ResumeOptions): Promise<void>;
+  /** A new run with the same input that reuses the recorded steps before `fromStep`. False when `newRunId` exists. */
+  forkRun(namespace: string, workflow: string, runId: string, opts: ForkOptions): Promise<boolean>;
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
   /** Asks a run to stop; recorded as an event; the engine acts on it. `false` when the run already ended or was asked before. */
   cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean>;
@@ -100,7 +122,11 @@ export interface LocalRunRef {
   readonly workflow: string;
   readonly runId: string;
   /** Set when the run was just created: its input and creation time, so no read is needed. */
-  readonly fresh?: { readonly inputText: string; readonly createdAt: number };
+  readonly fresh?: {
+    readonly inputText: string;
+    readonly createdAt: number;
+    readonly codeVersion?: string | undefined;
+  };
 }
 
 /** How a run ended, as a worker in this process reports it. */
@@ -172,6 +198,13 @@ export interface RunContext {
   emitOutput(output: string, message: unknown): Promise<void>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: unknown): Promise<never>;
+  /**
+   * True on runs that reach this point with the new code (a marker is recorded); false when
+   * replaying a run recorded before the patch existed. The same answer every time in a run.
+   */
+  patched(patchId: string): boolean;
+  /** Step 2 of 3 of removing a patch: accepts histories with or without its marker, records nothing. */
+  deprecatePatch(patchId: string): void;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;
@@ -194,6 +227,11 @@ export interface WorkerOptions {
   readonly identity?: string;
   /** How long a claim lasts without renewal. Default 30 s. */
   readonly leaseMs?: number;
+  /**
+   * The code version this worker runs: it claims only runs pinned to this version and runs
+   * pinned to none. Default: none (it claims every run).
+   */
+  readonly version?: string;
   /** Suspended runs kept in memory. Default 1000; 0 turns the cache off. */
   readonly cacheSize?: number;
   /** Longest pause between polls when idle. Default 1000 ms. */

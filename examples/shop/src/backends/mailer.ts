@@ -1,6 +1,6 @@
 export interface Email {
   readonly to: string;
-  readonly template: "review-request" | "review-reminder";
+  readonly template: "shipped" | "review-request" | "review-reminder";
   readonly orderId: string;
 }
 

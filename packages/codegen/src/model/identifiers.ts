@@ -23,6 +23,7 @@ export const ids = {
   registryOptions: (ns: string) => `${pascalCase(ns)}WorkerOptions`,
   startRegistry: (ns: string) => `start${pascalCase(ns)}Worker`,
   startLoops: () => "startReplayLoops",
+  workflowFns: (ns: string) => `${camelCase(ns)}Workflows`,
   flowFactory: (wf: string) => `${camelCase(wf)}Flow`,
   activityMethod: (a: string) => camelCase(a),
   awaitMethod: (s: string) => `await${pascalCase(s)}`,
@@ -30,7 +31,16 @@ export const ids = {
 };
 
 /** Members every Flow has besides activities, awaits and emits. */
-export const FLOW_BUILTINS = ["runId", "sleep", "now", "random", "uuid", "restart"] as const;
+export const FLOW_BUILTINS = [
+  "runId",
+  "sleep",
+  "now",
+  "random",
+  "uuid",
+  "restart",
+  "patched",
+  "deprecatePatch",
+] as const;
 
 /** Private helpers of the generated file. */
 export const HELPERS = ["parseWith", "describeIssues", "streamOptions", "toOutputEvent"] as const;

@@ -44,7 +44,7 @@ function reservedNames(raw: RawNamespace): string[] {
   const names: string[] = [...RUNTIME_IMPORTS, ...HELPERS];
   names.push(ids.namespaceConst(raw.name), ids.outputEvent(raw.name), ids.streamOptions(raw.name));
   names.push(ids.loopsOptions(raw.name), ids.registry(raw.name), ids.createRegistry(raw.name));
-  names.push(ids.registryOptions(raw.name), ids.startRegistry(raw.name), ids.startLoops());
+  names.push(ids.registryOptions(raw.name), ids.startRegistry(raw.name), ids.startLoops(), ids.workflowFns(raw.name));
   for (const wf of raw.workflows) {
     names.push(ids.workflowConst(wf.name), ids.flow(wf.name), ids.workflowType(wf.name), ids.run(wf.name));
     names.push(ids.awaitResult(wf.name), ids.registerWorkflow(wf.name), ids.flowFactory(wf.name));

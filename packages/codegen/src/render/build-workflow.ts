@@ -62,6 +62,12 @@ function flowMembers(ns: NamespaceModel, wf: WorkflowModel): string[] {
   members.push(`${I1}now(): Date;`, `${I1}random(): number;`, `${I1}uuid(): string;`);
   members.push(docComment(I1, "Ends this iteration and starts the next with `input` (continue-as-new)."));
   members.push(member("restart", [`input: ${wf.input.text}`], "Promise<never>"));
+  const patched =
+    "True where runs take the new branch of a code change; false when replaying a run recorded before it.";
+  members.push(docComment(I1, patched));
+  members.push(`${I1}patched(patchId: string): boolean;`);
+  members.push(docComment(I1, "Step 2 of retiring a patch: accepts runs with or without its marker."));
+  members.push(`${I1}deprecatePatch(patchId: string): void;`);
   return members;
 }
 
@@ -170,6 +176,8 @@ function flowFactory(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
   lines.push(`${I2}now: () => ctx.now(),`, `${I2}random: () => ctx.random(),`, `${I2}uuid: () => ctx.uuid(),`);
   const restart = validated(wf.inputSchema, "input", `input of workflow ${wf.name}`);
   lines.push(wrapArrow(`${I2}restart: (input: unknown) =>`, `ctx.restart(${restart}),`));
+  lines.push(`${I2}patched: (patchId: string) => ctx.patched(patchId),`);
+  lines.push(`${I2}deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),`);
   return {
     doc: docComment("", `Wraps the untyped run context in the typed flow of workflow "${wf.name}".`),
     signature: `function ${ids.flowFactory(wf.name)}(ctx: RunContext): ${ids.flow(wf.name)} {`,

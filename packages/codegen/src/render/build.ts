@@ -37,6 +37,7 @@ export function buildRenderModel(ns: NamespaceModel, header: HeaderInfo): Render
     ],
     workflows: ns.workflows.map((wf) => buildWorkflow(ns, wf)),
     functions: [
+      workflowFunctions(ns),
       startReplayLoops(ns),
       ...(hasRegister ? registryFunctions(ns) : []),
       ...(hasOutputs ? outputHelpers(ns) : []),
@@ -46,12 +47,21 @@ export function buildRenderModel(ns: NamespaceModel, header: HeaderInfo): Render
 }
 
 function runtimeNames(outputs: boolean, schemas: boolean, register: boolean): [string[], string[]] {
-  const types = ["AwaitResultOptions", "Client", "Duration", "RunContext", "Worker", "WorkerOptions", "WriteOptions"];
+  const types = [
+    "AwaitResultOptions",
+    "Client",
+    "Duration",
+    "RunContext",
+    "Worker",
+    "WorkerOptions",
+    "WorkflowFn",
+    "WriteOptions",
+  ];
   const values = ["createWorker"];
   if (outputs) types.push("StreamEvent", "StreamOptions");
   if (outputs) values.push("EventType");
   if (schemas) values.push("ReplayError");
-  if (register) types.push("ActivityRegistration", "WorkflowFn");
+  if (register) types.push("ActivityRegistration");
   return [types, values];
 }
 
@@ -157,13 +167,31 @@ function registryInterfaces(ns: NamespaceModel): RenderInterface[] {
   ];
 }
 
-function startReplayLoops(ns: NamespaceModel): RenderFunction {
+/** The typed workflows wrapped for the untyped runtime: what a worker and replayHistory take. */
+function workflowFunctions(ns: NamespaceModel): RenderFunction {
   const workflows = ns.workflows.map((wf) => {
     const impl = propertyAccess("workflows", wf.name);
-    const head = `${I3}[${ids.workflowConst(wf.name)}]: (ctx: RunContext, input: ${wf.input.text}) =>`;
+    const head = `${I2}[${ids.workflowConst(wf.name)}]: (ctx: RunContext, input: ${wf.input.text}) =>`;
     const body = `${impl}(${ids.flowFactory(wf.name)}(ctx), input),`;
-    return `${head} ${body}`.length <= LINE_WIDTH ? `${head} ${body}` : `${head}\n${I3}${I1}${body}`;
+    return `${head} ${body}`.length <= LINE_WIDTH ? `${head} ${body}` : `${head}\n${I2}${I1}${body}`;
   });
+  const params = [`workflows: ${ids.loopsOptions(ns.name)}["workflows"]`];
+  return {
+    doc: docComment(
+      "",
+      `The workflows of namespace "${ns.name}" as the untyped runtime takes them (createWorker, replayHistory).`,
+    ),
+    signature: fitList(
+      "",
+      `export function ${ids.workflowFns(ns.name)}(`,
+      params,
+      "): Readonly<Record<string, WorkflowFn>> {",
+    ),
+    body: [`${I1}return {`, ...workflows, `${I1}};`],
+  };
+}
+
+function startReplayLoops(ns: NamespaceModel): RenderFunction {
   const activities = ns.activities.map((a) => registrationLine(`${I3}[${ids.activityConst(a.name)}]: `, a, ",", I3));
   return {
     doc: docComment(
@@ -176,7 +204,7 @@ function startReplayLoops(ns: NamespaceModel): RenderFunction {
       `${I1}const worker = createWorker({`,
       `${I2}...rest,`,
       `${I2}namespace: ${ids.namespaceConst(ns.name)},`,
-      ...objectLines("workflows", workflows),
+      `${I2}workflows: ${ids.workflowFns(ns.name)}(workflows),`,
       ...objectLines("activities", activities),
       `${I1}});`,
       `${I1}void worker.start();`,

@@ -1,5 +1,5 @@
 import { toMillis } from "../duration.js";
-import { RunNotFoundError } from "../errors.js";
+import { ReplayError, RunNotFoundError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
 import type { Store } from "../store/types.js";
@@ -41,6 +41,7 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
   const timers = options.timers ?? realTimers(clock);
   const local = options.local ?? createLocalBus();
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  const defaultVersion = options.version === undefined ? undefined : validateName("version", options.version);
   const check = options.ready ?? ((tx?: unknown) => store.ready(tx));
 
   let readiness: Promise<void> | undefined;
@@ -70,12 +71,14 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
     async runWorkflow(namespace, workflow, runId, input, opts = {}) {
       const key = runKey(namespace, workflow, runId);
       const inputText = encodePayload("input", input, maxPayloadBytes);
+      const codeVersion = opts.version === undefined ? defaultVersion : validateName("version", opts.version);
       await ready(opts.tx);
       const now = clock.now();
-      const created = await store.createRun({ key, inputText, now }, opts.tx);
+      const created = await store.createRun({ key, inputText, now, codeVersion }, opts.tx);
       // With `tx` the write is not committed yet: wake without naming the run, so workers poll
       // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
-      if (created) local.wake(key.namespace, opts.tx ? undefined : { ...key, fresh: { inputText, createdAt: now } });
+      const fresh = { inputText, createdAt: now, codeVersion };
+      if (created) local.wake(key.namespace, opts.tx ? undefined : { ...key, fresh });
       return created;
     },
 
@@ -104,9 +107,33 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       return store.getRun(runKey(namespace, workflow, runId));
     },
 
+    async resumeRun(namespace, workflow, runId, opts = {}) {
+      const key = runKey(namespace, workflow, runId);
+      const codeVersion = opts.version === undefined ? undefined : validateName("version", opts.version);
+      await ready();
+      await store.resumeRun(key, codeVersion, clock.now());
+      local.wake(key.namespace, key);
+    },
+
+    async forkRun(namespace, workflow, runId, opts) {
+      const source = runKey(namespace, workflow, runId);
+      const target = runKey(namespace, workflow, opts?.newRunId);
+      const fromStep = opts.fromStep ?? 0;
+      if (!Number.isInteger(fromStep) || fromStep < 0) {
+        throw new ReplayError("INVALID_STEP", `invalid fromStep ${String(fromStep)}: use a whole number from 0`);
+      }
+      const version = opts.version ?? defaultVersion;
+      const codeVersion = version === undefined ? undefined : validateName("version", version);
+      await ready();
+      const forked = await store.forkRun({ source, target, fromStep, codeVersion, now: clock.now() });
+      if (forked) local.wake(target.namespace, target);
+      return forked;
+    },
+
     async listRuns(filter: ListRunsFilter) {
       validateName("namespace", filter.namespace);
       if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
+      if (filter.version !== undefined) validateName("version", filter.version);
       return store.listRuns(filter);
     },
 

@@ -9,6 +9,8 @@ export interface ClientOptions {
   readonly timers?: Timers;
   /** Largest payload in bytes of UTF-8 JSON; default 1 MiB. */
   readonly maxPayloadBytes?: number;
+  /** The code version runs started by this client are pinned to; default: none. */
+  readonly version?: string;
   /** Share one bus between clients in a process; default: a bus of this client's own. */
   readonly local?: LocalBus;
 }

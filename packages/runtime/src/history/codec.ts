@@ -1,7 +1,15 @@
 import { CorruptPayloadError, type SerializedError } from "../errors.js";
 import { decodePayload } from "../json.js";
 import { unreachable } from "../unreachable.js";
-import { EventType, isEventType, type RecordedEvent, type SignalRequest, type SleepRequest } from "./events.js";
+import {
+  EventType,
+  type ForkedPayload,
+  isEventType,
+  type RecordedEvent,
+  type ResumedPayload,
+  type SignalRequest,
+  type SleepRequest,
+} from "./events.js";
 
 /** An event as a store keeps it: the type as text and the payload as JSON text. */
 export interface StoredEvent {
@@ -64,6 +72,7 @@ export function hasPayload(type: EventType): boolean {
     case EventType.CancelRequested:
     case EventType.CancelDelivered:
     case EventType.SleepDone:
+    case EventType.Patched:
       return false;
     case EventType.Created:
     case EventType.Completed:
@@ -76,6 +85,8 @@ export function hasPayload(type: EventType): boolean {
     case EventType.SignalRequest:
     case EventType.SignalResponse:
     case EventType.Output:
+    case EventType.Resumed:
+    case EventType.Forked:
       return true;
     default:
       return unreachable(type);
@@ -153,6 +164,15 @@ export const newEvent = {
     payloadText: '{"timedOut":true}',
     at,
   }),
+  patched: (patchId: string, at: number): NewEvent => ({
+    type: EventType.Patched,
+    target: patchId,
+    seq: 0,
+    payloadText: null,
+    at,
+  }),
+  resumed: (payload: ResumedPayload, at: number): NewEvent => run(EventType.Resumed, JSON.stringify(payload), at),
+  forked: (payload: ForkedPayload, at: number): NewEvent => run(EventType.Forked, JSON.stringify(payload), at),
   output: (target: string, seq: number, messageText: string, at: number): NewEvent => ({
     type: EventType.Output,
     target,

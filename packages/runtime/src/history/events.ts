@@ -23,6 +23,12 @@ export const EventType = {
   SignalRequest: "signal_request",
   SignalResponse: "signal_response",
   Output: "output",
+  /** The code took the new branch of patch `target` here (ctx.patched); replayed like a command. */
+  Patched: "patched",
+  /** An operator resumed a stuck run (resumeRun); not part of replay. */
+  Resumed: "resumed",
+  /** The run was forked from another (forkRun); not part of replay. */
+  Forked: "forked",
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -39,6 +45,20 @@ export type ActivityResponse =
 
 /** Payload of signal_response: the message consumed, or the timeout. */
 export type SignalResponse = { readonly signalId: number; readonly message: unknown } | { readonly timedOut: true };
+
+/** Payload of resumed: the stuck run's error that the resume cleared, and its new code version. */
+export interface ResumedPayload {
+  readonly error: SerializedError | null;
+  readonly version: string | null;
+}
+
+/** Payload of forked: where the history up to `fromStep` was copied from, and the random seed it keeps. */
+export interface ForkedPayload {
+  readonly runId: string;
+  readonly iteration: number;
+  readonly fromStep: number;
+  readonly seed: string;
+}
 
 /** Payload of sleep_request: the duration asked for and when it ends (ms since the epoch). */
 export interface SleepRequest {
@@ -71,6 +91,9 @@ export interface EventPayloads {
   signal_response: SignalResponse;
   /** The output message. */
   output: unknown;
+  patched: null;
+  resumed: ResumedPayload;
+  forked: ForkedPayload;
 }
 
 /** One event of type `K`, as read from the log. JSON-serialisable. */

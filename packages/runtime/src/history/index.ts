@@ -2,3 +2,4 @@ export * from "./codec.js";
 export * from "./events.js";
 export * from "./run-key.js";
 export * from "./status.js";
+export * from "./steps.js";

@@ -304,3 +304,119 @@ describe("live delivery", () => {
     expect(executor.pending()).toHaveLength(1);
   });
 });
+
+describe("patches", () => {
+  const patchedFlow: Workflow = async (ctx) => {
+    const first = ctx.patched("p1");
+    const again = ctx.patched("p1");
+    await ctx.execActivity(first ? "new" : "old", null);
+    return [first, again];
+  };
+
+  it("record a marker and take the new branch on a new run, with the same answer every time", async () => {
+    const executor = await replay(patchedFlow);
+    expect(kinds(executor)).toEqual(["patched p1#0", "activity_request new#0"]);
+  });
+
+  it("take the new branch when replaying a run that has the marker", async () => {
+    const executor = await replay(
+      patchedFlow,
+      history(null, ev.patched("p1"), ev.activity("new", 0, null), ev.result("new", 0, 1)),
+    );
+    expect(executor.outcome).toEqual({ kind: "completed", result: [true, true] });
+  });
+
+  it("take the old branch when replaying a run recorded before the patch", async () => {
+    const executor = await replay(patchedFlow, history(null, ev.activity("old", 0, null), ev.result("old", 0, 1)));
+    expect(executor.fault).toBeUndefined();
+    expect(executor.outcome).toEqual({ kind: "completed", result: [false, false] });
+  });
+
+  it("fault when a recorded marker meets code that no longer checks it, naming the patch", async () => {
+    const executor = await replay(
+      async (ctx) => ctx.execActivity("new", null),
+      history(null, ev.patched("p1"), ev.activity("new", 0, null), ev.result("new", 0, 1)),
+    );
+    const fault = executor.fault as NonDeterminismError;
+    expect(fault).toBeInstanceOf(NonDeterminismError);
+    expect(fault.target).toBe("p1");
+    expect(fault.recorded).toContain('patch marker "p1"');
+  });
+
+  it("answer false past the end of a history that ended without the marker (replayHistory)", async () => {
+    const executor = await replay(
+      async (ctx) => {
+        await ctx.execActivity("a", null);
+        return ctx.patched("later");
+      },
+      history(null, ev.activity("a", 0, null), ev.result("a", 0, 1), ev.completed(true)),
+    );
+    expect(executor.fault).toBeUndefined();
+    expect(executor.outcome).toEqual({ kind: "completed", result: false });
+  });
+
+  it("accept histories with or without the marker once deprecated, and record nothing", async () => {
+    const deprecated: Workflow = async (ctx) => {
+      ctx.deprecatePatch("p1");
+      return ctx.execActivity("new", null);
+    };
+    const marked = await replay(
+      deprecated,
+      history(null, ev.patched("p1"), ev.activity("new", 0, null), ev.result("new", 0, 1)),
+    );
+    expect(marked.outcome).toEqual({ kind: "completed", result: 1 });
+    const unmarked = await replay(deprecated, history(null, ev.activity("new", 0, null), ev.result("new", 0, 2)));
+    expect(unmarked.outcome).toEqual({ kind: "completed", result: 2 });
+    const fresh = await replay(deprecated);
+    expect(kinds(fresh)).toEqual(["activity_request new#0"]);
+  });
+});
+
+describe("a history the code no longer reaches", () => {
+  it("is non-determinism when the code ends before recorded commands, naming the first one left", async () => {
+    const executor = await replay(
+      async (ctx) => ctx.execActivity("a", null),
+      history(null, ev.activity("a", 0, null), ev.result("a", 0, 1), ev.activity("charge", 0, 5)),
+    );
+    const fault = executor.fault as NonDeterminismError;
+    expect(fault).toBeInstanceOf(NonDeterminismError);
+    expect(fault.recorded).toContain("activity_request charge#0");
+    expect(executor.outcome).toBeUndefined();
+  });
+
+  it("is non-determinism when the code waits elsewhere while recorded commands are left", async () => {
+    const executor = await replay(async () => new Promise(() => {}), history(null, ev.activity("a", 0, null)));
+    expect((executor.fault as NonDeterminismError).issued).toContain("waits elsewhere");
+  });
+
+  it("is non-determinism when the code issues a command past the recorded end of the iteration", async () => {
+    const executor = await replay(
+      async (ctx) => {
+        await ctx.execActivity("a", null);
+        return ctx.execActivity("b", null);
+      },
+      history(null, ev.activity("a", 0, null), ev.result("a", 0, 1), ev.completed(1)),
+    );
+    expect((executor.fault as NonDeterminismError).recorded).toContain("the iteration's end (completed)");
+  });
+});
+
+describe("commands refused at the call", () => {
+  it("reject an unusable name or duration into the workflow, and record nothing", async () => {
+    const errors: string[] = [];
+    const executor = await replay(async (ctx) => {
+      for (const attempt of [
+        () => ctx.execActivity("x".repeat(300), null),
+        () => ctx.sleep(1e300),
+        () => ctx.awaitSignal("a/b", "1s"),
+        () => ctx.emitOutput("", 1),
+      ]) {
+        await attempt().catch((error: Error) => errors.push(error.name));
+      }
+      return errors.length;
+    });
+    expect(errors).toEqual(["InvalidNameError", "ReplayError", "InvalidNameError", "InvalidNameError"]);
+    expect(executor.takeOutbox()).toEqual([]);
+    expect(executor.outcome).toEqual({ kind: "completed", result: 4 });
+  });
+});

@@ -3,13 +3,14 @@ import { ActivityFailure, CancelledError, NonDeterminismError } from "../errors.
 import {
   type ActivityResponse,
   EventType,
+  isEndEvent,
   type NewEvent,
   newEvent,
   payloadTextOf,
   type RecordedEvent,
   type SignalResponse,
 } from "../history/index.js";
-import { encodePayload } from "../json.js";
+import { encodePayload, validateName } from "../json.js";
 import type { ActivityOptions, Duration, RunContext, WorkflowFn } from "../types.js";
 import { unreachable } from "../unreachable.js";
 import { type CommandKind, commandKey, type PendingCommand, requestTypeOf } from "./commands.js";
@@ -21,6 +22,8 @@ export interface RunIdentity {
   readonly workflow: string;
   readonly runId: string;
   readonly iteration: number;
+  /** Seed of random()/uuid() when not the run's own: a fork keeps its source's ("ns/workflow/runId"). */
+  readonly seed?: string | undefined;
 }
 
 /** How an iteration ended. */
@@ -67,6 +70,10 @@ export class RunExecutor {
   /** The recorded requests, matched in order against the commands the code issues. */
   readonly #recorded: RecordedEvent[] = [];
   #recordedCursor = 0;
+  /** The recorded end of the iteration, when the history is of an ended one (replayHistory). */
+  #recordedEnd: RecordedEvent | undefined;
+  /** The answer of each patch checked in this iteration. */
+  readonly #patches = new Map<string, boolean>();
   #outbox: NewEvent[] = [];
   /** What `now()` returns: the time of the latest event the workflow has seen. */
   #time: number;
@@ -83,9 +90,8 @@ export class RunExecutor {
     this.#time = createdAt;
     this.#clock = () => createdAt;
     // The seed must never change: runs in flight replay with the values it gave them.
-    this.#random = new DeterministicRandom(
-      `${identity.namespace}/${identity.workflow}/${identity.runId}/${identity.iteration}`,
-    );
+    const seed = identity.seed ?? `${identity.namespace}/${identity.workflow}/${identity.runId}`;
+    this.#random = new DeterministicRandom(`${seed}/${identity.iteration}`);
     this.#maxPayloadBytes = options.maxPayloadBytes;
   }
 
@@ -113,7 +119,10 @@ export class RunExecutor {
 
   /** Starts the workflow function and replays the recorded history after `created`. */
   async start(fn: WorkflowFn, input: unknown, history: readonly RecordedEvent[]): Promise<void> {
-    for (const event of history) if (isReplayedRequest(event)) this.#recorded.push(event);
+    for (const event of history) {
+      if (isReplayedRequest(event)) this.#recorded.push(event);
+      else if (isEndEvent(event)) this.#recordedEnd = event;
+    }
     const context = this.#context();
     let promise: Promise<unknown>;
     try {
@@ -131,6 +140,12 @@ export class RunExecutor {
       if (event.pos === null || event.pos === 0 || isReplayedRequest(event)) continue;
       this.#apply(event, false);
       await drain();
+    }
+    // Every completion was delivered: code that matches its history has issued every
+    // recorded command by now. One left means the code waits somewhere it did not before.
+    const unissued = this.#recorded[this.#recordedCursor];
+    if (unissued !== undefined && !this.#outcome && !this.#fault) {
+      this.#fail(nonDeterminism(this.identity.runId, unissued, "nothing: the code waits elsewhere before it"));
     }
   }
 
@@ -188,8 +203,11 @@ export class RunExecutor {
       case EventType.Restarted:
       case EventType.Failed:
       case EventType.Cancelled:
-      // Not part of replay: the engine turns it into cancel_delivered.
+      case EventType.Patched:
+      // Not part of replay: the engine turns it into cancel_delivered; operators' marks.
       case EventType.CancelRequested:
+      case EventType.Resumed:
+      case EventType.Forked:
         return;
       default:
         unreachable(event);
@@ -235,7 +253,15 @@ export class RunExecutor {
   }
 
   #end(outcome: Outcome): void {
-    if (this.#outcome === undefined) this.#outcome = outcome;
+    if (this.#outcome !== undefined || this.#fault !== undefined) return;
+    // Ending while recorded commands are left means the code took a shorter path than it did
+    // when they were recorded: a card charged, a result that says "free". Park, do not skip.
+    const unissued = this.#recorded[this.#recordedCursor];
+    if (unissued !== undefined) {
+      this.#fail(nonDeterminism(this.identity.runId, unissued, `the iteration ending (${outcome.kind}) before it`));
+      return;
+    }
+    this.#outcome = outcome;
   }
 
   #fail(error: Error): void {
@@ -250,21 +276,66 @@ export class RunExecutor {
       runId,
       iteration,
       execActivity: (name, input, options) => this.#issue("activity", name, input, options),
-      awaitSignal: (signal, timeout) => this.#issue("signal", signal, toMillis(timeout)),
-      sleep: (duration: Duration) => this.#issue("sleep", "", toMillis(duration)) as Promise<void>,
+      awaitSignal: (signal, timeout) => this.#timed("signal", signal, timeout),
+      sleep: (duration: Duration) => this.#timed("sleep", "", duration) as Promise<void>,
       emitOutput: (output, message) => this.#issue("output", output, message) as Promise<void>,
       restart: (input) => {
         this.#end({ kind: "restart", input });
         return never();
       },
+      patched: (patchId) => this.#patched(validateName("patchId", patchId)),
+      deprecatePatch: (patchId) => this.#deprecatePatch(validateName("patchId", patchId)),
       now: () => new Date(this.#time),
       random: () => this.#random.random(),
       uuid: () => this.#random.uuid(),
     };
   }
 
+  /** See RunContext.patched. A marker is matched in order like a command, but its absence is an answer, not a fault. */
+  #patched(patchId: string): boolean {
+    const known = this.#patches.get(patchId);
+    if (known !== undefined) return known;
+    if (this.#outcome || this.#fault) return false;
+    const recorded = this.#recorded[this.#recordedCursor];
+    let answer: boolean;
+    if (recorded !== undefined) {
+      answer = recorded.type === EventType.Patched && recorded.target === patchId;
+      if (answer) this.#recordedCursor++;
+    } else if (this.#recordedEnd !== undefined) {
+      // The whole iteration is recorded (replayHistory of an ended run): it never took the patch.
+      answer = false;
+    } else {
+      this.#outbox.push(newEvent.patched(patchId, this.#clock()));
+      answer = true;
+    }
+    this.#patches.set(patchId, answer);
+    return answer;
+  }
+
+  /** See RunContext.deprecatePatch: consumes the marker when the history has it here. */
+  #deprecatePatch(patchId: string): void {
+    const recorded = this.#recorded[this.#recordedCursor];
+    if (recorded?.type === EventType.Patched && recorded.target === patchId) this.#recordedCursor++;
+  }
+
+  /** A sleep or signal await: a bad duration rejects at the call, like any bad command. */
+  #timed(kind: "sleep" | "signal", target: string, duration: Duration): Promise<unknown> {
+    let ms: number;
+    try {
+      ms = toMillis(duration);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#issue(kind, target, ms);
+  }
+
   #issue(kind: CommandKind, target: string, input: unknown, options?: ActivityOptions): Promise<unknown> {
     if (this.#outcome || this.#fault) return never();
+    try {
+      if (kind !== "sleep") validateName(kind, target);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const seqKey = `${kind}\u0000${target}`;
     const seq = this.#sequences.get(seqKey) ?? 0;
     this.#sequences.set(seqKey, seq + 1);
@@ -319,6 +390,12 @@ export class RunExecutor {
       }
       return recordedDeadline(recorded);
     }
+    if (this.#recordedEnd !== undefined) {
+      this.#fail(
+        afterEnd(this.identity.runId, this.#recordedEnd, describe(requestTypeOf(kind), target, seq, inputText)),
+      );
+      return false;
+    }
     const at = this.#clock();
     switch (kind) {
       case "activity":
@@ -350,6 +427,7 @@ function isReplayedRequest(event: RecordedEvent): boolean {
     case EventType.SleepRequest:
     case EventType.SignalRequest:
     case EventType.Output:
+    case EventType.Patched:
       return true;
     default:
       return false;
@@ -406,13 +484,32 @@ function describe(type: string, target: string, seq: number, inputText: string):
   return `${type} ${target || "-"}#${seq} with ${truncate(inputText)}`;
 }
 
+/** How a recorded command reads in an error: a patch marker names its patch and what to do. */
+function describeRecorded(recorded: RecordedEvent): string {
+  const where = `at position ${String(recorded.pos)}`;
+  if (recorded.type === EventType.Patched) {
+    return `patch marker "${recorded.target}" ${where} (recorded by ctx.patched("${recorded.target}"): keep that call, or make it ctx.deprecatePatch("${recorded.target}") until no run with the marker is left)`;
+  }
+  return `${describe(recorded.type, recorded.target, recorded.seq, payloadTextOf(recorded) ?? "null")} ${where}`;
+}
+
 function nonDeterminism(runId: string, recorded: RecordedEvent, issued: string): NonDeterminismError {
-  const text = payloadTextOf(recorded) ?? "null";
   return new NonDeterminismError(
     runId,
     recorded.target || recorded.type,
     recorded.seq,
-    `${describe(recorded.type, recorded.target, recorded.seq, text)} at position ${String(recorded.pos)}`,
+    describeRecorded(recorded),
+    issued,
+  );
+}
+
+/** The code issued `issued` where the recorded iteration had already ended. */
+function afterEnd(runId: string, end: RecordedEvent, issued: string): NonDeterminismError {
+  return new NonDeterminismError(
+    runId,
+    end.type,
+    end.seq,
+    `the iteration's end (${end.type}) at position ${String(end.pos)}`,
     issued,
   );
 }

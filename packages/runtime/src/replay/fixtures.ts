@@ -32,5 +32,6 @@ export const ev = {
   signalTimedOut: (target: string, seq: number) => body("signal_response", target, seq, { timedOut: true }),
   output: (target: string, seq: number, message: unknown) => body("output", target, seq, message),
   cancelDelivered: () => body("cancel_delivered", "", 0, null),
+  patched: (patchId: string) => body("patched", patchId, 0, null),
   completed: (result: unknown) => body("completed", "", 0, { result }),
 };

@@ -15,6 +15,8 @@ export interface RunInfo {
   /** Why it failed or got stuck. */
   readonly error?: SerializedError;
   readonly cancelRequested: boolean;
+  /** The code version the run is pinned to, if any. */
+  readonly version?: string;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -23,6 +25,8 @@ export interface ListRunsFilter {
   readonly namespace: string;
   readonly workflow?: string;
   readonly status?: RunStatus;
+  /** Only runs pinned to this code version. */
+  readonly version?: string;
   /** Page size, 1..1000 (default 100). */
   readonly limit?: number;
   /** The `nextCursor` of the previous page. */

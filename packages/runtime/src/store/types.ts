@@ -11,6 +11,8 @@ import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./records.js
 export interface FreshRun {
   readonly inputText: string;
   readonly createdAt: number;
+  /** The code version the run was started for, if any. */
+  readonly codeVersion?: string | undefined;
 }
 
 /** The state of a run a worker is about to advance. */
@@ -23,6 +25,10 @@ export interface ClaimedRun extends RunKey {
   /** Bumped by everything that wakes the run from outside (signal, cancel). */
   readonly wakeGen: number;
   readonly cancelRequested: boolean;
+  /** The code version the run is pinned to; undefined: any worker may run it. */
+  readonly codeVersion?: string | undefined;
+  /** Seed of ctx.random()/uuid() when not the run's own (a fork keeps its source's). */
+  readonly seed?: string | undefined;
   /** Set when no step was committed yet: the history is just the created event. */
   readonly fresh?: FreshRun;
 }
@@ -42,6 +48,7 @@ export function freshClaim(key: RunKey, fresh: FreshRun): ClaimedRun {
     nextPos: 1,
     wakeGen: 0,
     cancelRequested: false,
+    codeVersion: fresh.codeVersion,
     fresh,
   };
 }
@@ -76,6 +83,8 @@ export interface ClaimOptions {
   readonly limit: number;
   /** Only runs whose shard modulo `count` is `index`. */
   readonly shards?: { readonly count: number; readonly index: number } | undefined;
+  /** Only runs of this code version and runs without one. */
+  readonly version?: string | undefined;
 }
 
 /** A retry to wait for, written with the step that saw the attempt fail. */
@@ -167,6 +176,17 @@ export interface NewRun {
   readonly key: RunKey;
   readonly inputText: string;
   readonly now: number;
+  /** Pin the run to workers of this code version. */
+  readonly codeVersion?: string | undefined;
+}
+
+/** What forkRun copies: `fromStep` counts the recorded commands of the source's current iteration from 0. */
+export interface ForkRequest {
+  readonly source: RunKey;
+  readonly target: RunKey;
+  readonly fromStep: number;
+  readonly codeVersion?: string | undefined;
+  readonly now: number;
 }
 
 export interface NewSignal {
@@ -215,6 +235,18 @@ export interface ClientStore {
   /** Marks the run as asked to cancel; false when it ended or was asked before. Throws RunNotFoundError. */
   requestCancel(key: RunKey, now: number): Promise<boolean>;
   getRun(key: RunKey): Promise<RunInfo | undefined>;
+  /**
+   * Makes a stuck run run again: status running, error cleared, due now, a `resumed` event;
+   * `codeVersion` (when given) re-pins it. Throws RunNotFoundError, or RunNotResumableError
+   * when the run is not stuck.
+   */
+  resumeRun(key: RunKey, codeVersion: string | undefined, now: number): Promise<void>;
+  /**
+   * Starts `target` with the source's current input and the events of its first `fromStep`
+   * steps (see ForkRequest), so they are not executed again. False when `target` exists.
+   * Throws RunNotFoundError when the source does not.
+   */
+  forkRun(request: ForkRequest): Promise<boolean>;
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
   /** The run's events in log order, or undefined when the run does not exist. */
   getHistory(key: RunKey, options?: HistoryOptions): Promise<HistoryEvent[] | undefined>;

@@ -3,6 +3,8 @@ export type { ScratchDatabase } from "./database.js";
 export { createScratchDatabase, serverOnly, withDatabase } from "./database.js";
 export type { StartMariaDbOptions, TestDatabase } from "./mariadb.js";
 export { findMariaDbBinary, freePort, startMariaDb } from "./mariadb.js";
+export type { ReplayHistoryOptions, RunHistory } from "./replay-history.js";
+export { replayHistory } from "./replay-history.js";
 export type { TestEnv, TestEnvOptions } from "./test-env.js";
 export { createTestEnv } from "./test-env.js";
 export { setup } from "./vitest-setup.js";

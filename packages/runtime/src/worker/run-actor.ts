@@ -28,7 +28,7 @@ export interface ActorHost extends AttemptEnvironment {
   /** The cache is off: rebuild the executor from history before every step. */
   readonly replayEveryStep: boolean;
   /** A fresh executor replayed from the stored history of the iteration. */
-  replay(key: RunKey, iteration: number): Promise<RunExecutor>;
+  replay(run: RunKey & { readonly seed?: string | undefined }, iteration: number): Promise<RunExecutor>;
   /** Writes the step, batched with other runs' steps into one transaction. */
   commit(step: StepWrite): Promise<StepResult>;
   /** Unconsumed signals of the run with these names, in arrival order. */
@@ -66,6 +66,7 @@ function newStep(observedWakeGen: number): MutableStep {
  */
 export class RunActor {
   readonly key: RunKey;
+  readonly #seed: string | undefined;
   readonly #host: ActorHost;
   #executor: RunExecutor;
   #steps = 0;
@@ -91,6 +92,7 @@ export class RunActor {
     tasks: Map<string, TaskState>,
   ) {
     this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
+    this.#seed = claim.seed;
     this.#host = host;
     this.#executor = executor;
     this.#tasks = tasks;
@@ -167,7 +169,7 @@ export class RunActor {
 
   async #step(): Promise<void> {
     if (this.#steps++ > 0 && this.#host.replayEveryStep) {
-      this.#executor = await this.#host.replay(this.key, this.#iteration);
+      this.#executor = await this.#host.replay({ ...this.key, seed: this.#seed }, this.#iteration);
     }
     const executor = this.#executor;
     const now = this.#host.now();

@@ -208,6 +208,7 @@ class ReplayWorker implements Worker, ActorHost {
     if (this.#actors.has(id) || this.#loading.has(id)) return true;
     if (this.#actors.size + this.#loading.size >= this.#concurrency) return false;
     if (shards && shardOf(run.runId) % shards.count !== shards.index) return false;
+    if (run.fresh && !this.#runsVersion(run.fresh.codeVersion)) return false;
     if (run.fresh) {
       // Just created in this process: everything the first step needs is known.
       this.#activate(freshClaim(key, run.fresh));
@@ -217,7 +218,8 @@ class ReplayWorker implements Worker, ActorHost {
     void this.store.readRun(key, this.owner, this.now()).then(
       (claimed) => {
         this.#loading.delete(id);
-        if (claimed && !this.#actors.has(id) && !this.#loading.has(id)) this.#activate(claimed);
+        const mine = claimed !== undefined && this.#runsVersion(claimed.codeVersion);
+        if (mine && !this.#actors.has(id) && !this.#loading.has(id)) this.#activate(claimed);
         else this.#kick();
       },
       () => {
@@ -262,7 +264,13 @@ class ReplayWorker implements Worker, ActorHost {
       leaseMs: this.leaseMs,
       limit,
       shards: this.#options.shards,
+      version: this.#options.version,
     };
+  }
+
+  /** A worker with a version runs runs of that version and runs pinned to none. */
+  #runsVersion(codeVersion: string | undefined): boolean {
+    return codeVersion === undefined || this.#options.version === undefined || codeVersion === this.#options.version;
   }
 
   /** Waits for a kick, the next known timer, or the poll interval, whichever is first. */
@@ -361,7 +369,11 @@ class ReplayWorker implements Worker, ActorHost {
   }
 
   /** A fresh executor that has replayed the stored history of the iteration. */
-  async replay(run: RunKey, iteration: number, known?: RecordedEvent[]): Promise<RunExecutor> {
+  async replay(
+    run: RunKey & { readonly seed?: string | undefined },
+    iteration: number,
+    known?: RecordedEvent[],
+  ): Promise<RunExecutor> {
     const fn = this.#options.workflows[run.workflow];
     if (!fn) throw new UnknownWorkflowError(run.namespace, run.workflow);
     const history = known ?? (await this.store.loadHistory(run, iteration));
@@ -371,7 +383,7 @@ class ReplayWorker implements Worker, ActorHost {
       throw new CorruptPayloadError(`run ${run.runId} iteration ${iteration}`, why);
     }
     const executor = new RunExecutor(
-      { namespace: run.namespace, workflow: run.workflow, runId: run.runId, iteration },
+      { namespace: run.namespace, workflow: run.workflow, runId: run.runId, iteration, seed: run.seed },
       created.at,
       { maxPayloadBytes: this.maxPayloadBytes },
     );

@@ -18,6 +18,7 @@ export function decodeRunInfo(run: RunRow): RunInfo {
     ...(result === undefined ? {} : { result }),
     ...(error === undefined ? {} : { error }),
     cancelRequested: run.cancelRequested,
+    ...(run.codeVersion === null ? {} : { version: run.codeVersion }),
     createdAt: new Date(run.createdAt),
     updatedAt: new Date(run.updatedAt),
   };

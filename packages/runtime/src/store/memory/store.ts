@@ -1,9 +1,11 @@
-import { ReplayError, RunNotFoundError } from "../../errors.js";
+import { ReplayError, RunNotFoundError, RunNotResumableError, type SerializedError } from "../../errors.js";
 import {
   decodeEvent,
   EventType,
+  eventsBeforeStep,
   type HistoryEvent,
   type NewEvent,
+  newEvent,
   type RecordedEvent,
   type RunKey,
   RunStatus,
@@ -18,6 +20,7 @@ import {
   type ClaimOptions,
   type EventBatch,
   type EventFilter,
+  type ForkRequest,
   FRESH_VERSION,
   type HeldRun,
   type HistoryOptions,
@@ -97,10 +100,11 @@ export class MemoryStore implements Store {
   // --- EngineStore ----------------------------------------------------------------------
 
   async claim(options: ClaimOptions): Promise<ClaimedRun[]> {
-    const { namespace, owner, now, leaseMs, limit, shards } = options;
+    const { namespace, owner, now, leaseMs, limit, shards, version } = options;
     const due = [...(this.#runs.get(namespace)?.values() ?? [])]
       .filter((run) => run.wakeAt !== null && run.wakeAt <= now && !leasedAt(run, now))
       .filter((run) => !shards || run.shard % shards.count === shards.index)
+      .filter((run) => version === undefined || run.codeVersion === null || run.codeVersion === version)
       .sort((a, b) => (a.wakeAt ?? 0) - (b.wakeAt ?? 0))
       .slice(0, limit);
     for (const run of due) {
@@ -117,7 +121,10 @@ export class MemoryStore implements Store {
     if (run.leaseOwner !== null && run.leaseOwner !== owner && leasedAt(run, now)) return undefined;
     const claimed = claimOf(run);
     if (run.version !== FRESH_VERSION || run.inputText === null) return claimed;
-    return { ...claimed, fresh: { inputText: run.inputText, createdAt: run.createdAt } };
+    return {
+      ...claimed,
+      fresh: { inputText: run.inputText, createdAt: run.createdAt, codeVersion: claimed.codeVersion },
+    };
   }
 
   async nextWake(namespace: string, now: number): Promise<number | undefined> {
@@ -279,34 +286,105 @@ export class MemoryStore implements Store {
 
   async createRun(run: NewRun, tx?: unknown): Promise<boolean> {
     refuseTx(tx);
-    const { key, inputText, now } = run;
+    const row = this.#insertRun(run.key, {
+      inputText: run.inputText,
+      now: run.now,
+      codeVersion: run.codeVersion ?? null,
+    });
+    if (row === undefined) return false;
+    this.#appendEvent(row, 0, 0, newEvent.created(run.inputText, run.now));
+    this.#changed(true);
+    return true;
+  }
+
+  async resumeRun(key: RunKey, codeVersion: string | undefined, now: number): Promise<void> {
+    const run = this.#run(key);
+    if (run === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
+    if (run.status !== RunStatus.Stuck) throw new RunNotResumableError(key.runId, run.status);
+    const error = run.errorText === null ? null : (JSON.parse(run.errorText) as SerializedError);
+    run.status = RunStatus.Running;
+    run.errorText = null;
+    run.wakeAt = now;
+    run.leaseOwner = null;
+    run.leaseUntil = null;
+    run.version++;
+    if (codeVersion !== undefined) run.codeVersion = codeVersion;
+    run.updatedAt = now;
+    this.#appendEvent(run, run.iteration, null, newEvent.resumed({ error, version: codeVersion ?? null }, now));
+    this.#changed(true);
+  }
+
+  async forkRun(request: ForkRequest): Promise<boolean> {
+    const { source, target, fromStep, now } = request;
+    const from = this.#run(source);
+    if (from === undefined) throw new RunNotFoundError(source.namespace, source.workflow, source.runId);
+    const iteration = from.iteration;
+    const copied = eventsBeforeStep(
+      from.events.filter((event) => event.iteration === iteration),
+      fromStep,
+    );
+    const seed = from.seed ?? `${source.namespace}/${source.workflow}/${source.runId}`;
+    const inputText = from.inputText ?? "null";
+    const row = this.#insertRun(target, {
+      inputText,
+      now,
+      codeVersion: request.codeVersion ?? from.codeVersion,
+      seed,
+      iteration,
+      // Not fresh when steps were copied: the worker must read the history.
+      version: copied.length > 0 ? 1 : FRESH_VERSION,
+      nextPos: copied.length + 1,
+    });
+    if (row === undefined) return false;
+    this.#appendEvent(row, iteration, 0, newEvent.created(inputText, now));
+    for (const [index, event] of copied.entries()) {
+      const { type, target: name, seq, payloadText, at } = event;
+      this.#appendEvent(row, iteration, index + 1, { type, target: name, seq, payloadText, at });
+    }
+    this.#appendEvent(row, iteration, null, newEvent.forked({ runId: source.runId, iteration, fromStep, seed }, now));
+    this.#changed(true);
+    return true;
+  }
+
+  #insertRun(
+    key: RunKey,
+    fields: {
+      inputText: string;
+      now: number;
+      codeVersion: string | null;
+      seed?: string;
+      iteration?: number;
+      version?: number;
+      nextPos?: number;
+    },
+  ): RunRow | undefined {
     const runs = this.#namespace(key.namespace);
     const id = runKeyId(key);
-    if (runs.has(id)) return false;
+    if (runs.has(id)) return undefined;
     const row: RunRow = {
-      ...key,
-      iteration: 0,
+      ...keyOf(key),
+      iteration: fields.iteration ?? 0,
       status: RunStatus.Running,
       shard: shardOf(key.runId),
-      version: FRESH_VERSION,
-      nextPos: 1,
-      wakeAt: now,
+      version: fields.version ?? FRESH_VERSION,
+      nextPos: fields.nextPos ?? 1,
+      wakeAt: fields.now,
       wakeGen: 0,
       leaseOwner: null,
       leaseUntil: null,
       cancelRequested: false,
-      inputText,
+      codeVersion: fields.codeVersion,
+      seed: fields.seed ?? null,
+      inputText: fields.inputText,
       resultText: null,
       errorText: null,
-      createdAt: now,
-      updatedAt: now,
+      createdAt: fields.now,
+      updatedAt: fields.now,
       events: [],
       tasks: new Map(),
     };
     runs.set(id, row);
-    this.#appendEvent(row, 0, 0, { type: EventType.Created, target: "", seq: 0, payloadText: inputText, at: now });
-    this.#changed(true);
-    return true;
+    return row;
   }
 
   async addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean> {
@@ -347,6 +425,7 @@ export class MemoryStore implements Store {
     const matching = [...(this.#runs.get(filter.namespace)?.values() ?? [])]
       .filter((run) => filter.workflow === undefined || run.workflow === filter.workflow)
       .filter((run) => filter.status === undefined || run.status === filter.status)
+      .filter((run) => filter.version === undefined || run.codeVersion === filter.version)
       .filter((run) => after === undefined || comparePage(run, after) > 0)
       .sort((a, b) => comparePage(a, [b.createdAt, b.workflow, b.runId]));
     const page = matching.slice(0, limit);
@@ -494,6 +573,8 @@ function claimOf(run: RunRow): ClaimedRun {
     nextPos: run.nextPos,
     wakeGen: run.wakeGen,
     cancelRequested: run.cancelRequested,
+    codeVersion: run.codeVersion ?? undefined,
+    seed: run.seed ?? undefined,
   };
 }
 

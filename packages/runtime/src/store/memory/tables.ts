@@ -15,6 +15,8 @@ export interface RunRow {
   leaseOwner: string | null;
   leaseUntil: number | null;
   cancelRequested: boolean;
+  codeVersion: string | null;
+  readonly seed: string | null;
   inputText: string | null;
   resultText: string | null;
   errorText: string | null;

@@ -4,25 +4,27 @@ import { type ClaimedRun, type ClaimOptions, FRESH_VERSION } from "../types.js";
 import { type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";
 
-const CLAIM_COLUMNS = "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested";
+const CLAIM_COLUMNS = "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed";
 
 /**
  * Leases up to `limit` due runs that nobody holds a live lease on. READ COMMITTED and SKIP
  * LOCKED: claimers on other workers skip each other's rows instead of queueing on them.
  */
 export async function claimRuns(pool: Pool, p: string, options: ClaimOptions): Promise<ClaimedRun[]> {
-  const { namespace, owner, now, leaseMs, limit, shards } = options;
+  const { namespace, owner, now, leaseMs, limit, shards, version } = options;
   const shardSql = shards ? " AND MOD(shard, ?) = ?" : "";
   const shardArgs = shards ? [shards.count, shards.index] : [];
+  const versionSql = version === undefined ? "" : " AND (code_version IS NULL OR code_version = ?)";
+  const versionArgs = version === undefined ? [] : [version];
   return inTransaction(
     pool,
     undefined,
     async (conn) => {
       const [rows] = await conn.query<Row[]>(
         `SELECT ${CLAIM_COLUMNS} FROM ${p}runs
-          WHERE namespace = ? AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?)${shardSql}
+          WHERE namespace = ? AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?)${shardSql}${versionSql}
           ORDER BY wake_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [namespace, now, now, ...shardArgs, limit],
+        [namespace, now, now, ...shardArgs, ...versionArgs, limit],
       );
       if (rows.length === 0) return [];
       const claimed = rows.map((row) => toClaimed(namespace, row));
@@ -59,7 +61,12 @@ export async function readRun(
   if (leasedByOther) return undefined;
   const claimed = toClaimed(key.namespace, row);
   if (row.fresh_input === null) return claimed;
-  return { ...claimed, fresh: { inputText: text(row.fresh_input), createdAt: Number(row.created_at) } };
+  const fresh = {
+    inputText: text(row.fresh_input),
+    createdAt: Number(row.created_at),
+    codeVersion: claimed.codeVersion,
+  };
+  return { ...claimed, fresh };
 }
 
 /**
@@ -86,5 +93,7 @@ function toClaimed(namespace: string, row: Row): ClaimedRun {
     nextPos: Number(row.next_pos),
     wakeGen: Number(row.wake_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
+    codeVersion: row.code_version === null ? undefined : text(row.code_version),
+    seed: row.seed === null ? undefined : text(row.seed),
   };
 }

@@ -27,6 +27,10 @@ export async function selectRunPage(pool: Pool, p: string, filter: ListRunsFilte
     where.push("status = ?");
     values.push(filter.status);
   }
+  if (filter.version !== undefined) {
+    where.push("code_version = ?");
+    values.push(filter.version);
+  }
   if (filter.cursor !== undefined) {
     const [createdAt, workflow, runId] = decodePageCursor(filter.cursor);
     where.push("(created_at > ? OR (created_at = ? AND (workflow > ? OR (workflow = ? AND run_id > ?))))");

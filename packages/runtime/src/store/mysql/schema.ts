@@ -142,4 +142,21 @@ export const MIGRATIONS: readonly Migration[] = [
       },
     ],
   },
+  {
+    version: 3,
+    name: "code versions and random seeds of runs",
+    statements: (p) => [
+      // The code version a run is pinned to (worker `version`), and the seed of its
+      // ctx.random() when not its own (a fork keeps its source's). NULL: none.
+      async (conn) => {
+        if (!(await conn.hasColumn("runs", "code_version"))) {
+          await conn.query(`ALTER TABLE ${p}runs ADD COLUMN code_version VARBINARY(255) NULL`);
+        }
+      },
+      async (conn) => {
+        if (!(await conn.hasColumn("runs", "seed")))
+          await conn.query(`ALTER TABLE ${p}runs ADD COLUMN seed VARBINARY(800) NULL`);
+      },
+    ],
+  },
 ];

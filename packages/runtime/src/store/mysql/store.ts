@@ -3,7 +3,16 @@ import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
 import type { Transaction } from "../../types.js";
 import type { ListRunsFilter } from "../records.js";
-import type { ClaimOptions, EventFilter, HistoryOptions, NewRun, NewSignal, StepWrite, Store } from "../types.js";
+import type {
+  ClaimOptions,
+  EventFilter,
+  ForkRequest,
+  HistoryOptions,
+  NewRun,
+  NewSignal,
+  StepWrite,
+  Store,
+} from "../types.js";
 import { claimRuns, nextWake, readRun } from "./claim.js";
 import { loadCursor, saveCursor } from "./cursors.js";
 import { type Endpoint, mapUnreachable } from "./db-errors.js";
@@ -11,6 +20,7 @@ import { readBatch } from "./event-reader.js";
 import { loadHistory, loadSignals, loadTasks, selectHistory } from "./history.js";
 import { heldRuns, park, release, releaseAll, renewLeases } from "./leases.js";
 import { migrate } from "./migrate.js";
+import { forkRun, resumeRun } from "./operations.js";
 import { selectRun, selectRunPage } from "./reads.js";
 import { writeSteps } from "./step-writer.js";
 import { inTransaction } from "./transaction.js";
@@ -97,6 +107,14 @@ export class MySqlStore implements Store {
   }
   getRun(key: RunKey) {
     return this.#guard((pool, p) => selectRun(pool, p, key));
+  }
+  resumeRun(key: RunKey, codeVersion: string | undefined, now: number) {
+    return this.#guard((pool, p) =>
+      inTransaction(pool, undefined, (conn) => resumeRun(conn, p, key, codeVersion, now)),
+    );
+  }
+  forkRun(request: ForkRequest) {
+    return this.#guard((pool, p) => inTransaction(pool, undefined, (conn) => forkRun(conn, p, request)));
   }
   listRuns(filter: ListRunsFilter) {
     return this.#guard((pool, p) => selectRunPage(pool, p, filter));

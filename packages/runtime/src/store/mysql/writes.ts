@@ -17,7 +17,7 @@ const WAKE_NOW = "wake_at = IF(wake_at IS NULL OR wake_at > ?, ?, wake_at)";
  * a fresh insert. A duplicate-key error rolls back only the statement, never the
  * caller's transaction, so catching it is safe inside `{ tx }`.
  */
-async function insertUnlessExists(conn: Transaction, sql: string, values: unknown[]): Promise<boolean> {
+export async function insertUnlessExists(conn: Transaction, sql: string, values: unknown[]): Promise<boolean> {
   try {
     await conn.query<ResultSetHeader>(sql, values);
     return true;
@@ -32,8 +32,8 @@ export async function insertRun(conn: Transaction, p: string, run: NewRun): Prom
   const { key, inputText, now } = run;
   const created = await insertUnlessExists(
     conn,
-    `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, created_at, updated_at)
-     VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?)`,
+    `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, created_at, updated_at)
+     VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?)`,
     [
       key.namespace,
       key.workflow,
@@ -43,6 +43,7 @@ export async function insertRun(conn: Transaction, p: string, run: NewRun): Prom
       FRESH_VERSION,
       now,
       inputText,
+      run.codeVersion ?? null,
       now,
       now,
     ],

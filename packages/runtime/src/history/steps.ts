@@ -1,0 +1,63 @@
+import { unreachable } from "../unreachable.js";
+import { EventType } from "./events.js";
+
+/**
+ * The steps of an iteration are the commands its history records, in position order:
+ * activity requests, sleeps, signal awaits, outputs and patch markers. Operators number
+ * them from 0 (forkRun's `fromStep`, the inspector's timeline).
+ */
+export function isStep(type: EventType): boolean {
+  switch (type) {
+    case EventType.ActivityRequest:
+    case EventType.SleepRequest:
+    case EventType.SignalRequest:
+    case EventType.Output:
+    case EventType.Patched:
+      return true;
+    case EventType.Created:
+    case EventType.Completed:
+    case EventType.Restarted:
+    case EventType.Failed:
+    case EventType.Cancelled:
+    case EventType.CancelRequested:
+    case EventType.CancelDelivered:
+    case EventType.ActivityResponse:
+    case EventType.SleepDone:
+    case EventType.SignalResponse:
+    case EventType.Resumed:
+    case EventType.Forked:
+      return false;
+    default:
+      return unreachable(type);
+  }
+}
+
+/** What a fork copies besides steps: their recorded results. Cancellation and the end are not copied. */
+function isResult(type: EventType): boolean {
+  return type === EventType.ActivityResponse || type === EventType.SleepDone || type === EventType.SignalResponse;
+}
+
+/**
+ * The events of an iteration that a fork from step `fromStep` reuses: every step before it
+ * and the results recorded before it, in position order. A step copied without its result
+ * runs again in the fork (an activity is executed again, a sleep waits out its deadline).
+ */
+export function eventsBeforeStep<E extends { readonly type: EventType; readonly pos: number | null }>(
+  events: readonly E[],
+  fromStep: number,
+): E[] {
+  const ordered = events.filter((event) => event.pos !== null && event.pos > 0);
+  ordered.sort((a, b) => (a.pos ?? 0) - (b.pos ?? 0));
+  const kept: E[] = [];
+  let steps = 0;
+  for (const event of ordered) {
+    if (isStep(event.type)) {
+      if (steps === fromStep) break;
+      steps++;
+      kept.push(event);
+    } else if (isResult(event.type)) {
+      kept.push(event);
+    }
+  }
+  return kept;
+}
