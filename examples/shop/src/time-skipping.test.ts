@@ -9,6 +9,7 @@ import {
   runFollowUp,
   runOrder,
   signalFollowUpReviewSubmitted,
+  signalOrderWarehouseReady,
 } from "./replay_gen.js";
 import { startShopWorker } from "./worker.js";
 
@@ -60,5 +61,16 @@ describe("the shop's workflows in a test environment", () => {
     await runOrder(env.client, "o-3", { ...order, warehouseTimeout: "2d" });
     await env.advance("2d");
     expect(await awaitOrderResult(env.client, "o-3")).toMatchObject({ status: "refunded" });
+  });
+
+  it("refunds the charge when the courier refuses the address (the order's saga)", async () => {
+    const order = { orderId: "o-4", cardNumber: "4242424242424242", cents: 700, address: "1 nowhere lane" };
+    await runOrder(env.client, "o-4", { ...order, warehouseTimeout: "2d" });
+    await signalOrderWarehouseReady(env.client, "o-4", { picker: "ana" }, "pick-4");
+    expect(await awaitOrderResult(env.client, "o-4")).toEqual({
+      status: "refunded",
+      chargeId: "ch_o-4",
+      reason: "not shippable",
+    });
   });
 });

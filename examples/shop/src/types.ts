@@ -23,7 +23,7 @@ export interface OrderInput {
 
 export type OrderResult =
   | { readonly status: "shipped"; readonly chargeId: string; readonly trackingId: string }
-  | { readonly status: "refunded"; readonly chargeId: string; readonly refundId: string }
+  | { readonly status: "refunded"; readonly chargeId: string; readonly reason: "warehouse timed out" | "not shippable" }
   | { readonly status: "declined"; readonly reason: string };
 
 export interface ChargeInput {

@@ -1,3 +1,4 @@
+import { ActivityFailure } from "@replaykit/runtime";
 import { describe, expect, it, vi } from "vitest";
 import type { OrderFlow } from "./replay_gen.js";
 import type { OrderInput } from "./types.js";
@@ -69,7 +70,7 @@ describe("the order workflow", () => {
 
     const result = await order(flow, input);
 
-    expect(result).toEqual({ status: "refunded", chargeId: "ch_1", refundId: "re_1" });
+    expect(result).toEqual({ status: "refunded", chargeId: "ch_1", reason: "warehouse timed out" });
     expect(flow.refundPayment).toHaveBeenCalledWith({ orderId: "order-1", chargeId: "ch_1", cents: 1999 });
     expect(flow.shipOrder).not.toHaveBeenCalled();
     expect(flow.emitShipped).not.toHaveBeenCalled();
@@ -89,5 +90,17 @@ describe("the order workflow", () => {
     recordedBefore.patched.mockReturnValue(false);
     await order(recordedBefore, { ...input, email: "ana@example.com" });
     expect(recordedBefore.sendEmail).not.toHaveBeenCalled();
+  });
+
+  it("refunds the charge (the saga's compensation) when the courier refuses the parcel", async () => {
+    const flow = mockFlow();
+    const refused = { name: "NonRetryableError", message: "the courier does not deliver there" };
+    flow.shipOrder.mockRejectedValueOnce(new ActivityFailure("shipOrder", 0, 1, refused));
+
+    const result = await order(flow, input);
+
+    expect(result).toEqual({ status: "refunded", chargeId: "ch_1", reason: "not shippable" });
+    expect(flow.refundPayment).toHaveBeenCalledWith({ orderId: "order-1", chargeId: "ch_1", cents: 1999 });
+    expect(flow.emitShipped).not.toHaveBeenCalled();
   });
 });

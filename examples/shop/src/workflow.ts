@@ -1,18 +1,31 @@
+import { ActivityFailure, Saga } from "@replaykit/runtime";
 import type { FollowUpWorkflow, OrderWorkflow } from "./replay_gen.js";
 
-/** Charge, wait for the warehouse, ship; refund when the warehouse does not answer in time. */
+/**
+ * Charge, wait for the warehouse, ship. The charge is undone (refunded) by a saga when the
+ * order cannot be completed: the warehouse does not answer in time, or the courier refuses.
+ */
 export const order: OrderWorkflow = async (flow, input) => {
   const { orderId, cents } = input;
   const charge = await flow.chargePayment({ orderId, cardNumber: input.cardNumber, cents });
   if (!charge.ok) return { status: "declined", reason: charge.reason };
+  const saga = new Saga();
+  saga.add(() => flow.refundPayment({ orderId, chargeId: charge.chargeId, cents }));
 
   const ready = await flow.awaitWarehouseReady(input.warehouseTimeout);
   if (ready === undefined) {
-    const { refundId } = await flow.refundPayment({ orderId, chargeId: charge.chargeId, cents });
-    return { status: "refunded", chargeId: charge.chargeId, refundId };
+    await saga.compensate();
+    return { status: "refunded", chargeId: charge.chargeId, reason: "warehouse timed out" };
   }
 
-  const { trackingId } = await flow.shipOrder({ orderId, address: input.address });
+  let trackingId: string;
+  try {
+    ({ trackingId } = await flow.shipOrder({ orderId, address: input.address }));
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    await saga.compensate();
+    return { status: "refunded", chargeId: charge.chargeId, reason: "not shippable" };
+  }
   await flow.emitShipped({ orderId, trackingId, picker: ready.picker });
   // Added after orders were in flight: runs recorded before it replay without the email.
   if (flow.patched("shipped-email") && input.email !== undefined) {

@@ -178,11 +178,50 @@ export class ActivityFailure extends ReplayError {
   }
 }
 
+/** A run ran past its timeout (runWorkflow's or a child's `timeout`) and was ended as failed. */
+export class RunTimeoutError extends ReplayError {
+  override name = "RunTimeoutError";
+  readonly runId: string;
+  readonly deadline: number;
+  constructor(runId: string, deadline: number) {
+    super(
+      "RUN_TIMEOUT",
+      `run ${runId} did not end before its timeout (${new Date(deadline).toISOString()}); it was ended as failed, and the activities it had in flight were aborted`,
+    );
+    this.runId = runId;
+    this.deadline = deadline;
+  }
+}
+
+/** What a parent sees when a child run it waits for failed or was cancelled. */
+export class ChildWorkflowFailure extends ReplayError {
+  override name = "ChildWorkflowFailure";
+  readonly workflow: string;
+  readonly runId: string;
+  readonly status: string;
+  readonly failure: SerializedError;
+  constructor(workflow: string, runId: string, status: string, failure: SerializedError) {
+    super("CHILD_WORKFLOW_FAILED", `child run ${workflow}/${runId} ${status}: ${failure.name}: ${failure.message}`);
+    this.workflow = workflow;
+    this.runId = runId;
+    this.status = status;
+    this.failure = failure;
+  }
+}
+
 /** An activity ran longer than its timeout. */
 export class ActivityTimeoutError extends ReplayError {
   override name = "ActivityTimeoutError";
-  constructor(activity: string, timeoutMs: number) {
-    super("ACTIVITY_TIMEOUT", `activity ${activity} did not finish within ${timeoutMs} ms`);
+  /** Which bound passed: one attempt's `timeout`, `heartbeatTimeout`, or `scheduleToCloseTimeout` of all attempts. */
+  readonly kind: "attempt" | "heartbeat" | "scheduleToClose";
+  constructor(activity: string, timeoutMs: number, kind: ActivityTimeoutError["kind"] = "attempt") {
+    const what = {
+      attempt: `an attempt of activity ${activity} did not finish within its timeout of ${timeoutMs} ms`,
+      heartbeat: `an attempt of activity ${activity} sent no heartbeat for ${timeoutMs} ms (heartbeatTimeout); it is retried`,
+      scheduleToClose: `activity ${activity} did not finish within its scheduleToCloseTimeout of ${timeoutMs} ms, all attempts together`,
+    }[kind];
+    super("ACTIVITY_TIMEOUT", what);
+    this.kind = kind;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
 import type { HistoryEvent, RunStatus } from "./history/index.js";
 import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./store/records.js";
-import type { HistoryOptions, Store } from "./store/types.js";
+import type { FreshRun, HistoryOptions, Store } from "./store/types.js";
 
 export type { ListRunsFilter, RunInfo, RunPage, StreamEvent };
 
@@ -20,6 +20,8 @@ export interface WriteOptions {
 export interface RunOptions extends WriteOptions {
   /** Pin the run to workers of this code version; default: the client's `version` option. */
   readonly version?: string;
+  /** The run ends as failed with RunTimeoutError when it runs longer (its activities are aborted). */
+  readonly timeout?: Duration;
 }
 
 export interface ResumeOptions {
@@ -160,10 +162,20 @@ export interface RetryPolicy {
   readonly maxAttempts?: number;
 }
 
+/** Options of a child run. */
+export interface ChildOptions {
+  /** The child ends as failed with RunTimeoutError when it runs longer. */
+  readonly timeout?: Duration;
+}
+
 export interface ActivityOptions {
   readonly retry?: RetryPolicy;
   /** Each attempt is aborted (ctx.signal) and counted as failed after this long. */
   readonly timeout?: Duration;
+  /** An attempt that calls no ctx.heartbeat() for this long is aborted and counts as failed (it is retried). */
+  readonly heartbeatTimeout?: Duration;
+  /** All attempts together, from the request: past it, the activity fails for good with ActivityTimeoutError. */
+  readonly scheduleToCloseTimeout?: Duration;
 }
 
 /** What an activity receives besides backends and input. */
@@ -180,6 +192,13 @@ export interface ActivityContext {
   readonly idempotencyKey: string;
   /** Fires on timeout and on worker shutdown. */
   readonly signal: AbortSignal;
+  /**
+   * Says the attempt is alive, with optional progress `details` (JSON) that the next attempt
+   * of this request sees as `lastHeartbeat`. Throttled: calling it in a hot loop is fine.
+   */
+  heartbeat(details?: unknown): void;
+  /** The details of the last heartbeat of an earlier attempt (e.g. the row an import reached); undefined when none. */
+  readonly lastHeartbeat: unknown;
 }
 
 export type ActivityFn = (ctx: ActivityContext, backends: never, input: never) => Promise<unknown>;
@@ -198,6 +217,16 @@ export interface RunContext {
   emitOutput(output: string, message: unknown): Promise<void>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: unknown): Promise<never>;
+  /**
+   * Starts a run of `workflow` (same namespace) and resolves with its result; a child that
+   * failed or was cancelled rejects with ChildWorkflowFailure. Recorded: on replay the child is
+   * not started again. A run id that exists already is waited for, not an error.
+   */
+  runChild(workflow: string, runId: string, input: unknown, opts?: ChildOptions): Promise<unknown>;
+  /** Starts a run of `workflow` and goes on without waiting for it. */
+  startChild(workflow: string, runId: string, input: unknown, opts?: ChildOptions): Promise<void>;
+  /** Sends a signal to another run, durably, with the next commit; sent once, also on replay. */
+  signalRun(workflow: string, runId: string, signal: string, message: unknown, externalId: string): Promise<void>;
   /**
    * True on runs that reach this point with the new code (a marker is recorded); false when
    * replaying a run recorded before the patch existed. The same answer every time in a run.

@@ -72,12 +72,14 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       const key = runKey(namespace, workflow, runId);
       const inputText = encodePayload("input", input, maxPayloadBytes);
       const codeVersion = opts.version === undefined ? defaultVersion : validateName("version", opts.version);
+      const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
       await ready(opts.tx);
       const now = clock.now();
-      const created = await store.createRun({ key, inputText, now, codeVersion }, opts.tx);
+      const deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
+      const created = await store.createRun({ key, inputText, now, codeVersion, deadline }, opts.tx);
       // With `tx` the write is not committed yet: wake without naming the run, so workers poll
       // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
-      const fresh = { inputText, createdAt: now, codeVersion };
+      const fresh = { inputText, createdAt: now, codeVersion, deadline };
       if (created) local.wake(key.namespace, opts.tx ? undefined : { ...key, fresh });
       return created;
     },

@@ -2,6 +2,7 @@ import { CorruptPayloadError, type SerializedError } from "../errors.js";
 import { decodePayload } from "../json.js";
 import { unreachable } from "../unreachable.js";
 import {
+  type ChildResponse,
   EventType,
   type ForkedPayload,
   isEventType,
@@ -85,6 +86,9 @@ export function hasPayload(type: EventType): boolean {
     case EventType.SignalRequest:
     case EventType.SignalResponse:
     case EventType.Output:
+    case EventType.ChildRequest:
+    case EventType.ChildResponse:
+    case EventType.SignalSent:
     case EventType.Resumed:
     case EventType.Forked:
       return true;
@@ -162,6 +166,27 @@ export const newEvent = {
     target,
     seq,
     payloadText: '{"timedOut":true}',
+    at,
+  }),
+  childRequest: (workflow: string, seq: number, requestText: string, at: number): NewEvent => ({
+    type: EventType.ChildRequest,
+    target: workflow,
+    seq,
+    payloadText: requestText,
+    at,
+  }),
+  childResponse: (workflow: string, seq: number, response: ChildResponse, at: number): NewEvent => ({
+    type: EventType.ChildResponse,
+    target: workflow,
+    seq,
+    payloadText: JSON.stringify(response),
+    at,
+  }),
+  signalSent: (workflow: string, seq: number, sentText: string, at: number): NewEvent => ({
+    type: EventType.SignalSent,
+    target: workflow,
+    seq,
+    payloadText: sentText,
     at,
   }),
   patched: (patchId: string, at: number): NewEvent => ({

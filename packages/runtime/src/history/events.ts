@@ -23,6 +23,12 @@ export const EventType = {
   SignalRequest: "signal_request",
   SignalResponse: "signal_response",
   Output: "output",
+  /** Start child run of workflow `target` (ctx.runChild / startChild). */
+  ChildRequest: "child_request",
+  /** How the child run of child_request `target#seq` ended. */
+  ChildResponse: "child_response",
+  /** A signal sent to another run (ctx.signalRun), written with the step. */
+  SignalSent: "signal_sent",
   /** The code took the new branch of patch `target` here (ctx.patched); replayed like a command. */
   Patched: "patched",
   /** An operator resumed a stuck run (resumeRun); not part of replay. */
@@ -60,6 +66,31 @@ export interface ForkedPayload {
   readonly seed: string;
 }
 
+/** Payload of child_request: the child's run id and input; `wait`: runChild (true) or startChild. */
+export interface ChildRequest {
+  readonly runId: string;
+  readonly input: unknown;
+  readonly wait: boolean;
+  /** Run timeout of the child, ms. */
+  readonly timeout?: number;
+}
+
+/** How a child run ended, as its parent receives it. */
+export type ChildEnding =
+  | { readonly status: "completed"; readonly result: unknown }
+  | { readonly status: "failed" | "cancelled"; readonly error: SerializedError };
+
+/** Payload of child_response. */
+export type ChildResponse = ChildEnding & { readonly runId: string };
+
+/** Payload of signal_sent: the run of workflow `target` it went to, and what it carried. */
+export interface SignalSent {
+  readonly runId: string;
+  readonly signal: string;
+  readonly message: unknown;
+  readonly externalId: string;
+}
+
 /** Payload of sleep_request: the duration asked for and when it ends (ms since the epoch). */
 export interface SleepRequest {
   readonly duration: number;
@@ -91,6 +122,9 @@ export interface EventPayloads {
   signal_response: SignalResponse;
   /** The output message. */
   output: unknown;
+  child_request: ChildRequest;
+  child_response: ChildResponse;
+  signal_sent: SignalSent;
   patched: null;
   resumed: ResumedPayload;
   forked: ForkedPayload;

@@ -1,3 +1,4 @@
+export * from "./children.js";
 export * from "./codec.js";
 export * from "./events.js";
 export * from "./run-key.js";

@@ -3,7 +3,8 @@ import { EventType } from "./events.js";
 
 /**
  * The steps of an iteration are the commands its history records, in position order:
- * activity requests, sleeps, signal awaits, outputs and patch markers. Operators number
+ * activity requests, sleeps, signal awaits, outputs, patch markers, child starts and
+ * signals sent. Operators number
  * them from 0 (forkRun's `fromStep`, the inspector's timeline).
  */
 export function isStep(type: EventType): boolean {
@@ -13,6 +14,8 @@ export function isStep(type: EventType): boolean {
     case EventType.SignalRequest:
     case EventType.Output:
     case EventType.Patched:
+    case EventType.ChildRequest:
+    case EventType.SignalSent:
       return true;
     case EventType.Created:
     case EventType.Completed:
@@ -24,6 +27,7 @@ export function isStep(type: EventType): boolean {
     case EventType.ActivityResponse:
     case EventType.SleepDone:
     case EventType.SignalResponse:
+    case EventType.ChildResponse:
     case EventType.Resumed:
     case EventType.Forked:
       return false;
@@ -34,7 +38,15 @@ export function isStep(type: EventType): boolean {
 
 /** What a fork copies besides steps: their recorded results. Cancellation and the end are not copied. */
 function isResult(type: EventType): boolean {
-  return type === EventType.ActivityResponse || type === EventType.SleepDone || type === EventType.SignalResponse;
+  switch (type) {
+    case EventType.ActivityResponse:
+    case EventType.SleepDone:
+    case EventType.SignalResponse:
+    case EventType.ChildResponse:
+      return true;
+    default:
+      return false;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ActivityOptions } from "../types.js";
 import { unreachable } from "../unreachable.js";
 
 /** What a workflow can ask of its run context that the history records. */
-export type CommandKind = "activity" | "sleep" | "signal" | "output";
+export type CommandKind = "activity" | "sleep" | "signal" | "output" | "child" | "send";
 
 /** A command the workflow issued and has not yet seen resolved. */
 export interface PendingCommand {
@@ -18,6 +18,8 @@ export interface PendingCommand {
   readonly options?: ActivityOptions;
   /** Sleep: when it ends. Signal: when it times out. ms since the epoch. */
   readonly deadline?: number;
+  /** When the command was first issued (recorded), ms since the epoch. */
+  readonly issuedAt: number;
 }
 
 /** The event type that records a command of this kind. */
@@ -31,6 +33,10 @@ export function requestTypeOf(kind: CommandKind): EventType {
       return EventType.SignalRequest;
     case "output":
       return EventType.Output;
+    case "child":
+      return EventType.ChildRequest;
+    case "send":
+      return EventType.SignalSent;
     default:
       return unreachable(kind);
   }

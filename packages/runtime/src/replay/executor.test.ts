@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ActivityFailure, CancelledError, InvalidPayloadError, NonDeterminismError } from "../errors.js";
+import {
+  ActivityFailure,
+  CancelledError,
+  ChildWorkflowFailure,
+  InvalidPayloadError,
+  NonDeterminismError,
+} from "../errors.js";
 import { newEvent } from "../history/index.js";
 import type { RunContext } from "../types.js";
 import { RunExecutor } from "./executor.js";
@@ -418,5 +424,68 @@ describe("commands refused at the call", () => {
     expect(errors).toEqual(["InvalidNameError", "ReplayError", "InvalidNameError", "InvalidNameError"]);
     expect(executor.takeOutbox()).toEqual([]);
     expect(executor.outcome).toEqual({ kind: "completed", result: 4 });
+  });
+});
+
+describe("child runs and signals to other runs", () => {
+  it("record a child start and a sent signal, wait for runChild, and go on after startChild", async () => {
+    const executor = await replay(async (ctx) => {
+      await ctx.startChild("mail", "m1", { to: "ana" });
+      await ctx.signalRun("order", "o1", "paid", { cents: 5 }, "pay-1");
+      return ctx.runChild("refund", "r1", { cents: 5 }, { timeout: "1h" });
+    });
+    const outbox = executor.takeOutbox();
+    expect(outbox.map((e) => [e.type, e.target, e.payloadText])).toEqual([
+      ["child_request", "mail", '{"runId":"m1","input":{"to":"ana"},"wait":false}'],
+      ["signal_sent", "order", '{"runId":"o1","signal":"paid","message":{"cents":5},"externalId":"pay-1"}'],
+      ["child_request", "refund", '{"runId":"r1","input":{"cents":5},"wait":true,"timeout":3600000}'],
+    ]);
+    expect(executor.pending().map((c) => `${c.kind} ${c.target}#${c.seq}`)).toEqual(["child refund#0"]);
+  });
+
+  it("deliver a child's result from history, and its failure as ChildWorkflowFailure", async () => {
+    const flow: Workflow = async (ctx) => {
+      const first = await ctx.runChild("square", "s1", 3);
+      try {
+        await ctx.runChild("square", "s2", -1);
+        return "no failure";
+      } catch (error) {
+        return { first, failure: error };
+      }
+    };
+    const executor = await replay(
+      flow,
+      history(
+        null,
+        ev.child("square", 0, "s1", 3),
+        ev.childDone("square", 0, "s1", 9),
+        ev.child("square", 1, "s2", -1),
+        ev.childFailed("square", 1, "s2", "negative"),
+      ),
+    );
+    const result = (executor.outcome as { result: { first: number; failure: ChildWorkflowFailure } }).result;
+    expect(result.first).toBe(9);
+    expect(result.failure).toBeInstanceOf(ChildWorkflowFailure);
+    expect(result.failure).toMatchObject({ workflow: "square", runId: "s2", status: "failed" });
+  });
+
+  it("is non-determinism when a child is started with another run id than recorded", async () => {
+    const executor = await replay(
+      async (ctx) => ctx.runChild("square", "other", 3),
+      history(null, ev.child("square", 0, "s1", 3), ev.childDone("square", 0, "s1", 9)),
+    );
+    expect(executor.fault).toBeInstanceOf(NonDeterminismError);
+  });
+
+  it("replays a sent signal without sending it again", async () => {
+    const executor = await replay(
+      async (ctx) => {
+        await ctx.signalRun("order", "o1", "paid", 1, "p1");
+        return "sent";
+      },
+      history(null, ev.sent("order", 0, "o1", "paid", 1, "p1")),
+    );
+    expect(executor.takeOutbox()).toEqual([]);
+    expect(executor.outcome).toEqual({ kind: "completed", result: "sent" });
   });
 });

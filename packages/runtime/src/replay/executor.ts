@@ -1,7 +1,9 @@
 import { toMillis } from "../duration.js";
-import { ActivityFailure, CancelledError, NonDeterminismError } from "../errors.js";
+import { ActivityFailure, CancelledError, ChildWorkflowFailure, NonDeterminismError } from "../errors.js";
 import {
   type ActivityResponse,
+  type ChildRequest,
+  type ChildResponse,
   EventType,
   isEndEvent,
   type NewEvent,
@@ -9,9 +11,10 @@ import {
   payloadTextOf,
   type RecordedEvent,
   type SignalResponse,
+  type SignalSent,
 } from "../history/index.js";
 import { encodePayload, validateName } from "../json.js";
-import type { ActivityOptions, Duration, RunContext, WorkflowFn } from "../types.js";
+import type { ActivityOptions, ChildOptions, Duration, RunContext, WorkflowFn } from "../types.js";
 import { unreachable } from "../unreachable.js";
 import { type CommandKind, commandKey, type PendingCommand, requestTypeOf } from "./commands.js";
 import { DeterministicRandom } from "./prng.js";
@@ -36,6 +39,16 @@ interface Command extends PendingCommand {
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
+
+/** What the target of each kind of command names, for errors. */
+const TARGET_ARGUMENT: Record<CommandKind, string> = {
+  activity: "activity",
+  sleep: "sleep",
+  signal: "signal",
+  output: "output",
+  child: "child workflow",
+  send: "workflow",
+};
 
 /** A promise that never settles: the workflow function stops at this await for good. */
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
@@ -170,11 +183,15 @@ export class RunExecutor {
     return out;
   }
 
-  /** The stored input of an activity that is still waiting for its response. */
-  activityInput(target: string, seq: number): { inputText: string; options?: ActivityOptions } | undefined {
+  /** The stored input of an activity that is still waiting for its response, and when it was requested. */
+  activityInput(
+    target: string,
+    seq: number,
+  ): { inputText: string; issuedAt: number; options?: ActivityOptions } | undefined {
     const command = this.#waiting.get(commandKey("activity", target, seq));
     if (command === undefined) return undefined;
-    return { inputText: command.inputText, ...(command.options === undefined ? {} : { options: command.options }) };
+    const { inputText, issuedAt, options } = command;
+    return { inputText, issuedAt, ...(options === undefined ? {} : { options }) };
   }
 
   #apply(event: RecordedEvent, live: boolean): void {
@@ -192,12 +209,17 @@ export class RunExecutor {
       case EventType.SignalResponse:
         this.#complete("signal", event, live, (command) => settleSignal(command, event.payload));
         return;
+      case EventType.ChildResponse:
+        this.#complete("child", event, live, (command) => settleChild(command, event.payload));
+        return;
       // Requests are matched as the code issues them (#issue), not here.
       case EventType.Created:
       case EventType.ActivityRequest:
       case EventType.SleepRequest:
       case EventType.SignalRequest:
       case EventType.Output:
+      case EventType.ChildRequest:
+      case EventType.SignalSent:
       // The end of an iteration is where the code arrives by itself.
       case EventType.Completed:
       case EventType.Restarted:
@@ -252,6 +274,14 @@ export class RunExecutor {
     }
   }
 
+  /**
+   * Ends the iteration as failed from outside the workflow (the run's timeout passed): the
+   * workflow function is abandoned where it waits.
+   */
+  failRun(error: Error): void {
+    if (this.#outcome === undefined && this.#fault === undefined) this.#outcome = { kind: "failed", error };
+  }
+
   #end(outcome: Outcome): void {
     if (this.#outcome !== undefined || this.#fault !== undefined) return;
     // Ending while recorded commands are left means the code took a shorter path than it did
@@ -279,6 +309,10 @@ export class RunExecutor {
       awaitSignal: (signal, timeout) => this.#timed("signal", signal, timeout),
       sleep: (duration: Duration) => this.#timed("sleep", "", duration) as Promise<void>,
       emitOutput: (output, message) => this.#issue("output", output, message) as Promise<void>,
+      runChild: (workflow, runId, input, opts) => this.#child(workflow, runId, input, true, opts),
+      startChild: (workflow, runId, input, opts) => this.#child(workflow, runId, input, false, opts) as Promise<void>,
+      signalRun: (workflow, runId, signal, message, externalId) =>
+        this.#issue("send", workflow, { runId, signal, message, externalId }) as Promise<void>,
       restart: (input) => {
         this.#end({ kind: "restart", input });
         return never();
@@ -329,10 +363,21 @@ export class RunExecutor {
     return this.#issue(kind, target, ms);
   }
 
+  /** A child start: resolves with the child's result when `wait`, else once recorded. */
+  #child(workflow: string, runId: string, input: unknown, wait: boolean, opts?: ChildOptions): Promise<unknown> {
+    let timeout: number | undefined;
+    try {
+      timeout = opts?.timeout === undefined ? undefined : toMillis(opts.timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#issue("child", workflow, { runId, input, wait, ...(timeout === undefined ? {} : { timeout }) });
+  }
+
   #issue(kind: CommandKind, target: string, input: unknown, options?: ActivityOptions): Promise<unknown> {
     if (this.#outcome || this.#fault) return never();
     try {
-      if (kind !== "sleep") validateName(kind, target);
+      if (kind !== "sleep") validateName(TARGET_ARGUMENT[kind], target);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -345,9 +390,11 @@ export class RunExecutor {
     } catch (error) {
       return Promise.reject(error);
     }
-    const deadline = this.#record(kind, target, seq, input, inputText);
+    const recordedAt = this.#recorded[this.#recordedCursor]?.at;
+    const issuedAt = recordedAt ?? this.#clock();
+    const deadline = this.#record(kind, target, seq, input, inputText, issuedAt);
     if (deadline === false) return never();
-    if (kind === "output") return Promise.resolve();
+    if (resolvesWhenRecorded(kind, input)) return Promise.resolve();
     if (this.#cancelPending) {
       this.#cancelPending = false;
       return Promise.reject(new CancelledError(this.identity.runId));
@@ -361,6 +408,7 @@ export class RunExecutor {
         inputText,
         ...(options === undefined ? {} : { options }),
         ...(deadline === undefined ? {} : { deadline }),
+        issuedAt,
         resolve,
         reject,
       });
@@ -378,6 +426,7 @@ export class RunExecutor {
     seq: number,
     input: unknown,
     inputText: string,
+    at: number,
   ): number | undefined | false {
     const recorded = this.#recorded[this.#recordedCursor];
     if (recorded !== undefined) {
@@ -396,13 +445,18 @@ export class RunExecutor {
       );
       return false;
     }
-    const at = this.#clock();
     switch (kind) {
       case "activity":
         this.#outbox.push(newEvent.activityRequest(target, seq, inputText, at));
         return undefined;
       case "output":
         this.#outbox.push(newEvent.output(target, seq, inputText, at));
+        return undefined;
+      case "child":
+        this.#outbox.push(newEvent.childRequest(target, seq, inputText, at));
+        return undefined;
+      case "send":
+        this.#outbox.push(newEvent.signalSent(target, seq, inputText, at));
         return undefined;
       case "sleep": {
         const duration = input as number;
@@ -428,9 +482,28 @@ function isReplayedRequest(event: RecordedEvent): boolean {
     case EventType.SignalRequest:
     case EventType.Output:
     case EventType.Patched:
+    case EventType.ChildRequest:
+    case EventType.SignalSent:
       return true;
     default:
       return false;
+  }
+}
+
+/** Outputs, sent signals and children not waited for resolve once recorded; the rest wait for a completion. */
+function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean {
+  switch (kind) {
+    case "output":
+    case "send":
+      return true;
+    case "child":
+      return !(input as { wait: boolean }).wait;
+    case "activity":
+    case "sleep":
+    case "signal":
+      return false;
+    default:
+      return unreachable(kind);
   }
 }
 
@@ -445,6 +518,23 @@ function encodeCommandInput(kind: CommandKind, target: string, input: unknown, m
       return JSON.stringify({ duration: input });
     case "signal":
       return JSON.stringify({ timeout: input });
+    case "child": {
+      const { runId, input: childInput, wait, timeout } = input as ChildRequest;
+      const inputText = encodePayload(`child ${target} input`, childInput, maxBytes);
+      const timeoutText = timeout === undefined ? "" : `,"timeout":${timeout}`;
+      return `{"runId":${JSON.stringify(validateName("child runId", runId))},"input":${inputText},"wait":${wait}${timeoutText}}`;
+    }
+    case "send": {
+      const { runId, signal, message, externalId } = input as SignalSent;
+      const messageText = encodePayload(`signal ${signal} message`, message, maxBytes);
+      const names = [
+        validateName("runId", runId),
+        validateName("signal", signal),
+        validateName("externalId", externalId),
+      ];
+      const [run, name, external] = names.map((name) => JSON.stringify(name));
+      return `{"runId":${run},"signal":${name},"message":${messageText},"externalId":${external}}`;
+    }
     default:
       return unreachable(kind);
   }
@@ -478,6 +568,11 @@ function settleActivity(command: Command, response: ActivityResponse): void {
 
 function settleSignal(command: Command, response: SignalResponse): void {
   command.resolve("timedOut" in response ? undefined : response.message);
+}
+
+function settleChild(command: Command, response: ChildResponse): void {
+  if (response.status === "completed") command.resolve(response.result);
+  else command.reject(new ChildWorkflowFailure(command.target, response.runId, response.status, response.error));
 }
 
 function describe(type: string, target: string, seq: number, inputText: string): string {

@@ -33,5 +33,13 @@ export const ev = {
   output: (target: string, seq: number, message: unknown) => body("output", target, seq, message),
   cancelDelivered: () => body("cancel_delivered", "", 0, null),
   patched: (patchId: string) => body("patched", patchId, 0, null),
+  child: (workflow: string, seq: number, runId: string, input: unknown, wait = true) =>
+    body("child_request", workflow, seq, { runId, input, wait }),
+  childDone: (workflow: string, seq: number, runId: string, result: unknown) =>
+    body("child_response", workflow, seq, { runId, status: "completed", result }),
+  childFailed: (workflow: string, seq: number, runId: string, message: string) =>
+    body("child_response", workflow, seq, { runId, status: "failed", error: { name: "Error", message } }),
+  sent: (workflow: string, seq: number, runId: string, signal: string, message: unknown, externalId: string) =>
+    body("signal_sent", workflow, seq, { runId, signal, message, externalId }),
   completed: (result: unknown) => body("completed", "", 0, { result }),
 };

@@ -17,6 +17,10 @@ export interface RunInfo {
   readonly cancelRequested: boolean;
   /** The code version the run is pinned to, if any. */
   readonly version?: string;
+  /** The run that started this one as its child. */
+  readonly parent?: { readonly workflow: string; readonly runId: string };
+  /** When the run times out. */
+  readonly deadline?: Date;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

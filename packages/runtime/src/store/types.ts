@@ -13,6 +13,8 @@ export interface FreshRun {
   readonly createdAt: number;
   /** The code version the run was started for, if any. */
   readonly codeVersion?: string | undefined;
+  /** When the run times out, if it has a timeout. */
+  readonly deadline?: number | undefined;
 }
 
 /** The state of a run a worker is about to advance. */
@@ -29,6 +31,8 @@ export interface ClaimedRun extends RunKey {
   readonly codeVersion?: string | undefined;
   /** Seed of ctx.random()/uuid() when not the run's own (a fork keeps its source's). */
   readonly seed?: string | undefined;
+  /** When the run times out (runWorkflow's `timeout`), ms since the epoch. */
+  readonly deadline?: number | undefined;
   /** Set when no step was committed yet: the history is just the created event. */
   readonly fresh?: FreshRun;
 }
@@ -49,6 +53,7 @@ export function freshClaim(key: RunKey, fresh: FreshRun): ClaimedRun {
     wakeGen: 0,
     cancelRequested: false,
     codeVersion: fresh.codeVersion,
+    deadline: fresh.deadline,
     fresh,
   };
 }
@@ -59,12 +64,15 @@ export interface TaskRow {
   readonly seq: number;
   readonly attempt: number;
   readonly readyAt: number;
+  /** The details of the last heartbeat of an attempt, as JSON text. */
+  readonly heartbeat?: string | null;
 }
 
 /** An unconsumed signal in a run's inbox. */
 export interface InboxSignal {
   readonly id: number;
   readonly signal: string;
+  readonly externalId: string;
   readonly payloadText: string | null;
 }
 
@@ -99,6 +107,22 @@ export interface RunEnd {
   readonly errorText: string | null;
 }
 
+/** A child run a step starts, with the step, exactly once. */
+export interface ChildStart {
+  readonly key: RunKey;
+  readonly inputText: string;
+  /** The parent waits for its ending (runChild): it is delivered to the parent's inbox. */
+  readonly waits: boolean;
+  readonly codeVersion?: string | undefined;
+  readonly deadline?: number | undefined;
+}
+
+/** A signal a step sends to another run, with the step. */
+export interface SignalToSend {
+  readonly key: RunKey;
+  readonly signal: NewSignal;
+}
+
 /** What one engine commit writes for a run, all or nothing, fenced by the run's version. */
 export interface StepWrite {
   readonly key: RunKey;
@@ -108,11 +132,14 @@ export interface StepWrite {
   /** Position of the first of `events`. */
   readonly firstPos: number;
   readonly events: readonly NewEvent[];
-  /** Retries to wait for: the first failure of an activity inserts its row, later ones update it. */
-  readonly taskInserts: readonly TaskRetry[];
-  readonly taskUpdates: readonly TaskRetry[];
+  /** Retries to wait for: each writes the activity's row, or replaces the one there (a heartbeat's or an earlier retry's). */
+  readonly taskWrites: readonly TaskRetry[];
   readonly taskDeletes: readonly { readonly target: string; readonly seq: number }[];
   readonly signalsConsumed: readonly { readonly id: number; readonly seq: number }[];
+  readonly childStarts: readonly ChildStart[];
+  readonly signalsSent: readonly SignalToSend[];
+  /** Children whose cancellation the step asks for (the run was cancelled while it waited for them). */
+  readonly cancelChildren: readonly RunKey[];
   /** The wake_gen the step read its inputs under; a newer one means something arrived since. */
   readonly observedWakeGen: number;
   readonly now: number;
@@ -134,6 +161,10 @@ export type StepResult =
       readonly nextPos: number;
       readonly wakeGen: number;
       readonly cancelRequested: boolean;
+      /** Children this step created (started children that existed already are not here). */
+      readonly createdChildren?: readonly RunKey[];
+      /** Other runs the step gave something to do: a parent told of its child's end, signal targets, cancelled children. */
+      readonly woken?: readonly RunKey[];
     }
   | { readonly ok: false; readonly reason: string };
 
@@ -162,6 +193,14 @@ export interface EngineStore {
   releaseAll(namespace: string, owner: string, now: number): Promise<number>;
   /** Gives up one run's lease, to be woken at `wakeAt`. */
   release(key: RunKey, owner: string, wakeAt: number): Promise<void>;
+  /** Keeps the details of an activity attempt's heartbeat for the next attempt (no fence: advisory). */
+  recordHeartbeat(
+    key: RunKey,
+    iteration: number,
+    task: { readonly target: string; readonly seq: number; readonly attempt: number },
+    detailsText: string,
+    now: number,
+  ): Promise<void>;
   /** Status stuck with the error, lease released, never woken again. False when the run was not ours. */
   park(key: RunKey, owner: string, errorText: string, now: number): Promise<boolean>;
   /**
@@ -178,6 +217,10 @@ export interface NewRun {
   readonly now: number;
   /** Pin the run to workers of this code version. */
   readonly codeVersion?: string | undefined;
+  /** The run fails with RunTimeoutError at this time, ms since the epoch. */
+  readonly deadline?: number | undefined;
+  /** The run that started this one (a child). */
+  readonly parent?: { readonly workflow: string; readonly runId: string; readonly waits: boolean } | undefined;
 }
 
 /** What forkRun copies: `fromStep` counts the recorded commands of the source's current iteration from 0. */

@@ -1,8 +1,9 @@
 import { toMillis } from "../duration.js";
 import { ActivityTimeoutError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
-import { encodePayload } from "../json.js";
+import { decodePayload, encodePayload } from "../json.js";
 import type { ActivityContext, ActivityFn, ActivityOptions, Clock, Timers } from "../types.js";
+import { HeartbeatWriter } from "./heartbeats.js";
 
 /** How one attempt of an activity ended. */
 export type AttemptResult =
@@ -12,7 +13,7 @@ export type AttemptResult =
       readonly seq: number;
       readonly attempt: number;
       readonly error: unknown;
-      /** No retry may help (the result cannot be stored). */
+      /** No retry may help (the result cannot be stored, or scheduleToCloseTimeout passed). */
       readonly final: boolean;
     };
 
@@ -28,6 +29,12 @@ export interface Attempt {
   readonly options: ActivityOptions;
   readonly fn: ActivityFn;
   readonly controller: AbortController;
+  /** Details of the last heartbeat of an earlier attempt, as JSON text. */
+  readonly lastHeartbeat: string | null | undefined;
+  /** Every attempt must end by then (scheduleToCloseTimeout), ms since the epoch. */
+  readonly closeBy: number | undefined;
+  /** The attempt sent a heartbeat with these details (JSON text). */
+  onHeartbeat(detailsText: string): void;
 }
 
 /** What running an attempt needs from the worker. */
@@ -36,34 +43,35 @@ export interface AttemptEnvironment {
   readonly clock: Clock;
   readonly timers: Timers;
   readonly maxPayloadBytes: number;
+  /** Keeps heartbeat details for attempts on other workers. */
+  persistHeartbeat(attempt: Attempt, detailsText: string): Promise<void>;
 }
 
 /** Runs one attempt of an activity: never throws; the outcome says what happened. */
 export async function runAttempt(call: Attempt, env: AttemptEnvironment): Promise<AttemptResult> {
-  const { key, iteration, target, seq, attempt, controller } = call;
-  const context: ActivityContext = {
-    namespace: key.namespace,
-    workflow: key.workflow,
-    runId: key.runId,
-    iteration,
-    activity: target,
-    seq,
-    attempt,
-    idempotencyKey: `${key.namespace}/${key.workflow}/${key.runId}/${iteration}/${target}/${seq}`,
-    signal: controller.signal,
-  };
+  const { target, seq, attempt } = call;
+  const bounds = new AttemptBounds(call, env);
+  const writer = new HeartbeatWriter((text) => env.persistHeartbeat(call, text), env, bounds.heartbeatMs);
+  const context = contextOf(call, env, (text) => {
+    call.onHeartbeat(text);
+    writer.beat(text);
+    bounds.beat();
+  });
   let result: unknown;
   try {
     const input = JSON.parse(call.inputText) as never;
-    const timeoutMs = call.options.timeout === undefined ? undefined : toMillis(call.options.timeout);
     const running = (call.fn as (ctx: ActivityContext, backends: unknown, input: unknown) => Promise<unknown>)(
       context,
       env.backends,
       input,
     );
-    result = await withTimeout(running, timeoutMs, controller, target, env);
+    result = await Promise.race([running, bounds.expiry]);
   } catch (error) {
-    return { target, seq, attempt, error, final: false };
+    const final = error instanceof ActivityTimeoutError && error.kind === "scheduleToClose";
+    return { target, seq, attempt, error, final };
+  } finally {
+    bounds.clear();
+    writer.stop();
   }
   try {
     const resultText =
@@ -74,26 +82,72 @@ export async function runAttempt(call: Attempt, env: AttemptEnvironment): Promis
   }
 }
 
-/** Races the attempt against its timeout on the client's timers; the timer is always cleared. */
-async function withTimeout<T>(
-  promise: Promise<T>,
-  timeoutMs: number | undefined,
-  controller: AbortController,
-  name: string,
-  env: AttemptEnvironment,
-): Promise<T> {
-  if (timeoutMs === undefined) return promise;
-  let cancel: (() => void) | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    cancel = env.timers.at(env.clock.now() + timeoutMs, () => {
-      const error = new ActivityTimeoutError(name, timeoutMs);
-      controller.abort(error);
-      reject(error);
+function contextOf(call: Attempt, env: AttemptEnvironment, beat: (text: string) => void): ActivityContext {
+  const { key, iteration, target, seq, attempt } = call;
+  const where = `heartbeat details of activity ${target}#${seq} of run ${key.runId}`;
+  return {
+    namespace: key.namespace,
+    workflow: key.workflow,
+    runId: key.runId,
+    iteration,
+    activity: target,
+    seq,
+    attempt,
+    idempotencyKey: `${key.namespace}/${key.workflow}/${key.runId}/${iteration}/${target}/${seq}`,
+    signal: call.controller.signal,
+    heartbeat: (details?: unknown) => beat(encodePayload("heartbeat details", details ?? null, env.maxPayloadBytes)),
+    lastHeartbeat: call.lastHeartbeat == null ? undefined : decodePayload(call.lastHeartbeat, where),
+  };
+}
+
+/**
+ * The timers that end an attempt from outside: its own timeout, the heartbeat timeout (reset
+ * by every heartbeat), and the schedule-to-close deadline of all attempts. Each aborts the
+ * attempt's signal with the ActivityTimeoutError that `expiry` rejects with. Every timer is
+ * cleared when the attempt ends, also when the activity ignores its signal.
+ */
+class AttemptBounds {
+  readonly expiry: Promise<never>;
+  readonly heartbeatMs: number | undefined;
+  readonly #env: AttemptEnvironment;
+  readonly #call: Attempt;
+  readonly #cancels = new Map<string, () => void>();
+  #fail: (error: ActivityTimeoutError) => void = () => {};
+
+  constructor(call: Attempt, env: AttemptEnvironment) {
+    this.#env = env;
+    this.#call = call;
+    this.expiry = new Promise<never>((_, reject) => {
+      this.#fail = (error) => {
+        call.controller.abort(error);
+        reject(error);
+      };
     });
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    cancel?.();
+    this.expiry.catch(() => {});
+    const { timeout, heartbeatTimeout, scheduleToCloseTimeout } = call.options;
+    const now = env.clock.now();
+    if (timeout !== undefined) this.#arm("attempt", now + toMillis(timeout), toMillis(timeout));
+    this.heartbeatMs = heartbeatTimeout === undefined ? undefined : toMillis(heartbeatTimeout);
+    this.beat();
+    if (call.closeBy !== undefined && scheduleToCloseTimeout !== undefined) {
+      this.#arm("scheduleToClose", call.closeBy, toMillis(scheduleToCloseTimeout));
+    }
+  }
+
+  /** A heartbeat: the heartbeat timeout starts again. */
+  beat(): void {
+    if (this.heartbeatMs !== undefined)
+      this.#arm("heartbeat", this.#env.clock.now() + this.heartbeatMs, this.heartbeatMs);
+  }
+
+  clear(): void {
+    for (const cancel of this.#cancels.values()) cancel();
+    this.#cancels.clear();
+  }
+
+  #arm(kind: ActivityTimeoutError["kind"], at: number, ms: number): void {
+    this.#cancels.get(kind)?.();
+    const cancel = this.#env.timers.at(at, () => this.#fail(new ActivityTimeoutError(this.#call.target, ms, kind)));
+    this.#cancels.set(kind, cancel);
   }
 }

@@ -13,7 +13,14 @@ export function mergeOptions(
 ): ActivityOptions {
   const retry = { ...registered?.retry, ...call?.retry };
   const timeout = call?.timeout ?? registered?.timeout;
-  return { retry, ...(timeout === undefined ? {} : { timeout }) };
+  const heartbeatTimeout = call?.heartbeatTimeout ?? registered?.heartbeatTimeout;
+  const scheduleToCloseTimeout = call?.scheduleToCloseTimeout ?? registered?.scheduleToCloseTimeout;
+  return {
+    retry,
+    ...(timeout === undefined ? {} : { timeout }),
+    ...(heartbeatTimeout === undefined ? {} : { heartbeatTimeout }),
+    ...(scheduleToCloseTimeout === undefined ? {} : { scheduleToCloseTimeout }),
+  };
 }
 
 /** The delay before attempt `attempt + 1`, or undefined when no attempt is left or the error says so. */

@@ -1,9 +1,35 @@
-import { CancelledError, CorruptPayloadError, serializeError, UnknownActivityError } from "../errors.js";
-import { type NewEvent, newEvent, type RunKey } from "../history/index.js";
+import { toMillis } from "../duration.js";
+import {
+  ActivityTimeoutError,
+  CancelledError,
+  CorruptPayloadError,
+  RunTimeoutError,
+  serializeError,
+  UnknownActivityError,
+} from "../errors.js";
+import {
+  CHILD_SIGNAL,
+  type ChildEnding,
+  type ChildRequest,
+  childEndingId,
+  EventType,
+  type NewEvent,
+  newEvent,
+  type RunKey,
+  type SignalSent,
+} from "../history/index.js";
 import { decodePayload } from "../json.js";
 import type { PendingCommand } from "../replay/commands.js";
 import type { RunExecutor } from "../replay/executor.js";
-import type { ClaimedRun, InboxSignal, StepResult, StepWrite, TaskRetry } from "../store/types.js";
+import type {
+  ChildStart,
+  ClaimedRun,
+  InboxSignal,
+  SignalToSend,
+  StepResult,
+  StepWrite,
+  TaskRetry,
+} from "../store/types.js";
 import type { ActivityFn, ActivityOptions, ActivityRegistration, LocalRunEnding, Timers } from "../types.js";
 import { type Attempt, type AttemptEnvironment, type AttemptResult, runAttempt } from "./activity-runner.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
@@ -33,6 +59,8 @@ export interface ActorHost extends AttemptEnvironment {
   commit(step: StepWrite): Promise<StepResult>;
   /** Unconsumed signals of the run with these names, in arrival order. */
   loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]>;
+  /** In-process wake-ups for the runs a committed step reached (children, signal targets, a parent). */
+  wakeOthers(starts: readonly ChildStart[], result: Extract<StepResult, { ok: true }>, createdAt: number): void;
   /** Gives up the run's lease, to be woken at `wakeAt`; never throws (the lease ends by itself). */
   release(key: RunKey, wakeAt: number): Promise<void>;
   now(): number;
@@ -49,14 +77,36 @@ const RETRY_AFTER_ERROR_MS = 1000;
 /** The changes of one step besides its events. */
 interface MutableStep {
   readonly observedWakeGen: number;
-  taskInserts: TaskRetry[];
-  taskUpdates: TaskRetry[];
+  taskWrites: TaskRetry[];
   taskDeletes: { target: string; seq: number }[];
   signalsConsumed: { id: number; seq: number }[];
+  childStarts: ChildStart[];
+  signalsSent: SignalToSend[];
+  cancelChildren: RunKey[];
 }
 
 function newStep(observedWakeGen: number): MutableStep {
-  return { observedWakeGen, taskInserts: [], taskUpdates: [], taskDeletes: [], signalsConsumed: [] };
+  return {
+    observedWakeGen,
+    taskWrites: [],
+    taskDeletes: [],
+    signalsConsumed: [],
+    childStarts: [],
+    signalsSent: [],
+    cancelChildren: [],
+  };
+}
+
+/** True when the step changes anything besides events. */
+function changesBesidesEvents(step: MutableStep): boolean {
+  return (
+    step.taskWrites.length > 0 ||
+    step.taskDeletes.length > 0 ||
+    step.signalsConsumed.length > 0 ||
+    step.childStarts.length > 0 ||
+    step.signalsSent.length > 0 ||
+    step.cancelChildren.length > 0
+  );
 }
 
 /**
@@ -67,6 +117,9 @@ function newStep(observedWakeGen: number): MutableStep {
 export class RunActor {
   readonly key: RunKey;
   readonly #seed: string | undefined;
+  readonly #codeVersion: string | undefined;
+  /** When the run times out (runWorkflow's `timeout`). */
+  readonly #deadline: number | undefined;
   readonly #host: ActorHost;
   #executor: RunExecutor;
   #steps = 0;
@@ -93,6 +146,8 @@ export class RunActor {
   ) {
     this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
     this.#seed = claim.seed;
+    this.#codeVersion = claim.codeVersion;
+    this.#deadline = claim.deadline;
     this.#host = host;
     this.#executor = executor;
     this.#tasks = tasks;
@@ -180,24 +235,41 @@ export class RunActor {
     const step = newStep(this.#observedWakeGen);
 
     if (this.#cancelRequested && !executor.cancelDelivered && !executor.outcome) {
+      // Cancelling a run cancels the children it waits for.
+      step.cancelChildren.push(...this.#waitedChildren());
       await executor.deliver(newEvent.cancelDelivered(this.#host.now()), null);
+    }
+    if (this.#deadline !== undefined && now >= this.#deadline && !executor.outcome) {
+      step.cancelChildren.push(...this.#waitedChildren());
+      executor.failRun(new RunTimeoutError(this.key.runId, this.#deadline));
     }
     await this.#applyCompletions(step, now);
     // A timer or signal may make the workflow wait for another signal: repeat until nothing moves.
-    while ((await this.#applySignals(step)) || (await this.#applyTimers(now))) {
+    while ((await this.#applyInbox(step)) || (await this.#applyTimers(now))) {
       if (executor.fault || executor.outcome) break;
     }
     if (executor.fault) return this.#park(executor.fault);
 
     const outbox = executor.takeOutbox();
     for (const event of outbox) {
-      if (event.type !== "activity_request") continue;
-      if (this.#host.activities[event.target] === undefined) {
-        return this.#park(new UnknownActivityError(this.key.namespace, event.target));
+      switch (event.type) {
+        case EventType.ActivityRequest:
+          if (this.#host.activities[event.target] === undefined) {
+            return this.#park(new UnknownActivityError(this.key.namespace, event.target));
+          }
+          // No task row yet: the request event itself records the pending work. A row is written
+          // only when an attempt fails and a retry must wait (see #applyCompletions).
+          this.#tasks.set(taskKey(event.target, event.seq), newTask(event.target, event.seq, now));
+          break;
+        case EventType.ChildRequest:
+          step.childStarts.push(this.#childStart(event, now));
+          break;
+        case EventType.SignalSent:
+          step.signalsSent.push(signalToSend(this.key.namespace, event));
+          break;
+        default:
+          break;
       }
-      // No task row yet: the request event itself records the pending work. A row is written
-      // only when an attempt fails and a retry must wait (see #applyCompletions).
-      this.#tasks.set(taskKey(event.target, event.seq), newTask(event.target, event.seq, now));
     }
 
     if (executor.outcome) return this.#commitEnd(step, outbox, now);
@@ -208,12 +280,7 @@ export class RunActor {
     const unknown = due.find((task) => this.#host.activities[task.target] === undefined);
     if (unknown) return this.#park(new UnknownActivityError(this.key.namespace, unknown.target));
     const hold = this.running > 0 || due.length > 0;
-    const changed =
-      outbox.length > 0 ||
-      step.taskInserts.length > 0 ||
-      step.taskDeletes.length > 0 ||
-      step.taskUpdates.length > 0 ||
-      step.signalsConsumed.length > 0;
+    const changed = outbox.length > 0 || changesBesidesEvents(step);
     if (!changed && hold) {
       // Nothing new to record, and the run stays ours: start the due attempts without a
       // commit. Their requests are already stored, so if this worker dies they run again
@@ -246,9 +313,18 @@ export class RunActor {
         );
         continue;
       }
-      const delay = completion.final
+      let delay = completion.final
         ? undefined
         : nextRetryDelay(this.#optionsOf(target, seq).retry, attempt, completion.error);
+      let failure: unknown = completion.error;
+      const closeBy = this.#closeBy(target, seq);
+      if (delay !== undefined && closeBy !== undefined && now + delay >= closeBy) {
+        // No attempt fits before scheduleToCloseTimeout: the activity fails for good.
+        const { scheduleToCloseTimeout } = this.#optionsOf(target, seq);
+        failure = new ActivityTimeoutError(target, toMillis(scheduleToCloseTimeout ?? 0), "scheduleToClose");
+        (failure as Error).cause = completion.error;
+        delay = undefined;
+      }
       if (delay !== undefined && task) {
         task.attempt = attempt;
         task.readyAt = now + delay;
@@ -259,11 +335,11 @@ export class RunActor {
           readyAt: task.readyAt,
           lastError: JSON.stringify(serializeError(completion.error)),
         };
-        (task.persisted ? step.taskUpdates : step.taskInserts).push(retry);
+        step.taskWrites.push(retry);
         task.persisted = true;
         continue;
       }
-      const error = serializeError(completion.error);
+      const error = serializeError(failure);
       this.#forgetTask(step, target, seq);
       await this.#executor.deliver(newEvent.activityError(target, seq, error, attempt, this.#host.now()), {
         error,
@@ -279,43 +355,88 @@ export class RunActor {
   }
 
   /**
-   * Gives waiting signal awaits the oldest unconsumed signals. The inbox is read again only
-   * for awaits not yet checked since it last could have changed (wake_gen moved).
+   * Gives waiting signal awaits the oldest unconsumed signals, and waiting children their
+   * endings (signal "/child" in the inbox). The inbox is read again only for awaits not yet
+   * checked since it last could have changed (wake_gen moved).
    */
-  async #applySignals(step: MutableStep): Promise<boolean> {
-    const awaiting = this.#executor.pending("signal");
-    if (awaiting.every((command) => this.#checkedSignals.has(`${command.target}#${command.seq}`))) return false;
-    const names = [...new Set(awaiting.map((command) => command.target))];
+  async #applyInbox(step: MutableStep): Promise<boolean> {
+    const awaiting = this.#inboxAwaits();
+    if (awaiting.every((command) => this.#checkedSignals.has(`${command.kind}/${command.target}#${command.seq}`))) {
+      return false;
+    }
+    const names = [...new Set(awaiting.map((command) => inboxName(command)))];
     const taken = new Set(step.signalsConsumed.map((signal) => signal.id));
     // A poke while the inbox is read means it may have missed a signal: then check again.
     const readUnder = this.#observedWakeGen;
     const rows = (await this.#host.loadSignals(this.key, names)).filter((row) => !taken.has(row.id));
     let delivered = false;
-    for (
-      let match = nextSignalMatch(this.#executor, rows, taken);
-      match;
-      match = nextSignalMatch(this.#executor, rows, taken)
-    ) {
+    for (let match = this.#nextInboxMatch(rows, taken); match; match = this.#nextInboxMatch(rows, taken)) {
       const { command, row } = match;
       taken.add(row.id);
-      const where = `signal ${row.id} of run ${this.key.runId}`;
-      const message = decodePayload(row.payloadText, where) ?? null;
       step.signalsConsumed.push({ id: row.id, seq: command.seq });
-      const event = newEvent.signalMessage(
-        command.target,
-        command.seq,
-        row.id,
-        row.payloadText ?? "null",
-        this.#host.now(),
-      );
-      await this.#executor.deliver(event, { signalId: row.id, message });
+      await this.#deliverInbox(command, row);
       delivered = true;
     }
     if (readUnder === this.#observedWakeGen) {
-      for (const command of this.#executor.pending("signal"))
-        this.#checkedSignals.add(`${command.target}#${command.seq}`);
+      for (const command of this.#inboxAwaits()) {
+        this.#checkedSignals.add(`${command.kind}/${command.target}#${command.seq}`);
+      }
     }
     return delivered;
+  }
+
+  /** Commands the inbox answers: signal awaits and waited-for children, in sequence order. */
+  #inboxAwaits(): PendingCommand[] {
+    return this.#executor.pending().filter((command) => command.kind === "signal" || command.kind === "child");
+  }
+
+  /** The oldest unconsumed inbox row for the earliest waiting command it answers. */
+  #nextInboxMatch(
+    rows: readonly InboxSignal[],
+    taken: ReadonlySet<number>,
+  ): { command: PendingCommand; row: InboxSignal } | undefined {
+    const awaiting = this.#inboxAwaits().sort((a, b) => a.seq - b.seq);
+    for (const command of awaiting) {
+      const row = rows.find((candidate) => !taken.has(candidate.id) && answers(command, candidate));
+      if (row) return { command, row };
+    }
+    return undefined;
+  }
+
+  async #deliverInbox(command: PendingCommand, row: InboxSignal): Promise<void> {
+    const at = this.#host.now();
+    const where = `signal ${row.id} of run ${this.key.runId}`;
+    if (command.kind === "signal") {
+      const message = decodePayload(row.payloadText, where) ?? null;
+      const event = newEvent.signalMessage(command.target, command.seq, row.id, row.payloadText ?? "null", at);
+      await this.#executor.deliver(event, { signalId: row.id, message });
+      return;
+    }
+    const ending = decodePayload(row.payloadText, where) as ChildEnding;
+    const response = { runId: (command.input as ChildRequest).runId, ...ending };
+    await this.#executor.deliver(newEvent.childResponse(command.target, command.seq, response, at), response);
+  }
+
+  /** The children the run waits for now (runChild), to cancel with the run. */
+  #waitedChildren(): RunKey[] {
+    return this.#executor.pending("child").map((command) => ({
+      namespace: this.key.namespace,
+      workflow: command.target,
+      runId: (command.input as ChildRequest).runId,
+    }));
+  }
+
+  /** A child_request of the outbox as the store starts it. */
+  #childStart(event: NewEvent, now: number): ChildStart {
+    const request = JSON.parse(event.payloadText ?? "null") as ChildRequest;
+    return {
+      key: { namespace: this.key.namespace, workflow: event.target, runId: request.runId },
+      inputText: JSON.stringify(request.input),
+      waits: request.wait,
+      // A child runs the parent's code version, so one deploy's parents and children match.
+      codeVersion: this.#codeVersion,
+      deadline: request.timeout === undefined ? undefined : now + request.timeout,
+    };
   }
 
   /** Fires expired sleeps and signal timeouts, earliest first. */
@@ -354,7 +475,7 @@ export class RunActor {
 
   /** Writes the step fenced by the version this actor last saw; false when it was refused. */
   async #commit(
-    step: MutableStep & Pick<StepWrite, "events" | "hold" | "wakeAt" | "end" | "restart">,
+    step: MutableStep & Pick<StepWrite, "events" | "hold" | "wakeAt"> & Partial<Pick<StepWrite, "end" | "restart">>,
     now: number,
   ): Promise<boolean> {
     const result = await this.#host.commit({
@@ -382,6 +503,7 @@ export class RunActor {
     }
     this.#version = result.version;
     this.#nextPos = result.nextPos;
+    this.#host.wakeOthers(step.childStarts, result, now);
     if (result.wakeGen !== this.#observedWakeGen) {
       this.#observedWakeGen = result.wakeGen;
       this.#checkedSignals.clear();
@@ -432,6 +554,7 @@ export class RunActor {
     const consider = (at: number | undefined) => {
       if (at !== undefined && (next === undefined || at < next)) next = at;
     };
+    consider(this.#deadline);
     for (const command of this.#executor.pending()) consider(command.deadline);
     for (const task of this.#tasks.values())
       if (!task.controller && this.#executor.activityInput(task.target, task.seq)) consider(task.readyAt);
@@ -445,6 +568,14 @@ export class RunActor {
     const next = this.#nextDeadline();
     if (next === undefined) return;
     this.#cancelTimer = this.#host.timers.at(Math.max(next, now), () => this.pump());
+  }
+
+  /** When every attempt of the activity must have ended (scheduleToCloseTimeout from its request). */
+  #closeBy(target: string, seq: number): number | undefined {
+    const { scheduleToCloseTimeout } = this.#optionsOf(target, seq);
+    const issuedAt = this.#executor.activityInput(target, seq)?.issuedAt;
+    if (scheduleToCloseTimeout === undefined || issuedAt === undefined) return undefined;
+    return issuedAt + toMillis(scheduleToCloseTimeout);
   }
 
   #optionsOf(target: string, seq: number): ActivityOptions {
@@ -475,6 +606,13 @@ export class RunActor {
       options: this.#optionsOf(task.target, task.seq),
       fn,
       controller,
+      lastHeartbeat: task.lastHeartbeat,
+      closeBy: this.#closeBy(task.target, task.seq),
+      onHeartbeat: (detailsText) => {
+        task.lastHeartbeat = detailsText;
+        // The heartbeat writes a row (see recordHeartbeat): delete it with the answer.
+        task.persisted = true;
+      },
     };
     const completion = await runAttempt(attempt, this.#host);
     if (this.#done) return;
@@ -483,16 +621,23 @@ export class RunActor {
   }
 }
 
-/** The oldest unconsumed signal for the earliest waiting await of its name. */
-function nextSignalMatch(
-  executor: RunExecutor,
-  rows: readonly InboxSignal[],
-  taken: ReadonlySet<number>,
-): { command: PendingCommand; row: InboxSignal } | undefined {
-  const awaiting = executor.pending("signal").sort((a, b) => a.seq - b.seq);
-  for (const command of awaiting) {
-    const row = rows.find((candidate) => candidate.signal === command.target && !taken.has(candidate.id));
-    if (row) return { command, row };
-  }
-  return undefined;
+/** The inbox name a command waits for. */
+function inboxName(command: PendingCommand): string {
+  return command.kind === "child" ? CHILD_SIGNAL : command.target;
+}
+
+/** True when the inbox row answers the command: a signal of its name, or the ending of its child. */
+function answers(command: PendingCommand, row: InboxSignal): boolean {
+  if (command.kind === "signal") return row.signal === command.target;
+  const runId = (command.input as ChildRequest).runId;
+  return row.signal === CHILD_SIGNAL && row.externalId === childEndingId({ workflow: command.target, runId });
+}
+
+/** A signal_sent of the outbox as the store sends it. */
+function signalToSend(namespace: string, event: NewEvent): SignalToSend {
+  const sent = JSON.parse(event.payloadText ?? "null") as SignalSent;
+  return {
+    key: { namespace, workflow: event.target, runId: sent.runId },
+    signal: { signal: sent.signal, externalId: sent.externalId, payloadText: JSON.stringify(sent.message) },
+  };
 }

@@ -8,8 +8,10 @@ export interface TaskState {
   readyAt: number;
   /** Set while an attempt runs here (and until its completion is applied). */
   controller: AbortController | undefined;
-  /** A row in the tasks table exists (written when a retry was scheduled). */
+  /** A row in the tasks table exists (written when a retry was scheduled, or by a heartbeat). */
   persisted: boolean;
+  /** Details of the last heartbeat (JSON text), handed to the next attempt. */
+  lastHeartbeat: string | null | undefined;
 }
 
 /** The map key of an activity of a run: its name and sequence. */
@@ -19,5 +21,5 @@ export function taskKey(target: string, seq: number): string {
 
 /** A task with no attempt made yet, due at `readyAt`. */
 export function newTask(target: string, seq: number, readyAt: number): TaskState {
-  return { target, seq, attempt: 0, readyAt, controller: undefined, persisted: false };
+  return { target, seq, attempt: 0, readyAt, controller: undefined, persisted: false, lastHeartbeat: undefined };
 }

@@ -12,6 +12,7 @@ import { decodePayload } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
 import { shardOf } from "../shard.js";
 import {
+  type ChildStart,
   type ClaimedRun,
   type EngineStore,
   type FreshRun,
@@ -21,6 +22,7 @@ import {
   type StepWrite,
 } from "../store/types.js";
 import type { Client, Clock, LocalRunEnding, LocalRunRef, Logger, Timers, Worker, WorkerOptions } from "../types.js";
+import type { Attempt } from "./activity-runner.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
 import { defaultLogger } from "./logger.js";
@@ -163,6 +165,27 @@ class ReplayWorker implements Worker, ActorHost {
 
   isStopping(): boolean {
     return this.#state !== "running";
+  }
+
+  wakeOthers(starts: readonly ChildStart[], result: Extract<StepResult, { ok: true }>, createdAt: number): void {
+    const created = new Set((result.createdChildren ?? []).map(runKeyId));
+    for (const start of starts) {
+      if (!created.has(runKeyId(start.key))) continue;
+      const fresh = { inputText: start.inputText, createdAt, codeVersion: start.codeVersion, deadline: start.deadline };
+      this.#client.local.wake(start.key.namespace, { ...start.key, fresh });
+    }
+    for (const key of result.woken ?? []) this.#client.local.wake(key.namespace, key);
+  }
+
+  async persistHeartbeat(attempt: Attempt, detailsText: string): Promise<void> {
+    const { key, iteration, target, seq } = attempt;
+    await this.store.recordHeartbeat(
+      key,
+      iteration,
+      { target, seq, attempt: attempt.attempt },
+      detailsText,
+      this.now(),
+    );
   }
 
   loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]> {
@@ -358,7 +381,9 @@ class ReplayWorker implements Worker, ActorHost {
     ]);
     const tasks = new Map<string, TaskState>();
     for (const row of taskRows) {
-      tasks.set(taskKey(row.target, row.seq), { ...row, controller: undefined, persisted: true });
+      const { target, seq, attempt, readyAt, heartbeat } = row;
+      const state = { target, seq, attempt, readyAt, controller: undefined, persisted: true, lastHeartbeat: heartbeat };
+      tasks.set(taskKey(target, seq), state);
     }
     // Requested and never answered, with no retry row: due now (a first attempt, or one lost with a worker).
     for (const command of executor.pending("activity")) {

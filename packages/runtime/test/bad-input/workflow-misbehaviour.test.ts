@@ -134,7 +134,7 @@ describe("an activity that never returns", () => {
     await env.client.runWorkflow("hangs", "flow", "h1", null);
     const result = await env.client.awaitResult("hangs", "flow", "h1", { timeout: "20s" });
     expect(result).toMatchObject({ activity: "hang", attempts: 3, name: "ActivityTimeoutError" });
-    expect((result as { message: string }).message).toContain("did not finish within 200 ms");
+    expect((result as { message: string }).message).toContain("did not finish within its timeout of 200 ms");
     expect(attempts).toEqual([1, 2, 3]);
     expect(aborted).toEqual(["ActivityTimeoutError", "ActivityTimeoutError", "ActivityTimeoutError"]);
   });

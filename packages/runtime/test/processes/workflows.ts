@@ -1,4 +1,5 @@
 import type { Pool } from "mysql2/promise";
+import { NonRetryableError, Saga } from "../../src/index.js";
 import type { ActivityContext, ActivityRegistration, RunContext, WorkflowFn } from "../../src/types.js";
 import { recordExecution } from "./executions.js";
 
@@ -31,13 +32,21 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 const fast = { initialInterval: 100, maxInterval: 1000 } as const;
 const registered: ActivityRegistration = { fn: step, retry: fast };
 
-/** Five activities, all the same step function, retried quickly. */
+/** Records the execution and fails for good: the step a saga cannot get past. */
+async function broken(ctx: ActivityContext, backends: ProcessBackends): Promise<never> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  throw new NonRetryableError("step 4 cannot be done");
+}
+
+/** Five activities, all the same step function, retried quickly; `undo` compensates; `broken` always fails. */
 export const activities: Readonly<Record<string, ActivityRegistration>> = {
   a: registered,
   b: registered,
   c: registered,
   d: registered,
   e: registered,
+  undo: registered,
+  broken,
 };
 
 /** Three activities in a row. */
@@ -57,6 +66,28 @@ async function chaos(ctx: RunContext, input: number): Promise<{ value: number; m
   return { value, message };
 }
 
+/** Three children of workflow `three` in parallel; the sum of their results. */
+async function family(ctx: RunContext, input: number): Promise<number> {
+  const children = [0, 1, 2].map((i) => ctx.runChild("three", `${ctx.runId}-child-${i}`, input + i) as Promise<number>);
+  return (await Promise.all(children)).reduce((a, b) => a + b, 0);
+}
+
+/** Steps 1-3 done, step 4 fails: compensations undo 3, 2, 1 (each an `undo` activity). */
+async function saga(ctx: RunContext, input: number): Promise<string> {
+  const compensations = new Saga();
+  try {
+    for (const [index, name] of ["a", "b", "c"].entries()) {
+      await ctx.execActivity(name, input);
+      compensations.add(() => ctx.execActivity("undo", input * 100 + index));
+    }
+    await ctx.execActivity("broken", input);
+    return "unreachable";
+  } catch (error) {
+    await compensations.compensate();
+    return `compensated after ${(error as Error).name}`;
+  }
+}
+
 export const NAMESPACE = "procs";
 
-export const workflows: Readonly<Record<string, WorkflowFn>> = { three, chaos };
+export const workflows: Readonly<Record<string, WorkflowFn>> = { three, chaos, family, saga };

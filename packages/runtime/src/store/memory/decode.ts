@@ -19,6 +19,8 @@ export function decodeRunInfo(run: RunRow): RunInfo {
     ...(error === undefined ? {} : { error }),
     cancelRequested: run.cancelRequested,
     ...(run.codeVersion === null ? {} : { version: run.codeVersion }),
+    ...(run.parent === null ? {} : { parent: { workflow: run.parent.workflow, runId: run.parent.runId } }),
+    ...(run.deadline === null ? {} : { deadline: new Date(run.deadline) }),
     createdAt: new Date(run.createdAt),
     updatedAt: new Date(run.updatedAt),
   };

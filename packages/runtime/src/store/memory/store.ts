@@ -1,8 +1,12 @@
 import { ReplayError, RunNotFoundError, RunNotResumableError, type SerializedError } from "../../errors.js";
 import {
+  CHILD_SIGNAL,
+  childEndingId,
+  childEndingText,
   decodeEvent,
   EventType,
   eventsBeforeStep,
+  foreignChildEnding,
   type HistoryEvent,
   type NewEvent,
   newEvent,
@@ -16,6 +20,7 @@ import { fenceRefusal, wakeAfterStep } from "../commit-rules.js";
 import { decodePageCursor, encodePageCursor, pageLimit } from "../paging.js";
 import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "../records.js";
 import {
+  type ChildStart,
   type ClaimedRun,
   type ClaimOptions,
   type EventBatch,
@@ -140,14 +145,14 @@ export class MemoryStore implements Store {
 
   async loadTasks(key: RunKey, iteration: number): Promise<TaskRow[]> {
     const tasks = [...(this.#run(key)?.tasks.values() ?? [])].filter((task) => task.iteration === iteration);
-    return tasks.map(({ target, seq, attempt, readyAt }) => ({ target, seq, attempt, readyAt }));
+    return tasks.map(({ target, seq, attempt, readyAt, heartbeat }) => ({ target, seq, attempt, readyAt, heartbeat }));
   }
 
   async loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]> {
     const wanted = new Set(names);
     return (this.#signals.get(pathOf(key)) ?? [])
       .filter((row) => row.consumedIteration === null && wanted.has(row.signal))
-      .map(({ id, signal, payloadText }) => ({ id, signal, payloadText }));
+      .map(({ id, signal, externalId, payloadText }) => ({ id, signal, externalId, payloadText }));
   }
 
   async renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number> {
@@ -243,7 +248,54 @@ export class MemoryStore implements Store {
       run.errorText = step.end?.errorText ?? null;
     }
     if (step.restart) run.inputText = step.restart.inputText;
-    return result;
+    // After the run row is updated, so a wake-up these give this run wins (as on MySQL).
+    return { ...result, ...this.#reachOtherRuns(step, run) };
+  }
+
+  /** Children started, signals sent, children cancelled, the parent told of this run's end. */
+  #reachOtherRuns(step: StepWrite, run: RunRow): { createdChildren?: RunKey[]; woken?: RunKey[] } {
+    const created: RunKey[] = [];
+    const woken: RunKey[] = [];
+    for (const child of step.childStarts) if (this.#startChild(child, run, step.now)) created.push(child.key);
+    for (const { key, signal } of step.signalsSent) if (this.#addSignal(key, signal, step.now)) woken.push(key);
+    for (const child of step.cancelChildren) if (this.#requestCancel(child, step.now)) woken.push(child);
+    const parent = run.parent;
+    if (parent?.waits && step.end) {
+      const parentKey = { namespace: run.namespace, workflow: parent.workflow, runId: parent.runId };
+      const ending = childEndingText(step.end.status, step.end.resultText, step.end.errorText);
+      this.#addSignal(
+        parentKey,
+        { signal: CHILD_SIGNAL, externalId: childEndingId(run), payloadText: ending },
+        step.now,
+      );
+      woken.push(parentKey);
+    }
+    return created.length === 0 && woken.length === 0 ? {} : { createdChildren: created, woken };
+  }
+
+  /** See the MySQL store's startChild: create, adopt, or deliver the ending now. True when created. */
+  #startChild(child: ChildStart, parentRun: RunRow, now: number): boolean {
+    const { key, inputText, waits, codeVersion, deadline } = child;
+    const parent = { workflow: parentRun.workflow, runId: parentRun.runId, waits };
+    const row = this.#insertRun(key, { inputText, now, codeVersion: codeVersion ?? null, deadline, parent });
+    if (row !== undefined) {
+      this.#appendEvent(row, 0, 0, newEvent.created(inputText, now));
+      return true;
+    }
+    const existing = this.#run(key);
+    if (!waits || existing === undefined) return false;
+    const parentKey = { namespace: key.namespace, workflow: parent.workflow, runId: parent.runId };
+    const deliver = (payloadText: string) =>
+      this.#addSignal(parentKey, { signal: CHILD_SIGNAL, externalId: childEndingId(key), payloadText }, now);
+    const own = existing.parent;
+    if (own && (own.workflow !== parent.workflow || own.runId !== parent.runId)) {
+      deliver(JSON.stringify(foreignChildEnding(key, own)));
+    } else if (existing.status === RunStatus.Running || existing.status === RunStatus.Stuck) {
+      existing.parent = parent;
+    } else {
+      deliver(childEndingText(existing.status, existing.resultText, existing.errorText));
+    }
+    return false;
   }
 
   /** The fence of every store, plus what the MySQL unique keys and signal check refuse. */
@@ -264,11 +316,10 @@ export class MemoryStore implements Store {
   }
 
   #writeTasks(run: RunRow, step: StepWrite): void {
-    for (const task of step.taskInserts)
-      run.tasks.set(taskKeyOf(step.iteration, task), { ...task, iteration: step.iteration });
-    for (const task of step.taskUpdates) {
-      const row = run.tasks.get(taskKeyOf(step.iteration, task));
-      if (row) Object.assign(row, { attempt: task.attempt, readyAt: task.readyAt, lastError: task.lastError });
+    for (const task of step.taskWrites) {
+      // A heartbeat of the failed attempt may have written the row already (recordHeartbeat).
+      const heartbeat = run.tasks.get(taskKeyOf(step.iteration, task))?.heartbeat ?? null;
+      run.tasks.set(taskKeyOf(step.iteration, task), { ...task, iteration: step.iteration, heartbeat });
     }
     for (const task of step.taskDeletes) run.tasks.delete(taskKeyOf(step.iteration, task));
     if (step.end || step.restart) {
@@ -352,6 +403,8 @@ export class MemoryStore implements Store {
       inputText: string;
       now: number;
       codeVersion: string | null;
+      deadline?: number | undefined;
+      parent?: { workflow: string; runId: string; waits: boolean } | undefined;
       seed?: string;
       iteration?: number;
       version?: number;
@@ -374,6 +427,8 @@ export class MemoryStore implements Store {
       leaseUntil: null,
       cancelRequested: false,
       codeVersion: fields.codeVersion,
+      deadline: fields.deadline ?? null,
+      parent: fields.parent ?? null,
       seed: fields.seed ?? null,
       inputText: fields.inputText,
       resultText: null,
@@ -389,6 +444,12 @@ export class MemoryStore implements Store {
 
   async addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean> {
     refuseTx(tx);
+    const added = this.#addSignal(key, signal, now);
+    this.#changed(added);
+    return added;
+  }
+
+  #addSignal(key: RunKey, signal: NewSignal, now: number): boolean {
     const unique = `${pathOf(key)}/${signal.signal}/${signal.externalId}`;
     if (this.#signalKeys.has(unique)) return false;
     this.#signalKeys.add(unique);
@@ -398,20 +459,43 @@ export class MemoryStore implements Store {
     // No run yet (or ended): the signal waits in the inbox; the engine reads it when it runs.
     const run = this.#run(key);
     if (run?.status === RunStatus.Running) wakeNow(run, now);
-    this.#changed(true);
     return true;
   }
 
   async requestCancel(key: RunKey, now: number): Promise<boolean> {
+    if (this.#run(key) === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
+    const requested = this.#requestCancel(key, now);
+    this.#changed(requested);
+    return requested;
+  }
+
+  #requestCancel(key: RunKey, now: number): boolean {
     const run = this.#run(key);
-    if (run === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
-    if (run.status !== RunStatus.Running || run.cancelRequested) return false;
+    if (run === undefined || run.status !== RunStatus.Running || run.cancelRequested) return false;
     run.cancelRequested = true;
     wakeNow(run, now);
-    const event = { type: EventType.CancelRequested, target: "", seq: 0, payloadText: null, at: now };
-    this.#appendEvent(run, run.iteration, null, event);
-    this.#changed(true);
+    this.#appendEvent(run, run.iteration, null, newEvent.cancelRequested(now));
     return true;
+  }
+
+  async recordHeartbeat(
+    key: RunKey,
+    iteration: number,
+    task: { readonly target: string; readonly seq: number; readonly attempt: number },
+    detailsText: string,
+  ): Promise<void> {
+    const run = this.#run(key);
+    if (run === undefined) return;
+    const existing = run.tasks.get(taskKeyOf(iteration, task));
+    if (existing) existing.heartbeat = detailsText;
+    else
+      run.tasks.set(taskKeyOf(iteration, task), {
+        ...task,
+        iteration,
+        readyAt: 0,
+        lastError: "",
+        heartbeat: detailsText,
+      });
   }
 
   async getRun(key: RunKey): Promise<RunInfo | undefined> {
@@ -575,6 +659,7 @@ function claimOf(run: RunRow): ClaimedRun {
     cancelRequested: run.cancelRequested,
     codeVersion: run.codeVersion ?? undefined,
     seed: run.seed ?? undefined,
+    deadline: run.deadline ?? undefined,
   };
 }
 

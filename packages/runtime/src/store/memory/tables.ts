@@ -17,6 +17,8 @@ export interface RunRow {
   cancelRequested: boolean;
   codeVersion: string | null;
   readonly seed: string | null;
+  readonly deadline: number | null;
+  parent: { readonly workflow: string; readonly runId: string; readonly waits: boolean } | null;
   inputText: string | null;
   resultText: string | null;
   errorText: string | null;
@@ -59,6 +61,7 @@ export interface TaskRowM {
   attempt: number;
   readyAt: number;
   lastError: string;
+  heartbeat: string | null;
 }
 
 /** Orders names as MySQL orders VARBINARY: by their UTF-8 bytes. */

@@ -4,7 +4,8 @@ import { type ClaimedRun, type ClaimOptions, FRESH_VERSION } from "../types.js";
 import { type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";
 
-const CLAIM_COLUMNS = "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed";
+const CLAIM_COLUMNS =
+  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline";
 
 /**
  * Leases up to `limit` due runs that nobody holds a live lease on. READ COMMITTED and SKIP
@@ -95,5 +96,6 @@ function toClaimed(namespace: string, row: Row): ClaimedRun {
     cancelRequested: Number(row.cancel_requested) === 1,
     codeVersion: row.code_version === null ? undefined : text(row.code_version),
     seed: row.seed === null ? undefined : text(row.seed),
+    deadline: row.deadline === null ? undefined : Number(row.deadline),
   };
 }

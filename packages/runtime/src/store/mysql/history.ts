@@ -45,7 +45,7 @@ export async function selectHistory(
 /** Retry rows of the iteration's activities. */
 export async function loadTasks(pool: Pool, p: string, key: RunKey, iteration: number): Promise<TaskRow[]> {
   const [rows] = await pool.query<Row[]>(
-    `SELECT target, seq, attempt, ready_at FROM ${p}tasks
+    `SELECT target, seq, attempt, ready_at, heartbeat FROM ${p}tasks
       WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ?`,
     [key.namespace, key.workflow, key.runId, iteration],
   );
@@ -54,6 +54,7 @@ export async function loadTasks(pool: Pool, p: string, key: RunKey, iteration: n
     seq: Number(row.seq),
     attempt: Number(row.attempt),
     readyAt: Number(row.ready_at),
+    heartbeat: nullableText(row.heartbeat),
   }));
 }
 
@@ -66,7 +67,7 @@ export async function loadSignals(
 ): Promise<InboxSignal[]> {
   if (names.length === 0) return [];
   const [rows] = await pool.query<Row[]>(
-    `SELECT id, signal_name, payload FROM ${p}signals
+    `SELECT id, signal_name, external_id, payload FROM ${p}signals
       WHERE namespace = ? AND workflow = ? AND run_id = ? AND consumed_iteration IS NULL AND signal_name IN (?)
       ORDER BY id`,
     [key.namespace, key.workflow, key.runId, names],
@@ -74,6 +75,36 @@ export async function loadSignals(
   return rows.map((row) => ({
     id: Number(row.id),
     signal: text(row.signal_name),
+    externalId: text(row.external_id),
     payloadText: nullableText(row.payload),
   }));
+}
+
+/** See EngineStore.recordHeartbeat: writes the row a retry would, or keeps the one there. */
+export async function recordHeartbeat(
+  pool: Pool,
+  p: string,
+  key: RunKey,
+  iteration: number,
+  task: { readonly target: string; readonly seq: number; readonly attempt: number },
+  detailsText: string,
+  now: number,
+): Promise<void> {
+  // ready_at 0: if this worker dies, the activity is due at once for whoever takes the run over.
+  await pool.query(
+    `INSERT INTO ${p}tasks (namespace, workflow, run_id, iteration, target, seq, attempt, ready_at, heartbeat, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON DUPLICATE KEY UPDATE heartbeat = ?`,
+    [
+      key.namespace,
+      key.workflow,
+      key.runId,
+      iteration,
+      task.target,
+      task.seq,
+      task.attempt,
+      detailsText,
+      now,
+      detailsText,
+    ],
+  );
 }

@@ -159,4 +159,32 @@ export const MIGRATIONS: readonly Migration[] = [
       },
     ],
   },
+  {
+    version: 4,
+    name: "child runs, run timeouts, activity heartbeats",
+    statements: (p) => [
+      // The run that started this one (same namespace), and whether it waits for the ending,
+      // which is then written into its inbox as signal "/child" with external id "wf/runId".
+      addColumn(p, "runs", "parent_workflow", "VARBINARY(255) NULL"),
+      addColumn(p, "runs", "parent_run_id", "VARBINARY(255) NULL"),
+      addColumn(p, "runs", "parent_waits", "TINYINT NOT NULL DEFAULT 0"),
+      // runWorkflow's `timeout`: the run fails with RunTimeoutError at this time.
+      addColumn(p, "runs", "deadline", "BIGINT NULL"),
+      // The last heartbeat of an activity attempt, for the next attempt (ctx.lastHeartbeat).
+      addColumn(p, "tasks", "heartbeat", "LONGTEXT NULL"),
+      // A child's ending carries "workflow/runId" as its external id: up to 511 bytes.
+      async (conn) => {
+        await conn.query(`ALTER TABLE ${p}signals MODIFY external_id VARBINARY(600) NOT NULL`);
+      },
+    ],
+  },
 ];
+
+/** A step that adds a column unless it is there (MySQL 8 has no ADD COLUMN IF NOT EXISTS). */
+function addColumn(p: string, table: string, column: string, definition: string): MigrationStep {
+  return async (conn) => {
+    if (!(await conn.hasColumn(table, column))) {
+      await conn.query(`ALTER TABLE ${p}${table} ADD COLUMN ${column} ${definition}`);
+    }
+  };
+}

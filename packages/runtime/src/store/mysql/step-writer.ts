@@ -4,6 +4,7 @@ import { EventType, type RunKey, runKeyId } from "../../history/index.js";
 import type { Transaction } from "../../types.js";
 import { fenceRefusal, wakeAfterStep } from "../commit-rules.js";
 import type { StepResult, StepWrite } from "../types.js";
+import { reachOtherRuns } from "./children.js";
 import { isDuplicateKey, isLockConflict } from "./db-errors.js";
 import { type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
@@ -74,19 +75,21 @@ async function writeIn(conn: Transaction, p: string, steps: readonly StepWrite[]
 
   const validSteps = valid.map((v) => v.step);
   const positions = await insertEvents(conn, p, validSteps);
-  await insertTasks(conn, p, validSteps);
-  await updateTasks(conn, p, validSteps);
+  await writeTasks(conn, p, validSteps);
   await deleteTasks(conn, p, validSteps);
   await consumeSignals(conn, p, validSteps);
   await updateRuns(conn, p, valid, positions);
 
   for (const { step, row, index } of valid) {
+    // Rarer writes that reach other runs; after updateRuns, so a wake-up they give this run wins.
+    const reach = await reachOtherRuns(conn, p, step, row);
     results[index] = {
       ok: true,
       version: step.expectedVersion + 1,
       nextPos: step.restart ? 1 : (positions.get(runKeyId(step.key)) ?? step.firstPos),
       wakeGen: Number(row.wake_gen),
       cancelRequested: Number(row.cancel_requested) === 1,
+      ...reach,
     };
   }
   return results as StepResult[];
@@ -100,7 +103,8 @@ function whereRuns(steps: readonly StepWrite[]): { sql: string; args: unknown[] 
 async function lockRuns(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<Map<string, Row>> {
   const where = whereRuns(steps);
   const [rows] = await conn.query<Row[]>(
-    `SELECT workflow, run_id, version, lease_owner, lease_until, wake_gen, cancel_requested, status
+    `SELECT workflow, run_id, version, lease_owner, lease_until, wake_gen, cancel_requested, status,
+            parent_workflow, parent_run_id, parent_waits
        FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
     where.args,
   );
@@ -151,12 +155,13 @@ async function insertEvents(conn: Transaction, p: string, steps: readonly StepWr
   return positions;
 }
 
-async function insertTasks(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<void> {
+/** Writes retry rows, replacing one a heartbeat or an earlier retry wrote. */
+async function writeTasks(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<void> {
   const values: unknown[] = [];
   let rows = 0;
   for (const step of steps) {
     const { namespace, workflow, runId } = step.key;
-    for (const t of step.taskInserts) {
+    for (const t of step.taskWrites) {
       values.push(
         namespace,
         workflow,
@@ -174,22 +179,10 @@ async function insertTasks(conn: Transaction, p: string, steps: readonly StepWri
   }
   if (rows === 0) return;
   await conn.query(
-    `INSERT INTO ${p}tasks (namespace, workflow, run_id, iteration, target, seq, attempt, ready_at, last_error, created_at) VALUES ${valueRows(rows, 10)}`,
+    `INSERT INTO ${p}tasks (namespace, workflow, run_id, iteration, target, seq, attempt, ready_at, last_error, created_at) VALUES ${valueRows(rows, 10)}
+     ON DUPLICATE KEY UPDATE attempt = VALUES(attempt), ready_at = VALUES(ready_at), last_error = VALUES(last_error)`,
     values,
   );
-}
-
-async function updateTasks(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<void> {
-  for (const step of steps) {
-    const { namespace, workflow, runId } = step.key;
-    for (const t of step.taskUpdates) {
-      await conn.query(
-        `UPDATE ${p}tasks SET attempt = ?, ready_at = ?, last_error = ?
-          WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ? AND target = ? AND seq = ?`,
-        [t.attempt, t.readyAt, t.lastError, namespace, workflow, runId, step.iteration, t.target, t.seq],
-      );
-    }
-  }
 }
 
 /** Marks consumed signals; the fence makes a second consumer impossible, so a miss is a bug. */

@@ -17,7 +17,7 @@ import { claimRuns, nextWake, readRun } from "./claim.js";
 import { loadCursor, saveCursor } from "./cursors.js";
 import { type Endpoint, mapUnreachable } from "./db-errors.js";
 import { readBatch } from "./event-reader.js";
-import { loadHistory, loadSignals, loadTasks, selectHistory } from "./history.js";
+import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
 import { heldRuns, park, release, releaseAll, renewLeases } from "./leases.js";
 import { migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
@@ -78,6 +78,15 @@ export class MySqlStore implements Store {
   }
   release(key: RunKey, owner: string, wakeAt: number) {
     return this.#guard((pool, p) => release(pool, p, key, owner, wakeAt));
+  }
+  recordHeartbeat(
+    key: RunKey,
+    iteration: number,
+    task: { readonly target: string; readonly seq: number; readonly attempt: number },
+    detailsText: string,
+    now: number,
+  ) {
+    return this.#guard((pool, p) => recordHeartbeat(pool, p, key, iteration, task, detailsText, now));
   }
   park(key: RunKey, owner: string, errorText: string, now: number) {
     return this.#guard((pool, p) => park(pool, p, key, owner, errorText, now));
