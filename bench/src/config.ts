@@ -5,6 +5,8 @@ export interface Sizes {
   readonly w3: { readonly short: number; readonly long: number; readonly trials: number };
   readonly w4: { readonly signals: number };
   readonly w5: { readonly sleeps: number; readonly sleepMs: number };
+  /** Runs of `steps` no-op steps through one queue of `concurrency`. */
+  readonly wq: { readonly runs: number; readonly steps: number; readonly concurrency: number };
   readonly floor: { readonly commits: number; readonly batchRows: number; readonly batches: number };
   /** Untimed runs before each timed series. */
   readonly warmup: number;
@@ -16,6 +18,7 @@ export const FULL: Sizes = {
   w3: { short: 100, long: 1000, trials: 3 },
   w4: { signals: 200 },
   w5: { sleeps: 200, sleepMs: 100 },
+  wq: { runs: 2000, steps: 3, concurrency: 16 },
   floor: { commits: 2000, batchRows: 1000, batches: 20 },
   warmup: 20,
 };
@@ -26,6 +29,7 @@ export const QUICK: Sizes = {
   w3: { short: 20, long: 200, trials: 1 },
   w4: { signals: 20 },
   w5: { sleeps: 20, sleepMs: 100 },
+  wq: { runs: 50, steps: 3, concurrency: 16 },
   floor: { commits: 100, batchRows: 200, batches: 5 },
   warmup: 3,
 };

@@ -19,6 +19,7 @@ import { runW2 } from "./workloads/w2-throughput.js";
 import { runW3 } from "./workloads/w3-replay.js";
 import { runW4 } from "./workloads/w4-signal.js";
 import { runW5 } from "./workloads/w5-timer.js";
+import { runWQ } from "./workloads/wq-queue.js";
 
 const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
   floor: runFloor,
@@ -27,6 +28,7 @@ const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
   W3: runW3,
   W4: runW4,
   W5: runW5,
+  WQ: runWQ,
 };
 
 /** The whole run must end by then: quick mode is part of CI. */

@@ -99,6 +99,12 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       return v && [v[0] >= 2 * v[1], `${fmt(v[0])} vs ${fmt(v[1])} runs/s (${fmt(v[0] / v[1])}x)`];
     }),
   );
+  targets.push(
+    target("WQ", "queue runs/s >= 2x DBOS's", results.get("WQ", `c=${sizes.wq.concurrency} runs/s`), (row) => {
+      const v = both(row);
+      return v && [v[0] >= 2 * v[1], `${fmt(v[0])} vs ${fmt(v[1])} runs/s (${fmt(v[0] / v[1])}x)`];
+    }),
+  );
   const { short, long } = sizes.w3;
   targets.push(
     target(

@@ -15,6 +15,7 @@ export interface ReplaykitSetup {
   readonly activities: Readonly<Record<string, ActivityRegistration>>;
   readonly concurrency?: number;
   readonly cacheSize?: number;
+  readonly queues?: WorkerOptions["queues"];
 }
 
 export interface ReplaykitEnv {
@@ -45,6 +46,7 @@ export async function withReplaykit<R>(
       activities: setup.activities,
       ...(setup.concurrency === undefined ? {} : { concurrency: setup.concurrency }),
       ...(setup.cacheSize === undefined ? {} : { cacheSize: setup.cacheSize }),
+      ...(setup.queues === undefined ? {} : { queues: setup.queues }),
     };
     const worker = createWorker(options);
     await worker.start();

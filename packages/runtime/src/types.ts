@@ -3,7 +3,7 @@ import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
 import type { HistoryEvent, RunStatus } from "./history/index.js";
 import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./store/records.js";
-import type { FreshRun, HistoryOptions, Store } from "./store/types.js";
+import type { CountFilter, FreshRun, HistoryOptions, RunCounts, Store } from "./store/types.js";
 
 export type { ListRunsFilter, RunInfo, RunPage, StreamEvent };
 
@@ -22,6 +22,26 @@ export interface RunOptions extends WriteOptions {
   readonly version?: string;
   /** The run ends as failed with RunTimeoutError when it runs longer (its activities are aborted). */
   readonly timeout?: Duration;
+  /** Run it through this queue and its limits (the workers that serve it declare them); default: none. */
+  readonly queue?: string;
+  /** Within its queue, lower runs first; ties in the order runs became due. An integer; default 0. */
+  readonly priority?: number;
+  /** Within its queue, `keyConcurrency` limits runs per key (e.g. a tenant or customer id). */
+  readonly concurrencyKey?: string;
+  /** Not started before this time (the database clock). */
+  readonly startAt?: Date;
+  /** Not started before this long from now (the database clock). */
+  readonly delay?: Duration;
+}
+
+/** The limits of a queue, held across every worker on the database. */
+export interface QueueOptions {
+  /** Runs of the queue in progress at once (a worker holds them: a step or activities run). */
+  readonly concurrency?: number;
+  /** Runs in progress at once per concurrency key. */
+  readonly keyConcurrency?: number;
+  /** At most `limit` starts per sliding `period`. */
+  readonly rateLimit?: { readonly limit: number; readonly period: Duration };
 }
 
 export interface ResumeOptions {
@@ -102,6 +122,8 @@ export interface Client {
   /** A new run with the same input that reuses the recorded steps before `fromStep`. False when `newRunId` exists. */
   forkRun(namespace: string, workflow: string, runId: string, opts: ForkOptions): Promise<boolean>;
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
+  /** How many runs there are by status, and of the running ones how many are queued (due, no worker yet), active or waiting. */
+  countRuns(filter: CountFilter): Promise<RunCounts>;
   /** Asks a run to stop; recorded as an event; the engine acts on it. `false` when the run already ended or was asked before. */
   cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean>;
   /** The workflow's return value once the run completed; throws RunFailedError when it failed, got stuck or was cancelled. */
@@ -124,11 +146,7 @@ export interface LocalRunRef {
   readonly workflow: string;
   readonly runId: string;
   /** Set when the run was just created: its input and creation time, so no read is needed. */
-  readonly fresh?: {
-    readonly inputText: string;
-    readonly createdAt: number;
-    readonly codeVersion?: string | undefined;
-  };
+  readonly fresh?: FreshRun;
 }
 
 /** How a run ended, as a worker in this process reports it. */
@@ -261,6 +279,12 @@ export interface WorkerOptions {
    * pinned to none. Default: none (it claims every run).
    */
   readonly version?: string;
+  /**
+   * The queues this worker serves, with their limits; runs of other queues are left to the
+   * workers that serve them. Limits are stored in the database and hold across workers:
+   * give every worker of a queue the same ones.
+   */
+  readonly queues?: Readonly<Record<string, QueueOptions>>;
   /** Suspended runs kept in memory. Default 1000; 0 turns the cache off. */
   readonly cacheSize?: number;
   /** Longest pause between polls when idle. Default 1000 ms. */

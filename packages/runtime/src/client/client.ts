@@ -3,7 +3,7 @@ import { ReplayError, RunNotFoundError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
 import type { Store } from "../store/types.js";
-import type { Client, Clock, ListRunsFilter, StreamEvent, StreamOptions } from "../types.js";
+import type { Client, Clock, ListRunsFilter, RunOptions, StreamEvent, StreamOptions } from "../types.js";
 import { awaitRunResult } from "./await-result.js";
 import { createLocalBus } from "./local-bus.js";
 import type { ClientOptions } from "./options.js";
@@ -73,13 +73,16 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       const inputText = encodePayload("input", input, maxPayloadBytes);
       const codeVersion = opts.version === undefined ? defaultVersion : validateName("version", opts.version);
       const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
+      const placement = placementOf(opts);
       await ready(opts.tx);
       const now = clock.now();
       const deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
-      const created = await store.createRun({ key, inputText, now, codeVersion, deadline }, opts.tx);
+      const startAt = placement.startAt ?? (placement.delayMs === undefined ? undefined : now + placement.delayMs);
+      const run = { key, inputText, now, codeVersion, deadline, ...placement, startAt };
+      const created = await store.createRun(run, opts.tx);
       // With `tx` the write is not committed yet: wake without naming the run, so workers poll
       // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
-      const fresh = { inputText, createdAt: now, codeVersion, deadline };
+      const fresh = { inputText, createdAt: now, codeVersion, deadline, queue: placement.queue, startAt };
       if (created) local.wake(key.namespace, opts.tx ? undefined : { ...key, fresh });
       return created;
     },
@@ -136,7 +139,15 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       validateName("namespace", filter.namespace);
       if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
       if (filter.version !== undefined) validateName("version", filter.version);
+      if (filter.queue !== undefined) validateName("queue", filter.queue);
       return store.listRuns(filter);
+    },
+
+    async countRuns(filter) {
+      validateName("namespace", filter.namespace);
+      if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
+      if (filter.queue !== undefined) validateName("queue", filter.queue);
+      return store.countRuns(filter, clock.now());
     },
 
     async getHistory(namespace, workflow, runId, opts = {}) {
@@ -172,6 +183,36 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
     close: () => store.close(),
   };
   return client;
+}
+
+/** A run's queue, priority, concurrency key and start time, checked. */
+function placementOf(opts: RunOptions): {
+  queue?: string;
+  priority?: number;
+  concurrencyKey?: string;
+  startAt?: number;
+  delayMs?: number;
+} {
+  const { queue, priority, concurrencyKey, startAt, delay } = opts;
+  if (priority !== undefined && !(Number.isInteger(priority) && Math.abs(priority) <= 2_147_483_647)) {
+    throw new ReplayError(
+      "INVALID_PRIORITY",
+      `invalid priority ${String(priority)}: use a whole number (lower runs first)`,
+    );
+  }
+  if (startAt !== undefined && delay !== undefined) {
+    throw new ReplayError("INVALID_START", "give startAt or delay, not both: both say when the run may start");
+  }
+  if (startAt !== undefined && !(startAt instanceof Date && Number.isFinite(startAt.getTime()))) {
+    throw new ReplayError("INVALID_START", `invalid startAt ${String(startAt)}: use a valid Date`);
+  }
+  return {
+    ...(queue === undefined ? {} : { queue: validateName("queue", queue) }),
+    ...(priority === undefined ? {} : { priority }),
+    ...(concurrencyKey === undefined ? {} : { concurrencyKey: validateName("concurrencyKey", concurrencyKey) }),
+    ...(startAt === undefined ? {} : { startAt: startAt.getTime() }),
+    ...(delay === undefined ? {} : { delayMs: toMillis(delay) }),
+  };
 }
 
 function validateStreamOptions(opts: StreamOptions): void {

@@ -21,6 +21,10 @@ export interface RunInfo {
   readonly parent?: { readonly workflow: string; readonly runId: string };
   /** When the run times out. */
   readonly deadline?: Date;
+  /** Its queue; absent: the default queue. */
+  readonly queue?: string;
+  readonly priority: number;
+  readonly concurrencyKey?: string;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -31,6 +35,8 @@ export interface ListRunsFilter {
   readonly status?: RunStatus;
   /** Only runs pinned to this code version. */
   readonly version?: string;
+  /** Only runs of this queue (with `status`, a dead-letter listing: failed or stuck runs of the queue). */
+  readonly queue?: string;
   /** Page size, 1..1000 (default 100). */
   readonly limit?: number;
   /** The `nextCursor` of the previous page. */

@@ -1,4 +1,5 @@
-import type { EndStatus, HistoryEvent, NewEvent, RecordedEvent, RunKey } from "../history/index.js";
+import type { EndStatus, HistoryEvent, NewEvent, RecordedEvent, RunKey, RunStatus } from "../history/index.js";
+import type { QueueLimits } from "./queue-rules.js";
 import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./records.js";
 
 /*
@@ -15,6 +16,10 @@ export interface FreshRun {
   readonly codeVersion?: string | undefined;
   /** When the run times out, if it has a timeout. */
   readonly deadline?: number | undefined;
+  /** Its queue: a run in a queue is claimed through the queue's limits, never taken up in-process. */
+  readonly queue?: string | undefined;
+  /** Not before this time (a delayed start), ms since the epoch. */
+  readonly startAt?: number | undefined;
 }
 
 /** The state of a run a worker is about to advance. */
@@ -33,6 +38,8 @@ export interface ClaimedRun extends RunKey {
   readonly seed?: string | undefined;
   /** When the run times out (runWorkflow's `timeout`), ms since the epoch. */
   readonly deadline?: number | undefined;
+  /** The run's queue; undefined: the default queue. */
+  readonly queue?: string | undefined;
   /** Set when no step was committed yet: the history is just the created event. */
   readonly fresh?: FreshRun;
 }
@@ -54,6 +61,7 @@ export function freshClaim(key: RunKey, fresh: FreshRun): ClaimedRun {
     cancelRequested: false,
     codeVersion: fresh.codeVersion,
     deadline: fresh.deadline,
+    queue: fresh.queue,
     fresh,
   };
 }
@@ -93,6 +101,8 @@ export interface ClaimOptions {
   readonly shards?: { readonly count: number; readonly index: number } | undefined;
   /** Only runs of this code version and runs without one. */
   readonly version?: string | undefined;
+  /** Claim from this queue, within its limits (see queue-rules.ts); undefined: the default queue. */
+  readonly queue?: string | undefined;
 }
 
 /** A retry to wait for, written with the step that saw the attempt fail. */
@@ -178,8 +188,14 @@ export interface EngineStore {
    * or another owner holds a live lease.
    */
   readRun(key: RunKey, owner: string, now: number): Promise<ClaimedRun | undefined>;
-  /** The earliest wake time of a run nobody holds a live lease on, due or not. */
-  nextWake(namespace: string, now: number): Promise<number | undefined>;
+  /**
+   * The earliest wake time of a default-queue run nobody holds a live lease on, due or not,
+   * and of a run of `queues` that is not due yet (a due queued run may be held back by a
+   * limit, so it is looked for by polling, not by its wake time).
+   */
+  nextWake(namespace: string, now: number, queues: readonly string[]): Promise<number | undefined>;
+  /** Stores a queue's limits, which every claim of the queue then applies. */
+  configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number): Promise<void>;
   /** The iteration's replay history: events with a position, in position order. */
   loadHistory(key: RunKey, iteration: number): Promise<RecordedEvent[]>;
   loadTasks(key: RunKey, iteration: number): Promise<TaskRow[]>;
@@ -221,6 +237,29 @@ export interface NewRun {
   readonly deadline?: number | undefined;
   /** The run that started this one (a child). */
   readonly parent?: { readonly workflow: string; readonly runId: string; readonly waits: boolean } | undefined;
+  readonly queue?: string | undefined;
+  /** Lower runs first within the queue; default 0. */
+  readonly priority?: number | undefined;
+  readonly concurrencyKey?: string | undefined;
+  /** Not before this time, ms since the epoch (default: now). */
+  readonly startAt?: number | undefined;
+}
+
+/** Counts of runs, as countRuns returns them. */
+export interface RunCounts {
+  readonly statuses: Readonly<Partial<Record<RunStatus, number>>>;
+  /** Running runs due now that no worker holds: waiting for a worker or a free slot of their queue. */
+  readonly queued: number;
+  /** Running runs a worker holds now (a step or activities in progress). */
+  readonly active: number;
+  /** Running runs waiting for a signal, a timer or a retry. */
+  readonly waiting: number;
+}
+
+export interface CountFilter {
+  readonly namespace: string;
+  readonly workflow?: string | undefined;
+  readonly queue?: string | undefined;
 }
 
 /** What forkRun copies: `fromStep` counts the recorded commands of the source's current iteration from 0. */
@@ -291,6 +330,8 @@ export interface ClientStore {
    */
   forkRun(request: ForkRequest): Promise<boolean>;
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
+  /** How many runs there are by status, and of the running ones how many are queued, active or waiting. */
+  countRuns(filter: CountFilter, now: number): Promise<RunCounts>;
   /** The run's events in log order, or undefined when the run does not exist. */
   getHistory(key: RunKey, options?: HistoryOptions): Promise<HistoryEvent[] | undefined>;
   /** The next events after `cursor`, never past an id that may still commit. */

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import { toMillis } from "../duration.js";
 import {
   CorruptPayloadError,
   ReplayError,
@@ -8,9 +9,10 @@ import {
   UnknownWorkflowError,
 } from "../errors.js";
 import { EventType, type RecordedEvent, type RunKey, RunStatus, runKeyId } from "../history/index.js";
-import { decodePayload } from "../json.js";
+import { decodePayload, validateName } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
 import { shardOf } from "../shard.js";
+import type { QueueLimits } from "../store/queue-rules.js";
 import {
   type ChildStart,
   type ClaimedRun,
@@ -21,7 +23,17 @@ import {
   type StepResult,
   type StepWrite,
 } from "../store/types.js";
-import type { Client, Clock, LocalRunEnding, LocalRunRef, Logger, Timers, Worker, WorkerOptions } from "../types.js";
+import type {
+  Client,
+  Clock,
+  LocalRunEnding,
+  LocalRunRef,
+  Logger,
+  QueueOptions,
+  Timers,
+  Worker,
+  WorkerOptions,
+} from "../types.js";
 import type { Attempt } from "./activity-runner.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
@@ -83,6 +95,9 @@ class ReplayWorker implements Worker, ActorHost {
   #heartbeat: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #failures = 0;
+  /** The queues this worker serves, and which of them a claim round starts with. */
+  readonly #queueNames: readonly string[];
+  #queueTurn = 0;
 
   constructor(options: WorkerOptions) {
     validateOptions(options);
@@ -102,6 +117,7 @@ class ReplayWorker implements Worker, ActorHost {
     this.#cache = new LruCache(options.cacheSize ?? DEFAULTS.cacheSize);
     this.replayEveryStep = (options.cacheSize ?? DEFAULTS.cacheSize) === 0;
     this.#commits = new CommitQueue((steps) => this.store.commit(steps), { maxInFlight: 4, maxBatch: 64 });
+    this.#queueNames = Object.keys(options.queues ?? {});
   }
 
   get stats(): WorkerStats {
@@ -232,6 +248,8 @@ class ReplayWorker implements Worker, ActorHost {
     if (this.#actors.size + this.#loading.size >= this.#concurrency) return false;
     if (shards && shardOf(run.runId) % shards.count !== shards.index) return false;
     if (run.fresh && !this.#runsVersion(run.fresh.codeVersion)) return false;
+    // A queued run is claimed through its queue's limits; a delayed one waits for its time.
+    if (run.fresh?.queue !== undefined || (run.fresh?.startAt ?? 0) > this.now()) return false;
     if (run.fresh) {
       // Just created in this process: everything the first step needs is known.
       this.#activate(freshClaim(key, run.fresh));
@@ -241,7 +259,7 @@ class ReplayWorker implements Worker, ActorHost {
     void this.store.readRun(key, this.owner, this.now()).then(
       (claimed) => {
         this.#loading.delete(id);
-        const mine = claimed !== undefined && this.#runsVersion(claimed.codeVersion);
+        const mine = claimed !== undefined && claimed.queue === undefined && this.#runsVersion(claimed.codeVersion);
         if (mine && !this.#actors.has(id) && !this.#loading.has(id)) this.#activate(claimed);
         else this.#kick();
       },
@@ -255,28 +273,55 @@ class ReplayWorker implements Worker, ActorHost {
 
   async #claimLoop(): Promise<void> {
     let idleMs = MIN_POLL_MS;
+    let configured = false;
     while (this.#state === "running") {
       // A kick (local producer) restarts adaptive polling from its shortest interval.
       if (this.#kicked) idleMs = MIN_POLL_MS;
       this.#kicked = false;
       const free = this.#concurrency - this.#actors.size - this.#loading.size;
-      let claimed: ClaimedRun[] = [];
+      let claimed = 0;
       try {
-        if (free > 0) claimed = await this.store.claim(this.#claimOptions(free));
+        if (!configured) configured = await this.#configureQueues();
+        if (free > 0) claimed = await this.#claimRound(free);
         this.#recovered();
       } catch (error) {
         await this.#backOff(error);
         continue;
       }
-      for (const run of claimed) this.#activate(run);
-      if (claimed.length > 0 && claimed.length === free) {
+      if (claimed > 0 && claimed === free) {
         idleMs = MIN_POLL_MS;
         continue;
       }
-      if (claimed.length > 0) idleMs = MIN_POLL_MS;
+      if (claimed > 0) idleMs = MIN_POLL_MS;
       else idleMs = Math.min(idleMs * 2, this.#options.maxPollIntervalMs ?? DEFAULTS.maxPollIntervalMs);
       await this.#idle(idleMs);
     }
+  }
+
+  /** Stores the limits of the queues this worker serves, so every claim of them applies the same. */
+  async #configureQueues(): Promise<true> {
+    for (const [queue, options] of Object.entries(this.#options.queues ?? {})) {
+      await this.store.configureQueue(this.#options.namespace, queue, queueLimits(options), this.now());
+    }
+    return true;
+  }
+
+  /**
+   * Claims up to `free` runs: the default queue first, then the served queues, starting each
+   * round at the next queue so that none always comes last. Returns how many it claimed.
+   */
+  async #claimRound(free: number): Promise<number> {
+    const queues = this.#queueNames;
+    const start = queues.length === 0 ? 0 : this.#queueTurn++ % queues.length;
+    const order = [undefined, ...queues.slice(start), ...queues.slice(0, start)];
+    let claimed = 0;
+    for (const queue of order) {
+      if (claimed >= free || this.#state !== "running") break;
+      const runs = await this.store.claim({ ...this.#claimOptions(free - claimed), queue });
+      for (const run of runs) this.#activate(run);
+      claimed += runs.length;
+    }
+    return claimed;
   }
 
   #claimOptions(limit: number) {
@@ -301,7 +346,9 @@ class ReplayWorker implements Worker, ActorHost {
     if (this.#kicked || this.#state !== "running") return;
     let waitMs = pollMs;
     if (this.#actors.size < this.#concurrency) {
-      const next = await this.store.nextWake(this.#options.namespace, this.now()).catch(() => undefined);
+      const next = await this.store
+        .nextWake(this.#options.namespace, this.now(), this.#queueNames)
+        .catch(() => undefined);
       // Never 0: a due run that a claim skipped (locked by a writer) is retried, not spun on.
       if (next !== undefined) waitMs = Math.min(waitMs, Math.max(MIN_POLL_MS, next - this.now()));
     }
@@ -473,8 +520,48 @@ function validateOptions(options: WorkerOptions): void {
   ) {
     problems.push(`shards must be { count > 0, 0 <= index < count }, got ${JSON.stringify(shards)}`);
   }
+  problems.push(...queueProblems(options.queues ?? {}));
   if (problems.length > 0)
     throw new ReplayError("INVALID_WORKER_OPTIONS", `invalid worker options: ${problems.join("; ")}`);
+}
+
+function queueProblems(queues: Readonly<Record<string, QueueOptions>>): string[] {
+  const problems: string[] = [];
+  const positive = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
+  for (const [name, queue] of Object.entries(queues)) {
+    try {
+      validateName("queue", name);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+    for (const field of ["concurrency", "keyConcurrency"] as const) {
+      if (queue[field] !== undefined && !positive(queue[field])) {
+        problems.push(`queues.${name}.${field} must be a positive integer, got ${String(queue[field])}`);
+      }
+    }
+    const rate = queue.rateLimit;
+    if (rate !== undefined) {
+      if (!positive(rate.limit))
+        problems.push(`queues.${name}.rateLimit.limit must be a positive integer, got ${String(rate.limit)}`);
+      try {
+        if (toMillis(rate.period) <= 0) throw new Error("it is 0");
+      } catch {
+        problems.push(
+          `queues.${name}.rateLimit.period must be a positive duration such as "1s" or "1m", got ${JSON.stringify(rate.period)}`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+function queueLimits(options: QueueOptions): QueueLimits {
+  const { concurrency, keyConcurrency, rateLimit } = options;
+  return {
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(keyConcurrency === undefined ? {} : { keyConcurrency }),
+    ...(rateLimit === undefined ? {} : { rateLimit: { limit: rateLimit.limit, periodMs: toMillis(rateLimit.period) } }),
+  };
 }
 
 function sleep(ms: number): Promise<void> {

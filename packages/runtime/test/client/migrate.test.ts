@@ -26,6 +26,7 @@ describe("migrate", () => {
       "replay_cursors",
       "replay_events",
       "replay_migrations",
+      "replay_queues",
       "replay_runs",
       "replay_signals",
       "replay_tasks",

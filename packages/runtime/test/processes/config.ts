@@ -1,3 +1,5 @@
+import type { QueueOptions } from "../../src/types.js";
+
 /** What the test tells a worker process, as JSON in the REPLAYKIT_CHILD environment variable. */
 export interface ChildConfig {
   /** Database URL, e.g. mysql://root@127.0.0.1:PORT/t_ab12cd. */
@@ -11,6 +13,8 @@ export interface ChildConfig {
   readonly shards?: { readonly count: number; readonly index: number };
   /** Upper bound of the random pause inside each activity. */
   readonly activityDelayMs?: number;
+  /** The queues the worker serves, with their limits. */
+  readonly queues?: Readonly<Record<string, QueueOptions>>;
 }
 
 export const CHILD_CONFIG_ENV = "REPLAYKIT_CHILD";

@@ -35,6 +35,7 @@ const worker = createWorker({
   ...(config.concurrency === undefined ? {} : { concurrency: config.concurrency }),
   ...(config.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: config.stopTimeoutMs }),
   ...(config.shards === undefined ? {} : { shards: config.shards }),
+  ...(config.queues === undefined ? {} : { queues: config.queues }),
 });
 
 let stopping = false;

@@ -1,4 +1,4 @@
-import type { Pool } from "mysql2/promise";
+import type { Pool, ResultSetHeader } from "mysql2/promise";
 import { NonRetryableError, Saga } from "../../src/index.js";
 import type { ActivityContext, ActivityRegistration, RunContext, WorkflowFn } from "../../src/types.js";
 import { recordExecution } from "./executions.js";
@@ -38,6 +38,21 @@ async function broken(ctx: ActivityContext, backends: ProcessBackends): Promise<
   throw new NonRetryableError("step 4 cannot be done");
 }
 
+/** Holds a slot for `ms`, recording when it began and ended in the spans table. */
+async function hold(
+  ctx: ActivityContext,
+  backends: ProcessBackends,
+  input: { ms: number; key: string },
+): Promise<null> {
+  const [result] = await backends.pool.query<ResultSetHeader>(
+    "INSERT INTO spans (run_id, concurrency_key, worker, started_at) VALUES (?, ?, ?, ?)",
+    [ctx.runId, input.key, backends.worker, Date.now()],
+  );
+  await new Promise((resolve) => setTimeout(resolve, input.ms));
+  await backends.pool.query("UPDATE spans SET ended_at = ? WHERE id = ?", [Date.now(), result.insertId]);
+  return null;
+}
+
 /** Five activities, all the same step function, retried quickly; `undo` compensates; `broken` always fails. */
 export const activities: Readonly<Record<string, ActivityRegistration>> = {
   a: registered,
@@ -47,6 +62,7 @@ export const activities: Readonly<Record<string, ActivityRegistration>> = {
   e: registered,
   undo: registered,
   broken,
+  hold: { fn: hold, retry: fast },
 };
 
 /** Three activities in a row. */
@@ -88,6 +104,11 @@ async function saga(ctx: RunContext, input: number): Promise<string> {
   }
 }
 
+/** One activity that holds a queue slot for a while. */
+async function queued(ctx: RunContext, input: { ms: number; key: string }): Promise<null> {
+  return (await ctx.execActivity("hold", input)) as null;
+}
+
 export const NAMESPACE = "procs";
 
-export const workflows: Readonly<Record<string, WorkflowFn>> = { three, chaos, family, saga };
+export const workflows: Readonly<Record<string, WorkflowFn>> = { three, chaos, family, saga, queued };

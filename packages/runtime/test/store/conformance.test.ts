@@ -135,13 +135,13 @@ function conformance(kind: StoreKind): void {
       const namespace = `claims-${kind}`;
       const runs = [1, 2, 3].map((i) => ({ namespace, workflow: "wf", runId: `c${i}` }));
       for (const [i, run] of runs.entries()) await store.createRun({ key: run, inputText: "null", now: T + 10 - i });
-      expect(await store.nextWake(namespace, T)).toBe(T + 8);
+      expect(await store.nextWake(namespace, T, [])).toBe(T + 8);
       const first = await store.claim({ namespace, owner: "a", now: T + 20, leaseMs: 100, limit: 2 });
       expect(first.map((run) => run.runId)).toEqual(["c3", "c2"]);
       const second = await store.claim({ namespace, owner: "b", now: T + 20, leaseMs: 100, limit: 5 });
       expect(second.map((run) => run.runId)).toEqual(["c1"]);
       expect(await store.claim({ namespace, owner: "c", now: T + 20, leaseMs: 100, limit: 5 })).toEqual([]);
-      expect(await store.nextWake(namespace, T + 20)).toBeUndefined();
+      expect(await store.nextWake(namespace, T + 20, [])).toBeUndefined();
       // the leases of "a" end at T + 120: then its runs may be claimed again
       const taken = await store.claim({ namespace, owner: "c", now: T + 121, leaseMs: 100, limit: 5 });
       expect(taken.map((run) => run.runId).sort()).toEqual(["c1", "c2", "c3"]);
@@ -177,7 +177,7 @@ function conformance(kind: StoreKind): void {
       await store.release(runs[0] as RunKey, "b", T);
       expect(await store.heldRuns(runs, "a")).toHaveLength(2);
       await store.release(runs[0] as RunKey, "a", T + 700);
-      expect(await store.nextWake(namespace, T + 500)).toBe(T + 700);
+      expect(await store.nextWake(namespace, T + 500, [])).toBe(T + 700);
       expect(await store.releaseAll(namespace, "a", T + 600)).toBe(1);
       expect(await store.heldRuns(runs, "a")).toEqual([]);
     });
@@ -294,6 +294,57 @@ function conformance(kind: StoreKind): void {
       expect(await store.park(run, "p1", '{"name":"X","message":"no"}', T)).toBe(true);
       expect(await store.getRun(run)).toMatchObject({ status: "stuck", error: { name: "X", message: "no" } });
       expect(await store.readRun(run, "p1", T)).toBeUndefined();
+    });
+  });
+
+  describe("queues", () => {
+    const inQueue = (queue: string, runId: string, extra: Record<string, unknown> = {}) =>
+      store.createRun({ key: key(runId), inputText: "null", now: T, queue, ...extra });
+    const claimFrom = (queue: string, owner: string, now = T + 10, limit = 10) =>
+      store.claim({ namespace: "conf", owner, now, leaseMs: 1000, limit, queue });
+
+    it("keep their runs out of the default queue, and store priority, key and start time", async () => {
+      await inQueue(`q-kept-${kind}`, `kept-${kind}`, { priority: 3, concurrencyKey: "tenant-1", startAt: T + 5000 });
+      expect(await store.getRun(key(`kept-${kind}`))).toMatchObject({
+        queue: `q-kept-${kind}`,
+        priority: 3,
+        concurrencyKey: "tenant-1",
+      });
+      const fromDefault = await store.claim({
+        namespace: "conf",
+        owner: "d",
+        now: T + 9000,
+        leaseMs: 1000,
+        limit: 1000,
+      });
+      expect(fromDefault.map((run) => run.runId)).not.toContain(`kept-${kind}`);
+      expect(await claimFrom(`q-kept-${kind}`, "d", T + 4000)).toEqual([]);
+      expect(await store.nextWake("conf", T + 4000, [`q-kept-${kind}`])).toBe(T + 5000);
+      expect((await claimFrom(`q-kept-${kind}`, "d", T + 5000)).map((run) => run.runId)).toEqual([`kept-${kind}`]);
+    });
+
+    it("claim within concurrency and per-key limits, round robin across keys", async () => {
+      const queue = `q-fair-${kind}`;
+      await store.configureQueue("conf", queue, { concurrency: 3, keyConcurrency: 1 }, T);
+      for (const [i, tenant] of ["a", "a", "a", "a", "b", "c"].entries()) {
+        await inQueue(queue, `${queue}-${i}`, { concurrencyKey: tenant });
+      }
+      const first = await claimFrom(queue, "w1");
+      expect(first.map((run) => run.runId)).toEqual([`${queue}-0`, `${queue}-4`, `${queue}-5`]);
+      expect(await claimFrom(queue, "w2")).toEqual([]);
+      // The lease of w1's runs ends at T + 1010: their slots are free again.
+      const later = await claimFrom(queue, "w2", T + 2000);
+      expect(later).toHaveLength(3);
+    });
+
+    it("start at most rateLimit runs in any sliding window", async () => {
+      const queue = `q-rate-${kind}`;
+      await store.configureQueue("conf", queue, { rateLimit: { limit: 2, periodMs: 1000 } }, T);
+      for (let i = 0; i < 5; i++) await inQueue(queue, `${queue}-${i}`);
+      expect(await claimFrom(queue, "r", T + 10)).toHaveLength(2);
+      expect(await claimFrom(queue, "r", T + 2000 - 991)).toHaveLength(0);
+      expect(await claimFrom(queue, "r", T + 1011)).toHaveLength(2);
+      expect(await claimFrom(queue, "r", T + 1500)).toHaveLength(0);
     });
   });
 

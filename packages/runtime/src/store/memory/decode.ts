@@ -21,6 +21,9 @@ export function decodeRunInfo(run: RunRow): RunInfo {
     ...(run.codeVersion === null ? {} : { version: run.codeVersion }),
     ...(run.parent === null ? {} : { parent: { workflow: run.parent.workflow, runId: run.parent.runId } }),
     ...(run.deadline === null ? {} : { deadline: new Date(run.deadline) }),
+    ...(run.queue === null ? {} : { queue: run.queue }),
+    priority: run.priority,
+    ...(run.concurrencyKey === null ? {} : { concurrencyKey: run.concurrencyKey }),
     createdAt: new Date(run.createdAt),
     updatedAt: new Date(run.updatedAt),
   };

@@ -1,4 +1,5 @@
 import { ReplayError, RunNotFoundError, RunNotResumableError, type SerializedError } from "../../errors.js";
+import type { RunStatus as RunStatusType } from "../../history/index.js";
 import {
   CHILD_SIGNAL,
   childEndingId,
@@ -17,12 +18,15 @@ import {
 } from "../../history/index.js";
 import { shardOf } from "../../shard.js";
 import { fenceRefusal, wakeAfterStep } from "../commit-rules.js";
+import { compareNames } from "../compare.js";
 import { decodePageCursor, encodePageCursor, pageLimit } from "../paging.js";
+import { byPriority, fairOrder, pickQueued, type QueueLimits, startsInWindow } from "../queue-rules.js";
 import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "../records.js";
 import {
   type ChildStart,
   type ClaimedRun,
   type ClaimOptions,
+  type CountFilter,
   type EventBatch,
   type EventFilter,
   type ForkRequest,
@@ -32,13 +36,14 @@ import {
   type InboxSignal,
   type NewRun,
   type NewSignal,
+  type RunCounts,
   type StepResult,
   type StepWrite,
   type Store,
   type TaskRow,
 } from "../types.js";
 import { decodeRunInfo } from "./decode.js";
-import { compareNames, type EventRow, type RunRow, type SignalRowM } from "./tables.js";
+import type { EventRow, RunRow, SignalRowM } from "./tables.js";
 
 /** Events a stream read returns at most, as on MySQL. */
 const BATCH_SIZE = 500;
@@ -64,6 +69,7 @@ export class MemoryStore implements Store {
   readonly #events: EventRow[] = [];
   readonly #eventKeys = new Set<string>();
   readonly #cursors = new Map<string, number>();
+  readonly #queues = new Map<string, { limits: QueueLimits; starts: number[] }>();
   readonly #onChange: () => void;
   #nextEventId = 1;
   #nextSignalId = 1;
@@ -105,19 +111,65 @@ export class MemoryStore implements Store {
   // --- EngineStore ----------------------------------------------------------------------
 
   async claim(options: ClaimOptions): Promise<ClaimedRun[]> {
-    const { namespace, owner, now, leaseMs, limit, shards, version } = options;
-    const due = [...(this.#runs.get(namespace)?.values() ?? [])]
-      .filter((run) => run.wakeAt !== null && run.wakeAt <= now && !leasedAt(run, now))
-      .filter((run) => !shards || run.shard % shards.count === shards.index)
-      .filter((run) => version === undefined || run.codeVersion === null || run.codeVersion === version)
-      .sort((a, b) => (a.wakeAt ?? 0) - (b.wakeAt ?? 0))
-      .slice(0, limit);
-    for (const run of due) {
+    const { namespace, owner, now, leaseMs, limit, queue } = options;
+    const due = this.#claimable(options).filter((run) => (run.queue ?? undefined) === queue);
+    const chosen =
+      queue === undefined
+        ? due.sort((a, b) => (a.wakeAt ?? 0) - (b.wakeAt ?? 0)).slice(0, limit)
+        : this.#pickQueued(namespace, queue, due, limit, now);
+    for (const run of chosen) {
       run.leaseOwner = owner;
       run.leaseUntil = now + leaseMs;
     }
-    this.#changed(due.length > 0);
-    return due.map(claimOf);
+    this.#changed(chosen.length > 0);
+    return chosen.map(claimOf);
+  }
+
+  /** Due runs nobody holds a live lease on, within the worker's shards and version. */
+  #claimable(options: ClaimOptions): RunRow[] {
+    const { namespace, now, shards, version } = options;
+    return [...(this.#runs.get(namespace)?.values() ?? [])]
+      .filter((run) => run.wakeAt !== null && run.wakeAt <= now && !leasedAt(run, now))
+      .filter((run) => !shards || run.shard % shards.count === shards.index)
+      .filter((run) => version === undefined || run.codeVersion === null || run.codeVersion === version);
+  }
+
+  /** The queue's limits applied as on MySQL (queue-rules.ts), with the sliding window of starts updated. */
+  #pickQueued(namespace: string, queue: string, due: readonly RunRow[], limit: number, now: number): RunRow[] {
+    const config = this.#queues.get(`${namespace}/${queue}`) ?? { limits: {}, starts: [] };
+    const inProgress = new Map<string | null, number>();
+    for (const run of this.#runs.get(namespace)?.values() ?? []) {
+      if (run.queue !== queue || !leasedAt(run, now)) continue;
+      inProgress.set(run.concurrencyKey, (inProgress.get(run.concurrencyKey) ?? 0) + 1);
+    }
+    const window = startsInWindow(config.starts, config.limits, now);
+    const entries = due.map((run) => ({
+      run,
+      concurrencyKey: run.concurrencyKey,
+      priority: run.priority,
+      wakeAt: run.wakeAt ?? 0,
+      createdAt: run.createdAt,
+      workflow: run.workflow,
+      runId: run.runId,
+    }));
+    // Round robin across keys when the queue limits keys; priority order otherwise (as on MySQL).
+    const ordered = config.limits.keyConcurrency === undefined ? entries.sort(byPriority) : fairOrder(entries);
+    const candidates = ordered.map(({ run }) => ({
+      workflow: run.workflow,
+      runId: run.runId,
+      concurrencyKey: run.concurrencyKey,
+      fresh: run.version === FRESH_VERSION,
+      run,
+    }));
+    const picked = pickQueued(candidates, config.limits, { free: limit, inProgress, recentStarts: window.length });
+    const started = picked.filter((candidate) => candidate.fresh).map(() => now);
+    this.#queues.set(`${namespace}/${queue}`, { limits: config.limits, starts: [...window, ...started] });
+    return picked.map((candidate) => candidate.run);
+  }
+
+  async configureQueue(namespace: string, queue: string, limits: QueueLimits): Promise<void> {
+    const known = this.#queues.get(`${namespace}/${queue}`);
+    this.#queues.set(`${namespace}/${queue}`, { limits, starts: known?.starts ?? [] });
   }
 
   async readRun(key: RunKey, owner: string, now: number): Promise<ClaimedRun | undefined> {
@@ -132,8 +184,8 @@ export class MemoryStore implements Store {
     };
   }
 
-  async nextWake(namespace: string, now: number): Promise<number | undefined> {
-    return this.#nextWake(namespace, now);
+  async nextWake(namespace: string, now: number, queues: readonly string[]): Promise<number | undefined> {
+    return this.#nextWake(namespace, now, new Set(queues));
   }
 
   async loadHistory(key: RunKey, iteration: number): Promise<RecordedEvent[]> {
@@ -341,6 +393,12 @@ export class MemoryStore implements Store {
       inputText: run.inputText,
       now: run.now,
       codeVersion: run.codeVersion ?? null,
+      deadline: run.deadline,
+      parent: run.parent,
+      queue: run.queue,
+      priority: run.priority,
+      concurrencyKey: run.concurrencyKey,
+      startAt: run.startAt,
     });
     if (row === undefined) return false;
     this.#appendEvent(row, 0, 0, newEvent.created(run.inputText, run.now));
@@ -405,6 +463,10 @@ export class MemoryStore implements Store {
       codeVersion: string | null;
       deadline?: number | undefined;
       parent?: { workflow: string; runId: string; waits: boolean } | undefined;
+      queue?: string | undefined;
+      priority?: number | undefined;
+      concurrencyKey?: string | undefined;
+      startAt?: number | undefined;
       seed?: string;
       iteration?: number;
       version?: number;
@@ -421,7 +483,7 @@ export class MemoryStore implements Store {
       shard: shardOf(key.runId),
       version: fields.version ?? FRESH_VERSION,
       nextPos: fields.nextPos ?? 1,
-      wakeAt: fields.now,
+      wakeAt: fields.startAt ?? fields.now,
       wakeGen: 0,
       leaseOwner: null,
       leaseUntil: null,
@@ -429,6 +491,9 @@ export class MemoryStore implements Store {
       codeVersion: fields.codeVersion,
       deadline: fields.deadline ?? null,
       parent: fields.parent ?? null,
+      queue: fields.queue ?? null,
+      priority: fields.priority ?? 0,
+      concurrencyKey: fields.concurrencyKey ?? null,
       seed: fields.seed ?? null,
       inputText: fields.inputText,
       resultText: null,
@@ -510,6 +575,7 @@ export class MemoryStore implements Store {
       .filter((run) => filter.workflow === undefined || run.workflow === filter.workflow)
       .filter((run) => filter.status === undefined || run.status === filter.status)
       .filter((run) => filter.version === undefined || run.codeVersion === filter.version)
+      .filter((run) => filter.queue === undefined || run.queue === filter.queue)
       .filter((run) => after === undefined || comparePage(run, after) > 0)
       .sort((a, b) => comparePage(a, [b.createdAt, b.workflow, b.runId]));
     const page = matching.slice(0, limit);
@@ -519,6 +585,20 @@ export class MemoryStore implements Store {
       runs: page.map(decodeRunInfo),
       ...(more ? { nextCursor: encodePageCursor([last.createdAt, last.workflow, last.runId]) } : {}),
     };
+  }
+
+  async countRuns(filter: CountFilter, now: number): Promise<RunCounts> {
+    const counts = { statuses: {} as Partial<Record<RunStatusType, number>>, queued: 0, active: 0, waiting: 0 };
+    for (const run of this.#runs.get(filter.namespace)?.values() ?? []) {
+      if (filter.workflow !== undefined && run.workflow !== filter.workflow) continue;
+      if (filter.queue !== undefined && run.queue !== filter.queue) continue;
+      counts.statuses[run.status] = (counts.statuses[run.status] ?? 0) + 1;
+      if (run.status !== RunStatus.Running) continue;
+      if (leasedAt(run, now)) counts.active++;
+      else if (run.wakeAt !== null && run.wakeAt <= now) counts.queued++;
+      else counts.waiting++;
+    }
+    return counts;
   }
 
   async getHistory(key: RunKey, options: HistoryOptions = {}): Promise<HistoryEvent[] | undefined> {
@@ -584,10 +664,13 @@ export class MemoryStore implements Store {
     return [...(this.#runs.get(namespace)?.values() ?? [])].filter((run) => run.leaseOwner === owner);
   }
 
-  #nextWake(namespace: string, now: number): number | undefined {
+  /** See EngineStore.nextWake; with `queues` undefined, every run counts (a test environment's view). */
+  #nextWake(namespace: string, now: number, queues?: ReadonlySet<string>): number | undefined {
     let next: number | undefined;
     for (const run of this.#runs.get(namespace)?.values() ?? []) {
       if (run.wakeAt === null || leasedAt(run, now)) continue;
+      const queued = run.queue !== null && queues !== undefined;
+      if (queued && (!queues.has(run.queue ?? "") || run.wakeAt <= now)) continue;
       if (next === undefined || run.wakeAt < next) next = run.wakeAt;
     }
     return next;
@@ -660,6 +743,7 @@ function claimOf(run: RunRow): ClaimedRun {
     codeVersion: run.codeVersion ?? undefined,
     seed: run.seed ?? undefined,
     deadline: run.deadline ?? undefined,
+    queue: run.queue ?? undefined,
   };
 }
 

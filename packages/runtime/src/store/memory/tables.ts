@@ -18,6 +18,9 @@ export interface RunRow {
   codeVersion: string | null;
   readonly seed: string | null;
   readonly deadline: number | null;
+  readonly queue: string | null;
+  readonly priority: number;
+  readonly concurrencyKey: string | null;
   parent: { readonly workflow: string; readonly runId: string; readonly waits: boolean } | null;
   inputText: string | null;
   resultText: string | null;
@@ -62,9 +65,4 @@ export interface TaskRowM {
   readyAt: number;
   lastError: string;
   heartbeat: string | null;
-}
-
-/** Orders names as MySQL orders VARBINARY: by their UTF-8 bytes. */
-export function compareNames(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }

@@ -1,44 +1,229 @@
 import type { Pool } from "mysql2/promise";
 import { type RunKey, RunStatus } from "../../history/index.js";
+import type { Transaction } from "../../types.js";
+import { decodeStarts, encodeStarts, pickQueued, type QueueLimits, startsInWindow } from "../queue-rules.js";
 import { type ClaimedRun, type ClaimOptions, FRESH_VERSION } from "../types.js";
-import { type Row, text } from "./rows.js";
+import { nullableText, type Row, text } from "./rows.js";
+import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
 
 const CLAIM_COLUMNS =
-  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline";
+  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline, queue";
+
+/** The worker's own filters: its shards and code version. */
+function workerFilter(options: ClaimOptions): { sql: string; args: unknown[] } {
+  const { shards, version } = options;
+  const sql = [
+    shards ? " AND MOD(shard, ?) = ?" : "",
+    version === undefined ? "" : " AND (code_version IS NULL OR code_version = ?)",
+  ].join("");
+  return { sql, args: [...(shards ? [shards.count, shards.index] : []), ...(version === undefined ? [] : [version])] };
+}
 
 /**
- * Leases up to `limit` due runs that nobody holds a live lease on. READ COMMITTED and SKIP
- * LOCKED: claimers on other workers skip each other's rows instead of queueing on them.
+ * Leases up to `limit` due runs that nobody holds a live lease on: of the default queue, or of
+ * `options.queue` within its limits. READ COMMITTED and SKIP LOCKED: claimers on other
+ * workers skip each other's rows instead of queueing on them.
  */
 export async function claimRuns(pool: Pool, p: string, options: ClaimOptions): Promise<ClaimedRun[]> {
-  const { namespace, owner, now, leaseMs, limit, shards, version } = options;
-  const shardSql = shards ? " AND MOD(shard, ?) = ?" : "";
-  const shardArgs = shards ? [shards.count, shards.index] : [];
-  const versionSql = version === undefined ? "" : " AND (code_version IS NULL OR code_version = ?)";
-  const versionArgs = version === undefined ? [] : [version];
+  if (options.queue !== undefined) return claimQueued(pool, p, options, options.queue);
+  const { namespace, now, limit } = options;
+  const filter = workerFilter(options);
+  // A read without locks first: most claims find nothing, and then cost one round trip, not four.
+  const [probe] = await pool.query<Row[]>(
+    `SELECT 1 FROM ${p}runs
+      WHERE namespace = ? AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL${filter.sql}
+      LIMIT 1`,
+    [namespace, now, now, ...filter.args],
+  );
+  if (probe.length === 0) return [];
   return inTransaction(
     pool,
     undefined,
     async (conn) => {
       const [rows] = await conn.query<Row[]>(
         `SELECT ${CLAIM_COLUMNS} FROM ${p}runs
-          WHERE namespace = ? AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?)${shardSql}${versionSql}
+          WHERE namespace = ? AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL${filter.sql}
           ORDER BY wake_at LIMIT ? FOR UPDATE SKIP LOCKED`,
-        [namespace, now, now, ...shardArgs, ...versionArgs, limit],
+        [namespace, now, now, ...filter.args, limit],
       );
-      if (rows.length === 0) return [];
-      const claimed = rows.map((row) => toClaimed(namespace, row));
-      const where = claimed.map(() => "(workflow = ? AND run_id = ?)").join(" OR ");
-      await conn.query(`UPDATE ${p}runs SET lease_owner = ?, lease_until = ? WHERE namespace = ? AND (${where})`, [
-        owner,
-        now + leaseMs,
+      return lease(conn, p, options, rows);
+    },
+    "READ COMMITTED",
+  );
+}
+
+/** Writes the lease of the locked rows and returns them as claimed runs. */
+async function lease(conn: Transaction, p: string, options: ClaimOptions, rows: readonly Row[]): Promise<ClaimedRun[]> {
+  if (rows.length === 0) return [];
+  const { namespace, owner, now, leaseMs } = options;
+  const claimed = rows.map((row) => toClaimed(namespace, row));
+  const where = whereRunKeys(claimed);
+  await conn.query(`UPDATE ${p}runs SET lease_owner = ?, lease_until = ? WHERE ${where.sql}`, [
+    owner,
+    now + leaseMs,
+    ...where.args,
+  ]);
+  return claimed;
+}
+
+/**
+ * Claims from a queue within its limits (queue-rules.ts). The queue's row is locked first, so
+ * claims of one queue are serialised across workers: the runs in progress that the limits are
+ * checked against cannot change under a claim (a run leaves progress only by giving up its
+ * lease, which never adds one).
+ */
+async function claimQueued(pool: Pool, p: string, options: ClaimOptions, queue: string): Promise<ClaimedRun[]> {
+  const { namespace, now, limit } = options;
+  const filter = workerFilter(options);
+  if (!(await mayClaim(pool, p, namespace, queue, now))) return [];
+  return inTransaction(
+    pool,
+    undefined,
+    async (conn) => {
+      const [queues] = await conn.query<Row[]>(
+        `SELECT concurrency, key_concurrency, rate_limit, rate_period_ms, recent_starts FROM ${p}queues
+          WHERE namespace = ? AND name = ? FOR UPDATE`,
+        [namespace, queue],
+      );
+      const limits = limitsOf(queues[0]);
+      const inProgress = await runsInProgress(conn, p, namespace, queue, limits, now);
+      const window = startsInWindow(decodeStarts(nullableText(queues[0]?.recent_starts)), limits, now);
+      const keyed = limits.keyConcurrency !== undefined;
+      // Without per-key limits the candidates are locked as they are read (one round trip less).
+      const [candidates] = await conn.query<Row[]>(candidatesSql(p, keyed, filter.sql), [
         namespace,
-        ...claimed.flatMap((run) => [run.workflow, run.runId]),
+        queue,
+        now,
+        now,
+        ...filter.args,
+        keyed || limits.rateLimit !== undefined ? Math.max(limit * 8, 64) : limit,
       ]);
+      const picked = pickQueued(
+        candidates.map((row) => ({
+          workflow: text(row.workflow),
+          runId: text(row.run_id),
+          concurrencyKey: nullableText(row.concurrency_key),
+          fresh: Number(row.version) === FRESH_VERSION,
+          row,
+        })),
+        limits,
+        { free: limit, inProgress, recentStarts: window.length },
+      );
+      if (picked.length === 0) return [];
+      const keys = whereRunKeys(picked.map((run) => ({ namespace, workflow: run.workflow, runId: run.runId })));
+      const rows = keyed
+        ? (
+            await conn.query<Row[]>(
+              `SELECT ${CLAIM_COLUMNS} FROM ${p}runs
+                WHERE ${keys.sql} AND q_wake <= ? AND (lease_until IS NULL OR lease_until < ?) FOR UPDATE SKIP LOCKED`,
+              [...keys.args, now, now],
+            )
+          )[0]
+        : picked.map((run) => run.row);
+      const claimed = await lease(conn, p, options, rows);
+      const started = claimed.filter((run) => run.version === FRESH_VERSION).map(() => now);
+      if (limits.rateLimit !== undefined && started.length > 0) {
+        await conn.query(`UPDATE ${p}queues SET recent_starts = ? WHERE namespace = ? AND name = ?`, [
+          encodeStarts([...window, ...started]),
+          namespace,
+          queue,
+        ]);
+      }
       return claimed;
     },
     "READ COMMITTED",
+  );
+}
+
+/**
+ * Due runs of a queue in the order claims take them. With a per-key limit, round robin across
+ * concurrency keys by rank within the key (see fairOrder in queue-rules.ts), which reads every
+ * due run of the queue; without one, priority order read straight off runs_queue_due.
+ */
+function candidatesSql(p: string, keyed: boolean, filterSql: string): string {
+  const due = `namespace = ? AND queue = ? AND q_wake <= ? AND (lease_until IS NULL OR lease_until < ?)${filterSql}`;
+  const order = "priority, q_wake, created_at, workflow, run_id";
+  if (!keyed) {
+    return `SELECT ${CLAIM_COLUMNS}, concurrency_key FROM ${p}runs WHERE ${due}
+             ORDER BY ${order} LIMIT ? FOR UPDATE SKIP LOCKED`;
+  }
+  return `SELECT workflow, run_id, concurrency_key, version FROM (
+            SELECT workflow, run_id, concurrency_key, version, priority, q_wake, created_at,
+                   ROW_NUMBER() OVER (PARTITION BY concurrency_key ORDER BY ${order}) AS key_rank
+              FROM ${p}runs WHERE ${due}
+          ) ranked ORDER BY key_rank, ${order} LIMIT ?`;
+}
+
+/**
+ * A read without locks before the claim transaction: is a run of the queue due, and is a slot
+ * free? A queue at its limit then costs its claimers one round trip, not a locked transaction.
+ */
+async function mayClaim(pool: Pool, p: string, namespace: string, queue: string, now: number): Promise<boolean> {
+  const [rows] = await pool.query<Row[]>(
+    `SELECT q.concurrency,
+            (SELECT COUNT(*) FROM ${p}runs WHERE namespace = ? AND queue = ? AND q_lease >= ?) AS busy,
+            EXISTS (SELECT 1 FROM ${p}runs
+                     WHERE namespace = ? AND queue = ? AND q_wake <= ? AND (lease_until IS NULL OR lease_until < ?)) AS due
+       FROM (SELECT 1 AS one) o LEFT JOIN ${p}queues q ON q.namespace = ? AND q.name = ?`,
+    [namespace, queue, now, namespace, queue, now, now, namespace, queue],
+  );
+  const row = rows[0];
+  if (row === undefined || Number(row.due) !== 1) return false;
+  return row.concurrency === null || Number(row.busy) < Number(row.concurrency);
+}
+
+/** Runs of the queue a worker holds now, by concurrency key; read only when a limit needs them. */
+async function runsInProgress(
+  conn: Transaction,
+  p: string,
+  namespace: string,
+  queue: string,
+  limits: QueueLimits,
+  now: number,
+): Promise<Map<string | null, number>> {
+  if (limits.concurrency === undefined && limits.keyConcurrency === undefined) return new Map();
+  const [rows] = await conn.query<Row[]>(
+    `SELECT concurrency_key, COUNT(*) AS n FROM ${p}runs
+      WHERE namespace = ? AND queue = ? AND q_lease >= ? GROUP BY concurrency_key`,
+    [namespace, queue, now],
+  );
+  return new Map(rows.map((row) => [nullableText(row.concurrency_key), Number(row.n)]));
+}
+
+function limitsOf(row: Row | undefined): QueueLimits {
+  if (row === undefined) return {};
+  const rate =
+    row.rate_limit === null || row.rate_period_ms === null
+      ? undefined
+      : { limit: Number(row.rate_limit), periodMs: Number(row.rate_period_ms) };
+  return {
+    ...(row.concurrency === null ? {} : { concurrency: Number(row.concurrency) }),
+    ...(row.key_concurrency === null ? {} : { keyConcurrency: Number(row.key_concurrency) }),
+    ...(rate === undefined ? {} : { rateLimit: rate }),
+  };
+}
+
+/** See EngineStore.configureQueue. */
+export async function configureQueue(
+  pool: Pool,
+  p: string,
+  namespace: string,
+  queue: string,
+  limits: QueueLimits,
+  now: number,
+): Promise<void> {
+  const values = [
+    limits.concurrency ?? null,
+    limits.keyConcurrency ?? null,
+    limits.rateLimit?.limit ?? null,
+    limits.rateLimit?.periodMs ?? null,
+  ];
+  await pool.query(
+    `INSERT INTO ${p}queues (namespace, name, concurrency, key_concurrency, rate_limit, rate_period_ms, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON DUPLICATE KEY UPDATE concurrency = ?, key_concurrency = ?, rate_limit = ?, rate_period_ms = ?, updated_at = ?`,
+    [namespace, queue, ...values, now, ...values, now],
   );
 }
 
@@ -71,14 +256,26 @@ export async function readRun(
 }
 
 /**
- * The earliest wake time of a run nobody holds a live lease on, due or not. A due one
- * means "claim again now": it became due, or was locked, while the last claim ran.
+ * See EngineStore.nextWake. A due default-queue run means "claim again now": it became due,
+ * or was locked, while the last claim ran.
  */
-export async function nextWake(pool: Pool, p: string, namespace: string, now: number): Promise<number | undefined> {
+export async function nextWake(
+  pool: Pool,
+  p: string,
+  namespace: string,
+  now: number,
+  queues: readonly string[],
+): Promise<number | undefined> {
+  const queued =
+    queues.length === 0
+      ? ""
+      : `UNION ALL SELECT MIN(q_wake) FROM ${p}runs WHERE namespace = ? AND queue IN (?) AND q_wake > ?`;
   const [rows] = await pool.query<Row[]>(
-    `SELECT MIN(wake_at) AS next FROM ${p}runs
-      WHERE namespace = ? AND wake_at IS NOT NULL AND (lease_until IS NULL OR lease_until < ?)`,
-    [namespace, now],
+    `SELECT MIN(next) AS next FROM (
+       SELECT MIN(wake_at) AS next FROM ${p}runs
+        WHERE namespace = ? AND wake_at IS NOT NULL AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL
+       ${queued}) wakes`,
+    [namespace, now, ...(queues.length === 0 ? [] : [namespace, queues, now])],
   );
   const next = rows[0]?.next;
   return next === null || next === undefined ? undefined : Number(next);
@@ -97,5 +294,6 @@ function toClaimed(namespace: string, row: Row): ClaimedRun {
     codeVersion: row.code_version === null ? undefined : text(row.code_version),
     seed: row.seed === null ? undefined : text(row.seed),
     deadline: row.deadline === null ? undefined : Number(row.deadline),
+    queue: row.queue === null ? undefined : text(row.queue),
   };
 }

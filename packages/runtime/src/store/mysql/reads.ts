@@ -1,7 +1,8 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import type { RunKey } from "../../history/index.js";
+import { type RunKey, RunStatus } from "../../history/index.js";
 import { decodePageCursor, encodePageCursor, pageLimit } from "../paging.js";
 import type { ListRunsFilter, RunInfo, RunPage } from "../records.js";
+import type { CountFilter, RunCounts } from "../types.js";
 import { RUN_COLUMNS, text, toRunInfo } from "./rows.js";
 
 /** Reads one run, or undefined. */
@@ -31,6 +32,10 @@ export async function selectRunPage(pool: Pool, p: string, filter: ListRunsFilte
     where.push("code_version = ?");
     values.push(filter.version);
   }
+  if (filter.queue !== undefined) {
+    where.push("queue = ?");
+    values.push(filter.queue);
+  }
   if (filter.cursor !== undefined) {
     const [createdAt, workflow, runId] = decodePageCursor(filter.cursor);
     where.push("(created_at > ? OR (created_at = ? AND (workflow > ? OR (workflow = ? AND run_id > ?))))");
@@ -51,4 +56,37 @@ export async function selectRunPage(pool: Pool, p: string, filter: ListRunsFilte
       ? { nextCursor: encodePageCursor([Number(last.created_at), text(last.workflow), text(last.run_id)]) }
       : {}),
   };
+}
+
+/** See ClientStore.countRuns: one GROUP BY over the namespace's runs (or one workflow's, or one queue's). */
+export async function countRuns(pool: Pool, p: string, filter: CountFilter, now: number): Promise<RunCounts> {
+  const where = ["namespace = ?"];
+  const values: unknown[] = [filter.namespace];
+  if (filter.workflow !== undefined) {
+    where.push("workflow = ?");
+    values.push(filter.workflow);
+  }
+  if (filter.queue !== undefined) {
+    where.push("queue = ?");
+    values.push(filter.queue);
+  }
+  const [rows] = await pool.query<RowDataPacket[]>(
+    `SELECT status,
+            CASE WHEN status <> ? THEN 'ended'
+                 WHEN lease_until IS NOT NULL AND lease_until >= ? THEN 'active'
+                 WHEN wake_at IS NOT NULL AND wake_at <= ? THEN 'queued'
+                 ELSE 'waiting' END AS state,
+            COUNT(*) AS n
+       FROM ${p}runs WHERE ${where.join(" AND ")} GROUP BY status, state`,
+    [RunStatus.Running, now, now, ...values],
+  );
+  const counts = { statuses: {} as Partial<Record<RunStatus, number>>, queued: 0, active: 0, waiting: 0 };
+  for (const row of rows) {
+    const status = text(row.status) as RunStatus;
+    const n = Number(row.n);
+    counts.statuses[status] = (counts.statuses[status] ?? 0) + n;
+    const state = String(row.state);
+    if (state === "queued" || state === "active" || state === "waiting") counts[state] += n;
+  }
+  return counts;
 }

@@ -178,6 +178,34 @@ export const MIGRATIONS: readonly Migration[] = [
       },
     ],
   },
+  {
+    version: 5,
+    name: "queues: priority, concurrency keys, limits",
+    statements: (p) => [
+      addColumn(p, "runs", "queue", "VARBINARY(255) NULL"),
+      addColumn(p, "runs", "priority", "INT NOT NULL DEFAULT 0"),
+      addColumn(p, "runs", "concurrency_key", "VARBINARY(255) NULL"),
+      // The wake time and lease of queued runs only (NULL for the default queue), so the
+      // indexes below do not change when a default-queue run's wake time or lease does.
+      addColumn(p, "runs", "q_wake", "BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, NULL, wake_at)) VIRTUAL"),
+      addColumn(p, "runs", "q_lease", "BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, NULL, lease_until)) VIRTUAL"),
+      addIndex(p, "runs", "runs_queue_due", "namespace, queue, priority, q_wake"),
+      addIndex(p, "runs", "runs_queue_lease", "namespace, queue, q_lease"),
+      // One row a queue: its limits (written by the workers that serve it), the start times of
+      // its sliding rate window, and the lock that serialises claims of the queue.
+      `CREATE TABLE IF NOT EXISTS ${p}queues (
+        namespace ${NAME},
+        name ${NAME},
+        concurrency INT NULL,
+        key_concurrency INT NULL,
+        rate_limit INT NULL,
+        rate_period_ms BIGINT NULL,
+        recent_starts MEDIUMTEXT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, name)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
 ];
 
 /** A step that adds a column unless it is there (MySQL 8 has no ADD COLUMN IF NOT EXISTS). */
@@ -185,6 +213,15 @@ function addColumn(p: string, table: string, column: string, definition: string)
   return async (conn) => {
     if (!(await conn.hasColumn(table, column))) {
       await conn.query(`ALTER TABLE ${p}${table} ADD COLUMN ${column} ${definition}`);
+    }
+  };
+}
+
+/** A step that adds an index unless it is there (MySQL 8 has no CREATE INDEX IF NOT EXISTS). */
+function addIndex(p: string, table: string, index: string, columns: string): MigrationStep {
+  return async (conn) => {
+    if (!(await conn.hasIndex(table, `${p}${index}`))) {
+      await conn.query(`ALTER TABLE ${p}${table} ADD INDEX ${p}${index} (${columns})`);
     }
   };
 }

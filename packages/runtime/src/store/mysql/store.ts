@@ -2,9 +2,11 @@ import type { Pool } from "mysql2/promise";
 import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
 import type { Transaction } from "../../types.js";
+import type { QueueLimits } from "../queue-rules.js";
 import type { ListRunsFilter } from "../records.js";
 import type {
   ClaimOptions,
+  CountFilter,
   EventFilter,
   ForkRequest,
   HistoryOptions,
@@ -13,7 +15,7 @@ import type {
   StepWrite,
   Store,
 } from "../types.js";
-import { claimRuns, nextWake, readRun } from "./claim.js";
+import { claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { loadCursor, saveCursor } from "./cursors.js";
 import { type Endpoint, mapUnreachable } from "./db-errors.js";
 import { readBatch } from "./event-reader.js";
@@ -21,7 +23,7 @@ import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } f
 import { heldRuns, park, release, releaseAll, renewLeases } from "./leases.js";
 import { migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
-import { selectRun, selectRunPage } from "./reads.js";
+import { countRuns, selectRun, selectRunPage } from "./reads.js";
 import { writeSteps } from "./step-writer.js";
 import { inTransaction } from "./transaction.js";
 import { insertRun, insertSignal, requestCancel } from "./writes.js";
@@ -55,8 +57,11 @@ export class MySqlStore implements Store {
   readRun(key: RunKey, owner: string, now: number) {
     return this.#guard((pool, p) => readRun(pool, p, key, owner, now));
   }
-  nextWake(namespace: string, now: number) {
-    return this.#guard((pool, p) => nextWake(pool, p, namespace, now));
+  nextWake(namespace: string, now: number, queues: readonly string[]) {
+    return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues));
+  }
+  configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
+    return this.#guard((pool, p) => configureQueue(pool, p, namespace, queue, limits, now));
   }
   loadHistory(key: RunKey, iteration: number) {
     return this.#guard((pool, p) => loadHistory(pool, p, key, iteration));
@@ -127,6 +132,9 @@ export class MySqlStore implements Store {
   }
   listRuns(filter: ListRunsFilter) {
     return this.#guard((pool, p) => selectRunPage(pool, p, filter));
+  }
+  countRuns(filter: CountFilter, now: number) {
+    return this.#guard((pool, p) => countRuns(pool, p, filter, now));
   }
   getHistory(key: RunKey, options?: HistoryOptions) {
     return this.#guard((pool, p) => selectHistory(pool, p, key, options));

@@ -32,8 +32,8 @@ export async function insertRun(conn: Transaction, p: string, run: NewRun): Prom
   const { key, inputText, now } = run;
   const created = await insertUnlessExists(
     conn,
-    `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, deadline, parent_workflow, parent_run_id, parent_waits, created_at, updated_at)
-     VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, created_at, updated_at)
+     VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       key.namespace,
       key.workflow,
@@ -41,13 +41,16 @@ export async function insertRun(conn: Transaction, p: string, run: NewRun): Prom
       RunStatus.Running,
       shardOf(key.runId),
       FRESH_VERSION,
-      now,
+      run.startAt ?? now,
       inputText,
       run.codeVersion ?? null,
       run.deadline ?? null,
       run.parent?.workflow ?? null,
       run.parent?.runId ?? null,
       run.parent?.waits ? 1 : 0,
+      run.queue ?? null,
+      run.priority ?? 0,
+      run.concurrencyKey ?? null,
       now,
       now,
     ],

@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import type { ActivityContext, RunContext } from "../../src/types.js";
+import { forEachStore, waitFor } from "./helpers.js";
+
+forEachStore((env) => {
+  describe("queues", () => {
+    it("run in priority order, ties in start order, through a queue of concurrency 1", async () => {
+      const order: string[] = [];
+      const runs = [
+        { id: "low-a", priority: 5 },
+        { id: "urgent", priority: -1 },
+        { id: "mid-a", priority: 0 },
+        { id: "low-b", priority: 5 },
+        { id: "mid-b", priority: 0 },
+      ];
+      for (const run of runs) {
+        await env.client.runWorkflow("prio", "job", run.id, null, { queue: "single", priority: run.priority });
+      }
+      await env.worker({
+        namespace: "prio",
+        queues: { single: { concurrency: 1 } },
+        workflows: { job: async (ctx: RunContext) => ctx.execActivity("record", ctx.runId) },
+        activities: {
+          record: async (_ctx: ActivityContext, _b: unknown, id: string) => {
+            order.push(id);
+            return id;
+          },
+        },
+      });
+      for (const run of runs) await env.client.awaitResult("prio", "job", run.id, { timeout: "10s" });
+      expect(order).toEqual(["urgent", "mid-a", "mid-b", "low-a", "low-b"]);
+    });
+
+    it("start a delayed run not before its time", async () => {
+      await env.worker({
+        namespace: "later",
+        workflows: { stamp: async (ctx: RunContext) => ctx.execActivity("clock", null) },
+        activities: { clock: async () => Date.now() },
+      });
+      const before = Date.now();
+      await env.client.runWorkflow("later", "stamp", "d1", null, { delay: "400ms" });
+      await env.client.runWorkflow("later", "stamp", "d2", null, { startAt: new Date(Date.now() + 300) });
+      const startedD1 = (await env.client.awaitResult("later", "stamp", "d1", { timeout: "10s" })) as number;
+      const startedD2 = (await env.client.awaitResult("later", "stamp", "d2", { timeout: "10s" })) as number;
+      expect(startedD1 - before).toBeGreaterThanOrEqual(390);
+      expect(startedD2 - before).toBeGreaterThanOrEqual(290);
+      await expect(
+        env.client.runWorkflow("later", "stamp", "d3", null, { delay: "1s", startAt: new Date() }),
+      ).rejects.toThrow(/startAt or delay, not both/);
+    });
+
+    it("hold a slot only while a worker holds the run, and count queued, active and waiting runs", async () => {
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      await env.worker({
+        namespace: "slots",
+        queues: { partner: { concurrency: 1 } },
+        workflows: {
+          waits: async (ctx: RunContext) => ctx.awaitSignal("go", "1h"),
+          calls: async (ctx: RunContext) => ctx.execActivity("call", null),
+        },
+        activities: { call: () => gate.then(() => "called") },
+      });
+      // A run waiting for a signal holds no slot: the calls still get theirs, one at a time.
+      await env.client.runWorkflow("slots", "waits", "w1", null, { queue: "partner" });
+      await waitFor(async () => (await env.client.countRuns({ namespace: "slots", queue: "partner" })).waiting === 1);
+      for (const id of ["c1", "c2"]) await env.client.runWorkflow("slots", "calls", id, null, { queue: "partner" });
+      await waitFor(async () => {
+        const counts = await env.client.countRuns({ namespace: "slots", queue: "partner" });
+        return counts.active === 1 && counts.queued === 1 && counts.waiting === 1;
+      });
+      release();
+      for (const id of ["c1", "c2"]) {
+        expect(await env.client.awaitResult("slots", "calls", id, { timeout: "10s" })).toBe("called");
+      }
+      const counts = await env.client.countRuns({ namespace: "slots", queue: "partner" });
+      expect(counts).toMatchObject({ statuses: { running: 1, completed: 2 }, queued: 0, active: 0, waiting: 1 });
+    });
+
+    it("list the failed runs of a queue for re-driving (a dead letter)", async () => {
+      await env.worker({
+        namespace: "dlq",
+        queues: { mail: {} },
+        workflows: {
+          send: async (_ctx: RunContext, fail: boolean) => {
+            if (fail) throw new Error("mailbox full");
+            return "sent";
+          },
+        },
+        activities: {},
+      });
+      await env.client.runWorkflow("dlq", "send", "ok", false, { queue: "mail" });
+      await env.client.runWorkflow("dlq", "send", "bad", true, { queue: "mail" });
+      await env.client.runWorkflow("dlq", "send", "other", true);
+      await waitFor(async () => (await env.client.countRuns({ namespace: "dlq" })).statuses.failed === 2);
+      const dead = await env.client.listRuns({ namespace: "dlq", queue: "mail", status: "failed" });
+      expect(dead.runs.map((run) => [run.runId, run.queue, run.error?.message])).toEqual([
+        ["bad", "mail", "mailbox full"],
+      ]);
+    });
+  });
+});

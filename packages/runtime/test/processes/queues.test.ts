@@ -1,0 +1,173 @@
+import type { RowDataPacket } from "mysql2/promise";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { QueueOptions } from "../../src/types.js";
+import { waitFor } from "../engine/helpers.js";
+import { leasedBy, leasesOf } from "./checks.js";
+import { WorkerProcess } from "./children.js";
+import { useProcessDatabase } from "./setup.js";
+
+const env = useProcessDatabase();
+const LEASE_MS = 1500;
+
+interface Span {
+  readonly runId: string;
+  readonly key: string;
+  readonly worker: string;
+  readonly startedAt: number;
+  readonly endedAt: number | null;
+}
+
+beforeAll(async () => {
+  await env.db.pool.query(
+    `CREATE TABLE IF NOT EXISTS spans (
+       id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+       run_id VARCHAR(255) NOT NULL, concurrency_key VARCHAR(255) NOT NULL, worker VARCHAR(255) NOT NULL,
+       started_at BIGINT NOT NULL, ended_at BIGINT NULL
+     ) ENGINE=InnoDB`,
+  );
+});
+
+async function spansOf(prefix: string): Promise<Span[]> {
+  const [rows] = await env.db.pool.query<RowDataPacket[]>(
+    "SELECT run_id, concurrency_key, worker, started_at, ended_at FROM spans WHERE run_id LIKE ? ORDER BY started_at",
+    [`${prefix}%`],
+  );
+  return rows.map((row) => ({
+    runId: String(row.run_id),
+    key: String(row.concurrency_key),
+    worker: String(row.worker),
+    startedAt: Number(row.started_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+  }));
+}
+
+/** The most spans open at one moment (an end and a start at the same ms do not overlap). */
+function maxOverlap(spans: readonly { startedAt: number; endedAt: number }[]): number {
+  const edges = spans.flatMap((span) => [
+    { at: span.startedAt, delta: 1 },
+    { at: span.endedAt, delta: -1 },
+  ]);
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let open = 0;
+  let most = 0;
+  for (const edge of edges) {
+    open += edge.delta;
+    most = Math.max(most, open);
+  }
+  return most;
+}
+
+/** Two workers of at most 2 runs each: a queue limit of 3 is then held only if it is held across them. */
+async function workers(namespace: string, queues: Record<string, QueueOptions>, count = 2) {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      WorkerProcess.start({
+        url: env.db.url,
+        namespace,
+        identity: `${namespace}-w${i}`,
+        leaseMs: LEASE_MS,
+        concurrency: 2,
+        queues,
+      }),
+    ),
+  );
+}
+
+async function startQueued(namespace: string, prefix: string, runs: { key: string; ms: number }[]) {
+  const ids = runs.map((_, i) => `${prefix}-${String(i).padStart(3, "0")}`);
+  for (const [i, run] of runs.entries()) {
+    await env.client.runWorkflow(namespace, "queued", ids[i] as string, run, {
+      queue: "limited",
+      concurrencyKey: run.key,
+    });
+  }
+  return ids;
+}
+
+async function awaitAll(namespace: string, ids: readonly string[]) {
+  for (const id of ids) await env.client.awaitResult(namespace, "queued", id, { timeout: "60s" });
+}
+
+describe("queue limits across worker processes", { timeout: 180_000 }, () => {
+  it("never run more than `concurrency` at once, across two workers", async () => {
+    const procs = await workers("conc", { limited: { concurrency: 3 } });
+    const ids = await startQueued(
+      "conc",
+      "conc",
+      Array.from({ length: 30 }, () => ({ key: "k", ms: 200 })),
+    );
+    await awaitAll("conc", ids);
+    const spans = await spansOf("conc-");
+    expect(spans).toHaveLength(30);
+    expect(maxOverlap(spans.map((span) => ({ ...span, endedAt: span.endedAt ?? Number.POSITIVE_INFINITY })))).toBe(3);
+    expect(new Set(spans.map((span) => span.worker)).size).toBe(2);
+    for (const proc of procs) expect((await proc.terminate()).code).toBe(0);
+  });
+
+  it("run one per key at once with keyConcurrency 1, round robin across keys", async () => {
+    const procs = await workers("keys", { limited: { concurrency: 2, keyConcurrency: 1 } });
+    // A busy tenant queues 12 runs before a quiet one queues 3: round robin still starts the
+    // quiet tenant's runs early, instead of after the busy tenant's backlog.
+    const busy = await startQueued(
+      "keys",
+      "keys-busy",
+      Array.from({ length: 12 }, () => ({ key: "busy", ms: 100 })),
+    );
+    const quiet = await startQueued(
+      "keys",
+      "keys-quiet",
+      Array.from({ length: 3 }, () => ({ key: "quiet", ms: 100 })),
+    );
+    await awaitAll("keys", [...busy, ...quiet]);
+    const spans = (await spansOf("keys-")).map((span) => ({ ...span, endedAt: span.endedAt ?? Infinity }));
+    for (const key of ["busy", "quiet"]) expect(maxOverlap(spans.filter((span) => span.key === key)), key).toBe(1);
+    const order = spans.map((span) => span.key);
+    const lastQuiet = order.lastIndexOf("quiet");
+    expect(lastQuiet, order.join(",")).toBeLessThan(7);
+    for (const proc of procs) expect((await proc.terminate()).code).toBe(0);
+  });
+
+  it("start at most rateLimit runs per sliding window", async () => {
+    const procs = await workers("rate", { limited: { rateLimit: { limit: 5, period: "1s" } } });
+    const started = Date.now();
+    const ids = await startQueued(
+      "rate",
+      "rate",
+      Array.from({ length: 20 }, () => ({ key: "k", ms: 0 })),
+    );
+    await awaitAll("rate", ids);
+    const elapsed = Date.now() - started;
+    const starts = (await spansOf("rate-")).map((span) => span.startedAt);
+    expect(elapsed).toBeGreaterThanOrEqual(2900);
+    // Claims are spaced by the window; activities start a few ms after their claim, so the
+    // check allows 50 ms of that jitter.
+    for (const at of starts)
+      expect(starts.filter((other) => other >= at && other < at + 950).length).toBeLessThanOrEqual(5);
+    for (const proc of procs) expect((await proc.terminate()).code).toBe(0);
+  });
+
+  it("free the slots of a SIGKILLed worker when its leases end, not before", async () => {
+    const queues = { limited: { concurrency: 2 } };
+    const start = (identity: string) =>
+      WorkerProcess.start({ url: env.db.url, namespace: "kill", identity, leaseMs: LEASE_MS, queues });
+    const victim = await start("kill-victim");
+    const ids = await startQueued(
+      "kill",
+      "kill",
+      Array.from({ length: 8 }, () => ({ key: "k", ms: 700 })),
+    );
+    await waitFor(async () => (await leasedBy(env.db.pool, "kill", victim.identity)) === 2, 30_000, "both slots held");
+    const survivor = await start("kill-survivor");
+    const killedAt = Date.now();
+    await victim.kill();
+    const leases = await leasesOf(env.db.pool, "kill", victim.identity);
+    await awaitAll("kill", ids);
+    const spans = await spansOf("kill-");
+    // Spans of the killed worker never ended: their slots were held until their lease ended.
+    const held = spans.map((span) => ({ ...span, endedAt: span.endedAt ?? leases.get(span.runId) ?? Infinity }));
+    expect(maxOverlap(held)).toBe(2);
+    const after = spans.filter((span) => span.startedAt > killedAt).map((span) => span.worker);
+    expect(new Set(after)).toEqual(new Set([survivor.identity]));
+    expect((await survivor.terminate()).code).toBe(0);
+  });
+});
