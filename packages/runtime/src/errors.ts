@@ -93,6 +93,21 @@ export class RunNotFoundError extends ReplayError {
   }
 }
 
+/** A schedule does not exist. */
+export class ScheduleNotFoundError extends ReplayError {
+  override name = "ScheduleNotFoundError";
+  readonly namespace: string;
+  readonly id: string;
+  constructor(namespace: string, id: string) {
+    super(
+      "SCHEDULE_NOT_FOUND",
+      `no schedule ${JSON.stringify(id)} in namespace ${JSON.stringify(namespace)}; create it with createSchedule`,
+    );
+    this.namespace = namespace;
+    this.id = id;
+  }
+}
+
 /** resumeRun was asked of a run that is not stuck. */
 export class RunNotResumableError extends ReplayError {
   override name = "RunNotResumableError";

@@ -23,6 +23,7 @@ export type {
 export { decodeEvent, EventType, newEvent, RunStatus } from "./history/index.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName } from "./json.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
+export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 export { SHARD_COUNT, shardOf } from "./shard.js";
 export { createMemoryStore, MemoryStore, type MemoryStoreOptions } from "./store/memory/index.js";
 export type { ClientConnection, MySqlClient } from "./store/mysql/client.js";

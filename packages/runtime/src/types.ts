@@ -2,8 +2,9 @@ import type { Connection, PoolConnection } from "mysql2/promise";
 import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
 import type { HistoryEvent, RunStatus } from "./history/index.js";
+import type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./store/records.js";
-import type { CountFilter, FreshRun, HistoryOptions, RunCounts, Store } from "./store/types.js";
+import type { CountFilter, FreshRun, HistoryOptions, RunCounts, ScheduleInfo, Store } from "./store/types.js";
 
 export type { ListRunsFilter, RunInfo, RunPage, StreamEvent };
 
@@ -32,6 +33,22 @@ export interface RunOptions extends WriteOptions {
   readonly startAt?: Date;
   /** Not started before this long from now (the database clock). */
   readonly delay?: Duration;
+}
+
+/** A schedule: `cron` ticks start runs of `workflow` with `input` (see createSchedule). */
+export interface ScheduleOptions {
+  /** Unique in the namespace; each tick's run id is `<id>@<tick time, ISO 8601 UTC>`. */
+  readonly id: string;
+  readonly workflow: string;
+  /** 5 fields ("min hour day month weekday"), or 6 with seconds first. */
+  readonly cron: string;
+  /** An IANA time zone for the cron fields, e.g. "Europe/Berlin"; default UTC. */
+  readonly timezone?: string;
+  readonly input: unknown;
+  /** While the previous run is in progress, "skip" (default) starts no run; "allow" starts it anyway. */
+  readonly overlap?: OverlapPolicy;
+  /** Ticks missed while no worker ran: "none", "latest" (default) or "all"; see schedule/plan.ts. */
+  readonly catchup?: CatchupPolicy;
 }
 
 /** The limits of a queue, held across every worker on the database. */
@@ -124,6 +141,20 @@ export interface Client {
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
   /** How many runs there are by status, and of the running ones how many are queued (due, no worker yet), active or waiting. */
   countRuns(filter: CountFilter): Promise<RunCounts>;
+  /**
+   * Creates a schedule, or updates the one with this id (cron, time zone, input, policies);
+   * the next tick is counted from now. Any worker of the namespace fires its ticks.
+   */
+  createSchedule(namespace: string, schedule: ScheduleOptions): Promise<void>;
+  listSchedules(namespace: string): Promise<ScheduleInfo[]>;
+  /** Stops the schedule's ticks until resumeSchedule. Throws ScheduleNotFoundError. */
+  pauseSchedule(namespace: string, id: string): Promise<void>;
+  /** Ticks again from the next one after now (ticks while paused are not caught up). */
+  resumeSchedule(namespace: string, id: string): Promise<void>;
+  /** False when there was no such schedule. Runs it started are kept. */
+  deleteSchedule(namespace: string, id: string): Promise<boolean>;
+  /** Starts one run of the schedule now (run id `<id>@<now>`); returns the run id. */
+  triggerSchedule(namespace: string, id: string): Promise<string>;
   /** Asks a run to stop; recorded as an event; the engine acts on it. `false` when the run already ended or was asked before. */
   cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean>;
   /** The workflow's return value once the run completed; throws RunFailedError when it failed, got stuck or was cancelled. */
@@ -256,6 +287,8 @@ export interface RunContext {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** The tick of the schedule that started this run; undefined for runs not started by a schedule. */
+  readonly scheduledAt: Date | undefined;
 }
 
 export type WorkflowFn = (ctx: RunContext, input: never) => Promise<unknown>;

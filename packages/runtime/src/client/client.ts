@@ -1,9 +1,19 @@
 import { toMillis } from "../duration.js";
-import { ReplayError, RunNotFoundError } from "../errors.js";
+import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
-import type { Store } from "../store/types.js";
-import type { Client, Clock, ListRunsFilter, RunOptions, StreamEvent, StreamOptions } from "../types.js";
+import { CronSchedule, invalidSchedule } from "../schedule/cron.js";
+import { tickRunId } from "../schedule/plan.js";
+import type { ScheduleSpec, Store } from "../store/types.js";
+import type {
+  Client,
+  Clock,
+  ListRunsFilter,
+  RunOptions,
+  ScheduleOptions,
+  StreamEvent,
+  StreamOptions,
+} from "../types.js";
 import { awaitRunResult } from "./await-result.js";
 import { createLocalBus } from "./local-bus.js";
 import type { ClientOptions } from "./options.js";
@@ -52,6 +62,11 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       throw error;
     });
     return readiness;
+  };
+  const existingSchedule = async (namespace: string, id: string) => {
+    const found = await store.getSchedule(validateName("namespace", namespace), validateName("schedule id", id));
+    if (found === undefined) throw new ScheduleNotFoundError(namespace, id);
+    return found;
   };
   const runKey = (namespace: unknown, workflow: unknown, runId: unknown): RunKey => ({
     namespace: validateName("namespace", namespace),
@@ -135,6 +150,53 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       return forked;
     },
 
+    async createSchedule(namespace, schedule) {
+      const spec = scheduleSpecOf(validateName("namespace", namespace), schedule, maxPayloadBytes);
+      const cron = new CronSchedule(spec.cron, spec.timezone);
+      await ready();
+      const now = clock.now();
+      await store.saveSchedule(spec, cron.next(now), now);
+      // Workers that idle until a later wake-up look again, so the first tick is on time.
+      local.wake(spec.namespace);
+    },
+
+    async listSchedules(namespace) {
+      return store.listSchedules(validateName("namespace", namespace));
+    },
+
+    async pauseSchedule(namespace, id) {
+      const known = await existingSchedule(namespace, id);
+      if (!(await store.setSchedulePaused(known.namespace, known.id, true, undefined, clock.now()))) {
+        throw new ScheduleNotFoundError(known.namespace, known.id);
+      }
+    },
+
+    async resumeSchedule(namespace, id) {
+      const known = await existingSchedule(namespace, id);
+      const now = clock.now();
+      const next = new CronSchedule(known.cron, known.timezone).next(now);
+      if (!(await store.setSchedulePaused(known.namespace, known.id, false, next, now))) {
+        throw new ScheduleNotFoundError(known.namespace, known.id);
+      }
+      local.wake(known.namespace);
+    },
+
+    async deleteSchedule(namespace, id) {
+      return store.deleteSchedule(validateName("namespace", namespace), validateName("schedule id", id));
+    },
+
+    async triggerSchedule(namespace, id) {
+      const known = await existingSchedule(namespace, id);
+      await ready();
+      const now = clock.now();
+      const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, now) };
+      const inputText = encodePayload("input", known.input, maxPayloadBytes);
+      if (await store.createRun({ key, inputText, now, scheduledAt: now })) {
+        local.wake(key.namespace, { ...key, fresh: { inputText, createdAt: now, scheduledAt: now } });
+      }
+      return key.runId;
+    },
+
     async listRuns(filter: ListRunsFilter) {
       validateName("namespace", filter.namespace);
       if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
@@ -183,6 +245,30 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
     close: () => store.close(),
   };
   return client;
+}
+
+/** A schedule as the store keeps it, checked: names, cron and time zone, policies, input. */
+function scheduleSpecOf(namespace: string, schedule: ScheduleOptions, maxPayloadBytes: number): ScheduleSpec {
+  const overlap = schedule.overlap ?? "skip";
+  const catchup = schedule.catchup ?? "latest";
+  if (overlap !== "skip" && overlap !== "allow") {
+    throw invalidSchedule(`overlap ${JSON.stringify(overlap)}: use "skip" or "allow"`);
+  }
+  if (catchup !== "none" && catchup !== "latest" && catchup !== "all") {
+    throw invalidSchedule(`catchup ${JSON.stringify(catchup)}: use "none", "latest" or "all"`);
+  }
+  const timezone = schedule.timezone ?? "UTC";
+  new CronSchedule(schedule.cron, timezone);
+  return {
+    namespace,
+    id: validateName("schedule id", schedule.id),
+    workflow: validateName("workflow", schedule.workflow),
+    cron: schedule.cron,
+    timezone,
+    inputText: encodePayload("schedule input", schedule.input, maxPayloadBytes),
+    overlap,
+    catchup,
+  };
 }
 
 /** A run's queue, priority, concurrency key and start time, checked. */

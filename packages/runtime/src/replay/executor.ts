@@ -27,6 +27,8 @@ export interface RunIdentity {
   readonly iteration: number;
   /** Seed of random()/uuid() when not the run's own: a fork keeps its source's ("ns/workflow/runId"). */
   readonly seed?: string | undefined;
+  /** The tick of the schedule that started the run, ms since the epoch. */
+  readonly scheduledAt?: number | undefined;
 }
 
 /** How an iteration ended. */
@@ -322,6 +324,7 @@ export class RunExecutor {
       now: () => new Date(this.#time),
       random: () => this.#random.random(),
       uuid: () => this.#random.uuid(),
+      scheduledAt: this.identity.scheduledAt === undefined ? undefined : new Date(this.identity.scheduledAt),
     };
   }
 

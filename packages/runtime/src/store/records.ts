@@ -25,6 +25,8 @@ export interface RunInfo {
   readonly queue?: string;
   readonly priority: number;
   readonly concurrencyKey?: string;
+  /** The tick of the schedule that started it. */
+  readonly scheduledAt?: Date;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }

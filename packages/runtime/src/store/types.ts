@@ -1,4 +1,5 @@
 import type { EndStatus, HistoryEvent, NewEvent, RecordedEvent, RunKey, RunStatus } from "../history/index.js";
+import type { CatchupPolicy, DueSchedule, OverlapPolicy, TickPlan } from "../schedule/plan.js";
 import type { QueueLimits } from "./queue-rules.js";
 import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./records.js";
 
@@ -20,6 +21,8 @@ export interface FreshRun {
   readonly queue?: string | undefined;
   /** Not before this time (a delayed start), ms since the epoch. */
   readonly startAt?: number | undefined;
+  /** The tick of the schedule that started it. */
+  readonly scheduledAt?: number | undefined;
 }
 
 /** The state of a run a worker is about to advance. */
@@ -40,6 +43,8 @@ export interface ClaimedRun extends RunKey {
   readonly deadline?: number | undefined;
   /** The run's queue; undefined: the default queue. */
   readonly queue?: string | undefined;
+  /** The tick of the schedule that started the run. */
+  readonly scheduledAt?: number | undefined;
   /** Set when no step was committed yet: the history is just the created event. */
   readonly fresh?: FreshRun;
 }
@@ -62,6 +67,7 @@ export function freshClaim(key: RunKey, fresh: FreshRun): ClaimedRun {
     codeVersion: fresh.codeVersion,
     deadline: fresh.deadline,
     queue: fresh.queue,
+    scheduledAt: fresh.scheduledAt,
     fresh,
   };
 }
@@ -194,6 +200,12 @@ export interface EngineStore {
    * limit, so it is looked for by polling, not by its wake time).
    */
   nextWake(namespace: string, now: number, queues: readonly string[]): Promise<number | undefined>;
+  /**
+   * Starts a run for each due tick of the namespace's schedules, as `plan` decides (see
+   * schedule/plan.ts), and moves each schedule to its next tick, in one transaction per look,
+   * so a tick starts its run once across all workers.
+   */
+  fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan): Promise<FiredSchedules>;
   /** Stores a queue's limits, which every claim of the queue then applies. */
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number): Promise<void>;
   /** The iteration's replay history: events with a position, in position order. */
@@ -243,6 +255,46 @@ export interface NewRun {
   readonly concurrencyKey?: string | undefined;
   /** Not before this time, ms since the epoch (default: now). */
   readonly startAt?: number | undefined;
+  /** The tick of the schedule that started it, ms since the epoch. */
+  readonly scheduledAt?: number | undefined;
+}
+
+/** A schedule as the client stores it. */
+export interface ScheduleSpec {
+  readonly namespace: string;
+  readonly id: string;
+  readonly workflow: string;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly inputText: string;
+  readonly overlap: OverlapPolicy;
+  readonly catchup: CatchupPolicy;
+}
+
+/** A schedule as listSchedules returns it. */
+export interface ScheduleInfo {
+  readonly namespace: string;
+  readonly id: string;
+  readonly workflow: string;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly input: unknown;
+  readonly overlap: OverlapPolicy;
+  readonly catchup: CatchupPolicy;
+  readonly paused: boolean;
+  /** The next tick that will start a run (none while paused). */
+  readonly nextTick?: Date;
+  /** The last tick that started a run, and that run's id. */
+  readonly lastTick?: Date;
+  readonly lastRunId?: string;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** What firing due schedules started, and when the next tick of any schedule is. */
+export interface FiredSchedules {
+  readonly started: readonly RunKey[];
+  readonly nextTick: number | undefined;
 }
 
 /** Counts of runs, as countRuns returns them. */
@@ -332,6 +384,20 @@ export interface ClientStore {
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
   /** How many runs there are by status, and of the running ones how many are queued, active or waiting. */
   countRuns(filter: CountFilter, now: number): Promise<RunCounts>;
+  /** Creates the schedule, or updates it (cron, time zone, input, policies) when its id exists; `nextTick` restarts it. */
+  saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number): Promise<void>;
+  getSchedule(namespace: string, id: string): Promise<ScheduleInfo | undefined>;
+  listSchedules(namespace: string): Promise<ScheduleInfo[]>;
+  /** Pauses, or resumes from `nextTick`. False when the schedule does not exist. */
+  setSchedulePaused(
+    namespace: string,
+    id: string,
+    paused: boolean,
+    nextTick: number | undefined,
+    now: number,
+  ): Promise<boolean>;
+  /** False when the schedule does not exist. */
+  deleteSchedule(namespace: string, id: string): Promise<boolean>;
   /** The run's events in log order, or undefined when the run does not exist. */
   getHistory(key: RunKey, options?: HistoryOptions): Promise<HistoryEvent[] | undefined>;
   /** The next events after `cursor`, never past an id that may still commit. */

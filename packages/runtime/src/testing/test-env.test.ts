@@ -107,4 +107,38 @@ describe("createTestEnv", () => {
       /in-memory store has no transactions/,
     );
   });
+
+  it("fires a daily 02:30 Berlin schedule across both daylight-saving changes: moved once, never doubled", async () => {
+    await start({ report: async (ctx) => ctx.scheduledAt?.toISOString() });
+    await env.client.createSchedule("t", {
+      id: "nightly",
+      workflow: "report",
+      cron: "30 2 * * *",
+      timezone: "Europe/Berlin",
+      input: null,
+    });
+    const ticks = async () =>
+      (await env.client.listRuns({ namespace: "t", workflow: "report", limit: 1000 })).runs.map((run) => run.runId);
+    // START is 2030-01-01; spring forward is 2030-03-31, fall back 2030-10-27.
+    await env.advance("89d"); // to 2030-03-31 00:00 UTC
+    await env.advance("3d");
+    const spring = (await ticks()).filter((id) => id >= "nightly@2030-03-30");
+    expect(spring).toEqual([
+      "nightly@2030-03-30T01:30:00.000Z",
+      "nightly@2030-03-31T01:00:00.000Z", // 02:30 did not exist: 03:00 CEST
+      "nightly@2030-04-01T00:30:00.000Z",
+      "nightly@2030-04-02T00:30:00.000Z",
+    ]);
+    await env.advance("206d"); // to 2030-10-25
+    await env.advance("3d");
+    const fall = (await ticks()).filter((id) => id >= "nightly@2030-10-26");
+    expect(fall).toEqual([
+      "nightly@2030-10-26T00:30:00.000Z",
+      "nightly@2030-10-27T00:30:00.000Z", // 02:30 happened twice: once
+      "nightly@2030-10-28T01:30:00.000Z",
+    ]);
+    expect(await env.client.awaitResult("t", "report", "nightly@2030-10-27T00:30:00.000Z")).toBe(
+      "2030-10-27T00:30:00.000Z",
+    );
+  });
 });

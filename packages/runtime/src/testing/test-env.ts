@@ -75,7 +75,8 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
 
   const now = () => time.clock.now();
   /** Runs a worker should look at now, in namespaces some worker serves. */
-  const busy = () => store.busyRuns(now()).filter((run) => (served.get(run.namespace) ?? 0) > 0);
+  const busy = () =>
+    [...store.busyRuns(now()), ...store.dueSchedules(now())].filter((run) => (served.get(run.namespace) ?? 0) > 0);
   const nextTime = (): number | undefined => min(store.nextWakeOfAll(now()), time.next());
   const wakeAll = () => {
     for (const namespace of served.keys()) local.wake(namespace);

@@ -36,6 +36,12 @@ import { encodeOutcome, endingOf } from "./outcome.js";
 import { mergeOptions, nextRetryDelay } from "./retry.js";
 import { newTask, type TaskState, taskKey } from "./tasks.js";
 
+/** A run to replay, with what its executor needs besides its history. */
+export type ReplayTarget = RunKey & {
+  readonly seed?: string | undefined;
+  readonly scheduledAt?: number | undefined;
+};
+
 /** What survives between claims in the cache. */
 export interface CachedRun {
   readonly executor: RunExecutor;
@@ -54,7 +60,7 @@ export interface ActorHost extends AttemptEnvironment {
   /** The cache is off: rebuild the executor from history before every step. */
   readonly replayEveryStep: boolean;
   /** A fresh executor replayed from the stored history of the iteration. */
-  replay(run: RunKey & { readonly seed?: string | undefined }, iteration: number): Promise<RunExecutor>;
+  replay(run: ReplayTarget, iteration: number): Promise<RunExecutor>;
   /** Writes the step, batched with other runs' steps into one transaction. */
   commit(step: StepWrite): Promise<StepResult>;
   /** Unconsumed signals of the run with these names, in arrival order. */
@@ -69,6 +75,7 @@ export interface ActorHost extends AttemptEnvironment {
   released(actor: RunActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void;
   park(key: RunKey, error: unknown): Promise<void>;
   logError(message: string, error: unknown, key: RunKey): void;
+  logInfo(message: string, key: RunKey): void;
 }
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
@@ -117,6 +124,7 @@ function changesBesidesEvents(step: MutableStep): boolean {
 export class RunActor {
   readonly key: RunKey;
   readonly #seed: string | undefined;
+  readonly #scheduledAt: number | undefined;
   readonly #codeVersion: string | undefined;
   /** When the run times out (runWorkflow's `timeout`). */
   readonly #deadline: number | undefined;
@@ -146,6 +154,7 @@ export class RunActor {
   ) {
     this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
     this.#seed = claim.seed;
+    this.#scheduledAt = claim.scheduledAt;
     this.#codeVersion = claim.codeVersion;
     this.#deadline = claim.deadline;
     this.#host = host;
@@ -224,7 +233,8 @@ export class RunActor {
 
   async #step(): Promise<void> {
     if (this.#steps++ > 0 && this.#host.replayEveryStep) {
-      this.#executor = await this.#host.replay({ ...this.key, seed: this.#seed }, this.#iteration);
+      const target = { ...this.key, seed: this.#seed, scheduledAt: this.#scheduledAt };
+      this.#executor = await this.#host.replay(target, this.#iteration);
     }
     const executor = this.#executor;
     const now = this.#host.now();

@@ -11,6 +11,7 @@ import {
 import { EventType, type RecordedEvent, type RunKey, RunStatus, runKeyId } from "../history/index.js";
 import { decodePayload, validateName } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
+import { planTicks } from "../schedule/plan.js";
 import { shardOf } from "../shard.js";
 import type { QueueLimits } from "../store/queue-rules.js";
 import {
@@ -38,7 +39,7 @@ import type { Attempt } from "./activity-runner.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
 import { defaultLogger } from "./logger.js";
-import { type ActorHost, type CachedRun, RunActor } from "./run-actor.js";
+import { type ActorHost, type CachedRun, type ReplayTarget, RunActor } from "./run-actor.js";
 import { newTask, type TaskState, taskKey } from "./tasks.js";
 
 const DEFAULTS = { concurrency: 16, leaseMs: 30_000, cacheSize: 1000, maxPollIntervalMs: 1000, stopTimeoutMs: 10_000 };
@@ -98,6 +99,8 @@ class ReplayWorker implements Worker, ActorHost {
   /** The queues this worker serves, and which of them a claim round starts with. */
   readonly #queueNames: readonly string[];
   #queueTurn = 0;
+  /** When schedules are looked at next (client clock); 0: at the next loop. */
+  #scheduleCheckAt = 0;
 
   constructor(options: WorkerOptions) {
     validateOptions(options);
@@ -144,6 +147,8 @@ class ReplayWorker implements Worker, ActorHost {
         if (this.#takeLocal(run)) return;
       }
       this.#kick();
+      // A wake-up that names no run may be a schedule created or resumed here: look at once.
+      if (!run) this.#scheduleCheckAt = 0;
       if (!run && this.#actors.size > 0) void this.#checkHeld();
     });
     this.#heartbeat = setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.leaseMs / 3)));
@@ -230,7 +235,12 @@ class ReplayWorker implements Worker, ActorHost {
   }
 
   logError(message: string, error: unknown, key: RunKey): void {
-    this.#log.error(message, { runId: key.runId, workflow: key.workflow, error: serializeError(error).message });
+    const cause = error === undefined ? {} : { error: serializeError(error).message };
+    this.#log.error(message, { runId: key.runId, workflow: key.workflow, ...cause });
+  }
+
+  logInfo(message: string, key: RunKey): void {
+    this.#log.info(message, { runId: key.runId, workflow: key.workflow });
   }
 
   #kick(): void {
@@ -282,6 +292,7 @@ class ReplayWorker implements Worker, ActorHost {
       let claimed = 0;
       try {
         if (!configured) configured = await this.#configureQueues();
+        await this.#fireSchedules();
         if (free > 0) claimed = await this.#claimRound(free);
         this.#recovered();
       } catch (error) {
@@ -296,6 +307,20 @@ class ReplayWorker implements Worker, ActorHost {
       else idleMs = Math.min(idleMs * 2, this.#options.maxPollIntervalMs ?? DEFAULTS.maxPollIntervalMs);
       await this.#idle(idleMs);
     }
+  }
+
+  /**
+   * Starts the runs of due schedule ticks. Looked at when the earliest known tick is due, and
+   * at least once per poll interval (a schedule created by another process), never faster.
+   */
+  async #fireSchedules(): Promise<void> {
+    const now = this.now();
+    if (now < this.#scheduleCheckAt) return;
+    const fired = await this.store.fireSchedules(this.#options.namespace, now, (due) => planTicks(due, now));
+    // Named wake-ups would have every worker of this process read the run; a kick claims it once.
+    if (fired.started.length > 0) this.#kick();
+    const poll = this.#options.maxPollIntervalMs ?? DEFAULTS.maxPollIntervalMs;
+    this.#scheduleCheckAt = Math.min(fired.nextTick ?? Number.POSITIVE_INFINITY, now + poll);
   }
 
   /** Stores the limits of the queues this worker serves, so every claim of them applies the same. */
@@ -441,11 +466,7 @@ class ReplayWorker implements Worker, ActorHost {
   }
 
   /** A fresh executor that has replayed the stored history of the iteration. */
-  async replay(
-    run: RunKey & { readonly seed?: string | undefined },
-    iteration: number,
-    known?: RecordedEvent[],
-  ): Promise<RunExecutor> {
+  async replay(run: ReplayTarget, iteration: number, known?: RecordedEvent[]): Promise<RunExecutor> {
     const fn = this.#options.workflows[run.workflow];
     if (!fn) throw new UnknownWorkflowError(run.namespace, run.workflow);
     const history = known ?? (await this.store.loadHistory(run, iteration));
@@ -455,7 +476,14 @@ class ReplayWorker implements Worker, ActorHost {
       throw new CorruptPayloadError(`run ${run.runId} iteration ${iteration}`, why);
     }
     const executor = new RunExecutor(
-      { namespace: run.namespace, workflow: run.workflow, runId: run.runId, iteration, seed: run.seed },
+      {
+        namespace: run.namespace,
+        workflow: run.workflow,
+        runId: run.runId,
+        iteration,
+        seed: run.seed,
+        scheduledAt: run.scheduledAt,
+      },
       created.at,
       { maxPayloadBytes: this.maxPayloadBytes },
     );

@@ -28,6 +28,7 @@ describe("migrate", () => {
       "replay_migrations",
       "replay_queues",
       "replay_runs",
+      "replay_schedules",
       "replay_signals",
       "replay_tasks",
     ]);

@@ -1,7 +1,8 @@
 import type { SerializedError } from "../../errors.js";
 import { decodePayload } from "../../json.js";
 import type { RunInfo } from "../records.js";
-import type { RunRow } from "./tables.js";
+import type { ScheduleInfo } from "../types.js";
+import type { RunRow, ScheduleRow } from "./tables.js";
 
 /** A run row as RunInfo, with its payloads decoded as the MySQL store decodes them. */
 export function decodeRunInfo(run: RunRow): RunInfo {
@@ -24,7 +25,29 @@ export function decodeRunInfo(run: RunRow): RunInfo {
     ...(run.queue === null ? {} : { queue: run.queue }),
     priority: run.priority,
     ...(run.concurrencyKey === null ? {} : { concurrencyKey: run.concurrencyKey }),
+    ...(run.scheduledAt === null ? {} : { scheduledAt: new Date(run.scheduledAt) }),
     createdAt: new Date(run.createdAt),
     updatedAt: new Date(run.updatedAt),
+  };
+}
+
+/** A schedule row as ScheduleInfo. */
+export function decodeSchedule(row: ScheduleRow): ScheduleInfo {
+  const { namespace, id, workflow, cron, timezone, inputText, overlap, catchup } = row.spec;
+  return {
+    namespace,
+    id,
+    workflow,
+    cron,
+    timezone,
+    input: decodePayload(inputText, `input of schedule ${id}`),
+    overlap,
+    catchup,
+    paused: row.paused,
+    ...(row.nextTick === null ? {} : { nextTick: new Date(row.nextTick) }),
+    ...(row.lastTick === null ? {} : { lastTick: new Date(row.lastTick) }),
+    ...(row.lastRunId === null ? {} : { lastRunId: row.lastRunId }),
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
   };
 }

@@ -16,6 +16,7 @@ import {
   RunStatus,
   runKeyId,
 } from "../../history/index.js";
+import { type DueSchedule, type TickPlan, tickRunId } from "../../schedule/plan.js";
 import { shardOf } from "../../shard.js";
 import { fenceRefusal, wakeAfterStep } from "../commit-rules.js";
 import { compareNames } from "../compare.js";
@@ -29,6 +30,7 @@ import {
   type CountFilter,
   type EventBatch,
   type EventFilter,
+  type FiredSchedules,
   type ForkRequest,
   FRESH_VERSION,
   type HeldRun,
@@ -37,13 +39,15 @@ import {
   type NewRun,
   type NewSignal,
   type RunCounts,
+  type ScheduleInfo,
+  type ScheduleSpec,
   type StepResult,
   type StepWrite,
   type Store,
   type TaskRow,
 } from "../types.js";
-import { decodeRunInfo } from "./decode.js";
-import type { EventRow, RunRow, SignalRowM } from "./tables.js";
+import { decodeRunInfo, decodeSchedule } from "./decode.js";
+import type { EventRow, RunRow, ScheduleRow, SignalRowM } from "./tables.js";
 
 /** Events a stream read returns at most, as on MySQL. */
 const BATCH_SIZE = 500;
@@ -70,6 +74,7 @@ export class MemoryStore implements Store {
   readonly #eventKeys = new Set<string>();
   readonly #cursors = new Map<string, number>();
   readonly #queues = new Map<string, { limits: QueueLimits; starts: number[] }>();
+  readonly #schedules = new Map<string, ScheduleRow>();
   readonly #onChange: () => void;
   #nextEventId = 1;
   #nextSignalId = 1;
@@ -80,17 +85,22 @@ export class MemoryStore implements Store {
 
   // --- what a test environment asks -------------------------------------------------------
 
-  /** Namespaces that have runs. */
+  /** Namespaces that have runs or schedules. */
   namespaces(): string[] {
-    return [...this.#runs.keys()];
+    return [...new Set([...this.#runs.keys(), ...[...this.#schedules.values()].map((row) => row.spec.namespace)])];
   }
 
   /** The earliest wake time of any running run that nobody holds a live lease on. */
   nextWakeOfAll(now: number): number | undefined {
     let next: number | undefined;
-    for (const namespace of this.#runs.keys()) {
-      const wake = this.#nextWake(namespace, now);
-      if (wake !== undefined && (next === undefined || wake < next)) next = wake;
+    const namespaces = new Set([
+      ...this.#runs.keys(),
+      ...[...this.#schedules.values()].map((row) => row.spec.namespace),
+    ]);
+    for (const namespace of namespaces) {
+      for (const wake of [this.#nextWake(namespace, now), this.#nextScheduleTick(namespace)]) {
+        if (wake !== undefined && (next === undefined || wake < next)) next = wake;
+      }
     }
     return next;
   }
@@ -106,6 +116,13 @@ export class MemoryStore implements Store {
       }
     }
     return busy;
+  }
+
+  /** Schedules with a tick due now: a worker has runs to start (as `busyRuns`, for a test environment). */
+  dueSchedules(now: number): RunKey[] {
+    return [...this.#schedules.values()]
+      .filter((row) => !row.paused && row.nextTick !== null && row.nextTick <= now)
+      .map((row) => ({ namespace: row.spec.namespace, workflow: row.spec.workflow, runId: `schedule ${row.spec.id}` }));
   }
 
   // --- EngineStore ----------------------------------------------------------------------
@@ -167,6 +184,101 @@ export class MemoryStore implements Store {
     return picked.map((candidate) => candidate.run);
   }
 
+  async fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan): Promise<FiredSchedules> {
+    const started: RunKey[] = [];
+    for (const row of this.#schedulesOf(namespace)) {
+      if (row.paused || row.nextTick === null || row.nextTick > now) continue;
+      const { id, workflow, inputText } = row.spec;
+      const previous = row.lastRunId === null ? undefined : this.#run({ namespace, workflow, runId: row.lastRunId });
+      const { ticks, nextTick } = plan({
+        ...row.spec,
+        nextTick: row.nextTick,
+        previousRunning: previous?.status === RunStatus.Running,
+      });
+      for (const tick of ticks) {
+        const key = { namespace, workflow, runId: tickRunId(id, tick) };
+        const created = this.#insertRun(key, { inputText, now, codeVersion: null, scheduledAt: tick });
+        if (created === undefined) continue;
+        this.#appendEvent(created, 0, 0, newEvent.created(inputText, now));
+        started.push(key);
+      }
+      const last = ticks.at(-1);
+      row.nextTick = nextTick ?? null;
+      if (last !== undefined) {
+        row.lastTick = last;
+        row.lastRunId = tickRunId(id, last);
+      }
+      row.updatedAt = now;
+    }
+    this.#changed(started.length > 0);
+    return { started, nextTick: this.#nextScheduleTick(namespace) };
+  }
+
+  async saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number): Promise<void> {
+    const key = `${spec.namespace}/${spec.id}`;
+    const row = this.#schedules.get(key);
+    if (row === undefined) {
+      this.#schedules.set(key, {
+        spec,
+        paused: false,
+        nextTick: nextTick ?? null,
+        lastTick: null,
+        lastRunId: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+    } else {
+      row.spec = spec;
+      if (!row.paused) row.nextTick = nextTick ?? null;
+      row.updatedAt = now;
+    }
+    this.#changed(true);
+  }
+
+  async getSchedule(namespace: string, id: string): Promise<ScheduleInfo | undefined> {
+    const row = this.#schedules.get(`${namespace}/${id}`);
+    return row === undefined ? undefined : decodeSchedule(row);
+  }
+
+  async listSchedules(namespace: string): Promise<ScheduleInfo[]> {
+    return this.#schedulesOf(namespace)
+      .sort((a, b) => compareNames(a.spec.id, b.spec.id))
+      .map(decodeSchedule);
+  }
+
+  async setSchedulePaused(
+    namespace: string,
+    id: string,
+    paused: boolean,
+    nextTick: number | undefined,
+    now: number,
+  ): Promise<boolean> {
+    const row = this.#schedules.get(`${namespace}/${id}`);
+    if (row === undefined) return false;
+    row.paused = paused;
+    row.nextTick = paused ? null : (nextTick ?? null);
+    row.updatedAt = now;
+    this.#changed(true);
+    return true;
+  }
+
+  async deleteSchedule(namespace: string, id: string): Promise<boolean> {
+    return this.#schedules.delete(`${namespace}/${id}`);
+  }
+
+  #schedulesOf(namespace: string): ScheduleRow[] {
+    return [...this.#schedules.values()].filter((row) => row.spec.namespace === namespace);
+  }
+
+  #nextScheduleTick(namespace: string): number | undefined {
+    let next: number | undefined;
+    for (const row of this.#schedulesOf(namespace)) {
+      if (row.paused || row.nextTick === null) continue;
+      if (next === undefined || row.nextTick < next) next = row.nextTick;
+    }
+    return next;
+  }
+
   async configureQueue(namespace: string, queue: string, limits: QueueLimits): Promise<void> {
     const known = this.#queues.get(`${namespace}/${queue}`);
     this.#queues.set(`${namespace}/${queue}`, { limits, starts: known?.starts ?? [] });
@@ -185,7 +297,10 @@ export class MemoryStore implements Store {
   }
 
   async nextWake(namespace: string, now: number, queues: readonly string[]): Promise<number | undefined> {
-    return this.#nextWake(namespace, now, new Set(queues));
+    const runs = this.#nextWake(namespace, now, new Set(queues));
+    const schedules = this.#nextScheduleTick(namespace);
+    if (runs === undefined) return schedules;
+    return schedules === undefined ? runs : Math.min(runs, schedules);
   }
 
   async loadHistory(key: RunKey, iteration: number): Promise<RecordedEvent[]> {
@@ -399,6 +514,7 @@ export class MemoryStore implements Store {
       priority: run.priority,
       concurrencyKey: run.concurrencyKey,
       startAt: run.startAt,
+      scheduledAt: run.scheduledAt,
     });
     if (row === undefined) return false;
     this.#appendEvent(row, 0, 0, newEvent.created(run.inputText, run.now));
@@ -467,6 +583,7 @@ export class MemoryStore implements Store {
       priority?: number | undefined;
       concurrencyKey?: string | undefined;
       startAt?: number | undefined;
+      scheduledAt?: number | undefined;
       seed?: string;
       iteration?: number;
       version?: number;
@@ -494,6 +611,7 @@ export class MemoryStore implements Store {
       queue: fields.queue ?? null,
       priority: fields.priority ?? 0,
       concurrencyKey: fields.concurrencyKey ?? null,
+      scheduledAt: fields.scheduledAt ?? null,
       seed: fields.seed ?? null,
       inputText: fields.inputText,
       resultText: null,
@@ -744,6 +862,7 @@ function claimOf(run: RunRow): ClaimedRun {
     seed: run.seed ?? undefined,
     deadline: run.deadline ?? undefined,
     queue: run.queue ?? undefined,
+    scheduledAt: run.scheduledAt ?? undefined,
   };
 }
 

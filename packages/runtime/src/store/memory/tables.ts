@@ -1,4 +1,5 @@
 import type { EventType, RunStatus } from "../../history/index.js";
+import type { ScheduleSpec } from "../types.js";
 
 /** A run, as the in-memory store keeps it: the fields of the MySQL `runs` table. */
 export interface RunRow {
@@ -21,6 +22,7 @@ export interface RunRow {
   readonly queue: string | null;
   readonly priority: number;
   readonly concurrencyKey: string | null;
+  readonly scheduledAt: number | null;
   parent: { readonly workflow: string; readonly runId: string; readonly waits: boolean } | null;
   inputText: string | null;
   resultText: string | null;
@@ -65,4 +67,15 @@ export interface TaskRowM {
   readyAt: number;
   lastError: string;
   heartbeat: string | null;
+}
+
+/** A schedule, as the in-memory store keeps it. */
+export interface ScheduleRow {
+  spec: ScheduleSpec;
+  paused: boolean;
+  nextTick: number | null;
+  lastTick: number | null;
+  lastRunId: string | null;
+  readonly createdAt: number;
+  updatedAt: number;
 }

@@ -8,7 +8,7 @@ import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
 
 const CLAIM_COLUMNS =
-  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline, queue";
+  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline, queue, scheduled_at";
 
 /** The worker's own filters: its shards and code version. */
 function workerFilter(options: ClaimOptions): { sql: string; args: unknown[] } {
@@ -274,8 +274,9 @@ export async function nextWake(
     `SELECT MIN(next) AS next FROM (
        SELECT MIN(wake_at) AS next FROM ${p}runs
         WHERE namespace = ? AND wake_at IS NOT NULL AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL
-       ${queued}) wakes`,
-    [namespace, now, ...(queues.length === 0 ? [] : [namespace, queues, now])],
+       ${queued}
+       UNION ALL SELECT MIN(next_tick) FROM ${p}schedules WHERE namespace = ? AND paused = 0) wakes`,
+    [namespace, now, ...(queues.length === 0 ? [] : [namespace, queues, now]), namespace],
   );
   const next = rows[0]?.next;
   return next === null || next === undefined ? undefined : Number(next);
@@ -295,5 +296,6 @@ function toClaimed(namespace: string, row: Row): ClaimedRun {
     seed: row.seed === null ? undefined : text(row.seed),
     deadline: row.deadline === null ? undefined : Number(row.deadline),
     queue: row.queue === null ? undefined : text(row.queue),
+    scheduledAt: row.scheduled_at === null ? undefined : Number(row.scheduled_at),
   };
 }

@@ -20,7 +20,7 @@ export function nullableText(value: unknown): string | null {
 
 /** Columns of `runs` that make up a RunInfo. */
 export const RUN_COLUMNS =
-  "namespace, workflow, run_id, iteration, status, cancel_requested, code_version, parent_workflow, parent_run_id, deadline, queue, priority, concurrency_key, input, result, error, created_at, updated_at";
+  "namespace, workflow, run_id, iteration, status, cancel_requested, code_version, parent_workflow, parent_run_id, deadline, queue, priority, concurrency_key, scheduled_at, input, result, error, created_at, updated_at";
 
 /** Columns of `events` that make up a StreamEvent. */
 export const EVENT_COLUMNS = "id, namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at";
@@ -49,6 +49,7 @@ export function toRunInfo(row: RowDataPacket): RunInfo {
     ...(row.queue === null ? {} : { queue: text(row.queue) }),
     priority: Number(row.priority),
     ...(row.concurrency_key === null ? {} : { concurrencyKey: text(row.concurrency_key) }),
+    ...(row.scheduled_at === null ? {} : { scheduledAt: new Date(Number(row.scheduled_at)) }),
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
   };

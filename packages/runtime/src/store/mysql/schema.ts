@@ -206,6 +206,35 @@ export const MIGRATIONS: readonly Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     ],
   },
+  {
+    version: 6,
+    name: "schedules",
+    statements: (p) => [
+      // The tick of the schedule that started a run (ctx.scheduledAt).
+      addColumn(p, "runs", "scheduled_at", "BIGINT NULL"),
+      // One row a schedule. `next_tick` is the first tick not handled yet; workers fire due
+      // rows under FOR UPDATE SKIP LOCKED, so each tick is handled by one of them, and the
+      // run id "<id>@<tick>" makes a second start of a tick a no-op anyway.
+      `CREATE TABLE IF NOT EXISTS ${p}schedules (
+        namespace ${NAME},
+        id ${NAME},
+        workflow ${NAME},
+        cron VARCHAR(255) NOT NULL,
+        timezone VARCHAR(64) NOT NULL,
+        input LONGTEXT NULL,
+        overlap VARCHAR(8) NOT NULL,
+        catchup VARCHAR(8) NOT NULL,
+        paused TINYINT NOT NULL DEFAULT 0,
+        next_tick BIGINT NULL,
+        last_tick BIGINT NULL,
+        last_run_id VARBINARY(255) NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, id),
+        KEY ${p}schedules_due (namespace, paused, next_tick)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
 ];
 
 /** A step that adds a column unless it is there (MySQL 8 has no ADD COLUMN IF NOT EXISTS). */

@@ -1,6 +1,7 @@
 import type { Pool } from "mysql2/promise";
 import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
+import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
 import type { Transaction } from "../../types.js";
 import type { QueueLimits } from "../queue-rules.js";
 import type { ListRunsFilter } from "../records.js";
@@ -12,6 +13,7 @@ import type {
   HistoryOptions,
   NewRun,
   NewSignal,
+  ScheduleSpec,
   StepWrite,
   Store,
 } from "../types.js";
@@ -24,6 +26,14 @@ import { heldRuns, park, release, releaseAll, renewLeases } from "./leases.js";
 import { migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
 import { countRuns, selectRun, selectRunPage } from "./reads.js";
+import {
+  deleteSchedule,
+  fireSchedules,
+  getSchedule,
+  listSchedules,
+  saveSchedule,
+  setSchedulePaused,
+} from "./schedules.js";
 import { writeSteps } from "./step-writer.js";
 import { inTransaction } from "./transaction.js";
 import { insertRun, insertSignal, requestCancel } from "./writes.js";
@@ -59,6 +69,24 @@ export class MySqlStore implements Store {
   }
   nextWake(namespace: string, now: number, queues: readonly string[]) {
     return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues));
+  }
+  fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
+    return this.#guard((pool, p) => fireSchedules(pool, p, namespace, now, plan));
+  }
+  saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number) {
+    return this.#guard((pool, p) => saveSchedule(pool, p, spec, nextTick, now));
+  }
+  getSchedule(namespace: string, id: string) {
+    return this.#guard((pool, p) => getSchedule(pool, p, namespace, id));
+  }
+  listSchedules(namespace: string) {
+    return this.#guard((pool, p) => listSchedules(pool, p, namespace));
+  }
+  setSchedulePaused(namespace: string, id: string, paused: boolean, nextTick: number | undefined, now: number) {
+    return this.#guard((pool, p) => setSchedulePaused(pool, p, namespace, id, paused, nextTick, now));
+  }
+  deleteSchedule(namespace: string, id: string) {
+    return this.#guard((pool, p) => deleteSchedule(pool, p, namespace, id));
   }
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
     return this.#guard((pool, p) => configureQueue(pool, p, namespace, queue, limits, now));

@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { manualClock } from "../../src/index.js";
+import type { RunContext } from "../../src/types.js";
+import { forEachStore, waitFor } from "./helpers.js";
+
+const stamp = async (ctx: RunContext) => ctx.scheduledAt?.toISOString() ?? "none";
+
+forEachStore((env) => {
+  describe("schedules", () => {
+    it("start one run per tick of a one-second schedule with two workers, named <id>@<tick>", async () => {
+      const workflows = { stamp };
+      await env.worker({ namespace: "cron", workflows, activities: {}, identity: "cron-a" });
+      await env.worker({ namespace: "cron", workflows, activities: {}, identity: "cron-b" });
+      await env.client.createSchedule("cron", { id: "every", workflow: "stamp", cron: "* * * * * *", input: null });
+      await new Promise((resolve) => setTimeout(resolve, 5200));
+      await env.client.pauseSchedule("cron", "every");
+      const runs = (await env.client.listRuns({ namespace: "cron", workflow: "stamp" })).runs;
+      expect(runs.length).toBeGreaterThanOrEqual(4);
+      expect(runs.length).toBeLessThanOrEqual(6);
+      const ticks = runs.map((run) => Date.parse(run.runId.slice("every@".length)));
+      for (const [i, run] of runs.entries()) {
+        expect(run.runId).toMatch(/^every@\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+        expect(run.scheduledAt?.getTime()).toBe(ticks[i]);
+        if (i > 0) expect((ticks[i] ?? 0) - (ticks[i - 1] ?? 0)).toBe(1000);
+      }
+      const last = runs.at(-1);
+      expect(await env.client.awaitResult("cron", "stamp", last?.runId ?? "", { timeout: "10s" })).toBe(
+        last?.runId.slice("every@".length),
+      );
+    });
+
+    describe("on an injected clock", () => {
+      const T = Date.UTC(2030, 0, 1, 0, 0, 0);
+      const clock = manualClock(T);
+      const client = () => env.clientWith({ clock });
+      let started = false;
+      const move = async (namespace: string, ms: number) => {
+        clock.advance(ms);
+        client().local.wake(namespace);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      };
+      const runIds = async (namespace: string) =>
+        (await env.client.listRuns({ namespace })).runs.map((run) => run.runId).sort();
+
+      async function startWorker(namespace: string, workflows: Record<string, (ctx: RunContext) => Promise<unknown>>) {
+        started = true;
+        return env.worker({ client: client(), namespace, workflows, activities: {} });
+      }
+
+      it("pause, resume, delete and trigger; an updated cron takes effect at the next tick", async () => {
+        const c = client();
+        await startWorker("ops", { stamp });
+        await c.createSchedule("ops", { id: "m", workflow: "stamp", cron: "* * * * *", input: null });
+        await move("ops", 60_000);
+        await waitFor(async () => (await runIds("ops")).length === 1);
+        expect((await c.listSchedules("ops"))[0]).toMatchObject({
+          id: "m",
+          paused: false,
+          lastRunId: "m@2030-01-01T00:01:00.000Z",
+        });
+        await c.pauseSchedule("ops", "m");
+        await move("ops", 120_000);
+        expect(await runIds("ops")).toHaveLength(1);
+        await c.resumeSchedule("ops", "m");
+        await move("ops", 60_000);
+        await waitFor(async () => (await runIds("ops")).length === 2);
+        // now 00:04; every 10 minutes from now on: no tick at 00:05, the next at 00:10
+        await c.createSchedule("ops", { id: "m", workflow: "stamp", cron: "*/10 * * * *", input: null });
+        await move("ops", 60_000);
+        expect(await runIds("ops")).toHaveLength(2);
+        await move("ops", 5 * 60_000);
+        await waitFor(async () => (await runIds("ops")).includes("m@2030-01-01T00:10:00.000Z"));
+        const triggered = await c.triggerSchedule("ops", "m");
+        expect(triggered).toBe(`m@${new Date(clock.now()).toISOString()}`);
+        await waitFor(async () => (await runIds("ops")).includes(triggered));
+        expect(await c.deleteSchedule("ops", "m")).toBe(true);
+        expect(await c.deleteSchedule("ops", "m")).toBe(false);
+        await expect(c.pauseSchedule("ops", "m")).rejects.toMatchObject({ name: "ScheduleNotFoundError" });
+        expect(started).toBe(true);
+      });
+
+      it("never overlap runs with overlap skip", async () => {
+        const c = client();
+        const slow = async (ctx: RunContext) => {
+          await ctx.sleep("2500ms");
+          return "done";
+        };
+        await startWorker("overlap", { slow });
+        await c.createSchedule("overlap", { id: "s", workflow: "slow", cron: "* * * * * *", input: null });
+        for (let i = 0; i < 8; i++) await move("overlap", 1000);
+        const runs = (await env.client.listRuns({ namespace: "overlap" })).runs;
+        const spans = await Promise.all(
+          runs.map(async (run) => {
+            const events = await env.client.getHistory("overlap", "slow", run.runId);
+            return {
+              start: events[0]?.at ?? 0,
+              end: events.at(-1)?.type === "completed" ? (events.at(-1)?.at ?? 0) : Infinity,
+            };
+          }),
+        );
+        expect(runs.length).toBeGreaterThanOrEqual(2);
+        spans.sort((a, b) => a.start - b.start);
+        for (let i = 1; i < spans.length; i++) expect(spans[i]?.start).toBeGreaterThanOrEqual(spans[i - 1]?.end ?? 0);
+      });
+
+      for (const [catchup, expected] of [
+        ["none", 0],
+        ["latest", 1],
+        ["all", 5],
+      ] as const) {
+        it(`catch up ${catchup === "all" ? "every missed tick" : catchup === "latest" ? "the latest missed tick" : "no missed tick"} with catchup ${catchup}`, async () => {
+          const namespace = `catchup-${catchup}`;
+          clock.set(Date.UTC(2030, 0, 2, ["none", "latest", "all"].indexOf(catchup)));
+          const c = client();
+          // overlap "allow": with "skip", catching up starts one run at a time
+          const schedule = {
+            id: "m",
+            workflow: "stamp",
+            cron: "* * * * *",
+            input: null,
+            catchup,
+            overlap: "allow" as const,
+          };
+          await c.createSchedule(namespace, schedule);
+          clock.advance(5 * 60_000 + 30_000); // no worker ran for five ticks
+          await startWorker(namespace, { stamp });
+          await move(namespace, 0);
+          await waitFor(async () => (await runIds(namespace)).length === expected || expected === 0);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          expect(await runIds(namespace)).toHaveLength(expected);
+          await move(namespace, 30_000); // the next tick is on time
+          await waitFor(async () => (await runIds(namespace)).length === expected + 1);
+        });
+      }
+    });
+  });
+});
