@@ -1,6 +1,6 @@
 import path from "node:path";
 import { checkGenerated, generate, type ProjectCache, writeGenerated } from "@replaykit/codegen";
-import { EXIT_OK, EXIT_STALE_OR_INVALID, type Io } from "../io.js";
+import { counted, EXIT_OK, EXIT_STALE_OR_INVALID, type Io } from "../io.js";
 import { reportFailure } from "./report.js";
 
 /** Generates and writes `replay_gen.ts` beside each manifest. */
@@ -13,7 +13,7 @@ export function runGenerate(manifests: readonly string[], io: Io, projects?: Pro
       const state = written.has(file.outputPath) ? "wrote" : "unchanged";
       io.err(`replaygen: ${state} ${path.relative(io.cwd, file.outputPath) || file.outputPath}`);
     }
-    io.err(`replaygen: ${files.length} manifest(s) in ${Math.round(performance.now() - started)} ms`);
+    io.err(`replaygen: ${counted(files.length, "manifest")} in ${Math.round(performance.now() - started)} ms`);
     return EXIT_OK;
   } catch (error) {
     return reportFailure(error, io);
@@ -28,7 +28,7 @@ export function runCheck(manifests: readonly string[], io: Io): number {
       io.err(`replaygen: ${path.relative(io.cwd, file.outputPath)} is ${file.reason}; run: ${file.command}`);
     }
     if (stale.length > 0) return EXIT_STALE_OR_INVALID;
-    io.err(`replaygen: ${manifests.length} generated file(s) up to date`);
+    io.err(`replaygen: ${counted(manifests.length, "generated file")} up to date`);
     return EXIT_OK;
   } catch (error) {
     return reportFailure(error, io);

@@ -1,11 +1,12 @@
 import { CodegenError, ManifestErrors } from "@replaykit/codegen";
-import { EXIT_STALE_OR_INVALID, EXIT_USAGE, type Io } from "../io.js";
+import { counted, EXIT_STALE_OR_INVALID, EXIT_USAGE, type Io } from "../io.js";
 
 /** Prints a failure and returns its exit code: 1 for manifest problems, 2 for anything else. */
 export function reportFailure(error: unknown, io: Io): number {
   if (error instanceof ManifestErrors) {
     io.err(error.message);
-    io.err(`replaygen: ${error.errors.length} problem(s); fix them and run again`);
+    const them = error.errors.length === 1 ? "it" : "them";
+    io.err(`replaygen: ${counted(error.errors.length, "problem")}; fix ${them} and run again`);
     return EXIT_STALE_OR_INVALID;
   }
   if (error instanceof CodegenError) {

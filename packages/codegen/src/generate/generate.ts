@@ -2,9 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ManifestNotFoundError } from "../errors.js";
 import type { NamespaceModel } from "../model/model.js";
-import { readManifest } from "../reader/read-manifest.js";
+import { type ReadOutcome, readManifest } from "../reader/read-manifest.js";
 import { renderNamespace } from "../render/render.js";
-import { findPackageRoot, ProjectCache } from "./project.js";
+import { findPackageRoot, ProjectCache, type ProjectScope } from "./project.js";
 
 /** The name of the file written beside each manifest. */
 export const GENERATED_FILE_NAME = "replay_gen.ts";
@@ -40,17 +40,27 @@ export function generate(manifests: readonly string[], opts: GenerateOptions = {
 
 function generateOne(manifestPath: string, cwd: string, projects: ProjectCache): GeneratedFile {
   if (!existsSync(manifestPath)) throw new ManifestNotFoundError(displayPath(cwd, manifestPath));
-  const project = projects.projectFor(manifestPath);
-  const sourceFile = project.getSourceFile(manifestPath) ?? project.addSourceFileAtPath(manifestPath);
-  // Adds the manifest's imports as project files, so the next run (watch mode) re-reads them when they change.
-  project.resolveSourceFileDependencies();
-  const model = readManifest(project, sourceFile, displayPath(cwd, manifestPath));
   const packageRoot = findPackageRoot(path.dirname(manifestPath));
+  const read = (scope: ProjectScope) => {
+    const project = projects.projectFor(manifestPath, scope);
+    const sourceFile = project.getSourceFile(manifestPath) ?? project.addSourceFileAtPath(manifestPath);
+    // Adds the manifest's imports as project files, so the next run (watch mode) re-reads them when they change.
+    project.resolveSourceFileDependencies();
+    const displayFile = displayPath(cwd, manifestPath);
+    return readManifest(project, sourceFile, { displayFile, packageRoot, complete: scope === "complete" });
+  };
+  const quick = read("quick");
+  const model = quick.kind === "model" ? quick.model : modelOf(read("complete"));
   const content = renderNamespace(model, {
     manifestName: path.basename(manifestPath),
     commandPath: posix(path.relative(packageRoot, manifestPath)),
   });
   return { manifestPath, outputPath: path.join(path.dirname(manifestPath), GENERATED_FILE_NAME), content, model };
+}
+
+function modelOf(outcome: ReadOutcome): NamespaceModel {
+  if (outcome.kind === "model") return outcome.model;
+  throw new Error("a complete read reported itself incomplete");
 }
 
 /** Writes the files whose content changed; returns the paths written. */

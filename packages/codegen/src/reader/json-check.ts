@@ -1,10 +1,13 @@
 import { ts } from "ts-morph";
+import { isErrorType } from "./print-type.js";
 
 /** Why a type cannot travel as JSON, and where in it. */
 export interface JsonProblem {
   /** Path inside the type, e.g. `$.items[].createdAt`; `$` for the type itself. */
   readonly path: string;
   readonly problem: string;
+  /** The type is one the compiler could not resolve (a missing import or global). */
+  readonly unresolved?: true;
 }
 
 /** Lib types that are plain JSON containers. */
@@ -31,6 +34,9 @@ class JsonChecker {
   check(type: ts.Type, path: string, seen: Set<ts.Type>): JsonProblem | undefined {
     if (seen.has(type)) return undefined;
     const flags = type.flags;
+    if (isErrorType(type)) {
+      return { path, problem: "is a type the compiler cannot resolve; check its import", unresolved: true };
+    }
     if (flags & ts.TypeFlags.Any) return { path, problem: "is `any`; give it a concrete type, or `unknown`" };
     if (flags & ts.TypeFlags.BigIntLike) return { path, problem: "is a bigint; send it as a string" };
     if (flags & ts.TypeFlags.ESSymbolLike) return { path, problem: "is a symbol, which JSON drops" };
