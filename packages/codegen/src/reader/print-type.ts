@@ -62,19 +62,17 @@ export class TypePrinter {
       const name = this.#namedReference(type.symbol);
       if (name !== undefined) return name;
     }
+    // `true | false` is one member, `boolean`, at the place of the first.
+    const booleans = types.filter((member) => member.flags & ts.TypeFlags.BooleanLiteral).length;
+    let booleanPrinted = false;
     const parts: string[] = [];
-    let booleans = 0;
-    for (const member of types) {
-      if (member.flags & ts.TypeFlags.BooleanLiteral) {
-        booleans++;
-        if (booleans === 2) parts.push("boolean");
-        continue;
+    for (const member of nullishLast(types)) {
+      if (!(member.flags & ts.TypeFlags.BooleanLiteral)) {
+        parts.push(this.#wrapped(member, seen));
+      } else if (!booleanPrinted) {
+        booleanPrinted = true;
+        parts.push(booleans === 2 ? "boolean" : this.#checker.typeToString(member));
       }
-      parts.push(this.#wrapped(member, seen));
-    }
-    if (booleans === 1) {
-      const literal = types.find((member) => member.flags & ts.TypeFlags.BooleanLiteral);
-      if (literal !== undefined) parts.push(this.#checker.typeToString(literal));
     }
     return parts.join(" | ");
   }
@@ -192,6 +190,12 @@ export class TypePrinter {
     const site = this.#names.locate(symbol);
     return site === undefined ? undefined : this.#imports.use(site.from, site.name, true).local;
   }
+}
+
+/** `string | undefined`, `Status[] | null`: the order people write, where the checker's puts them first. */
+function nullishLast(types: readonly ts.Type[]): ts.Type[] {
+  const nullish = ts.TypeFlags.Null | ts.TypeFlags.Undefined;
+  return [...types.filter((type) => !(type.flags & nullish)), ...types.filter((type) => type.flags & nullish)];
 }
 
 /** A type the compiler could not resolve: a missing module, package or global. */
