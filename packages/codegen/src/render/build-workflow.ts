@@ -102,7 +102,9 @@ function runFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
   const args = [ids.namespaceConst(ns.name), ids.workflowConst(wf.name), "runId", input, "opts"];
   const params = ["client: Client", "runId: string", `input: ${wf.inputToWrite.text}`, "opts?: WriteOptions"];
   const doc = `Starts a run of workflow "${wf.name}"; false when \`runId\` exists already. \`opts.tx\` joins your transaction.`;
-  return fn(doc, ids.run(wf.name), params, "Promise<boolean>", [call(I1, "return client.runWorkflow(", args, ");")]);
+  // async: a schema that refuses the input rejects the promise rather than throwing at the call.
+  const body = [call(I1, "return client.runWorkflow(", args, ");")];
+  return fn(doc, ids.run(wf.name), params, "Promise<boolean>", body, "async function");
 }
 
 function signalFunction(ns: NamespaceModel, wf: WorkflowModel, signal: MessageModel): RenderFunction {
@@ -122,7 +124,7 @@ function signalFunction(ns: NamespaceModel, wf: WorkflowModel, signal: MessageMo
   ];
   const doc = `Sends signal "${signal.name}" to a run of workflow "${wf.name}"; false when \`externalId\` was sent before. ${signal.description}`;
   const body = [call(I1, "return client.signalRun(", [...consts, message, "externalId", "opts"], ");")];
-  return fn(doc, ids.signal(wf.name, signal.name), params, "Promise<boolean>", body);
+  return fn(doc, ids.signal(wf.name, signal.name), params, "Promise<boolean>", body, "async function");
 }
 
 function awaitResultFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
