@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { Project, ts } from "ts-morph";
+import { Project, ts } from "../compiler.js";
 import { manifestResolutionHost } from "./resolution.js";
 
 const DEFAULT_OPTIONS: ts.CompilerOptions = {

@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../compiler.js";
 import { counted } from "../model/names.js";
 import { isErrorType } from "./print-type.js";
 

@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../compiler.js";
 import { isUserFile, relativeModuleSpecifier } from "./module-path.js";
 
 /** Where the generated file imports a symbol from, and the name that module exports it as. */

@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../compiler.js";
 import { isErrorType } from "./print-type.js";
 
 /** Why a type cannot travel as JSON, and where in it. */

@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../compiler.js";
 import type { ImportTable } from "../model/imports.js";
 import type { TypeRef } from "../model/model.js";
 import type { ImportableNames } from "./importable.js";

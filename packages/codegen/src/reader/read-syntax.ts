@@ -1,4 +1,5 @@
-import { type CallExpression, type Expression, Node, type SourceFile } from "ts-morph";
+import type { CallExpression, Expression, SourceFile } from "ts-morph";
+import { Node } from "../compiler.js";
 import { InvalidManifestNameError, MissingDescriptionError, NotStaticError, NoWorkflowError } from "../errors.js";
 import { isIdentifier, pascalCase, storedNameProblem } from "../model/names.js";
 import type { ProblemCollector } from "./collector.js";

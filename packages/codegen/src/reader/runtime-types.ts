@@ -1,4 +1,5 @@
-import { type Project, ts } from "ts-morph";
+import type { Project } from "ts-morph";
+import { ts } from "../compiler.js";
 import { RUNTIME_MODULE } from "../model/identifiers.js";
 
 /**
