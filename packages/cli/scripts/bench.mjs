@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Times the built `replaygen` binary on one manifest (default: the largest codegen fixture):
-//   cold   a new process with no replaygen cache on disk: `replaygen --check <manifest>`
-//   warm   a new process again, after a run left its cache behind
-//   watch  `replaygen --watch` on a copy of the fixture: from a one-line edit of an imported
-//          file to the "wrote" line for the regenerated file (fs.watch and the debounce included)
+// Times the built `replaygen` binary on a copy of one fixture (default: the largest), each run a
+// new process doing `replaygen --check replay.ts`, except watch:
+//   cold       no replaygen cache on disk (node_modules/.cache/replaygen removed): a first run
+//   changed    after a one-line edit of an imported file, the caches of earlier runs present
+//   unchanged  nothing changed since the last run: the result comes from the cache
+//   watch      `replaygen --watch`: from a one-line edit of an imported file to the "unchanged"
+//              line for the regenerated file (fs.watch and the 50 ms debounce included)
 // Usage: npm run bench -w @replaykit/cli -- [--runs 7] [--fixture zod-schemas]
 import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -32,10 +34,10 @@ if (!existsSync(path.join(CODEGEN_ROOT, manifest))) {
   process.exit(2);
 }
 
-/** Wall time of one `replaygen --check` process, in ms. */
-function timeCheck() {
+/** Wall time of one `replaygen --check` process in `dir`, in ms. */
+function timeCheck(dir) {
   const started = performance.now();
-  const result = spawnSync(process.execPath, [BIN, "--check", manifest], { cwd: CODEGEN_ROOT, encoding: "utf8" });
+  const result = spawnSync(process.execPath, [BIN, "--check", "replay.ts"], { cwd: dir, encoding: "utf8" });
   const elapsed = performance.now() - started;
   if (result.status !== 0) throw new Error(`replaygen --check failed (${result.status}):\n${result.stderr}`);
   return elapsed;
@@ -45,19 +47,32 @@ function summary(label, samples) {
   const sorted = [...samples].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
   const format = (ms) => `${Math.round(ms)} ms`.padStart(8);
-  return `${label.padEnd(7)} median ${format(median)}   min ${format(sorted[0])}   max ${format(sorted.at(-1))}   (${sorted.length} runs)`;
+  return `${label.padEnd(10)} median ${format(median)}   min ${format(sorted[0])}   max ${format(sorted.at(-1))}   (${sorted.length} runs)`;
 }
 
-function benchCold() {
+/** Adds one line to the fixture's imported file: a change that leaves the generated file as it is. */
+function editOnce(file, original, run) {
+  writeFileSync(file, `${original}\nexport type BenchEdit${run} = { readonly n: ${run} };\n`);
+}
+
+function benchCold(dir) {
   return Array.from({ length: runs }, () => {
     rmSync(CACHE_DIR, { recursive: true, force: true });
-    return timeCheck();
+    return timeCheck(dir);
   });
 }
 
-function benchWarm() {
-  timeCheck();
-  return Array.from({ length: runs }, () => timeCheck());
+function benchChanged(dir, file, original) {
+  timeCheck(dir);
+  return Array.from({ length: runs }, (_, run) => {
+    editOnce(file, original, run);
+    return timeCheck(dir);
+  });
+}
+
+function benchUnchanged(dir) {
+  timeCheck(dir);
+  return Array.from({ length: runs }, () => timeCheck(dir));
 }
 
 /** Starts `replaygen --watch` on a copy of the fixture; resolves each "wrote" line as it comes. */
@@ -90,32 +105,38 @@ function editedFile(dir) {
   return path.join(dir, "replay.ts");
 }
 
-async function benchWatch() {
-  const dir = path.join(CODEGEN_ROOT, "test", ".tmp", `bench-watch-${process.pid}`);
-  cpSync(path.join(CODEGEN_ROOT, "fixtures", fixture), dir, { recursive: true });
-  const file = editedFile(dir);
-  const original = readFileSync(file, "utf8");
+async function benchWatch(dir, file, original) {
   const { child, next } = startWatch(dir);
   try {
     await next();
     const samples = [];
     for (let run = 0; run <= runs; run++) {
-      // One added line; the first round only warms the watcher up and is not counted.
+      // The first round only warms the watcher up and is not counted.
       await new Promise((resolve) => setTimeout(resolve, 100));
       const done = next();
       const started = performance.now();
-      writeFileSync(file, `${original}\nexport type BenchEdit${run} = { readonly n: ${run} };\n`);
+      editOnce(file, original, run + runs);
       const ended = await done;
       if (run > 0) samples.push(ended - started);
     }
     return samples;
   } finally {
     child.kill("SIGINT");
-    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-console.log(`bench: replaygen on packages/codegen/${manifest}, node ${process.version}`);
-console.log(summary("cold", benchCold()));
-console.log(summary("warm", benchWarm()));
-console.log(summary("watch", await benchWatch()));
+const dir = path.join(CODEGEN_ROOT, "test", ".tmp", `bench-${process.pid}`);
+cpSync(path.join(CODEGEN_ROOT, "fixtures", fixture), dir, { recursive: true });
+const file = editedFile(dir);
+const original = readFileSync(file, "utf8");
+// The copy's header names its own path: generate it there once, so --check finds it fresh.
+spawnSync(process.execPath, [BIN, "replay.ts"], { cwd: dir, encoding: "utf8" });
+try {
+  console.log(`bench: replaygen --check on a copy of packages/codegen/${manifest}, node ${process.version}`);
+  console.log(summary("cold", benchCold(dir)));
+  console.log(summary("changed", benchChanged(dir, file, original)));
+  console.log(summary("unchanged", benchUnchanged(dir)));
+  console.log(summary("watch", await benchWatch(dir, file, original)));
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

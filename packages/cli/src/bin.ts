@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultCacheDir, enableCompileCache } from "./compile-cache.js";
+import { defaultCacheDir } from "./cache-dir.js";
+import { enableCompileCache } from "./compile-cache.js";
 
 // Before anything loads the compiler: the CLI itself is imported only once the cache is on.
 const cacheDir = defaultCacheDir(path.dirname(fileURLToPath(import.meta.url)));

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import Module, { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
@@ -9,9 +9,6 @@ import vm from "node:vm";
  * every start, a third of a cold run. Their compiled code is kept on disk instead.
  */
 const CACHED_FILES = /[\\/](typescript|ts-morph-common|ts-morph)\.js$/;
-
-/** Set to 1 to compile everything afresh and write no cache. */
-export const NO_CACHE_ENV = "REPLAYGEN_NO_CACHE";
 
 type Compile = (this: CompiledModule, content: string, filename: string) => unknown;
 type ModuleWrapper = (
@@ -27,26 +24,12 @@ interface CompiledModule {
 }
 
 /**
- * The directory of replaygen's caches: `node_modules/.cache/replaygen` in the nearest directory
- * above `from` that has a node_modules (where the compiler is installed), as babel and eslint do.
- */
-export function defaultCacheDir(from: string): string | undefined {
-  for (let dir = path.resolve(from); ; dir = path.dirname(dir)) {
-    if (path.basename(dir) !== "node_modules" && existsSync(path.join(dir, "node_modules"))) {
-      return path.join(dir, "node_modules", ".cache", "replaygen");
-    }
-    if (path.dirname(dir) === dir) return undefined;
-  }
-}
-
-/**
  * Keeps V8's compiled code of the compiler in `dir`: the next process loads it instead of
  * compiling again, including every function the previous run compiled lazily. Node 22 does this
  * itself (module.enableCompileCache); on Node 20 the CommonJS loader's compile step is wrapped,
  * for the files above only. A missing, stale or corrupt entry only means compiling as usual.
  */
 export function enableCompileCache(dir: string): void {
-  if (process.env[NO_CACHE_ENV] === "1") return;
   const builtin = (Module as unknown as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
   if (typeof builtin === "function") {
     builtin(dir);

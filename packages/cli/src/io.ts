@@ -2,6 +2,8 @@
 export interface Io {
   readonly cwd: string;
   readonly err: (line: string) => void;
+  /** Where generated results are cached between runs; none when undefined. */
+  readonly cacheDir?: string | undefined;
 }
 
 export const EXIT_OK = 0;

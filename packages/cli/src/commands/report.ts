@@ -1,8 +1,9 @@
-import { CodegenError, ManifestErrors } from "@replaykit/codegen";
+import { loadCodegen } from "../codegen.js";
 import { counted, EXIT_STALE_OR_INVALID, EXIT_USAGE, type Io } from "../io.js";
 
 /** Prints a failure and returns its exit code: 1 for manifest problems, 2 for anything else. */
-export function reportFailure(error: unknown, io: Io): number {
+export async function reportFailure(error: unknown, io: Io): Promise<number> {
+  const { CodegenError, ManifestErrors } = await loadCodegen();
   if (error instanceof ManifestErrors) {
     io.err(error.message);
     const them = error.errors.length === 1 ? "it" : "them";
