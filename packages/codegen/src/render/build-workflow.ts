@@ -78,6 +78,11 @@ export function validated(schema: { local: string } | undefined, value: string, 
   return schema === undefined ? value : `parseWith(${schema.local}, ${value}, ${stringLiteral(what)})`;
 }
 
+/** async when a schema validates: a refused value then rejects the promise instead of throwing at the call. */
+function validatingKind(schema: { local: string } | undefined): string {
+  return schema === undefined ? "function" : "async function";
+}
+
 function fn(
   doc: string,
   name: string,
@@ -102,9 +107,8 @@ function runFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
   const args = [ids.namespaceConst(ns.name), ids.workflowConst(wf.name), "runId", input, "opts"];
   const params = ["client: Client", "runId: string", `input: ${wf.inputToWrite.text}`, "opts?: WriteOptions"];
   const doc = `Starts a run of workflow "${wf.name}"; false when \`runId\` exists already. \`opts.tx\` joins your transaction.`;
-  // async: a schema that refuses the input rejects the promise rather than throwing at the call.
   const body = [call(I1, "return client.runWorkflow(", args, ");")];
-  return fn(doc, ids.run(wf.name), params, "Promise<boolean>", body, "async function");
+  return fn(doc, ids.run(wf.name), params, "Promise<boolean>", body, validatingKind(wf.inputSchema));
 }
 
 function signalFunction(ns: NamespaceModel, wf: WorkflowModel, signal: MessageModel): RenderFunction {
@@ -124,7 +128,7 @@ function signalFunction(ns: NamespaceModel, wf: WorkflowModel, signal: MessageMo
   ];
   const doc = `Sends signal "${signal.name}" to a run of workflow "${wf.name}"; false when \`externalId\` was sent before. ${signal.description}`;
   const body = [call(I1, "return client.signalRun(", [...consts, message, "externalId", "opts"], ");")];
-  return fn(doc, ids.signal(wf.name, signal.name), params, "Promise<boolean>", body, "async function");
+  return fn(doc, ids.signal(wf.name, signal.name), params, "Promise<boolean>", body, validatingKind(signal.schema));
 }
 
 function awaitResultFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
