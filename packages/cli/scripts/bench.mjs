@@ -16,7 +16,8 @@ import { parseArgs } from "node:util";
 const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CODEGEN_ROOT = path.resolve(CLI_ROOT, "..", "codegen");
 const BIN = path.join(CLI_ROOT, "bin", "replaygen.js");
-const CACHE_DIR = path.resolve(CLI_ROOT, "..", "..", "node_modules", ".cache", "replaygen");
+const { defaultCacheDir } = await import("../dist/cache-dir.js").catch(() => ({ defaultCacheDir: () => undefined }));
+const CACHE_DIR = defaultCacheDir(path.join(CLI_ROOT, "dist"));
 
 const { values } = parseArgs({
   options: { runs: { type: "string", default: "7" }, fixture: { type: "string", default: "zod-schemas" } },
@@ -57,7 +58,7 @@ function editOnce(file, original, run) {
 
 function benchCold(dir) {
   return Array.from({ length: runs }, () => {
-    rmSync(CACHE_DIR, { recursive: true, force: true });
+    if (CACHE_DIR !== undefined) rmSync(CACHE_DIR, { recursive: true, force: true });
     return timeCheck(dir);
   });
 }
