@@ -245,6 +245,26 @@ export default defineNamespace({ name: "n", workflows: { ${ok}, ...more }, activ
     );
   });
 
+  it("reads again with the tsconfig's global types when a type needs them, and names the package import", () => {
+    const dir = path.join(TMP, `case${++counter}`);
+    mkdirSync(dir, { recursive: true });
+    const manifest = `${HEADER}import type { ParsedPath } from "node:path";
+export default defineNamespace({ name: "n", workflows: { w: workflow<ParsedPath, In>({ description: "d" }) }, activities: {} });`;
+    writeFileSync(path.join(dir, "replay.ts"), manifest);
+    const [file] = generate([path.join(dir, "replay.ts")], { cwd: dir, projects });
+    expect(file?.content).toContain('import type { ParsedPath } from "node:path";');
+    expect(file?.content).toContain("input: ParsedPath,");
+    expect(file?.inputs.files.some((input) => input.includes("@types/node"))).toBe(true);
+  });
+
+  it("reports a problem in a type from a global package as that package's type, not as unresolved", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { w: workflow<{ data: Buffer }, In>({ description: "d" }) }, activities: {} });`,
+      "{ data: Buffer }",
+      /the input of workflow "w" cannot travel as JSON: \$\.data is a Buffer with method \w+\(\)/,
+    );
+  });
+
   it("reports every problem at once, in source order", () => {
     const { errors } = problemsOf(
       `export default defineNamespace({ name: "n", workflows: { "": workflow<In, In>({}), "x/y": workflow<{ d: Date }, In>({ description: "d" }) }, activities: {} });`,

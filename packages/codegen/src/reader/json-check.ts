@@ -93,7 +93,12 @@ class JsonChecker {
     for (const property of this.#checker.getPropertiesOfType(type)) {
       const propertyPath = `${path}.${property.name}`;
       if (property.flags & ts.SymbolFlags.Method) {
-        const owner = isClass ? `an instance of class ${type.symbol.name}` : "an object";
+        const named = type.symbol !== undefined && !["__type", "__object"].includes(type.symbol.name);
+        const owner = isClass
+          ? `an instance of class ${type.symbol.name}`
+          : named
+            ? `a ${type.symbol.name}`
+            : "an object";
         return { path, problem: `is ${owner} with method ${property.name}(); use a plain data type (an interface)` };
       }
       const problem = this.check(this.#checker.getTypeOfSymbol(property), propertyPath, seen);

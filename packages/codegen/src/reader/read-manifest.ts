@@ -18,7 +18,8 @@ export interface ReadOptions {
   readonly packageRoot: string;
   /**
    * Whether `project` loads every global type the tsconfig lists. When it does not (the quick first
-   * try) and a type cannot be resolved, the result is "incomplete": read again with everything.
+   * try) and a type cannot be resolved or has a problem, the result is "incomplete": read again
+   * with everything.
    */
   readonly complete: boolean;
 }
@@ -57,7 +58,10 @@ export function readManifest(project: Project, sourceFile: SourceFile, options: 
     // A manifest broken enough to trip the type pass still gets its syntax problems reported.
     if (syntaxProblems === 0) throw error;
   }
-  if (!options.complete && reader.sawUnresolvedType) return { kind: "incomplete" };
+  // A problem found by the type pass is reported only as the complete program sees it: a missing
+  // global can turn a type into `any` without leaving an unresolved type behind.
+  const typeProblems = problems.problems.length > syntaxProblems;
+  if (!options.complete && (reader.sawUnresolvedType || typeProblems)) return { kind: "incomplete" };
   if (problems.problems.length > 0 || model === undefined) throw new ManifestErrors(sortProblems(problems));
   return { kind: "model", model };
 }
