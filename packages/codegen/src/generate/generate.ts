@@ -48,8 +48,12 @@ function generateOne(manifestPath: string, cwd: string, projects: ProjectCache):
     const outcome = readManifest(project, sourceFile, { displayFile, packageRoot, complete: scope === "complete" });
     return { outcome, project };
   };
-  const quick = read("quick");
-  const { outcome, project } = quick.outcome.kind === "model" ? quick : read("complete");
+  let first = read(projects.firstScope(manifestPath));
+  if (first.outcome.kind === "incomplete") {
+    projects.markNeedsComplete(manifestPath);
+    first = read("complete");
+  }
+  const { outcome, project } = first;
   const model = modelOf(outcome);
   const inputs = collectInputs(
     project.getProgram().compilerObject,

@@ -48,6 +48,18 @@ export function findPackageRoot(dir: string): string {
  */
 export class ProjectCache {
   readonly #projects = new Map<string, Project>();
+  /** Manifests the quick project could not read: watch mode goes straight to the complete one. */
+  readonly #needComplete = new Set<string>();
+
+  /** The scope to read `manifestPath` with first. */
+  firstScope(manifestPath: string): ProjectScope {
+    return this.#needComplete.has(manifestPath) ? "complete" : "quick";
+  }
+
+  /** Remembers that the quick project did not do for `manifestPath`. */
+  markNeedsComplete(manifestPath: string): void {
+    this.#needComplete.add(manifestPath);
+  }
 
   /** The project for a manifest, with every known file re-read from disk. */
   projectFor(manifestPath: string, scope: ProjectScope = "complete"): Project {
