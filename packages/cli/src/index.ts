@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { defaultCacheDir } from "./cache-dir.js";
 import { runCheck, runGenerate } from "./commands/generate.js";
 import { runInit } from "./commands/init.js";
 import { runWatch } from "./commands/watch.js";
@@ -66,5 +67,6 @@ async function runMain(manifests: string[], options: { check?: boolean; watch?: 
 }
 
 function defaultIo(): Io {
-  return { cwd: process.cwd(), err: (line) => process.stderr.write(`${line}\n`) };
+  const err = (line: string) => process.stderr.write(`${line}\n`);
+  return { cwd: process.cwd(), err, cacheDir: defaultCacheDir(import.meta.dirname) };
 }

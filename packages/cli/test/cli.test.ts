@@ -30,7 +30,7 @@ describe("replaygen", () => {
     expect((await run(["replay.ts"], dir)).code).toBe(0);
     const result = await run(["--check", "replay.ts"], dir);
     expect(result.code).toBe(0);
-    expect(result.err).toContain("1 generated file(s) up to date");
+    expect(result.err).toContain("1 generated file up to date");
   });
 
   it("--check exits 1 naming the stale file and the command, and writes nothing", async () => {
@@ -57,6 +57,20 @@ describe("replaygen", () => {
     const result = await run(["replay.ts"], dir);
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/^replay\.ts:\d+:\d+: workflow "greet" has no description/m);
+    expect(result.err).toContain("replaygen: 1 problem; fix it and run again");
+  });
+
+  it("counts manifests and problems in words, singular and plural", async () => {
+    const dir = freshCopy("plural");
+    const written = await run(["replay.ts"], dir);
+    expect(written.err).toMatch(/replaygen: 1 manifest in \d+ ms/);
+    const source = readFileSync(path.join(dir, "replay.ts"), "utf8")
+      .replace('description: "Says hello once."', "")
+      .replace('name: "hello"', 'name: "a/b"');
+    writeFileSync(path.join(dir, "replay.ts"), source);
+    const failed = await run(["replay.ts"], dir);
+    expect(failed.err).toContain("replaygen: 2 problems; fix them and run again");
+    expect(failed.err).not.toContain("(s)");
   });
 
   it("exits 2 on usage errors and for a missing manifest", async () => {

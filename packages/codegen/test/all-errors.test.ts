@@ -11,7 +11,7 @@ const HEADER = `import type { ActivityContext } from "@replaykit/runtime";
 import { activity, defineNamespace, output, signal, workflow } from "@replaykit/codegen";
 export interface In { readonly id: string }
 export async function act(_ctx: ActivityContext, _b: { db: string }, input: In): Promise<In> { return input; }
-export async function two(_ctx: ActivityContext, input: In): Promise<In> { return input; }
+export async function four(_ctx: ActivityContext, _b: { db: string }, input: In, _x: string): Promise<In> { return input; }
 export async function other(_ctx: ActivityContext, _b: { cache: number }, input: In): Promise<In> { return input; }
 const more = {};
 `;
@@ -43,7 +43,7 @@ const BOTH = `${HEADER}export default defineNamespace({
   },
   activities: {
     act: activity(act, { description: "d", retry: { maxAttempts: -1 } }), // INVALID_OPTION
-    two: activity(two, { description: "d" }), // ACTIVITY_SIGNATURE
+    four: activity(four, { description: "d" }), // ACTIVITY_SIGNATURE
     other: activity(other, { description: "d" }), // BACKENDS_MISMATCH
   },
 });
@@ -61,7 +61,7 @@ const TYPES = `${HEADER}export default defineNamespace({
   activities: {
     act: activity(act, { description: "d", retry: { maxAttempts: -1 } }), // INVALID_OPTION
     slow: activity(act, { description: "d", timeout: "soon" }), // INVALID_OPTION
-    two: activity(two, { description: "d" }), // ACTIVITY_SIGNATURE
+    four: activity(four, { description: "d" }), // ACTIVITY_SIGNATURE
     other: activity(other, { description: "d" }), // BACKENDS_MISMATCH
   },
 });

@@ -15,12 +15,32 @@ export function fixtureCases(): string[] {
     .sort();
 }
 
-/** A project with the strict options of tsconfig.base.json; `@replaykit/*` resolve to their sources. */
-export function strictProject(): Project {
+/** The settings the generated code must compile under; set here too, so a laxer tsconfig.base.json cannot weaken the tests. */
+export const STRICT_OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  verbatimModuleSyntax: true,
+  noPropertyAccessFromIndexSignature: true,
+  noImplicitOverride: true,
+};
+
+/** What a project without extra strictness has: `strict` only. */
+export const LENIENT_OPTIONS: ts.CompilerOptions = {
+  strict: true,
+  exactOptionalPropertyTypes: false,
+  noUncheckedIndexedAccess: false,
+  verbatimModuleSyntax: false,
+  noPropertyAccessFromIndexSignature: false,
+  noImplicitOverride: false,
+};
+
+/** A project with tsconfig.base.json and `options` on top; `@replaykit/*` resolve to their sources. */
+export function strictProject(options: ts.CompilerOptions = STRICT_OPTIONS): Project {
   return new Project({
     tsConfigFilePath: path.join(REPO_ROOT, "tsconfig.base.json"),
     skipAddingFilesFromTsConfig: true,
-    compilerOptions: { customConditions: ["source"], noEmit: true },
+    compilerOptions: { ...options, customConditions: ["source"], noEmit: true },
   });
 }
 

@@ -24,3 +24,24 @@ it("picks up a change in an imported file when a ProjectCache is reused (watch m
   writeFileSync(file, changed);
   expect(shipOrderLine()).toBe("  shipOrder(input: ShipInput): Promise<ShipInput>;");
 });
+
+it("reads a manifest whose types need the global type packages with the complete project from then on", () => {
+  const dir = path.join(DIR, "node-types");
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(path.join(FIXTURES, "one-workflow"), dir, { recursive: true });
+  const manifest = path.join(dir, "replay.ts");
+  const source = readFileSync(manifest, "utf8");
+  writeFileSync(
+    manifest,
+    source.replace(
+      "readonly name: string;",
+      'readonly name: string;\n  readonly path: import("node:path").ParsedPath;',
+    ),
+  );
+  const projects = new ProjectCache();
+  expect(projects.firstScope(manifest)).toBe("quick");
+  const [file] = generate([manifest], { projects });
+  expect(file?.content).toContain("export interface GreetFlow");
+  expect(projects.firstScope(manifest)).toBe("complete");
+  expect(projects.firstScope(path.join(FIXTURES, "one-workflow", "replay.ts"))).toBe("quick");
+});

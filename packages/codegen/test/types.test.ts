@@ -2,6 +2,9 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Client, Duration, Worker } from "@replaykit/runtime";
 import { describe, expect, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
+import type { AnnotateFlow, runAnnotate } from "../fixtures/exact-types/replay_gen.js";
+import type { Note } from "../fixtures/exact-types/types.js";
 import type {
   awaitOrderResult,
   OrderFlow,
@@ -20,9 +23,36 @@ import type {
   Shipped,
   WarehouseReady,
 } from "../fixtures/signals-outputs/types.js";
+import type {
+  AccountsOutputEvent,
+  awaitRefundResult,
+  RefundWorkflow,
+  runSignup as runSignupHelper,
+  SignupFlow,
+  SignupWorkflow,
+  signalSignupVerified,
+  streamSignupProgress,
+} from "../fixtures/zod-schemas/replay_gen.js";
+import type {
+  Account,
+  Progress,
+  RefundRequest,
+  RefundResult,
+  SignupInput,
+  Verified,
+} from "../fixtures/zod-schemas/schemas.js";
 import { diagnosticsUnder, PACKAGE_ROOT, strictProject } from "./helpers.js";
 
 const MISUSE = path.join(PACKAGE_ROOT, "test", "types", "misuse.ts");
+const MISUSE_ZOD = path.join(PACKAGE_ROOT, "test", "types", "misuse-zod.ts");
+
+/** The diagnostics of `file` with its `@ts-expect-error` lines removed (line numbers kept). */
+function withoutDirectives(file: string): string {
+  const project = strictProject();
+  const text = readFileSync(file, "utf8").replace(/^\s*\/\/ @ts-expect-error.*$/gm, "");
+  project.createSourceFile(file, text, { overwrite: true });
+  return diagnosticsUnder(project, path.dirname(file)).join("\n");
+}
 
 describe("generated API types", () => {
   it("types the flow with the manifest's activities, signals and outputs", () => {
@@ -44,22 +74,58 @@ describe("generated API types", () => {
     expectTypeOf<typeof runOrder>().parameter(0).toEqualTypeOf<Client>();
   });
 
-  it("keeps every @ts-expect-error of the misuse file necessary", () => {
+  it("keeps every @ts-expect-error of the misuse files necessary", () => {
     const project = strictProject();
     project.addSourceFileAtPath(MISUSE);
+    project.addSourceFileAtPath(MISUSE_ZOD);
     expect(diagnosticsUnder(project, path.dirname(MISUSE))).toEqual([]);
   });
 
   it("rejects each misuse with the expected diagnostic", () => {
-    const project = strictProject();
-    const text = readFileSync(MISUSE, "utf8").replace(/^\s*\/\/ @ts-expect-error.*$/gm, "");
-    project.createSourceFile(MISUSE, text, { overwrite: true });
-    const diagnostics = diagnosticsUnder(project, path.dirname(MISUSE)).join("\n");
+    const diagnostics = withoutDirectives(MISUSE);
     expect(diagnostics).toMatch(/misuse\.ts:9: Type 'number' is not assignable to type 'string'/);
     expect(diagnostics).toMatch(
       /misuse\.ts:11: Argument of type '\{ orderId: string; \}' is not assignable to parameter of type 'ChargeInput'/,
     );
     expect(diagnostics).toMatch(/misuse\.ts:13: Property 'order' is missing in type '\{\}'/);
     expect(diagnostics).toMatch(/misuse\.ts:15: Type 'string' is not assignable to type 'number'/);
+  });
+
+  it("rejects each misuse of the zod and exact-optional API with the expected diagnostic", () => {
+    const diagnostics = withoutDirectives(MISUSE_ZOD);
+    expect(diagnostics).toMatch(/misuse-zod\.ts:9: .*Property 'plan' is missing/s);
+    expect(diagnostics).toMatch(/misuse-zod\.ts:11: .*Property 'email' is missing/s);
+    expect(diagnostics).toMatch(/misuse-zod\.ts:13: .*Type 'number' is not assignable to type 'string'/s);
+    expect(diagnostics).toMatch(/misuse-zod\.ts:15: Property 'awaitCancelled' does not exist on type 'SignupFlow'/);
+    expect(diagnostics).toMatch(/misuse-zod\.ts:17: .*'cancel' does not exist in type/s);
+    expect(diagnostics).toMatch(/misuse-zod\.ts:19: .*exactOptionalPropertyTypes/s);
+    expect(diagnostics.split("\n").filter((line) => /^misuse-zod\.ts:\d+:/.test(line))).toHaveLength(6);
+  });
+
+  it("gives the zod schemas' input types to the helpers that write, and their output types to readers", () => {
+    expectTypeOf<typeof runSignupHelper>().parameter(2).toEqualTypeOf<z.input<typeof SignupInput>>();
+    expectTypeOf<SignupFlow["restart"]>().parameter(0).toEqualTypeOf<z.input<typeof SignupInput>>();
+    expectTypeOf<SignupWorkflow>().parameter(1).toEqualTypeOf<z.output<typeof SignupInput>>();
+    expectTypeOf<typeof signalSignupVerified>().parameter(2).toEqualTypeOf<z.input<typeof Verified>>();
+    expectTypeOf<SignupFlow["awaitVerified"]>().returns.toEqualTypeOf<Promise<z.output<typeof Verified> | undefined>>();
+    expectTypeOf<SignupFlow["emitProgress"]>().parameter(0).toEqualTypeOf<z.input<typeof Progress>>();
+    expectTypeOf<typeof streamSignupProgress>().returns.toEqualTypeOf<
+      AsyncIterable<AccountsOutputEvent<z.output<typeof Progress>>>
+    >();
+    expectTypeOf<RefundWorkflow>().returns.toEqualTypeOf<Promise<z.input<typeof RefundResult>>>();
+    expectTypeOf<typeof awaitRefundResult>().returns.toEqualTypeOf<Promise<z.output<typeof RefundResult>>>();
+  });
+
+  it("names the user's types, z.infer aliases included, and keeps `| undefined` where it was declared", () => {
+    expectTypeOf<SignupFlow["refund"]>().parameter(0).toEqualTypeOf<RefundRequest>();
+    expectTypeOf<SignupFlow["createAccount"]>().returns.toEqualTypeOf<Promise<Account>>();
+    expectTypeOf<typeof runAnnotate>()
+      .parameter(2)
+      .toEqualTypeOf<{ id: string; note?: string; memo?: string | undefined }>();
+    expectTypeOf<AnnotateFlow["lookup"]>().returns.toEqualTypeOf<
+      Promise<{ found: boolean; text?: string | undefined }>
+    >();
+    expectTypeOf<AnnotateFlow["nextKey"]>().toEqualTypeOf<() => Promise<string>>();
+    expectTypeOf<AnnotateFlow["stamp"]>().toEqualTypeOf<(input: Note) => Promise<Note>>();
   });
 });

@@ -126,12 +126,28 @@ describe("manifest validation", () => {
     );
   });
 
-  it("refuses an activity with the wrong number of parameters", () => {
+  it("refuses an activity with more required parameters than the runtime passes", () => {
     expectProblem(
-      `async function two(_ctx: ActivityContext, input: In): Promise<In> { return input; }
-export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { two: activity(two, { description: "d" }) } });`,
-      "two, {",
-      /activity "two" takes 2 parameter\(s\), not 3/,
+      `export async function four(_ctx: ActivityContext, _b: { db: string }, input: In, _extra: string): Promise<In> { return input; }
+export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { four: activity(four, { description: "d" }) } });`,
+      "four, {",
+      /activity "four" takes 4 required parameters, but the runtime passes 3/,
+    );
+  });
+
+  it("accepts an activity with fewer parameters, an optional fourth, or ctx declared as unknown", () => {
+    const { errors } = problemsOf(`export async function none(): Promise<In> { return { id: "x" }; }
+export async function unknownCtx(_ctx: unknown, _b: { db: string }, input: In): Promise<In> { return input; }
+export async function extra(_ctx: ActivityContext, _b: { db: string }, input: In, _x?: string): Promise<In> { return input; }
+export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { none: activity(none, { description: "d" }), unknownCtx: activity(unknownCtx, { description: "d" }), extra: activity(extra, { description: "d" }) } });`);
+    expect(errors.map((error) => error.message)).toEqual([]);
+  });
+
+  it("names an activity declared twice in the singular", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { ${act}, "act": activity(act, { description: "d" }) } });`,
+      '"act"',
+      /^replay\.ts:\d+:\d+: activity name "act" is unusable: it is declared twice in activities; names must be unique$/,
     );
   });
 
@@ -149,7 +165,16 @@ export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { 
       `export async function bad(_ctx: string, _b: { db: string }, input: In): Promise<In> { return input; }
 export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { bad: activity(bad, { description: "d" }) } });`,
       "bad, {",
-      /takes string as its first parameter, not ActivityContext/,
+      /activity "bad" takes string as its first parameter, which an ActivityContext cannot be passed as/,
+    );
+  });
+
+  it("refuses a ctx parameter that is narrower than ActivityContext", () => {
+    expectProblem(
+      `export async function narrow(_ctx: ActivityContext & { tenant: string }, _b: { db: string }, input: In): Promise<In> { return input; }
+export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { narrow: activity(narrow, { description: "d" }) } });`,
+      "narrow, {",
+      /activity "narrow" takes ActivityContext & \{ tenant: string; \} as its first parameter/,
     );
   });
 
@@ -217,6 +242,26 @@ export default defineNamespace({ name: "n", workflows: { [key]: workflow<In, In>
 export default defineNamespace({ name: "n", workflows: { ${ok}, ...more }, activities: {} });`,
       "...more",
       /a spread in workflows cannot be read statically/,
+    );
+  });
+
+  it("reads again with the tsconfig's global types when a type needs them, and names the package import", () => {
+    const dir = path.join(TMP, `case${++counter}`);
+    mkdirSync(dir, { recursive: true });
+    const manifest = `${HEADER}import type { ParsedPath } from "node:path";
+export default defineNamespace({ name: "n", workflows: { w: workflow<ParsedPath, In>({ description: "d" }) }, activities: {} });`;
+    writeFileSync(path.join(dir, "replay.ts"), manifest);
+    const [file] = generate([path.join(dir, "replay.ts")], { cwd: dir, projects });
+    expect(file?.content).toContain('import type { ParsedPath } from "node:path";');
+    expect(file?.content).toContain("input: ParsedPath,");
+    expect(file?.inputs.files.some((input) => input.includes("@types/node"))).toBe(true);
+  });
+
+  it("reports a problem in a type from a global package as that package's type, not as unresolved", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { w: workflow<{ data: Buffer }, In>({ description: "d" }) }, activities: {} });`,
+      "{ data: Buffer }",
+      /the input of workflow "w" cannot travel as JSON: \$\.data is a Buffer with method \w+\(\)/,
     );
   });
 

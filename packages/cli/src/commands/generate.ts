@@ -1,19 +1,22 @@
 import path from "node:path";
-import { checkGenerated, generate, type ProjectCache, writeGenerated } from "@replaykit/codegen";
-import { EXIT_OK, EXIT_STALE_OR_INVALID, type Io } from "../io.js";
+import type { ProjectCache } from "@replaykit/codegen";
+import { findStale, type OutputFile, ResultCache, writeGenerated } from "@replaykit/codegen/cache";
+import { loadCodegen } from "../codegen.js";
+import { counted, EXIT_OK, EXIT_STALE_OR_INVALID, type Io } from "../io.js";
 import { reportFailure } from "./report.js";
 
 /** Generates and writes `replay_gen.ts` beside each manifest. */
-export function runGenerate(manifests: readonly string[], io: Io, projects?: ProjectCache): number {
+export async function runGenerate(manifests: readonly string[], io: Io, projects?: ProjectCache): Promise<number> {
   try {
     const started = performance.now();
-    const files = generate(manifests, { cwd: io.cwd, ...(projects === undefined ? {} : { projects }) });
+    const { files, cached } = await produce(manifests, io, projects);
     const written = new Set(writeGenerated(files));
     for (const file of files) {
       const state = written.has(file.outputPath) ? "wrote" : "unchanged";
       io.err(`replaygen: ${state} ${path.relative(io.cwd, file.outputPath) || file.outputPath}`);
     }
-    io.err(`replaygen: ${files.length} manifest(s) in ${Math.round(performance.now() - started)} ms`);
+    const source = cached ? " (inputs unchanged: from the cache)" : "";
+    io.err(`replaygen: ${counted(files.length, "manifest")} in ${Math.round(performance.now() - started)} ms${source}`);
     return EXIT_OK;
   } catch (error) {
     return reportFailure(error, io);
@@ -21,16 +24,36 @@ export function runGenerate(manifests: readonly string[], io: Io, projects?: Pro
 }
 
 /** Writes nothing; exits 1 naming each stale file and the command that fixes it. */
-export function runCheck(manifests: readonly string[], io: Io): number {
+export async function runCheck(manifests: readonly string[], io: Io): Promise<number> {
   try {
-    const stale = checkGenerated(manifests, { cwd: io.cwd });
+    const { files } = await produce(manifests, io);
+    const stale = findStale(files, io.cwd);
     for (const file of stale) {
       io.err(`replaygen: ${path.relative(io.cwd, file.outputPath)} is ${file.reason}; run: ${file.command}`);
     }
     if (stale.length > 0) return EXIT_STALE_OR_INVALID;
-    io.err(`replaygen: ${manifests.length} generated file(s) up to date`);
+    io.err(`replaygen: ${counted(manifests.length, "generated file")} up to date`);
     return EXIT_OK;
   } catch (error) {
     return reportFailure(error, io);
   }
+}
+
+/**
+ * The generated files of `manifests`: from the result cache when every one of them is fresh
+ * there (the compiler is then never loaded), else generated, and cached for the next run.
+ * Watch mode passes its projects and keeps everything in memory instead.
+ */
+async function produce(
+  manifests: readonly string[],
+  io: Io,
+  projects?: ProjectCache,
+): Promise<{ files: OutputFile[]; cached: boolean }> {
+  const cache = projects === undefined && io.cacheDir !== undefined ? new ResultCache(io.cacheDir) : undefined;
+  const hits = cache === undefined ? [] : manifests.map((manifest) => cache.lookup(path.resolve(io.cwd, manifest)));
+  if (cache !== undefined && hits.every((hit) => hit !== undefined)) return { files: hits, cached: true };
+  const { generate } = await loadCodegen();
+  const files = generate(manifests, { cwd: io.cwd, ...(projects === undefined ? {} : { projects }) });
+  for (const file of files) cache?.store(file);
+  return { files, cached: false };
 }

@@ -1,11 +1,13 @@
-import { CodegenError, ManifestErrors } from "@replaykit/codegen";
-import { EXIT_STALE_OR_INVALID, EXIT_USAGE, type Io } from "../io.js";
+import { loadCodegen } from "../codegen.js";
+import { counted, EXIT_STALE_OR_INVALID, EXIT_USAGE, type Io } from "../io.js";
 
 /** Prints a failure and returns its exit code: 1 for manifest problems, 2 for anything else. */
-export function reportFailure(error: unknown, io: Io): number {
+export async function reportFailure(error: unknown, io: Io): Promise<number> {
+  const { CodegenError, ManifestErrors } = await loadCodegen();
   if (error instanceof ManifestErrors) {
     io.err(error.message);
-    io.err(`replaygen: ${error.errors.length} problem(s); fix them and run again`);
+    const them = error.errors.length === 1 ? "it" : "them";
+    io.err(`replaygen: ${counted(error.errors.length, "problem")}; fix ${them} and run again`);
     return EXIT_STALE_OR_INVALID;
   }
   if (error instanceof CodegenError) {

@@ -1,13 +1,12 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { ManifestNotFoundError } from "../errors.js";
 import type { NamespaceModel } from "../model/model.js";
-import { readManifest } from "../reader/read-manifest.js";
+import { type ReadOutcome, readManifest } from "../reader/read-manifest.js";
 import { renderNamespace } from "../render/render.js";
-import { findPackageRoot, ProjectCache } from "./project.js";
-
-/** The name of the file written beside each manifest. */
-export const GENERATED_FILE_NAME = "replay_gen.ts";
+import { collectInputs, type GenerateInputs } from "./inputs.js";
+import { displayPath, findStale, GENERATED_FILE_NAME, type OutputFile, posix, type StaleFile } from "./output.js";
+import { findPackageRoot, findTsConfig, ProjectCache, type ProjectScope } from "./project.js";
 
 export interface GenerateOptions {
   /** Paths in errors and commands are relative to it. Default: process.cwd(). */
@@ -17,11 +16,10 @@ export interface GenerateOptions {
 }
 
 /** One generated file, in memory. */
-export interface GeneratedFile {
-  readonly manifestPath: string;
-  readonly outputPath: string;
-  readonly content: string;
+export interface GeneratedFile extends OutputFile {
   readonly model: NamespaceModel;
+  /** What it was made from, for callers that cache the content. */
+  readonly inputs: GenerateInputs;
 }
 
 /**
@@ -40,62 +38,42 @@ export function generate(manifests: readonly string[], opts: GenerateOptions = {
 
 function generateOne(manifestPath: string, cwd: string, projects: ProjectCache): GeneratedFile {
   if (!existsSync(manifestPath)) throw new ManifestNotFoundError(displayPath(cwd, manifestPath));
-  const project = projects.projectFor(manifestPath);
-  const sourceFile = project.getSourceFile(manifestPath) ?? project.addSourceFileAtPath(manifestPath);
-  // Adds the manifest's imports as project files, so the next run (watch mode) re-reads them when they change.
-  project.resolveSourceFileDependencies();
-  const model = readManifest(project, sourceFile, displayPath(cwd, manifestPath));
   const packageRoot = findPackageRoot(path.dirname(manifestPath));
+  const read = (scope: ProjectScope) => {
+    const project = projects.projectFor(manifestPath, scope);
+    const sourceFile = project.getSourceFile(manifestPath) ?? project.addSourceFileAtPath(manifestPath);
+    // Adds the manifest's imports as project files, so the next run (watch mode) re-reads them when they change.
+    project.resolveSourceFileDependencies();
+    const displayFile = displayPath(cwd, manifestPath);
+    const outcome = readManifest(project, sourceFile, { displayFile, packageRoot, complete: scope === "complete" });
+    return { outcome, project };
+  };
+  let first = read(projects.firstScope(manifestPath));
+  if (first.outcome.kind === "incomplete") {
+    projects.markNeedsComplete(manifestPath);
+    first = read("complete");
+  }
+  const { outcome, project } = first;
+  const model = modelOf(outcome);
+  const inputs = collectInputs(
+    project.getProgram().compilerObject,
+    findTsConfig(path.dirname(manifestPath)),
+    packageRoot,
+  );
   const content = renderNamespace(model, {
     manifestName: path.basename(manifestPath),
     commandPath: posix(path.relative(packageRoot, manifestPath)),
   });
-  return { manifestPath, outputPath: path.join(path.dirname(manifestPath), GENERATED_FILE_NAME), content, model };
+  const outputPath = path.join(path.dirname(manifestPath), GENERATED_FILE_NAME);
+  return { manifestPath, outputPath, content, model, inputs };
 }
 
-/** Writes the files whose content changed; returns the paths written. */
-export function writeGenerated(files: readonly GeneratedFile[]): string[] {
-  const written: string[] = [];
-  for (const file of files) {
-    if (readIfExists(file.outputPath) === file.content) continue;
-    writeFileSync(file.outputPath, file.content);
-    written.push(file.outputPath);
-  }
-  return written;
-}
-
-/** A generated file that differs from what is committed. */
-export interface StaleFile {
-  readonly outputPath: string;
-  /** The command that regenerates it, from `cwd`. */
-  readonly command: string;
-  readonly reason: "missing" | "outdated";
+function modelOf(outcome: ReadOutcome): NamespaceModel {
+  if (outcome.kind === "model") return outcome.model;
+  throw new Error("a complete read reported itself incomplete");
 }
 
 /** Generates in memory and compares with the files on disk; returns the stale ones (empty when all are fresh). */
 export function checkGenerated(manifests: readonly string[], opts: GenerateOptions = {}): StaleFile[] {
-  const cwd = opts.cwd ?? process.cwd();
-  const stale: StaleFile[] = [];
-  for (const file of generate(manifests, opts)) {
-    const existing = readIfExists(file.outputPath);
-    if (existing === file.content) continue;
-    stale.push({
-      outputPath: file.outputPath,
-      command: `npx replaygen ${displayPath(cwd, file.manifestPath)}`,
-      reason: existing === undefined ? "missing" : "outdated",
-    });
-  }
-  return stale;
-}
-
-function readIfExists(file: string): string | undefined {
-  return existsSync(file) ? readFileSync(file, "utf8") : undefined;
-}
-
-function displayPath(cwd: string, file: string): string {
-  return posix(path.relative(cwd, file)) || ".";
-}
-
-function posix(file: string): string {
-  return file.split(path.sep).join("/");
+  return findStale(generate(manifests, opts), opts.cwd ?? process.cwd());
 }

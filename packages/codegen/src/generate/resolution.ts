@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ResolutionHostFactory, ts } from "ts-morph";
+import type { ResolutionHostFactory } from "ts-morph";
+import { ts } from "../compiler.js";
 
 const CODEGEN_PACKAGE = "@replaykit/codegen";
 

@@ -45,6 +45,9 @@ export const FLOW_BUILTINS = [
 /** Private helpers of the generated file. */
 export const HELPERS = ["parseWith", "describeIssues", "streamOptions", "toOutputEvent"] as const;
 
+/** The runtime package: the generated file imports from it, and activities take its ActivityContext. */
+export const RUNTIME_MODULE = "@replaykit/runtime";
+
 /** Names the generated file imports from the runtime; user types with these names are aliased. */
 export const RUNTIME_IMPORTS = [
   "EventType",

@@ -38,7 +38,10 @@ export interface MessageModel {
   /** Stored name (the manifest key). */
   readonly name: string;
   readonly description: string;
+  /** The message as readers get it (the Flow's await, the stream helpers): after the schema parsed it. */
   readonly type: TypeRef;
+  /** The message as writers pass it (the signal helper, the Flow's emit): what the schema parses; `type` without one. */
+  readonly typeToWrite: TypeRef;
   readonly schema?: ValueRef;
   readonly location: SourceLocation;
 }
@@ -46,8 +49,14 @@ export interface MessageModel {
 export interface WorkflowModel {
   readonly name: string;
   readonly description: string;
+  /** The input the workflow function receives: after the input schema parsed it. */
   readonly input: TypeRef;
+  /** The input callers pass to the run helper and to `restart`: what the input schema parses; `input` without one. */
+  readonly inputToWrite: TypeRef;
+  /** The result the await-result helper gives: after the output schema parsed it. */
   readonly output: TypeRef;
+  /** The result the workflow function returns: what the output schema parses; `output` without one. */
+  readonly outputToWrite: TypeRef;
   readonly inputSchema?: ValueRef;
   readonly outputSchema?: ValueRef;
   readonly signals: readonly MessageModel[];
@@ -63,7 +72,8 @@ export interface ActivityModel {
   readonly name: string;
   readonly description: string;
   readonly fn: ValueRef;
-  readonly input: TypeRef;
+  /** Undefined when the activity function declares no input parameter: its Flow method takes none. */
+  readonly input?: TypeRef;
   readonly output: TypeRef;
   /** `retry` and `timeout` as written in the manifest, keys sorted. */
   readonly options: { readonly [key: string]: LiteralValue };

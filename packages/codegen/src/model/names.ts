@@ -39,3 +39,8 @@ export function storedNameProblem(name: string): string | undefined {
   if (bytes > MAX_NAME_BYTES) return `it is ${bytes} bytes long, over the limit of ${MAX_NAME_BYTES}`;
   return undefined;
 }
+
+/** `1 parameter`, `3 parameters`; pass `plural` for nouns that do not just take an "s" (`activities`). */
+export function counted(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

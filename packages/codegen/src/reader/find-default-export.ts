@@ -1,4 +1,5 @@
-import { type CallExpression, Node, type SourceFile, SyntaxKind } from "ts-morph";
+import type { CallExpression, SourceFile } from "ts-morph";
+import { Node, SyntaxKind } from "../compiler.js";
 import { NoDefaultExportError } from "../errors.js";
 import type { ProblemCollector } from "./collector.js";
 import { calleeName, unwrap } from "./static.js";

@@ -1,10 +1,13 @@
-import { ts } from "ts-morph";
+import { ts } from "../compiler.js";
+import { isErrorType } from "./print-type.js";
 
 /** Why a type cannot travel as JSON, and where in it. */
 export interface JsonProblem {
   /** Path inside the type, e.g. `$.items[].createdAt`; `$` for the type itself. */
   readonly path: string;
   readonly problem: string;
+  /** The type is one the compiler could not resolve (a missing import or global). */
+  readonly unresolved?: true;
 }
 
 /** Lib types that are plain JSON containers. */
@@ -31,6 +34,9 @@ class JsonChecker {
   check(type: ts.Type, path: string, seen: Set<ts.Type>): JsonProblem | undefined {
     if (seen.has(type)) return undefined;
     const flags = type.flags;
+    if (isErrorType(type)) {
+      return { path, problem: "is a type the compiler cannot resolve; check its import", unresolved: true };
+    }
     if (flags & ts.TypeFlags.Any) return { path, problem: "is `any`; give it a concrete type, or `unknown`" };
     if (flags & ts.TypeFlags.BigIntLike) return { path, problem: "is a bigint; send it as a string" };
     if (flags & ts.TypeFlags.ESSymbolLike) return { path, problem: "is a symbol, which JSON drops" };
@@ -87,7 +93,12 @@ class JsonChecker {
     for (const property of this.#checker.getPropertiesOfType(type)) {
       const propertyPath = `${path}.${property.name}`;
       if (property.flags & ts.SymbolFlags.Method) {
-        const owner = isClass ? `an instance of class ${type.symbol.name}` : "an object";
+        const named = type.symbol !== undefined && !["__type", "__object"].includes(type.symbol.name);
+        const owner = isClass
+          ? `an instance of class ${type.symbol.name}`
+          : named
+            ? `a ${type.symbol.name}`
+            : "an object";
         return { path, problem: `is ${owner} with method ${property.name}(); use a plain data type (an interface)` };
       }
       const problem = this.check(this.#checker.getTypeOfSymbol(property), propertyPath, seen);

@@ -1,4 +1,4 @@
-import { Node } from "ts-morph";
+import { Node } from "../compiler.js";
 import { InvalidOptionError, NotStaticError } from "../errors.js";
 import type { LiteralValue } from "../model/model.js";
 import type { ProblemCollector } from "./collector.js";

@@ -8,7 +8,11 @@ export function relativeModuleSpecifier(fromDir: string, file: string): string {
   return `${relative.startsWith(".") ? "" : "./"}${relative}${jsExt}`;
 }
 
-/** Files of the user's project: not a TypeScript lib file and not under node_modules. */
-export function isUserFile(file: string): boolean {
-  return !file.includes("/node_modules/");
+/**
+ * The user's own files: inside the manifest's package and outside node_modules. The generated
+ * file imports from them by relative path; other packages only by the specifiers the user wrote.
+ */
+export function isUserFile(file: string, packageRoot: string): boolean {
+  const relative = path.relative(packageRoot, file);
+  return !relative.startsWith("..") && !path.isAbsolute(relative) && !file.includes("/node_modules/");
 }

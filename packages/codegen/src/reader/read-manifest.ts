@@ -9,20 +9,47 @@ import { ProblemCollector } from "./collector.js";
 import type { RawNamespace } from "./raw.js";
 import { readSyntax } from "./read-syntax.js";
 import { TypeReader } from "./read-types.js";
+import { activityContextType, includeRuntime } from "./runtime-types.js";
+
+export interface ReadOptions {
+  /** Names the manifest in errors. */
+  readonly displayFile: string;
+  /** The manifest's package: its files are imported by relative path. */
+  readonly packageRoot: string;
+  /**
+   * Whether `project` loads every global type the tsconfig lists. When it does not (the quick first
+   * try) and a type cannot be resolved or has a problem, the result is "incomplete": read again
+   * with everything.
+   */
+  readonly complete: boolean;
+}
+
+export type ReadOutcome = { readonly kind: "model"; readonly model: NamespaceModel } | { readonly kind: "incomplete" };
 
 /**
  * Reads the manifest `sourceFile` of `project` into the plain model.
- * Throws ManifestErrors listing every problem found; `displayFile` names the file in them.
+ * Throws ManifestErrors listing every problem found.
  */
-export function readManifest(project: Project, sourceFile: SourceFile, displayFile: string): NamespaceModel {
-  const problems = new ProblemCollector(displayFile);
+export function readManifest(project: Project, sourceFile: SourceFile, options: ReadOptions): ReadOutcome {
+  const problems = new ProblemCollector(options.displayFile);
   const raw = readSyntax(sourceFile, problems);
   if (raw === undefined) throw new ManifestErrors(sortProblems(problems));
   checkIdentifiers(raw, problems);
   const syntaxProblems = problems.problems.length;
   const imports = new ImportTable(reservedNames(raw));
+  const manifestPath = sourceFile.getFilePath();
+  const runtimeFile = raw.activities.length > 0 ? includeRuntime(project, manifestPath) : undefined;
   const program = project.getProgram().compilerObject;
-  const reader = new TypeReader(program, imports, path.dirname(sourceFile.getFilePath()), problems);
+  const reader = new TypeReader(
+    {
+      program,
+      outDir: path.dirname(manifestPath),
+      packageRoot: options.packageRoot,
+      activityContext: activityContextType(program, runtimeFile),
+    },
+    imports,
+    problems,
+  );
   let model: NamespaceModel | undefined;
   try {
     // Types are read even when the syntax pass found problems, so one run reports them all.
@@ -31,8 +58,12 @@ export function readManifest(project: Project, sourceFile: SourceFile, displayFi
     // A manifest broken enough to trip the type pass still gets its syntax problems reported.
     if (syntaxProblems === 0) throw error;
   }
+  // A problem found by the type pass is reported only as the complete program sees it: a missing
+  // global can turn a type into `any` without leaving an unresolved type behind.
+  const typeProblems = problems.problems.length > syntaxProblems;
+  if (!options.complete && (reader.sawUnresolvedType || typeProblems)) return { kind: "incomplete" };
   if (problems.problems.length > 0 || model === undefined) throw new ManifestErrors(sortProblems(problems));
-  return model;
+  return { kind: "model", model };
 }
 
 function sortProblems(problems: ProblemCollector) {

@@ -1,4 +1,5 @@
-import { type CallExpression, type Expression, Node, type SourceFile } from "ts-morph";
+import type { CallExpression, Expression, SourceFile } from "ts-morph";
+import { Node } from "../compiler.js";
 import { InvalidManifestNameError, MissingDescriptionError, NotStaticError, NoWorkflowError } from "../errors.js";
 import { isIdentifier, pascalCase, storedNameProblem } from "../model/names.js";
 import type { ProblemCollector } from "./collector.js";
@@ -35,19 +36,22 @@ export function readSyntax(sourceFile: SourceFile, problems: ProblemCollector): 
 
 type EntryReader<T> = (entry: StaticProperty, problems: ProblemCollector) => T | undefined;
 
+/** The manifest's lists, by their key, and what one entry of each is called in messages. */
+const ENTRY_KINDS = { workflows: "workflow", activities: "activity", signals: "signal", outputs: "output" } as const;
+
 /** Reads `{ key: item(...) }` entries, checking names and duplicates. */
 function readEntries<T>(
   property: StaticProperty | undefined,
-  kind: string,
+  kind: keyof typeof ENTRY_KINDS,
   problems: ProblemCollector,
   read: EntryReader<T>,
 ): T[] {
   if (property === undefined) return [];
   const entries = readObject(unwrap(property.value), kind, problems) ?? [];
+  const singular = ENTRY_KINDS[kind];
   const seen = new Set<string>();
   const items: T[] = [];
   for (const entry of entries) {
-    const singular = kind.replace(/s$/, "");
     if (seen.has(entry.key)) {
       const reason = `it is declared twice in ${kind}; names must be unique`;
       problems.add(new InvalidManifestNameError(problems.at(entry.keyNode), singular, entry.key, reason));

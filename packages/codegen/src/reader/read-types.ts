@@ -1,48 +1,71 @@
 import type { Expression, Node, ts } from "ts-morph";
-import { ActivitySignatureError, BackendsMismatchError, MissingTypeError, NonJsonTypeError } from "../errors.js";
+import { MissingTypeError, NonJsonTypeError } from "../errors.js";
 import type { ImportTable } from "../model/imports.js";
-import type {
-  ActivityModel,
-  LiteralValue,
-  MessageModel,
-  NamespaceModel,
-  TypeRef,
-  ValueRef,
-  WorkflowModel,
-} from "../model/model.js";
+import type { MessageModel, NamespaceModel, TypeRef, ValueRef, WorkflowModel } from "../model/model.js";
 import type { ProblemCollector } from "./collector.js";
+import { ImportableNames } from "./importable.js";
 import { findJsonProblem } from "./json-check.js";
-import { checkDuration, checkRetry, readLiteral } from "./literal.js";
 import { TypePrinter } from "./print-type.js";
-import type { RawActivity, RawMessage, RawNamespace, RawWorkflow } from "./raw.js";
+import type { RawMessage, RawNamespace, RawWorkflow } from "./raw.js";
+import { ActivityReader } from "./read-activities.js";
+import { SchemaReader } from "./schema-types.js";
 import { importValue } from "./values.js";
+
+/** Where the manifest's types are read and where the generated file goes. */
+export interface TypeContext {
+  readonly program: ts.Program;
+  /** The directory of the generated file. */
+  readonly outDir: string;
+  /** The manifest's package: its files are imported by relative path. */
+  readonly packageRoot: string;
+  /** The runtime's ActivityContext; undefined when the runtime cannot be resolved. */
+  readonly activityContext: ts.Type | undefined;
+}
+
+/** A payload's type as readers get it and as writers pass it. */
+interface Payload {
+  readonly read: TypeRef;
+  readonly write: TypeRef;
+}
 
 /** Resolves every type of the manifest through the checker into the plain model. */
 export class TypeReader {
-  readonly #checker: ts.TypeChecker;
   readonly #program: ts.Program;
   readonly #printer: TypePrinter;
+  readonly #schemas: SchemaReader;
+  readonly #activities: ActivityReader;
   readonly #imports: ImportTable;
   readonly #problems: ProblemCollector;
-  #backends: { text: string; activity: string } | undefined;
+  #unresolved = false;
 
-  constructor(program: ts.Program, imports: ImportTable, outDir: string, problems: ProblemCollector) {
-    this.#program = program;
-    this.#checker = program.getTypeChecker();
-    this.#printer = new TypePrinter(program, imports, outDir);
+  constructor(context: TypeContext, imports: ImportTable, problems: ProblemCollector) {
+    const checker = context.program.getTypeChecker();
+    const names = new ImportableNames(context.program, context.outDir, context.packageRoot);
+    this.#program = context.program;
+    this.#printer = new TypePrinter(context.program, imports, names);
+    this.#schemas = new SchemaReader(checker, this.#printer, imports, names);
+    this.#activities = new ActivityReader(checker, this.#printer, imports, problems, context.activityContext);
     this.#imports = imports;
     this.#problems = problems;
   }
 
+  /** True once a type the compiler could not resolve was met: the result may differ with every global type loaded. */
+  get sawUnresolvedType(): boolean {
+    return this.#unresolved || this.#printer.sawUnresolved;
+  }
+
   read(ns: RawNamespace): NamespaceModel {
-    const activities = ns.activities.map((activity) => this.#activity(activity, ns.register));
+    const activities = this.#activities.read(ns.activities, ns.register, (type, node, what) =>
+      this.#checkJson(type, node, what),
+    );
     const workflows = ns.workflows.map((workflow) => this.#workflow(workflow, ns.register));
+    const backends = this.#activities.backends();
     return {
       name: ns.name,
       manifestPath: ns.sourceFile.getFilePath(),
       workflows: workflows.sort(byName),
-      activities: activities.filter((item) => item !== undefined).sort(byName),
-      ...(this.#backends === undefined ? {} : { backends: { text: this.#backends.text } }),
+      activities: activities.sort(byName),
+      ...(backends === undefined ? {} : { backends }),
       imports: this.#imports.all(),
     };
   }
@@ -53,25 +76,29 @@ export class TypeReader {
     const outputSchema = this.#schema(raw.outputSchema, `the output schema of ${what}`);
     const fix = (kind: string) =>
       `pass type arguments, \`workflow<Input, Output>({ ... })\`, or a zod schema as \`${kind}: Schema\``;
+    const input = this.#payload(
+      raw.inputTypeNode,
+      raw.inputSchema,
+      inputSchema,
+      raw.call,
+      `the input of ${what}`,
+      fix("input"),
+    );
+    const output = this.#payload(
+      raw.outputTypeNode,
+      raw.outputSchema,
+      outputSchema,
+      raw.call,
+      `the result of ${what}`,
+      fix("output"),
+    );
     return {
       name: raw.name,
       description: raw.description,
-      input: this.#declaredType(
-        raw.inputTypeNode,
-        raw.inputSchema,
-        inputSchema,
-        raw.call,
-        `the input of ${what}`,
-        fix("input"),
-      ),
-      output: this.#declaredType(
-        raw.outputTypeNode,
-        raw.outputSchema,
-        outputSchema,
-        raw.call,
-        `the result of ${what}`,
-        fix("output"),
-      ),
+      input: input.read,
+      inputToWrite: input.write,
+      output: output.read,
+      outputToWrite: output.write,
       ...(inputSchema === undefined ? {} : { inputSchema }),
       ...(outputSchema === undefined ? {} : { outputSchema }),
       signals: raw.signals.map((signal) => this.#message(signal, "signal", raw.name)).sort(byName),
@@ -85,45 +112,45 @@ export class TypeReader {
     const what = `${kind} ${JSON.stringify(raw.name)} of workflow ${JSON.stringify(workflow)}`;
     const schema = this.#schema(raw.schema, `the schema of ${what}`);
     const fix = `pass a type argument, \`${kind}<Message>({ ... })\`, or a schema, \`${kind}(Schema, { ... })\``;
+    const payload = this.#payload(raw.typeNode, raw.schema, schema, raw.call, `the message of ${what}`, fix);
     return {
       name: raw.name,
       description: raw.description,
-      type: this.#declaredType(raw.typeNode, raw.schema, schema, raw.call, `the message of ${what}`, fix),
+      type: payload.read,
+      typeToWrite: payload.write,
       ...(schema === undefined ? {} : { schema }),
       location: this.#problems.at(raw.keyNode),
     };
   }
 
-  /** The type from a type argument, else from a schema's `parse` result; checked for JSON. */
-  #declaredType(
+  /**
+   * A payload's types: read from the type argument when there is one, else from the schema's
+   * `parse` result; written as the schema's input type when there is a schema. Checked for JSON.
+   */
+  #payload(
     typeNode: Node | undefined,
     schemaNode: Expression | undefined,
     schema: ValueRef | undefined,
     at: Node,
     what: string,
     fix: string,
-  ): TypeRef {
+  ): Payload {
+    const fromSchema =
+      schemaNode === undefined || schema === undefined
+        ? undefined
+        : this.#schemas.read(schemaNode.compilerNode, schema);
     if (typeNode !== undefined) {
-      const type = this.#checker.getTypeFromTypeNode(typeNode.compilerNode as ts.TypeNode);
+      const type = this.#program.getTypeChecker().getTypeFromTypeNode(typeNode.compilerNode as ts.TypeNode);
       this.#checkJson(type, typeNode, what);
-      return this.#printer.print(type);
+      const read = this.#printer.print(type);
+      return { read, write: fromSchema?.write ?? read };
     }
-    if (schemaNode !== undefined && schema !== undefined) {
-      const parsed = this.#parseResult(schemaNode);
-      if (parsed !== undefined) this.#checkJson(parsed, schemaNode, what);
-      return { text: `ReturnType<typeof ${schema.local}.parse>` };
+    if (fromSchema !== undefined && schemaNode !== undefined) {
+      if (fromSchema.parsed !== undefined) this.#checkJson(fromSchema.parsed, schemaNode, what);
+      return fromSchema;
     }
     if (schemaNode === undefined) this.#problems.add(new MissingTypeError(this.#problems.at(at), what, fix));
-    return { text: "unknown" };
-  }
-
-  #parseResult(schemaNode: Expression): ts.Type | undefined {
-    const schemaType = this.#checker.getTypeAtLocation(schemaNode.compilerNode);
-    const parse = schemaType.getProperty("parse");
-    if (parse === undefined) return undefined;
-    const parseType = this.#checker.getTypeOfSymbolAtLocation(parse, schemaNode.compilerNode);
-    const signature = parseType.getCallSignatures()[0];
-    return signature === undefined ? undefined : this.#checker.getReturnTypeOfSignature(signature);
+    return { read: { text: "unknown" }, write: { text: "unknown" } };
   }
 
   #schema(node: Expression | undefined, what: string): ValueRef | undefined {
@@ -131,105 +158,10 @@ export class TypeReader {
   }
 
   #checkJson(type: ts.Type, node: Node, what: string): void {
-    const problem = findJsonProblem(this.#checker, this.#program, type);
-    if (problem !== undefined) {
-      this.#problems.add(new NonJsonTypeError(this.#problems.at(node), what, problem.path, problem.problem));
-    }
-  }
-
-  #activity(raw: RawActivity, registerAll: boolean): ActivityModel | undefined {
-    const fn = importValue(
-      raw.fn,
-      `the function of activity ${JSON.stringify(raw.name)}`,
-      this.#imports,
-      this.#problems,
-    );
-    const signature = this.#activitySignature(raw);
-    if (fn === undefined || signature === undefined) return undefined;
-    return {
-      name: raw.name,
-      description: raw.description,
-      fn,
-      input: signature.input,
-      output: signature.output,
-      options: this.#activityOptions(raw),
-      register: registerAll || raw.register,
-      location: this.#problems.at(raw.keyNode),
-    };
-  }
-
-  #activitySignature(raw: RawActivity): { input: TypeRef; output: TypeRef } | undefined {
-    const problem = (text: string) =>
-      this.#problems.add(new ActivitySignatureError(this.#problems.at(raw.fn), raw.name, text));
-    const fnType = this.#checker.getTypeAtLocation(raw.fn.compilerNode);
-    const signatures = fnType.getCallSignatures();
-    const signature = signatures[0];
-    if (signature === undefined || signatures.length > 1) {
-      problem(signature === undefined ? "is not a function" : "is overloaded");
-      return undefined;
-    }
-    const [ctx, backends, input, ...extra] = signature
-      .getParameters()
-      .map((parameter) => this.#parameterType(parameter, raw.fn));
-    if (ctx === undefined || backends === undefined || input === undefined || extra.length > 0) {
-      problem(`takes ${signature.getParameters().length} parameter(s), not 3`);
-      return undefined;
-    }
-    if (!this.#isActivityContext(ctx)) {
-      problem(`takes ${this.#checker.typeToString(ctx)} as its first parameter, not ActivityContext`);
-      return undefined;
-    }
-    const result = this.#promised(this.#checker.getReturnTypeOfSignature(signature));
-    if (result === undefined) {
-      problem("does not return a Promise");
-      return undefined;
-    }
-    this.#checkBackends(raw, backends);
-    const what = `activity ${JSON.stringify(raw.name)}`;
-    this.#checkJson(input, raw.fn, `the input of ${what}`);
-    this.#checkJson(result, raw.fn, `the result of ${what}`);
-    return { input: this.#printer.print(input), output: this.#printer.print(result) };
-  }
-
-  #parameterType(parameter: ts.Symbol, at: Expression): ts.Type {
-    return this.#checker.getTypeOfSymbolAtLocation(parameter, at.compilerNode);
-  }
-
-  #isActivityContext(type: ts.Type): boolean {
-    return (type.aliasSymbol ?? type.getSymbol())?.getName() === "ActivityContext";
-  }
-
-  #promised(type: ts.Type): ts.Type | undefined {
-    if (type.getSymbol()?.getName() !== "Promise") return undefined;
-    return this.#checker.getTypeArguments(type as ts.TypeReference)[0];
-  }
-
-  #checkBackends(raw: RawActivity, type: ts.Type): void {
-    const text = this.#printer.print(type).text;
-    if (this.#backends === undefined) {
-      this.#backends = { text, activity: raw.name };
-    } else if (this.#backends.text !== text) {
-      const at = this.#problems.at(raw.fn);
-      this.#problems.add(new BackendsMismatchError(at, raw.name, text, this.#backends.text, this.#backends.activity));
-    }
-  }
-
-  #activityOptions(raw: RawActivity): Record<string, LiteralValue> {
-    const options: Record<string, LiteralValue> = {};
-    const what = `the retry option of activity ${JSON.stringify(raw.name)}`;
-    const retry = raw.retry === undefined ? undefined : readLiteral(raw.retry, what, this.#problems);
-    if (raw.retry !== undefined && retry !== undefined && checkRetry(retry, raw.retry, "retry", this.#problems)) {
-      options["retry"] = retry;
-    }
-    const timeout = raw.timeout === undefined ? undefined : readLiteral(raw.timeout, "timeout", this.#problems);
-    if (
-      raw.timeout !== undefined &&
-      timeout !== undefined &&
-      checkDuration(timeout, raw.timeout, "timeout", this.#problems)
-    ) {
-      options["timeout"] = timeout;
-    }
-    return options;
+    const problem = findJsonProblem(this.#program.getTypeChecker(), this.#program, type);
+    if (problem === undefined) return;
+    if (problem.unresolved) this.#unresolved = true;
+    this.#problems.add(new NonJsonTypeError(this.#problems.at(node), what, problem.path, problem.problem));
   }
 }
 

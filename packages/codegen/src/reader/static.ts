@@ -1,4 +1,5 @@
-import { type Expression, Node, type ObjectLiteralExpression, SyntaxKind } from "ts-morph";
+import type { Expression, ObjectLiteralExpression } from "ts-morph";
+import { Node, SyntaxKind } from "../compiler.js";
 import { NotStaticError } from "../errors.js";
 import type { ProblemCollector } from "./collector.js";
 

@@ -1,5 +1,6 @@
 import path from "node:path";
-import { type Expression, Node } from "ts-morph";
+import type { Expression } from "ts-morph";
+import { Node } from "../compiler.js";
 import { NotStaticError } from "../errors.js";
 import type { ImportTable } from "../model/imports.js";
 import type { ValueRef } from "../model/model.js";

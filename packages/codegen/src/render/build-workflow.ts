@@ -31,7 +31,7 @@ export function buildWorkflow(ns: NamespaceModel, wf: WorkflowModel): RenderWork
         "",
         `export type ${ids.workflowType(wf.name)} = (`,
         [`flow: ${ids.flow(wf.name)}`, `input: ${input}`],
-        `) => Promise<${wf.output.text}>;`,
+        `) => Promise<${wf.outputToWrite.text}>;`,
       ),
     ].join("\n"),
     functions,
@@ -42,9 +42,8 @@ function flowMembers(ns: NamespaceModel, wf: WorkflowModel): string[] {
   const members: string[] = [`${I1}readonly runId: string;`];
   for (const activity of ns.activities) {
     members.push(docComment(I1, `Activity "${activity.name}": ${activity.description}`));
-    members.push(
-      member(ids.activityMethod(activity.name), [`input: ${activity.input.text}`], `Promise<${activity.output.text}>`),
-    );
+    const params = activity.input === undefined ? [] : [`input: ${activity.input.text}`];
+    members.push(member(ids.activityMethod(activity.name), params, `Promise<${activity.output.text}>`));
   }
   for (const signal of wf.signals) {
     const text = `The next "${signal.name}" signal in arrival order, or undefined after \`timeout\`: ${signal.description}`;
@@ -55,13 +54,13 @@ function flowMembers(ns: NamespaceModel, wf: WorkflowModel): string[] {
   }
   for (const output of wf.outputs) {
     members.push(docComment(I1, `Emits output "${output.name}": ${output.description}`));
-    members.push(member(ids.emitMethod(output.name), [`message: ${output.type.text}`], "Promise<void>"));
+    members.push(member(ids.emitMethod(output.name), [`message: ${output.typeToWrite.text}`], "Promise<void>"));
   }
   members.push(`${I1}sleep(duration: Duration): Promise<void>;`);
   members.push(docComment(I1, "Deterministic: the same on replay."));
   members.push(`${I1}now(): Date;`, `${I1}random(): number;`, `${I1}uuid(): string;`);
   members.push(docComment(I1, "Ends this iteration and starts the next with `input` (continue-as-new)."));
-  members.push(member("restart", [`input: ${wf.input.text}`], "Promise<never>"));
+  members.push(member("restart", [`input: ${wf.inputToWrite.text}`], "Promise<never>"));
   const patched =
     "True where runs take the new branch of a code change; false when replaying a run recorded before it.";
   members.push(docComment(I1, patched));
@@ -83,6 +82,11 @@ function orUndefined(type: string): string {
 /** `parseWith(schema, value, "what")` when the item has a schema, else `value`. */
 export function validated(schema: { local: string } | undefined, value: string, what: string): string {
   return schema === undefined ? value : `parseWith(${schema.local}, ${value}, ${stringLiteral(what)})`;
+}
+
+/** async when a schema validates: a refused value then rejects the promise instead of throwing at the call. */
+function validatingKind(schema: { local: string } | undefined): string {
+  return schema === undefined ? "function" : "async function";
 }
 
 function fn(
@@ -107,9 +111,10 @@ function call(indent: string, head: string, args: readonly string[], tail: strin
 function runFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
   const input = validated(wf.inputSchema, "input", `input of workflow ${wf.name}`);
   const args = [ids.namespaceConst(ns.name), ids.workflowConst(wf.name), "runId", input, "opts"];
-  const params = ["client: Client", "runId: string", `input: ${wf.input.text}`, "opts?: WriteOptions"];
+  const params = ["client: Client", "runId: string", `input: ${wf.inputToWrite.text}`, "opts?: WriteOptions"];
   const doc = `Starts a run of workflow "${wf.name}"; false when \`runId\` exists already. \`opts.tx\` joins your transaction.`;
-  return fn(doc, ids.run(wf.name), params, "Promise<boolean>", [call(I1, "return client.runWorkflow(", args, ");")]);
+  const body = [call(I1, "return client.runWorkflow(", args, ");")];
+  return fn(doc, ids.run(wf.name), params, "Promise<boolean>", body, validatingKind(wf.inputSchema));
 }
 
 function signalFunction(ns: NamespaceModel, wf: WorkflowModel, signal: MessageModel): RenderFunction {
@@ -123,13 +128,13 @@ function signalFunction(ns: NamespaceModel, wf: WorkflowModel, signal: MessageMo
   const params = [
     "client: Client",
     "runId: string",
-    `message: ${signal.type.text}`,
+    `message: ${signal.typeToWrite.text}`,
     "externalId: string",
     "opts?: WriteOptions",
   ];
   const doc = `Sends signal "${signal.name}" to a run of workflow "${wf.name}"; false when \`externalId\` was sent before. ${signal.description}`;
   const body = [call(I1, "return client.signalRun(", [...consts, message, "externalId", "opts"], ");")];
-  return fn(doc, ids.signal(wf.name, signal.name), params, "Promise<boolean>", body);
+  return fn(doc, ids.signal(wf.name, signal.name), params, "Promise<boolean>", body, validatingKind(signal.schema));
 }
 
 function awaitResultFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
@@ -160,8 +165,10 @@ function streamFunction(ns: NamespaceModel, wf: WorkflowModel, output: MessageMo
 function flowFactory(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
   const lines = [`${I2}runId: ctx.runId,`];
   for (const activity of ns.activities) {
-    const head = `${I2}${ids.activityMethod(activity.name)}: (input: unknown) =>`;
-    lines.push(wrapArrow(head, `ctx.execActivity(${ids.activityConst(activity.name)}, input),`));
+    // An activity that declares no input gets null: the runtime refuses a top-level undefined.
+    const [param, input] = activity.input === undefined ? ["", "null"] : ["input: unknown", "input"];
+    const head = `${I2}${ids.activityMethod(activity.name)}: (${param}) =>`;
+    lines.push(wrapArrow(head, `ctx.execActivity(${ids.activityConst(activity.name)}, ${input}),`));
   }
   for (const signal of wf.signals) {
     const head = `${I2}${ids.awaitMethod(signal.name)}: (timeout: Duration) =>`;

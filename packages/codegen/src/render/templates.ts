@@ -1,19 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
 import { TemplatesNotFoundError } from "../errors.js";
 import type { RenderModel } from "./render-model.js";
+import { templateDirCandidates } from "./template-dirs.js";
 
 const MAIN = "replay_gen.ts.hbs";
 const PARTIALS = ["interface", "function"] as const;
-
-/** `templates/` of the built package (copied by its build), else the repository's top-level one. */
-export function templateDirCandidates(): string[] {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const packageRoot = path.resolve(here, "..", "..");
-  return [path.join(packageRoot, "templates"), path.resolve(packageRoot, "..", "..", "templates")];
-}
 
 let cached: ((model: RenderModel) => string) | undefined;
 
