@@ -63,7 +63,7 @@ describe("the shop's HTTP endpoint", () => {
     expect(await resultOf("http-late")).toEqual({
       status: "refunded",
       chargeId: "ch_http-late",
-      refundId: "re_http-late",
+      reason: "warehouse timed out",
     });
     expect(shop.courier.bookings.size).toBe(1); // only http-ok shipped
   });
