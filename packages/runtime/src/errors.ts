@@ -93,6 +93,28 @@ export class RunNotFoundError extends ReplayError {
   }
 }
 
+/**
+ * A signal sent by a client to a run that has ended (completed, failed or cancelled): no code
+ * would ever read it, so it is not stored. A stuck run still takes signals (it may be resumed).
+ */
+export class RunEndedError extends ReplayError {
+  override name = "RunEndedError";
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly runId: string;
+  readonly status: string;
+  constructor(namespace: string, workflow: string, runId: string, status: string, signal: string) {
+    super(
+      "RUN_ENDED",
+      `run ${namespace}/${workflow}/${runId} has ended (${status}), so signal "${signal}" would never be read; it was not stored. Send signals to runs that are running or not started yet.`,
+    );
+    this.namespace = namespace;
+    this.workflow = workflow;
+    this.runId = runId;
+    this.status = status;
+  }
+}
+
 /** A schedule does not exist. */
 export class ScheduleNotFoundError extends ReplayError {
   override name = "ScheduleNotFoundError";
@@ -152,7 +174,7 @@ export class RunFailedError extends ReplayError {
   readonly runId: string;
   readonly failure: SerializedError;
   constructor(runId: string, failure: SerializedError, status: string) {
-    super("RUN_FAILED", `run ${runId} ${status}: ${failure.name}: ${failure.message}`);
+    super("RUN_FAILED", `run ${runId} ${status}: ${failure.name}: ${failure.message}`, { cause: failure });
     this.runId = runId;
     this.failure = failure;
   }
@@ -185,6 +207,7 @@ export class ActivityFailure extends ReplayError {
     super(
       "ACTIVITY_FAILED",
       `activity ${activity}#${seq} failed after ${attempts} attempt(s): ${failure.name}: ${failure.message}`,
+      { cause: failure },
     );
     this.activity = activity;
     this.seq = seq;
@@ -216,7 +239,9 @@ export class ChildWorkflowFailure extends ReplayError {
   readonly status: string;
   readonly failure: SerializedError;
   constructor(workflow: string, runId: string, status: string, failure: SerializedError) {
-    super("CHILD_WORKFLOW_FAILED", `child run ${workflow}/${runId} ${status}: ${failure.name}: ${failure.message}`);
+    super("CHILD_WORKFLOW_FAILED", `child run ${workflow}/${runId} ${status}: ${failure.name}: ${failure.message}`, {
+      cause: failure,
+    });
     this.workflow = workflow;
     this.runId = runId;
     this.status = status;
@@ -271,18 +296,27 @@ export class UnknownWorkflowError extends ReplayError {
   }
 }
 
-/** A run asks for an activity this worker does not have. */
-export class UnknownActivityError extends ReplayError {
-  override name = "UnknownActivityError";
-  readonly activity: string;
-  constructor(namespace: string, activity: string) {
-    super("UNKNOWN_ACTIVITY", unregistered("activity", namespace, activity));
-    this.activity = activity;
-  }
-}
-
 function unregistered(kind: string, namespace: string, name: string): string {
   return `${kind} ${JSON.stringify(name)} is not registered on this worker for namespace ${JSON.stringify(namespace)}. Register it, or run a worker built from the manifest that declares it.`;
+}
+
+/**
+ * A run was claimed again and again and lost its lease each time before it committed a step:
+ * its code likely blocks the event loop (a synchronous loop) or crashes the worker. Parked so
+ * that it cannot take down every worker that takes it over.
+ */
+export class RunStalledError extends ReplayError {
+  override name = "RunStalledError";
+  readonly runId: string;
+  readonly stalls: number;
+  constructor(runId: string, stalls: number) {
+    super(
+      "RUN_STALLED",
+      `run ${runId} was taken over ${stalls} times in a row and each worker lost it before it committed a step: its workflow code may block the event loop (a synchronous loop) or crash the worker. It is parked; fix the code, then resumeRun`,
+    );
+    this.runId = runId;
+    this.stalls = stalls;
+  }
 }
 
 /** A stored payload could not be parsed. */
@@ -295,23 +329,68 @@ export class CorruptPayloadError extends ReplayError {
   }
 }
 
-/** Turns anything thrown into a SerializedError. */
+/** Causes kept below an error; deeper ones are summarised. */
+const MAX_CAUSE_DEPTH = 8;
+/** Characters kept of a message or stack, so an error always fits where results fit. */
+const MAX_ERROR_TEXT = 16 * 1024;
+
+/**
+ * Turns anything thrown into a SerializedError, keeping its cause chain (Error causes and
+ * already serialised ones alike), bounded in depth, guarded against cycles, and with long
+ * messages and stacks cut, so that any error can be stored and shown.
+ */
 export function serializeError(value: unknown): SerializedError {
-  if (value instanceof Error) {
-    const code = (value as { code?: unknown }).code;
-    return {
-      name: value.name,
-      message: value.message,
-      ...(value.stack === undefined ? {} : { stack: value.stack }),
-      ...(typeof code === "string" ? { code } : {}),
-      ...(value.cause === undefined ? {} : { cause: serializeError(value.cause) }),
-    };
+  return serializeAt(value, 0, new Set());
+}
+
+function serializeAt(value: unknown, depth: number, seen: Set<unknown>): SerializedError {
+  if (typeof value === "object" && value !== null) {
+    if (seen.has(value))
+      return { name: "CircularCause", message: "the cause chain leads back to an error already in it" };
+    seen.add(value);
   }
+  if (!(value instanceof Error) && !isSerializedError(value)) return nonError(value);
+  const read = (field: string): unknown => {
+    try {
+      return (value as unknown as Record<string, unknown>)[field];
+    } catch (error) {
+      return `(reading ${field} threw: ${String(error)})`;
+    }
+  };
+  const stack = read("stack");
+  const code = read("code");
+  const cause = read("cause");
+  const serialized: SerializedError = {
+    name: cut(String(read("name")), 200),
+    message: cut(String(read("message")), MAX_ERROR_TEXT),
+    ...(typeof stack === "string" ? { stack: cut(stack, MAX_ERROR_TEXT) } : {}),
+    ...(typeof code === "string" ? { code: cut(code, 200) } : {}),
+  };
+  if (cause === undefined) return serialized;
+  const next =
+    depth + 1 >= MAX_CAUSE_DEPTH
+      ? { name: "CauseChainTooDeep", message: `causes below ${MAX_CAUSE_DEPTH} levels are left out` }
+      : serializeAt(cause, depth + 1, seen);
+  return { ...serialized, cause: next };
+}
+
+/** A SerializedError read back from storage (an ActivityFailure's failure, say) is kept as it is. */
+function isSerializedError(value: unknown): value is SerializedError {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  return typeof record.name === "string" && typeof record.message === "string";
+}
+
+function nonError(value: unknown): SerializedError {
   let message: string;
   try {
     message = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   } catch {
-    message = String(value);
+    message = Object.prototype.toString.call(value);
   }
-  return { name: "NonErrorThrown", message: `a non-Error value was thrown: ${message}` };
+  return { name: "NonErrorThrown", message: `a non-Error value was thrown: ${cut(message, MAX_ERROR_TEXT)}` };
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters cut)`;
 }

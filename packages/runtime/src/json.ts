@@ -3,14 +3,19 @@ import { CorruptPayloadError, InvalidNameError, InvalidPayloadError } from "./er
 /** Default largest payload, in bytes of UTF-8 JSON. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 
+/** Nesting deeper than this is refused: JSON.stringify would overflow the stack long before a database cared. */
+export const MAX_PAYLOAD_DEPTH = 512;
+
 /**
- * Serialises a payload to JSON text, refusing what JSON cannot carry faithfully:
- * BigInt, functions, symbols, cycles, a top-level `undefined`, non-finite numbers,
- * and anything over `maxBytes`. Throws InvalidPayloadError naming `field` and the path.
+ * Serialises a payload to JSON text, refusing what JSON cannot carry faithfully: BigInt,
+ * functions, symbols, cycles, a top-level `undefined`, non-finite numbers, Map, Set and other
+ * class instances without toJSON (their content would be lost), a toJSON that throws or
+ * returns one of those, getters that throw, nesting deeper than 512 levels, and anything over
+ * `maxBytes`. Throws InvalidPayloadError naming `field` and the path of the value.
  */
 export function encodePayload(field: string, value: unknown, maxBytes = DEFAULT_MAX_PAYLOAD_BYTES): string {
   if (value === undefined) throw new InvalidPayloadError(field, "", "it is undefined; use null for no value");
-  checkJsonValue(field, value, "$", new Set());
+  checkJsonValue(field, value, "$", new Set(), 0);
   const text = JSON.stringify(value);
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > maxBytes) {
@@ -23,7 +28,7 @@ export function encodePayload(field: string, value: unknown, maxBytes = DEFAULT_
   return text;
 }
 
-function checkJsonValue(field: string, value: unknown, path: string, seen: Set<object>): void {
+function checkJsonValue(field: string, value: unknown, path: string, seen: Set<object>, depth: number): void {
   switch (typeof value) {
     case "bigint":
       throw new InvalidPayloadError(field, path, "BigInt is not JSON; send it as a string");
@@ -41,18 +46,66 @@ function checkJsonValue(field: string, value: unknown, path: string, seen: Set<o
       return;
   }
   if (value === null) return;
+  if (depth >= MAX_PAYLOAD_DEPTH) {
+    throw new InvalidPayloadError(field, path, `it is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  }
   if (seen.has(value)) throw new InvalidPayloadError(field, path, "it contains a cycle");
-  if (typeof (value as { toJSON?: unknown }).toJSON === "function") return;
+  const toJSON = read(field, path, value, "toJSON");
+  if (typeof toJSON === "function") {
+    let json: unknown;
+    try {
+      json = toJSON.call(value, "");
+    } catch (error) {
+      throw new InvalidPayloadError(field, path, `its toJSON() threw: ${(error as Error).message ?? String(error)}`);
+    }
+    seen.add(value);
+    checkJsonValue(field, json, `${path}.toJSON()`, seen, depth + 1);
+    seen.delete(value);
+    return;
+  }
+  refuseLossyObject(field, path, value);
   seen.add(value);
   if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) checkJsonValue(field, item, `${path}[${index}]`, seen);
+    for (let index = 0; index < value.length; index++) {
+      checkJsonValue(
+        field,
+        read(field, `${path}[${index}]`, value, String(index)),
+        `${path}[${index}]`,
+        seen,
+        depth + 1,
+      );
+    }
   } else {
-    for (const [key, item] of Object.entries(value)) {
-      if (item === undefined) continue;
-      checkJsonValue(field, item, `${path}.${key}`, seen);
+    for (const key of Object.keys(value)) {
+      const item = read(field, `${path}.${key}`, value, key);
+      if (item !== undefined) checkJsonValue(field, item, `${path}.${key}`, seen, depth + 1);
     }
   }
   seen.delete(value);
+}
+
+/** Reads a property, turning a throwing getter into a clear refusal. */
+function read(field: string, path: string, value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch (error) {
+    throw new InvalidPayloadError(field, path, `reading it threw: ${(error as Error).message ?? String(error)}`);
+  }
+}
+
+/** Plain objects and arrays only: a Map, Set, RegExp or class instance would silently become `{}`. */
+function refuseLossyObject(field: string, path: string, value: object): void {
+  if (Array.isArray(value)) return;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return;
+  const kind = (proto as { constructor?: { name?: string } }).constructor?.name || "an object with a prototype";
+  const hint =
+    value instanceof Map
+      ? "convert it, e.g. Object.fromEntries(map)"
+      : value instanceof Set
+        ? "convert it, e.g. [...set]"
+        : "pass a plain object, or give the class a toJSON()";
+  throw new InvalidPayloadError(field, path, `a ${kind} is not JSON: its content would be lost; ${hint}`);
 }
 
 /** Parses stored JSON text; NULL becomes undefined. Throws CorruptPayloadError naming `where`. */
@@ -66,11 +119,25 @@ export function decodePayload(text: string | Buffer | null | undefined, where: s
 }
 
 const MAX_NAME_BYTES = 255;
+/** A high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Checks a stored name: non-empty, at most 255 bytes of UTF-8, no "/". Throws InvalidNameError. */
+/**
+ * Checks a stored name: non-empty, at most 255 bytes of UTF-8, no "/", and well-formed UTF-16
+ * (a lone surrogate would be stored as U+FFFD, so two different names would collide).
+ * Throws InvalidNameError.
+ */
 export function validateName(argument: string, value: unknown): string {
-  if (typeof value !== "string") throw new InvalidNameError(argument, value, `it is a ${typeof value}, not a string`);
+  if (typeof value !== "string")
+    throw new InvalidNameError(
+      argument,
+      value,
+      `it is ${value === undefined ? "missing" : `a ${typeof value}, not a string`}`,
+    );
   if (value.length === 0) throw new InvalidNameError(argument, value, "it is empty");
+  if (LONE_SURROGATE.test(value)) {
+    throw new InvalidNameError(argument, value, "it contains a lone UTF-16 surrogate, which cannot be stored as UTF-8");
+  }
   if (value.includes("/")) throw new InvalidNameError(argument, value, 'it contains "/", which separates key parts');
   const bytes = Buffer.byteLength(value, "utf8");
   if (bytes > MAX_NAME_BYTES) throw new InvalidNameError(argument, value, `it is ${bytes} bytes long`);

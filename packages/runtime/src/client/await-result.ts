@@ -1,6 +1,7 @@
 import { ResultTimeoutError, RunFailedError, type SerializedError } from "../errors.js";
 import { type RunKey, RunStatus } from "../history/index.js";
 import type { LocalBus, LocalRunEnding, RunInfo } from "../types.js";
+import { outlastOutage } from "./outlast.js";
 import { waitFor } from "./wait.js";
 
 const FIRST_POLL_MS = 50;
@@ -16,7 +17,8 @@ export interface ResultSource {
  * Waits until the run ends: its result when completed, RunFailedError otherwise.
  * Wakes on the local bus when a worker in this process ends the run, and polls
  * getRun (50 ms growing to 1 s) for workers elsewhere. A run that does not exist
- * yet is waited for: it may be started later.
+ * yet is waited for: it may be started later. While the database cannot be reached the
+ * wait goes on (retrying with back-off) until the deadline, if any.
  */
 export async function awaitRunResult(
   source: ResultSource,
@@ -46,7 +48,8 @@ export async function awaitRunResult(
   try {
     for (;;) {
       ended = false;
-      const run = await source.getRun(namespace, workflow, runId);
+      // A database restart during the wait is waited out, up to the deadline.
+      const run = await outlastOutage(() => source.getRun(namespace, workflow, runId), { deadline });
       if (run !== undefined && run.status !== RunStatus.Running) return outcome(run);
       const left = deadline - Date.now();
       if (left <= 0) throw new ResultTimeoutError(runId, timeoutMs ?? 0);

@@ -303,6 +303,13 @@ function placementOf(opts: RunOptions): {
 
 function validateStreamOptions(opts: StreamOptions): void {
   validateName("namespace", opts.namespace);
+  const after: unknown = opts.after;
+  if (after !== undefined && !(Number.isSafeInteger(after) && (after as number) >= 0)) {
+    throw new ReplayError(
+      "INVALID_STREAM_OPTIONS",
+      `invalid stream option after ${typeof after === "string" ? JSON.stringify(after) : String(after)}: use an event id (a whole number, 0 or more) from an earlier event`,
+    );
+  }
   if (opts.workflow !== undefined) validateName("workflow", opts.workflow);
   if (opts.runId !== undefined) validateName("runId", opts.runId);
 }

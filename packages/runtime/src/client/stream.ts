@@ -1,5 +1,6 @@
 import type { EventFilter, Store } from "../store/types.js";
 import type { LocalBus, StreamEvent, StreamOptions } from "../types.js";
+import { outlastOutage } from "./outlast.js";
 import { waitFor } from "./wait.js";
 
 const MIN_POLL_MS = 5;
@@ -19,7 +20,8 @@ export interface StreamSource {
  * Events in id order, never past an id that an open transaction may still commit.
  * Without `follow` it ends when caught up (after waiting up to 10 s for such an id);
  * with `follow` it polls (5 ms doubling to 500 ms when idle, local wake-ups cut the
- * wait short) until `signal` aborts, then ends cleanly.
+ * wait short) until `signal` aborts, then ends cleanly, retrying with back-off while the
+ * database cannot be reached.
  */
 export async function* streamEvents(source: StreamSource, opts: StreamOptions): AsyncGenerator<StreamEvent> {
   const filter = toFilter(opts);
@@ -28,7 +30,10 @@ export async function* streamEvents(source: StreamSource, opts: StreamOptions): 
   let idleMs = MIN_POLL_MS;
   let blockedSince: number | undefined;
   while (!opts.signal?.aborted) {
-    const batch = await source.store.readEvents(cursor, filter);
+    const read = (): ReturnType<StreamSource["store"]["readEvents"]> => source.store.readEvents(cursor, filter);
+    // A following stream outlasts a database restart; a catch-up read reports it.
+    const batch = opts.follow ? await outlastOutage(read, { signal: opts.signal }) : await read();
+    if (batch === undefined) return;
     for (const event of batch.events) yield event;
     if (batch.cursor > cursor || batch.events.length > 0) idleMs = MIN_POLL_MS;
     cursor = batch.cursor;

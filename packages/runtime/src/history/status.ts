@@ -16,3 +16,8 @@ export function isRunStatus(value: string): value is RunStatus {
 
 /** Statuses of a run that no worker will advance any more. */
 export type EndStatus = Exclude<RunStatus, "running">;
+
+/** True for a run that ended for good: completed, failed or cancelled (a stuck run may be resumed). */
+export function isEnded(status: string): boolean {
+  return status === RunStatus.Completed || status === RunStatus.Failed || status === RunStatus.Cancelled;
+}

@@ -35,3 +35,21 @@ export function wakeAfterStep(step: StepWrite, currentWakeGen: number): number |
   const arrivedSince = currentWakeGen !== step.observedWakeGen;
   return step.hold || arrivedSince ? step.now : step.wakeAt;
 }
+
+/**
+ * Claims of a run in a row that lost their lease before the run committed a step. A run whose
+ * code blocks the event loop (a synchronous loop) freezes each worker that takes it over, one
+ * after another; after this many, it is parked as stuck instead of run again.
+ */
+export const MAX_STALLS = 3;
+
+/**
+ * The stall count of a run once `owner` claims it. Taking over a lease that another holder let
+ * run out (it neither committed, released nor renewed: its event loop did not run) is one more
+ * stall; a run given back starts again from 0; the same owner claiming again changes nothing.
+ * Commits and lease renewals reset the count to 0.
+ */
+export function stallsAfterClaim(leaseOwner: string | null, owner: string, stalls: number): number {
+  if (leaseOwner === null) return 0;
+  return leaseOwner === owner ? stalls : stalls + 1;
+}

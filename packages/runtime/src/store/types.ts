@@ -45,6 +45,10 @@ export interface ClaimedRun extends RunKey {
   readonly queue?: string | undefined;
   /** The tick of the schedule that started the run. */
   readonly scheduledAt?: number | undefined;
+  /** Claims in a row that lost their lease before a step was committed (see MAX_STALLS). */
+  readonly stalls?: number | undefined;
+  /** The activity the run waits for that its last worker lacked. */
+  readonly wantedActivity?: string | undefined;
   /** Set when no step was committed yet: the history is just the created event. */
   readonly fresh?: FreshRun;
 }
@@ -109,6 +113,17 @@ export interface ClaimOptions {
   readonly version?: string | undefined;
   /** Claim from this queue, within its limits (see queue-rules.ts); undefined: the default queue. */
   readonly queue?: string | undefined;
+  /** What this worker can run: only runs of these workflows, and none left waiting for another activity. */
+  readonly can: WorkerAbilities;
+}
+
+/**
+ * The workflows and activities a worker has. In a rolling deploy, a run of a workflow, or a run
+ * waiting for an activity, that a worker lacks is left to a worker that has it.
+ */
+export interface WorkerAbilities {
+  readonly workflows: readonly string[];
+  readonly activities: readonly string[];
 }
 
 /** A retry to wait for, written with the step that saw the attempt fail. */
@@ -166,6 +181,8 @@ export interface StepWrite {
   readonly hasTaskRows: boolean;
   /** Keep the lease (activities still run here) or release it with `wakeAt`. */
   readonly hold: boolean;
+  /** An activity the run waits for that this worker lacks: the run is left to workers that have it. */
+  readonly wantedActivity?: string | undefined;
   readonly leaseUntil: number;
   readonly wakeAt: number | null;
 }
@@ -199,7 +216,12 @@ export interface EngineStore {
    * and of a run of `queues` that is not due yet (a due queued run may be held back by a
    * limit, so it is looked for by polling, not by its wake time).
    */
-  nextWake(namespace: string, now: number, queues: readonly string[]): Promise<number | undefined>;
+  nextWake(
+    namespace: string,
+    now: number,
+    queues: readonly string[],
+    can: WorkerAbilities,
+  ): Promise<number | undefined>;
   /**
    * Starts a run for each due tick of the namespace's schedules, as `plan` decides (see
    * schedule/plan.ts), and moves each schedule to its next tick, in one transaction per look,
@@ -215,6 +237,11 @@ export interface EngineStore {
   loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]>;
   /** Extends the leases this owner still holds on `runs` (all of one namespace). */
   renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number>;
+  /**
+   * Sets the stall count of a run this owner holds back to 0: its workflow code ran a step
+   * without blocking the event loop (see MAX_STALLS).
+   */
+  clearStalls(key: RunKey, owner: string): Promise<void>;
   /** Those of `runs` (all of one namespace) this owner holds, with what may have changed under them. */
   heldRuns(runs: readonly RunKey[], owner: string): Promise<HeldRun[]>;
   /** Gives up every lease this owner holds, leaving the runs due now. */
@@ -364,7 +391,10 @@ export interface ClientStore {
   ready(tx?: unknown): Promise<void>;
   /** Creates the run and its created event; false when the run exists. */
   createRun(run: NewRun, tx?: unknown): Promise<boolean>;
-  /** Stores a signal and wakes its run; false when (run, signal, externalId) was sent before. */
+  /**
+   * Stores a signal and wakes its run; false when (run, signal, externalId) was sent before.
+   * Throws RunEndedError (storing nothing) when the run has completed, failed or been cancelled.
+   */
   addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean>;
   /** Marks the run as asked to cancel; false when it ended or was asked before. Throws RunNotFoundError. */
   requestCancel(key: RunKey, now: number): Promise<boolean>;

@@ -65,7 +65,9 @@ export async function runAttempt(call: Attempt, env: AttemptEnvironment): Promis
       env.backends,
       input,
     );
-    result = await Promise.race([running, bounds.expiry]);
+    // An abort from outside (shutdown, lost lease, run ended) ends the attempt at once, so its
+    // timers are cleared even when the activity ignores ctx.signal; its outcome is discarded.
+    result = await Promise.race([running, bounds.expiry, abortedBy(call.controller.signal)]);
   } catch (error) {
     const final = error instanceof ActivityTimeoutError && error.kind === "scheduleToClose";
     return { target, seq, attempt, error, final };
@@ -80,6 +82,16 @@ export async function runAttempt(call: Attempt, env: AttemptEnvironment): Promis
   } catch (error) {
     return { target, seq, attempt, error, final: true };
   }
+}
+
+/** Rejects with the abort reason once `signal` aborts; never settles otherwise (no listener kept after). */
+function abortedBy(signal: AbortSignal): Promise<never> {
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+  aborted.catch(() => {});
+  return aborted;
 }
 
 function contextOf(call: Attempt, env: AttemptEnvironment, beat: (text: string) => void): ActivityContext {

@@ -5,7 +5,6 @@ import {
   CorruptPayloadError,
   RunTimeoutError,
   serializeError,
-  UnknownActivityError,
 } from "../errors.js";
 import {
   CHILD_SIGNAL,
@@ -67,6 +66,8 @@ export interface ActorHost extends AttemptEnvironment {
   loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]>;
   /** In-process wake-ups for the runs a committed step reached (children, signal targets, a parent). */
   wakeOthers(starts: readonly ChildStart[], result: Extract<StepResult, { ok: true }>, createdAt: number): void;
+  /** The run's code ran a step without blocking: its stall count goes back to 0; never throws. */
+  clearStalls(key: RunKey): void;
   /** Gives up the run's lease, to be woken at `wakeAt`; never throws (the lease ends by itself). */
   release(key: RunKey, wakeAt: number): Promise<void>;
   now(): number;
@@ -76,6 +77,10 @@ export interface ActorHost extends AttemptEnvironment {
   park(key: RunKey, error: unknown): Promise<void>;
   logError(message: string, error: unknown, key: RunKey): void;
   logInfo(message: string, key: RunKey): void;
+  /** The run's workflow code is about to run (named if the event loop turns out to be blocked). */
+  stepping(key: RunKey): void;
+  /** The run waits for an activity this worker does not have: it is left to a worker that has it. */
+  lacksActivity(key: RunKey, activity: string): void;
 }
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
@@ -137,6 +142,8 @@ export class RunActor {
   readonly #iteration: number;
   #observedWakeGen: number;
   #cancelRequested: boolean;
+  /** Claimed with a stall count: cleared once a step gets through (see MAX_STALLS). */
+  #stalled: boolean;
   /** Signal awaits ("name#seq") already matched against the inbox since it last changed. */
   readonly #checkedSignals = new Set<string>();
   readonly #completions: AttemptResult[] = [];
@@ -165,6 +172,7 @@ export class RunActor {
     this.#iteration = claim.iteration;
     this.#observedWakeGen = claim.wakeGen;
     this.#cancelRequested = claim.cancelRequested;
+    this.#stalled = (claim.stalls ?? 0) > 0;
   }
 
   get done(): boolean {
@@ -215,6 +223,12 @@ export class RunActor {
       do {
         this.#again = false;
         await this.#step();
+        if (this.#stalled) {
+          // Taken over from a holder that let its lease run out: this worker got through a
+          // step, so the run's code is not what blocks workers.
+          this.#stalled = false;
+          this.#host.clearStalls(this.key);
+        }
       } while (this.#again && !this.#done);
     } catch (error) {
       if (error instanceof CorruptPayloadError) {
@@ -232,6 +246,7 @@ export class RunActor {
   }
 
   async #step(): Promise<void> {
+    this.#host.stepping(this.key);
     if (this.#steps++ > 0 && this.#host.replayEveryStep) {
       const target = { ...this.key, seed: this.#seed, scheduledAt: this.#scheduledAt };
       this.#executor = await this.#host.replay(target, this.#iteration);
@@ -264,9 +279,6 @@ export class RunActor {
     for (const event of outbox) {
       switch (event.type) {
         case EventType.ActivityRequest:
-          if (this.#host.activities[event.target] === undefined) {
-            return this.#park(new UnknownActivityError(this.key.namespace, event.target));
-          }
           // No task row yet: the request event itself records the pending work. A row is written
           // only when an attempt fails and a retry must wait (see #applyCompletions).
           this.#tasks.set(taskKey(event.target, event.seq), newTask(event.target, event.seq, now));
@@ -285,12 +297,15 @@ export class RunActor {
     if (executor.outcome) return this.#commitEnd(step, outbox, now);
 
     const stopping = this.#host.isStopping();
-    const due = stopping ? [] : this.#dueTasks(now);
-    // A task requested by another deployment may name an activity this worker lacks.
-    const unknown = due.find((task) => this.#host.activities[task.target] === undefined);
-    if (unknown) return this.#park(new UnknownActivityError(this.key.namespace, unknown.target));
+    const dueNow = stopping ? [] : this.#dueTasks(now);
+    // An activity this worker lacks (newer code requested it, or another deployment did) is
+    // left to a worker that has it: the run is released, marked as wanting that activity.
+    const due = dueNow.filter((task) => this.#host.activities[task.target] !== undefined);
+    const lacking = dueNow.find((task) => this.#host.activities[task.target] === undefined);
     const hold = this.running > 0 || due.length > 0;
-    const changed = outbox.length > 0 || changesBesidesEvents(step);
+    const wantedActivity = hold ? undefined : lacking?.target;
+    if (wantedActivity !== undefined) this.#host.lacksActivity(this.key, wantedActivity);
+    const changed = outbox.length > 0 || changesBesidesEvents(step) || wantedActivity !== undefined;
     if (!changed && hold) {
       // Nothing new to record, and the run stays ours: start the due attempts without a
       // commit. Their requests are already stored, so if this worker dies they run again
@@ -299,7 +314,8 @@ export class RunActor {
       this.#scheduleWake(now);
       return;
     }
-    const ok = await this.#commit({ ...step, events: outbox, hold, wakeAt: this.#nextDeadline() ?? null }, now);
+    const wakeAt = wantedActivity === undefined ? (this.#nextDeadline() ?? null) : now;
+    const ok = await this.#commit({ ...step, events: outbox, hold, wakeAt, wantedActivity }, now);
     if (!ok) return;
     if (!hold) {
       this.#finish(this.#snapshot());
@@ -485,7 +501,9 @@ export class RunActor {
 
   /** Writes the step fenced by the version this actor last saw; false when it was refused. */
   async #commit(
-    step: MutableStep & Pick<StepWrite, "events" | "hold" | "wakeAt"> & Partial<Pick<StepWrite, "end" | "restart">>,
+    step: MutableStep &
+      Pick<StepWrite, "events" | "hold" | "wakeAt"> &
+      Partial<Pick<StepWrite, "end" | "restart" | "wantedActivity">>,
     now: number,
   ): Promise<boolean> {
     const result = await this.#host.commit({

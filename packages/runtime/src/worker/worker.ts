@@ -1,18 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { toMillis } from "../duration.js";
-import {
-  CorruptPayloadError,
-  ReplayError,
-  serializeError,
-  UnknownActivityError,
-  UnknownWorkflowError,
-} from "../errors.js";
+import { CorruptPayloadError, ReplayError, RunStalledError, serializeError, UnknownWorkflowError } from "../errors.js";
 import { EventType, type RecordedEvent, type RunKey, RunStatus, runKeyId } from "../history/index.js";
 import { decodePayload, validateName } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
 import { planTicks } from "../schedule/plan.js";
 import { shardOf } from "../shard.js";
+import { MAX_STALLS } from "../store/commit-rules.js";
 import type { QueueLimits } from "../store/queue-rules.js";
 import {
   type ChildStart,
@@ -23,6 +18,7 @@ import {
   type InboxSignal,
   type StepResult,
   type StepWrite,
+  type WorkerAbilities,
 } from "../store/types.js";
 import type {
   Client,
@@ -44,6 +40,9 @@ import { newTask, type TaskState, taskKey } from "./tasks.js";
 
 const DEFAULTS = { concurrency: 16, leaseMs: 30_000, cacheSize: 1000, maxPollIntervalMs: 1000, stopTimeoutMs: 10_000 };
 const MIN_POLL_MS = 2;
+/** How often the event loop is checked, and how late a check must be to say it was blocked. */
+const LAG_CHECK_MS = 250;
+const LAG_WARN_MS = 1000;
 
 /** Counts workflow-function invocations (a replay from the start is one). For tests and benchmarks. */
 export interface WorkerStats {
@@ -99,6 +98,12 @@ class ReplayWorker implements Worker, ActorHost {
   /** The queues this worker serves, and which of them a claim round starts with. */
   readonly #queueNames: readonly string[];
   #queueTurn = 0;
+  /** The workflows and activities this worker has: it claims only runs it can take further. */
+  readonly #can: WorkerAbilities;
+  #lagWatch: NodeJS.Timeout | undefined;
+  #lastStepped: RunKey | undefined;
+  /** Activities runs asked for that this worker lacks, each logged once. */
+  readonly #lacking = new Set<string>();
   /** When schedules are looked at next (client clock); 0: at the next loop. */
   #scheduleCheckAt = 0;
 
@@ -121,6 +126,7 @@ class ReplayWorker implements Worker, ActorHost {
     this.replayEveryStep = (options.cacheSize ?? DEFAULTS.cacheSize) === 0;
     this.#commits = new CommitQueue((steps) => this.store.commit(steps), { maxInFlight: 4, maxBatch: 64 });
     this.#queueNames = Object.keys(options.queues ?? {});
+    this.#can = { workflows: Object.keys(options.workflows), activities: Object.keys(options.activities) };
   }
 
   get stats(): WorkerStats {
@@ -153,6 +159,7 @@ class ReplayWorker implements Worker, ActorHost {
     });
     this.#heartbeat = setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.leaseMs / 3)));
     this.#heartbeat.unref?.();
+    this.#watchEventLoop();
     this.#loop = this.#claimLoop();
   }
 
@@ -167,6 +174,7 @@ class ReplayWorker implements Worker, ActorHost {
       actor.stopNow(new ReplayError("WORKER_STOPPED", `worker ${this.identity} stopped`));
     this.#actors.clear();
     clearInterval(this.#heartbeat);
+    clearInterval(this.#lagWatch);
     this.#unsubscribe?.();
     await this.store.releaseAll(this.#options.namespace, this.owner, this.now()).catch((error: unknown) => {
       this.#log.warn("could not release leases on stop; they end by themselves", {
@@ -213,6 +221,12 @@ class ReplayWorker implements Worker, ActorHost {
     return this.store.loadSignals(key, names);
   }
 
+  clearStalls(key: RunKey): void {
+    this.store
+      .clearStalls(key, this.owner)
+      .catch((error: unknown) => this.logError("could not clear stalls", error, key));
+  }
+
   async release(key: RunKey, wakeAt: number): Promise<void> {
     await this.store.release(key, this.owner, wakeAt).catch(() => {});
   }
@@ -239,6 +253,44 @@ class ReplayWorker implements Worker, ActorHost {
     this.#log.error(message, { runId: key.runId, workflow: key.workflow, ...cause });
   }
 
+  /** The run whose step runs now: named when the event loop turns out to have been blocked. */
+  stepping(key: RunKey): void {
+    this.#lastStepped = key;
+  }
+
+  /**
+   * Notices a blocked event loop (a timer firing far too late) and names the run whose step
+   * ran last: a workflow in a synchronous loop freezes the whole worker, its leases included.
+   */
+  #watchEventLoop(): void {
+    let expected = Date.now() + LAG_CHECK_MS;
+    this.#lagWatch = setInterval(() => {
+      const lag = Date.now() - expected;
+      expected = Date.now() + LAG_CHECK_MS;
+      if (lag < LAG_WARN_MS) return;
+      const run = this.#lastStepped;
+      const suspect = run === undefined ? "" : `; the last step that ran was of run ${run.workflow}/${run.runId}`;
+      this.#log.warn(
+        `the event loop was blocked for ${lag} ms${suspect}: workflow code must not block (no synchronous loops or I/O)`,
+        {
+          blockedMs: lag,
+          ...(run === undefined ? {} : { runId: run.runId, workflow: run.workflow }),
+        },
+      );
+    }, LAG_CHECK_MS);
+    this.#lagWatch.unref?.();
+  }
+
+  lacksActivity(key: RunKey, activity: string): void {
+    // Once per activity: in a rolling deploy every run of the new code passes by here.
+    if (this.#lacking.has(activity)) return;
+    this.#lacking.add(activity);
+    this.#log.warn(
+      `run ${key.workflow}/${key.runId} waits for activity ${JSON.stringify(activity)}, which this worker does not have; it is left to a worker that has it`,
+      { runId: key.runId, workflow: key.workflow, activity },
+    );
+  }
+
   logInfo(message: string, key: RunKey): void {
     this.#log.info(message, { runId: key.runId, workflow: key.workflow });
   }
@@ -254,6 +306,7 @@ class ReplayWorker implements Worker, ActorHost {
     const id = runKeyId(key);
     const shards = this.#options.shards;
     if (this.#state !== "running") return false;
+    if (this.#options.workflows[run.workflow] === undefined) return false;
     if (this.#actors.has(id) || this.#loading.has(id)) return true;
     if (this.#actors.size + this.#loading.size >= this.#concurrency) return false;
     if (shards && shardOf(run.runId) % shards.count !== shards.index) return false;
@@ -269,7 +322,11 @@ class ReplayWorker implements Worker, ActorHost {
     void this.store.readRun(key, this.owner, this.now()).then(
       (claimed) => {
         this.#loading.delete(id);
-        const mine = claimed !== undefined && claimed.queue === undefined && this.#runsVersion(claimed.codeVersion);
+        const mine =
+          claimed !== undefined &&
+          claimed.queue === undefined &&
+          this.#runsVersion(claimed.codeVersion) &&
+          (claimed.wantedActivity === undefined || this.activities[claimed.wantedActivity] !== undefined);
         if (mine && !this.#actors.has(id) && !this.#loading.has(id)) this.#activate(claimed);
         else this.#kick();
       },
@@ -358,6 +415,7 @@ class ReplayWorker implements Worker, ActorHost {
       limit,
       shards: this.#options.shards,
       version: this.#options.version,
+      can: this.#can,
     };
   }
 
@@ -372,7 +430,7 @@ class ReplayWorker implements Worker, ActorHost {
     let waitMs = pollMs;
     if (this.#actors.size < this.#concurrency) {
       const next = await this.store
-        .nextWake(this.#options.namespace, this.now(), this.#queueNames)
+        .nextWake(this.#options.namespace, this.now(), this.#queueNames, this.#can)
         .catch(() => undefined);
       // Never 0: a due run that a claim skipped (locked by a writer) is retried, not spun on.
       if (next !== undefined) waitMs = Math.min(waitMs, Math.max(MIN_POLL_MS, next - this.now()));
@@ -413,6 +471,12 @@ class ReplayWorker implements Worker, ActorHost {
     const key = runKeyId(run);
     // Already taken up in-process: the lease this claim wrote is ours, and that actor's commit settles it.
     if (this.#actors.has(key) || this.#loading.has(key)) return;
+    if ((run.stalls ?? 0) >= MAX_STALLS) {
+      void this.park(run, new RunStalledError(run.runId, run.stalls ?? 0)).catch((error: unknown) =>
+        this.logError("could not park run", error, run),
+      );
+      return;
+    }
     this.#claims++;
     this.#loading.add(key);
     void this.#prepare(run).then(
@@ -424,11 +488,7 @@ class ReplayWorker implements Worker, ActorHost {
       async (error: unknown) => {
         this.#loading.delete(key);
         this.#cache.delete(key);
-        if (
-          error instanceof CorruptPayloadError ||
-          error instanceof UnknownWorkflowError ||
-          error instanceof UnknownActivityError
-        ) {
+        if (error instanceof CorruptPayloadError || error instanceof UnknownWorkflowError) {
           await this.park(run, error).catch((e: unknown) => this.logError("could not park run", e, run));
         } else {
           this.logError("could not load run; released for a retry", error, run);
@@ -469,6 +529,7 @@ class ReplayWorker implements Worker, ActorHost {
   async replay(run: ReplayTarget, iteration: number, known?: RecordedEvent[]): Promise<RunExecutor> {
     const fn = this.#options.workflows[run.workflow];
     if (!fn) throw new UnknownWorkflowError(run.namespace, run.workflow);
+    this.stepping(run);
     const history = known ?? (await this.store.loadHistory(run, iteration));
     const created = history[0];
     if (created?.type !== EventType.Created) {
@@ -527,13 +588,30 @@ function freshHistory(run: RunKey, fresh: FreshRun): RecordedEvent[] {
   return [{ ...created, payloadText: fresh.inputText }];
 }
 
+const DAY_MS = 86_400_000;
+/** Numeric worker options and their ranges (a lease under 50 ms could not be renewed in time). */
+const NUMERIC_OPTIONS = [
+  ["concurrency", 1, 100_000],
+  ["leaseMs", 50, DAY_MS],
+  ["maxPollIntervalMs", 1, DAY_MS],
+  ["stopTimeoutMs", 0, DAY_MS],
+  ["cacheSize", 0, 10_000_000],
+] as const satisfies readonly (readonly [keyof WorkerOptions, number, number])[];
+
+function describeValue(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
 function validateOptions(options: WorkerOptions): void {
   const problems: string[] = [];
   if (!options.client) problems.push("client is required (createClient(...))");
   if (!options.namespace) problems.push("namespace is required");
   if (Object.keys(options.workflows ?? {}).length === 0) problems.push("workflows must name at least one workflow");
-  if (options.concurrency !== undefined && !(Number.isInteger(options.concurrency) && options.concurrency > 0)) {
-    problems.push(`concurrency must be a positive integer, got ${options.concurrency}`);
+  for (const [field, min, max] of NUMERIC_OPTIONS) {
+    const value: unknown = options[field];
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) {
+      problems.push(`${field} must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
+    }
   }
   const shards = options.shards;
   if (

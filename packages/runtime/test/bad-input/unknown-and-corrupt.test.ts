@@ -12,50 +12,53 @@ async function statusOf(namespace: string, workflow: string, runId: string) {
   return (await env.client.getRun(namespace, workflow, runId))?.status;
 }
 
-describe("a run written by another deployment", () => {
-  it("of a workflow this worker does not know is parked as stuck, naming the workflow, while other runs complete", async () => {
-    await env.worker({ namespace: "unknown-wf", workflows: { twice }, activities: { double } });
+describe("a run written by another deployment (a rolling deploy)", () => {
+  it("of a workflow this worker does not have is left to a worker that has it, while other runs complete", async () => {
+    const old = await env.worker({ namespace: "unknown-wf", workflows: { twice }, activities: { double } });
     await env.client.runWorkflow("unknown-wf", "ghost", "g1", 1);
     await env.client.runWorkflow("unknown-wf", "twice", "ok1", 21);
     expect(await env.client.awaitResult("unknown-wf", "twice", "ok1", { timeout: "20s" })).toBe(42);
-    await waitFor(async () => (await statusOf("unknown-wf", "ghost", "g1")) === "stuck", 20_000, "ghost parked");
-    const run = await env.client.getRun("unknown-wf", "ghost", "g1");
-    expect(run?.error?.name).toBe("UnknownWorkflowError");
-    expect(run?.error?.message).toContain('workflow "ghost"');
-    expect(run?.error?.message).toContain('"unknown-wf"');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await statusOf("unknown-wf", "ghost", "g1")).toBe("running");
+    expect((await env.client.getHistory("unknown-wf", "ghost", "g1")).map((event) => event.type)).toEqual(["created"]);
+    expect(old.stats.claims).toBeLessThan(10); // it does not spin on a run it cannot take
+    const ghost = async (ctx: RunContext, n: number) => (await ctx.execActivity("double", n)) as number;
+    await env.worker({ namespace: "unknown-wf", workflows: { twice, ghost }, activities: { double } });
+    expect(await env.client.awaitResult("unknown-wf", "ghost", "g1", { timeout: "20s" })).toBe(2);
   });
 
-  it("with a pending activity this worker does not know is parked as stuck, naming the activity, while other runs complete", async () => {
+  it("waiting for an activity this worker does not have is left to a worker that has it", async () => {
     // Deployment A knows "enrich"; its first attempt fails, so the run waits for a retry in the database.
+    let enrichWorks = false;
     const withEnrich = async (ctx: RunContext, n: number) => ctx.execActivity("enrich", n);
-    const a = await env.worker({
-      namespace: "unknown-act",
-      workflows: { flow: withEnrich },
-      activities: {
-        enrich: {
-          fn: async () => {
-            throw new Error("not yet");
-          },
-          retry: { initialInterval: 500 },
-        },
+    const enrich = {
+      fn: async (_ctx: ActivityContext, _b: unknown, n: number) => {
+        if (!enrichWorks) throw new Error("not yet");
+        return n + 100;
       },
-    });
+      retry: { initialInterval: 500 },
+    };
+    const a = await env.worker({ namespace: "unknown-act", workflows: { flow: withEnrich }, activities: { enrich } });
     await env.client.runWorkflow("unknown-act", "flow", "u1", 1);
     await waitFor(async () => (await taskAttempts("unknown-act", "u1")) >= 1, 20_000, "a failed first attempt");
     await a.stop();
 
-    // Deployment B has the workflow but not the activity.
-    await env.worker({
+    // Deployment B has the workflow but not the activity: it leaves the run, and runs others.
+    const b = await env.worker({
       namespace: "unknown-act",
       workflows: { flow: withEnrich, twice },
       activities: { double },
     });
     await env.client.runWorkflow("unknown-act", "twice", "ok2", 4);
     expect(await env.client.awaitResult("unknown-act", "twice", "ok2", { timeout: "20s" })).toBe(8);
-    await waitFor(async () => (await statusOf("unknown-act", "flow", "u1")) === "stuck", 20_000, "u1 parked");
-    const run = await env.client.getRun("unknown-act", "flow", "u1");
-    expect(run?.error?.name).toBe("UnknownActivityError");
-    expect(run?.error?.message).toContain('activity "enrich"');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await statusOf("unknown-act", "flow", "u1")).toBe("running");
+    expect(b.stats.claims).toBeLessThan(10);
+
+    // A worker with the activity takes it further.
+    enrichWorks = true;
+    await env.worker({ namespace: "unknown-act", workflows: { flow: withEnrich }, activities: { enrich } });
+    expect(await env.client.awaitResult("unknown-act", "flow", "u1", { timeout: "20s" })).toBe(101);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type MySqlClient } from "../../src/index.js";
 import { waitFor } from "../engine/helpers.js";
@@ -87,11 +88,22 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
 
     await producing;
     await killingDatabase;
-    await waitFor(
-      async () => (await completed()) === size.runs,
-      Math.max(1000, deadline - Date.now()),
-      "every run to complete",
-    );
+    try {
+      await waitFor(
+        async () => (await completed()) === size.runs,
+        Math.max(1000, deadline - Date.now()),
+        "every run to complete",
+      );
+    } catch (error) {
+      // Say where the runs are before failing: statuses, the errors of runs that did not complete, the workers' logs.
+      const [rows] = await db.scratch.pool.query<RowDataPacket[]>(
+        "SELECT status, COUNT(*) AS n, MIN(run_id) AS example, MAX(error) AS error, MAX(lease_owner) AS owner FROM replay_runs WHERE namespace = ? GROUP BY status",
+        [NS],
+      );
+      console.log(`chaos: not every run completed: ${JSON.stringify(rows)}`);
+      console.log(`chaos worker log lines:\n${formatLogCounts(workers.all)}`);
+      throw error;
+    }
     done = true;
     await killing;
     for (const exit of await workers.terminateAll()) expect(exit).toMatchObject({ code: 0 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { InvalidNameError, InvalidPayloadError } from "../../src/errors.js";
+import { createWorker } from "../../src/index.js";
 import { countAll, type Fixture, setUpFixture } from "./helpers.js";
 
 const BAD_NAMES: readonly [string, unknown][] = [
@@ -7,6 +8,7 @@ const BAD_NAMES: readonly [string, unknown][] = [
   ["over 255 bytes", "é".repeat(128)],
   ["containing a slash", "a/b"],
   ["not a string", 42],
+  ["a lone UTF-16 surrogate", "order-\uD800"],
 ];
 
 function cyclic(): unknown {
@@ -21,6 +23,8 @@ const BAD_PAYLOADS: readonly [string, unknown][] = [
   ["a cycle", cyclic()],
   ["undefined at top level", undefined],
   ["over the size limit", "x".repeat(200)],
+  ["a Map", { m: new Map([["a", 1]]) }],
+  ["a toJSON returning a BigInt", { v: { toJSON: () => 1n } }],
 ];
 
 describe("bad input", () => {
@@ -104,5 +108,34 @@ describe("bad input", () => {
     await expect(f.client.listRuns({ namespace: "" })).rejects.toBeInstanceOf(InvalidNameError);
     expect(() => f.client.stream({ namespace: "ns", runId: "" })).toThrow(InvalidNameError);
     await expect(f.client.consume("", { namespace: "ns" }, async () => {})).rejects.toBeInstanceOf(InvalidNameError);
+  });
+
+  it.each([
+    ["leaseMs", Number.NaN, "got NaN"],
+    ["leaseMs", "abc", 'got "abc"'],
+    ["leaseMs", 1e300, "got 1e+300"],
+    ["leaseMs", 10, "from 50 to"],
+    ["maxPollIntervalMs", -1, "got -1"],
+    ["stopTimeoutMs", 1.5, "got 1.5"],
+    ["cacheSize", Number.POSITIVE_INFINITY, "got Infinity"],
+    ["concurrency", 0, "got 0"],
+  ])("refuses worker option %s = %s, saying what range it takes", (field, value, says) => {
+    const make = () =>
+      createWorker({
+        client: f.client,
+        namespace: "ns",
+        workflows: { wf: async () => null },
+        activities: {},
+        [field]: value,
+      });
+    expect(make).toThrow(expect.objectContaining({ code: "INVALID_WORKER_OPTIONS" }));
+    expect(make).toThrow(`${field} must be an integer from`);
+    expect(make).toThrow(says);
+  });
+
+  it.each([Number.NaN, -1, 1.5, "7"])("refuses stream option after = %s before any SQL", (after) => {
+    const stream = () => f.client.stream({ namespace: "ns", after: after as number });
+    expect(stream).toThrow(expect.objectContaining({ code: "INVALID_STREAM_OPTIONS" }));
+    expect(stream).toThrow("use an event id");
   });
 });

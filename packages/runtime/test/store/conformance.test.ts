@@ -18,6 +18,8 @@ import { STORE_KINDS, type StoreKind } from "../engine/helpers.js";
 for (const kind of STORE_KINDS) describe(`the ${kind} store`, () => conformance(kind));
 
 const T = Date.UTC(2030, 0, 1);
+/** What the claims of these tests can run: every workflow they create, and any activity. */
+const CAN = { workflows: ["wf", "kid"], activities: ["a", "imp"] };
 const key = (runId: string, workflow = "wf"): RunKey => ({ namespace: "conf", workflow, runId });
 let ids = 0;
 const fresh = (prefix: string) => key(`${prefix}-${++ids}`);
@@ -120,12 +122,19 @@ function conformance(kind: StoreKind): void {
     it("wake a waiting run now and bump its wake generation", async () => {
       const run = fresh("wake");
       await create(run);
-      await store.claim({ namespace: "conf", owner: "w1", now: T, leaseMs: 1000, limit: 100 });
+      await store.claim({ can: CAN, namespace: "conf", owner: "w1", now: T, leaseMs: 1000, limit: 100 });
       expect((await store.commit([step(run, { wakeAt: T + 60_000 })]))[0]).toMatchObject({ ok: true, wakeGen: 0 });
       await store.addSignal(run, { signal: "go", externalId: "x", payloadText: "1" }, T + 20);
       const state = await store.readRun(run, "w2", T + 20);
       expect(state?.wakeGen).toBe(1);
-      const due = await store.claim({ namespace: "conf", owner: "w2", now: T + 20, leaseMs: 1000, limit: 100 });
+      const due = await store.claim({
+        can: CAN,
+        namespace: "conf",
+        owner: "w2",
+        now: T + 20,
+        leaseMs: 1000,
+        limit: 100,
+      });
       expect(due.map((claimed) => claimed.runId)).toContain(run.runId);
     });
   });
@@ -135,18 +144,19 @@ function conformance(kind: StoreKind): void {
       const namespace = `claims-${kind}`;
       const runs = [1, 2, 3].map((i) => ({ namespace, workflow: "wf", runId: `c${i}` }));
       for (const [i, run] of runs.entries()) await store.createRun({ key: run, inputText: "null", now: T + 10 - i });
-      expect(await store.nextWake(namespace, T, [])).toBe(T + 8);
-      const first = await store.claim({ namespace, owner: "a", now: T + 20, leaseMs: 100, limit: 2 });
+      expect(await store.nextWake(namespace, T, [], CAN)).toBe(T + 8);
+      const first = await store.claim({ can: CAN, namespace, owner: "a", now: T + 20, leaseMs: 100, limit: 2 });
       expect(first.map((run) => run.runId)).toEqual(["c3", "c2"]);
-      const second = await store.claim({ namespace, owner: "b", now: T + 20, leaseMs: 100, limit: 5 });
+      const second = await store.claim({ can: CAN, namespace, owner: "b", now: T + 20, leaseMs: 100, limit: 5 });
       expect(second.map((run) => run.runId)).toEqual(["c1"]);
-      expect(await store.claim({ namespace, owner: "c", now: T + 20, leaseMs: 100, limit: 5 })).toEqual([]);
-      expect(await store.nextWake(namespace, T + 20, [])).toBeUndefined();
+      expect(await store.claim({ can: CAN, namespace, owner: "c", now: T + 20, leaseMs: 100, limit: 5 })).toEqual([]);
+      expect(await store.nextWake(namespace, T + 20, [], CAN)).toBeUndefined();
       // the leases of "a" end at T + 120: then its runs may be claimed again
-      const taken = await store.claim({ namespace, owner: "c", now: T + 121, leaseMs: 100, limit: 5 });
+      const taken = await store.claim({ can: CAN, namespace, owner: "c", now: T + 121, leaseMs: 100, limit: 5 });
       expect(taken.map((run) => run.runId).sort()).toEqual(["c1", "c2", "c3"]);
       expect(await store.readRun(runs[0] as RunKey, "a", T + 122)).toBeUndefined();
       const shard = await store.claim({
+        can: CAN,
         namespace,
         owner: "d",
         now: T + 500,
@@ -155,6 +165,7 @@ function conformance(kind: StoreKind): void {
         shards: { count: 2, index: 0 },
       });
       const other = await store.claim({
+        can: CAN,
         namespace,
         owner: "e",
         now: T + 500,
@@ -169,17 +180,50 @@ function conformance(kind: StoreKind): void {
       const namespace = `leases-${kind}`;
       const runs = [1, 2].map((i) => ({ namespace, workflow: "wf", runId: `l${i}` }));
       for (const run of runs) await store.createRun({ key: run, inputText: "null", now: T });
-      await store.claim({ namespace, owner: "a", now: T, leaseMs: 100, limit: 5 });
+      await store.claim({ can: CAN, namespace, owner: "a", now: T, leaseMs: 100, limit: 5 });
       expect(await store.renewLeases(runs, "a", T + 1000)).toBe(2);
       expect(await store.renewLeases(runs, "b", T + 1000)).toBe(0);
-      expect(await store.claim({ namespace, owner: "b", now: T + 500, leaseMs: 100, limit: 5 })).toEqual([]);
+      expect(await store.claim({ can: CAN, namespace, owner: "b", now: T + 500, leaseMs: 100, limit: 5 })).toEqual([]);
       expect((await store.heldRuns(runs, "a")).map((held) => held.key.runId).sort()).toEqual(["l1", "l2"]);
       await store.release(runs[0] as RunKey, "b", T);
       expect(await store.heldRuns(runs, "a")).toHaveLength(2);
       await store.release(runs[0] as RunKey, "a", T + 700);
-      expect(await store.nextWake(namespace, T + 500, [])).toBe(T + 700);
+      expect(await store.nextWake(namespace, T + 500, [], CAN)).toBe(T + 700);
       expect(await store.releaseAll(namespace, "a", T + 600)).toBe(1);
       expect(await store.heldRuns(runs, "a")).toEqual([]);
+    });
+
+    it("count takeovers of leases that ran out as stalls, and start again after a release or a commit", async () => {
+      const namespace = `stalls-${kind}`;
+      const run = { namespace, workflow: "wf", runId: "s1" };
+      await store.createRun({ key: run, inputText: "null", now: T });
+      const claimAt = async (owner: string, now: number) =>
+        (await store.claim({ can: CAN, namespace, owner, now, leaseMs: 100, limit: 1 })).map((c) => c.stalls);
+      expect(await claimAt("a", T)).toEqual([0]);
+      // "a" let its lease run out: "b" takes over, then "c" from "b"
+      expect(await claimAt("b", T + 200)).toEqual([1]);
+      expect(await claimAt("c", T + 400)).toEqual([2]);
+      // "c" gives it back: the next claim is not a takeover
+      await store.release(run, "c", T + 450);
+      expect(await claimAt("d", T + 500)).toEqual([0]);
+      expect(await claimAt("e", T + 700)).toEqual([1]);
+      // claiming again what it holds changes nothing; a renewal shows its holder is alive
+      expect(await claimAt("e", T + 900)).toEqual([1]);
+      expect(await claimAt("f", T + 1100)).toEqual([2]);
+      expect(await store.renewLeases([run], "f", T + 1150)).toBe(1);
+      expect(await claimAt("g", T + 1200)).toEqual([1]);
+      expect(await claimAt("e", T + 1400)).toEqual([2]);
+      // the holder got through a step: only it may clear the count
+      await store.clearStalls(run, "someone-else");
+      expect(await claimAt("g", T + 1600)).toEqual([3]);
+      await store.clearStalls(run, "g");
+      expect(await claimAt("e", T + 1800)).toEqual([1]);
+      // a committed step starts the count again
+      const [written] = await store.commit([
+        step(run, { owner: "e", now: T + 1810, leaseUntil: T + 1900, wakeAt: T + 1850 }),
+      ]);
+      expect(written).toMatchObject({ ok: true });
+      expect(await claimAt("h", T + 1860)).toEqual([0]);
     });
   });
 
@@ -205,7 +249,7 @@ function conformance(kind: StoreKind): void {
       const [a, b, c] = [fresh("fence"), fresh("fence"), fresh("fence")];
       for (const run of [a, b, c]) await create(run);
       await store.commit([step(a)]);
-      await store.claim({ namespace: "conf", owner: "other", now: T, leaseMs: 60_000, limit: 1000 });
+      await store.claim({ can: CAN, namespace: "conf", owner: "other", now: T, leaseMs: 60_000, limit: 1000 });
       const results = await store.commit([
         step(a), // version 0 is stale
         step(b), // leased by "other"
@@ -245,7 +289,14 @@ function conformance(kind: StoreKind): void {
         step(woken, { observedWakeGen: 0 }),
         step(waiting, { wakeAt: T + 5000 }),
       ]);
-      const due = await store.claim({ namespace: "conf", owner: "w9", now: T + 100, leaseMs: 1000, limit: 1000 });
+      const due = await store.claim({
+        can: CAN,
+        namespace: "conf",
+        owner: "w9",
+        now: T + 100,
+        leaseMs: 1000,
+        limit: 1000,
+      });
       const dueIds = due.map((run) => run.runId);
       expect(dueIds).toContain(woken.runId);
       expect(dueIds).not.toContain(held.runId); // held: leased by w1 until leaseUntil
@@ -289,7 +340,7 @@ function conformance(kind: StoreKind): void {
     it("park a run as stuck for its lease owner only", async () => {
       const run = fresh("park");
       await create(run);
-      await store.claim({ namespace: "conf", owner: "p1", now: T, leaseMs: 60_000, limit: 1000 });
+      await store.claim({ can: CAN, namespace: "conf", owner: "p1", now: T, leaseMs: 60_000, limit: 1000 });
       expect(await store.park(run, "p2", '{"name":"X","message":"no"}', T)).toBe(false);
       expect(await store.park(run, "p1", '{"name":"X","message":"no"}', T)).toBe(true);
       expect(await store.getRun(run)).toMatchObject({ status: "stuck", error: { name: "X", message: "no" } });
@@ -301,7 +352,7 @@ function conformance(kind: StoreKind): void {
     const inQueue = (queue: string, runId: string, extra: Record<string, unknown> = {}) =>
       store.createRun({ key: key(runId), inputText: "null", now: T, queue, ...extra });
     const claimFrom = (queue: string, owner: string, now = T + 10, limit = 10) =>
-      store.claim({ namespace: "conf", owner, now, leaseMs: 1000, limit, queue });
+      store.claim({ can: CAN, namespace: "conf", owner, now, leaseMs: 1000, limit, queue });
 
     it("keep their runs out of the default queue, and store priority, key and start time", async () => {
       await inQueue(`q-kept-${kind}`, `kept-${kind}`, { priority: 3, concurrencyKey: "tenant-1", startAt: T + 5000 });
@@ -311,6 +362,7 @@ function conformance(kind: StoreKind): void {
         concurrencyKey: "tenant-1",
       });
       const fromDefault = await store.claim({
+        can: CAN,
         namespace: "conf",
         owner: "d",
         now: T + 9000,
@@ -319,7 +371,7 @@ function conformance(kind: StoreKind): void {
       });
       expect(fromDefault.map((run) => run.runId)).not.toContain(`kept-${kind}`);
       expect(await claimFrom(`q-kept-${kind}`, "d", T + 4000)).toEqual([]);
-      expect(await store.nextWake("conf", T + 4000, [`q-kept-${kind}`])).toBe(T + 5000);
+      expect(await store.nextWake("conf", T + 4000, [`q-kept-${kind}`], CAN)).toBe(T + 5000);
       expect((await claimFrom(`q-kept-${kind}`, "d", T + 5000)).map((run) => run.runId)).toEqual([`kept-${kind}`]);
     });
 

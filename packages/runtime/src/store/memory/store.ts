@@ -1,4 +1,10 @@
-import { ReplayError, RunNotFoundError, RunNotResumableError, type SerializedError } from "../../errors.js";
+import {
+  ReplayError,
+  RunEndedError,
+  RunNotFoundError,
+  RunNotResumableError,
+  type SerializedError,
+} from "../../errors.js";
 import type { RunStatus as RunStatusType } from "../../history/index.js";
 import {
   CHILD_SIGNAL,
@@ -9,6 +15,7 @@ import {
   eventsBeforeStep,
   foreignChildEnding,
   type HistoryEvent,
+  isEnded,
   type NewEvent,
   newEvent,
   type RecordedEvent,
@@ -18,7 +25,7 @@ import {
 } from "../../history/index.js";
 import { type DueSchedule, type TickPlan, tickRunId } from "../../schedule/plan.js";
 import { shardOf } from "../../shard.js";
-import { fenceRefusal, wakeAfterStep } from "../commit-rules.js";
+import { fenceRefusal, stallsAfterClaim, wakeAfterStep } from "../commit-rules.js";
 import { compareNames } from "../compare.js";
 import { decodePageCursor, encodePageCursor, pageLimit } from "../paging.js";
 import { byPriority, fairOrder, pickQueued, type QueueLimits, startsInWindow } from "../queue-rules.js";
@@ -45,6 +52,7 @@ import {
   type StepWrite,
   type Store,
   type TaskRow,
+  type WorkerAbilities,
 } from "../types.js";
 import { decodeRunInfo, decodeSchedule } from "./decode.js";
 import type { EventRow, RunRow, ScheduleRow, SignalRowM } from "./tables.js";
@@ -135,11 +143,12 @@ export class MemoryStore implements Store {
         ? due.sort((a, b) => (a.wakeAt ?? 0) - (b.wakeAt ?? 0)).slice(0, limit)
         : this.#pickQueued(namespace, queue, due, limit, now);
     for (const run of chosen) {
+      run.stalls = stallsAfterClaim(run.leaseOwner, owner, run.stalls);
       run.leaseOwner = owner;
       run.leaseUntil = now + leaseMs;
     }
     this.#changed(chosen.length > 0);
-    return chosen.map(claimOf);
+    return chosen.map((run) => ({ ...claimOf(run), stalls: run.stalls }));
   }
 
   /** Due runs nobody holds a live lease on, within the worker's shards and version. */
@@ -148,7 +157,8 @@ export class MemoryStore implements Store {
     return [...(this.#runs.get(namespace)?.values() ?? [])]
       .filter((run) => run.wakeAt !== null && run.wakeAt <= now && !leasedAt(run, now))
       .filter((run) => !shards || run.shard % shards.count === shards.index)
-      .filter((run) => version === undefined || run.codeVersion === null || run.codeVersion === version);
+      .filter((run) => version === undefined || run.codeVersion === null || run.codeVersion === version)
+      .filter((run) => canRun(options.can, run));
   }
 
   /** The queue's limits applied as on MySQL (queue-rules.ts), with the sliding window of starts updated. */
@@ -296,8 +306,13 @@ export class MemoryStore implements Store {
     };
   }
 
-  async nextWake(namespace: string, now: number, queues: readonly string[]): Promise<number | undefined> {
-    const runs = this.#nextWake(namespace, now, new Set(queues));
+  async nextWake(
+    namespace: string,
+    now: number,
+    queues: readonly string[],
+    can: WorkerAbilities,
+  ): Promise<number | undefined> {
+    const runs = this.#nextWake(namespace, now, new Set(queues), can);
     const schedules = this.#nextScheduleTick(namespace);
     if (runs === undefined) return schedules;
     return schedules === undefined ? runs : Math.min(runs, schedules);
@@ -324,8 +339,15 @@ export class MemoryStore implements Store {
 
   async renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number> {
     const held = this.#heldOf(runs, owner);
-    for (const run of held) run.leaseUntil = until;
+    for (const run of held) {
+      run.leaseUntil = until;
+      run.stalls = 0;
+    }
     return held.length;
+  }
+
+  async clearStalls(key: RunKey, owner: string): Promise<void> {
+    for (const run of this.#heldOf([key], owner)) run.stalls = 0;
   }
 
   async heldRuns(runs: readonly RunKey[], owner: string): Promise<HeldRun[]> {
@@ -409,6 +431,8 @@ export class MemoryStore implements Store {
     run.status = step.end?.status ?? run.status;
     run.leaseOwner = keeps ? step.owner : null;
     run.leaseUntil = keeps ? step.leaseUntil : null;
+    run.wantedActivity = step.wantedActivity ?? null;
+    run.stalls = 0;
     run.updatedAt = step.now;
     if (step.end || step.restart) {
       run.resultText = step.end?.resultText ?? null;
@@ -612,6 +636,8 @@ export class MemoryStore implements Store {
       priority: fields.priority ?? 0,
       concurrencyKey: fields.concurrencyKey ?? null,
       scheduledAt: fields.scheduledAt ?? null,
+      stalls: 0,
+      wantedActivity: null,
       seed: fields.seed ?? null,
       inputText: fields.inputText,
       resultText: null,
@@ -627,6 +653,11 @@ export class MemoryStore implements Store {
 
   async addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean> {
     refuseTx(tx);
+    const run = this.#run(key);
+    if (run !== undefined && isEnded(run.status)) {
+      if (this.#signalKeys.has(`${pathOf(key)}/${signal.signal}/${signal.externalId}`)) return false;
+      throw new RunEndedError(key.namespace, key.workflow, key.runId, run.status, signal.signal);
+    }
     const added = this.#addSignal(key, signal, now);
     this.#changed(added);
     return added;
@@ -783,10 +814,11 @@ export class MemoryStore implements Store {
   }
 
   /** See EngineStore.nextWake; with `queues` undefined, every run counts (a test environment's view). */
-  #nextWake(namespace: string, now: number, queues?: ReadonlySet<string>): number | undefined {
+  #nextWake(namespace: string, now: number, queues?: ReadonlySet<string>, can?: WorkerAbilities): number | undefined {
     let next: number | undefined;
     for (const run of this.#runs.get(namespace)?.values() ?? []) {
       if (run.wakeAt === null || leasedAt(run, now)) continue;
+      if (can !== undefined && !canRun(can, run)) continue;
       const queued = run.queue !== null && queues !== undefined;
       if (queued && (!queues.has(run.queue ?? "") || run.wakeAt <= now)) continue;
       if (next === undefined || run.wakeAt < next) next = run.wakeAt;
@@ -863,7 +895,16 @@ function claimOf(run: RunRow): ClaimedRun {
     deadline: run.deadline ?? undefined,
     queue: run.queue ?? undefined,
     scheduledAt: run.scheduledAt ?? undefined,
+    stalls: run.stalls,
+    wantedActivity: run.wantedActivity ?? undefined,
   };
+}
+
+/** See WorkerAbilities: a run of a workflow the worker has, not waiting for an activity it lacks. */
+function canRun(can: WorkerAbilities, run: RunRow): boolean {
+  return (
+    can.workflows.includes(run.workflow) && (run.wantedActivity === null || can.activities.includes(run.wantedActivity))
+  );
 }
 
 function recorded(event: EventRow): RecordedEvent {

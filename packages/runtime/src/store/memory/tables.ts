@@ -23,6 +23,8 @@ export interface RunRow {
   readonly priority: number;
   readonly concurrencyKey: string | null;
   readonly scheduledAt: number | null;
+  stalls: number;
+  wantedActivity: string | null;
   parent: { readonly workflow: string; readonly runId: string; readonly waits: boolean } | null;
   inputText: string | null;
   resultText: string | null;

@@ -1,23 +1,39 @@
 import type { Pool } from "mysql2/promise";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import type { Transaction } from "../../types.js";
+import { stallsAfterClaim } from "../commit-rules.js";
 import { decodeStarts, encodeStarts, pickQueued, type QueueLimits, startsInWindow } from "../queue-rules.js";
-import { type ClaimedRun, type ClaimOptions, FRESH_VERSION } from "../types.js";
+import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type WorkerAbilities } from "../types.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
 
 const CLAIM_COLUMNS =
-  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline, queue, scheduled_at";
+  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline, queue, scheduled_at, stalls, wanted_activity, lease_owner";
 
-/** The worker's own filters: its shards and code version. */
-function workerFilter(options: ClaimOptions): { sql: string; args: unknown[] } {
+/** The worker's own filters: its shards and code version, and what it can run. */
+function workerFilter(options: Pick<ClaimOptions, "shards" | "version" | "can">): { sql: string; args: unknown[] } {
   const { shards, version } = options;
+  const can = abilitiesFilter(options.can);
   const sql = [
     shards ? " AND MOD(shard, ?) = ?" : "",
     version === undefined ? "" : " AND (code_version IS NULL OR code_version = ?)",
+    can.sql,
   ].join("");
-  return { sql, args: [...(shards ? [shards.count, shards.index] : []), ...(version === undefined ? [] : [version])] };
+  return {
+    sql,
+    args: [...(shards ? [shards.count, shards.index] : []), ...(version === undefined ? [] : [version]), ...can.args],
+  };
+}
+
+/** Runs of the worker's workflows that do not wait for an activity it lacks. */
+function abilitiesFilter(can: WorkerAbilities): { sql: string; args: unknown[] } {
+  const wanted =
+    can.activities.length === 0 ? "wanted_activity IS NULL" : "(wanted_activity IS NULL OR wanted_activity IN (?))";
+  return {
+    sql: ` AND workflow IN (?) AND ${wanted}`,
+    args: [can.workflows, ...(can.activities.length === 0 ? [] : [can.activities])],
+  };
 }
 
 /**
@@ -57,13 +73,17 @@ export async function claimRuns(pool: Pool, p: string, options: ClaimOptions): P
 async function lease(conn: Transaction, p: string, options: ClaimOptions, rows: readonly Row[]): Promise<ClaimedRun[]> {
   if (rows.length === 0) return [];
   const { namespace, owner, now, leaseMs } = options;
-  const claimed = rows.map((row) => toClaimed(namespace, row));
+  const claimed = rows.map((row) => ({
+    ...toClaimed(namespace, row),
+    stalls: stallsAfterClaim(row.lease_owner === null ? null : text(row.lease_owner), owner, Number(row.stalls)),
+  }));
   const where = whereRunKeys(claimed);
-  await conn.query(`UPDATE ${p}runs SET lease_owner = ?, lease_until = ? WHERE ${where.sql}`, [
-    owner,
-    now + leaseMs,
-    ...where.args,
-  ]);
+  // The same rule as stallsAfterClaim. Assignments run left to right: `stalls` reads
+  // lease_owner before it is overwritten.
+  await conn.query(
+    `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, IF(lease_owner = ?, stalls, stalls + 1)), lease_owner = ?, lease_until = ? WHERE ${where.sql}`,
+    [owner, owner, now + leaseMs, ...where.args],
+  );
   return claimed;
 }
 
@@ -265,7 +285,9 @@ export async function nextWake(
   namespace: string,
   now: number,
   queues: readonly string[],
+  can: WorkerAbilities,
 ): Promise<number | undefined> {
+  const filter = abilitiesFilter(can);
   const queued =
     queues.length === 0
       ? ""
@@ -273,10 +295,10 @@ export async function nextWake(
   const [rows] = await pool.query<Row[]>(
     `SELECT MIN(next) AS next FROM (
        SELECT MIN(wake_at) AS next FROM ${p}runs
-        WHERE namespace = ? AND wake_at IS NOT NULL AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL
+        WHERE namespace = ? AND wake_at IS NOT NULL AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL${filter.sql}
        ${queued}
        UNION ALL SELECT MIN(next_tick) FROM ${p}schedules WHERE namespace = ? AND paused = 0) wakes`,
-    [namespace, now, ...(queues.length === 0 ? [] : [namespace, queues, now]), namespace],
+    [namespace, now, ...filter.args, ...(queues.length === 0 ? [] : [namespace, queues, now]), namespace],
   );
   const next = rows[0]?.next;
   return next === null || next === undefined ? undefined : Number(next);
@@ -297,5 +319,7 @@ function toClaimed(namespace: string, row: Row): ClaimedRun {
     deadline: row.deadline === null ? undefined : Number(row.deadline),
     queue: row.queue === null ? undefined : text(row.queue),
     scheduledAt: row.scheduled_at === null ? undefined : Number(row.scheduled_at),
+    wantedActivity:
+      row.wanted_activity === null || row.wanted_activity === undefined ? undefined : text(row.wanted_activity),
   };
 }

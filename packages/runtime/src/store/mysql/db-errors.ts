@@ -13,6 +13,9 @@ export const Errno = {
   ConnectionRefused: 2003,
   ServerGone: 2006,
   LostConnection: 2013,
+  /** The server is shutting down (1053) or killed our connection as it did (1927). */
+  ServerShutdown: 1053,
+  ConnectionKilled: 1927,
 } as const;
 
 const UNREACHABLE_ERRNOS = new Set<number>([
@@ -21,6 +24,8 @@ const UNREACHABLE_ERRNOS = new Set<number>([
   Errno.ConnectionRefused,
   Errno.ServerGone,
   Errno.LostConnection,
+  Errno.ServerShutdown,
+  Errno.ConnectionKilled,
 ]);
 
 // Node socket errors carry a string `code` and no MySQL errno; these are not MySQL codes.

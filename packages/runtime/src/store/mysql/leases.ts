@@ -12,10 +12,19 @@ export async function renewLeases(pool: Pool, p: string, runs: readonly RunKey[]
   if (runs.length === 0) return 0;
   const where = whereRunKeys(runs);
   const [result] = await pool.query<ResultSetHeader>(
-    `UPDATE ${p}runs SET lease_until = ? WHERE ${where.sql} AND lease_owner = ?`,
+    // A renewal shows the holder's event loop runs: the run is not stalling it (see MAX_STALLS).
+    `UPDATE ${p}runs SET lease_until = ?, stalls = 0 WHERE ${where.sql} AND lease_owner = ?`,
     [until, ...where.args, owner],
   );
   return result.affectedRows;
+}
+
+/** Sets a held run's stall count back to 0 (it ran a step without blocking its worker). */
+export async function clearStalls(pool: Pool, p: string, run: RunKey, owner: string): Promise<void> {
+  await pool.query(
+    `UPDATE ${p}runs SET stalls = 0 WHERE namespace = ? AND workflow = ? AND run_id = ? AND lease_owner = ? AND stalls > 0`,
+    [run.namespace, run.workflow, run.runId, owner],
+  );
 }
 
 /** wake_gen and cancel flag of those of `runs` this owner holds, to notice signals and cancels that arrive meanwhile. */

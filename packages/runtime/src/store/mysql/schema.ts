@@ -235,6 +235,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     ],
   },
+  {
+    version: 7,
+    name: "runs claimed only by workers that can run them; stalled claims counted",
+    statements: (p) => [
+      // An activity the run waits for that its last worker lacked: only workers that have it claim the run.
+      addColumn(p, "runs", "wanted_activity", "VARBINARY(255) NULL"),
+      // Claims in a row that lost their lease before a step was committed (see MAX_STALLS).
+      addColumn(p, "runs", "stalls", "INT NOT NULL DEFAULT 0"),
+    ],
+  },
 ];
 
 /** A step that adds a column unless it is there (MySQL 8 has no ADD COLUMN IF NOT EXISTS). */

@@ -242,6 +242,8 @@ async function updateRuns(
     wake_at: (step, row) => wakeAfterStep(step, Number(row.wake_gen)),
     lease_owner: (step) => (keeps(step) ? step.owner : null),
     lease_until: (step) => (keeps(step) ? step.leaseUntil : null),
+    wanted_activity: (step) => step.wantedActivity ?? null,
+    stalls: () => 0,
     updated_at: (step) => step.now,
   };
   const sets: string[] = [];

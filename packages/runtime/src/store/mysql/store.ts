@@ -16,13 +16,14 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
+  WorkerAbilities,
 } from "../types.js";
 import { claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { loadCursor, saveCursor } from "./cursors.js";
 import { type Endpoint, mapUnreachable } from "./db-errors.js";
 import { readBatch } from "./event-reader.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
-import { heldRuns, park, release, releaseAll, renewLeases } from "./leases.js";
+import { clearStalls, heldRuns, park, release, releaseAll, renewLeases } from "./leases.js";
 import { migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
 import { countRuns, selectRun, selectRunPage } from "./reads.js";
@@ -36,7 +37,7 @@ import {
 } from "./schedules.js";
 import { writeSteps } from "./step-writer.js";
 import { inTransaction } from "./transaction.js";
-import { insertRun, insertSignal, requestCancel } from "./writes.js";
+import { insertClientSignal, insertRun, requestCancel } from "./writes.js";
 
 /**
  * The Store on MySQL 8 / MariaDB 10.6+: the only place with SQL. Every call turns a lost or
@@ -67,8 +68,8 @@ export class MySqlStore implements Store {
   readRun(key: RunKey, owner: string, now: number) {
     return this.#guard((pool, p) => readRun(pool, p, key, owner, now));
   }
-  nextWake(namespace: string, now: number, queues: readonly string[]) {
-    return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues));
+  nextWake(namespace: string, now: number, queues: readonly string[], can: WorkerAbilities) {
+    return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues, can));
   }
   fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
     return this.#guard((pool, p) => fireSchedules(pool, p, namespace, now, plan));
@@ -99,6 +100,9 @@ export class MySqlStore implements Store {
   }
   loadSignals(key: RunKey, names: readonly string[]) {
     return this.#guard((pool, p) => loadSignals(pool, p, key, names));
+  }
+  clearStalls(key: RunKey, owner: string) {
+    return this.#guard((pool, p) => clearStalls(pool, p, key, owner));
   }
   renewLeases(runs: readonly RunKey[], owner: string, until: number) {
     return this.#guard((pool, p) => renewLeases(pool, p, runs, owner, until));
@@ -141,7 +145,7 @@ export class MySqlStore implements Store {
   }
   addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
     return this.#guard((pool, p) =>
-      inTransaction(pool, asTransaction(tx), (conn) => insertSignal(conn, p, key, signal, now)),
+      inTransaction(pool, asTransaction(tx), (conn) => insertClientSignal(conn, p, key, signal, now)),
     );
   }
   requestCancel(key: RunKey, now: number) {

@@ -1,6 +1,6 @@
 import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
-import { RunNotFoundError } from "../../errors.js";
-import { EventType, type RunKey, RunStatus } from "../../history/index.js";
+import { RunEndedError, RunNotFoundError } from "../../errors.js";
+import { EventType, isEnded, type RunKey, RunStatus } from "../../history/index.js";
 import { shardOf } from "../../shard.js";
 import type { Transaction } from "../../types.js";
 import { FRESH_VERSION, type NewRun, type NewSignal } from "../types.js";
@@ -63,6 +63,35 @@ export async function insertRun(conn: Transaction, p: string, run: NewRun): Prom
     [key.namespace, key.workflow, key.runId, EventType.Created, inputText, now],
   );
   return true;
+}
+
+/**
+ * A client's signal: like insertSignal, but a run that has ended refuses it with RunEndedError
+ * (unless the same signal was stored before: that is a retry, answered false). The run row is
+ * locked first, so a step that ends the run meanwhile is seen.
+ */
+export async function insertClientSignal(
+  conn: Transaction,
+  p: string,
+  run: RunKey,
+  signal: NewSignal,
+  now: number,
+): Promise<boolean> {
+  const [rows] = await conn.query<RowDataPacket[]>(
+    `SELECT status FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`,
+    [run.namespace, run.workflow, run.runId],
+  );
+  const status = rows[0] === undefined ? undefined : String(rows[0].status);
+  if (status !== undefined && isEnded(status)) {
+    const [sent] = await conn.query<RowDataPacket[]>(
+      `SELECT 1 FROM ${p}signals
+       WHERE namespace = ? AND workflow = ? AND run_id = ? AND signal_name = ? AND external_id = ?`,
+      [run.namespace, run.workflow, run.runId, signal.signal, signal.externalId],
+    );
+    if (sent.length > 0) return false;
+    throw new RunEndedError(run.namespace, run.workflow, run.runId, status, signal.signal);
+  }
+  return insertSignal(conn, p, run, signal, now);
 }
 
 /** Stores a signal and wakes its run (if running); false when (run, signal, externalId) was sent before. */
