@@ -50,11 +50,67 @@ export class DatabaseUnreachableError extends ReplayError {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
       "DATABASE_UNREACHABLE",
-      `cannot reach MySQL at ${host}:${port}: ${reason}. Check that the server runs and that REPLAY_MYSQL_URL (or the pool config) names the right host and port.`,
+      `cannot reach MySQL at ${host}:${port}: ${reason}. Check that the server runs and that the URL (or the pool config) names the right host and port.`,
       { cause },
     );
     this.host = host;
     this.port = port;
+  }
+}
+
+/** The server was reached and refused the user: wrong user name or password, or no access. */
+export class DatabaseAccessDeniedError extends ReplayError {
+  override name = "DatabaseAccessDeniedError";
+  readonly host: string;
+  readonly port: number;
+  constructor(host: string, port: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      "DATABASE_ACCESS_DENIED",
+      `MySQL at ${host}:${port} was reached but refused the login: ${reason}. Check the user name and password in the URL (or the pool config), and that the user may use the database from this host.`,
+      { cause },
+    );
+    this.host = host;
+    this.port = port;
+  }
+}
+
+/** The database named in the URL or pool config does not exist, or none was named. */
+export class UnknownDatabaseError extends ReplayError {
+  override name = "UnknownDatabaseError";
+  readonly database: string | undefined;
+  constructor(host: string, port: number, database: string | undefined, cause: unknown) {
+    super(
+      "UNKNOWN_DATABASE",
+      database === undefined
+        ? `MySQL at ${host}:${port}: no database is selected. Name one at the end of the URL (mysql://user:password@host:3306/app) or as \`database\` in the pool config.`
+        : `MySQL at ${host}:${port} has no database "${database}". Create it (CREATE DATABASE \`${database}\`) or fix the name at the end of the URL (or \`database\` in the pool config).`,
+      { cause },
+    );
+    this.database = database;
+  }
+}
+
+/** replaykit's tables are missing or older than this version of replaykit needs. */
+export class SchemaNotMigratedError extends ReplayError {
+  override name = "SchemaNotMigratedError";
+  constructor(detail: string, cause?: unknown) {
+    super(
+      "SCHEMA_NOT_MIGRATED",
+      `${detail}. Create or update replaykit's tables once, before starting workers: await client.migrate() (or migrate(pool) from @replaykit/runtime). It is idempotent and safe from several processes.`,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/** A database URL that is not a mysql:// URL naming a database. */
+export class InvalidDatabaseUrlError extends ReplayError {
+  override name = "InvalidDatabaseUrlError";
+  constructor(shown: string, reason: string) {
+    super(
+      "INVALID_DATABASE_URL",
+      `invalid database URL ${shown}: ${reason}. Use mysql://user:password@host:3306/database (MySQL 8 or MariaDB 10.6+).`,
+    );
   }
 }
 
@@ -150,12 +206,17 @@ export class RunNotResumableError extends ReplayError {
 export class ResultTimeoutError extends ReplayError {
   override name = "ResultTimeoutError";
   readonly runId: string;
-  constructor(runId: string, timeoutMs: number) {
+  /** True when no worker ever committed a step of the run. */
+  readonly neverTakenUp: boolean;
+  constructor(runId: string, timeoutMs: number, neverTakenUp = false) {
     super(
       "RESULT_TIMEOUT",
-      `run ${runId} did not end within ${timeoutMs} ms. Wait longer, or check that a worker runs its namespace.`,
+      neverTakenUp
+        ? `run ${runId} did not end within ${timeoutMs} ms: no worker has taken it up yet. Start a worker for its namespace and workflow (createWorker(...).start(), or the generated start function), with a version and queues that match the run.`
+        : `run ${runId} did not end within ${timeoutMs} ms. Wait longer, or check that a worker runs its namespace.`,
     );
     this.runId = runId;
+    this.neverTakenUp = neverTakenUp;
   }
 }
 

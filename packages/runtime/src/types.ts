@@ -4,7 +4,15 @@ import type { SerializedError } from "./errors.js";
 import type { HistoryEvent, RunStatus } from "./history/index.js";
 import type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./store/records.js";
-import type { CountFilter, FreshRun, HistoryOptions, RunCounts, ScheduleInfo, Store } from "./store/types.js";
+import type {
+  CountFilter,
+  FreshRun,
+  HistoryOptions,
+  OrphanedSignal,
+  RunCounts,
+  ScheduleInfo,
+  Store,
+} from "./store/types.js";
 
 export type { ListRunsFilter, RunInfo, RunPage, StreamEvent };
 
@@ -123,7 +131,12 @@ export interface Client {
   migrate(): Promise<void>;
   /** Starts a run. `true` when created, `false` when it already exists (also after it ended). */
   runWorkflow(namespace: string, workflow: string, runId: string, input: unknown, opts?: RunOptions): Promise<boolean>;
-  /** Sends a signal. `false` when (run, signal, externalId) was sent before. Kept for runs that do not exist yet. */
+  /**
+   * Sends a signal. `true` means it is stored: the run reads it when its code waits for that
+   * signal, and a run that does not exist yet gets it when it starts (so a mistyped run id keeps
+   * it too: see listOrphanedSignals). `false` when (run, signal, externalId) was sent before.
+   * Throws RunEndedError, storing nothing, when the run has completed, failed or been cancelled.
+   */
   signalRun(
     namespace: string,
     workflow: string,
@@ -155,6 +168,13 @@ export interface Client {
   deleteSchedule(namespace: string, id: string): Promise<boolean>;
   /** Starts one run of the schedule now (run id `<id>@<now>`); returns the run id. */
   triggerSchedule(namespace: string, id: string): Promise<string>;
+  /**
+   * Signals stored for runs that do not exist, oldest first (default at most 100): sent before
+   * their run was started, or to a run id that is wrong.
+   */
+  listOrphanedSignals(namespace: string, opts?: { readonly limit?: number }): Promise<OrphanedSignal[]>;
+  /** Deletes the signals of runs that do not exist, stored before `olderThan`; returns how many. */
+  purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number>;
   /** Asks a run to stop; recorded as an event; the engine acts on it. `false` when the run already ended or was asked before. */
   cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean>;
   /** The workflow's return value once the run completed; throws RunFailedError when it failed, got stuck or was cancelled. */

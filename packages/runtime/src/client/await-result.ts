@@ -1,15 +1,18 @@
 import { ResultTimeoutError, RunFailedError, type SerializedError } from "../errors.js";
 import { type RunKey, RunStatus } from "../history/index.js";
-import type { LocalBus, LocalRunEnding, RunInfo } from "../types.js";
+import type { LocalBus, LocalRunEnding, Logger, RunInfo } from "../types.js";
 import { outlastOutage } from "./outlast.js";
 import { waitFor } from "./wait.js";
 
 const FIRST_POLL_MS = 50;
 const MAX_POLL_MS = 1000;
+/** A run no worker has taken up for this long is reported once: likely no worker runs. */
+export const NOT_TAKEN_UP_WARN_MS = 10_000;
 
 /** What awaitResult needs from the client. */
 export interface ResultSource {
   readonly local: LocalBus;
+  readonly logger: Logger;
   getRun(namespace: string, workflow: string, runId: string): Promise<RunInfo | undefined>;
 }
 
@@ -45,14 +48,24 @@ export async function awaitRunResult(
       wakeWaiter = undefined;
     };
   };
+  const waitingSince = Date.now();
+  let warned = false;
   try {
     for (;;) {
       ended = false;
       // A database restart during the wait is waited out, up to the deadline.
       const run = await outlastOutage(() => source.getRun(namespace, workflow, runId), { deadline });
       if (run !== undefined && run.status !== RunStatus.Running) return outcome(run);
+      const idle = run !== undefined && !run.takenUp;
       const left = deadline - Date.now();
-      if (left <= 0) throw new ResultTimeoutError(runId, timeoutMs ?? 0);
+      if (left <= 0) throw new ResultTimeoutError(runId, timeoutMs ?? 0, idle);
+      if (idle && !warned && Date.now() - Math.max(waitingSince, run.createdAt.getTime()) >= NOT_TAKEN_UP_WARN_MS) {
+        warned = true;
+        source.logger.warn(
+          `awaitResult: run ${workflow}/${runId} has waited ${Math.round((Date.now() - run.createdAt.getTime()) / 1000)} s and no worker has taken it up. Is a worker running for namespace "${namespace}" with workflow "${workflow}" (and the run's version and queue)?`,
+          { namespace, workflow, runId },
+        );
+      }
       await waitFor(Math.min(pollMs, left), undefined, subscribe);
       // A worker in this process said how the run ended: no need to read it back.
       if (reported) return outcome({ runId, ...reported });

@@ -2,8 +2,10 @@ import { toMillis } from "../duration.js";
 import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
+import { defaultLogger } from "../logger.js";
 import { CronSchedule, invalidSchedule } from "../schedule/cron.js";
 import { tickRunId } from "../schedule/plan.js";
+import { pageLimit } from "../store/paging.js";
 import type { ScheduleSpec, Store } from "../store/types.js";
 import type {
   Client,
@@ -74,6 +76,7 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
     runId: validateName("runId", runId),
   });
 
+  const logger = options.logger ?? defaultLogger("client");
   const client: StoreClient = {
     store,
     clock,
@@ -160,6 +163,21 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       local.wake(spec.namespace);
     },
 
+    async listOrphanedSignals(namespace, opts = {}) {
+      return store.listOrphanedSignals(validateName("namespace", namespace), pageLimit(opts.limit));
+    },
+
+    async purgeOrphanedSignals(namespace, opts) {
+      const before = opts?.olderThan;
+      if (!(before instanceof Date) || Number.isNaN(before.getTime())) {
+        throw new ReplayError(
+          "INVALID_ARGUMENT",
+          "purgeOrphanedSignals needs { olderThan: Date }, e.g. new Date(Date.now() - 86_400_000)",
+        );
+      }
+      return store.purgeOrphanedSignals(validateName("namespace", namespace), before.getTime());
+    },
+
     async listSchedules(namespace) {
       return store.listSchedules(validateName("namespace", namespace));
     },
@@ -222,7 +240,7 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
     async awaitResult(namespace, workflow, runId, opts = {}) {
       const key = runKey(namespace, workflow, runId);
       const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
-      return awaitRunResult(client, key, timeoutMs);
+      return awaitRunResult({ local, logger, getRun: client.getRun }, key, timeoutMs);
     },
 
     stream(opts: StreamOptions): AsyncIterable<StreamEvent> {

@@ -1,4 +1,4 @@
-import type { Clock, LocalBus, Timers } from "../types.js";
+import type { Clock, LocalBus, Logger, Timers } from "../types.js";
 
 export interface ClientOptions {
   /** Table name prefix, [A-Za-z0-9_]{0,32}; default "replay_". (MySQL store.) */
@@ -13,4 +13,6 @@ export interface ClientOptions {
   readonly version?: string;
   /** Share one bus between clients in a process; default: a bus of this client's own. */
   readonly local?: LocalBus;
+  /** Where the client warns (e.g. a run no worker takes up); default: one line each to stderr. */
+  readonly logger?: Logger;
 }

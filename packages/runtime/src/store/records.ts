@@ -29,6 +29,8 @@ export interface RunInfo {
   readonly scheduledAt?: Date;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** A worker has committed a step of the run (false: no worker has taken it up yet). */
+  readonly takenUp: boolean;
 }
 
 export interface ListRunsFilter {

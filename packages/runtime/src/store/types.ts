@@ -94,6 +94,15 @@ export interface InboxSignal {
   readonly payloadText: string | null;
 }
 
+/** A signal stored for a run that does not exist (yet): sent early, or to a mistyped run id. */
+export interface OrphanedSignal {
+  readonly workflow: string;
+  readonly runId: string;
+  readonly signal: string;
+  readonly externalId: string;
+  readonly createdAt: Date;
+}
+
 /** A run this worker holds a lease on, with what may have changed under it. */
 export interface HeldRun {
   readonly key: RunKey;
@@ -235,6 +244,8 @@ export interface EngineStore {
   loadTasks(key: RunKey, iteration: number): Promise<TaskRow[]>;
   /** Unconsumed signals of the run with these names, in arrival order. */
   loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]>;
+  /** Throws SchemaNotMigratedError when the tables are missing or older than this code needs. */
+  checkSchema(): Promise<void>;
   /** Extends the leases this owner still holds on `runs` (all of one namespace). */
   renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number>;
   /**
@@ -256,8 +267,12 @@ export interface EngineStore {
     detailsText: string,
     now: number,
   ): Promise<void>;
-  /** Status stuck with the error, lease released, never woken again. False when the run was not ours. */
-  park(key: RunKey, owner: string, errorText: string, now: number): Promise<boolean>;
+  /**
+   * Status stuck with the error, lease released, never woken again. Refused (false) when
+   * another owner holds a live lease, or when `version` is given and the run moved past it: a
+   * run taken up without a lease (in-process, see readRun) is parked by whoever found the fault.
+   */
+  park(key: RunKey, owner: string, errorText: string, now: number, version?: number): Promise<boolean>;
   /**
    * Writes steps of several runs of one namespace, at most one step per run, in one
    * transaction where the store has them. Each step is fenced on its own: a refused step
@@ -396,6 +411,10 @@ export interface ClientStore {
    * Throws RunEndedError (storing nothing) when the run has completed, failed or been cancelled.
    */
   addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean>;
+  /** Signals of the namespace whose run does not exist, oldest first, at most `limit`. */
+  listOrphanedSignals(namespace: string, limit: number): Promise<OrphanedSignal[]>;
+  /** Deletes the signals of the namespace whose run does not exist, stored before `before`; how many. */
+  purgeOrphanedSignals(namespace: string, before: number): Promise<number>;
   /** Marks the run as asked to cancel; false when it ended or was asked before. Throws RunNotFoundError. */
   requestCancel(key: RunKey, now: number): Promise<boolean>;
   getRun(key: RunKey): Promise<RunInfo | undefined>;

@@ -74,7 +74,8 @@ export interface ActorHost extends AttemptEnvironment {
   isStopping(): boolean;
   /** The actor let go of the run; `cached` is its state when it may be reused. */
   released(actor: RunActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void;
-  park(key: RunKey, error: unknown): Promise<void>;
+  /** Parks the run as stuck, fenced by the version this actor last saw. */
+  park(key: RunKey, error: unknown, version: number): Promise<void>;
   logError(message: string, error: unknown, key: RunKey): void;
   logInfo(message: string, key: RunKey): void;
   /** The run's workflow code is about to run (named if the event loop turns out to be blocked). */
@@ -546,8 +547,10 @@ export class RunActor {
 
   async #park(error: unknown): Promise<void> {
     this.abortAll(error);
+    // Parked before letting go: until the run is stuck in the store, this actor keeps the
+    // worker from taking the run up again (and parking it a second time).
+    await this.#host.park(this.key, error, this.#version);
     this.#finish(undefined);
-    await this.#host.park(this.key, error);
   }
 
   #finish(cached: CachedRun | undefined, ending?: LocalRunEnding): void {

@@ -1,9 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { toMillis } from "../duration.js";
-import { CorruptPayloadError, ReplayError, RunStalledError, serializeError, UnknownWorkflowError } from "../errors.js";
+import {
+  CorruptPayloadError,
+  DatabaseUnreachableError,
+  ReplayError,
+  RunStalledError,
+  serializeError,
+  UnknownWorkflowError,
+} from "../errors.js";
 import { EventType, type RecordedEvent, type RunKey, RunStatus, runKeyId } from "../history/index.js";
 import { decodePayload, validateName } from "../json.js";
+import { defaultLogger } from "../logger.js";
 import { RunExecutor } from "../replay/executor.js";
 import { planTicks } from "../schedule/plan.js";
 import { shardOf } from "../shard.js";
@@ -34,7 +42,6 @@ import type {
 import type { Attempt } from "./activity-runner.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
-import { defaultLogger } from "./logger.js";
 import { type ActorHost, type CachedRun, type ReplayTarget, RunActor } from "./run-actor.js";
 import { newTask, type TaskState, taskKey } from "./tasks.js";
 
@@ -144,6 +151,17 @@ class ReplayWorker implements Worker, ActorHost {
 
   async #begin(): Promise<void> {
     this.#state = "running";
+    try {
+      await this.store.checkSchema();
+    } catch (error) {
+      // A database that is down may come back: the loops wait for it. A database without
+      // replaykit's tables, or one we may not use, will not fix itself: say so now.
+      if (!(error instanceof DatabaseUnreachableError)) {
+        this.#state = "new";
+        this.#started = undefined;
+        throw error;
+      }
+    }
     this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, (run) => {
       // A named run is taken up directly, or poked when it is held here; the claim loop is
       // kicked only when neither applies.
@@ -240,10 +258,16 @@ class ReplayWorker implements Worker, ActorHost {
     this.#kick();
   }
 
-  async park(key: RunKey, error: unknown): Promise<void> {
+  async park(key: RunKey, error: unknown, version?: number): Promise<void> {
     const serialized = serializeError(error);
-    this.#log.error(`run ${key.workflow}/${key.runId} parked as stuck: ${serialized.message}`, { runId: key.runId });
-    const parked = await this.store.park(key, this.owner, JSON.stringify(serialized), this.now());
+    const parked = await this.store.park(key, this.owner, JSON.stringify(serialized), this.now(), version);
+    if (parked) {
+      this.#log.error(`run ${key.workflow}/${key.runId} parked as stuck: ${serialized.message}`, { runId: key.runId });
+    } else {
+      this.#log.info(`run ${key.workflow}/${key.runId} not parked: another worker holds it or moved it on`, {
+        runId: key.runId,
+      });
+    }
     const ending: LocalRunEnding | undefined = parked ? { status: RunStatus.Stuck, error: serialized } : undefined;
     this.#client.local.runEnded(key.namespace, key.workflow, key.runId, ending);
   }

@@ -119,6 +119,34 @@ function conformance(kind: StoreKind): void {
       expect(await store.loadSignals(run, [])).toEqual([]);
     });
 
+    it("of runs that do not exist are listed oldest first and purged by age, while a started run keeps its own", async () => {
+      const namespace = `orphans-${kind}`;
+      const typo = { namespace, workflow: "wf", runId: "ordr-1" };
+      const early = { namespace, workflow: "wf", runId: "later" };
+      const send = (run: RunKey, externalId: string, at: number) =>
+        store.addSignal(run, { signal: "go", externalId, payloadText: "1" }, at);
+      await send(typo, "e1", T);
+      await send(early, "e1", T + 10);
+      await send(typo, "e2", T + 20);
+      const listed = await store.listOrphanedSignals(namespace, 10);
+      expect(listed.map((o) => [o.runId, o.externalId, o.createdAt.getTime()])).toEqual([
+        ["ordr-1", "e1", T],
+        ["later", "e1", T + 10],
+        ["ordr-1", "e2", T + 20],
+      ]);
+      expect(listed[0]).toMatchObject({ workflow: "wf", signal: "go" });
+      expect(await store.listOrphanedSignals(namespace, 1)).toHaveLength(1);
+      // The early run starts: its signal is no orphan any more, and a purge leaves it.
+      await store.createRun({ key: early, inputText: "null", now: T + 30 });
+      expect((await store.listOrphanedSignals(namespace, 10)).map((o) => o.runId)).toEqual(["ordr-1", "ordr-1"]);
+      expect(await store.purgeOrphanedSignals(namespace, T + 15)).toBe(1);
+      expect(await store.purgeOrphanedSignals(namespace, T + 1000)).toBe(1);
+      expect(await store.listOrphanedSignals(namespace, 10)).toEqual([]);
+      expect(await store.loadSignals(early, ["go"])).toHaveLength(1);
+      // A purged signal may be sent again.
+      expect(await send(typo, "e1", T + 2000)).toBe(true);
+    });
+
     it("wake a waiting run now and bump its wake generation", async () => {
       const run = fresh("wake");
       await create(run);
@@ -337,7 +365,7 @@ function conformance(kind: StoreKind): void {
       expect(all.map((event) => `${event.iteration}:${event.type}`)).toEqual(["0:created", "0:restarted", "1:created"]);
     });
 
-    it("park a run as stuck for its lease owner only", async () => {
+    it("park a leased run as stuck for its lease owner only", async () => {
       const run = fresh("park");
       await create(run);
       await store.claim({ can: CAN, namespace: "conf", owner: "p1", now: T, leaseMs: 60_000, limit: 1000 });
@@ -345,6 +373,14 @@ function conformance(kind: StoreKind): void {
       expect(await store.park(run, "p1", '{"name":"X","message":"no"}', T)).toBe(true);
       expect(await store.getRun(run)).toMatchObject({ status: "stuck", error: { name: "X", message: "no" } });
       expect(await store.readRun(run, "p1", T)).toBeUndefined();
+    });
+
+    it("park a run nobody leases for whoever found the fault, unless it moved past the version seen", async () => {
+      const run = fresh("park-free");
+      await create(run);
+      expect(await store.park(run, "p1", '{"name":"X","message":"no"}', T, 5)).toBe(false);
+      expect(await store.park(run, "p1", '{"name":"X","message":"no"}', T, 0)).toBe(true);
+      expect(await store.getRun(run)).toMatchObject({ status: "stuck" });
     });
   });
 

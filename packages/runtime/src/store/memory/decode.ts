@@ -1,7 +1,7 @@
 import type { SerializedError } from "../../errors.js";
 import { decodePayload } from "../../json.js";
 import type { RunInfo } from "../records.js";
-import type { ScheduleInfo } from "../types.js";
+import { FRESH_VERSION, type ScheduleInfo } from "../types.js";
 import type { RunRow, ScheduleRow } from "./tables.js";
 
 /** A run row as RunInfo, with its payloads decoded as the MySQL store decodes them. */
@@ -28,6 +28,7 @@ export function decodeRunInfo(run: RunRow): RunInfo {
     ...(run.scheduledAt === null ? {} : { scheduledAt: new Date(run.scheduledAt) }),
     createdAt: new Date(run.createdAt),
     updatedAt: new Date(run.updatedAt),
+    takenUp: run.iteration > 0 || run.version > FRESH_VERSION,
   };
 }
 

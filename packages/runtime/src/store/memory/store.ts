@@ -45,6 +45,7 @@ import {
   type InboxSignal,
   type NewRun,
   type NewSignal,
+  type OrphanedSignal,
   type RunCounts,
   type ScheduleInfo,
   type ScheduleSpec,
@@ -78,6 +79,8 @@ export class MemoryStore implements Store {
   readonly #runs = new Map<string, Map<string, RunRow>>();
   readonly #signals = new Map<string, SignalRowM[]>();
   readonly #signalKeys = new Set<string>();
+  /** The run each inbox of #signals belongs to (its key), which may not exist. */
+  readonly #inboxRuns = new Map<string, RunKey>();
   readonly #events: EventRow[] = [];
   readonly #eventKeys = new Set<string>();
   readonly #cursors = new Map<string, number>();
@@ -372,9 +375,11 @@ export class MemoryStore implements Store {
     this.#changed(true);
   }
 
-  async park(key: RunKey, owner: string, errorText: string, now: number): Promise<boolean> {
+  async park(key: RunKey, owner: string, errorText: string, now: number, version?: number): Promise<boolean> {
     const run = this.#run(key);
-    if (run?.leaseOwner !== owner || run.status !== RunStatus.Running) return false;
+    if (run === undefined || run.status !== RunStatus.Running) return false;
+    if (run.leaseOwner !== null && run.leaseOwner !== owner && leasedAt(run, now)) return false;
+    if (version !== undefined && run.version !== version) return false;
     run.status = RunStatus.Stuck;
     run.errorText = errorText;
     run.wakeAt = null;
@@ -521,6 +526,9 @@ export class MemoryStore implements Store {
   // --- ClientStore ----------------------------------------------------------------------
 
   async migrate(): Promise<void> {}
+
+  /** Nothing to migrate: the tables are maps. */
+  async checkSchema(): Promise<void> {}
 
   async ready(tx?: unknown): Promise<void> {
     refuseTx(tx);
@@ -669,11 +677,50 @@ export class MemoryStore implements Store {
     this.#signalKeys.add(unique);
     const inbox = this.#signals.get(pathOf(key)) ?? [];
     this.#signals.set(pathOf(key), inbox);
+    this.#inboxRuns.set(pathOf(key), keyOf(key));
     inbox.push({ id: this.#nextSignalId++, ...signal, createdAt: now, consumedIteration: null, consumedSeq: null });
     // No run yet (or ended): the signal waits in the inbox; the engine reads it when it runs.
     const run = this.#run(key);
     if (run?.status === RunStatus.Running) wakeNow(run, now);
     return true;
+  }
+
+  async listOrphanedSignals(namespace: string, limit: number): Promise<OrphanedSignal[]> {
+    const orphans = this.#orphans(namespace).flatMap(([key, inbox]) =>
+      inbox.map((row) => ({
+        workflow: key.workflow,
+        runId: key.runId,
+        signal: row.signal,
+        externalId: row.externalId,
+        createdAt: new Date(row.createdAt),
+        id: row.id,
+      })),
+    );
+    orphans.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+    return orphans.slice(0, limit).map(({ id: _id, ...orphan }) => orphan);
+  }
+
+  async purgeOrphanedSignals(namespace: string, before: number): Promise<number> {
+    let purged = 0;
+    for (const [key, inbox] of this.#orphans(namespace)) {
+      const kept = inbox.filter((row) => row.createdAt >= before);
+      for (const row of inbox) {
+        if (row.createdAt < before) this.#signalKeys.delete(`${pathOf(key)}/${row.signal}/${row.externalId}`);
+      }
+      purged += inbox.length - kept.length;
+      this.#signals.set(pathOf(key), kept);
+    }
+    return purged;
+  }
+
+  /** Inboxes of the namespace whose run does not exist. */
+  #orphans(namespace: string): [RunKey, SignalRowM[]][] {
+    const found: [RunKey, SignalRowM[]][] = [];
+    for (const [path, key] of this.#inboxRuns) {
+      if (key.namespace !== namespace || this.#run(key) !== undefined) continue;
+      found.push([key, this.#signals.get(path) ?? []]);
+    }
+    return found;
   }
 
   async requestCancel(key: RunKey, now: number): Promise<boolean> {

@@ -32,8 +32,11 @@ export interface MySqlClient extends StoreClient {
 export function createClient(connection: ClientConnection, options: ClientOptions = {}): MySqlClient {
   const prefix = validatePrefix(options.prefix ?? DEFAULT_PREFIX);
   const ownsPool = "uri" in connection;
-  const pool: Pool = ownsPool ? createPool({ uri: connection.uri, timezone: "Z" }) : connection.pool;
-  const endpoint = ownsPool ? endpointOfUri(connection.uri) : endpointOf(pool);
+  // The URL is checked first: mysql2 would throw a raw TypeError for one it cannot parse.
+  const endpoint = ownsPool ? endpointOfUri(connection.uri) : endpointOf(connection.pool);
+  const pool: Pool = ownsPool
+    ? createPool({ uri: connection.uri.replace(/^mariadb:/i, "mysql:"), timezone: "Z" })
+    : connection.pool;
   const store = new MySqlStore(pool, prefix, endpoint, ownsPool);
   const dbClock = options.clock === undefined ? createDbClock(pool) : undefined;
   const clock: Clock = options.clock ?? (dbClock as Clock);

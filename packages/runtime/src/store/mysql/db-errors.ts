@@ -1,10 +1,20 @@
 import type { Connection, Pool } from "mysql2/promise";
-import { DatabaseUnreachableError } from "../../errors.js";
+import {
+  DatabaseAccessDeniedError,
+  DatabaseUnreachableError,
+  InvalidDatabaseUrlError,
+  SchemaNotMigratedError,
+  UnknownDatabaseError,
+} from "../../errors.js";
 
 /** MySQL/MariaDB error numbers the store reacts to. Matched by errno, never by mysql2's `code`. */
 export const Errno = {
   DuplicateKey: 1062,
   AccessDenied: 1045,
+  DatabaseAccessDenied: 1044,
+  NoDatabaseSelected: 1046,
+  UnknownDatabase: 1049,
+  NoSuchTable: 1146,
   LockWaitTimeout: 1205,
   Deadlock: 1213,
   /** MySQL 8: "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set". */
@@ -19,7 +29,6 @@ export const Errno = {
 } as const;
 
 const UNREACHABLE_ERRNOS = new Set<number>([
-  Errno.AccessDenied,
   Errno.CannotConnect,
   Errno.ConnectionRefused,
   Errno.ServerGone,
@@ -78,6 +87,8 @@ export function isUnreachable(error: unknown): boolean {
 export interface Endpoint {
   readonly host: string;
   readonly port: number;
+  /** The database the pool or URL names, if any. */
+  readonly database?: string | undefined;
 }
 
 /** Reads host and port from a mysql2 promise pool or connection (its runtime config). */
@@ -89,7 +100,12 @@ export function endpointOf(db: Pool | Connection): Endpoint {
   const source = connectionConfig ?? direct;
   const host = readField(source, "host") ?? readField(direct, "host");
   const port = readField(source, "port") ?? readField(direct, "port");
-  return { host: typeof host === "string" ? host : "localhost", port: typeof port === "number" ? port : 3306 };
+  const database = readField(source, "database") ?? readField(direct, "database");
+  return {
+    host: typeof host === "string" ? host : "localhost",
+    port: typeof port === "number" ? port : 3306,
+    database: typeof database === "string" && database !== "" ? database : undefined,
+  };
 }
 
 function readObject(value: unknown, key: string): Record<string, unknown> | undefined {
@@ -101,14 +117,46 @@ function readField(value: unknown, key: string): unknown {
   return typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
 
-/** Turns a connection failure into DatabaseUnreachableError; returns other errors unchanged. */
+/**
+ * Turns the failures a newcomer meets into errors that say what to do: the server cannot be
+ * reached (DatabaseUnreachableError), refused the login (DatabaseAccessDeniedError), has no
+ * such database or none was named (UnknownDatabaseError), or lacks replaykit's tables
+ * (SchemaNotMigratedError). Returns other errors unchanged.
+ */
 export function mapDbError(error: unknown, endpoint: Endpoint): unknown {
-  if (error instanceof DatabaseUnreachableError) return error;
-  if (!isUnreachable(error)) return error;
-  return new DatabaseUnreachableError(endpoint.host, endpoint.port, error);
+  if (isOurs(error)) return error;
+  const { host, port } = endpoint;
+  switch (errnoOf(error)) {
+    case Errno.AccessDenied:
+    case Errno.DatabaseAccessDenied:
+      return new DatabaseAccessDeniedError(host, port, error);
+    case Errno.UnknownDatabase:
+      return new UnknownDatabaseError(host, port, quotedName(error) ?? endpoint.database, error);
+    case Errno.NoDatabaseSelected:
+      return new UnknownDatabaseError(host, port, undefined, error);
+    case Errno.NoSuchTable:
+      return new SchemaNotMigratedError(`replaykit's tables are missing (${(error as Error).message})`, error);
+  }
+  if (isUnreachable(error)) return new DatabaseUnreachableError(host, port, error);
+  return error;
 }
 
-/** Runs `work`, rethrowing connection failures as DatabaseUnreachableError. */
+function isOurs(error: unknown): boolean {
+  return (
+    error instanceof DatabaseUnreachableError ||
+    error instanceof DatabaseAccessDeniedError ||
+    error instanceof UnknownDatabaseError ||
+    error instanceof SchemaNotMigratedError
+  );
+}
+
+/** The name in a server message such as "Unknown database 'shop'". */
+function quotedName(error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : "";
+  return /'([^']*)'/.exec(message)?.[1];
+}
+
+/** Runs `work`, rethrowing the failures mapDbError knows as its typed errors. */
 export async function mapUnreachable<T>(endpoint: Endpoint, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -117,12 +165,29 @@ export async function mapUnreachable<T>(endpoint: Endpoint, work: () => Promise<
   }
 }
 
-/** Host and port named by a mysql:// URL. */
+/**
+ * Host, port and database of a mysql:// (or mariadb://) URL, checked before mysql2 sees it:
+ * not a URL, another scheme, or no database named each throw InvalidDatabaseUrlError.
+ */
 export function endpointOfUri(uri: string): Endpoint {
+  const shown = JSON.stringify(hidePassword(uri));
+  let url: URL;
   try {
-    const url = new URL(uri);
-    return { host: url.hostname || "localhost", port: Number(url.port || 3306) };
+    url = new URL(uri);
   } catch {
-    return { host: "localhost", port: 3306 };
+    throw new InvalidDatabaseUrlError(shown, "it is not a URL");
   }
+  if (url.protocol !== "mysql:" && url.protocol !== "mariadb:") {
+    throw new InvalidDatabaseUrlError(shown, `replaykit needs MySQL or MariaDB, not ${url.protocol.slice(0, -1)}`);
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
+  if (database === "" || database.includes("/")) {
+    throw new InvalidDatabaseUrlError(shown, "it names no database (the path after the port)");
+  }
+  return { host: url.hostname || "localhost", port: Number(url.port || 3306), database };
+}
+
+/** The URL with its password replaced, for messages. */
+function hidePassword(uri: string): string {
+  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
 }

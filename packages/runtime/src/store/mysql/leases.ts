@@ -63,12 +63,33 @@ export async function release(pool: Pool, p: string, key: RunKey, owner: string,
 }
 
 /** Parks a run: status stuck, the error stored, the lease released, never woken again. */
-export async function park(pool: Pool, p: string, key: RunKey, owner: string, errorText: string, now: number) {
+export async function park(
+  pool: Pool,
+  p: string,
+  key: RunKey,
+  owner: string,
+  errorText: string,
+  now: number,
+  version: number | undefined,
+) {
   const [result] = await pool.query<ResultSetHeader>(
     `UPDATE ${p}runs SET status = ?, error = ?, wake_at = NULL, lease_owner = NULL, lease_until = NULL,
             version = version + 1, updated_at = ?
-      WHERE namespace = ? AND workflow = ? AND run_id = ? AND lease_owner = ? AND status = ?`,
-    [RunStatus.Stuck, errorText, now, key.namespace, key.workflow, key.runId, owner, RunStatus.Running],
+      WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ?
+        AND (lease_owner = ? OR lease_owner IS NULL OR lease_until < ?) AND (? IS NULL OR version = ?)`,
+    [
+      RunStatus.Stuck,
+      errorText,
+      now,
+      key.namespace,
+      key.workflow,
+      key.runId,
+      RunStatus.Running,
+      owner,
+      now,
+      version ?? null,
+      version ?? null,
+    ],
   );
   return result.affectedRows === 1;
 }

@@ -1,5 +1,5 @@
 import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
-import { ReplayError } from "../../errors.js";
+import { ReplayError, SchemaNotMigratedError } from "../../errors.js";
 import { endpointOf, mapUnreachable } from "./db-errors.js";
 import { DEFAULT_PREFIX, validatePrefix } from "./prefix.js";
 import { MIGRATIONS, type Migration, type SchemaConnection } from "./schema.js";
@@ -30,6 +30,21 @@ export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise
       conn.release();
     }
   });
+}
+
+/**
+ * Throws SchemaNotMigratedError when `${prefix}migrations` is missing (mapped from errno 1146
+ * by the caller's guard) or records fewer migrations than this code has.
+ */
+export async function checkSchema(pool: Pool, prefix: string): Promise<void> {
+  const [rows] = await pool.query<RowDataPacket[]>(`SELECT MAX(version) AS version FROM ${prefix}migrations`);
+  const applied = Number(rows[0]?.version ?? 0);
+  const needed = MIGRATIONS.at(-1)?.version ?? 0;
+  if (applied < needed) {
+    throw new SchemaNotMigratedError(
+      `replaykit's tables (prefix "${prefix}") are at schema version ${applied}, and this version of replaykit needs ${needed}`,
+    );
+  }
 }
 
 async function withMigrationLock(

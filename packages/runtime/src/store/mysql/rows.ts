@@ -3,6 +3,7 @@ import type { SerializedError } from "../../errors.js";
 import { decodeEvent, type RecordedEvent, type RunStatus } from "../../history/index.js";
 import { decodePayload } from "../../json.js";
 import type { RunInfo, StreamEvent } from "../records.js";
+import { FRESH_VERSION } from "../types.js";
 
 /** A row as mysql2 returns it. */
 export type Row = RowDataPacket & Record<string, unknown>;
@@ -20,7 +21,7 @@ export function nullableText(value: unknown): string | null {
 
 /** Columns of `runs` that make up a RunInfo. */
 export const RUN_COLUMNS =
-  "namespace, workflow, run_id, iteration, status, cancel_requested, code_version, parent_workflow, parent_run_id, deadline, queue, priority, concurrency_key, scheduled_at, input, result, error, created_at, updated_at";
+  "namespace, workflow, run_id, iteration, status, cancel_requested, code_version, parent_workflow, parent_run_id, deadline, queue, priority, concurrency_key, scheduled_at, input, result, error, created_at, updated_at, version";
 
 /** Columns of `events` that make up a StreamEvent. */
 export const EVENT_COLUMNS = "id, namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at";
@@ -52,6 +53,7 @@ export function toRunInfo(row: RowDataPacket): RunInfo {
     ...(row.scheduled_at === null ? {} : { scheduledAt: new Date(Number(row.scheduled_at)) }),
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
+    takenUp: Number(row.iteration) > 0 || Number(row.version) > FRESH_VERSION,
   };
 }
 

@@ -24,8 +24,9 @@ import { type Endpoint, mapUnreachable } from "./db-errors.js";
 import { readBatch } from "./event-reader.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
 import { clearStalls, heldRuns, park, release, releaseAll, renewLeases } from "./leases.js";
-import { migrate } from "./migrate.js";
+import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
+import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
 import { countRuns, selectRun, selectRunPage } from "./reads.js";
 import {
   deleteSchedule,
@@ -125,8 +126,8 @@ export class MySqlStore implements Store {
   ) {
     return this.#guard((pool, p) => recordHeartbeat(pool, p, key, iteration, task, detailsText, now));
   }
-  park(key: RunKey, owner: string, errorText: string, now: number) {
-    return this.#guard((pool, p) => park(pool, p, key, owner, errorText, now));
+  park(key: RunKey, owner: string, errorText: string, now: number, version?: number) {
+    return this.#guard((pool, p) => park(pool, p, key, owner, errorText, now, version));
   }
   commit(steps: readonly StepWrite[]) {
     return this.#guard((pool, p) => writeSteps(pool, p, steps));
@@ -134,6 +135,9 @@ export class MySqlStore implements Store {
 
   migrate() {
     return migrate(this.pool, { prefix: this.prefix });
+  }
+  checkSchema() {
+    return this.#guard((pool, p) => checkSchema(pool, p));
   }
   ready(tx?: unknown) {
     return this.#guard(async (pool) => {
@@ -147,6 +151,12 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) =>
       inTransaction(pool, asTransaction(tx), (conn) => insertClientSignal(conn, p, key, signal, now)),
     );
+  }
+  listOrphanedSignals(namespace: string, limit: number) {
+    return this.#guard((pool, p) => listOrphanedSignals(pool, p, namespace, limit));
+  }
+  purgeOrphanedSignals(namespace: string, before: number) {
+    return this.#guard((pool, p) => purgeOrphanedSignals(pool, p, namespace, before));
   }
   requestCancel(key: RunKey, now: number) {
     return this.#guard((pool, p) => inTransaction(pool, undefined, (conn) => requestCancel(conn, p, key, now)));

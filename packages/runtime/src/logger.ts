@@ -1,4 +1,4 @@
-import type { Logger } from "../types.js";
+import type { Logger } from "./types.js";
 
 /** Warnings and errors to stderr as one line each; info only with REPLAY_LOG=info. */
 export function defaultLogger(identity: string): Logger {
