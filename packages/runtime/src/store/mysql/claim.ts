@@ -1,6 +1,7 @@
 import type { Pool } from "mysql2/promise";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import { type ClaimedRun, type ClaimOptions, FRESH_VERSION } from "../types.js";
+import { isLockConflict } from "./db-errors.js";
 import { type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";
 
@@ -9,8 +10,21 @@ const CLAIM_COLUMNS = "workflow, run_id, iteration, version, next_pos, wake_gen,
 /**
  * Leases up to `limit` due runs that nobody holds a live lease on. READ COMMITTED and SKIP
  * LOCKED: claimers on other workers skip each other's rows instead of queueing on them.
+ *
+ * On Galera, row locks are local to a node: claimers on two nodes can pick the same run, and
+ * the second to commit fails certification (errno 1213). It then claimed nothing, which is
+ * what a lost race means, so the caller simply claims again.
  */
 export async function claimRuns(pool: Pool, p: string, options: ClaimOptions): Promise<ClaimedRun[]> {
+  try {
+    return await claimOnce(pool, p, options);
+  } catch (error) {
+    if (isLockConflict(error)) return [];
+    throw error;
+  }
+}
+
+async function claimOnce(pool: Pool, p: string, options: ClaimOptions): Promise<ClaimedRun[]> {
   const { namespace, owner, now, leaseMs, limit, shards } = options;
   const shardSql = shards ? " AND MOD(shard, ?) = ?" : "";
   const shardArgs = shards ? [shards.count, shards.index] : [];
