@@ -23,7 +23,9 @@ process.stdout.write("chaos: building\n");
 const built = await run("npx", ["turbo", "run", "build", "--output-logs=errors-only"]);
 if (built !== 0) process.exit(built);
 const files = galera ? ["test/galera/chaos.test.ts"] : ["test/chaos"];
-process.stdout.write(`chaos: full size, ${galera ? "on a 3-node Galera cluster" : "on one MariaDB"} (${files.join(" ")})\n`);
+process.stdout.write(
+  `chaos: full size, ${galera ? "on a 3-node Galera cluster" : "on one MariaDB"} (${files.join(" ")})\n`,
+);
 const code = await run("npx", ["vitest", "run", ...files], {
   cwd: "packages/runtime",
   env: { ...process.env, CHAOS_SIZE: "full" },
