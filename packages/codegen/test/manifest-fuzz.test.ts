@@ -39,12 +39,13 @@ function expectLocated(text: string, errors: ManifestErrors): void {
   const lines = text.split("\n");
   expect(errors.errors.length).toBeGreaterThan(0);
   for (const error of errors.errors) {
-    expect(error.file).toBe("replay.ts");
-    expect(error.line).toBeGreaterThanOrEqual(1);
-    expect(error.line).toBeLessThanOrEqual(lines.length);
-    expect(error.column).toBeGreaterThanOrEqual(1);
-    expect(error.sourceLine).toBe(lines[error.line - 1]);
-    expect(error.message.startsWith(`replay.ts:${error.line}:${error.column}: `)).toBe(true);
+    const shown = `${error.code} ${error.format()}`;
+    expect(error.file, shown).toBe("replay.ts");
+    expect(error.line, shown).toBeGreaterThanOrEqual(1);
+    expect(error.line, shown).toBeLessThanOrEqual(lines.length);
+    expect(error.column, shown).toBeGreaterThanOrEqual(1);
+    expect(error.sourceLine, shown).toBe(lines[error.line - 1]);
+    expect(error.message.startsWith(`replay.ts:${error.line}:${error.column}: `), shown).toBe(true);
   }
 }
 
