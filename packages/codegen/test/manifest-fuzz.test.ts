@@ -49,14 +49,18 @@ function expectLocated(text: string, errors: ManifestErrors): void {
   }
 }
 
-/** The generated file type-checks beside its manifest under the strict config. */
+/**
+ * The generated file type-checks beside its manifest under the strict config. Only its own
+ * diagnostics count: a manifest can be one TypeScript rejects and replaygen still reads
+ * (e.g. a misspelt key, which replaygen ignores; noted on issue 19).
+ */
 function expectCompiles(generated: string): void {
   writeFileSync(GENERATED, generated);
   for (const file of [MANIFEST, GENERATED]) {
     const source = checker.getSourceFile(file) ?? checker.addSourceFileAtPath(file);
     source.refreshFromFileSystemSync();
   }
-  expect(diagnosticsUnder(checker, DIR)).toEqual([]);
+  expect(diagnosticsUnder(checker, DIR).filter((line) => line.startsWith("replay_gen.ts:"))).toEqual([]);
 }
 
 function check(text: string): "generated" | "errors" {
