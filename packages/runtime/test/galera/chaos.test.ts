@@ -70,16 +70,19 @@ describe(`chaos on a Galera cluster (${size.name}: ${size.runs} runs)`, {
     const producing = produce(client, NS, "chaos", runIds, { ...size, deadline });
     const kills: Kill[] = [];
     const outages: string[] = [];
+    const inFlightAtKills: number[] = [];
     const killing = (async () => {
       for (const { node, afterCompleted } of size.kills) {
         const target = Math.ceil(size.runs * afterCompleted);
         await waitFor(async () => ((await completed()) ?? 0) >= target, size.completeWithinMs, `${target} runs`);
+        const completedBefore = (await completed()) ?? 0;
         const downAt = Date.now();
         await g.cluster.kill(node);
         await g.cluster.restart(node);
         kills.push({ at: downAt, until: Date.now() + LEASE_MS });
+        inFlightAtKills.push(size.runs - completedBefore);
         outages.push(
-          `node ${node} killed at +${downAt - startedAt} ms, back and synced at +${Date.now() - startedAt} ms`,
+          `node ${node} killed at +${downAt - startedAt} ms with ${size.runs - completedBefore} runs not completed, back and synced at +${Date.now() - startedAt} ms`,
         );
       }
     })();
@@ -112,6 +115,8 @@ describe(`chaos on a Galera cluster (${size.name}: ${size.runs} runs)`, {
 
     expect(exits.map((exit) => exit.code)).toEqual([0, 0, 0]);
     expect(kills.length).toBe(size.kills.length);
+    // Every kill hit a cluster with work in flight.
+    for (const left of inFlightAtKills) expect(left).toBeGreaterThan(0);
     expect(facts.statuses).toEqual({ completed: size.runs });
     expect(facts.duplicateResponses).toEqual([]);
     expect(facts.responses).toBe(size.runs * 5);

@@ -20,8 +20,9 @@ export function galeraChaosSize(): GaleraChaosSize {
         { node: 0, afterCompleted: 0.6 },
       ],
       completeWithinMs: 30 * 60_000,
-      batch: 50,
-      batchIntervalMs: 200,
+      // Spread over about two minutes, so runs are still starting while the nodes die.
+      batch: 25,
+      batchIntervalMs: 600,
     };
   }
   return {
