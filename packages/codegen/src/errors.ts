@@ -69,6 +69,14 @@ export class NoDefaultExportError extends ManifestError {
   }
 }
 
+/** The manifest is not valid TypeScript: the compiler's parser says why. */
+export class ManifestSyntaxError extends ManifestError {
+  override name = "ManifestSyntaxError";
+  constructor(at: Location, parserMessage: string) {
+    super("SYNTAX_ERROR", at, `the manifest does not parse: ${parserMessage}; fix the syntax here`);
+  }
+}
+
 /** The reader cannot evaluate this syntax without running the code. */
 export class NotStaticError extends ManifestError {
   override name = "NotStaticError";

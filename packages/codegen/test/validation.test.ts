@@ -102,6 +102,16 @@ describe("manifest validation", () => {
     );
   });
 
+  // Found by the manifest fuzz test: Node's Unicode tables call U+13460 a letter, the
+  // TypeScript compiler does not, and the generated file did not compile.
+  it("refuses a name of letters that the TypeScript compiler does not know as identifier characters", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { ${ok}, "\u{13460}": workflow<In, In>({ description: "d" }) }, activities: {} });`,
+      '"\u{13460}"',
+      /which is not an identifier/,
+    );
+  });
+
   it("refuses names whose identifiers collide", () => {
     expectProblem(
       `export default defineNamespace({ name: "n", workflows: { "order-x": workflow<In, In>({ description: "d" }), orderX: workflow<In, In>({ description: "d" }) }, activities: {} });`,

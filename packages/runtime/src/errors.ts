@@ -373,7 +373,7 @@ export class RunStalledError extends ReplayError {
   constructor(runId: string, stalls: number) {
     super(
       "RUN_STALLED",
-      `run ${runId} was taken over ${stalls} times in a row and each worker lost it before it committed a step: its workflow code may block the event loop (a synchronous loop) or crash the worker. It is parked; fix the code, then resumeRun`,
+      `run ${runId} froze or crashed ${stalls + 1} workers in a row: each took it over and lost it while running its workflow code, before a step got through. Its code may block the event loop (a synchronous loop) or crash the process. It is parked; fix the code, then resumeRun`,
     );
     this.runId = runId;
     this.stalls = stalls;

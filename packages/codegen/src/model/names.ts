@@ -1,3 +1,5 @@
+import { ts } from "ts-morph";
+
 /** Splits "warehouseReady", "warehouse-ready", "WAREHOUSE_READY" into lower-case words. */
 export function words(name: string): string[] {
   return name
@@ -25,8 +27,21 @@ export function constantCase(name: string): string {
 
 const IDENTIFIER = /^[\p{ID_Start}_$][\p{ID_Continue}$\u200c\u200d]*$/u;
 
+/**
+ * True when `text` is an identifier for JavaScript and for the TypeScript compiler that will
+ * read the generated file. Both are asked: Node's Unicode tables can be newer than the
+ * compiler's, which rejects letters it does not know yet (seen: U+13460, found by the
+ * manifest fuzz test, gave a generated file with "Invalid character").
+ */
 export function isIdentifier(text: string): boolean {
-  return IDENTIFIER.test(text);
+  return IDENTIFIER.test(text) && isCompilerIdentifier(text);
+}
+
+function isCompilerIdentifier(text: string): boolean {
+  const codePoints = [...text].map((char) => char.codePointAt(0) ?? 0);
+  const [first, ...rest] = codePoints;
+  if (first === undefined || !ts.isIdentifierStart(first, ts.ScriptTarget.ESNext)) return false;
+  return rest.every((codePoint) => ts.isIdentifierPart(codePoint, ts.ScriptTarget.ESNext));
 }
 
 const MAX_NAME_BYTES = 255;

@@ -1,6 +1,6 @@
-import type { Node } from "ts-morph";
+import type { Node, SourceFile } from "ts-morph";
 import type { Location, ManifestError } from "../errors.js";
-import { locate } from "./location.js";
+import { locate, locateAt } from "./location.js";
 
 /** Gathers every problem of one manifest so they are reported together. */
 export class ProblemCollector {
@@ -13,6 +13,10 @@ export class ProblemCollector {
 
   at(node: Node): Location {
     return locate(node, this.#displayFile);
+  }
+
+  atOffset(sourceFile: SourceFile, start: number): Location {
+    return locateAt(sourceFile, start, this.#displayFile);
   }
 
   /** Records a problem once, however many times it is found. */

@@ -1,10 +1,13 @@
-import type { Node } from "ts-morph";
+import type { Node, SourceFile } from "ts-morph";
 import type { Location } from "../errors.js";
 
 /** The 1-based position of `node`'s start in `displayFile`, with its source line. */
 export function locate(node: Node, displayFile: string): Location {
-  const sourceFile = node.getSourceFile();
-  const start = node.getStart();
+  return locateAt(node.getSourceFile(), node.getStart(), displayFile);
+}
+
+/** The 1-based position of offset `start` of `sourceFile`, with its source line. */
+export function locateAt(sourceFile: SourceFile, start: number, displayFile: string): Location {
   const { line, column } = sourceFile.getLineAndColumnAtPos(start);
   const text = sourceFile.getFullText();
   const lineStart = text.lastIndexOf("\n", start - 1) + 1;

@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { Project, SourceFile } from "ts-morph";
-import { ManifestErrors } from "../errors.js";
+import { type Project, type SourceFile, ts } from "ts-morph";
+import { ManifestErrors, ManifestSyntaxError } from "../errors.js";
 import { HELPERS, ids, RUNTIME_IMPORTS } from "../model/identifiers.js";
 import { ImportTable } from "../model/imports.js";
 import type { NamespaceModel } from "../model/model.js";
@@ -32,6 +32,7 @@ export type ReadOutcome = { readonly kind: "model"; readonly model: NamespaceMod
  */
 export function readManifest(project: Project, sourceFile: SourceFile, options: ReadOptions): ReadOutcome {
   const problems = new ProblemCollector(options.displayFile);
+  reportParseErrors(project, sourceFile, problems);
   const raw = readSyntax(sourceFile, problems);
   if (raw === undefined) throw new ManifestErrors(sortProblems(problems));
   checkIdentifiers(raw, problems);
@@ -64,6 +65,19 @@ export function readManifest(project: Project, sourceFile: SourceFile, options: 
   if (!options.complete && (reader.sawUnresolvedType || typeProblems)) return { kind: "incomplete" };
   if (problems.problems.length > 0 || model === undefined) throw new ManifestErrors(sortProblems(problems));
   return { kind: "model", model };
+}
+
+/**
+ * The parser's own errors in the manifest. The reader walks whatever tree the parser
+ * recovered, so without these a manifest that does not parse (e.g. `{ description: "d": 1 }`)
+ * could still yield generated code.
+ */
+function reportParseErrors(project: Project, sourceFile: SourceFile, problems: ProblemCollector): void {
+  const program = project.getProgram().compilerObject;
+  for (const diagnostic of program.getSyntacticDiagnostics(sourceFile.compilerNode)) {
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, " ").replace(/\.$/, "");
+    problems.add(new ManifestSyntaxError(problems.atOffset(sourceFile, diagnostic.start), message));
+  }
 }
 
 function sortProblems(problems: ProblemCollector) {

@@ -37,19 +37,32 @@ export function wakeAfterStep(step: StepWrite, currentWakeGen: number): number |
 }
 
 /**
- * Claims of a run in a row that lost their lease before the run committed a step. A run whose
- * code blocks the event loop (a synchronous loop) freezes each worker that takes it over, one
- * after another; after this many, it is parked as stuck instead of run again.
+ * Workers in a row that froze or died while running a run's workflow code. A run whose code
+ * blocks the event loop (a synchronous loop) freezes each worker that takes it over, one after
+ * another; once this many took it over and froze, the next claim parks it as stuck instead.
+ *
+ * How it is counted: a worker that takes a run over (its lease ran out in another worker's
+ * hands) sets the run's stall mark before it runs the run's code, and clears mark and count
+ * once a step got through. A takeover that finds the mark set counts one more stall. A worker
+ * killed while it only waited (an activity running, a database outage) leaves no mark, so
+ * crashes and outages elsewhere in a run's life do not add up to a false "stuck".
  */
-export const MAX_STALLS = 3;
+export const MAX_STALLS = 2;
 
-/**
- * The stall count of a run once `owner` claims it. Taking over a lease that another holder let
- * run out (it neither committed, released nor renewed: its event loop did not run) is one more
- * stall; a run given back starts again from 0; the same owner claiming again changes nothing.
- * Commits and lease renewals reset the count to 0.
- */
-export function stallsAfterClaim(leaseOwner: string | null, owner: string, stalls: number): number {
-  if (leaseOwner === null) return 0;
-  return leaseOwner === owner ? stalls : stalls + 1;
+/** How a claim by `owner` changes a run's stall count and mark. */
+export interface StallsAfterClaim {
+  readonly stalls: number;
+  /** The claim takes over a lease that another owner let run out. */
+  readonly takeover: boolean;
+}
+
+export function stallsAfterClaim(
+  leaseOwner: string | null,
+  owner: string,
+  stalls: number,
+  marked: boolean,
+): StallsAfterClaim {
+  if (leaseOwner === null) return { stalls: 0, takeover: false };
+  if (leaseOwner === owner) return { stalls, takeover: false };
+  return { stalls: marked ? stalls + 1 : stalls, takeover: true };
 }

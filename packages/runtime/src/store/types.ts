@@ -45,8 +45,10 @@ export interface ClaimedRun extends RunKey {
   readonly queue?: string | undefined;
   /** The tick of the schedule that started the run. */
   readonly scheduledAt?: number | undefined;
-  /** Claims in a row that lost their lease before a step was committed (see MAX_STALLS). */
+  /** Workers in a row that froze or died running the run's code (see MAX_STALLS). */
   readonly stalls?: number | undefined;
+  /** This claim took over a lease that another owner let run out (see EngineStore.markStall). */
+  readonly takeover?: boolean | undefined;
   /** The activity the run waits for that its last worker lacked. */
   readonly wantedActivity?: string | undefined;
   /** Set when no step was committed yet: the history is just the created event. */
@@ -249,8 +251,13 @@ export interface EngineStore {
   /** Extends the leases this owner still holds on `runs` (all of one namespace). */
   renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number>;
   /**
-   * Sets the stall count of a run this owner holds back to 0: its workflow code ran a step
-   * without blocking the event loop (see MAX_STALLS).
+   * Marks a run this owner took over as about to run its workflow code: should this worker
+   * freeze or die before clearStalls, the next takeover counts a stall (see MAX_STALLS).
+   */
+  markStall(key: RunKey, owner: string): Promise<void>;
+  /**
+   * Sets the stall count and mark of a run this owner holds back to 0: its workflow code ran a
+   * step without blocking the event loop (see MAX_STALLS).
    */
   clearStalls(key: RunKey, owner: string): Promise<void>;
   /** Those of `runs` (all of one namespace) this owner holds, with what may have changed under them. */

@@ -135,7 +135,7 @@ function externalDatabase(url: string): TestDatabase {
 }
 
 /** Runs mariadb-install-db without blocking the event loop, so Ctrl-C handlers still run. */
-async function initialiseDataDir(server: string, dataDir: string): Promise<void> {
+export async function initialiseDataDir(server: string, dataDir: string, user = "root"): Promise<void> {
   const installDb = findInstallDb(server);
   const args = [
     "--no-defaults",
@@ -143,7 +143,7 @@ async function initialiseDataDir(server: string, dataDir: string): Promise<void>
     `--tmpdir=${join(dataDir, "tmp")}`,
     "--auth-root-authentication-method=normal",
     "--skip-test-db",
-    "--user=root",
+    `--user=${user}`,
   ];
   const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
     const child = spawn(installDb, args, { stdio: ["ignore", "pipe", "pipe"] });

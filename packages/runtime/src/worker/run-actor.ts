@@ -143,7 +143,7 @@ export class RunActor {
   readonly #iteration: number;
   #observedWakeGen: number;
   #cancelRequested: boolean;
-  /** Claimed with a stall count: cleared once a step gets through (see MAX_STALLS). */
+  /** Taken over, or claimed with a stall count: cleared once a step gets through (see MAX_STALLS). */
   #stalled: boolean;
   /** Signal awaits ("name#seq") already matched against the inbox since it last changed. */
   readonly #checkedSignals = new Set<string>();
@@ -173,7 +173,7 @@ export class RunActor {
     this.#iteration = claim.iteration;
     this.#observedWakeGen = claim.wakeGen;
     this.#cancelRequested = claim.cancelRequested;
-    this.#stalled = (claim.stalls ?? 0) > 0;
+    this.#stalled = claim.takeover === true || (claim.stalls ?? 0) > 0;
   }
 
   get done(): boolean {

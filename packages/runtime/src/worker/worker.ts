@@ -503,7 +503,15 @@ class ReplayWorker implements Worker, ActorHost {
     }
     this.#claims++;
     this.#loading.add(key);
-    void this.#prepare(run).then(
+    // Taken over from a worker that let its lease run out: mark the run before its code runs
+    // here, so that, should it freeze this worker too, the next takeover counts it.
+    const preparing = run.takeover
+      ? this.store
+          .markStall(run, this.owner)
+          .catch(() => {})
+          .then(() => this.#prepare(run))
+      : this.#prepare(run);
+    void preparing.then(
       (actor) => {
         this.#loading.delete(key);
         this.#actors.set(key, actor);

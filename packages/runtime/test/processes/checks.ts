@@ -87,6 +87,12 @@ export function responsesWithoutExecution(
 /** A moment something was killed: a worker (by identity) or the database (`worker` undefined). */
 export interface Kill {
   readonly at: number;
+  /**
+   * When the kill stopped disturbing leases, if later than `at`: for a cluster node, when it
+   * was back and synced plus one lease (while a node is detected dead the whole cluster
+   * stalls, and leases run out everywhere).
+   */
+  readonly until?: number;
   readonly worker?: string;
   /** Runs the worker held a lease on just before it was killed, when known. */
   readonly leasesHeld?: number;
@@ -95,7 +101,8 @@ export interface Kill {
 /**
  * Groups executed more than once whose repeats a kill does not explain. A repeat is explained
  * when, between an execution and the next one, the earlier one's worker or the database was
- * killed (its lease was lost to that kill).
+ * killed (its lease was lost to that kill), or when the earlier one began while a database
+ * kill was still disturbing leases (between `at` and `until`).
  */
 export function unexplainedDuplicates(
   groups: ReadonlyMap<string, readonly Execution[]>,
@@ -109,7 +116,9 @@ export function unexplainedDuplicates(
       if (!earlier || !later) continue;
       const explained = kills.some(
         (kill) =>
-          (kill.worker === undefined || kill.worker === earlier.worker) && kill.at >= earlier.at && kill.at <= later.at,
+          (kill.worker === undefined || kill.worker === earlier.worker) &&
+          kill.at <= later.at &&
+          earlier.at <= (kill.until ?? kill.at),
       );
       if (!explained) {
         unexplained.push({ key, executions });

@@ -4,6 +4,8 @@ import type { QueueOptions } from "../../src/types.js";
 export interface ChildConfig {
   /** Database URL, e.g. mysql://root@127.0.0.1:PORT/t_ab12cd. */
   readonly url: string;
+  /** Every node of a cluster, the worker's own first: then the client fails over between them and `url` is unused. */
+  readonly urls?: readonly string[];
   readonly namespace: string;
   readonly identity: string;
   readonly leaseMs: number;

@@ -17,7 +17,7 @@ process.on("uncaughtException", (error) => {
 });
 
 const config = parseChildConfig(process.env[CHILD_CONFIG_ENV]);
-const client = createClient({ uri: config.url });
+const client = createClient(config.urls ? { uris: config.urls } : { uri: config.url });
 const backends: ProcessBackends = {
   pool: client.pool,
   worker: config.identity,

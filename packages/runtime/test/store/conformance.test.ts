@@ -221,37 +221,48 @@ function conformance(kind: StoreKind): void {
       expect(await store.heldRuns(runs, "a")).toEqual([]);
     });
 
-    it("count takeovers of leases that ran out as stalls, and start again after a release or a commit", async () => {
+    it("count a stall when a takeover finds the mark of a worker that took the run over and never got through", async () => {
       const namespace = `stalls-${kind}`;
       const run = { namespace, workflow: "wf", runId: "s1" };
       await store.createRun({ key: run, inputText: "null", now: T });
       const claimAt = async (owner: string, now: number) =>
-        (await store.claim({ can: CAN, namespace, owner, now, leaseMs: 100, limit: 1 })).map((c) => c.stalls);
-      expect(await claimAt("a", T)).toEqual([0]);
-      // "a" let its lease run out: "b" takes over, then "c" from "b"
-      expect(await claimAt("b", T + 200)).toEqual([1]);
-      expect(await claimAt("c", T + 400)).toEqual([2]);
-      // "c" gives it back: the next claim is not a takeover
-      await store.release(run, "c", T + 450);
-      expect(await claimAt("d", T + 500)).toEqual([0]);
-      expect(await claimAt("e", T + 700)).toEqual([1]);
-      // claiming again what it holds changes nothing; a renewal shows its holder is alive
-      expect(await claimAt("e", T + 900)).toEqual([1]);
-      expect(await claimAt("f", T + 1100)).toEqual([2]);
-      expect(await store.renewLeases([run], "f", T + 1150)).toBe(1);
-      expect(await claimAt("g", T + 1200)).toEqual([1]);
-      expect(await claimAt("e", T + 1400)).toEqual([2]);
-      // the holder got through a step: only it may clear the count
+        (await store.claim({ can: CAN, namespace, owner, now, leaseMs: 100, limit: 1 })).map((c) => [
+          c.stalls,
+          c.takeover,
+        ]);
+      expect(await claimAt("a", T)).toEqual([[0, false]]);
+      // "a" let its lease run out: "b" takes over, marks the run and freezes in its code
+      expect(await claimAt("b", T + 200)).toEqual([[0, true]]);
+      await store.markStall(run, "b");
+      expect(await claimAt("c", T + 400)).toEqual([[1, true]]);
+      await store.markStall(run, "c");
+      expect(await claimAt("d", T + 600)).toEqual([[2, true]]);
+      // "d" died before it marked the run (an outage, a kill while loading): no stall counted
+      expect(await claimAt("e", T + 800)).toEqual([[2, true]]);
+      // only the holder may mark; claiming again what it holds changes nothing
+      await store.markStall(run, "someone-else");
+      expect(await claimAt("e", T + 1000)).toEqual([[2, false]]);
+      // "e" got through a step: count and mark start again
+      await store.markStall(run, "e");
       await store.clearStalls(run, "someone-else");
-      expect(await claimAt("g", T + 1600)).toEqual([3]);
-      await store.clearStalls(run, "g");
-      expect(await claimAt("e", T + 1800)).toEqual([1]);
-      // a committed step starts the count again
+      await store.clearStalls(run, "e");
+      expect(await claimAt("f", T + 1200)).toEqual([[0, true]]);
+      // a renewal shows the holder's event loop runs
+      await store.markStall(run, "f");
+      expect(await store.renewLeases([run], "f", T + 1250)).toBe(1);
+      expect(await claimAt("g", T + 1300)).toEqual([[0, true]]);
+      // a given-back run is no takeover
+      await store.markStall(run, "g");
+      await store.release(run, "g", T + 1350);
+      expect(await claimAt("h", T + 1400)).toEqual([[0, false]]);
+      // a committed step clears the mark
+      await store.markStall(run, "h");
       const [written] = await store.commit([
-        step(run, { owner: "e", now: T + 1810, leaseUntil: T + 1900, wakeAt: T + 1850 }),
+        step(run, { owner: "h", now: T + 1410, leaseUntil: T + 1500, wakeAt: T + 1450 }),
       ]);
       expect(written).toMatchObject({ ok: true });
-      expect(await claimAt("h", T + 1860)).toEqual([0]);
+      await store.claim({ can: CAN, namespace, owner: "i", now: T + 1460, leaseMs: 10, limit: 1 });
+      expect(await claimAt("j", T + 1500)).toEqual([[0, true]]);
     });
   });
 

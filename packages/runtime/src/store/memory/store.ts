@@ -145,13 +145,16 @@ export class MemoryStore implements Store {
       queue === undefined
         ? due.sort((a, b) => (a.wakeAt ?? 0) - (b.wakeAt ?? 0)).slice(0, limit)
         : this.#pickQueued(namespace, queue, due, limit, now);
-    for (const run of chosen) {
-      run.stalls = stallsAfterClaim(run.leaseOwner, owner, run.stalls);
+    const claimed = chosen.map((run) => {
+      const after = stallsAfterClaim(run.leaseOwner, owner, run.stalls, run.stallMark);
+      run.stalls = after.stalls;
+      if (run.leaseOwner !== owner) run.stallMark = false;
       run.leaseOwner = owner;
       run.leaseUntil = now + leaseMs;
-    }
+      return { ...claimOf(run), ...after };
+    });
     this.#changed(chosen.length > 0);
-    return chosen.map((run) => ({ ...claimOf(run), stalls: run.stalls }));
+    return claimed;
   }
 
   /** Due runs nobody holds a live lease on, within the worker's shards and version. */
@@ -345,12 +348,20 @@ export class MemoryStore implements Store {
     for (const run of held) {
       run.leaseUntil = until;
       run.stalls = 0;
+      run.stallMark = false;
     }
     return held.length;
   }
 
+  async markStall(key: RunKey, owner: string): Promise<void> {
+    for (const run of this.#heldOf([key], owner)) run.stallMark = true;
+  }
+
   async clearStalls(key: RunKey, owner: string): Promise<void> {
-    for (const run of this.#heldOf([key], owner)) run.stalls = 0;
+    for (const run of this.#heldOf([key], owner)) {
+      run.stalls = 0;
+      run.stallMark = false;
+    }
   }
 
   async heldRuns(runs: readonly RunKey[], owner: string): Promise<HeldRun[]> {
@@ -438,6 +449,7 @@ export class MemoryStore implements Store {
     run.leaseUntil = keeps ? step.leaseUntil : null;
     run.wantedActivity = step.wantedActivity ?? null;
     run.stalls = 0;
+    run.stallMark = false;
     run.updatedAt = step.now;
     if (step.end || step.restart) {
       run.resultText = step.end?.resultText ?? null;
@@ -645,6 +657,7 @@ export class MemoryStore implements Store {
       concurrencyKey: fields.concurrencyKey ?? null,
       scheduledAt: fields.scheduledAt ?? null,
       stalls: 0,
+      stallMark: false,
       wantedActivity: null,
       seed: fields.seed ?? null,
       inputText: fields.inputText,

@@ -24,6 +24,7 @@ export interface RunRow {
   readonly concurrencyKey: string | null;
   readonly scheduledAt: number | null;
   stalls: number;
+  stallMark: boolean;
   wantedActivity: string | null;
   parent: { readonly workflow: string; readonly runId: string; readonly waits: boolean } | null;
   inputText: string | null;

@@ -4,12 +4,13 @@ import type { Transaction } from "../../types.js";
 import { stallsAfterClaim } from "../commit-rules.js";
 import { decodeStarts, encodeStarts, pickQueued, type QueueLimits, startsInWindow } from "../queue-rules.js";
 import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type WorkerAbilities } from "../types.js";
+import { isLockConflict } from "./db-errors.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
 
 const CLAIM_COLUMNS =
-  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline, queue, scheduled_at, stalls, wanted_activity, lease_owner";
+  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline, queue, scheduled_at, stalls, stall_mark, wanted_activity, lease_owner";
 
 /** The worker's own filters: its shards and code version, and what it can run. */
 function workerFilter(options: Pick<ClaimOptions, "shards" | "version" | "can">): { sql: string; args: unknown[] } {
@@ -40,9 +41,24 @@ function abilitiesFilter(can: WorkerAbilities): { sql: string; args: unknown[] }
  * Leases up to `limit` due runs that nobody holds a live lease on: of the default queue, or of
  * `options.queue` within its limits. READ COMMITTED and SKIP LOCKED: claimers on other
  * workers skip each other's rows instead of queueing on them.
+ *
+ * On Galera, row locks are local to a node: claimers on two nodes can pick the same run, and
+ * the second to commit fails certification (errno 1213). It then claimed nothing, which is
+ * what a lost race means, so the caller simply claims again.
  */
 export async function claimRuns(pool: Pool, p: string, options: ClaimOptions): Promise<ClaimedRun[]> {
-  if (options.queue !== undefined) return claimQueued(pool, p, options, options.queue);
+  try {
+    return options.queue === undefined
+      ? await claimDefault(pool, p, options)
+      : await claimQueued(pool, p, options, options.queue);
+  } catch (error) {
+    if (isLockConflict(error)) return [];
+    throw error;
+  }
+}
+
+/** Claims from the default queue (runs without a queue). */
+async function claimDefault(pool: Pool, p: string, options: ClaimOptions): Promise<ClaimedRun[]> {
   const { namespace, now, limit } = options;
   const filter = workerFilter(options);
   // A read without locks first: most claims find nothing, and then cost one round trip, not four.
@@ -75,14 +91,20 @@ async function lease(conn: Transaction, p: string, options: ClaimOptions, rows: 
   const { namespace, owner, now, leaseMs } = options;
   const claimed = rows.map((row) => ({
     ...toClaimed(namespace, row),
-    stalls: stallsAfterClaim(row.lease_owner === null ? null : text(row.lease_owner), owner, Number(row.stalls)),
+    ...stallsAfterClaim(
+      row.lease_owner === null ? null : text(row.lease_owner),
+      owner,
+      Number(row.stalls),
+      Number(row.stall_mark) === 1,
+    ),
   }));
   const where = whereRunKeys(claimed);
-  // The same rule as stallsAfterClaim. Assignments run left to right: `stalls` reads
-  // lease_owner before it is overwritten.
+  // The same rule as stallsAfterClaim. Assignments run left to right: `stalls` reads the mark
+  // and lease_owner before they are overwritten.
   await conn.query(
-    `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, IF(lease_owner = ?, stalls, stalls + 1)), lease_owner = ?, lease_until = ? WHERE ${where.sql}`,
-    [owner, owner, now + leaseMs, ...where.args],
+    `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, IF(lease_owner = ?, stalls, stalls + stall_mark)),
+            stall_mark = IF(lease_owner = ?, stall_mark, 0), lease_owner = ?, lease_until = ? WHERE ${where.sql}`,
+    [owner, owner, owner, now + leaseMs, ...where.args],
   );
   return claimed;
 }

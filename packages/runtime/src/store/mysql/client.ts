@@ -1,15 +1,15 @@
-import { createPool, type Pool } from "mysql2/promise";
+import type { Pool } from "mysql2/promise";
 import { createStoreClient, type StoreClient } from "../../client/client.js";
 import type { ClientOptions } from "../../client/options.js";
 import { realTimers } from "../../client/timers.js";
 import type { Clock } from "../../types.js";
 import { createDbClock } from "./clock.js";
-import { endpointOf, endpointOfUri, mapUnreachable } from "./db-errors.js";
+import { type ClientConnection, openConnection } from "./connection.js";
+import { mapUnreachable } from "./db-errors.js";
 import { DEFAULT_PREFIX, validatePrefix } from "./prefix.js";
 import { asTransaction, MySqlStore } from "./store.js";
 
-/** Where the client's database is: the caller's mysql2/promise pool, or a URL for a pool of its own. */
-export type ClientConnection = { readonly pool: Pool } | { readonly uri: string };
+export type { ClientConnection } from "./connection.js";
 
 /** The client on MySQL/MariaDB: a Client, plus the pool and table prefix for your own SQL. */
 export interface MySqlClient extends StoreClient {
@@ -28,16 +28,15 @@ export interface MySqlClient extends StoreClient {
  * await client.runWorkflow("shop", "order", "order-42", { sku: "A1" });
  * const result = await client.awaitResult("shop", "order", "order-42", { timeout: "30s" });
  * await client.close();
+ *
+ * @example
+ * // A Galera cluster: connections go to the first node that accepts them and move on when it fails.
+ * const client = createClient({ uris: ["mysql://app@db1:3306/app", "mysql://app@db2:3306/app", "mysql://app@db3:3306/app"] });
  */
 export function createClient(connection: ClientConnection, options: ClientOptions = {}): MySqlClient {
   const prefix = validatePrefix(options.prefix ?? DEFAULT_PREFIX);
-  const ownsPool = "uri" in connection;
-  // The URL is checked first: mysql2 would throw a raw TypeError for one it cannot parse.
-  const endpoint = ownsPool ? endpointOfUri(connection.uri) : endpointOf(connection.pool);
-  const pool: Pool = ownsPool
-    ? createPool({ uri: connection.uri.replace(/^mariadb:/i, "mysql:"), timezone: "Z" })
-    : connection.pool;
-  const store = new MySqlStore(pool, prefix, endpoint, ownsPool);
+  const { pool, endpoint, ownsPool, ring } = openConnection(connection);
+  const store = new MySqlStore(pool, prefix, endpoint, ownsPool, ring);
   const dbClock = options.clock === undefined ? createDbClock(pool) : undefined;
   const clock: Clock = options.clock ?? (dbClock as Clock);
   const client = createStoreClient(store, {

@@ -19,6 +19,12 @@ export const Errno = {
   Deadlock: 1213,
   /** MySQL 8: "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set". */
   LockNowait: 3572,
+  /**
+   * ER_UNKNOWN_COM_ERROR, which Galera answers to every query while a node cannot serve
+   * ("WSREP has not yet prepared node for application use"): joining, or cut off from the
+   * primary component. Another node can serve, so it counts as unreachable.
+   */
+  NodeNotReady: 1047,
   CannotConnect: 2002,
   ConnectionRefused: 2003,
   ServerGone: 2006,
@@ -29,6 +35,7 @@ export const Errno = {
 } as const;
 
 const UNREACHABLE_ERRNOS = new Set<number>([
+  Errno.NodeNotReady,
   Errno.CannotConnect,
   Errno.ConnectionRefused,
   Errno.ServerGone,
@@ -65,6 +72,11 @@ export function errnoOf(error: unknown): number | undefined {
 export function isLockConflict(error: unknown): boolean {
   const errno = errnoOf(error);
   return errno === Errno.Deadlock || errno === Errno.LockWaitTimeout || errno === Errno.LockNowait;
+}
+
+/** A Galera node that cannot serve now (see Errno.NodeNotReady). */
+export function isNodeNotReady(error: unknown): boolean {
+  return errnoOf(error) === Errno.NodeNotReady;
 }
 
 export function isDuplicateKey(error: unknown): boolean {

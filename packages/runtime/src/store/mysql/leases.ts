@@ -13,16 +13,25 @@ export async function renewLeases(pool: Pool, p: string, runs: readonly RunKey[]
   const where = whereRunKeys(runs);
   const [result] = await pool.query<ResultSetHeader>(
     // A renewal shows the holder's event loop runs: the run is not stalling it (see MAX_STALLS).
-    `UPDATE ${p}runs SET lease_until = ?, stalls = 0 WHERE ${where.sql} AND lease_owner = ?`,
+    `UPDATE ${p}runs SET lease_until = ?, stalls = 0, stall_mark = 0 WHERE ${where.sql} AND lease_owner = ?`,
     [until, ...where.args, owner],
   );
   return result.affectedRows;
 }
 
-/** Sets a held run's stall count back to 0 (it ran a step without blocking its worker). */
+/** Sets a held run's stall count and mark back to 0 (it ran a step without blocking its worker). */
 export async function clearStalls(pool: Pool, p: string, run: RunKey, owner: string): Promise<void> {
   await pool.query(
-    `UPDATE ${p}runs SET stalls = 0 WHERE namespace = ? AND workflow = ? AND run_id = ? AND lease_owner = ? AND stalls > 0`,
+    `UPDATE ${p}runs SET stalls = 0, stall_mark = 0
+      WHERE namespace = ? AND workflow = ? AND run_id = ? AND lease_owner = ? AND (stalls > 0 OR stall_mark = 1)`,
+    [run.namespace, run.workflow, run.runId, owner],
+  );
+}
+
+/** Marks a held run as about to run its code after a takeover (see MAX_STALLS). */
+export async function markStall(pool: Pool, p: string, run: RunKey, owner: string): Promise<void> {
+  await pool.query(
+    `UPDATE ${p}runs SET stall_mark = 1 WHERE namespace = ? AND workflow = ? AND run_id = ? AND lease_owner = ?`,
     [run.namespace, run.workflow, run.runId, owner],
   );
 }

@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
 import { ReplayError, SchemaNotMigratedError } from "../../errors.js";
+import { isGaleraNode, withClusterLock } from "./cluster-lock.js";
 import { endpointOf, mapUnreachable } from "./db-errors.js";
 import { DEFAULT_PREFIX, validatePrefix } from "./prefix.js";
 import { MIGRATIONS, type Migration, type SchemaConnection } from "./schema.js";
@@ -14,7 +15,8 @@ export interface MigrateOptions {
 /**
  * Creates or updates replaykit's tables by applying the versioned MIGRATIONS not yet
  * recorded in `${prefix}migrations`. Idempotent, and safe when several processes
- * migrate at once: they serialise on a named lock (GET_LOCK) per database and prefix.
+ * migrate at once: they serialise on a named lock (GET_LOCK) per database and prefix, and
+ * on a Galera cluster, where that lock is local to a node, also on a lock row.
  *
  * @example
  * await migrate(pool);                       // tables replay_runs, replay_events, ...
@@ -25,7 +27,12 @@ export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise
   await mapUnreachable(endpointOf(pool), async () => {
     const conn = await pool.getConnection();
     try {
-      await withMigrationLock(conn, prefix, options.lockTimeoutSeconds ?? 30, () => applyPending(conn, prefix));
+      const timeout = options.lockTimeoutSeconds ?? 30;
+      const apply = () => applyPending(conn, prefix);
+      const galera = await isGaleraNode(conn);
+      await withMigrationLock(conn, prefix, timeout, () =>
+        galera ? withClusterLock(pool, conn, prefix, timeout, apply) : apply(),
+      );
     } finally {
       conn.release();
     }

@@ -241,8 +241,10 @@ export const MIGRATIONS: readonly Migration[] = [
     statements: (p) => [
       // An activity the run waits for that its last worker lacked: only workers that have it claim the run.
       addColumn(p, "runs", "wanted_activity", "VARBINARY(255) NULL"),
-      // Claims in a row that lost their lease before a step was committed (see MAX_STALLS).
+      // Workers in a row that froze or died while running the run's code (see MAX_STALLS), and
+      // the mark a worker that took the run over sets before it runs that code.
       addColumn(p, "runs", "stalls", "INT NOT NULL DEFAULT 0"),
+      addColumn(p, "runs", "stall_mark", "TINYINT NOT NULL DEFAULT 0"),
     ],
   },
 ];

@@ -244,6 +244,7 @@ async function updateRuns(
     lease_until: (step) => (keeps(step) ? step.leaseUntil : null),
     wanted_activity: (step) => step.wantedActivity ?? null,
     stalls: () => 0,
+    stall_mark: () => 0,
     updated_at: (step) => step.now,
   };
   const sets: string[] = [];

@@ -19,11 +19,13 @@ import type {
   WorkerAbilities,
 } from "../types.js";
 import { claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
+import { retryOnConflict } from "./conflicts.js";
 import { loadCursor, saveCursor } from "./cursors.js";
-import { type Endpoint, mapUnreachable } from "./db-errors.js";
+import { type Endpoint, isNodeNotReady, mapDbError } from "./db-errors.js";
 import { readBatch } from "./event-reader.js";
+import type { EndpointRing } from "./failover.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
-import { clearStalls, heldRuns, park, release, releaseAll, renewLeases } from "./leases.js";
+import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
@@ -50,17 +52,39 @@ export class MySqlStore implements Store {
   readonly prefix: string;
   readonly #endpoint: Endpoint;
   readonly #ownsPool: boolean;
+  readonly #ring: EndpointRing | undefined;
 
-  constructor(pool: Pool, prefix: string, endpoint: Endpoint, ownsPool: boolean) {
+  /** `ring`: the endpoints of a client given several (`createClient({ uris })`). */
+  constructor(pool: Pool, prefix: string, endpoint: Endpoint, ownsPool: boolean, ring?: EndpointRing) {
     this.pool = pool;
     this.prefix = prefix;
     this.#endpoint = endpoint;
     this.#ownsPool = ownsPool;
-    this.description = `MySQL at ${endpoint.host}:${endpoint.port}`;
+    this.#ring = ring;
+    this.description = ring
+      ? `MySQL at ${ring.endpoints.map((e) => `${e.host}:${e.port}`).join(", ")}`
+      : `MySQL at ${endpoint.host}:${endpoint.port}`;
   }
 
-  #guard<T>(work: (pool: Pool, prefix: string) => Promise<T>): Promise<T> {
-    return mapUnreachable(this.#endpoint, () => work(this.pool, this.prefix));
+  async #guard<T>(work: (pool: Pool, prefix: string) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.pool, this.prefix);
+    } catch (error) {
+      // Named after the endpoint that failed, before the ring moves on.
+      const mapped = mapDbError(error, this.#endpoint);
+      // A Galera node that cannot serve: move the pool's connections to the next endpoint.
+      if (this.#ring && isNodeNotReady(error)) this.#ring.avoidCurrent();
+      throw mapped;
+    }
+  }
+
+  /** A client write in a transaction: ours is retried after a lock conflict (see retryOnConflict), the caller's is not. */
+  #write<T>(tx: unknown, work: (conn: Transaction, prefix: string) => Promise<T>): Promise<T> {
+    return this.#guard((pool, p) => {
+      const callers = asTransaction(tx);
+      const once = () => inTransaction(pool, callers, (conn) => work(conn, p));
+      return callers ? once() : retryOnConflict(once);
+    });
   }
 
   claim(options: ClaimOptions) {
@@ -102,20 +126,25 @@ export class MySqlStore implements Store {
   loadSignals(key: RunKey, names: readonly string[]) {
     return this.#guard((pool, p) => loadSignals(pool, p, key, names));
   }
+  markStall(key: RunKey, owner: string) {
+    return this.#guard((pool, p) => markStall(pool, p, key, owner));
+  }
   clearStalls(key: RunKey, owner: string) {
     return this.#guard((pool, p) => clearStalls(pool, p, key, owner));
   }
+  // Lease updates are retried after a lock conflict: on Galera, any commit to one of the rows
+  // on another node fails this one's certification (1213), and a missed renewal costs a lease.
   renewLeases(runs: readonly RunKey[], owner: string, until: number) {
-    return this.#guard((pool, p) => renewLeases(pool, p, runs, owner, until));
+    return this.#guard((pool, p) => retryOnConflict(() => renewLeases(pool, p, runs, owner, until)));
   }
   heldRuns(runs: readonly RunKey[], owner: string) {
     return this.#guard((pool, p) => heldRuns(pool, p, runs, owner));
   }
   releaseAll(namespace: string, owner: string, now: number) {
-    return this.#guard((pool, p) => releaseAll(pool, p, namespace, owner, now));
+    return this.#guard((pool, p) => retryOnConflict(() => releaseAll(pool, p, namespace, owner, now)));
   }
   release(key: RunKey, owner: string, wakeAt: number) {
-    return this.#guard((pool, p) => release(pool, p, key, owner, wakeAt));
+    return this.#guard((pool, p) => retryOnConflict(() => release(pool, p, key, owner, wakeAt)));
   }
   recordHeartbeat(
     key: RunKey,
@@ -127,7 +156,7 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => recordHeartbeat(pool, p, key, iteration, task, detailsText, now));
   }
   park(key: RunKey, owner: string, errorText: string, now: number, version?: number) {
-    return this.#guard((pool, p) => park(pool, p, key, owner, errorText, now, version));
+    return this.#guard((pool, p) => retryOnConflict(() => park(pool, p, key, owner, errorText, now, version)));
   }
   commit(steps: readonly StepWrite[]) {
     return this.#guard((pool, p) => writeSteps(pool, p, steps));
@@ -145,12 +174,10 @@ export class MySqlStore implements Store {
     });
   }
   createRun(run: NewRun, tx?: unknown) {
-    return this.#guard((pool, p) => inTransaction(pool, asTransaction(tx), (conn) => insertRun(conn, p, run)));
+    return this.#write(tx, (conn, p) => insertRun(conn, p, run));
   }
   addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
-    return this.#guard((pool, p) =>
-      inTransaction(pool, asTransaction(tx), (conn) => insertClientSignal(conn, p, key, signal, now)),
-    );
+    return this.#write(tx, (conn, p) => insertClientSignal(conn, p, key, signal, now));
   }
   listOrphanedSignals(namespace: string, limit: number) {
     return this.#guard((pool, p) => listOrphanedSignals(pool, p, namespace, limit));
@@ -159,7 +186,7 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => purgeOrphanedSignals(pool, p, namespace, before));
   }
   requestCancel(key: RunKey, now: number) {
-    return this.#guard((pool, p) => inTransaction(pool, undefined, (conn) => requestCancel(conn, p, key, now)));
+    return this.#write(undefined, (conn, p) => requestCancel(conn, p, key, now));
   }
   getRun(key: RunKey) {
     return this.#guard((pool, p) => selectRun(pool, p, key));
