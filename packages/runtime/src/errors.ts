@@ -128,12 +128,18 @@ export class RunNotResumableError extends ReplayError {
 export class ResultTimeoutError extends ReplayError {
   override name = "ResultTimeoutError";
   readonly runId: string;
-  constructor(runId: string, timeoutMs: number) {
-    super(
-      "RESULT_TIMEOUT",
-      `run ${runId} did not end within ${timeoutMs} ms. Wait longer, or check that a worker runs its namespace.`,
-    );
+  readonly timeoutMs: number;
+  /** What the run waited for when the wait ended (see describeRun); undefined when it could not be read. */
+  readonly waitingFor: string | undefined;
+  constructor(runId: string, timeoutMs: number, waitingFor?: string) {
+    const why =
+      waitingFor === undefined
+        ? "Wait longer, or check that a worker runs its namespace."
+        : `It waits for: ${waitingFor}. Wait longer, or see describeRun (replaykit runs show) for details.`;
+    super("RESULT_TIMEOUT", `run ${runId} did not end within ${timeoutMs} ms. ${why}`);
     this.runId = runId;
+    this.timeoutMs = timeoutMs;
+    this.waitingFor = waitingFor;
   }
 }
 

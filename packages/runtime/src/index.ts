@@ -22,6 +22,7 @@ export type {
 } from "./history/index.js";
 export { decodeEvent, EventType, newEvent, RunStatus } from "./history/index.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName } from "./json.js";
+export * from "./ops/index.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
 export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 export { SHARD_COUNT, shardOf } from "./shard.js";

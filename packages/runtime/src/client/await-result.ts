@@ -10,6 +10,8 @@ const MAX_POLL_MS = 1000;
 export interface ResultSource {
   readonly local: LocalBus;
   getRun(namespace: string, workflow: string, runId: string): Promise<RunInfo | undefined>;
+  /** Says what the run waits for, for the timeout's message. */
+  explainWait(key: RunKey): Promise<string>;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function awaitRunResult(
       const run = await source.getRun(namespace, workflow, runId);
       if (run !== undefined && run.status !== RunStatus.Running) return outcome(run);
       const left = deadline - Date.now();
-      if (left <= 0) throw new ResultTimeoutError(runId, timeoutMs ?? 0);
+      if (left <= 0) throw await timedOut(source, key, timeoutMs ?? 0);
       await waitFor(Math.min(pollMs, left), undefined, subscribe);
       // A worker in this process said how the run ended: no need to read it back.
       if (reported) return outcome({ runId, ...reported });
@@ -58,6 +60,12 @@ export async function awaitRunResult(
   } finally {
     unsubscribe();
   }
+}
+
+/** The timeout, saying what the run waits for (or without that when it cannot be read). */
+async function timedOut(source: ResultSource, key: RunKey, timeoutMs: number): Promise<ResultTimeoutError> {
+  const waitingFor = await source.explainWait(key).catch(() => undefined);
+  return new ResultTimeoutError(key.runId, timeoutMs, waitingFor);
 }
 
 function outcome(run: Pick<RunInfo, "runId" | "status" | "result" | "error">): unknown {

@@ -34,6 +34,7 @@ import type { ActivityFn, ActivityOptions, ActivityRegistration, LocalRunEnding,
 import { type Attempt, type AttemptEnvironment, type AttemptResult, runAttempt } from "./activity-runner.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
 import { mergeOptions, nextRetryDelay } from "./retry.js";
+import type { FailedAttempt } from "./retry-log.js";
 import { newTask, type TaskState, taskKey } from "./tasks.js";
 
 /** A run to replay, with what its executor needs besides its history. */
@@ -76,6 +77,8 @@ export interface ActorHost extends AttemptEnvironment {
   park(key: RunKey, error: unknown): Promise<void>;
   logError(message: string, error: unknown, key: RunKey): void;
   logInfo(message: string, key: RunKey): void;
+  /** An attempt failed and will be retried at `retryAt` (a throttled warning). */
+  logRetry(failure: FailedAttempt): void;
 }
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
@@ -347,6 +350,14 @@ export class RunActor {
         };
         step.taskWrites.push(retry);
         task.persisted = true;
+        this.#host.logRetry({
+          key: this.key,
+          activity: target,
+          seq,
+          attempt,
+          error: completion.error,
+          retryAt: task.readyAt,
+        });
         continue;
       }
       const error = serializeError(failure);

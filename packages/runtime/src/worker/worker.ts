@@ -39,6 +39,7 @@ import type { Attempt } from "./activity-runner.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
 import { defaultLogger } from "./logger.js";
+import { type FailedAttempt, RetryLog } from "./retry-log.js";
 import { type ActorHost, type CachedRun, type ReplayTarget, RunActor } from "./run-actor.js";
 import { newTask, type TaskState, taskKey } from "./tasks.js";
 
@@ -79,6 +80,7 @@ class ReplayWorker implements Worker, ActorHost {
   readonly #options: WorkerOptions;
   readonly #client: Client;
   readonly #log: Logger;
+  readonly #retryLog: RetryLog;
   readonly #concurrency: number;
   readonly #cache: LruCache<CachedRun>;
   readonly #commits: CommitQueue;
@@ -109,6 +111,7 @@ class ReplayWorker implements Worker, ActorHost {
     this.identity = options.identity ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     this.owner = this.identity;
     this.#log = options.logger ?? defaultLogger(this.identity);
+    this.#retryLog = new RetryLog(this.#log, options.client.clock);
     this.store = options.client.store;
     this.clock = options.client.clock;
     this.timers = options.client.timers;
@@ -241,6 +244,10 @@ class ReplayWorker implements Worker, ActorHost {
 
   logInfo(message: string, key: RunKey): void {
     this.#log.info(message, { runId: key.runId, workflow: key.workflow });
+  }
+
+  logRetry(failure: FailedAttempt): void {
+    this.#retryLog.failed(failure);
   }
 
   #kick(): void {

@@ -13,19 +13,23 @@ import type {
   HistoryOptions,
   NewRun,
   NewSignal,
+  PurgeRequest,
   ScheduleSpec,
   StepWrite,
   Store,
 } from "../types.js";
 import { claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
+import { countRuns } from "./counts.js";
 import { loadCursor, saveCursor } from "./cursors.js";
 import { type Endpoint, mapUnreachable } from "./db-errors.js";
 import { readBatch } from "./event-reader.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
+import { inspectRun } from "./inspect.js";
 import { heldRuns, park, release, releaseAll, renewLeases } from "./leases.js";
 import { migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
-import { countRuns, selectRun, selectRunPage } from "./reads.js";
+import { purgeRuns } from "./purge.js";
+import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
 import {
   deleteSchedule,
   fireSchedules,
@@ -160,6 +164,15 @@ export class MySqlStore implements Store {
   }
   listRuns(filter: ListRunsFilter) {
     return this.#guard((pool, p) => selectRunPage(pool, p, filter));
+  }
+  listNamespaces() {
+    return this.#guard((pool, p) => selectNamespaces(pool, p));
+  }
+  inspectRun(key: RunKey) {
+    return this.#guard((pool, p) => inspectRun(pool, p, key));
+  }
+  purgeRuns(request: PurgeRequest) {
+    return this.#guard((pool, p) => purgeRuns(pool, p, request));
   }
   countRuns(filter: CountFilter, now: number) {
     return this.#guard((pool, p) => countRuns(pool, p, filter, now));
