@@ -187,6 +187,8 @@ export interface Client {
   awaitResult(namespace: string, workflow: string, runId: string, opts?: AwaitResultOptions): Promise<unknown>;
   /** The run's events in log order (the current iteration unless `iteration` says otherwise). Throws RunNotFoundError. */
   getHistory(namespace: string, workflow: string, runId: string, opts?: HistoryOptions): Promise<HistoryEvent[]>;
+  /** The id of the newest event: pass it as `after` to stream only what happens from now on. */
+  lastEventId(): Promise<number>;
   /** Events in commit order. A gap left by a transaction still open is waited for, never skipped. */
   stream(opts: StreamOptions): AsyncIterable<StreamEvent>;
   /**

@@ -207,6 +207,8 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       return awaitRunResult({ local, getRun: client.getRun, explainWait: operations.explainWait }, key, timeoutMs);
     },
 
+    lastEventId: () => store.lastEventId(),
+
     stream(opts: StreamOptions): AsyncIterable<StreamEvent> {
       validateStreamOptions(opts);
       return streamEvents({ store, local }, opts);

@@ -422,6 +422,11 @@ export interface ClientStore {
   deleteSchedule(namespace: string, id: string): Promise<boolean>;
   /** The run's events in log order, or undefined when the run does not exist. */
   getHistory(key: RunKey, options?: HistoryOptions): Promise<HistoryEvent[] | undefined>;
+  /**
+   * The id of the newest event of the log (0 when it is empty): where a stream that wants only
+   * what happens from now on starts. Events of transactions still open may get lower ids.
+   */
+  lastEventId(): Promise<number>;
   /** The next events after `cursor`, never past an id that may still commit. */
   readEvents(cursor: number, filter: EventFilter): Promise<EventBatch>;
   loadCursor(namespace: string, consumer: string): Promise<number | undefined>;

@@ -579,6 +579,17 @@ function conformance(kind: StoreKind): void {
       expect(await store.getRun(run("old-failed"))).toBeUndefined();
     });
 
+    it("tell the id of the newest event, after which a stream sees only what comes next", async () => {
+      const run = fresh("tail");
+      await create(run);
+      const end = await store.lastEventId();
+      expect((await store.readEvents(end - 1, { namespace: "conf", runId: run.runId })).events).toHaveLength(1);
+      await store.commit([step(run, { events: [newEvent.output("o", 0, '"next"', T)] })]);
+      expect((await store.readEvents(end, { namespace: "conf" })).events.map((event) => event.payload)).toEqual([
+        "next",
+      ]);
+    });
+
     it("stream events after a cursor in id order, filtered, and store named cursors", async () => {
       const namespace = `stream-${kind}`;
       const run = { namespace, workflow: "wf", runId: "s1" };

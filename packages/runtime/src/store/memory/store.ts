@@ -800,6 +800,10 @@ export class MemoryStore implements Store {
       });
   }
 
+  async lastEventId(): Promise<number> {
+    return this.#events.at(-1)?.id ?? 0;
+  }
+
   async readEvents(cursor: number, filter: EventFilter): Promise<EventBatch> {
     // Every id up to the last one is resolved here: nothing commits out of order.
     const start = lowerBound(this.#events, cursor);

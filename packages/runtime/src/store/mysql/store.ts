@@ -22,7 +22,7 @@ import { claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { countRuns } from "./counts.js";
 import { loadCursor, saveCursor } from "./cursors.js";
 import { type Endpoint, mapUnreachable } from "./db-errors.js";
-import { readBatch } from "./event-reader.js";
+import { lastEventId, readBatch } from "./event-reader.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
 import { inspectRun } from "./inspect.js";
 import { heldRuns, park, release, releaseAll, renewLeases } from "./leases.js";
@@ -179,6 +179,9 @@ export class MySqlStore implements Store {
   }
   getHistory(key: RunKey, options?: HistoryOptions) {
     return this.#guard((pool, p) => selectHistory(pool, p, key, options));
+  }
+  lastEventId() {
+    return this.#guard((pool, p) => lastEventId(pool, p));
   }
   readEvents(cursor: number, filter: EventFilter) {
     return this.#guard((pool, p) => readBatch(pool, p, cursor, filter));
