@@ -9,6 +9,8 @@ export { toMillis } from "./duration.js";
 export * from "./errors.js";
 export type {
   ActivityResponse,
+  ChildRequest,
+  EndStatus,
   EventOf,
   EventPayloads,
   HistoryEvent,

@@ -47,7 +47,7 @@ describe("describeRun", () => {
       },
     ]);
     expect(explainWaiting(run)).toBe(
-      "activity charge#0: 3 attempts failed, the last with TypeError: card.trim is not a function; next attempt at 2030-01-01T00:00:05.000Z",
+      "activity charge#0: 3 attempts failed, the last with TypeError: card.trim is not a function (next attempt at 2030-01-01T00:00:05.000Z)",
     );
   });
 
@@ -61,7 +61,7 @@ describe("describeRun", () => {
     );
     const held = describeRun(running({ leaseOwner: "w1", leaseUntil: T0 + 30_000 }), events, T0 + 10);
     expect(held).toMatchObject({ state: "active", lease: { owner: "w1", until: new Date(T0 + 30_000) } });
-    expect(explainWaiting(held)).toBe("activity charge#0; an attempt runs on worker w1");
+    expect(explainWaiting(held)).toBe("activity charge#0 (an attempt runs on worker w1)");
   });
 
   it("lists signal awaits, timers and children with their deadlines, and the inbox without child endings", () => {

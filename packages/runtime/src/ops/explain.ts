@@ -1,12 +1,19 @@
 import type { PendingActivity, RunDescription } from "./description.js";
 
 /**
- * One sentence (clauses joined by "; ") on what a run waits for, for error messages and the
- * CLI: failing activities with their last error and next attempt first, then signals, timers
- * and children, then who holds the run or that no worker took it.
+ * One sentence (clauses joined by "; ") on what a run waits for, for error messages: see waitingClauses.
  */
 export function explainWaiting(run: RunDescription): string {
-  if (run.state === "ended") return `it ended as ${run.status}`;
+  return waitingClauses(run).join("; ");
+}
+
+/**
+ * What a run waits for, one clause per thing: pending activities with their failed attempts,
+ * last error and next attempt, then signals, timers and children, then who holds the run or
+ * that no worker took it.
+ */
+export function waitingClauses(run: RunDescription): string[] {
+  if (run.state === "ended") return [`it ended as ${run.status}`];
   const { activities, signals, timers, children } = run.waitingFor;
   const clauses = [
     ...activities.map((activity) => explainActivity(activity, run)),
@@ -20,7 +27,7 @@ export function explainWaiting(run: RunDescription): string {
   }
   if (clauses.length === 0 && run.lease)
     clauses.push(`worker ${run.lease.owner} holds it until ${iso(run.lease.until)}`);
-  return clauses.length === 0 ? "nothing it recorded yet" : clauses.join("; ");
+  return clauses.length === 0 ? ["nothing it recorded yet"] : clauses;
 }
 
 function explainActivity(activity: PendingActivity, run: RunDescription): string {
@@ -31,11 +38,11 @@ function explainActivity(activity: PendingActivity, run: RunDescription): string
       : `: ${activity.failedAttempts} ${activity.failedAttempts === 1 ? "attempt" : "attempts"} failed, the last with ${activity.lastError?.name ?? "an error"}: ${activity.lastError?.message ?? "(no message)"}`;
   switch (activity.state) {
     case "backoff":
-      return `${name}${failures}; next attempt at ${iso(activity.nextAttemptAt)}`;
+      return `${name}${failures} (next attempt at ${iso(activity.nextAttemptAt)})`;
     case "running":
-      return `${name}${failures}; an attempt runs on worker ${run.lease?.owner ?? "(unknown)"}`;
+      return `${name}${failures} (an attempt runs on worker ${run.lease?.owner ?? "(unknown)"})`;
     case "due":
-      return `${name}${failures}; due since ${iso(activity.nextAttemptAt)}, ${noWorker(run)}`;
+      return `${name}${failures} (due since ${iso(activity.nextAttemptAt)}, ${noWorker(run)})`;
   }
 }
 
