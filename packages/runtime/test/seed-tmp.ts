@@ -1,13 +1,15 @@
+import { writeFileSync } from "node:fs";
 import { createClient, createWorker, NonRetryableError } from "../src/index.js";
 import { createScratchDatabase, startMariaDb } from "../src/testing/index.js";
-import { writeFileSync } from "node:fs";
 
 const server = await startMariaDb({ forceLocal: true });
 const db = await createScratchDatabase(server.url, "rk");
 const client = createClient({ pool: db.pool });
 await client.migrate();
 const worker = createWorker({
-  client, namespace: "shop", logger: { info() {}, warn() {}, error() {} },
+  client,
+  namespace: "shop",
+  logger: { info() {}, warn() {}, error() {} },
   workflows: {
     order: async (ctx: any, input: any) => {
       const charge = await ctx.execActivity("charge", input);
@@ -16,7 +18,8 @@ const worker = createWorker({
       return { charge, ready };
     },
     broken: async (ctx: any) => ctx.execActivity("missing", null),
-    flaky: async (ctx: any) => ctx.execActivity("typeError", { card: 42 }, { retry: { initialInterval: "1s", maxInterval: "2s" } }),
+    flaky: async (ctx: any) =>
+      ctx.execActivity("typeError", { card: 42 }, { retry: { initialInterval: "1s", maxInterval: "2s" } }),
   },
   activities: {
     charge: async (_c: any, _b: any, input: any) => ({ ok: true, cents: input.cents }),
@@ -24,7 +27,8 @@ const worker = createWorker({
   },
 });
 await worker.start();
-for (let i = 0; i < 5; i++) await client.runWorkflow("shop", "order", `o-${i}`, { cents: 100 * i, note: "<script>alert(1)</script>" });
+for (let i = 0; i < 5; i++)
+  await client.runWorkflow("shop", "order", `o-${i}`, { cents: 100 * i, note: "<script>alert(1)</script>" });
 await client.runWorkflow("shop", "broken", "b-1", null);
 await client.runWorkflow("shop", "flaky", "f-1", null);
 await new Promise((r) => setTimeout(r, 1500));

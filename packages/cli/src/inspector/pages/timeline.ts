@@ -19,8 +19,8 @@ export function timelineSection(
   const x = (at: number) => Math.round((Math.min(Math.max(at, start), end) - start) * (AXIS / span));
   const rows = steps.map((step) => {
     const to = step.endedAt ?? end;
-    const left = Math.min(x(step.startedAt), AXIS - 2);
-    const width = Math.max(2, x(to) - left);
+    const left = Math.min(x(step.startedAt), AXIS - 6);
+    const width = Math.max(6, x(to) - left);
     const took = step.outcome === "recorded" ? "-" : duration(to - step.startedAt);
     const attempts = step.attempts === undefined ? pendingActivity(step) : String(step.attempts);
     return html`<tr class="step outcome-${step.outcome.replace(" ", "-")}" data-step="${step.index}">

@@ -5,10 +5,12 @@ import { type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";
 
 /**
- * Events one purge transaction deletes at most (a single run with more is still deleted in one
- * transaction, so that no run is ever left half deleted). Small transactions keep every lock
- * short: workers and clients writing other runs wait for a purge a few milliseconds at most.
+ * What one purge transaction deletes at most: runs, and their events (a single run with more
+ * events is still deleted in one transaction, so that no run is ever left half deleted). Small
+ * transactions keep every lock short, and READ COMMITTED takes no gap locks: writers of other
+ * runs never wait for a purge.
  */
+const MAX_RUNS_PER_TRANSACTION = 100;
 const MAX_EVENTS_PER_TRANSACTION = 5000;
 
 interface Candidate {
@@ -18,8 +20,7 @@ interface Candidate {
 }
 
 /**
- * See ClientStore.purgeRuns. Candidates are found without locks through runs_status_created
- * (a run that ended before `endedBefore` was created before it too), then deleted in small
+ * See ClientStore.purgeRuns. Candidates are found without locks, then deleted in small
  * transactions that lock each run row first and check again that it still qualifies: a stuck
  * run resumed in between is kept.
  */
@@ -27,20 +28,29 @@ export async function purgeRuns(pool: Pool, p: string, request: PurgeRequest): P
   const candidates = await findCandidates(pool, p, request);
   let purged = 0;
   for (const batch of batchesOf(candidates)) {
-    purged += await inTransaction(pool, undefined, (conn) => deleteRuns(conn, p, request, batch));
+    purged += await inTransaction(pool, undefined, (conn) => deleteRuns(conn, p, request, batch), "READ COMMITTED");
   }
   return purged;
 }
 
+/**
+ * The oldest ended runs of each status, through runs_status_created in index order: a run that
+ * ended before `endedBefore` was created before it too, and the runs a previous round deleted
+ * are gone from the front of the range, so each round reads about `limit` index entries.
+ */
 async function findCandidates(pool: Pool, p: string, request: PurgeRequest): Promise<Candidate[]> {
-  if (request.statuses.length === 0) return [];
-  const [runs] = await pool.query<Row[]>(
-    `SELECT workflow, run_id FROM ${p}runs
-      WHERE namespace = ? AND status IN (?) AND created_at < ? AND updated_at < ? LIMIT ?`,
-    [request.namespace, request.statuses, request.endedBefore, request.endedBefore, request.limit],
-  );
-  if (runs.length === 0) return [];
-  const keys = runs.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) }));
+  const keys: { workflow: string; runId: string }[] = [];
+  for (const status of request.statuses) {
+    const left = request.limit - keys.length;
+    if (left <= 0) break;
+    const [runs] = await pool.query<Row[]>(
+      `SELECT workflow, run_id FROM ${p}runs
+        WHERE namespace = ? AND status = ? AND created_at < ? AND updated_at < ? ORDER BY created_at LIMIT ?`,
+      [request.namespace, status, request.endedBefore, request.endedBefore, left],
+    );
+    keys.push(...runs.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) })));
+  }
+  if (keys.length === 0) return [];
   const match = keyMatch(keys);
   const [counts] = await pool.query<Row[]>(
     `SELECT workflow, run_id, COUNT(*) AS n FROM ${p}events WHERE namespace = ? AND (${match.sql})
@@ -51,12 +61,13 @@ async function findCandidates(pool: Pool, p: string, request: PurgeRequest): Pro
   return keys.map((key) => ({ ...key, events: sizes.get(`${key.workflow}/${key.runId}`) ?? 0 }));
 }
 
-/** Consecutive groups of candidates with at most MAX_EVENTS_PER_TRANSACTION events each (or one run). */
+/** Consecutive groups of candidates within the bounds of one transaction (or one run). */
 function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
   let batch: Candidate[] = [];
   let events = 0;
   for (const candidate of candidates) {
-    if (batch.length > 0 && events + candidate.events > MAX_EVENTS_PER_TRANSACTION) {
+    const full = batch.length >= MAX_RUNS_PER_TRANSACTION || events + candidate.events > MAX_EVENTS_PER_TRANSACTION;
+    if (batch.length > 0 && full) {
       yield batch;
       batch = [];
       events = 0;
