@@ -43,7 +43,7 @@ afterAll(async () => {
 describe("the inspector in Chromium", () => {
   it("lists runs with counts per status, and filters to the stuck ones", async () => {
     await page.goto(ui.url);
-    await expect.poll(() => page.locator("table.runs tbody tr").count()).toBe(5);
+    expect(await page.locator("table.runs tbody tr").count()).toBe(5);
     expect(await page.locator(".count-row").innerText()).toMatch(/stuck\s*1/);
     await shot("runs");
     await page.selectOption("#filter-status", "stuck");
@@ -54,6 +54,14 @@ describe("the inspector in Chromium", () => {
     await page.getByRole("link", { name: "broken-1" }).click();
     await page.waitForURL(/id=broken-1/);
     expect(await page.locator("section.error").innerText()).toMatch(/UnknownActivityError: activity "missing"/);
+  });
+
+  it("shows a run started elsewhere on the runs page without a reload", async () => {
+    await page.goto(ui.url);
+    await page.locator("#live-state", { hasText: "live" }).waitFor();
+    await shop.client.runWorkflow("shop", "order", "order-new", { cents: 42 });
+    await page.locator("table.runs tbody tr", { hasText: "order-new" }).waitFor();
+    expect(await page.locator(".count-row").innerText()).toMatch(/all\s*6/);
   });
 
   it("shows a new step appear live, without reloading, while the run advances", async () => {

@@ -78,6 +78,25 @@ describe("the inspector over HTTP", () => {
     expect((await shop.client.getRun("shop", "order", "h-1"))?.cancelRequested).toBe(true);
   });
 
+  it("sends a signal once per external id and resumes only stuck runs, answering what happened", async () => {
+    const headers = { "content-type": "application/json", "x-replaykit-token": "secret-token" };
+    const run = { namespace: "shop", workflow: "order", runId: "h-2" };
+    const signal = JSON.stringify({ ...run, signal: "warehouseReady", externalId: "e-1", message: { picker: "<b>" } });
+    const sent = await send("POST", "/api/signal", headers, signal);
+    expect([sent.status, JSON.parse(sent.body).message]).toEqual([200, "signal warehouseReady sent to order/h-2"]);
+    expect((await send("POST", "/api/signal", headers, signal)).status).toBe(409);
+    const resume = await send("POST", "/api/resume", headers, JSON.stringify(run));
+    expect(resume.status).toBe(404);
+    expect(JSON.parse(resume.body).error).toMatch(/no run shop\/order\/h-2/);
+    const bad = await send(
+      "POST",
+      "/api/signal",
+      headers,
+      JSON.stringify({ ...run, signal: "a/b", externalId: "e", message: 1 }),
+    );
+    expect(bad.status).toBe(400);
+  });
+
   it("answers 404 for unknown pages and runs, and serves routes mounted by other parts (/metrics)", async () => {
     expect((await send("GET", "/nothing")).status).toBe(404);
     expect((await send("GET", "/run?ns=shop&wf=order&id=none")).status).toBe(404);
