@@ -75,9 +75,10 @@ function ensureMariaDb() {
 }
 
 /** Runs the shop demo; Ctrl-C reaches it through the terminal, SIGTERM is passed on; exits with its code. */
-function runShopDemo() {
-  say("$ npm run demo -w @replaykit/example-shop");
-  const child = spawn("npm", ["run", "demo", "--silent", "-w", "@replaykit/example-shop"], {
+function runShopDemo(args) {
+  const extra = args.length > 0 ? ["--", ...args] : [];
+  say(`$ npm run demo -w @replaykit/example-shop ${extra.join(" ")}`.trimEnd());
+  const child = spawn("npm", ["run", "demo", "--silent", "-w", "@replaykit/example-shop", ...extra], {
     cwd: root,
     stdio: "inherit",
   });
@@ -90,8 +91,14 @@ function runShopDemo() {
   child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 1)));
 }
 
+// `npm run demo -- --ui` keeps the inspector open on the demo's database afterwards.
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== "--ui");
+if (unknown.length > 0) {
+  fail(`unknown option ${unknown.join(" ")}: npm run demo takes --ui (keep the inspector open) or nothing`);
+}
 ensureDependencies();
 ensureMariaDb();
 say("building: npx turbo run build (the generate task runs replaygen first)");
 run("npx", ["turbo", "run", "build", "--output-logs=errors-only"]);
-runShopDemo();
+runShopDemo(args);

@@ -7,6 +7,7 @@ import { FakeCourier } from "./backends/courier.js";
 import { FakeMailer } from "./backends/mailer.js";
 import { FakePaymentGateway } from "./backends/payments.js";
 import { Cleanup } from "./demo/cleanup.js";
+import { openInspector } from "./demo/inspector.js";
 import { type PlannedOrder, planOrders } from "./demo/plan.js";
 import { type Counts, describeCounts, showProgress } from "./demo/progress.js";
 import { type Outcome, summaryTable } from "./demo/summary.js";
@@ -16,6 +17,8 @@ import { awaitOrderResult, streamOrderShipped } from "./replay_gen.js";
 import { startShopWorker } from "./worker.js";
 
 const ORDERS = 20;
+/** `npm run demo -- --ui`: keep the inspector open on the demo's database when the orders are done. */
+const WITH_UI = process.argv.includes("--ui");
 const WAREHOUSE_TIMEOUT_MS = 3000;
 
 const cleanup = new Cleanup();
@@ -32,7 +35,7 @@ function stopAndExit(code: number, why: string): void {
     return;
   }
   stopping = true;
-  say(`${why}: stopping the worker, the HTTP server and MariaDB`);
+  say(`${why}: stopping the worker, the HTTP server${WITH_UI ? ", the inspector" : ""} and MariaDB`);
   void cleanup.run().then(() => process.exit(code));
 }
 
@@ -83,6 +86,13 @@ async function main(): Promise<void> {
   progress.stop();
 
   process.stdout.write(`\n${summaryTable(outcomes)}\n`);
+  if (WITH_UI) {
+    const url = await openInspector(client, cleanup);
+    say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; the worker keeps running`);
+    say(`inspector: ${url}`);
+    say("open it in a browser (the token in the link lets it cancel, resume and signal); Ctrl-C stops everything");
+    await new Promise<never>(() => {}); // until Ctrl-C: stopAndExit cleans up
+  }
   say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; stopping everything it started`);
 }
 

@@ -206,16 +206,21 @@ export class RunNotResumableError extends ReplayError {
 export class ResultTimeoutError extends ReplayError {
   override name = "ResultTimeoutError";
   readonly runId: string;
+  readonly timeoutMs: number;
+  /** What the run waited for when the wait ended (see describeRun); undefined when it could not be read. */
+  readonly waitingFor: string | undefined;
   /** True when no worker ever committed a step of the run. */
   readonly neverTakenUp: boolean;
-  constructor(runId: string, timeoutMs: number, neverTakenUp = false) {
-    super(
-      "RESULT_TIMEOUT",
-      neverTakenUp
-        ? `run ${runId} did not end within ${timeoutMs} ms: no worker has taken it up yet. Start a worker for its namespace and workflow (createWorker(...).start(), or the generated start function), with a version and queues that match the run.`
-        : `run ${runId} did not end within ${timeoutMs} ms. Wait longer, or check that a worker runs its namespace.`,
-    );
+  constructor(runId: string, timeoutMs: number, waitingFor?: string, neverTakenUp = false) {
+    const why = neverTakenUp
+      ? "No worker has taken it up yet: start a worker for its namespace and workflow (createWorker(...).start(), or the generated start function), with a version and queues that match the run."
+      : waitingFor === undefined
+        ? "Wait longer, or check that a worker runs its namespace."
+        : `It waits for: ${waitingFor}. Wait longer, or see describeRun (replaykit runs show) for details.`;
+    super("RESULT_TIMEOUT", `run ${runId} did not end within ${timeoutMs} ms. ${why}`);
     this.runId = runId;
+    this.timeoutMs = timeoutMs;
+    this.waitingFor = waitingFor;
     this.neverTakenUp = neverTakenUp;
   }
 }

@@ -9,6 +9,8 @@ export { toMillis } from "./duration.js";
 export * from "./errors.js";
 export type {
   ActivityResponse,
+  ChildRequest,
+  EndStatus,
   EventOf,
   EventPayloads,
   HistoryEvent,
@@ -22,6 +24,7 @@ export type {
 } from "./history/index.js";
 export { decodeEvent, EventType, newEvent, RunStatus } from "./history/index.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName } from "./json.js";
+export * from "./ops/index.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
 export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 export { SHARD_COUNT, shardOf } from "./shard.js";

@@ -1,9 +1,10 @@
 import type { Connection, PoolConnection } from "mysql2/promise";
 import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
-import type { HistoryEvent, RunStatus } from "./history/index.js";
+import type { EndStatus, HistoryEvent, RunStatus } from "./history/index.js";
+import type { RunDescription } from "./ops/description.js";
 import type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
-import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./store/records.js";
+import type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent } from "./store/records.js";
 import type {
   CountFilter,
   FreshRun,
@@ -14,7 +15,7 @@ import type {
   Store,
 } from "./store/types.js";
 
-export type { ListRunsFilter, RunInfo, RunPage, StreamEvent };
+export type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent };
 
 /** The caller's open transaction, for the MySQL store: a mysql2 connection on which BEGIN was issued. */
 export type Transaction = Connection | PoolConnection;
@@ -67,6 +68,18 @@ export interface QueueOptions {
   readonly keyConcurrency?: number;
   /** At most `limit` starts per sliding `period`. */
   readonly rateLimit?: { readonly limit: number; readonly period: Duration };
+}
+
+/** Which ended runs purgeRuns deletes. */
+export interface PurgeOptions {
+  /** Runs that ended before this time. */
+  readonly endedBefore: Date;
+  /** Only runs that ended so; default completed, failed and cancelled (stuck runs are kept unless named). */
+  readonly status?: EndStatus | readonly EndStatus[];
+  /** Runs looked at per round, 1..10000 (default 500); each round deletes them in a few short transactions. */
+  readonly batchSize?: number;
+  /** Called after each round with the number of runs deleted so far. */
+  readonly onProgress?: (purged: number) => void;
 }
 
 export interface ResumeOptions {
@@ -152,6 +165,19 @@ export interface Client {
   /** A new run with the same input that reuses the recorded steps before `fromStep`. False when `newRunId` exists. */
   forkRun(namespace: string, workflow: string, runId: string, opts: ForkOptions): Promise<boolean>;
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
+  /** Namespaces that have runs. */
+  listNamespaces(): Promise<string[]>;
+  /**
+   * The run with what it waits for: pending activities (failed attempts, last error, next
+   * attempt), signal awaits, timers and children, its lease holder and its unconsumed signals.
+   * Undefined when the run does not exist.
+   */
+  describeRun(namespace: string, workflow: string, runId: string): Promise<RunDescription | undefined>;
+  /**
+   * Deletes runs that ended before `endedBefore` with their events, signals and retry rows, in
+   * rounds of short transactions (it never holds locks for long), and returns how many it deleted.
+   */
+  purgeRuns(namespace: string, options: PurgeOptions): Promise<number>;
   /** How many runs there are by status, and of the running ones how many are queued (due, no worker yet), active or waiting. */
   countRuns(filter: CountFilter): Promise<RunCounts>;
   /**
@@ -181,6 +207,8 @@ export interface Client {
   awaitResult(namespace: string, workflow: string, runId: string, opts?: AwaitResultOptions): Promise<unknown>;
   /** The run's events in log order (the current iteration unless `iteration` says otherwise). Throws RunNotFoundError. */
   getHistory(namespace: string, workflow: string, runId: string, opts?: HistoryOptions): Promise<HistoryEvent[]>;
+  /** The id of the newest event: pass it as `after` to stream only what happens from now on. */
+  lastEventId(): Promise<number>;
   /** Events in commit order. A gap left by a transaction still open is waited for, never skipped. */
   stream(opts: StreamOptions): AsyncIterable<StreamEvent>;
   /**

@@ -14,6 +14,8 @@ export interface ResultSource {
   readonly local: LocalBus;
   readonly logger: Logger;
   getRun(namespace: string, workflow: string, runId: string): Promise<RunInfo | undefined>;
+  /** Says what the run waits for, for the timeout's message. */
+  explainWait(key: RunKey): Promise<string>;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function awaitRunResult(
       if (run !== undefined && run.status !== RunStatus.Running) return outcome(run);
       const idle = run !== undefined && !run.takenUp;
       const left = deadline - Date.now();
-      if (left <= 0) throw new ResultTimeoutError(runId, timeoutMs ?? 0, idle);
+      if (left <= 0) throw await timedOut(source, key, timeoutMs ?? 0, idle);
       if (idle && !warned && Date.now() - Math.max(waitingSince, run.createdAt.getTime()) >= NOT_TAKEN_UP_WARN_MS) {
         warned = true;
         source.logger.warn(
@@ -74,6 +76,17 @@ export async function awaitRunResult(
   } finally {
     unsubscribe();
   }
+}
+
+/** The timeout, saying what the run waits for (or without that when it cannot be read). */
+async function timedOut(
+  source: ResultSource,
+  key: RunKey,
+  timeoutMs: number,
+  neverTakenUp: boolean,
+): Promise<ResultTimeoutError> {
+  const waitingFor = await source.explainWait(key).catch(() => undefined);
+  return new ResultTimeoutError(key.runId, timeoutMs, waitingFor, neverTakenUp);
 }
 
 function outcome(run: Pick<RunInfo, "runId" | "status" | "result" | "error">): unknown {

@@ -7,17 +7,10 @@ import { CronSchedule, invalidSchedule } from "../schedule/cron.js";
 import { tickRunId } from "../schedule/plan.js";
 import { pageLimit } from "../store/paging.js";
 import type { ScheduleSpec, Store } from "../store/types.js";
-import type {
-  Client,
-  Clock,
-  ListRunsFilter,
-  RunOptions,
-  ScheduleOptions,
-  StreamEvent,
-  StreamOptions,
-} from "../types.js";
+import type { Client, Clock, RunOptions, ScheduleOptions, StreamEvent, StreamOptions } from "../types.js";
 import { awaitRunResult } from "./await-result.js";
 import { createLocalBus } from "./local-bus.js";
+import { management } from "./management.js";
 import type { ClientOptions } from "./options.js";
 import { streamEvents } from "./stream.js";
 import { realTimers } from "./timers.js";
@@ -77,6 +70,8 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
   });
 
   const logger = options.logger ?? defaultLogger("client");
+  const operations = management(store, clock, runKey);
+
   const client: StoreClient = {
     store,
     clock,
@@ -215,20 +210,7 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       return key.runId;
     },
 
-    async listRuns(filter: ListRunsFilter) {
-      validateName("namespace", filter.namespace);
-      if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
-      if (filter.version !== undefined) validateName("version", filter.version);
-      if (filter.queue !== undefined) validateName("queue", filter.queue);
-      return store.listRuns(filter);
-    },
-
-    async countRuns(filter) {
-      validateName("namespace", filter.namespace);
-      if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
-      if (filter.queue !== undefined) validateName("queue", filter.queue);
-      return store.countRuns(filter, clock.now());
-    },
+    ...operations.methods,
 
     async getHistory(namespace, workflow, runId, opts = {}) {
       const key = runKey(namespace, workflow, runId);
@@ -240,8 +222,14 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
     async awaitResult(namespace, workflow, runId, opts = {}) {
       const key = runKey(namespace, workflow, runId);
       const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
-      return awaitRunResult({ local, logger, getRun: client.getRun }, key, timeoutMs);
+      return awaitRunResult(
+        { local, logger, getRun: client.getRun, explainWait: operations.explainWait },
+        key,
+        timeoutMs,
+      );
     },
+
+    lastEventId: () => store.lastEventId(),
 
     stream(opts: StreamOptions): AsyncIterable<StreamEvent> {
       validateStreamOptions(opts);

@@ -1,5 +1,6 @@
 import type { SerializedError } from "../errors.js";
-import type { ChildEnding, RunKey } from "./index.js";
+import type { ChildEnding } from "./events.js";
+import type { RunKey } from "./run-key.js";
 
 /**
  * How a child's ending reaches its parent: as a signal in the parent's inbox, written in the

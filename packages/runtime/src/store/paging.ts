@@ -1,7 +1,14 @@
 import { ReplayError } from "../errors.js";
+import type { ListRunsFilter, RunOrder } from "./records.js";
 
 /** Position after the last run of a listRuns page: its sort key (created_at, workflow, run_id). */
 export type PageKey = readonly [createdAt: number, workflow: string, runId: string];
+
+/** What a listRuns cursor carries: where the last page ended, and in which order it was read. */
+export interface PagePosition {
+  readonly key: PageKey;
+  readonly order: RunOrder;
+}
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
@@ -16,22 +23,26 @@ export function pageLimit(limit: number | undefined): number {
   );
 }
 
-/** The opaque `nextCursor` of a page. */
-export function encodePageCursor(key: PageKey): string {
-  return Buffer.from(JSON.stringify(key), "utf8").toString("base64url");
+/**
+ * The opaque `nextCursor` of a page. Oldest-first cursors keep the three-element form that
+ * earlier versions wrote, so a cursor saved before newest-first listing existed still works.
+ */
+export function encodePageCursor(key: PageKey, order: RunOrder = "asc"): string {
+  const value = order === "asc" ? key : [...key, order];
+  return Buffer.from(JSON.stringify(value), "utf8").toString("base64url");
 }
 
-export function decodePageCursor(cursor: string): PageKey {
+export function decodePageCursor(cursor: string): PagePosition {
   try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (
-      Array.isArray(key) &&
-      key.length === 3 &&
-      typeof key[0] === "number" &&
-      typeof key[1] === "string" &&
-      typeof key[2] === "string"
+      Array.isArray(value) &&
+      (value.length === 3 || (value.length === 4 && value[3] === "desc")) &&
+      typeof value[0] === "number" &&
+      typeof value[1] === "string" &&
+      typeof value[2] === "string"
     ) {
-      return [key[0], key[1], key[2]];
+      return { key: [value[0], value[1], value[2]], order: value.length === 4 ? "desc" : "asc" };
     }
   } catch {
     // Falls through to the error below.
@@ -40,4 +51,18 @@ export function decodePageCursor(cursor: string): PageKey {
     "INVALID_CURSOR",
     `invalid cursor ${JSON.stringify(cursor)}: pass the nextCursor of a previous listRuns page unchanged`,
   );
+}
+
+/** The position a filter's cursor continues from, checked against the order it asks for. */
+export function pageAfter(filter: Pick<ListRunsFilter, "cursor" | "order">): PageKey | undefined {
+  if (filter.cursor === undefined) return undefined;
+  const position = decodePageCursor(filter.cursor);
+  const order = filter.order ?? "asc";
+  if (position.order !== order) {
+    throw new ReplayError(
+      "INVALID_CURSOR",
+      `invalid cursor: it continues a listing in order "${position.order}", but order "${order}" was asked for; pass the same order as the page that returned the cursor`,
+    );
+  }
+  return position.key;
 }

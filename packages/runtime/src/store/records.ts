@@ -33,6 +33,9 @@ export interface RunInfo {
   readonly takenUp: boolean;
 }
 
+/** The order of a listing by creation: "asc" oldest first, "desc" newest first. */
+export type RunOrder = "asc" | "desc";
+
 export interface ListRunsFilter {
   readonly namespace: string;
   readonly workflow?: string;
@@ -41,6 +44,14 @@ export interface ListRunsFilter {
   readonly version?: string;
   /** Only runs of this queue (with `status`, a dead-letter listing: failed or stuck runs of the queue). */
   readonly queue?: string;
+  /** Only runs created after this time (exclusive). */
+  readonly createdAfter?: Date;
+  /** Only runs created before this time (exclusive). */
+  readonly createdBefore?: Date;
+  /** Only runs whose id starts with this text (compared byte for byte, as ids are stored). */
+  readonly runIdPrefix?: string;
+  /** By creation time, then workflow and run id: "asc" (default) oldest first, "desc" newest first. */
+  readonly order?: RunOrder;
   /** Page size, 1..1000 (default 100). */
   readonly limit?: number;
   /** The `nextCursor` of the previous page. */
@@ -68,3 +79,41 @@ export interface StreamEvent {
   readonly payload: unknown;
   readonly createdAt: Date;
 }
+
+/** An activity's retry row, as an operator sees it. */
+export interface TaskDetail {
+  readonly target: string;
+  readonly seq: number;
+  /** Attempts made when the row was written: failed ones for a retry, the running one for a heartbeat. */
+  readonly attempt: number;
+  /** When the next attempt may start, ms since the epoch (0: at once). */
+  readonly readyAt: number;
+  /** The error of the last failed attempt (SerializedError as JSON text); null when none failed. */
+  readonly lastError: string | null;
+}
+
+/** A signal in a run's inbox that no await has consumed yet. */
+export interface InboxEntry {
+  readonly id: number;
+  readonly signal: string;
+  readonly externalId: string;
+  readonly payloadText: string | null;
+  readonly receivedAt: number;
+}
+
+/** What a store knows of a run beyond RunInfo: its lease, wake time, retry rows and inbox. */
+export interface RunInspection {
+  readonly run: RunInfo;
+  readonly leaseOwner: string | null;
+  /** ms since the epoch. */
+  readonly leaseUntil: number | null;
+  /** When a worker looks at the run next, ms since the epoch; null when nothing but a signal wakes it. */
+  readonly wakeAt: number | null;
+  /** Retry rows of the current iteration. */
+  readonly tasks: readonly TaskDetail[];
+  /** Unconsumed signals, oldest first, at most INBOX_LIMIT of them. */
+  readonly inbox: readonly InboxEntry[];
+}
+
+/** The most unconsumed signals an inspection returns. */
+export const INBOX_LIMIT = 100;

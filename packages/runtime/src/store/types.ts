@@ -1,7 +1,7 @@
 import type { EndStatus, HistoryEvent, NewEvent, RecordedEvent, RunKey, RunStatus } from "../history/index.js";
 import type { CatchupPolicy, DueSchedule, OverlapPolicy, TickPlan } from "../schedule/plan.js";
 import type { QueueLimits } from "./queue-rules.js";
-import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./records.js";
+import type { ListRunsFilter, RunInfo, RunInspection, RunPage, StreamEvent } from "./records.js";
 
 /*
  * The storage seam. The worker and the client depend on these interfaces only; a store
@@ -349,6 +349,8 @@ export interface FiredSchedules {
 /** Counts of runs, as countRuns returns them. */
 export interface RunCounts {
   readonly statuses: Readonly<Partial<Record<RunStatus, number>>>;
+  /** The same counts per workflow. */
+  readonly workflows: Readonly<Record<string, Readonly<Partial<Record<RunStatus, number>>>>>;
   /** Running runs due now that no worker holds: waiting for a worker or a free slot of their queue. */
   readonly queued: number;
   /** Running runs a worker holds now (a step or activities in progress). */
@@ -370,6 +372,16 @@ export interface ForkRequest {
   readonly fromStep: number;
   readonly codeVersion?: string | undefined;
   readonly now: number;
+}
+
+/** Which ended runs purgeRuns deletes, and how many at most in one call. */
+export interface PurgeRequest {
+  readonly namespace: string;
+  /** Runs that ended (their last update) before this time, ms since the epoch. */
+  readonly endedBefore: number;
+  readonly statuses: readonly EndStatus[];
+  /** Delete at most this many runs in this call. */
+  readonly limit: number;
 }
 
 export interface NewSignal {
@@ -438,6 +450,16 @@ export interface ClientStore {
    */
   forkRun(request: ForkRequest): Promise<boolean>;
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
+  /** Namespaces that have runs, in byte order. */
+  listNamespaces(): Promise<string[]>;
+  /** The run with its lease, wake time, retry rows and unconsumed signals; undefined when it does not exist. */
+  inspectRun(key: RunKey): Promise<RunInspection | undefined>;
+  /**
+   * Deletes up to `limit` ended runs matching the request with their events, signals and retry
+   * rows, each run all or nothing, in transactions small enough not to hold locks for long.
+   * Returns how many runs it deleted; fewer than `limit` means none is left.
+   */
+  purgeRuns(request: PurgeRequest): Promise<number>;
   /** How many runs there are by status, and of the running ones how many are queued, active or waiting. */
   countRuns(filter: CountFilter, now: number): Promise<RunCounts>;
   /** Creates the schedule, or updates it (cron, time zone, input, policies) when its id exists; `nextTick` restarts it. */
@@ -456,6 +478,11 @@ export interface ClientStore {
   deleteSchedule(namespace: string, id: string): Promise<boolean>;
   /** The run's events in log order, or undefined when the run does not exist. */
   getHistory(key: RunKey, options?: HistoryOptions): Promise<HistoryEvent[] | undefined>;
+  /**
+   * The id of the newest event of the log (0 when it is empty): where a stream that wants only
+   * what happens from now on starts. Events of transactions still open may get lower ids.
+   */
+  lastEventId(): Promise<number>;
   /** The next events after `cursor`, never past an id that may still commit. */
   readEvents(cursor: number, filter: EventFilter): Promise<EventBatch>;
   loadCursor(namespace: string, consumer: string): Promise<number | undefined>;

@@ -33,6 +33,7 @@ import type { ActivityFn, ActivityOptions, ActivityRegistration, LocalRunEnding,
 import { type Attempt, type AttemptEnvironment, type AttemptResult, runAttempt } from "./activity-runner.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
 import { mergeOptions, nextRetryDelay } from "./retry.js";
+import type { FailedAttempt } from "./retry-log.js";
 import { newTask, type TaskState, taskKey } from "./tasks.js";
 
 /** A run to replay, with what its executor needs besides its history. */
@@ -82,6 +83,8 @@ export interface ActorHost extends AttemptEnvironment {
   stepping(key: RunKey): void;
   /** The run waits for an activity this worker does not have: it is left to a worker that has it. */
   lacksActivity(key: RunKey, activity: string): void;
+  /** An attempt failed and will be retried at `retryAt` (a throttled warning). */
+  logRetry(failure: FailedAttempt): void;
 }
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
@@ -364,6 +367,14 @@ export class RunActor {
         };
         step.taskWrites.push(retry);
         task.persisted = true;
+        this.#host.logRetry({
+          key: this.key,
+          activity: target,
+          seq,
+          attempt,
+          error: completion.error,
+          retryAt: task.readyAt,
+        });
         continue;
       }
       const error = serializeError(failure);

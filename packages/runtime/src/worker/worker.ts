@@ -42,6 +42,7 @@ import type {
 import type { Attempt } from "./activity-runner.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
+import { type FailedAttempt, RetryLog } from "./retry-log.js";
 import { type ActorHost, type CachedRun, type ReplayTarget, RunActor } from "./run-actor.js";
 import { newTask, type TaskState, taskKey } from "./tasks.js";
 
@@ -85,6 +86,7 @@ class ReplayWorker implements Worker, ActorHost {
   readonly #options: WorkerOptions;
   readonly #client: Client;
   readonly #log: Logger;
+  readonly #retryLog: RetryLog;
   readonly #concurrency: number;
   readonly #cache: LruCache<CachedRun>;
   readonly #commits: CommitQueue;
@@ -121,6 +123,7 @@ class ReplayWorker implements Worker, ActorHost {
     this.identity = options.identity ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     this.owner = this.identity;
     this.#log = options.logger ?? defaultLogger(this.identity);
+    this.#retryLog = new RetryLog(this.#log, options.client.clock);
     this.store = options.client.store;
     this.clock = options.client.clock;
     this.timers = options.client.timers;
@@ -317,6 +320,10 @@ class ReplayWorker implements Worker, ActorHost {
 
   logInfo(message: string, key: RunKey): void {
     this.#log.info(message, { runId: key.runId, workflow: key.workflow });
+  }
+
+  logRetry(failure: FailedAttempt): void {
+    this.#retryLog.failed(failure);
   }
 
   #kick(): void {

@@ -121,7 +121,7 @@ describe("a run that no worker takes up (no worker started)", () => {
     const timedOut = await rejection(client.awaitResult("lonely", "wf", "r1", { timeout: "100ms" }));
     expect(timedOut).toBeInstanceOf(ResultTimeoutError);
     expect(timedOut).toMatchObject({ neverTakenUp: true });
-    expect(timedOut.message).toContain("no worker has taken it up yet");
+    expect(timedOut.message).toContain("No worker has taken it up yet");
 
     vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
     try {

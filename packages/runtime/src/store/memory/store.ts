@@ -5,7 +5,6 @@ import {
   RunNotResumableError,
   type SerializedError,
 } from "../../errors.js";
-import type { RunStatus as RunStatusType } from "../../history/index.js";
 import {
   CHILD_SIGNAL,
   childEndingId,
@@ -27,9 +26,17 @@ import { type DueSchedule, type TickPlan, tickRunId } from "../../schedule/plan.
 import { shardOf } from "../../shard.js";
 import { fenceRefusal, stallsAfterClaim, wakeAfterStep } from "../commit-rules.js";
 import { compareNames } from "../compare.js";
-import { decodePageCursor, encodePageCursor, pageLimit } from "../paging.js";
+import { encodePageCursor, pageAfter, pageLimit } from "../paging.js";
 import { byPriority, fairOrder, pickQueued, type QueueLimits, startsInWindow } from "../queue-rules.js";
-import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "../records.js";
+import {
+  INBOX_LIMIT,
+  type ListRunsFilter,
+  type RunInfo,
+  type RunInspection,
+  type RunPage,
+  type StreamEvent,
+} from "../records.js";
+import { StatusTally } from "../tally.js";
 import {
   type ChildStart,
   type ClaimedRun,
@@ -46,6 +53,7 @@ import {
   type NewRun,
   type NewSignal,
   type OrphanedSignal,
+  type PurgeRequest,
   type RunCounts,
   type ScheduleInfo,
   type ScheduleSpec,
@@ -779,29 +787,90 @@ export class MemoryStore implements Store {
 
   async listRuns(filter: ListRunsFilter): Promise<RunPage> {
     const limit = pageLimit(filter.limit);
-    const after = filter.cursor === undefined ? undefined : decodePageCursor(filter.cursor);
+    const after = pageAfter(filter);
+    const sign = filter.order === "desc" ? -1 : 1;
     const matching = [...(this.#runs.get(filter.namespace)?.values() ?? [])]
-      .filter((run) => filter.workflow === undefined || run.workflow === filter.workflow)
-      .filter((run) => filter.status === undefined || run.status === filter.status)
-      .filter((run) => filter.version === undefined || run.codeVersion === filter.version)
-      .filter((run) => filter.queue === undefined || run.queue === filter.queue)
-      .filter((run) => after === undefined || comparePage(run, after) > 0)
-      .sort((a, b) => comparePage(a, [b.createdAt, b.workflow, b.runId]));
+      .filter((run) => matchesRunFilter(run, filter))
+      .filter((run) => after === undefined || sign * comparePage(run, after) > 0)
+      .sort((a, b) => sign * comparePage(a, [b.createdAt, b.workflow, b.runId]));
     const page = matching.slice(0, limit);
     const last = page.at(-1);
     const more = matching.length > limit && last !== undefined;
     return {
       runs: page.map(decodeRunInfo),
-      ...(more ? { nextCursor: encodePageCursor([last.createdAt, last.workflow, last.runId]) } : {}),
+      ...(more ? { nextCursor: encodePageCursor([last.createdAt, last.workflow, last.runId], filter.order) } : {}),
     };
   }
 
+  async listNamespaces(): Promise<string[]> {
+    return [...this.#runs.entries()]
+      .filter(([, runs]) => runs.size > 0)
+      .map(([namespace]) => namespace)
+      .sort(compareNames);
+  }
+
+  async inspectRun(key: RunKey): Promise<RunInspection | undefined> {
+    const run = this.#run(key);
+    if (run === undefined) return undefined;
+    const tasks = [...run.tasks.values()]
+      .filter((task) => task.iteration === run.iteration)
+      .sort((a, b) => compareNames(a.target, b.target) || a.seq - b.seq)
+      .map(({ target, seq, attempt, readyAt, lastError }) => ({
+        target,
+        seq,
+        attempt,
+        readyAt,
+        lastError: lastError || null,
+      }));
+    const inbox = (this.#signals.get(pathOf(key)) ?? [])
+      .filter((row) => row.consumedIteration === null)
+      .slice(0, INBOX_LIMIT)
+      .map(({ id, signal, externalId, payloadText, createdAt }) => ({
+        id,
+        signal,
+        externalId,
+        payloadText,
+        receivedAt: createdAt,
+      }));
+    const { leaseOwner, leaseUntil, wakeAt } = run;
+    return { run: decodeRunInfo(run), leaseOwner, leaseUntil, wakeAt, tasks, inbox };
+  }
+
+  async purgeRuns(request: PurgeRequest): Promise<number> {
+    const statuses = new Set<string>(request.statuses);
+    const runs = this.#runs.get(request.namespace);
+    const doomed = [...(runs?.values() ?? [])]
+      .filter((run) => statuses.has(run.status) && run.updatedAt < request.endedBefore)
+      .slice(0, request.limit);
+    const gone = new Set<number>();
+    for (const run of doomed) {
+      this.#deleteRun(run);
+      for (const event of run.events) gone.add(event.id);
+    }
+    // Compacted in place, once: the stream's binary search needs the ids in order, nothing more.
+    let kept = 0;
+    for (const event of this.#events) if (!gone.has(event.id)) this.#events[kept++] = event;
+    this.#events.length = kept;
+    return doomed.length;
+  }
+
+  /** Removes a run with its signals and retry rows; its events leave the log in purgeRuns. */
+  #deleteRun(run: RunRow): void {
+    this.#runs.get(run.namespace)?.delete(runKeyId(run));
+    for (const event of run.events) this.#eventKeys.delete(eventKey(run, event.iteration, event));
+    for (const signal of this.#signals.get(pathOf(run)) ?? []) {
+      this.#signalKeys.delete(`${pathOf(run)}/${signal.signal}/${signal.externalId}`);
+    }
+    this.#signals.delete(pathOf(run));
+  }
+
   async countRuns(filter: CountFilter, now: number): Promise<RunCounts> {
-    const counts = { statuses: {} as Partial<Record<RunStatusType, number>>, queued: 0, active: 0, waiting: 0 };
+    const tally = new StatusTally();
+    const counts = { statuses: tally.statuses, workflows: tally.workflows, queued: 0, active: 0, waiting: 0 };
     for (const run of this.#runs.get(filter.namespace)?.values() ?? []) {
       if (filter.workflow !== undefined && run.workflow !== filter.workflow) continue;
       if (filter.queue !== undefined && run.queue !== filter.queue) continue;
-      counts.statuses[run.status] = (counts.statuses[run.status] ?? 0) + 1;
+      tally.add(run.workflow, run.status);
       if (run.status !== RunStatus.Running) continue;
       if (leasedAt(run, now)) counts.active++;
       else if (run.wakeAt !== null && run.wakeAt <= now) counts.queued++;
@@ -820,6 +889,10 @@ export class MemoryStore implements Store {
         const { payloadText: _, ...decoded } = recorded(event);
         return decoded as HistoryEvent;
       });
+  }
+
+  async lastEventId(): Promise<number> {
+    return this.#events.at(-1)?.id ?? 0;
   }
 
   async readEvents(cursor: number, filter: EventFilter): Promise<EventBatch> {
@@ -1004,6 +1077,19 @@ function lowerBound(events: readonly EventRow[], cursor: number): number {
     else high = mid;
   }
   return low;
+}
+
+function matchesRunFilter(run: RunRow, filter: ListRunsFilter): boolean {
+  const { workflow, status, version, queue, createdAfter, createdBefore, runIdPrefix } = filter;
+  return (
+    (workflow === undefined || run.workflow === workflow) &&
+    (status === undefined || run.status === status) &&
+    (version === undefined || run.codeVersion === version) &&
+    (queue === undefined || run.queue === queue) &&
+    (createdAfter === undefined || run.createdAt > createdAfter.getTime()) &&
+    (createdBefore === undefined || run.createdAt < createdBefore.getTime()) &&
+    (runIdPrefix === undefined || run.runId.startsWith(runIdPrefix))
+  );
 }
 
 function comparePage(run: RunRow, key: readonly [number, string, string]): number {

@@ -91,3 +91,9 @@ async function selectEvents(
   );
   return rows.map(toStreamEvent);
 }
+
+/** See ClientStore.lastEventId: the end of the primary key, one index probe. */
+export async function lastEventId(pool: Pool, p: string): Promise<number> {
+  const [rows] = await pool.query<RowDataPacket[]>(`SELECT MAX(id) AS id FROM ${p}events`);
+  return Number(rows[0]?.id ?? 0);
+}

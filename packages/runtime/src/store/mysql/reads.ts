@@ -1,8 +1,7 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import { type RunKey, RunStatus } from "../../history/index.js";
-import { decodePageCursor, encodePageCursor, pageLimit } from "../paging.js";
+import type { RunKey } from "../../history/index.js";
+import { encodePageCursor, pageAfter, pageLimit } from "../paging.js";
 import type { ListRunsFilter, RunInfo, RunPage } from "../records.js";
-import type { CountFilter, RunCounts } from "../types.js";
 import { RUN_COLUMNS, text, toRunInfo } from "./rows.js";
 
 /** Reads one run, or undefined. */
@@ -15,78 +14,63 @@ export async function selectRun(pool: Pool, p: string, run: RunKey): Promise<Run
   return row === undefined ? undefined : toRunInfo(row);
 }
 
-/** One page of runs ordered by (created_at, workflow, run_id), keyset-paginated. */
+/**
+ * One page of runs ordered by (created_at, workflow, run_id), ascending or descending,
+ * keyset-paginated: a page costs the same at any depth, and runs created meanwhile neither
+ * repeat nor shift the pages. Served by runs_created (namespace, created_at), runs_status_created
+ * (namespace, status, created_at) or runs_status (namespace, workflow, status, created_at); each
+ * secondary index ends with the primary key, so its order is the full sort key.
+ */
 export async function selectRunPage(pool: Pool, p: string, filter: ListRunsFilter): Promise<RunPage> {
   const limit = pageLimit(filter.limit);
-  const where = ["namespace = ?"];
-  const values: unknown[] = [filter.namespace];
-  if (filter.workflow !== undefined) {
-    where.push("workflow = ?");
-    values.push(filter.workflow);
-  }
-  if (filter.status !== undefined) {
-    where.push("status = ?");
-    values.push(filter.status);
-  }
-  if (filter.version !== undefined) {
-    where.push("code_version = ?");
-    values.push(filter.version);
-  }
-  if (filter.queue !== undefined) {
-    where.push("queue = ?");
-    values.push(filter.queue);
-  }
-  if (filter.cursor !== undefined) {
-    const [createdAt, workflow, runId] = decodePageCursor(filter.cursor);
-    where.push("(created_at > ? OR (created_at = ? AND (workflow > ? OR (workflow = ? AND run_id > ?))))");
+  const after = pageAfter(filter);
+  const order = filter.order ?? "asc";
+  const { where, values } = runConditions(filter);
+  if (after !== undefined) {
+    const [createdAt, workflow, runId] = after;
+    const op = order === "asc" ? ">" : "<";
+    where.push(`(created_at ${op} ? OR (created_at = ? AND (workflow ${op} ? OR (workflow = ? AND run_id ${op} ?))))`);
     values.push(createdAt, createdAt, workflow, workflow, runId);
   }
+  const direction = order === "asc" ? "" : " DESC";
   // One extra row tells whether another page follows.
   const [rows] = await pool.query<RowDataPacket[]>(
     `SELECT ${RUN_COLUMNS} FROM ${p}runs WHERE ${where.join(" AND ")}
-     ORDER BY created_at, workflow, run_id LIMIT ?`,
+     ORDER BY created_at${direction}, workflow${direction}, run_id${direction} LIMIT ?`,
     [...values, limit + 1],
   );
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const more = rows.length > limit && last !== undefined;
-  return {
-    runs: page.map(toRunInfo),
-    ...(more
-      ? { nextCursor: encodePageCursor([Number(last.created_at), text(last.workflow), text(last.run_id)]) }
-      : {}),
-  };
+  const key = last && ([Number(last.created_at), text(last.workflow), text(last.run_id)] as const);
+  return { runs: page.map(toRunInfo), ...(more && key ? { nextCursor: encodePageCursor(key, order) } : {}) };
 }
 
-/** See ClientStore.countRuns: one GROUP BY over the namespace's runs (or one workflow's, or one queue's). */
-export async function countRuns(pool: Pool, p: string, filter: CountFilter, now: number): Promise<RunCounts> {
+/** The WHERE conditions of a listing's filters (everything but the cursor). */
+function runConditions(filter: ListRunsFilter): { where: string[]; values: unknown[] } {
   const where = ["namespace = ?"];
   const values: unknown[] = [filter.namespace];
-  if (filter.workflow !== undefined) {
-    where.push("workflow = ?");
-    values.push(filter.workflow);
-  }
-  if (filter.queue !== undefined) {
-    where.push("queue = ?");
-    values.push(filter.queue);
-  }
-  const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT status,
-            CASE WHEN status <> ? THEN 'ended'
-                 WHEN lease_until IS NOT NULL AND lease_until >= ? THEN 'active'
-                 WHEN wake_at IS NOT NULL AND wake_at <= ? THEN 'queued'
-                 ELSE 'waiting' END AS state,
-            COUNT(*) AS n
-       FROM ${p}runs WHERE ${where.join(" AND ")} GROUP BY status, state`,
-    [RunStatus.Running, now, now, ...values],
-  );
-  const counts = { statuses: {} as Partial<Record<RunStatus, number>>, queued: 0, active: 0, waiting: 0 };
-  for (const row of rows) {
-    const status = text(row.status) as RunStatus;
-    const n = Number(row.n);
-    counts.statuses[status] = (counts.statuses[status] ?? 0) + n;
-    const state = String(row.state);
-    if (state === "queued" || state === "active" || state === "waiting") counts[state] += n;
-  }
-  return counts;
+  const add = (condition: string, value: unknown) => {
+    where.push(condition);
+    values.push(value);
+  };
+  if (filter.workflow !== undefined) add("workflow = ?", filter.workflow);
+  if (filter.status !== undefined) add("status = ?", filter.status);
+  if (filter.version !== undefined) add("code_version = ?", filter.version);
+  if (filter.queue !== undefined) add("queue = ?", filter.queue);
+  if (filter.createdAfter !== undefined) add("created_at > ?", filter.createdAfter.getTime());
+  if (filter.createdBefore !== undefined) add("created_at < ?", filter.createdBefore.getTime());
+  if (filter.runIdPrefix !== undefined) add("run_id LIKE ?", likePrefix(filter.runIdPrefix));
+  return { where, values };
+}
+
+/** Escapes `%`, `_` and `\` so that a run id prefix matches literally in LIKE '<prefix>%'. */
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+/** Namespaces that have runs, in byte order: a loose scan of the primary key, one probe per namespace. */
+export async function selectNamespaces(pool: Pool, p: string): Promise<string[]> {
+  const [rows] = await pool.query<RowDataPacket[]>(`SELECT DISTINCT namespace FROM ${p}runs ORDER BY namespace`);
+  return rows.map((row) => text(row.namespace));
 }

@@ -10,7 +10,8 @@
  * - Every per-run access path leads with (namespace, workflow, run_id), so the tables can
  *   be sharded by run; the lease heartbeat names its runs by key. The exceptions are scans
  *   across the runs of a namespace, each behind an index that leads with namespace: due runs
- *   (runs_wake), listing (runs_status) and the event stream (events_stream, by global id);
+ *   (runs_wake), listing and purging (runs_status, runs_created, runs_status_created) and the
+ *   event stream (events_stream, by global id);
  *   and releasing every lease of a stopping worker (a scan by namespace, once per stop).
  * - Event types and run statuses are the vocabulary of `history/`.
  */
@@ -245,6 +246,17 @@ export const MIGRATIONS: readonly Migration[] = [
       // the mark a worker that took the run over sets before it runs that code.
       addColumn(p, "runs", "stalls", "INT NOT NULL DEFAULT 0"),
       addColumn(p, "runs", "stall_mark", "TINYINT NOT NULL DEFAULT 0"),
+    ],
+  },
+  {
+    version: 8,
+    name: "indexes for listing and purging runs",
+    statements: (p) => [
+      // Listing a namespace by creation time (either direction), and purging: an ended run was
+      // created before it ended, so created_at bounds the scan; created_at never changes, so
+      // these cost a write only when a run is created or changes status.
+      addIndex(p, "runs", "runs_created", "namespace, created_at"),
+      addIndex(p, "runs", "runs_status_created", "namespace, status, created_at"),
     ],
   },
 ];

@@ -13,6 +13,7 @@ import type {
   HistoryOptions,
   NewRun,
   NewSignal,
+  PurgeRequest,
   ScheduleSpec,
   StepWrite,
   Store,
@@ -20,16 +21,19 @@ import type {
 } from "../types.js";
 import { claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { retryOnConflict } from "./conflicts.js";
+import { countRuns } from "./counts.js";
 import { loadCursor, saveCursor } from "./cursors.js";
 import { type Endpoint, isNodeNotReady, mapDbError } from "./db-errors.js";
-import { readBatch } from "./event-reader.js";
+import { lastEventId, readBatch } from "./event-reader.js";
 import type { EndpointRing } from "./failover.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
+import { inspectRun } from "./inspect.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
-import { countRuns, selectRun, selectRunPage } from "./reads.js";
+import { purgeRuns } from "./purge.js";
+import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
 import {
   deleteSchedule,
   fireSchedules,
@@ -202,11 +206,23 @@ export class MySqlStore implements Store {
   listRuns(filter: ListRunsFilter) {
     return this.#guard((pool, p) => selectRunPage(pool, p, filter));
   }
+  listNamespaces() {
+    return this.#guard((pool, p) => selectNamespaces(pool, p));
+  }
+  inspectRun(key: RunKey) {
+    return this.#guard((pool, p) => inspectRun(pool, p, key));
+  }
+  purgeRuns(request: PurgeRequest) {
+    return this.#guard((pool, p) => purgeRuns(pool, p, request));
+  }
   countRuns(filter: CountFilter, now: number) {
     return this.#guard((pool, p) => countRuns(pool, p, filter, now));
   }
   getHistory(key: RunKey, options?: HistoryOptions) {
     return this.#guard((pool, p) => selectHistory(pool, p, key, options));
+  }
+  lastEventId() {
+    return this.#guard((pool, p) => lastEventId(pool, p));
   }
   readEvents(cursor: number, filter: EventFilter) {
     return this.#guard((pool, p) => readBatch(pool, p, cursor, filter));

@@ -1,0 +1,90 @@
+/**
+ * The inspector's one script, served as /assets/inspector.js (the CSP allows no inline script).
+ * It only ever inserts HTML that the server rendered and escaped (the live region), and sets
+ * messages with textContent. Plain ES2020 for any current browser; no build step.
+ */
+export const INSPECTOR_SCRIPT = `"use strict";
+(() => {
+  const TOKEN_KEY = "replaykit-token";
+  const state = document.getElementById("live-state");
+  const say = (text) => { if (state) state.textContent = text; };
+
+  // A token in the URL fragment (#token=...) is kept in this tab and removed from the address bar.
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.has("token")) {
+    sessionStorage.setItem(TOKEN_KEY, fragment.get("token") || "");
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  const tokenInput = document.getElementById("token");
+  if (tokenInput) {
+    tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || "";
+    tokenInput.addEventListener("change", () => sessionStorage.setItem(TOKEN_KEY, tokenInput.value.trim()));
+  }
+
+  // Live updates: every event of the stream makes the live region be fetched again (at most
+  // one fetch in flight; a change during a fetch schedules one more), plus a slow backstop.
+  const live = document.getElementById("live");
+  let fetching = false;
+  let again = false;
+  const refresh = async () => {
+    if (!live) return;
+    if (fetching) { again = true; return; }
+    fetching = true;
+    try {
+      const response = await fetch(live.dataset.partial, { headers: { accept: "text/html" } });
+      if (response.ok) live.innerHTML = await response.text();
+    } catch (error) {
+      say("offline");
+    } finally {
+      fetching = false;
+      if (again) { again = false; setTimeout(refresh, 100); }
+    }
+  };
+  const events = document.body.dataset.events;
+  if (events && live && typeof EventSource === "function") {
+    const source = new EventSource(events + "&after=" + encodeURIComponent(document.body.dataset.after || "0"));
+    source.addEventListener("open", () => say("live"));
+    source.addEventListener("change", () => refresh());
+    source.addEventListener("error", () => say("reconnecting"));
+    setInterval(refresh, 15000);
+  }
+
+  // Actions: JSON with the token in a header; the answer is shown as text.
+  const result = document.getElementById("action-result");
+  const show = (text, ok) => {
+    if (!result) return;
+    result.textContent = text;
+    result.className = "action-result " + (ok ? "ok" : "failed");
+  };
+  const post = async (action, target, extra) => {
+    const token = (tokenInput && tokenInput.value.trim()) || sessionStorage.getItem(TOKEN_KEY) || "";
+    const body = Object.assign({ namespace: target.dataset.ns, workflow: target.dataset.wf, runId: target.dataset.id }, extra);
+    try {
+      const response = await fetch("/api/" + action, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-replaykit-token": token },
+        body: JSON.stringify(body),
+      });
+      const answer = await response.json();
+      show(answer.message || answer.error || response.statusText, response.ok);
+      if (response.ok) refresh();
+    } catch (error) {
+      show("the inspector did not answer: " + error, false);
+    }
+  };
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (button) post(button.dataset.action, button, {});
+  });
+  document.addEventListener("submit", (event) => {
+    if (event.target.id === "token-form") { event.preventDefault(); return; }
+    const form = event.target.closest("form[data-action]");
+    if (!form) return;
+    event.preventDefault();
+    let message;
+    try { message = JSON.parse(form.elements.message.value); }
+    catch (error) { show("the message is not JSON: " + error.message, false); return; }
+    post(form.dataset.action, form, { signal: form.elements.signal.value, externalId: form.elements.externalId.value, message });
+  });
+})();
+`;

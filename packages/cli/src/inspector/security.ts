@@ -1,0 +1,64 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+
+/** A token for actions: 24 random bytes, URL-safe. */
+export function newToken(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/** Constant-time comparison of the token a request carries with the server's. */
+export function tokenMatches(expected: string, given: string | undefined): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host);
+}
+
+/**
+ * Refuses a request whose Host header is not this server's loopback address (DNS rebinding:
+ * a page of another site whose name resolves to 127.0.0.1 must not read the inspector).
+ * Applied when the server is bound to a loopback address; undefined means allowed.
+ */
+export function hostRefusal(request: IncomingMessage, boundHost: string, port: number): string | undefined {
+  if (!isLoopback(boundHost)) return undefined;
+  const host = request.headers.host ?? "";
+  const allowed = ["127.0.0.1", "localhost", "[::1]"].map((name) => `${name}:${port}`);
+  return allowed.includes(host) ? undefined : `Host ${JSON.stringify(host)} is not this inspector's address`;
+}
+
+/**
+ * Refuses a write that a page of another origin could have sent: a foreign Origin, a
+ * cross-site fetch, or a body that is not JSON (a plain HTML form cannot send JSON, and a
+ * script of another origin cannot send it without a CORS preflight that this server never
+ * grants). Undefined means allowed.
+ */
+export function crossOriginRefusal(request: IncomingMessage): string | undefined {
+  const origin = request.headers.origin;
+  if (origin !== undefined && origin !== `http://${request.headers.host}`) {
+    return `writes from origin ${origin} are refused: use the inspector's own pages`;
+  }
+  const site = request.headers["sec-fetch-site"];
+  if (site !== undefined && site !== "same-origin" && site !== "none") {
+    return `cross-site writes are refused (Sec-Fetch-Site: ${site})`;
+  }
+  if (!(request.headers["content-type"] ?? "").startsWith("application/json")) {
+    return "writes must send Content-Type: application/json";
+  }
+  return undefined;
+}
+
+/** Headers of every response: no framing, no sniffing, no referrer, scripts and styles from this server only. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store",
+};

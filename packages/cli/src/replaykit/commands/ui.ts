@@ -1,0 +1,20 @@
+import { startInspector } from "../../inspector/index.js";
+import type { Context } from "../context.js";
+import { parseWhole } from "../parse.js";
+
+/** `replaykit ui`: serves the inspector until Ctrl-C, printing its URL and the token for actions. */
+export async function serveInspector(context: Context, flags: { port?: string; host?: string; token?: string }) {
+  const inspector = await startInspector({
+    client: context.client,
+    namespace: context.namespace === "" ? undefined : context.namespace,
+    port: parseWhole("--port", flags.port ?? "7070", 0, 65_535),
+    host: flags.host ?? "127.0.0.1",
+    token: flags.token,
+  });
+  const line = context.json
+    ? JSON.stringify({ url: inspector.url, token: inspector.token })
+    : `replaykit ui: ${inspector.url} (actions need the token ${inspector.token}; or open ${inspector.url}#token=${inspector.token})`;
+  context.io.out(line);
+  await (context.io.stopped ?? new Promise(() => {}));
+  await inspector.close();
+}

@@ -1,0 +1,180 @@
+import { Command, CommanderError } from "commander";
+import { EXIT } from "../errors.js";
+import { countRuns } from "./commands/runs-count.js";
+import { type ListFlags, listRuns } from "./commands/runs-list.js";
+import { showHistory, showRunCommand } from "./commands/runs-show.js";
+import { cancelRun, forkRun, purgeRuns, resumeRun, sendSignal } from "./commands/runs-write.js";
+import { changeSchedule, listSchedules } from "./commands/schedules.js";
+import { serveInspector } from "./commands/ui.js";
+import { type Context, type GlobalOptions, withContext } from "./context.js";
+import { reportFailure } from "./failure.js";
+import { processIo, type ReplaykitIo } from "./io.js";
+
+const HELP = `
+Database: --db mysql://user:password@host:3306/database, or REPLAY_MYSQL_URL.
+Namespace: --namespace <name>, or REPLAY_NAMESPACE; may be left out when the database has one.
+
+Examples:
+  replaykit runs list --status stuck                 runs parked with an error, newest first
+  replaykit runs show order o-17                     status, input, error, steps, what it waits for
+  replaykit runs resume order o-17 --version v2      replay a stuck run on workers of version v2
+  replaykit runs purge --ended-before 30d            delete runs that ended over 30 days ago
+  replaykit signal order o-17 warehouseReady '{"picker":"ann"}' --id evt-9
+  replaykit ui                                       the web inspector on http://127.0.0.1:7070
+
+Exit codes:
+  0  ok
+  1  the run or schedule does not exist, or refused the change (not stuck, ended, sent before)
+  2  usage: a bad flag or value, no database, no namespace
+  3  the database could not be reached, or an unexpected error`;
+
+type Handler = (context: Context, args: string[], flags: Record<string, unknown>) => Promise<void>;
+type Act = (handler: Handler, namespaceOptional?: boolean) => (...params: unknown[]) => Promise<void>;
+
+/**
+ * Runs `replaykit` with `argv` (without the node and script entries) and resolves to its
+ * exit code. Results go to `io.out` (tables, or JSON with --json), progress and errors to `io.err`.
+ */
+export async function main(argv: readonly string[], io: ReplaykitIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const act =
+    (handler: Handler, namespaceOptional = false) =>
+    async (...params: unknown[]): Promise<void> => {
+      const command = params.at(-1) as Command;
+      const flags = params.at(-2) as Record<string, unknown>;
+      const args = params.slice(0, -2) as string[];
+      try {
+        const options = command.optsWithGlobals<GlobalOptions>();
+        await withContext(options, io, (context) => handler(context, args, flags), namespaceOptional);
+      } catch (error) {
+        exitCode = reportFailure(error, io);
+      }
+    };
+  const program = buildProgram(io, act);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    return reportFailure(error, io);
+  }
+}
+
+function buildProgram(io: ReplaykitIo, act: Act): Command {
+  const program = new Command("replaykit")
+    .description("Operate replaykit runs: list, inspect, cancel, resume, fork, purge, signal; a web inspector.")
+    .option("--db <url>", "mysql://user:password@host:3306/database (default: REPLAY_MYSQL_URL)")
+    .option("-n, --namespace <name>", "the namespace (default: REPLAY_NAMESPACE, or the only one)")
+    .option("--table-prefix <prefix>", "table name prefix (default: replay_)")
+    .option("--json", "print JSON for scripts instead of tables")
+    .addHelpText("after", HELP)
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
+  addRunCommands(program.command("runs").description("list, inspect and change runs"), act);
+  addScheduleCommands(program.command("schedules").description("list, pause, resume and trigger schedules"), act);
+  program
+    .command("signal")
+    .description("send a signal (JSON message) to a run")
+    .argument("<workflow>")
+    .argument("<runId>")
+    .argument("<signal>", "signal name")
+    .argument("<json>", "the message, as JSON")
+    .option("--id <externalId>", "external id: the signal is kept once per (run, signal, id)")
+    .action(
+      act((c, [workflow = "", runId = "", signal = "", message = ""], f) =>
+        sendSignal(c, { workflow, runId, signal, message }, f),
+      ),
+    );
+  program
+    .command("ui")
+    .description("serve the web inspector (runs, a run's timeline, live updates, actions with a token)")
+    .option("--port <port>", "port to listen on", "7070")
+    .option("--host <host>", "address to bind; keep 127.0.0.1 unless you put it behind your own auth", "127.0.0.1")
+    .option("--token <token>", "token for actions (cancel, resume, signal); default: a random one, printed")
+    .action(act((c, _args, f) => serveInspector(c, f), true));
+  return program;
+}
+
+function addRunCommands(runs: Command, act: Act): void {
+  runs
+    .command("list")
+    .description("one page of runs, newest first")
+    .option("--workflow <name>")
+    .option("--status <status>", "running, completed, failed, cancelled or stuck")
+    .option("--queue <name>")
+    .option("--version <version>", "runs pinned to this code version")
+    .option("--created-after <time>", "a time before now (30d, 2h, 15m) or an ISO 8601 date")
+    .option("--created-before <time>", "a time before now (30d, 2h, 15m) or an ISO 8601 date")
+    .option("--prefix <text>", "run ids that start with this text")
+    .option("--limit <n>", "runs per page, 1..1000", "50")
+    .option("--cursor <cursor>", "the next page, as printed after the previous one")
+    .option("--oldest-first", "oldest runs first")
+    .action(act((c, _args, f) => listRuns(c, f as ListFlags)));
+  runs
+    .command("count")
+    .description("runs by status per workflow, and the running ones by state")
+    .option("--workflow <name>")
+    .option("--queue <name>")
+    .action(act((c, _args, f) => countRuns(c, f)));
+  runs
+    .command("show")
+    .description("a run: status, input, result or error, what it waits for, its steps, its unconsumed signals")
+    .argument("<workflow>")
+    .argument("<runId>")
+    .action(act((c, [workflow = "", runId = ""]) => showRunCommand(c, workflow, runId)));
+  runs
+    .command("history")
+    .description("a run's events in log order")
+    .argument("<workflow>")
+    .argument("<runId>")
+    .option("--iteration <n>", 'an iteration number, or "all" (default: the current one)')
+    .action(act((c, [workflow = "", runId = ""], f) => showHistory(c, workflow, runId, f)));
+  runs
+    .command("cancel")
+    .description("ask a running run to stop")
+    .argument("<workflow>")
+    .argument("<runId>")
+    .action(act((c, [workflow = "", runId = ""]) => cancelRun(c, workflow, runId)));
+  runs
+    .command("resume")
+    .description("make a stuck run replay again (after a fix is deployed)")
+    .argument("<workflow>")
+    .argument("<runId>")
+    .option("--version <version>", "pin it to workers of this code version")
+    .action(act((c, [workflow = "", runId = ""], f) => resumeRun(c, workflow, runId, f)));
+  runs
+    .command("fork")
+    .description("start a new run with the same input, reusing the recorded steps before --from-step")
+    .argument("<workflow>")
+    .argument("<runId>")
+    .option("--new-run-id <id>", "id of the new run")
+    .option("--from-step <n>", "first step to execute again (steps count from 0; see runs show)", "0")
+    .option("--version <version>", "pin the new run to this code version")
+    .action(act((c, [workflow = "", runId = ""], f) => forkRun(c, workflow, runId, f)));
+  runs
+    .command("purge")
+    .description("delete ended runs with their events, signals and retry rows, in short transactions")
+    .option("--ended-before <time>", "a time before now (30d, 12h) or an ISO 8601 date")
+    .option(
+      "--status <status...>",
+      "only these end statuses (default: completed failed cancelled; stuck only if named)",
+    )
+    .option("--batch-size <n>", "runs per round, 1..10000", "500")
+    .action(act((c, _args, f) => purgeRuns(c, f)));
+}
+
+function addScheduleCommands(schedules: Command, act: Act): void {
+  schedules
+    .command("list")
+    .description("schedules with their next tick")
+    .action(act((c) => listSchedules(c)));
+  for (const change of ["pause", "resume", "trigger"] as const) {
+    const what = { pause: "stop its ticks", resume: "tick again from the next tick", trigger: "start one run now" };
+    schedules
+      .command(change)
+      .description(what[change])
+      .argument("<id>")
+      .action(act((c, [id = ""]) => changeSchedule(c, change, id)));
+  }
+}

@@ -1,0 +1,37 @@
+import { type Duration, type RunStatus, toMillis } from "@replaykit/runtime";
+import { CliUsageError } from "../errors.js";
+
+const STATUSES: readonly RunStatus[] = ["running", "completed", "failed", "cancelled", "stuck"];
+
+/** A point in time given as a duration before now ("30d", "2h") or an ISO 8601 date. */
+export function parseTime(flag: string, value: string, now: number): Date {
+  if (/^\d+(\.\d+)?(ms|s|m|h|d)$/.test(value)) return new Date(now - toMillis(value as Duration));
+  const parsed = Date.parse(value);
+  if (Number.isFinite(parsed) && /^\d{4}-\d{2}-\d{2}/.test(value)) return new Date(parsed);
+  throw new CliUsageError(
+    `invalid ${flag} ${JSON.stringify(value)}: give a time before now such as 30d, 12h or 15m, or an ISO 8601 date such as 2030-01-31T12:00:00Z`,
+  );
+}
+
+export function parseStatus(flag: string, value: string): RunStatus {
+  const status = STATUSES.find((candidate) => candidate === value);
+  if (status !== undefined) return status;
+  throw new CliUsageError(`invalid ${flag} ${JSON.stringify(value)}: use one of ${STATUSES.join(", ")}`);
+}
+
+export function parseWhole(flag: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (/^\d+$/.test(value) && n >= min && n <= max) return n;
+  throw new CliUsageError(`invalid ${flag} ${JSON.stringify(value)}: use a whole number from ${min} to ${max}`);
+}
+
+export function parseJson(what: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CliUsageError(
+      `invalid ${what}: ${reason}. Give JSON, quoted for your shell, e.g. '{"picker":"ann"}' or '"text"'`,
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import { ReplayError } from "../errors.js";
+import { type EndStatus, type RunKey, RunStatus } from "../history/index.js";
+import { validateName } from "../json.js";
+import { describeRun } from "../ops/describe.js";
+import type { RunDescription } from "../ops/description.js";
+import { explainWaiting } from "../ops/explain.js";
+import type { ListRunsFilter } from "../store/records.js";
+import type { CountFilter, Store } from "../store/types.js";
+import type { Client, Clock, PurgeOptions } from "../types.js";
+
+/** The statuses purgeRuns deletes by default: stuck runs wait for a fix and resumeRun, so they are kept. */
+export const DEFAULT_PURGE_STATUSES: readonly EndStatus[] = [
+  RunStatus.Completed,
+  RunStatus.Failed,
+  RunStatus.Cancelled,
+];
+const DEFAULT_PURGE_BATCH = 500;
+const MAX_PURGE_BATCH = 10_000;
+
+type Management = Pick<Client, "listRuns" | "countRuns" | "listNamespaces" | "describeRun" | "purgeRuns">;
+
+/** The client's reads and writes for operators: listing, counting, describing and purging runs. */
+export function management(store: Store, clock: Clock, runKey: (ns: unknown, wf: unknown, id: unknown) => RunKey) {
+  const describe = async (key: RunKey): Promise<RunDescription | undefined> => {
+    const inspection = await store.inspectRun(key);
+    if (inspection === undefined) return undefined;
+    const history = await store.getHistory(key, { iteration: inspection.run.iteration });
+    return describeRun(inspection, history ?? [], clock.now());
+  };
+  const methods: Management = {
+    async listRuns(filter: ListRunsFilter) {
+      return store.listRuns(checkedListFilter(filter));
+    },
+    async countRuns(filter: CountFilter) {
+      validateName("namespace", filter.namespace);
+      if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
+      if (filter.queue !== undefined) validateName("queue", filter.queue);
+      return store.countRuns(filter, clock.now());
+    },
+    listNamespaces: () => store.listNamespaces(),
+    describeRun: (namespace, workflow, runId) => describe(runKey(namespace, workflow, runId)),
+    async purgeRuns(namespace, options) {
+      const request = checkedPurge(validateName("namespace", namespace), options);
+      let purged = 0;
+      // Until a call finds nothing: each call is a few short transactions (see the store).
+      for (;;) {
+        const deleted = await store.purgeRuns(request);
+        if (deleted === 0) return purged;
+        purged += deleted;
+        options.onProgress?.(purged);
+      }
+    },
+  };
+  /** What the run waits for, in a sentence (for ResultTimeoutError). */
+  const explainWait = async (key: RunKey): Promise<string> => {
+    const run = await describe(key);
+    if (run === undefined) {
+      return "nothing: the run does not exist; start it with runWorkflow, or check the namespace, workflow and run id";
+    }
+    return explainWaiting(run);
+  };
+  return { methods, explainWait };
+}
+
+function checkedListFilter(filter: ListRunsFilter): ListRunsFilter {
+  validateName("namespace", filter.namespace);
+  if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
+  if (filter.version !== undefined) validateName("version", filter.version);
+  if (filter.queue !== undefined) validateName("queue", filter.queue);
+  if (filter.status !== undefined) checkStatus(filter.status, Object.values(RunStatus));
+  if (filter.runIdPrefix !== undefined && typeof filter.runIdPrefix !== "string") {
+    throw new ReplayError("INVALID_FILTER", `invalid runIdPrefix ${String(filter.runIdPrefix)}: use a string`);
+  }
+  if (filter.order !== undefined && filter.order !== "asc" && filter.order !== "desc") {
+    throw new ReplayError("INVALID_FILTER", `invalid order ${JSON.stringify(filter.order)}: use "asc" or "desc"`);
+  }
+  checkDate("createdAfter", filter.createdAfter);
+  checkDate("createdBefore", filter.createdBefore);
+  return filter;
+}
+
+function checkedPurge(namespace: string, options: PurgeOptions) {
+  const { endedBefore } = options;
+  if (!(endedBefore instanceof Date && Number.isFinite(endedBefore.getTime()))) {
+    throw new ReplayError(
+      "INVALID_FILTER",
+      `invalid endedBefore ${String(endedBefore)}: purgeRuns needs a valid Date; runs that ended before it are deleted`,
+    );
+  }
+  const statuses = options.status === undefined ? DEFAULT_PURGE_STATUSES : [options.status].flat();
+  for (const status of statuses) checkStatus(status, [...DEFAULT_PURGE_STATUSES, RunStatus.Stuck]);
+  const limit = options.batchSize ?? DEFAULT_PURGE_BATCH;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PURGE_BATCH) {
+    throw new ReplayError(
+      "INVALID_LIMIT",
+      `invalid batchSize ${String(limit)}: use a whole number from 1 to ${MAX_PURGE_BATCH}`,
+    );
+  }
+  return { namespace, endedBefore: endedBefore.getTime(), statuses, limit };
+}
+
+function checkStatus(status: unknown, allowed: readonly string[]): void {
+  if (typeof status === "string" && allowed.includes(status)) return;
+  throw new ReplayError(
+    "INVALID_STATUS",
+    `invalid status ${JSON.stringify(status)}: use one of ${allowed.map((s) => `"${s}"`).join(", ")}`,
+  );
+}
+
+function checkDate(name: string, value: unknown): void {
+  if (value === undefined || (value instanceof Date && Number.isFinite(value.getTime()))) return;
+  throw new ReplayError("INVALID_FILTER", `invalid ${name} ${String(value)}: use a valid Date`);
+}

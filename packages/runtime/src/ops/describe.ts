@@ -1,0 +1,119 @@
+import type { SerializedError } from "../errors.js";
+import {
+  CHILD_SIGNAL,
+  type ChildRequest,
+  type HistoryEvent,
+  RunStatus,
+  type SignalRequest,
+  type SleepRequest,
+} from "../history/index.js";
+import { decodePayload } from "../json.js";
+import type { RunInspection, TaskDetail } from "../store/records.js";
+import type {
+  PendingActivity,
+  PendingChild,
+  PendingSignalAwait,
+  PendingTimer,
+  RunDescription,
+  RunState,
+  WaitingFor,
+} from "./description.js";
+import { type TimelineStep, timelineOf } from "./timeline.js";
+
+const NOTHING: WaitingFor = { activities: [], signals: [], timers: [], children: [] };
+
+/**
+ * What a run waits for, from its current iteration's history (requests without a response),
+ * its retry rows and its lease. Pure: the clock reading `now` decides what is due.
+ */
+export function describeRun(inspection: RunInspection, history: readonly HistoryEvent[], now: number): RunDescription {
+  const { run, leaseOwner, leaseUntil, wakeAt } = inspection;
+  const leased = leaseOwner !== null && leaseUntil !== null && leaseUntil >= now;
+  const ended = run.status !== RunStatus.Running;
+  const current = history.filter((event) => event.iteration === run.iteration);
+  return {
+    ...run,
+    state: stateOf(ended, leased, wakeAt, now),
+    ...(leased ? { lease: { owner: leaseOwner, until: new Date(leaseUntil) } } : {}),
+    ...(wakeAt === null || ended ? {} : { wakeAt: new Date(wakeAt) }),
+    waitingFor: ended ? NOTHING : waitsOf(current, inspection.tasks, leased, now),
+    inbox: inspection.inbox
+      .filter((entry) => entry.signal !== CHILD_SIGNAL)
+      .map((entry) => ({
+        signal: entry.signal,
+        externalId: entry.externalId,
+        message: decodePayload(entry.payloadText, `signal ${entry.id} of run ${run.runId}`) ?? null,
+        receivedAt: new Date(entry.receivedAt),
+      })),
+  };
+}
+
+function stateOf(ended: boolean, leased: boolean, wakeAt: number | null, now: number): RunState {
+  if (ended) return "ended";
+  if (leased) return "active";
+  return wakeAt !== null && wakeAt <= now ? "queued" : "waiting";
+}
+
+/** The steps of the iteration still pending, by kind. */
+function waitsOf(
+  history: readonly HistoryEvent[],
+  tasks: readonly TaskDetail[],
+  leased: boolean,
+  now: number,
+): WaitingFor {
+  const waits = {
+    activities: [] as PendingActivity[],
+    signals: [] as PendingSignalAwait[],
+    timers: [] as PendingTimer[],
+    children: [] as PendingChild[],
+  };
+  for (const step of timelineOf(history)) {
+    if (step.outcome !== "pending") continue;
+    const since = new Date(step.startedAt);
+    switch (step.kind) {
+      case "activity":
+        waits.activities.push(pendingActivity(step, tasks, leased, now));
+        break;
+      case "signal":
+        waits.signals.push({ signal: step.name, seq: step.seq, since, until: deadlineOf(step.request) });
+        break;
+      case "sleep":
+        waits.timers.push({ seq: step.seq, since, until: deadlineOf(step.request) });
+        break;
+      case "child":
+        waits.children.push({ workflow: step.name, runId: (step.request as ChildRequest).runId, since });
+        break;
+      default:
+        break;
+    }
+  }
+  return waits;
+}
+
+function pendingActivity(
+  step: TimelineStep,
+  tasks: readonly TaskDetail[],
+  leased: boolean,
+  now: number,
+): PendingActivity {
+  const row = tasks.find((task) => task.target === step.name && task.seq === step.seq);
+  const lastError = row?.lastError ? (JSON.parse(row.lastError) as SerializedError) : undefined;
+  // A row without an error was written by a heartbeat of the attempt that runs now.
+  const failedAttempts = row === undefined ? 0 : lastError ? row.attempt : Math.max(0, row.attempt - 1);
+  const nextAttemptAt = Math.max(step.startedAt, lastError && row ? row.readyAt : 0);
+  const state = nextAttemptAt > now ? "backoff" : leased ? "running" : "due";
+  return {
+    activity: step.name,
+    seq: step.seq,
+    input: step.request,
+    requestedAt: new Date(step.startedAt),
+    failedAttempts,
+    ...(lastError === undefined ? {} : { lastError }),
+    nextAttemptAt: new Date(nextAttemptAt),
+    state,
+  };
+}
+
+function deadlineOf(request: unknown): Date {
+  return new Date((request as SleepRequest | SignalRequest).deadline);
+}
