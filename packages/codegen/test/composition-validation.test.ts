@@ -67,6 +67,17 @@ describe("children", () => {
   });
 });
 
+describe("activity timeouts", () => {
+  it("refuses a heartbeatTimeout or scheduleToCloseTimeout that is no duration, at its value", () => {
+    const activities = (options: string) =>
+      `export default defineNamespace({ name: "n", workflows: { ${wf("w")} }, activities: { act: activity(act, { description: "d", ${options} }) } });`;
+    expectProblem(activities('heartbeatTimeout: "soon"'), '"soon"', /heartbeatTimeout "soon" is not a duration/);
+    expectProblem(activities("scheduleToCloseTimeout: -1"), "-1", /scheduleToCloseTimeout -1 is not a duration/);
+    const fine = activities('timeout: "1m", heartbeatTimeout: "10s", scheduleToCloseTimeout: "1h"');
+    expect(problemsOf(fine).errors).toEqual([]);
+  });
+});
+
 describe("queues", () => {
   const queues = (entries: string) => `, queues: { ${entries} }`;
 

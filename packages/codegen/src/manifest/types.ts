@@ -64,6 +64,10 @@ export interface ActivityConfig {
   readonly retry?: ManifestRetryPolicy;
   /** Each attempt is aborted and counted as failed after this long. */
   readonly timeout?: Duration;
+  /** An attempt that calls no `ctx.heartbeat()` for this long is aborted and retried. */
+  readonly heartbeatTimeout?: Duration;
+  /** All attempts together: past it the activity fails for good with ActivityTimeoutError. */
+  readonly scheduleToCloseTimeout?: Duration;
   /** Generate a per-item `register<Activity>` function for this activity. */
   readonly register?: boolean;
 }

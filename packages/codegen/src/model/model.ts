@@ -109,7 +109,7 @@ export interface ActivityModel {
   /** Undefined when the activity function declares no input parameter: its Flow method takes none. */
   readonly input?: TypeRef;
   readonly output: TypeRef;
-  /** `retry` and `timeout` as written in the manifest, keys sorted. */
+  /** `retry`, `timeout`, `heartbeatTimeout` and `scheduleToCloseTimeout` as written in the manifest. */
   readonly options: { readonly [key: string]: LiteralValue };
   readonly register: boolean;
   readonly location: SourceLocation;

@@ -39,7 +39,8 @@ export interface RawActivity {
   readonly description: string;
   readonly fn: Expression;
   readonly retry?: Expression;
-  readonly timeout?: Expression;
+  /** `timeout`, `heartbeatTimeout`, `scheduleToCloseTimeout`, as written. */
+  readonly durations: { readonly [key: string]: Expression | undefined };
   readonly register: boolean;
 }
 

@@ -15,6 +15,7 @@ import {
   readNames,
 } from "./entries.js";
 import { findDefaultExport } from "./find-default-export.js";
+import { DURATION_OPTIONS } from "./literal.js";
 import type { RawActivity, RawMessage, RawNamespace, RawWorkflow } from "./raw.js";
 import { readQueue, readSchedule } from "./read-flow-control.js";
 import { readObject, type StaticProperty, stringLiteral, unwrap } from "./static.js";
@@ -105,7 +106,7 @@ function readActivity(entry: StaticProperty, problems: ProblemCollector): RawAct
     description: readDescription(config, call, "activity", entry.key, problems),
     fn,
     ...optionalExpression("retry", config.get("retry")),
-    ...optionalExpression("timeout", config.get("timeout")),
+    durations: Object.fromEntries(DURATION_OPTIONS.map((key) => [key, config.get(key)?.value])),
     register: readBoolean(config.get("register"), "register", problems),
   };
 }
