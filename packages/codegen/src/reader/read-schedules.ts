@@ -1,10 +1,18 @@
-import { Cron } from "croner";
+import { createRequire } from "node:module";
+import type * as Croner from "croner";
 import { InvalidOptionError } from "../errors.js";
 import type { ScheduleModel } from "../model/model.js";
 import type { ProblemCollector } from "./collector.js";
 import { optional } from "./entries.js";
 import { readJsonLiteral } from "./json-literal.js";
 import type { RawSchedule, RawText } from "./raw.js";
+
+/** croner, loaded only for a manifest that declares schedules (most do not: replaygen starts faster). */
+let croner: typeof Croner | undefined;
+function cronClass(): typeof Croner.Cron {
+  croner ??= createRequire(import.meta.url)("croner") as typeof Croner;
+  return croner.Cron;
+}
 
 const POLICIES = { overlap: ["skip", "allow"], catchup: ["none", "latest", "all"] } as const;
 
@@ -58,6 +66,7 @@ function checkCron(cron: RawText, timezone: string | undefined, what: string, pr
     return false;
   }
   try {
+    const Cron = cronClass();
     const parsed = new Cron(cron.value, { timezone: timezone ?? "UTC", paused: true });
     if (parsed.nextRun(new Date(0)) !== null) return true;
     problems.add(new InvalidOptionError(problems.at(cron.node), `the cron of ${what} never fires`, fix));
