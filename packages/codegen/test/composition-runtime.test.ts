@@ -25,7 +25,9 @@ describe("the composition fixture's generated code", () => {
     env = await createTestEnv({ start: Date.UTC(2030, 0, 1, 0, 30) });
     const backends = { bank: { pay: async (orderId: string) => `re_${orderId}` } };
     const workflows = { order, refund, digest, customerOnboardingFollowUpReminder };
-    const worker = startReplayLoops({ client: env.client, backends, workflows });
+    // A queue of the caller's own, served beside the manifest's.
+    const queues = { extra: { concurrency: 1 } };
+    const worker = startReplayLoops({ client: env.client, backends, workflows, queues });
     stop = () => worker.stop();
     await env.settle();
   });
@@ -42,11 +44,13 @@ describe("the composition fixture's generated code", () => {
     expect(await awaitDigestResult(env.client, "digest-o1")).toEqual({ sent: 0 });
   });
 
-  it("runs a workflow on its default queue unless the start names another", async () => {
+  it("runs a workflow on its default queue unless the start names another; the worker serves the caller's queues too", async () => {
     const input = { to: "bo@example.com", tags: [], hour: 1, note: null };
     await runDigest(env.client, "d1", input);
     await runDigest(env.client, "d2", input, { queue: "payouts" });
     expect([await queueOf(DIGEST_WORKFLOW, "d1"), await queueOf(DIGEST_WORKFLOW, "d2")]).toEqual(["mail", "payouts"]);
+    await env.client.runWorkflow(BILLING_NAMESPACE, DIGEST_WORKFLOW, "d3", input, { queue: "extra" });
+    for (const runId of ["d1", "d2", "d3"]) expect(await awaitDigestResult(env.client, runId)).toEqual({ sent: 0 });
   });
 
   it("creates the manifest's schedules at start; the nightly one starts its run at 03:00 in Berlin", async () => {
