@@ -22,11 +22,15 @@ export async function applySchedules(
 }
 
 /** What is wrong with the schedules of worker options, as createWorker reports it. */
-export function scheduleProblems(namespace: string, schedules: readonly ScheduleOptions[]): string[] {
+export function scheduleProblems(
+  namespace: string,
+  schedules: readonly ScheduleOptions[],
+  maxPayloadBytes: number,
+): string[] {
   const problems: string[] = [];
   for (const [index, schedule] of schedules.entries()) {
     try {
-      scheduleSpecOf(namespace, schedule, Number.POSITIVE_INFINITY);
+      scheduleSpecOf(namespace, schedule, maxPayloadBytes);
     } catch (error) {
       problems.push(`schedules[${index}] (${JSON.stringify(schedule.id)}): ${(error as Error).message}`);
     }

@@ -555,7 +555,8 @@ function validateOptions(options: WorkerOptions): void {
     problems.push(`shards must be { count > 0, 0 <= index < count }, got ${JSON.stringify(shards)}`);
   }
   problems.push(...queueProblems(options.queues ?? {}));
-  problems.push(...scheduleProblems(options.namespace, options.schedules ?? []));
+  const maxPayloadBytes = options.client?.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
+  problems.push(...scheduleProblems(options.namespace, options.schedules ?? [], maxPayloadBytes));
   if (problems.length > 0)
     throw new ReplayError("INVALID_WORKER_OPTIONS", `invalid worker options: ${problems.join("; ")}`);
 }
