@@ -4,6 +4,8 @@ import type {
   Client,
   Duration,
   RunContext,
+  RunOptions,
+  ScheduleOptions,
   Worker,
   WorkerOptions,
   WorkflowFn,
@@ -40,6 +42,15 @@ export const CAPITALISE_ACTIVITY = "capitalise";
 /** Activity: Print a line. */
 export const PRINT_GREETING_ACTIVITY = "printGreeting";
 
+/** Options of the run helpers of namespace "greeting", which declares no queue. */
+export type GreetingRunOptions = Omit<RunOptions, "queue">;
+
+/** A schedule of one workflow of namespace "greeting", as its schedule helper takes it. */
+export interface GreetingScheduleOptions<I> extends Omit<ScheduleOptions, "id" | "workflow" | "input"> {
+  /** The input of every run the schedule starts. */
+  readonly input: I;
+}
+
 /** Options of startReplayLoops: every workflow of namespace "greeting" must be given. */
 export interface GreetingReplayLoopsOptions
   extends Omit<WorkerOptions, "namespace" | "workflows" | "activities" | "backends"> {
@@ -54,6 +65,8 @@ export interface GreetingReplayLoopsOptions
 /** What workflow "greet" may use for side effects, waiting, time and randomness: Enrich a greeting in five steps, print it, rest, and wait a while for a reply. */
 export interface GreetFlow {
   readonly runId: string;
+  /** The tick of the schedule that started this run; undefined when no schedule did. */
+  readonly scheduledAt: Date | undefined;
   /** Activity "addEmoji": Add a wave. */
   addEmoji(input: EnrichInput): Promise<Greeting>;
   /** Activity "addFirstName": Add the first name. */
@@ -85,7 +98,12 @@ export interface GreetFlow {
 export type GreetWorkflow = (flow: GreetFlow, input: GreetingInput) => Promise<GreetingResult>;
 
 /** Starts a run of workflow "greet"; false when `runId` exists already. `opts.tx` joins your transaction. */
-export function runGreet(client: Client, runId: string, input: GreetingInput, opts?: WriteOptions): Promise<boolean> {
+export function runGreet(
+  client: Client,
+  runId: string,
+  input: GreetingInput,
+  opts?: GreetingRunOptions,
+): Promise<boolean> {
   return client.runWorkflow(GREETING_NAMESPACE, GREET_WORKFLOW, runId, input, opts);
 }
 
@@ -110,10 +128,20 @@ export async function awaitGreetResult(
   return result as GreetingResult;
 }
 
+/** Creates schedule `id` of workflow "greet", or updates it (cron, time zone, input, policies); each tick starts run `<id>@<tick, ISO 8601 UTC>`. */
+export function scheduleGreet(
+  client: Client,
+  id: string,
+  schedule: GreetingScheduleOptions<GreetingInput>,
+): Promise<void> {
+  return client.createSchedule(GREETING_NAMESPACE, { ...schedule, id, workflow: GREET_WORKFLOW });
+}
+
 /** Wraps the untyped run context in the typed flow of workflow "greet". */
 function greetFlow(ctx: RunContext): GreetFlow {
   const flow = {
     runId: ctx.runId,
+    scheduledAt: ctx.scheduledAt,
     addEmoji: (input: unknown) => ctx.execActivity(ADD_EMOJI_ACTIVITY, input),
     addFirstName: (input: unknown) => ctx.execActivity(ADD_FIRST_NAME_ACTIVITY, input),
     addSurname: (input: unknown) => ctx.execActivity(ADD_SURNAME_ACTIVITY, input),

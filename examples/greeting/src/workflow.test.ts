@@ -9,6 +9,7 @@ const tag = (name: string) => vi.fn(async ({ text }: EnrichInput) => ({ text: `$
 function mockFlow() {
   return {
     runId: "greet-1",
+    scheduledAt: undefined,
     addTitle: tag("title"),
     addFirstName: tag("first"),
     addSurname: tag("surname"),

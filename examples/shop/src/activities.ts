@@ -5,6 +5,7 @@ import type {
   ChargeResult,
   RefundInput,
   RefundResult,
+  SalesTotals,
   SendEmailInput,
   ShipInput,
   ShipResult,
@@ -32,6 +33,11 @@ export async function refundPayment(
 export async function shipOrder(ctx: ActivityContext, backends: Backends, input: ShipInput): Promise<ShipResult> {
   const trackingId = await backends.courier.book({ idempotencyKey: ctx.idempotencyKey, ...input });
   return { trackingId };
+}
+
+/** What the payment gateway took in and gave back so far: the figures of the sales report. */
+export async function salesTotals(_ctx: ActivityContext, backends: Backends): Promise<SalesTotals> {
+  return backends.payments.totals();
 }
 
 export async function sendEmail(ctx: ActivityContext, backends: Backends, input: SendEmailInput): Promise<null> {

@@ -3,7 +3,7 @@ import { NonDeterminismError } from "@replaykit/runtime";
 import { type RunHistory, replayHistory } from "@replaykit/runtime/testing";
 import { describe, expect, it } from "vitest";
 import { type OrderWorkflow, shopWorkflows } from "./replay_gen.js";
-import { followUp, order } from "./workflow.js";
+import { followUp, order, salesReport } from "./workflow.js";
 
 // Histories recorded from real runs (npm run record-histories) replayed against today's code:
 // a change that would park runs in flight fails here, before it is deployed.
@@ -16,7 +16,7 @@ describe("recorded histories", () => {
   it.each(histories.map((history) => [history.runId, history] as const))(
     "%s replays with today's code",
     async (_, history) => {
-      await replayHistory({ workflows: shopWorkflows({ order, followUp }) }, history);
+      await replayHistory({ workflows: shopWorkflows({ order, followUp, salesReport }) }, history);
     },
   );
 
@@ -31,7 +31,10 @@ describe("recorded histories", () => {
     };
     const shipped = histories.find((history) => history.runId === "order-shipped");
     expect(shipped).toBeDefined();
-    const replay = replayHistory({ workflows: shopWorkflows({ order: shipFirst, followUp }) }, shipped as RunHistory);
+    const replay = replayHistory(
+      { workflows: shopWorkflows({ order: shipFirst, followUp, salesReport }) },
+      shipped as RunHistory,
+    );
     await expect(replay).rejects.toBeInstanceOf(NonDeterminismError);
     await expect(replay).rejects.toThrow(/activity_request chargePayment#0/);
   });

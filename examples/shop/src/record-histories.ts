@@ -1,5 +1,5 @@
 // Records the histories that src/histories.test.ts replays: `npm run record-histories -w
-// @replaykit/example-shop` runs two orders on a throwaway MariaDB (or REPLAY_MYSQL_URL) with
+// @replaykit/example-shop` runs three orders on a throwaway MariaDB (or REPLAY_MYSQL_URL) with
 // today's code and writes each run's history to histories/<run id>.json. In an app, export
 // histories from production the same way (client.getHistory) and replay them in CI.
 import { writeFileSync } from "node:fs";
@@ -37,7 +37,17 @@ async function main(): Promise<void> {
       address: "2 Side St",
       warehouseTimeout: "200ms",
     });
-    for (const runId of ["order-shipped", "order-refunded"]) {
+    // With an email: the shipping notice and the follow-up child (patches shipped-email and follow-up).
+    await runOrder(client, "order-followed-up", {
+      orderId: "order-followed-up",
+      cardNumber: card,
+      cents: 2500,
+      address: "3 High St",
+      warehouseTimeout: "1h",
+      email: "ana@example.com",
+    });
+    await signalOrderWarehouseReady(client, "order-followed-up", { picker: "bo" }, "pick-3");
+    for (const runId of ["order-shipped", "order-refunded", "order-followed-up"]) {
       const result = await awaitOrderResult(client, runId, { timeout: "30s" });
       const events = await client.getHistory(SHOP_NAMESPACE, ORDER_WORKFLOW, runId);
       const history: RunHistory = { namespace: SHOP_NAMESPACE, workflow: ORDER_WORKFLOW, runId, events };

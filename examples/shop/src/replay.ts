@@ -1,11 +1,13 @@
-import { activity, defineNamespace, output, signal, workflow } from "@replaykit/codegen";
-import { chargePayment, refundPayment, sendEmail, shipOrder } from "./activities.js";
+import { activity, defineNamespace, output, queue, schedule, signal, workflow } from "@replaykit/codegen";
+import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type {
   FollowUpInput,
   FollowUpResult,
   OrderInput,
   OrderResult,
   ReviewSubmitted,
+  SalesReport,
+  SalesReportInput,
   Shipped,
   WarehouseReady,
 } from "./types.js";
@@ -17,10 +19,15 @@ export default defineNamespace({
       description: "Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out).",
       signals: { warehouseReady: signal<WarehouseReady>({ description: "The stock is picked and packed." }) },
       outputs: { shipped: output<Shipped>({ description: "The parcel was handed to the courier." }) },
+      children: ["followUp"],
     }),
     followUp: workflow<FollowUpInput, FollowUpResult>({
       description: "Thirty days after an order, ask for a review; remind once when none comes within a week.",
       signals: { reviewSubmitted: signal<ReviewSubmitted>({ description: "The customer wrote a review." }) },
+      queue: "mail",
+    }),
+    salesReport: workflow<SalesReportInput, SalesReport>({
+      description: "Email the shop's owner what was charged and refunded so far.",
     }),
   },
   activities: {
@@ -32,5 +39,22 @@ export default defineNamespace({
     refundPayment: activity(refundPayment, { description: "Give the money back." }),
     shipOrder: activity(shipOrder, { description: "Book the courier." }),
     sendEmail: activity(sendEmail, { description: "Email the customer." }),
+    salesTotals: activity(salesTotals, { description: "Read the payment gateway's totals." }),
+  },
+  queues: {
+    mail: queue({
+      description: "Runs that email customers: the mail provider takes 60 new conversations a minute.",
+      concurrency: 10,
+      rateLimit: { limit: 60, period: "1m" },
+    }),
+  },
+  schedules: {
+    nightlySalesReport: schedule({
+      description: "The sales report, every night at three in Berlin.",
+      workflow: "salesReport",
+      cron: "0 3 * * *",
+      timezone: "Europe/Berlin",
+      input: { to: "owner@shop.example" },
+    }),
   },
 });

@@ -6,8 +6,11 @@ import { FakePaymentGateway } from "./backends/payments.js";
 import {
   awaitFollowUpResult,
   awaitOrderResult,
+  awaitSalesReportResult,
+  FOLLOW_UP_WORKFLOW,
   runFollowUp,
   runOrder,
+  SHOP_NAMESPACE,
   signalFollowUpReviewSubmitted,
   signalOrderWarehouseReady,
 } from "./replay_gen.js";
@@ -32,7 +35,10 @@ describe("the shop's workflows in a test environment", () => {
     await env.close();
   });
 
-  const emails = () => [...mailer.sent.values()].map((email) => email.template);
+  const emails = (to?: string) =>
+    [...mailer.sent.values()]
+      .filter((email) => (to === undefined ? email.template !== "sales-report" : email.to === to))
+      .map((email) => email.template);
 
   it("asks for a review after 30 days and reminds once when none comes within a week", async () => {
     await runFollowUp(env.client, "follow-1", { orderId: "o-1", email: "ana@example.com" });
@@ -72,5 +78,35 @@ describe("the shop's workflows in a test environment", () => {
       chargeId: "ch_o-4",
       reason: "not shippable",
     });
+  });
+
+  it("starts the review follow-up of a shipped order as a child run, through the mail queue", async () => {
+    const order = { orderId: "o-5", cardNumber: "4242424242424242", cents: 1999, address: "1 Main St" };
+    await runOrder(env.client, "o-5", { ...order, warehouseTimeout: "2d", email: "cy@example.com" });
+    await signalOrderWarehouseReady(env.client, "o-5", { picker: "ana" }, "pick-5");
+    expect(await awaitOrderResult(env.client, "o-5")).toMatchObject({ status: "shipped" });
+    await env.settle();
+
+    const child = await env.client.getRun(SHOP_NAMESPACE, FOLLOW_UP_WORKFLOW, "follow-up-o-5");
+    expect(child).toMatchObject({ queue: "mail", parent: { workflow: "order", runId: "o-5" } });
+    expect(await env.client.countRuns({ namespace: SHOP_NAMESPACE, queue: "mail" })).toMatchObject({ waiting: 1 });
+    await env.advance("30d");
+    expect(emails("cy@example.com")).toEqual(["shipped", "review-request"]);
+  });
+
+  it("emails the sales report every night at three in Berlin, named by its tick", async () => {
+    const order = { orderId: "o-6", cardNumber: "4242424242424242", cents: 2500, address: "1 Main St" };
+    await runOrder(env.client, "o-6", { ...order, warehouseTimeout: "2d" });
+    await env.advance("1d");
+
+    // 03:00 in Berlin is 02:00 UTC in winter.
+    const report = await awaitSalesReportResult(env.client, "nightlySalesReport@2030-01-01T02:00:00.000Z");
+    expect(report).toEqual({ asOf: "2030-01-01T02:00:00.000Z", charges: 1, chargedCents: 2500, refundedCents: 0 });
+    expect(emails("owner@shop.example")).toEqual(["sales-report"]);
+
+    // The warehouse does not answer: the order is refunded, and the next night's report says so.
+    await env.advance("2d");
+    const next = await awaitSalesReportResult(env.client, "nightlySalesReport@2030-01-03T02:00:00.000Z");
+    expect(next).toMatchObject({ charges: 1, refundedCents: 2500 });
   });
 });

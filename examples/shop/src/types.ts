@@ -1,7 +1,9 @@
 import type { Duration } from "@replaykit/runtime";
 import type { Courier } from "./backends/courier.js";
 import type { Email, Mailer } from "./backends/mailer.js";
-import type { PaymentGateway } from "./backends/payments.js";
+import type { PaymentGateway, SalesTotals } from "./backends/payments.js";
+
+export type { SalesTotals };
 
 /** What every activity of namespace "shop" receives. */
 export interface Backends {
@@ -80,3 +82,13 @@ export interface ReviewSubmitted {
 }
 
 export type SendEmailInput = Email;
+
+export interface SalesReportInput {
+  /** Who gets the report. */
+  readonly to: string;
+}
+
+export interface SalesReport extends SalesTotals {
+  /** The tick of the schedule that started the report (ISO 8601), or when it ran. */
+  readonly asOf: string;
+}

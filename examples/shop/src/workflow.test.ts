@@ -1,17 +1,22 @@
 import { ActivityFailure } from "@replaykit/runtime";
 import { describe, expect, it, vi } from "vitest";
-import type { OrderFlow } from "./replay_gen.js";
+import type { OrderFlow, SalesReportFlow } from "./replay_gen.js";
 import type { OrderInput } from "./types.js";
-import { order } from "./workflow.js";
+import { order, salesReport } from "./workflow.js";
 
 // The workflow only talks to its OrderFlow, a plain interface: mock it and drive every branch.
 function mockFlow() {
   return {
     runId: "order-1",
+    scheduledAt: undefined,
     chargePayment: vi.fn<OrderFlow["chargePayment"]>(async () => ({ ok: true, chargeId: "ch_1" })),
     refundPayment: vi.fn<OrderFlow["refundPayment"]>(async () => ({ refundId: "re_1" })),
     shipOrder: vi.fn<OrderFlow["shipOrder"]>(async () => ({ trackingId: "trk_1" })),
     sendEmail: vi.fn<OrderFlow["sendEmail"]>(async () => null),
+    salesTotals: vi.fn<OrderFlow["salesTotals"]>(async () => ({ charges: 0, chargedCents: 0, refundedCents: 0 })),
+    runFollowUp: vi.fn<OrderFlow["runFollowUp"]>(async () => ({ status: "no review" })),
+    startFollowUp: vi.fn<OrderFlow["startFollowUp"]>(async () => {}),
+    signalFollowUpReviewSubmitted: vi.fn<OrderFlow["signalFollowUpReviewSubmitted"]>(async () => {}),
     awaitWarehouseReady: vi.fn<OrderFlow["awaitWarehouseReady"]>(async () => ({ picker: "ana" })),
     emitShipped: vi.fn<OrderFlow["emitShipped"]>(async () => {}),
     sleep: vi.fn<OrderFlow["sleep"]>(async () => {}),
@@ -92,6 +97,26 @@ describe("the order workflow", () => {
     expect(recordedBefore.sendEmail).not.toHaveBeenCalled();
   });
 
+  it("starts the follow-up as a child run after shipping (patch follow-up), and not on runs recorded before it", async () => {
+    const flow = mockFlow();
+    await order(flow, { ...input, email: "ana@example.com" });
+    expect(flow.patched).toHaveBeenCalledWith("follow-up");
+    expect(flow.startFollowUp).toHaveBeenCalledWith("follow-up-order-1", {
+      orderId: "order-1",
+      email: "ana@example.com",
+    });
+
+    const recordedBefore = mockFlow();
+    recordedBefore.patched.mockImplementation((patchId) => patchId !== "follow-up");
+    await order(recordedBefore, { ...input, email: "ana@example.com" });
+    expect(recordedBefore.sendEmail).toHaveBeenCalledOnce();
+    expect(recordedBefore.startFollowUp).not.toHaveBeenCalled();
+
+    const withoutEmail = mockFlow();
+    await order(withoutEmail, input);
+    expect(withoutEmail.startFollowUp).not.toHaveBeenCalled();
+  });
+
   it("refunds the charge (the saga's compensation) when the courier refuses the parcel", async () => {
     const flow = mockFlow();
     const refused = { name: "NonRetryableError", message: "the courier does not deliver there" };
@@ -102,5 +127,45 @@ describe("the order workflow", () => {
     expect(result).toEqual({ status: "refunded", chargeId: "ch_1", reason: "not shippable" });
     expect(flow.refundPayment).toHaveBeenCalledWith({ orderId: "order-1", chargeId: "ch_1", cents: 1999 });
     expect(flow.emitShipped).not.toHaveBeenCalled();
+  });
+});
+
+describe("the sales report workflow", () => {
+  function mockReportFlow(scheduledAt: Date | undefined) {
+    const totals = { charges: 3, chargedCents: 5997, refundedCents: 1999 };
+    return {
+      runId: "nightlySalesReport@2030-01-01T02:00:00.000Z",
+      scheduledAt,
+      chargePayment: vi.fn<SalesReportFlow["chargePayment"]>(),
+      refundPayment: vi.fn<SalesReportFlow["refundPayment"]>(),
+      shipOrder: vi.fn<SalesReportFlow["shipOrder"]>(),
+      sendEmail: vi.fn<SalesReportFlow["sendEmail"]>(async () => null),
+      salesTotals: vi.fn<SalesReportFlow["salesTotals"]>(async () => totals),
+      sleep: vi.fn<SalesReportFlow["sleep"]>(),
+      now: () => new Date("2030-01-01T09:15:00.000Z"),
+      random: () => 0.5,
+      uuid: () => "00000000-0000-4000-8000-000000000000",
+      restart: vi.fn<SalesReportFlow["restart"]>(),
+      patched: vi.fn<SalesReportFlow["patched"]>(() => true),
+      deprecatePatch: vi.fn<SalesReportFlow["deprecatePatch"]>(),
+    } satisfies SalesReportFlow;
+  }
+
+  it("reports as of the schedule's tick and emails the totals", async () => {
+    const flow = mockReportFlow(new Date("2030-01-01T02:00:00.000Z"));
+
+    const report = await salesReport(flow, { to: "owner@shop.example" });
+
+    expect(report).toEqual({ asOf: "2030-01-01T02:00:00.000Z", charges: 3, chargedCents: 5997, refundedCents: 1999 });
+    expect(flow.sendEmail).toHaveBeenCalledWith({
+      to: "owner@shop.example",
+      template: "sales-report",
+      figures: { charges: 3, chargedCents: 5997, refundedCents: 1999 },
+    });
+  });
+
+  it("reports as of now when started by hand, not by a schedule", async () => {
+    const report = await salesReport(mockReportFlow(undefined), { to: "owner@shop.example" });
+    expect(report.asOf).toBe("2030-01-01T09:15:00.000Z");
   });
 });

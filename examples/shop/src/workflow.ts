@@ -1,5 +1,5 @@
 import { ActivityFailure, Saga } from "@replaykit/runtime";
-import type { FollowUpWorkflow, OrderWorkflow } from "./replay_gen.js";
+import type { FollowUpWorkflow, OrderWorkflow, SalesReportWorkflow } from "./replay_gen.js";
 
 /**
  * Charge, wait for the warehouse, ship. The charge is undone (refunded) by a saga when the
@@ -31,6 +31,10 @@ export const order: OrderWorkflow = async (flow, input) => {
   if (flow.patched("shipped-email") && input.email !== undefined) {
     await flow.sendEmail({ to: input.email, template: "shipped", orderId });
   }
+  // Added later still: the review request is a child run of its own, through the "mail" queue.
+  if (flow.patched("follow-up") && input.email !== undefined) {
+    await flow.startFollowUp(`follow-up-${orderId}`, { orderId, email: input.email });
+  }
   return { status: "shipped", chargeId: charge.chargeId, trackingId };
 };
 
@@ -42,4 +46,12 @@ export const followUp: FollowUpWorkflow = async (flow, input) => {
   if (review !== undefined) return { status: "reviewed", stars: review.stars };
   await flow.sendEmail({ to: input.email, template: "review-reminder", orderId: input.orderId });
   return { status: "no review" };
+};
+
+/** The sales report, as of the schedule's tick (or now, when started by hand). */
+export const salesReport: SalesReportWorkflow = async (flow, input) => {
+  const asOf = (flow.scheduledAt ?? flow.now()).toISOString();
+  const totals = await flow.salesTotals();
+  await flow.sendEmail({ to: input.to, template: "sales-report", figures: { ...totals } });
+  return { asOf, ...totals };
 };

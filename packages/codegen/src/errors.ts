@@ -159,6 +159,24 @@ export class InvalidOptionError extends ManifestError {
   }
 }
 
+/** A manifest entry names a workflow or queue the namespace does not declare. */
+export class UnknownReferenceError extends ManifestError {
+  override name = "UnknownReferenceError";
+  readonly value: string;
+  constructor(at: Location, what: string, value: string, kind: string, known: readonly string[]) {
+    const choices =
+      known.length === 0
+        ? `the namespace declares no ${kind}`
+        : `use ${known.length === 1 ? "" : "one of "}${known.map((name) => JSON.stringify(name)).join(", ")}`;
+    super(
+      "UNKNOWN_REFERENCE",
+      at,
+      `${what} ${JSON.stringify(value)}, which is not a ${kind} of this namespace: ${choices}`,
+    );
+    this.value = value;
+  }
+}
+
 /** Several problems in one manifest, reported together. */
 export class ManifestErrors extends CodegenError {
   override name = "ManifestErrors";

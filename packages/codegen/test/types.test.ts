@@ -1,8 +1,25 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { Client, Duration, Worker } from "@replaykit/runtime";
+import type { Client, Duration, QueueOptions, RunOptions, ScheduleOptions, Worker } from "@replaykit/runtime";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type { z } from "zod";
+import type {
+  BILLING_QUEUES,
+  BILLING_SCHEDULES,
+  BillingChildOptions,
+  OrderFlow as BillingOrderFlow,
+  BillingQueue,
+  BillingRunOptions,
+  BillingScheduleOptions,
+  runDigest,
+  scheduleDigest,
+} from "../fixtures/composition/replay_gen.js";
+import type {
+  Approval,
+  RefundResult as BillingRefundResult,
+  DigestInput,
+  RefundInput,
+} from "../fixtures/composition/types.js";
 import type { AnnotateFlow, runAnnotate } from "../fixtures/exact-types/replay_gen.js";
 import type { Note } from "../fixtures/exact-types/types.js";
 import type {
@@ -45,6 +62,7 @@ import { diagnosticsUnder, PACKAGE_ROOT, strictProject } from "./helpers.js";
 
 const MISUSE = path.join(PACKAGE_ROOT, "test", "types", "misuse.ts");
 const MISUSE_ZOD = path.join(PACKAGE_ROOT, "test", "types", "misuse-zod.ts");
+const MISUSE_COMPOSITION = path.join(PACKAGE_ROOT, "test", "types", "misuse-composition.ts");
 
 /** The diagnostics of `file` with its `@ts-expect-error` lines removed (line numbers kept). */
 function withoutDirectives(file: string): string {
@@ -78,6 +96,7 @@ describe("generated API types", () => {
     const project = strictProject();
     project.addSourceFileAtPath(MISUSE);
     project.addSourceFileAtPath(MISUSE_ZOD);
+    project.addSourceFileAtPath(MISUSE_COMPOSITION);
     expect(diagnosticsUnder(project, path.dirname(MISUSE))).toEqual([]);
   });
 
@@ -100,6 +119,55 @@ describe("generated API types", () => {
     expect(diagnostics).toMatch(/misuse-zod\.ts:17: .*'cancel' does not exist in type/s);
     expect(diagnostics).toMatch(/misuse-zod\.ts:19: .*exactOptionalPropertyTypes/s);
     expect(diagnostics.split("\n").filter((line) => /^misuse-zod\.ts:\d+:/.test(line))).toHaveLength(6);
+  });
+
+  it("rejects each misuse of children, queues and schedules with the expected diagnostic", () => {
+    const diagnostics = withoutDirectives(MISUSE_COMPOSITION);
+    const at = (line: number, text: RegExp) =>
+      expect(diagnostics).toMatch(new RegExp(`misuse-composition\\.ts:${line}: ${text.source}`, "s"));
+    at(8, /.*Type 'string' is not assignable to type 'number'/);
+    at(10, /Property 'runShipping' does not exist on type 'OrderFlow'/);
+    at(12, /.*Type '"emails"' is not assignable to type 'BillingQueue/);
+    at(14, /.*Type '"emails"' is not assignable to type 'BillingQueue/);
+    at(16, /.*Type 'string' is not assignable to type 'number'/);
+    at(19, /.*Type '"queue"' is not assignable to type 'OverlapPolicy/);
+    at(21, /Property 'signalRefundRejected' does not exist on type 'OrderFlow'/);
+    expect(diagnostics.split("\n").filter((line) => /^misuse-composition\.ts:\d+:/.test(line))).toHaveLength(7);
+  });
+
+  it("types the Flow's child methods with each child's input and result, and its signals", () => {
+    expectTypeOf<BillingOrderFlow["runRefund"]>().toEqualTypeOf<
+      (runId: string, input: RefundInput, opts?: BillingChildOptions) => Promise<BillingRefundResult>
+    >();
+    expectTypeOf<BillingOrderFlow["startDigest"]>().toEqualTypeOf<
+      (runId: string, input: DigestInput, opts?: BillingChildOptions) => Promise<void>
+    >();
+    expectTypeOf<BillingOrderFlow["signalRefundApproved"]>().toEqualTypeOf<
+      (runId: string, message: Approval, externalId: string) => Promise<void>
+    >();
+    expectTypeOf<BillingChildOptions["queue"]>().toEqualTypeOf<"mail" | "payouts" | undefined>();
+    expectTypeOf<BillingOrderFlow["scheduledAt"]>().toEqualTypeOf<Date | undefined>();
+    expectTypeOf<SignupFlow["runRefund"]>().returns.toEqualTypeOf<Promise<z.output<typeof RefundResult>>>();
+    expectTypeOf<SignupFlow["runRefund"]>().parameter(1).toEqualTypeOf<z.input<typeof RefundRequest>>();
+  });
+
+  it("types the start options with the manifest's queues and the schedule helpers with the workflow's input", () => {
+    expectTypeOf<BillingQueue>().toEqualTypeOf<"mail" | "payouts">();
+    expectTypeOf<BillingRunOptions["queue"]>().toEqualTypeOf<BillingQueue | undefined>();
+    expectTypeOf<BillingRunOptions>().toHaveProperty("priority");
+    expectTypeOf<BillingRunOptions>().toHaveProperty("concurrencyKey");
+    expectTypeOf<BillingRunOptions>().toHaveProperty("startAt");
+    expectTypeOf<BillingRunOptions>().toHaveProperty("delay");
+    expectTypeOf<BillingRunOptions>().toHaveProperty("timeout");
+    expectTypeOf<BillingRunOptions>().toHaveProperty("version");
+    expectTypeOf<BillingRunOptions>().toHaveProperty("tx");
+    expectTypeOf<typeof runDigest>().parameter(3).toEqualTypeOf<BillingRunOptions | undefined>();
+    expectTypeOf<typeof scheduleDigest>().parameter(2).toEqualTypeOf<BillingScheduleOptions<DigestInput>>();
+    expectTypeOf<BillingScheduleOptions<DigestInput>["input"]>().toEqualTypeOf<DigestInput>();
+    expectTypeOf<typeof BILLING_QUEUES>().toEqualTypeOf<Readonly<Record<BillingQueue, QueueOptions>>>();
+    expectTypeOf<typeof BILLING_SCHEDULES>().toEqualTypeOf<readonly ScheduleOptions[]>();
+    // A namespace without queues takes no queue at all.
+    expectTypeOf<typeof runOrder>().parameter(3).toEqualTypeOf<Omit<RunOptions, "queue"> | undefined>();
   });
 
   it("gives the zod schemas' input types to the helpers that write, and their output types to readers", () => {

@@ -1,53 +1,10 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { generate, type ManifestError, ManifestErrors, ProjectCache } from "../src/index.js";
-import { PACKAGE_ROOT } from "./helpers.js";
+import { generate } from "../src/index.js";
+import { HEADER, manifestCases } from "./manifest-problems.js";
 
-const TMP = path.join(PACKAGE_ROOT, "test", ".tmp", "validation");
-const projects = new ProjectCache();
-let counter = 0;
-
-afterAll(() => rmSync(TMP, { recursive: true, force: true }));
-
-const HEADER = `import type { ActivityContext } from "@replaykit/runtime";
-import { activity, defineNamespace, output, signal, workflow } from "@replaykit/codegen";
-export interface In { readonly id: string }
-export async function act(_ctx: ActivityContext, _b: { db: string }, input: In): Promise<In> { return input; }
-`;
-
-/** Writes `body` (after a common header) as a manifest and returns the problems replaygen reports. */
-function problemsOf(body: string): { errors: readonly ManifestError[]; source: string } {
-  const dir = path.join(TMP, `case${++counter}`);
-  mkdirSync(dir, { recursive: true });
-  const source = HEADER + body;
-  writeFileSync(path.join(dir, "replay.ts"), source);
-  try {
-    generate([path.join(dir, "replay.ts")], { cwd: dir, projects });
-  } catch (error) {
-    if (error instanceof ManifestErrors) return { errors: error.errors, source };
-    throw error;
-  }
-  return { errors: [], source };
-}
-
-/** 1-based line:col of the first occurrence of `marker` in `source`. */
-function positionOf(source: string, marker: string): string {
-  const index = source.indexOf(marker);
-  if (index < 0) throw new Error(`marker ${marker} not in source`);
-  const before = source.slice(0, index).split("\n");
-  return `${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
-}
-
-function expectProblem(body: string, marker: string, message: RegExp): void {
-  const { errors, source } = problemsOf(body);
-  const at = positionOf(source, marker);
-  const found = errors.find((error) => message.test(error.message));
-  expect(found?.message, errors.map((error) => error.message).join("\n")).toMatch(message);
-  expect(found?.message.startsWith(`replay.ts:${at}: `)).toBe(true);
-  expect(`${found?.line}:${found?.column}`).toBe(at);
-  expect(found?.format()).toContain(source.split("\n")[Number(at.split(":")[0]) - 1]);
-}
+const { problemsOf, expectProblem, write, projects, cleanup } = manifestCases("validation");
+afterAll(cleanup);
 
 const ok = 'ok: workflow<In, In>({ description: "Fine." })';
 const act = 'act: activity(act, { description: "Acts." })';
@@ -256,11 +213,8 @@ export default defineNamespace({ name: "n", workflows: { ${ok}, ...more }, activ
   });
 
   it("reads again with the tsconfig's global types when a type needs them, and names the package import", () => {
-    const dir = path.join(TMP, `case${++counter}`);
-    mkdirSync(dir, { recursive: true });
-    const manifest = `${HEADER}import type { ParsedPath } from "node:path";
-export default defineNamespace({ name: "n", workflows: { w: workflow<ParsedPath, In>({ description: "d" }) }, activities: {} });`;
-    writeFileSync(path.join(dir, "replay.ts"), manifest);
+    const dir = write(`${HEADER}import type { ParsedPath } from "node:path";
+export default defineNamespace({ name: "n", workflows: { w: workflow<ParsedPath, In>({ description: "d" }) }, activities: {} });`);
     const [file] = generate([path.join(dir, "replay.ts")], { cwd: dir, projects });
     expect(file?.content).toContain('import type { ParsedPath } from "node:path";');
     expect(file?.content).toContain("input: ParsedPath,");

@@ -263,6 +263,8 @@ export interface RetryPolicy {
 export interface ChildOptions {
   /** The child ends as failed with RunTimeoutError when it runs longer. */
   readonly timeout?: Duration;
+  /** Run the child through this queue and its limits; default: none. */
+  readonly queue?: string;
 }
 
 export interface ActivityOptions {
@@ -366,6 +368,12 @@ export interface WorkerOptions {
    * give every worker of a queue the same ones.
    */
   readonly queues?: Readonly<Record<string, QueueOptions>>;
+  /**
+   * Schedules this worker keeps in the database (a manifest's): when it starts, each one that is
+   * missing is created and each that differs is updated (createSchedule); one that is the same is
+   * left alone, so its next tick, the ticks it missed and a pause are kept. Others are not touched.
+   */
+  readonly schedules?: readonly ScheduleOptions[];
   /** Suspended runs kept in memory. Default 1000; 0 turns the cache off. */
   readonly cacheSize?: number;
   /** Longest pause between polls when idle. Default 1000 ms. */

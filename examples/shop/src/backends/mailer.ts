@@ -1,7 +1,10 @@
 export interface Email {
   readonly to: string;
-  readonly template: "shipped" | "review-request" | "review-reminder";
-  readonly orderId: string;
+  readonly template: "shipped" | "review-request" | "review-reminder" | "sales-report";
+  /** The order it is about; none for a report. */
+  readonly orderId?: string;
+  /** The figures a report shows, by name. */
+  readonly figures?: { readonly [name: string]: number };
 }
 
 export interface Mailer {

@@ -21,6 +21,14 @@ export interface PaymentGateway {
     readonly idempotencyKey: string;
     readonly chargeId: string;
   }): Promise<{ readonly refundId: string }>;
+  /** What was charged and refunded so far. */
+  totals(): Promise<SalesTotals>;
+}
+
+export interface SalesTotals {
+  readonly charges: number;
+  readonly chargedCents: number;
+  readonly refundedCents: number;
 }
 
 /**
@@ -30,6 +38,7 @@ export interface PaymentGateway {
 export class FakePaymentGateway implements PaymentGateway {
   readonly charges = new Map<string, Charge>();
   readonly refunds = new Map<string, string>();
+  readonly #refunded = new Set<string>();
   /** Charge requests per order id, including replays of an idempotency key. */
   readonly chargeRequests = new Map<string, number>();
   readonly #answers = new Map<string, ChargeOutcome>();
@@ -51,6 +60,17 @@ export class FakePaymentGateway implements PaymentGateway {
     if (!this.charges.has(request.chargeId)) throw new Error(`no charge ${request.chargeId} to refund`);
     const refundId = `re_${request.chargeId.replace(/^ch_/, "")}`;
     this.refunds.set(request.idempotencyKey, refundId);
+    this.#refunded.add(request.chargeId);
     return { refundId };
+  }
+
+  async totals(): Promise<SalesTotals> {
+    const charges = [...this.charges.values()];
+    const cents = (list: readonly Charge[]) => list.reduce((sum, charge) => sum + charge.cents, 0);
+    return {
+      charges: charges.length,
+      chargedCents: cents(charges),
+      refundedCents: cents(charges.filter((charge) => this.#refunded.has(charge.chargeId))),
+    };
   }
 }

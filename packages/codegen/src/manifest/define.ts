@@ -6,6 +6,10 @@ import type {
   NamespaceDef,
   OutputDef,
   ParseSchema,
+  QueueConfig,
+  QueueDef,
+  ScheduleConfig,
+  ScheduleDef,
   SignalDef,
   WorkflowConfig,
   WorkflowDef,
@@ -27,6 +31,8 @@ export function defineNamespace<const C extends NamespaceConfig>(config: C): Nam
     name: config.name,
     workflows: config.workflows,
     activities: config.activities,
+    queues: config.queues ?? {},
+    schedules: config.schedules ?? {},
     register: config.register ?? false,
   });
 }
@@ -39,6 +45,26 @@ export function workflow<I, O>(config: WorkflowConfig<I, O>): WorkflowDef<I, O> 
 /** Declares an activity: `fn(ctx, backends, input)` with its description, retry policy and timeout. */
 export function activity<B, I, O>(fn: ActivityImpl<B, I, O>, config: ActivityConfig): ActivityDef<B, I, O> {
   return Object.freeze({ kind: "activity", fn, ...config });
+}
+
+/**
+ * Declares a queue and its limits, which hold across every worker on the database.
+ *
+ * @example
+ * queues: { mail: queue({ concurrency: 10, keyConcurrency: 1, rateLimit: { limit: 100, period: "1m" } }) }
+ */
+export function queue(config: QueueConfig = {}): QueueDef {
+  return Object.freeze({ kind: "queue", ...config });
+}
+
+/**
+ * Declares a schedule: each cron tick starts a run of `workflow` with `input`, run id `<key>@<tick>`.
+ *
+ * @example
+ * schedules: { nightly: schedule({ workflow: "report", cron: "0 3 * * *", timezone: "Europe/Berlin", input: {} }) }
+ */
+export function schedule(config: ScheduleConfig): ScheduleDef {
+  return Object.freeze({ kind: "schedule", ...config });
 }
 
 interface MessageConfig<T> {

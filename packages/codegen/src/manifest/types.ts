@@ -38,6 +38,13 @@ export interface WorkflowConfig<I, O> {
   readonly output?: ParseSchema<O>;
   /** Generate a per-item `register<Workflow>` function for this workflow. */
   readonly register?: boolean;
+  /**
+   * The workflows (of this namespace) this one starts as child runs: its Flow gets
+   * `run<Child>`, `start<Child>` and `signal<Child><Signal>` for each.
+   */
+  readonly children?: readonly string[];
+  /** The queue (a key of the namespace's `queues`) its runs go through unless a start names another. */
+  readonly queue?: string;
 }
 
 export interface WorkflowDef<I, O> extends WorkflowConfig<I, O> {
@@ -57,6 +64,10 @@ export interface ActivityConfig {
   readonly retry?: ManifestRetryPolicy;
   /** Each attempt is aborted and counted as failed after this long. */
   readonly timeout?: Duration;
+  /** An attempt that calls no `ctx.heartbeat()` for this long is aborted and retried. */
+  readonly heartbeatTimeout?: Duration;
+  /** All attempts together: past it the activity fails for good with ActivityTimeoutError. */
+  readonly scheduleToCloseTimeout?: Duration;
   /** Generate a per-item `register<Activity>` function for this activity. */
   readonly register?: boolean;
 }
@@ -66,11 +77,51 @@ export interface ActivityDef<B, I, O> extends ActivityConfig {
   readonly fn: ActivityImpl<B, I, O>;
 }
 
+/** The limits of a queue, held across every worker on the database. Literal values only. */
+export interface QueueConfig {
+  readonly description?: string;
+  /** Runs of the queue in progress at once (held by a worker: a step or activities running). */
+  readonly concurrency?: number;
+  /** Runs in progress at once per concurrency key (a start's `concurrencyKey`, e.g. a customer id). */
+  readonly keyConcurrency?: number;
+  /** At most `limit` starts per sliding `period`. */
+  readonly rateLimit?: { readonly limit: number; readonly period: Duration };
+}
+
+export interface QueueDef extends QueueConfig {
+  readonly kind: "queue";
+}
+
+/** A schedule the workers keep in the database; its id is its key in `schedules`. Literal values only. */
+export interface ScheduleConfig {
+  readonly description?: string;
+  /** The workflow each tick starts (a key of the namespace's `workflows`). */
+  readonly workflow: string;
+  /** 5 fields ("min hour day month weekday"), or 6 with seconds first. */
+  readonly cron: string;
+  /** An IANA time zone for the cron fields, e.g. "Europe/Berlin"; default UTC. */
+  readonly timezone?: string;
+  /** The input of every run: a JSON literal, checked against the workflow's input type. */
+  readonly input: unknown;
+  /** While the previous run is in progress, "skip" (default) starts no run; "allow" starts it anyway. */
+  readonly overlap?: "skip" | "allow";
+  /** Ticks missed while no worker ran: "none", "latest" (default) or "all". */
+  readonly catchup?: "none" | "latest" | "all";
+}
+
+export interface ScheduleDef extends ScheduleConfig {
+  readonly kind: "schedule";
+}
+
 export interface NamespaceConfig {
   /** Stored in the database: renaming it is a breaking change. */
   readonly name: string;
   readonly workflows: Readonly<Record<string, WorkflowDef<unknown, unknown>>>;
   readonly activities: Readonly<Record<string, ActivityDef<never, never, unknown>>>;
+  /** Queues with their limits; a workflow names its default one with `queue`. */
+  readonly queues?: Readonly<Record<string, QueueDef>>;
+  /** Schedules that `startReplayLoops` creates, or updates when they changed. */
+  readonly schedules?: Readonly<Record<string, ScheduleDef>>;
   /** Generate register functions for every workflow and activity. */
   readonly register?: boolean;
 }
@@ -80,5 +131,7 @@ export interface NamespaceDef<C extends NamespaceConfig = NamespaceConfig> {
   readonly name: C["name"];
   readonly workflows: C["workflows"];
   readonly activities: C["activities"];
+  readonly queues: Readonly<Record<string, QueueDef>>;
+  readonly schedules: Readonly<Record<string, ScheduleDef>>;
   readonly register: boolean;
 }

@@ -62,11 +62,45 @@ export interface WorkflowModel {
   readonly signals: readonly MessageModel[];
   readonly outputs: readonly MessageModel[];
   readonly register: boolean;
+  /** The workflows it starts as child runs, sorted; each is one of the namespace's workflows. */
+  readonly children: readonly string[];
+  /** Its default queue, one of the namespace's queues. */
+  readonly queue?: string;
   readonly location: SourceLocation;
 }
 
 /** A literal option value, printed as JSON-ish TS source. */
 export type LiteralValue = string | number | boolean | { readonly [key: string]: LiteralValue };
+
+/** A JSON value written as a literal in the manifest (a schedule's input). */
+export type JsonLiteral =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonLiteral[]
+  | { readonly [key: string]: JsonLiteral };
+
+export interface QueueModel {
+  readonly name: string;
+  readonly description?: string;
+  /** `concurrency`, `keyConcurrency` and `rateLimit` as written, checked. */
+  readonly limits: { readonly [key: string]: LiteralValue };
+  readonly location: SourceLocation;
+}
+
+export interface ScheduleModel {
+  /** The schedule id: its key in the manifest. */
+  readonly name: string;
+  readonly description?: string;
+  readonly workflow: string;
+  readonly cron: string;
+  readonly timezone?: string;
+  readonly overlap?: string;
+  readonly catchup?: string;
+  readonly input: JsonLiteral;
+  readonly location: SourceLocation;
+}
 
 export interface ActivityModel {
   readonly name: string;
@@ -75,7 +109,7 @@ export interface ActivityModel {
   /** Undefined when the activity function declares no input parameter: its Flow method takes none. */
   readonly input?: TypeRef;
   readonly output: TypeRef;
-  /** `retry` and `timeout` as written in the manifest, keys sorted. */
+  /** `retry`, `timeout`, `heartbeatTimeout` and `scheduleToCloseTimeout` as written in the manifest. */
   readonly options: { readonly [key: string]: LiteralValue };
   readonly register: boolean;
   readonly location: SourceLocation;
@@ -87,6 +121,8 @@ export interface NamespaceModel {
   readonly manifestPath: string;
   readonly workflows: readonly WorkflowModel[];
   readonly activities: readonly ActivityModel[];
+  readonly queues: readonly QueueModel[];
+  readonly schedules: readonly ScheduleModel[];
   /** The backends type every activity takes; `undefined` when there is no activity. */
   readonly backends?: TypeRef;
   /** Every import of the generated file except the runtime's. */

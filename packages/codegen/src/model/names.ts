@@ -1,4 +1,4 @@
-import { ts } from "ts-morph";
+import { ts } from "../compiler.js";
 
 /** Splits "warehouseReady", "warehouse-ready", "WAREHOUSE_READY" into lower-case words. */
 export function words(name: string): string[] {

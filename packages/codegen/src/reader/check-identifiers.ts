@@ -23,7 +23,7 @@ function topLevelClaims(ns: RawNamespace): Claim[] {
     const claim = (id: string, node: Node = wf.keyNode, kind = "workflow", name = wf.name) =>
       claims.push({ id, node, kind, name });
     const workflowIds = [ids.workflowConst, ids.flow, ids.workflowType, ids.run, ids.awaitResult, ids.registerWorkflow];
-    for (const id of [...workflowIds, ids.flowFactory]) {
+    for (const id of [...workflowIds, ids.schedule, ids.flowFactory]) {
       claim(id(wf.name));
     }
     for (const signal of wf.signals) {
@@ -40,16 +40,39 @@ function topLevelClaims(ns: RawNamespace): Claim[] {
       claims.push({ id: id(activity.name), node: activity.keyNode, kind: "activity", name: activity.name });
     }
   }
+  for (const queue of ns.queues) {
+    claims.push({ id: ids.queueConst(queue.name), node: queue.keyNode, kind: "queue", name: queue.name });
+  }
+  for (const schedule of ns.schedules) {
+    claims.push({
+      id: ids.scheduleConst(schedule.name),
+      node: schedule.keyNode,
+      kind: "schedule",
+      name: schedule.name,
+    });
+  }
   return claims;
 }
 
+/** The members of a workflow's Flow: built-ins first, so a name that takes one is the one reported. */
 function flowClaims(ns: RawNamespace, wf: RawWorkflow): Claim[] {
-  const claims: Claim[] = [];
+  const claims: Claim[] = FLOW_BUILTINS.map((id) => ({ id, node: wf.keyNode, kind: "built-in flow member", name: id }));
   for (const activity of ns.activities) {
-    const id = ids.activityMethod(activity.name);
-    const builtin = (FLOW_BUILTINS as readonly string[]).includes(id);
-    if (builtin) claims.push({ id, node: wf.keyNode, kind: "built-in flow method", name: id });
-    claims.push({ id, node: activity.keyNode, kind: "activity", name: activity.name });
+    claims.push({
+      id: ids.activityMethod(activity.name),
+      node: activity.keyNode,
+      kind: "activity",
+      name: activity.name,
+    });
+  }
+  // A child listed twice is reported once, by checkReferences.
+  const children = wf.children.filter((child, index) => wf.children.findIndex((c) => c.name === child.name) === index);
+  for (const child of children) {
+    const claim = (id: string) => claims.push({ id, node: child.node, kind: "child workflow", name: child.name });
+    claim(ids.runChildMethod(child.name));
+    claim(ids.startChildMethod(child.name));
+    const signals = ns.workflows.find((item) => item.name === child.name)?.signals ?? [];
+    for (const signal of signals) claim(ids.signalChildMethod(child.name, signal.name));
   }
   for (const signal of wf.signals) {
     claims.push({ id: ids.awaitMethod(signal.name), node: signal.keyNode, kind: "signal", name: signal.name });

@@ -4,6 +4,9 @@ import type { LiteralValue } from "../model/model.js";
 import type { ProblemCollector } from "./collector.js";
 import { booleanLiteral, numberLiteral, readObject, stringLiteral, unwrap } from "./static.js";
 
+/** The activity options that are durations, as the runtime's ActivityOptions names them. */
+export const DURATION_OPTIONS = ["timeout", "heartbeatTimeout", "scheduleToCloseTimeout"] as const;
+
 const DURATION = /^\d+(?:\.\d+)?(ms|s|m|h|d)$/;
 const RETRY_KEYS: Record<string, "duration" | "number"> = {
   initialInterval: "duration",

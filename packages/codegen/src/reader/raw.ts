@@ -1,5 +1,11 @@
 import type { CallExpression, Expression, Node, SourceFile, TypeNode } from "ts-morph";
 
+/** A name written as a string literal (a child, a queue, a schedule's workflow), with where. */
+export interface RawName {
+  readonly name: string;
+  readonly node: Node;
+}
+
 /** A signal or output as written: syntax only, before types are resolved. */
 export interface RawMessage {
   readonly name: string;
@@ -22,6 +28,8 @@ export interface RawWorkflow {
   readonly signals: readonly RawMessage[];
   readonly outputs: readonly RawMessage[];
   readonly register: boolean;
+  readonly children: readonly RawName[];
+  readonly queue?: RawName;
 }
 
 export interface RawActivity {
@@ -31,8 +39,37 @@ export interface RawActivity {
   readonly description: string;
   readonly fn: Expression;
   readonly retry?: Expression;
-  readonly timeout?: Expression;
+  /** `timeout`, `heartbeatTimeout`, `scheduleToCloseTimeout`, as written. */
+  readonly durations: { readonly [key: string]: Expression | undefined };
   readonly register: boolean;
+}
+
+export interface RawQueue {
+  readonly name: string;
+  readonly keyNode: Node;
+  readonly call: CallExpression;
+  readonly description?: string;
+  /** The options object, `{ concurrency, keyConcurrency, rateLimit }`. */
+  readonly options?: Node;
+}
+
+/** A string option of a schedule as written. */
+export interface RawText {
+  readonly value: string;
+  readonly node: Node;
+}
+
+export interface RawSchedule {
+  readonly name: string;
+  readonly keyNode: Node;
+  readonly call: CallExpression;
+  readonly description?: string;
+  readonly workflow?: RawName;
+  readonly cron?: RawText;
+  readonly timezone?: RawText;
+  readonly overlap?: RawText;
+  readonly catchup?: RawText;
+  readonly input?: Expression;
 }
 
 export interface RawNamespace {
@@ -42,5 +79,7 @@ export interface RawNamespace {
   readonly call: CallExpression;
   readonly workflows: readonly RawWorkflow[];
   readonly activities: readonly RawActivity[];
+  readonly queues: readonly RawQueue[];
+  readonly schedules: readonly RawSchedule[];
   readonly register: boolean;
 }

@@ -4,7 +4,7 @@ import type { ImportTable } from "../model/imports.js";
 import type { ActivityModel, LiteralValue, TypeRef } from "../model/model.js";
 import { type ActivityTypes, readActivityTypes } from "./activity-signature.js";
 import type { ProblemCollector } from "./collector.js";
-import { checkDuration, checkRetry, readLiteral } from "./literal.js";
+import { checkDuration, checkRetry, DURATION_OPTIONS, readLiteral } from "./literal.js";
 import type { TypePrinter } from "./print-type.js";
 import type { RawActivity } from "./raw.js";
 import { importValue } from "./values.js";
@@ -109,13 +109,12 @@ export class ActivityReader {
     if (raw.retry !== undefined && retry !== undefined && checkRetry(retry, raw.retry, "retry", this.#problems)) {
       options["retry"] = retry;
     }
-    const timeout = raw.timeout === undefined ? undefined : readLiteral(raw.timeout, "timeout", this.#problems);
-    if (
-      raw.timeout !== undefined &&
-      timeout !== undefined &&
-      checkDuration(timeout, raw.timeout, "timeout", this.#problems)
-    ) {
-      options["timeout"] = timeout;
+    for (const key of DURATION_OPTIONS) {
+      const node = raw.durations[key];
+      const value = node === undefined ? undefined : readLiteral(node, key, this.#problems);
+      if (node !== undefined && value !== undefined && checkDuration(value, node, key, this.#problems)) {
+        options[key] = value;
+      }
     }
     return options;
   }

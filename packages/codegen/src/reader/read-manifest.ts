@@ -1,10 +1,12 @@
 import path from "node:path";
-import { type Project, type SourceFile, ts } from "ts-morph";
+import type { Project, SourceFile } from "ts-morph";
+import { ts } from "../compiler.js";
 import { ManifestErrors, ManifestSyntaxError } from "../errors.js";
 import { HELPERS, ids, RUNTIME_IMPORTS } from "../model/identifiers.js";
 import { ImportTable } from "../model/imports.js";
 import type { NamespaceModel } from "../model/model.js";
 import { checkIdentifiers } from "./check-identifiers.js";
+import { checkReferences } from "./check-references.js";
 import { ProblemCollector } from "./collector.js";
 import type { RawNamespace } from "./raw.js";
 import { readSyntax } from "./read-syntax.js";
@@ -36,6 +38,7 @@ export function readManifest(project: Project, sourceFile: SourceFile, options: 
   const raw = readSyntax(sourceFile, problems);
   if (raw === undefined) throw new ManifestErrors(sortProblems(problems));
   checkIdentifiers(raw, problems);
+  checkReferences(raw, problems);
   const syntaxProblems = problems.problems.length;
   const imports = new ImportTable(reservedNames(raw));
   const manifestPath = sourceFile.getFilePath();
@@ -90,9 +93,16 @@ function reservedNames(raw: RawNamespace): string[] {
   names.push(ids.namespaceConst(raw.name), ids.outputEvent(raw.name), ids.streamOptions(raw.name));
   names.push(ids.loopsOptions(raw.name), ids.registry(raw.name), ids.createRegistry(raw.name));
   names.push(ids.registryOptions(raw.name), ids.startRegistry(raw.name), ids.startLoops(), ids.workflowFns(raw.name));
+  names.push(ids.queueName(raw.name), ids.runOptions(raw.name), ids.childOptions(raw.name));
+  names.push(ids.scheduleOptions(raw.name), ids.queuesConst(raw.name), ids.schedulesConst(raw.name));
   for (const wf of raw.workflows) {
     names.push(ids.workflowConst(wf.name), ids.flow(wf.name), ids.workflowType(wf.name), ids.run(wf.name));
-    names.push(ids.awaitResult(wf.name), ids.registerWorkflow(wf.name), ids.flowFactory(wf.name));
+    names.push(
+      ids.awaitResult(wf.name),
+      ids.registerWorkflow(wf.name),
+      ids.flowFactory(wf.name),
+      ids.schedule(wf.name),
+    );
     for (const signal of wf.signals)
       names.push(ids.signal(wf.name, signal.name), ids.signalConst(wf.name, signal.name));
     for (const output of wf.outputs)
@@ -100,5 +110,7 @@ function reservedNames(raw: RawNamespace): string[] {
   }
   for (const activity of raw.activities)
     names.push(ids.activityConst(activity.name), ids.registerActivity(activity.name));
+  for (const queue of raw.queues) names.push(ids.queueConst(queue.name));
+  for (const schedule of raw.schedules) names.push(ids.scheduleConst(schedule.name));
   return names;
 }

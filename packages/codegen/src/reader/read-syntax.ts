@@ -1,11 +1,24 @@
-import type { CallExpression, Expression, SourceFile } from "ts-morph";
-import { Node } from "../compiler.js";
-import { InvalidManifestNameError, MissingDescriptionError, NotStaticError, NoWorkflowError } from "../errors.js";
-import { isIdentifier, pascalCase, storedNameProblem } from "../model/names.js";
+import type { Expression, SourceFile } from "ts-morph";
+import { NotStaticError, NoWorkflowError } from "../errors.js";
 import type { ProblemCollector } from "./collector.js";
+import {
+  checkName,
+  configObject,
+  expectCall,
+  indexProperties,
+  optional,
+  optionalExpression,
+  readBoolean,
+  readDescription,
+  readEntries,
+  readName,
+  readNames,
+} from "./entries.js";
 import { findDefaultExport } from "./find-default-export.js";
+import { DURATION_OPTIONS } from "./literal.js";
 import type { RawActivity, RawMessage, RawNamespace, RawWorkflow } from "./raw.js";
-import { booleanLiteral, calleeName, readObject, type StaticProperty, stringLiteral, unwrap } from "./static.js";
+import { readQueue, readSchedule } from "./read-flow-control.js";
+import { readObject, type StaticProperty, stringLiteral, unwrap } from "./static.js";
 
 /** Reads the manifest's syntax: names, descriptions and the nodes that carry types. */
 export function readSyntax(sourceFile: SourceFile, problems: ProblemCollector): RawNamespace | undefined {
@@ -30,61 +43,10 @@ export function readSyntax(sourceFile: SourceFile, problems: ProblemCollector): 
   const workflows = readEntries(byKey.get("workflows"), "workflows", problems, readWorkflow);
   if (workflows.length === 0) problems.add(new NoWorkflowError(problems.at(byKey.get("workflows")?.value ?? call)));
   const activities = readEntries(byKey.get("activities"), "activities", problems, readActivity);
+  const queues = readEntries(byKey.get("queues"), "queues", problems, readQueue);
+  const schedules = readEntries(byKey.get("schedules"), "schedules", problems, readSchedule);
   const register = readBoolean(byKey.get("register"), "register", problems);
-  return { sourceFile, name, nameNode: nameProperty.value, call, workflows, activities, register };
-}
-
-type EntryReader<T> = (entry: StaticProperty, problems: ProblemCollector) => T | undefined;
-
-/** The manifest's lists, by their key, and what one entry of each is called in messages. */
-const ENTRY_KINDS = { workflows: "workflow", activities: "activity", signals: "signal", outputs: "output" } as const;
-
-/** Reads `{ key: item(...) }` entries, checking names and duplicates. */
-function readEntries<T>(
-  property: StaticProperty | undefined,
-  kind: keyof typeof ENTRY_KINDS,
-  problems: ProblemCollector,
-  read: EntryReader<T>,
-): T[] {
-  if (property === undefined) return [];
-  const entries = readObject(unwrap(property.value), kind, problems) ?? [];
-  const singular = ENTRY_KINDS[kind];
-  const seen = new Set<string>();
-  const items: T[] = [];
-  for (const entry of entries) {
-    if (seen.has(entry.key)) {
-      const reason = `it is declared twice in ${kind}; names must be unique`;
-      problems.add(new InvalidManifestNameError(problems.at(entry.keyNode), singular, entry.key, reason));
-      continue;
-    }
-    seen.add(entry.key);
-    checkName(problems, entry.keyNode, singular, entry.key);
-    const item = read(entry, problems);
-    if (item !== undefined) items.push(item);
-  }
-  return items;
-}
-
-function checkName(problems: ProblemCollector, node: Node, kind: string, name: string): void {
-  const stored = storedNameProblem(name);
-  if (stored !== undefined) {
-    const reason = `${stored}. Names are non-empty, at most 255 bytes of UTF-8, and contain no "/"`;
-    problems.add(new InvalidManifestNameError(problems.at(node), kind, name, reason));
-    return;
-  }
-  const identifier = pascalCase(name);
-  if (!isIdentifier(identifier)) {
-    const reason = `it becomes ${JSON.stringify(identifier)} in TypeScript, which is not an identifier; start it with a letter`;
-    problems.add(new InvalidManifestNameError(problems.at(node), kind, name, reason));
-  }
-}
-
-function expectCall(entry: StaticProperty, callee: string, kind: string, problems: ProblemCollector) {
-  const value = unwrap(entry.value);
-  if (Node.isCallExpression(value) && calleeName(value) === callee) return value;
-  const fix = `write \`${entry.key}: ${callee}(...)\` inline in the manifest`;
-  problems.add(new NotStaticError(problems.at(entry.value), `${kind} ${JSON.stringify(entry.key)}`, fix));
-  return undefined;
+  return { sourceFile, name, nameNode: nameProperty.value, call, workflows, activities, queues, schedules, register };
 }
 
 function readWorkflow(entry: StaticProperty, problems: ProblemCollector): RawWorkflow | undefined {
@@ -106,6 +68,8 @@ function readWorkflow(entry: StaticProperty, problems: ProblemCollector): RawWor
     signals: readEntries(config.get("signals"), "signals", problems, (item, p) => readMessage(item, "signal", p)),
     outputs: readEntries(config.get("outputs"), "outputs", problems, (item, p) => readMessage(item, "output", p)),
     register: readBoolean(config.get("register"), "register", problems),
+    children: readNames(config.get("children"), `the children of workflow ${JSON.stringify(entry.key)}`, problems),
+    ...optional("queue", readName(config.get("queue"), `the queue of workflow ${JSON.stringify(entry.key)}`, problems)),
   };
 }
 
@@ -142,60 +106,7 @@ function readActivity(entry: StaticProperty, problems: ProblemCollector): RawAct
     description: readDescription(config, call, "activity", entry.key, problems),
     fn,
     ...optionalExpression("retry", config.get("retry")),
-    ...optionalExpression("timeout", config.get("timeout")),
+    durations: Object.fromEntries(DURATION_OPTIONS.map((key) => [key, config.get(key)?.value])),
     register: readBoolean(config.get("register"), "register", problems),
   };
-}
-
-function configObject(call: CallExpression, index: number, what: string, problems: ProblemCollector) {
-  const argument = call.getArguments()[index];
-  if (argument === undefined) {
-    const [kind = what, quoted = ""] = what.split(" ");
-    problems.add(new MissingDescriptionError(problems.at(call), kind, quoted.replace(/^"|"$/g, "")));
-    return undefined;
-  }
-  const properties = readObject(unwrap(argument), `the options of ${what}`, problems);
-  return properties === undefined ? undefined : indexProperties(properties);
-}
-
-function readDescription(
-  config: Map<string, StaticProperty>,
-  call: CallExpression,
-  kind: string,
-  name: string,
-  problems: ProblemCollector,
-): string {
-  const property = config.get("description");
-  if (property === undefined) {
-    problems.add(new MissingDescriptionError(problems.at(call), kind, name));
-    return "";
-  }
-  const text = stringLiteral(unwrap(property.value));
-  if (text === undefined) {
-    const fix = "write the description as a string literal";
-    problems.add(
-      new NotStaticError(problems.at(property.value), `the description of ${kind} ${JSON.stringify(name)}`, fix),
-    );
-    return "";
-  }
-  if (text.trim() === "") problems.add(new MissingDescriptionError(problems.at(property.value), kind, name));
-  return text.trim();
-}
-
-function readBoolean(property: StaticProperty | undefined, what: string, problems: ProblemCollector): boolean {
-  if (property === undefined) return false;
-  const value = booleanLiteral(unwrap(property.value));
-  if (value === undefined) {
-    problems.add(new NotStaticError(problems.at(property.value), `\`${what}\``, "write `true` or `false`"));
-    return false;
-  }
-  return value;
-}
-
-function optionalExpression<K extends string>(key: K, property: StaticProperty | undefined) {
-  return (property === undefined ? {} : { [key]: property.value }) as Partial<Record<K, Expression>>;
-}
-
-function indexProperties(properties: readonly StaticProperty[]): Map<string, StaticProperty> {
-  return new Map(properties.map((property) => [property.key, property]));
 }

@@ -8,6 +8,8 @@ import { findJsonProblem } from "./json-check.js";
 import { TypePrinter } from "./print-type.js";
 import type { RawMessage, RawNamespace, RawWorkflow } from "./raw.js";
 import { ActivityReader } from "./read-activities.js";
+import { readQueues } from "./read-queues.js";
+import { readSchedules } from "./read-schedules.js";
 import { SchemaReader } from "./schema-types.js";
 import { importValue } from "./values.js";
 
@@ -65,6 +67,8 @@ export class TypeReader {
       manifestPath: ns.sourceFile.getFilePath(),
       workflows: workflows.sort(byName),
       activities: activities.sort(byName),
+      queues: readQueues(ns.queues, this.#problems).sort(byName),
+      schedules: readSchedules(ns.schedules, this.#problems).sort(byName),
       ...(backends === undefined ? {} : { backends }),
       imports: this.#imports.all(),
     };
@@ -104,6 +108,8 @@ export class TypeReader {
       signals: raw.signals.map((signal) => this.#message(signal, "signal", raw.name)).sort(byName),
       outputs: raw.outputs.map((output) => this.#message(output, "output", raw.name)).sort(byName),
       register: registerAll || raw.register,
+      children: [...new Set(raw.children.map((child) => child.name))].sort(),
+      ...(raw.queue === undefined ? {} : { queue: raw.queue.name }),
       location: this.#problems.at(raw.keyNode),
     };
   }

@@ -1,6 +1,9 @@
 import { ids } from "../model/identifiers.js";
 import type { MessageModel, NamespaceModel, WorkflowModel } from "../model/model.js";
-import { docComment, fitList, stringLiteral } from "./layout.js";
+import { childFactoryLines, childMembers } from "./build-children.js";
+import { queueFields, type StartTypes, startTypes } from "./build-flow-control.js";
+import { callWithObject, docComment, fitList } from "./layout.js";
+import { member, validated, wrapArrow } from "./members.js";
 import type { RenderFunction, RenderWorkflow } from "./render-model.js";
 
 const I1 = "  ";
@@ -9,10 +12,12 @@ const I2 = "    ";
 /** The Flow interface, workflow type and client helpers of one workflow. */
 export function buildWorkflow(ns: NamespaceModel, wf: WorkflowModel): RenderWorkflow {
   const input = wf.input.text;
+  const types = startTypes(ns);
   const functions = [
-    runFunction(ns, wf),
+    runFunction(ns, wf, types),
     ...wf.signals.map((signal) => signalFunction(ns, wf, signal)),
     awaitResultFunction(ns, wf),
+    scheduleFunction(ns, wf),
     ...wf.outputs.map((output) => streamFunction(ns, wf, output)),
     flowFactory(ns, wf),
   ];
@@ -23,7 +28,7 @@ export function buildWorkflow(ns: NamespaceModel, wf: WorkflowModel): RenderWork
         `What workflow "${wf.name}" may use for side effects, waiting, time and randomness: ${wf.description}`,
       ),
       head: `export interface ${ids.flow(wf.name)} {`,
-      members: flowMembers(ns, wf),
+      members: flowMembers(ns, wf, types),
     },
     workflowType: [
       docComment("", `Workflow "${wf.name}": ${wf.description}`),
@@ -38,13 +43,16 @@ export function buildWorkflow(ns: NamespaceModel, wf: WorkflowModel): RenderWork
   };
 }
 
-function flowMembers(ns: NamespaceModel, wf: WorkflowModel): string[] {
+function flowMembers(ns: NamespaceModel, wf: WorkflowModel, types: StartTypes): string[] {
   const members: string[] = [`${I1}readonly runId: string;`];
+  members.push(docComment(I1, "The tick of the schedule that started this run; undefined when no schedule did."));
+  members.push(`${I1}readonly scheduledAt: Date | undefined;`);
   for (const activity of ns.activities) {
     members.push(docComment(I1, `Activity "${activity.name}": ${activity.description}`));
     const params = activity.input === undefined ? [] : [`input: ${activity.input.text}`];
     members.push(member(ids.activityMethod(activity.name), params, `Promise<${activity.output.text}>`));
   }
+  members.push(...childMembers(ns, wf, types.childOptions));
   for (const signal of wf.signals) {
     const text = `The next "${signal.name}" signal in arrival order, or undefined after \`timeout\`: ${signal.description}`;
     members.push(docComment(I1, text));
@@ -70,18 +78,9 @@ function flowMembers(ns: NamespaceModel, wf: WorkflowModel): string[] {
   return members;
 }
 
-function member(name: string, params: readonly string[], returns: string): string {
-  return I1 + fitList(I1, `${name}(`, params, `): ${returns};`);
-}
-
 /** JSON types have no function types, so no parentheses are needed. */
 function orUndefined(type: string): string {
   return `${type} | undefined`;
-}
-
-/** `parseWith(schema, value, "what")` when the item has a schema, else `value`. */
-export function validated(schema: { local: string } | undefined, value: string, what: string): string {
-  return schema === undefined ? value : `parseWith(${schema.local}, ${value}, ${stringLiteral(what)})`;
 }
 
 /** async when a schema validates: a refused value then rejects the promise instead of throwing at the call. */
@@ -108,12 +107,16 @@ function call(indent: string, head: string, args: readonly string[], tail: strin
   return indent + fitList(indent, head, args, tail);
 }
 
-function runFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
+function runFunction(ns: NamespaceModel, wf: WorkflowModel, types: StartTypes): RenderFunction {
   const input = validated(wf.inputSchema, "input", `input of workflow ${wf.name}`);
-  const args = [ids.namespaceConst(ns.name), ids.workflowConst(wf.name), "runId", input, "opts"];
-  const params = ["client: Client", "runId: string", `input: ${wf.inputToWrite.text}`, "opts?: WriteOptions"];
-  const doc = `Starts a run of workflow "${wf.name}"; false when \`runId\` exists already. \`opts.tx\` joins your transaction.`;
-  const body = [call(I1, "return client.runWorkflow(", args, ");")];
+  const args = [ids.namespaceConst(ns.name), ids.workflowConst(wf.name), "runId", input];
+  const params = ["client: Client", "runId: string", `input: ${wf.inputToWrite.text}`, `opts?: ${types.runOptions}`];
+  const queue = wf.queue === undefined ? "" : ` Runs through queue "${wf.queue}" unless \`opts.queue\` names another.`;
+  const doc = `Starts a run of workflow "${wf.name}"; false when \`runId\` exists already. \`opts.tx\` joins your transaction.${queue}`;
+  const body =
+    wf.queue === undefined
+      ? [call(I1, "return client.runWorkflow(", [...args, "opts"], ");")]
+      : [callWithObject(I1, "return client.runWorkflow(", args, queueFields(wf.queue), ");")];
   return fn(doc, ids.run(wf.name), params, "Promise<boolean>", body, validatingKind(wf.inputSchema));
 }
 
@@ -150,6 +153,16 @@ function awaitResultFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunct
   return fn(doc, ids.awaitResult(wf.name), params, returns, body, "async function");
 }
 
+function scheduleFunction(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
+  const input = validated(wf.inputSchema, "schedule.input", `input of workflow ${wf.name}`);
+  const fields = ["...schedule", "id", `workflow: ${ids.workflowConst(wf.name)}`];
+  if (wf.inputSchema !== undefined) fields.push(`input: ${input}`);
+  const params = ["client: Client", "id: string", `schedule: ${ids.scheduleOptions(ns.name)}<${wf.inputToWrite.text}>`];
+  const doc = `Creates schedule \`id\` of workflow "${wf.name}", or updates it (cron, time zone, input, policies); each tick starts run \`<id>@<tick, ISO 8601 UTC>\`.`;
+  const lines = [callWithObject(I1, "return client.createSchedule(", [ids.namespaceConst(ns.name)], fields, ");")];
+  return fn(doc, ids.schedule(wf.name), params, "Promise<void>", lines, validatingKind(wf.inputSchema));
+}
+
 function streamFunction(ns: NamespaceModel, wf: WorkflowModel, output: MessageModel): RenderFunction {
   const event = `${ids.outputEvent(ns.name)}<${output.type.text}>`;
   const params = ["client: Client", `opts: ${ids.streamOptions(ns.name)} = {}`];
@@ -163,13 +176,14 @@ function streamFunction(ns: NamespaceModel, wf: WorkflowModel, output: MessageMo
 }
 
 function flowFactory(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
-  const lines = [`${I2}runId: ctx.runId,`];
+  const lines = [`${I2}runId: ctx.runId,`, `${I2}scheduledAt: ctx.scheduledAt,`];
   for (const activity of ns.activities) {
     // An activity that declares no input gets null: the runtime refuses a top-level undefined.
     const [param, input] = activity.input === undefined ? ["", "null"] : ["input: unknown", "input"];
     const head = `${I2}${ids.activityMethod(activity.name)}: (${param}) =>`;
     lines.push(wrapArrow(head, `ctx.execActivity(${ids.activityConst(activity.name)}, ${input}),`));
   }
+  lines.push(...childFactoryLines(ns, wf));
   for (const signal of wf.signals) {
     const head = `${I2}${ids.awaitMethod(signal.name)}: (timeout: Duration) =>`;
     lines.push(wrapArrow(head, `ctx.awaitSignal(${ids.signalConst(wf.name, signal.name)}, timeout),`));
@@ -191,10 +205,4 @@ function flowFactory(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
     // The runtime is untyped: the methods return Promise<unknown>; the manifest's types are asserted once here.
     body: [`${I1}const flow = {`, ...lines, `${I1}};`, `${I1}return flow as ${ids.flow(wf.name)};`],
   };
-}
-
-/** `key: (x) => body` on one line when it fits, else the body on the next line, indented. */
-function wrapArrow(head: string, body: string): string {
-  const oneLine = `${head} ${body}`;
-  return oneLine.length <= 120 ? oneLine : `${head}\n${I2}${I1}${body}`;
 }

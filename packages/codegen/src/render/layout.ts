@@ -37,3 +37,31 @@ export function docComment(indent: string, text: string): string {
   const clean = text.replace(/\s+/g, " ").replace(/\*\//g, "*\\/").trim();
   return `${indent}/** ${clean} */`;
 }
+
+/** `export interface Name extends Base {`, with `extends` on its own line when the head is too long (as biome breaks it). */
+export function interfaceHead(name: string, base: string): string {
+  const head = `export interface ${name} extends ${base} {`;
+  return head.length <= LINE_WIDTH ? head : `export interface ${name}\n  extends ${base} {`;
+}
+
+/**
+ * A call whose last argument is an object literal of `fields`: on one line when it fits, else with
+ * the object hugged (`f(a, b, {` ... `})`, as biome prefers), else one argument per line.
+ */
+export function callWithObject(
+  indent: string,
+  head: string,
+  args: readonly string[],
+  fields: readonly string[],
+  tail: string,
+): string {
+  const object = `{ ${fields.join(", ")} }`;
+  const oneLine = `${indent}${head}${[...args, object].join(", ")}${tail}`;
+  if (oneLine.length <= LINE_WIDTH) return oneLine;
+  const hugged = `${indent}${head}${[...args, "{"].join(", ")}`;
+  if (hugged.length <= LINE_WIDTH) {
+    const inner = `${indent}  `;
+    return `${hugged}\n${fields.map((field) => `${inner}${field},`).join("\n")}\n${indent}}${tail}`;
+  }
+  return indent + fitList(indent, head, [...args, object], tail);
+}

@@ -29,6 +29,8 @@ export interface RenderModel {
   readonly imports: readonly string[];
   /** `export const` lines with docs. */
   readonly constants: readonly string[];
+  /** Type aliases and constants built from the constants (queues, schedules), with docs. */
+  readonly declarations: readonly string[];
   readonly interfaces: readonly RenderInterface[];
   readonly workflows: readonly RenderWorkflow[];
   /** startReplayLoops, the register functions and the private helpers. */

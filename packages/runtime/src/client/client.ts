@@ -254,7 +254,8 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
 }
 
 /** A schedule as the store keeps it, checked: names, cron and time zone, policies, input. */
-function scheduleSpecOf(namespace: string, schedule: ScheduleOptions, maxPayloadBytes: number): ScheduleSpec {
+/** A schedule as stored, checked; throws ReplayError INVALID_SCHEDULE. */
+export function scheduleSpecOf(namespace: string, schedule: ScheduleOptions, maxPayloadBytes: number): ScheduleSpec {
   const overlap = schedule.overlap ?? "skip";
   const catchup = schedule.catchup ?? "latest";
   if (overlap !== "skip" && overlap !== "allow") {

@@ -73,6 +73,8 @@ export interface ChildRequest {
   readonly wait: boolean;
   /** Run timeout of the child, ms. */
   readonly timeout?: number;
+  /** The queue the child runs through; routing only, not compared on replay. */
+  readonly queue?: string;
 }
 
 /** How a child run ended, as its parent receives it. */

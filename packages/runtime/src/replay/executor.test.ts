@@ -477,6 +477,33 @@ describe("child runs and signals to other runs", () => {
     expect(executor.fault).toBeInstanceOf(NonDeterminismError);
   });
 
+  it("record a child's queue last, and match a recorded child whatever queue it was started in", async () => {
+    const started = await replay(async (ctx) => ctx.startChild("mail", "m1", "hi", { queue: "outbox" }));
+    expect(started.takeOutbox().map((e) => e.payloadText)).toEqual([
+      '{"runId":"m1","input":"hi","wait":false,"queue":"outbox"}',
+    ]);
+    // Recorded without a queue (before the workflow had a default one), replayed with one, and the other way round.
+    const cases = [
+      [undefined, "outbox"],
+      ["outbox", undefined],
+      ["outbox", "mail"],
+    ] as const;
+    for (const [recordedQueue, codeQueue] of cases) {
+      const child = ev.child("mail", 0, "m1", "hi", false);
+      const queue = recordedQueue === undefined ? {} : { queue: recordedQueue };
+      const recorded = { ...child, payload: { ...(child.payload as object), ...queue } } as typeof child;
+      const executor = await replay(
+        async (ctx) => {
+          await ctx.startChild("mail", "m1", "hi", codeQueue === undefined ? {} : { queue: codeQueue });
+          return "started";
+        },
+        history(null, recorded),
+      );
+      expect(executor.fault).toBeUndefined();
+      expect(executor.outcome).toEqual({ kind: "completed", result: "started" });
+    }
+  });
+
   it("replays a sent signal without sending it again", async () => {
     const executor = await replay(
       async (ctx) => {

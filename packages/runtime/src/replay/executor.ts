@@ -374,7 +374,14 @@ export class RunExecutor {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#issue("child", workflow, { runId, input, wait, ...(timeout === undefined ? {} : { timeout }) });
+    const queue = opts?.queue;
+    return this.#issue("child", workflow, {
+      runId,
+      input,
+      wait,
+      ...(timeout === undefined ? {} : { timeout }),
+      ...(queue === undefined ? {} : { queue }),
+    });
   }
 
   #issue(kind: CommandKind, target: string, input: unknown, options?: ActivityOptions): Promise<unknown> {
@@ -522,10 +529,12 @@ function encodeCommandInput(kind: CommandKind, target: string, input: unknown, m
     case "signal":
       return JSON.stringify({ timeout: input });
     case "child": {
-      const { runId, input: childInput, wait, timeout } = input as ChildRequest;
+      const { runId, input: childInput, wait, timeout, queue } = input as ChildRequest;
       const inputText = encodePayload(`child ${target} input`, childInput, maxBytes);
       const timeoutText = timeout === undefined ? "" : `,"timeout":${timeout}`;
-      return `{"runId":${JSON.stringify(validateName("child runId", runId))},"input":${inputText},"wait":${wait}${timeoutText}}`;
+      // Last, so that matching can leave it out (see withoutQueue).
+      const queueText = queue === undefined ? "" : `,"queue":${JSON.stringify(validateName("child queue", queue))}`;
+      return `{"runId":${JSON.stringify(validateName("child runId", runId))},"input":${inputText},"wait":${wait}${timeoutText}${queueText}}`;
     }
     case "send": {
       const { runId, signal, message, externalId } = input as SignalSent;
@@ -551,9 +560,19 @@ function matches(kind: CommandKind, target: string, seq: number, inputText: stri
       return JSON.stringify({ duration: recorded.payload.duration }) === inputText;
     case EventType.SignalRequest:
       return JSON.stringify({ timeout: recorded.payload.timeout }) === inputText;
+    case EventType.ChildRequest:
+      return withoutQueue(payloadTextOf(recorded) ?? "") === withoutQueue(inputText);
     default:
       return payloadTextOf(recorded) === inputText;
   }
+}
+
+/**
+ * A child request without its queue: the queue only routes the child's first claim, so a run
+ * recorded before its workflow's default queue changed (or before it had one) still matches.
+ */
+function withoutQueue(childRequestText: string): string {
+  return childRequestText.replace(/,"queue":"(?:[^"\\]|\\.)*"\}$/, "}");
 }
 
 function recordedDeadline(recorded: RecordedEvent): number | undefined {

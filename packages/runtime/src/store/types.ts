@@ -157,6 +157,8 @@ export interface ChildStart {
   readonly waits: boolean;
   readonly codeVersion?: string | undefined;
   readonly deadline?: number | undefined;
+  /** The queue the child runs through. */
+  readonly queue?: string | undefined;
 }
 
 /** A signal a step sends to another run, with the step. */

@@ -474,6 +474,7 @@ export class RunActor {
       // A child runs the parent's code version, so one deploy's parents and children match.
       codeVersion: this.#codeVersion,
       deadline: request.timeout === undefined ? undefined : now + request.timeout,
+      queue: request.queue,
     };
   }
 

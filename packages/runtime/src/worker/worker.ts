@@ -44,6 +44,7 @@ import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
 import { type FailedAttempt, RetryLog } from "./retry-log.js";
 import { type ActorHost, type CachedRun, type ReplayTarget, RunActor } from "./run-actor.js";
+import { applySchedules, scheduleProblems } from "./schedules.js";
 import { newTask, type TaskState, taskKey } from "./tasks.js";
 
 const DEFAULTS = { concurrency: 16, leaseMs: 30_000, cacheSize: 1000, maxPollIntervalMs: 1000, stopTimeoutMs: 10_000 };
@@ -221,7 +222,8 @@ class ReplayWorker implements Worker, ActorHost {
     const created = new Set((result.createdChildren ?? []).map(runKeyId));
     for (const start of starts) {
       if (!created.has(runKeyId(start.key))) continue;
-      const fresh = { inputText: start.inputText, createdAt, codeVersion: start.codeVersion, deadline: start.deadline };
+      const { inputText, codeVersion, deadline, queue } = start;
+      const fresh = { inputText, createdAt, codeVersion, deadline, queue };
       this.#client.local.wake(start.key.namespace, { ...start.key, fresh });
     }
     for (const key of result.woken ?? []) this.#client.local.wake(key.namespace, key);
@@ -379,7 +381,7 @@ class ReplayWorker implements Worker, ActorHost {
       const free = this.#concurrency - this.#actors.size - this.#loading.size;
       let claimed = 0;
       try {
-        if (!configured) configured = await this.#configureQueues();
+        if (!configured) configured = await this.#configure();
         await this.#fireSchedules();
         if (free > 0) claimed = await this.#claimRound(free);
         this.#recovered();
@@ -411,11 +413,15 @@ class ReplayWorker implements Worker, ActorHost {
     this.#scheduleCheckAt = Math.min(fired.nextTick ?? Number.POSITIVE_INFINITY, now + poll);
   }
 
-  /** Stores the limits of the queues this worker serves, so every claim of them applies the same. */
-  async #configureQueues(): Promise<true> {
+  /**
+   * Stores the limits of the queues this worker serves, so every claim of them applies the same,
+   * and applies its schedules. Retried with the claim loop's back-off until it succeeds.
+   */
+  async #configure(): Promise<true> {
     for (const [queue, options] of Object.entries(this.#options.queues ?? {})) {
       await this.store.configureQueue(this.#options.namespace, queue, queueLimits(options), this.now());
     }
+    await applySchedules(this.#client, this.#options.namespace, this.#options.schedules ?? []);
     return true;
   }
 
@@ -666,6 +672,8 @@ function validateOptions(options: WorkerOptions): void {
     problems.push(`shards must be { count > 0, 0 <= index < count }, got ${JSON.stringify(shards)}`);
   }
   problems.push(...queueProblems(options.queues ?? {}));
+  const maxPayloadBytes = options.client?.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
+  problems.push(...scheduleProblems(options.namespace, options.schedules ?? [], maxPayloadBytes));
   if (problems.length > 0)
     throw new ReplayError("INVALID_WORKER_OPTIONS", `invalid worker options: ${problems.join("; ")}`);
 }

@@ -79,6 +79,30 @@ forEachStore((env) => {
       expect(counts).toMatchObject({ statuses: { running: 1, completed: 2 }, queued: 0, active: 0, waiting: 1 });
     });
 
+    it("take a child started with a queue through that queue, and only on a worker that serves it", async () => {
+      const parent = async (ctx: RunContext) => {
+        await ctx.startChild("mail", "m1", "hello", { queue: "outbox" });
+        return ctx.runChild("mail", "m2", "again", { queue: "outbox" });
+      };
+      const mail = async (_ctx: RunContext, text: string) => `sent ${text}`;
+      const first = await env.worker({ namespace: "kids", workflows: { parent, mail }, activities: {} });
+      await env.client.runWorkflow("kids", "parent", "p1", null);
+      await waitFor(async () => (await env.client.countRuns({ namespace: "kids", queue: "outbox" })).queued === 2);
+      await first.stop();
+      await env.worker({
+        namespace: "kids",
+        queues: { outbox: { concurrency: 1 } },
+        workflows: { parent, mail },
+        activities: {},
+      });
+      expect(await env.client.awaitResult("kids", "parent", "p1", { timeout: "10s" })).toBe("sent again");
+      const runs = await env.client.listRuns({ namespace: "kids", workflow: "mail" });
+      expect(runs.runs.map((run) => [run.runId, run.queue, run.status])).toEqual([
+        ["m1", "outbox", "completed"],
+        ["m2", "outbox", "completed"],
+      ]);
+    });
+
     it("list the failed runs of a queue for re-driving (a dead letter)", async () => {
       await env.worker({
         namespace: "dlq",

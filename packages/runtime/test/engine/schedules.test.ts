@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../../src/index.js";
-import type { RunContext } from "../../src/types.js";
+import type { RunContext, ScheduleOptions } from "../../src/types.js";
 import { forEachStore, waitFor } from "./helpers.js";
 
 const stamp = async (ctx: RunContext) => ctx.scheduledAt?.toISOString() ?? "none";
@@ -42,9 +42,13 @@ forEachStore((env) => {
       const runIds = async (namespace: string) =>
         (await env.client.listRuns({ namespace })).runs.map((run) => run.runId).sort();
 
-      async function startWorker(namespace: string, workflows: Record<string, (ctx: RunContext) => Promise<unknown>>) {
+      async function startWorker(
+        namespace: string,
+        workflows: Record<string, (ctx: RunContext) => Promise<unknown>>,
+        schedules: readonly ScheduleOptions[] = [],
+      ) {
         started = true;
-        return env.worker({ client: client(), namespace, workflows, activities: {} });
+        return env.worker({ client: client(), namespace, workflows, activities: {}, schedules });
       }
 
       it("pause, resume, delete and trigger; an updated cron takes effect at the next tick", async () => {
@@ -101,6 +105,49 @@ forEachStore((env) => {
         expect(runs.length).toBeGreaterThanOrEqual(2);
         spans.sort((a, b) => a.start - b.start);
         for (let i = 1; i < spans.length; i++) expect(spans[i]?.start).toBeGreaterThanOrEqual(spans[i - 1]?.end ?? 0);
+      });
+
+      it("apply the schedules a worker is given: missing ones created, changed ones updated, equal ones kept", async () => {
+        const namespace = "declared";
+        clock.set(Date.UTC(2030, 0, 3));
+        const c = client();
+        const nightly = {
+          id: "nightly",
+          workflow: "stamp",
+          cron: "0 3 * * *",
+          timezone: "Europe/Berlin",
+          input: "ops",
+        };
+        await c.createSchedule(namespace, { id: "own", workflow: "stamp", cron: "0 0 1 1 *", input: null });
+        const first = await startWorker(namespace, { stamp }, [nightly]);
+        await waitFor(async () => (await c.listSchedules(namespace)).length === 2);
+        const created = (await c.listSchedules(namespace)).find((schedule) => schedule.id === "nightly");
+        expect(created?.nextTick?.toISOString()).toBe("2030-01-03T02:00:00.000Z");
+        await first.stop();
+        // No worker for three nights; a worker started with the same schedule keeps its next tick,
+        // so the latest missed night is caught up.
+        clock.advance(3 * 86_400_000);
+        const second = await startWorker(namespace, { stamp }, [nightly]);
+        await move(namespace, 0);
+        await waitFor(async () => (await runIds(namespace)).includes("nightly@2030-01-05T02:00:00.000Z"));
+        expect(await runIds(namespace)).toEqual(["nightly@2030-01-05T02:00:00.000Z"]);
+        await second.stop();
+        // A changed schedule is updated; the schedule the worker was not given is left alone.
+        await startWorker(namespace, { stamp }, [{ ...nightly, cron: "30 4 * * *", input: "team" }]);
+        await waitFor(async () => (await c.listSchedules(namespace)).some((schedule) => schedule.input === "team"));
+        const schedules = await c.listSchedules(namespace);
+        expect(schedules.map((schedule) => [schedule.id, schedule.cron])).toEqual([
+          ["nightly", "30 4 * * *"],
+          ["own", "0 0 1 1 *"],
+        ]);
+        expect(schedules[0]?.nextTick?.toISOString()).toBe("2030-01-06T03:30:00.000Z");
+      });
+
+      it("refuse a worker given a schedule with a bad cron", async () => {
+        const schedules = [{ id: "bad", workflow: "stamp", cron: "0 3 * *", input: null }];
+        await expect(startWorker("declared-bad", { stamp }, schedules)).rejects.toThrow(
+          /invalid worker options: schedules\[0\] \("bad"\): invalid schedule: cron "0 3 \* \*" has 4 field/,
+        );
       });
 
       for (const [catchup, expected] of [

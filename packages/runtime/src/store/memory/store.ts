@@ -491,9 +491,9 @@ export class MemoryStore implements Store {
 
   /** See the MySQL store's startChild: create, adopt, or deliver the ending now. True when created. */
   #startChild(child: ChildStart, parentRun: RunRow, now: number): boolean {
-    const { key, inputText, waits, codeVersion, deadline } = child;
+    const { key, inputText, waits, codeVersion, deadline, queue } = child;
     const parent = { workflow: parentRun.workflow, runId: parentRun.runId, waits };
-    const row = this.#insertRun(key, { inputText, now, codeVersion: codeVersion ?? null, deadline, parent });
+    const row = this.#insertRun(key, { inputText, now, codeVersion: codeVersion ?? null, deadline, parent, queue });
     if (row !== undefined) {
       this.#appendEvent(row, 0, 0, newEvent.created(inputText, now));
       return true;

@@ -68,13 +68,14 @@ async function startChild(
   parent: { workflow: string; runId: string },
   now: number,
 ): Promise<boolean> {
-  const { key, inputText, waits, codeVersion, deadline } = child;
+  const { key, inputText, waits, codeVersion, deadline, queue } = child;
   const created = await insertRun(conn, p, {
     key,
     inputText,
     now,
     codeVersion,
     deadline,
+    queue,
     parent: { ...parent, waits },
   });
   if (created || !waits) return created;
