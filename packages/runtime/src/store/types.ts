@@ -23,6 +23,8 @@ export interface FreshRun {
   readonly startAt?: number | undefined;
   /** The tick of the schedule that started it. */
   readonly scheduledAt?: number | undefined;
+  /** The trace context of the caller that started it (see NewRun.traceContext). */
+  readonly traceContext?: string | undefined;
 }
 
 /** The state of a run a worker is about to advance. */
@@ -49,6 +51,12 @@ export interface ClaimedRun extends RunKey {
   readonly stalls?: number | undefined;
   /** The activity the run waits for that its last worker lacked. */
   readonly wantedActivity?: string | undefined;
+  /** The trace context stored with the run (see NewRun.traceContext). */
+  readonly traceContext?: string | undefined;
+  /** The claim took over a lease another owner let run out (it neither committed, released nor renewed). */
+  readonly takenOver?: boolean | undefined;
+  /** When the run became due (its wake time when claimed), ms since the epoch; for the schedule-to-start delay. */
+  readonly dueAt?: number | undefined;
   /** Set when no step was committed yet: the history is just the created event. */
   readonly fresh?: FreshRun;
 }
@@ -72,6 +80,8 @@ export function freshClaim(key: RunKey, fresh: FreshRun): ClaimedRun {
     deadline: fresh.deadline,
     queue: fresh.queue,
     scheduledAt: fresh.scheduledAt,
+    traceContext: fresh.traceContext,
+    dueAt: fresh.startAt ?? fresh.createdAt,
     fresh,
   };
 }
@@ -92,6 +102,8 @@ export interface InboxSignal {
   readonly signal: string;
   readonly externalId: string;
   readonly payloadText: string | null;
+  /** When the signal was stored, ms since the epoch. */
+  readonly createdAt: number;
 }
 
 /** A run this worker holds a lease on, with what may have changed under it. */
@@ -115,6 +127,11 @@ export interface ClaimOptions {
   readonly queue?: string | undefined;
   /** What this worker can run: only runs of these workflows, and none left waiting for another activity. */
   readonly can: WorkerAbilities;
+  /**
+   * Called (once per claim) when a claim of `queue` left due runs unclaimed because of the
+   * queue's limits although the worker had room: a limit wait, for metrics.
+   */
+  readonly heldBack?: (() => void) | undefined;
 }
 
 /**
@@ -146,6 +163,8 @@ export interface ChildStart {
   readonly waits: boolean;
   readonly codeVersion?: string | undefined;
   readonly deadline?: number | undefined;
+  /** The parent's workflow span, so the child joins its trace (see NewRun.traceContext). */
+  readonly traceContext?: string | undefined;
 }
 
 /** A signal a step sends to another run, with the step. */
@@ -284,6 +303,12 @@ export interface NewRun {
   readonly startAt?: number | undefined;
   /** The tick of the schedule that started it, ms since the epoch. */
   readonly scheduledAt?: number | undefined;
+  /**
+   * The trace context of the caller (opaque text of at most 512 characters, written by
+   * telemetry/trace-context.ts), stored with the run so that the spans of every worker that
+   * runs it are children of the caller's span.
+   */
+  readonly traceContext?: string | undefined;
 }
 
 /** A schedule as the client stores it. */

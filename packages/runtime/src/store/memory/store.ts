@@ -142,13 +142,16 @@ export class MemoryStore implements Store {
       queue === undefined
         ? due.sort((a, b) => (a.wakeAt ?? 0) - (b.wakeAt ?? 0)).slice(0, limit)
         : this.#pickQueued(namespace, queue, due, limit, now);
-    for (const run of chosen) {
+    if (queue !== undefined && chosen.length < Math.min(due.length, limit)) options.heldBack?.();
+    const claimed = chosen.map((run) => {
+      const takenOver = run.leaseOwner !== null && run.leaseOwner !== owner;
       run.stalls = stallsAfterClaim(run.leaseOwner, owner, run.stalls);
       run.leaseOwner = owner;
       run.leaseUntil = now + leaseMs;
-    }
+      return { ...claimOf(run), stalls: run.stalls, takenOver };
+    });
     this.#changed(chosen.length > 0);
-    return chosen.map((run) => ({ ...claimOf(run), stalls: run.stalls }));
+    return claimed;
   }
 
   /** Due runs nobody holds a live lease on, within the worker's shards and version. */
@@ -302,7 +305,12 @@ export class MemoryStore implements Store {
     if (run.version !== FRESH_VERSION || run.inputText === null) return claimed;
     return {
       ...claimed,
-      fresh: { inputText: run.inputText, createdAt: run.createdAt, codeVersion: claimed.codeVersion },
+      fresh: {
+        inputText: run.inputText,
+        createdAt: run.createdAt,
+        codeVersion: claimed.codeVersion,
+        traceContext: claimed.traceContext,
+      },
     };
   }
 
@@ -334,7 +342,7 @@ export class MemoryStore implements Store {
     const wanted = new Set(names);
     return (this.#signals.get(pathOf(key)) ?? [])
       .filter((row) => row.consumedIteration === null && wanted.has(row.signal))
-      .map(({ id, signal, externalId, payloadText }) => ({ id, signal, externalId, payloadText }));
+      .map(({ id, signal, externalId, payloadText, createdAt }) => ({ id, signal, externalId, payloadText, createdAt }));
   }
 
   async renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number> {
@@ -466,9 +474,10 @@ export class MemoryStore implements Store {
 
   /** See the MySQL store's startChild: create, adopt, or deliver the ending now. True when created. */
   #startChild(child: ChildStart, parentRun: RunRow, now: number): boolean {
-    const { key, inputText, waits, codeVersion, deadline } = child;
+    const { key, inputText, waits, codeVersion, deadline, traceContext } = child;
     const parent = { workflow: parentRun.workflow, runId: parentRun.runId, waits };
-    const row = this.#insertRun(key, { inputText, now, codeVersion: codeVersion ?? null, deadline, parent });
+    const fields = { inputText, now, codeVersion: codeVersion ?? null, deadline, parent, traceContext };
+    const row = this.#insertRun(key, fields);
     if (row !== undefined) {
       this.#appendEvent(row, 0, 0, newEvent.created(inputText, now));
       return true;
@@ -539,6 +548,7 @@ export class MemoryStore implements Store {
       concurrencyKey: run.concurrencyKey,
       startAt: run.startAt,
       scheduledAt: run.scheduledAt,
+      traceContext: run.traceContext,
     });
     if (row === undefined) return false;
     this.#appendEvent(row, 0, 0, newEvent.created(run.inputText, run.now));
@@ -608,6 +618,7 @@ export class MemoryStore implements Store {
       concurrencyKey?: string | undefined;
       startAt?: number | undefined;
       scheduledAt?: number | undefined;
+      traceContext?: string | undefined;
       seed?: string;
       iteration?: number;
       version?: number;
@@ -636,6 +647,7 @@ export class MemoryStore implements Store {
       priority: fields.priority ?? 0,
       concurrencyKey: fields.concurrencyKey ?? null,
       scheduledAt: fields.scheduledAt ?? null,
+      traceContext: fields.traceContext ?? null,
       stalls: 0,
       wantedActivity: null,
       seed: fields.seed ?? null,
@@ -897,6 +909,8 @@ function claimOf(run: RunRow): ClaimedRun {
     scheduledAt: run.scheduledAt ?? undefined,
     stalls: run.stalls,
     wantedActivity: run.wantedActivity ?? undefined,
+    traceContext: run.traceContext ?? undefined,
+    dueAt: run.wakeAt ?? undefined,
   };
 }
 

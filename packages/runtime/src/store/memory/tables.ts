@@ -23,6 +23,7 @@ export interface RunRow {
   readonly priority: number;
   readonly concurrencyKey: string | null;
   readonly scheduledAt: number | null;
+  readonly traceContext: string | null;
   stalls: number;
   wantedActivity: string | null;
   parent: { readonly workflow: string; readonly runId: string; readonly waits: boolean } | null;

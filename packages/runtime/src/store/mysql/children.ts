@@ -68,7 +68,7 @@ async function startChild(
   parent: { workflow: string; runId: string },
   now: number,
 ): Promise<boolean> {
-  const { key, inputText, waits, codeVersion, deadline } = child;
+  const { key, inputText, waits, codeVersion, deadline, traceContext } = child;
   const created = await insertRun(conn, p, {
     key,
     inputText,
@@ -76,6 +76,7 @@ async function startChild(
     codeVersion,
     deadline,
     parent: { ...parent, waits },
+    traceContext,
   });
   if (created || !waits) return created;
   const [rows] = await conn.query<Row[]>(

@@ -245,6 +245,16 @@ export const MIGRATIONS: readonly Migration[] = [
       addColumn(p, "runs", "stalls", "INT NOT NULL DEFAULT 0"),
     ],
   },
+  {
+    version: 8,
+    name: "trace context of runs",
+    statements: (p) => [
+      // The OpenTelemetry context of the caller that started the run (W3C traceparent and
+      // tracestate, as JSON; see telemetry/trace-context.ts), so the spans of every worker
+      // that runs it join the caller's trace. NULL: no trace was active.
+      addColumn(p, "runs", "trace_context", "VARCHAR(512) NULL"),
+    ],
+  },
 ];
 
 /** A step that adds a column unless it is there (MySQL 8 has no ADD COLUMN IF NOT EXISTS). */
