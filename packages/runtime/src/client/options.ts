@@ -1,3 +1,4 @@
+import type { MeterProvider, TracerProvider } from "@opentelemetry/api";
 import type { Clock, LocalBus, Timers } from "../types.js";
 
 export interface ClientOptions {
@@ -13,4 +14,8 @@ export interface ClientOptions {
   readonly version?: string;
   /** Share one bus between clients in a process; default: a bus of this client's own. */
   readonly local?: LocalBus;
+  /** Where the `replaykit.start` and `replaykit.signal` spans go; default: the global tracer provider. */
+  readonly tracerProvider?: TracerProvider;
+  /** Where `replaykit.runs.started` of the runs this client creates is counted; default: the global meter provider. */
+  readonly meterProvider?: MeterProvider;
 }

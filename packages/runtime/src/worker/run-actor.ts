@@ -29,6 +29,9 @@ import type {
   StepWrite,
   TaskRetry,
 } from "../store/types.js";
+import type { RunLogRef } from "../telemetry/logging.js";
+import type { WorkerMetrics } from "../telemetry/metrics.js";
+import type { WorkflowSpan } from "../telemetry/tracing.js";
 import type { ActivityFn, ActivityOptions, ActivityRegistration, LocalRunEnding, Timers } from "../types.js";
 import { type Attempt, type AttemptEnvironment, type AttemptResult, runAttempt } from "./activity-runner.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
@@ -48,6 +51,8 @@ export interface CachedRun {
   readonly iteration: number;
   readonly nextPos: number;
   readonly tasks: Map<string, TaskState>;
+  /** The run's workflow span, open while the run waits in the cache (see WorkflowSpan). */
+  readonly span: WorkflowSpan;
 }
 
 /** What the actor needs from its worker. */
@@ -56,6 +61,7 @@ export interface ActorHost extends AttemptEnvironment {
   readonly leaseMs: number;
   readonly timers: Timers;
   readonly activities: Readonly<Record<string, ActivityRegistration>>;
+  readonly metrics: WorkerMetrics;
   /** The cache is off: rebuild the executor from history before every step. */
   readonly replayEveryStep: boolean;
   /** A fresh executor replayed from the stored history of the iteration. */
@@ -74,9 +80,9 @@ export interface ActorHost extends AttemptEnvironment {
   isStopping(): boolean;
   /** The actor let go of the run; `cached` is its state when it may be reused. */
   released(actor: RunActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void;
-  park(key: RunKey, error: unknown): Promise<void>;
-  logError(message: string, error: unknown, key: RunKey): void;
-  logInfo(message: string, key: RunKey): void;
+  park(run: RunLogRef, error: unknown): Promise<void>;
+  logError(message: string, error: unknown, run: RunLogRef): void;
+  logInfo(message: string, run: RunLogRef): void;
   /** The run's workflow code is about to run (named if the event loop turns out to be blocked). */
   stepping(key: RunKey): void;
   /** The run waits for an activity this worker does not have: it is left to a worker that has it. */
@@ -92,6 +98,8 @@ interface MutableStep {
   taskWrites: TaskRetry[];
   taskDeletes: { target: string; seq: number }[];
   signalsConsumed: { id: number; seq: number }[];
+  /** When each signal consumed by the step was stored (for the signal-to-resume delay). */
+  signalArrivals: number[];
   childStarts: ChildStart[];
   signalsSent: SignalToSend[];
   cancelChildren: RunKey[];
@@ -103,6 +111,7 @@ function newStep(observedWakeGen: number): MutableStep {
     taskWrites: [],
     taskDeletes: [],
     signalsConsumed: [],
+    signalArrivals: [],
     childStarts: [],
     signalsSent: [],
     cancelChildren: [],
@@ -151,6 +160,9 @@ export class RunActor {
   #again = false;
   #done = false;
   #cancelTimer: (() => void) | undefined;
+  readonly #span: WorkflowSpan;
+  /** When the current step started (performance.now()), for the step duration. */
+  #stepStarted = 0;
 
   constructor(
     host: ActorHost,
@@ -158,6 +170,7 @@ export class RunActor {
     executor: RunExecutor,
     nextPos: number,
     tasks: Map<string, TaskState>,
+    span: WorkflowSpan,
   ) {
     this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
     this.#seed = claim.seed;
@@ -173,6 +186,12 @@ export class RunActor {
     this.#observedWakeGen = claim.wakeGen;
     this.#cancelRequested = claim.cancelRequested;
     this.#stalled = (claim.stalls ?? 0) > 0;
+    this.#span = span;
+  }
+
+  /** The run as log lines name it, with its trace id. */
+  get logRef(): RunLogRef {
+    return { ...this.key, traceId: this.#span.traceId };
   }
 
   get done(): boolean {
@@ -235,7 +254,7 @@ export class RunActor {
         await this.#park(error);
         return;
       }
-      this.#host.logError("run step failed; the run is released and retried in a second", error, this.key);
+      this.#host.logError("run step failed; the run is released and retried in a second", error, this.logRef);
       this.abortAll(error);
       this.#finish(undefined);
       await this.#host.release(this.key, this.#host.now() + RETRY_AFTER_ERROR_MS);
@@ -246,6 +265,7 @@ export class RunActor {
   }
 
   async #step(): Promise<void> {
+    this.#stepStarted = performance.now();
     this.#host.stepping(this.key);
     if (this.#steps++ > 0 && this.#host.replayEveryStep) {
       const target = { ...this.key, seed: this.#seed, scheduledAt: this.#scheduledAt };
@@ -400,7 +420,7 @@ export class RunActor {
       const { command, row } = match;
       taken.add(row.id);
       step.signalsConsumed.push({ id: row.id, seq: command.seq });
-      await this.#deliverInbox(command, row);
+      await this.#deliverInbox(command, row, step);
       delivered = true;
     }
     if (readUnder === this.#observedWakeGen) {
@@ -429,10 +449,11 @@ export class RunActor {
     return undefined;
   }
 
-  async #deliverInbox(command: PendingCommand, row: InboxSignal): Promise<void> {
+  async #deliverInbox(command: PendingCommand, row: InboxSignal, step: MutableStep): Promise<void> {
     const at = this.#host.now();
     const where = `signal ${row.id} of run ${this.key.runId}`;
     if (command.kind === "signal") {
+      step.signalArrivals.push(row.createdAt);
       const message = decodePayload(row.payloadText, where) ?? null;
       const event = newEvent.signalMessage(command.target, command.seq, row.id, row.payloadText ?? "null", at);
       await this.#executor.deliver(event, { signalId: row.id, message });
@@ -462,6 +483,8 @@ export class RunActor {
       // A child runs the parent's code version, so one deploy's parents and children match.
       codeVersion: this.#codeVersion,
       deadline: request.timeout === undefined ? undefined : now + request.timeout,
+      // The child joins this run's trace, under its workflow span.
+      traceContext: this.#span.childContext(),
     };
   }
 
@@ -496,7 +519,16 @@ export class RunActor {
       ...(encoded.kind === "end" ? { end: encoded.end } : { restart: { inputText: encoded.inputText } }),
     };
     const ok = await this.#commit(write, now);
-    if (ok) this.#finish(undefined, encoded.kind === "end" ? endingOf(encoded.end) : undefined);
+    if (!ok) return;
+    if (encoded.kind === "end") {
+      this.#host.metrics.runEnded(this.key.workflow, encoded.end.status);
+      this.#span.end(encoded.end.status, outcome.kind === "failed" ? outcome.error : undefined);
+      this.#finish(undefined, endingOf(encoded.end));
+    } else {
+      // Continue-as-new: the next iteration gets a span of its own, under the same stored parent.
+      this.#span.end("restarted");
+      this.#finish(undefined);
+    }
   }
 
   /** Writes the step fenced by the version this actor last saw; false when it was refused. */
@@ -506,8 +538,9 @@ export class RunActor {
       Partial<Pick<StepWrite, "end" | "restart" | "wantedActivity">>,
     now: number,
   ): Promise<boolean> {
+    const { signalArrivals, ...write } = step;
     const result = await this.#host.commit({
-      ...step,
+      ...write,
       key: this.key,
       owner: this.#host.owner,
       iteration: this.#iteration,
@@ -521,7 +554,7 @@ export class RunActor {
       this.#host.logError(
         `step not written: ${result.reason}; the run is left to its current owner`,
         undefined,
-        this.key,
+        this.logRef,
       );
       this.abortAll(new CancelledError(this.key.runId));
       this.#finish(undefined);
@@ -531,6 +564,7 @@ export class RunActor {
     }
     this.#version = result.version;
     this.#nextPos = result.nextPos;
+    this.#observeCommit(signalArrivals);
     this.#host.wakeOthers(step.childStarts, result, now);
     if (result.wakeGen !== this.#observedWakeGen) {
       this.#observedWakeGen = result.wakeGen;
@@ -544,16 +578,33 @@ export class RunActor {
     return true;
   }
 
-  async #park(error: unknown): Promise<void> {
-    this.abortAll(error);
-    this.#finish(undefined);
-    await this.#host.park(this.key, error);
+  /** A step was committed: how long it took, and how long its signals waited. */
+  #observeCommit(signalArrivals: readonly number[]): void {
+    const metrics = this.#host.metrics;
+    metrics.stepDuration(this.key.workflow, performance.now() - this.#stepStarted);
+    if (signalArrivals.length === 0) return;
+    const now = this.#host.now();
+    for (const storedAt of signalArrivals) metrics.signalToResume(this.key.workflow, Math.max(0, now - storedAt));
   }
 
+  async #park(error: unknown): Promise<void> {
+    const ref = this.logRef;
+    this.abortAll(error);
+    this.#span.end("stuck", error);
+    this.#finish(undefined);
+    await this.#host.park(ref, error);
+  }
+
+  /**
+   * Lets go of the run. Cached (the run waits), its span stays open in the cache with a
+   * `suspended` event; otherwise the span ends, as released unless it ended with the run.
+   */
   #finish(cached: CachedRun | undefined, ending?: LocalRunEnding): void {
     if (this.#done) return;
     this.#done = true;
     this.#cancelTimer?.();
+    if (cached) this.#span.suspended();
+    else this.#span.release();
     this.#host.released(this, cached, ending);
   }
 
@@ -564,6 +615,7 @@ export class RunActor {
       iteration: this.#iteration,
       nextPos: this.#nextPos,
       tasks: this.#tasks,
+      span: this.#span,
     };
   }
 
@@ -641,6 +693,7 @@ export class RunActor {
         // The heartbeat writes a row (see recordHeartbeat): delete it with the answer.
         task.persisted = true;
       },
+      span: this.#span,
     };
     const completion = await runAttempt(attempt, this.#host);
     if (this.#done) return;

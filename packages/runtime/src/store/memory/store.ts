@@ -342,7 +342,13 @@ export class MemoryStore implements Store {
     const wanted = new Set(names);
     return (this.#signals.get(pathOf(key)) ?? [])
       .filter((row) => row.consumedIteration === null && wanted.has(row.signal))
-      .map(({ id, signal, externalId, payloadText, createdAt }) => ({ id, signal, externalId, payloadText, createdAt }));
+      .map(({ id, signal, externalId, payloadText, createdAt }) => ({
+        id,
+        signal,
+        externalId,
+        payloadText,
+        createdAt,
+      }));
   }
 
   async renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number> {
