@@ -25,7 +25,7 @@ function parseSamples(text: string): Sample[] {
   return samples;
 }
 
-function valueOf(samples: readonly Sample[], name: string, labels: Record<string, string>): number | undefined {
+function sampleValue(samples: readonly Sample[], name: string, labels: Record<string, string>): number | undefined {
   const found = samples.find(
     (sample) =>
       sample.name === name && Object.entries(labels).every(([label, value]) => sample.labels[label] === value),
@@ -59,13 +59,13 @@ describe("the Prometheus endpoint", () => {
 
     const samples = await scrape(url);
     const ns = { namespace: "prom" };
-    expect(valueOf(samples, "replaykit_runs_ended_total", { ...ns, workflow: "parent", status: "completed" })).toBe(1);
-    expect(valueOf(samples, "replaykit_runs_ended_total", { ...ns, workflow: "kid", status: "completed" })).toBe(1);
+    expect(sampleValue(samples, "replaykit_runs_ended_total", { ...ns, workflow: "parent", status: "completed" })).toBe(1);
+    expect(sampleValue(samples, "replaykit_runs_ended_total", { ...ns, workflow: "kid", status: "completed" })).toBe(1);
     // The worker counts the children it starts; runs that clients start are counted by the client.
-    expect(valueOf(samples, "replaykit_runs_started_total", { ...ns, workflow: "kid" })).toBe(1);
-    expect(valueOf(samples, "replaykit_activity_attempts_total", { ...ns, activity: "double" })).toBe(1);
-    expect(valueOf(samples, "replaykit_activity_duration_count", { ...ns, activity: "double" })).toBe(1);
-    expect(valueOf(samples, "replaykit_commit_batch_size_count", ns)).toBeGreaterThan(0);
+    expect(sampleValue(samples, "replaykit_runs_started_total", { ...ns, workflow: "kid" })).toBe(1);
+    expect(sampleValue(samples, "replaykit_activity_attempts_total", { ...ns, activity: "double" })).toBe(1);
+    expect(sampleValue(samples, "replaykit_activity_duration_count", { ...ns, activity: "double" })).toBe(1);
+    expect(sampleValue(samples, "replaykit_commit_batch_size_count", ns)).toBeGreaterThan(0);
     expect((await fetch(url.replace("/metrics", "/other"))).status).toBe(404);
 
     await worker.stop();
@@ -81,9 +81,9 @@ describe("the Prometheus endpoint", () => {
       await client.runWorkflow("mounted", "later", "m-1", null, { delay: "1h" });
       await client.runWorkflow("mounted", "later", "m-2", null, { delay: "1h" });
       const samples = await scrape(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
-      expect(valueOf(samples, "replaykit_runs_started_total", { namespace: "mounted", workflow: "later" })).toBe(2);
-      expect(valueOf(samples, "replaykit_runs_current", { namespace: "mounted", state: "waiting" })).toBe(2);
-      expect(valueOf(samples, "replaykit_runs_current", { namespace: "mounted", state: "queued" })).toBe(0);
+      expect(sampleValue(samples, "replaykit_runs_started_total", { namespace: "mounted", workflow: "later" })).toBe(2);
+      expect(sampleValue(samples, "replaykit_runs_current", { namespace: "mounted", state: "waiting" })).toBe(2);
+      expect(sampleValue(samples, "replaykit_runs_current", { namespace: "mounted", state: "queued" })).toBe(0);
     } finally {
       await new Promise((resolve) => server.close(resolve));
       await metrics.shutdown();
