@@ -59,7 +59,9 @@ describe("the Prometheus endpoint", () => {
 
     const samples = await scrape(url);
     const ns = { namespace: "prom" };
-    expect(sampleValue(samples, "replaykit_runs_ended_total", { ...ns, workflow: "parent", status: "completed" })).toBe(1);
+    expect(sampleValue(samples, "replaykit_runs_ended_total", { ...ns, workflow: "parent", status: "completed" })).toBe(
+      1,
+    );
     expect(sampleValue(samples, "replaykit_runs_ended_total", { ...ns, workflow: "kid", status: "completed" })).toBe(1);
     // The worker counts the children it starts; runs that clients start are counted by the client.
     expect(sampleValue(samples, "replaykit_runs_started_total", { ...ns, workflow: "kid" })).toBe(1);
