@@ -424,8 +424,11 @@ export class RunActor {
       delivered = true;
     }
     if (readUnder === this.#observedWakeGen) {
+      // Only awaits whose names were read: one the workflow made after a delivery above (a
+      // signal awaited once a child ended) has not been looked for yet.
       for (const command of this.#inboxAwaits()) {
-        this.#checkedSignals.add(`${command.kind}/${command.target}#${command.seq}`);
+        if (names.includes(inboxName(command)))
+          this.#checkedSignals.add(`${command.kind}/${command.target}#${command.seq}`);
       }
     }
     return delivered;
