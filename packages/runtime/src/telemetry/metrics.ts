@@ -96,6 +96,7 @@ export class WorkerMetrics {
   readonly #meter: Meter | undefined;
   readonly #i: Instruments | undefined;
   readonly #attributes = new Map<string, Attributes>();
+  readonly #byKey = new Map<string, Map<string, Attributes>>();
   readonly #base: Attributes;
 
   constructor(namespace: string, meter: Meter | undefined) {
@@ -181,13 +182,17 @@ export class WorkerMetrics {
     });
   }
 
-  /** `{ namespace, [key]: value }`, made once per key and value. */
+  /** `{ namespace, [key]: value }`, made once per key and value; a lookup allocates nothing. */
   #of(key: string, value: string): Attributes {
-    const id = `${key}/${value}`;
-    let attributes = this.#attributes.get(id);
+    let byValue = this.#byKey.get(key);
+    if (byValue === undefined) {
+      byValue = new Map();
+      this.#byKey.set(key, byValue);
+    }
+    let attributes = byValue.get(value);
     if (attributes === undefined) {
       attributes = { ...this.#base, [key]: value };
-      this.#attributes.set(id, attributes);
+      byValue.set(value, attributes);
     }
     return attributes;
   }

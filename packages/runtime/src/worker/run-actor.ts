@@ -98,8 +98,6 @@ interface MutableStep {
   taskWrites: TaskRetry[];
   taskDeletes: { target: string; seq: number }[];
   signalsConsumed: { id: number; seq: number }[];
-  /** When each signal consumed by the step was stored (for the signal-to-resume delay). */
-  signalArrivals: number[];
   childStarts: ChildStart[];
   signalsSent: SignalToSend[];
   cancelChildren: RunKey[];
@@ -111,7 +109,6 @@ function newStep(observedWakeGen: number): MutableStep {
     taskWrites: [],
     taskDeletes: [],
     signalsConsumed: [],
-    signalArrivals: [],
     childStarts: [],
     signalsSent: [],
     cancelChildren: [],
@@ -163,6 +160,8 @@ export class RunActor {
   readonly #span: WorkflowSpan;
   /** When the current step started (performance.now()), for the step duration. */
   #stepStarted = 0;
+  /** When each signal the current step consumes was stored, for the signal-to-resume delay. */
+  readonly #signalArrivals: number[] = [];
 
   constructor(
     host: ActorHost,
@@ -266,6 +265,7 @@ export class RunActor {
 
   async #step(): Promise<void> {
     this.#stepStarted = performance.now();
+    this.#signalArrivals.length = 0;
     this.#host.stepping(this.key);
     if (this.#steps++ > 0 && this.#host.replayEveryStep) {
       const target = { ...this.key, seed: this.#seed, scheduledAt: this.#scheduledAt };
@@ -420,7 +420,7 @@ export class RunActor {
       const { command, row } = match;
       taken.add(row.id);
       step.signalsConsumed.push({ id: row.id, seq: command.seq });
-      await this.#deliverInbox(command, row, step);
+      await this.#deliverInbox(command, row);
       delivered = true;
     }
     if (readUnder === this.#observedWakeGen) {
@@ -452,11 +452,11 @@ export class RunActor {
     return undefined;
   }
 
-  async #deliverInbox(command: PendingCommand, row: InboxSignal, step: MutableStep): Promise<void> {
+  async #deliverInbox(command: PendingCommand, row: InboxSignal): Promise<void> {
     const at = this.#host.now();
     const where = `signal ${row.id} of run ${this.key.runId}`;
     if (command.kind === "signal") {
-      step.signalArrivals.push(row.createdAt);
+      this.#signalArrivals.push(row.createdAt);
       const message = decodePayload(row.payloadText, where) ?? null;
       const event = newEvent.signalMessage(command.target, command.seq, row.id, row.payloadText ?? "null", at);
       await this.#executor.deliver(event, { signalId: row.id, message });
@@ -541,9 +541,8 @@ export class RunActor {
       Partial<Pick<StepWrite, "end" | "restart" | "wantedActivity">>,
     now: number,
   ): Promise<boolean> {
-    const { signalArrivals, ...write } = step;
     const result = await this.#host.commit({
-      ...write,
+      ...step,
       key: this.key,
       owner: this.#host.owner,
       iteration: this.#iteration,
@@ -567,7 +566,7 @@ export class RunActor {
     }
     this.#version = result.version;
     this.#nextPos = result.nextPos;
-    this.#observeCommit(signalArrivals);
+    this.#observeCommit();
     this.#host.wakeOthers(step.childStarts, result, now);
     if (result.wakeGen !== this.#observedWakeGen) {
       this.#observedWakeGen = result.wakeGen;
@@ -582,12 +581,13 @@ export class RunActor {
   }
 
   /** A step was committed: how long it took, and how long its signals waited. */
-  #observeCommit(signalArrivals: readonly number[]): void {
+  #observeCommit(): void {
     const metrics = this.#host.metrics;
     metrics.stepDuration(this.key.workflow, performance.now() - this.#stepStarted);
-    if (signalArrivals.length === 0) return;
+    if (this.#signalArrivals.length === 0) return;
     const now = this.#host.now();
-    for (const storedAt of signalArrivals) metrics.signalToResume(this.key.workflow, Math.max(0, now - storedAt));
+    for (const storedAt of this.#signalArrivals) metrics.signalToResume(this.key.workflow, Math.max(0, now - storedAt));
+    this.#signalArrivals.length = 0;
   }
 
   async #park(error: unknown): Promise<void> {

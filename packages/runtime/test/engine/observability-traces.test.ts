@@ -73,7 +73,7 @@ forEachStore((env) => {
             if (shipAttempts === 1) throw new Error("courier busy");
             return "shipped";
           },
-          retry: { initialInterval: "10ms" },
+          retry: { initialInterval: "10ms" as const },
         },
       };
       const first = await env.worker({ namespace: "traced", identity: "worker-a", workflows, activities });
