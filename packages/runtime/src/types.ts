@@ -1,4 +1,3 @@
-import type { MeterProvider, TracerProvider } from "@opentelemetry/api";
 import type { Connection, PoolConnection } from "mysql2/promise";
 import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
@@ -6,6 +5,7 @@ import type { HistoryEvent, RunStatus } from "./history/index.js";
 import type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./store/records.js";
 import type { CountFilter, FreshRun, HistoryOptions, RunCounts, ScheduleInfo, Store } from "./store/types.js";
+import type { MeterProvider, TracerProvider } from "./telemetry/api.js";
 
 export type { ListRunsFilter, RunInfo, RunPage, StreamEvent };
 

@@ -1,4 +1,4 @@
-import type { MeterProvider, TracerProvider } from "@opentelemetry/api";
+import type { MeterProvider, TracerProvider } from "../telemetry/api.js";
 import type { Clock, LocalBus, Timers } from "../types.js";
 
 export interface ClientOptions {

@@ -4,6 +4,9 @@ import type * as OtelApi from "@opentelemetry/api";
 /** The OpenTelemetry API, as the runtime uses it. */
 export type Otel = typeof OtelApi;
 
+/** The provider types of the public options (createClient, createWorker): types only, erased at run time. */
+export type { MeterProvider, TracerProvider } from "@opentelemetry/api";
+
 /**
  * `@opentelemetry/api` when the application has it installed (an optional peer dependency),
  * else undefined, and every span and metric call of the runtime is skipped.
