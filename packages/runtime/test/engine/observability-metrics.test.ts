@@ -130,6 +130,18 @@ forEachStore((env) => {
       expect(await pointsOf(reader, "replaykit.leases.taken_over")).toEqual({});
     });
 
+    it("count a run parked as stuck as ended with status stuck", async () => {
+      const { reader, client } = await metered(env, {
+        namespace: "parked",
+        // A restart input that cannot be stored parks the run.
+        workflows: { loop: async (ctx: RunContext) => ctx.restart({ big: 1n }) },
+        activities: {},
+      });
+      await client.runWorkflow("parked", "loop", "s-1", null);
+      await expect(client.awaitResult("parked", "loop", "s-1", { timeout: "20s" })).rejects.toThrow(/stuck/);
+      expect(await pointsOf(reader, "replaykit.runs.ended")).toEqual({ "status=stuck,workflow=loop": 1 });
+    });
+
     it("count a lease taken over from a worker that let it run out", async () => {
       const { reader, client } = await metered(env, {
         namespace: "takeover",
