@@ -141,7 +141,9 @@ class ReplayWorker implements Worker, ActorHost {
     });
     this.#queueNames = Object.keys(options.queues ?? {});
     this.tracing = new Tracing(options.tracerProvider);
-    this.#metrics = this.#metricsOn(replaykitMeter(options.metrics?.meterProvider));
+    // With `metrics: { port }` the worker records through the endpoint's provider, made by start().
+    const ownEndpoint = options.metrics?.port !== undefined;
+    this.#metrics = this.#metricsOn(ownEndpoint ? undefined : replaykitMeter(options.metrics?.meterProvider));
     this.#can = { workflows: Object.keys(options.workflows), activities: Object.keys(options.activities) };
   }
 
