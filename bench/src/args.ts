@@ -7,13 +7,15 @@ export interface BenchArgs {
   readonly quick: boolean;
   readonly only: ReadonlySet<WorkloadId>;
   readonly systems: ReadonlySet<SystemId>;
+  /** An OpenTelemetry SDK is registered (see tracing.ts): what replaykit's spans cost. */
+  readonly trace: boolean;
 }
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--only floor,W1,W2,W3,W4,W5,WQ] [--systems replaykit,dbos]`;
+const USAGE = `usage: npm run bench -- [--quick] [--only floor,W1,W2,W3,W4,W5,WQ] [--systems replaykit,dbos] [--trace]`;
 
 function pick<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): Set<T> {
   if (!value) throw new UsageError(`${flag} needs a comma-separated list of ${allowed.join(",")}\n${USAGE}`);
@@ -30,14 +32,16 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
   let only = new Set<WorkloadId>(WORKLOADS);
   let systems = new Set<SystemId>(SYSTEMS);
+  let trace = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = (argv[i] ?? "").split("=", 2);
     const value = () => inline ?? argv[++i];
     if (flag === "--quick") quick = true;
     else if (flag === "--only") only = pick(value(), WORKLOADS, "--only");
     else if (flag === "--systems") systems = pick(value(), SYSTEMS, "--systems");
+    else if (flag === "--trace") trace = true;
     else if (flag === "--help" || flag === "-h") throw new UsageError(USAGE);
     else throw new UsageError(`unknown option "${argv[i]}"\n${USAGE}`);
   }
-  return { quick, only, systems };
+  return { quick, only, systems, trace };
 }

@@ -13,6 +13,7 @@ import { Results } from "./results.js";
 import { Servers } from "./servers.js";
 import { mariaDbSettings, postgresSettings } from "./settings.js";
 import { addDerivedRows, evaluateTargets } from "./table.js";
+import { registerTracing, TRACING_NOTE } from "./tracing.js";
 import { runFloor } from "./workloads/floor.js";
 import { runW1 } from "./workloads/w1-latency.js";
 import { runW2 } from "./workloads/w2-throughput.js";
@@ -74,6 +75,11 @@ async function bench(args: BenchArgs, servers: Servers): Promise<void> {
   const results = new Results();
   results.notes.push(...methodNotes(sizes));
   results.detail("environment", { ...environment(), "@dbos-inc/dbos-sdk": dbosVersion() });
+  if (args.trace) {
+    registerTracing();
+    results.notes.push(TRACING_NOTE);
+    log(TRACING_NOTE);
+  }
   await startServers(args, servers, results);
 
   const ctx: BenchContext = {

@@ -71,7 +71,7 @@ const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "results
 function selectionSuffix(args: BenchArgs): string {
   const only = args.only.size < WORKLOADS.length ? `-${[...args.only].join("+")}` : "";
   const systems = args.systems.size < SYSTEMS.length ? `-${[...args.systems].join("+")}` : "";
-  return `${only}${systems}`;
+  return `${only}${systems}${args.trace ? "-traced" : ""}`;
 }
 
 /**

@@ -14,6 +14,7 @@ import { type Outcome, summaryTable } from "./demo/summary.js";
 import { createShopServer, listen } from "./http/server.js";
 import { migrateOrders } from "./orders.js";
 import { awaitOrderResult, streamOrderShipped } from "./replay_gen.js";
+import { traceToConsoleWhenAsked } from "./tracing.js";
 import { startShopWorker } from "./worker.js";
 
 const ORDERS = 20;
@@ -48,6 +49,8 @@ process.on("unhandledRejection", (error) => {
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // REPLAY_TRACE=console: every span is printed to stdout (README, "Observability").
+  cleanup.add("tracing", traceToConsoleWhenAsked());
   say(process.env.REPLAY_MYSQL_URL ? "using the server in REPLAY_MYSQL_URL" : "starting a throwaway MariaDB");
   const server = await startMariaDb();
   cleanup.add("MariaDB", () => server.stop());

@@ -10,6 +10,7 @@ import { FakeMailer } from "./backends/mailer.js";
 import { FakePaymentGateway } from "./backends/payments.js";
 import { createShopServer, listen } from "./http/server.js";
 import { migrateOrders } from "./orders.js";
+import { traceToConsoleWhenAsked } from "./tracing.js";
 import { startShopWorker } from "./worker.js";
 
 const url = process.env.REPLAY_MYSQL_URL;
@@ -18,6 +19,8 @@ if (!url) {
   process.exit(1);
 }
 
+// REPLAY_TRACE=console prints every span to stdout (README, "Observability").
+const stopTracing = traceToConsoleWhenAsked();
 const version = process.env.SHOP_VERSION || undefined;
 const pool = createPool({ uri: url });
 const client = createClient({ pool }, version === undefined ? {} : { version });
@@ -32,6 +35,7 @@ process.stderr.write(`shop: worker ${worker.identity} running; HTTP on ${base} (
 const stop = async () => {
   server.close();
   await worker.stop();
+  await stopTracing();
   await pool.end();
   process.exit(0);
 };

@@ -460,3 +460,17 @@ function nonError(value: unknown): SerializedError {
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters cut)`;
 }
+
+/** An observability feature needs OpenTelemetry packages that are not installed. */
+export class TelemetryUnavailableError extends ReplayError {
+  override name = "TelemetryUnavailableError";
+  readonly packages: readonly string[];
+  constructor(feature: string, packages: readonly string[], cause?: unknown) {
+    super(
+      "TELEMETRY_UNAVAILABLE",
+      `${feature} needs the OpenTelemetry packages ${packages.join(", ")}, which could not be loaded. Install them: npm install ${packages.join(" ")}`,
+      { cause },
+    );
+    this.packages = packages;
+  }
+}

@@ -39,6 +39,16 @@ export { DEFAULT_PREFIX } from "./store/mysql/prefix.js";
 export { MIGRATIONS } from "./store/mysql/schema.js";
 export { MySqlStore } from "./store/mysql/store.js";
 export type * from "./store/types.js";
+export type { JsonLoggerOptions, LogStream } from "./telemetry/logging.js";
+export { createJsonLogger } from "./telemetry/logging.js";
+export { MetricAttr, MetricName, SpanAttr, SpanEvent, SpanName } from "./telemetry/names.js";
+export type {
+  MetricsServer,
+  MetricsServerOptions,
+  PrometheusMetrics,
+  PrometheusMetricsOptions,
+} from "./telemetry/prometheus.js";
+export { createPrometheusMetrics, startMetricsServer } from "./telemetry/prometheus.js";
 export type * from "./types.js";
 export type { WorkerStats } from "./worker/worker.js";
 export { createWorker } from "./worker/worker.js";

@@ -14,6 +14,7 @@ import type {
   ScheduleInfo,
   Store,
 } from "./store/types.js";
+import type { MeterProvider, TracerProvider } from "./telemetry/api.js";
 
 export type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent };
 
@@ -380,7 +381,26 @@ export interface WorkerOptions {
   readonly maxPollIntervalMs?: number;
   /** How long stop() waits for work in flight before releasing it. Default 10 s. */
   readonly stopTimeoutMs?: number;
+  /** Default: text lines on stderr (JSON lines with REPLAY_LOG_FORMAT=json); see createJsonLogger. */
   readonly logger?: Logger;
+  /** Where the worker's spans go; default: the global tracer provider of @opentelemetry/api. */
+  readonly tracerProvider?: TracerProvider;
+  /** Where the worker's metrics go; default: the global meter provider of @opentelemetry/api. */
+  readonly metrics?: WorkerMetricsOptions;
+}
+
+/** A worker's metrics: a provider of yours, or a Prometheus endpoint of the worker's own. */
+export interface WorkerMetricsOptions {
+  /**
+   * Serve this worker's metrics at http://host:port/metrics for Prometheus, from a meter
+   * provider of its own, started by start() and stopped by stop(); 0 picks a free port (see
+   * `worker.metricsUrl`). Needs @opentelemetry/sdk-metrics and @opentelemetry/exporter-prometheus.
+   */
+  readonly port?: number;
+  /** The interface the endpoint listens on; default every interface. */
+  readonly host?: string;
+  /** Record through this provider instead of the global one (not together with `port`). */
+  readonly meterProvider?: MeterProvider;
 }
 
 export interface Logger {

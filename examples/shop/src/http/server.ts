@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { Client, Duration } from "@replaykit/runtime";
 import type { Pool } from "mysql2/promise";
 import { placeOrder } from "../orders.js";
@@ -23,13 +24,26 @@ export interface ShopServerOptions {
  */
 export function createShopServer(options: ShopServerOptions): Server {
   return createServer((request, response) => {
-    route(options, request, response).catch((error: unknown) => {
-      if (error instanceof HttpError) return sendJson(response, error.status, { error: error.message });
-      console.error("shop: request failed:", error);
-      sendJson(response, 500, { error: "internal error" });
+    // A server span per request (a no-op unless a tracer provider is registered): the run an
+    // order starts stores its context, so the workflow and its activities join this trace.
+    tracer.startActiveSpan(`${request.method} /orders`, { kind: SpanKind.SERVER }, (span) => {
+      span.setAttribute("url.path", request.url ?? "/");
+      route(options, request, response)
+        .catch((error: unknown) => {
+          if (error instanceof HttpError) return sendJson(response, error.status, { error: error.message });
+          span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+          console.error("shop: request failed:", error);
+          sendJson(response, 500, { error: "internal error" });
+        })
+        .finally(() => {
+          span.setAttribute("http.response.status_code", response.statusCode);
+          span.end();
+        });
     });
   });
 }
+
+const tracer = trace.getTracer("shop-http");
 
 /** Listens on a free loopback port; resolves to the base URL. */
 export async function listen(server: Server, port = 0): Promise<string> {

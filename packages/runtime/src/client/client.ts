@@ -2,11 +2,14 @@ import { toMillis } from "../duration.js";
 import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
-import { defaultLogger } from "../logger.js";
 import { CronSchedule, invalidSchedule } from "../schedule/cron.js";
 import { tickRunId } from "../schedule/plan.js";
 import { pageLimit } from "../store/paging.js";
 import type { ScheduleSpec, Store } from "../store/types.js";
+import { defaultLogger } from "../telemetry/logging.js";
+import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
+import { SpanAttr, SpanName } from "../telemetry/names.js";
+import { runSpanAttributes, Tracing } from "../telemetry/tracing.js";
 import type { Client, Clock, RunOptions, ScheduleOptions, StreamEvent, StreamOptions } from "../types.js";
 import { awaitRunResult } from "./await-result.js";
 import { createLocalBus } from "./local-bus.js";
@@ -48,6 +51,8 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
   const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   const defaultVersion = options.version === undefined ? undefined : validateName("version", options.version);
   const check = options.ready ?? ((tx?: unknown) => store.ready(tx));
+  const tracing = new Tracing(options.tracerProvider);
+  const metrics = new ClientMetrics(replaykitMeter(options.meterProvider));
 
   let readiness: Promise<void> | undefined;
   /** Resolves once the store answered; `via` = the caller's tx, if any. */
@@ -87,17 +92,34 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       const codeVersion = opts.version === undefined ? defaultVersion : validateName("version", opts.version);
       const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
       const placement = placementOf(opts);
-      await ready(opts.tx);
-      const now = clock.now();
-      const deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
-      const startAt = placement.startAt ?? (placement.delayMs === undefined ? undefined : now + placement.delayMs);
-      const run = { key, inputText, now, codeVersion, deadline, ...placement, startAt };
-      const created = await store.createRun(run, opts.tx);
-      // With `tx` the write is not committed yet: wake without naming the run, so workers poll
-      // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
-      const fresh = { inputText, createdAt: now, codeVersion, deadline, queue: placement.queue, startAt };
-      if (created) local.wake(key.namespace, opts.tx ? undefined : { ...key, fresh });
-      return created;
+      // The caller's trace context is stored with the run: its spans, on any worker, join this trace.
+      return tracing.producer(
+        SpanName.Start,
+        () => runSpanAttributes(key),
+        async (traceContext) => {
+          await ready(opts.tx);
+          const now = clock.now();
+          const deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
+          const startAt = placement.startAt ?? (placement.delayMs === undefined ? undefined : now + placement.delayMs);
+          const run = { key, inputText, now, codeVersion, deadline, ...placement, startAt, traceContext };
+          const created = await store.createRun(run, opts.tx);
+          if (!created) return false;
+          metrics.runStarted(key.namespace, key.workflow);
+          // With `tx` the write is not committed yet: wake without naming the run, so workers poll
+          // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
+          const fresh = {
+            inputText,
+            createdAt: now,
+            codeVersion,
+            deadline,
+            queue: placement.queue,
+            startAt,
+            traceContext,
+          };
+          local.wake(key.namespace, opts.tx ? undefined : { ...key, fresh });
+          return true;
+        },
+      );
     },
 
     async signalRun(namespace, workflow, runId, signal, message, externalId, opts = {}) {
@@ -107,10 +129,13 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
         externalId: validateName("externalId", externalId),
         payloadText: encodePayload("message", message, maxPayloadBytes),
       };
-      await ready(opts.tx);
-      const sent = await store.addSignal(key, row, clock.now(), opts.tx);
-      if (sent) local.wake(key.namespace, opts.tx ? undefined : key);
-      return sent;
+      const attributes = () => ({ ...runSpanAttributes(key), [SpanAttr.Signal]: row.signal });
+      return tracing.producer(SpanName.Signal, attributes, async () => {
+        await ready(opts.tx);
+        const sent = await store.addSignal(key, row, clock.now(), opts.tx);
+        if (sent) local.wake(key.namespace, opts.tx ? undefined : key);
+        return sent;
+      });
     },
 
     async cancelRun(namespace, workflow, runId) {
@@ -144,7 +169,10 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       const codeVersion = version === undefined ? undefined : validateName("version", version);
       await ready();
       const forked = await store.forkRun({ source, target, fromStep, codeVersion, now: clock.now() });
-      if (forked) local.wake(target.namespace, target);
+      if (forked) {
+        metrics.runStarted(target.namespace, target.workflow);
+        local.wake(target.namespace, target);
+      }
       return forked;
     },
 
@@ -204,9 +232,16 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
       const now = clock.now();
       const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, now) };
       const inputText = encodePayload("input", known.input, maxPayloadBytes);
-      if (await store.createRun({ key, inputText, now, scheduledAt: now })) {
-        local.wake(key.namespace, { ...key, fresh: { inputText, createdAt: now, scheduledAt: now } });
-      }
+      await tracing.producer(
+        SpanName.Start,
+        () => runSpanAttributes(key),
+        async (traceContext) => {
+          if (!(await store.createRun({ key, inputText, now, scheduledAt: now, traceContext }))) return false;
+          metrics.runStarted(key.namespace, key.workflow);
+          local.wake(key.namespace, { ...key, fresh: { inputText, createdAt: now, scheduledAt: now, traceContext } });
+          return true;
+        },
+      );
       return key.runId;
     },
 

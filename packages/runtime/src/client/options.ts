@@ -1,3 +1,4 @@
+import type { MeterProvider, TracerProvider } from "../telemetry/api.js";
 import type { Clock, LocalBus, Logger, Timers } from "../types.js";
 
 export interface ClientOptions {
@@ -15,4 +16,8 @@ export interface ClientOptions {
   readonly local?: LocalBus;
   /** Where the client warns (e.g. a run no worker takes up); default: one line each to stderr. */
   readonly logger?: Logger;
+  /** Where the `replaykit.start` and `replaykit.signal` spans go; default: the global tracer provider. */
+  readonly tracerProvider?: TracerProvider;
+  /** Where `replaykit.runs.started` of the runs this client creates is counted; default: the global meter provider. */
+  readonly meterProvider?: MeterProvider;
 }

@@ -23,6 +23,8 @@ export interface FreshRun {
   readonly startAt?: number | undefined;
   /** The tick of the schedule that started it. */
   readonly scheduledAt?: number | undefined;
+  /** The trace context of the caller that started it (see NewRun.traceContext). */
+  readonly traceContext?: string | undefined;
 }
 
 /** The state of a run a worker is about to advance. */
@@ -51,6 +53,10 @@ export interface ClaimedRun extends RunKey {
   readonly takeover?: boolean | undefined;
   /** The activity the run waits for that its last worker lacked. */
   readonly wantedActivity?: string | undefined;
+  /** The trace context stored with the run (see NewRun.traceContext). */
+  readonly traceContext?: string | undefined;
+  /** When the run became due (its wake time when claimed), ms since the epoch; for the schedule-to-start delay. */
+  readonly dueAt?: number | undefined;
   /** Set when no step was committed yet: the history is just the created event. */
   readonly fresh?: FreshRun;
 }
@@ -74,6 +80,8 @@ export function freshClaim(key: RunKey, fresh: FreshRun): ClaimedRun {
     deadline: fresh.deadline,
     queue: fresh.queue,
     scheduledAt: fresh.scheduledAt,
+    traceContext: fresh.traceContext,
+    dueAt: fresh.startAt ?? fresh.createdAt,
     fresh,
   };
 }
@@ -94,6 +102,8 @@ export interface InboxSignal {
   readonly signal: string;
   readonly externalId: string;
   readonly payloadText: string | null;
+  /** When the signal was stored, ms since the epoch. */
+  readonly createdAt: number;
 }
 
 /** A signal stored for a run that does not exist (yet): sent early, or to a mistyped run id. */
@@ -126,6 +136,11 @@ export interface ClaimOptions {
   readonly queue?: string | undefined;
   /** What this worker can run: only runs of these workflows, and none left waiting for another activity. */
   readonly can: WorkerAbilities;
+  /**
+   * Called (once per claim) when a claim of `queue` left due runs unclaimed because of the
+   * queue's limits although the worker had room: a limit wait, for metrics.
+   */
+  readonly heldBack?: (() => void) | undefined;
 }
 
 /**
@@ -159,6 +174,8 @@ export interface ChildStart {
   readonly deadline?: number | undefined;
   /** The queue the child runs through. */
   readonly queue?: string | undefined;
+  /** The parent's workflow span, so the child joins its trace (see NewRun.traceContext). */
+  readonly traceContext?: string | undefined;
 }
 
 /** A signal a step sends to another run, with the step. */
@@ -308,6 +325,12 @@ export interface NewRun {
   readonly startAt?: number | undefined;
   /** The tick of the schedule that started it, ms since the epoch. */
   readonly scheduledAt?: number | undefined;
+  /**
+   * The trace context of the caller (opaque text of at most 512 characters, written by
+   * telemetry/trace-context.ts), stored with the run so that the spans of every worker that
+   * runs it are children of the caller's span.
+   */
+  readonly traceContext?: string | undefined;
 }
 
 /** A schedule as the client stores it. */

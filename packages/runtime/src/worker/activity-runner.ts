@@ -2,6 +2,8 @@ import { toMillis } from "../duration.js";
 import { ActivityTimeoutError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { decodePayload, encodePayload } from "../json.js";
+import type { WorkerMetrics } from "../telemetry/metrics.js";
+import type { WorkflowSpan } from "../telemetry/tracing.js";
 import type { ActivityContext, ActivityFn, ActivityOptions, Clock, Timers } from "../types.js";
 import { HeartbeatWriter } from "./heartbeats.js";
 
@@ -35,6 +37,8 @@ export interface Attempt {
   readonly closeBy: number | undefined;
   /** The attempt sent a heartbeat with these details (JSON text). */
   onHeartbeat(detailsText: string): void;
+  /** The span of the run's workflow: the attempt's span is its child. */
+  readonly span: WorkflowSpan;
 }
 
 /** What running an attempt needs from the worker. */
@@ -43,12 +47,28 @@ export interface AttemptEnvironment {
   readonly clock: Clock;
   readonly timers: Timers;
   readonly maxPayloadBytes: number;
+  readonly metrics: WorkerMetrics;
   /** Keeps heartbeat details for attempts on other workers. */
   persistHeartbeat(attempt: Attempt, detailsText: string): Promise<void>;
 }
 
-/** Runs one attempt of an activity: never throws; the outcome says what happened. */
+/**
+ * Runs one attempt of an activity: never throws; the outcome says what happened. The attempt
+ * runs in its `replaykit.activity` span (active while the activity function runs, so spans it
+ * makes nest under it) and is counted and timed. Only attempts executed here get a span: replay
+ * reads recorded results and makes none.
+ */
 export async function runAttempt(call: Attempt, env: AttemptEnvironment): Promise<AttemptResult> {
+  const started = performance.now();
+  const span = call.span.activity(call);
+  const result = await span.run(() => attemptOnce(call, env));
+  const error = "error" in result ? (result.error ?? new Error("the activity threw undefined")) : undefined;
+  span.end(error);
+  env.metrics.activityAttempt(call.target, performance.now() - started, error !== undefined);
+  return result;
+}
+
+async function attemptOnce(call: Attempt, env: AttemptEnvironment): Promise<AttemptResult> {
   const { target, seq, attempt } = call;
   const bounds = new AttemptBounds(call, env);
   const writer = new HeartbeatWriter((text) => env.persistHeartbeat(call, text), env, bounds.heartbeatMs);

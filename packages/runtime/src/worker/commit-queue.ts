@@ -15,16 +15,18 @@ export class CommitQueue {
   readonly #write: (steps: readonly StepWrite[]) => Promise<StepResult[]>;
   readonly #maxInFlight: number;
   readonly #maxBatch: number;
+  readonly #onBatch: (steps: number) => void;
   #waiting: Waiting[] = [];
   #inFlight = 0;
 
   constructor(
     write: (steps: readonly StepWrite[]) => Promise<StepResult[]>,
-    options: { maxInFlight: number; maxBatch: number },
+    options: { maxInFlight: number; maxBatch: number; onBatch?: (steps: number) => void },
   ) {
     this.#write = write;
     this.#maxInFlight = options.maxInFlight;
     this.#maxBatch = options.maxBatch;
+    this.#onBatch = options.onBatch ?? (() => {});
   }
 
   submit(step: StepWrite): Promise<StepResult> {
@@ -37,6 +39,7 @@ export class CommitQueue {
   #flush(): void {
     while (this.#inFlight < this.#maxInFlight && this.#waiting.length > 0) {
       const batch = this.#waiting.splice(0, this.#maxBatch);
+      this.#onBatch(batch.length);
       this.#inFlight++;
       void this.#send(batch);
     }

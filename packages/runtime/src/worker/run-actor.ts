@@ -29,6 +29,9 @@ import type {
   StepWrite,
   TaskRetry,
 } from "../store/types.js";
+import type { RunLogRef } from "../telemetry/logging.js";
+import type { WorkerMetrics } from "../telemetry/metrics.js";
+import type { WorkflowSpan } from "../telemetry/tracing.js";
 import type { ActivityFn, ActivityOptions, ActivityRegistration, LocalRunEnding, Timers } from "../types.js";
 import { type Attempt, type AttemptEnvironment, type AttemptResult, runAttempt } from "./activity-runner.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
@@ -49,6 +52,8 @@ export interface CachedRun {
   readonly iteration: number;
   readonly nextPos: number;
   readonly tasks: Map<string, TaskState>;
+  /** The run's workflow span, open while the run waits in the cache (see WorkflowSpan). */
+  readonly span: WorkflowSpan;
 }
 
 /** What the actor needs from its worker. */
@@ -57,6 +62,7 @@ export interface ActorHost extends AttemptEnvironment {
   readonly leaseMs: number;
   readonly timers: Timers;
   readonly activities: Readonly<Record<string, ActivityRegistration>>;
+  readonly metrics: WorkerMetrics;
   /** The cache is off: rebuild the executor from history before every step. */
   readonly replayEveryStep: boolean;
   /** A fresh executor replayed from the stored history of the iteration. */
@@ -76,9 +82,9 @@ export interface ActorHost extends AttemptEnvironment {
   /** The actor let go of the run; `cached` is its state when it may be reused. */
   released(actor: RunActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void;
   /** Parks the run as stuck, fenced by the version this actor last saw. */
-  park(key: RunKey, error: unknown, version: number): Promise<void>;
-  logError(message: string, error: unknown, key: RunKey): void;
-  logInfo(message: string, key: RunKey): void;
+  park(run: RunLogRef, error: unknown, version: number): Promise<void>;
+  logError(message: string, error: unknown, run: RunLogRef): void;
+  logInfo(message: string, run: RunLogRef): void;
   /** The run's workflow code is about to run (named if the event loop turns out to be blocked). */
   stepping(key: RunKey): void;
   /** The run waits for an activity this worker does not have: it is left to a worker that has it. */
@@ -155,6 +161,11 @@ export class RunActor {
   #again = false;
   #done = false;
   #cancelTimer: (() => void) | undefined;
+  readonly #span: WorkflowSpan;
+  /** When the current step started (performance.now()), for the step duration. */
+  #stepStarted = 0;
+  /** When each signal the current step consumes was stored, for the signal-to-resume delay. */
+  readonly #signalArrivals: number[] = [];
 
   constructor(
     host: ActorHost,
@@ -162,6 +173,7 @@ export class RunActor {
     executor: RunExecutor,
     nextPos: number,
     tasks: Map<string, TaskState>,
+    span: WorkflowSpan,
   ) {
     this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
     this.#seed = claim.seed;
@@ -177,6 +189,12 @@ export class RunActor {
     this.#observedWakeGen = claim.wakeGen;
     this.#cancelRequested = claim.cancelRequested;
     this.#stalled = claim.takeover === true || (claim.stalls ?? 0) > 0;
+    this.#span = span;
+  }
+
+  /** The run as log lines name it, with its trace id. */
+  get logRef(): RunLogRef {
+    return { ...this.key, traceId: this.#span.traceId };
   }
 
   get done(): boolean {
@@ -239,7 +257,7 @@ export class RunActor {
         await this.#park(error);
         return;
       }
-      this.#host.logError("run step failed; the run is released and retried in a second", error, this.key);
+      this.#host.logError("run step failed; the run is released and retried in a second", error, this.logRef);
       this.abortAll(error);
       this.#finish(undefined);
       await this.#host.release(this.key, this.#host.now() + RETRY_AFTER_ERROR_MS);
@@ -250,6 +268,8 @@ export class RunActor {
   }
 
   async #step(): Promise<void> {
+    this.#stepStarted = performance.now();
+    this.#signalArrivals.length = 0;
     this.#host.stepping(this.key);
     if (this.#steps++ > 0 && this.#host.replayEveryStep) {
       const target = { ...this.key, seed: this.#seed, scheduledAt: this.#scheduledAt };
@@ -416,8 +436,11 @@ export class RunActor {
       delivered = true;
     }
     if (readUnder === this.#observedWakeGen) {
+      // Only awaits whose names were read: one the workflow made after a delivery above (a
+      // signal awaited once a child ended) has not been looked for yet.
       for (const command of this.#inboxAwaits()) {
-        this.#checkedSignals.add(`${command.kind}/${command.target}#${command.seq}`);
+        if (names.includes(inboxName(command)))
+          this.#checkedSignals.add(`${command.kind}/${command.target}#${command.seq}`);
       }
     }
     return delivered;
@@ -445,6 +468,7 @@ export class RunActor {
     const at = this.#host.now();
     const where = `signal ${row.id} of run ${this.key.runId}`;
     if (command.kind === "signal") {
+      this.#signalArrivals.push(row.createdAt);
       const message = decodePayload(row.payloadText, where) ?? null;
       const event = newEvent.signalMessage(command.target, command.seq, row.id, row.payloadText ?? "null", at);
       await this.#executor.deliver(event, { signalId: row.id, message });
@@ -475,6 +499,8 @@ export class RunActor {
       codeVersion: this.#codeVersion,
       deadline: request.timeout === undefined ? undefined : now + request.timeout,
       queue: request.queue,
+      // The child joins this run's trace, under its workflow span.
+      traceContext: this.#span.childContext(),
     };
   }
 
@@ -509,7 +535,16 @@ export class RunActor {
       ...(encoded.kind === "end" ? { end: encoded.end } : { restart: { inputText: encoded.inputText } }),
     };
     const ok = await this.#commit(write, now);
-    if (ok) this.#finish(undefined, encoded.kind === "end" ? endingOf(encoded.end) : undefined);
+    if (!ok) return;
+    if (encoded.kind === "end") {
+      this.#host.metrics.runEnded(this.key.workflow, encoded.end.status);
+      this.#span.end(encoded.end.status, outcome.kind === "failed" ? outcome.error : undefined);
+      this.#finish(undefined, endingOf(encoded.end));
+    } else {
+      // Continue-as-new: the next iteration gets a span of its own, under the same stored parent.
+      this.#span.end("restarted");
+      this.#finish(undefined);
+    }
   }
 
   /** Writes the step fenced by the version this actor last saw; false when it was refused. */
@@ -534,7 +569,7 @@ export class RunActor {
       this.#host.logError(
         `step not written: ${result.reason}; the run is left to its current owner`,
         undefined,
-        this.key,
+        this.logRef,
       );
       this.abortAll(new CancelledError(this.key.runId));
       this.#finish(undefined);
@@ -544,6 +579,7 @@ export class RunActor {
     }
     this.#version = result.version;
     this.#nextPos = result.nextPos;
+    this.#observeCommit();
     this.#host.wakeOthers(step.childStarts, result, now);
     if (result.wakeGen !== this.#observedWakeGen) {
       this.#observedWakeGen = result.wakeGen;
@@ -557,18 +593,36 @@ export class RunActor {
     return true;
   }
 
+  /** A step was committed: how long it took, and how long its signals waited. */
+  #observeCommit(): void {
+    const metrics = this.#host.metrics;
+    metrics.stepDuration(this.key.workflow, performance.now() - this.#stepStarted);
+    if (this.#signalArrivals.length === 0) return;
+    const now = this.#host.now();
+    for (const storedAt of this.#signalArrivals) metrics.signalToResume(this.key.workflow, Math.max(0, now - storedAt));
+    this.#signalArrivals.length = 0;
+  }
+
   async #park(error: unknown): Promise<void> {
+    const ref = this.logRef;
     this.abortAll(error);
     // Parked before letting go: until the run is stuck in the store, this actor keeps the
     // worker from taking the run up again (and parking it a second time).
-    await this.#host.park(this.key, error, this.#version);
+    await this.#host.park(ref, error, this.#version);
+    this.#span.end("stuck", error);
     this.#finish(undefined);
   }
 
+  /**
+   * Lets go of the run. Cached (the run waits), its span stays open in the cache with a
+   * `suspended` event; otherwise the span ends, as released unless it ended with the run.
+   */
   #finish(cached: CachedRun | undefined, ending?: LocalRunEnding): void {
     if (this.#done) return;
     this.#done = true;
     this.#cancelTimer?.();
+    if (cached) this.#span.suspended();
+    else this.#span.release();
     this.#host.released(this, cached, ending);
   }
 
@@ -579,6 +633,7 @@ export class RunActor {
       iteration: this.#iteration,
       nextPos: this.#nextPos,
       tasks: this.#tasks,
+      span: this.#span,
     };
   }
 
@@ -656,6 +711,7 @@ export class RunActor {
         // The heartbeat writes a row (see recordHeartbeat): delete it with the answer.
         task.persisted = true;
       },
+      span: this.#span,
     };
     const completion = await runAttempt(attempt, this.#host);
     if (this.#done) return;

@@ -11,7 +11,6 @@ import {
 } from "../errors.js";
 import { EventType, type RecordedEvent, type RunKey, RunStatus, runKeyId } from "../history/index.js";
 import { decodePayload, validateName } from "../json.js";
-import { defaultLogger } from "../logger.js";
 import { RunExecutor } from "../replay/executor.js";
 import { planTicks } from "../schedule/plan.js";
 import { shardOf } from "../shard.js";
@@ -28,6 +27,10 @@ import {
   type StepWrite,
   type WorkerAbilities,
 } from "../store/types.js";
+import { defaultLogger, type RunLogRef, runFields } from "../telemetry/logging.js";
+import { replaykitMeter, WorkerMetrics } from "../telemetry/metrics.js";
+import { type MetricsServer, startMetricsServer } from "../telemetry/prometheus.js";
+import { Tracing, type WorkflowSpan } from "../telemetry/tracing.js";
 import type {
   Client,
   Clock,
@@ -69,7 +72,9 @@ export interface WorkerStats {
  * // ...
  * await worker.stop();
  */
-export function createWorker(options: WorkerOptions): Worker & { readonly stats: WorkerStats } {
+export function createWorker(
+  options: WorkerOptions,
+): Worker & { readonly stats: WorkerStats; readonly metricsUrl: string | undefined } {
   return new ReplayWorker(options);
 }
 
@@ -84,6 +89,10 @@ class ReplayWorker implements Worker, ActorHost {
   readonly backends: unknown;
   readonly replayEveryStep: boolean;
   readonly activities: WorkerOptions["activities"];
+  readonly tracing: Tracing;
+  #metrics: WorkerMetrics;
+  /** The Prometheus endpoint of `metrics: { port }`, once started. */
+  #metricsServer: MetricsServer | undefined;
   readonly #options: WorkerOptions;
   readonly #client: Client;
   readonly #log: Logger;
@@ -133,15 +142,51 @@ class ReplayWorker implements Worker, ActorHost {
     this.backends = options.backends;
     this.activities = options.activities;
     this.#concurrency = options.concurrency ?? DEFAULTS.concurrency;
-    this.#cache = new LruCache(options.cacheSize ?? DEFAULTS.cacheSize);
+    // A run dropped from the cache (evicted, stale, worker stopped) is let go of: its span ends.
+    this.#cache = new LruCache(options.cacheSize ?? DEFAULTS.cacheSize, (cached) => cached.span.release());
     this.replayEveryStep = (options.cacheSize ?? DEFAULTS.cacheSize) === 0;
-    this.#commits = new CommitQueue((steps) => this.store.commit(steps), { maxInFlight: 4, maxBatch: 64 });
+    this.#commits = new CommitQueue((steps) => this.store.commit(steps), {
+      maxInFlight: 4,
+      maxBatch: 64,
+      onBatch: (steps) => this.#metrics.commitBatch(steps),
+    });
     this.#queueNames = Object.keys(options.queues ?? {});
+    this.tracing = new Tracing(options.tracerProvider);
+    // With `metrics: { port }` the worker records through the endpoint's provider, made by start().
+    const ownEndpoint = options.metrics?.port !== undefined;
+    this.#metrics = this.#metricsOn(ownEndpoint ? undefined : replaykitMeter(options.metrics?.meterProvider));
     this.#can = { workflows: Object.keys(options.workflows), activities: Object.keys(options.activities) };
   }
 
   get stats(): WorkerStats {
     return { workflowInvocations: this.#invocations, claims: this.#claims, cacheHits: this.#cacheHits };
+  }
+
+  get metrics(): WorkerMetrics {
+    return this.#metrics;
+  }
+
+  /** Where Prometheus scrapes this worker (`metrics: { port }`), once started; else undefined. */
+  get metricsUrl(): string | undefined {
+    return this.#metricsServer?.url;
+  }
+
+  #metricsOn(meter: ReturnType<typeof replaykitMeter>): WorkerMetrics {
+    const metrics = new WorkerMetrics(this.#options.namespace, meter);
+    const namespace = this.#options.namespace;
+    const countQueued = async (queue: string) =>
+      (await this.#client.store.countRuns({ namespace, queue }, this.now())).queued;
+    metrics.observeQueueDepth(this.#queueNames, countQueued);
+    return metrics;
+  }
+
+  /** `metrics: { port }`: the worker records through a provider of its own, which the endpoint serves. */
+  async #serveMetrics(): Promise<void> {
+    const port = this.#options.metrics?.port;
+    if (port === undefined) return;
+    const host = this.#options.metrics?.host;
+    this.#metricsServer = await startMetricsServer(host === undefined ? { port } : { port, host });
+    this.#metrics = this.#metricsOn(replaykitMeter(this.#metricsServer.meterProvider));
   }
 
   /** Starts the loops; calling it again while the worker runs is a no-op. */
@@ -166,6 +211,13 @@ class ReplayWorker implements Worker, ActorHost {
         throw error;
       }
     }
+    try {
+      await this.#serveMetrics();
+    } catch (error) {
+      this.#state = "stopped";
+      throw error;
+    }
+    if (this.#state !== "running") return;
     this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, (run) => {
       // A named run is taken up directly, or poked when it is held here; the claim loop is
       // kicked only when neither applies.
@@ -195,6 +247,7 @@ class ReplayWorker implements Worker, ActorHost {
     for (const actor of this.#actors.values())
       actor.stopNow(new ReplayError("WORKER_STOPPED", `worker ${this.identity} stopped`));
     this.#actors.clear();
+    this.#cache.clear();
     clearInterval(this.#heartbeat);
     clearInterval(this.#lagWatch);
     this.#unsubscribe?.();
@@ -203,6 +256,7 @@ class ReplayWorker implements Worker, ActorHost {
         error: serializeError(error).message,
       });
     });
+    await this.#metricsServer?.close();
     this.#state = "stopped";
   }
 
@@ -222,8 +276,9 @@ class ReplayWorker implements Worker, ActorHost {
     const created = new Set((result.createdChildren ?? []).map(runKeyId));
     for (const start of starts) {
       if (!created.has(runKeyId(start.key))) continue;
-      const { inputText, codeVersion, deadline, queue } = start;
-      const fresh = { inputText, createdAt, codeVersion, deadline, queue };
+      this.#metrics.runStarted(start.key.workflow);
+      const { inputText, codeVersion, deadline, queue, traceContext } = start;
+      const fresh = { inputText, createdAt, codeVersion, deadline, queue, traceContext };
       this.#client.local.wake(start.key.namespace, { ...start.key, fresh });
     }
     for (const key of result.woken ?? []) this.#client.local.wake(key.namespace, key);
@@ -263,23 +318,26 @@ class ReplayWorker implements Worker, ActorHost {
     this.#kick();
   }
 
-  async park(key: RunKey, error: unknown, version?: number): Promise<void> {
+  async park(run: RunLogRef, error: unknown, version?: number): Promise<void> {
     const serialized = serializeError(error);
+    const key = { namespace: run.namespace, workflow: run.workflow, runId: run.runId };
     const parked = await this.store.park(key, this.owner, JSON.stringify(serialized), this.now(), version);
     if (parked) {
-      this.#log.error(`run ${key.workflow}/${key.runId} parked as stuck: ${serialized.message}`, { runId: key.runId });
+      this.#log.error(`run ${key.workflow}/${key.runId} parked as stuck: ${serialized.message}`, runFields(run));
+      this.#metrics.runEnded(key.workflow, RunStatus.Stuck);
     } else {
-      this.#log.info(`run ${key.workflow}/${key.runId} not parked: another worker holds it or moved it on`, {
-        runId: key.runId,
-      });
+      this.#log.info(
+        `run ${key.workflow}/${key.runId} not parked: another worker holds it or moved it on`,
+        runFields(run),
+      );
     }
     const ending: LocalRunEnding | undefined = parked ? { status: RunStatus.Stuck, error: serialized } : undefined;
     this.#client.local.runEnded(key.namespace, key.workflow, key.runId, ending);
   }
 
-  logError(message: string, error: unknown, key: RunKey): void {
+  logError(message: string, error: unknown, run: RunLogRef): void {
     const cause = error === undefined ? {} : { error: serializeError(error).message };
-    this.#log.error(message, { runId: key.runId, workflow: key.workflow, ...cause });
+    this.#log.error(message, { ...runFields(run), ...cause });
   }
 
   /** The run whose step runs now: named when the event loop turns out to have been blocked. */
@@ -301,10 +359,7 @@ class ReplayWorker implements Worker, ActorHost {
       const suspect = run === undefined ? "" : `; the last step that ran was of run ${run.workflow}/${run.runId}`;
       this.#log.warn(
         `the event loop was blocked for ${lag} ms${suspect}: workflow code must not block (no synchronous loops or I/O)`,
-        {
-          blockedMs: lag,
-          ...(run === undefined ? {} : { runId: run.runId, workflow: run.workflow }),
-        },
+        { blockedMs: lag, ...(run === undefined ? {} : runFields(this.#actors.get(runKeyId(run))?.logRef ?? run)) },
       );
     }, LAG_CHECK_MS);
     this.#lagWatch.unref?.();
@@ -316,12 +371,12 @@ class ReplayWorker implements Worker, ActorHost {
     this.#lacking.add(activity);
     this.#log.warn(
       `run ${key.workflow}/${key.runId} waits for activity ${JSON.stringify(activity)}, which this worker does not have; it is left to a worker that has it`,
-      { runId: key.runId, workflow: key.workflow, activity },
+      { ...runFields(this.#actors.get(runKeyId(key))?.logRef ?? key), activity },
     );
   }
 
-  logInfo(message: string, key: RunKey): void {
-    this.#log.info(message, { runId: key.runId, workflow: key.workflow });
+  logInfo(message: string, run: RunLogRef): void {
+    this.#log.info(message, runFields(run));
   }
 
   logRetry(failure: FailedAttempt): void {
@@ -407,6 +462,7 @@ class ReplayWorker implements Worker, ActorHost {
     const now = this.now();
     if (now < this.#scheduleCheckAt) return;
     const fired = await this.store.fireSchedules(this.#options.namespace, now, (due) => planTicks(due, now));
+    for (const run of fired.started) this.#metrics.runStarted(run.workflow);
     // Named wake-ups would have every worker of this process read the run; a kick claims it once.
     if (fired.started.length > 0) this.#kick();
     const poll = this.#options.maxPollIntervalMs ?? DEFAULTS.maxPollIntervalMs;
@@ -436,7 +492,8 @@ class ReplayWorker implements Worker, ActorHost {
     let claimed = 0;
     for (const queue of order) {
       if (claimed >= free || this.#state !== "running") break;
-      const runs = await this.store.claim({ ...this.#claimOptions(free - claimed), queue });
+      const heldBack = queue === undefined ? undefined : () => this.#metrics.queueLimitWait(queue);
+      const runs = await this.store.claim({ ...this.#claimOptions(free - claimed), queue, heldBack });
       for (const run of runs) this.#activate(run);
       claimed += runs.length;
     }
@@ -515,6 +572,7 @@ class ReplayWorker implements Worker, ActorHost {
       return;
     }
     this.#claims++;
+    this.#observeClaim(run);
     this.#loading.add(key);
     // Taken over from a worker that let its lease run out: mark the run before its code runs
     // here, so that, should it freeze this worker too, the next takeover counts it.
@@ -544,14 +602,38 @@ class ReplayWorker implements Worker, ActorHost {
     );
   }
 
-  /** Builds the actor from the cache when its version is current, else by replaying history. */
+  /** A run taken up: how long it waited to be, and whether its lease was taken over. */
+  #observeClaim(run: ClaimedRun): void {
+    if (run.takeover) this.#metrics.leaseTakenOver();
+    if (run.dueAt !== undefined) this.#metrics.scheduleToStart(run.workflow, Math.max(0, this.now() - run.dueAt));
+  }
+
+  /**
+   * Builds the actor from the cache when its version is current (its workflow span resumes),
+   * else by replaying history under a new workflow span.
+   */
   async #prepare(run: ClaimedRun): Promise<RunActor> {
     const key = runKeyId(run);
     const cached = this.#cache.take(key);
     if (cached && cached.version === run.version && cached.iteration === run.iteration) {
       this.#cacheHits++;
-      return new RunActor(this, run, cached.executor, cached.nextPos, cached.tasks);
+      this.#metrics.cacheHit();
+      cached.span.resumed();
+      return new RunActor(this, run, cached.executor, cached.nextPos, cached.tasks, cached.span);
     }
+    // Another worker advanced the run since it was cached here: that take-up is over.
+    cached?.span.release();
+    if (!run.fresh) this.#metrics.cacheMiss();
+    const span = this.tracing.workflow(run);
+    try {
+      return await this.#replayed(run, span);
+    } catch (error) {
+      span.release();
+      throw error;
+    }
+  }
+
+  async #replayed(run: ClaimedRun, span: WorkflowSpan): Promise<RunActor> {
     const [executor, taskRows] = await Promise.all([
       this.replay(run, run.iteration, run.fresh && freshHistory(run, run.fresh)),
       run.fresh ? [] : this.store.loadTasks(run, run.iteration),
@@ -567,7 +649,7 @@ class ReplayWorker implements Worker, ActorHost {
       const key = taskKey(command.target, command.seq);
       if (!tasks.has(key)) tasks.set(key, newTask(command.target, command.seq, 0));
     }
-    return new RunActor(this, run, executor, run.nextPos, tasks);
+    return new RunActor(this, run, executor, run.nextPos, tasks, span);
   }
 
   /** A fresh executor that has replayed the stored history of the iteration. */
@@ -671,11 +753,25 @@ function validateOptions(options: WorkerOptions): void {
   ) {
     problems.push(`shards must be { count > 0, 0 <= index < count }, got ${JSON.stringify(shards)}`);
   }
+  problems.push(...metricsProblems(options.metrics));
   problems.push(...queueProblems(options.queues ?? {}));
   const maxPayloadBytes = options.client?.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
   problems.push(...scheduleProblems(options.namespace, options.schedules ?? [], maxPayloadBytes));
   if (problems.length > 0)
     throw new ReplayError("INVALID_WORKER_OPTIONS", `invalid worker options: ${problems.join("; ")}`);
+}
+
+function metricsProblems(metrics: WorkerOptions["metrics"]): string[] {
+  if (metrics === undefined) return [];
+  const problems: string[] = [];
+  const port: unknown = metrics.port;
+  if (port !== undefined && !(Number.isInteger(port) && (port as number) >= 0 && (port as number) <= 65_535)) {
+    problems.push(`metrics.port must be an integer from 0 to 65535 (0: any free port), got ${describeValue(port)}`);
+  }
+  if (port !== undefined && metrics.meterProvider !== undefined) {
+    problems.push("give metrics.port or metrics.meterProvider, not both: the port serves a meter provider of its own");
+  }
+  return problems;
 }
 
 function queueProblems(queues: Readonly<Record<string, QueueOptions>>): string[] {

@@ -6,6 +6,29 @@ import { forEachStore, historyOf, shape, waitFor } from "./helpers.js";
 forEachStore((env) => {
   const YEAR = 365 * 86_400_000;
 
+  describe("signals sent early", () => {
+    it("reach an await that the workflow makes right after a child's ending was delivered", async () => {
+      await env.worker({
+        namespace: "early",
+        workflows: {
+          parent: async (ctx: RunContext) => {
+            const doubled = await ctx.runChild("kid", "kid-1", 21);
+            const extra = await ctx.awaitSignal("extra", 60_000);
+            return { doubled, extra };
+          },
+          kid: async (_ctx: RunContext, n: number) => n * 2,
+        },
+        activities: {},
+      });
+      await env.client.runWorkflow("early", "parent", "p-1", null);
+      await env.client.signalRun("early", "parent", "p-1", "extra", "yes", "e-1");
+      expect(await env.client.awaitResult("early", "parent", "p-1", { timeout: "10s" })).toEqual({
+        doubled: 42,
+        extra: "yes",
+      });
+    });
+  });
+
   describe("durable timers", () => {
     it("wake a sleeping run after its deadline, within a second, by the database clock", async () => {
       await env.worker({

@@ -153,6 +153,7 @@ export class MemoryStore implements Store {
       queue === undefined
         ? due.sort((a, b) => (a.wakeAt ?? 0) - (b.wakeAt ?? 0)).slice(0, limit)
         : this.#pickQueued(namespace, queue, due, limit, now);
+    if (queue !== undefined && chosen.length < Math.min(due.length, limit)) options.heldBack?.();
     const claimed = chosen.map((run) => {
       const after = stallsAfterClaim(run.leaseOwner, owner, run.stalls, run.stallMark);
       run.stalls = after.stalls;
@@ -316,7 +317,12 @@ export class MemoryStore implements Store {
     if (run.version !== FRESH_VERSION || run.inputText === null) return claimed;
     return {
       ...claimed,
-      fresh: { inputText: run.inputText, createdAt: run.createdAt, codeVersion: claimed.codeVersion },
+      fresh: {
+        inputText: run.inputText,
+        createdAt: run.createdAt,
+        codeVersion: claimed.codeVersion,
+        traceContext: claimed.traceContext,
+      },
     };
   }
 
@@ -348,7 +354,13 @@ export class MemoryStore implements Store {
     const wanted = new Set(names);
     return (this.#signals.get(pathOf(key)) ?? [])
       .filter((row) => row.consumedIteration === null && wanted.has(row.signal))
-      .map(({ id, signal, externalId, payloadText }) => ({ id, signal, externalId, payloadText }));
+      .map(({ id, signal, externalId, payloadText, createdAt }) => ({
+        id,
+        signal,
+        externalId,
+        payloadText,
+        createdAt,
+      }));
   }
 
   async renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number> {
@@ -491,9 +503,10 @@ export class MemoryStore implements Store {
 
   /** See the MySQL store's startChild: create, adopt, or deliver the ending now. True when created. */
   #startChild(child: ChildStart, parentRun: RunRow, now: number): boolean {
-    const { key, inputText, waits, codeVersion, deadline, queue } = child;
+    const { key, inputText, waits, codeVersion, deadline, queue, traceContext } = child;
     const parent = { workflow: parentRun.workflow, runId: parentRun.runId, waits };
-    const row = this.#insertRun(key, { inputText, now, codeVersion: codeVersion ?? null, deadline, parent, queue });
+    const fields = { inputText, now, codeVersion: codeVersion ?? null, deadline, parent, queue, traceContext };
+    const row = this.#insertRun(key, fields);
     if (row !== undefined) {
       this.#appendEvent(row, 0, 0, newEvent.created(inputText, now));
       return true;
@@ -567,6 +580,7 @@ export class MemoryStore implements Store {
       concurrencyKey: run.concurrencyKey,
       startAt: run.startAt,
       scheduledAt: run.scheduledAt,
+      traceContext: run.traceContext,
     });
     if (row === undefined) return false;
     this.#appendEvent(row, 0, 0, newEvent.created(run.inputText, run.now));
@@ -636,6 +650,7 @@ export class MemoryStore implements Store {
       concurrencyKey?: string | undefined;
       startAt?: number | undefined;
       scheduledAt?: number | undefined;
+      traceContext?: string | undefined;
       seed?: string;
       iteration?: number;
       version?: number;
@@ -664,6 +679,7 @@ export class MemoryStore implements Store {
       priority: fields.priority ?? 0,
       concurrencyKey: fields.concurrencyKey ?? null,
       scheduledAt: fields.scheduledAt ?? null,
+      traceContext: fields.traceContext ?? null,
       stalls: 0,
       stallMark: false,
       wantedActivity: null,
@@ -1030,6 +1046,8 @@ function claimOf(run: RunRow): ClaimedRun {
     scheduledAt: run.scheduledAt ?? undefined,
     stalls: run.stalls,
     wantedActivity: run.wantedActivity ?? undefined,
+    traceContext: run.traceContext ?? undefined,
+    dueAt: run.wakeAt ?? undefined,
   };
 }
 

@@ -23,6 +23,7 @@ export interface RunRow {
   readonly priority: number;
   readonly concurrencyKey: string | null;
   readonly scheduledAt: number | null;
+  readonly traceContext: string | null;
   stalls: number;
   stallMark: boolean;
   wantedActivity: string | null;

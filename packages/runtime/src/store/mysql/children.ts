@@ -68,7 +68,7 @@ async function startChild(
   parent: { workflow: string; runId: string },
   now: number,
 ): Promise<boolean> {
-  const { key, inputText, waits, codeVersion, deadline, queue } = child;
+  const { key, inputText, waits, codeVersion, deadline, queue, traceContext } = child;
   const created = await insertRun(conn, p, {
     key,
     inputText,
@@ -77,6 +77,7 @@ async function startChild(
     deadline,
     queue,
     parent: { ...parent, waits },
+    traceContext,
   });
   if (created || !waits) return created;
   const [rows] = await conn.query<Row[]>(

@@ -10,7 +10,7 @@ import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
 
 const CLAIM_COLUMNS =
-  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline, queue, scheduled_at, stalls, stall_mark, wanted_activity, lease_owner";
+  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline, queue, scheduled_at, stalls, stall_mark, wanted_activity, lease_owner, trace_context, wake_at";
 
 /** The worker's own filters: its shards and code version, and what it can run. */
 function workerFilter(options: Pick<ClaimOptions, "shards" | "version" | "can">): { sql: string; args: unknown[] } {
@@ -118,7 +118,9 @@ async function lease(conn: Transaction, p: string, options: ClaimOptions, rows: 
 async function claimQueued(pool: Pool, p: string, options: ClaimOptions, queue: string): Promise<ClaimedRun[]> {
   const { namespace, now, limit } = options;
   const filter = workerFilter(options);
-  if (!(await mayClaim(pool, p, namespace, queue, now))) return [];
+  const may = await mayClaim(pool, p, namespace, queue, now);
+  if (may === "limited") options.heldBack?.();
+  if (may !== "yes") return [];
   return inTransaction(
     pool,
     undefined,
@@ -152,6 +154,7 @@ async function claimQueued(pool: Pool, p: string, options: ClaimOptions, queue: 
         limits,
         { free: limit, inProgress, recentStarts: window.length },
       );
+      if (picked.length < Math.min(candidates.length, limit)) options.heldBack?.();
       if (picked.length === 0) return [];
       const keys = whereRunKeys(picked.map((run) => ({ namespace, workflow: run.workflow, runId: run.runId })));
       const rows = keyed
@@ -200,8 +203,15 @@ function candidatesSql(p: string, keyed: boolean, filterSql: string): string {
 /**
  * A read without locks before the claim transaction: is a run of the queue due, and is a slot
  * free? A queue at its limit then costs its claimers one round trip, not a locked transaction.
+ * "limited": runs are due but every slot is taken.
  */
-async function mayClaim(pool: Pool, p: string, namespace: string, queue: string, now: number): Promise<boolean> {
+async function mayClaim(
+  pool: Pool,
+  p: string,
+  namespace: string,
+  queue: string,
+  now: number,
+): Promise<"yes" | "nothing due" | "limited"> {
   const [rows] = await pool.query<Row[]>(
     `SELECT q.concurrency,
             (SELECT COUNT(*) FROM ${p}runs WHERE namespace = ? AND queue = ? AND q_lease >= ?) AS busy,
@@ -211,8 +221,8 @@ async function mayClaim(pool: Pool, p: string, namespace: string, queue: string,
     [namespace, queue, now, namespace, queue, now, now, namespace, queue],
   );
   const row = rows[0];
-  if (row === undefined || Number(row.due) !== 1) return false;
-  return row.concurrency === null || Number(row.busy) < Number(row.concurrency);
+  if (row === undefined || Number(row.due) !== 1) return "nothing due";
+  return row.concurrency === null || Number(row.busy) < Number(row.concurrency) ? "yes" : "limited";
 }
 
 /** Runs of the queue a worker holds now, by concurrency key; read only when a limit needs them. */
@@ -293,6 +303,7 @@ export async function readRun(
     inputText: text(row.fresh_input),
     createdAt: Number(row.created_at),
     codeVersion: claimed.codeVersion,
+    traceContext: claimed.traceContext,
   };
   return { ...claimed, fresh };
 }
@@ -343,5 +354,7 @@ function toClaimed(namespace: string, row: Row): ClaimedRun {
     scheduledAt: row.scheduled_at === null ? undefined : Number(row.scheduled_at),
     wantedActivity:
       row.wanted_activity === null || row.wanted_activity === undefined ? undefined : text(row.wanted_activity),
+    traceContext: row.trace_context === null || row.trace_context === undefined ? undefined : text(row.trace_context),
+    dueAt: row.wake_at === null || row.wake_at === undefined ? undefined : Number(row.wake_at),
   };
 }

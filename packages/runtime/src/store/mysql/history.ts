@@ -67,7 +67,7 @@ export async function loadSignals(
 ): Promise<InboxSignal[]> {
   if (names.length === 0) return [];
   const [rows] = await pool.query<Row[]>(
-    `SELECT id, signal_name, external_id, payload FROM ${p}signals
+    `SELECT id, signal_name, external_id, payload, created_at FROM ${p}signals
       WHERE namespace = ? AND workflow = ? AND run_id = ? AND consumed_iteration IS NULL AND signal_name IN (?)
       ORDER BY id`,
     [key.namespace, key.workflow, key.runId, names],
@@ -77,6 +77,7 @@ export async function loadSignals(
     signal: text(row.signal_name),
     externalId: text(row.external_id),
     payloadText: nullableText(row.payload),
+    createdAt: Number(row.created_at),
   }));
 }
 

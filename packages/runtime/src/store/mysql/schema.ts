@@ -259,6 +259,16 @@ export const MIGRATIONS: readonly Migration[] = [
       addIndex(p, "runs", "runs_status_created", "namespace, status, created_at"),
     ],
   },
+  {
+    version: 9,
+    name: "trace context of runs",
+    statements: (p) => [
+      // The OpenTelemetry context of the caller that started the run (W3C traceparent and
+      // tracestate, as JSON; see telemetry/trace-context.ts), so the spans of every worker
+      // that runs it join the caller's trace. NULL: no trace was active.
+      addColumn(p, "runs", "trace_context", "VARCHAR(512) NULL"),
+    ],
+  },
 ];
 
 /** A step that adds a column unless it is there (MySQL 8 has no ADD COLUMN IF NOT EXISTS). */

@@ -32,8 +32,8 @@ export async function insertRun(conn: Transaction, p: string, run: NewRun): Prom
   const { key, inputText, now } = run;
   const created = await insertUnlessExists(
     conn,
-    `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, scheduled_at, created_at, updated_at)
-     VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, scheduled_at, trace_context, created_at, updated_at)
+     VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       key.namespace,
       key.workflow,
@@ -52,6 +52,7 @@ export async function insertRun(conn: Transaction, p: string, run: NewRun): Prom
       run.priority ?? 0,
       run.concurrencyKey ?? null,
       run.scheduledAt ?? null,
+      run.traceContext ?? null,
       now,
       now,
     ],

@@ -1,0 +1,107 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { MeterProvider } from "@opentelemetry/api";
+import { TelemetryUnavailableError } from "../errors.js";
+import type { Client } from "../types.js";
+import { observeRunCounts } from "./run-counts.js";
+
+const PACKAGES = ["@opentelemetry/api", "@opentelemetry/sdk-metrics", "@opentelemetry/exporter-prometheus"] as const;
+
+/** A MeterProvider whose metrics a Prometheus scrape reads, without a server of its own. */
+export interface PrometheusMetrics {
+  /** Record through this: give it to `createWorker({ metrics: { meterProvider } })` and `createClient(..., { meterProvider })`. */
+  readonly meterProvider: MeterProvider;
+  /** Answers a scrape with everything recorded through `meterProvider`, in the Prometheus text format. Mount it on GET /metrics. */
+  handle(request: IncomingMessage, response: ServerResponse): void;
+  /** Stops the provider; later scrapes answer with an error. */
+  shutdown(): Promise<void>;
+}
+
+export interface PrometheusMetricsOptions {
+  /**
+   * Also report `replaykit.runs.current` (runs by state) for these namespaces, read from the
+   * client's database at most every 5 s, when scraped: for a process that runs no worker,
+   * such as an inspector.
+   */
+  readonly database?: { readonly client: Client; readonly namespaces: readonly string[] };
+}
+
+/**
+ * A Prometheus exporter and the MeterProvider that feeds it, to mount on a server you have
+ * (the inspector's `/metrics`). Loads `@opentelemetry/sdk-metrics` and
+ * `@opentelemetry/exporter-prometheus` now; rejects with TelemetryUnavailableError, naming the
+ * install command, when they are missing.
+ *
+ * @example
+ * const metrics = await createPrometheusMetrics({ database: { client, namespaces: ["shop"] } });
+ * http.createServer((req, res) => (req.url === "/metrics" ? metrics.handle(req, res) : app(req, res)));
+ */
+export async function createPrometheusMetrics(options: PrometheusMetricsOptions = {}): Promise<PrometheusMetrics> {
+  const { sdk, exporters } = await loadPrometheus();
+  const exporter = new exporters.PrometheusExporter({ preventServerStart: true });
+  const provider = new sdk.MeterProvider({ readers: [exporter] });
+  if (options.database) observeRunCounts(provider, options.database.client, options.database.namespaces);
+  return {
+    meterProvider: provider,
+    handle: (request, response) => exporter.getMetricsRequestHandler(request, response),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/** An HTTP server that answers GET /metrics for its own MeterProvider. */
+export interface MetricsServer {
+  /** The scrape address, e.g. http://127.0.0.1:9464/metrics. */
+  readonly url: string;
+  readonly meterProvider: MeterProvider;
+  /** Stops the server and the provider. */
+  close(): Promise<void>;
+}
+
+export interface MetricsServerOptions extends PrometheusMetricsOptions {
+  /** 0 picks a free port (see `url`). */
+  readonly port: number;
+  /** Default: every interface, as the OpenTelemetry Prometheus exporter does. */
+  readonly host?: string;
+}
+
+/**
+ * Starts a Prometheus endpoint (GET /metrics) with a MeterProvider of its own; what
+ * `createWorker({ metrics: { port } })` runs for the worker.
+ */
+export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
+  const metrics = await createPrometheusMetrics(options);
+  const server = createServer((request, response) => {
+    const path = (request.url ?? "/").split("?")[0];
+    if (request.method === "GET" && path === "/metrics") return metrics.handle(request, response);
+    response.writeHead(404, { "content-type": "text/plain" }).end("not found: metrics are at GET /metrics\n");
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host === "[::]" || host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}/metrics`,
+    meterProvider: metrics.meterProvider,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await metrics.shutdown();
+    },
+  };
+}
+
+async function loadPrometheus() {
+  try {
+    const [sdk, exporters] = await Promise.all([
+      import("@opentelemetry/sdk-metrics"),
+      import("@opentelemetry/exporter-prometheus"),
+    ]);
+    return { sdk, exporters };
+  } catch (error) {
+    throw new TelemetryUnavailableError("a Prometheus metrics endpoint", PACKAGES, error);
+  }
+}

@@ -1,0 +1,37 @@
+import type { MeterProvider } from "@opentelemetry/api";
+import type { Client } from "../types.js";
+import { MetricAttr, MetricName, SCOPE } from "./names.js";
+import { PeriodicReading } from "./reading.js";
+
+const MAX_AGE_MS = 5000;
+
+/**
+ * `replaykit.runs.current{namespace, state}`: runs by state, read from the database with
+ * countRuns at most every few seconds when collected. States: queued, active and waiting for
+ * running runs (see RunCounts), and the end statuses.
+ */
+export function observeRunCounts(provider: MeterProvider, client: Client, namespaces: readonly string[]): void {
+  const readings = namespaces.map((namespace) => ({
+    namespace,
+    reading: new PeriodicReading(() => client.countRuns({ namespace }), MAX_AGE_MS),
+  }));
+  const gauge = provider.getMeter(SCOPE).createObservableGauge(MetricName.RunsCurrent, {
+    description: "Runs by state, read from the database",
+    unit: "{run}",
+  });
+  gauge.addCallback(async (result) => {
+    for (const { namespace, reading } of readings) {
+      const counts = await reading.get();
+      if (counts === undefined) continue;
+      const states: Record<string, number> = {
+        queued: counts.queued,
+        active: counts.active,
+        waiting: counts.waiting,
+      };
+      for (const [status, n] of Object.entries(counts.statuses)) if (status !== "running") states[status] = n;
+      for (const [state, n] of Object.entries(states)) {
+        result.observe(n, { [MetricAttr.Namespace]: namespace, [MetricAttr.State]: state });
+      }
+    }
+  });
+}
