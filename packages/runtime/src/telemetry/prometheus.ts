@@ -11,8 +11,12 @@ const PACKAGES = ["@opentelemetry/api", "@opentelemetry/sdk-metrics", "@opentele
 export interface PrometheusMetrics {
   /** Record through this: give it to `createWorker({ metrics: { meterProvider } })` and `createClient(..., { meterProvider })`. */
   readonly meterProvider: MeterProvider;
-  /** Answers a scrape with everything recorded through `meterProvider`, in the Prometheus text format. Mount it on GET /metrics. */
-  handle(request: IncomingMessage, response: ServerResponse): void;
+  /**
+   * Answers a scrape with everything recorded through `meterProvider`, in the Prometheus text
+   * format. Mount it on GET /metrics; it takes node:http's request and response (typed loosely
+   * here, so that the runtime's types do not require @types/node).
+   */
+  handle(request: object, response: object): void;
   /** Stops the provider; later scrapes answer with an error. */
   shutdown(): Promise<void>;
 }
@@ -43,7 +47,8 @@ export async function createPrometheusMetrics(options: PrometheusMetricsOptions 
   if (options.database) observeRunCounts(provider, options.database.client, options.database.namespaces);
   return {
     meterProvider: provider,
-    handle: (request, response) => exporter.getMetricsRequestHandler(request, response),
+    handle: (request, response) =>
+      exporter.getMetricsRequestHandler(request as IncomingMessage, response as ServerResponse),
     shutdown: () => provider.shutdown(),
   };
 }
@@ -94,13 +99,29 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   };
 }
 
-async function loadPrometheus() {
+/** The parts of the two optional packages used here, declared so that TypeScript never loads their types (the exporter's pull in all of @types/node). */
+interface PrometheusPackages {
+  readonly sdk: {
+    MeterProvider: new (options: { readers: readonly unknown[] }) => MeterProvider & { shutdown(): Promise<void> };
+  };
+  readonly exporters: {
+    PrometheusExporter: new (options: {
+      preventServerStart: boolean;
+    }) => { getMetricsRequestHandler(request: IncomingMessage, response: ServerResponse): void };
+  };
+}
+
+// A specifier in a variable: TypeScript does not follow it, so programs that include the runtime
+// (replaygen's quick read, a user's type-check) never load the optional packages' declarations.
+const optional = (name: string): Promise<unknown> => import(name);
+
+async function loadPrometheus(): Promise<PrometheusPackages> {
   try {
     const [sdk, exporters] = await Promise.all([
-      import("@opentelemetry/sdk-metrics"),
-      import("@opentelemetry/exporter-prometheus"),
+      optional("@opentelemetry/sdk-metrics"),
+      optional("@opentelemetry/exporter-prometheus"),
     ]);
-    return { sdk, exporters };
+    return { sdk, exporters } as PrometheusPackages;
   } catch (error) {
     throw new TelemetryUnavailableError("a Prometheus metrics endpoint", PACKAGES, error);
   }
