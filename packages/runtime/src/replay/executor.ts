@@ -6,6 +6,7 @@ import {
   type ChildResponse,
   EventType,
   isEndEvent,
+  isStep,
   type NewEvent,
   newEvent,
   payloadTextOf,
@@ -485,19 +486,7 @@ export class RunExecutor {
 }
 
 function isReplayedRequest(event: RecordedEvent): boolean {
-  if (event.pos === null || event.pos === 0) return false;
-  switch (event.type) {
-    case EventType.ActivityRequest:
-    case EventType.SleepRequest:
-    case EventType.SignalRequest:
-    case EventType.Output:
-    case EventType.Patched:
-    case EventType.ChildRequest:
-    case EventType.SignalSent:
-      return true;
-    default:
-      return false;
-  }
+  return event.pos !== null && event.pos !== 0 && isStep(event.type);
 }
 
 /** Outputs, sent signals and children not waited for resolve once recorded; the rest wait for a completion. */
