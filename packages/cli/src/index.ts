@@ -21,7 +21,7 @@ Exit codes:
 
 /**
  * Runs replaygen with `argv` (without the node and script entries).
- * Resolves to the exit code; progress and errors go to `io.err` (stderr by default).
+ * Resolves to the exit code; progress and errors go to `io.err` (stderr by default), --help to `io.out` (stdout).
  */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   let exitCode = 0;
@@ -32,7 +32,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option("--watch", "regenerate whenever a .ts file beside a manifest changes")
     .addHelpText("after", HELP)
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.err(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .configureOutput({
+      writeOut: (text) => (io.out ?? writeStdout)(text.trimEnd()),
+      writeErr: (text) => io.err(text.trimEnd()),
+    })
     .action(async (manifests: string[], options: { check?: boolean; watch?: boolean }) => {
       exitCode = await runMain(manifests, options, io);
     });
@@ -66,7 +69,11 @@ async function runMain(manifests: string[], options: { check?: boolean; watch?: 
   return runGenerate(manifests, io);
 }
 
+function writeStdout(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
 function defaultIo(): Io {
   const err = (line: string) => process.stderr.write(`${line}\n`);
-  return { cwd: process.cwd(), err, cacheDir: defaultCacheDir(import.meta.dirname) };
+  return { cwd: process.cwd(), err, out: writeStdout, cacheDir: defaultCacheDir(import.meta.dirname) };
 }
