@@ -12,7 +12,7 @@ Examples:
   npx replaygen src/replay.ts            generate src/replay_gen.ts
   npx replaygen --check src/replay.ts    fail when src/replay_gen.ts is stale (CI)
   npx replaygen --watch src/replay.ts    regenerate on every change
-  npx replaygen init src/workflows       scaffold a manifest in an empty folder
+  npx replaygen init                     scaffold src/: manifest, activities, workflow, its test, worker
 
 Exit codes:
   0  ok
@@ -41,8 +41,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     });
   program
     .command("init")
-    .description("scaffold a manifest, activities, types and a workflow in an empty folder")
-    .argument("[dir]", "folder to create or fill", ".")
+    .description(
+      "scaffold a namespace: manifest (replay.ts), types, activities, a workflow, its unit test and a worker entry point",
+    )
+    .argument("[dir]", "folder to write them to (created when missing; nothing is overwritten)", "src")
     .action((dir: string) => {
       exitCode = runInit(dir, io);
     });
