@@ -112,7 +112,7 @@ export function nextSteps(manifest: string, dir: string): string[] {
     "replaygen: next:",
     `  npx replaygen ${manifest}            # writes ${dir}/replay_gen.ts; again after every manifest change`,
     "  npx tsc                                # builds dist/ (the worker is dist/worker.js)",
-    `  npx vitest run                         # the unit test, ${dir}/workflow.test.ts`,
+    `  npx vitest run --dir ${dir}                 # the unit test, ${dir}/workflow.test.ts (not its copy in dist/)`,
     "  REPLAY_MYSQL_URL=mysql://user:password@127.0.0.1:3306/app node dist/worker.js",
     `  in CI: npx replaygen --check ${manifest} (fails when ${dir}/replay_gen.ts is stale)`,
   ];
