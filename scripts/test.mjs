@@ -45,12 +45,18 @@ if (lint !== 0) {
 // Before turbo's generate tasks rewrite them: the committed replay_gen.ts files must be fresh,
 // as `replaygen --check` in an app's CI checks (the README's "Use replaykit in your app").
 process.stdout.write("test: replaygen --check of the examples (committed generated files are fresh)\n");
-const tools = await run("npx", ["turbo", "run", "build", "--filter=@replaykit/cli...", "--output-logs=errors-only"], () => {});
+const tools = await run(
+  "npx",
+  ["turbo", "run", "build", "--filter=@replaykit/cli...", "--output-logs=errors-only"],
+  () => {},
+);
 if (tools !== 0) process.exit(tools);
 for (const example of ["examples/shop", "examples/greeting"]) {
   const check = await run("npx", ["replaygen", "--check", `${example}/src/replay.ts`], () => {});
   if (check !== 0) {
-    process.stdout.write(`test: ${example}/src/replay_gen.ts is stale; run \`npm run generate\` and commit the result\n`);
+    process.stdout.write(
+      `test: ${example}/src/replay_gen.ts is stale; run \`npm run generate\` and commit the result\n`,
+    );
     process.exit(check);
   }
 }
