@@ -26,6 +26,18 @@ describe.each([
   });
 });
 
+describe.each(["replaygen", "replaykit"])("%s --help | head -1", (bin) => {
+  it("prints one line and no EPIPE error when the reader closes the pipe early", () => {
+    const script = `node ${JSON.stringify(path.join(PACKAGE_ROOT, "bin", `${bin}.js`))} --help | head -1`;
+    const result = spawnSync("sh", ["-c", script], { encoding: "utf8", cwd: PACKAGE_ROOT });
+    expect(result.stdout).toBe(`Usage: ${bin} [options] [command]${bin === "replaygen" ? " [manifests...]" : ""}\n`);
+    expect(result.stderr).toBe("");
+    // A reader that exits before the help is written: the write fails with EPIPE, always.
+    const closed = spawnSync("sh", ["-c", script.replace("| head -1", "| true")], { encoding: "utf8" });
+    expect(closed.stderr).toBe("");
+  });
+});
+
 describe("replaygen", () => {
   it("prints a usage error to stderr, not stdout, and exits 2", () => {
     const result = runBin("replaygen", ["--no-such-option"]);
