@@ -108,12 +108,18 @@ process.once("SIGINT", () => void stop("SIGINT"));
 
 /** What `init` prints once the files are written: the build and run steps, in order. */
 export function nextSteps(manifest: string, dir: string): string[] {
+  const steps: [string, string][] = [
+    [`npx replaygen ${manifest}`, `writes ${dir}/replay_gen.ts; again after every manifest change`],
+    ["npx tsc", "type-checks and builds dist/ (the worker is dist/worker.js)"],
+    [`npx vitest run --dir ${dir}`, `the unit test, ${dir}/workflow.test.ts (not its copy in dist/)`],
+    ["REPLAY_MYSQL_URL=mysql://user:password@127.0.0.1:3306/app node dist/worker.js", "the worker"],
+    [`npx replaygen --check ${manifest}`, `in CI: fails when ${dir}/replay_gen.ts is stale`],
+  ];
+  const width = Math.max(...steps.filter((_, index) => index !== 3).map(([command]) => command.length));
   return [
     "replaygen: next:",
-    `  npx replaygen ${manifest}            # writes ${dir}/replay_gen.ts; again after every manifest change`,
-    "  npx tsc                                # builds dist/ (the worker is dist/worker.js)",
-    `  npx vitest run --dir ${dir}                 # the unit test, ${dir}/workflow.test.ts (not its copy in dist/)`,
-    "  REPLAY_MYSQL_URL=mysql://user:password@127.0.0.1:3306/app node dist/worker.js",
-    `  in CI: npx replaygen --check ${manifest} (fails when ${dir}/replay_gen.ts is stale)`,
+    ...steps.map(([command, what]) =>
+      command.length > width ? `  ${command}` : `  ${command.padEnd(width)}  # ${what}`,
+    ),
   ];
 }
