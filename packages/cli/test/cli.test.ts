@@ -60,6 +60,30 @@ describe("replaygen", () => {
     expect(result.err).toContain("replaygen: 1 problem; fix it and run again");
   });
 
+  it("exits 1 and writes nothing for a misspelled option key or type name, each at file:line:col", async () => {
+    const dir = freshCopy("typos");
+    const source = readFileSync(path.join(dir, "replay.ts"), "utf8")
+      .replace('description: "Says hello once."', 'description: "Says hello once.", ouputs: {}')
+      .replace("workflow<Greeting, string>", "workflow<Greting, string>");
+    writeFileSync(path.join(dir, "replay.ts"), source);
+    const lines = source.split("\n");
+    const at = (text: string) => {
+      const line = lines.findIndex((candidate) => candidate.includes(text));
+      return `${line + 1}:${(lines[line] ?? "").indexOf(text) + 1}`;
+    };
+    const result = await run(["replay.ts"], dir);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      `replay.ts:${at("ouputs")}: workflow "greet" has no option "ouputs": did you mean "outputs"?`,
+    );
+    expect(result.err).toContain(
+      `replay.ts:${at("Greting")}: cannot find name "Greting" in the input of workflow "greet": did you mean "Greeting"?`,
+    );
+    expect(readFileSync(path.join(dir, "replay_gen.ts"), "utf8")).toBe(
+      readFileSync(path.join(FIXTURE, "replay_gen.ts"), "utf8"),
+    );
+  });
+
   it("counts manifests and problems in words, singular and plural", async () => {
     const dir = freshCopy("plural");
     const written = await run(["replay.ts"], dir);
