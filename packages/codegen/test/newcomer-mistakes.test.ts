@@ -87,4 +87,14 @@ describe("the generated file", () => {
     expect(content).toContain("export const startReplayLoops: typeof startOrderDeskLoops = startOrderDeskLoops;");
     expect(content).toContain("export function mockOkFlow<M>(");
   });
+
+  it("shares no exported name with another namespace's file but the startReplayLoops alias", () => {
+    const exported = (content: string) =>
+      new Set([...content.matchAll(/^export (?:async )?(?:function|const|interface|type) (\w+)/gm)].map((m) => m[1]));
+    const ours = exported(generated(manifest).content);
+    // Workflow and activity names give names of their own (mockOkFlow), so these differ too.
+    const other = `${HEADER}export default defineNamespace({ name: "billing", workflows: { charge: workflow<In, In>({ description: "d" }) }, activities: { bill: activity(act, { description: "Bills." }) } });\n`;
+    const theirs = exported(generated(other).content);
+    expect([...ours].filter((name) => theirs.has(name))).toEqual(["startReplayLoops"]);
+  });
 });
