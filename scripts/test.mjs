@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The README's test command: lint and format check, then every package's typecheck and
-// tests through turbo (generate -> build -> test), then one closing line that sums the
+// The README's test command: lint and format check, replaygen --check of the examples, then
+// every package's typecheck and tests through turbo (generate -> build -> test), then one closing line that sums the
 // vitest results of every package: "N passed, M failed".
 import { spawn } from "node:child_process";
 import { stripVTControlCharacters } from "node:util";
@@ -41,6 +41,24 @@ const lint = await run("npx", ["biome", "check", "."], () => {});
 if (lint !== 0) {
   process.stdout.write("test: biome found problems; run `npx biome check --write .` and commit the result\n");
   process.exit(lint);
+}
+// Before turbo's generate tasks rewrite them: the committed replay_gen.ts files must be fresh,
+// as `replaygen --check` in an app's CI checks (the README's "Use replaykit in your app").
+process.stdout.write("test: replaygen --check of the examples (committed generated files are fresh)\n");
+const tools = await run(
+  "npx",
+  ["turbo", "run", "build", "--filter=@replaykit/cli...", "--output-logs=errors-only"],
+  () => {},
+);
+if (tools !== 0) process.exit(tools);
+for (const example of ["examples/shop", "examples/greeting"]) {
+  const check = await run("npx", ["replaygen", "--check", `${example}/src/replay.ts`], () => {});
+  if (check !== 0) {
+    process.stdout.write(
+      `test: ${example}/src/replay_gen.ts is stale; run \`npm run generate\` and commit the result\n`,
+    );
+    process.exit(check);
+  }
 }
 process.stdout.write("test: turbo run typecheck test (generate -> build -> test)\n");
 const code = await run("npx", ["turbo", "run", "typecheck", "test", "--concurrency=1"], count);

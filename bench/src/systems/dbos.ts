@@ -25,7 +25,12 @@ export async function withDbos<F, R>(
   body: (fns: F, systemDatabaseUrl: string) => Promise<R>,
 ): Promise<R> {
   const database = `dbos_${label.toLowerCase().replace(/[^a-z0-9]/g, "_")}_${randomBytes(4).toString("hex")}`;
-  const systemDatabaseUrl = await createPgDatabase(server, database);
+  // DBOS's default idle-in-transaction timeout (60 s), set at connection start-up: without it in
+  // the URL, DBOS queues a SET on each new pooled connection ahead of the borrower's query, which
+  // pg reports as a DeprecationWarning (a query while one is in flight).
+  const url = new URL(await createPgDatabase(server, database));
+  url.searchParams.set("options", "-c idle_in_transaction_session_timeout=60000");
+  const systemDatabaseUrl = url.toString();
   DBOS.setConfig({
     name: `bench-${label.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`,
     systemDatabaseUrl,

@@ -3,6 +3,8 @@ import type {
   AwaitResultOptions,
   Client,
   Duration,
+  FlowMock,
+  MockFn,
   RunContext,
   RunOptions,
   ScheduleOptions,
@@ -11,7 +13,7 @@ import type {
   WorkflowFn,
   WriteOptions,
 } from "@replaykit/runtime";
-import { createWorker } from "@replaykit/runtime";
+import { createFlowMock, createWorker, warnIfStale } from "@replaykit/runtime";
 import { addEmoji, addFirstName, addSurname, addTitle, capitalise, printGreeting } from "./activities.js";
 import type { Backends, EnrichInput, Greeting, GreetingInput, GreetingResult, Printed, Reply } from "./types.js";
 
@@ -42,6 +44,13 @@ export const CAPITALISE_ACTIVITY = "capitalise";
 /** Activity: Print a line. */
 export const PRINT_GREETING_ACTIVITY = "printGreeting";
 
+/** What this file was generated from: startGreetingLoops and the Flow mocks warn when the manifest has changed since. */
+const GENERATED_FROM = {
+  manifest: "src/replay.ts",
+  sha256: "de2be74b38cc4582d520e6817710e8364a66d973edc7f06d82c34de5770fbb77",
+  command: "npx replaygen src/replay.ts",
+};
+
 /** Options of the run helpers of namespace "greeting", which declares no queue. */
 export type GreetingRunOptions = Omit<RunOptions, "queue">;
 
@@ -51,7 +60,7 @@ export interface GreetingScheduleOptions<I> extends Omit<ScheduleOptions, "id" |
   readonly input: I;
 }
 
-/** Options of startReplayLoops: every workflow of namespace "greeting" must be given. */
+/** Options of startGreetingLoops: every workflow of namespace "greeting" must be given. */
 export interface GreetingReplayLoopsOptions
   extends Omit<WorkerOptions, "namespace" | "workflows" | "activities" | "backends"> {
   /** Handed to every activity. */
@@ -160,6 +169,24 @@ function greetFlow(ctx: RunContext): GreetFlow {
   return flow as GreetFlow;
 }
 
+/** A mock GreetFlow for unit tests of workflow "greet": each method is made by `fn` (vi.fn; node:test: mock.fn.bind(mock)) around `overrides`, else a default. Activities, child runs and signal awaits reject until given; now() is MOCK_NOW; random() and uuid() are deterministic. */
+export function mockGreetFlow<M>(fn: MockFn<M>, overrides: Partial<GreetFlow> = {}): FlowMock<GreetFlow, M> {
+  warnIfStale(GENERATED_FROM);
+  return createFlowMock<GreetFlow, M>(fn, overrides, {
+    workflow: GREET_WORKFLOW,
+    factory: "mockGreetFlow",
+    members: {
+      addEmoji: "activity",
+      addFirstName: "activity",
+      addSurname: "activity",
+      addTitle: "activity",
+      capitalise: "activity",
+      printGreeting: "activity",
+      awaitReply: "signal",
+    },
+  });
+}
+
 /** The workflows of namespace "greeting" as the untyped runtime takes them (createWorker, replayHistory). */
 export function greetingWorkflows(
   workflows: GreetingReplayLoopsOptions["workflows"],
@@ -169,8 +196,9 @@ export function greetingWorkflows(
   };
 }
 
-/** Starts a worker for every workflow and activity of namespace "greeting"; stop it with `await worker.stop()`. */
-export function startReplayLoops(opts: GreetingReplayLoopsOptions): Worker {
+/** Starts a worker for every workflow and activity of namespace "greeting" (`await worker.start()` reports a database that is not migrated); stop it with `await worker.stop()`. */
+export function startGreetingLoops(opts: GreetingReplayLoopsOptions): Worker {
+  warnIfStale(GENERATED_FROM);
   const { workflows, ...rest } = opts;
   const worker = createWorker({
     ...rest,
@@ -188,3 +216,6 @@ export function startReplayLoops(opts: GreetingReplayLoopsOptions): Worker {
   void worker.start();
   return worker;
 }
+
+/** startGreetingLoops under the name every generated file exports. Two namespaces in one module clash on it: import startGreetingLoops there. */
+export const startReplayLoops: typeof startGreetingLoops = startGreetingLoops;

@@ -1,5 +1,5 @@
 import type { Client, Worker, WorkerOptions } from "@replaykit/runtime";
-import { startReplayLoops } from "./replay_gen.js";
+import { startGreetingLoops } from "./replay_gen.js";
 import type { Backends } from "./types.js";
 import { greet } from "./workflow.js";
 
@@ -14,7 +14,7 @@ export async function startGreetingWorker(
   backends: Backends,
   options: GreetingWorkerOptions = {},
 ): Promise<Worker> {
-  const worker = startReplayLoops({ ...options, client, backends, workflows: { greet } });
+  const worker = startGreetingLoops({ ...options, client, backends, workflows: { greet } });
   await worker.start();
   return worker;
 }

@@ -1,32 +1,24 @@
 import { describe, expect, it, vi } from "vitest";
-import type { GreetFlow } from "./replay_gen.js";
+import { mockGreetFlow } from "./replay_gen.js";
 import type { EnrichInput, GreetingInput } from "./types.js";
 import { greet } from "./workflow.js";
 
-// Each mocked enrich step tags the text, so the order of the calls shows in the result.
-const tag = (name: string) => vi.fn(async ({ text }: EnrichInput) => ({ text: `${text}+${name}` }));
+// Each enrich step tags the text, so the order of the calls shows in the result.
+const tag =
+  (name: string) =>
+  async ({ text }: EnrichInput) => ({ text: `${text}+${name}` });
 
+/** The generated mock: now, random, uuid, sleep, restart and patches have deterministic defaults. */
 function mockFlow() {
-  return {
-    runId: "greet-1",
-    scheduledAt: undefined,
+  return mockGreetFlow(vi.fn, {
     addTitle: tag("title"),
     addFirstName: tag("first"),
     addSurname: tag("surname"),
     addEmoji: tag("emoji"),
     capitalise: tag("caps"),
-    printGreeting: vi.fn<GreetFlow["printGreeting"]>(async () => ({ printed: true })),
-    awaitReply: vi.fn<GreetFlow["awaitReply"]>(async () => ({ text: "hi" })),
-    sleep: vi.fn<GreetFlow["sleep"]>(async () => {}),
-    now: () => new Date(0),
-    random: () => 0.5,
-    uuid: () => "00000000-0000-4000-8000-000000000000",
-    restart: vi.fn<GreetFlow["restart"]>(async () => {
-      throw new Error("restart is not expected");
-    }),
-    patched: vi.fn<GreetFlow["patched"]>(() => true),
-    deprecatePatch: vi.fn<GreetFlow["deprecatePatch"]>(),
-  } satisfies GreetFlow;
+    printGreeting: async () => ({ printed: true }),
+    awaitReply: async () => ({ text: "hi" }),
+  });
 }
 
 const person = { title: "Dr", firstName: "Ada", surname: "Lovelace" };

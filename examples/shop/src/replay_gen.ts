@@ -4,6 +4,8 @@ import type {
   ChildOptions,
   Client,
   Duration,
+  FlowMock,
+  MockFn,
   QueueOptions,
   RunContext,
   RunOptions,
@@ -15,7 +17,7 @@ import type {
   WorkflowFn,
   WriteOptions,
 } from "@replaykit/runtime";
-import { createWorker, EventType } from "@replaykit/runtime";
+import { createFlowMock, createWorker, EventType, warnIfStale } from "@replaykit/runtime";
 import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type { Email } from "./backends/mailer.js";
 import type { SalesTotals } from "./backends/payments.js";
@@ -80,6 +82,13 @@ export const MAIL_QUEUE = "mail";
 /** Schedule: The sales report, every night at three in Berlin. */
 export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 
+/** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
+const GENERATED_FROM = {
+  manifest: "src/replay.ts",
+  sha256: "316a39a5a1040738370a49a1a5522f9bb6a2276c0b576bd021ce325229f4c90b",
+  command: "npx replaygen src/replay.ts",
+};
+
 /** A queue of namespace "shop": what the `queue` of a start may name. */
 export type ShopQueue = typeof MAIL_QUEUE;
 
@@ -140,7 +149,7 @@ export interface ShopScheduleOptions<I> extends Omit<ScheduleOptions, "id" | "wo
   readonly input: I;
 }
 
-/** Options of startReplayLoops: every workflow of namespace "shop" must be given. */
+/** Options of startShopLoops: every workflow of namespace "shop" must be given. */
 export interface ShopReplayLoopsOptions
   extends Omit<WorkerOptions, "namespace" | "workflows" | "activities" | "backends"> {
   /** Handed to every activity. */
@@ -259,6 +268,23 @@ function followUpFlow(ctx: RunContext): FollowUpFlow {
   return flow as FollowUpFlow;
 }
 
+/** A mock FollowUpFlow for unit tests of workflow "followUp": each method is made by `fn` (vi.fn; node:test: mock.fn.bind(mock)) around `overrides`, else a default. Activities, child runs and signal awaits reject until given; now() is MOCK_NOW; random() and uuid() are deterministic. */
+export function mockFollowUpFlow<M>(fn: MockFn<M>, overrides: Partial<FollowUpFlow> = {}): FlowMock<FollowUpFlow, M> {
+  warnIfStale(GENERATED_FROM);
+  return createFlowMock<FollowUpFlow, M>(fn, overrides, {
+    workflow: FOLLOW_UP_WORKFLOW,
+    factory: "mockFollowUpFlow",
+    members: {
+      chargePayment: "activity",
+      refundPayment: "activity",
+      salesTotals: "activity",
+      sendEmail: "activity",
+      shipOrder: "activity",
+      awaitReviewSubmitted: "signal",
+    },
+  });
+}
+
 /** What workflow "order" may use for side effects, waiting, time and randomness: Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out). */
 export interface OrderFlow {
   readonly runId: string;
@@ -374,6 +400,27 @@ function orderFlow(ctx: RunContext): OrderFlow {
   return flow as OrderFlow;
 }
 
+/** A mock OrderFlow for unit tests of workflow "order": each method is made by `fn` (vi.fn; node:test: mock.fn.bind(mock)) around `overrides`, else a default. Activities, child runs and signal awaits reject until given; now() is MOCK_NOW; random() and uuid() are deterministic. */
+export function mockOrderFlow<M>(fn: MockFn<M>, overrides: Partial<OrderFlow> = {}): FlowMock<OrderFlow, M> {
+  warnIfStale(GENERATED_FROM);
+  return createFlowMock<OrderFlow, M>(fn, overrides, {
+    workflow: ORDER_WORKFLOW,
+    factory: "mockOrderFlow",
+    members: {
+      chargePayment: "activity",
+      refundPayment: "activity",
+      salesTotals: "activity",
+      sendEmail: "activity",
+      shipOrder: "activity",
+      runFollowUp: "child",
+      startFollowUp: "effect",
+      signalFollowUpReviewSubmitted: "effect",
+      awaitWarehouseReady: "signal",
+      emitShipped: "effect",
+    },
+  });
+}
+
 /** What workflow "salesReport" may use for side effects, waiting, time and randomness: Email the shop's owner what was charged and refunded so far. */
 export interface SalesReportFlow {
   readonly runId: string;
@@ -455,6 +502,25 @@ function salesReportFlow(ctx: RunContext): SalesReportFlow {
   return flow as SalesReportFlow;
 }
 
+/** A mock SalesReportFlow for unit tests of workflow "salesReport": each method is made by `fn` (vi.fn; node:test: mock.fn.bind(mock)) around `overrides`, else a default. Activities, child runs and signal awaits reject until given; now() is MOCK_NOW; random() and uuid() are deterministic. */
+export function mockSalesReportFlow<M>(
+  fn: MockFn<M>,
+  overrides: Partial<SalesReportFlow> = {},
+): FlowMock<SalesReportFlow, M> {
+  warnIfStale(GENERATED_FROM);
+  return createFlowMock<SalesReportFlow, M>(fn, overrides, {
+    workflow: SALES_REPORT_WORKFLOW,
+    factory: "mockSalesReportFlow",
+    members: {
+      chargePayment: "activity",
+      refundPayment: "activity",
+      salesTotals: "activity",
+      sendEmail: "activity",
+      shipOrder: "activity",
+    },
+  });
+}
+
 /** The workflows of namespace "shop" as the untyped runtime takes them (createWorker, replayHistory). */
 export function shopWorkflows(workflows: ShopReplayLoopsOptions["workflows"]): Readonly<Record<string, WorkflowFn>> {
   return {
@@ -465,8 +531,9 @@ export function shopWorkflows(workflows: ShopReplayLoopsOptions["workflows"]): R
   };
 }
 
-/** Starts a worker for every workflow and activity of namespace "shop"; stop it with `await worker.stop()`. */
-export function startReplayLoops(opts: ShopReplayLoopsOptions): Worker {
+/** Starts a worker for every workflow and activity of namespace "shop" (`await worker.start()` reports a database that is not migrated); stop it with `await worker.stop()`. */
+export function startShopLoops(opts: ShopReplayLoopsOptions): Worker {
+  warnIfStale(GENERATED_FROM);
   const { workflows, ...rest } = opts;
   const worker = createWorker({
     ...rest,
@@ -500,3 +567,6 @@ function toOutputEvent<M>(event: StreamEvent): ShopOutputEvent<M> {
   const { id, runId, iteration, createdAt } = event;
   return { id, runId, iteration, message: event.payload as M, createdAt };
 }
+
+/** startShopLoops under the name every generated file exports. Two namespaces in one module clash on it: import startShopLoops there. */
+export const startReplayLoops: typeof startShopLoops = startShopLoops;

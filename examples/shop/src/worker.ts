@@ -1,5 +1,5 @@
 import type { Client, Worker, WorkerOptions } from "@replaykit/runtime";
-import { startReplayLoops } from "./replay_gen.js";
+import { startShopLoops } from "./replay_gen.js";
 import type { Backends } from "./types.js";
 import { followUp, order, salesReport } from "./workflow.js";
 
@@ -7,5 +7,5 @@ export type ShopWorkerOptions = Omit<WorkerOptions, "client" | "namespace" | "wo
 
 /** Starts a worker for namespace "shop"; stop it with `await worker.stop()`. */
 export function startShopWorker(client: Client, backends: Backends, options: ShopWorkerOptions = {}): Worker {
-  return startReplayLoops({ ...options, client, backends, workflows: { order, followUp, salesReport } });
+  return startShopLoops({ ...options, client, backends, workflows: { order, followUp, salesReport } });
 }

@@ -1,34 +1,21 @@
 import { ActivityFailure } from "@replaykit/runtime";
 import { describe, expect, it, vi } from "vitest";
-import type { OrderFlow, SalesReportFlow } from "./replay_gen.js";
+import { mockOrderFlow, mockSalesReportFlow } from "./replay_gen.js";
 import type { OrderInput } from "./types.js";
 import { order, salesReport } from "./workflow.js";
 
-// The workflow only talks to its OrderFlow, a plain interface: mock it and drive every branch.
+// The workflow only talks to its OrderFlow, a plain interface: the generated mockOrderFlow makes
+// every member a vi.fn (now, random and uuid deterministic), with the answers given here.
 function mockFlow() {
-  return {
-    runId: "order-1",
-    scheduledAt: undefined,
-    chargePayment: vi.fn<OrderFlow["chargePayment"]>(async () => ({ ok: true, chargeId: "ch_1" })),
-    refundPayment: vi.fn<OrderFlow["refundPayment"]>(async () => ({ refundId: "re_1" })),
-    shipOrder: vi.fn<OrderFlow["shipOrder"]>(async () => ({ trackingId: "trk_1" })),
-    sendEmail: vi.fn<OrderFlow["sendEmail"]>(async () => null),
-    salesTotals: vi.fn<OrderFlow["salesTotals"]>(async () => ({ charges: 0, chargedCents: 0, refundedCents: 0 })),
-    runFollowUp: vi.fn<OrderFlow["runFollowUp"]>(async () => ({ status: "no review" })),
-    startFollowUp: vi.fn<OrderFlow["startFollowUp"]>(async () => {}),
-    signalFollowUpReviewSubmitted: vi.fn<OrderFlow["signalFollowUpReviewSubmitted"]>(async () => {}),
-    awaitWarehouseReady: vi.fn<OrderFlow["awaitWarehouseReady"]>(async () => ({ picker: "ana" })),
-    emitShipped: vi.fn<OrderFlow["emitShipped"]>(async () => {}),
-    sleep: vi.fn<OrderFlow["sleep"]>(async () => {}),
-    now: () => new Date(0),
-    random: () => 0.5,
-    uuid: () => "00000000-0000-4000-8000-000000000000",
-    restart: vi.fn<OrderFlow["restart"]>(async () => {
-      throw new Error("restart is not expected");
-    }),
-    patched: vi.fn<OrderFlow["patched"]>(() => true),
-    deprecatePatch: vi.fn<OrderFlow["deprecatePatch"]>(),
-  } satisfies OrderFlow;
+  return mockOrderFlow(vi.fn, {
+    chargePayment: async () => ({ ok: true, chargeId: "ch_1" }),
+    refundPayment: async () => ({ refundId: "re_1" }),
+    shipOrder: async () => ({ trackingId: "trk_1" }),
+    sendEmail: async () => null,
+    salesTotals: async () => ({ charges: 0, chargedCents: 0, refundedCents: 0 }),
+    runFollowUp: async () => ({ status: "no review" }),
+    awaitWarehouseReady: async () => ({ picker: "ana" }),
+  });
 }
 
 const input: OrderInput = {
@@ -133,22 +120,13 @@ describe("the order workflow", () => {
 describe("the sales report workflow", () => {
   function mockReportFlow(scheduledAt: Date | undefined) {
     const totals = { charges: 3, chargedCents: 5997, refundedCents: 1999 };
-    return {
+    return mockSalesReportFlow(vi.fn, {
       runId: "nightlySalesReport@2030-01-01T02:00:00.000Z",
       scheduledAt,
-      chargePayment: vi.fn<SalesReportFlow["chargePayment"]>(),
-      refundPayment: vi.fn<SalesReportFlow["refundPayment"]>(),
-      shipOrder: vi.fn<SalesReportFlow["shipOrder"]>(),
-      sendEmail: vi.fn<SalesReportFlow["sendEmail"]>(async () => null),
-      salesTotals: vi.fn<SalesReportFlow["salesTotals"]>(async () => totals),
-      sleep: vi.fn<SalesReportFlow["sleep"]>(),
+      sendEmail: async () => null,
+      salesTotals: async () => totals,
       now: () => new Date("2030-01-01T09:15:00.000Z"),
-      random: () => 0.5,
-      uuid: () => "00000000-0000-4000-8000-000000000000",
-      restart: vi.fn<SalesReportFlow["restart"]>(),
-      patched: vi.fn<SalesReportFlow["patched"]>(() => true),
-      deprecatePatch: vi.fn<SalesReportFlow["deprecatePatch"]>(),
-    } satisfies SalesReportFlow;
+    });
   }
 
   it("reports as of the schedule's tick and emails the totals", async () => {

@@ -12,7 +12,7 @@ Examples:
   npx replaygen src/replay.ts            generate src/replay_gen.ts
   npx replaygen --check src/replay.ts    fail when src/replay_gen.ts is stale (CI)
   npx replaygen --watch src/replay.ts    regenerate on every change
-  npx replaygen init src/workflows       scaffold a manifest in an empty folder
+  npx replaygen init                     scaffold src/: manifest, activities, workflow, its test, worker
 
 Exit codes:
   0  ok
@@ -21,7 +21,7 @@ Exit codes:
 
 /**
  * Runs replaygen with `argv` (without the node and script entries).
- * Resolves to the exit code; progress and errors go to `io.err` (stderr by default).
+ * Resolves to the exit code; progress and errors go to `io.err` (stderr by default), --help to `io.out` (stdout).
  */
 export async function main(argv: readonly string[], io: Io = defaultIo()): Promise<number> {
   let exitCode = 0;
@@ -32,14 +32,19 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
     .option("--watch", "regenerate whenever a .ts file beside a manifest changes")
     .addHelpText("after", HELP)
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.err(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) })
+    .configureOutput({
+      writeOut: (text) => (io.out ?? writeStdout)(text.trimEnd()),
+      writeErr: (text) => io.err(text.trimEnd()),
+    })
     .action(async (manifests: string[], options: { check?: boolean; watch?: boolean }) => {
       exitCode = await runMain(manifests, options, io);
     });
   program
     .command("init")
-    .description("scaffold a manifest, activities, types and a workflow in an empty folder")
-    .argument("[dir]", "folder to create or fill", ".")
+    .description(
+      "scaffold a namespace: manifest (replay.ts), types, activities, a workflow, its unit test and a worker entry point",
+    )
+    .argument("[dir]", "folder to write them to (created when missing; nothing is overwritten)", "src")
     .action((dir: string) => {
       exitCode = runInit(dir, io);
     });
@@ -66,7 +71,11 @@ async function runMain(manifests: string[], options: { check?: boolean; watch?: 
   return runGenerate(manifests, io);
 }
 
+function writeStdout(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
 function defaultIo(): Io {
   const err = (line: string) => process.stderr.write(`${line}\n`);
-  return { cwd: process.cwd(), err, cacheDir: defaultCacheDir(import.meta.dirname) };
+  return { cwd: process.cwd(), err, out: writeStdout, cacheDir: defaultCacheDir(import.meta.dirname) };
 }

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
@@ -60,6 +60,30 @@ describe("replaygen", () => {
     expect(result.err).toContain("replaygen: 1 problem; fix it and run again");
   });
 
+  it("exits 1 and writes nothing for a misspelled option key or type name, each at file:line:col", async () => {
+    const dir = freshCopy("typos");
+    const source = readFileSync(path.join(dir, "replay.ts"), "utf8")
+      .replace('description: "Says hello once."', 'description: "Says hello once.", ouputs: {}')
+      .replace("workflow<Greeting, string>", "workflow<Greting, string>");
+    writeFileSync(path.join(dir, "replay.ts"), source);
+    const lines = source.split("\n");
+    const at = (text: string) => {
+      const line = lines.findIndex((candidate) => candidate.includes(text));
+      return `${line + 1}:${(lines[line] ?? "").indexOf(text) + 1}`;
+    };
+    const result = await run(["replay.ts"], dir);
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(
+      `replay.ts:${at("ouputs")}: workflow "greet" has no option "ouputs": did you mean "outputs"?`,
+    );
+    expect(result.err).toContain(
+      `replay.ts:${at("Greting")}: cannot find name "Greting" in the input of workflow "greet": did you mean "Greeting"?`,
+    );
+    expect(readFileSync(path.join(dir, "replay_gen.ts"), "utf8")).toBe(
+      readFileSync(path.join(FIXTURE, "replay_gen.ts"), "utf8"),
+    );
+  });
+
   it("counts manifests and problems in words, singular and plural", async () => {
     const dir = freshCopy("plural");
     const written = await run(["replay.ts"], dir);
@@ -81,19 +105,53 @@ describe("replaygen", () => {
     expect(missing.err).toContain("manifest nowhere/replay.ts does not exist");
   });
 
-  it("init scaffolds a folder that then generates cleanly", async () => {
-    mkdirSync(TMP, { recursive: true });
-    expect((await run(["init", "scaffold"], TMP)).code).toBe(0);
-    const result = await run(["scaffold/replay.ts"], TMP);
-    expect(result.err).toContain("wrote scaffold/replay_gen.ts");
+  it("init scaffolds src/ with a manifest, activities, a workflow, its test and a worker, which then generate cleanly", async () => {
+    const app = path.join(TMP, "app");
+    rmSync(app, { recursive: true, force: true });
+    mkdirSync(app, { recursive: true });
+    writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", type: "module" }));
+    const init = await run(["init"], app);
+    expect(init.code).toBe(0);
+    for (const name of ["replay.ts", "types.ts", "activities.ts", "workflow.ts", "workflow.test.ts", "worker.ts"]) {
+      expect(init.err).toContain(`replaygen: created src/${name}`);
+    }
+    expect(init.err).toContain("npx replaygen src/replay.ts");
+    expect(init.err).toContain("npx replaygen --check src/replay.ts");
+    expect(init.err).toContain(
+      "replaygen: warning: package.json does not list @replaykit/runtime, @replaykit/codegen, vitest: npm install @replaykit/runtime mysql2 and npm install --save-dev @replaykit/codegen vitest",
+    );
+    expect(init.err).not.toContain('"type": "module"');
+    const result = await run(["src/replay.ts"], app);
+    expect(result.err).toContain("wrote src/replay_gen.ts");
     expect(result.code).toBe(0);
-    expect(readFileSync(path.join(TMP, "scaffold", "replay_gen.ts"), "utf8")).toContain("export interface HelloFlow");
+    const generated = readFileSync(path.join(app, "src", "replay_gen.ts"), "utf8");
+    expect(generated).toContain("export function mockGreetFlow<M>(");
+    expect(generated).toContain("export function startHelloLoops(");
+    const worker = readFileSync(path.join(app, "src", "worker.ts"), "utf8");
+    expect(worker).toContain("await client.migrate();");
+    expect(worker).toContain('process.once("SIGTERM"');
   });
 
-  it("init refuses a non-empty folder", async () => {
-    const dir = freshCopy("non-empty");
-    const result = await run(["init", "."], dir);
+  it("init warns when the package is not an ES module", async () => {
+    const app = path.join(TMP, "commonjs-app");
+    rmSync(app, { recursive: true, force: true });
+    mkdirSync(app, { recursive: true });
+    writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app" }));
+    const init = await run(["init", "workflows"], app);
+    expect(init.code).toBe(0);
+    expect(init.err).toContain('replaygen: warning: package.json has no "type": "module"');
+    expect(init.err).toContain("npx replaygen workflows/replay.ts");
+  });
+
+  it("init refuses to overwrite, naming the files that exist, and writes nothing", async () => {
+    const dir = path.join(TMP, "existing");
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(path.join(dir, "src"), { recursive: true });
+    writeFileSync(path.join(dir, "src", "replay.ts"), "// mine\n");
+    const result = await run(["init"], dir);
     expect(result.code).toBe(2);
-    expect(result.err).toContain("is not empty");
+    expect(result.err).toContain("replaygen: init writes nothing, because src/replay.ts already exists");
+    expect(readFileSync(path.join(dir, "src", "replay.ts"), "utf8")).toBe("// mine\n");
+    expect(existsSync(path.join(dir, "src", "worker.ts"))).toBe(false);
   });
 });

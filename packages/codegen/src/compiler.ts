@@ -18,6 +18,9 @@ export type SyntaxKind = TsMorph.SyntaxKind;
 export const ts: typeof TsMorph.ts = tsMorph.ts;
 export declare namespace ts {
   type CompilerOptions = TsMorph.ts.CompilerOptions;
+  type EntityName = TsMorph.ts.EntityName;
+  type Identifier = TsMorph.ts.Identifier;
+  type ImportDeclaration = TsMorph.ts.ImportDeclaration;
   type Node = TsMorph.ts.Node;
   type ObjectType = TsMorph.ts.ObjectType;
   type Program = TsMorph.ts.Program;

@@ -159,6 +159,30 @@ export class InvalidOptionError extends ManifestError {
   }
 }
 
+/** An options object has a key its call does not take: usually a misspelled one. */
+export class UnknownOptionError extends ManifestError {
+  override name = "UnknownOptionError";
+  readonly key: string;
+  readonly suggestion: string | undefined;
+  constructor(at: Location, what: string, key: string, known: readonly string[], suggestion: string | undefined) {
+    const takes = `it takes ${known.join(", ")}`;
+    const fix = suggestion === undefined ? takes : `did you mean "${suggestion}"? (${takes})`;
+    super("UNKNOWN_OPTION", at, `${what} has no option ${JSON.stringify(key)}: ${fix}`);
+    this.key = key;
+    this.suggestion = suggestion;
+  }
+}
+
+/** A type in the manifest names something the compiler cannot find (a typo, or a missing import). */
+export class UnknownTypeNameError extends ManifestError {
+  override name = "UnknownTypeNameError";
+  readonly typeName: string;
+  constructor(at: Location, typeName: string, what: string, fix: string) {
+    super("UNKNOWN_TYPE_NAME", at, `cannot find name ${JSON.stringify(typeName)} in ${what}: ${fix}`);
+    this.typeName = typeName;
+  }
+}
+
 /** A manifest entry names a workflow or queue the namespace does not declare. */
 export class UnknownReferenceError extends ManifestError {
   override name = "UnknownReferenceError";

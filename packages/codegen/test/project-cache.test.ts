@@ -30,13 +30,22 @@ it("reads a manifest whose types need the global type packages with the complete
   rmSync(dir, { recursive: true, force: true });
   cpSync(path.join(FIXTURES, "one-workflow"), dir, { recursive: true });
   const manifest = path.join(dir, "replay.ts");
-  const source = readFileSync(manifest, "utf8");
+  // A global of @types/node, in a manifest that imports nothing that pulls @types/node in by itself
+  // (the runtime does, so no activities, and no import("node:...") type).
   writeFileSync(
     manifest,
-    source.replace(
-      "readonly name: string;",
-      'readonly name: string;\n  readonly path: import("node:path").ParsedPath;',
-    ),
+    [
+      'import { defineNamespace, workflow } from "@replaykit/codegen";',
+      "export interface Greeting {",
+      "  readonly name: string;",
+      "  readonly exitSignal: NodeJS.Signals;",
+      "}",
+      "export default defineNamespace({",
+      '  name: "hello",',
+      '  workflows: { greet: workflow<Greeting, string>({ description: "Says hello once." }) },',
+      "});",
+      "",
+    ].join("\n"),
   );
   const projects = new ProjectCache();
   expect(projects.firstScope(manifest)).toBe("quick");

@@ -474,3 +474,38 @@ export class TelemetryUnavailableError extends ReplayError {
     this.packages = packages;
   }
 }
+
+/** A Flow mock's activity, child run or signal await was called without an implementation. */
+export class FlowNotMockedError extends ReplayError {
+  override name = "FlowNotMockedError";
+  readonly workflow: string;
+  readonly member: string;
+  constructor(workflow: string, factory: string, member: string, kind: "activity" | "child" | "signal") {
+    const example = {
+      activity: `{ ${member}: async (input) => result }`,
+      child: `{ ${member}: async (runId, input) => result }`,
+      signal: `{ ${member}: async () => message } (or async () => undefined for a timeout)`,
+    }[kind];
+    super(
+      "FLOW_NOT_MOCKED",
+      `flow.${member}() of workflow "${workflow}" was called, but this mock has no implementation for it: pass one, e.g. ${factory}(vi.fn, ${example})`,
+    );
+    this.workflow = workflow;
+    this.member = member;
+  }
+}
+
+/** A Flow mock's `restart(input)` was called: in a run, the iteration would end there and the next begin with `input`. */
+export class FlowRestartedError extends ReplayError {
+  override name = "FlowRestartedError";
+  readonly workflow: string;
+  readonly input: unknown;
+  constructor(workflow: string, input: unknown) {
+    super(
+      "FLOW_RESTARTED",
+      `workflow "${workflow}" called flow.restart(input): in a run this iteration ends here and the next starts with that input. Expect this rejection, and check the input with expect(flow.restart).toHaveBeenCalledWith(...)`,
+    );
+    this.workflow = workflow;
+    this.input = input;
+  }
+}

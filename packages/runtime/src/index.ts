@@ -8,6 +8,16 @@ export { realTimers } from "./client/timers.js";
 export { toMillis } from "./duration.js";
 export * from "./errors.js";
 export type {
+  BuiltinFlowMember,
+  FlowMock,
+  FlowMockSpec,
+  MockedMember,
+  MockFn,
+} from "./generated/flow-mock.js";
+export { createFlowMock, MOCK_NOW } from "./generated/flow-mock.js";
+export type { GeneratedFrom } from "./generated/freshness.js";
+export { manifestHash, STALE_GENERATED_WARNING, warnIfStale } from "./generated/freshness.js";
+export type {
   ActivityResponse,
   ChildRequest,
   EndStatus,

@@ -14,7 +14,7 @@ import type {
   ScheduleInfo,
   Store,
 } from "./store/types.js";
-import type { MeterProvider, TracerProvider } from "./telemetry/api.js";
+import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
 export type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent };
 

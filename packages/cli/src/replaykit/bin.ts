@@ -1,3 +1,5 @@
+import { exitQuietlyOnClosedStdout } from "../stdout-pipe.js";
 import { main } from "./main.js";
 
+exitQuietlyOnClosedStdout();
 process.exitCode = await main(process.argv.slice(2));

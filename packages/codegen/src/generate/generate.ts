@@ -1,10 +1,11 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { ManifestNotFoundError } from "../errors.js";
 import type { NamespaceModel } from "../model/model.js";
 import { type ReadOutcome, readManifest } from "../reader/read-manifest.js";
 import { renderNamespace } from "../render/render.js";
 import { collectInputs, type GenerateInputs } from "./inputs.js";
+import { manifestHash } from "./manifest-hash.js";
 import { displayPath, findStale, GENERATED_FILE_NAME, type OutputFile, posix, type StaleFile } from "./output.js";
 import { findPackageRoot, findTsConfig, ProjectCache, type ProjectScope } from "./project.js";
 
@@ -63,6 +64,7 @@ function generateOne(manifestPath: string, cwd: string, projects: ProjectCache):
   const content = renderNamespace(model, {
     manifestName: path.basename(manifestPath),
     commandPath: posix(path.relative(packageRoot, manifestPath)),
+    manifestSha256: manifestHash(readFileSync(manifestPath, "utf8")),
   });
   const outputPath = path.join(path.dirname(manifestPath), GENERATED_FILE_NAME);
   return { manifestPath, outputPath, content, model, inputs };

@@ -31,9 +31,13 @@ export const ids = {
   createRegistry: (ns: string) => `create${pascalCase(ns)}Registry`,
   registryOptions: (ns: string) => `${pascalCase(ns)}WorkerOptions`,
   startRegistry: (ns: string) => `start${pascalCase(ns)}Worker`,
+  /** The name every namespace's file exports, kept for compatibility: two namespaces in one module clash on it. */
   startLoops: () => "startReplayLoops",
+  /** The per-namespace name of startReplayLoops: unique in an app with several namespaces. */
+  startNamespaceLoops: (ns: string) => `start${pascalCase(ns)}Loops`,
   workflowFns: (ns: string) => `${camelCase(ns)}Workflows`,
   flowFactory: (wf: string) => `${camelCase(wf)}Flow`,
+  mockFlow: (wf: string) => `mock${pascalCase(wf)}Flow`,
   activityMethod: (a: string) => camelCase(a),
   awaitMethod: (s: string) => `await${pascalCase(s)}`,
   emitMethod: (o: string) => `emit${pascalCase(o)}`,
@@ -56,7 +60,7 @@ export const FLOW_BUILTINS = [
 ] as const;
 
 /** Private helpers of the generated file. */
-export const HELPERS = ["parseWith", "describeIssues", "streamOptions", "toOutputEvent"] as const;
+export const HELPERS = ["parseWith", "describeIssues", "streamOptions", "toOutputEvent", "GENERATED_FROM"] as const;
 
 /** The runtime package: the generated file imports from it, and activities take its ActivityContext. */
 export const RUNTIME_MODULE = "@replaykit/runtime";
@@ -65,6 +69,8 @@ export const RUNTIME_MODULE = "@replaykit/runtime";
 export const RUNTIME_IMPORTS = [
   "EventType",
   "ActivityRegistration",
+  "FlowMock",
+  "MockFn",
   "AwaitResultOptions",
   "ChildOptions",
   "Client",
@@ -81,4 +87,6 @@ export const RUNTIME_IMPORTS = [
   "WorkflowFn",
   "WriteOptions",
   "createWorker",
+  "createFlowMock",
+  "warnIfStale",
 ] as const;

@@ -23,7 +23,7 @@ function topLevelClaims(ns: RawNamespace): Claim[] {
     const claim = (id: string, node: Node = wf.keyNode, kind = "workflow", name = wf.name) =>
       claims.push({ id, node, kind, name });
     const workflowIds = [ids.workflowConst, ids.flow, ids.workflowType, ids.run, ids.awaitResult, ids.registerWorkflow];
-    for (const id of [...workflowIds, ids.schedule, ids.flowFactory]) {
+    for (const id of [...workflowIds, ids.schedule, ids.flowFactory, ids.mockFlow]) {
       claim(id(wf.name));
     }
     for (const signal of wf.signals) {

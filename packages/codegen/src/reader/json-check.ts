@@ -8,6 +8,8 @@ export interface JsonProblem {
   readonly problem: string;
   /** The type is one the compiler could not resolve (a missing import or global). */
   readonly unresolved?: true;
+  /** The type is `any`, which a failed import also gives. */
+  readonly any?: true;
 }
 
 /** Lib types that are plain JSON containers. */
@@ -37,7 +39,8 @@ class JsonChecker {
     if (isErrorType(type)) {
       return { path, problem: "is a type the compiler cannot resolve; check its import", unresolved: true };
     }
-    if (flags & ts.TypeFlags.Any) return { path, problem: "is `any`; give it a concrete type, or `unknown`" };
+    if (flags & ts.TypeFlags.Any)
+      return { path, problem: "is `any`; give it a concrete type, or `unknown`", any: true };
     if (flags & ts.TypeFlags.BigIntLike) return { path, problem: "is a bigint; send it as a string" };
     if (flags & ts.TypeFlags.ESSymbolLike) return { path, problem: "is a symbol, which JSON drops" };
     if (type.isUnionOrIntersection()) return this.#firstOf(type.types, path, seen);

@@ -1,5 +1,6 @@
 import type { ProblemCollector } from "./collector.js";
 import { configObject, expectCall, optional, readName, readOptionalDescription } from "./entries.js";
+import { checkOptionKeys } from "./option-keys.js";
 import type { RawName, RawQueue, RawSchedule, RawText } from "./raw.js";
 import type { StaticProperty } from "./static.js";
 
@@ -27,6 +28,7 @@ export function readSchedule(entry: StaticProperty, problems: ProblemCollector):
   const what = `schedule ${JSON.stringify(entry.key)}`;
   const config = configObject(call, 0, what, problems);
   if (config === undefined) return undefined;
+  checkOptionKeys(config.values(), "schedule", what, problems);
   const text = (key: string) => asText(readName(config.get(key), `the ${key} of ${what}`, problems));
   return {
     name: entry.key,

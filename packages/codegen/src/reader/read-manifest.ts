@@ -93,6 +93,7 @@ function reservedNames(raw: RawNamespace): string[] {
   names.push(ids.namespaceConst(raw.name), ids.outputEvent(raw.name), ids.streamOptions(raw.name));
   names.push(ids.loopsOptions(raw.name), ids.registry(raw.name), ids.createRegistry(raw.name));
   names.push(ids.registryOptions(raw.name), ids.startRegistry(raw.name), ids.startLoops(), ids.workflowFns(raw.name));
+  names.push(ids.startNamespaceLoops(raw.name));
   names.push(ids.queueName(raw.name), ids.runOptions(raw.name), ids.childOptions(raw.name));
   names.push(ids.scheduleOptions(raw.name), ids.queuesConst(raw.name), ids.schedulesConst(raw.name));
   for (const wf of raw.workflows) {
@@ -101,6 +102,7 @@ function reservedNames(raw: RawNamespace): string[] {
       ids.awaitResult(wf.name),
       ids.registerWorkflow(wf.name),
       ids.flowFactory(wf.name),
+      ids.mockFlow(wf.name),
       ids.schedule(wf.name),
     );
     for (const signal of wf.signals)

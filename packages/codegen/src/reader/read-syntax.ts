@@ -16,6 +16,7 @@ import {
 } from "./entries.js";
 import { findDefaultExport } from "./find-default-export.js";
 import { DURATION_OPTIONS } from "./literal.js";
+import { checkOptionKeys } from "./option-keys.js";
 import type { RawActivity, RawMessage, RawNamespace, RawWorkflow } from "./raw.js";
 import { readQueue, readSchedule } from "./read-flow-control.js";
 import { readObject, type StaticProperty, stringLiteral, unwrap } from "./static.js";
@@ -31,6 +32,7 @@ export function readSyntax(sourceFile: SourceFile, problems: ProblemCollector): 
   }
   const properties = readObject(unwrap(argument), "defineNamespace({ ... })", problems);
   if (properties === undefined) return undefined;
+  checkOptionKeys(properties, "defineNamespace", "defineNamespace({ ... })", problems);
   const byKey = indexProperties(properties);
   const nameProperty = byKey.get("name");
   const name = nameProperty === undefined ? undefined : stringLiteral(unwrap(nameProperty.value));
@@ -54,6 +56,7 @@ function readWorkflow(entry: StaticProperty, problems: ProblemCollector): RawWor
   if (call === undefined) return undefined;
   const config = configObject(call, 0, `workflow ${JSON.stringify(entry.key)}`, problems);
   if (config === undefined) return undefined;
+  checkOptionKeys(config.values(), "workflow", `workflow ${JSON.stringify(entry.key)}`, problems);
   const description = readDescription(config, call, "workflow", entry.key, problems);
   const [inputTypeNode, outputTypeNode] = call.getTypeArguments();
   return {
@@ -80,6 +83,7 @@ function readMessage(entry: StaticProperty, kind: "signal" | "output", problems:
   const schemaFirst = args.length >= 2;
   const config = configObject(call, schemaFirst ? 1 : 0, `${kind} ${JSON.stringify(entry.key)}`, problems);
   if (config === undefined) return undefined;
+  checkOptionKeys(config.values(), kind, `${kind} ${JSON.stringify(entry.key)}`, problems);
   const typeNode = call.getTypeArguments()[0];
   const schema = schemaFirst ? (args[0] as Expression | undefined) : config.get("schema")?.value;
   const message: RawMessage = {
@@ -99,6 +103,7 @@ function readActivity(entry: StaticProperty, problems: ProblemCollector): RawAct
   const fn = call.getArguments()[0] as Expression | undefined;
   const config = configObject(call, 1, `activity ${JSON.stringify(entry.key)}`, problems);
   if (fn === undefined || config === undefined) return undefined;
+  checkOptionKeys(config.values(), "activity", `activity ${JSON.stringify(entry.key)}`, problems);
   return {
     name: entry.key,
     keyNode: entry.keyNode,

@@ -1,5 +1,5 @@
 import type { Expression, Node, ts } from "ts-morph";
-import { MissingTypeError, NonJsonTypeError } from "../errors.js";
+import { MissingTypeError, NonJsonTypeError, UnknownTypeNameError } from "../errors.js";
 import type { ImportTable } from "../model/imports.js";
 import type { MessageModel, NamespaceModel, TypeRef, ValueRef, WorkflowModel } from "../model/model.js";
 import type { ProblemCollector } from "./collector.js";
@@ -11,6 +11,7 @@ import { ActivityReader } from "./read-activities.js";
 import { readQueues } from "./read-queues.js";
 import { readSchedules } from "./read-schedules.js";
 import { SchemaReader } from "./schema-types.js";
+import { findUnresolvedNames } from "./unresolved-names.js";
 import { importValue } from "./values.js";
 
 /** Where the manifest's types are read and where the generated file goes. */
@@ -167,7 +168,22 @@ export class TypeReader {
     const problem = findJsonProblem(this.#program.getTypeChecker(), this.#program, type);
     if (problem === undefined) return;
     if (problem.unresolved) this.#unresolved = true;
+    if ((problem.unresolved || problem.any) && this.#reportUnresolvedNames(node, what)) return;
     this.#problems.add(new NonJsonTypeError(this.#problems.at(node), what, problem.path, problem.problem));
+  }
+
+  /**
+   * Reports the names in `node` that resolve to nothing, which is why its type is unresolved
+   * or `any`; false when there are none (the type is what its author wrote).
+   */
+  #reportUnresolvedNames(node: Node, what: string): boolean {
+    const names = findUnresolvedNames(node.compilerNode, this.#program);
+    const sourceFile = node.getSourceFile();
+    for (const name of names) {
+      const at = this.#problems.atOffset(sourceFile, name.at.getStart());
+      this.#problems.add(new UnknownTypeNameError(at, name.name, what, name.fix));
+    }
+    return names.length > 0;
   }
 }
 

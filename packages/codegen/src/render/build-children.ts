@@ -32,6 +32,21 @@ export function childMembers(ns: NamespaceModel, wf: WorkflowModel, childOptions
   return members;
 }
 
+/** What a Flow mock does without an implementation (the runtime's MockedMember). */
+export type MockedMember = "activity" | "child" | "signal" | "effect";
+
+/** The child members of `wf`'s Flow, as its mock treats them: a child run answers, the rest are effects. */
+export function childMockedMembers(ns: NamespaceModel, wf: WorkflowModel): [string, MockedMember][] {
+  return childrenOf(ns, wf).flatMap((child): [string, MockedMember][] => [
+    [ids.runChildMethod(child.name), "child"],
+    [ids.startChildMethod(child.name), "effect"],
+    ...child.signals.map((signal): [string, MockedMember] => [
+      ids.signalChildMethod(child.name, signal.name),
+      "effect",
+    ]),
+  ]);
+}
+
 /** The lines of the flow factory that wrap ctx.runChild, ctx.startChild and ctx.signalRun. */
 export function childFactoryLines(ns: NamespaceModel, wf: WorkflowModel): string[] {
   return childrenOf(ns, wf).flatMap((child) => [runChildLine(child), startChildLine(child), ...signalLines(child)]);

@@ -1,13 +1,14 @@
 import { ids } from "../model/identifiers.js";
 import type { MessageModel, NamespaceModel, WorkflowModel } from "../model/model.js";
-import { childFactoryLines, childMembers } from "./build-children.js";
+import { childFactoryLines, childMembers, childMockedMembers, type MockedMember } from "./build-children.js";
 import { queueFields, type StartTypes, startTypes } from "./build-flow-control.js";
-import { callWithObject, docComment, fitList } from "./layout.js";
+import { callWithObject, docComment, fitList, propertyKey, stringLiteral } from "./layout.js";
 import { member, validated, wrapArrow } from "./members.js";
 import type { RenderFunction, RenderWorkflow } from "./render-model.js";
 
 const I1 = "  ";
 const I2 = "    ";
+const I3 = "      ";
 
 /** The Flow interface, workflow type and client helpers of one workflow. */
 export function buildWorkflow(ns: NamespaceModel, wf: WorkflowModel): RenderWorkflow {
@@ -20,6 +21,7 @@ export function buildWorkflow(ns: NamespaceModel, wf: WorkflowModel): RenderWork
     scheduleFunction(ns, wf),
     ...wf.outputs.map((output) => streamFunction(ns, wf, output)),
     flowFactory(ns, wf),
+    mockFactory(ns, wf),
   ];
   return {
     flow: {
@@ -204,5 +206,42 @@ function flowFactory(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
     signature: `function ${ids.flowFactory(wf.name)}(ctx: RunContext): ${ids.flow(wf.name)} {`,
     // The runtime is untyped: the methods return Promise<unknown>; the manifest's types are asserted once here.
     body: [`${I1}const flow = {`, ...lines, `${I1}};`, `${I1}return flow as ${ids.flow(wf.name)};`],
+  };
+}
+
+/** What each member of the Flow is, for the mock's defaults (see the runtime's MockedMember). */
+function mockedMembers(ns: NamespaceModel, wf: WorkflowModel): string[] {
+  const members: [string, MockedMember][] = ns.activities.map((activity) => [
+    ids.activityMethod(activity.name),
+    "activity",
+  ]);
+  members.push(...childMockedMembers(ns, wf));
+  for (const signal of wf.signals) members.push([ids.awaitMethod(signal.name), "signal"]);
+  for (const output of wf.outputs) members.push([ids.emitMethod(output.name), "effect"]);
+  return members.map(([name, kind]) => `${I3}${propertyKey(name)}: "${kind}",`);
+}
+
+/** `mock<Workflow>Flow(fn, overrides)`: the Flow for unit tests, made by the runtime's createFlowMock. */
+function mockFactory(ns: NamespaceModel, wf: WorkflowModel): RenderFunction {
+  const flow = ids.flow(wf.name);
+  const name = ids.mockFlow(wf.name);
+  const members = mockedMembers(ns, wf);
+  const doc = `A mock ${flow} for unit tests of workflow "${wf.name}": each method is made by \`fn\` (vi.fn; node:test: mock.fn.bind(mock)) around \`overrides\`, else a default. Activities, child runs and signal awaits reject until given; now() is MOCK_NOW; random() and uuid() are deterministic.`;
+  return {
+    doc: docComment("", doc),
+    signature: fitList(
+      "",
+      `export function ${name}<M>(`,
+      ["fn: MockFn<M>", `overrides: Partial<${flow}> = {}`],
+      `): FlowMock<${flow}, M> {`,
+    ),
+    body: [
+      `${I1}warnIfStale(GENERATED_FROM);`,
+      `${I1}return createFlowMock<${flow}, M>(fn, overrides, {`,
+      `${I2}workflow: ${ids.workflowConst(wf.name)},`,
+      `${I2}factory: ${stringLiteral(name)},`,
+      ...(members.length === 0 ? [`${I2}members: {},`] : [`${I2}members: {`, ...members, `${I2}},`]),
+      `${I1}});`,
+    ],
   };
 }

@@ -33,6 +33,8 @@ export interface RenderModel {
   readonly declarations: readonly string[];
   readonly interfaces: readonly RenderInterface[];
   readonly workflows: readonly RenderWorkflow[];
-  /** startReplayLoops, the register functions and the private helpers. */
+  /** start<Ns>Loops, the register functions and the private helpers. */
   readonly functions: readonly RenderFunction[];
+  /** Exported aliases of the functions (`startReplayLoops`), with docs. */
+  readonly aliases: readonly string[];
 }

@@ -1,4 +1,4 @@
-import type { MeterProvider, TracerProvider } from "../telemetry/api.js";
+import type { MeterProvider, TracerProvider } from "../telemetry/providers.js";
 import type { Clock, LocalBus, Logger, Timers } from "../types.js";
 
 export interface ClientOptions {

@@ -4,8 +4,8 @@ import type * as OtelApi from "@opentelemetry/api";
 /** The OpenTelemetry API, as the runtime uses it. */
 export type Otel = typeof OtelApi;
 
-/** The provider types of the public options (createClient, createWorker): types only, erased at run time. */
-export type { MeterProvider, TracerProvider } from "@opentelemetry/api";
+/** The provider types of the public options (createClient, createWorker), declared without @opentelemetry/api. */
+export type { MeterProvider, TracerProvider } from "./providers.js";
 
 /**
  * `@opentelemetry/api` when the application has it installed (an optional peer dependency),

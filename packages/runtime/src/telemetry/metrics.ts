@@ -2,6 +2,7 @@ import type { Attributes, Counter, Histogram, Meter, MeterProvider } from "@open
 import type { EndStatus } from "../history/index.js";
 import { otel } from "./api.js";
 import { MetricAttr, MetricName, SCOPE } from "./names.js";
+import type { MeterProvider as AnyMeterProvider } from "./providers.js";
 import { PeriodicReading } from "./reading.js";
 
 /** Milliseconds: from a fast local step to a long retry wait. */
@@ -12,9 +13,10 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64];
 const QUEUE_DEPTH_MAX_AGE_MS = 5000;
 
 /** The meter of the runtime: from `provider`, else from the global provider as registered now. */
-export function replaykitMeter(provider?: MeterProvider): Meter | undefined {
+export function replaykitMeter(provider?: AnyMeterProvider): Meter | undefined {
   if (otel === undefined) return undefined;
-  return (provider ?? otel.metrics.getMeterProvider()).getMeter(SCOPE);
+  // The options declare the provider structurally (see providers.ts); it is an API one.
+  return ((provider as MeterProvider | undefined) ?? otel.metrics.getMeterProvider()).getMeter(SCOPE);
 }
 
 function runsStarted(meter: Meter): Counter {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { MeterProvider } from "@opentelemetry/api";
 import { TelemetryUnavailableError } from "../errors.js";
 import type { Client } from "../types.js";
+import type { MeterProvider } from "./providers.js";
 import { observeRunCounts } from "./run-counts.js";
 
 const PACKAGES = ["@opentelemetry/api", "@opentelemetry/sdk-metrics", "@opentelemetry/exporter-prometheus"] as const;

@@ -1,6 +1,7 @@
 import type { MeterProvider } from "@opentelemetry/api";
 import type { Client } from "../types.js";
 import { MetricAttr, MetricName, SCOPE } from "./names.js";
+import type { MeterProvider as AnyMeterProvider } from "./providers.js";
 import { PeriodicReading } from "./reading.js";
 
 const MAX_AGE_MS = 5000;
@@ -10,7 +11,9 @@ const MAX_AGE_MS = 5000;
  * countRuns at most every few seconds when collected. States: queued, active and waiting for
  * running runs (see RunCounts), and the end statuses.
  */
-export function observeRunCounts(provider: MeterProvider, client: Client, namespaces: readonly string[]): void {
+export function observeRunCounts(given: AnyMeterProvider, client: Client, namespaces: readonly string[]): void {
+  // The options declare the provider structurally (see providers.ts); it is an API one.
+  const provider = given as MeterProvider;
   const readings = namespaces.map((namespace) => ({
     namespace,
     reading: new PeriodicReading(() => client.countRuns({ namespace }), MAX_AGE_MS),

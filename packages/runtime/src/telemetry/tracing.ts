@@ -2,6 +2,7 @@ import type { Context, Span, Tracer, TracerProvider } from "@opentelemetry/api";
 import type { RunKey } from "../history/index.js";
 import { type Otel, otel } from "./api.js";
 import { SCOPE, SpanAttr, SpanEvent, SpanName } from "./names.js";
+import type { TracerProvider as AnyTracerProvider } from "./providers.js";
 import { decodeTraceContext, encodeTraceContext } from "./trace-context.js";
 import { traceIdOfStored } from "./traceparent.js";
 
@@ -61,10 +62,12 @@ export class Tracing {
   readonly #api: Otel | undefined;
   readonly #tracer: Tracer | undefined;
 
-  constructor(provider?: TracerProvider, api: Otel | undefined = otel) {
+  constructor(provider?: AnyTracerProvider, api: Otel | undefined = otel) {
     this.#api = api;
+    // The options declare the provider structurally (see providers.ts); it is an API one.
+    const given = provider as TracerProvider | undefined;
     // The global provider is a proxy: a tracer taken now follows an SDK registered later.
-    this.#tracer = api === undefined ? undefined : (provider ?? api.trace.getTracerProvider()).getTracer(SCOPE);
+    this.#tracer = api === undefined ? undefined : (given ?? api.trace.getTracerProvider()).getTracer(SCOPE);
   }
 
   /**

@@ -3,6 +3,8 @@ export type { ScratchDatabase } from "./database.js";
 export { createScratchDatabase, serverOnly, withDatabase } from "./database.js";
 export type { GaleraCluster, GaleraNode, StartGaleraOptions } from "./galera.js";
 export { startGaleraCluster } from "./galera.js";
+export type { CollectedLogs } from "./logger.js";
+export { collectLogs } from "./logger.js";
 export type { StartMariaDbOptions, TestDatabase } from "./mariadb.js";
 export { findMariaDbBinary, freePort, startMariaDb } from "./mariadb.js";
 export type { ReplayHistoryOptions, RunHistory } from "./replay-history.js";

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { ActivityContext, RunContext, Worker } from "../types.js";
 import { createWorker } from "../worker/worker.js";
+import { collectLogs } from "./logger.js";
 import { createTestEnv, type TestEnv } from "./test-env.js";
 
 const DAY = 86_400_000;
@@ -9,6 +10,8 @@ const START = Date.UTC(2030, 0, 1);
 describe("createTestEnv", () => {
   let env: TestEnv;
   const workers: Worker[] = [];
+  // The retries some tests provoke log warnings: kept here, and checked where they are the point.
+  const logs = collectLogs();
   afterEach(async () => {
     await Promise.all(workers.splice(0).map((worker) => worker.stop()));
     await env.close();
@@ -20,7 +23,14 @@ describe("createTestEnv", () => {
     options: Parameters<typeof createTestEnv>[0] = {},
   ): Promise<void> {
     env = await createTestEnv({ start: START, ...options });
-    const worker = createWorker({ client: env.client, namespace: "t", workflows, activities, stopTimeoutMs: 100 });
+    const worker = createWorker({
+      client: env.client,
+      namespace: "t",
+      workflows,
+      activities,
+      stopTimeoutMs: 100,
+      logger: logs,
+    });
     workers.push(worker);
     await worker.start();
   }
@@ -63,6 +73,7 @@ describe("createTestEnv", () => {
     await env.advance("7s");
     expect(attempts).toBe(4);
     expect(await env.client.awaitResult("t", "flaky", "f1")).toBe("done");
+    expect(logs.matching("activity flaky#0 of run flaky/f1 failed on attempt 1 with Error: not yet")).toHaveLength(1);
   });
 
   it("with autoSkip, jumps to the next timer while a result is awaited and every run just waits", async () => {

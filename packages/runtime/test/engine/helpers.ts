@@ -9,7 +9,12 @@ import {
   type StoreClient,
   type StoreClientOptions,
 } from "../../src/index.js";
-import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
+import {
+  type CollectedLogs,
+  collectLogs,
+  createScratchDatabase,
+  type ScratchDatabase,
+} from "../../src/testing/index.js";
 import type { Client, WorkerOptions } from "../../src/types.js";
 
 /** The stores every engine behaviour test runs on. */
@@ -25,8 +30,10 @@ export interface EngineEnv {
   readonly client: StoreClient;
   /** Another client on the same store, e.g. with a clock of its own. */
   clientWith(options: StoreClientOptions): StoreClient;
-  /** Starts a worker that is stopped after the file (or earlier by the test). */
+  /** Starts a worker that is stopped after the file (or earlier by the test); it logs to `logs` unless given a logger. */
   worker(options: WorkerArgs): Promise<TestWorker>;
+  /** What the file's clients and workers logged: the warnings and errors its tests provoke, kept instead of printed. */
+  readonly logs: CollectedLogs;
 }
 
 /**
@@ -40,15 +47,16 @@ export function forEachStore(suite: (env: EngineEnv) => void): void {
 export function useEngine(kind: StoreKind): EngineEnv {
   const state = {} as { client: StoreClient; store: Store; db?: ScratchDatabase };
   const workers: TestWorker[] = [];
+  const logs = collectLogs();
   beforeAll(async () => {
     if (kind === "mariadb") {
       state.db = await createScratchDatabase(inject("mysqlUrl"));
-      const client = createClient({ pool: state.db.pool });
+      const client = createClient({ pool: state.db.pool }, { logger: logs });
       state.client = client;
       state.store = client.store;
     } else {
       state.store = createMemoryStore();
-      state.client = createStoreClient(state.store);
+      state.client = createStoreClient(state.store, { logger: logs });
     }
     await state.client.migrate();
   });
@@ -58,15 +66,23 @@ export function useEngine(kind: StoreKind): EngineEnv {
   });
   return {
     kind,
+    logs,
     get client() {
       return state.client;
     },
     clientWith(options) {
-      if (kind === "mariadb" && state.db) return createClient({ pool: state.db.pool }, options as ClientOptions);
-      return createStoreClient(state.store, options);
+      const withLogs = { logger: logs, ...options };
+      if (kind === "mariadb" && state.db) return createClient({ pool: state.db.pool }, withLogs as ClientOptions);
+      return createStoreClient(state.store, withLogs);
     },
     async worker(options) {
-      const worker = createWorker({ client: state.client, leaseMs: 5000, maxPollIntervalMs: 100, ...options });
+      const worker = createWorker({
+        client: state.client,
+        leaseMs: 5000,
+        maxPollIntervalMs: 100,
+        logger: logs,
+        ...options,
+      });
       workers.push(worker);
       await worker.start();
       return worker;
@@ -78,9 +94,10 @@ export function useEngine(kind: StoreKind): EngineEnv {
 export function useEngineDatabase(options: ClientOptions = {}) {
   const env = {} as { db: ScratchDatabase; client: MySqlClient };
   const workers: TestWorker[] = [];
+  const logs = collectLogs();
   beforeAll(async () => {
     env.db = await createScratchDatabase(inject("mysqlUrl"));
-    env.client = createClient({ pool: env.db.pool }, options);
+    env.client = createClient({ pool: env.db.pool }, { logger: logs, ...options });
     await env.client.migrate();
   });
   afterAll(async () => {
@@ -94,8 +111,16 @@ export function useEngineDatabase(options: ClientOptions = {}) {
     get db() {
       return env.db;
     },
+    /** What the file's client and workers logged, kept instead of printed. */
+    logs,
     async worker(options: WorkerArgs) {
-      const worker = createWorker({ client: env.client, leaseMs: 5000, maxPollIntervalMs: 100, ...options });
+      const worker = createWorker({
+        client: env.client,
+        leaseMs: 5000,
+        maxPollIntervalMs: 100,
+        logger: logs,
+        ...options,
+      });
       workers.push(worker);
       await worker.start();
       return worker;

@@ -12,7 +12,7 @@ import {
   workflowOf,
   workflowSpec,
 } from "../../src/replay/fixtures/random-workflow.js";
-import { createTestEnv } from "../../src/testing/index.js";
+import { collectLogs, createTestEnv } from "../../src/testing/index.js";
 import type { ActivityContext, ActivityFn, ActivityRegistration, Worker } from "../../src/types.js";
 
 /** Runs per property; FC_RUNS raises it for a longer local fuzzing session. */
@@ -32,6 +32,8 @@ const MAX_TICKS = 400;
  */
 async function play(spec: WorkflowSpec, failures: readonly number[], crashes: readonly boolean[]) {
   const env = await createTestEnv({ start: START });
+  // The failing attempts are the point: their warnings are kept, not printed.
+  const logs = collectLogs();
   const attempt = (ctx: ActivityContext, _b: unknown, input: { site: number }) => {
     if (ctx.attempt <= (failures[input.site] ?? 0))
       throw new Error(`attempt ${ctx.attempt} of site ${input.site} fails`);
@@ -47,6 +49,7 @@ async function play(spec: WorkflowSpec, failures: readonly number[], crashes: re
       activities,
       identity: `w${generation}`,
       stopTimeoutMs: 0,
+      logger: logs,
     });
     await worker.start();
     return worker;

@@ -51,6 +51,9 @@ forEachStore((env) => {
       expect(run?.error).toMatchObject({ name: "RunStalledError" });
       expect(run?.error?.message).toContain("froze or crashed 3 workers in a row");
       expect(ran).toBe(false);
+      expect(env.logs.matching("run spin/s1 parked as stuck: run s1 froze or crashed 3 workers in a row")).toHaveLength(
+        1,
+      );
     });
 
     it("is named in a warning when its code blocks the event loop", async () => {

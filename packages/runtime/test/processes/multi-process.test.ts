@@ -61,7 +61,6 @@ describe("three worker processes on one database", { timeout: 180_000 }, () => {
       expect(takeover, `run ${runId}`).toBeDefined();
       expect(takeover?.at ?? 0, `run ${runId}`).toBeGreaterThanOrEqual(leaseUntil - CLOCK_TOLERANCE_MS);
     }
-    console.log(`three workers: w0 held ${orphaned.size} lease(s) when killed; all 200 runs completed`);
 
     for (const worker of workers.slice(1)) expect((await worker.terminate()).code).toBe(0);
     for (const worker of workers) expect(worker.unhandled).toEqual([]);

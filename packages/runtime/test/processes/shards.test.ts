@@ -58,7 +58,6 @@ describe("sharded workers", { timeout: 180_000 }, () => {
     expect(misplaced).toEqual([]);
     const byCount3 = executions.filter((execution) => execution.worker.startsWith("count3-"));
     expect(byCount3.length).toBeGreaterThan(0);
-    console.log(`shards: ${completedAtSwitch} of ${RUNS} runs completed under 2 shards, the rest under 3`);
 
     for (const worker of three) expect((await worker.terminate()).code).toBe(0);
     for (const worker of [...two, ...three]) expect(worker.unhandled).toEqual([]);
