@@ -8,8 +8,8 @@ import {
 } from "@replaykit/runtime";
 import { createScratchDatabase } from "@replaykit/runtime/testing";
 import { createPool, type Pool } from "mysql2/promise";
-import { POOL_SIZE } from "./pool-size.js";
 import { RESULT_TIMEOUT_MS } from "../deadline.js";
+import { POOL_SIZE } from "./pool-size.js";
 
 export interface ReplaykitSetup {
   readonly workflows: Readonly<Record<string, WorkflowFn>>;
