@@ -23,6 +23,7 @@ import { runW4 } from "./workloads/w4-signal.js";
 import { runW5 } from "./workloads/w5-timer.js";
 import { runW6 } from "./workloads/w6-scale.js";
 import { runW7 } from "./workloads/w7-scale-out.js";
+import { runW8 } from "./workloads/w8-memory-fanout.js";
 import { runWQ } from "./workloads/wq-queue.js";
 
 const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
@@ -35,7 +36,7 @@ const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
   WQ: runWQ,
   W6: runW6,
   W7: runW7,
-  W8: async () => {},
+  W8: runW8,
 };
 
 /** The whole run must end by then: quick mode is part of CI. */
