@@ -1,4 +1,4 @@
-import { EventType, type RunKey, runKeyId } from "../../history/index.js";
+import { EventType, type RunKey, RunStatus, runKeyId } from "../../history/index.js";
 import { wakeChoices } from "../commit-rules.js";
 import type { StepWrite } from "../types.js";
 import { whereRunKeys } from "./run-keys.js";
@@ -21,6 +21,56 @@ export function lockRunsStatement(p: string, steps: readonly StepWrite[]): State
             parent_workflow, parent_run_id, parent_waits
        FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
     args: where.args,
+  };
+}
+
+/**
+ * True when a batch's COMMIT may go out in its first round trip, behind fenceGuardStatement:
+ * nothing it writes depends on what the lock read besides the fence (no signal consumed,
+ * whose update must hit exactly one row; no child started, signal sent or child cancelled).
+ */
+export function foldsCommit(steps: readonly StepWrite[]): boolean {
+  return steps.every(
+    (step) =>
+      step.signalsConsumed.length === 0 &&
+      step.childStarts.length === 0 &&
+      step.signalsSent.length === 0 &&
+      step.cancelChildren.length === 0,
+  );
+}
+
+/**
+ * fenceRefusal (commit-rules.ts) checked in the database, right after the lock: counts the
+ * locked runs that pass it, and fails with errno 1242 (a scalar subquery with two rows) unless
+ * every step's does, so that the statements after it, COMMIT included, are not run. An ending
+ * step also needs a run no parent waits for (its ending would be delivered to the parent,
+ * which only the statement-by-statement path writes). The locked rows cannot change under it;
+ * being the transaction's first plain read, it reads them as they are now.
+ */
+export function fenceGuardStatement(p: string, steps: readonly StepWrite[]): Statement {
+  const namespace = steps[0]?.key.namespace ?? "";
+  const passes = steps.map(
+    (step) =>
+      `(workflow = ? AND run_id = ? AND version = ? AND status = ?
+        AND (lease_owner IS NULL OR lease_owner = ? OR COALESCE(lease_until, 0) < ?)${
+          step.end ? " AND (parent_run_id IS NULL OR parent_waits <> 1)" : ""
+        })`,
+  );
+  return {
+    sql: `SELECT (SELECT 1 FROM (SELECT 1 AS x UNION ALL SELECT 2) AS two WHERE fenced.n <> ?) AS refused
+       FROM (SELECT COUNT(*) AS n FROM ${p}runs WHERE namespace = ? AND (${passes.join(" OR ")})) AS fenced`,
+    args: [
+      steps.length,
+      namespace,
+      ...steps.flatMap((step) => [
+        step.key.workflow,
+        step.key.runId,
+        step.expectedVersion,
+        RunStatus.Running,
+        step.owner,
+        step.now,
+      ]),
+    ],
   };
 }
 

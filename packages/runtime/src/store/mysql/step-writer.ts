@@ -5,12 +5,14 @@ import type { Transaction } from "../../types.js";
 import { fenceRefusal } from "../commit-rules.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
-import { isDuplicateKey, isLockConflict } from "./db-errors.js";
+import { Errno, errnoOf, isDuplicateKey, isLockConflict } from "./db-errors.js";
 import type { Lane } from "./lane.js";
 import { type Row, text } from "./rows.js";
 import {
   consumeSignalStatements,
   deleteTasksStatement,
+  fenceGuardStatement,
+  foldsCommit,
   insertEventsStatement,
   lockRunsStatement,
   type Statement,
@@ -29,7 +31,9 @@ const MAX_LOCK_RETRIES = 5;
  * others. A duplicate event (which only a bug or a stale owner can cause) rolls the batch
  * back, and each step is then written alone so only the guilty one is refused.
  *
- * With a lane (see lane.ts) a batch costs two round trips: BEGIN, the lock, every write and
+ * With a lane (see lane.ts) a batch that reaches no other run and consumes no signal costs one
+ * round trip: BEGIN, the lock, a fence guard that fails unless every step passes, every write,
+ * the run update and COMMIT (writeFolded). Others cost two: BEGIN, the lock, every write and
  * the run update in one, COMMIT in the other. The fence is checked in between, on what the
  * lock returned; the writes went out before that check, so a batch in which any step is
  * refused (or a signal was consumed already) is rolled back and written again the slow way,
@@ -115,6 +119,7 @@ async function writeFast(
   p: string,
   steps: readonly StepWrite[],
 ): Promise<StepResult[] | undefined> {
+  if (foldsCommit(steps)) return writeFolded(conn, p, steps);
   const events = insertEventsStatement(p, steps);
   const signals = consumeSignalStatements(p, steps);
   const statements: Statement[] = [
@@ -153,6 +158,48 @@ async function writeFast(
     await conn.query("ROLLBACK").catch(() => {});
     throw error;
   }
+}
+
+/**
+ * One round trip: BEGIN, lock, fence guard, writes, run update and COMMIT. A step the fence
+ * refuses makes the guard fail before anything is written: rolled back, undefined (the slow
+ * path then says which step and why). The steps are acknowledged when the answer, which
+ * comes after the COMMIT, is back.
+ */
+async function writeFolded(
+  conn: PoolConnection,
+  p: string,
+  steps: readonly StepWrite[],
+): Promise<StepResult[] | undefined> {
+  const events = insertEventsStatement(p, steps);
+  const statements: Statement[] = [
+    ...(steps.length > 1 ? [{ sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] }] : []),
+    { sql: "BEGIN", args: [] },
+    lockRunsStatement(p, steps),
+    fenceGuardStatement(p, steps),
+    ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
+    updateRunsStatement(p, steps, events.positions),
+    { sql: "COMMIT", args: [] },
+  ];
+  const lockIndex = steps.length > 1 ? 2 : 1;
+  let answers: unknown[];
+  try {
+    answers = await sendAll(conn, statements);
+  } catch (error) {
+    // The statements after the failed one were not run: the transaction is still open.
+    await conn.query("ROLLBACK").catch(() => {});
+    if (errnoOf(error) === Errno.SubqueryRows) return undefined;
+    throw error;
+  }
+  const locked = lockedRuns(answers[lockIndex] as Row[]);
+  const results: StepResult[] = [];
+  for (const step of steps) {
+    const row = locked.get(runKeyId(step.key)) as Row;
+    // Nothing reaches other runs here (foldsCommit, and the guard's parent check), so this
+    // sends nothing: the transaction is over.
+    results.push(await stepResult(conn, p, step, row, events.positions));
+  }
+  return results;
 }
 
 /** Sends the statements as one query; the answer of each, in order. */
