@@ -7,6 +7,12 @@ export interface Sizes {
   readonly w5: { readonly sleeps: number; readonly sleepMs: number };
   /** Runs of `steps` no-op steps through one queue of `concurrency`. */
   readonly wq: { readonly runs: number; readonly steps: number; readonly concurrency: number };
+  /** Preloaded ended runs (with their events) and waiting runs; W1 and W2 runs measured on empty then preloaded tables. */
+  readonly w6: { readonly ended: number; readonly waiting: number; readonly w1Runs: number; readonly w2Runs: number };
+  /** Worker process counts, and the runs they share. */
+  readonly w7: { readonly workers: readonly number[]; readonly runs: number };
+  /** Runs suspended in one worker's cache, and the activities of the fan-out run. */
+  readonly w8: { readonly suspended: number; readonly fanOut: number };
   readonly floor: { readonly commits: number; readonly batchRows: number; readonly batches: number };
   /** Untimed runs before each timed series. */
   readonly warmup: number;
@@ -19,6 +25,9 @@ export const FULL: Sizes = {
   w4: { signals: 200 },
   w5: { sleeps: 200, sleepMs: 100 },
   wq: { runs: 2000, steps: 3, concurrency: 16 },
+  w6: { ended: 1_000_000, waiting: 100_000, w1Runs: 100, w2Runs: 1000 },
+  w7: { workers: [1, 2, 4], runs: 2000 },
+  w8: { suspended: 10_000, fanOut: 1000 },
   floor: { commits: 2000, batchRows: 1000, batches: 20 },
   warmup: 20,
 };
@@ -30,6 +39,9 @@ export const QUICK: Sizes = {
   w4: { signals: 20 },
   w5: { sleeps: 20, sleepMs: 100 },
   wq: { runs: 50, steps: 3, concurrency: 16 },
+  w6: { ended: 10_000, waiting: 1000, w1Runs: 10, w2Runs: 50 },
+  w7: { workers: [1, 2], runs: 100 },
+  w8: { suspended: 500, fanOut: 100 },
   floor: { commits: 100, batchRows: 200, batches: 5 },
   warmup: 3,
 };

@@ -17,6 +17,11 @@ const MARIADB_COUNTERS = [
   "Innodb_data_fsyncs",
   "Innodb_os_log_fsyncs",
   "Innodb_log_writes",
+  "Handler_read_first",
+  "Handler_read_key",
+  "Handler_read_prev",
+  "Handler_read_next",
+  "Handler_read_rnd_next",
 ];
 
 /** Server-wide MariaDB status counters; the server serves only this benchmark, so deltas are ours. */
@@ -66,6 +71,19 @@ export function perUnit(counters: Counters, units: number): Counters {
   return out;
 }
 
+/** Rows the server's handlers read (index lookups, index and table scans), from the Handler_read_* counters. */
+export function rowsRead(counters: Counters): number | undefined {
+  const keys = [
+    "Handler_read_first",
+    "Handler_read_key",
+    "Handler_read_next",
+    "Handler_read_prev",
+    "Handler_read_rnd_next",
+  ];
+  if (keys.some((key) => counters[key] === undefined)) return undefined;
+  return Math.round(keys.reduce((sum, key) => sum + (counters[key] ?? 0), 0) * 100) / 100;
+}
+
 /** Table rows from per-step counter deltas: statements, commits and fsyncs each step cost. */
 export function recordCounters(
   ctx: BenchContext,
@@ -86,6 +104,8 @@ export function recordCounters(
   };
   if (system === "replaykit") {
     row("SQL statements per step", perStep["Questions"]);
+    row("SQL round trips per step", perStep["roundTrips"]);
+    row("index/table rows read per step (Handler_read_*)", rowsRead(perStep));
     row("commits per step", perStep["Com_commit"]);
     row("fsyncs per step", perStep["Innodb_data_fsyncs"]);
   } else {

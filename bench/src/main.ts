@@ -10,6 +10,7 @@ import { log } from "./log.js";
 import { methodNotes } from "./notes.js";
 import { environment, loadAverage, renderMarkdown, writeReport } from "./report.js";
 import { Results } from "./results.js";
+import { countRoundTrips } from "./round-trips.js";
 import { Servers } from "./servers.js";
 import { mariaDbSettings, postgresSettings } from "./settings.js";
 import { addDerivedRows, evaluateTargets } from "./table.js";
@@ -20,6 +21,9 @@ import { runW2 } from "./workloads/w2-throughput.js";
 import { runW3 } from "./workloads/w3-replay.js";
 import { runW4 } from "./workloads/w4-signal.js";
 import { runW5 } from "./workloads/w5-timer.js";
+import { runW6 } from "./workloads/w6-scale.js";
+import { runW7 } from "./workloads/w7-scale-out.js";
+import { runW8 } from "./workloads/w8-memory-fanout.js";
 import { runWQ } from "./workloads/wq-queue.js";
 
 const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
@@ -30,6 +34,9 @@ const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
   W4: runW4,
   W5: runW5,
   WQ: runWQ,
+  W6: runW6,
+  W7: runW7,
+  W8: runW8,
 };
 
 /** The whole run must end by then: quick mode is part of CI. */
@@ -81,6 +88,7 @@ async function bench(args: BenchArgs, servers: Servers): Promise<void> {
     log(TRACING_NOTE);
   }
   await startServers(args, servers, results);
+  countRoundTrips();
 
   const ctx: BenchContext = {
     sizes,

@@ -58,6 +58,7 @@ export function renderMarkdown(report: Report): string {
     "",
     renderTargets(report.targets),
     "",
+    ...report.results.sections.flatMap((section) => [`## ${section.title}`, "", section.body, ""]),
     "## Method",
     "",
     ...report.results.notes.map((note) => `- ${note}`),
@@ -93,6 +94,7 @@ export async function writeReport(report: Report, markdown: string): Promise<str
     targets: report.targets,
     details: report.results.details,
     notes: report.results.notes,
+    sections: report.results.sections,
   };
   await writeFile(`${base}.json`, `${JSON.stringify(json, null, 2)}\n`);
   await writeFile(`${base}.md`, markdown);

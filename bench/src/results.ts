@@ -19,6 +19,8 @@ export interface Target {
   readonly observed: string;
   /** undefined when not measured. */
   readonly met: boolean | undefined;
+  /** A figure the issue asks for without a pass mark (e.g. W7's scale-out). */
+  readonly reported?: boolean;
 }
 
 /** Rows in the order they were first written; a row is shared by both systems. */
@@ -27,6 +29,8 @@ export class Results {
   /** Raw figures that do not fit the table (counter deltas, settings), kept in the JSON. */
   readonly details: Record<string, unknown> = {};
   readonly notes: string[] = [];
+  /** Extra markdown sections (title, body) printed after the targets, e.g. W6's query plans. */
+  readonly sections: { title: string; body: string }[] = [];
 
   set(system: SystemId, key: { workload: string; metric: string; unit: string; better: Better }, value: number): void {
     let row = this.rows.find((r) => r.workload === key.workload && r.metric === key.metric);

@@ -7,8 +7,9 @@ import {
   type WorkflowFn,
 } from "@replaykit/runtime";
 import { createScratchDatabase } from "@replaykit/runtime/testing";
-import type { Pool } from "mysql2/promise";
+import { createPool, type Pool } from "mysql2/promise";
 import { RESULT_TIMEOUT_MS } from "../deadline.js";
+import { POOL_SIZE } from "./pool-size.js";
 
 export interface ReplaykitSetup {
   readonly workflows: Readonly<Record<string, WorkflowFn>>;
@@ -35,7 +36,17 @@ export async function withReplaykit<R>(
   body: (env: ReplaykitEnv) => Promise<R>,
 ): Promise<R> {
   const db = await createScratchDatabase(serverUrl, `bench_${label.toLowerCase().replace(/[^a-z0-9]/g, "_")}`);
-  const client = createClient({ pool: db.pool });
+  // The pool the README recommends for createClient({ pool }): several statements per round
+  // trip (else the store opens a few connections of its own for that) and no stack trace
+  // captured per query. POOL_SIZE connections in all, as DBOS gets.
+  const pool = createPool({
+    uri: db.url,
+    connectionLimit: POOL_SIZE,
+    timezone: "Z",
+    multipleStatements: true,
+    trace: false,
+  });
+  const client = createClient({ pool });
   const namespace = "bench";
   try {
     await client.migrate();
@@ -51,12 +62,13 @@ export async function withReplaykit<R>(
     const worker = createWorker(options);
     await worker.start();
     try {
-      return await body({ client, namespace, pool: db.pool });
+      return await body({ client, namespace, pool });
     } finally {
       await worker.stop();
     }
   } finally {
     await client.close();
+    await pool.end();
     await db.drop();
   }
 }

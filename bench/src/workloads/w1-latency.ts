@@ -2,6 +2,7 @@ import type { SystemId } from "../args.js";
 import { type BenchContext, replaykitOf } from "../context.js";
 import { type Counters, delta, mariaDbCounters, perUnit, postgresCounters, recordCounters } from "../counters.js";
 import { log } from "../log.js";
+import { roundTrips } from "../round-trips.js";
 import { percentile, range } from "../stats.js";
 import { alternate, type Live, withSystems } from "../systems/both.js";
 import { registerSteps, runDbos } from "../systems/dbos.js";
@@ -68,12 +69,16 @@ async function measure(ctx: BenchContext, sides: readonly Side[]): Promise<void>
     await series(sides, "warm", n, ctx.sizes.warmup);
     const profiled = n === PROFILED_STEPS;
     const before = profiled ? await Promise.all(sides.map((side) => side.counters())) : [];
+    const sentBefore = roundTrips();
     const times = await series(sides, "run", n, runs);
+    const sent = roundTrips() - sentBefore;
     for (const [index, side] of sides.entries()) {
       record(ctx, side.system, n, times.get(side.system) ?? []);
       const start = before[index];
       if (!start) continue;
       const counted = perUnit(delta(start, await side.counters()), runs * n);
+      // Only replaykit speaks mysql2: every query it sent (client start and result wait included).
+      if (side.system === "replaykit") counted["roundTrips"] = Math.round((sent / (runs * n)) * 100) / 100;
       ctx.results.detail(`W1.${side.system}.countersPerStep.n${n}`, counted);
       recordCounters(ctx, side.system, { workload: "W1", prefix: `N=${n}` }, counted);
     }

@@ -4,6 +4,7 @@ import { type Counters, delta, mariaDbCounters, perUnit, postgresCounters, recor
 import { type CpuSample, sampleCpu } from "../cpu.js";
 import { RESULT_TIMEOUT_MS } from "../deadline.js";
 import { log } from "../log.js";
+import { roundTrips } from "../round-trips.js";
 import { pool, range } from "../stats.js";
 import { alternate, type Live, withSystems } from "../systems/both.js";
 import { registerSteps, runDbos } from "../systems/dbos.js";
@@ -65,13 +66,18 @@ function sidesOf(ctx: BenchContext, concurrency: number, live: Live<(n: number) 
 
 /** Wall and CPU time a side spent in its own batches. */
 interface Spent {
+  /** mysql2 queries sent (replaykit only). */
+  sent: number;
   wall: number;
   own: number;
   server: number | undefined;
 }
 
-function add(spent: Spent, a: CpuSample, b: CpuSample): void {
+type Sample = CpuSample & { readonly sent: number };
+
+function add(spent: Spent, a: Sample, b: Sample): void {
   spent.wall += b.wall - a.wall;
+  spent.sent += b.sent - a.sent;
   spent.own += b.own - a.own;
   spent.server =
     spent.server !== undefined && a.server !== undefined && b.server !== undefined
@@ -88,10 +94,11 @@ function record(ctx: BenchContext, system: SystemId, concurrency: number, spent:
   };
   set("runs/s", "1/s", "higher", runsPerSec);
   set("steps/s", "1/s", "higher", runsPerSec * steps);
-  const perStep = perUnit(counters, runs * steps);
+  const perStep = perUnit(system === "replaykit" ? { ...counters, roundTrips: spent.sent } : counters, runs * steps);
   ctx.results.detail(`W2.${system}.countersPerStep.c${concurrency}`, perStep);
   recordCounters(ctx, system, { workload: "W2", prefix: `c=${concurrency}` }, perStep);
   set("CPU of the Node.js process", "cores", "lower", spent.own / spent.wall);
+  set("Node.js CPU per step", "ms", "lower", spent.own / (runs * steps));
   set(
     "CPU of the database server",
     "cores",
@@ -104,7 +111,7 @@ async function measure(ctx: BenchContext, concurrency: number, sides: readonly S
   const { runs } = ctx.sizes.w2;
   for (const side of sides) await side.batch(range(ctx.sizes.warmup * 2).map((i) => `warm-${i}`));
   const before = await Promise.all(sides.map((side) => side.counters()));
-  const spent = sides.map((): Spent => ({ wall: 0, own: 0, server: 0 }));
+  const spent = sides.map((): Spent => ({ sent: 0, wall: 0, own: 0, server: 0 }));
   const perRound = Math.ceil(runs / ROUNDS);
   for (const round of range(ROUNDS)) {
     const ids = range(runs)
@@ -112,10 +119,10 @@ async function measure(ctx: BenchContext, concurrency: number, sides: readonly S
       .map((i) => `run-${i}`);
     for (const side of alternate(sides, round)) {
       const index = sides.indexOf(side);
-      const a = sampleCpu(side.serverPid);
+      const a = { ...sampleCpu(side.serverPid), sent: roundTrips() };
       await side.batch(ids);
       const target = spent[index];
-      if (target) add(target, a, sampleCpu(side.serverPid));
+      if (target) add(target, a, { ...sampleCpu(side.serverPid), sent: roundTrips() });
     }
   }
   for (const [index, side] of sides.entries()) {

@@ -30,10 +30,18 @@ export function fenceRefusal(step: StepWrite, run: FencedRun | undefined): strin
  * waits; never once ended.
  */
 export function wakeAfterStep(step: StepWrite, currentWakeGen: number): number | null {
-  if (step.end) return null;
-  if (step.restart) return step.now;
-  const arrivedSince = currentWakeGen !== step.observedWakeGen;
-  return step.hold || arrivedSince ? step.now : step.wakeAt;
+  const choices = wakeChoices(step);
+  return currentWakeGen !== step.observedWakeGen ? choices.ifWoken : choices.otherwise;
+}
+
+/**
+ * wakeAfterStep as its two outcomes, for a store that lets the database pick between them
+ * from the locked row: `ifWoken` when wake_gen moved since `step.observedWakeGen`.
+ */
+export function wakeChoices(step: StepWrite): { readonly ifWoken: number | null; readonly otherwise: number | null } {
+  if (step.end) return { ifWoken: null, otherwise: null };
+  if (step.restart) return { ifWoken: step.now, otherwise: step.now };
+  return { ifWoken: step.now, otherwise: step.hold ? step.now : step.wakeAt };
 }
 
 /**

@@ -111,6 +111,8 @@ class ReplayWorker implements Worker, ActorHost {
   #loop: Promise<void> | undefined;
   #wakeLoop: (() => void) | undefined;
   #kicked = false;
+  /** Whether the last kick came from new work (restarts polling from MIN_POLL_MS) or only a freed slot. */
+  #kickedByWork = false;
   #heartbeat: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
   #failures = 0;
@@ -315,7 +317,7 @@ class ReplayWorker implements Worker, ActorHost {
     if (cached) this.#cache.put(key, cached);
     else this.#cache.delete(key);
     if (ending) this.#client.local.runEnded(actor.key.namespace, actor.key.workflow, actor.key.runId, ending);
-    this.#kick();
+    this.#kick(false);
   }
 
   async park(run: RunLogRef, error: unknown, version?: number): Promise<void> {
@@ -383,8 +385,15 @@ class ReplayWorker implements Worker, ActorHost {
     this.#retryLog.failed(failure);
   }
 
-  #kick(): void {
+  /**
+   * Runs a claim round now. New work (`byWork`, the default) also restarts adaptive polling
+   * from its shortest interval; a slot freed by a released run does not: one claim round
+   * looks for waiting runs, and an idle worker keeps its interval instead of polling again
+   * at 2, 4, 8... ms after every run it finishes.
+   */
+  #kick(byWork = true): void {
     this.#kicked = true;
+    if (byWork) this.#kickedByWork = true;
     this.#wakeLoop?.();
   }
 
@@ -431,8 +440,9 @@ class ReplayWorker implements Worker, ActorHost {
     let configured = false;
     while (this.#state === "running") {
       // A kick (local producer) restarts adaptive polling from its shortest interval.
-      if (this.#kicked) idleMs = MIN_POLL_MS;
+      if (this.#kickedByWork) idleMs = MIN_POLL_MS;
       this.#kicked = false;
+      this.#kickedByWork = false;
       const free = this.#concurrency - this.#actors.size - this.#loading.size;
       let claimed = 0;
       try {

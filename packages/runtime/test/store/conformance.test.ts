@@ -372,6 +372,19 @@ function conformance(kind: StoreKind): void {
       expect(late).toMatchObject({ ok: false, reason: "the run is completed" });
     });
 
+    it("take a step over another owner's expired lease, and refuse one before it expires, writing nothing", async () => {
+      const [run] = [fresh("expiry")];
+      await create(run);
+      await store.claim({ can: CAN, namespace: "conf", owner: "other", now: T, leaseMs: 1000, limit: 1000 });
+      const events = [newEvent.activityRequest("a", 0, '"x"', T)];
+      const [early] = await store.commit([step(run, { events, now: T + 999 })]);
+      expect(early).toMatchObject({ ok: false, reason: "another worker holds the lease" });
+      expect((await store.loadHistory(run, 0)).map((event) => event.type)).toEqual(["created"]);
+      const [late] = await store.commit([step(run, { events, now: T + 1001 })]);
+      expect(late).toMatchObject({ ok: true, version: 1 });
+      expect((await store.loadHistory(run, 0)).map((event) => event.type)).toEqual(["created", "activity_request"]);
+    });
+
     it("refuse a step whose event was already written, and write the others of the batch", async () => {
       const [a, b] = [fresh("dup"), fresh("dup")];
       await create(a);

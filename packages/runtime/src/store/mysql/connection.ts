@@ -23,12 +23,19 @@ export interface OpenedConnection {
   readonly ring?: EndpointRing;
 }
 
+/**
+ * Settings of the pools the client opens itself: several statements per round trip for the
+ * hot writes (see lane.ts), and no stack trace captured per query by mysql2's promise wrapper
+ * (the store maps errors itself, naming the endpoint).
+ */
+const OWN_POOL = { timezone: "Z", multipleStatements: true, trace: false } as const;
+
 export function openConnection(connection: ClientConnection): OpenedConnection {
   if ("pool" in connection) return { pool: connection.pool, ownsPool: false, endpoint: endpointOf(connection.pool) };
   if ("uri" in connection) {
     // The URL is checked first: mysql2 would throw a raw TypeError for one it cannot parse.
     const endpoint = endpointOfUri(connection.uri);
-    const pool = createPool({ uri: forMysql2(connection.uri), timezone: "Z" });
+    const pool = createPool({ uri: forMysql2(connection.uri), ...OWN_POOL });
     return { pool, ownsPool: true, endpoint };
   }
   const uris = connection.uris;
@@ -36,7 +43,7 @@ export function openConnection(connection: ClientConnection): OpenedConnection {
   const first = checkSameDatabase(uris);
   const ring = new EndpointRing(endpoints);
   // Host and port of the URL are overridden by the stream factory, which picks the endpoint.
-  const pool = createPool({ uri: forMysql2(first), timezone: "Z", stream: () => ring.connect() });
+  const pool = createPool({ uri: forMysql2(first), ...OWN_POOL, stream: () => ring.connect() });
   pool.on("connection", (connection) => ring.track(connection as unknown as PooledConnection));
   const endpoint: Endpoint = {
     get host() {

@@ -32,6 +32,8 @@ export const Errno = {
   /** The server is shutting down (1053) or killed our connection as it did (1927). */
   ServerShutdown: 1053,
   ConnectionKilled: 1927,
+  /** "Subquery returns more than 1 row": raised on purpose by a step's fence guard (step-statements.ts). */
+  SubqueryRows: 1242,
 } as const;
 
 const UNREACHABLE_ERRNOS = new Set<number>([

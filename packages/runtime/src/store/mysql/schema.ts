@@ -12,7 +12,7 @@
  *   across the runs of a namespace, each behind an index that leads with namespace: due runs
  *   (runs_wake), listing and purging (runs_status, runs_created, runs_status_created) and the
  *   event stream (events_stream, by global id);
- *   and releasing every lease of a stopping worker (a scan by namespace, once per stop).
+ *   and releasing every lease of a stopping worker (runs_lease_owner).
  * - Event types and run statuses are the vocabulary of `history/`.
  */
 
@@ -267,6 +267,17 @@ export const MIGRATIONS: readonly Migration[] = [
       // tracestate, as JSON; see telemetry/trace-context.ts), so the spans of every worker
       // that runs it join the caller's trace. NULL: no trace was active.
       addColumn(p, "runs", "trace_context", "VARCHAR(512) NULL"),
+    ],
+  },
+  {
+    version: 10,
+    name: "index the runs by lease holder",
+    statements: (p) => [
+      // Releasing every lease of a stopping worker (leases.ts releaseAll) filtered on
+      // lease_owner with no index: a scan of the namespace's runs, ended ones included (1M
+      // rows: seconds, at every stop). lease_owner changes only when a run is claimed or
+      // released, never at a step or a lease renewal, so this costs nothing per step.
+      addIndex(p, "runs", "runs_lease_owner", "namespace, lease_owner"),
     ],
   },
 ];

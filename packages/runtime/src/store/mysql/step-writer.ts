@@ -1,13 +1,24 @@
-import type { Pool, ResultSetHeader } from "mysql2/promise";
+import type { Pool, PoolConnection, ResultSetHeader } from "mysql2/promise";
 import { ReplayError } from "../../errors.js";
-import { EventType, type RunKey, runKeyId } from "../../history/index.js";
+import { runKeyId } from "../../history/index.js";
 import type { Transaction } from "../../types.js";
-import { fenceRefusal, wakeAfterStep } from "../commit-rules.js";
+import { fenceRefusal } from "../commit-rules.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
-import { isDuplicateKey, isLockConflict } from "./db-errors.js";
+import { Errno, errnoOf, isDuplicateKey, isLockConflict } from "./db-errors.js";
+import type { Lane } from "./lane.js";
 import { type Row, text } from "./rows.js";
-import { whereRunKeys } from "./run-keys.js";
+import {
+  consumeSignalStatements,
+  deleteTasksStatement,
+  fenceGuardStatement,
+  foldsCommit,
+  insertEventsStatement,
+  lockRunsStatement,
+  type Statement,
+  updateRunsStatement,
+  writeTasksStatement,
+} from "./step-statements.js";
 import { inTransaction } from "./transaction.js";
 
 const MAX_LOCK_RETRIES = 5;
@@ -19,11 +30,25 @@ const MAX_LOCK_RETRIES = 5;
  * locked first and a step whose version or lease moved on is refused without touching the
  * others. A duplicate event (which only a bug or a stale owner can cause) rolls the batch
  * back, and each step is then written alone so only the guilty one is refused.
+ *
+ * With a lane (see lane.ts) a batch that reaches no other run and consumes no signal costs one
+ * round trip: BEGIN, the lock, a fence guard that fails unless every step passes, every write,
+ * the run update and COMMIT (writeFolded). Others cost two: BEGIN, the lock, every write and
+ * the run update in one, COMMIT in the other. The fence is checked in between, on what the
+ * lock returned; the writes went out before that check, so a batch in which any step is
+ * refused (or a signal was consumed already) is rolled back and written again the slow way,
+ * statement by statement, where each step is checked before anything of it is written. A
+ * step is acknowledged only once its COMMIT returned, on either path.
  */
-export async function writeSteps(pool: Pool, prefix: string, steps: readonly StepWrite[]): Promise<StepResult[]> {
+export async function writeSteps(
+  pool: Pool,
+  lane: Lane | undefined,
+  prefix: string,
+  steps: readonly StepWrite[],
+): Promise<StepResult[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await writeOnce(pool, prefix, steps);
+      return await writeOnce(pool, lane, prefix, steps);
     } catch (error) {
       // Deadlocks between batches of different workers are resolved by InnoDB rolling one
       // back; the batch is still valid, so write it again.
@@ -33,9 +58,15 @@ export async function writeSteps(pool: Pool, prefix: string, steps: readonly Ste
   }
 }
 
-async function writeOnce(pool: Pool, prefix: string, steps: readonly StepWrite[]): Promise<StepResult[]> {
+async function writeOnce(
+  pool: Pool,
+  lane: Lane | undefined,
+  prefix: string,
+  steps: readonly StepWrite[],
+): Promise<StepResult[]> {
   if (steps.length === 0) return [];
   try {
+    if (lane) return await writeOnLane(lane, prefix, steps);
     // READ COMMITTED for batches: no gap locks, so batches of different workers do not block
     // each other's inserts; every row they depend on is locked explicitly. A single step
     // touches only its own run's keys, and saves the round trip of switching. A transaction
@@ -48,7 +79,7 @@ async function writeOnce(pool: Pool, prefix: string, steps: readonly StepWrite[]
     }
   }
   const alone: StepResult[] = [];
-  for (const step of steps) alone.push(...(await writeOnce(pool, prefix, [step])));
+  for (const step of steps) alone.push(...(await writeOnce(pool, lane, prefix, [step])));
   return alone;
 }
 
@@ -56,8 +87,138 @@ function isolationFor(steps: readonly StepWrite[]): "READ COMMITTED" | undefined
   return steps.length > 1 ? "READ COMMITTED" : undefined;
 }
 
+/** The batch on a lane connection: the fast path, or the slow one after a refusal. */
+async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[]): Promise<StepResult[]> {
+  const conn = await lane.getConnection();
+  try {
+    const fast = await writeFast(conn, p, steps);
+    if (fast !== undefined) return fast;
+    // Rolled back: some step is refused. Written again statement by statement.
+    const isolation = steps.length > 1 ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
+    await conn.query(isolation);
+    try {
+      const results = await writeIn(conn, p, steps);
+      await conn.query("COMMIT");
+      return results;
+    } catch (error) {
+      await conn.query("ROLLBACK").catch(() => {});
+      throw error;
+    }
+  } finally {
+    conn.release();
+  }
+}
+
+/**
+ * Round trip 1: BEGIN, lock, writes, run update; round trip 2: COMMIT. Returns undefined after
+ * rolling back when a step is refused or a signal was consumed already; rethrows (after a
+ * rollback) what the server refused, e.g. a duplicate event.
+ */
+async function writeFast(
+  conn: PoolConnection,
+  p: string,
+  steps: readonly StepWrite[],
+): Promise<StepResult[] | undefined> {
+  if (foldsCommit(steps)) return writeFolded(conn, p, steps);
+  const events = insertEventsStatement(p, steps);
+  const signals = consumeSignalStatements(p, steps);
+  const statements: Statement[] = [
+    ...(steps.length > 1 ? [{ sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] }] : []),
+    { sql: "BEGIN", args: [] },
+    lockRunsStatement(p, steps),
+    ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
+    ...signals,
+    updateRunsStatement(p, steps, events.positions),
+  ];
+  const lockIndex = steps.length > 1 ? 2 : 1;
+  let answers: unknown[];
+  try {
+    answers = await sendAll(conn, statements);
+  } catch (error) {
+    await conn.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+  const locked = lockedRuns(answers[lockIndex] as Row[]);
+  const firstSignal = statements.length - 1 - signals.length;
+  const signalsOk = signals.every((_, i) => (answers[firstSignal + i] as ResultSetHeader).affectedRows === 1);
+  const allValid = steps.every((step) => fence(step, locked.get(runKeyId(step.key))) === undefined);
+  if (!allValid || !signalsOk) {
+    await conn.query("ROLLBACK");
+    return undefined;
+  }
+  try {
+    const results: StepResult[] = [];
+    for (const step of steps) {
+      const row = locked.get(runKeyId(step.key)) as Row;
+      results.push(await stepResult(conn, p, step, row, events.positions));
+    }
+    await conn.query("COMMIT");
+    return results;
+  } catch (error) {
+    await conn.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * One round trip: BEGIN, lock, fence guard, writes, run update and COMMIT. A step the fence
+ * refuses makes the guard fail before anything is written: rolled back, undefined (the slow
+ * path then says which step and why). The steps are acknowledged when the answer, which
+ * comes after the COMMIT, is back.
+ */
+async function writeFolded(
+  conn: PoolConnection,
+  p: string,
+  steps: readonly StepWrite[],
+): Promise<StepResult[] | undefined> {
+  const events = insertEventsStatement(p, steps);
+  const statements: Statement[] = [
+    ...(steps.length > 1 ? [{ sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] }] : []),
+    { sql: "BEGIN", args: [] },
+    lockRunsStatement(p, steps),
+    fenceGuardStatement(p, steps),
+    ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
+    updateRunsStatement(p, steps, events.positions),
+    { sql: "COMMIT", args: [] },
+  ];
+  const lockIndex = steps.length > 1 ? 2 : 1;
+  let answers: unknown[];
+  try {
+    answers = await sendAll(conn, statements);
+  } catch (error) {
+    // The statements after the failed one were not run: the transaction is still open.
+    await conn.query("ROLLBACK").catch(() => {});
+    if (errnoOf(error) === Errno.SubqueryRows) return undefined;
+    throw error;
+  }
+  const locked = lockedRuns(answers[lockIndex] as Row[]);
+  const results: StepResult[] = [];
+  for (const step of steps) {
+    const row = locked.get(runKeyId(step.key)) as Row;
+    // Nothing reaches other runs here (foldsCommit, and the guard's parent check), so this
+    // sends nothing: the transaction is over.
+    results.push(await stepResult(conn, p, step, row, events.positions));
+  }
+  return results;
+}
+
+/** Sends the statements as one query; the answer of each, in order. */
+async function sendAll(conn: PoolConnection, statements: readonly Statement[]): Promise<unknown[]> {
+  const [answers] = await conn.query(
+    statements.map((s) => s.sql).join(";\n"),
+    statements.flatMap((s) => s.args),
+  );
+  return answers as unknown[];
+}
+
+function present(...statements: (Statement | undefined)[]): Statement[] {
+  return statements.filter((statement): statement is Statement => statement !== undefined);
+}
+
 async function writeIn(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<StepResult[]> {
-  const locked = await lockRuns(conn, p, steps);
+  const lock = lockRunsStatement(p, steps);
+  const [rows] = await conn.query<Row[]>(lock.sql, lock.args);
+  const locked = lockedRuns(rows);
   const results: (StepResult | undefined)[] = [];
   const valid: { step: StepWrite; row: Row; index: number }[] = [];
   for (const [index, step] of steps.entries()) {
@@ -74,40 +235,42 @@ async function writeIn(conn: Transaction, p: string, steps: readonly StepWrite[]
   if (valid.length === 0) return results as StepResult[];
 
   const validSteps = valid.map((v) => v.step);
-  const positions = await insertEvents(conn, p, validSteps);
-  await writeTasks(conn, p, validSteps);
-  await deleteTasks(conn, p, validSteps);
-  await consumeSignals(conn, p, validSteps);
-  await updateRuns(conn, p, valid, positions);
-
-  for (const { step, row, index } of valid) {
-    // Rarer writes that reach other runs; after updateRuns, so a wake-up they give this run wins.
-    const reach = await reachOtherRuns(conn, p, step, row);
-    results[index] = {
-      ok: true,
-      version: step.expectedVersion + 1,
-      nextPos: step.restart ? 1 : (positions.get(runKeyId(step.key)) ?? step.firstPos),
-      wakeGen: Number(row.wake_gen),
-      cancelRequested: Number(row.cancel_requested) === 1,
-      ...reach,
-    };
+  const events = insertEventsStatement(p, validSteps);
+  for (const statement of present(
+    events.statement,
+    writeTasksStatement(p, validSteps),
+    deleteTasksStatement(p, validSteps),
+  )) {
+    await conn.query(statement.sql, statement.args);
   }
+  await consumeSignals(conn, p, validSteps);
+  const update = updateRunsStatement(p, validSteps, events.positions);
+  await conn.query(update.sql, update.args);
+
+  for (const { step, row, index } of valid) results[index] = await stepResult(conn, p, step, row, events.positions);
   return results as StepResult[];
 }
 
-/** The steps' runs, as a WHERE clause. */
-function whereRuns(steps: readonly StepWrite[]): { sql: string; args: unknown[] } {
-  return whereRunKeys(steps.map((step) => step.key));
+/** The step's result; first the rarer writes that reach other runs (after the run update, so a wake-up they give this run wins). */
+async function stepResult(
+  conn: Transaction,
+  p: string,
+  step: StepWrite,
+  row: Row,
+  positions: Map<string, number>,
+): Promise<StepResult> {
+  const reach = await reachOtherRuns(conn, p, step, row);
+  return {
+    ok: true,
+    version: step.expectedVersion + 1,
+    nextPos: step.restart ? 1 : (positions.get(runKeyId(step.key)) ?? step.firstPos),
+    wakeGen: Number(row.wake_gen),
+    cancelRequested: Number(row.cancel_requested) === 1,
+    ...reach,
+  };
 }
 
-async function lockRuns(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<Map<string, Row>> {
-  const where = whereRuns(steps);
-  const [rows] = await conn.query<Row[]>(
-    `SELECT workflow, run_id, version, lease_owner, lease_until, wake_gen, cancel_requested, status,
-            parent_workflow, parent_run_id, parent_waits
-       FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
-    where.args,
-  );
+function lockedRuns(rows: readonly Row[]): Map<string, Row> {
   return new Map(rows.map((row) => [runKeyId({ workflow: text(row.workflow), runId: text(row.run_id) }), row]));
 }
 
@@ -123,156 +286,17 @@ function fence(step: StepWrite, row: Row | undefined): string | undefined {
   );
 }
 
-/** Inserts every step's events, then each restart's first event; returns each run's next position. */
-async function insertEvents(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<Map<string, number>> {
-  const positions = new Map<string, number>();
-  const values: unknown[] = [];
-  let rows = 0;
-  const add = (key: RunKey, iteration: number, pos: number, e: StepWrite["events"][number]) => {
-    values.push(key.namespace, key.workflow, key.runId, iteration, pos, e.type, e.target, e.seq, e.payloadText, e.at);
-    rows++;
-  };
-  for (const step of steps) {
-    let pos = step.firstPos;
-    for (const event of step.events) add(step.key, step.iteration, pos++, event);
-    if (step.restart) {
-      add(step.key, step.iteration + 1, 0, {
-        type: EventType.Created,
-        target: "",
-        seq: 0,
-        payloadText: step.restart.inputText,
-        at: step.now,
-      });
-    }
-    positions.set(runKeyId(step.key), pos);
-  }
-  if (rows > 0) {
-    await conn.query(
-      `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at) VALUES ${valueRows(rows, 10)}`,
-      values,
-    );
-  }
-  return positions;
-}
-
-/** Writes retry rows, replacing one a heartbeat or an earlier retry wrote. */
-async function writeTasks(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<void> {
-  const values: unknown[] = [];
-  let rows = 0;
-  for (const step of steps) {
-    const { namespace, workflow, runId } = step.key;
-    for (const t of step.taskWrites) {
-      values.push(
-        namespace,
-        workflow,
-        runId,
-        step.iteration,
-        t.target,
-        t.seq,
-        t.attempt,
-        t.readyAt,
-        t.lastError,
-        step.now,
-      );
-      rows++;
-    }
-  }
-  if (rows === 0) return;
-  await conn.query(
-    `INSERT INTO ${p}tasks (namespace, workflow, run_id, iteration, target, seq, attempt, ready_at, last_error, created_at) VALUES ${valueRows(rows, 10)}
-     ON DUPLICATE KEY UPDATE attempt = VALUES(attempt), ready_at = VALUES(ready_at), last_error = VALUES(last_error)`,
-    values,
-  );
-}
-
 /** Marks consumed signals; the fence makes a second consumer impossible, so a miss is a bug. */
 async function consumeSignals(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<void> {
   for (const step of steps) {
-    for (const signal of step.signalsConsumed) {
-      const [result] = await conn.query<ResultSetHeader>(
-        `UPDATE ${p}signals SET consumed_iteration = ?, consumed_seq = ? WHERE id = ? AND consumed_iteration IS NULL`,
-        [step.iteration, signal.seq, signal.id],
-      );
+    for (const [i, statement] of consumeSignalStatements(p, [step]).entries()) {
+      const [result] = await conn.query<ResultSetHeader>(statement.sql, statement.args);
       if (result.affectedRows !== 1) {
         throw new ReplayError(
           "SIGNAL_CONSUMED_TWICE",
-          `signal ${signal.id} of run ${step.key.runId} was consumed already`,
+          `signal ${step.signalsConsumed[i]?.id} of run ${step.key.runId} was consumed already`,
         );
       }
     }
   }
-}
-
-/** Deletes answered tasks, and every task of an iteration that ended or restarted. */
-async function deleteTasks(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<void> {
-  const terms: string[] = [];
-  const args: unknown[] = [];
-  for (const step of steps) {
-    const { workflow, runId } = step.key;
-    if (step.end || step.restart) {
-      if (step.hasTaskRows || step.taskDeletes.length > 0) {
-        terms.push("(workflow = ? AND run_id = ? AND iteration = ?)");
-        args.push(workflow, runId, step.iteration);
-      }
-      continue;
-    }
-    for (const t of step.taskDeletes) {
-      terms.push("(workflow = ? AND run_id = ? AND iteration = ? AND target = ? AND seq = ?)");
-      args.push(workflow, runId, step.iteration, t.target, t.seq);
-    }
-  }
-  if (terms.length === 0) return;
-  const namespace = steps[0]?.key.namespace ?? "";
-  await conn.query(`DELETE FROM ${p}tasks WHERE namespace = ? AND (${terms.join(" OR ")})`, [namespace, ...args]);
-}
-
-/** One UPDATE for all runs of the batch: each column is a CASE over the runs. */
-async function updateRuns(
-  conn: Transaction,
-  p: string,
-  valid: readonly { step: StepWrite; row: Row }[],
-  positions: Map<string, number>,
-): Promise<void> {
-  const keeps = (step: StepWrite) => step.hold && !step.end && !step.restart;
-  const columns: Record<string, (step: StepWrite, row: Row) => unknown> = {
-    version: (step) => step.expectedVersion + 1,
-    iteration: (step) => (step.restart ? step.iteration + 1 : step.iteration),
-    next_pos: (step) => (step.restart ? 1 : positions.get(runKeyId(step.key))),
-    status: (step, row) => step.end?.status ?? text(row.status),
-    wake_at: (step, row) => wakeAfterStep(step, Number(row.wake_gen)),
-    lease_owner: (step) => (keeps(step) ? step.owner : null),
-    lease_until: (step) => (keeps(step) ? step.leaseUntil : null),
-    wanted_activity: (step) => step.wantedActivity ?? null,
-    stalls: () => 0,
-    stall_mark: () => 0,
-    updated_at: (step) => step.now,
-  };
-  const sets: string[] = [];
-  const args: unknown[] = [];
-  const caseOver = (
-    column: string,
-    touched: readonly { step: StepWrite; row: Row }[],
-    value: (typeof columns)[string],
-  ) => {
-    sets.push(
-      `${column} = CASE ${touched.map(() => "WHEN workflow = ? AND run_id = ? THEN ?").join(" ")} ELSE ${column} END`,
-    );
-    for (const { step, row } of touched) args.push(step.key.workflow, step.key.runId, value(step, row));
-  };
-  for (const [column, value] of Object.entries(columns)) caseOver(column, valid, value);
-  const ended = valid.filter((v) => v.step.end || v.step.restart);
-  if (ended.length > 0) {
-    caseOver("result", ended, (step) => step.end?.resultText ?? null);
-    caseOver("error", ended, (step) => step.end?.errorText ?? null);
-  }
-  const restarted = valid.filter((v) => v.step.restart);
-  if (restarted.length > 0) caseOver("input", restarted, (step) => step.restart?.inputText ?? null);
-  const where = whereRuns(valid.map((v) => v.step));
-  await conn.query(`UPDATE ${p}runs SET ${sets.join(", ")} WHERE ${where.sql}`, [...args, ...where.args]);
-}
-
-/** `(?,?,…),(?,?,…)…`: `rows` parenthesised lists of `columns` parameters. */
-function valueRows(rows: number, columns: number): string {
-  const row = `(${new Array(columns).fill("?").join(",")})`;
-  return new Array(rows).fill(row).join(",");
 }

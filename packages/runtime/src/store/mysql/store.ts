@@ -28,6 +28,8 @@ import { lastEventId, readBatch } from "./event-reader.js";
 import type { EndpointRing } from "./failover.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
 import { inspectRun } from "./inspect.js";
+import { type Lane, openLane } from "./lane.js";
+import { addSignalOnLane, createRunOnLane } from "./lane-writes.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
@@ -57,6 +59,8 @@ export class MySqlStore implements Store {
   readonly #endpoint: Endpoint;
   readonly #ownsPool: boolean;
   readonly #ring: EndpointRing | undefined;
+  /** Connections that take a step's statements in one round trip (see lane.ts). */
+  readonly #lane: Lane | undefined;
 
   /** `ring`: the endpoints of a client given several (`createClient({ uris })`). */
   constructor(pool: Pool, prefix: string, endpoint: Endpoint, ownsPool: boolean, ring?: EndpointRing) {
@@ -65,6 +69,7 @@ export class MySqlStore implements Store {
     this.#endpoint = endpoint;
     this.#ownsPool = ownsPool;
     this.#ring = ring;
+    this.#lane = openLane(pool);
     this.description = ring
       ? `MySQL at ${ring.endpoints.map((e) => `${e.host}:${e.port}`).join(", ")}`
       : `MySQL at ${endpoint.host}:${endpoint.port}`;
@@ -82,12 +87,23 @@ export class MySqlStore implements Store {
     }
   }
 
-  /** A client write in a transaction: ours is retried after a lock conflict (see retryOnConflict), the caller's is not. */
-  #write<T>(tx: unknown, work: (conn: Transaction, prefix: string) => Promise<T>): Promise<T> {
+  /**
+   * A client write in a transaction: ours is retried after a lock conflict (see retryOnConflict),
+   * the caller's is not. Ours goes over the lane in one round trip when `fast` can tell it wrote
+   * (see lane-writes.ts), else statement by statement.
+   */
+  #write<T>(
+    tx: unknown,
+    work: (conn: Transaction, prefix: string) => Promise<T>,
+    fast?: (lane: Lane, prefix: string) => Promise<T | undefined>,
+  ): Promise<T> {
     return this.#guard((pool, p) => {
       const callers = asTransaction(tx);
       const once = () => inTransaction(pool, callers, (conn) => work(conn, p));
-      return callers ? once() : retryOnConflict(once);
+      if (callers) return once();
+      const lane = this.#lane;
+      if (fast === undefined || lane === undefined) return retryOnConflict(once);
+      return retryOnConflict(async () => (await fast(lane, p)) ?? (await once()));
     });
   }
 
@@ -163,7 +179,7 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => retryOnConflict(() => park(pool, p, key, owner, errorText, now, version)));
   }
   commit(steps: readonly StepWrite[]) {
-    return this.#guard((pool, p) => writeSteps(pool, p, steps));
+    return this.#guard((pool, p) => writeSteps(pool, this.#lane, p, steps));
   }
 
   migrate() {
@@ -178,10 +194,18 @@ export class MySqlStore implements Store {
     });
   }
   createRun(run: NewRun, tx?: unknown) {
-    return this.#write(tx, (conn, p) => insertRun(conn, p, run));
+    return this.#write(
+      tx,
+      (conn, p) => insertRun(conn, p, run),
+      (lane, p) => createRunOnLane(lane, p, run),
+    );
   }
   addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
-    return this.#write(tx, (conn, p) => insertClientSignal(conn, p, key, signal, now));
+    return this.#write(
+      tx,
+      (conn, p) => insertClientSignal(conn, p, key, signal, now),
+      (lane, p) => addSignalOnLane(lane, p, key, signal, now),
+    );
   }
   listOrphanedSignals(namespace: string, limit: number) {
     return this.#guard((pool, p) => listOrphanedSignals(pool, p, namespace, limit));
@@ -234,6 +258,7 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => saveCursor(pool, p, namespace, consumer, lastId, now));
   }
   async close() {
+    await this.#lane?.end();
     if (this.#ownsPool) await this.pool.end();
   }
 }

@@ -5,9 +5,10 @@ import { shardOf } from "../../shard.js";
 import type { Transaction } from "../../types.js";
 import { FRESH_VERSION, type NewRun, type NewSignal } from "../types.js";
 import { isDuplicateKey } from "./db-errors.js";
+import type { Statement } from "./step-statements.js";
 
 // Wake the run now unless it is already due earlier. Parameters: now, now.
-const WAKE_NOW = "wake_at = IF(wake_at IS NULL OR wake_at > ?, ?, wake_at)";
+export const WAKE_NOW = "wake_at = IF(wake_at IS NULL OR wake_at > ?, ?, wake_at)";
 
 /**
  * Inserts a row, returning false when it exists already (errno 1062).
@@ -27,42 +28,49 @@ export async function insertUnlessExists(conn: Transaction, sql: string, values:
   }
 }
 
+/** The run row and its `created` event, as two statements (see insertRun). */
+export function insertRunStatements(p: string, run: NewRun): readonly [Statement, Statement] {
+  const { key, inputText, now } = run;
+  return [
+    {
+      sql: `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, scheduled_at, trace_context, created_at, updated_at)
+     VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      args: [
+        key.namespace,
+        key.workflow,
+        key.runId,
+        RunStatus.Running,
+        shardOf(key.runId),
+        FRESH_VERSION,
+        run.startAt ?? now,
+        inputText,
+        run.codeVersion ?? null,
+        run.deadline ?? null,
+        run.parent?.workflow ?? null,
+        run.parent?.runId ?? null,
+        run.parent?.waits ? 1 : 0,
+        run.queue ?? null,
+        run.priority ?? 0,
+        run.concurrencyKey ?? null,
+        run.scheduledAt ?? null,
+        run.traceContext ?? null,
+        now,
+        now,
+      ],
+    },
+    {
+      sql: `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at)
+     VALUES (?, ?, ?, 0, 0, ?, '', 0, ?, ?)`,
+      args: [key.namespace, key.workflow, key.runId, EventType.Created, inputText, now],
+    },
+  ];
+}
+
 /** Creates the run row and its `created` event; false when the run exists. */
 export async function insertRun(conn: Transaction, p: string, run: NewRun): Promise<boolean> {
-  const { key, inputText, now } = run;
-  const created = await insertUnlessExists(
-    conn,
-    `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, scheduled_at, trace_context, created_at, updated_at)
-     VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [
-      key.namespace,
-      key.workflow,
-      key.runId,
-      RunStatus.Running,
-      shardOf(key.runId),
-      FRESH_VERSION,
-      run.startAt ?? now,
-      inputText,
-      run.codeVersion ?? null,
-      run.deadline ?? null,
-      run.parent?.workflow ?? null,
-      run.parent?.runId ?? null,
-      run.parent?.waits ? 1 : 0,
-      run.queue ?? null,
-      run.priority ?? 0,
-      run.concurrencyKey ?? null,
-      run.scheduledAt ?? null,
-      run.traceContext ?? null,
-      now,
-      now,
-    ],
-  );
-  if (!created) return false;
-  await conn.query(
-    `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at)
-     VALUES (?, ?, ?, 0, 0, ?, '', 0, ?, ?)`,
-    [key.namespace, key.workflow, key.runId, EventType.Created, inputText, now],
-  );
+  const [row, created] = insertRunStatements(p, run);
+  if (!(await insertUnlessExists(conn, row.sql, row.args))) return false;
+  await conn.query(created.sql, created.args);
   return true;
 }
 

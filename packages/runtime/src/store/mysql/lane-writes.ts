@@ -1,0 +1,84 @@
+import type { PoolConnection, ResultSetHeader } from "mysql2/promise";
+import { isEnded, type RunKey, RunStatus } from "../../history/index.js";
+import type { NewRun, NewSignal } from "../types.js";
+import { isDuplicateKey } from "./db-errors.js";
+import type { Lane } from "./lane.js";
+import type { Row } from "./rows.js";
+import type { Statement } from "./step-statements.js";
+import { insertRunStatements, WAKE_NOW } from "./writes.js";
+
+/**
+ * The client's two hot writes in one round trip each, on a lane (see lane.ts): the whole
+ * transaction, COMMIT included, goes out as one query. Each answers true when it wrote, and
+ * undefined when it did not and the caller must take the statement-by-statement path, which
+ * tells the cases apart exactly (an existing run or signal, an ended run). A step or a start
+ * is acknowledged only once the query that carries its COMMIT returned.
+ */
+
+/** The run row and its created event. A duplicate rolls back and answers undefined. */
+export async function createRunOnLane(lane: Lane, p: string, run: NewRun): Promise<true | undefined> {
+  const [row, created] = insertRunStatements(p, run);
+  return once(lane, [{ sql: "BEGIN", args: [] }, row, created, { sql: "COMMIT", args: [] }], () => true);
+}
+
+const ENDED_STATUSES = Object.values(RunStatus).filter(isEnded);
+
+/**
+ * A client's signal: the run row is locked and read, the signal stored unless the run ended,
+ * the run woken. Undefined (nothing written) when the run has ended or the signal was sent
+ * before: the slow path says which (RunEndedError, or false for a retry).
+ */
+export async function addSignalOnLane(
+  lane: Lane,
+  p: string,
+  run: RunKey,
+  signal: NewSignal,
+  now: number,
+): Promise<true | undefined> {
+  const key = [run.namespace, run.workflow, run.runId];
+  const statements: Statement[] = [
+    { sql: "BEGIN", args: [] },
+    { sql: `SELECT status FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`, args: key },
+    {
+      sql: `INSERT INTO ${p}signals (namespace, workflow, run_id, signal_name, external_id, payload, created_at)
+            SELECT ?, ?, ?, ?, ?, ?, ? FROM DUAL
+             WHERE NOT EXISTS (SELECT 1 FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? AND status IN (?))`,
+      args: [...key, signal.signal, signal.externalId, signal.payloadText, now, ...key, ENDED_STATUSES],
+    },
+    {
+      sql: `UPDATE ${p}runs SET wake_gen = wake_gen + 1, ${WAKE_NOW}, updated_at = ?
+             WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ?`,
+      args: [now, now, now, ...key, RunStatus.Running],
+    },
+    { sql: "COMMIT", args: [] },
+  ];
+  return once(lane, statements, (answers) => {
+    const status = (answers[1] as Row[])[0]?.status;
+    const inserted = (answers[2] as ResultSetHeader).affectedRows === 1;
+    // An ended run: nothing was inserted, and the update matched nothing.
+    return inserted && !(status !== undefined && isEnded(String(status))) ? true : undefined;
+  });
+}
+
+/** Sends `statements` as one query; a server error rolls back and answers undefined (a duplicate) or rethrows. */
+async function once(
+  lane: Lane,
+  statements: readonly Statement[],
+  read: (answers: unknown[]) => true | undefined,
+): Promise<true | undefined> {
+  const conn: PoolConnection = await lane.getConnection();
+  try {
+    const [answers] = await conn.query(
+      statements.map((s) => s.sql).join(";\n"),
+      statements.flatMap((s) => s.args),
+    );
+    return read(answers as unknown[]);
+  } catch (error) {
+    // The statement that failed was undone; the transaction it was in is still open.
+    await conn.query("ROLLBACK").catch(() => {});
+    if (isDuplicateKey(error)) return undefined;
+    throw error;
+  } finally {
+    conn.release();
+  }
+}
