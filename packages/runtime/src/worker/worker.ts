@@ -584,15 +584,7 @@ class ReplayWorker implements Worker, ActorHost {
     this.#claims++;
     this.#observeClaim(run);
     this.#loading.add(key);
-    // Taken over from a worker that let its lease run out: mark the run before its code runs
-    // here, so that, should it freeze this worker too, the next takeover counts it.
-    const preparing = run.takeover
-      ? this.store
-          .markStall(run, this.owner)
-          .catch(() => {})
-          .then(() => this.#prepare(run))
-      : this.#prepare(run);
-    void preparing.then(
+    void this.#prepare(run).then(
       (actor) => {
         this.#loading.delete(key);
         this.#actors.set(key, actor);
@@ -629,6 +621,7 @@ class ReplayWorker implements Worker, ActorHost {
       this.#cacheHits++;
       this.#metrics.cacheHit();
       cached.span.resumed();
+      await this.#markTakeover(run);
       return new RunActor(this, run, cached.executor, cached.nextPos, cached.tasks, cached.span);
     }
     // Another worker advanced the run since it was cached here: that take-up is over.
@@ -643,9 +636,18 @@ class ReplayWorker implements Worker, ActorHost {
     }
   }
 
+  /**
+   * Taken over from a worker that let its lease run out: mark the run just before its code runs
+   * here, so that, should the code freeze or crash this worker too, the next takeover counts it.
+   * Not earlier: a worker killed while it loads the history was not stopped by the run's code.
+   */
+  async #markTakeover(run: ClaimedRun): Promise<void> {
+    if (run.takeover) await this.store.markStall(run, this.owner).catch(() => {});
+  }
+
   async #replayed(run: ClaimedRun, span: WorkflowSpan): Promise<RunActor> {
     const [executor, taskRows] = await Promise.all([
-      this.replay(run, run.iteration, run.fresh && freshHistory(run, run.fresh)),
+      this.replay(run, run.iteration, run.fresh && freshHistory(run, run.fresh), () => this.#markTakeover(run)),
       run.fresh ? [] : this.store.loadTasks(run, run.iteration),
     ]);
     const tasks = new Map<string, TaskState>();
@@ -663,11 +665,17 @@ class ReplayWorker implements Worker, ActorHost {
   }
 
   /** A fresh executor that has replayed the stored history of the iteration. */
-  async replay(run: ReplayTarget, iteration: number, known?: RecordedEvent[]): Promise<RunExecutor> {
+  async replay(
+    run: ReplayTarget,
+    iteration: number,
+    known?: RecordedEvent[],
+    beforeCode?: () => Promise<void>,
+  ): Promise<RunExecutor> {
     const fn = this.#options.workflows[run.workflow];
     if (!fn) throw new UnknownWorkflowError(run.namespace, run.workflow);
     this.stepping(run);
     const history = known ?? (await this.store.loadHistory(run, iteration));
+    await beforeCode?.();
     const created = history[0];
     if (created?.type !== EventType.Created) {
       const why = new Error("history has no created event at position 0");
