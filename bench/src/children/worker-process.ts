@@ -8,8 +8,9 @@
  *                    in answer to { type: "memory" } (after a full GC when --expose-gc is on);
  *   parent -> child: { type: "stop" } -> the worker stops, the child exits.
  */
+
 import { createClient, createWorker, type RunContext } from "@replaykit/runtime";
-import { createPool } from "mysql2/promise";
+import { replaykitPool } from "../systems/pool-size.js";
 import { STEPS_SETUP } from "../systems/steps.js";
 
 export interface StartMessage {
@@ -52,13 +53,7 @@ let stop: (() => Promise<void>) | undefined;
 process.on("message", (message: ToChild) => {
   void (async () => {
     if (message.type === "start") {
-      const pool = createPool({
-        uri: message.url,
-        connectionLimit: 20,
-        timezone: "Z",
-        multipleStatements: true,
-        trace: false,
-      });
+      const pool = replaykitPool(message.url);
       const client = createClient({ pool });
       const worker = createWorker({
         client,

@@ -7,9 +7,9 @@ import {
   type WorkflowFn,
 } from "@replaykit/runtime";
 import { createScratchDatabase } from "@replaykit/runtime/testing";
-import { createPool, type Pool } from "mysql2/promise";
+import type { Pool } from "mysql2/promise";
 import { RESULT_TIMEOUT_MS } from "../deadline.js";
-import { POOL_SIZE } from "./pool-size.js";
+import { replaykitPool } from "./pool-size.js";
 
 export interface ReplaykitSetup {
   readonly workflows: Readonly<Record<string, WorkflowFn>>;
@@ -39,13 +39,7 @@ export async function withReplaykit<R>(
   // The pool the README recommends for createClient({ pool }): several statements per round
   // trip (else the store opens a few connections of its own for that) and no stack trace
   // captured per query. POOL_SIZE connections in all, as DBOS gets.
-  const pool = createPool({
-    uri: db.url,
-    connectionLimit: POOL_SIZE,
-    timezone: "Z",
-    multipleStatements: true,
-    trace: false,
-  });
+  const pool = replaykitPool(db.url);
   const client = createClient({ pool });
   const namespace = "bench";
   try {

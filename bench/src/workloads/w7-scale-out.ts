@@ -1,11 +1,12 @@
 import { createClient } from "@replaykit/runtime";
 import { createScratchDatabase } from "@replaykit/runtime/testing";
-import { createPool, type RowDataPacket } from "mysql2/promise";
+import type { RowDataPacket } from "mysql2/promise";
 import { WorkerProcess } from "../children/fork.js";
 import { type BenchContext, replaykitOf } from "../context.js";
 import { serverCpuMs } from "../cpu.js";
 import { log } from "../log.js";
 import { pool as inParallel, range } from "../stats.js";
+import { replaykitPool } from "../systems/pool-size.js";
 
 const CONCURRENCY = 64;
 const POLL_MS = 20;
@@ -25,13 +26,7 @@ async function scaleOut(ctx: BenchContext, k: number): Promise<void> {
   const { runs } = ctx.sizes.w7;
   const steps = ctx.sizes.w2.steps;
   const db = await createScratchDatabase(ctx.mariaDbUrl, `bench_w7_${k}`);
-  const sqlPool = createPool({
-    uri: db.url,
-    connectionLimit: 8,
-    timezone: "Z",
-    multipleStatements: true,
-    trace: false,
-  });
+  const sqlPool = replaykitPool(db.url, 8);
   const client = createClient({ pool: sqlPool });
   const workers = range(k).map(() => new WorkerProcess());
   try {

@@ -1,13 +1,13 @@
 import type { RunContext } from "@replaykit/runtime";
 import { createClient } from "@replaykit/runtime";
 import { createScratchDatabase } from "@replaykit/runtime/testing";
-import { createPool } from "mysql2/promise";
 import { WorkerProcess } from "../children/fork.js";
 import type { FromChild } from "../children/worker-process.js";
 import { type BenchContext, replaykitOf } from "../context.js";
 import { RESULT_TIMEOUT_MS } from "../deadline.js";
 import { log } from "../log.js";
 import { pool as inParallel, percentile, range } from "../stats.js";
+import { replaykitPool } from "../systems/pool-size.js";
 import { STEPS_SETUP } from "../systems/steps.js";
 
 const MB = 1024 * 1024;
@@ -29,13 +29,7 @@ async function memoryOf(worker: WorkerProcess): Promise<Memory> {
 async function suspendedMemory(ctx: BenchContext): Promise<void> {
   const { suspended } = ctx.sizes.w8;
   const db = await createScratchDatabase(ctx.mariaDbUrl, "bench_w8");
-  const sqlPool = createPool({
-    uri: db.url,
-    connectionLimit: 8,
-    timezone: "Z",
-    multipleStatements: true,
-    trace: false,
-  });
+  const sqlPool = replaykitPool(db.url, 8);
   const client = createClient({ pool: sqlPool });
   const worker = new WorkerProcess(["--expose-gc"]);
   try {
