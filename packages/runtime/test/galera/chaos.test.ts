@@ -1,3 +1,4 @@
+import type { RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type MySqlClient } from "../../src/index.js";
 import { produce } from "../chaos/producer.js";
@@ -77,8 +78,11 @@ describe(`chaos on a Galera cluster (${size.name}: ${size.runs} runs)`, {
         await waitFor(async () => ((await completed()) ?? 0) >= target, size.completeWithinMs, `${target} runs`);
         const completedBefore = (await completed()) ?? 0;
         const downAt = Date.now();
+        // Said as it happens, so that a run that hangs shows which phase it hangs in.
+        console.log(`galera chaos: killing node ${node} at +${downAt - startedAt} ms (${completedBefore} completed)`);
         await g.cluster.kill(node);
         await g.cluster.restart(node);
+        console.log(`galera chaos: node ${node} back and synced at +${Date.now() - startedAt} ms`);
         kills.push({ at: downAt, until: Date.now() + LEASE_MS });
         inFlightAtKills.push(size.runs - completedBefore);
         outages.push(
@@ -88,12 +92,24 @@ describe(`chaos on a Galera cluster (${size.name}: ${size.runs} runs)`, {
     })();
 
     await producing;
+    console.log(`galera chaos: every run started at +${Date.now() - startedAt} ms`);
     await killing;
-    await waitFor(
-      async () => (await completed()) === size.runs,
-      Math.max(1000, deadline - Date.now()),
-      "every run to complete",
-    );
+    try {
+      await waitFor(
+        async () => (await completed()) === size.runs,
+        Math.max(1000, deadline - Date.now()),
+        "every run to complete",
+      );
+    } catch (error) {
+      // Where the runs are before failing: statuses, an example and an error of each, the workers' logs.
+      const [rows] = await client.pool.query<RowDataPacket[]>(
+        "SELECT status, COUNT(*) AS n, MIN(run_id) AS example, MAX(error) AS error, MAX(lease_owner) AS owner, MIN(wake_at) AS wake FROM replay_runs WHERE namespace = ? GROUP BY status",
+        [NS],
+      );
+      console.log(`galera chaos: not every run completed: ${JSON.stringify(rows)}`);
+      console.log(`galera chaos worker log lines:\n${formatLogCounts(workers)}`);
+      throw error;
+    }
     const exits = await Promise.all(workers.map((worker) => worker.terminate()));
     const elapsedMs = Date.now() - startedAt;
 
