@@ -101,6 +101,13 @@ forEachStore((env) => {
         "workflow=boom": 1,
         "workflow=waiter": 1,
       });
+      // A reader may see a run's end committed a moment before the worker that committed it
+      // hears back from the server and counts it.
+      await waitFor(
+        async () => Object.values(await pointsOf(reader, "replaykit.runs.ended")).reduce((a, b) => a + b, 0) === 5,
+        20_000,
+        "the worker to count the runs that ended",
+      );
       expect(await pointsOf(reader, "replaykit.runs.ended")).toEqual({
         "status=completed,workflow=order": 3,
         "status=failed,workflow=boom": 1,
