@@ -16,7 +16,6 @@ export class VirtualTime {
   constructor(startMs: number) {
     this.clock = manualClock(startMs);
     this.timers = {
-      virtual: true,
       at: (time, fn) => {
         const timer: Pending = { time, fn, cancelled: false };
         this.#pending.push(timer);
