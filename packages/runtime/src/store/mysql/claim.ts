@@ -1,11 +1,10 @@
-import type { Pool, PoolConnection } from "mysql2/promise";
+import type { Pool } from "mysql2/promise";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import type { Transaction } from "../../types.js";
 import { stallsAfterClaim } from "../commit-rules.js";
 import { decodeStarts, encodeStarts, pickQueued, type QueueLimits, startsInWindow } from "../queue-rules.js";
 import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type WorkerAbilities } from "../types.js";
 import { isLockConflict } from "./db-errors.js";
-import { takesMultipleStatements } from "./lane.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
@@ -63,11 +62,9 @@ async function claimDefault(pool: Pool, p: string, options: ClaimOptions): Promi
   const { namespace, now, limit } = options;
   const filter = workerFilter(options);
   // A read without locks first: most claims find nothing, and then cost one round trip, not four.
-  // d_wake is wake_at for runs without a queue, NULL for queued ones: a queue's backlog is not
-  // on runs_default_wake, so it is not walked here.
   const [probe] = await pool.query<Row[]>(
-    `SELECT 1 FROM ${p}runs FORCE INDEX (${p}runs_default_wake)
-      WHERE namespace = ? AND d_wake <= ? AND (lease_until IS NULL OR lease_until < ?)${filter.sql}
+    `SELECT 1 FROM ${p}runs
+      WHERE namespace = ? AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL${filter.sql}
       LIMIT 1`,
     [namespace, now, now, ...filter.args],
   );
@@ -77,9 +74,9 @@ async function claimDefault(pool: Pool, p: string, options: ClaimOptions): Promi
     undefined,
     async (conn) => {
       const [rows] = await conn.query<Row[]>(
-        `SELECT ${CLAIM_COLUMNS} FROM ${p}runs FORCE INDEX (${p}runs_default_wake)
-          WHERE namespace = ? AND d_wake <= ? AND (lease_until IS NULL OR lease_until < ?)${filter.sql}
-          ORDER BY d_wake LIMIT ? FOR UPDATE SKIP LOCKED`,
+        `SELECT ${CLAIM_COLUMNS} FROM ${p}runs
+          WHERE namespace = ? AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL${filter.sql}
+          ORDER BY wake_at LIMIT ? FOR UPDATE SKIP LOCKED`,
         [namespace, now, now, ...filter.args, limit],
       );
       return lease(conn, p, options, rows);
@@ -91,16 +88,8 @@ async function claimDefault(pool: Pool, p: string, options: ClaimOptions): Promi
 /** Writes the lease of the locked rows and returns them as claimed runs. */
 async function lease(conn: Transaction, p: string, options: ClaimOptions, rows: readonly Row[]): Promise<ClaimedRun[]> {
   if (rows.length === 0) return [];
-  const claimed = claimedOf(options, rows);
-  const update = leaseStatement(p, options, claimed);
-  await conn.query(update.sql, update.args);
-  return claimed;
-}
-
-/** The locked rows as claimed runs, with their stall counts after this claim. */
-function claimedOf(options: ClaimOptions, rows: readonly Row[]): ClaimedRun[] {
-  const { namespace, owner } = options;
-  return rows.map((row) => ({
+  const { namespace, owner, now, leaseMs } = options;
+  const claimed = rows.map((row) => ({
     ...toClaimed(namespace, row),
     ...stallsAfterClaim(
       row.lease_owner === null ? null : text(row.lease_owner),
@@ -109,19 +98,15 @@ function claimedOf(options: ClaimOptions, rows: readonly Row[]): ClaimedRun[] {
       Number(row.stall_mark) === 1,
     ),
   }));
-}
-
-/** The lease of the claimed runs. */
-function leaseStatement(p: string, options: ClaimOptions, claimed: readonly ClaimedRun[]): Statement {
-  const { owner, now, leaseMs } = options;
   const where = whereRunKeys(claimed);
   // The same rule as stallsAfterClaim. Assignments run left to right: `stalls` reads the mark
   // and lease_owner before they are overwritten.
-  return {
-    sql: `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, IF(lease_owner = ?, stalls, stalls + stall_mark)),
+  await conn.query(
+    `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, IF(lease_owner = ?, stalls, stalls + stall_mark)),
             stall_mark = IF(lease_owner = ?, stall_mark, 0), lease_owner = ?, lease_until = ? WHERE ${where.sql}`,
-    args: [owner, owner, owner, now + leaseMs, ...where.args],
-  };
+    [owner, owner, owner, now + leaseMs, ...where.args],
+  );
+  return claimed;
 }
 
 /**
@@ -129,179 +114,96 @@ function leaseStatement(p: string, options: ClaimOptions, claimed: readonly Clai
  * claims of one queue are serialised across workers: the runs in progress that the limits are
  * checked against cannot change under a claim (a run leaves progress only by giving up its
  * lease, which never adds one).
- *
- * On a pool that takes several statements a query, the transaction is two round trips: begin,
- * lock, count and candidates; the leases and commit (one more locks the picked runs of a queue
- * with per-key limits). How many candidates to read is planned by mayClaim's unlocked read
- * (the free slots it saw, plus one): if runs ended in between, this claim takes fewer than the
- * slots now free and the next takes the rest; if others claimed meanwhile, the locked count
- * says so and fewer are picked. When the locked queue row shows other kinds of limits, the
- * count and the candidates are read again. Elsewhere the same statements go one by one.
  */
 async function claimQueued(pool: Pool, p: string, options: ClaimOptions, queue: string): Promise<ClaimedRun[]> {
   const { namespace, now, limit } = options;
   const filter = workerFilter(options);
   const may = await mayClaim(pool, p, namespace, queue, now);
-  if (may.answer === "limited") options.heldBack?.();
-  if (may.answer !== "yes") return [];
-  const reads = (limits: QueueLimits, inProgress: ReadonlyMap<string | null, number>): Statement[] => [
-    inProgressStatement(p, namespace, queue, limits.keyConcurrency !== undefined, now),
-    {
+  if (may === "limited") options.heldBack?.();
+  if (may !== "yes") return [];
+  return inTransaction(
+    pool,
+    undefined,
+    async (conn) => {
+      const [queues] = await conn.query<Row[]>(
+        `SELECT concurrency, key_concurrency, rate_limit, rate_period_ms, recent_starts FROM ${p}queues
+          WHERE namespace = ? AND name = ? FOR UPDATE`,
+        [namespace, queue],
+      );
+      const limits = limitsOf(queues[0]);
+      const inProgress = await runsInProgress(conn, p, namespace, queue, limits, now);
+      const window = startsInWindow(decodeStarts(nullableText(queues[0]?.recent_starts)), limits, now);
+      const keyed = limits.keyConcurrency !== undefined;
       // Without per-key limits the candidates are locked as they are read (one round trip less).
-      sql: candidatesSql(p, limits.keyConcurrency !== undefined, filter.sql, options.can.workflows.length === 1),
-      args: [namespace, queue, now, now, ...filter.args, candidateLimit(limits, inProgress, limit)],
+      const [candidates] = await conn.query<Row[]>(candidatesSql(p, keyed, filter.sql), [
+        namespace,
+        queue,
+        now,
+        now,
+        ...filter.args,
+        keyed || limits.rateLimit !== undefined ? Math.max(limit * 8, 64) : limit,
+      ]);
+      const picked = pickQueued(
+        candidates.map((row) => ({
+          workflow: text(row.workflow),
+          runId: text(row.run_id),
+          concurrencyKey: nullableText(row.concurrency_key),
+          fresh: Number(row.version) === FRESH_VERSION,
+          row,
+        })),
+        limits,
+        { free: limit, inProgress, recentStarts: window.length },
+      );
+      if (picked.length < Math.min(candidates.length, limit)) options.heldBack?.();
+      if (picked.length === 0) return [];
+      const keys = whereRunKeys(picked.map((run) => ({ namespace, workflow: run.workflow, runId: run.runId })));
+      const rows = keyed
+        ? (
+            await conn.query<Row[]>(
+              `SELECT ${CLAIM_COLUMNS} FROM ${p}runs
+                WHERE ${keys.sql} AND q_wake <= ? AND (lease_until IS NULL OR lease_until < ?) FOR UPDATE SKIP LOCKED`,
+              [...keys.args, now, now],
+            )
+          )[0]
+        : picked.map((run) => run.row);
+      const claimed = await lease(conn, p, options, rows);
+      const started = claimed.filter((run) => run.version === FRESH_VERSION).map(() => now);
+      if (limits.rateLimit !== undefined && started.length > 0) {
+        await conn.query(`UPDATE ${p}queues SET recent_starts = ? WHERE namespace = ? AND name = ?`, [
+          encodeStarts([...window, ...started]),
+          namespace,
+          queue,
+        ]);
+      }
+      return claimed;
     },
-  ];
-  const conn = await pool.getConnection();
-  const multi = takesMultipleStatements(pool);
-  try {
-    // In READ COMMITTED the reads after the lock see every claim committed before it was granted.
-    const [, , queues, counted, read] = await send(conn, multi, [
-      { sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] },
-      { sql: "BEGIN", args: [] },
-      {
-        sql: `SELECT concurrency, key_concurrency, rate_limit, rate_period_ms, recent_starts FROM ${p}queues
-               WHERE namespace = ? AND name = ? FOR UPDATE`,
-        args: [namespace, queue],
-      },
-      ...reads(may.limits, new Map([[null, may.busy]])),
-    ]);
-    const queueRow = (queues as Row[])[0];
-    const limits = limitsOf(queueRow);
-    let inProgress = inProgressOf(counted as Row[]);
-    let candidates = read as Row[];
-    if (!sameShape(limits, may.limits)) {
-      const [recounted, reread] = await send(conn, false, reads(limits, new Map()));
-      inProgress = inProgressOf(recounted as Row[]);
-      candidates = reread as Row[];
-    }
-    const keyed = limits.keyConcurrency !== undefined;
-    const window = startsInWindow(decodeStarts(nullableText(queueRow?.recent_starts)), limits, now);
-    const picked = pickQueued(
-      candidates.map((row) => ({
-        workflow: text(row.workflow),
-        runId: text(row.run_id),
-        concurrencyKey: nullableText(row.concurrency_key),
-        fresh: Number(row.version) === FRESH_VERSION,
-        row,
-      })),
-      limits,
-      { free: limit, inProgress, recentStarts: window.length },
-    );
-    if (picked.length < Math.min(candidates.length, limit)) options.heldBack?.();
-    if (picked.length === 0) {
-      await conn.query("COMMIT");
-      return [];
-    }
-    const keys = whereRunKeys(picked.map((run) => ({ namespace, workflow: run.workflow, runId: run.runId })));
-    const rows = keyed
-      ? ((
-          await send(conn, false, [
-            {
-              sql: `SELECT ${CLAIM_COLUMNS} FROM ${p}runs
-                     WHERE ${keys.sql} AND q_wake <= ? AND (lease_until IS NULL OR lease_until < ?) FOR UPDATE SKIP LOCKED`,
-              args: [...keys.args, now, now],
-            },
-          ])
-        )[0] as Row[])
-      : picked.map((run) => run.row);
-    const claimed = claimedOf(options, rows);
-    const started = claimed.filter((run) => run.version === FRESH_VERSION).map(() => now);
-    await send(conn, multi, [
-      ...(claimed.length === 0 ? [] : [leaseStatement(p, options, claimed)]),
-      ...(limits.rateLimit !== undefined && started.length > 0
-        ? [
-            {
-              sql: `UPDATE ${p}queues SET recent_starts = ? WHERE namespace = ? AND name = ?`,
-              args: [encodeStarts([...window, ...started]), namespace, queue],
-            },
-          ]
-        : []),
-      { sql: "COMMIT", args: [] },
-    ]);
-    return claimed;
-  } catch (error) {
-    // The statements after a failed one were not run: the transaction may still be open.
-    await conn.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    conn.release();
-  }
-}
-
-/** Limits that the same count and candidate reads serve: which limits are set (their values may differ). */
-function sameShape(a: QueueLimits, b: QueueLimits): boolean {
-  return (
-    (a.concurrency === undefined) === (b.concurrency === undefined) &&
-    (a.keyConcurrency === undefined) === (b.keyConcurrency === undefined) &&
-    (a.rateLimit === undefined) === (b.rateLimit === undefined)
+    "READ COMMITTED",
   );
-}
-
-interface Statement {
-  readonly sql: string;
-  readonly args: unknown[];
-}
-
-/**
- * Sends the statements in one round trip when the connection takes several a query (`multi`),
- * else one by one; the answer of each, in order. A failed statement stops the ones after it.
- */
-async function send(conn: PoolConnection, multi: boolean, statements: readonly Statement[]): Promise<unknown[]> {
-  if (multi && statements.length > 1) {
-    const [answers] = await conn.query(
-      statements.map((s) => s.sql).join(";\n"),
-      statements.flatMap((s) => s.args),
-    );
-    return answers as unknown[];
-  }
-  const answers: unknown[] = [];
-  for (const statement of statements) answers.push((await conn.query(statement.sql, statement.args))[0]);
-  return answers;
-}
-
-/**
- * How many candidates to read. With a queue concurrency and neither per-key limits nor a rate
- * limit, every candidate is picked up to the free slots: one more than those is read, so that a
- * claim held back by the limit still says so (heldBack), and no more (each is read and locked).
- */
-function candidateLimit(limits: QueueLimits, inProgress: ReadonlyMap<string | null, number>, limit: number): number {
-  if (limits.keyConcurrency !== undefined || limits.rateLimit !== undefined) return Math.max(limit * 8, 64);
-  if (limits.concurrency === undefined) return limit;
-  let total = 0;
-  for (const count of inProgress.values()) total += count;
-  return Math.min(limit, Math.max(0, limits.concurrency - total) + 1);
 }
 
 /**
  * Due runs of a queue in the order claims take them. With a per-key limit, round robin across
  * concurrency keys by rank within the key (see fairOrder in queue-rules.ts), which reads every
- * due run of the queue; without one, priority order read straight off runs_queue_next, which
- * starts after the queue's runs without a wake time (q_priority NULL). For a queued run,
- * q_priority is its priority and q_lease its lease_until.
+ * due run of the queue; without one, priority order read straight off runs_queue_due.
  */
-function candidatesSql(p: string, keyed: boolean, filterSql: string, oneWorkflow: boolean): string {
-  const due = `namespace = ? AND queue = ? AND q_priority IS NOT NULL AND q_wake <= ? AND (q_lease IS NULL OR q_lease < ?)${filterSql}`;
-  const order = "q_priority, q_wake, created_at, workflow, run_id";
+function candidatesSql(p: string, keyed: boolean, filterSql: string): string {
+  const due = `namespace = ? AND queue = ? AND q_wake <= ? AND (lease_until IS NULL OR lease_until < ?)${filterSql}`;
+  const order = "priority, q_wake, created_at, workflow, run_id";
   if (!keyed) {
-    // A worker of one workflow filters on `workflow = ?`; MariaDB then sorts every due run when
-    // the ORDER BY names that constant key part, so it is left out (ordering by it changes nothing).
-    const indexOrder = oneWorkflow ? "q_priority, q_wake, created_at, run_id" : order;
-    return `SELECT ${CLAIM_COLUMNS}, concurrency_key FROM ${p}runs FORCE INDEX (${p}runs_queue_next) WHERE ${due}
-             ORDER BY ${indexOrder} LIMIT ? FOR UPDATE SKIP LOCKED`;
+    return `SELECT ${CLAIM_COLUMNS}, concurrency_key FROM ${p}runs WHERE ${due}
+             ORDER BY ${order} LIMIT ? FOR UPDATE SKIP LOCKED`;
   }
   return `SELECT workflow, run_id, concurrency_key, version FROM (
-            SELECT workflow, run_id, concurrency_key, version, q_priority, q_wake, created_at,
+            SELECT workflow, run_id, concurrency_key, version, priority, q_wake, created_at,
                    ROW_NUMBER() OVER (PARTITION BY concurrency_key ORDER BY ${order}) AS key_rank
-              FROM ${p}runs FORCE INDEX (${p}runs_queue_next) WHERE ${due}
+              FROM ${p}runs WHERE ${due}
           ) ranked ORDER BY key_rank, ${order} LIMIT ?`;
 }
 
 /**
  * A read without locks before the claim transaction: is a run of the queue due, and is a slot
  * free? A queue at its limit then costs its claimers one round trip, not a locked transaction.
- * "limited": runs are due but every slot is taken. Both subqueries read runs_queue_* alone.
- * The limits and the runs in progress it saw plan the claim's reads (claimQueued).
+ * "limited": runs are due but every slot is taken.
  */
 async function mayClaim(
   pool: Pool,
@@ -309,40 +211,35 @@ async function mayClaim(
   namespace: string,
   queue: string,
   now: number,
-): Promise<{ answer: "yes" | "nothing due" | "limited"; limits: QueueLimits; busy: number }> {
+): Promise<"yes" | "nothing due" | "limited"> {
   const [rows] = await pool.query<Row[]>(
-    `SELECT q.concurrency, q.key_concurrency, q.rate_limit, q.rate_period_ms,
-            (SELECT COUNT(*) FROM ${p}runs FORCE INDEX (${p}runs_queue_lease) WHERE namespace = ? AND queue = ? AND q_lease >= ?) AS busy,
-            EXISTS (SELECT 1 FROM ${p}runs FORCE INDEX (${p}runs_queue_next)
-                     WHERE namespace = ? AND queue = ? AND q_priority IS NOT NULL AND q_wake <= ?
-                       AND (q_lease IS NULL OR q_lease < ?)) AS due
+    `SELECT q.concurrency,
+            (SELECT COUNT(*) FROM ${p}runs WHERE namespace = ? AND queue = ? AND q_lease >= ?) AS busy,
+            EXISTS (SELECT 1 FROM ${p}runs
+                     WHERE namespace = ? AND queue = ? AND q_wake <= ? AND (lease_until IS NULL OR lease_until < ?)) AS due
        FROM (SELECT 1 AS one) o LEFT JOIN ${p}queues q ON q.namespace = ? AND q.name = ?`,
     [namespace, queue, now, namespace, queue, now, now, namespace, queue],
   );
   const row = rows[0];
-  // No queue row: LEFT JOIN gives NULL limits, as limitsOf reads a missing row.
-  const limits = limitsOf(row);
-  const busy = Number(row?.busy ?? 0);
-  if (row === undefined || Number(row.due) !== 1) return { answer: "nothing due", limits, busy };
-  const free = limits.concurrency === undefined || busy < limits.concurrency;
-  return { answer: free ? "yes" : "limited", limits, busy };
+  if (row === undefined || Number(row.due) !== 1) return "nothing due";
+  return row.concurrency === null || Number(row.busy) < Number(row.concurrency) ? "yes" : "limited";
 }
 
-/**
- * Runs of the queue a worker holds now: by concurrency key with per-key limits, else only their
- * number, read off runs_queue_lease alone.
- */
-function inProgressStatement(p: string, namespace: string, queue: string, keyed: boolean, now: number): Statement {
-  return {
-    sql: keyed
-      ? `SELECT concurrency_key, COUNT(*) AS n FROM ${p}runs FORCE INDEX (${p}runs_queue_lease)
-          WHERE namespace = ? AND queue = ? AND q_lease >= ? GROUP BY concurrency_key`
-      : `SELECT NULL AS concurrency_key, COUNT(*) AS n FROM ${p}runs FORCE INDEX (${p}runs_queue_lease) WHERE namespace = ? AND queue = ? AND q_lease >= ?`,
-    args: [namespace, queue, now],
-  };
-}
-
-function inProgressOf(rows: readonly Row[]): Map<string | null, number> {
+/** Runs of the queue a worker holds now, by concurrency key; read only when a limit needs them. */
+async function runsInProgress(
+  conn: Transaction,
+  p: string,
+  namespace: string,
+  queue: string,
+  limits: QueueLimits,
+  now: number,
+): Promise<Map<string | null, number>> {
+  if (limits.concurrency === undefined && limits.keyConcurrency === undefined) return new Map();
+  const [rows] = await conn.query<Row[]>(
+    `SELECT concurrency_key, COUNT(*) AS n FROM ${p}runs
+      WHERE namespace = ? AND queue = ? AND q_lease >= ? GROUP BY concurrency_key`,
+    [namespace, queue, now],
+  );
   return new Map(rows.map((row) => [nullableText(row.concurrency_key), Number(row.n)]));
 }
 
@@ -424,25 +321,21 @@ export async function nextWake(
   can: WorkerAbilities,
 ): Promise<number | undefined> {
   const filter = abilitiesFilter(can);
-  // One MIN a queue, each a single seek on runs_queue_wake (an IN list would be a range over
-  // every delayed or sleeping run of the queues).
-  const queued = queues
-    .map(
-      () =>
-        `UNION ALL SELECT MIN(q_wake) FROM ${p}runs FORCE INDEX (${p}runs_queue_wake) WHERE namespace = ? AND queue = ? AND q_wake > ?`,
-    )
-    .join("\n       ");
+  const queued =
+    queues.length === 0
+      ? ""
+      : `UNION ALL SELECT MIN(q_wake) FROM ${p}runs WHERE namespace = ? AND queue IN (?) AND q_wake > ?`;
   const [rows] = await pool.query<Row[]>(
-    // The first wake walks runs_default_wake in wake time order and stops at the first run it
-    // may claim. Left to itself the optimizer may prefer a primary-key range over the workflows
+    // The first wake walks runs_wake in wake_at order and stops at the first run it may
+    // claim. Left to itself the optimizer may prefer a primary-key range over the workflows
     // (every run of them, ended ones included: O(runs) a poll), hence FORCE INDEX.
     `SELECT MIN(next) AS next FROM (
-       (SELECT d_wake AS next FROM ${p}runs FORCE INDEX (${p}runs_default_wake)
-         WHERE namespace = ? AND d_wake IS NOT NULL AND (lease_until IS NULL OR lease_until < ?)${filter.sql}
-         ORDER BY d_wake LIMIT 1)
+       (SELECT wake_at AS next FROM ${p}runs FORCE INDEX (${p}runs_wake)
+         WHERE namespace = ? AND wake_at IS NOT NULL AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL${filter.sql}
+         ORDER BY wake_at LIMIT 1)
        ${queued}
        UNION ALL SELECT MIN(next_tick) FROM ${p}schedules WHERE namespace = ? AND paused = 0) wakes`,
-    [namespace, now, ...filter.args, ...queues.flatMap((queue) => [namespace, queue, now]), namespace],
+    [namespace, now, ...filter.args, ...(queues.length === 0 ? [] : [namespace, queues, now]), namespace],
   );
   const next = rows[0]?.next;
   return next === null || next === undefined ? undefined : Number(next);

@@ -10,8 +10,7 @@
  * - Every per-run access path leads with (namespace, workflow, run_id), so the tables can
  *   be sharded by run; the lease heartbeat names its runs by key. The exceptions are scans
  *   across the runs of a namespace, each behind an index that leads with namespace: due runs
- *   (runs_default_wake; runs_queue_next, runs_queue_wake and runs_queue_lease for queues),
- *   listing and purging (runs_status, runs_created, runs_status_created) and the
+ *   (runs_wake), listing and purging (runs_status, runs_created, runs_status_created) and the
  *   event stream (events_stream, by global id);
  *   and releasing every lease of a stopping worker (runs_lease_owner).
  * - Event types and run statuses are the vocabulary of `history/`.
@@ -281,43 +280,6 @@ export const MIGRATIONS: readonly Migration[] = [
       addIndex(p, "runs", "runs_lease_owner", "namespace, lease_owner"),
     ],
   },
-  {
-    version: 11,
-    name: "claims read the due runs of their own queue",
-    statements: (p) => [
-      // The wake time of default-queue runs only (NULL for queued runs), the mirror of q_wake:
-      // runs_default_wake replaces runs_wake, which a default-queue claim walked through every
-      // due queued run (a queue's backlog) before it found one of its own.
-      addColumn(p, "runs", "d_wake", "BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, wake_at, NULL)) VIRTUAL"),
-      // The priority of queued runs that have a wake time (NULL for ended runs, runs waiting
-      // for a signal, and the default queue), so runs_queue_next starts each queue's due runs
-      // after its ended ones instead of walking them at every claim.
-      addColumn(
-        p,
-        "runs",
-        "q_priority",
-        "INT GENERATED ALWAYS AS (IF(queue IS NULL OR wake_at IS NULL, NULL, priority)) VIRTUAL",
-      ),
-      addIndex(p, "runs", "runs_default_wake", "namespace, d_wake"),
-      // A queue's runs in claim order (priority, wake time, creation, name: no sort), with the
-      // lease, so "is a run due" is read off the index alone. q_wake and q_lease of a held run
-      // change at every step anyway, so the lease here adds no writes a step. It replaces
-      // runs_queue_due, whose order left creation and name to a sort of every due run.
-      addIndex(
-        p,
-        "runs",
-        "runs_queue_next",
-        "namespace, queue, q_priority, q_wake, created_at, workflow, run_id, q_lease",
-      ),
-      // The next wake time of a queue's delayed or sleeping runs (nextWake), one seek: on
-      // runs_queue_next that is a walk of the queue's due backlog at every idle poll.
-      addIndex(p, "runs", "runs_queue_wake", "namespace, queue, q_wake"),
-      // Workers of an older version still name runs_wake (nextWake's FORCE INDEX): theirs then
-      // fails and they fall back to their poll interval until they are replaced.
-      dropIndex(p, "runs", "runs_wake"),
-      dropIndex(p, "runs", "runs_queue_due"),
-    ],
-  },
 ];
 
 /** A step that adds a column unless it is there (MySQL 8 has no ADD COLUMN IF NOT EXISTS). */
@@ -326,14 +288,6 @@ function addColumn(p: string, table: string, column: string, definition: string)
     if (!(await conn.hasColumn(table, column))) {
       await conn.query(`ALTER TABLE ${p}${table} ADD COLUMN ${column} ${definition}`);
     }
-  };
-}
-
-/** A step that drops an index if it is there (MySQL 8 has no DROP INDEX IF EXISTS). */
-function dropIndex(p: string, table: string, index: string): MigrationStep {
-  return async (conn) => {
-    if (await conn.hasIndex(table, `${p}${index}`))
-      await conn.query(`ALTER TABLE ${p}${table} DROP INDEX ${p}${index}`);
   };
 }
 
