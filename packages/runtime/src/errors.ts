@@ -367,8 +367,8 @@ function unregistered(kind: string, namespace: string, name: string): string {
 }
 
 /**
- * A run was claimed again and again and lost its lease each time before it committed a step:
- * its code likely blocks the event loop (a synchronous loop) or crashes the worker. Parked so
+ * A run was taken over again and again, and each worker froze in its code before it committed a
+ * step, still connected: its code likely blocks the event loop (a synchronous loop). Parked so
  * that it cannot take down every worker that takes it over.
  */
 export class RunStalledError extends ReplayError {
@@ -378,7 +378,7 @@ export class RunStalledError extends ReplayError {
   constructor(runId: string, stalls: number) {
     super(
       "RUN_STALLED",
-      `run ${runId} froze or crashed ${stalls + 1} workers in a row: each took it over and lost it while running its workflow code, before a step got through. Its code may block the event loop (a synchronous loop) or crash the process. It is parked; fix the code, then resumeRun`,
+      `run ${runId} froze ${stalls + 1} workers in a row: each took it over and stopped renewing its lease while running its workflow code, before a step got through, though its process was still connected. Its code likely blocks the event loop (a synchronous loop). It is parked; fix the code, then resumeRun`,
     );
     this.runId = runId;
     this.stalls = stalls;

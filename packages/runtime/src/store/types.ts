@@ -47,7 +47,7 @@ export interface ClaimedRun extends RunKey {
   readonly queue?: string | undefined;
   /** The tick of the schedule that started the run. */
   readonly scheduledAt?: number | undefined;
-  /** Workers in a row that froze or died running the run's code (see MAX_STALLS). */
+  /** Workers in a row that froze running the run's code (see MAX_STALLS). */
   readonly stalls?: number | undefined;
   /** This claim took over a lease that another owner let run out (see EngineStore.markStall). */
   readonly takeover?: boolean | undefined;
@@ -232,6 +232,12 @@ export type StepResult =
   | { readonly ok: false; readonly reason: string };
 
 /** What the worker needs: claims and leases, histories and inboxes, fenced commits. */
+/** A worker's presence on the store (see EngineStore.holdPresence). */
+export interface Presence {
+  /** Ends the presence: the worker stopped. */
+  close(): Promise<void>;
+}
+
 export interface EngineStore {
   /** Leases up to `limit` runs that are due and not leased by anyone else. */
   claim(options: ClaimOptions): Promise<ClaimedRun[]>;
@@ -270,8 +276,15 @@ export interface EngineStore {
   /** Extends the leases this owner still holds on `runs` (all of one namespace). */
   renewLeases(runs: readonly RunKey[], owner: string, until: number): Promise<number>;
   /**
+   * Says, for as long as the returned handle is open, that the worker `owner` is alive, so that
+   * a takeover can tell a holder that froze (still there, not renewing) from one that died
+   * (gone): only a freeze counts a stall (see MAX_STALLS). Resolves after the first attempt;
+   * while the database is unreachable it keeps trying in the background.
+   */
+  holdPresence(owner: string): Promise<Presence>;
+  /**
    * Marks a run this owner took over as about to run its workflow code: should this worker
-   * freeze or die before clearStalls, the next takeover counts a stall (see MAX_STALLS).
+   * freeze before clearStalls, still present, the next takeover counts a stall (see MAX_STALLS).
    */
   markStall(key: RunKey, owner: string): Promise<void>;
   /**

@@ -129,11 +129,18 @@ export class GaleraNodeProcess {
     ];
   }
 
-  /** What `galera_recovery` does before a restart: read the last committed position from InnoDB. */
+  /**
+   * What `galera_recovery` does before a restart: read the last committed position from InnoDB.
+   * A recovery that does not end within RECOVER_TIMEOUT_MS is killed, and the node then starts
+   * without a position: it gets a full state transfer instead of an incremental one. (An index
+   * on a virtual column once made it loop forever; see migration 11.)
+   */
   async #recoverPosition(): Promise<string | undefined> {
     const child = this.#spawn(["--wsrep-recover", "--skip-networking", `--socket=${join(this.dir, "recover.sock")}`]);
     const stderr = collectStderr(child, 64_000);
+    const timer = setTimeout(() => child.kill("SIGKILL"), RECOVER_TIMEOUT_MS);
     const code = await new Promise<number | null>((resolve) => child.once("exit", (exitCode) => resolve(exitCode)));
+    clearTimeout(timer);
     const position = /Recovered position:\s*([0-9a-f-]+:-?\d+)/.exec(stderr.text)?.[1];
     if (code !== 0 || position === undefined || position.endsWith(":-1")) return undefined;
     return position;
@@ -173,6 +180,9 @@ export class GaleraNodeProcess {
     }
   }
 }
+
+/** How long `--wsrep-recover` may take (it takes about a second) before the node starts without a position. */
+const RECOVER_TIMEOUT_MS = 60_000;
 
 /**
  * Loopback ports for group communication and incremental transfer; a write-set cache big

@@ -23,6 +23,7 @@ import {
   type FreshRun,
   freshClaim,
   type InboxSignal,
+  type Presence,
   type StepResult,
   type StepWrite,
   type WorkerAbilities,
@@ -52,6 +53,8 @@ import { newTask, type TaskState, taskKey } from "./tasks.js";
 
 const DEFAULTS = { concurrency: 16, leaseMs: 30_000, cacheSize: 1000, maxPollIntervalMs: 1000, stopTimeoutMs: 10_000 };
 const MIN_POLL_MS = 2;
+/** First wait before a failed lease release is tried again (doubling up to a second). */
+const RELEASE_RETRY_FIRST_MS = 100;
 /** How often the event loop is checked, and how late a check must be to say it was blocked. */
 const LAG_CHECK_MS = 250;
 const LAG_WARN_MS = 1000;
@@ -93,6 +96,8 @@ class ReplayWorker implements Worker, ActorHost {
   #metrics: WorkerMetrics;
   /** The Prometheus endpoint of `metrics: { port }`, once started. */
   #metricsServer: MetricsServer | undefined;
+  /** Says this worker is alive while it runs (see EngineStore.holdPresence). */
+  #presence: Presence | undefined;
   readonly #options: WorkerOptions;
   readonly #client: Client;
   readonly #log: Logger;
@@ -220,6 +225,8 @@ class ReplayWorker implements Worker, ActorHost {
       throw error;
     }
     if (this.#state !== "running") return;
+    // Before any claim: a run this worker takes over and then freezes on must find it present.
+    this.#presence = await this.store.holdPresence(this.owner);
     this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, (run) => {
       // A named run is taken up directly, or poked when it is held here; the claim loop is
       // kicked only when neither applies.
@@ -259,6 +266,7 @@ class ReplayWorker implements Worker, ActorHost {
       });
     });
     await this.#metricsServer?.close();
+    await this.#presence?.close();
     this.#state = "stopped";
   }
 
@@ -307,8 +315,25 @@ class ReplayWorker implements Worker, ActorHost {
       .catch((error: unknown) => this.logError("could not clear stalls", error, key));
   }
 
+  /**
+   * Gives a run's lease back. When the database cannot be reached, tries again until it can or
+   * the lease has run out anyway: a lease left to run out reads as this worker frozen or gone,
+   * and a run taken over after its code was marked would count a stall it did not cause.
+   */
   async release(key: RunKey, wakeAt: number): Promise<void> {
-    await this.store.release(key, this.owner, wakeAt).catch(() => {});
+    const until = this.now() + this.leaseMs;
+    for (let delay = RELEASE_RETRY_FIRST_MS; ; delay = Math.min(delay * 2, 1000)) {
+      try {
+        await this.store.release(key, this.owner, wakeAt);
+        return;
+      } catch {
+        // Stopping (releaseAll follows), taken up here again, or the lease is gone: nothing to give back.
+        const id = runKeyId(key);
+        if (this.#state !== "running" || this.#actors.has(id) || this.#loading.has(id)) return;
+        if (this.now() + delay >= until) return;
+        await sleep(delay);
+      }
+    }
   }
 
   released(actor: RunActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void {

@@ -1,6 +1,7 @@
 import type { RowDataPacket } from "mysql2/promise";
 import { createPool, type Pool } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createClient } from "../../src/index.js";
 import { migrate } from "../../src/store/mysql/migrate.js";
 import { MIGRATIONS } from "../../src/store/mysql/schema.js";
 import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
@@ -47,6 +48,55 @@ describe("migrate", () => {
     await migrate(db.pool, { prefix: "other_" });
     expect(await countRows(db.pool, "other_runs")).toBe(0);
     expect(await countRows(db.pool, "other_migrations")).toBe(MIGRATIONS.length);
+  });
+
+  it("turns the virtual queue columns of a database migrated before version 11 into stored ones, rows kept", async () => {
+    // A database as migration 10 left it: q_wake and q_lease virtual, indexed
+    await migrate(db.pool, { prefix: "old_" });
+    await db.pool.query(
+      `ALTER TABLE old_runs DROP INDEX old_runs_queue_due, DROP INDEX old_runs_queue_lease, DROP COLUMN q_wake, DROP COLUMN q_lease,
+         ADD COLUMN q_wake BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, NULL, wake_at)) VIRTUAL,
+         ADD COLUMN q_lease BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, NULL, lease_until)) VIRTUAL,
+         ADD INDEX old_runs_queue_due (namespace, queue, priority, q_wake), ADD INDEX old_runs_queue_lease (namespace, queue, q_lease)`,
+    );
+    await db.pool.query("DELETE FROM old_migrations WHERE version = 11");
+    const client = createClient({ uri: db.url }, { prefix: "old_" });
+    try {
+      await client.runWorkflow("ns", "wf", "queued", null, { queue: "mail", delay: "1h" });
+      await client.runWorkflow("ns", "wf", "plain", null);
+    } finally {
+      await client.close();
+    }
+    const kinds = async () => {
+      const [rows] = await db.pool.query<RowDataPacket[]>(
+        "SELECT COLUMN_NAME AS name, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'old_runs' AND COLUMN_NAME IN ('q_wake', 'q_lease') ORDER BY COLUMN_NAME",
+      );
+      return rows.map((row) => `${row.name}: ${String(row.extra).split(" ")[0]}`);
+    };
+    expect(await kinds()).toEqual(["q_lease: VIRTUAL", "q_wake: VIRTUAL"]);
+
+    await migrate(db.pool, { prefix: "old_" });
+    expect(await kinds()).toEqual(["q_lease: STORED", "q_wake: STORED"]);
+    const [indexes] = await db.pool.query<RowDataPacket[]>(
+      "SELECT INDEX_NAME AS name, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS columns FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'old_runs' AND INDEX_NAME LIKE 'old_runs_queue%' GROUP BY INDEX_NAME ORDER BY INDEX_NAME",
+    );
+    expect(indexes.map((row) => `${row.name}(${row.columns})`)).toEqual([
+      "old_runs_queue_due(namespace,queue,priority,q_wake)",
+      "old_runs_queue_lease(namespace,queue,q_lease)",
+    ]);
+    const [runs] = await db.pool.query<RowDataPacket[]>(
+      "SELECT run_id, q_wake = wake_at AS same, q_wake IS NULL AS none FROM old_runs ORDER BY run_id",
+    );
+    expect(
+      runs.map((row) => [String(row.run_id), row.same === null ? null : Number(row.same), Number(row.none)]),
+    ).toEqual([
+      ["plain", null, 1],
+      ["queued", 1, 0],
+    ]);
+    // and a database already at 11 is left alone
+    await db.pool.query("DELETE FROM old_migrations WHERE version = 11");
+    await migrate(db.pool, { prefix: "old_" });
+    expect(await kinds()).toEqual(["q_lease: STORED", "q_wake: STORED"]);
   });
 
   it("refuses a prefix that is not [A-Za-z0-9_]{0,32}, before touching the database", async () => {

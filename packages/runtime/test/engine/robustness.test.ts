@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { manualClock, RunEndedError, RunFailedError, realTimers } from "../../src/index.js";
+import {
+  createMemoryStore,
+  createStoreClient,
+  createWorker,
+  DatabaseUnreachableError,
+  manualClock,
+  RunEndedError,
+  RunFailedError,
+  realTimers,
+} from "../../src/index.js";
+import { collectLogs } from "../../src/testing/index.js";
 import type { ActivityContext, Logger, RunContext, Timers } from "../../src/types.js";
 import { forEachStore, waitFor } from "./helpers.js";
 
@@ -20,7 +30,10 @@ forEachStore((env) => {
       // A first worker claimed it and froze; two more took it over, marked it and froze in its code.
       const can = { workflows: ["spin"], activities: [] };
       const key = { namespace: "stall", workflow: "spin", runId: "s1" };
-      for (const owner of ["frozen-1", "frozen-2", "frozen-3"]) {
+      // Frozen, not dead: each is still connected, so still present
+      const frozen = ["frozen-1", "frozen-2", "frozen-3"];
+      const presences = await Promise.all(frozen.map((owner) => client.store.holdPresence(owner)));
+      for (const owner of frozen) {
         clock.advance(60_000);
         const claimed = await client.store.claim({
           namespace: "stall",
@@ -49,11 +62,10 @@ forEachStore((env) => {
       await waitFor(async () => (await client.getRun("stall", "spin", "s1"))?.status === "stuck");
       const run = await client.getRun("stall", "spin", "s1");
       expect(run?.error).toMatchObject({ name: "RunStalledError" });
-      expect(run?.error?.message).toContain("froze or crashed 3 workers in a row");
+      expect(run?.error?.message).toContain("froze 3 workers in a row");
       expect(ran).toBe(false);
-      expect(env.logs.matching("run spin/s1 parked as stuck: run s1 froze or crashed 3 workers in a row")).toHaveLength(
-        1,
-      );
+      expect(env.logs.matching("run spin/s1 parked as stuck: run s1 froze 3 workers in a row")).toHaveLength(1);
+      for (const presence of presences) await presence.close();
     });
 
     it("is named in a warning when its code blocks the event loop", async () => {
@@ -216,5 +228,55 @@ forEachStore((env) => {
       expect(stored?.cause?.message).toContain("more characters cut");
       expect(stored?.cause?.cause).toMatchObject({ name: "CircularCause" });
     });
+  });
+});
+
+describe("a worker whose step failed because the database could not be reached", () => {
+  it("keeps trying to give the run's lease back instead of leaving it to run out, and the run completes", async () => {
+    const store = createMemoryStore();
+    const outage = new DatabaseUnreachableError("db.example", 3306, new Error("read ECONNRESET"));
+    let commitsToFail = 1;
+    let releasesToFail = 2;
+    const releases: string[] = [];
+    // The memory store, with the first step's commit and the first two releases failing as in an outage
+    const flaky = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === "commit")
+          return (...args: Parameters<typeof store.commit>) =>
+            commitsToFail-- > 0 ? Promise.reject(outage) : target.commit(...args);
+        if (property === "release")
+          return (...args: Parameters<typeof store.release>) => {
+            if (releasesToFail-- > 0) {
+              releases.push("failed");
+              return Promise.reject(outage);
+            }
+            releases.push("released");
+            return target.release(...args);
+          };
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const logs = collectLogs();
+    const client = createStoreClient(flaky, { logger: logs });
+    const worker = createWorker({
+      client,
+      namespace: "outage",
+      leaseMs: 60_000,
+      maxPollIntervalMs: 50,
+      logger: logs,
+      workflows: { one: async (ctx: RunContext) => ctx.execActivity("a", 1) },
+      activities: { a: async (_ctx: ActivityContext, _backends: unknown, n: number) => n + 1 },
+    });
+    await worker.start();
+    try {
+      await client.runWorkflow("outage", "one", "o1", null);
+      // A lease of a minute left to run out would hold the run far beyond this wait
+      expect(await client.awaitResult("outage", "one", "o1", { timeout: "20s" })).toBe(2);
+      expect(releases).toEqual(["failed", "failed", "released"]);
+      expect(logs.matching("run step failed; the run is released and retried in a second")).toHaveLength(1);
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -107,6 +107,24 @@ describe(`chaos on a Galera cluster (${size.name}: ${size.runs} runs)`, {
         [NS],
       );
       console.log(`galera chaos: not every run completed: ${JSON.stringify(rows)}`);
+      // A parked run: its row and positions as each node has them (a node that lost writes shows here).
+      const [parked] = await client.pool.query<RowDataPacket[]>(
+        "SELECT run_id FROM replay_runs WHERE namespace = ? AND status = 'stuck' LIMIT 1",
+        [NS],
+      );
+      const runId = parked[0]?.run_id;
+      for (const node of [0, 1, 2]) {
+        if (runId === undefined) break;
+        const pool = g.poolOn(node);
+        const described = await pool
+          .query<RowDataPacket[]>(
+            "SELECT (SELECT CONCAT(version, '/', next_pos) FROM replay_runs WHERE namespace = ? AND run_id = ?) AS run, (SELECT GROUP_CONCAT(CONCAT(pos, ':', type, ':', id) ORDER BY pos) FROM replay_events WHERE namespace = ? AND run_id = ?) AS events",
+            [NS, runId, NS, runId],
+          )
+          .then(([found]) => JSON.stringify(found[0]))
+          .catch((error: unknown) => String(error));
+        console.log(`galera chaos: stuck run ${String(runId)} on node ${node}: ${described}`);
+      }
       console.log(`galera chaos worker log lines:\n${formatLogCounts(workers)}`);
       throw error;
     }

@@ -222,7 +222,7 @@ function conformance(kind: StoreKind): void {
       expect(await store.heldRuns(runs, "a")).toEqual([]);
     });
 
-    it("count a stall when a takeover finds the mark of a worker that took the run over and never got through", async () => {
+    it("count a stall when a takeover finds the mark of a worker that took the run over, never got through and is still present", async () => {
       const namespace = `stalls-${kind}`;
       const run = { namespace, workflow: "wf", runId: "s1" };
       await store.createRun({ key: run, inputText: "null", now: T });
@@ -231,6 +231,8 @@ function conformance(kind: StoreKind): void {
           c.stalls,
           c.takeover,
         ]);
+      // Workers that froze are still present; "k" never said it was (it was killed)
+      const presences = await Promise.all(["b", "c", "e", "f", "g", "h"].map((owner) => store.holdPresence(owner)));
       expect(await claimAt("a", T)).toEqual([[0, false]]);
       // "a" let its lease run out: "b" takes over, marks the run and freezes in its code
       expect(await claimAt("b", T + 200)).toEqual([[0, true]]);
@@ -264,6 +266,33 @@ function conformance(kind: StoreKind): void {
       expect(written).toMatchObject({ ok: true });
       await store.claim({ can: CAN, namespace, owner: "i", now: T + 1460, leaseMs: 10, limit: 1 });
       expect(await claimAt("j", T + 1500)).toEqual([[0, true]]);
+      for (const presence of presences) await presence.close();
+    });
+
+    it("count no stall when the worker that marked the run is gone: killed, crashed or stopped", async () => {
+      const namespace = `stalls-gone-${kind}`;
+      const run = { namespace, workflow: "wf", runId: "s2" };
+      await store.createRun({ key: run, inputText: "null", now: T });
+      const claimAt = async (owner: string, now: number) =>
+        (await store.claim({ can: CAN, namespace, owner, now, leaseMs: 100, limit: 1 }))[0]?.stalls;
+      const frozen = await store.holdPresence("frozen");
+      const stopped = await store.holdPresence("stopped");
+      await claimAt("a", T);
+      expect(await claimAt("frozen", T + 200)).toBe(0);
+      await store.markStall(run, "frozen");
+      expect(await claimAt("killed", T + 400)).toBe(1);
+      // "killed" marked the run and died: its presence never existed or ended with its process
+      await store.markStall(run, "killed");
+      expect(await claimAt("stopped", T + 600)).toBe(1);
+      await store.markStall(run, "stopped");
+      await stopped.close();
+      expect(await claimAt("x", T + 800)).toBe(1);
+      // and a present worker that freezes again counts again
+      await store.markStall(run, "x");
+      expect(await claimAt("frozen", T + 1000)).toBe(1);
+      await store.markStall(run, "frozen");
+      expect(await claimAt("y", T + 1200)).toBe(2);
+      await frozen.close();
     });
   });
 

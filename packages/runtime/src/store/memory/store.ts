@@ -53,6 +53,7 @@ import {
   type NewRun,
   type NewSignal,
   type OrphanedSignal,
+  type Presence,
   type PurgeRequest,
   type RunCounts,
   type ScheduleInfo,
@@ -94,6 +95,8 @@ export class MemoryStore implements Store {
   readonly #cursors = new Map<string, number>();
   readonly #queues = new Map<string, { limits: QueueLimits; starts: number[] }>();
   readonly #schedules = new Map<string, ScheduleRow>();
+  /** Workers present (holdPresence), with how many handles each holds open. */
+  readonly #present = new Map<string, number>();
   readonly #onChange: () => void;
   #nextEventId = 1;
   #nextSignalId = 1;
@@ -155,7 +158,9 @@ export class MemoryStore implements Store {
         : this.#pickQueued(namespace, queue, due, limit, now);
     if (queue !== undefined && chosen.length < Math.min(due.length, limit)) options.heldBack?.();
     const claimed = chosen.map((run) => {
-      const after = stallsAfterClaim(run.leaseOwner, owner, run.stalls, run.stallMark);
+      const after = stallsAfterClaim(run.leaseOwner, owner, run.stalls, run.stallMark, (holder) =>
+        this.#present.has(holder),
+      );
       run.stalls = after.stalls;
       if (run.leaseOwner !== owner) run.stallMark = false;
       run.leaseOwner = owner;
@@ -371,6 +376,20 @@ export class MemoryStore implements Store {
       run.stallMark = false;
     }
     return held.length;
+  }
+
+  async holdPresence(owner: string): Promise<Presence> {
+    this.#present.set(owner, (this.#present.get(owner) ?? 0) + 1);
+    let open = true;
+    return {
+      close: async () => {
+        if (!open) return;
+        open = false;
+        const left = (this.#present.get(owner) ?? 1) - 1;
+        if (left > 0) this.#present.set(owner, left);
+        else this.#present.delete(owner);
+      },
+    };
   }
 
   async markStall(key: RunKey, owner: string): Promise<void> {

@@ -5,6 +5,7 @@ import { stallsAfterClaim } from "../commit-rules.js";
 import { decodeStarts, encodeStarts, pickQueued, type QueueLimits, startsInWindow } from "../queue-rules.js";
 import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type WorkerAbilities } from "../types.js";
 import { isLockConflict } from "./db-errors.js";
+import { presentOwners } from "./presence.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
@@ -89,23 +90,33 @@ async function claimDefault(pool: Pool, p: string, options: ClaimOptions): Promi
 async function lease(conn: Transaction, p: string, options: ClaimOptions, rows: readonly Row[]): Promise<ClaimedRun[]> {
   if (rows.length === 0) return [];
   const { namespace, owner, now, leaseMs } = options;
+  const holderOf = (row: Row) => (row.lease_owner === null ? null : text(row.lease_owner));
+  // Holders that let a marked run's lease run out: is each still there (frozen) or gone? Rare.
+  const marked = rows.filter((row) => Number(row.stall_mark) === 1).map(holderOf);
+  const asked = [...new Set(marked)].filter((holder): holder is string => holder !== null && holder !== owner);
+  const present = await presentOwners(conn, p, asked);
   const claimed = rows.map((row) => ({
     ...toClaimed(namespace, row),
-    ...stallsAfterClaim(
-      row.lease_owner === null ? null : text(row.lease_owner),
-      owner,
-      Number(row.stalls),
-      Number(row.stall_mark) === 1,
+    ...stallsAfterClaim(holderOf(row), owner, Number(row.stalls), Number(row.stall_mark) === 1, (holder) =>
+      present.has(holder),
     ),
   }));
   const where = whereRunKeys(claimed);
-  // The same rule as stallsAfterClaim. Assignments run left to right: `stalls` reads the mark
-  // and lease_owner before they are overwritten.
+  // stallsAfterClaim's rule, but for the counted stalls, written below. Assignments run left to
+  // right: `stalls` and `stall_mark` read lease_owner before it is overwritten.
   await conn.query(
-    `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, IF(lease_owner = ?, stalls, stalls + stall_mark)),
+    `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, stalls),
             stall_mark = IF(lease_owner = ?, stall_mark, 0), lease_owner = ?, lease_until = ? WHERE ${where.sql}`,
-    [owner, owner, owner, now + leaseMs, ...where.args],
+    [owner, owner, now + leaseMs, ...where.args],
   );
+  const counted = claimed.filter((run, i) => run.stalls > Number(rows[i]?.stalls));
+  for (const run of counted)
+    await conn.query(`UPDATE ${p}runs SET stalls = ? WHERE namespace = ? AND workflow = ? AND run_id = ?`, [
+      run.stalls,
+      run.namespace,
+      run.workflow,
+      run.runId,
+    ]);
   return claimed;
 }
 

@@ -1,7 +1,7 @@
 import { createPool, type Pool } from "mysql2/promise";
 import { ReplayError } from "../../errors.js";
 import { type Endpoint, endpointOf, endpointOfUri } from "./db-errors.js";
-import { EndpointRing, type PooledConnection } from "./failover.js";
+import { EndpointRing } from "./failover.js";
 
 /**
  * Where the client's database is: the caller's mysql2/promise pool, a URL for a pool of the
@@ -44,7 +44,6 @@ export function openConnection(connection: ClientConnection): OpenedConnection {
   const ring = new EndpointRing(endpoints);
   // Host and port of the URL are overridden by the stream factory, which picks the endpoint.
   const pool = createPool({ uri: forMysql2(first), ...OWN_POOL, stream: () => ring.connect() });
-  pool.on("connection", (connection) => ring.track(connection as unknown as PooledConnection));
   const endpoint: Endpoint = {
     get host() {
       return ring.current.host;

@@ -7,13 +7,6 @@ const CONNECT_TIMEOUT_MS = 3000;
 /** How long an endpoint that answered "not ready" (Galera errno 1047) is passed over. */
 const AVOID_MS = 5000;
 
-/** What the ring needs of a mysql2 pool connection: its stream, and a way to drop it from the pool. */
-export interface PooledConnection {
-  readonly stream?: unknown;
-  /** mysql2: closes the connection and removes it from its pool at once. */
-  destroy(): void;
-}
-
 /**
  * Several endpoints of one database (e.g. the nodes of a Galera cluster), used one at a time.
  * New connections go to the current endpoint; when it refuses or times out, the next ones are
@@ -26,7 +19,6 @@ export class EndpointRing {
   #current = 0;
   readonly #avoidUntil: number[];
   readonly #live = new Set<FailoverSocket>();
-  readonly #pooled = new Set<PooledConnection>();
 
   constructor(endpoints: readonly Endpoint[]) {
     if (endpoints.length === 0) throw new Error("EndpointRing needs at least one endpoint");
@@ -44,30 +36,22 @@ export class EndpointRing {
     return new FailoverSocket(this, this.#order());
   }
 
-  /** Remembers a pool connection (mysql2's "connection" event), so avoidCurrent can drop it. */
-  track(connection: PooledConnection): void {
-    this.#pooled.add(connection);
-    const stream = connection.stream;
-    if (stream instanceof FailoverSocket) stream.once("close", () => this.#pooled.delete(connection));
-  }
-
   /**
    * The current endpoint answered that it cannot serve (Galera: joining, or not in the
-   * primary component). Pass it over for a while and drop the pool's connections to it at
-   * once, so the next query opens a connection elsewhere instead of reusing one of them.
+   * primary component). Pass it over for a while and drop every connection to it at once, so
+   * the next query opens a connection elsewhere instead of reusing one of them.
+   *
+   * Dropped as a network failure would drop them: the socket fails with an error. mysql2 then
+   * rejects a query in flight on it and removes the connection from its pool. (Ending the
+   * connection through mysql2 instead, `connection.destroy()`, marks it as closing on purpose,
+   * and a query in flight on it then never settles: every claim and step of a worker hung.)
    */
   avoidCurrent(now = Date.now()): void {
     const index = this.#current;
+    const endpoint = this.current;
     this.#avoidUntil[index] = now + AVOID_MS;
     this.#current = (index + 1) % this.endpoints.length;
-    for (const connection of this.#pooled) {
-      const stream = connection.stream;
-      if (stream instanceof FailoverSocket && stream.endpointIndex === index) {
-        this.#pooled.delete(connection);
-        connection.destroy();
-      }
-    }
-    for (const socket of this.#live) if (socket.endpointIndex === index) socket.destroy();
+    for (const socket of this.#live) if (socket.endpointIndex === index) socket.destroy(avoidedError(endpoint));
   }
 
   /** Endpoint indexes to try, current first; those passed over go last. */
@@ -164,6 +148,15 @@ class FailoverSocket extends Duplex {
     this.#socket?.destroy();
     callback(error);
   }
+}
+
+/** Why a connection to an endpoint that cannot serve was dropped; a connection error, so the caller retries. */
+function avoidedError(endpoint: Endpoint): NodeJS.ErrnoException {
+  const error: NodeJS.ErrnoException = new Error(
+    `connection to ${endpoint.host}:${endpoint.port} dropped: that node answered that it cannot serve; moving to the next endpoint`,
+  );
+  error.code = "ECONNRESET";
+  return error;
 }
 
 function timeoutError(endpoint: Endpoint): NodeJS.ErrnoException {

@@ -57,7 +57,7 @@ const CARRIED_OPTIONS = [
 ] as const;
 
 /** The mysql2 connection settings of `pool`, or undefined for a pool that is not mysql2's. */
-function connectionConfigOf(pool: Pool): Record<string, unknown> | undefined {
+export function connectionConfigOf(pool: Pool): Record<string, unknown> | undefined {
   return (pool as unknown as PoolInternals).pool?.config?.connectionConfig;
 }
 
@@ -85,11 +85,16 @@ export function openLane(pool: Pool): Lane | undefined {
   };
 }
 
-function laneOptions(config: Record<string, unknown>): Record<string, unknown> {
+/** The settings a connection of its own beside `pool` needs to reach the same database as `pool`'s. */
+export function carriedOptions(config: Record<string, unknown>): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const key of CARRIED_OPTIONS) if (config[key] !== undefined) options[key] = config[key];
+  return options;
+}
+
+function laneOptions(config: Record<string, unknown>): Record<string, unknown> {
   return {
-    ...options,
+    ...carriedOptions(config),
     multipleStatements: true,
     // The promise wrapper would capture a stack trace per query; the store maps errors itself.
     trace: false,

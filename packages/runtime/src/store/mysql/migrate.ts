@@ -124,5 +124,12 @@ function schemaConnection(conn: PoolConnection, prefix: string): SchemaConnectio
         table,
         index,
       ),
+    // EXTRA is "VIRTUAL GENERATED" on MySQL 8 and MariaDB alike.
+    isVirtual: (table, column) =>
+      exists(
+        "SELECT 1 FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ? AND EXTRA LIKE 'VIRTUAL%'",
+        table,
+        column,
+      ),
   };
 }

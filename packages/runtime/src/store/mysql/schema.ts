@@ -26,6 +26,8 @@ export interface SchemaConnection {
   hasColumn(table: string, column: string): Promise<boolean>;
   /** True when `table` (with prefix) has an index named `index`. */
   hasIndex(table: string, index: string): Promise<boolean>;
+  /** True when `column` of `table` (with prefix) is a virtual generated column. */
+  isVirtual(table: string, column: string): Promise<boolean>;
 }
 
 export interface Migration {
@@ -188,8 +190,9 @@ export const MIGRATIONS: readonly Migration[] = [
       addColumn(p, "runs", "concurrency_key", "VARBINARY(255) NULL"),
       // The wake time and lease of queued runs only (NULL for the default queue), so the
       // indexes below do not change when a default-queue run's wake time or lease does.
-      addColumn(p, "runs", "q_wake", "BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, NULL, wake_at)) VIRTUAL"),
-      addColumn(p, "runs", "q_lease", "BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, NULL, lease_until)) VIRTUAL"),
+      // Stored, not virtual: see migration 11.
+      addColumn(p, "runs", "q_wake", Q_WAKE),
+      addColumn(p, "runs", "q_lease", Q_LEASE),
       addIndex(p, "runs", "runs_queue_due", "namespace, queue, priority, q_wake"),
       addIndex(p, "runs", "runs_queue_lease", "namespace, queue, q_lease"),
       // One row a queue: its limits (written by the workers that serve it), the start times of
@@ -280,7 +283,42 @@ export const MIGRATIONS: readonly Migration[] = [
       addIndex(p, "runs", "runs_lease_owner", "namespace, lease_owner"),
     ],
   },
+  {
+    version: 11,
+    name: "queue columns stored, not virtual",
+    statements: (p) => [
+      // Migration 5 made q_wake and q_lease VIRTUAL. An index on a virtual column makes InnoDB
+      // compute the column to undo or purge a row, which needs the table opened by the server;
+      // a Galera node restarted after a crash first runs `mariadbd --wsrep-recover`
+      // (galera_recovery does too), and there that retries opening the table forever, growing
+      // by some 150 MB a second (seen in test/galera/chaos.test.ts). Stored columns are in
+      // the row itself. MySQL 8 cannot turn a virtual column into a stored one: drop and add
+      // again, with the two indexes on them, in one ALTER (one rebuild of the table).
+      async (conn) => {
+        const virtual = [(await conn.isVirtual("runs", "q_wake")) ? "q_wake" : undefined];
+        virtual.push((await conn.isVirtual("runs", "q_lease")) ? "q_lease" : undefined);
+        if (!virtual.some(Boolean)) return;
+        const indexes = [
+          { name: `${p}runs_queue_due`, columns: "namespace, queue, priority, q_wake" },
+          { name: `${p}runs_queue_lease`, columns: "namespace, queue, q_lease" },
+        ];
+        const present = [];
+        for (const index of indexes) if (await conn.hasIndex("runs", index.name)) present.push(index);
+        const changes = [
+          ...present.map((index) => `DROP INDEX ${index.name}`),
+          ...(virtual[0] ? ["DROP COLUMN q_wake", `ADD COLUMN q_wake ${Q_WAKE}`] : []),
+          ...(virtual[1] ? ["DROP COLUMN q_lease", `ADD COLUMN q_lease ${Q_LEASE}`] : []),
+          ...indexes.map((index) => `ADD INDEX ${index.name} (${index.columns})`),
+        ];
+        await conn.query(`ALTER TABLE ${p}runs ${changes.join(", ")}`);
+      },
+    ],
+  },
 ];
+
+/** The queue columns (migrations 5 and 11). */
+const Q_WAKE = "BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, NULL, wake_at)) STORED";
+const Q_LEASE = "BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, NULL, lease_until)) STORED";
 
 /** A step that adds a column unless it is there (MySQL 8 has no ADD COLUMN IF NOT EXISTS). */
 function addColumn(p: string, table: string, column: string, definition: string): MigrationStep {

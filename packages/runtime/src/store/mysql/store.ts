@@ -34,6 +34,7 @@ import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLease
 import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
+import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
 import {
@@ -145,6 +146,9 @@ export class MySqlStore implements Store {
   }
   loadSignals(key: RunKey, names: readonly string[]) {
     return this.#guard((pool, p) => loadSignals(pool, p, key, names));
+  }
+  holdPresence(owner: string) {
+    return holdPresence(this.pool, this.prefix, owner);
   }
   markStall(key: RunKey, owner: string) {
     return this.#guard((pool, p) => markStall(pool, p, key, owner));
