@@ -125,6 +125,16 @@ describe(`chaos on a Galera cluster (${size.name}: ${size.runs} runs)`, {
           .catch((error: unknown) => String(error));
         console.log(`galera chaos: stuck run ${String(runId)} on node ${node}: ${described}`);
       }
+      if (runId !== undefined) {
+        // Where its first command went, if it was written at all: rows with the same input.
+        const [same] = await client.pool.query<RowDataPacket[]>(
+          `SELECT e.run_id, e.iteration, e.pos, e.type, e.target, e.seq, e.id FROM replay_events e
+             JOIN replay_events c ON c.namespace = e.namespace AND c.payload = e.payload
+            WHERE c.namespace = ? AND c.run_id = ? AND c.type = 'created' AND e.type <> 'created'`,
+          [NS, runId],
+        );
+        console.log(`galera chaos: events with its input: ${JSON.stringify(same)}`);
+      }
       console.log(`galera chaos worker log lines:\n${formatLogCounts(workers)}`);
       throw error;
     }

@@ -1,3 +1,4 @@
+import { createConnection, type RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, MIGRATIONS, type MySqlClient, migrate, newEvent, type StepWrite } from "../../src/index.js";
 import { type GaleraDatabase, galeraDatabase } from "./setup.js";
@@ -51,6 +52,70 @@ function step(runId: string, owner: string): StepWrite {
 }
 
 describe("a Galera cluster", { timeout: 180_000 }, () => {
+  /**
+   * Node 0 runs a transaction as one multi-statement query; node 1 commits a conflicting
+   * update while that query sleeps, which aborts node 0's transaction. Returns what node 0's
+   * query answered and what stands afterwards.
+   */
+  async function abortMidway(statements: readonly string[], split: boolean) {
+    const setup = g.poolOn(0);
+    await setup.query("CREATE TABLE IF NOT EXISTS bf_rows (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB");
+    await setup.query(
+      "CREATE TABLE IF NOT EXISTS bf_notes (id INT PRIMARY KEY AUTO_INCREMENT, note INT) ENGINE=InnoDB",
+    );
+    await setup.query("DELETE FROM bf_notes");
+    await setup.query("REPLACE INTO bf_rows VALUES (1, 0), (2, 0)");
+    const local = await createConnection({ uri: g.urls[0] ?? "", multipleStatements: true });
+    const remote = g.poolOn(1);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const run = async () => {
+        if (!split) return void (await local.query(statements.join(";\n")));
+        for (const statement of statements) await local.query(statement);
+      };
+      const answered = run().then(
+        () => "ok",
+        (error: { errno?: number }) => `errno ${error.errno}`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await remote.query("UPDATE bf_rows SET v = v + 10 WHERE id = 1");
+      const answer = await answered;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const [rows] = await setup.query<RowDataPacket[]>("SELECT id, v FROM bf_rows ORDER BY id");
+      const [notes] = await setup.query<RowDataPacket[]>("SELECT COUNT(*) AS n FROM bf_notes");
+      return { answer, rows: rows.map((row) => Number(row.v)), notes: Number(notes[0]?.n) };
+    } finally {
+      await local.end();
+    }
+  }
+
+  const TRANSACTION = [
+    "BEGIN",
+    "UPDATE bf_rows SET v = v + 1 WHERE id = 1",
+    "INSERT INTO bf_notes (note) SELECT SLEEP(2)",
+    "UPDATE bf_rows SET v = v + 100 WHERE id = 2",
+    "COMMIT",
+  ];
+
+  it("answers OK to a multi-statement transaction aborted midway by a replicated write, and keeps only its last statements (why steps go statement by statement there)", async () => {
+    const outcome = await abortMidway(TRANSACTION, false);
+    // The first update and the insert were rolled back by the abort; the update of row 2 ran
+    // on without a transaction and stands; and the client was told that everything went well.
+    expect(outcome.answer).toBe("ok");
+    expect(outcome.notes).toBe(0);
+    expect(outcome.rows[0]).toBe(10);
+    expect(outcome.rows[1]).toBeGreaterThan(0);
+  });
+
+  it("reports the same abort with errno 1213 when the statements go one by one, and keeps nothing of the transaction", async () => {
+    const outcome = await abortMidway(TRANSACTION, true);
+    expect(outcome).toEqual({ answer: "errno 1213", rows: [10, 0], notes: 0 });
+  });
+
+  it("has the store write steps statement by statement on a node", async () => {
+    expect(await on(0).store.usesMultiStatementWrites()).toBe(false);
+  });
+
   it("migrates a fresh database through all three nodes at once (GET_LOCK alone is per node)", async () => {
     const pools = [0, 1, 2].map((node) => g.poolOn(node));
     const results = await Promise.allSettled(pools.map((pool) => migrate(pool)));

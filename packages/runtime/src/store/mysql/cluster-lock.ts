@@ -10,6 +10,16 @@ const RETRY_MS = 100;
 /** Milliseconds on the database clock, so that processes on different machines agree. */
 const DB_NOW_MS = "CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)";
 
+/** isGaleraNode, asked through any connection of `pool`. */
+export async function isGaleraServer(pool: Pool): Promise<boolean> {
+  const conn = await pool.getConnection();
+  try {
+    return await isGaleraNode(conn);
+  } finally {
+    conn.release();
+  }
+}
+
 /** True on a node of a Galera cluster (MariaDB Galera, Percona XtraDB Cluster). */
 export async function isGaleraNode(conn: PoolConnection): Promise<boolean> {
   // SHOW VARIABLES, not @@wsrep_on: MySQL 8 has no such variable and would fail on it.

@@ -44,6 +44,7 @@ export function openConnection(connection: ClientConnection): OpenedConnection {
   const ring = new EndpointRing(endpoints);
   // Host and port of the URL are overridden by the stream factory, which picks the endpoint.
   const pool = createPool({ uri: forMysql2(first), ...OWN_POOL, stream: () => ring.connect() });
+  ring.watch(pool as unknown as Parameters<EndpointRing["watch"]>[0]);
   const endpoint: Endpoint = {
     get host() {
       return ring.current.host;

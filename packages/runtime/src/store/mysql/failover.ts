@@ -7,6 +7,13 @@ const CONNECT_TIMEOUT_MS = 3000;
 /** How long an endpoint that answered "not ready" (Galera errno 1047) is passed over. */
 const AVOID_MS = 5000;
 
+/** What the ring needs of a mysql2 pool connection: its stream, and a way to drop it from the pool. */
+export interface PooledConnection {
+  readonly stream?: unknown;
+  /** mysql2: ends the connection and removes it from its pool at once (see avoidCurrent). */
+  destroy(): void;
+}
+
 /**
  * Several endpoints of one database (e.g. the nodes of a Galera cluster), used one at a time.
  * New connections go to the current endpoint; when it refuses or times out, the next ones are
@@ -19,6 +26,9 @@ export class EndpointRing {
   #current = 0;
   readonly #avoidUntil: number[];
   readonly #live = new Set<FailoverSocket>();
+  /** The pool's connections, and which of them are handed out now (mysql2's acquire and release events). */
+  readonly #pooled = new Set<PooledConnection>();
+  readonly #busy = new Set<PooledConnection>();
 
   constructor(endpoints: readonly Endpoint[]) {
     if (endpoints.length === 0) throw new Error("EndpointRing needs at least one endpoint");
@@ -36,21 +46,44 @@ export class EndpointRing {
     return new FailoverSocket(this, this.#order());
   }
 
+  /** Follows a mysql2 pool's connections, so that avoidCurrent can drop those to an endpoint. */
+  watch(pool: {
+    on(event: "connection" | "acquire" | "release", listener: (connection: PooledConnection) => void): unknown;
+  }): void {
+    pool.on("connection", (connection) => {
+      this.#pooled.add(connection);
+      const stream = connection.stream;
+      if (stream instanceof FailoverSocket) stream.once("close", () => this.#pooled.delete(connection));
+    });
+    pool.on("acquire", (connection) => this.#busy.add(connection));
+    pool.on("release", (connection) => this.#busy.delete(connection));
+  }
+
   /**
    * The current endpoint answered that it cannot serve (Galera: joining, or not in the
    * primary component). Pass it over for a while and drop every connection to it at once, so
    * the next query opens a connection elsewhere instead of reusing one of them.
    *
-   * Dropped as a network failure would drop them: the socket fails with an error. mysql2 then
-   * rejects a query in flight on it and removes the connection from its pool. (Ending the
-   * connection through mysql2 instead, `connection.destroy()`, marks it as closing on purpose,
-   * and a query in flight on it then never settles: every claim and step of a worker hung.)
+   * An idle pool connection is ended through mysql2 (`destroy()`), which takes it out of the
+   * pool at once. One handed out is failed as a network failure would fail it, through its
+   * socket: mysql2 then rejects the query in flight and drops the connection. (Ending that one
+   * through mysql2 marks it as closing on purpose, and the query in flight then never settles:
+   * every claim and step of a worker hung. Failing an idle one through its socket instead
+   * leaves it in the pool until the error event, and it can be handed out meanwhile.)
    */
   avoidCurrent(now = Date.now()): void {
     const index = this.#current;
     const endpoint = this.current;
     this.#avoidUntil[index] = now + AVOID_MS;
     this.#current = (index + 1) % this.endpoints.length;
+    for (const connection of this.#pooled) {
+      const stream = connection.stream;
+      if (!(stream instanceof FailoverSocket) || stream.endpointIndex !== index) continue;
+      this.#pooled.delete(connection);
+      if (this.#busy.has(connection)) stream.destroy(avoidedError(endpoint));
+      else connection.destroy();
+    }
+    // Sockets of no pool connection (a lane's or a presence's own): failed the same way.
     for (const socket of this.#live) if (socket.endpointIndex === index) socket.destroy(avoidedError(endpoint));
   }
 

@@ -20,6 +20,7 @@ import type {
   WorkerAbilities,
 } from "../types.js";
 import { claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
+import { isGaleraServer } from "./cluster-lock.js";
 import { retryOnConflict } from "./conflicts.js";
 import { countRuns } from "./counts.js";
 import { loadCursor, saveCursor } from "./cursors.js";
@@ -62,6 +63,8 @@ export class MySqlStore implements Store {
   readonly #ring: EndpointRing | undefined;
   /** Connections that take a step's statements in one round trip (see lane.ts). */
   readonly #lane: Lane | undefined;
+  /** Whether the lane may be used: not on Galera (see #usableLane); asked once. */
+  #laneAllowed: Promise<boolean> | undefined;
 
   /** `ring`: the endpoints of a client given several (`createClient({ uris })`). */
   constructor(pool: Pool, prefix: string, endpoint: Endpoint, ownsPool: boolean, ring?: EndpointRing) {
@@ -89,6 +92,31 @@ export class MySqlStore implements Store {
   }
 
   /**
+   * The lane, unless the server is a Galera node. There, a transaction that a replicated write
+   * aborts (a brute-force abort, on a conflict) in the middle of a multi-statement query is
+   * rolled back, and the statements after that point run on without a transaction and answer
+   * OK: a step's events were lost while its run update stood, and the worker saw a success
+   * (test/galera/multi-statement.test.ts). Statement by statement, the next statement reports
+   * the abort (errno 1213) instead. Asked once per store; a failed question is asked again.
+   */
+  async #usableLane(pool: Pool): Promise<Lane | undefined> {
+    const lane = this.#lane;
+    if (lane === undefined) return undefined;
+    this.#laneAllowed ??= isGaleraServer(pool).then((galera) => !galera);
+    try {
+      return (await this.#laneAllowed) ? lane : undefined;
+    } catch (error) {
+      this.#laneAllowed = undefined;
+      throw error;
+    }
+  }
+
+  /** Whether steps and client writes go out several statements per round trip (false on Galera; see #usableLane). */
+  async usesMultiStatementWrites(): Promise<boolean> {
+    return this.#guard(async (pool) => (await this.#usableLane(pool)) !== undefined);
+  }
+
+  /**
    * A client write in a transaction: ours is retried after a lock conflict (see retryOnConflict),
    * the caller's is not. Ours goes over the lane in one round trip when `fast` can tell it wrote
    * (see lane-writes.ts), else statement by statement.
@@ -98,11 +126,11 @@ export class MySqlStore implements Store {
     work: (conn: Transaction, prefix: string) => Promise<T>,
     fast?: (lane: Lane, prefix: string) => Promise<T | undefined>,
   ): Promise<T> {
-    return this.#guard((pool, p) => {
+    return this.#guard(async (pool, p) => {
       const callers = asTransaction(tx);
       const once = () => inTransaction(pool, callers, (conn) => work(conn, p));
       if (callers) return once();
-      const lane = this.#lane;
+      const lane = fast === undefined ? undefined : await this.#usableLane(pool);
       if (fast === undefined || lane === undefined) return retryOnConflict(once);
       return retryOnConflict(async () => (await fast(lane, p)) ?? (await once()));
     });
@@ -183,7 +211,7 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => retryOnConflict(() => park(pool, p, key, owner, errorText, now, version)));
   }
   commit(steps: readonly StepWrite[]) {
-    return this.#guard((pool, p) => writeSteps(pool, this.#lane, p, steps));
+    return this.#guard(async (pool, p) => writeSteps(pool, await this.#usableLane(pool), p, steps));
   }
 
   migrate() {
