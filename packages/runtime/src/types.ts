@@ -110,6 +110,11 @@ export interface Clock {
 export interface Timers {
   /** Calls `fn` once the client's clock reads `time` or later. Returns a function that cancels it. */
   at(time: number, fn: () => void): () => void;
+  /**
+   * Virtual time (`createTestEnv`): it moves only when told to, once every run has done what it
+   * can, so a worker holds no run to wait for a timer here (see the worker's local wake-ups).
+   */
+  readonly virtual?: boolean;
 }
 
 export interface StreamOptions {

@@ -248,6 +248,17 @@ export interface EngineStore {
    */
   readRun(key: RunKey, owner: string, now: number): Promise<ClaimedRun | undefined>;
   /**
+   * Leases one run by key, when it is still as a step of this worker left it: at `version`,
+   * held by nobody, not in a queue (those are claimed through their queue's limits). The
+   * worker that let a run go to wait for a timer takes it up with this when the timer fires,
+   * instead of a claim round. Undefined when the run moved on, ended, or is held or queued.
+   */
+  claimRun(
+    key: RunKey,
+    version: number,
+    options: { owner: string; now: number; leaseMs: number },
+  ): Promise<ClaimedRun | undefined>;
+  /**
    * The earliest wake time of a default-queue run nobody holds a live lease on, due or not,
    * and of a run of `queues` that is not due yet (a due queued run may be held back by a
    * limit, so it is looked for by polling, not by its wake time).

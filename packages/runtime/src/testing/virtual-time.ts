@@ -16,6 +16,7 @@ export class VirtualTime {
   constructor(startMs: number) {
     this.clock = manualClock(startMs);
     this.timers = {
+      virtual: true,
       at: (time, fn) => {
         const timer: Pending = { time, fn, cancelled: false };
         this.#pending.push(timer);

@@ -54,6 +54,8 @@ export interface CachedRun {
   readonly tasks: Map<string, TaskState>;
   /** The run's workflow span, open while the run waits in the cache (see WorkflowSpan). */
   readonly span: WorkflowSpan;
+  /** When the step that let the run go asked for it to be woken (its next timer or retry); null: by something else. */
+  readonly wakeAt: number | null;
 }
 
 /** What the actor needs from its worker. */
@@ -143,6 +145,8 @@ export class RunActor {
   readonly #codeVersion: string | undefined;
   /** When the run times out (runWorkflow's `timeout`). */
   readonly #deadline: number | undefined;
+  /** The run's queue: a queued run is claimed through the queue's limits only. */
+  readonly queue: string | undefined;
   readonly #host: ActorHost;
   #executor: RunExecutor;
   #steps = 0;
@@ -166,6 +170,11 @@ export class RunActor {
   #stepStarted = 0;
   /** When each signal the current step consumes was stored, for the signal-to-resume delay. */
   readonly #signalArrivals: number[] = [];
+  /**
+   * Taken up a moment before its next timer or retry is due (the worker's local wake-up, lease
+   * already held): until then the run waits here instead of being let go of again.
+   */
+  #holdUntil: number | undefined;
 
   constructor(
     host: ActorHost,
@@ -174,12 +183,14 @@ export class RunActor {
     nextPos: number,
     tasks: Map<string, TaskState>,
     span: WorkflowSpan,
+    holdUntil?: number,
   ) {
     this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
     this.#seed = claim.seed;
     this.#scheduledAt = claim.scheduledAt;
     this.#codeVersion = claim.codeVersion;
     this.#deadline = claim.deadline;
+    this.queue = claim.queue;
     this.#host = host;
     this.#executor = executor;
     this.#tasks = tasks;
@@ -190,6 +201,7 @@ export class RunActor {
     this.#cancelRequested = claim.cancelRequested;
     this.#stalled = claim.takeover === true || (claim.stalls ?? 0) > 0;
     this.#span = span;
+    this.#holdUntil = holdUntil;
   }
 
   /** The run as log lines name it, with its trace id. */
@@ -278,6 +290,12 @@ export class RunActor {
     const executor = this.#executor;
     const now = this.#host.now();
     executor.setClock(() => this.#host.now());
+    if (this.#holdUntil !== undefined && now >= this.#holdUntil) {
+      // The wait here is over: a signal stored meanwhile by another process moved wake_gen
+      // unseen, so the inbox is read again before a timeout can win over it.
+      this.#holdUntil = undefined;
+      this.#checkedSignals.clear();
+    }
     // The wake_gen this step reads the inbox under. A poke() during the step moves the field
     // on, but the commit must name this one, so the store sees what arrived since and wakes
     // the run again.
@@ -326,7 +344,11 @@ export class RunActor {
     // left to a worker that has it: the run is released, marked as wanting that activity.
     const due = dueNow.filter((task) => this.#host.activities[task.target] !== undefined);
     const lacking = dueNow.find((task) => this.#host.activities[task.target] === undefined);
-    const hold = this.running > 0 || due.length > 0;
+    // Taken up early for a timer or retry due in a moment: wait for it here, lease held.
+    const holdUntil = this.#holdUntil;
+    const waitHere =
+      holdUntil !== undefined && !stopping && lacking === undefined && (this.#nextDeadline() ?? Infinity) <= holdUntil;
+    const hold = this.running > 0 || due.length > 0 || waitHere;
     const wantedActivity = hold ? undefined : lacking?.target;
     if (wantedActivity !== undefined) this.#host.lacksActivity(this.key, wantedActivity);
     const changed = outbox.length > 0 || changesBesidesEvents(step) || wantedActivity !== undefined;
@@ -342,7 +364,7 @@ export class RunActor {
     const ok = await this.#commit({ ...step, events: outbox, hold, wakeAt, wantedActivity }, now);
     if (!ok) return;
     if (!hold) {
-      this.#finish(this.#snapshot());
+      this.#finish(this.#snapshot(wakeAt));
       return;
     }
     this.#startTasks(due);
@@ -626,8 +648,9 @@ export class RunActor {
     this.#host.released(this, cached, ending);
   }
 
-  #snapshot(): CachedRun {
+  #snapshot(wakeAt: number | null): CachedRun {
     return {
+      wakeAt,
       executor: this.#executor,
       version: this.#version,
       iteration: this.#iteration,

@@ -55,6 +55,17 @@ const DEFAULTS = { concurrency: 16, leaseMs: 30_000, cacheSize: 1000, maxPollInt
 const MIN_POLL_MS = 2;
 /** First wait before a failed lease release is tried again (doubling up to a second). */
 const RELEASE_RETRY_FIRST_MS = 100;
+/**
+ * A run let go of to wait for a timer or retry due within this long is taken up by the worker
+ * that let it go when that is due (see #armWake); one due later is left to the claim loop.
+ */
+const LOCAL_WAKE_WITHIN_MS = 60_000;
+/**
+ * How long before its wake time such a run is taken up (on real time): leasing it costs a
+ * durable write, which is then done by the time the timer is due, and the run waits this last
+ * moment in memory, lease held (see RunActor's holdUntil).
+ */
+const LOCAL_WAKE_LEAD_MS = 20;
 /** How often the event loop is checked, and how late a check must be to say it was blocked. */
 const LAG_CHECK_MS = 250;
 const LAG_WARN_MS = 1000;
@@ -108,6 +119,10 @@ class ReplayWorker implements Worker, ActorHost {
   readonly #actors = new Map<string, RunActor>();
   /** Runs claimed whose history is still loading; they count against concurrency. */
   readonly #loading = new Set<string>();
+  /** Runs this worker let go of until a timer or retry due soon, by run: when, and the local timer's cancel. */
+  readonly #wakes = new Map<string, { readonly at: number; cancel: () => void }>();
+  /** The last claim round took all it could (or could take none): due runs may be waiting for a slot. */
+  #backlog = false;
   #invocations = 0;
   #claims = 0;
   #cacheHits = 0;
@@ -249,6 +264,8 @@ class ReplayWorker implements Worker, ActorHost {
   async stop(): Promise<void> {
     if (this.#state !== "running") return;
     this.#state = "stopping";
+    for (const wake of this.#wakes.values()) wake.cancel();
+    this.#wakes.clear();
     this.#kick();
     await this.#loop;
     const deadline = Date.now() + (this.#options.stopTimeoutMs ?? DEFAULTS.stopTimeoutMs);
@@ -341,6 +358,7 @@ class ReplayWorker implements Worker, ActorHost {
     if (this.#actors.get(key) === actor) this.#actors.delete(key);
     if (cached) this.#cache.put(key, cached);
     else this.#cache.delete(key);
+    if (cached && actor.queue === undefined) this.#armWake(actor.key, cached);
     if (ending) this.#client.local.runEnded(actor.key.namespace, actor.key.workflow, actor.key.runId, ending);
     this.#kick(false);
   }
@@ -422,6 +440,65 @@ class ReplayWorker implements Worker, ActorHost {
     this.#wakeLoop?.();
   }
 
+  /**
+   * A run let go of to wait for its next timer or retry is taken up here when that is due: a
+   * local timer, then claimRun (one update by key, with the cached executor when it is still
+   * current), instead of the claim loop's poll and claim round. The run stays released
+   * meanwhile, so a signal or cancel wakes it as before, and should this worker be gone,
+   * another claims it at its wake time.
+   */
+  #armWake(key: RunKey, cached: CachedRun): void {
+    const id = runKeyId(key);
+    this.#wakes.get(id)?.cancel();
+    this.#wakes.delete(id);
+    const at = cached.wakeAt;
+    const now = this.now();
+    if (at === null || at <= now || at - now > LOCAL_WAKE_WITHIN_MS || this.#state !== "running") return;
+    // Only the version is kept: the cache may drop the run meanwhile.
+    const { version } = cached;
+    const early = !this.timers.virtual && at - LOCAL_WAKE_LEAD_MS > now;
+    const wake = { at, cancel: () => {} };
+    this.#wakes.set(id, wake);
+    wake.cancel = this.timers.at(early ? at - LOCAL_WAKE_LEAD_MS : at, () => {
+      if (this.#wakes.get(id) === wake) this.#wakes.delete(id);
+      this.#wakeUp(key, version, early ? at : undefined);
+    });
+  }
+
+  /**
+   * The local timer of a run let go of fired: lease it by key if it is still as its last step
+   * here left it, and take it up. The claim loop is kicked either way: it did not wait for this
+   * time (see #idle), and it claims the run itself when this could not.
+   */
+  #wakeUp(key: RunKey, version: number, holdUntil: number | undefined): void {
+    const id = runKeyId(key);
+    // With due runs waiting for a slot, this one queues up behind them in the claim loop.
+    const full = this.#backlog || this.#actors.size + this.#loading.size >= this.#concurrency;
+    if (this.#state !== "running" || full || this.#actors.has(id) || this.#loading.has(id)) {
+      this.#kick(false);
+      return;
+    }
+    this.#loading.add(id);
+    const options = { owner: this.owner, now: this.now(), leaseMs: this.leaseMs };
+    void this.store.claimRun(key, version, options).then(
+      (claimed) => {
+        this.#loading.delete(id);
+        if (claimed) this.#activate(claimed, holdUntil);
+        this.#kick(false);
+      },
+      () => {
+        this.#loading.delete(id);
+        this.#kick(false);
+      },
+    );
+  }
+
+  /** True when a local timer of this worker takes up a run due at `at` (see #armWake). */
+  #wakesAt(at: number): boolean {
+    for (const wake of this.#wakes.values()) if (wake.at === at) return true;
+    return false;
+  }
+
   /** A run started or signalled in this process: take it up now, without a claim transaction. */
   #takeLocal(run: LocalRunRef): boolean {
     const key = { namespace: this.#options.namespace, workflow: run.workflow, runId: run.runId };
@@ -474,6 +551,7 @@ class ReplayWorker implements Worker, ActorHost {
         if (!configured) configured = await this.#configure();
         await this.#fireSchedules();
         if (free > 0) claimed = await this.#claimRound(free);
+        this.#backlog = claimed === free;
         this.#recovered();
       } catch (error) {
         await this.#backOff(error);
@@ -561,8 +639,15 @@ class ReplayWorker implements Worker, ActorHost {
       const next = await this.store
         .nextWake(this.#options.namespace, this.now(), this.#queueNames, this.#can)
         .catch(() => undefined);
-      // Never 0: a due run that a claim skipped (locked by a writer) is retried, not spun on.
-      if (next !== undefined) waitMs = Math.min(waitMs, Math.max(MIN_POLL_MS, next - this.now()));
+      if (next !== undefined) {
+        // Never 0: a due run that a claim skipped (locked by a writer) is retried, not spun on.
+        const untilNext = Math.max(MIN_POLL_MS, next - this.now());
+        // A wake time a local timer of this worker takes care of is not polled at: the timer
+        // kicks the loop once it has taken its run up (see #wakeUp), and a claim round just
+        // after it would race it for the run.
+        if (!this.#wakesAt(next)) waitMs = Math.min(waitMs, untilNext);
+        else if (waitMs >= untilNext) waitMs += untilNext;
+      }
     }
     if (this.#kicked) return;
     await this.#pause(waitMs);
@@ -596,8 +681,17 @@ class ReplayWorker implements Worker, ActorHost {
     this.#failures = 0;
   }
 
-  #activate(run: ClaimedRun): void {
+  /** Takes up a claimed run; `holdUntil`: taken up early, it waits here until then (see #armWake). */
+  #activate(run: ClaimedRun, holdUntil?: number): void {
     const key = runKeyId(run);
+    const wake = this.#wakes.get(key);
+    if (wake) {
+      // Taken up before its local timer (a signal, a claim): the timer is moot, and the claim
+      // loop, which did not poll at its time (see #idle), looks for the next wake again.
+      wake.cancel();
+      this.#wakes.delete(key);
+      this.#kick(false);
+    }
     // Already taken up in-process: the lease this claim wrote is ours, and that actor's commit settles it.
     if (this.#actors.has(key) || this.#loading.has(key)) return;
     if ((run.stalls ?? 0) >= MAX_STALLS) {
@@ -609,7 +703,7 @@ class ReplayWorker implements Worker, ActorHost {
     this.#claims++;
     this.#observeClaim(run);
     this.#loading.add(key);
-    void this.#prepare(run).then(
+    void this.#prepare(run, holdUntil).then(
       (actor) => {
         this.#loading.delete(key);
         this.#actors.set(key, actor);
@@ -639,7 +733,7 @@ class ReplayWorker implements Worker, ActorHost {
    * Builds the actor from the cache when its version is current (its workflow span resumes),
    * else by replaying history under a new workflow span.
    */
-  async #prepare(run: ClaimedRun): Promise<RunActor> {
+  async #prepare(run: ClaimedRun, holdUntil: number | undefined): Promise<RunActor> {
     const key = runKeyId(run);
     const cached = this.#cache.take(key);
     if (cached && cached.version === run.version && cached.iteration === run.iteration) {
@@ -647,14 +741,14 @@ class ReplayWorker implements Worker, ActorHost {
       this.#metrics.cacheHit();
       cached.span.resumed();
       await this.#markTakeover(run);
-      return new RunActor(this, run, cached.executor, cached.nextPos, cached.tasks, cached.span);
+      return new RunActor(this, run, cached.executor, cached.nextPos, cached.tasks, cached.span, holdUntil);
     }
     // Another worker advanced the run since it was cached here: that take-up is over.
     cached?.span.release();
     if (!run.fresh) this.#metrics.cacheMiss();
     const span = this.tracing.workflow(run);
     try {
-      return await this.#replayed(run, span);
+      return await this.#replayed(run, span, holdUntil);
     } catch (error) {
       span.release();
       throw error;
@@ -670,7 +764,7 @@ class ReplayWorker implements Worker, ActorHost {
     if (run.takeover) await this.store.markStall(run, this.owner).catch(() => {});
   }
 
-  async #replayed(run: ClaimedRun, span: WorkflowSpan): Promise<RunActor> {
+  async #replayed(run: ClaimedRun, span: WorkflowSpan, holdUntil: number | undefined): Promise<RunActor> {
     const [executor, taskRows] = await Promise.all([
       this.replay(run, run.iteration, run.fresh && freshHistory(run, run.fresh), () => this.#markTakeover(run)),
       run.fresh ? [] : this.store.loadTasks(run, run.iteration),
@@ -686,7 +780,7 @@ class ReplayWorker implements Worker, ActorHost {
       const key = taskKey(command.target, command.seq);
       if (!tasks.has(key)) tasks.set(key, newTask(command.target, command.seq, 0));
     }
-    return new RunActor(this, run, executor, run.nextPos, tasks, span);
+    return new RunActor(this, run, executor, run.nextPos, tasks, span, holdUntil);
   }
 
   /** A fresh executor that has replayed the stored history of the iteration. */

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { manualClock } from "../../src/index.js";
+import type { ClaimedRun } from "../../src/store/types.js";
 import type { RunContext } from "../../src/types.js";
 import { forEachStore, historyOf, shape, waitFor } from "./helpers.js";
 
@@ -51,6 +52,68 @@ forEachStore((env) => {
       expect(doneAt).toBeGreaterThanOrEqual(request.deadline);
       // sub-second precision; the benchmark (W5) reports the real lateness percentiles
       expect(doneAt - request.deadline).toBeLessThan(1000);
+    });
+
+    it("fire in the worker that let the run go, which leases the run by key instead of a claim round", async () => {
+      const store = env.client.store;
+      const claimRun = vi.spyOn(store, "claimRun");
+      const claim = vi.spyOn(store, "claim");
+      try {
+        await env.worker({
+          namespace: "local-wake",
+          workflows: {
+            naps: async (ctx: RunContext) => {
+              await ctx.sleep("50ms");
+              await ctx.sleep("50ms");
+              return "rested";
+            },
+          },
+          activities: {},
+        });
+        await env.client.runWorkflow("local-wake", "naps", "n1", null);
+        expect(await env.client.awaitResult("local-wake", "naps", "n1", { timeout: "10s" })).toBe("rested");
+        // After its first step (version 0: the start, which a claim round may race the in-process
+        // take-up for), the run was leased by claimRun once per sleep and never by a claim.
+        const afterStart = (run: ClaimedRun | undefined) =>
+          run?.namespace === "local-wake" && run.runId === "n1" && run.version > 0;
+        const byKey = await Promise.all(claimRun.mock.results.map((result) => result.value));
+        expect(byKey.filter(afterStart)).toHaveLength(2);
+        const claimed = (await Promise.all(claim.mock.results.map((result) => result.value))).flat();
+        expect(claimed.filter(afterStart)).toEqual([]);
+        expect(shape(await historyOf(env.client, "local-wake", "naps", "n1"))).toEqual([
+          "created",
+          "sleep_request",
+          "sleep_done",
+          "sleep_request #1",
+          "sleep_done #1",
+          "completed",
+        ]);
+      } finally {
+        claimRun.mockRestore();
+        claim.mockRestore();
+      }
+    });
+
+    it("leave the concurrency slot of a run waiting for one free: another run is taken up meanwhile", async () => {
+      await env.worker({
+        namespace: "slot",
+        concurrency: 1,
+        workflows: {
+          nap: async (ctx: RunContext) => {
+            await ctx.sleep("2s");
+            return "rested";
+          },
+          quick: async () => "done",
+        },
+        activities: {},
+      });
+      await env.client.runWorkflow("slot", "nap", "n1", null);
+      await waitFor(async () => shape(await historyOf(env.client, "slot", "nap", "n1")).includes("sleep_request"));
+      await env.client.runWorkflow("slot", "quick", "q1", null);
+      expect(await env.client.awaitResult("slot", "quick", "q1", { timeout: "10s" })).toBe("done");
+      // The sleeper still waits: the other run did not wait for its timer to free the slot.
+      expect(shape(await historyOf(env.client, "slot", "nap", "n1"))).toEqual(["created", "sleep_request"]);
+      expect(await env.client.awaitResult("slot", "nap", "n1", { timeout: "10s" })).toBe("rested");
     });
 
     it("complete ten one-year sleeps at once when an injected clock jumps a year", async () => {

@@ -331,6 +331,22 @@ export class MemoryStore implements Store {
     };
   }
 
+  async claimRun(
+    key: RunKey,
+    version: number,
+    options: { owner: string; now: number; leaseMs: number },
+  ): Promise<ClaimedRun | undefined> {
+    const run = this.#run(key);
+    if (run === undefined || run.status !== RunStatus.Running || run.version !== version) return undefined;
+    if (run.leaseOwner !== null || (run.queue ?? null) !== null) return undefined;
+    run.leaseOwner = options.owner;
+    run.leaseUntil = options.now + options.leaseMs;
+    run.stalls = 0;
+    run.stallMark = false;
+    this.#changed(true);
+    return claimOf(run);
+  }
+
   async nextWake(
     namespace: string,
     now: number,

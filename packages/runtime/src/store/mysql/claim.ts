@@ -1,4 +1,4 @@
-import type { Pool } from "mysql2/promise";
+import type { Pool, PoolConnection, ResultSetHeader } from "mysql2/promise";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import type { Transaction } from "../../types.js";
 import { stallsAfterClaim } from "../commit-rules.js";
@@ -317,6 +317,29 @@ export async function readRun(
     traceContext: claimed.traceContext,
   };
   return { ...claimed, fresh };
+}
+
+/**
+ * See EngineStore.claimRun. One autocommitted update of a primary-key row: claimers elsewhere
+ * skip the row while it is locked and find it leased after, so one of them and this take it.
+ * A run nobody holds has no stalls to carry over (as in lease()).
+ */
+export async function claimRun(
+  pool: Pool,
+  p: string,
+  key: RunKey,
+  version: number,
+  options: { owner: string; now: number; leaseMs: number },
+): Promise<ClaimedRun | undefined> {
+  const { owner, now, leaseMs } = options;
+  const [result] = await pool.query<ResultSetHeader>(
+    `UPDATE ${p}runs SET lease_owner = ?, lease_until = ?, stalls = 0, stall_mark = 0
+      WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ? AND version = ?
+        AND lease_owner IS NULL AND queue IS NULL`,
+    [owner, now + leaseMs, key.namespace, key.workflow, key.runId, RunStatus.Running, version],
+  );
+  if (result.affectedRows !== 1) return undefined;
+  return readRun(pool, p, key, owner, now);
 }
 
 /**

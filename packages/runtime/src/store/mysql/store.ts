@@ -19,7 +19,7 @@ import type {
   Store,
   WorkerAbilities,
 } from "../types.js";
-import { claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
+import { claimRun, claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { isGaleraServer } from "./cluster-lock.js";
 import { retryOnConflict } from "./conflicts.js";
 import { countRuns } from "./counts.js";
@@ -141,6 +141,9 @@ export class MySqlStore implements Store {
   }
   readRun(key: RunKey, owner: string, now: number) {
     return this.#guard((pool, p) => readRun(pool, p, key, owner, now));
+  }
+  claimRun(key: RunKey, version: number, options: { owner: string; now: number; leaseMs: number }) {
+    return this.#guard((pool, p) => claimRun(pool, p, key, version, options));
   }
   nextWake(namespace: string, now: number, queues: readonly string[], can: WorkerAbilities) {
     return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues, can));
