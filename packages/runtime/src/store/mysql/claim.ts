@@ -1,4 +1,4 @@
-import type { Pool, PoolConnection, ResultSetHeader } from "mysql2/promise";
+import type { Pool, ResultSetHeader } from "mysql2/promise";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import type { Transaction } from "../../types.js";
 import { stallsAfterClaim } from "../commit-rules.js";
