@@ -239,9 +239,14 @@ class ReplayWorker implements Worker, ActorHost {
       this.#state = "stopped";
       throw error;
     }
-    if (this.#state !== "running") return;
     // Before any claim: a run this worker takes over and then freezes on must find it present.
-    this.#presence = await this.store.holdPresence(this.owner);
+    const presence = await this.store.holdPresence(this.owner);
+    if (this.#state !== "running") {
+      // stop() came meanwhile and found nothing to end.
+      await presence.close();
+      return;
+    }
+    this.#presence = presence;
     this.#unsubscribe = this.#client.local.onWake(this.#options.namespace, (run) => {
       // A named run is taken up directly, or poked when it is held here; the claim loop is
       // kicked only when neither applies.
