@@ -1,4 +1,4 @@
-import type { Client } from "../src/types.js";
+import type { Client } from "../src/api.js";
 import { MIX, NAMESPACE } from "./workflows.js";
 
 const TICK_MS = 100;

@@ -1,4 +1,4 @@
-import type { ActivityContext, ActivityRegistration, RunContext, WorkflowFn } from "../src/types.js";
+import type { ActivityContext, ActivityRegistration, RunContext, WorkflowFn } from "../src/api.js";
 
 /** The soak's namespace and its mix of workflows: sequences, a fan-out, a signal wait and a timer. */
 export const NAMESPACE = "soak";

@@ -1,3 +1,4 @@
+export type * from "./api.js";
 export type { StoreClient, StoreClientOptions } from "./client/client.js";
 export { createStoreClient } from "./client/client.js";
 export type { ManualClock } from "./client/clock.js";
@@ -13,10 +14,10 @@ export type {
   FlowMockSpec,
   MockedMember,
   MockFn,
-} from "./generated/flow-mock.js";
-export { createFlowMock, MOCK_NOW } from "./generated/flow-mock.js";
-export type { GeneratedFrom } from "./generated/freshness.js";
-export { manifestHash, STALE_GENERATED_WARNING, warnIfStale } from "./generated/freshness.js";
+} from "./flow-support/flow-mock.js";
+export { createFlowMock, MOCK_NOW } from "./flow-support/flow-mock.js";
+export type { GeneratedFrom } from "./flow-support/freshness.js";
+export { manifestHash, STALE_GENERATED_WARNING, warnIfStale } from "./flow-support/freshness.js";
 export type {
   ActivityResponse,
   ChildRequest,
@@ -59,6 +60,5 @@ export type {
   PrometheusMetricsOptions,
 } from "./telemetry/prometheus.js";
 export { createPrometheusMetrics, startMetricsServer } from "./telemetry/prometheus.js";
-export type * from "./types.js";
 export type { WorkerStats } from "./worker/worker.js";
 export { createWorker } from "./worker/worker.js";

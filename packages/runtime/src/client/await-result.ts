@@ -1,6 +1,6 @@
+import type { LocalBus, LocalRunEnding, Logger, RunInfo } from "../api.js";
 import { ResultTimeoutError, RunFailedError, type SerializedError } from "../errors.js";
 import { type RunKey, RunStatus } from "../history/index.js";
-import type { LocalBus, LocalRunEnding, Logger, RunInfo } from "../types.js";
 import { outlastOutage } from "./outlast.js";
 import { waitFor } from "./wait.js";
 

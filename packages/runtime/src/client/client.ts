@@ -1,3 +1,4 @@
+import type { Client, Clock, RunOptions, ScheduleOptions, StreamEvent, StreamOptions } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
@@ -10,7 +11,6 @@ import { defaultLogger } from "../telemetry/logging.js";
 import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
 import { SpanAttr, SpanName } from "../telemetry/names.js";
 import { runSpanAttributes, Tracing } from "../telemetry/tracing.js";
-import type { Client, Clock, RunOptions, ScheduleOptions, StreamEvent, StreamOptions } from "../types.js";
 import { awaitRunResult } from "./await-result.js";
 import { createLocalBus } from "./local-bus.js";
 import { management } from "./management.js";

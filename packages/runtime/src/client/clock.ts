@@ -1,4 +1,4 @@
-import type { Clock } from "../types.js";
+import type { Clock } from "../api.js";
 
 /** A clock that moves only when told to; for tests (e.g. to finish a one-year sleep at once). */
 export interface ManualClock extends Clock {

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { LocalBus } from "../types.js";
+import type { LocalBus } from "../api.js";
 
 const RUN_ENDED = "runEnded";
 

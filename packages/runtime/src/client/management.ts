@@ -1,3 +1,4 @@
+import type { Client, Clock, PurgeOptions } from "../api.js";
 import { ReplayError } from "../errors.js";
 import { type EndStatus, type RunKey, RunStatus } from "../history/index.js";
 import { validateName } from "../json.js";
@@ -6,7 +7,6 @@ import type { RunDescription } from "../ops/description.js";
 import { explainWaiting } from "../ops/explain.js";
 import type { ListRunsFilter } from "../store/records.js";
 import type { CountFilter, Store } from "../store/types.js";
-import type { Client, Clock, PurgeOptions } from "../types.js";
 
 /** The statuses purgeRuns deletes by default: stuck runs wait for a fix and resumeRun, so they are kept. */
 export const DEFAULT_PURGE_STATUSES: readonly EndStatus[] = [

@@ -1,5 +1,5 @@
+import type { Clock, LocalBus, Logger, Timers } from "../api.js";
 import type { MeterProvider, TracerProvider } from "../telemetry/providers.js";
-import type { Clock, LocalBus, Logger, Timers } from "../types.js";
 
 export interface ClientOptions {
   /** Table name prefix, [A-Za-z0-9_]{0,32}; default "replay_". (MySQL store.) */

@@ -1,5 +1,5 @@
+import type { LocalBus, StreamEvent, StreamOptions } from "../api.js";
 import type { EventFilter, Store } from "../store/types.js";
-import type { LocalBus, StreamEvent, StreamOptions } from "../types.js";
 import { outlastOutage } from "./outlast.js";
 import { waitFor } from "./wait.js";
 

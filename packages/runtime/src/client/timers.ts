@@ -1,4 +1,4 @@
-import type { Clock, Timers } from "../types.js";
+import type { Clock, Timers } from "../api.js";
 
 /** Node's timers overflow above 2^31 - 1 ms (about 24.8 days) and fire at once; wait in pieces below it. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;

@@ -1,5 +1,5 @@
+import type { ActivityOptions } from "../api.js";
 import { EventType } from "../history/index.js";
-import type { ActivityOptions } from "../types.js";
 import { unreachable } from "../unreachable.js";
 
 /** What a workflow can ask of its run context that the history records. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RunContext } from "../api.js";
 import {
   ActivityFailure,
   CancelledError,
@@ -7,7 +8,6 @@ import {
   NonDeterminismError,
 } from "../errors.js";
 import { newEvent } from "../history/index.js";
-import type { RunContext } from "../types.js";
 import { RunExecutor } from "./executor.js";
 import { ev, history, T0 } from "./fixtures.js";
 

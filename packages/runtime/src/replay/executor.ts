@@ -1,3 +1,4 @@
+import type { ActivityOptions, ChildOptions, Duration, RunContext, WorkflowFn } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ActivityFailure, CancelledError, ChildWorkflowFailure, NonDeterminismError } from "../errors.js";
 import {
@@ -15,7 +16,6 @@ import {
   type SignalSent,
 } from "../history/index.js";
 import { encodePayload, validateName } from "../json.js";
-import type { ActivityOptions, ChildOptions, Duration, RunContext, WorkflowFn } from "../types.js";
 import { unreachable } from "../unreachable.js";
 import { type CommandKind, commandKey, type PendingCommand, requestTypeOf } from "./commands.js";
 import { DeterministicRandom } from "./prng.js";

@@ -1,5 +1,5 @@
+import type { Logger } from "../api.js";
 import type { RunKey } from "../history/index.js";
-import type { Logger } from "../types.js";
 import { traceIdOfStored } from "./traceparent.js";
 
 /** Something a log line can be written to: process.stderr, a file stream, a test's collector. */

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Client } from "../api.js";
 import { TelemetryUnavailableError } from "../errors.js";
-import type { Client } from "../types.js";
 import type { MeterProvider } from "./providers.js";
 import { observeRunCounts } from "./run-counts.js";
 

@@ -1,5 +1,5 @@
 import type { MeterProvider } from "@opentelemetry/api";
-import type { Client } from "../types.js";
+import type { Client } from "../api.js";
 import { MetricAttr, MetricName, SCOPE } from "./names.js";
 import type { MeterProvider as AnyMeterProvider } from "./providers.js";
 import { PeriodicReading } from "./reading.js";

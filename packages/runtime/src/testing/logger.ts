@@ -1,4 +1,4 @@
-import type { Logger } from "../types.js";
+import type { Logger } from "../api.js";
 
 /** A Logger that keeps its lines instead of printing them: for tests that cause warnings and errors on purpose. */
 export interface CollectedLogs extends Logger {

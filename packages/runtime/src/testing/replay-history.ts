@@ -1,8 +1,8 @@
+import type { WorkflowFn } from "../api.js";
 import { ReplayError } from "../errors.js";
 import { EventType, type HistoryEvent } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
-import type { WorkflowFn } from "../types.js";
 
 /** A run's history as a fixture keeps it: the events of `client.getHistory` and whose they are. */
 export interface RunHistory {

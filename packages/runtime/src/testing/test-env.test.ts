@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { ActivityContext, RunContext, Worker } from "../types.js";
+import type { ActivityContext, RunContext, Worker } from "../api.js";
 import { createWorker } from "../worker/worker.js";
 import { collectLogs } from "./logger.js";
 import { createTestEnv, type TestEnv } from "./test-env.js";

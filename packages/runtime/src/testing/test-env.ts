@@ -1,10 +1,10 @@
+import type { LocalBus } from "../api.js";
 import { createStoreClient, type StoreClient } from "../client/client.js";
 import { createLocalBus } from "../client/local-bus.js";
 import { type Duration, toMillis } from "../duration.js";
 import { ReplayError } from "../errors.js";
 import { runKeyId } from "../history/index.js";
 import { createMemoryStore, type MemoryStore } from "../store/memory/index.js";
-import type { LocalBus } from "../types.js";
 import { VirtualTime } from "./virtual-time.js";
 
 export interface TestEnvOptions {

@@ -1,5 +1,5 @@
+import type { Timers } from "../api.js";
 import { type ManualClock, manualClock } from "../client/clock.js";
-import type { Timers } from "../types.js";
 
 interface Pending {
   readonly time: number;

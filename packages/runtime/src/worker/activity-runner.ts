@@ -1,10 +1,10 @@
+import type { ActivityContext, ActivityFn, ActivityOptions, Clock, Timers } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ActivityTimeoutError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { decodePayload, encodePayload } from "../json.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
-import type { ActivityContext, ActivityFn, ActivityOptions, Clock, Timers } from "../types.js";
 import { HeartbeatWriter } from "./heartbeats.js";
 
 /** How one attempt of an activity ended. */

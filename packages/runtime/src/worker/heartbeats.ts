@@ -1,4 +1,4 @@
-import type { Clock, Timers } from "../types.js";
+import type { Clock, Timers } from "../api.js";
 
 /** The longest pause between two heartbeat writes when the activity has no heartbeatTimeout. */
 const DEFAULT_INTERVAL_MS = 30_000;

@@ -1,9 +1,9 @@
+import type { LocalRunEnding } from "../api.js";
 import { CancelledError, type SerializedError, serializeError } from "../errors.js";
 import { type NewEvent, newEvent, RunStatus } from "../history/index.js";
 import { encodePayload } from "../json.js";
 import type { Outcome } from "../replay/executor.js";
 import type { RunEnd } from "../store/types.js";
-import type { LocalRunEnding } from "../types.js";
 import { unreachable } from "../unreachable.js";
 
 /** How an iteration's outcome is written: the end of the run, a restart, or a reason to park it. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Logger } from "../api.js";
 import { manualClock } from "../client/clock.js";
-import type { Logger } from "../types.js";
 import { RetryLog } from "./retry-log.js";
 
 function capture(): Logger & { warnings: { message: string; fields: Record<string, unknown> | undefined }[] } {

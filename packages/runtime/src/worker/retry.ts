@@ -1,6 +1,6 @@
+import type { ActivityOptions, RetryPolicy } from "../api.js";
 import { toMillis } from "../duration.js";
 import { NonRetryableError } from "../errors.js";
-import type { ActivityOptions, RetryPolicy } from "../types.js";
 
 const DEFAULT_INITIAL_MS = 1000;
 const DEFAULT_COEFFICIENT = 2;

@@ -1,3 +1,4 @@
+import type { ActivityFn, ActivityOptions, ActivityRegistration, LocalRunEnding, Timers } from "../api.js";
 import { toMillis } from "../duration.js";
 import {
   ActivityTimeoutError,
@@ -32,7 +33,6 @@ import type {
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
-import type { ActivityFn, ActivityOptions, ActivityRegistration, LocalRunEnding, Timers } from "../types.js";
 import { type Attempt, type AttemptEnvironment, type AttemptResult, runAttempt } from "./activity-runner.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
 import { mergeOptions, nextRetryDelay } from "./retry.js";

@@ -1,6 +1,6 @@
+import type { Client, ScheduleOptions } from "../api.js";
 import { scheduleSpecOf } from "../client/client.js";
 import type { ScheduleInfo, ScheduleSpec } from "../store/types.js";
-import type { Client, ScheduleOptions } from "../types.js";
 
 /**
  * Creates each schedule that is missing and updates each that differs (an update counts the next

@@ -1,5 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
+import type {
+  Client,
+  Clock,
+  LocalRunEnding,
+  LocalRunRef,
+  Logger,
+  QueueOptions,
+  Timers,
+  Worker,
+  WorkerOptions,
+} from "../api.js";
 import { toMillis } from "../duration.js";
 import {
   CorruptPayloadError,
@@ -32,17 +43,6 @@ import { defaultLogger, type RunLogRef, runFields } from "../telemetry/logging.j
 import { replaykitMeter, WorkerMetrics } from "../telemetry/metrics.js";
 import { type MetricsServer, startMetricsServer } from "../telemetry/prometheus.js";
 import { Tracing, type WorkflowSpan } from "../telemetry/tracing.js";
-import type {
-  Client,
-  Clock,
-  LocalRunEnding,
-  LocalRunRef,
-  Logger,
-  QueueOptions,
-  Timers,
-  Worker,
-  WorkerOptions,
-} from "../types.js";
 import type { Attempt } from "./activity-runner.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";

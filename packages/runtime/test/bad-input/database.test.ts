@@ -3,11 +3,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createPool, type RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Logger, RunContext } from "../../src/api.js";
 import { createClient, createWorker, DatabaseUnreachableError, MIGRATIONS } from "../../src/index.js";
 import { createScratchDatabase, freePort, type ScratchDatabase } from "../../src/testing/index.js";
-import type { Logger, RunContext } from "../../src/types.js";
-import { waitFor } from "../engine/helpers.js";
 import { audit } from "../processes/checks.js";
+import { waitFor } from "../support/helpers.js";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = path.resolve(HERE, "..", "..", "..", "..");

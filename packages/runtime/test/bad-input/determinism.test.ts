@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunContext } from "../../src/types.js";
-import { useEngineDatabase, waitFor } from "../engine/helpers.js";
+import type { RunContext } from "../../src/api.js";
+import { useEngineDatabase, waitFor } from "../support/helpers.js";
 
 const env = useEngineDatabase();
 

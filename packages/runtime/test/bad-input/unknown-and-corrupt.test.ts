@@ -1,7 +1,7 @@
 import type { RowDataPacket } from "mysql2/promise";
 import { describe, expect, it } from "vitest";
-import type { ActivityContext, RunContext } from "../../src/types.js";
-import { useEngineDatabase, waitFor } from "../engine/helpers.js";
+import type { ActivityContext, RunContext } from "../../src/api.js";
+import { useEngineDatabase, waitFor } from "../support/helpers.js";
 
 const env = useEngineDatabase();
 

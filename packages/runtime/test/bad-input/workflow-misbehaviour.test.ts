@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ActivityContext, RunContext } from "../../src/api.js";
 import { ActivityFailure, RunFailedError } from "../../src/errors.js";
-import type { ActivityContext, RunContext } from "../../src/types.js";
-import { useEngineDatabase } from "../engine/helpers.js";
+import { useEngineDatabase } from "../support/helpers.js";
 
 const env = useEngineDatabase();
 

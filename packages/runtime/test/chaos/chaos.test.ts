@@ -1,7 +1,6 @@
 import type { RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient, type MySqlClient } from "../../src/index.js";
-import { waitFor } from "../engine/helpers.js";
 import {
   audit,
   completedCount,
@@ -12,6 +11,7 @@ import {
 } from "../processes/checks.js";
 import { stopAllChildren } from "../processes/children.js";
 import { createExecutionsTable, groupExecutions, loadExecutions } from "../processes/executions.js";
+import { waitFor } from "../support/helpers.js";
 import { type ChaosDatabase, chaosDatabase } from "./database.js";
 import { WorkerSlots } from "./killer.js";
 import { produce } from "./producer.js";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { waitFor } from "../engine/helpers.js";
 import { audit, completedCount, leasedBy } from "../processes/checks.js";
 import { WorkerProcess } from "../processes/children.js";
 import { loadExecutions } from "../processes/executions.js";
 import { useProcessDatabase } from "../processes/setup.js";
+import { waitFor } from "../support/helpers.js";
 
 const RUNS = 40;
 /** Process exit and pool shutdown on a loaded 2-core machine, on top of stopTimeoutMs. */

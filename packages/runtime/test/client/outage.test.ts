@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunContext, StreamEvent } from "../../src/api.js";
 import { createClient, createWorker, type MySqlClient } from "../../src/index.js";
-import type { RunContext, StreamEvent } from "../../src/types.js";
 import { type ChaosDatabase, chaosDatabase } from "../chaos/database.js";
 
 /**

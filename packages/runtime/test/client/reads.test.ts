@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunInfo } from "../../src/api.js";
 import { manualClock } from "../../src/client/clock.js";
 import { ReplayError, ResultTimeoutError, RunFailedError } from "../../src/errors.js";
-import type { RunInfo } from "../../src/types.js";
 import { type Fixture, setUpFixture } from "./helpers.js";
 
 describe("getRun and listRuns", () => {

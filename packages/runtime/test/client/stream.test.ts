@@ -1,6 +1,6 @@
 import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { StreamEvent } from "../../src/types.js";
+import type { StreamEvent } from "../../src/api.js";
 import { type Fixture, setUpFixture } from "./helpers.js";
 
 /** Inserts an output event on `conn` (the caller decides about the transaction). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ActivityContext, RunContext } from "../../src/api.js";
 import { type ActivityFailure, ChildWorkflowFailure, type CompensationError, Saga } from "../../src/index.js";
-import type { ActivityContext, RunContext } from "../../src/types.js";
-import { forEachStore, historyOf, shape, waitFor } from "./helpers.js";
+import { forEachStore, historyOf, shape, waitFor } from "../support/helpers.js";
 
 const square = async (_ctx: ActivityContext, _backends: unknown, n: number) => n * n;
 

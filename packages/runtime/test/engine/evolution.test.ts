@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ActivityContext, RunContext } from "../../src/types.js";
-import { forEachStore, historyOf, shape, waitFor } from "./helpers.js";
+import type { ActivityContext, RunContext } from "../../src/api.js";
+import { forEachStore, historyOf, shape, waitFor } from "../support/helpers.js";
 
 const echo = async (ctx: ActivityContext, _backends: unknown, input: string) => `${ctx.activity}(${input})`;
 const activities = { a: echo, a2: echo, b: echo, c: echo };

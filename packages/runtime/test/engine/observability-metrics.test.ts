@@ -1,8 +1,8 @@
 import { MeterProvider, type MetricData, MetricReader } from "@opentelemetry/sdk-metrics";
 import { describe, expect, it } from "vitest";
+import type { ActivityContext, RunContext } from "../../src/api.js";
 import { NonRetryableError } from "../../src/index.js";
-import type { ActivityContext, RunContext } from "../../src/types.js";
-import { type EngineEnv, forEachStore, historyOf, waitFor } from "./helpers.js";
+import { type EngineEnv, forEachStore, historyOf, waitFor } from "../support/helpers.js";
 
 /** A reader that hands over what was recorded when asked: the in-memory reader of these tests. */
 class CollectingReader extends MetricReader {

@@ -2,9 +2,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { describe, expect, it } from "vitest";
+import type { ActivityContext, RunContext } from "../../src/api.js";
 import { createPrometheusMetrics, createWorker, ReplayError } from "../../src/index.js";
-import type { ActivityContext, RunContext } from "../../src/types.js";
-import { useEngine } from "./helpers.js";
+import { useEngine } from "../support/helpers.js";
 
 /** One sample of the Prometheus text format: name, labels and value. */
 interface Sample {

@@ -7,9 +7,9 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ActivityContext, RunContext } from "../../src/api.js";
 import { createJsonLogger } from "../../src/index.js";
-import type { ActivityContext, RunContext } from "../../src/types.js";
-import { forEachStore, historyOf, waitFor } from "./helpers.js";
+import { forEachStore, historyOf, waitFor } from "../support/helpers.js";
 
 /*
  * Traces through a real SDK: an in-memory exporter behind a simple (synchronous) processor,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ActivityContext, Logger, RunContext } from "../../src/api.js";
 import { ResultTimeoutError } from "../../src/index.js";
-import type { ActivityContext, Logger, RunContext } from "../../src/types.js";
-import { forEachStore, waitFor } from "./helpers.js";
+import { forEachStore, waitFor } from "../support/helpers.js";
 
 function capture(): Logger & { warnings: string[] } {
   const warnings: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { ActivityContext, RunContext } from "../../src/types.js";
-import { forEachStore, waitFor } from "./helpers.js";
+import type { ActivityContext, RunContext } from "../../src/api.js";
+import { forEachStore, waitFor } from "../support/helpers.js";
 
 forEachStore((env) => {
   describe("queues", () => {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { ActivityContext, ActivityFn, ActivityRegistration, Worker } from "../../src/api.js";
 import { createWorker, type HistoryEvent } from "../../src/index.js";
 import {
   activityNames,
@@ -13,7 +14,6 @@ import {
   workflowSpec,
 } from "../../src/replay/fixtures/random-workflow.js";
 import { collectLogs, createTestEnv } from "../../src/testing/index.js";
-import type { ActivityContext, ActivityFn, ActivityRegistration, Worker } from "../../src/types.js";
 
 /** Runs per property; FC_RUNS raises it for a longer local fuzzing session. */
 const RUNS = Number(process.env.FC_RUNS ?? 25);

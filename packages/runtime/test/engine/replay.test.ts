@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RunContext } from "../../src/types.js";
-import { forEachStore, historyOf, shape, waitFor } from "./helpers.js";
+import type { RunContext } from "../../src/api.js";
+import { forEachStore, historyOf, shape, waitFor } from "../support/helpers.js";
 
 forEachStore((env) => {
   const activities = {

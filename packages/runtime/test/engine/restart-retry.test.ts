@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { ActivityContext, RunContext } from "../../src/api.js";
 import { ActivityFailure, NonRetryableError } from "../../src/index.js";
-import type { ActivityContext, RunContext } from "../../src/types.js";
-import { forEachStore, historyOf, shape } from "./helpers.js";
+import { forEachStore, historyOf, shape } from "../support/helpers.js";
 
 forEachStore((env) => {
   describe("restart", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { ActivityContext, Logger, RunContext, Timers } from "../../src/api.js";
 import {
   createMemoryStore,
   createStoreClient,
@@ -10,8 +11,7 @@ import {
   realTimers,
 } from "../../src/index.js";
 import { collectLogs } from "../../src/testing/index.js";
-import type { ActivityContext, Logger, RunContext, Timers } from "../../src/types.js";
-import { forEachStore, waitFor } from "./helpers.js";
+import { forEachStore, waitFor } from "../support/helpers.js";
 
 function capture(): Logger & { lines: string[] } {
   const lines: string[] = [];

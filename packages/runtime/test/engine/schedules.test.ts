@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { RunContext, ScheduleOptions } from "../../src/api.js";
 import { manualClock } from "../../src/index.js";
-import type { RunContext, ScheduleOptions } from "../../src/types.js";
-import { forEachStore, waitFor } from "./helpers.js";
+import { forEachStore, waitFor } from "../support/helpers.js";
 
 const stamp = async (ctx: RunContext) => ctx.scheduledAt?.toISOString() ?? "none";
 

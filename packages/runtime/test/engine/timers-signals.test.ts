@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
+import type { RunContext } from "../../src/api.js";
 import { manualClock } from "../../src/index.js";
 import type { ClaimedRun } from "../../src/store/types.js";
-import type { RunContext } from "../../src/types.js";
-import { forEachStore, historyOf, shape, waitFor } from "./helpers.js";
+import { forEachStore, historyOf, shape, waitFor } from "../support/helpers.js";
 
 forEachStore((env) => {
   const YEAR = 365 * 86_400_000;

@@ -4,7 +4,6 @@ import { createClient, type MySqlClient } from "../../src/index.js";
 import { produce } from "../chaos/producer.js";
 import { formatLogCounts } from "../chaos/report.js";
 import { auditSignals } from "../chaos/signals.js";
-import { waitFor } from "../engine/helpers.js";
 import {
   audit,
   completedCount,
@@ -15,6 +14,7 @@ import {
 } from "../processes/checks.js";
 import { stopAllChildren, WorkerProcess } from "../processes/children.js";
 import { createExecutionsTable, groupExecutions, loadExecutions } from "../processes/executions.js";
+import { waitFor } from "../support/helpers.js";
 import { type GaleraDatabase, galeraDatabase } from "./setup.js";
 import { galeraChaosSize } from "./size.js";
 

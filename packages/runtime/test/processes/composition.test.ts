@@ -1,6 +1,6 @@
 import type { RowDataPacket } from "mysql2/promise";
 import { describe, expect, it } from "vitest";
-import { waitFor } from "../engine/helpers.js";
+import { waitFor } from "../support/helpers.js";
 import { audit, leasedBy, responsesWithoutExecution, unexplainedDuplicates } from "./checks.js";
 import { WorkerProcess } from "./children.js";
 import type { ChildConfig } from "./config.js";

@@ -1,4 +1,4 @@
-import type { QueueOptions } from "../../src/types.js";
+import type { QueueOptions } from "../../src/api.js";
 
 /** What the test tells a worker process, as JSON in the REPLAYKIT_CHILD environment variable. */
 export interface ChildConfig {

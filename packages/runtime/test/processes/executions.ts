@@ -1,5 +1,5 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import type { ActivityContext } from "../../src/types.js";
+import type { ActivityContext } from "../../src/api.js";
 
 /** One execution of an activity, as the activity itself recorded it. */
 export interface Execution {

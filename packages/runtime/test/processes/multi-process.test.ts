@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { waitFor } from "../engine/helpers.js";
+import { waitFor } from "../support/helpers.js";
 import {
   audit,
   completedCount,

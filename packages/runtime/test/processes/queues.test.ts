@@ -1,7 +1,7 @@
 import type { RowDataPacket } from "mysql2/promise";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { QueueOptions } from "../../src/types.js";
-import { waitFor } from "../engine/helpers.js";
+import type { QueueOptions } from "../../src/api.js";
+import { waitFor } from "../support/helpers.js";
 import { leasedBy, leasesOf } from "./checks.js";
 import { WorkerProcess } from "./children.js";
 import { useProcessDatabase } from "./setup.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { shardOf } from "../../src/index.js";
-import { waitFor } from "../engine/helpers.js";
+import { waitFor } from "../support/helpers.js";
 import { audit, completedCount } from "./checks.js";
 import { WorkerProcess } from "./children.js";
 import { loadExecutions } from "./executions.js";

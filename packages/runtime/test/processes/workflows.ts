@@ -1,6 +1,6 @@
 import type { Pool, ResultSetHeader } from "mysql2/promise";
+import type { ActivityContext, ActivityRegistration, RunContext, WorkflowFn } from "../../src/api.js";
 import { NonRetryableError, Saga } from "../../src/index.js";
-import type { ActivityContext, ActivityRegistration, RunContext, WorkflowFn } from "../../src/types.js";
 import { recordExecution } from "./executions.js";
 
 /** What every activity of the process tests receives as backends. */

@@ -10,7 +10,7 @@ import {
   type Store,
 } from "../../src/index.js";
 import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
-import { STORE_KINDS, type StoreKind } from "../engine/helpers.js";
+import { STORE_KINDS, type StoreKind } from "../support/helpers.js";
 
 /**
  * The Store contract, run against every store: what the engine and the client rely on, through

@@ -3,9 +3,10 @@
  * activity, a child and a signal while no @opentelemetry package can be loaded, and prints
  * what it saw as one JSON line.
  */
+
+import type { ActivityContext, RunContext } from "../../src/api.js";
 import { createMemoryStore, createStoreClient, createWorker, ReplayError } from "../../src/index.js";
 import { otel } from "../../src/telemetry/api.js";
-import type { ActivityContext, RunContext } from "../../src/types.js";
 
 const client = createStoreClient(createMemoryStore());
 const worker = createWorker({

@@ -1,3 +1,4 @@
+import type { Transaction } from "../../api.js";
 import {
   CHILD_SIGNAL,
   childEndingId,
@@ -6,7 +7,6 @@ import {
   type RunKey,
   RunStatus,
 } from "../../history/index.js";
-import type { Transaction } from "../../types.js";
 import type { ChildStart, StepWrite } from "../types.js";
 import { type Row, text } from "./rows.js";
 import { insertRun, insertSignal, requestCancel } from "./writes.js";

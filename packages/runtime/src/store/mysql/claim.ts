@@ -1,6 +1,6 @@
 import type { Pool, ResultSetHeader } from "mysql2/promise";
+import type { Transaction } from "../../api.js";
 import { type RunKey, RunStatus } from "../../history/index.js";
-import type { Transaction } from "../../types.js";
 import { stallsAfterClaim } from "../commit-rules.js";
 import { decodeStarts, encodeStarts, pickQueued, type QueueLimits, startsInWindow } from "../queue-rules.js";
 import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type WorkerAbilities } from "../types.js";

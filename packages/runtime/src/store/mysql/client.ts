@@ -1,8 +1,8 @@
 import type { Pool } from "mysql2/promise";
+import type { Clock } from "../../api.js";
 import { createStoreClient, type StoreClient } from "../../client/client.js";
 import type { ClientOptions } from "../../client/options.js";
 import { realTimers } from "../../client/timers.js";
-import type { Clock } from "../../types.js";
 import { createDbClock } from "./clock.js";
 import { type ClientConnection, openConnection } from "./connection.js";
 import { mapUnreachable } from "./db-errors.js";

@@ -1,5 +1,5 @@
 import type { Pool, RowDataPacket } from "mysql2/promise";
-import type { Clock, Transaction } from "../../types.js";
+import type { Clock, Transaction } from "../../api.js";
 
 /** How often the database clock offset is measured again. */
 export const CLOCK_RESYNC_MS = 60_000;

@@ -1,7 +1,7 @@
+import type { Transaction } from "../../api.js";
 import { RunNotFoundError, RunNotResumableError } from "../../errors.js";
 import { eventsBeforeStep, type NewEvent, newEvent, type RunKey, RunStatus } from "../../history/index.js";
 import { shardOf } from "../../shard.js";
-import type { Transaction } from "../../types.js";
 import type { ForkRequest } from "../types.js";
 import { nullableText, type Row, text, toRecordedEvent } from "./rows.js";
 import { insertUnlessExists } from "./writes.js";

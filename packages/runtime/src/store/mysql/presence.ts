@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { type Connection, createConnection, type Pool, type RowDataPacket } from "mysql2/promise";
-import type { Transaction } from "../../types.js";
+import type { Transaction } from "../../api.js";
 import type { Presence } from "../types.js";
 import { carriedOptions, connectionConfigOf } from "./lane.js";
 

@@ -1,5 +1,5 @@
 import type { Pool } from "mysql2/promise";
-import type { Transaction } from "../../types.js";
+import type { Transaction } from "../../api.js";
 import type { PurgeRequest } from "../types.js";
 import { type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";

@@ -1,9 +1,9 @@
 import type { Pool, ResultSetHeader } from "mysql2/promise";
+import type { Transaction } from "../../api.js";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import { decodePayload } from "../../json.js";
 import type { CatchupPolicy, DueSchedule, OverlapPolicy, TickPlan } from "../../schedule/plan.js";
 import { tickRunId } from "../../schedule/plan.js";
-import type { Transaction } from "../../types.js";
 import type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "../types.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";

@@ -1,7 +1,7 @@
 import type { Pool, PoolConnection, ResultSetHeader } from "mysql2/promise";
+import type { Transaction } from "../../api.js";
 import { ReplayError } from "../../errors.js";
 import { runKeyId } from "../../history/index.js";
-import type { Transaction } from "../../types.js";
 import { fenceRefusal } from "../commit-rules.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";

@@ -1,8 +1,8 @@
 import type { Pool } from "mysql2/promise";
+import type { Transaction } from "../../api.js";
 import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
-import type { Transaction } from "../../types.js";
 import type { QueueLimits } from "../queue-rules.js";
 import type { ListRunsFilter } from "../records.js";
 import type {

@@ -1,5 +1,5 @@
 import type { Pool } from "mysql2/promise";
-import type { Transaction } from "../../types.js";
+import type { Transaction } from "../../api.js";
 
 /**
  * Runs `work` in a transaction: the caller's (`tx`, which it commits or rolls back itself,

@@ -1,8 +1,8 @@
 import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
+import type { Transaction } from "../../api.js";
 import { RunEndedError, RunNotFoundError } from "../../errors.js";
 import { EventType, isEnded, type RunKey, RunStatus } from "../../history/index.js";
 import { shardOf } from "../../shard.js";
-import type { Transaction } from "../../types.js";
 import { FRESH_VERSION, type NewRun, type NewSignal } from "../types.js";
 import { isDuplicateKey } from "./db-errors.js";
 import type { Statement } from "./step-statements.js";

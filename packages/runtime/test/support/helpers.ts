@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, inject } from "vitest";
+import type { Client, WorkerOptions } from "../../src/api.js";
 import type { ClientOptions, Store } from "../../src/index.js";
 import {
   createClient,
@@ -15,7 +16,6 @@ import {
   createScratchDatabase,
   type ScratchDatabase,
 } from "../../src/testing/index.js";
-import type { Client, WorkerOptions } from "../../src/types.js";
 
 /** The stores every engine behaviour test runs on. */
 export const STORE_KINDS = ["mariadb", "memory"] as const;
