@@ -1,4 +1,4 @@
-/** Where the CLI writes: stderr for progress and errors, stdout only for what was asked for (--help). */
+/** Where `replaygen` writes: stderr for progress and errors, stdout only for what was asked for (--help). */
 export interface Io {
   readonly cwd: string;
   readonly err: (line: string) => void;
