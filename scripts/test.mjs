@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The README's test command: lint and format check, replaygen --check of the examples, then
+// The README's test command: lint and format check, the layering rules, replaygen --check of the examples, then
 // every package's typecheck and tests through turbo (generate -> build -> test), then one closing line that sums the
 // vitest results of every package: "N passed, M failed".
 import { spawn } from "node:child_process";
@@ -41,6 +41,14 @@ const lint = await run("npx", ["biome", "check", "."], () => {});
 if (lint !== 0) {
   process.stdout.write("test: biome found problems; run `npx biome check --write .` and commit the result\n");
   process.exit(lint);
+}
+process.stdout.write("test: layering rules (scripts/check-layers.mjs)\n");
+const layers = await run(process.execPath, ["scripts/check-layers.mjs"], () => {});
+if (layers !== 0) {
+  process.stdout.write(
+    "test: an import breaks a layering rule (lines above: file:line: rule: what to do); fix it, then run `npm run lint`\n",
+  );
+  process.exit(layers);
 }
 // Before turbo's generate tasks rewrite them: the committed replay_gen.ts files must be fresh,
 // as `replaygen --check` in an app's CI checks (the README's "Use replaykit in your app").

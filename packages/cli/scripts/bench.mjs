@@ -16,7 +16,9 @@ import { parseArgs } from "node:util";
 const CLI_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CODEGEN_ROOT = path.resolve(CLI_ROOT, "..", "codegen");
 const BIN = path.join(CLI_ROOT, "bin", "replaygen.js");
-const { defaultCacheDir } = await import("../dist/cache-dir.js").catch(() => ({ defaultCacheDir: () => undefined }));
+const { defaultCacheDir } = await import("../dist/replaygen/cache-dir.js").catch(() => ({
+  defaultCacheDir: () => undefined,
+}));
 const CACHE_DIR = defaultCacheDir(path.join(CLI_ROOT, "dist"));
 
 const { values } = parseArgs({
@@ -26,7 +28,10 @@ const runs = Number(values.runs);
 const fixture = values.fixture;
 const manifest = path.join("fixtures", fixture, "replay.ts");
 
-if (!existsSync(path.join(CLI_ROOT, "dist", "bin.js")) || !existsSync(path.join(CODEGEN_ROOT, "dist", "index.js"))) {
+if (
+  !existsSync(path.join(CLI_ROOT, "dist", "replaygen", "bin.js")) ||
+  !existsSync(path.join(CODEGEN_ROOT, "dist", "index.js"))
+) {
   console.error("bench: the CLI is not built; run `npx turbo run build` first");
   process.exit(2);
 }

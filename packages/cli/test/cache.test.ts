@@ -70,7 +70,7 @@ describe("the compile cache", () => {
   const dir = path.join(TMP, "compile");
   const script = `
     import { createRequire } from "node:module";
-    import { enableCompileCache } from ${JSON.stringify(path.join(PACKAGE_ROOT, "src", "compile-cache.ts"))};
+    import { enableCompileCache } from ${JSON.stringify(path.join(PACKAGE_ROOT, "src", "replaygen", "compile-cache.ts"))};
     enableCompileCache(${JSON.stringify(path.join(dir, "cache"))});
     const loaded = createRequire(import.meta.url)(${JSON.stringify(path.join(dir, "typescript.js"))});
     console.log(loaded.answer(), loaded.where());

@@ -1,4 +1,4 @@
-import { exitQuietlyOnClosedStdout } from "../stdout-pipe.js";
+import { exitQuietlyOnClosedStdout } from "../shared/stdout-pipe.js";
 import { main } from "./main.js";
 
 exitQuietlyOnClosedStdout();

@@ -1,5 +1,6 @@
 import { ReplayError } from "@replaykit/runtime";
-import { CliRefusedError, CliUsageError, EXIT, type ExitCode } from "../errors.js";
+import { CliRefusedError, CliUsageError } from "../shared/errors.js";
+import { EXIT, type ExitCode } from "../shared/exit-codes.js";
 import type { ReplaykitIo } from "./io.js";
 
 const REFUSED = new Set(["RUN_NOT_FOUND", "RUN_NOT_RESUMABLE", "SCHEDULE_NOT_FOUND"]);

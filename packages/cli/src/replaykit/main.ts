@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { EXIT } from "../errors.js";
+import { EXIT, exitCodesHelp } from "../shared/exit-codes.js";
 import { countRuns } from "./commands/runs-count.js";
 import { type ListFlags, listRuns } from "./commands/runs-list.js";
 import { showHistory, showRunCommand } from "./commands/runs-show.js";
@@ -22,11 +22,7 @@ Examples:
   replaykit signal order o-17 warehouseReady '{"picker":"ann"}' --id evt-9
   replaykit ui                                       the web inspector on http://127.0.0.1:7070
 
-Exit codes:
-  0  ok
-  1  the run or schedule does not exist, or refused the change (not stuck, ended, sent before)
-  2  usage: a bad flag or value, no database, no namespace
-  3  the database could not be reached, or an unexpected error`;
+${exitCodesHelp("replaykit")}`;
 
 type Handler = (context: Context, args: string[], flags: Record<string, unknown>) => Promise<void>;
 type Act = (handler: Handler, namespaceOptional?: boolean) => (...params: unknown[]) => Promise<void>;

@@ -1,5 +1,5 @@
 import { type Duration, type RunStatus, toMillis } from "@replaykit/runtime";
-import { CliUsageError } from "../errors.js";
+import { CliUsageError } from "../shared/errors.js";
 
 const STATUSES: readonly RunStatus[] = ["running", "completed", "failed", "cancelled", "stuck"];
 

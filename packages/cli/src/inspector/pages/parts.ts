@@ -1,5 +1,5 @@
 import type { RunStatus } from "@replaykit/runtime";
-import { time } from "../../replaykit/format/values.js";
+import { time } from "../../shared/values.js";
 import { type Html, href, html } from "../html.js";
 
 export function statusBadge(status: RunStatus | string, extra?: string): Html {

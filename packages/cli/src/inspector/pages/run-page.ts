@@ -1,5 +1,5 @@
 import { type RunDescription, type SerializedError, waitingClauses } from "@replaykit/runtime";
-import { json } from "../../replaykit/format/values.js";
+import { json } from "../../shared/values.js";
 import type { RunData } from "../data.js";
 import { type Html, href, html } from "../html.js";
 import { layout } from "./layout.js";

@@ -1,5 +1,5 @@
 import type { ChildRequest, HistoryEvent, RunDescription, TimelineStep } from "@replaykit/runtime";
-import { json } from "../../replaykit/format/values.js";
+import { json } from "../../shared/values.js";
 import { type Html, html } from "../html.js";
 import { jsonBlock, runLink, when } from "./parts.js";
 

@@ -1,5 +1,5 @@
 import type { TimelineStep } from "@replaykit/runtime";
-import { duration } from "../../replaykit/format/values.js";
+import { duration } from "../../shared/values.js";
 import { type Html, html } from "../html.js";
 import { jsonBlock } from "./parts.js";
 

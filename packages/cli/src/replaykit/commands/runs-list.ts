@@ -1,7 +1,7 @@
 import type { ListRunsFilter, RunInfo, RunStatus } from "@replaykit/runtime";
+import { counted, time } from "../../shared/values.js";
 import type { Context } from "../context.js";
 import { table } from "../format/table.js";
-import { counted, time } from "../format/values.js";
 import { parseStatus, parseTime, parseWhole } from "../parse.js";
 
 export interface ListFlags {

@@ -1,9 +1,9 @@
 import { timelineOf } from "@replaykit/runtime";
-import { CliRefusedError, CliUsageError } from "../../errors.js";
+import { CliRefusedError, CliUsageError } from "../../shared/errors.js";
+import { json, time } from "../../shared/values.js";
 import type { Context } from "../context.js";
 import { showRun } from "../format/run-show.js";
 import { table } from "../format/table.js";
-import { json, time } from "../format/values.js";
 import { parseWhole } from "../parse.js";
 
 /** `runs show`: what `describeRun` says, with the steps of the current iteration. */

@@ -1,7 +1,7 @@
 import type { EndStatus } from "@replaykit/runtime";
-import { CliRefusedError, CliUsageError } from "../../errors.js";
+import { CliRefusedError, CliUsageError } from "../../shared/errors.js";
+import { counted, time } from "../../shared/values.js";
 import type { Context } from "../context.js";
-import { counted, time } from "../format/values.js";
 import { parseJson, parseStatus, parseTime, parseWhole } from "../parse.js";
 
 /** Prints what a change did: a line for people, an object for scripts. */

@@ -1,6 +1,6 @@
+import { json, time } from "../../shared/values.js";
 import type { Context } from "../context.js";
 import { table } from "../format/table.js";
-import { json, time } from "../format/values.js";
 
 export async function listSchedules(context: Context): Promise<void> {
   const schedules = await context.client.listSchedules(context.namespace);

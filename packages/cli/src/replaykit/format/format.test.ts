@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { parseTime } from "../parse.js";
 import { barSpan } from "./bars.js";
 import { printable, table } from "./table.js";
-import { duration, time } from "./values.js";
 
 describe("formatting for people", () => {
   it("aligns columns, right-aligns numbers, and leaves the last column unpadded", () => {
@@ -18,17 +17,6 @@ describe("formatting for people", () => {
 
   it("shows control characters of stored values as escapes, so a payload cannot steer the terminal", () => {
     expect(printable("ok\u001b[31mred\u0007")).toBe("ok\\u{1b}[31mred\\u{7}");
-  });
-
-  it("writes durations short and times in UTC to the second", () => {
-    expect([850, 1234, 65_000, 7_380_000, 90_000_000].map(duration)).toEqual([
-      "850ms",
-      "1.2s",
-      "1m 5s",
-      "2h 3m",
-      "1d 1h",
-    ]);
-    expect(time(Date.UTC(2030, 0, 2, 3, 4, 5, 678))).toBe("2030-01-02 03:04:05Z");
   });
 
   it("places a bar on the time axis, at least one character wide", () => {

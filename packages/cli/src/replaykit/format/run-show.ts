@@ -1,7 +1,7 @@
 import { type RunDescription, type SerializedError, type TimelineStep, waitingClauses } from "@replaykit/runtime";
+import { counted, duration, json, time } from "../../shared/values.js";
 import { bar } from "./bars.js";
 import { fields, table } from "./table.js";
-import { counted, duration, json, time } from "./values.js";
 
 const BAR_WIDTH = 24;
 

@@ -1,8 +1,10 @@
 import path from "node:path";
 import type { ProjectCache } from "@replaykit/codegen";
 import { findStale, type OutputFile, ResultCache, writeGenerated } from "@replaykit/codegen/cache";
+import { EXIT } from "../../shared/exit-codes.js";
+import { counted } from "../../shared/values.js";
 import { loadCodegen } from "../codegen.js";
-import { counted, EXIT_OK, EXIT_STALE_OR_INVALID, type Io } from "../io.js";
+import type { Io } from "../io.js";
 import { reportFailure } from "./report.js";
 
 /** Generates and writes `replay_gen.ts` beside each manifest. */
@@ -17,7 +19,7 @@ export async function runGenerate(manifests: readonly string[], io: Io, projects
     }
     const source = cached ? " (inputs unchanged: from the cache)" : "";
     io.err(`replaygen: ${counted(files.length, "manifest")} in ${Math.round(performance.now() - started)} ms${source}`);
-    return EXIT_OK;
+    return EXIT.ok;
   } catch (error) {
     return reportFailure(error, io);
   }
@@ -31,9 +33,9 @@ export async function runCheck(manifests: readonly string[], io: Io): Promise<nu
     for (const file of stale) {
       io.err(`replaygen: ${path.relative(io.cwd, file.outputPath)} is ${file.reason}; run: ${file.command}`);
     }
-    if (stale.length > 0) return EXIT_STALE_OR_INVALID;
+    if (stale.length > 0) return EXIT.staleOrInvalid;
     io.err(`replaygen: ${counted(manifests.length, "generated file")} up to date`);
-    return EXIT_OK;
+    return EXIT.ok;
   } catch (error) {
     return reportFailure(error, io);
   }

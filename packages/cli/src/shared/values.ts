@@ -33,7 +33,7 @@ export function json(value: unknown, width = 60): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
 
-/** `1 run`, `2 runs`. */
+/** `1 run`, `2 manifests`: messages name counts in words, never as "manifest(s)". */
 export function counted(n: number, singular: string, plural = `${singular}s`): string {
   return `${n} ${n === 1 ? singular : plural}`;
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { EXIT_OK, EXIT_USAGE, type Io } from "../io.js";
+import { EXIT } from "../../shared/exit-codes.js";
+import type { Io } from "../io.js";
 import { nextSteps, SCAFFOLD } from "./scaffold.js";
 
 /**
@@ -16,7 +17,7 @@ export function runInit(dir: string, io: Io): number {
       `replaygen: init writes nothing, because ${existing.map(shown).join(", ")} already exist${existing.length === 1 ? "s" : ""}: ` +
         "init scaffolds a new namespace; name another folder (npx replaygen init src/orders) or move those files away",
     );
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   mkdirSync(target, { recursive: true });
   for (const [name, content] of Object.entries(SCAFFOLD)) {
@@ -26,7 +27,7 @@ export function runInit(dir: string, io: Io): number {
   for (const line of packageAdvice(target, io.cwd)) io.err(line);
   const manifest = shown("replay.ts");
   for (const line of nextSteps(manifest, posix(path.dirname(manifest)))) io.err(line);
-  return EXIT_OK;
+  return EXIT.ok;
 }
 
 /** What the app's package.json lacks for the scaffold to build and run: ESM, and the packages it imports. */

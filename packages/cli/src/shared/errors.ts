@@ -3,18 +3,7 @@
  * with, and a message that says what was wrong and how to fix it.
  */
 
-/** Exit codes of `replaykit` (documented in its --help and the README). */
-export const EXIT = {
-  ok: 0,
-  /** The command ran, but the thing it names does not exist or refused the change. */
-  refused: 1,
-  /** Bad flags or arguments, or no database / namespace given. */
-  usage: 2,
-  /** The database could not be reached, or an unexpected error. */
-  failed: 3,
-} as const;
-
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+import { EXIT, type ExitCode } from "./exit-codes.js";
 
 /** The command line asks for something impossible (a missing flag, an unreadable value). */
 export class CliUsageError extends Error {
