@@ -35,9 +35,9 @@ import type { WorkerMetrics } from "../telemetry/metrics.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
 import { type Attempt, type AttemptEnvironment, type AttemptResult, runAttempt } from "./activity-runner.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
+import { activityKey, newPendingActivity, type PendingActivity } from "./pending-activities.js";
 import { mergeOptions, nextRetryDelay } from "./retry.js";
 import type { FailedAttempt } from "./retry-log.js";
-import { newTask, type TaskState, taskKey } from "./tasks.js";
 
 /** A run to replay, with what its executor needs besides its history. */
 export type ReplayTarget = RunKey & {
@@ -51,7 +51,7 @@ export interface CachedRun {
   readonly version: number;
   readonly iteration: number;
   readonly nextPos: number;
-  readonly tasks: Map<string, TaskState>;
+  readonly pending: Map<string, PendingActivity>;
   /** The run's workflow span, open while the run waits in the cache (see WorkflowSpan). */
   readonly span: WorkflowSpan;
   /** When the step that let the run go asked for it to be woken (its next timer or retry); null: by something else. */
@@ -150,7 +150,7 @@ export class RunActor {
   readonly #host: ActorHost;
   #executor: RunExecutor;
   #steps = 0;
-  readonly #tasks: Map<string, TaskState>;
+  readonly #pending: Map<string, PendingActivity>;
   #version: number;
   #nextPos: number;
   readonly #iteration: number;
@@ -181,7 +181,7 @@ export class RunActor {
     claim: ClaimedRun,
     executor: RunExecutor,
     nextPos: number,
-    tasks: Map<string, TaskState>,
+    pending: Map<string, PendingActivity>,
     span: WorkflowSpan,
     holdUntil?: number,
   ) {
@@ -193,7 +193,7 @@ export class RunActor {
     this.queue = claim.queue;
     this.#host = host;
     this.#executor = executor;
-    this.#tasks = tasks;
+    this.#pending = pending;
     this.#version = claim.version;
     this.#nextPos = nextPos;
     this.#iteration = claim.iteration;
@@ -216,7 +216,7 @@ export class RunActor {
   /** Activities of this run executing right now. */
   get running(): number {
     let count = 0;
-    for (const task of this.#tasks.values()) if (task.controller) count++;
+    for (const task of this.#pending.values()) if (task.controller) count++;
     return count;
   }
 
@@ -232,7 +232,7 @@ export class RunActor {
 
   /** Aborts every activity in flight (shutdown, lost lease, run ended). */
   abortAll(reason: unknown): void {
-    for (const task of this.#tasks.values()) task.controller?.abort(reason);
+    for (const task of this.#pending.values()) task.controller?.abort(reason);
   }
 
   /** Shutdown: abort what runs and let go without writing anything more. */
@@ -323,7 +323,7 @@ export class RunActor {
         case EventType.ActivityRequest:
           // No task row yet: the request event itself records the pending work. A row is written
           // only when an attempt fails and a retry must wait (see #applyCompletions).
-          this.#tasks.set(taskKey(event.target, event.seq), newTask(event.target, event.seq, now));
+          this.#pending.set(activityKey(event.target, event.seq), newPendingActivity(event.target, event.seq, now));
           break;
         case EventType.ChildRequest:
           step.childStarts.push(this.#childStart(event, now));
@@ -339,7 +339,7 @@ export class RunActor {
     if (executor.outcome) return this.#commitEnd(step, outbox, now);
 
     const stopping = this.#host.isStopping();
-    const dueNow = stopping ? [] : this.#dueTasks(now);
+    const dueNow = stopping ? [] : this.#dueActivities(now);
     // An activity this worker lacks (newer code requested it, or another deployment did) is
     // left to a worker that has it: the run is released, marked as wanting that activity.
     const due = dueNow.filter((task) => this.#host.activities[task.target] !== undefined);
@@ -356,7 +356,7 @@ export class RunActor {
       // Nothing new to record, and the run stays ours: start the due attempts without a
       // commit. Their requests are already stored, so if this worker dies they run again
       // on another one once the lease ends.
-      this.#startTasks(due);
+      this.#startAttempts(due);
       this.#scheduleWake(now);
       return;
     }
@@ -367,17 +367,17 @@ export class RunActor {
       this.#finish(this.#snapshot(wakeAt));
       return;
     }
-    this.#startTasks(due);
+    this.#startAttempts(due);
     this.#scheduleWake(now);
   }
 
   async #applyCompletions(step: MutableStep, now: number): Promise<void> {
     for (let completion = this.#completions.shift(); completion; completion = this.#completions.shift()) {
       const { target, seq, attempt } = completion;
-      const task = this.#tasks.get(taskKey(target, seq));
+      const task = this.#pending.get(activityKey(target, seq));
       if (task) task.controller = undefined;
       if ("resultText" in completion) {
-        this.#forgetTask(step, target, seq);
+        this.#forgetActivity(step, target, seq);
         const payload = { result: JSON.parse(completion.resultText) as unknown, attempts: attempt };
         await this.#executor.deliver(
           newEvent.activityResult(target, seq, completion.resultText, attempt, this.#host.now()),
@@ -420,7 +420,7 @@ export class RunActor {
         continue;
       }
       const error = serializeError(failure);
-      this.#forgetTask(step, target, seq);
+      this.#forgetActivity(step, target, seq);
       await this.#executor.deliver(newEvent.activityError(target, seq, error, attempt, this.#host.now()), {
         error,
         attempts: attempt,
@@ -428,10 +428,10 @@ export class RunActor {
     }
   }
 
-  #forgetTask(step: MutableStep, target: string, seq: number): void {
-    const key = taskKey(target, seq);
-    if (this.#tasks.get(key)?.persisted) step.taskDeletes.push({ target, seq });
-    this.#tasks.delete(key);
+  #forgetActivity(step: MutableStep, target: string, seq: number): void {
+    const key = activityKey(target, seq);
+    if (this.#pending.get(key)?.persisted) step.taskDeletes.push({ target, seq });
+    this.#pending.delete(key);
   }
 
   /**
@@ -583,7 +583,7 @@ export class RunActor {
       iteration: this.#iteration,
       expectedVersion: this.#version,
       firstPos: this.#nextPos,
-      hasTaskRows: [...this.#tasks.values()].some((task) => task.persisted),
+      hasTaskRows: [...this.#pending.values()].some((task) => task.persisted),
       now,
       leaseUntil: now + this.#host.leaseMs,
     });
@@ -655,14 +655,14 @@ export class RunActor {
       version: this.#version,
       iteration: this.#iteration,
       nextPos: this.#nextPos,
-      tasks: this.#tasks,
+      pending: this.#pending,
       span: this.#span,
     };
   }
 
-  #dueTasks(now: number): TaskState[] {
-    const due: TaskState[] = [];
-    for (const task of this.#tasks.values()) {
+  #dueActivities(now: number): PendingActivity[] {
+    const due: PendingActivity[] = [];
+    for (const task of this.#pending.values()) {
       if (!task.controller && task.readyAt <= now && this.#executor.activityInput(task.target, task.seq))
         due.push(task);
     }
@@ -677,7 +677,7 @@ export class RunActor {
     };
     consider(this.#deadline);
     for (const command of this.#executor.pending()) consider(command.deadline);
-    for (const task of this.#tasks.values())
+    for (const task of this.#pending.values())
       if (!task.controller && this.#executor.activityInput(task.target, task.seq)) consider(task.readyAt);
     return next;
   }
@@ -705,11 +705,11 @@ export class RunActor {
     return mergeOptions(registered, this.#executor.activityInput(target, seq)?.options);
   }
 
-  #startTasks(tasks: readonly TaskState[]): void {
-    for (const task of tasks) void this.#runTask(task);
+  #startAttempts(tasks: readonly PendingActivity[]): void {
+    for (const task of tasks) void this.#runAttempt(task);
   }
 
-  async #runTask(task: TaskState): Promise<void> {
+  async #runAttempt(task: PendingActivity): Promise<void> {
     const registration = this.#host.activities[task.target];
     const stored = this.#executor.activityInput(task.target, task.seq);
     if (!registration || !stored) return;

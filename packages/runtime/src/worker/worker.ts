@@ -46,10 +46,10 @@ import { Tracing, type WorkflowSpan } from "../telemetry/tracing.js";
 import type { Attempt } from "./activity-runner.js";
 import { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
+import { activityKey, newPendingActivity, type PendingActivity } from "./pending-activities.js";
 import { type FailedAttempt, RetryLog } from "./retry-log.js";
 import { type ActorHost, type CachedRun, type ReplayTarget, RunActor } from "./run-actor.js";
 import { applySchedules, scheduleProblems } from "./schedules.js";
-import { newTask, type TaskState, taskKey } from "./tasks.js";
 
 const DEFAULTS = { concurrency: 16, leaseMs: 30_000, cacheSize: 1000, maxPollIntervalMs: 1000, stopTimeoutMs: 10_000 };
 const MIN_POLL_MS = 2;
@@ -746,7 +746,7 @@ class ReplayWorker implements Worker, ActorHost {
       this.#metrics.cacheHit();
       cached.span.resumed();
       await this.#markTakeover(run);
-      return new RunActor(this, run, cached.executor, cached.nextPos, cached.tasks, cached.span, holdUntil);
+      return new RunActor(this, run, cached.executor, cached.nextPos, cached.pending, cached.span, holdUntil);
     }
     // Another worker advanced the run since it was cached here: that take-up is over.
     cached?.span.release();
@@ -774,16 +774,16 @@ class ReplayWorker implements Worker, ActorHost {
       this.replay(run, run.iteration, run.fresh && freshHistory(run, run.fresh), () => this.#markTakeover(run)),
       run.fresh ? [] : this.store.loadTasks(run, run.iteration),
     ]);
-    const tasks = new Map<string, TaskState>();
+    const tasks = new Map<string, PendingActivity>();
     for (const row of taskRows) {
       const { target, seq, attempt, readyAt, heartbeat } = row;
       const state = { target, seq, attempt, readyAt, controller: undefined, persisted: true, lastHeartbeat: heartbeat };
-      tasks.set(taskKey(target, seq), state);
+      tasks.set(activityKey(target, seq), state);
     }
     // Requested and never answered, with no retry row: due now (a first attempt, or one lost with a worker).
     for (const command of executor.pending("activity")) {
-      const key = taskKey(command.target, command.seq);
-      if (!tasks.has(key)) tasks.set(key, newTask(command.target, command.seq, 0));
+      const key = activityKey(command.target, command.seq);
+      if (!tasks.has(key)) tasks.set(key, newPendingActivity(command.target, command.seq, 0));
     }
     return new RunActor(this, run, executor, run.nextPos, tasks, span, holdUntil);
   }

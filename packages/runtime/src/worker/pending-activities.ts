@@ -1,5 +1,9 @@
-/** A pending activity of a run, as the worker that holds the run tracks it. */
-export interface TaskState {
+/**
+ * An activity a run has requested and that has no answer yet, as the worker holding the run
+ * tracks it. Not to be confused with a row of the store's `tasks` table (TaskRow, TaskRetry):
+ * such a row exists only for a pending activity whose retry waits or that sent a heartbeat.
+ */
+export interface PendingActivity {
   readonly target: string;
   readonly seq: number;
   /** Attempts made so far. */
@@ -8,18 +12,18 @@ export interface TaskState {
   readyAt: number;
   /** Set while an attempt runs here (and until its completion is applied). */
   controller: AbortController | undefined;
-  /** A row in the tasks table exists (written when a retry was scheduled, or by a heartbeat). */
+  /** A row in the store's tasks table exists (written when a retry was scheduled, or by a heartbeat). */
   persisted: boolean;
   /** Details of the last heartbeat (JSON text), handed to the next attempt. */
   lastHeartbeat: string | null | undefined;
 }
 
 /** The map key of an activity of a run: its name and sequence. */
-export function taskKey(target: string, seq: number): string {
+export function activityKey(target: string, seq: number): string {
   return `${target}\u0000${seq}`;
 }
 
-/** A task with no attempt made yet, due at `readyAt`. */
-export function newTask(target: string, seq: number, readyAt: number): TaskState {
+/** A pending activity with no attempt made yet, due at `readyAt`. */
+export function newPendingActivity(target: string, seq: number, readyAt: number): PendingActivity {
   return { target, seq, attempt: 0, readyAt, controller: undefined, persisted: false, lastHeartbeat: undefined };
 }
