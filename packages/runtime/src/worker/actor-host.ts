@@ -23,6 +23,7 @@ export interface CachedRun {
   readonly version: number;
   readonly iteration: number;
   readonly nextPos: number;
+  /** The run's pending activities, by activityKey. */
   readonly pending: Map<string, PendingActivity>;
   /** The run's workflow span, open while the run waits in the cache (see WorkflowSpan). */
   readonly span: WorkflowSpan;

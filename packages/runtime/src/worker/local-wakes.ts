@@ -96,7 +96,7 @@ export class LocalWakes {
     });
   }
 
-  /** True when a local timer of this worker takes up a run due at `at` (see #arm). */
+  /** True when a local timer of this worker takes up a run due at `at` (see arm). */
   wakesAt(at: number): boolean {
     for (const wake of this.#wakes.values()) if (wake.at === at) return true;
     return false;
@@ -192,7 +192,7 @@ export class LocalWakes {
  * the local bus said of the run (a run just created here carries its row, `fresh`); `read`:
  * the run's row, read by key once the announcement left it open.
  */
-export function takesLocally(
+function takesLocally(
   options: Pick<ResolvedWorkerOptions, "shards" | "version" | "activities">,
   now: number,
   run: { readonly announced: LocalRunRef } | { readonly read: ClaimedRun },

@@ -50,7 +50,7 @@ class ReplayWorker implements Worker {
   readonly #claimLoop: ClaimLoop;
   readonly #wakes: LocalWakes;
   readonly #loader: RunLoader;
-  readonly #runs: RunHost;
+  readonly #runHost: RunHost;
   #metrics: WorkerMetrics;
   /** The Prometheus endpoint of `metrics: { port }`, once started. */
   #metricsServer: MetricsServer | undefined;
@@ -79,7 +79,7 @@ class ReplayWorker implements Worker {
     // The parts call each other through these hosts once the worker runs, never while it is built.
     this.#claimLoop = new ClaimLoop(options, this.#claimLoopHost());
     this.#wakes = new LocalWakes(options, this.#localWakesHost());
-    this.#runs = new RunHost(options, this.#runHostParts());
+    this.#runHost = new RunHost(options, this.#runHostParts());
     this.#loader = new RunLoader(options, this.#loaderHost());
   }
 
@@ -123,7 +123,7 @@ class ReplayWorker implements Worker {
       held: this.#held,
       cache: this.#cache,
       tracing: new Tracing(this.#options.tracerProvider),
-      actors: this.#runs,
+      actors: this.#runHost,
       taken: (id) => this.#wakes.taken(id),
       kick: (byWork) => this.#claimLoop.kick(byWork),
     };
