@@ -1,0 +1,136 @@
+import {
+  CHILD_SIGNAL,
+  type ChildEnding,
+  type ChildRequest,
+  childEndingId,
+  newEvent,
+  type RunKey,
+} from "../history/index.js";
+import { decodePayload } from "../json.js";
+import type { PendingCommand } from "../replay/commands.js";
+import type { RunExecutor } from "../replay/executor.js";
+import type { InboxSignal } from "../store/types.js";
+import type { StepChanges } from "./step-changes.js";
+
+/** What reading a run's inbox needs of the worker. */
+export interface InboxHost {
+  /** Unconsumed signals of the run with these names, in arrival order. */
+  loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]>;
+  now(): number;
+}
+
+/**
+ * A run's inbox as its actor last saw it: the wake_gen it read under, and the awaits already
+ * matched against it since. Signal awaits take the oldest unconsumed signals of their name;
+ * waited-for children take their endings (signal "/child"). The inbox is read again only for
+ * awaits not yet checked since it last could have changed (wake_gen moved).
+ */
+export class RunInbox {
+  readonly #key: RunKey;
+  readonly #host: InboxHost;
+  #wakeGen: number;
+  /** Awaits ("kind/name#seq") already matched against the inbox since it last changed. */
+  readonly #checked = new Set<string>();
+
+  constructor(key: RunKey, host: InboxHost, wakeGen: number) {
+    this.#key = key;
+    this.#host = host;
+    this.#wakeGen = wakeGen;
+  }
+
+  /** The wake_gen the inbox was last read under, or is to be read under next. */
+  get wakeGen(): number {
+    return this.#wakeGen;
+  }
+
+  /** wake_gen moved (a poke, or a commit saw it): the inbox may hold rows no await was matched with. */
+  moveTo(wakeGen: number): void {
+    this.#wakeGen = wakeGen;
+    this.#checked.clear();
+  }
+
+  /** Every await is matched again, wake_gen unchanged (a signal stored meanwhile may have moved it unseen). */
+  recheck(): void {
+    this.#checked.clear();
+  }
+
+  /**
+   * Delivers what the inbox holds for the run's waiting awaits, recording each consumed signal
+   * in `step` and when it was stored in `arrivals`. True when it delivered anything.
+   */
+  async apply(executor: RunExecutor, step: StepChanges, arrivals: number[]): Promise<boolean> {
+    const awaiting = inboxAwaits(executor);
+    if (awaiting.every((command) => this.#checked.has(awaitId(command)))) return false;
+    const names = [...new Set(awaiting.map((command) => inboxName(command)))];
+    const taken = new Set(step.signalsConsumed.map((signal) => signal.id));
+    // A poke while the inbox is read means it may have missed a signal: then check again.
+    const readUnder = this.#wakeGen;
+    const rows = (await this.#host.loadSignals(this.#key, names)).filter((row) => !taken.has(row.id));
+    let delivered = false;
+    for (let match = nextMatch(executor, rows, taken); match; match = nextMatch(executor, rows, taken)) {
+      const { command, row } = match;
+      taken.add(row.id);
+      step.signalsConsumed.push({ id: row.id, seq: command.seq });
+      if (command.kind === "signal") arrivals.push(row.createdAt);
+      await this.#deliver(executor, command, row);
+      delivered = true;
+    }
+    if (readUnder === this.#wakeGen) {
+      // Only awaits whose names were read: one the workflow made after a delivery above (a
+      // signal awaited once a child ended) has not been looked for yet.
+      for (const command of inboxAwaits(executor)) {
+        if (names.includes(inboxName(command))) this.#checked.add(awaitId(command));
+      }
+    }
+    return delivered;
+  }
+
+  async #deliver(executor: RunExecutor, command: PendingCommand, row: InboxSignal): Promise<void> {
+    const at = this.#host.now();
+    const where = `signal ${row.id} of run ${this.#key.runId}`;
+    if (command.kind === "signal") {
+      const message = decodePayload(row.payloadText, where) ?? null;
+      const event = newEvent.signalMessage(command.target, command.seq, row.id, row.payloadText ?? "null", at);
+      await executor.deliver(event, { signalId: row.id, message });
+      return;
+    }
+    const ending = decodePayload(row.payloadText, where) as ChildEnding;
+    const response = { runId: (command.input as ChildRequest).runId, ...ending };
+    await executor.deliver(newEvent.childResponse(command.target, command.seq, response, at), response);
+  }
+}
+
+/** Commands the inbox answers: signal awaits and waited-for children, in sequence order. */
+function inboxAwaits(executor: RunExecutor): PendingCommand[] {
+  return executor.pending().filter((command) => command.kind === "signal" || command.kind === "child");
+}
+
+function awaitId(command: PendingCommand): string {
+  return `${command.kind}/${command.target}#${command.seq}`;
+}
+
+/** The oldest unconsumed inbox row for the earliest waiting command it answers. */
+function nextMatch(
+  executor: RunExecutor,
+  rows: readonly InboxSignal[],
+  taken: ReadonlySet<number>,
+): { command: PendingCommand; row: InboxSignal } | undefined {
+  const awaiting = inboxAwaits(executor).sort((a, b) => a.seq - b.seq);
+  for (const command of awaiting) {
+    const row = rows.find((candidate) => !taken.has(candidate.id) && answers(command, candidate));
+    if (row) return { command, row };
+  }
+  return undefined;
+}
+
+/** The inbox name a command waits for. */
+function inboxName(command: PendingCommand): string {
+  return command.kind === "child" ? CHILD_SIGNAL : command.target;
+}
+
+/** True when the inbox row answers the command: a signal of its name, or the ending of its child. */
+function answers(command: PendingCommand, row: InboxSignal): boolean {
+  if (command.kind === "signal") return row.signal === command.target;
+  const runId = (command.input as ChildRequest).runId;
+  return row.signal === CHILD_SIGNAL && row.externalId === childEndingId({ workflow: command.target, runId });
+}

@@ -1,0 +1,219 @@
+import type { LocalRunRef } from "../api.js";
+import { type RunKey, runKeyId } from "../history/index.js";
+import { shardOf } from "../shard.js";
+import { type ClaimedRun, freshClaim } from "../store/types.js";
+import type { CachedRun } from "./actor-host.js";
+import type { HeldRuns } from "./held-runs.js";
+import type { ResolvedWorkerOptions } from "./worker-options.js";
+
+/**
+ * A run let go of to wait for a timer or retry due within this long is taken up by the worker
+ * that let it go when that is due (see LocalWakes.arm); one due later is left to the claim loop.
+ */
+const LOCAL_WAKE_WITHIN_MS = 60_000;
+/**
+ * How long before its wake time such a run is taken up (on real time): leasing it costs a
+ * durable write, which is then done by the time the timer is due, and the run waits this last
+ * moment in memory, lease held (see RunActor's holdUntil).
+ */
+const LOCAL_WAKE_LEAD_MS = 20;
+
+/** What local wakes need of their worker. */
+export interface LocalWakesHost {
+  readonly held: HeldRuns;
+  isRunning(): boolean;
+  /** Takes up a run leased or read here; `holdUntil`: taken up early, it waits here until then. */
+  activate(run: ClaimedRun, holdUntil?: number): void;
+  /** Runs a claim round now (see ClaimLoop.kick). */
+  kick(byWork?: boolean): void;
+  /** The last claim round took all it could: due runs may be waiting for a slot. */
+  backlogged(): boolean;
+  /** A schedule may have been created or resumed here: the claim loop looks at schedules at once. */
+  lookAtSchedules(): void;
+}
+
+/**
+ * Work that starts in this process is taken up here without waiting for the claim loop: a run
+ * started or signalled here (the local bus), and a run this worker let go of to wait for a
+ * timer or retry due soon (a local timer takes it up again just before it is due).
+ */
+export class LocalWakes {
+  readonly #options: ResolvedWorkerOptions;
+  readonly #host: LocalWakesHost;
+  /** Runs this worker let go of until a timer or retry due soon, by run: when, and the local timer's cancel. */
+  readonly #wakes = new Map<string, { readonly at: number; cancel: () => void }>();
+
+  constructor(options: ResolvedWorkerOptions, host: LocalWakesHost) {
+    this.#options = options;
+    this.#host = host;
+  }
+
+  /** Listens to the local bus of the namespace; returns the function that stops listening. */
+  subscribe(): () => void {
+    return this.#options.client.local.onWake(this.#options.namespace, (run) => this.#heard(run));
+  }
+
+  /**
+   * A named run is taken up directly, or poked when it is held here; the claim loop is kicked
+   * only when neither applies.
+   */
+  #heard(run: LocalRunRef | undefined): void {
+    const { held } = this.#host;
+    if (run) {
+      const actor = held.actor(runKeyId(run));
+      if (actor) return void held.pokeOne(actor);
+      if (this.#takeLocal(run)) return;
+    }
+    this.#host.kick();
+    // A wake-up that names no run may be a schedule created or resumed here: look at once.
+    if (!run) this.#host.lookAtSchedules();
+    if (!run && held.actorCount > 0) void held.pokeAll();
+  }
+
+  /**
+   * A run let go of to wait for its next timer or retry is taken up here when that is due: a
+   * local timer, then claimRun (one update by key, with the cached executor when it is still
+   * current), instead of the claim loop's poll and claim round. The run stays released
+   * meanwhile, so a signal or cancel wakes it as before, and should this worker be gone,
+   * another claims it at its wake time.
+   */
+  arm(key: RunKey, cached: Pick<CachedRun, "wakeAt" | "version">): void {
+    const id = runKeyId(key);
+    this.#wakes.get(id)?.cancel();
+    this.#wakes.delete(id);
+    const at = cached.wakeAt;
+    const now = this.#now();
+    if (at === null || at <= now || at - now > LOCAL_WAKE_WITHIN_MS || !this.#host.isRunning()) return;
+    // Only the version is kept: the cache may drop the run meanwhile.
+    const { version } = cached;
+    const timers = this.#options.client.timers;
+    const early = !timers.virtual && at - LOCAL_WAKE_LEAD_MS > now;
+    const wake = { at, cancel: () => {} };
+    this.#wakes.set(id, wake);
+    wake.cancel = timers.at(early ? at - LOCAL_WAKE_LEAD_MS : at, () => {
+      if (this.#wakes.get(id) === wake) this.#wakes.delete(id);
+      this.#wakeUp(key, version, early ? at : undefined);
+    });
+  }
+
+  /** True when a local timer of this worker takes up a run due at `at` (see arm). */
+  wakesAt(at: number): boolean {
+    for (const wake of this.#wakes.values()) if (wake.at === at) return true;
+    return false;
+  }
+
+  /**
+   * The run was taken up before its local timer (a signal, a claim): the timer is moot, and the
+   * claim loop, which did not poll at its time (see ClaimLoop), looks for the next wake again.
+   */
+  taken(id: string): void {
+    const wake = this.#wakes.get(id);
+    if (!wake) return;
+    wake.cancel();
+    this.#wakes.delete(id);
+    this.#host.kick(false);
+  }
+
+  /** Stopping: no run is taken up by a local timer any more. */
+  cancelAll(): void {
+    for (const wake of this.#wakes.values()) wake.cancel();
+    this.#wakes.clear();
+  }
+
+  #now(): number {
+    return this.#options.client.clock.now();
+  }
+
+  /**
+   * The local timer of a run let go of fired: lease it by key if it is still as its last step
+   * here left it, and take it up. The claim loop is kicked either way: it did not wait for this
+   * time (see ClaimLoop), and it claims the run itself when this could not.
+   */
+  #wakeUp(key: RunKey, version: number, holdUntil: number | undefined): void {
+    const id = runKeyId(key);
+    const { held } = this.#host;
+    // With due runs waiting for a slot, this one queues up behind them in the claim loop.
+    const full = this.#host.backlogged() || held.full;
+    if (!this.#host.isRunning() || full || held.has(id)) {
+      this.#host.kick(false);
+      return;
+    }
+    held.startLoading(id);
+    const { identity, leaseMs } = this.#options;
+    const options = { owner: identity, now: this.#now(), leaseMs };
+    void this.#options.client.store.claimRun(key, version, options).then(
+      (claimed) => {
+        held.stopLoading(id);
+        if (claimed) this.#host.activate(claimed, holdUntil);
+        this.#host.kick(false);
+      },
+      () => {
+        held.stopLoading(id);
+        this.#host.kick(false);
+      },
+    );
+  }
+
+  /** A run started or signalled in this process: take it up now, without a claim transaction. */
+  #takeLocal(run: LocalRunRef): boolean {
+    const key = { namespace: this.#options.namespace, workflow: run.workflow, runId: run.runId };
+    const id = runKeyId(key);
+    const { held } = this.#host;
+    if (!this.#host.isRunning()) return false;
+    if (this.#options.workflows[run.workflow] === undefined) return false;
+    if (held.has(id)) return true;
+    if (held.full) return false;
+    if (!takesLocally(this.#options, this.#now(), { announced: run })) return false;
+    if (run.fresh) {
+      // Just created in this process: everything the first step needs is known.
+      this.#host.activate(freshClaim(key, run.fresh));
+      return true;
+    }
+    held.startLoading(id);
+    void this.#options.client.store.readRun(key, this.#options.identity, this.#now()).then(
+      (claimed) => {
+        held.stopLoading(id);
+        const mine = claimed !== undefined && takesLocally(this.#options, this.#now(), { read: claimed });
+        if (mine && !held.has(id)) this.#host.activate(claimed);
+        else this.#host.kick();
+      },
+      () => {
+        held.stopLoading(id);
+        this.#host.kick();
+      },
+    );
+    return true;
+  }
+}
+
+/**
+ * The claim filter of the in-process take, which skips the store's claim: the checks a claim
+ * would make of shard, code version, queue, start time and wanted activity. `announced`: what
+ * the local bus said of the run (a run just created here carries its row, `fresh`); `read`:
+ * the run's row, read by key once the announcement left it open.
+ */
+function takesLocally(
+  options: Pick<ResolvedWorkerOptions, "shards" | "version" | "activities">,
+  now: number,
+  run: { readonly announced: LocalRunRef } | { readonly read: ClaimedRun },
+): boolean {
+  if ("announced" in run) {
+    const { runId, fresh } = run.announced;
+    const shards = options.shards;
+    if (shards && shardOf(runId) % shards.count !== shards.index) return false;
+    if (fresh && !runsVersion(options.version, fresh.codeVersion)) return false;
+    // A queued run is claimed through its queue's limits; a delayed one waits for its time.
+    return !(fresh?.queue !== undefined || (fresh?.startAt ?? 0) > now);
+  }
+  const claimed = run.read;
+  return (
+    claimed.queue === undefined &&
+    runsVersion(options.version, claimed.codeVersion) &&
+    (claimed.wantedActivity === undefined || options.activities[claimed.wantedActivity] !== undefined)
+  );
+}
+
+/** A worker with a version runs runs of that version and runs pinned to none. */
+function runsVersion(version: string | undefined, codeVersion: string | undefined): boolean {
+  return codeVersion === undefined || version === undefined || codeVersion === version;
+}

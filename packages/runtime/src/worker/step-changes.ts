@@ -1,0 +1,43 @@
+import type { RunKey } from "../history/index.js";
+import type { ChildStart, SignalToSend, TaskRetry } from "../store/types.js";
+
+/** What one step changes besides its events, gathered while it runs and written with its commit. */
+export interface StepChanges {
+  /**
+   * The wake_gen the step reads the inbox under. A poke during the step moves the actor's on,
+   * but the commit must name this one, so the store sees what arrived since and wakes the run again.
+   */
+  readonly observedWakeGen: number;
+  /** Retries that must wait, as rows of the tasks table. */
+  readonly taskWrites: TaskRetry[];
+  /** Rows of the tasks table of activities answered in this step. */
+  readonly taskDeletes: { target: string; seq: number }[];
+  readonly signalsConsumed: { id: number; seq: number }[];
+  readonly childStarts: ChildStart[];
+  readonly signalsSent: SignalToSend[];
+  readonly cancelChildren: RunKey[];
+}
+
+export function newStepChanges(observedWakeGen: number): StepChanges {
+  return {
+    observedWakeGen,
+    taskWrites: [],
+    taskDeletes: [],
+    signalsConsumed: [],
+    childStarts: [],
+    signalsSent: [],
+    cancelChildren: [],
+  };
+}
+
+/** True when the step changes anything besides events. */
+export function changesBesidesEvents(step: StepChanges): boolean {
+  return (
+    step.taskWrites.length > 0 ||
+    step.taskDeletes.length > 0 ||
+    step.signalsConsumed.length > 0 ||
+    step.childStarts.length > 0 ||
+    step.signalsSent.length > 0 ||
+    step.cancelChildren.length > 0
+  );
+}

@@ -1,0 +1,173 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { Client, Logger, QueueOptions, ScheduleOptions, WorkerOptions } from "../api.js";
+import { toMillis } from "../duration.js";
+import { ReplayError } from "../errors.js";
+import { validateName } from "../json.js";
+import type { QueueLimits } from "../store/queue-rules.js";
+import type { WorkerAbilities } from "../store/types.js";
+import { defaultLogger } from "../telemetry/logging.js";
+import { scheduleProblems } from "./schedules.js";
+
+/** What a worker takes when its options leave a number out (see WorkerOptions). */
+export const DEFAULTS = Object.freeze({
+  concurrency: 16,
+  leaseMs: 30_000,
+  cacheSize: 1000,
+  maxPollIntervalMs: 1000,
+  stopTimeoutMs: 10_000,
+});
+
+const DAY_MS = 86_400_000;
+/** Numeric worker options and their ranges (a lease under 50 ms could not be renewed in time). */
+export const NUMERIC_OPTIONS = [
+  ["concurrency", 1, 100_000],
+  ["leaseMs", 50, DAY_MS],
+  ["maxPollIntervalMs", 1, DAY_MS],
+  ["stopTimeoutMs", 0, DAY_MS],
+  ["cacheSize", 0, 10_000_000],
+] as const satisfies readonly (readonly [keyof WorkerOptions, number, number])[];
+
+/** The worker's options once checked, every default filled in; frozen: the worker's parts only read it. */
+export interface ResolvedWorkerOptions {
+  readonly client: Client;
+  readonly namespace: string;
+  readonly workflows: WorkerOptions["workflows"];
+  readonly activities: WorkerOptions["activities"];
+  readonly backends: unknown;
+  /** Written as lease owner: host:pid:random unless given. */
+  readonly identity: string;
+  readonly logger: Logger;
+  readonly concurrency: number;
+  readonly leaseMs: number;
+  readonly cacheSize: number;
+  /** The cache is off (cacheSize 0): a run's executor is rebuilt from history before every step. */
+  readonly replayEveryStep: boolean;
+  readonly maxPollIntervalMs: number;
+  readonly stopTimeoutMs: number;
+  readonly shards: WorkerOptions["shards"];
+  readonly version: string | undefined;
+  /** The queues this worker serves, in the order given, with their limits as the store keeps them. */
+  readonly queues: ReadonlyMap<string, QueueLimits>;
+  readonly queueNames: readonly string[];
+  readonly schedules: readonly ScheduleOptions[];
+  /** The workflows and activities this worker has: it claims only runs it can take further. */
+  readonly can: WorkerAbilities;
+  readonly tracerProvider: WorkerOptions["tracerProvider"];
+  readonly metrics: WorkerOptions["metrics"];
+}
+
+/** Checks the options (every problem at once, as INVALID_WORKER_OPTIONS) and fills in the defaults. */
+export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOptions {
+  validateOptions(options);
+  const identity = options.identity ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  const queues = new Map(Object.entries(options.queues ?? {}).map(([name, queue]) => [name, queueLimits(queue)]));
+  const cacheSize = options.cacheSize ?? DEFAULTS.cacheSize;
+  return Object.freeze({
+    client: options.client,
+    namespace: options.namespace,
+    workflows: options.workflows,
+    activities: options.activities,
+    backends: options.backends,
+    identity,
+    logger: options.logger ?? defaultLogger(identity),
+    concurrency: options.concurrency ?? DEFAULTS.concurrency,
+    leaseMs: options.leaseMs ?? DEFAULTS.leaseMs,
+    cacheSize,
+    replayEveryStep: cacheSize === 0,
+    maxPollIntervalMs: options.maxPollIntervalMs ?? DEFAULTS.maxPollIntervalMs,
+    stopTimeoutMs: options.stopTimeoutMs ?? DEFAULTS.stopTimeoutMs,
+    shards: options.shards,
+    version: options.version,
+    queues,
+    queueNames: Object.freeze([...queues.keys()]),
+    schedules: options.schedules ?? [],
+    can: Object.freeze({ workflows: Object.keys(options.workflows), activities: Object.keys(options.activities) }),
+    tracerProvider: options.tracerProvider,
+    metrics: options.metrics,
+  });
+}
+
+function describeValue(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+export function validateOptions(options: WorkerOptions): void {
+  const problems: string[] = [];
+  if (!options.client) problems.push("client is required (createClient(...))");
+  if (!options.namespace) problems.push("namespace is required");
+  if (Object.keys(options.workflows ?? {}).length === 0) problems.push("workflows must name at least one workflow");
+  for (const [field, min, max] of NUMERIC_OPTIONS) {
+    const value: unknown = options[field];
+    if (value !== undefined && !(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) {
+      problems.push(`${field} must be an integer from ${min} to ${max}, got ${describeValue(value)}`);
+    }
+  }
+  problems.push(...shardsProblems(options.shards));
+  problems.push(...metricsProblems(options.metrics));
+  problems.push(...queueProblems(options.queues ?? {}));
+  const maxPayloadBytes = options.client?.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
+  problems.push(...scheduleProblems(options.namespace, options.schedules ?? [], maxPayloadBytes));
+  if (problems.length > 0)
+    throw new ReplayError("INVALID_WORKER_OPTIONS", `invalid worker options: ${problems.join("; ")}`);
+}
+
+function shardsProblems(shards: WorkerOptions["shards"]): string[] {
+  if (!shards) return [];
+  const { count, index } = shards;
+  if (Number.isInteger(count) && count > 0 && Number.isInteger(index) && index >= 0 && index < count) return [];
+  return [`shards must be { count > 0, 0 <= index < count }, got ${JSON.stringify(shards)}`];
+}
+
+function metricsProblems(metrics: WorkerOptions["metrics"]): string[] {
+  if (metrics === undefined) return [];
+  const problems: string[] = [];
+  const port: unknown = metrics.port;
+  if (port !== undefined && !(Number.isInteger(port) && (port as number) >= 0 && (port as number) <= 65_535)) {
+    problems.push(`metrics.port must be an integer from 0 to 65535 (0: any free port), got ${describeValue(port)}`);
+  }
+  if (port !== undefined && metrics.meterProvider !== undefined) {
+    problems.push("give metrics.port or metrics.meterProvider, not both: the port serves a meter provider of its own");
+  }
+  return problems;
+}
+
+export function queueProblems(queues: Readonly<Record<string, QueueOptions>>): string[] {
+  const problems: string[] = [];
+  const positive = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
+  for (const [name, queue] of Object.entries(queues)) {
+    try {
+      validateName("queue", name);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+    for (const field of ["concurrency", "keyConcurrency"] as const) {
+      if (queue[field] !== undefined && !positive(queue[field])) {
+        problems.push(`queues.${name}.${field} must be a positive integer, got ${String(queue[field])}`);
+      }
+    }
+    const rate = queue.rateLimit;
+    if (rate !== undefined) {
+      if (!positive(rate.limit))
+        problems.push(`queues.${name}.rateLimit.limit must be a positive integer, got ${String(rate.limit)}`);
+      try {
+        if (toMillis(rate.period) <= 0) throw new Error("it is 0");
+      } catch {
+        problems.push(
+          `queues.${name}.rateLimit.period must be a positive duration such as "1s" or "1m", got ${JSON.stringify(rate.period)}`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/** A queue's limits as the store keeps them (a rate limit's period in ms). */
+export function queueLimits(options: QueueOptions): QueueLimits {
+  const { concurrency, keyConcurrency, rateLimit } = options;
+  return {
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(keyConcurrency === undefined ? {} : { keyConcurrency }),
+    ...(rateLimit === undefined ? {} : { rateLimit: { limit: rateLimit.limit, periodMs: toMillis(rateLimit.period) } }),
+  };
+}
