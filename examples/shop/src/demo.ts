@@ -49,7 +49,7 @@ process.on("unhandledRejection", (error) => {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  // REPLAY_TRACE=console: every span is printed to stdout (README, "Observability").
+  // REPLAY_TRACE=console: every span is printed to stdout (docs/observability.md).
   cleanup.add("tracing", traceToConsoleWhenAsked());
   say(process.env.REPLAY_MYSQL_URL ? "using the server in REPLAY_MYSQL_URL" : "starting a throwaway MariaDB");
   const server = await startMariaDb();

@@ -2,7 +2,7 @@
 //   npm run build -w @replaykit/example-shop
 //   REPLAY_MYSQL_URL=mysql://user:pass@host:3306/shop PORT=3000 npm run serve -w @replaykit/example-shop
 // With SHOP_VERSION=<release>, runs are pinned to the release that started them, and this
-// process works only on those (and on runs pinned to none): see "Version pinning" in README.md.
+// process works only on those (and on runs pinned to none): see "Version pinning" in docs/evolving-workflows.md.
 import { createClient } from "@replaykit/runtime";
 import { createPool } from "mysql2/promise";
 import { FakeCourier } from "./backends/courier.js";
@@ -19,7 +19,7 @@ if (!url) {
   process.exit(1);
 }
 
-// REPLAY_TRACE=console prints every span to stdout (README, "Observability").
+// REPLAY_TRACE=console prints every span to stdout (docs/observability.md).
 const stopTracing = traceToConsoleWhenAsked();
 const version = process.env.SHOP_VERSION || undefined;
 const pool = createPool({ uri: url });
