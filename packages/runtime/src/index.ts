@@ -38,6 +38,7 @@ export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName }
 export * from "./ops/index.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
 export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
+export { serializeError } from "./serialize-error.js";
 export { SHARD_COUNT, shardOf } from "./shard.js";
 export { createMemoryStore, MemoryStore, type MemoryStoreOptions } from "./store/memory/index.js";
 export type { ClientConnection, MySqlClient } from "./store/mysql/client.js";

@@ -2,9 +2,9 @@ import type { LocalBus } from "../api.js";
 import { createStoreClient, type StoreClient } from "../client/client.js";
 import { createLocalBus } from "../client/local-bus.js";
 import { type Duration, toMillis } from "../duration.js";
-import { ReplayError } from "../errors.js";
 import { runKeyId } from "../history/index.js";
 import { createMemoryStore, type MemoryStore } from "../store/memory/index.js";
+import { TestEnvBusyError } from "./errors.js";
 import { VirtualTime } from "./virtual-time.js";
 
 export interface TestEnvOptions {
@@ -90,7 +90,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
       if (pending.length === 0) idle++;
       else {
         idle = 0;
-        if (Date.now() > deadline) throw stillBusy(pending.map(runKeyId), settleTimeoutMs);
+        if (Date.now() > deadline) throw new TestEnvBusyError(pending.map(runKeyId), settleTimeoutMs);
         for (const namespace of new Set(pending.map((run) => run.namespace))) local.wake(namespace);
       }
       await new Promise((resolve) => setTimeout(resolve, 1));
@@ -156,12 +156,4 @@ function min(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Math.min(a, b);
-}
-
-function stillBusy(runs: readonly string[], timeoutMs: number): ReplayError {
-  const shown = runs.slice(0, 5).join(", ") + (runs.length > 5 ? `, and ${runs.length - 5} more` : "");
-  return new ReplayError(
-    "TEST_ENV_BUSY",
-    `runs still had work after ${timeoutMs} ms of real time: ${shown}. An activity may be waiting on something that never happens; raise settleTimeoutMs if it is only slow`,
-  );
 }

@@ -1,12 +1,6 @@
 import type { ActivityFn, ActivityOptions, ActivityRegistration, LocalRunEnding, Timers } from "../api.js";
 import { toMillis } from "../duration.js";
-import {
-  ActivityTimeoutError,
-  CancelledError,
-  CorruptPayloadError,
-  RunTimeoutError,
-  serializeError,
-} from "../errors.js";
+import { ActivityTimeoutError, CancelledError, CorruptPayloadError, RunTimeoutError } from "../errors.js";
 import {
   CHILD_SIGNAL,
   type ChildEnding,
@@ -21,6 +15,7 @@ import {
 import { decodePayload } from "../json.js";
 import type { PendingCommand } from "../replay/commands.js";
 import type { RunExecutor } from "../replay/executor.js";
+import { serializeError } from "../serialize-error.js";
 import type {
   ChildStart,
   ClaimedRun,

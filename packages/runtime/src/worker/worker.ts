@@ -17,13 +17,13 @@ import {
   DatabaseUnreachableError,
   ReplayError,
   RunStalledError,
-  serializeError,
   UnknownWorkflowError,
 } from "../errors.js";
 import { EventType, type RecordedEvent, type RunKey, RunStatus, runKeyId } from "../history/index.js";
 import { decodePayload, validateName } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
 import { planTicks } from "../schedule/plan.js";
+import { serializeError } from "../serialize-error.js";
 import { shardOf } from "../shard.js";
 import { MAX_STALLS } from "../store/commit-rules.js";
 import type { QueueLimits } from "../store/queue-rules.js";
