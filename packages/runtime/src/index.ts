@@ -1,5 +1,5 @@
 export type * from "./api.js";
-export type { StoreClient, StoreClientOptions } from "./client/client.js";
+export type { AwaitResultObserver, StoreClient, StoreClientOptions } from "./client/client.js";
 export { createStoreClient } from "./client/client.js";
 export type { ManualClock } from "./client/clock.js";
 export { manualClock } from "./client/clock.js";
