@@ -141,8 +141,7 @@ export class ReplayClient implements StoreClient {
     const codeVersion = opts.version === undefined ? this.#defaultVersion : validateName("version", opts.version);
     const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
     const { delayMs, ...placement } = placementOf(opts);
-    return this.#start(key, opts.tx, async () => {
-      await this.#ready(opts.tx);
+    return this.#start(key, opts.tx, () => {
       const now = this.clock.now();
       const deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
       const startAt = placement.startAt ?? (delayMs === undefined ? undefined : now + delayMs);
@@ -269,11 +268,12 @@ export class ReplayClient implements StoreClient {
 
   async triggerSchedule(namespace: string, id: string): Promise<string> {
     const known = await this.#existingSchedule(namespace, id);
+    // Ready before the clock is read: the run id is the time, and on MySQL ready() syncs the clock.
     await this.#ready();
     const now = this.clock.now();
     const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, now) };
     const inputText = encodePayload("input", known.input, this.maxPayloadBytes);
-    await this.#start(key, undefined, async () => ({ key, inputText, now, scheduledAt: now }));
+    await this.#start(key, undefined, () => ({ key, inputText, now, scheduledAt: now }));
     return key.runId;
   }
 
@@ -346,16 +346,18 @@ export class ReplayClient implements StoreClient {
   }
 
   /**
-   * The one way this client begins a run (runWorkflow, triggerSchedule): inside a start span,
+   * The one way this client begins a run (runWorkflow, triggerSchedule). Inside a start span,
    * whose context is stored with the run so that its spans on any worker join the caller's
-   * trace, it creates the run that `prepare` describes, counts it, and wakes this process's workers.
+   * trace: once the store is ready, creates the run that `describe` gives (it reads the clock
+   * then), counts it, and wakes the workers in this process.
    */
-  async #start(key: RunKey, tx: Transaction | undefined, prepare: () => Promise<Omit<NewRun, "traceContext">>) {
+  #start(key: RunKey, tx: Transaction | undefined, describe: () => Omit<NewRun, "traceContext">): Promise<boolean> {
     return this.#tracing.producer(
       SpanName.Start,
       () => runSpanAttributes(key),
       async (traceContext) => {
-        const run = { ...(await prepare()), traceContext };
+        await this.#ready(tx);
+        const run = { ...describe(), traceContext };
         if (!(await this.store.createRun(run, tx))) return false;
         this.#metrics.runStarted(key.namespace, key.workflow);
         // With `tx` the write is not committed yet: wake without naming the run, so workers poll
