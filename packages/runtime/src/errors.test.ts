@@ -1,54 +1,28 @@
-import { describe, expect, it } from "vitest";
-import { ActivityFailure, RunFailedError, serializeError } from "./errors.js";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import { ReplayError, type ReplayErrorCode, RunNotFoundError, UnknownWorkflowError } from "./errors.js";
 
-describe("serializeError", () => {
-  it("survives an error that is its own cause, and a cycle through two errors", () => {
-    const self = new Error("self");
-    (self as { cause?: unknown }).cause = self;
-    expect(serializeError(self)).toMatchObject({ message: "self", cause: { name: "CircularCause" } });
-    const a = new Error("a");
-    const b = new Error("b", { cause: a });
-    (a as { cause?: unknown }).cause = b;
-    expect(serializeError(a)).toMatchObject({
-      message: "a",
-      cause: { message: "b", cause: { name: "CircularCause" } },
-    });
+describe("ReplayErrorCode", () => {
+  it("types every error's code, so that a misspelt code in a comparison does not compile", () => {
+    const error: ReplayError = new RunNotFoundError("shop", "order", "o-1");
+    expectTypeOf(error.code).toEqualTypeOf<ReplayErrorCode>();
+    // @ts-expect-error: "RUN_NOT_FOUD" is no code, so the comparison has no overlap
+    const misspelt = error.code === "RUN_NOT_FOUD";
+    expect(misspelt).toBe(false);
+    expect(error.code).toBe("RUN_NOT_FOUND");
   });
 
-  it("cuts a 20 MB message and stack so the error fits where results fit", () => {
-    const error = new Error("x".repeat(20 * 1024 * 1024));
-    const text = JSON.stringify(serializeError(error));
-    expect(text.length).toBeLessThan(64 * 1024);
-    expect(serializeError(error).message).toContain("more characters cut");
+  it("refuses a code outside the union when an error is built", () => {
+    // @ts-expect-error: every code is declared in ReplayErrorCode
+    const error = new ReplayError("NO_SUCH_CODE", "made up");
+    expect(error).toBeInstanceOf(ReplayError);
   });
+});
 
-  it("keeps a cause chain to 8 levels and says the rest was left out", () => {
-    let error = new Error("level 0");
-    for (let i = 1; i <= 20; i++) error = new Error(`level ${i}`, { cause: error });
-    let serialized = serializeError(error);
-    const messages: string[] = [];
-    while (serialized.cause) {
-      messages.push(serialized.message);
-      serialized = serialized.cause;
-    }
-    expect(messages).toHaveLength(8);
-    expect(serialized.name).toBe("CauseChainTooDeep");
-  });
-
-  it("keeps the activity's own error and its causes under an ActivityFailure, and under RunFailedError", () => {
-    const thrown = new Error("main", { cause: new Error("why") });
-    const failure = new ActivityFailure("charge", 1, 3, serializeError(thrown));
-    const stored = serializeError(failure);
-    expect(stored).toMatchObject({ name: "ActivityFailure", cause: { message: "main", cause: { message: "why" } } });
-    const ended = new RunFailedError("r1", stored, "failed");
-    expect(ended.cause).toMatchObject({ cause: { message: "main", cause: { message: "why" } } });
-  });
-
-  it("describes a thrown non-Error, also one JSON cannot show", () => {
-    expect(serializeError("plain")).toMatchObject({
-      name: "NonErrorThrown",
-      message: expect.stringContaining("plain"),
-    });
-    expect(serializeError(10n).name).toBe("NonErrorThrown");
+describe("UnknownWorkflowError", () => {
+  it("says the workflow is not registered on this worker, unless told where it was looked for", () => {
+    expect(new UnknownWorkflowError("shop", "order").message).toContain("is not registered on this worker");
+    const elsewhere = new UnknownWorkflowError("shop", "order", "not among the workflows given");
+    expect(elsewhere).toMatchObject({ code: "UNKNOWN_WORKFLOW", workflow: "order" });
+    expect(elsewhere.message).toBe("not among the workflows given");
   });
 });

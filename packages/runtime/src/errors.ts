@@ -1,13 +1,18 @@
 /**
  * Every error the runtime throws. Each sets `name`, carries structured fields,
- * and says what failed, with the value, and how to fix it.
+ * and says what failed, with the value, and how to fix it. The test kit's own errors
+ * are in testing/errors.ts; the stored form of an error is made by serialize-error.ts.
  */
+
+import type { ReplayErrorCode } from "./error-codes.js";
+
+export type { ReplayErrorCode } from "./error-codes.js";
 
 /** Base class: a stable `code` for programs, a message for people. */
 export class ReplayError extends Error {
   override name = "ReplayError";
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: ReplayErrorCode;
+  constructor(code: ReplayErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
@@ -111,27 +116,6 @@ export class InvalidDatabaseUrlError extends ReplayError {
       "INVALID_DATABASE_URL",
       `invalid database URL ${shown}: ${reason}. Use mysql://user:password@host:3306/database (MySQL 8 or MariaDB 10.6+).`,
     );
-  }
-}
-
-/** No MariaDB server binary on this machine. */
-export class MariaDbNotInstalledError extends ReplayError {
-  override name = "MariaDbNotInstalledError";
-  constructor(detail: string) {
-    super(
-      "MARIADB_NOT_INSTALLED",
-      `cannot start a throwaway MariaDB: ${detail}. Install the Debian package: apt-get install -y mariadb-server (or set REPLAY_MYSQL_URL to an existing server).`,
-    );
-  }
-}
-
-/** A throwaway MariaDB did not start. */
-export class MariaDbStartError extends ReplayError {
-  override name = "MariaDbStartError";
-  readonly serverLog: string;
-  constructor(detail: string, serverLog: string) {
-    super("MARIADB_START_FAILED", `${detail}. Server output:\n${serverLog.trim() || "(none)"}`);
-    this.serverLog = serverLog;
   }
 }
 
@@ -352,12 +336,13 @@ export class NonDeterminismError extends ReplayError {
   }
 }
 
-/** A run names a workflow this worker does not have. */
+/** A run names a workflow this worker (or replayHistory) does not have. */
 export class UnknownWorkflowError extends ReplayError {
   override name = "UnknownWorkflowError";
   readonly workflow: string;
-  constructor(namespace: string, workflow: string) {
-    super("UNKNOWN_WORKFLOW", unregistered("workflow", namespace, workflow));
+  /** `message` says where the workflow was looked for; default: on this worker. */
+  constructor(namespace: string, workflow: string, message = unregistered("workflow", namespace, workflow)) {
+    super("UNKNOWN_WORKFLOW", message);
     this.workflow = workflow;
   }
 }
@@ -393,72 +378,6 @@ export class CorruptPayloadError extends ReplayError {
       cause,
     });
   }
-}
-
-/** Causes kept below an error; deeper ones are summarised. */
-const MAX_CAUSE_DEPTH = 8;
-/** Characters kept of a message or stack, so an error always fits where results fit. */
-const MAX_ERROR_TEXT = 16 * 1024;
-
-/**
- * Turns anything thrown into a SerializedError, keeping its cause chain (Error causes and
- * already serialised ones alike), bounded in depth, guarded against cycles, and with long
- * messages and stacks cut, so that any error can be stored and shown.
- */
-export function serializeError(value: unknown): SerializedError {
-  return serializeAt(value, 0, new Set());
-}
-
-function serializeAt(value: unknown, depth: number, seen: Set<unknown>): SerializedError {
-  if (typeof value === "object" && value !== null) {
-    if (seen.has(value))
-      return { name: "CircularCause", message: "the cause chain leads back to an error already in it" };
-    seen.add(value);
-  }
-  if (!(value instanceof Error) && !isSerializedError(value)) return nonError(value);
-  const read = (field: string): unknown => {
-    try {
-      return (value as unknown as Record<string, unknown>)[field];
-    } catch (error) {
-      return `(reading ${field} threw: ${String(error)})`;
-    }
-  };
-  const stack = read("stack");
-  const code = read("code");
-  const cause = read("cause");
-  const serialized: SerializedError = {
-    name: cut(String(read("name")), 200),
-    message: cut(String(read("message")), MAX_ERROR_TEXT),
-    ...(typeof stack === "string" ? { stack: cut(stack, MAX_ERROR_TEXT) } : {}),
-    ...(typeof code === "string" ? { code: cut(code, 200) } : {}),
-  };
-  if (cause === undefined) return serialized;
-  const next =
-    depth + 1 >= MAX_CAUSE_DEPTH
-      ? { name: "CauseChainTooDeep", message: `causes below ${MAX_CAUSE_DEPTH} levels are left out` }
-      : serializeAt(cause, depth + 1, seen);
-  return { ...serialized, cause: next };
-}
-
-/** A SerializedError read back from storage (an ActivityFailure's failure, say) is kept as it is. */
-function isSerializedError(value: unknown): value is SerializedError {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
-  const record = value as Record<string, unknown>;
-  return typeof record.name === "string" && typeof record.message === "string";
-}
-
-function nonError(value: unknown): SerializedError {
-  let message: string;
-  try {
-    message = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
-  } catch {
-    message = Object.prototype.toString.call(value);
-  }
-  return { name: "NonErrorThrown", message: `a non-Error value was thrown: ${cut(message, MAX_ERROR_TEXT)}` };
-}
-
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters cut)`;
 }
 
 /** An observability feature needs OpenTelemetry packages that are not installed. */

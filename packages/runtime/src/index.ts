@@ -1,5 +1,5 @@
 export type * from "./api.js";
-export type { StoreClient, StoreClientOptions } from "./client/client.js";
+export type { AwaitResultObserver, StoreClient, StoreClientOptions } from "./client/client.js";
 export { createStoreClient } from "./client/client.js";
 export type { ManualClock } from "./client/clock.js";
 export { manualClock } from "./client/clock.js";
@@ -38,6 +38,7 @@ export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName }
 export * from "./ops/index.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
 export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
+export { serializeError } from "./serialize-error.js";
 export { SHARD_COUNT, shardOf } from "./shard.js";
 export { createMemoryStore, MemoryStore, type MemoryStoreOptions } from "./store/memory/index.js";
 export type { ClientConnection, MySqlClient } from "./store/mysql/client.js";

@@ -1,4 +1,5 @@
-import { ReplayError, type SerializedError, serializeError } from "./errors.js";
+import { ReplayError, type SerializedError } from "./errors.js";
+import { serializeError } from "./serialize-error.js";
 
 export interface SagaOptions {
   /** Start every compensation at once (latest first) instead of one after another. Default false. */

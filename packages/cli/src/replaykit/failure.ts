@@ -1,9 +1,9 @@
-import { ReplayError } from "@replaykit/runtime";
+import { ReplayError, type ReplayErrorCode } from "@replaykit/runtime";
 import { CliRefusedError, CliUsageError } from "../shared/errors.js";
 import { EXIT, type ExitCode } from "../shared/exit-codes.js";
 import type { ReplaykitIo } from "./io.js";
 
-const REFUSED = new Set(["RUN_NOT_FOUND", "RUN_NOT_RESUMABLE", "SCHEDULE_NOT_FOUND"]);
+const REFUSED = new Set<ReplayErrorCode>(["RUN_NOT_FOUND", "RUN_NOT_RESUMABLE", "SCHEDULE_NOT_FOUND"]);
 
 /** Prints why a command failed and returns its exit code (see EXIT). */
 export function reportFailure(error: unknown, io: ReplaykitIo): ExitCode {

@@ -1,19 +1,48 @@
-import type { Client, Clock, RunOptions, ScheduleOptions, StreamEvent, StreamOptions } from "../api.js";
+import type {
+  AwaitResultOptions,
+  Client,
+  Clock,
+  ForkOptions,
+  ListRunsFilter,
+  LocalBus,
+  PurgeOptions,
+  ResumeOptions,
+  RunInfo,
+  RunOptions,
+  RunPage,
+  ScheduleOptions,
+  StreamEvent,
+  StreamOptions,
+  Timers,
+  Transaction,
+  WriteOptions,
+} from "../api.js";
 import { toMillis } from "../duration.js";
 import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.js";
-import type { RunKey } from "../history/index.js";
+import type { HistoryEvent, RunKey } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
-import { CronSchedule, invalidSchedule } from "../schedule/cron.js";
+import type { RunDescription } from "../ops/description.js";
+import { CronSchedule } from "../schedule/cron.js";
 import { tickRunId } from "../schedule/plan.js";
 import { pageLimit } from "../store/paging.js";
-import type { ScheduleSpec, Store } from "../store/types.js";
+import type {
+  CountFilter,
+  FreshRun,
+  HistoryOptions,
+  NewRun,
+  OrphanedSignal,
+  RunCounts,
+  ScheduleInfo,
+  Store,
+} from "../store/types.js";
 import { defaultLogger } from "../telemetry/logging.js";
 import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
 import { SpanAttr, SpanName } from "../telemetry/names.js";
 import { runSpanAttributes, Tracing } from "../telemetry/tracing.js";
-import { awaitRunResult } from "./await-result.js";
+import { placementOf, runKey, scheduleSpecOf, validateStreamOptions } from "./arguments.js";
+import { awaitRunResult, type ResultSource } from "./await-result.js";
 import { createLocalBus } from "./local-bus.js";
-import { management } from "./management.js";
+import { RunManagement } from "./management.js";
 import type { ClientOptions } from "./options.js";
 import { streamEvents } from "./stream.js";
 import { realTimers } from "./timers.js";
@@ -28,9 +57,17 @@ export interface StoreClient extends Client {
   ready(): Promise<void>;
 }
 
+/** Told when an `awaitResult` call begins waiting and when it ends, however it ends. */
+export interface AwaitResultObserver {
+  awaitBegan(): void;
+  awaitEnded(): void;
+}
+
 export interface StoreClientOptions extends Omit<ClientOptions, "prefix"> {
   /** Checks the store before the first write (on the caller's `tx`, when given); default `store.ready`. */
   readonly ready?: (tx?: unknown) => Promise<void>;
+  /** Watches `awaitResult` calls: the test environment skips time only while one waits. */
+  readonly awaitObserver?: AwaitResultObserver;
 }
 
 const systemClock: Clock = { now: () => Date.now() };
@@ -45,313 +82,310 @@ const systemClock: Clock = { now: () => Date.now() };
  * const worker = createWorker({ client, namespace: "shop", workflows, activities });
  */
 export function createStoreClient(store: Store, options: StoreClientOptions = {}): StoreClient {
-  const clock = options.clock ?? systemClock;
-  const timers = options.timers ?? realTimers(clock);
-  const local = options.local ?? createLocalBus();
-  const maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
-  const defaultVersion = options.version === undefined ? undefined : validateName("version", options.version);
-  const check = options.ready ?? ((tx?: unknown) => store.ready(tx));
-  const tracing = new Tracing(options.tracerProvider);
-  const metrics = new ClientMetrics(replaykitMeter(options.meterProvider));
+  return new ReplayClient(store, options);
+}
 
-  let readiness: Promise<void> | undefined;
+/** The client on a Store; see createStoreClient. Every method checks its arguments before it touches the store. */
+export class ReplayClient implements StoreClient {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly maxPayloadBytes: number;
+  readonly local: LocalBus;
+  readonly #defaultVersion: string | undefined;
+  readonly #check: (tx?: unknown) => Promise<void>;
+  readonly #tracing: Tracing;
+  readonly #metrics: ClientMetrics;
+  readonly #management: RunManagement;
+  readonly #results: ResultSource;
+  readonly #awaitObserver: AwaitResultObserver | undefined;
+  #readiness: Promise<void> | undefined;
+
+  constructor(store: Store, options: StoreClientOptions = {}) {
+    this.store = store;
+    this.clock = options.clock ?? systemClock;
+    this.timers = options.timers ?? realTimers(this.clock);
+    this.local = options.local ?? createLocalBus();
+    this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+    this.#defaultVersion = options.version === undefined ? undefined : validateName("version", options.version);
+    this.#check = options.ready ?? ((tx?: unknown) => store.ready(tx));
+    this.#tracing = new Tracing(options.tracerProvider);
+    this.#metrics = new ClientMetrics(replaykitMeter(options.meterProvider));
+    this.#management = new RunManagement(store, this.clock);
+    this.#awaitObserver = options.awaitObserver;
+    this.#results = {
+      local: this.local,
+      logger: options.logger ?? defaultLogger("client"),
+      getRun: (namespace, workflow, runId) => this.getRun(namespace, workflow, runId),
+      explainWait: (key) => this.#management.explainWait(key),
+    };
+  }
+
+  ready(): Promise<void> {
+    return this.#ready();
+  }
+
+  migrate(): Promise<void> {
+    return this.store.migrate();
+  }
+
+  async runWorkflow(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    input: unknown,
+    opts: RunOptions = {},
+  ): Promise<boolean> {
+    const key = runKey(namespace, workflow, runId);
+    const inputText = encodePayload("input", input, this.maxPayloadBytes);
+    const codeVersion = opts.version === undefined ? this.#defaultVersion : validateName("version", opts.version);
+    const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
+    const { delayMs, ...placement } = placementOf(opts);
+    return this.#start(key, opts.tx, () => {
+      const now = this.clock.now();
+      const deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
+      const startAt = placement.startAt ?? (delayMs === undefined ? undefined : now + delayMs);
+      return { key, inputText, now, codeVersion, deadline, ...placement, startAt };
+    });
+  }
+
+  async signalRun(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    signal: string,
+    message: unknown,
+    externalId: string,
+    opts: WriteOptions = {},
+  ): Promise<boolean> {
+    const key = runKey(namespace, workflow, runId);
+    const row = {
+      signal: validateName("signal", signal),
+      externalId: validateName("externalId", externalId),
+      payloadText: encodePayload("message", message, this.maxPayloadBytes),
+    };
+    const attributes = () => ({ ...runSpanAttributes(key), [SpanAttr.Signal]: row.signal });
+    return this.#tracing.producer(SpanName.Signal, attributes, async () => {
+      await this.#ready(opts.tx);
+      const sent = await this.store.addSignal(key, row, this.clock.now(), opts.tx);
+      if (sent) this.local.wake(key.namespace, opts.tx ? undefined : key);
+      return sent;
+    });
+  }
+
+  async cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+    const key = runKey(namespace, workflow, runId);
+    await this.#ready();
+    const requested = await this.store.requestCancel(key, this.clock.now());
+    if (requested) this.local.wake(key.namespace, key);
+    return requested;
+  }
+
+  async getRun(namespace: string, workflow: string, runId: string): Promise<RunInfo | undefined> {
+    return this.store.getRun(runKey(namespace, workflow, runId));
+  }
+
+  async resumeRun(namespace: string, workflow: string, runId: string, opts: ResumeOptions = {}): Promise<void> {
+    const key = runKey(namespace, workflow, runId);
+    const codeVersion = opts.version === undefined ? undefined : validateName("version", opts.version);
+    await this.#ready();
+    await this.store.resumeRun(key, codeVersion, this.clock.now());
+    this.local.wake(key.namespace, key);
+  }
+
+  async forkRun(namespace: string, workflow: string, runId: string, opts: ForkOptions): Promise<boolean> {
+    const source = runKey(namespace, workflow, runId);
+    const target = runKey(namespace, workflow, opts?.newRunId);
+    const fromStep = opts.fromStep ?? 0;
+    if (!Number.isInteger(fromStep) || fromStep < 0) {
+      throw new ReplayError("INVALID_STEP", `invalid fromStep ${String(fromStep)}: use a whole number from 0`);
+    }
+    const version = opts.version ?? this.#defaultVersion;
+    const codeVersion = version === undefined ? undefined : validateName("version", version);
+    await this.#ready();
+    const forked = await this.store.forkRun({ source, target, fromStep, codeVersion, now: this.clock.now() });
+    if (forked) {
+      this.#metrics.runStarted(target.namespace, target.workflow);
+      this.local.wake(target.namespace, target);
+    }
+    return forked;
+  }
+
+  listRuns(filter: ListRunsFilter): Promise<RunPage> {
+    return this.#management.listRuns(filter);
+  }
+
+  countRuns(filter: CountFilter): Promise<RunCounts> {
+    return this.#management.countRuns(filter);
+  }
+
+  listNamespaces(): Promise<string[]> {
+    return this.#management.listNamespaces();
+  }
+
+  describeRun(namespace: string, workflow: string, runId: string): Promise<RunDescription | undefined> {
+    return this.#management.describeRun(runKey(namespace, workflow, runId));
+  }
+
+  purgeRuns(namespace: string, options: PurgeOptions): Promise<number> {
+    return this.#management.purgeRuns(namespace, options);
+  }
+
+  async createSchedule(namespace: string, schedule: ScheduleOptions): Promise<void> {
+    const spec = scheduleSpecOf(validateName("namespace", namespace), schedule, this.maxPayloadBytes);
+    const cron = new CronSchedule(spec.cron, spec.timezone);
+    await this.#ready();
+    const now = this.clock.now();
+    await this.store.saveSchedule(spec, cron.next(now), now);
+    // Workers that idle until a later wake-up look again, so the first tick is on time.
+    this.local.wake(spec.namespace);
+  }
+
+  async listSchedules(namespace: string): Promise<ScheduleInfo[]> {
+    return this.store.listSchedules(validateName("namespace", namespace));
+  }
+
+  async pauseSchedule(namespace: string, id: string): Promise<void> {
+    const known = await this.#existingSchedule(namespace, id);
+    if (!(await this.store.setSchedulePaused(known.namespace, known.id, true, undefined, this.clock.now()))) {
+      throw new ScheduleNotFoundError(known.namespace, known.id);
+    }
+  }
+
+  async resumeSchedule(namespace: string, id: string): Promise<void> {
+    const known = await this.#existingSchedule(namespace, id);
+    const now = this.clock.now();
+    const next = new CronSchedule(known.cron, known.timezone).next(now);
+    if (!(await this.store.setSchedulePaused(known.namespace, known.id, false, next, now))) {
+      throw new ScheduleNotFoundError(known.namespace, known.id);
+    }
+    this.local.wake(known.namespace);
+  }
+
+  async deleteSchedule(namespace: string, id: string): Promise<boolean> {
+    return this.store.deleteSchedule(validateName("namespace", namespace), validateName("schedule id", id));
+  }
+
+  async triggerSchedule(namespace: string, id: string): Promise<string> {
+    const known = await this.#existingSchedule(namespace, id);
+    // Ready before the clock is read: the run id is the time, and on MySQL ready() syncs the clock.
+    await this.#ready();
+    const now = this.clock.now();
+    const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, now) };
+    const inputText = encodePayload("input", known.input, this.maxPayloadBytes);
+    await this.#start(key, undefined, () => ({ key, inputText, now, scheduledAt: now }));
+    return key.runId;
+  }
+
+  async listOrphanedSignals(namespace: string, opts: { readonly limit?: number } = {}): Promise<OrphanedSignal[]> {
+    return this.store.listOrphanedSignals(validateName("namespace", namespace), pageLimit(opts.limit));
+  }
+
+  async purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number> {
+    const before = opts?.olderThan;
+    if (!(before instanceof Date) || Number.isNaN(before.getTime())) {
+      throw new ReplayError(
+        "INVALID_ARGUMENT",
+        "purgeOrphanedSignals needs { olderThan: Date }, e.g. new Date(Date.now() - 86_400_000)",
+      );
+    }
+    return this.store.purgeOrphanedSignals(validateName("namespace", namespace), before.getTime());
+  }
+
+  async getHistory(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    opts: HistoryOptions = {},
+  ): Promise<HistoryEvent[]> {
+    const key = runKey(namespace, workflow, runId);
+    const history = await this.store.getHistory(key, opts);
+    if (history === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
+    return history;
+  }
+
+  async awaitResult(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    opts: AwaitResultOptions = {},
+  ): Promise<unknown> {
+    const key = runKey(namespace, workflow, runId);
+    const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
+    this.#awaitObserver?.awaitBegan();
+    try {
+      return await awaitRunResult(this.#results, key, timeoutMs);
+    } finally {
+      this.#awaitObserver?.awaitEnded();
+    }
+  }
+
+  lastEventId(): Promise<number> {
+    return this.store.lastEventId();
+  }
+
+  stream(opts: StreamOptions): AsyncIterable<StreamEvent> {
+    validateStreamOptions(opts);
+    return streamEvents({ store: this.store, local: this.local }, opts);
+  }
+
+  async consume(consumer: string, opts: StreamOptions, handler: (event: StreamEvent) => Promise<void>): Promise<void> {
+    const name = validateName("consumer", consumer);
+    validateStreamOptions(opts);
+    const stored = await this.store.loadCursor(opts.namespace, name);
+    // A stored cursor wins over opts.after: `after` only places a new consumer.
+    const after = stored ?? opts.after ?? 0;
+    for await (const event of this.stream({ ...opts, after })) {
+      await handler(event);
+      await this.store.saveCursor(opts.namespace, name, event.id, this.clock.now());
+    }
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+
+  /**
+   * The one way this client begins a run (runWorkflow, triggerSchedule). Inside a start span,
+   * whose context is stored with the run so that its spans on any worker join the caller's
+   * trace: once the store is ready, creates the run that `describe` gives (it reads the clock
+   * then), counts it, and wakes the workers in this process.
+   */
+  #start(key: RunKey, tx: Transaction | undefined, describe: () => Omit<NewRun, "traceContext">): Promise<boolean> {
+    return this.#tracing.producer(
+      SpanName.Start,
+      () => runSpanAttributes(key),
+      async (traceContext) => {
+        await this.#ready(tx);
+        const run = { ...describe(), traceContext };
+        if (!(await this.store.createRun(run, tx))) return false;
+        this.#metrics.runStarted(key.namespace, key.workflow);
+        // With `tx` the write is not committed yet: wake without naming the run, so workers poll
+        // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
+        this.local.wake(key.namespace, tx ? undefined : { ...key, fresh: freshRunOf(run) });
+        return true;
+      },
+    );
+  }
+
   /** Resolves once the store answered; `via` = the caller's tx, if any. */
-  const ready = (via?: unknown): Promise<void> => {
-    readiness ??= check(via).catch((error: unknown) => {
-      readiness = undefined; // let the next call try again
+  #ready(via?: unknown): Promise<void> {
+    this.#readiness ??= this.#check(via).catch((error: unknown) => {
+      this.#readiness = undefined; // let the next call try again
       throw error;
     });
-    return readiness;
-  };
-  const existingSchedule = async (namespace: string, id: string) => {
-    const found = await store.getSchedule(validateName("namespace", namespace), validateName("schedule id", id));
+    return this.#readiness;
+  }
+
+  async #existingSchedule(namespace: string, id: string): Promise<ScheduleInfo> {
+    const found = await this.store.getSchedule(validateName("namespace", namespace), validateName("schedule id", id));
     if (found === undefined) throw new ScheduleNotFoundError(namespace, id);
     return found;
-  };
-  const runKey = (namespace: unknown, workflow: unknown, runId: unknown): RunKey => ({
-    namespace: validateName("namespace", namespace),
-    workflow: validateName("workflow", workflow),
-    runId: validateName("runId", runId),
-  });
-
-  const logger = options.logger ?? defaultLogger("client");
-  const operations = management(store, clock, runKey);
-
-  const client: StoreClient = {
-    store,
-    clock,
-    timers,
-    maxPayloadBytes,
-    local,
-    ready: () => ready(),
-    migrate: () => store.migrate(),
-
-    async runWorkflow(namespace, workflow, runId, input, opts = {}) {
-      const key = runKey(namespace, workflow, runId);
-      const inputText = encodePayload("input", input, maxPayloadBytes);
-      const codeVersion = opts.version === undefined ? defaultVersion : validateName("version", opts.version);
-      const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
-      const placement = placementOf(opts);
-      // The caller's trace context is stored with the run: its spans, on any worker, join this trace.
-      return tracing.producer(
-        SpanName.Start,
-        () => runSpanAttributes(key),
-        async (traceContext) => {
-          await ready(opts.tx);
-          const now = clock.now();
-          const deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
-          const startAt = placement.startAt ?? (placement.delayMs === undefined ? undefined : now + placement.delayMs);
-          const run = { key, inputText, now, codeVersion, deadline, ...placement, startAt, traceContext };
-          const created = await store.createRun(run, opts.tx);
-          if (!created) return false;
-          metrics.runStarted(key.namespace, key.workflow);
-          // With `tx` the write is not committed yet: wake without naming the run, so workers poll
-          // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
-          const fresh = {
-            inputText,
-            createdAt: now,
-            codeVersion,
-            deadline,
-            queue: placement.queue,
-            startAt,
-            traceContext,
-          };
-          local.wake(key.namespace, opts.tx ? undefined : { ...key, fresh });
-          return true;
-        },
-      );
-    },
-
-    async signalRun(namespace, workflow, runId, signal, message, externalId, opts = {}) {
-      const key = runKey(namespace, workflow, runId);
-      const row = {
-        signal: validateName("signal", signal),
-        externalId: validateName("externalId", externalId),
-        payloadText: encodePayload("message", message, maxPayloadBytes),
-      };
-      const attributes = () => ({ ...runSpanAttributes(key), [SpanAttr.Signal]: row.signal });
-      return tracing.producer(SpanName.Signal, attributes, async () => {
-        await ready(opts.tx);
-        const sent = await store.addSignal(key, row, clock.now(), opts.tx);
-        if (sent) local.wake(key.namespace, opts.tx ? undefined : key);
-        return sent;
-      });
-    },
-
-    async cancelRun(namespace, workflow, runId) {
-      const key = runKey(namespace, workflow, runId);
-      await ready();
-      const requested = await store.requestCancel(key, clock.now());
-      if (requested) local.wake(key.namespace, key);
-      return requested;
-    },
-
-    async getRun(namespace, workflow, runId) {
-      return store.getRun(runKey(namespace, workflow, runId));
-    },
-
-    async resumeRun(namespace, workflow, runId, opts = {}) {
-      const key = runKey(namespace, workflow, runId);
-      const codeVersion = opts.version === undefined ? undefined : validateName("version", opts.version);
-      await ready();
-      await store.resumeRun(key, codeVersion, clock.now());
-      local.wake(key.namespace, key);
-    },
-
-    async forkRun(namespace, workflow, runId, opts) {
-      const source = runKey(namespace, workflow, runId);
-      const target = runKey(namespace, workflow, opts?.newRunId);
-      const fromStep = opts.fromStep ?? 0;
-      if (!Number.isInteger(fromStep) || fromStep < 0) {
-        throw new ReplayError("INVALID_STEP", `invalid fromStep ${String(fromStep)}: use a whole number from 0`);
-      }
-      const version = opts.version ?? defaultVersion;
-      const codeVersion = version === undefined ? undefined : validateName("version", version);
-      await ready();
-      const forked = await store.forkRun({ source, target, fromStep, codeVersion, now: clock.now() });
-      if (forked) {
-        metrics.runStarted(target.namespace, target.workflow);
-        local.wake(target.namespace, target);
-      }
-      return forked;
-    },
-
-    async createSchedule(namespace, schedule) {
-      const spec = scheduleSpecOf(validateName("namespace", namespace), schedule, maxPayloadBytes);
-      const cron = new CronSchedule(spec.cron, spec.timezone);
-      await ready();
-      const now = clock.now();
-      await store.saveSchedule(spec, cron.next(now), now);
-      // Workers that idle until a later wake-up look again, so the first tick is on time.
-      local.wake(spec.namespace);
-    },
-
-    async listOrphanedSignals(namespace, opts = {}) {
-      return store.listOrphanedSignals(validateName("namespace", namespace), pageLimit(opts.limit));
-    },
-
-    async purgeOrphanedSignals(namespace, opts) {
-      const before = opts?.olderThan;
-      if (!(before instanceof Date) || Number.isNaN(before.getTime())) {
-        throw new ReplayError(
-          "INVALID_ARGUMENT",
-          "purgeOrphanedSignals needs { olderThan: Date }, e.g. new Date(Date.now() - 86_400_000)",
-        );
-      }
-      return store.purgeOrphanedSignals(validateName("namespace", namespace), before.getTime());
-    },
-
-    async listSchedules(namespace) {
-      return store.listSchedules(validateName("namespace", namespace));
-    },
-
-    async pauseSchedule(namespace, id) {
-      const known = await existingSchedule(namespace, id);
-      if (!(await store.setSchedulePaused(known.namespace, known.id, true, undefined, clock.now()))) {
-        throw new ScheduleNotFoundError(known.namespace, known.id);
-      }
-    },
-
-    async resumeSchedule(namespace, id) {
-      const known = await existingSchedule(namespace, id);
-      const now = clock.now();
-      const next = new CronSchedule(known.cron, known.timezone).next(now);
-      if (!(await store.setSchedulePaused(known.namespace, known.id, false, next, now))) {
-        throw new ScheduleNotFoundError(known.namespace, known.id);
-      }
-      local.wake(known.namespace);
-    },
-
-    async deleteSchedule(namespace, id) {
-      return store.deleteSchedule(validateName("namespace", namespace), validateName("schedule id", id));
-    },
-
-    async triggerSchedule(namespace, id) {
-      const known = await existingSchedule(namespace, id);
-      await ready();
-      const now = clock.now();
-      const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, now) };
-      const inputText = encodePayload("input", known.input, maxPayloadBytes);
-      await tracing.producer(
-        SpanName.Start,
-        () => runSpanAttributes(key),
-        async (traceContext) => {
-          if (!(await store.createRun({ key, inputText, now, scheduledAt: now, traceContext }))) return false;
-          metrics.runStarted(key.namespace, key.workflow);
-          local.wake(key.namespace, { ...key, fresh: { inputText, createdAt: now, scheduledAt: now, traceContext } });
-          return true;
-        },
-      );
-      return key.runId;
-    },
-
-    ...operations.methods,
-
-    async getHistory(namespace, workflow, runId, opts = {}) {
-      const key = runKey(namespace, workflow, runId);
-      const history = await store.getHistory(key, opts);
-      if (history === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
-      return history;
-    },
-
-    async awaitResult(namespace, workflow, runId, opts = {}) {
-      const key = runKey(namespace, workflow, runId);
-      const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
-      return awaitRunResult(
-        { local, logger, getRun: client.getRun, explainWait: operations.explainWait },
-        key,
-        timeoutMs,
-      );
-    },
-
-    lastEventId: () => store.lastEventId(),
-
-    stream(opts: StreamOptions): AsyncIterable<StreamEvent> {
-      validateStreamOptions(opts);
-      return streamEvents({ store, local }, opts);
-    },
-
-    async consume(consumer, opts, handler) {
-      const name = validateName("consumer", consumer);
-      validateStreamOptions(opts);
-      const stored = await store.loadCursor(opts.namespace, name);
-      // A stored cursor wins over opts.after: `after` only places a new consumer.
-      const after = stored ?? opts.after ?? 0;
-      for await (const event of client.stream({ ...opts, after })) {
-        await handler(event);
-        await store.saveCursor(opts.namespace, name, event.id, clock.now());
-      }
-    },
-
-    close: () => store.close(),
-  };
-  return client;
+  }
 }
 
-/** A schedule as the store keeps it, checked: names, cron and time zone, policies, input. */
-/** A schedule as stored, checked; throws ReplayError INVALID_SCHEDULE. */
-export function scheduleSpecOf(namespace: string, schedule: ScheduleOptions, maxPayloadBytes: number): ScheduleSpec {
-  const overlap = schedule.overlap ?? "skip";
-  const catchup = schedule.catchup ?? "latest";
-  if (overlap !== "skip" && overlap !== "allow") {
-    throw invalidSchedule(`overlap ${JSON.stringify(overlap)}: use "skip" or "allow"`);
-  }
-  if (catchup !== "none" && catchup !== "latest" && catchup !== "all") {
-    throw invalidSchedule(`catchup ${JSON.stringify(catchup)}: use "none", "latest" or "all"`);
-  }
-  const timezone = schedule.timezone ?? "UTC";
-  new CronSchedule(schedule.cron, timezone);
-  return {
-    namespace,
-    id: validateName("schedule id", schedule.id),
-    workflow: validateName("workflow", schedule.workflow),
-    cron: schedule.cron,
-    timezone,
-    inputText: encodePayload("schedule input", schedule.input, maxPayloadBytes),
-    overlap,
-    catchup,
-  };
-}
-
-/** A run's queue, priority, concurrency key and start time, checked. */
-function placementOf(opts: RunOptions): {
-  queue?: string;
-  priority?: number;
-  concurrencyKey?: string;
-  startAt?: number;
-  delayMs?: number;
-} {
-  const { queue, priority, concurrencyKey, startAt, delay } = opts;
-  if (priority !== undefined && !(Number.isInteger(priority) && Math.abs(priority) <= 2_147_483_647)) {
-    throw new ReplayError(
-      "INVALID_PRIORITY",
-      `invalid priority ${String(priority)}: use a whole number (lower runs first)`,
-    );
-  }
-  if (startAt !== undefined && delay !== undefined) {
-    throw new ReplayError("INVALID_START", "give startAt or delay, not both: both say when the run may start");
-  }
-  if (startAt !== undefined && !(startAt instanceof Date && Number.isFinite(startAt.getTime()))) {
-    throw new ReplayError("INVALID_START", `invalid startAt ${String(startAt)}: use a valid Date`);
-  }
-  return {
-    ...(queue === undefined ? {} : { queue: validateName("queue", queue) }),
-    ...(priority === undefined ? {} : { priority }),
-    ...(concurrencyKey === undefined ? {} : { concurrencyKey: validateName("concurrencyKey", concurrencyKey) }),
-    ...(startAt === undefined ? {} : { startAt: startAt.getTime() }),
-    ...(delay === undefined ? {} : { delayMs: toMillis(delay) }),
-  };
-}
-
-function validateStreamOptions(opts: StreamOptions): void {
-  validateName("namespace", opts.namespace);
-  const after: unknown = opts.after;
-  if (after !== undefined && !(Number.isSafeInteger(after) && (after as number) >= 0)) {
-    throw new ReplayError(
-      "INVALID_STREAM_OPTIONS",
-      `invalid stream option after ${typeof after === "string" ? JSON.stringify(after) : String(after)}: use an event id (a whole number, 0 or more) from an earlier event`,
-    );
-  }
-  if (opts.workflow !== undefined) validateName("workflow", opts.workflow);
-  if (opts.runId !== undefined) validateName("runId", opts.runId);
+/** What a worker in this process needs to take up a run just created, without reading it back. */
+function freshRunOf(run: NewRun): FreshRun {
+  const { inputText, now, codeVersion, deadline, queue, startAt, scheduledAt, traceContext } = run;
+  return { inputText, createdAt: now, codeVersion, deadline, queue, startAt, scheduledAt, traceContext };
 }

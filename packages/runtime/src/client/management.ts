@@ -1,12 +1,12 @@
-import type { Client, Clock, PurgeOptions } from "../api.js";
+import type { Clock, PurgeOptions } from "../api.js";
 import { ReplayError } from "../errors.js";
 import { type EndStatus, type RunKey, RunStatus } from "../history/index.js";
 import { validateName } from "../json.js";
 import { describeRun } from "../ops/describe.js";
 import type { RunDescription } from "../ops/description.js";
 import { explainWaiting } from "../ops/explain.js";
-import type { ListRunsFilter } from "../store/records.js";
-import type { CountFilter, Store } from "../store/types.js";
+import type { ListRunsFilter, RunPage } from "../store/records.js";
+import type { CountFilter, RunCounts, Store } from "../store/types.js";
 
 /** The statuses purgeRuns deletes by default: stuck runs wait for a fix and resumeRun, so they are kept. */
 export const DEFAULT_PURGE_STATUSES: readonly EndStatus[] = [
@@ -17,49 +17,61 @@ export const DEFAULT_PURGE_STATUSES: readonly EndStatus[] = [
 const DEFAULT_PURGE_BATCH = 500;
 const MAX_PURGE_BATCH = 10_000;
 
-type Management = Pick<Client, "listRuns" | "countRuns" | "listNamespaces" | "describeRun" | "purgeRuns">;
+/**
+ * The client's reads and writes for operators: listing, counting, describing and purging runs,
+ * and saying what a run waits for. The client checks run keys before it calls these.
+ */
+export class RunManagement {
+  readonly #store: Store;
+  readonly #clock: Clock;
 
-/** The client's reads and writes for operators: listing, counting, describing and purging runs. */
-export function management(store: Store, clock: Clock, runKey: (ns: unknown, wf: unknown, id: unknown) => RunKey) {
-  const describe = async (key: RunKey): Promise<RunDescription | undefined> => {
-    const inspection = await store.inspectRun(key);
+  constructor(store: Store, clock: Clock) {
+    this.#store = store;
+    this.#clock = clock;
+  }
+
+  async listRuns(filter: ListRunsFilter): Promise<RunPage> {
+    return this.#store.listRuns(checkedListFilter(filter));
+  }
+
+  async countRuns(filter: CountFilter): Promise<RunCounts> {
+    validateName("namespace", filter.namespace);
+    if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
+    if (filter.queue !== undefined) validateName("queue", filter.queue);
+    return this.#store.countRuns(filter, this.#clock.now());
+  }
+
+  listNamespaces(): Promise<string[]> {
+    return this.#store.listNamespaces();
+  }
+
+  async describeRun(key: RunKey): Promise<RunDescription | undefined> {
+    const inspection = await this.#store.inspectRun(key);
     if (inspection === undefined) return undefined;
-    const history = await store.getHistory(key, { iteration: inspection.run.iteration });
-    return describeRun(inspection, history ?? [], clock.now());
-  };
-  const methods: Management = {
-    async listRuns(filter: ListRunsFilter) {
-      return store.listRuns(checkedListFilter(filter));
-    },
-    async countRuns(filter: CountFilter) {
-      validateName("namespace", filter.namespace);
-      if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
-      if (filter.queue !== undefined) validateName("queue", filter.queue);
-      return store.countRuns(filter, clock.now());
-    },
-    listNamespaces: () => store.listNamespaces(),
-    describeRun: (namespace, workflow, runId) => describe(runKey(namespace, workflow, runId)),
-    async purgeRuns(namespace, options) {
-      const request = checkedPurge(validateName("namespace", namespace), options);
-      let purged = 0;
-      // Until a call finds nothing: each call is a few short transactions (see the store).
-      for (;;) {
-        const deleted = await store.purgeRuns(request);
-        if (deleted === 0) return purged;
-        purged += deleted;
-        options.onProgress?.(purged);
-      }
-    },
-  };
+    const history = await this.#store.getHistory(key, { iteration: inspection.run.iteration });
+    return describeRun(inspection, history ?? [], this.#clock.now());
+  }
+
+  async purgeRuns(namespace: string, options: PurgeOptions): Promise<number> {
+    const request = checkedPurge(validateName("namespace", namespace), options);
+    let purged = 0;
+    // Until a call finds nothing: each call is a few short transactions (see the store).
+    for (;;) {
+      const deleted = await this.#store.purgeRuns(request);
+      if (deleted === 0) return purged;
+      purged += deleted;
+      options.onProgress?.(purged);
+    }
+  }
+
   /** What the run waits for, in a sentence (for ResultTimeoutError). */
-  const explainWait = async (key: RunKey): Promise<string> => {
-    const run = await describe(key);
+  async explainWait(key: RunKey): Promise<string> {
+    const run = await this.describeRun(key);
     if (run === undefined) {
       return "nothing: the run does not exist; start it with runWorkflow, or check the namespace, workflow and run id";
     }
     return explainWaiting(run);
-  };
-  return { methods, explainWait };
+  }
 }
 
 function checkedListFilter(filter: ListRunsFilter): ListRunsFilter {

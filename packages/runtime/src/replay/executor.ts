@@ -1,24 +1,21 @@
-import type { ActivityOptions, ChildOptions, Duration, RunContext, WorkflowFn } from "../api.js";
-import { toMillis } from "../duration.js";
-import { ActivityFailure, CancelledError, ChildWorkflowFailure, NonDeterminismError } from "../errors.js";
-import {
-  type ActivityResponse,
-  type ChildRequest,
-  type ChildResponse,
-  EventType,
-  isEndEvent,
-  isStep,
-  type NewEvent,
-  newEvent,
-  payloadTextOf,
-  type RecordedEvent,
-  type SignalResponse,
-  type SignalSent,
-} from "../history/index.js";
-import { encodePayload, validateName } from "../json.js";
+import type { ActivityOptions, RunContext, WorkflowFn } from "../api.js";
+import { CancelledError } from "../errors.js";
+import { EventType, isEndEvent, type NewEvent, newEvent, type RecordedEvent } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
-import { type CommandKind, commandKey, type PendingCommand, requestTypeOf } from "./commands.js";
+import { checkTarget, encodeCommandInput } from "./command-input.js";
+import {
+  type CommandKind,
+  commandKey,
+  type PendingCommand,
+  requestEvent,
+  resolvesWhenRecorded,
+  type WaitingCommand,
+} from "./commands.js";
+import { isReplayedRequest, matches, recordedDeadline } from "./matching.js";
+import { afterEnd, describeIssued, nonDeterminism, unrequested } from "./nondeterminism.js";
 import { DeterministicRandom } from "./prng.js";
+import { createRunContext } from "./run-context.js";
+import { settleActivity, settleChild, settleSignal } from "./settle.js";
 
 /** Identity of the run an executor replays. */
 export interface RunIdentity {
@@ -37,21 +34,6 @@ export type Outcome =
   | { readonly kind: "completed"; readonly result: unknown }
   | { readonly kind: "failed"; readonly error: unknown }
   | { readonly kind: "restart"; readonly input: unknown };
-
-interface Command extends PendingCommand {
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
-/** What the target of each kind of command names, for errors. */
-const TARGET_ARGUMENT: Record<CommandKind, string> = {
-  activity: "activity",
-  sleep: "sleep",
-  signal: "signal",
-  output: "output",
-  child: "child workflow",
-  send: "workflow",
-};
 
 /** A promise that never settles: the workflow function stops at this await for good. */
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
@@ -79,7 +61,7 @@ export function drain(): Promise<void> {
 export class RunExecutor {
   readonly identity: RunIdentity;
   /** Commands waiting for their completion, in issue order. */
-  readonly #waiting = new Map<string, Command>();
+  readonly #waiting = new Map<string, WaitingCommand>();
   /** Keys of commands already resolved: a second completion for one is ignored. */
   readonly #answered = new Set<string>();
   readonly #sequences = new Map<string, number>();
@@ -239,22 +221,13 @@ export class RunExecutor {
     }
   }
 
-  #complete(kind: CommandKind, event: RecordedEvent, live: boolean, settle: (command: Command) => void): void {
+  #complete(kind: CommandKind, event: RecordedEvent, live: boolean, settle: (command: WaitingCommand) => void): void {
     const key = commandKey(kind, event.target, event.seq);
     const command = this.#waiting.get(key);
     if (command === undefined) {
       // Live, a late answer for a command that was cancelled or whose run moved on is dropped.
       if (live || this.#answered.has(key)) return;
-      const requestType = requestTypeOf(kind);
-      this.#fail(
-        new NonDeterminismError(
-          this.identity.runId,
-          event.target || kind,
-          event.seq,
-          `${event.type} at position ${String(event.pos)}`,
-          `no ${requestType} for it`,
-        ),
-      );
+      this.#fail(unrequested(this.identity.runId, kind, event));
       return;
     }
     this.#waiting.delete(key);
@@ -302,31 +275,18 @@ export class RunExecutor {
   }
 
   #context(): RunContext {
-    const { namespace, workflow, runId, iteration } = this.identity;
-    return {
-      namespace,
-      workflow,
-      runId,
-      iteration,
-      execActivity: (name, input, options) => this.#issue("activity", name, input, options),
-      awaitSignal: (signal, timeout) => this.#timed("signal", signal, timeout),
-      sleep: (duration: Duration) => this.#timed("sleep", "", duration) as Promise<void>,
-      emitOutput: (output, message) => this.#issue("output", output, message) as Promise<void>,
-      runChild: (workflow, runId, input, opts) => this.#child(workflow, runId, input, true, opts),
-      startChild: (workflow, runId, input, opts) => this.#child(workflow, runId, input, false, opts) as Promise<void>,
-      signalRun: (workflow, runId, signal, message, externalId) =>
-        this.#issue("send", workflow, { runId, signal, message, externalId }) as Promise<void>,
+    return createRunContext(this.identity, {
+      issue: (kind, target, input, options) => this.#issue(kind, target, input, options),
       restart: (input) => {
         this.#end({ kind: "restart", input });
         return never();
       },
-      patched: (patchId) => this.#patched(validateName("patchId", patchId)),
-      deprecatePatch: (patchId) => this.#deprecatePatch(validateName("patchId", patchId)),
-      now: () => new Date(this.#time),
+      patched: (patchId) => this.#patched(patchId),
+      deprecatePatch: (patchId) => this.#deprecatePatch(patchId),
+      now: () => this.#time,
       random: () => this.#random.random(),
       uuid: () => this.#random.uuid(),
-      scheduledAt: this.identity.scheduledAt === undefined ? undefined : new Date(this.identity.scheduledAt),
-    };
+    });
   }
 
   /** See RunContext.patched. A marker is matched in order like a command, but its absence is an answer, not a fault. */
@@ -356,39 +316,10 @@ export class RunExecutor {
     if (recorded?.type === EventType.Patched && recorded.target === patchId) this.#recordedCursor++;
   }
 
-  /** A sleep or signal await: a bad duration rejects at the call, like any bad command. */
-  #timed(kind: "sleep" | "signal", target: string, duration: Duration): Promise<unknown> {
-    let ms: number;
-    try {
-      ms = toMillis(duration);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#issue(kind, target, ms);
-  }
-
-  /** A child start: resolves with the child's result when `wait`, else once recorded. */
-  #child(workflow: string, runId: string, input: unknown, wait: boolean, opts?: ChildOptions): Promise<unknown> {
-    let timeout: number | undefined;
-    try {
-      timeout = opts?.timeout === undefined ? undefined : toMillis(opts.timeout);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const queue = opts?.queue;
-    return this.#issue("child", workflow, {
-      runId,
-      input,
-      wait,
-      ...(timeout === undefined ? {} : { timeout }),
-      ...(queue === undefined ? {} : { queue }),
-    });
-  }
-
   #issue(kind: CommandKind, target: string, input: unknown, options?: ActivityOptions): Promise<unknown> {
     if (this.#outcome || this.#fault) return never();
     try {
-      if (kind !== "sleep") validateName(TARGET_ARGUMENT[kind], target);
+      checkTarget(kind, target);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -443,183 +374,17 @@ export class RunExecutor {
     if (recorded !== undefined) {
       this.#recordedCursor++;
       if (!matches(kind, target, seq, inputText, recorded)) {
-        this.#fail(
-          nonDeterminism(this.identity.runId, recorded, describe(requestTypeOf(kind), target, seq, inputText)),
-        );
+        this.#fail(nonDeterminism(this.identity.runId, recorded, describeIssued(kind, target, seq, inputText)));
         return false;
       }
       return recordedDeadline(recorded);
     }
     if (this.#recordedEnd !== undefined) {
-      this.#fail(
-        afterEnd(this.identity.runId, this.#recordedEnd, describe(requestTypeOf(kind), target, seq, inputText)),
-      );
+      this.#fail(afterEnd(this.identity.runId, this.#recordedEnd, describeIssued(kind, target, seq, inputText)));
       return false;
     }
-    switch (kind) {
-      case "activity":
-        this.#outbox.push(newEvent.activityRequest(target, seq, inputText, at));
-        return undefined;
-      case "output":
-        this.#outbox.push(newEvent.output(target, seq, inputText, at));
-        return undefined;
-      case "child":
-        this.#outbox.push(newEvent.childRequest(target, seq, inputText, at));
-        return undefined;
-      case "send":
-        this.#outbox.push(newEvent.signalSent(target, seq, inputText, at));
-        return undefined;
-      case "sleep": {
-        const duration = input as number;
-        this.#outbox.push(newEvent.sleepRequest(seq, { duration, deadline: at + duration }, at));
-        return at + duration;
-      }
-      case "signal": {
-        const timeout = input as number;
-        this.#outbox.push(newEvent.signalRequest(target, seq, { timeout, deadline: at + timeout }, at));
-        return at + timeout;
-      }
-      default:
-        return unreachable(kind);
-    }
+    const { event, deadline } = requestEvent(kind, target, seq, input, inputText, at);
+    this.#outbox.push(event);
+    return deadline;
   }
-}
-
-function isReplayedRequest(event: RecordedEvent): boolean {
-  return event.pos !== null && event.pos !== 0 && isStep(event.type);
-}
-
-/** Outputs, sent signals and children not waited for resolve once recorded; the rest wait for a completion. */
-function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean {
-  switch (kind) {
-    case "output":
-    case "send":
-      return true;
-    case "child":
-      return !(input as { wait: boolean }).wait;
-    case "activity":
-    case "sleep":
-    case "signal":
-      return false;
-    default:
-      return unreachable(kind);
-  }
-}
-
-/** The stored form of a command's input: JSON of the activity input or output message; the duration of a timer. */
-function encodeCommandInput(kind: CommandKind, target: string, input: unknown, maxBytes: number): string {
-  switch (kind) {
-    case "activity":
-      return encodePayload(`activity ${target} input`, input, maxBytes);
-    case "output":
-      return encodePayload(`output ${target}`, input, maxBytes);
-    case "sleep":
-      return JSON.stringify({ duration: input });
-    case "signal":
-      return JSON.stringify({ timeout: input });
-    case "child": {
-      const { runId, input: childInput, wait, timeout, queue } = input as ChildRequest;
-      const inputText = encodePayload(`child ${target} input`, childInput, maxBytes);
-      const timeoutText = timeout === undefined ? "" : `,"timeout":${timeout}`;
-      // Last, so that matching can leave it out (see withoutQueue).
-      const queueText = queue === undefined ? "" : `,"queue":${JSON.stringify(validateName("child queue", queue))}`;
-      return `{"runId":${JSON.stringify(validateName("child runId", runId))},"input":${inputText},"wait":${wait}${timeoutText}${queueText}}`;
-    }
-    case "send": {
-      const { runId, signal, message, externalId } = input as SignalSent;
-      const messageText = encodePayload(`signal ${signal} message`, message, maxBytes);
-      const names = [
-        validateName("runId", runId),
-        validateName("signal", signal),
-        validateName("externalId", externalId),
-      ];
-      const [run, name, external] = names.map((name) => JSON.stringify(name));
-      return `{"runId":${run},"signal":${name},"message":${messageText},"externalId":${external}}`;
-    }
-    default:
-      return unreachable(kind);
-  }
-}
-
-/** Same kind, name, sequence and input. A timer's deadline is not compared: it depends on when it ran. */
-function matches(kind: CommandKind, target: string, seq: number, inputText: string, recorded: RecordedEvent): boolean {
-  if (recorded.type !== requestTypeOf(kind) || recorded.target !== target || recorded.seq !== seq) return false;
-  switch (recorded.type) {
-    case EventType.SleepRequest:
-      return JSON.stringify({ duration: recorded.payload.duration }) === inputText;
-    case EventType.SignalRequest:
-      return JSON.stringify({ timeout: recorded.payload.timeout }) === inputText;
-    case EventType.ChildRequest:
-      return withoutQueue(payloadTextOf(recorded) ?? "") === withoutQueue(inputText);
-    default:
-      return payloadTextOf(recorded) === inputText;
-  }
-}
-
-/**
- * A child request without its queue: the queue only routes the child's first claim, so a run
- * recorded before its workflow's default queue changed (or before it had one) still matches.
- */
-function withoutQueue(childRequestText: string): string {
-  return childRequestText.replace(/,"queue":"(?:[^"\\]|\\.)*"\}$/, "}");
-}
-
-function recordedDeadline(recorded: RecordedEvent): number | undefined {
-  if (recorded.type !== EventType.SleepRequest && recorded.type !== EventType.SignalRequest) return undefined;
-  return recorded.payload.deadline;
-}
-
-function settleActivity(command: Command, response: ActivityResponse): void {
-  if ("error" in response) {
-    command.reject(new ActivityFailure(command.target, command.seq, response.attempts, response.error));
-  } else {
-    command.resolve(response.result);
-  }
-}
-
-function settleSignal(command: Command, response: SignalResponse): void {
-  command.resolve("timedOut" in response ? undefined : response.message);
-}
-
-function settleChild(command: Command, response: ChildResponse): void {
-  if (response.status === "completed") command.resolve(response.result);
-  else command.reject(new ChildWorkflowFailure(command.target, response.runId, response.status, response.error));
-}
-
-function describe(type: string, target: string, seq: number, inputText: string): string {
-  return `${type} ${target || "-"}#${seq} with ${truncate(inputText)}`;
-}
-
-/** How a recorded command reads in an error: a patch marker names its patch and what to do. */
-function describeRecorded(recorded: RecordedEvent): string {
-  const where = `at position ${String(recorded.pos)}`;
-  if (recorded.type === EventType.Patched) {
-    return `patch marker "${recorded.target}" ${where} (recorded by ctx.patched("${recorded.target}"): keep that call, or make it ctx.deprecatePatch("${recorded.target}") until no run with the marker is left)`;
-  }
-  return `${describe(recorded.type, recorded.target, recorded.seq, payloadTextOf(recorded) ?? "null")} ${where}`;
-}
-
-function nonDeterminism(runId: string, recorded: RecordedEvent, issued: string): NonDeterminismError {
-  return new NonDeterminismError(
-    runId,
-    recorded.target || recorded.type,
-    recorded.seq,
-    describeRecorded(recorded),
-    issued,
-  );
-}
-
-/** The code issued `issued` where the recorded iteration had already ended. */
-function afterEnd(runId: string, end: RecordedEvent, issued: string): NonDeterminismError {
-  return new NonDeterminismError(
-    runId,
-    end.type,
-    end.seq,
-    `the iteration's end (${end.type}) at position ${String(end.pos)}`,
-    issued,
-  );
-}
-
-function truncate(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { createConnection, type RowDataPacket } from "mysql2/promise";
-import { MariaDbStartError } from "../errors.js";
 import { collectStderr, stopChild } from "./child.js";
+import { MariaDbStartError } from "./errors.js";
 
 /** The loopback ports of one node: clients, group communication, incremental and full state transfer. */
 export interface NodePorts {

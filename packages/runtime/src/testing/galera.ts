@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { MariaDbNotInstalledError } from "../errors.js";
+import { MariaDbNotInstalledError } from "./errors.js";
 import { type ClusterSpec, GaleraNodeProcess, type NodePorts } from "./galera-node.js";
 import { findMariaDbBinary, freePort, initialiseDataDir } from "./mariadb.js";
 

@@ -1,6 +1,13 @@
 export { collectStderr, stopChild } from "./child.js";
 export type { ScratchDatabase } from "./database.js";
 export { createScratchDatabase, serverOnly, withDatabase } from "./database.js";
+export {
+  HistoryWorkflowMissingError,
+  InvalidHistoryError,
+  MariaDbNotInstalledError,
+  MariaDbStartError,
+  TestEnvBusyError,
+} from "./errors.js";
 export type { GaleraCluster, GaleraNode, StartGaleraOptions } from "./galera.js";
 export { startGaleraCluster } from "./galera.js";
 export type { CollectedLogs } from "./logger.js";

@@ -5,8 +5,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
-import { MariaDbNotInstalledError, MariaDbStartError } from "../errors.js";
 import { collectStderr, stopChild } from "./child.js";
+import { MariaDbNotInstalledError, MariaDbStartError } from "./errors.js";
 
 /** A database server for tests and demos: either one we started, or the one in `REPLAY_MYSQL_URL`. */
 export interface TestDatabase {

@@ -1,8 +1,8 @@
 import type { WorkflowFn } from "../api.js";
-import { ReplayError } from "../errors.js";
 import { EventType, type HistoryEvent } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
+import { HistoryWorkflowMissingError, InvalidHistoryError } from "./errors.js";
 
 /** A run's history as a fixture keeps it: the events of `client.getHistory` and whose they are. */
 export interface RunHistory {
@@ -29,21 +29,11 @@ export interface ReplayHistoryOptions {
  */
 export async function replayHistory(options: ReplayHistoryOptions, history: RunHistory): Promise<void> {
   const fn = options.workflows[history.workflow];
-  if (fn === undefined) {
-    throw new ReplayError(
-      "UNKNOWN_WORKFLOW",
-      `the history is of workflow ${JSON.stringify(history.workflow)}, which is not in \`workflows\` (${Object.keys(options.workflows).join(", ") || "none"}); pass its implementation`,
-    );
-  }
+  if (fn === undefined) throw new HistoryWorkflowMissingError(history, Object.keys(options.workflows));
   const iteration = Math.max(...history.events.map((event) => event.iteration));
   const events = history.events.filter((event) => event.iteration === iteration);
   const created = events.find((event) => event.type === EventType.Created && event.pos === 0);
-  if (created === undefined) {
-    throw new ReplayError(
-      "INVALID_HISTORY",
-      `the history of run ${history.runId} has no created event for iteration ${iteration}; record it with client.getHistory`,
-    );
-  }
+  if (created === undefined) throw new InvalidHistoryError(history.runId, iteration);
   const forked = events.find((event) => event.type === EventType.Forked);
   const seed = forked?.type === EventType.Forked ? forked.payload.seed : undefined;
   const { namespace, workflow, runId } = history;

@@ -1,10 +1,9 @@
 import type { LocalBus } from "../api.js";
 import { createStoreClient, type StoreClient } from "../client/client.js";
 import { createLocalBus } from "../client/local-bus.js";
-import { type Duration, toMillis } from "../duration.js";
-import { ReplayError } from "../errors.js";
-import { runKeyId } from "../history/index.js";
+import type { Duration } from "../duration.js";
 import { createMemoryStore, type MemoryStore } from "../store/memory/index.js";
+import { TimeSkipper } from "./time-skipper.js";
 import { VirtualTime } from "./virtual-time.js";
 
 export interface TestEnvOptions {
@@ -57,83 +56,25 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const settleTimeoutMs = options.settleTimeoutMs ?? 10_000;
   const served = new Map<string, number>();
   const local = servedBus(createLocalBus(), served);
-  let awaiting = 0;
-  let advancing = false;
-  let closed = false;
-
   const store = createMemoryStore();
-  const client = createStoreClient(store, { clock: time.clock, timers: time.timers, local });
-  const awaitResult = client.awaitResult.bind(client);
-  client.awaitResult = async (...args) => {
-    awaiting++;
-    try {
-      return await awaitResult(...args);
-    } finally {
-      awaiting--;
-    }
-  };
 
   const now = () => time.clock.now();
   /** Runs a worker should look at now, in namespaces some worker serves. */
   const busy = () =>
     [...store.busyRuns(now()), ...store.dueSchedules(now())].filter((run) => (served.get(run.namespace) ?? 0) > 0);
   const nextTime = (): number | undefined => min(store.nextWakeOfAll(now()), time.next());
-  const wakeAll = () => {
-    for (const namespace of served.keys()) local.wake(namespace);
-  };
-
-  const settle = async (): Promise<void> => {
-    const deadline = Date.now() + settleTimeoutMs;
-    for (let idle = 0; idle < 3; ) {
-      // Three quiet looks in a row: a step may hand work to the next tick (a local wake-up).
-      const pending = busy();
-      if (pending.length === 0) idle++;
-      else {
-        idle = 0;
-        if (Date.now() > deadline) throw stillBusy(pending.map(runKeyId), settleTimeoutMs);
-        for (const namespace of new Set(pending.map((run) => run.namespace))) local.wake(namespace);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-  };
-
-  const moveTo = async (to: number): Promise<void> => {
-    time.moveTo(to);
-    wakeAll();
-    await settle();
-  };
-
-  const advance = async (duration: Duration): Promise<void> => {
-    const target = now() + toMillis(duration);
-    advancing = true;
-    try {
-      await settle();
-      for (let next = nextTime(); next !== undefined && next <= target; next = nextTime()) await moveTo(next);
-      await moveTo(target);
-    } finally {
-      advancing = false;
-    }
-  };
-
-  const skipLoop = async (): Promise<void> => {
-    while (!closed) {
-      await new Promise((resolve) => setTimeout(resolve, 2));
-      if (closed || advancing || awaiting === 0 || busy().length > 0) continue;
-      const next = nextTime();
-      if (next !== undefined && next > now()) await moveTo(next).catch(() => {});
-    }
-  };
-  if (options.autoSkip) void skipLoop();
+  const skipper = new TimeSkipper({ time, local, served: () => served.keys(), busy, nextTime, settleTimeoutMs });
+  // The client tells the skipper when an awaitResult begins and ends: time skips only while one waits.
+  const client = createStoreClient(store, { clock: time.clock, timers: time.timers, local, awaitObserver: skipper });
+  if (options.autoSkip) void skipper.skipWhileAwaited();
 
   return {
     client,
     store,
     now: () => new Date(now()),
-    advance,
-    settle,
-    close: async () => {
-      closed = true;
-    },
+    advance: (duration) => skipper.advance(duration),
+    settle: () => skipper.settle(),
+    close: async () => skipper.close(),
   };
 }
 
@@ -156,12 +97,4 @@ function min(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
   return Math.min(a, b);
-}
-
-function stillBusy(runs: readonly string[], timeoutMs: number): ReplayError {
-  const shown = runs.slice(0, 5).join(", ") + (runs.length > 5 ? `, and ${runs.length - 5} more` : "");
-  return new ReplayError(
-    "TEST_ENV_BUSY",
-    `runs still had work after ${timeoutMs} ms of real time: ${shown}. An activity may be waiting on something that never happens; raise settleTimeoutMs if it is only slow`,
-  );
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "../api.js";
-import { serializeError } from "../errors.js";
 import { planTicks } from "../schedule/plan.js";
+import { serializeError } from "../serialize-error.js";
 import type { ClaimedRun } from "../store/types.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
 import type { HeldRuns } from "./held-runs.js";

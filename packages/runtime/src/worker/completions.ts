@@ -1,8 +1,9 @@
 import type { ActivityOptions, ActivityRegistration } from "../api.js";
 import { toMillis } from "../duration.js";
-import { ActivityTimeoutError, serializeError } from "../errors.js";
+import { ActivityTimeoutError } from "../errors.js";
 import { newEvent, type RunKey } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
+import { serializeError } from "../serialize-error.js";
 import type { AttemptResult } from "./activity-runner.js";
 import { activityKey, attemptOptions, closeByOf, type PendingActivity } from "./pending-activities.js";
 import { nextRetryDelay } from "./retry.js";

@@ -1,8 +1,9 @@
 import type { LocalRunEnding } from "../api.js";
-import { CancelledError, type SerializedError, serializeError } from "../errors.js";
+import { CancelledError, type SerializedError } from "../errors.js";
 import { type NewEvent, newEvent, RunStatus } from "../history/index.js";
 import { encodePayload } from "../json.js";
 import type { Outcome } from "../replay/executor.js";
+import { serializeError } from "../serialize-error.js";
 import type { RunEnd } from "../store/types.js";
 import { unreachable } from "../unreachable.js";
 

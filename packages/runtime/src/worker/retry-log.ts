@@ -1,6 +1,6 @@
 import type { Clock, Logger } from "../api.js";
-import { serializeError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
+import { serializeError } from "../serialize-error.js";
 
 /** An attempt that failed and will be retried. */
 export interface FailedAttempt {

@@ -1,7 +1,7 @@
 import type { ActivityRegistration, Clock, LocalRunEnding, Timers } from "../api.js";
-import { serializeError } from "../errors.js";
 import { type RunKey, RunStatus, runKeyId } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
+import { serializeError } from "../serialize-error.js";
 import type { ChildStart, EngineStore, InboxSignal, StepResult, StepWrite } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";

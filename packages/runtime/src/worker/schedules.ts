@@ -1,5 +1,5 @@
 import type { Client, ScheduleOptions } from "../api.js";
-import { scheduleSpecOf } from "../client/client.js";
+import { scheduleSpecOf } from "../client/arguments.js";
 import type { ScheduleInfo, ScheduleSpec } from "../store/types.js";
 
 /**

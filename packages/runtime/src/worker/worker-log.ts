@@ -1,6 +1,6 @@
 import type { Clock, Logger } from "../api.js";
-import { serializeError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
+import { serializeError } from "../serialize-error.js";
 import { type RunLogRef, runFields } from "../telemetry/logging.js";
 import { type FailedAttempt, RetryLog } from "./retry-log.js";
 

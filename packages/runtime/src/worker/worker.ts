@@ -1,5 +1,6 @@
 import type { Worker, WorkerOptions } from "../api.js";
-import { DatabaseUnreachableError, ReplayError, serializeError } from "../errors.js";
+import { DatabaseUnreachableError, ReplayError } from "../errors.js";
+import { serializeError } from "../serialize-error.js";
 import type { Presence } from "../store/types.js";
 import { replaykitMeter, WorkerMetrics } from "../telemetry/metrics.js";
 import { type MetricsServer, startMetricsServer } from "../telemetry/prometheus.js";

@@ -96,7 +96,7 @@ export class MySqlStore implements Store {
    * aborts (a brute-force abort, on a conflict) in the middle of a multi-statement query is
    * rolled back, and the statements after that point run on without a transaction and answer
    * OK: a step's events were lost while its run update stood, and the worker saw a success
-   * (test/galera/multi-statement.test.ts). Statement by statement, the next statement reports
+   * (test/galera/cluster.test.ts). Statement by statement, the next statement reports
    * the abort (errno 1213) instead. Asked once per store; a failed question is asked again.
    */
   async #usableLane(pool: Pool): Promise<Lane | undefined> {

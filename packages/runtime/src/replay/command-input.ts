@@ -1,0 +1,56 @@
+import type { ChildRequest, SignalSent } from "../history/index.js";
+import { encodePayload, validateName } from "../json.js";
+import { unreachable } from "../unreachable.js";
+import type { CommandKind } from "./commands.js";
+
+/** What the target of each kind of command names, for errors. */
+const TARGET_ARGUMENT: Record<CommandKind, string> = {
+  activity: "activity",
+  sleep: "sleep",
+  signal: "signal",
+  output: "output",
+  child: "child workflow",
+  send: "workflow",
+};
+
+/** Checks the name a command targets (a sleep targets nothing); throws InvalidNameError. */
+export function checkTarget(kind: CommandKind, target: string): void {
+  if (kind !== "sleep") validateName(TARGET_ARGUMENT[kind], target);
+}
+
+/** The stored form of a command's input: JSON of the activity input or output message; the duration of a timer. */
+export function encodeCommandInput(kind: CommandKind, target: string, input: unknown, maxBytes: number): string {
+  switch (kind) {
+    case "activity":
+      return encodePayload(`activity ${target} input`, input, maxBytes);
+    case "output":
+      return encodePayload(`output ${target}`, input, maxBytes);
+    case "sleep":
+      return JSON.stringify({ duration: input });
+    case "signal":
+      return JSON.stringify({ timeout: input });
+    case "child":
+      return encodeChildRequest(target, input as ChildRequest, maxBytes);
+    case "send":
+      return encodeSignalSent(input as SignalSent, maxBytes);
+    default:
+      return unreachable(kind);
+  }
+}
+
+function encodeChildRequest(target: string, request: ChildRequest, maxBytes: number): string {
+  const { runId, input, wait, timeout, queue } = request;
+  const inputText = encodePayload(`child ${target} input`, input, maxBytes);
+  const timeoutText = timeout === undefined ? "" : `,"timeout":${timeout}`;
+  // Last, so that matching can leave it out (see withoutQueue).
+  const queueText = queue === undefined ? "" : `,"queue":${JSON.stringify(validateName("child queue", queue))}`;
+  return `{"runId":${JSON.stringify(validateName("child runId", runId))},"input":${inputText},"wait":${wait}${timeoutText}${queueText}}`;
+}
+
+function encodeSignalSent(sent: SignalSent, maxBytes: number): string {
+  const { runId, signal, message, externalId } = sent;
+  const messageText = encodePayload(`signal ${signal} message`, message, maxBytes);
+  const names = [validateName("runId", runId), validateName("signal", signal), validateName("externalId", externalId)];
+  const [run, name, external] = names.map((name) => JSON.stringify(name));
+  return `{"runId":${run},"signal":${name},"message":${messageText},"externalId":${external}}`;
+}
