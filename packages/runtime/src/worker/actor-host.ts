@@ -9,7 +9,6 @@ import type { AttemptEnvironment } from "./activity-runner.js";
 import type { InboxHost } from "./inbox.js";
 import type { PendingActivity } from "./pending-activities.js";
 import type { FailedAttempt } from "./retry-log.js";
-import type { RunActor } from "./run-actor.js";
 
 /** A run to replay, with what its executor needs besides its history. */
 export type ReplayTarget = RunKey & {
@@ -55,7 +54,7 @@ export interface ActorHost extends AttemptEnvironment, InboxHost {
   release(key: RunKey, wakeAt: number): Promise<void>;
   isStopping(): boolean;
   /** The actor let go of the run; `cached` is its state when it may be reused. */
-  released(actor: RunActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void;
+  released(actor: ReleasedActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void;
   /** Parks the run as stuck; fenced by `version` when given (the version its actor last saw). */
   park(run: RunLogRef, error: unknown, version?: number): Promise<void>;
   logError(message: string, error: unknown, run: RunLogRef): void;
@@ -66,4 +65,11 @@ export interface ActorHost extends AttemptEnvironment, InboxHost {
   lacksActivity(key: RunKey, activity: string): void;
   /** An attempt failed and will be retried at `retryAt` (a throttled warning). */
   logRetry(failure: FailedAttempt): void;
+}
+
+/** What the host reads of an actor that let go of its run (RunActor is one). */
+export interface ReleasedActor {
+  readonly key: RunKey;
+  /** The run's queue: a queued run is claimed through its limits, never taken up again locally. */
+  readonly queue: string | undefined;
 }
