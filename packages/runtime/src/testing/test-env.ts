@@ -5,6 +5,7 @@ import { type Duration, toMillis } from "../duration.js";
 import { ReplayError } from "../errors.js";
 import { runKeyId } from "../history/index.js";
 import { createMemoryStore, type MemoryStore } from "../store/memory/index.js";
+import { busyRuns, dueSchedules, nextWakeOfAll } from "./memory-view.js";
 import { VirtualTime } from "./virtual-time.js";
 
 export interface TestEnvOptions {
@@ -76,8 +77,8 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const now = () => time.clock.now();
   /** Runs a worker should look at now, in namespaces some worker serves. */
   const busy = () =>
-    [...store.busyRuns(now()), ...store.dueSchedules(now())].filter((run) => (served.get(run.namespace) ?? 0) > 0);
-  const nextTime = (): number | undefined => min(store.nextWakeOfAll(now()), time.next());
+    [...busyRuns(store, now()), ...dueSchedules(store, now())].filter((run) => (served.get(run.namespace) ?? 0) > 0);
+  const nextTime = (): number | undefined => min(nextWakeOfAll(store, now()), time.next());
   const wakeAll = () => {
     for (const namespace of served.keys()) local.wake(namespace);
   };

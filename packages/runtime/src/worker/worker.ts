@@ -24,9 +24,9 @@ import { EventType, type RecordedEvent, type RunKey, RunStatus, runKeyId } from 
 import { decodePayload, validateName } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
 import { planTicks } from "../schedule/plan.js";
-import { shardOf } from "../shard.js";
-import { MAX_STALLS } from "../store/commit-rules.js";
-import type { QueueLimits } from "../store/queue-rules.js";
+import { workerTakes } from "../store/rules/claim-filter.js";
+import type { QueueLimits } from "../store/rules/queue-picking.js";
+import { MAX_STALLS } from "../store/rules/stalls.js";
 import {
   type ChildStart,
   type ClaimedRun,
@@ -513,8 +513,9 @@ class ReplayWorker implements Worker, ActorHost {
     if (this.#options.workflows[run.workflow] === undefined) return false;
     if (this.#actors.has(id) || this.#loading.has(id)) return true;
     if (this.#actors.size + this.#loading.size >= this.#concurrency) return false;
-    if (shards && shardOf(run.runId) % shards.count !== shards.index) return false;
-    if (run.fresh && !this.#runsVersion(run.fresh.codeVersion)) return false;
+    const filter = { shards, version: this.#options.version, can: this.#can };
+    const known = { workflow: run.workflow, runId: run.runId, codeVersion: run.fresh?.codeVersion };
+    if (!workerTakes(filter, known)) return false;
     // A queued run is claimed through its queue's limits; a delayed one waits for its time.
     if (run.fresh?.queue !== undefined || (run.fresh?.startAt ?? 0) > this.now()) return false;
     if (run.fresh) {
@@ -526,11 +527,7 @@ class ReplayWorker implements Worker, ActorHost {
     void this.store.readRun(key, this.owner, this.now()).then(
       (claimed) => {
         this.#loading.delete(id);
-        const mine =
-          claimed !== undefined &&
-          claimed.queue === undefined &&
-          this.#runsVersion(claimed.codeVersion) &&
-          (claimed.wantedActivity === undefined || this.activities[claimed.wantedActivity] !== undefined);
+        const mine = claimed !== undefined && claimed.queue === undefined && workerTakes(filter, claimed);
         if (mine && !this.#actors.has(id) && !this.#loading.has(id)) this.#activate(claimed);
         else this.#kick();
       },
@@ -629,11 +626,6 @@ class ReplayWorker implements Worker, ActorHost {
       version: this.#options.version,
       can: this.#can,
     };
-  }
-
-  /** A worker with a version runs runs of that version and runs pinned to none. */
-  #runsVersion(codeVersion: string | undefined): boolean {
-    return codeVersion === undefined || this.#options.version === undefined || codeVersion === this.#options.version;
   }
 
   /** Waits for a kick, the next known timer, or the poll interval, whichever is first. */
