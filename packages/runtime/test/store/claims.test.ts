@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import type { RunKey } from "../../src/index.js";
+import { claimable, type WorkerFilter } from "../../src/store/rules/claim-filter.js";
 import { CAN, conformance, step, T } from "./harness.js";
 
 conformance("claims and leases", ({ kind, store }) => {
@@ -128,4 +129,54 @@ conformance("claims and leases", ({ kind, store }) => {
     expect(await claimAt("y", T + 1200)).toBe(2);
     await frozen.close();
   });
+});
+
+/*
+ * The claim filter is written twice: claimable (rules/claim-filter.ts), which the memory store
+ * and the worker's in-process take call, and its SQL twin (store/mysql/claim-filter.ts). This
+ * case fails when a store's claim takes other runs than the rule passes.
+ */
+conformance("claims and the claim filter", ({ kind, store }) => {
+  const wakes = { due: T - 100, later: T + 10_000 };
+  const leases = { none: undefined, live: 1_000_000, expired: 10 };
+  const filters: WorkerFilter[] = [
+    { can: { workflows: ["wf"], activities: ["a"] } },
+    { can: { workflows: ["wf", "other"], activities: ["a"] }, version: "v1" },
+    { can: { workflows: ["wf", "other"], activities: ["a", "zz"] }, shards: { count: 2, index: 0 } },
+    { can: { workflows: ["other"], activities: [] }, version: "v2", shards: { count: 3, index: 1 } },
+  ];
+
+  /** One run of every combination of workflow, pin, wanted activity, wake time and lease, as the rule sees each. */
+  async function everyKindOfRun(namespace: string) {
+    const runs = [];
+    let n = 0;
+    for (const workflow of ["wf", "other"])
+      for (const codeVersion of [null, "v1", "v2"])
+        for (const wantedActivity of [null, "a", "zz"])
+          for (const [wakeName, wakeAt] of Object.entries(wakes))
+            for (const [leaseName, leaseMs] of Object.entries(leases)) {
+              const key = { namespace, workflow, runId: `${wakeName}-${leaseName}-${n++}` };
+              await store.createRun({ key, inputText: "null", now: T - 1000, codeVersion: codeVersion ?? undefined });
+              const [set] = await store.commit([
+                step(key, { owner: "setup", now: T - 900, wakeAt, wantedActivity: wantedActivity ?? undefined }),
+              ]);
+              expect(set?.ok).toBe(true);
+              if (leaseMs !== undefined) await store.claimRun(key, 1, { owner: "holder", now: T - 50, leaseMs });
+              const leaseUntil = leaseMs === undefined ? null : T - 50 + leaseMs;
+              runs.push({ ...key, codeVersion, wantedActivity, wakeAt, leaseUntil });
+            }
+    return runs;
+  }
+
+  for (const [i, filter] of filters.entries()) {
+    it(`take exactly the runs the claim filter passes (filter ${i + 1})`, async () => {
+      const namespace = `claim-filter-${kind}-${i}`;
+      const runs = await everyKindOfRun(namespace);
+      const expected = runs.filter((run) => claimable(filter, run, T)).map((run) => `${run.workflow}/${run.runId}`);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(expected.length).toBeLessThan(runs.length);
+      const claimed = await store.claim({ ...filter, namespace, owner: "claimer", now: T, leaseMs: 1000, limit: 1000 });
+      expect(claimed.map((run) => `${run.workflow}/${run.runId}`).sort()).toEqual(expected.sort());
+    });
+  }
 });

@@ -1,6 +1,11 @@
 import { expect, it } from "vitest";
-import { newEvent } from "../../src/index.js";
-import { CAN, conformance, fresh, step, T } from "./harness.js";
+import { type MySqlStore, newEvent, type RunKey, type StepWrite } from "../../src/index.js";
+import { Errno, errnoOf } from "../../src/store/mysql/db-errors.js";
+import { FENCE_COLUMNS, fencedRun, fenceGuardStatement } from "../../src/store/mysql/fence.js";
+import type { Row } from "../../src/store/mysql/rows.js";
+import { fenceRefusal } from "../../src/store/rules/fence.js";
+import type { ScratchDatabase } from "../../src/testing/index.js";
+import { CAN, conformance, fresh, onMariaDb, step, T } from "./harness.js";
 
 conformance("commits", ({ store, create }) => {
   it("append events at their positions, bump the version and wait for the next deadline", async () => {
@@ -141,5 +146,122 @@ conformance("commits", ({ store, create }) => {
     expect(await store.park(run, "p1", '{"name":"X","message":"no"}', T, 5)).toBe(false);
     expect(await store.park(run, "p1", '{"name":"X","message":"no"}', T, 0)).toBe(true);
     expect(await store.getRun(run)).toMatchObject({ status: "stuck" });
+  });
+});
+
+/*
+ * The fence is written twice: fenceRefusal (rules/fence.ts) and its SQL twin fenceGuardStatement
+ * (store/mysql/fence.ts), which a batch that folds its COMMIT into one round trip relies on.
+ * This case fails when they disagree on any run state a step can meet.
+ */
+onMariaDb("the fence's SQL guard and fenceRefusal", (env) => {
+  const { store } = env;
+  const NOW = T + 10;
+  /** Run states (the columns the fence reads) and whether a step of "w1" at version 3 passes. */
+  const states = [
+    { name: "free", version: 3, leaseOwner: null, leaseUntil: null, status: "running", passes: true },
+    { name: "own live lease", version: 3, leaseOwner: "w1", leaseUntil: NOW + 1000, status: "running", passes: true },
+    {
+      name: "another's live lease",
+      version: 3,
+      leaseOwner: "w2",
+      leaseUntil: NOW + 1000,
+      status: "running",
+      passes: false,
+    },
+    {
+      name: "another's lease ending now",
+      version: 3,
+      leaseOwner: "w2",
+      leaseUntil: NOW,
+      status: "running",
+      passes: false,
+    },
+    {
+      name: "another's expired lease",
+      version: 3,
+      leaseOwner: "w2",
+      leaseUntil: NOW - 1,
+      status: "running",
+      passes: true,
+    },
+    {
+      name: "an owner without an end",
+      version: 3,
+      leaseOwner: "w2",
+      leaseUntil: null,
+      status: "running",
+      passes: true,
+    },
+    { name: "stale version", version: 4, leaseOwner: null, leaseUntil: null, status: "running", passes: false },
+    { name: "older version", version: 2, leaseOwner: "w1", leaseUntil: NOW + 1000, status: "running", passes: false },
+    { name: "completed", version: 3, leaseOwner: null, leaseUntil: null, status: "completed", passes: false },
+    { name: "stuck", version: 3, leaseOwner: "w1", leaseUntil: NOW + 1000, status: "stuck", passes: false },
+  ] as const;
+  const steps = {
+    plain: (run: RunKey) => step(run, { expectedVersion: 3, now: NOW }),
+    ending: (run: RunKey) =>
+      step(run, { expectedVersion: 3, now: NOW, end: { status: "completed", resultText: "1", errorText: null } }),
+  };
+  const prefix = () => (store as MySqlStore).prefix;
+  const pool = () => (env.db as ScratchDatabase).pool;
+
+  /** The guard's verdict: true when it lets every step of the batch through. */
+  async function guardPasses(batch: readonly StepWrite[]): Promise<boolean> {
+    const guard = fenceGuardStatement(prefix(), batch);
+    try {
+      await pool().query(guard.sql, guard.args);
+      return true;
+    } catch (error) {
+      if (errnoOf(error) === Errno.SubqueryRows) return false;
+      throw error;
+    }
+  }
+
+  async function ruleRefusal(run: RunKey, written: StepWrite): Promise<string | undefined> {
+    const [rows] = await pool().query<Row[]>(
+      `SELECT ${FENCE_COLUMNS} FROM ${prefix()}runs WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+      [run.namespace, run.workflow, run.runId],
+    );
+    return fenceRefusal(written, rows[0] && fencedRun(rows[0]));
+  }
+
+  async function runIn(state: (typeof states)[number]): Promise<RunKey> {
+    const run = fresh("fenced");
+    await store.createRun({ key: run, inputText: "null", now: T });
+    await pool().query(
+      `UPDATE ${prefix()}runs SET version = ?, lease_owner = ?, lease_until = ?, status = ?
+        WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+      [state.version, state.leaseOwner, state.leaseUntil, state.status, run.namespace, run.workflow, run.runId],
+    );
+    return run;
+  }
+
+  it("agree on every run state a step can meet, for plain and ending steps", async () => {
+    const disagreements: string[] = [];
+    for (const state of states) {
+      const run = await runIn(state);
+      for (const [kind, make] of Object.entries(steps)) {
+        const written = make(run);
+        const rule = (await ruleRefusal(run, written)) === undefined;
+        const sql = await guardPasses([written]);
+        if (rule !== sql) disagreements.push(`${state.name}, ${kind} step: the rule says ${rule}, the SQL ${sql}`);
+        expect(rule, `${state.name}, ${kind} step`).toBe(state.passes);
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it("agree on a batch: it passes only when every step of it does", async () => {
+    const passing = await Promise.all(states.filter((state) => state.passes).map(runIn));
+    const refused = await runIn(states[2]);
+    expect(await guardPasses(passing.map(steps.plain))).toBe(true);
+    expect(await guardPasses([...passing, refused].map(steps.plain))).toBe(false);
+  });
+
+  it("agree that a run whose row is gone refuses the step", async () => {
+    const gone = fresh("gone");
+    expect(await ruleRefusal(gone, steps.plain(gone))).toBe("the run row is gone");
+    expect(await guardPasses([steps.plain(gone)])).toBe(false);
   });
 });

@@ -66,6 +66,14 @@ export function conformance(area: string, suite: (env: StoreUnderTest) => void):
   }
 }
 
+/** Runs `suite` on a MariaDB store only: the cases that hold SQL to the rule it restates. */
+export function onMariaDb(area: string, suite: (env: StoreUnderTest) => void): void {
+  describe("the mariadb store", () => {
+    const env = useStore("mariadb");
+    describe(area, () => suite(env));
+  });
+}
+
 function useStore(kind: StoreKind): StoreUnderTest {
   const state = {} as { store: Store; db?: ScratchDatabase };
   beforeAll(async () => {
