@@ -3,6 +3,7 @@ import { createStoreClient, type StoreClient } from "../client/client.js";
 import { createLocalBus } from "../client/local-bus.js";
 import type { Duration } from "../duration.js";
 import { createMemoryStore, type MemoryStore } from "../store/memory/index.js";
+import { busyRuns, dueSchedules, nextWakeOfAll } from "./memory-view.js";
 import { TimeSkipper } from "./time-skipper.js";
 import { VirtualTime } from "./virtual-time.js";
 
@@ -61,8 +62,8 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const now = () => time.clock.now();
   /** Runs a worker should look at now, in namespaces some worker serves. */
   const busy = () =>
-    [...store.busyRuns(now()), ...store.dueSchedules(now())].filter((run) => (served.get(run.namespace) ?? 0) > 0);
-  const nextTime = (): number | undefined => min(store.nextWakeOfAll(now()), time.next());
+    [...busyRuns(store, now()), ...dueSchedules(store, now())].filter((run) => (served.get(run.namespace) ?? 0) > 0);
+  const nextTime = (): number | undefined => min(nextWakeOfAll(store, now()), time.next());
   const skipper = new TimeSkipper({ time, local, served: () => served.keys(), busy, nextTime, settleTimeoutMs });
   // The client tells the skipper when an awaitResult begins and ends: time skips only while one waits.
   const client = createStoreClient(store, { clock: time.clock, timers: time.timers, local, awaitObserver: skipper });

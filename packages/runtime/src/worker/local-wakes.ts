@@ -1,6 +1,6 @@
 import type { LocalRunRef } from "../api.js";
 import { type RunKey, runKeyId } from "../history/index.js";
-import { shardOf } from "../shard.js";
+import { workerTakes } from "../store/rules/claim-filter.js";
 import { type ClaimedRun, freshClaim } from "../store/types.js";
 import type { CachedRun } from "./actor-host.js";
 import type { HeldRuns } from "./held-runs.js";
@@ -187,33 +187,21 @@ export class LocalWakes {
 }
 
 /**
- * The claim filter of the in-process take, which skips the store's claim: the checks a claim
- * would make of shard, code version, queue, start time and wanted activity. `announced`: what
- * the local bus said of the run (a run just created here carries its row, `fresh`); `read`:
- * the run's row, read by key once the announcement left it open.
+ * The in-process take skips the store's claim, so it applies the claim filter itself
+ * (store/rules/claim-filter.ts: shard, code version, what the worker can run), plus what only a
+ * claim round may take: a queued run goes through its queue's limits, a delayed one waits for
+ * its time. `announced`: what the local bus said of the run (a run just created here carries its
+ * row, `fresh`); `read`: the run's row, read by key once the announcement left it open.
  */
 function takesLocally(
-  options: Pick<ResolvedWorkerOptions, "shards" | "version" | "activities">,
+  options: Pick<ResolvedWorkerOptions, "shards" | "version" | "can">,
   now: number,
   run: { readonly announced: LocalRunRef } | { readonly read: ClaimedRun },
 ): boolean {
   if ("announced" in run) {
-    const { runId, fresh } = run.announced;
-    const shards = options.shards;
-    if (shards && shardOf(runId) % shards.count !== shards.index) return false;
-    if (fresh && !runsVersion(options.version, fresh.codeVersion)) return false;
-    // A queued run is claimed through its queue's limits; a delayed one waits for its time.
+    const { workflow, runId, fresh } = run.announced;
+    if (!workerTakes(options, { workflow, runId, codeVersion: fresh?.codeVersion })) return false;
     return !(fresh?.queue !== undefined || (fresh?.startAt ?? 0) > now);
   }
-  const claimed = run.read;
-  return (
-    claimed.queue === undefined &&
-    runsVersion(options.version, claimed.codeVersion) &&
-    (claimed.wantedActivity === undefined || options.activities[claimed.wantedActivity] !== undefined)
-  );
-}
-
-/** A worker with a version runs runs of that version and runs pinned to none. */
-function runsVersion(version: string | undefined, codeVersion: string | undefined): boolean {
-  return codeVersion === undefined || version === undefined || codeVersion === version;
+  return run.read.queue === undefined && workerTakes(options, run.read);
 }

@@ -2,7 +2,7 @@ import { CorruptPayloadError, RunStalledError, UnknownWorkflowError } from "../e
 import { EventType, type RecordedEvent, type RunKey, runKeyId } from "../history/index.js";
 import { decodePayload } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
-import { MAX_STALLS } from "../store/commit-rules.js";
+import { MAX_STALLS } from "../store/rules/stalls.js";
 import type { ClaimedRun, FreshRun, TaskRow } from "../store/types.js";
 import type { Tracing, WorkflowSpan } from "../telemetry/tracing.js";
 import type { ActorHost, CachedRun, ReplayTarget } from "./actor-host.js";

@@ -4,7 +4,7 @@ import type { Client, Logger, QueueOptions, ScheduleOptions, WorkerOptions } fro
 import { toMillis } from "../duration.js";
 import { ReplayError } from "../errors.js";
 import { validateName } from "../json.js";
-import type { QueueLimits } from "../store/queue-rules.js";
+import type { QueueLimits } from "../store/rules/queue-picking.js";
 import type { WorkerAbilities } from "../store/types.js";
 import { defaultLogger } from "../telemetry/logging.js";
 import { scheduleProblems } from "./schedules.js";

@@ -1,5 +1,7 @@
-import type { EventType, RunStatus } from "../../history/index.js";
-import type { ScheduleSpec } from "../types.js";
+import { type EventType, type RunKey, type RunStatus, runKeyId } from "../../history/index.js";
+import type { NewRunRow, PlacedEvent, RunCreation } from "../rules/new-run.js";
+import type { QueueLimits } from "../rules/queue-picking.js";
+import type { ScheduleSpec } from "../schedule-records.js";
 
 /** A run, as the in-memory store keeps it: the fields of the MySQL `runs` table. */
 export interface RunRow {
@@ -27,7 +29,7 @@ export interface RunRow {
   stalls: number;
   stallMark: boolean;
   wantedActivity: string | null;
-  parent: { readonly workflow: string; readonly runId: string; readonly waits: boolean } | null;
+  parent: NewRunRow["parent"];
   inputText: string | null;
   resultText: string | null;
   errorText: string | null;
@@ -82,4 +84,116 @@ export interface ScheduleRow {
   lastRunId: string | null;
   readonly createdAt: number;
   updatedAt: number;
+}
+
+/** A queue's limits, and the start times of its sliding rate window. */
+export interface QueueRow {
+  readonly limits: QueueLimits;
+  readonly starts: number[];
+}
+
+/**
+ * The in-memory store's tables, and the few writes every part of it shares (a run's insertion,
+ * an event's append). Every operation on them runs to its end without an await, which stands
+ * in for a transaction.
+ */
+export class MemoryTables {
+  readonly runs = new Map<string, Map<string, RunRow>>();
+  /** Inboxes by run path (see pathOf), including those of runs that do not exist. */
+  readonly signals = new Map<string, SignalRowM[]>();
+  /** (run, signal, external id) of every stored signal: the MySQL signals_key index. */
+  readonly signalKeys = new Set<string>();
+  /** The run each inbox of `signals` belongs to (its key), which may not exist. */
+  readonly inboxRuns = new Map<string, RunKey>();
+  /** The log, in id order. */
+  readonly events: EventRow[] = [];
+  /** The MySQL events_key index (see eventKey). */
+  readonly eventKeys = new Set<string>();
+  readonly cursors = new Map<string, number>();
+  /** By `namespace/queue`. */
+  readonly queues = new Map<string, QueueRow>();
+  /** By `namespace/id`. */
+  readonly schedules = new Map<string, ScheduleRow>();
+  /** Workers present (holdPresence), with how many handles each holds open. */
+  readonly present = new Map<string, number>();
+  nextEventId = 1;
+  nextSignalId = 1;
+  readonly #onChange: () => void;
+
+  constructor(onChange: () => void) {
+    this.#onChange = onChange;
+  }
+
+  /** Tells the store's listener (e.g. a test environment) that something changed. */
+  changed(changed: boolean): void {
+    if (changed) this.#onChange();
+  }
+
+  run(key: RunKey): RunRow | undefined {
+    return this.runs.get(key.namespace)?.get(runKeyId(key));
+  }
+
+  runsOf(namespace: string): Iterable<RunRow> {
+    return this.runs.get(namespace)?.values() ?? [];
+  }
+
+  /** Inserts the run with its first events; undefined when the run exists. */
+  insertRun(creation: RunCreation): RunRow | undefined {
+    const { row } = creation;
+    let runs = this.runs.get(row.namespace);
+    if (runs === undefined) {
+      runs = new Map();
+      this.runs.set(row.namespace, runs);
+    }
+    const id = runKeyId(row);
+    if (runs.has(id)) return undefined;
+    const run: RunRow = {
+      ...row,
+      leaseOwner: null,
+      leaseUntil: null,
+      stalls: 0,
+      stallMark: false,
+      wantedActivity: null,
+      resultText: null,
+      errorText: null,
+      events: [],
+      tasks: new Map(),
+    };
+    runs.set(id, run);
+    for (const event of creation.events) this.appendEvent(run, event);
+    return run;
+  }
+
+  appendEvent(run: RunRow, placed: PlacedEvent): void {
+    const { iteration, pos, event } = placed;
+    const row: EventRow = { id: this.nextEventId++, ...keyOf(run), iteration, pos, ...event };
+    this.eventKeys.add(eventKey(run, iteration, event));
+    this.events.push(row);
+    run.events.push(row);
+  }
+
+  /** The unconsumed and consumed signals of a run's inbox, oldest first. */
+  inbox(key: RunKey): SignalRowM[] {
+    return this.signals.get(pathOf(key)) ?? [];
+  }
+}
+
+/** A run's path: the key of its inbox. */
+export const pathOf = (key: RunKey): string => `${key.namespace}/${runKeyId(key)}`;
+
+export const keyOf = (run: RunKey): RunKey => ({ namespace: run.namespace, workflow: run.workflow, runId: run.runId });
+
+/** The unique key of an event, as the MySQL events_key index has it. */
+export function eventKey(run: RunKey, iteration: number, event: Pick<EventRow, "type" | "target" | "seq">): string {
+  return `${pathOf(run)}\u0000${iteration}\u0000${event.type}\u0000${event.target}\u0000${event.seq}`;
+}
+
+/** The unique key of a signal, as the MySQL signals_key index has it. */
+export function signalKey(key: RunKey, signal: string, externalId: string): string {
+  return `${pathOf(key)}/${signal}/${externalId}`;
+}
+
+/** The key of a retry row within its run. */
+export function taskKeyOf(iteration: number, task: { readonly target: string; readonly seq: number }): string {
+  return `${iteration}\u0000${task.target}\u0000${task.seq}`;
 }

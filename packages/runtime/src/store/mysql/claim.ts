@@ -1,9 +1,11 @@
 import type { Pool, ResultSetHeader } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import { type RunKey, RunStatus } from "../../history/index.js";
-import { stallsAfterClaim } from "../commit-rules.js";
-import { decodeStarts, encodeStarts, pickQueued, type QueueLimits, startsInWindow } from "../queue-rules.js";
+import { leasedByOther } from "../rules/lease.js";
+import { decodeStarts, encodeStarts, pickQueued, type QueueLimits, startsInWindow } from "../rules/queue-picking.js";
+import { stallsAfterClaim } from "../rules/stalls.js";
 import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type WorkerAbilities } from "../types.js";
+import { canRunSql, dueUnheldSql, workerTakesSql } from "./claim-filter.js";
 import { isLockConflict } from "./db-errors.js";
 import { presentOwners } from "./presence.js";
 import { nullableText, type Row, text } from "./rows.js";
@@ -12,31 +14,6 @@ import { inTransaction } from "./transaction.js";
 
 const CLAIM_COLUMNS =
   "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, deadline, queue, scheduled_at, stalls, stall_mark, wanted_activity, lease_owner, trace_context, wake_at";
-
-/** The worker's own filters: its shards and code version, and what it can run. */
-function workerFilter(options: Pick<ClaimOptions, "shards" | "version" | "can">): { sql: string; args: unknown[] } {
-  const { shards, version } = options;
-  const can = abilitiesFilter(options.can);
-  const sql = [
-    shards ? " AND MOD(shard, ?) = ?" : "",
-    version === undefined ? "" : " AND (code_version IS NULL OR code_version = ?)",
-    can.sql,
-  ].join("");
-  return {
-    sql,
-    args: [...(shards ? [shards.count, shards.index] : []), ...(version === undefined ? [] : [version]), ...can.args],
-  };
-}
-
-/** Runs of the worker's workflows that do not wait for an activity it lacks. */
-function abilitiesFilter(can: WorkerAbilities): { sql: string; args: unknown[] } {
-  const wanted =
-    can.activities.length === 0 ? "wanted_activity IS NULL" : "(wanted_activity IS NULL OR wanted_activity IN (?))";
-  return {
-    sql: ` AND workflow IN (?) AND ${wanted}`,
-    args: [can.workflows, ...(can.activities.length === 0 ? [] : [can.activities])],
-  };
-}
 
 /**
  * Leases up to `limit` due runs that nobody holds a live lease on: of the default queue, or of
@@ -61,11 +38,11 @@ export async function claimRuns(pool: Pool, p: string, options: ClaimOptions): P
 /** Claims from the default queue (runs without a queue). */
 async function claimDefault(pool: Pool, p: string, options: ClaimOptions): Promise<ClaimedRun[]> {
   const { namespace, now, limit } = options;
-  const filter = workerFilter(options);
+  const filter = workerTakesSql(options);
   // A read without locks first: most claims find nothing, and then cost one round trip, not four.
   const [probe] = await pool.query<Row[]>(
     `SELECT 1 FROM ${p}runs
-      WHERE namespace = ? AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL${filter.sql}
+      WHERE namespace = ? AND ${dueUnheldSql("wake_at")} AND queue IS NULL${filter.sql}
       LIMIT 1`,
     [namespace, now, now, ...filter.args],
   );
@@ -76,7 +53,7 @@ async function claimDefault(pool: Pool, p: string, options: ClaimOptions): Promi
     async (conn) => {
       const [rows] = await conn.query<Row[]>(
         `SELECT ${CLAIM_COLUMNS} FROM ${p}runs
-          WHERE namespace = ? AND wake_at <= ? AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL${filter.sql}
+          WHERE namespace = ? AND ${dueUnheldSql("wake_at")} AND queue IS NULL${filter.sql}
           ORDER BY wake_at LIMIT ? FOR UPDATE SKIP LOCKED`,
         [namespace, now, now, ...filter.args, limit],
       );
@@ -102,8 +79,9 @@ async function lease(conn: Transaction, p: string, options: ClaimOptions, rows: 
     ),
   }));
   const where = whereRunKeys(claimed);
-  // stallsAfterClaim's rule, but for the counted stalls, written below. Assignments run left to
-  // right: `stalls` and `stall_mark` read lease_owner before it is overwritten.
+  // stallsAfterClaim's and keepsStallMark's rules (rules/stalls.ts), but for the counted stalls,
+  // written below. Assignments run left to right: `stalls` and `stall_mark` read lease_owner
+  // before it is overwritten.
   await conn.query(
     `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, stalls),
             stall_mark = IF(lease_owner = ?, stall_mark, 0), lease_owner = ?, lease_until = ? WHERE ${where.sql}`,
@@ -121,84 +99,109 @@ async function lease(conn: Transaction, p: string, options: ClaimOptions, rows: 
 }
 
 /**
- * Claims from a queue within its limits (queue-rules.ts). The queue's row is locked first, so
+ * Claims from a queue within its limits (queue-picking.ts). The queue's row is locked first, so
  * claims of one queue are serialised across workers: the runs in progress that the limits are
  * checked against cannot change under a claim (a run leaves progress only by giving up its
  * lease, which never adds one).
  */
 async function claimQueued(pool: Pool, p: string, options: ClaimOptions, queue: string): Promise<ClaimedRun[]> {
-  const { namespace, now, limit } = options;
-  const filter = workerFilter(options);
-  const may = await mayClaim(pool, p, namespace, queue, now);
+  const may = await mayClaim(pool, p, options.namespace, queue, options.now);
   if (may === "limited") options.heldBack?.();
   if (may !== "yes") return [];
-  return inTransaction(
-    pool,
-    undefined,
-    async (conn) => {
-      const [queues] = await conn.query<Row[]>(
-        `SELECT concurrency, key_concurrency, rate_limit, rate_period_ms, recent_starts FROM ${p}queues
-          WHERE namespace = ? AND name = ? FOR UPDATE`,
-        [namespace, queue],
-      );
-      const limits = limitsOf(queues[0]);
-      const inProgress = await runsInProgress(conn, p, namespace, queue, limits, now);
-      const window = startsInWindow(decodeStarts(nullableText(queues[0]?.recent_starts)), limits, now);
-      const keyed = limits.keyConcurrency !== undefined;
-      // Without per-key limits the candidates are locked as they are read (one round trip less).
-      const [candidates] = await conn.query<Row[]>(candidatesSql(p, keyed, filter.sql), [
-        namespace,
-        queue,
-        now,
-        now,
-        ...filter.args,
-        keyed || limits.rateLimit !== undefined ? Math.max(limit * 8, 64) : limit,
-      ]);
-      const picked = pickQueued(
-        candidates.map((row) => ({
-          workflow: text(row.workflow),
-          runId: text(row.run_id),
-          concurrencyKey: nullableText(row.concurrency_key),
-          fresh: Number(row.version) === FRESH_VERSION,
-          row,
-        })),
-        limits,
-        { free: limit, inProgress, recentStarts: window.length },
-      );
-      if (picked.length < Math.min(candidates.length, limit)) options.heldBack?.();
-      if (picked.length === 0) return [];
-      const keys = whereRunKeys(picked.map((run) => ({ namespace, workflow: run.workflow, runId: run.runId })));
-      const rows = keyed
-        ? (
-            await conn.query<Row[]>(
-              `SELECT ${CLAIM_COLUMNS} FROM ${p}runs
-                WHERE ${keys.sql} AND q_wake <= ? AND (lease_until IS NULL OR lease_until < ?) FOR UPDATE SKIP LOCKED`,
-              [...keys.args, now, now],
-            )
-          )[0]
-        : picked.map((run) => run.row);
-      const claimed = await lease(conn, p, options, rows);
-      const started = claimed.filter((run) => run.version === FRESH_VERSION).map(() => now);
-      if (limits.rateLimit !== undefined && started.length > 0) {
-        await conn.query(`UPDATE ${p}queues SET recent_starts = ? WHERE namespace = ? AND name = ?`, [
-          encodeStarts([...window, ...started]),
-          namespace,
-          queue,
-        ]);
-      }
-      return claimed;
-    },
-    "READ COMMITTED",
+  return inTransaction(pool, undefined, (conn) => claimQueuedIn(conn, p, options, queue), "READ COMMITTED");
+}
+
+async function claimQueuedIn(
+  conn: Transaction,
+  p: string,
+  options: ClaimOptions,
+  queue: string,
+): Promise<ClaimedRun[]> {
+  const { namespace, now, limit } = options;
+  const { limits, window } = await lockQueue(conn, p, namespace, queue, now);
+  const inProgress = await runsInProgress(conn, p, namespace, queue, limits, now);
+  const keyed = limits.keyConcurrency !== undefined;
+  // Without per-key limits the candidates are locked as they are read (one round trip less).
+  const filter = workerTakesSql(options);
+  const read = keyed || limits.rateLimit !== undefined ? Math.max(limit * 8, 64) : limit;
+  const [candidates] = await conn.query<Row[]>(candidatesSql(p, keyed, filter.sql), [
+    namespace,
+    queue,
+    now,
+    now,
+    ...filter.args,
+    read,
+  ]);
+  const picked = pickQueued(candidates.map(queueCandidate), limits, {
+    free: limit,
+    inProgress,
+    recentStarts: window.length,
+  });
+  if (picked.length < Math.min(candidates.length, limit)) options.heldBack?.();
+  if (picked.length === 0) return [];
+  const rows = keyed ? await lockPicked(conn, p, namespace, picked, now) : picked.map((run) => run.row);
+  const claimed = await lease(conn, p, options, rows);
+  const started = claimed.filter((run) => run.version === FRESH_VERSION).map(() => now);
+  if (limits.rateLimit !== undefined && started.length > 0) {
+    await conn.query(`UPDATE ${p}queues SET recent_starts = ? WHERE namespace = ? AND name = ?`, [
+      encodeStarts([...window, ...started]),
+      namespace,
+      queue,
+    ]);
+  }
+  return claimed;
+}
+
+/** Locks the queue's row: its limits, and the start times still inside its rate window. */
+async function lockQueue(
+  conn: Transaction,
+  p: string,
+  namespace: string,
+  queue: string,
+  now: number,
+): Promise<{ limits: QueueLimits; window: number[] }> {
+  const [queues] = await conn.query<Row[]>(
+    `SELECT concurrency, key_concurrency, rate_limit, rate_period_ms, recent_starts FROM ${p}queues
+      WHERE namespace = ? AND name = ? FOR UPDATE`,
+    [namespace, queue],
   );
+  const limits = limitsOf(queues[0]);
+  return { limits, window: startsInWindow(decodeStarts(nullableText(queues[0]?.recent_starts)), limits, now) };
+}
+
+function queueCandidate(row: Row) {
+  return {
+    workflow: text(row.workflow),
+    runId: text(row.run_id),
+    concurrencyKey: nullableText(row.concurrency_key),
+    fresh: Number(row.version) === FRESH_VERSION,
+    row,
+  };
+}
+
+/** Locks the picked runs (read without locks, in key order), skipping any taken meanwhile. */
+async function lockPicked(
+  conn: Transaction,
+  p: string,
+  namespace: string,
+  picked: readonly { workflow: string; runId: string }[],
+  now: number,
+): Promise<Row[]> {
+  const keys = whereRunKeys(picked.map((run) => ({ namespace, workflow: run.workflow, runId: run.runId })));
+  const [rows] = await conn.query<Row[]>(
+    `SELECT ${CLAIM_COLUMNS} FROM ${p}runs WHERE ${keys.sql} AND ${dueUnheldSql("q_wake")} FOR UPDATE SKIP LOCKED`,
+    [...keys.args, now, now],
+  );
+  return rows;
 }
 
 /**
  * Due runs of a queue in the order claims take them. With a per-key limit, round robin across
- * concurrency keys by rank within the key (see fairOrder in queue-rules.ts), which reads every
+ * concurrency keys by rank within the key (see fairOrder in rules/queue-picking.ts), which reads every
  * due run of the queue; without one, priority order read straight off runs_queue_due.
  */
 function candidatesSql(p: string, keyed: boolean, filterSql: string): string {
-  const due = `namespace = ? AND queue = ? AND q_wake <= ? AND (lease_until IS NULL OR lease_until < ?)${filterSql}`;
+  const due = `namespace = ? AND queue = ? AND ${dueUnheldSql("q_wake")}${filterSql}`;
   const order = "priority, q_wake, created_at, workflow, run_id";
   if (!keyed) {
     return `SELECT ${CLAIM_COLUMNS}, concurrency_key FROM ${p}runs WHERE ${due}
@@ -227,7 +230,7 @@ async function mayClaim(
     `SELECT q.concurrency,
             (SELECT COUNT(*) FROM ${p}runs WHERE namespace = ? AND queue = ? AND q_lease >= ?) AS busy,
             EXISTS (SELECT 1 FROM ${p}runs
-                     WHERE namespace = ? AND queue = ? AND q_wake <= ? AND (lease_until IS NULL OR lease_until < ?)) AS due
+                     WHERE namespace = ? AND queue = ? AND ${dueUnheldSql("q_wake")}) AS due
        FROM (SELECT 1 AS one) o LEFT JOIN ${p}queues q ON q.namespace = ? AND q.name = ?`,
     [namespace, queue, now, namespace, queue, now, now, namespace, queue],
   );
@@ -306,8 +309,11 @@ export async function readRun(
   );
   const row = rows[0];
   if (row === undefined || text(row.status) !== RunStatus.Running) return undefined;
-  const leasedByOther = row.lease_owner !== null && text(row.lease_owner) !== owner && Number(row.lease_until) >= now;
-  if (leasedByOther) return undefined;
+  const held = {
+    leaseOwner: nullableText(row.lease_owner),
+    leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
+  };
+  if (leasedByOther(held, owner, now)) return undefined;
   const claimed = toClaimed(key.namespace, row);
   if (row.fresh_input === null) return claimed;
   const fresh = {
@@ -354,7 +360,7 @@ export async function nextWake(
   queues: readonly string[],
   can: WorkerAbilities,
 ): Promise<number | undefined> {
-  const filter = abilitiesFilter(can);
+  const filter = canRunSql(can);
   const queued =
     queues.length === 0
       ? ""

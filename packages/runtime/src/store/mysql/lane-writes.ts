@@ -1,10 +1,12 @@
 import type { PoolConnection, ResultSetHeader } from "mysql2/promise";
-import { isEnded, type RunKey, RunStatus } from "../../history/index.js";
+import { type RunKey, RunStatus } from "../../history/index.js";
+import { runCreation } from "../rules/new-run.js";
+import { takesSignals } from "../rules/signals.js";
 import type { NewRun, NewSignal } from "../types.js";
 import { isDuplicateKey } from "./db-errors.js";
 import type { Lane } from "./lane.js";
 import type { Row } from "./rows.js";
-import type { Statement } from "./step-statements.js";
+import type { Statement } from "./statements.js";
 import { insertRunStatements, WAKE_NOW } from "./writes.js";
 
 /**
@@ -17,11 +19,12 @@ import { insertRunStatements, WAKE_NOW } from "./writes.js";
 
 /** The run row and its created event. A duplicate rolls back and answers undefined. */
 export async function createRunOnLane(lane: Lane, p: string, run: NewRun): Promise<true | undefined> {
-  const [row, created] = insertRunStatements(p, run);
+  const [row, created] = insertRunStatements(p, runCreation(run));
   return once(lane, [{ sql: "BEGIN", args: [] }, row, created, { sql: "COMMIT", args: [] }], () => true);
 }
 
-const ENDED_STATUSES = Object.values(RunStatus).filter(isEnded);
+/** The statuses of runs that take no signals (see takesSignals), for the SQL below. */
+const ENDED_STATUSES = Object.values(RunStatus).filter((status) => !takesSignals(status));
 
 /**
  * A client's signal: the run row is locked and read, the signal stored unless the run ended,
@@ -56,7 +59,7 @@ export async function addSignalOnLane(
     const status = (answers[1] as Row[])[0]?.status;
     const inserted = (answers[2] as ResultSetHeader).affectedRows === 1;
     // An ended run: nothing was inserted, and the update matched nothing.
-    return inserted && !(status !== undefined && isEnded(String(status))) ? true : undefined;
+    return inserted && (status === undefined || takesSignals(String(status))) ? true : undefined;
   });
 }
 

@@ -1,8 +1,10 @@
 import type { Pool, ResultSetHeader } from "mysql2/promise";
 import { type RunKey, RunStatus } from "../../history/index.js";
+import { parking } from "../rules/park.js";
 import type { HeldRun } from "../types.js";
-import { type Row, text } from "./rows.js";
+import { nullableText, type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
+import { inTransaction } from "./transaction.js";
 
 /**
  * Extends the leases this owner still holds on `runs` (of one namespace). Keyed by run, so
@@ -71,34 +73,47 @@ export async function release(pool: Pool, p: string, key: RunKey, owner: string,
   );
 }
 
-/** Parks a run: status stuck, the error stored, the lease released, never woken again. */
+/**
+ * Parks a run: status stuck, the error stored, the lease released, never woken again; the rule
+ * is parking (rules/park.ts), applied to the locked row. False when it refuses.
+ */
 export async function park(
   pool: Pool,
   p: string,
   key: RunKey,
-  owner: string,
-  errorText: string,
-  now: number,
-  version: number | undefined,
-) {
-  const [result] = await pool.query<ResultSetHeader>(
-    `UPDATE ${p}runs SET status = ?, error = ?, wake_at = NULL, lease_owner = NULL, lease_until = NULL,
-            version = version + 1, updated_at = ?
-      WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ?
-        AND (lease_owner = ? OR lease_owner IS NULL OR lease_until < ?) AND (? IS NULL OR version = ?)`,
-    [
-      RunStatus.Stuck,
-      errorText,
-      now,
-      key.namespace,
-      key.workflow,
-      key.runId,
-      RunStatus.Running,
-      owner,
-      now,
-      version ?? null,
-      version ?? null,
-    ],
-  );
-  return result.affectedRows === 1;
+  request: { owner: string; errorText: string; now: number; version: number | undefined },
+): Promise<boolean> {
+  return inTransaction(pool, undefined, async (conn) => {
+    const [rows] = await conn.query<Row[]>(
+      `SELECT status, lease_owner, lease_until, version FROM ${p}runs
+        WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`,
+      [key.namespace, key.workflow, key.runId],
+    );
+    const row = rows[0];
+    const run = row && {
+      status: text(row.status),
+      leaseOwner: nullableText(row.lease_owner),
+      leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
+      version: Number(row.version),
+    };
+    const parked = parking(run, request);
+    if (parked === undefined) return false;
+    await conn.query(
+      `UPDATE ${p}runs SET status = ?, error = ?, wake_at = ?, lease_owner = ?, lease_until = ?, version = ?, updated_at = ?
+        WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+      [
+        parked.status,
+        parked.errorText,
+        parked.wakeAt,
+        parked.leaseOwner,
+        parked.leaseUntil,
+        parked.version,
+        parked.updatedAt,
+        key.namespace,
+        key.workflow,
+        key.runId,
+      ],
+    );
+    return true;
+  });
 }

@@ -4,6 +4,7 @@ import { type RunKey, RunStatus } from "../../history/index.js";
 import { decodePayload } from "../../json.js";
 import type { CatchupPolicy, DueSchedule, OverlapPolicy, TickPlan } from "../../schedule/plan.js";
 import { tickRunId } from "../../schedule/plan.js";
+import { runCreation } from "../rules/new-run.js";
 import type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "../types.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";
@@ -110,7 +111,7 @@ export async function fireSchedules(
         const inputText = nullableText(row.input) ?? "null";
         for (const tick of ticks) {
           const key = { namespace, workflow: schedule.workflow, runId: tickRunId(schedule.id, tick) };
-          if (await insertRun(conn, p, { key, inputText, now, scheduledAt: tick })) runs.push(key);
+          if (await insertRun(conn, p, runCreation({ key, inputText, now, scheduledAt: tick }))) runs.push(key);
         }
         const last = ticks.at(-1);
         await conn.query(

@@ -1,24 +1,21 @@
-import { EventType, type RunKey, RunStatus, runKeyId } from "../../history/index.js";
-import { wakeChoices } from "../commit-rules.js";
+import { runKeyId } from "../../history/index.js";
+import { type RunAfterStep, runAfterStep, stepEvents } from "../rules/step-layout.js";
 import type { StepWrite } from "../types.js";
+import { FENCE_COLUMNS } from "./fence.js";
 import { whereRunKeys } from "./run-keys.js";
+import { insertEventsOf, type Statement, valueRows } from "./statements.js";
 
-/**
+/*
  * The statements of a batch of steps (see step-writer.ts), built without I/O so that they can
  * be sent one by one or several in one round trip. Each writes the rows of every step of the
  * batch at once; none reads what the lock returned, so they may go out before it is looked at.
  */
-export interface Statement {
-  readonly sql: string;
-  readonly args: unknown[];
-}
 
 /** The columns the fence and the step's result read, locked for the transaction. */
 export function lockRunsStatement(p: string, steps: readonly StepWrite[]): Statement {
   const where = whereRunKeys(steps.map((step) => step.key));
   return {
-    sql: `SELECT workflow, run_id, version, lease_owner, lease_until, wake_gen, cancel_requested, status,
-            parent_workflow, parent_run_id, parent_waits
+    sql: `SELECT workflow, run_id, ${FENCE_COLUMNS}, wake_gen, cancel_requested, parent_workflow, parent_run_id, parent_waits
        FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
     args: where.args,
   };
@@ -39,71 +36,18 @@ export function foldsCommit(steps: readonly StepWrite[]): boolean {
   );
 }
 
-/**
- * fenceRefusal (commit-rules.ts) checked in the database, right after the lock: counts the
- * locked runs that pass it, and fails with errno 1242 (a scalar subquery with two rows) unless
- * every step's does, so that the statements after it, COMMIT included, are not run. An ending
- * step also needs a run no parent waits for (its ending would be delivered to the parent,
- * which only the statement-by-statement path writes). The locked rows cannot change under it;
- * being the transaction's first plain read, it reads them as they are now.
- */
-export function fenceGuardStatement(p: string, steps: readonly StepWrite[]): Statement {
-  const namespace = steps[0]?.key.namespace ?? "";
-  const passes = steps.map(
-    (step) =>
-      `(workflow = ? AND run_id = ? AND version = ? AND status = ?
-        AND (lease_owner IS NULL OR lease_owner = ? OR COALESCE(lease_until, 0) < ?)${
-          step.end ? " AND (parent_run_id IS NULL OR parent_waits <> 1)" : ""
-        })`,
-  );
-  return {
-    sql: `SELECT (SELECT 1 FROM (SELECT 1 AS x UNION ALL SELECT 2) AS two WHERE fenced.n <> ?) AS refused
-       FROM (SELECT COUNT(*) AS n FROM ${p}runs WHERE namespace = ? AND (${passes.join(" OR ")})) AS fenced`,
-    args: [
-      steps.length,
-      namespace,
-      ...steps.flatMap((step) => [
-        step.key.workflow,
-        step.key.runId,
-        step.expectedVersion,
-        RunStatus.Running,
-        step.owner,
-        step.now,
-      ]),
-    ],
-  };
-}
-
-/** Every step's events, then each restart's first event; with each run's next position. */
+/** Every step's events at their positions (stepEvents), in one INSERT; with each run's next position. */
 export function insertEventsStatement(
   p: string,
   steps: readonly StepWrite[],
 ): { statement: Statement | undefined; positions: Map<string, number> } {
   const positions = new Map<string, number>();
-  const args: unknown[] = [];
-  let rows = 0;
-  const add = (key: RunKey, iteration: number, pos: number, e: StepWrite["events"][number]) => {
-    args.push(key.namespace, key.workflow, key.runId, iteration, pos, e.type, e.target, e.seq, e.payloadText, e.at);
-    rows++;
-  };
-  for (const step of steps) {
-    let pos = step.firstPos;
-    for (const event of step.events) add(step.key, step.iteration, pos++, event);
-    if (step.restart) {
-      const created = {
-        type: EventType.Created,
-        target: "",
-        seq: 0,
-        payloadText: step.restart.inputText,
-        at: step.now,
-      };
-      add(step.key, step.iteration + 1, 0, created);
-    }
-    positions.set(runKeyId(step.key), pos);
-  }
-  if (rows === 0) return { statement: undefined, positions };
-  const sql = `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at) VALUES ${valueRows(rows, 10)}`;
-  return { statement: { sql, args }, positions };
+  const rows = steps.flatMap((step) => {
+    const { events, nextPos } = stepEvents(step);
+    positions.set(runKeyId(step.key), nextPos);
+    return events.map((placed) => ({ key: step.key, placed }));
+  });
+  return { statement: rows.length === 0 ? undefined : insertEventsOf(p, rows), positions };
 }
 
 /** Retry rows, replacing one a heartbeat or an earlier retry wrote. */
@@ -170,55 +114,52 @@ export function consumeSignalStatements(p: string, steps: readonly StepWrite[]):
 }
 
 /**
- * One UPDATE for all runs of the batch: each column is a CASE over the runs. What depends on
- * the run row (its status unless the step ends it; its wake time, by whether wake_gen moved
- * since the step read its inputs) is computed by the server from the locked row, so the
- * statement can be sent before the lock's answer is read.
+ * One UPDATE for all runs of the batch, of the state runAfterStep gives each: each column is a
+ * CASE over the runs. What depends on the run row (its status unless the step ends it; its
+ * wake time, by whether wake_gen moved since the step read its inputs) is computed by the
+ * server from the locked row, so the statement can be sent before the lock's answer is read.
  */
-export function updateRunsStatement(p: string, steps: readonly StepWrite[], positions: Map<string, number>): Statement {
-  const keeps = (step: StepWrite) => step.hold && !step.end && !step.restart;
+export function updateRunsStatement(p: string, steps: readonly StepWrite[]): Statement {
   const sets: string[] = [];
   const args: unknown[] = [];
+  const after = new Map(steps.map((step) => [step, runAfterStep(step)]));
   const caseOver = (
     column: string,
     touched: readonly StepWrite[],
     then: string,
-    values: (step: StepWrite) => unknown[],
+    values: (run: RunAfterStep, step: StepWrite) => unknown[],
   ) => {
     sets.push(
       `${column} = CASE ${touched.map(() => `WHEN workflow = ? AND run_id = ? THEN ${then}`).join(" ")} ELSE ${column} END`,
     );
-    for (const step of touched) args.push(step.key.workflow, step.key.runId, ...values(step));
+    for (const step of touched) {
+      args.push(step.key.workflow, step.key.runId, ...values(after.get(step) as RunAfterStep, step));
+    }
   };
-  const plain = (column: string, value: (step: StepWrite) => unknown) =>
+  const plain = (column: string, value: (run: RunAfterStep) => unknown) =>
     caseOver(column, steps, "?", (s) => [value(s)]);
-  plain("version", (step) => step.expectedVersion + 1);
-  plain("iteration", (step) => (step.restart ? step.iteration + 1 : step.iteration));
-  plain("next_pos", (step) => (step.restart ? 1 : positions.get(runKeyId(step.key))));
-  caseOver("status", steps, "COALESCE(?, status)", (step) => [step.end?.status ?? null]);
-  caseOver("wake_at", steps, "IF(wake_gen <> ?, ?, ?)", (step) => {
-    const wake = wakeChoices(step);
-    return [step.observedWakeGen, wake.ifWoken, wake.otherwise];
-  });
-  plain("lease_owner", (step) => (keeps(step) ? step.owner : null));
-  plain("lease_until", (step) => (keeps(step) ? step.leaseUntil : null));
-  plain("wanted_activity", (step) => step.wantedActivity ?? null);
-  plain("stalls", () => 0);
-  plain("stall_mark", () => 0);
-  plain("updated_at", (step) => step.now);
-  const ended = steps.filter((step) => step.end || step.restart);
+  plain("version", (run) => run.version);
+  plain("iteration", (run) => run.iteration);
+  plain("next_pos", (run) => run.nextPos);
+  caseOver("status", steps, "COALESCE(?, status)", (run) => [run.status ?? null]);
+  caseOver("wake_at", steps, "IF(wake_gen <> ?, ?, ?)", (run, step) => [
+    step.observedWakeGen,
+    run.wake.ifWoken,
+    run.wake.otherwise,
+  ]);
+  plain("lease_owner", (run) => run.leaseOwner);
+  plain("lease_until", (run) => run.leaseUntil);
+  plain("wanted_activity", (run) => run.wantedActivity);
+  plain("stalls", (run) => run.stalls);
+  plain("stall_mark", (run) => (run.stallMark ? 1 : 0));
+  plain("updated_at", (run) => run.updatedAt);
+  const ended = steps.filter((step) => after.get(step)?.outcome !== undefined);
   if (ended.length > 0) {
-    caseOver("result", ended, "?", (step) => [step.end?.resultText ?? null]);
-    caseOver("error", ended, "?", (step) => [step.end?.errorText ?? null]);
+    caseOver("result", ended, "?", (run) => [run.outcome?.resultText ?? null]);
+    caseOver("error", ended, "?", (run) => [run.outcome?.errorText ?? null]);
   }
-  const restarted = steps.filter((step) => step.restart);
-  if (restarted.length > 0) caseOver("input", restarted, "?", (step) => [step.restart?.inputText ?? null]);
+  const restarted = steps.filter((step) => after.get(step)?.inputText !== undefined);
+  if (restarted.length > 0) caseOver("input", restarted, "?", (run) => [run.inputText ?? null]);
   const where = whereRunKeys(steps.map((step) => step.key));
   return { sql: `UPDATE ${p}runs SET ${sets.join(", ")} WHERE ${where.sql}`, args: [...args, ...where.args] };
-}
-
-/** `(?,?,…),(?,?,…)…`: `rows` parenthesised lists of `columns` parameters. */
-function valueRows(rows: number, columns: number): string {
-  const row = `(${new Array(columns).fill("?").join(",")})`;
-  return new Array(rows).fill(row).join(",");
 }

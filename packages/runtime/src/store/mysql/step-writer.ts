@@ -2,20 +2,20 @@ import type { Pool, PoolConnection, ResultSetHeader } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import { ReplayError } from "../../errors.js";
 import { runKeyId } from "../../history/index.js";
-import { fenceRefusal } from "../commit-rules.js";
+import { fenceRefusal } from "../rules/fence.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
 import { Errno, errnoOf, isDuplicateKey, isLockConflict } from "./db-errors.js";
+import { fencedRun, fenceGuardStatement } from "./fence.js";
 import type { Lane } from "./lane.js";
 import { type Row, text } from "./rows.js";
+import type { Statement } from "./statements.js";
 import {
   consumeSignalStatements,
   deleteTasksStatement,
-  fenceGuardStatement,
   foldsCommit,
   insertEventsStatement,
   lockRunsStatement,
-  type Statement,
   updateRunsStatement,
   writeTasksStatement,
 } from "./step-statements.js";
@@ -128,7 +128,7 @@ async function writeFast(
     lockRunsStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
     ...signals,
-    updateRunsStatement(p, steps, events.positions),
+    updateRunsStatement(p, steps),
   ];
   const lockIndex = steps.length > 1 ? 2 : 1;
   let answers: unknown[];
@@ -178,7 +178,7 @@ async function writeFolded(
     lockRunsStatement(p, steps),
     fenceGuardStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
-    updateRunsStatement(p, steps, events.positions),
+    updateRunsStatement(p, steps),
     { sql: "COMMIT", args: [] },
   ];
   const lockIndex = steps.length > 1 ? 2 : 1;
@@ -244,7 +244,7 @@ async function writeIn(conn: Transaction, p: string, steps: readonly StepWrite[]
     await conn.query(statement.sql, statement.args);
   }
   await consumeSignals(conn, p, validSteps);
-  const update = updateRunsStatement(p, validSteps, events.positions);
+  const update = updateRunsStatement(p, validSteps);
   await conn.query(update.sql, update.args);
 
   for (const { step, row, index } of valid) results[index] = await stepResult(conn, p, step, row, events.positions);
@@ -263,7 +263,7 @@ async function stepResult(
   return {
     ok: true,
     version: step.expectedVersion + 1,
-    nextPos: step.restart ? 1 : (positions.get(runKeyId(step.key)) ?? step.firstPos),
+    nextPos: positions.get(runKeyId(step.key)) ?? step.firstPos,
     wakeGen: Number(row.wake_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
     ...reach,
@@ -275,15 +275,7 @@ function lockedRuns(rows: readonly Row[]): Map<string, Row> {
 }
 
 function fence(step: StepWrite, row: Row | undefined): string | undefined {
-  return fenceRefusal(
-    step,
-    row && {
-      version: Number(row.version),
-      leaseOwner: row.lease_owner === null ? null : text(row.lease_owner),
-      leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
-      status: text(row.status),
-    },
-  );
+  return fenceRefusal(step, row && fencedRun(row));
 }
 
 /** Marks consumed signals; the fence makes a second consumer impossible, so a miss is a bug. */

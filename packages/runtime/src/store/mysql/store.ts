@@ -3,8 +3,9 @@ import type { Transaction } from "../../api.js";
 import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
-import type { QueueLimits } from "../queue-rules.js";
 import type { ListRunsFilter } from "../records.js";
+import { runCreation } from "../rules/new-run.js";
+import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
   ClaimOptions,
   CountFilter,
@@ -211,7 +212,7 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => recordHeartbeat(pool, p, key, iteration, task, detailsText, now));
   }
   park(key: RunKey, owner: string, errorText: string, now: number, version?: number) {
-    return this.#guard((pool, p) => retryOnConflict(() => park(pool, p, key, owner, errorText, now, version)));
+    return this.#guard((pool, p) => retryOnConflict(() => park(pool, p, key, { owner, errorText, now, version })));
   }
   commit(steps: readonly StepWrite[]) {
     return this.#guard(async (pool, p) => writeSteps(pool, await this.#usableLane(pool), p, steps));
@@ -231,7 +232,7 @@ export class MySqlStore implements Store {
   createRun(run: NewRun, tx?: unknown) {
     return this.#write(
       tx,
-      (conn, p) => insertRun(conn, p, run),
+      (conn, p) => insertRun(conn, p, runCreation(run)),
       (lane, p) => createRunOnLane(lane, p, run),
     );
   }

@@ -1,13 +1,15 @@
 import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
-import { RunEndedError, RunNotFoundError } from "../../errors.js";
-import { EventType, isEnded, type RunKey, RunStatus } from "../../history/index.js";
-import { shardOf } from "../../shard.js";
-import { FRESH_VERSION, type NewRun, type NewSignal } from "../types.js";
+import { RunNotFoundError } from "../../errors.js";
+import { newEvent, type RunKey, RunStatus } from "../../history/index.js";
+import type { RunCreation } from "../rules/new-run.js";
+import { refusedSignal, takesSignals } from "../rules/signals.js";
+import type { NewSignal } from "../types.js";
 import { isDuplicateKey } from "./db-errors.js";
-import type { Statement } from "./step-statements.js";
+import { insertEventsOf, type Statement } from "./statements.js";
 
-// Wake the run now unless it is already due earlier. Parameters: now, now.
+// Wake the run now unless it is already due earlier (SQL twin of wakeOnArrival in rules/wake.ts).
+// Parameters: now, now.
 export const WAKE_NOW = "wake_at = IF(wake_at IS NULL OR wake_at > ?, ?, wake_at)";
 
 /**
@@ -28,49 +30,54 @@ export async function insertUnlessExists(conn: Transaction, sql: string, values:
   }
 }
 
-/** The run row and its `created` event, as two statements (see insertRun). */
-export function insertRunStatements(p: string, run: NewRun): readonly [Statement, Statement] {
-  const { key, inputText, now } = run;
+/** The run row and its first events, as two statements (see insertRun). */
+export function insertRunStatements(p: string, creation: RunCreation): readonly [Statement, Statement] {
+  const { row } = creation;
+  const events = insertEventsOf(
+    p,
+    creation.events.map((placed) => ({ key: row, placed })),
+  );
   return [
     {
-      sql: `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, scheduled_at, trace_context, created_at, updated_at)
-     VALUES (?, ?, ?, 0, ?, ?, ?, 1, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, seed, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, scheduled_at, trace_context, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       args: [
-        key.namespace,
-        key.workflow,
-        key.runId,
-        RunStatus.Running,
-        shardOf(key.runId),
-        FRESH_VERSION,
-        run.startAt ?? now,
-        inputText,
-        run.codeVersion ?? null,
-        run.deadline ?? null,
-        run.parent?.workflow ?? null,
-        run.parent?.runId ?? null,
-        run.parent?.waits ? 1 : 0,
-        run.queue ?? null,
-        run.priority ?? 0,
-        run.concurrencyKey ?? null,
-        run.scheduledAt ?? null,
-        run.traceContext ?? null,
-        now,
-        now,
+        row.namespace,
+        row.workflow,
+        row.runId,
+        row.iteration,
+        row.status,
+        row.shard,
+        row.version,
+        row.nextPos,
+        row.wakeAt,
+        row.wakeGen,
+        row.cancelRequested ? 1 : 0,
+        row.inputText,
+        row.codeVersion,
+        row.seed,
+        row.deadline,
+        row.parent?.workflow ?? null,
+        row.parent?.runId ?? null,
+        row.parent?.waits ? 1 : 0,
+        row.queue,
+        row.priority,
+        row.concurrencyKey,
+        row.scheduledAt,
+        row.traceContext,
+        row.createdAt,
+        row.updatedAt,
       ],
     },
-    {
-      sql: `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at)
-     VALUES (?, ?, ?, 0, 0, ?, '', 0, ?, ?)`,
-      args: [key.namespace, key.workflow, key.runId, EventType.Created, inputText, now],
-    },
+    events,
   ];
 }
 
-/** Creates the run row and its `created` event; false when the run exists. */
-export async function insertRun(conn: Transaction, p: string, run: NewRun): Promise<boolean> {
-  const [row, created] = insertRunStatements(p, run);
+/** Creates the run row and its first events (see rules/new-run.ts); false when the run exists. */
+export async function insertRun(conn: Transaction, p: string, creation: RunCreation): Promise<boolean> {
+  const [row, events] = insertRunStatements(p, creation);
   if (!(await insertUnlessExists(conn, row.sql, row.args))) return false;
-  await conn.query(created.sql, created.args);
+  await conn.query(events.sql, events.args);
   return true;
 }
 
@@ -91,14 +98,13 @@ export async function insertClientSignal(
     [run.namespace, run.workflow, run.runId],
   );
   const status = rows[0] === undefined ? undefined : String(rows[0].status);
-  if (status !== undefined && isEnded(status)) {
+  if (status !== undefined && !takesSignals(status)) {
     const [sent] = await conn.query<RowDataPacket[]>(
       `SELECT 1 FROM ${p}signals
        WHERE namespace = ? AND workflow = ? AND run_id = ? AND signal_name = ? AND external_id = ?`,
       [run.namespace, run.workflow, run.runId, signal.signal, signal.externalId],
     );
-    if (sent.length > 0) return false;
-    throw new RunEndedError(run.namespace, run.workflow, run.runId, status, signal.signal);
+    return refusedSignal(run, status, signal.signal, sent.length > 0);
   }
   return insertSignal(conn, p, run, signal, now);
 }
@@ -145,10 +151,8 @@ export async function requestCancel(conn: Transaction, p: string, run: RunKey, n
      WHERE namespace = ? AND workflow = ? AND run_id = ?`,
     [now, now, now, run.namespace, run.workflow, run.runId],
   );
-  await conn.query(
-    `INSERT INTO ${p}events (namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at)
-     VALUES (?, ?, ?, ?, NULL, ?, '', 0, NULL, ?)`,
-    [run.namespace, run.workflow, run.runId, Number(row.iteration), EventType.CancelRequested, now],
-  );
+  const event = { iteration: Number(row.iteration), pos: null, event: newEvent.cancelRequested(now) };
+  const insert = insertEventsOf(p, [{ key: run, placed: event }]);
+  await conn.query(insert.sql, insert.args);
   return true;
 }

@@ -1,4 +1,4 @@
-import { compareNames } from "./compare.js";
+import { compareNames } from "../compare.js";
 
 /**
  * How queue limits choose what to claim; one home, so every store applies the same rules.

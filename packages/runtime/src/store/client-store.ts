@@ -1,0 +1,187 @@
+import type { EndStatus, HistoryEvent, RunKey, RunStatus } from "../history/index.js";
+import type { ListRunsFilter, RunInfo, RunInspection, RunPage, StreamEvent } from "./records.js";
+import type { ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
+
+/*
+ * The client's side of the storage seam: what the client and the management API need of a store.
+ */
+
+export interface NewRun {
+  readonly key: RunKey;
+  readonly inputText: string;
+  readonly now: number;
+  /** Pin the run to workers of this code version. */
+  readonly codeVersion?: string | undefined;
+  /** The run fails with RunTimeoutError at this time, ms since the epoch. */
+  readonly deadline?: number | undefined;
+  /** The run that started this one (a child). */
+  readonly parent?: { readonly workflow: string; readonly runId: string; readonly waits: boolean } | undefined;
+  readonly queue?: string | undefined;
+  /** Lower runs first within the queue; default 0. */
+  readonly priority?: number | undefined;
+  readonly concurrencyKey?: string | undefined;
+  /** Not before this time, ms since the epoch (default: now). */
+  readonly startAt?: number | undefined;
+  /** The tick of the schedule that started it, ms since the epoch. */
+  readonly scheduledAt?: number | undefined;
+  /**
+   * The trace context of the caller (opaque text of at most 512 characters, written by
+   * telemetry/trace-context.ts), stored with the run so that the spans of every worker that
+   * runs it are children of the caller's span.
+   */
+  readonly traceContext?: string | undefined;
+}
+
+export interface NewSignal {
+  readonly signal: string;
+  readonly externalId: string;
+  readonly payloadText: string;
+}
+
+/** A signal stored for a run that does not exist (yet): sent early, or to a mistyped run id. */
+export interface OrphanedSignal {
+  readonly workflow: string;
+  readonly runId: string;
+  readonly signal: string;
+  readonly externalId: string;
+  readonly createdAt: Date;
+}
+
+/** Counts of runs, as countRuns returns them. */
+export interface RunCounts {
+  readonly statuses: Readonly<Partial<Record<RunStatus, number>>>;
+  /** The same counts per workflow. */
+  readonly workflows: Readonly<Record<string, Readonly<Partial<Record<RunStatus, number>>>>>;
+  /** Running runs due now that no worker holds: waiting for a worker or a free slot of their queue. */
+  readonly queued: number;
+  /** Running runs a worker holds now (a step or activities in progress). */
+  readonly active: number;
+  /** Running runs waiting for a signal, a timer or a retry. */
+  readonly waiting: number;
+}
+
+export interface CountFilter {
+  readonly namespace: string;
+  readonly workflow?: string | undefined;
+  readonly queue?: string | undefined;
+}
+
+/** What forkRun copies: `fromStep` counts the recorded commands of the source's current iteration from 0. */
+export interface ForkRequest {
+  readonly source: RunKey;
+  readonly target: RunKey;
+  readonly fromStep: number;
+  readonly codeVersion?: string | undefined;
+  readonly now: number;
+}
+
+/** Which ended runs purgeRuns deletes, and how many at most in one call. */
+export interface PurgeRequest {
+  readonly namespace: string;
+  /** Runs that ended (their last update) before this time, ms since the epoch. */
+  readonly endedBefore: number;
+  readonly statuses: readonly EndStatus[];
+  /** Delete at most this many runs in this call. */
+  readonly limit: number;
+}
+
+/** Which events a stream wants. */
+export interface EventFilter {
+  readonly namespace: string;
+  readonly workflow?: string;
+  readonly runId?: string;
+  readonly types?: readonly string[];
+}
+
+/** One read of the event log after a cursor. */
+export interface EventBatch {
+  readonly events: readonly StreamEvent[];
+  /** The new cursor: every id up to it is resolved (read, filtered out, or never committed). */
+  readonly cursor: number;
+  /** True when the reader stopped at an id that an open transaction holds. */
+  readonly blocked: boolean;
+  /** True when more may be read at once. */
+  readonly more: boolean;
+}
+
+export interface HistoryOptions {
+  /** An iteration number, or "all"; default: the run's current iteration. */
+  readonly iteration?: number | "all";
+}
+
+/**
+ * What the client needs. `tx` is an open transaction of the store's own kind (for MySQL, a
+ * mysql2 connection after BEGIN) that the write joins; a store without transactions refuses it.
+ */
+export interface ClientStore {
+  /** Creates or updates the store's tables; idempotent. */
+  migrate(): Promise<void>;
+  /** Resolves once the store answers (on `tx` when given). */
+  ready(tx?: unknown): Promise<void>;
+  /** Creates the run and its created event; false when the run exists. */
+  createRun(run: NewRun, tx?: unknown): Promise<boolean>;
+  /**
+   * Stores a signal and wakes its run; false when (run, signal, externalId) was sent before.
+   * Throws RunEndedError (storing nothing) when the run has completed, failed or been cancelled.
+   */
+  addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean>;
+  /** Signals of the namespace whose run does not exist, oldest first, at most `limit`. */
+  listOrphanedSignals(namespace: string, limit: number): Promise<OrphanedSignal[]>;
+  /** Deletes the signals of the namespace whose run does not exist, stored before `before`; how many. */
+  purgeOrphanedSignals(namespace: string, before: number): Promise<number>;
+  /** Marks the run as asked to cancel; false when it ended or was asked before. Throws RunNotFoundError. */
+  requestCancel(key: RunKey, now: number): Promise<boolean>;
+  getRun(key: RunKey): Promise<RunInfo | undefined>;
+  /**
+   * Makes a stuck run run again: status running, error cleared, due now, a `resumed` event;
+   * `codeVersion` (when given) re-pins it. Throws RunNotFoundError, or RunNotResumableError
+   * when the run is not stuck.
+   */
+  resumeRun(key: RunKey, codeVersion: string | undefined, now: number): Promise<void>;
+  /**
+   * Starts `target` with the source's current input and the events of its first `fromStep`
+   * steps (see ForkRequest), so they are not executed again. False when `target` exists.
+   * Throws RunNotFoundError when the source does not.
+   */
+  forkRun(request: ForkRequest): Promise<boolean>;
+  listRuns(filter: ListRunsFilter): Promise<RunPage>;
+  /** Namespaces that have runs, in byte order. */
+  listNamespaces(): Promise<string[]>;
+  /** The run with its lease, wake time, retry rows and unconsumed signals; undefined when it does not exist. */
+  inspectRun(key: RunKey): Promise<RunInspection | undefined>;
+  /**
+   * Deletes up to `limit` ended runs matching the request with their events, signals and retry
+   * rows, each run all or nothing, in transactions small enough not to hold locks for long.
+   * Returns how many runs it deleted; fewer than `limit` means none is left.
+   */
+  purgeRuns(request: PurgeRequest): Promise<number>;
+  /** How many runs there are by status, and of the running ones how many are queued, active or waiting. */
+  countRuns(filter: CountFilter, now: number): Promise<RunCounts>;
+  /** Creates the schedule, or updates it (cron, time zone, input, policies) when its id exists; `nextTick` restarts it. */
+  saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number): Promise<void>;
+  getSchedule(namespace: string, id: string): Promise<ScheduleInfo | undefined>;
+  listSchedules(namespace: string): Promise<ScheduleInfo[]>;
+  /** Pauses, or resumes from `nextTick`. False when the schedule does not exist. */
+  setSchedulePaused(
+    namespace: string,
+    id: string,
+    paused: boolean,
+    nextTick: number | undefined,
+    now: number,
+  ): Promise<boolean>;
+  /** False when the schedule does not exist. */
+  deleteSchedule(namespace: string, id: string): Promise<boolean>;
+  /** The run's events in log order, or undefined when the run does not exist. */
+  getHistory(key: RunKey, options?: HistoryOptions): Promise<HistoryEvent[] | undefined>;
+  /**
+   * The id of the newest event of the log (0 when it is empty): where a stream that wants only
+   * what happens from now on starts. Events of transactions still open may get lower ids.
+   */
+  lastEventId(): Promise<number>;
+  /** The next events after `cursor`, never past an id that may still commit. */
+  readEvents(cursor: number, filter: EventFilter): Promise<EventBatch>;
+  loadCursor(namespace: string, consumer: string): Promise<number | undefined>;
+  saveCursor(namespace: string, consumer: string, lastId: number, now: number): Promise<void>;
+  /** Releases what the store owns (a pool it created). */
+  close(): Promise<void>;
+}

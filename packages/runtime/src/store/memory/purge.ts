@@ -1,0 +1,29 @@
+import { runKeyId } from "../../history/index.js";
+import type { PurgeRequest } from "../types.js";
+import { eventKey, type MemoryTables, pathOf, type RunRow, signalKey } from "./tables.js";
+
+/** See ClientStore.purgeRuns. */
+export function purgeRuns(db: MemoryTables, request: PurgeRequest): number {
+  const statuses = new Set<string>(request.statuses);
+  const doomed = [...db.runsOf(request.namespace)]
+    .filter((run) => statuses.has(run.status) && run.updatedAt < request.endedBefore)
+    .slice(0, request.limit);
+  const gone = new Set<number>();
+  for (const run of doomed) {
+    deleteRun(db, run);
+    for (const event of run.events) gone.add(event.id);
+  }
+  // Compacted in place, once: the stream's binary search needs the ids in order, nothing more.
+  let kept = 0;
+  for (const event of db.events) if (!gone.has(event.id)) db.events[kept++] = event;
+  db.events.length = kept;
+  return doomed.length;
+}
+
+/** Removes a run with its signals and retry rows; its events leave the log in purgeRuns. */
+function deleteRun(db: MemoryTables, run: RunRow): void {
+  db.runs.get(run.namespace)?.delete(runKeyId(run));
+  for (const event of run.events) db.eventKeys.delete(eventKey(run, event.iteration, event));
+  for (const signal of db.inbox(run)) db.signalKeys.delete(signalKey(run, signal.signal, signal.externalId));
+  db.signals.delete(pathOf(run));
+}

@@ -1,0 +1,30 @@
+import type { StepWrite } from "../step-write.js";
+
+/**
+ * When the run needs a worker after the step: now while held here, or when something
+ * arrived since the step read its inputs (wake_gen moved); at its next deadline when it
+ * waits; never once ended.
+ */
+export function wakeAfterStep(step: StepWrite, currentWakeGen: number): number | null {
+  const choices = wakeChoices(step);
+  return currentWakeGen !== step.observedWakeGen ? choices.ifWoken : choices.otherwise;
+}
+
+/**
+ * wakeAfterStep as its two outcomes, for a store that lets the database pick between them
+ * from the locked row: `ifWoken` when wake_gen moved since `step.observedWakeGen`.
+ */
+export function wakeChoices(step: StepWrite): { readonly ifWoken: number | null; readonly otherwise: number | null } {
+  if (step.end) return { ifWoken: null, otherwise: null };
+  if (step.restart) return { ifWoken: step.now, otherwise: step.now };
+  return { ifWoken: step.now, otherwise: step.hold ? step.now : step.wakeAt };
+}
+
+/**
+ * The wake time of a running run that something arrived for from outside (a signal, a cancel
+ * request): due now, unless it is due earlier already. The store bumps its wake_gen with it.
+ * SQL twin: WAKE_NOW in store/mysql/writes.ts.
+ */
+export function wakeOnArrival(wakeAt: number | null, now: number): number {
+  return wakeAt === null || wakeAt > now ? now : wakeAt;
+}

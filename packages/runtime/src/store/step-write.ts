@@ -1,0 +1,91 @@
+import type { EndStatus, NewEvent, RunKey } from "../history/index.js";
+import type { NewSignal } from "./client-store.js";
+
+/** A pending activity retry of a run (written when an attempt failed and the next must wait). */
+export interface TaskRow {
+  readonly target: string;
+  readonly seq: number;
+  readonly attempt: number;
+  readonly readyAt: number;
+  /** The details of the last heartbeat of an attempt, as JSON text. */
+  readonly heartbeat?: string | null;
+}
+
+/** A retry to wait for, written with the step that saw the attempt fail. */
+export interface TaskRetry extends TaskRow {
+  readonly lastError: string;
+}
+
+/** How a step ends its run. */
+export interface RunEnd {
+  readonly status: EndStatus;
+  readonly resultText: string | null;
+  readonly errorText: string | null;
+}
+
+/** A child run a step starts, with the step, exactly once. */
+export interface ChildStart {
+  readonly key: RunKey;
+  readonly inputText: string;
+  /** The parent waits for its ending (runChild): it is delivered to the parent's inbox. */
+  readonly waits: boolean;
+  readonly codeVersion?: string | undefined;
+  readonly deadline?: number | undefined;
+  /** The queue the child runs through. */
+  readonly queue?: string | undefined;
+  /** The parent's workflow span, so the child joins its trace (see NewRun.traceContext). */
+  readonly traceContext?: string | undefined;
+}
+
+/** A signal a step sends to another run, with the step. */
+export interface SignalToSend {
+  readonly key: RunKey;
+  readonly signal: NewSignal;
+}
+
+/** What one engine commit writes for a run, all or nothing, fenced by the run's version. */
+export interface StepWrite {
+  readonly key: RunKey;
+  readonly owner: string;
+  readonly iteration: number;
+  readonly expectedVersion: number;
+  /** Position of the first of `events`. */
+  readonly firstPos: number;
+  readonly events: readonly NewEvent[];
+  /** Retries to wait for: each writes the activity's row, or replaces the one there (a heartbeat's or an earlier retry's). */
+  readonly taskWrites: readonly TaskRetry[];
+  readonly taskDeletes: readonly { readonly target: string; readonly seq: number }[];
+  readonly signalsConsumed: readonly { readonly id: number; readonly seq: number }[];
+  readonly childStarts: readonly ChildStart[];
+  readonly signalsSent: readonly SignalToSend[];
+  /** Children whose cancellation the step asks for (the run was cancelled while it waited for them). */
+  readonly cancelChildren: readonly RunKey[];
+  /** The wake_gen the step read its inputs under; a newer one means something arrived since. */
+  readonly observedWakeGen: number;
+  readonly now: number;
+  readonly end?: RunEnd;
+  /** The iteration ends with restart(input): the next starts with this input. */
+  readonly restart?: { readonly inputText: string };
+  /** The iteration has rows in the tasks table (retries), to delete when it ends or restarts. */
+  readonly hasTaskRows: boolean;
+  /** Keep the lease (activities still run here) or release it with `wakeAt`. */
+  readonly hold: boolean;
+  /** An activity the run waits for that this worker lacks: the run is left to workers that have it. */
+  readonly wantedActivity?: string | undefined;
+  readonly leaseUntil: number;
+  readonly wakeAt: number | null;
+}
+
+export type StepResult =
+  | {
+      readonly ok: true;
+      readonly version: number;
+      readonly nextPos: number;
+      readonly wakeGen: number;
+      readonly cancelRequested: boolean;
+      /** Children this step created (started children that existed already are not here). */
+      readonly createdChildren?: readonly RunKey[];
+      /** Other runs the step gave something to do: a parent told of its child's end, signal targets, cancelled children. */
+      readonly woken?: readonly RunKey[];
+    }
+  | { readonly ok: false; readonly reason: string };

@@ -1,0 +1,48 @@
+import { type RunKey, RunStatus } from "../history/index.js";
+import { nextRunWake } from "../store/memory/claim.js";
+import { nextScheduleTick } from "../store/memory/schedules.js";
+import { type MemoryStore, tablesOf } from "../store/memory/store.js";
+import { leaseLive } from "../store/rules/lease.js";
+
+/*
+ * What a test environment asks of its in-memory store, beyond the Store interface: where work
+ * is, across every namespace, so that it can tell when runs have settled and where time may
+ * skip to. Read straight from the store's tables.
+ */
+
+/** Namespaces that have runs or schedules. */
+export function namespacesOf(store: MemoryStore): string[] {
+  const db = tablesOf(store);
+  return [...new Set([...db.runs.keys(), ...[...db.schedules.values()].map((row) => row.spec.namespace)])];
+}
+
+/** The earliest wake time of any running run that nobody holds a live lease on, or of a schedule's tick. */
+export function nextWakeOfAll(store: MemoryStore, now: number): number | undefined {
+  const db = tablesOf(store);
+  let next: number | undefined;
+  for (const namespace of namespacesOf(store)) {
+    for (const wake of [nextRunWake(db, namespace, now), nextScheduleTick(db, namespace)]) {
+      if (wake !== undefined && (next === undefined || wake < next)) next = wake;
+    }
+  }
+  return next;
+}
+
+/** Runs held under a live lease, or due now: a worker has something to do. */
+export function busyRuns(store: MemoryStore, now: number): RunKey[] {
+  const busy: RunKey[] = [];
+  for (const runs of tablesOf(store).runs.values()) {
+    for (const run of runs.values()) {
+      if (run.status !== RunStatus.Running) continue;
+      if (leaseLive(run, now) || (run.wakeAt !== null && run.wakeAt <= now)) busy.push(run);
+    }
+  }
+  return busy;
+}
+
+/** Schedules with a tick due now: a worker has runs to start (as `busyRuns`). */
+export function dueSchedules(store: MemoryStore, now: number): RunKey[] {
+  return [...tablesOf(store).schedules.values()]
+    .filter((row) => !row.paused && row.nextTick !== null && row.nextTick <= now)
+    .map((row) => ({ namespace: row.spec.namespace, workflow: row.spec.workflow, runId: `schedule ${row.spec.id}` }));
+}

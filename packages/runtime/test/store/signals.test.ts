@@ -1,0 +1,67 @@
+import { expect, it } from "vitest";
+import type { RunKey } from "../../src/index.js";
+import { CAN, conformance, fresh, step, T } from "./harness.js";
+
+conformance("signals", ({ kind, store, create }) => {
+  it("are kept once per external id, before the run exists too, in arrival order", async () => {
+    const run = fresh("sig");
+    const send = (signal: string, externalId: string, message: unknown) =>
+      store.addSignal(run, { signal, externalId, payloadText: JSON.stringify(message) }, T);
+    expect(await send("go", "e1", 1)).toBe(true);
+    expect(await send("go", "e1", 99)).toBe(false);
+    expect(await send("stop", "e1", 2)).toBe(true);
+    expect(await send("go", "e2", 3)).toBe(true);
+    await create(run);
+    const inbox = await store.loadSignals(run, ["go"]);
+    expect(inbox.map((signal) => signal.payloadText)).toEqual(["1", "3"]);
+    expect((await store.loadSignals(run, ["go", "stop"])).map((signal) => signal.signal)).toEqual(["go", "stop", "go"]);
+    expect(await store.loadSignals(run, [])).toEqual([]);
+  });
+
+  it("of runs that do not exist are listed oldest first and purged by age, while a started run keeps its own", async () => {
+    const namespace = `orphans-${kind}`;
+    const typo = { namespace, workflow: "wf", runId: "ordr-1" };
+    const early = { namespace, workflow: "wf", runId: "later" };
+    const send = (run: RunKey, externalId: string, at: number) =>
+      store.addSignal(run, { signal: "go", externalId, payloadText: "1" }, at);
+    await send(typo, "e1", T);
+    await send(early, "e1", T + 10);
+    await send(typo, "e2", T + 20);
+    const listed = await store.listOrphanedSignals(namespace, 10);
+    expect(listed.map((o) => [o.runId, o.externalId, o.createdAt.getTime()])).toEqual([
+      ["ordr-1", "e1", T],
+      ["later", "e1", T + 10],
+      ["ordr-1", "e2", T + 20],
+    ]);
+    expect(listed[0]).toMatchObject({ workflow: "wf", signal: "go" });
+    expect(await store.listOrphanedSignals(namespace, 1)).toHaveLength(1);
+    // The early run starts: its signal is no orphan any more, and a purge leaves it.
+    await store.createRun({ key: early, inputText: "null", now: T + 30 });
+    expect((await store.listOrphanedSignals(namespace, 10)).map((o) => o.runId)).toEqual(["ordr-1", "ordr-1"]);
+    expect(await store.purgeOrphanedSignals(namespace, T + 15)).toBe(1);
+    expect(await store.purgeOrphanedSignals(namespace, T + 1000)).toBe(1);
+    expect(await store.listOrphanedSignals(namespace, 10)).toEqual([]);
+    expect(await store.loadSignals(early, ["go"])).toHaveLength(1);
+    // A purged signal may be sent again.
+    expect(await send(typo, "e1", T + 2000)).toBe(true);
+  });
+
+  it("wake a waiting run now and bump its wake generation", async () => {
+    const run = fresh("wake");
+    await create(run);
+    await store.claim({ can: CAN, namespace: "conf", owner: "w1", now: T, leaseMs: 1000, limit: 100 });
+    expect((await store.commit([step(run, { wakeAt: T + 60_000 })]))[0]).toMatchObject({ ok: true, wakeGen: 0 });
+    await store.addSignal(run, { signal: "go", externalId: "x", payloadText: "1" }, T + 20);
+    const state = await store.readRun(run, "w2", T + 20);
+    expect(state?.wakeGen).toBe(1);
+    const due = await store.claim({
+      can: CAN,
+      namespace: "conf",
+      owner: "w2",
+      now: T + 20,
+      leaseMs: 1000,
+      limit: 100,
+    });
+    expect(due.map((claimed) => claimed.runId)).toContain(run.runId);
+  });
+});
