@@ -163,6 +163,54 @@ forEachStore((env) => {
       }
     });
 
+    it("keep a delayed run waiting for its start time when a signal arrives for it", async () => {
+      await env.worker({
+        namespace: "patient",
+        workflows: {
+          waits: async (ctx: RunContext) => ctx.awaitSignal("go", "1h"),
+          quick: async () => "done",
+        },
+        activities: {},
+      });
+      await env.client.runWorkflow("patient", "waits", "later", null, { delay: "1h" });
+      expect(await env.client.signalRun("patient", "waits", "later", "go", "now", "s1")).toBe(true);
+      // A run started after the signal completes: the worker had every chance to take the delayed run up.
+      await env.client.runWorkflow("patient", "quick", "after", null);
+      expect(await env.client.awaitResult("patient", "quick", "after", { timeout: "20s" })).toBe("done");
+      const history = await env.client.getHistory("patient", "waits", "later");
+      expect(history.map((event) => event.type)).toEqual(["created"]);
+      const run = await env.client.describeRun("patient", "waits", "later");
+      expect(run?.inbox.map((signal) => signal.signal)).toEqual(["go"]);
+      expect(run?.wakeAt?.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
+    });
+
+    it("cancel a queued run that has not started at once, while its queue's only slot stays taken", async () => {
+      let open: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      await env.worker({
+        namespace: "crowded",
+        queues: { single: { concurrency: 1 } },
+        workflows: { job: async (ctx: RunContext) => ctx.execActivity("hold", null) },
+        activities: { hold: () => gate.then(() => "held") },
+      });
+      await env.client.runWorkflow("crowded", "job", "first", null, { queue: "single" });
+      await waitFor(async () => (await env.client.countRuns({ namespace: "crowded", queue: "single" })).active === 1);
+      await env.client.runWorkflow("crowded", "job", "second", null, { queue: "single" });
+      try {
+        expect(await env.client.cancelRun("crowded", "job", "second")).toBe(true);
+        expect(await env.client.getRun("crowded", "job", "second")).toMatchObject({ status: "cancelled" });
+        await expect(env.client.awaitResult("crowded", "job", "second", { timeout: "5s" })).rejects.toThrow(
+          /cancelled/,
+        );
+        expect((await env.client.getRun("crowded", "job", "first"))?.status).toBe("running");
+      } finally {
+        open();
+      }
+      expect(await env.client.awaitResult("crowded", "job", "first", { timeout: "20s" })).toBe("held");
+    });
+
     it("list the failed runs of a queue for re-driving (a dead letter)", async () => {
       await env.worker({
         namespace: "dlq",

@@ -16,7 +16,7 @@ export function reachOtherRuns(db: MemoryTables, step: StepWrite, run: RunRow): 
   const woken: RunKey[] = [];
   for (const child of step.childStarts) if (startChild(db, child, run, step.now)) created.push(child.key);
   for (const { key, signal } of step.signalsSent) if (addSignal(db, key, signal, step.now)) woken.push(key);
-  for (const child of step.cancelChildren) if (requestCancel(db, child, step.now)) woken.push(child);
+  for (const child of step.cancelChildren) woken.push(...requestCancel(db, child, step.now));
   const ending = endingToParent(step.key, run.parent, step.end);
   if (ending) {
     addSignal(db, ending.key, ending.signal, step.now);

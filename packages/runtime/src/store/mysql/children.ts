@@ -32,7 +32,7 @@ export async function reachOtherRuns(conn: Transaction, p: string, step: StepWri
     if (await insertSignal(conn, p, key, signal, step.now)) woken.push(key);
   }
   for (const child of step.cancelChildren) {
-    if (await requestCancel(conn, p, child, step.now).catch(() => false)) woken.push(child);
+    woken.push(...(await requestCancel(conn, p, child, step.now).catch((): RunKey[] => [])));
   }
   const ending = endingToParent(step.key, parentOf(row), step.end);
   if (ending) {

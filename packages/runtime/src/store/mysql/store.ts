@@ -250,7 +250,7 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => purgeOrphanedSignals(pool, p, namespace, before));
   }
   requestCancel(key: RunKey, now: number) {
-    return this.#write(undefined, (conn, p) => requestCancel(conn, p, key, now));
+    return this.#write(undefined, async (conn, p) => (await requestCancel(conn, p, key, now)).length > 0);
   }
   getRun(key: RunKey) {
     return this.#guard((pool, p) => selectRun(pool, p, key));
