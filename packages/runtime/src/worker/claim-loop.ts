@@ -164,8 +164,9 @@ export class ClaimLoop {
     let waitMs = pollMs;
     const { held } = this.#host;
     if (held.actorCount < held.concurrency) {
-      const { client, namespace, queueNames, can } = this.#options;
-      const next = await client.store.nextWake(namespace, this.#now(), queueNames, can).catch(() => undefined);
+      const { client, namespace, queueNames, shards, version, can } = this.#options;
+      const filter = { shards, version, can };
+      const next = await client.store.nextWake(namespace, this.#now(), queueNames, filter).catch(() => undefined);
       if (next !== undefined) {
         // Never 0: a due run that a claim skipped (locked by a writer) is retried, not spun on.
         const untilNext = Math.max(MIN_POLL_MS, next - this.#now());

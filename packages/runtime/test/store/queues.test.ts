@@ -24,7 +24,7 @@ conformance("queues", ({ kind, store }) => {
     });
     expect(fromDefault.map((run) => run.runId)).not.toContain(`kept-${kind}`);
     expect(await claimFrom(`q-kept-${kind}`, "d", T + 4000)).toEqual([]);
-    expect(await store.nextWake("conf", T + 4000, [`q-kept-${kind}`], CAN)).toBe(T + 5000);
+    expect(await store.nextWake("conf", T + 4000, [`q-kept-${kind}`], { can: CAN })).toBe(T + 5000);
     expect((await claimFrom(`q-kept-${kind}`, "d", T + 5000)).map((run) => run.runId)).toEqual([`kept-${kind}`]);
   });
 

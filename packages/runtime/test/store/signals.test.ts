@@ -72,7 +72,7 @@ conformance("signals", ({ kind, store, create }) => {
     const claim = (now: number) =>
       store.claim({ can: CAN, namespace: run.namespace, owner: "w1", now, leaseMs: 1000, limit: 10 });
     expect(await claim(T + 20)).toEqual([]);
-    expect(await store.nextWake(run.namespace, T + 20, [], CAN)).toBe(T + 3_600_000);
+    expect(await store.nextWake(run.namespace, T + 20, [], { can: CAN })).toBe(T + 3_600_000);
     expect((await store.readRun(run, "w1", T + 20))?.dueAt).toBe(T + 3_600_000);
     expect((await claim(T + 3_600_000)).map((claimed) => claimed.runId)).toEqual(["delayed"]);
     expect(await store.loadSignals(run, ["go"])).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { type RunKey, RunStatus } from "../../history/index.js";
 import { FRESH_VERSION } from "../claimed-run.js";
-import { canRun, claimable } from "../rules/claim-filter.js";
+import { claimable, type WorkerFilter, workerTakes } from "../rules/claim-filter.js";
 import { leasedByOther, leaseLive } from "../rules/lease.js";
 import {
   pickQueued,
@@ -10,7 +10,7 @@ import {
   startsInWindow,
 } from "../rules/queue-picking.js";
 import { keepsStallMark, stallsAfterClaim } from "../rules/stalls.js";
-import type { ClaimedRun, ClaimOptions, WorkerAbilities } from "../types.js";
+import type { ClaimedRun, ClaimOptions } from "../types.js";
 import { keyOf, type MemoryTables, type RunRow } from "./tables.js";
 
 /** See EngineStore.claim: the claim filter and the queue's limits, as on MySQL. */
@@ -118,19 +118,19 @@ export function claimRun(
 
 /**
  * See EngineStore.nextWake, for the runs only (the store adds the schedules' ticks). With
- * `queues` undefined, every run counts: a test environment's view of the whole store.
+ * `queues` and `filter` undefined, every run counts: a test environment's view of the whole store.
  */
 export function nextRunWake(
   db: MemoryTables,
   namespace: string,
   now: number,
   queues?: ReadonlySet<string>,
-  can?: WorkerAbilities,
+  filter?: WorkerFilter,
 ): number | undefined {
   let next: number | undefined;
   for (const run of db.runsOf(namespace)) {
     if (run.wakeAt === null || leaseLive(run, now)) continue;
-    if (can !== undefined && !canRun(can, run)) continue;
+    if (filter !== undefined && !workerTakes(filter, run)) continue;
     const queued = run.queue !== null && queues !== undefined;
     if (queued && (!queues.has(run.queue ?? "") || run.wakeAt <= now)) continue;
     if (next === undefined || run.wakeAt < next) next = run.wakeAt;

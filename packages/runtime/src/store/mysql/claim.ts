@@ -1,6 +1,7 @@
 import type { Pool, ResultSetHeader } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import { type RunKey, RunStatus } from "../../history/index.js";
+import type { WorkerFilter } from "../rules/claim-filter.js";
 import { leasedByOther } from "../rules/lease.js";
 import {
   claimOrder,
@@ -13,8 +14,8 @@ import {
   startsInWindow,
 } from "../rules/queue-picking.js";
 import { stallsAfterClaim } from "../rules/stalls.js";
-import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type WorkerAbilities } from "../types.js";
-import { canRunSql, dueUnheldSql, workerTakesSql } from "./claim-filter.js";
+import { type ClaimedRun, type ClaimOptions, FRESH_VERSION } from "../types.js";
+import { dueUnheldSql, workerTakesSql } from "./claim-filter.js";
 import { isLockConflict } from "./db-errors.js";
 import { presentOwners } from "./presence.js";
 import { dueLeft, readCandidates } from "./queue-picking.js";
@@ -337,7 +338,8 @@ export async function claimRun(
 
 /**
  * See EngineStore.nextWake. A due default-queue run means "claim again now": it became due,
- * or was locked, while the last claim ran.
+ * or was locked, while the last claim ran. The worker's claim filter (workerTakesSql) applies
+ * to every part, as in the claims.
  */
 export async function nextWake(
   pool: Pool,
@@ -345,13 +347,13 @@ export async function nextWake(
   namespace: string,
   now: number,
   queues: readonly string[],
-  can: WorkerAbilities,
+  worker: WorkerFilter,
 ): Promise<number | undefined> {
-  const filter = canRunSql(can);
+  const filter = workerTakesSql(worker);
   const queued =
     queues.length === 0
       ? ""
-      : `UNION ALL SELECT MIN(q_wake) FROM ${p}runs WHERE namespace = ? AND queue IN (?) AND q_wake > ?`;
+      : `UNION ALL SELECT MIN(q_wake) FROM ${p}runs WHERE namespace = ? AND queue IN (?) AND q_wake > ?${filter.sql}`;
   const [rows] = await pool.query<Row[]>(
     // The first wake walks runs_wake in wake_at order and stops at the first run it may
     // claim. Left to itself the optimizer may prefer a primary-key range over the workflows
@@ -362,7 +364,13 @@ export async function nextWake(
          ORDER BY wake_at LIMIT 1)
        ${queued}
        UNION ALL SELECT MIN(next_tick) FROM ${p}schedules WHERE namespace = ? AND paused = 0) wakes`,
-    [namespace, now, ...filter.args, ...(queues.length === 0 ? [] : [namespace, queues, now]), namespace],
+    [
+      namespace,
+      now,
+      ...filter.args,
+      ...(queues.length === 0 ? [] : [namespace, queues, now, ...filter.args]),
+      namespace,
+    ],
   );
   const next = rows[0]?.next;
   return next === null || next === undefined ? undefined : Number(next);

@@ -4,6 +4,7 @@ import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
 import type { ListRunsFilter } from "../records.js";
+import type { WorkerFilter } from "../rules/claim-filter.js";
 import { runCreation } from "../rules/new-run.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
@@ -18,7 +19,6 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
-  WorkerAbilities,
 } from "../types.js";
 import { claimRun, claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { isGaleraServer } from "./cluster-lock.js";
@@ -146,8 +146,8 @@ export class MySqlStore implements Store {
   claimRun(key: RunKey, version: number, options: { owner: string; now: number; leaseMs: number }) {
     return this.#guard((pool, p) => claimRun(pool, p, key, version, options));
   }
-  nextWake(namespace: string, now: number, queues: readonly string[], can: WorkerAbilities) {
-    return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues, can));
+  nextWake(namespace: string, now: number, queues: readonly string[], filter: WorkerFilter) {
+    return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues, filter));
   }
   fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
     return this.#guard((pool, p) => fireSchedules(pool, p, namespace, now, plan));
