@@ -147,6 +147,8 @@ function addRunCommands(runs: Command, act: Act): void {
     .option("--new-run-id <id>", "id of the new run")
     .option("--from-step <n>", "first step to execute again (steps count from 0; see runs show)", "0")
     .option("--version <version>", "pin the new run to this code version")
+    .option("--queue <name>", "the new run's queue (default: the source's; \"-\": the default queue)")
+    .option("--priority <n>", "the new run's priority (default: the source's)")
     .action(act((c, [workflow = "", runId = ""], f) => forkRun(c, workflow, runId, f)));
   runs
     .command("purge")

@@ -1,11 +1,11 @@
 /** The client's checks of what its callers pass: each returns the checked value or throws a ReplayError saying what to pass. */
-import type { RunOptions, ScheduleOptions, StreamOptions } from "../api.js";
+import type { ForkOptions, RunOptions, ScheduleOptions, StreamOptions } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ReplayError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { encodePayload, validateName } from "../json.js";
 import { CronSchedule, invalidSchedule } from "../schedule/cron.js";
-import type { ScheduleSpec } from "../store/types.js";
+import type { ForkOverrides, ScheduleSpec } from "../store/types.js";
 
 /** A run's key with each part checked (InvalidNameError). */
 export function runKey(namespace: unknown, workflow: unknown, runId: unknown): RunKey {
@@ -40,6 +40,28 @@ export function scheduleSpecOf(namespace: string, schedule: ScheduleOptions, max
   };
 }
 
+/** The start options a fork replaces (see ForkOptions), checked; null removes one. */
+export function forkOverridesOf(opts: ForkOptions): ForkOverrides {
+  const { queue, priority, concurrencyKey, timeout } = opts;
+  checkPriority(priority);
+  return {
+    ...(queue === undefined ? {} : { queue: queue === null ? null : validateName("queue", queue) }),
+    ...(priority === undefined ? {} : { priority }),
+    ...(concurrencyKey === undefined
+      ? {}
+      : { concurrencyKey: concurrencyKey === null ? null : validateName("concurrencyKey", concurrencyKey) }),
+    ...(timeout === undefined ? {} : { timeoutMs: timeout === null ? null : toMillis(timeout) }),
+  };
+}
+
+function checkPriority(priority: unknown): void {
+  if (priority === undefined || (Number.isInteger(priority) && Math.abs(priority as number) <= 2_147_483_647)) return;
+  throw new ReplayError(
+    "INVALID_PRIORITY",
+    `invalid priority ${String(priority)}: use a whole number (lower runs first)`,
+  );
+}
+
 /** A run's queue, priority, concurrency key and start time, checked. */
 export function placementOf(opts: RunOptions): {
   queue?: string;
@@ -49,12 +71,7 @@ export function placementOf(opts: RunOptions): {
   delayMs?: number;
 } {
   const { queue, priority, concurrencyKey, startAt, delay } = opts;
-  if (priority !== undefined && !(Number.isInteger(priority) && Math.abs(priority) <= 2_147_483_647)) {
-    throw new ReplayError(
-      "INVALID_PRIORITY",
-      `invalid priority ${String(priority)}: use a whole number (lower runs first)`,
-    );
-  }
+  checkPriority(priority);
   if (startAt !== undefined && delay !== undefined) {
     throw new ReplayError("INVALID_START", "give startAt or delay, not both: both say when the run may start");
   }

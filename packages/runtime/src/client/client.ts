@@ -39,7 +39,7 @@ import { defaultLogger } from "../telemetry/logging.js";
 import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
 import { SpanAttr, SpanName } from "../telemetry/names.js";
 import { runSpanAttributes, Tracing } from "../telemetry/tracing.js";
-import { placementOf, runKey, scheduleSpecOf, validateStreamOptions } from "./arguments.js";
+import { forkOverridesOf, placementOf, runKey, scheduleSpecOf, validateStreamOptions } from "./arguments.js";
 import { awaitRunResult, type ResultSource } from "./await-result.js";
 import { createLocalBus } from "./local-bus.js";
 import { RunManagement } from "./management.js";
@@ -202,8 +202,16 @@ export class ReplayClient implements StoreClient {
     }
     const version = opts.version ?? this.#defaultVersion;
     const codeVersion = version === undefined ? undefined : validateName("version", version);
+    const overrides = forkOverridesOf(opts);
     await this.#ready();
-    const forked = await this.store.forkRun({ source, target, fromStep, codeVersion, now: this.clock.now() });
+    const forked = await this.store.forkRun({
+      source,
+      target,
+      fromStep,
+      codeVersion,
+      overrides,
+      now: this.clock.now(),
+    });
     if (forked) {
       this.#metrics.runStarted(target.namespace, target.workflow);
       this.local.wake(target.namespace, target);
