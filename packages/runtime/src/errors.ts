@@ -299,6 +299,26 @@ export class ChildWorkflowFailure extends ReplayError {
   }
 }
 
+/**
+ * A child start that names a run waiting for the caller already: the run itself
+ * (`ctx.runChild(workflow, ctx.runId, ...)`), refused at the call, or a run up its chain of
+ * waiting parents, refused when the start is written (the parent then sees it as the cause of a
+ * ChildWorkflowFailure). Neither run could ever end.
+ */
+export class ChildCycleError extends ReplayError {
+  override name = "ChildCycleError";
+  readonly workflow: string;
+  readonly runId: string;
+  constructor(workflow: string, runId: string) {
+    super(
+      "CHILD_CYCLE",
+      `run ${workflow}/${runId} cannot start itself as its child: it would wait for itself forever; give the child a run id of its own, e.g. \`\${ctx.runId}-child\``,
+    );
+    this.workflow = workflow;
+    this.runId = runId;
+  }
+}
+
 /** An activity ran longer than its timeout. */
 export class ActivityTimeoutError extends ReplayError {
   override name = "ActivityTimeoutError";

@@ -1,7 +1,6 @@
 import type { RecordedEvent, RunKey } from "../history/index.js";
 import type { DueSchedule, TickPlan } from "../schedule/plan.js";
 import type { ClaimedRun } from "./claimed-run.js";
-import type { WorkerFilter } from "./rules/claim-filter.js";
 import type { QueueLimits } from "./rules/queue-picking.js";
 import type { FiredSchedules } from "./schedule-records.js";
 import type { StepResult, StepWrite, TaskRow } from "./step-write.js";
@@ -95,7 +94,7 @@ export interface EngineStore {
     namespace: string,
     now: number,
     queues: readonly string[],
-    filter: WorkerFilter,
+    filter: Pick<ClaimOptions, "shards" | "version" | "can">,
   ): Promise<number | undefined>;
   /**
    * Starts a run for each due tick of the namespace's schedules, as `plan` decides (see

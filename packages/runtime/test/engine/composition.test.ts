@@ -34,6 +34,23 @@ forEachStore((env) => {
         return "launched";
       },
       adopter: async (ctx: RunContext, runId: string) => ctx.runChild("square", runId, 5),
+      selfish: async (ctx: RunContext) => {
+        try {
+          await ctx.runChild("selfish", ctx.runId, null);
+          return "waited for itself";
+        } catch (error) {
+          return `${(error as Error).name}: ${(error as Error).message}`;
+        }
+      },
+      ping: async (ctx: RunContext) => ctx.runChild("pong", `${ctx.runId}-pong`, ctx.runId),
+      pong: async (ctx: RunContext, back: string) => {
+        try {
+          return await ctx.runChild("ping", back, null);
+        } catch (error) {
+          if (!(error instanceof ChildWorkflowFailure)) throw error;
+          return `${error.failure.name}: ${error.failure.message}`;
+        }
+      },
     };
 
     it("start in parallel and resolve with their results; each records its parent", async () => {
@@ -88,6 +105,19 @@ forEachStore((env) => {
       expect(await env.client.awaitResult("kids", "adopter", "a1", { timeout: "10s" })).toBe(16);
       await env.client.runWorkflow("kids", "adopter", "a2", "fresh-child");
       expect(await env.client.awaitResult("kids", "adopter", "a2", { timeout: "10s" })).toBe(25);
+    });
+    it("refuse a run's start of itself as its child, rejecting into its workflow", async () => {
+      await env.client.runWorkflow("kids", "selfish", "me", null);
+      expect(await env.client.awaitResult("kids", "selfish", "me", { timeout: "10s" })).toMatch(
+        /^ChildCycleError: run selfish\/me cannot start itself as its child/,
+      );
+    });
+
+    it("refuse a child that waits for its parent already, so neither waits forever", async () => {
+      await env.client.runWorkflow("kids", "ping", "p", null);
+      expect(await env.client.awaitResult("kids", "ping", "p", { timeout: "10s" })).toBe(
+        "ChildCycleError: run pong/p-pong cannot wait for run ping/p: it waits back (pong/p-pong → ping/p → pong/p-pong, each waiting for the next), so neither would ever end; start the child with a run id of its own",
+      );
     });
   });
 
