@@ -5,6 +5,7 @@ import { ReplayError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { encodePayload, validateName } from "../json.js";
 import { CronSchedule, invalidSchedule } from "../schedule/cron.js";
+import { MAX_SCHEDULE_ID_BYTES } from "../schedule/plan.js";
 import type { ForkOverrides, ScheduleSpec } from "../store/types.js";
 
 /** A run's key with each part checked (InvalidNameError). */
@@ -30,7 +31,7 @@ export function scheduleSpecOf(namespace: string, schedule: ScheduleOptions, max
   new CronSchedule(schedule.cron, timezone);
   return {
     namespace,
-    id: validateName("schedule id", schedule.id),
+    id: scheduleIdOf(schedule.id),
     workflow: validateName("workflow", schedule.workflow),
     cron: schedule.cron,
     timezone,
@@ -60,6 +61,21 @@ function checkPriority(priority: unknown): void {
     "INVALID_PRIORITY",
     `invalid priority ${String(priority)}: use a whole number (lower runs first)`,
   );
+}
+
+/**
+ * A schedule id, checked as a name and against MAX_SCHEDULE_ID_BYTES: the run ids of its ticks
+ * (`<id>@<tick time>`) must be valid run ids, or no tick could start its run.
+ */
+export function scheduleIdOf(id: unknown): string {
+  const checked = validateName("schedule id", id);
+  const bytes = Buffer.byteLength(checked, "utf8");
+  if (bytes > MAX_SCHEDULE_ID_BYTES) {
+    throw invalidSchedule(
+      `id ${JSON.stringify(checked)} is ${bytes} bytes long: the run id of each tick is the id, "@" and the tick time (25 bytes more), and a run id may be 255 bytes; use an id of at most ${MAX_SCHEDULE_ID_BYTES} bytes`,
+    );
+  }
+  return checked;
 }
 
 /** A run's queue, priority, concurrency key and start time, checked. */

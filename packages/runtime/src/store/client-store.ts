@@ -182,6 +182,11 @@ export interface ClientStore {
   ): Promise<boolean>;
   /** False when the schedule does not exist. */
   deleteSchedule(namespace: string, id: string): Promise<boolean>;
+  /**
+   * Records `runId` as the schedule's last run (triggerSchedule): its overlap policy then counts
+   * it as the schedule's own. False when the schedule does not exist.
+   */
+  recordScheduleRun(namespace: string, id: string, runId: string, now: number): Promise<boolean>;
   /** The run's events in log order, or undefined when the run does not exist. */
   getHistory(key: RunKey, options?: HistoryOptions): Promise<HistoryEvent[] | undefined>;
   /**

@@ -164,8 +164,8 @@ describe("describeRun of runs that wait for each other", () => {
       { workflow: "b", runId: "b-1" },
       { workflow: "c", runId: "c-1" },
     ]);
-    const timeout = await f.client.awaitResult("cycle", "a", "a-1", { timeout: "50ms" }).catch((error) => error);
-    expect(String(timeout.message)).toContain("a/a-1 → b/b-1 → c/c-1 → a/a-1");
+    const timeout = await f.client.awaitResult("cycle", "a", "a-1", { timeout: "50ms" }).catch((error: Error) => error);
+    expect(String((timeout as Error).message)).toContain("a/a-1 → b/b-1 → c/c-1 → a/a-1");
     await f.pool.query("UPDATE replay_runs SET parent_waits = 0 WHERE namespace = 'cycle' AND run_id = 'c-1'");
     expect((await f.client.describeRun("cycle", "a", "a-1"))?.waitCycle).toBeUndefined();
   });

@@ -33,6 +33,7 @@ import {
   getSchedule,
   listSchedules,
   nextScheduleTick,
+  recordScheduleRun,
   saveSchedule,
   setSchedulePaused,
 } from "./schedules.js";
@@ -200,6 +201,9 @@ export class MemoryStore implements Store {
   }
   async deleteSchedule(namespace: string, id: string) {
     return deleteSchedule(this.#db, namespace, id);
+  }
+  async recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
+    return recordScheduleRun(this.#db, namespace, id, runId, now);
   }
   async getHistory(key: RunKey, options?: HistoryOptions) {
     return getHistory(this.#db, key, options);

@@ -44,6 +44,7 @@ import {
   fireSchedules,
   getSchedule,
   listSchedules,
+  recordScheduleRun,
   saveSchedule,
   setSchedulePaused,
 } from "./schedules.js";
@@ -166,6 +167,9 @@ export class MySqlStore implements Store {
   }
   deleteSchedule(namespace: string, id: string) {
     return this.#guard((pool, p) => deleteSchedule(pool, p, namespace, id));
+  }
+  recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
+    return this.#guard((pool, p) => recordScheduleRun(pool, p, namespace, id, runId, now));
   }
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
     return this.#guard((pool, p) => configureQueue(pool, p, namespace, queue, limits, now));
