@@ -4,7 +4,7 @@ import { countRuns } from "./commands/runs-count.js";
 import { type ListFlags, listRuns } from "./commands/runs-list.js";
 import { showHistory, showRunCommand } from "./commands/runs-show.js";
 import { cancelRun, forkRun, purgeRuns, resumeRun, sendSignal } from "./commands/runs-write.js";
-import { changeSchedule, listSchedules } from "./commands/schedules.js";
+import { changeSchedule, deleteSchedule, listSchedules } from "./commands/schedules.js";
 import { serveInspector } from "./commands/ui.js";
 import { type Context, type GlobalOptions, withContext } from "./context.js";
 import { reportFailure } from "./failure.js";
@@ -68,7 +68,10 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
   addRunCommands(program.command("runs").description("list, inspect and change runs"), act);
-  addScheduleCommands(program.command("schedules").description("list, pause, resume and trigger schedules"), act);
+  addScheduleCommands(
+    program.command("schedules").description("list, pause, resume, trigger and delete schedules"),
+    act,
+  );
   program
     .command("signal")
     .description("send a signal (JSON message) to a run")
@@ -167,6 +170,12 @@ function addScheduleCommands(schedules: Command, act: Act): void {
     .command("list")
     .description("schedules with their next tick")
     .action(act((c) => listSchedules(c)));
+  schedules
+    .command("delete")
+    .description("delete a schedule (the runs it started are kept); asks first unless --yes")
+    .argument("<id>")
+    .option("--yes", "delete without asking (for scripts)")
+    .action(act((c, [id = ""], f) => deleteSchedule(c, id, f)));
   for (const change of ["pause", "resume", "trigger"] as const) {
     const what = { pause: "stop its ticks", resume: "tick again from the next tick", trigger: "start one run now" };
     schedules

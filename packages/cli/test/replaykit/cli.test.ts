@@ -145,6 +145,19 @@ describe("replaykit schedules", () => {
     expect(await shop.client.getRun("shop", "flaky", runId)).toBeDefined();
     expect((await replaykit(["schedules", "pause", "nope"], env)).code).toBe(1);
   });
+
+  it("deletes a schedule with --yes, and asks for it where no one can answer", async () => {
+    await shop.client.createSchedule("shop", { id: "weekly", workflow: "flaky", cron: "0 3 * * 1", input: null });
+    const asked = await replaykit(["schedules", "delete", "weekly"], env);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toMatch(/add --yes to delete it without asking/);
+    const deleted = await replaykit(["schedules", "delete", "weekly", "--yes", "--json"], env);
+    expect(JSON.parse(deleted.stdout)).toEqual({ ok: true, id: "weekly" });
+    expect((await shop.client.listSchedules("shop")).map((schedule) => schedule.id)).not.toContain("weekly");
+    const again = await replaykit(["schedules", "delete", "weekly", "--yes"], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/schedule weekly does not exist in namespace shop/);
+  });
 });
 
 describe("replaykit's exit codes", () => {
