@@ -412,7 +412,10 @@ export interface WorkerMetricsOptions {
    * `worker.metricsUrl`). Needs @opentelemetry/sdk-metrics and @opentelemetry/exporter-prometheus.
    */
   readonly port?: number;
-  /** The interface the endpoint listens on; default every interface. */
+  /**
+   * The address the endpoint listens on; default 127.0.0.1 (only this machine can scrape it).
+   * "0.0.0.0" serves every interface, for a Prometheus on another machine.
+   */
   readonly host?: string;
   /** Record through this provider instead of the global one (not together with `port`). */
   readonly meterProvider?: MeterProvider;

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { CliUsageError } from "../shared/errors.js";
 import { EXIT, exitCodesHelp } from "../shared/exit-codes.js";
 import { countRuns } from "./commands/runs-count.js";
 import { type ListFlags, listRuns } from "./commands/runs-list.js";
@@ -33,6 +34,8 @@ type Act = (handler: Handler, namespaceOptional?: boolean) => (...params: unknow
  */
 export async function main(argv: readonly string[], io: ReplaykitIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.ok;
+  // With --json, errors are JSON on stderr too, commander's own (a bad flag) included.
+  const json = argv.includes("--json");
   const act =
     (handler: Handler, namespaceOptional = false) =>
     async (...params: unknown[]): Promise<void> => {
@@ -43,16 +46,20 @@ export async function main(argv: readonly string[], io: ReplaykitIo = processIo(
         const options = command.optsWithGlobals<GlobalOptions>();
         await withContext(options, io, (context) => handler(context, args, flags), namespaceOptional);
       } catch (error) {
-        exitCode = reportFailure(error, io);
+        exitCode = reportFailure(error, io, json);
       }
     };
-  const program = buildProgram(io, act);
+  const program = buildProgram(json ? { ...io, err: () => {} } : io, act);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    return reportFailure(error, io);
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.ok;
+      if (json) reportFailure(new CliUsageError(error.message.replace(/^error: /, "")), io, true);
+      return EXIT.usage;
+    }
+    return reportFailure(error, io, json);
   }
 }
 
@@ -90,7 +97,14 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
     .description("serve the web inspector (runs, a run's timeline, live updates, actions with a token)")
     .option("--port <port>", "port to listen on", "7070")
     .option("--host <host>", "address to bind; keep 127.0.0.1 unless you put it behind your own auth", "127.0.0.1")
-    .option("--token <token>", "token for actions (cancel, resume, signal); default: a random one, printed")
+    .option(
+      "--token <token>",
+      "token for actions (cancel, resume, signal), 16 characters or more; default: a random one, printed",
+    )
+    .option(
+      "--allow-host <name...>",
+      "Host names it answers to besides 127.0.0.1 and localhost; needed (with --token) to bind another address",
+    )
     .action(act((c, _args, f) => serveInspector(c, f), true));
   return program;
 }

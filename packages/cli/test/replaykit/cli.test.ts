@@ -171,4 +171,21 @@ describe("replaykit's exit codes", () => {
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/cannot reach MySQL at 127\.0\.0\.1:1/);
   });
+
+  it("prints errors as JSON on stderr with --json: the code, the message and the exit code", async () => {
+    const errorOf = (stderr: string) => JSON.parse(stderr.trim());
+    const missing = await replaykit(["runs", "show", "order", "nobody", "--json"], env);
+    expect(missing.code).toBe(1);
+    expect(errorOf(missing.stderr)).toMatchObject({ ok: false, error: { code: "CLI_REFUSED" }, exitCode: 1 });
+    const bad = await replaykit(["runs", "list", "--status", "lost", "--json"], env);
+    expect(errorOf(bad.stderr)).toMatchObject({
+      error: { code: "CLI_USAGE", message: /invalid --status "lost"/ },
+      exitCode: 2,
+    });
+    const unknown = await replaykit(["runs", "frobnicate", "--json"], env);
+    expect(unknown.code).toBe(2);
+    expect(errorOf(unknown.stderr)).toMatchObject({ error: { code: "CLI_USAGE" }, exitCode: 2 });
+    const down = await replaykit(["runs", "list", "--json", "--db", "mysql://root@127.0.0.1:1/none"]);
+    expect(errorOf(down.stderr)).toMatchObject({ error: { code: "DATABASE_UNREACHABLE" }, exitCode: 3 });
+  });
 });
