@@ -108,6 +108,34 @@ export class SchemaNotMigratedError extends ReplayError {
   }
 }
 
+/**
+ * A write larger than the server takes in one packet (its `max_allowed_packet`): the server
+ * refuses such a packet and drops the connection, which is not the server being unreachable.
+ * A worker parks a run whose step cannot be written at all for this, rather than run its
+ * activities again after every failed commit.
+ */
+export class PacketTooLargeError extends ReplayError {
+  override name = "PacketTooLargeError";
+  /** About how many bytes the write needs (undefined when the server said so and not the size). */
+  readonly bytes: number | undefined;
+  /** The server's max_allowed_packet, when known. */
+  readonly maxPacket: number | undefined;
+  constructor(what: string, bytes: number | undefined, maxPacket: number | undefined, cause?: unknown) {
+    const size = bytes === undefined ? "" : ` (about ${bytes} bytes as SQL)`;
+    const limit =
+      maxPacket === undefined
+        ? "the server's max_allowed_packet"
+        : `the server's max_allowed_packet of ${maxPacket} bytes`;
+    super(
+      "PACKET_TOO_LARGE",
+      `${what} is larger${size} than ${limit}: raise it (SET GLOBAL max_allowed_packet = 67108864, and in the server's configuration), or lower the client's maxPayloadBytes so no value comes near it`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.bytes = bytes;
+    this.maxPacket = maxPacket;
+  }
+}
+
 /** A database URL that is not a mysql:// URL naming a database. */
 export class InvalidDatabaseUrlError extends ReplayError {
   override name = "InvalidDatabaseUrlError";

@@ -302,6 +302,12 @@ export class RunActor {
       now,
       leaseUntil: now + this.#host.leaseMs,
     });
+    if (!result.ok && result.unwritable !== undefined) {
+      // Committing it again would fail the same way, and each try would run its activities
+      // again: the run waits, stuck with the reason, for a fix and resumeRun.
+      await this.#park(result.unwritable);
+      return false;
+    }
     if (!result.ok) {
       this.#host.logError(
         `step not written: ${result.reason}; the run is left to its current owner`,

@@ -36,6 +36,7 @@ import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLease
 import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
+import { packetBudget, readMaxPacket } from "./packet.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
@@ -48,7 +49,7 @@ import {
   saveSchedule,
   setSchedulePaused,
 } from "./schedules.js";
-import { writeSteps } from "./step-writer.js";
+import { type PacketLimit, writeSteps } from "./step-writer.js";
 import { inTransaction } from "./transaction.js";
 import { insertClientSignal, insertRun, requestCancel } from "./writes.js";
 
@@ -67,6 +68,8 @@ export class MySqlStore implements Store {
   readonly #lane: Lane | undefined;
   /** Whether the lane may be used: not on Galera (see #usableLane); asked once. */
   #laneAllowed: Promise<boolean> | undefined;
+  /** The server's max_allowed_packet, read once for the size of group commits (packet.ts). */
+  #maxPacket: Promise<number> | undefined;
 
   /** `ring`: the endpoints of a client given several (`createClient({ uris })`). */
   constructor(pool: Pool, prefix: string, endpoint: Endpoint, ownsPool: boolean, ring?: EndpointRing) {
@@ -91,6 +94,16 @@ export class MySqlStore implements Store {
       if (this.#ring && isNodeNotReady(error)) this.#ring.avoidCurrent();
       throw mapped;
     }
+  }
+
+  /** What a group commit may send in one packet; read once, and again after a failed read. */
+  async #packetLimit(pool: Pool): Promise<PacketLimit> {
+    this.#maxPacket ??= readMaxPacket(pool).catch((error: unknown) => {
+      this.#maxPacket = undefined;
+      throw error;
+    });
+    const maxPacket = await this.#maxPacket;
+    return { maxPacket, budget: packetBudget(maxPacket) };
   }
 
   /**
@@ -219,7 +232,9 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => retryOnConflict(() => park(pool, p, key, { owner, errorText, now, version })));
   }
   commit(steps: readonly StepWrite[]) {
-    return this.#guard(async (pool, p) => writeSteps(pool, await this.#usableLane(pool), p, steps));
+    return this.#guard(async (pool, p) =>
+      writeSteps(pool, await this.#usableLane(pool), p, steps, await this.#packetLimit(pool)),
+    );
   }
 
   migrate() {
