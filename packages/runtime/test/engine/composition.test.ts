@@ -42,6 +42,13 @@ forEachStore((env) => {
           return `${(error as Error).name}: ${(error as Error).message}`;
         }
       },
+      thrower: async (ctx: RunContext) => {
+        const awaited = ctx.runChild("waiter", `${ctx.runId}-awaited`, null);
+        awaited.catch(() => {});
+        await ctx.startChild("waiter", `${ctx.runId}-started`, null);
+        await ctx.sleep("10ms");
+        throw new Error("the parent gives up");
+      },
       ping: async (ctx: RunContext) => ctx.runChild("pong", `${ctx.runId}-pong`, ctx.runId),
       pong: async (ctx: RunContext, back: string) => {
         try {
@@ -90,6 +97,18 @@ forEachStore((env) => {
         failure: { name: "CancelledError" },
       });
       expect((await env.client.getRun("kids", "waiter", "h1-child"))?.status).toBe("cancelled");
+    });
+
+    it("a parent waits for are cancelled when it fails by throwing, as when it times out; one started with startChild lives on", async () => {
+      await env.client.runWorkflow("kids", "thrower", "t1", null);
+      await expect(env.client.awaitResult("kids", "thrower", "t1", { timeout: "10s" })).rejects.toMatchObject({
+        failure: { message: "the parent gives up" },
+      });
+      await expect(env.client.awaitResult("kids", "waiter", "t1-awaited", { timeout: "10s" })).rejects.toMatchObject({
+        failure: { name: "CancelledError" },
+      });
+      expect((await env.client.getRun("kids", "waiter", "t1-started"))?.status).toBe("running");
+      await env.client.cancelRun("kids", "waiter", "t1-started");
     });
 
     it("started with startChild run on their own while the parent goes on", async () => {

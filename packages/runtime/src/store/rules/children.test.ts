@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { childStart, endingToParent, readsExistingChild, readsWaitChain, waitCycle } from "./children.js";
+import {
+  childrenToCancelOnEnd,
+  childStart,
+  endingToParent,
+  readsExistingChild,
+  readsWaitChain,
+  waitCycle,
+} from "./children.js";
 
 const T = Date.UTC(2030, 0, 1);
 const parent = { namespace: "shop", workflow: "batch", runId: "b-1" };
@@ -108,5 +115,14 @@ describe("a child start that would close a cycle of waiting runs", () => {
     expect(waitCycle(a, [a])).toEqual([a]);
     expect(waitCycle(c, [a, b, c])).toEqual([a, c, b]);
     expect(waitCycle(c, [a, b])).toBeUndefined();
+  });
+});
+
+describe("the parent close policy", () => {
+  it("asks every child the ending run still waits for to cancel, each once", () => {
+    const a = { namespace: "shop", workflow: "refund", runId: "r-1" };
+    const b = { namespace: "shop", workflow: "refund", runId: "r-2" };
+    expect(childrenToCancelOnEnd([a], [a, b])).toEqual([a, b]);
+    expect(childrenToCancelOnEnd([], [])).toEqual([]);
   });
 });

@@ -129,3 +129,21 @@ export function endingToParent(
     },
   };
 }
+
+/**
+ * The parent close policy, after Temporal's: when a run's iteration ends in any way (it
+ * completes, fails by throwing, times out, is cancelled, or restarts), each child it still waits
+ * for (runChild) is asked to cancel, as its own cancel or timeout always did; a child started
+ * with startChild is not waited for and lives on (Temporal's ABANDON). Returns `waited` added to
+ * the children the step asks to cancel already, each once.
+ */
+export function childrenToCancelOnEnd(asked: readonly RunKey[], waited: readonly RunKey[]): RunKey[] {
+  const all = [...asked];
+  const seen = new Set(asked.map(childEndingId));
+  for (const key of waited) {
+    if (seen.has(childEndingId(key))) continue;
+    seen.add(childEndingId(key));
+    all.push(key);
+  }
+  return all;
+}
