@@ -109,26 +109,20 @@ export class SchemaNotMigratedError extends ReplayError {
 }
 
 /**
- * A write larger than the server takes in one packet (its `max_allowed_packet`): the server
- * refuses such a packet and drops the connection, which is not the server being unreachable.
- * A worker parks a run whose step cannot be written at all for this, rather than run its
- * activities again after every failed commit.
+ * A write larger than the server takes in one packet (`max_allowed_packet`): refused by the
+ * server, not unreachable. A worker parks a run whose step no packet can carry.
  */
 export class PacketTooLargeError extends ReplayError {
   override name = "PacketTooLargeError";
-  /** About how many bytes the write needs (undefined when the server said so and not the size). */
+  /** About how many bytes the write needs, and the server's max_allowed_packet, when known. */
   readonly bytes: number | undefined;
-  /** The server's max_allowed_packet, when known. */
   readonly maxPacket: number | undefined;
   constructor(what: string, bytes: number | undefined, maxPacket: number | undefined, cause?: unknown) {
     const size = bytes === undefined ? "" : ` (about ${bytes} bytes as SQL)`;
-    const limit =
-      maxPacket === undefined
-        ? "the server's max_allowed_packet"
-        : `the server's max_allowed_packet of ${maxPacket} bytes`;
+    const of = maxPacket === undefined ? "" : ` of ${maxPacket} bytes`;
     super(
       "PACKET_TOO_LARGE",
-      `${what} is larger${size} than ${limit}: raise it (SET GLOBAL max_allowed_packet = 67108864, and in the server's configuration), or lower the client's maxPayloadBytes so no value comes near it`,
+      `${what} is larger${size} than the server's max_allowed_packet${of}: raise it (SET GLOBAL max_allowed_packet = 67108864, and in the server's configuration), or lower the client's maxPayloadBytes so no value comes near it`,
       cause === undefined ? undefined : { cause },
     );
     this.bytes = bytes;
@@ -328,10 +322,8 @@ export class ChildWorkflowFailure extends ReplayError {
 }
 
 /**
- * A child start that names a run waiting for the caller already: the run itself
- * (`ctx.runChild(workflow, ctx.runId, ...)`), refused at the call, or a run up its chain of
- * waiting parents, refused when the start is written (the parent then sees it as the cause of a
- * ChildWorkflowFailure). Neither run could ever end.
+ * A child start that names a run waiting for the caller already (the caller itself, refused at
+ * the call; or one up its chain of waiting parents, refused when written): neither could end.
  */
 export class ChildCycleError extends ReplayError {
   override name = "ChildCycleError";
