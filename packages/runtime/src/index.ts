@@ -38,6 +38,7 @@ export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName }
 export * from "./ops/index.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
 export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
+export { MAX_SCHEDULE_ID_BYTES } from "./schedule/plan.js";
 export { serializeError } from "./serialize-error.js";
 export { SHARD_COUNT, shardOf } from "./shard.js";
 export { createMemoryStore, MemoryStore, type MemoryStoreOptions } from "./store/memory/index.js";
@@ -63,3 +64,4 @@ export type {
 export { createPrometheusMetrics, startMetricsServer } from "./telemetry/prometheus.js";
 export type { WorkerStats } from "./worker/worker.js";
 export { createWorker } from "./worker/worker.js";
+export { QUEUE_LIMITS } from "./worker/worker-options.js";

@@ -19,6 +19,7 @@ export type {
   CountFilter,
   EventBatch,
   EventFilter,
+  ForkOverrides,
   ForkRequest,
   HistoryOptions,
   NewRun,
