@@ -13,7 +13,7 @@ const MIN_POLL_MS = 2;
 
 /** What the claim loop needs of its worker. */
 export interface ClaimLoopHost {
-  readonly held: Pick<HeldRuns, "free" | "actorCount" | "concurrency">;
+  readonly held: Pick<HeldRuns, "free" | "actorCount" | "concurrency" | "beginClaimRound" | "endClaimRound">;
   readonly log: Logger;
   metrics(): WorkerMetrics;
   isRunning(): boolean;
@@ -160,12 +160,18 @@ export class ClaimLoop {
     const start = queues.length === 0 ? 0 : this.#queueTurn++ % queues.length;
     const order = [undefined, ...queues.slice(start), ...queues.slice(0, start)];
     let claimed = 0;
-    for (const queue of order) {
-      if (claimed >= free || !this.#host.isRunning()) break;
-      const heldBack = queue === undefined ? undefined : () => this.#host.metrics().queueLimitWait(queue);
-      const runs = await this.#options.client.store.claim({ ...this.#claimOptions(free - claimed), queue, heldBack });
-      for (const run of runs) this.#host.activate(run);
-      claimed += runs.length;
+    // Until the claimed runs are taken up, runs let go of here meanwhile are remembered (see HeldRuns.isStale).
+    this.#host.held.beginClaimRound();
+    try {
+      for (const queue of order) {
+        if (claimed >= free || !this.#host.isRunning()) break;
+        const heldBack = queue === undefined ? undefined : () => this.#host.metrics().queueLimitWait(queue);
+        const runs = await this.#options.client.store.claim({ ...this.#claimOptions(free - claimed), queue, heldBack });
+        for (const run of runs) this.#host.activate(run);
+        claimed += runs.length;
+      }
+    } finally {
+      this.#host.held.endClaimRound();
     }
     return claimed;
   }
