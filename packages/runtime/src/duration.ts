@@ -18,7 +18,8 @@ type DurationParts<Units extends readonly string[]> = Units extends readonly [
 export type Duration = number | DurationParts<DurationUnits>;
 
 /** The parts of a duration string, as DurationParts spells them; each group is one unit's amount. */
-const DURATION_STRING = /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
+const DURATION_STRING =
+  /^(?:(\d+(?:\.\d+)?)d)?(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?(?:(\d+(?:\.\d+)?)ms)?$/;
 /** Milliseconds per unit, in the order of DURATION_STRING's groups. */
 const UNIT_MS = [86_400_000, 3_600_000, 60_000, 1000, 1] as const;
 

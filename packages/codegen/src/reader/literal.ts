@@ -8,7 +8,8 @@ import { booleanLiteral, numberLiteral, readObject, stringLiteral, unwrap } from
 export const DURATION_OPTIONS = ["timeout", "heartbeatTimeout", "scheduleToCloseTimeout"] as const;
 
 /** A duration string as the runtime reads it (duration.ts): one or more parts, largest unit first. */
-const DURATION = /^(?=.)(?:\d+(?:\.\d+)?d)?(?:\d+(?:\.\d+)?h)?(?:\d+(?:\.\d+)?m)?(?:\d+(?:\.\d+)?s)?(?:\d+(?:\.\d+)?ms)?$/;
+const DURATION =
+  /^(?=.)(?:\d+(?:\.\d+)?d)?(?:\d+(?:\.\d+)?h)?(?:\d+(?:\.\d+)?m)?(?:\d+(?:\.\d+)?s)?(?:\d+(?:\.\d+)?ms)?$/;
 const RETRY_KEYS: Record<string, "duration" | "number"> = {
   initialInterval: "duration",
   backoffCoefficient: "number",
