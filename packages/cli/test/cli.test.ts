@@ -105,18 +105,28 @@ describe("replaygen", () => {
     expect(missing.err).toContain("manifest nowhere/replay.ts does not exist");
   });
 
-  it("init scaffolds src/ with a manifest, activities, a workflow, its test and a worker, which then generate cleanly", async () => {
+  it("init scaffolds src/ with a manifest, activities, a workflow, its test, a worker and start.ts, which then generate cleanly", async () => {
     const app = path.join(TMP, "app");
     rmSync(app, { recursive: true, force: true });
     mkdirSync(app, { recursive: true });
     writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", type: "module" }));
     const init = await run(["init"], app);
     expect(init.code).toBe(0);
-    for (const name of ["replay.ts", "types.ts", "activities.ts", "workflow.ts", "workflow.test.ts", "worker.ts"]) {
+    const files = [
+      "replay.ts",
+      "types.ts",
+      "activities.ts",
+      "workflow.ts",
+      "workflow.test.ts",
+      "worker.ts",
+      "start.ts",
+    ];
+    for (const name of files) {
       expect(init.err).toContain(`replaygen: created src/${name}`);
     }
     expect(init.err).toContain("npx replaygen src/replay.ts");
     expect(init.err).toContain("npx replaygen --check src/replay.ts");
+    expect(init.err).toContain("node dist/start.js Ada");
     expect(init.err).toContain(
       "replaygen: warning: package.json does not list @replaykit/runtime, @replaykit/codegen, vitest: npm install @replaykit/runtime mysql2 and npm install --save-dev @replaykit/codegen vitest",
     );
@@ -130,6 +140,9 @@ describe("replaygen", () => {
     const worker = readFileSync(path.join(app, "src", "worker.ts"), "utf8");
     expect(worker).toContain("await client.migrate();");
     expect(worker).toContain('process.once("SIGTERM"');
+    const start = readFileSync(path.join(app, "src", "start.ts"), "utf8");
+    expect(start).toContain("await runGreet(client, runId,");
+    expect(start).toContain("await awaitGreetResult(client, runId,");
   });
 
   it("init warns when the package is not an ES module", async () => {

@@ -1,5 +1,5 @@
 import { ReplayError, type ReplayErrorCode } from "@replaykit/runtime";
-import { CliRefusedError, CliUsageError } from "../shared/errors.js";
+import { CliRefusedError, CliUsageError, InspectorListenError } from "../shared/errors.js";
 import { EXIT, type ExitCode } from "../shared/exit-codes.js";
 import { printable } from "./format/table.js";
 import type { ReplaykitIo } from "./io.js";
@@ -35,7 +35,7 @@ export function reportFailure(error: unknown, io: ReplaykitIo, json = false): Ex
 }
 
 export function failureOf(error: unknown): Failure {
-  if (error instanceof CliUsageError || error instanceof CliRefusedError) {
+  if (error instanceof CliUsageError || error instanceof CliRefusedError || error instanceof InspectorListenError) {
     return { code: error.code, message: error.message, exitCode: error.exitCode };
   }
   if (error instanceof ReplayError) {

@@ -138,10 +138,11 @@ function addRunCommands(runs: Command, act: Act): void {
     .action(act((c, [workflow = "", runId = ""]) => showRunCommand(c, workflow, runId)));
   runs
     .command("history")
-    .description("a run's events in log order")
+    .description("a run's events in log order (--json: the events array, as client.getHistory returns it)")
     .argument("<workflow>")
     .argument("<runId>")
     .option("--iteration <n>", 'an iteration number, or "all" (default: the current one)')
+    .option("--fixture", "print a history file for replayHistory: { namespace, workflow, runId, events } as JSON")
     .action(act((c, [workflow = "", runId = ""], f) => showHistory(c, workflow, runId, f)));
   runs
     .command("cancel")

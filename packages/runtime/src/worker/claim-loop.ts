@@ -44,6 +44,8 @@ export class ClaimLoop {
   #queueTurn = 0;
   /** When schedules are looked at next (client clock); 0: at the next loop. */
   #scheduleCheckAt = 0;
+  /** Schedules whose held-back ticks this worker has told of (see FiredSchedules.heldBack). */
+  readonly #toldHeldBack = new Set<string>();
 
   constructor(options: ResolvedWorkerOptions, host: ClaimLoopHost) {
     this.#options = options;
@@ -133,9 +135,22 @@ export class ClaimLoop {
       );
     }
     for (const run of fired.started) this.#host.metrics().runStarted(run.workflow);
+    this.#tellHeldBack(fired.heldBack ?? []);
     // Named wake-ups would have every worker of this process read the run; a kick claims it once.
     if (fired.started.length > 0) this.kick();
     this.#scheduleCheckAt = Math.min(fired.nextTick ?? Number.POSITIVE_INFINITY, now + poll);
+  }
+
+  /** Says once per schedule that its ticks start no runs here: a test environment without `schedules: true`. */
+  #tellHeldBack(heldBack: readonly { readonly id: string; readonly tick: number }[]): void {
+    for (const { id, tick } of heldBack) {
+      if (this.#toldHeldBack.has(id)) continue;
+      this.#toldHeldBack.add(id);
+      this.#host.log.warn(
+        `schedule ${JSON.stringify(id)} came due at ${new Date(tick).toISOString()} and started no run: in a test environment schedules fire only with createTestEnv({ schedules: true })`,
+        { namespace: this.#options.namespace, schedule: id },
+      );
+    }
   }
 
   /**

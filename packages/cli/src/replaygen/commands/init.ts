@@ -5,8 +5,9 @@ import type { Io } from "../io.js";
 import { nextSteps, SCAFFOLD } from "./scaffold.js";
 
 /**
- * Writes a manifest, types, activities, a workflow, its unit test and a worker entry point into
- * `dir` (created when missing). Refuses, writing nothing, when any of those files exists.
+ * Writes a manifest, types, activities, a workflow, its unit test, a worker entry point and a
+ * script that runs the workflow once into `dir` (created when missing). Refuses, writing
+ * nothing, when any of those files exists.
  */
 export function runInit(dir: string, io: Io): number {
   const target = path.resolve(io.cwd, dir);
