@@ -145,6 +145,22 @@ describe("replaygen", () => {
     expect(start).toContain("await awaitGreetResult(client, runId,");
   });
 
+  it("says what the file system refused, with exit 2 and no stack trace: init into a file, a replay_gen.ts that is a folder", async () => {
+    const dir = freshCopy("refused");
+    writeFileSync(path.join(dir, "notes"), "a file, not a folder\n");
+    const init = await run(["init", "notes"], dir);
+    expect(init.code).toBe(2);
+    expect(init.err).toMatch(
+      /^replaygen: init cannot write to notes: EEXIST: file already exists, mkdir .*; name a folder that is not a file/,
+    );
+    rmSync(path.join(dir, "replay_gen.ts"), { force: true });
+    mkdirSync(path.join(dir, "replay_gen.ts"));
+    const generate = await run(["replay.ts"], dir);
+    expect(generate.code).toBe(2);
+    expect(generate.err).toMatch(/^replaygen: the file system refused: EISDIR: illegal operation on a directory/);
+    for (const output of [init.err, generate.err]) expect(output).not.toMatch(/^\s+at /m);
+  });
+
   it("init warns when the package is not an ES module", async () => {
     const app = path.join(TMP, "commonjs-app");
     rmSync(app, { recursive: true, force: true });

@@ -42,6 +42,17 @@ export class DatabaseTimeoutError extends ReplayError {
 }
 
 /**
+ * The message of a Node system error (a file that is a folder, a folder that is a file, a
+ * permission): what the operating system refused, which a user fixes, so it is shown without a
+ * stack. Undefined for anything else.
+ */
+export function systemErrorMessage(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, syscall } = error as { code?: unknown; syscall?: unknown };
+  return typeof code === "string" && /^E[A-Z]+$/.test(code) && typeof syscall === "string" ? error.message : undefined;
+}
+
+/**
  * The inspector could not listen on its address: the port is taken (EADDRINUSE), needs
  * privileges (EACCES), or the host is no address of this machine (EADDRNOTAVAIL, ENOTFOUND).
  */

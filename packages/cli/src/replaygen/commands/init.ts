@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { systemErrorMessage } from "../../shared/errors.js";
 import { EXIT } from "../../shared/exit-codes.js";
 import type { Io } from "../io.js";
 import { nextSteps, SCAFFOLD } from "./scaffold.js";
@@ -20,10 +21,19 @@ export function runInit(dir: string, io: Io): number {
     );
     return EXIT.usage;
   }
-  mkdirSync(target, { recursive: true });
-  for (const [name, content] of Object.entries(SCAFFOLD)) {
-    writeFileSync(path.join(target, name), content);
-    io.err(`replaygen: created ${shown(name)}`);
+  try {
+    mkdirSync(target, { recursive: true });
+    for (const [name, content] of Object.entries(SCAFFOLD)) {
+      writeFileSync(path.join(target, name), content);
+      io.err(`replaygen: created ${shown(name)}`);
+    }
+  } catch (error) {
+    const refused = systemErrorMessage(error);
+    if (refused === undefined) throw error;
+    io.err(
+      `replaygen: init cannot write to ${shown("") || "."}: ${refused}; name a folder that is not a file, in a place you may write`,
+    );
+    return EXIT.usage;
   }
   for (const line of packageAdvice(target, io.cwd)) io.err(line);
   const manifest = shown("replay.ts");
