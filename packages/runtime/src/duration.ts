@@ -1,21 +1,22 @@
 import { ReplayError } from "./errors.js";
 
-/** Duration's units, largest first: the order in which a compound duration names them. */
-type DurationUnits = readonly ["d", "h", "m", "s", "ms"];
-
-/** One or more parts of `Units`, each at most once and in that order: "1d12h", "2h30m", "1m30s". */
-type DurationParts<Units extends readonly string[]> = Units extends readonly [
-  infer Unit extends string,
-  ...infer Rest extends readonly string[],
-]
-  ? `${number}${Unit}${"" | DurationParts<Rest>}` | DurationParts<Rest>
-  : never;
+/*
+ * A duration string is one or more parts, largest unit first, each unit at most once: "1d12h",
+ * "2h30m", "1m30s". Each type below is the strings that start with its unit. Written out rather
+ * than computed over a tuple of units: a tuple's length types would be created in every program
+ * that loads this file, and change the order in which the compiler prints unions of numbers.
+ */
+type FromMs = `${number}ms`;
+type FromS = `${number}s` | `${number}s${FromMs}`;
+type FromM = `${number}m` | `${number}m${FromS | FromMs}`;
+type FromH = `${number}h` | `${number}h${FromM | FromS | FromMs}`;
+type FromD = `${number}d` | `${number}d${FromH | FromM | FromS | FromMs}`;
 
 /**
  * A span of time: milliseconds as a number, or a string of one or more parts, largest unit
  * first, such as "250ms", "1.5s", "2m", "3h", "1d", "365d", "2h30m", "1d12h" or "1m30s".
  */
-export type Duration = number | DurationParts<DurationUnits>;
+export type Duration = number | FromD | FromH | FromM | FromS | FromMs;
 
 /** The parts of a duration string, as DurationParts spells them; each group is one unit's amount. */
 const DURATION_STRING =
