@@ -231,7 +231,23 @@ describe("replaykit's expected failures", () => {
       [["signal", "order", "o-3", "warehouseReady", "{oops", ...db, "--id", "x"], 2, /invalid message/],
       [["schedules", "trigger", "nope", ...db], 1, /no schedule "nope" in namespace "shop"/],
       [["ui", ...db, "--port", "99999"], 2, /invalid --port "99999"/],
-      [["ui", ...db, "--host", "10.255.255.1", "--port", "0"], 2, /"10\.255\.255\.1" is no address of this machine/],
+      [["ui", ...db, "--host", "10.255.255.1", "--port", "0"], 2, /needs a token of your own/],
+      [
+        [
+          "ui",
+          ...db,
+          "--host",
+          "10.255.255.1",
+          "--port",
+          "0",
+          "--token",
+          "a-token-of-our-own",
+          "--allow-host",
+          "ops.example.com",
+        ],
+        2,
+        /"10\.255\.255\.1" is no address of this machine/,
+      ],
     ];
     try {
       for (const [args, code, message] of cases) {
