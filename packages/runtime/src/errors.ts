@@ -366,7 +366,7 @@ export class NonDeterminismError extends ReplayError {
   constructor(runId: string, target: string, seq: number, recorded: string, issued: string) {
     super(
       "NON_DETERMINISM",
-      `run ${runId}: command ${target}#${seq} disagrees with its history: recorded ${recorded}, code issued ${issued}. Workflow code must issue the same commands in the same order with the same inputs on replay; version the change or start a new run.`,
+      `run ${runId}: command ${target}#${seq} disagrees with its history: recorded ${recorded}, code issued ${issued}. Workflow code must issue the same commands in the same order with the same inputs on replay: put a change behind flow.patched(id) (ctx.patched(id) in untyped code) so that runs recorded before it keep the old branch, or give the new code a new workflow name; see "Changing a workflow that has runs in flight" in the docs.`,
     );
     this.runId = runId;
     this.target = target;

@@ -2,13 +2,20 @@ import type { WorkflowFn } from "../api.js";
 import { EventType, type HistoryEvent } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "../json.js";
 import { RunExecutor } from "../replay/executor.js";
-import { HistoryWorkflowMissingError, InvalidHistoryError } from "./errors.js";
+import { HistoryShapeError, HistoryWorkflowMissingError, InvalidHistoryError } from "./errors.js";
 
-/** A run's history as a fixture keeps it: the events of `client.getHistory` and whose they are. */
-export interface RunHistory {
+/** The run a history is of. Replay needs it: it seeds the run's random() and uuid(). */
+export interface RunIdentity {
   readonly namespace: string;
   readonly workflow: string;
   readonly runId: string;
+}
+
+/**
+ * A run's history as a fixture keeps it: the events of `client.getHistory` and whose they are.
+ * `replaykit runs history <workflow> <runId> --fixture` writes one.
+ */
+export interface RunHistory extends RunIdentity {
   readonly events: readonly HistoryEvent[];
 }
 
@@ -21,13 +28,29 @@ export interface ReplayHistoryOptions {
  * Replays a recorded history against the current code, without a database: resolves when the
  * code issues the same commands in the same order with the same inputs (its last iteration
  * is replayed), and rejects with the NonDeterminismError a worker would park the run with.
- * Replay last week's production histories in CI before a deploy.
+ * Replay last week's production histories in CI before a deploy. Give it a history file, or
+ * the events of `client.getHistory` with the run they are of; anything else is refused with a
+ * HistoryShapeError that says what it got.
  *
  * @example
  * const history = JSON.parse(readFileSync("histories/order-42.json", "utf8")) as RunHistory;
  * await replayHistory({ workflows: { order } }, history);
+ * // or, straight from the client:
+ * const events = await client.getHistory("shop", "order", "o-42");
+ * await replayHistory({ workflows: { order } }, events, { namespace: "shop", workflow: "order", runId: "o-42" });
  */
-export async function replayHistory(options: ReplayHistoryOptions, history: RunHistory): Promise<void> {
+export async function replayHistory(options: ReplayHistoryOptions, history: RunHistory): Promise<void>;
+export async function replayHistory(
+  options: ReplayHistoryOptions,
+  events: readonly HistoryEvent[],
+  run: RunIdentity,
+): Promise<void>;
+export async function replayHistory(
+  options: ReplayHistoryOptions,
+  given: RunHistory | readonly HistoryEvent[],
+  run?: RunIdentity,
+): Promise<void> {
+  const history = historyOf(given, run);
   const fn = options.workflows[history.workflow];
   if (fn === undefined) throw new HistoryWorkflowMissingError(history, Object.keys(options.workflows));
   const iteration = Math.max(...history.events.map((event) => event.iteration));
@@ -44,4 +67,27 @@ export async function replayHistory(options: ReplayHistoryOptions, history: RunH
   executor.setClock(() => Math.max(...events.map((event) => event.at)));
   await executor.start(fn, created.payload, events);
   if (executor.fault) throw executor.fault;
+}
+
+/** The history file replayHistory was given, or made of the events and run it was given; else HistoryShapeError. */
+function historyOf(given: unknown, run: RunIdentity | undefined): RunHistory {
+  if (Array.isArray(given)) {
+    if (run !== undefined && isIdentity(run)) return { ...pick(run), events: given as HistoryEvent[] };
+    const count = `an array of ${given.length} event${given.length === 1 ? "" : "s"}`;
+    throw new HistoryShapeError(run === undefined ? `${count} and no run` : `${count} and a run that lacks a field`);
+  }
+  if (typeof given !== "object" || given === null) throw new HistoryShapeError(given === null ? "null" : typeof given);
+  const record = given as Record<string, unknown>;
+  if (isIdentity(record) && Array.isArray(record.events)) return given as RunHistory;
+  const keys = Object.keys(record).sort();
+  throw new HistoryShapeError(`an object with ${keys.length === 0 ? "no keys" : `keys ${keys.join(", ")}`}`);
+}
+
+function isIdentity(value: object): value is RunIdentity {
+  const { namespace, workflow, runId } = value as Record<string, unknown>;
+  return typeof namespace === "string" && typeof workflow === "string" && typeof runId === "string";
+}
+
+function pick({ namespace, workflow, runId }: RunIdentity): RunIdentity {
+  return { namespace, workflow, runId };
 }

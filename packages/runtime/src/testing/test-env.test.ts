@@ -119,8 +119,25 @@ describe("createTestEnv", () => {
     );
   });
 
+  it("keeps schedules from firing unless asked: a due tick starts no run, and the worker says so once per schedule", async () => {
+    await start({ report: async (ctx) => ctx.scheduledAt?.toISOString() ?? "by hand" });
+    await env.client.createSchedule("t", { id: "nightly", workflow: "report", cron: "0 3 * * *", input: null });
+    await env.advance("3d");
+    expect((await env.client.listRuns({ namespace: "t" })).runs).toEqual([]);
+    expect(env.now().getTime()).toBe(START + 3 * DAY);
+    expect(logs.matching('schedule "nightly" came due')).toEqual([
+      expect.stringContaining(
+        'warn: schedule "nightly" came due at 2030-01-01T03:00:00.000Z and started no run: in a test environment schedules fire only with createTestEnv({ schedules: true })',
+      ),
+    ]);
+    // Kept, listed and triggered by hand all the same.
+    expect((await env.client.listSchedules("t")).map((schedule) => schedule.id)).toEqual(["nightly"]);
+    const runId = await env.client.triggerSchedule("t", "nightly");
+    expect(await env.client.awaitResult("t", "report", runId)).toBe("2030-01-04T00:00:00.000Z");
+  });
+
   it("fires a daily 02:30 Berlin schedule across both daylight-saving changes: moved once, never doubled", async () => {
-    await start({ report: async (ctx) => ctx.scheduledAt?.toISOString() });
+    await start({ report: async (ctx) => ctx.scheduledAt?.toISOString() }, {}, { schedules: true });
     await env.client.createSchedule("t", {
       id: "nightly",
       workflow: "report",

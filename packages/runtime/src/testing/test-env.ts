@@ -18,6 +18,14 @@ export interface TestEnvOptions {
   readonly autoSkip?: boolean;
   /** How long (real time) `advance` waits for runs to settle before it fails. Default 10 s. */
   readonly settleTimeoutMs?: number;
+  /**
+   * Whether schedules fire: their due ticks start runs, and `advance` stops at each tick. Default
+   * false: a schedule (the manifest's, which the generated worker starter creates, or one of
+   * `createSchedule`) is kept, listed and triggered by hand (`triggerSchedule`), but a tick that
+   * comes due starts no run, and each worker says so once per schedule (a warning). A test of a
+   * scheduled workflow turns this on; the others stay free of runs they did not start.
+   */
+  readonly schedules?: boolean;
 }
 
 /** A client on an in-memory store with a clock the test moves; see createTestEnv. */
@@ -41,7 +49,8 @@ export interface TestEnv {
 
 /**
  * A test environment without a database: an in-memory store, virtual time, and a client
- * on them. A workflow that sleeps 30 days runs in milliseconds.
+ * on them. A workflow that sleeps 30 days runs in milliseconds. Schedules do not fire unless
+ * `schedules: true` (see TestEnvOptions.schedules).
  *
  * @example
  * const env = await createTestEnv();
@@ -50,6 +59,8 @@ export interface TestEnv {
  * await runOrder(env.client, "o-1", input);
  * await env.advance("2d");              // the order's two-day timeout fires
  * expect(await awaitOrderResult(env.client, "o-1")).toMatchObject({ status: "refunded" });
+ * await worker.stop();
+ * await env.close();
  */
 export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const start = options.start === undefined ? Date.now() : Number(options.start);
@@ -57,7 +68,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const settleTimeoutMs = options.settleTimeoutMs ?? 10_000;
   const served = new Map<string, number>();
   const local = servedBus(createLocalBus(), served);
-  const store = createMemoryStore();
+  const store = createMemoryStore({ scheduleTicks: options.schedules === true });
 
   const now = () => time.clock.now();
   /** Runs a worker should look at now, in namespaces some worker serves. */

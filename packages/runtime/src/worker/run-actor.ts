@@ -85,6 +85,11 @@ export class RunActor {
     return { ...this.key, traceId: this.#span.traceId };
   }
 
+  /** The run's version as this actor last saw it: claimed at, or written by its last commit. */
+  get version(): number {
+    return this.#version;
+  }
+
   get done(): boolean {
     return this.#done;
   }

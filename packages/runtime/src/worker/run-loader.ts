@@ -51,8 +51,11 @@ export class RunLoader {
     const key = runKeyId(run);
     const { held, actors } = this.#host;
     this.#host.taken(key);
-    // Already taken up in-process: the lease this claim wrote is ours, and that actor's commit settles it.
+    // Already taken up in-process: the lease this claim wrote is ours, and that actor's commit
+    // settles it; a local wake still loading it leases it by key over this lease (leasableByKey).
     if (held.has(key)) return;
+    // Read before this worker's own later steps of the run, whose commits settled the lease since.
+    if (held.isStale(run)) return;
     if ((run.stalls ?? 0) >= MAX_STALLS) {
       void actors
         .park(run, new RunStalledError(run.runId, run.stalls ?? 0))

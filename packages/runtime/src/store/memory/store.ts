@@ -29,6 +29,7 @@ import { purgeRuns } from "./purge.js";
 import { getRun, listNamespaces, listRuns } from "./reads.js";
 import {
   deleteSchedule,
+  dueTicks,
   fireSchedules,
   getSchedule,
   listSchedules,
@@ -44,6 +45,11 @@ import { addClientSignal, createRun, refuseTx, requestClientCancel } from "./wri
 export interface MemoryStoreOptions {
   /** Called after every change, e.g. to let a test environment look for due timers. */
   readonly onChange?: () => void;
+  /**
+   * False: schedules are kept, listed and triggered by hand, but a due tick starts no run, and
+   * the schedule stays at it (createTestEnv's default, see its `schedules`). Default true.
+   */
+  readonly scheduleTicks?: boolean;
 }
 
 /** The tables of a store, for a test environment's queries (testing/memory-view.ts); not public. */
@@ -61,6 +67,7 @@ export let tablesOf: (store: MemoryStore) => MemoryTables;
 export class MemoryStore implements Store {
   readonly description = "in-memory store";
   readonly #db: MemoryTables;
+  readonly #scheduleTicks: boolean;
 
   static {
     tablesOf = (store) => store.#db;
@@ -68,6 +75,12 @@ export class MemoryStore implements Store {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#db = new MemoryTables(options.onChange ?? (() => {}));
+    this.#scheduleTicks = options.scheduleTicks ?? true;
+  }
+
+  /** Whether due schedule ticks start runs (see MemoryStoreOptions.scheduleTicks). */
+  get scheduleTicks(): boolean {
+    return this.#scheduleTicks;
   }
 
   // --- EngineStore ----------------------------------------------------------------------
@@ -88,6 +101,7 @@ export class MemoryStore implements Store {
     return schedules === undefined ? runs : Math.min(runs, schedules);
   }
   async fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
+    if (!this.#scheduleTicks) return { started: [], nextTick: undefined, heldBack: dueTicks(this.#db, namespace, now) };
     return fireSchedules(this.#db, namespace, now, plan);
   }
   async configureQueue(namespace: string, queue: string, limits: QueueLimits) {
