@@ -28,7 +28,7 @@ import {
   openStreamEvent,
   openTasks,
 } from "./record-payloads.js";
-import { encodeStep } from "./step-payloads.js";
+import { encodeStep, passes } from "./step-payloads.js";
 
 /**
  * The store boundary of a client's payloads: a Store over another that encodes every payload
@@ -149,29 +149,36 @@ export class CodecStore<S extends Store = Store> implements Store {
   }
 
   // --- writes: payloads encoded ------------------------------------------------------------
+  // A write whose payloads pass as they are (no codecs, small) goes to the store at once, as if
+  // there were no boundary: plain steps cost what they cost without it.
 
-  async commit(steps: readonly StepWrite[]) {
-    const encoded = await Promise.all(steps.map((step) => encodeStep(step, this.payloads)));
-    return this.inner.commit(encoded);
+  commit(steps: readonly StepWrite[]) {
+    if (steps.every((step) => passes(step, this.payloads))) return this.inner.commit(steps);
+    return Promise.all(steps.map((step) => encodeStep(step, this.payloads))).then((encoded) =>
+      this.inner.commit(encoded),
+    );
   }
-  async createRun(run: NewRun, tx?: unknown) {
-    return this.inner.createRun({ ...run, inputText: await this.payloads.encode(run.inputText, run.key) }, tx);
+  createRun(run: NewRun, tx?: unknown) {
+    if (this.payloads.passes(run.inputText)) return this.inner.createRun(run, tx);
+    return this.#encoded(run.inputText, run.key).then((inputText) => this.inner.createRun({ ...run, inputText }, tx));
   }
-  async addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
-    const payloadText = await this.payloads.encode(signal.payloadText, key);
-    return this.inner.addSignal(key, { ...signal, payloadText }, now, tx);
+  addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
+    if (this.payloads.passes(signal.payloadText)) return this.inner.addSignal(key, signal, now, tx);
+    return this.#encoded(signal.payloadText, key).then((payloadText) =>
+      this.inner.addSignal(key, { ...signal, payloadText }, now, tx),
+    );
   }
-  async recordHeartbeat(
+  recordHeartbeat(
     key: RunKey,
     iteration: number,
     task: { readonly target: string; readonly seq: number; readonly attempt: number },
     detailsText: string,
     now: number,
   ) {
-    return this.inner.recordHeartbeat(key, iteration, task, await this.payloads.encode(detailsText, key), now);
+    return this.#encoded(detailsText, key).then((text) => this.inner.recordHeartbeat(key, iteration, task, text, now));
   }
-  async park(key: RunKey, owner: string, errorText: string, now: number, version?: number) {
-    return this.inner.park(key, owner, await this.payloads.encode(errorText, key), now, version);
+  park(key: RunKey, owner: string, errorText: string, now: number, version?: number) {
+    return this.#encoded(errorText, key).then((text) => this.inner.park(key, owner, text, now, version));
   }
   /** A schedule's input is encoded but never offloaded: every tick's run gets a copy of it. */
   async saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number) {
@@ -205,6 +212,11 @@ export class CodecStore<S extends Store = Store> implements Store {
         for (const run of runs) await external.delete(run);
       },
     });
+  }
+
+  /** The stored text of `text`; `text` itself, without waiting, when it passes as it is. */
+  #encoded(text: string, owner: RunKey): Promise<string> {
+    return this.payloads.passes(text) ? Promise.resolve(text) : this.payloads.encode(text, owner);
   }
 
   // --- reads: payloads decoded -------------------------------------------------------------

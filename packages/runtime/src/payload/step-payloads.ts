@@ -35,7 +35,8 @@ export const CLEAR_STEP_FIELDS = {
   wakeAt: true,
 } as const satisfies Record<Exclude<keyof StepWrite, PayloadStepField>, true>;
 
-function allPass(step: StepWrite, writer: PayloadWriter): boolean {
+/** True when every payload of the step is stored as it is (see PayloadWriter.passes). */
+export function passes(step: StepWrite, writer: PayloadWriter): boolean {
   for (const text of payloadsOf(step)) if (!writer.passes(text)) return false;
   return true;
 }
@@ -59,7 +60,7 @@ function* payloadsOf(step: StepWrite): Generator<string> {
  * payload passes as it is, which is what a client without codecs does with small payloads.
  */
 export async function encodeStep(step: StepWrite, writer: PayloadWriter): Promise<StepWrite> {
-  if (allPass(step, writer)) return step;
+  if (passes(step, writer)) return step;
   const own = (text: string) => writer.encode(text, step.key);
   const [events, taskWrites, childStarts, signalsSent, end, restart] = await Promise.all([
     Promise.all(step.events.map((event) => encodeEvent(event, own))),

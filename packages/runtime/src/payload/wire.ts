@@ -85,7 +85,7 @@ function bytesOfTag(key: string, record: Record<string, unknown>): Uint8Array | 
  * stored before keys were escaped: it is kept as it is.
  */
 function unescapeKey(key: string): string {
-  return key.charCodeAt(1) === DOLLAR ? key.slice(1) : key;
+  return key.charCodeAt(0) === DOLLAR && key.charCodeAt(1) === DOLLAR ? key.slice(1) : key;
 }
 
 /** Sets an own member, also one named "__proto__" (which plain assignment would turn into the prototype). */
