@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityContext, RunContext } from "../../src/api.js";
 import {
-  ActivityFailure,
+  type ActivityFailure,
   aesGcmCodec,
   createClient,
   gzipCodec,
@@ -123,7 +123,10 @@ forEachStore((env) => {
       const stored = await storedPayloads(client, { namespace: "dc-empty", workflow: "nothing", runId: "e-1" });
       expect(encodedNode(stored.get("completed #0")).key).toBe("k1");
       const history = await client.getHistory("dc-empty", "nothing", "e-1");
-      expect(history.find((event) => event.type === "activity_response")?.payload).toEqual({ result: null, attempts: 1 });
+      expect(history.find((event) => event.type === "activity_response")?.payload).toEqual({
+        result: null,
+        attempts: 1,
+      });
     });
   });
 
@@ -153,13 +156,15 @@ forEachStore((env) => {
       expect(encodedNode(old.get("created #0")).key).toBe("k1");
       expect(encodedNode(old.get("signal_response go#0")).key).toBe("k2");
       const fresh = await storedPayloads(after, { namespace: "rotate", workflow: "wait", runId: "new" });
-      expect([...fresh.values()].filter((p) => p !== null && "$encoded" in (p as object)).map((p) => encodedNode(p).key)).toEqual(
-        ["k2", "k2", "k2"],
-      );
+      expect(
+        [...fresh.values()].filter((p) => p !== null && "$encoded" in (p as object)).map((p) => encodedNode(p).key),
+      ).toEqual(["k2", "k2", "k2"]);
     });
 
     it("a missing key parks the run with PayloadKeyMissingError naming it, and a resume with the key finishes it", async () => {
-      const workflows = { wait: async (ctx: RunContext, input: string) => `${input}/${await ctx.awaitSignal("go", "1h")}` };
+      const workflows = {
+        wait: async (ctx: RunContext, input: string) => `${input}/${await ctx.awaitSignal("go", "1h")}`,
+      };
       const withK1 = env.clientWith({ codecs: [aesGcmCodec({ keys: { k1: KEYS.k1 }, current: "k1" })] });
       await withK1.runWorkflow("lost-key", "wait", "r-1", "secret");
       const onlyK2 = env.clientWith({ codecs: [aesGcmCodec({ keys: { k2: KEYS.k2 }, current: "k2" })] });
@@ -184,17 +189,23 @@ forEachStore((env) => {
       const key = { namespace: "tamper", workflow: "wait", runId: "t-1" };
       await client.runWorkflow(key.namespace, key.workflow, key.runId, { amount: 100 });
       await tamperWithInput(client, key);
-      await expect(client.getHistory(key.namespace, key.workflow, key.runId)).rejects.toBeInstanceOf(PayloadTamperedError);
+      await expect(client.getHistory(key.namespace, key.workflow, key.runId)).rejects.toBeInstanceOf(
+        PayloadTamperedError,
+      );
       await env.worker({
         client,
         namespace: "tamper",
         workflows: { wait: async (_ctx: RunContext, input: { amount: number }) => input.amount },
         activities: {},
       });
-      await expect(client.awaitResult(key.namespace, key.workflow, key.runId, { timeout: "20s" })).rejects.toMatchObject({
+      await expect(
+        client.awaitResult(key.namespace, key.workflow, key.runId, { timeout: "20s" }),
+      ).rejects.toMatchObject({
         failure: { name: "PayloadTamperedError" },
       });
-      expect((await client.listRuns({ namespace: "tamper", status: "stuck" })).runs.map((run) => run.runId)).toEqual(["t-1"]);
+      expect((await client.listRuns({ namespace: "tamper", status: "stuck" })).runs.map((run) => run.runId)).toEqual([
+        "t-1",
+      ]);
     });
   });
 
@@ -219,17 +230,21 @@ forEachStore((env) => {
         last4: "1111",
         cardNumber: "4111 1111 1111 1111",
       });
-      const node = encodedNode((await storedPayloads(client, { namespace: "secret", workflow: "pay", runId: "s-1" })).get("created #0"));
+      const node = encodedNode(
+        (await storedPayloads(client, { namespace: "secret", workflow: "pay", runId: "s-1" })).get("created #0"),
+      );
       const outer = Buffer.from(await codec.decode(Buffer.from(node.data ?? "", "base64"))).toString();
-      expect(outer).toMatch(/^\{"order":7,"cardNumber":\{"\$encoded":\{"v":1,"codecs":\["aes-256-gcm"\],"key":"k1",.*"secret":true\}\}\}$/);
+      expect(outer).toMatch(
+        /^\{"order":7,"cardNumber":\{"\$encoded":\{"v":1,"codecs":\["aes-256-gcm"\],"key":"k1",.*"secret":true\}\}\}$/,
+      );
       expect(outer).not.toContain("4111");
     });
 
     it("are refused without an encrypting codec, before anything is stored", () => {
       expect(() => env.clientWith({ secretFields: ["cardNumber"] })).toThrow(InvalidPayloadOptionsError);
-      expect(() => createClient({ uri: "mysql://u@127.0.0.1:1/db", codecs: [gzipCodec()], secretFields: ["cvv"] })).toThrow(
-        /fields "cvv" are secret, but no codec encrypts/,
-      );
+      expect(() =>
+        createClient({ uri: "mysql://u@127.0.0.1:1/db", codecs: [gzipCodec()], secretFields: ["cvv"] }),
+      ).toThrow(/fields "cvv" are secret, but no codec encrypts/);
     });
   });
 });
