@@ -8,21 +8,21 @@ export const DEFAULT_OFFLOAD_ABOVE = 256 * 1024;
 /** How a client stores payloads: `createClient({ pool }, { codecs, payloadStore, offloadAbove })`. Workers use their client's. */
 export interface PayloadOptions {
   /** Applied in order to the UTF-8 JSON of every payload (e.g. [gzipCodec(), aesGcmCodec(...)]); default none. */
-  readonly codecs?: readonly PayloadCodec[];
+  readonly codecs?: readonly PayloadCodec[] | undefined;
   /** Where payloads above `offloadAbove` go; default tablePayloadStore() (the client's own database). */
-  readonly payloadStore?: PayloadStore;
+  readonly payloadStore?: PayloadStore | undefined;
   /**
    * Payloads above this many bytes, as stored (after the codecs), go to the payload store and
    * the event keeps a reference; default 256 KiB. Infinity turns offloading off.
    */
-  readonly offloadAbove?: number;
+  readonly offloadAbove?: number | undefined;
   /**
    * Field names whose values are secret in every payload of this client (at any depth). Such a
    * value is encrypted on its own inside its payload, so tools that decode payloads can still
    * hide it. It needs an encrypting codec (one with keyId, e.g. aesGcmCodec): without one, the
    * client refuses to be created.
    */
-  readonly secretFields?: readonly string[];
+  readonly secretFields?: readonly string[] | undefined;
 }
 
 /** The options, checked, with their defaults; `table` is the store's own payload table, if it has one. */

@@ -1,6 +1,8 @@
 import type { WorkflowFn } from "../api.js";
-import { EventType, type HistoryEvent } from "../history/index.js";
+import { decodeEvent, EventType, type HistoryEvent, hasPayload, type RecordedEvent } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "../json.js";
+import { type PayloadOptions, resolvePayloadOptions } from "../payload/options.js";
+import { PayloadPipeline } from "../payload/pipeline.js";
 import { RunExecutor } from "../replay/executor.js";
 import { HistoryWorkflowMissingError, InvalidHistoryError } from "./errors.js";
 
@@ -12,9 +14,16 @@ export interface RunHistory {
   readonly events: readonly HistoryEvent[];
 }
 
-export interface ReplayHistoryOptions {
+export interface ReplayHistoryOptions extends Pick<PayloadOptions, "codecs" | "payloadStore"> {
   /** The current code, by workflow name (the same map a worker gets). */
   readonly workflows: Readonly<Record<string, WorkflowFn>>;
+  /**
+   * The history's payloads are as stored (`getHistory(..., { raw: true })`, the form to keep in
+   * a file: bytes and encoded payloads are plain JSON there): they are decoded first, encoded
+   * ones with `codecs`, offloaded ones from `payloadStore`. Default false: decoded values, as
+   * getHistory returns them.
+   */
+  readonly raw?: boolean;
 }
 
 /**
@@ -24,14 +33,16 @@ export interface ReplayHistoryOptions {
  * Replay last week's production histories in CI before a deploy.
  *
  * @example
+ * // saved with: JSON.stringify({ ...key, events: await client.getHistory(ns, wf, runId, { raw: true }) })
  * const history = JSON.parse(readFileSync("histories/order-42.json", "utf8")) as RunHistory;
- * await replayHistory({ workflows: { order } }, history);
+ * await replayHistory({ workflows: { order }, raw: true, codecs }, history);
  */
 export async function replayHistory(options: ReplayHistoryOptions, history: RunHistory): Promise<void> {
   const fn = options.workflows[history.workflow];
   if (fn === undefined) throw new HistoryWorkflowMissingError(history, Object.keys(options.workflows));
   const iteration = Math.max(...history.events.map((event) => event.iteration));
-  const events = history.events.filter((event) => event.iteration === iteration);
+  const last = history.events.filter((event) => event.iteration === iteration);
+  const events = options.raw ? await decodedEvents(options, history, last) : last;
   const created = events.find((event) => event.type === EventType.Created && event.pos === 0);
   if (created === undefined) throw new InvalidHistoryError(history.runId, iteration);
   const forked = events.find((event) => event.type === EventType.Forked);
@@ -44,4 +55,23 @@ export async function replayHistory(options: ReplayHistoryOptions, history: RunH
   executor.setClock(() => Math.max(...events.map((event) => event.at)));
   await executor.start(fn, created.payload, events);
   if (executor.fault) throw executor.fault;
+}
+
+/** Raw events decoded, with their stored text decoded too (replay compares it byte for byte). */
+async function decodedEvents(
+  options: ReplayHistoryOptions,
+  history: RunHistory,
+  events: readonly HistoryEvent[],
+): Promise<RecordedEvent[]> {
+  const { codecs, payloadStore } = options;
+  const payloads = new PayloadPipeline(resolvePayloadOptions({ codecs, payloadStore }, undefined));
+  const key = { namespace: history.namespace, workflow: history.workflow, runId: history.runId };
+  return Promise.all(
+    events.map(async (event) => {
+      const stored = hasPayload(event.type) ? JSON.stringify(event.payload) : null;
+      const payloadText = stored === null ? null : await payloads.decode(stored, key);
+      const where = `event ${event.type} ${event.target}#${event.seq} of run ${history.runId}`;
+      return decodeEvent({ ...event, payloadText }, where);
+    }),
+  );
 }

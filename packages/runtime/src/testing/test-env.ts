@@ -72,7 +72,11 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   // The client tells the skipper when an awaitResult begins and ends: time skips only while one waits.
   const { codecs, payloadStore, offloadAbove, secretFields, maxPayloadBytes } = options;
   const client = createStoreClient(store, {
-    ...definedOnly({ codecs, payloadStore, offloadAbove, secretFields, maxPayloadBytes }),
+    codecs,
+    payloadStore,
+    offloadAbove,
+    secretFields,
+    ...(maxPayloadBytes === undefined ? {} : { maxPayloadBytes }),
     clock: time.clock,
     timers: time.timers,
     local,
@@ -103,11 +107,6 @@ function servedBus(bus: LocalBus, served: Map<string, number>): LocalBus {
       };
     },
   };
-}
-
-/** The members that are set (exactOptionalPropertyTypes: an option is absent, never undefined). */
-function definedOnly<T extends object>(values: T): Partial<T> {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 function min(a: number | undefined, b: number | undefined): number | undefined {

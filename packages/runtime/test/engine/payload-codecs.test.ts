@@ -6,10 +6,13 @@ import {
   createClient,
   gzipCodec,
   InvalidPayloadOptionsError,
+  NonDeterminismError,
   NonRetryableError,
   type PayloadCodec,
+  PayloadCodecMissingError,
   PayloadTamperedError,
 } from "../../src/index.js";
+import { type RunHistory, replayHistory } from "../../src/testing/index.js";
 import { forEachStore, waitFor } from "../support/helpers.js";
 import { encodedNode, KEYS, storedPayloads, storedTexts, tamperWithInput } from "../support/payloads.js";
 
@@ -127,6 +130,41 @@ forEachStore((env) => {
         result: null,
         attempts: 1,
       });
+    });
+  });
+
+  describe("replay", () => {
+    it("replays a decoded history, and a raw one kept as JSON in a file, decoding it with the codecs", async () => {
+      const codecs = [gzipCodec({ above: 0 }), aes()];
+      const client = env.clientWith({ codecs });
+      const workflows = {
+        sum: async (ctx: RunContext, input: { data: Uint8Array; $meta: string }) =>
+          `${input.$meta}:${(await ctx.execActivity("sum", input.data)) as number}`,
+      };
+      await env.worker({
+        client,
+        namespace: "replay-raw",
+        workflows,
+        activities: {
+          sum: async (_c: ActivityContext, _b: unknown, data: Uint8Array) => data.reduce((a, b) => a + b, 0),
+        },
+      });
+      const key = { namespace: "replay-raw", workflow: "sum", runId: "r-1" };
+      await client.runWorkflow(key.namespace, key.workflow, key.runId, { data: new Uint8Array([1, 2, 3]), $meta: "m" });
+      expect(await client.awaitResult(key.namespace, key.workflow, key.runId, { timeout: "20s" })).toBe("m:6");
+      const decoded = await client.getHistory(key.namespace, key.workflow, key.runId);
+      await replayHistory({ workflows }, { ...key, events: decoded });
+      const file = JSON.stringify({
+        ...key,
+        events: await client.getHistory(key.namespace, key.workflow, key.runId, { raw: true }),
+      });
+      const kept = JSON.parse(file) as RunHistory;
+      await replayHistory({ workflows, raw: true, codecs }, kept);
+      await expect(replayHistory({ workflows, raw: true }, kept)).rejects.toBeInstanceOf(PayloadCodecMissingError);
+      const changed = { sum: async (ctx: RunContext) => ctx.execActivity("sum", new Uint8Array([1, 2, 4])) };
+      await expect(replayHistory({ workflows: changed, raw: true, codecs }, kept)).rejects.toBeInstanceOf(
+        NonDeterminismError,
+      );
     });
   });
 

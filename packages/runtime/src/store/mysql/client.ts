@@ -56,12 +56,9 @@ export function createClient(connection: ClientConnection, clientOptions: Client
   return Object.assign(client, { store: client.store as CodecStore<MySqlStore>, pool, prefix });
 }
 
+/** The payload options given with the connection; those of the options argument win. */
 function payloadOptionsOf(connection: ClientConnection): PayloadOptions {
-  const { codecs, payloadStore, offloadAbove, secretFields } = connection as PayloadOptions;
-  return {
-    ...(codecs === undefined ? {} : { codecs }),
-    ...(payloadStore === undefined ? {} : { payloadStore }),
-    ...(offloadAbove === undefined ? {} : { offloadAbove }),
-    ...(secretFields === undefined ? {} : { secretFields }),
-  };
+  const { codecs, payloadStore, offloadAbove, secretFields } = connection;
+  const given = { codecs, payloadStore, offloadAbove, secretFields };
+  return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined));
 }
