@@ -110,6 +110,15 @@ forEachStore((env) => {
       expect(await offloadedCount(client, { namespace: "fork-off", workflow: "twice", runId: "copy" })).toBe(4);
     });
 
+    it("of signals to a run that never started go with them when orphaned signals are purged", async () => {
+      const client = env.clientWith({ offloadAbove: 64 });
+      const key = { namespace: "orphan-off", workflow: "never", runId: "typo" };
+      await client.signalRun(key.namespace, key.workflow, key.runId, "note", "n".repeat(500), "n-1");
+      expect(await offloadedCount(client, key)).toBe(1);
+      expect(await client.purgeOrphanedSignals(key.namespace, { olderThan: later() })).toBe(1);
+      expect(await offloadedCount(client, key)).toBe(0);
+    });
+
     it("go to an S3-compatible store and are deleted from it when the run is purged", async () => {
       const payloadStore = s3PayloadStore({ endpoint: s3.endpoint, bucket: `b-${env.kind}`, ...FAKE_S3_CREDENTIALS });
       const client = env.clientWith({ payloadStore, offloadAbove: 1024 });
