@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { RunKey } from "../history/index.js";
 import { type PayloadRef, type PayloadStore, runFolder } from "./payload-store.js";
 
 /**
  * Offloaded payloads as files under `dir`: `<dir>/<run folder>/<sha256>`, the run folder being
- * the SHA-256 of the run's key (see runFolder). A file is written under a temporary name and
- * renamed, so a reader never sees half of one; a temporary file left by a killed process is in
+ * the SHA-256 of the run's key (see runFolder). A file is written under a temporary name, synced
+ * to disk, renamed, and the folder synced, so a reader never sees half of one and the step that
+ * references it commits only after it is durable; a temporary file left by a killed process is in
  * its run's folder and goes with it when the run is purged.
  *
  * @example
@@ -22,8 +23,9 @@ export function filePayloadStore(dir: string): PayloadStore {
       const folder = join(root, runFolder(ref));
       await mkdir(folder, { recursive: true });
       const temporary = join(folder, `.${ref.id}.${randomBytes(6).toString("hex")}.tmp`);
-      await writeFile(temporary, bytes);
+      await durably(temporary, "w", (file) => file.writeFile(bytes));
       await rename(temporary, path(ref));
+      await durably(folder, "r", async () => {});
     },
     async get(ref) {
       try {
@@ -37,4 +39,19 @@ export function filePayloadStore(dir: string): PayloadStore {
       await rm(join(root, runFolder(run)), { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `work` on the opened file, then syncs it to disk (a folder: its entries) before closing it. */
+async function durably(
+  path: string,
+  flags: "w" | "r",
+  work: (file: Awaited<ReturnType<typeof open>>) => Promise<void>,
+): Promise<void> {
+  const file = await open(path, flags);
+  try {
+    await work(file);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
 }
