@@ -54,18 +54,7 @@ export class PayloadPipeline {
   async encode(text: string, owner: RunKey, offload = true): Promise<string> {
     if (this.#options.codecs.length === 0 && (!offload || !this.#large(text))) return text;
     const plain = this.#secrets.length > 0 ? await this.#encodeSecrets(text) : text;
-    let bytes: Uint8Array = Buffer.from(plain, "utf8");
-    let key: string | undefined;
-    for (const codec of this.#options.codecs) {
-      bytes = await codec.encode(bytes);
-      key = codec.keyId?.(bytes) ?? key;
-    }
-    const node: Omit<EncodedNode, "data" | "ref"> = {
-      v: ENCODED_VERSION,
-      codecs: this.#names,
-      ...(key === undefined ? {} : { key }),
-      size: bytes.length,
-    };
+    const { node, bytes } = await this.#applyCodecs(plain);
     const store = this.#options.payloadStore;
     if (!offload || store === undefined || bytes.length <= this.#options.offloadAbove) {
       return encodedText({ ...node, data: base64(bytes) });
@@ -188,6 +177,12 @@ export class PayloadPipeline {
 
   /** A secret field's value, encoded with the codecs and kept inline (never offloaded: it is small). */
   async #secretNode(text: string): Promise<EncodedNode> {
+    const { node, bytes } = await this.#applyCodecs(text);
+    return { ...node, data: base64(bytes), secret: true };
+  }
+
+  /** The bytes of `text` through every codec in order, and the node that records them (without the bytes). */
+  async #applyCodecs(text: string): Promise<{ node: EncodedNode; bytes: Uint8Array }> {
     let bytes: Uint8Array = Buffer.from(text, "utf8");
     let key: string | undefined;
     for (const codec of this.#options.codecs) {
@@ -195,14 +190,7 @@ export class PayloadPipeline {
       key = codec.keyId?.(bytes) ?? key;
     }
     const keyPart = key === undefined ? {} : { key };
-    return {
-      v: ENCODED_VERSION,
-      codecs: this.#names,
-      ...keyPart,
-      size: bytes.length,
-      data: base64(bytes),
-      secret: true,
-    };
+    return { node: { v: ENCODED_VERSION, codecs: this.#names, ...keyPart, size: bytes.length }, bytes };
   }
 }
 

@@ -90,11 +90,13 @@ forEachStore((env) => {
       }
       const streamed = [];
       for await (const event of client.stream({ namespace: key.namespace, runId: key.runId })) streamed.push(event);
-      expect(streamed.map((event) => [event.type, event.payload]).filter(([type]) => type !== "child_request")).toEqual([
-        ["created", { text: "received" }],
-        ["child_response", { runId: "c-1", status: "completed", result: "RECEIVED!" }],
-        ["completed", { result: "RECEIVED!" }],
-      ]);
+      expect(streamed.map((event) => [event.type, event.payload]).filter(([type]) => type !== "child_request")).toEqual(
+        [
+          ["created", { text: "received" }],
+          ["child_response", { runId: "c-1", status: "completed", result: "RECEIVED!" }],
+          ["completed", { result: "RECEIVED!" }],
+        ],
+      );
       // A client without the codecs reads the names and times, not the values.
       const run = await env.client.getRun(key.namespace, key.workflow, key.runId).catch((error: unknown) => error);
       expect(run).toMatchObject({ name: "PayloadCodecMissingError", codec: "aes-256-gcm" });
