@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { InvalidPayloadOptionsError, PayloadKeyMissingError, PayloadTamperedError } from "../errors.js";
 import type { PayloadCodec } from "./codec.js";
 
@@ -10,6 +10,8 @@ const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const MAX_KEY_ID_BYTES = 255;
+/** Nonces drawn from the CSPRNG at once: one call costs about what one nonce alone did. */
+const NONCES_PER_DRAW = 1024;
 
 export interface AesGcmOptions {
   /** The keys by id: 32 bytes each, as a Uint8Array, 64 hex digits or base64. Keep old keys after a rotation. */
@@ -42,10 +44,11 @@ export function aesGcmCodec(options: AesGcmOptions): PayloadCodec {
     );
   }
   const header = headerOf(options.current);
+  const nonces = new NoncePool();
   return {
     name: AES_GCM_CODEC,
     async encode(bytes) {
-      const nonce = randomBytes(NONCE_BYTES);
+      const nonce = nonces.next();
       const cipher = createCipheriv("aes-256-gcm", current, nonce).setAAD(header);
       const body = cipher.update(bytes);
       const last = cipher.final();
@@ -85,7 +88,26 @@ function readHeader(bytes: Uint8Array): { keyId: string; start: number } {
   return { keyId, start: 2 + length };
 }
 
-function parseKeys(options: AesGcmOptions): Map<string, KeyObject> {
+/**
+ * Fresh random nonces, drawn in bulk from the CSPRNG: each is 12 random bytes used once (a
+ * drawn block is never reused), as random as one drawn alone, for a fraction of the cost.
+ */
+class NoncePool {
+  #block: Buffer = Buffer.alloc(0);
+  #offset = 0;
+
+  next(): Buffer {
+    if (this.#offset + NONCE_BYTES > this.#block.length) {
+      this.#block = randomBytes(NONCE_BYTES * NONCES_PER_DRAW);
+      this.#offset = 0;
+    }
+    const nonce = this.#block.subarray(this.#offset, this.#offset + NONCE_BYTES);
+    this.#offset += NONCE_BYTES;
+    return nonce;
+  }
+}
+
+function parseKeys(options: AesGcmOptions): Map<string, Uint8Array> {
   const entries = Object.entries(options?.keys ?? {});
   if (entries.length === 0) {
     throw new InvalidPayloadOptionsError(
@@ -93,13 +115,14 @@ function parseKeys(options: AesGcmOptions): Map<string, KeyObject> {
       'there are none; pass { keys: { k1: <32 bytes> }, current: "k1" }',
     );
   }
-  const keys = new Map<string, KeyObject>();
+  const keys = new Map<string, Uint8Array>();
   for (const [id, key] of entries) {
     const idBytes = Buffer.byteLength(id, "utf8");
     if (idBytes === 0 || idBytes > MAX_KEY_ID_BYTES) {
       throw new InvalidPayloadOptionsError("aesGcmCodec key id", `${JSON.stringify(id)}: use 1 to 255 bytes of UTF-8`);
     }
-    keys.set(id, createSecretKey(keyBytes(id, key)));
+    // A copy: the caller's buffer may change; raw bytes set up a cipher faster than a KeyObject.
+    keys.set(id, Uint8Array.from(keyBytes(id, key)));
   }
   return keys;
 }
