@@ -42,6 +42,11 @@ export class PayloadPipeline {
     this.#smallBelow = options.payloadStore === undefined ? Number.POSITIVE_INFINITY : options.offloadAbove / 3;
   }
 
+  /** The field names whose values are encoded on their own (PayloadOptions.secretFields). */
+  get secretFields(): readonly string[] {
+    return this.#options.secretFields;
+  }
+
   /** True when `text` is stored as it is: no codec (secret fields need one too), and not large. */
   passes(text: string): boolean {
     return this.#options.codecs.length === 0 && !this.#large(text);
