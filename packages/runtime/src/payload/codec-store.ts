@@ -14,7 +14,6 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
-  WorkerAbilities,
 } from "../store/types.js";
 import type { PayloadStore } from "./payload-store.js";
 import type { PayloadPipeline } from "./pipeline.js";
@@ -70,8 +69,13 @@ export class CodecStore<S extends Store = Store> implements Store {
   claimRun(key: RunKey, version: number, options: { owner: string; now: number; leaseMs: number }) {
     return this.inner.claimRun(key, version, options);
   }
-  nextWake(namespace: string, now: number, queues: readonly string[], can: WorkerAbilities) {
-    return this.inner.nextWake(namespace, now, queues, can);
+  nextWake(
+    namespace: string,
+    now: number,
+    queues: readonly string[],
+    filter: Pick<ClaimOptions, "shards" | "version" | "can">,
+  ) {
+    return this.inner.nextWake(namespace, now, queues, filter);
   }
   /** A tick's run gets its schedule's input as stored (encoded when it was saved). */
   fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
@@ -134,6 +138,9 @@ export class CodecStore<S extends Store = Store> implements Store {
   }
   deleteSchedule(namespace: string, id: string) {
     return this.inner.deleteSchedule(namespace, id);
+  }
+  recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
+    return this.inner.recordScheduleRun(namespace, id, runId, now);
   }
   lastEventId() {
     return this.inner.lastEventId();

@@ -3,35 +3,44 @@ import type { RunKey } from "../../history/index.js";
 import type { PayloadRef, PayloadStore } from "../../payload/payload-store.js";
 import type { Row } from "./rows.js";
 
-/** The largest chunk of a payload one statement carries: far below any server's max_allowed_packet. */
+/** The largest chunk of a payload one statement carries, unless the server's packets are smaller still. */
 const CHUNK_BYTES = 1024 * 1024;
 
 const PK = "namespace = ? AND workflow = ? AND run_id = ?";
 
+/** What the table needs of its store. */
+export interface PayloadTableHost {
+  /** Runs `work`, mapping database errors as the store's other calls do. */
+  guard<T>(work: () => Promise<T>): Promise<T>;
+  /** How many bytes one statement may carry (see packet.ts). */
+  budget(): Promise<number>;
+}
+
 /**
  * tablePayloadStore() on MySQL: the payloads table (schema migration 12). Bytes travel as
- * prepared-statement parameters (binary, not hex-escaped text), a chunk per row; a put of the
- * same payload again writes nothing (INSERT IGNORE on the same id and chunks). purgeRuns deletes
- * a run's rows in its own transaction; `delete` is for a run deleted otherwise.
+ * prepared-statement parameters (binary, not hex-escaped text), a chunk per row of at most 1 MiB
+ * and at most what the server takes in one packet; a put of the same payload again writes
+ * nothing (INSERT IGNORE on the same id and chunks). purgeRuns deletes a run's rows in its own
+ * transaction; `delete` is for a run deleted otherwise.
  */
 export class MySqlPayloadTable implements PayloadStore {
   readonly description = "the payloads table";
   readonly #pool: Pool;
   readonly #prefix: string;
-  readonly #guard: <T>(work: () => Promise<T>) => Promise<T>;
+  readonly #store: PayloadTableHost;
 
-  /** `guard` maps database errors as the store's other calls do. */
-  constructor(pool: Pool, prefix: string, guard: <T>(work: () => Promise<T>) => Promise<T>) {
+  constructor(pool: Pool, prefix: string, store: PayloadTableHost) {
     this.#pool = pool;
     this.#prefix = prefix;
-    this.#guard = guard;
+    this.#store = store;
   }
 
   put(ref: PayloadRef, bytes: Uint8Array): Promise<void> {
-    return this.#guard(async () => {
+    return this.#store.guard(async () => {
       const now = Date.now();
-      for (let chunk = 0, start = 0; start < bytes.length || chunk === 0; chunk++, start += CHUNK_BYTES) {
-        const data = Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(CHUNK_BYTES, bytes.length - start));
+      const size = Math.min(CHUNK_BYTES, await this.#store.budget());
+      for (let chunk = 0, start = 0; start < bytes.length || chunk === 0; chunk++, start += size) {
+        const data = Buffer.from(bytes.buffer, bytes.byteOffset + start, Math.min(size, bytes.length - start));
         await this.#pool.execute(
           `INSERT IGNORE INTO ${this.#prefix}payloads (namespace, workflow, run_id, id, chunk, data, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -42,7 +51,7 @@ export class MySqlPayloadTable implements PayloadStore {
   }
 
   get(ref: PayloadRef): Promise<Uint8Array | undefined> {
-    return this.#guard(async () => {
+    return this.#store.guard(async () => {
       const [rows] = await this.#pool.execute<Row[]>(
         `SELECT data FROM ${this.#prefix}payloads WHERE ${PK} AND id = ? ORDER BY chunk`,
         [ref.namespace, ref.workflow, ref.runId, ref.id],
@@ -54,7 +63,7 @@ export class MySqlPayloadTable implements PayloadStore {
   }
 
   delete(run: RunKey): Promise<void> {
-    return this.#guard(async () => {
+    return this.#store.guard(async () => {
       await this.#pool.query(`DELETE FROM ${this.#prefix}payloads WHERE ${PK}`, [
         run.namespace,
         run.workflow,

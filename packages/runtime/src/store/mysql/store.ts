@@ -82,7 +82,10 @@ export class MySqlStore implements Store {
     this.#ownsPool = ownsPool;
     this.#ring = ring;
     this.#lane = openLane(pool);
-    this.payloadTable = new MySqlPayloadTable(pool, prefix, (work) => this.#guard(work));
+    this.payloadTable = new MySqlPayloadTable(pool, prefix, {
+      guard: (work) => this.#guard(work),
+      budget: async () => (await this.#packetLimit(pool)).budget,
+    });
     this.description = ring
       ? `MySQL at ${ring.endpoints.map((e) => `${e.host}:${e.port}`).join(", ")}`
       : `MySQL at ${endpoint.host}:${endpoint.port}`;
