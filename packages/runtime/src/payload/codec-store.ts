@@ -15,6 +15,7 @@ import type {
   StepWrite,
   Store,
 } from "../store/types.js";
+import { holdsEncoded } from "./encoded.js";
 import type { PayloadStore } from "./payload-store.js";
 import type { PayloadPipeline } from "./pipeline.js";
 import {
@@ -63,8 +64,20 @@ export class CodecStore<S extends Store = Store> implements Store {
   claim(options: ClaimOptions) {
     return this.inner.claim(options);
   }
-  readRun(key: RunKey, owner: string, now: number) {
-    return this.inner.readRun(key, owner, now);
+  /**
+   * A fresh run comes with its input as stored, so that its history needs no read: decoded here.
+   * When it cannot be, the run comes without it, and the worker reads its history, where the
+   * same fault parks it as a fault of that run.
+   */
+  async readRun(key: RunKey, owner: string, now: number) {
+    const run = await this.inner.readRun(key, owner, now);
+    if (run?.fresh === undefined || !holdsEncoded(run.fresh.inputText)) return run;
+    try {
+      return { ...run, fresh: { ...run.fresh, inputText: await this.payloads.decode(run.fresh.inputText, key) } };
+    } catch {
+      const { fresh: _, ...withoutInput } = run;
+      return withoutInput;
+    }
   }
   claimRun(key: RunKey, version: number, options: { owner: string; now: number; leaseMs: number }) {
     return this.inner.claimRun(key, version, options);
