@@ -1,6 +1,8 @@
 import type { WorkflowFn } from "../api.js";
-import { EventType, type HistoryEvent } from "../history/index.js";
+import { decodeEvent, EventType, type HistoryEvent, hasPayload, type RecordedEvent } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES } from "../json.js";
+import { type PayloadOptions, resolvePayloadOptions } from "../payload/options.js";
+import { PayloadPipeline } from "../payload/pipeline.js";
 import { RunExecutor } from "../replay/executor.js";
 import { HistoryShapeError, HistoryWorkflowMissingError, InvalidHistoryError } from "./errors.js";
 
@@ -19,9 +21,16 @@ export interface RunHistory extends RunIdentity {
   readonly events: readonly HistoryEvent[];
 }
 
-export interface ReplayHistoryOptions {
+export interface ReplayHistoryOptions extends Pick<PayloadOptions, "codecs" | "payloadStore"> {
   /** The current code, by workflow name (the same map a worker gets). */
   readonly workflows: Readonly<Record<string, WorkflowFn>>;
+  /**
+   * The history's payloads are as stored (`getHistory(..., { raw: true })`, the form to keep in
+   * a file: bytes and encoded payloads are plain JSON there): they are decoded first, encoded
+   * ones with `codecs`, offloaded ones from `payloadStore`. Default false: decoded values, as
+   * getHistory returns them.
+   */
+  readonly raw?: boolean;
 }
 
 /**
@@ -33,9 +42,10 @@ export interface ReplayHistoryOptions {
  * HistoryShapeError that says what it got.
  *
  * @example
+ * // saved with: JSON.stringify({ ...key, events: await client.getHistory(ns, wf, runId, { raw: true }) })
  * const history = JSON.parse(readFileSync("histories/order-42.json", "utf8")) as RunHistory;
- * await replayHistory({ workflows: { order } }, history);
- * // or, straight from the client:
+ * await replayHistory({ workflows: { order }, raw: true, codecs }, history);
+ * // or, straight from the client (decoded by the client's codecs):
  * const events = await client.getHistory("shop", "order", "o-42");
  * await replayHistory({ workflows: { order } }, events, { namespace: "shop", workflow: "order", runId: "o-42" });
  */
@@ -54,7 +64,8 @@ export async function replayHistory(
   const fn = options.workflows[history.workflow];
   if (fn === undefined) throw new HistoryWorkflowMissingError(history, Object.keys(options.workflows));
   const iteration = Math.max(...history.events.map((event) => event.iteration));
-  const events = history.events.filter((event) => event.iteration === iteration);
+  const last = history.events.filter((event) => event.iteration === iteration);
+  const events = options.raw ? await decodedEvents(options, history, last) : last;
   const created = events.find((event) => event.type === EventType.Created && event.pos === 0);
   if (created === undefined) throw new InvalidHistoryError(history.runId, iteration);
   const forked = events.find((event) => event.type === EventType.Forked);
@@ -90,4 +101,23 @@ function isIdentity(value: object): value is RunIdentity {
 
 function pick({ namespace, workflow, runId }: RunIdentity): RunIdentity {
   return { namespace, workflow, runId };
+}
+
+/** Raw events decoded, with their stored text decoded too (replay compares it byte for byte). */
+async function decodedEvents(
+  options: ReplayHistoryOptions,
+  history: RunHistory,
+  events: readonly HistoryEvent[],
+): Promise<RecordedEvent[]> {
+  const { codecs, payloadStore } = options;
+  const payloads = new PayloadPipeline(resolvePayloadOptions({ codecs, payloadStore }, undefined));
+  const key = { namespace: history.namespace, workflow: history.workflow, runId: history.runId };
+  return Promise.all(
+    events.map(async (event) => {
+      const stored = hasPayload(event.type) ? JSON.stringify(event.payload) : null;
+      const payloadText = stored === null ? null : await payloads.decode(stored, key);
+      const where = `event ${event.type} ${event.target}#${event.seq} of run ${history.runId}`;
+      return decodeEvent({ ...event, payloadText }, where);
+    }),
+  );
 }

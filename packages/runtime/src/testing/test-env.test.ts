@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ActivityContext, RunContext, Worker } from "../api.js";
+import { aesGcmCodec } from "../payload/aes-gcm.js";
 import { createWorker } from "../worker/worker.js";
 import { collectLogs } from "./logger.js";
 import { createTestEnv, type TestEnv } from "./test-env.js";
@@ -168,5 +170,17 @@ describe("createTestEnv", () => {
     expect(await env.client.awaitResult("t", "report", "nightly@2030-10-27T00:30:00.000Z")).toBe(
       "2030-10-27T00:30:00.000Z",
     );
+  });
+  it("takes a client's payload options: codecs encode what its store keeps, and bytes round-trip", async () => {
+    const codecs = [aesGcmCodec({ keys: { k: randomBytes(32) }, current: "k" })];
+    await start(
+      { keep: async (ctx, input: Uint8Array) => ctx.execActivity("flip", input) },
+      { flip: async (_ctx, _b, input: Uint8Array) => input.map((byte) => 255 - byte) },
+      { codecs, offloadAbove: 64 },
+    );
+    await env.client.runWorkflow("t", "keep", "k1", new Uint8Array(100));
+    expect(await env.client.awaitResult("t", "keep", "k1")).toStrictEqual(new Uint8Array(100).fill(255));
+    const stored = await env.client.getHistory("t", "keep", "k1", { raw: true });
+    expect(stored[0]?.payload).toMatchObject({ $encoded: { codecs: ["aes-256-gcm"], key: "k", ref: { runId: "k1" } } });
   });
 });

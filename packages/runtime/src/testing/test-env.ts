@@ -2,12 +2,14 @@ import type { LocalBus } from "../api.js";
 import { createStoreClient, type StoreClient } from "../client/client.js";
 import { createLocalBus } from "../client/local-bus.js";
 import type { Duration } from "../duration.js";
+import type { PayloadOptions } from "../payload/options.js";
 import { createMemoryStore, type MemoryStore } from "../store/memory/index.js";
 import { busyRuns, dueSchedules, nextWakeOfAll } from "./memory-view.js";
 import { TimeSkipper } from "./time-skipper.js";
 import { VirtualTime } from "./virtual-time.js";
 
-export interface TestEnvOptions {
+/** Also the payload options of a client (codecs, payloadStore, offloadAbove, secretFields) and its payload limit. */
+export interface TestEnvOptions extends PayloadOptions {
   /** Where virtual time starts; default: now. */
   readonly start?: Date | number;
   /**
@@ -26,6 +28,8 @@ export interface TestEnvOptions {
    * scheduled workflow turns this on; the others stay free of runs they did not start.
    */
   readonly schedules?: boolean;
+  /** Largest payload in bytes of UTF-8 JSON; default 1 MiB. */
+  readonly maxPayloadBytes?: number;
 }
 
 /** A client on an in-memory store with a clock the test moves; see createTestEnv. */
@@ -77,7 +81,18 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const nextTime = (): number | undefined => min(nextWakeOfAll(store, now()), time.next());
   const skipper = new TimeSkipper({ time, local, served: () => served.keys(), busy, nextTime, settleTimeoutMs });
   // The client tells the skipper when an awaitResult begins and ends: time skips only while one waits.
-  const client = createStoreClient(store, { clock: time.clock, timers: time.timers, local, awaitObserver: skipper });
+  const { codecs, payloadStore, offloadAbove, secretFields, maxPayloadBytes } = options;
+  const client = createStoreClient(store, {
+    codecs,
+    payloadStore,
+    offloadAbove,
+    secretFields,
+    ...(maxPayloadBytes === undefined ? {} : { maxPayloadBytes }),
+    clock: time.clock,
+    timers: time.timers,
+    local,
+    awaitObserver: skipper,
+  });
   if (options.autoSkip) void skipper.skipWhileAwaited();
 
   return {

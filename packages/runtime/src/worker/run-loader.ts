@@ -10,6 +10,7 @@ import type { LruCache } from "./cache.js";
 import type { HeldRuns } from "./held-runs.js";
 import { activityKey, newPendingActivity, type PendingActivity } from "./pending-activities.js";
 import { RunActor } from "./run-actor.js";
+import { isUnreadablePayload } from "./unreadable.js";
 import type { ResolvedWorkerOptions } from "./worker-options.js";
 
 /** What the loader needs of its worker. */
@@ -81,7 +82,7 @@ export class RunLoader {
     const { held, cache, actors } = this.#host;
     held.stopLoading(key);
     cache.delete(key);
-    if (error instanceof CorruptPayloadError || error instanceof UnknownWorkflowError) {
+    if (isUnreadablePayload(error) || error instanceof UnknownWorkflowError) {
       await actors.park(run, error).catch((e: unknown) => actors.logError("could not park run", e, run));
     } else {
       actors.logError("could not load run; released for a retry", error, run);

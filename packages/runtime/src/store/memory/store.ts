@@ -1,4 +1,5 @@
 import type { RunKey } from "../../history/index.js";
+import type { PayloadStore } from "../../payload/payload-store.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
 import type { ListRunsFilter } from "../records.js";
 import type { WorkerFilter } from "../rules/claim-filter.js";
@@ -24,6 +25,7 @@ import { inspectRun } from "./inspect.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { forkRun, resumeRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
+import { memoryPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { getRun, listNamespaces, listRuns } from "./reads.js";
@@ -68,6 +70,8 @@ export class MemoryStore implements Store {
   readonly description = "in-memory store";
   readonly #db: MemoryTables;
   readonly #scheduleTicks: boolean;
+  /** tablePayloadStore() on this store: a map beside the other tables. */
+  readonly payloadTable: PayloadStore;
 
   static {
     tablesOf = (store) => store.#db;
@@ -76,6 +80,7 @@ export class MemoryStore implements Store {
   constructor(options: MemoryStoreOptions = {}) {
     this.#db = new MemoryTables(options.onChange ?? (() => {}));
     this.#scheduleTicks = options.scheduleTicks ?? true;
+    this.payloadTable = memoryPayloadTable(this.#db);
   }
 
   /** Whether due schedule ticks start runs (see MemoryStoreOptions.scheduleTicks). */
@@ -196,7 +201,10 @@ export class MemoryStore implements Store {
     return inspectRun(this.#db, key);
   }
   async purgeRuns(request: PurgeRequest) {
-    return purgeRuns(this.#db, request);
+    const purged = purgeRuns(this.#db, request);
+    // No transaction to join: another payload store deletes the runs' payloads after the fact.
+    if (purged.length > 0) await request.purging?.(purged);
+    return purged.length;
   }
   async countRuns(filter: CountFilter, now: number) {
     return countRuns(this.#db, filter, now);
