@@ -319,6 +319,24 @@ export interface ActivityContext {
 export type ActivityFn = (ctx: ActivityContext, backends: never, input: never) => Promise<unknown>;
 export type ActivityRegistration = ActivityFn | ({ readonly fn: ActivityFn } & ActivityOptions);
 
+/** Options of ctx.createToken. */
+export interface TokenOptions {
+  /** ctx.awaitToken rejects with TokenTimeoutError after this long, and completions are refused; default: never. */
+  readonly timeout?: Duration;
+  /** A name for people (the inspector, describeRun); it is part of the recorded command. */
+  readonly name?: string;
+}
+
+/** Options of ctx.waitForEvent. */
+export interface WaitForEventOptions {
+  /** Only events published with this key (e.g. a user id); default: any event of the name. */
+  readonly key?: string;
+  /** Resolve with undefined when no event came within this long. */
+  readonly timeout: Duration;
+  /** Events published up to this long before the wait began match too (default 0: only later ones). */
+  readonly lookback?: Duration;
+}
+
 /** The run context: everything a workflow may use for time, randomness, waiting and side effects. */
 export interface RunContext {
   readonly namespace: string;
@@ -349,6 +367,23 @@ export interface RunContext {
   patched(patchId: string): boolean;
   /** Step 2 of 3 of removing a patch: accepts histories with or without its marker, records nothing. */
   deprecatePatch(patchId: string): void;
+  /**
+   * Creates a completion token: an unguessable id (at least 128 random bits) that anyone holding
+   * it may complete (client.completeToken, failToken, or the signed URL of tokenUrl). Recorded:
+   * on replay the same id comes back. Completions that arrive before the run awaits it are kept.
+   */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /**
+   * The value completeToken gave the token (created by this run, in this iteration). Rejects
+   * with TokenTimeoutError after the token's timeout, or with the error failToken gave.
+   */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /**
+   * The data of the next event `name` (published with `key`, when given) that a client
+   * publishes, or undefined after `timeout`. With `lookback`, an event published up to that long
+   * before the wait began matches too. Two waits of a run never receive one event twice.
+   */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;

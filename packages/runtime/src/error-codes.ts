@@ -61,7 +61,9 @@ type ClientCode =
   | "RUN_NOT_RESUMABLE"
   | "SCHEDULE_NOT_FOUND"
   | "RESULT_TIMEOUT"
-  | "RUN_FAILED";
+  | "RUN_FAILED"
+  | "UNKNOWN_TOKEN"
+  | "TOKEN_EXPIRED";
 
 /** What workflow and activity code sees, or throws, inside a run. */
 type WorkflowFailureCode =
@@ -72,7 +74,8 @@ type WorkflowFailureCode =
   | "CHILD_WORKFLOW_FAILED"
   | "CHILD_CYCLE"
   | "RUN_TIMEOUT"
-  | "COMPENSATION_FAILED";
+  | "COMPENSATION_FAILED"
+  | "TOKEN_TIMEOUT";
 
 /** A stored payload that this client cannot read: its key, its codec or its offloaded bytes are missing, or it was changed. */
 type PayloadCode =

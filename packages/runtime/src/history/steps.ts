@@ -3,8 +3,8 @@ import { EventType } from "./events.js";
 
 /**
  * The steps of an iteration are the commands its history records, in position order:
- * activity requests, sleeps, signal awaits, outputs, patch markers, child starts and
- * signals sent. Operators number
+ * activity requests, sleeps, signal awaits, outputs, patch markers, child starts,
+ * signals sent, tokens created and awaited, and event waits. Operators number
  * them from 0 (forkRun's `fromStep`, the inspector's timeline).
  */
 export function isStep(type: EventType): boolean {
@@ -16,6 +16,9 @@ export function isStep(type: EventType): boolean {
     case EventType.Patched:
     case EventType.ChildRequest:
     case EventType.SignalSent:
+    case EventType.TokenCreated:
+    case EventType.TokenAwaited:
+    case EventType.EventAwaited:
       return true;
     case EventType.Created:
     case EventType.Completed:
@@ -30,6 +33,8 @@ export function isStep(type: EventType): boolean {
     case EventType.ChildResponse:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.TokenCompleted:
+    case EventType.EventReceived:
       return false;
     default:
       return unreachable(type);
@@ -43,6 +48,8 @@ function isResult(type: EventType): boolean {
     case EventType.SleepDone:
     case EventType.SignalResponse:
     case EventType.ChildResponse:
+    case EventType.TokenCompleted:
+    case EventType.EventReceived:
       return true;
     default:
       return false;

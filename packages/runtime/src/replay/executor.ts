@@ -1,5 +1,5 @@
 import type { ActivityOptions, RunContext, WorkflowFn } from "../api.js";
-import { CancelledError } from "../errors.js";
+import { CancelledError, ReplayError } from "../errors.js";
 import { EventType, isEndEvent, type NewEvent, newEvent, type RecordedEvent } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 import { checkTarget, encodeCommandInput } from "./command-input.js";
@@ -7,15 +7,17 @@ import {
   type CommandKind,
   commandKey,
   type PendingCommand,
+  type RecordedCommand,
   requestEvent,
   resolvesWhenRecorded,
   type WaitingCommand,
 } from "./commands.js";
-import { isReplayedRequest, matches, recordedDeadline } from "./matching.js";
+import { isReplayedRequest, matches, recordedCommand } from "./matching.js";
 import { afterEnd, describeIssued, nonDeterminism, unrequested } from "./nondeterminism.js";
 import { DeterministicRandom } from "./prng.js";
 import { createRunContext } from "./run-context.js";
-import { settleActivity, settleChild, settleSignal } from "./settle.js";
+import { settleActivity, settleChild, settleEvent, settleSignal, settleToken } from "./settle.js";
+import { IterationTokens } from "./tokens.js";
 
 /** Identity of the run an executor replays. */
 export interface RunIdentity {
@@ -27,6 +29,16 @@ export interface RunIdentity {
   readonly seed?: string | undefined;
   /** The tick of the schedule that started the run, ms since the epoch. */
   readonly scheduledAt?: number | undefined;
+}
+
+/** What the driver gives an executor besides the run's identity. */
+export interface ExecutorOptions {
+  readonly maxPayloadBytes: number;
+  /**
+   * The id of a new completion token (ctx.createToken past the end of history): random, so it
+   * comes from the driver, and the history records it. Default: none (creating a token fails).
+   */
+  readonly newTokenId?: () => string;
 }
 
 /** How an iteration ended. */
@@ -82,8 +94,10 @@ export class RunExecutor {
   #cancelPending = false;
   #cancelDelivered = false;
   readonly #maxPayloadBytes: number;
+  readonly #newTokenId: () => string;
+  readonly #tokens = new IterationTokens();
 
-  constructor(identity: RunIdentity, createdAt: number, options: { maxPayloadBytes: number }) {
+  constructor(identity: RunIdentity, createdAt: number, options: ExecutorOptions) {
     this.identity = identity;
     this.#time = createdAt;
     this.#clock = () => createdAt;
@@ -91,6 +105,7 @@ export class RunExecutor {
     const seed = identity.seed ?? `${identity.namespace}/${identity.workflow}/${identity.runId}`;
     this.#random = new DeterministicRandom(`${seed}/${identity.iteration}`);
     this.#maxPayloadBytes = options.maxPayloadBytes;
+    this.#newTokenId = options.newTokenId ?? noTokenIds;
   }
 
   /** How the iteration ended, once it has. */
@@ -197,6 +212,12 @@ export class RunExecutor {
       case EventType.ChildResponse:
         this.#complete("child", event, live, (command) => settleChild(command, event.payload));
         return;
+      case EventType.TokenCompleted:
+        this.#complete("tokenAwait", event, live, (command) => settleToken(command, event.payload));
+        return;
+      case EventType.EventReceived:
+        this.#complete("eventWait", event, live, (command) => settleEvent(command, event.payload));
+        return;
       // Requests are matched as the code issues them (#issue), not here.
       case EventType.Created:
       case EventType.ActivityRequest:
@@ -205,6 +226,9 @@ export class RunExecutor {
       case EventType.Output:
       case EventType.ChildRequest:
       case EventType.SignalSent:
+      case EventType.TokenCreated:
+      case EventType.TokenAwaited:
+      case EventType.EventAwaited:
       // The end of an iteration is where the code arrives by itself.
       case EventType.Completed:
       case EventType.Restarted:
@@ -283,6 +307,8 @@ export class RunExecutor {
       },
       patched: (patchId) => this.#patched(patchId),
       deprecatePatch: (patchId) => this.#deprecatePatch(patchId),
+      awaitToken: (tokenId) =>
+        this.#tokens.await(tokenId, (deadline) => this.#issue("tokenAwait", tokenId, { deadline })),
       now: () => this.#time,
       random: () => this.#random.random(),
       uuid: () => this.#random.uuid(),
@@ -334,9 +360,11 @@ export class RunExecutor {
     }
     const recordedAt = this.#recorded[this.#recordedCursor]?.at;
     const issuedAt = recordedAt ?? this.#clock();
-    const deadline = this.#record(kind, target, seq, input, inputText, issuedAt);
-    if (deadline === false) return never();
-    if (resolvesWhenRecorded(kind, input)) return Promise.resolve();
+    const recorded = this.#record(kind, target, seq, input, inputText, issuedAt);
+    if (recorded === false) return never();
+    const { deadline, token } = recorded;
+    if (token !== undefined) this.#tokens.created(token);
+    if (resolvesWhenRecorded(kind, input)) return Promise.resolve(token === undefined ? undefined : { id: token.id });
     if (this.#cancelPending) {
       this.#cancelPending = false;
       return Promise.reject(new CancelledError(this.identity.runId));
@@ -359,8 +387,8 @@ export class RunExecutor {
 
   /**
    * Matches the command against the next recorded request, or appends it to the outbox past
-   * the end of history. Returns the command's deadline (sleeps and signal timeouts), or
-   * false after a determinism fault.
+   * the end of history. Returns the command's deadline (sleeps, signal and event timeouts, a
+   * token's expiry) and the token it created, or false after a determinism fault.
    */
   #record(
     kind: CommandKind,
@@ -369,7 +397,7 @@ export class RunExecutor {
     input: unknown,
     inputText: string,
     at: number,
-  ): number | undefined | false {
+  ): RecordedCommand | false {
     const recorded = this.#recorded[this.#recordedCursor];
     if (recorded !== undefined) {
       this.#recordedCursor++;
@@ -377,14 +405,21 @@ export class RunExecutor {
         this.#fail(nonDeterminism(this.identity.runId, recorded, describeIssued(kind, target, seq, inputText)));
         return false;
       }
-      return recordedDeadline(recorded);
+      return recordedCommand(recorded);
     }
     if (this.#recordedEnd !== undefined) {
       this.#fail(afterEnd(this.identity.runId, this.#recordedEnd, describeIssued(kind, target, seq, inputText)));
       return false;
     }
-    const { event, deadline } = requestEvent(kind, target, seq, input, inputText, at);
+    const { event, ...command } = requestEvent(kind, target, seq, input, inputText, at, this.#newTokenId);
     this.#outbox.push(event);
-    return deadline;
+    return command;
   }
+}
+
+function noTokenIds(): never {
+  throw new ReplayError(
+    "INVALID_ARGUMENT",
+    "this executor was given no source of token ids (ExecutorOptions.newTokenId), so ctx.createToken cannot create one",
+  );
 }

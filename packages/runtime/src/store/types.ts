@@ -38,7 +38,18 @@ export type {
   WorkerAbilities,
 } from "./engine-store.js";
 export type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
-export type { ChildStart, RunEnd, SignalToSend, StepResult, StepWrite, TaskRetry, TaskRow } from "./step-write.js";
+export type {
+  ChildStart,
+  EventWaitRef,
+  EventWaitToBegin,
+  RunEnd,
+  SignalToSend,
+  StepResult,
+  StepWrite,
+  TaskRetry,
+  TaskRow,
+  TokenToCreate,
+} from "./step-write.js";
 
 /** A complete store: one implementation serves both the client and the worker. */
 export interface Store extends EngineStore, ClientStore {
