@@ -27,6 +27,20 @@ export interface WriteOptions {
   readonly tx?: Transaction;
 }
 
+/** Options of publishEvent. */
+export interface PublishOptions extends WriteOptions {
+  /** Waits with this key receive it (a user id, an order id), and triggers group by it. */
+  readonly key?: string;
+  /** Its id, unique in the namespace: a second publish with one id is dropped (answered false). Default: a random UUID. */
+  readonly eventId?: string;
+}
+
+/** Which published events purgeEvents deletes. */
+export interface PurgeEventsOptions {
+  /** Events published before this time, dispatched or not. */
+  readonly publishedBefore: Date;
+}
+
 /** Options of runWorkflow. */
 export interface RunOptions extends WriteOptions {
   /** Pin the run to workers of this code version; default: the client's `version` option. */
@@ -190,8 +204,9 @@ export interface Client {
    */
   describeRun(namespace: string, workflow: string, runId: string): Promise<RunDescription | undefined>;
   /**
-   * Deletes runs that ended before `endedBefore` with their events, signals and retry rows, in
-   * rounds of short transactions (it never holds locks for long), and returns how many it deleted.
+   * Deletes runs that ended before `endedBefore` with their events, signals, retry rows, tokens
+   * and event waits, in rounds of short transactions (it never holds locks for long), and returns
+   * how many it deleted. The namespace's published events from before `endedBefore` go too.
    */
   purgeRuns(namespace: string, options: PurgeOptions): Promise<number>;
   /** How many runs there are by status, and of the running ones how many are queued (due, no worker yet), active or waiting. */
@@ -217,6 +232,23 @@ export interface Client {
   listOrphanedSignals(namespace: string, opts?: { readonly limit?: number }): Promise<OrphanedSignal[]>;
   /** Deletes the signals of runs that do not exist, stored before `olderThan`; returns how many. */
   purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number>;
+  /**
+   * Completes a token (ctx.createToken) with `value`: the run's awaitToken resolves with it.
+   * `true` when stored (also before the run awaits it), `false` when the token was completed or
+   * failed before. Throws UnknownTokenError, or TokenExpiredError after its timeout or once its
+   * run ended; nothing is stored then. With `{ tx }`, it is stored if and only if the caller's
+   * transaction commits.
+   */
+  completeToken(tokenId: string, value: unknown, opts?: WriteOptions): Promise<boolean>;
+  /** Like completeToken, but the run's awaitToken rejects with `error` (its name, message and code). */
+  failToken(tokenId: string, error: unknown, opts?: WriteOptions): Promise<boolean>;
+  /**
+   * Publishes an event: every run waiting for (name, key) receives it once, and the workers'
+   * triggers start their runs. Durable; `false` when `eventId` was published before.
+   */
+  publishEvent(namespace: string, name: string, data: unknown, opts?: PublishOptions): Promise<boolean>;
+  /** Deletes the namespace's published events from before `publishedBefore`; returns how many. */
+  purgeEvents(namespace: string, opts: PurgeEventsOptions): Promise<number>;
   /** Asks a run to stop; recorded as an event; the engine acts on it. `false` when the run already ended or was asked before. */
   cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean>;
   /** The workflow's return value once the run completed; throws RunFailedError when it failed, got stuck or was cancelled. */
@@ -394,6 +426,40 @@ export interface RunContext {
 
 export type WorkflowFn = (ctx: RunContext, input: never) => Promise<unknown>;
 
+/** A published event as a trigger's `runId` sees it besides its data. */
+export interface TriggerEvent {
+  readonly eventId: string;
+  readonly name: string;
+  /** The key it was published with, if any. */
+  readonly key: string | undefined;
+  readonly publishedAt: Date;
+}
+
+/**
+ * Runs of a workflow that published events start (createWorker's `triggers`). Each event named
+ * `event` starts one run, whose input is the event's data. Give every worker of the namespace
+ * the same triggers: an event is dispatched once, by whichever worker gets to it first.
+ */
+export interface EventTrigger {
+  /** The event name. */
+  readonly event: string;
+  /**
+   * The run id for an event (a valid name): make it from the data, so that the same event
+   * published twice, or dispatched by two workers, starts one run.
+   */
+  readonly runId: (data: never, event: TriggerEvent) => string;
+  /**
+   * A burst of events with one key (publishEvent's `key`) starts one run, with the last event's
+   * data and run id, `period` after the last event and no later than `maxDelay` after the first.
+   */
+  readonly debounce?: { readonly period: Duration; readonly maxDelay?: Duration };
+  /**
+   * One run per key at a time: while the run an event of the key started still runs, a new
+   * event starts none ("skip"), or cancels it and starts anew ("replace"). Not with `debounce`.
+   */
+  readonly singleton?: "skip" | "replace";
+}
+
 export interface WorkerOptions {
   readonly client: Client;
   readonly namespace: string;
@@ -425,6 +491,13 @@ export interface WorkerOptions {
    * left alone, so its next tick, the ticks it missed and a pause are kept. Others are not touched.
    */
   readonly schedules?: readonly ScheduleOptions[];
+  /** Runs started by published events, by workflow name (see EventTrigger). */
+  readonly triggers?: Readonly<Record<string, EventTrigger>>;
+  /**
+   * How long published events are kept for waits that look back (ctx.waitForEvent's `lookback`):
+   * the workers delete older ones. Give at least the longest lookback plus a margin; default "7d".
+   */
+  readonly eventRetention?: Duration;
   /** Suspended runs kept in memory. Default 1000; 0 turns the cache off. */
   readonly cacheSize?: number;
   /** Longest pause between polls when idle. Default 1000 ms. */

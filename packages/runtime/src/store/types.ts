@@ -9,6 +9,7 @@
  *   step-write.ts        what one engine commit writes for a run, and its result
  *   client-store.ts      what the client and the management API need
  *   schedule-records.ts  schedules as stored and as listed
+ *   event-records.ts     published events, token completions and event-started runs
  */
 import type { PayloadStore } from "../payload/payload-store.js";
 import type { ClientStore } from "./client-store.js";
@@ -37,6 +38,14 @@ export type {
   Presence,
   WorkerAbilities,
 } from "./engine-store.js";
+export type {
+  CompletedToken,
+  DispatchedEvents,
+  FiredDebounces,
+  NewPublishedEvent,
+  TokenCompletionWrite,
+  TriggerPlan,
+} from "./event-records.js";
 export type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
 export type {
   ChildStart,

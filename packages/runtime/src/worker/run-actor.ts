@@ -1,6 +1,7 @@
 import type { ActivityFn, ActivityOptions, LocalRunEnding } from "../api.js";
 import { CancelledError, RunTimeoutError } from "../errors.js";
 import { type NewEvent, newEvent, type RunKey } from "../history/index.js";
+import type { PendingCommand } from "../replay/commands.js";
 import type { RunExecutor } from "../replay/executor.js";
 import { childrenToCancelOnEnd } from "../store/rules/children.js";
 import type { ClaimedRun, StepWrite } from "../store/types.js";
@@ -10,12 +11,31 @@ import { type Attempt, type AttemptResult, runAttempt } from "./activity-runner.
 import type { ActorHost, CachedRun, LoadedRun } from "./actor-host.js";
 import { applyCompletions } from "./completions.js";
 import { RunInbox } from "./inbox.js";
-import { recordOutbox, waitedChildren } from "./outbox.js";
+import { recordOutbox, waitedChildren, waitedEvents } from "./outbox.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
 import { attemptOptions, closeByOf, type PendingActivity } from "./pending-activities.js";
 import { changesBesidesEvents, newStepChanges, type StepChanges } from "./step-changes.js";
 import { decideStep, type StepDecision } from "./step-decision.js";
 import { isUnreadablePayload } from "./unreadable.js";
+
+/**
+ * The event a timer that expired delivers: a sleep's end, or the timeout of a signal await, a
+ * token await (the token expires with the step) or an event wait (which ends with the step).
+ */
+function timeoutOf(command: PendingCommand, step: StepChanges, at: number): NewEvent {
+  switch (command.kind) {
+    case "sleep":
+      return newEvent.sleepDone(command.seq, at);
+    case "tokenAwait":
+      step.tokensExpired.push(command.target);
+      return newEvent.tokenTimeout(command.target, command.seq, at);
+    case "eventWait":
+      step.eventWaitsEnded.push({ name: command.target, seq: command.seq });
+      return newEvent.eventTimeout(command.target, command.seq, at);
+    default:
+      return newEvent.signalTimeout(command.target, command.seq, at);
+  }
+}
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
 const RETRY_AFTER_ERROR_MS = 1000;
@@ -214,8 +234,9 @@ export class RunActor {
   async #deliver(step: StepChanges, now: number): Promise<void> {
     const executor = this.#executor;
     if (this.#cancelRequested && !executor.cancelDelivered && !executor.outcome) {
-      // Cancelling a run cancels the children it waits for.
+      // Cancelling a run cancels the children it waits for, and ends its event waits.
       step.cancelChildren.push(...waitedChildren(this.key, executor));
+      step.eventWaitsEnded.push(...waitedEvents(executor));
       await executor.deliver(newEvent.cancelDelivered(this.#host.now()), null);
     }
     if (this.#deadline !== undefined && now >= this.#deadline && !executor.outcome) {
@@ -226,13 +247,13 @@ export class RunActor {
     const scope = { key: this.key, executor, pending: this.#pending, step, now, registered, host: this.#host };
     await applyCompletions(this.#completions, scope);
     // A timer or signal may make the workflow wait for another signal: repeat until nothing moves.
-    while ((await this.#inbox.apply(executor, step, this.#signalArrivals)) || (await this.#applyTimers(now))) {
+    while ((await this.#inbox.apply(executor, step, this.#signalArrivals)) || (await this.#applyTimers(step, now))) {
       if (executor.fault || executor.outcome) break;
     }
   }
 
-  /** Fires expired sleeps and signal timeouts, earliest first. */
-  async #applyTimers(now: number): Promise<boolean> {
+  /** Fires expired sleeps, and signal, token and event timeouts, earliest first. */
+  async #applyTimers(step: StepChanges, now: number): Promise<boolean> {
     let delivered = false;
     for (;;) {
       const expired = this.#executor
@@ -242,9 +263,8 @@ export class RunActor {
       const first = expired[0];
       if (!first) return delivered;
       delivered = true;
-      const at = this.#host.now();
-      if (first.kind === "sleep") await this.#executor.deliver(newEvent.sleepDone(first.seq, at), null);
-      else await this.#executor.deliver(newEvent.signalTimeout(first.target, first.seq, at), { timedOut: true });
+      const timedOut = timeoutOf(first, step, this.#host.now());
+      await this.#executor.deliver(timedOut, timedOut.payloadText === null ? null : { timedOut: true });
     }
   }
 
@@ -271,6 +291,8 @@ export class RunActor {
     const encoded = encodeOutcome(outcome, this.#executor.cancelDelivered, this.#host.maxPayloadBytes, now);
     if (encoded.kind === "unwritable") return this.#park(encoded.error);
     this.abortAll(new CancelledError(this.key.runId));
+    // Waits the ending iteration leaves: no event is delivered to them any more.
+    step.eventWaitsEnded.push(...waitedEvents(this.#executor));
     const write = {
       ...step,
       cancelChildren: childrenToCancelOnEnd(step.cancelChildren, waitedChildren(this.key, this.#executor)),

@@ -1,5 +1,12 @@
 import type { RunKey } from "../history/index.js";
-import type { ChildStart, SignalToSend, TaskRetry } from "../store/types.js";
+import type {
+  ChildStart,
+  EventWaitRef,
+  EventWaitToBegin,
+  SignalToSend,
+  TaskRetry,
+  TokenToCreate,
+} from "../store/types.js";
 
 /** What one step changes besides its events, gathered while it runs and written with its commit. */
 export interface StepChanges {
@@ -16,6 +23,12 @@ export interface StepChanges {
   readonly childStarts: ChildStart[];
   readonly signalsSent: SignalToSend[];
   readonly cancelChildren: RunKey[];
+  readonly tokensCreated: TokenToCreate[];
+  /** Tokens whose timeout the step delivered to their await. */
+  readonly tokensExpired: string[];
+  readonly eventWaits: EventWaitToBegin[];
+  /** Event waits answered (an event, a timeout) or abandoned (the run ends, restarts or is cancelled). */
+  readonly eventWaitsEnded: EventWaitRef[];
 }
 
 export function newStepChanges(observedWakeGen: number): StepChanges {
@@ -27,6 +40,10 @@ export function newStepChanges(observedWakeGen: number): StepChanges {
     childStarts: [],
     signalsSent: [],
     cancelChildren: [],
+    tokensCreated: [],
+    tokensExpired: [],
+    eventWaits: [],
+    eventWaitsEnded: [],
   };
 }
 
@@ -38,6 +55,10 @@ export function changesBesidesEvents(step: StepChanges): boolean {
     step.signalsConsumed.length > 0 ||
     step.childStarts.length > 0 ||
     step.signalsSent.length > 0 ||
-    step.cancelChildren.length > 0
+    step.cancelChildren.length > 0 ||
+    step.tokensCreated.length > 0 ||
+    step.tokensExpired.length > 0 ||
+    step.eventWaits.length > 0 ||
+    step.eventWaitsEnded.length > 0
   );
 }

@@ -8,6 +8,7 @@ import { Tracing } from "../telemetry/tracing.js";
 import type { CachedRun } from "./actor-host.js";
 import { LruCache } from "./cache.js";
 import { ClaimLoop, type ClaimLoopHost } from "./claim-loop.js";
+import { EventDispatch } from "./event-dispatch.js";
 import { HeldRuns } from "./held-runs.js";
 import { LocalWakes, type LocalWakesHost } from "./local-wakes.js";
 import { RunHost, type RunHostParts } from "./run-host.js";
@@ -49,6 +50,7 @@ class ReplayWorker implements Worker {
   readonly #held: HeldRuns;
   readonly #cache: LruCache<CachedRun>;
   readonly #claimLoop: ClaimLoop;
+  readonly #events: EventDispatch;
   readonly #wakes: LocalWakes;
   readonly #loader: RunLoader;
   readonly #runHost: RunHost;
@@ -78,6 +80,12 @@ class ReplayWorker implements Worker {
     const ownEndpoint = options.metrics?.port !== undefined;
     this.#metrics = this.#metricsOn(ownEndpoint ? undefined : replaykitMeter(options.metrics?.meterProvider));
     // The parts call each other through these hosts once the worker runs, never while it is built.
+    this.#events = new EventDispatch(options, {
+      log: this.#log,
+      woke: (runs) => {
+        for (const run of runs) client.local.wake(run.namespace, run);
+      },
+    });
     this.#claimLoop = new ClaimLoop(options, this.#claimLoopHost());
     this.#wakes = new LocalWakes(options, this.#localWakesHost());
     this.#runHost = new RunHost(options, this.#runHostParts());
@@ -88,6 +96,7 @@ class ReplayWorker implements Worker {
     return {
       held: this.#held,
       log: this.#log,
+      events: this.#events,
       metrics: () => this.#metrics,
       isRunning: () => this.#state === "running",
       activate: (run) => this.#loader.activate(run),
@@ -103,6 +112,7 @@ class ReplayWorker implements Worker {
       kick: (byWork) => this.#claimLoop.kick(byWork),
       backlogged: () => this.#claimLoop.backlog,
       lookAtSchedules: () => this.#claimLoop.lookAtSchedules(),
+      lookAtEvents: () => this.#events.lookNow(),
     };
   }
 

@@ -30,7 +30,7 @@ describe("a token completion", () => {
 
   it("of a token completed or failed before is answered as a repeat, never an error", () => {
     for (const state of [TokenState.Completed, TokenState.Failed]) {
-      expect(tokenCompletion("tok_a", token({ state }), running, complete)).toEqual({ kind: "already" });
+      expect(tokenCompletion("tok_a", token({ state }), running, complete)).toEqual({ kind: "already", run });
     }
   });
 

@@ -63,9 +63,10 @@ export function tokenCompletion(
   token: StoredToken | undefined,
   run: TokenRunState | undefined,
   request: TokenCompletionRequest,
-): AcceptedCompletion | { readonly kind: "already" } {
+): AcceptedCompletion | { readonly kind: "already"; readonly run: RunKey } {
   if (token === undefined) throw new UnknownTokenError(tokenId);
-  if (token.state === TokenState.Completed || token.state === TokenState.Failed) return { kind: "already" };
+  if (token.state === TokenState.Completed || token.state === TokenState.Failed)
+    return { kind: "already", run: token.run };
   const expired = expiryReason(token, run, request.now);
   if (expired !== undefined) throw new TokenExpiredError(tokenId, expired);
   return {
