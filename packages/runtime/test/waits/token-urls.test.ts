@@ -37,7 +37,7 @@ forEachStore((env) => {
     return id;
   };
   const post = (url: string, body?: unknown) =>
-    fetch(url, { method: "POST", body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(url, { method: "POST", ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const result = (runId: string) => env.client.awaitResult(ns, "approval", runId, { timeout: "20s" });
 
   describe("a signed token URL", () => {
