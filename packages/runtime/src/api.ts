@@ -1,4 +1,5 @@
 import type { Connection, PoolConnection } from "mysql2/promise";
+import type { EventTrigger, PurgeEventsOptions, TokenOptions, WaitForEventOptions } from "./api-waits.js";
 import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
 import type { EndStatus, HistoryEvent, RunStatus } from "./history/index.js";
@@ -15,6 +16,8 @@ import type {
   Store,
 } from "./store/types.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
+
+export type * from "./api-waits.js";
 
 export type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent };
 
@@ -33,12 +36,6 @@ export interface PublishOptions extends WriteOptions {
   readonly key?: string;
   /** Its id, unique in the namespace: a second publish with one id is dropped (answered false). Default: a random UUID. */
   readonly eventId?: string;
-}
-
-/** Which published events purgeEvents deletes. */
-export interface PurgeEventsOptions {
-  /** Events published before this time, dispatched or not. */
-  readonly publishedBefore: Date;
 }
 
 /** Options of runWorkflow. */
@@ -233,19 +230,14 @@ export interface Client {
   /** Deletes the signals of runs that do not exist, stored before `olderThan`; returns how many. */
   purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number>;
   /**
-   * Completes a token (ctx.createToken) with `value`: the run's awaitToken resolves with it.
-   * `true` when stored (also before the run awaits it), `false` when the token was completed or
-   * failed before. Throws UnknownTokenError, or TokenExpiredError after its timeout or once its
-   * run ended; nothing is stored then. With `{ tx }`, it is stored if and only if the caller's
-   * transaction commits.
+   * Completes a token (ctx.createToken): the run's awaitToken resolves with `value`. `true` when
+   * stored (also before the run awaits it), `false` when completed or failed before. Throws
+   * UnknownTokenError, or TokenExpiredError (past its timeout, its run ended), storing nothing.
    */
   completeToken(tokenId: string, value: unknown, opts?: WriteOptions): Promise<boolean>;
   /** Like completeToken, but the run's awaitToken rejects with `error` (its name, message and code). */
   failToken(tokenId: string, error: unknown, opts?: WriteOptions): Promise<boolean>;
-  /**
-   * Publishes an event: every run waiting for (name, key) receives it once, and the workers'
-   * triggers start their runs. Durable; `false` when `eventId` was published before.
-   */
+  /** Publishes an event: every run waiting for (name, key) receives it once; triggers start runs. `false`: `eventId` seen before. */
   publishEvent(namespace: string, name: string, data: unknown, opts?: PublishOptions): Promise<boolean>;
   /** Deletes the namespace's published events from before `publishedBefore`; returns how many. */
   purgeEvents(namespace: string, opts: PurgeEventsOptions): Promise<number>;
@@ -351,24 +343,6 @@ export interface ActivityContext {
 export type ActivityFn = (ctx: ActivityContext, backends: never, input: never) => Promise<unknown>;
 export type ActivityRegistration = ActivityFn | ({ readonly fn: ActivityFn } & ActivityOptions);
 
-/** Options of ctx.createToken. */
-export interface TokenOptions {
-  /** ctx.awaitToken rejects with TokenTimeoutError after this long, and completions are refused; default: never. */
-  readonly timeout?: Duration;
-  /** A name for people (the inspector, describeRun); it is part of the recorded command. */
-  readonly name?: string;
-}
-
-/** Options of ctx.waitForEvent. */
-export interface WaitForEventOptions {
-  /** Only events published with this key (e.g. a user id); default: any event of the name. */
-  readonly key?: string;
-  /** Resolve with undefined when no event came within this long. */
-  readonly timeout: Duration;
-  /** Events published up to this long before the wait began match too (default 0: only later ones). */
-  readonly lookback?: Duration;
-}
-
 /** The run context: everything a workflow may use for time, randomness, waiting and side effects. */
 export interface RunContext {
   readonly namespace: string;
@@ -400,20 +374,15 @@ export interface RunContext {
   /** Step 2 of 3 of removing a patch: accepts histories with or without its marker, records nothing. */
   deprecatePatch(patchId: string): void;
   /**
-   * Creates a completion token: an unguessable id (at least 128 random bits) that anyone holding
-   * it may complete (client.completeToken, failToken, or the signed URL of tokenUrl). Recorded:
-   * on replay the same id comes back. Completions that arrive before the run awaits it are kept.
+   * Creates a completion token: an unguessable id (144 random bits) that whoever holds it
+   * completes (completeToken, failToken, a tokenUrl). Recorded: replay gets the same id back.
    */
   createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
-  /**
-   * The value completeToken gave the token (created by this run, in this iteration). Rejects
-   * with TokenTimeoutError after the token's timeout, or with the error failToken gave.
-   */
+  /** completeToken's value for a token of this run; rejects with TokenTimeoutError, or failToken's error. */
   awaitToken(tokenId: string): Promise<unknown>;
   /**
-   * The data of the next event `name` (published with `key`, when given) that a client
-   * publishes, or undefined after `timeout`. With `lookback`, an event published up to that long
-   * before the wait began matches too. Two waits of a run never receive one event twice.
+   * The data of the next event `name` (with `key`, when given), or undefined after `timeout`; with
+   * `lookback`, one published up to that long before the wait began counts too.
    */
   waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Deterministic: the same on replay. */
@@ -425,40 +394,6 @@ export interface RunContext {
 }
 
 export type WorkflowFn = (ctx: RunContext, input: never) => Promise<unknown>;
-
-/** A published event as a trigger's `runId` sees it besides its data. */
-export interface TriggerEvent {
-  readonly eventId: string;
-  readonly name: string;
-  /** The key it was published with, if any. */
-  readonly key: string | undefined;
-  readonly publishedAt: Date;
-}
-
-/**
- * Runs of a workflow that published events start (createWorker's `triggers`). Each event named
- * `event` starts one run, whose input is the event's data. Give every worker of the namespace
- * the same triggers: an event is dispatched once, by whichever worker gets to it first.
- */
-export interface EventTrigger {
-  /** The event name. */
-  readonly event: string;
-  /**
-   * The run id for an event (a valid name): make it from the data, so that the same event
-   * published twice, or dispatched by two workers, starts one run.
-   */
-  readonly runId: (data: never, event: TriggerEvent) => string;
-  /**
-   * A burst of events with one key (publishEvent's `key`) starts one run, with the last event's
-   * data and run id, `period` after the last event and no later than `maxDelay` after the first.
-   */
-  readonly debounce?: { readonly period: Duration; readonly maxDelay?: Duration };
-  /**
-   * One run per key at a time: while the run an event of the key started still runs, a new
-   * event starts none ("skip"), or cancels it and starts anew ("replace"). Not with `debounce`.
-   */
-  readonly singleton?: "skip" | "replace";
-}
 
 export interface WorkerOptions {
   readonly client: Client;
@@ -493,10 +428,7 @@ export interface WorkerOptions {
   readonly schedules?: readonly ScheduleOptions[];
   /** Runs started by published events, by workflow name (see EventTrigger). */
   readonly triggers?: Readonly<Record<string, EventTrigger>>;
-  /**
-   * How long published events are kept for waits that look back (ctx.waitForEvent's `lookback`):
-   * the workers delete older ones. Give at least the longest lookback plus a margin; default "7d".
-   */
+  /** Published events older than this are deleted: the longest `lookback` plus a margin; default "7d". */
   readonly eventRetention?: Duration;
   /** Suspended runs kept in memory. Default 1000; 0 turns the cache off. */
   readonly cacheSize?: number;

@@ -1,7 +1,6 @@
 import type { ActivityFn, ActivityOptions, LocalRunEnding } from "../api.js";
 import { CancelledError, RunTimeoutError } from "../errors.js";
 import { type NewEvent, newEvent, type RunKey } from "../history/index.js";
-import type { PendingCommand } from "../replay/commands.js";
 import type { RunExecutor } from "../replay/executor.js";
 import { childrenToCancelOnEnd } from "../store/rules/children.js";
 import type { ClaimedRun, StepWrite } from "../store/types.js";
@@ -16,26 +15,8 @@ import { encodeOutcome, endingOf } from "./outcome.js";
 import { attemptOptions, closeByOf, type PendingActivity } from "./pending-activities.js";
 import { changesBesidesEvents, newStepChanges, type StepChanges } from "./step-changes.js";
 import { decideStep, type StepDecision } from "./step-decision.js";
+import { timeoutOf } from "./timeouts.js";
 import { isUnreadablePayload } from "./unreadable.js";
-
-/**
- * The event a timer that expired delivers: a sleep's end, or the timeout of a signal await, a
- * token await (the token expires with the step) or an event wait (which ends with the step).
- */
-function timeoutOf(command: PendingCommand, step: StepChanges, at: number): NewEvent {
-  switch (command.kind) {
-    case "sleep":
-      return newEvent.sleepDone(command.seq, at);
-    case "tokenAwait":
-      step.tokensExpired.push(command.target);
-      return newEvent.tokenTimeout(command.target, command.seq, at);
-    case "eventWait":
-      step.eventWaitsEnded.push({ name: command.target, seq: command.seq });
-      return newEvent.eventTimeout(command.target, command.seq, at);
-    default:
-      return newEvent.signalTimeout(command.target, command.seq, at);
-  }
-}
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
 const RETRY_AFTER_ERROR_MS = 1000;
