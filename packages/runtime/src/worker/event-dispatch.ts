@@ -31,7 +31,7 @@ export class EventDispatch {
   /** When events are looked at next (client clock); 0: at the next look. */
   #dispatchAt = 0;
   /** The earliest open debounce window of the namespace, as last read. */
-  #debounceAt: number | undefined = 0;
+  #debounceAt: number | undefined;
   #purgeAt = 0;
 
   constructor(options: ResolvedWorkerOptions, host: EventDispatchHost) {
@@ -49,24 +49,27 @@ export class EventDispatch {
     return this.#debounceAt === undefined ? this.#dispatchAt : Math.min(this.#dispatchAt, this.#debounceAt);
   }
 
-  /** Does what is due by `now`; throws what the store throws (the claim loop backs off). */
+  /**
+   * Does what is due by `now`; throws what the store throws (the claim loop backs off). Debounce
+   * windows are looked at with every dispatch too: another worker may have opened them.
+   */
   async look(now: number): Promise<void> {
-    let dispatched = false;
+    let looked = false;
     if (now >= this.#dispatchAt) {
-      dispatched = await this.#dispatch(now);
+      await this.#dispatch(now);
       this.#dispatchAt = now + this.#options.maxPollIntervalMs;
+      looked = true;
     }
-    if (dispatched || (this.#debounceAt !== undefined && now >= this.#debounceAt)) await this.#fireDebounces(now);
+    if (looked || (this.#debounceAt !== undefined && now >= this.#debounceAt)) await this.#fireDebounces(now);
     if (now >= this.#purgeAt) {
       this.#purgeAt = now + PURGE_EVERY_MS;
       await this.#purge(now);
     }
   }
 
-  /** Dispatches every undispatched event; true when there was any. */
-  async #dispatch(now: number): Promise<boolean> {
+  /** Dispatches every undispatched event. */
+  async #dispatch(now: number): Promise<void> {
     const { client, namespace, triggers, version } = this.#options;
-    let any = false;
     for (let more = true; more; ) {
       const done = await client.store.dispatchEvents(namespace, now, DISPATCH_BATCH, (event) => {
         const { plans, problems } = triggerPlans(triggers, event, version);
@@ -74,10 +77,8 @@ export class EventDispatch {
         return plans;
       });
       this.#host.woke([...done.woken, ...done.started]);
-      any ||= done.dispatched > 0;
       more = done.more;
     }
-    return any;
   }
 
   async #fireDebounces(now: number): Promise<void> {

@@ -44,7 +44,10 @@ export async function candidateEvents(
   return rows.map(toPublishedEvent);
 }
 
-/** See EngineStore.dispatchEvents: one READ COMMITTED transaction, events taken with SKIP LOCKED. */
+/**
+ * See EngineStore.dispatchEvents: one READ COMMITTED transaction, events taken with SKIP LOCKED.
+ * An idle namespace costs one indexed read, outside any transaction.
+ */
 export async function dispatchEvents(
   pool: Pool,
   p: string,
@@ -53,6 +56,11 @@ export async function dispatchEvents(
   limit: number,
   plan: (event: StoredPublishedEvent) => readonly TriggerPlan[],
 ): Promise<DispatchedEvents> {
+  const [any] = await pool.query<Row[]>(
+    `SELECT 1 FROM ${p}published_events WHERE namespace = ? AND dispatched = 0 LIMIT 1`,
+    [namespace],
+  );
+  if (any.length === 0) return { dispatched: 0, woken: [], started: [], more: false };
   return inTransaction(
     pool,
     undefined,

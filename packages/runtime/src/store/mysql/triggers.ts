@@ -150,7 +150,10 @@ async function singleton(
   }
 }
 
-/** See EngineStore.fireDebounces: due windows taken with SKIP LOCKED, each run started and its window deleted at once. */
+/**
+ * See EngineStore.fireDebounces: due windows taken with SKIP LOCKED, each run started and its
+ * window deleted at once. When none is due, one indexed read, outside any transaction.
+ */
 export async function fireDebounces(
   pool: Pool,
   p: string,
@@ -158,6 +161,8 @@ export async function fireDebounces(
   now: number,
   limit: number,
 ): Promise<FiredDebounces> {
+  const next = await nextDebounce(pool, p, namespace);
+  if (next === undefined || next > now) return { started: [], next };
   const started = await inTransaction(
     pool,
     undefined,
@@ -189,9 +194,13 @@ export async function fireDebounces(
     },
     "READ COMMITTED",
   );
-  const [next] = await pool.query<Row[]>(`SELECT MIN(fire_at) AS next FROM ${p}debounces WHERE namespace = ?`, [
+  return { started, next: await nextDebounce(pool, p, namespace) };
+}
+
+async function nextDebounce(pool: Pool, p: string, namespace: string): Promise<number | undefined> {
+  const [rows] = await pool.query<Row[]>(`SELECT MIN(fire_at) AS next FROM ${p}debounces WHERE namespace = ?`, [
     namespace,
   ]);
-  const at = next[0]?.next;
-  return { started, next: at === null || at === undefined ? undefined : Number(at) };
+  const at = rows[0]?.next;
+  return at === null || at === undefined ? undefined : Number(at);
 }
