@@ -35,7 +35,7 @@ forEachStore((env) => {
           digest: {
             event: "comment.added",
             runId: (input: { n: number }, event) => `digest-${event.key}-${input.n}`,
-            debounce: { period: "1500ms", maxDelay: "1m" },
+            debounce: { period: "3s", maxDelay: "1m" },
           },
         },
       });
