@@ -25,14 +25,19 @@ describe("migrate", () => {
     const [tables] = await db.pool.query<RowDataPacket[]>("SHOW TABLES LIKE 'replay\\_%'");
     expect(tables.map((row) => String(Object.values(row)[0])).sort()).toEqual([
       "replay_cursors",
+      "replay_debounces",
+      "replay_event_waits",
       "replay_events",
       "replay_migrations",
       "replay_payloads",
+      "replay_published_events",
       "replay_queues",
       "replay_runs",
       "replay_schedules",
       "replay_signals",
+      "replay_singletons",
       "replay_tasks",
+      "replay_tokens",
     ]);
   });
 

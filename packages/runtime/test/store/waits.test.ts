@@ -153,6 +153,24 @@ conformance("published events", ({ kind, store, create }) => {
     expect(again).toEqual({ dispatched: 0, woken: [], started: [], more: false });
   });
 
+  it("are not delivered to a wait its step began and ended at once (the run ended right after it)", async () => {
+    const run = nsRun("begun-ended");
+    await create(run);
+    const wait = { name: "left", key: null, since: T, deadline: T + 1000 };
+    const [ended] = await store.commit([
+      {
+        ...waitStep(run, wait),
+        eventWaitsEnded: [{ name: "left", seq: 0 }],
+        end: { status: "completed", resultText: "null", errorText: null },
+      },
+    ]);
+    expect(ended?.ok).toBe(true);
+    await publish("left", null, T + 10, "left-1");
+    const done = await store.dispatchEvents(ns, T + 20, 100, () => []);
+    expect(done.woken).toEqual([]);
+    expect(await delivered(run)).toEqual([]);
+  });
+
   it("start their triggers' runs once, and debounce windows start theirs when due", async () => {
     const plan = (event: StoredPublishedEvent) => [
       { workflow: "wf", runId: `now-${event.eventId}`, inputText: event.dataText },

@@ -1,5 +1,6 @@
 import type { RunKey } from "../../history/index.js";
-import { lookbackDeliveries } from "../rules/events.js";
+import type { RegisteredWait } from "../rules/events.js";
+import { lookbackDeliveries, waitsToRegister } from "../rules/events.js";
 import { newTokenRow, TokenState, tokenCompletion, tokenTimeoutRefusal } from "../rules/tokens.js";
 import type { CompletedToken, StepWrite, TokenCompletionWrite } from "../types.js";
 import type { MemoryTables } from "./tables.js";
@@ -16,8 +17,7 @@ export function tokenRefusal(db: MemoryTables, step: StepWrite): string | undefi
 
 /**
  * A step's tokens and event waits: tokens created and expired, waits ended and begun (with the
- * events they look back on delivered to the run's inbox, which bumps its wake_gen), and every
- * wait of an iteration that ends or restarts.
+ * events they look back on delivered to the run's inbox, which bumps its wake_gen).
  */
 export function writeWaits(db: MemoryTables, step: StepWrite): void {
   const { key, iteration } = step;
@@ -27,20 +27,14 @@ export function writeWaits(db: MemoryTables, step: StepWrite): void {
     if (token) db.tokens.set(tokenId, { ...token, state: TokenState.Expired });
   }
   const ended = new Set((step.eventWaitsEnded ?? []).map((wait) => `${wait.name}#${wait.seq}`));
-  const all = step.end !== undefined || step.restart !== undefined;
-  const waits = db.eventWaits.get(key.namespace) ?? [];
-  const kept = waits.filter(
-    (wait) =>
-      !sameRun(wait.run, key) || (wait.iteration === iteration && !all && !ended.has(`${wait.name}#${wait.seq}`)),
-  );
-  if (!all) {
-    for (const wait of step.eventWaits ?? []) {
-      kept.push({ ...wait, run: key, iteration });
-      const candidates = db.published.get(key.namespace) ?? [];
-      for (const delivery of lookbackDeliveries(key, wait, candidates)) {
-        addSignal(db, delivery.key, delivery.signal, step.now);
-      }
-    }
+  const isEnded = (wait: RegisteredWait) =>
+    sameRun(wait.run, key) && wait.iteration === iteration && ended.has(`${wait.name}#${wait.seq}`);
+  const kept = (db.eventWaits.get(key.namespace) ?? []).filter((wait) => !isEnded(wait));
+  for (const wait of waitsToRegister(step)) {
+    kept.push({ ...wait, run: key, iteration });
+    const candidates = db.published.get(key.namespace) ?? [];
+    for (const delivery of lookbackDeliveries(key, wait, candidates))
+      addSignal(db, delivery.key, delivery.signal, step.now);
   }
   db.eventWaits.set(key.namespace, kept);
 }

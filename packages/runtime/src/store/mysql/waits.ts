@@ -1,6 +1,6 @@
 import type { Transaction } from "../../api.js";
 import { runKeyId } from "../../history/index.js";
-import { lookbackDeliveries } from "../rules/events.js";
+import { lookbackDeliveries, waitsToRegister } from "../rules/events.js";
 import { newTokenRow, type TokenState, tokenTimeoutRefusal } from "../rules/tokens.js";
 import type { EventWaitToBegin, StepWrite } from "../types.js";
 import { candidateEvents } from "./events.js";
@@ -65,7 +65,7 @@ export async function writeWaits(conn: Transaction, p: string, steps: readonly S
     }
     await endWaits(conn, p, step);
     let delivered = 0;
-    for (const wait of step.eventWaits ?? []) delivered += await beginWait(conn, p, step, wait);
+    for (const wait of waitsToRegister(step)) delivered += await beginWait(conn, p, step, wait);
     if (delivered > 0) bumps.set(runKeyId(step.key), delivered);
   }
   return bumps;

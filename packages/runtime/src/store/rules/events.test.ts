@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { dispatchDeliveries, eventMatchesWait, LOOKBACK_DELIVERIES, lookbackDeliveries } from "./events.js";
+import {
+  dispatchDeliveries,
+  eventMatchesWait,
+  LOOKBACK_DELIVERIES,
+  lookbackDeliveries,
+  waitsToRegister,
+} from "./events.js";
 import { T } from "./fixtures/steps.js";
 
 const wait = { name: "user.verified", seq: 0, key: "u-1", since: T - 1000, deadline: T + 60_000 };
@@ -55,5 +61,15 @@ describe("the dispatch of an event", () => {
       { ...wait, since: T + 1, run: run("d"), iteration: 0 },
     ];
     expect(dispatchDeliveries(event(T), waits).map((delivery) => delivery.key.runId)).toEqual(["a", "b"]);
+  });
+});
+
+describe("the waits a step registers", () => {
+  it("are those it begins, but not one it ends in the same step", () => {
+    const other = { ...wait, seq: 1 };
+    expect(waitsToRegister({ eventWaits: [wait, other], eventWaitsEnded: [{ name: wait.name, seq: 0 }] })).toEqual([
+      other,
+    ]);
+    expect(waitsToRegister({})).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { EVENT_SIGNAL, type RunKey, receivedEventText, type StoredPublishedEvent } from "../../history/index.js";
-import type { EventWaitToBegin, SignalToSend } from "../step-write.js";
+import type { EventWaitToBegin, SignalToSend, StepWrite } from "../step-write.js";
 
 /*
  * Which published events a run's event wait receives. A wait (ctx.waitForEvent) matches the
@@ -52,6 +52,15 @@ export function dispatchDeliveries(event: StoredPublishedEvent, waits: readonly 
     if (eventMatchesWait(wait, event)) runs.set(`${wait.run.workflow}/${wait.run.runId}`, wait.run);
   }
   return [...runs.values()].map((run) => eventDelivery(run, event));
+}
+
+/**
+ * The waits a step registers: those it begins, but not one it also ends (a wait the workflow
+ * began and left in one step, e.g. its run ended right after it).
+ */
+export function waitsToRegister(step: Pick<StepWrite, "eventWaits" | "eventWaitsEnded">): EventWaitToBegin[] {
+  const ended = new Set((step.eventWaitsEnded ?? []).map((wait) => `${wait.name}#${wait.seq}`));
+  return (step.eventWaits ?? []).filter((wait) => !ended.has(`${wait.name}#${wait.seq}`));
 }
 
 /**
