@@ -79,7 +79,13 @@ export function triggerPlans(
   const problems: string[] = [];
   const matching = triggers.filter((trigger) => trigger.event === event.name);
   if (matching.length === 0) return { plans, problems };
-  const data = decodePayload(event.dataText, `event ${event.eventId}`);
+  let data: unknown;
+  try {
+    data = decodePayload(event.dataText, `event ${event.eventId}`);
+  } catch (error) {
+    // A row written outside replaykit: dispatched to its waits, but it starts no run.
+    return { plans, problems: [`event ${event.eventId} starts no run: ${(error as Error).message}`] };
+  }
   const info: TriggerEvent = {
     eventId: event.eventId,
     name: event.name,
