@@ -339,7 +339,7 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
-    version: 13,
+    version: 14,
     name: "completion tokens, published events, event waits, debounce windows, singleton runs",
     statements: (p) => [
       // A token a run created (ctx.createToken): waiting until a client completes or fails it,
