@@ -320,8 +320,27 @@ export interface RunContext {
   awaitSignal(signal: string, timeout: Duration): Promise<unknown>;
   sleep(duration: Duration): Promise<void>;
   emitOutput(output: string, message: unknown): Promise<void>;
-  /** Ends this iteration and starts the next with `input` (continue-as-new). */
+  /**
+   * Ends this iteration and starts the next with `input` (continue-as-new). While update
+   * handlers run, it waits for them to finish first; updates that arrive meanwhile are left for
+   * the next iteration.
+   */
   restart(input: unknown): Promise<never>;
+  /**
+   * Handles update `name`: executeUpdate (or startUpdate) runs `handler` with the caller's input
+   * from the point of the run where the update is accepted, and answers with what it returns or
+   * throws. Its steps (activities, sleeps, awaits, children) are steps of the run. `validator`
+   * runs first, read-only: by throwing, it refuses the update, and nothing is recorded. Register
+   * handlers when the workflow starts, before its first await.
+   */
+  onUpdate(name: string, handler: (input: never) => unknown, options?: UpdateHandlerOptions): void;
+  /** Answers query `name` synchronously from the run's state; it may read, never run a command. */
+  onQuery(name: string, handler: (input: never) => unknown): void;
+  /**
+   * Resolves with true once `predicate` holds: now, or after any event the run receives (an
+   * update, a signal, a result). With `timeout` (a durable timer), false when it passes first.
+   */
+  condition(predicate: () => boolean, timeout?: Duration): Promise<boolean>;
   /**
    * Starts a run of `workflow` (same namespace) and resolves with its result; a child that
    * failed or was cancelled rejects with ChildWorkflowFailure. Recorded: on replay the child is
@@ -345,6 +364,16 @@ export interface RunContext {
   uuid(): string;
   /** The tick of the schedule that started this run; undefined for runs not started by a schedule. */
   readonly scheduledAt: Date | undefined;
+}
+
+/** Options of ctx.onUpdate. */
+export interface UpdateHandlerOptions {
+  /**
+   * Runs before the update is accepted, with the caller's input, and refuses it by throwing (the
+   * caller gets UpdateRejectedError with its message). Synchronous and read-only; not run again
+   * when the run is replayed.
+   */
+  readonly validator?: (input: never) => void;
 }
 
 export type WorkflowFn = (ctx: RunContext, input: never) => Promise<unknown>;

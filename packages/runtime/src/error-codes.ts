@@ -58,7 +58,12 @@ type ClientCode =
   | "RUN_NOT_RESUMABLE"
   | "SCHEDULE_NOT_FOUND"
   | "RESULT_TIMEOUT"
-  | "RUN_FAILED";
+  | "RUN_FAILED"
+  | "UPDATE_REJECTED"
+  | "UPDATE_FAILED"
+  | "UPDATE_TIMEOUT"
+  | "QUERY_TIMEOUT"
+  | "UNKNOWN_QUERY";
 
 /** What workflow and activity code sees, or throws, inside a run. */
 type WorkflowFailureCode =
@@ -68,7 +73,9 @@ type WorkflowFailureCode =
   | "ACTIVITY_TIMEOUT"
   | "CHILD_WORKFLOW_FAILED"
   | "RUN_TIMEOUT"
-  | "COMPENSATION_FAILED";
+  | "COMPENSATION_FAILED"
+  /** A query handler or update validator tried to run a command or change the run. */
+  | "READ_ONLY_CONTEXT";
 
 /** Why the engine parked a run, or could not serve it. */
 type EngineCode = "NON_DETERMINISM" | "UNKNOWN_WORKFLOW" | "RUN_STALLED" | "WORKER_STOPPED" | "TELEMETRY_UNAVAILABLE";

@@ -36,6 +36,7 @@ export type {
 export { decodeEvent, EventType, newEvent, RunStatus } from "./history/index.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName } from "./json.js";
 export * from "./ops/index.js";
+export * from "./request-errors.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
 export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 export { serializeError } from "./serialize-error.js";

@@ -3,6 +3,7 @@ import { decodePayload } from "../json.js";
 import { unreachable } from "../unreachable.js";
 import {
   type ChildResponse,
+  type ConditionRequest,
   EventType,
   type ForkedPayload,
   isEventType,
@@ -89,6 +90,10 @@ export function hasPayload(type: EventType): boolean {
     case EventType.ChildRequest:
     case EventType.ChildResponse:
     case EventType.SignalSent:
+    case EventType.UpdateAccepted:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionRequest:
+    case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
       return true;
@@ -194,6 +199,48 @@ export const newEvent = {
     target: patchId,
     seq: 0,
     payloadText: null,
+    at,
+  }),
+  updateAccepted: (update: string, seq: number, updateId: string, inputText: string, at: number): NewEvent => ({
+    type: EventType.UpdateAccepted,
+    target: update,
+    seq,
+    payloadText: `{"updateId":${JSON.stringify(updateId)},"input":${inputText}}`,
+    at,
+  }),
+  updateResult: (update: string, seq: number, updateId: string, resultText: string, at: number): NewEvent => ({
+    type: EventType.UpdateCompleted,
+    target: update,
+    seq,
+    payloadText: `{"updateId":${JSON.stringify(updateId)},"result":${resultText}}`,
+    at,
+  }),
+  updateError: (update: string, seq: number, updateId: string, error: SerializedError, at: number): NewEvent => ({
+    type: EventType.UpdateCompleted,
+    target: update,
+    seq,
+    payloadText: JSON.stringify({ updateId, error }),
+    at,
+  }),
+  conditionRequest: (seq: number, request: ConditionRequest, at: number): NewEvent => ({
+    type: EventType.ConditionRequest,
+    target: "",
+    seq,
+    payloadText: JSON.stringify({ timeout: request.timeout, deadline: request.deadline }),
+    at,
+  }),
+  conditionSatisfied: (seq: number, at: number): NewEvent => ({
+    type: EventType.ConditionResult,
+    target: "",
+    seq,
+    payloadText: '{"satisfied":true}',
+    at,
+  }),
+  conditionTimeout: (seq: number, at: number): NewEvent => ({
+    type: EventType.ConditionResult,
+    target: "",
+    seq,
+    payloadText: '{"timedOut":true}',
     at,
   }),
   resumed: (payload: ResumedPayload, at: number): NewEvent => run(EventType.Resumed, JSON.stringify(payload), at),
