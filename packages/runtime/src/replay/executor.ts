@@ -1,6 +1,6 @@
 import type { ActivityOptions, RunContext, WorkflowFn } from "../api.js";
 import { CancelledError, type SerializedError } from "../errors.js";
-import { EventType, type NewEvent, newEvent, type RecordedEvent } from "../history/index.js";
+import { type NewEvent, newEvent, type RecordedEvent } from "../history/index.js";
 import { applyEvent } from "./apply.js";
 import { checkTarget, encodeCommandInput } from "./command-input.js";
 import {
