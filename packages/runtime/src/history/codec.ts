@@ -254,6 +254,21 @@ export const newEvent = {
   }),
 };
 
+/** How an update's handler ended, taken from the update_completed event newEvent built: its result or error as JSON text. */
+export type UpdateCompletionText =
+  | { readonly updateId: string; readonly resultText: string }
+  | { readonly updateId: string; readonly errorText: string };
+
+/** The outcome an update_completed event of newEvent carries, its result text kept as written. */
+export function updateCompletionOf(event: Pick<NewEvent, "payloadText">): UpdateCompletionText {
+  const text = event.payloadText ?? "{}";
+  const { updateId, error } = JSON.parse(text) as { updateId: string; error?: SerializedError };
+  if (error !== undefined) return { updateId, errorText: JSON.stringify(error) };
+  // newEvent.updateResult: {"updateId":<id>,"result":<result text>}
+  const prefix = `{"updateId":${JSON.stringify(updateId)},"result":`;
+  return { updateId, resultText: text.slice(prefix.length, -1) };
+}
+
 function run(type: EventType, payloadText: string | null, at: number): NewEvent {
   return { type, target: "", seq: 0, payloadText, at };
 }

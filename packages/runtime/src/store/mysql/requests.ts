@@ -11,7 +11,7 @@ import {
   type RequestWrite,
   type StoredRequest,
 } from "../request-records.js";
-import { requestArrival, requestsAtEnd, requestWriteRefusal, withdrawal } from "../rules/requests.js";
+import { requestArrival, requestsAtEnd, requestWriteRefusal, withdrawal, writeMustHold } from "../rules/requests.js";
 import type { StepWrite } from "../step-write.js";
 import { isDuplicateKey } from "./db-errors.js";
 import { nullableText, type Row, text } from "./rows.js";
@@ -152,7 +152,7 @@ export function requestWriteStatements(
     for (const write of step.requestWrites ?? []) {
       if (write.from === undefined) fresh.push({ step, write });
       else {
-        if (write.kind === "update") checked.push(statements.length);
+        if (writeMustHold(write)) checked.push(statements.length);
         statements.push(updateRequestStatement(p, step, write));
       }
     }
@@ -231,7 +231,7 @@ export function endRequestsStatements(p: string, steps: readonly StepWrite[]): S
  * statement-by-statement path): requestWriteRefusal for each request the step found stored.
  */
 export async function requestsRefusal(conn: Transaction, p: string, step: StepWrite): Promise<string | undefined> {
-  const found = (step.requestWrites ?? []).filter((write) => write.from !== undefined);
+  const found = (step.requestWrites ?? []).filter(writeMustHold);
   if (found.length === 0) return undefined;
   const [rows] = await conn.query<Row[]>(
     `SELECT request_id, status FROM ${p}requests WHERE ${RUN} AND request_id IN (?) FOR UPDATE`,

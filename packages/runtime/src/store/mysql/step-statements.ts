@@ -1,4 +1,5 @@
 import { runKeyId } from "../../history/index.js";
+import { writeMustHold } from "../rules/requests.js";
 import { type RunAfterStep, runAfterStep, stepEvents } from "../rules/step-layout.js";
 import type { StepWrite } from "../types.js";
 import { FENCE_COLUMNS } from "./fence.js";
@@ -34,7 +35,7 @@ export function foldsCommit(steps: readonly StepWrite[]): boolean {
       step.childStarts.length === 0 &&
       step.signalsSent.length === 0 &&
       step.cancelChildren.length === 0 &&
-      (step.requestWrites ?? []).every((write) => write.from === undefined || write.kind === "query"),
+      !(step.requestWrites ?? []).some(writeMustHold),
   );
 }
 

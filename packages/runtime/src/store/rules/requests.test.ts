@@ -60,11 +60,13 @@ describe("a step's write of a request", () => {
 
   it("refuses the step for an update its caller withdrew, or one that moved on, and drops a query's answer", () => {
     expect(requestWriteRefusal(write({}), undefined)).toBe("update request u1 was withdrawn by its caller");
-    expect(requestWriteRefusal(write({ from: "accepted" }), "failed")).toBe(
-      "update request u1 is failed, not accepted",
-    );
+    expect(requestWriteRefusal(write({}), "rejected")).toBe("update request u1 is rejected, not requested");
     expect(requestWriteRefusal(write({ from: undefined }), "requested")).toBe("update request u1 exists already");
     expect(requestWriteRefusal(write({ kind: "query", status: "completed" }), undefined)).toBeUndefined();
+  });
+
+  it("drops the outcome of an update with no row, as in a fork of the run that accepted it", () => {
+    expect(requestWriteRefusal(write({ from: "accepted", status: "completed" }), undefined)).toBeUndefined();
   });
 });
 

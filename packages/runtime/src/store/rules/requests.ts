@@ -66,19 +66,26 @@ export function runAfterRequest(run: WokenRun, now: number): Pick<WokenRun, "wak
 
 /**
  * Why a step may not write `write` over the request as the store has it (`current`: its status,
- * undefined when there is no row), or undefined when it may. A new row must be new. An update
- * must be as the step found it: one its caller withdrew (timed out) meanwhile refuses the step,
- * whose executor accepted it, so that it is never applied after its caller was told it would
- * not be. A query's answer to a caller that gave up is simply dropped.
+ * undefined when there is no row), or undefined when it may. A new row must be new. A stored
+ * update the step accepted or rejected must still wait for a worker: one its caller withdrew
+ * (timed out) meanwhile refuses the step, whose executor took it, so that it is never applied
+ * after its caller was told it would not be. The rest is written where the row is as the step
+ * found it, and dropped where it is not: a query's answer to a caller that gave up, the outcome
+ * of an update with no row (accepted by the run a fork copied it from).
  */
 export function requestWriteRefusal(write: RequestWrite, current: RequestStatus | undefined): string | undefined {
   if (write.from === undefined) {
     return current === undefined ? undefined : `update request ${write.requestId} exists already`;
   }
-  if (current === write.from || write.kind === "query") return undefined;
+  if (write.kind === "query" || write.from !== RequestStatus.Requested || current === write.from) return undefined;
   return current === undefined
     ? `update request ${write.requestId} was withdrawn by its caller`
     : `update request ${write.requestId} is ${current}, not ${write.from}`;
+}
+
+/** True when the store must see a write change its row (else the step is refused): see requestWriteRefusal. */
+export function writeMustHold(write: RequestWrite): boolean {
+  return write.kind === "update" && write.from === RequestStatus.Requested;
 }
 
 /** What the step that ends a run writes to its requests still open, by their status. */
