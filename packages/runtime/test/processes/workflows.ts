@@ -90,6 +90,35 @@ async function chaos(ctx: RunContext, input: number): Promise<{ value: number; m
   return { value, message };
 }
 
+/**
+ * `chaos` with an update: `bump` (validated) runs activity `a` on the value plus its input, and
+ * the run waits for one bump before its last three activities. The chaos test sends every run
+ * its bump twice with one update id: it must be applied once.
+ */
+async function chaosUpdate(ctx: RunContext, input: number): Promise<{ value: number; message: unknown; bumps: number }> {
+  let value = input;
+  let bumps = 0;
+  ctx.onUpdate(
+    "bump",
+    async (by: number) => {
+      value = (await ctx.execActivity("a", value + by)) as number;
+      bumps++;
+      return value;
+    },
+    {
+      validator: (by: number) => {
+        if (!(by > 0)) throw new Error(`bump by a positive number, not ${by}`);
+      },
+    },
+  );
+  for (const name of ["a", "b"]) value = (await ctx.execActivity(name, value)) as number;
+  const message = await ctx.awaitSignal("go", "1h");
+  await ctx.sleep(200);
+  await ctx.condition(() => bumps > 0);
+  for (const name of ["c", "d", "e"]) value = (await ctx.execActivity(name, value)) as number;
+  return { value, message, bumps };
+}
+
 /** Three children of workflow `three` in parallel; the sum of their results. */
 async function family(ctx: RunContext, input: number): Promise<number> {
   const children = [0, 1, 2].map((i) => ctx.runChild("three", `${ctx.runId}-child-${i}`, input + i) as Promise<number>);
@@ -147,4 +176,12 @@ async function account(ctx: RunContext, opening: number): Promise<number> {
 
 export const NAMESPACE = "procs";
 
-export const workflows: Readonly<Record<string, WorkflowFn>> = { three, chaos, family, saga, queued, account };
+export const workflows: Readonly<Record<string, WorkflowFn>> = {
+  three,
+  chaos,
+  chaosUpdate,
+  family,
+  saga,
+  queued,
+  account,
+};
