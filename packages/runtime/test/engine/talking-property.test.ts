@@ -134,9 +134,10 @@ async function apply(env: TestEnv, next: Op, i: number, crash: (() => Promise<vo
     await client.executeUpdate(NS, "ledger", "l", "sync", null);
     return client.queryRun(NS, "ledger", "l", "value");
   }
-  const sent = client
-    .executeUpdate(NS, "ledger", "l", next.name, next.amount, { updateId: `u${i}` })
-    .then((result) => ({ result }), (error: Error) => ({ error: error.name }));
+  const sent = client.executeUpdate(NS, "ledger", "l", next.name, next.amount, { updateId: `u${i}` }).then(
+    (result) => ({ result }),
+    (error: Error) => ({ error: error.name }),
+  );
   await crash?.();
   return sent;
 }

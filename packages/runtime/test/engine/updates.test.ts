@@ -7,7 +7,7 @@ import {
   UpdateRejectedError,
   UpdateTimeoutError,
 } from "../../src/index.js";
-import { forEachStore, historyOf, shape, waitFor } from "../support/helpers.js";
+import { forEachStore, historyOf, rejectionOf, shape, waitFor } from "../support/helpers.js";
 
 /**
  * The scenarios of Temporal's cross-SDK features suite for updates (temporalio/features,
@@ -48,14 +48,14 @@ forEachStore((env) => {
       await env.client.runWorkflow("upd-basic", "counter", "c1", null);
       expect(await env.client.executeUpdate("upd-basic", "counter", "c1", "add", 2)).toBe(2);
       expect(await env.client.executeUpdate("upd-basic", "counter", "c1", "add", 3)).toBe(5);
-      const refused = await env.client.executeUpdate("upd-basic", "counter", "c1", "add", -1).catch((e) => e);
+      const refused = await rejectionOf(env.client.executeUpdate("upd-basic", "counter", "c1", "add", -1));
       expect(refused).toBeInstanceOf(UpdateRejectedError);
       expect(refused).toMatchObject({
         code: "UPDATE_REJECTED",
         update: "add",
         reason: { message: "amount must be positive, got -1" },
       });
-      const unknown = await env.client.executeUpdate("upd-basic", "counter", "c1", "remove", 1).catch((e) => e);
+      const unknown = await rejectionOf(env.client.executeUpdate("upd-basic", "counter", "c1", "remove", 1));
       expect(unknown).toBeInstanceOf(UpdateRejectedError);
       expect(unknown.message).toContain('no handler for update "remove" (its update handlers: "add", "finish")');
       await env.client.executeUpdate("upd-basic", "counter", "c1", "finish", null);
@@ -94,7 +94,7 @@ forEachStore((env) => {
       expect(await send(env.clientWith({}))).toBe(7);
       expect(validated).toEqual([7]);
       const refusedTwice = [1, 2].map(() =>
-        env.client.executeUpdate("upd-dedup", "counter", "c1", "add", -3, { updateId: "bad" }).catch((e) => e),
+        rejectionOf(env.client.executeUpdate("upd-dedup", "counter", "c1", "add", -3, { updateId: "bad" })),
       );
       for (const refusal of await Promise.all(refusedTwice)) expect(refusal).toBeInstanceOf(UpdateRejectedError);
       expect(await env.client.executeUpdate("upd-dedup", "counter", "c1", "add", 1)).toBe(8);
@@ -174,7 +174,7 @@ forEachStore((env) => {
         activities: {},
       });
       await env.client.runWorkflow("upd-throw", "strict", "s1", null);
-      const failed = await env.client.executeUpdate("upd-throw", "strict", "s1", "poke", null).catch((e) => e);
+      const failed = await rejectionOf(env.client.executeUpdate("upd-throw", "strict", "s1", "poke", null));
       expect(failed).toBeInstanceOf(UpdateFailedError);
       expect(failed).toMatchObject({
         code: "UPDATE_FAILED",
@@ -192,16 +192,16 @@ forEachStore((env) => {
       await env.client.runWorkflow("upd-ended", "counter", "c1", null);
       await env.client.executeUpdate("upd-ended", "counter", "c1", "finish", null);
       await env.client.awaitResult("upd-ended", "counter", "c1", { timeout: "10s" });
-      const ended = await env.client.executeUpdate("upd-ended", "counter", "c1", "add", 1).catch((e) => e);
+      const ended = await rejectionOf(env.client.executeUpdate("upd-ended", "counter", "c1", "add", 1));
       expect(ended).toBeInstanceOf(RunEndedError);
       expect(ended.message).toContain('has ended (completed), so update "add" would never be handled');
     });
 
     it("that no worker takes up time out saying so, and are never applied afterwards", async () => {
       await env.client.runWorkflow("upd-idle", "counter", "c1", null);
-      const timedOut = await env.client
-        .executeUpdate("upd-idle", "counter", "c1", "add", 5, { timeout: "300ms" })
-        .catch((e) => e);
+      const timedOut = await rejectionOf(
+        env.client.executeUpdate("upd-idle", "counter", "c1", "add", 5, { timeout: "300ms" }),
+      );
       expect(timedOut).toBeInstanceOf(UpdateTimeoutError);
       expect(timedOut).toMatchObject({ code: "UPDATE_TIMEOUT", accepted: false });
       expect(timedOut.message).toContain("no worker took it up. It was withdrawn and will not be applied");
@@ -228,9 +228,9 @@ forEachStore((env) => {
       const elsewhere = await remote.startUpdate("upd-abandon", "impatient", "i1", "wait", null, { timeout: "20s" });
       await env.client.signalRun("upd-abandon", "impatient", "i1", "stop", null, "s");
       for (const handle of [local, elsewhere]) {
-        const failed = await handle.result().catch((e) => e);
+        const failed = await rejectionOf(handle.result());
         expect(failed).toBeInstanceOf(UpdateFailedError);
-        expect(failed.failure).toMatchObject({ name: "RunEndedError" });
+        expect(failed).toMatchObject({ failure: { name: "RunEndedError" } });
         expect(failed.message).toContain("ended (completed) before the handler of this update finished");
       }
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunContext } from "../../src/api.js";
 import { type MySqlStore, ReplayError, RunEndedError } from "../../src/index.js";
-import { forEachStore, historyOf, shape } from "../support/helpers.js";
+import { forEachStore, historyOf, rejectionOf, shape } from "../support/helpers.js";
 
 /** Collects `item` signals until `close`; `add` updates append too and answer the count. */
 async function basket(ctx: RunContext, owner: string): Promise<{ owner: string; items: string[] }> {
@@ -39,24 +39,27 @@ forEachStore((env) => {
       );
     });
 
-    it.runIf(env.kind === "mariadb")("joins the caller's transaction: nothing is started or sent when it rolls back", async () => {
-      await env.worker({ namespace: "sws-tx", workflows: { basket }, activities: {} });
-      const store = env.client.store as MySqlStore;
-      const write = async (commit: boolean) => {
-        const tx = await store.pool.getConnection();
-        try {
-          await tx.query("BEGIN");
-          await env.client.signalWithStart("sws-tx", "basket", "b1", "ann", "item", "apple", "i1", { tx });
-          await tx.query(commit ? "COMMIT" : "ROLLBACK");
-        } finally {
-          tx.release();
-        }
-      };
-      await write(false);
-      expect(await env.client.getRun("sws-tx", "basket", "b1")).toBeUndefined();
-      await write(true);
-      expect(await env.client.executeUpdate("sws-tx", "basket", "b1", "add", "pear", { timeout: "20s" })).toBe(2);
-    });
+    it.runIf(env.kind === "mariadb")(
+      "joins the caller's transaction: nothing is started or sent when it rolls back",
+      async () => {
+        await env.worker({ namespace: "sws-tx", workflows: { basket }, activities: {} });
+        const store = env.client.store as MySqlStore;
+        const write = async (commit: boolean) => {
+          const tx = await store.pool.getConnection();
+          try {
+            await tx.query("BEGIN");
+            await env.client.signalWithStart("sws-tx", "basket", "b1", "ann", "item", "apple", "i1", { tx });
+            await tx.query(commit ? "COMMIT" : "ROLLBACK");
+          } finally {
+            tx.release();
+          }
+        };
+        await write(false);
+        expect(await env.client.getRun("sws-tx", "basket", "b1")).toBeUndefined();
+        await write(true);
+        expect(await env.client.executeUpdate("sws-tx", "basket", "b1", "add", "pear", { timeout: "20s" })).toBe(2);
+      },
+    );
   });
 
   describe("updateWithStart", () => {
@@ -80,9 +83,9 @@ forEachStore((env) => {
 
     it("refuses { tx }: the result it waits for cannot come before the transaction commits", async () => {
       const tx = { query: async () => [] };
-      const refused = await env.client
-        .updateWithStart("uws", "basket", "b9", null, "add", "x", { tx } as never)
-        .catch((e) => e);
+      const refused = await rejectionOf(
+        env.client.updateWithStart("uws", "basket", "b9", null, "add", "x", { tx } as never),
+      );
       expect(refused).toBeInstanceOf(ReplayError);
       expect(refused.message).toContain("updateWithStart takes no { tx }");
       expect(await env.client.getRun("uws", "basket", "b9")).toBeUndefined();

@@ -23,7 +23,14 @@ describe("updates and queries across processes", { timeout: 180_000 }, () => {
     expect(await deposit(5)).toBe(105);
     await expect(deposit(-5)).rejects.toThrow(UpdateRejectedError);
     expect(await env.client.queryRun(ns, "account", "a1", "balance", null, { timeout: "30s" })).toBe(105);
-    const handle = await env.client.startUpdate(ns, "account", "a1", "deposit", { amount: 1, ms: 0 }, { timeout: "30s" });
+    const handle = await env.client.startUpdate(
+      ns,
+      "account",
+      "a1",
+      "deposit",
+      { amount: 1, ms: 0 },
+      { timeout: "30s" },
+    );
     expect(await handle.result({ timeout: "30s" })).toBe(106);
     await env.client.executeUpdate(ns, "account", "a1", "close", null, { timeout: "30s" });
     expect(await env.client.awaitResult(ns, "account", "a1", { timeout: "30s" })).toBe(106);
@@ -36,7 +43,14 @@ describe("updates and queries across processes", { timeout: 180_000 }, () => {
     const victim = await WorkerProcess.start(config(ns, "k0"));
     await env.client.runWorkflow(ns, "account", "a1", 0);
     const key = { namespace: ns, workflow: "account", runId: "a1" };
-    const answer = env.client.executeUpdate(ns, "account", "a1", "deposit", { amount: 7, ms: 2500 }, { updateId: "d1" });
+    const answer = env.client.executeUpdate(
+      ns,
+      "account",
+      "a1",
+      "deposit",
+      { amount: 7, ms: 2500 },
+      { updateId: "d1" },
+    );
     await waitFor(
       async () => (await loadExecutions(env.db.pool)).some((e) => e.runId === "a1" && e.worker === "k0"),
       60_000,
@@ -52,7 +66,9 @@ describe("updates and queries across processes", { timeout: 180_000 }, () => {
       "update_completed deposit#0",
     ]);
     // The same call again gets the first outcome, and nothing runs.
-    expect(await env.client.executeUpdate(ns, "account", "a1", "deposit", { amount: 7, ms: 0 }, { updateId: "d1" })).toBe(7);
+    expect(
+      await env.client.executeUpdate(ns, "account", "a1", "deposit", { amount: 7, ms: 0 }, { updateId: "d1" }),
+    ).toBe(7);
     expect(await env.client.queryRun(ns, "account", "a1", "balance", null, { timeout: "30s" })).toBe(7);
     expect((await successor.terminate()).code).toBe(0);
     expect(successor.unhandled).toEqual([]);

@@ -95,7 +95,10 @@ async function chaos(ctx: RunContext, input: number): Promise<{ value: number; m
  * the run waits for one bump before its last three activities. The chaos test sends every run
  * its bump twice with one update id: it must be applied once.
  */
-async function chaosUpdate(ctx: RunContext, input: number): Promise<{ value: number; message: unknown; bumps: number }> {
+async function chaosUpdate(
+  ctx: RunContext,
+  input: number,
+): Promise<{ value: number; message: unknown; bumps: number }> {
   let value = input;
   let bumps = 0;
   ctx.onUpdate(
