@@ -99,31 +99,25 @@ export class LocalRequests {
   #query(request: LocalRequest): LocalTicket | undefined {
     const { held, cache } = this.#host;
     const id = runKeyId(request);
-    const actor = held.actor(id);
-    if (actor !== undefined && !actor.done) {
-      this.#report(request, answered(actor.query(request.name, request.inputText)));
-      return { withdraw: () => false };
-    }
-    if (held.has(id)) return undefined;
-    const cached = cache.peek(id);
-    if (cached === undefined) return undefined;
+    const found = held.actor(id);
+    const actor = found !== undefined && !found.done ? found : undefined;
+    // Loading here: the caller stores it, and the run answers it when its actor steps.
+    if (actor === undefined && held.has(id)) return undefined;
+    const cached = actor === undefined ? cache.peek(id) : undefined;
+    if (actor === undefined && cached === undefined) return undefined;
     let settled = false;
     const settle = (state: LocalRequestState) => {
       if (settled) return;
       settled = true;
       this.#report(request, state);
     };
-    const key = { namespace: this.#options.namespace, workflow: request.workflow, runId: request.runId };
-    const { client, identity } = this.#options;
-    void client.store.readRun(key, identity, client.clock.now()).then(
-      (run) => {
-        const current = cache.peek(id) === cached && run?.version === cached.version;
-        settle(
-          current ? answered(answerQuery(cached.executor, request.name, request.inputText)) : { status: "dropped" },
-        );
-      },
-      () => settle({ status: "dropped" }),
-    );
+    if (actor !== undefined) {
+      actor.query(request.name, request.inputText, (answer) =>
+        settle(answer ? answered(answer) : { status: "dropped" }),
+      );
+    } else if (cached !== undefined) {
+      void this.#answerCached(request, cached).then(settle);
+    }
     return {
       withdraw: () => {
         if (settled) return false;
@@ -131,6 +125,15 @@ export class LocalRequests {
         return true;
       },
     };
+  }
+
+  /** The answer from a cached run's executor, once a read showed that nobody moved the run on since. */
+  async #answerCached(request: LocalRequest, cached: CachedRun): Promise<LocalRequestState> {
+    const key = { namespace: this.#options.namespace, workflow: request.workflow, runId: request.runId };
+    const { client, identity } = this.#options;
+    const run = await client.store.readRun(key, identity, client.clock.now()).catch(() => undefined);
+    const current = this.#host.cache.peek(runKeyId(key)) === cached && run?.version === cached.version;
+    return current ? answered(answerQuery(cached.executor, request.name, request.inputText)) : { status: "dropped" };
   }
 
   #report(request: LocalRequest, state: LocalRequestState): void {

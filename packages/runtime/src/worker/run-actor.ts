@@ -52,6 +52,10 @@ export class RunActor {
   #pumping = false;
   #again = false;
   #done = false;
+  /** Let go of with its state cached: the executor is as its last commit left it. */
+  #kept = false;
+  /** Queries of in-process callers waiting for the step in progress (see query). */
+  #queries: (() => void)[] = [];
   #cancelTimer: (() => void) | undefined;
   readonly #span: WorkflowSpan;
   /** When the current step started (performance.now()), for the step duration. */
@@ -112,9 +116,16 @@ export class RunActor {
     this.pump();
   }
 
-  /** Answers a query from the run's state now (an in-process caller's; see LocalRequests). */
-  query(name: string, inputText: string): QueryAnswer {
-    return answerQuery(this.#executor, name, inputText);
+  /**
+   * Answers a query of an in-process caller (see LocalRequests) from the run's state as written:
+   * at once between steps, else once the step in progress is (undefined when it was not, or the
+   * run was let go of without its state: the caller then stores the query).
+   */
+  query(name: string, inputText: string, answer: (answer: QueryAnswer | undefined) => void): void {
+    if (!this.#pumping) return answer(answerQuery(this.#executor, name, inputText));
+    this.#queries.push(() =>
+      answer(this.#done && !this.#kept ? undefined : answerQuery(this.#executor, name, inputText)),
+    );
   }
 
   /** Aborts every activity in flight (shutdown, lost lease, run ended). */
@@ -163,6 +174,9 @@ export class RunActor {
     } finally {
       // Synchronously after the last check of #again: a pump() from now on starts a new loop.
       this.#pumping = false;
+      const waiting = this.#queries;
+      this.#queries = [];
+      for (const answer of waiting) answer();
     }
   }
 
@@ -378,6 +392,7 @@ export class RunActor {
   #finish(cached: CachedRun | undefined, ending?: LocalRunEnding): void {
     if (this.#done) return;
     this.#done = true;
+    this.#kept = cached !== undefined;
     this.#cancelTimer?.();
     this.#requests.abandon();
     if (cached) this.#span.suspended();
