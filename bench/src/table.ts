@@ -181,6 +181,24 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       get("W8", `${sizes.w8.fanOut} parallel activities, start to result`),
       atMost(2000, " ms"),
     ),
+    target(
+      "W9",
+      "update round trip p50 <= 3 ms, in the worker's process",
+      get("W9", "update round trip p50, in the worker's process"),
+      atMost(3, " ms"),
+    ),
+    target(
+      "W9",
+      "update round trip p50 <= 0.5x DBOS's (send + recv + setEvent + getEvent), in the worker's process",
+      get("W9", "update round trip p50, in the worker's process"),
+      atMostTimesDbos(0.5, "ms"),
+    ),
+    target(
+      "W9",
+      "query p50 <= 1 ms, in the worker's process",
+      get("W9", "query p50, in the worker's process"),
+      atMost(1, " ms"),
+    ),
     target("WQ", "queue runs/s >= 2x DBOS's (first round)", get("WQ", `c=${sizes.wq.concurrency} runs/s`), (row) => {
       const v = both(row);
       return v && [v[0] >= 2 * v[1], `${fmt(v[0])} vs ${fmt(v[1])} runs/s (${fmt(v[0] / v[1])}x)`];
