@@ -23,7 +23,7 @@ export interface UpdateOptions {
 
 /** Options of queryRun. */
 export interface QueryOptions {
-  /** Give up after this long (QueryTimeoutError). Default 10 s. */
+  /** Give up after this long (QueryTimeoutError). Default 30 s. */
   readonly timeout?: Duration;
 }
 

@@ -23,8 +23,12 @@ import {
   watchRequest,
 } from "./request-wait.js";
 
-/** How long queryRun waits for an answer unless told otherwise. */
-export const DEFAULT_QUERY_TIMEOUT_MS = 10_000;
+/**
+ * How long queryRun waits for an answer unless told otherwise: one default lease, so that a run
+ * held by a worker in another process (activities running) is reached by that worker's next look
+ * at what it holds (every third of its lease).
+ */
+export const DEFAULT_QUERY_TIMEOUT_MS = 30_000;
 
 /** What sending updates and queries needs of the client. */
 export interface RequestDeps {

@@ -35,6 +35,18 @@ export interface CachedRun {
   readonly requestsReadGen: number | undefined;
 }
 
+/**
+ * The claim a cached run is taken up again with, without a read: the one it was taken up with,
+ * with the state its last step here left (see LocalRequests).
+ */
+export function claimOfCached(
+  taken: ClaimedRun,
+  state: Pick<ClaimedRun, "version" | "nextPos" | "wakeGen" | "requestGen" | "cancelRequested">,
+): ClaimedRun {
+  const { fresh: _, takeover: __, stalls: ___, dueAt: ____, ...claim } = taken;
+  return { ...claim, ...state };
+}
+
 /** What an actor takes a run up with: from the cache, or just replayed. */
 export type LoadedRun = Pick<CachedRun, "executor" | "nextPos" | "pending" | "span"> &
   Partial<Pick<CachedRun, "requestsReadGen">>;

@@ -7,7 +7,7 @@ import type { ClaimedRun, StepWrite } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
 import { type Attempt, type AttemptResult, runAttempt } from "./activity-runner.js";
-import type { ActorHost, CachedRun, LoadedRun } from "./actor-host.js";
+import { type ActorHost, type CachedRun, claimOfCached, type LoadedRun } from "./actor-host.js";
 import { applyCompletions } from "./completions.js";
 import { RunInbox } from "./inbox.js";
 import { recordOutbox, waitedChildren } from "./outbox.js";
@@ -122,10 +122,9 @@ export class RunActor {
    * run was let go of without its state: the caller then stores the query).
    */
   query(name: string, inputText: string, answer: (answer: QueryAnswer | undefined) => void): void {
-    if (!this.#pumping) return answer(answerQuery(this.#executor, name, inputText));
-    this.#queries.push(() =>
-      answer(this.#done && !this.#kept ? undefined : answerQuery(this.#executor, name, inputText)),
-    );
+    const now = () => answer(this.#done && !this.#kept ? undefined : answerQuery(this.#executor, name, inputText));
+    if (this.#pumping) this.#queries.push(now);
+    else now();
   }
 
   /** Aborts every activity in flight (shutdown, lost lease, run ended). */
@@ -409,21 +408,14 @@ export class RunActor {
       nextPos: this.#nextPos,
       pending: this.#pending,
       span: this.#span,
-      claim: this.#cachedClaim(),
+      claim: claimOfCached(this.#claim, {
+        version: this.#version,
+        nextPos: this.#nextPos,
+        wakeGen: this.#inbox.wakeGen,
+        requestGen: this.#requests.gen,
+        cancelRequested: this.#cancelRequested,
+      }),
       requestsReadGen: this.#requests.readGen,
-    };
-  }
-
-  /** The claim a cached run is taken up again with, without a read: as this actor leaves it. */
-  #cachedClaim(): ClaimedRun {
-    const { fresh: _, takeover: __, stalls: ___, dueAt: ____, ...claim } = this.#claim;
-    return {
-      ...claim,
-      version: this.#version,
-      nextPos: this.#nextPos,
-      wakeGen: this.#inbox.wakeGen,
-      requestGen: this.#requests.gen,
-      cancelRequested: this.#cancelRequested,
     };
   }
 
