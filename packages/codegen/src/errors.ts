@@ -234,3 +234,15 @@ export class TemplatesNotFoundError extends CodegenError {
     );
   }
 }
+
+/** A template does not fit the view it prints or the helpers it calls: a bug in replaygen's templates, not in the manifest. */
+export class TemplateError extends CodegenError {
+  override name = "TemplateError";
+  constructor(problem: string, options?: { cause?: unknown }) {
+    super(
+      "TEMPLATE_INVALID",
+      `replaygen's templates are broken: ${problem}. Fix the template (templates/README.md lists the helpers; src/render/view.ts each view's fields), or reinstall @replaykit/codegen`,
+      options,
+    );
+  }
+}

@@ -47,6 +47,7 @@ type DatabaseCode =
   | "DATABASE_ACCESS_DENIED"
   | "UNKNOWN_DATABASE"
   | "SCHEMA_NOT_MIGRATED"
+  | "PACKET_TOO_LARGE"
   | "MIGRATION_LOCK_TIMEOUT"
   | "CORRUPT_PAYLOAD"
   | "SIGNAL_CONSUMED_TWICE";
@@ -72,6 +73,7 @@ type WorkflowFailureCode =
   | "ACTIVITY_FAILED"
   | "ACTIVITY_TIMEOUT"
   | "CHILD_WORKFLOW_FAILED"
+  | "CHILD_CYCLE"
   | "RUN_TIMEOUT"
   | "COMPENSATION_FAILED"
   /** A query handler or update validator tried to run a command or change the run. */

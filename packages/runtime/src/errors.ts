@@ -108,6 +108,28 @@ export class SchemaNotMigratedError extends ReplayError {
   }
 }
 
+/**
+ * A write larger than the server takes in one packet (`max_allowed_packet`): refused by the
+ * server, not unreachable. A worker parks a run whose step no packet can carry.
+ */
+export class PacketTooLargeError extends ReplayError {
+  override name = "PacketTooLargeError";
+  /** About how many bytes the write needs, and the server's max_allowed_packet, when known. */
+  readonly bytes: number | undefined;
+  readonly maxPacket: number | undefined;
+  constructor(what: string, bytes: number | undefined, maxPacket: number | undefined, cause?: unknown) {
+    const size = bytes === undefined ? "" : ` (about ${bytes} bytes as SQL)`;
+    const of = maxPacket === undefined ? "" : ` of ${maxPacket} bytes`;
+    super(
+      "PACKET_TOO_LARGE",
+      `${what} is larger${size} than the server's max_allowed_packet${of}: raise it (SET GLOBAL max_allowed_packet = 67108864, and in the server's configuration), or lower the client's maxPayloadBytes so no value comes near it`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.bytes = bytes;
+    this.maxPacket = maxPacket;
+  }
+}
+
 /** A database URL that is not a mysql:// URL naming a database. */
 export class InvalidDatabaseUrlError extends ReplayError {
   override name = "InvalidDatabaseUrlError";
@@ -308,6 +330,24 @@ export class ChildWorkflowFailure extends ReplayError {
     this.runId = runId;
     this.status = status;
     this.failure = failure;
+  }
+}
+
+/**
+ * A child start that names a run waiting for the caller already (the caller itself, refused at
+ * the call; or one up its chain of waiting parents, refused when written): neither could end.
+ */
+export class ChildCycleError extends ReplayError {
+  override name = "ChildCycleError";
+  readonly workflow: string;
+  readonly runId: string;
+  constructor(workflow: string, runId: string) {
+    super(
+      "CHILD_CYCLE",
+      `run ${workflow}/${runId} cannot start itself as its child: it would wait for itself forever; give the child a run id of its own, e.g. \`\${ctx.runId}-child\``,
+    );
+    this.workflow = workflow;
+    this.runId = runId;
   }
 }
 

@@ -39,6 +39,7 @@ export * from "./ops/index.js";
 export * from "./request-errors.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
 export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
+export { MAX_SCHEDULE_ID_BYTES } from "./schedule/plan.js";
 export { serializeError } from "./serialize-error.js";
 export { SHARD_COUNT, shardOf } from "./shard.js";
 export { createMemoryStore, MemoryStore, type MemoryStoreOptions } from "./store/memory/index.js";
@@ -64,3 +65,4 @@ export type {
 export { createPrometheusMetrics, startMetricsServer } from "./telemetry/prometheus.js";
 export type { WorkerStats } from "./worker/worker.js";
 export { createWorker } from "./worker/worker.js";
+export { QUEUE_LIMITS } from "./worker/worker-options.js";

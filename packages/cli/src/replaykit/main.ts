@@ -1,10 +1,11 @@
 import { Command, CommanderError } from "commander";
+import { CliUsageError } from "../shared/errors.js";
 import { EXIT, exitCodesHelp } from "../shared/exit-codes.js";
 import { countRuns } from "./commands/runs-count.js";
 import { type ListFlags, listRuns } from "./commands/runs-list.js";
 import { showHistory, showRunCommand } from "./commands/runs-show.js";
 import { cancelRun, forkRun, purgeRuns, resumeRun, sendSignal } from "./commands/runs-write.js";
-import { changeSchedule, listSchedules } from "./commands/schedules.js";
+import { changeSchedule, deleteSchedule, listSchedules } from "./commands/schedules.js";
 import { serveInspector } from "./commands/ui.js";
 import { type Context, type GlobalOptions, withContext } from "./context.js";
 import { reportFailure } from "./failure.js";
@@ -33,6 +34,8 @@ type Act = (handler: Handler, namespaceOptional?: boolean) => (...params: unknow
  */
 export async function main(argv: readonly string[], io: ReplaykitIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.ok;
+  // With --json, errors are JSON on stderr too, commander's own (a bad flag) included.
+  const json = argv.includes("--json");
   const act =
     (handler: Handler, namespaceOptional = false) =>
     async (...params: unknown[]): Promise<void> => {
@@ -43,16 +46,20 @@ export async function main(argv: readonly string[], io: ReplaykitIo = processIo(
         const options = command.optsWithGlobals<GlobalOptions>();
         await withContext(options, io, (context) => handler(context, args, flags), namespaceOptional);
       } catch (error) {
-        exitCode = reportFailure(error, io);
+        exitCode = reportFailure(error, io, json);
       }
     };
-  const program = buildProgram(io, act);
+  const program = buildProgram(json ? { ...io, err: () => {} } : io, act);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    return reportFailure(error, io);
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.ok;
+      if (json) reportFailure(new CliUsageError(error.message.replace(/^error: /, "")), io, true);
+      return EXIT.usage;
+    }
+    return reportFailure(error, io, json);
   }
 }
 
@@ -68,7 +75,10 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
   addRunCommands(program.command("runs").description("list, inspect and change runs"), act);
-  addScheduleCommands(program.command("schedules").description("list, pause, resume and trigger schedules"), act);
+  addScheduleCommands(
+    program.command("schedules").description("list, pause, resume, trigger and delete schedules"),
+    act,
+  );
   program
     .command("signal")
     .description("send a signal (JSON message) to a run")
@@ -87,7 +97,14 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
     .description("serve the web inspector (runs, a run's timeline, live updates, actions with a token)")
     .option("--port <port>", "port to listen on", "7070")
     .option("--host <host>", "address to bind; keep 127.0.0.1 unless you put it behind your own auth", "127.0.0.1")
-    .option("--token <token>", "token for actions (cancel, resume, signal); default: a random one, printed")
+    .option(
+      "--token <token>",
+      "token for actions (cancel, resume, signal), 16 characters or more; default: a random one, printed",
+    )
+    .option(
+      "--allow-host <name...>",
+      "Host names it answers to besides 127.0.0.1 and localhost; needed (with --token) to bind another address",
+    )
     .action(act((c, _args, f) => serveInspector(c, f), true));
   return program;
 }
@@ -147,6 +164,8 @@ function addRunCommands(runs: Command, act: Act): void {
     .option("--new-run-id <id>", "id of the new run")
     .option("--from-step <n>", "first step to execute again (steps count from 0; see runs show)", "0")
     .option("--version <version>", "pin the new run to this code version")
+    .option("--queue <name>", "the new run's queue (default: the source's; \"-\": the default queue)")
+    .option("--priority <n>", "the new run's priority (default: the source's)")
     .action(act((c, [workflow = "", runId = ""], f) => forkRun(c, workflow, runId, f)));
   runs
     .command("purge")
@@ -165,6 +184,12 @@ function addScheduleCommands(schedules: Command, act: Act): void {
     .command("list")
     .description("schedules with their next tick")
     .action(act((c) => listSchedules(c)));
+  schedules
+    .command("delete")
+    .description("delete a schedule (the runs it started are kept); asks first unless --yes")
+    .argument("<id>")
+    .option("--yes", "delete without asking (for scripts)")
+    .action(act((c, [id = ""], f) => deleteSchedule(c, id, f)));
   for (const change of ["pause", "resume", "trigger"] as const) {
     const what = { pause: "stop its ticks", resume: "tick again from the next tick", trigger: "start one run now" };
     schedules

@@ -25,6 +25,15 @@ export function parseWhole(flag: string, value: string, min: number, max: number
   throw new CliUsageError(`invalid ${flag} ${JSON.stringify(value)}: use a whole number from ${min} to ${max}`);
 }
 
+/** A whole number that may be negative, within the INT column range (a priority). */
+export function parseInteger(flag: string, value: string): number {
+  const n = Number(value);
+  if (/^-?\d+$/.test(value) && Math.abs(n) <= 2_147_483_647) return n;
+  throw new CliUsageError(
+    `invalid ${flag} ${JSON.stringify(value)}: use a whole number, e.g. -1, 0 or 5 (lower runs first)`,
+  );
+}
+
 export function parseJson(what: string, text: string): unknown {
   try {
     return JSON.parse(text);

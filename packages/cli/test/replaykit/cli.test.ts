@@ -145,6 +145,19 @@ describe("replaykit schedules", () => {
     expect(await shop.client.getRun("shop", "flaky", runId)).toBeDefined();
     expect((await replaykit(["schedules", "pause", "nope"], env)).code).toBe(1);
   });
+
+  it("deletes a schedule with --yes, and asks for it where no one can answer", async () => {
+    await shop.client.createSchedule("shop", { id: "weekly", workflow: "flaky", cron: "0 3 * * 1", input: null });
+    const asked = await replaykit(["schedules", "delete", "weekly"], env);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toMatch(/add --yes to delete it without asking/);
+    const deleted = await replaykit(["schedules", "delete", "weekly", "--yes", "--json"], env);
+    expect(JSON.parse(deleted.stdout)).toEqual({ ok: true, id: "weekly" });
+    expect((await shop.client.listSchedules("shop")).map((schedule) => schedule.id)).not.toContain("weekly");
+    const again = await replaykit(["schedules", "delete", "weekly", "--yes"], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/schedule weekly does not exist in namespace shop/);
+  });
 });
 
 describe("replaykit's exit codes", () => {
@@ -157,5 +170,22 @@ describe("replaykit's exit codes", () => {
     const down = await replaykit(["runs", "list", "--db", "mysql://root@127.0.0.1:1/none"]);
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/cannot reach MySQL at 127\.0\.0\.1:1/);
+  });
+
+  it("prints errors as JSON on stderr with --json: the code, the message and the exit code", async () => {
+    const errorOf = (stderr: string) => JSON.parse(stderr.trim());
+    const missing = await replaykit(["runs", "show", "order", "nobody", "--json"], env);
+    expect(missing.code).toBe(1);
+    expect(errorOf(missing.stderr)).toMatchObject({ ok: false, error: { code: "CLI_REFUSED" }, exitCode: 1 });
+    const bad = await replaykit(["runs", "list", "--status", "lost", "--json"], env);
+    expect(errorOf(bad.stderr)).toMatchObject({
+      error: { code: "CLI_USAGE", message: /invalid --status "lost"/ },
+      exitCode: 2,
+    });
+    const unknown = await replaykit(["runs", "frobnicate", "--json"], env);
+    expect(unknown.code).toBe(2);
+    expect(errorOf(unknown.stderr)).toMatchObject({ error: { code: "CLI_USAGE" }, exitCode: 2 });
+    const down = await replaykit(["runs", "list", "--json", "--db", "mysql://root@127.0.0.1:1/none"]);
+    expect(errorOf(down.stderr)).toMatchObject({ error: { code: "DATABASE_UNREACHABLE" }, exitCode: 3 });
   });
 });

@@ -1,8 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { biomeFormat } from "../../test/helpers.js";
 import type { ImportRef } from "../model/model.js";
-import { compareNames, importStatements } from "./imports.js";
-import { LINE_WIDTH } from "./layout.js";
+import { compareNames, importViews } from "./imports.js";
+import { LINE_WIDTH } from "./layout/print.js";
+import { printView } from "./render.js";
+
+/** The import statements of `imports`, as the file's header template prints them. */
+function importStatements(imports: readonly ImportRef[]): string[] {
+  const header = printView(
+    { manifestName: "replay.ts", command: "npx replaygen replay.ts", imports: importViews(imports) },
+    "file/header",
+  );
+  return header
+    .trimEnd()
+    .split(/\n(?=import )/)
+    .slice(1);
+}
 
 describe("named imports", () => {
   it("are sorted as biome's organizeImports keeps them", () => {

@@ -33,7 +33,14 @@ import { defaultLogger } from "../telemetry/logging.js";
 import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
 import { SpanAttr, SpanName } from "../telemetry/names.js";
 import { runSpanAttributes, Tracing } from "../telemetry/tracing.js";
-import { refuseUpdateTx, runKey, scheduleSpecOf, validateStreamOptions } from "./arguments.js";
+import {
+  forkOverridesOf,
+  refuseUpdateTx,
+  runKey,
+  scheduleIdOf,
+  scheduleSpecOf,
+  validateStreamOptions,
+} from "./arguments.js";
 import { awaitRunResult, type ResultSource } from "./await-result.js";
 import { createLocalBus } from "./local-bus.js";
 import { RunManagement } from "./management.js";
@@ -68,6 +75,8 @@ export interface StoreClientOptions extends Omit<ClientOptions, "prefix"> {
 }
 
 const systemClock: Clock = { now: () => Date.now() };
+/** How many run ids (one a millisecond from now) triggerSchedule tries before it gives up. */
+const MAX_TRIGGER_TRIES = 1000;
 
 /**
  * A client on any Store: the MySQL client (`createClient`) and the test environment
@@ -273,8 +282,16 @@ export class ReplayClient implements StoreClient {
     }
     const version = opts.version ?? this.#defaultVersion;
     const codeVersion = version === undefined ? undefined : validateName("version", version);
+    const overrides = forkOverridesOf(opts);
     await this.#ready();
-    const forked = await this.store.forkRun({ source, target, fromStep, codeVersion, now: this.clock.now() });
+    const forked = await this.store.forkRun({
+      source,
+      target,
+      fromStep,
+      codeVersion,
+      overrides,
+      now: this.clock.now(),
+    });
     if (forked) {
       this.#metrics.runStarted(target.namespace, target.workflow);
       this.local.wake(target.namespace, target);
@@ -337,15 +354,28 @@ export class ReplayClient implements StoreClient {
     return this.store.deleteSchedule(validateName("namespace", namespace), validateName("schedule id", id));
   }
 
+  /**
+   * Starts a run of the schedule now, with run id `<id>@<now>`; when a run has that id already
+   * (a tick, or another trigger in the same millisecond), the next millisecond's, so each call
+   * starts a run of its own. The run is recorded as the schedule's last, so overlap "skip" counts it.
+   */
   async triggerSchedule(namespace: string, id: string): Promise<string> {
     const known = await this.#existingSchedule(namespace, id);
+    scheduleIdOf(known.id);
     // Ready before the clock is read: the run id is the time, and on MySQL ready() syncs the clock.
     await this.#ready();
     const now = this.clock.now();
-    const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, now) };
     const inputText = encodePayload("input", known.input, this.maxPayloadBytes);
-    await this.#starts.start(key, undefined, () => ({ key, inputText, now, scheduledAt: now }));
-    return key.runId;
+    for (let at = now; at < now + MAX_TRIGGER_TRIES; at++) {
+      const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, at) };
+      if (!(await this.#starts.start(key, undefined, () => ({ key, inputText, now, scheduledAt: now })))) continue;
+      await this.store.recordScheduleRun(known.namespace, known.id, key.runId, now);
+      return key.runId;
+    }
+    throw new ReplayError(
+      "INVALID_SCHEDULE",
+      `schedule ${known.id} was not triggered: runs exist for each of its run ids from ${tickRunId(known.id, now)} on; trigger it again`,
+    );
   }
 
   async listOrphanedSignals(namespace: string, opts: { readonly limit?: number } = {}): Promise<OrphanedSignal[]> {

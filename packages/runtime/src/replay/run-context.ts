@@ -1,5 +1,6 @@
 import type { ActivityOptions, ChildOptions, Duration, RunContext } from "../api.js";
 import { toMillis } from "../duration.js";
+import { ChildCycleError } from "../errors.js";
 import { validateName } from "../json.js";
 import { ReadOnlyContextError } from "../request-errors.js";
 import type { CommandKind } from "./commands.js";
@@ -64,13 +65,13 @@ export function createRunContext(identity: ContextIdentity, sink: CommandSink): 
       "emitOutput",
       (output: string, message: unknown) => sink.issue("output", output, message) as Promise<void>,
     ),
-    runChild: writes("runChild", (workflow: string, runId: string, input: unknown, opts?: ChildOptions) =>
-      child(sink, workflow, runId, input, true, opts),
+    runChild: writes("runChild", (child: string, childId: string, input: unknown, opts?: ChildOptions) =>
+      startChild(sink, identity, { child, childId, input, wait: true }, opts),
     ),
     startChild: writes(
       "startChild",
-      (workflow: string, runId: string, input: unknown, opts?: ChildOptions) =>
-        child(sink, workflow, runId, input, false, opts) as Promise<void>,
+      (child: string, childId: string, input: unknown, opts?: ChildOptions) =>
+        startChild(sink, identity, { child, childId, input, wait: false }, opts) as Promise<void>,
     ),
     signalRun: writes(
       "signalRun",
@@ -118,15 +119,18 @@ function condition(sink: CommandSink, predicate: () => boolean, timeout: Duratio
   return sink.condition(predicate, ms);
 }
 
-/** A child start: resolves with the child's result when `wait`, else once recorded. */
-function child(
+/**
+ * A child start: resolves with the child's result when `wait`, else once recorded. A child
+ * that is the calling run itself is refused here (ChildCycleError): it would wait for itself.
+ */
+function startChild(
   sink: CommandSink,
-  workflow: string,
-  runId: string,
-  input: unknown,
-  wait: boolean,
+  self: ContextIdentity,
+  start: { readonly child: string; readonly childId: string; readonly input: unknown; readonly wait: boolean },
   opts?: ChildOptions,
 ): Promise<unknown> {
+  const { child, childId, input, wait } = start;
+  if (child === self.workflow && childId === self.runId) return Promise.reject(new ChildCycleError(child, childId));
   let timeout: number | undefined;
   try {
     timeout = opts?.timeout === undefined ? undefined : toMillis(opts.timeout);
@@ -134,8 +138,8 @@ function child(
     return Promise.reject(error);
   }
   const queue = opts?.queue;
-  return sink.issue("child", workflow, {
-    runId,
+  return sink.issue("child", child, {
+    runId: childId,
     input,
     wait,
     ...(timeout === undefined ? {} : { timeout }),

@@ -73,7 +73,18 @@ export interface ForkRequest {
   readonly target: RunKey;
   readonly fromStep: number;
   readonly codeVersion?: string | undefined;
+  /** Start options that replace the source's (see forkCreation); null removes one. */
+  readonly overrides?: ForkOverrides | undefined;
   readonly now: number;
+}
+
+/** Start options of a fork that replace its source's; null removes the queue, key or timeout. */
+export interface ForkOverrides {
+  readonly queue?: string | null | undefined;
+  readonly priority?: number | undefined;
+  readonly concurrencyKey?: string | null | undefined;
+  /** The run timeout in ms from the fork's start. */
+  readonly timeoutMs?: number | null | undefined;
 }
 
 /** Which ended runs purgeRuns deletes, and how many at most in one call. */
@@ -194,6 +205,11 @@ export interface ClientStore {
   ): Promise<boolean>;
   /** False when the schedule does not exist. */
   deleteSchedule(namespace: string, id: string): Promise<boolean>;
+  /**
+   * Records `runId` as the schedule's last run (triggerSchedule): its overlap policy then counts
+   * it as the schedule's own. False when the schedule does not exist.
+   */
+  recordScheduleRun(namespace: string, id: string, runId: string, now: number): Promise<boolean>;
   /** The run's events in log order, or undefined when the run does not exist. */
   getHistory(key: RunKey, options?: HistoryOptions): Promise<HistoryEvent[] | undefined>;
   /**

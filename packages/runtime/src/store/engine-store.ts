@@ -88,13 +88,15 @@ export interface EngineStore {
   /**
    * The earliest wake time of a default-queue run nobody holds a live lease on, due or not,
    * and of a run of `queues` that is not due yet (a due queued run may be held back by a
-   * limit, so it is looked for by polling, not by its wake time).
+   * limit, so it is looked for by polling, not by its wake time); of runs the worker's claim
+   * filter passes only (rules/claim-filter.ts workerTakes: its shards, version and abilities),
+   * so a worker never polls for runs it may not take.
    */
   nextWake(
     namespace: string,
     now: number,
     queues: readonly string[],
-    can: WorkerAbilities,
+    filter: Pick<ClaimOptions, "shards" | "version" | "can">,
   ): Promise<number | undefined>;
   /**
    * Starts a run for each due tick of the namespace's schedules, as `plan` decides (see

@@ -37,4 +37,6 @@ export interface ScheduleInfo {
 export interface FiredSchedules {
   readonly started: readonly RunKey[];
   readonly nextTick: number | undefined;
+  /** Schedules whose due ticks could not start their runs, skipped to their next tick (see nextTickAfterFailure). */
+  readonly failed?: readonly { readonly id: string; readonly error: unknown }[];
 }

@@ -20,6 +20,7 @@ export type {
   CountFilter,
   EventBatch,
   EventFilter,
+  ForkOverrides,
   ForkRequest,
   HistoryOptions,
   NewRun,

@@ -1,7 +1,8 @@
 import type { Logger } from "../api.js";
+import { DatabaseUnreachableError } from "../errors.js";
 import { planTicks } from "../schedule/plan.js";
 import { serializeError } from "../serialize-error.js";
-import type { ClaimedRun } from "../store/types.js";
+import type { ClaimedRun, FiredSchedules } from "../store/types.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
 import type { HeldRuns } from "./held-runs.js";
 import { applySchedules } from "./schedules.js";
@@ -113,11 +114,27 @@ export class ClaimLoop {
     const now = this.#now();
     if (now < this.#scheduleCheckAt) return;
     const { client, namespace } = this.#options;
-    const fired = await client.store.fireSchedules(namespace, now, (due) => planTicks(due, now));
+    const poll = this.#options.maxPollIntervalMs;
+    let fired: FiredSchedules;
+    try {
+      fired = await client.store.fireSchedules(namespace, now, (due) => planTicks(due, now));
+    } catch (error) {
+      // The database itself: the claims fail too, and the loop backs off.
+      if (error instanceof DatabaseUnreachableError) throw error;
+      // Anything else is the schedules' own: claims go on, and the schedules are looked at again later.
+      this.#host.log.warn(`cannot fire the schedules (${serializeError(error).message}); claims go on`, { namespace });
+      this.#scheduleCheckAt = now + poll;
+      return;
+    }
+    for (const failed of fired.failed ?? []) {
+      this.#host.log.warn(
+        `schedule ${failed.id} could not start the run of its due tick (${serializeError(failed.error).message}); it goes on from its next tick`,
+        { namespace, schedule: failed.id },
+      );
+    }
     for (const run of fired.started) this.#host.metrics().runStarted(run.workflow);
     // Named wake-ups would have every worker of this process read the run; a kick claims it once.
     if (fired.started.length > 0) this.kick();
-    const poll = this.#options.maxPollIntervalMs;
     this.#scheduleCheckAt = Math.min(fired.nextTick ?? Number.POSITIVE_INFINITY, now + poll);
   }
 
@@ -164,8 +181,9 @@ export class ClaimLoop {
     let waitMs = pollMs;
     const { held } = this.#host;
     if (held.actorCount < held.concurrency) {
-      const { client, namespace, queueNames, can } = this.#options;
-      const next = await client.store.nextWake(namespace, this.#now(), queueNames, can).catch(() => undefined);
+      const { client, namespace, queueNames, shards, version, can } = this.#options;
+      const filter = { shards, version, can };
+      const next = await client.store.nextWake(namespace, this.#now(), queueNames, filter).catch(() => undefined);
       if (next !== undefined) {
         // Never 0: a due run that a claim skipped (locked by a writer) is retried, not spun on.
         const untilNext = Math.max(MIN_POLL_MS, next - this.#now());

@@ -3,6 +3,7 @@ import { CancelledError, CorruptPayloadError, RunTimeoutError } from "../errors.
 import { type NewEvent, newEvent, type RunKey } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { QueryAnswer } from "../replay/handlers.js";
+import { childrenToCancelOnEnd } from "../store/rules/children.js";
 import type { ClaimedRun, StepWrite } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
@@ -299,6 +300,7 @@ export class RunActor {
     this.abortAll(new CancelledError(this.key.runId));
     const write = {
       ...step,
+      cancelChildren: childrenToCancelOnEnd(step.cancelChildren, waitedChildren(this.key, this.#executor)),
       events: [...outbox, encoded.event],
       hold: false,
       wakeAt: null,
@@ -335,6 +337,12 @@ export class RunActor {
       now,
       leaseUntil: now + this.#host.leaseMs,
     });
+    if (!result.ok && result.unwritable !== undefined) {
+      // Committing it again would fail the same way, and each try would run its activities
+      // again: the run waits, stuck with the reason, for a fix and resumeRun.
+      await this.#park(result.unwritable);
+      return false;
+    }
     if (!result.ok) {
       this.#host.logError(
         `step not written: ${result.reason}; the run is left to its current owner`,

@@ -106,6 +106,31 @@ forEachStore((env) => {
     });
   });
 
+  describe("a worker of another version", () => {
+    it("idles while a run it may not take is due, instead of polling for it", async () => {
+      await env.client.runWorkflow("blue-green", "flow", "blue-run", "x", { version: "blue" });
+      const client = env.clientWith({});
+      const { store } = client;
+      const answers: { next: number | undefined; now: number }[] = [];
+      const nextWake = store.nextWake.bind(store);
+      store.nextWake = async (namespace, now, queues, filter) => {
+        const next = await nextWake(namespace, now, queues, filter);
+        if (namespace === "blue-green") answers.push({ next, now });
+        return next;
+      };
+      try {
+        const quick = async (ctx: RunContext, input: string) => ctx.execActivity("b", input);
+        await env.worker({ client, namespace: "blue-green", workflows: { flow: quick }, activities, version: "green" });
+        await waitFor(() => answers.length >= 3, 20_000, "three idle looks of the green worker");
+        // A due wake time would make the worker claim again at once, and again, and again.
+        expect(answers.filter((answer) => answer.next !== undefined && answer.next <= answer.now)).toEqual([]);
+      } finally {
+        store.nextWake = nextWake;
+      }
+      expect(shape(await historyOf(env.client, "blue-green", "flow", "blue-run"))).toEqual(["created"]);
+    });
+  });
+
   describe("resumeRun", () => {
     it("revives a run parked by a bad deploy once a worker with the fixed code runs it", async () => {
       const before = await startOn("resume", v1, ["parked"]);

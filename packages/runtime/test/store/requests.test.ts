@@ -148,6 +148,16 @@ conformance("update and query requests", ({ store, create }) => {
     expect(await store.readRequest(run, "u3")).toEqual({ ...atEnd.requested, resultText: null });
   });
 
+  it("of a run cancelled before it ever ran end with it", async () => {
+    const run = fresh("cancel-early");
+    await store.createRun({ key: run, inputText: "null", now: T, startAt: T + 3_600_000 });
+    await store.addRequest(run, update("u1"), T + 10);
+    expect(await store.readRun(run, "w1", T + 10)).toMatchObject({ requestGen: 1 });
+    expect(await store.requestCancel(run, T + 20)).toBe(true);
+    expect(await store.getRun(run)).toMatchObject({ status: "cancelled" });
+    expect(await store.readRequest(run, "u1")).toMatchObject({ status: "ended" });
+  });
+
   it("start a run and store a request, or a signal, in one go; an existing run just gets it", async () => {
     const run = fresh("with-start");
     const started = await store.updateWithStart({ key: run, inputText: '"in"', now: T }, update("u1"));

@@ -20,10 +20,8 @@ export function forkRun(db: MemoryTables, request: ForkRequest): boolean {
   const { source } = request;
   const from = db.run(source);
   if (from === undefined) throw new RunNotFoundError(source.namespace, source.workflow, source.runId);
-  const { iteration, inputText, seed, codeVersion } = from;
-  const events = from.events.filter((event) => event.iteration === iteration);
-  const created =
-    db.insertRun(forkCreation({ iteration, inputText, seed, codeVersion, events }, request)) !== undefined;
+  const events = from.events.filter((event) => event.iteration === from.iteration);
+  const created = db.insertRun(forkCreation({ ...from, events }, request)) !== undefined;
   db.changed(created);
   return created;
 }

@@ -1,5 +1,5 @@
 import type { RunKey } from "../../history/index.js";
-import type { NewRun, NewSignal } from "../client-store.js";
+import type { NewRun } from "../client-store.js";
 import {
   type NewRequest,
   type RequestArrival,
@@ -9,9 +9,8 @@ import {
 } from "../request-records.js";
 import { runCreation } from "../rules/new-run.js";
 import { requestArrival, requestsAtEnd, requestWriteRefusal, runAfterRequest, withdrawal } from "../rules/requests.js";
-import type { StepWrite } from "../step-write.js";
-import type { MemoryTables, RequestRowM, RunRow } from "./tables.js";
-import { addClientSignal } from "./writes.js";
+import type { RunEnd, StepWrite } from "../step-write.js";
+import { keyOf, type MemoryTables, type RequestRowM, type RunRow } from "./tables.js";
 
 /** See ClientStore.addRequest; the rules are requestArrival and runAfterRequest. */
 export function addRequest(db: MemoryTables, key: RunKey, request: NewRequest, now: number): RequestArrival {
@@ -41,14 +40,6 @@ export function updateWithStart(
 ): { created: boolean; arrival: RequestArrival } {
   const created = db.insertRun(runCreation(run)) !== undefined;
   return { created, arrival: addRequest(db, run.key, request, run.now) };
-}
-
-/** See ClientStore.signalWithStart. */
-export function signalWithStart(db: MemoryTables, run: NewRun, signal: NewSignal): { created: boolean; sent: boolean } {
-  const created = db.insertRun(runCreation(run)) !== undefined;
-  const sent = addClientSignal(db, run.key, signal, run.now);
-  db.changed(created);
-  return { created, sent };
 }
 
 export function readRequest(db: MemoryTables, key: RunKey, requestId: string): RequestState | undefined {
@@ -105,11 +96,15 @@ export function writeRequests(run: RunRow, step: StepWrite): void {
       run.requests.set(write.requestId, fresh);
     }
   }
-  if (step.end === undefined) return;
-  const atEnd = requestsAtEnd(step.key, step.end);
+  if (step.end !== undefined) settleOpenRequests(run, step.end, step.now);
+}
+
+/** The run ended (a step, or a cancel before it ever ran): its requests still open are settled (requestsAtEnd). */
+export function settleOpenRequests(run: RunRow, end: Pick<RunEnd, "status">, now: number): void {
+  const atEnd = requestsAtEnd(keyOf(run), end);
   for (const row of run.requests.values()) {
-    if (row.status === RequestStatus.Requested) Object.assign(row, atEnd.requested, { updatedAt: step.now });
-    else if (row.status === RequestStatus.Accepted) Object.assign(row, atEnd.accepted, { updatedAt: step.now });
+    if (row.status === RequestStatus.Requested) Object.assign(row, atEnd.requested, { updatedAt: now });
+    else if (row.status === RequestStatus.Accepted) Object.assign(row, atEnd.accepted, { updatedAt: now });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { RunKey } from "../../history/index.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
 import type { ListRunsFilter } from "../records.js";
+import type { WorkerFilter } from "../rules/claim-filter.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
   ClaimOptions,
@@ -15,7 +16,6 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
-  WorkerAbilities,
 } from "../types.js";
 import { claim, claimRun, configureQueue, nextRunWake, readRun } from "./claim.js";
 import { countRuns } from "./counts.js";
@@ -28,27 +28,20 @@ import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { getRun, listNamespaces, listRuns } from "./reads.js";
-import {
-  addRequest,
-  forgetRequest,
-  loadRequests,
-  readRequest,
-  signalWithStart,
-  updateWithStart,
-  withdrawRequest,
-} from "./requests.js";
+import { addRequest, forgetRequest, loadRequests, readRequest, updateWithStart, withdrawRequest } from "./requests.js";
 import {
   deleteSchedule,
   fireSchedules,
   getSchedule,
   listSchedules,
   nextScheduleTick,
+  recordScheduleRun,
   saveSchedule,
   setSchedulePaused,
 } from "./schedules.js";
 import { commit } from "./step-writer.js";
 import { MemoryTables } from "./tables.js";
-import { addClientSignal, createRun, refuseTx, requestClientCancel } from "./writes.js";
+import { addClientSignal, createRun, refuseTx, requestClientCancel, signalWithStart } from "./writes.js";
 
 export interface MemoryStoreOptions {
   /** Called after every change, e.g. to let a test environment look for due timers. */
@@ -90,8 +83,8 @@ export class MemoryStore implements Store {
   async claimRun(key: RunKey, version: number, options: { owner: string; now: number; leaseMs: number }) {
     return claimRun(this.#db, key, version, options);
   }
-  async nextWake(namespace: string, now: number, queues: readonly string[], can: WorkerAbilities) {
-    const runs = nextRunWake(this.#db, namespace, now, new Set(queues), can);
+  async nextWake(namespace: string, now: number, queues: readonly string[], filter: WorkerFilter) {
+    const runs = nextRunWake(this.#db, namespace, now, new Set(queues), filter);
     const schedules = nextScheduleTick(this.#db, namespace);
     if (runs === undefined) return schedules;
     return schedules === undefined ? runs : Math.min(runs, schedules);
@@ -232,6 +225,9 @@ export class MemoryStore implements Store {
   }
   async deleteSchedule(namespace: string, id: string) {
     return deleteSchedule(this.#db, namespace, id);
+  }
+  async recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
+    return recordScheduleRun(this.#db, namespace, id, runId, now);
   }
   async getHistory(key: RunKey, options?: HistoryOptions) {
     return getHistory(this.#db, key, options);

@@ -56,7 +56,8 @@ export async function resumeRun(
 export async function forkRun(conn: Transaction, p: string, request: ForkRequest): Promise<boolean> {
   const { source } = request;
   const [runs] = await conn.query<Row[]>(
-    `SELECT iteration, input, seed, code_version FROM ${p}runs WHERE ${PK}`,
+    `SELECT iteration, input, seed, code_version, queue, priority, concurrency_key, deadline, created_at
+       FROM ${p}runs WHERE ${PK}`,
     pk(source),
   );
   const run = runs[0];
@@ -73,6 +74,11 @@ export async function forkRun(conn: Transaction, p: string, request: ForkRequest
       inputText: nullableText(run.input),
       seed: nullableText(run.seed),
       codeVersion: nullableText(run.code_version),
+      queue: nullableText(run.queue),
+      priority: Number(run.priority),
+      concurrencyKey: nullableText(run.concurrency_key),
+      deadline: run.deadline === null ? null : Number(run.deadline),
+      createdAt: Number(run.created_at),
       events: rows.map((row) => toRecordedEvent(row, source.runId)),
     },
     request,

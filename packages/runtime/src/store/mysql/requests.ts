@@ -12,7 +12,8 @@ import {
   type StoredRequest,
 } from "../request-records.js";
 import { requestArrival, requestsAtEnd, requestWriteRefusal, withdrawal, writeMustHold } from "../rules/requests.js";
-import type { StepWrite } from "../step-write.js";
+import type { RunEnd, StepWrite } from "../step-write.js";
+import { FRESH_VERSION } from "../types.js";
 import { isDuplicateKey } from "./db-errors.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { type Statement, valueRows } from "./statements.js";
@@ -28,11 +29,11 @@ const RUN = "namespace = ? AND workflow = ? AND run_id = ?";
 const runArgs = (key: RunKey) => [key.namespace, key.workflow, key.runId];
 
 /**
- * What a stored request does to its run's row: the SQL twin of runAfterRequest. Parameters:
- * now, now.
+ * What a stored request does to its run's row: the SQL twin of runAfterRequest (its wake time as
+ * WAKE_ON_ARRIVAL's, for a running run). Parameters: now, now.
  */
 export const REQUEST_WAKE = `request_gen = request_gen + 1, wake_gen = wake_gen + 1,
-  wake_at = IF(status <> '${RunStatus.Running}', wake_at, IF(wake_at IS NULL OR wake_at > ?, ?, wake_at))`;
+  wake_at = IF(status = '${RunStatus.Running}' AND version <> ${FRESH_VERSION} AND (wake_at IS NULL OR wake_at > ?), ?, wake_at)`;
 
 /** The columns of a request a client stores, and their values (see requestValues). */
 export const REQUEST_COLUMNS =
@@ -199,31 +200,33 @@ function insertWrittenStatement(p: string, rows: readonly { step: StepWrite; wri
 
 /**
  * The SQL twin of requestsAtEnd: one UPDATE per step that ends its run, settling what is still
- * open, after the step's own request writes. `error` is set before `status`, which it reads.
+ * open, after the step's own request writes.
  */
 export function endRequestsStatements(p: string, steps: readonly StepWrite[]): Statement[] {
-  return steps.flatMap((step) => {
-    if (step.end === undefined) return [];
-    const atEnd = requestsAtEnd(step.key, step.end);
-    return [
-      {
-        sql: `UPDATE ${p}requests SET error = IF(status = ?, ?, ?), status = IF(status = ?, ?, ?), updated_at = ?
-               WHERE ${RUN} AND status IN (?, ?)`,
-        args: [
-          RequestStatus.Requested,
-          atEnd.requested.errorText,
-          atEnd.accepted.errorText,
-          RequestStatus.Requested,
-          atEnd.requested.status,
-          atEnd.accepted.status,
-          step.now,
-          ...runArgs(step.key),
-          RequestStatus.Requested,
-          RequestStatus.Accepted,
-        ],
-      },
-    ];
-  });
+  return steps.flatMap((step) =>
+    step.end === undefined ? [] : [endRequestsStatement(p, step.key, step.end, step.now)],
+  );
+}
+
+/** The run ended (a step, or a cancel before it ever ran): its open requests settled; `error` is set before `status`, which it reads. */
+export function endRequestsStatement(p: string, key: RunKey, end: Pick<RunEnd, "status">, now: number): Statement {
+  const atEnd = requestsAtEnd(key, end);
+  return {
+    sql: `UPDATE ${p}requests SET error = IF(status = ?, ?, ?), status = IF(status = ?, ?, ?), updated_at = ?
+           WHERE ${RUN} AND status IN (?, ?)`,
+    args: [
+      RequestStatus.Requested,
+      atEnd.requested.errorText,
+      atEnd.accepted.errorText,
+      RequestStatus.Requested,
+      atEnd.requested.status,
+      atEnd.accepted.status,
+      now,
+      ...runArgs(key),
+      RequestStatus.Requested,
+      RequestStatus.Accepted,
+    ],
+  };
 }
 
 /**

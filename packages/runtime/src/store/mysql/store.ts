@@ -4,6 +4,7 @@ import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
 import type { ListRunsFilter } from "../records.js";
+import type { WorkerFilter } from "../rules/claim-filter.js";
 import { runCreation } from "../rules/new-run.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
@@ -19,7 +20,6 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
-  WorkerAbilities,
 } from "../types.js";
 import { claimRun, claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { isGaleraServer } from "./cluster-lock.js";
@@ -37,6 +37,7 @@ import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLease
 import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
+import { packetBudget, readMaxPacket } from "./packet.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
@@ -46,10 +47,11 @@ import {
   fireSchedules,
   getSchedule,
   listSchedules,
+  recordScheduleRun,
   saveSchedule,
   setSchedulePaused,
 } from "./schedules.js";
-import { writeSteps } from "./step-writer.js";
+import { type PacketLimit, writeSteps } from "./step-writer.js";
 import { inTransaction } from "./transaction.js";
 import { insertClientSignal, insertRun, requestCancel } from "./writes.js";
 
@@ -68,6 +70,8 @@ export class MySqlStore implements Store {
   readonly #lane: Lane | undefined;
   /** Whether the lane may be used: not on Galera (see #usableLane); asked once. */
   #laneAllowed: Promise<boolean> | undefined;
+  /** The server's max_allowed_packet, read once for the size of group commits (packet.ts). */
+  #maxPacket: Promise<number> | undefined;
 
   /** `ring`: the endpoints of a client given several (`createClient({ uris })`). */
   constructor(pool: Pool, prefix: string, endpoint: Endpoint, ownsPool: boolean, ring?: EndpointRing) {
@@ -92,6 +96,16 @@ export class MySqlStore implements Store {
       if (this.#ring && isNodeNotReady(error)) this.#ring.avoidCurrent();
       throw mapped;
     }
+  }
+
+  /** What a group commit may send in one packet; read once, and again after a failed read. */
+  async #packetLimit(pool: Pool): Promise<PacketLimit> {
+    this.#maxPacket ??= readMaxPacket(pool).catch((error: unknown) => {
+      this.#maxPacket = undefined;
+      throw error;
+    });
+    const maxPacket = await this.#maxPacket;
+    return { maxPacket, budget: packetBudget(maxPacket) };
   }
 
   /**
@@ -148,8 +162,8 @@ export class MySqlStore implements Store {
   claimRun(key: RunKey, version: number, options: { owner: string; now: number; leaseMs: number }) {
     return this.#guard((pool, p) => claimRun(pool, p, key, version, options));
   }
-  nextWake(namespace: string, now: number, queues: readonly string[], can: WorkerAbilities) {
-    return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues, can));
+  nextWake(namespace: string, now: number, queues: readonly string[], filter: WorkerFilter) {
+    return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues, filter));
   }
   fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
     return this.#guard((pool, p) => fireSchedules(pool, p, namespace, now, plan));
@@ -168,6 +182,9 @@ export class MySqlStore implements Store {
   }
   deleteSchedule(namespace: string, id: string) {
     return this.#guard((pool, p) => deleteSchedule(pool, p, namespace, id));
+  }
+  recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
+    return this.#guard((pool, p) => recordScheduleRun(pool, p, namespace, id, runId, now));
   }
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
     return this.#guard((pool, p) => configureQueue(pool, p, namespace, queue, limits, now));
@@ -220,7 +237,9 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => retryOnConflict(() => park(pool, p, key, { owner, errorText, now, version })));
   }
   commit(steps: readonly StepWrite[]) {
-    return this.#guard(async (pool, p) => writeSteps(pool, await this.#usableLane(pool), p, steps));
+    return this.#guard(async (pool, p) =>
+      writeSteps(pool, await this.#usableLane(pool), p, steps, await this.#packetLimit(pool)),
+    );
   }
 
   migrate() {
@@ -283,7 +302,7 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => purgeOrphanedSignals(pool, p, namespace, before));
   }
   requestCancel(key: RunKey, now: number) {
-    return this.#write(undefined, (conn, p) => requestCancel(conn, p, key, now));
+    return this.#write(undefined, async (conn, p) => (await requestCancel(conn, p, key, now)).length > 0);
   }
   getRun(key: RunKey) {
     return this.#guard((pool, p) => selectRun(pool, p, key));

@@ -26,11 +26,13 @@ describe("a client's request", () => {
     );
   });
 
-  it("moves the run's generations, and makes a running run due now unless it is due earlier", () => {
-    const run = { status: "running", wakeAt: 5000, wakeGen: 2, requestGen: 0 };
+  it("moves the run's generations, and makes a running run due now unless it is due earlier or has not started", () => {
+    const run = { status: "running", version: 3, wakeAt: 5000, wakeGen: 2, requestGen: 0 };
     expect(runAfterRequest(run, 100)).toEqual({ wakeAt: 100, wakeGen: 3, requestGen: 1 });
     expect(runAfterRequest({ ...run, wakeAt: 50 }, 100)).toMatchObject({ wakeAt: 50 });
     expect(runAfterRequest({ ...run, wakeAt: null }, 100)).toMatchObject({ wakeAt: 100 });
+    // A run that has not started keeps its start time (a delayed start), as for a signal.
+    expect(runAfterRequest({ ...run, version: 0, wakeAt: 5000 }, 100)).toMatchObject({ wakeAt: 5000 });
     expect(runAfterRequest({ ...run, status: "stuck", wakeAt: null }, 100)).toEqual({
       wakeAt: null,
       wakeGen: 3,

@@ -1,5 +1,6 @@
 import { RunEndedError, RunNotFoundError, type SerializedError } from "../../errors.js";
 import { isEnded, type RunKey, RunStatus } from "../../history/index.js";
+import { FRESH_VERSION } from "../claimed-run.js";
 import { type NewRequest, type RequestState, RequestStatus, type RequestWrite } from "../request-records.js";
 import type { RunEnd } from "../step-write.js";
 import { wakeOnArrival } from "./wake.js";
@@ -42,9 +43,10 @@ export function requestArrival(
   return { add: true };
 }
 
-/** What a request reads and writes of its run's row: its status, wake time and generations. */
+/** What a request reads and writes of its run's row: its status, version, wake time and generations. */
 export interface WokenRun {
   readonly status: string;
+  readonly version: number;
   readonly wakeAt: number | null;
   readonly wakeGen: number;
   readonly requestGen: number;
@@ -54,11 +56,13 @@ export interface WokenRun {
  * The run's row once a request arrived: request_gen moves (a worker holding or caching the run
  * reads its requests when it sees it move, and only then), and wake_gen with it, so a step that
  * read its inputs before keeps the run awake; a running run is due now, unless it is due earlier
- * (see wakeOnArrival). SQL twin: REQUEST_WAKE in store/mysql/requests.ts.
+ * or has not started (see wakeOnArrival: a delayed start is kept, as for a signal). SQL twin:
+ * REQUEST_WAKE in store/mysql/requests.ts.
  */
 export function runAfterRequest(run: WokenRun, now: number): Pick<WokenRun, "wakeAt" | "wakeGen" | "requestGen"> {
+  const started = run.version !== FRESH_VERSION;
   return {
-    wakeAt: run.status === RunStatus.Running ? wakeOnArrival(run.wakeAt, now) : run.wakeAt,
+    wakeAt: run.status === RunStatus.Running ? wakeOnArrival(run.wakeAt, now, started) : run.wakeAt,
     wakeGen: run.wakeGen + 1,
     requestGen: run.requestGen + 1,
   };

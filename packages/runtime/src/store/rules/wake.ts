@@ -22,9 +22,12 @@ export function wakeChoices(step: StepWrite): { readonly ifWoken: number | null;
 
 /**
  * The wake time of a running run that something arrived for from outside (a signal, a cancel
- * request): due now, unless it is due earlier already. The store bumps its wake_gen with it.
- * SQL twin: WAKE_NOW in store/mysql/writes.ts.
+ * request): due now, unless it is due earlier already. A run that has not `started` (no step
+ * committed yet) keeps its start time: a signal waits in its inbox for the run's `delay` or
+ * `startAt` (and a queued run for its slot), as it would have had it come first. The store bumps
+ * its wake_gen with it. SQL twin: WAKE_ON_ARRIVAL in store/mysql/writes.ts.
  */
-export function wakeOnArrival(wakeAt: number | null, now: number): number {
+export function wakeOnArrival(wakeAt: number | null, now: number, started: boolean): number | null {
+  if (!started) return wakeAt;
   return wakeAt === null || wakeAt > now ? now : wakeAt;
 }

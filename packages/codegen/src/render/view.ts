@@ -1,0 +1,140 @@
+/**
+ * What the templates print: the generated file as plain data. Names are the manifest's stored
+ * names (the name helpers turn them into identifiers), types are printed, and every choice (what
+ * is declared, what is validated, which queue a start uses) is already made here: the templates
+ * only print fields, test flags and loop over lists.
+ *
+ * Optional fields are present and `undefined` (the templates run in strict mode, which refuses a
+ * missing field); a template tests them with `{{#if}}`.
+ */
+import type { JsonLiteral } from "../model/model.js";
+
+export interface FileView {
+  /** `replay.ts`: the manifest's file name. */
+  readonly manifestName: string;
+  /** The manifest's path as the regenerate command names it. */
+  readonly manifestPath: string;
+  readonly manifestSha256: string;
+  /** `npx replaygen <manifestPath>`. */
+  readonly command: string;
+  readonly namespace: string;
+  readonly imports: readonly ImportView[];
+  readonly workflows: readonly WorkflowView[];
+  readonly activities: readonly ActivityView[];
+  readonly queues: readonly QueueView[];
+  readonly schedules: readonly ScheduleView[];
+  /** The backends type every activity takes; undefined without activities. */
+  readonly backends: string | undefined;
+  readonly uses: Uses;
+  /** Export `startReplayLoops` as an alias of `start<Ns>Loops` (false when that is its own name). */
+  readonly aliasStartLoops: boolean;
+}
+
+/** What the namespace uses, which decides the optional declarations and helpers. */
+export interface Uses {
+  readonly outputs: boolean;
+  readonly schemas: boolean;
+  readonly register: boolean;
+  readonly children: boolean;
+  readonly queues: boolean;
+  readonly schedules: boolean;
+}
+
+/** One import statement. */
+export interface ImportView {
+  readonly from: string;
+  readonly typeOnly: boolean;
+  /** Sorted as biome's organizeImports keeps them; `Name as Local` where renamed. */
+  readonly names: readonly string[];
+}
+
+export interface WorkflowView {
+  readonly name: string;
+  readonly description: string;
+  /** The input the workflow function receives. */
+  readonly input: string;
+  /** The input callers pass (run helper, `restart`, schedules). */
+  readonly inputToWrite: string;
+  /** The result callers get. */
+  readonly output: string;
+  /** The result the workflow function returns. */
+  readonly outputToWrite: string;
+  /** The local name of the input schema, when one validates the input. */
+  readonly inputSchema: string | undefined;
+  readonly outputSchema: string | undefined;
+  /** Its default queue. */
+  readonly queue: string | undefined;
+  readonly signals: readonly MessageView[];
+  readonly outputs: readonly MessageView[];
+  /** The workflows it starts as child runs, in the order of its `children`. */
+  readonly children: readonly ChildView[];
+  /** It has a register function. */
+  readonly register: boolean;
+}
+
+/** A child workflow, as its parent's Flow starts and signals it. */
+export interface ChildView {
+  readonly name: string;
+  readonly description: string;
+  readonly inputToWrite: string;
+  readonly output: string;
+  readonly inputSchema: string | undefined;
+  readonly outputSchema: string | undefined;
+  readonly queue: string | undefined;
+  readonly signals: readonly MessageView[];
+}
+
+/** A signal or output of a workflow. */
+export interface MessageView {
+  readonly name: string;
+  readonly description: string;
+  /** The workflow it belongs to. */
+  readonly workflow: string;
+  /** The message as readers get it. */
+  readonly type: string;
+  /** The message as writers pass it. */
+  readonly typeToWrite: string;
+  readonly schema: string | undefined;
+}
+
+export interface ActivityView {
+  readonly name: string;
+  readonly description: string;
+  /** The local name of the activity function. */
+  readonly fn: string;
+  /** Undefined when the function declares no input: its Flow method takes none. */
+  readonly input: string | undefined;
+  readonly output: string;
+  /** The manifest's options (`retry`, `timeout`, ...), keys sorted at every level. */
+  readonly options: readonly FieldView[];
+  /** It has a register function. */
+  readonly register: boolean;
+}
+
+/** An object entry: a key and a JSON value. */
+export interface FieldView {
+  readonly name: string;
+  readonly value: JsonLiteral;
+}
+
+export interface QueueView {
+  readonly name: string;
+  readonly description: string | undefined;
+  /** Its limits, keys sorted. */
+  readonly limits: JsonLiteral;
+}
+
+export interface ScheduleView {
+  readonly name: string;
+  readonly description: string | undefined;
+  readonly workflow: string;
+  readonly cron: string;
+  readonly timezone: string | undefined;
+  readonly overlap: string | undefined;
+  readonly catchup: string | undefined;
+  readonly input: JsonLiteral;
+  /** The workflow's input type, which the input `satisfies`. */
+  readonly inputType: string;
+  /** The workflow's input schema, which parses the input as the module loads. */
+  readonly inputSchema: string | undefined;
+}
