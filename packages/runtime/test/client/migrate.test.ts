@@ -28,6 +28,7 @@ describe("migrate", () => {
       "replay_events",
       "replay_migrations",
       "replay_queues",
+      "replay_requests",
       "replay_runs",
       "replay_schedules",
       "replay_signals",
