@@ -16,6 +16,8 @@ export interface Sizes {
   /** Updates, then queries, sent to one run per system, from this process and from another. */
   readonly w9: { readonly updates: number; readonly queries: number };
   readonly floor: { readonly commits: number; readonly batchRows: number; readonly batches: number };
+  /** Runs of `steps` steps with 1 MiB activity results (offloaded, in the row) and small ones. */
+  readonly w11: { readonly runs: number; readonly steps: number };
   /** Untimed runs before each timed series. */
   readonly warmup: number;
 }
@@ -32,6 +34,7 @@ export const FULL: Sizes = {
   w8: { suspended: 10_000, fanOut: 1000 },
   w9: { updates: 200, queries: 200 },
   floor: { commits: 2000, batchRows: 1000, batches: 20 },
+  w11: { runs: 40, steps: 5 },
   warmup: 20,
 };
 
@@ -47,5 +50,6 @@ export const QUICK: Sizes = {
   w8: { suspended: 500, fanOut: 100 },
   w9: { updates: 20, queries: 20 },
   floor: { commits: 100, batchRows: 200, batches: 5 },
+  w11: { runs: 3, steps: 2 },
   warmup: 3,
 };

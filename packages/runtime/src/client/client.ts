@@ -25,6 +25,9 @@ import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.
 import type { HistoryEvent } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
 import type { RunDescription } from "../ops/description.js";
+import { CodecStore } from "../payload/codec-store.js";
+import { type PayloadOptions, resolvePayloadOptions } from "../payload/options.js";
+import { PayloadPipeline } from "../payload/pipeline.js";
 import { CronSchedule } from "../schedule/cron.js";
 import { tickRunId } from "../schedule/plan.js";
 import { pageLimit } from "../store/paging.js";
@@ -93,7 +96,8 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
 
 /** The client on a Store; see createStoreClient. Every method checks its arguments before it touches the store. */
 export class ReplayClient implements StoreClient {
-  readonly store: Store;
+  /** The client's store behind its payload boundary (see CodecStore): workers built on the client use it too. */
+  readonly store: CodecStore;
   readonly clock: Clock;
   readonly timers: Timers;
   readonly maxPayloadBytes: number;
@@ -110,16 +114,16 @@ export class ReplayClient implements StoreClient {
   #readiness: Promise<void> | undefined;
 
   constructor(store: Store, options: StoreClientOptions = {}) {
-    this.store = store;
+    this.store = payloadBoundary(store, options);
     this.clock = options.clock ?? systemClock;
     this.timers = options.timers ?? realTimers(this.clock);
     this.local = options.local ?? createLocalBus();
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     this.#defaultVersion = options.version === undefined ? undefined : validateName("version", options.version);
-    this.#check = options.ready ?? ((tx?: unknown) => store.ready(tx));
+    this.#check = options.ready ?? ((tx?: unknown) => this.store.ready(tx));
     this.#tracing = new Tracing(options.tracerProvider);
     this.#metrics = new ClientMetrics(replaykitMeter(options.meterProvider));
-    this.#management = new RunManagement(store, this.clock);
+    this.#management = new RunManagement(this.store, this.clock);
     this.#awaitObserver = options.awaitObserver;
     this.#results = {
       local: this.local,
@@ -128,7 +132,7 @@ export class ReplayClient implements StoreClient {
       explainWait: (key) => this.#management.explainWait(key),
     };
     this.#starts = new RunStarts({
-      store,
+      store: this.store,
       local: this.local,
       clock: this.clock,
       tracing: this.#tracing,
@@ -138,7 +142,7 @@ export class ReplayClient implements StoreClient {
       ready: (tx) => this.#ready(tx),
     });
     this.#requests = new RequestCalls({
-      store,
+      store: this.store,
       local: this.local,
       maxPayloadBytes: this.maxPayloadBytes,
       now: () => this.clock.now(),
@@ -465,4 +469,11 @@ export class ReplayClient implements StoreClient {
     if (found === undefined) throw new ScheduleNotFoundError(namespace, id);
     return found;
   }
+}
+
+/** The store behind the client's payload options (a CodecStore given is unwrapped first: payloads are encoded once). */
+function payloadBoundary(given: Store, options: PayloadOptions): CodecStore {
+  const store = given instanceof CodecStore ? given.inner : given;
+  const resolved = resolvePayloadOptions(options, store.payloadTable);
+  return new CodecStore(store, new PayloadPipeline(resolved), resolved.payloadStore);
 }

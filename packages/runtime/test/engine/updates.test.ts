@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityContext, RunContext } from "../../src/api.js";
 import {
+  aesGcmCodec,
   RunEndedError,
   RunNotFoundError,
   UpdateFailedError,
@@ -8,6 +9,7 @@ import {
   UpdateTimeoutError,
 } from "../../src/index.js";
 import { forEachStore, historyOf, rejectionOf, shape, waitFor } from "../support/helpers.js";
+import { KEYS, storedTexts, storeOf } from "../support/payloads.js";
 
 /**
  * The scenarios of Temporal's cross-SDK features suite for updates (temporalio/features,
@@ -277,6 +279,45 @@ forEachStore((env) => {
       expect(await env.client.awaitResult("upd-held", "rolling", "r1", { timeout: "10s" })).toBe("done after 1");
       const first = (await historyOf(env.client, "upd-held", "rolling", "r1")).filter((e) => e.iteration === 0);
       expect(shape(first).slice(-2)).toEqual(["update_completed slowBump#0", "restarted"]);
+    });
+  });
+
+  describe("updates and queries through a client's codecs", () => {
+    it("carry bytes, and leave only ciphertext in the history and the request rows", async () => {
+      const client = env.clientWith({ codecs: [aesGcmCodec({ keys: KEYS, current: "k1" })] });
+      await env.worker({
+        client,
+        namespace: "upd-codec",
+        workflows: {
+          vault: async (ctx: RunContext) => {
+            let kept: { note: string; raw: Uint8Array } | undefined;
+            ctx.onUpdate("keep", (input: { note: string; raw: Uint8Array }) => {
+              kept = input;
+              return { kept: input.note, raw: input.raw };
+            });
+            ctx.onQuery("kept", () => kept);
+            await ctx.awaitSignal("never", "1h");
+          },
+        },
+        activities: {},
+      });
+      const key = { namespace: "upd-codec", workflow: "vault", runId: "v1" };
+      await client.runWorkflow(key.namespace, key.workflow, key.runId, null);
+      const raw = new Uint8Array([0xde, 0xad]);
+      const input = { note: "secret-note", raw };
+      const stored = await client.executeUpdate(key.namespace, key.workflow, key.runId, "keep", input, {
+        updateId: "u1",
+      });
+      expect(stored).toStrictEqual({ kept: "secret-note", raw });
+      const local = await client.startUpdate(key.namespace, key.workflow, key.runId, "keep", input);
+      expect(await local.result()).toStrictEqual({ kept: "secret-note", raw });
+      expect(await client.queryRun(key.namespace, key.workflow, key.runId, "kept")).toStrictEqual(input);
+      const texts = [...(await storedTexts(client, key))];
+      for (const id of ["u1", local.updateId]) {
+        const row = await storeOf(client).readRequest(key, id);
+        texts.push(row?.resultText ?? "", row?.errorText ?? "");
+      }
+      expect(texts.filter((text) => text.includes("secret-note"))).toEqual([]);
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunContext } from "../../src/api.js";
-import { type MySqlStore, ReplayError, RunEndedError } from "../../src/index.js";
+import { type MySqlClient, ReplayError, RunEndedError } from "../../src/index.js";
 import { forEachStore, historyOf, rejectionOf, shape } from "../support/helpers.js";
 
 /** Collects `item` signals until `close`; `add` updates append too and answer the count. */
@@ -43,9 +43,9 @@ forEachStore((env) => {
       "joins the caller's transaction: nothing is started or sent when it rolls back",
       async () => {
         await env.worker({ namespace: "sws-tx", workflows: { basket }, activities: {} });
-        const store = env.client.store as MySqlStore;
+        const { pool } = env.client as MySqlClient;
         const write = async (commit: boolean) => {
-          const tx = await store.pool.getConnection();
+          const tx = await pool.getConnection();
           try {
             await tx.query("BEGIN");
             await env.client.signalWithStart("sws-tx", "basket", "b1", "ann", "item", "apple", "i1", { tx });

@@ -134,6 +134,8 @@ export class MemoryTables {
   readonly schedules = new Map<string, ScheduleRow>();
   /** Workers present (holdPresence), with how many handles each holds open. */
   readonly present = new Map<string, number>();
+  /** Offloaded payloads (tablePayloadStore) by run path (see pathOf), then by id. */
+  readonly payloads = new Map<string, Map<string, Uint8Array>>();
   nextEventId = 1;
   nextSignalId = 1;
   readonly #onChange: () => void;

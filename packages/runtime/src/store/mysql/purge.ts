@@ -78,7 +78,11 @@ function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
   if (batch.length > 0) yield batch;
 }
 
-/** Locks the runs that still qualify, then deletes them with their events, signals, retry rows and requests. */
+/**
+ * Locks the runs that still qualify, then deletes them with their events, signals, retry rows,
+ * requests and offloaded payloads (those of another payload store through `purging`, before the
+ * commit).
+ */
 async function deleteRuns(
   conn: Transaction,
   p: string,
@@ -92,8 +96,10 @@ async function deleteRuns(
     [request.namespace, ...candidates.values, request.statuses, request.endedBefore],
   );
   if (locked.length === 0) return 0;
-  const match = keyMatch(locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) })));
-  for (const table of ["events", "signals", "tasks", "requests", "runs"]) {
+  const keys = locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) }));
+  await request.purging?.(keys.map((key) => ({ namespace: request.namespace, ...key })));
+  const match = keyMatch(keys);
+  for (const table of ["events", "signals", "tasks", "requests", "payloads", "runs"]) {
     await conn.query(`DELETE FROM ${p}${table} WHERE namespace = ? AND (${match.sql})`, [
       request.namespace,
       ...match.values,
