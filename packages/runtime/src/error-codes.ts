@@ -62,6 +62,11 @@ type ClientCode =
   | "SCHEDULE_NOT_FOUND"
   | "RESULT_TIMEOUT"
   | "RUN_FAILED"
+  | "UPDATE_REJECTED"
+  | "UPDATE_FAILED"
+  | "UPDATE_TIMEOUT"
+  | "QUERY_TIMEOUT"
+  | "UNKNOWN_QUERY"
   | "UNKNOWN_TOKEN"
   | "TOKEN_EXPIRED";
 
@@ -75,6 +80,8 @@ type WorkflowFailureCode =
   | "CHILD_CYCLE"
   | "RUN_TIMEOUT"
   | "COMPENSATION_FAILED"
+  /** A query handler or update validator tried to run a command or change the run. */
+  | "READ_ONLY_CONTEXT"
   | "TOKEN_TIMEOUT";
 
 /** A stored payload that this client cannot read: its key, its codec or its offloaded bytes are missing, or it was changed. */

@@ -10,15 +10,17 @@ export type StepKind =
   | "patch"
   | "child"
   | "send"
+  | "update"
+  | "condition"
   | "token"
   | "tokenAwait"
   | "event";
 
 /**
- * How a step went: "completed" and "failed" for steps with a result, "timed out" for a signal,
- * token or event await that got none, "pending" while the workflow waits for it, "recorded" for
- * steps that are done the moment they are written (outputs, patch markers, signals sent,
- * startChild, tokens created).
+ * How a step went: "completed" and "failed" for steps with a result (an update's handler
+ * included), "timed out" for a signal await, a condition, a token or an event await that got
+ * none, "pending" while the workflow waits for it, "recorded" for steps that are done the
+ * moment they are written (outputs, patch markers, signals sent, startChild, tokens created).
  */
 export type StepOutcome = "completed" | "failed" | "timed out" | "pending" | "recorded";
 
@@ -40,9 +42,9 @@ export interface TimelineStep {
   readonly outcome: StepOutcome;
   /** Attempts an activity took. */
   readonly attempts?: number;
-  /** What the command carried: activity input, sleep or await request, output message, child request, signal sent. */
+  /** What the command carried: activity input, sleep, await or condition request, output message, child request, signal sent, accepted update. */
   readonly request: unknown;
-  /** What answered it: activity result or error, the signal message, the child's ending. */
+  /** What answered it: activity result or error, the signal message, the child's ending, the update's result or error. */
   readonly response?: unknown;
 }
 
@@ -87,6 +89,12 @@ function resultOf(answer: HistoryEvent): Pick<TimelineStep, "outcome" | "attempt
         : { outcome: "completed", response: answer.payload.message };
     case EventType.ChildResponse:
       return { outcome: answer.payload.status === "completed" ? "completed" : "failed", response: answer.payload };
+    case EventType.UpdateCompleted:
+      return "error" in answer.payload
+        ? { outcome: "failed", response: answer.payload.error }
+        : { outcome: "completed", response: answer.payload.result };
+    case EventType.ConditionResult:
+      return "timedOut" in answer.payload ? { outcome: "timed out" } : { outcome: "completed" };
     case EventType.TokenCompleted:
       if ("timedOut" in answer.payload) return { outcome: "timed out" };
       return "error" in answer.payload
@@ -118,6 +126,10 @@ function kindOf(type: EventType): StepKind | undefined {
       return "child";
     case EventType.SignalSent:
       return "send";
+    case EventType.UpdateAccepted:
+      return "update";
+    case EventType.ConditionRequest:
+      return "condition";
     case EventType.TokenCreated:
       return "token";
     case EventType.TokenAwaited:
@@ -135,6 +147,8 @@ function kindOf(type: EventType): StepKind | undefined {
     case EventType.SleepDone:
     case EventType.SignalResponse:
     case EventType.ChildResponse:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
     case EventType.TokenCompleted:
@@ -152,6 +166,8 @@ function answerKey(event: HistoryEvent): string | undefined {
     [EventType.SleepDone]: EventType.SleepRequest,
     [EventType.SignalResponse]: EventType.SignalRequest,
     [EventType.ChildResponse]: EventType.ChildRequest,
+    [EventType.UpdateCompleted]: EventType.UpdateAccepted,
+    [EventType.ConditionResult]: EventType.ConditionRequest,
     [EventType.TokenCompleted]: EventType.TokenAwaited,
     [EventType.EventReceived]: EventType.EventAwaited,
   }[event.type as string];

@@ -14,11 +14,12 @@ const TARGET_ARGUMENT: Record<CommandKind, string> = {
   token: "token name",
   tokenAwait: "token id",
   eventWait: "event name",
+  condition: "condition",
 };
 
-/** Checks the name a command targets (a sleep, and a token without a name, target nothing); throws InvalidNameError. */
+/** Checks the name a command targets (a sleep, a condition, and a token without a name, target nothing); throws InvalidNameError. */
 export function checkTarget(kind: CommandKind, target: string): void {
-  if (kind === "sleep" || (kind === "token" && target === "")) return;
+  if (kind === "sleep" || kind === "condition" || (kind === "token" && target === "")) return;
   validateName(TARGET_ARGUMENT[kind], target);
 }
 
@@ -32,6 +33,7 @@ export function encodeCommandInput(kind: CommandKind, target: string, input: unk
     case "sleep":
       return JSON.stringify({ duration: input });
     case "signal":
+    case "condition":
       return JSON.stringify({ timeout: input });
     case "child":
       return encodeChildRequest(target, input as ChildRequest, maxBytes);

@@ -14,6 +14,7 @@ export type CommandKind =
   | "output"
   | "child"
   | "send"
+  | "condition"
   | "token"
   | "tokenAwait"
   | "eventWait";
@@ -37,7 +38,7 @@ export interface PendingCommand {
   readonly inputText: string;
   /** Per-call activity options. */
   readonly options?: ActivityOptions;
-  /** Sleep: when it ends. Signal: when it times out. ms since the epoch. */
+  /** Sleep: when it ends. Signal and condition: when it times out. ms since the epoch. */
   readonly deadline?: number;
   /** When the command was first issued (recorded), ms since the epoch. */
   readonly issuedAt: number;
@@ -64,6 +65,8 @@ export function requestTypeOf(kind: CommandKind): EventType {
       return EventType.ChildRequest;
     case "send":
       return EventType.SignalSent;
+    case "condition":
+      return EventType.ConditionRequest;
     case "token":
       return EventType.TokenCreated;
     case "tokenAwait":
@@ -94,6 +97,7 @@ export function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean
     case "signal":
     case "tokenAwait":
     case "eventWait":
+    case "condition":
       return false;
     default:
       return unreachable(kind);
@@ -109,8 +113,9 @@ export interface RecordedCommand {
 
 /**
  * The event that records a new command past the end of history, issued `at`, and the
- * command's deadline (sleeps and signal timeouts, whose input is their duration in ms). A new
- * token gets its id from `newTokenId`, the driver's: the executor itself has no randomness.
+ * command's deadline (sleeps, signal and condition timeouts, whose input is their duration in
+ * ms). A new token gets its id from `newTokenId`, the driver's: the executor itself has no
+ * randomness.
  */
 export function requestEvent(
   kind: CommandKind,
@@ -138,6 +143,11 @@ export function requestEvent(
       const timeout = input as number;
       const deadline = at + timeout;
       return { event: newEvent.signalRequest(target, seq, { timeout, deadline }, at), deadline };
+    }
+    case "condition": {
+      const timeout = input as number;
+      const deadline = at + timeout;
+      return { event: newEvent.conditionRequest(seq, { timeout, deadline }, at), deadline };
     }
     case "token": {
       const { timeout } = input as TokenInput;

@@ -51,4 +51,13 @@ export const ev = {
     body("event_awaited", name, seq, { ...wait, since: T0 - wait.lookback, deadline: T0 + wait.timeout }),
   eventReceived: (name: string, seq: number, received: unknown, at?: number) =>
     body("event_received", name, seq, received, at),
+  updateAccepted: (update: string, seq: number, updateId: string, input: unknown, at?: number) =>
+    body("update_accepted", update, seq, { updateId, input }, at),
+  updateResult: (update: string, seq: number, updateId: string, result: unknown) =>
+    body("update_completed", update, seq, { updateId, result }),
+  updateError: (update: string, seq: number, updateId: string, message: string) =>
+    body("update_completed", update, seq, { updateId, error: { name: "Error", message } }),
+  condition: (seq: number, timeout: number) => body("condition_request", "", seq, { timeout, deadline: T0 + timeout }),
+  conditionHeld: (seq: number) => body("condition_result", "", seq, { satisfied: true }),
+  conditionTimedOut: (seq: number, at?: number) => body("condition_result", "", seq, { timedOut: true }, at),
 };

@@ -2,6 +2,7 @@ import { ActivityFailure, ChildWorkflowFailure, type SerializedError, TokenTimeo
 import type {
   ActivityResponse,
   ChildResponse,
+  ConditionResult,
   EventReceived,
   SignalResponse,
   TokenCompletion,
@@ -26,6 +27,11 @@ export function settleSignal(command: WaitingCommand, response: SignalResponse):
 export function settleChild(command: WaitingCommand, response: ChildResponse): void {
   if (response.status === "completed") command.resolve(response.result);
   else command.reject(new ChildWorkflowFailure(command.target, response.runId, response.status, response.error));
+}
+
+/** A condition with a timeout resolves with true when its predicate held, false when the timeout passed. */
+export function settleCondition(command: WaitingCommand, result: ConditionResult): void {
+  command.resolve(!("timedOut" in result));
 }
 
 /**

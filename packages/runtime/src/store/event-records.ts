@@ -25,6 +25,12 @@ export interface TriggerPlan {
   readonly singleton?: SingletonPolicy | undefined;
 }
 
+/**
+ * The runs a worker's triggers start for an event. It may answer later: a client with codecs
+ * decodes the event's data first (CodecStore.dispatchEvents).
+ */
+export type TriggerPlanner = (event: StoredPublishedEvent) => readonly TriggerPlan[] | Promise<readonly TriggerPlan[]>;
+
 /** What one look at a namespace's undispatched events did. */
 export interface DispatchedEvents {
   /** Events dispatched (each exactly once across workers). */

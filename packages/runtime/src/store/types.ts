@@ -8,6 +8,7 @@
  *   engine-store.ts      what the worker needs: claims, leases, histories, fenced commits
  *   step-write.ts        what one engine commit writes for a run, and its result
  *   client-store.ts      what the client and the management API need
+ *   request-records.ts   update and query requests as stored
  *   schedule-records.ts  schedules as stored and as listed
  *   event-records.ts     published events, token completions and event-started runs
  */
@@ -45,7 +46,19 @@ export type {
   NewPublishedEvent,
   TokenCompletionWrite,
   TriggerPlan,
+  TriggerPlanner,
 } from "./event-records.js";
+export {
+  isRequestStatus,
+  isSettled,
+  type NewRequest,
+  type RequestArrival,
+  type RequestKind,
+  type RequestState,
+  RequestStatus,
+  type RequestWrite,
+  type StoredRequest,
+} from "./request-records.js";
 export type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
 export type {
   ChildStart,

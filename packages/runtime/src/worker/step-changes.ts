@@ -3,6 +3,7 @@ import type {
   ChildStart,
   EventWaitRef,
   EventWaitToBegin,
+  RequestWrite,
   SignalToSend,
   TaskRetry,
   TokenToCreate,
@@ -23,6 +24,8 @@ export interface StepChanges {
   readonly childStarts: ChildStart[];
   readonly signalsSent: SignalToSend[];
   readonly cancelChildren: RunKey[];
+  /** What became of the run's update and query requests (see RunRequests). */
+  readonly requestWrites: RequestWrite[];
   readonly tokensCreated: TokenToCreate[];
   /** Tokens whose timeout the step delivered to their await. */
   readonly tokensExpired: string[];
@@ -40,6 +43,7 @@ export function newStepChanges(observedWakeGen: number): StepChanges {
     childStarts: [],
     signalsSent: [],
     cancelChildren: [],
+    requestWrites: [],
     tokensCreated: [],
     tokensExpired: [],
     eventWaits: [],
@@ -56,6 +60,7 @@ export function changesBesidesEvents(step: StepChanges): boolean {
     step.childStarts.length > 0 ||
     step.signalsSent.length > 0 ||
     step.cancelChildren.length > 0 ||
+    step.requestWrites.length > 0 ||
     step.tokensCreated.length > 0 ||
     step.tokensExpired.length > 0 ||
     step.eventWaits.length > 0 ||

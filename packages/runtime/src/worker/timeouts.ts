@@ -4,12 +4,15 @@ import type { StepChanges } from "./step-changes.js";
 
 /**
  * The event a timer that expired delivers: a sleep's end, or the timeout of a signal await, a
- * token await (the token expires with the step) or an event wait (which ends with the step).
+ * condition, a token await (the token expires with the step) or an event wait (which ends with
+ * the step).
  */
 export function timeoutOf(command: PendingCommand, step: StepChanges, at: number): NewEvent {
   switch (command.kind) {
     case "sleep":
       return newEvent.sleepDone(command.seq, at);
+    case "condition":
+      return newEvent.conditionTimeout(command.seq, at);
     case "tokenAwait":
       step.tokensExpired.push(command.target);
       return newEvent.tokenTimeout(command.target, command.seq, at);

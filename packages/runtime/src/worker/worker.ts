@@ -10,6 +10,7 @@ import { LruCache } from "./cache.js";
 import { ClaimLoop, type ClaimLoopHost } from "./claim-loop.js";
 import { EventDispatch } from "./event-dispatch.js";
 import { HeldRuns } from "./held-runs.js";
+import { LocalRequests, type LocalRequestsHost } from "./local-requests.js";
 import { LocalWakes, type LocalWakesHost } from "./local-wakes.js";
 import { RunHost, type RunHostParts } from "./run-host.js";
 import { RunLoader, type RunLoaderHost } from "./run-loader.js";
@@ -52,6 +53,7 @@ class ReplayWorker implements Worker {
   readonly #claimLoop: ClaimLoop;
   readonly #events: EventDispatch;
   readonly #wakes: LocalWakes;
+  readonly #requests: LocalRequests;
   readonly #loader: RunLoader;
   readonly #runHost: RunHost;
   #metrics: WorkerMetrics;
@@ -64,6 +66,7 @@ class ReplayWorker implements Worker {
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
+  #unsubscribeRequests: (() => void) | undefined;
   #stopWatching: (() => void) | undefined;
 
   constructor(input: WorkerOptions) {
@@ -88,6 +91,7 @@ class ReplayWorker implements Worker {
     });
     this.#claimLoop = new ClaimLoop(options, this.#claimLoopHost());
     this.#wakes = new LocalWakes(options, this.#localWakesHost());
+    this.#requests = new LocalRequests(options, this.#localRequestsHost());
     this.#runHost = new RunHost(options, this.#runHostParts());
     this.#loader = new RunLoader(options, this.#loaderHost());
   }
@@ -116,6 +120,16 @@ class ReplayWorker implements Worker {
     };
   }
 
+  #localRequestsHost(): LocalRequestsHost {
+    return {
+      held: this.#held,
+      cache: this.#cache,
+      isRunning: () => this.#state === "running",
+      backlogged: () => this.#claimLoop.backlog,
+      activateCached: (cached) => this.#loader.activateCached(cached),
+    };
+  }
+
   #runHostParts(): RunHostParts {
     return {
       held: this.#held,
@@ -125,6 +139,8 @@ class ReplayWorker implements Worker {
       isRunning: () => this.#state === "running",
       replay: (run, iteration) => this.#loader.replay(run, iteration),
       armWake: (key, cached) => this.#wakes.arm(key, cached),
+      takeLocalUpdates: (key) => this.#requests.take(key),
+      dropLocalUpdates: (key) => this.#requests.dropQueued(key),
       kick: (byWork) => this.#claimLoop.kick(byWork),
     };
   }
@@ -136,6 +152,7 @@ class ReplayWorker implements Worker {
       tracing: new Tracing(this.#options.tracerProvider),
       actors: this.#runHost,
       taken: (id) => this.#wakes.taken(id),
+      dropLocalUpdates: (key) => this.#requests.dropQueued(key),
       kick: (byWork) => this.#claimLoop.kick(byWork),
     };
   }
@@ -205,6 +222,7 @@ class ReplayWorker implements Worker {
     }
     this.#presence = presence;
     this.#unsubscribe = this.#wakes.subscribe();
+    this.#unsubscribeRequests = this.#requests.subscribe();
     this.#heartbeat = setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.#options.leaseMs / 3)));
     this.#heartbeat.unref?.();
     this.#stopWatching = this.#log.watchEventLoop();
@@ -215,6 +233,8 @@ class ReplayWorker implements Worker {
     if (this.#state !== "running") return;
     this.#state = "stopping";
     this.#wakes.cancelAll();
+    this.#unsubscribeRequests?.();
+    this.#requests.dropAll();
     this.#claimLoop.kick();
     await this.#loop;
     const deadline = Date.now() + this.#options.stopTimeoutMs;

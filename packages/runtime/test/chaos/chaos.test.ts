@@ -18,6 +18,7 @@ import { produce } from "./producer.js";
 import { describeUnexplained, formatLogCounts } from "./report.js";
 import { auditSignals } from "./signals.js";
 import { chaosSize } from "./size.js";
+import { auditUpdates, sendBumps } from "./updates.js";
 import { auditWaits, produceWaits } from "./waits.js";
 
 const NS = "chaos";
@@ -49,7 +50,7 @@ const completed = () => completedCount(db.scratch.pool, NS).catch(() => undefine
 describe(`chaos (${size.name}: ${size.runs} runs, ${size.waitRuns} with tokens and events)`, {
   timeout: size.completeWithinMs + 120_000,
 }, () => {
-  it("completes every run exactly once per step, token completion and event delivery while workers and the database are SIGKILLed", async () => {
+  it("completes every run exactly once per step, and applies every update, token completion and event delivery once, while workers and the database are SIGKILLed", async () => {
     const startedAt = Date.now();
     const deadline = startedAt + size.completeWithinMs;
     const workers = new WorkerSlots(WORKERS, (identity) => ({
@@ -68,9 +69,15 @@ describe(`chaos (${size.name}: ${size.runs} runs, ${size.waitRuns} with tokens a
     const runIds = Array.from({ length: size.runs }, (_, i) => `c-${String(i).padStart(5, "0")}`);
     const waitIds = Array.from({ length: size.waitRuns }, (_, i) => `w-${String(i).padStart(5, "0")}`);
     const total = size.runs + size.waitRuns;
+    const bumps: Promise<Map<string, unknown[]>>[] = [];
     let done = false;
     const producing = Promise.all([
-      produce(client, NS, "chaos", runIds, { ...size, deadline }),
+      produce(client, NS, "chaosUpdate", runIds, { ...size, deadline }, (ids) => {
+        const sent = sendBumps(client, NS, "chaosUpdate", ids, deadline);
+        // Awaited once every run completed; handled meanwhile, so a failure is reported there.
+        sent.catch(() => {});
+        bumps.push(sent);
+      }),
       produceWaits(client, db.scratch.pool, NS, waitIds, { ...size, deadline }, () => done),
     ]);
     const killing = (async () => {
@@ -110,12 +117,14 @@ describe(`chaos (${size.name}: ${size.runs} runs, ${size.waitRuns} with tokens a
     done = true;
     await producing;
     await killing;
+    const answers = new Map((await Promise.all(bumps)).flatMap((batch) => [...batch]));
     for (const exit of await workers.terminateAll()) expect(exit).toMatchObject({ code: 0 });
     const elapsedMs = Date.now() - startedAt;
 
     const pool = db.scratch.pool;
     const facts = await audit(pool, NS);
     const signals = await auditSignals(pool, NS);
+    const updates = await auditUpdates(pool, NS, runIds);
     const waits = await auditWaits(pool, NS);
     const executions = await loadExecutions(pool);
     const groups = groupExecutions(executions);
@@ -132,7 +141,14 @@ describe(`chaos (${size.name}: ${size.runs} runs, ${size.waitRuns} with tokens a
 
     expect(facts.statuses).toEqual({ completed: total });
     expect(facts.duplicateResponses).toEqual([]);
-    expect(facts.responses).toBe(size.runs * 5 + size.waitRuns * 2);
+    // Five activities of the workflow and one of its bump's handler; two of each waits run.
+    expect(facts.responses).toBe(size.runs * 6 + size.waitRuns * 2);
+    expect(updates).toEqual({ notAcceptedOnce: [], notCompletedOnce: [], requests: { completed: size.runs } });
+    for (const id of runIds) {
+      const [first, second] = answers.get(id) ?? [];
+      expect(first, `the bump of ${id}`).toEqual(expect.any(Number));
+      expect(second, `the bump of ${id}, sent again`).toBe(first);
+    }
     expect(facts.leased).toBe(0);
     expect(facts.tasks).toBe(0);
     expect(signals).toEqual({ stored: size.runs, unconsumed: 0, delivered: size.runs, consumedTwice: [] });

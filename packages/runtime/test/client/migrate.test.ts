@@ -32,6 +32,7 @@ describe("migrate", () => {
       "replay_payloads",
       "replay_published_events",
       "replay_queues",
+      "replay_requests",
       "replay_runs",
       "replay_schedules",
       "replay_signals",

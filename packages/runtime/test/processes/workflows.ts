@@ -64,6 +64,13 @@ async function notify(
   return null;
 }
 
+/** Records the execution and waits `input.ms` (aborted when the worker stops): a step a kill lands in. */
+async function dwell(ctx: ActivityContext, backends: ProcessBackends, input: { ms: number }): Promise<number> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  await pause(input.ms, ctx.signal);
+  return input.ms;
+}
+
 /** Five activities, all the same step function, retried quickly; `undo` compensates; `broken` always fails. */
 export const activities: Readonly<Record<string, ActivityRegistration>> = {
   a: registered,
@@ -75,6 +82,7 @@ export const activities: Readonly<Record<string, ActivityRegistration>> = {
   broken,
   hold: { fn: hold, retry: fast },
   notify: { fn: notify, retry: fast },
+  dwell: { fn: dwell, retry: fast },
 };
 
 /** Three activities in a row. */
@@ -92,6 +100,38 @@ async function chaos(ctx: RunContext, input: number): Promise<{ value: number; m
   await ctx.sleep(200);
   for (const name of ["c", "d", "e"]) value = (await ctx.execActivity(name, value)) as number;
   return { value, message };
+}
+
+/**
+ * `chaos` with an update: `bump` (validated) runs activity `a` on the value plus its input, and
+ * the run waits for one bump before its last three activities. The chaos test sends every run
+ * its bump twice with one update id: it must be applied once.
+ */
+async function chaosUpdate(
+  ctx: RunContext,
+  input: number,
+): Promise<{ value: number; message: unknown; bumps: number }> {
+  let value = input;
+  let bumps = 0;
+  ctx.onUpdate(
+    "bump",
+    async (by: number) => {
+      value = (await ctx.execActivity("a", value + by)) as number;
+      bumps++;
+      return value;
+    },
+    {
+      validator: (by: number) => {
+        if (!(by > 0)) throw new Error(`bump by a positive number, not ${by}`);
+      },
+    },
+  );
+  for (const name of ["a", "b"]) value = (await ctx.execActivity(name, value)) as number;
+  const message = await ctx.awaitSignal("go", "1h");
+  await ctx.sleep(200);
+  await ctx.condition(() => bumps > 0);
+  for (const name of ["c", "d", "e"]) value = (await ctx.execActivity(name, value)) as number;
+  return { value, message, bumps };
 }
 
 /** Three children of workflow `three` in parallel; the sum of their results. */
@@ -149,14 +189,44 @@ async function onOrder(ctx: RunContext, input: { n: number }): Promise<number> {
   return (await ctx.execActivity("a", input.n)) as number;
 }
 
+/**
+ * An account: each `deposit` update runs `dwell` for `ms` before it adds `amount` and answers the
+ * balance; `balance` reads it; `close` ends the run with the balance.
+ */
+async function account(ctx: RunContext, opening: number): Promise<number> {
+  let balance = opening;
+  let closed = false;
+  ctx.onUpdate(
+    "deposit",
+    async (input: { amount: number; ms: number }) => {
+      await ctx.execActivity("dwell", { ms: input.ms });
+      balance += input.amount;
+      return balance;
+    },
+    {
+      validator: (input: { amount: number }) => {
+        if (!(input.amount > 0)) throw new Error(`deposit a positive amount, not ${input.amount}`);
+      },
+    },
+  );
+  ctx.onUpdate("close", () => {
+    closed = true;
+  });
+  ctx.onQuery("balance", () => balance);
+  await ctx.condition(() => closed);
+  return balance;
+}
+
 export const NAMESPACE = "procs";
 
 export const workflows: Readonly<Record<string, WorkflowFn>> = {
   three,
   chaos,
+  chaosUpdate,
   family,
   saga,
   queued,
+  account,
   approval,
   waits,
   onOrder,

@@ -1,8 +1,8 @@
-import type { RunKey, StoredPublishedEvent } from "../../history/index.js";
+import type { RunKey } from "../../history/index.js";
 import { dispatchDeliveries } from "../rules/events.js";
 import { runCreation } from "../rules/new-run.js";
 import { debounceAfter, singletonDecision, singletonRunIds, triggerKey } from "../rules/triggers.js";
-import type { DispatchedEvents, FiredDebounces, NewPublishedEvent, TriggerPlan } from "../types.js";
+import type { DispatchedEvents, FiredDebounces, NewPublishedEvent, TriggerPlan, TriggerPlanner } from "../types.js";
 import type { MemoryTables, PublishedRow } from "./tables.js";
 import { addSignal, requestCancel } from "./writes.js";
 
@@ -25,23 +25,28 @@ interface Dispatch {
   readonly started: RunKey[];
 }
 
-/** See EngineStore.dispatchEvents. */
-export function dispatchEvents(
+/**
+ * See EngineStore.dispatchEvents. The plans are made first (a planner may answer later), then
+ * the batch is applied at once, leaving out what another dispatcher took meanwhile.
+ */
+export async function dispatchEvents(
   db: MemoryTables,
   namespace: string,
   now: number,
   limit: number,
-  plan: (event: StoredPublishedEvent) => readonly TriggerPlan[],
-): DispatchedEvents {
+  plan: TriggerPlanner,
+): Promise<DispatchedEvents> {
   const undispatched = (db.published.get(namespace) ?? []).filter((row) => !row.dispatched);
-  const batch = undispatched.slice(0, limit);
+  const planned: { row: PublishedRow; plans: readonly TriggerPlan[] }[] = [];
+  for (const row of undispatched.slice(0, limit)) planned.push({ row, plans: await plan(row) });
+  const batch = planned.filter(({ row }) => !row.dispatched);
   const done: Dispatch = { woken: [], started: [] };
-  for (const row of batch) {
+  for (const { row, plans } of batch) {
     const waits = db.eventWaits.get(namespace) ?? [];
     for (const delivery of dispatchDeliveries(row, waits)) {
       if (addSignal(db, delivery.key, delivery.signal, now)) done.woken.push(delivery.key);
     }
-    for (const trigger of plan(row)) startFor(db, namespace, row, trigger, now, done);
+    for (const trigger of plans) startFor(db, namespace, row, trigger, now, done);
     row.dispatched = true;
   }
   db.changed(batch.length > 0);

@@ -1,4 +1,4 @@
-import type { RunKey, StoredPublishedEvent } from "../../history/index.js";
+import type { RunKey } from "../../history/index.js";
 import type { PayloadStore } from "../../payload/payload-store.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
 import type { ListRunsFilter } from "../records.js";
@@ -11,6 +11,7 @@ import type {
   ForkRequest,
   HistoryOptions,
   NewPublishedEvent,
+  NewRequest,
   NewRun,
   NewSignal,
   PurgeRequest,
@@ -18,7 +19,7 @@ import type {
   StepWrite,
   Store,
   TokenCompletionWrite,
-  TriggerPlan,
+  TriggerPlanner,
 } from "../types.js";
 import { claim, claimRun, configureQueue, nextRunWake, readRun } from "./claim.js";
 import { countRuns } from "./counts.js";
@@ -33,6 +34,7 @@ import { memoryPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { getRun, listNamespaces, listRuns } from "./reads.js";
+import { addRequest, forgetRequest, loadRequests, readRequest, updateWithStart, withdrawRequest } from "./requests.js";
 import {
   deleteSchedule,
   dueTicks,
@@ -47,7 +49,7 @@ import {
 import { commit } from "./step-writer.js";
 import { MemoryTables } from "./tables.js";
 import { completeToken } from "./waits.js";
-import { addClientSignal, createRun, refuseTx, requestClientCancel } from "./writes.js";
+import { addClientSignal, createRun, refuseTx, requestClientCancel, signalWithStart } from "./writes.js";
 
 export interface MemoryStoreOptions {
   /** Called after every change, e.g. to let a test environment look for due timers. */
@@ -116,12 +118,7 @@ export class MemoryStore implements Store {
     if (!this.#scheduleTicks) return { started: [], nextTick: undefined, heldBack: dueTicks(this.#db, namespace, now) };
     return fireSchedules(this.#db, namespace, now, plan);
   }
-  async dispatchEvents(
-    namespace: string,
-    now: number,
-    limit: number,
-    plan: (event: StoredPublishedEvent) => readonly TriggerPlan[],
-  ) {
+  async dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner) {
     return dispatchEvents(this.#db, namespace, now, limit, plan);
   }
   async fireDebounces(namespace: string, now: number, limit: number) {
@@ -138,6 +135,9 @@ export class MemoryStore implements Store {
   }
   async loadSignals(key: RunKey, names: readonly string[]) {
     return loadSignals(this.#db, key, names);
+  }
+  async loadRequests(key: RunKey) {
+    return loadRequests(this.#db, key);
   }
   async renewLeases(runs: readonly RunKey[], owner: string, until: number) {
     return renewLeases(this.#db, runs, owner, until);
@@ -201,6 +201,25 @@ export class MemoryStore implements Store {
   }
   async purgeEvents(namespace: string, before: number, limit: number) {
     return purgeEvents(this.#db, namespace, before, limit);
+  }
+  async signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
+    refuseTx(tx);
+    return signalWithStart(this.#db, run, signal);
+  }
+  async addRequest(key: RunKey, request: NewRequest, now: number) {
+    return addRequest(this.#db, key, request, now);
+  }
+  async updateWithStart(run: NewRun, request: NewRequest) {
+    return updateWithStart(this.#db, run, request);
+  }
+  async readRequest(key: RunKey, requestId: string) {
+    return readRequest(this.#db, key, requestId);
+  }
+  async withdrawRequest(key: RunKey, requestId: string) {
+    return withdrawRequest(this.#db, key, requestId);
+  }
+  async forgetRequest(key: RunKey, requestId: string) {
+    forgetRequest(this.#db, key, requestId);
   }
   async listOrphanedSignals(namespace: string, limit: number) {
     return listOrphanedSignals(this.#db, namespace, limit);

@@ -2,7 +2,7 @@ import type { Pool, ResultSetHeader } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import type { RunKey, StoredPublishedEvent } from "../../history/index.js";
 import { dispatchDeliveries, type RegisteredWait } from "../rules/events.js";
-import type { DispatchedEvents, EventWaitToBegin, NewPublishedEvent, TriggerPlan } from "../types.js";
+import type { DispatchedEvents, EventWaitToBegin, NewPublishedEvent, TriggerPlanner } from "../types.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";
 import { startForTrigger, type TriggerStarts } from "./triggers.js";
@@ -54,7 +54,7 @@ export async function dispatchEvents(
   namespace: string,
   now: number,
   limit: number,
-  plan: (event: StoredPublishedEvent) => readonly TriggerPlan[],
+  plan: TriggerPlanner,
 ): Promise<DispatchedEvents> {
   const [any] = await pool.query<Row[]>(
     `SELECT 1 FROM ${p}published_events WHERE namespace = ? AND dispatched = 0 LIMIT 1`,
@@ -74,7 +74,7 @@ export async function dispatchEvents(
       const done: TriggerStarts & { woken: RunKey[] } = { woken: [], started: [], cancelled: [] };
       for (const event of events) {
         await deliver(conn, p, namespace, event, now, done.woken);
-        for (const trigger of plan(event)) await startForTrigger(conn, p, namespace, event, trigger, now, done);
+        for (const trigger of await plan(event)) await startForTrigger(conn, p, namespace, event, trigger, now, done);
       }
       if (events.length > 0) {
         await conn.query(`UPDATE ${p}published_events SET dispatched = 1 WHERE namespace = ? AND event_id IN (?)`, [

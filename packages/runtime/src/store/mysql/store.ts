@@ -1,7 +1,7 @@
 import type { Pool } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import { ReplayError } from "../../errors.js";
-import type { RunKey, StoredPublishedEvent } from "../../history/index.js";
+import type { RunKey } from "../../history/index.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
 import type { ListRunsFilter } from "../records.js";
 import type { WorkerFilter } from "../rules/claim-filter.js";
@@ -14,6 +14,7 @@ import type {
   ForkRequest,
   HistoryOptions,
   NewPublishedEvent,
+  NewRequest,
   NewRun,
   NewSignal,
   PurgeRequest,
@@ -21,7 +22,7 @@ import type {
   StepWrite,
   Store,
   TokenCompletionWrite,
-  TriggerPlan,
+  TriggerPlanner,
 } from "../types.js";
 import { claimRun, claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { isGaleraServer } from "./cluster-lock.js";
@@ -35,7 +36,7 @@ import type { EndpointRing } from "./failover.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
 import { inspectRun } from "./inspect.js";
 import { type Lane, openLane } from "./lane.js";
-import { addSignalOnLane, createRunOnLane } from "./lane-writes.js";
+import { addRequestOnLane, addSignalOnLane, createRunOnLane } from "./lane-writes.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
@@ -45,6 +46,7 @@ import { MySqlPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
+import { addRequest, forgetRequest, loadRequests, readRequest, withdrawRequest } from "./requests.js";
 import {
   deleteSchedule,
   fireSchedules,
@@ -199,12 +201,7 @@ export class MySqlStore implements Store {
   }
   // Retried after a lock conflict: a dispatch and a step that begins a wait of the same run
   // may deadlock (see events.ts), and InnoDB then rolls one back; nothing of it was written.
-  dispatchEvents(
-    namespace: string,
-    now: number,
-    limit: number,
-    plan: (event: StoredPublishedEvent) => readonly TriggerPlan[],
-  ) {
+  dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner) {
     return this.#guard((pool, p) => retryOnConflict(() => dispatchEvents(pool, p, namespace, now, limit, plan)));
   }
   fireDebounces(namespace: string, now: number, limit: number) {
@@ -221,6 +218,9 @@ export class MySqlStore implements Store {
   }
   loadSignals(key: RunKey, names: readonly string[]) {
     return this.#guard((pool, p) => loadSignals(pool, p, key, names));
+  }
+  loadRequests(key: RunKey) {
+    return this.#guard((pool, p) => loadRequests(pool, p, key));
   }
   holdPresence(owner: string) {
     return holdPresence(this.pool, this.prefix, owner);
@@ -296,6 +296,34 @@ export class MySqlStore implements Store {
   }
   purgeEvents(namespace: string, before: number, limit: number) {
     return this.#guard((pool, p) => purgeEvents(pool, p, namespace, before, limit));
+  }
+  signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
+    return this.#write(tx, async (conn, p) => {
+      const created = await insertRun(conn, p, runCreation(run));
+      return { created, sent: await insertClientSignal(conn, p, run.key, signal, run.now) };
+    });
+  }
+  addRequest(key: RunKey, request: NewRequest, now: number) {
+    return this.#write(
+      undefined,
+      (conn, p) => addRequest(conn, p, key, request, now),
+      async (lane, p) => ((await addRequestOnLane(lane, p, key, request, now)) ? { added: true as const } : undefined),
+    );
+  }
+  updateWithStart(run: NewRun, request: NewRequest) {
+    return this.#write(undefined, async (conn, p) => {
+      const created = await insertRun(conn, p, runCreation(run));
+      return { created, arrival: await addRequest(conn, p, run.key, request, run.now) };
+    });
+  }
+  readRequest(key: RunKey, requestId: string) {
+    return this.#guard((pool, p) => readRequest(pool, p, key, requestId));
+  }
+  withdrawRequest(key: RunKey, requestId: string) {
+    return this.#guard((pool, p) => retryOnConflict(() => withdrawRequest(pool, p, key, requestId)));
+  }
+  forgetRequest(key: RunKey, requestId: string) {
+    return this.#guard((pool, p) => forgetRequest(pool, p, key, requestId));
   }
   listOrphanedSignals(namespace: string, limit: number) {
     return this.#guard((pool, p) => listOrphanedSignals(pool, p, namespace, limit));
