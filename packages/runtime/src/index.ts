@@ -22,8 +22,10 @@ export type {
   ActivityResponse,
   ChildRequest,
   EndStatus,
+  EventAwaited,
   EventOf,
   EventPayloads,
+  EventReceived,
   HistoryEvent,
   NewEvent,
   RecordedEvent,
@@ -32,6 +34,8 @@ export type {
   SignalResponse,
   SleepRequest,
   StoredEvent,
+  TokenCompletion,
+  TokenCreated,
 } from "./history/index.js";
 export { decodeEvent, EventType, newEvent, RunStatus } from "./history/index.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName } from "./json.js";
@@ -71,6 +75,10 @@ export type {
   PrometheusMetricsOptions,
 } from "./telemetry/prometheus.js";
 export { createPrometheusMetrics, startMetricsServer } from "./telemetry/prometheus.js";
+export type { TokenHandler, TokenHandlerOptions } from "./tokens/handler.js";
+export { createTokenHandler } from "./tokens/handler.js";
+export type { TokenSecret, TokenUrlOptions } from "./tokens/url.js";
+export { tokenUrl } from "./tokens/url.js";
 export type { WorkerStats } from "./worker/worker.js";
 export { createWorker } from "./worker/worker.js";
 export { QUEUE_LIMITS } from "./worker/worker-options.js";

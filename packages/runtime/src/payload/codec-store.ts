@@ -8,6 +8,7 @@ import type {
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewPublishedEvent,
   NewRequest,
   NewRun,
   NewSignal,
@@ -17,6 +18,8 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
+  TokenCompletionWrite,
+  TriggerPlanner,
 } from "../store/types.js";
 import { holdsEncoded } from "./encoded.js";
 import type { PayloadStore } from "./payload-store.js";
@@ -97,6 +100,31 @@ export class CodecStore<S extends Store = Store> implements Store {
   /** A tick's run gets its schedule's input as stored (encoded when it was saved). */
   fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
     return this.inner.fireSchedules(namespace, now, plan);
+  }
+  /**
+   * The triggers read the event's data decoded (their `runId` takes it); the runs they start get
+   * it as stored. Data that cannot be decoded (a missing key) starts no run and blocks no dispatch.
+   */
+  dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner) {
+    return this.inner.dispatchEvents(namespace, now, limit, async (event) => {
+      if (!holdsEncoded(event.dataText)) return plan(event);
+      let dataText: string;
+      try {
+        dataText = await this.payloads.decode(event.dataText, undefined);
+      } catch {
+        return [];
+      }
+      const plans = await plan({ ...event, dataText });
+      return plans.map((planned) =>
+        planned.inputText === dataText ? { ...planned, inputText: event.dataText } : planned,
+      );
+    });
+  }
+  fireDebounces(namespace: string, now: number, limit: number) {
+    return this.inner.fireDebounces(namespace, now, limit);
+  }
+  purgeEvents(namespace: string, before: number, limit: number) {
+    return this.inner.purgeEvents(namespace, before, limit);
   }
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
     return this.inner.configureQueue(namespace, queue, limits, now);
@@ -227,6 +255,18 @@ export class CodecStore<S extends Store = Store> implements Store {
   forgetRequest(key: RunKey, requestId: string) {
     return this.inner.forgetRequest(key, requestId);
   }
+  /**
+   * A token's completion and an event's data are encoded, never offloaded: the client does not
+   * know the token's run before the store looks it up, and an event may go to many runs and is
+   * deleted by age, not with a run.
+   */
+  async completeToken(completion: TokenCompletionWrite, tx?: unknown) {
+    const completionText = await this.#encodedInline(completion.completionText);
+    return this.inner.completeToken({ ...completion, completionText }, tx);
+  }
+  async publishEvent(event: NewPublishedEvent, tx?: unknown) {
+    return this.inner.publishEvent({ ...event, dataText: await this.#encodedInline(event.dataText) }, tx);
+  }
   /** A schedule's input is encoded but never offloaded: every tick's run gets a copy of it. */
   async saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number) {
     const inputText = await this.payloads.encode(spec.inputText, { ...spec, runId: spec.id }, false);
@@ -259,6 +299,12 @@ export class CodecStore<S extends Store = Store> implements Store {
         for (const run of runs) await external.delete(run);
       },
     });
+  }
+
+  /** The stored text of `text` with nothing offloaded (see completeToken). */
+  #encodedInline(text: string): Promise<string> {
+    const nobody = { namespace: "", workflow: "", runId: "" };
+    return this.payloads.passes(text) ? Promise.resolve(text) : this.payloads.encode(text, nobody, false);
   }
 
   /** The stored text of `text`; `text` itself, without waiting, when it passes as it is. */

@@ -33,6 +33,11 @@ export const CLEAR_STEP_FIELDS = {
   wantedActivity: true,
   leaseUntil: true,
   wakeAt: true,
+  // Token ids and expiries, event names, keys and times: what the stores index and match on.
+  tokensCreated: true,
+  tokensExpired: true,
+  eventWaits: true,
+  eventWaitsEnded: true,
 } as const satisfies Record<Exclude<keyof StepWrite, PayloadStepField>, true>;
 
 /** True when every payload of the step is stored as it is (see PayloadWriter.passes). */

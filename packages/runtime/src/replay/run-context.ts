@@ -1,4 +1,4 @@
-import type { ActivityOptions, ChildOptions, Duration, RunContext } from "../api.js";
+import type { ActivityOptions, ChildOptions, Duration, RunContext, TokenOptions, WaitForEventOptions } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ChildCycleError } from "../errors.js";
 import { validateName } from "../json.js";
@@ -28,6 +28,8 @@ export interface CommandSink {
   restart(input: unknown): Promise<never>;
   patched(patchId: string): boolean;
   deprecatePatch(patchId: string): void;
+  /** Waits for a token this iteration created; a second await of one token shares the first's promise. */
+  awaitToken(tokenId: string): Promise<unknown>;
   /** The time of the latest event the workflow has seen. */
   now(): number;
   random(): number;
@@ -78,6 +80,9 @@ export function createRunContext(identity: ContextIdentity, sink: CommandSink): 
       (workflow: string, runId: string, signal: string, message: unknown, externalId: string) =>
         sink.issue("send", workflow, { runId, signal, message, externalId }) as Promise<void>,
     ),
+    createToken: writes("createToken", (opts?: TokenOptions) => createToken(sink, opts)),
+    awaitToken: writes("awaitToken", (tokenId: string) => sink.awaitToken(tokenId)),
+    waitForEvent: writes("waitForEvent", (name: string, opts: WaitForEventOptions) => waitForEvent(sink, name, opts)),
     restart: writes("restart", (input: unknown) => sink.restart(input)),
     onUpdate: writes("onUpdate", (name: string, handler: unknown, options?: { readonly validator?: unknown }) =>
       sink.onUpdate(name, handler, options?.validator),
@@ -145,4 +150,32 @@ function startChild(
     ...(timeout === undefined ? {} : { timeout }),
     ...(queue === undefined ? {} : { queue }),
   });
+}
+
+/** A token command: its name is the target ("" for none); a bad name or timeout rejects at the call. */
+function createToken(sink: CommandSink, opts: TokenOptions = {}): Promise<{ readonly id: string }> {
+  let timeout: number | undefined;
+  try {
+    timeout = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const input = timeout === undefined ? {} : { timeout };
+  return sink.issue("token", opts.name ?? "", input) as Promise<{ readonly id: string }>;
+}
+
+/** An event wait: the key, timeout and lookback are checked at the call, like any command's input. */
+function waitForEvent(sink: CommandSink, name: string, opts: WaitForEventOptions): Promise<unknown> {
+  let input: { key: string | null; timeout: number; lookback: number };
+  try {
+    const key = opts?.key === undefined ? null : validateName("event key", opts.key);
+    input = {
+      key,
+      timeout: toMillis(opts?.timeout),
+      lookback: opts.lookback === undefined ? 0 : toMillis(opts.lookback),
+    };
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return sink.issue("eventWait", name, input);
 }

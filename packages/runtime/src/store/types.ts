@@ -10,6 +10,7 @@
  *   client-store.ts      what the client and the management API need
  *   request-records.ts   update and query requests as stored
  *   schedule-records.ts  schedules as stored and as listed
+ *   event-records.ts     published events, token completions and event-started runs
  */
 import type { PayloadStore } from "../payload/payload-store.js";
 import type { ClientStore } from "./client-store.js";
@@ -38,6 +39,15 @@ export type {
   Presence,
   WorkerAbilities,
 } from "./engine-store.js";
+export type {
+  CompletedToken,
+  DispatchedEvents,
+  FiredDebounces,
+  NewPublishedEvent,
+  TokenCompletionWrite,
+  TriggerPlan,
+  TriggerPlanner,
+} from "./event-records.js";
 export {
   isRequestStatus,
   isSettled,
@@ -50,7 +60,18 @@ export {
   type StoredRequest,
 } from "./request-records.js";
 export type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
-export type { ChildStart, RunEnd, SignalToSend, StepResult, StepWrite, TaskRetry, TaskRow } from "./step-write.js";
+export type {
+  ChildStart,
+  EventWaitRef,
+  EventWaitToBegin,
+  RunEnd,
+  SignalToSend,
+  StepResult,
+  StepWrite,
+  TaskRetry,
+  TaskRow,
+  TokenToCreate,
+} from "./step-write.js";
 
 /** A complete store: one implementation serves both the client and the worker. */
 export interface Store extends EngineStore, ClientStore {

@@ -1,5 +1,5 @@
 import type { Pool, ResultSetHeader } from "mysql2/promise";
-import type { ActivityContext, ActivityRegistration, RunContext, WorkflowFn } from "../../src/api.js";
+import type { ActivityContext, ActivityRegistration, EventTrigger, RunContext, WorkflowFn } from "../../src/api.js";
 import { NonRetryableError, Saga } from "../../src/index.js";
 import { recordExecution } from "./executions.js";
 
@@ -53,6 +53,17 @@ async function hold(
   return null;
 }
 
+/** Records the execution, then, on worker `holdOn`, holds it for `holdMs` (a window to kill it in). */
+async function notify(
+  ctx: ActivityContext,
+  backends: ProcessBackends,
+  input: { holdMs: number; holdOn?: string },
+): Promise<null> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  if (input.holdOn === backends.worker) await pause(input.holdMs, ctx.signal);
+  return null;
+}
+
 /** Records the execution and waits `input.ms` (aborted when the worker stops): a step a kill lands in. */
 async function dwell(ctx: ActivityContext, backends: ProcessBackends, input: { ms: number }): Promise<number> {
   await recordExecution(backends.pool, ctx, backends.worker);
@@ -70,6 +81,7 @@ export const activities: Readonly<Record<string, ActivityRegistration>> = {
   undo: registered,
   broken,
   hold: { fn: hold, retry: fast },
+  notify: { fn: notify, retry: fast },
   dwell: { fn: dwell, retry: fast },
 };
 
@@ -149,6 +161,34 @@ async function queued(ctx: RunContext, input: { ms: number; key: string }): Prom
   return (await ctx.execActivity("hold", input)) as null;
 }
 
+/** Creates a token, says so (an activity that holds its worker a while), then awaits the token. */
+async function approval(
+  ctx: RunContext,
+  input: { holdMs: number; holdOn?: string },
+): Promise<{ id: string; value: unknown }> {
+  const { id } = await ctx.createToken({ timeout: "1h" });
+  await ctx.execActivity("notify", input);
+  return { id, value: await ctx.awaitToken(id) };
+}
+
+/**
+ * The chaos workload's waits: an activity, a token the producer completes, an event the producer
+ * publishes (looked back on an hour, as it may come first), another activity.
+ */
+async function waits(ctx: RunContext, input: number): Promise<{ value: number; approved: unknown; paid: unknown }> {
+  let value = (await ctx.execActivity("a", input)) as number;
+  const { id } = await ctx.createToken({ timeout: "1h" });
+  const approved = await ctx.awaitToken(id);
+  const paid = await ctx.waitForEvent("paid", { key: ctx.runId, timeout: "1h", lookback: "1h" });
+  value = (await ctx.execActivity("b", value)) as number;
+  return { value, approved, paid };
+}
+
+/** Started by event "order" (see triggers). */
+async function onOrder(ctx: RunContext, input: { n: number }): Promise<number> {
+  return (await ctx.execActivity("a", input.n)) as number;
+}
+
 /**
  * An account: each `deposit` update runs `dwell` for `ms` before it adds `amount` and answers the
  * balance; `balance` reads it; `close` ends the run with the balance.
@@ -187,4 +227,12 @@ export const workflows: Readonly<Record<string, WorkflowFn>> = {
   saga,
   queued,
   account,
+  approval,
+  waits,
+  onOrder,
+};
+
+/** The triggers of a worker process started with `triggers: true`. */
+export const triggers: Readonly<Record<string, EventTrigger>> = {
+  onOrder: { event: "order", runId: (input: { n: number }) => `order-${input.n}` },
 };

@@ -48,6 +48,9 @@ function stepDetail(step: TimelineStep): Html {
     patch: "marker",
     child: "request",
     send: "sent",
+    token: "token",
+    tokenAwait: "await",
+    event: "wait",
     update: "accepted",
     condition: "request",
   }[step.kind];

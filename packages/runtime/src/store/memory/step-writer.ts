@@ -6,6 +6,7 @@ import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
 import { requestsRefusal, writeRequests } from "./requests.js";
 import { eventKey, type MemoryTables, type RunRow, taskKeyOf } from "./tables.js";
+import { tokenRefusal, writeWaits } from "./waits.js";
 
 /** See EngineStore.commit: each step fenced on its own, all of it written or none. */
 export function commit(db: MemoryTables, steps: readonly StepWrite[]): StepResult[] {
@@ -28,6 +29,8 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
       row.consumedSeq = signal.seq;
     }
   }
+  // Before the wake time is chosen: events a wait looks back on wake the run (wake_gen).
+  writeWaits(db, step);
   const after = runAfterStep(step);
   run.wakeAt = wakeAfterStep(step, run.wakeGen);
   run.version = after.version;
@@ -73,7 +76,7 @@ function fence(db: MemoryTables, step: StepWrite, run: RunRow | undefined): stri
       throw new ReplayError("SIGNAL_CONSUMED_TWICE", `signal ${signal.id} of run ${run.runId} was consumed already`);
     }
   }
-  return undefined;
+  return tokenRefusal(db, step);
 }
 
 function writeTasks(run: RunRow, step: StepWrite): void {

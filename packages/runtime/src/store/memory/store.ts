@@ -10,6 +10,7 @@ import type {
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewPublishedEvent,
   NewRequest,
   NewRun,
   NewSignal,
@@ -17,10 +18,13 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
+  TokenCompletionWrite,
+  TriggerPlanner,
 } from "../types.js";
 import { claim, claimRun, configureQueue, nextRunWake, readRun } from "./claim.js";
 import { countRuns } from "./counts.js";
 import { lastEventId, readEvents } from "./event-reader.js";
+import { dispatchEvents, fireDebounces, nextDebounce, publishEvent, purgeEvents } from "./events.js";
 import { getHistory, loadHistory, loadSignals, loadTasks, recordHeartbeat } from "./history.js";
 import { inspectRun } from "./inspect.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
@@ -44,6 +48,7 @@ import {
 } from "./schedules.js";
 import { commit } from "./step-writer.js";
 import { MemoryTables } from "./tables.js";
+import { completeToken } from "./waits.js";
 import { addClientSignal, createRun, refuseTx, requestClientCancel, signalWithStart } from "./writes.js";
 
 export interface MemoryStoreOptions {
@@ -103,13 +108,21 @@ export class MemoryStore implements Store {
   }
   async nextWake(namespace: string, now: number, queues: readonly string[], filter: WorkerFilter) {
     const runs = nextRunWake(this.#db, namespace, now, new Set(queues), filter);
-    const schedules = nextScheduleTick(this.#db, namespace);
-    if (runs === undefined) return schedules;
-    return schedules === undefined ? runs : Math.min(runs, schedules);
+    const others = [nextScheduleTick(this.#db, namespace), nextDebounce(this.#db, namespace)];
+    return [runs, ...others].reduce<number | undefined>(
+      (next, at) => (at === undefined || (next !== undefined && next <= at) ? next : at),
+      undefined,
+    );
   }
   async fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
     if (!this.#scheduleTicks) return { started: [], nextTick: undefined, heldBack: dueTicks(this.#db, namespace, now) };
     return fireSchedules(this.#db, namespace, now, plan);
+  }
+  async dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner) {
+    return dispatchEvents(this.#db, namespace, now, limit, plan);
+  }
+  async fireDebounces(namespace: string, now: number, limit: number) {
+    return fireDebounces(this.#db, namespace, now, limit);
   }
   async configureQueue(namespace: string, queue: string, limits: QueueLimits) {
     configureQueue(this.#db, namespace, queue, limits);
@@ -177,6 +190,17 @@ export class MemoryStore implements Store {
   async addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
     refuseTx(tx);
     return addClientSignal(this.#db, key, signal, now);
+  }
+  async completeToken(completion: TokenCompletionWrite, tx?: unknown) {
+    refuseTx(tx);
+    return completeToken(this.#db, completion);
+  }
+  async publishEvent(event: NewPublishedEvent, tx?: unknown) {
+    refuseTx(tx);
+    return publishEvent(this.#db, event);
+  }
+  async purgeEvents(namespace: string, before: number, limit: number) {
+    return purgeEvents(this.#db, namespace, before, limit);
   }
   async signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
     refuseTx(tx);

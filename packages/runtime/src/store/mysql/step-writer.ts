@@ -23,6 +23,7 @@ import {
   writeTasksStatement,
 } from "./step-statements.js";
 import { inTransaction } from "./transaction.js";
+import { beginsWaits, tokenRefusals, writesWaits, writeWaits } from "./waits.js";
 
 const MAX_LOCK_RETRIES = 5;
 
@@ -125,8 +126,9 @@ async function writeOnce(
   return alone;
 }
 
+/** READ COMMITTED for batches, and for a step that begins event waits (see beginWait in waits.ts). */
 function isolationFor(steps: readonly StepWrite[]): "READ COMMITTED" | undefined {
-  return steps.length > 1 ? "READ COMMITTED" : undefined;
+  return steps.length > 1 || steps.some(beginsWaits) ? "READ COMMITTED" : undefined;
 }
 
 /** The batch on a lane connection: the fast path, or the slow one after a refusal. */
@@ -135,8 +137,8 @@ async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[], b
   try {
     const fast = await writeFast(conn, p, steps);
     if (fast !== undefined) return fast;
-    // Rolled back: some step is refused. Written again statement by statement.
-    const isolation = steps.length > 1 ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
+    // Rolled back: some step is refused (or has tokens or event waits). Written statement by statement.
+    const isolation = isolationFor(steps) ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
     await conn.query(isolation);
     try {
       const results = await writeIn(conn, p, steps, budget);
@@ -161,6 +163,8 @@ async function writeFast(
   p: string,
   steps: readonly StepWrite[],
 ): Promise<StepResult[] | undefined> {
+  // Tokens and event waits are written statement by statement only (see waits.ts).
+  if (steps.some(writesWaits)) return undefined;
   if (foldsCommit(steps)) return writeFolded(conn, p, steps);
   const events = insertEventsStatement(p, steps);
   const signals = consumeSignalStatements(p, steps);
@@ -286,6 +290,17 @@ async function writeIn(
       valid.push({ step, row, index });
     }
   }
+  // A step that expires a token a client completed meanwhile is refused too, before it writes.
+  const refused = await tokenRefusals(
+    conn,
+    p,
+    valid.map((v) => v.step),
+  );
+  for (const { step, index } of valid) {
+    const refusal = refused.get(step);
+    if (refusal !== undefined) results[index] = { ok: false, reason: refusal };
+  }
+  valid.splice(0, valid.length, ...valid.filter((v) => !refused.has(v.step)));
   if (valid.length === 0) return results as StepResult[];
 
   const validSteps = valid.map((v) => v.step);
@@ -301,10 +316,15 @@ async function writeIn(
   for (const statement of [...requests.statements, ...endRequestsStatements(p, validSteps)]) {
     await conn.query(statement.sql, statement.args);
   }
+  // Before the run update: events a beginning wait looks back on bump wake_gen, so it wakes the run.
+  const bumps = await writeWaits(conn, p, validSteps);
   const update = updateRunsStatement(p, validSteps);
   await conn.query(update.sql, update.args);
 
-  for (const { step, row, index } of valid) results[index] = await stepResult(conn, p, step, row, events.positions);
+  for (const { step, row, index } of valid) {
+    const bumped = { ...row, wake_gen: Number(row.wake_gen) + (bumps.get(runKeyId(step.key)) ?? 0) } as Row;
+    results[index] = await stepResult(conn, p, step, bumped, events.positions);
+  }
   return results as StepResult[];
 }
 
