@@ -70,7 +70,9 @@ type WorkflowFailureCode =
   | "CHILD_WORKFLOW_FAILED"
   | "CHILD_CYCLE"
   | "RUN_TIMEOUT"
-  | "COMPENSATION_FAILED";
+  | "COMPENSATION_FAILED"
+  /** A write to a closed stream (StreamClosedError). */
+  | "STREAM_CLOSED";
 
 /** Why the engine parked a run, or could not serve it. */
 type EngineCode = "NON_DETERMINISM" | "UNKNOWN_WORKFLOW" | "RUN_STALLED" | "WORKER_STOPPED" | "TELEMETRY_UNAVAILABLE";

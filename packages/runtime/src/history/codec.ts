@@ -74,6 +74,7 @@ export function hasPayload(type: EventType): boolean {
     case EventType.CancelDelivered:
     case EventType.SleepDone:
     case EventType.Patched:
+    case EventType.StreamClose:
       return false;
     case EventType.Created:
     case EventType.Completed:
@@ -91,6 +92,7 @@ export function hasPayload(type: EventType): boolean {
     case EventType.SignalSent:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.StreamWrite:
       return true;
     default:
       return unreachable(type);
@@ -203,6 +205,20 @@ export const newEvent = {
     target,
     seq,
     payloadText: messageText,
+    at,
+  }),
+  streamWrite: (key: string, seq: number, valueText: string, at: number): NewEvent => ({
+    type: EventType.StreamWrite,
+    target: key,
+    seq,
+    payloadText: valueText,
+    at,
+  }),
+  streamClose: (key: string, seq: number, at: number): NewEvent => ({
+    type: EventType.StreamClose,
+    target: key,
+    seq,
+    payloadText: null,
     at,
   }),
 };

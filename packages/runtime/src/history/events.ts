@@ -35,6 +35,10 @@ export const EventType = {
   Resumed: "resumed",
   /** The run was forked from another (forkRun); not part of replay. */
   Forked: "forked",
+  /** The workflow wrote a chunk to its run's stream `target` (ctx.writeStream); the chunk is written with the step. */
+  StreamWrite: "stream_write",
+  /** The workflow closed its run's stream `target` (ctx.closeStream). */
+  StreamClose: "stream_close",
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -130,6 +134,9 @@ export interface EventPayloads {
   patched: null;
   resumed: ResumedPayload;
   forked: ForkedPayload;
+  /** The chunk's value. */
+  stream_write: unknown;
+  stream_close: null;
 }
 
 /** One event of type `K`, as read from the log. JSON-serialisable. */

@@ -3,8 +3,8 @@ import { EventType } from "./events.js";
 
 /**
  * The steps of an iteration are the commands its history records, in position order:
- * activity requests, sleeps, signal awaits, outputs, patch markers, child starts and
- * signals sent. Operators number
+ * activity requests, sleeps, signal awaits, outputs, patch markers, child starts,
+ * signals sent and the workflow's stream writes and closes. Operators number
  * them from 0 (forkRun's `fromStep`, the inspector's timeline).
  */
 export function isStep(type: EventType): boolean {
@@ -16,6 +16,8 @@ export function isStep(type: EventType): boolean {
     case EventType.Patched:
     case EventType.ChildRequest:
     case EventType.SignalSent:
+    case EventType.StreamWrite:
+    case EventType.StreamClose:
       return true;
     case EventType.Created:
     case EventType.Completed:

@@ -1,13 +1,14 @@
 import { EventType, type HistoryEvent, isStep } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 
-/** What a step of a run's timeline is: the command kinds of the run context. */
-export type StepKind = "activity" | "sleep" | "signal" | "output" | "patch" | "child" | "send";
+/** What a step of a run's timeline is: the command kinds of the run context ("stream" writes a chunk, "close" closes a stream). */
+export type StepKind = "activity" | "sleep" | "signal" | "output" | "patch" | "child" | "send" | "stream" | "close";
 
 /**
  * How a step went: "completed" and "failed" for steps with a result, "timed out" for a signal
  * await that got none, "pending" while the workflow waits for it, "recorded" for steps that
- * are done the moment they are written (outputs, patch markers, signals sent, startChild).
+ * are done the moment they are written (outputs, patch markers, signals sent, startChild,
+ * stream writes and closes).
  */
 export type StepOutcome = "completed" | "failed" | "timed out" | "pending" | "recorded";
 
@@ -50,7 +51,7 @@ export function timelineOf(history: readonly HistoryEvent[]): TimelineStep[] {
 
 function stepOf(event: HistoryEvent, kind: StepKind, index: number, answer: HistoryEvent | undefined): TimelineStep {
   const base = { index, kind, name: event.target, seq: event.seq, startedAt: event.at, request: event.payload };
-  if (kind === "output" || kind === "patch" || kind === "send") {
+  if (kind === "output" || kind === "patch" || kind === "send" || kind === "stream" || kind === "close") {
     return { ...base, endedAt: event.at, outcome: "recorded" };
   }
   if (event.type === EventType.ChildRequest && !event.payload.wait) {
@@ -95,6 +96,10 @@ function kindOf(type: EventType): StepKind | undefined {
       return "child";
     case EventType.SignalSent:
       return "send";
+    case EventType.StreamWrite:
+      return "stream";
+    case EventType.StreamClose:
+      return "close";
     case EventType.Created:
     case EventType.Completed:
     case EventType.Restarted:

@@ -11,6 +11,8 @@ const TARGET_ARGUMENT: Record<CommandKind, string> = {
   output: "output",
   child: "child workflow",
   send: "workflow",
+  stream: "stream key",
+  close: "stream key",
 };
 
 /** Checks the name a command targets (a sleep targets nothing); throws InvalidNameError. */
@@ -18,7 +20,10 @@ export function checkTarget(kind: CommandKind, target: string): void {
   if (kind !== "sleep") validateName(TARGET_ARGUMENT[kind], target);
 }
 
-/** The stored form of a command's input: JSON of the activity input or output message; the duration of a timer. */
+/**
+ * The stored form of a command's input: JSON of the activity input, output message or stream
+ * chunk; the duration of a timer. A stream's close carries nothing (its event's payload is NULL).
+ */
 export function encodeCommandInput(kind: CommandKind, target: string, input: unknown, maxBytes: number): string {
   switch (kind) {
     case "activity":
@@ -33,6 +38,10 @@ export function encodeCommandInput(kind: CommandKind, target: string, input: unk
       return encodeChildRequest(target, input as ChildRequest, maxBytes);
     case "send":
       return encodeSignalSent(input as SignalSent, maxBytes);
+    case "stream":
+      return encodePayload(`chunk of stream ${target}`, input, maxBytes);
+    case "close":
+      return "";
     default:
       return unreachable(kind);
   }

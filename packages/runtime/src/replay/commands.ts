@@ -2,8 +2,8 @@ import type { ActivityOptions } from "../api.js";
 import { EventType, type NewEvent, newEvent } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 
-/** What a workflow can ask of its run context that the history records. */
-export type CommandKind = "activity" | "sleep" | "signal" | "output" | "child" | "send";
+/** What a workflow can ask of its run context that the history records ("stream" writes a chunk, "close" closes a stream). */
+export type CommandKind = "activity" | "sleep" | "signal" | "output" | "child" | "send" | "stream" | "close";
 
 /** A command the workflow issued and has not yet seen resolved. */
 export interface PendingCommand {
@@ -43,6 +43,10 @@ export function requestTypeOf(kind: CommandKind): EventType {
       return EventType.ChildRequest;
     case "send":
       return EventType.SignalSent;
+    case "stream":
+      return EventType.StreamWrite;
+    case "close":
+      return EventType.StreamClose;
     default:
       return unreachable(kind);
   }
@@ -53,11 +57,13 @@ export function commandKey(kind: CommandKind, target: string, seq: number): stri
   return `${kind}\u0000${target}\u0000${seq}`;
 }
 
-/** Outputs, sent signals and children not waited for resolve once recorded; the rest wait for a completion. */
+/** Outputs, sent signals, stream writes and children not waited for resolve once recorded; the rest wait for a completion. */
 export function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean {
   switch (kind) {
     case "output":
     case "send":
+    case "stream":
+    case "close":
       return true;
     case "child":
       return !(input as { wait: boolean }).wait;
@@ -91,6 +97,10 @@ export function requestEvent(
       return { event: newEvent.childRequest(target, seq, inputText, at) };
     case "send":
       return { event: newEvent.signalSent(target, seq, inputText, at) };
+    case "stream":
+      return { event: newEvent.streamWrite(target, seq, inputText, at) };
+    case "close":
+      return { event: newEvent.streamClose(target, seq, at) };
     case "sleep": {
       const duration = input as number;
       return { event: newEvent.sleepRequest(seq, { duration, deadline: at + duration }, at), deadline: at + duration };

@@ -205,6 +205,8 @@ export class RunExecutor {
       case EventType.Output:
       case EventType.ChildRequest:
       case EventType.SignalSent:
+      case EventType.StreamWrite:
+      case EventType.StreamClose:
       // The end of an iteration is where the code arrives by itself.
       case EventType.Completed:
       case EventType.Restarted:

@@ -22,6 +22,8 @@ export function matches(
       return JSON.stringify({ timeout: recorded.payload.timeout }) === inputText;
     case EventType.ChildRequest:
       return withoutQueue(payloadTextOf(recorded) ?? "") === withoutQueue(inputText);
+    case EventType.StreamClose:
+      return true;
     default:
       return payloadTextOf(recorded) === inputText;
   }

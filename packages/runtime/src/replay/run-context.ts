@@ -1,6 +1,6 @@
 import type { ActivityOptions, ChildOptions, Duration, RunContext } from "../api.js";
 import { toMillis } from "../duration.js";
-import { ChildCycleError } from "../errors.js";
+import { ChildCycleError, StreamClosedError } from "../errors.js";
 import { validateName } from "../json.js";
 import type { CommandKind } from "./commands.js";
 
@@ -34,6 +34,7 @@ export interface CommandSink {
  */
 export function createRunContext(identity: ContextIdentity, sink: CommandSink): RunContext {
   const { namespace, workflow, runId, iteration, scheduledAt } = identity;
+  const streams = new StreamCloses(identity, sink);
   return {
     namespace,
     workflow,
@@ -51,6 +52,8 @@ export function createRunContext(identity: ContextIdentity, sink: CommandSink): 
     restart: (input) => sink.restart(input),
     patched: (patchId) => sink.patched(validateName("patchId", patchId)),
     deprecatePatch: (patchId) => sink.deprecatePatch(validateName("patchId", patchId)),
+    writeStream: (key, value) => streams.write(key, value),
+    closeStream: (key) => streams.close(key),
     now: () => new Date(sink.now()),
     random: () => sink.random(),
     uuid: () => sink.uuid(),
@@ -95,4 +98,34 @@ function startChild(
     ...(timeout === undefined ? {} : { timeout }),
     ...(queue === undefined ? {} : { queue }),
   });
+}
+
+/**
+ * The workflow's stream writes, and the streams it closed in this iteration: a write after the
+ * close is refused at the call (the same on replay, as it depends on the code alone), and a
+ * second close records nothing.
+ */
+class StreamCloses {
+  readonly #identity: ContextIdentity;
+  readonly #sink: CommandSink;
+  readonly #closed = new Set<string>();
+
+  constructor(identity: ContextIdentity, sink: CommandSink) {
+    this.#identity = identity;
+    this.#sink = sink;
+  }
+
+  write(key: string, value: unknown): Promise<void> {
+    if (this.#closed.has(key)) {
+      return Promise.reject(new StreamClosedError(this.#identity, key, "the workflow closed it (closeStream)"));
+    }
+    return this.#sink.issue("stream", key, value) as Promise<void>;
+  }
+
+  close(key: string): Promise<void> {
+    if (this.#closed.has(key)) return Promise.resolve();
+    const issued = this.#sink.issue("close", key, null) as Promise<void>;
+    this.#closed.add(key);
+    return issued;
+  }
 }

@@ -9,9 +9,11 @@
  *   step-write.ts        what one engine commit writes for a run, and its result
  *   client-store.ts      what the client and the management API need
  *   schedule-records.ts  schedules as stored and as listed
+ *   stream-records.ts    durable streams: chunks, heads, the writes of activities, reads
  */
 import type { ClientStore } from "./client-store.js";
 import type { EngineStore } from "./engine-store.js";
+import type { StreamStore } from "./stream-records.js";
 
 export { type ClaimedRun, FRESH_VERSION, type FreshRun, freshClaim } from "./claimed-run.js";
 export type {
@@ -38,9 +40,23 @@ export type {
 } from "./engine-store.js";
 export type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
 export type { ChildStart, RunEnd, SignalToSend, StepResult, StepWrite, TaskRetry, TaskRow } from "./step-write.js";
+export type {
+  ActivityStreamBatch,
+  PlacedChunk,
+  StoredChunk,
+  StreamAppend,
+  StreamBatchResult,
+  StreamHead,
+  StreamRead,
+  StreamResetRequest,
+  StreamResetResult,
+  StreamStore,
+  StreamWriter,
+  WriterRow,
+} from "./stream-records.js";
 
 /** A complete store: one implementation serves both the client and the worker. */
-export interface Store extends EngineStore, ClientStore {
+export interface Store extends EngineStore, ClientStore, StreamStore {
   /** For messages, e.g. "MySQL at 127.0.0.1:3306" or "in-memory store". */
   readonly description: string;
 }

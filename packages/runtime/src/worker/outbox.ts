@@ -19,7 +19,8 @@ export interface OutboxScope {
 
 /**
  * Records what the commands a step issued ask for besides their events: a pending activity per
- * activity request, a child start per child request, a signal to send per signal sent.
+ * activity request, a child start per child request, a signal to send per signal sent, a stream
+ * write per stream write or close.
  */
 export function recordOutbox(outbox: readonly NewEvent[], scope: OutboxScope): void {
   for (const event of outbox) {
@@ -34,6 +35,12 @@ export function recordOutbox(outbox: readonly NewEvent[], scope: OutboxScope): v
         break;
       case EventType.SignalSent:
         scope.step.signalsSent.push(signalToSend(scope.key.namespace, event));
+        break;
+      case EventType.StreamWrite:
+        scope.step.streamWrites.push({ key: event.target, valueText: event.payloadText ?? "null" });
+        break;
+      case EventType.StreamClose:
+        scope.step.streamWrites.push({ key: event.target, close: true });
         break;
       default:
         break;

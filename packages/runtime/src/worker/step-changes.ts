@@ -1,5 +1,5 @@
 import type { RunKey } from "../history/index.js";
-import type { ChildStart, SignalToSend, TaskRetry } from "../store/types.js";
+import type { ChildStart, SignalToSend, StreamAppend, TaskRetry } from "../store/types.js";
 
 /** What one step changes besides its events, gathered while it runs and written with its commit. */
 export interface StepChanges {
@@ -16,6 +16,8 @@ export interface StepChanges {
   readonly childStarts: ChildStart[];
   readonly signalsSent: SignalToSend[];
   readonly cancelChildren: RunKey[];
+  /** The workflow's stream writes and closes, in order. */
+  readonly streamWrites: StreamAppend[];
 }
 
 export function newStepChanges(observedWakeGen: number): StepChanges {
@@ -27,6 +29,7 @@ export function newStepChanges(observedWakeGen: number): StepChanges {
     childStarts: [],
     signalsSent: [],
     cancelChildren: [],
+    streamWrites: [],
   };
 }
 
@@ -38,6 +41,7 @@ export function changesBesidesEvents(step: StepChanges): boolean {
     step.signalsConsumed.length > 0 ||
     step.childStarts.length > 0 ||
     step.signalsSent.length > 0 ||
-    step.cancelChildren.length > 0
+    step.cancelChildren.length > 0 ||
+    step.streamWrites.length > 0
   );
 }

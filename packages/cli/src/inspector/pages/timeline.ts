@@ -48,6 +48,8 @@ function stepDetail(step: TimelineStep): Html {
     patch: "marker",
     child: "request",
     send: "sent",
+    stream: "chunk",
+    close: "closed",
   }[step.kind];
   return html`<div class="detail"><h4>${label}</h4>${jsonBlock(step.request)}${step.response === undefined ? "" : html`<h4>${step.outcome === "failed" ? "error" : "result"}</h4>${jsonBlock(step.response)}`}</div>`;
 }

@@ -1,5 +1,6 @@
 import { runKeyId } from "../../history/index.js";
 import type { PurgeRequest } from "../types.js";
+import { purgeStreams } from "./streams.js";
 import { eventKey, type MemoryTables, pathOf, type RunRow, signalKey } from "./tables.js";
 
 /** See ClientStore.purgeRuns. */
@@ -20,10 +21,11 @@ export function purgeRuns(db: MemoryTables, request: PurgeRequest): number {
   return doomed.length;
 }
 
-/** Removes a run with its signals and retry rows; its events leave the log in purgeRuns. */
+/** Removes a run with its signals, retry rows and streams; its events leave the log in purgeRuns. */
 function deleteRun(db: MemoryTables, run: RunRow): void {
   db.runs.get(run.namespace)?.delete(runKeyId(run));
   for (const event of run.events) db.eventKeys.delete(eventKey(run, event.iteration, event));
   for (const signal of db.inbox(run)) db.signalKeys.delete(signalKey(run, signal.signal, signal.externalId));
   db.signals.delete(pathOf(run));
+  purgeStreams(db, run);
 }

@@ -4,6 +4,7 @@ import { runAfterStep, stepEvents } from "../rules/step-layout.js";
 import { wakeAfterStep } from "../rules/wake.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
+import { writeStepStreams } from "./streams.js";
 import { eventKey, type MemoryTables, type RunRow, taskKeyOf } from "./tables.js";
 
 /** See EngineStore.commit: each step fenced on its own, all of it written or none. */
@@ -18,6 +19,7 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
   const refusal = fence(db, step, run);
   if (refusal !== undefined || run === undefined) return { ok: false, reason: refusal ?? "the run row is gone" };
   for (const event of stepEvents(step).events) db.appendEvent(run, event);
+  writeStepStreams(db, run, step);
   writeTasks(run, step);
   for (const signal of step.signalsConsumed) {
     const row = db.inbox(run).find((candidate) => candidate.id === signal.id);

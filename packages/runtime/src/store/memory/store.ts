@@ -4,6 +4,7 @@ import type { ListRunsFilter } from "../records.js";
 import type { WorkerFilter } from "../rules/claim-filter.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
+  ActivityStreamBatch,
   ClaimOptions,
   CountFilter,
   EventFilter,
@@ -15,6 +16,7 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
+  StreamResetRequest,
 } from "../types.js";
 import { claim, claimRun, configureQueue, nextRunWake, readRun } from "./claim.js";
 import { countRuns } from "./counts.js";
@@ -38,6 +40,7 @@ import {
   setSchedulePaused,
 } from "./schedules.js";
 import { commit } from "./step-writer.js";
+import { appendStreamBatch, readStream, resetStreamAttempts } from "./streams.js";
 import { MemoryTables } from "./tables.js";
 import { addClientSignal, createRun, refuseTx, requestClientCancel } from "./writes.js";
 
@@ -136,6 +139,18 @@ export class MemoryStore implements Store {
   }
   async commit(steps: readonly StepWrite[]) {
     return commit(this.#db, steps);
+  }
+
+  // --- StreamStore ----------------------------------------------------------------------
+
+  async appendStreamBatch(batch: ActivityStreamBatch) {
+    return appendStreamBatch(this.#db, batch);
+  }
+  async resetStreamAttempts(request: StreamResetRequest) {
+    return resetStreamAttempts(this.#db, request);
+  }
+  async readStream(run: RunKey, key: string, after: number, limit: number) {
+    return readStream(this.#db, run, key, after, limit);
   }
 
   // --- ClientStore ----------------------------------------------------------------------

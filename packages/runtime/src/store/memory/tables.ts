@@ -2,6 +2,7 @@ import { type EventType, type RunKey, type RunStatus, runKeyId } from "../../his
 import type { NewRunRow, PlacedEvent, RunCreation } from "../rules/new-run.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type { ScheduleSpec } from "../schedule-records.js";
+import type { StoredChunk, StreamHead, WriterRow } from "../stream-records.js";
 
 /** A run, as the in-memory store keeps it: the fields of the MySQL `runs` table. */
 export interface RunRow {
@@ -75,6 +76,18 @@ export interface TaskRowM {
   heartbeat: string | null;
 }
 
+/** One stream of a run: its chunks in offset order, and its head. */
+export interface MemoryStream {
+  readonly chunks: StoredChunk[];
+  head: StreamHead;
+}
+
+/** A run's streams by key, and its activities' writer rows by activity, then by stream key. */
+export interface RunStreams {
+  readonly streams: Map<string, MemoryStream>;
+  readonly writers: Map<string, Map<string, WriterRow>>;
+}
+
 /** A schedule, as the in-memory store keeps it. */
 export interface ScheduleRow {
   spec: ScheduleSpec;
@@ -114,6 +127,8 @@ export class MemoryTables {
   readonly queues = new Map<string, QueueRow>();
   /** By `namespace/id`. */
   readonly schedules = new Map<string, ScheduleRow>();
+  /** Streams by run path (see pathOf). */
+  readonly streams = new Map<string, RunStreams>();
   /** Workers present (holdPresence), with how many handles each holds open. */
   readonly present = new Map<string, number>();
   nextEventId = 1;

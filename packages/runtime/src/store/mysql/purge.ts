@@ -78,7 +78,7 @@ function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
   if (batch.length > 0) yield batch;
 }
 
-/** Locks the runs that still qualify, then deletes them with their events, signals and retry rows. */
+/** Locks the runs that still qualify, then deletes them with their events, signals, retry rows and streams. */
 async function deleteRuns(
   conn: Transaction,
   p: string,
@@ -93,7 +93,7 @@ async function deleteRuns(
   );
   if (locked.length === 0) return 0;
   const match = keyMatch(locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) })));
-  for (const table of ["events", "signals", "tasks", "runs"]) {
+  for (const table of ["events", "signals", "tasks", "stream_chunks", "streams", "stream_writers", "runs"]) {
     await conn.query(`DELETE FROM ${p}${table} WHERE namespace = ? AND (${match.sql})`, [
       request.namespace,
       ...match.values,

@@ -25,7 +25,8 @@ export function lockRunsStatement(p: string, steps: readonly StepWrite[]): State
 /**
  * True when a batch's COMMIT may go out in its first round trip, behind fenceGuardStatement:
  * nothing it writes depends on what the lock read besides the fence (no signal consumed,
- * whose update must hit exactly one row; no child started, signal sent or child cancelled).
+ * whose update must hit exactly one row; no child started, signal sent or child cancelled; no
+ * stream written, whose offsets come from heads locked in the transaction).
  */
 export function foldsCommit(steps: readonly StepWrite[]): boolean {
   return steps.every(
@@ -33,7 +34,8 @@ export function foldsCommit(steps: readonly StepWrite[]): boolean {
       step.signalsConsumed.length === 0 &&
       step.childStarts.length === 0 &&
       step.signalsSent.length === 0 &&
-      step.cancelChildren.length === 0,
+      step.cancelChildren.length === 0 &&
+      (step.streamWrites?.length ?? 0) === 0,
   );
 }
 

@@ -21,6 +21,7 @@ import {
   updateRunsStatement,
   writeTasksStatement,
 } from "./step-statements.js";
+import { closeStreamsStatement, hasStreamWrites, writeStepStreams } from "./streams.js";
 import { inTransaction } from "./transaction.js";
 
 const MAX_LOCK_RETRIES = 5;
@@ -132,7 +133,8 @@ function isolationFor(steps: readonly StepWrite[]): "READ COMMITTED" | undefined
 async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[], budget: number): Promise<StepResult[]> {
   const conn = await lane.getConnection();
   try {
-    const fast = await writeFast(conn, p, steps);
+    // Stream writes take their offsets from heads locked in the transaction: statement by statement.
+    const fast = hasStreamWrites(steps) ? undefined : await writeFast(conn, p, steps);
     if (fast !== undefined) return fast;
     // Rolled back: some step is refused. Written again statement by statement.
     const isolation = steps.length > 1 ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
@@ -168,6 +170,7 @@ async function writeFast(
     { sql: "BEGIN", args: [] },
     lockRunsStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
+    ...present(closeStreamsStatement(p, steps)),
     ...signals,
     updateRunsStatement(p, steps),
   ];
@@ -219,6 +222,7 @@ async function writeFolded(
     lockRunsStatement(p, steps),
     fenceGuardStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
+    ...present(closeStreamsStatement(p, steps)),
     updateRunsStatement(p, steps),
     { sql: "COMMIT", args: [] },
   ];
@@ -288,6 +292,7 @@ async function writeIn(
   ]) {
     await conn.query(statement.sql, statement.args);
   }
+  await writeStepStreams(conn, p, validSteps);
   await consumeSignals(conn, p, validSteps);
   const update = updateRunsStatement(p, validSteps);
   await conn.query(update.sql, update.args);

@@ -19,4 +19,5 @@ export * from "./resume.js";
 export * from "./signals.js";
 export * from "./stalls.js";
 export * from "./step-layout.js";
+export * from "./streams.js";
 export * from "./wake.js";
