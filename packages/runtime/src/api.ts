@@ -17,17 +17,8 @@ import type {
 import type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
-export type {
-  ListRunsFilter,
-  LocalStreamRef,
-  ReadStreamOptions,
-  RunInfo,
-  RunOrder,
-  RunPage,
-  StreamBatchOptions,
-  StreamChunk,
-  StreamEvent,
-};
+export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
+export type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent };
 
 /** The caller's open transaction, for the MySQL store: a mysql2 connection on which BEGIN was issued. */
 export type Transaction = Connection | PoolConnection;

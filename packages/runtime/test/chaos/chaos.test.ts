@@ -18,6 +18,7 @@ import { produce } from "./producer.js";
 import { describeUnexplained, formatLogCounts } from "./report.js";
 import { auditSignals } from "./signals.js";
 import { chaosSize } from "./size.js";
+import { auditStreams } from "./streams.js";
 
 const NS = "chaos";
 const WORKERS = 3;
@@ -46,7 +47,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const completed = () => completedCount(db.scratch.pool, NS).catch(() => undefined);
 
 describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWithinMs + 120_000 }, () => {
-  it("completes every run exactly once per step while workers and the database are SIGKILLed", async () => {
+  it("completes every run exactly once per step, its streams whole, while workers and the database are SIGKILLed", async () => {
     const startedAt = Date.now();
     const deadline = startedAt + size.completeWithinMs;
     const workers = new WorkerSlots(WORKERS, (identity) => ({
@@ -112,6 +113,7 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
     const pool = db.scratch.pool;
     const facts = await audit(pool, NS);
     const signals = await auditSignals(pool, NS);
+    const streams = await auditStreams(client, NS, runIds);
     const executions = await loadExecutions(pool);
     const groups = groupExecutions(executions);
     const unexplained = unexplainedDuplicates(groups, kills);
@@ -119,7 +121,7 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
       `chaos figures (${size.name}): runs=${size.runs} activities=${facts.responses} executions=${executions.length} ` +
         `duplicates=${duplicateCount(groups)} unexplained=${unexplained.length} ` +
         `workerKills=${kills.length - databaseKills} (holding leases: ${kills.filter((kill) => (kill.leasesHeld ?? 0) > 0).length}) ` +
-        `databaseKills=${databaseKills} ` +
+        `databaseKills=${databaseKills} streamResets=${streams.resets} ` +
         `workers=${workers.all.length} time=${(elapsedMs / 1000).toFixed(1)}s`,
     );
     console.log(`chaos worker log lines:\n${formatLogCounts(workers.all)}`);
@@ -131,6 +133,8 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
     expect(facts.leased).toBe(0);
     expect(facts.tasks).toBe(0);
     expect(signals).toEqual({ stored: size.runs, unconsumed: 0, delivered: size.runs, consumedTwice: [] });
+    expect(streams.badLogs.slice(0, 3)).toEqual([]);
+    expect(streams.badProgress.slice(0, 3)).toEqual([]);
     expect(responsesWithoutExecution(facts.responseKeys, groups)).toEqual([]);
     expect(unexplained.slice(0, 5)).toEqual([]);
     expect(workers.bootFailures).toEqual([]);

@@ -34,7 +34,7 @@ export function streamWriteRefusal(
 ): string | undefined {
   if (run === undefined) return "the run does not exist";
   if (run.status !== RunStatus.Running) return `the run is ${run.status}`;
-  if (run.iteration !== writer.iteration) return `the run moved on to iteration ${run.iteration}`;
+  if (run.iteration !== writer.iteration) return `the run is in iteration ${run.iteration}, not ${writer.iteration}`;
   if (run.leaseOwner !== owner) return "the run is held by another worker now";
   return undefined;
 }
