@@ -23,6 +23,8 @@ export interface ReplaykitEnv {
   readonly client: Client;
   readonly namespace: string;
   readonly pool: Pool;
+  /** The scratch database's URL, for processes of the workload's own. */
+  readonly url: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function withReplaykit<R>(
     const worker = createWorker(options);
     await worker.start();
     try {
-      return await body({ client, namespace, pool });
+      return await body({ client, namespace, pool, url: db.url });
     } finally {
       await worker.stop();
     }
