@@ -97,8 +97,11 @@ export class RunHost implements ActorHost {
   async commit(step: StepWrite): Promise<StepResult> {
     const result = await this.#commits.submit(step);
     // Readers of the streams the workflow wrote, in this process, read at once.
-    const written = result.ok ? new Set(step.streamWrites?.map((write) => write.key)) : [];
-    for (const key of written) this.#options.client.local.streamWritten({ ...step.key, key });
+    if (result.ok && step.streamWrites?.length) {
+      for (const key of new Set(step.streamWrites.map((write) => write.key))) {
+        this.#options.client.local.streamWritten({ ...step.key, key });
+      }
+    }
     return result;
   }
 

@@ -98,9 +98,10 @@ async function resetIn(conn: Transaction, p: string, request: StreamResetRequest
 }
 
 /**
- * See StreamStore.readStream. The head first, then the chunks it says are there: a head and the
- * chunks before its next offset are committed together, so the chunks read are all there are up
- * to it, and a reader never sees a gap.
+ * See StreamStore.readStream, in one statement: the run's status and the stream's head, then the
+ * chunks after the cursor. One statement reads one snapshot, and a head and the chunks before its
+ * next offset are committed together, so a reader never sees a gap, nor a close before the chunks
+ * that precede it.
  */
 export async function readStream(
   pool: Pool,
@@ -110,24 +111,24 @@ export async function readStream(
   after: number,
   limit: number,
 ): Promise<StreamRead> {
-  const [states] = await pool.query<Row[]>(
-    `SELECT r.status, s.next_offset, s.closed FROM ${p}runs r
-       LEFT JOIN ${p}streams s ON s.namespace = r.namespace AND s.workflow = r.workflow AND s.run_id = r.run_id AND s.stream_key = ?
-      WHERE r.namespace = ? AND r.workflow = ? AND r.run_id = ?`,
-    [key, ...runArgs(run)],
-  );
-  const state = states[0];
-  if (state === undefined) return { runStatus: undefined, head: undefined, chunks: [] };
-  const runStatus = text(state.status);
-  if (state.next_offset === null) return { runStatus, head: undefined, chunks: [] };
-  const head = { nextOffset: Number(state.next_offset), closed: Number(state.closed) === 1 };
-  if (head.nextOffset - 1 <= after) return { runStatus, head, chunks: [] };
   const [rows] = await pool.query<Row[]>(
-    `SELECT chunk_offset, payload, attempt, is_reset FROM ${p}stream_chunks
-      WHERE ${RUN} AND stream_key = ? AND chunk_offset > ? AND chunk_offset < ? ORDER BY chunk_offset LIMIT ?`,
-    [...runArgs(run), key, after, head.nextOffset, limit],
+    `SELECT r.status, s.next_offset, s.closed, NULL AS chunk_offset, NULL AS payload, NULL AS attempt, NULL AS is_reset
+       FROM ${p}runs r
+       LEFT JOIN ${p}streams s ON s.namespace = r.namespace AND s.workflow = r.workflow AND s.run_id = r.run_id AND s.stream_key = ?
+      WHERE r.namespace = ? AND r.workflow = ? AND r.run_id = ?
+     UNION ALL
+     (SELECT NULL, NULL, NULL, chunk_offset, payload, attempt, is_reset FROM ${p}stream_chunks
+       WHERE ${RUN} AND stream_key = ? AND chunk_offset > ? ORDER BY chunk_offset LIMIT ?)`,
+    [key, ...runArgs(run), ...runArgs(run), key, after, limit],
   );
-  return { runStatus, head, chunks: rows.map(toChunk) };
+  const state = rows.find((row) => row.chunk_offset === null);
+  if (state === undefined) return { runStatus: undefined, head: undefined, chunks: [] };
+  const head =
+    state.next_offset === null
+      ? undefined
+      : { nextOffset: Number(state.next_offset), closed: Number(state.closed) === 1 };
+  const chunks = rows.filter((row) => row.chunk_offset !== null).map(toChunk);
+  return { runStatus: text(state.status), head, chunks };
 }
 
 function toChunk(row: Row): StoredChunk {
