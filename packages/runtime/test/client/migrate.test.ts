@@ -31,6 +31,9 @@ describe("migrate", () => {
       "replay_runs",
       "replay_schedules",
       "replay_signals",
+      "replay_stream_chunks",
+      "replay_stream_writers",
+      "replay_streams",
       "replay_tasks",
     ]);
   });

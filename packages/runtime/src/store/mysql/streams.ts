@@ -34,10 +34,12 @@ import { inTransaction } from "./transaction.js";
  * a head row per stream (next offset, closed), locked to hand out dense offsets; `stream_chunks`;
  * `stream_writers`, which streams each activity wrote to and what readers were told of it.
  *
- * Lock order, the same for every writer so that none waits for another in a circle: the run row
- * (an activity's batch locks it for share: the run cannot end or move on meanwhile, and batches
- * of parallel activities do not wait for each other; a step holds it exclusively), then the
- * heads in key order, then the writer rows, then the activity's tasks row.
+ * Lock order: the run row first (an activity's batch locks it for share: the run cannot end or
+ * move on meanwhile, and batches of parallel activities do not wait for each other; a step holds
+ * it exclusively), then the heads in key order, then the writer rows, then the activity's tasks
+ * row. A reset takes the writer rows before the heads (they say which heads), but it runs only
+ * for the worker that holds the run, when no batch of the activity can pass the same check; and a
+ * transaction that loses a deadlock anyway is written again (retryOnConflict).
  */
 
 const RUN = "namespace = ? AND workflow = ? AND run_id = ?";
