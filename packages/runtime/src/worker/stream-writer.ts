@@ -5,8 +5,8 @@ import { encodePayload, validateName } from "../json.js";
 import type { StreamAppend, StreamStore, StreamWriter } from "../store/types.js";
 import type { ResolvedStreamBatch } from "./worker-options.js";
 
-/** The most bytes of chunk values in one batch (its first chunk always goes, whatever its size). */
-const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** The most bytes of chunk values in one batch (its first chunk always goes, whatever its size): well within any max_allowed_packet. */
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 /** What an attempt's stream writes need of the worker. */
 export interface StreamSink {
