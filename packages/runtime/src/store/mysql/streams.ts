@@ -36,10 +36,14 @@ import { inTransaction } from "./transaction.js";
  *
  * Lock order: the run row first (an activity's batch locks it for share: the run cannot end or
  * move on meanwhile, and batches of parallel activities do not wait for each other; a step holds
- * it exclusively), then the heads in key order, then the writer rows, then the activity's tasks
- * row. A reset takes the writer rows before the heads (they say which heads), but it runs only
- * for the worker that holds the run, when no batch of the activity can pass the same check; and a
- * transaction that loses a deadlock anyway is written again (retryOnConflict).
+ * it exclusively), then the activity's tasks row, then the heads in key order, then the writer
+ * rows. Tasks before streams, as a step takes them: a step that ends a run deletes its tasks rows
+ * and then closes its streams under REPEATABLE READ, whose next-key locks reach the neighbouring
+ * run's rows, so a batch that locked a head before its tasks row could wait for such a step while
+ * the step waits for it (Galera's chaos test saw steps fail with deadlocks so). A reset takes the
+ * writer rows before the heads (they say which heads), but it runs only for the worker that holds
+ * the run, when no batch of the activity can pass the same check; and a transaction that loses a
+ * deadlock anyway is written again (retryOnConflict).
  */
 
 const RUN = "namespace = ? AND workflow = ? AND run_id = ?";
@@ -53,6 +57,7 @@ export function appendStreamBatch(pool: Pool, p: string, batch: ActivityStreamBa
 async function appendIn(conn: Transaction, p: string, batch: ActivityStreamBatch): Promise<StreamBatchResult> {
   const refusal = streamWriteRefusal(await shareRun(conn, p, batch.run), batch.writer, batch.owner);
   if (refusal !== undefined) return { ok: false, reason: refusal };
+  if (batch.firstWrites.length > 0) await countAttempt(conn, p, batch.run, batch.writer, batch.now);
   const keys = [...new Set(batch.appends.map((append) => append.key))];
   const heads = await lockHeads(conn, p, batch.run, keys, batch.firstWrites, batch.now);
   const placed = placeAppends(heads, batch.appends, batch.writer.attempt);
@@ -68,7 +73,6 @@ async function appendIn(conn: Transaction, p: string, batch: ActivityStreamBatch
       writerRowsAfter(rows, batch.writer, batch.firstWrites, placed.closed),
     );
   }
-  if (batch.firstWrites.length > 0) await countAttempt(conn, p, batch.run, batch.writer, batch.now);
   return { ok: true, dropped: placed.dropped };
 }
 
