@@ -315,7 +315,7 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
-    version: 12,
+    version: 15,
     name: "durable streams of runs",
     statements: (p) => [
       // The head of a run's stream: the offset its next chunk takes (offsets are dense from 0,
