@@ -25,6 +25,8 @@ export interface Sizes {
     readonly trials: number;
   };
   readonly floor: { readonly commits: number; readonly batchRows: number; readonly batches: number };
+  /** Runs of `steps` steps with 1 MiB activity results (offloaded, in the row) and small ones. */
+  readonly w11: { readonly runs: number; readonly steps: number };
   /** Untimed runs before each timed series. */
   readonly warmup: number;
 }
@@ -41,6 +43,7 @@ export const FULL: Sizes = {
   w8: { suspended: 10_000, fanOut: 1000 },
   w10: { latencyChunks: 1000, paceMs: 10, rounds: 4, throughputChunks: 5000, trials: 3 },
   floor: { commits: 2000, batchRows: 1000, batches: 20 },
+  w11: { runs: 40, steps: 5 },
   warmup: 20,
 };
 
@@ -56,5 +59,6 @@ export const QUICK: Sizes = {
   w8: { suspended: 500, fanOut: 100 },
   w10: { latencyChunks: 60, paceMs: 10, rounds: 2, throughputChunks: 1000, trials: 1 },
   floor: { commits: 100, batchRows: 200, batches: 5 },
+  w11: { runs: 3, steps: 2 },
   warmup: 3,
 };

@@ -76,6 +76,18 @@ describe("activity timeouts", () => {
     const fine = activities('timeout: "1m", heartbeatTimeout: "10s", scheduleToCloseTimeout: "1h"');
     expect(problemsOf(fine).errors).toEqual([]);
   });
+
+  it("accepts compound durations, largest unit first, and names the accepted forms for any other", () => {
+    const activities = (options: string) =>
+      `export default defineNamespace({ name: "n", workflows: { ${wf("w")} }, activities: { act: activity(act, { description: "d", ${options} }) } });`;
+    const fine = activities('timeout: "1m30s", scheduleToCloseTimeout: "1d12h", retry: { maxInterval: "2h30m" }');
+    expect(problemsOf(fine).errors).toEqual([]);
+    expectProblem(
+      activities('timeout: "30s1m"'),
+      '"30s1m"',
+      /timeout "30s1m" is not a duration: .*largest unit first \(d, h, m, s, ms\), such as .*"2h30m" or "1d12h"/,
+    );
+  });
 });
 
 describe("queues", () => {

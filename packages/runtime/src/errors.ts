@@ -4,19 +4,11 @@
  * are in testing/errors.ts; the stored form of an error is made by serialize-error.ts.
  */
 
-import type { ReplayErrorCode } from "./error-codes.js";
+import { ReplayError } from "./replay-error.js";
 
 export type { ReplayErrorCode } from "./error-codes.js";
-
-/** Base class: a stable `code` for programs, a message for people. */
-export class ReplayError extends Error {
-  override name = "ReplayError";
-  readonly code: ReplayErrorCode;
-  constructor(code: ReplayErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
+export * from "./payload-errors.js";
+export { ReplayError } from "./replay-error.js";
 
 /** A namespace, workflow, run id, signal, activity or output name was unusable. */
 export class InvalidNameError extends ReplayError {
@@ -238,6 +230,8 @@ export interface SerializedError {
   readonly stack?: string;
   readonly code?: string;
   readonly cause?: SerializedError;
+  /** The error's `details` (e.g. of a NonRetryableError), as a payload: any JSON value, bytes too. */
+  readonly details?: unknown;
 }
 
 /** A run ended as failed; thrown by awaitResult. */
@@ -260,11 +254,13 @@ export class CancelledError extends ReplayError {
   }
 }
 
-/** Thrown by an activity to say: do not retry this. */
+/** Thrown by an activity to say: do not retry this. `details` reach the workflow in ActivityFailure's failure. */
 export class NonRetryableError extends ReplayError {
   override name = "NonRetryableError";
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly details?: unknown;
+  constructor(message: string, options?: { cause?: unknown; details?: unknown }) {
     super("NON_RETRYABLE", message, options);
+    if (options?.details !== undefined) this.details = options.details;
   }
 }
 
@@ -393,7 +389,7 @@ export class NonDeterminismError extends ReplayError {
   constructor(runId: string, target: string, seq: number, recorded: string, issued: string) {
     super(
       "NON_DETERMINISM",
-      `run ${runId}: command ${target}#${seq} disagrees with its history: recorded ${recorded}, code issued ${issued}. Workflow code must issue the same commands in the same order with the same inputs on replay; version the change or start a new run.`,
+      `run ${runId}: command ${target}#${seq} disagrees with its history: recorded ${recorded}, code issued ${issued}. Workflow code must issue the same commands in the same order with the same inputs on replay: put a change behind flow.patched(id) (ctx.patched(id) in untyped code) so that runs recorded before it keep the old branch, or give the new code a new workflow name; see "Changing a workflow that has runs in flight" in the docs.`,
     );
     this.runId = runId;
     this.target = target;

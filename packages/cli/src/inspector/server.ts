@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Client, ReplayError } from "@replaykit/runtime";
-import { InspectorOptionsError } from "../shared/errors.js";
+import { InspectorListenError, InspectorOptionsError } from "../shared/errors.js";
 import { actionRoute, cancelAction, resumeAction, signalAction } from "./actions.js";
 import { INSPECTOR_SCRIPT } from "./assets/script.js";
 import { INSPECTOR_STYLE } from "./assets/style.js";
@@ -177,11 +177,13 @@ function statusOf(error: unknown): [number, string] {
   return title === undefined ? [500, "Unexpected error"] : [503, title];
 }
 
+/** Listens on host:port; a port in use or an address this machine lacks is an InspectorListenError. */
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (error: unknown) => reject(new InspectorListenError(host, port, error));
+    server.once("error", failed);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });

@@ -1,12 +1,12 @@
 import { ReplayError, type ReplayErrorCode } from "@replaykit/runtime";
-import { CliRefusedError, CliUsageError } from "../shared/errors.js";
+import { CliRefusedError, CliUsageError, InspectorListenError, systemErrorMessage } from "../shared/errors.js";
 import { EXIT, type ExitCode } from "../shared/exit-codes.js";
 import { printable } from "./format/table.js";
 import type { ReplaykitIo } from "./io.js";
 
 const REFUSED = new Set<ReplayErrorCode>(["RUN_NOT_FOUND", "RUN_NOT_RESUMABLE", "SCHEDULE_NOT_FOUND"]);
 
-/** Why a command failed: its code (a ReplayErrorCode, CLI_USAGE, CLI_REFUSED, UNEXPECTED), the message, the exit code. */
+/** Why a command failed: its code (a ReplayErrorCode, CLI_USAGE, CLI_REFUSED, INSPECTOR_LISTEN, SYSTEM, UNEXPECTED), the message, the exit code. */
 export interface Failure {
   readonly code: string;
   readonly message: string;
@@ -35,7 +35,7 @@ export function reportFailure(error: unknown, io: ReplaykitIo, json = false): Ex
 }
 
 export function failureOf(error: unknown): Failure {
-  if (error instanceof CliUsageError || error instanceof CliRefusedError) {
+  if (error instanceof CliUsageError || error instanceof CliRefusedError || error instanceof InspectorListenError) {
     return { code: error.code, message: error.message, exitCode: error.exitCode };
   }
   if (error instanceof ReplayError) {
@@ -53,6 +53,10 @@ export function failureOf(error: unknown): Failure {
       message: `${(error as Error).message}: this database has no replaykit tables with that prefix; check --db and --table-prefix (default replay_), or migrate with client.migrate()`,
       exitCode: EXIT.failed,
     };
+  }
+  const refused = systemErrorMessage(error);
+  if (refused !== undefined) {
+    return { code: "SYSTEM", message: `the operating system refused: ${refused}`, exitCode: EXIT.failed };
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { code: "UNEXPECTED", message: `unexpected error: ${detail}`, exitCode: EXIT.failed };

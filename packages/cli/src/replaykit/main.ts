@@ -14,6 +14,8 @@ import { processIo, type ReplaykitIo } from "./io.js";
 const HELP = `
 Database: --db mysql://user:password@host:3306/database, or REPLAY_MYSQL_URL.
 Namespace: --namespace <name>, or REPLAY_NAMESPACE; may be left out when the database has one.
+Output: results (tables, or JSON with --json) on stdout; counts, next-page cursors, progress and
+errors on stderr, so a pipe or a file gets the results alone.
 
 Examples:
   replaykit runs list --status stuck                 runs parked with an error, newest first
@@ -24,6 +26,11 @@ Examples:
   replaykit ui                                       the web inspector on http://127.0.0.1:7070
 
 ${exitCodesHelp("replaykit")}`;
+
+const LIST_HELP = `
+The table goes to stdout; the footer ("3 runs; next page: add --cursor ...") and "no runs ...
+match" go to stderr, so \`replaykit runs list | grep stuck\` or \`> runs.txt\` gets the rows alone.
+With --json, stdout has the whole page: { runs, nextCursor }.`;
 
 type Handler = (context: Context, args: string[], flags: Record<string, unknown>) => Promise<void>;
 type Act = (handler: Handler, namespaceOptional?: boolean) => (...params: unknown[]) => Promise<void>;
@@ -113,6 +120,7 @@ function addRunCommands(runs: Command, act: Act): void {
   runs
     .command("list")
     .description("one page of runs, newest first")
+    .addHelpText("after", LIST_HELP)
     .option("--workflow <name>")
     .option("--status <status>", "running, completed, failed, cancelled or stuck")
     .option("--queue <name>")
@@ -138,10 +146,11 @@ function addRunCommands(runs: Command, act: Act): void {
     .action(act((c, [workflow = "", runId = ""]) => showRunCommand(c, workflow, runId)));
   runs
     .command("history")
-    .description("a run's events in log order")
+    .description("a run's events in log order (--json: the events array, as client.getHistory returns it)")
     .argument("<workflow>")
     .argument("<runId>")
     .option("--iteration <n>", 'an iteration number, or "all" (default: the current one)')
+    .option("--fixture", "print a history file for replayHistory: { namespace, workflow, runId, events } as JSON")
     .action(act((c, [workflow = "", runId = ""], f) => showHistory(c, workflow, runId, f)));
   runs
     .command("cancel")

@@ -3,14 +3,24 @@ import { CliUsageError } from "../shared/errors.js";
 
 const STATUSES: readonly RunStatus[] = ["running", "completed", "failed", "cancelled", "stuck"];
 
-/** A point in time given as a duration before now ("30d", "2h") or an ISO 8601 date. */
+/** A point in time given as a duration before now ("30d", "2h", "1d12h") or an ISO 8601 date. */
 export function parseTime(flag: string, value: string, now: number): Date {
-  if (/^\d+(\.\d+)?(ms|s|m|h|d)$/.test(value)) return new Date(now - toMillis(value as Duration));
+  const ago = /^\d[\d.a-z]*$/.test(value) ? millisOrUndefined(value) : undefined;
+  if (ago !== undefined) return new Date(now - ago);
   const parsed = Date.parse(value);
   if (Number.isFinite(parsed) && /^\d{4}-\d{2}-\d{2}/.test(value)) return new Date(parsed);
   throw new CliUsageError(
-    `invalid ${flag} ${JSON.stringify(value)}: give a time before now such as 30d, 12h or 15m, or an ISO 8601 date such as 2030-01-31T12:00:00Z`,
+    `invalid ${flag} ${JSON.stringify(value)}: give a time before now such as 30d, 12h, 15m or 1d12h, or an ISO 8601 date such as 2030-01-31T12:00:00Z`,
   );
+}
+
+/** A duration string's milliseconds (see the runtime's Duration), or undefined when it is none. */
+function millisOrUndefined(value: string): number | undefined {
+  try {
+    return toMillis(value as Duration);
+  } catch {
+    return undefined;
+  }
 }
 
 export function parseStatus(flag: string, value: string): RunStatus {

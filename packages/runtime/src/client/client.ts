@@ -24,6 +24,9 @@ import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.
 import type { HistoryEvent, RunKey } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
 import type { RunDescription } from "../ops/description.js";
+import { CodecStore } from "../payload/codec-store.js";
+import { type PayloadOptions, resolvePayloadOptions } from "../payload/options.js";
+import { PayloadPipeline } from "../payload/pipeline.js";
 import { CronSchedule } from "../schedule/cron.js";
 import { tickRunId } from "../schedule/plan.js";
 import { pageLimit } from "../store/paging.js";
@@ -99,7 +102,8 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
 
 /** The client on a Store; see createStoreClient. Every method checks its arguments before it touches the store. */
 export class ReplayClient implements StoreClient {
-  readonly store: Store;
+  /** The client's store behind its payload boundary (see CodecStore): workers built on the client use it too. */
+  readonly store: CodecStore;
   readonly clock: Clock;
   readonly timers: Timers;
   readonly maxPayloadBytes: number;
@@ -114,16 +118,16 @@ export class ReplayClient implements StoreClient {
   #readiness: Promise<void> | undefined;
 
   constructor(store: Store, options: StoreClientOptions = {}) {
-    this.store = store;
+    this.store = payloadBoundary(store, options);
     this.clock = options.clock ?? systemClock;
     this.timers = options.timers ?? realTimers(this.clock);
     this.local = options.local ?? createLocalBus();
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     this.#defaultVersion = options.version === undefined ? undefined : validateName("version", options.version);
-    this.#check = options.ready ?? ((tx?: unknown) => store.ready(tx));
+    this.#check = options.ready ?? ((tx?: unknown) => this.store.ready(tx));
     this.#tracing = new Tracing(options.tracerProvider);
     this.#metrics = new ClientMetrics(replaykitMeter(options.meterProvider));
-    this.#management = new RunManagement(store, this.clock);
+    this.#management = new RunManagement(this.store, this.clock);
     this.#awaitObserver = options.awaitObserver;
     this.#results = {
       local: this.local,
@@ -427,6 +431,13 @@ export class ReplayClient implements StoreClient {
     if (found === undefined) throw new ScheduleNotFoundError(namespace, id);
     return found;
   }
+}
+
+/** The store behind the client's payload options (a CodecStore given is unwrapped first: payloads are encoded once). */
+function payloadBoundary(given: Store, options: PayloadOptions): CodecStore {
+  const store = given instanceof CodecStore ? given.inner : given;
+  const resolved = resolvePayloadOptions(options, store.payloadTable);
+  return new CodecStore(store, new PayloadPipeline(resolved), resolved.payloadStore);
 }
 
 /** What a worker in this process needs to take up a run just created, without reading it back. */

@@ -104,7 +104,8 @@ function pendingActivity(
   now: number,
 ): PendingActivity {
   const row = tasks.find((task) => task.target === step.name && task.seq === step.seq);
-  const lastError = row?.lastError ? (JSON.parse(row.lastError) as SerializedError) : undefined;
+  const where = `last error of activity ${step.name}#${step.seq}`;
+  const lastError = row?.lastError ? (decodePayload(row.lastError, where) as SerializedError) : undefined;
   // A row without an error was written by a heartbeat of the attempt that runs now.
   const failedAttempts = row === undefined ? 0 : lastError ? row.attempt : Math.max(0, row.attempt - 1);
   const nextAttemptAt = Math.max(step.startedAt, lastError && row ? row.readyAt : 0);

@@ -94,6 +94,12 @@ export interface PurgeRequest {
   readonly statuses: readonly EndStatus[];
   /** Delete at most this many runs in this call. */
   readonly limit: number;
+  /**
+   * Called with the runs a purge transaction deletes, before it commits (after, on a store
+   * without transactions): a payload store outside the database deletes their payloads then.
+   * Should it fail, the transaction rolls back and the runs stay.
+   */
+  readonly purging?: ((runs: readonly RunKey[]) => Promise<void>) | undefined;
 }
 
 /** Which events a stream wants. */
@@ -118,6 +124,12 @@ export interface EventBatch {
 export interface HistoryOptions {
   /** An iteration number, or "all"; default: the run's current iteration. */
   readonly iteration?: number | "all";
+  /**
+   * Payloads as stored, not decoded: bytes as {"$bytes": base64}, keys beginning with "$" with
+   * one more "$", encoded payloads as {"$encoded": {...}} (docs/payloads.md). JSON-serialisable
+   * as they are: the form to keep a history in a file (replayHistory takes it with `raw: true`).
+   */
+  readonly raw?: boolean;
 }
 
 /**

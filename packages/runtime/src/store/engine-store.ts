@@ -74,9 +74,10 @@ export interface EngineStore {
   readRun(key: RunKey, owner: string, now: number): Promise<ClaimedRun | undefined>;
   /**
    * Leases one run by key, when it is still as a step of this worker left it: at `version`,
-   * held by nobody, not in a queue (those are claimed through their queue's limits). The
-   * worker that let a run go to wait for a timer takes it up with this when the timer fires,
-   * instead of a claim round. Undefined when the run moved on, ended, or is held or queued.
+   * held by nobody but `owner` (see leasableByKey), not in a queue (those are claimed through
+   * their queue's limits). The worker that let a run go to wait for a timer takes it up with
+   * this when the timer fires, instead of a claim round. Undefined when the run moved on,
+   * ended, or is held by another owner, or queued.
    */
   claimRun(
     key: RunKey,

@@ -11,6 +11,7 @@
  *   schedule-records.ts  schedules as stored and as listed
  *   stream-records.ts    durable streams: chunks, heads, the writes of activities, reads
  */
+import type { PayloadStore } from "../payload/payload-store.js";
 import type { ClientStore } from "./client-store.js";
 import type { EngineStore } from "./engine-store.js";
 import type { StreamStore } from "./stream-records.js";
@@ -59,4 +60,10 @@ export type {
 export interface Store extends EngineStore, ClientStore, StreamStore {
   /** For messages, e.g. "MySQL at 127.0.0.1:3306" or "in-memory store". */
   readonly description: string;
+  /**
+   * The payload store in the store's own database (tablePayloadStore(): the default place of
+   * offloaded payloads), whose payloads purgeRuns deletes with their runs; none: a client on
+   * this store offloads only to a payload store it is given.
+   */
+  readonly payloadTable?: PayloadStore | undefined;
 }

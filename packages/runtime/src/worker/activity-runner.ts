@@ -92,7 +92,7 @@ async function attemptOnce(call: Attempt, env: AttemptEnvironment): Promise<Atte
   try {
     // Readers learn that the earlier attempts' chunks are void before this one writes any.
     await streams.resetEarlier();
-    const input = JSON.parse(call.inputText) as never;
+    const input = decodePayload(call.inputText, `input of activity ${target}#${seq}`) as never;
     const running = (call.fn as (ctx: ActivityContext, backends: unknown, input: unknown) => Promise<unknown>)(
       context,
       env.backends,

@@ -13,7 +13,7 @@ const MIN_POLL_MS = 2;
 
 /** What the claim loop needs of its worker. */
 export interface ClaimLoopHost {
-  readonly held: Pick<HeldRuns, "free" | "actorCount" | "concurrency">;
+  readonly held: Pick<HeldRuns, "free" | "actorCount" | "concurrency" | "beginClaimRound" | "endClaimRound">;
   readonly log: Logger;
   metrics(): WorkerMetrics;
   isRunning(): boolean;
@@ -44,6 +44,8 @@ export class ClaimLoop {
   #queueTurn = 0;
   /** When schedules are looked at next (client clock); 0: at the next loop. */
   #scheduleCheckAt = 0;
+  /** Schedules whose held-back ticks this worker has told of (see FiredSchedules.heldBack). */
+  readonly #toldHeldBack = new Set<string>();
 
   constructor(options: ResolvedWorkerOptions, host: ClaimLoopHost) {
     this.#options = options;
@@ -133,9 +135,22 @@ export class ClaimLoop {
       );
     }
     for (const run of fired.started) this.#host.metrics().runStarted(run.workflow);
+    this.#tellHeldBack(fired.heldBack ?? []);
     // Named wake-ups would have every worker of this process read the run; a kick claims it once.
     if (fired.started.length > 0) this.kick();
     this.#scheduleCheckAt = Math.min(fired.nextTick ?? Number.POSITIVE_INFINITY, now + poll);
+  }
+
+  /** Says once per schedule that its ticks start no runs here: a test environment without `schedules: true`. */
+  #tellHeldBack(heldBack: readonly { readonly id: string; readonly tick: number }[]): void {
+    for (const { id, tick } of heldBack) {
+      if (this.#toldHeldBack.has(id)) continue;
+      this.#toldHeldBack.add(id);
+      this.#host.log.warn(
+        `schedule ${JSON.stringify(id)} came due at ${new Date(tick).toISOString()} and started no run: in a test environment schedules fire only with createTestEnv({ schedules: true })`,
+        { namespace: this.#options.namespace, schedule: id },
+      );
+    }
   }
 
   /**
@@ -160,12 +175,18 @@ export class ClaimLoop {
     const start = queues.length === 0 ? 0 : this.#queueTurn++ % queues.length;
     const order = [undefined, ...queues.slice(start), ...queues.slice(0, start)];
     let claimed = 0;
-    for (const queue of order) {
-      if (claimed >= free || !this.#host.isRunning()) break;
-      const heldBack = queue === undefined ? undefined : () => this.#host.metrics().queueLimitWait(queue);
-      const runs = await this.#options.client.store.claim({ ...this.#claimOptions(free - claimed), queue, heldBack });
-      for (const run of runs) this.#host.activate(run);
-      claimed += runs.length;
+    // Until the claimed runs are taken up, runs let go of here meanwhile are remembered (see HeldRuns.isStale).
+    this.#host.held.beginClaimRound();
+    try {
+      for (const queue of order) {
+        if (claimed >= free || !this.#host.isRunning()) break;
+        const heldBack = queue === undefined ? undefined : () => this.#host.metrics().queueLimitWait(queue);
+        const runs = await this.#options.client.store.claim({ ...this.#claimOptions(free - claimed), queue, heldBack });
+        for (const run of runs) this.#host.activate(run);
+        claimed += runs.length;
+      }
+    } finally {
+      this.#host.held.endClaimRound();
     }
     return claimed;
   }

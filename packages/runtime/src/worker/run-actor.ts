@@ -1,5 +1,5 @@
 import type { ActivityFn, ActivityOptions, LocalRunEnding } from "../api.js";
-import { CancelledError, CorruptPayloadError, RunTimeoutError } from "../errors.js";
+import { CancelledError, RunTimeoutError } from "../errors.js";
 import { type NewEvent, newEvent, type RunKey } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import { childrenToCancelOnEnd } from "../store/rules/children.js";
@@ -15,6 +15,7 @@ import { encodeOutcome, endingOf } from "./outcome.js";
 import { attemptOptions, closeByOf, type PendingActivity } from "./pending-activities.js";
 import { changesBesidesEvents, newStepChanges, type StepChanges } from "./step-changes.js";
 import { decideStep, type StepDecision } from "./step-decision.js";
+import { isUnreadablePayload } from "./unreadable.js";
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
 const RETRY_AFTER_ERROR_MS = 1000;
@@ -85,6 +86,11 @@ export class RunActor {
     return { ...this.key, traceId: this.#span.traceId };
   }
 
+  /** The run's version as this actor last saw it: claimed at, or written by its last commit. */
+  get version(): number {
+    return this.#version;
+  }
+
   get done(): boolean {
     return this.#done;
   }
@@ -140,7 +146,7 @@ export class RunActor {
         }
       } while (this.#again && !this.#done);
     } catch (error) {
-      if (error instanceof CorruptPayloadError) {
+      if (isUnreadablePayload(error)) {
         await this.#park(error);
         return;
       }

@@ -27,6 +27,7 @@ describe("migrate", () => {
       "replay_cursors",
       "replay_events",
       "replay_migrations",
+      "replay_payloads",
       "replay_queues",
       "replay_runs",
       "replay_schedules",

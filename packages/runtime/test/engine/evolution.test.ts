@@ -70,7 +70,10 @@ forEachStore((env) => {
       const run = await env.client.getRun("removed", "flow", "marked");
       expect(run?.status).toBe("stuck");
       expect(run?.error?.message).toContain('patch marker "use-a2"');
-      expect(run?.error?.message).toContain('ctx.deprecatePatch("use-a2")');
+      expect(run?.error?.message).toContain('flow.deprecatePatch("use-a2") (ctx.deprecatePatch("use-a2"))');
+      expect(run?.error?.message).toContain(
+        'recorded by flow.patched("use-a2"), ctx.patched("use-a2") in untyped code',
+      );
     });
 
     it("complete runs with and without the marker once the check is deprecatePatch", async () => {

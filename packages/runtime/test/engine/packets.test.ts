@@ -14,7 +14,8 @@ import { waitFor } from "../support/helpers.js";
 /*
  * Group commits against a server that takes at most 4 MiB a packet: results of nearly a
  * megabyte each, several of which pass a packet together. A server of its own, since
- * max_allowed_packet is global to a server.
+ * max_allowed_packet is global to a server. The clients keep results in the event rows
+ * (offloadAbove: Infinity), as before offloading: what they test is how rows fit packets.
  */
 
 const NEARLY_A_MEGABYTE = "x".repeat(900_000);
@@ -37,10 +38,10 @@ describe("steps and the server's max_allowed_packet", () => {
     await server?.stop();
   });
 
-  async function start(namespace: string, logs: CollectedLogs, maxPayloadBytes?: number) {
+  async function start(namespace: string, logs: CollectedLogs, maxPayloadBytes?: number, offloadAbove = Infinity) {
     const client: MySqlClient = createClient(
       { pool: db.pool },
-      { logger: logs, ...(maxPayloadBytes === undefined ? {} : { maxPayloadBytes }) },
+      { logger: logs, offloadAbove, ...(maxPayloadBytes === undefined ? {} : { maxPayloadBytes }) },
     );
     const executions = new Map<string, number>();
     const worker = createWorker({
@@ -100,5 +101,14 @@ describe("steps and the server's max_allowed_packet", () => {
     expect(run?.error).toMatchObject({ name: "PacketTooLargeError", code: "PACKET_TOO_LARGE" });
     expect(run?.error?.message).toMatch(/max_allowed_packet of 4194304 bytes: raise it/);
     expect([...executions.values()]).toEqual([1]);
+  });
+
+  it("completes that run with offload on (the default): its result goes to the payloads table in chunks a packet carries", async () => {
+    const logs = collectLogs();
+    const { client, executions } = await start("offloaded", logs, 8_000_000, 256 * 1024);
+    await client.runWorkflow("offloaded", "one", "o-1", 6_000_000);
+    expect(await client.awaitResult("offloaded", "one", "o-1", { timeout: "60s" })).toBe(6_000_000);
+    expect([...executions.values()]).toEqual([1]);
+    expect(logs.lines.filter((line) => !line.startsWith("info"))).toEqual([]);
   });
 });

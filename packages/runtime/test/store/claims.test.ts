@@ -58,6 +58,24 @@ conformance("claims and leases", ({ kind, store }) => {
     expect(await store.heldRuns(runs, "a")).toEqual([]);
   });
 
+  it("lease a run by key at its version when nobody or the same owner holds it, never another owner's", async () => {
+    const namespace = `by-key-${kind}`;
+    const run = { namespace, workflow: "wf", runId: "k1" };
+    await store.createRun({ key: run, inputText: "null", now: T });
+    const [released] = await store.commit([step(run, { owner: "a", wakeAt: T + 20 })]);
+    expect(released?.ok).toBe(true);
+    expect(await store.claimRun(run, 0, { owner: "a", now: T + 20, leaseMs: 100 })).toBeUndefined();
+    // Worker a's own claim round leased it while a's local wake was taking it up: the local wake still gets it.
+    const claimed = await store.claim({ can: CAN, namespace, owner: "a", now: T + 20, leaseMs: 100, limit: 5 });
+    expect(claimed.map((claim) => claim.runId)).toEqual(["k1"]);
+    expect(await store.claimRun(run, 1, { owner: "b", now: T + 21, leaseMs: 100 })).toBeUndefined();
+    expect((await store.claimRun(run, 1, { owner: "a", now: T + 21, leaseMs: 100 }))?.version).toBe(1);
+    expect((await store.heldRuns([run], "a")).map((held) => held.key.runId)).toEqual(["k1"]);
+    // Once a lets go, b may take it by key too.
+    await store.release(run, "a", T + 30);
+    expect((await store.claimRun(run, 1, { owner: "b", now: T + 31, leaseMs: 100 }))?.runId).toBe("k1");
+  });
+
   it("count a stall when a takeover finds the mark of a worker that took the run over, never got through and is still present", async () => {
     const namespace = `stalls-${kind}`;
     const run = { namespace, workflow: "wf", runId: "s1" };

@@ -1,7 +1,7 @@
 import { type RunKey, RunStatus } from "../../history/index.js";
 import { FRESH_VERSION } from "../claimed-run.js";
 import { claimable, type WorkerFilter, workerTakes } from "../rules/claim-filter.js";
-import { leasedByOther, leaseLive } from "../rules/lease.js";
+import { leasableByKey, leasedByOther, leaseLive } from "../rules/lease.js";
 import {
   pickQueued,
   planCandidates,
@@ -107,11 +107,14 @@ export function claimRun(
 ): ClaimedRun | undefined {
   const run = db.run(key);
   if (run === undefined || run.status !== RunStatus.Running || run.version !== version) return undefined;
-  if (run.leaseOwner !== null || (run.queue ?? null) !== null) return undefined;
+  if (!leasableByKey(run, options.owner) || (run.queue ?? null) !== null) return undefined;
+  // A run nobody holds has no stalls to carry over; one this owner's claim leased keeps what that claim counted.
+  if (run.leaseOwner === null) {
+    run.stalls = 0;
+    run.stallMark = false;
+  }
   run.leaseOwner = options.owner;
   run.leaseUntil = options.now + options.leaseMs;
-  run.stalls = 0;
-  run.stallMark = false;
   db.changed(true);
   return claimOf(run);
 }

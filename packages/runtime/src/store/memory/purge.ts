@@ -1,10 +1,10 @@
-import { runKeyId } from "../../history/index.js";
+import { type RunKey, runKeyId } from "../../history/index.js";
 import type { PurgeRequest } from "../types.js";
 import { purgeStreams } from "./streams.js";
-import { eventKey, type MemoryTables, pathOf, type RunRow, signalKey } from "./tables.js";
+import { eventKey, keyOf, type MemoryTables, pathOf, type RunRow, signalKey } from "./tables.js";
 
-/** See ClientStore.purgeRuns. */
-export function purgeRuns(db: MemoryTables, request: PurgeRequest): number {
+/** See ClientStore.purgeRuns; the caller awaits `request.purging` with the runs it returns. */
+export function purgeRuns(db: MemoryTables, request: PurgeRequest): RunKey[] {
   const statuses = new Set<string>(request.statuses);
   const doomed = [...db.runsOf(request.namespace)]
     .filter((run) => statuses.has(run.status) && run.updatedAt < request.endedBefore)
@@ -18,14 +18,15 @@ export function purgeRuns(db: MemoryTables, request: PurgeRequest): number {
   let kept = 0;
   for (const event of db.events) if (!gone.has(event.id)) db.events[kept++] = event;
   db.events.length = kept;
-  return doomed.length;
+  return doomed.map(keyOf);
 }
 
-/** Removes a run with its signals, retry rows and streams; its events leave the log in purgeRuns. */
+/** Removes a run with its signals, retry rows, streams and payloads; its events leave the log in purgeRuns. */
 function deleteRun(db: MemoryTables, run: RunRow): void {
   db.runs.get(run.namespace)?.delete(runKeyId(run));
   for (const event of run.events) db.eventKeys.delete(eventKey(run, event.iteration, event));
   for (const signal of db.inbox(run)) db.signalKeys.delete(signalKey(run, signal.signal, signal.externalId));
   db.signals.delete(pathOf(run));
   purgeStreams(db, run);
+  db.payloads.delete(pathOf(run));
 }

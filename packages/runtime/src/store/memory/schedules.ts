@@ -131,6 +131,13 @@ export function deleteSchedule(db: MemoryTables, namespace: string, id: string):
   return db.schedules.delete(`${namespace}/${id}`);
 }
 
+/** The ticks of the namespace's schedules that are due at `now` and not paused. */
+export function dueTicks(db: MemoryTables, namespace: string, now: number): { id: string; tick: number }[] {
+  return schedulesOf(db, namespace)
+    .filter((row) => !row.paused && row.nextTick !== null && row.nextTick <= now)
+    .map((row) => ({ id: row.spec.id, tick: row.nextTick ?? now }));
+}
+
 /** The earliest next tick of the namespace's schedules that are not paused. */
 export function nextScheduleTick(db: MemoryTables, namespace: string): number | undefined {
   let next: number | undefined;

@@ -1,4 +1,5 @@
 import type { RunKey } from "../../history/index.js";
+import type { PayloadStore } from "../../payload/payload-store.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
 import type { ListRunsFilter } from "../records.js";
 import type { WorkerFilter } from "../rules/claim-filter.js";
@@ -26,11 +27,13 @@ import { inspectRun } from "./inspect.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { forkRun, resumeRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
+import { memoryPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { getRun, listNamespaces, listRuns } from "./reads.js";
 import {
   deleteSchedule,
+  dueTicks,
   fireSchedules,
   getSchedule,
   listSchedules,
@@ -47,6 +50,11 @@ import { addClientSignal, createRun, refuseTx, requestClientCancel } from "./wri
 export interface MemoryStoreOptions {
   /** Called after every change, e.g. to let a test environment look for due timers. */
   readonly onChange?: () => void;
+  /**
+   * False: schedules are kept, listed and triggered by hand, but a due tick starts no run, and
+   * the schedule stays at it (createTestEnv's default, see its `schedules`). Default true.
+   */
+  readonly scheduleTicks?: boolean;
 }
 
 /** The tables of a store, for a test environment's queries (testing/memory-view.ts); not public. */
@@ -64,6 +72,9 @@ export let tablesOf: (store: MemoryStore) => MemoryTables;
 export class MemoryStore implements Store {
   readonly description = "in-memory store";
   readonly #db: MemoryTables;
+  readonly #scheduleTicks: boolean;
+  /** tablePayloadStore() on this store: a map beside the other tables. */
+  readonly payloadTable: PayloadStore;
 
   static {
     tablesOf = (store) => store.#db;
@@ -71,6 +82,13 @@ export class MemoryStore implements Store {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#db = new MemoryTables(options.onChange ?? (() => {}));
+    this.#scheduleTicks = options.scheduleTicks ?? true;
+    this.payloadTable = memoryPayloadTable(this.#db);
+  }
+
+  /** Whether due schedule ticks start runs (see MemoryStoreOptions.scheduleTicks). */
+  get scheduleTicks(): boolean {
+    return this.#scheduleTicks;
   }
 
   // --- EngineStore ----------------------------------------------------------------------
@@ -91,6 +109,7 @@ export class MemoryStore implements Store {
     return schedules === undefined ? runs : Math.min(runs, schedules);
   }
   async fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
+    if (!this.#scheduleTicks) return { started: [], nextTick: undefined, heldBack: dueTicks(this.#db, namespace, now) };
     return fireSchedules(this.#db, namespace, now, plan);
   }
   async configureQueue(namespace: string, queue: string, limits: QueueLimits) {
@@ -197,7 +216,10 @@ export class MemoryStore implements Store {
     return inspectRun(this.#db, key);
   }
   async purgeRuns(request: PurgeRequest) {
-    return purgeRuns(this.#db, request);
+    const purged = purgeRuns(this.#db, request);
+    // No transaction to join: another payload store deletes the runs' payloads after the fact.
+    if (purged.length > 0) await request.purging?.(purged);
+    return purged.length;
   }
   async countRuns(filter: CountFilter, now: number) {
     return countRuns(this.#db, filter, now);

@@ -316,7 +316,9 @@ export async function readRun(
 /**
  * See EngineStore.claimRun. One autocommitted update of a primary-key row: claimers elsewhere
  * skip the row while it is locked and find it leased after, so one of them and this take it.
- * A run nobody holds has no stalls to carry over (as in lease()).
+ * The lease condition is leasableByKey (rules/lease.ts). A run nobody holds has no stalls to
+ * carry over (as in lease()); one this owner's claim leased keeps what that claim counted.
+ * Assignments run left to right: `stalls` and `stall_mark` read lease_owner before it is set.
  */
 export async function claimRun(
   pool: Pool,
@@ -327,10 +329,11 @@ export async function claimRun(
 ): Promise<ClaimedRun | undefined> {
   const { owner, now, leaseMs } = options;
   const [result] = await pool.query<ResultSetHeader>(
-    `UPDATE ${p}runs SET lease_owner = ?, lease_until = ?, stalls = 0, stall_mark = 0
+    `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, stalls), stall_mark = IF(lease_owner IS NULL, 0, stall_mark),
+            lease_owner = ?, lease_until = ?
       WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ? AND version = ?
-        AND lease_owner IS NULL AND queue IS NULL`,
-    [owner, now + leaseMs, key.namespace, key.workflow, key.runId, RunStatus.Running, version],
+        AND (lease_owner IS NULL OR lease_owner = ?) AND queue IS NULL`,
+    [owner, now + leaseMs, key.namespace, key.workflow, key.runId, RunStatus.Running, version, owner],
   );
   if (result.affectedRows !== 1) return undefined;
   return readRun(pool, p, key, owner, now);

@@ -78,7 +78,10 @@ function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
   if (batch.length > 0) yield batch;
 }
 
-/** Locks the runs that still qualify, then deletes them with their events, signals, retry rows and streams. */
+/**
+ * Locks the runs that still qualify, then deletes them with their events, signals, retry rows,
+ * streams and offloaded payloads (those of another payload store through `purging`, before the commit).
+ */
 async function deleteRuns(
   conn: Transaction,
   p: string,
@@ -92,8 +95,19 @@ async function deleteRuns(
     [request.namespace, ...candidates.values, request.statuses, request.endedBefore],
   );
   if (locked.length === 0) return 0;
-  const match = keyMatch(locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) })));
-  for (const table of ["events", "signals", "tasks", "stream_chunks", "streams", "stream_writers", "runs"]) {
+  const keys = locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) }));
+  await request.purging?.(keys.map((key) => ({ namespace: request.namespace, ...key })));
+  const match = keyMatch(keys);
+  for (const table of [
+    "events",
+    "signals",
+    "tasks",
+    "payloads",
+    "stream_chunks",
+    "streams",
+    "stream_writers",
+    "runs",
+  ]) {
     await conn.query(`DELETE FROM ${p}${table} WHERE namespace = ? AND (${match.sql})`, [
       request.namespace,
       ...match.values,

@@ -39,6 +39,7 @@ import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
 import { packetBudget, readMaxPacket } from "./packet.js";
+import { MySqlPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
@@ -73,6 +74,8 @@ export class MySqlStore implements Store {
   #laneAllowed: Promise<boolean> | undefined;
   /** The server's max_allowed_packet, read once for the size of group commits (packet.ts). */
   #maxPacket: Promise<number> | undefined;
+  /** The payloads table: tablePayloadStore() on this store. */
+  readonly payloadTable: MySqlPayloadTable;
 
   /** `ring`: the endpoints of a client given several (`createClient({ uris })`). */
   constructor(pool: Pool, prefix: string, endpoint: Endpoint, ownsPool: boolean, ring?: EndpointRing) {
@@ -82,6 +85,10 @@ export class MySqlStore implements Store {
     this.#ownsPool = ownsPool;
     this.#ring = ring;
     this.#lane = openLane(pool);
+    this.payloadTable = new MySqlPayloadTable(pool, prefix, {
+      guard: (work) => this.#guard(work),
+      budget: async () => (await this.#packetLimit(pool)).budget,
+    });
     this.description = ring
       ? `MySQL at ${ring.endpoints.map((e) => `${e.host}:${e.port}`).join(", ")}`
       : `MySQL at ${endpoint.host}:${endpoint.port}`;
