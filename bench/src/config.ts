@@ -13,6 +13,8 @@ export interface Sizes {
   readonly w7: { readonly workers: readonly number[]; readonly runs: number };
   /** Runs suspended in one worker's cache, and the activities of the fan-out run. */
   readonly w8: { readonly suspended: number; readonly fanOut: number };
+  /** Updates, then queries, sent to one run per system, from this process and from another. */
+  readonly w9: { readonly updates: number; readonly queries: number };
   /**
    * Streams: chunks for latency (in `rounds`, `paceMs` apart, read in another process), and
    * chunks written as fast as one activity can, in `trials`.
@@ -41,6 +43,7 @@ export const FULL: Sizes = {
   w6: { ended: 1_000_000, waiting: 100_000, w1Runs: 100, w2Runs: 1000 },
   w7: { workers: [1, 2, 4], runs: 2000 },
   w8: { suspended: 10_000, fanOut: 1000 },
+  w9: { updates: 200, queries: 200 },
   w10: { latencyChunks: 1000, paceMs: 10, rounds: 4, throughputChunks: 5000, trials: 3 },
   floor: { commits: 2000, batchRows: 1000, batches: 20 },
   w11: { runs: 40, steps: 5 },
@@ -57,6 +60,7 @@ export const QUICK: Sizes = {
   w6: { ended: 10_000, waiting: 1000, w1Runs: 10, w2Runs: 50 },
   w7: { workers: [1, 2], runs: 100 },
   w8: { suspended: 500, fanOut: 100 },
+  w9: { updates: 20, queries: 20 },
   w10: { latencyChunks: 60, paceMs: 10, rounds: 2, throughputChunks: 1000, trials: 1 },
   floor: { commits: 100, batchRows: 200, batches: 5 },
   w11: { runs: 3, steps: 2 },

@@ -61,7 +61,12 @@ type ClientCode =
   | "RUN_NOT_RESUMABLE"
   | "SCHEDULE_NOT_FOUND"
   | "RESULT_TIMEOUT"
-  | "RUN_FAILED";
+  | "RUN_FAILED"
+  | "UPDATE_REJECTED"
+  | "UPDATE_FAILED"
+  | "UPDATE_TIMEOUT"
+  | "QUERY_TIMEOUT"
+  | "UNKNOWN_QUERY";
 
 /** What workflow and activity code sees, or throws, inside a run. */
 type WorkflowFailureCode =
@@ -74,7 +79,9 @@ type WorkflowFailureCode =
   | "RUN_TIMEOUT"
   | "COMPENSATION_FAILED"
   /** A write to a closed stream (StreamClosedError). */
-  | "STREAM_CLOSED";
+  | "STREAM_CLOSED"
+  /** A query handler or update validator tried to run a command or change the run. */
+  | "READ_ONLY_CONTEXT";
 
 /** A stored payload that this client cannot read: its key, its codec or its offloaded bytes are missing, or it was changed. */
 type PayloadCode =

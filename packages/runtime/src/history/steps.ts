@@ -3,8 +3,9 @@ import { EventType } from "./events.js";
 
 /**
  * The steps of an iteration are the commands its history records, in position order:
- * activity requests, sleeps, signal awaits, outputs, patch markers, child starts,
- * signals sent and the workflow's stream writes and closes. Operators number
+ * activity requests, sleeps, signal awaits, outputs, patch markers, child starts, signals
+ * sent, condition waits with a timeout, the updates it accepted, and the workflow's stream
+ * writes and closes. Operators number
  * them from 0 (forkRun's `fromStep`, the inspector's timeline).
  */
 export function isStep(type: EventType): boolean {
@@ -18,6 +19,8 @@ export function isStep(type: EventType): boolean {
     case EventType.SignalSent:
     case EventType.StreamWrite:
     case EventType.StreamClose:
+    case EventType.UpdateAccepted:
+    case EventType.ConditionRequest:
       return true;
     case EventType.Created:
     case EventType.Completed:
@@ -30,6 +33,8 @@ export function isStep(type: EventType): boolean {
     case EventType.SleepDone:
     case EventType.SignalResponse:
     case EventType.ChildResponse:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
       return false;
@@ -45,6 +50,8 @@ function isResult(type: EventType): boolean {
     case EventType.SleepDone:
     case EventType.SignalResponse:
     case EventType.ChildResponse:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionResult:
       return true;
     default:
       return false;

@@ -13,11 +13,12 @@ const TARGET_ARGUMENT: Record<CommandKind, string> = {
   send: "workflow",
   stream: "stream key",
   close: "stream key",
+  condition: "condition",
 };
 
-/** Checks the name a command targets (a sleep targets nothing); throws InvalidNameError. */
+/** Checks the name a command targets (a sleep or a condition targets nothing); throws InvalidNameError. */
 export function checkTarget(kind: CommandKind, target: string): void {
-  if (kind !== "sleep") validateName(TARGET_ARGUMENT[kind], target);
+  if (kind !== "sleep" && kind !== "condition") validateName(TARGET_ARGUMENT[kind], target);
 }
 
 /**
@@ -33,6 +34,7 @@ export function encodeCommandInput(kind: CommandKind, target: string, input: unk
     case "sleep":
       return JSON.stringify({ duration: input });
     case "signal":
+    case "condition":
       return JSON.stringify({ timeout: input });
     case "child":
       return encodeChildRequest(target, input as ChildRequest, maxBytes);

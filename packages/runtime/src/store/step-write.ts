@@ -1,6 +1,7 @@
 import type { ReplayError } from "../errors.js";
 import type { EndStatus, NewEvent, RunKey } from "../history/index.js";
 import type { NewSignal } from "./client-store.js";
+import type { RequestWrite } from "./request-records.js";
 import type { StreamAppend } from "./stream-records.js";
 
 /** A pending activity retry of a run (written when an attempt failed and the next must wait). */
@@ -78,6 +79,11 @@ export interface StepWrite {
   readonly wantedActivity?: string | undefined;
   readonly leaseUntil: number;
   readonly wakeAt: number | null;
+  /**
+   * What became of the run's update and query requests in this step: accepted, rejected,
+   * completed, answered (see RequestWrite); each fenced like the step (rules/requests.ts).
+   */
+  readonly requestWrites?: readonly RequestWrite[];
 }
 
 export type StepResult =
@@ -87,6 +93,8 @@ export type StepResult =
       readonly nextPos: number;
       readonly wakeGen: number;
       readonly cancelRequested: boolean;
+      /** The run's request_gen: when it moved since the step read the run's requests, new ones arrived. */
+      readonly requestGen?: number;
       /** Children this step created (started children that existed already are not here). */
       readonly createdChildren?: readonly RunKey[];
       /** Other runs the step gave something to do: a parent told of its child's end, signal targets, cancelled children. */

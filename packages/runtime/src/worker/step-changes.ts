@@ -1,5 +1,5 @@
 import type { RunKey } from "../history/index.js";
-import type { ChildStart, SignalToSend, StreamAppend, TaskRetry } from "../store/types.js";
+import type { ChildStart, RequestWrite, SignalToSend, StreamAppend, TaskRetry } from "../store/types.js";
 
 /** What one step changes besides its events, gathered while it runs and written with its commit. */
 export interface StepChanges {
@@ -16,6 +16,8 @@ export interface StepChanges {
   readonly childStarts: ChildStart[];
   readonly signalsSent: SignalToSend[];
   readonly cancelChildren: RunKey[];
+  /** What became of the run's update and query requests (see RunRequests). */
+  readonly requestWrites: RequestWrite[];
   /** The workflow's stream writes and closes, in order. */
   readonly streamWrites: StreamAppend[];
 }
@@ -29,6 +31,7 @@ export function newStepChanges(observedWakeGen: number): StepChanges {
     childStarts: [],
     signalsSent: [],
     cancelChildren: [],
+    requestWrites: [],
     streamWrites: [],
   };
 }
@@ -42,6 +45,7 @@ export function changesBesidesEvents(step: StepChanges): boolean {
     step.childStarts.length > 0 ||
     step.signalsSent.length > 0 ||
     step.cancelChildren.length > 0 ||
+    step.requestWrites.length > 0 ||
     step.streamWrites.length > 0
   );
 }

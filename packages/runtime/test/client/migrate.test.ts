@@ -29,6 +29,7 @@ describe("migrate", () => {
       "replay_migrations",
       "replay_payloads",
       "replay_queues",
+      "replay_requests",
       "replay_runs",
       "replay_schedules",
       "replay_signals",

@@ -77,6 +77,13 @@ async function hold(
   return null;
 }
 
+/** Records the execution and waits `input.ms` (aborted when the worker stops): a step a kill lands in. */
+async function dwell(ctx: ActivityContext, backends: ProcessBackends, input: { ms: number }): Promise<number> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  await pause(input.ms, ctx.signal);
+  return input.ms;
+}
+
 /** Five activities, all the same step function, retried quickly; `undo` compensates; `broken` always fails. */
 export const activities: Readonly<Record<string, ActivityRegistration>> = {
   a: registered,
@@ -88,6 +95,7 @@ export const activities: Readonly<Record<string, ActivityRegistration>> = {
   broken,
   hold: { fn: hold, retry: fast },
   tokens: { fn: tokens, retry: fast },
+  dwell: { fn: dwell, retry: fast },
 };
 
 /** Three activities in a row. */
@@ -126,6 +134,45 @@ async function answer(ctx: RunContext, input: { n: number; pauseMs: number; writ
   return counts.reduce((a, b) => a + b, 0);
 }
 
+/**
+ * `chaos` with an update: `bump` (validated) runs activity `a` on the value plus its input, and
+ * the run waits for one bump before its last three activities (the names of a to e written to
+ * stream "log" as in `chaos`, c streaming its progress). The chaos test sends every run
+ * its bump twice with one update id: it must be applied once.
+ */
+async function chaosUpdate(
+  ctx: RunContext,
+  input: number,
+): Promise<{ value: number; message: unknown; bumps: number }> {
+  let value = input;
+  let bumps = 0;
+  ctx.onUpdate(
+    "bump",
+    async (by: number) => {
+      value = (await ctx.execActivity("a", value + by)) as number;
+      bumps++;
+      return value;
+    },
+    {
+      validator: (by: number) => {
+        if (!(by > 0)) throw new Error(`bump by a positive number, not ${by}`);
+      },
+    },
+  );
+  for (const name of ["a", "b"]) {
+    value = (await ctx.execActivity(name, value)) as number;
+    await ctx.writeStream("log", name);
+  }
+  const message = await ctx.awaitSignal("go", "1h");
+  await ctx.sleep(200);
+  await ctx.condition(() => bumps > 0);
+  for (const name of ["c", "d", "e"]) {
+    value = (await ctx.execActivity(name, value)) as number;
+    await ctx.writeStream("log", name);
+  }
+  return { value, message, bumps };
+}
+
 /** Three children of workflow `three` in parallel; the sum of their results. */
 async function family(ctx: RunContext, input: number): Promise<number> {
   const children = [0, 1, 2].map((i) => ctx.runChild("three", `${ctx.runId}-child-${i}`, input + i) as Promise<number>);
@@ -153,6 +200,43 @@ async function queued(ctx: RunContext, input: { ms: number; key: string }): Prom
   return (await ctx.execActivity("hold", input)) as null;
 }
 
+/**
+ * An account: each `deposit` update runs `dwell` for `ms` before it adds `amount` and answers the
+ * balance; `balance` reads it; `close` ends the run with the balance.
+ */
+async function account(ctx: RunContext, opening: number): Promise<number> {
+  let balance = opening;
+  let closed = false;
+  ctx.onUpdate(
+    "deposit",
+    async (input: { amount: number; ms: number }) => {
+      await ctx.execActivity("dwell", { ms: input.ms });
+      balance += input.amount;
+      return balance;
+    },
+    {
+      validator: (input: { amount: number }) => {
+        if (!(input.amount > 0)) throw new Error(`deposit a positive amount, not ${input.amount}`);
+      },
+    },
+  );
+  ctx.onUpdate("close", () => {
+    closed = true;
+  });
+  ctx.onQuery("balance", () => balance);
+  await ctx.condition(() => closed);
+  return balance;
+}
+
 export const NAMESPACE = "procs";
 
-export const workflows: Readonly<Record<string, WorkflowFn>> = { three, chaos, family, saga, queued, answer };
+export const workflows: Readonly<Record<string, WorkflowFn>> = {
+  three,
+  chaos,
+  chaosUpdate,
+  family,
+  saga,
+  queued,
+  account,
+  answer,
+};

@@ -80,7 +80,8 @@ function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
 
 /**
  * Locks the runs that still qualify, then deletes them with their events, signals, retry rows,
- * streams and offloaded payloads (those of another payload store through `purging`, before the commit).
+ * requests, streams and offloaded payloads (those of another payload store through `purging`,
+ * before the commit).
  */
 async function deleteRuns(
   conn: Transaction,
@@ -102,6 +103,7 @@ async function deleteRuns(
     "events",
     "signals",
     "tasks",
+    "requests",
     "payloads",
     "stream_chunks",
     "streams",

@@ -15,6 +15,7 @@ export * from "./lease.js";
 export * from "./new-run.js";
 export * from "./park.js";
 export * from "./queue-picking.js";
+export * from "./requests.js";
 export * from "./resume.js";
 export * from "./signals.js";
 export * from "./stalls.js";
