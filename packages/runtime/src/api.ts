@@ -24,10 +24,12 @@ import type {
   ScheduleInfo,
   Store,
 } from "./store/types.js";
+import type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
 export type * from "./api-waits.js";
 export type * from "./request-api.js";
+export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
 export type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent };
 
 /** The caller's open transaction, for the MySQL store: a mysql2 connection on which BEGIN was issued. */
@@ -292,6 +294,17 @@ export interface Client extends RequestsClient {
    * cursor after `handler` returns for each event (at least once across crashes).
    */
   consume(consumer: string, opts: StreamOptions, handler: (event: StreamEvent) => Promise<void>): Promise<void>;
+  /**
+   * The chunks of the run's stream `key` after `opts.after`, in offset order; with `follow`, until
+   * the stream closes or the run ends. Throws RunNotFoundError when the run does not exist.
+   */
+  readStream(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    key: string,
+    opts?: ReadStreamOptions,
+  ): AsyncIterable<StreamChunk>;
   /** Releases what the client owns (e.g. a pool it created). */
   close(): Promise<void>;
 }
@@ -324,6 +337,9 @@ export interface LocalBus {
   onRunEnded(
     listener: (namespace: string, workflow: string, runId: string, ending?: LocalRunEnding) => void,
   ): () => void;
+  /** Chunks of a run's stream `key` were committed (or it was closed): readers in this process read at once. */
+  streamWritten(run: LocalStreamRef): void;
+  onStreamWritten(run: LocalStreamRef, listener: () => void): () => void;
   /**
    * Offers an update or query to the workers of `namespace` in this process: one that holds or
    * caches the run takes it (returning its ticket) and reports on it with requestSettled; none
@@ -365,6 +381,8 @@ export interface ActivityOptions {
   readonly heartbeatTimeout?: Duration;
   /** All attempts together, from the request: past it, the activity fails for good with ActivityTimeoutError. */
   readonly scheduleToCloseTimeout?: Duration;
+  /** How the activity's stream writes are batched; default: the worker's `streamBatch`. */
+  readonly streamBatch?: StreamBatchOptions;
 }
 
 /** What an activity receives besides backends and input. */
@@ -388,6 +406,13 @@ export interface ActivityContext {
   heartbeat(details?: unknown): void;
   /** The details of the last heartbeat of an earlier attempt (e.g. the row an import reached); undefined when none. */
   readonly lastHeartbeat: unknown;
+  /**
+   * Appends `value` (JSON) to the run's stream `key`, tagged with this attempt; resolves once
+   * queued for the next batch (StreamBatchOptions). A retry first resets this attempt's chunks.
+   */
+  writeStream(key: string, value: unknown): Promise<void>;
+  /** Closes the run's stream `key` after the chunks written before; resolves once they are all written. */
+  closeStream(key: string): Promise<void>;
 }
 
 export type ActivityFn = (ctx: ActivityContext, backends: never, input: never) => Promise<unknown>;
@@ -439,6 +464,10 @@ export interface RunContext extends RequestsContext {
    * `lookback`, one published up to that long before the wait began counts too.
    */
   waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
+  /** Appends `value` (JSON) to the run's stream `key`, with the step; replay does not write it again. */
+  writeStream(key: string, value: unknown): Promise<void>;
+  /** Closes the run's stream `key` (the run's end closes every stream of the run anyway). */
+  closeStream(key: string): Promise<void>;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;
@@ -484,6 +513,8 @@ export interface WorkerOptions {
   readonly triggers?: Readonly<Record<string, EventTrigger>>;
   /** Published events older than this are deleted: the longest `lookback` plus a margin; default "7d". */
   readonly eventRetention?: Duration;
+  /** How activities' stream writes are batched (an activity's own `streamBatch` wins). */
+  readonly streamBatch?: StreamBatchOptions;
   /** Suspended runs kept in memory. Default 1000; 0 turns the cache off. */
   readonly cacheSize?: number;
   /** Longest pause between polls when idle. Default 1000 ms. */

@@ -80,6 +80,8 @@ type WorkflowFailureCode =
   | "CHILD_CYCLE"
   | "RUN_TIMEOUT"
   | "COMPENSATION_FAILED"
+  /** A write to a closed stream (StreamClosedError). */
+  | "STREAM_CLOSED"
   /** A query handler or update validator tried to run a command or change the run. */
   | "READ_ONLY_CONTEXT"
   | "TOKEN_TIMEOUT";

@@ -10,6 +10,7 @@ export * from "./database-errors.js";
 export type { ReplayErrorCode } from "./error-codes.js";
 export * from "./payload-errors.js";
 export { ReplayError } from "./replay-error.js";
+export * from "./stream-errors.js";
 export * from "./token-errors.js";
 
 /** A namespace, workflow, run id, signal, activity or output name was unusable. */

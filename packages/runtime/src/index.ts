@@ -5,6 +5,7 @@ export type { ManualClock } from "./client/clock.js";
 export { manualClock } from "./client/clock.js";
 export { createLocalBus } from "./client/local-bus.js";
 export type { ClientOptions } from "./client/options.js";
+export { type SseOptions, type SseStream, sendSse, sseResponse } from "./client/sse.js";
 export { realTimers } from "./client/timers.js";
 export { toMillis } from "./duration.js";
 export * from "./errors.js";

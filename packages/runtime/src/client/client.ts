@@ -9,11 +9,13 @@ import type {
   PurgeEventsOptions,
   PurgeOptions,
   QueryOptions,
+  ReadStreamOptions,
   ResumeOptions,
   RunInfo,
   RunOptions,
   RunPage,
   ScheduleOptions,
+  StreamChunk,
   StreamEvent,
   StreamOptions,
   Timers,
@@ -50,6 +52,7 @@ import { awaitRunResult, type ResultSource } from "./await-result.js";
 import { createLocalBus } from "./local-bus.js";
 import { RunManagement } from "./management.js";
 import type { ClientOptions } from "./options.js";
+import { readStreamChunks, validateReadOptions } from "./read-stream.js";
 import { RequestCalls } from "./requests.js";
 import { RunStarts, signalRow } from "./starts.js";
 import { streamEvents } from "./stream.js";
@@ -476,6 +479,18 @@ export class ReplayClient implements StoreClient {
       await handler(event);
       await this.store.saveCursor(opts.namespace, name, event.id, this.clock.now());
     }
+  }
+
+  readStream(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    key: string,
+    opts: ReadStreamOptions = {},
+  ): AsyncIterable<StreamChunk> {
+    const ref = { ...runKey(namespace, workflow, runId), key: validateName("stream key", key) };
+    validateReadOptions(opts);
+    return readStreamChunks({ store: this.store, local: this.local }, ref, opts);
   }
 
   close(): Promise<void> {

@@ -108,7 +108,9 @@ export function holdsUserData(type: EventType): boolean {
     case EventType.Resumed:
     case EventType.TokenCompleted:
     case EventType.EventReceived:
+    case EventType.StreamWrite:
       return true;
+    case EventType.StreamClose:
     case EventType.CancelRequested:
     case EventType.CancelDelivered:
     case EventType.SleepRequest:
@@ -134,6 +136,7 @@ export function hasPayload(type: EventType): boolean {
     case EventType.CancelDelivered:
     case EventType.SleepDone:
     case EventType.Patched:
+    case EventType.StreamClose:
       return false;
     case EventType.Created:
     case EventType.Completed:
@@ -160,6 +163,7 @@ export function hasPayload(type: EventType): boolean {
     case EventType.TokenCompleted:
     case EventType.EventAwaited:
     case EventType.EventReceived:
+    case EventType.StreamWrite:
       return true;
     default:
       return unreachable(type);
@@ -332,6 +336,20 @@ export const newEvent = {
     target,
     seq,
     payloadText: messageText,
+    at,
+  }),
+  streamWrite: (key: string, seq: number, valueText: string, at: number): NewEvent => ({
+    type: EventType.StreamWrite,
+    target: key,
+    seq,
+    payloadText: valueText,
+    at,
+  }),
+  streamClose: (key: string, seq: number, at: number): NewEvent => ({
+    type: EventType.StreamClose,
+    target: key,
+    seq,
+    payloadText: null,
     at,
   }),
 };

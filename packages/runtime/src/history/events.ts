@@ -53,6 +53,10 @@ export const EventType = {
   EventAwaited: "event_awaited",
   /** The published event the wait of `target#seq` matched, or its timeout. */
   EventReceived: "event_received",
+  /** The workflow wrote a chunk to its run's stream `target` (ctx.writeStream); the chunk is written with the step. */
+  StreamWrite: "stream_write",
+  /** The workflow closed its run's stream `target` (ctx.closeStream). */
+  StreamClose: "stream_close",
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -218,6 +222,9 @@ export interface EventPayloads {
   token_completed: TokenCompletion;
   event_awaited: EventAwaited;
   event_received: EventReceived;
+  /** The chunk's value. */
+  stream_write: unknown;
+  stream_close: null;
 }
 
 /** One event of type `K`, as read from the log. JSON-serialisable. */

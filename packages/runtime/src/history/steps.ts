@@ -5,8 +5,8 @@ import { EventType } from "./events.js";
  * The steps of an iteration are the commands its history records, in position order:
  * activity requests, sleeps, signal awaits, outputs, patch markers, child starts, signals
  * sent, condition waits with a timeout, the updates it accepted, tokens created and awaited,
- * and event waits. Operators number them from 0 (forkRun's `fromStep`, the inspector's
- * timeline).
+ * event waits, and the workflow's stream writes and closes. Operators number them from 0
+ * (forkRun's `fromStep`, the inspector's timeline).
  */
 export function isStep(type: EventType): boolean {
   switch (type) {
@@ -20,6 +20,8 @@ export function isStep(type: EventType): boolean {
     case EventType.TokenCreated:
     case EventType.TokenAwaited:
     case EventType.EventAwaited:
+    case EventType.StreamWrite:
+    case EventType.StreamClose:
     case EventType.UpdateAccepted:
     case EventType.ConditionRequest:
       return true;

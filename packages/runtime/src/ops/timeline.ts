@@ -1,7 +1,7 @@
 import { EventType, type HistoryEvent, isStep } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 
-/** What a step of a run's timeline is: the command kinds of the run context. */
+/** What a step of a run's timeline is: the command kinds of the run context ("stream" writes a chunk, "close" closes a stream). */
 export type StepKind =
   | "activity"
   | "sleep"
@@ -14,13 +14,16 @@ export type StepKind =
   | "condition"
   | "token"
   | "tokenAwait"
-  | "event";
+  | "event"
+  | "stream"
+  | "close";
 
 /**
  * How a step went: "completed" and "failed" for steps with a result (an update's handler
  * included), "timed out" for a signal await, a condition, a token or an event await that got
  * none, "pending" while the workflow waits for it, "recorded" for steps that are done the
- * moment they are written (outputs, patch markers, signals sent, startChild, tokens created).
+ * moment they are written (outputs, patch markers, signals sent, startChild, tokens created,
+ * stream writes and closes).
  */
 export type StepOutcome = "completed" | "failed" | "timed out" | "pending" | "recorded";
 
@@ -66,7 +69,8 @@ export function timelineOf(history: readonly HistoryEvent[]): TimelineStep[] {
 
 function stepOf(event: HistoryEvent, kind: StepKind, index: number, answer: HistoryEvent | undefined): TimelineStep {
   const base = { index, kind, name: event.target, seq: event.seq, startedAt: event.at, request: event.payload };
-  if (kind === "output" || kind === "patch" || kind === "send" || kind === "token") {
+  const doneWhenWritten = ["output", "patch", "send", "token", "stream", "close"];
+  if (doneWhenWritten.includes(kind)) {
     return { ...base, endedAt: event.at, outcome: "recorded" };
   }
   if (event.type === EventType.ChildRequest && !event.payload.wait) {
@@ -126,6 +130,10 @@ function kindOf(type: EventType): StepKind | undefined {
       return "child";
     case EventType.SignalSent:
       return "send";
+    case EventType.StreamWrite:
+      return "stream";
+    case EventType.StreamClose:
+      return "close";
     case EventType.UpdateAccepted:
       return "update";
     case EventType.ConditionRequest:

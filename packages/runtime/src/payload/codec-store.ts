@@ -3,6 +3,7 @@ import type { DueSchedule, TickPlan } from "../schedule/plan.js";
 import type { ListRunsFilter } from "../store/records.js";
 import type { QueueLimits } from "../store/rules/queue-picking.js";
 import type {
+  ActivityStreamBatch,
   ClaimOptions,
   CountFilter,
   EventFilter,
@@ -18,6 +19,8 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
+  StoredChunk,
+  StreamResetRequest,
   TokenCompletionWrite,
   TriggerPlanner,
 } from "../store/types.js";
@@ -35,7 +38,7 @@ import {
   openTasks,
   openText,
 } from "./record-payloads.js";
-import { encodeStep, passes } from "./step-payloads.js";
+import { encodeStep, encodeStreamAppends, passes } from "./step-payloads.js";
 
 /**
  * The store boundary of a client's payloads: a Store over another that encodes every payload
@@ -199,6 +202,10 @@ export class CodecStore<S extends Store = Store> implements Store {
   close() {
     return this.inner.close();
   }
+  /** A reset marker carries no value. */
+  resetStreamAttempts(request: StreamResetRequest) {
+    return this.inner.resetStreamAttempts(request);
+  }
 
   // --- writes: payloads encoded ------------------------------------------------------------
   // A write whose payloads pass as they are (no codecs, small) goes to the store at once, as if
@@ -287,6 +294,14 @@ export class CodecStore<S extends Store = Store> implements Store {
       for (const ref of foreign) await this.payloads.copyTo(ref, request.target);
     }
     return forked;
+  }
+  /** An activity's chunks, each value encoded as the run's other payloads are (offloaded when large). */
+  appendStreamBatch(batch: ActivityStreamBatch) {
+    const texts = batch.appends.flatMap((append) => ("valueText" in append ? [append.valueText] : []));
+    if (texts.every((text) => this.payloads.passes(text))) return this.inner.appendStreamBatch(batch);
+    return encodeStreamAppends(batch.appends, (text) => this.payloads.encode(text, batch.run)).then((appends) =>
+      this.inner.appendStreamBatch({ ...batch, appends }),
+    );
   }
   /** Offloaded payloads go with their runs: in the purge transaction for the store's own table, else through `purging`. */
   purgeRuns(request: PurgeRequest) {
@@ -378,6 +393,14 @@ export class CodecStore<S extends Store = Store> implements Store {
     const history = await this.inner.getHistory(key, options);
     if (history === undefined || options?.raw) return history;
     return Promise.all(history.map((event) => openHistoryEvent(this.payloads, event, key)));
+  }
+  /** Chunks' values decoded; reset markers carry none. */
+  async readStream(run: RunKey, key: string, after: number, limit: number) {
+    const read = await this.inner.readStream(run, key, after, limit);
+    if (!read.chunks.some((chunk) => chunk.valueText !== null && holdsEncoded(chunk.valueText))) return read;
+    const open = async (chunk: StoredChunk): Promise<StoredChunk> =>
+      chunk.valueText === null ? chunk : { ...chunk, valueText: await this.payloads.decode(chunk.valueText, run) };
+    return { ...read, chunks: await Promise.all(read.chunks.map(open)) };
   }
   async readEvents(cursor: number, filter: EventFilter) {
     const batch = await this.inner.readEvents(cursor, filter);

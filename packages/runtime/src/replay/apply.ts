@@ -62,6 +62,8 @@ export function applyEvent(event: RecordedEvent, target: EventTarget): void {
     case EventType.TokenCreated:
     case EventType.TokenAwaited:
     case EventType.EventAwaited:
+    case EventType.StreamWrite:
+    case EventType.StreamClose:
     // Written by the code itself when an update handler ends, and matched then.
     case EventType.UpdateCompleted:
     // The end of an iteration is where the code arrives by itself.

@@ -14,6 +14,8 @@ const TARGET_ARGUMENT: Record<CommandKind, string> = {
   token: "token name",
   tokenAwait: "token id",
   eventWait: "event name",
+  stream: "stream key",
+  close: "stream key",
   condition: "condition",
 };
 
@@ -23,7 +25,10 @@ export function checkTarget(kind: CommandKind, target: string): void {
   validateName(TARGET_ARGUMENT[kind], target);
 }
 
-/** The stored form of a command's input: JSON of the activity input or output message; the duration of a timer. */
+/**
+ * The stored form of a command's input: JSON of the activity input, output message or stream
+ * chunk; the duration of a timer. A stream's close carries nothing (its event's payload is NULL).
+ */
 export function encodeCommandInput(kind: CommandKind, target: string, input: unknown, maxBytes: number): string {
   switch (kind) {
     case "activity":
@@ -45,6 +50,10 @@ export function encodeCommandInput(kind: CommandKind, target: string, input: unk
       return "{}";
     case "eventWait":
       return eventWaitInputText(input as EventWaitInput);
+    case "stream":
+      return encodePayload(`chunk of stream ${target}`, input, maxBytes);
+    case "close":
+      return "";
     default:
       return unreachable(kind);
   }

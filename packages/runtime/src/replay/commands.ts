@@ -5,7 +5,8 @@ import { unreachable } from "../unreachable.js";
 /**
  * What a workflow can ask of its run context that the history records. "token" creates a
  * completion token, "tokenAwait" waits for one (target: its id), "eventWait" waits for a
- * published event (target: its name).
+ * published event (target: its name), "stream" writes a chunk to a run's stream, "close" closes
+ * one (target: the stream's key).
  */
 export type CommandKind =
   | "activity"
@@ -17,7 +18,9 @@ export type CommandKind =
   | "condition"
   | "token"
   | "tokenAwait"
-  | "eventWait";
+  | "eventWait"
+  | "stream"
+  | "close";
 
 /** The input of a "token" command: the timeout asked for, ms. */
 export interface TokenInput {
@@ -65,6 +68,10 @@ export function requestTypeOf(kind: CommandKind): EventType {
       return EventType.ChildRequest;
     case "send":
       return EventType.SignalSent;
+    case "stream":
+      return EventType.StreamWrite;
+    case "close":
+      return EventType.StreamClose;
     case "condition":
       return EventType.ConditionRequest;
     case "token":
@@ -83,12 +90,14 @@ export function commandKey(kind: CommandKind, target: string, seq: number): stri
   return `${kind}\u0000${target}\u0000${seq}`;
 }
 
-/** Outputs, sent signals and children not waited for resolve once recorded; the rest wait for a completion. */
+/** Outputs, sent signals, stream writes and children not waited for resolve once recorded; the rest wait for a completion. */
 export function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean {
   switch (kind) {
     case "output":
     case "send":
     case "token":
+    case "stream":
+    case "close":
       return true;
     case "child":
       return !(input as { wait: boolean }).wait;
@@ -135,6 +144,10 @@ export function requestEvent(
       return { event: newEvent.childRequest(target, seq, inputText, at) };
     case "send":
       return { event: newEvent.signalSent(target, seq, inputText, at) };
+    case "stream":
+      return { event: newEvent.streamWrite(target, seq, inputText, at) };
+    case "close":
+      return { event: newEvent.streamClose(target, seq, at) };
     case "sleep": {
       const duration = input as number;
       return { event: newEvent.sleepRequest(seq, { duration, deadline: at + duration }, at), deadline: at + duration };

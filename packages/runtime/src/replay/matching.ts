@@ -36,6 +36,8 @@ export function matches(
       return true;
     case EventType.EventAwaited:
       return eventWaitInputText(recorded.payload) === inputText;
+    case EventType.StreamClose:
+      return true;
     default:
       return payloadTextOf(recorded) === inputText;
   }

@@ -1,6 +1,6 @@
 import type { ActivityOptions, ChildOptions, Duration, RunContext, TokenOptions, WaitForEventOptions } from "../api.js";
 import { toMillis } from "../duration.js";
-import { ChildCycleError } from "../errors.js";
+import { ChildCycleError, StreamClosedError } from "../errors.js";
 import { validateName } from "../json.js";
 import { ReadOnlyContextError } from "../request-errors.js";
 import type { CommandKind } from "./commands.js";
@@ -46,6 +46,7 @@ export interface CommandSink {
  */
 export function createRunContext(identity: ContextIdentity, sink: CommandSink): RunContext {
   const { namespace, workflow, runId, iteration, scheduledAt } = identity;
+  const streams = new StreamCloses(identity, sink);
   const writes = <A extends unknown[], R>(method: string, fn: (...args: A) => R) => {
     return (...args: A): R => {
       const where = sink.readOnly();
@@ -95,6 +96,8 @@ export function createRunContext(identity: ContextIdentity, sink: CommandSink): 
     deprecatePatch: writes("deprecatePatch", (patchId: string) =>
       sink.deprecatePatch(validateName("patchId", patchId)),
     ),
+    writeStream: writes("writeStream", (key: string, value: unknown) => streams.write(key, value)),
+    closeStream: writes("closeStream", (key: string) => streams.close(key)),
     now: () => new Date(sink.now()),
     random: writes("random", () => sink.random()),
     uuid: writes("uuid", () => sink.uuid()),
@@ -178,4 +181,34 @@ function waitForEvent(sink: CommandSink, name: string, opts: WaitForEventOptions
     return Promise.reject(error);
   }
   return sink.issue("eventWait", name, input);
+}
+
+/**
+ * The workflow's stream writes, and the streams it closed in this iteration: a write after the
+ * close is refused at the call (the same on replay, as it depends on the code alone), and a
+ * second close records nothing.
+ */
+class StreamCloses {
+  readonly #identity: ContextIdentity;
+  readonly #sink: CommandSink;
+  readonly #closed = new Set<string>();
+
+  constructor(identity: ContextIdentity, sink: CommandSink) {
+    this.#identity = identity;
+    this.#sink = sink;
+  }
+
+  write(key: string, value: unknown): Promise<void> {
+    if (this.#closed.has(key)) {
+      return Promise.reject(new StreamClosedError(this.#identity, key, "the workflow closed it (closeStream)"));
+    }
+    return this.#sink.issue("stream", key, value) as Promise<void>;
+  }
+
+  close(key: string): Promise<void> {
+    if (this.#closed.has(key)) return Promise.resolve();
+    const issued = this.#sink.issue("close", key, null) as Promise<void>;
+    this.#closed.add(key);
+    return issued;
+  }
 }

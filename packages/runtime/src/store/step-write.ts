@@ -2,6 +2,7 @@ import type { ReplayError } from "../errors.js";
 import type { EndStatus, NewEvent, RunKey } from "../history/index.js";
 import type { NewSignal } from "./client-store.js";
 import type { RequestWrite } from "./request-records.js";
+import type { StreamAppend } from "./stream-records.js";
 
 /** A pending activity retry of a run (written when an attempt failed and the next must wait). */
 export interface TaskRow {
@@ -88,6 +89,8 @@ export interface StepWrite {
   readonly signalsSent: readonly SignalToSend[];
   /** Children whose cancellation the step asks for (the run was cancelled while it waited for them). */
   readonly cancelChildren: readonly RunKey[];
+  /** The workflow's writes to its run's streams (ctx.writeStream, ctx.closeStream), in order. */
+  readonly streamWrites?: readonly StreamAppend[];
   /** The wake_gen the step read its inputs under; a newer one means something arrived since. */
   readonly observedWakeGen: number;
   readonly now: number;

@@ -11,10 +11,12 @@
  *   request-records.ts   update and query requests as stored
  *   schedule-records.ts  schedules as stored and as listed
  *   event-records.ts     published events, token completions and event-started runs
+ *   stream-records.ts    durable streams: chunks, heads, the writes of activities, reads
  */
 import type { PayloadStore } from "../payload/payload-store.js";
 import type { ClientStore } from "./client-store.js";
 import type { EngineStore } from "./engine-store.js";
+import type { StreamStore } from "./stream-records.js";
 
 export { type ClaimedRun, FRESH_VERSION, type FreshRun, freshClaim } from "./claimed-run.js";
 export type {
@@ -72,9 +74,23 @@ export type {
   TaskRow,
   TokenToCreate,
 } from "./step-write.js";
+export type {
+  ActivityStreamBatch,
+  PlacedChunk,
+  StoredChunk,
+  StreamAppend,
+  StreamBatchResult,
+  StreamHead,
+  StreamRead,
+  StreamResetRequest,
+  StreamResetResult,
+  StreamStore,
+  StreamWriter,
+  WriterRow,
+} from "./stream-records.js";
 
 /** A complete store: one implementation serves both the client and the worker. */
-export interface Store extends EngineStore, ClientStore {
+export interface Store extends EngineStore, ClientStore, StreamStore {
   /** For messages, e.g. "MySQL at 127.0.0.1:3306" or "in-memory store". */
   readonly description: string;
   /**

@@ -29,6 +29,8 @@ export interface OutboxScope {
  * Records what the commands a step issued ask for besides their events: a pending activity per
  * activity request, a child start per child request, a signal to send per signal sent, a token
  * row per token created, a registered wait per event wait.
+ * activity request, a child start per child request, a signal to send per signal sent, a stream
+ * write per stream write or close.
  */
 export function recordOutbox(outbox: readonly NewEvent[], scope: OutboxScope): void {
   for (const event of outbox) {
@@ -55,6 +57,12 @@ export function recordOutbox(outbox: readonly NewEvent[], scope: OutboxScope): v
         scope.step.eventWaits.push({ name: event.target, seq: event.seq, key, since, deadline });
         break;
       }
+      case EventType.StreamWrite:
+        scope.step.streamWrites.push({ key: event.target, valueText: event.payloadText ?? "null" });
+        break;
+      case EventType.StreamClose:
+        scope.step.streamWrites.push({ key: event.target, close: true });
+        break;
       default:
         break;
     }

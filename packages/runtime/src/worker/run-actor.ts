@@ -479,6 +479,10 @@ export class RunActor {
         // The heartbeat writes a row (see recordHeartbeat): delete it with the answer.
         activity.persisted = true;
       },
+      // So does the attempt's first stream write (see AttemptStreams).
+      onStreamed: () => {
+        activity.persisted = true;
+      },
       span: this.#span,
     };
     const completion = await runAttempt(attempt, this.#host);

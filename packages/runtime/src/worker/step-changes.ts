@@ -5,6 +5,7 @@ import type {
   EventWaitToBegin,
   RequestWrite,
   SignalToSend,
+  StreamAppend,
   TaskRetry,
   TokenToCreate,
 } from "../store/types.js";
@@ -32,6 +33,8 @@ export interface StepChanges {
   readonly eventWaits: EventWaitToBegin[];
   /** Event waits answered (an event, a timeout) or abandoned (the run ends, restarts or is cancelled). */
   readonly eventWaitsEnded: EventWaitRef[];
+  /** The workflow's stream writes and closes, in order. */
+  readonly streamWrites: StreamAppend[];
 }
 
 export function newStepChanges(observedWakeGen: number): StepChanges {
@@ -48,6 +51,7 @@ export function newStepChanges(observedWakeGen: number): StepChanges {
     tokensExpired: [],
     eventWaits: [],
     eventWaitsEnded: [],
+    streamWrites: [],
   };
 }
 
@@ -64,6 +68,7 @@ export function changesBesidesEvents(step: StepChanges): boolean {
     step.tokensCreated.length > 0 ||
     step.tokensExpired.length > 0 ||
     step.eventWaits.length > 0 ||
-    step.eventWaitsEnded.length > 0
+    step.eventWaitsEnded.length > 0 ||
+    step.streamWrites.length > 0
   );
 }

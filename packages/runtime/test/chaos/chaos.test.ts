@@ -18,6 +18,7 @@ import { produce } from "./producer.js";
 import { describeUnexplained, formatLogCounts } from "./report.js";
 import { auditSignals } from "./signals.js";
 import { chaosSize } from "./size.js";
+import { auditStreams } from "./streams.js";
 import { auditUpdates, sendBumps } from "./updates.js";
 import { auditWaits, produceWaits } from "./waits.js";
 
@@ -50,7 +51,7 @@ const completed = () => completedCount(db.scratch.pool, NS).catch(() => undefine
 describe(`chaos (${size.name}: ${size.runs} runs, ${size.waitRuns} with tokens and events)`, {
   timeout: size.completeWithinMs + 120_000,
 }, () => {
-  it("completes every run exactly once per step, and applies every update, token completion and event delivery once, while workers and the database are SIGKILLed", async () => {
+  it("completes every run exactly once per step, its streams whole, and applies every update, token completion and event delivery once, while workers and the database are SIGKILLed", async () => {
     const startedAt = Date.now();
     const deadline = startedAt + size.completeWithinMs;
     const workers = new WorkerSlots(WORKERS, (identity) => ({
@@ -124,6 +125,7 @@ describe(`chaos (${size.name}: ${size.runs} runs, ${size.waitRuns} with tokens a
     const pool = db.scratch.pool;
     const facts = await audit(pool, NS);
     const signals = await auditSignals(pool, NS);
+    const streams = await auditStreams(client, NS, runIds);
     const updates = await auditUpdates(pool, NS, runIds);
     const waits = await auditWaits(pool, NS);
     const executions = await loadExecutions(pool);
@@ -134,6 +136,7 @@ describe(`chaos (${size.name}: ${size.runs} runs, ${size.waitRuns} with tokens a
         `duplicates=${duplicateCount(groups)} unexplained=${unexplained.length} ` +
         `workerKills=${kills.length - databaseKills} (holding leases: ${kills.filter((kill) => (kill.leasesHeld ?? 0) > 0).length}) ` +
         `databaseKills=${databaseKills} tokenCompletions=${waits.completions} eventDeliveries=${waits.deliveries} ` +
+        `streamResets=${streams.resets} ` +
         `workers=${workers.all.length} time=${(elapsedMs / 1000).toFixed(1)}s`,
     );
     console.log(`chaos worker log lines:\n${formatLogCounts(workers.all)}`);
@@ -161,6 +164,8 @@ describe(`chaos (${size.name}: ${size.runs} runs, ${size.waitRuns} with tokens a
       unconsumed: 0,
       wrongResults: [],
     });
+    expect(streams.badLogs.slice(0, 3)).toEqual([]);
+    expect(streams.badProgress.slice(0, 3)).toEqual([]);
     expect(responsesWithoutExecution(facts.responseKeys, groups)).toEqual([]);
     expect(unexplained.slice(0, 5)).toEqual([]);
     expect(workers.bootFailures).toEqual([]);

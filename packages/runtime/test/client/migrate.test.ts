@@ -37,6 +37,9 @@ describe("migrate", () => {
       "replay_schedules",
       "replay_signals",
       "replay_singletons",
+      "replay_stream_chunks",
+      "replay_stream_writers",
+      "replay_streams",
       "replay_tasks",
       "replay_tokens",
     ]);

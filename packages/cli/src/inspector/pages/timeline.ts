@@ -51,6 +51,8 @@ function stepDetail(step: TimelineStep): Html {
     token: "token",
     tokenAwait: "await",
     event: "wait",
+    stream: "chunk",
+    close: "closed",
     update: "accepted",
     condition: "request",
   }[step.kind];

@@ -1,5 +1,6 @@
 import { type RunKey, runKeyId } from "../../history/index.js";
 import type { PurgeRequest } from "../types.js";
+import { purgeStreams } from "./streams.js";
 import { eventKey, keyOf, type MemoryTables, pathOf, type RunRow, signalKey } from "./tables.js";
 import { deleteWaitsOf } from "./waits.js";
 
@@ -22,11 +23,15 @@ export function purgeRuns(db: MemoryTables, request: PurgeRequest): RunKey[] {
   return doomed.map(keyOf);
 }
 
-/** Removes a run with its signals and retry rows; its events leave the log, and its tokens and waits go, in purgeRuns. */
+/**
+ * Removes a run with its signals, retry rows, streams and payloads; its events leave the log, and
+ * its tokens and waits go, in purgeRuns.
+ */
 function deleteRun(db: MemoryTables, run: RunRow): void {
   db.runs.get(run.namespace)?.delete(runKeyId(run));
   for (const event of run.events) db.eventKeys.delete(eventKey(run, event.iteration, event));
   for (const signal of db.inbox(run)) db.signalKeys.delete(signalKey(run, signal.signal, signal.externalId));
   db.signals.delete(pathOf(run));
+  purgeStreams(db, run);
   db.payloads.delete(pathOf(run));
 }

@@ -5,6 +5,7 @@ import { wakeAfterStep } from "../rules/wake.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
 import { requestsRefusal, writeRequests } from "./requests.js";
+import { writeStepStreams } from "./streams.js";
 import { eventKey, type MemoryTables, type RunRow, taskKeyOf } from "./tables.js";
 import { tokenRefusal, writeWaits } from "./waits.js";
 
@@ -20,6 +21,7 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
   const refusal = fence(db, step, run);
   if (refusal !== undefined || run === undefined) return { ok: false, reason: refusal ?? "the run row is gone" };
   for (const event of stepEvents(step).events) db.appendEvent(run, event);
+  writeStepStreams(db, run, step);
   writeTasks(run, step);
   writeRequests(run, step);
   for (const signal of step.signalsConsumed) {

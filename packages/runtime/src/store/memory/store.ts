@@ -5,6 +5,7 @@ import type { ListRunsFilter } from "../records.js";
 import type { WorkerFilter } from "../rules/claim-filter.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
+  ActivityStreamBatch,
   ClaimOptions,
   CountFilter,
   EventFilter,
@@ -18,6 +19,7 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
+  StreamResetRequest,
   TokenCompletionWrite,
   TriggerPlanner,
 } from "../types.js";
@@ -47,6 +49,7 @@ import {
   setSchedulePaused,
 } from "./schedules.js";
 import { commit } from "./step-writer.js";
+import { appendStreamBatch, readStream, resetStreamAttempts } from "./streams.js";
 import { MemoryTables } from "./tables.js";
 import { completeToken } from "./waits.js";
 import { addClientSignal, createRun, refuseTx, requestClientCancel, signalWithStart } from "./writes.js";
@@ -173,6 +176,18 @@ export class MemoryStore implements Store {
   }
   async commit(steps: readonly StepWrite[]) {
     return commit(this.#db, steps);
+  }
+
+  // --- StreamStore ----------------------------------------------------------------------
+
+  async appendStreamBatch(batch: ActivityStreamBatch) {
+    return appendStreamBatch(this.#db, batch);
+  }
+  async resetStreamAttempts(request: StreamResetRequest) {
+    return resetStreamAttempts(this.#db, request);
+  }
+  async readStream(run: RunKey, key: string, after: number, limit: number) {
+    return readStream(this.#db, run, key, after, limit);
   }
 
   // --- ClientStore ----------------------------------------------------------------------

@@ -12,6 +12,7 @@ import type { QueueLimits } from "../rules/queue-picking.js";
 import type { StoredToken } from "../rules/tokens.js";
 import type { DebounceState } from "../rules/triggers.js";
 import type { ScheduleSpec } from "../schedule-records.js";
+import type { StoredChunk, StreamHead, WriterRow } from "../stream-records.js";
 
 /** A run, as the in-memory store keeps it: the fields of the MySQL `runs` table. */
 export interface RunRow {
@@ -102,6 +103,18 @@ export interface TaskRowM {
   heartbeat: string | null;
 }
 
+/** One stream of a run: its chunks in offset order, and its head. */
+export interface MemoryStream {
+  readonly chunks: StoredChunk[];
+  head: StreamHead;
+}
+
+/** A run's streams by key, and its activities' writer rows by activity, then by stream key. */
+export interface RunStreams {
+  readonly streams: Map<string, MemoryStream>;
+  readonly writers: Map<string, Map<string, WriterRow>>;
+}
+
 /** A schedule, as the in-memory store keeps it. */
 export interface ScheduleRow {
   spec: ScheduleSpec;
@@ -163,6 +176,8 @@ export class MemoryTables {
   /** Open debounce windows and the current run of singleton triggers, by `namespace/workflow/key`. */
   readonly debounces = new Map<string, DebounceRow>();
   readonly singletons = new Map<string, string>();
+  /** Streams by run path (see pathOf). */
+  readonly streams = new Map<string, RunStreams>();
   /** Workers present (holdPresence), with how many handles each holds open. */
   readonly present = new Map<string, number>();
   /** Offloaded payloads (tablePayloadStore) by run path (see pathOf), then by id. */

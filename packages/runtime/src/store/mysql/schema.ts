@@ -16,7 +16,7 @@
  *   and releasing every lease of a stopping worker (runs_lease_owner). Tokens are found by
  *   their id alone (completeToken names nothing else); the id is random, so a sharded store
  *   may route by a hash of it. Published events and their waits are found by (namespace,
- *   event name, key), the triggers' windows by (namespace, workflow, key).
+ *   event name, key), the triggers' windows by (namespace, workflow, key). Streams are per run.
  * - Event types and run statuses are the vocabulary of `history/`.
  */
 
@@ -445,6 +445,54 @@ export const MIGRATIONS: readonly Migration[] = [
         run_id ${NAME},
         updated_at BIGINT NOT NULL,
         PRIMARY KEY (namespace, workflow, singleton_key)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
+  {
+    version: 15,
+    name: "durable streams of runs",
+    statements: (p) => [
+      // The head of a run's stream: the offset its next chunk takes (offsets are dense from 0,
+      // handed out with this row locked), and whether it is closed (by a writer, or the run's end).
+      `CREATE TABLE IF NOT EXISTS ${p}streams (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        stream_key ${NAME},
+        next_offset BIGINT NOT NULL DEFAULT 0,
+        closed TINYINT NOT NULL DEFAULT 0,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, stream_key)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // The chunks: a value (JSON text), or a reset marker (is_reset, payload NULL) for the
+      // attempt of an activity whose chunks readers should drop. attempt is NULL for chunks the
+      // workflow wrote in a step.
+      `CREATE TABLE IF NOT EXISTS ${p}stream_chunks (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        stream_key ${NAME},
+        chunk_offset BIGINT NOT NULL,
+        payload LONGTEXT NULL,
+        attempt INT NULL,
+        is_reset TINYINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, stream_key, chunk_offset)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // Which streams an activity (iteration, name, seq) wrote to: the newest attempt that wrote,
+      // the attempts up to which a reset was written, and the attempt that closed the stream.
+      `CREATE TABLE IF NOT EXISTS ${p}stream_writers (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        iteration INT NOT NULL,
+        activity ${NAME},
+        seq INT NOT NULL,
+        stream_key ${NAME},
+        attempt INT NOT NULL,
+        reset_through INT NOT NULL DEFAULT 0,
+        closed_by INT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, iteration, activity, seq, stream_key)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     ],
   },

@@ -28,7 +28,8 @@ export function lockRunsStatement(p: string, steps: readonly StepWrite[]): State
  * True when a batch's COMMIT may go out in its first round trip, behind fenceGuardStatement:
  * nothing it writes depends on what the lock read besides the fence (no signal consumed, and no
  * stored update answered, whose updates must hit exactly one row; no child started, signal sent
- * or child cancelled; no token or event wait, see waits.ts).
+ * or child cancelled; no token or event wait, see waits.ts; no stream written, whose offsets come
+ * from heads locked in the transaction).
  */
 export function foldsCommit(steps: readonly StepWrite[]): boolean {
   return steps.every(
@@ -38,7 +39,8 @@ export function foldsCommit(steps: readonly StepWrite[]): boolean {
       step.signalsSent.length === 0 &&
       step.cancelChildren.length === 0 &&
       !(step.requestWrites ?? []).some(writeMustHold) &&
-      !writesWaits(step),
+      !writesWaits(step) &&
+      (step.streamWrites?.length ?? 0) === 0,
   );
 }
 

@@ -22,6 +22,7 @@ import {
   updateRunsStatement,
   writeTasksStatement,
 } from "./step-statements.js";
+import { closeStreamsStatement, hasStreamWrites, writeStepStreams } from "./streams.js";
 import { inTransaction } from "./transaction.js";
 import { beginsWaits, tokenRefusals, writesWaits, writeWaits } from "./waits.js";
 
@@ -135,7 +136,8 @@ function isolationFor(steps: readonly StepWrite[]): "READ COMMITTED" | undefined
 async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[], budget: number): Promise<StepResult[]> {
   const conn = await lane.getConnection();
   try {
-    const fast = await writeFast(conn, p, steps);
+    // Stream writes take their offsets from heads locked in the transaction: statement by statement.
+    const fast = hasStreamWrites(steps) ? undefined : await writeFast(conn, p, steps);
     if (fast !== undefined) return fast;
     // Rolled back: some step is refused (or has tokens or event waits). Written statement by statement.
     const isolation = isolationFor(steps) ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
@@ -174,6 +176,7 @@ async function writeFast(
     { sql: "BEGIN", args: [] },
     lockRunsStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
+    ...present(closeStreamsStatement(p, steps)),
     ...signals,
     ...requests.statements,
     ...endRequestsStatements(p, steps),
@@ -231,6 +234,7 @@ async function writeFolded(
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
     ...requestWriteStatements(p, steps).statements,
     ...endRequestsStatements(p, steps),
+    ...present(closeStreamsStatement(p, steps)),
     updateRunsStatement(p, steps),
     { sql: "COMMIT", args: [] },
   ];
@@ -311,6 +315,7 @@ async function writeIn(
   ]) {
     await conn.query(statement.sql, statement.args);
   }
+  await writeStepStreams(conn, p, validSteps);
   await consumeSignals(conn, p, validSteps);
   const requests = requestWriteStatements(p, validSteps);
   for (const statement of [...requests.statements, ...endRequestsStatements(p, validSteps)]) {

@@ -8,6 +8,7 @@ import type { WorkerFilter } from "../rules/claim-filter.js";
 import { runCreation } from "../rules/new-run.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
+  ActivityStreamBatch,
   ClaimOptions,
   CountFilter,
   EventFilter,
@@ -21,6 +22,7 @@ import type {
   ScheduleSpec,
   StepWrite,
   Store,
+  StreamResetRequest,
   TokenCompletionWrite,
   TriggerPlanner,
 } from "../types.js";
@@ -57,6 +59,7 @@ import {
   setSchedulePaused,
 } from "./schedules.js";
 import { type PacketLimit, writeSteps } from "./step-writer.js";
+import { appendStreamBatch, readStream, resetStreamAttempts } from "./streams.js";
 import { completeToken } from "./tokens.js";
 import { inTransaction } from "./transaction.js";
 import { fireDebounces } from "./triggers.js";
@@ -261,6 +264,15 @@ export class MySqlStore implements Store {
     return this.#guard(async (pool, p) =>
       writeSteps(pool, await this.#usableLane(pool), p, steps, await this.#packetLimit(pool)),
     );
+  }
+  appendStreamBatch(batch: ActivityStreamBatch) {
+    return this.#guard((pool, p) => appendStreamBatch(pool, p, batch));
+  }
+  resetStreamAttempts(request: StreamResetRequest) {
+    return this.#guard((pool, p) => resetStreamAttempts(pool, p, request));
+  }
+  readStream(run: RunKey, key: string, after: number, limit: number) {
+    return this.#guard((pool, p) => readStream(pool, p, run, key, after, limit));
   }
 
   migrate() {

@@ -21,6 +21,7 @@ export * from "./resume.js";
 export * from "./signals.js";
 export * from "./stalls.js";
 export * from "./step-layout.js";
+export * from "./streams.js";
 export * from "./tokens.js";
 export * from "./triggers.js";
 export * from "./wake.js";
