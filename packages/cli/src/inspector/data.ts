@@ -9,6 +9,7 @@ import {
   type TimelineStep,
   timelineOf,
 } from "@replaykit/runtime";
+import { loadStreams, type StreamView } from "./streams.js";
 
 /** Page size of the runs page. */
 export const RUNS_PER_PAGE = 50;
@@ -39,6 +40,7 @@ export interface RunData {
   readonly run: RunDescription;
   readonly steps: readonly TimelineStep[];
   readonly history: readonly HistoryEvent[];
+  readonly streams: readonly StreamView[];
   readonly after: number;
   readonly now: number;
 }
@@ -87,8 +89,11 @@ export async function loadRun(
   const after = await client.lastEventId();
   const run = await client.describeRun(namespace, workflow, runId);
   if (run === undefined) return undefined;
-  const history = await client.getHistory(namespace, workflow, runId, { iteration: run.iteration });
-  return { run, steps: timelineOf(history), history, after, now: client.clock.now() };
+  const [history, streams] = await Promise.all([
+    client.getHistory(namespace, workflow, runId, { iteration: run.iteration }),
+    loadStreams(client, namespace, workflow, runId),
+  ]);
+  return { run, steps: timelineOf(history), history, streams, after, now: client.clock.now() };
 }
 
 export function isRunStatus(value: string | undefined): value is RunStatus {

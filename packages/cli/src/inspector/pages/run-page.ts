@@ -5,6 +5,7 @@ import { type Html, href, html } from "../html.js";
 import { layout } from "./layout.js";
 import { jsonBlock, runLink, statusBadge, when } from "./parts.js";
 import { historySection, outputsSection, relativesSection, signalsSection } from "./run-sections.js";
+import { streamsSection } from "./streams-section.js";
 import { timelineSection } from "./timeline.js";
 
 /** A run's page: what it is and waits for, its steps on a time axis, signals, outputs, relatives; live. */
@@ -40,6 +41,7 @@ ${run.error ? errorSection(run.error) : ""}
 ${timelineSection(steps, run.createdAt.getTime(), end, pending)}
 ${signalsSection(run, steps)}
 ${outputsSection(steps)}
+${streamsSection(data.streams)}
 ${relativesSection(run, steps)}
 ${historySection(data.history)}`;
 }
