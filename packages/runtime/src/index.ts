@@ -6,6 +6,7 @@ export { manualClock } from "./client/clock.js";
 export { createLocalBus } from "./client/local-bus.js";
 export type { ClientOptions } from "./client/options.js";
 export { type PayloadView, payloadView } from "./client/payload-view.js";
+export { requireSecretFields } from "./client/secret-fields.js";
 export { realTimers } from "./client/timers.js";
 export { toMillis } from "./duration.js";
 export * from "./errors.js";
