@@ -1,8 +1,18 @@
 import type { Connection, PoolConnection } from "mysql2/promise";
+import type { EventTrigger, PurgeEventsOptions, TokenOptions, WaitForEventOptions } from "./api-waits.js";
 import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
 import type { EndStatus, HistoryEvent, RunStatus } from "./history/index.js";
 import type { RunDescription } from "./ops/description.js";
+import type {
+  LocalRequest,
+  LocalRequestRef,
+  LocalRequestState,
+  LocalTicket,
+  RequestsClient,
+  RequestsContext,
+  UpdateOptions,
+} from "./request-api.js";
 import type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 import type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent } from "./store/records.js";
 import type {
@@ -16,6 +26,8 @@ import type {
 } from "./store/types.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
+export type * from "./api-waits.js";
+export type * from "./request-api.js";
 export type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent };
 
 /** The caller's open transaction, for the MySQL store: a mysql2 connection on which BEGIN was issued. */
@@ -25,6 +37,14 @@ export type Transaction = Connection | PoolConnection;
 export interface WriteOptions {
   /** Write on this connection inside the caller's open transaction; commit/rollback is the caller's. */
   readonly tx?: Transaction;
+}
+
+/** Options of publishEvent. */
+export interface PublishOptions extends WriteOptions {
+  /** Waits with this key receive it (a user id, an order id), and triggers group by it. */
+  readonly key?: string;
+  /** Its id, unique in the namespace: a second publish with one id is dropped (answered false). Default: a random UUID. */
+  readonly eventId?: string;
 }
 
 /** Options of runWorkflow. */
@@ -141,13 +161,16 @@ export interface StreamOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of updateWithStart: those of the run it may start, and of the update. */
+export interface UpdateWithStartOptions extends Omit<RunOptions, "tx">, UpdateOptions {}
+
 export interface AwaitResultOptions {
   /** Give up after this long (ResultTimeoutError). Default: wait forever. */
   readonly timeout?: Duration;
 }
 
 /** The untyped client: what app code and the generated helpers call. */
-export interface Client {
+export interface Client extends RequestsClient {
   /** Where runs live; workers built on this client use it too. */
   readonly store: Store;
   readonly clock: Clock;
@@ -175,6 +198,30 @@ export interface Client {
     externalId: string,
     opts?: WriteOptions,
   ): Promise<boolean>;
+  /**
+   * Starts the run unless it exists, then sends the signal (as signalRun), in one transaction:
+   * what signalRun answers (false: this externalId was sent before).
+   */
+  signalWithStart(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    input: unknown,
+    signal: string,
+    message: unknown,
+    externalId: string,
+    opts?: RunOptions,
+  ): Promise<boolean>;
+  /** Starts the run unless it exists, and sends the update, in one transaction; then as executeUpdate. */
+  updateWithStart(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    input: unknown,
+    update: string,
+    updateInput: unknown,
+    opts?: UpdateWithStartOptions,
+  ): Promise<unknown>;
   getRun(namespace: string, workflow: string, runId: string): Promise<RunInfo | undefined>;
   /** A stuck run replays again, e.g. once a worker with fixed code runs. Throws RunNotResumableError when it is not stuck. */
   resumeRun(namespace: string, workflow: string, runId: string, opts?: ResumeOptions): Promise<void>;
@@ -190,8 +237,9 @@ export interface Client {
    */
   describeRun(namespace: string, workflow: string, runId: string): Promise<RunDescription | undefined>;
   /**
-   * Deletes runs that ended before `endedBefore` with their events, signals and retry rows, in
-   * rounds of short transactions (it never holds locks for long), and returns how many it deleted.
+   * Deletes runs that ended before `endedBefore` with their events, signals, retry rows, tokens
+   * and event waits, in rounds of short transactions (it never holds locks for long), and returns
+   * how many it deleted. The namespace's published events from before `endedBefore` go too.
    */
   purgeRuns(namespace: string, options: PurgeOptions): Promise<number>;
   /** How many runs there are by status, and of the running ones how many are queued (due, no worker yet), active or waiting. */
@@ -217,6 +265,18 @@ export interface Client {
   listOrphanedSignals(namespace: string, opts?: { readonly limit?: number }): Promise<OrphanedSignal[]>;
   /** Deletes the signals of runs that do not exist, stored before `olderThan`; returns how many. */
   purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number>;
+  /**
+   * Completes a token (ctx.createToken): the run's awaitToken resolves with `value`. `true` when
+   * stored (also before the run awaits it), `false` when completed or failed before. Throws
+   * UnknownTokenError, or TokenExpiredError (past its timeout, its run ended), storing nothing.
+   */
+  completeToken(tokenId: string, value: unknown, opts?: WriteOptions): Promise<boolean>;
+  /** Like completeToken, but the run's awaitToken rejects with `error` (its name, message and code). */
+  failToken(tokenId: string, error: unknown, opts?: WriteOptions): Promise<boolean>;
+  /** Publishes an event: every run waiting for (name, key) receives it once; triggers start runs. `false`: `eventId` seen before. */
+  publishEvent(namespace: string, name: string, data: unknown, opts?: PublishOptions): Promise<boolean>;
+  /** Deletes the namespace's published events from before `publishedBefore`; returns how many. */
+  purgeEvents(namespace: string, opts: PurgeEventsOptions): Promise<number>;
   /** Asks a run to stop; recorded as an event; the engine acts on it. `false` when the run already ended or was asked before. */
   cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean>;
   /** The workflow's return value once the run completed; throws RunFailedError when it failed, got stuck or was cancelled. */
@@ -263,6 +323,20 @@ export interface LocalBus {
   runEnded(namespace: string, workflow: string, runId: string, ending?: LocalRunEnding): void;
   onRunEnded(
     listener: (namespace: string, workflow: string, runId: string, ending?: LocalRunEnding) => void,
+  ): () => void;
+  /**
+   * Offers an update or query to the workers of `namespace` in this process: one that holds or
+   * caches the run takes it (returning its ticket) and reports on it with requestSettled; none
+   * does: undefined, and the caller stores the request instead.
+   */
+  offerRequest(namespace: string, request: LocalRequest): LocalTicket | undefined;
+  onRequest(namespace: string, listener: (request: LocalRequest) => LocalTicket | undefined): () => void;
+  /** A worker in this process wrote (or dropped) what became of a request. */
+  requestSettled(namespace: string, request: LocalRequestRef, state: LocalRequestState): void;
+  onRequestSettled(
+    namespace: string,
+    request: LocalRequestRef,
+    listener: (state: LocalRequestState) => void,
   ): () => void;
 }
 
@@ -320,7 +394,7 @@ export type ActivityFn = (ctx: ActivityContext, backends: never, input: never) =
 export type ActivityRegistration = ActivityFn | ({ readonly fn: ActivityFn } & ActivityOptions);
 
 /** The run context: everything a workflow may use for time, randomness, waiting and side effects. */
-export interface RunContext {
+export interface RunContext extends RequestsContext {
   readonly namespace: string;
   readonly workflow: string;
   readonly runId: string;
@@ -330,7 +404,11 @@ export interface RunContext {
   awaitSignal(signal: string, timeout: Duration): Promise<unknown>;
   sleep(duration: Duration): Promise<void>;
   emitOutput(output: string, message: unknown): Promise<void>;
-  /** Ends this iteration and starts the next with `input` (continue-as-new). */
+  /**
+   * Ends this iteration and starts the next with `input` (continue-as-new). While update
+   * handlers run, it waits for them to finish first; updates that arrive meanwhile are left for
+   * the next iteration.
+   */
   restart(input: unknown): Promise<never>;
   /**
    * Starts a run of `workflow` (same namespace) and resolves with its result; a child that
@@ -349,6 +427,18 @@ export interface RunContext {
   patched(patchId: string): boolean;
   /** Step 2 of 3 of removing a patch: accepts histories with or without its marker, records nothing. */
   deprecatePatch(patchId: string): void;
+  /**
+   * Creates a completion token: an unguessable id (144 random bits) that whoever holds it
+   * completes (completeToken, failToken, a tokenUrl). Recorded: replay gets the same id back.
+   */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** completeToken's value for a token of this run; rejects with TokenTimeoutError, or failToken's error. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /**
+   * The data of the next event `name` (with `key`, when given), or undefined after `timeout`; with
+   * `lookback`, one published up to that long before the wait began counts too.
+   */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;
@@ -390,6 +480,10 @@ export interface WorkerOptions {
    * left alone, so its next tick, the ticks it missed and a pause are kept. Others are not touched.
    */
   readonly schedules?: readonly ScheduleOptions[];
+  /** Runs started by published events, by workflow name (see EventTrigger). */
+  readonly triggers?: Readonly<Record<string, EventTrigger>>;
+  /** Published events older than this are deleted: the longest `lookback` plus a margin; default "7d". */
+  readonly eventRetention?: Duration;
   /** Suspended runs kept in memory. Default 1000; 0 turns the cache off. */
   readonly cacheSize?: number;
   /** Longest pause between polls when idle. Default 1000 ms. */

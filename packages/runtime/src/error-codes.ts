@@ -61,7 +61,14 @@ type ClientCode =
   | "RUN_NOT_RESUMABLE"
   | "SCHEDULE_NOT_FOUND"
   | "RESULT_TIMEOUT"
-  | "RUN_FAILED";
+  | "RUN_FAILED"
+  | "UPDATE_REJECTED"
+  | "UPDATE_FAILED"
+  | "UPDATE_TIMEOUT"
+  | "QUERY_TIMEOUT"
+  | "UNKNOWN_QUERY"
+  | "UNKNOWN_TOKEN"
+  | "TOKEN_EXPIRED";
 
 /** What workflow and activity code sees, or throws, inside a run. */
 type WorkflowFailureCode =
@@ -72,7 +79,10 @@ type WorkflowFailureCode =
   | "CHILD_WORKFLOW_FAILED"
   | "CHILD_CYCLE"
   | "RUN_TIMEOUT"
-  | "COMPENSATION_FAILED";
+  | "COMPENSATION_FAILED"
+  /** A query handler or update validator tried to run a command or change the run. */
+  | "READ_ONLY_CONTEXT"
+  | "TOKEN_TIMEOUT";
 
 /** A stored payload that this client cannot read: its key, its codec or its offloaded bytes are missing, or it was changed. */
 type PayloadCode =

@@ -24,8 +24,10 @@ export type {
   ActivityResponse,
   ChildRequest,
   EndStatus,
+  EventAwaited,
   EventOf,
   EventPayloads,
+  EventReceived,
   HistoryEvent,
   NewEvent,
   RecordedEvent,
@@ -34,6 +36,8 @@ export type {
   SignalResponse,
   SleepRequest,
   StoredEvent,
+  TokenCompletion,
+  TokenCreated,
 } from "./history/index.js";
 export { decodeEvent, EventType, newEvent, RunStatus } from "./history/index.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName } from "./json.js";
@@ -47,6 +51,7 @@ export { DEFAULT_OFFLOAD_ABOVE, type PayloadOptions } from "./payload/options.js
 export { type PayloadRef, type PayloadStore, tablePayloadStore } from "./payload/payload-store.js";
 export { type S3PayloadStoreOptions, s3PayloadStore } from "./payload/s3-store.js";
 export type { PayloadViewOptions, SealedPayload, SealReason } from "./payload/view.js";
+export * from "./request-errors.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
 export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 export { MAX_SCHEDULE_ID_BYTES } from "./schedule/plan.js";
@@ -73,6 +78,10 @@ export type {
   PrometheusMetricsOptions,
 } from "./telemetry/prometheus.js";
 export { createPrometheusMetrics, startMetricsServer } from "./telemetry/prometheus.js";
+export type { TokenHandler, TokenHandlerOptions } from "./tokens/handler.js";
+export { createTokenHandler } from "./tokens/handler.js";
+export type { TokenSecret, TokenUrlOptions } from "./tokens/url.js";
+export { tokenUrl } from "./tokens/url.js";
 export type { WorkerStats } from "./worker/worker.js";
 export { createWorker } from "./worker/worker.js";
 export { QUEUE_LIMITS } from "./worker/worker-options.js";

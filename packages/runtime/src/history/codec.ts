@@ -3,6 +3,8 @@ import { decodePayload, parseStoredPayload, wireText } from "../json.js";
 import { unreachable } from "../unreachable.js";
 import {
   type ChildResponse,
+  type ConditionRequest,
+  type EventAwaited,
   EventType,
   type ForkedPayload,
   type HistoryEvent,
@@ -11,6 +13,7 @@ import {
   type ResumedPayload,
   type SignalRequest,
   type SleepRequest,
+  type TokenCreated,
 } from "./events.js";
 
 /** An event as a store keeps it: the type as text and the payload as JSON text. */
@@ -100,15 +103,24 @@ export function holdsUserData(type: EventType): boolean {
     case EventType.ChildRequest:
     case EventType.ChildResponse:
     case EventType.SignalSent:
+    case EventType.UpdateAccepted:
+    case EventType.UpdateCompleted:
     case EventType.Resumed:
+    case EventType.TokenCompleted:
+    case EventType.EventReceived:
       return true;
     case EventType.CancelRequested:
     case EventType.CancelDelivered:
     case EventType.SleepRequest:
     case EventType.SleepDone:
     case EventType.SignalRequest:
+    case EventType.ConditionRequest:
+    case EventType.ConditionResult:
     case EventType.Patched:
     case EventType.Forked:
+    case EventType.TokenCreated:
+    case EventType.TokenAwaited:
+    case EventType.EventAwaited:
       return false;
     default:
       return unreachable(type);
@@ -137,8 +149,17 @@ export function hasPayload(type: EventType): boolean {
     case EventType.ChildRequest:
     case EventType.ChildResponse:
     case EventType.SignalSent:
+    case EventType.UpdateAccepted:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionRequest:
+    case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.TokenCreated:
+    case EventType.TokenAwaited:
+    case EventType.TokenCompleted:
+    case EventType.EventAwaited:
+    case EventType.EventReceived:
       return true;
     default:
       return unreachable(type);
@@ -245,9 +266,67 @@ export const newEvent = {
     payloadText: null,
     at,
   }),
+  updateAccepted: (update: string, seq: number, updateId: string, inputText: string, at: number): NewEvent => ({
+    type: EventType.UpdateAccepted,
+    target: update,
+    seq,
+    payloadText: `{"updateId":${JSON.stringify(updateId)},"input":${inputText}}`,
+    at,
+  }),
+  updateResult: (update: string, seq: number, updateId: string, resultText: string, at: number): NewEvent => ({
+    type: EventType.UpdateCompleted,
+    target: update,
+    seq,
+    payloadText: `{"updateId":${JSON.stringify(updateId)},"result":${resultText}}`,
+    at,
+  }),
+  updateError: (update: string, seq: number, updateId: string, error: SerializedError, at: number): NewEvent => ({
+    type: EventType.UpdateCompleted,
+    target: update,
+    seq,
+    payloadText: JSON.stringify({ updateId, error }),
+    at,
+  }),
+  conditionRequest: (seq: number, request: ConditionRequest, at: number): NewEvent => ({
+    type: EventType.ConditionRequest,
+    target: "",
+    seq,
+    payloadText: JSON.stringify({ timeout: request.timeout, deadline: request.deadline }),
+    at,
+  }),
+  conditionSatisfied: (seq: number, at: number): NewEvent => ({
+    type: EventType.ConditionResult,
+    target: "",
+    seq,
+    payloadText: '{"satisfied":true}',
+    at,
+  }),
+  conditionTimeout: (seq: number, at: number): NewEvent => ({
+    type: EventType.ConditionResult,
+    target: "",
+    seq,
+    payloadText: '{"timedOut":true}',
+    at,
+  }),
   // The error is the run's stored error text, parsed as it is (its wire form, maybe encoded).
   resumed: (payload: ResumedPayload, at: number): NewEvent => run(EventType.Resumed, JSON.stringify(payload), at),
   forked: (payload: ForkedPayload, at: number): NewEvent => run(EventType.Forked, JSON.stringify(payload), at),
+  tokenCreated: (name: string, seq: number, created: TokenCreated, at: number): NewEvent =>
+    step(EventType.TokenCreated, name, seq, JSON.stringify(created), at),
+  tokenAwaited: (tokenId: string, seq: number, deadline: number | null, at: number): NewEvent =>
+    step(EventType.TokenAwaited, tokenId, seq, JSON.stringify({ deadline }), at),
+  /** `completionText`: the stored completion (see tokenCompletionText in history/waits.ts). */
+  tokenCompleted: (tokenId: string, seq: number, completionText: string, at: number): NewEvent =>
+    step(EventType.TokenCompleted, tokenId, seq, completionText, at),
+  tokenTimeout: (tokenId: string, seq: number, at: number): NewEvent =>
+    step(EventType.TokenCompleted, tokenId, seq, TIMED_OUT, at),
+  eventAwaited: (name: string, seq: number, wait: EventAwaited, at: number): NewEvent =>
+    step(EventType.EventAwaited, name, seq, JSON.stringify(wait), at),
+  /** `receivedText`: the stored event (see receivedEventText in history/waits.ts). */
+  eventReceived: (name: string, seq: number, receivedText: string, at: number): NewEvent =>
+    step(EventType.EventReceived, name, seq, receivedText, at),
+  eventTimeout: (name: string, seq: number, at: number): NewEvent =>
+    step(EventType.EventReceived, name, seq, TIMED_OUT, at),
   output: (target: string, seq: number, messageText: string, at: number): NewEvent => ({
     type: EventType.Output,
     target,
@@ -257,6 +336,27 @@ export const newEvent = {
   }),
 };
 
+/** How an update's handler ended, taken from the update_completed event newEvent built: its result or error as JSON text. */
+export type UpdateCompletionText =
+  | { readonly updateId: string; readonly resultText: string }
+  | { readonly updateId: string; readonly errorText: string };
+
+/** The outcome an update_completed event of newEvent carries, its result text kept as written. */
+export function updateCompletionOf(event: Pick<NewEvent, "payloadText">): UpdateCompletionText {
+  const text = event.payloadText ?? "{}";
+  const { updateId, error } = JSON.parse(text) as { updateId: string; error?: SerializedError };
+  if (error !== undefined) return { updateId, errorText: JSON.stringify(error) };
+  // newEvent.updateResult: {"updateId":<id>,"result":<result text>}
+  const prefix = `{"updateId":${JSON.stringify(updateId)},"result":`;
+  return { updateId, resultText: text.slice(prefix.length, -1) };
+}
+
 function run(type: EventType, payloadText: string | null, at: number): NewEvent {
   return { type, target: "", seq: 0, payloadText, at };
 }
+
+function step(type: EventType, target: string, seq: number, payloadText: string, at: number): NewEvent {
+  return { type, target, seq, payloadText, at };
+}
+
+const TIMED_OUT = '{"timedOut":true}';

@@ -31,10 +31,28 @@ export const EventType = {
   SignalSent: "signal_sent",
   /** The code took the new branch of patch `target` here (ctx.patched); replayed like a command. */
   Patched: "patched",
+  /** A caller's update passed validation here: its handler runs from this point (replayed like a signal). */
+  UpdateAccepted: "update_accepted",
+  /** How the handler of update_accepted `target#seq` ended; recorded by the code, matched on replay. */
+  UpdateCompleted: "update_completed",
+  /** ctx.condition(predicate, timeout) waits here, at most until the deadline. */
+  ConditionRequest: "condition_request",
+  /** How the condition of condition_request `#seq` ended: its predicate held, or its timeout passed. */
+  ConditionResult: "condition_result",
   /** An operator resumed a stuck run (resumeRun); not part of replay. */
   Resumed: "resumed",
   /** The run was forked from another (forkRun); not part of replay. */
   Forked: "forked",
+  /** A completion token was created (ctx.createToken); `target` is its name, or "". */
+  TokenCreated: "token_created",
+  /** The workflow waits for token `target` (ctx.awaitToken). */
+  TokenAwaited: "token_awaited",
+  /** How token `target` was completed, failed or timed out, as the await of `seq` received it. */
+  TokenCompleted: "token_completed",
+  /** The workflow waits for an event named `target` (ctx.waitForEvent). */
+  EventAwaited: "event_awaited",
+  /** The published event the wait of `target#seq` matched, or its timeout. */
+  EventReceived: "event_received",
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -105,6 +123,67 @@ export interface SignalRequest {
   readonly deadline: number;
 }
 
+/** Payload of update_accepted: the caller's update id and the input the handler gets. */
+export interface UpdateAccepted {
+  readonly updateId: string;
+  readonly input: unknown;
+}
+
+/** Payload of update_completed: what the handler returned, or its error. */
+export type UpdateCompleted =
+  | { readonly updateId: string; readonly result: unknown }
+  | { readonly updateId: string; readonly error: SerializedError };
+
+/** Payload of condition_request: how long the condition waits at most, and when that ends. */
+export interface ConditionRequest {
+  readonly timeout: number;
+  readonly deadline: number;
+}
+
+/** Payload of condition_result. */
+export type ConditionResult = { readonly satisfied: true } | { readonly timedOut: true };
+/** Payload of token_created: the token's id (from the driver, recorded so replay gets it again) and its expiry. */
+export interface TokenCreated {
+  readonly id: string;
+  /** The timeout asked for, ms; absent: the token never expires. */
+  readonly timeout?: number;
+  /** When it expires, ms since the epoch. */
+  readonly deadline?: number;
+}
+
+/** Payload of token_awaited: when the await times out (the token's expiry), if ever. */
+export interface TokenAwaited {
+  readonly deadline: number | null;
+}
+
+/** Payload of token_completed: completeToken's value, failToken's error, or the token's expiry. */
+export type TokenCompletion =
+  | { readonly value: unknown }
+  | { readonly error: SerializedError }
+  | { readonly timedOut: true };
+
+/** Payload of event_awaited: which events match (key, and publication from `since`) and until when it waits. */
+export interface EventAwaited {
+  readonly key: string | null;
+  readonly timeout: number;
+  /** How long before the wait began a matching event may have been published, ms. */
+  readonly lookback: number;
+  readonly since: number;
+  readonly deadline: number;
+}
+
+/** A published event as a wait receives it. */
+export interface ReceivedEvent {
+  readonly eventId: string;
+  readonly name: string;
+  readonly key: string | null;
+  readonly publishedAt: number;
+  readonly data: unknown;
+}
+
+/** Payload of event_received: the event matched, or the wait's timeout. */
+export type EventReceived = ReceivedEvent | { readonly timedOut: true };
+
 /** The payload type of each event type. */
 export interface EventPayloads {
   /** The iteration's input. */
@@ -128,8 +207,17 @@ export interface EventPayloads {
   child_response: ChildResponse;
   signal_sent: SignalSent;
   patched: null;
+  update_accepted: UpdateAccepted;
+  update_completed: UpdateCompleted;
+  condition_request: ConditionRequest;
+  condition_result: ConditionResult;
   resumed: ResumedPayload;
   forked: ForkedPayload;
+  token_created: TokenCreated;
+  token_awaited: TokenAwaited;
+  token_completed: TokenCompletion;
+  event_awaited: EventAwaited;
+  event_received: EventReceived;
 }
 
 /** One event of type `K`, as read from the log. JSON-serialisable. */

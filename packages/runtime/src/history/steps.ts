@@ -3,9 +3,10 @@ import { EventType } from "./events.js";
 
 /**
  * The steps of an iteration are the commands its history records, in position order:
- * activity requests, sleeps, signal awaits, outputs, patch markers, child starts and
- * signals sent. Operators number
- * them from 0 (forkRun's `fromStep`, the inspector's timeline).
+ * activity requests, sleeps, signal awaits, outputs, patch markers, child starts, signals
+ * sent, condition waits with a timeout, the updates it accepted, tokens created and awaited,
+ * and event waits. Operators number them from 0 (forkRun's `fromStep`, the inspector's
+ * timeline).
  */
 export function isStep(type: EventType): boolean {
   switch (type) {
@@ -16,6 +17,11 @@ export function isStep(type: EventType): boolean {
     case EventType.Patched:
     case EventType.ChildRequest:
     case EventType.SignalSent:
+    case EventType.TokenCreated:
+    case EventType.TokenAwaited:
+    case EventType.EventAwaited:
+    case EventType.UpdateAccepted:
+    case EventType.ConditionRequest:
       return true;
     case EventType.Created:
     case EventType.Completed:
@@ -28,8 +34,12 @@ export function isStep(type: EventType): boolean {
     case EventType.SleepDone:
     case EventType.SignalResponse:
     case EventType.ChildResponse:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.TokenCompleted:
+    case EventType.EventReceived:
       return false;
     default:
       return unreachable(type);
@@ -43,6 +53,10 @@ function isResult(type: EventType): boolean {
     case EventType.SleepDone:
     case EventType.SignalResponse:
     case EventType.ChildResponse:
+    case EventType.TokenCompleted:
+    case EventType.EventReceived:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionResult:
       return true;
     default:
       return false;

@@ -8,12 +8,18 @@ import type {
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewPublishedEvent,
+  NewRequest,
   NewRun,
   NewSignal,
   PurgeRequest,
+  RequestArrival,
+  RequestState,
   ScheduleSpec,
   StepWrite,
   Store,
+  TokenCompletionWrite,
+  TriggerPlanner,
 } from "../store/types.js";
 import { holdsEncoded } from "./encoded.js";
 import type { PayloadStore } from "./payload-store.js";
@@ -27,6 +33,7 @@ import {
   openSignals,
   openStreamEvent,
   openTasks,
+  openText,
 } from "./record-payloads.js";
 import { encodeStep, passes } from "./step-payloads.js";
 import type { PayloadViewOptions, Sealer } from "./view.js";
@@ -102,6 +109,31 @@ export class CodecStore<S extends Store = Store> implements Store {
   /** A tick's run gets its schedule's input as stored (encoded when it was saved). */
   fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
     return this.inner.fireSchedules(namespace, now, plan);
+  }
+  /**
+   * The triggers read the event's data decoded (their `runId` takes it); the runs they start get
+   * it as stored. Data that cannot be decoded (a missing key) starts no run and blocks no dispatch.
+   */
+  dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner) {
+    return this.inner.dispatchEvents(namespace, now, limit, async (event) => {
+      if (!holdsEncoded(event.dataText)) return plan(event);
+      let dataText: string;
+      try {
+        dataText = await this.payloads.decode(event.dataText, undefined);
+      } catch {
+        return [];
+      }
+      const plans = await plan({ ...event, dataText });
+      return plans.map((planned) =>
+        planned.inputText === dataText ? { ...planned, inputText: event.dataText } : planned,
+      );
+    });
+  }
+  fireDebounces(namespace: string, now: number, limit: number) {
+    return this.inner.fireDebounces(namespace, now, limit);
+  }
+  purgeEvents(namespace: string, before: number, limit: number) {
+    return this.inner.purgeEvents(namespace, before, limit);
   }
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
     return this.inner.configureQueue(namespace, queue, limits, now);
@@ -209,6 +241,41 @@ export class CodecStore<S extends Store = Store> implements Store {
   park(key: RunKey, owner: string, errorText: string, now: number, version?: number) {
     return this.#encoded(errorText, key).then((text) => this.inner.park(key, owner, text, now, version));
   }
+  async signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
+    const [inputText, payloadText] = await Promise.all([
+      this.#encoded(run.inputText, run.key),
+      this.#encoded(signal.payloadText, run.key),
+    ]);
+    return this.inner.signalWithStart({ ...run, inputText }, { ...signal, payloadText }, tx);
+  }
+  /** The request's input encoded; the state of a request stored under its id before, decoded. */
+  async addRequest(key: RunKey, request: NewRequest, now: number) {
+    const inputText = await this.#encoded(request.inputText, key);
+    return this.#openArrival(await this.inner.addRequest(key, { ...request, inputText }, now), key);
+  }
+  async updateWithStart(run: NewRun, request: NewRequest) {
+    const [inputText, requestInput] = await Promise.all([
+      this.#encoded(run.inputText, run.key),
+      this.#encoded(request.inputText, run.key),
+    ]);
+    const written = await this.inner.updateWithStart({ ...run, inputText }, { ...request, inputText: requestInput });
+    return { created: written.created, arrival: await this.#openArrival(written.arrival, run.key) };
+  }
+  forgetRequest(key: RunKey, requestId: string) {
+    return this.inner.forgetRequest(key, requestId);
+  }
+  /**
+   * A token's completion and an event's data are encoded, never offloaded: the client does not
+   * know the token's run before the store looks it up, and an event may go to many runs and is
+   * deleted by age, not with a run.
+   */
+  async completeToken(completion: TokenCompletionWrite, tx?: unknown) {
+    const completionText = await this.#encodedInline(completion.completionText);
+    return this.inner.completeToken({ ...completion, completionText }, tx);
+  }
+  async publishEvent(event: NewPublishedEvent, tx?: unknown) {
+    return this.inner.publishEvent({ ...event, dataText: await this.#encodedInline(event.dataText) }, tx);
+  }
   /** A schedule's input is encoded but never offloaded: every tick's run gets a copy of it. */
   async saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number) {
     const inputText = await this.payloads.encode(spec.inputText, { ...spec, runId: spec.id }, false);
@@ -243,6 +310,12 @@ export class CodecStore<S extends Store = Store> implements Store {
     });
   }
 
+  /** The stored text of `text` with nothing offloaded (see completeToken). */
+  #encodedInline(text: string): Promise<string> {
+    const nobody = { namespace: "", workflow: "", runId: "" };
+    return this.payloads.passes(text) ? Promise.resolve(text) : this.payloads.encode(text, nobody, false);
+  }
+
   /** The stored text of `text`; `text` itself, without waiting, when it passes as it is. */
   #encoded(text: string, owner: RunKey): Promise<string> {
     return this.payloads.passes(text) ? Promise.resolve(text) : this.payloads.encode(text, owner);
@@ -259,6 +332,35 @@ export class CodecStore<S extends Store = Store> implements Store {
   }
   async loadSignals(key: RunKey, names: readonly string[]) {
     return openSignals(this.payloads, await this.inner.loadSignals(key, names), key);
+  }
+  async loadRequests(key: RunKey) {
+    const requests = await this.inner.loadRequests(key);
+    return Promise.all(
+      requests.map(async (request) => ({
+        ...request,
+        inputText: await openText(this.payloads, request.inputText, key),
+      })),
+    );
+  }
+  async readRequest(key: RunKey, requestId: string) {
+    return this.#openRequest(await this.inner.readRequest(key, requestId), key);
+  }
+  async withdrawRequest(key: RunKey, requestId: string) {
+    return this.#openRequest(await this.inner.withdrawRequest(key, requestId), key);
+  }
+
+  async #openRequest(state: RequestState | undefined, key: RunKey): Promise<RequestState | undefined> {
+    if (state === undefined) return undefined;
+    const [resultText, errorText] = await Promise.all([
+      openText(this.payloads, state.resultText, key),
+      openText(this.payloads, state.errorText, key),
+    ]);
+    return { ...state, resultText, errorText };
+  }
+
+  async #openArrival(arrival: RequestArrival, key: RunKey): Promise<RequestArrival> {
+    if (arrival.added) return arrival;
+    return { added: false, state: (await this.#openRequest(arrival.state, key)) as RequestState };
   }
   async getRun(key: RunKey) {
     const run = await this.inner.getRun(key);

@@ -1,9 +1,16 @@
 import { EventType, isStep, payloadTextOf, type RecordedEvent } from "../history/index.js";
-import { type CommandKind, requestTypeOf } from "./commands.js";
+import { eventWaitInputText, tokenInputText } from "./command-input.js";
+import { type CommandKind, type RecordedCommand, requestTypeOf } from "./commands.js";
 
-/** A recorded request of a step, which replay matches against the command the code issues. */
+/**
+ * A recorded event that the code itself wrote (a command, or an update handler's completion),
+ * which replay matches in order against what the code issues. The other events of the history
+ * (results, signals, accepted updates) are delivered to the code at their position.
+ */
 export function isReplayedRequest(event: RecordedEvent): boolean {
-  return event.pos !== null && event.pos !== 0 && isStep(event.type);
+  if (event.pos === null || event.pos === 0) return false;
+  if (event.type === EventType.UpdateCompleted) return true;
+  return isStep(event.type) && event.type !== EventType.UpdateAccepted;
 }
 
 /** Same kind, name, sequence and input. A timer's deadline is not compared: it depends on when it ran. */
@@ -19,9 +26,16 @@ export function matches(
     case EventType.SleepRequest:
       return JSON.stringify({ duration: recorded.payload.duration }) === inputText;
     case EventType.SignalRequest:
+    case EventType.ConditionRequest:
       return JSON.stringify({ timeout: recorded.payload.timeout }) === inputText;
     case EventType.ChildRequest:
       return withoutQueue(payloadTextOf(recorded) ?? "") === withoutQueue(inputText);
+    case EventType.TokenCreated:
+      return tokenInputText(recorded.payload) === inputText;
+    case EventType.TokenAwaited:
+      return true;
+    case EventType.EventAwaited:
+      return eventWaitInputText(recorded.payload) === inputText;
     default:
       return payloadTextOf(recorded) === inputText;
   }
@@ -35,8 +49,19 @@ function withoutQueue(childRequestText: string): string {
   return childRequestText.replace(/,"queue":"(?:[^"\\]|\\.)*"\}$/, "}");
 }
 
-/** The deadline a recorded sleep or signal await was given; undefined for other requests. */
-export function recordedDeadline(recorded: RecordedEvent): number | undefined {
-  if (recorded.type !== EventType.SleepRequest && recorded.type !== EventType.SignalRequest) return undefined;
-  return recorded.payload.deadline;
+/** What a recorded request gives its command: the deadline it was given, and the token it created. */
+export function recordedCommand(recorded: RecordedEvent): RecordedCommand {
+  switch (recorded.type) {
+    case EventType.SleepRequest:
+    case EventType.SignalRequest:
+    case EventType.ConditionRequest:
+    case EventType.EventAwaited:
+      return { deadline: recorded.payload.deadline };
+    case EventType.TokenAwaited:
+      return recorded.payload.deadline === null ? {} : { deadline: recorded.payload.deadline };
+    case EventType.TokenCreated:
+      return { token: recorded.payload };
+    default:
+      return {};
+  }
 }

@@ -1,6 +1,7 @@
 import type { ReplayError } from "../errors.js";
 import type { EndStatus, NewEvent, RunKey } from "../history/index.js";
 import type { NewSignal } from "./client-store.js";
+import type { RequestWrite } from "./request-records.js";
 
 /** A pending activity retry of a run (written when an attempt failed and the next must wait). */
 export interface TaskRow {
@@ -44,6 +45,32 @@ export interface SignalToSend {
   readonly signal: NewSignal;
 }
 
+/** A completion token a step creates (ctx.createToken). */
+export interface TokenToCreate {
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly seq: number;
+  /** When it expires, ms since the epoch; undefined: never. */
+  readonly expiresAt?: number | undefined;
+}
+
+/** An event wait a step begins (ctx.waitForEvent); see rules/events.ts for what it matches. */
+export interface EventWaitToBegin {
+  readonly name: string;
+  readonly seq: number;
+  /** null: any key. */
+  readonly key: string | null;
+  /** Events published from this time on match (the wait's start minus its lookback). */
+  readonly since: number;
+  readonly deadline: number;
+}
+
+/** An event wait of the run's iteration, by name and sequence. */
+export interface EventWaitRef {
+  readonly name: string;
+  readonly seq: number;
+}
+
 /** What one engine commit writes for a run, all or nothing, fenced by the run's version. */
 export interface StepWrite {
   readonly key: RunKey;
@@ -75,6 +102,25 @@ export interface StepWrite {
   readonly wantedActivity?: string | undefined;
   readonly leaseUntil: number;
   readonly wakeAt: number | null;
+  /** Tokens the step creates, waiting for a completion. */
+  readonly tokensCreated?: readonly TokenToCreate[];
+  /**
+   * Tokens whose timeout the step delivers to their await: each becomes expired. One that a
+   * client completed meanwhile refuses the step (see rules/tokens.ts: tokenTimeoutRefusal).
+   */
+  readonly tokensExpired?: readonly string[];
+  /**
+   * Event waits the step begins: each is registered for the dispatch of events published from
+   * now on, and the events published since its `since` are delivered to the run's inbox now.
+   */
+  readonly eventWaits?: readonly EventWaitToBegin[];
+  /** Event waits the step ends (an event was received, or the wait timed out). */
+  readonly eventWaitsEnded?: readonly EventWaitRef[];
+  /**
+   * What became of the run's update and query requests in this step: accepted, rejected,
+   * completed, answered (see RequestWrite); each fenced like the step (rules/requests.ts).
+   */
+  readonly requestWrites?: readonly RequestWrite[];
 }
 
 export type StepResult =
@@ -84,6 +130,8 @@ export type StepResult =
       readonly nextPos: number;
       readonly wakeGen: number;
       readonly cancelRequested: boolean;
+      /** The run's request_gen: when it moved since the step read the run's requests, new ones arrived. */
+      readonly requestGen?: number;
       /** Children this step created (started children that existed already are not here). */
       readonly createdChildren?: readonly RunKey[];
       /** Other runs the step gave something to do: a parent told of its child's end, signal targets, cancelled children. */

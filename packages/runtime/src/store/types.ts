@@ -8,7 +8,9 @@
  *   engine-store.ts      what the worker needs: claims, leases, histories, fenced commits
  *   step-write.ts        what one engine commit writes for a run, and its result
  *   client-store.ts      what the client and the management API need
+ *   request-records.ts   update and query requests as stored
  *   schedule-records.ts  schedules as stored and as listed
+ *   event-records.ts     published events, token completions and event-started runs
  */
 import type { PayloadStore } from "../payload/payload-store.js";
 import type { ClientStore } from "./client-store.js";
@@ -37,8 +39,39 @@ export type {
   Presence,
   WorkerAbilities,
 } from "./engine-store.js";
+export type {
+  CompletedToken,
+  DispatchedEvents,
+  FiredDebounces,
+  NewPublishedEvent,
+  TokenCompletionWrite,
+  TriggerPlan,
+  TriggerPlanner,
+} from "./event-records.js";
+export {
+  isRequestStatus,
+  isSettled,
+  type NewRequest,
+  type RequestArrival,
+  type RequestKind,
+  type RequestState,
+  RequestStatus,
+  type RequestWrite,
+  type StoredRequest,
+} from "./request-records.js";
 export type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
-export type { ChildStart, RunEnd, SignalToSend, StepResult, StepWrite, TaskRetry, TaskRow } from "./step-write.js";
+export type {
+  ChildStart,
+  EventWaitRef,
+  EventWaitToBegin,
+  RunEnd,
+  SignalToSend,
+  StepResult,
+  StepWrite,
+  TaskRetry,
+  TaskRow,
+  TokenToCreate,
+} from "./step-write.js";
 
 /** A complete store: one implementation serves both the client and the worker. */
 export interface Store extends EngineStore, ClientStore {

@@ -124,17 +124,17 @@ export class HeldRuns {
     await this.#through.store.renewLeases(this.#keys(), this.#through.owner, until);
   }
 
-  /** Signals and cancels that reached runs while they are held here (activities running) are picked up now. */
+  /** Signals, requests and cancels that reached runs while they are held here (activities running) are picked up now. */
   async pokeAll(): Promise<void> {
     const held = await this.#through.store.heldRuns(this.#keys(), this.#through.owner).catch(() => []);
-    for (const run of held) this.#actors.get(runKeyId(run.key))?.poke(run.wakeGen, run.cancelRequested);
+    for (const run of held) this.#actors.get(runKeyId(run.key))?.poke(run.wakeGen, run.cancelRequested, run.requestGen);
   }
 
   /** Something woke one run held here: read what moved and tell its actor. */
   async pokeOne(actor: RunActor): Promise<void> {
     const { store, owner } = this.#through;
     const run = await store.readRun(actor.key, owner, this.#through.now()).catch(() => undefined);
-    if (run) actor.poke(run.wakeGen, run.cancelRequested);
+    if (run) actor.poke(run.wakeGen, run.cancelRequested, run.requestGen);
   }
 
   #keys(): RunKey[] {

@@ -2,19 +2,22 @@ import type { ActivityFn, ActivityOptions, LocalRunEnding } from "../api.js";
 import { CancelledError, RunTimeoutError } from "../errors.js";
 import { type NewEvent, newEvent, type RunKey } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
+import type { QueryAnswer } from "../replay/handlers.js";
 import { childrenToCancelOnEnd } from "../store/rules/children.js";
 import type { ClaimedRun, StepWrite } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
 import { type Attempt, type AttemptResult, runAttempt } from "./activity-runner.js";
-import type { ActorHost, CachedRun, LoadedRun } from "./actor-host.js";
+import { type ActorHost, type CachedRun, claimOfCached, type LoadedRun } from "./actor-host.js";
 import { applyCompletions } from "./completions.js";
 import { RunInbox } from "./inbox.js";
-import { recordOutbox, waitedChildren } from "./outbox.js";
+import { recordOutbox, waitedChildren, waitedEvents } from "./outbox.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
 import { attemptOptions, closeByOf, type PendingActivity } from "./pending-activities.js";
+import { answerQuery, RunRequests } from "./run-requests.js";
 import { changesBesidesEvents, newStepChanges, type StepChanges } from "./step-changes.js";
 import { decideStep, type StepDecision } from "./step-decision.js";
+import { timeoutOf } from "./timeouts.js";
 import { isUnreadablePayload } from "./unreadable.js";
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
@@ -27,6 +30,8 @@ const RETRY_AFTER_ERROR_MS = 1000;
  */
 export class RunActor {
   readonly key: RunKey;
+  /** The claim the run was taken up with: what a cached run is taken up again from (see #snapshot). */
+  readonly #claim: ClaimedRun;
   readonly #seed: string | undefined;
   readonly #scheduledAt: number | undefined;
   readonly #codeVersion: string | undefined;
@@ -42,6 +47,7 @@ export class RunActor {
   #nextPos: number;
   readonly #iteration: number;
   readonly #inbox: RunInbox;
+  readonly #requests: RunRequests;
   #cancelRequested: boolean;
   /** Taken over, or claimed with a stall count: cleared once a step gets through (see MAX_STALLS). */
   #stalled: boolean;
@@ -49,6 +55,10 @@ export class RunActor {
   #pumping = false;
   #again = false;
   #done = false;
+  /** Let go of with its state cached: the executor is as its last commit left it. */
+  #kept = false;
+  /** Queries of in-process callers waiting for the step in progress (see query). */
+  #queries: (() => void)[] = [];
   #cancelTimer: (() => void) | undefined;
   readonly #span: WorkflowSpan;
   /** When the current step started (performance.now()), for the step duration. */
@@ -63,6 +73,7 @@ export class RunActor {
 
   constructor(host: ActorHost, claim: ClaimedRun, loaded: LoadedRun, holdUntil?: number) {
     this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
+    this.#claim = claim;
     this.#seed = claim.seed;
     this.#scheduledAt = claim.scheduledAt;
     this.#codeVersion = claim.codeVersion;
@@ -75,6 +86,7 @@ export class RunActor {
     this.#nextPos = loaded.nextPos;
     this.#iteration = claim.iteration;
     this.#inbox = new RunInbox(this.key, host, claim.wakeGen);
+    this.#requests = new RunRequests(this.key, host, claim.requestGen ?? 0, loaded.requestsReadGen);
     this.#cancelRequested = claim.cancelRequested;
     this.#stalled = claim.takeover === true || (claim.stalls ?? 0) > 0;
     this.#span = loaded.span;
@@ -102,13 +114,25 @@ export class RunActor {
     return count;
   }
 
-  /** Something outside changed (wake_gen, cancel): look at the inbox again. */
-  poke(wakeGen: number, cancelRequested: boolean): void {
-    if (wakeGen === this.#inbox.wakeGen && cancelRequested === this.#cancelRequested) return;
+  /** Something outside changed (wake_gen, request_gen, cancel): look at the inbox and the requests again. */
+  poke(wakeGen: number, cancelRequested: boolean, requestGen?: number): void {
+    const requests = this.#requests.moveTo(requestGen);
+    if (wakeGen === this.#inbox.wakeGen && cancelRequested === this.#cancelRequested && !requests) return;
     // The inbox is read after this, so it sees everything up to this wake_gen.
-    this.#inbox.moveTo(wakeGen);
+    if (wakeGen !== this.#inbox.wakeGen) this.#inbox.moveTo(wakeGen);
     this.#cancelRequested = cancelRequested;
     this.pump();
+  }
+
+  /**
+   * Answers a query of an in-process caller (see LocalRequests) from the run's state as written:
+   * at once between steps, else once the step in progress is (undefined when it was not, or the
+   * run was let go of without its state: the caller then stores the query).
+   */
+  query(name: string, inputText: string, answer: (answer: QueryAnswer | undefined) => void): void {
+    const now = () => answer(this.#done && !this.#kept ? undefined : answerQuery(this.#executor, name, inputText));
+    if (this.#pumping) this.#queries.push(now);
+    else now();
   }
 
   /** Aborts every activity in flight (shutdown, lost lease, run ended). */
@@ -157,6 +181,9 @@ export class RunActor {
     } finally {
       // Synchronously after the last check of #again: a pump() from now on starts a new loop.
       this.#pumping = false;
+      const waiting = this.#queries;
+      this.#queries = [];
+      for (const answer of waiting) answer();
     }
   }
 
@@ -169,6 +196,7 @@ export class RunActor {
     await this.#deliver(step, now);
     if (executor.fault) return this.#park(executor.fault);
     const outbox = executor.takeOutbox();
+    this.#requests.recordCompletions(outbox, step);
     recordOutbox(outbox, {
       key: this.key,
       codeVersion: this.#codeVersion,
@@ -214,8 +242,9 @@ export class RunActor {
   async #deliver(step: StepChanges, now: number): Promise<void> {
     const executor = this.#executor;
     if (this.#cancelRequested && !executor.cancelDelivered && !executor.outcome) {
-      // Cancelling a run cancels the children it waits for.
+      // Cancelling a run cancels the children it waits for, and ends its event waits.
       step.cancelChildren.push(...waitedChildren(this.key, executor));
+      step.eventWaitsEnded.push(...waitedEvents(executor));
       await executor.deliver(newEvent.cancelDelivered(this.#host.now()), null);
     }
     if (this.#deadline !== undefined && now >= this.#deadline && !executor.outcome) {
@@ -225,14 +254,18 @@ export class RunActor {
     const registered = this.#host.activities;
     const scope = { key: this.key, executor, pending: this.#pending, step, now, registered, host: this.#host };
     await applyCompletions(this.#completions, scope);
-    // A timer or signal may make the workflow wait for another signal: repeat until nothing moves.
-    while ((await this.#inbox.apply(executor, step, this.#signalArrivals)) || (await this.#applyTimers(now))) {
+    // A timer, signal or update may make the workflow wait for another signal: repeat until nothing moves.
+    while (
+      (await this.#inbox.apply(executor, step, this.#signalArrivals)) ||
+      (await this.#applyTimers(step, now)) ||
+      (await this.#requests.apply(executor, step))
+    ) {
       if (executor.fault || executor.outcome) break;
     }
   }
 
-  /** Fires expired sleeps and signal timeouts, earliest first. */
-  async #applyTimers(now: number): Promise<boolean> {
+  /** Fires expired sleeps, and signal, token and event timeouts, earliest first. */
+  async #applyTimers(step: StepChanges, now: number): Promise<boolean> {
     let delivered = false;
     for (;;) {
       const expired = this.#executor
@@ -242,9 +275,8 @@ export class RunActor {
       const first = expired[0];
       if (!first) return delivered;
       delivered = true;
-      const at = this.#host.now();
-      if (first.kind === "sleep") await this.#executor.deliver(newEvent.sleepDone(first.seq, at), null);
-      else await this.#executor.deliver(newEvent.signalTimeout(first.target, first.seq, at), { timedOut: true });
+      const timedOut = timeoutOf(first, step, this.#host.now());
+      await this.#executor.deliver(timedOut, timedOut.payloadText === null ? null : { timedOut: true });
     }
   }
 
@@ -271,6 +303,8 @@ export class RunActor {
     const encoded = encodeOutcome(outcome, this.#executor.cancelDelivered, this.#host.maxPayloadBytes, now);
     if (encoded.kind === "unwritable") return this.#park(encoded.error);
     this.abortAll(new CancelledError(this.key.runId));
+    // Waits the ending iteration leaves: no event is delivered to them any more.
+    step.eventWaitsEnded.push(...waitedEvents(this.#executor));
     const write = {
       ...step,
       cancelChildren: childrenToCancelOnEnd(step.cancelChildren, waitedChildren(this.key, this.#executor)),
@@ -330,12 +364,14 @@ export class RunActor {
     }
     this.#version = result.version;
     this.#nextPos = result.nextPos;
+    this.#requests.committed(this.#executor, step.end);
     this.#observeCommit();
     this.#host.wakeOthers(step.childStarts, result, now);
     if (result.wakeGen !== this.#inbox.wakeGen) {
       this.#inbox.moveTo(result.wakeGen);
       if (step.hold) this.#again = true;
     }
+    if (this.#requests.moveTo(result.requestGen) && step.hold) this.#again = true;
     if (result.cancelRequested && !this.#cancelRequested) {
       this.#cancelRequested = true;
       if (step.hold) this.#again = true;
@@ -370,7 +406,9 @@ export class RunActor {
   #finish(cached: CachedRun | undefined, ending?: LocalRunEnding): void {
     if (this.#done) return;
     this.#done = true;
+    this.#kept = cached !== undefined;
     this.#cancelTimer?.();
+    this.#requests.abandon();
     if (cached) this.#span.suspended();
     else this.#span.release();
     this.#host.released(this, cached, ending);
@@ -385,6 +423,14 @@ export class RunActor {
       nextPos: this.#nextPos,
       pending: this.#pending,
       span: this.#span,
+      claim: claimOfCached(this.#claim, {
+        version: this.#version,
+        nextPos: this.#nextPos,
+        wakeGen: this.#inbox.wakeGen,
+        requestGen: this.#requests.gen,
+        cancelRequested: this.#cancelRequested,
+      }),
+      requestsReadGen: this.#requests.readGen,
     };
   }
 

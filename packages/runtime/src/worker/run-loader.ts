@@ -5,6 +5,7 @@ import { RunExecutor } from "../replay/executor.js";
 import { MAX_STALLS } from "../store/rules/stalls.js";
 import type { ClaimedRun, FreshRun, TaskRow } from "../store/types.js";
 import type { Tracing, WorkflowSpan } from "../telemetry/tracing.js";
+import { newTokenId } from "../tokens/id.js";
 import type { ActorHost, CachedRun, ReplayTarget } from "./actor-host.js";
 import type { LruCache } from "./cache.js";
 import type { HeldRuns } from "./held-runs.js";
@@ -23,6 +24,8 @@ export interface RunLoaderHost {
   readonly actors: ActorHost;
   /** A run was taken up: its local wake, if one is armed, is moot (see LocalWakes.taken). */
   taken(id: string): void;
+  /** The run could not be taken up: updates offered for it in this process go back to their callers. */
+  dropLocalUpdates(key: RunKey): void;
   kick(byWork?: boolean): void;
 }
 
@@ -76,12 +79,21 @@ export class RunLoader {
     );
   }
 
+  /**
+   * Takes up a run cached here at once, from the claim its last step here left (no read): its
+   * first commit is fenced by that version, and refused when another worker moved the run on.
+   */
+  activateCached(cached: CachedRun): void {
+    this.activate(cached.claim);
+  }
+
   /** A run that could not be loaded: parked when it never will be, else released for a retry. */
   async #notLoaded(run: ClaimedRun, error: unknown): Promise<void> {
     const key = runKeyId(run);
     const { held, cache, actors } = this.#host;
     held.stopLoading(key);
     cache.delete(key);
+    this.#host.dropLocalUpdates(run);
     if (isUnreadablePayload(error) || error instanceof UnknownWorkflowError) {
       await actors.park(run, error).catch((e: unknown) => actors.logError("could not park run", e, run));
     } else {
@@ -163,6 +175,7 @@ export class RunLoader {
     const { namespace, workflow, runId, seed, scheduledAt } = run;
     const executor = new RunExecutor({ namespace, workflow, runId, iteration, seed, scheduledAt }, created.at, {
       maxPayloadBytes: this.#options.client.maxPayloadBytes,
+      newTokenId,
     });
     this.#invocations++;
     await executor.start(fn, created.payload, history);

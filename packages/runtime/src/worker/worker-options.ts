@@ -4,10 +4,12 @@ import type { Client, Logger, QueueOptions, ScheduleOptions, WorkerOptions } fro
 import { toMillis } from "../duration.js";
 import { ReplayError } from "../errors.js";
 import { validateName } from "../json.js";
+import { DEFAULT_EVENT_RETENTION_MS } from "../store/rules/events.js";
 import type { QueueLimits } from "../store/rules/queue-picking.js";
 import type { WorkerAbilities } from "../store/types.js";
 import { defaultLogger } from "../telemetry/logging.js";
 import { scheduleProblems } from "./schedules.js";
+import { type ResolvedTrigger, resolveTriggers, triggerProblems } from "./triggers.js";
 
 /** What a worker takes when its options leave a number out (see WorkerOptions). */
 export const DEFAULTS = Object.freeze({
@@ -51,6 +53,10 @@ export interface ResolvedWorkerOptions {
   readonly queues: ReadonlyMap<string, QueueLimits>;
   readonly queueNames: readonly string[];
   readonly schedules: readonly ScheduleOptions[];
+  /** The runs published events start (see EventTrigger). */
+  readonly triggers: readonly ResolvedTrigger[];
+  /** Published events older than this are deleted (the `eventRetention` option, ms). */
+  readonly eventRetentionMs: number;
   /** The workflows and activities this worker has: it claims only runs it can take further. */
   readonly can: WorkerAbilities;
   readonly tracerProvider: WorkerOptions["tracerProvider"];
@@ -82,6 +88,9 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     queues,
     queueNames: Object.freeze([...queues.keys()]),
     schedules: options.schedules ?? [],
+    triggers: resolveTriggers(options.triggers),
+    eventRetentionMs:
+      options.eventRetention === undefined ? DEFAULT_EVENT_RETENTION_MS : toMillis(options.eventRetention),
     can: Object.freeze({ workflows: Object.keys(options.workflows), activities: Object.keys(options.activities) }),
     tracerProvider: options.tracerProvider,
     metrics: options.metrics,
@@ -108,8 +117,20 @@ export function validateOptions(options: WorkerOptions): void {
   problems.push(...queueProblems(options.queues ?? {}));
   const maxPayloadBytes = options.client?.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
   problems.push(...scheduleProblems(options.namespace, options.schedules ?? [], maxPayloadBytes));
+  problems.push(...triggerProblems(options));
+  problems.push(...retentionProblems(options.eventRetention));
   if (problems.length > 0)
     throw new ReplayError("INVALID_WORKER_OPTIONS", `invalid worker options: ${problems.join("; ")}`);
+}
+
+function retentionProblems(retention: WorkerOptions["eventRetention"]): string[] {
+  if (retention === undefined) return [];
+  try {
+    if (toMillis(retention) >= 60_000) return [];
+  } catch {
+    // Said below.
+  }
+  return [`eventRetention must be a duration of at least a minute, such as "7d", got ${JSON.stringify(retention)}`];
 }
 
 function shardsProblems(shards: WorkerOptions["shards"]): string[] {

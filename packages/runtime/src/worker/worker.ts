@@ -8,7 +8,9 @@ import { Tracing } from "../telemetry/tracing.js";
 import type { CachedRun } from "./actor-host.js";
 import { LruCache } from "./cache.js";
 import { ClaimLoop, type ClaimLoopHost } from "./claim-loop.js";
+import { EventDispatch } from "./event-dispatch.js";
 import { HeldRuns } from "./held-runs.js";
+import { LocalRequests, type LocalRequestsHost } from "./local-requests.js";
 import { LocalWakes, type LocalWakesHost } from "./local-wakes.js";
 import { RunHost, type RunHostParts } from "./run-host.js";
 import { RunLoader, type RunLoaderHost } from "./run-loader.js";
@@ -49,7 +51,9 @@ class ReplayWorker implements Worker {
   readonly #held: HeldRuns;
   readonly #cache: LruCache<CachedRun>;
   readonly #claimLoop: ClaimLoop;
+  readonly #events: EventDispatch;
   readonly #wakes: LocalWakes;
+  readonly #requests: LocalRequests;
   readonly #loader: RunLoader;
   readonly #runHost: RunHost;
   #metrics: WorkerMetrics;
@@ -62,6 +66,7 @@ class ReplayWorker implements Worker {
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
+  #unsubscribeRequests: (() => void) | undefined;
   #stopWatching: (() => void) | undefined;
 
   constructor(input: WorkerOptions) {
@@ -78,8 +83,15 @@ class ReplayWorker implements Worker {
     const ownEndpoint = options.metrics?.port !== undefined;
     this.#metrics = this.#metricsOn(ownEndpoint ? undefined : replaykitMeter(options.metrics?.meterProvider));
     // The parts call each other through these hosts once the worker runs, never while it is built.
+    this.#events = new EventDispatch(options, {
+      log: this.#log,
+      woke: (runs) => {
+        for (const run of runs) client.local.wake(run.namespace, run);
+      },
+    });
     this.#claimLoop = new ClaimLoop(options, this.#claimLoopHost());
     this.#wakes = new LocalWakes(options, this.#localWakesHost());
+    this.#requests = new LocalRequests(options, this.#localRequestsHost());
     this.#runHost = new RunHost(options, this.#runHostParts());
     this.#loader = new RunLoader(options, this.#loaderHost());
   }
@@ -88,6 +100,7 @@ class ReplayWorker implements Worker {
     return {
       held: this.#held,
       log: this.#log,
+      events: this.#events,
       metrics: () => this.#metrics,
       isRunning: () => this.#state === "running",
       activate: (run) => this.#loader.activate(run),
@@ -103,6 +116,17 @@ class ReplayWorker implements Worker {
       kick: (byWork) => this.#claimLoop.kick(byWork),
       backlogged: () => this.#claimLoop.backlog,
       lookAtSchedules: () => this.#claimLoop.lookAtSchedules(),
+      lookAtEvents: () => this.#events.lookNow(),
+    };
+  }
+
+  #localRequestsHost(): LocalRequestsHost {
+    return {
+      held: this.#held,
+      cache: this.#cache,
+      isRunning: () => this.#state === "running",
+      backlogged: () => this.#claimLoop.backlog,
+      activateCached: (cached) => this.#loader.activateCached(cached),
     };
   }
 
@@ -115,6 +139,8 @@ class ReplayWorker implements Worker {
       isRunning: () => this.#state === "running",
       replay: (run, iteration) => this.#loader.replay(run, iteration),
       armWake: (key, cached) => this.#wakes.arm(key, cached),
+      takeLocalUpdates: (key) => this.#requests.take(key),
+      dropLocalUpdates: (key) => this.#requests.dropQueued(key),
       kick: (byWork) => this.#claimLoop.kick(byWork),
     };
   }
@@ -126,6 +152,7 @@ class ReplayWorker implements Worker {
       tracing: new Tracing(this.#options.tracerProvider),
       actors: this.#runHost,
       taken: (id) => this.#wakes.taken(id),
+      dropLocalUpdates: (key) => this.#requests.dropQueued(key),
       kick: (byWork) => this.#claimLoop.kick(byWork),
     };
   }
@@ -195,6 +222,7 @@ class ReplayWorker implements Worker {
     }
     this.#presence = presence;
     this.#unsubscribe = this.#wakes.subscribe();
+    this.#unsubscribeRequests = this.#requests.subscribe();
     this.#heartbeat = setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.#options.leaseMs / 3)));
     this.#heartbeat.unref?.();
     this.#stopWatching = this.#log.watchEventLoop();
@@ -205,6 +233,8 @@ class ReplayWorker implements Worker {
     if (this.#state !== "running") return;
     this.#state = "stopping";
     this.#wakes.cancelAll();
+    this.#unsubscribeRequests?.();
+    this.#requests.dropAll();
     this.#claimLoop.kick();
     await this.#loop;
     const deadline = Date.now() + this.#options.stopTimeoutMs;

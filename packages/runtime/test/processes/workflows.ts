@@ -1,5 +1,5 @@
 import type { Pool, ResultSetHeader } from "mysql2/promise";
-import type { ActivityContext, ActivityRegistration, RunContext, WorkflowFn } from "../../src/api.js";
+import type { ActivityContext, ActivityRegistration, EventTrigger, RunContext, WorkflowFn } from "../../src/api.js";
 import { NonRetryableError, Saga } from "../../src/index.js";
 import { recordExecution } from "./executions.js";
 
@@ -53,6 +53,24 @@ async function hold(
   return null;
 }
 
+/** Records the execution, then, on worker `holdOn`, holds it for `holdMs` (a window to kill it in). */
+async function notify(
+  ctx: ActivityContext,
+  backends: ProcessBackends,
+  input: { holdMs: number; holdOn?: string },
+): Promise<null> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  if (input.holdOn === backends.worker) await pause(input.holdMs, ctx.signal);
+  return null;
+}
+
+/** Records the execution and waits `input.ms` (aborted when the worker stops): a step a kill lands in. */
+async function dwell(ctx: ActivityContext, backends: ProcessBackends, input: { ms: number }): Promise<number> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  await pause(input.ms, ctx.signal);
+  return input.ms;
+}
+
 /** Five activities, all the same step function, retried quickly; `undo` compensates; `broken` always fails. */
 export const activities: Readonly<Record<string, ActivityRegistration>> = {
   a: registered,
@@ -63,6 +81,8 @@ export const activities: Readonly<Record<string, ActivityRegistration>> = {
   undo: registered,
   broken,
   hold: { fn: hold, retry: fast },
+  notify: { fn: notify, retry: fast },
+  dwell: { fn: dwell, retry: fast },
 };
 
 /** Three activities in a row. */
@@ -80,6 +100,38 @@ async function chaos(ctx: RunContext, input: number): Promise<{ value: number; m
   await ctx.sleep(200);
   for (const name of ["c", "d", "e"]) value = (await ctx.execActivity(name, value)) as number;
   return { value, message };
+}
+
+/**
+ * `chaos` with an update: `bump` (validated) runs activity `a` on the value plus its input, and
+ * the run waits for one bump before its last three activities. The chaos test sends every run
+ * its bump twice with one update id: it must be applied once.
+ */
+async function chaosUpdate(
+  ctx: RunContext,
+  input: number,
+): Promise<{ value: number; message: unknown; bumps: number }> {
+  let value = input;
+  let bumps = 0;
+  ctx.onUpdate(
+    "bump",
+    async (by: number) => {
+      value = (await ctx.execActivity("a", value + by)) as number;
+      bumps++;
+      return value;
+    },
+    {
+      validator: (by: number) => {
+        if (!(by > 0)) throw new Error(`bump by a positive number, not ${by}`);
+      },
+    },
+  );
+  for (const name of ["a", "b"]) value = (await ctx.execActivity(name, value)) as number;
+  const message = await ctx.awaitSignal("go", "1h");
+  await ctx.sleep(200);
+  await ctx.condition(() => bumps > 0);
+  for (const name of ["c", "d", "e"]) value = (await ctx.execActivity(name, value)) as number;
+  return { value, message, bumps };
 }
 
 /** Three children of workflow `three` in parallel; the sum of their results. */
@@ -109,6 +161,78 @@ async function queued(ctx: RunContext, input: { ms: number; key: string }): Prom
   return (await ctx.execActivity("hold", input)) as null;
 }
 
+/** Creates a token, says so (an activity that holds its worker a while), then awaits the token. */
+async function approval(
+  ctx: RunContext,
+  input: { holdMs: number; holdOn?: string },
+): Promise<{ id: string; value: unknown }> {
+  const { id } = await ctx.createToken({ timeout: "1h" });
+  await ctx.execActivity("notify", input);
+  return { id, value: await ctx.awaitToken(id) };
+}
+
+/**
+ * The chaos workload's waits: an activity, a token the producer completes, an event the producer
+ * publishes (looked back on an hour, as it may come first), another activity.
+ */
+async function waits(ctx: RunContext, input: number): Promise<{ value: number; approved: unknown; paid: unknown }> {
+  let value = (await ctx.execActivity("a", input)) as number;
+  const { id } = await ctx.createToken({ timeout: "1h" });
+  const approved = await ctx.awaitToken(id);
+  const paid = await ctx.waitForEvent("paid", { key: ctx.runId, timeout: "1h", lookback: "1h" });
+  value = (await ctx.execActivity("b", value)) as number;
+  return { value, approved, paid };
+}
+
+/** Started by event "order" (see triggers). */
+async function onOrder(ctx: RunContext, input: { n: number }): Promise<number> {
+  return (await ctx.execActivity("a", input.n)) as number;
+}
+
+/**
+ * An account: each `deposit` update runs `dwell` for `ms` before it adds `amount` and answers the
+ * balance; `balance` reads it; `close` ends the run with the balance.
+ */
+async function account(ctx: RunContext, opening: number): Promise<number> {
+  let balance = opening;
+  let closed = false;
+  ctx.onUpdate(
+    "deposit",
+    async (input: { amount: number; ms: number }) => {
+      await ctx.execActivity("dwell", { ms: input.ms });
+      balance += input.amount;
+      return balance;
+    },
+    {
+      validator: (input: { amount: number }) => {
+        if (!(input.amount > 0)) throw new Error(`deposit a positive amount, not ${input.amount}`);
+      },
+    },
+  );
+  ctx.onUpdate("close", () => {
+    closed = true;
+  });
+  ctx.onQuery("balance", () => balance);
+  await ctx.condition(() => closed);
+  return balance;
+}
+
 export const NAMESPACE = "procs";
 
-export const workflows: Readonly<Record<string, WorkflowFn>> = { three, chaos, family, saga, queued };
+export const workflows: Readonly<Record<string, WorkflowFn>> = {
+  three,
+  chaos,
+  chaosUpdate,
+  family,
+  saga,
+  queued,
+  account,
+  approval,
+  waits,
+  onOrder,
+};
+
+/** The triggers of a worker process started with `triggers: true`. */
+export const triggers: Readonly<Record<string, EventTrigger>> = {
+  onOrder: { event: "order", runId: (input: { n: number }) => `order-${input.n}` },
+};

@@ -51,6 +51,11 @@ function stepDetail(step: TimelineStep, shown: Shown): Html {
     patch: "marker",
     child: "request",
     send: "sent",
+    token: "token",
+    tokenAwait: "await",
+    event: "wait",
+    update: "accepted",
+    condition: "request",
   }[step.kind];
   return html`<div class="detail"><h4>${label}</h4>${jsonBlock(step.request, shown)}${step.response === undefined ? "" : html`<h4>${answerLabel(step, shown)}</h4>${jsonBlock(step.response, shown)}`}</div>`;
 }

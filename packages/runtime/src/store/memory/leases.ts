@@ -37,6 +37,7 @@ export function heldRuns(db: MemoryTables, runs: readonly RunKey[], owner: strin
   return heldOf(db, runs, owner).map((run) => ({
     key: keyOf(run),
     wakeGen: run.wakeGen,
+    requestGen: run.requestGen,
     cancelRequested: run.cancelRequested,
   }));
 }

@@ -4,7 +4,9 @@ import { runAfterStep, stepEvents } from "../rules/step-layout.js";
 import { wakeAfterStep } from "../rules/wake.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
+import { requestsRefusal, writeRequests } from "./requests.js";
 import { eventKey, type MemoryTables, type RunRow, taskKeyOf } from "./tables.js";
+import { tokenRefusal, writeWaits } from "./waits.js";
 
 /** See EngineStore.commit: each step fenced on its own, all of it written or none. */
 export function commit(db: MemoryTables, steps: readonly StepWrite[]): StepResult[] {
@@ -19,6 +21,7 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
   if (refusal !== undefined || run === undefined) return { ok: false, reason: refusal ?? "the run row is gone" };
   for (const event of stepEvents(step).events) db.appendEvent(run, event);
   writeTasks(run, step);
+  writeRequests(run, step);
   for (const signal of step.signalsConsumed) {
     const row = db.inbox(run).find((candidate) => candidate.id === signal.id);
     if (row) {
@@ -26,6 +29,8 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
       row.consumedSeq = signal.seq;
     }
   }
+  // Before the wake time is chosen: events a wait looks back on wake the run (wake_gen).
+  writeWaits(db, step);
   const after = runAfterStep(step);
   run.wakeAt = wakeAfterStep(step, run.wakeGen);
   run.version = after.version;
@@ -48,6 +53,7 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
     version: after.version,
     nextPos: after.nextPos,
     wakeGen: run.wakeGen,
+    requestGen: run.requestGen,
     cancelRequested: run.cancelRequested,
   };
   // After the run row is updated, so a wake-up these give this run wins (as on MySQL).
@@ -61,6 +67,8 @@ function fence(db: MemoryTables, step: StepWrite, run: RunRow | undefined): stri
   for (const event of step.events) {
     if (db.eventKeys.has(eventKey(run, step.iteration, event))) return "an event of this step was already written";
   }
+  const requests = requestsRefusal(run, step);
+  if (requests !== undefined) return requests;
   const inbox = db.inbox(run);
   for (const signal of step.signalsConsumed) {
     const row = inbox.find((candidate) => candidate.id === signal.id);
@@ -68,7 +76,7 @@ function fence(db: MemoryTables, step: StepWrite, run: RunRow | undefined): stri
       throw new ReplayError("SIGNAL_CONSUMED_TWICE", `signal ${signal.id} of run ${run.runId} was consumed already`);
     }
   }
-  return undefined;
+  return tokenRefusal(db, step);
 }
 
 function writeTasks(run: RunRow, step: StepWrite): void {

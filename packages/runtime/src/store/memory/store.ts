@@ -10,16 +10,21 @@ import type {
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewPublishedEvent,
+  NewRequest,
   NewRun,
   NewSignal,
   PurgeRequest,
   ScheduleSpec,
   StepWrite,
   Store,
+  TokenCompletionWrite,
+  TriggerPlanner,
 } from "../types.js";
 import { claim, claimRun, configureQueue, nextRunWake, readRun } from "./claim.js";
 import { countRuns } from "./counts.js";
 import { lastEventId, readEvents } from "./event-reader.js";
+import { dispatchEvents, fireDebounces, nextDebounce, publishEvent, purgeEvents } from "./events.js";
 import { getHistory, loadHistory, loadSignals, loadTasks, recordHeartbeat } from "./history.js";
 import { inspectRun } from "./inspect.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
@@ -29,6 +34,7 @@ import { memoryPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { getRun, listNamespaces, listRuns } from "./reads.js";
+import { addRequest, forgetRequest, loadRequests, readRequest, updateWithStart, withdrawRequest } from "./requests.js";
 import {
   deleteSchedule,
   dueTicks,
@@ -42,7 +48,8 @@ import {
 } from "./schedules.js";
 import { commit } from "./step-writer.js";
 import { MemoryTables } from "./tables.js";
-import { addClientSignal, createRun, refuseTx, requestClientCancel } from "./writes.js";
+import { completeToken } from "./waits.js";
+import { addClientSignal, createRun, refuseTx, requestClientCancel, signalWithStart } from "./writes.js";
 
 export interface MemoryStoreOptions {
   /** Called after every change, e.g. to let a test environment look for due timers. */
@@ -101,13 +108,21 @@ export class MemoryStore implements Store {
   }
   async nextWake(namespace: string, now: number, queues: readonly string[], filter: WorkerFilter) {
     const runs = nextRunWake(this.#db, namespace, now, new Set(queues), filter);
-    const schedules = nextScheduleTick(this.#db, namespace);
-    if (runs === undefined) return schedules;
-    return schedules === undefined ? runs : Math.min(runs, schedules);
+    const others = [nextScheduleTick(this.#db, namespace), nextDebounce(this.#db, namespace)];
+    return [runs, ...others].reduce<number | undefined>(
+      (next, at) => (at === undefined || (next !== undefined && next <= at) ? next : at),
+      undefined,
+    );
   }
   async fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
     if (!this.#scheduleTicks) return { started: [], nextTick: undefined, heldBack: dueTicks(this.#db, namespace, now) };
     return fireSchedules(this.#db, namespace, now, plan);
+  }
+  async dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner) {
+    return dispatchEvents(this.#db, namespace, now, limit, plan);
+  }
+  async fireDebounces(namespace: string, now: number, limit: number) {
+    return fireDebounces(this.#db, namespace, now, limit);
   }
   async configureQueue(namespace: string, queue: string, limits: QueueLimits) {
     configureQueue(this.#db, namespace, queue, limits);
@@ -120,6 +135,9 @@ export class MemoryStore implements Store {
   }
   async loadSignals(key: RunKey, names: readonly string[]) {
     return loadSignals(this.#db, key, names);
+  }
+  async loadRequests(key: RunKey) {
+    return loadRequests(this.#db, key);
   }
   async renewLeases(runs: readonly RunKey[], owner: string, until: number) {
     return renewLeases(this.#db, runs, owner, until);
@@ -172,6 +190,36 @@ export class MemoryStore implements Store {
   async addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
     refuseTx(tx);
     return addClientSignal(this.#db, key, signal, now);
+  }
+  async completeToken(completion: TokenCompletionWrite, tx?: unknown) {
+    refuseTx(tx);
+    return completeToken(this.#db, completion);
+  }
+  async publishEvent(event: NewPublishedEvent, tx?: unknown) {
+    refuseTx(tx);
+    return publishEvent(this.#db, event);
+  }
+  async purgeEvents(namespace: string, before: number, limit: number) {
+    return purgeEvents(this.#db, namespace, before, limit);
+  }
+  async signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
+    refuseTx(tx);
+    return signalWithStart(this.#db, run, signal);
+  }
+  async addRequest(key: RunKey, request: NewRequest, now: number) {
+    return addRequest(this.#db, key, request, now);
+  }
+  async updateWithStart(run: NewRun, request: NewRequest) {
+    return updateWithStart(this.#db, run, request);
+  }
+  async readRequest(key: RunKey, requestId: string) {
+    return readRequest(this.#db, key, requestId);
+  }
+  async withdrawRequest(key: RunKey, requestId: string) {
+    return withdrawRequest(this.#db, key, requestId);
+  }
+  async forgetRequest(key: RunKey, requestId: string) {
+    forgetRequest(this.#db, key, requestId);
   }
   async listOrphanedSignals(namespace: string, limit: number) {
     return listOrphanedSignals(this.#db, namespace, limit);

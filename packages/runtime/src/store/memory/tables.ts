@@ -1,6 +1,16 @@
-import { type EventType, type RunKey, type RunStatus, runKeyId } from "../../history/index.js";
+import {
+  type EventType,
+  type RunKey,
+  type RunStatus,
+  runKeyId,
+  type StoredPublishedEvent,
+} from "../../history/index.js";
+import type { RequestKind, RequestStatus } from "../request-records.js";
+import type { RegisteredWait } from "../rules/events.js";
 import type { NewRunRow, PlacedEvent, RunCreation } from "../rules/new-run.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
+import type { StoredToken } from "../rules/tokens.js";
+import type { DebounceState } from "../rules/triggers.js";
 import type { ScheduleSpec } from "../schedule-records.js";
 
 /** A run, as the in-memory store keeps it: the fields of the MySQL `runs` table. */
@@ -15,6 +25,8 @@ export interface RunRow {
   nextPos: number;
   wakeAt: number | null;
   wakeGen: number;
+  /** Bumped by every update or query request stored for the run (the MySQL request_gen). */
+  requestGen: number;
   leaseOwner: string | null;
   leaseUntil: number | null;
   cancelRequested: boolean;
@@ -39,6 +51,21 @@ export interface RunRow {
   readonly events: EventRow[];
   /** Retry rows by iteration and task key. */
   readonly tasks: Map<string, TaskRowM>;
+  /** Update and query requests by request id, in the order they arrived. */
+  readonly requests: Map<string, RequestRowM>;
+}
+
+/** An update or query request, as the MySQL `requests` table keeps it. */
+export interface RequestRowM {
+  readonly requestId: string;
+  readonly kind: RequestKind;
+  readonly name: string;
+  readonly inputText: string | null;
+  status: RequestStatus;
+  resultText: string | null;
+  errorText: string | null;
+  readonly createdAt: number;
+  updatedAt: number;
 }
 
 export interface EventRow {
@@ -92,6 +119,18 @@ export interface QueueRow {
   readonly starts: number[];
 }
 
+/** A published event, as the in-memory store keeps it. */
+export interface PublishedRow extends StoredPublishedEvent {
+  dispatched: boolean;
+}
+
+/** An open debounce window with the run it will start (the data of the burst's last event). */
+export interface DebounceRow extends DebounceState {
+  readonly runId: string;
+  readonly inputText: string;
+  readonly codeVersion: string | undefined;
+}
+
 /**
  * The in-memory store's tables, and the few writes every part of it shares (a run's insertion,
  * an event's append). Every operation on them runs to its end without an await, which stands
@@ -114,6 +153,16 @@ export class MemoryTables {
   readonly queues = new Map<string, QueueRow>();
   /** By `namespace/id`. */
   readonly schedules = new Map<string, ScheduleRow>();
+  /** Tokens by id (MySQL: tokens). */
+  readonly tokens = new Map<string, StoredToken>();
+  /** Published events by namespace, in publication order, and their ids (MySQL: published_events). */
+  readonly published = new Map<string, PublishedRow[]>();
+  readonly publishedIds = new Set<string>();
+  /** Registered event waits by namespace (MySQL: event_waits). */
+  readonly eventWaits = new Map<string, RegisteredWait[]>();
+  /** Open debounce windows and the current run of singleton triggers, by `namespace/workflow/key`. */
+  readonly debounces = new Map<string, DebounceRow>();
+  readonly singletons = new Map<string, string>();
   /** Workers present (holdPresence), with how many handles each holds open. */
   readonly present = new Map<string, number>();
   /** Offloaded payloads (tablePayloadStore) by run path (see pathOf), then by id. */
@@ -158,8 +207,10 @@ export class MemoryTables {
       wantedActivity: null,
       resultText: null,
       errorText: null,
+      requestGen: 0,
       events: [],
       tasks: new Map(),
+      requests: new Map(),
     };
     runs.set(id, run);
     for (const event of creation.events) this.appendEvent(run, event);

@@ -38,18 +38,19 @@ export async function markStall(pool: Pool, p: string, run: RunKey, owner: strin
   );
 }
 
-/** wake_gen and cancel flag of those of `runs` this owner holds, to notice signals and cancels that arrive meanwhile. */
+/** wake_gen, request_gen and cancel flag of those of `runs` this owner holds, to notice signals, requests and cancels that arrive meanwhile. */
 export async function heldRuns(pool: Pool, p: string, runs: readonly RunKey[], owner: string): Promise<HeldRun[]> {
   if (runs.length === 0) return [];
   const where = whereRunKeys(runs);
   const namespace = runs[0]?.namespace ?? "";
   const [rows] = await pool.query<Row[]>(
-    `SELECT workflow, run_id, wake_gen, cancel_requested FROM ${p}runs WHERE ${where.sql} AND lease_owner = ?`,
+    `SELECT workflow, run_id, wake_gen, request_gen, cancel_requested FROM ${p}runs WHERE ${where.sql} AND lease_owner = ?`,
     [...where.args, owner],
   );
   return rows.map((row) => ({
     key: { namespace, workflow: text(row.workflow), runId: text(row.run_id) },
     wakeGen: Number(row.wake_gen),
+    requestGen: Number(row.request_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
   }));
 }

@@ -79,8 +79,9 @@ function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
 }
 
 /**
- * Locks the runs that still qualify, then deletes them with their events, signals, retry rows
- * and offloaded payloads (those of another payload store through `purging`, before the commit).
+ * Locks the runs that still qualify, then deletes them with their events, signals, retry rows,
+ * requests, tokens, event waits and offloaded payloads (those of another payload store through
+ * `purging`, before the commit).
  */
 async function deleteRuns(
   conn: Transaction,
@@ -98,7 +99,7 @@ async function deleteRuns(
   const keys = locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) }));
   await request.purging?.(keys.map((key) => ({ namespace: request.namespace, ...key })));
   const match = keyMatch(keys);
-  for (const table of ["events", "signals", "tasks", "payloads", "runs"]) {
+  for (const table of ["events", "signals", "tasks", "requests", "payloads", "tokens", "event_waits", "runs"]) {
     await conn.query(`DELETE FROM ${p}${table} WHERE namespace = ? AND (${match.sql})`, [
       request.namespace,
       ...match.values,

@@ -13,7 +13,10 @@
  *   across the runs of a namespace, each behind an index that leads with namespace: due runs
  *   (runs_wake), listing and purging (runs_status, runs_created, runs_status_created) and the
  *   event stream (events_stream, by global id);
- *   and releasing every lease of a stopping worker (runs_lease_owner).
+ *   and releasing every lease of a stopping worker (runs_lease_owner). Tokens are found by
+ *   their id alone (completeToken names nothing else); the id is random, so a sharded store
+ *   may route by a hash of it. Published events and their waits are found by (namespace,
+ *   event name, key), the triggers' windows by (namespace, workflow, key).
  * - Event types and run statuses are the vocabulary of `history/`.
  */
 
@@ -332,6 +335,116 @@ export const MIGRATIONS: readonly Migration[] = [
         data LONGBLOB NOT NULL,
         created_at BIGINT NOT NULL,
         PRIMARY KEY (namespace, workflow, run_id, id, chunk)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
+  {
+    version: 13,
+    name: "update and query requests",
+    statements: (p) => [
+      // Bumped (with wake_gen) by every update or query request stored for the run: a worker
+      // that holds or caches the run reads its requests only when it moved (see rules/requests.ts).
+      addColumn(p, "runs", "request_gen", "BIGINT NOT NULL DEFAULT 0"),
+      // Updates and queries sent to a run and their outcome, one row a (run, request id): an
+      // update's id makes it apply once. `id` orders arrival. Status: requested, accepted,
+      // rejected, completed, failed, ended (store/request-records.ts). A row is written by the
+      // client that stores the request and by the steps of the run that take it up, answer it,
+      // or end the run (settling what is still open); a query's caller deletes its row.
+      `CREATE TABLE IF NOT EXISTS ${p}requests (
+        id BIGINT NOT NULL AUTO_INCREMENT,
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        request_id ${NAME},
+        kind VARCHAR(8) NOT NULL,
+        name ${NAME},
+        input LONGTEXT NULL,
+        status VARCHAR(16) NOT NULL,
+        result LONGTEXT NULL,
+        error LONGTEXT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (id),
+        UNIQUE KEY ${p}requests_key (namespace, workflow, run_id, request_id),
+        KEY ${p}requests_open (namespace, workflow, run_id, status, id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
+  {
+    version: 14,
+    name: "completion tokens, published events, event waits, debounce windows, singleton runs",
+    statements: (p) => [
+      // A token a run created (ctx.createToken): waiting until a client completes or fails it,
+      // or the step that delivers its timeout expires it (store/rules/tokens.ts).
+      `CREATE TABLE IF NOT EXISTS ${p}tokens (
+        token_id VARBINARY(64) NOT NULL,
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        iteration INT NOT NULL,
+        name VARBINARY(255) NULL,
+        seq INT NOT NULL,
+        state VARCHAR(16) NOT NULL,
+        expires_at BIGINT NULL,
+        created_at BIGINT NOT NULL,
+        completed_at BIGINT NULL,
+        PRIMARY KEY (token_id),
+        KEY ${p}tokens_run (namespace, workflow, run_id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // Events published by clients (publishEvent), unique by id per namespace; `dispatched`
+      // once a worker delivered it to the waits it matched and started its triggers' runs.
+      // event_key '' is "no key". Deleted by age (the workers' eventRetention, purgeEvents).
+      `CREATE TABLE IF NOT EXISTS ${p}published_events (
+        namespace ${NAME},
+        event_id ${NAME},
+        name ${NAME},
+        event_key VARBINARY(255) NOT NULL DEFAULT '',
+        payload LONGTEXT NULL,
+        published_at BIGINT NOT NULL,
+        dispatched TINYINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (namespace, event_id),
+        KEY ${p}published_events_match (namespace, name, event_key, published_at),
+        KEY ${p}published_events_dispatch (namespace, dispatched, published_at),
+        KEY ${p}published_events_age (namespace, published_at)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // The waits of runs for published events (ctx.waitForEvent), registered by the step that
+      // begins one and deleted by the step that ends it; event_key '' is "any key".
+      `CREATE TABLE IF NOT EXISTS ${p}event_waits (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        iteration INT NOT NULL,
+        name ${NAME},
+        seq INT NOT NULL,
+        event_key VARBINARY(255) NOT NULL DEFAULT '',
+        since BIGINT NOT NULL,
+        deadline BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, iteration, name, seq),
+        KEY ${p}event_waits_match (namespace, name, event_key)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // An open debounce window of a trigger per event key ('' for none): the run it starts
+      // at fire_at, with the data of the burst's last event (store/rules/triggers.ts).
+      `CREATE TABLE IF NOT EXISTS ${p}debounces (
+        namespace ${NAME},
+        workflow ${NAME},
+        debounce_key VARBINARY(255) NOT NULL,
+        run_id ${NAME},
+        input LONGTEXT NULL,
+        code_version VARBINARY(255) NULL,
+        first_at BIGINT NOT NULL,
+        last_at BIGINT NOT NULL,
+        fire_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, debounce_key),
+        KEY ${p}debounces_due (namespace, fire_at)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // The run a singleton trigger last started per event key ('' for none).
+      `CREATE TABLE IF NOT EXISTS ${p}singletons (
+        namespace ${NAME},
+        workflow ${NAME},
+        singleton_key VARBINARY(255) NOT NULL,
+        run_id ${NAME},
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, singleton_key)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     ],
   },

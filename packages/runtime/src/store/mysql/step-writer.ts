@@ -9,6 +9,7 @@ import { Errno, errnoOf, isDuplicateKey, isLockConflict } from "./db-errors.js";
 import { fencedRun, fenceGuardStatement } from "./fence.js";
 import type { Lane } from "./lane.js";
 import { packetBatches, stepBytes, unwritableStep } from "./packet.js";
+import { checkedWritesHeld, endRequestsStatements, requestsRefusal, requestWriteStatements } from "./requests.js";
 import { type Row, text } from "./rows.js";
 import type { Statement } from "./statements.js";
 import {
@@ -22,6 +23,7 @@ import {
   writeTasksStatement,
 } from "./step-statements.js";
 import { inTransaction } from "./transaction.js";
+import { beginsWaits, tokenRefusals, writesWaits, writeWaits } from "./waits.js";
 
 const MAX_LOCK_RETRIES = 5;
 
@@ -124,8 +126,9 @@ async function writeOnce(
   return alone;
 }
 
+/** READ COMMITTED for batches, and for a step that begins event waits (see beginWait in waits.ts). */
 function isolationFor(steps: readonly StepWrite[]): "READ COMMITTED" | undefined {
-  return steps.length > 1 ? "READ COMMITTED" : undefined;
+  return steps.length > 1 || steps.some(beginsWaits) ? "READ COMMITTED" : undefined;
 }
 
 /** The batch on a lane connection: the fast path, or the slow one after a refusal. */
@@ -134,8 +137,8 @@ async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[], b
   try {
     const fast = await writeFast(conn, p, steps);
     if (fast !== undefined) return fast;
-    // Rolled back: some step is refused. Written again statement by statement.
-    const isolation = steps.length > 1 ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
+    // Rolled back: some step is refused (or has tokens or event waits). Written statement by statement.
+    const isolation = isolationFor(steps) ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
     await conn.query(isolation);
     try {
       const results = await writeIn(conn, p, steps, budget);
@@ -160,15 +163,20 @@ async function writeFast(
   p: string,
   steps: readonly StepWrite[],
 ): Promise<StepResult[] | undefined> {
+  // Tokens and event waits are written statement by statement only (see waits.ts).
+  if (steps.some(writesWaits)) return undefined;
   if (foldsCommit(steps)) return writeFolded(conn, p, steps);
   const events = insertEventsStatement(p, steps);
   const signals = consumeSignalStatements(p, steps);
+  const requests = requestWriteStatements(p, steps);
   const statements: Statement[] = [
     ...(steps.length > 1 ? [{ sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] }] : []),
     { sql: "BEGIN", args: [] },
     lockRunsStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
     ...signals,
+    ...requests.statements,
+    ...endRequestsStatements(p, steps),
     updateRunsStatement(p, steps),
   ];
   const lockIndex = steps.length > 1 ? 2 : 1;
@@ -180,10 +188,12 @@ async function writeFast(
     throw error;
   }
   const locked = lockedRuns(answers[lockIndex] as Row[]);
-  const firstSignal = statements.length - 1 - signals.length;
+  const firstSignal = statements.indexOf(signals[0] as Statement);
   const signalsOk = signals.every((_, i) => (answers[firstSignal + i] as ResultSetHeader).affectedRows === 1);
+  const firstRequest = statements.indexOf(requests.statements[0] as Statement);
+  const requestsOk = checkedWritesHeld(answers, firstRequest, requests.checked);
   const allValid = steps.every((step) => fence(step, locked.get(runKeyId(step.key))) === undefined);
-  if (!allValid || !signalsOk) {
+  if (!allValid || !signalsOk || !requestsOk) {
     await conn.query("ROLLBACK");
     return undefined;
   }
@@ -219,6 +229,8 @@ async function writeFolded(
     lockRunsStatement(p, steps),
     fenceGuardStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
+    ...requestWriteStatements(p, steps).statements,
+    ...endRequestsStatements(p, steps),
     updateRunsStatement(p, steps),
     { sql: "COMMIT", args: [] },
   ];
@@ -269,7 +281,7 @@ async function writeIn(
   const valid: { step: StepWrite; row: Row; index: number }[] = [];
   for (const [index, step] of steps.entries()) {
     const row = locked.get(runKeyId(step.key));
-    const refusal = fence(step, row);
+    const refusal = fence(step, row) ?? (row && (await requestsRefusal(conn, p, step)));
     if (refusal !== undefined || row === undefined)
       results.push({ ok: false, reason: refusal ?? "the run row is gone" });
     else {
@@ -278,6 +290,17 @@ async function writeIn(
       valid.push({ step, row, index });
     }
   }
+  // A step that expires a token a client completed meanwhile is refused too, before it writes.
+  const refused = await tokenRefusals(
+    conn,
+    p,
+    valid.map((v) => v.step),
+  );
+  for (const { step, index } of valid) {
+    const refusal = refused.get(step);
+    if (refusal !== undefined) results[index] = { ok: false, reason: refusal };
+  }
+  valid.splice(0, valid.length, ...valid.filter((v) => !refused.has(v.step)));
   if (valid.length === 0) return results as StepResult[];
 
   const validSteps = valid.map((v) => v.step);
@@ -289,10 +312,19 @@ async function writeIn(
     await conn.query(statement.sql, statement.args);
   }
   await consumeSignals(conn, p, validSteps);
+  const requests = requestWriteStatements(p, validSteps);
+  for (const statement of [...requests.statements, ...endRequestsStatements(p, validSteps)]) {
+    await conn.query(statement.sql, statement.args);
+  }
+  // Before the run update: events a beginning wait looks back on bump wake_gen, so it wakes the run.
+  const bumps = await writeWaits(conn, p, validSteps);
   const update = updateRunsStatement(p, validSteps);
   await conn.query(update.sql, update.args);
 
-  for (const { step, row, index } of valid) results[index] = await stepResult(conn, p, step, row, events.positions);
+  for (const { step, row, index } of valid) {
+    const bumped = { ...row, wake_gen: Number(row.wake_gen) + (bumps.get(runKeyId(step.key)) ?? 0) } as Row;
+    results[index] = await stepResult(conn, p, step, bumped, events.positions);
+  }
   return results as StepResult[];
 }
 
@@ -310,6 +342,7 @@ async function stepResult(
     version: step.expectedVersion + 1,
     nextPos: positions.get(runKeyId(step.key)) ?? step.firstPos,
     wakeGen: Number(row.wake_gen),
+    requestGen: Number(row.request_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
     ...reach,
   };

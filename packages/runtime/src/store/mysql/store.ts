@@ -13,12 +13,16 @@ import type {
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewPublishedEvent,
+  NewRequest,
   NewRun,
   NewSignal,
   PurgeRequest,
   ScheduleSpec,
   StepWrite,
   Store,
+  TokenCompletionWrite,
+  TriggerPlanner,
 } from "../types.js";
 import { claimRun, claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { isGaleraServer } from "./cluster-lock.js";
@@ -27,11 +31,12 @@ import { countRuns } from "./counts.js";
 import { loadCursor, saveCursor } from "./cursors.js";
 import { type Endpoint, isNodeNotReady, mapDbError } from "./db-errors.js";
 import { lastEventId, readBatch } from "./event-reader.js";
+import { dispatchEvents, publishEvent, purgeEvents } from "./events.js";
 import type { EndpointRing } from "./failover.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
 import { inspectRun } from "./inspect.js";
 import { type Lane, openLane } from "./lane.js";
-import { addSignalOnLane, createRunOnLane } from "./lane-writes.js";
+import { addRequestOnLane, addSignalOnLane, createRunOnLane } from "./lane-writes.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resumeRun } from "./operations.js";
@@ -41,6 +46,7 @@ import { MySqlPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
+import { addRequest, forgetRequest, loadRequests, readRequest, withdrawRequest } from "./requests.js";
 import {
   deleteSchedule,
   fireSchedules,
@@ -51,7 +57,9 @@ import {
   setSchedulePaused,
 } from "./schedules.js";
 import { type PacketLimit, writeSteps } from "./step-writer.js";
+import { completeToken } from "./tokens.js";
 import { inTransaction } from "./transaction.js";
+import { fireDebounces } from "./triggers.js";
 import { insertClientSignal, insertRun, requestCancel } from "./writes.js";
 
 /**
@@ -191,6 +199,14 @@ export class MySqlStore implements Store {
   recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
     return this.#guard((pool, p) => recordScheduleRun(pool, p, namespace, id, runId, now));
   }
+  // Retried after a lock conflict: a dispatch and a step that begins a wait of the same run
+  // may deadlock (see events.ts), and InnoDB then rolls one back; nothing of it was written.
+  dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner) {
+    return this.#guard((pool, p) => retryOnConflict(() => dispatchEvents(pool, p, namespace, now, limit, plan)));
+  }
+  fireDebounces(namespace: string, now: number, limit: number) {
+    return this.#guard((pool, p) => retryOnConflict(() => fireDebounces(pool, p, namespace, now, limit)));
+  }
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
     return this.#guard((pool, p) => configureQueue(pool, p, namespace, queue, limits, now));
   }
@@ -202,6 +218,9 @@ export class MySqlStore implements Store {
   }
   loadSignals(key: RunKey, names: readonly string[]) {
     return this.#guard((pool, p) => loadSignals(pool, p, key, names));
+  }
+  loadRequests(key: RunKey) {
+    return this.#guard((pool, p) => loadRequests(pool, p, key));
   }
   holdPresence(owner: string) {
     return holdPresence(this.pool, this.prefix, owner);
@@ -268,6 +287,43 @@ export class MySqlStore implements Store {
       (conn, p) => insertClientSignal(conn, p, key, signal, now),
       (lane, p) => addSignalOnLane(lane, p, key, signal, now),
     );
+  }
+  completeToken(completion: TokenCompletionWrite, tx?: unknown) {
+    return this.#write(tx, (conn, p) => completeToken(conn, p, completion));
+  }
+  publishEvent(event: NewPublishedEvent, tx?: unknown) {
+    return this.#write(tx, (conn, p) => publishEvent(conn, p, event));
+  }
+  purgeEvents(namespace: string, before: number, limit: number) {
+    return this.#guard((pool, p) => purgeEvents(pool, p, namespace, before, limit));
+  }
+  signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
+    return this.#write(tx, async (conn, p) => {
+      const created = await insertRun(conn, p, runCreation(run));
+      return { created, sent: await insertClientSignal(conn, p, run.key, signal, run.now) };
+    });
+  }
+  addRequest(key: RunKey, request: NewRequest, now: number) {
+    return this.#write(
+      undefined,
+      (conn, p) => addRequest(conn, p, key, request, now),
+      async (lane, p) => ((await addRequestOnLane(lane, p, key, request, now)) ? { added: true as const } : undefined),
+    );
+  }
+  updateWithStart(run: NewRun, request: NewRequest) {
+    return this.#write(undefined, async (conn, p) => {
+      const created = await insertRun(conn, p, runCreation(run));
+      return { created, arrival: await addRequest(conn, p, run.key, request, run.now) };
+    });
+  }
+  readRequest(key: RunKey, requestId: string) {
+    return this.#guard((pool, p) => readRequest(pool, p, key, requestId));
+  }
+  withdrawRequest(key: RunKey, requestId: string) {
+    return this.#guard((pool, p) => retryOnConflict(() => withdrawRequest(pool, p, key, requestId)));
+  }
+  forgetRequest(key: RunKey, requestId: string) {
+    return this.#guard((pool, p) => forgetRequest(pool, p, key, requestId));
   }
   listOrphanedSignals(namespace: string, limit: number) {
     return this.#guard((pool, p) => listOrphanedSignals(pool, p, namespace, limit));

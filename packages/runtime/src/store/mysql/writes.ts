@@ -8,6 +8,7 @@ import type { RunCreation } from "../rules/new-run.js";
 import { refusedSignal, takesSignals } from "../rules/signals.js";
 import type { NewSignal } from "../types.js";
 import { isDuplicateKey } from "./db-errors.js";
+import { endRequestsStatement } from "./requests.js";
 import { insertEventsOf, type Statement } from "./statements.js";
 
 // Wake the run now unless it is already due earlier, or has not started (SQL twin of
@@ -166,6 +167,8 @@ export async function requestCancel(conn: Transaction, p: string, run: RunKey, n
               version = ?, next_pos = ?, updated_at = ? WHERE namespace = ? AND workflow = ? AND run_id = ?`,
       [end.status, end.errorText, decision.version, decision.nextPos, now, ...where],
     );
+    const settle = endRequestsStatement(p, run, end, now);
+    await conn.query(settle.sql, settle.args);
   }
   const insert = insertEventsOf(
     p,
