@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 /** Everything the page holds as text, the closed history and step details included. */
-const pageText = () => page.evaluate(() => document.documentElement.textContent ?? "");
+const pageText = async () => (await page.locator("html").textContent()) ?? "";
 
 describe("the inspector in Chromium on encrypted payloads", () => {
   it("shows an encrypted run as encrypted, with key and size, to a page opened without the token", async () => {
