@@ -26,7 +26,7 @@ describe("a misspelled manifest key", () => {
     expect(unknown.map((error) => error.message.replace(/^replay\.ts:\d+:\d+: /, ""))).toEqual([
       'defineNamespace({ ... }) has no option "workflow": did you mean "workflows"? (it takes name, workflows, activities, queues, schedules, register)',
       'signal "go" has no option "descripton": did you mean "description"? (it takes description, schema)',
-      'activity "act" has no option "timout": did you mean "timeout"? (it takes description, retry, timeout, heartbeatTimeout, scheduleToCloseTimeout, register)',
+      'activity "act" has no option "timout": did you mean "timeout"? (it takes description, retry, timeout, heartbeatTimeout, scheduleToCloseTimeout, register, secret)',
       'schedule "s" has no option "timeZone": did you mean "timezone"? (it takes description, workflow, cron, timezone, input, overlap, catchup)',
     ]);
   });
