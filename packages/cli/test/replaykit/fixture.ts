@@ -7,6 +7,7 @@ import {
   createClient,
   createWorker,
   type MySqlClient,
+  type PayloadOptions,
   type RunContext,
   type Worker,
 } from "@replaykit/runtime";
@@ -107,9 +108,10 @@ export interface Shop {
   close(): Promise<void>;
 }
 
-export async function startShop(serverUrl: string, namespace = "shop"): Promise<Shop> {
+/** The shop on a scratch database; `payloads` (codecs, secretFields...) are its client's. */
+export async function startShop(serverUrl: string, namespace = "shop", payloads: PayloadOptions = {}): Promise<Shop> {
   const db = await createScratchDatabase(serverUrl, "cli");
-  const client = createClient({ pool: db.pool });
+  const client = createClient({ pool: db.pool }, payloads);
   await client.migrate();
   const worker = createWorker({
     client,

@@ -520,8 +520,12 @@ export class ReplayClient implements StoreClient {
   }
 }
 
-/** The store behind the client's payload options (a CodecStore given is unwrapped first: payloads are encoded once). */
+/**
+ * The store behind the client's payload options (a CodecStore given is unwrapped first: payloads
+ * are encoded once). A view of a client's boundary (see payloadView) is used as it is.
+ */
 function payloadBoundary(given: Store, options: PayloadOptions): CodecStore {
+  if (given instanceof CodecStore && given.payloads.sealer !== undefined) return given;
   const store = given instanceof CodecStore ? given.inner : given;
   const resolved = resolvePayloadOptions(options, store.payloadTable);
   return new CodecStore(store, new PayloadPipeline(resolved), resolved.payloadStore);
