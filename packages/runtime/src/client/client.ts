@@ -17,6 +17,7 @@ import type {
   ScheduleOptions,
   StreamChunk,
   StreamEvent,
+  StreamInfo,
   StreamOptions,
   Timers,
   UpdateHandle,
@@ -491,6 +492,12 @@ export class ReplayClient implements StoreClient {
     const ref = { ...runKey(namespace, workflow, runId), key: validateName("stream key", key) };
     validateReadOptions(opts);
     return readStreamChunks({ store: this.store, local: this.local }, ref, opts);
+  }
+
+  async listStreams(namespace: string, workflow: string, runId: string): Promise<StreamInfo[]> {
+    const streams = await this.store.listStreams(runKey(namespace, workflow, runId));
+    if (streams === undefined) throw new RunNotFoundError(namespace, workflow, runId);
+    return streams.map((stream) => ({ key: stream.key, chunks: stream.nextOffset, closed: stream.closed }));
   }
 
   close(): Promise<void> {

@@ -403,6 +403,9 @@ export class CodecStore<S extends Store = Store> implements Store {
     if (history === undefined || options?.raw) return history;
     return Promise.all(history.map((event) => openHistoryEvent(this.payloads, event, key)));
   }
+  listStreams(run: RunKey) {
+    return this.inner.listStreams(run);
+  }
   /** Chunks' values decoded; reset markers carry none. */
   async readStream(run: RunKey, key: string, after: number, limit: number) {
     const read = await this.inner.readStream(run, key, after, limit);
