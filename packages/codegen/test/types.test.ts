@@ -63,6 +63,7 @@ import { diagnosticsUnder, PACKAGE_ROOT, strictProject } from "./helpers.js";
 const MISUSE = path.join(PACKAGE_ROOT, "test", "types", "misuse.ts");
 const MISUSE_ZOD = path.join(PACKAGE_ROOT, "test", "types", "misuse-zod.ts");
 const MISUSE_COMPOSITION = path.join(PACKAGE_ROOT, "test", "types", "misuse-composition.ts");
+const MISUSE_REQUESTS = path.join(PACKAGE_ROOT, "test", "types", "misuse-requests.ts");
 
 /** The diagnostics of `file` with its `@ts-expect-error` lines removed (line numbers kept). */
 function withoutDirectives(file: string): string {
@@ -97,6 +98,7 @@ describe("generated API types", () => {
     project.addSourceFileAtPath(MISUSE);
     project.addSourceFileAtPath(MISUSE_ZOD);
     project.addSourceFileAtPath(MISUSE_COMPOSITION);
+    project.addSourceFileAtPath(MISUSE_REQUESTS);
     expect(diagnosticsUnder(project, path.dirname(MISUSE))).toEqual([]);
   });
 
@@ -111,6 +113,19 @@ describe("generated API types", () => {
     expect(diagnostics).toMatch(
       /misuse\.ts:17: Argument of type '"30m2h"' is not assignable to parameter of type 'Duration'/,
     );
+  });
+
+  it("rejects each misuse of updates, queries and conditions with the expected diagnostic", () => {
+    const diagnostics = withoutDirectives(MISUSE_REQUESTS);
+    const lines = diagnostics.split("\n").filter((line) => /^misuse-requests\.ts:\d+:/.test(line));
+    expect(diagnostics).toMatch(/misuse-requests\.ts:8: .*Type 'string' is not assignable to type 'number'/s);
+    expect(diagnostics).toMatch(/misuse-requests\.ts:10: Property 'onRemoveItem' does not exist on type 'CartFlow'/);
+    expect(diagnostics).toMatch(/misuse-requests\.ts:12: Type 'number' is not assignable to type 'string'/);
+    expect(diagnostics).toMatch(/misuse-requests\.ts:14: .*Type 'string' is not assignable to type 'number/s);
+    expect(diagnostics).toMatch(/misuse-requests\.ts:16: .*Type 'Item' is not assignable to type 'string'/s);
+    expect(diagnostics).toMatch(/misuse-requests\.ts:18: .*Type 'number' is not assignable to type 'string'/s);
+    expect(diagnostics).toMatch(/misuse-requests\.ts:20: .*Type 'string' is not assignable to type 'boolean'/s);
+    expect(lines).toHaveLength(7);
   });
 
   it("rejects each misuse of the zod and exact-optional API with the expected diagnostic", () => {

@@ -65,7 +65,7 @@ export function checkRequestNames(wf: RawWorkflow, problems: ProblemCollector): 
       first.set(item.name, item.kind);
       continue;
     }
-    const reason = `workflow ${JSON.stringify(wf.name)} already has a ${earlier} of that name; a run's signals, updates and queries need distinct names, rename one of them`;
+    const reason = `workflow ${JSON.stringify(wf.name)} already has ${earlier === "update" ? "an" : "a"} ${earlier} of that name; a run's signals, updates and queries need distinct names, rename one of them`;
     problems.add(new InvalidManifestNameError(problems.at(item.node), item.kind, item.name, reason));
   }
 }
