@@ -1,10 +1,22 @@
-import { activity, defineNamespace, output, queue, schedule, signal, workflow } from "@replaykit/codegen";
+import {
+  activity,
+  defineNamespace,
+  output,
+  query,
+  queue,
+  schedule,
+  signal,
+  update,
+  workflow,
+} from "@replaykit/codegen";
 import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type {
+  ChangeAddress,
   FollowUpInput,
   FollowUpResult,
   OrderInput,
   OrderResult,
+  OrderStatus,
   ReviewSubmitted,
   SalesReport,
   SalesReportInput,
@@ -18,6 +30,12 @@ export default defineNamespace({
     order: workflow<OrderInput, OrderResult>({
       description: "Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out).",
       signals: { warehouseReady: signal<WarehouseReady>({ description: "The stock is picked and packed." }) },
+      updates: {
+        changeAddress: update<ChangeAddress, OrderStatus>({
+          description: "Send the parcel elsewhere; refused once the order has left the warehouse.",
+        }),
+      },
+      queries: { status: query<void, OrderStatus>({ description: "Where the order stands." }) },
       outputs: { shipped: output<Shipped>({ description: "The parcel was handed to the courier." }) },
       children: ["followUp"],
     }),

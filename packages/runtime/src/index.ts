@@ -16,9 +16,9 @@ export type {
   MockFn,
 } from "./flow-support/flow-mock.js";
 export { createFlowMock, MOCK_NOW } from "./flow-support/flow-mock.js";
-export { mockQuery, mockUpdate } from "./flow-support/mock-requests.js";
 export type { GeneratedFrom } from "./flow-support/freshness.js";
 export { manifestHash, STALE_GENERATED_WARNING, warnIfStale } from "./flow-support/freshness.js";
+export { mockQuery, mockUpdate } from "./flow-support/mock-requests.js";
 export type {
   ActivityResponse,
   ChildRequest,
