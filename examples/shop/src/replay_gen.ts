@@ -96,7 +96,7 @@ export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 /** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "c5b860c3b52c4003b5f83f86c67a3ca691b5ec64be7b40900e65979ed5b20f5d",
+  sha256: "9a7bdc1ecd15d6e4a53d8e5837d48984eb35e1dd13f5c22b7bfdbc6d68ba8893",
   command: "npx replaygen src/replay.ts",
 };
 
