@@ -30,14 +30,14 @@ export default defineNamespace({
     order: workflow<OrderInput, OrderResult>({
       description: "Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out).",
       signals: { warehouseReady: signal<WarehouseReady>({ description: "The stock is picked and packed." }) },
+      outputs: { shipped: output<Shipped>({ description: "The parcel was handed to the courier." }) },
+      children: ["followUp"],
       updates: {
         changeAddress: update<ChangeAddress, OrderStatus>({
           description: "Send the parcel elsewhere; refused once the order has left the warehouse.",
         }),
       },
       queries: { status: query<void, OrderStatus>({ description: "Where the order stands." }) },
-      outputs: { shipped: output<Shipped>({ description: "The parcel was handed to the courier." }) },
-      children: ["followUp"],
     }),
     followUp: workflow<FollowUpInput, FollowUpResult>({
       description: "Thirty days after an order, ask for a review; remind once when none comes within a week.",

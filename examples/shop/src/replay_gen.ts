@@ -96,7 +96,7 @@ export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 /** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "9a7bdc1ecd15d6e4a53d8e5837d48984eb35e1dd13f5c22b7bfdbc6d68ba8893",
+  sha256: "c68b25e9fb1e9f63865892be9e9681496601a408d82042c7783e9d46dd5047c5",
   command: "npx replaygen src/replay.ts",
 };
 
