@@ -1,4 +1,6 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
+import type { RequestConfig } from "../src/index.js";
+import type { OPTION_KEYS } from "../src/reader/option-keys.js";
 import { manifestCases } from "./manifest-problems.js";
 
 const { problemsOf, expectProblem, cleanup } = manifestCases("requests-validation");
@@ -56,6 +58,11 @@ describe("manifest validation of updates and queries", () => {
       "descripton",
       /descripton.*description/,
     );
+  });
+
+  it("knows the options update() and query() take, as the manifest API declares them", () => {
+    expectTypeOf<(typeof OPTION_KEYS)["update"][number]>().toEqualTypeOf<keyof RequestConfig<unknown, unknown>>();
+    expectTypeOf<(typeof OPTION_KEYS)["query"][number]>().toEqualTypeOf<keyof RequestConfig<unknown, unknown>>();
   });
 
   it("takes update() and query() without options, and void inputs", () => {
