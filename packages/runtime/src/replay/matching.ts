@@ -1,5 +1,6 @@
 import { EventType, isStep, payloadTextOf, type RecordedEvent } from "../history/index.js";
-import { type CommandKind, requestTypeOf } from "./commands.js";
+import { eventWaitInputText, tokenInputText } from "./command-input.js";
+import { type CommandKind, type RecordedCommand, requestTypeOf } from "./commands.js";
 
 /**
  * A recorded event that the code itself wrote (a command, or an update handler's completion),
@@ -29,6 +30,14 @@ export function matches(
       return JSON.stringify({ timeout: recorded.payload.timeout }) === inputText;
     case EventType.ChildRequest:
       return withoutQueue(payloadTextOf(recorded) ?? "") === withoutQueue(inputText);
+    case EventType.TokenCreated:
+      return tokenInputText(recorded.payload) === inputText;
+    case EventType.TokenAwaited:
+      return true;
+    case EventType.EventAwaited:
+      return eventWaitInputText(recorded.payload) === inputText;
+    case EventType.StreamClose:
+      return true;
     default:
       return payloadTextOf(recorded) === inputText;
   }
@@ -42,14 +51,19 @@ function withoutQueue(childRequestText: string): string {
   return childRequestText.replace(/,"queue":"(?:[^"\\]|\\.)*"\}$/, "}");
 }
 
-/** The deadline a recorded sleep, signal await or condition was given; undefined for other requests. */
-export function recordedDeadline(recorded: RecordedEvent): number | undefined {
+/** What a recorded request gives its command: the deadline it was given, and the token it created. */
+export function recordedCommand(recorded: RecordedEvent): RecordedCommand {
   switch (recorded.type) {
     case EventType.SleepRequest:
     case EventType.SignalRequest:
     case EventType.ConditionRequest:
-      return recorded.payload.deadline;
+    case EventType.EventAwaited:
+      return { deadline: recorded.payload.deadline };
+    case EventType.TokenAwaited:
+      return recorded.payload.deadline === null ? {} : { deadline: recorded.payload.deadline };
+    case EventType.TokenCreated:
+      return { token: recorded.payload };
     default:
-      return undefined;
+      return {};
   }
 }

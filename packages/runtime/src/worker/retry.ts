@@ -15,11 +15,14 @@ export function mergeOptions(
   const timeout = call?.timeout ?? registered?.timeout;
   const heartbeatTimeout = call?.heartbeatTimeout ?? registered?.heartbeatTimeout;
   const scheduleToCloseTimeout = call?.scheduleToCloseTimeout ?? registered?.scheduleToCloseTimeout;
+  const streamBatch =
+    registered?.streamBatch || call?.streamBatch ? { ...registered?.streamBatch, ...call?.streamBatch } : undefined;
   return {
     retry,
     ...(timeout === undefined ? {} : { timeout }),
     ...(heartbeatTimeout === undefined ? {} : { heartbeatTimeout }),
     ...(scheduleToCloseTimeout === undefined ? {} : { scheduleToCloseTimeout }),
+    ...(streamBatch === undefined ? {} : { streamBatch }),
   };
 }
 

@@ -11,12 +11,13 @@ import { type Attempt, type AttemptResult, runAttempt } from "./activity-runner.
 import { type ActorHost, type CachedRun, claimOfCached, type LoadedRun } from "./actor-host.js";
 import { applyCompletions } from "./completions.js";
 import { RunInbox } from "./inbox.js";
-import { recordOutbox, waitedChildren } from "./outbox.js";
+import { recordOutbox, waitedChildren, waitedEvents } from "./outbox.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
 import { attemptOptions, closeByOf, type PendingActivity } from "./pending-activities.js";
 import { answerQuery, RunRequests } from "./run-requests.js";
 import { changesBesidesEvents, newStepChanges, type StepChanges } from "./step-changes.js";
 import { decideStep, type StepDecision } from "./step-decision.js";
+import { timeoutOf } from "./timeouts.js";
 import { isUnreadablePayload } from "./unreadable.js";
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
@@ -241,8 +242,9 @@ export class RunActor {
   async #deliver(step: StepChanges, now: number): Promise<void> {
     const executor = this.#executor;
     if (this.#cancelRequested && !executor.cancelDelivered && !executor.outcome) {
-      // Cancelling a run cancels the children it waits for.
+      // Cancelling a run cancels the children it waits for, and ends its event waits.
       step.cancelChildren.push(...waitedChildren(this.key, executor));
+      step.eventWaitsEnded.push(...waitedEvents(executor));
       await executor.deliver(newEvent.cancelDelivered(this.#host.now()), null);
     }
     if (this.#deadline !== undefined && now >= this.#deadline && !executor.outcome) {
@@ -255,15 +257,15 @@ export class RunActor {
     // A timer, signal or update may make the workflow wait for another signal: repeat until nothing moves.
     while (
       (await this.#inbox.apply(executor, step, this.#signalArrivals)) ||
-      (await this.#applyTimers(now)) ||
+      (await this.#applyTimers(step, now)) ||
       (await this.#requests.apply(executor, step))
     ) {
       if (executor.fault || executor.outcome) break;
     }
   }
 
-  /** Fires expired sleeps and signal timeouts, earliest first. */
-  async #applyTimers(now: number): Promise<boolean> {
+  /** Fires expired sleeps, and signal, token and event timeouts, earliest first. */
+  async #applyTimers(step: StepChanges, now: number): Promise<boolean> {
     let delivered = false;
     for (;;) {
       const expired = this.#executor
@@ -273,11 +275,8 @@ export class RunActor {
       const first = expired[0];
       if (!first) return delivered;
       delivered = true;
-      const at = this.#host.now();
-      if (first.kind === "sleep") await this.#executor.deliver(newEvent.sleepDone(first.seq, at), null);
-      else if (first.kind === "condition") {
-        await this.#executor.deliver(newEvent.conditionTimeout(first.seq, at), { timedOut: true });
-      } else await this.#executor.deliver(newEvent.signalTimeout(first.target, first.seq, at), { timedOut: true });
+      const timedOut = timeoutOf(first, step, this.#host.now());
+      await this.#executor.deliver(timedOut, timedOut.payloadText === null ? null : { timedOut: true });
     }
   }
 
@@ -304,6 +303,8 @@ export class RunActor {
     const encoded = encodeOutcome(outcome, this.#executor.cancelDelivered, this.#host.maxPayloadBytes, now);
     if (encoded.kind === "unwritable") return this.#park(encoded.error);
     this.abortAll(new CancelledError(this.key.runId));
+    // Waits the ending iteration leaves: no event is delivered to them any more.
+    step.eventWaitsEnded.push(...waitedEvents(this.#executor));
     const write = {
       ...step,
       cancelChildren: childrenToCancelOnEnd(step.cancelChildren, waitedChildren(this.key, this.#executor)),
@@ -476,6 +477,10 @@ export class RunActor {
       onHeartbeat: (detailsText) => {
         activity.lastHeartbeat = detailsText;
         // The heartbeat writes a row (see recordHeartbeat): delete it with the answer.
+        activity.persisted = true;
+      },
+      // So does the attempt's first stream write (see AttemptStreams).
+      onStreamed: () => {
         activity.persisted = true;
       },
       span: this.#span,

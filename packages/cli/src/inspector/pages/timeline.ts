@@ -48,6 +48,11 @@ function stepDetail(step: TimelineStep): Html {
     patch: "marker",
     child: "request",
     send: "sent",
+    token: "token",
+    tokenAwait: "await",
+    event: "wait",
+    stream: "chunk",
+    close: "closed",
     update: "accepted",
     condition: "request",
   }[step.kind];

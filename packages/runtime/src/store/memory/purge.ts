@@ -1,6 +1,8 @@
 import { type RunKey, runKeyId } from "../../history/index.js";
 import type { PurgeRequest } from "../types.js";
+import { purgeStreams } from "./streams.js";
 import { eventKey, keyOf, type MemoryTables, pathOf, type RunRow, signalKey } from "./tables.js";
+import { deleteWaitsOf } from "./waits.js";
 
 /** See ClientStore.purgeRuns; the caller awaits `request.purging` with the runs it returns. */
 export function purgeRuns(db: MemoryTables, request: PurgeRequest): RunKey[] {
@@ -13,6 +15,7 @@ export function purgeRuns(db: MemoryTables, request: PurgeRequest): RunKey[] {
     deleteRun(db, run);
     for (const event of run.events) gone.add(event.id);
   }
+  deleteWaitsOf(db, doomed);
   // Compacted in place, once: the stream's binary search needs the ids in order, nothing more.
   let kept = 0;
   for (const event of db.events) if (!gone.has(event.id)) db.events[kept++] = event;
@@ -20,11 +23,15 @@ export function purgeRuns(db: MemoryTables, request: PurgeRequest): RunKey[] {
   return doomed.map(keyOf);
 }
 
-/** Removes a run with its signals and retry rows; its events leave the log in purgeRuns. */
+/**
+ * Removes a run with its signals, retry rows, streams and payloads; its events leave the log, and
+ * its tokens and waits go, in purgeRuns.
+ */
 function deleteRun(db: MemoryTables, run: RunRow): void {
   db.runs.get(run.namespace)?.delete(runKeyId(run));
   for (const event of run.events) db.eventKeys.delete(eventKey(run, event.iteration, event));
   for (const signal of db.inbox(run)) db.signalKeys.delete(signalKey(run, signal.signal, signal.externalId));
   db.signals.delete(pathOf(run));
+  purgeStreams(db, run);
   db.payloads.delete(pathOf(run));
 }

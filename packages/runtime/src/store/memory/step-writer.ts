@@ -5,7 +5,9 @@ import { wakeAfterStep } from "../rules/wake.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
 import { requestsRefusal, writeRequests } from "./requests.js";
+import { writeStepStreams } from "./streams.js";
 import { eventKey, type MemoryTables, type RunRow, taskKeyOf } from "./tables.js";
+import { tokenRefusal, writeWaits } from "./waits.js";
 
 /** See EngineStore.commit: each step fenced on its own, all of it written or none. */
 export function commit(db: MemoryTables, steps: readonly StepWrite[]): StepResult[] {
@@ -19,6 +21,7 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
   const refusal = fence(db, step, run);
   if (refusal !== undefined || run === undefined) return { ok: false, reason: refusal ?? "the run row is gone" };
   for (const event of stepEvents(step).events) db.appendEvent(run, event);
+  writeStepStreams(db, run, step);
   writeTasks(run, step);
   writeRequests(run, step);
   for (const signal of step.signalsConsumed) {
@@ -28,6 +31,8 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
       row.consumedSeq = signal.seq;
     }
   }
+  // Before the wake time is chosen: events a wait looks back on wake the run (wake_gen).
+  writeWaits(db, step);
   const after = runAfterStep(step);
   run.wakeAt = wakeAfterStep(step, run.wakeGen);
   run.version = after.version;
@@ -73,7 +78,7 @@ function fence(db: MemoryTables, step: StepWrite, run: RunRow | undefined): stri
       throw new ReplayError("SIGNAL_CONSUMED_TWICE", `signal ${signal.id} of run ${run.runId} was consumed already`);
     }
   }
-  return undefined;
+  return tokenRefusal(db, step);
 }
 
 function writeTasks(run: RunRow, step: StepWrite): void {

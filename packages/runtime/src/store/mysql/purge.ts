@@ -80,8 +80,8 @@ function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
 
 /**
  * Locks the runs that still qualify, then deletes them with their events, signals, retry rows,
- * requests and offloaded payloads (those of another payload store through `purging`, before the
- * commit).
+ * requests, tokens, event waits, streams and offloaded payloads (those of another payload store
+ * through `purging`, before the commit).
  */
 async function deleteRuns(
   conn: Transaction,
@@ -99,7 +99,19 @@ async function deleteRuns(
   const keys = locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) }));
   await request.purging?.(keys.map((key) => ({ namespace: request.namespace, ...key })));
   const match = keyMatch(keys);
-  for (const table of ["events", "signals", "tasks", "requests", "payloads", "runs"]) {
+  for (const table of [
+    "events",
+    "signals",
+    "tasks",
+    "requests",
+    "payloads",
+    "tokens",
+    "event_waits",
+    "stream_chunks",
+    "streams",
+    "stream_writers",
+    "runs",
+  ]) {
     await conn.query(`DELETE FROM ${p}${table} WHERE namespace = ? AND (${match.sql})`, [
       request.namespace,
       ...match.values,
