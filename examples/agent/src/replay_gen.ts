@@ -11,7 +11,6 @@ import type {
   Worker,
   WorkerOptions,
   WorkflowFn,
-  WriteOptions,
 } from "@replaykit/runtime";
 import { createFlowMock, createWorker, warnIfStale } from "@replaykit/runtime";
 import { streamAnswer } from "./activities.js";
@@ -61,6 +60,8 @@ export interface AnswerFlow {
   /** Activity "streamAnswer": Ask the model and stream its tokens; the first attempt fails mid-answer on purpose. */
   streamAnswer(input: Question): Promise<Answer>;
   sleep(duration: Duration): Promise<void>;
+  /** True once `predicate` holds, checked now and after every event the run receives (an update, a signal, a result); false when `timeout` passes first. */
+  condition(predicate: () => boolean, timeout?: Duration): Promise<boolean>;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;
@@ -99,6 +100,7 @@ function answerFlow(ctx: RunContext): AnswerFlow {
     scheduledAt: ctx.scheduledAt,
     streamAnswer: (input: unknown) => ctx.execActivity(STREAM_ANSWER_ACTIVITY, input),
     sleep: (duration: Duration) => ctx.sleep(duration),
+    condition: (predicate: () => boolean, timeout?: Duration) => ctx.condition(predicate, timeout),
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
