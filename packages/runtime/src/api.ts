@@ -1,9 +1,11 @@
 import type { Connection, PoolConnection } from "mysql2/promise";
+import type { BulkOptions, BulkResult, ResetOptions, RunOperations } from "./api-operations.js";
 import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
-import type { EndStatus, HistoryEvent, RunStatus } from "./history/index.js";
+import type { EndStatus, HistoryEvent, RunStatus, Tags, TagValue } from "./history/index.js";
 import type { RunDescription } from "./ops/description.js";
 import type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
+import type { BulkAction, BulkFailure, BulkProgress } from "./store/bulk-records.js";
 import type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent } from "./store/records.js";
 import type {
   CountFilter,
@@ -16,7 +18,21 @@ import type {
 } from "./store/types.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
-export type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent };
+export type {
+  BulkAction,
+  BulkFailure,
+  BulkOptions,
+  BulkProgress,
+  BulkResult,
+  ListRunsFilter,
+  ResetOptions,
+  RunInfo,
+  RunOrder,
+  RunPage,
+  StreamEvent,
+  Tags,
+  TagValue,
+};
 
 /** The caller's open transaction, for the MySQL store: a mysql2 connection on which BEGIN was issued. */
 export type Transaction = Connection | PoolConnection;
@@ -43,6 +59,8 @@ export interface RunOptions extends WriteOptions {
   readonly startAt?: Date;
   /** Not started before this long from now (the database clock). */
   readonly delay?: Duration;
+  /** Labels to find the run by (listRuns, countRuns, bulk; indexed): at most 32; its children inherit them. */
+  readonly tags?: Tags;
 }
 
 /** A schedule: `cron` ticks start runs of `workflow` with `input` (see createSchedule). */
@@ -137,7 +155,7 @@ export interface AwaitResultOptions {
 }
 
 /** The untyped client: what app code and the generated helpers call. */
-export interface Client {
+export interface Client extends RunOperations {
   /** Where runs live; workers built on this client use it too. */
   readonly store: Store;
   readonly clock: Clock;
@@ -184,7 +202,7 @@ export interface Client {
    * rounds of short transactions (it never holds locks for long), and returns how many it deleted.
    */
   purgeRuns(namespace: string, options: PurgeOptions): Promise<number>;
-  /** How many runs there are by status, and of the running ones how many are queued (due, no worker yet), active or waiting. */
+  /** How many runs there are by status (tags filter through the tag index), and of the running ones how many are queued (due, no worker yet), active, waiting or paused. */
   countRuns(filter: CountFilter): Promise<RunCounts>;
   /**
    * Creates a schedule, or updates the one with this id (cron, time zone, input, policies);
@@ -271,6 +289,8 @@ export interface ChildOptions {
   readonly timeout?: Duration;
   /** Run the child through this queue and its limits; default: none. */
   readonly queue?: string;
+  /** Tags of the child over those it inherits from this run. */
+  readonly tags?: Tags;
 }
 
 export interface ActivityOptions {
@@ -281,6 +301,10 @@ export interface ActivityOptions {
   readonly heartbeatTimeout?: Duration;
   /** All attempts together, from the request: past it, the activity fails for good with ActivityTimeoutError. */
   readonly scheduleToCloseTimeout?: Duration;
+  /** Attempts go through this queue's limits (createWorker's `queues`); a run waiting for a slot holds no worker. */
+  readonly queue?: string;
+  /** With `queue`: `keyConcurrency` limits attempts per key (e.g. a tenant id). A per-call option. */
+  readonly concurrencyKey?: string;
 }
 
 /** What an activity receives besides backends and input. */
@@ -339,6 +363,8 @@ export interface RunContext {
   patched(patchId: string): boolean;
   /** Step 2 of 3 of removing a patch: accepts histories with or without its marker, records nothing. */
   deprecatePatch(patchId: string): void;
+  /** Sets tags of this run, over those it has; recorded (a replay sets the same); later children inherit them. */
+  setTags(tags: Tags): Promise<void>;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;

@@ -46,7 +46,7 @@ describe("replaykit runs", () => {
   it("counts runs by status per workflow", async () => {
     const counted = await replaykit(["runs", "count", "--namespace", "shop"], env);
     expect(counted.code).toBe(0);
-    expect(counted.stdout).toMatch(/^WORKFLOW\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+STUCK$/m);
+    expect(counted.stdout).toMatch(/^WORKFLOW\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+STUCK\s+TERMINATED$/m);
     expect(counted.stdout).toMatch(/^broken\s+0\s+0\s+0\s+0\s+1$/m);
     expect(counted.stdout).toMatch(/^running: \d+ queued, \d+ active, \d+ waiting$/m);
   });

@@ -1,11 +1,14 @@
 import type {
   AwaitResultOptions,
+  BulkOptions,
+  BulkResult,
   Client,
   Clock,
   ForkOptions,
   ListRunsFilter,
   LocalBus,
   PurgeOptions,
+  ResetOptions,
   ResumeOptions,
   RunInfo,
   RunOptions,
@@ -19,7 +22,7 @@ import type {
 } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.js";
-import type { HistoryEvent, RunKey } from "../history/index.js";
+import { checkTags, type HistoryEvent, type RunKey } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
 import type { RunDescription } from "../ops/description.js";
 import { CronSchedule } from "../schedule/cron.js";
@@ -41,9 +44,11 @@ import { SpanAttr, SpanName } from "../telemetry/names.js";
 import { runSpanAttributes, Tracing } from "../telemetry/tracing.js";
 import { placementOf, runKey, scheduleSpecOf, validateStreamOptions } from "./arguments.js";
 import { awaitRunResult, type ResultSource } from "./await-result.js";
+import { runBulk } from "./bulk.js";
 import { createLocalBus } from "./local-bus.js";
 import { RunManagement } from "./management.js";
 import type { ClientOptions } from "./options.js";
+import { RunControls } from "./run-controls.js";
 import { streamEvents } from "./stream.js";
 import { realTimers } from "./timers.js";
 
@@ -97,6 +102,7 @@ export class ReplayClient implements StoreClient {
   readonly #tracing: Tracing;
   readonly #metrics: ClientMetrics;
   readonly #management: RunManagement;
+  readonly #controls: RunControls;
   readonly #results: ResultSource;
   readonly #awaitObserver: AwaitResultObserver | undefined;
   #readiness: Promise<void> | undefined;
@@ -112,6 +118,7 @@ export class ReplayClient implements StoreClient {
     this.#tracing = new Tracing(options.tracerProvider);
     this.#metrics = new ClientMetrics(replaykitMeter(options.meterProvider));
     this.#management = new RunManagement(store, this.clock);
+    this.#controls = new RunControls(store, this.clock, this.local, () => this.#ready());
     this.#awaitObserver = options.awaitObserver;
     this.#results = {
       local: this.local,
@@ -141,11 +148,12 @@ export class ReplayClient implements StoreClient {
     const codeVersion = opts.version === undefined ? this.#defaultVersion : validateName("version", opts.version);
     const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
     const { delayMs, ...placement } = placementOf(opts);
+    const tags = opts.tags === undefined ? undefined : checkTags("tags", opts.tags);
     return this.#start(key, opts.tx, () => {
       const now = this.clock.now();
       const deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
       const startAt = placement.startAt ?? (delayMs === undefined ? undefined : now + delayMs);
-      return { key, inputText, now, codeVersion, deadline, ...placement, startAt };
+      return { key, inputText, now, codeVersion, deadline, ...placement, startAt, tags };
     });
   }
 
@@ -209,6 +217,31 @@ export class ReplayClient implements StoreClient {
       this.local.wake(target.namespace, target);
     }
     return forked;
+  }
+
+  pauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+    return this.#controls.setPaused(runKey(namespace, workflow, runId), true);
+  }
+
+  unpauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+    return this.#controls.setPaused(runKey(namespace, workflow, runId), false);
+  }
+
+  terminateRun(namespace: string, workflow: string, runId: string, reason: string): Promise<boolean> {
+    return this.#controls.terminate(runKey(namespace, workflow, runId), reason);
+  }
+
+  resetRun(namespace: string, workflow: string, runId: string, opts: ResetOptions): Promise<number> {
+    return this.#controls.reset(runKey(namespace, workflow, runId), opts);
+  }
+
+  bulk(namespace: string, options: BulkOptions): Promise<BulkResult> {
+    return runBulk(this.#bulkHost(), namespace, options);
+  }
+
+  #bulkHost() {
+    const { store, clock, local, maxPayloadBytes } = this;
+    return { store, clock, local, maxPayloadBytes, ready: () => this.#ready() };
   }
 
   listRuns(filter: ListRunsFilter): Promise<RunPage> {

@@ -7,6 +7,7 @@ import {
   type ForkedPayload,
   isEventType,
   type RecordedEvent,
+  type ResetPayload,
   type ResumedPayload,
   type SignalRequest,
   type SleepRequest,
@@ -74,6 +75,8 @@ export function hasPayload(type: EventType): boolean {
     case EventType.CancelDelivered:
     case EventType.SleepDone:
     case EventType.Patched:
+    case EventType.Paused:
+    case EventType.Unpaused:
       return false;
     case EventType.Created:
     case EventType.Completed:
@@ -91,6 +94,9 @@ export function hasPayload(type: EventType): boolean {
     case EventType.SignalSent:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.TagsSet:
+    case EventType.Terminated:
+    case EventType.Reset:
       return true;
     default:
       return unreachable(type);
@@ -198,6 +204,18 @@ export const newEvent = {
   }),
   resumed: (payload: ResumedPayload, at: number): NewEvent => run(EventType.Resumed, JSON.stringify(payload), at),
   forked: (payload: ForkedPayload, at: number): NewEvent => run(EventType.Forked, JSON.stringify(payload), at),
+  /** `tagsText`: the tags as encodeTags wrote them. */
+  tagsSet: (seq: number, tagsText: string, at: number): NewEvent => ({
+    type: EventType.TagsSet,
+    target: "",
+    seq,
+    payloadText: tagsText,
+    at,
+  }),
+  paused: (at: number): NewEvent => run(EventType.Paused, null, at),
+  unpaused: (at: number): NewEvent => run(EventType.Unpaused, null, at),
+  terminated: (reason: string, at: number): NewEvent => run(EventType.Terminated, JSON.stringify({ reason }), at),
+  reset: (payload: ResetPayload, at: number): NewEvent => run(EventType.Reset, JSON.stringify(payload), at),
   output: (target: string, seq: number, messageText: string, at: number): NewEvent => ({
     type: EventType.Output,
     target,

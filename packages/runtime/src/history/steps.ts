@@ -4,7 +4,7 @@ import { EventType } from "./events.js";
 /**
  * The steps of an iteration are the commands its history records, in position order:
  * activity requests, sleeps, signal awaits, outputs, patch markers, child starts and
- * signals sent. Operators number
+ * signals sent, tags set. Operators number
  * them from 0 (forkRun's `fromStep`, the inspector's timeline).
  */
 export function isStep(type: EventType): boolean {
@@ -16,6 +16,7 @@ export function isStep(type: EventType): boolean {
     case EventType.Patched:
     case EventType.ChildRequest:
     case EventType.SignalSent:
+    case EventType.TagsSet:
       return true;
     case EventType.Created:
     case EventType.Completed:
@@ -30,6 +31,10 @@ export function isStep(type: EventType): boolean {
     case EventType.ChildResponse:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.Paused:
+    case EventType.Unpaused:
+    case EventType.Terminated:
+    case EventType.Reset:
       return false;
     default:
       return unreachable(type);

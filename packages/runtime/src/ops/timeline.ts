@@ -2,12 +2,12 @@ import { EventType, type HistoryEvent, isStep } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 
 /** What a step of a run's timeline is: the command kinds of the run context. */
-export type StepKind = "activity" | "sleep" | "signal" | "output" | "patch" | "child" | "send";
+export type StepKind = "activity" | "sleep" | "signal" | "output" | "patch" | "child" | "send" | "tags";
 
 /**
  * How a step went: "completed" and "failed" for steps with a result, "timed out" for a signal
  * await that got none, "pending" while the workflow waits for it, "recorded" for steps that
- * are done the moment they are written (outputs, patch markers, signals sent, startChild).
+ * are done the moment they are written (outputs, patch markers, signals sent, tags set, startChild).
  */
 export type StepOutcome = "completed" | "failed" | "timed out" | "pending" | "recorded";
 
@@ -50,7 +50,7 @@ export function timelineOf(history: readonly HistoryEvent[]): TimelineStep[] {
 
 function stepOf(event: HistoryEvent, kind: StepKind, index: number, answer: HistoryEvent | undefined): TimelineStep {
   const base = { index, kind, name: event.target, seq: event.seq, startedAt: event.at, request: event.payload };
-  if (kind === "output" || kind === "patch" || kind === "send") {
+  if (kind === "output" || kind === "patch" || kind === "send" || kind === "tags") {
     return { ...base, endedAt: event.at, outcome: "recorded" };
   }
   if (event.type === EventType.ChildRequest && !event.payload.wait) {
@@ -95,6 +95,8 @@ function kindOf(type: EventType): StepKind | undefined {
       return "child";
     case EventType.SignalSent:
       return "send";
+    case EventType.TagsSet:
+      return "tags";
     case EventType.Created:
     case EventType.Completed:
     case EventType.Restarted:
@@ -108,6 +110,10 @@ function kindOf(type: EventType): StepKind | undefined {
     case EventType.ChildResponse:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.Paused:
+    case EventType.Unpaused:
+    case EventType.Terminated:
+    case EventType.Reset:
       return undefined;
     default:
       return unreachable(type);

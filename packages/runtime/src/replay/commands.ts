@@ -3,7 +3,7 @@ import { EventType, type NewEvent, newEvent } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 
 /** What a workflow can ask of its run context that the history records. */
-export type CommandKind = "activity" | "sleep" | "signal" | "output" | "child" | "send";
+export type CommandKind = "activity" | "sleep" | "signal" | "output" | "child" | "send" | "tags";
 
 /** A command the workflow issued and has not yet seen resolved. */
 export interface PendingCommand {
@@ -43,6 +43,8 @@ export function requestTypeOf(kind: CommandKind): EventType {
       return EventType.ChildRequest;
     case "send":
       return EventType.SignalSent;
+    case "tags":
+      return EventType.TagsSet;
     default:
       return unreachable(kind);
   }
@@ -58,6 +60,7 @@ export function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean
   switch (kind) {
     case "output":
     case "send":
+    case "tags":
       return true;
     case "child":
       return !(input as { wait: boolean }).wait;
@@ -91,6 +94,8 @@ export function requestEvent(
       return { event: newEvent.childRequest(target, seq, inputText, at) };
     case "send":
       return { event: newEvent.signalSent(target, seq, inputText, at) };
+    case "tags":
+      return { event: newEvent.tagsSet(seq, inputText, at) };
     case "sleep": {
       const duration = input as number;
       return { event: newEvent.sleepRequest(seq, { duration, deadline: at + duration }, at), deadline: at + duration };

@@ -25,6 +25,11 @@ export interface RunIdentity {
   readonly iteration: number;
   /** Seed of random()/uuid() when not the run's own: a fork keeps its source's ("ns/workflow/runId"). */
   readonly seed?: string | undefined;
+  /**
+   * The iteration whose random()/uuid() stream this one continues: a reset's new iteration
+   * replays the steps it copied from that one with the values they were recorded with.
+   */
+  readonly seedIteration?: number | undefined;
   /** The tick of the schedule that started the run, ms since the epoch. */
   readonly scheduledAt?: number | undefined;
 }
@@ -89,7 +94,7 @@ export class RunExecutor {
     this.#clock = () => createdAt;
     // The seed must never change: runs in flight replay with the values it gave them.
     const seed = identity.seed ?? `${identity.namespace}/${identity.workflow}/${identity.runId}`;
-    this.#random = new DeterministicRandom(`${seed}/${identity.iteration}`);
+    this.#random = new DeterministicRandom(`${seed}/${identity.seedIteration ?? identity.iteration}`);
     this.#maxPayloadBytes = options.maxPayloadBytes;
   }
 
@@ -205,6 +210,7 @@ export class RunExecutor {
       case EventType.Output:
       case EventType.ChildRequest:
       case EventType.SignalSent:
+      case EventType.TagsSet:
       // The end of an iteration is where the code arrives by itself.
       case EventType.Completed:
       case EventType.Restarted:
@@ -215,6 +221,10 @@ export class RunExecutor {
       case EventType.CancelRequested:
       case EventType.Resumed:
       case EventType.Forked:
+      case EventType.Paused:
+      case EventType.Unpaused:
+      case EventType.Terminated:
+      case EventType.Reset:
         return;
       default:
         unreachable(event);

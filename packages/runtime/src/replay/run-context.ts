@@ -49,6 +49,7 @@ export function createRunContext(identity: ContextIdentity, sink: CommandSink): 
     restart: (input) => sink.restart(input),
     patched: (patchId) => sink.patched(validateName("patchId", patchId)),
     deprecatePatch: (patchId) => sink.deprecatePatch(validateName("patchId", patchId)),
+    setTags: (tags) => sink.issue("tags", "", tags) as Promise<void>,
     now: () => new Date(sink.now()),
     random: () => sink.random(),
     uuid: () => sink.uuid(),
@@ -82,12 +83,13 @@ function child(
   } catch (error) {
     return Promise.reject(error);
   }
-  const queue = opts?.queue;
+  const { queue, tags } = opts ?? {};
   return sink.issue("child", workflow, {
     runId,
     input,
     wait,
     ...(timeout === undefined ? {} : { timeout }),
     ...(queue === undefined ? {} : { queue }),
+    ...(tags === undefined ? {} : { tags }),
   });
 }

@@ -1,4 +1,4 @@
-import type { EndStatus, NewEvent, RunKey } from "../history/index.js";
+import type { EndStatus, NewEvent, RunKey, Tags } from "../history/index.js";
 import type { NewSignal } from "./client-store.js";
 
 /** A pending activity retry of a run (written when an attempt failed and the next must wait). */
@@ -35,6 +35,8 @@ export interface ChildStart {
   readonly queue?: string | undefined;
   /** The parent's workflow span, so the child joins its trace (see NewRun.traceContext). */
   readonly traceContext?: string | undefined;
+  /** The child's own tags, over those it inherits from the parent (ChildOptions.tags). */
+  readonly tags?: Tags | undefined;
 }
 
 /** A signal a step sends to another run, with the step. */
@@ -74,6 +76,13 @@ export interface StepWrite {
   readonly wantedActivity?: string | undefined;
   readonly leaseUntil: number;
   readonly wakeAt: number | null;
+  /** Tags the workflow set in this step (ctx.setTags), in order; merged into the run's by the store. */
+  readonly tagsSet?: readonly Tags[] | undefined;
+  /**
+   * Rows of queue_slots (an activity's slot of its queue, or its wait for one) to delete with the
+   * step: activities that no longer wait, and all of them when the step ends or restarts the run.
+   */
+  readonly slotDeletes?: readonly { readonly target: string; readonly seq: number }[] | undefined;
 }
 
 export type StepResult =
@@ -83,6 +92,8 @@ export type StepResult =
       readonly nextPos: number;
       readonly wakeGen: number;
       readonly cancelRequested: boolean;
+      /** The run was paused (pauseRun): its holder starts nothing new and lets go. */
+      readonly paused: boolean;
       /** Children this step created (started children that existed already are not here). */
       readonly createdChildren?: readonly RunKey[];
       /** Other runs the step gave something to do: a parent told of its child's end, signal targets, cancelled children. */

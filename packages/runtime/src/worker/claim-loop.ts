@@ -84,6 +84,7 @@ export class ClaimLoop {
       try {
         if (!configured) configured = await this.#configure();
         await this.#fireSchedules();
+        await this.#wakeQueueLines();
         if (free > 0) claimed = await this.#claimRound(free);
         this.#backlog = claimed === free;
         this.#recovered();
@@ -119,6 +120,19 @@ export class ClaimLoop {
     if (fired.started.length > 0) this.kick();
     const poll = this.#options.maxPollIntervalMs;
     this.#scheduleCheckAt = Math.min(fired.nextTick ?? Number.POSITIVE_INFINITY, now + poll);
+  }
+
+  /**
+   * Wakes the attempts waiting for slots of the served queues whose turn came without a slot
+   * being given back (a holder that died, a rate window that moved on; see rules/queue-slots.ts).
+   * A read without locks per queue when nothing waits.
+   */
+  async #wakeQueueLines(): Promise<void> {
+    const { client, namespace, queueNames } = this.#options;
+    for (const queue of queueNames) {
+      const woken = await client.store.wakeSlotWaiters(namespace, queue, this.#now());
+      for (const key of woken) client.local.wake(namespace, key);
+    }
   }
 
   /**

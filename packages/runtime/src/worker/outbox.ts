@@ -1,4 +1,11 @@
-import { type ChildRequest, EventType, type NewEvent, type RunKey, type SignalSent } from "../history/index.js";
+import {
+  type ChildRequest,
+  EventType,
+  type NewEvent,
+  type RunKey,
+  type SignalSent,
+  type Tags,
+} from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { ChildStart, SignalToSend } from "../store/types.js";
 import { activityKey, newPendingActivity, type PendingActivity } from "./pending-activities.js";
@@ -19,7 +26,8 @@ export interface OutboxScope {
 
 /**
  * Records what the commands a step issued ask for besides their events: a pending activity per
- * activity request, a child start per child request, a signal to send per signal sent.
+ * activity request, a child start per child request, a signal to send per signal sent, the tags
+ * the workflow set.
  */
 export function recordOutbox(outbox: readonly NewEvent[], scope: OutboxScope): void {
   for (const event of outbox) {
@@ -34,6 +42,9 @@ export function recordOutbox(outbox: readonly NewEvent[], scope: OutboxScope): v
         break;
       case EventType.SignalSent:
         scope.step.signalsSent.push(signalToSend(scope.key.namespace, event));
+        break;
+      case EventType.TagsSet:
+        scope.step.tagsSet.push(JSON.parse(event.payloadText ?? "{}") as Tags);
         break;
       default:
         break;
@@ -62,6 +73,7 @@ function childStart(event: NewEvent, scope: OutboxScope): ChildStart {
     queue: request.queue,
     // The child joins this run's trace, under its workflow span.
     traceContext: scope.childTraceContext(),
+    tags: request.tags,
   };
 }
 

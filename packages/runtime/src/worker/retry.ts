@@ -15,11 +15,15 @@ export function mergeOptions(
   const timeout = call?.timeout ?? registered?.timeout;
   const heartbeatTimeout = call?.heartbeatTimeout ?? registered?.heartbeatTimeout;
   const scheduleToCloseTimeout = call?.scheduleToCloseTimeout ?? registered?.scheduleToCloseTimeout;
+  const queue = call?.queue ?? registered?.queue;
+  const concurrencyKey = call?.concurrencyKey ?? registered?.concurrencyKey;
   return {
     retry,
     ...(timeout === undefined ? {} : { timeout }),
     ...(heartbeatTimeout === undefined ? {} : { heartbeatTimeout }),
     ...(scheduleToCloseTimeout === undefined ? {} : { scheduleToCloseTimeout }),
+    ...(queue === undefined ? {} : { queue }),
+    ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
   };
 }
 

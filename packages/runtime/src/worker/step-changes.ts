@@ -1,4 +1,4 @@
-import type { RunKey } from "../history/index.js";
+import type { RunKey, Tags } from "../history/index.js";
 import type { ChildStart, SignalToSend, TaskRetry } from "../store/types.js";
 
 /** What one step changes besides its events, gathered while it runs and written with its commit. */
@@ -16,6 +16,10 @@ export interface StepChanges {
   readonly childStarts: ChildStart[];
   readonly signalsSent: SignalToSend[];
   readonly cancelChildren: RunKey[];
+  /** Tags the workflow set (ctx.setTags), in order. */
+  readonly tagsSet: Tags[];
+  /** Queue slot rows to delete (see ActivitySlots.dropped). */
+  readonly slotDeletes: { target: string; seq: number }[];
 }
 
 export function newStepChanges(observedWakeGen: number): StepChanges {
@@ -27,6 +31,8 @@ export function newStepChanges(observedWakeGen: number): StepChanges {
     childStarts: [],
     signalsSent: [],
     cancelChildren: [],
+    tagsSet: [],
+    slotDeletes: [],
   };
 }
 
@@ -38,6 +44,8 @@ export function changesBesidesEvents(step: StepChanges): boolean {
     step.signalsConsumed.length > 0 ||
     step.childStarts.length > 0 ||
     step.signalsSent.length > 0 ||
-    step.cancelChildren.length > 0
+    step.cancelChildren.length > 0 ||
+    step.tagsSet.length > 0 ||
+    step.slotDeletes.length > 0
   );
 }

@@ -40,7 +40,7 @@ conformance("claims and leases", ({ kind, store }) => {
     expect([...shard, ...other].map((run) => run.runId).sort()).toEqual(["c1", "c2", "c3"]);
   });
 
-  it("are renewed, reported, released one by one or all at once, by their owner only", async () => {
+  it("are renewed, released one by one or all at once, by their owner only", async () => {
     const namespace = `leases-${kind}`;
     const runs = [1, 2].map((i) => ({ namespace, workflow: "wf", runId: `l${i}` }));
     for (const run of runs) await store.createRun({ key: run, inputText: "null", now: T });
@@ -48,13 +48,29 @@ conformance("claims and leases", ({ kind, store }) => {
     expect(await store.renewLeases(runs, "a", T + 1000)).toBe(2);
     expect(await store.renewLeases(runs, "b", T + 1000)).toBe(0);
     expect(await store.claim({ can: CAN, namespace, owner: "b", now: T + 500, leaseMs: 100, limit: 5 })).toEqual([]);
-    expect((await store.heldRuns(runs, "a")).map((held) => held.key.runId).sort()).toEqual(["l1", "l2"]);
     await store.release(runs[0] as RunKey, "b", T);
-    expect(await store.heldRuns(runs, "a")).toHaveLength(2);
+    expect(await store.nextWake(namespace, T + 500, [], CAN)).toBeUndefined();
     await store.release(runs[0] as RunKey, "a", T + 700);
     expect(await store.nextWake(namespace, T + 500, [], CAN)).toBe(T + 700);
     expect(await store.releaseAll(namespace, "a", T + 600)).toBe(1);
-    expect(await store.heldRuns(runs, "a")).toEqual([]);
+    const claimed = await store.claim({ can: CAN, namespace, owner: "b", now: T + 600, leaseMs: 100, limit: 5 });
+    expect(claimed.map((run) => run.runId)).toEqual(["l2"]);
+  });
+
+  it("are reported to their holder as they are now, whoever holds them: wake_gen, cancel, pause, status, version", async () => {
+    const namespace = `held-${kind}`;
+    const runs = [1, 2].map((i) => ({ namespace, workflow: "wf", runId: `h${i}` }));
+    for (const run of runs) await store.createRun({ key: run, inputText: "null", now: T });
+    await store.claim({ can: CAN, namespace, owner: "a", now: T, leaseMs: 100, limit: 5 });
+    await store.addSignal(runs[0] as RunKey, { signal: "go", externalId: "g", payloadText: "1" }, T + 1);
+    await store.setPaused(runs[1] as RunKey, true, T + 1);
+    const held = await store.heldRuns([...runs, { namespace, workflow: "wf", runId: "gone" }]);
+    expect(held.map(({ key, ...state }) => [key.runId, state])).toEqual([
+      ["h1", { wakeGen: 1, cancelRequested: false, paused: false, status: "running", version: 0 }],
+      ["h2", { wakeGen: 0, cancelRequested: false, paused: true, status: "running", version: 0 }],
+    ]);
+    await store.terminateRun(runs[0] as RunKey, "enough", T + 2);
+    expect((await store.heldRuns(runs))[0]).toMatchObject({ status: "terminated", version: 1 });
   });
 
   it("count a stall when a takeover finds the mark of a worker that took the run over, never got through and is still present", async () => {

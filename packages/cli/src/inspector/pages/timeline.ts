@@ -48,6 +48,7 @@ function stepDetail(step: TimelineStep): Html {
     patch: "marker",
     child: "request",
     send: "sent",
+    tags: "tags",
   }[step.kind];
   return html`<div class="detail"><h4>${label}</h4>${jsonBlock(step.request)}${step.response === undefined ? "" : html`<h4>${step.outcome === "failed" ? "error" : "result"}</h4>${jsonBlock(step.response)}`}</div>`;
 }

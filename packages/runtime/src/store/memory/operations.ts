@@ -1,9 +1,15 @@
 import { RunNotFoundError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
+import type { RunReset } from "../client-store.js";
 import { forkCreation } from "../rules/fork.js";
+import { pausing, unpausing } from "../rules/pause.js";
+import { firstFailingStep, resetting, staysConsumed } from "../rules/reset.js";
 import { resumption } from "../rules/resume.js";
+import { termination } from "../rules/terminate.js";
 import type { ForkRequest } from "../types.js";
-import type { MemoryTables } from "./tables.js";
+import { deleteRunSlots } from "./slots.js";
+import type { MemoryTables, RunRow } from "./tables.js";
+import { addSignal } from "./writes.js";
 
 /** See ClientStore.resumeRun; the rule is resumption (rules/resume.ts). */
 export function resumeRun(db: MemoryTables, key: RunKey, codeVersion: string | undefined, now: number): void {
@@ -20,10 +26,61 @@ export function forkRun(db: MemoryTables, request: ForkRequest): boolean {
   const { source } = request;
   const from = db.run(source);
   if (from === undefined) throw new RunNotFoundError(source.namespace, source.workflow, source.runId);
-  const { iteration, inputText, seed, codeVersion } = from;
+  const { iteration, inputText, seed, seedIteration, codeVersion, tags } = from;
   const events = from.events.filter((event) => event.iteration === iteration);
-  const created =
-    db.insertRun(forkCreation({ iteration, inputText, seed, codeVersion, events }, request)) !== undefined;
+  const fork = forkCreation({ iteration, inputText, seed, seedIteration, codeVersion, tags, events }, request);
+  const created = db.insertRun(fork) !== undefined;
   db.changed(created);
   return created;
+}
+
+/** See ClientStore.setPaused; the rules are pausing and unpausing (rules/pause.ts). */
+export function setPaused(db: MemoryTables, key: RunKey, paused: boolean, now: number): boolean {
+  const run = db.run(key);
+  const change = paused ? pausing(key, run, now) : unpausing(key, run, now);
+  if (run === undefined || change === undefined) return false;
+  Object.assign(run, change.set);
+  db.appendEvent(run, change.event);
+  db.changed(true);
+  return true;
+}
+
+/** See ClientStore.terminateRun; the rule is termination (rules/terminate.ts). */
+export function terminateRun(db: MemoryTables, key: RunKey, reason: string, now: number): boolean {
+  const run = db.run(key);
+  const ended = termination(key, run, reason, now);
+  if (run === undefined || ended === undefined) return false;
+  Object.assign(run, ended.set);
+  dropIterationRows(db, run, run.iteration);
+  db.appendEvent(run, ended.event);
+  if (ended.toParent) addSignal(db, ended.toParent.key, ended.toParent.signal, now);
+  db.changed(true);
+  return true;
+}
+
+/** See ClientStore.resetRun; the rule is resetting (rules/reset.ts). */
+export function resetRun(db: MemoryTables, key: RunKey, options: RunReset, now: number): number {
+  const run = db.run(key);
+  const events = run?.events.filter((event) => event.iteration === run.iteration) ?? [];
+  const source = run && { ...run, events };
+  const toStep = options.toStep ?? firstFailingStep(events);
+  const reset = resetting(key, source, { toStep, codeVersion: options.codeVersion, now });
+  if (run === undefined) return reset.set.iteration;
+  Object.assign(run, reset.set);
+  dropIterationRows(db, run, reset.from);
+  for (const row of db.inbox(run)) {
+    if (row.consumedIteration === reset.from && !staysConsumed(reset.keptConsumed, row)) {
+      row.consumedIteration = null;
+      row.consumedSeq = null;
+    }
+  }
+  for (const event of reset.events) db.appendEvent(run, event);
+  db.changed(true);
+  return reset.set.iteration;
+}
+
+/** The retry rows of an iteration that ends here, and the run's queue slots. */
+function dropIterationRows(db: MemoryTables, run: RunRow, iteration: number): void {
+  for (const [id, task] of run.tasks) if (task.iteration === iteration) run.tasks.delete(id);
+  deleteRunSlots(db, run);
 }

@@ -1,5 +1,6 @@
 import { runKeyId } from "../../history/index.js";
 import type { PurgeRequest } from "../types.js";
+import { deleteRunSlots } from "./slots.js";
 import { eventKey, type MemoryTables, pathOf, type RunRow, signalKey } from "./tables.js";
 
 /** See ClientStore.purgeRuns. */
@@ -8,8 +9,14 @@ export function purgeRuns(db: MemoryTables, request: PurgeRequest): number {
   const doomed = [...db.runsOf(request.namespace)]
     .filter((run) => statuses.has(run.status) && run.updatedAt < request.endedBefore)
     .slice(0, request.limit);
+  deleteRuns(db, doomed);
+  return doomed.length;
+}
+
+/** Removes runs with their events, signals, retry rows and queue slots. */
+export function deleteRuns(db: MemoryTables, runs: readonly RunRow[]): void {
   const gone = new Set<number>();
-  for (const run of doomed) {
+  for (const run of runs) {
     deleteRun(db, run);
     for (const event of run.events) gone.add(event.id);
   }
@@ -17,11 +24,11 @@ export function purgeRuns(db: MemoryTables, request: PurgeRequest): number {
   let kept = 0;
   for (const event of db.events) if (!gone.has(event.id)) db.events[kept++] = event;
   db.events.length = kept;
-  return doomed.length;
 }
 
-/** Removes a run with its signals and retry rows; its events leave the log in purgeRuns. */
+/** Removes a run with its signals, retry rows and queue slots; its events leave the log in deleteRuns. */
 function deleteRun(db: MemoryTables, run: RunRow): void {
+  deleteRunSlots(db, run);
   db.runs.get(run.namespace)?.delete(runKeyId(run));
   for (const event of run.events) db.eventKeys.delete(eventKey(run, event.iteration, event));
   for (const signal of db.inbox(run)) db.signalKeys.delete(signalKey(run, signal.signal, signal.externalId));

@@ -65,10 +65,10 @@ export function requestCancel(db: MemoryTables, key: RunKey, now: number): boole
   return true;
 }
 
-/** Something arrived from outside: bump wake_gen and make the run due now unless it is due earlier. */
-function wakeNow(run: RunRow, now: number): void {
+/** Something arrived from outside: bump wake_gen and make the run due now unless it is due earlier (or paused). */
+export function wakeNow(run: RunRow, now: number): void {
   run.wakeGen++;
-  run.wakeAt = wakeOnArrival(run.wakeAt, now);
+  run.wakeAt = wakeOnArrival(run.wakeAt, now, run.paused);
   run.updatedAt = now;
 }
 

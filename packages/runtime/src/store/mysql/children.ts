@@ -1,6 +1,7 @@
 import type { Transaction } from "../../api.js";
 import type { RunKey } from "../../history/index.js";
 import {
+  type ChildParent,
   childCreation,
   childStart,
   type ExistingChild,
@@ -10,6 +11,7 @@ import {
 import type { ParentLink } from "../rules/new-run.js";
 import type { ChildStart, StepWrite } from "../types.js";
 import { nullableText, type Row, text } from "./rows.js";
+import { tagsAfter } from "./tags.js";
 import { insertRun, insertSignal, requestCancel } from "./writes.js";
 
 /** What a step did to other runs, for the worker's in-process wake-ups. */
@@ -25,8 +27,10 @@ export interface Reach {
 export async function reachOtherRuns(conn: Transaction, p: string, step: StepWrite, row: Row): Promise<Reach> {
   const created: RunKey[] = [];
   const woken: RunKey[] = [];
+  // Children inherit the parent's tags as the step leaves them.
+  const parent = step.childStarts.length === 0 ? step.key : { ...step.key, tags: tagsAfter(step, row) };
   for (const child of step.childStarts) {
-    if (await startChild(conn, p, child, step.key, step.now)) created.push(child.key);
+    if (await startChild(conn, p, child, parent, step.now)) created.push(child.key);
   }
   for (const { key, signal } of step.signalsSent) {
     if (await insertSignal(conn, p, key, signal, step.now)) woken.push(key);
@@ -58,7 +62,7 @@ async function startChild(
   conn: Transaction,
   p: string,
   child: ChildStart,
-  parent: RunKey,
+  parent: ChildParent,
   now: number,
 ): Promise<boolean> {
   if (await insertRun(conn, p, childCreation(child, parent, now))) return true;

@@ -78,7 +78,7 @@ function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
   if (batch.length > 0) yield batch;
 }
 
-/** Locks the runs that still qualify, then deletes them with their events, signals and retry rows. */
+/** Locks the runs that still qualify, then deletes them with their events, signals, retry rows, tags and queue slots. */
 async function deleteRuns(
   conn: Transaction,
   p: string,
@@ -92,14 +92,29 @@ async function deleteRuns(
     [request.namespace, ...candidates.values, request.statuses, request.endedBefore],
   );
   if (locked.length === 0) return 0;
-  const match = keyMatch(locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) })));
-  for (const table of ["events", "signals", "tasks", "runs"]) {
-    await conn.query(`DELETE FROM ${p}${table} WHERE namespace = ? AND (${match.sql})`, [
-      request.namespace,
-      ...match.values,
-    ]);
-  }
+  await deleteRunRows(
+    conn,
+    p,
+    request.namespace,
+    locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) })),
+  );
   return locked.length;
+}
+
+/** The tables that hold rows of a run, the run row last. */
+const RUN_TABLES = ["events", "signals", "tasks", "run_tags", "queue_slots", "runs"];
+
+/** Deletes runs (locked by the caller) with their rows in every table. */
+export async function deleteRunRows(
+  conn: Transaction,
+  p: string,
+  namespace: string,
+  runs: readonly { readonly workflow: string; readonly runId: string }[],
+): Promise<void> {
+  const match = keyMatch(runs);
+  for (const table of RUN_TABLES) {
+    await conn.query(`DELETE FROM ${p}${table} WHERE namespace = ? AND (${match.sql})`, [namespace, ...match.values]);
+  }
 }
 
 /**

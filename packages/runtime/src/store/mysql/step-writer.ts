@@ -14,11 +14,13 @@ import {
   consumeSignalStatements,
   deleteTasksStatement,
   foldsCommit,
+  hasSideWrites,
   insertEventsStatement,
   lockRunsStatement,
   updateRunsStatement,
   writeTasksStatement,
 } from "./step-statements.js";
+import { replaceTagsStatements, tagsAfter } from "./tags.js";
 import { inTransaction } from "./transaction.js";
 
 const MAX_LOCK_RETRIES = 5;
@@ -66,7 +68,7 @@ async function writeOnce(
 ): Promise<StepResult[]> {
   if (steps.length === 0) return [];
   try {
-    if (lane) return await writeOnLane(lane, prefix, steps);
+    if (lane && !hasSideWrites(steps)) return await writeOnLane(lane, prefix, steps);
     // READ COMMITTED for batches: no gap locks, so batches of different workers do not block
     // each other's inserts; every row they depend on is locked explicitly. A single step
     // touches only its own run's keys, and saves the round trip of switching. A transaction
@@ -246,9 +248,25 @@ async function writeIn(conn: Transaction, p: string, steps: readonly StepWrite[]
   await consumeSignals(conn, p, validSteps);
   const update = updateRunsStatement(p, validSteps);
   await conn.query(update.sql, update.args);
+  for (const { step, row } of valid) await writeSideRows(conn, p, step, row);
 
   for (const { step, row, index } of valid) results[index] = await stepResult(conn, p, step, row, events.positions);
   return results as StepResult[];
+}
+
+/** The rows of a step the fast paths do not write (see hasSideWrites): the tags it set, the queue slots it gives up. */
+async function writeSideRows(conn: Transaction, p: string, step: StepWrite, row: Row): Promise<void> {
+  if (step.tagsSet !== undefined && step.tagsSet.length > 0) {
+    for (const statement of replaceTagsStatements(p, step.key, Number(row.created_at), tagsAfter(step, row))) {
+      await conn.query(statement.sql, statement.args);
+    }
+  }
+  for (const task of step.slotDeletes ?? []) {
+    await conn.query(
+      `DELETE FROM ${p}queue_slots WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ? AND target = ? AND seq = ?`,
+      [step.key.namespace, step.key.workflow, step.key.runId, step.iteration, task.target, task.seq],
+    );
+  }
 }
 
 /** The step's result; first the rarer writes that reach other runs (after the run update, so a wake-up they give this run wins). */
@@ -266,6 +284,7 @@ async function stepResult(
     nextPos: positions.get(runKeyId(step.key)) ?? step.firstPos,
     wakeGen: Number(row.wake_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
+    paused: Number(row.paused) === 1,
     ...reach,
   };
 }

@@ -3,6 +3,7 @@ import type { Transaction } from "../../api.js";
 import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
+import type { BulkBatch, BulkSpec } from "../bulk-records.js";
 import type { ListRunsFilter } from "../records.js";
 import { runCreation } from "../rules/new-run.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
@@ -15,11 +16,14 @@ import type {
   NewRun,
   NewSignal,
   PurgeRequest,
+  RunReset,
   ScheduleSpec,
+  SlotRequest,
   StepWrite,
   Store,
   WorkerAbilities,
 } from "../types.js";
+import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems } from "./bulk.js";
 import { claimRun, claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { isGaleraServer } from "./cluster-lock.js";
 import { retryOnConflict } from "./conflicts.js";
@@ -34,7 +38,7 @@ import { type Lane, openLane } from "./lane.js";
 import { addSignalOnLane, createRunOnLane } from "./lane-writes.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { checkSchema, migrate } from "./migrate.js";
-import { forkRun, resumeRun } from "./operations.js";
+import { forkRun, resetRun, resumeRun, setPaused, terminateRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
@@ -47,6 +51,7 @@ import {
   saveSchedule,
   setSchedulePaused,
 } from "./schedules.js";
+import { acquireSlot, releaseSlot, renewSlots, wakeSlotWaiters } from "./slots.js";
 import { writeSteps } from "./step-writer.js";
 import { inTransaction } from "./transaction.js";
 import { insertClientSignal, insertRun, requestCancel } from "./writes.js";
@@ -193,13 +198,26 @@ export class MySqlStore implements Store {
   renewLeases(runs: readonly RunKey[], owner: string, until: number) {
     return this.#guard((pool, p) => retryOnConflict(() => renewLeases(pool, p, runs, owner, until)));
   }
-  heldRuns(runs: readonly RunKey[], owner: string) {
-    return this.#guard((pool, p) => heldRuns(pool, p, runs, owner));
+  heldRuns(runs: readonly RunKey[]) {
+    return this.#guard((pool, p) => heldRuns(pool, p, runs));
+  }
+  // Slot decisions lock their queue's row and may meet a step's locks: retried after a conflict.
+  acquireSlot(request: SlotRequest) {
+    return this.#guard((pool, p) => retryOnConflict(() => acquireSlot(pool, p, request)));
+  }
+  releaseSlot(key: RunKey, iteration: number, task: { readonly target: string; readonly seq: number }, now: number) {
+    return this.#guard((pool, p) => retryOnConflict(() => releaseSlot(pool, p, key, iteration, task, now)));
+  }
+  wakeSlotWaiters(namespace: string, queue: string, now: number) {
+    return this.#guard((pool, p) => retryOnConflict(() => wakeSlotWaiters(pool, p, namespace, queue, now)));
+  }
+  renewSlots(runs: readonly RunKey[], owner: string, until: number) {
+    return this.#guard((pool, p) => retryOnConflict(() => renewSlots(pool, p, runs, owner, until)));
   }
   releaseAll(namespace: string, owner: string, now: number) {
     return this.#guard((pool, p) => retryOnConflict(() => releaseAll(pool, p, namespace, owner, now)));
   }
-  release(key: RunKey, owner: string, wakeAt: number) {
+  release(key: RunKey, owner: string, wakeAt: number | null) {
     return this.#guard((pool, p) => retryOnConflict(() => release(pool, p, key, owner, wakeAt)));
   }
   recordHeartbeat(
@@ -262,6 +280,39 @@ export class MySqlStore implements Store {
   }
   forkRun(request: ForkRequest) {
     return this.#guard((pool, p) => inTransaction(pool, undefined, (conn) => forkRun(conn, p, request)));
+  }
+  setPaused(key: RunKey, paused: boolean, now: number) {
+    return this.#write(undefined, (conn, p) => setPaused(conn, p, key, paused, now));
+  }
+  terminateRun(key: RunKey, reason: string, now: number) {
+    return this.#write(undefined, (conn, p) => terminateRun(conn, p, key, reason, now));
+  }
+  resetRun(key: RunKey, options: RunReset, now: number) {
+    return this.#write(undefined, (conn, p) => resetRun(conn, p, key, options, now));
+  }
+  openBulk(namespace: string, batchId: string, spec: BulkSpec, now: number) {
+    return this.#guard((pool, p) => openBulk(pool, p, namespace, batchId, spec, now));
+  }
+  addBulkItems(
+    namespace: string,
+    batchId: string,
+    runs: readonly Pick<RunKey, "workflow" | "runId">[],
+    cursor: string | undefined,
+    listed: boolean,
+    now: number,
+  ) {
+    return this.#guard((pool, p) =>
+      retryOnConflict(() => addBulkItems(pool, p, namespace, batchId, runs, cursor, listed, now)),
+    );
+  }
+  pendingBulkItems(namespace: string, batchId: string, limit: number) {
+    return this.#guard((pool, p) => pendingBulkItems(pool, p, namespace, batchId, limit));
+  }
+  applyBulkItem(batch: BulkBatch, run: Pick<RunKey, "workflow" | "runId">, now: number) {
+    return this.#guard((pool, p) => retryOnConflict(() => applyBulkItem(pool, p, batch, run, now)));
+  }
+  bulkProgress(namespace: string, batchId: string) {
+    return this.#guard((pool, p) => bulkProgress(pool, p, namespace, batchId));
   }
   listRuns(filter: ListRunsFilter) {
     return this.#guard((pool, p) => selectRunPage(pool, p, filter));

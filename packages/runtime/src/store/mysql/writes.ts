@@ -1,16 +1,18 @@
 import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import { RunNotFoundError } from "../../errors.js";
-import { newEvent, type RunKey, RunStatus } from "../../history/index.js";
+import { encodeTags, newEvent, type RunKey, RunStatus } from "../../history/index.js";
 import type { RunCreation } from "../rules/new-run.js";
 import { refusedSignal, takesSignals } from "../rules/signals.js";
 import type { NewSignal } from "../types.js";
 import { isDuplicateKey } from "./db-errors.js";
+import { unlessPausedSql } from "./pause.js";
 import { insertEventsOf, type Statement } from "./statements.js";
+import { insertTagsStatement } from "./tags.js";
 
-// Wake the run now unless it is already due earlier (SQL twin of wakeOnArrival in rules/wake.ts).
-// Parameters: now, now.
-export const WAKE_NOW = "wake_at = IF(wake_at IS NULL OR wake_at > ?, ?, wake_at)";
+// Wake the run now unless it is already due earlier, or paused (SQL twin of wakeOnArrival in
+// rules/wake.ts). Parameters: now, now.
+export const WAKE_NOW = `wake_at = ${unlessPausedSql("IF(wake_at IS NULL OR wake_at > ?, ?, wake_at)")}`;
 
 /**
  * Inserts a row, returning false when it exists already (errno 1062).
@@ -30,17 +32,19 @@ export async function insertUnlessExists(conn: Transaction, sql: string, values:
   }
 }
 
-/** The run row and its first events, as two statements (see insertRun). */
-export function insertRunStatements(p: string, creation: RunCreation): readonly [Statement, Statement] {
+/** The run row, its first events and its tags (when it has any), as statements (see insertRun). */
+export function insertRunStatements(p: string, creation: RunCreation): readonly [Statement, ...Statement[]] {
   const { row } = creation;
   const events = insertEventsOf(
     p,
     creation.events.map((placed) => ({ key: row, placed })),
   );
+  const tags = insertTagsStatement(p, row, row.createdAt, row.tags);
+  const hasTags = Object.keys(row.tags).length > 0;
   return [
     {
-      sql: `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, seed, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, scheduled_at, trace_context, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, seed, seed_iteration, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, scheduled_at, trace_context, tags, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       args: [
         row.namespace,
         row.workflow,
@@ -56,6 +60,7 @@ export function insertRunStatements(p: string, creation: RunCreation): readonly 
         row.inputText,
         row.codeVersion,
         row.seed,
+        row.seedIteration,
         row.deadline,
         row.parent?.workflow ?? null,
         row.parent?.runId ?? null,
@@ -65,19 +70,21 @@ export function insertRunStatements(p: string, creation: RunCreation): readonly 
         row.concurrencyKey,
         row.scheduledAt,
         row.traceContext,
+        hasTags ? encodeTags(row.tags) : null,
         row.createdAt,
         row.updatedAt,
       ],
     },
     events,
+    ...(tags === undefined ? [] : [tags]),
   ];
 }
 
 /** Creates the run row and its first events (see rules/new-run.ts); false when the run exists. */
 export async function insertRun(conn: Transaction, p: string, creation: RunCreation): Promise<boolean> {
-  const [row, events] = insertRunStatements(p, creation);
+  const [row, ...rest] = insertRunStatements(p, creation);
   if (!(await insertUnlessExists(conn, row.sql, row.args))) return false;
-  await conn.query(events.sql, events.args);
+  for (const statement of rest) await conn.query(statement.sql, statement.args);
   return true;
 }
 

@@ -13,7 +13,15 @@ const history: SourceEvent[] = [
   placed(null, newEvent.cancelRequested(T + 2)),
   placed(2, newEvent.activityResult("charge", 0, '"ok"', 1, T + 2)),
 ];
-const run = { iteration: 2, inputText: '"in"', seed: null, codeVersion: "v1", events: history };
+const run = {
+  iteration: 2,
+  inputText: '"in"',
+  seed: null,
+  seedIteration: null,
+  codeVersion: "v1",
+  tags: {},
+  events: history,
+};
 
 describe("forkCreation", () => {
   it("copies the steps before fromStep with their results, after a created event, and marks the fork", () => {

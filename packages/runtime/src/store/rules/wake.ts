@@ -1,13 +1,14 @@
 import type { StepWrite } from "../step-write.js";
+import { wakeUnlessPaused } from "./pause.js";
 
 /**
  * When the run needs a worker after the step: now while held here, or when something
  * arrived since the step read its inputs (wake_gen moved); at its next deadline when it
- * waits; never once ended.
+ * waits; never once ended, nor while paused (see rules/pause.ts).
  */
-export function wakeAfterStep(step: StepWrite, currentWakeGen: number): number | null {
+export function wakeAfterStep(step: StepWrite, currentWakeGen: number, paused = false): number | null {
   const choices = wakeChoices(step);
-  return currentWakeGen !== step.observedWakeGen ? choices.ifWoken : choices.otherwise;
+  return wakeUnlessPaused(paused, currentWakeGen !== step.observedWakeGen ? choices.ifWoken : choices.otherwise);
 }
 
 /**
@@ -22,9 +23,9 @@ export function wakeChoices(step: StepWrite): { readonly ifWoken: number | null;
 
 /**
  * The wake time of a running run that something arrived for from outside (a signal, a cancel
- * request): due now, unless it is due earlier already. The store bumps its wake_gen with it.
- * SQL twin: WAKE_NOW in store/mysql/writes.ts.
+ * request): due now, unless it is due earlier already, or paused (it is kept until it runs
+ * again). The store bumps its wake_gen with it. SQL twin: WAKE_NOW in store/mysql/writes.ts.
  */
-export function wakeOnArrival(wakeAt: number | null, now: number): number {
-  return wakeAt === null || wakeAt > now ? now : wakeAt;
+export function wakeOnArrival(wakeAt: number | null, now: number, paused = false): number | null {
+  return wakeUnlessPaused(paused, wakeAt === null || wakeAt > now ? now : wakeAt);
 }
