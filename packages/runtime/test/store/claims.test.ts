@@ -162,7 +162,7 @@ conformance("claims and the claim filter", ({ kind, store }) => {
     { can: { workflows: ["other"], activities: [] }, version: "v2", shards: { count: 3, index: 1 } },
   ];
 
-  /** One run of every combination of workflow, pin, wanted activity, wake time and lease, as the rule sees each. */
+  /** One run of every combination of workflow, pin, wanted activity, wake time, lease and pause, as the rule sees each. */
   async function everyKindOfRun(namespace: string) {
     const runs = [];
     let n = 0;
@@ -171,6 +171,7 @@ conformance("claims and the claim filter", ({ kind, store }) => {
         for (const wantedActivity of [null, "a", "zz"])
           for (const [wakeName, wakeAt] of Object.entries(wakes))
             for (const [leaseName, leaseMs] of Object.entries(leases)) {
+              const paused = n % 5 === 0;
               const key = { namespace, workflow, runId: `${wakeName}-${leaseName}-${n++}` };
               await store.createRun({ key, inputText: "null", now: T - 1000, codeVersion: codeVersion ?? undefined });
               const [set] = await store.commit([
@@ -178,8 +179,9 @@ conformance("claims and the claim filter", ({ kind, store }) => {
               ]);
               expect(set?.ok).toBe(true);
               if (leaseMs !== undefined) await store.claimRun(key, 1, { owner: "holder", now: T - 50, leaseMs });
+              if (paused) await store.setPaused(key, true, T - 40);
               const leaseUntil = leaseMs === undefined ? null : T - 50 + leaseMs;
-              runs.push({ ...key, codeVersion, wantedActivity, wakeAt, leaseUntil });
+              runs.push({ ...key, codeVersion, wantedActivity, wakeAt: paused ? null : wakeAt, leaseUntil, paused });
             }
     return runs;
   }

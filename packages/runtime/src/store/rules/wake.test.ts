@@ -27,4 +27,9 @@ describe("wakeOnArrival", () => {
     expect(wakeOnArrival(T + 10, T)).toBe(T);
     expect(wakeOnArrival(T - 10, T)).toBe(T - 10);
   });
+
+  it("keeps a paused run without a wake time: what arrived waits until it is unpaused", () => {
+    expect(wakeOnArrival(null, T, true)).toBeNull();
+    expect(wakeAfterStep(aStep(), 3, true)).toBeNull();
+  });
 });
