@@ -30,8 +30,8 @@ export interface BulkOptions {
   readonly version?: string;
   /** `terminate`: the reason stored with each run. */
   readonly reason?: string;
-  /** Called after each batch of runs with the progress so far (e.g. for a progress bar). */
-  readonly onProgress?: (progress: BulkProgress) => void;
+  /** Called after each batch of runs with the progress so far (e.g. for a progress bar); awaited. */
+  readonly onProgress?: (progress: BulkProgress) => void | Promise<void>;
 }
 
 /** How a bulk action ended: the runs it matched, did, skipped (stopped matching, or nothing to change) and failed on. */

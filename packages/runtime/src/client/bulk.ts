@@ -48,7 +48,7 @@ export async function runBulk(host: BulkHost, namespace: string, options: BulkOp
     await actOn(host, batch, items);
     // Workers of this process look again: held runs are poked (a pause, a termination), due ones claimed.
     host.local.wake(ns);
-    options.onProgress?.(await host.store.bulkProgress(ns, batchId));
+    await options.onProgress?.(await host.store.bulkProgress(ns, batchId));
   }
   return host.store.bulkProgress(ns, batchId);
 }

@@ -125,14 +125,12 @@ export class ClaimLoop {
   /**
    * Wakes the attempts waiting for slots of the served queues whose turn came without a slot
    * being given back (a holder that died, a rate window that moved on; see rules/queue-slots.ts).
-   * A read without locks per queue when nothing waits.
+   * The runs woken are due now: the claim round that follows takes them. A read without locks
+   * per queue when nothing waits.
    */
   async #wakeQueueLines(): Promise<void> {
     const { client, namespace, queueNames } = this.#options;
-    for (const queue of queueNames) {
-      const woken = await client.store.wakeSlotWaiters(namespace, queue, this.#now());
-      for (const key of woken) client.local.wake(namespace, key);
-    }
+    for (const queue of queueNames) await client.store.wakeSlotWaiters(namespace, queue, this.#now());
   }
 
   /**

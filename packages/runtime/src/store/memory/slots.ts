@@ -2,7 +2,7 @@ import { type RunKey, RunStatus } from "../../history/index.js";
 import type { SlotAnswer, SlotRequest } from "../engine-store.js";
 import { leaseLive } from "../rules/lease.js";
 import { startsInWindow } from "../rules/queue-picking.js";
-import { type SlotCandidate, type SlotState, slotDecision, unlimited } from "../rules/queue-slots.js";
+import { type SlotCandidate, type SlotState, slotDecision, slotWakeNeeded, unlimited } from "../rules/queue-slots.js";
 import { keyOf, type MemoryTables, pathOf, type QueueSlotRow, slotKey } from "./tables.js";
 import { wakeNow } from "./writes.js";
 
@@ -133,13 +133,17 @@ function recordStart(db: MemoryTables, namespace: string, queue: string, now: nu
   db.queues.set(`${namespace}/${queue}`, { limits: config.limits, starts: [...window, now] });
 }
 
-/** Wakes the runs of the waiting attempts whose turn came, as a signal would. */
+/**
+ * Wakes the runs of the waiting attempts whose turn came, as a signal would, but for a run due
+ * already that nobody holds: a claim takes it as it is (see slotWakeNeeded).
+ */
 function wake(db: MemoryTables, namespace: string, attempts: readonly SlotCandidate[], now: number): RunKey[] {
   const woken = new Map<string, RunKey>();
   for (const attempt of attempts) {
     const run = db.run({ namespace, workflow: attempt.workflow, runId: attempt.runId });
-    if (run === undefined || run.status !== RunStatus.Running) continue;
-    if (!woken.has(pathOf(run))) wakeNow(run, now);
+    if (run === undefined || run.status !== RunStatus.Running || woken.has(pathOf(run))) continue;
+    if (!slotWakeNeeded(run, now)) continue;
+    wakeNow(run, now);
     woken.set(pathOf(run), keyOf(run));
   }
   return [...woken.values()];

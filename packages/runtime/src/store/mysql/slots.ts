@@ -1,9 +1,10 @@
-import type { Pool } from "mysql2/promise";
+import type { Pool, ResultSetHeader } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import type { SlotAnswer, SlotRequest } from "../engine-store.js";
 import { decodeStarts, encodeStarts, type QueueLimits, startsInWindow } from "../rules/queue-picking.js";
 import { type SlotCandidate, type SlotState, slotDecision, unlimited } from "../rules/queue-slots.js";
+import { dueUnheldSql } from "./claim-filter.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";
 import { WAKE_NOW } from "./writes.js";
@@ -224,7 +225,10 @@ async function recordStart(
   ]);
 }
 
-/** Wakes the runs of the attempts whose turn came, as a signal would (wake_gen, and due now unless paused). */
+/**
+ * Wakes the runs of the attempts whose turn came, as a signal would (wake_gen, and due now unless
+ * paused), but for a run due already that nobody holds (slotWakeNeeded: NOT dueUnheld).
+ */
 async function wake(
   conn: Transaction,
   p: string,
@@ -235,12 +239,13 @@ async function wake(
   const runs = new Map(attempts.map((attempt) => [`${attempt.workflow}/${attempt.runId}`, attempt]));
   const woken: RunKey[] = [];
   for (const attempt of runs.values()) {
-    await conn.query(
+    const [result] = await conn.query<ResultSetHeader>(
       `UPDATE ${p}runs SET wake_gen = wake_gen + 1, ${WAKE_NOW}, updated_at = ?
-        WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ?`,
-      [now, now, now, namespace, attempt.workflow, attempt.runId, RunStatus.Running],
+        WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ?
+          AND NOT (wake_at IS NOT NULL AND ${dueUnheldSql("wake_at")})`,
+      [now, now, now, namespace, attempt.workflow, attempt.runId, RunStatus.Running, now, now],
     );
-    woken.push({ namespace, workflow: attempt.workflow, runId: attempt.runId });
+    if (result.affectedRows === 1) woken.push({ namespace, workflow: attempt.workflow, runId: attempt.runId });
   }
   return woken;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type SlotCandidate, slotDecision, unlimited } from "./queue-slots.js";
+import { type SlotCandidate, slotDecision, slotWakeNeeded, unlimited } from "./queue-slots.js";
 
 const T = Date.UTC(2030, 0, 1);
 const attempt = (runId: string, since: number, concurrencyKey: string | null = null): SlotCandidate => ({
@@ -58,5 +58,13 @@ describe("unlimited", () => {
     expect(unlimited({})).toBe(true);
     expect(unlimited({ concurrency: 1 })).toBe(false);
     expect(unlimited({ rateLimit: { limit: 1, periodMs: 1 } })).toBe(false);
+  });
+});
+
+describe("slotWakeNeeded", () => {
+  it("wakes a run that waits or is held, not one due already that nobody holds", () => {
+    expect(slotWakeNeeded({ wakeAt: null, leaseUntil: null }, T)).toBe(true);
+    expect(slotWakeNeeded({ wakeAt: T - 1, leaseUntil: T + 100 }, T)).toBe(true);
+    expect(slotWakeNeeded({ wakeAt: T - 1, leaseUntil: null }, T)).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { type DueRun, dueUnheld } from "./claim-filter.js";
 import { fairOrder, pickQueued, type QueueLimits } from "./queue-picking.js";
 
 /*
@@ -82,6 +83,16 @@ export function sameAttempt(a: SlotCandidate, b: SlotCandidate): boolean {
     a.target === b.target &&
     a.seq === b.seq
   );
+}
+
+/**
+ * Whether a waiting attempt's run must be woken for its turn: not when it is due already and
+ * nobody holds it, as a claim takes it then anyway (so a line whose head is not claimed yet is
+ * not woken again at every sweep). A run held by a worker (other attempts of it run) is woken,
+ * which its holder notices. SQL twin: the WHERE of `wake` in store/mysql/slots.ts.
+ */
+export function slotWakeNeeded(run: DueRun, now: number): boolean {
+  return !dueUnheld(run, now);
 }
 
 /** A queue without limits needs no slots: every attempt starts at once, and none is recorded. */
