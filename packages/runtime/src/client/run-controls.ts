@@ -28,7 +28,9 @@ export class RunControls {
   async setPaused(key: RunKey, paused: boolean): Promise<boolean> {
     await this.#ready();
     const changed = await this.#store.setPaused(key, paused, this.#clock.now());
-    if (changed) this.#local.wake(key.namespace, key);
+    // A paused run is poked where it is held. An unpaused one is due now: claimed (see #dueNow).
+    if (changed && paused) this.#local.wake(key.namespace, key);
+    if (changed && !paused) this.#dueNow(key);
     return changed;
   }
 
@@ -59,8 +61,17 @@ export class RunControls {
     const codeVersion = options.version === undefined ? undefined : validateName("version", options.version);
     await this.#ready();
     const iteration = await this.#store.resetRun(key, { toStep: toStep as number, codeVersion }, this.#clock.now());
-    this.#local.wake(key.namespace, key);
+    this.#dueNow(key);
     return iteration;
+  }
+
+  /**
+   * A run made due now by an operator: workers of this process claim it (with a lease) and poke
+   * what they hold, which lets go of an iteration that was reset. Not taken up in-process by
+   * name: its first step may start a due attempt without a commit, which only a lease allows.
+   */
+  #dueNow(key: RunKey): void {
+    this.#local.wake(key.namespace);
   }
 }
 

@@ -131,9 +131,15 @@ export class RunHost implements ActorHost {
     }
   }
 
-  /** Runs a queue woke (their turn for a slot came) are told in-process. */
+  /**
+   * Runs a queue woke (their turn for a slot came) are due now: workers of this process claim
+   * them, and poke those they hold. Not named: a named run is taken up in-process without a
+   * lease, and a step that asks for a slot may start its attempt without a commit (nothing new
+   * to write), which only a lease may do.
+   */
   #wakeLocally(runs: readonly RunKey[]): void {
-    for (const key of runs) this.#options.client.local.wake(key.namespace, key);
+    const namespaces = new Set(runs.map((key) => key.namespace));
+    for (const namespace of namespaces) this.#options.client.local.wake(namespace);
   }
 
   async persistHeartbeat(attempt: Attempt, detailsText: string): Promise<void> {

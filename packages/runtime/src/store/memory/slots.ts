@@ -2,7 +2,14 @@ import { type RunKey, RunStatus } from "../../history/index.js";
 import type { SlotAnswer, SlotRequest } from "../engine-store.js";
 import { leaseLive } from "../rules/lease.js";
 import { startsInWindow } from "../rules/queue-picking.js";
-import { type SlotCandidate, type SlotState, slotDecision, slotWakeNeeded, unlimited } from "../rules/queue-slots.js";
+import {
+  type SlotCandidate,
+  type SlotState,
+  slotDecision,
+  slotHeld,
+  slotWakeNeeded,
+  unlimited,
+} from "../rules/queue-slots.js";
 import { keyOf, type MemoryTables, pathOf, type QueueSlotRow, slotKey } from "./tables.js";
 import { wakeNow } from "./writes.js";
 
@@ -18,7 +25,8 @@ export function acquireSlot(db: MemoryTables, request: SlotRequest): SlotAnswer 
   if (config === undefined || unlimited(config.limits)) return { granted: true, woken: [] };
   const id = slotKey(key, iteration, request);
   const existing = db.queueSlots.get(id);
-  if (existing?.owner === request.owner && leaseLive(existing, now)) return { granted: true, woken: [] };
+  const held = slotHeld(existing, request.owner, now);
+  if (held !== undefined) return { granted: held, woken: [] };
   const { workflow, runId } = key;
   const { target, seq, concurrencyKey } = request;
   const asking: SlotCandidate = {

@@ -3,7 +3,7 @@ import type { Transaction } from "../../api.js";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import type { SlotAnswer, SlotRequest } from "../engine-store.js";
 import { decodeStarts, encodeStarts, type QueueLimits, startsInWindow } from "../rules/queue-picking.js";
-import { type SlotCandidate, type SlotState, slotDecision, unlimited } from "../rules/queue-slots.js";
+import { type SlotCandidate, type SlotState, slotDecision, slotHeld, unlimited } from "../rules/queue-slots.js";
 import { dueUnheldSql } from "./claim-filter.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";
@@ -36,9 +36,12 @@ export async function acquireSlot(pool: Pool, p: string, request: SlotRequest): 
         slotKey,
       );
       const mine = own[0];
-      if (mine && nullableText(mine.owner) === request.owner && Number(mine.lease_until) >= now) {
-        return { granted: true, woken: [] };
-      }
+      const row = mine && {
+        owner: nullableText(mine.owner),
+        leaseUntil: mine.lease_until === null ? null : Number(mine.lease_until),
+      };
+      const held = slotHeld(row, request.owner, now);
+      if (held !== undefined) return { granted: held, woken: [] };
       const since = mine === undefined ? now : Number(mine.since);
       const asking: SlotCandidate = { ...key, iteration, target, seq, concurrencyKey: request.concurrencyKey, since };
       const state = await stateOf(conn, p, key.namespace, queue, queueRow, now);

@@ -95,6 +95,21 @@ export function slotWakeNeeded(run: DueRun, now: number): boolean {
   return !dueUnheld(run, now);
 }
 
+/**
+ * The answer to an attempt whose slot row is held already (by a live lease): granted to the
+ * owner that holds it (it asks again), refused to any other, which is not to run the attempt a
+ * second time (it took the run up without a lease, and its commit will be refused). Undefined
+ * when nobody holds it: slotDecision decides.
+ */
+export function slotHeld(
+  row: { readonly owner: string | null; readonly leaseUntil: number | null } | undefined,
+  owner: string,
+  now: number,
+): boolean | undefined {
+  if (row === undefined || row.owner === null || row.leaseUntil === null || row.leaseUntil < now) return undefined;
+  return row.owner === owner;
+}
+
 /** A queue without limits needs no slots: every attempt starts at once, and none is recorded. */
 export function unlimited(limits: QueueLimits): boolean {
   return limits.concurrency === undefined && limits.keyConcurrency === undefined && limits.rateLimit === undefined;
