@@ -89,12 +89,14 @@ export interface TerminatedPayload {
 
 /**
  * Payload of reset: the iteration this one was reset from, the first step it executes again
- * (the steps before it were copied with their results), and its code version if re-pinned.
+ * (the steps before it were copied with their results), its code version if re-pinned, and the
+ * iteration whose ctx.random() stream it continues (the copied steps were recorded with it).
  */
 export interface ResetPayload {
   readonly iteration: number;
   readonly toStep: number;
   readonly version: string | null;
+  readonly seedIteration: number;
 }
 
 /** Payload of child_request: the child's run id and input; `wait`: runChild (true) or startChild. */

@@ -24,10 +24,14 @@ describe("migrate", () => {
     expect(await countRows(db.pool, "replay_migrations")).toBe(MIGRATIONS.length);
     const [tables] = await db.pool.query<RowDataPacket[]>("SHOW TABLES LIKE 'replay\\_%'");
     expect(tables.map((row) => String(Object.values(row)[0])).sort()).toEqual([
+      "replay_bulk_batches",
+      "replay_bulk_items",
       "replay_cursors",
       "replay_events",
       "replay_migrations",
+      "replay_queue_slots",
       "replay_queues",
+      "replay_run_tags",
       "replay_runs",
       "replay_schedules",
       "replay_signals",

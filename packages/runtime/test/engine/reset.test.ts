@@ -89,6 +89,38 @@ forEachStore((env) => {
       expect(messages).toEqual(["s1", "s2", "s3"]);
     });
 
+    it("replays the steps it reuses with the random values they were recorded with", async () => {
+      const ns = "reset-random";
+      let fail = true;
+      await env.worker({
+        namespace: ns,
+        workflows: {
+          ids: async (ctx: RunContext) => {
+            const first = await ctx.execActivity("keep", ctx.uuid());
+            const second = await ctx.execActivity("flaky", ctx.uuid());
+            return [first, second];
+          },
+        },
+        activities: {
+          keep: async (_ctx: ActivityContext, _backends: unknown, id: string) => id,
+          flaky: async (_ctx: ActivityContext, _backends: unknown, id: string) => {
+            if (fail) throw new NonRetryableError("not yet");
+            return id;
+          },
+        },
+      });
+      await env.client.runWorkflow(ns, "ids", "i-1", null);
+      await waitFor(async () => (await env.client.getRun(ns, "ids", "i-1"))?.status === "failed");
+      const [keptId] = (await env.client.getHistory(ns, "ids", "i-1"))
+        .filter((event) => event.type === "activity_request")
+        .map((event) => event.payload);
+      fail = false;
+      await env.client.resetRun(ns, "ids", "i-1", { toStep: 1 });
+      const [first, second] = (await env.client.awaitResult(ns, "ids", "i-1", { timeout: "10s" })) as string[];
+      expect(first).toBe(keptId);
+      expect(second).not.toBe(first);
+    });
+
     it("takes a running run from the worker that holds it: that worker's next commit is refused", async () => {
       const ns = "reset-live";
       let open: () => void = () => {};

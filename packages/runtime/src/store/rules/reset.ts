@@ -82,7 +82,9 @@ export function resetting(key: RunKey, run: ResettableRun | undefined, request: 
   const { toStep, now } = request;
   const iteration = run.iteration + 1;
   const reused = reusedHistory(iteration, run.inputText ?? "null", run.events, toStep, now);
-  const marker = newEvent.reset({ iteration: run.iteration, toStep, version: request.codeVersion ?? null }, now);
+  const seedIteration = run.seedIteration ?? run.iteration;
+  const version = request.codeVersion ?? null;
+  const marker = newEvent.reset({ iteration: run.iteration, toStep, version, seedIteration }, now);
   return {
     set: {
       iteration,
@@ -96,7 +98,7 @@ export function resetting(key: RunKey, run: ResettableRun | undefined, request: 
       errorText: null,
       cancelRequested: false,
       codeVersion: request.codeVersion ?? run.codeVersion,
-      seedIteration: run.seedIteration ?? run.iteration,
+      seedIteration,
       wantedActivity: null,
       stalls: 0,
       stallMark: false,
