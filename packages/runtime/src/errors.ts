@@ -46,7 +46,7 @@ export class InvalidPayloadError extends ReplayError {
   }
 }
 
-/** Tags (runWorkflow's `tags`, ctx.setTags, a filter's `tags`) that cannot be stored. Nothing was written. */
+/** Tags (runWorkflow's, ctx.setTags's, a filter's) that cannot be stored. Nothing was written. */
 export class InvalidTagsError extends ReplayError {
   override name = "InvalidTagsError";
   readonly argument: string;

@@ -111,10 +111,9 @@ export class RunActor {
   }
 
   /**
-   * Something outside changed: a signal or cancel (wake_gen), a pause; or an operator took the
-   * run from this worker (terminated or reset it: it is not running, or its version moved past
-   * the one this actor committed). A read older than this actor's state, or one made while its
-   * commit is on the way (whose result tells the same), is not looked at.
+   * Something outside changed: a signal or cancel (wake_gen), a pause, or an operator took the run
+   * (terminated: not running; reset: a version past this actor's). Stale reads, and reads while a
+   * commit is on its way (whose result tells the same), are not looked at.
    */
   poke(run: Omit<HeldRun, "key">): void {
     if (this.#done || this.#committing || run.version < this.#version) return;
@@ -135,10 +134,8 @@ export class RunActor {
   #lose(status: string): void {
     this.abortAll(new CancelledError(this.key.runId));
     if (status === RunStatus.Terminated) this.#span.end("terminated");
-    this.#host.logInfo(
-      `run ${this.key.workflow}/${this.key.runId} was ${status === RunStatus.Running ? "reset" : status} by an operator; let go`,
-      this.logRef,
-    );
+    const what = status === RunStatus.Running ? "reset" : status;
+    this.#host.logInfo(`run ${this.key.workflow}/${this.key.runId} was ${what} by an operator; let go`, this.logRef);
     this.#finish(undefined);
   }
 
