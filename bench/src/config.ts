@@ -14,6 +14,8 @@ export interface Sizes {
   /** Runs suspended in one worker's cache, and the activities of the fan-out run. */
   readonly w8: { readonly suspended: number; readonly fanOut: number };
   readonly floor: { readonly commits: number; readonly batchRows: number; readonly batches: number };
+  /** Runs of `steps` steps with 1 MiB activity results (offloaded, in the row) and small ones. */
+  readonly w11: { readonly runs: number; readonly steps: number };
   /** Untimed runs before each timed series. */
   readonly warmup: number;
 }
@@ -29,6 +31,7 @@ export const FULL: Sizes = {
   w7: { workers: [1, 2, 4], runs: 2000 },
   w8: { suspended: 10_000, fanOut: 1000 },
   floor: { commits: 2000, batchRows: 1000, batches: 20 },
+  w11: { runs: 40, steps: 5 },
   warmup: 20,
 };
 
@@ -43,5 +46,6 @@ export const QUICK: Sizes = {
   w7: { workers: [1, 2], runs: 100 },
   w8: { suspended: 500, fanOut: 100 },
   floor: { commits: 100, batchRows: 200, batches: 5 },
+  w11: { runs: 3, steps: 2 },
   warmup: 3,
 };

@@ -125,6 +125,12 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
     target(`W1 N=${n}`, "SQL statements per step (reported)", get("W1", `N=${n} SQL statements per step`), (row) =>
       row.replaykit === undefined ? undefined : ["reported", `${fmt(row.replaykit)} statements/step`],
     ),
+    target(
+      `W1 N=${n}`,
+      "gzip+AES costs <= 10% per step (p50, beside a client without codecs)",
+      get("W1", `N=${n} gzip+AES cost per step (p50)`),
+      atMost(10, "%"),
+    ),
     target(`W2 c=${c}`, "runs/s >= 4x DBOS's", get("W2", `c=${c} runs/s`), (row) => {
       const v = both(row);
       return v && [v[0] >= 4 * v[1], `${fmt(v[0])} vs ${fmt(v[1])} runs/s (${fmt(v[0] / v[1])}x)`];
@@ -180,6 +186,12 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       `one run with ${sizes.w8.fanOut} parallel activities, start to result <= 2 s`,
       get("W8", `${sizes.w8.fanOut} parallel activities, start to result`),
       atMost(2000, " ms"),
+    ),
+    target(
+      "W11",
+      "a step with a 1 MiB result, offloaded, <= 2x a step with a small one (p50)",
+      get("W11", "1 MiB offloaded / small result, per-step p50"),
+      atMost(2, "x"),
     ),
     target("WQ", "queue runs/s >= 2x DBOS's (first round)", get("WQ", `c=${sizes.wq.concurrency} runs/s`), (row) => {
       const v = both(row);

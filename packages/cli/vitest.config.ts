@@ -7,6 +7,8 @@ export default defineConfig({
     // One throwaway MariaDB for the replaykit and inspector tests (or REPLAY_MYSQL_URL).
     globalSetup: ["./test/global-setup.ts"],
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // The app of the consumer test runs its own tests in a fresh folder (consumer.test.ts).
+    exclude: ["test/consumer-app/**", "**/node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

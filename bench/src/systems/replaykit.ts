@@ -1,6 +1,7 @@
 import {
   type ActivityRegistration,
   type Client,
+  type ClientOptions,
   createClient,
   createWorker,
   type WorkerOptions,
@@ -17,6 +18,8 @@ export interface ReplaykitSetup {
   readonly concurrency?: number;
   readonly cacheSize?: number;
   readonly queues?: WorkerOptions["queues"];
+  /** Options of the client (and so of its worker), e.g. payload codecs. */
+  readonly clientOptions?: ClientOptions;
 }
 
 export interface ReplaykitEnv {
@@ -40,7 +43,7 @@ export async function withReplaykit<R>(
   // trip (else the store opens a few connections of its own for that) and no stack trace
   // captured per query. POOL_SIZE connections in all, as DBOS gets.
   const pool = replaykitPool(db.url);
-  const client = createClient({ pool });
+  const client = createClient({ pool }, setup.clientOptions);
   const namespace = "bench";
   try {
     await client.migrate();

@@ -7,6 +7,7 @@ import { percentile, range } from "../stats.js";
 import { alternate, type Live, withSystems } from "../systems/both.js";
 import { registerSteps, runDbos } from "../systems/dbos.js";
 import { STEPS_SETUP } from "../systems/steps.js";
+import { measureW1Codecs } from "./payload-codecs.js";
 
 /** One system as W1 drives it. */
 interface Side {
@@ -89,4 +90,5 @@ export async function runW1(ctx: BenchContext): Promise<void> {
   await withSystems(ctx, "w1", { replaykit: STEPS_SETUP, dbos: registerSteps }, (live) =>
     measure(ctx, sidesOf(ctx, live)),
   );
+  if (ctx.systems.has("replaykit")) await measureW1Codecs(ctx);
 }

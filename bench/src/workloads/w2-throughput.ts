@@ -10,6 +10,7 @@ import { alternate, type Live, withSystems } from "../systems/both.js";
 import { registerSteps, runDbos } from "../systems/dbos.js";
 import type { ReplaykitEnv } from "../systems/replaykit.js";
 import { STEPS_SETUP } from "../systems/steps.js";
+import { measureW2Codecs } from "./payload-codecs.js";
 
 /** Concurrent runWorkflow callers on the replaykit side: the client starts runs as fast as it can. */
 const STARTERS = 8;
@@ -143,4 +144,5 @@ export async function runW2(ctx: BenchContext): Promise<void> {
       measure(ctx, c, sidesOf(ctx, c, live)),
     );
   }
+  if (ctx.systems.has("replaykit")) await measureW2Codecs(ctx);
 }

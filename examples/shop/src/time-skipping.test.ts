@@ -24,7 +24,8 @@ describe("the shop's workflows in a test environment", () => {
   let stop: () => Promise<void>;
 
   beforeEach(async () => {
-    env = await createTestEnv({ start: Date.UTC(2030, 0, 1) });
+    // schedules: the nightly sales report fires (a test environment fires no schedule unless asked).
+    env = await createTestEnv({ start: Date.UTC(2030, 0, 1), schedules: true });
     mailer = new FakeMailer();
     const backends = { payments: new FakePaymentGateway(), courier: new FakeCourier(), mailer };
     const worker = startShopWorker(env.client, backends);

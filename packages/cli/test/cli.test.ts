@@ -105,18 +105,28 @@ describe("replaygen", () => {
     expect(missing.err).toContain("manifest nowhere/replay.ts does not exist");
   });
 
-  it("init scaffolds src/ with a manifest, activities, a workflow, its test and a worker, which then generate cleanly", async () => {
+  it("init scaffolds src/ with a manifest, activities, a workflow, its test, a worker and start.ts, which then generate cleanly", async () => {
     const app = path.join(TMP, "app");
     rmSync(app, { recursive: true, force: true });
     mkdirSync(app, { recursive: true });
     writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", type: "module" }));
     const init = await run(["init"], app);
     expect(init.code).toBe(0);
-    for (const name of ["replay.ts", "types.ts", "activities.ts", "workflow.ts", "workflow.test.ts", "worker.ts"]) {
+    const files = [
+      "replay.ts",
+      "types.ts",
+      "activities.ts",
+      "workflow.ts",
+      "workflow.test.ts",
+      "worker.ts",
+      "start.ts",
+    ];
+    for (const name of files) {
       expect(init.err).toContain(`replaygen: created src/${name}`);
     }
     expect(init.err).toContain("npx replaygen src/replay.ts");
     expect(init.err).toContain("npx replaygen --check src/replay.ts");
+    expect(init.err).toContain("node dist/start.js Ada");
     expect(init.err).toContain(
       "replaygen: warning: package.json does not list @replaykit/runtime, @replaykit/codegen, vitest: npm install @replaykit/runtime mysql2 and npm install --save-dev @replaykit/codegen vitest",
     );
@@ -130,6 +140,25 @@ describe("replaygen", () => {
     const worker = readFileSync(path.join(app, "src", "worker.ts"), "utf8");
     expect(worker).toContain("await client.migrate();");
     expect(worker).toContain('process.once("SIGTERM"');
+    const start = readFileSync(path.join(app, "src", "start.ts"), "utf8");
+    expect(start).toContain("await runGreet(client, runId,");
+    expect(start).toContain("await awaitGreetResult(client, runId,");
+  });
+
+  it("says what the file system refused, with exit 2 and no stack trace: init into a file, a replay_gen.ts that is a folder", async () => {
+    const dir = freshCopy("refused");
+    writeFileSync(path.join(dir, "notes"), "a file, not a folder\n");
+    const init = await run(["init", "notes"], dir);
+    expect(init.code).toBe(2);
+    expect(init.err).toMatch(
+      /^replaygen: init cannot write to notes: EEXIST: file already exists, mkdir .*; name a folder that is not a file/,
+    );
+    rmSync(path.join(dir, "replay_gen.ts"), { force: true });
+    mkdirSync(path.join(dir, "replay_gen.ts"));
+    const generate = await run(["replay.ts"], dir);
+    expect(generate.code).toBe(2);
+    expect(generate.err).toMatch(/^replaygen: the file system refused: EISDIR: illegal operation on a directory/);
+    for (const output of [init.err, generate.err]) expect(output).not.toMatch(/^\s+at /m);
   });
 
   it("init warns when the package is not an ES module", async () => {

@@ -1,10 +1,13 @@
 // The three packages as an app outside the workspace gets them: packed, installed from their
-// tarballs into a fresh folder with a strict tsconfig, then used as the README's "Use replaykit in
-// your app" says: replaygen init, generate, tsc, the unit test, and the worker running a workflow
-// against a real MariaDB (the one of global-setup.ts), stopped by SIGTERM.
+// tarballs into a fresh folder with a strict tsconfig, then used as docs/your-app.md ("Use
+// replaykit in your app") says: replaygen init, generate, tsc, the unit test, start.ts and the
+// worker running a workflow against a real MariaDB (the one of global-setup.ts), stopped by
+// SIGTERM; then the page's zod signup (the files of consumer-app/, which the page quotes), with
+// its createTestEnv tests: create, start a worker, advance, assert, close; schedules off unless asked.
 import { type ChildProcess, spawn } from "node:child_process";
 import {
   appendFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -21,6 +24,8 @@ import { createScratchDatabase, type ScratchDatabase } from "@replaykit/runtime/
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 const PACKAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The files of the page's zod signup, which this test copies into the app's src/. */
+const CONSUMER_APP = path.join(PACKAGES, "cli", "test", "consumer-app");
 const REPO_ROOT = path.resolve(PACKAGES, "..");
 const ROOT = mkdtempSync(path.join(tmpdir(), "replaykit-consumer-"));
 const APP = path.join(ROOT, "app");
@@ -114,7 +119,6 @@ beforeAll(async () => {
     `typescript@${workspace.devDependencies.typescript}`,
     `vitest@${workspace.devDependencies.vitest}`,
     `@types/node@${workspace.devDependencies["@types/node"]}`,
-    `zod@${codegen.devDependencies.zod}`,
   ]);
 }, 240_000);
 
@@ -163,6 +167,7 @@ describe("an app outside the workspace, with the packed packages", () => {
     expect(help.stdout).toContain("Usage: replaygen");
     const init = await ok("npx", ["replaygen", "init"]);
     expect(init.stderr).toContain("replaygen: created src/worker.ts");
+    expect(init.stderr).toContain("replaygen: created src/start.ts");
     expect(init.stderr).not.toContain("warning");
     await ok("npx", ["replaygen", "src/replay.ts"]);
     await ok("npx", ["replaygen", "--check", "src/replay.ts"]);
@@ -196,6 +201,30 @@ await client.close();
     expect(await exited).toBe(0);
     expect(started.output()).toContain("worker: SIGTERM: finishing the work in hand, then stopping");
     expect(started.output()).toContain("worker: stopped");
+  });
+
+  it("runs the start.ts that init wrote: one greet run, end to end, in one command", async () => {
+    if (db === undefined) db = await createScratchDatabase(inject("mysqlUrl"), "consumer");
+    const started = await run("node", ["dist/start.js", "Grace"], APP, { REPLAY_MYSQL_URL: db.url });
+    expect(started.code, started.stderr).toBe(0);
+    const [line, json] = started.stdout.trimEnd().split("\n");
+    expect(line).toMatch(/^start: run greet-[0-9a-f-]{36} started; see it with: npx replaykit runs show greet greet-/);
+    expect(JSON.parse(json ?? "")).toMatchObject({ text: "Hello, Grace!" });
+  });
+
+  it("builds the page's zod signup: zod installed, generated, strictly type-checked, its createTestEnv tests pass", async () => {
+    await ok("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", `zod@${codegen.devDependencies.zod}`]);
+    expect(Object.keys(manifestOf(APP).dependencies)).toContain("zod");
+    cpSync(path.join(CONSUMER_APP, "src"), path.join(APP, "src"), { recursive: true });
+    await ok("npx", ["replaygen", "src/signup/replay.ts"]);
+    await ok("npx", ["tsc"]);
+    const test = await ok("npx", ["vitest", "run", "--dir", "src"]);
+    // The greet unit test, and the signup's four: verified, expired after 24 hours, refused by zod, and the cleanup.
+    expect(test.stdout).toMatch(/Tests\s+5 passed/);
+    // The environment without `schedules: true` says why the nightly cleanup started no run.
+    expect(`${test.stdout}${test.stderr}`).toContain(
+      'schedule "nightlyCleanup" came due at 2030-01-01T03:00:00.000Z and started no run: in a test environment schedules fire only with createTestEnv({ schedules: true })',
+    );
   });
 
   it("warns when the manifest changed after generation, and --check fails naming the fix", async () => {

@@ -52,3 +52,16 @@ describe("replaygen", () => {
     expect(result.stdout).toContain("Usage: replaygen init");
   });
 });
+
+describe("replaykit runs list --help", () => {
+  it("says that the footer and its next-page cursor go to stderr, and the rows alone to stdout", () => {
+    const result = runBin("replaykit", ["runs", "list", "--help"]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      'the footer ("3 runs; next page: add --cursor ...") and "no runs ...\nmatch" go to stderr',
+    );
+    expect(result.stdout).toContain("With --json, stdout has the whole page: { runs, nextCursor }.");
+    const top = runBin("replaykit", ["--help"]);
+    expect(top.stdout).toContain("counts, next-page cursors, progress and\nerrors on stderr");
+  });
+});

@@ -22,7 +22,7 @@ describe("the composition fixture's generated code", () => {
     (await env.client.getRun(BILLING_NAMESPACE, workflow, runId))?.queue;
 
   beforeEach(async () => {
-    env = await createTestEnv({ start: Date.UTC(2030, 0, 1, 0, 30) });
+    env = await createTestEnv({ start: Date.UTC(2030, 0, 1, 0, 30), schedules: true });
     const backends = { bank: { pay: async (orderId: string) => `re_${orderId}` } };
     const workflows = { order, refund, digest, customerOnboardingFollowUpReminder };
     // A queue of the caller's own, served beside the manifest's.

@@ -76,6 +76,18 @@ describe("activity timeouts", () => {
     const fine = activities('timeout: "1m", heartbeatTimeout: "10s", scheduleToCloseTimeout: "1h"');
     expect(problemsOf(fine).errors).toEqual([]);
   });
+
+  it("accepts compound durations, largest unit first, and names the accepted forms for any other", () => {
+    const activities = (options: string) =>
+      `export default defineNamespace({ name: "n", workflows: { ${wf("w")} }, activities: { act: activity(act, { description: "d", ${options} }) } });`;
+    const fine = activities('timeout: "1m30s", scheduleToCloseTimeout: "1d12h", retry: { maxInterval: "2h30m" }');
+    expect(problemsOf(fine).errors).toEqual([]);
+    expectProblem(
+      activities('timeout: "30s1m"'),
+      '"30s1m"',
+      /timeout "30s1m" is not a duration: .*largest unit first \(d, h, m, s, ms\), such as .*"2h30m" or "1d12h"/,
+    );
+  });
 });
 
 describe("queues", () => {
@@ -94,12 +106,22 @@ describe("queues", () => {
     expectProblem(
       ns(wf("send"), queues("mail: queue({ concurrency: 0 })")),
       "0 }",
-      /queue "mail": concurrency must be a positive integer, got 0/,
+      /queue "mail": concurrency must be a whole number from 1 to 2147483647, got 0/,
     );
     expectProblem(
       ns(wf("send"), queues("mail: queue({ keyConcurrency: 1.5 })")),
       "1.5",
-      /queue "mail": keyConcurrency must be a positive integer, got 1.5/,
+      /queue "mail": keyConcurrency must be a whole number from 1 to 2147483647, got 1.5/,
+    );
+    expectProblem(
+      ns(wf("send"), queues("mail: queue({ concurrency: 3e9 })")),
+      "3e9",
+      /queue "mail": concurrency must be a whole number from 1 to 2147483647, got 3000000000/,
+    );
+    expectProblem(
+      ns(wf("send"), queues('mail: queue({ rateLimit: { limit: 2000000, period: "1s" } })')),
+      "{ limit: 2000000",
+      /queue "mail": rateLimit.limit must be a whole number from 1 to 1000000, got 2000000/,
     );
     expectProblem(
       ns(wf("send"), queues('mail: queue({ rateLimit: { limit: 10, period: "0s" } })')),
@@ -178,6 +200,15 @@ describe("schedules", () => {
       ns(wf("send"), schedules(`${daily}, catchup: "every"`)),
       '"every"',
       /the catchup of schedule "nightly" is "every": use "none" or "latest" or "all"/,
+    );
+  });
+
+  it("refuses a schedule id whose tick run ids would be longer than a run id may be, at its key", () => {
+    const id = "n".repeat(231);
+    expectProblem(
+      ns(wf("send"), `, schedules: { ${id}: schedule({ ${daily} }) }`),
+      id,
+      /the id of schedule "n{231}" is 231 bytes long: .* a run id may be 255 bytes: use an id of at most 230 bytes/,
     );
   });
 

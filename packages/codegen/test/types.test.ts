@@ -108,6 +108,9 @@ describe("generated API types", () => {
     );
     expect(diagnostics).toMatch(/misuse\.ts:13: Property 'order' is missing in type '\{\}'/);
     expect(diagnostics).toMatch(/misuse\.ts:15: Type 'string' is not assignable to type 'number'/);
+    expect(diagnostics).toMatch(
+      /misuse\.ts:17: Argument of type '"30m2h"' is not assignable to parameter of type 'Duration'/,
+    );
   });
 
   it("rejects each misuse of the zod and exact-optional API with the expected diagnostic", () => {

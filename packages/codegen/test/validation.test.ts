@@ -162,6 +162,13 @@ export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { 
     );
   });
 
+  it("takes Uint8Array and Buffer in payloads: they travel as bytes", () => {
+    const { errors } = problemsOf(
+      `export default defineNamespace({ name: "n", workflows: { w: workflow<{ raw: Uint8Array; list: Buffer[] }, Uint8Array>({ description: "d" }) }, activities: {} });`,
+    );
+    expect(errors.map((error) => error.message)).toEqual([]);
+  });
+
   it("refuses functions, bigint and symbols in payloads", () => {
     expectProblem(
       `export default defineNamespace({ name: "n", workflows: { w: workflow<In, { f: () => void }>({ description: "d" }) }, activities: {} });`,
@@ -223,9 +230,9 @@ export default defineNamespace({ name: "n", workflows: { w: workflow<ParsedPath,
 
   it("reports a problem in a type from a global package as that package's type, not as unresolved", () => {
     expectProblem(
-      `export default defineNamespace({ name: "n", workflows: { w: workflow<{ data: Buffer }, In>({ description: "d" }) }, activities: {} });`,
-      "{ data: Buffer }",
-      /the input of workflow "w" cannot travel as JSON: \$\.data is a Buffer with method \w+\(\)/,
+      `export default defineNamespace({ name: "n", workflows: { w: workflow<{ data: NodeJS.Timeout }, In>({ description: "d" }) }, activities: {} });`,
+      "{ data: NodeJS.Timeout }",
+      /the input of workflow "w" cannot travel as JSON: \$\.data is a Timeout with method \w+\(\)/,
     );
   });
 

@@ -117,6 +117,16 @@ export interface ForkOptions {
   readonly fromStep?: number;
   /** Pin the fork to this code version; default: the client's `version`, else the source's. */
   readonly version?: string;
+  /**
+   * The fork keeps the source's start options (queue, priority, concurrency key, timeout), so
+   * re-driving failed runs of a queue goes through that queue's limits; each of these replaces
+   * one. `null` takes the fork out of a queue, drops its concurrency key, or its timeout.
+   */
+  readonly queue?: string | null;
+  readonly priority?: number;
+  readonly concurrencyKey?: string | null;
+  /** The fork's run timeout, from its start; the source's timeout (its length) by default. */
+  readonly timeout?: Duration | null;
 }
 
 /** A source of time in milliseconds since the epoch. The default follows the database clock. */
@@ -428,7 +438,10 @@ export interface WorkerMetricsOptions {
    * `worker.metricsUrl`). Needs @opentelemetry/sdk-metrics and @opentelemetry/exporter-prometheus.
    */
   readonly port?: number;
-  /** The interface the endpoint listens on; default every interface. */
+  /**
+   * The address the endpoint listens on; default 127.0.0.1 (only this machine can scrape it).
+   * "0.0.0.0" serves every interface, for a Prometheus on another machine.
+   */
   readonly host?: string;
   /** Record through this provider instead of the global one (not together with `port`). */
   readonly meterProvider?: MeterProvider;

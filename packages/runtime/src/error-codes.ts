@@ -12,6 +12,7 @@ export type ReplayErrorCode =
   | ClientCode
   | WorkflowFailureCode
   | EngineCode
+  | PayloadCode
   | TestingCode;
 
 /** Something the caller passed cannot be used, and nothing was written. */
@@ -28,6 +29,7 @@ type InvalidArgumentCode =
   | "INVALID_LIMIT"
   | "INVALID_NAME"
   | "INVALID_PAYLOAD"
+  | "INVALID_PAYLOAD_OPTIONS"
   | "INVALID_PREFIX"
   | "INVALID_PRIORITY"
   /** A request to the web inspector (`@replaykit/cli`) that it cannot serve. */
@@ -50,6 +52,7 @@ type DatabaseCode =
   | "DATABASE_ACCESS_DENIED"
   | "UNKNOWN_DATABASE"
   | "SCHEMA_NOT_MIGRATED"
+  | "PACKET_TOO_LARGE"
   | "MIGRATION_LOCK_TIMEOUT"
   | "CORRUPT_PAYLOAD"
   | "SIGNAL_CONSUMED_TWICE";
@@ -70,9 +73,18 @@ type WorkflowFailureCode =
   | "ACTIVITY_FAILED"
   | "ACTIVITY_TIMEOUT"
   | "CHILD_WORKFLOW_FAILED"
+  | "CHILD_CYCLE"
   | "RUN_TIMEOUT"
   | "RUN_TERMINATED"
   | "COMPENSATION_FAILED";
+
+/** A stored payload that this client cannot read: its key, its codec or its offloaded bytes are missing, or it was changed. */
+type PayloadCode =
+  | "PAYLOAD_KEY_MISSING"
+  | "PAYLOAD_TAMPERED"
+  | "PAYLOAD_CODEC_MISSING"
+  | "PAYLOAD_MISSING"
+  | "PAYLOAD_STORE_FAILED";
 
 /** Why the engine parked a run, or could not serve it. */
 type EngineCode = "NON_DETERMINISM" | "UNKNOWN_WORKFLOW" | "RUN_STALLED" | "WORKER_STOPPED" | "TELEMETRY_UNAVAILABLE";

@@ -4,19 +4,11 @@
  * are in testing/errors.ts; the stored form of an error is made by serialize-error.ts.
  */
 
-import type { ReplayErrorCode } from "./error-codes.js";
+import { ReplayError } from "./replay-error.js";
 
 export type { ReplayErrorCode } from "./error-codes.js";
-
-/** Base class: a stable `code` for programs, a message for people. */
-export class ReplayError extends Error {
-  override name = "ReplayError";
-  readonly code: ReplayErrorCode;
-  constructor(code: ReplayErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
-}
+export * from "./payload-errors.js";
+export { ReplayError } from "./replay-error.js";
 
 /** A namespace, workflow, run id, signal, activity or output name was unusable. */
 export class InvalidNameError extends ReplayError {
@@ -118,6 +110,28 @@ export class SchemaNotMigratedError extends ReplayError {
       `${detail}. Create or update replaykit's tables once, before starting workers: await client.migrate() (or migrate(pool) from @replaykit/runtime). It is idempotent and safe from several processes.`,
       cause === undefined ? undefined : { cause },
     );
+  }
+}
+
+/**
+ * A write larger than the server takes in one packet (`max_allowed_packet`): refused by the
+ * server, not unreachable. A worker parks a run whose step no packet can carry.
+ */
+export class PacketTooLargeError extends ReplayError {
+  override name = "PacketTooLargeError";
+  /** About how many bytes the write needs, and the server's max_allowed_packet, when known. */
+  readonly bytes: number | undefined;
+  readonly maxPacket: number | undefined;
+  constructor(what: string, bytes: number | undefined, maxPacket: number | undefined, cause?: unknown) {
+    const size = bytes === undefined ? "" : ` (about ${bytes} bytes as SQL)`;
+    const of = maxPacket === undefined ? "" : ` of ${maxPacket} bytes`;
+    super(
+      "PACKET_TOO_LARGE",
+      `${what} is larger${size} than the server's max_allowed_packet${of}: raise it (SET GLOBAL max_allowed_packet = 67108864, and in the server's configuration), or lower the client's maxPayloadBytes so no value comes near it`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.bytes = bytes;
+    this.maxPacket = maxPacket;
   }
 }
 
@@ -229,6 +243,8 @@ export interface SerializedError {
   readonly stack?: string;
   readonly code?: string;
   readonly cause?: SerializedError;
+  /** The error's `details` (e.g. of a NonRetryableError), as a payload: any JSON value, bytes too. */
+  readonly details?: unknown;
 }
 
 /** A run ended as failed; thrown by awaitResult. */
@@ -251,11 +267,13 @@ export class CancelledError extends ReplayError {
   }
 }
 
-/** Thrown by an activity to say: do not retry this. */
+/** Thrown by an activity to say: do not retry this. `details` reach the workflow in ActivityFailure's failure. */
 export class NonRetryableError extends ReplayError {
   override name = "NonRetryableError";
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly details?: unknown;
+  constructor(message: string, options?: { cause?: unknown; details?: unknown }) {
     super("NON_RETRYABLE", message, options);
+    if (options?.details !== undefined) this.details = options.details;
   }
 }
 
@@ -327,6 +345,24 @@ export class ChildWorkflowFailure extends ReplayError {
   }
 }
 
+/**
+ * A child start that names a run waiting for the caller already (the caller itself, refused at
+ * the call; or one up its chain of waiting parents, refused when written): neither could end.
+ */
+export class ChildCycleError extends ReplayError {
+  override name = "ChildCycleError";
+  readonly workflow: string;
+  readonly runId: string;
+  constructor(workflow: string, runId: string) {
+    super(
+      "CHILD_CYCLE",
+      `run ${workflow}/${runId} cannot start itself as its child: it would wait for itself forever; give the child a run id of its own, e.g. \`\${ctx.runId}-child\``,
+    );
+    this.workflow = workflow;
+    this.runId = runId;
+  }
+}
+
 /** An activity ran longer than its timeout. */
 export class ActivityTimeoutError extends ReplayError {
   override name = "ActivityTimeoutError";
@@ -354,7 +390,7 @@ export class NonDeterminismError extends ReplayError {
   constructor(runId: string, target: string, seq: number, recorded: string, issued: string) {
     super(
       "NON_DETERMINISM",
-      `run ${runId}: command ${target}#${seq} disagrees with its history: recorded ${recorded}, code issued ${issued}. Workflow code must issue the same commands in the same order with the same inputs on replay; version the change or start a new run.`,
+      `run ${runId}: command ${target}#${seq} disagrees with its history: recorded ${recorded}, code issued ${issued}. Workflow code must issue the same commands in the same order with the same inputs on replay: put a change behind flow.patched(id) (ctx.patched(id) in untyped code) so that runs recorded before it keep the old branch, or give the new code a new workflow name; see "Changing a workflow that has runs in flight" in the docs.`,
     );
     this.runId = runId;
     this.target = target;

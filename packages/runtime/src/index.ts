@@ -36,8 +36,17 @@ export type {
 export { decodeEvent, EventType, newEvent, RunStatus } from "./history/index.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName } from "./json.js";
 export * from "./ops/index.js";
+export { type AesGcmOptions, aesGcmCodec } from "./payload/aes-gcm.js";
+export { gzipCodec, type PayloadCodec } from "./payload/codec.js";
+export { CodecStore } from "./payload/codec-store.js";
+export type { EncodedNode, OffloadedRef } from "./payload/encoded.js";
+export { filePayloadStore } from "./payload/file-store.js";
+export { DEFAULT_OFFLOAD_ABOVE, type PayloadOptions } from "./payload/options.js";
+export { type PayloadRef, type PayloadStore, tablePayloadStore } from "./payload/payload-store.js";
+export { type S3PayloadStoreOptions, s3PayloadStore } from "./payload/s3-store.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
 export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
+export { MAX_SCHEDULE_ID_BYTES } from "./schedule/plan.js";
 export { serializeError } from "./serialize-error.js";
 export { SHARD_COUNT, shardOf } from "./shard.js";
 export { createMemoryStore, MemoryStore, type MemoryStoreOptions } from "./store/memory/index.js";
@@ -63,3 +72,4 @@ export type {
 export { createPrometheusMetrics, startMetricsServer } from "./telemetry/prometheus.js";
 export type { WorkerStats } from "./worker/worker.js";
 export { createWorker } from "./worker/worker.js";
+export { QUEUE_LIMITS } from "./worker/worker-options.js";

@@ -1,4 +1,6 @@
 import { CorruptPayloadError, InvalidNameError, InvalidPayloadError } from "./errors.js";
+import { EncodedValue, holdsEncoded } from "./payload/encoded.js";
+import { fromWire, isEscapedKey, toWire } from "./payload/wire.js";
 
 /** Default largest payload, in bytes of UTF-8 JSON. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -7,28 +9,48 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 export const MAX_PAYLOAD_DEPTH = 512;
 
 /**
- * Serialises a payload to JSON text, refusing what JSON cannot carry faithfully: BigInt,
- * functions, symbols, cycles, a top-level `undefined`, non-finite numbers, Map, Set and other
- * class instances without toJSON (their content would be lost), a toJSON that throws or
- * returns one of those, getters that throw, nesting deeper than 512 levels, and anything over
- * `maxBytes`. Throws InvalidPayloadError naming `field` and the path of the value.
+ * Serialises a payload to the JSON text of its wire form (payload/wire.ts: bytes as tagged
+ * objects, "$" keys escaped), refusing what JSON cannot carry faithfully: BigInt, functions,
+ * symbols, cycles, a top-level `undefined`, non-finite numbers, Map, Set and other class
+ * instances without toJSON (their content would be lost), a toJSON that throws or returns one
+ * of those, getters that throw, nesting deeper than 512 levels, and anything over `maxBytes`.
+ * Throws InvalidPayloadError naming `field` and the path of the value.
  */
 export function encodePayload(field: string, value: unknown, maxBytes = DEFAULT_MAX_PAYLOAD_BYTES): string {
   if (value === undefined) throw new InvalidPayloadError(field, "", "it is undefined; use null for no value");
-  checkJsonValue(field, value, "$", new Set(), 0);
-  const text = JSON.stringify(value);
-  const bytes = Buffer.byteLength(text, "utf8");
+  const walk: Walk = { field, seen: new Set(), wire: false };
+  checkJsonValue(walk, value, "$", 0);
+  // A value without bytes or "$" keys is its own wire form: the common case costs nothing more.
+  const text = JSON.stringify(walk.wire ? toWire(value) : value);
+  const bytes = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text, "utf8");
   if (bytes > maxBytes) {
     throw new InvalidPayloadError(
       field,
       "",
-      `it is ${bytes} bytes of JSON, over the limit of ${maxBytes}; store large data elsewhere and pass a reference, or raise maxPayloadBytes`,
+      `it is ${bytes} bytes of JSON, over the limit of ${maxBytes}; raise maxPayloadBytes (with offload on, large payloads go to the payload store: see docs/payloads.md), or store the data elsewhere and pass a reference`,
     );
   }
   return text;
 }
 
-function checkJsonValue(field: string, value: unknown, path: string, seen: Set<object>, depth: number): void {
+/**
+ * The wire text of a value that needs no checking (a SerializedError, a decoded history's
+ * payload): what encodePayload gives for it.
+ */
+export function wireText(value: unknown): string {
+  return JSON.stringify(toWire(value)) ?? "null";
+}
+
+/** One check of a payload: what it is for, the objects on the current path, and whether it needs the wire form. */
+interface Walk {
+  readonly field: string;
+  readonly seen: Set<object>;
+  /** Bytes or "$" keys were seen: the value is serialised through toWire. */
+  wire: boolean;
+}
+
+function checkJsonValue(walk: Walk, value: unknown, path: string, depth: number): void {
+  const { field, seen } = walk;
   switch (typeof value) {
     case "bigint":
       throw new InvalidPayloadError(field, path, "BigInt is not JSON; send it as a string");
@@ -50,6 +72,10 @@ function checkJsonValue(field: string, value: unknown, path: string, seen: Set<o
     throw new InvalidPayloadError(field, path, `it is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
   }
   if (seen.has(value)) throw new InvalidPayloadError(field, path, "it contains a cycle");
+  if (value instanceof Uint8Array) {
+    walk.wire = true;
+    return;
+  }
   const toJSON = read(field, path, value, "toJSON");
   if (typeof toJSON === "function") {
     let json: unknown;
@@ -59,7 +85,7 @@ function checkJsonValue(field: string, value: unknown, path: string, seen: Set<o
       throw new InvalidPayloadError(field, path, `its toJSON() threw: ${(error as Error).message ?? String(error)}`);
     }
     seen.add(value);
-    checkJsonValue(field, json, `${path}.toJSON()`, seen, depth + 1);
+    checkJsonValue(walk, json, `${path}.toJSON()`, depth + 1);
     seen.delete(value);
     return;
   }
@@ -67,18 +93,13 @@ function checkJsonValue(field: string, value: unknown, path: string, seen: Set<o
   seen.add(value);
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      checkJsonValue(
-        field,
-        read(field, `${path}[${index}]`, value, String(index)),
-        `${path}[${index}]`,
-        seen,
-        depth + 1,
-      );
+      checkJsonValue(walk, read(field, `${path}[${index}]`, value, String(index)), `${path}[${index}]`, depth + 1);
     }
   } else {
     for (const key of Object.keys(value)) {
+      if (isEscapedKey(key)) walk.wire = true;
       const item = read(field, `${path}.${key}`, value, key);
-      if (item !== undefined) checkJsonValue(field, item, `${path}.${key}`, seen, depth + 1);
+      if (item !== undefined) checkJsonValue(walk, item, `${path}.${key}`, depth + 1);
     }
   }
   seen.delete(value);
@@ -104,15 +125,30 @@ function refuseLossyObject(field: string, path: string, value: object): void {
       ? "convert it, e.g. Object.fromEntries(map)"
       : value instanceof Set
         ? "convert it, e.g. [...set]"
-        : "pass a plain object, or give the class a toJSON()";
+        : ArrayBuffer.isView(value) || value instanceof ArrayBuffer
+          ? "bytes travel as a Uint8Array (or a Buffer): convert it, e.g. new Uint8Array(buffer)"
+          : "pass a plain object, or give the class a toJSON()";
   throw new InvalidPayloadError(field, path, `a ${kind} is not JSON: its content would be lost; ${hint}`);
 }
 
-/** Parses stored JSON text; NULL becomes undefined. Throws CorruptPayloadError naming `where`. */
-export function decodePayload(text: string | Buffer | null | undefined, where: string): unknown {
-  if (text === null || text === undefined) return undefined;
+/**
+ * The value of stored payload text (its wire form, see encodePayload); NULL becomes undefined.
+ * Text that holds encoded payloads (codecs, offload: payload/encoded.ts) becomes an
+ * EncodedValue, which the client's store boundary decodes. Throws CorruptPayloadError naming `where`.
+ */
+export function decodePayload(stored: string | Buffer | null | undefined, where: string): unknown {
+  if (stored === null || stored === undefined) return undefined;
+  const text = typeof stored === "string" ? stored : stored.toString("utf8");
+  if (holdsEncoded(text)) return new EncodedValue(text);
+  const parsed = parseStoredPayload(text, where);
+  // Only text with a "$" key or a bytes tag needs the wire form undone.
+  return text.includes('"$') ? fromWire(parsed) : parsed;
+}
+
+/** The stored JSON as it is: bytes as their tagged objects, keys escaped, encoded payloads as their nodes. */
+export function parseStoredPayload(text: string, where: string): unknown {
   try {
-    return JSON.parse(typeof text === "string" ? text : text.toString("utf8"));
+    return JSON.parse(text);
   } catch (cause) {
     throw new CorruptPayloadError(where, cause);
   }

@@ -1,9 +1,12 @@
 import type { SerializedError } from "./errors.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload } from "./json.js";
 
 /** Causes kept below an error; deeper ones are summarised. */
 const MAX_CAUSE_DEPTH = 8;
 /** Characters kept of a message or stack, so an error always fits where results fit. */
 const MAX_ERROR_TEXT = 16 * 1024;
+/** Bytes of JSON an error's details may take. */
+const MAX_DETAILS_BYTES = DEFAULT_MAX_PAYLOAD_BYTES / 4;
 
 /**
  * Turns anything thrown into a SerializedError, keeping its cause chain (Error causes and
@@ -31,11 +34,13 @@ function serializeAt(value: unknown, depth: number, seen: Set<unknown>): Seriali
   const stack = read("stack");
   const code = read("code");
   const cause = read("cause");
+  const details = read("details");
   const serialized: SerializedError = {
     name: cut(String(read("name")), 200),
     message: cut(String(read("message")), MAX_ERROR_TEXT),
     ...(typeof stack === "string" ? { stack: cut(stack, MAX_ERROR_TEXT) } : {}),
     ...(typeof code === "string" ? { code: cut(code, 200) } : {}),
+    ...(details === undefined ? {} : { details: storedDetails(details) }),
   };
   if (cause === undefined) return serialized;
   const next =
@@ -64,4 +69,16 @@ function nonError(value: unknown): SerializedError {
 
 function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters cut)`;
+}
+
+/**
+ * An error's details as they will read back from storage (a Date becomes its text, bytes stay
+ * bytes), so the workflow sees the same value live and in replay; a note when they cannot be stored.
+ */
+function storedDetails(details: unknown): unknown {
+  try {
+    return decodePayload(encodePayload("error details", details, MAX_DETAILS_BYTES), "error details");
+  } catch (error) {
+    return `(the details could not be stored: ${(error as Error).message})`;
+  }
 }

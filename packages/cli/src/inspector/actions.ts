@@ -26,12 +26,19 @@ export function actionRoute(action: Action) {
     }
     const text = await readBody(request, context.client.maxPayloadBytes + BODY_SLACK);
     if (text === undefined) return sendJson(response, 413, { ok: false, error: "the request body is too large" });
-    let body: Body;
+    let parsed: unknown;
     try {
-      body = JSON.parse(text) as Body;
+      parsed = JSON.parse(text);
     } catch {
       return sendJson(response, 400, { ok: false, error: "the request body is not JSON" });
     }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      return sendJson(response, 400, {
+        ok: false,
+        error: 'the request body must be a JSON object such as {"namespace": ...}',
+      });
+    }
+    const body = parsed as Body;
     try {
       const { status, message } = await action(context, body);
       sendJson(response, status, { ok: status < 300, message });
@@ -47,6 +54,7 @@ function failureOf(error: unknown): [number, string] {
   if (error.code === "RUN_NOT_FOUND") return [404, error.message];
   if (error.code === "RUN_NOT_RESUMABLE") return [409, error.message];
   if (error.code.startsWith("INVALID_")) return [400, error.message];
+  if (error.code === "DATABASE_UNREACHABLE" || error.code === "SCHEMA_NOT_MIGRATED") return [503, error.message];
   return [500, error.message];
 }
 
@@ -55,6 +63,9 @@ const text = (body: Body, key: string): string => (typeof body[key] === "string"
 export const cancelAction: Action = async ({ client }, body) => {
   const [ns, wf, id] = [text(body, "namespace"), text(body, "workflow"), text(body, "runId")];
   const asked = await client.cancelRun(ns, wf, id);
+  if (asked && (await client.getRun(ns, wf, id))?.status === "cancelled") {
+    return { status: 200, message: `${wf}/${id} cancelled: it had not started` };
+  }
   return asked
     ? { status: 200, message: `cancel of ${wf}/${id} requested; a worker ends the run at its next step` }
     : { status: 409, message: `${wf}/${id} was not cancelled: it ended already, or a cancel was asked before` };

@@ -20,16 +20,28 @@ export function isLoopback(host: string): boolean {
   return LOOPBACK.has(host);
 }
 
+/** The shortest token for actions: an empty or short one (`--token "$UNSET"`) would let anyone write. */
+export const MIN_TOKEN_LENGTH = 16;
+
 /**
- * Refuses a request whose Host header is not this server's loopback address (DNS rebinding:
- * a page of another site whose name resolves to 127.0.0.1 must not read the inspector).
- * Applied when the server is bound to a loopback address; undefined means allowed.
+ * Refuses a request whose Host header is not one this inspector answers to (DNS rebinding: a
+ * page of another site whose name resolves to this server must not read it): its loopback names
+ * with its port, and the names it was given (`allowHosts`, with or without the port). Applied on
+ * every address; undefined means allowed.
  */
-export function hostRefusal(request: IncomingMessage, boundHost: string, port: number): string | undefined {
-  if (!isLoopback(boundHost)) return undefined;
-  const host = request.headers.host ?? "";
-  const allowed = ["127.0.0.1", "localhost", "[::1]"].map((name) => `${name}:${port}`);
-  return allowed.includes(host) ? undefined : `Host ${JSON.stringify(host)} is not this inspector's address`;
+export function hostRefusal(
+  request: IncomingMessage,
+  port: number,
+  allowHosts: readonly string[] = [],
+): string | undefined {
+  const host = (request.headers.host ?? "").toLowerCase();
+  const given = allowHosts.map((name) => name.toLowerCase());
+  const own = ["127.0.0.1", "localhost", "[::1]"].map((name) => `${name}:${port}`);
+  // A name given without a port stands for itself on this port, or behind a proxy on its default port.
+  const bare = host.replace(/:\d+$/, "");
+  const byName = given.includes(bare) && (host === bare || host === `${bare}:${port}`);
+  if (own.includes(host) || given.includes(host) || byName) return undefined;
+  return `Host ${JSON.stringify(host)} is not this inspector's address (give the names it is reached by with --allow-host)`;
 }
 
 /**

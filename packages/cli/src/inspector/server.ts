@@ -1,14 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Client, ReplayError } from "@replaykit/runtime";
+import { InspectorListenError, InspectorOptionsError } from "../shared/errors.js";
 import { actionRoute, cancelAction, resumeAction, signalAction } from "./actions.js";
 import { INSPECTOR_SCRIPT } from "./assets/script.js";
 import { INSPECTOR_STYLE } from "./assets/style.js";
+import { boundedClient } from "./deadline.js";
 import { type RouteContext, type RouteHandler, sendHtml, sendText } from "./http.js";
 import { eventsRoute } from "./live.js";
 import { messagePage } from "./pages/layout.js";
 import { runRoute, runsRoute } from "./pages-routes.js";
-import { hostRefusal, newToken, SECURITY_HEADERS } from "./security.js";
+import { hostRefusal, isLoopback, MIN_TOKEN_LENGTH, newToken, SECURITY_HEADERS } from "./security.js";
 
 export interface InspectorOptions {
   readonly client: Client;
@@ -18,8 +20,19 @@ export interface InspectorOptions {
   readonly host?: string | undefined;
   /** Default 7070; 0 picks a free port. */
   readonly port?: number | undefined;
-  /** The token actions need; default: a random one (see Inspector.token). */
+  /**
+   * The token actions need, at least 16 characters; default: a random one (see Inspector.token).
+   * Required on an address other than loopback.
+   */
   readonly token?: string | undefined;
+  /**
+   * Host names (or name:port) the inspector answers to besides its loopback names, e.g. the name
+   * of this machine or of a proxy in front of it. Required on an address other than loopback: the
+   * Host check guards every page against DNS rebinding.
+   */
+  readonly allowHosts?: readonly string[] | undefined;
+  /** How long a page may wait for the database before it answers 503; default 5000 ms. */
+  readonly pageTimeoutMs?: number | undefined;
   /**
    * More GET routes by path. This is where other parts of replaykit mount their pages: the
    * observability work serves `/metrics` here. Paths of the inspector itself cannot be replaced.
@@ -62,13 +75,16 @@ const ROUTES: Readonly<Record<string, RouteHandler>> = {
  */
 export async function startInspector(options: InspectorOptions): Promise<Inspector> {
   const host = options.host ?? "127.0.0.1";
+  checkOptions(options, host);
   const token = options.token ?? newToken();
+  const allowHosts = options.allowHosts ?? [];
+  const pageTimeoutMs = options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
   const closing = new AbortController();
   const routes = { ...prefixed(options.routes ?? {}), ...ROUTES };
   let port = options.port ?? 7070;
   const server = createServer((request, response) => {
     const base = { client: options.client, namespace: options.namespace, token, closing: closing.signal };
-    void handle(request, response, routes, { ...base, host, port });
+    void handle(request, response, routes, { ...base, port, allowHosts, pageTimeoutMs });
   });
   await listen(server, host, port);
   port = (server.address() as AddressInfo).port;
@@ -86,6 +102,32 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   };
 }
 
+/** How long a page waits for the database by default before it answers 503. */
+const DEFAULT_PAGE_TIMEOUT_MS = 5000;
+/** Routes that stream for as long as the page is open; their reads are not bounded as a page's. */
+const STREAMING = new Set(["GET /events"]);
+
+/** Refuses options that would serve the inspector unsafely: a short token, or an open address without a token or Host names. */
+function checkOptions(options: InspectorOptions, host: string): void {
+  const { token } = options;
+  if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
+    throw new InspectorOptionsError(
+      `the token for actions must be at least ${MIN_TOKEN_LENGTH} characters, got ${token.length}: an empty or short one (as --token "$TOKEN" gives when TOKEN is unset) would let anyone cancel runs; leave --token out for a random one`,
+    );
+  }
+  if (isLoopback(host)) return;
+  if (token === undefined) {
+    throw new InspectorOptionsError(
+      `serving on ${host}, an address other machines can reach, needs a token of your own: pass --token with at least ${MIN_TOKEN_LENGTH} characters (or keep --host 127.0.0.1 and tunnel to it)`,
+    );
+  }
+  if ((options.allowHosts ?? []).length === 0) {
+    throw new InspectorOptionsError(
+      `serving on ${host} needs the names it is reached by: pass --allow-host <name> (e.g. --allow-host ops.example.com), so the Host check still guards against DNS rebinding`,
+    );
+  }
+}
+
 function prefixed(routes: Readonly<Record<string, RouteHandler>>): Record<string, RouteHandler> {
   return Object.fromEntries(Object.entries(routes).map(([path, handler]) => [`GET ${path}`, handler]));
 }
@@ -94,17 +136,24 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
   routes: Readonly<Record<string, RouteHandler>>,
-  state: Omit<RouteContext, "request" | "response" | "url"> & { host: string; port: number },
+  state: Omit<RouteContext, "request" | "response" | "url"> & {
+    port: number;
+    allowHosts: readonly string[];
+    pageTimeoutMs: number;
+  },
 ): Promise<void> {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
-  const refusal = hostRefusal(request, state.host, state.port);
+  const refusal = hostRefusal(request, state.port, state.allowHosts);
   if (refusal !== undefined) return sendText(response, 403, `${refusal}; open the inspector at its own address`);
   const url = new URL(request.url ?? "/", "http://inspector");
-  const route = routes[`${request.method} ${url.pathname}`];
+  const name = `${request.method} ${url.pathname}`;
+  const route = routes[name];
   if (route === undefined)
     return sendHtml(response, 404, messagePage("Not found", `Nothing is served at ${url.pathname}.`));
+  // Each page's reads answer within pageTimeoutMs, or the page answers 503 (see boundedClient).
+  const client = STREAMING.has(name) ? state.client : boundedClient(state.client, state.pageTimeoutMs);
   try {
-    await route({ ...state, request, response, url });
+    await route({ ...state, client, request, response, url });
   } catch (error) {
     if (response.headersSent) {
       response.end();
@@ -116,16 +165,25 @@ async function handle(
 }
 
 function statusOf(error: unknown): [number, string] {
-  if (error instanceof ReplayError && error.code.startsWith("INVALID_")) return [400, "Bad request"];
-  if (error instanceof ReplayError && error.code === "DATABASE_UNREACHABLE") return [503, "Database unreachable"];
-  return [500, "Unexpected error"];
+  if (!(error instanceof ReplayError)) return [500, "Unexpected error"];
+  if (error.code.startsWith("INVALID_")) return [400, "Bad request"];
+  const unavailable: Partial<Record<string, string>> = {
+    DATABASE_UNREACHABLE: "Database unreachable",
+    SCHEMA_NOT_MIGRATED: "Database not migrated: run migrate",
+    DATABASE_ACCESS_DENIED: "Database refused the login",
+    UNKNOWN_DATABASE: "No such database",
+  };
+  const title = unavailable[error.code];
+  return title === undefined ? [500, "Unexpected error"] : [503, title];
 }
 
+/** Listens on host:port; a port in use or an address this machine lacks is an InspectorListenError. */
 function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (error: unknown) => reject(new InspectorListenError(host, port, error));
+    server.once("error", failed);
     server.listen(port, host, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });

@@ -11,7 +11,7 @@ Examples:
   npx replaygen src/replay.ts            generate src/replay_gen.ts
   npx replaygen --check src/replay.ts    fail when src/replay_gen.ts is stale (CI)
   npx replaygen --watch src/replay.ts    regenerate on every change
-  npx replaygen init                     scaffold src/: manifest, activities, workflow, its test, worker
+  npx replaygen init                     scaffold src/: manifest, activities, workflow, its test, worker, start.ts
 
 ${exitCodesHelp("replaygen")}`;
 
@@ -38,7 +38,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo()): Promi
   program
     .command("init")
     .description(
-      "scaffold a namespace: manifest (replay.ts), types, activities, a workflow, its unit test and a worker entry point",
+      "scaffold a namespace: manifest (replay.ts), types, activities, a workflow, its unit test, a worker entry point and start.ts (one run, end to end)",
     )
     .argument("[dir]", "folder to write them to (created when missing; nothing is overwritten)", "src")
     .action((dir: string) => {

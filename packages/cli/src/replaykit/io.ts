@@ -1,3 +1,4 @@
+import { createInterface } from "node:readline/promises";
 /** Where `replaykit` writes and what it reads from its environment. */
 export interface ReplaykitIo {
   /** Results: tables, JSON (stdout). */
@@ -7,6 +8,8 @@ export interface ReplaykitIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Resolves when the process is asked to stop (Ctrl-C); used by long-running commands (`ui`). */
   readonly stopped?: Promise<void>;
+  /** Asks a person a yes/no question (a destructive command without --yes); absent when no one can answer (no terminal). */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 export function processIo(): ReplaykitIo {
@@ -19,5 +22,16 @@ export function processIo(): ReplaykitIo {
     err: (text) => process.stderr.write(`${text}\n`),
     env: process.env,
     stopped,
+    ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm: askOnTerminal } : {}),
   };
+}
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    prompt.close();
+  }
 }

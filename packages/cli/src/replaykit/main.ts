@@ -1,10 +1,11 @@
 import { Command, CommanderError } from "commander";
+import { CliUsageError } from "../shared/errors.js";
 import { EXIT, exitCodesHelp } from "../shared/exit-codes.js";
 import { countRuns } from "./commands/runs-count.js";
 import { type ListFlags, listRuns } from "./commands/runs-list.js";
 import { showHistory, showRunCommand } from "./commands/runs-show.js";
 import { cancelRun, forkRun, purgeRuns, resumeRun, sendSignal } from "./commands/runs-write.js";
-import { changeSchedule, listSchedules } from "./commands/schedules.js";
+import { changeSchedule, deleteSchedule, listSchedules } from "./commands/schedules.js";
 import { serveInspector } from "./commands/ui.js";
 import { type Context, type GlobalOptions, withContext } from "./context.js";
 import { reportFailure } from "./failure.js";
@@ -13,6 +14,8 @@ import { processIo, type ReplaykitIo } from "./io.js";
 const HELP = `
 Database: --db mysql://user:password@host:3306/database, or REPLAY_MYSQL_URL.
 Namespace: --namespace <name>, or REPLAY_NAMESPACE; may be left out when the database has one.
+Output: results (tables, or JSON with --json) on stdout; counts, next-page cursors, progress and
+errors on stderr, so a pipe or a file gets the results alone.
 
 Examples:
   replaykit runs list --status stuck                 runs parked with an error, newest first
@@ -24,6 +27,11 @@ Examples:
 
 ${exitCodesHelp("replaykit")}`;
 
+const LIST_HELP = `
+The table goes to stdout; the footer ("3 runs; next page: add --cursor ...") and "no runs ...
+match" go to stderr, so \`replaykit runs list | grep stuck\` or \`> runs.txt\` gets the rows alone.
+With --json, stdout has the whole page: { runs, nextCursor }.`;
+
 type Handler = (context: Context, args: string[], flags: Record<string, unknown>) => Promise<void>;
 type Act = (handler: Handler, namespaceOptional?: boolean) => (...params: unknown[]) => Promise<void>;
 
@@ -33,6 +41,8 @@ type Act = (handler: Handler, namespaceOptional?: boolean) => (...params: unknow
  */
 export async function main(argv: readonly string[], io: ReplaykitIo = processIo()): Promise<number> {
   let exitCode: number = EXIT.ok;
+  // With --json, errors are JSON on stderr too, commander's own (a bad flag) included.
+  const json = argv.includes("--json");
   const act =
     (handler: Handler, namespaceOptional = false) =>
     async (...params: unknown[]): Promise<void> => {
@@ -43,16 +53,20 @@ export async function main(argv: readonly string[], io: ReplaykitIo = processIo(
         const options = command.optsWithGlobals<GlobalOptions>();
         await withContext(options, io, (context) => handler(context, args, flags), namespaceOptional);
       } catch (error) {
-        exitCode = reportFailure(error, io);
+        exitCode = reportFailure(error, io, json);
       }
     };
-  const program = buildProgram(io, act);
+  const program = buildProgram(json ? { ...io, err: () => {} } : io, act);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    return reportFailure(error, io);
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.ok;
+      if (json) reportFailure(new CliUsageError(error.message.replace(/^error: /, "")), io, true);
+      return EXIT.usage;
+    }
+    return reportFailure(error, io, json);
   }
 }
 
@@ -68,7 +82,10 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.out(text.trimEnd()), writeErr: (text) => io.err(text.trimEnd()) });
   addRunCommands(program.command("runs").description("list, inspect and change runs"), act);
-  addScheduleCommands(program.command("schedules").description("list, pause, resume and trigger schedules"), act);
+  addScheduleCommands(
+    program.command("schedules").description("list, pause, resume, trigger and delete schedules"),
+    act,
+  );
   program
     .command("signal")
     .description("send a signal (JSON message) to a run")
@@ -87,7 +104,14 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
     .description("serve the web inspector (runs, a run's timeline, live updates, actions with a token)")
     .option("--port <port>", "port to listen on", "7070")
     .option("--host <host>", "address to bind; keep 127.0.0.1 unless you put it behind your own auth", "127.0.0.1")
-    .option("--token <token>", "token for actions (cancel, resume, signal); default: a random one, printed")
+    .option(
+      "--token <token>",
+      "token for actions (cancel, resume, signal), 16 characters or more; default: a random one, printed",
+    )
+    .option(
+      "--allow-host <name...>",
+      "Host names it answers to besides 127.0.0.1 and localhost; needed (with --token) to bind another address",
+    )
     .action(act((c, _args, f) => serveInspector(c, f), true));
   return program;
 }
@@ -96,6 +120,7 @@ function addRunCommands(runs: Command, act: Act): void {
   runs
     .command("list")
     .description("one page of runs, newest first")
+    .addHelpText("after", LIST_HELP)
     .option("--workflow <name>")
     .option("--status <status>", "running, completed, failed, cancelled or stuck")
     .option("--queue <name>")
@@ -121,10 +146,11 @@ function addRunCommands(runs: Command, act: Act): void {
     .action(act((c, [workflow = "", runId = ""]) => showRunCommand(c, workflow, runId)));
   runs
     .command("history")
-    .description("a run's events in log order")
+    .description("a run's events in log order (--json: the events array, as client.getHistory returns it)")
     .argument("<workflow>")
     .argument("<runId>")
     .option("--iteration <n>", 'an iteration number, or "all" (default: the current one)')
+    .option("--fixture", "print a history file for replayHistory: { namespace, workflow, runId, events } as JSON")
     .action(act((c, [workflow = "", runId = ""], f) => showHistory(c, workflow, runId, f)));
   runs
     .command("cancel")
@@ -147,6 +173,8 @@ function addRunCommands(runs: Command, act: Act): void {
     .option("--new-run-id <id>", "id of the new run")
     .option("--from-step <n>", "first step to execute again (steps count from 0; see runs show)", "0")
     .option("--version <version>", "pin the new run to this code version")
+    .option("--queue <name>", "the new run's queue (default: the source's; \"-\": the default queue)")
+    .option("--priority <n>", "the new run's priority (default: the source's)")
     .action(act((c, [workflow = "", runId = ""], f) => forkRun(c, workflow, runId, f)));
   runs
     .command("purge")
@@ -165,6 +193,12 @@ function addScheduleCommands(schedules: Command, act: Act): void {
     .command("list")
     .description("schedules with their next tick")
     .action(act((c) => listSchedules(c)));
+  schedules
+    .command("delete")
+    .description("delete a schedule (the runs it started are kept); asks first unless --yes")
+    .argument("<id>")
+    .option("--yes", "delete without asking (for scripts)")
+    .action(act((c, [id = ""], f) => deleteSchedule(c, id, f)));
   for (const change of ["pause", "resume", "trigger"] as const) {
     const what = { pause: "stop its ticks", resume: "tick again from the next tick", trigger: "start one run now" };
     schedules

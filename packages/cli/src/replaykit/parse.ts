@@ -3,14 +3,24 @@ import { CliUsageError } from "../shared/errors.js";
 
 const STATUSES: readonly RunStatus[] = ["running", "completed", "failed", "cancelled", "stuck", "terminated"];
 
-/** A point in time given as a duration before now ("30d", "2h") or an ISO 8601 date. */
+/** A point in time given as a duration before now ("30d", "2h", "1d12h") or an ISO 8601 date. */
 export function parseTime(flag: string, value: string, now: number): Date {
-  if (/^\d+(\.\d+)?(ms|s|m|h|d)$/.test(value)) return new Date(now - toMillis(value as Duration));
+  const ago = /^\d[\d.a-z]*$/.test(value) ? millisOrUndefined(value) : undefined;
+  if (ago !== undefined) return new Date(now - ago);
   const parsed = Date.parse(value);
   if (Number.isFinite(parsed) && /^\d{4}-\d{2}-\d{2}/.test(value)) return new Date(parsed);
   throw new CliUsageError(
-    `invalid ${flag} ${JSON.stringify(value)}: give a time before now such as 30d, 12h or 15m, or an ISO 8601 date such as 2030-01-31T12:00:00Z`,
+    `invalid ${flag} ${JSON.stringify(value)}: give a time before now such as 30d, 12h, 15m or 1d12h, or an ISO 8601 date such as 2030-01-31T12:00:00Z`,
   );
+}
+
+/** A duration string's milliseconds (see the runtime's Duration), or undefined when it is none. */
+function millisOrUndefined(value: string): number | undefined {
+  try {
+    return toMillis(value as Duration);
+  } catch {
+    return undefined;
+  }
 }
 
 export function parseStatus(flag: string, value: string): RunStatus {
@@ -23,6 +33,15 @@ export function parseWhole(flag: string, value: string, min: number, max: number
   const n = Number(value);
   if (/^\d+$/.test(value) && n >= min && n <= max) return n;
   throw new CliUsageError(`invalid ${flag} ${JSON.stringify(value)}: use a whole number from ${min} to ${max}`);
+}
+
+/** A whole number that may be negative, within the INT column range (a priority). */
+export function parseInteger(flag: string, value: string): number {
+  const n = Number(value);
+  if (/^-?\d+$/.test(value) && Math.abs(n) <= 2_147_483_647) return n;
+  throw new CliUsageError(
+    `invalid ${flag} ${JSON.stringify(value)}: use a whole number, e.g. -1, 0 or 5 (lower runs first)`,
+  );
 }
 
 export function parseJson(what: string, text: string): unknown {

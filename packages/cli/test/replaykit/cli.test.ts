@@ -1,5 +1,13 @@
+import { createServer } from "node:net";
+import {
+  createScratchDatabase,
+  HistoryShapeError,
+  type RunHistory,
+  replayHistory,
+  withDatabase,
+} from "@replaykit/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { replaykit, type Shop, startShop, until } from "./fixture.js";
+import { replaykit, type Shop, shopWorkflows, startShop, until } from "./fixture.js";
 
 let shop: Shop;
 let env: Record<string, string>;
@@ -101,6 +109,18 @@ describe("replaykit runs", () => {
     expect(bad.stderr).toMatch(/invalid message: .*Give JSON/);
   });
 
+  it("writes with --fixture the history file replayHistory takes, and with --json the events array", async () => {
+    const fixture = await replaykit(["runs", "history", "order", "o-1", "--fixture"], env);
+    expect(fixture.code).toBe(0);
+    const history = JSON.parse(fixture.stdout) as RunHistory;
+    expect(history).toMatchObject({ namespace: "shop", workflow: "order", runId: "o-1" });
+    expect(history.events.map((event) => event.type).at(-1)).toBe("completed");
+    await expect(replayHistory({ workflows: shopWorkflows }, history)).resolves.toBeUndefined();
+    const events = JSON.parse((await replaykit(["runs", "history", "order", "o-1", "--json"], env)).stdout);
+    expect(events).toEqual(history.events);
+    await expect(replayHistory({ workflows: shopWorkflows }, events)).rejects.toBeInstanceOf(HistoryShapeError);
+  });
+
   it("cancels, resumes and forks, and says with exit code 1 when a run refuses", async () => {
     expect((await replaykit(["runs", "cancel", "order", "o-2"], env)).code).toBe(0);
     const twice = await replaykit(["runs", "cancel", "order", "o-2"], env);
@@ -145,6 +165,103 @@ describe("replaykit schedules", () => {
     expect(await shop.client.getRun("shop", "flaky", runId)).toBeDefined();
     expect((await replaykit(["schedules", "pause", "nope"], env)).code).toBe(1);
   });
+
+  it("deletes a schedule with --yes, and asks for it where no one can answer", async () => {
+    await shop.client.createSchedule("shop", { id: "weekly", workflow: "flaky", cron: "0 3 * * 1", input: null });
+    const asked = await replaykit(["schedules", "delete", "weekly"], env);
+    expect(asked.code).toBe(2);
+    expect(asked.stderr).toMatch(/add --yes to delete it without asking/);
+    const deleted = await replaykit(["schedules", "delete", "weekly", "--yes", "--json"], env);
+    expect(JSON.parse(deleted.stdout)).toEqual({ ok: true, id: "weekly" });
+    expect((await shop.client.listSchedules("shop")).map((schedule) => schedule.id)).not.toContain("weekly");
+    const again = await replaykit(["schedules", "delete", "weekly", "--yes"], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/schedule weekly does not exist in namespace shop/);
+  });
+});
+
+describe("replaykit ui", () => {
+  it("names a port in use and what to pass instead, exits 2, and prints no stack trace", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const address = taken.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    try {
+      const busy = await replaykit(["ui", "--port", String(port)], env);
+      expect(busy.code).toBe(2);
+      expect(busy.stderr).toBe(
+        `replaykit: cannot serve the inspector on 127.0.0.1:${port}: port ${port} is in use (another replaykit ui, or another program); pass --port 0 for any free port, or another port such as --port ${port + 1} (startInspector({ port }) in code)\n`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+});
+
+describe("replaykit's expected failures", () => {
+  it("each print one line that says what to do, with its exit code, and never a stack trace", async () => {
+    const server = inject("mysqlUrl");
+    const empty = await createScratchDatabase(server, "cli_empty");
+    const stranger = new URL(shop.db.url);
+    stranger.username = "nobody";
+    stranger.password = "wrong";
+    const db = ["--db", shop.db.url];
+    const cases: [string[], number, RegExp][] = [
+      [["runs", "list"], 2, /no database: pass --db/],
+      [["runs", "list", "--db", "notaurl"], 2, /invalid database URL "notaurl"/],
+      [["runs", "list", "--db", "mysql://root@127.0.0.1:1/none"], 3, /cannot reach MySQL at 127\.0\.0\.1:1/],
+      [["runs", "list", "--db", stranger.toString()], 3, /refused the login/],
+      [["runs", "list", "--db", withDatabase(server, "no_such_db")], 3, /has no database "no_such_db"/],
+      [["runs", "list", "--db", empty.url], 3, /replaykit's tables are missing/],
+      [["runs", "list", ...db, "--table-prefix", "bad prefix"], 2, /invalid table prefix "bad prefix"/],
+      [["runs", "list", ...db, "--cursor", "garbage"], 2, /invalid cursor "garbage"/],
+      [["runs", "list", ...db, "--limit", "0"], 2, /invalid --limit "0"/],
+      [["runs", "list", ...db, "--created-after", "yesterday"], 2, /invalid --created-after "yesterday"/],
+      [["runs", "frobnicate", ...db], 2, /unknown command 'frobnicate'/],
+      [["runs", "show", "order", "nobody", ...db], 1, /no run order\/nobody in namespace shop/],
+      [["runs", "history", "order", "nobody", ...db, "--fixture"], 1, /no run order\/nobody/],
+      [["runs", "history", "order", "o-3", ...db, "--iteration", "x"], 2, /invalid --iteration "x"/],
+      [["runs", "cancel", "order", "nobody", ...db], 1, /no run shop\/order\/nobody/],
+      [["runs", "resume", "order", "o-3", ...db], 1, /cannot resume run o-3: it is running/],
+      [["runs", "fork", "order", "o-3", ...db], 2, /runs fork needs --new-run-id/],
+      [["runs", "fork", "order", "o-3", ...db, "--new-run-id", ""], 2, /invalid runId ""/],
+      [["runs", "purge", ...db], 2, /runs purge needs --ended-before/],
+      [["runs", "purge", ...db, "--ended-before", "1d", "--status", "running"], 2, /deletes ended runs only/],
+      [["signal", "order", "o-3", "warehouseReady", "{}", ...db], 2, /signal needs --id/],
+      [["signal", "order", "o-3", "warehouseReady", "{oops", ...db, "--id", "x"], 2, /invalid message/],
+      [["schedules", "trigger", "nope", ...db], 1, /no schedule "nope" in namespace "shop"/],
+      [["ui", ...db, "--port", "99999"], 2, /invalid --port "99999"/],
+      [["ui", ...db, "--host", "10.255.255.1", "--port", "0"], 2, /needs a token of your own/],
+      [
+        [
+          "ui",
+          ...db,
+          "--host",
+          "10.255.255.1",
+          "--port",
+          "0",
+          "--token",
+          "a-token-of-our-own",
+          "--allow-host",
+          "ops.example.com",
+        ],
+        2,
+        /"10\.255\.255\.1" is no address of this machine/,
+      ],
+    ];
+    try {
+      for (const [args, code, message] of cases) {
+        const result = await replaykit(args, {});
+        const what = `replaykit ${args.join(" ")}\n${result.stderr}`;
+        expect(result.code, what).toBe(code);
+        expect(result.stderr, what).toMatch(message);
+        expect(result.stderr, what).not.toMatch(/^\s+at /m);
+        expect(result.stderr, what).not.toContain("unexpected error");
+      }
+    } finally {
+      await empty.drop();
+    }
+  });
 });
 
 describe("replaykit's exit codes", () => {
@@ -157,5 +274,22 @@ describe("replaykit's exit codes", () => {
     const down = await replaykit(["runs", "list", "--db", "mysql://root@127.0.0.1:1/none"]);
     expect(down.code).toBe(3);
     expect(down.stderr).toMatch(/cannot reach MySQL at 127\.0\.0\.1:1/);
+  });
+
+  it("prints errors as JSON on stderr with --json: the code, the message and the exit code", async () => {
+    const errorOf = (stderr: string) => JSON.parse(stderr.trim());
+    const missing = await replaykit(["runs", "show", "order", "nobody", "--json"], env);
+    expect(missing.code).toBe(1);
+    expect(errorOf(missing.stderr)).toMatchObject({ ok: false, error: { code: "CLI_REFUSED" }, exitCode: 1 });
+    const bad = await replaykit(["runs", "list", "--status", "lost", "--json"], env);
+    expect(errorOf(bad.stderr)).toMatchObject({
+      error: { code: "CLI_USAGE", message: /invalid --status "lost"/ },
+      exitCode: 2,
+    });
+    const unknown = await replaykit(["runs", "frobnicate", "--json"], env);
+    expect(unknown.code).toBe(2);
+    expect(errorOf(unknown.stderr)).toMatchObject({ error: { code: "CLI_USAGE" }, exitCode: 2 });
+    const down = await replaykit(["runs", "list", "--json", "--db", "mysql://root@127.0.0.1:1/none"]);
+    expect(errorOf(down.stderr)).toMatchObject({ error: { code: "DATABASE_UNREACHABLE" }, exitCode: 3 });
   });
 });

@@ -1,5 +1,15 @@
-/** A span of time, as the runtime's Duration: milliseconds, or "250ms", "1.5s", "2m", "3h", "1d". */
-export type Duration = number | `${number}${"ms" | "s" | "m" | "h" | "d"}`;
+// The strings of a Duration that start with each unit, as the runtime's duration.ts writes them out.
+type FromMs = `${number}ms`;
+type FromS = `${number}s` | `${number}s${FromMs}`;
+type FromM = `${number}m` | `${number}m${FromS | FromMs}`;
+type FromH = `${number}h` | `${number}h${FromM | FromS | FromMs}`;
+type FromD = `${number}d` | `${number}d${FromH | FromM | FromS | FromMs}`;
+
+/**
+ * A span of time, as the runtime's Duration: milliseconds, or a string of one or more parts,
+ * largest unit first, such as "250ms", "1.5s", "2m", "3h", "1d", "2h30m" or "1d12h".
+ */
+export type Duration = number | FromD | FromH | FromM | FromS | FromMs;
 
 /** Anything with a zod-like `parse`: the generated helpers call it before writing. */
 export interface ParseSchema<T> {

@@ -14,11 +14,13 @@ export interface JsonProblem {
 
 /** Lib types that are plain JSON containers. */
 const JSON_LIB_TYPES = new Set(["Array", "ReadonlyArray", "Object"]);
+/** Bytes: the runtime stores them in its wire form and gives each back as its type (docs/payloads.md). */
+const BYTE_TYPES = new Set(["Uint8Array", "Buffer"]);
 
 /**
- * Finds the first part of `type` that JSON cannot carry faithfully: functions,
+ * Finds the first part of `type` that a payload cannot carry faithfully: functions,
  * symbols, bigint, `any`, Date (use an ISO-8601 string), other lib classes
- * (Map, Set, ...) and class instances with methods.
+ * (Map, Set, ...) and class instances with methods. Uint8Array and Buffer travel as bytes.
  */
 export function findJsonProblem(checker: ts.TypeChecker, program: ts.Program, type: ts.Type): JsonProblem | undefined {
   return new JsonChecker(checker, program).check(type, "$", new Set());
@@ -67,6 +69,7 @@ class JsonChecker {
     if (checker.isArrayType(type) || checker.isTupleType(type)) {
       return this.#firstOf(checker.getTypeArguments(type as ts.TypeReference), `${path}[]`, seen);
     }
+    if (this.#isBytes(type)) return undefined;
     const libProblem = this.#libClass(type, path);
     if (libProblem !== undefined) return libProblem;
     for (const info of checker.getIndexInfosOfType(type)) {
@@ -74,6 +77,14 @@ class JsonChecker {
       if (problem !== undefined) return problem;
     }
     return this.#properties(type, path, seen);
+  }
+
+  /** Uint8Array of the default lib, or Node's Buffer (of @types/node). */
+  #isBytes(type: ts.ObjectType): boolean {
+    const symbol = type.symbol;
+    const file = symbol?.declarations?.[0]?.getSourceFile();
+    if (symbol === undefined || file === undefined || !BYTE_TYPES.has(symbol.name)) return false;
+    return this.#program.isSourceFileDefaultLibrary(file) || /[\\/]@types[\\/]node[\\/]/.test(file.fileName);
   }
 
   #libClass(type: ts.ObjectType, path: string): JsonProblem | undefined {

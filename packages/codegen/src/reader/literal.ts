@@ -7,7 +7,9 @@ import { booleanLiteral, numberLiteral, readObject, stringLiteral, unwrap } from
 /** The activity options that are durations, as the runtime's ActivityOptions names them. */
 export const DURATION_OPTIONS = ["timeout", "heartbeatTimeout", "scheduleToCloseTimeout"] as const;
 
-const DURATION = /^\d+(?:\.\d+)?(ms|s|m|h|d)$/;
+/** A duration string as the runtime reads it (duration.ts): one or more parts, largest unit first. */
+const DURATION =
+  /^(?=.)(?:\d+(?:\.\d+)?d)?(?:\d+(?:\.\d+)?h)?(?:\d+(?:\.\d+)?m)?(?:\d+(?:\.\d+)?s)?(?:\d+(?:\.\d+)?ms)?$/;
 const RETRY_KEYS: Record<string, "duration" | "number"> = {
   initialInterval: "duration",
   backoffCoefficient: "number",
@@ -34,13 +36,15 @@ export function readLiteral(node: Node, what: string, problems: ProblemCollector
   return undefined;
 }
 
-/** Checks a duration literal: a non-negative number of ms or "250ms", "2s", "5m", "1h", "1d". */
+/** Checks a duration literal: a non-negative number of ms, or "250ms", "2s", "5m", "1h", "1d", "2h30m"... */
 export function checkDuration(value: LiteralValue, node: Node, what: string, problems: ProblemCollector): boolean {
   const ok =
     (typeof value === "number" && Number.isFinite(value) && value >= 0) ||
     (typeof value === "string" && DURATION.test(value));
   if (!ok) {
-    const fix = 'use milliseconds as a non-negative number, or a string like "500ms", "2s", "5m", "1h", "1d"';
+    const fix =
+      "use milliseconds as a non-negative number, or a string of one or more parts, largest unit first " +
+      '(d, h, m, s, ms), such as "500ms", "2s", "5m", "1h", "1d", "2h30m" or "1d12h"';
     problems.add(new InvalidOptionError(problems.at(node), `${what} ${JSON.stringify(value)} is not a duration`, fix));
   }
   return ok;

@@ -9,6 +9,16 @@ import { readObject, type StaticProperty, unwrap } from "./static.js";
 
 const LIMITS = ["concurrency", "keyConcurrency", "rateLimit"] as const;
 
+/**
+ * The largest limits, as the runtime's QUEUE_LIMITS (what its queues table holds: INT columns,
+ * and the start times of a rate window in a MEDIUMTEXT); test/queue-limits.test.ts holds them equal.
+ */
+export const MAX_LIMITS = Object.freeze({
+  concurrency: 2_147_483_647,
+  keyConcurrency: 2_147_483_647,
+  rateLimit: 1_000_000,
+});
+
 /** The queues with their limits, checked as the runtime's createWorker checks them. */
 export function readQueues(raws: readonly RawQueue[], problems: ProblemCollector): QueueModel[] {
   return raws.map((raw) => ({
@@ -35,7 +45,8 @@ function readLimit(property: StaticProperty, what: string, problems: ProblemColl
     case "concurrency":
     case "keyConcurrency": {
       const value = readLiteral(property.value, what, problems);
-      return value !== undefined && positiveInteger(value, property.value, what, problems) ? value : undefined;
+      const max = MAX_LIMITS[property.key];
+      return value !== undefined && positiveInteger(value, property.value, what, problems, max) ? value : undefined;
     }
     case "rateLimit":
       return readRateLimit(property, what, problems);
@@ -58,7 +69,7 @@ function readRateLimit(property: StaticProperty, what: string, problems: Problem
     return undefined;
   }
   const { limit = 0, period = "" } = value;
-  const limitOk = positiveInteger(limit, property.value, `${what}.limit`, problems);
+  const limitOk = positiveInteger(limit, property.value, `${what}.limit`, problems, MAX_LIMITS.rateLimit);
   const periodOk = checkDuration(period, property.value, `${what}.period`, problems);
   if (periodOk && (period === 0 || /^0+(\.0+)?[a-z]+$/.test(String(period)))) {
     problems.add(new InvalidOptionError(problems.at(property.value), `${what}.period must be longer than 0`, fix));
@@ -67,11 +78,21 @@ function readRateLimit(property: StaticProperty, what: string, problems: Problem
   return limitOk && periodOk ? value : undefined;
 }
 
-function positiveInteger(value: LiteralValue, node: Node, what: string, problems: ProblemCollector): boolean {
-  if (typeof value === "number" && Number.isInteger(value) && value > 0) return true;
-  const fix = "write a whole number of 1 or more";
+function positiveInteger(
+  value: LiteralValue,
+  node: Node,
+  what: string,
+  problems: ProblemCollector,
+  max: number,
+): boolean {
+  if (typeof value === "number" && Number.isInteger(value) && value > 0 && value <= max) return true;
+  const fix = `write a whole number from 1 to ${max}`;
   problems.add(
-    new InvalidOptionError(problems.at(node), `${what} must be a positive integer, got ${JSON.stringify(value)}`, fix),
+    new InvalidOptionError(
+      problems.at(node),
+      `${what} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`,
+      fix,
+    ),
   );
   return false;
 }

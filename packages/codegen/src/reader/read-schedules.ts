@@ -17,6 +17,12 @@ function cronClass(): typeof Croner.Cron {
 const POLICIES = { overlap: ["skip", "allow"], catchup: ["none", "latest", "all"] } as const;
 
 /**
+ * The longest schedule id in bytes, as the runtime's MAX_SCHEDULE_ID_BYTES: a tick's run id is
+ * `<id>@<tick time>`, 25 bytes more, and a run id may be 255 (test/queue-limits.test.ts holds them equal).
+ */
+export const MAX_SCHEDULE_ID_BYTES = 230;
+
+/**
  * The schedules, checked as the runtime's createSchedule checks them (cron by croner, the time
  * zone by Intl), so a mistake is reported at its line instead of when a worker starts.
  */
@@ -41,7 +47,8 @@ function readSchedule(raw: RawSchedule, problems: ProblemCollector): ScheduleMod
   const cronOk = raw.cron !== undefined && timezoneOk && checkCron(raw.cron, raw.timezone?.value, what, problems);
   const policiesOk =
     checkPolicy(raw.overlap, "overlap", what, problems) && checkPolicy(raw.catchup, "catchup", what, problems);
-  if (raw.workflow === undefined || raw.cron === undefined || input === undefined || !cronOk || !policiesOk) {
+  const idOk = checkId(raw, problems);
+  if (raw.workflow === undefined || raw.cron === undefined || input === undefined || !cronOk || !policiesOk || !idOk) {
     return undefined;
   }
   return {
@@ -55,6 +62,16 @@ function readSchedule(raw: RawSchedule, problems: ProblemCollector): ScheduleMod
     input,
     location: problems.at(raw.keyNode),
   };
+}
+
+function checkId(raw: RawSchedule, problems: ProblemCollector): boolean {
+  const bytes = Buffer.byteLength(raw.name, "utf8");
+  if (bytes <= MAX_SCHEDULE_ID_BYTES) return true;
+  const problem = `the id of schedule ${JSON.stringify(raw.name)} is ${bytes} bytes long: the run id of each tick is the id, "@" and the tick time (25 bytes more), and a run id may be 255 bytes`;
+  problems.add(
+    new InvalidOptionError(problems.at(raw.keyNode), problem, `use an id of at most ${MAX_SCHEDULE_ID_BYTES} bytes`),
+  );
+  return false;
 }
 
 function checkCron(cron: RawText, timezone: string | undefined, what: string, problems: ProblemCollector): boolean {

@@ -13,5 +13,9 @@ export async function misuse(client: Client, flow: OrderFlow, backends: Backends
   startReplayLoops({ client, backends, workflows: {} });
   // @ts-expect-error a wrong run input
   await runOrder(client, "r1", { orderId: "o1", cents: "12", address: "here" });
+  // @ts-expect-error a compound duration whose units are not largest first
+  await flow.sleep("30m2h");
+  await flow.sleep("2h30m");
+  await flow.awaitWarehouseReady("1d12h");
   startReplayLoops({ client, backends, workflows: { order } });
 }

@@ -1,11 +1,12 @@
 /** The client's checks of what its callers pass: each returns the checked value or throws a ReplayError saying what to pass. */
-import type { RunOptions, ScheduleOptions, StreamOptions } from "../api.js";
+import type { ForkOptions, RunOptions, ScheduleOptions, StreamOptions } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ReplayError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { encodePayload, validateName } from "../json.js";
 import { CronSchedule, invalidSchedule } from "../schedule/cron.js";
-import type { ScheduleSpec } from "../store/types.js";
+import { MAX_SCHEDULE_ID_BYTES } from "../schedule/plan.js";
+import type { ForkOverrides, ScheduleSpec } from "../store/types.js";
 
 /** A run's key with each part checked (InvalidNameError). */
 export function runKey(namespace: unknown, workflow: unknown, runId: unknown): RunKey {
@@ -30,7 +31,7 @@ export function scheduleSpecOf(namespace: string, schedule: ScheduleOptions, max
   new CronSchedule(schedule.cron, timezone);
   return {
     namespace,
-    id: validateName("schedule id", schedule.id),
+    id: scheduleIdOf(schedule.id),
     workflow: validateName("workflow", schedule.workflow),
     cron: schedule.cron,
     timezone,
@@ -38,6 +39,43 @@ export function scheduleSpecOf(namespace: string, schedule: ScheduleOptions, max
     overlap,
     catchup,
   };
+}
+
+/** The start options a fork replaces (see ForkOptions), checked; null removes one. */
+export function forkOverridesOf(opts: ForkOptions): ForkOverrides {
+  const { queue, priority, concurrencyKey, timeout } = opts;
+  checkPriority(priority);
+  return {
+    ...(queue === undefined ? {} : { queue: queue === null ? null : validateName("queue", queue) }),
+    ...(priority === undefined ? {} : { priority }),
+    ...(concurrencyKey === undefined
+      ? {}
+      : { concurrencyKey: concurrencyKey === null ? null : validateName("concurrencyKey", concurrencyKey) }),
+    ...(timeout === undefined ? {} : { timeoutMs: timeout === null ? null : toMillis(timeout) }),
+  };
+}
+
+function checkPriority(priority: unknown): void {
+  if (priority === undefined || (Number.isInteger(priority) && Math.abs(priority as number) <= 2_147_483_647)) return;
+  throw new ReplayError(
+    "INVALID_PRIORITY",
+    `invalid priority ${String(priority)}: use a whole number (lower runs first)`,
+  );
+}
+
+/**
+ * A schedule id, checked as a name and against MAX_SCHEDULE_ID_BYTES: the run ids of its ticks
+ * (`<id>@<tick time>`) must be valid run ids, or no tick could start its run.
+ */
+export function scheduleIdOf(id: unknown): string {
+  const checked = validateName("schedule id", id);
+  const bytes = Buffer.byteLength(checked, "utf8");
+  if (bytes > MAX_SCHEDULE_ID_BYTES) {
+    throw invalidSchedule(
+      `id ${JSON.stringify(checked)} is ${bytes} bytes long: the run id of each tick is the id, "@" and the tick time (25 bytes more), and a run id may be 255 bytes; use an id of at most ${MAX_SCHEDULE_ID_BYTES} bytes`,
+    );
+  }
+  return checked;
 }
 
 /** A run's queue, priority, concurrency key and start time, checked. */
@@ -49,12 +87,7 @@ export function placementOf(opts: RunOptions): {
   delayMs?: number;
 } {
   const { queue, priority, concurrencyKey, startAt, delay } = opts;
-  if (priority !== undefined && !(Number.isInteger(priority) && Math.abs(priority) <= 2_147_483_647)) {
-    throw new ReplayError(
-      "INVALID_PRIORITY",
-      `invalid priority ${String(priority)}: use a whole number (lower runs first)`,
-    );
-  }
+  checkPriority(priority);
   if (startAt !== undefined && delay !== undefined) {
     throw new ReplayError("INVALID_START", "give startAt or delay, not both: both say when the run may start");
   }

@@ -25,6 +25,9 @@ import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.
 import { checkTags, type HistoryEvent, type RunKey } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
 import type { RunDescription } from "../ops/description.js";
+import { CodecStore } from "../payload/codec-store.js";
+import { type PayloadOptions, resolvePayloadOptions } from "../payload/options.js";
+import { PayloadPipeline } from "../payload/pipeline.js";
 import { CronSchedule } from "../schedule/cron.js";
 import { tickRunId } from "../schedule/plan.js";
 import { pageLimit } from "../store/paging.js";
@@ -42,7 +45,14 @@ import { defaultLogger } from "../telemetry/logging.js";
 import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
 import { SpanAttr, SpanName } from "../telemetry/names.js";
 import { runSpanAttributes, Tracing } from "../telemetry/tracing.js";
-import { placementOf, runKey, scheduleSpecOf, validateStreamOptions } from "./arguments.js";
+import {
+  forkOverridesOf,
+  placementOf,
+  runKey,
+  scheduleIdOf,
+  scheduleSpecOf,
+  validateStreamOptions,
+} from "./arguments.js";
 import { awaitRunResult, type ResultSource } from "./await-result.js";
 import { runBulk } from "./bulk.js";
 import { createLocalBus } from "./local-bus.js";
@@ -76,6 +86,8 @@ export interface StoreClientOptions extends Omit<ClientOptions, "prefix"> {
 }
 
 const systemClock: Clock = { now: () => Date.now() };
+/** How many run ids (one a millisecond from now) triggerSchedule tries before it gives up. */
+const MAX_TRIGGER_TRIES = 1000;
 
 /**
  * A client on any Store: the MySQL client (`createClient`) and the test environment
@@ -92,7 +104,8 @@ export function createStoreClient(store: Store, options: StoreClientOptions = {}
 
 /** The client on a Store; see createStoreClient. Every method checks its arguments before it touches the store. */
 export class ReplayClient implements StoreClient {
-  readonly store: Store;
+  /** The client's store behind its payload boundary (see CodecStore): workers built on the client use it too. */
+  readonly store: CodecStore;
   readonly clock: Clock;
   readonly timers: Timers;
   readonly maxPayloadBytes: number;
@@ -108,17 +121,17 @@ export class ReplayClient implements StoreClient {
   #readiness: Promise<void> | undefined;
 
   constructor(store: Store, options: StoreClientOptions = {}) {
-    this.store = store;
+    this.store = payloadBoundary(store, options);
     this.clock = options.clock ?? systemClock;
     this.timers = options.timers ?? realTimers(this.clock);
     this.local = options.local ?? createLocalBus();
     this.maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
     this.#defaultVersion = options.version === undefined ? undefined : validateName("version", options.version);
-    this.#check = options.ready ?? ((tx?: unknown) => store.ready(tx));
+    this.#check = options.ready ?? ((tx?: unknown) => this.store.ready(tx));
     this.#tracing = new Tracing(options.tracerProvider);
     this.#metrics = new ClientMetrics(replaykitMeter(options.meterProvider));
-    this.#management = new RunManagement(store, this.clock);
-    this.#controls = new RunControls(store, this.clock, this.local, () => this.#ready());
+    this.#management = new RunManagement(this.store, this.clock);
+    this.#controls = new RunControls(this.store, this.clock, this.local, () => this.#ready());
     this.#awaitObserver = options.awaitObserver;
     this.#results = {
       local: this.local,
@@ -210,8 +223,16 @@ export class ReplayClient implements StoreClient {
     }
     const version = opts.version ?? this.#defaultVersion;
     const codeVersion = version === undefined ? undefined : validateName("version", version);
+    const overrides = forkOverridesOf(opts);
     await this.#ready();
-    const forked = await this.store.forkRun({ source, target, fromStep, codeVersion, now: this.clock.now() });
+    const forked = await this.store.forkRun({
+      source,
+      target,
+      fromStep,
+      codeVersion,
+      overrides,
+      now: this.clock.now(),
+    });
     if (forked) {
       this.#metrics.runStarted(target.namespace, target.workflow);
       this.local.wake(target.namespace, target);
@@ -299,15 +320,28 @@ export class ReplayClient implements StoreClient {
     return this.store.deleteSchedule(validateName("namespace", namespace), validateName("schedule id", id));
   }
 
+  /**
+   * Starts a run of the schedule now, with run id `<id>@<now>`; when a run has that id already
+   * (a tick, or another trigger in the same millisecond), the next millisecond's, so each call
+   * starts a run of its own. The run is recorded as the schedule's last, so overlap "skip" counts it.
+   */
   async triggerSchedule(namespace: string, id: string): Promise<string> {
     const known = await this.#existingSchedule(namespace, id);
+    scheduleIdOf(known.id);
     // Ready before the clock is read: the run id is the time, and on MySQL ready() syncs the clock.
     await this.#ready();
     const now = this.clock.now();
-    const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, now) };
     const inputText = encodePayload("input", known.input, this.maxPayloadBytes);
-    await this.#start(key, undefined, () => ({ key, inputText, now, scheduledAt: now }));
-    return key.runId;
+    for (let at = now; at < now + MAX_TRIGGER_TRIES; at++) {
+      const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, at) };
+      if (!(await this.#start(key, undefined, () => ({ key, inputText, now, scheduledAt: now })))) continue;
+      await this.store.recordScheduleRun(known.namespace, known.id, key.runId, now);
+      return key.runId;
+    }
+    throw new ReplayError(
+      "INVALID_SCHEDULE",
+      `schedule ${known.id} was not triggered: runs exist for each of its run ids from ${tickRunId(known.id, now)} on; trigger it again`,
+    );
   }
 
   async listOrphanedSignals(namespace: string, opts: { readonly limit?: number } = {}): Promise<OrphanedSignal[]> {
@@ -415,6 +449,13 @@ export class ReplayClient implements StoreClient {
     if (found === undefined) throw new ScheduleNotFoundError(namespace, id);
     return found;
   }
+}
+
+/** The store behind the client's payload options (a CodecStore given is unwrapped first: payloads are encoded once). */
+function payloadBoundary(given: Store, options: PayloadOptions): CodecStore {
+  const store = given instanceof CodecStore ? given.inner : given;
+  const resolved = resolvePayloadOptions(options, store.payloadTable);
+  return new CodecStore(store, new PayloadPipeline(resolved), resolved.payloadStore);
 }
 
 /** What a worker in this process needs to take up a run just created, without reading it back. */

@@ -5,7 +5,8 @@ import { validateName } from "../json.js";
 import { describeRun } from "../ops/describe.js";
 import type { RunDescription } from "../ops/description.js";
 import { explainWaiting } from "../ops/explain.js";
-import type { ListRunsFilter, RunPage } from "../store/records.js";
+import type { ListRunsFilter, RunInspection, RunPage } from "../store/records.js";
+import { MAX_WAIT_CHAIN } from "../store/rules/children.js";
 import type { CountFilter, RunCounts, Store } from "../store/types.js";
 
 /** The statuses purgeRuns deletes by default: stuck runs wait for a fix and resumeRun, so they are kept. */
@@ -51,7 +52,30 @@ export class RunManagement {
     const inspection = await this.#store.inspectRun(key);
     if (inspection === undefined) return undefined;
     const history = await this.#store.getHistory(key, { iteration: inspection.run.iteration });
-    return describeRun(inspection, history ?? [], this.#clock.now());
+    const waitCycle = await this.#waitCycleOf(key, inspection);
+    return describeRun(inspection, history ?? [], this.#clock.now(), waitCycle);
+  }
+
+  /**
+   * The cycle of runs that wait for each other that `key` is in, if any: its parent waits for
+   * it, that one's parent for it, ... back to `key` (at most MAX_WAIT_CHAIN runs up), in "waits
+   * for" order from `key`. A child start refuses to close such a cycle (rules/children.ts); this
+   * finds those it could not see (a longer chain, two starts at once, a run started before).
+   */
+  async #waitCycleOf(key: RunKey, inspection: RunInspection): Promise<RunDescription["waitCycle"]> {
+    const chain: RunKey[] = [];
+    let at = inspection;
+    while (at.run.status === RunStatus.Running && at.parentWaits && at.run.parent && chain.length < MAX_WAIT_CHAIN) {
+      const parent = { namespace: key.namespace, ...at.run.parent };
+      if (parent.workflow === key.workflow && parent.runId === key.runId) {
+        return [key, ...chain.reverse()].map(({ workflow, runId }) => ({ workflow, runId }));
+      }
+      chain.push(parent);
+      const next = await this.#store.inspectRun(parent);
+      if (next === undefined) return undefined;
+      at = next;
+    }
+    return undefined;
   }
 
   async purgeRuns(namespace: string, options: PurgeOptions): Promise<number> {

@@ -28,3 +28,27 @@ export function foreignChildEnding(child: RunKey, parent: Pick<RunKey, "workflow
   };
   return { status: "failed", error };
 }
+
+/**
+ * The ending a parent receives for a child that waits for it already (see rules/children.ts
+ * waitCycle): `cycle` lists the runs in "waits for" order, from the parent.
+ */
+export function cycleChildEnding(
+  child: Pick<RunKey, "workflow" | "runId">,
+  cycle: readonly Pick<RunKey, "workflow" | "runId">[],
+): ChildEnding {
+  const waiter = cycle[0] ?? child;
+  const error: SerializedError = {
+    name: "ChildCycleError",
+    code: "CHILD_CYCLE",
+    message: `run ${waiter.workflow}/${waiter.runId} cannot wait for run ${child.workflow}/${child.runId}: it waits back (${describeCycle(cycle)}, each waiting for the next), so neither would ever end; start the child with a run id of its own`,
+  };
+  return { status: "failed", error };
+}
+
+/** Runs that wait for each other, in "waits for" order, as "a/1 → b/2 → a/1". */
+export function describeCycle(cycle: readonly Pick<RunKey, "workflow" | "runId">[]): string {
+  const first = cycle[0];
+  const names = [...cycle, ...(first === undefined ? [] : [first])].map((run) => `${run.workflow}/${run.runId}`);
+  return names.join(" → ");
+}

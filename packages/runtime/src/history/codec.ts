@@ -1,10 +1,11 @@
 import { CorruptPayloadError, type SerializedError } from "../errors.js";
-import { decodePayload } from "../json.js";
+import { decodePayload, parseStoredPayload, wireText } from "../json.js";
 import { unreachable } from "../unreachable.js";
 import {
   type ChildResponse,
   EventType,
   type ForkedPayload,
+  type HistoryEvent,
   isEventType,
   type RecordedEvent,
   type ResetPayload,
@@ -62,10 +63,64 @@ function legacyRestartInput(type: EventType, payload: unknown): { input: unknown
   return "restartedWith" in payload && !("result" in payload) ? { input: payload.restartedWith } : undefined;
 }
 
+/**
+ * An event as stored, its payload parsed but not decoded: bytes as their tagged objects,
+ * encoded payloads as their nodes (getHistory's `raw`). JSON-serialisable as it is.
+ */
+export function rawEvent(row: StoredEvent, where: string): HistoryEvent {
+  if (!isEventType(row.type)) {
+    throw new CorruptPayloadError(where, new Error(`unknown event type ${JSON.stringify(row.type)}`));
+  }
+  const payload = row.payloadText === null ? null : parseStoredPayload(row.payloadText, where);
+  const { iteration, pos, target, seq, at } = row;
+  return { type: row.type, iteration, pos, target, seq, payload, at } as HistoryEvent;
+}
+
 /** The stored JSON text of a recorded event's payload (derived when a hand-written history has none). */
 export function payloadTextOf(event: RecordedEvent): string | null {
   if (event.payloadText !== undefined) return event.payloadText;
-  return hasPayload(event.type) ? JSON.stringify(event.payload) : null;
+  return hasPayload(event.type) ? wireText(event.payload) : null;
+}
+
+/**
+ * True for the kinds whose payload holds what workflow code or a caller gave (inputs, results,
+ * messages, errors): a client's codecs encode those. The others hold only what the engine
+ * needs (durations, deadlines, seeds), which stays in the clear.
+ */
+export function holdsUserData(type: EventType): boolean {
+  switch (type) {
+    case EventType.Created:
+    case EventType.Completed:
+    case EventType.Restarted:
+    case EventType.Failed:
+    case EventType.Cancelled:
+    case EventType.ActivityRequest:
+    case EventType.ActivityResponse:
+    case EventType.SignalResponse:
+    case EventType.Output:
+    case EventType.ChildRequest:
+    case EventType.ChildResponse:
+    case EventType.SignalSent:
+    case EventType.Resumed:
+      return true;
+    case EventType.CancelRequested:
+    case EventType.CancelDelivered:
+    case EventType.SleepRequest:
+    case EventType.SleepDone:
+    case EventType.SignalRequest:
+    case EventType.Patched:
+    case EventType.Forked:
+    // Tags are labels to search by, indexed as they are: never encoded (no secrets in tags).
+    case EventType.TagsSet:
+    case EventType.Paused:
+    case EventType.Unpaused:
+    // An operator's reason, and a reset's place: not the workflow's data.
+    case EventType.Terminated:
+    case EventType.Reset:
+      return false;
+    default:
+      return unreachable(type);
+  }
 }
 
 /** False for the kinds whose payload is stored as NULL. */
@@ -103,7 +158,8 @@ export function hasPayload(type: EventType): boolean {
   }
 }
 
-const errorText = (error: SerializedError) => JSON.stringify(error);
+/** A SerializedError as stored: its details may hold bytes (see wireText). */
+export const errorText = (error: SerializedError): string => wireText(error);
 
 /**
  * Builders of every new event. Inputs, results and messages arrive as JSON text already
@@ -136,7 +192,7 @@ export const newEvent = {
     type: EventType.ActivityResponse,
     target,
     seq,
-    payloadText: JSON.stringify({ error, attempts }),
+    payloadText: wireText({ error, attempts }),
     at,
   }),
   sleepRequest: (seq: number, request: SleepRequest, at: number): NewEvent => ({
@@ -185,7 +241,7 @@ export const newEvent = {
     type: EventType.ChildResponse,
     target: workflow,
     seq,
-    payloadText: JSON.stringify(response),
+    payloadText: wireText(response),
     at,
   }),
   signalSent: (workflow: string, seq: number, sentText: string, at: number): NewEvent => ({
@@ -202,6 +258,7 @@ export const newEvent = {
     payloadText: null,
     at,
   }),
+  // The error is the run's stored error text, parsed as it is (its wire form, maybe encoded).
   resumed: (payload: ResumedPayload, at: number): NewEvent => run(EventType.Resumed, JSON.stringify(payload), at),
   forked: (payload: ForkedPayload, at: number): NewEvent => run(EventType.Forked, JSON.stringify(payload), at),
   /** `tagsText`: the tags as encodeTags wrote them. */

@@ -24,6 +24,7 @@ const running = (overrides: Partial<RunInspection> = {}): RunInspection => ({
   leaseOwner: null,
   leaseUntil: null,
   wakeAt: T0 + 5000,
+  parentWaits: false,
   tasks: [],
   inbox: [],
   ...overrides,
@@ -97,5 +98,19 @@ describe("describeRun", () => {
     expect(ended.state).toBe("ended");
     expect(ended.waitingFor).toEqual({ activities: [], signals: [], timers: [], children: [] });
     expect(explainWaiting(ended)).toBe("it ended as failed");
+  });
+});
+
+describe("a run in a cycle of runs that wait for each other", () => {
+  it("names the cycle and says to cancel one of them", () => {
+    const cycle = [
+      { workflow: "order", runId: "o-1" },
+      { workflow: "refund", runId: "r-1" },
+    ];
+    const run = describeRun(running(), [], T0, cycle);
+    expect(run.waitCycle).toEqual(cycle);
+    expect(explainWaiting(run)).toContain(
+      "a cycle of runs waiting for each other, which none of them can leave: order/o-1 → refund/r-1 → order/o-1 (each waits for the next); cancel one of them",
+    );
   });
 });

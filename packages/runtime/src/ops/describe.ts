@@ -24,9 +24,15 @@ const NOTHING: WaitingFor = { activities: [], signals: [], timers: [], children:
 
 /**
  * What a run waits for, from its current iteration's history (requests without a response),
- * its retry rows and its lease. Pure: the clock reading `now` decides what is due.
+ * its retry rows and its lease, and the cycle of waiting runs it is in, if the caller found one
+ * (see waitCycleOf). Pure: the clock reading `now` decides what is due.
  */
-export function describeRun(inspection: RunInspection, history: readonly HistoryEvent[], now: number): RunDescription {
+export function describeRun(
+  inspection: RunInspection,
+  history: readonly HistoryEvent[],
+  now: number,
+  waitCycle?: RunDescription["waitCycle"],
+): RunDescription {
   const { run, leaseOwner, leaseUntil, wakeAt } = inspection;
   const leased = leaseOwner !== null && leaseUntil !== null && leaseUntil >= now;
   const ended = run.status !== RunStatus.Running;
@@ -45,6 +51,7 @@ export function describeRun(inspection: RunInspection, history: readonly History
         message: decodePayload(entry.payloadText, `signal ${entry.id} of run ${run.runId}`) ?? null,
         receivedAt: new Date(entry.receivedAt),
       })),
+    ...(waitCycle === undefined || ended ? {} : { waitCycle }),
   };
 }
 
@@ -97,7 +104,8 @@ function pendingActivity(
   now: number,
 ): PendingActivity {
   const row = tasks.find((task) => task.target === step.name && task.seq === step.seq);
-  const lastError = row?.lastError ? (JSON.parse(row.lastError) as SerializedError) : undefined;
+  const where = `last error of activity ${step.name}#${step.seq}`;
+  const lastError = row?.lastError ? (decodePayload(row.lastError, where) as SerializedError) : undefined;
   // A row without an error was written by a heartbeat of the attempt that runs now.
   const failedAttempts = row === undefined ? 0 : lastError ? row.attempt : Math.max(0, row.attempt - 1);
   const nextAttemptAt = Math.max(step.startedAt, lastError && row ? row.readyAt : 0);

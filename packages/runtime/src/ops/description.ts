@@ -72,4 +72,10 @@ export interface RunDescription extends RunInfo {
   readonly waitingFor: WaitingFor;
   /** Signals received and not consumed yet, oldest first (at most 100). */
   readonly inbox: readonly ReceivedSignal[];
+  /**
+   * Runs that wait for each other with this one, none of which can end: this run first, then
+   * the child it waits for, and so on around the cycle (each waits for the next, the last for
+   * this one). Absent when the run is in no such cycle (looked for up to 64 runs away).
+   */
+  readonly waitCycle?: readonly { readonly workflow: string; readonly runId: string }[];
 }

@@ -1,3 +1,4 @@
+import { describeCycle } from "../history/index.js";
 import type { PendingActivity, RunDescription } from "./description.js";
 
 /**
@@ -23,6 +24,11 @@ export function waitingClauses(run: RunDescription): string[] {
     ...timers.map((timer) => `a timer until ${iso(timer.until)}`),
     ...children.map((child) => `child run ${child.workflow}/${child.runId}`),
   ];
+  if (run.waitCycle !== undefined) {
+    clauses.push(
+      `a cycle of runs waiting for each other, which none of them can leave: ${describeCycle(run.waitCycle)} (each waits for the next); cancel one of them`,
+    );
+  }
   if (run.cancelRequested) clauses.push("a cancel was requested and is not handled yet");
   if (run.state === "queued" && !activities.some((activity) => activity.state === "due")) {
     clauses.push(noWorker(run));

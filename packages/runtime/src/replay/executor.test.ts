@@ -187,6 +187,13 @@ describe("non-determinism", () => {
     expect(fault.issued).toContain("activity_request dec#0");
   });
 
+  it("says how to fix it as both the generated Flow (flow.patched) and untyped code (ctx.patched) spell it", async () => {
+    const executor = await replay(async (ctx) => ctx.execActivity("dec", 1), recorded);
+    expect((executor.fault as NonDeterminismError).message).toContain(
+      "put a change behind flow.patched(id) (ctx.patched(id) in untyped code)",
+    );
+  });
+
   it("is the same activity with another input", async () => {
     const executor = await replay(async (ctx) => ctx.execActivity("inc", 7), recorded);
     expect(executor.fault).toBeInstanceOf(NonDeterminismError);

@@ -48,7 +48,8 @@ function describe(type: string, target: string, seq: number, inputText: string):
 function describeRecorded(recorded: RecordedEvent): string {
   const where = `at position ${String(recorded.pos)}`;
   if (recorded.type === EventType.Patched) {
-    return `patch marker "${recorded.target}" ${where} (recorded by ctx.patched("${recorded.target}"): keep that call, or make it ctx.deprecatePatch("${recorded.target}") until no run with the marker is left)`;
+    const id = JSON.stringify(recorded.target);
+    return `patch marker ${id} ${where} (recorded by flow.patched(${id}), ctx.patched(${id}) in untyped code: keep that call, or make it flow.deprecatePatch(${id}) (ctx.deprecatePatch(${id})) until no run with the marker is left)`;
   }
   return `${describe(recorded.type, recorded.target, recorded.seq, payloadTextOf(recorded) ?? "null")} ${where}`;
 }

@@ -1,5 +1,6 @@
 import type { ActivityOptions, ChildOptions, Duration, RunContext } from "../api.js";
 import { toMillis } from "../duration.js";
+import { ChildCycleError } from "../errors.js";
 import { validateName } from "../json.js";
 import type { CommandKind } from "./commands.js";
 
@@ -42,8 +43,9 @@ export function createRunContext(identity: ContextIdentity, sink: CommandSink): 
     awaitSignal: (signal, timeout) => timed(sink, "signal", signal, timeout),
     sleep: (duration: Duration) => timed(sink, "sleep", "", duration) as Promise<void>,
     emitOutput: (output, message) => sink.issue("output", output, message) as Promise<void>,
-    runChild: (workflow, runId, input, opts) => child(sink, workflow, runId, input, true, opts),
-    startChild: (workflow, runId, input, opts) => child(sink, workflow, runId, input, false, opts) as Promise<void>,
+    runChild: (child, childId, input, opts) => startChild(sink, identity, { child, childId, input, wait: true }, opts),
+    startChild: (child, childId, input, opts) =>
+      startChild(sink, identity, { child, childId, input, wait: false }, opts) as Promise<void>,
     signalRun: (workflow, runId, signal, message, externalId) =>
       sink.issue("send", workflow, { runId, signal, message, externalId }) as Promise<void>,
     restart: (input) => sink.restart(input),
@@ -68,15 +70,18 @@ function timed(sink: CommandSink, kind: "sleep" | "signal", target: string, dura
   return sink.issue(kind, target, ms);
 }
 
-/** A child start: resolves with the child's result when `wait`, else once recorded. */
-function child(
+/**
+ * A child start: resolves with the child's result when `wait`, else once recorded. A child
+ * that is the calling run itself is refused here (ChildCycleError): it would wait for itself.
+ */
+function startChild(
   sink: CommandSink,
-  workflow: string,
-  runId: string,
-  input: unknown,
-  wait: boolean,
+  self: ContextIdentity,
+  start: { readonly child: string; readonly childId: string; readonly input: unknown; readonly wait: boolean },
   opts?: ChildOptions,
 ): Promise<unknown> {
+  const { child, childId, input, wait } = start;
+  if (child === self.workflow && childId === self.runId) return Promise.reject(new ChildCycleError(child, childId));
   let timeout: number | undefined;
   try {
     timeout = opts?.timeout === undefined ? undefined : toMillis(opts.timeout);
@@ -84,8 +89,8 @@ function child(
     return Promise.reject(error);
   }
   const { queue, tags } = opts ?? {};
-  return sink.issue("child", workflow, {
-    runId,
+  return sink.issue("child", child, {
+    runId: childId,
     input,
     wait,
     ...(timeout === undefined ? {} : { timeout }),

@@ -17,6 +17,8 @@ export const CATCHUP_GRACE_MS = 1000;
 /** How far back catchup "all" goes. */
 export const CATCHUP_WINDOW_MS = 86_400_000;
 export const MAX_TICKS_PER_LOOK = 1000;
+/** When a schedule whose next tick cannot be computed is looked at again after a failure. */
+export const FAILED_SCHEDULE_RETRY_MS = 60_000;
 
 /** A schedule as the scheduler sees it when its next tick is due. */
 export interface DueSchedule {
@@ -65,4 +67,25 @@ export function planTicks(schedule: DueSchedule, now: number): TickPlan {
 /** The run id of a tick: `<scheduleId>@<tick time, ISO 8601 UTC>`, the same on every worker. */
 export function tickRunId(scheduleId: string, tick: number): string {
   return `${scheduleId}@${new Date(tick).toISOString()}`;
+}
+
+/**
+ * The longest schedule id, in bytes of UTF-8: a tick's run id adds "@" and a 24-character time
+ * ("@2030-01-01T03:00:00.000Z"), and a run id may be 255 bytes. The manifest reader of
+ * @replaykit/codegen applies the same limit.
+ */
+export const MAX_SCHEDULE_ID_BYTES = 255 - "@2030-01-01T03:00:00.000Z".length;
+
+/**
+ * Where a schedule goes on after its due ticks could not be fired (a run id that cannot be stored,
+ * a cron or time zone that no longer parses): its next tick after `now`, so the failed ones are
+ * skipped and the failure is reported once per tick, or a minute later when even that cannot be
+ * computed. Either way the other schedules and the worker's claims go on.
+ */
+export function nextTickAfterFailure(schedule: Pick<DueSchedule, "cron" | "timezone">, now: number): number {
+  try {
+    return new CronSchedule(schedule.cron, schedule.timezone).next(now) ?? now + FAILED_SCHEDULE_RETRY_MS;
+  } catch {
+    return now + FAILED_SCHEDULE_RETRY_MS;
+  }
 }

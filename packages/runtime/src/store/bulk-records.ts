@@ -1,4 +1,5 @@
 import type { RunKey, RunStatus } from "../history/index.js";
+import type { PayloadAccess } from "./open-events.js";
 import type { RunFilter } from "./rules/run-filter.js";
 
 /*
@@ -122,8 +123,15 @@ export interface BulkStore {
    * Acts on one run of the batch, in one transaction with the record of what it did: the run is
    * locked, checked against the filter again (skipped when it stopped matching), acted on, and
    * its item marked. An item acted on before is not acted on again: its outcome is returned.
+   * `access`: how a terminate or reset reads encoded payloads, and what a purge tells the
+   * payload store (see PayloadAccess).
    */
-  applyBulkItem(batch: BulkBatch, run: Pick<RunKey, "workflow" | "runId">, now: number): Promise<BulkOutcome>;
+  applyBulkItem(
+    batch: BulkBatch,
+    run: Pick<RunKey, "workflow" | "runId">,
+    now: number,
+    access?: PayloadAccess,
+  ): Promise<BulkOutcome>;
   bulkProgress(namespace: string, batchId: string): Promise<BulkProgress>;
 }
 

@@ -1,5 +1,6 @@
 import type { EndStatus, HistoryEvent, RunKey, RunStatus, Tags } from "../history/index.js";
 import type { BulkStore } from "./bulk-records.js";
+import type { OpenPayload } from "./open-events.js";
 import type { ListRunsFilter, RunInfo, RunInspection, RunPage, StreamEvent } from "./records.js";
 import type { ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
 
@@ -79,7 +80,18 @@ export interface ForkRequest {
   readonly target: RunKey;
   readonly fromStep: number;
   readonly codeVersion?: string | undefined;
+  /** Start options that replace the source's (see forkCreation); null removes one. */
+  readonly overrides?: ForkOverrides | undefined;
   readonly now: number;
+}
+
+/** Start options of a fork that replace its source's; null removes the queue, key or timeout. */
+export interface ForkOverrides {
+  readonly queue?: string | null | undefined;
+  readonly priority?: number | undefined;
+  readonly concurrencyKey?: string | null | undefined;
+  /** The run timeout in ms from the fork's start. */
+  readonly timeoutMs?: number | null | undefined;
 }
 
 /** What resetRun asks of a store. */
@@ -96,6 +108,12 @@ export interface PurgeRequest {
   readonly statuses: readonly EndStatus[];
   /** Delete at most this many runs in this call. */
   readonly limit: number;
+  /**
+   * Called with the runs a purge transaction deletes, before it commits (after, on a store
+   * without transactions): a payload store outside the database deletes their payloads then.
+   * Should it fail, the transaction rolls back and the runs stay.
+   */
+  readonly purging?: ((runs: readonly RunKey[]) => Promise<void>) | undefined;
 }
 
 /** Which events a stream wants. */
@@ -120,6 +138,12 @@ export interface EventBatch {
 export interface HistoryOptions {
   /** An iteration number, or "all"; default: the run's current iteration. */
   readonly iteration?: number | "all";
+  /**
+   * Payloads as stored, not decoded: bytes as {"$bytes": base64}, keys beginning with "$" with
+   * one more "$", encoded payloads as {"$encoded": {...}} (docs/payloads.md). JSON-serialisable
+   * as they are: the form to keep a history in a file (replayHistory takes it with `raw: true`).
+   */
+  readonly raw?: boolean;
 }
 
 /**
@@ -162,13 +186,17 @@ export interface ClientStore extends BulkStore {
    * already, or (pausing) has ended. Throws RunNotFoundError.
    */
   setPaused(key: RunKey, paused: boolean, now: number): Promise<boolean>;
-  /** Ends the run as terminated (see rules/terminate.ts); false when it had ended. Throws RunNotFoundError. */
-  terminateRun(key: RunKey, reason: string, now: number): Promise<boolean>;
+  /**
+   * Ends the run as terminated (see rules/terminate.ts); false when it had ended. Throws
+   * RunNotFoundError. `open` reads the encoded payloads of its child requests (see OpenPayload).
+   */
+  terminateRun(key: RunKey, reason: string, now: number, open?: OpenPayload): Promise<boolean>;
   /**
    * Starts the run's next iteration from its current one (see rules/reset.ts) and returns its
    * number. `toStep` undefined: the first failing step (firstFailingStep). Throws RunNotFoundError.
+   * `open` reads the encoded payloads of its responses; the copied events stay as stored.
    */
-  resetRun(key: RunKey, request: RunReset, now: number): Promise<number>;
+  resetRun(key: RunKey, request: RunReset, now: number, open?: OpenPayload): Promise<number>;
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
   /** Namespaces that have runs, in byte order. */
   listNamespaces(): Promise<string[]>;
@@ -196,6 +224,11 @@ export interface ClientStore extends BulkStore {
   ): Promise<boolean>;
   /** False when the schedule does not exist. */
   deleteSchedule(namespace: string, id: string): Promise<boolean>;
+  /**
+   * Records `runId` as the schedule's last run (triggerSchedule): its overlap policy then counts
+   * it as the schedule's own. False when the schedule does not exist.
+   */
+  recordScheduleRun(namespace: string, id: string, runId: string, now: number): Promise<boolean>;
   /** The run's events in log order, or undefined when the run does not exist. */
   getHistory(key: RunKey, options?: HistoryOptions): Promise<HistoryEvent[] | undefined>;
   /**

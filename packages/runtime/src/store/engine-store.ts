@@ -100,9 +100,10 @@ export interface EngineStore {
   readRun(key: RunKey, owner: string, now: number): Promise<ClaimedRun | undefined>;
   /**
    * Leases one run by key, when it is still as a step of this worker left it: at `version`,
-   * held by nobody, not in a queue (those are claimed through their queue's limits). The
-   * worker that let a run go to wait for a timer takes it up with this when the timer fires,
-   * instead of a claim round. Undefined when the run moved on, ended, or is held or queued.
+   * held by nobody but `owner` (see leasableByKey), not in a queue (those are claimed through
+   * their queue's limits). The worker that let a run go to wait for a timer takes it up with
+   * this when the timer fires, instead of a claim round. Undefined when the run moved on,
+   * ended, or is held by another owner, or queued.
    */
   claimRun(
     key: RunKey,
@@ -112,13 +113,15 @@ export interface EngineStore {
   /**
    * The earliest wake time of a default-queue run nobody holds a live lease on, due or not,
    * and of a run of `queues` that is not due yet (a due queued run may be held back by a
-   * limit, so it is looked for by polling, not by its wake time).
+   * limit, so it is looked for by polling, not by its wake time); of runs the worker's claim
+   * filter passes only (rules/claim-filter.ts workerTakes: its shards, version and abilities),
+   * so a worker never polls for runs it may not take.
    */
   nextWake(
     namespace: string,
     now: number,
     queues: readonly string[],
-    can: WorkerAbilities,
+    filter: Pick<ClaimOptions, "shards" | "version" | "can">,
   ): Promise<number | undefined>;
   /**
    * Starts a run for each due tick of the namespace's schedules, as `plan` decides (see

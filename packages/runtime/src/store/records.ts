@@ -118,6 +118,8 @@ export interface RunInspection {
   readonly leaseUntil: number | null;
   /** When a worker looks at the run next, ms since the epoch; null when nothing but a signal wakes it. */
   readonly wakeAt: number | null;
+  /** The run's parent (run.parent) waits for its ending (runChild), rather than having started it and gone on. */
+  readonly parentWaits: boolean;
   /** Retry rows of the current iteration. */
   readonly tasks: readonly TaskDetail[];
   /** Unconsumed signals, oldest first, at most INBOX_LIMIT of them. */

@@ -37,4 +37,12 @@ export interface ScheduleInfo {
 export interface FiredSchedules {
   readonly started: readonly RunKey[];
   readonly nextTick: number | undefined;
+  /** Schedules whose due ticks could not start their runs, skipped to their next tick (see nextTickAfterFailure). */
+  readonly failed?: readonly { readonly id: string; readonly error: unknown }[];
+  /**
+   * Due ticks that started no run because this store does not fire schedules (an in-memory store
+   * made with `scheduleTicks: false`, as a test environment makes it unless asked): the worker
+   * says so once per schedule.
+   */
+  readonly heldBack?: readonly { readonly id: string; readonly tick: number }[];
 }

@@ -1,3 +1,4 @@
+import type { ReplayError } from "../errors.js";
 import type { EndStatus, NewEvent, RunKey, Tags } from "../history/index.js";
 import type { NewSignal } from "./client-store.js";
 
@@ -99,4 +100,12 @@ export type StepResult =
       /** Other runs the step gave something to do: a parent told of its child's end, signal targets, cancelled children. */
       readonly woken?: readonly RunKey[];
     }
-  | { readonly ok: false; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /**
+       * The store can never write this step as it is (a value over what the server takes in one
+       * packet): committing it again is pointless. The worker parks the run with this error.
+       */
+      readonly unwritable?: ReplayError;
+    };

@@ -10,6 +10,7 @@
  *   client-store.ts      what the client and the management API need
  *   schedule-records.ts  schedules as stored and as listed
  */
+import type { PayloadStore } from "../payload/payload-store.js";
 import type { ClientStore } from "./client-store.js";
 import type { EngineStore } from "./engine-store.js";
 
@@ -29,6 +30,7 @@ export type {
   CountFilter,
   EventBatch,
   EventFilter,
+  ForkOverrides,
   ForkRequest,
   HistoryOptions,
   NewRun,
@@ -55,4 +57,10 @@ export type { ChildStart, RunEnd, SignalToSend, StepResult, StepWrite, TaskRetry
 export interface Store extends EngineStore, ClientStore {
   /** For messages, e.g. "MySQL at 127.0.0.1:3306" or "in-memory store". */
   readonly description: string;
+  /**
+   * The payload store in the store's own database (tablePayloadStore(): the default place of
+   * offloaded payloads), whose payloads purgeRuns deletes with their runs; none: a client on
+   * this store offloads only to a payload store it is given.
+   */
+  readonly payloadTable?: PayloadStore | undefined;
 }

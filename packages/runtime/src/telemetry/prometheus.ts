@@ -65,7 +65,10 @@ export interface MetricsServer {
 export interface MetricsServerOptions extends PrometheusMetricsOptions {
   /** 0 picks a free port (see `url`). */
   readonly port: number;
-  /** Default: every interface, as the OpenTelemetry Prometheus exporter does. */
+  /**
+   * Default 127.0.0.1 (loopback): only this machine can scrape it. Give the address to serve
+   * on, e.g. "0.0.0.0" for every interface, when Prometheus scrapes from elsewhere.
+   */
   readonly host?: string;
 }
 
@@ -73,6 +76,9 @@ export interface MetricsServerOptions extends PrometheusMetricsOptions {
  * Starts a Prometheus endpoint (GET /metrics) with a MeterProvider of its own; what
  * `createWorker({ metrics: { port } })` runs for the worker.
  */
+/** Where the metrics endpoint listens unless told otherwise: loopback, so it is not open to the network by default. */
+export const DEFAULT_METRICS_HOST = "127.0.0.1";
+
 export async function startMetricsServer(options: MetricsServerOptions): Promise<MetricsServer> {
   const metrics = await createPrometheusMetrics(options);
   const server = createServer((request, response) => {
@@ -82,7 +88,7 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port, options.host, () => {
+    server.listen(options.port, options.host ?? DEFAULT_METRICS_HOST, () => {
       server.off("error", reject);
       resolve();
     });

@@ -73,3 +73,21 @@ export class InvalidHistoryError extends ReplayError {
     this.iteration = iteration;
   }
 }
+
+/**
+ * replayHistory got something other than a history file: an events array without the run it
+ * belongs to (what client.getHistory and `replaykit runs history --json` give), or an object
+ * that lacks the file's fields.
+ */
+export class HistoryShapeError extends ReplayError {
+  override name = "HistoryShapeError";
+  /** What replayHistory was given, in words: "an array of 12 events", "an object with keys events, runId". */
+  readonly got: string;
+  constructor(got: string) {
+    super(
+      "INVALID_HISTORY",
+      `replayHistory got ${got}; it takes a history file, { namespace, workflow, runId, events } (\`replaykit runs history <workflow> <runId> --fixture\` writes one), or the events of client.getHistory with their run as a third argument: replayHistory({ workflows }, events, { namespace, workflow, runId }). The run's identity seeds random() and uuid(), so replay needs it`,
+    );
+    this.got = got;
+  }
+}

@@ -2,6 +2,7 @@ export { collectStderr, stopChild } from "./child.js";
 export type { ScratchDatabase } from "./database.js";
 export { createScratchDatabase, serverOnly, withDatabase } from "./database.js";
 export {
+  HistoryShapeError,
   HistoryWorkflowMissingError,
   InvalidHistoryError,
   MariaDbNotInstalledError,
@@ -14,7 +15,7 @@ export type { CollectedLogs } from "./logger.js";
 export { collectLogs } from "./logger.js";
 export type { StartMariaDbOptions, TestDatabase } from "./mariadb.js";
 export { findMariaDbBinary, freePort, startMariaDb } from "./mariadb.js";
-export type { ReplayHistoryOptions, RunHistory } from "./replay-history.js";
+export type { ReplayHistoryOptions, RunHistory, RunIdentity } from "./replay-history.js";
 export { replayHistory } from "./replay-history.js";
 export type { TestEnv, TestEnvOptions } from "./test-env.js";
 export { createTestEnv } from "./test-env.js";

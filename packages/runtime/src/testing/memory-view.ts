@@ -16,12 +16,16 @@ export function namespacesOf(store: MemoryStore): string[] {
   return [...new Set([...db.runs.keys(), ...[...db.schedules.values()].map((row) => row.spec.namespace)])];
 }
 
-/** The earliest wake time of any running run that nobody holds a live lease on, or of a schedule's tick. */
+/**
+ * The earliest wake time of any running run that nobody holds a live lease on, or of a
+ * schedule's tick when the store fires schedules (MemoryStoreOptions.scheduleTicks).
+ */
 export function nextWakeOfAll(store: MemoryStore, now: number): number | undefined {
   const db = tablesOf(store);
   let next: number | undefined;
   for (const namespace of namespacesOf(store)) {
-    for (const wake of [nextRunWake(db, namespace, now), nextScheduleTick(db, namespace)]) {
+    const tick = store.scheduleTicks ? nextScheduleTick(db, namespace) : undefined;
+    for (const wake of [nextRunWake(db, namespace, now), tick]) {
       if (wake !== undefined && (next === undefined || wake < next)) next = wake;
     }
   }
@@ -40,8 +44,9 @@ export function busyRuns(store: MemoryStore, now: number): RunKey[] {
   return busy;
 }
 
-/** Schedules with a tick due now: a worker has runs to start (as `busyRuns`). */
+/** Schedules with a tick due now, when the store fires them: a worker has runs to start (as `busyRuns`). */
 export function dueSchedules(store: MemoryStore, now: number): RunKey[] {
+  if (!store.scheduleTicks) return [];
   return [...tablesOf(store).schedules.values()]
     .filter((row) => !row.paused && row.nextTick !== null && row.nextTick <= now)
     .map((row) => ({ namespace: row.spec.namespace, workflow: row.spec.workflow, runId: `schedule ${row.spec.id}` }));

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import type { WorkflowFn } from "../api.js";
 import { NonDeterminismError, UnknownWorkflowError } from "../errors.js";
 import { ev, history } from "../replay/fixtures.js";
-import { HistoryWorkflowMissingError, InvalidHistoryError } from "./errors.js";
-import { replayHistory } from "./replay-history.js";
+import { HistoryShapeError, HistoryWorkflowMissingError, InvalidHistoryError } from "./errors.js";
+import { type RunHistory, replayHistory } from "./replay-history.js";
 
 const charge: WorkflowFn = async (ctx) => ctx.execActivity("charge", { cents: 5 });
 const recorded = {
@@ -39,5 +39,38 @@ describe("replayHistory", () => {
   it("rejects a history without the created event of its last iteration", async () => {
     const headless = { ...recorded, events: recorded.events.slice(1) };
     await expect(replayHistory({ workflows: { order: charge } }, headless)).rejects.toBeInstanceOf(InvalidHistoryError);
+  });
+
+  it("takes the events of client.getHistory with the run they are of as a third argument", async () => {
+    const { events, ...run } = recorded;
+    await expect(replayHistory({ workflows: { order: charge } }, events, run)).resolves.toBeUndefined();
+    const refund: WorkflowFn = async (ctx) => ctx.execActivity("refund", { cents: 5 });
+    await expect(replayHistory({ workflows: { order: refund } }, events, run)).rejects.toBeInstanceOf(
+      NonDeterminismError,
+    );
+  });
+
+  it("says what it got and what it takes when given a bare events array or an object that is no history file", async () => {
+    const bare = replayHistory({ workflows: { order: charge } }, recorded.events as unknown as RunHistory);
+    await expect(bare).rejects.toBeInstanceOf(HistoryShapeError);
+    await expect(bare).rejects.toMatchObject({
+      code: "INVALID_HISTORY",
+      got: "an array of 4 events and no run",
+      message: expect.stringContaining(
+        "it takes a history file, { namespace, workflow, runId, events } (`replaykit runs history <workflow> <runId> --fixture` writes one), or the events of client.getHistory with their run as a third argument",
+      ),
+    });
+    const wrapped = replayHistory({ workflows: { order: charge } }, {
+      events: recorded.events,
+    } as unknown as RunHistory);
+    await expect(wrapped).rejects.toMatchObject({ name: "HistoryShapeError", got: "an object with keys events" });
+  });
+
+  it("types the two forms: a history file, or events with their run", () => {
+    expectTypeOf(replayHistory).toBeCallableWith({ workflows: { order: charge } }, recorded);
+    expectTypeOf(replayHistory).toBeCallableWith({ workflows: { order: charge } }, recorded.events, recorded);
+    // @ts-expect-error: an events array needs the run it is of
+    const bare = () => replayHistory({ workflows: { order: charge } }, recorded.events);
+    expect(bare).toBeTypeOf("function");
   });
 });

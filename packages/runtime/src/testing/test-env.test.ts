@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ActivityContext, RunContext, Worker } from "../api.js";
+import { aesGcmCodec } from "../payload/aes-gcm.js";
 import { createWorker } from "../worker/worker.js";
 import { collectLogs } from "./logger.js";
 import { createTestEnv, type TestEnv } from "./test-env.js";
@@ -119,8 +121,25 @@ describe("createTestEnv", () => {
     );
   });
 
+  it("keeps schedules from firing unless asked: a due tick starts no run, and the worker says so once per schedule", async () => {
+    await start({ report: async (ctx) => ctx.scheduledAt?.toISOString() ?? "by hand" });
+    await env.client.createSchedule("t", { id: "nightly", workflow: "report", cron: "0 3 * * *", input: null });
+    await env.advance("3d");
+    expect((await env.client.listRuns({ namespace: "t" })).runs).toEqual([]);
+    expect(env.now().getTime()).toBe(START + 3 * DAY);
+    expect(logs.matching('schedule "nightly" came due')).toEqual([
+      expect.stringContaining(
+        'warn: schedule "nightly" came due at 2030-01-01T03:00:00.000Z and started no run: in a test environment schedules fire only with createTestEnv({ schedules: true })',
+      ),
+    ]);
+    // Kept, listed and triggered by hand all the same.
+    expect((await env.client.listSchedules("t")).map((schedule) => schedule.id)).toEqual(["nightly"]);
+    const runId = await env.client.triggerSchedule("t", "nightly");
+    expect(await env.client.awaitResult("t", "report", runId)).toBe("2030-01-04T00:00:00.000Z");
+  });
+
   it("fires a daily 02:30 Berlin schedule across both daylight-saving changes: moved once, never doubled", async () => {
-    await start({ report: async (ctx) => ctx.scheduledAt?.toISOString() });
+    await start({ report: async (ctx) => ctx.scheduledAt?.toISOString() }, {}, { schedules: true });
     await env.client.createSchedule("t", {
       id: "nightly",
       workflow: "report",
@@ -151,5 +170,17 @@ describe("createTestEnv", () => {
     expect(await env.client.awaitResult("t", "report", "nightly@2030-10-27T00:30:00.000Z")).toBe(
       "2030-10-27T00:30:00.000Z",
     );
+  });
+  it("takes a client's payload options: codecs encode what its store keeps, and bytes round-trip", async () => {
+    const codecs = [aesGcmCodec({ keys: { k: randomBytes(32) }, current: "k" })];
+    await start(
+      { keep: async (ctx, input: Uint8Array) => ctx.execActivity("flip", input) },
+      { flip: async (_ctx, _b, input: Uint8Array) => input.map((byte) => 255 - byte) },
+      { codecs, offloadAbove: 64 },
+    );
+    await env.client.runWorkflow("t", "keep", "k1", new Uint8Array(100));
+    expect(await env.client.awaitResult("t", "keep", "k1")).toStrictEqual(new Uint8Array(100).fill(255));
+    const stored = await env.client.getHistory("t", "keep", "k1", { raw: true });
+    expect(stored[0]?.payload).toMatchObject({ $encoded: { codecs: ["aes-256-gcm"], key: "k", ref: { runId: "k1" } } });
   });
 });

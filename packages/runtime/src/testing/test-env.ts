@@ -2,12 +2,14 @@ import type { LocalBus } from "../api.js";
 import { createStoreClient, type StoreClient } from "../client/client.js";
 import { createLocalBus } from "../client/local-bus.js";
 import type { Duration } from "../duration.js";
+import type { PayloadOptions } from "../payload/options.js";
 import { createMemoryStore, type MemoryStore } from "../store/memory/index.js";
 import { busyRuns, dueSchedules, nextWakeOfAll } from "./memory-view.js";
 import { TimeSkipper } from "./time-skipper.js";
 import { VirtualTime } from "./virtual-time.js";
 
-export interface TestEnvOptions {
+/** Also the payload options of a client (codecs, payloadStore, offloadAbove, secretFields) and its payload limit. */
+export interface TestEnvOptions extends PayloadOptions {
   /** Where virtual time starts; default: now. */
   readonly start?: Date | number;
   /**
@@ -18,6 +20,16 @@ export interface TestEnvOptions {
   readonly autoSkip?: boolean;
   /** How long (real time) `advance` waits for runs to settle before it fails. Default 10 s. */
   readonly settleTimeoutMs?: number;
+  /**
+   * Whether schedules fire: their due ticks start runs, and `advance` stops at each tick. Default
+   * false: a schedule (the manifest's, which the generated worker starter creates, or one of
+   * `createSchedule`) is kept, listed and triggered by hand (`triggerSchedule`), but a tick that
+   * comes due starts no run, and each worker says so once per schedule (a warning). A test of a
+   * scheduled workflow turns this on; the others stay free of runs they did not start.
+   */
+  readonly schedules?: boolean;
+  /** Largest payload in bytes of UTF-8 JSON; default 1 MiB. */
+  readonly maxPayloadBytes?: number;
 }
 
 /** A client on an in-memory store with a clock the test moves; see createTestEnv. */
@@ -41,7 +53,8 @@ export interface TestEnv {
 
 /**
  * A test environment without a database: an in-memory store, virtual time, and a client
- * on them. A workflow that sleeps 30 days runs in milliseconds.
+ * on them. A workflow that sleeps 30 days runs in milliseconds. Schedules do not fire unless
+ * `schedules: true` (see TestEnvOptions.schedules).
  *
  * @example
  * const env = await createTestEnv();
@@ -50,6 +63,8 @@ export interface TestEnv {
  * await runOrder(env.client, "o-1", input);
  * await env.advance("2d");              // the order's two-day timeout fires
  * expect(await awaitOrderResult(env.client, "o-1")).toMatchObject({ status: "refunded" });
+ * await worker.stop();
+ * await env.close();
  */
 export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestEnv> {
   const start = options.start === undefined ? Date.now() : Number(options.start);
@@ -57,7 +72,7 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const settleTimeoutMs = options.settleTimeoutMs ?? 10_000;
   const served = new Map<string, number>();
   const local = servedBus(createLocalBus(), served);
-  const store = createMemoryStore();
+  const store = createMemoryStore({ scheduleTicks: options.schedules === true });
 
   const now = () => time.clock.now();
   /** Runs a worker should look at now, in namespaces some worker serves. */
@@ -66,7 +81,18 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const nextTime = (): number | undefined => min(nextWakeOfAll(store, now()), time.next());
   const skipper = new TimeSkipper({ time, local, served: () => served.keys(), busy, nextTime, settleTimeoutMs });
   // The client tells the skipper when an awaitResult begins and ends: time skips only while one waits.
-  const client = createStoreClient(store, { clock: time.clock, timers: time.timers, local, awaitObserver: skipper });
+  const { codecs, payloadStore, offloadAbove, secretFields, maxPayloadBytes } = options;
+  const client = createStoreClient(store, {
+    codecs,
+    payloadStore,
+    offloadAbove,
+    secretFields,
+    ...(maxPayloadBytes === undefined ? {} : { maxPayloadBytes }),
+    clock: time.clock,
+    timers: time.timers,
+    local,
+    awaitObserver: skipper,
+  });
   if (options.autoSkip) void skipper.skipWhileAwaited();
 
   return {

@@ -79,7 +79,7 @@ async function attemptOnce(call: Attempt, env: AttemptEnvironment): Promise<Atte
   });
   let result: unknown;
   try {
-    const input = JSON.parse(call.inputText) as never;
+    const input = decodePayload(call.inputText, `input of activity ${target}#${seq}`) as never;
     const running = (call.fn as (ctx: ActivityContext, backends: unknown, input: unknown) => Promise<unknown>)(
       context,
       env.backends,

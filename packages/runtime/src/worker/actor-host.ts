@@ -72,6 +72,8 @@ export interface ActorHost extends AttemptEnvironment, InboxHost, SlotsHost {
 /** What the host reads of an actor that let go of its run (RunActor is one). */
 export interface ReleasedActor {
   readonly key: RunKey;
+  /** The run's version when the actor let go of it: the last it committed or was claimed at. */
+  readonly version: number;
   /** The run's queue: a queued run is claimed through its limits, never taken up again locally. */
   readonly queue: string | undefined;
 }

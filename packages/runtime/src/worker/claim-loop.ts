@@ -1,7 +1,8 @@
 import type { Logger } from "../api.js";
+import { DatabaseUnreachableError } from "../errors.js";
 import { planTicks } from "../schedule/plan.js";
 import { serializeError } from "../serialize-error.js";
-import type { ClaimedRun } from "../store/types.js";
+import type { ClaimedRun, FiredSchedules } from "../store/types.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
 import type { HeldRuns } from "./held-runs.js";
 import { applySchedules } from "./schedules.js";
@@ -12,7 +13,7 @@ const MIN_POLL_MS = 2;
 
 /** What the claim loop needs of its worker. */
 export interface ClaimLoopHost {
-  readonly held: Pick<HeldRuns, "free" | "actorCount" | "concurrency">;
+  readonly held: Pick<HeldRuns, "free" | "actorCount" | "concurrency" | "beginClaimRound" | "endClaimRound">;
   readonly log: Logger;
   metrics(): WorkerMetrics;
   isRunning(): boolean;
@@ -43,6 +44,8 @@ export class ClaimLoop {
   #queueTurn = 0;
   /** When schedules are looked at next (client clock); 0: at the next loop. */
   #scheduleCheckAt = 0;
+  /** Schedules whose held-back ticks this worker has told of (see FiredSchedules.heldBack). */
+  readonly #toldHeldBack = new Set<string>();
 
   constructor(options: ResolvedWorkerOptions, host: ClaimLoopHost) {
     this.#options = options;
@@ -114,12 +117,41 @@ export class ClaimLoop {
     const now = this.#now();
     if (now < this.#scheduleCheckAt) return;
     const { client, namespace } = this.#options;
-    const fired = await client.store.fireSchedules(namespace, now, (due) => planTicks(due, now));
+    const poll = this.#options.maxPollIntervalMs;
+    let fired: FiredSchedules;
+    try {
+      fired = await client.store.fireSchedules(namespace, now, (due) => planTicks(due, now));
+    } catch (error) {
+      // The database itself: the claims fail too, and the loop backs off.
+      if (error instanceof DatabaseUnreachableError) throw error;
+      // Anything else is the schedules' own: claims go on, and the schedules are looked at again later.
+      this.#host.log.warn(`cannot fire the schedules (${serializeError(error).message}); claims go on`, { namespace });
+      this.#scheduleCheckAt = now + poll;
+      return;
+    }
+    for (const failed of fired.failed ?? []) {
+      this.#host.log.warn(
+        `schedule ${failed.id} could not start the run of its due tick (${serializeError(failed.error).message}); it goes on from its next tick`,
+        { namespace, schedule: failed.id },
+      );
+    }
     for (const run of fired.started) this.#host.metrics().runStarted(run.workflow);
+    this.#tellHeldBack(fired.heldBack ?? []);
     // Named wake-ups would have every worker of this process read the run; a kick claims it once.
     if (fired.started.length > 0) this.kick();
-    const poll = this.#options.maxPollIntervalMs;
     this.#scheduleCheckAt = Math.min(fired.nextTick ?? Number.POSITIVE_INFINITY, now + poll);
+  }
+
+  /** Says once per schedule that its ticks start no runs here: a test environment without `schedules: true`. */
+  #tellHeldBack(heldBack: readonly { readonly id: string; readonly tick: number }[]): void {
+    for (const { id, tick } of heldBack) {
+      if (this.#toldHeldBack.has(id)) continue;
+      this.#toldHeldBack.add(id);
+      this.#host.log.warn(
+        `schedule ${JSON.stringify(id)} came due at ${new Date(tick).toISOString()} and started no run: in a test environment schedules fire only with createTestEnv({ schedules: true })`,
+        { namespace: this.#options.namespace, schedule: id },
+      );
+    }
   }
 
   /**
@@ -155,12 +187,18 @@ export class ClaimLoop {
     const start = queues.length === 0 ? 0 : this.#queueTurn++ % queues.length;
     const order = [undefined, ...queues.slice(start), ...queues.slice(0, start)];
     let claimed = 0;
-    for (const queue of order) {
-      if (claimed >= free || !this.#host.isRunning()) break;
-      const heldBack = queue === undefined ? undefined : () => this.#host.metrics().queueLimitWait(queue);
-      const runs = await this.#options.client.store.claim({ ...this.#claimOptions(free - claimed), queue, heldBack });
-      for (const run of runs) this.#host.activate(run);
-      claimed += runs.length;
+    // Until the claimed runs are taken up, runs let go of here meanwhile are remembered (see HeldRuns.isStale).
+    this.#host.held.beginClaimRound();
+    try {
+      for (const queue of order) {
+        if (claimed >= free || !this.#host.isRunning()) break;
+        const heldBack = queue === undefined ? undefined : () => this.#host.metrics().queueLimitWait(queue);
+        const runs = await this.#options.client.store.claim({ ...this.#claimOptions(free - claimed), queue, heldBack });
+        for (const run of runs) this.#host.activate(run);
+        claimed += runs.length;
+      }
+    } finally {
+      this.#host.held.endClaimRound();
     }
     return claimed;
   }
@@ -176,8 +214,9 @@ export class ClaimLoop {
     let waitMs = pollMs;
     const { held } = this.#host;
     if (held.actorCount < held.concurrency) {
-      const { client, namespace, queueNames, can } = this.#options;
-      const next = await client.store.nextWake(namespace, this.#now(), queueNames, can).catch(() => undefined);
+      const { client, namespace, queueNames, shards, version, can } = this.#options;
+      const filter = { shards, version, can };
+      const next = await client.store.nextWake(namespace, this.#now(), queueNames, filter).catch(() => undefined);
       if (next !== undefined) {
         // Never 0: a due run that a claim skipped (locked by a writer) is retried, not spun on.
         const untilNext = Math.max(MIN_POLL_MS, next - this.#now());

@@ -1,7 +1,8 @@
 import type { ActivityOptions, ActivityRegistration } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ActivityTimeoutError } from "../errors.js";
-import { newEvent, type RunKey } from "../history/index.js";
+import { errorText, newEvent, type RunKey } from "../history/index.js";
+import { decodePayload } from "../json.js";
 import type { RunExecutor } from "../replay/executor.js";
 import { serializeError } from "../serialize-error.js";
 import type { AttemptResult } from "./activity-runner.js";
@@ -64,7 +65,8 @@ export async function applyCompletions(completions: AttemptResult[], scope: Comp
     if (activity) activity.controller = undefined;
     if ("resultText" in completion) {
       forgetActivity(scope, target, seq);
-      const payload = { result: JSON.parse(completion.resultText) as unknown, attempts: attempt };
+      const result = decodePayload(completion.resultText, `result of activity ${target}#${seq}`);
+      const payload = { result, attempts: attempt };
       const event = newEvent.activityResult(target, seq, completion.resultText, attempt, scope.host.now());
       await scope.executor.deliver(event, payload);
       continue;
@@ -94,7 +96,7 @@ function scheduleRetry(
   const { attempt, error } = failed;
   activity.attempt = attempt;
   activity.readyAt = retryAt;
-  const lastError = JSON.stringify(serializeError(error));
+  const lastError = errorText(serializeError(error));
   scope.step.taskWrites.push({ target, seq, attempt, readyAt: retryAt, lastError });
   activity.persisted = true;
   scope.host.logRetry({ key: scope.key, activity: target, seq, attempt, error, retryAt });

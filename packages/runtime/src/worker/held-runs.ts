@@ -1,5 +1,5 @@
 import { type RunKey, runKeyId } from "../history/index.js";
-import type { EngineStore } from "../store/types.js";
+import type { ClaimedRun, EngineStore } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { RunActor } from "./run-actor.js";
 
@@ -20,6 +20,10 @@ export class HeldRuns {
   readonly #actors = new Map<string, RunActor>();
   readonly #loading = new Set<string>();
   readonly #through: HeldRunsStore;
+  /** A claim round is in flight (see beginClaimRound). */
+  #claiming = false;
+  /** The runs let go of here while the claim round in flight ran, with the version each was let go at. */
+  readonly #letGoWhileClaiming = new Map<string, number>();
 
   constructor(concurrency: number, through: HeldRunsStore) {
     this.concurrency = concurrency;
@@ -70,9 +74,38 @@ export class HeldRuns {
     this.#actors.set(id, actor);
   }
 
-  /** The actor let go of its run; an actor that took the run up since stays. */
-  letGo(id: string, actor: RunActor): void {
+  /** The actor let go of its run at `actor.version`; an actor that took the run up since stays. */
+  letGo(id: string, actor: Pick<RunActor, "version">): void {
     if (this.#actors.get(id) === actor) this.#actors.delete(id);
+    if (!this.#claiming) return;
+    this.#letGoWhileClaiming.set(id, Math.max(actor.version, this.#letGoWhileClaiming.get(id) ?? 0));
+  }
+
+  /**
+   * A claim round reads and leases its runs in the store, and its answer comes back later:
+   * meanwhile an actor here that took one of those runs up without a lease (readRun, told by
+   * the local bus) may have stepped it on and let go of it. Between beginClaimRound and
+   * endClaimRound, HeldRuns remembers the version each run was let go of at, so that such a
+   * claim is recognised as stale (see isStale) instead of taken up at the version it read.
+   */
+  beginClaimRound(): void {
+    this.#claiming = true;
+  }
+
+  endClaimRound(): void {
+    this.#claiming = false;
+    this.#letGoWhileClaiming.clear();
+  }
+
+  /**
+   * True when this worker let go of the run at a later version than `run` was claimed at: the
+   * claim read the run before this worker's own later steps of it. An actor taken up from it
+   * would replay today's history under yesterday's version: its first commit is refused, and
+   * an attempt it starts without a commit (decideStep) runs for nothing, to run again after.
+   */
+  isStale(run: ClaimedRun): boolean {
+    const letGoAt = this.#letGoWhileClaiming.get(runKeyId(run));
+    return letGoAt !== undefined && run.version < letGoAt;
   }
 
   /** Shutdown: every actor aborts what it runs and lets go without writing more. */

@@ -189,8 +189,8 @@ export class LocalWakes {
 /**
  * The in-process take skips the store's claim, so it applies the claim filter itself
  * (store/rules/claim-filter.ts: shard, code version, what the worker can run), plus what only a
- * claim round may take: a queued run goes through its queue's limits, a delayed one waits for
- * its time. `announced`: what the local bus said of the run (a run just created here carries its
+ * claim round may take: a queued run goes through its queue's limits, a run not due yet (a delayed
+ * one, even when signalled) waits for its time. `announced`: what the local bus said of the run (a run just created here carries its
  * row, `fresh`); `read`: the run's row, read by key once the announcement left it open.
  */
 function takesLocally(
@@ -203,5 +203,7 @@ function takesLocally(
     if (!workerTakes(options, { workflow, runId, codeVersion: fresh?.codeVersion })) return false;
     return !(fresh?.queue !== undefined || (fresh?.startAt ?? 0) > now);
   }
-  return run.read.queue === undefined && workerTakes(options, run.read);
+  // Due: a signal to a run that has not started leaves its start time (rules/wake.ts).
+  const due = run.read.dueAt !== undefined && run.read.dueAt <= now;
+  return run.read.queue === undefined && due && workerTakes(options, run.read);
 }

@@ -1,7 +1,7 @@
 import type { LocalRunEnding } from "../api.js";
 import { CancelledError, type SerializedError } from "../errors.js";
-import { type NewEvent, newEvent, RunStatus } from "../history/index.js";
-import { encodePayload } from "../json.js";
+import { errorText, type NewEvent, newEvent, RunStatus } from "../history/index.js";
+import { decodePayload, encodePayload } from "../json.js";
 import type { Outcome } from "../replay/executor.js";
 import { serializeError } from "../serialize-error.js";
 import type { RunEnd } from "../store/types.js";
@@ -59,11 +59,11 @@ export function encodeOutcome(
 
 function failure(status: "failed" | "cancelled", error: SerializedError, at: number): EncodedOutcome {
   const event = status === RunStatus.Cancelled ? newEvent.cancelled(error, at) : newEvent.failed(error, at);
-  return { kind: "end", end: { status, resultText: null, errorText: JSON.stringify(error) }, event };
+  return { kind: "end", end: { status, resultText: null, errorText: errorText(error) }, event };
 }
 
 /** The ending as the local bus reports it, so an awaitResult in this process reads nothing. */
 export function endingOf(end: RunEnd): LocalRunEnding {
-  if (end.resultText !== null) return { status: end.status, result: JSON.parse(end.resultText) as unknown };
-  return { status: end.status, error: JSON.parse(end.errorText ?? "null") as SerializedError };
+  if (end.resultText !== null) return { status: end.status, result: decodePayload(end.resultText, "the result") };
+  return { status: end.status, error: decodePayload(end.errorText ?? "null", "the error") as SerializedError };
 }

@@ -1,7 +1,8 @@
 import type { LocalRunEnding } from "../api.js";
-import { CancelledError, CorruptPayloadError, RunTimeoutError } from "../errors.js";
+import { CancelledError, RunTimeoutError } from "../errors.js";
 import { type NewEvent, newEvent, type RunKey, RunStatus } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
+import { childrenToCancelOnEnd } from "../store/rules/children.js";
 import type { ClaimedRun, HeldRun, StepWrite } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
@@ -16,6 +17,7 @@ import { encodeOutcome, endingOf } from "./outcome.js";
 import type { PendingActivity } from "./pending-activities.js";
 import { changesBesidesEvents, newStepChanges, type StepChanges } from "./step-changes.js";
 import { decideStep, type StepDecision } from "./step-decision.js";
+import { isUnreadablePayload } from "./unreadable.js";
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
 const RETRY_AFTER_ERROR_MS = 1000;
@@ -92,6 +94,11 @@ export class RunActor {
   /** The run as log lines name it, with its trace id. */
   get logRef(): RunLogRef {
     return { ...this.key, traceId: this.#span.traceId };
+  }
+
+  /** The run's version as this actor last saw it: claimed at, or written by its last commit. */
+  get version(): number {
+    return this.#version;
   }
 
   get done(): boolean {
@@ -174,7 +181,7 @@ export class RunActor {
         }
       } while (this.#again && !this.#done);
     } catch (error) {
-      if (error instanceof CorruptPayloadError) {
+      if (isUnreadablePayload(error)) {
         await this.#park(error);
         return;
       }
@@ -317,6 +324,7 @@ export class RunActor {
     step.slotDeletes.push(...this.#slots.dropped(this.#pending.values(), this.#executor, true));
     const write = {
       ...step,
+      cancelChildren: childrenToCancelOnEnd(step.cancelChildren, waitedChildren(this.key, this.#executor)),
       events: [...outbox, encoded.event],
       hold: false,
       wakeAt: null,
@@ -359,6 +367,12 @@ export class RunActor {
       .finally(() => {
         this.#committing = false;
       });
+    if (!result.ok && result.unwritable !== undefined) {
+      // Committing it again would fail the same way, and each try would run its activities
+      // again: the run waits, stuck with the reason, for a fix and resumeRun.
+      await this.#park(result.unwritable);
+      return false;
+    }
     if (!result.ok) {
       this.#host.logError(
         `step not written: ${result.reason}; the run is left to its current owner`,

@@ -1,5 +1,5 @@
 import type { ActivityRegistration, Clock, LocalRunEnding, Timers } from "../api.js";
-import { type RunKey, RunStatus, runKeyId } from "../history/index.js";
+import { errorText, type RunKey, RunStatus, runKeyId } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import { serializeError } from "../serialize-error.js";
 import type {
@@ -193,7 +193,7 @@ export class RunHost implements ActorHost {
   async park(run: RunLogRef, error: unknown, version?: number): Promise<void> {
     const serialized = serializeError(error);
     const key = { namespace: run.namespace, workflow: run.workflow, runId: run.runId };
-    const parked = await this.#store.park(key, this.owner, JSON.stringify(serialized), this.now(), version);
+    const parked = await this.#store.park(key, this.owner, errorText(serialized), this.now(), version);
     const log = this.#parts.log;
     if (parked) {
       log.logError(`run ${key.workflow}/${key.runId} parked as stuck: ${serialized.message}`, undefined, run);

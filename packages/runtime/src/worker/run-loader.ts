@@ -10,6 +10,7 @@ import type { LruCache } from "./cache.js";
 import type { HeldRuns } from "./held-runs.js";
 import { activityKey, newPendingActivity, type PendingActivity } from "./pending-activities.js";
 import { RunActor } from "./run-actor.js";
+import { isUnreadablePayload } from "./unreadable.js";
 import type { ResolvedWorkerOptions } from "./worker-options.js";
 
 /** What the loader needs of its worker. */
@@ -51,8 +52,11 @@ export class RunLoader {
     const key = runKeyId(run);
     const { held, actors } = this.#host;
     this.#host.taken(key);
-    // Already taken up in-process: the lease this claim wrote is ours, and that actor's commit settles it.
+    // Already taken up in-process: the lease this claim wrote is ours, and that actor's commit
+    // settles it; a local wake still loading it leases it by key over this lease (leasableByKey).
     if (held.has(key)) return;
+    // Read before this worker's own later steps of the run, whose commits settled the lease since.
+    if (held.isStale(run)) return;
     if ((run.stalls ?? 0) >= MAX_STALLS) {
       void actors
         .park(run, new RunStalledError(run.runId, run.stalls ?? 0))
@@ -78,7 +82,7 @@ export class RunLoader {
     const { held, cache, actors } = this.#host;
     held.stopLoading(key);
     cache.delete(key);
-    if (error instanceof CorruptPayloadError || error instanceof UnknownWorkflowError) {
+    if (isUnreadablePayload(error) || error instanceof UnknownWorkflowError) {
       await actors.park(run, error).catch((e: unknown) => actors.logError("could not park run", e, run));
     } else {
       actors.logError("could not load run; released for a retry", error, run);

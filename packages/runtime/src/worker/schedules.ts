@@ -1,5 +1,6 @@
 import type { Client, ScheduleOptions } from "../api.js";
 import { scheduleSpecOf } from "../client/arguments.js";
+import { wireText } from "../json.js";
 import type { ScheduleInfo, ScheduleSpec } from "../store/types.js";
 
 /**
@@ -45,7 +46,7 @@ function sameSchedule(current: ScheduleInfo, wanted: ScheduleSpec): boolean {
     current.timezone === wanted.timezone &&
     current.overlap === wanted.overlap &&
     current.catchup === wanted.catchup &&
-    // The stored input is the JSON text of what was given; parsed and written again it is the same text.
-    JSON.stringify(current.input) === wanted.inputText
+    // The stored input is the wire text of what was given; decoded and written again it is the same text.
+    wireText(current.input) === wanted.inputText
   );
 }

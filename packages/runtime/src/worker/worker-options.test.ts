@@ -45,4 +45,18 @@ describe("resolveWorkerOptions", () => {
       /leaseMs must be an integer from 50 to .*; shards must be .*; queues\.q\.concurrency must be/,
     );
   });
+
+  it("refuses queue limits beyond what the queues table holds, so a worker never fails to store them", () => {
+    const resolve = (queue: Record<string, unknown>) => () => resolveWorkerOptions({ ...base(), queues: { q: queue } });
+    expect(resolve({ concurrency: 3e9 })).toThrow(
+      /queues\.q\.concurrency must be a whole number from 1 to 2147483647, got 3000000000/,
+    );
+    expect(resolve({ keyConcurrency: 2 ** 31 })).toThrow(
+      /queues\.q\.keyConcurrency must be a whole number from 1 to 2147483647/,
+    );
+    expect(resolve({ rateLimit: { limit: 1_000_001, period: "1s" } })).toThrow(
+      /queues\.q\.rateLimit\.limit must be a whole number from 1 to 1000000/,
+    );
+    expect(resolve({ concurrency: 2_147_483_647, rateLimit: { limit: 1_000_000, period: "1s" } })).not.toThrow();
+  });
 });

@@ -132,9 +132,23 @@ function metricsProblems(metrics: WorkerOptions["metrics"]): string[] {
   return problems;
 }
 
+/**
+ * The largest queue limits: what the queues table holds. `concurrency` and `keyConcurrency` are
+ * INT columns; a rate limit keeps the start time of each start in its window in a MEDIUMTEXT
+ * (about 14 bytes each, 16 MiB in all). The manifest reader of @replaykit/codegen applies the same.
+ */
+export const QUEUE_LIMITS = Object.freeze({
+  concurrency: 2_147_483_647,
+  keyConcurrency: 2_147_483_647,
+  rateLimit: 1_000_000,
+});
+
 export function queueProblems(queues: Readonly<Record<string, QueueOptions>>): string[] {
   const problems: string[] = [];
-  const positive = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
+  const within = (value: unknown, max: number) =>
+    Number.isInteger(value) && (value as number) > 0 && (value as number) <= max;
+  const wrong = (field: string, value: unknown, max: number) =>
+    `${field} must be a whole number from 1 to ${max}, got ${typeof value === "string" ? JSON.stringify(value) : String(value)}`;
   for (const [name, queue] of Object.entries(queues)) {
     try {
       validateName("queue", name);
@@ -142,14 +156,14 @@ export function queueProblems(queues: Readonly<Record<string, QueueOptions>>): s
       problems.push((error as Error).message);
     }
     for (const field of ["concurrency", "keyConcurrency"] as const) {
-      if (queue[field] !== undefined && !positive(queue[field])) {
-        problems.push(`queues.${name}.${field} must be a positive integer, got ${String(queue[field])}`);
+      if (queue[field] !== undefined && !within(queue[field], QUEUE_LIMITS[field])) {
+        problems.push(wrong(`queues.${name}.${field}`, queue[field], QUEUE_LIMITS[field]));
       }
     }
     const rate = queue.rateLimit;
     if (rate !== undefined) {
-      if (!positive(rate.limit))
-        problems.push(`queues.${name}.rateLimit.limit must be a positive integer, got ${String(rate.limit)}`);
+      if (!within(rate.limit, QUEUE_LIMITS.rateLimit))
+        problems.push(wrong(`queues.${name}.rateLimit.limit`, rate.limit, QUEUE_LIMITS.rateLimit));
       try {
         if (toMillis(rate.period) <= 0) throw new Error("it is 0");
       } catch {

@@ -15,6 +15,6 @@ describe("a client on a server that is not a Galera node", () => {
   });
 
   it("writes a step's statements several per round trip (on Galera it does not: test/galera/cluster.test.ts)", async () => {
-    expect(await client.store.usesMultiStatementWrites()).toBe(true);
+    expect(await client.store.inner.usesMultiStatementWrites()).toBe(true);
   });
 });

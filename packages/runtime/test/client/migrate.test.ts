@@ -29,6 +29,7 @@ describe("migrate", () => {
       "replay_cursors",
       "replay_events",
       "replay_migrations",
+      "replay_payloads",
       "replay_queue_slots",
       "replay_queues",
       "replay_run_tags",

@@ -134,3 +134,39 @@ describe("awaitResult", () => {
     expect((cancelled as Error).message).toContain("cancelled");
   });
 });
+
+describe("describeRun of runs that wait for each other", () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await setUpFixture();
+  });
+  afterAll(() => f.close());
+
+  it("names a cycle that no child start could refuse (written before, or by two starts at once)", async () => {
+    for (const [workflow, runId] of [
+      ["a", "a-1"],
+      ["b", "b-1"],
+      ["c", "c-1"],
+    ])
+      await f.client.runWorkflow("cycle", workflow as string, runId as string, null);
+    // a-1 waits for b-1, b-1 for c-1, c-1 for a-1: each is the waiting parent of the one before.
+    const link = (runId: string, parent: [string, string]) =>
+      f.pool.query(
+        "UPDATE replay_runs SET parent_workflow = ?, parent_run_id = ?, parent_waits = 1, version = 1 WHERE namespace = 'cycle' AND run_id = ?",
+        [...parent, runId],
+      );
+    await link("b-1", ["a", "a-1"]);
+    await link("c-1", ["b", "b-1"]);
+    await link("a-1", ["c", "c-1"]);
+    const run = await f.client.describeRun("cycle", "a", "a-1");
+    expect(run?.waitCycle).toEqual([
+      { workflow: "a", runId: "a-1" },
+      { workflow: "b", runId: "b-1" },
+      { workflow: "c", runId: "c-1" },
+    ]);
+    const timeout = await f.client.awaitResult("cycle", "a", "a-1", { timeout: "50ms" }).catch((error: Error) => error);
+    expect(String((timeout as Error).message)).toContain("a/a-1 → b/b-1 → c/c-1 → a/a-1");
+    await f.pool.query("UPDATE replay_runs SET parent_waits = 0 WHERE namespace = 'cycle' AND run_id = 'c-1'");
+    expect((await f.client.describeRun("cycle", "a", "a-1"))?.waitCycle).toBeUndefined();
+  });
+});

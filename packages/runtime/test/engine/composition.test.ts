@@ -34,6 +34,30 @@ forEachStore((env) => {
         return "launched";
       },
       adopter: async (ctx: RunContext, runId: string) => ctx.runChild("square", runId, 5),
+      selfish: async (ctx: RunContext) => {
+        try {
+          await ctx.runChild("selfish", ctx.runId, null);
+          return "waited for itself";
+        } catch (error) {
+          return `${(error as Error).name}: ${(error as Error).message}`;
+        }
+      },
+      thrower: async (ctx: RunContext) => {
+        const awaited = ctx.runChild("waiter", `${ctx.runId}-awaited`, null);
+        awaited.catch(() => {});
+        await ctx.startChild("waiter", `${ctx.runId}-started`, null);
+        await ctx.sleep("10ms");
+        throw new Error("the parent gives up");
+      },
+      ping: async (ctx: RunContext) => ctx.runChild("pong", `${ctx.runId}-pong`, ctx.runId),
+      pong: async (ctx: RunContext, back: string) => {
+        try {
+          return await ctx.runChild("ping", back, null);
+        } catch (error) {
+          if (!(error instanceof ChildWorkflowFailure)) throw error;
+          return `${error.failure.name}: ${error.failure.message}`;
+        }
+      },
     };
 
     it("start in parallel and resolve with their results; each records its parent", async () => {
@@ -75,6 +99,18 @@ forEachStore((env) => {
       expect((await env.client.getRun("kids", "waiter", "h1-child"))?.status).toBe("cancelled");
     });
 
+    it("a parent waits for are cancelled when it fails by throwing, as when it times out; one started with startChild lives on", async () => {
+      await env.client.runWorkflow("kids", "thrower", "t1", null);
+      await expect(env.client.awaitResult("kids", "thrower", "t1", { timeout: "10s" })).rejects.toMatchObject({
+        failure: { message: "the parent gives up" },
+      });
+      await expect(env.client.awaitResult("kids", "waiter", "t1-awaited", { timeout: "10s" })).rejects.toMatchObject({
+        failure: { name: "CancelledError" },
+      });
+      expect((await env.client.getRun("kids", "waiter", "t1-started"))?.status).toBe("running");
+      await env.client.cancelRun("kids", "waiter", "t1-started");
+    });
+
     it("started with startChild run on their own while the parent goes on", async () => {
       await env.client.runWorkflow("kids", "launcher", "l1", null);
       expect(await env.client.awaitResult("kids", "launcher", "l1", { timeout: "10s" })).toBe("launched");
@@ -88,6 +124,19 @@ forEachStore((env) => {
       expect(await env.client.awaitResult("kids", "adopter", "a1", { timeout: "10s" })).toBe(16);
       await env.client.runWorkflow("kids", "adopter", "a2", "fresh-child");
       expect(await env.client.awaitResult("kids", "adopter", "a2", { timeout: "10s" })).toBe(25);
+    });
+    it("refuse a run's start of itself as its child, rejecting into its workflow", async () => {
+      await env.client.runWorkflow("kids", "selfish", "me", null);
+      expect(await env.client.awaitResult("kids", "selfish", "me", { timeout: "10s" })).toMatch(
+        /^ChildCycleError: run selfish\/me cannot start itself as its child/,
+      );
+    });
+
+    it("refuse a child that waits for its parent already, so neither waits forever", async () => {
+      await env.client.runWorkflow("kids", "ping", "p", null);
+      expect(await env.client.awaitResult("kids", "ping", "p", { timeout: "10s" })).toBe(
+        "ChildCycleError: run pong/p-pong cannot wait for run ping/p: it waits back (pong/p-pong → ping/p → pong/p-pong, each waiting for the next), so neither would ever end; start the child with a run id of its own",
+      );
     });
   });
 

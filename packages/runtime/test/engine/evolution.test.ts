@@ -70,7 +70,10 @@ forEachStore((env) => {
       const run = await env.client.getRun("removed", "flow", "marked");
       expect(run?.status).toBe("stuck");
       expect(run?.error?.message).toContain('patch marker "use-a2"');
-      expect(run?.error?.message).toContain('ctx.deprecatePatch("use-a2")');
+      expect(run?.error?.message).toContain('flow.deprecatePatch("use-a2") (ctx.deprecatePatch("use-a2"))');
+      expect(run?.error?.message).toContain(
+        'recorded by flow.patched("use-a2"), ctx.patched("use-a2") in untyped code',
+      );
     });
 
     it("complete runs with and without the marker once the check is deprecatePatch", async () => {
@@ -103,6 +106,31 @@ forEachStore((env) => {
       expect(listed.runs.map((run) => [run.runId, run.version])).toEqual([["blue-run", "blue"]]);
       await env.worker({ namespace: "pinned", workflows: { flow: quick }, activities, version: "blue" });
       expect(await env.client.awaitResult("pinned", "flow", "blue-run", { timeout: "10s" })).toBe("b(x)");
+    });
+  });
+
+  describe("a worker of another version", () => {
+    it("idles while a run it may not take is due, instead of polling for it", async () => {
+      await env.client.runWorkflow("blue-green", "flow", "blue-run", "x", { version: "blue" });
+      const client = env.clientWith({});
+      const { store } = client;
+      const answers: { next: number | undefined; now: number }[] = [];
+      const nextWake = store.nextWake.bind(store);
+      store.nextWake = async (namespace, now, queues, filter) => {
+        const next = await nextWake(namespace, now, queues, filter);
+        if (namespace === "blue-green") answers.push({ next, now });
+        return next;
+      };
+      try {
+        const quick = async (ctx: RunContext, input: string) => ctx.execActivity("b", input);
+        await env.worker({ client, namespace: "blue-green", workflows: { flow: quick }, activities, version: "green" });
+        await waitFor(() => answers.length >= 3, 20_000, "three idle looks of the green worker");
+        // A due wake time would make the worker claim again at once, and again, and again.
+        expect(answers.filter((answer) => answer.next !== undefined && answer.next <= answer.now)).toEqual([]);
+      } finally {
+        store.nextWake = nextWake;
+      }
+      expect(shape(await historyOf(env.client, "blue-green", "flow", "blue-run"))).toEqual(["created"]);
     });
   });
 

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { networkInterfaces } from "node:os";
 import { MeterProvider } from "@opentelemetry/sdk-metrics";
 import { describe, expect, it } from "vitest";
 import type { ActivityContext, RunContext } from "../../src/api.js";
@@ -41,6 +42,26 @@ async function scrape(url: string): Promise<Sample[]> {
 
 describe("the Prometheus endpoint", () => {
   const env = useEngine("mariadb");
+
+  it("listens on loopback unless given a host", async () => {
+    const worker = await env.worker({
+      namespace: "prom-local",
+      metrics: { port: 0 },
+      workflows: { quick: async () => "done" },
+      activities: {},
+    });
+    try {
+      expect(worker.metricsUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+      const port = Number(new URL(worker.metricsUrl ?? "").port);
+      const other = Object.values(networkInterfaces())
+        .flat()
+        .find((address) => address !== undefined && address.family === "IPv4" && !address.internal);
+      // Another interface of this machine reaches no endpoint (where the machine has one).
+      if (other !== undefined) await expect(fetch(`http://${other.address}:${port}/metrics`)).rejects.toThrow();
+    } finally {
+      await worker.stop();
+    }
+  });
 
   it("serves a worker's metrics at /metrics on the port of `metrics: { port }`, until the worker stops", async () => {
     const worker = await env.worker({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityContext, Logger, RunContext } from "../../src/api.js";
-import { ResultTimeoutError } from "../../src/index.js";
+import { NonRetryableError, ResultTimeoutError } from "../../src/index.js";
 import { forEachStore, waitFor } from "../support/helpers.js";
 
 function capture(): Logger & { warnings: string[] } {
@@ -81,6 +81,49 @@ forEachStore((env) => {
       expect(busy?.waitingFor.activities[0]).toMatchObject({ activity: "hold", state: "running" });
       release();
       expect(await env.client.describeRun("op-wait", "order", "missing")).toBeUndefined();
+    });
+  });
+
+  describe("forkRun", () => {
+    it("keeps the source's queue, priority, concurrency key and timeout, so re-driven runs go through the queue's limits", async () => {
+      let running = 0;
+      let most = 0;
+      let failing = true;
+      await env.worker({
+        namespace: "redrive",
+        queues: { mail: { concurrency: 1 } },
+        workflows: { send: async (ctx: RunContext) => ctx.execActivity("deliver", null) },
+        activities: {
+          deliver: async () => {
+            running++;
+            most = Math.max(most, running);
+            await new Promise((resolve) => setTimeout(resolve, 30));
+            running--;
+            if (failing) throw new NonRetryableError("mailbox full");
+            return "sent";
+          },
+        },
+      });
+      const ids = ["m1", "m2", "m3", "m4", "m5"];
+      const placement = { queue: "mail", priority: 2, concurrencyKey: "tenant-1", timeout: "1h" } as const;
+      for (const id of ids) await env.client.runWorkflow("redrive", "send", id, null, placement);
+      await waitFor(async () => (await env.client.countRuns({ namespace: "redrive" })).statuses.failed === 5);
+      failing = false;
+      for (const id of ids)
+        expect(await env.client.forkRun("redrive", "send", id, { newRunId: `${id}-again` })).toBe(true);
+      for (const id of ids) {
+        expect(await env.client.awaitResult("redrive", "send", `${id}-again`, { timeout: "20s" })).toBe("sent");
+      }
+      expect(most).toBe(1);
+      const fork = await env.client.getRun("redrive", "send", "m1-again");
+      expect(fork).toMatchObject({ queue: "mail", priority: 2, concurrencyKey: "tenant-1" });
+      expect(fork?.deadline).toBeDefined();
+      const moved = { newRunId: "m1-default", queue: null, priority: 0, concurrencyKey: null, timeout: null };
+      expect(await env.client.forkRun("redrive", "send", "m1", moved)).toBe(true);
+      expect(await env.client.awaitResult("redrive", "send", "m1-default", { timeout: "20s" })).toBe("sent");
+      const plain = await env.client.getRun("redrive", "send", "m1-default");
+      expect(plain).toMatchObject({ priority: 0 });
+      expect([plain?.queue, plain?.concurrencyKey, plain?.deadline]).toEqual([undefined, undefined, undefined]);
     });
   });
 

@@ -103,6 +103,114 @@ forEachStore((env) => {
       ]);
     });
 
+    it("resume runs that started while the rate limit holds back a backlog of fresh starts", async () => {
+      // The allowance of an hour is used up by the first two starts; the 98 runs behind them may
+      // not start, but the two that started need no allowance to go past their sleep.
+      const ids = Array.from({ length: 100 }, (_, i) => `metered-${String(i).padStart(3, "0")}`);
+      for (const id of ids) await env.client.runWorkflow("metered", "steps", id, null, { queue: "metered" });
+      await env.worker({
+        namespace: "metered",
+        concurrency: 4,
+        queues: { metered: { rateLimit: { limit: 2, period: "1h" } } },
+        workflows: {
+          steps: async (ctx: RunContext) => {
+            await ctx.execActivity("touch", 1);
+            await ctx.sleep("200ms");
+            return ctx.execActivity("touch", 2);
+          },
+        },
+        activities: { touch: async (_ctx: ActivityContext, _b: unknown, n: number) => n },
+      });
+      for (const id of ids.slice(0, 2)) {
+        expect(await env.client.awaitResult("metered", "steps", id, { timeout: "20s" })).toBe(2);
+      }
+      const counts = await env.client.countRuns({ namespace: "metered" });
+      expect(counts.statuses).toMatchObject({ completed: 2, running: 98 });
+    });
+
+    it("start a run of a new key while every other key is at its keyConcurrency with more queued", async () => {
+      let open: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      // 100 keys, each with a run busy in an activity and one more queued behind it.
+      for (let i = 0; i < 100; i++) {
+        for (const n of [0, 1]) {
+          await env.client.runWorkflow("tenants", "job", `busy-${i}-${n}`, true, {
+            queue: "fair",
+            concurrencyKey: `tenant-${i}`,
+          });
+        }
+      }
+      await env.worker({
+        namespace: "tenants",
+        concurrency: 105,
+        queues: { fair: { keyConcurrency: 1 } },
+        workflows: { job: async (ctx: RunContext, waits: boolean) => ctx.execActivity("work", waits) },
+        activities: {
+          work: async (_ctx: ActivityContext, _b: unknown, waits: boolean) => (waits ? gate.then(() => null) : null),
+        },
+      });
+      await waitFor(async () => (await env.client.countRuns({ namespace: "tenants", queue: "fair" })).active === 100);
+      await env.client.runWorkflow("tenants", "job", "newcomer", false, {
+        queue: "fair",
+        concurrencyKey: "tenant-new",
+      });
+      try {
+        expect(await env.client.awaitResult("tenants", "job", "newcomer", { timeout: "20s" })).toBeNull();
+      } finally {
+        open();
+      }
+    });
+
+    it("keep a delayed run waiting for its start time when a signal arrives for it", async () => {
+      await env.worker({
+        namespace: "patient",
+        workflows: {
+          waits: async (ctx: RunContext) => ctx.awaitSignal("go", "1h"),
+          quick: async () => "done",
+        },
+        activities: {},
+      });
+      await env.client.runWorkflow("patient", "waits", "later", null, { delay: "1h" });
+      expect(await env.client.signalRun("patient", "waits", "later", "go", "now", "s1")).toBe(true);
+      // A run started after the signal completes: the worker had every chance to take the delayed run up.
+      await env.client.runWorkflow("patient", "quick", "after", null);
+      expect(await env.client.awaitResult("patient", "quick", "after", { timeout: "20s" })).toBe("done");
+      const history = await env.client.getHistory("patient", "waits", "later");
+      expect(history.map((event) => event.type)).toEqual(["created"]);
+      const run = await env.client.describeRun("patient", "waits", "later");
+      expect(run?.inbox.map((signal) => signal.signal)).toEqual(["go"]);
+      expect(run?.wakeAt?.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
+    });
+
+    it("cancel a queued run that has not started at once, while its queue's only slot stays taken", async () => {
+      let open: () => void = () => {};
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      await env.worker({
+        namespace: "crowded",
+        queues: { single: { concurrency: 1 } },
+        workflows: { job: async (ctx: RunContext) => ctx.execActivity("hold", null) },
+        activities: { hold: () => gate.then(() => "held") },
+      });
+      await env.client.runWorkflow("crowded", "job", "first", null, { queue: "single" });
+      await waitFor(async () => (await env.client.countRuns({ namespace: "crowded", queue: "single" })).active === 1);
+      await env.client.runWorkflow("crowded", "job", "second", null, { queue: "single" });
+      try {
+        expect(await env.client.cancelRun("crowded", "job", "second")).toBe(true);
+        expect(await env.client.getRun("crowded", "job", "second")).toMatchObject({ status: "cancelled" });
+        await expect(env.client.awaitResult("crowded", "job", "second", { timeout: "5s" })).rejects.toThrow(
+          /cancelled/,
+        );
+        expect((await env.client.getRun("crowded", "job", "first"))?.status).toBe("running");
+      } finally {
+        open();
+      }
+      expect(await env.client.awaitResult("crowded", "job", "first", { timeout: "20s" })).toBe("held");
+    });
+
     it("list the failed runs of a queue for re-driving (a dead letter)", async () => {
       await env.worker({
         namespace: "dlq",

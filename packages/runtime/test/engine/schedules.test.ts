@@ -74,8 +74,9 @@ forEachStore((env) => {
         expect(await runIds("ops")).toHaveLength(2);
         await move("ops", 5 * 60_000);
         await waitFor(async () => (await runIds("ops")).includes("m@2030-01-01T00:10:00.000Z"));
+        // The tick of 00:10 took the run id of this millisecond: the trigger starts a run of its own, the next.
         const triggered = await c.triggerSchedule("ops", "m");
-        expect(triggered).toBe(`m@${new Date(clock.now()).toISOString()}`);
+        expect(triggered).toBe(`m@${new Date(clock.now() + 1).toISOString()}`);
         await waitFor(async () => (await runIds("ops")).includes(triggered));
         expect(await c.deleteSchedule("ops", "m")).toBe(true);
         expect(await c.deleteSchedule("ops", "m")).toBe(false);
@@ -141,6 +142,68 @@ forEachStore((env) => {
           ["own", "0 0 1 1 *"],
         ]);
         expect(schedules[0]?.nextTick?.toISOString()).toBe("2030-01-06T03:30:00.000Z");
+      });
+
+      it("refuse a schedule id whose run ids would be longer than a run id may be, and a trigger of one stored before", async () => {
+        const c = client();
+        const schedule = (id: string) => ({ id, workflow: "stamp", cron: "* * * * *", input: null });
+        await expect(c.createSchedule("ids", schedule("x".repeat(231)))).rejects.toThrow(
+          /invalid schedule: id "x{231}" is 231 bytes long: .* use an id of at most 230 bytes/,
+        );
+        await expect(startWorker("ids-worker", { stamp }, [schedule("é".repeat(116))])).rejects.toThrow(
+          /schedules\[0\] .* is 232 bytes long/,
+        );
+        await c.createSchedule("ids", schedule("x".repeat(230)));
+        expect(await c.triggerSchedule("ids", "x".repeat(230))).toHaveLength(255);
+        // As one created before the check: stored without it.
+        const { store } = c;
+        const spec = { namespace: "ids", workflow: "stamp", cron: "0 0 1 1 *", timezone: "UTC", inputText: "null" };
+        await store.saveSchedule({ ...spec, id: "y".repeat(240), overlap: "skip", catchup: "latest" }, undefined, T);
+        await expect(c.triggerSchedule("ids", "y".repeat(240))).rejects.toMatchObject({ code: "INVALID_SCHEDULE" });
+      });
+
+      it("keep firing the other schedules and claiming runs when one schedule cannot fire", async () => {
+        const namespace = "isolated";
+        clock.set(Date.UTC(2030, 0, 4));
+        const c = client();
+        const spec = { namespace, workflow: "stamp", timezone: "UTC", inputText: "null", overlap: "allow" as const };
+        // As stored before its checks: a cron that no longer parses, and (on MySQL) a run id too long to store.
+        await c.store.saveSchedule(
+          { ...spec, id: "broken", cron: "not a cron", catchup: "latest" },
+          clock.now(),
+          clock.now(),
+        );
+        await c.store.saveSchedule(
+          { ...spec, id: "z".repeat(240), cron: "* * * * *", catchup: "latest" },
+          clock.now(),
+          clock.now(),
+        );
+        await c.createSchedule(namespace, { id: "fine", workflow: "stamp", cron: "* * * * *", input: null });
+        await startWorker(namespace, { stamp });
+        await c.runWorkflow(namespace, "stamp", "plain", null);
+        expect(await c.awaitResult(namespace, "stamp", "plain", { timeout: "10s" })).toBe("none");
+        await move(namespace, 60_000);
+        await waitFor(async () => (await runIds(namespace)).includes("fine@2030-01-04T00:01:00.000Z"));
+        await waitFor(() => env.logs.matching("schedule broken could not start the run of its due tick").length > 0);
+        const broken = (await c.listSchedules(namespace)).find((schedule) => schedule.id === "broken");
+        expect(broken?.nextTick?.getTime()).toBeGreaterThan(clock.now());
+      });
+
+      it("start a run of its own at each trigger, which overlap skip counts as the schedule's", async () => {
+        const namespace = "triggered";
+        clock.set(Date.UTC(2030, 0, 5));
+        const c = client();
+        const waits = async (ctx: RunContext) => ctx.awaitSignal("go", "1h");
+        await startWorker(namespace, { waits });
+        await c.createSchedule(namespace, { id: "t", workflow: "waits", cron: "* * * * *", input: null });
+        const first = await c.triggerSchedule(namespace, "t");
+        const second = await c.triggerSchedule(namespace, "t");
+        expect([first, second]).toEqual(["t@2030-01-05T00:00:00.000Z", "t@2030-01-05T00:00:00.001Z"]);
+        expect((await c.listSchedules(namespace))[0]?.lastRunId).toBe(second);
+        // The triggered run still runs at the next tick: overlap "skip" starts none.
+        await move(namespace, 60_000);
+        await waitFor(async () => ((await c.listSchedules(namespace))[0]?.nextTick?.getTime() ?? 0) > clock.now());
+        expect(await runIds(namespace)).toEqual([first, second]);
       });
 
       it("refuse a worker given a schedule with a bad cron", async () => {

@@ -113,7 +113,7 @@ describe("a Galera cluster", { timeout: 180_000 }, () => {
   });
 
   it("has the store write steps statement by statement on a node", async () => {
-    expect(await on(0).store.usesMultiStatementWrites()).toBe(false);
+    expect(await on(0).store.inner.usesMultiStatementWrites()).toBe(false);
   });
 
   it("migrates a fresh database through all three nodes at once (GET_LOCK alone is per node)", async () => {

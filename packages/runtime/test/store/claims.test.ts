@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import type { RunKey } from "../../src/index.js";
+import { shardOf } from "../../src/shard.js";
 import { claimable, type WorkerFilter } from "../../src/store/rules/claim-filter.js";
 import { CAN, conformance, step, T } from "./harness.js";
 
@@ -8,13 +9,13 @@ conformance("claims and leases", ({ kind, store }) => {
     const namespace = `claims-${kind}`;
     const runs = [1, 2, 3].map((i) => ({ namespace, workflow: "wf", runId: `c${i}` }));
     for (const [i, run] of runs.entries()) await store.createRun({ key: run, inputText: "null", now: T + 10 - i });
-    expect(await store.nextWake(namespace, T, [], CAN)).toBe(T + 8);
+    expect(await store.nextWake(namespace, T, [], { can: CAN })).toBe(T + 8);
     const first = await store.claim({ can: CAN, namespace, owner: "a", now: T + 20, leaseMs: 100, limit: 2 });
     expect(first.map((run) => run.runId)).toEqual(["c3", "c2"]);
     const second = await store.claim({ can: CAN, namespace, owner: "b", now: T + 20, leaseMs: 100, limit: 5 });
     expect(second.map((run) => run.runId)).toEqual(["c1"]);
     expect(await store.claim({ can: CAN, namespace, owner: "c", now: T + 20, leaseMs: 100, limit: 5 })).toEqual([]);
-    expect(await store.nextWake(namespace, T + 20, [], CAN)).toBeUndefined();
+    expect(await store.nextWake(namespace, T + 20, [], { can: CAN })).toBeUndefined();
     // the leases of "a" end at T + 120: then its runs may be claimed again
     const taken = await store.claim({ can: CAN, namespace, owner: "c", now: T + 121, leaseMs: 100, limit: 5 });
     expect(taken.map((run) => run.runId).sort()).toEqual(["c1", "c2", "c3"]);
@@ -49,9 +50,9 @@ conformance("claims and leases", ({ kind, store }) => {
     expect(await store.renewLeases(runs, "b", T + 1000)).toBe(0);
     expect(await store.claim({ can: CAN, namespace, owner: "b", now: T + 500, leaseMs: 100, limit: 5 })).toEqual([]);
     await store.release(runs[0] as RunKey, "b", T);
-    expect(await store.nextWake(namespace, T + 500, [], CAN)).toBeUndefined();
+    expect(await store.nextWake(namespace, T + 500, [], { can: CAN })).toBeUndefined();
     await store.release(runs[0] as RunKey, "a", T + 700);
-    expect(await store.nextWake(namespace, T + 500, [], CAN)).toBe(T + 700);
+    expect(await store.nextWake(namespace, T + 500, [], { can: CAN })).toBe(T + 700);
     expect(await store.releaseAll(namespace, "a", T + 600)).toBe(1);
     const claimed = await store.claim({ can: CAN, namespace, owner: "b", now: T + 600, leaseMs: 100, limit: 5 });
     expect(claimed.map((run) => run.runId)).toEqual(["l2"]);
@@ -71,6 +72,24 @@ conformance("claims and leases", ({ kind, store }) => {
     ]);
     await store.terminateRun(runs[0] as RunKey, "enough", T + 2);
     expect((await store.heldRuns(runs))[0]).toMatchObject({ status: "terminated", version: 1 });
+  });
+
+  it("lease a run by key at its version when nobody or the same owner holds it, never another owner's", async () => {
+    const namespace = `by-key-${kind}`;
+    const run = { namespace, workflow: "wf", runId: "k1" };
+    await store.createRun({ key: run, inputText: "null", now: T });
+    const [released] = await store.commit([step(run, { owner: "a", wakeAt: T + 20 })]);
+    expect(released?.ok).toBe(true);
+    expect(await store.claimRun(run, 0, { owner: "a", now: T + 20, leaseMs: 100 })).toBeUndefined();
+    // Worker a's own claim round leased it while a's local wake was taking it up: the local wake still gets it.
+    const claimed = await store.claim({ can: CAN, namespace, owner: "a", now: T + 20, leaseMs: 100, limit: 5 });
+    expect(claimed.map((claim) => claim.runId)).toEqual(["k1"]);
+    expect(await store.claimRun(run, 1, { owner: "b", now: T + 21, leaseMs: 100 })).toBeUndefined();
+    expect((await store.claimRun(run, 1, { owner: "a", now: T + 21, leaseMs: 100 }))?.version).toBe(1);
+    expect((await store.heldRuns([run])).map((held) => held.key.runId)).toEqual(["k1"]);
+    // Once a lets go, b may take it by key too.
+    await store.release(run, "a", T + 30);
+    expect((await store.claimRun(run, 1, { owner: "b", now: T + 31, leaseMs: 100 }))?.runId).toBe("k1");
   });
 
   it("count a stall when a takeover finds the mark of a worker that took the run over, never got through and is still present", async () => {
@@ -197,4 +216,27 @@ conformance("claims and the claim filter", ({ kind, store }) => {
       expect(claimed.map((run) => `${run.workflow}/${run.runId}`).sort()).toEqual(expected.sort());
     });
   }
+
+  it("wake a worker only for runs of its version and shards, as its claims", async () => {
+    const namespace = `wake-filter-${kind}`;
+    const create = (runId: string, startAt: number, codeVersion?: string) =>
+      store.createRun({
+        key: { namespace, workflow: "wf", runId },
+        inputText: "null",
+        now: T - 1000,
+        startAt,
+        codeVersion,
+      });
+    // Due now but pinned to v1: a worker of v2 may not take it, so it must not wake that worker.
+    await create("pinned-v1", T - 100, "v1");
+    await create("pinned-v2", T + 5000, "v2");
+    const v2 = { can: CAN, version: "v2" };
+    expect(await store.nextWake(namespace, T, [], v2)).toBe(T + 5000);
+    expect(await store.nextWake(namespace, T, [], { can: CAN, version: "v1" })).toBe(T - 100);
+    const shard = shardOf("pinned-v1") % 2;
+    expect(await store.nextWake(namespace, T, [], { can: CAN, shards: { count: 2, index: 1 - shard } })).not.toBe(
+      T - 100,
+    );
+    expect(await store.claim({ ...v2, namespace, owner: "v2", now: T, leaseMs: 1000, limit: 10 })).toEqual([]);
+  });
 });

@@ -79,7 +79,7 @@ function useStore(kind: StoreKind): StoreUnderTest {
   beforeAll(async () => {
     if (kind === "mariadb") {
       state.db = await createScratchDatabase(inject("mysqlUrl"));
-      state.store = createClient({ pool: state.db.pool }).store;
+      state.store = createClient({ pool: state.db.pool }).store.inner;
     } else {
       state.store = createMemoryStore();
     }

@@ -64,4 +64,17 @@ conformance("signals", ({ kind, store, create }) => {
     });
     expect(due.map((claimed) => claimed.runId)).toContain(run.runId);
   });
+
+  it("leave a run that has not started due at its start time, the signal waiting in its inbox", async () => {
+    const run = { namespace: `later-${kind}`, workflow: "wf", runId: "delayed" };
+    await store.createRun({ key: run, inputText: "null", now: T, startAt: T + 3_600_000 });
+    expect(await store.addSignal(run, { signal: "go", externalId: "x", payloadText: "1" }, T + 10)).toBe(true);
+    const claim = (now: number) =>
+      store.claim({ can: CAN, namespace: run.namespace, owner: "w1", now, leaseMs: 1000, limit: 10 });
+    expect(await claim(T + 20)).toEqual([]);
+    expect(await store.nextWake(run.namespace, T + 20, [], { can: CAN })).toBe(T + 3_600_000);
+    expect((await store.readRun(run, "w1", T + 20))?.dueAt).toBe(T + 3_600_000);
+    expect((await claim(T + 3_600_000)).map((claimed) => claimed.runId)).toEqual(["delayed"]);
+    expect(await store.loadSignals(run, ["go"])).toHaveLength(1);
+  });
 });

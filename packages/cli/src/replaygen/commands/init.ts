@@ -1,12 +1,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { systemErrorMessage } from "../../shared/errors.js";
 import { EXIT } from "../../shared/exit-codes.js";
 import type { Io } from "../io.js";
 import { nextSteps, SCAFFOLD } from "./scaffold.js";
 
 /**
- * Writes a manifest, types, activities, a workflow, its unit test and a worker entry point into
- * `dir` (created when missing). Refuses, writing nothing, when any of those files exists.
+ * Writes a manifest, types, activities, a workflow, its unit test, a worker entry point and a
+ * script that runs the workflow once into `dir` (created when missing). Refuses, writing
+ * nothing, when any of those files exists.
  */
 export function runInit(dir: string, io: Io): number {
   const target = path.resolve(io.cwd, dir);
@@ -19,10 +21,19 @@ export function runInit(dir: string, io: Io): number {
     );
     return EXIT.usage;
   }
-  mkdirSync(target, { recursive: true });
-  for (const [name, content] of Object.entries(SCAFFOLD)) {
-    writeFileSync(path.join(target, name), content);
-    io.err(`replaygen: created ${shown(name)}`);
+  try {
+    mkdirSync(target, { recursive: true });
+    for (const [name, content] of Object.entries(SCAFFOLD)) {
+      writeFileSync(path.join(target, name), content);
+      io.err(`replaygen: created ${shown(name)}`);
+    }
+  } catch (error) {
+    const refused = systemErrorMessage(error);
+    if (refused === undefined) throw error;
+    io.err(
+      `replaygen: init cannot write to ${shown("") || "."}: ${refused}; name a folder that is not a file, in a place you may write`,
+    );
+    return EXIT.usage;
   }
   for (const line of packageAdvice(target, io.cwd)) io.err(line);
   const manifest = shown("replay.ts");

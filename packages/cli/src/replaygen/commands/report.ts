@@ -1,3 +1,4 @@
+import { systemErrorMessage } from "../../shared/errors.js";
 import { EXIT, type ExitCode } from "../../shared/exit-codes.js";
 import { counted } from "../../shared/values.js";
 import { loadCodegen } from "../codegen.js";
@@ -14,6 +15,13 @@ export async function reportFailure(error: unknown, io: Io): Promise<ExitCode> {
   }
   if (error instanceof CodegenError) {
     io.err(`replaygen: ${error.message}`);
+    return EXIT.usage;
+  }
+  const refused = systemErrorMessage(error);
+  if (refused !== undefined) {
+    io.err(
+      `replaygen: the file system refused: ${refused}; check that each replay_gen.ts beside a manifest is a file replaygen may write`,
+    );
     return EXIT.usage;
   }
   io.err(`replaygen: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

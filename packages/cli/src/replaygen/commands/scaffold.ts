@@ -3,7 +3,8 @@
  * user writes next, in the order they read it. The manifest imports its activities from
  * activities.ts, so the worker never loads the manifest (and @replaykit/codegen stays a dev
  * dependency); the unit test uses the generated mock factory; the worker migrates, starts and
- * stops gracefully on SIGTERM and SIGINT.
+ * stops gracefully on SIGTERM and SIGINT; start.ts runs the workflow once, end to end, in one
+ * command.
  */
 export const SCAFFOLD: Readonly<Record<string, string>> = {
   "types.ts": `/** Everything an activity needs from outside: clients, pools, config. The worker passes it. */
@@ -104,6 +105,30 @@ async function stop(signal: string): Promise<void> {
 process.once("SIGTERM", () => void stop("SIGTERM"));
 process.once("SIGINT", () => void stop("SIGINT"));
 `,
+  "start.ts": `// One greet run, end to end: \`node dist/start.js Ada\` migrates, starts a worker in this process,
+// starts a run, prints its result and stops. In the app, the worker is its own process
+// (worker.ts) and your code only starts runs and reads results, as the two calls below do.
+import { randomUUID } from "node:crypto";
+import { createClient } from "@replaykit/runtime";
+import { awaitGreetResult, runGreet, startHelloLoops } from "./replay_gen.js";
+import { greet } from "./workflow.js";
+
+const uri = process.env["REPLAY_MYSQL_URL"];
+if (uri === undefined || uri === "") {
+  console.error("start: set REPLAY_MYSQL_URL, e.g. REPLAY_MYSQL_URL=mysql://app:secret@127.0.0.1:3306/app node dist/start.js");
+  process.exit(2);
+}
+
+const client = createClient({ uri });
+await client.migrate();
+const worker = startHelloLoops({ client, backends: { salutation: "Hello" }, workflows: { greet } });
+const runId = \`greet-\${randomUUID()}\`;
+await runGreet(client, runId, { name: process.argv[2] ?? "Ada" });
+console.log(\`start: run \${runId} started; see it with: npx replaykit runs show greet \${runId}\`);
+console.log(JSON.stringify(await awaitGreetResult(client, runId, { timeout: "30s" })));
+await worker.stop();
+await client.close();
+`,
 };
 
 /** What `init` prints once the files are written: the build and run steps, in order. */
@@ -112,10 +137,13 @@ export function nextSteps(manifest: string, dir: string): string[] {
     [`npx replaygen ${manifest}`, `writes ${dir}/replay_gen.ts; again after every manifest change`],
     ["npx tsc", "type-checks and builds dist/ (the worker is dist/worker.js)"],
     [`npx vitest run --dir ${dir}`, `the unit test, ${dir}/workflow.test.ts (not its copy in dist/)`],
+    ["REPLAY_MYSQL_URL=mysql://user:password@127.0.0.1:3306/app node dist/start.js Ada", "one run, end to end"],
     ["REPLAY_MYSQL_URL=mysql://user:password@127.0.0.1:3306/app node dist/worker.js", "the worker"],
     [`npx replaygen --check ${manifest}`, `in CI: fails when ${dir}/replay_gen.ts is stale`],
   ];
-  const width = Math.max(...steps.filter((_, index) => index !== 3).map(([command]) => command.length));
+  const width = Math.max(
+    ...steps.filter(([command]) => !command.startsWith("REPLAY_MYSQL_URL")).map(([c]) => c.length),
+  );
   return [
     "replaygen: next:",
     ...steps.map(([command, what]) =>

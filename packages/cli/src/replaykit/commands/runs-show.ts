@@ -19,17 +19,25 @@ export async function showRunCommand(context: Context, workflow: string, runId: 
   context.io.out(showRun(run, steps, context.now()));
 }
 
-/** `runs history`: the run's events in log order. */
+/**
+ * `runs history`: the run's events in log order; with --json the events array (as
+ * client.getHistory returns it), with --fixture a history file, `{ namespace, workflow, runId,
+ * events }`, which replayHistory takes as it is.
+ */
 export async function showHistory(
   context: Context,
   workflow: string,
   runId: string,
-  flags: { iteration?: string },
+  flags: { iteration?: string; fixture?: boolean },
 ): Promise<void> {
   const { client, namespace } = context;
   if ((await client.getRun(namespace, workflow, runId)) === undefined) throw notFound(namespace, workflow, runId);
   const iteration = iterationOf(flags.iteration);
   const events = await client.getHistory(namespace, workflow, runId, iteration === undefined ? {} : { iteration });
+  if (flags.fixture === true) {
+    context.io.out(JSON.stringify({ namespace, workflow, runId, events }, null, 2));
+    return;
+  }
   if (context.json) {
     context.io.out(JSON.stringify(events, null, 2));
     return;

@@ -2,7 +2,7 @@ import type { EndStatus } from "@replaykit/runtime";
 import { CliRefusedError, CliUsageError } from "../../shared/errors.js";
 import { counted, time } from "../../shared/values.js";
 import type { Context } from "../context.js";
-import { parseJson, parseStatus, parseTime, parseWhole } from "../parse.js";
+import { parseInteger, parseJson, parseStatus, parseTime, parseWhole } from "../parse.js";
 
 /** Prints what a change did: a line for people, an object for scripts. */
 function done(context: Context, line: string, result: Record<string, unknown>): void {
@@ -17,10 +17,12 @@ export async function cancelRun(context: Context, workflow: string, runId: strin
     const why = run?.status === "running" ? "a cancel was asked before" : `it is ${run?.status ?? "gone"}`;
     throw new CliRefusedError(`run ${workflow}/${runId} was not cancelled: ${why}`);
   }
-  done(context, `cancel of run ${workflow}/${runId} requested; a worker ends it at its next step`, {
-    workflow,
-    runId,
-  });
+  // A run that never ran is cancelled at once; a started one at its workflow's next step.
+  const ended = (await client.getRun(namespace, workflow, runId))?.status === "cancelled";
+  const line = ended
+    ? `run ${workflow}/${runId} cancelled (it had not started)`
+    : `cancel of run ${workflow}/${runId} requested; a worker ends it at its next step`;
+  done(context, line, { workflow, runId, cancelled: ended });
 }
 
 export async function resumeRun(
@@ -39,7 +41,7 @@ export async function forkRun(
   context: Context,
   workflow: string,
   runId: string,
-  flags: { newRunId?: string; fromStep?: string; version?: string },
+  flags: { newRunId?: string; fromStep?: string; version?: string; queue?: string; priority?: string },
 ): Promise<void> {
   const { client, namespace } = context;
   if (flags.newRunId === undefined) throw new CliUsageError("runs fork needs --new-run-id <id>: the id of the new run");
@@ -48,6 +50,8 @@ export async function forkRun(
     newRunId: flags.newRunId,
     fromStep,
     ...(flags.version === undefined ? {} : { version: flags.version }),
+    ...(flags.queue === undefined ? {} : { queue: flags.queue === "-" ? null : flags.queue }),
+    ...(flags.priority === undefined ? {} : { priority: parseInteger("--priority", flags.priority) }),
   });
   if (!forked)
     throw new CliRefusedError(`run ${workflow}/${flags.newRunId} exists already: choose another --new-run-id`);

@@ -1,3 +1,4 @@
+import { CliRefusedError, CliUsageError } from "../../shared/errors.js";
 import { json, time } from "../../shared/values.js";
 import type { Context } from "../context.js";
 import { table } from "../format/table.js";
@@ -44,4 +45,26 @@ export async function changeSchedule(context: Context, change: "pause" | "resume
     result = { id, runId };
   }
   context.io.out(context.json ? JSON.stringify({ ok: true, ...result }) : line);
+}
+
+/**
+ * Deletes a schedule (its runs are kept). Asks first, unless --yes: a script passes --yes, and
+ * without a terminal to ask on and without --yes nothing is deleted.
+ */
+export async function deleteSchedule(context: Context, id: string, flags: { yes?: boolean }): Promise<void> {
+  const { client, namespace, io } = context;
+  if (flags.yes !== true) {
+    if (io.confirm === undefined) {
+      throw new CliUsageError(
+        `schedules delete ${id} asks before it deletes, and no one can answer here: add --yes to delete it without asking`,
+      );
+    }
+    if (!(await io.confirm(`delete schedule ${id} of namespace ${namespace}? The runs it started are kept.`))) {
+      throw new CliRefusedError(`schedule ${id} was not deleted: not confirmed`);
+    }
+  }
+  if (!(await client.deleteSchedule(namespace, id))) {
+    throw new CliRefusedError(`schedule ${id} does not exist in namespace ${namespace}; nothing was deleted`);
+  }
+  io.out(context.json ? JSON.stringify({ ok: true, id }) : `schedule ${id} deleted; the runs it started are kept`);
 }

@@ -3,13 +3,17 @@ import type { Context } from "../context.js";
 import { parseWhole } from "../parse.js";
 
 /** `replaykit ui`: serves the inspector until Ctrl-C, printing its URL and the token for actions. */
-export async function serveInspector(context: Context, flags: { port?: string; host?: string; token?: string }) {
+export async function serveInspector(
+  context: Context,
+  flags: { port?: string; host?: string; token?: string; allowHost?: string[] },
+) {
   const inspector = await startInspector({
     client: context.client,
     namespace: context.namespace === "" ? undefined : context.namespace,
     port: parseWhole("--port", flags.port ?? "7070", 0, 65_535),
     host: flags.host ?? "127.0.0.1",
     token: flags.token,
+    allowHosts: flags.allowHost ?? [],
   });
   const line = context.json
     ? JSON.stringify({ url: inspector.url, token: inspector.token })

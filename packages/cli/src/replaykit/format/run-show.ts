@@ -1,14 +1,18 @@
 import { type RunDescription, type SerializedError, type TimelineStep, waitingClauses } from "@replaykit/runtime";
 import { counted, duration, json, time } from "../../shared/values.js";
 import { bar } from "./bars.js";
-import { fields, table } from "./table.js";
+import { fields, printable, table } from "./table.js";
 
 const BAR_WIDTH = 24;
 
-/** `runs show` for people: the run, what it waits for, its steps on a time axis, its inbox. */
+/**
+ * `runs show` for people: the run, what it waits for, its steps on a time axis, its inbox. Every
+ * stored value in it (an error's message and stack, an activity's last error, a result) is shown
+ * with its control characters escaped (printable), as tables show theirs.
+ */
 export function showRun(run: RunDescription, steps: readonly TimelineStep[], now: number): string {
   const sections = [header(run), outcome(run), waiting(run), timeline(run, steps, now), inbox(run)];
-  return sections.filter((section) => section !== "").join("\n\n");
+  return printable(sections.filter((section) => section !== "").join("\n\n"));
 }
 
 function header(run: RunDescription): string {

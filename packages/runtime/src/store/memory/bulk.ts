@@ -7,6 +7,7 @@ import {
   type BulkSpec,
   MAX_BULK_FAILURES,
 } from "../bulk-records.js";
+import type { PayloadAccess } from "../open-events.js";
 import { type BulkOperations, bulkOutcome } from "../rules/bulk.js";
 import { resetRun, resumeRun, setPaused, terminateRun } from "./operations.js";
 import { deleteRuns } from "./purge.js";
@@ -73,6 +74,7 @@ export async function applyBulkItem(
   batch: BulkBatch,
   target: Pick<RunKey, "workflow" | "runId">,
   now: number,
+  access: PayloadAccess = {},
 ): Promise<BulkOutcome> {
   const item = rowOf(db, batch.namespace, batch.batchId).items.get(runKeyId(target));
   if (item === undefined) {
@@ -82,7 +84,7 @@ export async function applyBulkItem(
   if (item.acting) return { outcome: "skipped", reason: "another call of the batch acts on it" };
   item.acting = true;
   try {
-    item.outcome = await actOn(db, batch, { namespace: batch.namespace, ...target }, now);
+    item.outcome = await actOn(db, batch, { namespace: batch.namespace, ...target }, now, access);
   } finally {
     item.acting = false;
   }
@@ -91,15 +93,22 @@ export async function applyBulkItem(
 }
 
 /** The batch's action on one run (see bulkOutcome), with the in-memory store's operations. */
-async function actOn(db: MemoryTables, batch: BulkBatch, key: RunKey, now: number): Promise<BulkOutcome> {
+async function actOn(
+  db: MemoryTables,
+  batch: BulkBatch,
+  key: RunKey,
+  now: number,
+  { open, purging }: PayloadAccess,
+): Promise<BulkOutcome> {
   const operations: BulkOperations = {
-    cancel: (run) => requestCancel(db, run, now),
-    terminate: (run, reason) => terminateRun(db, run, reason, now),
+    cancel: (run) => requestCancel(db, run, now).length > 0,
+    terminate: (run, reason) => terminateRun(db, run, reason, now, open),
     setPaused: (run, paused) => setPaused(db, run, paused, now),
     resume: (run, codeVersion) => resumeRun(db, run, codeVersion, now),
-    reset: (run, toStep, codeVersion) => resetRun(db, run, { toStep, codeVersion }, now),
+    reset: (run, toStep, codeVersion) => resetRun(db, run, { toStep, codeVersion }, now, open),
     signal: (run, signal) => addClientSignal(db, run, signal, now),
-    purge: (run) => {
+    purge: async (run) => {
+      await purging?.([run]);
       const row = db.run(run);
       if (row) deleteRuns(db, [row]);
     },

@@ -1,5 +1,5 @@
 import type { RunKey } from "../../history/index.js";
-import { childStart, endingToParent } from "../rules/children.js";
+import { childStart, endingToParent, MAX_WAIT_CHAIN, readsWaitChain } from "../rules/children.js";
 import type { ChildStart, StepWrite } from "../types.js";
 import type { MemoryTables, RunRow } from "./tables.js";
 import { addSignal, requestCancel } from "./writes.js";
@@ -16,7 +16,7 @@ export function reachOtherRuns(db: MemoryTables, step: StepWrite, run: RunRow): 
   const woken: RunKey[] = [];
   for (const child of step.childStarts) if (startChild(db, child, run, step.now)) created.push(child.key);
   for (const { key, signal } of step.signalsSent) if (addSignal(db, key, signal, step.now)) woken.push(key);
-  for (const child of step.cancelChildren) if (requestCancel(db, child, step.now)) woken.push(child);
+  for (const child of step.cancelChildren) woken.push(...requestCancel(db, child, step.now));
   const ending = endingToParent(step.key, run.parent, step.end);
   if (ending) {
     addSignal(db, ending.key, ending.signal, step.now);
@@ -28,7 +28,8 @@ export function reachOtherRuns(db: MemoryTables, step: StepWrite, run: RunRow): 
 /** See childStart (rules/children.ts): create, link, or deliver the ending now. True when created. */
 function startChild(db: MemoryTables, child: ChildStart, parent: RunRow, now: number): boolean {
   const existing = db.run(child.key);
-  const decision = childStart(child, parent, existing, now);
+  const ancestors = existing !== undefined && readsWaitChain(child, existing) ? waitChain(db, parent) : [];
+  const decision = childStart(child, parent, existing, now, ancestors);
   switch (decision.kind) {
     case "create":
       return db.insertRun(decision.creation) !== undefined;
@@ -41,4 +42,15 @@ function startChild(db: MemoryTables, child: ChildStart, parent: RunRow, now: nu
     case "nothing":
       return false;
   }
+}
+
+/** The runs above `run` that wait for the one below them, at most MAX_WAIT_CHAIN (see childStart). */
+function waitChain(db: MemoryTables, run: RunRow): RunKey[] {
+  const chain: RunKey[] = [];
+  for (let next = run.parent; next?.waits && chain.length < MAX_WAIT_CHAIN; ) {
+    const key = { namespace: run.namespace, workflow: next.workflow, runId: next.runId };
+    chain.push(key);
+    next = db.run(key)?.parent ?? null;
+  }
+  return chain;
 }

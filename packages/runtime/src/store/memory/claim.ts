@@ -1,10 +1,16 @@
 import { type RunKey, RunStatus } from "../../history/index.js";
 import { FRESH_VERSION } from "../claimed-run.js";
-import { canRun, claimable } from "../rules/claim-filter.js";
-import { leasedByOther, leaseLive } from "../rules/lease.js";
-import { byPriority, fairOrder, pickQueued, type QueueLimits, startsInWindow } from "../rules/queue-picking.js";
+import { claimable, type WorkerFilter, workerTakes } from "../rules/claim-filter.js";
+import { leasableByKey, leasedByOther, leaseLive } from "../rules/lease.js";
+import {
+  pickQueued,
+  planCandidates,
+  type QueueLimits,
+  selectCandidates,
+  startsInWindow,
+} from "../rules/queue-picking.js";
 import { keepsStallMark, stallsAfterClaim } from "../rules/stalls.js";
-import type { ClaimedRun, ClaimOptions, WorkerAbilities } from "../types.js";
+import type { ClaimedRun, ClaimOptions } from "../types.js";
 import { keyOf, type MemoryTables, type RunRow } from "./tables.js";
 
 /** See EngineStore.claim: the claim filter and the queue's limits, as on MySQL. */
@@ -32,7 +38,10 @@ export function claim(db: MemoryTables, options: ClaimOptions): ClaimedRun[] {
   return claimed;
 }
 
-/** The queue's limits applied as on MySQL (queue-picking.ts), with the sliding window of starts updated. */
+/**
+ * The queue's limits applied as on MySQL (rules/queue-picking.ts): the candidates the plan
+ * reads, in claim order, picked within the limits; the sliding window of starts updated.
+ */
 function pickQueuedRuns(
   db: MemoryTables,
   namespace: string,
@@ -48,25 +57,19 @@ function pickQueuedRuns(
     inProgress.set(run.concurrencyKey, (inProgress.get(run.concurrencyKey) ?? 0) + 1);
   }
   const window = startsInWindow(config.starts, config.limits, now);
+  const state = { free: limit, inProgress, recentStarts: window.length };
   const entries = due.map((run) => ({
     run,
     concurrencyKey: run.concurrencyKey,
     priority: run.priority,
+    fresh: run.version === FRESH_VERSION,
     wakeAt: run.wakeAt ?? 0,
     createdAt: run.createdAt,
     workflow: run.workflow,
     runId: run.runId,
   }));
-  // Round robin across keys when the queue limits keys; priority order otherwise (as on MySQL).
-  const ordered = config.limits.keyConcurrency === undefined ? entries.sort(byPriority) : fairOrder(entries);
-  const candidates = ordered.map(({ run }) => ({
-    workflow: run.workflow,
-    runId: run.runId,
-    concurrencyKey: run.concurrencyKey,
-    fresh: run.version === FRESH_VERSION,
-    run,
-  }));
-  const picked = pickQueued(candidates, config.limits, { free: limit, inProgress, recentStarts: window.length });
+  const candidates = selectCandidates(entries, planCandidates(config.limits, state));
+  const picked = pickQueued(candidates, config.limits, state);
   const started = picked.filter((candidate) => candidate.fresh).map(() => now);
   db.queues.set(`${namespace}/${queue}`, { limits: config.limits, starts: [...window, ...started] });
   return picked.map((candidate) => candidate.run);
@@ -104,30 +107,33 @@ export function claimRun(
 ): ClaimedRun | undefined {
   const run = db.run(key);
   if (run === undefined || run.status !== RunStatus.Running || run.version !== version) return undefined;
-  if (run.leaseOwner !== null || (run.queue ?? null) !== null || run.paused) return undefined;
+  if (!leasableByKey(run, options.owner) || (run.queue ?? null) !== null || run.paused) return undefined;
+  // A run nobody holds has no stalls to carry over; one this owner's claim leased keeps what that claim counted.
+  if (run.leaseOwner === null) {
+    run.stalls = 0;
+    run.stallMark = false;
+  }
   run.leaseOwner = options.owner;
   run.leaseUntil = options.now + options.leaseMs;
-  run.stalls = 0;
-  run.stallMark = false;
   db.changed(true);
   return claimOf(run);
 }
 
 /**
  * See EngineStore.nextWake, for the runs only (the store adds the schedules' ticks). With
- * `queues` undefined, every run counts: a test environment's view of the whole store.
+ * `queues` and `filter` undefined, every run counts: a test environment's view of the whole store.
  */
 export function nextRunWake(
   db: MemoryTables,
   namespace: string,
   now: number,
   queues?: ReadonlySet<string>,
-  can?: WorkerAbilities,
+  filter?: WorkerFilter,
 ): number | undefined {
   let next: number | undefined;
   for (const run of db.runsOf(namespace)) {
     if (run.wakeAt === null || leaseLive(run, now)) continue;
-    if (can !== undefined && !canRun(can, run)) continue;
+    if (filter !== undefined && !workerTakes(filter, run)) continue;
     const queued = run.queue !== null && queues !== undefined;
     if (queued && (!queues.has(run.queue ?? "") || run.wakeAt <= now)) continue;
     if (next === undefined || run.wakeAt < next) next = run.wakeAt;

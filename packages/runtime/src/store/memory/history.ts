@@ -1,4 +1,4 @@
-import { decodeEvent, type HistoryEvent, type RecordedEvent, type RunKey } from "../../history/index.js";
+import { decodeEvent, type HistoryEvent, type RecordedEvent, type RunKey, rawEvent } from "../../history/index.js";
 import type { HistoryOptions, InboxSignal, TaskRow } from "../types.js";
 import { type EventRow, type MemoryTables, taskKeyOf } from "./tables.js";
 
@@ -49,14 +49,16 @@ export function getHistory(db: MemoryTables, key: RunKey, options: HistoryOption
   const run = db.run(key);
   if (run === undefined) return undefined;
   const iteration = options.iteration ?? run.iteration;
-  return run.events
-    .filter((event) => iteration === "all" || event.iteration === iteration)
-    .map((event) => {
-      const { payloadText: _, ...decoded } = recorded(event);
-      return decoded as HistoryEvent;
-    });
+  const events = run.events.filter((event) => iteration === "all" || event.iteration === iteration);
+  if (options.raw) return events.map((event) => rawEvent(event, whereOf(event)));
+  return events.map((event) => {
+    const { payloadText: _, ...decoded } = recorded(event);
+    return decoded as HistoryEvent;
+  });
 }
 
 export function recorded(event: EventRow): RecordedEvent {
-  return decodeEvent(event, `event ${event.type} ${event.target}#${event.seq} of run ${event.runId}`);
+  return decodeEvent(event, whereOf(event));
 }
+
+const whereOf = (event: EventRow) => `event ${event.type} ${event.target}#${event.seq} of run ${event.runId}`;

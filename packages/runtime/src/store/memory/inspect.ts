@@ -30,5 +30,6 @@ export function inspectRun(db: MemoryTables, key: RunKey): RunInspection | undef
       receivedAt: createdAt,
     }));
   const { leaseOwner, leaseUntil, wakeAt } = run;
-  return { run: decodeRunInfo(run), leaseOwner, leaseUntil, wakeAt, tasks, inbox };
+  const parentWaits = run.parent?.waits === true;
+  return { run: decodeRunInfo(run), leaseOwner, leaseUntil, wakeAt, parentWaits, tasks, inbox };
 }

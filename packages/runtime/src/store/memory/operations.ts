@@ -1,6 +1,7 @@
 import { RunNotFoundError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
 import type { RunReset } from "../client-store.js";
+import { type OpenPayload, openEvents } from "../open-events.js";
 import { forkCreation } from "../rules/fork.js";
 import { pausing, unpausing } from "../rules/pause.js";
 import { firstFailingStep, resetting, staysConsumed } from "../rules/reset.js";
@@ -9,7 +10,7 @@ import { termination } from "../rules/terminate.js";
 import type { ForkRequest } from "../types.js";
 import { deleteRunSlots } from "./slots.js";
 import type { MemoryTables, RunRow } from "./tables.js";
-import { addSignal } from "./writes.js";
+import { addSignal, requestCancel } from "./writes.js";
 
 /** See ClientStore.resumeRun; the rule is resumption (rules/resume.ts). */
 export function resumeRun(db: MemoryTables, key: RunKey, codeVersion: string | undefined, now: number): void {
@@ -26,10 +27,8 @@ export function forkRun(db: MemoryTables, request: ForkRequest): boolean {
   const { source } = request;
   const from = db.run(source);
   if (from === undefined) throw new RunNotFoundError(source.namespace, source.workflow, source.runId);
-  const { iteration, inputText, seed, seedIteration, codeVersion, tags } = from;
-  const events = from.events.filter((event) => event.iteration === iteration);
-  const fork = forkCreation({ iteration, inputText, seed, seedIteration, codeVersion, tags, events }, request);
-  const created = db.insertRun(fork) !== undefined;
+  const events = from.events.filter((event) => event.iteration === from.iteration);
+  const created = db.insertRun(forkCreation({ ...from, events }, request)) !== undefined;
   db.changed(created);
   return created;
 }
@@ -46,22 +45,35 @@ export function setPaused(db: MemoryTables, key: RunKey, paused: boolean, now: n
 }
 
 /** See ClientStore.terminateRun; the rule is termination (rules/terminate.ts). */
-export function terminateRun(db: MemoryTables, key: RunKey, reason: string, now: number): boolean {
-  const run = db.run(key);
-  const ended = termination(key, run, reason, now);
+export async function terminateRun(
+  db: MemoryTables,
+  key: RunKey,
+  reason: string,
+  now: number,
+  open?: OpenPayload,
+): Promise<boolean> {
+  // Without codecs nothing is awaited: the read and the writes stand in for one transaction.
+  const { run, events } = open ? await openedIteration(db, key, open) : currentIteration(db, key);
+  const ended = termination(key, run && { ...run, events }, reason, now);
   if (run === undefined || ended === undefined) return false;
   Object.assign(run, ended.set);
   dropIterationRows(db, run, run.iteration);
   db.appendEvent(run, ended.event);
   if (ended.toParent) addSignal(db, ended.toParent.key, ended.toParent.signal, now);
+  for (const child of ended.cancelChildren) requestCancel(db, child, now);
   db.changed(true);
   return true;
 }
 
 /** See ClientStore.resetRun; the rule is resetting (rules/reset.ts). */
-export function resetRun(db: MemoryTables, key: RunKey, options: RunReset, now: number): number {
-  const run = db.run(key);
-  const events = run?.events.filter((event) => event.iteration === run.iteration) ?? [];
+export async function resetRun(
+  db: MemoryTables,
+  key: RunKey,
+  options: RunReset,
+  now: number,
+  open?: OpenPayload,
+): Promise<number> {
+  const { run, events } = open ? await openedIteration(db, key, open) : currentIteration(db, key);
   const source = run && { ...run, events };
   const toStep = options.toStep ?? firstFailingStep(events);
   const reset = resetting(key, source, { toStep, codeVersion: options.codeVersion, now });
@@ -83,4 +95,23 @@ export function resetRun(db: MemoryTables, key: RunKey, options: RunReset, now: 
 function dropIterationRows(db: MemoryTables, run: RunRow, iteration: number): void {
   for (const [id, task] of run.tasks) if (task.iteration === iteration) run.tasks.delete(id);
   deleteRunSlots(db, run);
+}
+
+function currentIteration(db: MemoryTables, key: RunKey) {
+  const run = db.run(key);
+  return { run, events: run?.events.filter((event) => event.iteration === run.iteration) ?? [] };
+}
+
+/**
+ * The run and its current iteration's events with their payloads opened (see openEvents), read
+ * again when a step or an operator changed the run while they were being opened.
+ */
+async function openedIteration(db: MemoryTables, key: RunKey, open: OpenPayload) {
+  for (;;) {
+    const { run, events } = currentIteration(db, key);
+    const opened = await openEvents(events, key, open);
+    const after = db.run(key);
+    const same = after === run && after?.iteration === run?.iteration && after?.events.length === run?.events.length;
+    if (same) return { run, events: opened };
+  }
 }

@@ -28,6 +28,8 @@ export function purgeOrphanedSignals(db: MemoryTables, namespace: string, before
     }
     purged += inbox.length - kept.length;
     db.signals.set(pathOf(key), kept);
+    // Their offloaded messages go too (this store keeps no write time of its payloads).
+    if (kept.length === 0) db.payloads.delete(pathOf(key));
   }
   return purged;
 }

@@ -1,19 +1,19 @@
-import { runKeyId } from "../../history/index.js";
+import { type RunKey, runKeyId } from "../../history/index.js";
 import type { PurgeRequest } from "../types.js";
 import { deleteRunSlots } from "./slots.js";
-import { eventKey, type MemoryTables, pathOf, type RunRow, signalKey } from "./tables.js";
+import { eventKey, keyOf, type MemoryTables, pathOf, type RunRow, signalKey } from "./tables.js";
 
-/** See ClientStore.purgeRuns. */
-export function purgeRuns(db: MemoryTables, request: PurgeRequest): number {
+/** See ClientStore.purgeRuns; the caller awaits `request.purging` with the runs it returns. */
+export function purgeRuns(db: MemoryTables, request: PurgeRequest): RunKey[] {
   const statuses = new Set<string>(request.statuses);
   const doomed = [...db.runsOf(request.namespace)]
     .filter((run) => statuses.has(run.status) && run.updatedAt < request.endedBefore)
     .slice(0, request.limit);
   deleteRuns(db, doomed);
-  return doomed.length;
+  return doomed.map(keyOf);
 }
 
-/** Removes runs with their events, signals, retry rows and queue slots. */
+/** Removes runs with their events, signals, retry rows, payloads and queue slots. */
 export function deleteRuns(db: MemoryTables, runs: readonly RunRow[]): void {
   const gone = new Set<number>();
   for (const run of runs) {
@@ -26,11 +26,12 @@ export function deleteRuns(db: MemoryTables, runs: readonly RunRow[]): void {
   db.events.length = kept;
 }
 
-/** Removes a run with its signals, retry rows and queue slots; its events leave the log in deleteRuns. */
+/** Removes a run with its signals, retry rows, payloads and queue slots; its events leave the log in deleteRuns. */
 function deleteRun(db: MemoryTables, run: RunRow): void {
   deleteRunSlots(db, run);
   db.runs.get(run.namespace)?.delete(runKeyId(run));
   for (const event of run.events) db.eventKeys.delete(eventKey(run, event.iteration, event));
   for (const signal of db.inbox(run)) db.signalKeys.delete(signalKey(run, signal.signal, signal.externalId));
   db.signals.delete(pathOf(run));
+  db.payloads.delete(pathOf(run));
 }

@@ -1,7 +1,10 @@
 import type { RunKey } from "../../history/index.js";
+import type { PayloadStore } from "../../payload/payload-store.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
 import type { BulkBatch, BulkSpec } from "../bulk-records.js";
+import type { OpenPayload, PayloadAccess } from "../open-events.js";
 import type { ListRunsFilter } from "../records.js";
+import type { WorkerFilter } from "../rules/claim-filter.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
   ClaimOptions,
@@ -17,7 +20,6 @@ import type {
   SlotRequest,
   StepWrite,
   Store,
-  WorkerAbilities,
 } from "../types.js";
 import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems } from "./bulk.js";
 import { claim, claimRun, configureQueue, nextRunWake, readRun } from "./claim.js";
@@ -28,15 +30,18 @@ import { inspectRun } from "./inspect.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { forkRun, resetRun, resumeRun, setPaused, terminateRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
+import { memoryPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { getRun, listNamespaces, listRuns } from "./reads.js";
 import {
   deleteSchedule,
+  dueTicks,
   fireSchedules,
   getSchedule,
   listSchedules,
   nextScheduleTick,
+  recordScheduleRun,
   saveSchedule,
   setSchedulePaused,
 } from "./schedules.js";
@@ -48,6 +53,11 @@ import { addClientSignal, createRun, refuseTx, requestClientCancel } from "./wri
 export interface MemoryStoreOptions {
   /** Called after every change, e.g. to let a test environment look for due timers. */
   readonly onChange?: () => void;
+  /**
+   * False: schedules are kept, listed and triggered by hand, but a due tick starts no run, and
+   * the schedule stays at it (createTestEnv's default, see its `schedules`). Default true.
+   */
+  readonly scheduleTicks?: boolean;
 }
 
 /** The tables of a store, for a test environment's queries (testing/memory-view.ts); not public. */
@@ -65,6 +75,9 @@ export let tablesOf: (store: MemoryStore) => MemoryTables;
 export class MemoryStore implements Store {
   readonly description = "in-memory store";
   readonly #db: MemoryTables;
+  readonly #scheduleTicks: boolean;
+  /** tablePayloadStore() on this store: a map beside the other tables. */
+  readonly payloadTable: PayloadStore;
 
   static {
     tablesOf = (store) => store.#db;
@@ -72,6 +85,13 @@ export class MemoryStore implements Store {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.#db = new MemoryTables(options.onChange ?? (() => {}));
+    this.#scheduleTicks = options.scheduleTicks ?? true;
+    this.payloadTable = memoryPayloadTable(this.#db);
+  }
+
+  /** Whether due schedule ticks start runs (see MemoryStoreOptions.scheduleTicks). */
+  get scheduleTicks(): boolean {
+    return this.#scheduleTicks;
   }
 
   // --- EngineStore ----------------------------------------------------------------------
@@ -85,13 +105,14 @@ export class MemoryStore implements Store {
   async claimRun(key: RunKey, version: number, options: { owner: string; now: number; leaseMs: number }) {
     return claimRun(this.#db, key, version, options);
   }
-  async nextWake(namespace: string, now: number, queues: readonly string[], can: WorkerAbilities) {
-    const runs = nextRunWake(this.#db, namespace, now, new Set(queues), can);
+  async nextWake(namespace: string, now: number, queues: readonly string[], filter: WorkerFilter) {
+    const runs = nextRunWake(this.#db, namespace, now, new Set(queues), filter);
     const schedules = nextScheduleTick(this.#db, namespace);
     if (runs === undefined) return schedules;
     return schedules === undefined ? runs : Math.min(runs, schedules);
   }
   async fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
+    if (!this.#scheduleTicks) return { started: [], nextTick: undefined, heldBack: dueTicks(this.#db, namespace, now) };
     return fireSchedules(this.#db, namespace, now, plan);
   }
   async configureQueue(namespace: string, queue: string, limits: QueueLimits) {
@@ -200,11 +221,11 @@ export class MemoryStore implements Store {
   async setPaused(key: RunKey, paused: boolean, now: number) {
     return setPaused(this.#db, key, paused, now);
   }
-  async terminateRun(key: RunKey, reason: string, now: number) {
-    return terminateRun(this.#db, key, reason, now);
+  async terminateRun(key: RunKey, reason: string, now: number, open?: OpenPayload) {
+    return terminateRun(this.#db, key, reason, now, open);
   }
-  async resetRun(key: RunKey, options: RunReset, now: number) {
-    return resetRun(this.#db, key, options, now);
+  async resetRun(key: RunKey, options: RunReset, now: number, open?: OpenPayload) {
+    return resetRun(this.#db, key, options, now, open);
   }
   async openBulk(namespace: string, batchId: string, spec: BulkSpec) {
     return openBulk(this.#db, namespace, batchId, spec);
@@ -221,8 +242,8 @@ export class MemoryStore implements Store {
   async pendingBulkItems(namespace: string, batchId: string, limit: number) {
     return pendingBulkItems(this.#db, namespace, batchId, limit);
   }
-  async applyBulkItem(batch: BulkBatch, run: Pick<RunKey, "workflow" | "runId">, now: number) {
-    return applyBulkItem(this.#db, batch, run, now);
+  async applyBulkItem(batch: BulkBatch, run: Pick<RunKey, "workflow" | "runId">, now: number, access?: PayloadAccess) {
+    return applyBulkItem(this.#db, batch, run, now, access);
   }
   async bulkProgress(namespace: string, batchId: string) {
     return bulkProgress(this.#db, namespace, batchId);
@@ -237,7 +258,10 @@ export class MemoryStore implements Store {
     return inspectRun(this.#db, key);
   }
   async purgeRuns(request: PurgeRequest) {
-    return purgeRuns(this.#db, request);
+    const purged = purgeRuns(this.#db, request);
+    // No transaction to join: another payload store deletes the runs' payloads after the fact.
+    if (purged.length > 0) await request.purging?.(purged);
+    return purged.length;
   }
   async countRuns(filter: CountFilter, now: number) {
     return countRuns(this.#db, filter, now);
@@ -256,6 +280,9 @@ export class MemoryStore implements Store {
   }
   async deleteSchedule(namespace: string, id: string) {
     return deleteSchedule(this.#db, namespace, id);
+  }
+  async recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
+    return recordScheduleRun(this.#db, namespace, id, runId, now);
   }
   async getHistory(key: RunKey, options?: HistoryOptions) {
     return getHistory(this.#db, key, options);

@@ -149,6 +149,8 @@ export class MemoryTables {
   readonly bulks = new Map<string, BulkRow>();
   /** Workers present (holdPresence), with how many handles each holds open. */
   readonly present = new Map<string, number>();
+  /** Offloaded payloads (tablePayloadStore) by run path (see pathOf), then by id. */
+  readonly payloads = new Map<string, Map<string, Uint8Array>>();
   nextEventId = 1;
   nextSignalId = 1;
   readonly #onChange: () => void;

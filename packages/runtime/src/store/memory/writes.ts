@@ -1,5 +1,7 @@
 import { ReplayError, RunNotFoundError } from "../../errors.js";
-import { newEvent, type RunKey, RunStatus } from "../../history/index.js";
+import { type RunKey, RunStatus } from "../../history/index.js";
+import { FRESH_VERSION } from "../claimed-run.js";
+import { cancelRequest } from "../rules/cancel.js";
 import { runCreation } from "../rules/new-run.js";
 import { refusedSignal, takesSignals } from "../rules/signals.js";
 import { wakeOnArrival } from "../rules/wake.js";
@@ -47,28 +49,46 @@ export function addSignal(db: MemoryTables, key: RunKey, signal: NewSignal, now:
 /** See ClientStore.requestCancel. */
 export function requestClientCancel(db: MemoryTables, key: RunKey, now: number): boolean {
   if (db.run(key) === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
-  const requested = requestCancel(db, key, now);
+  const requested = requestCancel(db, key, now).length > 0;
   db.changed(requested);
   return requested;
 }
 
 /**
- * Marks a run as asked to cancel and records a `cancel_requested` event (no position: replay
- * does not read it). False when the run does not exist, ended, or was asked before.
+ * A cancel request, as cancelRequest (rules/cancel.ts) decides: a started run is marked and
+ * woken, one that never ran ends as cancelled at once. Returns the runs that have something
+ * new (none: the run does not exist, ended, or was asked before).
  */
-export function requestCancel(db: MemoryTables, key: RunKey, now: number): boolean {
+export function requestCancel(db: MemoryTables, key: RunKey, now: number): RunKey[] {
   const run = db.run(key);
-  if (run === undefined || run.status !== RunStatus.Running || run.cancelRequested) return false;
+  if (run === undefined) return [];
+  const decision = cancelRequest(key, run, now);
+  if (decision.kind === "none") return [];
   run.cancelRequested = true;
-  wakeNow(run, now);
-  db.appendEvent(run, { iteration: run.iteration, pos: null, event: newEvent.cancelRequested(now) });
-  return true;
+  run.wakeGen++;
+  run.updatedAt = now;
+  if (decision.kind === "request") run.wakeAt = decision.wakeAt;
+  else {
+    run.status = decision.end.status;
+    run.errorText = decision.end.errorText;
+    run.wakeAt = null;
+    run.version = decision.version;
+    run.nextPos = decision.nextPos;
+  }
+  for (const placed of decision.events) db.appendEvent(run, placed);
+  const toParent = decision.kind === "end" ? decision.toParent : undefined;
+  if (toParent === undefined) return [key];
+  addSignal(db, toParent.key, toParent.signal, now);
+  return [key, toParent.key];
 }
 
-/** Something arrived from outside: bump wake_gen and make the run due now unless it is due earlier (or paused). */
+/**
+ * Something arrived from outside: bump wake_gen and make the run due now unless it is due earlier,
+ * has not started, or is paused.
+ */
 export function wakeNow(run: RunRow, now: number): void {
   run.wakeGen++;
-  run.wakeAt = wakeOnArrival(run.wakeAt, now, run.paused);
+  run.wakeAt = wakeOnArrival(run.wakeAt, now, run.version !== FRESH_VERSION, run.paused);
   run.updatedAt = now;
 }
 

@@ -11,6 +11,7 @@ import {
   encodeBulkSpec,
   MAX_BULK_FAILURES,
 } from "../bulk-records.js";
+import type { PayloadAccess } from "../open-events.js";
 import { type BulkOperations, bulkOutcome } from "../rules/bulk.js";
 import type { FilterableRun } from "../rules/run-filter.js";
 import { resetRun, resumeRun, setPaused, terminateRun } from "./operations.js";
@@ -98,6 +99,7 @@ export async function applyBulkItem(
   batch: BulkBatch,
   target: Pick<RunKey, "workflow" | "runId">,
   now: number,
+  access: PayloadAccess = {},
 ): Promise<BulkOutcome> {
   const { namespace, batchId } = batch;
   const item = [namespace, batchId, target.workflow, target.runId];
@@ -115,7 +117,7 @@ export async function applyBulkItem(
     }
     if (text(known.outcome) !== "pending") return storedOutcome(known);
     const key = { namespace, ...target };
-    const outcome = await bulkOutcome(batch.spec, key, await lockRun(conn, p, key), operationsOn(conn, p, now));
+    const outcome = await bulkOutcome(batch.spec, key, await lockRun(conn, p, key), operationsOn(conn, p, now, access));
     await conn.query(
       `UPDATE ${p}bulk_items SET outcome = ?, reason = ?, updated_at = ? WHERE ${BATCH} AND workflow = ? AND run_id = ?`,
       [outcome.outcome, "reason" in outcome ? outcome.reason : null, now, ...item],
@@ -125,15 +127,18 @@ export async function applyBulkItem(
 }
 
 /** The store's operations on a run locked in `conn` (see BulkOperations). */
-function operationsOn(conn: Transaction, p: string, now: number): BulkOperations {
+function operationsOn(conn: Transaction, p: string, now: number, { open, purging }: PayloadAccess): BulkOperations {
   return {
-    cancel: (key) => requestCancel(conn, p, key, now),
-    terminate: (key, reason) => terminateRun(conn, p, key, reason, now),
+    cancel: async (key) => (await requestCancel(conn, p, key, now)).length > 0,
+    terminate: (key, reason) => terminateRun(conn, p, key, reason, now, open),
     setPaused: (key, paused) => setPaused(conn, p, key, paused, now),
     resume: (key, codeVersion) => resumeRun(conn, p, key, codeVersion, now),
-    reset: (key, toStep, codeVersion) => resetRun(conn, p, key, { toStep, codeVersion }, now),
+    reset: (key, toStep, codeVersion) => resetRun(conn, p, key, { toStep, codeVersion }, now, open),
     signal: (key, signal) => insertClientSignal(conn, p, key, signal, now),
-    purge: (key) => deleteRunRows(conn, p, key.namespace, [key]),
+    purge: async (key) => {
+      await purging?.([key]);
+      await deleteRunRows(conn, p, key.namespace, [key]);
+    },
   };
 }
 

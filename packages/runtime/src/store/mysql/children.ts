@@ -6,7 +6,9 @@ import {
   childStart,
   type ExistingChild,
   endingToParent,
+  MAX_WAIT_CHAIN,
   readsExistingChild,
+  readsWaitChain,
 } from "../rules/children.js";
 import type { ParentLink } from "../rules/new-run.js";
 import type { ChildStart, StepWrite } from "../types.js";
@@ -30,13 +32,13 @@ export async function reachOtherRuns(conn: Transaction, p: string, step: StepWri
   // Children inherit the parent's tags as the step leaves them.
   const parent = step.childStarts.length === 0 ? step.key : { ...step.key, tags: tagsAfter(step, row) };
   for (const child of step.childStarts) {
-    if (await startChild(conn, p, child, parent, step.now)) created.push(child.key);
+    if (await startChild(conn, p, child, { key: parent, parent: parentOf(row) }, step.now)) created.push(child.key);
   }
   for (const { key, signal } of step.signalsSent) {
     if (await insertSignal(conn, p, key, signal, step.now)) woken.push(key);
   }
   for (const child of step.cancelChildren) {
-    if (await requestCancel(conn, p, child, step.now).catch(() => false)) woken.push(child);
+    woken.push(...(await requestCancel(conn, p, child, step.now).catch((): RunKey[] => [])));
   }
   const ending = endingToParent(step.key, parentOf(row), step.end);
   if (ending) {
@@ -62,14 +64,16 @@ async function startChild(
   conn: Transaction,
   p: string,
   child: ChildStart,
-  parent: ChildParent,
+  starter: { readonly key: RunKey & ChildParent; readonly parent: ParentLink | null },
   now: number,
 ): Promise<boolean> {
+  const parent = starter.key;
   if (await insertRun(conn, p, childCreation(child, parent, now))) return true;
   if (!readsExistingChild(child)) return false;
   const existing = await lockChild(conn, p, child.key);
   if (existing === undefined) return false;
-  const decision = childStart(child, parent, existing, now);
+  const ancestors = readsWaitChain(child, existing) ? await waitChain(conn, p, parent, starter.parent) : [];
+  const decision = childStart(child, parent, existing, now, ancestors);
   if (decision.kind === "deliver") await insertSignal(conn, p, decision.ending.key, decision.ending.signal, now);
   if (decision.kind === "link") {
     await conn.query(
@@ -86,6 +90,24 @@ async function startChild(
     );
   }
   return false;
+}
+
+/**
+ * The runs above `run` that wait for the one below them, from `link` (its own parent) up: its
+ * parent if that waits for it, that one's, ... at most MAX_WAIT_CHAIN (see childStart).
+ */
+async function waitChain(conn: Transaction, p: string, run: RunKey, link: ParentLink | null): Promise<RunKey[]> {
+  const chain: RunKey[] = [];
+  for (let next = link; next?.waits && chain.length < MAX_WAIT_CHAIN; ) {
+    const key = { namespace: run.namespace, workflow: next.workflow, runId: next.runId };
+    chain.push(key);
+    const [rows] = await conn.query<Row[]>(
+      `SELECT parent_workflow, parent_run_id, parent_waits FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+      [key.namespace, key.workflow, key.runId],
+    );
+    next = rows[0] === undefined ? null : parentOf(rows[0]);
+  }
+  return chain;
 }
 
 async function lockChild(conn: Transaction, p: string, key: RunKey): Promise<ExistingChild | undefined> {

@@ -1,13 +1,24 @@
 import type { Pool, ResultSetHeader } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import { type RunKey, RunStatus } from "../../history/index.js";
+import type { WorkerFilter } from "../rules/claim-filter.js";
 import { leasedByOther } from "../rules/lease.js";
-import { decodeStarts, encodeStarts, pickQueued, type QueueLimits, startsInWindow } from "../rules/queue-picking.js";
+import {
+  claimOrder,
+  decodeStarts,
+  encodeStarts,
+  limitsBind,
+  pickQueued,
+  planCandidates,
+  type QueueLimits,
+  startsInWindow,
+} from "../rules/queue-picking.js";
 import { stallsAfterClaim } from "../rules/stalls.js";
-import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type WorkerAbilities } from "../types.js";
-import { canRunSql, dueUnheldSql, workerTakesSql } from "./claim-filter.js";
+import { type ClaimedRun, type ClaimOptions, FRESH_VERSION } from "../types.js";
+import { dueUnheldSql, workerTakesSql } from "./claim-filter.js";
 import { isLockConflict } from "./db-errors.js";
 import { presentOwners } from "./presence.js";
+import { dueLeft, readCandidates } from "./queue-picking.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
@@ -119,28 +130,21 @@ async function claimQueuedIn(
 ): Promise<ClaimedRun[]> {
   const { namespace, now, limit } = options;
   const { limits, window } = await lockQueue(conn, p, namespace, queue, now);
-  const inProgress = await runsInProgress(conn, p, namespace, queue, limits, now);
+  const state = {
+    free: limit,
+    inProgress: await runsInProgress(conn, p, namespace, queue, limits, now),
+    recentStarts: window.length,
+  };
   const keyed = limits.keyConcurrency !== undefined;
   // Without per-key limits the candidates are locked as they are read (one round trip less).
-  const filter = workerTakesSql(options);
-  const read = keyed || limits.rateLimit !== undefined ? Math.max(limit * 8, 64) : limit;
-  const [candidates] = await conn.query<Row[]>(candidatesSql(p, keyed, filter.sql), [
-    namespace,
-    queue,
-    now,
-    now,
-    ...filter.args,
-    read,
-  ]);
-  const picked = pickQueued(candidates.map(queueCandidate), limits, {
-    free: limit,
-    inProgress,
-    recentStarts: window.length,
-  });
-  if (picked.length < Math.min(candidates.length, limit)) options.heldBack?.();
-  if (picked.length === 0) return [];
-  const rows = keyed ? await lockPicked(conn, p, namespace, picked, now) : picked.map((run) => run.row);
+  const read = { namespace, queue, now, filter: workerTakesSql(options), lock: !keyed };
+  const plan = planCandidates(limits, state);
+  const candidates = await readCandidates(conn, p, CLAIM_COLUMNS, read, plan);
+  const picked = pickQueued(claimOrder(candidates.map(queueCandidate), keyed), limits, state);
+  const rows =
+    keyed && picked.length > 0 ? await lockPicked(conn, p, namespace, picked, now) : picked.map((run) => run.row);
   const claimed = await lease(conn, p, options, rows);
+  if (claimed.length < limit && limitsBind(plan, limit) && (await dueLeft(conn, p, read))) options.heldBack?.();
   const started = claimed.filter((run) => run.version === FRESH_VERSION).map(() => now);
   if (limits.rateLimit !== undefined && started.length > 0) {
     await conn.query(`UPDATE ${p}queues SET recent_starts = ? WHERE namespace = ? AND name = ?`, [
@@ -174,7 +178,10 @@ function queueCandidate(row: Row) {
     workflow: text(row.workflow),
     runId: text(row.run_id),
     concurrencyKey: nullableText(row.concurrency_key),
+    priority: Number(row.priority),
     fresh: Number(row.version) === FRESH_VERSION,
+    wakeAt: Number(row.wake_at),
+    createdAt: Number(row.created_at),
     row,
   };
 }
@@ -193,25 +200,6 @@ async function lockPicked(
     [...keys.args, now, now],
   );
   return rows;
-}
-
-/**
- * Due runs of a queue in the order claims take them. With a per-key limit, round robin across
- * concurrency keys by rank within the key (see fairOrder in rules/queue-picking.ts), which reads every
- * due run of the queue; without one, priority order read straight off runs_queue_due.
- */
-function candidatesSql(p: string, keyed: boolean, filterSql: string): string {
-  const due = `namespace = ? AND queue = ? AND ${dueUnheldSql("q_wake")}${filterSql}`;
-  const order = "priority, q_wake, created_at, workflow, run_id";
-  if (!keyed) {
-    return `SELECT ${CLAIM_COLUMNS}, concurrency_key FROM ${p}runs WHERE ${due}
-             ORDER BY ${order} LIMIT ? FOR UPDATE SKIP LOCKED`;
-  }
-  return `SELECT workflow, run_id, concurrency_key, version FROM (
-            SELECT workflow, run_id, concurrency_key, version, priority, q_wake, created_at,
-                   ROW_NUMBER() OVER (PARTITION BY concurrency_key ORDER BY ${order}) AS key_rank
-              FROM ${p}runs WHERE ${due}
-          ) ranked ORDER BY key_rank, ${order} LIMIT ?`;
 }
 
 /**
@@ -328,7 +316,9 @@ export async function readRun(
 /**
  * See EngineStore.claimRun. One autocommitted update of a primary-key row: claimers elsewhere
  * skip the row while it is locked and find it leased after, so one of them and this take it.
- * A run nobody holds has no stalls to carry over (as in lease()).
+ * The lease condition is leasableByKey (rules/lease.ts). A run nobody holds has no stalls to
+ * carry over (as in lease()); one this owner's claim leased keeps what that claim counted.
+ * Assignments run left to right: `stalls` and `stall_mark` read lease_owner before it is set.
  */
 export async function claimRun(
   pool: Pool,
@@ -339,10 +329,11 @@ export async function claimRun(
 ): Promise<ClaimedRun | undefined> {
   const { owner, now, leaseMs } = options;
   const [result] = await pool.query<ResultSetHeader>(
-    `UPDATE ${p}runs SET lease_owner = ?, lease_until = ?, stalls = 0, stall_mark = 0
+    `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, stalls), stall_mark = IF(lease_owner IS NULL, 0, stall_mark),
+            lease_owner = ?, lease_until = ?
       WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ? AND version = ?
-        AND lease_owner IS NULL AND queue IS NULL AND paused = 0`,
-    [owner, now + leaseMs, key.namespace, key.workflow, key.runId, RunStatus.Running, version],
+        AND (lease_owner IS NULL OR lease_owner = ?) AND queue IS NULL AND paused = 0`,
+    [owner, now + leaseMs, key.namespace, key.workflow, key.runId, RunStatus.Running, version, owner],
   );
   if (result.affectedRows !== 1) return undefined;
   return readRun(pool, p, key, owner, now);
@@ -350,7 +341,8 @@ export async function claimRun(
 
 /**
  * See EngineStore.nextWake. A due default-queue run means "claim again now": it became due,
- * or was locked, while the last claim ran.
+ * or was locked, while the last claim ran. The worker's claim filter (workerTakesSql) applies
+ * to every part, as in the claims.
  */
 export async function nextWake(
   pool: Pool,
@@ -358,13 +350,13 @@ export async function nextWake(
   namespace: string,
   now: number,
   queues: readonly string[],
-  can: WorkerAbilities,
+  worker: WorkerFilter,
 ): Promise<number | undefined> {
-  const filter = canRunSql(can);
+  const filter = workerTakesSql(worker);
   const queued =
     queues.length === 0
       ? ""
-      : `UNION ALL SELECT MIN(q_wake) FROM ${p}runs WHERE namespace = ? AND queue IN (?) AND q_wake > ?`;
+      : `UNION ALL SELECT MIN(q_wake) FROM ${p}runs WHERE namespace = ? AND queue IN (?) AND q_wake > ?${filter.sql}`;
   const [rows] = await pool.query<Row[]>(
     // The first wake walks runs_wake in wake_at order and stops at the first run it may
     // claim. Left to itself the optimizer may prefer a primary-key range over the workflows
@@ -375,7 +367,13 @@ export async function nextWake(
          ORDER BY wake_at LIMIT 1)
        ${queued}
        UNION ALL SELECT MIN(next_tick) FROM ${p}schedules WHERE namespace = ? AND paused = 0) wakes`,
-    [namespace, now, ...filter.args, ...(queues.length === 0 ? [] : [namespace, queues, now]), namespace],
+    [
+      namespace,
+      now,
+      ...filter.args,
+      ...(queues.length === 0 ? [] : [namespace, queues, now, ...filter.args]),
+      namespace,
+    ],
   );
   const next = rows[0]?.next;
   return next === null || next === undefined ? undefined : Number(next);

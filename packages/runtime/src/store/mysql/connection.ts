@@ -1,5 +1,6 @@
 import { createPool, type Pool } from "mysql2/promise";
 import { ReplayError } from "../../errors.js";
+import type { PayloadOptions } from "../../payload/options.js";
 import { type Endpoint, endpointOf, endpointOfUri } from "./db-errors.js";
 import { EndpointRing } from "./failover.js";
 
@@ -8,10 +9,12 @@ import { EndpointRing } from "./failover.js";
  * client's own, or several URLs of one database (e.g. the nodes of a Galera cluster) for a
  * pool that fails over between them.
  */
-export type ClientConnection =
+export type ClientConnection = (
   | { readonly pool: Pool }
   | { readonly uri: string }
-  | { readonly uris: readonly string[] };
+  | { readonly uris: readonly string[] }
+) &
+  PayloadOptions;
 
 /** The pool a client works on, and what error messages name. */
 export interface OpenedConnection {

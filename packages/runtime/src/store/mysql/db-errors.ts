@@ -3,6 +3,7 @@ import {
   DatabaseAccessDeniedError,
   DatabaseUnreachableError,
   InvalidDatabaseUrlError,
+  PacketTooLargeError,
   SchemaNotMigratedError,
   UnknownDatabaseError,
 } from "../../errors.js";
@@ -34,6 +35,8 @@ export const Errno = {
   ConnectionKilled: 1927,
   /** "Subquery returns more than 1 row": raised on purpose by a step's fence guard (step-statements.ts). */
   SubqueryRows: 1242,
+  /** ER_NET_PACKET_TOO_LARGE: "Got a packet bigger than 'max_allowed_packet' bytes". */
+  PacketTooLarge: 1153,
 } as const;
 
 const UNREACHABLE_ERRNOS = new Set<number>([
@@ -150,6 +153,8 @@ export function mapDbError(error: unknown, endpoint: Endpoint): unknown {
       return new UnknownDatabaseError(host, port, undefined, error);
     case Errno.NoSuchTable:
       return new SchemaNotMigratedError(`replaykit's tables are missing (${(error as Error).message})`, error);
+    case Errno.PacketTooLarge:
+      return new PacketTooLargeError("a write", undefined, undefined, error);
   }
   if (isUnreachable(error)) return new DatabaseUnreachableError(host, port, error);
   return error;
@@ -160,7 +165,8 @@ function isOurs(error: unknown): boolean {
     error instanceof DatabaseUnreachableError ||
     error instanceof DatabaseAccessDeniedError ||
     error instanceof UnknownDatabaseError ||
-    error instanceof SchemaNotMigratedError
+    error instanceof SchemaNotMigratedError ||
+    error instanceof PacketTooLargeError
   );
 }
 

@@ -1,7 +1,7 @@
 import type { Pool } from "mysql2/promise";
 import type { HistoryEvent, RecordedEvent, RunKey } from "../../history/index.js";
 import type { HistoryOptions, InboxSignal, TaskRow } from "../types.js";
-import { nullableText, type Row, text, toRecordedEvent } from "./rows.js";
+import { nullableText, type Row, text, toRawEvent, toRecordedEvent } from "./rows.js";
 
 const EVENT_FIELDS = "iteration, pos, type, target, seq, payload, created_at";
 
@@ -36,6 +36,7 @@ export async function selectHistory(
       WHERE namespace = ? AND workflow = ? AND run_id = ?${sql} ORDER BY id`,
     [key.namespace, key.workflow, key.runId, ...args],
   );
+  if (options.raw) return rows.map((row) => toRawEvent(row, key.runId));
   return rows.map((row) => {
     const { payloadText: _, ...event } = toRecordedEvent(row, key.runId);
     return event as HistoryEvent;

@@ -9,7 +9,7 @@ const PK = "namespace = ? AND workflow = ? AND run_id = ?";
 export async function inspectRun(pool: Pool, p: string, key: RunKey): Promise<RunInspection | undefined> {
   const pk = [key.namespace, key.workflow, key.runId];
   const [runs] = await pool.query<Row[]>(
-    `SELECT ${RUN_COLUMNS}, lease_owner, lease_until, wake_at FROM ${p}runs WHERE ${PK}`,
+    `SELECT ${RUN_COLUMNS}, lease_owner, lease_until, wake_at, parent_waits FROM ${p}runs WHERE ${PK}`,
     pk,
   );
   const row = runs[0];
@@ -29,6 +29,7 @@ export async function inspectRun(pool: Pool, p: string, key: RunKey): Promise<Ru
     leaseOwner: nullableText(row.lease_owner),
     leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
     wakeAt: row.wake_at === null ? null : Number(row.wake_at),
+    parentWaits: Number(row.parent_waits) === 1,
     tasks: tasks.map((task) => ({
       target: text(task.target),
       seq: Number(task.seq),

@@ -7,7 +7,7 @@ import { isDuplicateKey } from "./db-errors.js";
 import type { Lane } from "./lane.js";
 import type { Row } from "./rows.js";
 import type { Statement } from "./statements.js";
-import { insertRunStatements, WAKE_NOW } from "./writes.js";
+import { insertRunStatements, WAKE_ON_ARRIVAL } from "./writes.js";
 
 /**
  * The client's two hot writes in one round trip each, on a lane (see lane.ts): the whole
@@ -49,7 +49,7 @@ export async function addSignalOnLane(
       args: [...key, signal.signal, signal.externalId, signal.payloadText, now, ...key, ENDED_STATUSES],
     },
     {
-      sql: `UPDATE ${p}runs SET wake_gen = wake_gen + 1, ${WAKE_NOW}, updated_at = ?
+      sql: `UPDATE ${p}runs SET wake_gen = wake_gen + 1, ${WAKE_ON_ARRIVAL}, updated_at = ?
              WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ?`,
       args: [now, now, now, ...key, RunStatus.Running],
     },

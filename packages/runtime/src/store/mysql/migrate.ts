@@ -41,15 +41,17 @@ export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise
 
 /**
  * Throws SchemaNotMigratedError when `${prefix}migrations` is missing (mapped from errno 1146
- * by the caller's guard) or records fewer migrations than this code has.
+ * by the caller's guard) or lacks a migration this code has. Versions may have gaps (they
+ * apply by set), so a database at a higher version may still miss a lower one.
  */
 export async function checkSchema(pool: Pool, prefix: string): Promise<void> {
-  const [rows] = await pool.query<RowDataPacket[]>(`SELECT MAX(version) AS version FROM ${prefix}migrations`);
-  const applied = Number(rows[0]?.version ?? 0);
-  const needed = MIGRATIONS.at(-1)?.version ?? 0;
-  if (applied < needed) {
+  const [rows] = await pool.query<RowDataPacket[]>(`SELECT version FROM ${prefix}migrations`);
+  const applied = new Set(rows.map((row) => Number(row.version)));
+  const missing = MIGRATIONS.filter((migration) => !applied.has(migration.version)).map((m) => m.version);
+  if (missing.length > 0) {
+    const at = Math.max(0, ...applied);
     throw new SchemaNotMigratedError(
-      `replaykit's tables (prefix "${prefix}") are at schema version ${applied}, and this version of replaykit needs ${needed}`,
+      `replaykit's tables (prefix "${prefix}") are at schema version ${at} without migration(s) ${missing.join(", ")}, which this version of replaykit needs`,
     );
   }
 }

@@ -2,6 +2,7 @@ import type { Transaction } from "../../api.js";
 import { RunNotFoundError } from "../../errors.js";
 import { decodeTags, type RunKey } from "../../history/index.js";
 import type { RunReset } from "../client-store.js";
+import { type OpenPayload, openEvents } from "../open-events.js";
 import { forkCreation } from "../rules/fork.js";
 import type { PlacedEvent } from "../rules/new-run.js";
 import { pausing, unpausing } from "../rules/pause.js";
@@ -11,7 +12,7 @@ import { termination } from "../rules/terminate.js";
 import type { ForkRequest } from "../types.js";
 import { nullableText, type Row, text, toRecordedEvent } from "./rows.js";
 import { insertEventsOf } from "./statements.js";
-import { insertRun, insertSignal } from "./writes.js";
+import { insertRun, insertSignal, requestCancel } from "./writes.js";
 
 /*
  * What operators do to one run: resume, fork, pause, terminate, reset. Each locks the run row
@@ -60,7 +61,8 @@ export async function resumeRun(
 export async function forkRun(conn: Transaction, p: string, request: ForkRequest): Promise<boolean> {
   const { source } = request;
   const [runs] = await conn.query<Row[]>(
-    `SELECT iteration, input, seed, seed_iteration, code_version, tags FROM ${p}runs WHERE ${PK}`,
+    `SELECT iteration, input, seed, seed_iteration, code_version, tags, queue, priority, concurrency_key, deadline, created_at
+       FROM ${p}runs WHERE ${PK}`,
     pk(source),
   );
   const run = runs[0];
@@ -74,6 +76,11 @@ export async function forkRun(conn: Transaction, p: string, request: ForkRequest
       seedIteration: run.seed_iteration === null ? null : Number(run.seed_iteration),
       codeVersion: nullableText(run.code_version),
       tags: decodeTags(nullableText(run.tags), `tags of run ${source.runId}`),
+      queue: nullableText(run.queue),
+      priority: Number(run.priority),
+      concurrencyKey: nullableText(run.concurrency_key),
+      deadline: run.deadline === null ? null : Number(run.deadline),
+      createdAt: Number(run.created_at),
       events: await iterationEvents(conn, p, source, iteration),
     },
     request,
@@ -110,6 +117,7 @@ export async function terminateRun(
   key: RunKey,
   reason: string,
   now: number,
+  open?: OpenPayload,
 ): Promise<boolean> {
   const [rows] = await conn.query<Row[]>(
     `SELECT status, iteration, version, parent_workflow, parent_run_id, parent_waits FROM ${p}runs WHERE ${PK} FOR UPDATE`,
@@ -128,6 +136,7 @@ export async function terminateRun(
             runId: text(row.parent_run_id),
             waits: Number(row.parent_waits) === 1,
           },
+    events: await openEvents(await iterationEvents(conn, p, key, Number(row.iteration)), key, open),
   };
   const ended = termination(key, run, reason, now);
   if (ended === undefined || run === undefined) return false;
@@ -145,6 +154,8 @@ export async function terminateRun(
   await dropIterationRows(conn, p, key, run.iteration);
   await insertEvents(conn, p, key, [ended.event]);
   if (ended.toParent) await insertSignal(conn, p, ended.toParent.key, ended.toParent.signal, now);
+  // A child purged since it was started has nothing left to cancel.
+  for (const child of ended.cancelChildren) await requestCancel(conn, p, child, now).catch(unlessNotFound);
   return true;
 }
 
@@ -155,6 +166,7 @@ export async function resetRun(
   key: RunKey,
   options: RunReset,
   now: number,
+  open?: OpenPayload,
 ): Promise<number> {
   const [rows] = await conn.query<Row[]>(
     `SELECT status, iteration, version, input, code_version, seed_iteration, paused FROM ${p}runs WHERE ${PK} FOR UPDATE`,
@@ -162,7 +174,7 @@ export async function resetRun(
   );
   const row = rows[0];
   if (row === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
-  const events = await iterationEvents(conn, p, key, Number(row.iteration));
+  const events = await openEvents(await iterationEvents(conn, p, key, Number(row.iteration)), key, open);
   const run = {
     status: text(row.status),
     iteration: Number(row.iteration),
@@ -253,4 +265,9 @@ async function insertEvents(conn: Transaction, p: string, key: RunKey, events: r
     events.map((placed) => ({ key, placed })),
   );
   await conn.query(insert.sql, insert.args);
+}
+
+function unlessNotFound(error: unknown): RunKey[] {
+  if (error instanceof RunNotFoundError) return [];
+  throw error;
 }

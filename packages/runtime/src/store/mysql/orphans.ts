@@ -29,13 +29,20 @@ export async function listOrphanedSignals(
 }
 
 /**
- * Deletes the namespace's signals stored before `before` whose run does not exist. The join
- * reads the runs it checks with locks, so a run created meanwhile keeps its early signals.
+ * Deletes the namespace's signals stored before `before` whose run does not exist, and the
+ * offloaded payloads (their messages) stored for such runs before then. The joins read the runs
+ * they check with locks, so a run created meanwhile keeps its early signals and payloads.
  */
 export async function purgeOrphanedSignals(pool: Pool, p: string, namespace: string, before: number): Promise<number> {
   const [result] = await pool.query<ResultSetHeader>(`DELETE s FROM ${ORPHANS(p)} AND s.created_at < ?`, [
     namespace,
     before,
   ]);
+  await pool.query(
+    `DELETE pl FROM ${p}payloads pl LEFT JOIN ${p}runs r
+      ON r.namespace = pl.namespace AND r.workflow = pl.workflow AND r.run_id = pl.run_id
+      WHERE pl.namespace = ? AND r.run_id IS NULL AND pl.created_at < ?`,
+    [namespace, before],
+  );
   return result.affectedRows;
 }

@@ -78,7 +78,11 @@ function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
   if (batch.length > 0) yield batch;
 }
 
-/** Locks the runs that still qualify, then deletes them with their events, signals, retry rows, tags and queue slots. */
+/**
+ * Locks the runs that still qualify, then deletes them with their events, signals, retry rows,
+ * tags, queue slots and offloaded payloads (those of another payload store through `purging`,
+ * before the commit).
+ */
 async function deleteRuns(
   conn: Transaction,
   p: string,
@@ -92,17 +96,14 @@ async function deleteRuns(
     [request.namespace, ...candidates.values, request.statuses, request.endedBefore],
   );
   if (locked.length === 0) return 0;
-  await deleteRunRows(
-    conn,
-    p,
-    request.namespace,
-    locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) })),
-  );
+  const keys = locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) }));
+  await request.purging?.(keys.map((key) => ({ namespace: request.namespace, ...key })));
+  await deleteRunRows(conn, p, request.namespace, keys);
   return locked.length;
 }
 
 /** The tables that hold rows of a run, the run row last. */
-const RUN_TABLES = ["events", "signals", "tasks", "run_tags", "queue_slots", "runs"];
+const RUN_TABLES = ["events", "signals", "tasks", "payloads", "run_tags", "queue_slots", "runs"];
 
 /** Deletes runs (locked by the caller) with their rows in every table. */
 export async function deleteRunRows(

@@ -1,6 +1,14 @@
 import type { RowDataPacket } from "mysql2/promise";
 import type { SerializedError } from "../../errors.js";
-import { decodeEvent, decodeTags, type RecordedEvent, type RunStatus } from "../../history/index.js";
+import {
+  decodeEvent,
+  decodeTags,
+  type HistoryEvent,
+  type RecordedEvent,
+  type RunStatus,
+  rawEvent,
+  type StoredEvent,
+} from "../../history/index.js";
 import { decodePayload } from "../../json.js";
 import type { RunInfo, StreamEvent } from "../records.js";
 import { FRESH_VERSION } from "../types.js";
@@ -61,20 +69,26 @@ export function toRunInfo(row: RowDataPacket): RunInfo {
 
 /** An `events` row decoded through the event vocabulary. */
 export function toRecordedEvent(row: RowDataPacket, runId: string): RecordedEvent {
-  const type = text(row.type);
-  const target = text(row.target);
-  return decodeEvent(
-    {
-      iteration: Number(row.iteration),
-      pos: row.pos === null ? null : Number(row.pos),
-      type,
-      target,
-      seq: Number(row.seq),
-      payloadText: nullableText(row.payload),
-      at: Number(row.created_at),
-    },
-    `event ${type} ${target}#${String(row.seq)} of run ${runId}`,
-  );
+  const stored = toStoredEvent(row);
+  return decodeEvent(stored, `event ${stored.type} ${stored.target}#${stored.seq} of run ${runId}`);
+}
+
+/** An `events` row with its payload as stored (getHistory's `raw`). */
+export function toRawEvent(row: RowDataPacket, runId: string): HistoryEvent {
+  const stored = toStoredEvent(row);
+  return rawEvent(stored, `event ${stored.type} ${stored.target}#${stored.seq} of run ${runId}`);
+}
+
+function toStoredEvent(row: RowDataPacket): StoredEvent {
+  return {
+    iteration: Number(row.iteration),
+    pos: row.pos === null ? null : Number(row.pos),
+    type: text(row.type),
+    target: text(row.target),
+    seq: Number(row.seq),
+    payloadText: nullableText(row.payload),
+    at: Number(row.created_at),
+  };
 }
 
 /** An `events` row as StreamEvent. */

@@ -3,9 +3,10 @@ import type { Transaction } from "../../api.js";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import { decodePayload } from "../../json.js";
 import type { CatchupPolicy, DueSchedule, OverlapPolicy, TickPlan } from "../../schedule/plan.js";
-import { tickRunId } from "../../schedule/plan.js";
+import { nextTickAfterFailure, tickRunId } from "../../schedule/plan.js";
 import { runCreation } from "../rules/new-run.js";
 import type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "../types.js";
+import { isLockConflict, isUnreachable } from "./db-errors.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";
 import { insertRun } from "./writes.js";
@@ -79,7 +80,28 @@ export async function deleteSchedule(pool: Pool, p: string, namespace: string, i
   return result.affectedRows === 1;
 }
 
-/** See EngineStore.fireSchedules. A read without locks first: most looks find nothing due. */
+/** See ClientStore.recordScheduleRun. */
+export async function recordScheduleRun(
+  pool: Pool,
+  p: string,
+  namespace: string,
+  id: string,
+  runId: string,
+  now: number,
+): Promise<boolean> {
+  const [result] = await pool.query<ResultSetHeader>(
+    `UPDATE ${p}schedules SET last_run_id = ?, updated_at = ? WHERE namespace = ? AND id = ?`,
+    [runId, now, namespace, id],
+  );
+  return result.affectedRows === 1;
+}
+
+/**
+ * See EngineStore.fireSchedules. A read without locks first: most looks find nothing due. Each
+ * schedule is fired under a savepoint: one that fails (a run id that cannot be stored, a cron
+ * that no longer parses) is rolled back alone, moved on to its next tick and reported, and the
+ * others fire; a failure of the database itself fails the look.
+ */
 export async function fireSchedules(
   pool: Pool,
   p: string,
@@ -87,12 +109,9 @@ export async function fireSchedules(
   now: number,
   plan: (due: DueSchedule) => TickPlan,
 ): Promise<FiredSchedules> {
-  const [probe] = await pool.query<Row[]>(
-    `SELECT MIN(next_tick) AS next FROM ${p}schedules WHERE namespace = ? AND paused = 0`,
-    [namespace],
-  );
-  const earliest = probe[0]?.next === null || probe[0]?.next === undefined ? undefined : Number(probe[0].next);
+  const earliest = await earliestTick(pool, p, namespace);
   if (earliest === undefined || earliest > now) return { started: [], nextTick: earliest };
+  const failed: { id: string; error: unknown }[] = [];
   const started = await inTransaction(
     pool,
     undefined,
@@ -104,38 +123,72 @@ export async function fireSchedules(
       );
       const runs: RunKey[] = [];
       for (const row of rows) {
-        const schedule = toScheduleInfo(row);
-        const previousRunning = await isRunning(conn, p, namespace, schedule.workflow, schedule.lastRunId);
-        const due = { ...schedule, nextTick: Number(row.next_tick), previousRunning };
-        const { ticks, nextTick } = plan(due);
-        const inputText = nullableText(row.input) ?? "null";
-        for (const tick of ticks) {
-          const key = { namespace, workflow: schedule.workflow, runId: tickRunId(schedule.id, tick) };
-          if (await insertRun(conn, p, runCreation({ key, inputText, now, scheduledAt: tick }))) runs.push(key);
-        }
-        const last = ticks.at(-1);
-        await conn.query(
-          `UPDATE ${p}schedules SET next_tick = ?, last_tick = IFNULL(?, last_tick), last_run_id = IFNULL(?, last_run_id),
-                  updated_at = ? WHERE namespace = ? AND id = ?`,
-          [
-            nextTick ?? null,
-            last ?? null,
-            last === undefined ? null : tickRunId(schedule.id, last),
+        await conn.query("SAVEPOINT fire_schedule");
+        try {
+          runs.push(...(await fireSchedule(conn, p, namespace, row, now, plan)));
+        } catch (error) {
+          if (isUnreachable(error) || isLockConflict(error)) throw error;
+          await conn.query("ROLLBACK TO SAVEPOINT fire_schedule");
+          const id = text(row.id);
+          failed.push({ id, error });
+          const next = nextTickAfterFailure({ cron: String(row.cron), timezone: String(row.timezone) }, now);
+          await conn.query(`UPDATE ${p}schedules SET next_tick = ?, updated_at = ? WHERE namespace = ? AND id = ?`, [
+            next,
             now,
             namespace,
-            schedule.id,
-          ],
-        );
+            id,
+          ]);
+        }
       }
       return runs;
     },
     "READ COMMITTED",
   );
-  const [after] = await pool.query<Row[]>(
+  const nextTick = await earliestTick(pool, p, namespace);
+  return failed.length === 0 ? { started, nextTick } : { started, nextTick, failed };
+}
+
+async function earliestTick(pool: Pool, p: string, namespace: string): Promise<number | undefined> {
+  const [rows] = await pool.query<Row[]>(
     `SELECT MIN(next_tick) AS next FROM ${p}schedules WHERE namespace = ? AND paused = 0`,
     [namespace],
   );
-  return { started, nextTick: after[0]?.next === null ? undefined : Number(after[0]?.next) };
+  const next = rows[0]?.next;
+  return next === null || next === undefined ? undefined : Number(next);
+}
+
+/** Starts the runs of one schedule's due ticks, as `plan` decides, and moves it to its next tick. */
+async function fireSchedule(
+  conn: Transaction,
+  p: string,
+  namespace: string,
+  row: Row,
+  now: number,
+  plan: (due: DueSchedule) => TickPlan,
+): Promise<RunKey[]> {
+  const schedule = toScheduleInfo(row);
+  const previousRunning = await isRunning(conn, p, namespace, schedule.workflow, schedule.lastRunId);
+  const { ticks, nextTick } = plan({ ...schedule, nextTick: Number(row.next_tick), previousRunning });
+  const inputText = nullableText(row.input) ?? "null";
+  const runs: RunKey[] = [];
+  for (const tick of ticks) {
+    const key = { namespace, workflow: schedule.workflow, runId: tickRunId(schedule.id, tick) };
+    if (await insertRun(conn, p, runCreation({ key, inputText, now, scheduledAt: tick }))) runs.push(key);
+  }
+  const last = ticks.at(-1);
+  await conn.query(
+    `UPDATE ${p}schedules SET next_tick = ?, last_tick = IFNULL(?, last_tick), last_run_id = IFNULL(?, last_run_id),
+            updated_at = ? WHERE namespace = ? AND id = ?`,
+    [
+      nextTick ?? null,
+      last ?? null,
+      last === undefined ? null : tickRunId(schedule.id, last),
+      now,
+      namespace,
+      schedule.id,
+    ],
+  );
+  return runs;
 }
 
 async function isRunning(

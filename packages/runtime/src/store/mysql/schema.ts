@@ -6,7 +6,8 @@
  *   stored verbatim, compared byte for byte, and small enough for composite keys.
  * - Times are BIGINT milliseconds since the epoch, taken from the client's clock
  *   (by default the database clock), so no session time zone can shift them.
- * - Payloads are JSON text in LONGTEXT, written by replaykit's own serialiser.
+ * - Payloads are JSON text in LONGTEXT, written by replaykit's own serialiser (a client's codecs
+ *   make it an encoded node; see payload/encoded.ts), and large ones in the payloads table.
  * - Every per-run access path leads with (namespace, workflow, run_id), so the tables can
  *   be sharded by run; the lease heartbeat names its runs by key. The exceptions are scans
  *   across the runs of a namespace, each behind an index that leads with namespace: due runs
@@ -318,6 +319,26 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 12,
+    name: "offloaded payloads",
+    statements: (p) => [
+      // The bytes of payloads larger than the client's offloadAbove (tablePayloadStore), by the
+      // run that wrote them and their SHA-256 (`id`), in chunks of at most 1 MiB so that no
+      // statement nears max_allowed_packet. Written before the step that references them
+      // commits; purgeRuns deletes a run's rows, referenced or orphaned, with the run.
+      `CREATE TABLE IF NOT EXISTS ${p}payloads (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        id VARBINARY(64) NOT NULL,
+        chunk INT NOT NULL,
+        data LONGBLOB NOT NULL,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, id, chunk)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
+  {
+    version: 16,
     name: "run operations: pause, tags, resets, bulk actions, activity queues",
     statements: (p) => [
       // A paused run takes no new step; its wake_at is NULL while paused (see rules/pause.ts).

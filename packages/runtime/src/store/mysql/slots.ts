@@ -7,7 +7,7 @@ import { type SlotCandidate, type SlotState, slotDecision, slotHeld, unlimited }
 import { dueUnheldSql } from "./claim-filter.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { inTransaction } from "./transaction.js";
-import { WAKE_NOW } from "./writes.js";
+import { WAKE_ON_ARRIVAL } from "./writes.js";
 
 /*
  * Activity queue slots (rules/queue-slots.ts). Every decision of a queue locks its row in
@@ -243,7 +243,7 @@ async function wake(
   const woken: RunKey[] = [];
   for (const attempt of runs.values()) {
     const [result] = await conn.query<ResultSetHeader>(
-      `UPDATE ${p}runs SET wake_gen = wake_gen + 1, ${WAKE_NOW}, updated_at = ?
+      `UPDATE ${p}runs SET wake_gen = wake_gen + 1, ${WAKE_ON_ARRIVAL}, updated_at = ?
         WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ?
           AND NOT (wake_at IS NOT NULL AND ${dueUnheldSql("wake_at")})`,
       [now, now, now, namespace, attempt.workflow, attempt.runId, RunStatus.Running, now, now],

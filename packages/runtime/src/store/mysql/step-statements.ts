@@ -2,6 +2,7 @@ import { runKeyId } from "../../history/index.js";
 import { type RunAfterStep, runAfterStep, stepEvents } from "../rules/step-layout.js";
 import type { StepWrite } from "../types.js";
 import { FENCE_COLUMNS } from "./fence.js";
+import { eventRowBatches } from "./packet.js";
 import { unlessPausedSql } from "./pause.js";
 import { whereRunKeys } from "./run-keys.js";
 import { insertEventsOf, type Statement, valueRows } from "./statements.js";
@@ -50,13 +51,28 @@ export function insertEventsStatement(
   p: string,
   steps: readonly StepWrite[],
 ): { statement: Statement | undefined; positions: Map<string, number> } {
+  const { rows, positions } = eventRows(steps);
+  return { statement: rows.length === 0 ? undefined : insertEventsOf(p, rows), positions };
+}
+
+/** insertEventsStatement cut into INSERTs of at most `budget` bytes each (see packet.ts). */
+export function insertEventsStatements(
+  p: string,
+  steps: readonly StepWrite[],
+  budget: number,
+): { statements: Statement[]; positions: Map<string, number> } {
+  const { rows, positions } = eventRows(steps);
+  return { statements: eventRowBatches(rows, budget).map((group) => insertEventsOf(p, group)), positions };
+}
+
+function eventRows(steps: readonly StepWrite[]) {
   const positions = new Map<string, number>();
   const rows = steps.flatMap((step) => {
     const { events, nextPos } = stepEvents(step);
     positions.set(runKeyId(step.key), nextPos);
     return events.map((placed) => ({ key: step.key, placed }));
   });
-  return { statement: rows.length === 0 ? undefined : insertEventsOf(p, rows), positions };
+  return { rows, positions };
 }
 
 /** Retry rows, replacing one a heartbeat or an earlier retry wrote. */

@@ -8,6 +8,7 @@ import { reachOtherRuns } from "./children.js";
 import { Errno, errnoOf, isDuplicateKey, isLockConflict } from "./db-errors.js";
 import { fencedRun, fenceGuardStatement } from "./fence.js";
 import type { Lane } from "./lane.js";
+import { packetBatches, stepBytes, unwritableStep } from "./packet.js";
 import { type Row, text } from "./rows.js";
 import type { Statement } from "./statements.js";
 import {
@@ -16,6 +17,7 @@ import {
   foldsCommit,
   hasSideWrites,
   insertEventsStatement,
+  insertEventsStatements,
   lockRunsStatement,
   updateRunsStatement,
   writeTasksStatement,
@@ -41,16 +43,52 @@ const MAX_LOCK_RETRIES = 5;
  * refused (or a signal was consumed already) is rolled back and written again the slow way,
  * statement by statement, where each step is checked before anything of it is written. A
  * step is acknowledged only once its COMMIT returned, on either path.
+ *
+ * Batches are cut by bytes to fit the server's max_allowed_packet (`packet`, see packet.ts): a
+ * batch whose statements would pass it is written as several transactions, a step larger than a
+ * packet statement by statement, and a step with a value no packet can carry is refused as
+ * unwritable (the worker parks its run instead of committing it again and again).
  */
 export async function writeSteps(
   pool: Pool,
   lane: Lane | undefined,
   prefix: string,
   steps: readonly StepWrite[],
+  packet: PacketLimit = NO_PACKET_LIMIT,
+): Promise<StepResult[]> {
+  const results = new Map<StepWrite, StepResult>();
+  const writable: StepWrite[] = [];
+  for (const step of steps) {
+    const refused = unwritableStep(step, packet.budget, packet.maxPacket);
+    if (refused === undefined) writable.push(step);
+    else results.set(step, refused);
+  }
+  // Each batch is a transaction of its own: the steps are independent, each fenced on its own.
+  for (const batch of packetBatches(writable, packet.budget)) {
+    const written = await writeBatch(pool, lane, prefix, batch, packet.budget);
+    for (const [i, step] of batch.entries()) results.set(step, written[i] as StepResult);
+  }
+  return steps.map((step) => results.get(step) as StepResult);
+}
+
+/** What one packet may carry: the server's max_allowed_packet, and the bytes of statements a batch may send (packet.ts). */
+export interface PacketLimit {
+  readonly maxPacket: number;
+  readonly budget: number;
+}
+
+const NO_PACKET_LIMIT: PacketLimit = { maxPacket: Number.POSITIVE_INFINITY, budget: Number.POSITIVE_INFINITY };
+
+async function writeBatch(
+  pool: Pool,
+  lane: Lane | undefined,
+  prefix: string,
+  steps: readonly StepWrite[],
+  budget: number,
 ): Promise<StepResult[]> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await writeOnce(pool, lane, prefix, steps);
+      return await writeOnce(pool, lane, prefix, steps, budget);
     } catch (error) {
       // Deadlocks between batches of different workers are resolved by InnoDB rolling one
       // back; the batch is still valid, so write it again.
@@ -65,15 +103,19 @@ async function writeOnce(
   lane: Lane | undefined,
   prefix: string,
   steps: readonly StepWrite[],
+  budget: number,
 ): Promise<StepResult[]> {
   if (steps.length === 0) return [];
   try {
-    if (lane && !hasSideWrites(steps)) return await writeOnLane(lane, prefix, steps);
+    // A step larger than one packet goes statement by statement, its events in several INSERTs,
+    // as does one with rows the lane does not write (see hasSideWrites).
+    const fits = steps.reduce((sum, step) => sum + stepBytes(step), 0) <= budget;
+    if (lane && fits && !hasSideWrites(steps)) return await writeOnLane(lane, prefix, steps, budget);
     // READ COMMITTED for batches: no gap locks, so batches of different workers do not block
     // each other's inserts; every row they depend on is locked explicitly. A single step
     // touches only its own run's keys, and saves the round trip of switching. A transaction
     // in which every step was refused wrote nothing, so committing it is the same as a rollback.
-    return await inTransaction(pool, undefined, (conn) => writeIn(conn, prefix, steps), isolationFor(steps));
+    return await inTransaction(pool, undefined, (conn) => writeIn(conn, prefix, steps, budget), isolationFor(steps));
   } catch (error) {
     if (!isDuplicateKey(error)) throw error;
     if (steps.length === 1) {
@@ -81,7 +123,7 @@ async function writeOnce(
     }
   }
   const alone: StepResult[] = [];
-  for (const step of steps) alone.push(...(await writeOnce(pool, lane, prefix, [step])));
+  for (const step of steps) alone.push(...(await writeOnce(pool, lane, prefix, [step], budget)));
   return alone;
 }
 
@@ -90,7 +132,7 @@ function isolationFor(steps: readonly StepWrite[]): "READ COMMITTED" | undefined
 }
 
 /** The batch on a lane connection: the fast path, or the slow one after a refusal. */
-async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[]): Promise<StepResult[]> {
+async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[], budget: number): Promise<StepResult[]> {
   const conn = await lane.getConnection();
   try {
     const fast = await writeFast(conn, p, steps);
@@ -99,7 +141,7 @@ async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[]): 
     const isolation = steps.length > 1 ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
     await conn.query(isolation);
     try {
-      const results = await writeIn(conn, p, steps);
+      const results = await writeIn(conn, p, steps, budget);
       await conn.query("COMMIT");
       return results;
     } catch (error) {
@@ -217,7 +259,12 @@ function present(...statements: (Statement | undefined)[]): Statement[] {
   return statements.filter((statement): statement is Statement => statement !== undefined);
 }
 
-async function writeIn(conn: Transaction, p: string, steps: readonly StepWrite[]): Promise<StepResult[]> {
+async function writeIn(
+  conn: Transaction,
+  p: string,
+  steps: readonly StepWrite[],
+  budget: number,
+): Promise<StepResult[]> {
   const lock = lockRunsStatement(p, steps);
   const [rows] = await conn.query<Row[]>(lock.sql, lock.args);
   const locked = lockedRuns(rows);
@@ -237,12 +284,11 @@ async function writeIn(conn: Transaction, p: string, steps: readonly StepWrite[]
   if (valid.length === 0) return results as StepResult[];
 
   const validSteps = valid.map((v) => v.step);
-  const events = insertEventsStatement(p, validSteps);
-  for (const statement of present(
-    events.statement,
-    writeTasksStatement(p, validSteps),
-    deleteTasksStatement(p, validSteps),
-  )) {
+  const events = insertEventsStatements(p, validSteps, budget);
+  for (const statement of [
+    ...events.statements,
+    ...present(writeTasksStatement(p, validSteps), deleteTasksStatement(p, validSteps)),
+  ]) {
     await conn.query(statement.sql, statement.args);
   }
   await consumeSignals(conn, p, validSteps);

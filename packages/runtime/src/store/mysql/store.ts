@@ -4,7 +4,9 @@ import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
 import type { BulkBatch, BulkSpec } from "../bulk-records.js";
+import type { OpenPayload, PayloadAccess } from "../open-events.js";
 import type { ListRunsFilter } from "../records.js";
+import type { WorkerFilter } from "../rules/claim-filter.js";
 import { runCreation } from "../rules/new-run.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
@@ -21,7 +23,6 @@ import type {
   SlotRequest,
   StepWrite,
   Store,
-  WorkerAbilities,
 } from "../types.js";
 import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems } from "./bulk.js";
 import { claimRun, claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
@@ -40,6 +41,8 @@ import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLease
 import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resetRun, resumeRun, setPaused, terminateRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
+import { packetBudget, readMaxPacket } from "./packet.js";
+import { MySqlPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
@@ -48,11 +51,12 @@ import {
   fireSchedules,
   getSchedule,
   listSchedules,
+  recordScheduleRun,
   saveSchedule,
   setSchedulePaused,
 } from "./schedules.js";
 import { acquireSlot, releaseSlot, renewSlots, wakeSlotWaiters } from "./slots.js";
-import { writeSteps } from "./step-writer.js";
+import { type PacketLimit, writeSteps } from "./step-writer.js";
 import { inTransaction } from "./transaction.js";
 import { insertClientSignal, insertRun, requestCancel } from "./writes.js";
 
@@ -71,6 +75,10 @@ export class MySqlStore implements Store {
   readonly #lane: Lane | undefined;
   /** Whether the lane may be used: not on Galera (see #usableLane); asked once. */
   #laneAllowed: Promise<boolean> | undefined;
+  /** The server's max_allowed_packet, read once for the size of group commits (packet.ts). */
+  #maxPacket: Promise<number> | undefined;
+  /** The payloads table: tablePayloadStore() on this store. */
+  readonly payloadTable: MySqlPayloadTable;
 
   /** `ring`: the endpoints of a client given several (`createClient({ uris })`). */
   constructor(pool: Pool, prefix: string, endpoint: Endpoint, ownsPool: boolean, ring?: EndpointRing) {
@@ -80,6 +88,10 @@ export class MySqlStore implements Store {
     this.#ownsPool = ownsPool;
     this.#ring = ring;
     this.#lane = openLane(pool);
+    this.payloadTable = new MySqlPayloadTable(pool, prefix, {
+      guard: (work) => this.#guard(work),
+      budget: async () => (await this.#packetLimit(pool)).budget,
+    });
     this.description = ring
       ? `MySQL at ${ring.endpoints.map((e) => `${e.host}:${e.port}`).join(", ")}`
       : `MySQL at ${endpoint.host}:${endpoint.port}`;
@@ -95,6 +107,16 @@ export class MySqlStore implements Store {
       if (this.#ring && isNodeNotReady(error)) this.#ring.avoidCurrent();
       throw mapped;
     }
+  }
+
+  /** What a group commit may send in one packet; read once, and again after a failed read. */
+  async #packetLimit(pool: Pool): Promise<PacketLimit> {
+    this.#maxPacket ??= readMaxPacket(pool).catch((error: unknown) => {
+      this.#maxPacket = undefined;
+      throw error;
+    });
+    const maxPacket = await this.#maxPacket;
+    return { maxPacket, budget: packetBudget(maxPacket) };
   }
 
   /**
@@ -151,8 +173,8 @@ export class MySqlStore implements Store {
   claimRun(key: RunKey, version: number, options: { owner: string; now: number; leaseMs: number }) {
     return this.#guard((pool, p) => claimRun(pool, p, key, version, options));
   }
-  nextWake(namespace: string, now: number, queues: readonly string[], can: WorkerAbilities) {
-    return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues, can));
+  nextWake(namespace: string, now: number, queues: readonly string[], filter: WorkerFilter) {
+    return this.#guard((pool, p) => nextWake(pool, p, namespace, now, queues, filter));
   }
   fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
     return this.#guard((pool, p) => fireSchedules(pool, p, namespace, now, plan));
@@ -171,6 +193,9 @@ export class MySqlStore implements Store {
   }
   deleteSchedule(namespace: string, id: string) {
     return this.#guard((pool, p) => deleteSchedule(pool, p, namespace, id));
+  }
+  recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
+    return this.#guard((pool, p) => recordScheduleRun(pool, p, namespace, id, runId, now));
   }
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
     return this.#guard((pool, p) => configureQueue(pool, p, namespace, queue, limits, now));
@@ -233,7 +258,9 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => retryOnConflict(() => park(pool, p, key, { owner, errorText, now, version })));
   }
   commit(steps: readonly StepWrite[]) {
-    return this.#guard(async (pool, p) => writeSteps(pool, await this.#usableLane(pool), p, steps));
+    return this.#guard(async (pool, p) =>
+      writeSteps(pool, await this.#usableLane(pool), p, steps, await this.#packetLimit(pool)),
+    );
   }
 
   migrate() {
@@ -268,7 +295,7 @@ export class MySqlStore implements Store {
     return this.#guard((pool, p) => purgeOrphanedSignals(pool, p, namespace, before));
   }
   requestCancel(key: RunKey, now: number) {
-    return this.#write(undefined, (conn, p) => requestCancel(conn, p, key, now));
+    return this.#write(undefined, async (conn, p) => (await requestCancel(conn, p, key, now)).length > 0);
   }
   getRun(key: RunKey) {
     return this.#guard((pool, p) => selectRun(pool, p, key));
@@ -284,11 +311,11 @@ export class MySqlStore implements Store {
   setPaused(key: RunKey, paused: boolean, now: number) {
     return this.#write(undefined, (conn, p) => setPaused(conn, p, key, paused, now));
   }
-  terminateRun(key: RunKey, reason: string, now: number) {
-    return this.#write(undefined, (conn, p) => terminateRun(conn, p, key, reason, now));
+  terminateRun(key: RunKey, reason: string, now: number, open?: OpenPayload) {
+    return this.#write(undefined, (conn, p) => terminateRun(conn, p, key, reason, now, open));
   }
-  resetRun(key: RunKey, options: RunReset, now: number) {
-    return this.#write(undefined, (conn, p) => resetRun(conn, p, key, options, now));
+  resetRun(key: RunKey, options: RunReset, now: number, open?: OpenPayload) {
+    return this.#write(undefined, (conn, p) => resetRun(conn, p, key, options, now, open));
   }
   openBulk(namespace: string, batchId: string, spec: BulkSpec, now: number) {
     return this.#guard((pool, p) => openBulk(pool, p, namespace, batchId, spec, now));
@@ -308,8 +335,8 @@ export class MySqlStore implements Store {
   pendingBulkItems(namespace: string, batchId: string, limit: number) {
     return this.#guard((pool, p) => pendingBulkItems(pool, p, namespace, batchId, limit));
   }
-  applyBulkItem(batch: BulkBatch, run: Pick<RunKey, "workflow" | "runId">, now: number) {
-    return this.#guard((pool, p) => retryOnConflict(() => applyBulkItem(pool, p, batch, run, now)));
+  applyBulkItem(batch: BulkBatch, run: Pick<RunKey, "workflow" | "runId">, now: number, access?: PayloadAccess) {
+    return this.#guard((pool, p) => retryOnConflict(() => applyBulkItem(pool, p, batch, run, now, access)));
   }
   bulkProgress(namespace: string, batchId: string) {
     return this.#guard((pool, p) => bulkProgress(pool, p, namespace, batchId));

@@ -1,7 +1,9 @@
 import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import { RunNotFoundError } from "../../errors.js";
-import { encodeTags, newEvent, type RunKey, RunStatus } from "../../history/index.js";
+import { encodeTags, type RunKey, RunStatus } from "../../history/index.js";
+import { FRESH_VERSION } from "../claimed-run.js";
+import { type CancellableRun, cancelRequest } from "../rules/cancel.js";
 import type { RunCreation } from "../rules/new-run.js";
 import { refusedSignal, takesSignals } from "../rules/signals.js";
 import type { NewSignal } from "../types.js";
@@ -10,9 +12,10 @@ import { unlessPausedSql } from "./pause.js";
 import { insertEventsOf, type Statement } from "./statements.js";
 import { insertTagsStatement } from "./tags.js";
 
-// Wake the run now unless it is already due earlier, or paused (SQL twin of wakeOnArrival in
-// rules/wake.ts). Parameters: now, now.
-export const WAKE_NOW = `wake_at = ${unlessPausedSql("IF(wake_at IS NULL OR wake_at > ?, ?, wake_at)")}`;
+// Wake the run now unless it is already due earlier, has not started, or is paused (SQL twin of
+// wakeOnArrival in rules/wake.ts: a run at FRESH_VERSION keeps its start time, a paused run no
+// wake time). Parameters: now, now.
+export const WAKE_ON_ARRIVAL = `wake_at = ${unlessPausedSql(`IF(version <> ${FRESH_VERSION} AND (wake_at IS NULL OR wake_at > ?), ?, wake_at)`)}`;
 
 /**
  * Inserts a row, returning false when it exists already (errno 1062).
@@ -133,7 +136,7 @@ export async function insertSignal(
   if (!created) return false;
   // No run yet (or ended): the signal waits in the inbox; the engine reads it when it runs.
   await conn.query(
-    `UPDATE ${p}runs SET wake_gen = wake_gen + 1, ${WAKE_NOW}, updated_at = ?
+    `UPDATE ${p}runs SET wake_gen = wake_gen + 1, ${WAKE_ON_ARRIVAL}, updated_at = ?
      WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ?`,
     [now, now, now, run.namespace, run.workflow, run.runId, RunStatus.Running],
   );
@@ -141,25 +144,65 @@ export async function insertSignal(
 }
 
 /**
- * Marks a run as asked to cancel and records a `cancel_requested` event (pos NULL: replay
- * does not read it). Must run inside a transaction: the run row is locked first.
+ * A cancel request, as cancelRequest (rules/cancel.ts) decides: a started run is marked and
+ * woken, one that never ran ends as cancelled at once. Must run inside a transaction: the run
+ * row is locked first. Returns the runs that have something new (none: nothing was requested);
+ * RunNotFoundError when the run does not exist.
  */
-export async function requestCancel(conn: Transaction, p: string, run: RunKey, now: number): Promise<boolean> {
+export async function requestCancel(conn: Transaction, p: string, run: RunKey, now: number): Promise<RunKey[]> {
   const [rows] = await conn.query<RowDataPacket[]>(
-    `SELECT iteration, status, cancel_requested FROM ${p}runs
-     WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`,
+    `SELECT iteration, status, cancel_requested, version, next_pos, wake_at, lease_until, paused,
+            parent_workflow, parent_run_id, parent_waits
+       FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`,
     [run.namespace, run.workflow, run.runId],
   );
   const row = rows[0];
   if (row === undefined) throw new RunNotFoundError(run.namespace, run.workflow, run.runId);
-  if (String(row.status) !== RunStatus.Running || Number(row.cancel_requested) !== 0) return false;
-  await conn.query(
-    `UPDATE ${p}runs SET cancel_requested = 1, wake_gen = wake_gen + 1, ${WAKE_NOW}, updated_at = ?
-     WHERE namespace = ? AND workflow = ? AND run_id = ?`,
-    [now, now, now, run.namespace, run.workflow, run.runId],
+  const decision = cancelRequest(run, cancellableRun(row), now);
+  if (decision.kind === "none") return [];
+  const where = [run.namespace, run.workflow, run.runId];
+  if (decision.kind === "request") {
+    await conn.query(
+      `UPDATE ${p}runs SET cancel_requested = 1, wake_gen = wake_gen + 1, wake_at = ?, updated_at = ?
+        WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+      [decision.wakeAt, now, ...where],
+    );
+  } else {
+    const { end } = decision;
+    await conn.query(
+      `UPDATE ${p}runs SET status = ?, error = ?, cancel_requested = 1, wake_gen = wake_gen + 1, wake_at = NULL,
+              version = ?, next_pos = ?, updated_at = ? WHERE namespace = ? AND workflow = ? AND run_id = ?`,
+      [end.status, end.errorText, decision.version, decision.nextPos, now, ...where],
+    );
+  }
+  const insert = insertEventsOf(
+    p,
+    decision.events.map((placed) => ({ key: run, placed })),
   );
-  const event = { iteration: Number(row.iteration), pos: null, event: newEvent.cancelRequested(now) };
-  const insert = insertEventsOf(p, [{ key: run, placed: event }]);
   await conn.query(insert.sql, insert.args);
-  return true;
+  const toParent = decision.kind === "end" ? decision.toParent : undefined;
+  if (toParent === undefined) return [run];
+  await insertSignal(conn, p, toParent.key, toParent.signal, now);
+  return [run, toParent.key];
+}
+
+function cancellableRun(row: RowDataPacket): CancellableRun {
+  return {
+    status: String(row.status),
+    iteration: Number(row.iteration),
+    version: Number(row.version),
+    nextPos: Number(row.next_pos),
+    cancelRequested: Number(row.cancel_requested) !== 0,
+    wakeAt: row.wake_at === null ? null : Number(row.wake_at),
+    leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
+    paused: Number(row.paused) === 1,
+    parent:
+      row.parent_run_id === null
+        ? null
+        : {
+            workflow: String(row.parent_workflow),
+            runId: String(row.parent_run_id),
+            waits: Number(row.parent_waits) === 1,
+          },
+  };
 }

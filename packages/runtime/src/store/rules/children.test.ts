@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { childStart, endingToParent, readsExistingChild } from "./children.js";
+import {
+  childrenToCancelOnEnd,
+  childStart,
+  endingToParent,
+  readsExistingChild,
+  readsWaitChain,
+  waitCycle,
+} from "./children.js";
 
 const T = Date.UTC(2030, 0, 1);
 const parent = { namespace: "shop", workflow: "batch", runId: "b-1" };
@@ -73,5 +80,49 @@ describe("endingToParent", () => {
     expect(endingToParent(key, { workflow: "batch", runId: "b-1", waits: true }, undefined)).toBeUndefined();
     expect(endingToParent(key, { workflow: "batch", runId: "b-1", waits: false }, end)).toBeUndefined();
     expect(endingToParent(key, null, end)).toBeUndefined();
+  });
+});
+
+describe("a child start that would close a cycle of waiting runs", () => {
+  it("delivers a ChildCycleError failure instead of linking a run that waits for the parent", () => {
+    const grandparent = { workflow: "order", runId: "o-1" };
+    const decision = childStart(child, parent, existing("running"), T, [grandparent]);
+    expect(decision.kind).toBe("deliver");
+    if (decision.kind !== "deliver") return;
+    expect(JSON.parse(decision.ending.signal.payloadText)).toMatchObject({
+      status: "failed",
+      error: {
+        name: "ChildCycleError",
+        code: "CHILD_CYCLE",
+        message: expect.stringContaining("batch/b-1 → order/o-1 → batch/b-1"),
+      },
+    });
+  });
+
+  it("links it when the run is not up the parent's chain of waiting runs", () => {
+    const other = [{ workflow: "batch", runId: "b-0" }];
+    expect(childStart(child, parent, existing("running"), T, other)).toMatchObject({ kind: "link" });
+  });
+
+  it("reads the chain only for a run it would link, and lists a cycle in waits-for order", () => {
+    expect(readsWaitChain(child, existing("running"))).toBe(true);
+    expect(readsWaitChain(child, existing("running", { workflow: "x", runId: "y" }))).toBe(false);
+    expect(readsWaitChain({ ...child, waits: false }, existing("running"))).toBe(false);
+    expect(readsWaitChain(child, existing("completed"))).toBe(false);
+    const a = { workflow: "a", runId: "1" };
+    const b = { workflow: "b", runId: "2" };
+    const c = { workflow: "c", runId: "3" };
+    expect(waitCycle(a, [a])).toEqual([a]);
+    expect(waitCycle(c, [a, b, c])).toEqual([a, c, b]);
+    expect(waitCycle(c, [a, b])).toBeUndefined();
+  });
+});
+
+describe("the parent close policy", () => {
+  it("asks every child the ending run still waits for to cancel, each once", () => {
+    const a = { namespace: "shop", workflow: "refund", runId: "r-1" };
+    const b = { namespace: "shop", workflow: "refund", runId: "r-2" };
+    expect(childrenToCancelOnEnd([a], [a, b])).toEqual([a, b]);
+    expect(childrenToCancelOnEnd([], [])).toEqual([]);
   });
 });

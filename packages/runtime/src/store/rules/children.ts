@@ -2,6 +2,7 @@ import {
   CHILD_SIGNAL,
   childEndingId,
   childEndingText,
+  cycleChildEnding,
   foreignChildEnding,
   mergeTags,
   type RunKey,
@@ -38,12 +39,18 @@ export type ChildStartDecision =
  * delivered now when it ended; one that reports to another parent is delivered as a failure
  * that says so. A store that inserts first (childCreation) and reads the existing run only
  * after the insert found the key taken asks readsExistingChild whether to read it at all.
+ *
+ * A child the parent would wait for while it waits for the parent (it is the parent, or one of
+ * `waitingAncestors`: the parent's parent, that one's, ... as long as each waits for the one
+ * below) would never end: its start is delivered as a ChildCycleError failure instead of a
+ * link. The store reads those ancestors when readsWaitChain says so, at most MAX_WAIT_CHAIN.
  */
 export function childStart(
   child: ChildStart,
   parent: ChildParent,
   existing: ExistingChild | undefined,
   now: number,
+  waitingAncestors: readonly Pick<RunKey, "workflow" | "runId">[] = [],
 ): ChildStartDecision {
   if (existing === undefined) return { kind: "create", creation: childCreation(child, parent, now) };
   const { key, waits } = child;
@@ -60,6 +67,8 @@ export function childStart(
     return deliver(JSON.stringify(foreignChildEnding(key, own)));
   }
   if (existing.status === RunStatus.Running || existing.status === RunStatus.Stuck) {
+    const cycle = waitCycle(key, [parent, ...waitingAncestors]);
+    if (cycle !== undefined) return deliver(JSON.stringify(cycleChildEnding(key, cycle)));
     return { kind: "link", parent: { workflow: parent.workflow, runId: parent.runId, waits } };
   }
   return deliver(childEndingText(existing.status, existing.resultText, existing.errorText));
@@ -82,6 +91,31 @@ export function childCreation(child: ChildStart, parent: ChildParent, now: numbe
 /** A child inherits its parent's tags; those the child was started with win (ChildOptions.tags). */
 export function childTags(parent: Tags | undefined, own: Tags | undefined): Tags {
   return mergeTags(parent ?? {}, own ?? {});
+}
+
+/** How far up a parent's chain of waiting parents a child start looks for a cycle. */
+export const MAX_WAIT_CHAIN = 64;
+
+/** Whether childStart needs the parent's waiting ancestors: it would link an existing run that has no parent. */
+export function readsWaitChain(child: ChildStart, existing: ExistingChild): boolean {
+  const linkable = existing.status === RunStatus.Running || existing.status === RunStatus.Stuck;
+  return child.waits && linkable && existing.parent === null;
+}
+
+/**
+ * The cycle `key` would close if `chain[0]` waited for it, where each later run of `chain`
+ * waits for the one before it: the runs in "waits for" order from `chain[0]` (it, `key`, then
+ * back down the chain); undefined when `key` is not in the chain.
+ */
+export function waitCycle(
+  key: Pick<RunKey, "workflow" | "runId">,
+  chain: readonly Pick<RunKey, "workflow" | "runId">[],
+): Pick<RunKey, "workflow" | "runId">[] | undefined {
+  const at = chain.findIndex((run) => run.workflow === key.workflow && run.runId === key.runId);
+  if (at === -1) return undefined;
+  const [waiter] = chain;
+  if (at === 0 || waiter === undefined) return [key];
+  return [waiter, key, ...chain.slice(1, at).reverse()];
 }
 
 /** Whether childStart needs the existing child at all: only a parent that waits looks at it. */
@@ -108,4 +142,22 @@ export function endingToParent(
       payloadText: childEndingText(end.status, end.resultText, end.errorText),
     },
   };
+}
+
+/**
+ * The parent close policy, after Temporal's: when a run's iteration ends in any way (it
+ * completes, fails by throwing, times out, is cancelled, or restarts), each child it still waits
+ * for (runChild) is asked to cancel, as its own cancel or timeout always did; a child started
+ * with startChild is not waited for and lives on (Temporal's ABANDON). Returns `waited` added to
+ * the children the step asks to cancel already, each once.
+ */
+export function childrenToCancelOnEnd(asked: readonly RunKey[], waited: readonly RunKey[]): RunKey[] {
+  const all = [...asked];
+  const seen = new Set(asked.map(childEndingId));
+  for (const key of waited) {
+    if (seen.has(childEndingId(key))) continue;
+    seen.add(childEndingId(key));
+    all.push(key);
+  }
+  return all;
 }

@@ -20,6 +20,11 @@ const run = {
   seedIteration: null,
   codeVersion: "v1",
   tags: {},
+  queue: "mail",
+  priority: 3,
+  concurrencyKey: "tenant-1",
+  deadline: T + 60_000,
+  createdAt: T,
   events: history,
 };
 
@@ -56,5 +61,15 @@ describe("forkCreation", () => {
     expect(seeded.row).toMatchObject({ seed: "first/seed", codeVersion: "v1" });
     const pinned = forkCreation(run, { source, target, fromStep: 0, now: T, codeVersion: "v2" });
     expect(pinned.row).toMatchObject({ seed: "shop/order/o-1", codeVersion: "v2" });
+  });
+
+  it("keeps the source's queue, priority, concurrency key and timeout, each replaced by an override", () => {
+    const kept = forkCreation(run, { source, target, fromStep: 0, now: T + 500 });
+    expect(kept.row).toMatchObject({ queue: "mail", priority: 3, concurrencyKey: "tenant-1", deadline: T + 60_500 });
+    const overrides = { queue: null, priority: -1, concurrencyKey: "tenant-2", timeoutMs: null };
+    const moved = forkCreation(run, { source, target, fromStep: 0, now: T + 500, overrides });
+    expect(moved.row).toMatchObject({ queue: null, priority: -1, concurrencyKey: "tenant-2", deadline: null });
+    const timed = forkCreation(run, { source, target, fromStep: 0, now: T + 500, overrides: { timeoutMs: 1000 } });
+    expect(timed.row).toMatchObject({ queue: "mail", deadline: T + 1500 });
   });
 });

@@ -6,6 +6,7 @@
  * filter), its twin sits in store/mysql/ in a file of the same name, and a conformance case
  * holds the two together.
  */
+export * from "./cancel.js";
 export * from "./children.js";
 export * from "./claim-filter.js";
 export * from "./fence.js";

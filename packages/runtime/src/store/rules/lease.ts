@@ -17,3 +17,13 @@ export function leaseLive(run: Pick<LeasedRun, "leaseUntil">, now: number): bool
 export function leasedByOther(run: LeasedRun, owner: string, now: number): boolean {
   return run.leaseOwner !== null && run.leaseOwner !== owner && leaseLive(run, now);
 }
+
+/**
+ * Whether claimRun may lease a run by key for `owner`: nobody holds it, or `owner` does. The
+ * latter is the worker's own claim round, which leased the run while the worker's local wake was
+ * taking it up and so left it to the local wake (see RunLoader.activate): the local wake must
+ * then get it, or the run waits for that lease to run out.
+ */
+export function leasableByKey(run: Pick<LeasedRun, "leaseOwner">, owner: string): boolean {
+  return run.leaseOwner === null || run.leaseOwner === owner;
+}

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { decodeStarts, encodeStarts, fairOrder, pickQueued, startsInWindow } from "./queue-picking.js";
+import {
+  claimOrder,
+  decodeStarts,
+  encodeStarts,
+  fairOrder,
+  limitsBind,
+  pickQueued,
+  planCandidates,
+  selectCandidates,
+  startsInWindow,
+} from "./queue-picking.js";
 
 const T = Date.UTC(2030, 0, 1);
 const candidate = (runId: string, concurrencyKey: string | null = null, fresh = true) => ({
@@ -38,6 +48,68 @@ describe("pickQueued", () => {
     const all = [candidate("new-1"), candidate("old", null, false), candidate("new-2")];
     const rateLimit = { limit: 3, periodMs: 1000 };
     expect(ids(pickQueued(all, { rateLimit }, { ...idle, recentStarts: 2 }))).toEqual(["new-1", "old"]);
+  });
+});
+
+describe("planCandidates", () => {
+  it("reads fresh runs only up to the rate allowance left, and started runs up to the free slots", () => {
+    const rateLimit = { limit: 2, periodMs: 1000 };
+    expect(planCandidates({ rateLimit }, { ...idle, recentStarts: 2 })).toEqual({ resumptions: 10, starts: 0 });
+    expect(planCandidates({ rateLimit, concurrency: 4 }, { ...idle, recentStarts: 1 })).toEqual({
+      resumptions: 4,
+      starts: 1,
+    });
+  });
+
+  it("reads nothing of a key at its limit, and no more of a key than its limit", () => {
+    const held = new Map<string | null, number>([
+      ["a", 2],
+      ["b", 1],
+      [null, 5],
+    ]);
+    expect(planCandidates({ keyConcurrency: 2 }, { ...idle, inProgress: held })).toEqual({
+      resumptions: 10,
+      starts: 10,
+      keys: { perKey: 2, fullKeys: ["a"] },
+    });
+  });
+
+  it("says when a limit, not the worker's room, bounds the reads", () => {
+    expect(limitsBind({ resumptions: 10, starts: 10 }, 10)).toBe(false);
+    expect(limitsBind({ resumptions: 10, starts: 0 }, 10)).toBe(true);
+    expect(limitsBind({ resumptions: 3, starts: 3 }, 10)).toBe(true);
+    expect(limitsBind({ resumptions: 10, starts: 10, keys: { perKey: 1, fullKeys: ["a"] } }, 10)).toBe(true);
+  });
+});
+
+describe("selectCandidates", () => {
+  const due = (runId: string, key: string | null, fresh: boolean, wakeAt = T) => ({
+    ...entry(runId, key, 0, wakeAt),
+    fresh,
+  });
+
+  it("selects started runs apart from fresh ones, so a backlog of fresh runs hides none of them", () => {
+    const backlog = Array.from({ length: 100 }, (_, i) => due(`f${i}`, null, true));
+    const woken = due("woken", null, false, T + 500);
+    expect(ids(selectCandidates([...backlog, woken], { resumptions: 4, starts: 0 }))).toEqual(["woken"]);
+    expect(ids(selectCandidates([...backlog, woken], { resumptions: 4, starts: 2 }))).toEqual(["woken", "f0", "f1"]);
+  });
+
+  it("leaves out the runs of full keys and each key's runs past its limit", () => {
+    const runs = [due("a1", "a", true), due("b1", "b", true), due("b2", "b", true), due("c1", "c", true)];
+    const plan = { resumptions: 5, starts: 5, keys: { perKey: 1, fullKeys: ["a"] } };
+    expect(ids(selectCandidates(runs, plan))).toEqual(["b1", "c1"]);
+  });
+});
+
+describe("claimOrder", () => {
+  it("takes a started run before fresh ones of its priority, never before a higher priority", () => {
+    const runs = [
+      { ...entry("fresh", null, 0, T), fresh: true },
+      { ...entry("started", null, 0, T + 9), fresh: false },
+      { ...entry("urgent", null, -1, T + 50), fresh: true },
+    ];
+    expect(ids(claimOrder(runs, false))).toEqual(["urgent", "started", "fresh"]);
   });
 });
 

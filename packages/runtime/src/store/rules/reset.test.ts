@@ -45,6 +45,7 @@ describe("resetting", () => {
       iteration: 3,
       toStep: 2,
       version: null,
+      seedIteration: 3,
     });
     expect(reset.from).toBe(3);
   });

@@ -11,7 +11,7 @@ import {
   RunStatus,
   type SignalResponse,
 } from "../../history/index.js";
-import { reusedHistory, type SourceEvent } from "./fork.js";
+import { readPayload, reusedHistory, type SourceEvent } from "./fork.js";
 import type { PlacedEvent } from "./new-run.js";
 import { wakeUnlessPaused } from "./pause.js";
 
@@ -116,10 +116,10 @@ function consumedBy(copied: readonly SourceEvent[]): Resetting["keptConsumed"] {
   const childEndings: string[] = [];
   for (const event of copied) {
     if (event.type === EventType.SignalResponse) {
-      const response = JSON.parse(event.payloadText ?? "null") as SignalResponse;
+      const response = readPayload(event) as SignalResponse;
       if ("signalId" in response) signalIds.push(response.signalId);
     } else if (event.type === EventType.ChildResponse) {
-      const response = JSON.parse(event.payloadText ?? "null") as ChildResponse;
+      const response = readPayload(event) as ChildResponse;
       childEndings.push(childEndingId({ workflow: event.target, runId: response.runId }));
     }
   }
@@ -156,9 +156,9 @@ export function firstFailingStep(events: readonly SourceEvent[]): number {
 }
 
 function failed(event: SourceEvent): boolean {
-  if (event.type === EventType.ActivityResponse) return "error" in (JSON.parse(event.payloadText ?? "{}") as object);
+  if (event.type === EventType.ActivityResponse) return "error" in (readPayload(event, "{}") as object);
   if (event.type !== EventType.ChildResponse) return false;
-  return (JSON.parse(event.payloadText ?? "null") as ChildResponse).status !== "completed";
+  return (readPayload(event) as ChildResponse).status !== "completed";
 }
 
 function requestOf(type: EventType): EventType {

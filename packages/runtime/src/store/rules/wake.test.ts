@@ -22,14 +22,19 @@ describe("wakeAfterStep", () => {
 });
 
 describe("wakeOnArrival", () => {
-  it("makes a run due now unless it is due earlier already", () => {
-    expect(wakeOnArrival(null, T)).toBe(T);
-    expect(wakeOnArrival(T + 10, T)).toBe(T);
-    expect(wakeOnArrival(T - 10, T)).toBe(T - 10);
+  it("makes a started run due now unless it is due earlier already", () => {
+    expect(wakeOnArrival(null, T, true)).toBe(T);
+    expect(wakeOnArrival(T + 10, T, true)).toBe(T);
+    expect(wakeOnArrival(T - 10, T, true)).toBe(T - 10);
+  });
+
+  it("keeps the start time of a run that has not started (a delay, a startAt)", () => {
+    expect(wakeOnArrival(T + 3_600_000, T, false)).toBe(T + 3_600_000);
+    expect(wakeOnArrival(T - 10, T, false)).toBe(T - 10);
   });
 
   it("keeps a paused run without a wake time: what arrived waits until it is unpaused", () => {
-    expect(wakeOnArrival(null, T, true)).toBeNull();
+    expect(wakeOnArrival(null, T, true, true)).toBeNull();
     expect(wakeAfterStep(aStep(), 3, true)).toBeNull();
   });
 });

@@ -23,9 +23,13 @@ export function wakeChoices(step: StepWrite): { readonly ifWoken: number | null;
 
 /**
  * The wake time of a running run that something arrived for from outside (a signal, a cancel
- * request): due now, unless it is due earlier already, or paused (it is kept until it runs
- * again). The store bumps its wake_gen with it. SQL twin: WAKE_NOW in store/mysql/writes.ts.
+ * request): due now, unless it is due earlier already. A run that has not `started` (no step
+ * committed yet) keeps its start time: a signal waits in its inbox for the run's `delay` or
+ * `startAt` (and a queued run for its slot), as it would have had it come first. A paused run
+ * stays without a wake time: what arrived is read once it runs again. The store bumps its
+ * wake_gen with it. SQL twin: WAKE_ON_ARRIVAL in store/mysql/writes.ts.
  */
-export function wakeOnArrival(wakeAt: number | null, now: number, paused = false): number | null {
+export function wakeOnArrival(wakeAt: number | null, now: number, started: boolean, paused = false): number | null {
+  if (!started) return wakeUnlessPaused(paused, wakeAt);
   return wakeUnlessPaused(paused, wakeAt === null || wakeAt > now ? now : wakeAt);
 }

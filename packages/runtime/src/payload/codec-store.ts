@@ -1,0 +1,368 @@
+import type { RunKey } from "../history/index.js";
+import type { DueSchedule, TickPlan } from "../schedule/plan.js";
+import type { BulkBatch, BulkSpec } from "../store/bulk-records.js";
+import type { OpenPayload, PayloadAccess } from "../store/open-events.js";
+import type { ListRunsFilter } from "../store/records.js";
+import type { QueueLimits } from "../store/rules/queue-picking.js";
+import type {
+  ClaimOptions,
+  CountFilter,
+  EventFilter,
+  ForkRequest,
+  HistoryOptions,
+  NewRun,
+  NewSignal,
+  PurgeRequest,
+  RunReset,
+  ScheduleSpec,
+  SlotRequest,
+  StepWrite,
+  Store,
+} from "../store/types.js";
+import { holdsEncoded } from "./encoded.js";
+import type { PayloadStore } from "./payload-store.js";
+import type { PayloadPipeline } from "./pipeline.js";
+import {
+  openHistoryEvent,
+  openInspection,
+  openRecorded,
+  openRun,
+  openSchedule,
+  openSignals,
+  openStreamEvent,
+  openTasks,
+  openText,
+} from "./record-payloads.js";
+import { encodeStep, passes } from "./step-payloads.js";
+
+/**
+ * The store boundary of a client's payloads: a Store over another that encodes every payload
+ * on its way in (codecs, offload, secret fields: see PayloadPipeline) and decodes it on its way
+ * out, so the worker and the executor see payload text as the code wrote it, and replay compares
+ * decoded text. The client and its workers use the store through it (`client.store`); `inner`
+ * is the store itself.
+ *
+ * Every Store method is here, so a method added to Store does not compile until it says what
+ * its payloads need; a field added to StepWrite is classified in step-payloads.ts.
+ */
+export class CodecStore<S extends Store = Store> implements Store {
+  readonly inner: S;
+  readonly payloads: PayloadPipeline;
+  /** A payload store outside the database, whose payloads purgeRuns deletes through its hook. */
+  readonly #external: PayloadStore | undefined;
+
+  constructor(inner: S, payloads: PayloadPipeline, payloadStore: PayloadStore | undefined) {
+    this.inner = inner;
+    this.payloads = payloads;
+    this.#external = payloadStore === undefined || payloadStore === inner.payloadTable ? undefined : payloadStore;
+  }
+
+  get description(): string {
+    return this.inner.description;
+  }
+  get payloadTable(): PayloadStore | undefined {
+    return this.inner.payloadTable;
+  }
+
+  // --- what carries no payload --------------------------------------------------------------
+
+  claim(options: ClaimOptions) {
+    return this.inner.claim(options);
+  }
+  /**
+   * A fresh run comes with its input as stored, so that its history needs no read: decoded here.
+   * When it cannot be, the run comes without it, and the worker reads its history, where the
+   * same fault parks it as a fault of that run.
+   */
+  async readRun(key: RunKey, owner: string, now: number) {
+    const run = await this.inner.readRun(key, owner, now);
+    if (run?.fresh === undefined || !holdsEncoded(run.fresh.inputText)) return run;
+    try {
+      return { ...run, fresh: { ...run.fresh, inputText: await this.payloads.decode(run.fresh.inputText, key) } };
+    } catch {
+      const { fresh: _, ...withoutInput } = run;
+      return withoutInput;
+    }
+  }
+  claimRun(key: RunKey, version: number, options: { owner: string; now: number; leaseMs: number }) {
+    return this.inner.claimRun(key, version, options);
+  }
+  nextWake(
+    namespace: string,
+    now: number,
+    queues: readonly string[],
+    filter: Pick<ClaimOptions, "shards" | "version" | "can">,
+  ) {
+    return this.inner.nextWake(namespace, now, queues, filter);
+  }
+  /** A tick's run gets its schedule's input as stored (encoded when it was saved). */
+  fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
+    return this.inner.fireSchedules(namespace, now, plan);
+  }
+  configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
+    return this.inner.configureQueue(namespace, queue, limits, now);
+  }
+  checkSchema() {
+    return this.inner.checkSchema();
+  }
+  renewLeases(runs: readonly RunKey[], owner: string, until: number) {
+    return this.inner.renewLeases(runs, owner, until);
+  }
+  holdPresence(owner: string) {
+    return this.inner.holdPresence(owner);
+  }
+  markStall(key: RunKey, owner: string) {
+    return this.inner.markStall(key, owner);
+  }
+  clearStalls(key: RunKey, owner: string) {
+    return this.inner.clearStalls(key, owner);
+  }
+  heldRuns(runs: readonly RunKey[]) {
+    return this.inner.heldRuns(runs);
+  }
+  acquireSlot(request: SlotRequest) {
+    return this.inner.acquireSlot(request);
+  }
+  releaseSlot(key: RunKey, iteration: number, task: { readonly target: string; readonly seq: number }, now: number) {
+    return this.inner.releaseSlot(key, iteration, task, now);
+  }
+  wakeSlotWaiters(namespace: string, queue: string, now: number) {
+    return this.inner.wakeSlotWaiters(namespace, queue, now);
+  }
+  renewSlots(runs: readonly RunKey[], owner: string, until: number) {
+    return this.inner.renewSlots(runs, owner, until);
+  }
+  setPaused(key: RunKey, paused: boolean, now: number) {
+    return this.inner.setPaused(key, paused, now);
+  }
+  /**
+   * The reason is the operator's, stored in the clear like the engine's own errors; the store
+   * opens the run's child requests to find the children it waits for.
+   */
+  terminateRun(key: RunKey, reason: string, now: number) {
+    return this.inner.terminateRun(key, reason, now, this.#open);
+  }
+  /**
+   * The new iteration copies the old one's events as stored (its offloaded payloads are the
+   * run's own); the store opens their responses to find the signals consumed and the failures.
+   */
+  resetRun(key: RunKey, request: RunReset, now: number) {
+    return this.inner.resetRun(key, request, now, this.#open);
+  }
+  addBulkItems(
+    namespace: string,
+    batchId: string,
+    runs: readonly Pick<RunKey, "workflow" | "runId">[],
+    cursor: string | undefined,
+    listed: boolean,
+    now: number,
+  ) {
+    return this.inner.addBulkItems(namespace, batchId, runs, cursor, listed, now);
+  }
+  pendingBulkItems(namespace: string, batchId: string, limit: number) {
+    return this.inner.pendingBulkItems(namespace, batchId, limit);
+  }
+  bulkProgress(namespace: string, batchId: string) {
+    return this.inner.bulkProgress(namespace, batchId);
+  }
+  releaseAll(namespace: string, owner: string, now: number) {
+    return this.inner.releaseAll(namespace, owner, now);
+  }
+  release(key: RunKey, owner: string, wakeAt: number | null) {
+    return this.inner.release(key, owner, wakeAt);
+  }
+  migrate() {
+    return this.inner.migrate();
+  }
+  ready(tx?: unknown) {
+    return this.inner.ready(tx);
+  }
+  listOrphanedSignals(namespace: string, limit: number) {
+    return this.inner.listOrphanedSignals(namespace, limit);
+  }
+  purgeOrphanedSignals(namespace: string, before: number) {
+    return this.inner.purgeOrphanedSignals(namespace, before);
+  }
+  requestCancel(key: RunKey, now: number) {
+    return this.inner.requestCancel(key, now);
+  }
+  /** The resumed event keeps the run's stored error as it is (encoded, if it was). */
+  resumeRun(key: RunKey, codeVersion: string | undefined, now: number) {
+    return this.inner.resumeRun(key, codeVersion, now);
+  }
+  listNamespaces() {
+    return this.inner.listNamespaces();
+  }
+  countRuns(filter: CountFilter, now: number) {
+    return this.inner.countRuns(filter, now);
+  }
+  setSchedulePaused(namespace: string, id: string, paused: boolean, nextTick: number | undefined, now: number) {
+    return this.inner.setSchedulePaused(namespace, id, paused, nextTick, now);
+  }
+  deleteSchedule(namespace: string, id: string) {
+    return this.inner.deleteSchedule(namespace, id);
+  }
+  recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
+    return this.inner.recordScheduleRun(namespace, id, runId, now);
+  }
+  lastEventId() {
+    return this.inner.lastEventId();
+  }
+  loadCursor(namespace: string, consumer: string) {
+    return this.inner.loadCursor(namespace, consumer);
+  }
+  saveCursor(namespace: string, consumer: string, lastId: number, now: number) {
+    return this.inner.saveCursor(namespace, consumer, lastId, now);
+  }
+  close() {
+    return this.inner.close();
+  }
+
+  // --- writes: payloads encoded ------------------------------------------------------------
+  // A write whose payloads pass as they are (no codecs, small) goes to the store at once, as if
+  // there were no boundary: plain steps cost what they cost without it.
+
+  commit(steps: readonly StepWrite[]) {
+    if (steps.every((step) => passes(step, this.payloads))) return this.inner.commit(steps);
+    return Promise.all(steps.map((step) => encodeStep(step, this.payloads))).then((encoded) =>
+      this.inner.commit(encoded),
+    );
+  }
+  createRun(run: NewRun, tx?: unknown) {
+    if (this.payloads.passes(run.inputText)) return this.inner.createRun(run, tx);
+    return this.#encoded(run.inputText, run.key).then((inputText) => this.inner.createRun({ ...run, inputText }, tx));
+  }
+  addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
+    if (this.payloads.passes(signal.payloadText)) return this.inner.addSignal(key, signal, now, tx);
+    return this.#encoded(signal.payloadText, key).then((payloadText) =>
+      this.inner.addSignal(key, { ...signal, payloadText }, now, tx),
+    );
+  }
+  recordHeartbeat(
+    key: RunKey,
+    iteration: number,
+    task: { readonly target: string; readonly seq: number; readonly attempt: number },
+    detailsText: string,
+    now: number,
+  ) {
+    return this.#encoded(detailsText, key).then((text) => this.inner.recordHeartbeat(key, iteration, task, text, now));
+  }
+  park(key: RunKey, owner: string, errorText: string, now: number, version?: number) {
+    return this.#encoded(errorText, key).then((text) => this.inner.park(key, owner, text, now, version));
+  }
+  /** A schedule's input is encoded but never offloaded: every tick's run gets a copy of it. */
+  async saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number) {
+    const inputText = await this.payloads.encode(spec.inputText, { ...spec, runId: spec.id }, false);
+    return this.inner.saveSchedule({ ...spec, inputText }, nextTick, now);
+  }
+  /**
+   * A fork starts with its source's events as stored. Offloaded payloads among them are copied
+   * to the fork too, so that it can still read them once its source is purged.
+   */
+  async forkRun(request: ForkRequest) {
+    const forked = await this.inner.forkRun(request);
+    if (forked) {
+      const history = (await this.inner.getHistory(request.target, { raw: true })) ?? [];
+      const refs = this.payloads.offloadedIn(history.map((event) => event.payload));
+      const foreign = refs.filter(
+        (ref) => ref.workflow !== request.target.workflow || ref.runId !== request.target.runId,
+      );
+      for (const ref of foreign) await this.payloads.copyTo(ref, request.target);
+    }
+    return forked;
+  }
+  /** Offloaded payloads go with their runs: in the purge transaction for the store's own table, else through `purging`. */
+  purgeRuns(request: PurgeRequest) {
+    const external = this.#external;
+    if (external === undefined) return this.inner.purgeRuns(request);
+    return this.inner.purgeRuns({
+      ...request,
+      purging: async (runs) => {
+        await request.purging?.(runs);
+        for (const run of runs) await external.delete(run);
+      },
+    });
+  }
+
+  /**
+   * A bulk signal's message is stored encoded with its batch, never offloaded (every run of the
+   * batch gets a copy of it, as with a schedule's input); the batch comes back decoded, so that a
+   * second call compares it with what it asks for.
+   */
+  async openBulk(namespace: string, batchId: string, spec: BulkSpec, now: number): Promise<BulkBatch> {
+    const owner = { namespace, workflow: "bulk", runId: batchId };
+    const stored = await this.#bulkSpec(spec, (text) => this.payloads.encode(text, owner, false));
+    const batch = await this.inner.openBulk(namespace, batchId, stored, now);
+    return { ...batch, spec: await this.#bulkSpec(batch.spec, (text) => this.payloads.decode(text, undefined)) };
+  }
+  /** The batch's message encoded for the run (see openBulk); a purge takes its offloaded payloads along. */
+  async applyBulkItem(batch: BulkBatch, run: Pick<RunKey, "workflow" | "runId">, now: number) {
+    const owner = { namespace: batch.namespace, ...run };
+    const spec = await this.#bulkSpec(batch.spec, (text) => this.payloads.encode(text, owner, false));
+    const external = this.#external;
+    const purging =
+      external === undefined ? undefined : (runs: readonly RunKey[]) => this.#deleteExternal(external, runs);
+    const access: PayloadAccess = { open: this.#open, purging };
+    return this.inner.applyBulkItem({ ...batch, spec }, run, now, access);
+  }
+
+  /** See OpenPayload: what terminate and reset read of a run's encoded payloads. */
+  readonly #open: OpenPayload = (text, key) => openText(this.payloads, text, key);
+
+  async #bulkSpec(spec: BulkSpec, code: (text: string) => Promise<string>): Promise<BulkSpec> {
+    if (spec.signal === undefined || this.payloads.passes(spec.signal.payloadText)) return spec;
+    return { ...spec, signal: { ...spec.signal, payloadText: await code(spec.signal.payloadText) } };
+  }
+
+  async #deleteExternal(external: PayloadStore, runs: readonly RunKey[]): Promise<void> {
+    for (const run of runs) await external.delete(run);
+  }
+
+  /** The stored text of `text`; `text` itself, without waiting, when it passes as it is. */
+  #encoded(text: string, owner: RunKey): Promise<string> {
+    return this.payloads.passes(text) ? Promise.resolve(text) : this.payloads.encode(text, owner);
+  }
+
+  // --- reads: payloads decoded -------------------------------------------------------------
+
+  async loadHistory(key: RunKey, iteration: number) {
+    const events = await this.inner.loadHistory(key, iteration);
+    return Promise.all(events.map((event) => openRecorded(this.payloads, event, key)));
+  }
+  async loadTasks(key: RunKey, iteration: number) {
+    return openTasks(this.payloads, await this.inner.loadTasks(key, iteration), key);
+  }
+  async loadSignals(key: RunKey, names: readonly string[]) {
+    return openSignals(this.payloads, await this.inner.loadSignals(key, names), key);
+  }
+  async getRun(key: RunKey) {
+    const run = await this.inner.getRun(key);
+    return run && openRun(this.payloads, run);
+  }
+  async listRuns(filter: ListRunsFilter) {
+    const page = await this.inner.listRuns(filter);
+    return { ...page, runs: await Promise.all(page.runs.map((run) => openRun(this.payloads, run))) };
+  }
+  async inspectRun(key: RunKey) {
+    const inspection = await this.inner.inspectRun(key);
+    return inspection && openInspection(this.payloads, inspection);
+  }
+  async getSchedule(namespace: string, id: string) {
+    const schedule = await this.inner.getSchedule(namespace, id);
+    return schedule && openSchedule(this.payloads, schedule);
+  }
+  async listSchedules(namespace: string) {
+    const schedules = await this.inner.listSchedules(namespace);
+    return Promise.all(schedules.map((schedule) => openSchedule(this.payloads, schedule)));
+  }
+  /** Decoded, unless `raw`: then as stored. */
+  async getHistory(key: RunKey, options?: HistoryOptions) {
+    const history = await this.inner.getHistory(key, options);
+    if (history === undefined || options?.raw) return history;
+    return Promise.all(history.map((event) => openHistoryEvent(this.payloads, event, key)));
+  }
+  async readEvents(cursor: number, filter: EventFilter) {
+    const batch = await this.inner.readEvents(cursor, filter);
+    return { ...batch, events: await Promise.all(batch.events.map((event) => openStreamEvent(this.payloads, event))) };
+  }
+}
