@@ -1,5 +1,4 @@
 import { EventType, type RunKey } from "../history/index.js";
-import type { SourceEvent } from "./rules/fork.js";
 
 /**
  * The payload text that a payload's stored text stands for, for the run `key` (stored text
@@ -27,11 +26,17 @@ const READ_BY_RULES: ReadonlySet<string> = new Set([
   EventType.ActivityResponse,
 ]);
 
+/** An event as a store reads it for a rule (see SourceEvent in rules/fork.ts). */
+interface StoredEvent {
+  readonly type: string;
+  readonly payloadText?: string | null | undefined;
+}
+
 /**
- * `events` with `openText` set on those the rules read, when `open` is given. Their
+ * `events` with `openText` set on those the rules read (SourceEvent.openText), when `open` is given. Their
  * `payloadText` stays as stored: a reset copies it, and must never write a decoded payload.
  */
-export async function openEvents<E extends SourceEvent>(
+export async function openEvents<E extends StoredEvent>(
   events: readonly E[],
   key: RunKey,
   open: OpenPayload | undefined,
