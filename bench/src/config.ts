@@ -13,6 +13,8 @@ export interface Sizes {
   readonly w7: { readonly workers: readonly number[]; readonly runs: number };
   /** Runs suspended in one worker's cache, and the activities of the fan-out run. */
   readonly w8: { readonly suspended: number; readonly fanOut: number };
+  /** Updates, then queries, sent to one run per system, from this process and from another. */
+  readonly w9: { readonly updates: number; readonly queries: number };
   readonly floor: { readonly commits: number; readonly batchRows: number; readonly batches: number };
   /** Runs of `steps` steps with 1 MiB activity results (offloaded, in the row) and small ones. */
   readonly w11: { readonly runs: number; readonly steps: number };
@@ -30,6 +32,7 @@ export const FULL: Sizes = {
   w6: { ended: 1_000_000, waiting: 100_000, w1Runs: 100, w2Runs: 1000 },
   w7: { workers: [1, 2, 4], runs: 2000 },
   w8: { suspended: 10_000, fanOut: 1000 },
+  w9: { updates: 200, queries: 200 },
   floor: { commits: 2000, batchRows: 1000, batches: 20 },
   w11: { runs: 40, steps: 5 },
   warmup: 20,
@@ -45,6 +48,7 @@ export const QUICK: Sizes = {
   w6: { ended: 10_000, waiting: 1000, w1Runs: 10, w2Runs: 50 },
   w7: { workers: [1, 2], runs: 100 },
   w8: { suspended: 500, fanOut: 100 },
+  w9: { updates: 20, queries: 20 },
   floor: { commits: 100, batchRows: 200, batches: 5 },
   w11: { runs: 3, steps: 2 },
   warmup: 3,

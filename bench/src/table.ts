@@ -188,6 +188,24 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       atMost(2000, " ms"),
     ),
     target(
+      "W9",
+      "update round trip p50 <= 3 ms, in the worker's process",
+      get("W9", "update round trip p50, in the worker's process"),
+      atMost(3, " ms"),
+    ),
+    target(
+      "W9",
+      "update round trip p50 <= 0.5x DBOS's (send + recv + setEvent + getEvent), in the worker's process",
+      get("W9", "update round trip p50, in the worker's process"),
+      atMostTimesDbos(0.5, "ms"),
+    ),
+    target(
+      "W9",
+      "query p50 <= 1 ms, in the worker's process",
+      get("W9", "query p50, in the worker's process"),
+      atMost(1, " ms"),
+    ),
+    target(
       "W11",
       "a step with a 1 MiB result, offloaded, <= 2x a step with a small one (p50)",
       get("W11", "1 MiB offloaded / small result, per-step p50"),

@@ -26,6 +26,8 @@ export interface ReplaykitEnv {
   readonly client: Client;
   readonly namespace: string;
   readonly pool: Pool;
+  /** The scratch database's URL, for a client in another process. */
+  readonly url: string;
 }
 
 /**
@@ -59,7 +61,7 @@ export async function withReplaykit<R>(
     const worker = createWorker(options);
     await worker.start();
     try {
-      return await body({ client, namespace, pool });
+      return await body({ client, namespace, pool, url: db.url });
     } finally {
       await worker.stop();
     }

@@ -4,6 +4,15 @@ import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
 import type { EndStatus, HistoryEvent, RunStatus, Tags, TagValue } from "./history/index.js";
 import type { RunDescription } from "./ops/description.js";
+import type {
+  LocalRequest,
+  LocalRequestRef,
+  LocalRequestState,
+  LocalTicket,
+  RequestsClient,
+  RequestsContext,
+  UpdateOptions,
+} from "./request-api.js";
 import type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 import type { BulkAction, BulkFailure, BulkProgress } from "./store/bulk-records.js";
 import type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent } from "./store/records.js";
@@ -18,6 +27,7 @@ import type {
 } from "./store/types.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
+export type * from "./request-api.js";
 export type {
   BulkAction,
   BulkFailure,
@@ -159,13 +169,16 @@ export interface StreamOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of updateWithStart: those of the run it may start, and of the update. */
+export interface UpdateWithStartOptions extends Omit<RunOptions, "tx">, UpdateOptions {}
+
 export interface AwaitResultOptions {
   /** Give up after this long (ResultTimeoutError). Default: wait forever. */
   readonly timeout?: Duration;
 }
 
 /** The untyped client: what app code and the generated helpers call. */
-export interface Client extends RunOperations {
+export interface Client extends RunOperations, RequestsClient {
   /** Where runs live; workers built on this client use it too. */
   readonly store: Store;
   readonly clock: Clock;
@@ -193,6 +206,30 @@ export interface Client extends RunOperations {
     externalId: string,
     opts?: WriteOptions,
   ): Promise<boolean>;
+  /**
+   * Starts the run unless it exists, then sends the signal (as signalRun), in one transaction:
+   * what signalRun answers (false: this externalId was sent before).
+   */
+  signalWithStart(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    input: unknown,
+    signal: string,
+    message: unknown,
+    externalId: string,
+    opts?: RunOptions,
+  ): Promise<boolean>;
+  /** Starts the run unless it exists, and sends the update, in one transaction; then as executeUpdate. */
+  updateWithStart(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    input: unknown,
+    update: string,
+    updateInput: unknown,
+    opts?: UpdateWithStartOptions,
+  ): Promise<unknown>;
   getRun(namespace: string, workflow: string, runId: string): Promise<RunInfo | undefined>;
   /** A stuck run replays again, e.g. once a worker with fixed code runs. Throws RunNotResumableError when it is not stuck. */
   resumeRun(namespace: string, workflow: string, runId: string, opts?: ResumeOptions): Promise<void>;
@@ -282,6 +319,20 @@ export interface LocalBus {
   onRunEnded(
     listener: (namespace: string, workflow: string, runId: string, ending?: LocalRunEnding) => void,
   ): () => void;
+  /**
+   * Offers an update or query to the workers of `namespace` in this process: one that holds or
+   * caches the run takes it (returning its ticket) and reports on it with requestSettled; none
+   * does: undefined, and the caller stores the request instead.
+   */
+  offerRequest(namespace: string, request: LocalRequest): LocalTicket | undefined;
+  onRequest(namespace: string, listener: (request: LocalRequest) => LocalTicket | undefined): () => void;
+  /** A worker in this process wrote (or dropped) what became of a request. */
+  requestSettled(namespace: string, request: LocalRequestRef, state: LocalRequestState): void;
+  onRequestSettled(
+    namespace: string,
+    request: LocalRequestRef,
+    listener: (state: LocalRequestState) => void,
+  ): () => void;
 }
 
 /** Retry policy of an activity. Default: retry forever, 1 s doubling to at most 100 s. */
@@ -344,7 +395,7 @@ export type ActivityFn = (ctx: ActivityContext, backends: never, input: never) =
 export type ActivityRegistration = ActivityFn | ({ readonly fn: ActivityFn } & ActivityOptions);
 
 /** The run context: everything a workflow may use for time, randomness, waiting and side effects. */
-export interface RunContext {
+export interface RunContext extends RequestsContext {
   readonly namespace: string;
   readonly workflow: string;
   readonly runId: string;
@@ -354,7 +405,11 @@ export interface RunContext {
   awaitSignal(signal: string, timeout: Duration): Promise<unknown>;
   sleep(duration: Duration): Promise<void>;
   emitOutput(output: string, message: unknown): Promise<void>;
-  /** Ends this iteration and starts the next with `input` (continue-as-new). */
+  /**
+   * Ends this iteration and starts the next with `input` (continue-as-new). While update
+   * handlers run, it waits for them to finish first; updates that arrive meanwhile are left for
+   * the next iteration.
+   */
   restart(input: unknown): Promise<never>;
   /**
    * Starts a run of `workflow` (same namespace) and resolves with its result; a child that

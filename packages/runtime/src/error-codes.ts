@@ -64,7 +64,12 @@ type ClientCode =
   | "RUN_NOT_RESUMABLE"
   | "SCHEDULE_NOT_FOUND"
   | "RESULT_TIMEOUT"
-  | "RUN_FAILED";
+  | "RUN_FAILED"
+  | "UPDATE_REJECTED"
+  | "UPDATE_FAILED"
+  | "UPDATE_TIMEOUT"
+  | "QUERY_TIMEOUT"
+  | "UNKNOWN_QUERY";
 
 /** What workflow and activity code sees, or throws, inside a run. */
 type WorkflowFailureCode =
@@ -76,7 +81,9 @@ type WorkflowFailureCode =
   | "CHILD_CYCLE"
   | "RUN_TIMEOUT"
   | "RUN_TERMINATED"
-  | "COMPENSATION_FAILED";
+  | "COMPENSATION_FAILED"
+  /** A query handler or update validator tried to run a command or change the run. */
+  | "READ_ONLY_CONTEXT";
 
 /** A stored payload that this client cannot read: its key, its codec or its offloaded bytes are missing, or it was changed. */
 type PayloadCode =

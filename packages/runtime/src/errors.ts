@@ -160,9 +160,13 @@ export class RunNotFoundError extends ReplayError {
   }
 }
 
+/** What a client sent to a run that had ended: a signal (by name), an update or a query. */
+export type SentToRun = string | { readonly update: string } | { readonly query: string };
+
 /**
- * A signal sent by a client to a run that has ended (completed, failed or cancelled): no code
- * would ever read it, so it is not stored. A stuck run still takes signals (it may be resumed).
+ * A signal, update or query sent by a client to a run that has ended (completed, failed or
+ * cancelled): no code would ever read it, so it is not stored. A stuck run still takes them
+ * (it may be resumed).
  */
 export class RunEndedError extends ReplayError {
   override name = "RunEndedError";
@@ -170,16 +174,24 @@ export class RunEndedError extends ReplayError {
   readonly workflow: string;
   readonly runId: string;
   readonly status: string;
-  constructor(namespace: string, workflow: string, runId: string, status: string, signal: string) {
-    super(
-      "RUN_ENDED",
-      `run ${namespace}/${workflow}/${runId} has ended (${status}), so signal "${signal}" would never be read; it was not stored. Send signals to runs that are running or not started yet.`,
-    );
+  /** `sent`: a signal's name, or the update or query that was sent. */
+  constructor(namespace: string, workflow: string, runId: string, status: string, sent: SentToRun) {
+    super("RUN_ENDED", `run ${namespace}/${workflow}/${runId} has ended (${status}), so ${endedHint(sent)}`);
     this.namespace = namespace;
     this.workflow = workflow;
     this.runId = runId;
     this.status = status;
   }
+}
+
+function endedHint(sent: SentToRun): string {
+  if (typeof sent === "string") {
+    return `signal "${sent}" would never be read; it was not stored. Send signals to runs that are running or not started yet.`;
+  }
+  if ("update" in sent) {
+    return `update "${sent.update}" would never be handled; it was not applied. Send updates to running runs (updateWithStart starts the run when it does not exist).`;
+  }
+  return `query "${sent.query}" cannot be answered: queries read a running run's state. Read an ended run's result with getRun or awaitResult.`;
 }
 
 /** A schedule does not exist. */

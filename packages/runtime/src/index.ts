@@ -44,6 +44,7 @@ export { filePayloadStore } from "./payload/file-store.js";
 export { DEFAULT_OFFLOAD_ABOVE, type PayloadOptions } from "./payload/options.js";
 export { type PayloadRef, type PayloadStore, tablePayloadStore } from "./payload/payload-store.js";
 export { type S3PayloadStoreOptions, s3PayloadStore } from "./payload/s3-store.js";
+export * from "./request-errors.js";
 export { CompensationError, Saga, type SagaOptions } from "./saga.js";
 export type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 export { MAX_SCHEDULE_ID_BYTES } from "./schedule/plan.js";

@@ -115,3 +115,15 @@ export function validateStreamOptions(opts: StreamOptions): void {
   if (opts.workflow !== undefined) validateName("workflow", opts.workflow);
   if (opts.runId !== undefined) validateName("runId", opts.runId);
 }
+
+/**
+ * updateWithStart waits for the update's result, which no worker can produce before a caller's
+ * transaction commits: it takes no `{ tx }`.
+ */
+export function refuseUpdateTx(opts: object): void {
+  if ((opts as { tx?: unknown }).tx === undefined) return;
+  throw new ReplayError(
+    "TX_UNSUPPORTED",
+    "updateWithStart takes no { tx }: it waits for the update's result, which no worker can produce before your transaction commits. Start the run in your transaction with runWorkflow(..., { tx }) and send the update with executeUpdate after COMMIT, or use signalWithStart(..., { tx })",
+  );
+}

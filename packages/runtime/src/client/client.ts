@@ -8,6 +8,7 @@ import type {
   ListRunsFilter,
   LocalBus,
   PurgeOptions,
+  QueryOptions,
   ResetOptions,
   ResumeOptions,
   RunInfo,
@@ -17,12 +18,14 @@ import type {
   StreamEvent,
   StreamOptions,
   Timers,
-  Transaction,
+  UpdateHandle,
+  UpdateOptions,
+  UpdateWithStartOptions,
   WriteOptions,
 } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.js";
-import { checkTags, type HistoryEvent, type RunKey } from "../history/index.js";
+import type { HistoryEvent } from "../history/index.js";
 import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
 import type { RunDescription } from "../ops/description.js";
 import { CodecStore } from "../payload/codec-store.js";
@@ -31,23 +34,14 @@ import { PayloadPipeline } from "../payload/pipeline.js";
 import { CronSchedule } from "../schedule/cron.js";
 import { tickRunId } from "../schedule/plan.js";
 import { pageLimit } from "../store/paging.js";
-import type {
-  CountFilter,
-  FreshRun,
-  HistoryOptions,
-  NewRun,
-  OrphanedSignal,
-  RunCounts,
-  ScheduleInfo,
-  Store,
-} from "../store/types.js";
+import type { CountFilter, HistoryOptions, OrphanedSignal, RunCounts, ScheduleInfo, Store } from "../store/types.js";
 import { defaultLogger } from "../telemetry/logging.js";
 import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
 import { SpanAttr, SpanName } from "../telemetry/names.js";
 import { runSpanAttributes, Tracing } from "../telemetry/tracing.js";
 import {
   forkOverridesOf,
-  placementOf,
+  refuseUpdateTx,
   runKey,
   scheduleIdOf,
   scheduleSpecOf,
@@ -58,9 +52,12 @@ import { runBulk } from "./bulk.js";
 import { createLocalBus } from "./local-bus.js";
 import { RunManagement } from "./management.js";
 import type { ClientOptions } from "./options.js";
+import { RequestCalls } from "./requests.js";
 import { RunControls } from "./run-controls.js";
+import { RunStarts, signalRow } from "./starts.js";
 import { streamEvents } from "./stream.js";
 import { realTimers } from "./timers.js";
+import { startedUpdate } from "./update-handle.js";
 
 /** A client, plus `ready()`. */
 export interface StoreClient extends Client {
@@ -117,6 +114,8 @@ export class ReplayClient implements StoreClient {
   readonly #management: RunManagement;
   readonly #controls: RunControls;
   readonly #results: ResultSource;
+  readonly #requests: RequestCalls;
+  readonly #starts: RunStarts;
   readonly #awaitObserver: AwaitResultObserver | undefined;
   #readiness: Promise<void> | undefined;
 
@@ -139,6 +138,24 @@ export class ReplayClient implements StoreClient {
       getRun: (namespace, workflow, runId) => this.getRun(namespace, workflow, runId),
       explainWait: (key) => this.#management.explainWait(key),
     };
+    this.#starts = new RunStarts({
+      store: this.store,
+      local: this.local,
+      clock: this.clock,
+      tracing: this.#tracing,
+      metrics: this.#metrics,
+      maxPayloadBytes: this.maxPayloadBytes,
+      defaultVersion: this.#defaultVersion,
+      ready: (tx) => this.#ready(tx),
+    });
+    this.#requests = new RequestCalls({
+      store: this.store,
+      local: this.local,
+      maxPayloadBytes: this.maxPayloadBytes,
+      now: () => this.clock.now(),
+      ready: () => this.#ready(),
+      waiting: (work) => this.#waiting(work),
+    });
   }
 
   ready(): Promise<void> {
@@ -157,17 +174,74 @@ export class ReplayClient implements StoreClient {
     opts: RunOptions = {},
   ): Promise<boolean> {
     const key = runKey(namespace, workflow, runId);
-    const inputText = encodePayload("input", input, this.maxPayloadBytes);
-    const codeVersion = opts.version === undefined ? this.#defaultVersion : validateName("version", opts.version);
-    const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
-    const { delayMs, ...placement } = placementOf(opts);
-    const tags = opts.tags === undefined ? undefined : checkTags("tags", opts.tags);
-    return this.#start(key, opts.tx, () => {
-      const now = this.clock.now();
-      const deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
-      const startAt = placement.startAt ?? (delayMs === undefined ? undefined : now + delayMs);
-      return { key, inputText, now, codeVersion, deadline, ...placement, startAt, tags };
-    });
+    return this.#starts.start(key, opts.tx, this.#starts.newRun(key, input, opts));
+  }
+
+  async signalWithStart(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    input: unknown,
+    signal: string,
+    message: unknown,
+    externalId: string,
+    opts: RunOptions = {},
+  ): Promise<boolean> {
+    const key = runKey(namespace, workflow, runId);
+    return this.#starts.withSignal(key, input, signalRow(signal, message, externalId, this.maxPayloadBytes), opts);
+  }
+
+  async executeUpdate(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    update: string,
+    input: unknown,
+    opts: UpdateOptions = {},
+  ): Promise<unknown> {
+    const outgoing = this.#requests.update(runKey(namespace, workflow, runId), update, input, opts);
+    const state = await this.#requests.sendUpdate(outgoing, "settled", opts.updateId !== undefined);
+    return this.#requests.outcome(outgoing, state);
+  }
+
+  async startUpdate(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    update: string,
+    input: unknown,
+    opts: UpdateOptions = {},
+  ): Promise<UpdateHandle> {
+    const outgoing = this.#requests.update(runKey(namespace, workflow, runId), update, input, opts);
+    const state = await this.#requests.sendUpdate(outgoing, "accepted", opts.updateId !== undefined);
+    return startedUpdate(this.#requests, outgoing, state);
+  }
+
+  async updateWithStart(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    input: unknown,
+    update: string,
+    updateInput: unknown,
+    opts: UpdateWithStartOptions = {},
+  ): Promise<unknown> {
+    const key = runKey(namespace, workflow, runId);
+    refuseUpdateTx(opts);
+    const outgoing = this.#requests.update(key, update, updateInput, opts);
+    const arrival = await this.#starts.withRequest(key, input, outgoing.request, opts);
+    return this.#requests.outcome(outgoing, await this.#requests.awaitStored(outgoing, arrival, "settled"));
+  }
+
+  async queryRun(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    query: string,
+    input?: unknown,
+    opts: QueryOptions = {},
+  ): Promise<unknown> {
+    return this.#requests.query(runKey(namespace, workflow, runId), query, input, opts.timeout);
   }
 
   async signalRun(
@@ -180,11 +254,7 @@ export class ReplayClient implements StoreClient {
     opts: WriteOptions = {},
   ): Promise<boolean> {
     const key = runKey(namespace, workflow, runId);
-    const row = {
-      signal: validateName("signal", signal),
-      externalId: validateName("externalId", externalId),
-      payloadText: encodePayload("message", message, this.maxPayloadBytes),
-    };
+    const row = signalRow(signal, message, externalId, this.maxPayloadBytes);
     const attributes = () => ({ ...runSpanAttributes(key), [SpanAttr.Signal]: row.signal });
     return this.#tracing.producer(SpanName.Signal, attributes, async () => {
       await this.#ready(opts.tx);
@@ -334,7 +404,7 @@ export class ReplayClient implements StoreClient {
     const inputText = encodePayload("input", known.input, this.maxPayloadBytes);
     for (let at = now; at < now + MAX_TRIGGER_TRIES; at++) {
       const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, at) };
-      if (!(await this.#start(key, undefined, () => ({ key, inputText, now, scheduledAt: now })))) continue;
+      if (!(await this.#starts.start(key, undefined, () => ({ key, inputText, now, scheduledAt: now })))) continue;
       await this.store.recordScheduleRun(known.namespace, known.id, key.runId, now);
       return key.runId;
     }
@@ -379,9 +449,14 @@ export class ReplayClient implements StoreClient {
   ): Promise<unknown> {
     const key = runKey(namespace, workflow, runId);
     const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
+    return this.#waiting(() => awaitRunResult(this.#results, key, timeoutMs));
+  }
+
+  /** Runs a wait of a caller, telling the observer (the test environment skips time only then). */
+  async #waiting<T>(work: () => Promise<T>): Promise<T> {
     this.#awaitObserver?.awaitBegan();
     try {
-      return await awaitRunResult(this.#results, key, timeoutMs);
+      return await work();
     } finally {
       this.#awaitObserver?.awaitEnded();
     }
@@ -412,29 +487,6 @@ export class ReplayClient implements StoreClient {
     return this.store.close();
   }
 
-  /**
-   * The one way this client begins a run (runWorkflow, triggerSchedule). Inside a start span,
-   * whose context is stored with the run so that its spans on any worker join the caller's
-   * trace: once the store is ready, creates the run that `describe` gives (it reads the clock
-   * then), counts it, and wakes the workers in this process.
-   */
-  #start(key: RunKey, tx: Transaction | undefined, describe: () => Omit<NewRun, "traceContext">): Promise<boolean> {
-    return this.#tracing.producer(
-      SpanName.Start,
-      () => runSpanAttributes(key),
-      async (traceContext) => {
-        await this.#ready(tx);
-        const run = { ...describe(), traceContext };
-        if (!(await this.store.createRun(run, tx))) return false;
-        this.#metrics.runStarted(key.namespace, key.workflow);
-        // With `tx` the write is not committed yet: wake without naming the run, so workers poll
-        // soon instead of looking at a row they cannot see. A spurious wake-up is harmless.
-        this.local.wake(key.namespace, tx ? undefined : { ...key, fresh: freshRunOf(run) });
-        return true;
-      },
-    );
-  }
-
   /** Resolves once the store answered; `via` = the caller's tx, if any. */
   #ready(via?: unknown): Promise<void> {
     this.#readiness ??= this.#check(via).catch((error: unknown) => {
@@ -456,10 +508,4 @@ function payloadBoundary(given: Store, options: PayloadOptions): CodecStore {
   const store = given instanceof CodecStore ? given.inner : given;
   const resolved = resolvePayloadOptions(options, store.payloadTable);
   return new CodecStore(store, new PayloadPipeline(resolved), resolved.payloadStore);
-}
-
-/** What a worker in this process needs to take up a run just created, without reading it back. */
-function freshRunOf(run: NewRun): FreshRun {
-  const { inputText, now, codeVersion, deadline, queue, startAt, scheduledAt, traceContext } = run;
-  return { inputText, createdAt: now, codeVersion, deadline, queue, startAt, scheduledAt, traceContext };
 }

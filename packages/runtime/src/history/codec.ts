@@ -3,6 +3,7 @@ import { decodePayload, parseStoredPayload, wireText } from "../json.js";
 import { unreachable } from "../unreachable.js";
 import {
   type ChildResponse,
+  type ConditionRequest,
   EventType,
   type ForkedPayload,
   type HistoryEvent,
@@ -101,6 +102,8 @@ export function holdsUserData(type: EventType): boolean {
     case EventType.ChildRequest:
     case EventType.ChildResponse:
     case EventType.SignalSent:
+    case EventType.UpdateAccepted:
+    case EventType.UpdateCompleted:
     case EventType.Resumed:
       return true;
     case EventType.CancelRequested:
@@ -108,6 +111,8 @@ export function holdsUserData(type: EventType): boolean {
     case EventType.SleepRequest:
     case EventType.SleepDone:
     case EventType.SignalRequest:
+    case EventType.ConditionRequest:
+    case EventType.ConditionResult:
     case EventType.Patched:
     case EventType.Forked:
     // Tags are labels to search by, indexed as they are: never encoded (no secrets in tags).
@@ -147,6 +152,10 @@ export function hasPayload(type: EventType): boolean {
     case EventType.ChildRequest:
     case EventType.ChildResponse:
     case EventType.SignalSent:
+    case EventType.UpdateAccepted:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionRequest:
+    case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
     case EventType.TagsSet:
@@ -258,6 +267,48 @@ export const newEvent = {
     payloadText: null,
     at,
   }),
+  updateAccepted: (update: string, seq: number, updateId: string, inputText: string, at: number): NewEvent => ({
+    type: EventType.UpdateAccepted,
+    target: update,
+    seq,
+    payloadText: `{"updateId":${JSON.stringify(updateId)},"input":${inputText}}`,
+    at,
+  }),
+  updateResult: (update: string, seq: number, updateId: string, resultText: string, at: number): NewEvent => ({
+    type: EventType.UpdateCompleted,
+    target: update,
+    seq,
+    payloadText: `{"updateId":${JSON.stringify(updateId)},"result":${resultText}}`,
+    at,
+  }),
+  updateError: (update: string, seq: number, updateId: string, error: SerializedError, at: number): NewEvent => ({
+    type: EventType.UpdateCompleted,
+    target: update,
+    seq,
+    payloadText: JSON.stringify({ updateId, error }),
+    at,
+  }),
+  conditionRequest: (seq: number, request: ConditionRequest, at: number): NewEvent => ({
+    type: EventType.ConditionRequest,
+    target: "",
+    seq,
+    payloadText: JSON.stringify({ timeout: request.timeout, deadline: request.deadline }),
+    at,
+  }),
+  conditionSatisfied: (seq: number, at: number): NewEvent => ({
+    type: EventType.ConditionResult,
+    target: "",
+    seq,
+    payloadText: '{"satisfied":true}',
+    at,
+  }),
+  conditionTimeout: (seq: number, at: number): NewEvent => ({
+    type: EventType.ConditionResult,
+    target: "",
+    seq,
+    payloadText: '{"timedOut":true}',
+    at,
+  }),
   // The error is the run's stored error text, parsed as it is (its wire form, maybe encoded).
   resumed: (payload: ResumedPayload, at: number): NewEvent => run(EventType.Resumed, JSON.stringify(payload), at),
   forked: (payload: ForkedPayload, at: number): NewEvent => run(EventType.Forked, JSON.stringify(payload), at),
@@ -281,6 +332,21 @@ export const newEvent = {
     at,
   }),
 };
+
+/** How an update's handler ended, taken from the update_completed event newEvent built: its result or error as JSON text. */
+export type UpdateCompletionText =
+  | { readonly updateId: string; readonly resultText: string }
+  | { readonly updateId: string; readonly errorText: string };
+
+/** The outcome an update_completed event of newEvent carries, its result text kept as written. */
+export function updateCompletionOf(event: Pick<NewEvent, "payloadText">): UpdateCompletionText {
+  const text = event.payloadText ?? "{}";
+  const { updateId, error } = JSON.parse(text) as { updateId: string; error?: SerializedError };
+  if (error !== undefined) return { updateId, errorText: JSON.stringify(error) };
+  // newEvent.updateResult: {"updateId":<id>,"result":<result text>}
+  const prefix = `{"updateId":${JSON.stringify(updateId)},"result":`;
+  return { updateId, resultText: text.slice(prefix.length, -1) };
+}
 
 function run(type: EventType, payloadText: string | null, at: number): NewEvent {
   return { type, target: "", seq: 0, payloadText, at };

@@ -31,6 +31,14 @@ export const EventType = {
   SignalSent: "signal_sent",
   /** The code took the new branch of patch `target` here (ctx.patched); replayed like a command. */
   Patched: "patched",
+  /** A caller's update passed validation here: its handler runs from this point (replayed like a signal). */
+  UpdateAccepted: "update_accepted",
+  /** How the handler of update_accepted `target#seq` ended; recorded by the code, matched on replay. */
+  UpdateCompleted: "update_completed",
+  /** ctx.condition(predicate, timeout) waits here, at most until the deadline. */
+  ConditionRequest: "condition_request",
+  /** How the condition of condition_request `#seq` ended: its predicate held, or its timeout passed. */
+  ConditionResult: "condition_result",
   /** An operator resumed a stuck run (resumeRun); not part of replay. */
   Resumed: "resumed",
   /** The run was forked from another (forkRun); not part of replay. */
@@ -140,6 +148,26 @@ export interface SignalRequest {
   readonly deadline: number;
 }
 
+/** Payload of update_accepted: the caller's update id and the input the handler gets. */
+export interface UpdateAccepted {
+  readonly updateId: string;
+  readonly input: unknown;
+}
+
+/** Payload of update_completed: what the handler returned, or its error. */
+export type UpdateCompleted =
+  | { readonly updateId: string; readonly result: unknown }
+  | { readonly updateId: string; readonly error: SerializedError };
+
+/** Payload of condition_request: how long the condition waits at most, and when that ends. */
+export interface ConditionRequest {
+  readonly timeout: number;
+  readonly deadline: number;
+}
+
+/** Payload of condition_result. */
+export type ConditionResult = { readonly satisfied: true } | { readonly timedOut: true };
+
 /** The payload type of each event type. */
 export interface EventPayloads {
   /** The iteration's input. */
@@ -163,6 +191,10 @@ export interface EventPayloads {
   child_response: ChildResponse;
   signal_sent: SignalSent;
   patched: null;
+  update_accepted: UpdateAccepted;
+  update_completed: UpdateCompleted;
+  condition_request: ConditionRequest;
+  condition_result: ConditionResult;
   resumed: ResumedPayload;
   forked: ForkedPayload;
   /** The tags the workflow set (merged into the run's). */

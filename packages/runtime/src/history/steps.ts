@@ -3,8 +3,8 @@ import { EventType } from "./events.js";
 
 /**
  * The steps of an iteration are the commands its history records, in position order:
- * activity requests, sleeps, signal awaits, outputs, patch markers, child starts and
- * signals sent, tags set. Operators number
+ * activity requests, sleeps, signal awaits, outputs, patch markers, child starts, signals
+ * sent, tags set, condition waits with a timeout, and the updates it accepted. Operators number
  * them from 0 (forkRun's `fromStep`, the inspector's timeline).
  */
 export function isStep(type: EventType): boolean {
@@ -17,6 +17,8 @@ export function isStep(type: EventType): boolean {
     case EventType.ChildRequest:
     case EventType.SignalSent:
     case EventType.TagsSet:
+    case EventType.UpdateAccepted:
+    case EventType.ConditionRequest:
       return true;
     case EventType.Created:
     case EventType.Completed:
@@ -29,6 +31,8 @@ export function isStep(type: EventType): boolean {
     case EventType.SleepDone:
     case EventType.SignalResponse:
     case EventType.ChildResponse:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
     case EventType.Paused:
@@ -48,6 +52,8 @@ function isResult(type: EventType): boolean {
     case EventType.SleepDone:
     case EventType.SignalResponse:
     case EventType.ChildResponse:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionResult:
       return true;
     default:
       return false;

@@ -85,6 +85,7 @@ function waitsOf(
         waits.signals.push({ signal: step.name, seq: step.seq, since, until: deadlineOf(step.request) });
         break;
       case "sleep":
+      case "condition":
         waits.timers.push({ seq: step.seq, since, until: deadlineOf(step.request) });
         break;
       case "child":

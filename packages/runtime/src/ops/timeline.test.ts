@@ -44,4 +44,29 @@ describe("timelineOf", () => {
     expect(steps.map((step) => step.outcome)).toEqual(["failed", "timed out", "recorded", "failed"]);
     expect(steps[0]).toMatchObject({ attempts: 2, response: { name: "Error", message: "declined" } });
   });
+
+  it("shows each accepted update as a step answered by its completion, and conditions by how they ended", () => {
+    const steps = timelineOf(
+      run(
+        ev.condition(0, 1000),
+        ev.updateAccepted("approve", 0, "u1", { by: "ann" }, T0 + 10),
+        ev.updateResult("approve", 0, "u1", "approved"),
+        ev.conditionHeld(0),
+        ev.updateAccepted("approve", 1, "u2", { by: "bob" }),
+        ev.updateError("approve", 1, "u2", "already approved"),
+        ev.condition(1, 1000),
+        ev.conditionTimedOut(1),
+        ev.updateAccepted("cancel", 0, "u3", null),
+      ),
+    );
+    expect(steps.map(({ kind, name, outcome }) => [kind, name, outcome])).toEqual([
+      ["condition", "", "completed"],
+      ["update", "approve", "completed"],
+      ["update", "approve", "failed"],
+      ["condition", "", "timed out"],
+      ["update", "cancel", "pending"],
+    ]);
+    expect(steps[1]).toMatchObject({ request: { updateId: "u1", input: { by: "ann" } }, response: "approved" });
+    expect(steps[2]?.response).toMatchObject({ message: "already approved" });
+  });
 });

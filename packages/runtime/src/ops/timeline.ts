@@ -2,12 +2,23 @@ import { EventType, type HistoryEvent, isStep } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 
 /** What a step of a run's timeline is: the command kinds of the run context. */
-export type StepKind = "activity" | "sleep" | "signal" | "output" | "patch" | "child" | "send" | "tags";
+export type StepKind =
+  | "activity"
+  | "sleep"
+  | "signal"
+  | "output"
+  | "patch"
+  | "child"
+  | "send"
+  | "tags"
+  | "update"
+  | "condition";
 
 /**
- * How a step went: "completed" and "failed" for steps with a result, "timed out" for a signal
- * await that got none, "pending" while the workflow waits for it, "recorded" for steps that
- * are done the moment they are written (outputs, patch markers, signals sent, tags set, startChild).
+ * How a step went: "completed" and "failed" for steps with a result (an update's handler
+ * included), "timed out" for a signal await or a condition that got none, "pending" while the
+ * workflow waits for it, "recorded" for steps that are done the moment they are written
+ * (outputs, patch markers, signals sent, tags set, startChild).
  */
 export type StepOutcome = "completed" | "failed" | "timed out" | "pending" | "recorded";
 
@@ -26,9 +37,9 @@ export interface TimelineStep {
   readonly outcome: StepOutcome;
   /** Attempts an activity took. */
   readonly attempts?: number;
-  /** What the command carried: activity input, sleep or await request, output message, child request, signal sent. */
+  /** What the command carried: activity input, sleep, await or condition request, output message, child request, signal sent, accepted update. */
   readonly request: unknown;
-  /** What answered it: activity result or error, the signal message, the child's ending. */
+  /** What answered it: activity result or error, the signal message, the child's ending, the update's result or error. */
   readonly response?: unknown;
 }
 
@@ -73,6 +84,12 @@ function resultOf(answer: HistoryEvent): Pick<TimelineStep, "outcome" | "attempt
         : { outcome: "completed", response: answer.payload.message };
     case EventType.ChildResponse:
       return { outcome: answer.payload.status === "completed" ? "completed" : "failed", response: answer.payload };
+    case EventType.UpdateCompleted:
+      return "error" in answer.payload
+        ? { outcome: "failed", response: answer.payload.error }
+        : { outcome: "completed", response: answer.payload.result };
+    case EventType.ConditionResult:
+      return "timedOut" in answer.payload ? { outcome: "timed out" } : { outcome: "completed" };
     default:
       return { outcome: "completed" };
   }
@@ -97,6 +114,10 @@ function kindOf(type: EventType): StepKind | undefined {
       return "send";
     case EventType.TagsSet:
       return "tags";
+    case EventType.UpdateAccepted:
+      return "update";
+    case EventType.ConditionRequest:
+      return "condition";
     case EventType.Created:
     case EventType.Completed:
     case EventType.Restarted:
@@ -108,6 +129,8 @@ function kindOf(type: EventType): StepKind | undefined {
     case EventType.SleepDone:
     case EventType.SignalResponse:
     case EventType.ChildResponse:
+    case EventType.UpdateCompleted:
+    case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
     case EventType.Paused:
@@ -127,6 +150,8 @@ function answerKey(event: HistoryEvent): string | undefined {
     [EventType.SleepDone]: EventType.SleepRequest,
     [EventType.SignalResponse]: EventType.SignalRequest,
     [EventType.ChildResponse]: EventType.ChildRequest,
+    [EventType.UpdateCompleted]: EventType.UpdateAccepted,
+    [EventType.ConditionResult]: EventType.ConditionRequest,
   }[event.type as string];
   return request === undefined ? undefined : `${event.iteration}/${request}/${event.target}#${event.seq}`;
 }

@@ -10,9 +10,12 @@ import type {
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewRequest,
   NewRun,
   NewSignal,
   PurgeRequest,
+  RequestArrival,
+  RequestState,
   RunReset,
   ScheduleSpec,
   SlotRequest,
@@ -250,6 +253,29 @@ export class CodecStore<S extends Store = Store> implements Store {
   park(key: RunKey, owner: string, errorText: string, now: number, version?: number) {
     return this.#encoded(errorText, key).then((text) => this.inner.park(key, owner, text, now, version));
   }
+  async signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
+    const [inputText, payloadText] = await Promise.all([
+      this.#encoded(run.inputText, run.key),
+      this.#encoded(signal.payloadText, run.key),
+    ]);
+    return this.inner.signalWithStart({ ...run, inputText }, { ...signal, payloadText }, tx);
+  }
+  /** The request's input encoded; the state of a request stored under its id before, decoded. */
+  async addRequest(key: RunKey, request: NewRequest, now: number) {
+    const inputText = await this.#encoded(request.inputText, key);
+    return this.#openArrival(await this.inner.addRequest(key, { ...request, inputText }, now), key);
+  }
+  async updateWithStart(run: NewRun, request: NewRequest) {
+    const [inputText, requestInput] = await Promise.all([
+      this.#encoded(run.inputText, run.key),
+      this.#encoded(request.inputText, run.key),
+    ]);
+    const written = await this.inner.updateWithStart({ ...run, inputText }, { ...request, inputText: requestInput });
+    return { created: written.created, arrival: await this.#openArrival(written.arrival, run.key) };
+  }
+  forgetRequest(key: RunKey, requestId: string) {
+    return this.inner.forgetRequest(key, requestId);
+  }
   /** A schedule's input is encoded but never offloaded: every tick's run gets a copy of it. */
   async saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number) {
     const inputText = await this.payloads.encode(spec.inputText, { ...spec, runId: spec.id }, false);
@@ -334,6 +360,35 @@ export class CodecStore<S extends Store = Store> implements Store {
   }
   async loadSignals(key: RunKey, names: readonly string[]) {
     return openSignals(this.payloads, await this.inner.loadSignals(key, names), key);
+  }
+  async loadRequests(key: RunKey) {
+    const requests = await this.inner.loadRequests(key);
+    return Promise.all(
+      requests.map(async (request) => ({
+        ...request,
+        inputText: await openText(this.payloads, request.inputText, key),
+      })),
+    );
+  }
+  async readRequest(key: RunKey, requestId: string) {
+    return this.#openRequest(await this.inner.readRequest(key, requestId), key);
+  }
+  async withdrawRequest(key: RunKey, requestId: string) {
+    return this.#openRequest(await this.inner.withdrawRequest(key, requestId), key);
+  }
+
+  async #openRequest(state: RequestState | undefined, key: RunKey): Promise<RequestState | undefined> {
+    if (state === undefined) return undefined;
+    const [resultText, errorText] = await Promise.all([
+      openText(this.payloads, state.resultText, key),
+      openText(this.payloads, state.errorText, key),
+    ]);
+    return { ...state, resultText, errorText };
+  }
+
+  async #openArrival(arrival: RequestArrival, key: RunKey): Promise<RequestArrival> {
+    if (arrival.added) return arrival;
+    return { added: false, state: (await this.#openRequest(arrival.state, key)) as RequestState };
   }
   async getRun(key: RunKey) {
     const run = await this.inner.getRun(key);

@@ -1,5 +1,5 @@
 import { holdsUserData, type NewEvent, type RunKey } from "../history/index.js";
-import type { ChildStart, RunEnd, SignalToSend, StepWrite, TaskRetry } from "../store/types.js";
+import type { ChildStart, RequestWrite, RunEnd, SignalToSend, StepWrite, TaskRetry } from "../store/types.js";
 
 /** What encoding a step's payloads needs: see PayloadPipeline. */
 export interface PayloadWriter {
@@ -10,7 +10,7 @@ export interface PayloadWriter {
 }
 
 /** The fields of a StepWrite that hold payload text, each encoded by encodeStep. */
-type PayloadStepField = "events" | "taskWrites" | "childStarts" | "signalsSent" | "end" | "restart";
+type PayloadStepField = "events" | "taskWrites" | "childStarts" | "signalsSent" | "end" | "restart" | "requestWrites";
 
 /**
  * The fields of a StepWrite that hold no payload: they pass as they are. Every field of
@@ -56,6 +56,9 @@ function* payloadsOf(step: StepWrite): Generator<string> {
   if (step.end?.resultText != null) yield step.end.resultText;
   if (step.end?.errorText != null) yield step.end.errorText;
   if (step.restart) yield step.restart.inputText;
+  for (const write of step.requestWrites ?? []) {
+    for (const text of [write.inputText, write.resultText, write.errorText]) if (text !== null) yield text;
+  }
 }
 
 /**
@@ -65,15 +68,16 @@ function* payloadsOf(step: StepWrite): Generator<string> {
 export async function encodeStep(step: StepWrite, writer: PayloadWriter): Promise<StepWrite> {
   if (passes(step, writer)) return step;
   const own = (text: string) => writer.encode(text, step.key);
-  const [events, taskWrites, childStarts, signalsSent, end, restart] = await Promise.all([
+  const [events, taskWrites, childStarts, signalsSent, end, restart, requestWrites] = await Promise.all([
     Promise.all(step.events.map((event) => encodeEvent(event, own))),
     Promise.all(step.taskWrites.map((task) => encodeTask(task, own))),
     Promise.all(step.childStarts.map((child) => encodeChild(child, writer))),
     Promise.all(step.signalsSent.map((sent) => encodeSignal(sent, writer))),
     step.end && encodeEnd(step.end, own),
     step.restart && own(step.restart.inputText).then((inputText) => ({ inputText })),
+    Promise.all((step.requestWrites ?? []).map((write) => encodeRequestWrite(write, own))),
   ]);
-  const changed = { events, taskWrites, childStarts, signalsSent };
+  const changed = { events, taskWrites, childStarts, signalsSent, requestWrites };
   return { ...step, ...changed, ...(end ? { end } : {}), ...(restart ? { restart } : {}) };
 }
 
@@ -101,4 +105,12 @@ async function encodeEnd(end: RunEnd, own: (text: string) => Promise<string>): P
     end.errorText === null ? null : own(end.errorText),
   ]);
   return { ...end, resultText, errorText };
+}
+
+/** An update's input, result or error, and a query's answer, as a request's row keeps them. */
+async function encodeRequestWrite(write: RequestWrite, own: (text: string) => Promise<string>): Promise<RequestWrite> {
+  const [inputText, resultText, errorText] = await Promise.all(
+    [write.inputText, write.resultText, write.errorText].map((text) => (text === null ? null : own(text))),
+  );
+  return { ...write, inputText: inputText ?? null, resultText: resultText ?? null, errorText: errorText ?? null };
 }

@@ -12,11 +12,12 @@ const TARGET_ARGUMENT: Record<CommandKind, string> = {
   child: "child workflow",
   send: "workflow",
   tags: "tags",
+  condition: "condition",
 };
 
-/** Checks the name a command targets (sleeps and tags target nothing); throws InvalidNameError. */
+/** Checks the name a command targets (sleeps, tags and conditions target nothing); throws InvalidNameError. */
 export function checkTarget(kind: CommandKind, target: string): void {
-  if (kind !== "sleep" && kind !== "tags") validateName(TARGET_ARGUMENT[kind], target);
+  if (kind !== "sleep" && kind !== "tags" && kind !== "condition") validateName(TARGET_ARGUMENT[kind], target);
 }
 
 /** The stored form of a command's input: JSON of the activity input or output message; the duration of a timer. */
@@ -29,6 +30,7 @@ export function encodeCommandInput(kind: CommandKind, target: string, input: unk
     case "sleep":
       return JSON.stringify({ duration: input });
     case "signal":
+    case "condition":
       return JSON.stringify({ timeout: input });
     case "child":
       return encodeChildRequest(target, input as ChildRequest, maxBytes);

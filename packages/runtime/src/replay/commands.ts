@@ -3,7 +3,7 @@ import { EventType, type NewEvent, newEvent } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 
 /** What a workflow can ask of its run context that the history records. */
-export type CommandKind = "activity" | "sleep" | "signal" | "output" | "child" | "send" | "tags";
+export type CommandKind = "activity" | "sleep" | "signal" | "output" | "child" | "send" | "tags" | "condition";
 
 /** A command the workflow issued and has not yet seen resolved. */
 export interface PendingCommand {
@@ -16,7 +16,7 @@ export interface PendingCommand {
   readonly inputText: string;
   /** Per-call activity options. */
   readonly options?: ActivityOptions;
-  /** Sleep: when it ends. Signal: when it times out. ms since the epoch. */
+  /** Sleep: when it ends. Signal and condition: when it times out. ms since the epoch. */
   readonly deadline?: number;
   /** When the command was first issued (recorded), ms since the epoch. */
   readonly issuedAt: number;
@@ -45,6 +45,8 @@ export function requestTypeOf(kind: CommandKind): EventType {
       return EventType.SignalSent;
     case "tags":
       return EventType.TagsSet;
+    case "condition":
+      return EventType.ConditionRequest;
     default:
       return unreachable(kind);
   }
@@ -67,6 +69,7 @@ export function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean
     case "activity":
     case "sleep":
     case "signal":
+    case "condition":
       return false;
     default:
       return unreachable(kind);
@@ -75,7 +78,7 @@ export function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean
 
 /**
  * The event that records a new command past the end of history, issued `at`, and the
- * command's deadline (sleeps and signal timeouts, whose input is their duration in ms).
+ * command's deadline (sleeps, signal and condition timeouts, whose input is their duration in ms).
  */
 export function requestEvent(
   kind: CommandKind,
@@ -104,6 +107,11 @@ export function requestEvent(
       const timeout = input as number;
       const deadline = at + timeout;
       return { event: newEvent.signalRequest(target, seq, { timeout, deadline }, at), deadline };
+    }
+    case "condition": {
+      const timeout = input as number;
+      const deadline = at + timeout;
+      return { event: newEvent.conditionRequest(seq, { timeout, deadline }, at), deadline };
     }
     default:
       return unreachable(kind);

@@ -1,7 +1,7 @@
 import type { ActivityOptions, RunContext, WorkflowFn } from "../api.js";
-import { CancelledError } from "../errors.js";
-import { EventType, isEndEvent, type NewEvent, newEvent, type RecordedEvent } from "../history/index.js";
-import { unreachable } from "../unreachable.js";
+import { CancelledError, type SerializedError } from "../errors.js";
+import { type NewEvent, newEvent, type RecordedEvent } from "../history/index.js";
+import { applyEvent } from "./apply.js";
 import { checkTarget, encodeCommandInput } from "./command-input.js";
 import {
   type CommandKind,
@@ -11,11 +11,13 @@ import {
   resolvesWhenRecorded,
   type WaitingCommand,
 } from "./commands.js";
+import { Conditions } from "./conditions.js";
+import { completionEvent, type QueryAnswer, RunHandlers, type RunningUpdate, type UpdateOutcome } from "./handlers.js";
 import { isReplayedRequest, matches, recordedDeadline } from "./matching.js";
-import { afterEnd, describeIssued, nonDeterminism, unrequested } from "./nondeterminism.js";
+import { afterEnd, describeIssued, nonDeterminism, unhandledUpdate, unrequested } from "./nondeterminism.js";
 import { DeterministicRandom } from "./prng.js";
+import { RecordedHistory, sameCompletion } from "./recorded.js";
 import { createRunContext } from "./run-context.js";
-import { settleActivity, settleChild, settleSignal } from "./settle.js";
 
 /** Identity of the run an executor replays. */
 export interface RunIdentity {
@@ -70,11 +72,15 @@ export class RunExecutor {
   /** Keys of commands already resolved: a second completion for one is ignored. */
   readonly #answered = new Set<string>();
   readonly #sequences = new Map<string, number>();
-  /** The recorded requests, matched in order against the commands the code issues. */
-  readonly #recorded: RecordedEvent[] = [];
-  #recordedCursor = 0;
-  /** The recorded end of the iteration, when the history is of an ended one (replayHistory). */
-  #recordedEnd: RecordedEvent | undefined;
+  /** What replay matches the code against; empty until start(). */
+  #recorded = new RecordedHistory([]);
+  /** The update and query handlers the code registered, and the updates whose handler runs. */
+  readonly #handlers: RunHandlers;
+  readonly #conditions: Conditions;
+  /** Set while a validator, query handler or predicate runs: what runs (see ReadOnlyContextError). */
+  #readOnly: string | undefined;
+  /** restart(input) was called while update handlers ran: the iteration ends once they finish. */
+  #pendingRestart: { readonly input: unknown } | undefined;
   /** The answer of each patch checked in this iteration. */
   readonly #patches = new Map<string, boolean>();
   #outbox: NewEvent[] = [];
@@ -96,6 +102,25 @@ export class RunExecutor {
     const seed = identity.seed ?? `${identity.namespace}/${identity.workflow}/${identity.runId}`;
     this.#random = new DeterministicRandom(`${seed}/${identity.seedIteration ?? identity.iteration}`);
     this.#maxPayloadBytes = options.maxPayloadBytes;
+    this.#handlers = new RunHandlers({
+      runId: identity.runId,
+      maxPayloadBytes: options.maxPayloadBytes,
+      readOnly: (where, fn) => this.#readOnlyRun(where, fn),
+      updateEnded: (update, outcome) => this.#updateEnded(update, outcome),
+    });
+    this.#conditions = new Conditions({
+      goesOn: () => !this.#outcome && !this.#fault,
+      readOnly: (where, fn) => this.#readOnlyRun(where, fn),
+      takePendingCancel: () => this.#takePendingCancel(),
+      issueTimer: (timeoutMs) => {
+        const seq = this.#sequences.get(sequenceKey("condition", "")) ?? 0;
+        const promise = this.#issue("condition", "", timeoutMs) as Promise<boolean>;
+        return { promise, key: commandKey("condition", "", seq), seq };
+      },
+      waits: (key) => this.#waiting.has(key),
+      held: (key, seq) => this.#conditionHeld(key, seq),
+      reject: (key, error) => this.#waiting.get(key)?.reject(error),
+    });
   }
 
   /** How the iteration ended, once it has. */
@@ -122,10 +147,7 @@ export class RunExecutor {
 
   /** Starts the workflow function and replays the recorded history after `created`. */
   async start(fn: WorkflowFn, input: unknown, history: readonly RecordedEvent[]): Promise<void> {
-    for (const event of history) {
-      if (isReplayedRequest(event)) this.#recorded.push(event);
-      else if (isEndEvent(event)) this.#recordedEnd = event;
-    }
+    this.#recorded = new RecordedHistory(history);
     const context = this.#context();
     let promise: Promise<unknown>;
     try {
@@ -137,16 +159,16 @@ export class RunExecutor {
       (result) => this.#end({ kind: "completed", result }),
       (error: unknown) => this.#end({ kind: "failed", error }),
     );
-    await drain();
+    await this.#settle();
     for (const event of history) {
       if (this.#outcome || this.#fault) return;
       if (event.pos === null || event.pos === 0 || isReplayedRequest(event)) continue;
       this.#apply(event, false);
-      await drain();
+      await this.#settle();
     }
     // Every completion was delivered: code that matches its history has issued every
     // recorded command by now. One left means the code waits somewhere it did not before.
-    const unissued = this.#recorded[this.#recordedCursor];
+    const unissued = this.#recorded.next;
     if (unissued !== undefined && !this.#outcome && !this.#fault) {
       this.#fail(nonDeterminism(this.identity.runId, unissued, "nothing: the code waits elsewhere before it"));
     }
@@ -156,7 +178,45 @@ export class RunExecutor {
   async deliver(event: NewEvent, payload: unknown): Promise<void> {
     this.#outbox.push(event);
     this.#apply({ ...event, iteration: this.identity.iteration, pos: null, payload } as RecordedEvent, true);
+    await this.#settle();
+  }
+
+  /**
+   * Lets the workflow run as far as it can, then settles the conditions whose predicate holds,
+   * and again while that lets it go on. Live and in replay alike, after every delivered event.
+   */
+  async #settle(): Promise<void> {
     await drain();
+    while (this.#conditions.settle()) await drain();
+  }
+
+  /** False while the run cannot take an update: it ended, faulted, or waits to restart. */
+  get acceptsUpdates(): boolean {
+    return !this.#outcome && !this.#fault && this.#pendingRestart === undefined;
+  }
+
+  /**
+   * Why the run would refuse update `name` with `input` now (it has no handler for it, or its
+   * validator threw), or undefined when it takes it. Runs the validator read-only; never recorded.
+   */
+  validateUpdate(name: string, input: unknown): SerializedError | undefined {
+    return this.#handlers.validate(name, input);
+  }
+
+  /** Accepts a validated update (live): records update_accepted here and starts its handler. */
+  async acceptUpdate(updateId: string, name: string, inputText: string, input: unknown): Promise<void> {
+    const event = newEvent.updateAccepted(name, this.#handlers.nextSeq(name), updateId, inputText, this.#clock());
+    await this.deliver(event, { updateId, input });
+  }
+
+  /** Updates accepted and not finished, in the order they were accepted. */
+  runningUpdates(): RunningUpdate[] {
+    return this.#handlers.runningUpdates();
+  }
+
+  /** Answers query `name` from the run's state now; records nothing. */
+  query(name: string, input: unknown): QueryAnswer {
+    return this.#handlers.query(name, input);
   }
 
   /** Takes the events produced since the last call, in order. */
@@ -186,49 +246,13 @@ export class RunExecutor {
 
   #apply(event: RecordedEvent, live: boolean): void {
     this.#time = Math.max(this.#time, event.at);
-    switch (event.type) {
-      case EventType.CancelDelivered:
-        this.#applyCancel();
-        return;
-      case EventType.ActivityResponse:
-        this.#complete("activity", event, live, (command) => settleActivity(command, event.payload));
-        return;
-      case EventType.SleepDone:
-        this.#complete("sleep", event, live, (command) => command.resolve(undefined));
-        return;
-      case EventType.SignalResponse:
-        this.#complete("signal", event, live, (command) => settleSignal(command, event.payload));
-        return;
-      case EventType.ChildResponse:
-        this.#complete("child", event, live, (command) => settleChild(command, event.payload));
-        return;
-      // Requests are matched as the code issues them (#issue), not here.
-      case EventType.Created:
-      case EventType.ActivityRequest:
-      case EventType.SleepRequest:
-      case EventType.SignalRequest:
-      case EventType.Output:
-      case EventType.ChildRequest:
-      case EventType.SignalSent:
-      case EventType.TagsSet:
-      // The end of an iteration is where the code arrives by itself.
-      case EventType.Completed:
-      case EventType.Restarted:
-      case EventType.Failed:
-      case EventType.Cancelled:
-      case EventType.Patched:
-      // Not part of replay: the engine turns it into cancel_delivered; operators' marks.
-      case EventType.CancelRequested:
-      case EventType.Resumed:
-      case EventType.Forked:
-      case EventType.Paused:
-      case EventType.Unpaused:
-      case EventType.Terminated:
-      case EventType.Reset:
-        return;
-      default:
-        unreachable(event);
-    }
+    applyEvent(event, {
+      cancel: () => this.#applyCancel(),
+      complete: (kind, settle) => this.#complete(kind, event, live, settle),
+      beginUpdate: (update, input) => {
+        if (!this.#handlers.begin(update, input)) this.#fail(unhandledUpdate(this.identity.runId, update));
+      },
+    });
   }
 
   #complete(kind: CommandKind, event: RecordedEvent, live: boolean, settle: (command: WaitingCommand) => void): void {
@@ -247,17 +271,34 @@ export class RunExecutor {
 
   #applyCancel(): void {
     this.#cancelDelivered = true;
-    if (this.#waiting.size === 0) {
-      // Nothing to interrupt now: the next command the workflow issues is refused instead.
-      this.#cancelPending = true;
-      return;
-    }
     const waiting = [...this.#waiting.entries()];
     this.#waiting.clear();
     for (const [key, command] of waiting) {
       this.#answered.add(key);
       command.reject(new CancelledError(this.identity.runId));
     }
+    const conditions = this.#conditions.rejectAll(new CancelledError(this.identity.runId));
+    // Nothing to interrupt now: the next command the workflow issues is refused instead.
+    if (waiting.length === 0 && !conditions) this.#cancelPending = true;
+  }
+
+  /** An update's handler ended: its completion is recorded (or matched, in replay). */
+  #updateEnded(update: RunningUpdate, outcome: UpdateOutcome): void {
+    if (this.#outcome || this.#fault) return;
+    const event = completionEvent(update, outcome, this.#maxPayloadBytes, this.#clock());
+    const recorded = this.#recorded.next;
+    if (recorded !== undefined) {
+      this.#recorded.advance();
+      if (!sameCompletion(recorded, event)) {
+        this.#fail(nonDeterminism(this.identity.runId, recorded, `${event.type} ${event.payloadText ?? ""}`));
+      }
+    } else if (this.#recorded.end !== undefined) {
+      this.#fail(afterEnd(this.identity.runId, this.#recorded.end, `${event.type} ${update.name}#${update.seq}`));
+    } else {
+      this.#outbox.push(event);
+    }
+    const restart = this.#pendingRestart;
+    if (restart !== undefined && this.#handlers.running === 0) this.#end({ kind: "restart", input: restart.input });
   }
 
   /**
@@ -270,9 +311,14 @@ export class RunExecutor {
 
   #end(outcome: Outcome): void {
     if (this.#outcome !== undefined || this.#fault !== undefined) return;
+    if (outcome.kind === "restart" && this.#handlers.running > 0) {
+      // Continue-as-new waits for the update handlers that run (see RunContext.restart).
+      this.#pendingRestart = { input: outcome.input };
+      return;
+    }
     // Ending while recorded commands are left means the code took a shorter path than it did
     // when they were recorded: a card charged, a result that says "free". Park, do not skip.
-    const unissued = this.#recorded[this.#recordedCursor];
+    const unissued = this.#recorded.next;
     if (unissued !== undefined) {
       this.#fail(nonDeterminism(this.identity.runId, unissued, `the iteration ending (${outcome.kind}) before it`));
       return;
@@ -287,16 +333,31 @@ export class RunExecutor {
   #context(): RunContext {
     return createRunContext(this.identity, {
       issue: (kind, target, input, options) => this.#issue(kind, target, input, options),
+      onUpdate: (name, handler, validator) => this.#handlers.onUpdate(name, handler, validator),
+      onQuery: (name, handler) => this.#handlers.onQuery(name, handler),
+      condition: (predicate, timeoutMs) => this.#conditions.wait(predicate, timeoutMs),
       restart: (input) => {
         this.#end({ kind: "restart", input });
         return never();
       },
       patched: (patchId) => this.#patched(patchId),
-      deprecatePatch: (patchId) => this.#deprecatePatch(patchId),
+      deprecatePatch: (patchId) => this.#recorded.deprecatePatch(patchId),
       now: () => this.#time,
       random: () => this.#random.random(),
       uuid: () => this.#random.uuid(),
+      readOnly: () => this.#readOnly,
     });
+  }
+
+  /** Runs `fn` with the context read-only (see ReadOnlyContextError): `where` names what runs. */
+  #readOnlyRun<T>(where: string, fn: () => T): T {
+    const before = this.#readOnly;
+    this.#readOnly = where;
+    try {
+      return fn();
+    } finally {
+      this.#readOnly = before;
+    }
   }
 
   /** See RunContext.patched. A marker is matched in order like a command, but its absence is an answer, not a fault. */
@@ -304,15 +365,8 @@ export class RunExecutor {
     const known = this.#patches.get(patchId);
     if (known !== undefined) return known;
     if (this.#outcome || this.#fault) return false;
-    const recorded = this.#recorded[this.#recordedCursor];
-    let answer: boolean;
-    if (recorded !== undefined) {
-      answer = recorded.type === EventType.Patched && recorded.target === patchId;
-      if (answer) this.#recordedCursor++;
-    } else if (this.#recordedEnd !== undefined) {
-      // The whole iteration is recorded (replayHistory of an ended run): it never took the patch.
-      answer = false;
-    } else {
+    let answer = this.#recorded.patch(patchId);
+    if (answer === undefined) {
       this.#outbox.push(newEvent.patched(patchId, this.#clock()));
       answer = true;
     }
@@ -320,10 +374,21 @@ export class RunExecutor {
     return answer;
   }
 
-  /** See RunContext.deprecatePatch: consumes the marker when the history has it here. */
-  #deprecatePatch(patchId: string): void {
-    const recorded = this.#recorded[this.#recordedCursor];
-    if (recorded?.type === EventType.Patched && recorded.target === patchId) this.#recordedCursor++;
+  /** A cancellation that found nothing to interrupt: the next wait takes it and rejects. */
+  #takePendingCancel(): Error | undefined {
+    if (!this.#cancelPending) return undefined;
+    this.#cancelPending = false;
+    return new CancelledError(this.identity.runId);
+  }
+
+  /** A condition with a timeout held: its timer is moot, and (live) its outcome is recorded. */
+  #conditionHeld(key: string, seq: number): void {
+    const command = this.#waiting.get(key);
+    if (command === undefined) return;
+    this.#waiting.delete(key);
+    this.#answered.add(key);
+    if (!this.#recorded.hasConditionResult(seq)) this.#outbox.push(newEvent.conditionSatisfied(seq, this.#clock()));
+    command.resolve(true);
   }
 
   #issue(kind: CommandKind, target: string, input: unknown, options?: ActivityOptions): Promise<unknown> {
@@ -333,7 +398,7 @@ export class RunExecutor {
     } catch (error) {
       return Promise.reject(error);
     }
-    const seqKey = `${kind}\u0000${target}`;
+    const seqKey = sequenceKey(kind, target);
     const seq = this.#sequences.get(seqKey) ?? 0;
     this.#sequences.set(seqKey, seq + 1);
     let inputText: string;
@@ -342,15 +407,13 @@ export class RunExecutor {
     } catch (error) {
       return Promise.reject(error);
     }
-    const recordedAt = this.#recorded[this.#recordedCursor]?.at;
+    const recordedAt = this.#recorded.next?.at;
     const issuedAt = recordedAt ?? this.#clock();
     const deadline = this.#record(kind, target, seq, input, inputText, issuedAt);
     if (deadline === false) return never();
     if (resolvesWhenRecorded(kind, input)) return Promise.resolve();
-    if (this.#cancelPending) {
-      this.#cancelPending = false;
-      return Promise.reject(new CancelledError(this.identity.runId));
-    }
+    const cancelled = this.#takePendingCancel();
+    if (cancelled) return Promise.reject(cancelled);
     return new Promise((resolve, reject) => {
       this.#waiting.set(commandKey(kind, target, seq), {
         kind,
@@ -380,21 +443,27 @@ export class RunExecutor {
     inputText: string,
     at: number,
   ): number | undefined | false {
-    const recorded = this.#recorded[this.#recordedCursor];
+    const recorded = this.#recorded.next;
     if (recorded !== undefined) {
-      this.#recordedCursor++;
+      this.#recorded.advance();
       if (!matches(kind, target, seq, inputText, recorded)) {
         this.#fail(nonDeterminism(this.identity.runId, recorded, describeIssued(kind, target, seq, inputText)));
         return false;
       }
       return recordedDeadline(recorded);
     }
-    if (this.#recordedEnd !== undefined) {
-      this.#fail(afterEnd(this.identity.runId, this.#recordedEnd, describeIssued(kind, target, seq, inputText)));
+    const end = this.#recorded.end;
+    if (end !== undefined) {
+      this.#fail(afterEnd(this.identity.runId, end, describeIssued(kind, target, seq, inputText)));
       return false;
     }
     const { event, deadline } = requestEvent(kind, target, seq, input, inputText, at);
     this.#outbox.push(event);
     return deadline;
   }
+}
+
+/** The key of a command's per-(kind, target) sequence counter. */
+function sequenceKey(kind: CommandKind, target: string): string {
+  return `${kind}\u0000${target}`;
 }

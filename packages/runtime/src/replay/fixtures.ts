@@ -42,4 +42,13 @@ export const ev = {
   sent: (workflow: string, seq: number, runId: string, signal: string, message: unknown, externalId: string) =>
     body("signal_sent", workflow, seq, { runId, signal, message, externalId }),
   completed: (result: unknown) => body("completed", "", 0, { result }),
+  updateAccepted: (update: string, seq: number, updateId: string, input: unknown, at?: number) =>
+    body("update_accepted", update, seq, { updateId, input }, at),
+  updateResult: (update: string, seq: number, updateId: string, result: unknown) =>
+    body("update_completed", update, seq, { updateId, result }),
+  updateError: (update: string, seq: number, updateId: string, message: string) =>
+    body("update_completed", update, seq, { updateId, error: { name: "Error", message } }),
+  condition: (seq: number, timeout: number) => body("condition_request", "", seq, { timeout, deadline: T0 + timeout }),
+  conditionHeld: (seq: number) => body("condition_result", "", seq, { satisfied: true }),
+  conditionTimedOut: (seq: number, at?: number) => body("condition_result", "", seq, { timedOut: true }, at),
 };

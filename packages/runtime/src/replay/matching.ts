@@ -1,9 +1,15 @@
 import { EventType, isStep, payloadTextOf, type RecordedEvent } from "../history/index.js";
 import { type CommandKind, requestTypeOf } from "./commands.js";
 
-/** A recorded request of a step, which replay matches against the command the code issues. */
+/**
+ * A recorded event that the code itself wrote (a command, or an update handler's completion),
+ * which replay matches in order against what the code issues. The other events of the history
+ * (results, signals, accepted updates) are delivered to the code at their position.
+ */
 export function isReplayedRequest(event: RecordedEvent): boolean {
-  return event.pos !== null && event.pos !== 0 && isStep(event.type);
+  if (event.pos === null || event.pos === 0) return false;
+  if (event.type === EventType.UpdateCompleted) return true;
+  return isStep(event.type) && event.type !== EventType.UpdateAccepted;
 }
 
 /** Same kind, name, sequence and input. A timer's deadline is not compared: it depends on when it ran. */
@@ -19,6 +25,7 @@ export function matches(
     case EventType.SleepRequest:
       return JSON.stringify({ duration: recorded.payload.duration }) === inputText;
     case EventType.SignalRequest:
+    case EventType.ConditionRequest:
       return JSON.stringify({ timeout: recorded.payload.timeout }) === inputText;
     case EventType.ChildRequest:
       return routingOnly(payloadTextOf(recorded) ?? "") === routingOnly(inputText);
@@ -39,8 +46,14 @@ function routingOnly(childRequestText: string): string {
 /** `,"tags":{...}}` at the end of a child request: JSON strings as keys, strings, numbers or booleans as values. */
 const CHILD_TAGS = /,"tags":\{(?:"(?:[^"\\]|\\.)*":(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*|true|false),?)*\}\}$/;
 
-/** The deadline a recorded sleep or signal await was given; undefined for other requests. */
+/** The deadline a recorded sleep, signal await or condition was given; undefined for other requests. */
 export function recordedDeadline(recorded: RecordedEvent): number | undefined {
-  if (recorded.type !== EventType.SleepRequest && recorded.type !== EventType.SignalRequest) return undefined;
-  return recorded.payload.deadline;
+  switch (recorded.type) {
+    case EventType.SleepRequest:
+    case EventType.SignalRequest:
+    case EventType.ConditionRequest:
+      return recorded.payload.deadline;
+    default:
+      return undefined;
+  }
 }

@@ -40,6 +40,20 @@ export function unrequested(runId: string, kind: CommandKind, completion: Record
   );
 }
 
+/** The history accepted an update that the code registers no handler for (any more). */
+export function unhandledUpdate(
+  runId: string,
+  update: { readonly name: string; readonly seq: number },
+): NonDeterminismError {
+  return new NonDeterminismError(
+    runId,
+    update.name,
+    update.seq,
+    `update_accepted ${update.name}#${update.seq}`,
+    `no handler for update "${update.name}" (ctx.onUpdate) when the history reaches it`,
+  );
+}
+
 function describe(type: string, target: string, seq: number, inputText: string): string {
   return `${type} ${target || "-"}#${seq} with ${truncate(inputText)}`;
 }

@@ -1,7 +1,8 @@
-import type { ActivityOptions, ChildOptions, Duration, RunContext } from "../api.js";
+import type { ActivityOptions, ChildOptions, Duration, RunContext, Tags } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ChildCycleError } from "../errors.js";
 import { validateName } from "../json.js";
+import { ReadOnlyContextError } from "../request-errors.js";
 import type { CommandKind } from "./commands.js";
 
 /** Whose context it is: the run and iteration, and the schedule tick that started it. */
@@ -17,6 +18,12 @@ export interface ContextIdentity {
 export interface CommandSink {
   /** Issues a command: its promise settles with the command's completion. */
   issue(kind: CommandKind, target: string, input: unknown, options?: ActivityOptions): Promise<unknown>;
+  /** Registers an update handler (see RunContext.onUpdate). */
+  onUpdate(name: string, handler: unknown, validator: unknown): void;
+  /** Registers a query handler (see RunContext.onQuery). */
+  onQuery(name: string, handler: unknown): void;
+  /** See RunContext.condition; `timeoutMs` undefined: no timeout. */
+  condition(predicate: () => unknown, timeoutMs: number | undefined): Promise<boolean>;
   /** Ends the iteration with a restart; never settles. */
   restart(input: unknown): Promise<never>;
   patched(patchId: string): boolean;
@@ -25,36 +32,68 @@ export interface CommandSink {
   now(): number;
   random(): number;
   uuid(): string;
+  /** Set while read-only code runs (a validator, a query handler, a predicate): what runs. */
+  readOnly(): string | undefined;
 }
 
 /**
  * The run context a workflow function gets: each call that the history records becomes a
  * command of the executor. A bad argument (a name, a duration) rejects at the call, as a
- * command the history refuses would.
+ * command the history refuses would. While read-only code runs (see CommandSink.readOnly), a
+ * call that would record something or change the run throws ReadOnlyContextError.
  */
 export function createRunContext(identity: ContextIdentity, sink: CommandSink): RunContext {
   const { namespace, workflow, runId, iteration, scheduledAt } = identity;
+  const writes = <A extends unknown[], R>(method: string, fn: (...args: A) => R) => {
+    return (...args: A): R => {
+      const where = sink.readOnly();
+      if (where !== undefined) throw new ReadOnlyContextError(`ctx.${method}`, where);
+      return fn(...args);
+    };
+  };
   return {
     namespace,
     workflow,
     runId,
     iteration,
-    execActivity: (name, input, options) => sink.issue("activity", name, input, options),
-    awaitSignal: (signal, timeout) => timed(sink, "signal", signal, timeout),
-    sleep: (duration: Duration) => timed(sink, "sleep", "", duration) as Promise<void>,
-    emitOutput: (output, message) => sink.issue("output", output, message) as Promise<void>,
-    runChild: (child, childId, input, opts) => startChild(sink, identity, { child, childId, input, wait: true }, opts),
-    startChild: (child, childId, input, opts) =>
-      startChild(sink, identity, { child, childId, input, wait: false }, opts) as Promise<void>,
-    signalRun: (workflow, runId, signal, message, externalId) =>
-      sink.issue("send", workflow, { runId, signal, message, externalId }) as Promise<void>,
-    restart: (input) => sink.restart(input),
-    patched: (patchId) => sink.patched(validateName("patchId", patchId)),
-    deprecatePatch: (patchId) => sink.deprecatePatch(validateName("patchId", patchId)),
-    setTags: (tags) => sink.issue("tags", "", tags) as Promise<void>,
+    execActivity: writes("execActivity", (name: string, input: unknown, options?: ActivityOptions) =>
+      sink.issue("activity", name, input, options),
+    ),
+    awaitSignal: writes("awaitSignal", (signal: string, timeout: Duration) => timed(sink, "signal", signal, timeout)),
+    sleep: writes("sleep", (duration: Duration) => timed(sink, "sleep", "", duration) as Promise<void>),
+    emitOutput: writes(
+      "emitOutput",
+      (output: string, message: unknown) => sink.issue("output", output, message) as Promise<void>,
+    ),
+    runChild: writes("runChild", (child: string, childId: string, input: unknown, opts?: ChildOptions) =>
+      startChild(sink, identity, { child, childId, input, wait: true }, opts),
+    ),
+    startChild: writes(
+      "startChild",
+      (child: string, childId: string, input: unknown, opts?: ChildOptions) =>
+        startChild(sink, identity, { child, childId, input, wait: false }, opts) as Promise<void>,
+    ),
+    signalRun: writes(
+      "signalRun",
+      (workflow: string, runId: string, signal: string, message: unknown, externalId: string) =>
+        sink.issue("send", workflow, { runId, signal, message, externalId }) as Promise<void>,
+    ),
+    restart: writes("restart", (input: unknown) => sink.restart(input)),
+    onUpdate: writes("onUpdate", (name: string, handler: unknown, options?: { readonly validator?: unknown }) =>
+      sink.onUpdate(name, handler, options?.validator),
+    ),
+    onQuery: writes("onQuery", (name: string, handler: unknown) => sink.onQuery(name, handler)),
+    condition: writes("condition", (predicate: () => boolean, timeout?: Duration) =>
+      condition(sink, predicate, timeout),
+    ),
+    patched: writes("patched", (patchId: string) => sink.patched(validateName("patchId", patchId))),
+    deprecatePatch: writes("deprecatePatch", (patchId: string) =>
+      sink.deprecatePatch(validateName("patchId", patchId)),
+    ),
+    setTags: writes("setTags", (tags: Tags) => sink.issue("tags", "", tags) as Promise<void>),
     now: () => new Date(sink.now()),
-    random: () => sink.random(),
-    uuid: () => sink.uuid(),
+    random: writes("random", () => sink.random()),
+    uuid: writes("uuid", () => sink.uuid()),
     scheduledAt: scheduledAt === undefined ? undefined : new Date(scheduledAt),
   };
 }
@@ -68,6 +107,17 @@ function timed(sink: CommandSink, kind: "sleep" | "signal", target: string, dura
     return Promise.reject(error);
   }
   return sink.issue(kind, target, ms);
+}
+
+/** A condition: a bad timeout rejects at the call, like any bad command. */
+function condition(sink: CommandSink, predicate: () => boolean, timeout: Duration | undefined): Promise<boolean> {
+  let ms: number | undefined;
+  try {
+    ms = timeout === undefined ? undefined : toMillis(timeout);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return sink.condition(predicate, ms);
 }
 
 /**

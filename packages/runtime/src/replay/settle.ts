@@ -1,5 +1,5 @@
 import { ActivityFailure, ChildWorkflowFailure } from "../errors.js";
-import type { ActivityResponse, ChildResponse, SignalResponse } from "../history/index.js";
+import type { ActivityResponse, ChildResponse, ConditionResult, SignalResponse } from "../history/index.js";
 import type { WaitingCommand } from "./commands.js";
 
 /** An activity's result resolves its command; its final failure rejects it with ActivityFailure. */
@@ -20,4 +20,9 @@ export function settleSignal(command: WaitingCommand, response: SignalResponse):
 export function settleChild(command: WaitingCommand, response: ChildResponse): void {
   if (response.status === "completed") command.resolve(response.result);
   else command.reject(new ChildWorkflowFailure(command.target, response.runId, response.status, response.error));
+}
+
+/** A condition with a timeout resolves with true when its predicate held, false when the timeout passed. */
+export function settleCondition(command: WaitingCommand, result: ConditionResult): void {
+  command.resolve(!("timedOut" in result));
 }

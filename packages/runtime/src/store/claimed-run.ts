@@ -16,6 +16,8 @@ export interface FreshRun {
   readonly scheduledAt?: number | undefined;
   /** The trace context of the caller that started it (see NewRun.traceContext). */
   readonly traceContext?: string | undefined;
+  /** Requests arrived with the start (updateWithStart): the first step reads them. */
+  readonly requestGen?: number | undefined;
 }
 
 /** The state of a run a worker is about to advance. */
@@ -25,8 +27,10 @@ export interface ClaimedRun extends RunKey {
   readonly version: number;
   /** Position of the next event of the iteration's history. */
   readonly nextPos: number;
-  /** Bumped by everything that wakes the run from outside (signal, cancel). */
+  /** Bumped by everything that wakes the run from outside (signal, cancel, update, query). */
   readonly wakeGen: number;
+  /** Bumped by every update or query request stored for the run: its requests are read when it moved. */
+  readonly requestGen?: number | undefined;
   readonly cancelRequested: boolean;
   /** The code version the run is pinned to; undefined: any worker may run it. */
   readonly codeVersion?: string | undefined;
@@ -68,6 +72,7 @@ export function freshClaim(key: RunKey, fresh: FreshRun): ClaimedRun {
     version: FRESH_VERSION,
     nextPos: 1,
     wakeGen: 0,
+    requestGen: fresh.requestGen,
     cancelRequested: false,
     codeVersion: fresh.codeVersion,
     deadline: fresh.deadline,

@@ -2,6 +2,7 @@ import type { EndStatus, HistoryEvent, RunKey, RunStatus, Tags } from "../histor
 import type { BulkStore } from "./bulk-records.js";
 import type { OpenPayload } from "./open-events.js";
 import type { ListRunsFilter, RunInfo, RunInspection, RunPage, StreamEvent } from "./records.js";
+import type { NewRequest, RequestArrival, RequestState } from "./request-records.js";
 import type { ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
 
 /*
@@ -162,6 +163,28 @@ export interface ClientStore extends BulkStore {
    * Throws RunEndedError (storing nothing) when the run has completed, failed or been cancelled.
    */
   addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean>;
+  /**
+   * Starts the run unless it exists, then stores the signal (as addSignal), in one transaction.
+   * `created`: the run was started; `sent`: what addSignal answers.
+   */
+  signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown): Promise<{ created: boolean; sent: boolean }>;
+  /**
+   * Stores an update or query request for the run and wakes it (see rules/requests.ts), or
+   * answers with the request stored under its id before. Throws RunNotFoundError, or
+   * RunEndedError when the run ended.
+   */
+  addRequest(key: RunKey, request: NewRequest, now: number): Promise<RequestArrival>;
+  /** Starts the run unless it exists, then adds the request (as addRequest), in one transaction. */
+  updateWithStart(run: NewRun, request: NewRequest): Promise<{ created: boolean; arrival: RequestArrival }>;
+  /** Where the request stands; undefined when there is none (never stored, withdrawn or forgotten). */
+  readRequest(key: RunKey, requestId: string): Promise<RequestState | undefined>;
+  /**
+   * The caller gave up: deletes the request if no worker took it up yet (see withdrawal in
+   * rules/requests.ts). Returns the request as it was; undefined when there was none.
+   */
+  withdrawRequest(key: RunKey, requestId: string): Promise<RequestState | undefined>;
+  /** Deletes the request whatever its status (a query whose caller read the answer). */
+  forgetRequest(key: RunKey, requestId: string): Promise<void>;
   /** Signals of the namespace whose run does not exist, oldest first, at most `limit`. */
   listOrphanedSignals(namespace: string, limit: number): Promise<OrphanedSignal[]>;
   /** Deletes the signals of the namespace whose run does not exist, stored before `before`; how many. */
@@ -203,8 +226,8 @@ export interface ClientStore extends BulkStore {
   /** The run with its lease, wake time, retry rows and unconsumed signals; undefined when it does not exist. */
   inspectRun(key: RunKey): Promise<RunInspection | undefined>;
   /**
-   * Deletes up to `limit` ended runs matching the request with their events, signals and retry
-   * rows, each run all or nothing, in transactions small enough not to hold locks for long.
+   * Deletes up to `limit` ended runs matching the request with their events, signals, retry
+   * rows and requests, each run all or nothing, in transactions small enough not to hold locks for long.
    * Returns how many runs it deleted; fewer than `limit` means none is left.
    */
   purgeRuns(request: PurgeRequest): Promise<number>;

@@ -1,6 +1,7 @@
 import type { RecordedEvent, RunKey } from "../history/index.js";
 import type { DueSchedule, TickPlan } from "../schedule/plan.js";
 import type { ClaimedRun } from "./claimed-run.js";
+import type { StoredRequest } from "./request-records.js";
 import type { QueueLimits } from "./rules/queue-picking.js";
 import type { FiredSchedules } from "./schedule-records.js";
 import type { StepResult, StepWrite, TaskRow } from "./step-write.js";
@@ -23,6 +24,7 @@ export interface InboxSignal {
 export interface HeldRun {
   readonly key: RunKey;
   readonly wakeGen: number;
+  readonly requestGen?: number;
   readonly cancelRequested: boolean;
   /** Paused by pauseRun: its holder starts nothing new and lets go (see rules/pause.ts). */
   readonly paused: boolean;
@@ -136,6 +138,8 @@ export interface EngineStore {
   loadTasks(key: RunKey, iteration: number): Promise<TaskRow[]>;
   /** Unconsumed signals of the run with these names, in arrival order. */
   loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]>;
+  /** The run's update and query requests no worker has taken up yet, in arrival order. */
+  loadRequests(key: RunKey): Promise<StoredRequest[]>;
   /** Throws SchemaNotMigratedError when the tables are missing or older than this code needs. */
   checkSchema(): Promise<void>;
   /** Extends the leases this owner still holds on `runs` (all of one namespace). */

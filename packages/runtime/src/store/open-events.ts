@@ -18,12 +18,16 @@ export interface PayloadAccess {
   readonly purging?: ((runs: readonly RunKey[]) => Promise<void>) | undefined;
 }
 
-/** The kinds whose payloads the operator rules read: child requests (terminate) and responses (reset). */
+/**
+ * The kinds whose payloads the operator rules read: child requests (terminate), responses and
+ * accepted updates (reset).
+ */
 const READ_BY_RULES: ReadonlySet<string> = new Set([
   EventType.ChildRequest,
   EventType.ChildResponse,
   EventType.SignalResponse,
   EventType.ActivityResponse,
+  EventType.UpdateAccepted,
 ]);
 
 /** An event as a store reads it for a rule (see SourceEvent in rules/fork.ts). */

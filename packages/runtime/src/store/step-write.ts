@@ -1,6 +1,7 @@
 import type { ReplayError } from "../errors.js";
 import type { EndStatus, NewEvent, RunKey, Tags } from "../history/index.js";
 import type { NewSignal } from "./client-store.js";
+import type { RequestWrite } from "./request-records.js";
 
 /** A pending activity retry of a run (written when an attempt failed and the next must wait). */
 export interface TaskRow {
@@ -84,6 +85,11 @@ export interface StepWrite {
    * step: activities that no longer wait, and all of them when the step ends or restarts the run.
    */
   readonly slotDeletes?: readonly { readonly target: string; readonly seq: number }[] | undefined;
+  /**
+   * What became of the run's update and query requests in this step: accepted, rejected,
+   * completed, answered (see RequestWrite); each fenced like the step (rules/requests.ts).
+   */
+  readonly requestWrites?: readonly RequestWrite[];
 }
 
 export type StepResult =
@@ -95,6 +101,8 @@ export type StepResult =
       readonly cancelRequested: boolean;
       /** The run was paused (pauseRun): its holder starts nothing new and lets go. */
       readonly paused: boolean;
+      /** The run's request_gen: when it moved since the step read the run's requests, new ones arrived. */
+      readonly requestGen?: number;
       /** Children this step created (started children that existed already are not here). */
       readonly createdChildren?: readonly RunKey[];
       /** Other runs the step gave something to do: a parent told of its child's end, signal targets, cancelled children. */

@@ -8,6 +8,7 @@
  *   engine-store.ts      what the worker needs: claims, leases, histories, fenced commits
  *   step-write.ts        what one engine commit writes for a run, and its result
  *   client-store.ts      what the client and the management API need
+ *   request-records.ts   update and query requests as stored
  *   schedule-records.ts  schedules as stored and as listed
  */
 import type { PayloadStore } from "../payload/payload-store.js";
@@ -50,6 +51,17 @@ export type {
   SlotRequest,
   WorkerAbilities,
 } from "./engine-store.js";
+export {
+  isRequestStatus,
+  isSettled,
+  type NewRequest,
+  type RequestArrival,
+  type RequestKind,
+  type RequestState,
+  RequestStatus,
+  type RequestWrite,
+  type StoredRequest,
+} from "./request-records.js";
 export type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
 export type { ChildStart, RunEnd, SignalToSend, StepResult, StepWrite, TaskRetry, TaskRow } from "./step-write.js";
 

@@ -1,7 +1,7 @@
 import type { ActivityRegistration, LocalRunEnding, Timers } from "../api.js";
 import type { RunKey } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
-import type { ChildStart, StepResult, StepWrite } from "../store/types.js";
+import type { ChildStart, ClaimedRun, StepResult, StepWrite } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
@@ -10,6 +10,7 @@ import type { SlotsHost } from "./activity-slots.js";
 import type { InboxHost } from "./inbox.js";
 import type { PendingActivity } from "./pending-activities.js";
 import type { FailedAttempt } from "./retry-log.js";
+import type { RunRequestsHost } from "./run-requests.js";
 
 /** A run to replay, with what its executor needs besides its history. */
 export type ReplayTarget = RunKey & {
@@ -30,13 +31,30 @@ export interface CachedRun {
   readonly span: WorkflowSpan;
   /** When the step that let the run go asked for it to be woken (its next timer or retry); null: by something else. */
   readonly wakeAt: number | null;
+  /** The run as its last step here left it: what taking it up again without a read starts from (see LocalRequests). */
+  readonly claim: ClaimedRun;
+  /** The request_gen its requests were last read under (see RunRequests). */
+  readonly requestsReadGen: number | undefined;
+}
+
+/**
+ * The claim a cached run is taken up again with, without a read: the one it was taken up with,
+ * with the state its last step here left (see LocalRequests).
+ */
+export function claimOfCached(
+  taken: ClaimedRun,
+  state: Pick<ClaimedRun, "version" | "nextPos" | "wakeGen" | "requestGen" | "cancelRequested">,
+): ClaimedRun {
+  const { fresh: _, takeover: __, stalls: ___, dueAt: ____, ...claim } = taken;
+  return { ...claim, ...state };
 }
 
 /** What an actor takes a run up with: from the cache, or just replayed. */
-export type LoadedRun = Pick<CachedRun, "executor" | "nextPos" | "pending" | "span">;
+export type LoadedRun = Pick<CachedRun, "executor" | "nextPos" | "pending" | "span"> &
+  Partial<Pick<CachedRun, "requestsReadGen">>;
 
 /** What the actor needs from its worker. */
-export interface ActorHost extends AttemptEnvironment, InboxHost, SlotsHost {
+export interface ActorHost extends AttemptEnvironment, InboxHost, SlotsHost, RunRequestsHost {
   readonly owner: string;
   readonly leaseMs: number;
   readonly timers: Timers;

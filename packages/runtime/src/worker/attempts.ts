@@ -55,7 +55,7 @@ export function attemptOf(scope: AttemptScope, activity: PendingActivity): Attem
   };
 }
 
-/** Fires the expired sleeps and signal timeouts of `executor` at `now`, earliest first; true when it fired any. */
+/** Fires the expired sleeps, signal timeouts and condition timeouts of `executor` at `now`, earliest first; true when it fired any. */
 export async function applyTimers(executor: RunExecutor, now: number, clock: () => number): Promise<boolean> {
   let delivered = false;
   for (;;) {
@@ -68,6 +68,8 @@ export async function applyTimers(executor: RunExecutor, now: number, clock: () 
     delivered = true;
     const at = clock();
     if (first.kind === "sleep") await executor.deliver(newEvent.sleepDone(first.seq, at), null);
+    else if (first.kind === "condition")
+      await executor.deliver(newEvent.conditionTimeout(first.seq, at), { timedOut: true });
     else await executor.deliver(newEvent.signalTimeout(first.target, first.seq, at), { timedOut: true });
   }
 }

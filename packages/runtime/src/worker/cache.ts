@@ -17,6 +17,11 @@ export class LruCache<V> {
     return this.#entries.size;
   }
 
+  /** The entry, left in place (and in its place in the order). */
+  peek(key: string): V | undefined {
+    return this.#entries.get(key);
+  }
+
   /** Removes and returns the entry: the caller owns it while it works on the run. */
   take(key: string): V | undefined {
     const value = this.#entries.get(key);

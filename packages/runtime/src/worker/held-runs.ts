@@ -129,7 +129,7 @@ export class HeldRuns {
 
   /**
    * What reached runs while they are held here (activities running) is picked up now: signals,
-   * cancels, a pause, and an operator that terminated or reset a run (its actor lets go).
+   * requests, cancels, a pause, and an operator that terminated or reset a run (its actor lets go).
    */
   async pokeAll(): Promise<void> {
     const held = await this.#through.store.heldRuns(this.#keys()).catch(() => []);

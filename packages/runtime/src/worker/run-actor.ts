@@ -2,19 +2,21 @@ import type { LocalRunEnding } from "../api.js";
 import { CancelledError, RunTimeoutError } from "../errors.js";
 import { type NewEvent, newEvent, type RunKey, RunStatus } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
+import type { QueryAnswer } from "../replay/handlers.js";
 import { childrenToCancelOnEnd } from "../store/rules/children.js";
 import type { ClaimedRun, HeldRun, StepWrite } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
 import { type AttemptResult, runAttempt } from "./activity-runner.js";
 import { ActivitySlots } from "./activity-slots.js";
-import type { ActorHost, CachedRun, LoadedRun } from "./actor-host.js";
+import { type ActorHost, type CachedRun, claimOfCached, type LoadedRun } from "./actor-host.js";
 import { applyTimers, attemptOf } from "./attempts.js";
 import { applyCompletions } from "./completions.js";
 import { RunInbox } from "./inbox.js";
 import { recordOutbox, waitedChildren } from "./outbox.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
 import type { PendingActivity } from "./pending-activities.js";
+import { answerQuery, RunRequests } from "./run-requests.js";
 import { changesBesidesEvents, newStepChanges, type StepChanges } from "./step-changes.js";
 import { decideStep, type StepDecision } from "./step-decision.js";
 import { isUnreadablePayload } from "./unreadable.js";
@@ -29,6 +31,8 @@ const RETRY_AFTER_ERROR_MS = 1000;
  */
 export class RunActor {
   readonly key: RunKey;
+  /** The claim the run was taken up with: what a cached run is taken up again from (see #snapshot). */
+  readonly #claim: ClaimedRun;
   readonly #seed: string | undefined;
   readonly #seedIteration: number | undefined;
   readonly #scheduledAt: number | undefined;
@@ -46,6 +50,7 @@ export class RunActor {
   readonly #iteration: number;
   readonly #inbox: RunInbox;
   readonly #slots: ActivitySlots;
+  readonly #requests: RunRequests;
   #cancelRequested: boolean;
   /** Paused (pauseRun): the step in progress is committed, nothing new starts, the run is let go of. */
   #paused = false;
@@ -57,6 +62,10 @@ export class RunActor {
   #pumping = false;
   #again = false;
   #done = false;
+  /** Let go of with its state cached: the executor is as its last commit left it. */
+  #kept = false;
+  /** Queries of in-process callers waiting for the step in progress (see query). */
+  #queries: (() => void)[] = [];
   #cancelTimer: (() => void) | undefined;
   readonly #span: WorkflowSpan;
   /** When the current step started (performance.now()), for the step duration. */
@@ -71,6 +80,7 @@ export class RunActor {
 
   constructor(host: ActorHost, claim: ClaimedRun, loaded: LoadedRun, holdUntil?: number) {
     this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
+    this.#claim = claim;
     this.#seed = claim.seed;
     this.#seedIteration = claim.seedIteration;
     this.#scheduledAt = claim.scheduledAt;
@@ -85,6 +95,7 @@ export class RunActor {
     this.#iteration = claim.iteration;
     this.#inbox = new RunInbox(this.key, host, claim.wakeGen);
     this.#slots = new ActivitySlots(this.key, claim.iteration, host);
+    this.#requests = new RunRequests(this.key, host, claim.requestGen ?? 0, loaded.requestsReadGen);
     this.#cancelRequested = claim.cancelRequested;
     this.#stalled = claim.takeover === true || (claim.stalls ?? 0) > 0;
     this.#span = loaded.span;
@@ -118,9 +129,10 @@ export class RunActor {
   }
 
   /**
-   * Something outside changed: a signal or cancel (wake_gen), a pause, or an operator took the run
-   * (terminated: not running; reset: a version past this actor's). Stale reads, and reads while a
-   * commit is on its way (whose result tells the same), are not looked at.
+   * Something outside changed: a signal or cancel (wake_gen), a request (request_gen), a pause,
+   * or an operator took the run (terminated: not running; reset: a version past this actor's).
+   * Stale reads, and reads while a commit is on its way (whose result tells the same), are not
+   * looked at.
    */
   poke(run: Omit<HeldRun, "key">): void {
     if (this.#done || this.#committing || run.version < this.#version) return;
@@ -129,9 +141,11 @@ export class RunActor {
       return;
     }
     const { wakeGen, cancelRequested, paused } = run;
-    if (wakeGen === this.#inbox.wakeGen && cancelRequested === this.#cancelRequested && paused === this.#paused) return;
+    const requests = this.#requests.moveTo(run.requestGen);
+    const same = wakeGen === this.#inbox.wakeGen && cancelRequested === this.#cancelRequested;
+    if (same && paused === this.#paused && !requests) return;
     // The inbox is read after this, so it sees everything up to this wake_gen.
-    this.#inbox.moveTo(wakeGen);
+    if (wakeGen !== this.#inbox.wakeGen) this.#inbox.moveTo(wakeGen);
     this.#cancelRequested = cancelRequested;
     this.#paused = paused;
     this.pump();
@@ -144,6 +158,17 @@ export class RunActor {
     const what = status === RunStatus.Running ? "reset" : status;
     this.#host.logInfo(`run ${this.key.workflow}/${this.key.runId} was ${what} by an operator; let go`, this.logRef);
     this.#finish(undefined);
+  }
+
+  /**
+   * Answers a query of an in-process caller (see LocalRequests) from the run's state as written:
+   * at once between steps, else once the step in progress is (undefined when it was not, or the
+   * run was let go of without its state: the caller then stores the query).
+   */
+  query(name: string, inputText: string, answer: (answer: QueryAnswer | undefined) => void): void {
+    const now = () => answer(this.#done && !this.#kept ? undefined : answerQuery(this.#executor, name, inputText));
+    if (this.#pumping) this.#queries.push(now);
+    else now();
   }
 
   /** Aborts every activity in flight (shutdown, lost lease, run ended). */
@@ -192,6 +217,9 @@ export class RunActor {
     } finally {
       // Synchronously after the last check of #again: a pump() from now on starts a new loop.
       this.#pumping = false;
+      const waiting = this.#queries;
+      this.#queries = [];
+      for (const answer of waiting) answer();
     }
   }
 
@@ -206,6 +234,7 @@ export class RunActor {
     if (this.#done) return;
     if (executor.fault) return this.#park(executor.fault);
     const outbox = executor.takeOutbox();
+    this.#requests.recordCompletions(outbox, step);
     recordOutbox(outbox, {
       key: this.key,
       codeVersion: this.#codeVersion,
@@ -275,10 +304,11 @@ export class RunActor {
     const registered = this.#host.activities;
     const scope = { key: this.key, executor, pending: this.#pending, step, now, registered, host: this.#host };
     await applyCompletions(this.#completions, scope);
-    // A timer or signal may make the workflow wait for another signal: repeat until nothing moves.
+    // A timer, signal or update may make the workflow wait for another signal: repeat until nothing moves.
     while (
       (await this.#inbox.apply(executor, step, this.#signalArrivals)) ||
-      (await applyTimers(executor, now, () => this.#host.now()))
+      (await applyTimers(executor, now, () => this.#host.now())) ||
+      (await this.#requests.apply(executor, step))
     ) {
       if (executor.fault || executor.outcome) break;
     }
@@ -388,12 +418,14 @@ export class RunActor {
     this.#version = result.version;
     this.#nextPos = result.nextPos;
     this.#paused = result.paused;
+    this.#requests.committed(this.#executor, step.end);
     this.#observeCommit();
     this.#host.wakeOthers(step.childStarts, result, now);
     if (result.wakeGen !== this.#inbox.wakeGen) {
       this.#inbox.moveTo(result.wakeGen);
       if (step.hold) this.#again = true;
     }
+    if (this.#requests.moveTo(result.requestGen) && step.hold) this.#again = true;
     if (result.cancelRequested && !this.#cancelRequested) {
       this.#cancelRequested = true;
       if (step.hold) this.#again = true;
@@ -428,7 +460,9 @@ export class RunActor {
   #finish(cached: CachedRun | undefined, ending?: LocalRunEnding): void {
     if (this.#done) return;
     this.#done = true;
+    this.#kept = cached !== undefined;
     this.#cancelTimer?.();
+    this.#requests.abandon();
     if (cached) this.#span.suspended();
     else this.#span.release();
     this.#host.released(this, cached, ending);
@@ -443,6 +477,14 @@ export class RunActor {
       nextPos: this.#nextPos,
       pending: this.#pending,
       span: this.#span,
+      claim: claimOfCached(this.#claim, {
+        version: this.#version,
+        nextPos: this.#nextPos,
+        wakeGen: this.#inbox.wakeGen,
+        requestGen: this.#requests.gen,
+        cancelRequested: this.#cancelRequested,
+      }),
+      requestsReadGen: this.#requests.readGen,
     };
   }
 

@@ -1,4 +1,4 @@
-import type { ActivityRegistration, Clock, LocalRunEnding, Timers } from "../api.js";
+import type { ActivityRegistration, Clock, LocalRequestState, LocalRunEnding, Timers } from "../api.js";
 import { errorText, type RunKey, RunStatus, runKeyId } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import { serializeError } from "../serialize-error.js";
@@ -10,6 +10,7 @@ import type {
   SlotRequest,
   StepResult,
   StepWrite,
+  StoredRequest,
 } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
@@ -18,6 +19,7 @@ import type { ActorHost, CachedRun, ReplayTarget } from "./actor-host.js";
 import type { LruCache } from "./cache.js";
 import { CommitQueue } from "./commit-queue.js";
 import type { HeldRuns } from "./held-runs.js";
+import type { LocalUpdate } from "./local-update.js";
 import type { FailedAttempt } from "./retry-log.js";
 import type { RunActor } from "./run-actor.js";
 import type { WorkerLog } from "./worker-log.js";
@@ -38,6 +40,10 @@ export interface RunHostParts {
   replay(run: ReplayTarget, iteration: number): Promise<RunExecutor>;
   /** A run let go of to wait for its next timer or retry: a local timer may take it up again (see LocalWakes.arm). */
   armWake(key: RunKey, cached: CachedRun): void;
+  /** The updates offered for the run in this process (see LocalRequests.take). */
+  takeLocalUpdates(key: RunKey): LocalUpdate[];
+  /** The run was let go of: updates offered for it that no step took go back to their callers. */
+  dropLocalUpdates(key: RunKey): void;
   kick(byWork?: boolean): void;
 }
 
@@ -102,6 +108,19 @@ export class RunHost implements ActorHost {
 
   loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]> {
     return this.#store.loadSignals(key, names);
+  }
+
+  loadRequests(key: RunKey): Promise<StoredRequest[]> {
+    return this.#store.loadRequests(key);
+  }
+
+  takeLocalUpdates(key: RunKey): LocalUpdate[] {
+    return this.#parts.takeLocalUpdates(key);
+  }
+
+  report(key: RunKey, requestId: string, state: LocalRequestState): void {
+    const { workflow, runId } = key;
+    this.#options.client.local.requestSettled(key.namespace, { workflow, runId, requestId }, state);
   }
 
   wakeOthers(starts: readonly ChildStart[], result: Extract<StepResult, { ok: true }>, createdAt: number): void {
@@ -186,6 +205,7 @@ export class RunHost implements ActorHost {
     if (cached) cache.put(key, cached);
     else cache.delete(key);
     if (cached && actor.queue === undefined) this.#parts.armWake(actor.key, cached);
+    this.#parts.dropLocalUpdates(actor.key);
     if (ending) this.#options.client.local.runEnded(actor.key.namespace, actor.key.workflow, actor.key.runId, ending);
     this.#parts.kick(false);
   }

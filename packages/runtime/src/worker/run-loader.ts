@@ -23,6 +23,8 @@ export interface RunLoaderHost {
   readonly actors: ActorHost;
   /** A run was taken up: its local wake, if one is armed, is moot (see LocalWakes.taken). */
   taken(id: string): void;
+  /** The run could not be taken up: updates offered for it in this process go back to their callers. */
+  dropLocalUpdates(key: RunKey): void;
   kick(byWork?: boolean): void;
 }
 
@@ -76,12 +78,21 @@ export class RunLoader {
     );
   }
 
+  /**
+   * Takes up a run cached here at once, from the claim its last step here left (no read): its
+   * first commit is fenced by that version, and refused when another worker moved the run on.
+   */
+  activateCached(cached: CachedRun): void {
+    this.activate(cached.claim);
+  }
+
   /** A run that could not be loaded: parked when it never will be, else released for a retry. */
   async #notLoaded(run: ClaimedRun, error: unknown): Promise<void> {
     const key = runKeyId(run);
     const { held, cache, actors } = this.#host;
     held.stopLoading(key);
     cache.delete(key);
+    this.#host.dropLocalUpdates(run);
     if (isUnreadablePayload(error) || error instanceof UnknownWorkflowError) {
       await actors.park(run, error).catch((e: unknown) => actors.logError("could not park run", e, run));
     } else {

@@ -1,5 +1,5 @@
 import type { RunKey, Tags } from "../history/index.js";
-import type { ChildStart, SignalToSend, TaskRetry } from "../store/types.js";
+import type { ChildStart, RequestWrite, SignalToSend, TaskRetry } from "../store/types.js";
 
 /** What one step changes besides its events, gathered while it runs and written with its commit. */
 export interface StepChanges {
@@ -20,6 +20,8 @@ export interface StepChanges {
   readonly tagsSet: Tags[];
   /** Queue slot rows to delete (see ActivitySlots.dropped). */
   readonly slotDeletes: { target: string; seq: number }[];
+  /** What became of the run's update and query requests (see RunRequests). */
+  readonly requestWrites: RequestWrite[];
 }
 
 export function newStepChanges(observedWakeGen: number): StepChanges {
@@ -33,6 +35,7 @@ export function newStepChanges(observedWakeGen: number): StepChanges {
     cancelChildren: [],
     tagsSet: [],
     slotDeletes: [],
+    requestWrites: [],
   };
 }
 
@@ -46,6 +49,7 @@ export function changesBesidesEvents(step: StepChanges): boolean {
     step.signalsSent.length > 0 ||
     step.cancelChildren.length > 0 ||
     step.tagsSet.length > 0 ||
-    step.slotDeletes.length > 0
+    step.slotDeletes.length > 0 ||
+    step.requestWrites.length > 0
   );
 }

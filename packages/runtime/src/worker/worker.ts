@@ -9,6 +9,7 @@ import type { CachedRun } from "./actor-host.js";
 import { LruCache } from "./cache.js";
 import { ClaimLoop, type ClaimLoopHost } from "./claim-loop.js";
 import { HeldRuns } from "./held-runs.js";
+import { LocalRequests, type LocalRequestsHost } from "./local-requests.js";
 import { LocalWakes, type LocalWakesHost } from "./local-wakes.js";
 import { RunHost, type RunHostParts } from "./run-host.js";
 import { RunLoader, type RunLoaderHost } from "./run-loader.js";
@@ -50,6 +51,7 @@ class ReplayWorker implements Worker {
   readonly #cache: LruCache<CachedRun>;
   readonly #claimLoop: ClaimLoop;
   readonly #wakes: LocalWakes;
+  readonly #requests: LocalRequests;
   readonly #loader: RunLoader;
   readonly #runHost: RunHost;
   #metrics: WorkerMetrics;
@@ -62,6 +64,7 @@ class ReplayWorker implements Worker {
   #loop: Promise<void> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #unsubscribe: (() => void) | undefined;
+  #unsubscribeRequests: (() => void) | undefined;
   #stopWatching: (() => void) | undefined;
 
   constructor(input: WorkerOptions) {
@@ -80,6 +83,7 @@ class ReplayWorker implements Worker {
     // The parts call each other through these hosts once the worker runs, never while it is built.
     this.#claimLoop = new ClaimLoop(options, this.#claimLoopHost());
     this.#wakes = new LocalWakes(options, this.#localWakesHost());
+    this.#requests = new LocalRequests(options, this.#localRequestsHost());
     this.#runHost = new RunHost(options, this.#runHostParts());
     this.#loader = new RunLoader(options, this.#loaderHost());
   }
@@ -106,6 +110,16 @@ class ReplayWorker implements Worker {
     };
   }
 
+  #localRequestsHost(): LocalRequestsHost {
+    return {
+      held: this.#held,
+      cache: this.#cache,
+      isRunning: () => this.#state === "running",
+      backlogged: () => this.#claimLoop.backlog,
+      activateCached: (cached) => this.#loader.activateCached(cached),
+    };
+  }
+
   #runHostParts(): RunHostParts {
     return {
       held: this.#held,
@@ -115,6 +129,8 @@ class ReplayWorker implements Worker {
       isRunning: () => this.#state === "running",
       replay: (run, iteration) => this.#loader.replay(run, iteration),
       armWake: (key, cached) => this.#wakes.arm(key, cached),
+      takeLocalUpdates: (key) => this.#requests.take(key),
+      dropLocalUpdates: (key) => this.#requests.dropQueued(key),
       kick: (byWork) => this.#claimLoop.kick(byWork),
     };
   }
@@ -126,6 +142,7 @@ class ReplayWorker implements Worker {
       tracing: new Tracing(this.#options.tracerProvider),
       actors: this.#runHost,
       taken: (id) => this.#wakes.taken(id),
+      dropLocalUpdates: (key) => this.#requests.dropQueued(key),
       kick: (byWork) => this.#claimLoop.kick(byWork),
     };
   }
@@ -195,6 +212,7 @@ class ReplayWorker implements Worker {
     }
     this.#presence = presence;
     this.#unsubscribe = this.#wakes.subscribe();
+    this.#unsubscribeRequests = this.#requests.subscribe();
     this.#heartbeat = setInterval(() => void this.#beat(), Math.max(50, Math.floor(this.#options.leaseMs / 3)));
     this.#heartbeat.unref?.();
     this.#stopWatching = this.#log.watchEventLoop();
@@ -205,6 +223,8 @@ class ReplayWorker implements Worker {
     if (this.#state !== "running") return;
     this.#state = "stopping";
     this.#wakes.cancelAll();
+    this.#unsubscribeRequests?.();
+    this.#requests.dropAll();
     this.#claimLoop.kick();
     await this.#loop;
     const deadline = Date.now() + this.#options.stopTimeoutMs;

@@ -18,6 +18,7 @@ import { produce } from "./producer.js";
 import { describeUnexplained, formatLogCounts } from "./report.js";
 import { auditSignals } from "./signals.js";
 import { chaosSize } from "./size.js";
+import { auditUpdates, sendBumps } from "./updates.js";
 
 const NS = "chaos";
 const WORKERS = 3;
@@ -46,7 +47,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const completed = () => completedCount(db.scratch.pool, NS).catch(() => undefined);
 
 describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWithinMs + 120_000 }, () => {
-  it("completes every run exactly once per step while workers and the database are SIGKILLed", async () => {
+  it("completes every run exactly once per step, and applies every update once, while workers and the database are SIGKILLed", async () => {
     const startedAt = Date.now();
     const deadline = startedAt + size.completeWithinMs;
     const workers = new WorkerSlots(WORKERS, (identity) => ({
@@ -63,7 +64,13 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
     if (!db.killable) console.log("chaos: REPLAY_MYSQL_URL is set, so the database-kill step is skipped");
 
     const runIds = Array.from({ length: size.runs }, (_, i) => `c-${String(i).padStart(5, "0")}`);
-    const producing = produce(client, NS, "chaos", runIds, { ...size, deadline });
+    const bumps: Promise<Map<string, unknown[]>>[] = [];
+    const producing = produce(client, NS, "chaosUpdate", runIds, { ...size, deadline }, (ids) => {
+      const sent = sendBumps(client, NS, "chaosUpdate", ids, deadline);
+      // Awaited once every run completed; handled meanwhile, so a failure is reported there.
+      sent.catch(() => {});
+      bumps.push(sent);
+    });
     let done = false;
     const killing = (async () => {
       while (!done && Date.now() < deadline) {
@@ -106,12 +113,14 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
     }
     done = true;
     await killing;
+    const answers = new Map((await Promise.all(bumps)).flatMap((batch) => [...batch]));
     for (const exit of await workers.terminateAll()) expect(exit).toMatchObject({ code: 0 });
     const elapsedMs = Date.now() - startedAt;
 
     const pool = db.scratch.pool;
     const facts = await audit(pool, NS);
     const signals = await auditSignals(pool, NS);
+    const updates = await auditUpdates(pool, NS, runIds);
     const executions = await loadExecutions(pool);
     const groups = groupExecutions(executions);
     const unexplained = unexplainedDuplicates(groups, kills);
@@ -127,7 +136,14 @@ describe(`chaos (${size.name}: ${size.runs} runs)`, { timeout: size.completeWith
 
     expect(facts.statuses).toEqual({ completed: size.runs });
     expect(facts.duplicateResponses).toEqual([]);
-    expect(facts.responses).toBe(size.runs * 5);
+    // Five activities of the workflow and one of its bump's handler.
+    expect(facts.responses).toBe(size.runs * 6);
+    expect(updates).toEqual({ notAcceptedOnce: [], notCompletedOnce: [], requests: { completed: size.runs } });
+    for (const id of runIds) {
+      const [first, second] = answers.get(id) ?? [];
+      expect(first, `the bump of ${id}`).toEqual(expect.any(Number));
+      expect(second, `the bump of ${id}, sent again`).toBe(first);
+    }
     expect(facts.leased).toBe(0);
     expect(facts.tasks).toBe(0);
     expect(signals).toEqual({ stored: size.runs, unconsumed: 0, delivered: size.runs, consumedTwice: [] });

@@ -15,6 +15,7 @@ export async function retrying<T>(deadline: number, work: () => Promise<T>): Pro
 /**
  * Starts the runs in batches and sends each its "go" signal twice (the second is a duplicate by
  * external id and must be dropped): for even batches before the runs exist, for odd ones after.
+ * `started`, when given, is told of each batch once its runs exist (it must not block).
  */
 export async function produce(
   client: MySqlClient,
@@ -22,6 +23,7 @@ export async function produce(
   workflow: string,
   runIds: readonly string[],
   pace: { readonly batch: number; readonly batchIntervalMs: number; readonly deadline: number },
+  started?: (ids: readonly string[]) => void,
 ): Promise<void> {
   const { batch, batchIntervalMs, deadline } = pace;
   const start = (ids: readonly string[]) =>
@@ -40,6 +42,7 @@ export async function produce(
       await signal(ids);
     }
     await signal(ids);
+    started?.(ids);
     await new Promise((resolve) => setTimeout(resolve, batchIntervalMs));
   }
 }

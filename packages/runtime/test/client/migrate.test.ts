@@ -32,6 +32,7 @@ describe("migrate", () => {
       "replay_payloads",
       "replay_queue_slots",
       "replay_queues",
+      "replay_requests",
       "replay_run_tags",
       "replay_runs",
       "replay_schedules",

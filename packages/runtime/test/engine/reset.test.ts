@@ -153,5 +153,39 @@ forEachStore((env) => {
       expect(old.map((event) => event.type)).toEqual(["created", "activity_request"]);
       expect(env.logs.matching("step not written: another worker committed first").length).toBeGreaterThan(0);
     });
+
+    it("gives an update accepted after the reset point back to the run, whose new iteration applies it once", async () => {
+      const ns = "reset-updates";
+      await env.worker({
+        namespace: ns,
+        workflows: {
+          desk: async (ctx: RunContext) => {
+            ctx.onUpdate(
+              "ship",
+              async (to: string) => `shipped to ${to}, ${String(await ctx.awaitSignal("go", "1h"))}`,
+            );
+            await ctx.execActivity("open", null);
+            return ctx.awaitSignal("close", "1h");
+          },
+        },
+        activities: { open: async () => null },
+      });
+      await env.client.runWorkflow(ns, "desk", "d-1", null);
+      await waitFor(async () => (await env.client.describeRun(ns, "desk", "d-1"))?.waitingFor.signals.length === 1);
+      // Accepted in step 2 (after the activity and the await of "close"); its handler waits for "go".
+      const handle = await env.client.startUpdate(ns, "desk", "d-1", "ship", "berlin", { updateId: "u1" });
+      await waitFor(async () => (await env.client.describeRun(ns, "desk", "d-1"))?.waitingFor.signals.length === 2);
+      expect(await env.client.resetRun(ns, "desk", "d-1", { toStep: 2 })).toBe(1);
+      await waitFor(async () => {
+        const history = await env.client.getHistory(ns, "desk", "d-1");
+        return history.some((event) => event.type === "signal_request" && event.target === "go");
+      });
+      await env.client.signalRun(ns, "desk", "d-1", "go", "on time", "go-1");
+      expect(await handle.result({ timeout: "10s" })).toBe("shipped to berlin, on time");
+      await env.client.signalRun(ns, "desk", "d-1", "close", "done", "close-1");
+      expect(await env.client.awaitResult(ns, "desk", "d-1", { timeout: "10s" })).toBe("done");
+      const accepted = (await historyOf(env.client, ns, "desk", "d-1")).filter((e) => e.type === "update_accepted");
+      expect(accepted.map((event) => event.iteration)).toEqual([0, 1]);
+    });
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ActivityContext, RunContext } from "../../src/api.js";
-import { ChildWorkflowFailure, RunFailedError } from "../../src/index.js";
-import { forEachStore, historyOf, waitFor } from "../support/helpers.js";
+import type { ReplayClient } from "../../src/client/client.js";
+import { ChildWorkflowFailure, RunEndedError, RunFailedError, UpdateFailedError } from "../../src/index.js";
+import { forEachStore, historyOf, rejectionOf, waitFor } from "../support/helpers.js";
 
 forEachStore((env) => {
   describe("terminateRun", () => {
@@ -56,6 +57,37 @@ forEachStore((env) => {
       expect(run?.lease).toBeUndefined();
       const types = (await historyOf(env.client, ns, "long", "l-1")).map((event) => event.type);
       expect(types).toEqual(["created", "activity_request", "terminated"]);
+    });
+
+    it("settles the run's open updates: an accepted one fails, one no worker took up ends", async () => {
+      const ns = "term-updates";
+      await env.worker({
+        namespace: ns,
+        workflows: {
+          desk: async (ctx: RunContext) => {
+            ctx.onUpdate("wait", async () => ctx.awaitSignal("never", "1h"));
+            return ctx.awaitSignal("stop", "1h");
+          },
+        },
+        activities: {},
+      });
+      await env.client.runWorkflow(ns, "desk", "d-1", null);
+      const accepted = await env.client.startUpdate(ns, "desk", "d-1", "wait", null);
+      await env.client.pauseRun(ns, "desk", "d-1");
+      // Paused: the run takes no new step, so this one is stored and waits for a worker.
+      const opts = { timeout: "20s", updateId: "stored" } as const;
+      const waiting = rejectionOf(env.clientWith({}).executeUpdate(ns, "desk", "d-1", "wait", null, opts));
+      const key = { namespace: ns, workflow: "desk", runId: "d-1" };
+      const { store } = env.client as ReplayClient;
+      await waitFor(async () => (await store.readRequest(key, "stored"))?.status === "requested");
+      expect(await env.client.terminateRun(ns, "desk", "d-1", "closing the desk")).toBe(true);
+      const failed = await rejectionOf(accepted.result({ timeout: "10s" }));
+      expect(failed).toBeInstanceOf(UpdateFailedError);
+      expect(failed.message).toContain("ended (terminated) before the handler of this update finished");
+      expect(await store.readRequest(key, "stored")).toMatchObject({ status: "ended" });
+      const ended = await waiting;
+      expect(ended).toBeInstanceOf(RunEndedError);
+      expect(ended.message).toContain('has ended (terminated), so update "wait" would never be handled');
     });
 
     it("fails the child a parent waits for with a ChildWorkflowFailure of status terminated", async () => {

@@ -68,6 +68,13 @@ async function block(ctx: ActivityContext, backends: ProcessBackends): Promise<n
   });
 }
 
+/** Records the execution and waits `input.ms` (aborted when the worker stops): a step a kill lands in. */
+async function dwell(ctx: ActivityContext, backends: ProcessBackends, input: { ms: number }): Promise<number> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  await pause(input.ms, ctx.signal);
+  return input.ms;
+}
+
 /** Five activities, all the same step function, retried quickly; `undo` compensates; `broken` always fails. */
 export const activities: Readonly<Record<string, ActivityRegistration>> = {
   a: registered,
@@ -81,6 +88,7 @@ export const activities: Readonly<Record<string, ActivityRegistration>> = {
   /** `hold` through activity queue "mail" (its limits: the worker's `queues`). */
   mail: { fn: hold, retry: fast, queue: "mail" },
   block,
+  dwell: { fn: dwell, retry: fast },
 };
 
 /** Three activities in a row. */
@@ -98,6 +106,38 @@ async function chaos(ctx: RunContext, input: number): Promise<{ value: number; m
   await ctx.sleep(200);
   for (const name of ["c", "d", "e"]) value = (await ctx.execActivity(name, value)) as number;
   return { value, message };
+}
+
+/**
+ * `chaos` with an update: `bump` (validated) runs activity `a` on the value plus its input, and
+ * the run waits for one bump before its last three activities. The chaos test sends every run
+ * its bump twice with one update id: it must be applied once.
+ */
+async function chaosUpdate(
+  ctx: RunContext,
+  input: number,
+): Promise<{ value: number; message: unknown; bumps: number }> {
+  let value = input;
+  let bumps = 0;
+  ctx.onUpdate(
+    "bump",
+    async (by: number) => {
+      value = (await ctx.execActivity("a", value + by)) as number;
+      bumps++;
+      return value;
+    },
+    {
+      validator: (by: number) => {
+        if (!(by > 0)) throw new Error(`bump by a positive number, not ${by}`);
+      },
+    },
+  );
+  for (const name of ["a", "b"]) value = (await ctx.execActivity(name, value)) as number;
+  const message = await ctx.awaitSignal("go", "1h");
+  await ctx.sleep(200);
+  await ctx.condition(() => bumps > 0);
+  for (const name of ["c", "d", "e"]) value = (await ctx.execActivity(name, value)) as number;
+  return { value, message, bumps };
 }
 
 /** Three children of workflow `three` in parallel; the sum of their results. */
@@ -127,7 +167,33 @@ async function queued(ctx: RunContext, input: { ms: number; key: string }): Prom
   return (await ctx.execActivity("hold", input)) as null;
 }
 
-export const NAMESPACE = "procs";
+/**
+ * An account: each `deposit` update runs `dwell` for `ms` before it adds `amount` and answers the
+ * balance; `balance` reads it; `close` ends the run with the balance.
+ */
+async function account(ctx: RunContext, opening: number): Promise<number> {
+  let balance = opening;
+  let closed = false;
+  ctx.onUpdate(
+    "deposit",
+    async (input: { amount: number; ms: number }) => {
+      await ctx.execActivity("dwell", { ms: input.ms });
+      balance += input.amount;
+      return balance;
+    },
+    {
+      validator: (input: { amount: number }) => {
+        if (!(input.amount > 0)) throw new Error(`deposit a positive amount, not ${input.amount}`);
+      },
+    },
+  );
+  ctx.onUpdate("close", () => {
+    closed = true;
+  });
+  ctx.onQuery("balance", () => balance);
+  await ctx.condition(() => closed);
+  return balance;
+}
 
 /** One attempt of `mail`, which goes through activity queue "mail". */
 async function mailer(ctx: RunContext, input: { ms: number; key: string }): Promise<null> {
@@ -144,12 +210,16 @@ async function blocker(ctx: RunContext): Promise<unknown> {
   return ctx.execActivity("block", null);
 }
 
+export const NAMESPACE = "procs";
+
 export const workflows: Readonly<Record<string, WorkflowFn>> = {
   three,
   chaos,
+  chaosUpdate,
   family,
   saga,
   queued,
+  account,
   mailer,
   waiter,
   blocker,

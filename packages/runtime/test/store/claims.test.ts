@@ -58,7 +58,7 @@ conformance("claims and leases", ({ kind, store }) => {
     expect(claimed.map((run) => run.runId)).toEqual(["l2"]);
   });
 
-  it("are reported to their holder as they are now, whoever holds them: wake_gen, cancel, pause, status, version", async () => {
+  it("are reported to their holder as they are now, whoever holds them: wake_gen, request_gen, cancel, pause, status, version", async () => {
     const namespace = `held-${kind}`;
     const runs = [1, 2].map((i) => ({ namespace, workflow: "wf", runId: `h${i}` }));
     for (const run of runs) await store.createRun({ key: run, inputText: "null", now: T });
@@ -67,8 +67,8 @@ conformance("claims and leases", ({ kind, store }) => {
     await store.setPaused(runs[1] as RunKey, true, T + 1);
     const held = await store.heldRuns([...runs, { namespace, workflow: "wf", runId: "gone" }]);
     expect(held.map(({ key, ...state }) => [key.runId, state])).toEqual([
-      ["h1", { wakeGen: 1, cancelRequested: false, paused: false, status: "running", version: 0 }],
-      ["h2", { wakeGen: 0, cancelRequested: false, paused: true, status: "running", version: 0 }],
+      ["h1", { wakeGen: 1, requestGen: 0, cancelRequested: false, paused: false, status: "running", version: 0 }],
+      ["h2", { wakeGen: 0, requestGen: 0, cancelRequested: false, paused: true, status: "running", version: 0 }],
     ]);
     await store.terminateRun(runs[0] as RunKey, "enough", T + 2);
     expect((await store.heldRuns(runs))[0]).toMatchObject({ status: "terminated", version: 1 });

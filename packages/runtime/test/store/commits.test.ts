@@ -13,7 +13,15 @@ conformance("commits", ({ store, create }) => {
     await create(run);
     const events = [newEvent.activityRequest("a", 0, '"x"', T + 10), newEvent.output("o", 0, "1", T + 10)];
     const [result] = await store.commit([step(run, { events })]);
-    expect(result).toEqual({ ok: true, version: 1, nextPos: 3, wakeGen: 0, cancelRequested: false, paused: false });
+    expect(result).toEqual({
+      ok: true,
+      version: 1,
+      nextPos: 3,
+      wakeGen: 0,
+      requestGen: 0,
+      cancelRequested: false,
+      paused: false,
+    });
     const history = await store.loadHistory(run, 0);
     expect(history.map((event) => [event.pos, event.type, event.target])).toEqual([
       [0, "created", ""],

@@ -11,7 +11,12 @@ conformance("pausing runs", ({ store, create }) => {
     await create(run);
     // A run that has taken a step: a cancel to one that never ran ends it at once (rules/cancel.ts).
     await claimAll(store, "w1", T - 10);
-    await store.commit([step(run, { events: [newEvent.sleepRequest(0, { duration: 3_600_000, deadline: T + 3_600_000 }, T - 5)], now: T - 5 })]);
+    await store.commit([
+      step(run, {
+        events: [newEvent.sleepRequest(0, { duration: 3_600_000, deadline: T + 3_600_000 }, T - 5)],
+        now: T - 5,
+      }),
+    ]);
     await store.release(run, "w1", null);
     expect(await store.setPaused(run, true, T)).toBe(true);
     expect(await store.setPaused(run, true, T)).toBe(false);

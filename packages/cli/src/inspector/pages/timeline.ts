@@ -49,6 +49,8 @@ function stepDetail(step: TimelineStep): Html {
     child: "request",
     send: "sent",
     tags: "tags",
+    update: "accepted",
+    condition: "request",
   }[step.kind];
   return html`<div class="detail"><h4>${label}</h4>${jsonBlock(step.request)}${step.response === undefined ? "" : html`<h4>${step.outcome === "failed" ? "error" : "result"}</h4>${jsonBlock(step.response)}`}</div>`;
 }

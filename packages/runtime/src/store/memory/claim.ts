@@ -148,6 +148,7 @@ export function claimOf(run: RunRow): ClaimedRun {
     version: run.version,
     nextPos: run.nextPos,
     wakeGen: run.wakeGen,
+    requestGen: run.requestGen,
     cancelRequested: run.cancelRequested,
     codeVersion: run.codeVersion ?? undefined,
     seed: run.seed ?? undefined,

@@ -40,8 +40,8 @@ export function heldRuns(db: MemoryTables, runs: readonly RunKey[]): HeldRun[] {
   return runs.flatMap((key) => {
     const run = db.run(key);
     if (run === undefined) return [];
-    const { wakeGen, cancelRequested, paused, status, version } = run;
-    return [{ key: keyOf(run), wakeGen, cancelRequested, paused, status, version }];
+    const { wakeGen, requestGen, cancelRequested, paused, status, version } = run;
+    return [{ key: keyOf(run), wakeGen, requestGen, cancelRequested, paused, status, version }];
   });
 }
 

@@ -1,13 +1,15 @@
 import { RunNotFoundError } from "../../errors.js";
-import type { RunKey } from "../../history/index.js";
+import { type RunKey, RunStatus } from "../../history/index.js";
 import type { RunReset } from "../client-store.js";
 import { type OpenPayload, openEvents } from "../open-events.js";
+import { RequestStatus } from "../request-records.js";
 import { forkCreation } from "../rules/fork.js";
 import { pausing, unpausing } from "../rules/pause.js";
-import { firstFailingStep, resetting, staysConsumed } from "../rules/reset.js";
+import { firstFailingStep, reopensRequest, resetting, staysConsumed } from "../rules/reset.js";
 import { resumption } from "../rules/resume.js";
 import { termination } from "../rules/terminate.js";
 import type { ForkRequest } from "../types.js";
+import { settleOpenRequests } from "./requests.js";
 import { deleteRunSlots } from "./slots.js";
 import type { MemoryTables, RunRow } from "./tables.js";
 import { addSignal, requestCancel } from "./writes.js";
@@ -58,6 +60,8 @@ export async function terminateRun(
   if (run === undefined || ended === undefined) return false;
   Object.assign(run, ended.set);
   dropIterationRows(db, run, run.iteration);
+  // Its open update and query requests end with it, as they do when a step ends a run.
+  settleOpenRequests(run, { status: RunStatus.Terminated }, now);
   db.appendEvent(run, ended.event);
   if (ended.toParent) addSignal(db, ended.toParent.key, ended.toParent.signal, now);
   for (const child of ended.cancelChildren) requestCancel(db, child, now);
@@ -86,9 +90,24 @@ export async function resetRun(
       row.consumedSeq = null;
     }
   }
+  reopenRequests(run, reset.keptUpdates, now);
   for (const event of reset.events) db.appendEvent(run, event);
   db.changed(true);
   return reset.set.iteration;
+}
+
+/** The updates the old iteration accepted after the reset point go back to "requested" (see reopensRequest). */
+function reopenRequests(run: RunRow, kept: readonly string[], now: number): void {
+  let reopened = false;
+  for (const request of run.requests.values()) {
+    if (!reopensRequest(kept, request)) continue;
+    request.status = RequestStatus.Requested;
+    request.updatedAt = now;
+    reopened = true;
+  }
+  if (!reopened) return;
+  run.requestGen++;
+  run.wakeGen++;
 }
 
 /** The retry rows of an iteration that ends here, and the run's queue slots. */

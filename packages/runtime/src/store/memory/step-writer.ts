@@ -5,6 +5,7 @@ import { runAfterStep, stepEvents } from "../rules/step-layout.js";
 import { wakeAfterStep } from "../rules/wake.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
+import { requestsRefusal, writeRequests } from "./requests.js";
 import { deleteStepSlots } from "./slots.js";
 import { eventKey, type MemoryTables, type RunRow, taskKeyOf } from "./tables.js";
 
@@ -21,6 +22,7 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
   if (refusal !== undefined || run === undefined) return { ok: false, reason: refusal ?? "the run row is gone" };
   for (const event of stepEvents(step).events) db.appendEvent(run, event);
   writeTasks(run, step);
+  writeRequests(run, step);
   for (const signal of step.signalsConsumed) {
     const row = db.inbox(run).find((candidate) => candidate.id === signal.id);
     if (row) {
@@ -56,6 +58,7 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
     version: after.version,
     nextPos: after.nextPos,
     wakeGen: run.wakeGen,
+    requestGen: run.requestGen,
     cancelRequested: run.cancelRequested,
     paused: run.paused,
   };
@@ -70,6 +73,8 @@ function fence(db: MemoryTables, step: StepWrite, run: RunRow | undefined): stri
   for (const event of step.events) {
     if (db.eventKeys.has(eventKey(run, step.iteration, event))) return "an event of this step was already written";
   }
+  const requests = requestsRefusal(run, step);
+  if (requests !== undefined) return requests;
   const inbox = db.inbox(run);
   for (const signal of step.signalsConsumed) {
     const row = inbox.find((candidate) => candidate.id === signal.id);

@@ -12,6 +12,7 @@ import type {
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewRequest,
   NewRun,
   NewSignal,
   PurgeRequest,
@@ -34,6 +35,7 @@ import { memoryPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { getRun, listNamespaces, listRuns } from "./reads.js";
+import { addRequest, forgetRequest, loadRequests, readRequest, updateWithStart, withdrawRequest } from "./requests.js";
 import {
   deleteSchedule,
   dueTicks,
@@ -48,7 +50,7 @@ import {
 import { acquireSlot, releaseSlot, renewSlots, wakeSlotWaiters } from "./slots.js";
 import { commit } from "./step-writer.js";
 import { MemoryTables } from "./tables.js";
-import { addClientSignal, createRun, refuseTx, requestClientCancel } from "./writes.js";
+import { addClientSignal, createRun, refuseTx, requestClientCancel, signalWithStart } from "./writes.js";
 
 export interface MemoryStoreOptions {
   /** Called after every change, e.g. to let a test environment look for due timers. */
@@ -127,6 +129,9 @@ export class MemoryStore implements Store {
   async loadSignals(key: RunKey, names: readonly string[]) {
     return loadSignals(this.#db, key, names);
   }
+  async loadRequests(key: RunKey) {
+    return loadRequests(this.#db, key);
+  }
   async renewLeases(runs: readonly RunKey[], owner: string, until: number) {
     return renewLeases(this.#db, runs, owner, until);
   }
@@ -199,6 +204,25 @@ export class MemoryStore implements Store {
   async addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
     refuseTx(tx);
     return addClientSignal(this.#db, key, signal, now);
+  }
+  async signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
+    refuseTx(tx);
+    return signalWithStart(this.#db, run, signal);
+  }
+  async addRequest(key: RunKey, request: NewRequest, now: number) {
+    return addRequest(this.#db, key, request, now);
+  }
+  async updateWithStart(run: NewRun, request: NewRequest) {
+    return updateWithStart(this.#db, run, request);
+  }
+  async readRequest(key: RunKey, requestId: string) {
+    return readRequest(this.#db, key, requestId);
+  }
+  async withdrawRequest(key: RunKey, requestId: string) {
+    return withdrawRequest(this.#db, key, requestId);
+  }
+  async forgetRequest(key: RunKey, requestId: string) {
+    forgetRequest(this.#db, key, requestId);
   }
   async listOrphanedSignals(namespace: string, limit: number) {
     return listOrphanedSignals(this.#db, namespace, limit);

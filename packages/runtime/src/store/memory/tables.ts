@@ -1,5 +1,6 @@
 import { type EventType, type RunKey, type RunStatus, runKeyId, type Tags } from "../../history/index.js";
 import type { BulkBatch, BulkOutcome } from "../bulk-records.js";
+import type { RequestKind, RequestStatus } from "../request-records.js";
 import type { NewRunRow, PlacedEvent, RunCreation } from "../rules/new-run.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type { ScheduleSpec } from "../schedule-records.js";
@@ -16,6 +17,8 @@ export interface RunRow {
   nextPos: number;
   wakeAt: number | null;
   wakeGen: number;
+  /** Bumped by every update or query request stored for the run (the MySQL request_gen). */
+  requestGen: number;
   leaseOwner: string | null;
   leaseUntil: number | null;
   cancelRequested: boolean;
@@ -44,6 +47,21 @@ export interface RunRow {
   readonly events: EventRow[];
   /** Retry rows by iteration and task key. */
   readonly tasks: Map<string, TaskRowM>;
+  /** Update and query requests by request id, in the order they arrived. */
+  readonly requests: Map<string, RequestRowM>;
+}
+
+/** An update or query request, as the MySQL `requests` table keeps it. */
+export interface RequestRowM {
+  readonly requestId: string;
+  readonly kind: RequestKind;
+  readonly name: string;
+  readonly inputText: string | null;
+  status: RequestStatus;
+  resultText: string | null;
+  errorText: string | null;
+  readonly createdAt: number;
+  updatedAt: number;
 }
 
 export interface EventRow {
@@ -192,8 +210,10 @@ export class MemoryTables {
       paused: false,
       resultText: null,
       errorText: null,
+      requestGen: 0,
       events: [],
       tasks: new Map(),
+      requests: new Map(),
     };
     runs.set(id, run);
     for (const event of creation.events) this.appendEvent(run, event);

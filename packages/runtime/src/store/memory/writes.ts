@@ -6,6 +6,7 @@ import { runCreation } from "../rules/new-run.js";
 import { refusedSignal, takesSignals } from "../rules/signals.js";
 import { wakeOnArrival } from "../rules/wake.js";
 import type { NewRun, NewSignal } from "../types.js";
+import { settleOpenRequests } from "./requests.js";
 import { keyOf, type MemoryTables, pathOf, type RunRow, signalKey } from "./tables.js";
 
 /** See ClientStore.createRun. */
@@ -46,6 +47,14 @@ export function addSignal(db: MemoryTables, key: RunKey, signal: NewSignal, now:
   return true;
 }
 
+/** See ClientStore.signalWithStart. */
+export function signalWithStart(db: MemoryTables, run: NewRun, signal: NewSignal): { created: boolean; sent: boolean } {
+  const created = db.insertRun(runCreation(run)) !== undefined;
+  const sent = addClientSignal(db, run.key, signal, run.now);
+  db.changed(created);
+  return { created, sent };
+}
+
 /** See ClientStore.requestCancel. */
 export function requestClientCancel(db: MemoryTables, key: RunKey, now: number): boolean {
   if (db.run(key) === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
@@ -74,6 +83,7 @@ export function requestCancel(db: MemoryTables, key: RunKey, now: number): RunKe
     run.wakeAt = null;
     run.version = decision.version;
     run.nextPos = decision.nextPos;
+    settleOpenRequests(run, decision.end, now);
   }
   for (const placed of decision.events) db.appendEvent(run, placed);
   const toParent = decision.kind === "end" ? decision.toParent : undefined;

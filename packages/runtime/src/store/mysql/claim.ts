@@ -24,7 +24,7 @@ import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
 
 const CLAIM_COLUMNS =
-  "workflow, run_id, iteration, version, next_pos, wake_gen, cancel_requested, code_version, seed, seed_iteration, deadline, queue, scheduled_at, stalls, stall_mark, wanted_activity, lease_owner, trace_context, wake_at";
+  "workflow, run_id, iteration, version, next_pos, wake_gen, request_gen, cancel_requested, code_version, seed, seed_iteration, deadline, queue, scheduled_at, stalls, stall_mark, wanted_activity, lease_owner, trace_context, wake_at";
 
 /**
  * Leases up to `limit` due runs that nobody holds a live lease on: of the default queue, or of
@@ -388,6 +388,7 @@ function toClaimed(namespace: string, row: Row): ClaimedRun {
     version: Number(row.version),
     nextPos: Number(row.next_pos),
     wakeGen: Number(row.wake_gen),
+    requestGen: Number(row.request_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
     codeVersion: row.code_version === null ? undefined : text(row.code_version),
     seed: row.seed === null ? undefined : text(row.seed),

@@ -1,10 +1,11 @@
 import type { PoolConnection, ResultSetHeader } from "mysql2/promise";
-import { type RunKey, RunStatus } from "../../history/index.js";
+import { isEnded, type RunKey, RunStatus } from "../../history/index.js";
 import { runCreation } from "../rules/new-run.js";
 import { takesSignals } from "../rules/signals.js";
-import type { NewRun, NewSignal } from "../types.js";
+import type { NewRequest, NewRun, NewSignal } from "../types.js";
 import { isDuplicateKey } from "./db-errors.js";
 import type { Lane } from "./lane.js";
+import { REQUEST_COLUMNS, REQUEST_WAKE, requestValues } from "./requests.js";
 import type { Row } from "./rows.js";
 import type { Statement } from "./statements.js";
 import { insertRunStatements, WAKE_ON_ARRIVAL } from "./writes.js";
@@ -61,6 +62,39 @@ export async function addSignalOnLane(
     // An ended run: nothing was inserted, and the update matched nothing.
     return inserted && (status === undefined || takesSignals(String(status))) ? true : undefined;
   });
+}
+
+/**
+ * A client's update or query request: the run row is locked and read, the request stored unless
+ * the run does not exist or ended, the run woken. Undefined (nothing written) otherwise, or on a
+ * request id stored before: the slow path says which (RunNotFoundError, RunEndedError, or the
+ * earlier request's state).
+ */
+export async function addRequestOnLane(
+  lane: Lane,
+  p: string,
+  run: RunKey,
+  request: NewRequest,
+  now: number,
+): Promise<true | undefined> {
+  const key = [run.namespace, run.workflow, run.runId];
+  const ended = Object.values(RunStatus).filter((status) => isEnded(status));
+  const taking = `EXISTS (SELECT 1 FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? AND status NOT IN (?))`;
+  const statements: Statement[] = [
+    { sql: "BEGIN", args: [] },
+    { sql: `SELECT status FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`, args: key },
+    {
+      sql: `INSERT INTO ${p}requests (${REQUEST_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL WHERE ${taking}`,
+      args: [...requestValues(run, request, now), ...key, ended],
+    },
+    {
+      sql: `UPDATE ${p}runs SET ${REQUEST_WAKE}, updated_at = ?
+             WHERE namespace = ? AND workflow = ? AND run_id = ? AND status NOT IN (?)`,
+      args: [now, now, now, ...key, ended],
+    },
+    { sql: "COMMIT", args: [] },
+  ];
+  return once(lane, statements, (answers) => ((answers[2] as ResultSetHeader).affectedRows === 1 ? true : undefined));
 }
 
 /** Sends `statements` as one query; a server error rolls back and answers undefined (a duplicate) or rethrows. */

@@ -40,20 +40,21 @@ export async function markStall(pool: Pool, p: string, run: RunKey, owner: strin
 }
 
 /**
- * See EngineStore.heldRuns: what may have changed under the holder of `runs` (signals, cancels,
- * a pause; an operator that ended or reset the run), by primary key.
+ * See EngineStore.heldRuns: what may have changed under the holder of `runs` (signals, requests,
+ * cancels, a pause; an operator that ended or reset the run), by primary key.
  */
 export async function heldRuns(pool: Pool, p: string, runs: readonly RunKey[]): Promise<HeldRun[]> {
   if (runs.length === 0) return [];
   const where = whereRunKeys(runs);
   const namespace = runs[0]?.namespace ?? "";
   const [rows] = await pool.query<Row[]>(
-    `SELECT workflow, run_id, wake_gen, cancel_requested, paused, status, version FROM ${p}runs WHERE ${where.sql}`,
+    `SELECT workflow, run_id, wake_gen, request_gen, cancel_requested, paused, status, version FROM ${p}runs WHERE ${where.sql}`,
     where.args,
   );
   return rows.map((row) => ({
     key: { namespace, workflow: text(row.workflow), runId: text(row.run_id) },
     wakeGen: Number(row.wake_gen),
+    requestGen: Number(row.request_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
     paused: Number(row.paused) === 1,
     status: text(row.status),

@@ -1,15 +1,17 @@
 import type { Transaction } from "../../api.js";
 import { RunNotFoundError } from "../../errors.js";
-import { decodeTags, type RunKey } from "../../history/index.js";
+import { decodeTags, type RunKey, RunStatus } from "../../history/index.js";
 import type { RunReset } from "../client-store.js";
 import { type OpenPayload, openEvents } from "../open-events.js";
+import { RequestStatus } from "../request-records.js";
 import { forkCreation } from "../rules/fork.js";
 import type { PlacedEvent } from "../rules/new-run.js";
 import { pausing, unpausing } from "../rules/pause.js";
-import { firstFailingStep, resetting, staysConsumed } from "../rules/reset.js";
+import { firstFailingStep, reopensRequest, resetting, staysConsumed } from "../rules/reset.js";
 import { resumption } from "../rules/resume.js";
 import { termination } from "../rules/terminate.js";
 import type { ForkRequest } from "../types.js";
+import { endRequestsStatement } from "./requests.js";
 import { nullableText, type Row, text, toRecordedEvent } from "./rows.js";
 import { insertEventsOf } from "./statements.js";
 import { insertRun, insertSignal, requestCancel } from "./writes.js";
@@ -152,6 +154,9 @@ export async function terminateRun(
     updated_at: set.updatedAt,
   });
   await dropIterationRows(conn, p, key, run.iteration);
+  // Its open update and query requests end with it, as they do when a step ends a run.
+  const settle = endRequestsStatement(p, key, { status: RunStatus.Terminated }, now);
+  await conn.query(settle.sql, settle.args);
   await insertEvents(conn, p, key, [ended.event]);
   if (ended.toParent) await insertSignal(conn, p, ended.toParent.key, ended.toParent.signal, now);
   // A child purged since it was started has nothing left to cancel.
@@ -208,6 +213,7 @@ export async function resetRun(
   });
   await dropIterationRows(conn, p, key, reset.from);
   await returnToInbox(conn, p, key, reset);
+  await reopenRequests(conn, p, key, reset, now);
   await insertEvents(conn, p, key, reset.events);
   return set.iteration;
 }
@@ -232,6 +238,35 @@ async function returnToInbox(
     ...pk(key),
     back,
   ]);
+}
+
+/**
+ * The updates the old iteration accepted after the reset point go back to "requested" (see
+ * reopensRequest); request_gen moves with wake_gen, so the run reads its requests again.
+ */
+async function reopenRequests(
+  conn: Transaction,
+  p: string,
+  key: RunKey,
+  reset: ReturnType<typeof resetting>,
+  now: number,
+): Promise<void> {
+  const [open] = await conn.query<Row[]>(
+    `SELECT request_id, kind, status FROM ${p}requests WHERE ${PK} AND status = ? FOR UPDATE`,
+    [...pk(key), RequestStatus.Accepted],
+  );
+  const back = open
+    .map((row) => ({ requestId: text(row.request_id), kind: text(row.kind), status: text(row.status) }))
+    .filter((request) => reopensRequest(reset.keptUpdates, request))
+    .map((request) => request.requestId);
+  if (back.length === 0) return;
+  await conn.query(`UPDATE ${p}requests SET status = ?, updated_at = ? WHERE ${PK} AND request_id IN (?)`, [
+    RequestStatus.Requested,
+    now,
+    ...pk(key),
+    back,
+  ]);
+  await conn.query(`UPDATE ${p}runs SET request_gen = request_gen + 1, wake_gen = wake_gen + 1 WHERE ${PK}`, pk(key));
 }
 
 /** The events of an iteration that take part in replay, in position order. */

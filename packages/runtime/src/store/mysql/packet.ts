@@ -43,6 +43,9 @@ function rowBytes(step: StepWrite): number[] {
     ...step.childStarts.map((child) => ROW_BYTES + valueBytes(child.inputText)),
     ...step.signalsSent.map((sent) => ROW_BYTES + valueBytes(sent.signal.payloadText)),
     ...step.signalsConsumed.map(() => ROW_BYTES),
+    ...(step.requestWrites ?? []).map(
+      (write) => ROW_BYTES + valueBytes(write.inputText) + valueBytes(write.resultText) + valueBytes(write.errorText),
+    ),
   ];
 }
 

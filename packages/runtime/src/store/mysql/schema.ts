@@ -338,6 +338,38 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 13,
+    name: "update and query requests",
+    statements: (p) => [
+      // Bumped (with wake_gen) by every update or query request stored for the run: a worker
+      // that holds or caches the run reads its requests only when it moved (see rules/requests.ts).
+      addColumn(p, "runs", "request_gen", "BIGINT NOT NULL DEFAULT 0"),
+      // Updates and queries sent to a run and their outcome, one row a (run, request id): an
+      // update's id makes it apply once. `id` orders arrival. Status: requested, accepted,
+      // rejected, completed, failed, ended (store/request-records.ts). A row is written by the
+      // client that stores the request and by the steps of the run that take it up, answer it,
+      // or end the run (settling what is still open); a query's caller deletes its row.
+      `CREATE TABLE IF NOT EXISTS ${p}requests (
+        id BIGINT NOT NULL AUTO_INCREMENT,
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        request_id ${NAME},
+        kind VARCHAR(8) NOT NULL,
+        name ${NAME},
+        input LONGTEXT NULL,
+        status VARCHAR(16) NOT NULL,
+        result LONGTEXT NULL,
+        error LONGTEXT NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (id),
+        UNIQUE KEY ${p}requests_key (namespace, workflow, run_id, request_id),
+        KEY ${p}requests_open (namespace, workflow, run_id, status, id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
+  {
     version: 16,
     name: "run operations: pause, tags, resets, bulk actions, activity queues",
     statements: (p) => [

@@ -1,4 +1,5 @@
 import { runKeyId } from "../../history/index.js";
+import { writeMustHold } from "../rules/requests.js";
 import { type RunAfterStep, runAfterStep, stepEvents } from "../rules/step-layout.js";
 import type { StepWrite } from "../types.js";
 import { FENCE_COLUMNS } from "./fence.js";
@@ -17,7 +18,7 @@ import { insertEventsOf, type Statement, valueRows } from "./statements.js";
 export function lockRunsStatement(p: string, steps: readonly StepWrite[]): Statement {
   const where = whereRunKeys(steps.map((step) => step.key));
   return {
-    sql: `SELECT workflow, run_id, ${FENCE_COLUMNS}, wake_gen, cancel_requested, paused, parent_workflow, parent_run_id, parent_waits, tags, created_at
+    sql: `SELECT workflow, run_id, ${FENCE_COLUMNS}, wake_gen, request_gen, cancel_requested, paused, parent_workflow, parent_run_id, parent_waits, tags, created_at
        FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
     args: where.args,
   };
@@ -25,8 +26,9 @@ export function lockRunsStatement(p: string, steps: readonly StepWrite[]): State
 
 /**
  * True when a batch's COMMIT may go out in its first round trip, behind fenceGuardStatement:
- * nothing it writes depends on what the lock read besides the fence (no signal consumed,
- * whose update must hit exactly one row; no child started, signal sent or child cancelled).
+ * nothing it writes depends on what the lock read besides the fence (no signal consumed, and no
+ * stored update answered, whose updates must hit exactly one row; no child started, signal sent
+ * or child cancelled).
  */
 export function foldsCommit(steps: readonly StepWrite[]): boolean {
   return steps.every(
@@ -34,7 +36,8 @@ export function foldsCommit(steps: readonly StepWrite[]): boolean {
       step.signalsConsumed.length === 0 &&
       step.childStarts.length === 0 &&
       step.signalsSent.length === 0 &&
-      step.cancelChildren.length === 0,
+      step.cancelChildren.length === 0 &&
+      !(step.requestWrites ?? []).some(writeMustHold),
   );
 }
 

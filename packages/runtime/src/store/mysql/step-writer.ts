@@ -9,6 +9,7 @@ import { Errno, errnoOf, isDuplicateKey, isLockConflict } from "./db-errors.js";
 import { fencedRun, fenceGuardStatement } from "./fence.js";
 import type { Lane } from "./lane.js";
 import { packetBatches, stepBytes, unwritableStep } from "./packet.js";
+import { checkedWritesHeld, endRequestsStatements, requestsRefusal, requestWriteStatements } from "./requests.js";
 import { type Row, text } from "./rows.js";
 import type { Statement } from "./statements.js";
 import {
@@ -166,12 +167,15 @@ async function writeFast(
   if (foldsCommit(steps)) return writeFolded(conn, p, steps);
   const events = insertEventsStatement(p, steps);
   const signals = consumeSignalStatements(p, steps);
+  const requests = requestWriteStatements(p, steps);
   const statements: Statement[] = [
     ...(steps.length > 1 ? [{ sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] }] : []),
     { sql: "BEGIN", args: [] },
     lockRunsStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
     ...signals,
+    ...requests.statements,
+    ...endRequestsStatements(p, steps),
     updateRunsStatement(p, steps),
   ];
   const lockIndex = steps.length > 1 ? 2 : 1;
@@ -183,10 +187,12 @@ async function writeFast(
     throw error;
   }
   const locked = lockedRuns(answers[lockIndex] as Row[]);
-  const firstSignal = statements.length - 1 - signals.length;
+  const firstSignal = statements.indexOf(signals[0] as Statement);
   const signalsOk = signals.every((_, i) => (answers[firstSignal + i] as ResultSetHeader).affectedRows === 1);
+  const firstRequest = statements.indexOf(requests.statements[0] as Statement);
+  const requestsOk = checkedWritesHeld(answers, firstRequest, requests.checked);
   const allValid = steps.every((step) => fence(step, locked.get(runKeyId(step.key))) === undefined);
-  if (!allValid || !signalsOk) {
+  if (!allValid || !signalsOk || !requestsOk) {
     await conn.query("ROLLBACK");
     return undefined;
   }
@@ -222,6 +228,8 @@ async function writeFolded(
     lockRunsStatement(p, steps),
     fenceGuardStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
+    ...requestWriteStatements(p, steps).statements,
+    ...endRequestsStatements(p, steps),
     updateRunsStatement(p, steps),
     { sql: "COMMIT", args: [] },
   ];
@@ -272,7 +280,7 @@ async function writeIn(
   const valid: { step: StepWrite; row: Row; index: number }[] = [];
   for (const [index, step] of steps.entries()) {
     const row = locked.get(runKeyId(step.key));
-    const refusal = fence(step, row);
+    const refusal = fence(step, row) ?? (row && (await requestsRefusal(conn, p, step)));
     if (refusal !== undefined || row === undefined)
       results.push({ ok: false, reason: refusal ?? "the run row is gone" });
     else {
@@ -292,6 +300,10 @@ async function writeIn(
     await conn.query(statement.sql, statement.args);
   }
   await consumeSignals(conn, p, validSteps);
+  const requests = requestWriteStatements(p, validSteps);
+  for (const statement of [...requests.statements, ...endRequestsStatements(p, validSteps)]) {
+    await conn.query(statement.sql, statement.args);
+  }
   const update = updateRunsStatement(p, validSteps);
   await conn.query(update.sql, update.args);
   for (const { step, row } of valid) await writeSideRows(conn, p, step, row);
@@ -329,6 +341,7 @@ async function stepResult(
     version: step.expectedVersion + 1,
     nextPos: positions.get(runKeyId(step.key)) ?? step.firstPos,
     wakeGen: Number(row.wake_gen),
+    requestGen: Number(row.request_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
     paused: Number(row.paused) === 1,
     ...reach,

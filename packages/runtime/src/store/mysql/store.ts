@@ -15,6 +15,7 @@ import type {
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewRequest,
   NewRun,
   NewSignal,
   PurgeRequest,
@@ -36,7 +37,7 @@ import type { EndpointRing } from "./failover.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
 import { inspectRun } from "./inspect.js";
 import { type Lane, openLane } from "./lane.js";
-import { addSignalOnLane, createRunOnLane } from "./lane-writes.js";
+import { addRequestOnLane, addSignalOnLane, createRunOnLane } from "./lane-writes.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { checkSchema, migrate } from "./migrate.js";
 import { forkRun, resetRun, resumeRun, setPaused, terminateRun } from "./operations.js";
@@ -46,6 +47,7 @@ import { MySqlPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
 import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
+import { addRequest, forgetRequest, loadRequests, readRequest, withdrawRequest } from "./requests.js";
 import {
   deleteSchedule,
   fireSchedules,
@@ -209,6 +211,9 @@ export class MySqlStore implements Store {
   loadSignals(key: RunKey, names: readonly string[]) {
     return this.#guard((pool, p) => loadSignals(pool, p, key, names));
   }
+  loadRequests(key: RunKey) {
+    return this.#guard((pool, p) => loadRequests(pool, p, key));
+  }
   holdPresence(owner: string) {
     return holdPresence(this.pool, this.prefix, owner);
   }
@@ -287,6 +292,34 @@ export class MySqlStore implements Store {
       (conn, p) => insertClientSignal(conn, p, key, signal, now),
       (lane, p) => addSignalOnLane(lane, p, key, signal, now),
     );
+  }
+  signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
+    return this.#write(tx, async (conn, p) => {
+      const created = await insertRun(conn, p, runCreation(run));
+      return { created, sent: await insertClientSignal(conn, p, run.key, signal, run.now) };
+    });
+  }
+  addRequest(key: RunKey, request: NewRequest, now: number) {
+    return this.#write(
+      undefined,
+      (conn, p) => addRequest(conn, p, key, request, now),
+      async (lane, p) => ((await addRequestOnLane(lane, p, key, request, now)) ? { added: true as const } : undefined),
+    );
+  }
+  updateWithStart(run: NewRun, request: NewRequest) {
+    return this.#write(undefined, async (conn, p) => {
+      const created = await insertRun(conn, p, runCreation(run));
+      return { created, arrival: await addRequest(conn, p, run.key, request, run.now) };
+    });
+  }
+  readRequest(key: RunKey, requestId: string) {
+    return this.#guard((pool, p) => readRequest(pool, p, key, requestId));
+  }
+  withdrawRequest(key: RunKey, requestId: string) {
+    return this.#guard((pool, p) => retryOnConflict(() => withdrawRequest(pool, p, key, requestId)));
+  }
+  forgetRequest(key: RunKey, requestId: string) {
+    return this.#guard((pool, p) => forgetRequest(pool, p, key, requestId));
   }
   listOrphanedSignals(namespace: string, limit: number) {
     return this.#guard((pool, p) => listOrphanedSignals(pool, p, namespace, limit));

@@ -9,6 +9,7 @@ import { refusedSignal, takesSignals } from "../rules/signals.js";
 import type { NewSignal } from "../types.js";
 import { isDuplicateKey } from "./db-errors.js";
 import { unlessPausedSql } from "./pause.js";
+import { endRequestsStatement } from "./requests.js";
 import { insertEventsOf, type Statement } from "./statements.js";
 import { insertTagsStatement } from "./tags.js";
 
@@ -174,6 +175,8 @@ export async function requestCancel(conn: Transaction, p: string, run: RunKey, n
               version = ?, next_pos = ?, updated_at = ? WHERE namespace = ? AND workflow = ? AND run_id = ?`,
       [end.status, end.errorText, decision.version, decision.nextPos, now, ...where],
     );
+    const settle = endRequestsStatement(p, run, end, now);
+    await conn.query(settle.sql, settle.args);
   }
   const insert = insertEventsOf(
     p,

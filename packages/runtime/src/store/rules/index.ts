@@ -17,6 +17,7 @@ export * from "./park.js";
 export * from "./pause.js";
 export * from "./queue-picking.js";
 export * from "./queue-slots.js";
+export * from "./requests.js";
 export * from "./reset.js";
 export * from "./resume.js";
 export * from "./run-filter.js";

@@ -10,7 +10,9 @@ import {
   type RunKey,
   RunStatus,
   type SignalResponse,
+  type UpdateAccepted,
 } from "../../history/index.js";
+import { RequestStatus } from "../request-records.js";
 import { readPayload, reusedHistory, type SourceEvent } from "./fork.js";
 import type { PlacedEvent } from "./new-run.js";
 import { wakeUnlessPaused } from "./pause.js";
@@ -66,6 +68,8 @@ export interface Resetting {
    * those signals (and child endings) again, in their order of arrival.
    */
   readonly keptConsumed: { readonly signalIds: readonly number[]; readonly childEndings: readonly string[] };
+  /** The ids of the updates the copied steps accepted (see reopensRequest). */
+  readonly keptUpdates: readonly string[];
 }
 
 /**
@@ -85,6 +89,7 @@ export function resetting(key: RunKey, run: ResettableRun | undefined, request: 
   const seedIteration = run.seedIteration ?? run.iteration;
   const version = request.codeVersion ?? null;
   const marker = newEvent.reset({ iteration: run.iteration, toStep, version, seedIteration }, now);
+  const copied = eventsBeforeStep(run.events, toStep);
   return {
     set: {
       iteration,
@@ -106,8 +111,32 @@ export function resetting(key: RunKey, run: ResettableRun | undefined, request: 
     },
     events: [...reused.events, { iteration, pos: null, event: marker }],
     from: run.iteration,
-    keptConsumed: consumedBy(eventsBeforeStep(run.events, toStep)),
+    keptConsumed: consumedBy(copied),
+    keptUpdates: acceptedBy(copied),
   };
+}
+
+/** The update ids that copied update_accepted events took up. */
+function acceptedBy(copied: readonly SourceEvent[]): string[] {
+  return copied
+    .filter((event) => event.type === EventType.UpdateAccepted)
+    .map((event) => (readPayload(event) as UpdateAccepted).updateId);
+}
+
+/**
+ * Whether a reset gives a request of the run back to the new iteration (its status goes back to
+ * "requested", so the new iteration takes it up again, in order of arrival, as it reads the
+ * signals that go back to the inbox): an update accepted by the old iteration in a step that was
+ * not copied, whose handler had not finished. An update accepted in a copied step stays accepted
+ * (the new iteration replays its acceptance and runs its handler again, and its outcome is
+ * written once). Requests not taken up yet stay requested; settled ones keep their outcome (an
+ * update id applies once, and its caller has its answer); the reset never ends a request.
+ */
+export function reopensRequest(
+  kept: Resetting["keptUpdates"],
+  request: { readonly kind: string; readonly requestId: string; readonly status: string },
+): boolean {
+  return request.kind === "update" && request.status === RequestStatus.Accepted && !kept.includes(request.requestId);
 }
 
 /** The inbox rows that copied signal and child responses consumed. */
