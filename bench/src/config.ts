@@ -15,6 +15,17 @@ export interface Sizes {
   readonly w8: { readonly suspended: number; readonly fanOut: number };
   /** Updates, then queries, sent to one run per system, from this process and from another. */
   readonly w9: { readonly updates: number; readonly queries: number };
+  /**
+   * Streams: chunks for latency (in `rounds`, `paceMs` apart, read in another process), and
+   * chunks written as fast as one activity can, in `trials`.
+   */
+  readonly w10: {
+    readonly latencyChunks: number;
+    readonly paceMs: number;
+    readonly rounds: number;
+    readonly throughputChunks: number;
+    readonly trials: number;
+  };
   readonly floor: { readonly commits: number; readonly batchRows: number; readonly batches: number };
   /** Runs of `steps` steps with 1 MiB activity results (offloaded, in the row) and small ones. */
   readonly w11: { readonly runs: number; readonly steps: number };
@@ -33,6 +44,7 @@ export const FULL: Sizes = {
   w7: { workers: [1, 2, 4], runs: 2000 },
   w8: { suspended: 10_000, fanOut: 1000 },
   w9: { updates: 200, queries: 200 },
+  w10: { latencyChunks: 1000, paceMs: 10, rounds: 4, throughputChunks: 5000, trials: 3 },
   floor: { commits: 2000, batchRows: 1000, batches: 20 },
   w11: { runs: 40, steps: 5 },
   warmup: 20,
@@ -49,6 +61,7 @@ export const QUICK: Sizes = {
   w7: { workers: [1, 2], runs: 100 },
   w8: { suspended: 500, fanOut: 100 },
   w9: { updates: 20, queries: 20 },
+  w10: { latencyChunks: 60, paceMs: 10, rounds: 2, throughputChunks: 1000, trials: 1 },
   floor: { commits: 100, batchRows: 200, batches: 5 },
   w11: { runs: 3, steps: 2 },
   warmup: 3,

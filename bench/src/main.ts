@@ -25,6 +25,7 @@ import { runW6 } from "./workloads/w6-scale.js";
 import { runW7 } from "./workloads/w7-scale-out.js";
 import { runW8 } from "./workloads/w8-memory-fanout.js";
 import { runW9 } from "./workloads/w9-talk.js";
+import { runW10 } from "./workloads/w10-streams.js";
 import { runW11 } from "./workloads/w11-large-results.js";
 import { runWQ } from "./workloads/wq-queue.js";
 
@@ -40,6 +41,7 @@ const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
   W7: runW7,
   W8: runW8,
   W9: runW9,
+  W10: runW10,
   W11: runW11,
 };
 

@@ -215,6 +215,18 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       const v = both(row);
       return v && [v[0] >= 2 * v[1], `${fmt(v[0])} vs ${fmt(v[1])} runs/s (${fmt(v[0] / v[1])}x)`];
     }),
+    target("W10", "chunk latency p50 <= 5 ms", get("W10", "chunk latency p50"), atMost(5, " ms")),
+    target("W10", "chunk latency p50 below DBOS's", get("W10", "chunk latency p50"), (row) => {
+      const v = both(row);
+      return v && [v[0] < v[1], `${fmt(v[0])} vs ${fmt(v[1])} ms`];
+    }),
+    target("W10", ">= 5,000 chunks/s from one activity", get("W10", "chunks/s from one activity"), (row) =>
+      row.replaykit === undefined ? undefined : [row.replaykit >= 5000, `${fmt(row.replaykit)} chunks/s`],
+    ),
+    target("W10", "chunks/s from one activity above DBOS's", get("W10", "chunks/s from one activity"), (row) => {
+      const v = both(row);
+      return v && [v[0] > v[1], `${fmt(v[0])} vs ${fmt(v[1])} chunks/s (${fmt(v[0] / v[1])}x)`];
+    }),
   );
   return targets;
 }

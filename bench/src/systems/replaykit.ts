@@ -26,7 +26,7 @@ export interface ReplaykitEnv {
   readonly client: Client;
   readonly namespace: string;
   readonly pool: Pool;
-  /** The scratch database's URL, for a client in another process. */
+  /** The scratch database's URL, for processes of the workload's own (a client or a reader in another process). */
   readonly url: string;
 }
 

@@ -1,5 +1,6 @@
 import type { Connection, PoolConnection } from "mysql2/promise";
 import type { BulkOptions, BulkResult, ResetOptions, RunOperations } from "./api-operations.js";
+import type { EventTrigger, PurgeEventsOptions, TokenOptions, WaitForEventOptions } from "./api-waits.js";
 import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
 import type { EndStatus, HistoryEvent, RunStatus, Tags, TagValue } from "./history/index.js";
@@ -25,9 +26,12 @@ import type {
   ScheduleInfo,
   Store,
 } from "./store/types.js";
+import type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
+export type * from "./api-waits.js";
 export type * from "./request-api.js";
+export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
 export type {
   BulkAction,
   BulkFailure,
@@ -51,6 +55,14 @@ export type Transaction = Connection | PoolConnection;
 export interface WriteOptions {
   /** Write on this connection inside the caller's open transaction; commit/rollback is the caller's. */
   readonly tx?: Transaction;
+}
+
+/** Options of publishEvent. */
+export interface PublishOptions extends WriteOptions {
+  /** Waits with this key receive it (a user id, an order id), and triggers group by it. */
+  readonly key?: string;
+  /** Its id, unique in the namespace: a second publish with one id is dropped (answered false). Default: a random UUID. */
+  readonly eventId?: string;
 }
 
 /** Options of runWorkflow. */
@@ -245,8 +257,9 @@ export interface Client extends RunOperations, RequestsClient {
    */
   describeRun(namespace: string, workflow: string, runId: string): Promise<RunDescription | undefined>;
   /**
-   * Deletes runs that ended before `endedBefore` with their events, signals and retry rows, in
-   * rounds of short transactions (it never holds locks for long), and returns how many it deleted.
+   * Deletes runs that ended before `endedBefore` with their events, signals, retry rows, tokens
+   * and event waits, in rounds of short transactions (it never holds locks for long), and returns
+   * how many it deleted. The namespace's published events from before `endedBefore` go too.
    */
   purgeRuns(namespace: string, options: PurgeOptions): Promise<number>;
   /** How many runs there are by status (tags filter through the tag index), and of the running ones how many are queued (due, no worker yet), active, waiting or paused. */
@@ -272,6 +285,18 @@ export interface Client extends RunOperations, RequestsClient {
   listOrphanedSignals(namespace: string, opts?: { readonly limit?: number }): Promise<OrphanedSignal[]>;
   /** Deletes the signals of runs that do not exist, stored before `olderThan`; returns how many. */
   purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number>;
+  /**
+   * Completes a token (ctx.createToken): the run's awaitToken resolves with `value`. `true` when
+   * stored (also before the run awaits it), `false` when completed or failed before. Throws
+   * UnknownTokenError, or TokenExpiredError (past its timeout, its run ended), storing nothing.
+   */
+  completeToken(tokenId: string, value: unknown, opts?: WriteOptions): Promise<boolean>;
+  /** Like completeToken, but the run's awaitToken rejects with `error` (its name, message and code). */
+  failToken(tokenId: string, error: unknown, opts?: WriteOptions): Promise<boolean>;
+  /** Publishes an event: every run waiting for (name, key) receives it once; triggers start runs. `false`: `eventId` seen before. */
+  publishEvent(namespace: string, name: string, data: unknown, opts?: PublishOptions): Promise<boolean>;
+  /** Deletes the namespace's published events from before `publishedBefore`; returns how many. */
+  purgeEvents(namespace: string, opts: PurgeEventsOptions): Promise<number>;
   /** Asks a run to stop; recorded as an event; the engine acts on it. `false` when the run already ended or was asked before. */
   cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean>;
   /** The workflow's return value once the run completed; throws RunFailedError when it failed, got stuck or was cancelled. */
@@ -287,6 +312,17 @@ export interface Client extends RunOperations, RequestsClient {
    * cursor after `handler` returns for each event (at least once across crashes).
    */
   consume(consumer: string, opts: StreamOptions, handler: (event: StreamEvent) => Promise<void>): Promise<void>;
+  /**
+   * The chunks of the run's stream `key` after `opts.after`, in offset order; with `follow`, until
+   * the stream closes or the run ends. Throws RunNotFoundError when the run does not exist.
+   */
+  readStream(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    key: string,
+    opts?: ReadStreamOptions,
+  ): AsyncIterable<StreamChunk>;
   /** Releases what the client owns (e.g. a pool it created). */
   close(): Promise<void>;
 }
@@ -319,6 +355,9 @@ export interface LocalBus {
   onRunEnded(
     listener: (namespace: string, workflow: string, runId: string, ending?: LocalRunEnding) => void,
   ): () => void;
+  /** Chunks of a run's stream `key` were committed (or it was closed): readers in this process read at once. */
+  streamWritten(run: LocalStreamRef): void;
+  onStreamWritten(run: LocalStreamRef, listener: () => void): () => void;
   /**
    * Offers an update or query to the workers of `namespace` in this process: one that holds or
    * caches the run takes it (returning its ticket) and reports on it with requestSettled; none
@@ -366,6 +405,8 @@ export interface ActivityOptions {
   readonly queue?: string;
   /** With `queue`: `keyConcurrency` limits attempts per key (e.g. a tenant id). A per-call option. */
   readonly concurrencyKey?: string;
+  /** How the activity's stream writes are batched; default: the worker's `streamBatch`. */
+  readonly streamBatch?: StreamBatchOptions;
 }
 
 /** What an activity receives besides backends and input. */
@@ -389,6 +430,13 @@ export interface ActivityContext {
   heartbeat(details?: unknown): void;
   /** The details of the last heartbeat of an earlier attempt (e.g. the row an import reached); undefined when none. */
   readonly lastHeartbeat: unknown;
+  /**
+   * Appends `value` (JSON) to the run's stream `key`, tagged with this attempt; resolves once
+   * queued for the next batch (StreamBatchOptions). A retry first resets this attempt's chunks.
+   */
+  writeStream(key: string, value: unknown): Promise<void>;
+  /** Closes the run's stream `key` after the chunks written before; resolves once they are all written. */
+  closeStream(key: string): Promise<void>;
 }
 
 export type ActivityFn = (ctx: ActivityContext, backends: never, input: never) => Promise<unknown>;
@@ -430,6 +478,22 @@ export interface RunContext extends RequestsContext {
   deprecatePatch(patchId: string): void;
   /** Sets tags of this run, over those it has; recorded (a replay sets the same); later children inherit them. */
   setTags(tags: Tags): Promise<void>;
+  /**
+   * Creates a completion token: an unguessable id (144 random bits) that whoever holds it
+   * completes (completeToken, failToken, a tokenUrl). Recorded: replay gets the same id back.
+   */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** completeToken's value for a token of this run; rejects with TokenTimeoutError, or failToken's error. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /**
+   * The data of the next event `name` (with `key`, when given), or undefined after `timeout`; with
+   * `lookback`, one published up to that long before the wait began counts too.
+   */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
+  /** Appends `value` (JSON) to the run's stream `key`, with the step; replay does not write it again. */
+  writeStream(key: string, value: unknown): Promise<void>;
+  /** Closes the run's stream `key` (the run's end closes every stream of the run anyway). */
+  closeStream(key: string): Promise<void>;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;
@@ -471,6 +535,12 @@ export interface WorkerOptions {
    * left alone, so its next tick, the ticks it missed and a pause are kept. Others are not touched.
    */
   readonly schedules?: readonly ScheduleOptions[];
+  /** Runs started by published events, by workflow name (see EventTrigger). */
+  readonly triggers?: Readonly<Record<string, EventTrigger>>;
+  /** Published events older than this are deleted: the longest `lookback` plus a margin; default "7d". */
+  readonly eventRetention?: Duration;
+  /** How activities' stream writes are batched (an activity's own `streamBatch` wins). */
+  readonly streamBatch?: StreamBatchOptions;
   /** Suspended runs kept in memory. Default 1000; 0 turns the cache off. */
   readonly cacheSize?: number;
   /** Longest pause between polls when idle. Default 1000 ms. */

@@ -69,7 +69,9 @@ type ClientCode =
   | "UPDATE_FAILED"
   | "UPDATE_TIMEOUT"
   | "QUERY_TIMEOUT"
-  | "UNKNOWN_QUERY";
+  | "UNKNOWN_QUERY"
+  | "UNKNOWN_TOKEN"
+  | "TOKEN_EXPIRED";
 
 /** What workflow and activity code sees, or throws, inside a run. */
 type WorkflowFailureCode =
@@ -82,8 +84,11 @@ type WorkflowFailureCode =
   | "RUN_TIMEOUT"
   | "RUN_TERMINATED"
   | "COMPENSATION_FAILED"
+  /** A write to a closed stream (StreamClosedError). */
+  | "STREAM_CLOSED"
   /** A query handler or update validator tried to run a command or change the run. */
-  | "READ_ONLY_CONTEXT";
+  | "READ_ONLY_CONTEXT"
+  | "TOKEN_TIMEOUT";
 
 /** A stored payload that this client cannot read: its key, its codec or its offloaded bytes are missing, or it was changed. */
 type PayloadCode =

@@ -5,6 +5,7 @@ export type { ManualClock } from "./client/clock.js";
 export { manualClock } from "./client/clock.js";
 export { createLocalBus } from "./client/local-bus.js";
 export type { ClientOptions } from "./client/options.js";
+export { type SseOptions, type SseStream, sendSse, sseResponse } from "./client/sse.js";
 export { realTimers } from "./client/timers.js";
 export { toMillis } from "./duration.js";
 export * from "./errors.js";
@@ -22,8 +23,10 @@ export type {
   ActivityResponse,
   ChildRequest,
   EndStatus,
+  EventAwaited,
   EventOf,
   EventPayloads,
+  EventReceived,
   HistoryEvent,
   NewEvent,
   RecordedEvent,
@@ -32,6 +35,8 @@ export type {
   SignalResponse,
   SleepRequest,
   StoredEvent,
+  TokenCompletion,
+  TokenCreated,
 } from "./history/index.js";
 export { decodeEvent, EventType, newEvent, RunStatus } from "./history/index.js";
 export { DEFAULT_MAX_PAYLOAD_BYTES, decodePayload, encodePayload, validateName } from "./json.js";
@@ -71,6 +76,10 @@ export type {
   PrometheusMetricsOptions,
 } from "./telemetry/prometheus.js";
 export { createPrometheusMetrics, startMetricsServer } from "./telemetry/prometheus.js";
+export type { TokenHandler, TokenHandlerOptions } from "./tokens/handler.js";
+export { createTokenHandler } from "./tokens/handler.js";
+export type { TokenSecret, TokenUrlOptions } from "./tokens/url.js";
+export { tokenUrl } from "./tokens/url.js";
 export type { WorkerStats } from "./worker/worker.js";
 export { createWorker } from "./worker/worker.js";
 export { QUEUE_LIMITS } from "./worker/worker-options.js";

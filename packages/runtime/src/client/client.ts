@@ -7,14 +7,18 @@ import type {
   ForkOptions,
   ListRunsFilter,
   LocalBus,
+  PublishOptions,
+  PurgeEventsOptions,
   PurgeOptions,
   QueryOptions,
+  ReadStreamOptions,
   ResetOptions,
   ResumeOptions,
   RunInfo,
   RunOptions,
   RunPage,
   ScheduleOptions,
+  StreamChunk,
   StreamEvent,
   StreamOptions,
   Timers,
@@ -52,12 +56,14 @@ import { runBulk } from "./bulk.js";
 import { createLocalBus } from "./local-bus.js";
 import { RunManagement } from "./management.js";
 import type { ClientOptions } from "./options.js";
+import { readStreamChunks, validateReadOptions } from "./read-stream.js";
 import { RequestCalls } from "./requests.js";
 import { RunControls } from "./run-controls.js";
 import { RunStarts, signalRow } from "./starts.js";
 import { streamEvents } from "./stream.js";
 import { realTimers } from "./timers.js";
 import { startedUpdate } from "./update-handle.js";
+import { TokensAndEvents } from "./waits.js";
 
 /** A client, plus `ready()`. */
 export interface StoreClient extends Client {
@@ -113,6 +119,7 @@ export class ReplayClient implements StoreClient {
   readonly #metrics: ClientMetrics;
   readonly #management: RunManagement;
   readonly #controls: RunControls;
+  readonly #waits: TokensAndEvents;
   readonly #results: ResultSource;
   readonly #requests: RequestCalls;
   readonly #starts: RunStarts;
@@ -131,6 +138,13 @@ export class ReplayClient implements StoreClient {
     this.#metrics = new ClientMetrics(replaykitMeter(options.meterProvider));
     this.#management = new RunManagement(this.store, this.clock);
     this.#controls = new RunControls(this.store, this.clock, this.local, () => this.#ready());
+    this.#waits = new TokensAndEvents({
+      store: this.store,
+      clock: this.clock,
+      local: this.local,
+      maxPayloadBytes: this.maxPayloadBytes,
+      ready: (tx) => this.#ready(tx),
+    });
     this.#awaitObserver = options.awaitObserver;
     this.#results = {
       local: this.local,
@@ -262,6 +276,22 @@ export class ReplayClient implements StoreClient {
       if (sent) this.local.wake(key.namespace, opts.tx ? undefined : key);
       return sent;
     });
+  }
+
+  completeToken(tokenId: string, value: unknown, opts?: WriteOptions): Promise<boolean> {
+    return this.#waits.completeToken(tokenId, value, opts);
+  }
+
+  failToken(tokenId: string, error: unknown, opts?: WriteOptions): Promise<boolean> {
+    return this.#waits.failToken(tokenId, error, opts);
+  }
+
+  publishEvent(namespace: string, name: string, data: unknown, opts?: PublishOptions): Promise<boolean> {
+    return this.#waits.publishEvent(namespace, name, data, opts);
+  }
+
+  purgeEvents(namespace: string, opts: PurgeEventsOptions): Promise<number> {
+    return this.#waits.purgeEvents(namespace, opts);
   }
 
   async cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
@@ -481,6 +511,18 @@ export class ReplayClient implements StoreClient {
       await handler(event);
       await this.store.saveCursor(opts.namespace, name, event.id, this.clock.now());
     }
+  }
+
+  readStream(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    key: string,
+    opts: ReadStreamOptions = {},
+  ): AsyncIterable<StreamChunk> {
+    const ref = { ...runKey(namespace, workflow, runId), key: validateName("stream key", key) };
+    validateReadOptions(opts);
+    return readStreamChunks({ store: this.store, local: this.local }, ref, opts);
   }
 
   close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { LocalBus, LocalRequest, LocalRequestRef, LocalTicket } from "../api.js";
+import type { LocalBus, LocalRequest, LocalRequestRef, LocalStreamRef, LocalTicket } from "../api.js";
 
 const RUN_ENDED = "runEnded";
 
@@ -14,6 +14,8 @@ export function createLocalBus(): LocalBus {
   // Many workers and awaitResult calls may listen at once; that is not a leak.
   emitter.setMaxListeners(0);
   const wakeEvent = (namespace: string): string => `wake:${namespace}`;
+  // Names cannot contain "/" (see validateName), so the path is unambiguous.
+  const streamEvent = (s: LocalStreamRef): string => `stream:${s.namespace}/${s.workflow}/${s.runId}/${s.key}`;
   const on = <A extends unknown[]>(event: string, listener: (...args: A) => void): (() => void) => {
     const safe = (...args: A): void => {
       try {
@@ -34,6 +36,8 @@ export function createLocalBus(): LocalBus {
     onWake: (namespace, listener) => on(wakeEvent(namespace), listener),
     runEnded: (namespace, workflow, runId, ending) => emitter.emit(RUN_ENDED, namespace, workflow, runId, ending),
     onRunEnded: (listener) => on(RUN_ENDED, listener),
+    streamWritten: (stream) => emitter.emit(streamEvent(stream)),
+    onStreamWritten: (stream, listener) => on(streamEvent(stream), listener),
     offerRequest(namespace, request) {
       for (const taker of takers.get(namespace) ?? []) {
         try {

@@ -8,6 +8,7 @@ import { explainWaiting } from "../ops/explain.js";
 import type { ListRunsFilter, RunInspection, RunPage } from "../store/records.js";
 import { MAX_WAIT_CHAIN } from "../store/rules/children.js";
 import type { CountFilter, RunCounts, Store } from "../store/types.js";
+import { purgeEventsBefore } from "./waits.js";
 
 /** The statuses purgeRuns deletes by default: stuck runs wait for a fix and resumeRun, so they are kept. */
 export const DEFAULT_PURGE_STATUSES: readonly EndStatus[] = [
@@ -84,10 +85,13 @@ export class RunManagement {
     // Until a call finds nothing: each call is a few short transactions (see the store).
     for (;;) {
       const deleted = await this.#store.purgeRuns(request);
-      if (deleted === 0) return purged;
+      if (deleted === 0) break;
       purged += deleted;
       options.onProgress?.(purged);
     }
+    // Published events as old as the runs purged go too (the workers' retention keeps the rest bounded).
+    await purgeEventsBefore(this.#store, request.namespace, request.endedBefore);
+    return purged;
   }
 
   /** What the run waits for, in a sentence (for ResultTimeoutError). */

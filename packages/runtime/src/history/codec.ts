@@ -4,6 +4,7 @@ import { unreachable } from "../unreachable.js";
 import {
   type ChildResponse,
   type ConditionRequest,
+  type EventAwaited,
   EventType,
   type ForkedPayload,
   type HistoryEvent,
@@ -13,6 +14,7 @@ import {
   type ResumedPayload,
   type SignalRequest,
   type SleepRequest,
+  type TokenCreated,
 } from "./events.js";
 
 /** An event as a store keeps it: the type as text and the payload as JSON text. */
@@ -105,7 +107,11 @@ export function holdsUserData(type: EventType): boolean {
     case EventType.UpdateAccepted:
     case EventType.UpdateCompleted:
     case EventType.Resumed:
+    case EventType.TokenCompleted:
+    case EventType.EventReceived:
+    case EventType.StreamWrite:
       return true;
+    case EventType.StreamClose:
     case EventType.CancelRequested:
     case EventType.CancelDelivered:
     case EventType.SleepRequest:
@@ -115,6 +121,9 @@ export function holdsUserData(type: EventType): boolean {
     case EventType.ConditionResult:
     case EventType.Patched:
     case EventType.Forked:
+    case EventType.TokenCreated:
+    case EventType.TokenAwaited:
+    case EventType.EventAwaited:
     // Tags are labels to search by, indexed as they are: never encoded (no secrets in tags).
     case EventType.TagsSet:
     case EventType.Paused:
@@ -137,6 +146,7 @@ export function hasPayload(type: EventType): boolean {
     case EventType.Patched:
     case EventType.Paused:
     case EventType.Unpaused:
+    case EventType.StreamClose:
       return false;
     case EventType.Created:
     case EventType.Completed:
@@ -161,6 +171,12 @@ export function hasPayload(type: EventType): boolean {
     case EventType.TagsSet:
     case EventType.Terminated:
     case EventType.Reset:
+    case EventType.TokenCreated:
+    case EventType.TokenAwaited:
+    case EventType.TokenCompleted:
+    case EventType.EventAwaited:
+    case EventType.EventReceived:
+    case EventType.StreamWrite:
       return true;
     default:
       return unreachable(type);
@@ -324,11 +340,41 @@ export const newEvent = {
   unpaused: (at: number): NewEvent => run(EventType.Unpaused, null, at),
   terminated: (reason: string, at: number): NewEvent => run(EventType.Terminated, JSON.stringify({ reason }), at),
   reset: (payload: ResetPayload, at: number): NewEvent => run(EventType.Reset, JSON.stringify(payload), at),
+  tokenCreated: (name: string, seq: number, created: TokenCreated, at: number): NewEvent =>
+    step(EventType.TokenCreated, name, seq, JSON.stringify(created), at),
+  tokenAwaited: (tokenId: string, seq: number, deadline: number | null, at: number): NewEvent =>
+    step(EventType.TokenAwaited, tokenId, seq, JSON.stringify({ deadline }), at),
+  /** `completionText`: the stored completion (see tokenCompletionText in history/waits.ts). */
+  tokenCompleted: (tokenId: string, seq: number, completionText: string, at: number): NewEvent =>
+    step(EventType.TokenCompleted, tokenId, seq, completionText, at),
+  tokenTimeout: (tokenId: string, seq: number, at: number): NewEvent =>
+    step(EventType.TokenCompleted, tokenId, seq, TIMED_OUT, at),
+  eventAwaited: (name: string, seq: number, wait: EventAwaited, at: number): NewEvent =>
+    step(EventType.EventAwaited, name, seq, JSON.stringify(wait), at),
+  /** `receivedText`: the stored event (see receivedEventText in history/waits.ts). */
+  eventReceived: (name: string, seq: number, receivedText: string, at: number): NewEvent =>
+    step(EventType.EventReceived, name, seq, receivedText, at),
+  eventTimeout: (name: string, seq: number, at: number): NewEvent =>
+    step(EventType.EventReceived, name, seq, TIMED_OUT, at),
   output: (target: string, seq: number, messageText: string, at: number): NewEvent => ({
     type: EventType.Output,
     target,
     seq,
     payloadText: messageText,
+    at,
+  }),
+  streamWrite: (key: string, seq: number, valueText: string, at: number): NewEvent => ({
+    type: EventType.StreamWrite,
+    target: key,
+    seq,
+    payloadText: valueText,
+    at,
+  }),
+  streamClose: (key: string, seq: number, at: number): NewEvent => ({
+    type: EventType.StreamClose,
+    target: key,
+    seq,
+    payloadText: null,
     at,
   }),
 };
@@ -351,3 +397,9 @@ export function updateCompletionOf(event: Pick<NewEvent, "payloadText">): Update
 function run(type: EventType, payloadText: string | null, at: number): NewEvent {
   return { type, target: "", seq: 0, payloadText, at };
 }
+
+function step(type: EventType, target: string, seq: number, payloadText: string, at: number): NewEvent {
+  return { type, target, seq, payloadText, at };
+}
+
+const TIMED_OUT = '{"timedOut":true}';

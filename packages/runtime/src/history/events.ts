@@ -53,6 +53,20 @@ export const EventType = {
   Terminated: "terminated",
   /** This iteration was started by resetRun from an earlier one; not part of replay. */
   Reset: "reset",
+  /** A completion token was created (ctx.createToken); `target` is its name, or "". */
+  TokenCreated: "token_created",
+  /** The workflow waits for token `target` (ctx.awaitToken). */
+  TokenAwaited: "token_awaited",
+  /** How token `target` was completed, failed or timed out, as the await of `seq` received it. */
+  TokenCompleted: "token_completed",
+  /** The workflow waits for an event named `target` (ctx.waitForEvent). */
+  EventAwaited: "event_awaited",
+  /** The published event the wait of `target#seq` matched, or its timeout. */
+  EventReceived: "event_received",
+  /** The workflow wrote a chunk to its run's stream `target` (ctx.writeStream); the chunk is written with the step. */
+  StreamWrite: "stream_write",
+  /** The workflow closed its run's stream `target` (ctx.closeStream). */
+  StreamClose: "stream_close",
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 
@@ -167,6 +181,47 @@ export interface ConditionRequest {
 
 /** Payload of condition_result. */
 export type ConditionResult = { readonly satisfied: true } | { readonly timedOut: true };
+/** Payload of token_created: the token's id (from the driver, recorded so replay gets it again) and its expiry. */
+export interface TokenCreated {
+  readonly id: string;
+  /** The timeout asked for, ms; absent: the token never expires. */
+  readonly timeout?: number;
+  /** When it expires, ms since the epoch. */
+  readonly deadline?: number;
+}
+
+/** Payload of token_awaited: when the await times out (the token's expiry), if ever. */
+export interface TokenAwaited {
+  readonly deadline: number | null;
+}
+
+/** Payload of token_completed: completeToken's value, failToken's error, or the token's expiry. */
+export type TokenCompletion =
+  | { readonly value: unknown }
+  | { readonly error: SerializedError }
+  | { readonly timedOut: true };
+
+/** Payload of event_awaited: which events match (key, and publication from `since`) and until when it waits. */
+export interface EventAwaited {
+  readonly key: string | null;
+  readonly timeout: number;
+  /** How long before the wait began a matching event may have been published, ms. */
+  readonly lookback: number;
+  readonly since: number;
+  readonly deadline: number;
+}
+
+/** A published event as a wait receives it. */
+export interface ReceivedEvent {
+  readonly eventId: string;
+  readonly name: string;
+  readonly key: string | null;
+  readonly publishedAt: number;
+  readonly data: unknown;
+}
+
+/** Payload of event_received: the event matched, or the wait's timeout. */
+export type EventReceived = ReceivedEvent | { readonly timedOut: true };
 
 /** The payload type of each event type. */
 export interface EventPayloads {
@@ -203,6 +258,14 @@ export interface EventPayloads {
   unpaused: null;
   terminated: TerminatedPayload;
   reset: ResetPayload;
+  token_created: TokenCreated;
+  token_awaited: TokenAwaited;
+  token_completed: TokenCompletion;
+  event_awaited: EventAwaited;
+  event_received: EventReceived;
+  /** The chunk's value. */
+  stream_write: unknown;
+  stream_close: null;
 }
 
 /** One event of type `K`, as read from the log. JSON-serialisable. */

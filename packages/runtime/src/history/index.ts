@@ -5,3 +5,4 @@ export * from "./run-key.js";
 export * from "./status.js";
 export * from "./steps.js";
 export * from "./tags.js";
+export * from "./waits.js";

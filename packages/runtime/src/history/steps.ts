@@ -4,8 +4,9 @@ import { EventType } from "./events.js";
 /**
  * The steps of an iteration are the commands its history records, in position order:
  * activity requests, sleeps, signal awaits, outputs, patch markers, child starts, signals
- * sent, tags set, condition waits with a timeout, and the updates it accepted. Operators number
- * them from 0 (forkRun's `fromStep`, the inspector's timeline).
+ * sent, tags set, condition waits with a timeout, the updates it accepted, tokens created and
+ * awaited, event waits, and the workflow's stream writes and closes. Operators number them from 0
+ * (forkRun's `fromStep`, the inspector's timeline).
  */
 export function isStep(type: EventType): boolean {
   switch (type) {
@@ -17,6 +18,11 @@ export function isStep(type: EventType): boolean {
     case EventType.ChildRequest:
     case EventType.SignalSent:
     case EventType.TagsSet:
+    case EventType.TokenCreated:
+    case EventType.TokenAwaited:
+    case EventType.EventAwaited:
+    case EventType.StreamWrite:
+    case EventType.StreamClose:
     case EventType.UpdateAccepted:
     case EventType.ConditionRequest:
       return true;
@@ -39,6 +45,8 @@ export function isStep(type: EventType): boolean {
     case EventType.Unpaused:
     case EventType.Terminated:
     case EventType.Reset:
+    case EventType.TokenCompleted:
+    case EventType.EventReceived:
       return false;
     default:
       return unreachable(type);
@@ -52,6 +60,8 @@ function isResult(type: EventType): boolean {
     case EventType.SleepDone:
     case EventType.SignalResponse:
     case EventType.ChildResponse:
+    case EventType.TokenCompleted:
+    case EventType.EventReceived:
     case EventType.UpdateCompleted:
     case EventType.ConditionResult:
       return true;

@@ -91,12 +91,31 @@ describe("describeRun", () => {
     );
   });
 
+  it("lists the tokens and published events the run waits for, and keeps their inbox rows out of its signals", () => {
+    const events = history(
+      null,
+      ev.token("approval", 0, "tok_a", 60_000),
+      ev.awaitToken("tok_a", 0, T0 + 60_000),
+      ev.awaitEvent("user.verified", 0, { key: "u-1", timeout: 3_600_000, lookback: 0 }),
+    ) as HistoryEvent[];
+    const row = { id: 1, signal: "/event", externalId: "e-1", payloadText: "{}", receivedAt: T0 };
+    const run = describeRun(running({ inbox: [row] }), events, T0);
+    expect(run.waitingFor.tokens).toEqual([{ tokenId: "tok_a", since: new Date(T0), until: new Date(T0 + 60_000) }]);
+    expect(run.waitingFor.events).toEqual([
+      { event: "user.verified", key: "u-1", seq: 0, since: new Date(T0), until: new Date(T0 + 3_600_000) },
+    ]);
+    expect(run.inbox).toEqual([]);
+    expect(explainWaiting(run)).toBe(
+      `token tok_a (until ${new Date(T0 + 60_000).toISOString()}); event "user.verified" with key "u-1" (until ${new Date(T0 + 3_600_000).toISOString()})`,
+    );
+  });
+
   it("waits for nothing once the run ended", () => {
     const events = history(null, ev.activity("charge", 0, null)) as HistoryEvent[];
     const inspection = running();
     const ended = describeRun({ ...inspection, run: { ...inspection.run, status: "failed" } }, events, T0);
     expect(ended.state).toBe("ended");
-    expect(ended.waitingFor).toEqual({ activities: [], signals: [], timers: [], children: [] });
+    expect(ended.waitingFor).toEqual({ activities: [], signals: [], timers: [], children: [], tokens: [], events: [] });
     expect(explainWaiting(ended)).toBe("it ended as failed");
   });
 });

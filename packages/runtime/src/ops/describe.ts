@@ -1,7 +1,7 @@
 import type { SerializedError } from "../errors.js";
 import {
-  CHILD_SIGNAL,
   type ChildRequest,
+  type EventAwaited,
   type HistoryEvent,
   RunStatus,
   type SignalRequest,
@@ -12,15 +12,17 @@ import type { RunInspection, TaskDetail } from "../store/records.js";
 import type {
   PendingActivity,
   PendingChild,
+  PendingEventWait,
   PendingSignalAwait,
   PendingTimer,
+  PendingTokenAwait,
   RunDescription,
   RunState,
   WaitingFor,
 } from "./description.js";
 import { type TimelineStep, timelineOf } from "./timeline.js";
 
-const NOTHING: WaitingFor = { activities: [], signals: [], timers: [], children: [] };
+const NOTHING: WaitingFor = { activities: [], signals: [], timers: [], children: [], tokens: [], events: [] };
 
 /**
  * What a run waits for, from its current iteration's history (requests without a response),
@@ -43,8 +45,10 @@ export function describeRun(
     ...(leased ? { lease: { owner: leaseOwner, until: new Date(leaseUntil) } } : {}),
     ...(wakeAt === null || ended ? {} : { wakeAt: new Date(wakeAt) }),
     waitingFor: ended ? NOTHING : waitsOf(current, inspection.tasks, leased, now),
+    // Children's endings, token completions and events live in the inbox too, under names
+    // that start with "/": they are shown with what waits for them, not as signals.
     inbox: inspection.inbox
-      .filter((entry) => entry.signal !== CHILD_SIGNAL)
+      .filter((entry) => !entry.signal.startsWith("/"))
       .map((entry) => ({
         signal: entry.signal,
         externalId: entry.externalId,
@@ -73,6 +77,8 @@ function waitsOf(
     signals: [] as PendingSignalAwait[],
     timers: [] as PendingTimer[],
     children: [] as PendingChild[],
+    tokens: [] as PendingTokenAwait[],
+    events: [] as PendingEventWait[],
   };
   for (const step of timelineOf(history)) {
     if (step.outcome !== "pending") continue;
@@ -91,6 +97,17 @@ function waitsOf(
       case "child":
         waits.children.push({ workflow: step.name, runId: (step.request as ChildRequest).runId, since });
         break;
+      case "tokenAwait": {
+        const deadline = (step.request as { deadline: number | null }).deadline;
+        waits.tokens.push({ tokenId: step.name, since, ...(deadline === null ? {} : { until: new Date(deadline) }) });
+        break;
+      }
+      case "event": {
+        const { key, deadline } = step.request as EventAwaited;
+        const keyed = key === null ? {} : { key };
+        waits.events.push({ event: step.name, ...keyed, seq: step.seq, since, until: new Date(deadline) });
+        break;
+      }
       default:
         break;
     }

@@ -46,12 +46,32 @@ export interface PendingChild {
   readonly since: Date;
 }
 
+/** A completion token the workflow awaits (ctx.awaitToken). */
+export interface PendingTokenAwait {
+  readonly tokenId: string;
+  readonly since: Date;
+  /** When the token times out; absent: never. */
+  readonly until?: Date;
+}
+
+/** A published event the workflow waits for (ctx.waitForEvent). */
+export interface PendingEventWait {
+  readonly event: string;
+  /** Only events with this key; absent: any. */
+  readonly key?: string;
+  readonly seq: number;
+  readonly since: Date;
+  readonly until: Date;
+}
+
 /** What the run's workflow waits for now; every list is empty once the run ended. */
 export interface WaitingFor {
   readonly activities: readonly PendingActivity[];
   readonly signals: readonly PendingSignalAwait[];
   readonly timers: readonly PendingTimer[];
   readonly children: readonly PendingChild[];
+  readonly tokens: readonly PendingTokenAwait[];
+  readonly events: readonly PendingEventWait[];
 }
 
 /** A signal in the run's inbox that no await consumed yet. */

@@ -10,19 +10,24 @@ export function explainWaiting(run: RunDescription): string {
 
 /**
  * What a run waits for, one clause per thing: pending activities with their failed attempts,
- * last error and next attempt, then signals, timers and children, then who holds the run or
+ * last error and next attempt, then signals, timers, children, tokens and events, then who holds the run or
  * that no worker took it.
  */
 export function waitingClauses(run: RunDescription): string[] {
   if (run.state === "ended") return [`it ended as ${run.status}`];
   if (run.state === "paused")
     return ["it is paused: unpauseRun lets it go on", ...waitingClauses({ ...run, state: "waiting" })];
-  const { activities, signals, timers, children } = run.waitingFor;
+  const { activities, signals, timers, children, tokens, events } = run.waitingFor;
   const clauses = [
     ...activities.map((activity) => explainActivity(activity, run)),
     ...signals.map((wait) => `signal "${wait.signal}" (until ${iso(wait.until)})`),
     ...timers.map((timer) => `a timer until ${iso(timer.until)}`),
     ...children.map((child) => `child run ${child.workflow}/${child.runId}`),
+    ...tokens.map((token) => `token ${token.tokenId}${token.until ? ` (until ${iso(token.until)})` : ""}`),
+    ...events.map(
+      (wait) =>
+        `event "${wait.event}"${wait.key === undefined ? "" : ` with key "${wait.key}"`} (until ${iso(wait.until)})`,
+    ),
   ];
   if (run.waitCycle !== undefined) {
     clauses.push(

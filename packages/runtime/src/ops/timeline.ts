@@ -1,7 +1,7 @@
 import { EventType, type HistoryEvent, isStep } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 
-/** What a step of a run's timeline is: the command kinds of the run context. */
+/** What a step of a run's timeline is: the command kinds of the run context ("stream" writes a chunk, "close" closes a stream). */
 export type StepKind =
   | "activity"
   | "sleep"
@@ -12,13 +12,19 @@ export type StepKind =
   | "send"
   | "tags"
   | "update"
-  | "condition";
+  | "condition"
+  | "token"
+  | "tokenAwait"
+  | "event"
+  | "stream"
+  | "close";
 
 /**
  * How a step went: "completed" and "failed" for steps with a result (an update's handler
- * included), "timed out" for a signal await or a condition that got none, "pending" while the
- * workflow waits for it, "recorded" for steps that are done the moment they are written
- * (outputs, patch markers, signals sent, tags set, startChild).
+ * included), "timed out" for a signal await, a condition, a token or an event await that got
+ * none, "pending" while the workflow waits for it, "recorded" for steps that are done the
+ * moment they are written (outputs, patch markers, signals sent, tags set, startChild, tokens
+ * created, stream writes and closes).
  */
 export type StepOutcome = "completed" | "failed" | "timed out" | "pending" | "recorded";
 
@@ -27,7 +33,10 @@ export interface TimelineStep {
   /** Position among the steps, from 0: what forkRun's `fromStep` counts. */
   readonly index: number;
   readonly kind: StepKind;
-  /** Activity, signal, output or patch name; the workflow of a child or of a signal sent; "" for a sleep. */
+  /**
+   * Activity, signal, output, patch or event name; the workflow of a child or of a signal sent;
+   * a token's name (created) or id (awaited); "" for a sleep.
+   */
   readonly name: string;
   readonly seq: number;
   /** When the command was recorded, ms since the epoch. */
@@ -61,7 +70,8 @@ export function timelineOf(history: readonly HistoryEvent[]): TimelineStep[] {
 
 function stepOf(event: HistoryEvent, kind: StepKind, index: number, answer: HistoryEvent | undefined): TimelineStep {
   const base = { index, kind, name: event.target, seq: event.seq, startedAt: event.at, request: event.payload };
-  if (kind === "output" || kind === "patch" || kind === "send" || kind === "tags") {
+  const doneWhenWritten = ["output", "patch", "send", "tags", "token", "stream", "close"];
+  if (doneWhenWritten.includes(kind)) {
     return { ...base, endedAt: event.at, outcome: "recorded" };
   }
   if (event.type === EventType.ChildRequest && !event.payload.wait) {
@@ -90,6 +100,15 @@ function resultOf(answer: HistoryEvent): Pick<TimelineStep, "outcome" | "attempt
         : { outcome: "completed", response: answer.payload.result };
     case EventType.ConditionResult:
       return "timedOut" in answer.payload ? { outcome: "timed out" } : { outcome: "completed" };
+    case EventType.TokenCompleted:
+      if ("timedOut" in answer.payload) return { outcome: "timed out" };
+      return "error" in answer.payload
+        ? { outcome: "failed", response: answer.payload.error }
+        : { outcome: "completed", response: answer.payload.value };
+    case EventType.EventReceived:
+      return "timedOut" in answer.payload
+        ? { outcome: "timed out" }
+        : { outcome: "completed", response: answer.payload };
     default:
       return { outcome: "completed" };
   }
@@ -114,10 +133,20 @@ function kindOf(type: EventType): StepKind | undefined {
       return "send";
     case EventType.TagsSet:
       return "tags";
+    case EventType.StreamWrite:
+      return "stream";
+    case EventType.StreamClose:
+      return "close";
     case EventType.UpdateAccepted:
       return "update";
     case EventType.ConditionRequest:
       return "condition";
+    case EventType.TokenCreated:
+      return "token";
+    case EventType.TokenAwaited:
+      return "tokenAwait";
+    case EventType.EventAwaited:
+      return "event";
     case EventType.Created:
     case EventType.Completed:
     case EventType.Restarted:
@@ -137,6 +166,8 @@ function kindOf(type: EventType): StepKind | undefined {
     case EventType.Unpaused:
     case EventType.Terminated:
     case EventType.Reset:
+    case EventType.TokenCompleted:
+    case EventType.EventReceived:
       return undefined;
     default:
       return unreachable(type);
@@ -152,6 +183,8 @@ function answerKey(event: HistoryEvent): string | undefined {
     [EventType.ChildResponse]: EventType.ChildRequest,
     [EventType.UpdateCompleted]: EventType.UpdateAccepted,
     [EventType.ConditionResult]: EventType.ConditionRequest,
+    [EventType.TokenCompleted]: EventType.TokenAwaited,
+    [EventType.EventReceived]: EventType.EventAwaited,
   }[event.type as string];
   return request === undefined ? undefined : `${event.iteration}/${request}/${event.target}#${event.seq}`;
 }

@@ -5,11 +5,13 @@ import type { OpenPayload, PayloadAccess } from "../store/open-events.js";
 import type { ListRunsFilter } from "../store/records.js";
 import type { QueueLimits } from "../store/rules/queue-picking.js";
 import type {
+  ActivityStreamBatch,
   ClaimOptions,
   CountFilter,
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewPublishedEvent,
   NewRequest,
   NewRun,
   NewSignal,
@@ -21,6 +23,10 @@ import type {
   SlotRequest,
   StepWrite,
   Store,
+  StoredChunk,
+  StreamResetRequest,
+  TokenCompletionWrite,
+  TriggerPlanner,
 } from "../store/types.js";
 import { holdsEncoded } from "./encoded.js";
 import type { PayloadStore } from "./payload-store.js";
@@ -36,7 +42,7 @@ import {
   openTasks,
   openText,
 } from "./record-payloads.js";
-import { encodeStep, passes } from "./step-payloads.js";
+import { encodeStep, encodeStreamAppends, passes } from "./step-payloads.js";
 
 /**
  * The store boundary of a client's payloads: a Store over another that encodes every payload
@@ -101,6 +107,31 @@ export class CodecStore<S extends Store = Store> implements Store {
   /** A tick's run gets its schedule's input as stored (encoded when it was saved). */
   fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
     return this.inner.fireSchedules(namespace, now, plan);
+  }
+  /**
+   * The triggers read the event's data decoded (their `runId` takes it); the runs they start get
+   * it as stored. Data that cannot be decoded (a missing key) starts no run and blocks no dispatch.
+   */
+  dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner) {
+    return this.inner.dispatchEvents(namespace, now, limit, async (event) => {
+      if (!holdsEncoded(event.dataText)) return plan(event);
+      let dataText: string;
+      try {
+        dataText = await this.payloads.decode(event.dataText, undefined);
+      } catch {
+        return [];
+      }
+      const plans = await plan({ ...event, dataText });
+      return plans.map((planned) =>
+        planned.inputText === dataText ? { ...planned, inputText: event.dataText } : planned,
+      );
+    });
+  }
+  fireDebounces(namespace: string, now: number, limit: number) {
+    return this.inner.fireDebounces(namespace, now, limit);
+  }
+  purgeEvents(namespace: string, before: number, limit: number) {
+    return this.inner.purgeEvents(namespace, before, limit);
   }
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
     return this.inner.configureQueue(namespace, queue, limits, now);
@@ -220,6 +251,10 @@ export class CodecStore<S extends Store = Store> implements Store {
   close() {
     return this.inner.close();
   }
+  /** A reset marker carries no value. */
+  resetStreamAttempts(request: StreamResetRequest) {
+    return this.inner.resetStreamAttempts(request);
+  }
 
   // --- writes: payloads encoded ------------------------------------------------------------
   // A write whose payloads pass as they are (no codecs, small) goes to the store at once, as if
@@ -276,6 +311,18 @@ export class CodecStore<S extends Store = Store> implements Store {
   forgetRequest(key: RunKey, requestId: string) {
     return this.inner.forgetRequest(key, requestId);
   }
+  /**
+   * A token's completion and an event's data are encoded, never offloaded: the client does not
+   * know the token's run before the store looks it up, and an event may go to many runs and is
+   * deleted by age, not with a run.
+   */
+  async completeToken(completion: TokenCompletionWrite, tx?: unknown) {
+    const completionText = await this.#encodedInline(completion.completionText);
+    return this.inner.completeToken({ ...completion, completionText }, tx);
+  }
+  async publishEvent(event: NewPublishedEvent, tx?: unknown) {
+    return this.inner.publishEvent({ ...event, dataText: await this.#encodedInline(event.dataText) }, tx);
+  }
   /** A schedule's input is encoded but never offloaded: every tick's run gets a copy of it. */
   async saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number) {
     const inputText = await this.payloads.encode(spec.inputText, { ...spec, runId: spec.id }, false);
@@ -296,6 +343,14 @@ export class CodecStore<S extends Store = Store> implements Store {
       for (const ref of foreign) await this.payloads.copyTo(ref, request.target);
     }
     return forked;
+  }
+  /** An activity's chunks, each value encoded as the run's other payloads are (offloaded when large). */
+  appendStreamBatch(batch: ActivityStreamBatch) {
+    const texts = batch.appends.flatMap((append) => ("valueText" in append ? [append.valueText] : []));
+    if (texts.every((text) => this.payloads.passes(text))) return this.inner.appendStreamBatch(batch);
+    return encodeStreamAppends(batch.appends, (text) => this.payloads.encode(text, batch.run)).then((appends) =>
+      this.inner.appendStreamBatch({ ...batch, appends }),
+    );
   }
   /** Offloaded payloads go with their runs: in the purge transaction for the store's own table, else through `purging`. */
   purgeRuns(request: PurgeRequest) {
@@ -342,6 +397,12 @@ export class CodecStore<S extends Store = Store> implements Store {
 
   async #deleteExternal(external: PayloadStore, runs: readonly RunKey[]): Promise<void> {
     for (const run of runs) await external.delete(run);
+  }
+
+  /** The stored text of `text` with nothing offloaded (see completeToken). */
+  #encodedInline(text: string): Promise<string> {
+    const nobody = { namespace: "", workflow: "", runId: "" };
+    return this.payloads.passes(text) ? Promise.resolve(text) : this.payloads.encode(text, nobody, false);
   }
 
   /** The stored text of `text`; `text` itself, without waiting, when it passes as it is. */
@@ -415,6 +476,14 @@ export class CodecStore<S extends Store = Store> implements Store {
     const history = await this.inner.getHistory(key, options);
     if (history === undefined || options?.raw) return history;
     return Promise.all(history.map((event) => openHistoryEvent(this.payloads, event, key)));
+  }
+  /** Chunks' values decoded; reset markers carry none. */
+  async readStream(run: RunKey, key: string, after: number, limit: number) {
+    const read = await this.inner.readStream(run, key, after, limit);
+    if (!read.chunks.some((chunk) => chunk.valueText !== null && holdsEncoded(chunk.valueText))) return read;
+    const open = async (chunk: StoredChunk): Promise<StoredChunk> =>
+      chunk.valueText === null ? chunk : { ...chunk, valueText: await this.payloads.decode(chunk.valueText, run) };
+    return { ...read, chunks: await Promise.all(read.chunks.map(open)) };
   }
   async readEvents(cursor: number, filter: EventFilter) {
     const batch = await this.inner.readEvents(cursor, filter);

@@ -1,5 +1,13 @@
 import { holdsUserData, type NewEvent, type RunKey } from "../history/index.js";
-import type { ChildStart, RequestWrite, RunEnd, SignalToSend, StepWrite, TaskRetry } from "../store/types.js";
+import type {
+  ChildStart,
+  RequestWrite,
+  RunEnd,
+  SignalToSend,
+  StepWrite,
+  StreamAppend,
+  TaskRetry,
+} from "../store/types.js";
 
 /** What encoding a step's payloads needs: see PayloadPipeline. */
 export interface PayloadWriter {
@@ -10,7 +18,15 @@ export interface PayloadWriter {
 }
 
 /** The fields of a StepWrite that hold payload text, each encoded by encodeStep. */
-type PayloadStepField = "events" | "taskWrites" | "childStarts" | "signalsSent" | "end" | "restart" | "requestWrites";
+type PayloadStepField =
+  | "events"
+  | "taskWrites"
+  | "childStarts"
+  | "signalsSent"
+  | "end"
+  | "restart"
+  | "requestWrites"
+  | "streamWrites";
 
 /**
  * The fields of a StepWrite that hold no payload: they pass as they are. Every field of
@@ -36,6 +52,11 @@ export const CLEAR_STEP_FIELDS = {
   // Tags are labels to search by, indexed as they are (see holdsUserData).
   tagsSet: true,
   slotDeletes: true,
+  // Token ids and expiries, event names, keys and times: what the stores index and match on.
+  tokensCreated: true,
+  tokensExpired: true,
+  eventWaits: true,
+  eventWaitsEnded: true,
 } as const satisfies Record<Exclude<keyof StepWrite, PayloadStepField>, true>;
 
 /** True when every payload of the step is stored as it is (see PayloadWriter.passes). */
@@ -59,6 +80,7 @@ function* payloadsOf(step: StepWrite): Generator<string> {
   for (const write of step.requestWrites ?? []) {
     for (const text of [write.inputText, write.resultText, write.errorText]) if (text !== null) yield text;
   }
+  for (const write of step.streamWrites ?? []) if ("valueText" in write) yield write.valueText;
 }
 
 /**
@@ -68,7 +90,7 @@ function* payloadsOf(step: StepWrite): Generator<string> {
 export async function encodeStep(step: StepWrite, writer: PayloadWriter): Promise<StepWrite> {
   if (passes(step, writer)) return step;
   const own = (text: string) => writer.encode(text, step.key);
-  const [events, taskWrites, childStarts, signalsSent, end, restart, requestWrites] = await Promise.all([
+  const [events, taskWrites, childStarts, signalsSent, end, restart, requestWrites, streamWrites] = await Promise.all([
     Promise.all(step.events.map((event) => encodeEvent(event, own))),
     Promise.all(step.taskWrites.map((task) => encodeTask(task, own))),
     Promise.all(step.childStarts.map((child) => encodeChild(child, writer))),
@@ -76,8 +98,16 @@ export async function encodeStep(step: StepWrite, writer: PayloadWriter): Promis
     step.end && encodeEnd(step.end, own),
     step.restart && own(step.restart.inputText).then((inputText) => ({ inputText })),
     Promise.all((step.requestWrites ?? []).map((write) => encodeRequestWrite(write, own))),
+    step.streamWrites && encodeStreamAppends(step.streamWrites, own),
   ]);
-  const changed = { events, taskWrites, childStarts, signalsSent, requestWrites };
+  const changed = {
+    events,
+    taskWrites,
+    childStarts,
+    signalsSent,
+    requestWrites,
+    ...(streamWrites ? { streamWrites } : {}),
+  };
   return { ...step, ...changed, ...(end ? { end } : {}), ...(restart ? { restart } : {}) };
 }
 
@@ -113,4 +143,16 @@ async function encodeRequestWrite(write: RequestWrite, own: (text: string) => Pr
     [write.inputText, write.resultText, write.errorText].map((text) => (text === null ? null : own(text))),
   );
   return { ...write, inputText: inputText ?? null, resultText: resultText ?? null, errorText: errorText ?? null };
+}
+
+/** Stream writes with each chunk's value encoded (a close carries none); shared by a step's and an activity's writes. */
+export function encodeStreamAppends(
+  appends: readonly StreamAppend[],
+  own: (text: string) => Promise<string>,
+): Promise<StreamAppend[]> {
+  return Promise.all(
+    appends.map(async (append) =>
+      "valueText" in append ? { ...append, valueText: await own(append.valueText) } : append,
+    ),
+  );
 }

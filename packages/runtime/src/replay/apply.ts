@@ -2,7 +2,7 @@ import { EventType, type RecordedEvent } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 import type { CommandKind, WaitingCommand } from "./commands.js";
 import type { RunningUpdate } from "./handlers.js";
-import { settleActivity, settleChild, settleCondition, settleSignal } from "./settle.js";
+import { settleActivity, settleChild, settleCondition, settleEvent, settleSignal, settleToken } from "./settle.js";
 
 /** What delivering an event does to the executor that gets it. */
 export interface EventTarget {
@@ -39,6 +39,12 @@ export function applyEvent(event: RecordedEvent, target: EventTarget): void {
     case EventType.ConditionResult:
       target.complete("condition", (command) => settleCondition(command, event.payload));
       return;
+    case EventType.TokenCompleted:
+      target.complete("tokenAwait", (command) => settleToken(command, event.payload));
+      return;
+    case EventType.EventReceived:
+      target.complete("eventWait", (command) => settleEvent(command, event.payload));
+      return;
     case EventType.UpdateAccepted: {
       const { updateId, input } = event.payload;
       target.beginUpdate({ updateId, name: event.target, seq: event.seq }, input);
@@ -54,6 +60,11 @@ export function applyEvent(event: RecordedEvent, target: EventTarget): void {
     case EventType.SignalSent:
     case EventType.TagsSet:
     case EventType.ConditionRequest:
+    case EventType.TokenCreated:
+    case EventType.TokenAwaited:
+    case EventType.EventAwaited:
+    case EventType.StreamWrite:
+    case EventType.StreamClose:
     // Written by the code itself when an update handler ends, and matched then.
     case EventType.UpdateCompleted:
     // The end of an iteration is where the code arrives by itself.

@@ -1,7 +1,7 @@
 import { type ChildRequest, checkTags, encodeTags, type SignalSent } from "../history/index.js";
 import { encodePayload, validateName } from "../json.js";
 import { unreachable } from "../unreachable.js";
-import type { CommandKind } from "./commands.js";
+import type { CommandKind, EventWaitInput, TokenInput } from "./commands.js";
 
 /** What the target of each kind of command names, for errors. */
 const TARGET_ARGUMENT: Record<CommandKind, string> = {
@@ -12,15 +12,24 @@ const TARGET_ARGUMENT: Record<CommandKind, string> = {
   child: "child workflow",
   send: "workflow",
   tags: "tags",
+  token: "token name",
+  tokenAwait: "token id",
+  eventWait: "event name",
+  stream: "stream key",
+  close: "stream key",
   condition: "condition",
 };
 
-/** Checks the name a command targets (sleeps, tags and conditions target nothing); throws InvalidNameError. */
+/** Checks the name a command targets (a sleep, tags, a condition, and a token without a name, target nothing); throws InvalidNameError. */
 export function checkTarget(kind: CommandKind, target: string): void {
-  if (kind !== "sleep" && kind !== "tags" && kind !== "condition") validateName(TARGET_ARGUMENT[kind], target);
+  if (kind === "sleep" || kind === "tags" || kind === "condition" || (kind === "token" && target === "")) return;
+  validateName(TARGET_ARGUMENT[kind], target);
 }
 
-/** The stored form of a command's input: JSON of the activity input or output message; the duration of a timer. */
+/**
+ * The stored form of a command's input: JSON of the activity input, output message or stream
+ * chunk; the duration of a timer. A stream's close carries nothing (its event's payload is NULL).
+ */
 export function encodeCommandInput(kind: CommandKind, target: string, input: unknown, maxBytes: number): string {
   switch (kind) {
     case "activity":
@@ -38,6 +47,16 @@ export function encodeCommandInput(kind: CommandKind, target: string, input: unk
       return encodeSignalSent(input as SignalSent, maxBytes);
     case "tags":
       return encodeTags(checkTags("ctx.setTags tags", input));
+    case "token":
+      return tokenInputText(input as TokenInput);
+    case "tokenAwait":
+      return "{}";
+    case "eventWait":
+      return eventWaitInputText(input as EventWaitInput);
+    case "stream":
+      return encodePayload(`chunk of stream ${target}`, input, maxBytes);
+    case "close":
+      return "";
     default:
       return unreachable(kind);
   }
@@ -59,4 +78,15 @@ function encodeSignalSent(sent: SignalSent, maxBytes: number): string {
   const names = [validateName("runId", runId), validateName("signal", signal), validateName("externalId", externalId)];
   const [run, name, external] = names.map((name) => JSON.stringify(name));
   return `{"runId":${run},"signal":${name},"message":${messageText},"externalId":${external}}`;
+}
+
+/** What a token command is compared by on replay: its timeout (the id is whatever was recorded). */
+export function tokenInputText(input: Pick<TokenInput, "timeout">): string {
+  return input.timeout === undefined ? "{}" : `{"timeout":${input.timeout}}`;
+}
+
+/** What an event wait is compared by on replay: key, timeout and lookback (not when it began). */
+export function eventWaitInputText(input: EventWaitInput): string {
+  const key = input.key === null ? null : validateName("event key", input.key);
+  return `{"key":${JSON.stringify(key)},"timeout":${input.timeout},"lookback":${input.lookback}}`;
 }

@@ -1,9 +1,35 @@
 import type { ActivityOptions } from "../api.js";
-import { EventType, type NewEvent, newEvent } from "../history/index.js";
+import { type EventAwaited, EventType, type NewEvent, newEvent, type TokenCreated } from "../history/index.js";
 import { unreachable } from "../unreachable.js";
 
-/** What a workflow can ask of its run context that the history records. */
-export type CommandKind = "activity" | "sleep" | "signal" | "output" | "child" | "send" | "tags" | "condition";
+/**
+ * What a workflow can ask of its run context that the history records. "tags" sets tags of the
+ * run, "token" creates a completion token, "tokenAwait" waits for one (target: its id),
+ * "eventWait" waits for a published event (target: its name), "stream" writes a chunk to a
+ * run's stream, "close" closes one (target: the stream's key).
+ */
+export type CommandKind =
+  | "activity"
+  | "sleep"
+  | "signal"
+  | "output"
+  | "child"
+  | "send"
+  | "tags"
+  | "condition"
+  | "token"
+  | "tokenAwait"
+  | "eventWait"
+  | "stream"
+  | "close";
+
+/** The input of a "token" command: the timeout asked for, ms. */
+export interface TokenInput {
+  readonly timeout?: number;
+}
+
+/** The input of an "eventWait" command (see EventAwaited). */
+export type EventWaitInput = Pick<EventAwaited, "key" | "timeout" | "lookback">;
 
 /** A command the workflow issued and has not yet seen resolved. */
 export interface PendingCommand {
@@ -45,8 +71,18 @@ export function requestTypeOf(kind: CommandKind): EventType {
       return EventType.SignalSent;
     case "tags":
       return EventType.TagsSet;
+    case "stream":
+      return EventType.StreamWrite;
+    case "close":
+      return EventType.StreamClose;
     case "condition":
       return EventType.ConditionRequest;
+    case "token":
+      return EventType.TokenCreated;
+    case "tokenAwait":
+      return EventType.TokenAwaited;
+    case "eventWait":
+      return EventType.EventAwaited;
     default:
       return unreachable(kind);
   }
@@ -57,18 +93,23 @@ export function commandKey(kind: CommandKind, target: string, seq: number): stri
   return `${kind}\u0000${target}\u0000${seq}`;
 }
 
-/** Outputs, sent signals and children not waited for resolve once recorded; the rest wait for a completion. */
+/** Outputs, sent signals, stream writes and children not waited for resolve once recorded; the rest wait for a completion. */
 export function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean {
   switch (kind) {
     case "output":
     case "send":
     case "tags":
+    case "token":
+    case "stream":
+    case "close":
       return true;
     case "child":
       return !(input as { wait: boolean }).wait;
     case "activity":
     case "sleep":
     case "signal":
+    case "tokenAwait":
+    case "eventWait":
     case "condition":
       return false;
     default:
@@ -76,9 +117,18 @@ export function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean
   }
 }
 
+/** What recording a command gives besides its event: its deadline, and the token it created. */
+export interface RecordedCommand {
+  /** Sleep, signal and event wait: when it ends or times out; token await: the token's expiry. */
+  readonly deadline?: number;
+  readonly token?: TokenCreated;
+}
+
 /**
  * The event that records a new command past the end of history, issued `at`, and the
- * command's deadline (sleeps, signal and condition timeouts, whose input is their duration in ms).
+ * command's deadline (sleeps, signal and condition timeouts, whose input is their duration in
+ * ms). A new token gets its id from `newTokenId`, the driver's: the executor itself has no
+ * randomness.
  */
 export function requestEvent(
   kind: CommandKind,
@@ -87,7 +137,8 @@ export function requestEvent(
   input: unknown,
   inputText: string,
   at: number,
-): { readonly event: NewEvent; readonly deadline?: number } {
+  newTokenId: () => string,
+): RecordedCommand & { readonly event: NewEvent } {
   switch (kind) {
     case "activity":
       return { event: newEvent.activityRequest(target, seq, inputText, at) };
@@ -99,6 +150,10 @@ export function requestEvent(
       return { event: newEvent.signalSent(target, seq, inputText, at) };
     case "tags":
       return { event: newEvent.tagsSet(seq, inputText, at) };
+    case "stream":
+      return { event: newEvent.streamWrite(target, seq, inputText, at) };
+    case "close":
+      return { event: newEvent.streamClose(target, seq, at) };
     case "sleep": {
       const duration = input as number;
       return { event: newEvent.sleepRequest(seq, { duration, deadline: at + duration }, at), deadline: at + duration };
@@ -112,6 +167,20 @@ export function requestEvent(
       const timeout = input as number;
       const deadline = at + timeout;
       return { event: newEvent.conditionRequest(seq, { timeout, deadline }, at), deadline };
+    }
+    case "token": {
+      const { timeout } = input as TokenInput;
+      const token = { id: newTokenId(), ...(timeout === undefined ? {} : { timeout, deadline: at + timeout }) };
+      return { event: newEvent.tokenCreated(target, seq, token, at), token };
+    }
+    case "tokenAwait": {
+      const deadline = (input as { deadline: number | null }).deadline;
+      return { event: newEvent.tokenAwaited(target, seq, deadline, at), ...(deadline === null ? {} : { deadline }) };
+    }
+    case "eventWait": {
+      const { key, timeout, lookback } = input as EventWaitInput;
+      const wait = { key, timeout, lookback, since: at - lookback, deadline: at + timeout };
+      return { event: newEvent.eventAwaited(target, seq, wait, at), deadline: wait.deadline };
     }
     default:
       return unreachable(kind);

@@ -1,5 +1,5 @@
 import type { ActivityOptions, RunContext, WorkflowFn } from "../api.js";
-import { CancelledError, type SerializedError } from "../errors.js";
+import { CancelledError, ReplayError, type SerializedError } from "../errors.js";
 import { type NewEvent, newEvent, type RecordedEvent } from "../history/index.js";
 import { applyEvent } from "./apply.js";
 import { checkTarget, encodeCommandInput } from "./command-input.js";
@@ -7,17 +7,19 @@ import {
   type CommandKind,
   commandKey,
   type PendingCommand,
+  type RecordedCommand,
   requestEvent,
   resolvesWhenRecorded,
   type WaitingCommand,
 } from "./commands.js";
 import { Conditions } from "./conditions.js";
 import { completionEvent, type QueryAnswer, RunHandlers, type RunningUpdate, type UpdateOutcome } from "./handlers.js";
-import { isReplayedRequest, matches, recordedDeadline } from "./matching.js";
+import { isReplayedRequest, matches, recordedCommand } from "./matching.js";
 import { afterEnd, describeIssued, nonDeterminism, unhandledUpdate, unrequested } from "./nondeterminism.js";
 import { DeterministicRandom } from "./prng.js";
 import { RecordedHistory, sameCompletion } from "./recorded.js";
 import { createRunContext } from "./run-context.js";
+import { IterationTokens } from "./tokens.js";
 
 /** Identity of the run an executor replays. */
 export interface RunIdentity {
@@ -34,6 +36,16 @@ export interface RunIdentity {
   readonly seedIteration?: number | undefined;
   /** The tick of the schedule that started the run, ms since the epoch. */
   readonly scheduledAt?: number | undefined;
+}
+
+/** What the driver gives an executor besides the run's identity. */
+export interface ExecutorOptions {
+  readonly maxPayloadBytes: number;
+  /**
+   * The id of a new completion token (ctx.createToken past the end of history): random, so it
+   * comes from the driver, and the history records it. Default: none (creating a token fails).
+   */
+  readonly newTokenId?: () => string;
 }
 
 /** How an iteration ended. */
@@ -93,8 +105,10 @@ export class RunExecutor {
   #cancelPending = false;
   #cancelDelivered = false;
   readonly #maxPayloadBytes: number;
+  readonly #newTokenId: () => string;
+  readonly #tokens = new IterationTokens();
 
-  constructor(identity: RunIdentity, createdAt: number, options: { maxPayloadBytes: number }) {
+  constructor(identity: RunIdentity, createdAt: number, options: ExecutorOptions) {
     this.identity = identity;
     this.#time = createdAt;
     this.#clock = () => createdAt;
@@ -102,6 +116,7 @@ export class RunExecutor {
     const seed = identity.seed ?? `${identity.namespace}/${identity.workflow}/${identity.runId}`;
     this.#random = new DeterministicRandom(`${seed}/${identity.seedIteration ?? identity.iteration}`);
     this.#maxPayloadBytes = options.maxPayloadBytes;
+    this.#newTokenId = options.newTokenId ?? noTokenIds;
     this.#handlers = new RunHandlers({
       runId: identity.runId,
       maxPayloadBytes: options.maxPayloadBytes,
@@ -342,6 +357,8 @@ export class RunExecutor {
       },
       patched: (patchId) => this.#patched(patchId),
       deprecatePatch: (patchId) => this.#recorded.deprecatePatch(patchId),
+      awaitToken: (tokenId) =>
+        this.#tokens.await(tokenId, (deadline) => this.#issue("tokenAwait", tokenId, { deadline })),
       now: () => this.#time,
       random: () => this.#random.random(),
       uuid: () => this.#random.uuid(),
@@ -409,9 +426,11 @@ export class RunExecutor {
     }
     const recordedAt = this.#recorded.next?.at;
     const issuedAt = recordedAt ?? this.#clock();
-    const deadline = this.#record(kind, target, seq, input, inputText, issuedAt);
-    if (deadline === false) return never();
-    if (resolvesWhenRecorded(kind, input)) return Promise.resolve();
+    const recorded = this.#record(kind, target, seq, input, inputText, issuedAt);
+    if (recorded === false) return never();
+    const { deadline, token } = recorded;
+    if (token !== undefined) this.#tokens.created(token);
+    if (resolvesWhenRecorded(kind, input)) return Promise.resolve(token === undefined ? undefined : { id: token.id });
     const cancelled = this.#takePendingCancel();
     if (cancelled) return Promise.reject(cancelled);
     return new Promise((resolve, reject) => {
@@ -432,8 +451,8 @@ export class RunExecutor {
 
   /**
    * Matches the command against the next recorded request, or appends it to the outbox past
-   * the end of history. Returns the command's deadline (sleeps and signal timeouts), or
-   * false after a determinism fault.
+   * the end of history. Returns the command's deadline (sleeps, signal and event timeouts, a
+   * token's expiry) and the token it created, or false after a determinism fault.
    */
   #record(
     kind: CommandKind,
@@ -442,7 +461,7 @@ export class RunExecutor {
     input: unknown,
     inputText: string,
     at: number,
-  ): number | undefined | false {
+  ): RecordedCommand | false {
     const recorded = this.#recorded.next;
     if (recorded !== undefined) {
       this.#recorded.advance();
@@ -450,17 +469,24 @@ export class RunExecutor {
         this.#fail(nonDeterminism(this.identity.runId, recorded, describeIssued(kind, target, seq, inputText)));
         return false;
       }
-      return recordedDeadline(recorded);
+      return recordedCommand(recorded);
     }
     const end = this.#recorded.end;
     if (end !== undefined) {
       this.#fail(afterEnd(this.identity.runId, end, describeIssued(kind, target, seq, inputText)));
       return false;
     }
-    const { event, deadline } = requestEvent(kind, target, seq, input, inputText, at);
+    const { event, ...command } = requestEvent(kind, target, seq, input, inputText, at, this.#newTokenId);
     this.#outbox.push(event);
-    return deadline;
+    return command;
   }
+}
+
+function noTokenIds(): never {
+  throw new ReplayError(
+    "INVALID_ARGUMENT",
+    "this executor was given no source of token ids (ExecutorOptions.newTokenId), so ctx.createToken cannot create one",
+  );
 }
 
 /** The key of a command's per-(kind, target) sequence counter. */

@@ -42,6 +42,15 @@ export const ev = {
   sent: (workflow: string, seq: number, runId: string, signal: string, message: unknown, externalId: string) =>
     body("signal_sent", workflow, seq, { runId, signal, message, externalId }),
   completed: (result: unknown) => body("completed", "", 0, { result }),
+  token: (name: string, seq: number, id: string, timeout?: number) =>
+    body("token_created", name, seq, timeout === undefined ? { id } : { id, timeout, deadline: T0 + timeout }),
+  awaitToken: (id: string, seq: number, deadline: number | null) => body("token_awaited", id, seq, { deadline }),
+  tokenDone: (id: string, seq: number, completion: unknown, at?: number) =>
+    body("token_completed", id, seq, completion, at),
+  awaitEvent: (name: string, seq: number, wait: { key: string | null; timeout: number; lookback: number }) =>
+    body("event_awaited", name, seq, { ...wait, since: T0 - wait.lookback, deadline: T0 + wait.timeout }),
+  eventReceived: (name: string, seq: number, received: unknown, at?: number) =>
+    body("event_received", name, seq, received, at),
   updateAccepted: (update: string, seq: number, updateId: string, input: unknown, at?: number) =>
     body("update_accepted", update, seq, { updateId, input }, at),
   updateResult: (update: string, seq: number, updateId: string, result: unknown) =>

@@ -1,5 +1,6 @@
 import { EventType, isStep, payloadTextOf, type RecordedEvent } from "../history/index.js";
-import { type CommandKind, requestTypeOf } from "./commands.js";
+import { eventWaitInputText, tokenInputText } from "./command-input.js";
+import { type CommandKind, type RecordedCommand, requestTypeOf } from "./commands.js";
 
 /**
  * A recorded event that the code itself wrote (a command, or an update handler's completion),
@@ -29,6 +30,14 @@ export function matches(
       return JSON.stringify({ timeout: recorded.payload.timeout }) === inputText;
     case EventType.ChildRequest:
       return routingOnly(payloadTextOf(recorded) ?? "") === routingOnly(inputText);
+    case EventType.TokenCreated:
+      return tokenInputText(recorded.payload) === inputText;
+    case EventType.TokenAwaited:
+      return true;
+    case EventType.EventAwaited:
+      return eventWaitInputText(recorded.payload) === inputText;
+    case EventType.StreamClose:
+      return true;
     default:
       return payloadTextOf(recorded) === inputText;
   }
@@ -46,14 +55,19 @@ function routingOnly(childRequestText: string): string {
 /** `,"tags":{...}}` at the end of a child request: JSON strings as keys, strings, numbers or booleans as values. */
 const CHILD_TAGS = /,"tags":\{(?:"(?:[^"\\]|\\.)*":(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*|true|false),?)*\}\}$/;
 
-/** The deadline a recorded sleep, signal await or condition was given; undefined for other requests. */
-export function recordedDeadline(recorded: RecordedEvent): number | undefined {
+/** What a recorded request gives its command: the deadline it was given, and the token it created. */
+export function recordedCommand(recorded: RecordedEvent): RecordedCommand {
   switch (recorded.type) {
     case EventType.SleepRequest:
     case EventType.SignalRequest:
     case EventType.ConditionRequest:
-      return recorded.payload.deadline;
+    case EventType.EventAwaited:
+      return { deadline: recorded.payload.deadline };
+    case EventType.TokenAwaited:
+      return recorded.payload.deadline === null ? {} : { deadline: recorded.payload.deadline };
+    case EventType.TokenCreated:
+      return { token: recorded.payload };
     default:
-      return undefined;
+      return {};
   }
 }

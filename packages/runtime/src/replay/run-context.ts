@@ -1,6 +1,14 @@
-import type { ActivityOptions, ChildOptions, Duration, RunContext, Tags } from "../api.js";
+import type {
+  ActivityOptions,
+  ChildOptions,
+  Duration,
+  RunContext,
+  Tags,
+  TokenOptions,
+  WaitForEventOptions,
+} from "../api.js";
 import { toMillis } from "../duration.js";
-import { ChildCycleError } from "../errors.js";
+import { ChildCycleError, StreamClosedError } from "../errors.js";
 import { validateName } from "../json.js";
 import { ReadOnlyContextError } from "../request-errors.js";
 import type { CommandKind } from "./commands.js";
@@ -28,6 +36,8 @@ export interface CommandSink {
   restart(input: unknown): Promise<never>;
   patched(patchId: string): boolean;
   deprecatePatch(patchId: string): void;
+  /** Waits for a token this iteration created; a second await of one token shares the first's promise. */
+  awaitToken(tokenId: string): Promise<unknown>;
   /** The time of the latest event the workflow has seen. */
   now(): number;
   random(): number;
@@ -44,6 +54,7 @@ export interface CommandSink {
  */
 export function createRunContext(identity: ContextIdentity, sink: CommandSink): RunContext {
   const { namespace, workflow, runId, iteration, scheduledAt } = identity;
+  const streams = new StreamCloses(identity, sink);
   const writes = <A extends unknown[], R>(method: string, fn: (...args: A) => R) => {
     return (...args: A): R => {
       const where = sink.readOnly();
@@ -78,6 +89,9 @@ export function createRunContext(identity: ContextIdentity, sink: CommandSink): 
       (workflow: string, runId: string, signal: string, message: unknown, externalId: string) =>
         sink.issue("send", workflow, { runId, signal, message, externalId }) as Promise<void>,
     ),
+    createToken: writes("createToken", (opts?: TokenOptions) => createToken(sink, opts)),
+    awaitToken: writes("awaitToken", (tokenId: string) => sink.awaitToken(tokenId)),
+    waitForEvent: writes("waitForEvent", (name: string, opts: WaitForEventOptions) => waitForEvent(sink, name, opts)),
     restart: writes("restart", (input: unknown) => sink.restart(input)),
     onUpdate: writes("onUpdate", (name: string, handler: unknown, options?: { readonly validator?: unknown }) =>
       sink.onUpdate(name, handler, options?.validator),
@@ -91,6 +105,8 @@ export function createRunContext(identity: ContextIdentity, sink: CommandSink): 
       sink.deprecatePatch(validateName("patchId", patchId)),
     ),
     setTags: writes("setTags", (tags: Tags) => sink.issue("tags", "", tags) as Promise<void>),
+    writeStream: writes("writeStream", (key: string, value: unknown) => streams.write(key, value)),
+    closeStream: writes("closeStream", (key: string) => streams.close(key)),
     now: () => new Date(sink.now()),
     random: writes("random", () => sink.random()),
     uuid: writes("uuid", () => sink.uuid()),
@@ -147,4 +163,62 @@ function startChild(
     ...(queue === undefined ? {} : { queue }),
     ...(tags === undefined ? {} : { tags }),
   });
+}
+
+/** A token command: its name is the target ("" for none); a bad name or timeout rejects at the call. */
+function createToken(sink: CommandSink, opts: TokenOptions = {}): Promise<{ readonly id: string }> {
+  let timeout: number | undefined;
+  try {
+    timeout = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  const input = timeout === undefined ? {} : { timeout };
+  return sink.issue("token", opts.name ?? "", input) as Promise<{ readonly id: string }>;
+}
+
+/** An event wait: the key, timeout and lookback are checked at the call, like any command's input. */
+function waitForEvent(sink: CommandSink, name: string, opts: WaitForEventOptions): Promise<unknown> {
+  let input: { key: string | null; timeout: number; lookback: number };
+  try {
+    const key = opts?.key === undefined ? null : validateName("event key", opts.key);
+    input = {
+      key,
+      timeout: toMillis(opts?.timeout),
+      lookback: opts.lookback === undefined ? 0 : toMillis(opts.lookback),
+    };
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  return sink.issue("eventWait", name, input);
+}
+
+/**
+ * The workflow's stream writes, and the streams it closed in this iteration: a write after the
+ * close is refused at the call (the same on replay, as it depends on the code alone), and a
+ * second close records nothing.
+ */
+class StreamCloses {
+  readonly #identity: ContextIdentity;
+  readonly #sink: CommandSink;
+  readonly #closed = new Set<string>();
+
+  constructor(identity: ContextIdentity, sink: CommandSink) {
+    this.#identity = identity;
+    this.#sink = sink;
+  }
+
+  write(key: string, value: unknown): Promise<void> {
+    if (this.#closed.has(key)) {
+      return Promise.reject(new StreamClosedError(this.#identity, key, "the workflow closed it (closeStream)"));
+    }
+    return this.#sink.issue("stream", key, value) as Promise<void>;
+  }
+
+  close(key: string): Promise<void> {
+    if (this.#closed.has(key)) return Promise.resolve();
+    const issued = this.#sink.issue("close", key, null) as Promise<void>;
+    this.#closed.add(key);
+    return issued;
+  }
 }

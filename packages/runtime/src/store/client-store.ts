@@ -1,5 +1,6 @@
 import type { EndStatus, HistoryEvent, RunKey, RunStatus, Tags } from "../history/index.js";
 import type { BulkStore } from "./bulk-records.js";
+import type { CompletedToken, NewPublishedEvent, TokenCompletionWrite } from "./event-records.js";
 import type { OpenPayload } from "./open-events.js";
 import type { ListRunsFilter, RunInfo, RunInspection, RunPage, StreamEvent } from "./records.js";
 import type { NewRequest, RequestArrival, RequestState } from "./request-records.js";
@@ -164,6 +165,16 @@ export interface ClientStore extends BulkStore {
    */
   addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean>;
   /**
+   * Completes or fails a token and delivers the completion to its run (see rules/tokens.ts):
+   * `completed` false when it was completed before. Throws UnknownTokenError or
+   * TokenExpiredError, storing nothing.
+   */
+  completeToken(completion: TokenCompletionWrite, tx?: unknown): Promise<CompletedToken>;
+  /** Stores a published event for dispatch; false when its id was published before in the namespace. */
+  publishEvent(event: NewPublishedEvent, tx?: unknown): Promise<boolean>;
+  /** Deletes up to `limit` published events of the namespace published before `before`; how many. */
+  purgeEvents(namespace: string, before: number, limit: number): Promise<number>;
+  /**
    * Starts the run unless it exists, then stores the signal (as addSignal), in one transaction.
    * `created`: the run was started; `sent`: what addSignal answers.
    */
@@ -227,7 +238,8 @@ export interface ClientStore extends BulkStore {
   inspectRun(key: RunKey): Promise<RunInspection | undefined>;
   /**
    * Deletes up to `limit` ended runs matching the request with their events, signals, retry
-   * rows and requests, each run all or nothing, in transactions small enough not to hold locks for long.
+   * rows, requests, tokens and event waits, each run all or nothing, in transactions small
+   * enough not to hold locks for long.
    * Returns how many runs it deleted; fewer than `limit` means none is left.
    */
   purgeRuns(request: PurgeRequest): Promise<number>;

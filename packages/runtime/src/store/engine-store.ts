@@ -1,6 +1,7 @@
 import type { RecordedEvent, RunKey } from "../history/index.js";
 import type { DueSchedule, TickPlan } from "../schedule/plan.js";
 import type { ClaimedRun } from "./claimed-run.js";
+import type { DispatchedEvents, FiredDebounces, TriggerPlanner } from "./event-records.js";
 import type { StoredRequest } from "./request-records.js";
 import type { QueueLimits } from "./rules/queue-picking.js";
 import type { FiredSchedules } from "./schedule-records.js";
@@ -131,6 +132,15 @@ export interface EngineStore {
    * so a tick starts its run once across all workers.
    */
   fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan): Promise<FiredSchedules>;
+  /**
+   * Dispatches up to `limit` of the namespace's published events that no worker dispatched yet,
+   * each exactly once across workers, in one transaction per look: delivers each to the runs
+   * whose registered waits it matches (rules/events.ts), and starts the runs that `plan` (the
+   * worker's triggers) gives it, debounced or singleton as planned (rules/triggers.ts).
+   */
+  dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner): Promise<DispatchedEvents>;
+  /** Starts the run of each debounce window of the namespace due by `now`, once across workers. */
+  fireDebounces(namespace: string, now: number, limit: number): Promise<FiredDebounces>;
   /** Stores a queue's limits, which every claim of the queue then applies. */
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number): Promise<void>;
   /** The iteration's replay history: events with a position, in position order. */

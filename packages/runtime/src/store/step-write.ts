@@ -2,6 +2,7 @@ import type { ReplayError } from "../errors.js";
 import type { EndStatus, NewEvent, RunKey, Tags } from "../history/index.js";
 import type { NewSignal } from "./client-store.js";
 import type { RequestWrite } from "./request-records.js";
+import type { StreamAppend } from "./stream-records.js";
 
 /** A pending activity retry of a run (written when an attempt failed and the next must wait). */
 export interface TaskRow {
@@ -47,6 +48,32 @@ export interface SignalToSend {
   readonly signal: NewSignal;
 }
 
+/** A completion token a step creates (ctx.createToken). */
+export interface TokenToCreate {
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly seq: number;
+  /** When it expires, ms since the epoch; undefined: never. */
+  readonly expiresAt?: number | undefined;
+}
+
+/** An event wait a step begins (ctx.waitForEvent); see rules/events.ts for what it matches. */
+export interface EventWaitToBegin {
+  readonly name: string;
+  readonly seq: number;
+  /** null: any key. */
+  readonly key: string | null;
+  /** Events published from this time on match (the wait's start minus its lookback). */
+  readonly since: number;
+  readonly deadline: number;
+}
+
+/** An event wait of the run's iteration, by name and sequence. */
+export interface EventWaitRef {
+  readonly name: string;
+  readonly seq: number;
+}
+
 /** What one engine commit writes for a run, all or nothing, fenced by the run's version. */
 export interface StepWrite {
   readonly key: RunKey;
@@ -64,6 +91,8 @@ export interface StepWrite {
   readonly signalsSent: readonly SignalToSend[];
   /** Children whose cancellation the step asks for (the run was cancelled while it waited for them). */
   readonly cancelChildren: readonly RunKey[];
+  /** The workflow's writes to its run's streams (ctx.writeStream, ctx.closeStream), in order. */
+  readonly streamWrites?: readonly StreamAppend[];
   /** The wake_gen the step read its inputs under; a newer one means something arrived since. */
   readonly observedWakeGen: number;
   readonly now: number;
@@ -85,6 +114,20 @@ export interface StepWrite {
    * step: activities that no longer wait, and all of them when the step ends or restarts the run.
    */
   readonly slotDeletes?: readonly { readonly target: string; readonly seq: number }[] | undefined;
+  /** Tokens the step creates, waiting for a completion. */
+  readonly tokensCreated?: readonly TokenToCreate[];
+  /**
+   * Tokens whose timeout the step delivers to their await: each becomes expired. One that a
+   * client completed meanwhile refuses the step (see rules/tokens.ts: tokenTimeoutRefusal).
+   */
+  readonly tokensExpired?: readonly string[];
+  /**
+   * Event waits the step begins: each is registered for the dispatch of events published from
+   * now on, and the events published since its `since` are delivered to the run's inbox now.
+   */
+  readonly eventWaits?: readonly EventWaitToBegin[];
+  /** Event waits the step ends (an event was received, or the wait timed out). */
+  readonly eventWaitsEnded?: readonly EventWaitRef[];
   /**
    * What became of the run's update and query requests in this step: accepted, rejected,
    * completed, answered (see RequestWrite); each fenced like the step (rules/requests.ts).

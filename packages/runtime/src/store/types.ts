@@ -10,10 +10,13 @@
  *   client-store.ts      what the client and the management API need
  *   request-records.ts   update and query requests as stored
  *   schedule-records.ts  schedules as stored and as listed
+ *   event-records.ts     published events, token completions and event-started runs
+ *   stream-records.ts    durable streams: chunks, heads, the writes of activities, reads
  */
 import type { PayloadStore } from "../payload/payload-store.js";
 import type { ClientStore } from "./client-store.js";
 import type { EngineStore } from "./engine-store.js";
+import type { StreamStore } from "./stream-records.js";
 
 export type {
   BulkAction,
@@ -51,6 +54,15 @@ export type {
   SlotRequest,
   WorkerAbilities,
 } from "./engine-store.js";
+export type {
+  CompletedToken,
+  DispatchedEvents,
+  FiredDebounces,
+  NewPublishedEvent,
+  TokenCompletionWrite,
+  TriggerPlan,
+  TriggerPlanner,
+} from "./event-records.js";
 export {
   isRequestStatus,
   isSettled,
@@ -63,10 +75,35 @@ export {
   type StoredRequest,
 } from "./request-records.js";
 export type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
-export type { ChildStart, RunEnd, SignalToSend, StepResult, StepWrite, TaskRetry, TaskRow } from "./step-write.js";
+export type {
+  ChildStart,
+  EventWaitRef,
+  EventWaitToBegin,
+  RunEnd,
+  SignalToSend,
+  StepResult,
+  StepWrite,
+  TaskRetry,
+  TaskRow,
+  TokenToCreate,
+} from "./step-write.js";
+export type {
+  ActivityStreamBatch,
+  PlacedChunk,
+  StoredChunk,
+  StreamAppend,
+  StreamBatchResult,
+  StreamHead,
+  StreamRead,
+  StreamResetRequest,
+  StreamResetResult,
+  StreamStore,
+  StreamWriter,
+  WriterRow,
+} from "./stream-records.js";
 
 /** A complete store: one implementation serves both the client and the worker. */
-export interface Store extends EngineStore, ClientStore {
+export interface Store extends EngineStore, ClientStore, StreamStore {
   /** For messages, e.g. "MySQL at 127.0.0.1:3306" or "in-memory store". */
   readonly description: string;
   /**

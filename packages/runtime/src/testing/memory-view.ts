@@ -1,5 +1,6 @@
 import { type RunKey, RunStatus } from "../history/index.js";
 import { nextRunWake } from "../store/memory/claim.js";
+import { nextDebounce } from "../store/memory/events.js";
 import { nextScheduleTick } from "../store/memory/schedules.js";
 import { type MemoryStore, tablesOf } from "../store/memory/store.js";
 import { leaseLive } from "../store/rules/lease.js";
@@ -10,10 +11,11 @@ import { leaseLive } from "../store/rules/lease.js";
  * skip to. Read straight from the store's tables.
  */
 
-/** Namespaces that have runs or schedules. */
+/** Namespaces that have runs, schedules or published events. */
 export function namespacesOf(store: MemoryStore): string[] {
   const db = tablesOf(store);
-  return [...new Set([...db.runs.keys(), ...[...db.schedules.values()].map((row) => row.spec.namespace)])];
+  const scheduled = [...db.schedules.values()].map((row) => row.spec.namespace);
+  return [...new Set([...db.runs.keys(), ...scheduled, ...db.published.keys()])];
 }
 
 /**
@@ -25,7 +27,7 @@ export function nextWakeOfAll(store: MemoryStore, now: number): number | undefin
   let next: number | undefined;
   for (const namespace of namespacesOf(store)) {
     const tick = store.scheduleTicks ? nextScheduleTick(db, namespace) : undefined;
-    for (const wake of [nextRunWake(db, namespace, now), tick]) {
+    for (const wake of [nextRunWake(db, namespace, now), tick, nextDebounce(db, namespace)]) {
       if (wake !== undefined && (next === undefined || wake < next)) next = wake;
     }
   }
@@ -50,4 +52,20 @@ export function dueSchedules(store: MemoryStore, now: number): RunKey[] {
   return [...tablesOf(store).schedules.values()]
     .filter((row) => !row.paused && row.nextTick !== null && row.nextTick <= now)
     .map((row) => ({ namespace: row.spec.namespace, workflow: row.spec.workflow, runId: `schedule ${row.spec.id}` }));
+}
+
+/** Published events no worker dispatched yet, and debounce windows due now: a worker has runs to reach or start (as `busyRuns`). */
+export function pendingEvents(store: MemoryStore, now: number): RunKey[] {
+  const db = tablesOf(store);
+  const pending: RunKey[] = [];
+  for (const [namespace, rows] of db.published) {
+    for (const row of rows) {
+      if (!row.dispatched) pending.push({ namespace, workflow: "(event)", runId: `event ${row.eventId}` });
+    }
+  }
+  for (const namespace of db.published.keys()) {
+    const due = nextDebounce(db, namespace);
+    if (due !== undefined && due <= now) pending.push({ namespace, workflow: "(debounce)", runId: "due window" });
+  }
+  return pending;
 }

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from "../json.js";
 import { type PayloadOptions, resolvePayloadOptions } from "../payload/options.js";
 import { PayloadPipeline } from "../payload/pipeline.js";
 import { RunExecutor } from "../replay/executor.js";
+import { newTokenId } from "../tokens/id.js";
 import { HistoryShapeError, HistoryWorkflowMissingError, InvalidHistoryError } from "./errors.js";
 
 /** The run a history is of. Replay needs it: it seeds the run's random() and uuid(). */
@@ -77,6 +78,7 @@ export async function replayHistory(
   const identity = { namespace, workflow, runId, iteration, seed, seedIteration };
   const executor = new RunExecutor(identity, created.at, {
     maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
+    newTokenId,
   });
   // New commands past the end of an unfinished history are fine: the run was waiting there.
   executor.setClock(() => Math.max(...events.map((event) => event.at)));

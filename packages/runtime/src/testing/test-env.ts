@@ -4,7 +4,7 @@ import { createLocalBus } from "../client/local-bus.js";
 import type { Duration } from "../duration.js";
 import type { PayloadOptions } from "../payload/options.js";
 import { createMemoryStore, type MemoryStore } from "../store/memory/index.js";
-import { busyRuns, dueSchedules, nextWakeOfAll } from "./memory-view.js";
+import { busyRuns, dueSchedules, nextWakeOfAll, pendingEvents } from "./memory-view.js";
 import { TimeSkipper } from "./time-skipper.js";
 import { VirtualTime } from "./virtual-time.js";
 
@@ -77,7 +77,9 @@ export async function createTestEnv(options: TestEnvOptions = {}): Promise<TestE
   const now = () => time.clock.now();
   /** Runs a worker should look at now, in namespaces some worker serves. */
   const busy = () =>
-    [...busyRuns(store, now()), ...dueSchedules(store, now())].filter((run) => (served.get(run.namespace) ?? 0) > 0);
+    [...busyRuns(store, now()), ...dueSchedules(store, now()), ...pendingEvents(store, now())].filter(
+      (run) => (served.get(run.namespace) ?? 0) > 0,
+    );
   const nextTime = (): number | undefined => min(nextWakeOfAll(store, now()), time.next());
   const skipper = new TimeSkipper({ time, local, served: () => served.keys(), busy, nextTime, settleTimeoutMs });
   // The client tells the skipper when an awaitResult begins and ends: time skips only while one waits.

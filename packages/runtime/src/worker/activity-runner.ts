@@ -1,11 +1,13 @@
 import type { ActivityContext, ActivityFn, ActivityOptions, Clock, Timers } from "../api.js";
 import { toMillis } from "../duration.js";
-import { ActivityTimeoutError } from "../errors.js";
+import { ActivityTimeoutError, ReplayError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { decodePayload, encodePayload } from "../json.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
 import { HeartbeatWriter } from "./heartbeats.js";
+import { AttemptStreams, type StreamSink } from "./stream-writer.js";
+import { type ResolvedStreamBatch, resolveStreamBatch, streamBatchProblems } from "./worker-options.js";
 
 /** How one attempt of an activity ended. */
 export type AttemptResult =
@@ -37,6 +39,8 @@ export interface Attempt {
   readonly closeBy: number | undefined;
   /** The attempt sent a heartbeat with these details (JSON text). */
   onHeartbeat(detailsText: string): void;
+  /** The attempt wrote to a stream: the activity's tasks row counts it now (see AttemptStreams). */
+  onStreamed(): void;
   /** The span of the run's workflow: the attempt's span is its child. */
   readonly span: WorkflowSpan;
 }
@@ -50,6 +54,9 @@ export interface AttemptEnvironment {
   readonly metrics: WorkerMetrics;
   /** Keeps heartbeat details for attempts on other workers. */
   persistHeartbeat(attempt: Attempt, detailsText: string): Promise<void>;
+  /** Where attempts write their streams, and the worker's batching of them. */
+  readonly streams: StreamSink;
+  readonly streamBatch: ResolvedStreamBatch;
 }
 
 /**
@@ -70,15 +77,21 @@ export async function runAttempt(call: Attempt, env: AttemptEnvironment): Promis
 
 async function attemptOnce(call: Attempt, env: AttemptEnvironment): Promise<AttemptResult> {
   const { target, seq, attempt } = call;
+  const problems = streamBatchProblems(`options of activity ${target}: streamBatch`, call.options.streamBatch);
+  if (problems.length > 0)
+    return { target, seq, attempt, error: new ReplayError("INVALID_ARGUMENT", problems.join("; ")), final: true };
   const bounds = new AttemptBounds(call, env);
   const writer = new HeartbeatWriter((text) => env.persistHeartbeat(call, text), env, bounds.heartbeatMs);
-  const context = contextOf(call, env, (text) => {
+  const streams = streamsOf(call, env);
+  const context = contextOf(call, env, streams, (text) => {
     call.onHeartbeat(text);
     writer.beat(text);
     bounds.beat();
   });
   let result: unknown;
   try {
+    // Readers learn that the earlier attempts' chunks are void before this one writes any.
+    await streams.resetEarlier();
     const input = decodePayload(call.inputText, `input of activity ${target}#${seq}`) as never;
     const running = (call.fn as (ctx: ActivityContext, backends: unknown, input: unknown) => Promise<unknown>)(
       context,
@@ -88,7 +101,11 @@ async function attemptOnce(call: Attempt, env: AttemptEnvironment): Promise<Atte
     // An abort from outside (shutdown, lost lease, run ended) ends the attempt at once, so its
     // timers are cleared even when the activity ignores ctx.signal; its outcome is discarded.
     result = await Promise.race([running, bounds.expiry, abortedBy(call.controller.signal)]);
+    // Its result is recorded only once every chunk it wrote is.
+    await streams.finish(false);
   } catch (error) {
+    // An abandoned attempt's queued chunks are dropped; a failed one's are written (the retry resets them).
+    await streams.finish(call.controller.signal.aborted).catch(() => {});
     const final = error instanceof ActivityTimeoutError && error.kind === "scheduleToClose";
     return { target, seq, attempt, error, final };
   } finally {
@@ -114,7 +131,20 @@ function abortedBy(signal: AbortSignal): Promise<never> {
   return aborted;
 }
 
-function contextOf(call: Attempt, env: AttemptEnvironment, beat: (text: string) => void): ActivityContext {
+/** The attempt's stream writes, batched as its options (over the worker's) say. */
+function streamsOf(call: Attempt, env: AttemptEnvironment): AttemptStreams {
+  const { key, iteration, target, seq, attempt } = call;
+  const batching = resolveStreamBatch(call.options.streamBatch, env.streamBatch);
+  const writer = { key, iteration, activity: target, seq, attempt };
+  return new AttemptStreams(env.streams, writer, batching, () => call.onStreamed());
+}
+
+function contextOf(
+  call: Attempt,
+  env: AttemptEnvironment,
+  streams: AttemptStreams,
+  beat: (text: string) => void,
+): ActivityContext {
   const { key, iteration, target, seq, attempt } = call;
   const where = `heartbeat details of activity ${target}#${seq} of run ${key.runId}`;
   return {
@@ -129,6 +159,8 @@ function contextOf(call: Attempt, env: AttemptEnvironment, beat: (text: string) 
     signal: call.controller.signal,
     heartbeat: (details?: unknown) => beat(encodePayload("heartbeat details", details ?? null, env.maxPayloadBytes)),
     lastHeartbeat: call.lastHeartbeat == null ? undefined : decodePayload(call.lastHeartbeat, where),
+    writeStream: (streamKey, value) => streams.write(streamKey, value),
+    closeStream: (streamKey) => streams.close(streamKey),
   };
 }
 

@@ -1,9 +1,11 @@
 import type { ActivityFn, ActivityRegistration } from "../api.js";
-import { newEvent, type RunKey } from "../history/index.js";
+import type { RunKey } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
 import type { Attempt } from "./activity-runner.js";
 import { attemptOptions, closeByOf, type PendingActivity } from "./pending-activities.js";
+import type { StepChanges } from "./step-changes.js";
+import { timeoutOf } from "./timeouts.js";
 
 /*
  * What a run actor's step hands to an attempt and to its timers: pure helpers over the run's
@@ -51,12 +53,24 @@ export function attemptOf(scope: AttemptScope, activity: PendingActivity): Attem
       // The heartbeat writes a row (see recordHeartbeat): delete it with the answer.
       activity.persisted = true;
     },
+    // So does the attempt's first stream write (see AttemptStreams).
+    onStreamed: () => {
+      activity.persisted = true;
+    },
     span,
   };
 }
 
-/** Fires the expired sleeps, signal timeouts and condition timeouts of `executor` at `now`, earliest first; true when it fired any. */
-export async function applyTimers(executor: RunExecutor, now: number, clock: () => number): Promise<boolean> {
+/**
+ * Fires the expired sleeps, and signal, condition, token and event timeouts of `executor` at
+ * `now`, earliest first (see timeoutOf: what a timeout also changes in `step`); true when it fired any.
+ */
+export async function applyTimers(
+  executor: RunExecutor,
+  step: StepChanges,
+  now: number,
+  clock: () => number,
+): Promise<boolean> {
   let delivered = false;
   for (;;) {
     const expired = executor
@@ -66,10 +80,7 @@ export async function applyTimers(executor: RunExecutor, now: number, clock: () 
     const first = expired[0];
     if (!first) return delivered;
     delivered = true;
-    const at = clock();
-    if (first.kind === "sleep") await executor.deliver(newEvent.sleepDone(first.seq, at), null);
-    else if (first.kind === "condition")
-      await executor.deliver(newEvent.conditionTimeout(first.seq, at), { timedOut: true });
-    else await executor.deliver(newEvent.signalTimeout(first.target, first.seq, at), { timedOut: true });
+    const timedOut = timeoutOf(first, step, clock());
+    await executor.deliver(timedOut, timedOut.payloadText === null ? null : { timedOut: true });
   }
 }

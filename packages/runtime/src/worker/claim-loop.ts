@@ -4,6 +4,7 @@ import { planTicks } from "../schedule/plan.js";
 import { serializeError } from "../serialize-error.js";
 import type { ClaimedRun, FiredSchedules } from "../store/types.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
+import type { EventDispatch } from "./event-dispatch.js";
 import type { HeldRuns } from "./held-runs.js";
 import { applySchedules } from "./schedules.js";
 import type { ResolvedWorkerOptions } from "./worker-options.js";
@@ -15,6 +16,8 @@ const MIN_POLL_MS = 2;
 export interface ClaimLoopHost {
   readonly held: Pick<HeldRuns, "free" | "actorCount" | "concurrency" | "beginClaimRound" | "endClaimRound">;
   readonly log: Logger;
+  /** Published events: dispatched, and debounced runs started, as the loop goes round. */
+  readonly events: Pick<EventDispatch, "look" | "nextAt">;
   metrics(): WorkerMetrics;
   isRunning(): boolean;
   /** Takes up a run this loop claimed. */
@@ -26,7 +29,8 @@ export interface ClaimLoopHost {
 /**
  * Claims due runs from the store while the worker runs: adaptive polling (from MIN_POLL_MS up
  * to maxPollIntervalMs while idle, back to the shortest on new work), claim rounds over the
- * default queue and the served ones, due schedule ticks, and a back-off while the database
+ * default queue and the served ones, due schedule ticks, published events to dispatch (see
+ * EventDispatch), and a back-off while the database
  * cannot be reached. A kick (local work, a freed slot, stop()) runs a round at once.
  */
 export class ClaimLoop {
@@ -88,6 +92,7 @@ export class ClaimLoop {
         if (!configured) configured = await this.#configure();
         await this.#fireSchedules();
         await this.#wakeQueueLines();
+        await this.#host.events.look(this.#now());
         if (free > 0) claimed = await this.#claimRound(free);
         this.#backlog = claimed === free;
         this.#recovered();
@@ -211,7 +216,8 @@ export class ClaimLoop {
   /** Waits for a kick, the next known timer, or the poll interval, whichever is first. */
   async #idle(pollMs: number): Promise<void> {
     if (this.#kicked || !this.#host.isRunning()) return;
-    let waitMs = pollMs;
+    const eventsAt = this.#host.events.nextAt;
+    let waitMs = eventsAt === undefined ? pollMs : Math.min(pollMs, Math.max(MIN_POLL_MS, eventsAt - this.#now()));
     const { held } = this.#host;
     if (held.actorCount < held.concurrency) {
       const { client, namespace, queueNames, shards, version, can } = this.#options;

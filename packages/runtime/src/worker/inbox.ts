@@ -3,12 +3,17 @@ import {
   type ChildEnding,
   type ChildRequest,
   childEndingId,
+  EVENT_SIGNAL,
+  type EventAwaited,
   newEvent,
+  type ReceivedEvent,
   type RunKey,
+  TOKEN_SIGNAL,
 } from "../history/index.js";
 import { decodePayload } from "../json.js";
-import type { PendingCommand } from "../replay/commands.js";
+import type { EventWaitInput, PendingCommand } from "../replay/commands.js";
 import type { RunExecutor } from "../replay/executor.js";
+import { eventMatchesWait } from "../store/rules/events.js";
 import type { InboxSignal } from "../store/types.js";
 import type { StepChanges } from "./step-changes.js";
 
@@ -22,7 +27,9 @@ export interface InboxHost {
 /**
  * A run's inbox as its actor last saw it: the wake_gen it read under, and the awaits already
  * matched against it since. Signal awaits take the oldest unconsumed signals of their name;
- * waited-for children take their endings (signal "/child"). The inbox is read again only for
+ * waited-for children take their endings (signal "/child"), token awaits their completion
+ * ("/token"), event waits the oldest delivered event they match ("/event", rules/events.ts).
+ * The inbox is read again only for
  * awaits not yet checked since it last could have changed (wake_gen moved).
  */
 export class RunInbox {
@@ -72,7 +79,7 @@ export class RunInbox {
       taken.add(row.id);
       step.signalsConsumed.push({ id: row.id, seq: command.seq });
       if (command.kind === "signal") arrivals.push(row.createdAt);
-      await this.#deliver(executor, command, row);
+      await this.#deliver(executor, command, row, step);
       delivered = true;
     }
     if (readUnder === this.#wakeGen) {
@@ -85,7 +92,7 @@ export class RunInbox {
     return delivered;
   }
 
-  async #deliver(executor: RunExecutor, command: PendingCommand, row: InboxSignal): Promise<void> {
+  async #deliver(executor: RunExecutor, command: PendingCommand, row: InboxSignal, step: StepChanges): Promise<void> {
     const at = this.#host.now();
     const where = `signal ${row.id} of run ${this.#key.runId}`;
     if (command.kind === "signal") {
@@ -94,15 +101,32 @@ export class RunInbox {
       await executor.deliver(event, { signalId: row.id, message });
       return;
     }
-    const ending = decodePayload(row.payloadText, where) as ChildEnding;
-    const response = { runId: (command.input as ChildRequest).runId, ...ending };
-    await executor.deliver(newEvent.childResponse(command.target, command.seq, response, at), response);
+    const payloadText = row.payloadText ?? "null";
+    switch (command.kind) {
+      case "tokenAwait": {
+        const completion = decodePayload(payloadText, where);
+        await executor.deliver(newEvent.tokenCompleted(command.target, command.seq, payloadText, at), completion);
+        return;
+      }
+      case "eventWait":
+        step.eventWaitsEnded.push({ name: command.target, seq: command.seq });
+        await executor.deliver(newEvent.eventReceived(command.target, command.seq, payloadText, at), receivedOf(row));
+        return;
+      default: {
+        const ending = decodePayload(row.payloadText, where) as ChildEnding;
+        const response = { runId: (command.input as ChildRequest).runId, ...ending };
+        await executor.deliver(newEvent.childResponse(command.target, command.seq, response, at), response);
+      }
+    }
   }
 }
 
-/** Commands the inbox answers: signal awaits and waited-for children, in sequence order. */
+/** The kinds of command the inbox answers. */
+const INBOX_KINDS: ReadonlySet<string> = new Set(["signal", "child", "tokenAwait", "eventWait"]);
+
+/** Commands the inbox answers: signal awaits, waited-for children, token awaits and event waits, in sequence order. */
 function inboxAwaits(executor: RunExecutor): PendingCommand[] {
-  return executor.pending().filter((command) => command.kind === "signal" || command.kind === "child");
+  return executor.pending().filter((command) => INBOX_KINDS.has(command.kind));
 }
 
 function awaitId(command: PendingCommand): string {
@@ -125,12 +149,43 @@ function nextMatch(
 
 /** The inbox name a command waits for. */
 function inboxName(command: PendingCommand): string {
-  return command.kind === "child" ? CHILD_SIGNAL : command.target;
+  if (command.kind === "child") return CHILD_SIGNAL;
+  if (command.kind === "tokenAwait") return TOKEN_SIGNAL;
+  return command.kind === "eventWait" ? EVENT_SIGNAL : command.target;
 }
 
-/** True when the inbox row answers the command: a signal of its name, or the ending of its child. */
+/**
+ * True when the inbox row answers the command: a signal of its name, the ending of its child,
+ * the completion of its token, or an event its wait matches.
+ */
 function answers(command: PendingCommand, row: InboxSignal): boolean {
-  if (command.kind === "signal") return row.signal === command.target;
-  const runId = (command.input as ChildRequest).runId;
-  return row.signal === CHILD_SIGNAL && row.externalId === childEndingId({ workflow: command.target, runId });
+  switch (command.kind) {
+    case "signal":
+      return row.signal === command.target;
+    case "tokenAwait":
+      return row.signal === TOKEN_SIGNAL && row.externalId === command.target;
+    case "eventWait":
+      return row.signal === EVENT_SIGNAL && eventMatchesWait(waitOf(command), receivedOf(row));
+    default: {
+      const runId = (command.input as ChildRequest).runId;
+      return row.signal === CHILD_SIGNAL && row.externalId === childEndingId({ workflow: command.target, runId });
+    }
+  }
+}
+
+/** What an event wait matches: as recorded in event_awaited (see requestEvent). */
+function waitOf(command: PendingCommand): Pick<EventAwaited, "key" | "since" | "deadline"> & { name: string } {
+  const { key, lookback } = command.input as EventWaitInput;
+  return { name: command.target, key, since: command.issuedAt - lookback, deadline: command.deadline ?? 0 };
+}
+
+/** The event an inbox row of EVENT_SIGNAL delivers, parsed once per row. */
+const received = new WeakMap<InboxSignal, ReceivedEvent>();
+function receivedOf(row: InboxSignal): ReceivedEvent {
+  let event = received.get(row);
+  if (event === undefined) {
+    event = decodePayload(row.payloadText, `event ${row.externalId} in an inbox`) as ReceivedEvent;
+    received.set(row, event);
+  }
+  return event;
 }

@@ -30,6 +30,8 @@ export interface LocalWakesHost {
   backlogged(): boolean;
   /** A schedule may have been created or resumed here: the claim loop looks at schedules at once. */
   lookAtSchedules(): void;
+  /** An event may have been published here: the claim loop dispatches events at once. */
+  lookAtEvents(): void;
 }
 
 /**
@@ -65,8 +67,12 @@ export class LocalWakes {
       if (this.#takeLocal(run)) return;
     }
     this.#host.kick();
-    // A wake-up that names no run may be a schedule created or resumed here: look at once.
-    if (!run) this.#host.lookAtSchedules();
+    // A wake-up that names no run may be a schedule created or resumed, or an event published
+    // here: look at once.
+    if (!run) {
+      this.#host.lookAtSchedules();
+      this.#host.lookAtEvents();
+    }
     if (!run && held.actorCount > 0) void held.pokeAll();
   }
 

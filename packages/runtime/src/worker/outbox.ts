@@ -1,10 +1,12 @@
 import {
   type ChildRequest,
+  type EventAwaited,
   EventType,
   type NewEvent,
   type RunKey,
   type SignalSent,
   type Tags,
+  type TokenCreated,
 } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { ChildStart, SignalToSend } from "../store/types.js";
@@ -27,7 +29,8 @@ export interface OutboxScope {
 /**
  * Records what the commands a step issued ask for besides their events: a pending activity per
  * activity request, a child start per child request, a signal to send per signal sent, the tags
- * the workflow set.
+ * the workflow set, a token row per token created, a registered wait per event wait, a stream
+ * write per stream write or close.
  */
 export function recordOutbox(outbox: readonly NewEvent[], scope: OutboxScope): void {
   for (const event of outbox) {
@@ -46,6 +49,23 @@ export function recordOutbox(outbox: readonly NewEvent[], scope: OutboxScope): v
       case EventType.TagsSet:
         scope.step.tagsSet.push(JSON.parse(event.payloadText ?? "{}") as Tags);
         break;
+      case EventType.TokenCreated: {
+        const { id, deadline } = JSON.parse(event.payloadText ?? "null") as TokenCreated;
+        const name = event.target === "" ? undefined : event.target;
+        scope.step.tokensCreated.push({ id, name, seq: event.seq, expiresAt: deadline });
+        break;
+      }
+      case EventType.EventAwaited: {
+        const { key, since, deadline } = JSON.parse(event.payloadText ?? "null") as EventAwaited;
+        scope.step.eventWaits.push({ name: event.target, seq: event.seq, key, since, deadline });
+        break;
+      }
+      case EventType.StreamWrite:
+        scope.step.streamWrites.push({ key: event.target, valueText: event.payloadText ?? "null" });
+        break;
+      case EventType.StreamClose:
+        scope.step.streamWrites.push({ key: event.target, close: true });
+        break;
       default:
         break;
     }
@@ -59,6 +79,11 @@ export function waitedChildren(key: RunKey, executor: RunExecutor): RunKey[] {
     workflow: command.target,
     runId: (command.input as ChildRequest).runId,
   }));
+}
+
+/** The event waits the run has now, to end with it (it ends, restarts or is cancelled). */
+export function waitedEvents(executor: RunExecutor): { name: string; seq: number }[] {
+  return executor.pending("eventWait").map((command) => ({ name: command.target, seq: command.seq }));
 }
 
 /** A child_request of the outbox as the store starts it. */

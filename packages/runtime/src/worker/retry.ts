@@ -17,6 +17,8 @@ export function mergeOptions(
   const scheduleToCloseTimeout = call?.scheduleToCloseTimeout ?? registered?.scheduleToCloseTimeout;
   const queue = call?.queue ?? registered?.queue;
   const concurrencyKey = call?.concurrencyKey ?? registered?.concurrencyKey;
+  const streamBatch =
+    registered?.streamBatch || call?.streamBatch ? { ...registered?.streamBatch, ...call?.streamBatch } : undefined;
   return {
     retry,
     ...(timeout === undefined ? {} : { timeout }),
@@ -24,6 +26,7 @@ export function mergeOptions(
     ...(scheduleToCloseTimeout === undefined ? {} : { scheduleToCloseTimeout }),
     ...(queue === undefined ? {} : { queue }),
     ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
+    ...(streamBatch === undefined ? {} : { streamBatch }),
   };
 }
 

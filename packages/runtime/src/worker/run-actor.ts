@@ -13,7 +13,7 @@ import { type ActorHost, type CachedRun, claimOfCached, type LoadedRun } from ".
 import { applyTimers, attemptOf } from "./attempts.js";
 import { applyCompletions } from "./completions.js";
 import { RunInbox } from "./inbox.js";
-import { recordOutbox, waitedChildren } from "./outbox.js";
+import { recordOutbox, waitedChildren, waitedEvents } from "./outbox.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
 import type { PendingActivity } from "./pending-activities.js";
 import { answerQuery, RunRequests } from "./run-requests.js";
@@ -293,8 +293,9 @@ export class RunActor {
   async #deliver(step: StepChanges, now: number): Promise<void> {
     const executor = this.#executor;
     if (this.#cancelRequested && !executor.cancelDelivered && !executor.outcome) {
-      // Cancelling a run cancels the children it waits for.
+      // Cancelling a run cancels the children it waits for, and ends its event waits.
       step.cancelChildren.push(...waitedChildren(this.key, executor));
+      step.eventWaitsEnded.push(...waitedEvents(executor));
       await executor.deliver(newEvent.cancelDelivered(this.#host.now()), null);
     }
     if (this.#deadline !== undefined && now >= this.#deadline && !executor.outcome) {
@@ -307,7 +308,7 @@ export class RunActor {
     // A timer, signal or update may make the workflow wait for another signal: repeat until nothing moves.
     while (
       (await this.#inbox.apply(executor, step, this.#signalArrivals)) ||
-      (await applyTimers(executor, now, () => this.#host.now())) ||
+      (await applyTimers(executor, step, now, () => this.#host.now())) ||
       (await this.#requests.apply(executor, step))
     ) {
       if (executor.fault || executor.outcome) break;
@@ -352,6 +353,8 @@ export class RunActor {
     if (encoded.kind === "unwritable") return this.#park(encoded.error);
     this.abortAll(new CancelledError(this.key.runId));
     step.slotDeletes.push(...this.#slots.dropped(this.#pending.values(), this.#executor, true));
+    // Waits the ending iteration leaves: no event is delivered to them any more.
+    step.eventWaitsEnded.push(...waitedEvents(this.#executor));
     const write = {
       ...step,
       cancelChildren: childrenToCancelOnEnd(step.cancelChildren, waitedChildren(this.key, this.#executor)),

@@ -22,8 +22,9 @@ import type { HeldRuns } from "./held-runs.js";
 import type { LocalUpdate } from "./local-update.js";
 import type { FailedAttempt } from "./retry-log.js";
 import type { RunActor } from "./run-actor.js";
+import type { StreamSink } from "./stream-writer.js";
 import type { WorkerLog } from "./worker-log.js";
-import type { ResolvedWorkerOptions } from "./worker-options.js";
+import type { ResolvedStreamBatch, ResolvedWorkerOptions } from "./worker-options.js";
 
 /** First wait before a failed lease release is tried again (doubling up to a second). */
 const RELEASE_RETRY_FIRST_MS = 100;
@@ -61,6 +62,8 @@ export class RunHost implements ActorHost {
   readonly backends: unknown;
   readonly activities: Readonly<Record<string, ActivityRegistration>>;
   readonly replayEveryStep: boolean;
+  readonly streams: StreamSink;
+  readonly streamBatch: ResolvedStreamBatch;
   readonly #options: ResolvedWorkerOptions;
   readonly #store: EngineStore;
   readonly #parts: RunHostParts;
@@ -79,6 +82,9 @@ export class RunHost implements ActorHost {
     this.backends = options.backends;
     this.activities = options.activities;
     this.replayEveryStep = options.replayEveryStep;
+    this.streamBatch = options.streamBatch;
+    const { owner, maxPayloadBytes } = this;
+    this.streams = { store: client.store, local: client.local, owner, maxPayloadBytes, now: () => this.now() };
     this.#commits = new CommitQueue((steps) => this.#store.commit(steps), {
       maxInFlight: 4,
       maxBatch: 64,
@@ -102,8 +108,15 @@ export class RunHost implements ActorHost {
     return this.#parts.replay(run, iteration);
   }
 
-  commit(step: StepWrite): Promise<StepResult> {
-    return this.#commits.submit(step);
+  async commit(step: StepWrite): Promise<StepResult> {
+    const result = await this.#commits.submit(step);
+    // Readers of the streams the workflow wrote, in this process, read at once.
+    if (result.ok && step.streamWrites?.length) {
+      for (const key of new Set(step.streamWrites.map((write) => write.key))) {
+        this.#options.client.local.streamWritten({ ...step.key, key });
+      }
+    }
+    return result;
   }
 
   loadSignals(key: RunKey, names: readonly string[]): Promise<InboxSignal[]> {

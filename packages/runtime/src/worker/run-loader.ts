@@ -5,6 +5,7 @@ import { RunExecutor } from "../replay/executor.js";
 import { MAX_STALLS } from "../store/rules/stalls.js";
 import type { ClaimedRun, FreshRun, TaskRow } from "../store/types.js";
 import type { Tracing, WorkflowSpan } from "../telemetry/tracing.js";
+import { newTokenId } from "../tokens/id.js";
 import type { ActorHost, CachedRun, ReplayTarget } from "./actor-host.js";
 import type { LruCache } from "./cache.js";
 import type { HeldRuns } from "./held-runs.js";
@@ -175,6 +176,7 @@ export class RunLoader {
     const identity = { namespace, workflow, runId, iteration, seed, seedIteration, scheduledAt };
     const executor = new RunExecutor(identity, created.at, {
       maxPayloadBytes: this.#options.client.maxPayloadBytes,
+      newTokenId,
     });
     this.#invocations++;
     await executor.start(fn, created.payload, history);

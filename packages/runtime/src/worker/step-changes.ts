@@ -1,5 +1,14 @@
 import type { RunKey, Tags } from "../history/index.js";
-import type { ChildStart, RequestWrite, SignalToSend, TaskRetry } from "../store/types.js";
+import type {
+  ChildStart,
+  EventWaitRef,
+  EventWaitToBegin,
+  RequestWrite,
+  SignalToSend,
+  StreamAppend,
+  TaskRetry,
+  TokenToCreate,
+} from "../store/types.js";
 
 /** What one step changes besides its events, gathered while it runs and written with its commit. */
 export interface StepChanges {
@@ -22,6 +31,14 @@ export interface StepChanges {
   readonly slotDeletes: { target: string; seq: number }[];
   /** What became of the run's update and query requests (see RunRequests). */
   readonly requestWrites: RequestWrite[];
+  readonly tokensCreated: TokenToCreate[];
+  /** Tokens whose timeout the step delivered to their await. */
+  readonly tokensExpired: string[];
+  readonly eventWaits: EventWaitToBegin[];
+  /** Event waits answered (an event, a timeout) or abandoned (the run ends, restarts or is cancelled). */
+  readonly eventWaitsEnded: EventWaitRef[];
+  /** The workflow's stream writes and closes, in order. */
+  readonly streamWrites: StreamAppend[];
 }
 
 export function newStepChanges(observedWakeGen: number): StepChanges {
@@ -36,6 +53,11 @@ export function newStepChanges(observedWakeGen: number): StepChanges {
     tagsSet: [],
     slotDeletes: [],
     requestWrites: [],
+    tokensCreated: [],
+    tokensExpired: [],
+    eventWaits: [],
+    eventWaitsEnded: [],
+    streamWrites: [],
   };
 }
 
@@ -50,6 +72,11 @@ export function changesBesidesEvents(step: StepChanges): boolean {
     step.cancelChildren.length > 0 ||
     step.tagsSet.length > 0 ||
     step.slotDeletes.length > 0 ||
-    step.requestWrites.length > 0
+    step.requestWrites.length > 0 ||
+    step.tokensCreated.length > 0 ||
+    step.tokensExpired.length > 0 ||
+    step.eventWaits.length > 0 ||
+    step.eventWaitsEnded.length > 0 ||
+    step.streamWrites.length > 0
   );
 }

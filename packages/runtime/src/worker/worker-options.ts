@@ -1,13 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { Client, Logger, QueueOptions, ScheduleOptions, WorkerOptions } from "../api.js";
+import type { Client, Logger, QueueOptions, ScheduleOptions, StreamBatchOptions, WorkerOptions } from "../api.js";
 import { toMillis } from "../duration.js";
 import { ReplayError } from "../errors.js";
 import { validateName } from "../json.js";
+import { DEFAULT_EVENT_RETENTION_MS } from "../store/rules/events.js";
 import type { QueueLimits } from "../store/rules/queue-picking.js";
 import type { WorkerAbilities } from "../store/types.js";
 import { defaultLogger } from "../telemetry/logging.js";
 import { scheduleProblems } from "./schedules.js";
+import { type ResolvedTrigger, resolveTriggers, triggerProblems } from "./triggers.js";
 
 /** What a worker takes when its options leave a number out (see WorkerOptions). */
 export const DEFAULTS = Object.freeze({
@@ -16,6 +18,7 @@ export const DEFAULTS = Object.freeze({
   cacheSize: 1000,
   maxPollIntervalMs: 1000,
   stopTimeoutMs: 10_000,
+  streamBatch: Object.freeze({ maxChunks: 500, maxDelayMs: 0 }),
 });
 
 const DAY_MS = 86_400_000;
@@ -27,6 +30,12 @@ export const NUMERIC_OPTIONS = [
   ["stopTimeoutMs", 0, DAY_MS],
   ["cacheSize", 0, 10_000_000],
 ] as const satisfies readonly (readonly [keyof WorkerOptions, number, number])[];
+
+/** How activities' stream writes are batched (see StreamBatchOptions), in ms. */
+export interface ResolvedStreamBatch {
+  readonly maxChunks: number;
+  readonly maxDelayMs: number;
+}
 
 /** The worker's options once checked, every default filled in; frozen: the worker's parts only read it. */
 export interface ResolvedWorkerOptions {
@@ -51,10 +60,16 @@ export interface ResolvedWorkerOptions {
   readonly queues: ReadonlyMap<string, QueueLimits>;
   readonly queueNames: readonly string[];
   readonly schedules: readonly ScheduleOptions[];
+  /** The runs published events start (see EventTrigger). */
+  readonly triggers: readonly ResolvedTrigger[];
+  /** Published events older than this are deleted (the `eventRetention` option, ms). */
+  readonly eventRetentionMs: number;
   /** The workflows and activities this worker has: it claims only runs it can take further. */
   readonly can: WorkerAbilities;
   readonly tracerProvider: WorkerOptions["tracerProvider"];
   readonly metrics: WorkerOptions["metrics"];
+  /** The worker's stream batching; an activity's `streamBatch` overrides it field by field. */
+  readonly streamBatch: ResolvedStreamBatch;
 }
 
 /** Checks the options (every problem at once, as INVALID_WORKER_OPTIONS) and fills in the defaults. */
@@ -82,9 +97,13 @@ export function resolveWorkerOptions(options: WorkerOptions): ResolvedWorkerOpti
     queues,
     queueNames: Object.freeze([...queues.keys()]),
     schedules: options.schedules ?? [],
+    triggers: resolveTriggers(options.triggers),
+    eventRetentionMs:
+      options.eventRetention === undefined ? DEFAULT_EVENT_RETENTION_MS : toMillis(options.eventRetention),
     can: Object.freeze({ workflows: Object.keys(options.workflows), activities: Object.keys(options.activities) }),
     tracerProvider: options.tracerProvider,
     metrics: options.metrics,
+    streamBatch: resolveStreamBatch(options.streamBatch, DEFAULTS.streamBatch),
   });
 }
 
@@ -106,10 +125,28 @@ export function validateOptions(options: WorkerOptions): void {
   problems.push(...shardsProblems(options.shards));
   problems.push(...metricsProblems(options.metrics));
   problems.push(...queueProblems(options.queues ?? {}));
+  problems.push(...streamBatchProblems("streamBatch", options.streamBatch));
+  for (const [name, registration] of Object.entries(options.activities ?? {})) {
+    if (typeof registration !== "function") {
+      problems.push(...streamBatchProblems(`activities.${name}.streamBatch`, registration?.streamBatch));
+    }
+  }
   const maxPayloadBytes = options.client?.maxPayloadBytes ?? Number.POSITIVE_INFINITY;
   problems.push(...scheduleProblems(options.namespace, options.schedules ?? [], maxPayloadBytes));
+  problems.push(...triggerProblems(options));
+  problems.push(...retentionProblems(options.eventRetention));
   if (problems.length > 0)
     throw new ReplayError("INVALID_WORKER_OPTIONS", `invalid worker options: ${problems.join("; ")}`);
+}
+
+function retentionProblems(retention: WorkerOptions["eventRetention"]): string[] {
+  if (retention === undefined) return [];
+  try {
+    if (toMillis(retention) >= 60_000) return [];
+  } catch {
+    // Said below.
+  }
+  return [`eventRetention must be a duration of at least a minute, such as "7d", got ${JSON.stringify(retention)}`];
 }
 
 function shardsProblems(shards: WorkerOptions["shards"]): string[] {
@@ -183,5 +220,41 @@ export function queueLimits(options: QueueOptions): QueueLimits {
     ...(concurrency === undefined ? {} : { concurrency }),
     ...(keyConcurrency === undefined ? {} : { keyConcurrency }),
     ...(rateLimit === undefined ? {} : { rateLimit: { limit: rateLimit.limit, periodMs: toMillis(rateLimit.period) } }),
+  };
+}
+
+/** What is wrong with stream batching options, each naming `field` (e.g. "streamBatch"). */
+export function streamBatchProblems(field: string, options: StreamBatchOptions | undefined): string[] {
+  if (options === undefined) return [];
+  const problems: string[] = [];
+  const { maxChunks, maxDelay } = options;
+  if (maxChunks !== undefined && !(Number.isInteger(maxChunks) && maxChunks >= 1 && maxChunks <= 10_000)) {
+    problems.push(`${field}.maxChunks must be an integer from 1 to 10000, got ${describeValue(maxChunks)}`);
+  }
+  if (maxDelay !== undefined) {
+    let ms: number | undefined;
+    try {
+      ms = toMillis(maxDelay);
+    } catch {
+      ms = undefined;
+    }
+    if (ms === undefined || ms > 10_000) {
+      problems.push(
+        `${field}.maxDelay must be a duration from 0 to 10 s, such as 0 or "20ms", got ${describeValue(maxDelay)}`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Stream batching with `options` over `fallback`, field by field; options already checked (streamBatchProblems). */
+export function resolveStreamBatch(
+  options: StreamBatchOptions | undefined,
+  fallback: ResolvedStreamBatch,
+): ResolvedStreamBatch {
+  if (options === undefined) return fallback;
+  return {
+    maxChunks: options.maxChunks ?? fallback.maxChunks,
+    maxDelayMs: options.maxDelay === undefined ? fallback.maxDelayMs : toMillis(options.maxDelay),
   };
 }

@@ -8,6 +8,7 @@ import { Tracing } from "../telemetry/tracing.js";
 import type { CachedRun } from "./actor-host.js";
 import { LruCache } from "./cache.js";
 import { ClaimLoop, type ClaimLoopHost } from "./claim-loop.js";
+import { EventDispatch } from "./event-dispatch.js";
 import { HeldRuns } from "./held-runs.js";
 import { LocalRequests, type LocalRequestsHost } from "./local-requests.js";
 import { LocalWakes, type LocalWakesHost } from "./local-wakes.js";
@@ -50,6 +51,7 @@ class ReplayWorker implements Worker {
   readonly #held: HeldRuns;
   readonly #cache: LruCache<CachedRun>;
   readonly #claimLoop: ClaimLoop;
+  readonly #events: EventDispatch;
   readonly #wakes: LocalWakes;
   readonly #requests: LocalRequests;
   readonly #loader: RunLoader;
@@ -81,6 +83,12 @@ class ReplayWorker implements Worker {
     const ownEndpoint = options.metrics?.port !== undefined;
     this.#metrics = this.#metricsOn(ownEndpoint ? undefined : replaykitMeter(options.metrics?.meterProvider));
     // The parts call each other through these hosts once the worker runs, never while it is built.
+    this.#events = new EventDispatch(options, {
+      log: this.#log,
+      woke: (runs) => {
+        for (const run of runs) client.local.wake(run.namespace, run);
+      },
+    });
     this.#claimLoop = new ClaimLoop(options, this.#claimLoopHost());
     this.#wakes = new LocalWakes(options, this.#localWakesHost());
     this.#requests = new LocalRequests(options, this.#localRequestsHost());
@@ -92,6 +100,7 @@ class ReplayWorker implements Worker {
     return {
       held: this.#held,
       log: this.#log,
+      events: this.#events,
       metrics: () => this.#metrics,
       isRunning: () => this.#state === "running",
       activate: (run) => this.#loader.activate(run),
@@ -107,6 +116,7 @@ class ReplayWorker implements Worker {
       kick: (byWork) => this.#claimLoop.kick(byWork),
       backlogged: () => this.#claimLoop.backlog,
       lookAtSchedules: () => this.#claimLoop.lookAtSchedules(),
+      lookAtEvents: () => this.#events.lookNow(),
     };
   }
 

@@ -11,7 +11,7 @@ export interface SignalAudit {
 
 export async function auditSignals(pool: Pool, namespace: string): Promise<SignalAudit> {
   const [signals] = await pool.query<RowDataPacket[]>(
-    "SELECT COUNT(*) AS n, SUM(consumed_iteration IS NULL) AS open FROM replay_signals WHERE namespace = ?",
+    "SELECT COUNT(*) AS n, SUM(consumed_iteration IS NULL) AS open FROM replay_signals WHERE namespace = ? AND signal_name NOT LIKE '/%'",
     [namespace],
   );
   const [responses] = await pool.query<RowDataPacket[]>(

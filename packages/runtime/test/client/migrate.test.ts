@@ -1,8 +1,8 @@
 import type { RowDataPacket } from "mysql2/promise";
 import { createPool, type Pool } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { createClient } from "../../src/index.js";
-import { migrate } from "../../src/store/mysql/migrate.js";
+import { createClient, SchemaNotMigratedError } from "../../src/index.js";
+import { checkSchema, migrate } from "../../src/store/mysql/migrate.js";
 import { MIGRATIONS } from "../../src/store/mysql/schema.js";
 import { createScratchDatabase, type ScratchDatabase } from "../../src/testing/index.js";
 import { countRows } from "./helpers.js";
@@ -27,9 +27,12 @@ describe("migrate", () => {
       "replay_bulk_batches",
       "replay_bulk_items",
       "replay_cursors",
+      "replay_debounces",
+      "replay_event_waits",
       "replay_events",
       "replay_migrations",
       "replay_payloads",
+      "replay_published_events",
       "replay_queue_slots",
       "replay_queues",
       "replay_requests",
@@ -37,7 +40,12 @@ describe("migrate", () => {
       "replay_runs",
       "replay_schedules",
       "replay_signals",
+      "replay_singletons",
+      "replay_stream_chunks",
+      "replay_stream_writers",
+      "replay_streams",
       "replay_tasks",
+      "replay_tokens",
     ]);
   });
 
@@ -54,6 +62,19 @@ describe("migrate", () => {
     await migrate(db.pool, { prefix: "other_" });
     expect(await countRows(db.pool, "other_runs")).toBe(0);
     expect(await countRows(db.pool, "other_migrations")).toBe(MIGRATIONS.length);
+  });
+
+  it("finds a database that lacks a migration below its latest one not migrated, until migrate() applies it", async () => {
+    // Versions apply by set: a database migrated by a branch that took a later number holds
+    // that version without the earlier one that lands after it.
+    await migrate(db.pool, { prefix: "gap_" });
+    const earlier = MIGRATIONS.at(-2)?.version ?? 0;
+    await db.pool.query("DELETE FROM gap_migrations WHERE version = ?", [earlier]);
+    const error = await checkSchema(db.pool, "gap_").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SchemaNotMigratedError);
+    expect((error as Error).message).toContain(`lack schema version ${earlier},`);
+    await migrate(db.pool, { prefix: "gap_" });
+    await expect(checkSchema(db.pool, "gap_")).resolves.toBeUndefined();
   });
 
   it("turns the virtual queue columns of a database migrated before version 11 into stored ones, rows kept", async () => {

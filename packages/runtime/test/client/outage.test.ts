@@ -4,8 +4,8 @@ import { createClient, createWorker, type MySqlClient } from "../../src/index.js
 import { type ChaosDatabase, chaosDatabase } from "../chaos/database.js";
 
 /**
- * Waits that are documented to last (awaitResult without a timeout, a following stream)
- * outlast a database restart instead of failing with DatabaseUnreachableError.
+ * Waits that are documented to last (awaitResult without a timeout, a following stream or
+ * readStream) outlast a database restart instead of failing with DatabaseUnreachableError.
  */
 describe("a database restart during a long wait", () => {
   let db: ChaosDatabase;
@@ -58,6 +58,49 @@ describe("a database restart during a long wait", () => {
       expect(await result).toBe("opened after the restart");
       await following;
       expect(seen.map((event) => event.type)).toContain("completed");
+    } finally {
+      await worker.stop();
+    }
+  }, 180_000);
+
+  it("is waited out by readStream({ follow: true }), which goes on after the last chunk it read", async (test) => {
+    if (!db.killable) test.skip("the database is external (REPLAY_MYSQL_URL)");
+    const worker = createWorker({
+      client,
+      namespace: "outage-stream",
+      maxPollIntervalMs: 100,
+      workflows: {
+        talk: async (ctx: RunContext) => {
+          await ctx.writeStream("s", "before");
+          await ctx.writeStream("s", (await ctx.awaitSignal("more", "1h")) as string);
+          return "done";
+        },
+      },
+      activities: {},
+    });
+    await worker.start();
+    try {
+      await client.runWorkflow("outage-stream", "talk", "t1", null);
+      const seen: unknown[] = [];
+      const following = (async () => {
+        for await (const chunk of client.readStream("outage-stream", "talk", "t1", "s", { follow: true })) {
+          seen.push(chunk.value);
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen).toEqual(["before"]);
+      await db.killAndRestart();
+      // The pool's connections died with the server: the first calls may find one of them.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await client.signalRun("outage-stream", "talk", "t1", "more", "after the restart", "more-1");
+          break;
+        } catch (error) {
+          if (attempt >= 5) throw error;
+        }
+      }
+      await following;
+      expect(seen).toEqual(["before", "after the restart"]);
     } finally {
       await worker.stop();
     }

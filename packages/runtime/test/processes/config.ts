@@ -17,6 +17,8 @@ export interface ChildConfig {
   readonly activityDelayMs?: number;
   /** The queues the worker serves, with their limits. */
   readonly queues?: Readonly<Record<string, QueueOptions>>;
+  /** Start the runs of the event triggers of workflows.ts. */
+  readonly triggers?: boolean;
 }
 
 export const CHILD_CONFIG_ENV = "REPLAYKIT_CHILD";

@@ -4,7 +4,7 @@
  */
 import { createClient, createWorker } from "../../src/index.js";
 import { CHILD_CONFIG_ENV, parseChildConfig, READY_LINE, UNHANDLED_MARKER } from "./config.js";
-import { activities, type ProcessBackends, workflows } from "./workflows.js";
+import { activities, type ProcessBackends, triggers, workflows } from "./workflows.js";
 
 const describe = (value: unknown) => (value instanceof Error ? (value.stack ?? value.message) : String(value));
 
@@ -36,6 +36,7 @@ const worker = createWorker({
   ...(config.stopTimeoutMs === undefined ? {} : { stopTimeoutMs: config.stopTimeoutMs }),
   ...(config.shards === undefined ? {} : { shards: config.shards }),
   ...(config.queues === undefined ? {} : { queues: config.queues }),
+  ...(config.triggers ? { triggers } : {}),
 });
 
 let stopping = false;

@@ -1,5 +1,5 @@
 import type { Pool, ResultSetHeader } from "mysql2/promise";
-import type { ActivityContext, ActivityRegistration, RunContext, WorkflowFn } from "../../src/api.js";
+import type { ActivityContext, ActivityRegistration, EventTrigger, RunContext, WorkflowFn } from "../../src/api.js";
 import { NonRetryableError, Saga } from "../../src/index.js";
 import { recordExecution } from "./executions.js";
 
@@ -27,6 +27,30 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
       reject(signal.reason);
     });
   });
+}
+
+/** Like step, with three chunks of progress on stream "progress" over its pause, so kills land mid-stream. */
+async function streamingStep(ctx: ActivityContext, backends: ProcessBackends, input: number): Promise<number> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  for (let part = 0; part < 3; part++) {
+    await ctx.writeStream("progress", { input, part });
+    if (backends.delayMs > 0) await pause(Math.floor((Math.random() * backends.delayMs) / 3), ctx.signal);
+  }
+  return input + 1;
+}
+
+/** Writes `n` chunks "<seq>:<i>" to stream `key`, `pauseMs` apart. */
+async function tokens(
+  ctx: ActivityContext,
+  backends: ProcessBackends,
+  input: { n: number; pauseMs: number; key: string },
+): Promise<number> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  for (let i = 0; i < input.n; i++) {
+    await ctx.writeStream(input.key, `${ctx.seq}:${i}`);
+    if (input.pauseMs > 0) await pause(input.pauseMs, ctx.signal);
+  }
+  return input.n;
 }
 
 const fast = { initialInterval: 100, maxInterval: 1000 } as const;
@@ -68,6 +92,17 @@ async function block(ctx: ActivityContext, backends: ProcessBackends): Promise<n
   });
 }
 
+/** Records the execution, then, on worker `holdOn`, holds it for `holdMs` (a window to kill it in). */
+async function notify(
+  ctx: ActivityContext,
+  backends: ProcessBackends,
+  input: { holdMs: number; holdOn?: string },
+): Promise<null> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  if (input.holdOn === backends.worker) await pause(input.holdMs, ctx.signal);
+  return null;
+}
+
 /** Records the execution and waits `input.ms` (aborted when the worker stops): a step a kill lands in. */
 async function dwell(ctx: ActivityContext, backends: ProcessBackends, input: { ms: number }): Promise<number> {
   await recordExecution(backends.pool, ctx, backends.worker);
@@ -79,7 +114,7 @@ async function dwell(ctx: ActivityContext, backends: ProcessBackends, input: { m
 export const activities: Readonly<Record<string, ActivityRegistration>> = {
   a: registered,
   b: registered,
-  c: registered,
+  c: { fn: streamingStep, retry: fast },
   d: registered,
   e: registered,
   undo: registered,
@@ -88,6 +123,8 @@ export const activities: Readonly<Record<string, ActivityRegistration>> = {
   /** `hold` through activity queue "mail" (its limits: the worker's `queues`). */
   mail: { fn: hold, retry: fast, queue: "mail" },
   block,
+  notify: { fn: notify, retry: fast },
+  tokens: { fn: tokens, retry: fast },
   dwell: { fn: dwell, retry: fast },
 };
 
@@ -98,19 +135,39 @@ async function three(ctx: RunContext, input: number): Promise<number> {
   return value;
 }
 
-/** Two activities, a signal, a 200 ms sleep, three more activities. */
+/**
+ * Two activities, a signal, a 200 ms sleep, three more activities (c streams its progress); the
+ * name of each activity done is written to stream "log".
+ */
 async function chaos(ctx: RunContext, input: number): Promise<{ value: number; message: unknown }> {
   let value = input;
-  for (const name of ["a", "b"]) value = (await ctx.execActivity(name, value)) as number;
+  for (const name of ["a", "b"]) {
+    value = (await ctx.execActivity(name, value)) as number;
+    await ctx.writeStream("log", name);
+  }
   const message = await ctx.awaitSignal("go", "1h");
   await ctx.sleep(200);
-  for (const name of ["c", "d", "e"]) value = (await ctx.execActivity(name, value)) as number;
+  for (const name of ["c", "d", "e"]) {
+    value = (await ctx.execActivity(name, value)) as number;
+    await ctx.writeStream("log", name);
+  }
   return { value, message };
+}
+
+/** Streams `n` tokens from `writers` activities at once, all to stream "answer", then closes it. */
+async function answer(ctx: RunContext, input: { n: number; pauseMs: number; writers: number }): Promise<number> {
+  const writers = Array.from({ length: input.writers }, () =>
+    ctx.execActivity("tokens", { n: input.n, pauseMs: input.pauseMs, key: "answer" }),
+  );
+  const counts = (await Promise.all(writers)) as number[];
+  await ctx.closeStream("answer");
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /**
  * `chaos` with an update: `bump` (validated) runs activity `a` on the value plus its input, and
- * the run waits for one bump before its last three activities. The chaos test sends every run
+ * the run waits for one bump before its last three activities (the names of a to e written to
+ * stream "log" as in `chaos`, c streaming its progress). The chaos test sends every run
  * its bump twice with one update id: it must be applied once.
  */
 async function chaosUpdate(
@@ -132,11 +189,17 @@ async function chaosUpdate(
       },
     },
   );
-  for (const name of ["a", "b"]) value = (await ctx.execActivity(name, value)) as number;
+  for (const name of ["a", "b"]) {
+    value = (await ctx.execActivity(name, value)) as number;
+    await ctx.writeStream("log", name);
+  }
   const message = await ctx.awaitSignal("go", "1h");
   await ctx.sleep(200);
   await ctx.condition(() => bumps > 0);
-  for (const name of ["c", "d", "e"]) value = (await ctx.execActivity(name, value)) as number;
+  for (const name of ["c", "d", "e"]) {
+    value = (await ctx.execActivity(name, value)) as number;
+    await ctx.writeStream("log", name);
+  }
   return { value, message, bumps };
 }
 
@@ -165,6 +228,34 @@ async function saga(ctx: RunContext, input: number): Promise<string> {
 /** One activity that holds a queue slot for a while. */
 async function queued(ctx: RunContext, input: { ms: number; key: string }): Promise<null> {
   return (await ctx.execActivity("hold", input)) as null;
+}
+
+/** Creates a token, says so (an activity that holds its worker a while), then awaits the token. */
+async function approval(
+  ctx: RunContext,
+  input: { holdMs: number; holdOn?: string },
+): Promise<{ id: string; value: unknown }> {
+  const { id } = await ctx.createToken({ timeout: "1h" });
+  await ctx.execActivity("notify", input);
+  return { id, value: await ctx.awaitToken(id) };
+}
+
+/**
+ * The chaos workload's waits: an activity, a token the producer completes, an event the producer
+ * publishes (looked back on an hour, as it may come first), another activity.
+ */
+async function waits(ctx: RunContext, input: number): Promise<{ value: number; approved: unknown; paid: unknown }> {
+  let value = (await ctx.execActivity("a", input)) as number;
+  const { id } = await ctx.createToken({ timeout: "1h" });
+  const approved = await ctx.awaitToken(id);
+  const paid = await ctx.waitForEvent("paid", { key: ctx.runId, timeout: "1h", lookback: "1h" });
+  value = (await ctx.execActivity("b", value)) as number;
+  return { value, approved, paid };
+}
+
+/** Started by event "order" (see triggers). */
+async function onOrder(ctx: RunContext, input: { n: number }): Promise<number> {
+  return (await ctx.execActivity("a", input.n)) as number;
 }
 
 /**
@@ -223,4 +314,13 @@ export const workflows: Readonly<Record<string, WorkflowFn>> = {
   mailer,
   waiter,
   blocker,
+  approval,
+  waits,
+  onOrder,
+  answer,
+};
+
+/** The triggers of a worker process started with `triggers: true`. */
+export const triggers: Readonly<Record<string, EventTrigger>> = {
+  onOrder: { event: "order", runId: (input: { n: number }) => `order-${input.n}` },
 };

@@ -49,6 +49,11 @@ function stepDetail(step: TimelineStep): Html {
     child: "request",
     send: "sent",
     tags: "tags",
+    token: "token",
+    tokenAwait: "await",
+    event: "wait",
+    stream: "chunk",
+    close: "closed",
     update: "accepted",
     condition: "request",
   }[step.kind];

@@ -52,6 +52,8 @@ describe("formatting for people", () => {
         signals: [],
         timers: [],
         children: [],
+        tokens: [],
+        events: [],
       },
       inbox: [],
       paused: false,

@@ -11,7 +11,9 @@ import { termination } from "../rules/terminate.js";
 import type { ForkRequest } from "../types.js";
 import { settleOpenRequests } from "./requests.js";
 import { deleteRunSlots } from "./slots.js";
+import { closeRunStreams } from "./streams.js";
 import type { MemoryTables, RunRow } from "./tables.js";
+import { deleteIterationWaits } from "./waits.js";
 import { addSignal, requestCancel } from "./writes.js";
 
 /** See ClientStore.resumeRun; the rule is resumption (rules/resume.ts). */
@@ -60,8 +62,9 @@ export async function terminateRun(
   if (run === undefined || ended === undefined) return false;
   Object.assign(run, ended.set);
   dropIterationRows(db, run, run.iteration);
-  // Its open update and query requests end with it, as they do when a step ends a run.
+  // Its open update and query requests end with it, and its streams close, as when a step ends a run.
   settleOpenRequests(run, { status: RunStatus.Terminated }, now);
+  closeRunStreams(db, run);
   db.appendEvent(run, ended.event);
   if (ended.toParent) addSignal(db, ended.toParent.key, ended.toParent.signal, now);
   for (const child of ended.cancelChildren) requestCancel(db, child, now);
@@ -110,10 +113,11 @@ function reopenRequests(run: RunRow, kept: readonly string[], now: number): void
   run.wakeGen++;
 }
 
-/** The retry rows of an iteration that ends here, and the run's queue slots. */
+/** The retry rows and event waits of an iteration that ends here, and the run's queue slots. */
 function dropIterationRows(db: MemoryTables, run: RunRow, iteration: number): void {
   for (const [id, task] of run.tasks) if (task.iteration === iteration) run.tasks.delete(id);
   deleteRunSlots(db, run);
+  deleteIterationWaits(db, run, iteration);
 }
 
 function currentIteration(db: MemoryTables, key: RunKey) {

@@ -7,7 +7,9 @@ import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
 import { requestsRefusal, writeRequests } from "./requests.js";
 import { deleteStepSlots } from "./slots.js";
+import { writeStepStreams } from "./streams.js";
 import { eventKey, type MemoryTables, type RunRow, taskKeyOf } from "./tables.js";
+import { tokenRefusal, writeWaits } from "./waits.js";
 
 /** See EngineStore.commit: each step fenced on its own, all of it written or none. */
 export function commit(db: MemoryTables, steps: readonly StepWrite[]): StepResult[] {
@@ -21,6 +23,7 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
   const refusal = fence(db, step, run);
   if (refusal !== undefined || run === undefined) return { ok: false, reason: refusal ?? "the run row is gone" };
   for (const event of stepEvents(step).events) db.appendEvent(run, event);
+  writeStepStreams(db, run, step);
   writeTasks(run, step);
   writeRequests(run, step);
   for (const signal of step.signalsConsumed) {
@@ -32,6 +35,8 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
   }
   if (step.slotDeletes) deleteStepSlots(db, run, step.iteration, step.slotDeletes);
   if (step.tagsSet) run.tags = mergeTags(run.tags, ...step.tagsSet);
+  // Before the wake time is chosen: events a wait looks back on wake the run (wake_gen).
+  writeWaits(db, step);
   const after = runAfterStep(step);
   run.wakeAt = wakeAfterStep(step, run.wakeGen, run.paused);
   run.version = after.version;
@@ -82,7 +87,7 @@ function fence(db: MemoryTables, step: StepWrite, run: RunRow | undefined): stri
       throw new ReplayError("SIGNAL_CONSUMED_TWICE", `signal ${signal.id} of run ${run.runId} was consumed already`);
     }
   }
-  return undefined;
+  return tokenRefusal(db, step);
 }
 
 function writeTasks(run: RunRow, step: StepWrite): void {

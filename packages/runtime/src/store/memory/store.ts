@@ -7,11 +7,13 @@ import type { ListRunsFilter } from "../records.js";
 import type { WorkerFilter } from "../rules/claim-filter.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
+  ActivityStreamBatch,
   ClaimOptions,
   CountFilter,
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewPublishedEvent,
   NewRequest,
   NewRun,
   NewSignal,
@@ -21,11 +23,15 @@ import type {
   SlotRequest,
   StepWrite,
   Store,
+  StreamResetRequest,
+  TokenCompletionWrite,
+  TriggerPlanner,
 } from "../types.js";
 import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems } from "./bulk.js";
 import { claim, claimRun, configureQueue, nextRunWake, readRun } from "./claim.js";
 import { countRuns } from "./counts.js";
 import { lastEventId, readEvents } from "./event-reader.js";
+import { dispatchEvents, fireDebounces, nextDebounce, publishEvent, purgeEvents } from "./events.js";
 import { getHistory, loadHistory, loadSignals, loadTasks, recordHeartbeat } from "./history.js";
 import { inspectRun } from "./inspect.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
@@ -49,7 +55,9 @@ import {
 } from "./schedules.js";
 import { acquireSlot, releaseSlot, renewSlots, wakeSlotWaiters } from "./slots.js";
 import { commit } from "./step-writer.js";
+import { appendStreamBatch, readStream, resetStreamAttempts } from "./streams.js";
 import { MemoryTables } from "./tables.js";
+import { completeToken } from "./waits.js";
 import { addClientSignal, createRun, refuseTx, requestClientCancel, signalWithStart } from "./writes.js";
 
 export interface MemoryStoreOptions {
@@ -109,13 +117,21 @@ export class MemoryStore implements Store {
   }
   async nextWake(namespace: string, now: number, queues: readonly string[], filter: WorkerFilter) {
     const runs = nextRunWake(this.#db, namespace, now, new Set(queues), filter);
-    const schedules = nextScheduleTick(this.#db, namespace);
-    if (runs === undefined) return schedules;
-    return schedules === undefined ? runs : Math.min(runs, schedules);
+    const others = [nextScheduleTick(this.#db, namespace), nextDebounce(this.#db, namespace)];
+    return [runs, ...others].reduce<number | undefined>(
+      (next, at) => (at === undefined || (next !== undefined && next <= at) ? next : at),
+      undefined,
+    );
   }
   async fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
     if (!this.#scheduleTicks) return { started: [], nextTick: undefined, heldBack: dueTicks(this.#db, namespace, now) };
     return fireSchedules(this.#db, namespace, now, plan);
+  }
+  async dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner) {
+    return dispatchEvents(this.#db, namespace, now, limit, plan);
+  }
+  async fireDebounces(namespace: string, now: number, limit: number) {
+    return fireDebounces(this.#db, namespace, now, limit);
   }
   async configureQueue(namespace: string, queue: string, limits: QueueLimits) {
     configureQueue(this.#db, namespace, queue, limits);
@@ -189,6 +205,18 @@ export class MemoryStore implements Store {
     return commit(this.#db, steps);
   }
 
+  // --- StreamStore ----------------------------------------------------------------------
+
+  async appendStreamBatch(batch: ActivityStreamBatch) {
+    return appendStreamBatch(this.#db, batch);
+  }
+  async resetStreamAttempts(request: StreamResetRequest) {
+    return resetStreamAttempts(this.#db, request);
+  }
+  async readStream(run: RunKey, key: string, after: number, limit: number) {
+    return readStream(this.#db, run, key, after, limit);
+  }
+
   // --- ClientStore ----------------------------------------------------------------------
 
   /** Nothing to migrate: the tables are maps. */
@@ -204,6 +232,17 @@ export class MemoryStore implements Store {
   async addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
     refuseTx(tx);
     return addClientSignal(this.#db, key, signal, now);
+  }
+  async completeToken(completion: TokenCompletionWrite, tx?: unknown) {
+    refuseTx(tx);
+    return completeToken(this.#db, completion);
+  }
+  async publishEvent(event: NewPublishedEvent, tx?: unknown) {
+    refuseTx(tx);
+    return publishEvent(this.#db, event);
+  }
+  async purgeEvents(namespace: string, before: number, limit: number) {
+    return purgeEvents(this.#db, namespace, before, limit);
   }
   async signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
     refuseTx(tx);

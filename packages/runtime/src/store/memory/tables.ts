@@ -1,9 +1,20 @@
-import { type EventType, type RunKey, type RunStatus, runKeyId, type Tags } from "../../history/index.js";
+import {
+  type EventType,
+  type RunKey,
+  type RunStatus,
+  runKeyId,
+  type StoredPublishedEvent,
+  type Tags,
+} from "../../history/index.js";
 import type { BulkBatch, BulkOutcome } from "../bulk-records.js";
 import type { RequestKind, RequestStatus } from "../request-records.js";
+import type { RegisteredWait } from "../rules/events.js";
 import type { NewRunRow, PlacedEvent, RunCreation } from "../rules/new-run.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
+import type { StoredToken } from "../rules/tokens.js";
+import type { DebounceState } from "../rules/triggers.js";
 import type { ScheduleSpec } from "../schedule-records.js";
+import type { StoredChunk, StreamHead, WriterRow } from "../stream-records.js";
 
 /** A run, as the in-memory store keeps it: the fields of the MySQL `runs` table. */
 export interface RunRow {
@@ -98,6 +109,18 @@ export interface TaskRowM {
   heartbeat: string | null;
 }
 
+/** One stream of a run: its chunks in offset order, and its head. */
+export interface MemoryStream {
+  readonly chunks: StoredChunk[];
+  head: StreamHead;
+}
+
+/** A run's streams by key, and its activities' writer rows by activity, then by stream key. */
+export interface RunStreams {
+  readonly streams: Map<string, MemoryStream>;
+  readonly writers: Map<string, Map<string, WriterRow>>;
+}
+
 /** A schedule, as the in-memory store keeps it. */
 export interface ScheduleRow {
   spec: ScheduleSpec;
@@ -139,6 +162,18 @@ export interface QueueRow {
   readonly starts: number[];
 }
 
+/** A published event, as the in-memory store keeps it. */
+export interface PublishedRow extends StoredPublishedEvent {
+  dispatched: boolean;
+}
+
+/** An open debounce window with the run it will start (the data of the burst's last event). */
+export interface DebounceRow extends DebounceState {
+  readonly runId: string;
+  readonly inputText: string;
+  readonly codeVersion: string | undefined;
+}
+
 /**
  * The in-memory store's tables, and the few writes every part of it shares (a run's insertion,
  * an event's append). Every operation on them runs to its end without an await, which stands
@@ -165,6 +200,18 @@ export class MemoryTables {
   readonly queueSlots = new Map<string, QueueSlotRow>();
   /** Bulk actions, by `namespace/batchId`. */
   readonly bulks = new Map<string, BulkRow>();
+  /** Tokens by id (MySQL: tokens). */
+  readonly tokens = new Map<string, StoredToken>();
+  /** Published events by namespace, in publication order, and their ids (MySQL: published_events). */
+  readonly published = new Map<string, PublishedRow[]>();
+  readonly publishedIds = new Set<string>();
+  /** Registered event waits by namespace (MySQL: event_waits). */
+  readonly eventWaits = new Map<string, RegisteredWait[]>();
+  /** Open debounce windows and the current run of singleton triggers, by `namespace/workflow/key`. */
+  readonly debounces = new Map<string, DebounceRow>();
+  readonly singletons = new Map<string, string>();
+  /** Streams by run path (see pathOf). */
+  readonly streams = new Map<string, RunStreams>();
   /** Workers present (holdPresence), with how many handles each holds open. */
   readonly present = new Map<string, number>();
   /** Offloaded payloads (tablePayloadStore) by run path (see pathOf), then by id. */

@@ -41,17 +41,17 @@ export async function migrate(pool: Pool, options: MigrateOptions = {}): Promise
 
 /**
  * Throws SchemaNotMigratedError when `${prefix}migrations` is missing (mapped from errno 1146
- * by the caller's guard) or lacks a migration this code has. Versions may have gaps (they
- * apply by set), so a database at a higher version may still miss a lower one.
+ * by the caller's guard) or lacks a migration this code has. Versions may have gaps and apply
+ * by set (branches take fixed numbers), so a database can hold a later version without an
+ * earlier one: compare the sets, not the highest version.
  */
 export async function checkSchema(pool: Pool, prefix: string): Promise<void> {
   const [rows] = await pool.query<RowDataPacket[]>(`SELECT version FROM ${prefix}migrations`);
   const applied = new Set(rows.map((row) => Number(row.version)));
   const missing = MIGRATIONS.filter((migration) => !applied.has(migration.version)).map((m) => m.version);
   if (missing.length > 0) {
-    const at = Math.max(0, ...applied);
     throw new SchemaNotMigratedError(
-      `replaykit's tables (prefix "${prefix}") are at schema version ${at} without migration(s) ${missing.join(", ")}, which this version of replaykit needs`,
+      `replaykit's tables (prefix "${prefix}") lack schema version${missing.length > 1 ? "s" : ""} ${missing.join(", ")}, which this version of replaykit needs`,
     );
   }
 }

@@ -154,9 +154,10 @@ export async function terminateRun(
     updated_at: set.updatedAt,
   });
   await dropIterationRows(conn, p, key, run.iteration);
-  // Its open update and query requests end with it, as they do when a step ends a run.
+  // Its open update and query requests end with it, and its streams close, as when a step ends a run.
   const settle = endRequestsStatement(p, key, { status: RunStatus.Terminated }, now);
   await conn.query(settle.sql, settle.args);
+  await conn.query(`UPDATE ${p}streams SET closed = 1 WHERE ${PK} AND closed = 0`, pk(key));
   await insertEvents(conn, p, key, [ended.event]);
   if (ended.toParent) await insertSignal(conn, p, ended.toParent.key, ended.toParent.signal, now);
   // A child purged since it was started has nothing left to cancel.
@@ -279,9 +280,13 @@ async function iterationEvents(conn: Transaction, p: string, key: RunKey, iterat
   return rows.map((row) => toRecordedEvent(row, key.runId));
 }
 
-/** The retry rows of an iteration that ends here, and the run's queue slots and waits. */
+/**
+ * The retry rows and event waits of an iteration that ends here (no event is delivered to them
+ * any more), and the run's queue slots and their waits.
+ */
 async function dropIterationRows(conn: Transaction, p: string, key: RunKey, iteration: number): Promise<void> {
   await conn.query(`DELETE FROM ${p}tasks WHERE ${PK} AND iteration = ?`, [...pk(key), iteration]);
+  await conn.query(`DELETE FROM ${p}event_waits WHERE ${PK} AND iteration = ?`, [...pk(key), iteration]);
   await conn.query(`DELETE FROM ${p}queue_slots WHERE ${PK}`, pk(key));
 }
 

@@ -80,8 +80,8 @@ function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
 
 /**
  * Locks the runs that still qualify, then deletes them with their events, signals, retry rows,
- * requests, tags, queue slots and offloaded payloads (those of another payload store through
- * `purging`, before the commit).
+ * requests, tags, queue slots, tokens, event waits, streams and offloaded payloads (those of
+ * another payload store through `purging`, before the commit).
  */
 async function deleteRuns(
   conn: Transaction,
@@ -103,7 +103,21 @@ async function deleteRuns(
 }
 
 /** The tables that hold rows of a run, the run row last. */
-const RUN_TABLES = ["events", "signals", "tasks", "requests", "payloads", "run_tags", "queue_slots", "runs"];
+const RUN_TABLES = [
+  "events",
+  "signals",
+  "tasks",
+  "requests",
+  "payloads",
+  "run_tags",
+  "queue_slots",
+  "tokens",
+  "event_waits",
+  "stream_chunks",
+  "streams",
+  "stream_writers",
+  "runs",
+];
 
 /** Deletes runs (locked by the caller) with their rows in every table. */
 export async function deleteRunRows(

@@ -15,7 +15,11 @@
  *   event stream (events_stream, by global id);
  *   and releasing every lease of a stopping worker (runs_lease_owner). Tag queries go through
  *   run_tags (namespace, tag key, value, creation time), bulk actions through their batch's
- *   items, and an activity queue's slots through queue_slots_queue (namespace, queue).
+ *   items, and an activity queue's slots through queue_slots_queue (namespace, queue). Tokens
+ *   are found by their id alone (completeToken names nothing else); the id is random, so a
+ *   sharded store may route by a hash of it. Published events and their waits are found by
+ *   (namespace, event name, key), the triggers' windows by (namespace, workflow, key). Streams
+ *   are per run.
  * - Event types and run statuses are the vocabulary of `history/`.
  */
 
@@ -366,6 +370,132 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (id),
         UNIQUE KEY ${p}requests_key (namespace, workflow, run_id, request_id),
         KEY ${p}requests_open (namespace, workflow, run_id, status, id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
+  {
+    version: 14,
+    name: "completion tokens, published events, event waits, debounce windows, singleton runs",
+    statements: (p) => [
+      // A token a run created (ctx.createToken): waiting until a client completes or fails it,
+      // or the step that delivers its timeout expires it (store/rules/tokens.ts).
+      `CREATE TABLE IF NOT EXISTS ${p}tokens (
+        token_id VARBINARY(64) NOT NULL,
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        iteration INT NOT NULL,
+        name VARBINARY(255) NULL,
+        seq INT NOT NULL,
+        state VARCHAR(16) NOT NULL,
+        expires_at BIGINT NULL,
+        created_at BIGINT NOT NULL,
+        completed_at BIGINT NULL,
+        PRIMARY KEY (token_id),
+        KEY ${p}tokens_run (namespace, workflow, run_id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // Events published by clients (publishEvent), unique by id per namespace; `dispatched`
+      // once a worker delivered it to the waits it matched and started its triggers' runs.
+      // event_key '' is "no key". Deleted by age (the workers' eventRetention, purgeEvents).
+      `CREATE TABLE IF NOT EXISTS ${p}published_events (
+        namespace ${NAME},
+        event_id ${NAME},
+        name ${NAME},
+        event_key VARBINARY(255) NOT NULL DEFAULT '',
+        payload LONGTEXT NULL,
+        published_at BIGINT NOT NULL,
+        dispatched TINYINT NOT NULL DEFAULT 0,
+        PRIMARY KEY (namespace, event_id),
+        KEY ${p}published_events_match (namespace, name, event_key, published_at),
+        KEY ${p}published_events_dispatch (namespace, dispatched, published_at),
+        KEY ${p}published_events_age (namespace, published_at)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // The waits of runs for published events (ctx.waitForEvent), registered by the step that
+      // begins one and deleted by the step that ends it; event_key '' is "any key".
+      `CREATE TABLE IF NOT EXISTS ${p}event_waits (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        iteration INT NOT NULL,
+        name ${NAME},
+        seq INT NOT NULL,
+        event_key VARBINARY(255) NOT NULL DEFAULT '',
+        since BIGINT NOT NULL,
+        deadline BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, iteration, name, seq),
+        KEY ${p}event_waits_match (namespace, name, event_key)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // An open debounce window of a trigger per event key ('' for none): the run it starts
+      // at fire_at, with the data of the burst's last event (store/rules/triggers.ts).
+      `CREATE TABLE IF NOT EXISTS ${p}debounces (
+        namespace ${NAME},
+        workflow ${NAME},
+        debounce_key VARBINARY(255) NOT NULL,
+        run_id ${NAME},
+        input LONGTEXT NULL,
+        code_version VARBINARY(255) NULL,
+        first_at BIGINT NOT NULL,
+        last_at BIGINT NOT NULL,
+        fire_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, debounce_key),
+        KEY ${p}debounces_due (namespace, fire_at)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // The run a singleton trigger last started per event key ('' for none).
+      `CREATE TABLE IF NOT EXISTS ${p}singletons (
+        namespace ${NAME},
+        workflow ${NAME},
+        singleton_key VARBINARY(255) NOT NULL,
+        run_id ${NAME},
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, singleton_key)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
+  {
+    version: 15,
+    name: "durable streams of runs",
+    statements: (p) => [
+      // The head of a run's stream: the offset its next chunk takes (offsets are dense from 0,
+      // handed out with this row locked), and whether it is closed (by a writer, or the run's end).
+      `CREATE TABLE IF NOT EXISTS ${p}streams (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        stream_key ${NAME},
+        next_offset BIGINT NOT NULL DEFAULT 0,
+        closed TINYINT NOT NULL DEFAULT 0,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, stream_key)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // The chunks: a value (JSON text), or a reset marker (is_reset, payload NULL) for the
+      // attempt of an activity whose chunks readers should drop. attempt is NULL for chunks the
+      // workflow wrote in a step.
+      `CREATE TABLE IF NOT EXISTS ${p}stream_chunks (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        stream_key ${NAME},
+        chunk_offset BIGINT NOT NULL,
+        payload LONGTEXT NULL,
+        attempt INT NULL,
+        is_reset TINYINT NOT NULL DEFAULT 0,
+        created_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, stream_key, chunk_offset)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // Which streams an activity (iteration, name, seq) wrote to: the newest attempt that wrote,
+      // the attempts up to which a reset was written, and the attempt that closed the stream.
+      `CREATE TABLE IF NOT EXISTS ${p}stream_writers (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        iteration INT NOT NULL,
+        activity ${NAME},
+        seq INT NOT NULL,
+        stream_key ${NAME},
+        attempt INT NOT NULL,
+        reset_through INT NOT NULL DEFAULT 0,
+        closed_by INT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, iteration, activity, seq, stream_key)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     ],
   },

@@ -7,6 +7,7 @@ import { eventRowBatches } from "./packet.js";
 import { unlessPausedSql } from "./pause.js";
 import { whereRunKeys } from "./run-keys.js";
 import { insertEventsOf, type Statement, valueRows } from "./statements.js";
+import { writesWaits } from "./waits.js";
 
 /*
  * The statements of a batch of steps (see step-writer.ts), built without I/O so that they can
@@ -28,7 +29,8 @@ export function lockRunsStatement(p: string, steps: readonly StepWrite[]): State
  * True when a batch's COMMIT may go out in its first round trip, behind fenceGuardStatement:
  * nothing it writes depends on what the lock read besides the fence (no signal consumed, and no
  * stored update answered, whose updates must hit exactly one row; no child started, signal sent
- * or child cancelled).
+ * or child cancelled; no token or event wait, see waits.ts; no stream written, whose offsets come
+ * from heads locked in the transaction).
  */
 export function foldsCommit(steps: readonly StepWrite[]): boolean {
   return steps.every(
@@ -37,7 +39,9 @@ export function foldsCommit(steps: readonly StepWrite[]): boolean {
       step.childStarts.length === 0 &&
       step.signalsSent.length === 0 &&
       step.cancelChildren.length === 0 &&
-      !(step.requestWrites ?? []).some(writeMustHold),
+      !(step.requestWrites ?? []).some(writeMustHold) &&
+      !writesWaits(step) &&
+      (step.streamWrites?.length ?? 0) === 0,
   );
 }
 

@@ -23,8 +23,10 @@ import {
   updateRunsStatement,
   writeTasksStatement,
 } from "./step-statements.js";
+import { closeStreamsStatement, hasStreamWrites, writeStepStreams } from "./streams.js";
 import { replaceTagsStatements, tagsAfter } from "./tags.js";
 import { inTransaction } from "./transaction.js";
+import { beginsWaits, tokenRefusals, writesWaits, writeWaits } from "./waits.js";
 
 const MAX_LOCK_RETRIES = 5;
 
@@ -128,18 +130,20 @@ async function writeOnce(
   return alone;
 }
 
+/** READ COMMITTED for batches, and for a step that begins event waits (see beginWait in waits.ts). */
 function isolationFor(steps: readonly StepWrite[]): "READ COMMITTED" | undefined {
-  return steps.length > 1 ? "READ COMMITTED" : undefined;
+  return steps.length > 1 || steps.some(beginsWaits) ? "READ COMMITTED" : undefined;
 }
 
 /** The batch on a lane connection: the fast path, or the slow one after a refusal. */
 async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[], budget: number): Promise<StepResult[]> {
   const conn = await lane.getConnection();
   try {
-    const fast = await writeFast(conn, p, steps);
+    // Stream writes take their offsets from heads locked in the transaction: statement by statement.
+    const fast = hasStreamWrites(steps) ? undefined : await writeFast(conn, p, steps);
     if (fast !== undefined) return fast;
-    // Rolled back: some step is refused. Written again statement by statement.
-    const isolation = steps.length > 1 ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
+    // Rolled back: some step is refused (or has tokens or event waits). Written statement by statement.
+    const isolation = isolationFor(steps) ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
     await conn.query(isolation);
     try {
       const results = await writeIn(conn, p, steps, budget);
@@ -164,6 +168,8 @@ async function writeFast(
   p: string,
   steps: readonly StepWrite[],
 ): Promise<StepResult[] | undefined> {
+  // Tokens and event waits are written statement by statement only (see waits.ts).
+  if (steps.some(writesWaits)) return undefined;
   if (foldsCommit(steps)) return writeFolded(conn, p, steps);
   const events = insertEventsStatement(p, steps);
   const signals = consumeSignalStatements(p, steps);
@@ -173,6 +179,7 @@ async function writeFast(
     { sql: "BEGIN", args: [] },
     lockRunsStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
+    ...present(closeStreamsStatement(p, steps)),
     ...signals,
     ...requests.statements,
     ...endRequestsStatements(p, steps),
@@ -230,6 +237,7 @@ async function writeFolded(
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
     ...requestWriteStatements(p, steps).statements,
     ...endRequestsStatements(p, steps),
+    ...present(closeStreamsStatement(p, steps)),
     updateRunsStatement(p, steps),
     { sql: "COMMIT", args: [] },
   ];
@@ -289,6 +297,17 @@ async function writeIn(
       valid.push({ step, row, index });
     }
   }
+  // A step that expires a token a client completed meanwhile is refused too, before it writes.
+  const refused = await tokenRefusals(
+    conn,
+    p,
+    valid.map((v) => v.step),
+  );
+  for (const { step, index } of valid) {
+    const refusal = refused.get(step);
+    if (refusal !== undefined) results[index] = { ok: false, reason: refusal };
+  }
+  valid.splice(0, valid.length, ...valid.filter((v) => !refused.has(v.step)));
   if (valid.length === 0) return results as StepResult[];
 
   const validSteps = valid.map((v) => v.step);
@@ -299,16 +318,22 @@ async function writeIn(
   ]) {
     await conn.query(statement.sql, statement.args);
   }
+  await writeStepStreams(conn, p, validSteps);
   await consumeSignals(conn, p, validSteps);
   const requests = requestWriteStatements(p, validSteps);
   for (const statement of [...requests.statements, ...endRequestsStatements(p, validSteps)]) {
     await conn.query(statement.sql, statement.args);
   }
+  // Before the run update: events a beginning wait looks back on bump wake_gen, so it wakes the run.
+  const bumps = await writeWaits(conn, p, validSteps);
   const update = updateRunsStatement(p, validSteps);
   await conn.query(update.sql, update.args);
   for (const { step, row } of valid) await writeSideRows(conn, p, step, row);
 
-  for (const { step, row, index } of valid) results[index] = await stepResult(conn, p, step, row, events.positions);
+  for (const { step, row, index } of valid) {
+    const bumped = { ...row, wake_gen: Number(row.wake_gen) + (bumps.get(runKeyId(step.key)) ?? 0) } as Row;
+    results[index] = await stepResult(conn, p, step, bumped, events.positions);
+  }
   return results as StepResult[];
 }
 

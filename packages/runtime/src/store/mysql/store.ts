@@ -10,11 +10,13 @@ import type { WorkerFilter } from "../rules/claim-filter.js";
 import { runCreation } from "../rules/new-run.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
 import type {
+  ActivityStreamBatch,
   ClaimOptions,
   CountFilter,
   EventFilter,
   ForkRequest,
   HistoryOptions,
+  NewPublishedEvent,
   NewRequest,
   NewRun,
   NewSignal,
@@ -24,6 +26,9 @@ import type {
   SlotRequest,
   StepWrite,
   Store,
+  StreamResetRequest,
+  TokenCompletionWrite,
+  TriggerPlanner,
 } from "../types.js";
 import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems } from "./bulk.js";
 import { claimRun, claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
@@ -33,6 +38,7 @@ import { countRuns } from "./counts.js";
 import { loadCursor, saveCursor } from "./cursors.js";
 import { type Endpoint, isNodeNotReady, mapDbError } from "./db-errors.js";
 import { lastEventId, readBatch } from "./event-reader.js";
+import { dispatchEvents, publishEvent, purgeEvents } from "./events.js";
 import type { EndpointRing } from "./failover.js";
 import { loadHistory, loadSignals, loadTasks, recordHeartbeat, selectHistory } from "./history.js";
 import { inspectRun } from "./inspect.js";
@@ -59,7 +65,10 @@ import {
 } from "./schedules.js";
 import { acquireSlot, releaseSlot, renewSlots, wakeSlotWaiters } from "./slots.js";
 import { type PacketLimit, writeSteps } from "./step-writer.js";
+import { appendStreamBatch, readStream, resetStreamAttempts } from "./streams.js";
+import { completeToken } from "./tokens.js";
 import { inTransaction } from "./transaction.js";
+import { fireDebounces } from "./triggers.js";
 import { insertClientSignal, insertRun, requestCancel } from "./writes.js";
 
 /**
@@ -199,6 +208,14 @@ export class MySqlStore implements Store {
   recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
     return this.#guard((pool, p) => recordScheduleRun(pool, p, namespace, id, runId, now));
   }
+  // Retried after a lock conflict: a dispatch and a step that begins a wait of the same run
+  // may deadlock (see events.ts), and InnoDB then rolls one back; nothing of it was written.
+  dispatchEvents(namespace: string, now: number, limit: number, plan: TriggerPlanner) {
+    return this.#guard((pool, p) => retryOnConflict(() => dispatchEvents(pool, p, namespace, now, limit, plan)));
+  }
+  fireDebounces(namespace: string, now: number, limit: number) {
+    return this.#guard((pool, p) => retryOnConflict(() => fireDebounces(pool, p, namespace, now, limit)));
+  }
   configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
     return this.#guard((pool, p) => configureQueue(pool, p, namespace, queue, limits, now));
   }
@@ -267,6 +284,15 @@ export class MySqlStore implements Store {
       writeSteps(pool, await this.#usableLane(pool), p, steps, await this.#packetLimit(pool)),
     );
   }
+  appendStreamBatch(batch: ActivityStreamBatch) {
+    return this.#guard((pool, p) => appendStreamBatch(pool, p, batch));
+  }
+  resetStreamAttempts(request: StreamResetRequest) {
+    return this.#guard((pool, p) => resetStreamAttempts(pool, p, request));
+  }
+  readStream(run: RunKey, key: string, after: number, limit: number) {
+    return this.#guard((pool, p) => readStream(pool, p, run, key, after, limit));
+  }
 
   migrate() {
     return migrate(this.pool, { prefix: this.prefix });
@@ -292,6 +318,15 @@ export class MySqlStore implements Store {
       (conn, p) => insertClientSignal(conn, p, key, signal, now),
       (lane, p) => addSignalOnLane(lane, p, key, signal, now),
     );
+  }
+  completeToken(completion: TokenCompletionWrite, tx?: unknown) {
+    return this.#write(tx, (conn, p) => completeToken(conn, p, completion));
+  }
+  publishEvent(event: NewPublishedEvent, tx?: unknown) {
+    return this.#write(tx, (conn, p) => publishEvent(conn, p, event));
+  }
+  purgeEvents(namespace: string, before: number, limit: number) {
+    return this.#guard((pool, p) => purgeEvents(pool, p, namespace, before, limit));
   }
   signalWithStart(run: NewRun, signal: NewSignal, tx?: unknown) {
     return this.#write(tx, async (conn, p) => {

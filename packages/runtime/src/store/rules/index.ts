@@ -9,6 +9,7 @@
 export * from "./cancel.js";
 export * from "./children.js";
 export * from "./claim-filter.js";
+export * from "./events.js";
 export * from "./fence.js";
 export * from "./fork.js";
 export * from "./lease.js";
@@ -24,5 +25,8 @@ export * from "./run-filter.js";
 export * from "./signals.js";
 export * from "./stalls.js";
 export * from "./step-layout.js";
+export * from "./streams.js";
 export * from "./terminate.js";
+export * from "./tokens.js";
+export * from "./triggers.js";
 export * from "./wake.js";

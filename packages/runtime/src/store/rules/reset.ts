@@ -60,7 +60,11 @@ export interface Resetting {
     readonly updatedAt: number;
   };
   readonly events: readonly PlacedEvent[];
-  /** The iteration reset from: its retry rows and queue slots are deleted, its events kept. */
+  /**
+   * The iteration reset from: its retry rows, queue slots and event waits are deleted, its events
+   * kept. Its tokens stay its own (completing one is refused: the run moved on), and an event
+   * wait the new iteration copies without its event ends at its timeout, as in a fork.
+   */
   readonly from: number;
   /**
    * The inbox rows the old iteration consumed in the steps that were copied, which stay

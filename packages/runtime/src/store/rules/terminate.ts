@@ -40,8 +40,8 @@ export interface Termination {
  * stuck one included, whatever it was doing: its lease is cleared and its version moves on, so
  * a worker that holds it has its next commit refused and aborts what it runs (it notices at its
  * next lease renewal, or at once in the process that terminated it). Its retry rows and queue
- * slots are deleted with it, its open update and query requests end as when a step ends a run
- * (requestsAtEnd, in rules/requests.ts), and the children it waits for are asked to cancel (the
+ * slots and event waits are deleted with it, its open update and query requests end and its
+ * streams close as when a step ends a run (requestsAtEnd, in rules/requests.ts), and the children it waits for are asked to cancel (the
  * parent close policy, see childrenToCancelOnEnd); those started with startChild live on. Undefined when the
  * run has ended already; throws RunNotFoundError.
  */

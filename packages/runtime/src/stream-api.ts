@@ -1,0 +1,63 @@
+import type { Duration } from "./duration.js";
+
+/*
+ * The public types of durable streams (see docs/streaming.md): what a reader gets, how it reads,
+ * and how an activity's writes are batched. The methods are on Client, RunContext and
+ * ActivityContext in api.ts.
+ */
+
+/** One chunk of a run's stream, as client.readStream yields it. */
+export interface StreamChunk {
+  /** 0, 1, 2, ... per stream, without gaps: pass the last one seen as `after` to resume. */
+  readonly offset: number;
+  /** What was written; undefined on a reset marker. */
+  readonly value: unknown;
+  /** The attempt of the activity that wrote it (absent for the workflow's own chunks); on a reset, the attempt it rewinds. */
+  readonly attempt?: number;
+  /**
+   * A reset marker: the activity attempt `attempt` failed (or its worker died) and the activity
+   * runs again, so drop the chunks that attempt wrote before this one: the next attempt writes
+   * them anew.
+   */
+  readonly reset?: true;
+}
+
+/** Options of client.readStream. */
+export interface ReadStreamOptions {
+  /** Start after this offset (exclusive): the last offset seen. Default: from the first chunk (-1). */
+  readonly after?: number;
+  /**
+   * Keep waiting for new chunks, until the stream is closed or its run ends. Default false: end
+   * at the chunks written so far.
+   */
+  readonly follow?: boolean;
+  /** Stop reading when this signal aborts; the iteration then ends without an error. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * How an activity's stream writes are batched: a batch is written as soon as the one before it
+ * has committed (at once when none is in flight), with every chunk written meanwhile, so a burst
+ * goes out in few commits without a chunk waiting for a timer.
+ */
+export interface StreamBatchOptions {
+  /**
+   * The most chunks in one batch (a transaction), 1..10000; default 500. While a full batch waits
+   * for the one in flight, writeStream waits too, so memory stays bounded.
+   */
+  readonly maxChunks?: number;
+  /**
+   * How long a batch may wait for more chunks before it is written, at most 10 s; default 0 (it
+   * waits only for the batch in flight). A longer wait means fewer, larger commits and each chunk
+   * that much later for readers.
+   */
+  readonly maxDelay?: Duration;
+}
+
+/** A run's stream, named in an in-process notification (LocalBus.streamWritten). */
+export interface LocalStreamRef {
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly runId: string;
+  readonly key: string;
+}
