@@ -17,7 +17,7 @@ import type {
   WorkflowFn,
   WriteOptions,
 } from "@replaykit/runtime";
-import { createFlowMock, createWorker, EventType, warnIfStale } from "@replaykit/runtime";
+import { createFlowMock, createWorker, EventType, requireSecretFields, warnIfStale } from "@replaykit/runtime";
 import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type { Email } from "./backends/mailer.js";
 import type { SalesTotals } from "./backends/payments.js";
@@ -85,7 +85,7 @@ export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 /** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "316a39a5a1040738370a49a1a5522f9bb6a2276c0b576bd021ce325229f4c90b",
+  sha256: "4ffa0846ea2f4b924072c8fbf04371a5fd05025d6231701e19920e352a269ba2",
   command: "npx replaygen src/replay.ts",
 };
 
@@ -108,6 +108,9 @@ export const SHOP_SCHEDULES: readonly ScheduleOptions[] = [
     input: { to: "owner@shop.example" } satisfies SalesReportInput,
   },
 ];
+
+/** The fields namespace "shop" marks secret: create its client with `createClient(..., { codecs: [aesGcmCodec({ keys, current })], secretFields: SHOP_SECRET_FIELDS })`; its helpers refuse a client that does not mark them. */
+export const SHOP_SECRET_FIELDS: readonly string[] = ["cardNumber"];
 
 /** An output event of namespace "shop", as the stream helpers yield it. */
 export interface ShopOutputEvent<M> {
@@ -202,6 +205,7 @@ export function runFollowUp(
   input: FollowUpInput,
   opts?: ShopRunOptions,
 ): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.runWorkflow(SHOP_NAMESPACE, FOLLOW_UP_WORKFLOW, runId, input, {
     ...opts,
     queue: opts?.queue ?? MAIL_QUEUE,
@@ -216,6 +220,7 @@ export function signalFollowUpReviewSubmitted(
   externalId: string,
   opts?: WriteOptions,
 ): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.signalRun(
     SHOP_NAMESPACE,
     FOLLOW_UP_WORKFLOW,
@@ -243,6 +248,7 @@ export function scheduleFollowUp(
   id: string,
   schedule: ShopScheduleOptions<FollowUpInput>,
 ): Promise<void> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.createSchedule(SHOP_NAMESPACE, { ...schedule, id, workflow: FOLLOW_UP_WORKFLOW });
 }
 
@@ -328,6 +334,7 @@ export type OrderWorkflow = (flow: OrderFlow, input: OrderInput) => Promise<Orde
 
 /** Starts a run of workflow "order"; false when `runId` exists already. `opts.tx` joins your transaction. */
 export function runOrder(client: Client, runId: string, input: OrderInput, opts?: ShopRunOptions): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.runWorkflow(SHOP_NAMESPACE, ORDER_WORKFLOW, runId, input, opts);
 }
 
@@ -339,6 +346,7 @@ export function signalOrderWarehouseReady(
   externalId: string,
   opts?: WriteOptions,
 ): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.signalRun(
     SHOP_NAMESPACE,
     ORDER_WORKFLOW,
@@ -358,6 +366,7 @@ export async function awaitOrderResult(client: Client, runId: string, opts?: Awa
 
 /** Creates schedule `id` of workflow "order", or updates it (cron, time zone, input, policies); each tick starts run `<id>@<tick, ISO 8601 UTC>`. */
 export function scheduleOrder(client: Client, id: string, schedule: ShopScheduleOptions<OrderInput>): Promise<void> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.createSchedule(SHOP_NAMESPACE, { ...schedule, id, workflow: ORDER_WORKFLOW });
 }
 
@@ -459,6 +468,7 @@ export function runSalesReport(
   input: SalesReportInput,
   opts?: ShopRunOptions,
 ): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.runWorkflow(SHOP_NAMESPACE, SALES_REPORT_WORKFLOW, runId, input, opts);
 }
 
@@ -478,6 +488,7 @@ export function scheduleSalesReport(
   id: string,
   schedule: ShopScheduleOptions<SalesReportInput>,
 ): Promise<void> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.createSchedule(SHOP_NAMESPACE, { ...schedule, id, workflow: SALES_REPORT_WORKFLOW });
 }
 
@@ -534,6 +545,7 @@ export function shopWorkflows(workflows: ShopReplayLoopsOptions["workflows"]): R
 /** Starts a worker for every workflow and activity of namespace "shop" (`await worker.start()` reports a database that is not migrated); stop it with `await worker.stop()`. */
 export function startShopLoops(opts: ShopReplayLoopsOptions): Worker {
   warnIfStale(GENERATED_FROM);
+  requireSecretFields(opts.client, SHOP_SECRET_FIELDS);
   const { workflows, ...rest } = opts;
   const worker = createWorker({
     ...rest,

@@ -26,12 +26,12 @@ import type {
   ScheduleInfo,
   Store,
 } from "./store/types.js";
-import type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
+import type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk, StreamInfo } from "./stream-api.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
 export type * from "./api-waits.js";
 export type * from "./request-api.js";
-export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
+export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk, StreamInfo } from "./stream-api.js";
 export type {
   BulkAction,
   BulkFailure,
@@ -323,6 +323,11 @@ export interface Client extends RunOperations, RequestsClient {
     key: string,
     opts?: ReadStreamOptions,
   ): AsyncIterable<StreamChunk>;
+  /**
+   * The streams of a run that were written to (or closed), by key, with their length and whether
+   * they are closed; empty for a run without streams. Throws RunNotFoundError when the run does not exist.
+   */
+  listStreams(namespace: string, workflow: string, runId: string): Promise<StreamInfo[]>;
   /** Releases what the client owns (e.g. a pool it created). */
   close(): Promise<void>;
 }

@@ -55,6 +55,14 @@ export interface WorkflowConfig<I, O> {
   readonly children?: readonly string[];
   /** The queue (a key of the namespace's `queues`) its runs go through unless a start names another. */
   readonly queue?: string;
+  /**
+   * Field names whose values are secret in its payloads (at any depth), e.g. `["cardNumber"]`:
+   * encrypted on their own and hidden by the inspector and the CLI. The runtime's option is
+   * the client's `secretFields`: the generated file exports the namespace's as
+   * `<NAMESPACE>_SECRET_FIELDS`, and its run helpers and worker starter refuse a client that
+   * does not mark them (docs/payloads.md).
+   */
+  readonly secret?: readonly string[];
 }
 
 export interface WorkflowDef<I, O> extends WorkflowConfig<I, O> {
@@ -80,6 +88,14 @@ export interface ActivityConfig {
   readonly scheduleToCloseTimeout?: Duration;
   /** Generate a per-item `register<Activity>` function for this activity. */
   readonly register?: boolean;
+  /**
+   * Field names whose values are secret in its payloads (at any depth), e.g. `["cardNumber"]`:
+   * encrypted on their own and hidden by the inspector and the CLI. The runtime's option is
+   * the client's `secretFields`: the generated file exports the namespace's as
+   * `<NAMESPACE>_SECRET_FIELDS`, and its run helpers and worker starter refuse a client that
+   * does not mark them (docs/payloads.md).
+   */
+  readonly secret?: readonly string[];
 }
 
 export interface ActivityDef<B, I, O> extends ActivityConfig {

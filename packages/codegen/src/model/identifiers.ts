@@ -11,6 +11,7 @@ export const ids = {
   scheduleConst: (s: string) => `${constantCase(s)}_SCHEDULE`,
   queuesConst: (ns: string) => `${constantCase(ns)}_QUEUES`,
   schedulesConst: (ns: string) => `${constantCase(ns)}_SCHEDULES`,
+  secretFieldsConst: (ns: string) => `${constantCase(ns)}_SECRET_FIELDS`,
   flow: (wf: string) => `${pascalCase(wf)}Flow`,
   workflowType: (wf: string) => `${pascalCase(wf)}Workflow`,
   run: (wf: string) => `run${pascalCase(wf)}`,
@@ -88,5 +89,6 @@ export const RUNTIME_IMPORTS = [
   "WriteOptions",
   "createWorker",
   "createFlowMock",
+  "requireSecretFields",
   "warnIfStale",
 ] as const;

@@ -66,6 +66,8 @@ export interface WorkflowModel {
   readonly children: readonly string[];
   /** Its default queue, one of the namespace's queues. */
   readonly queue?: string;
+  /** Field names of `secret: [...]`, sorted, without repeats. */
+  readonly secret: readonly string[];
   readonly location: SourceLocation;
 }
 
@@ -112,6 +114,8 @@ export interface ActivityModel {
   /** `retry`, `timeout`, `heartbeatTimeout` and `scheduleToCloseTimeout` as written in the manifest. */
   readonly options: { readonly [key: string]: LiteralValue };
   readonly register: boolean;
+  /** Field names of `secret: [...]`, sorted, without repeats. */
+  readonly secret: readonly string[];
   readonly location: SourceLocation;
 }
 
@@ -123,6 +127,8 @@ export interface NamespaceModel {
   readonly activities: readonly ActivityModel[];
   readonly queues: readonly QueueModel[];
   readonly schedules: readonly ScheduleModel[];
+  /** Every secret field of its workflows and activities, sorted: the client's secretFields must hold them. */
+  readonly secretFields: readonly string[];
   /** The backends type every activity takes; `undefined` when there is no activity. */
   readonly backends?: TypeRef;
   /** Every import of the generated file except the runtime's. */

@@ -30,6 +30,8 @@ export interface RawWorkflow {
   readonly register: boolean;
   readonly children: readonly RawName[];
   readonly queue?: RawName;
+  /** The field names of `secret: [...]`. */
+  readonly secret: readonly RawName[];
 }
 
 export interface RawActivity {
@@ -42,6 +44,8 @@ export interface RawActivity {
   /** `timeout`, `heartbeatTimeout`, `scheduleToCloseTimeout`, as written. */
   readonly durations: { readonly [key: string]: Expression | undefined };
   readonly register: boolean;
+  /** The field names of `secret: [...]`. */
+  readonly secret: readonly RawName[];
 }
 
 export interface RawQueue {

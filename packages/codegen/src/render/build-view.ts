@@ -45,6 +45,7 @@ export function buildFileView(ns: NamespaceModel, header: HeaderInfo): FileView 
     queues: ns.queues.map(queueView),
     schedules: ns.schedules.map((schedule) => scheduleView(ns, schedule)),
     backends: ns.backends?.text,
+    secretFields: ns.secretFields,
     uses,
     aliasStartLoops: ids.startNamespaceLoops(ns.name) !== ids.startLoops(),
   };
@@ -63,6 +64,7 @@ function usesOf(ns: NamespaceModel): Uses {
     children: ns.workflows.some((wf) => wf.children.length > 0),
     queues: ns.queues.length > 0,
     schedules: ns.schedules.length > 0,
+    secrets: ns.secretFields.length > 0,
   };
 }
 
@@ -89,6 +91,7 @@ function runtimeNames(uses: Uses): [string[], string[]] {
   if (uses.register) types.push("ActivityRegistration");
   if (uses.children) types.push("ChildOptions");
   if (uses.queues) types.push("QueueOptions");
+  if (uses.secrets) values.push("requireSecretFields");
   return [types, values];
 }
 

@@ -25,6 +25,8 @@ export interface FileView {
   readonly schedules: readonly ScheduleView[];
   /** The backends type every activity takes; undefined without activities. */
   readonly backends: string | undefined;
+  /** Every secret field of the namespace, sorted: `<NS>_SECRET_FIELDS`, which the client must mark. */
+  readonly secretFields: readonly string[];
   readonly uses: Uses;
   /** Export `startReplayLoops` as an alias of `start<Ns>Loops` (false when that is its own name). */
   readonly aliasStartLoops: boolean;
@@ -38,6 +40,8 @@ export interface Uses {
   readonly children: boolean;
   readonly queues: boolean;
   readonly schedules: boolean;
+  /** A workflow or an activity marks fields secret: the helpers check the client marks them too. */
+  readonly secrets: boolean;
 }
 
 /** One import statement. */

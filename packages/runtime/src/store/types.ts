@@ -91,6 +91,7 @@ export type {
   ActivityStreamBatch,
   PlacedChunk,
   StoredChunk,
+  StoredStream,
   StreamAppend,
   StreamBatchResult,
   StreamHead,

@@ -55,7 +55,7 @@ import {
 } from "./schedules.js";
 import { acquireSlot, releaseSlot, renewSlots, wakeSlotWaiters } from "./slots.js";
 import { commit } from "./step-writer.js";
-import { appendStreamBatch, readStream, resetStreamAttempts } from "./streams.js";
+import { appendStreamBatch, listStreams, readStream, resetStreamAttempts } from "./streams.js";
 import { MemoryTables } from "./tables.js";
 import { completeToken } from "./waits.js";
 import { addClientSignal, createRun, refuseTx, requestClientCancel, signalWithStart } from "./writes.js";
@@ -215,6 +215,9 @@ export class MemoryStore implements Store {
   }
   async readStream(run: RunKey, key: string, after: number, limit: number) {
     return readStream(this.#db, run, key, after, limit);
+  }
+  async listStreams(run: RunKey) {
+    return listStreams(this.#db, run);
   }
 
   // --- ClientStore ----------------------------------------------------------------------
