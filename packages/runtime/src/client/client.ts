@@ -1,5 +1,7 @@
 import type {
   AwaitResultOptions,
+  BulkOptions,
+  BulkResult,
   Client,
   Clock,
   ForkOptions,
@@ -10,6 +12,7 @@ import type {
   PurgeOptions,
   QueryOptions,
   ReadStreamOptions,
+  ResetOptions,
   ResumeOptions,
   RunInfo,
   RunOptions,
@@ -50,11 +53,13 @@ import {
   validateStreamOptions,
 } from "./arguments.js";
 import { awaitRunResult, type ResultSource } from "./await-result.js";
+import { runBulk } from "./bulk.js";
 import { createLocalBus } from "./local-bus.js";
 import { RunManagement } from "./management.js";
 import type { ClientOptions } from "./options.js";
 import { readStreamChunks, validateReadOptions } from "./read-stream.js";
 import { RequestCalls } from "./requests.js";
+import { RunControls } from "./run-controls.js";
 import { RunStarts, signalRow } from "./starts.js";
 import { streamEvents } from "./stream.js";
 import { realTimers } from "./timers.js";
@@ -114,6 +119,7 @@ export class ReplayClient implements StoreClient {
   readonly #tracing: Tracing;
   readonly #metrics: ClientMetrics;
   readonly #management: RunManagement;
+  readonly #controls: RunControls;
   readonly #waits: TokensAndEvents;
   readonly #results: ResultSource;
   readonly #requests: RequestCalls;
@@ -132,6 +138,7 @@ export class ReplayClient implements StoreClient {
     this.#tracing = new Tracing(options.tracerProvider);
     this.#metrics = new ClientMetrics(replaykitMeter(options.meterProvider));
     this.#management = new RunManagement(this.store, this.clock);
+    this.#controls = new RunControls(this.store, this.clock, this.local, () => this.#ready());
     this.#waits = new TokensAndEvents({
       store: this.store,
       clock: this.clock,
@@ -332,6 +339,31 @@ export class ReplayClient implements StoreClient {
       this.local.wake(target.namespace, target);
     }
     return forked;
+  }
+
+  pauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+    return this.#controls.setPaused(runKey(namespace, workflow, runId), true);
+  }
+
+  unpauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+    return this.#controls.setPaused(runKey(namespace, workflow, runId), false);
+  }
+
+  terminateRun(namespace: string, workflow: string, runId: string, reason: string): Promise<boolean> {
+    return this.#controls.terminate(runKey(namespace, workflow, runId), reason);
+  }
+
+  resetRun(namespace: string, workflow: string, runId: string, opts: ResetOptions): Promise<number> {
+    return this.#controls.reset(runKey(namespace, workflow, runId), opts);
+  }
+
+  bulk(namespace: string, options: BulkOptions): Promise<BulkResult> {
+    return runBulk(this.#bulkHost(), namespace, options);
+  }
+
+  #bulkHost() {
+    const { store, clock, local, maxPayloadBytes } = this;
+    return { store, clock, local, maxPayloadBytes, ready: () => this.#ready() };
   }
 
   listRuns(filter: ListRunsFilter): Promise<RunPage> {

@@ -84,6 +84,13 @@ export function writeStepStreams(db: MemoryTables, run: RunRow, step: StepWrite)
   for (const stream of streams.streams.values()) stream.head = { ...stream.head, closed: true };
 }
 
+/** Closes every stream of a run that an operator ended (terminateRun), as a step that ends it does. */
+export function closeRunStreams(db: MemoryTables, key: RunKey): void {
+  for (const stream of db.streams.get(pathOf(key))?.streams.values() ?? []) {
+    stream.head = { ...stream.head, closed: true };
+  }
+}
+
 /** Removes a run's streams (purgeRuns). */
 export function purgeStreams(db: MemoryTables, key: RunKey): void {
   db.streams.delete(pathOf(key));
