@@ -4,6 +4,7 @@ import { type NewEvent, newEvent, type RunKey, RunStatus } from "../history/inde
 import type { RunExecutor } from "../replay/executor.js";
 import type { QueryAnswer } from "../replay/handlers.js";
 import { childrenToCancelOnEnd } from "../store/rules/children.js";
+import { PAUSED_REFUSAL } from "../store/rules/fence.js";
 import type { ClaimedRun, HeldRun, StepWrite } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
@@ -54,6 +55,8 @@ export class RunActor {
   #cancelRequested: boolean;
   /** Paused (pauseRun): the step in progress is committed, nothing new starts, the run is let go of. */
   #paused = false;
+  /** Taken up without a read (LoadedRun.unread): until a commit or a poke tells, a pause is unknown. */
+  #unread: boolean;
   /** A commit of this actor is on its way: the version it reads under may be its own. */
   #committing = false;
   /** Taken over, or claimed with a stall count: cleared once a step gets through (see MAX_STALLS). */
@@ -100,6 +103,7 @@ export class RunActor {
     this.#stalled = claim.takeover === true || (claim.stalls ?? 0) > 0;
     this.#span = loaded.span;
     this.#holdUntil = holdUntil;
+    this.#unread = loaded.unread === true;
   }
 
   /** The run as log lines name it, with its trace id. */
@@ -110,6 +114,11 @@ export class RunActor {
   /** The run's version as this actor last saw it: claimed at, or written by its last commit. */
   get version(): number {
     return this.#version;
+  }
+
+  /** Paused, or maybe paused (taken up without a read): it takes no update and answers no query. */
+  get paused(): boolean {
+    return this.#paused || this.#unread;
   }
 
   get done(): boolean {
@@ -141,6 +150,7 @@ export class RunActor {
       return;
     }
     const { wakeGen, cancelRequested, paused } = run;
+    this.#unread = false;
     const requests = this.#requests.moveTo(run.requestGen);
     const same = wakeGen === this.#inbox.wakeGen && cancelRequested === this.#cancelRequested;
     if (same && paused === this.#paused && !requests) return;
@@ -163,10 +173,12 @@ export class RunActor {
   /**
    * Answers a query of an in-process caller (see LocalRequests) from the run's state as written:
    * at once between steps, else once the step in progress is (undefined when it was not, or the
-   * run was let go of without its state: the caller then stores the query).
+   * run was let go of without its state, or is paused: the caller then stores the query, which a
+   * paused run answers once it is unpaused).
    */
   query(name: string, inputText: string, answer: (answer: QueryAnswer | undefined) => void): void {
-    const now = () => answer(this.#done && !this.#kept ? undefined : answerQuery(this.#executor, name, inputText));
+    const now = () =>
+      answer((this.#done && !this.#kept) || this.paused ? undefined : answerQuery(this.#executor, name, inputText));
     if (this.#pumping) this.#queries.push(now);
     else now();
   }
@@ -305,11 +317,12 @@ export class RunActor {
     const registered = this.#host.activities;
     const scope = { key: this.key, executor, pending: this.#pending, step, now, registered, host: this.#host };
     await applyCompletions(this.#completions, scope);
-    // A timer, signal or update may make the workflow wait for another signal: repeat until nothing moves.
+    // A timer, signal or update may make the workflow wait for another signal: repeat until nothing
+    // moves. A paused run takes no update and answers no query: they wait, requested, for its unpause.
     while (
       (await this.#inbox.apply(executor, step, this.#signalArrivals)) ||
       (await applyTimers(executor, step, now, () => this.#host.now())) ||
-      (await this.#requests.apply(executor, step))
+      (!this.#paused && (await this.#requests.apply(executor, step)))
     ) {
       if (executor.fault || executor.outcome) break;
     }
@@ -396,6 +409,7 @@ export class RunActor {
         hasTaskRows: [...this.#pending.values()].some((activity) => activity.persisted),
         now,
         leaseUntil: now + this.#host.leaseMs,
+        refusePaused: this.#unread,
       })
       .finally(() => {
         this.#committing = false;
@@ -407,17 +421,10 @@ export class RunActor {
       return false;
     }
     if (!result.ok) {
-      this.#host.logError(
-        `step not written: ${result.reason}; the run is left to its current owner`,
-        undefined,
-        this.logRef,
-      );
-      this.abortAll(new CancelledError(this.key.runId));
-      this.#finish(undefined);
-      // If the lease is still ours (e.g. a duplicate event), hand the run back at once rather than at lease expiry.
-      await this.#host.release(this.key, now);
+      await this.#refused(result.reason, now);
       return false;
     }
+    this.#unread = false;
     this.#version = result.version;
     this.#nextPos = result.nextPos;
     this.#paused = result.paused;
@@ -434,6 +441,18 @@ export class RunActor {
       if (step.hold) this.#again = true;
     }
     return true;
+  }
+
+  /** The step was not written: the run is let go of, and the in-process updates the step took go back to their callers. */
+  async #refused(reason: string, now: number): Promise<void> {
+    // Taken up without a read and found paused: expected, the run waits for its unpause.
+    if (reason === PAUSED_REFUSAL) this.#host.logInfo(`run ${this.key.runId} is paused; let go`, this.logRef);
+    else
+      this.#host.logError(`step not written: ${reason}; the run is left to its current owner`, undefined, this.logRef);
+    this.abortAll(new CancelledError(this.key.runId));
+    this.#finish(undefined);
+    // If the lease is still ours (e.g. a duplicate event), hand the run back at once rather than at lease expiry.
+    await this.#host.release(this.key, now);
   }
 
   /** A step was committed: how long it took, and how long its signals waited. */
