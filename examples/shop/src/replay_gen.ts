@@ -12,6 +12,8 @@ import type {
   ScheduleOptions,
   StreamEvent,
   StreamOptions,
+  TokenOptions,
+  WaitForEventOptions,
   Worker,
   WorkerOptions,
   WorkflowFn,
@@ -184,6 +186,12 @@ export interface FollowUpFlow {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: FollowUpInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -261,6 +269,9 @@ function followUpFlow(ctx: RunContext): FollowUpFlow {
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
@@ -315,6 +326,12 @@ export interface OrderFlow {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: OrderInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -393,6 +410,9 @@ function orderFlow(ctx: RunContext): OrderFlow {
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
@@ -441,6 +461,12 @@ export interface SalesReportFlow {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: SalesReportInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -495,6 +521,9 @@ function salesReportFlow(ctx: RunContext): SalesReportFlow {
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),

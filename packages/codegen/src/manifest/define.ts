@@ -11,6 +11,8 @@ import type {
   ScheduleConfig,
   ScheduleDef,
   SignalDef,
+  TriggerConfig,
+  TriggerDef,
   WorkflowConfig,
   WorkflowDef,
 } from "./types.js";
@@ -65,6 +67,17 @@ export function queue(config: QueueConfig = {}): QueueDef {
  */
 export function schedule(config: ScheduleConfig): ScheduleDef {
   return Object.freeze({ kind: "schedule", ...config });
+}
+
+/**
+ * Declares a workflow's trigger: every event `name` published in the namespace starts a run of
+ * the workflow with the event's data as input (`publish<Ns>Event` publishes them, typed by `E`).
+ *
+ * @example
+ * trigger: onEvent<UserSignedUp>("user.signup", { runId: (user) => `welcome-${user.id}`, singleton: "skip" })
+ */
+export function onEvent<E>(name: string, config: TriggerConfig<E>): TriggerDef<E> {
+  return Object.freeze({ kind: "trigger", event: name, ...config });
 }
 
 interface MessageConfig<T> {

@@ -1,2 +1,2 @@
-export { activity, defineNamespace, output, queue, schedule, signal, workflow } from "./define.js";
+export { activity, defineNamespace, onEvent, output, queue, schedule, signal, workflow } from "./define.js";
 export type * from "./types.js";

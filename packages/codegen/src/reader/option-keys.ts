@@ -11,11 +11,12 @@ import { nearest } from "./suggest.js";
  */
 export const OPTION_KEYS = {
   defineNamespace: ["name", "workflows", "activities", "queues", "schedules", "register"],
-  workflow: ["description", "signals", "outputs", "input", "output", "register", "children", "queue"],
+  workflow: ["description", "signals", "outputs", "input", "output", "register", "children", "queue", "trigger"],
   activity: ["description", "retry", "timeout", "heartbeatTimeout", "scheduleToCloseTimeout", "register"],
   signal: ["description", "schema"],
   output: ["description", "schema"],
   schedule: ["description", "workflow", "cron", "timezone", "input", "overlap", "catchup"],
+  onEvent: ["runId", "debounce", "singleton"],
 } as const;
 
 export type OptionOwner = keyof typeof OPTION_KEYS;

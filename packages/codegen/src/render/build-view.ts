@@ -10,6 +10,7 @@ import type {
   WorkflowModel,
 } from "../model/model.js";
 import { importViews, runtimeImports } from "./imports.js";
+import { triggerViews } from "./trigger-views.js";
 import type {
   ActivityView,
   ChildView,
@@ -44,6 +45,7 @@ export function buildFileView(ns: NamespaceModel, header: HeaderInfo): FileView 
     activities: ns.activities.map(activityView),
     queues: ns.queues.map(queueView),
     schedules: ns.schedules.map((schedule) => scheduleView(ns, schedule)),
+    ...triggerViews(ns),
     backends: ns.backends?.text,
     uses,
     aliasStartLoops: ids.startNamespaceLoops(ns.name) !== ids.startLoops(),
@@ -63,6 +65,8 @@ function usesOf(ns: NamespaceModel): Uses {
     children: ns.workflows.some((wf) => wf.children.length > 0),
     queues: ns.queues.length > 0,
     schedules: ns.schedules.length > 0,
+    triggers: ns.workflows.some((wf) => wf.trigger !== undefined),
+    eventSchemas: ns.workflows.some((wf) => wf.trigger?.schema !== undefined),
   };
 }
 
@@ -77,6 +81,8 @@ function runtimeNames(uses: Uses): [string[], string[]] {
     "RunContext",
     "RunOptions",
     "ScheduleOptions",
+    "TokenOptions",
+    "WaitForEventOptions",
     "Worker",
     "WorkerOptions",
     "WorkflowFn",
@@ -89,6 +95,7 @@ function runtimeNames(uses: Uses): [string[], string[]] {
   if (uses.register) types.push("ActivityRegistration");
   if (uses.children) types.push("ChildOptions");
   if (uses.queues) types.push("QueueOptions");
+  if (uses.triggers) types.push("EventTrigger", "PublishOptions", "TriggerEvent");
   return [types, values];
 }
 
