@@ -1,5 +1,5 @@
 import { activity, defineNamespace, output, queue, schedule, signal, workflow } from "@replaykit/codegen";
-import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
+import { askManager, chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type {
   FollowUpInput,
   FollowUpResult,
@@ -37,6 +37,7 @@ export default defineNamespace({
       timeout: "10s",
     }),
     refundPayment: activity(refundPayment, { description: "Give the money back." }),
+    askManager: activity(askManager, { description: "Send a manager the signed link that approves a large order." }),
     shipOrder: activity(shipOrder, { description: "Book the courier." }),
     sendEmail: activity(sendEmail, { description: "Email the customer." }),
     salesTotals: activity(salesTotals, { description: "Read the payment gateway's totals." }),

@@ -20,10 +20,12 @@ import type {
   WriteOptions,
 } from "@replaykit/runtime";
 import { createFlowMock, createWorker, EventType, warnIfStale } from "@replaykit/runtime";
-import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
+import { askManager, chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type { Email } from "./backends/mailer.js";
+import type { ApprovalRequest } from "./backends/managers.js";
 import type { SalesTotals } from "./backends/payments.js";
 import type {
+  AskManagerResult,
   Backends,
   ChargeInput,
   ChargeResult,
@@ -63,6 +65,9 @@ export const ORDER_SHIPPED_OUTPUT = "shipped";
 /** Workflow: Email the shop's owner what was charged and refunded so far. */
 export const SALES_REPORT_WORKFLOW = "salesReport";
 
+/** Activity: Send a manager the signed link that approves a large order. */
+export const ASK_MANAGER_ACTIVITY = "askManager";
+
 /** Activity: Charge the card; a decline is an answer, not an error. */
 export const CHARGE_PAYMENT_ACTIVITY = "chargePayment";
 
@@ -87,7 +92,7 @@ export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 /** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "316a39a5a1040738370a49a1a5522f9bb6a2276c0b576bd021ce325229f4c90b",
+  sha256: "e03fa1e0551f38b5713633d68ef6e1e970f90bd438265ce2d1c4e61d108a90e7",
   command: "npx replaygen src/replay.ts",
 };
 
@@ -169,6 +174,8 @@ export interface FollowUpFlow {
   readonly runId: string;
   /** The tick of the schedule that started this run; undefined when no schedule did. */
   readonly scheduledAt: Date | undefined;
+  /** Activity "askManager": Send a manager the signed link that approves a large order. */
+  askManager(input: ApprovalRequest): Promise<AskManagerResult>;
   /** Activity "chargePayment": Charge the card; a decline is an answer, not an error. */
   chargePayment(input: ChargeInput): Promise<ChargeResult>;
   /** Activity "refundPayment": Give the money back. */
@@ -259,6 +266,7 @@ function followUpFlow(ctx: RunContext): FollowUpFlow {
   const flow = {
     runId: ctx.runId,
     scheduledAt: ctx.scheduledAt,
+    askManager: (input: unknown) => ctx.execActivity(ASK_MANAGER_ACTIVITY, input),
     chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
     refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
     salesTotals: () => ctx.execActivity(SALES_TOTALS_ACTIVITY, null),
@@ -286,6 +294,7 @@ export function mockFollowUpFlow<M>(fn: MockFn<M>, overrides: Partial<FollowUpFl
     workflow: FOLLOW_UP_WORKFLOW,
     factory: "mockFollowUpFlow",
     members: {
+      askManager: "activity",
       chargePayment: "activity",
       refundPayment: "activity",
       salesTotals: "activity",
@@ -301,6 +310,8 @@ export interface OrderFlow {
   readonly runId: string;
   /** The tick of the schedule that started this run; undefined when no schedule did. */
   readonly scheduledAt: Date | undefined;
+  /** Activity "askManager": Send a manager the signed link that approves a large order. */
+  askManager(input: ApprovalRequest): Promise<AskManagerResult>;
   /** Activity "chargePayment": Charge the card; a decline is an answer, not an error. */
   chargePayment(input: ChargeInput): Promise<ChargeResult>;
   /** Activity "refundPayment": Give the money back. */
@@ -393,6 +404,7 @@ function orderFlow(ctx: RunContext): OrderFlow {
   const flow = {
     runId: ctx.runId,
     scheduledAt: ctx.scheduledAt,
+    askManager: (input: unknown) => ctx.execActivity(ASK_MANAGER_ACTIVITY, input),
     chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
     refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
     salesTotals: () => ctx.execActivity(SALES_TOTALS_ACTIVITY, null),
@@ -427,6 +439,7 @@ export function mockOrderFlow<M>(fn: MockFn<M>, overrides: Partial<OrderFlow> = 
     workflow: ORDER_WORKFLOW,
     factory: "mockOrderFlow",
     members: {
+      askManager: "activity",
       chargePayment: "activity",
       refundPayment: "activity",
       salesTotals: "activity",
@@ -446,6 +459,8 @@ export interface SalesReportFlow {
   readonly runId: string;
   /** The tick of the schedule that started this run; undefined when no schedule did. */
   readonly scheduledAt: Date | undefined;
+  /** Activity "askManager": Send a manager the signed link that approves a large order. */
+  askManager(input: ApprovalRequest): Promise<AskManagerResult>;
   /** Activity "chargePayment": Charge the card; a decline is an answer, not an error. */
   chargePayment(input: ChargeInput): Promise<ChargeResult>;
   /** Activity "refundPayment": Give the money back. */
@@ -512,6 +527,7 @@ function salesReportFlow(ctx: RunContext): SalesReportFlow {
   const flow = {
     runId: ctx.runId,
     scheduledAt: ctx.scheduledAt,
+    askManager: (input: unknown) => ctx.execActivity(ASK_MANAGER_ACTIVITY, input),
     chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
     refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
     salesTotals: () => ctx.execActivity(SALES_TOTALS_ACTIVITY, null),
@@ -541,6 +557,7 @@ export function mockSalesReportFlow<M>(
     workflow: SALES_REPORT_WORKFLOW,
     factory: "mockSalesReportFlow",
     members: {
+      askManager: "activity",
       chargePayment: "activity",
       refundPayment: "activity",
       salesTotals: "activity",
@@ -569,6 +586,7 @@ export function startShopLoops(opts: ShopReplayLoopsOptions): Worker {
     namespace: SHOP_NAMESPACE,
     workflows: shopWorkflows(workflows),
     activities: {
+      [ASK_MANAGER_ACTIVITY]: askManager,
       [CHARGE_PAYMENT_ACTIVITY]: {
         fn: chargePayment,
         retry: { initialInterval: "200ms", maxInterval: "5s" },
