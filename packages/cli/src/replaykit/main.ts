@@ -112,6 +112,10 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
       "--allow-host <name...>",
       "Host names it answers to besides 127.0.0.1 and localhost; needed (with --token) to bind another address",
     )
+    .option(
+      "--token-secret <secret...>",
+      "serve POST /tokens/<id>?sig=... (signed links of tokenUrl) with these secrets, the first signing; or REPLAY_TOKEN_SECRET",
+    )
     .action(act((c, _args, f) => serveInspector(c, f), true));
   return program;
 }
