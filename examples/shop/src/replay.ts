@@ -37,10 +37,10 @@ export default defineNamespace({
       timeout: "10s",
     }),
     refundPayment: activity(refundPayment, { description: "Give the money back." }),
-    askManager: activity(askManager, { description: "Send a manager the signed link that approves a large order." }),
     shipOrder: activity(shipOrder, { description: "Book the courier." }),
     sendEmail: activity(sendEmail, { description: "Email the customer." }),
     salesTotals: activity(salesTotals, { description: "Read the payment gateway's totals." }),
+    askManager: activity(askManager, { description: "Send a manager the signed link that approves a large order." }),
   },
   queues: {
     mail: queue({

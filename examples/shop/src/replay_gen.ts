@@ -92,7 +92,7 @@ export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 /** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "e03fa1e0551f38b5713633d68ef6e1e970f90bd438265ce2d1c4e61d108a90e7",
+  sha256: "9db2df781b1f758a4557669c734cc5b720fcac7539160757f239609e681ec982",
   command: "npx replaygen src/replay.ts",
 };
 
