@@ -14,6 +14,7 @@ import { type Counts, describeCounts, showProgress } from "./demo/progress.js";
 import { type Outcome, summaryTable } from "./demo/summary.js";
 import { createShopServer, listen } from "./http/server.js";
 import { migrateOrders } from "./orders.js";
+import { SHOP_PAYLOAD_KEY_ENV, shopPayloads } from "./payloads.js";
 import { awaitOrderResult, streamOrderShipped } from "./replay_gen.js";
 import { traceToConsoleWhenAsked } from "./tracing.js";
 import { startShopWorker } from "./worker.js";
@@ -58,7 +59,10 @@ async function main(): Promise<void> {
   const db = await createScratchDatabase(server.url, "shop_demo");
   cleanup.add(`database ${db.name}`, () => db.drop());
   say(`database ${db.name} on ${server.host}:${server.port}; migrating`);
-  const client = createClient({ pool: db.pool });
+  // Payloads compressed and encrypted, the card number a secret field: the inspector never shows it.
+  const payloads = shopPayloads();
+  if (payloads.generated) say(`${SHOP_PAYLOAD_KEY_ENV} not set: payloads are encrypted with a key made for this run`);
+  const client = createClient({ pool: db.pool }, payloads.options);
   await client.migrate();
   await migrateOrders(db.pool);
 

@@ -8,6 +8,7 @@ import { createScratchDatabase, type RunHistory, startMariaDb } from "@replaykit
 import { FakeCourier } from "./backends/courier.js";
 import { FakeMailer } from "./backends/mailer.js";
 import { FakePaymentGateway } from "./backends/payments.js";
+import { shopPayloads } from "./payloads.js";
 import { awaitOrderResult, ORDER_WORKFLOW, runOrder, SHOP_NAMESPACE, signalOrderWarehouseReady } from "./replay_gen.js";
 import { startShopWorker } from "./worker.js";
 
@@ -16,7 +17,7 @@ const say = (message: string) => process.stderr.write(`record-histories: ${messa
 async function main(): Promise<void> {
   const server = await startMariaDb();
   const db = await createScratchDatabase(server.url, "shop_histories");
-  const client = createClient({ pool: db.pool });
+  const client = createClient({ pool: db.pool }, shopPayloads().options);
   try {
     await client.migrate();
     const backends = { payments: new FakePaymentGateway(), courier: new FakeCourier(), mailer: new FakeMailer() };

@@ -20,6 +20,8 @@ export default defineNamespace({
       signals: { warehouseReady: signal<WarehouseReady>({ description: "The stock is picked and packed." }) },
       outputs: { shipped: output<Shipped>({ description: "The parcel was handed to the courier." }) },
       children: ["followUp"],
+      // Encrypted on its own in every payload, and hidden by the inspector and the CLI even to whoever holds the keys.
+      secret: ["cardNumber"],
     }),
     followUp: workflow<FollowUpInput, FollowUpResult>({
       description: "Thirty days after an order, ask for a review; remind once when none comes within a week.",
@@ -35,6 +37,7 @@ export default defineNamespace({
       description: "Charge the card; a decline is an answer, not an error.",
       retry: { initialInterval: "200ms", maxInterval: "5s" },
       timeout: "10s",
+      secret: ["cardNumber"],
     }),
     refundPayment: activity(refundPayment, { description: "Give the money back." }),
     shipOrder: activity(shipOrder, { description: "Book the courier." }),

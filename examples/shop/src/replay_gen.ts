@@ -19,7 +19,7 @@ import type {
   WorkflowFn,
   WriteOptions,
 } from "@replaykit/runtime";
-import { createFlowMock, createWorker, EventType, warnIfStale } from "@replaykit/runtime";
+import { createFlowMock, createWorker, EventType, requireSecretFields, warnIfStale } from "@replaykit/runtime";
 import { askManager, chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type { Email } from "./backends/mailer.js";
 import type { ApprovalRequest } from "./backends/managers.js";
@@ -92,7 +92,7 @@ export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 /** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "9db2df781b1f758a4557669c734cc5b720fcac7539160757f239609e681ec982",
+  sha256: "070eafa2a16e3bd12428d80522b8cb6e3ddc931e08dde950bffc622d45bdfc5d",
   command: "npx replaygen src/replay.ts",
 };
 
@@ -115,6 +115,9 @@ export const SHOP_SCHEDULES: readonly ScheduleOptions[] = [
     input: { to: "owner@shop.example" } satisfies SalesReportInput,
   },
 ];
+
+/** The fields namespace "shop" marks secret: create its client with `createClient(..., { codecs: [aesGcmCodec({ keys, current })], secretFields: SHOP_SECRET_FIELDS })`; its helpers refuse a client that does not mark them. */
+export const SHOP_SECRET_FIELDS: readonly string[] = ["cardNumber"];
 
 /** An output event of namespace "shop", as the stream helpers yield it. */
 export interface ShopOutputEvent<M> {
@@ -217,6 +220,7 @@ export function runFollowUp(
   input: FollowUpInput,
   opts?: ShopRunOptions,
 ): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.runWorkflow(SHOP_NAMESPACE, FOLLOW_UP_WORKFLOW, runId, input, {
     ...opts,
     queue: opts?.queue ?? MAIL_QUEUE,
@@ -231,6 +235,7 @@ export function signalFollowUpReviewSubmitted(
   externalId: string,
   opts?: WriteOptions,
 ): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.signalRun(
     SHOP_NAMESPACE,
     FOLLOW_UP_WORKFLOW,
@@ -258,6 +263,7 @@ export function scheduleFollowUp(
   id: string,
   schedule: ShopScheduleOptions<FollowUpInput>,
 ): Promise<void> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.createSchedule(SHOP_NAMESPACE, { ...schedule, id, workflow: FOLLOW_UP_WORKFLOW });
 }
 
@@ -356,6 +362,7 @@ export type OrderWorkflow = (flow: OrderFlow, input: OrderInput) => Promise<Orde
 
 /** Starts a run of workflow "order"; false when `runId` exists already. `opts.tx` joins your transaction. */
 export function runOrder(client: Client, runId: string, input: OrderInput, opts?: ShopRunOptions): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.runWorkflow(SHOP_NAMESPACE, ORDER_WORKFLOW, runId, input, opts);
 }
 
@@ -367,6 +374,7 @@ export function signalOrderWarehouseReady(
   externalId: string,
   opts?: WriteOptions,
 ): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.signalRun(
     SHOP_NAMESPACE,
     ORDER_WORKFLOW,
@@ -386,6 +394,7 @@ export async function awaitOrderResult(client: Client, runId: string, opts?: Awa
 
 /** Creates schedule `id` of workflow "order", or updates it (cron, time zone, input, policies); each tick starts run `<id>@<tick, ISO 8601 UTC>`. */
 export function scheduleOrder(client: Client, id: string, schedule: ShopScheduleOptions<OrderInput>): Promise<void> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.createSchedule(SHOP_NAMESPACE, { ...schedule, id, workflow: ORDER_WORKFLOW });
 }
 
@@ -500,6 +509,7 @@ export function runSalesReport(
   input: SalesReportInput,
   opts?: ShopRunOptions,
 ): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.runWorkflow(SHOP_NAMESPACE, SALES_REPORT_WORKFLOW, runId, input, opts);
 }
 
@@ -519,6 +529,7 @@ export function scheduleSalesReport(
   id: string,
   schedule: ShopScheduleOptions<SalesReportInput>,
 ): Promise<void> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.createSchedule(SHOP_NAMESPACE, { ...schedule, id, workflow: SALES_REPORT_WORKFLOW });
 }
 
@@ -580,6 +591,7 @@ export function shopWorkflows(workflows: ShopReplayLoopsOptions["workflows"]): R
 /** Starts a worker for every workflow and activity of namespace "shop" (`await worker.start()` reports a database that is not migrated); stop it with `await worker.stop()`. */
 export function startShopLoops(opts: ShopReplayLoopsOptions): Worker {
   warnIfStale(GENERATED_FROM);
+  requireSecretFields(opts.client, SHOP_SECRET_FIELDS);
   const { workflows, ...rest } = opts;
   const worker = createWorker({
     ...rest,

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeCourier } from "./backends/courier.js";
 import { FakeMailer } from "./backends/mailer.js";
 import { FakePaymentGateway } from "./backends/payments.js";
+import { shopPayloads } from "./payloads.js";
 import {
   awaitFollowUpResult,
   awaitOrderResult,
@@ -25,7 +26,7 @@ describe("the shop's workflows in a test environment", () => {
 
   beforeEach(async () => {
     // schedules: the nightly sales report fires (a test environment fires no schedule unless asked).
-    env = await createTestEnv({ start: Date.UTC(2030, 0, 1), schedules: true });
+    env = await createTestEnv({ start: Date.UTC(2030, 0, 1), schedules: true, ...shopPayloads().options });
     mailer = new FakeMailer();
     const backends = { payments: new FakePaymentGateway(), courier: new FakeCourier(), mailer };
     const worker = startShopWorker(env.client, backends);

@@ -4,6 +4,7 @@ import { afterEach, expect, it, vi } from "vitest";
 import { FakeCourier } from "./backends/courier.js";
 import { FakeMailer } from "./backends/mailer.js";
 import { FakePaymentGateway } from "./backends/payments.js";
+import { shopPayloads } from "./payloads.js";
 import { awaitOrderResult, runOrder, signalOrderWarehouseReady } from "./replay_gen.js";
 import { traceToConsoleWhenAsked } from "./tracing.js";
 import { startShopWorker } from "./worker.js";
@@ -22,7 +23,7 @@ it("with REPLAY_TRACE=console, prints one line per span: an order's request, run
   vi.stubEnv("REPLAY_TRACE", "console");
   const lines: string[] = [];
   const stop = traceToConsoleWhenAsked((line) => lines.push(line));
-  const env = await createTestEnv({ start: Date.UTC(2030, 0, 1) });
+  const env = await createTestEnv({ start: Date.UTC(2030, 0, 1), ...shopPayloads().options });
   const worker = startShopWorker(env.client, {
     payments: new FakePaymentGateway(),
     courier: new FakeCourier(),

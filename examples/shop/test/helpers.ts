@@ -5,6 +5,7 @@ import { FakeCourier } from "../src/backends/courier.js";
 import { FakeMailer } from "../src/backends/mailer.js";
 import { FakePaymentGateway } from "../src/backends/payments.js";
 import { migrateOrders } from "../src/orders.js";
+import { shopPayloads } from "../src/payloads.js";
 import { ORDER_WORKFLOW, SHOP_NAMESPACE } from "../src/replay_gen.js";
 import type { Backends } from "../src/types.js";
 import { startShopWorker } from "../src/worker.js";
@@ -18,7 +19,7 @@ export function useShop() {
   const running = new Set<Worker>();
   beforeAll(async () => {
     env.db = await createScratchDatabase(inject("mysqlUrl"));
-    env.client = createClient({ pool: env.db.pool });
+    env.client = createClient({ pool: env.db.pool }, shopPayloads().options);
     await env.client.migrate();
     await migrateOrders(env.db.pool);
   });

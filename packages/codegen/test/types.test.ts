@@ -64,6 +64,7 @@ const MISUSE = path.join(PACKAGE_ROOT, "test", "types", "misuse.ts");
 const MISUSE_ZOD = path.join(PACKAGE_ROOT, "test", "types", "misuse-zod.ts");
 const MISUSE_COMPOSITION = path.join(PACKAGE_ROOT, "test", "types", "misuse-composition.ts");
 const MISUSE_TRIGGERS = path.join(PACKAGE_ROOT, "test", "types", "misuse-triggers.ts");
+const MISUSE_SECRET = path.join(PACKAGE_ROOT, "test", "types", "misuse-secret.ts");
 
 /** The diagnostics of `file` with its `@ts-expect-error` lines removed (line numbers kept). */
 function withoutDirectives(file: string): string {
@@ -99,6 +100,7 @@ describe("generated API types", () => {
     project.addSourceFileAtPath(MISUSE_ZOD);
     project.addSourceFileAtPath(MISUSE_COMPOSITION);
     project.addSourceFileAtPath(MISUSE_TRIGGERS);
+    project.addSourceFileAtPath(MISUSE_SECRET);
     expect(diagnosticsUnder(project, path.dirname(MISUSE))).toEqual([]);
   });
 
@@ -124,6 +126,16 @@ describe("generated API types", () => {
     expect(diagnostics).toMatch(/misuse-zod\.ts:17: .*'cancel' does not exist in type/s);
     expect(diagnostics).toMatch(/misuse-zod\.ts:19: .*exactOptionalPropertyTypes/s);
     expect(diagnostics.split("\n").filter((line) => /^misuse-zod\.ts:\d+:/.test(line))).toHaveLength(6);
+  });
+
+  it("rejects each misuse of secret fields with the expected diagnostic", () => {
+    const diagnostics = withoutDirectives(MISUSE_SECRET);
+    const at = (line: number, text: RegExp) =>
+      expect(diagnostics).toMatch(new RegExp(`misuse-secret\\.ts:${line}: ${text.source}`, "s"));
+    at(8, /.*Type 'string' is not assignable to type 'readonly string\[\]'/);
+    at(10, /.*Type 'number' is not assignable to type 'string'/);
+    at(12, /Property 'push' does not exist on type 'readonly string\[\]'/);
+    expect(diagnostics.split("\n").filter((line) => /^misuse-secret\.ts:\d+:/.test(line))).toHaveLength(3);
   });
 
   it("rejects each misuse of children, queues and schedules with the expected diagnostic", () => {

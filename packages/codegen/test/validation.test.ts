@@ -154,6 +154,37 @@ export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { 
     );
   });
 
+  it("refuses a secret field that is in neither the input nor the result type of its workflow, where it is written", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { w: workflow<In, In>({ description: "d", secret: ["cardNumbr"] }) }, activities: {} });`,
+      '"cardNumbr"',
+      /secret field "cardNumbr" of workflow "w": it is no field of its input or result type; write one of id/,
+    );
+  });
+
+  it("refuses a secret field that is not in the payloads of its activity", () => {
+    expectProblem(
+      `export default defineNamespace({ name: "n", workflows: { ${ok} }, activities: { act: activity(act, { description: "d", secret: ["pin"] }) } });`,
+      '"pin"',
+      /secret field "pin" of activity "act": it is no field/,
+    );
+  });
+
+  it("refuses secret fields written as anything but an array of string literals", () => {
+    expectProblem(
+      `const field = "id";\nexport default defineNamespace({ name: "n", workflows: { w: workflow<In, In>({ description: "d", secret: [field] }) }, activities: {} });`,
+      "field]",
+      /an entry of the secret fields of workflow "w".*write a string literal/,
+    );
+  });
+
+  it("takes secret fields at any depth, and any name where the type is open (an index signature, unknown)", () => {
+    const { errors } = problemsOf(
+      `export default defineNamespace({ name: "n", workflows: { w: workflow<{ card: { cardNumber: string }[] }, In>({ description: "d", secret: ["cardNumber"] }), o: workflow<Record<string, string>, unknown>({ description: "d", secret: ["anything"] }) }, activities: {} });`,
+    );
+    expect(errors.map((error) => error.message)).toEqual([]);
+  });
+
   it("refuses a Date and says to use an ISO string", () => {
     expectProblem(
       `export default defineNamespace({ name: "n", workflows: { w: workflow<{ at: Date }, In>({ description: "d" }) }, activities: {} });`,

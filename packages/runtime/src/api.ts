@@ -24,12 +24,12 @@ import type {
   ScheduleInfo,
   Store,
 } from "./store/types.js";
-import type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
+import type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk, StreamInfo } from "./stream-api.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
 export type * from "./api-waits.js";
 export type * from "./request-api.js";
-export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
+export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk, StreamInfo } from "./stream-api.js";
 export type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent };
 
 /** The caller's open transaction, for the MySQL store: a mysql2 connection on which BEGIN was issued. */
@@ -305,6 +305,11 @@ export interface Client extends RequestsClient {
     key: string,
     opts?: ReadStreamOptions,
   ): AsyncIterable<StreamChunk>;
+  /**
+   * The streams of a run that were written to (or closed), by key, with their length and whether
+   * they are closed; empty for a run without streams. Throws RunNotFoundError when the run does not exist.
+   */
+  listStreams(namespace: string, workflow: string, runId: string): Promise<StreamInfo[]>;
   /** Releases what the client owns (e.g. a pool it created). */
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { CorruptPayloadError, InvalidNameError, InvalidPayloadError } from "./errors.js";
 import { EncodedValue, holdsEncoded } from "./payload/encoded.js";
-import { fromWire, isEscapedKey, toWire } from "./payload/wire.js";
+import { fromWire, isEscapedKey, toWire, WIRE_MARK } from "./payload/wire.js";
 
 /** Default largest payload, in bytes of UTF-8 JSON. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
@@ -9,8 +9,8 @@ export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
 export const MAX_PAYLOAD_DEPTH = 512;
 
 /**
- * Serialises a payload to the JSON text of its wire form (payload/wire.ts: bytes as tagged
- * objects, "$" keys escaped), refusing what JSON cannot carry faithfully: BigInt, functions,
+ * Serialises a payload to the JSON text of its wire form (payload/wire.ts: JSON, with bytes and
+ * objects with "$" keys in {"$wire": ...} envelopes), refusing what JSON cannot carry faithfully: BigInt, functions,
  * symbols, cycles, a top-level `undefined`, non-finite numbers, Map, Set and other class
  * instances without toJSON (their content would be lost), a toJSON that throws or returns one
  * of those, getters that throw, nesting deeper than 512 levels, and anything over `maxBytes`.
@@ -45,7 +45,7 @@ export function wireText(value: unknown): string {
 interface Walk {
   readonly field: string;
   readonly seen: Set<object>;
-  /** Bytes or "$" keys were seen: the value is serialised through toWire. */
+  /** Bytes or "$" keys (of members JSON keeps) were seen: the value is serialised through toWire. */
   wire: boolean;
 }
 
@@ -97,9 +97,10 @@ function checkJsonValue(walk: Walk, value: unknown, path: string, depth: number)
     }
   } else {
     for (const key of Object.keys(value)) {
-      if (isEscapedKey(key)) walk.wire = true;
       const item = read(field, `${path}.${key}`, value, key);
-      if (item !== undefined) checkJsonValue(walk, item, `${path}.${key}`, depth + 1);
+      if (item === undefined) continue;
+      if (isEscapedKey(key)) walk.wire = true;
+      checkJsonValue(walk, item, `${path}.${key}`, depth + 1);
     }
   }
   seen.delete(value);
@@ -141,11 +142,11 @@ export function decodePayload(stored: string | Buffer | null | undefined, where:
   const text = typeof stored === "string" ? stored : stored.toString("utf8");
   if (holdsEncoded(text)) return new EncodedValue(text);
   const parsed = parseStoredPayload(text, where);
-  // Only text with a "$" key or a bytes tag needs the wire form undone.
-  return text.includes('"$') ? fromWire(parsed) : parsed;
+  // Only text with an envelope needs the wire form undone: other JSON is read as it is.
+  return text.includes(WIRE_MARK) ? fromWire(parsed) : parsed;
 }
 
-/** The stored JSON as it is: bytes as their tagged objects, keys escaped, encoded payloads as their nodes. */
+/** The stored JSON as it is: wire envelopes and encoded payloads as their nodes. */
 export function parseStoredPayload(text: string, where: string): unknown {
   try {
     return JSON.parse(text);

@@ -1,6 +1,6 @@
 import { ReplayError } from "@replaykit/runtime";
 import { type RouteContext, readBody, sendJson } from "./http.js";
-import { crossOriginRefusal, tokenMatches } from "./security.js";
+import { crossOriginRefusal } from "./security.js";
 
 /** Largest action body: a signal message of up to the client's payload limit, with room for the rest. */
 const BODY_SLACK = 64 * 1024;
@@ -17,8 +17,7 @@ export function actionRoute(action: Action) {
     const { request, response } = context;
     const refusal = crossOriginRefusal(request);
     if (refusal !== undefined) return sendJson(response, 403, { ok: false, error: refusal });
-    const token = request.headers["x-replaykit-token"];
-    if (!tokenMatches(context.token, typeof token === "string" ? token : undefined)) {
+    if (!context.unlocked) {
       return sendJson(response, 401, {
         ok: false,
         error: "a valid token is needed for actions: enter the one that replaykit ui printed at start",

@@ -7,8 +7,10 @@ import {
   type RunPage,
   RunStatus,
   type TimelineStep,
-  timelineOf,
 } from "@replaykit/runtime";
+import type { SealedOf } from "../shared/sealed.js";
+import { stepsOf } from "../shared/steps.js";
+import { loadStreams, type StreamView } from "./streams.js";
 
 /** Page size of the runs page. */
 export const RUNS_PER_PAGE = 50;
@@ -39,6 +41,9 @@ export interface RunData {
   readonly run: RunDescription;
   readonly steps: readonly TimelineStep[];
   readonly history: readonly HistoryEvent[];
+  readonly streams: readonly StreamView[];
+  /** Recognises the payloads the request's view sealed (see PayloadView.sealedOf). */
+  readonly sealedOf: SealedOf;
   readonly after: number;
   readonly now: number;
 }
@@ -77,18 +82,21 @@ function listFilter(query: RunsQuery, now: number): ListRunsFilter {
   };
 }
 
-/** Everything a run's page shows; undefined when the run does not exist. */
+/** Everything a run's page shows, its payloads as the request's view reads them; undefined when the run does not exist. */
 export async function loadRun(
   client: Client,
-  namespace: string,
-  workflow: string,
-  runId: string,
+  sealedOf: SealedOf,
+  key: { readonly namespace: string; readonly workflow: string; readonly runId: string },
 ): Promise<RunData | undefined> {
+  const { namespace, workflow, runId } = key;
   const after = await client.lastEventId();
   const run = await client.describeRun(namespace, workflow, runId);
   if (run === undefined) return undefined;
-  const history = await client.getHistory(namespace, workflow, runId, { iteration: run.iteration });
-  return { run, steps: timelineOf(history), history, after, now: client.clock.now() };
+  const [history, streams] = await Promise.all([
+    client.getHistory(namespace, workflow, runId, { iteration: run.iteration }),
+    loadStreams(client, namespace, workflow, runId),
+  ]);
+  return { run, steps: stepsOf(history, sealedOf), history, streams, sealedOf, after, now: client.clock.now() };
 }
 
 export function isRunStatus(value: string | undefined): value is RunStatus {

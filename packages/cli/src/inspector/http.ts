@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Client } from "@replaykit/runtime";
+import type { Client, PayloadView } from "@replaykit/runtime";
 import type { Html } from "./html.js";
 
 /** What a route handler gets: the request, its parsed URL, the response, and the inspector's state. */
@@ -7,7 +7,12 @@ export interface RouteContext {
   readonly request: IncomingMessage;
   readonly response: ServerResponse;
   readonly url: URL;
+  /** The client this request reads with: its payloads as `view` shows them. */
   readonly client: Client;
+  /** How this request sees payloads: sealed where encrypted, unless it carries the token (see unlocked). */
+  readonly view: PayloadView;
+  /** True when the request carries the token (header x-replaykit-token): actions are allowed, payloads decrypted. */
+  readonly unlocked: boolean;
   /** The namespace the inspector was started for, if any. */
   readonly namespace: string | undefined;
   readonly token: string;

@@ -6,6 +6,9 @@ export function newToken(): string {
   return randomBytes(24).toString("base64url");
 }
 
+/** The request header that carries the token: actions need it, and pages read with it see payloads decrypted. */
+export const TOKEN_HEADER = "x-replaykit-token";
+
 /** Constant-time comparison of the token a request carries with the server's. */
 export function tokenMatches(expected: string, given: string | undefined): boolean {
   if (given === undefined) return false;

@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Client, createTokenHandler, ReplayError, type TokenHandler, type TokenSecret } from "@replaykit/runtime";
+import {
+  type Client,
+  createTokenHandler,
+  type PayloadView,
+  payloadView,
+  ReplayError,
+  type TokenHandler,
+  type TokenSecret,
+} from "@replaykit/runtime";
 import { InspectorListenError, InspectorOptionsError } from "../shared/errors.js";
 import { actionRoute, cancelAction, resumeAction, signalAction } from "./actions.js";
 import { INSPECTOR_SCRIPT } from "./assets/script.js";
@@ -9,11 +17,25 @@ import { boundedClient } from "./deadline.js";
 import { type RouteContext, type RouteHandler, sendHtml, sendText } from "./http.js";
 import { eventsRoute } from "./live.js";
 import { messagePage } from "./pages/layout.js";
-import { runRoute, runsRoute } from "./pages-routes.js";
-import { hostRefusal, isLoopback, MIN_TOKEN_LENGTH, newToken, SECURITY_HEADERS } from "./security.js";
+import { payloadRoute, runRoute, runsRoute } from "./pages-routes.js";
+import {
+  hostRefusal,
+  isLoopback,
+  MIN_TOKEN_LENGTH,
+  newToken,
+  SECURITY_HEADERS,
+  TOKEN_HEADER,
+  tokenMatches,
+} from "./security.js";
 
 export interface InspectorOptions {
+  /**
+   * The client pages read with. Given codecs with keys (createClient({ codecs })), it decrypts
+   * payloads for requests that carry the token; others see them sealed, `encrypted (key k1, 3.2 KiB)`.
+   */
   readonly client: Client;
+  /** Show the values of secret fields (PayloadOptions.secretFields) to requests with the token; default false: hidden to all. */
+  readonly showSecrets?: boolean | undefined;
   /** The namespace shown when a page names none; default: the first one with runs. */
   readonly namespace?: string | undefined;
   /** Default 127.0.0.1: only this machine can connect. */
@@ -59,6 +81,7 @@ const ROUTES: Readonly<Record<string, RouteHandler>> = {
   "GET /": runsRoute,
   "GET /run": runRoute,
   "GET /events": eventsRoute,
+  "GET /payload": payloadRoute,
   "GET /assets/inspector.js": async ({ response }) => sendText(response, 200, INSPECTOR_SCRIPT, "text/javascript"),
   "GET /assets/inspector.css": async ({ response }) => sendText(response, 200, INSPECTOR_STYLE, "text/css"),
   "GET /favicon.ico": async ({ response }) => {
@@ -88,13 +111,14 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const closing = new AbortController();
   const routes = { ...prefixed(options.routes ?? {}), ...ROUTES };
   let port = options.port ?? 7070;
+  const views = viewsOf(options);
   const tokens =
     options.tokenSecret === undefined
       ? undefined
       : createTokenHandler({ client: options.client, secret: options.tokenSecret });
   const server = createServer((request, response) => {
-    const base = { client: options.client, namespace: options.namespace, token, closing: closing.signal };
-    void handle(request, response, routes, { ...base, port, allowHosts, pageTimeoutMs, tokens });
+    const base = { namespace: options.namespace, token, closing: closing.signal };
+    void handle(request, response, routes, { ...base, views, port, allowHosts, pageTimeoutMs, tokens });
   });
   await listen(server, host, port);
   port = (server.address() as AddressInfo).port;
@@ -119,6 +143,19 @@ const TOKENS_PATH = "/tokens/";
 const DEFAULT_PAGE_TIMEOUT_MS = 5000;
 /** Routes that stream for as long as the page is open; their reads are not bounded as a page's. */
 const STREAMING = new Set(["GET /events"]);
+
+/** How requests see payloads: without the token, encrypted ones sealed; with it, opened (secret fields only with showSecrets). */
+interface Views {
+  readonly closed: PayloadView;
+  readonly unlocked: PayloadView;
+}
+
+function viewsOf(options: InspectorOptions): Views {
+  return {
+    closed: payloadView(options.client, {}),
+    unlocked: payloadView(options.client, { decrypt: true, secrets: options.showSecrets === true }),
+  };
+}
 
 /** Refuses options that would serve the inspector unsafely: a short token, or an open address without a token or Host names. */
 function checkOptions(options: InspectorOptions, host: string): void {
@@ -149,7 +186,8 @@ async function handle(
   request: IncomingMessage,
   response: ServerResponse,
   routes: Readonly<Record<string, RouteHandler>>,
-  state: Omit<RouteContext, "request" | "response" | "url"> & {
+  state: Omit<RouteContext, "request" | "response" | "url" | "client" | "view" | "unlocked"> & {
+    views: Views;
     port: number;
     allowHosts: readonly string[];
     pageTimeoutMs: number;
@@ -166,10 +204,14 @@ async function handle(
   const route = routes[name];
   if (route === undefined)
     return sendHtml(response, 404, messagePage("Not found", `Nothing is served at ${url.pathname}.`));
+  // A request that carries the token sees payloads opened with the client's keys.
+  const given = request.headers[TOKEN_HEADER];
+  const unlocked = tokenMatches(state.token, typeof given === "string" ? given : undefined);
+  const view = unlocked ? state.views.unlocked : state.views.closed;
   // Each page's reads answer within pageTimeoutMs, or the page answers 503 (see boundedClient).
-  const client = STREAMING.has(name) ? state.client : boundedClient(state.client, state.pageTimeoutMs);
+  const client = STREAMING.has(name) ? view.client : boundedClient(view.client, state.pageTimeoutMs);
   try {
-    await route({ ...state, client, request, response, url });
+    await route({ ...state, client, view, unlocked, request, response, url });
   } catch (error) {
     if (response.headersSent) {
       response.end();

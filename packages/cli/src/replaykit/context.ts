@@ -1,4 +1,5 @@
-import { createClient, type MySqlClient } from "@replaykit/runtime";
+import { createClient, type MySqlClient, type PayloadView, payloadView, type StoreClient } from "@replaykit/runtime";
+import { codecConfigOptions } from "../shared/codec-config.js";
 import { type DatabaseOptions, databaseUrl, tablePrefix } from "../shared/database.js";
 import { CliUsageError } from "../shared/errors.js";
 import type { ReplaykitIo } from "./io.js";
@@ -7,11 +8,26 @@ import type { ReplaykitIo } from "./io.js";
 export interface GlobalOptions extends DatabaseOptions {
   readonly namespace?: string;
   readonly json?: boolean;
+  /** A codec config file (keys, payload store); default: the file REPLAY_CODEC_CONFIG names. */
+  readonly codecConfig?: string;
+  /** Show the values of secret fields (they stay hidden otherwise, keys or not). */
+  readonly showSecrets?: boolean;
+  /** Load offloaded payloads (otherwise shown by their size). */
+  readonly loadOffloaded?: boolean;
 }
 
 /** What a command works with: a client on the database, its namespace and how to print. */
 export interface Context {
-  readonly client: MySqlClient;
+  /**
+   * The client commands read and write with: its reads show payloads as `view` allows (what it
+   * cannot open is sealed, never an error), it writes with the codec config's codecs.
+   */
+  readonly client: StoreClient;
+  /** Recognises the payloads `client` read sealed (see PayloadView.sealedOf). */
+  readonly view: PayloadView;
+  /** The client with the codec config: what the inspector serves (it makes views of its own). */
+  readonly source: MySqlClient;
+  readonly showSecrets: boolean;
   readonly namespace: string;
   readonly json: boolean;
   readonly io: ReplaykitIo;
@@ -30,19 +46,26 @@ export async function withContext<T>(
   namespaceOptional = false,
 ): Promise<T> {
   const prefix = tablePrefix(options, io.env);
-  const client = createClient({ uri: databaseUrl(options, io.env) }, prefix === undefined ? {} : { prefix });
+  const payloads = codecConfigOptions(options.codecConfig, io.env);
+  const uri = databaseUrl(options, io.env);
+  const source = createClient({ uri }, { ...payloads, ...(prefix === undefined ? {} : { prefix }) });
+  const showSecrets = options.showSecrets === true;
+  // Whoever runs the CLI holds the keys it was given: it decrypts; secrets and offloaded payloads only when asked.
+  const view = payloadView(source, { decrypt: true, secrets: showSecrets, offloaded: options.loadOffloaded === true });
+  const client = view.client;
   try {
-    await client.ready();
+    await source.ready();
     const asked = options.namespace ?? io.env.REPLAY_NAMESPACE;
     const namespace = namespaceOptional ? (asked ?? "") : await resolveNamespace(client, asked);
-    return await work({ client, namespace, json: options.json === true, io, now: () => client.clock.now() });
+    const json = options.json === true;
+    return await work({ client, view, source, showSecrets, namespace, json, io, now: () => source.clock.now() });
   } finally {
-    await client.close();
+    await source.close();
   }
 }
 
 /** The namespace asked for, or the only one in the database. */
-async function resolveNamespace(client: MySqlClient, asked: string | undefined): Promise<string> {
+async function resolveNamespace(client: StoreClient, asked: string | undefined): Promise<string> {
   if (asked !== undefined && asked !== "") return asked;
   const namespaces = await client.listNamespaces();
   if (namespaces.length === 1 && namespaces[0] !== undefined) return namespaces[0];

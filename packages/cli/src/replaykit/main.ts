@@ -14,6 +14,9 @@ import { processIo, type ReplaykitIo } from "./io.js";
 const HELP = `
 Database: --db mysql://user:password@host:3306/database, or REPLAY_MYSQL_URL.
 Namespace: --namespace <name>, or REPLAY_NAMESPACE; may be left out when the database has one.
+Payloads: encrypted ones show as "encrypted (key k1, 3.2 KiB)" unless --codec-config <file> (or
+REPLAY_CODEC_CONFIG) gives their keys; secret fields stay hidden unless --show-secrets; offloaded
+payloads show their size unless --load-offloaded. The file's format: docs/payloads.md.
 Output: results (tables, or JSON with --json) on stdout; counts, next-page cursors, progress and
 errors on stderr, so a pipe or a file gets the results alone.
 
@@ -77,6 +80,9 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
     .option("-n, --namespace <name>", "the namespace (default: REPLAY_NAMESPACE, or the only one)")
     .option("--table-prefix <prefix>", "table name prefix (default: replay_)")
     .option("--json", "print JSON for scripts instead of tables")
+    .option("--codec-config <file>", "keys and payload store to read payloads with (default: REPLAY_CODEC_CONFIG)")
+    .option("--show-secrets", "show the values of secret fields (hidden otherwise, even with the keys)")
+    .option("--load-offloaded", "load offloaded payloads (shown by their size otherwise)")
     .addHelpText("after", HELP)
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()
@@ -115,6 +121,10 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
     .option(
       "--token-secret <secret...>",
       "serve POST /tokens/<id>?sig=... (signed links of tokenUrl) with these secrets, the first signing; or REPLAY_TOKEN_SECRET",
+    )
+    .addHelpText(
+      "after",
+      "\nWith --codec-config, pages opened with the token (the link it prints) show decrypted payloads;\nsecret fields stay hidden unless --show-secrets too. Without the token, encrypted payloads stay sealed.",
     )
     .action(act((c, _args, f) => serveInspector(c, f), true));
   return program;
@@ -155,6 +165,7 @@ function addRunCommands(runs: Command, act: Act): void {
     .argument("<runId>")
     .option("--iteration <n>", 'an iteration number, or "all" (default: the current one)')
     .option("--fixture", "print a history file for replayHistory: { namespace, workflow, runId, events } as JSON")
+    .option("--raw", "payloads as stored (encrypted ones stay ciphertext): for replayHistory with raw: true")
     .action(act((c, [workflow = "", runId = ""], f) => showHistory(c, workflow, runId, f)));
   runs
     .command("cancel")

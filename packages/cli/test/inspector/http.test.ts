@@ -1,5 +1,5 @@
 import { request as httpRequest } from "node:http";
-import { type Client, createClient } from "@replaykit/runtime";
+import { type CodecStore, createClient, createStoreClient } from "@replaykit/runtime";
 import { createScratchDatabase } from "@replaykit/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type Inspector, startInspector } from "../../src/inspector/index.js";
@@ -162,15 +162,20 @@ describe("the inspector's guards", () => {
   });
 
   it("answers 503 within its page timeout while the database does not answer", async () => {
+    // A database that does not answer: every query of the store under the client's payload boundary hangs.
     const never = new Promise<never>(() => {});
-    const frozen = new Proxy(shop.client, {
+    const inner = (shop.client.store as CodecStore).inner;
+    const frozenStore = new Proxy(inner, {
       get(target, name) {
-        if (name === "lastEventId" || name === "listNamespaces" || name === "describeRun") return () => never;
         const value: unknown = Reflect.get(target, name);
-        return typeof value === "function" ? value.bind(target) : value;
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          const result: unknown = value.apply(target, args);
+          return result instanceof Promise ? never : result;
+        };
       },
-    }) as Client;
-    const slow = await startInspector({ client: frozen, port: 0, pageTimeoutMs: 200 });
+    });
+    const slow = await startInspector({ client: createStoreClient(frozenStore), port: 0, pageTimeoutMs: 200 });
     try {
       for (const path of ["/", "/run?ns=shop&wf=order&id=h-1"]) {
         const answer = await send("GET", path, {}, undefined, slow);

@@ -8,10 +8,14 @@ export interface UiProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `replaykit ui --port 0 --json` on the database and reads the URL and token it prints. */
-export async function startUi(databaseUrl: string): Promise<UiProcess> {
-  const child = spawn(process.execPath, [BINARY, "ui", "--port", "0", "--json", "--namespace", "shop"], {
-    env: { ...process.env, REPLAY_MYSQL_URL: databaseUrl },
+/** Starts `replaykit ui --port 0 --json` (and `more` arguments) on the database and reads the URL and token it prints. */
+export async function startUi(
+  databaseUrl: string,
+  more: readonly string[] = [],
+  env: Record<string, string> = {},
+): Promise<UiProcess> {
+  const child = spawn(process.execPath, [BINARY, "ui", "--port", "0", "--json", "--namespace", "shop", ...more], {
+    env: { ...process.env, ...env, REPLAY_MYSQL_URL: databaseUrl },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

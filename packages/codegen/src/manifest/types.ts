@@ -57,6 +57,14 @@ export interface WorkflowConfig<I, O> {
   readonly queue?: string;
   /** Each published event of this name starts a run, its input the event's data: `onEvent<I>("user.signup", { runId })`. */
   readonly trigger?: TriggerDef<I>;
+  /**
+   * Field names whose values are secret in its payloads (at any depth), e.g. `["cardNumber"]`:
+   * encrypted on their own and hidden by the inspector and the CLI. The runtime's option is
+   * the client's `secretFields`: the generated file exports the namespace's as
+   * `<NAMESPACE>_SECRET_FIELDS`, and its run helpers and worker starter refuse a client that
+   * does not mark them (docs/payloads.md).
+   */
+  readonly secret?: readonly string[];
 }
 
 export interface WorkflowDef<I, O> extends WorkflowConfig<I, O> {
@@ -82,6 +90,14 @@ export interface ActivityConfig {
   readonly scheduleToCloseTimeout?: Duration;
   /** Generate a per-item `register<Activity>` function for this activity. */
   readonly register?: boolean;
+  /**
+   * Field names whose values are secret in its payloads (at any depth), e.g. `["cardNumber"]`:
+   * encrypted on their own and hidden by the inspector and the CLI. The runtime's option is
+   * the client's `secretFields`: the generated file exports the namespace's as
+   * `<NAMESPACE>_SECRET_FIELDS`, and its run helpers and worker starter refuse a client that
+   * does not mark them (docs/payloads.md).
+   */
+  readonly secret?: readonly string[];
 }
 
 export interface ActivityDef<B, I, O> extends ActivityConfig {

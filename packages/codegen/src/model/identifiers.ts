@@ -14,6 +14,7 @@ export const ids = {
   triggersConst: (ns: string) => `${constantCase(ns)}_TRIGGERS`,
   eventsType: (ns: string) => `${pascalCase(ns)}Events`,
   publishEvent: (ns: string) => `publish${pascalCase(ns)}Event`,
+  secretFieldsConst: (ns: string) => `${constantCase(ns)}_SECRET_FIELDS`,
   flow: (wf: string) => `${pascalCase(wf)}Flow`,
   workflowType: (wf: string) => `${pascalCase(wf)}Workflow`,
   run: (wf: string) => `run${pascalCase(wf)}`,
@@ -99,5 +100,6 @@ export const RUNTIME_IMPORTS = [
   "WriteOptions",
   "createWorker",
   "createFlowMock",
+  "requireSecretFields",
   "warnIfStale",
 ] as const;

@@ -66,6 +66,8 @@ export interface WorkflowModel {
   readonly children: readonly string[];
   /** Its default queue, one of the namespace's queues. */
   readonly queue?: string;
+  /** Field names of `secret: [...]`, sorted, without repeats. */
+  readonly secret: readonly string[];
   /** The published events that start its runs. */
   readonly trigger?: TriggerModel;
   readonly location: SourceLocation;
@@ -130,6 +132,8 @@ export interface ActivityModel {
   /** `retry`, `timeout`, `heartbeatTimeout` and `scheduleToCloseTimeout` as written in the manifest. */
   readonly options: { readonly [key: string]: LiteralValue };
   readonly register: boolean;
+  /** Field names of `secret: [...]`, sorted, without repeats. */
+  readonly secret: readonly string[];
   readonly location: SourceLocation;
 }
 
@@ -141,6 +145,8 @@ export interface NamespaceModel {
   readonly activities: readonly ActivityModel[];
   readonly queues: readonly QueueModel[];
   readonly schedules: readonly ScheduleModel[];
+  /** Every secret field of its workflows and activities, sorted: the client's secretFields must hold them. */
+  readonly secretFields: readonly string[];
   /** The backends type every activity takes; `undefined` when there is no activity. */
   readonly backends?: TypeRef;
   /** The manifest's default export, imported when a trigger's runId is needed at run time. */

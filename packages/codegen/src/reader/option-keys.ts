@@ -11,8 +11,19 @@ import { nearest } from "./suggest.js";
  */
 export const OPTION_KEYS = {
   defineNamespace: ["name", "workflows", "activities", "queues", "schedules", "register"],
-  workflow: ["description", "signals", "outputs", "input", "output", "register", "children", "queue", "trigger"],
-  activity: ["description", "retry", "timeout", "heartbeatTimeout", "scheduleToCloseTimeout", "register"],
+  workflow: [
+    "description",
+    "signals",
+    "outputs",
+    "input",
+    "output",
+    "register",
+    "children",
+    "queue",
+    "secret",
+    "trigger",
+  ],
+  activity: ["description", "retry", "timeout", "heartbeatTimeout", "scheduleToCloseTimeout", "register", "secret"],
   signal: ["description", "schema"],
   output: ["description", "schema"],
   schedule: ["description", "workflow", "cron", "timezone", "input", "overlap", "catchup"],

@@ -31,6 +31,8 @@ export interface RawWorkflow {
   readonly children: readonly RawName[];
   readonly queue?: RawName;
   readonly trigger?: RawTrigger;
+  /** The field names of `secret: [...]`. */
+  readonly secret: readonly RawName[];
 }
 
 export interface RawActivity {
@@ -43,6 +45,8 @@ export interface RawActivity {
   /** `timeout`, `heartbeatTimeout`, `scheduleToCloseTimeout`, as written. */
   readonly durations: { readonly [key: string]: Expression | undefined };
   readonly register: boolean;
+  /** The field names of `secret: [...]`. */
+  readonly secret: readonly RawName[];
 }
 
 export interface RawQueue {

@@ -7,6 +7,7 @@ import type { ProblemCollector } from "./collector.js";
 import { checkDuration, checkRetry, DURATION_OPTIONS, readLiteral } from "./literal.js";
 import type { TypePrinter } from "./print-type.js";
 import type { RawActivity } from "./raw.js";
+import { readSecretFields } from "./secret-fields.js";
 import { importValue } from "./values.js";
 
 type JsonCheck = (type: ts.Type, node: Node, what: string) => void;
@@ -94,6 +95,13 @@ export class ActivityReader {
       output: this.#printer.print(types.output),
       options: this.#options(raw),
       register: registerAll || raw.register,
+      secret: readSecretFields(
+        raw.secret,
+        [types.input ?? types.output, types.output],
+        this.#checker,
+        what,
+        this.#problems,
+      ),
       location: this.#problems.at(raw.keyNode),
     };
   }

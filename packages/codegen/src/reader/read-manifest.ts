@@ -97,6 +97,7 @@ function reservedNames(raw: RawNamespace): string[] {
   names.push(ids.triggersConst(raw.name), ids.eventsType(raw.name), ids.publishEvent(raw.name));
   names.push(ids.queueName(raw.name), ids.runOptions(raw.name), ids.childOptions(raw.name));
   names.push(ids.scheduleOptions(raw.name), ids.queuesConst(raw.name), ids.schedulesConst(raw.name));
+  names.push(ids.secretFieldsConst(raw.name));
   for (const wf of raw.workflows) {
     names.push(ids.workflowConst(wf.name), ids.flow(wf.name), ids.workflowType(wf.name), ids.run(wf.name));
     names.push(

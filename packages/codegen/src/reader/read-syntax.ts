@@ -75,6 +75,7 @@ function readWorkflow(entry: StaticProperty, problems: ProblemCollector): RawWor
     children: readNames(config.get("children"), `the children of workflow ${JSON.stringify(entry.key)}`, problems),
     ...optional("queue", readName(config.get("queue"), `the queue of workflow ${JSON.stringify(entry.key)}`, problems)),
     ...optional("trigger", readTrigger(config.get("trigger"), entry.key, problems)),
+    secret: readNames(config.get("secret"), `the secret fields of workflow ${JSON.stringify(entry.key)}`, problems),
   };
 }
 
@@ -115,5 +116,6 @@ function readActivity(entry: StaticProperty, problems: ProblemCollector): RawAct
     ...optionalExpression("retry", config.get("retry")),
     durations: Object.fromEntries(DURATION_OPTIONS.map((key) => [key, config.get(key)?.value])),
     register: readBoolean(config.get("register"), "register", problems),
+    secret: readNames(config.get("secret"), `the secret fields of activity ${JSON.stringify(entry.key)}`, problems),
   };
 }

@@ -12,6 +12,7 @@ import { readQueues } from "./read-queues.js";
 import { readSchedules } from "./read-schedules.js";
 import { checkSharedEvents, importManifest, triggerModel } from "./read-trigger.js";
 import { SchemaReader } from "./schema-types.js";
+import { readSecretFields } from "./secret-fields.js";
 import { findUnresolvedNames } from "./unresolved-names.js";
 import { importValue } from "./values.js";
 
@@ -30,11 +31,14 @@ export interface TypeContext {
 interface Payload {
   readonly read: TypeRef;
   readonly write: TypeRef;
+  /** The type as readers get it, when the checker has one. */
+  readonly type?: ts.Type;
 }
 
 /** Resolves every type of the manifest through the checker into the plain model. */
 export class TypeReader {
   readonly #program: ts.Program;
+  readonly #checker: ts.TypeChecker;
   readonly #printer: TypePrinter;
   readonly #schemas: SchemaReader;
   readonly #activities: ActivityReader;
@@ -47,6 +51,7 @@ export class TypeReader {
     const checker = context.program.getTypeChecker();
     const names = new ImportableNames(context.program, context.outDir, context.packageRoot);
     this.#program = context.program;
+    this.#checker = checker;
     this.#printer = new TypePrinter(context.program, imports, names);
     this.#schemas = new SchemaReader(checker, this.#printer, imports, names);
     this.#activities = new ActivityReader(checker, this.#printer, imports, problems, context.activityContext);
@@ -77,6 +82,7 @@ export class TypeReader {
       activities: activities.sort(byName),
       queues: readQueues(ns.queues, this.#problems).sort(byName),
       schedules: readSchedules(ns.schedules, this.#problems).sort(byName),
+      secretFields: [...new Set([...workflows, ...activities].flatMap((item) => item.secret))].sort(),
       ...(backends === undefined ? {} : { backends }),
       ...(manifest === undefined ? {} : { manifest }),
       imports: this.#imports.all(),
@@ -120,6 +126,7 @@ export class TypeReader {
       children: [...new Set(raw.children.map((child) => child.name))].sort(),
       ...(raw.queue === undefined ? {} : { queue: raw.queue.name }),
       ...(raw.trigger === undefined ? {} : this.#trigger(raw, input, inputSchema)),
+      secret: readSecretFields(raw.secret, [input.type, output.type], this.#checker, what, this.#problems),
       location: this.#problems.at(raw.keyNode),
     };
   }
@@ -175,11 +182,11 @@ export class TypeReader {
       const type = this.#program.getTypeChecker().getTypeFromTypeNode(typeNode.compilerNode as ts.TypeNode);
       this.#checkJson(type, typeNode, what);
       const read = this.#printer.print(type);
-      return { read, write: fromSchema?.write ?? read };
+      return { read, write: fromSchema?.write ?? read, type };
     }
     if (fromSchema !== undefined && schemaNode !== undefined) {
       if (fromSchema.parsed !== undefined) this.#checkJson(fromSchema.parsed, schemaNode, what);
-      return fromSchema;
+      return { read: fromSchema.read, write: fromSchema.write, ...optionalType(fromSchema.parsed) };
     }
     if (schemaNode === undefined) this.#problems.add(new MissingTypeError(this.#problems.at(at), what, fix));
     return { read: { text: "unknown" }, write: { text: "unknown" } };
@@ -210,6 +217,10 @@ export class TypeReader {
     }
     return names.length > 0;
   }
+}
+
+function optionalType(type: ts.Type | undefined): { type?: ts.Type } {
+  return type === undefined ? {} : { type };
 }
 
 function byName<T extends { name: string }>(a: T, b: T): number {

@@ -47,6 +47,7 @@ export function buildFileView(ns: NamespaceModel, header: HeaderInfo): FileView 
     schedules: ns.schedules.map((schedule) => scheduleView(ns, schedule)),
     ...triggerViews(ns),
     backends: ns.backends?.text,
+    secretFields: ns.secretFields,
     uses,
     aliasStartLoops: ids.startNamespaceLoops(ns.name) !== ids.startLoops(),
   };
@@ -67,6 +68,7 @@ function usesOf(ns: NamespaceModel): Uses {
     schedules: ns.schedules.length > 0,
     triggers: ns.workflows.some((wf) => wf.trigger !== undefined),
     eventSchemas: ns.workflows.some((wf) => wf.trigger?.schema !== undefined),
+    secrets: ns.secretFields.length > 0,
   };
 }
 
@@ -96,6 +98,7 @@ function runtimeNames(uses: Uses): [string[], string[]] {
   if (uses.children) types.push("ChildOptions");
   if (uses.queues) types.push("QueueOptions");
   if (uses.triggers) types.push("EventTrigger", "PublishOptions", "TriggerEvent");
+  if (uses.secrets) values.push("requireSecretFields");
   return [types, values];
 }
 

@@ -30,6 +30,8 @@ export interface FileView {
   readonly manifestWorkflows: string | undefined;
   /** The backends type every activity takes; undefined without activities. */
   readonly backends: string | undefined;
+  /** Every secret field of the namespace, sorted: `<NS>_SECRET_FIELDS`, which the client must mark. */
+  readonly secretFields: readonly string[];
   readonly uses: Uses;
   /** Export `startReplayLoops` as an alias of `start<Ns>Loops` (false when that is its own name). */
   readonly aliasStartLoops: boolean;
@@ -46,6 +48,8 @@ export interface Uses {
   readonly triggers: boolean;
   /** An event whose data a schema parses before it is published. */
   readonly eventSchemas: boolean;
+  /** A workflow or an activity marks fields secret: the helpers check the client marks them too. */
+  readonly secrets: boolean;
 }
 
 /** One import statement. */

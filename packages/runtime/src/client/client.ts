@@ -17,6 +17,7 @@ import type {
   ScheduleOptions,
   StreamChunk,
   StreamEvent,
+  StreamInfo,
   StreamOptions,
   Timers,
   UpdateHandle,
@@ -493,6 +494,12 @@ export class ReplayClient implements StoreClient {
     return readStreamChunks({ store: this.store, local: this.local }, ref, opts);
   }
 
+  async listStreams(namespace: string, workflow: string, runId: string): Promise<StreamInfo[]> {
+    const streams = await this.store.listStreams(runKey(namespace, workflow, runId));
+    if (streams === undefined) throw new RunNotFoundError(namespace, workflow, runId);
+    return streams.map((stream) => ({ key: stream.key, chunks: stream.nextOffset, closed: stream.closed }));
+  }
+
   close(): Promise<void> {
     return this.store.close();
   }
@@ -513,8 +520,12 @@ export class ReplayClient implements StoreClient {
   }
 }
 
-/** The store behind the client's payload options (a CodecStore given is unwrapped first: payloads are encoded once). */
+/**
+ * The store behind the client's payload options (a CodecStore given is unwrapped first: payloads
+ * are encoded once). A view of a client's boundary (see payloadView) is used as it is.
+ */
 function payloadBoundary(given: Store, options: PayloadOptions): CodecStore {
+  if (given instanceof CodecStore && given.payloads.sealer !== undefined) return given;
   const store = given instanceof CodecStore ? given.inner : given;
   const resolved = resolvePayloadOptions(options, store.payloadTable);
   return new CodecStore(store, new PayloadPipeline(resolved), resolved.payloadStore);

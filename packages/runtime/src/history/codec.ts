@@ -66,7 +66,7 @@ function legacyRestartInput(type: EventType, payload: unknown): { input: unknown
 }
 
 /**
- * An event as stored, its payload parsed but not decoded: bytes as their tagged objects,
+ * An event as stored, its payload parsed but not decoded: bytes in their wire envelopes,
  * encoded payloads as their nodes (getHistory's `raw`). JSON-serialisable as it is.
  */
 export function rawEvent(row: StoredEvent, where: string): HistoryEvent {

@@ -39,6 +39,7 @@ import {
   openText,
 } from "./record-payloads.js";
 import { encodeStep, encodeStreamAppends, passes } from "./step-payloads.js";
+import type { PayloadViewOptions, Sealer } from "./view.js";
 
 /**
  * The store boundary of a client's payloads: a Store over another that encodes every payload
@@ -60,6 +61,14 @@ export class CodecStore<S extends Store = Store> implements Store {
     this.inner = inner;
     this.payloads = payloads;
     this.#external = payloadStore === undefined || payloadStore === inner.payloadTable ? undefined : payloadStore;
+  }
+
+  /**
+   * The same boundary for an operator's tool: it writes as this one and reads what `options`
+   * allow, sealing the rest (see payload/view.ts). A client given it uses it as it is.
+   */
+  viewing(options: PayloadViewOptions | Sealer): CodecStore<S> {
+    return new CodecStore(this.inner, this.payloads.viewing(options), this.#external);
   }
 
   get description(): string {
@@ -393,6 +402,9 @@ export class CodecStore<S extends Store = Store> implements Store {
     const history = await this.inner.getHistory(key, options);
     if (history === undefined || options?.raw) return history;
     return Promise.all(history.map((event) => openHistoryEvent(this.payloads, event, key)));
+  }
+  listStreams(run: RunKey) {
+    return this.inner.listStreams(run);
   }
   /** Chunks' values decoded; reset markers carry none. */
   async readStream(run: RunKey, key: string, after: number, limit: number) {

@@ -6,7 +6,8 @@
  *   {"$encoded":{"v":1,"codecs":["gzip","aes-256-gcm"],"key":"k1","size":3277,"data":"<base64>"}}
  *   {"$encoded":{"v":1,"codecs":[],"size":900000,"ref":{"workflow":"w","runId":"r","sha256":"<hex>"}}}
  *
- * No user key can be "$encoded" in stored text (the wire form escapes "$" keys), and the text
+ * No user key can be "$encoded" in stored text written by this version (the wire form escapes
+ * "$" keys inside an envelope: payload/wire.ts), and the text
  * `{"$encoded":` cannot occur inside a JSON string (its quotes would be escaped), so a search
  * for it finds encoded nodes and nothing else.
  */

@@ -12,6 +12,7 @@ import {
 } from "./encoded.js";
 import type { ResolvedPayloadOptions } from "./options.js";
 import { sha256Hex } from "./payload-store.js";
+import { type PayloadViewOptions, Sealer } from "./view.js";
 import { isEscapedKey } from "./wire.js";
 
 /** Encoded payloads inside encoded payloads are opened this deep at most (a secret field inside a payload is 2). */
@@ -30,9 +31,12 @@ export class PayloadPipeline {
   readonly #secrets: readonly { readonly field: string; readonly mark: string }[];
   /** Below this many UTF-16 units, text cannot be over offloadAbove bytes of UTF-8. */
   readonly #smallBelow: number;
+  /** Set on a view (see viewing): what it may not open is sealed instead of read. */
+  readonly sealer: Sealer | undefined;
 
-  constructor(options: ResolvedPayloadOptions) {
+  constructor(options: ResolvedPayloadOptions, sealer?: Sealer) {
     this.#options = options;
+    this.sealer = sealer;
     this.#names = options.codecs.map((codec) => codec.name);
     this.#secrets = options.secretFields.map((field) => ({
       field,
@@ -40,6 +44,14 @@ export class PayloadPipeline {
     }));
     // Nothing is large without a payload store to offload to.
     this.#smallBelow = options.payloadStore === undefined ? Number.POSITIVE_INFINITY : options.offloadAbove / 3;
+  }
+
+  /**
+   * The same pipeline for an operator's tool: it writes as this one, and reads what `options`
+   * allow, sealing the rest (see payload/view.ts) instead of throwing.
+   */
+  viewing(options: PayloadViewOptions | Sealer): PayloadPipeline {
+    return new PayloadPipeline(this.#options, options instanceof Sealer ? options : new Sealer(options));
   }
 
   /** The field names whose values are encoded on their own (PayloadOptions.secretFields). */
@@ -82,7 +94,7 @@ export class PayloadPipeline {
     const parsed = parseStoredPayload(text, where);
     const node = text.startsWith(ENCODED_MARK) ? encodedNodeOf(parsed) : undefined;
     // A whole encoded payload (the common case): its decoded text, exactly as it was written.
-    if (node) return this.decode(await this.#open(node, reader), reader, depth + 1);
+    if (node) return this.#openNode(node, reader, depth);
     // Encoded payloads inside other JSON (a child's result in its parent's inbox, a secret field).
     return JSON.stringify(await this.#openWithin(parsed, reader, depth));
   }
@@ -132,6 +144,19 @@ export class PayloadPipeline {
     return text.length > this.#smallBelow && Buffer.byteLength(text, "utf8") > this.#options.offloadAbove;
   }
 
+  /** The payload text an encoded node stands for, decoded further; on a view, sealed where it may not or cannot be opened. */
+  async #openNode(node: EncodedNode, reader: RunKey | undefined, depth: number): Promise<string> {
+    const sealer = this.sealer;
+    if (sealer === undefined) return this.decode(await this.#open(node, reader), reader, depth + 1);
+    const refusal = sealer.refusal(node);
+    if (refusal !== undefined) return sealer.sealedText(node, refusal);
+    try {
+      return await this.decode(await this.#open(node, reader), reader, depth + 1);
+    } catch (error) {
+      return sealer.sealedText(node, sealer.failure(node, error), (error as Error).message ?? String(error));
+    }
+  }
+
   /** The UTF-8 JSON text an encoded node stands for. */
   async #open(node: EncodedNode, reader: RunKey | undefined): Promise<string> {
     let bytes: Uint8Array;
@@ -150,7 +175,7 @@ export class PayloadPipeline {
   async #openWithin(value: unknown, reader: RunKey | undefined, depth: number): Promise<unknown> {
     if (typeof value !== "object" || value === null) return value;
     const node = encodedNodeOf(value);
-    if (node) return JSON.parse(await this.decode(await this.#open(node, reader), reader, depth + 1)) as unknown;
+    if (node) return JSON.parse(await this.#openNode(node, reader, depth)) as unknown;
     const record = value as Record<string, unknown>;
     for (const key of Object.keys(record)) setOwn(record, key, await this.#openWithin(record[key], reader, depth));
     return record;

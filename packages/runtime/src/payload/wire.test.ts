@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { InvalidPayloadError } from "../errors.js";
-import { decodePayload, encodePayload } from "../json.js";
+import { decodePayload, encodePayload, wireText } from "../json.js";
 
 const roundTrip = (value: unknown) => decodePayload(encodePayload("input", value), "test");
 
 describe("the wire form of payloads", () => {
-  it('stores a Uint8Array as {"$bytes": base64} and a Buffer as {"$buffer": base64}, and gives each back as its own type', () => {
+  it('stores a Uint8Array as {"$wire": {"$bytes": base64}} and a Buffer as {"$wire": {"$buffer": base64}}, and gives each back as its own type', () => {
     const text = encodePayload("input", { raw: new Uint8Array([0xde, 0xad, 0xbe, 0xef]), buf: Buffer.from("hi") });
-    expect(JSON.parse(text)).toEqual({ raw: { $bytes: "3q2+7w==" }, buf: { $buffer: "aGk=" } });
+    expect(JSON.parse(text)).toEqual({ raw: { $wire: { $bytes: "3q2+7w==" } }, buf: { $wire: { $buffer: "aGk=" } } });
     const back = decodePayload(text, "test") as { raw: Uint8Array; buf: Buffer };
     expect(back.raw).toStrictEqual(new Uint8Array([0xde, 0xad, 0xbe, 0xef]));
     expect(Buffer.isBuffer(back.buf)).toBe(true);
@@ -36,10 +36,45 @@ describe("the wire form of payloads", () => {
       list: [{ $ref: "#/x" }],
     };
     const text = encodePayload("input", value);
-    expect(text).toContain('"$$bytes":"AAEC"');
+    expect(text.startsWith('{"$wire":{"$$bytes":"AAEC"')).toBe(true);
     expect(text).toContain('"$$$double":1');
     expect(text).not.toContain('{"$encoded":');
     expect(roundTrip(value)).toStrictEqual(value);
+    expect(roundTrip({ deep: [{ $wire: { $bytes: "AAEC" } }] })).toStrictEqual({
+      deep: [{ $wire: { $bytes: "AAEC" } }],
+    });
+  });
+
+  it("reads a payload stored before the wire form existed exactly as it was, $ keys and $bytes-looking objects included", () => {
+    // Written by JSON.stringify, as replaykit stored every payload before bytes were supported.
+    const before = {
+      $$x: 1,
+      $ref: "#/a",
+      file: { $bytes: "AAEC" },
+      copy: { $buffer: "aGk=" },
+      list: [{ $$deeper: { $bytes: "AQ==" } }],
+      $: null,
+    };
+    const text = JSON.stringify(before);
+    expect(decodePayload(text, "test")).toStrictEqual(before);
+    expect(decodePayload(JSON.stringify({ result: before, attempts: 1 }), "test")).toStrictEqual({
+      result: before,
+      attempts: 1,
+    });
+  });
+
+  it("marks only the parts that differ from their JSON, so payload text embedded in other text reads the same", () => {
+    const input = { name: "cat.png", png: new Uint8Array([0x89, 0x50]), meta: { $ref: "x", size: 2 } };
+    const text = encodePayload("input", input);
+    expect(JSON.parse(text)).toEqual({
+      name: "cat.png",
+      png: { $wire: { $bytes: "iVA=" } },
+      meta: { $wire: { $$ref: "x", size: 2 } },
+    });
+    // As the engine embeds an activity's result in its response event.
+    const event = `{"result":${text},"attempts":2}`;
+    expect(decodePayload(event, "test")).toStrictEqual({ result: input, attempts: 2 });
+    expect(wireText({ result: input, attempts: 2 })).toBe(event);
   });
 
   it("keeps the order of members, and a member named __proto__, of an object with $ keys", () => {
@@ -51,8 +86,9 @@ describe("the wire form of payloads", () => {
   });
 
   it("writes a value without bytes or $ keys exactly as JSON.stringify does", () => {
-    const value = { at: new Date(0), list: [1, "two", null, { deep: ["x€😀"] }], n: -1.5e-7 };
+    const value = { at: new Date(0), list: [1, "two", null, { deep: ["x€😀"] }], n: -1.5e-7, $gone: undefined };
     expect(encodePayload("input", value)).toBe(JSON.stringify(value));
+    expect(wireText(value)).toBe(JSON.stringify(value));
   });
 
   it("refuses other typed arrays and ArrayBuffers, saying to pass a Uint8Array", () => {
@@ -72,8 +108,8 @@ describe("the wire form of payloads", () => {
 
   it("counts the stored bytes of a payload with bytes against the limit", () => {
     const bytes = new Uint8Array(300);
-    // 300 bytes are 400 characters of base64, plus the tag.
-    expect(() => encodePayload("input", bytes, 399)).toThrow(/it is 413 bytes of JSON, over the limit of 399/);
-    expect(encodePayload("input", bytes, 413)).toHaveLength(413);
+    // 300 bytes are 400 characters of base64, plus the envelope and the tag.
+    expect(() => encodePayload("input", bytes, 399)).toThrow(/it is 423 bytes of JSON, over the limit of 399/);
+    expect(encodePayload("input", bytes, 423)).toHaveLength(423);
   });
 });

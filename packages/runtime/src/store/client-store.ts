@@ -127,8 +127,8 @@ export interface HistoryOptions {
   /** An iteration number, or "all"; default: the run's current iteration. */
   readonly iteration?: number | "all";
   /**
-   * Payloads as stored, not decoded: bytes as {"$bytes": base64}, keys beginning with "$" with
-   * one more "$", encoded payloads as {"$encoded": {...}} (docs/payloads.md). JSON-serialisable
+   * Payloads as stored, not decoded: bytes and objects with "$" keys in {"$wire": ...} envelopes,
+   * encoded payloads as {"$encoded": {...}} (docs/payloads.md). JSON-serialisable
    * as they are: the form to keep a history in a file (replayHistory takes it with `raw: true`).
    */
   readonly raw?: boolean;

@@ -78,6 +78,7 @@ export type {
   ActivityStreamBatch,
   PlacedChunk,
   StoredChunk,
+  StoredStream,
   StreamAppend,
   StreamBatchResult,
   StreamHead,

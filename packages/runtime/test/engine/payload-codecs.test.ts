@@ -14,7 +14,7 @@ import {
 } from "../../src/index.js";
 import { type RunHistory, replayHistory } from "../../src/testing/index.js";
 import { forEachStore, waitFor } from "../support/helpers.js";
-import { encodedNode, KEYS, storedPayloads, storedTexts, tamperWithInput } from "../support/payloads.js";
+import { encodedNode, KEYS, storedPayloads, storedTexts, storeOf, tamperWithInput } from "../support/payloads.js";
 
 const DEADBEEF = new Uint8Array([0xde, 0xad, 0xbe, 0xef]);
 const aes = (current: "k1" | "k2" = "k1") => aesGcmCodec({ keys: KEYS, current });
@@ -63,8 +63,11 @@ forEachStore((env) => {
         receipt: new Uint8Array([1, 2, 3]),
       });
       const stored = await storedPayloads(env.client, key);
-      expect(stored.get("created #0")).toEqual({ raw: { $bytes: "3q2+7w==" } });
-      expect(stored.get("activity_response double#0")).toEqual({ result: { $buffer: "3q2+796tvu8=" }, attempts: 1 });
+      expect(stored.get("created #0")).toEqual({ raw: { $wire: { $bytes: "3q2+7w==" } } });
+      expect(stored.get("activity_response double#0")).toEqual({
+        result: { $wire: { $buffer: "3q2+796tvu8=" } },
+        attempts: 1,
+      });
       const history = await env.client.getHistory(key.namespace, key.workflow, key.runId);
       expect(history.find((event) => event.type === "output")?.payload).toStrictEqual({ doubled: result.doubled });
     });
@@ -101,6 +104,24 @@ forEachStore((env) => {
       const run = await env.client.getRun(key.namespace, key.workflow, key.runId).catch((error: unknown) => error);
       expect(run).toMatchObject({ name: "PayloadCodecMissingError", codec: "aes-256-gcm" });
       expect((await env.client.listNamespaces()).includes("dc-codec")).toBe(true);
+    });
+
+    it("a run stored before the wire form existed, with $ keys and a $bytes-looking object, reads and runs unchanged", async () => {
+      const old = { $$x: 1, $ref: "#/a", file: { $bytes: "AAEC" }, list: [{ $buffer: "aGk=" }] };
+      const key = { namespace: "dc-old", workflow: "echo", runId: "o-1" };
+      // What replaykit wrote before bytes were supported: JSON.stringify of the input.
+      await storeOf(env.client).createRun({ key, inputText: JSON.stringify(old), now: Date.now() });
+      expect((await env.client.getRun(key.namespace, key.workflow, key.runId))?.input).toStrictEqual(old);
+      await env.worker({
+        namespace: "dc-old",
+        workflows: { echo: async (ctx: RunContext, input: unknown) => ctx.execActivity("same", input) },
+        activities: { same: async (_ctx: ActivityContext, _b: unknown, input: unknown) => input },
+      });
+      expect(await env.client.awaitResult(key.namespace, key.workflow, key.runId, { timeout: "20s" })).toStrictEqual(
+        old,
+      );
+      const history = await env.client.getHistory(key.namespace, key.workflow, key.runId);
+      expect(history.find((event) => event.type === "activity_request")?.payload).toStrictEqual(old);
     });
 
     it("json: a JSON value is stored as plain JSON without codecs, and comes back equal", async () => {

@@ -162,4 +162,16 @@ conformance("streams", ({ store, create }) => {
     await create(run);
     expect(await read(run, "s")).toEqual({ runStatus: "running", head: undefined, chunks: [] });
   });
+
+  it("list a run's streams by key with their lengths and closes, none for a run without, undefined for no run", async () => {
+    const run = await held("list", [value("b", "w0")]);
+    await store.appendStreamBatch(batch(run, 1, [value("a", 1), value("a", 2), { key: "a", close: true }]));
+
+    expect(await store.listStreams(run)).toEqual([
+      { key: "a", nextOffset: 2, closed: true },
+      { key: "b", nextOffset: 1, closed: false },
+    ]);
+    expect(await store.listStreams(await held("list-none"))).toEqual([]);
+    expect(await store.listStreams(fresh("list-missing"))).toBeUndefined();
+  });
 });

@@ -16,10 +16,12 @@ export const INSPECTOR_SCRIPT = `"use strict";
     history.replaceState(null, "", location.pathname + location.search);
   }
   const tokenInput = document.getElementById("token");
-  if (tokenInput) {
-    tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || "";
-    tokenInput.addEventListener("change", () => sessionStorage.setItem(TOKEN_KEY, tokenInput.value.trim()));
-  }
+  const token = () => (tokenInput && tokenInput.value.trim()) || sessionStorage.getItem(TOKEN_KEY) || "";
+  // Reads carry the token too: with it, the server opens payloads with its keys (without it, they stay sealed).
+  const headers = (more) => {
+    const given = token();
+    return Object.assign(given ? { "x-replaykit-token": given } : {}, more);
+  };
 
   // Live updates: every event of the stream makes the live region be fetched again (at most
   // one fetch in flight; a change during a fetch schedules one more), plus a slow backstop.
@@ -31,15 +33,25 @@ export const INSPECTOR_SCRIPT = `"use strict";
     if (fetching) { again = true; return; }
     fetching = true;
     try {
-      const response = await fetch(live.dataset.partial, { headers: { accept: "text/html" } });
+      const response = await fetch(live.dataset.partial, { headers: headers({ accept: "text/html" }) });
       if (response.ok) live.innerHTML = await response.text();
     } catch (error) {
       say("offline");
     } finally {
       fetching = false;
       if (again) { again = false; setTimeout(refresh, 100); }
+      followStreams();
     }
   };
+  // Chunks an activity writes to a stream make no history event, so while the run page shows an
+  // open stream (data-follow), its live region is fetched again every second.
+  let following = false;
+  const followStreams = () => {
+    if (following || !live || !live.querySelector("section.streams[data-follow]")) return;
+    following = true;
+    setTimeout(() => { following = false; refresh(); }, 1000);
+  };
+  followStreams();
   const events = document.body.dataset.events;
   if (events && live && typeof EventSource === "function") {
     const source = new EventSource(events + "&after=" + encodeURIComponent(document.body.dataset.after || "0"));
@@ -48,6 +60,29 @@ export const INSPECTOR_SCRIPT = `"use strict";
     source.addEventListener("error", () => say("reconnecting"));
     setInterval(refresh, 15000);
   }
+  if (tokenInput) {
+    tokenInput.value = sessionStorage.getItem(TOKEN_KEY) || "";
+    tokenInput.addEventListener("change", () => {
+      sessionStorage.setItem(TOKEN_KEY, tokenInput.value.trim());
+      refresh();
+    });
+  }
+  // The page was rendered without the token (a navigation cannot send it): read it again with it.
+  if (token() && document.querySelector(".sealed")) refresh();
+
+  // An offloaded payload's Load button: its value, rendered by the server, takes the button's place.
+  const load = async (button) => {
+    const holder = button.closest(".offloaded");
+    button.disabled = true;
+    try {
+      const response = await fetch(button.dataset.load, { headers: headers({ accept: "text/html" }) });
+      if (response.ok && holder) holder.outerHTML = await response.text();
+      else { button.disabled = false; show("loading the payload failed: " + response.statusText, false); }
+    } catch (error) {
+      button.disabled = false;
+      show("the inspector did not answer: " + error, false);
+    }
+  };
 
   // Actions: JSON with the token in a header; the answer is shown as text.
   const result = document.getElementById("action-result");
@@ -57,12 +92,11 @@ export const INSPECTOR_SCRIPT = `"use strict";
     result.className = "action-result " + (ok ? "ok" : "failed");
   };
   const post = async (action, target, extra) => {
-    const token = (tokenInput && tokenInput.value.trim()) || sessionStorage.getItem(TOKEN_KEY) || "";
     const body = Object.assign({ namespace: target.dataset.ns, workflow: target.dataset.wf, runId: target.dataset.id }, extra);
     try {
       const response = await fetch("/api/" + action, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-replaykit-token": token },
+        headers: { "content-type": "application/json", "x-replaykit-token": token() },
         body: JSON.stringify(body),
       });
       const answer = await response.json();
@@ -73,6 +107,8 @@ export const INSPECTOR_SCRIPT = `"use strict";
     }
   };
   document.addEventListener("click", (event) => {
+    const loader = event.target.closest("button[data-load]");
+    if (loader) { load(loader); return; }
     const button = event.target.closest("button[data-action]");
     if (button) post(button.dataset.action, button, {});
   });

@@ -46,12 +46,17 @@ dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 .ticks { display: flex; justify-content: space-between; font-weight: normal; }
 svg.bar { width: 100%; height: 14px; display: block; background: repeating-linear-gradient(90deg, transparent 0 24.8%, #eef0f4 24.8% 25%); }
 .bar-completed { fill: var(--completed); } .bar-failed { fill: var(--failed); } .bar-timed-out { fill: var(--cancelled); }
-.bar-pending { fill: #9db4f0; } .bar-recorded { fill: var(--muted); }
+.bar-pending { fill: #9db4f0; } .bar-recorded { fill: var(--muted); } .bar-ended { fill: #7a8699; }
+.sealed { font-style: italic; color: var(--muted); background: #eceff4; border-radius: 3px; padding: 0 4px; }
+.sealed-secret { color: var(--stuck); } .sealed-unreadable { color: var(--failed); }
+button.load { padding: 0 8px; font-size: 12px; }
 tr.outcome-pending td { background: #f5f8ff; }
 details summary { cursor: pointer; } .detail { padding: 6px 0; }
 aside.actions { position: sticky; top: 12px; background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 4px 12px 12px; display: grid; gap: 8px; }
 aside.actions label { display: grid; gap: 2px; font-size: 12px; color: var(--muted); }
 aside.actions form { display: grid; gap: 8px; } .hint { color: var(--muted); font-size: 12px; margin: 0; }
 .action-result { margin: 0; min-height: 1.4em; } .action-result.ok { color: var(--completed); } .action-result.failed { color: var(--failed); }
+.streams details.stream { margin: 6px 0; } table.chunks { margin-top: 4px; }
+tr.reset td { background: #fdf0ef; color: var(--failed); } .sealed { color: var(--muted); }
 .message { padding: 10px; background: var(--card); border: 1px solid var(--line); }
 `;

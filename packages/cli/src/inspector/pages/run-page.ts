@@ -3,8 +3,9 @@ import { json } from "../../shared/values.js";
 import type { RunData } from "../data.js";
 import { type Html, href, html } from "../html.js";
 import { layout } from "./layout.js";
-import { jsonBlock, runLink, statusBadge, when } from "./parts.js";
+import { jsonBlock, runLink, type Shown, sealedHtml, statusBadge, when } from "./parts.js";
 import { historySection, outputsSection, relativesSection, signalsSection } from "./run-sections.js";
+import { streamsSection } from "./streams-section.js";
 import { timelineSection } from "./timeline.js";
 
 /** A run's page: what it is and waits for, its steps on a time axis, signals, outputs, relatives; live. */
@@ -23,6 +24,7 @@ ${actionsPanel(run)}
 /** The part of the run page that live updates fetch again. */
 export function runLive(data: RunData): Html {
   const { run, steps, now } = data;
+  const shown: Shown = { sealedOf: data.sealedOf, reader: run };
   const end = run.status === "running" ? now : Math.max(run.updatedAt.getTime(), ...steps.map((s) => s.endedAt ?? 0));
   const pending = (step: { kind: string; name: string; seq: number; outcome: string }) => {
     const activity = run.waitingFor.activities.find((a) => a.activity === step.name && a.seq === step.seq);
@@ -31,17 +33,18 @@ export function runLive(data: RunData): Html {
   return html`<h1><span class="mono">${run.workflow} / ${run.runId}</span> ${statusBadge(run.status, run.status === "running" ? run.state : undefined)}</h1>
 ${facts(run)}
 ${buttons(run)}
-${waiting(run)}
-${run.error ? errorSection(run.error) : ""}
+${waiting(run, shown)}
+${run.error ? errorSection(run.error, shown) : ""}
 <div class="io">
-  <section><h2>Input</h2>${jsonBlock(run.input)}</section>
-  ${run.status === "completed" ? html`<section><h2>Result</h2>${jsonBlock(run.result)}</section>` : ""}
+  <section><h2>Input</h2>${jsonBlock(run.input, shown)}</section>
+  ${run.status === "completed" ? html`<section><h2>Result</h2>${jsonBlock(run.result, shown)}</section>` : ""}
 </div>
-${timelineSection(steps, run.createdAt.getTime(), end, pending)}
-${signalsSection(run, steps)}
-${outputsSection(steps)}
-${relativesSection(run, steps)}
-${historySection(data.history)}`;
+${timelineSection(steps, run.createdAt.getTime(), end, pending, shown)}
+${signalsSection(run, steps, shown)}
+${outputsSection(steps, shown)}
+${streamsSection(data.streams, shown)}
+${relativesSection(run, steps, shown)}
+${historySection(data.history, shown)}`;
 }
 
 function facts(run: RunDescription): Html {
@@ -85,21 +88,23 @@ function buttons(run: RunDescription): Html {
   return cancel === "" && resume === "" ? html`` : html`<div class="buttons">${cancel}${resume}</div>`;
 }
 
-function waiting(run: RunDescription): Html {
+function waiting(run: RunDescription, shown: Shown): Html {
   if (run.status !== "running") return html``;
   const failing = run.waitingFor.activities.filter((activity) => activity.lastError !== undefined);
   return html`<section class="waiting"><h2>Waiting for</h2>
 <ul>${waitingClauses(run).map((clause) => html`<li>${clause}</li>`)}</ul>
-${failing.map((activity) => html`<details class="last-error"><summary>last error of ${activity.activity}#${activity.seq}</summary>${errorBlock(activity.lastError as SerializedError)}</details>`)}
+${failing.map((activity) => html`<details class="last-error"><summary>last error of ${activity.activity}#${activity.seq}</summary>${errorBlock(activity.lastError as SerializedError, shown)}</details>`)}
 </section>`;
 }
 
-function errorSection(error: SerializedError): Html {
-  return html`<section class="error"><h2>Error</h2>${errorBlock(error)}</section>`;
+function errorSection(error: SerializedError, shown: Shown): Html {
+  return html`<section class="error"><h2>Error</h2>${errorBlock(error, shown)}</section>`;
 }
 
-function errorBlock(error: SerializedError): Html {
-  const cause = error.cause ? html`<p>caused by</p>${errorBlock(error.cause)}` : "";
+function errorBlock(error: SerializedError, shown: Shown): Html {
+  const sealed = shown.sealedOf(error);
+  if (sealed !== undefined) return html`<p class="error-line">${sealedHtml(sealed, shown.reader)}</p>`;
+  const cause = error.cause ? html`<p>caused by</p>${errorBlock(error.cause, shown)}` : "";
   return html`<p class="error-line"><b>${error.name}</b>: ${error.message}${error.code ? html` <small>(${error.code})</small>` : ""}</p>${error.stack ? html`<pre class="stack">${error.stack}</pre>` : ""}${cause}`;
 }
 

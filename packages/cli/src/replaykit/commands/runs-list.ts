@@ -1,4 +1,5 @@
 import type { ListRunsFilter, RunInfo, RunStatus } from "@replaykit/runtime";
+import { scriptReplacer } from "../../shared/sealed.js";
 import { counted, time } from "../../shared/values.js";
 import type { Context } from "../context.js";
 import { table } from "../format/table.js";
@@ -21,7 +22,7 @@ export interface ListFlags {
 export async function listRuns(context: Context, flags: ListFlags): Promise<void> {
   const page = await context.client.listRuns(filterOf(context, flags));
   if (context.json) {
-    context.io.out(JSON.stringify(page, null, 2));
+    context.io.out(JSON.stringify(page, scriptReplacer(context.view.sealedOf), 2));
     return;
   }
   if (page.runs.length === 0) {

@@ -1,12 +1,13 @@
 import { CliRefusedError, CliUsageError } from "../../shared/errors.js";
-import { json, time } from "../../shared/values.js";
+import { peopleLine, scriptReplacer } from "../../shared/sealed.js";
+import { time } from "../../shared/values.js";
 import type { Context } from "../context.js";
 import { table } from "../format/table.js";
 
 export async function listSchedules(context: Context): Promise<void> {
   const schedules = await context.client.listSchedules(context.namespace);
   if (context.json) {
-    context.io.out(JSON.stringify(schedules, null, 2));
+    context.io.out(JSON.stringify(schedules, scriptReplacer(context.view.sealedOf), 2));
     return;
   }
   if (schedules.length === 0) {
@@ -24,7 +25,7 @@ export async function listSchedules(context: Context): Promise<void> {
     schedule.paused ? "paused" : "active",
     time(schedule.nextTick),
     schedule.lastRunId ?? "-",
-    json(schedule.input, 40),
+    peopleLine(schedule.input, context.view.sealedOf, 40),
   ]);
   context.io.out(table(columns, rows));
 }

@@ -8,7 +8,9 @@ export async function serveInspector(
   flags: { port?: string; host?: string; token?: string; allowHost?: string[]; tokenSecret?: string[] },
 ) {
   const inspector = await startInspector({
-    client: context.client,
+    // The client with the codec config: the inspector opens payloads with it only for requests with the token.
+    client: context.source,
+    showSecrets: context.showSecrets,
     namespace: context.namespace === "" ? undefined : context.namespace,
     port: parseWhole("--port", flags.port ?? "7070", 0, 65_535),
     host: flags.host ?? "127.0.0.1",

@@ -57,7 +57,7 @@ describe("formatting for people", () => {
       },
       inbox: [],
     } as const;
-    const text = showRun(run, [], 1000);
+    const text = showRun(run, [], 1000, () => undefined);
     expect(text).toContain("bad \\u{1b}]0;owned\\u{7}\\u{1b}[2J");
     expect(text).toContain("card \\u{1b}");
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the point is that none is left

@@ -1,5 +1,7 @@
 import { type RunDescription, type SerializedError, type TimelineStep, waitingClauses } from "@replaykit/runtime";
-import { counted, duration, json, time } from "../../shared/values.js";
+import { peopleJson, peopleLine, type SealedOf, sealedText } from "../../shared/sealed.js";
+import { outcomeOf } from "../../shared/steps.js";
+import { counted, duration, time } from "../../shared/values.js";
 import { bar } from "./bars.js";
 import { fields, printable, table } from "./table.js";
 
@@ -8,14 +10,21 @@ const BAR_WIDTH = 24;
 /**
  * `runs show` for people: the run, what it waits for, its steps on a time axis, its inbox. Every
  * stored value in it (an error's message and stack, an activity's last error, a result) is shown
- * with its control characters escaped (printable), as tables show theirs.
+ * with its control characters escaped (printable), as tables show theirs. A payload the client's
+ * view sealed shows as its words: `encrypted (key k1, 3.2 KiB)`.
  */
-export function showRun(run: RunDescription, steps: readonly TimelineStep[], now: number): string {
-  const sections = [header(run), outcome(run), waiting(run), timeline(run, steps, now), inbox(run)];
+export function showRun(run: RunDescription, steps: readonly TimelineStep[], now: number, sealedOf: SealedOf): string {
+  const sections = [
+    header(run, sealedOf),
+    outcome(run, sealedOf),
+    waiting(run),
+    timeline(run, steps, now, sealedOf),
+    inbox(run, sealedOf),
+  ];
   return printable(sections.filter((section) => section !== "").join("\n\n"));
 }
 
-function header(run: RunDescription): string {
+function header(run: RunDescription, sealedOf: SealedOf): string {
   const state = run.status === "running" ? `running: ${run.state}` : run.status;
   const pairs: [string, string][] = [
     ["run", `${run.workflow}/${run.runId} (namespace ${run.namespace})`],
@@ -37,14 +46,15 @@ function header(run: RunDescription): string {
     ]);
     pairs.push(["next look", run.wakeAt ? time(run.wakeAt) : "when a signal arrives"]);
   }
-  pairs.push(["input", json(run.input, 200)]);
+  pairs.push(["input", peopleLine(run.input, sealedOf, 200)]);
   return fields(pairs);
 }
 
-function outcome(run: RunDescription): string {
-  if (run.status === "completed") return `result\n${indent(JSON.stringify(run.result, null, 2) ?? "null")}`;
+function outcome(run: RunDescription, sealedOf: SealedOf): string {
+  if (run.status === "completed") return `result\n${indent(peopleJson(run.result ?? null, sealedOf, 2))}`;
   if (run.error === undefined) return "";
-  return `error\n${indent(errorText(run.error))}`;
+  const sealed = sealedOf(run.error);
+  return `error\n${indent(sealed ? sealedText(sealed) : errorText(run.error))}`;
 }
 
 /** name: message, the stack, and the causes, each indented under the last. */
@@ -59,7 +69,7 @@ function waiting(run: RunDescription): string {
   return `waiting for\n${indent(waitingClauses(run).join("\n"))}`;
 }
 
-function timeline(run: RunDescription, steps: readonly TimelineStep[], now: number): string {
+function timeline(run: RunDescription, steps: readonly TimelineStep[], now: number, sealedOf: SealedOf): string {
   if (steps.length === 0) return `steps\n  (none recorded in iteration ${run.iteration})`;
   const start = run.createdAt.getTime();
   const end = run.status === "running" ? now : Math.max(run.updatedAt.getTime(), ...steps.map(endOf(now)));
@@ -70,7 +80,7 @@ function timeline(run: RunDescription, steps: readonly TimelineStep[], now: numb
     `+${duration(step.startedAt - start)}`,
     step.outcome === "recorded" ? "-" : duration(endOf(now)(step) - step.startedAt),
     step.attempts === undefined ? attemptsOfPending(run, step) : String(step.attempts),
-    step.outcome,
+    outcomeOf(step, sealedOf),
     bar(axis, step.startedAt, endOf(now)(step), step.outcome === "pending" ? "░" : "█"),
   ]);
   const title = `steps (iteration ${run.iteration}: ${counted(steps.length, "step")} over ${duration(end - start)})`;
@@ -94,13 +104,13 @@ function attemptsOfPending(run: RunDescription, step: TimelineStep): string {
   return pending === undefined ? "-" : `${pending.failedAttempts} failed`;
 }
 
-function inbox(run: RunDescription): string {
+function inbox(run: RunDescription, sealedOf: SealedOf): string {
   if (run.inbox.length === 0) return "";
   const rows = run.inbox.map((signal) => [
     signal.signal,
     signal.externalId,
     time(signal.receivedAt),
-    json(signal.message),
+    peopleLine(signal.message, sealedOf),
   ]);
   const columns = [{ heading: "signal" }, { heading: "external id" }, { heading: "received" }, { heading: "message" }];
   return `signals received, not consumed yet\n${indent(table(columns, rows))}`;

@@ -49,7 +49,7 @@ import {
   setSchedulePaused,
 } from "./schedules.js";
 import { commit } from "./step-writer.js";
-import { appendStreamBatch, readStream, resetStreamAttempts } from "./streams.js";
+import { appendStreamBatch, listStreams, readStream, resetStreamAttempts } from "./streams.js";
 import { MemoryTables } from "./tables.js";
 import { completeToken } from "./waits.js";
 import { addClientSignal, createRun, refuseTx, requestClientCancel, signalWithStart } from "./writes.js";
@@ -188,6 +188,9 @@ export class MemoryStore implements Store {
   }
   async readStream(run: RunKey, key: string, after: number, limit: number) {
     return readStream(this.#db, run, key, after, limit);
+  }
+  async listStreams(run: RunKey) {
+    return listStreams(this.#db, run);
   }
 
   // --- ClientStore ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ import type { StepWrite } from "../step-write.js";
 import type {
   ActivityStreamBatch,
   PlacedChunk,
+  StoredStream,
   StreamBatchResult,
   StreamHead,
   StreamRead,
@@ -60,6 +61,16 @@ export function readStream(db: MemoryTables, key: RunKey, streamKey: string, aft
   // Offsets are dense from 0: the chunk at `offset` is at index `offset`.
   const chunks = stream.chunks.slice(Math.max(after + 1, 0), Math.max(after + 1, 0) + limit);
   return { runStatus: run.status, head: { ...stream.head }, chunks };
+}
+
+/** See StreamStore.listStreams. */
+export function listStreams(db: MemoryTables, key: RunKey): readonly StoredStream[] | undefined {
+  const run = db.run(key);
+  if (run === undefined) return undefined;
+  const streams = [...(db.streams.get(pathOf(run))?.streams.entries() ?? [])];
+  return streams
+    .map(([streamKey, stream]) => ({ key: streamKey, ...stream.head }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** A step's stream writes (the workflow's), and the close of every stream when the step ends the run. */

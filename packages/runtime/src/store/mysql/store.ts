@@ -59,7 +59,7 @@ import {
   setSchedulePaused,
 } from "./schedules.js";
 import { type PacketLimit, writeSteps } from "./step-writer.js";
-import { appendStreamBatch, readStream, resetStreamAttempts } from "./streams.js";
+import { appendStreamBatch, listStreams, readStream, resetStreamAttempts } from "./streams.js";
 import { completeToken } from "./tokens.js";
 import { inTransaction } from "./transaction.js";
 import { fireDebounces } from "./triggers.js";
@@ -273,6 +273,9 @@ export class MySqlStore implements Store {
   }
   readStream(run: RunKey, key: string, after: number, limit: number) {
     return this.#guard((pool, p) => readStream(pool, p, run, key, after, limit));
+  }
+  listStreams(run: RunKey) {
+    return this.#guard((pool, p) => listStreams(pool, p, run));
   }
 
   migrate() {
