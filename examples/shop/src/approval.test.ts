@@ -5,6 +5,7 @@ import { FakeCourier } from "./backends/courier.js";
 import { FakeMailer } from "./backends/mailer.js";
 import { LinkDesk } from "./backends/managers.js";
 import { FakePaymentGateway } from "./backends/payments.js";
+import { shopPayloads } from "./payloads.js";
 import { awaitOrderResult, runOrder, signalOrderWarehouseReady } from "./replay_gen.js";
 import { startShopWorker } from "./worker.js";
 
@@ -26,7 +27,8 @@ describe("a large order's approval link", () => {
   let stop: () => Promise<void>;
 
   beforeEach(async () => {
-    env = await createTestEnv({ start: Date.UTC(2030, 0, 1) });
+    // The shop's codecs: the card number is a secret field its client must mark.
+    env = await createTestEnv({ start: Date.UTC(2030, 0, 1), ...shopPayloads().options });
     desk = new LinkDesk({ baseUrl: "https://shop.example/tokens", secret: SECRET });
     payments = new FakePaymentGateway();
     const worker = startShopWorker(env.client, {
