@@ -49,7 +49,11 @@ export class RunActor {
   #cancelRequested: boolean;
   /** Paused (pauseRun): the step in progress is committed, nothing new starts, the run is let go of. */
   #paused = false;
-  /** Taken up without a read (LoadedRun.unread): until a commit or a poke tells, a pause is unknown. */
+  /**
+   * Taken up without a read (LoadedRun.unread): its commits are refused while the run is paused
+   * (StepWrite.refusePaused) until one goes through. A poke does not clear it: the step in
+   * progress may have taken requests before the poke told of the pause.
+   */
   #unread: boolean;
   /** A commit of this actor is on its way: the version it reads under may be its own. */
   #committing = false;
@@ -142,7 +146,6 @@ export class RunActor {
       return;
     }
     const { wakeGen, cancelRequested, paused } = run;
-    this.#unread = false;
     const requests = this.#requests.moveTo(run.requestGen);
     const same = wakeGen === this.#inbox.wakeGen && cancelRequested === this.#cancelRequested;
     if (same && paused === this.#paused && !requests) return;
