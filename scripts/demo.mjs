@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run demo`: works on a fresh clone. Installs what is missing (saying so), builds
-// (turbo runs replaygen through the generate task), then runs the shop demo.
+// (turbo runs replaygen through the generate task), then runs the shop demo and the agent demo.
 // Plain ESM with no dependencies, because node_modules may not exist yet.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -74,21 +74,42 @@ function ensureMariaDb() {
   if (!findMariaDbServer()) fail(`mariadb-server is installed but no server binary is in ${SEARCH_DIRS.join(", ")}`);
 }
 
-/** Runs the shop demo; Ctrl-C reaches it through the terminal, SIGTERM is passed on; exits with its code. */
-function runShopDemo(args) {
+/**
+ * Runs an example's demo script and resolves to its exit code. Ctrl-C reaches it through the
+ * terminal, SIGTERM is passed on.
+ */
+function runDemo(workspace, args) {
   const extra = args.length > 0 ? ["--", ...args] : [];
-  say(`$ npm run demo -w @replaykit/example-shop ${extra.join(" ")}`.trimEnd());
-  const child = spawn("npm", ["run", "demo", "--silent", "-w", "@replaykit/example-shop", ...extra], {
-    cwd: root,
-    stdio: "inherit",
-  });
-  const forward = (signal) => () => {
-    if (child.exitCode === null) child.kill(signal);
+  say(`$ npm run demo -w ${workspace} ${extra.join(" ")}`.trimEnd());
+  const child = spawn("npm", ["run", "demo", "--silent", "-w", workspace, ...extra], { cwd: root, stdio: "inherit" });
+  const forward = () => {
+    if (child.exitCode === null) child.kill("SIGTERM");
   };
+  process.on("SIGTERM", forward);
+  return new Promise((resolve) => {
+    child.on("error", (error) => fail(`could not run npm: ${error.message}`));
+    child.on("exit", (code, signal) => {
+      process.off("SIGTERM", forward);
+      resolve(code ?? (signal === "SIGINT" ? 130 : 1));
+    });
+  });
+}
+
+/**
+ * The shop demo, then the agent's (an answer streamed, rewound by a retry). With --ui the shop
+ * demo keeps the inspector open until Ctrl-C, so the agent's runs first.
+ */
+async function runDemos(args) {
   process.on("SIGINT", () => {}); // the terminal sends it to the demo too; wait for it to clean up
-  process.on("SIGTERM", forward("SIGTERM"));
-  child.on("error", (error) => fail(`could not run npm: ${error.message}`));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 1)));
+  const demos = [
+    ["@replaykit/example-shop", args],
+    ["@replaykit/example-agent", []],
+  ];
+  if (args.includes("--ui")) demos.reverse();
+  for (const [workspace, demoArgs] of demos) {
+    const code = await runDemo(workspace, demoArgs);
+    if (code !== 0) process.exit(code);
+  }
 }
 
 // `npm run demo -- --ui` keeps the inspector open on the demo's database afterwards.
@@ -101,4 +122,4 @@ ensureDependencies();
 ensureMariaDb();
 say("building: npx turbo run build (the generate task runs replaygen first)");
 run("npx", ["turbo", "run", "build", "--output-logs=errors-only"]);
-runShopDemo(args);
+await runDemos(args);

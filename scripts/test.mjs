@@ -59,7 +59,7 @@ const tools = await run(
   () => {},
 );
 if (tools !== 0) process.exit(tools);
-for (const example of ["examples/shop", "examples/greeting"]) {
+for (const example of ["examples/shop", "examples/greeting", "examples/agent"]) {
   const check = await run("npx", ["replaygen", "--check", `${example}/src/replay.ts`], () => {});
   if (check !== 0) {
     process.stdout.write(

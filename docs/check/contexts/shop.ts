@@ -8,13 +8,18 @@ import {
   awaitSalesReportResult,
   mockOrderFlow,
   ORDER_WORKFLOW,
+  queryOrderStatus,
   runFollowUp,
   runOrder,
   SHOP_NAMESPACE,
   scheduleSalesReport,
   signalOrderWarehouseReady,
+  signalWithStartOrderWarehouseReady,
   startShopLoops,
+  startUpdateOrderChangeAddress,
   streamOrderShipped,
+  updateOrderChangeAddress,
+  updateWithStartOrderChangeAddress,
 } from "../../../examples/shop/src/replay_gen.js";
 import type { Backends, OrderInput, OrderResult, ShipInput, ShipResult } from "../../../examples/shop/src/types.js";
 import { startShopWorker } from "../../../examples/shop/src/worker.js";

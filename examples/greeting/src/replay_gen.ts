@@ -91,6 +91,8 @@ export interface GreetFlow {
   /** The next "reply" signal in arrival order, or undefined after `timeout`: The person answered. */
   awaitReply(timeout: Duration): Promise<Reply | undefined>;
   sleep(duration: Duration): Promise<void>;
+  /** True once `predicate` holds, checked now and after every event the run receives (an update, a signal, a result); false when `timeout` passes first. */
+  condition(predicate: () => boolean, timeout?: Duration): Promise<boolean>;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;
@@ -127,6 +129,27 @@ export function signalGreetReply(
   return client.signalRun(GREETING_NAMESPACE, GREET_WORKFLOW, runId, GREET_REPLY_SIGNAL, message, externalId, opts);
 }
 
+/** Starts a run of workflow "greet" unless `runId` exists, then sends it signal "reply", in one transaction; false when `externalId` was sent before. `opts.tx` joins your transaction. */
+export function signalWithStartGreetReply(
+  client: Client,
+  runId: string,
+  input: GreetingInput,
+  message: Reply,
+  externalId: string,
+  opts?: GreetingRunOptions,
+): Promise<boolean> {
+  return client.signalWithStart(
+    GREETING_NAMESPACE,
+    GREET_WORKFLOW,
+    runId,
+    input,
+    GREET_REPLY_SIGNAL,
+    message,
+    externalId,
+    opts,
+  );
+}
+
 /** The result of a run of workflow "greet" once it completed; throws RunFailedError when it did not. */
 export async function awaitGreetResult(
   client: Client,
@@ -159,6 +182,7 @@ function greetFlow(ctx: RunContext): GreetFlow {
     printGreeting: (input: unknown) => ctx.execActivity(PRINT_GREETING_ACTIVITY, input),
     awaitReply: (timeout: Duration) => ctx.awaitSignal(GREET_REPLY_SIGNAL, timeout),
     sleep: (duration: Duration) => ctx.sleep(duration),
+    condition: (predicate: () => boolean, timeout?: Duration) => ctx.condition(predicate, timeout),
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),

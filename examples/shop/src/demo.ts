@@ -6,6 +6,7 @@ import { createScratchDatabase, startMariaDb } from "@replaykit/runtime/testing"
 import { FakeCourier } from "./backends/courier.js";
 import { FakeMailer } from "./backends/mailer.js";
 import { FakePaymentGateway } from "./backends/payments.js";
+import { changeAddressScene } from "./demo/change-address.js";
 import { Cleanup } from "./demo/cleanup.js";
 import { openInspector } from "./demo/inspector.js";
 import { type PlannedOrder, planOrders } from "./demo/plan.js";
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
   progress.stop();
 
   process.stdout.write(`\n${summaryTable(outcomes)}\n`);
+  await changeAddressScene(client, say);
   if (WITH_UI) {
     const url = await openInspector(client, cleanup);
     say(`done in ${((performance.now() - started) / 1000).toFixed(1)} s; the worker keeps running`);

@@ -1,10 +1,22 @@
-import { activity, defineNamespace, output, queue, schedule, signal, workflow } from "@replaykit/codegen";
+import {
+  activity,
+  defineNamespace,
+  output,
+  query,
+  queue,
+  schedule,
+  signal,
+  update,
+  workflow,
+} from "@replaykit/codegen";
 import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type {
+  ChangeAddress,
   FollowUpInput,
   FollowUpResult,
   OrderInput,
   OrderResult,
+  OrderStatus,
   ReviewSubmitted,
   SalesReport,
   SalesReportInput,
@@ -22,6 +34,12 @@ export default defineNamespace({
       children: ["followUp"],
       // Encrypted on its own in every payload, and hidden by the inspector and the CLI even to whoever holds the keys.
       secret: ["cardNumber"],
+      updates: {
+        changeAddress: update<ChangeAddress, OrderStatus>({
+          description: "Send the parcel elsewhere; refused once the order has left the warehouse.",
+        }),
+      },
+      queries: { status: query<void, OrderStatus>({ description: "Where the order stands." }) },
     }),
     followUp: workflow<FollowUpInput, FollowUpResult>({
       description: "Thirty days after an order, ask for a review; remind once when none comes within a week.",

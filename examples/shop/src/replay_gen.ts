@@ -6,12 +6,15 @@ import type {
   Duration,
   FlowMock,
   MockFn,
+  QueryOptions,
   QueueOptions,
   RunContext,
   RunOptions,
   ScheduleOptions,
   StreamEvent,
   StreamOptions,
+  UpdateHandlerOptions,
+  UpdateOptions,
   Worker,
   WorkerOptions,
   WorkflowFn,
@@ -23,12 +26,14 @@ import type { Email } from "./backends/mailer.js";
 import type { SalesTotals } from "./backends/payments.js";
 import type {
   Backends,
+  ChangeAddress,
   ChargeInput,
   ChargeResult,
   FollowUpInput,
   FollowUpResult,
   OrderInput,
   OrderResult,
+  OrderStatus,
   RefundInput,
   RefundResult,
   ReviewSubmitted,
@@ -54,6 +59,12 @@ export const ORDER_WORKFLOW = "order";
 
 /** Signal of "order": The stock is picked and packed. */
 export const ORDER_WAREHOUSE_READY_SIGNAL = "warehouseReady";
+
+/** Update of "order": Send the parcel elsewhere; refused once the order has left the warehouse. */
+export const ORDER_CHANGE_ADDRESS_UPDATE = "changeAddress";
+
+/** Query of "order": Where the order stands. */
+export const ORDER_STATUS_QUERY = "status";
 
 /** Output of "order": The parcel was handed to the courier. */
 export const ORDER_SHIPPED_OUTPUT = "shipped";
@@ -85,7 +96,7 @@ export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 /** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "4ffa0846ea2f4b924072c8fbf04371a5fd05025d6231701e19920e352a269ba2",
+  sha256: "f1b635f4eb64335c403db3fc4f23a4898d66aace273510824690a951a2445f23",
   command: "npx replaygen src/replay.ts",
 };
 
@@ -146,6 +157,19 @@ export interface ShopChildOptions extends Omit<ChildOptions, "queue"> {
   readonly queue?: ShopQueue;
 }
 
+/** Options of a Flow's update handlers in namespace "shop". */
+export interface ShopUpdateHandlerOptions<I> {
+  /** Runs before the update is accepted, read-only, and refuses it by throwing: the caller gets UpdateRejectedError with its message. Not run again on replay. */
+  readonly validator?: (input: I) => void;
+}
+
+/** An update a worker accepted (the startUpdate helpers): `result()` gives its handler's answer. */
+export interface ShopUpdateHandle<R> {
+  readonly updateId: string;
+  /** The handler's answer, or its error (UpdateFailedError); UpdateTimeoutError after `opts.timeout`. */
+  result(opts?: AwaitResultOptions): Promise<R>;
+}
+
 /** A schedule of one workflow of namespace "shop", as its schedule helper takes it. */
 export interface ShopScheduleOptions<I> extends Omit<ScheduleOptions, "id" | "workflow" | "input"> {
   /** The input of every run the schedule starts. */
@@ -183,6 +207,8 @@ export interface FollowUpFlow {
   /** The next "reviewSubmitted" signal in arrival order, or undefined after `timeout`: The customer wrote a review. */
   awaitReviewSubmitted(timeout: Duration): Promise<ReviewSubmitted | undefined>;
   sleep(duration: Duration): Promise<void>;
+  /** True once `predicate` holds, checked now and after every event the run receives (an update, a signal, a result); false when `timeout` passes first. */
+  condition(predicate: () => boolean, timeout?: Duration): Promise<boolean>;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;
@@ -232,6 +258,28 @@ export function signalFollowUpReviewSubmitted(
   );
 }
 
+/** Starts a run of workflow "followUp" unless `runId` exists, then sends it signal "reviewSubmitted", in one transaction; false when `externalId` was sent before. `opts.tx` joins your transaction. */
+export function signalWithStartFollowUpReviewSubmitted(
+  client: Client,
+  runId: string,
+  input: FollowUpInput,
+  message: ReviewSubmitted,
+  externalId: string,
+  opts?: ShopRunOptions,
+): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
+  return client.signalWithStart(
+    SHOP_NAMESPACE,
+    FOLLOW_UP_WORKFLOW,
+    runId,
+    input,
+    FOLLOW_UP_REVIEW_SUBMITTED_SIGNAL,
+    message,
+    externalId,
+    { ...opts, queue: opts?.queue ?? MAIL_QUEUE },
+  );
+}
+
 /** The result of a run of workflow "followUp" once it completed; throws RunFailedError when it did not. */
 export async function awaitFollowUpResult(
   client: Client,
@@ -264,6 +312,7 @@ function followUpFlow(ctx: RunContext): FollowUpFlow {
     shipOrder: (input: unknown) => ctx.execActivity(SHIP_ORDER_ACTIVITY, input),
     awaitReviewSubmitted: (timeout: Duration) => ctx.awaitSignal(FOLLOW_UP_REVIEW_SUBMITTED_SIGNAL, timeout),
     sleep: (duration: Duration) => ctx.sleep(duration),
+    condition: (predicate: () => boolean, timeout?: Duration) => ctx.condition(predicate, timeout),
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
@@ -314,9 +363,18 @@ export interface OrderFlow {
   signalFollowUpReviewSubmitted(runId: string, message: ReviewSubmitted, externalId: string): Promise<void>;
   /** The next "warehouseReady" signal in arrival order, or undefined after `timeout`: The stock is picked and packed. */
   awaitWarehouseReady(timeout: Duration): Promise<WarehouseReady | undefined>;
+  /** Handles update "changeAddress": `handler` answers each one accepted; `options.validator` refuses one by throwing, before anything is recorded. Send the parcel elsewhere; refused once the order has left the warehouse. */
+  onChangeAddress(
+    handler: (input: ChangeAddress) => OrderStatus | Promise<OrderStatus>,
+    options?: ShopUpdateHandlerOptions<ChangeAddress>,
+  ): void;
+  /** Answers query "status" from the run's state: synchronous and read-only. Where the order stands. */
+  onStatus(handler: () => OrderStatus): void;
   /** Emits output "shipped": The parcel was handed to the courier. */
   emitShipped(message: Shipped): Promise<void>;
   sleep(duration: Duration): Promise<void>;
+  /** True once `predicate` holds, checked now and after every event the run receives (an update, a signal, a result); false when `timeout` passes first. */
+  condition(predicate: () => boolean, timeout?: Duration): Promise<boolean>;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;
@@ -358,6 +416,100 @@ export function signalOrderWarehouseReady(
   );
 }
 
+/** Starts a run of workflow "order" unless `runId` exists, then sends it signal "warehouseReady", in one transaction; false when `externalId` was sent before. `opts.tx` joins your transaction. */
+export function signalWithStartOrderWarehouseReady(
+  client: Client,
+  runId: string,
+  input: OrderInput,
+  message: WarehouseReady,
+  externalId: string,
+  opts?: ShopRunOptions,
+): Promise<boolean> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
+  return client.signalWithStart(
+    SHOP_NAMESPACE,
+    ORDER_WORKFLOW,
+    runId,
+    input,
+    ORDER_WAREHOUSE_READY_SIGNAL,
+    message,
+    externalId,
+    opts,
+  );
+}
+
+/** Sends update "changeAddress" to a run of workflow "order" and returns its handler's answer. Throws UpdateRejectedError (refused by its validator), UpdateFailedError (the handler threw), UpdateTimeoutError, RunEndedError. `opts.updateId` applies it once. Send the parcel elsewhere; refused once the order has left the warehouse. */
+export async function updateOrderChangeAddress(
+  client: Client,
+  runId: string,
+  input: ChangeAddress,
+  opts?: UpdateOptions,
+): Promise<OrderStatus> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
+  const result = await client.executeUpdate(
+    SHOP_NAMESPACE,
+    ORDER_WORKFLOW,
+    runId,
+    ORDER_CHANGE_ADDRESS_UPDATE,
+    input,
+    opts,
+  );
+  return result as OrderStatus;
+}
+
+/** Sends update "changeAddress" to a run of workflow "order" and returns once a worker accepted it; `result()` gives the handler's answer. Throws as updateOrderChangeAddress. */
+export async function startUpdateOrderChangeAddress(
+  client: Client,
+  runId: string,
+  input: ChangeAddress,
+  opts?: UpdateOptions,
+): Promise<ShopUpdateHandle<OrderStatus>> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
+  const handle = await client.startUpdate(
+    SHOP_NAMESPACE,
+    ORDER_WORKFLOW,
+    runId,
+    ORDER_CHANGE_ADDRESS_UPDATE,
+    input,
+    opts,
+  );
+  return {
+    updateId: handle.updateId,
+    result: async (resultOpts?: AwaitResultOptions) => {
+      const result = await handle.result(resultOpts);
+      return result as OrderStatus;
+    },
+  };
+}
+
+/** Starts a run of workflow "order" unless `runId` exists, and sends it update "changeAddress", in one transaction; then as updateOrderChangeAddress. */
+export async function updateWithStartOrderChangeAddress(
+  client: Client,
+  runId: string,
+  input: OrderInput,
+  updateInput: ChangeAddress,
+  opts?: Omit<ShopRunOptions, "tx"> & UpdateOptions,
+): Promise<OrderStatus> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
+  const result = await client.updateWithStart(
+    SHOP_NAMESPACE,
+    ORDER_WORKFLOW,
+    runId,
+    input,
+    ORDER_CHANGE_ADDRESS_UPDATE,
+    updateInput,
+    opts,
+  );
+  return result as OrderStatus;
+}
+
+/** Asks a run of workflow "order" query "status": answered from the run's state, recording nothing. Throws UnknownQueryError, QueryTimeoutError, RunEndedError. Where the order stands. */
+export async function queryOrderStatus(client: Client, runId: string, opts?: QueryOptions): Promise<OrderStatus> {
+  requireSecretFields(client, SHOP_SECRET_FIELDS);
+  const result = await client.queryRun(SHOP_NAMESPACE, ORDER_WORKFLOW, runId, ORDER_STATUS_QUERY, null, opts);
+  return result as OrderStatus;
+}
+
 /** The result of a run of workflow "order" once it completed; throws RunFailedError when it did not. */
 export async function awaitOrderResult(client: Client, runId: string, opts?: AwaitResultOptions): Promise<OrderResult> {
   const result = await client.awaitResult(SHOP_NAMESPACE, ORDER_WORKFLOW, runId, opts);
@@ -397,8 +549,12 @@ function orderFlow(ctx: RunContext): OrderFlow {
     signalFollowUpReviewSubmitted: (runId: string, message: unknown, externalId: string) =>
       ctx.signalRun(FOLLOW_UP_WORKFLOW, runId, FOLLOW_UP_REVIEW_SUBMITTED_SIGNAL, message, externalId),
     awaitWarehouseReady: (timeout: Duration) => ctx.awaitSignal(ORDER_WAREHOUSE_READY_SIGNAL, timeout),
+    onChangeAddress: (handler: (input: never) => unknown, options?: UpdateHandlerOptions) =>
+      ctx.onUpdate(ORDER_CHANGE_ADDRESS_UPDATE, handler, options),
+    onStatus: (handler: (input: never) => unknown) => ctx.onQuery(ORDER_STATUS_QUERY, handler),
     emitShipped: (message: unknown) => ctx.emitOutput(ORDER_SHIPPED_OUTPUT, message),
     sleep: (duration: Duration) => ctx.sleep(duration),
+    condition: (predicate: () => boolean, timeout?: Duration) => ctx.condition(predicate, timeout),
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
@@ -425,6 +581,8 @@ export function mockOrderFlow<M>(fn: MockFn<M>, overrides: Partial<OrderFlow> = 
       startFollowUp: "effect",
       signalFollowUpReviewSubmitted: "effect",
       awaitWarehouseReady: "signal",
+      onChangeAddress: "handler",
+      onStatus: "handler",
       emitShipped: "effect",
     },
   });
@@ -446,6 +604,8 @@ export interface SalesReportFlow {
   /** Activity "shipOrder": Book the courier. */
   shipOrder(input: ShipInput): Promise<ShipResult>;
   sleep(duration: Duration): Promise<void>;
+  /** True once `predicate` holds, checked now and after every event the run receives (an update, a signal, a result); false when `timeout` passes first. */
+  condition(predicate: () => boolean, timeout?: Duration): Promise<boolean>;
   /** Deterministic: the same on replay. */
   now(): Date;
   random(): number;
@@ -503,6 +663,7 @@ function salesReportFlow(ctx: RunContext): SalesReportFlow {
     sendEmail: (input: unknown) => ctx.execActivity(SEND_EMAIL_ACTIVITY, input),
     shipOrder: (input: unknown) => ctx.execActivity(SHIP_ORDER_ACTIVITY, input),
     sleep: (duration: Duration) => ctx.sleep(duration),
+    condition: (predicate: () => boolean, timeout?: Duration) => ctx.condition(predicate, timeout),
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),

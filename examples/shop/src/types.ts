@@ -58,6 +58,19 @@ export interface ShipResult {
   readonly trackingId: string;
 }
 
+/** The `changeAddress` update: where the parcel goes instead. */
+export interface ChangeAddress {
+  readonly address: string;
+}
+
+/** Where an order stands, as the `status` query answers. */
+export interface OrderStatus {
+  readonly stage: "charging" | "awaiting warehouse" | "shipping" | "shipped" | "refunded" | "declined";
+  /** Where the parcel goes (or went). */
+  readonly address: string;
+  readonly trackingId?: string;
+}
+
 export interface WarehouseReady {
   /** Who picked the stock. */
   readonly picker: string;

@@ -1,4 +1,4 @@
-import { ActivityFailure } from "@replaykit/runtime";
+import { ActivityFailure, mockQuery, mockUpdate, UpdateRejectedError } from "@replaykit/runtime";
 import { describe, expect, it, vi } from "vitest";
 import { mockOrderFlow, mockSalesReportFlow } from "./replay_gen.js";
 import type { OrderInput } from "./types.js";
@@ -114,6 +114,33 @@ describe("the order workflow", () => {
     expect(result).toEqual({ status: "refunded", chargeId: "ch_1", reason: "not shippable" });
     expect(flow.refundPayment).toHaveBeenCalledWith({ orderId: "order-1", chargeId: "ch_1", cents: 1999 });
     expect(flow.emitShipped).not.toHaveBeenCalled();
+  });
+});
+
+describe("the order workflow's update and query", () => {
+  it("ships to the address a changeAddress update gave while the order waited for the warehouse", async () => {
+    let warehouseReady: (ready: { picker: string }) => void = () => undefined;
+    const flow = mockFlow();
+    flow.awaitWarehouseReady.mockImplementationOnce(() => new Promise((resolve) => (warehouseReady = resolve)));
+    const result = order(flow, input);
+    await vi.waitFor(() => expect(flow.awaitWarehouseReady).toHaveBeenCalled());
+
+    expect(mockQuery(flow, "onStatus")).toEqual({ stage: "awaiting warehouse", address: "1 Main St" });
+    const changed = await mockUpdate(flow, "onChangeAddress", { address: "9 Harbour Rd" });
+    expect(changed).toEqual({ stage: "awaiting warehouse", address: "9 Harbour Rd" });
+    warehouseReady({ picker: "ana" });
+
+    expect(await result).toMatchObject({ status: "shipped" });
+    expect(flow.shipOrder).toHaveBeenCalledWith({ orderId: "order-1", address: "9 Harbour Rd" });
+    expect(mockQuery(flow, "onStatus")).toEqual({ stage: "shipped", address: "9 Harbour Rd", trackingId: "trk_1" });
+  });
+
+  it("refuses a changeAddress update once the order shipped, leaving the address as it was", async () => {
+    const flow = mockFlow();
+    await order(flow, input);
+
+    await expect(mockUpdate(flow, "onChangeAddress", { address: "9 Harbour Rd" })).rejects.toThrow(UpdateRejectedError);
+    expect(mockQuery(flow, "onStatus")).toMatchObject({ stage: "shipped", address: "1 Main St" });
   });
 });
 

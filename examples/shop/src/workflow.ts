@@ -1,31 +1,62 @@
 import { ActivityFailure, Saga } from "@replaykit/runtime";
 import type { FollowUpWorkflow, OrderWorkflow, SalesReportWorkflow } from "./replay_gen.js";
+import type { OrderStatus } from "./types.js";
 
 /**
  * Charge, wait for the warehouse, ship. The charge is undone (refunded) by a saga when the
  * order cannot be completed: the warehouse does not answer in time, or the courier refuses.
+ * Until the parcel leaves, the customer may change the address (the `changeAddress` update);
+ * the `status` query says where the order stands.
  */
 export const order: OrderWorkflow = async (flow, input) => {
   const { orderId, cents } = input;
+  let status: OrderStatus = { stage: "charging", address: input.address };
+  const moveTo = (stage: OrderStatus["stage"], trackingId?: string) => {
+    status = { ...status, stage, ...(trackingId === undefined ? {} : { trackingId }) };
+  };
+  // Registered before the first await, so a replayed run has them again before its updates.
+  flow.onChangeAddress(
+    (change) => {
+      status = { ...status, address: change.address };
+      return status;
+    },
+    {
+      validator: (change) => {
+        if (status.stage !== "charging" && status.stage !== "awaiting warehouse")
+          throw new Error(`order ${orderId} is ${status.stage}: its address can no longer change`);
+        if (change.address.trim() === "") throw new Error("the new address is empty");
+      },
+    },
+  );
+  flow.onStatus(() => status);
+
   const charge = await flow.chargePayment({ orderId, cardNumber: input.cardNumber, cents });
-  if (!charge.ok) return { status: "declined", reason: charge.reason };
+  if (!charge.ok) {
+    moveTo("declined");
+    return { status: "declined", reason: charge.reason };
+  }
   const saga = new Saga();
   saga.add(() => flow.refundPayment({ orderId, chargeId: charge.chargeId, cents }));
 
+  moveTo("awaiting warehouse");
   const ready = await flow.awaitWarehouseReady(input.warehouseTimeout);
   if (ready === undefined) {
     await saga.compensate();
+    moveTo("refunded");
     return { status: "refunded", chargeId: charge.chargeId, reason: "warehouse timed out" };
   }
 
   let trackingId: string;
+  moveTo("shipping");
   try {
-    ({ trackingId } = await flow.shipOrder({ orderId, address: input.address }));
+    ({ trackingId } = await flow.shipOrder({ orderId, address: status.address }));
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     await saga.compensate();
+    moveTo("refunded");
     return { status: "refunded", chargeId: charge.chargeId, reason: "not shippable" };
   }
+  moveTo("shipped", trackingId);
   await flow.emitShipped({ orderId, trackingId, picker: ready.picker });
   // Added after orders were in flight: runs recorded before it replay without the email.
   if (flow.patched("shipped-email") && input.email !== undefined) {

@@ -64,6 +64,7 @@ const MISUSE = path.join(PACKAGE_ROOT, "test", "types", "misuse.ts");
 const MISUSE_ZOD = path.join(PACKAGE_ROOT, "test", "types", "misuse-zod.ts");
 const MISUSE_COMPOSITION = path.join(PACKAGE_ROOT, "test", "types", "misuse-composition.ts");
 const MISUSE_SECRET = path.join(PACKAGE_ROOT, "test", "types", "misuse-secret.ts");
+const MISUSE_REQUESTS = path.join(PACKAGE_ROOT, "test", "types", "misuse-requests.ts");
 
 /** The diagnostics of `file` with its `@ts-expect-error` lines removed (line numbers kept). */
 function withoutDirectives(file: string): string {
@@ -99,6 +100,7 @@ describe("generated API types", () => {
     project.addSourceFileAtPath(MISUSE_ZOD);
     project.addSourceFileAtPath(MISUSE_COMPOSITION);
     project.addSourceFileAtPath(MISUSE_SECRET);
+    project.addSourceFileAtPath(MISUSE_REQUESTS);
     expect(diagnosticsUnder(project, path.dirname(MISUSE))).toEqual([]);
   });
 
@@ -113,6 +115,23 @@ describe("generated API types", () => {
     expect(diagnostics).toMatch(
       /misuse\.ts:17: Argument of type '"30m2h"' is not assignable to parameter of type 'Duration'/,
     );
+  });
+
+  it("rejects each misuse of updates, queries and conditions with the expected diagnostic", () => {
+    const diagnostics = withoutDirectives(MISUSE_REQUESTS);
+    const lines = diagnostics.split("\n").filter((line) => /^misuse-requests\.ts:\d+:/.test(line));
+    expect(diagnostics).toMatch(/misuse-requests\.ts:12: Type 'string' is not assignable to type 'number'/);
+    expect(diagnostics).toMatch(/misuse-requests\.ts:14: Property 'onRemoveItem' does not exist on type 'CartFlow'/);
+    expect(diagnostics).toMatch(/misuse-requests\.ts:16: Type 'number' is not assignable to type 'string'/);
+    expect(diagnostics).toMatch(
+      /misuse-requests\.ts:18: Type 'string' is not assignable to type 'number \| Promise<number>'/,
+    );
+    expect(diagnostics).toMatch(
+      /misuse-requests\.ts:20: Type '\(input: string\) => undefined' is not assignable to type '\(input: Item\) => void'/,
+    );
+    expect(diagnostics).toMatch(/misuse-requests\.ts:22: Type 'number' is not assignable to type 'string'/);
+    expect(diagnostics).toMatch(/misuse-requests\.ts:24: Type 'string' is not assignable to type 'boolean'/);
+    expect(lines).toHaveLength(7);
   });
 
   it("rejects each misuse of the zod and exact-optional API with the expected diagnostic", () => {

@@ -1,8 +1,9 @@
 import type { Connection, PoolConnection } from "mysql2/promise";
+import type { BulkOptions, BulkResult, ResetOptions, RunOperations } from "./api-operations.js";
 import type { EventTrigger, PurgeEventsOptions, TokenOptions, WaitForEventOptions } from "./api-waits.js";
 import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
-import type { EndStatus, HistoryEvent, RunStatus } from "./history/index.js";
+import type { EndStatus, HistoryEvent, RunStatus, Tags, TagValue } from "./history/index.js";
 import type { RunDescription } from "./ops/description.js";
 import type {
   LocalRequest,
@@ -14,6 +15,7 @@ import type {
   UpdateOptions,
 } from "./request-api.js";
 import type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
+import type { BulkAction, BulkFailure, BulkProgress } from "./store/bulk-records.js";
 import type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent } from "./store/records.js";
 import type {
   CountFilter,
@@ -24,13 +26,27 @@ import type {
   ScheduleInfo,
   Store,
 } from "./store/types.js";
-import type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
+import type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk, StreamInfo } from "./stream-api.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
 export type * from "./api-waits.js";
 export type * from "./request-api.js";
-export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk } from "./stream-api.js";
-export type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent };
+export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk, StreamInfo } from "./stream-api.js";
+export type {
+  BulkAction,
+  BulkFailure,
+  BulkOptions,
+  BulkProgress,
+  BulkResult,
+  ListRunsFilter,
+  ResetOptions,
+  RunInfo,
+  RunOrder,
+  RunPage,
+  StreamEvent,
+  Tags,
+  TagValue,
+};
 
 /** The caller's open transaction, for the MySQL store: a mysql2 connection on which BEGIN was issued. */
 export type Transaction = Connection | PoolConnection;
@@ -65,6 +81,8 @@ export interface RunOptions extends WriteOptions {
   readonly startAt?: Date;
   /** Not started before this long from now (the database clock). */
   readonly delay?: Duration;
+  /** Labels to find the run by (listRuns, countRuns, bulk; indexed): at most 32; its children inherit them. */
+  readonly tags?: Tags;
 }
 
 /** A schedule: `cron` ticks start runs of `workflow` with `input` (see createSchedule). */
@@ -172,7 +190,7 @@ export interface AwaitResultOptions {
 }
 
 /** The untyped client: what app code and the generated helpers call. */
-export interface Client extends RequestsClient {
+export interface Client extends RunOperations, RequestsClient {
   /** Where runs live; workers built on this client use it too. */
   readonly store: Store;
   readonly clock: Clock;
@@ -244,7 +262,7 @@ export interface Client extends RequestsClient {
    * how many it deleted. The namespace's published events from before `endedBefore` go too.
    */
   purgeRuns(namespace: string, options: PurgeOptions): Promise<number>;
-  /** How many runs there are by status, and of the running ones how many are queued (due, no worker yet), active or waiting. */
+  /** How many runs there are by status (tags filter through the tag index), and of the running ones how many are queued (due, no worker yet), active, waiting or paused. */
   countRuns(filter: CountFilter): Promise<RunCounts>;
   /**
    * Creates a schedule, or updates the one with this id (cron, time zone, input, policies);
@@ -305,6 +323,11 @@ export interface Client extends RequestsClient {
     key: string,
     opts?: ReadStreamOptions,
   ): AsyncIterable<StreamChunk>;
+  /**
+   * The streams of a run that were written to (or closed), by key, with their length and whether
+   * they are closed; empty for a run without streams. Throws RunNotFoundError when the run does not exist.
+   */
+  listStreams(namespace: string, workflow: string, runId: string): Promise<StreamInfo[]>;
   /** Releases what the client owns (e.g. a pool it created). */
   close(): Promise<void>;
 }
@@ -371,6 +394,8 @@ export interface ChildOptions {
   readonly timeout?: Duration;
   /** Run the child through this queue and its limits; default: none. */
   readonly queue?: string;
+  /** Tags of the child over those it inherits from this run. */
+  readonly tags?: Tags;
 }
 
 export interface ActivityOptions {
@@ -381,6 +406,10 @@ export interface ActivityOptions {
   readonly heartbeatTimeout?: Duration;
   /** All attempts together, from the request: past it, the activity fails for good with ActivityTimeoutError. */
   readonly scheduleToCloseTimeout?: Duration;
+  /** Attempts go through this queue's limits (createWorker's `queues`); a run waiting for a slot holds no worker. */
+  readonly queue?: string;
+  /** With `queue`: `keyConcurrency` limits attempts per key (e.g. a tenant id). A per-call option. */
+  readonly concurrencyKey?: string;
   /** How the activity's stream writes are batched; default: the worker's `streamBatch`. */
   readonly streamBatch?: StreamBatchOptions;
 }
@@ -452,6 +481,8 @@ export interface RunContext extends RequestsContext {
   patched(patchId: string): boolean;
   /** Step 2 of 3 of removing a patch: accepts histories with or without its marker, records nothing. */
   deprecatePatch(patchId: string): void;
+  /** Sets tags of this run, over those it has; recorded (a replay sets the same); later children inherit them. */
+  setTags(tags: Tags): Promise<void>;
   /**
    * Creates a completion token: an unguessable id (144 random bits) that whoever holds it
    * completes (completeToken, failToken, a tokenUrl). Recorded: replay gets the same id back.

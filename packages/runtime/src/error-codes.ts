@@ -18,6 +18,8 @@ export type ReplayErrorCode =
 /** Something the caller passed cannot be used, and nothing was written. */
 type InvalidArgumentCode =
   | "INVALID_ARGUMENT"
+  /** A bulk action (client.bulk) that cannot run: an unknown action, a missing option, a batch id used for another action. */
+  | "INVALID_BULK"
   | "INVALID_CONNECTION"
   | "INVALID_CURSOR"
   | "INVALID_DATABASE_URL"
@@ -37,6 +39,7 @@ type InvalidArgumentCode =
   | "INVALID_STATUS"
   | "INVALID_STEP"
   | "INVALID_STREAM_OPTIONS"
+  | "INVALID_TAGS"
   | "INVALID_TX"
   | "INVALID_WORKER_OPTIONS"
   /** A value failed the zod schema of a generated helper (`replay_gen.ts`). */
@@ -79,6 +82,7 @@ type WorkflowFailureCode =
   | "CHILD_WORKFLOW_FAILED"
   | "CHILD_CYCLE"
   | "RUN_TIMEOUT"
+  | "RUN_TERMINATED"
   | "COMPENSATION_FAILED"
   /** A write to a closed stream (StreamClosedError). */
   | "STREAM_CLOSED"

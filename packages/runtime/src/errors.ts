@@ -41,6 +41,18 @@ export class InvalidPayloadError extends ReplayError {
   }
 }
 
+/** Tags (runWorkflow's, ctx.setTags's, a filter's) that cannot be stored. Nothing was written. */
+export class InvalidTagsError extends ReplayError {
+  override name = "InvalidTagsError";
+  readonly argument: string;
+  constructor(argument: string, reason: string) {
+    super(
+      "INVALID_TAGS",
+      `invalid ${argument}: ${reason}. Tags are an object of at most 32 keys (names: non-empty, no "/") whose values are strings, finite numbers or booleans, each at most 255 bytes as JSON.`,
+    );
+    this.argument = argument;
+  }
+}
 /** A run does not exist. */
 export class RunNotFoundError extends ReplayError {
   override name = "RunNotFoundError";
@@ -219,7 +231,22 @@ export class RunTimeoutError extends ReplayError {
   }
 }
 
-/** What a parent sees when a child run it waits for failed or was cancelled. */
+/** Why a run ended as terminated (terminateRun): stored as its error, and what a parent that waits for it sees. */
+export class RunTerminatedError extends ReplayError {
+  override name = "RunTerminatedError";
+  readonly runId: string;
+  readonly reason: string;
+  constructor(runId: string, reason: string) {
+    super(
+      "RUN_TERMINATED",
+      `run ${runId} was terminated by an operator: ${reason}. Its activities in flight were aborted; start it again, or resetRun it, to run it on`,
+    );
+    this.runId = runId;
+    this.reason = reason;
+  }
+}
+
+/** What a parent sees when a child run it waits for failed, was cancelled or terminated. */
 export class ChildWorkflowFailure extends ReplayError {
   override name = "ChildWorkflowFailure";
   readonly workflow: string;

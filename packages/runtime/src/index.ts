@@ -21,6 +21,7 @@ export type {
 export { createFlowMock, MOCK_NOW } from "./flow-support/flow-mock.js";
 export type { GeneratedFrom } from "./flow-support/freshness.js";
 export { manifestHash, STALE_GENERATED_WARNING, warnIfStale } from "./flow-support/freshness.js";
+export { mockQuery, mockUpdate } from "./flow-support/mock-requests.js";
 export type {
   ActivityResponse,
   ChildRequest,

@@ -22,6 +22,15 @@ export interface StreamChunk {
   readonly reset?: true;
 }
 
+/** A run's stream as client.listStreams lists it. */
+export interface StreamInfo {
+  readonly key: string;
+  /** How many chunks it holds (reset markers included): the offset its next chunk takes. */
+  readonly chunks: number;
+  /** Closed by closeStream or by the end of its run: it takes no more chunks. */
+  readonly closed: boolean;
+}
+
 /** Options of client.readStream. */
 export interface ReadStreamOptions {
   /** Start after this offset (exclusive): the last offset seen. Default: from the first chunk (-1). */

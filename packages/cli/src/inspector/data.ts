@@ -10,6 +10,7 @@ import {
 } from "@replaykit/runtime";
 import type { SealedOf } from "../shared/sealed.js";
 import { stepsOf } from "../shared/steps.js";
+import { loadStreams, type StreamView } from "./streams.js";
 
 /** Page size of the runs page. */
 export const RUNS_PER_PAGE = 50;
@@ -40,6 +41,7 @@ export interface RunData {
   readonly run: RunDescription;
   readonly steps: readonly TimelineStep[];
   readonly history: readonly HistoryEvent[];
+  readonly streams: readonly StreamView[];
   /** Recognises the payloads the request's view sealed (see PayloadView.sealedOf). */
   readonly sealedOf: SealedOf;
   readonly after: number;
@@ -90,8 +92,11 @@ export async function loadRun(
   const after = await client.lastEventId();
   const run = await client.describeRun(namespace, workflow, runId);
   if (run === undefined) return undefined;
-  const history = await client.getHistory(namespace, workflow, runId, { iteration: run.iteration });
-  return { run, steps: stepsOf(history, sealedOf), history, sealedOf, after, now: client.clock.now() };
+  const [history, streams] = await Promise.all([
+    client.getHistory(namespace, workflow, runId, { iteration: run.iteration }),
+    loadStreams(client, namespace, workflow, runId),
+  ]);
+  return { run, steps: stepsOf(history, sealedOf), history, streams, sealedOf, after, now: client.clock.now() };
 }
 
 export function isRunStatus(value: string | undefined): value is RunStatus {

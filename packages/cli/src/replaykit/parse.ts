@@ -1,7 +1,7 @@
 import { type Duration, type RunStatus, toMillis } from "@replaykit/runtime";
 import { CliUsageError } from "../shared/errors.js";
 
-const STATUSES: readonly RunStatus[] = ["running", "completed", "failed", "cancelled", "stuck"];
+const STATUSES: readonly RunStatus[] = ["running", "completed", "failed", "cancelled", "stuck", "terminated"];
 
 /** A point in time given as a duration before now ("30d", "2h", "1d12h") or an ISO 8601 date. */
 export function parseTime(flag: string, value: string, now: number): Date {

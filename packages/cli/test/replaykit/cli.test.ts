@@ -54,7 +54,7 @@ describe("replaykit runs", () => {
   it("counts runs by status per workflow", async () => {
     const counted = await replaykit(["runs", "count", "--namespace", "shop"], env);
     expect(counted.code).toBe(0);
-    expect(counted.stdout).toMatch(/^WORKFLOW\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+STUCK$/m);
+    expect(counted.stdout).toMatch(/^WORKFLOW\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+STUCK\s+TERMINATED$/m);
     expect(counted.stdout).toMatch(/^broken\s+0\s+0\s+0\s+0\s+1$/m);
     expect(counted.stdout).toMatch(/^running: \d+ queued, \d+ active, \d+ waiting$/m);
   });
@@ -142,7 +142,7 @@ describe("replaykit runs", () => {
     await shop.client.awaitResult("shop", "order", "o-2", { timeout: "20s" }).catch(() => undefined);
     const purged = await replaykit(["runs", "purge", "--ended-before", "0s", "--batch-size", "1"], env);
     expect(purged.code).toBe(0);
-    expect(purged.stdout).toMatch(/^purged 2 runs \(completed, failed or cancelled, ended before /);
+    expect(purged.stdout).toMatch(/^purged 2 runs \(completed, failed, cancelled or terminated, ended before /);
     expect(purged.stderr).toContain("purged 1 run so far\npurged 2 runs so far\n");
     expect(await shop.client.getRun("shop", "order", "o-1")).toBeUndefined();
     expect(await shop.client.getRun("shop", "order", "o-3")).toBeDefined();

@@ -60,9 +60,40 @@ export const shopWorkflows = {
     return null;
   },
   flaky: async (ctx: RunContext) => ctx.execActivity("trim", { card: 42 }),
+  // Streams an answer from an activity whose first attempt fails (so the stream holds a reset),
+  // then keeps the stream open until signal "more", which adds a chunk of its own and ends the run.
+  chat: async (ctx: RunContext, input: { note: string; hold?: boolean }) => {
+    const answer = await ctx.execActivity("streamAnswer", input);
+    const more = await ctx.awaitSignal("more", "1h");
+    await ctx.writeStream("answer", { more });
+    return answer;
+  },
 };
 
+/** Attempts of streamAnswer whose input says `hold` wait here, by run id, until `releaseHeld`. */
+const heldStreams = new Map<string, () => void>();
+const holdStream = (runId: string) => new Promise<void>((resolve) => heldStreams.set(runId, resolve));
+export const isHeld = (runId: string): boolean => heldStreams.has(runId);
+export function releaseHeld(runId: string): void {
+  const release = heldStreams.get(runId);
+  heldStreams.delete(runId);
+  release?.();
+}
+
 export const shopActivities = {
+  // With `hold`, the second attempt stops (mid-stream, then after its last chunk) until released:
+  // chunks written meanwhile make no history event.
+  streamAnswer: {
+    fn: async (ctx: ActivityContext, _backends: unknown, input: { note: string; hold?: boolean }) => {
+      await ctx.writeStream("answer", "Hello ");
+      if (ctx.attempt === 1) throw new Error("the model dropped the connection");
+      if (input.hold) await holdStream(ctx.runId);
+      await ctx.writeStream("answer", input.note);
+      if (input.hold) await holdStream(ctx.runId);
+      return "answered";
+    },
+    retry: { initialInterval: "50ms", maxInterval: "200ms" } as const,
+  },
   charge: async (_ctx: ActivityContext, _backends: unknown, input: { cents: number }) => ({ charged: input.cents }),
   trim: {
     fn: async (_ctx: ActivityContext, _backends: unknown, input: { card: unknown }) => (input.card as string).trim(),

@@ -6,11 +6,14 @@ import type {
   NamespaceDef,
   OutputDef,
   ParseSchema,
+  QueryDef,
   QueueConfig,
   QueueDef,
+  RequestConfig,
   ScheduleConfig,
   ScheduleDef,
   SignalDef,
+  UpdateDef,
   WorkflowConfig,
   WorkflowDef,
 } from "./types.js";
@@ -65,6 +68,27 @@ export function queue(config: QueueConfig = {}): QueueDef {
  */
 export function schedule(config: ScheduleConfig): ScheduleDef {
   return Object.freeze({ kind: "schedule", ...config });
+}
+
+/**
+ * Declares an update: callers send `I` and get the handler's `O` back (`update<I, O>()`), or
+ * schemas give them (`update({ input: Schema, output: Schema })`).
+ *
+ * @example
+ * updates: { approve: update<ApproveInput, ApproveResult>({ description: "An approver's decision." }) }
+ */
+export function update<I, O>(config: RequestConfig<I, O> = {}): UpdateDef<I, O> {
+  return Object.freeze({ kind: "update", ...config });
+}
+
+/**
+ * Declares a query: callers send `I` (`void`: nothing) and get `O`, answered from the run's state.
+ *
+ * @example
+ * queries: { progress: query<void, Progress>({ description: "How far the run is." }) }
+ */
+export function query<I, O>(config: RequestConfig<I, O> = {}): QueryDef<I, O> {
+  return Object.freeze({ kind: "query", ...config });
 }
 
 interface MessageConfig<T> {

@@ -1,2 +1,2 @@
-export { activity, defineNamespace, output, queue, schedule, signal, workflow } from "./define.js";
+export { activity, defineNamespace, output, query, queue, schedule, signal, update, workflow } from "./define.js";
 export type * from "./types.js";

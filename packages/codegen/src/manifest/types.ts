@@ -38,9 +38,45 @@ export interface OutputDef<T> {
   readonly schema?: ParseSchema<T>;
 }
 
+/**
+ * An update a workflow handles: the caller sends `I`, the handler answers `O` (or the `input` and
+ * `output` schemas give them: `z.input` is what the caller passes, `z.output` what the handler gets).
+ */
+export interface UpdateDef<I, O> {
+  readonly kind: "update";
+  readonly description?: string;
+  readonly input?: ParseSchema<I>;
+  readonly output?: ParseSchema<O>;
+  /** Carries the input and result types for the reader; always undefined at run time. */
+  readonly types?: { readonly input: I; readonly output: O };
+}
+
+/** A query a workflow answers from its state: the caller sends `I` (`void`: nothing) and gets `O`. */
+export interface QueryDef<I, O> {
+  readonly kind: "query";
+  readonly description?: string;
+  readonly input?: ParseSchema<I>;
+  readonly output?: ParseSchema<O>;
+  /** Carries the input and result types for the reader; always undefined at run time. */
+  readonly types?: { readonly input: I; readonly output: O };
+}
+
+/** The options of `update()` and `query()`: all optional. */
+export interface RequestConfig<I, O> {
+  readonly description?: string;
+  /** Validates the input in the generated client helpers; also gives its type when no type argument is given. */
+  readonly input?: ParseSchema<I>;
+  /** Validates the answer in the generated client helpers; also gives its type when no type argument is given. */
+  readonly output?: ParseSchema<O>;
+}
+
 export interface WorkflowConfig<I, O> {
   readonly description: string;
   readonly signals?: Readonly<Record<string, SignalDef<unknown>>>;
+  /** Updates callers send and the workflow answers (`update<Input, Result>()`): the Flow gets `on<Update>`. */
+  readonly updates?: Readonly<Record<string, UpdateDef<unknown, unknown>>>;
+  /** Queries callers ask and the workflow answers from its state: the Flow gets `on<Query>`. */
+  readonly queries?: Readonly<Record<string, QueryDef<unknown, unknown>>>;
   readonly outputs?: Readonly<Record<string, OutputDef<unknown>>>;
   /** Validates run input in the generated `run` helper; also gives the input type when no type argument is given. */
   readonly input?: ParseSchema<I>;

@@ -46,6 +46,24 @@ export interface MessageModel {
   readonly location: SourceLocation;
 }
 
+/** An update or a query of a workflow. */
+export interface RequestModel {
+  /** Stored name (the manifest key). */
+  readonly name: string;
+  readonly description?: string;
+  /** The input the handler gets (after the input schema parsed it); undefined when it takes none (`void`). */
+  readonly input?: TypeRef;
+  /** The input callers pass: what the input schema parses; `input` without one. */
+  readonly inputToWrite?: TypeRef;
+  /** The answer callers get: after the output schema parsed it. */
+  readonly output: TypeRef;
+  /** The answer the handler returns: what the output schema parses; `output` without one. */
+  readonly outputToWrite: TypeRef;
+  readonly inputSchema?: ValueRef;
+  readonly outputSchema?: ValueRef;
+  readonly location: SourceLocation;
+}
+
 export interface WorkflowModel {
   readonly name: string;
   readonly description: string;
@@ -60,6 +78,8 @@ export interface WorkflowModel {
   readonly inputSchema?: ValueRef;
   readonly outputSchema?: ValueRef;
   readonly signals: readonly MessageModel[];
+  readonly updates: readonly RequestModel[];
+  readonly queries: readonly RequestModel[];
   readonly outputs: readonly MessageModel[];
   readonly register: boolean;
   /** The workflows it starts as child runs, sorted; each is one of the namespace's workflows. */

@@ -30,6 +30,17 @@ function topLevelClaims(ns: RawNamespace): Claim[] {
       claim(ids.signal(wf.name, signal.name), signal.keyNode, "signal", signal.name);
       claim(ids.signalConst(wf.name, signal.name), signal.keyNode, "signal", signal.name);
     }
+    for (const signal of wf.signals) {
+      claim(ids.signalWithStart(wf.name, signal.name), signal.keyNode, "signal", signal.name);
+    }
+    for (const update of wf.updates) {
+      for (const id of [ids.update, ids.startUpdate, ids.updateWithStart, ids.updateConst]) {
+        claim(id(wf.name, update.name), update.keyNode, "update", update.name);
+      }
+    }
+    for (const query of wf.queries) {
+      for (const id of [ids.query, ids.queryConst]) claim(id(wf.name, query.name), query.keyNode, "query", query.name);
+    }
     for (const output of wf.outputs) {
       claim(ids.stream(wf.name, output.name), output.keyNode, "output", output.name);
       claim(ids.outputConst(wf.name, output.name), output.keyNode, "output", output.name);
@@ -76,6 +87,14 @@ function flowClaims(ns: RawNamespace, wf: RawWorkflow): Claim[] {
   }
   for (const signal of wf.signals) {
     claims.push({ id: ids.awaitMethod(signal.name), node: signal.keyNode, kind: "signal", name: signal.name });
+  }
+  // A name used twice among signals, updates and queries is reported once, by checkRequestNames.
+  const taken = new Set(wf.signals.map((signal) => signal.name));
+  for (const request of [...wf.updates, ...wf.queries]) {
+    const name = request.name;
+    if (taken.has(name)) continue;
+    taken.add(name);
+    claims.push({ id: ids.handlerMethod(name), node: request.keyNode, kind: request.kind, name });
   }
   for (const output of wf.outputs) {
     claims.push({ id: ids.emitMethod(output.name), node: output.keyNode, kind: "output", name: output.name });

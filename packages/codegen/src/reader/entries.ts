@@ -13,6 +13,8 @@ const ENTRY_KINDS = {
   workflows: "workflow",
   activities: "activity",
   signals: "signal",
+  updates: "update",
+  queries: "query",
   outputs: "output",
   queues: "queue",
   schedules: "schedule",

@@ -11,10 +11,24 @@ import { nearest } from "./suggest.js";
  */
 export const OPTION_KEYS = {
   defineNamespace: ["name", "workflows", "activities", "queues", "schedules", "register"],
-  workflow: ["description", "signals", "outputs", "input", "output", "register", "children", "queue", "secret"],
+  workflow: [
+    "description",
+    "signals",
+    "outputs",
+    "input",
+    "output",
+    "register",
+    "children",
+    "queue",
+    "updates",
+    "queries",
+    "secret",
+  ],
   activity: ["description", "retry", "timeout", "heartbeatTimeout", "scheduleToCloseTimeout", "register", "secret"],
   signal: ["description", "schema"],
   output: ["description", "schema"],
+  update: ["description", "input", "output"],
+  query: ["description", "input", "output"],
   schedule: ["description", "workflow", "cron", "timezone", "input", "overlap", "catchup"],
 } as const;
 

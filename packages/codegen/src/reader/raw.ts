@@ -16,6 +16,19 @@ export interface RawMessage {
   readonly schema?: Expression;
 }
 
+/** An update or query as written: syntax only, before types are resolved. */
+export interface RawRequest {
+  readonly kind: "update" | "query";
+  readonly name: string;
+  readonly keyNode: Node;
+  readonly call: CallExpression;
+  readonly description?: string;
+  readonly inputTypeNode?: TypeNode;
+  readonly outputTypeNode?: TypeNode;
+  readonly inputSchema?: Expression;
+  readonly outputSchema?: Expression;
+}
+
 export interface RawWorkflow {
   readonly name: string;
   readonly keyNode: Node;
@@ -26,6 +39,8 @@ export interface RawWorkflow {
   readonly inputSchema?: Expression;
   readonly outputSchema?: Expression;
   readonly signals: readonly RawMessage[];
+  readonly updates: readonly RawRequest[];
+  readonly queries: readonly RawRequest[];
   readonly outputs: readonly RawMessage[];
   readonly register: boolean;
   readonly children: readonly RawName[];

@@ -9,6 +9,7 @@ import { checkIdentifiers } from "./check-identifiers.js";
 import { checkReferences } from "./check-references.js";
 import { ProblemCollector } from "./collector.js";
 import type { RawNamespace } from "./raw.js";
+import { checkRequestNames } from "./read-requests.js";
 import { readSyntax } from "./read-syntax.js";
 import { TypeReader } from "./read-types.js";
 import { activityContextType, includeRuntime } from "./runtime-types.js";
@@ -37,6 +38,7 @@ export function readManifest(project: Project, sourceFile: SourceFile, options: 
   reportParseErrors(project, sourceFile, problems);
   const raw = readSyntax(sourceFile, problems);
   if (raw === undefined) throw new ManifestErrors(sortProblems(problems));
+  for (const workflow of raw.workflows) checkRequestNames(workflow, problems);
   checkIdentifiers(raw, problems);
   checkReferences(raw, problems);
   const syntaxProblems = problems.problems.length;
@@ -95,6 +97,7 @@ function reservedNames(raw: RawNamespace): string[] {
   names.push(ids.registryOptions(raw.name), ids.startRegistry(raw.name), ids.startLoops(), ids.workflowFns(raw.name));
   names.push(ids.startNamespaceLoops(raw.name));
   names.push(ids.queueName(raw.name), ids.runOptions(raw.name), ids.childOptions(raw.name));
+  names.push(ids.updateHandle(raw.name), ids.updateHandlerOptions(raw.name));
   names.push(ids.scheduleOptions(raw.name), ids.queuesConst(raw.name), ids.schedulesConst(raw.name));
   names.push(ids.secretFieldsConst(raw.name));
   for (const wf of raw.workflows) {
@@ -108,6 +111,15 @@ function reservedNames(raw: RawNamespace): string[] {
     );
     for (const signal of wf.signals)
       names.push(ids.signal(wf.name, signal.name), ids.signalConst(wf.name, signal.name));
+    for (const signal of wf.signals) names.push(ids.signalWithStart(wf.name, signal.name));
+    for (const update of wf.updates)
+      names.push(
+        ids.update(wf.name, update.name),
+        ids.startUpdate(wf.name, update.name),
+        ids.updateWithStart(wf.name, update.name),
+        ids.updateConst(wf.name, update.name),
+      );
+    for (const query of wf.queries) names.push(ids.query(wf.name, query.name), ids.queryConst(wf.name, query.name));
     for (const output of wf.outputs)
       names.push(ids.stream(wf.name, output.name), ids.outputConst(wf.name, output.name));
   }

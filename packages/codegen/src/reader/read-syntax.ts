@@ -19,6 +19,7 @@ import { DURATION_OPTIONS } from "./literal.js";
 import { checkOptionKeys } from "./option-keys.js";
 import type { RawActivity, RawMessage, RawNamespace, RawWorkflow } from "./raw.js";
 import { readQueue, readSchedule } from "./read-flow-control.js";
+import { readRequests } from "./read-requests.js";
 import { readObject, type StaticProperty, stringLiteral, unwrap } from "./static.js";
 
 /** Reads the manifest's syntax: names, descriptions and the nodes that carry types. */
@@ -69,6 +70,7 @@ function readWorkflow(entry: StaticProperty, problems: ProblemCollector): RawWor
     ...optionalExpression("inputSchema", config.get("input")),
     ...optionalExpression("outputSchema", config.get("output")),
     signals: readEntries(config.get("signals"), "signals", problems, (item, p) => readMessage(item, "signal", p)),
+    ...readRequests(config, problems),
     outputs: readEntries(config.get("outputs"), "outputs", problems, (item, p) => readMessage(item, "output", p)),
     register: readBoolean(config.get("register"), "register", problems),
     children: readNames(config.get("children"), `the children of workflow ${JSON.stringify(entry.key)}`, problems),

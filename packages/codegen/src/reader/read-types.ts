@@ -1,12 +1,13 @@
-import type { Expression, Node, ts } from "ts-morph";
+import type { Expression, Node } from "ts-morph";
+import { ts } from "../compiler.js";
 import { MissingTypeError, NonJsonTypeError, UnknownTypeNameError } from "../errors.js";
 import type { ImportTable } from "../model/imports.js";
-import type { MessageModel, NamespaceModel, TypeRef, ValueRef, WorkflowModel } from "../model/model.js";
+import type { MessageModel, NamespaceModel, RequestModel, TypeRef, ValueRef, WorkflowModel } from "../model/model.js";
 import type { ProblemCollector } from "./collector.js";
 import { ImportableNames } from "./importable.js";
 import { findJsonProblem } from "./json-check.js";
 import { TypePrinter } from "./print-type.js";
-import type { RawMessage, RawNamespace, RawWorkflow } from "./raw.js";
+import type { RawMessage, RawNamespace, RawRequest, RawWorkflow } from "./raw.js";
 import { ActivityReader } from "./read-activities.js";
 import { readQueues } from "./read-queues.js";
 import { readSchedules } from "./read-schedules.js";
@@ -113,6 +114,8 @@ export class TypeReader {
       ...(inputSchema === undefined ? {} : { inputSchema }),
       ...(outputSchema === undefined ? {} : { outputSchema }),
       signals: raw.signals.map((signal) => this.#message(signal, "signal", raw.name)).sort(byName),
+      updates: raw.updates.map((update) => this.#request(update, raw.name)).sort(byName),
+      queries: raw.queries.map((query) => this.#request(query, raw.name)).sort(byName),
       outputs: raw.outputs.map((output) => this.#message(output, "output", raw.name)).sort(byName),
       register: registerAll || raw.register,
       children: [...new Set(raw.children.map((child) => child.name))].sort(),
@@ -135,6 +138,44 @@ export class TypeReader {
       ...(schema === undefined ? {} : { schema }),
       location: this.#problems.at(raw.keyNode),
     };
+  }
+
+  /** An update's or query's input (none when its type is `void` or `undefined`) and answer. */
+  #request(raw: RawRequest, workflow: string): RequestModel {
+    const what = `${raw.kind} ${JSON.stringify(raw.name)} of workflow ${JSON.stringify(workflow)}`;
+    const inputSchema = this.#schema(raw.inputSchema, `the input schema of ${what}`);
+    const outputSchema = this.#schema(raw.outputSchema, `the output schema of ${what}`);
+    const fix = (key: string) =>
+      `pass type arguments, \`${raw.kind}<Input, Result>()\` (\`void\` input: none), or a zod schema as \`${key}: Schema\``;
+    const input = this.#takesNoInput(raw)
+      ? undefined
+      : this.#payload(raw.inputTypeNode, raw.inputSchema, inputSchema, raw.call, `the input of ${what}`, fix("input"));
+    const output = this.#payload(
+      raw.outputTypeNode,
+      raw.outputSchema,
+      outputSchema,
+      raw.call,
+      `the result of ${what}`,
+      fix("output"),
+    );
+    return {
+      name: raw.name,
+      ...(raw.description === undefined ? {} : { description: raw.description }),
+      ...(input === undefined ? {} : { input: input.read, inputToWrite: input.write }),
+      output: output.read,
+      outputToWrite: output.write,
+      ...(inputSchema === undefined ? {} : { inputSchema }),
+      ...(outputSchema === undefined ? {} : { outputSchema }),
+      location: this.#problems.at(raw.keyNode),
+    };
+  }
+
+  /** `update<void, R>()`: the handler takes nothing, and the helpers no input parameter. */
+  #takesNoInput(raw: RawRequest): boolean {
+    if (raw.inputSchema !== undefined || raw.inputTypeNode === undefined) return false;
+    const node = raw.inputTypeNode.compilerNode as ts.TypeNode;
+    const type = this.#program.getTypeChecker().getTypeFromTypeNode(node);
+    return (type.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) !== 0;
   }
 
   /**

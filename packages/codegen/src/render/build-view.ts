@@ -6,6 +6,7 @@ import type {
   MessageModel,
   NamespaceModel,
   QueueModel,
+  RequestModel,
   ScheduleModel,
   WorkflowModel,
 } from "../model/model.js";
@@ -16,6 +17,7 @@ import type {
   FileView,
   MessageView,
   QueueView,
+  RequestView,
   ScheduleView,
   Uses,
   WorkflowView,
@@ -58,13 +60,19 @@ function usesOf(ns: NamespaceModel): Uses {
       (wf) =>
         wf.inputSchema !== undefined ||
         wf.outputSchema !== undefined ||
-        [...wf.signals, ...wf.outputs].some((message) => message.schema !== undefined),
+        [...wf.signals, ...wf.outputs].some((message) => message.schema !== undefined) ||
+        [...wf.updates, ...wf.queries].some(
+          (item) => item.inputSchema !== undefined || item.outputSchema !== undefined,
+        ),
     ),
     register: ns.workflows.some((wf) => wf.register) || ns.activities.some((activity) => activity.register),
     children: ns.workflows.some((wf) => wf.children.length > 0),
     queues: ns.queues.length > 0,
     schedules: ns.schedules.length > 0,
     secrets: ns.secretFields.length > 0,
+    signals: ns.workflows.some((wf) => wf.signals.length > 0),
+    updates: ns.workflows.some((wf) => wf.updates.length > 0),
+    queries: ns.workflows.some((wf) => wf.queries.length > 0),
   };
 }
 
@@ -82,9 +90,9 @@ function runtimeNames(uses: Uses): [string[], string[]] {
     "Worker",
     "WorkerOptions",
     "WorkflowFn",
-    "WriteOptions",
   ];
   const values = ["createFlowMock", "createWorker", "warnIfStale"];
+  if (uses.signals) types.push("WriteOptions");
   if (uses.outputs) types.push("StreamEvent", "StreamOptions");
   if (uses.outputs) values.push("EventType");
   if (uses.schemas) values.push("ReplayError");
@@ -92,6 +100,8 @@ function runtimeNames(uses: Uses): [string[], string[]] {
   if (uses.children) types.push("ChildOptions");
   if (uses.queues) types.push("QueueOptions");
   if (uses.secrets) values.push("requireSecretFields");
+  if (uses.updates) types.push("UpdateHandlerOptions", "UpdateOptions");
+  if (uses.queries) types.push("QueryOptions");
   return [types, values];
 }
 
@@ -107,6 +117,8 @@ function workflowView(ns: NamespaceModel, wf: WorkflowModel): WorkflowView {
     outputSchema: wf.outputSchema?.local,
     queue: wf.queue,
     signals: wf.signals.map((signal) => messageView(wf, signal)),
+    updates: wf.updates.map((update) => requestView(wf, update, "update")),
+    queries: wf.queries.map((query) => requestView(wf, query, "query")),
     outputs: wf.outputs.map((output) => messageView(wf, output)),
     children: wf.children.flatMap((name) => ns.workflows.filter((item) => item.name === name)).map(childView),
     register: wf.register,
@@ -134,6 +146,21 @@ function messageView(wf: WorkflowModel, message: MessageModel): MessageView {
     type: message.type.text,
     typeToWrite: message.typeToWrite.text,
     schema: message.schema?.local,
+  };
+}
+
+function requestView(wf: WorkflowModel, request: RequestModel, kind: RequestView["kind"]): RequestView {
+  return {
+    kind,
+    name: request.name,
+    description: request.description,
+    workflow: wf.name,
+    input: request.input?.text,
+    inputToWrite: request.inputToWrite?.text,
+    output: request.output.text,
+    outputToWrite: request.outputToWrite.text,
+    inputSchema: request.inputSchema?.local,
+    outputSchema: request.outputSchema?.local,
   };
 }
 

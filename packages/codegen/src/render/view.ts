@@ -42,6 +42,10 @@ export interface Uses {
   readonly schedules: boolean;
   /** A workflow or an activity marks fields secret: the helpers check the client marks them too. */
   readonly secrets: boolean;
+  /** A workflow takes signals: the signal helpers take WriteOptions. */
+  readonly signals: boolean;
+  readonly updates: boolean;
+  readonly queries: boolean;
 }
 
 /** One import statement. */
@@ -69,6 +73,8 @@ export interface WorkflowView {
   /** Its default queue. */
   readonly queue: string | undefined;
   readonly signals: readonly MessageView[];
+  readonly updates: readonly RequestView[];
+  readonly queries: readonly RequestView[];
   readonly outputs: readonly MessageView[];
   /** The workflows it starts as child runs, in the order of its `children`. */
   readonly children: readonly ChildView[];
@@ -99,6 +105,25 @@ export interface MessageView {
   /** The message as writers pass it. */
   readonly typeToWrite: string;
   readonly schema: string | undefined;
+}
+
+/** An update or a query of a workflow. */
+export interface RequestView {
+  readonly kind: "update" | "query";
+  readonly name: string;
+  readonly description: string | undefined;
+  /** The workflow it belongs to. */
+  readonly workflow: string;
+  /** The input the handler gets; undefined when it takes none (the helpers then send null). */
+  readonly input: string | undefined;
+  /** The input callers pass. */
+  readonly inputToWrite: string | undefined;
+  /** The answer callers get. */
+  readonly output: string;
+  /** The answer the handler returns. */
+  readonly outputToWrite: string;
+  readonly inputSchema: string | undefined;
+  readonly outputSchema: string | undefined;
 }
 
 export interface ActivityView {

@@ -1,5 +1,7 @@
 import type {
   AwaitResultOptions,
+  BulkOptions,
+  BulkResult,
   Client,
   Clock,
   ForkOptions,
@@ -10,6 +12,7 @@ import type {
   PurgeOptions,
   QueryOptions,
   ReadStreamOptions,
+  ResetOptions,
   ResumeOptions,
   RunInfo,
   RunOptions,
@@ -17,6 +20,7 @@ import type {
   ScheduleOptions,
   StreamChunk,
   StreamEvent,
+  StreamInfo,
   StreamOptions,
   Timers,
   UpdateHandle,
@@ -49,11 +53,13 @@ import {
   validateStreamOptions,
 } from "./arguments.js";
 import { awaitRunResult, type ResultSource } from "./await-result.js";
+import { runBulk } from "./bulk.js";
 import { createLocalBus } from "./local-bus.js";
 import { RunManagement } from "./management.js";
 import type { ClientOptions } from "./options.js";
 import { readStreamChunks, validateReadOptions } from "./read-stream.js";
 import { RequestCalls } from "./requests.js";
+import { RunControls } from "./run-controls.js";
 import { RunStarts, signalRow } from "./starts.js";
 import { streamEvents } from "./stream.js";
 import { realTimers } from "./timers.js";
@@ -113,6 +119,7 @@ export class ReplayClient implements StoreClient {
   readonly #tracing: Tracing;
   readonly #metrics: ClientMetrics;
   readonly #management: RunManagement;
+  readonly #controls: RunControls;
   readonly #waits: TokensAndEvents;
   readonly #results: ResultSource;
   readonly #requests: RequestCalls;
@@ -131,6 +138,7 @@ export class ReplayClient implements StoreClient {
     this.#tracing = new Tracing(options.tracerProvider);
     this.#metrics = new ClientMetrics(replaykitMeter(options.meterProvider));
     this.#management = new RunManagement(this.store, this.clock);
+    this.#controls = new RunControls(this.store, this.clock, this.local, () => this.#ready());
     this.#waits = new TokensAndEvents({
       store: this.store,
       clock: this.clock,
@@ -333,6 +341,31 @@ export class ReplayClient implements StoreClient {
     return forked;
   }
 
+  pauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+    return this.#controls.setPaused(runKey(namespace, workflow, runId), true);
+  }
+
+  unpauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+    return this.#controls.setPaused(runKey(namespace, workflow, runId), false);
+  }
+
+  terminateRun(namespace: string, workflow: string, runId: string, reason: string): Promise<boolean> {
+    return this.#controls.terminate(runKey(namespace, workflow, runId), reason);
+  }
+
+  resetRun(namespace: string, workflow: string, runId: string, opts: ResetOptions): Promise<number> {
+    return this.#controls.reset(runKey(namespace, workflow, runId), opts);
+  }
+
+  bulk(namespace: string, options: BulkOptions): Promise<BulkResult> {
+    return runBulk(this.#bulkHost(), namespace, options);
+  }
+
+  #bulkHost() {
+    const { store, clock, local, maxPayloadBytes } = this;
+    return { store, clock, local, maxPayloadBytes, ready: () => this.#ready() };
+  }
+
   listRuns(filter: ListRunsFilter): Promise<RunPage> {
     return this.#management.listRuns(filter);
   }
@@ -491,6 +524,12 @@ export class ReplayClient implements StoreClient {
     const ref = { ...runKey(namespace, workflow, runId), key: validateName("stream key", key) };
     validateReadOptions(opts);
     return readStreamChunks({ store: this.store, local: this.local }, ref, opts);
+  }
+
+  async listStreams(namespace: string, workflow: string, runId: string): Promise<StreamInfo[]> {
+    const streams = await this.store.listStreams(runKey(namespace, workflow, runId));
+    if (streams === undefined) throw new RunNotFoundError(namespace, workflow, runId);
+    return streams.map((stream) => ({ key: stream.key, chunks: stream.nextOffset, closed: stream.closed }));
   }
 
   close(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Clock, PurgeOptions } from "../api.js";
 import { ReplayError } from "../errors.js";
-import { type EndStatus, type RunKey, RunStatus } from "../history/index.js";
+import { checkTags, type EndStatus, type RunKey, RunStatus } from "../history/index.js";
 import { validateName } from "../json.js";
 import { describeRun } from "../ops/describe.js";
 import type { RunDescription } from "../ops/description.js";
@@ -15,6 +15,7 @@ export const DEFAULT_PURGE_STATUSES: readonly EndStatus[] = [
   RunStatus.Completed,
   RunStatus.Failed,
   RunStatus.Cancelled,
+  RunStatus.Terminated,
 ];
 const DEFAULT_PURGE_BATCH = 500;
 const MAX_PURGE_BATCH = 10_000;
@@ -40,7 +41,8 @@ export class RunManagement {
     validateName("namespace", filter.namespace);
     if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
     if (filter.queue !== undefined) validateName("queue", filter.queue);
-    return this.#store.countRuns(filter, this.#clock.now());
+    const tags = filter.tags === undefined ? {} : { tags: checkTags("tags filter", filter.tags) };
+    return this.#store.countRuns({ ...filter, ...tags }, this.#clock.now());
   }
 
   listNamespaces(): Promise<string[]> {
@@ -102,7 +104,8 @@ export class RunManagement {
   }
 }
 
-function checkedListFilter(filter: ListRunsFilter): ListRunsFilter {
+/** The filter of a listing (or a bulk action), every field checked; the tags as checkTags returns them. */
+export function checkedListFilter(filter: ListRunsFilter): ListRunsFilter {
   validateName("namespace", filter.namespace);
   if (filter.workflow !== undefined) validateName("workflow", filter.workflow);
   if (filter.version !== undefined) validateName("version", filter.version);
@@ -116,7 +119,7 @@ function checkedListFilter(filter: ListRunsFilter): ListRunsFilter {
   }
   checkDate("createdAfter", filter.createdAfter);
   checkDate("createdBefore", filter.createdBefore);
-  return filter;
+  return filter.tags === undefined ? filter : { ...filter, tags: checkTags("tags filter", filter.tags) };
 }
 
 function checkedPurge(namespace: string, options: PurgeOptions) {

@@ -1,6 +1,6 @@
 import type { Clock, LocalBus, RunOptions, Transaction } from "../api.js";
 import { toMillis } from "../duration.js";
-import type { RunKey } from "../history/index.js";
+import { checkTags, type RunKey } from "../history/index.js";
 import { encodePayload, validateName } from "../json.js";
 import type { FreshRun, NewRequest, NewRun, NewSignal, RequestArrival, Store } from "../store/types.js";
 import type { ClientMetrics } from "../telemetry/metrics.js";
@@ -40,11 +40,12 @@ export class RunStarts {
     const codeVersion = opts.version === undefined ? defaultVersion : validateName("version", opts.version);
     const timeoutMs = opts.timeout === undefined ? undefined : toMillis(opts.timeout);
     const { delayMs, ...placement } = placementOf(opts);
+    const tags = opts.tags === undefined ? undefined : checkTags("tags", opts.tags);
     return () => {
       const now = clock.now();
       const deadline = timeoutMs === undefined ? undefined : now + timeoutMs;
       const startAt = placement.startAt ?? (delayMs === undefined ? undefined : now + delayMs);
-      return { key, inputText, now, codeVersion, deadline, ...placement, startAt };
+      return { key, inputText, now, codeVersion, deadline, ...placement, startAt, tags };
     };
   }
 

@@ -1,5 +1,6 @@
 import { FlowNotMockedError, FlowRestartedError } from "../errors.js";
 import { DeterministicRandom } from "../replay/prng.js";
+import { attachMockRequests, MockRequests } from "./mock-requests.js";
 
 /**
  * A mock function maker, such as vitest's `vi.fn` or node:test's `mock.fn` (bound:
@@ -22,14 +23,15 @@ export type FlowMock<Flow, M> = {
  * What a Flow member is, which decides what it does when a test gives no implementation for it:
  * an activity, a child run (`run<Child>`) or a signal await rejects with FlowNotMockedError,
  * since the workflow needs its result; an effect (an emit, a child start, a signal send)
- * resolves with undefined.
+ * resolves with undefined; a handler (`on<Update>`, `on<Query>`) is kept for mockUpdate and mockQuery.
  */
-export type MockedMember = "activity" | "child" | "signal" | "effect";
+export type MockedMember = "activity" | "child" | "signal" | "effect" | "handler";
 
 /** The members every Flow has; createFlowMock gives them their defaults itself. */
 export type BuiltinFlowMember =
   | "runId"
   | "scheduledAt"
+  | "condition"
   | "sleep"
   | "now"
   | "random"
@@ -58,7 +60,9 @@ type Implementation = (...args: never[]) => unknown;
  * default: `now()` is MOCK_NOW, `random()` a sequence seeded by the run id, `uuid()` counts up
  * (`00000000-0000-4000-8000-000000000001`, ...), `patched()` is true (a new run), `sleep`,
  * `deprecatePatch` and effects do nothing, answers reject with FlowNotMockedError, and
- * `restart` rejects with FlowRestartedError (in a run, the iteration would end there).
+ * `restart` rejects with FlowRestartedError (in a run, the iteration would end there). Handlers
+ * the workflow registers (`on<Update>`, `on<Query>`) answer mockUpdate and mockQuery, and
+ * `condition` is checked again after each update (see MockRequests.condition).
  * Called by the generated `mock<Workflow>Flow` functions, which fill in `spec`.
  */
 export function createFlowMock<Flow, M>(
@@ -78,9 +82,13 @@ export function createFlowMock<Flow, M>(
     runId,
     scheduledAt: given["scheduledAt"],
   };
+  const requests = new MockRequests(spec.workflow, runId);
   for (const [name, kind] of Object.entries<MockedMember>(spec.members)) {
-    flow[name] = make(name, kind === "effect" ? async () => undefined : notMocked(spec, name, kind));
+    flow[name] = make(name, defaultOf(spec, name, kind, requests));
   }
+  flow["condition"] = make("condition", (predicate: () => boolean, timeout?: unknown) =>
+    requests.condition(predicate, timeout),
+  );
   flow["sleep"] = make("sleep", async () => undefined);
   flow["now"] = make("now", () => new Date(MOCK_NOW));
   flow["random"] = make("random", () => random.random());
@@ -90,13 +98,27 @@ export function createFlowMock<Flow, M>(
   });
   flow["patched"] = make("patched", () => true);
   flow["deprecatePatch"] = make("deprecatePatch", () => undefined);
+  attachMockRequests(flow, requests);
   return flow as FlowMock<Flow, M>;
+}
+
+function defaultOf(
+  spec: { workflow: string; factory: string },
+  name: string,
+  kind: MockedMember,
+  requests: MockRequests,
+): Implementation {
+  if (kind === "effect") return async () => undefined;
+  if (kind === "handler") {
+    return (handler: unknown, options?: { readonly validator?: unknown }) => requests.register(name, handler, options);
+  }
+  return notMocked(spec, name, kind);
 }
 
 function notMocked(
   spec: { workflow: string; factory: string },
   member: string,
-  kind: Exclude<MockedMember, "effect">,
+  kind: Exclude<MockedMember, "effect" | "handler">,
 ): Implementation {
   return async () => {
     throw new FlowNotMockedError(spec.workflow, spec.factory, member, kind);

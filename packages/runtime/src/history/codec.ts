@@ -10,6 +10,7 @@ import {
   type HistoryEvent,
   isEventType,
   type RecordedEvent,
+  type ResetPayload,
   type ResumedPayload,
   type SignalRequest,
   type SleepRequest,
@@ -123,6 +124,13 @@ export function holdsUserData(type: EventType): boolean {
     case EventType.TokenCreated:
     case EventType.TokenAwaited:
     case EventType.EventAwaited:
+    // Tags are labels to search by, indexed as they are: never encoded (no secrets in tags).
+    case EventType.TagsSet:
+    case EventType.Paused:
+    case EventType.Unpaused:
+    // An operator's reason, and a reset's place: not the workflow's data.
+    case EventType.Terminated:
+    case EventType.Reset:
       return false;
     default:
       return unreachable(type);
@@ -136,6 +144,8 @@ export function hasPayload(type: EventType): boolean {
     case EventType.CancelDelivered:
     case EventType.SleepDone:
     case EventType.Patched:
+    case EventType.Paused:
+    case EventType.Unpaused:
     case EventType.StreamClose:
       return false;
     case EventType.Created:
@@ -158,6 +168,9 @@ export function hasPayload(type: EventType): boolean {
     case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.TagsSet:
+    case EventType.Terminated:
+    case EventType.Reset:
     case EventType.TokenCreated:
     case EventType.TokenAwaited:
     case EventType.TokenCompleted:
@@ -315,6 +328,18 @@ export const newEvent = {
   // The error is the run's stored error text, parsed as it is (its wire form, maybe encoded).
   resumed: (payload: ResumedPayload, at: number): NewEvent => run(EventType.Resumed, JSON.stringify(payload), at),
   forked: (payload: ForkedPayload, at: number): NewEvent => run(EventType.Forked, JSON.stringify(payload), at),
+  /** `tagsText`: the tags as encodeTags wrote them. */
+  tagsSet: (seq: number, tagsText: string, at: number): NewEvent => ({
+    type: EventType.TagsSet,
+    target: "",
+    seq,
+    payloadText: tagsText,
+    at,
+  }),
+  paused: (at: number): NewEvent => run(EventType.Paused, null, at),
+  unpaused: (at: number): NewEvent => run(EventType.Unpaused, null, at),
+  terminated: (reason: string, at: number): NewEvent => run(EventType.Terminated, JSON.stringify({ reason }), at),
+  reset: (payload: ResetPayload, at: number): NewEvent => run(EventType.Reset, JSON.stringify(payload), at),
   tokenCreated: (name: string, seq: number, created: TokenCreated, at: number): NewEvent =>
     step(EventType.TokenCreated, name, seq, JSON.stringify(created), at),
   tokenAwaited: (tokenId: string, seq: number, deadline: number | null, at: number): NewEvent =>

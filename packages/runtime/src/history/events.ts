@@ -43,6 +43,16 @@ export const EventType = {
   Resumed: "resumed",
   /** The run was forked from another (forkRun); not part of replay. */
   Forked: "forked",
+  /** The workflow set tags of its run (ctx.setTags); replayed like a command. */
+  TagsSet: "tags_set",
+  /** An operator paused the run (pauseRun); not part of replay. */
+  Paused: "paused",
+  /** An operator let a paused run go on (unpauseRun); not part of replay. */
+  Unpaused: "unpaused",
+  /** An operator ended the run as terminated (terminateRun); not part of replay. */
+  Terminated: "terminated",
+  /** This iteration was started by resetRun from an earlier one; not part of replay. */
+  Reset: "reset",
   /** A completion token was created (ctx.createToken); `target` is its name, or "". */
   TokenCreated: "token_created",
   /** The workflow waits for token `target` (ctx.awaitToken). */
@@ -88,6 +98,29 @@ export interface ForkedPayload {
   readonly seed: string;
 }
 
+/** A tag's value: what `runWorkflow`'s `tags` and `ctx.setTags` take. */
+export type TagValue = string | number | boolean;
+
+/** A run's tags, by key. */
+export type Tags = Readonly<Record<string, TagValue>>;
+
+/** Payload of terminated: why the operator ended the run. */
+export interface TerminatedPayload {
+  readonly reason: string;
+}
+
+/**
+ * Payload of reset: the iteration this one was reset from, the first step it executes again
+ * (the steps before it were copied with their results), its code version if re-pinned, and the
+ * iteration whose ctx.random() stream it continues (the copied steps were recorded with it).
+ */
+export interface ResetPayload {
+  readonly iteration: number;
+  readonly toStep: number;
+  readonly version: string | null;
+  readonly seedIteration: number;
+}
+
 /** Payload of child_request: the child's run id and input; `wait`: runChild (true) or startChild. */
 export interface ChildRequest {
   readonly runId: string;
@@ -97,12 +130,14 @@ export interface ChildRequest {
   readonly timeout?: number;
   /** The queue the child runs through; routing only, not compared on replay. */
   readonly queue?: string;
+  /** Tags of the child over those it inherits from its parent; not compared on replay. */
+  readonly tags?: Tags;
 }
 
 /** How a child run ended, as its parent receives it. */
 export type ChildEnding =
   | { readonly status: "completed"; readonly result: unknown }
-  | { readonly status: "failed" | "cancelled"; readonly error: SerializedError };
+  | { readonly status: "failed" | "cancelled" | "terminated"; readonly error: SerializedError };
 
 /** Payload of child_response. */
 export type ChildResponse = ChildEnding & { readonly runId: string };
@@ -217,6 +252,12 @@ export interface EventPayloads {
   condition_result: ConditionResult;
   resumed: ResumedPayload;
   forked: ForkedPayload;
+  /** The tags the workflow set (merged into the run's). */
+  tags_set: Tags;
+  paused: null;
+  unpaused: null;
+  terminated: TerminatedPayload;
+  reset: ResetPayload;
   token_created: TokenCreated;
   token_awaited: TokenAwaited;
   token_completed: TokenCompletion;

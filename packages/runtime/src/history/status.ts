@@ -5,6 +5,8 @@ export const RunStatus = {
   Failed: "failed",
   Cancelled: "cancelled",
   Stuck: "stuck",
+  /** Ended by an operator (terminateRun), whatever it was doing. */
+  Terminated: "terminated",
 } as const;
 export type RunStatus = (typeof RunStatus)[keyof typeof RunStatus];
 
@@ -17,7 +19,12 @@ export function isRunStatus(value: string): value is RunStatus {
 /** Statuses of a run that no worker will advance any more. */
 export type EndStatus = Exclude<RunStatus, "running">;
 
-/** True for a run that ended for good: completed, failed or cancelled (a stuck run may be resumed). */
+/** True for a run that ended for good: completed, failed, cancelled or terminated (a stuck run may be resumed). */
 export function isEnded(status: string): boolean {
-  return status === RunStatus.Completed || status === RunStatus.Failed || status === RunStatus.Cancelled;
+  return (
+    status === RunStatus.Completed ||
+    status === RunStatus.Failed ||
+    status === RunStatus.Cancelled ||
+    status === RunStatus.Terminated
+  );
 }

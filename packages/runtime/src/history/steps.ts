@@ -4,8 +4,8 @@ import { EventType } from "./events.js";
 /**
  * The steps of an iteration are the commands its history records, in position order:
  * activity requests, sleeps, signal awaits, outputs, patch markers, child starts, signals
- * sent, condition waits with a timeout, the updates it accepted, tokens created and awaited,
- * event waits, and the workflow's stream writes and closes. Operators number them from 0
+ * sent, tags set, condition waits with a timeout, the updates it accepted, tokens created and
+ * awaited, event waits, and the workflow's stream writes and closes. Operators number them from 0
  * (forkRun's `fromStep`, the inspector's timeline).
  */
 export function isStep(type: EventType): boolean {
@@ -17,6 +17,7 @@ export function isStep(type: EventType): boolean {
     case EventType.Patched:
     case EventType.ChildRequest:
     case EventType.SignalSent:
+    case EventType.TagsSet:
     case EventType.TokenCreated:
     case EventType.TokenAwaited:
     case EventType.EventAwaited:
@@ -40,6 +41,10 @@ export function isStep(type: EventType): boolean {
     case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.Paused:
+    case EventType.Unpaused:
+    case EventType.Terminated:
+    case EventType.Reset:
     case EventType.TokenCompleted:
     case EventType.EventReceived:
       return false;

@@ -18,6 +18,8 @@ const running = (overrides: Partial<RunInspection> = {}): RunInspection => ({
     createdAt: new Date(T0),
     updatedAt: new Date(T0),
     takenUp: true,
+    paused: false,
+    tags: {},
   },
   leaseOwner: null,
   leaseUntil: null,

@@ -41,7 +41,7 @@ export function describeRun(
   const current = history.filter((event) => event.iteration === run.iteration);
   return {
     ...run,
-    state: stateOf(ended, leased, wakeAt, now),
+    state: run.paused && !ended ? "paused" : stateOf(ended, leased, wakeAt, now),
     ...(leased ? { lease: { owner: leaseOwner, until: new Date(leaseUntil) } } : {}),
     ...(wakeAt === null || ended ? {} : { wakeAt: new Date(wakeAt) }),
     waitingFor: ended ? NOTHING : waitsOf(current, inspection.tasks, leased, now),

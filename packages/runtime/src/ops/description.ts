@@ -1,8 +1,11 @@
 import type { SerializedError } from "../errors.js";
 import type { RunInfo } from "../store/records.js";
 
-/** Where a run stands, in the words of countRuns: queued (due, no worker yet), active (a worker holds it), waiting, or ended. */
-export type RunState = "queued" | "active" | "waiting" | "ended";
+/**
+ * Where a run stands, in the words of countRuns: queued (due, no worker yet), active (a worker
+ * holds it), waiting, paused (pauseRun; a worker may still finish the step it was in), or ended.
+ */
+export type RunState = "queued" | "active" | "waiting" | "paused" | "ended";
 
 /** An activity the workflow waits for. */
 export interface PendingActivity {

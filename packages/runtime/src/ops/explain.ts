@@ -15,6 +15,8 @@ export function explainWaiting(run: RunDescription): string {
  */
 export function waitingClauses(run: RunDescription): string[] {
   if (run.state === "ended") return [`it ended as ${run.status}`];
+  if (run.state === "paused")
+    return ["it is paused: unpauseRun lets it go on", ...waitingClauses({ ...run, state: "waiting" })];
   const { activities, signals, timers, children, tokens, events } = run.waitingFor;
   const clauses = [
     ...activities.map((activity) => explainActivity(activity, run)),

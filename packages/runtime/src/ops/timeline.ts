@@ -10,6 +10,7 @@ export type StepKind =
   | "patch"
   | "child"
   | "send"
+  | "tags"
   | "update"
   | "condition"
   | "token"
@@ -22,8 +23,8 @@ export type StepKind =
  * How a step went: "completed" and "failed" for steps with a result (an update's handler
  * included), "timed out" for a signal await, a condition, a token or an event await that got
  * none, "pending" while the workflow waits for it, "recorded" for steps that are done the
- * moment they are written (outputs, patch markers, signals sent, startChild, tokens created,
- * stream writes and closes).
+ * moment they are written (outputs, patch markers, signals sent, tags set, startChild, tokens
+ * created, stream writes and closes).
  */
 export type StepOutcome = "completed" | "failed" | "timed out" | "pending" | "recorded";
 
@@ -69,7 +70,7 @@ export function timelineOf(history: readonly HistoryEvent[]): TimelineStep[] {
 
 function stepOf(event: HistoryEvent, kind: StepKind, index: number, answer: HistoryEvent | undefined): TimelineStep {
   const base = { index, kind, name: event.target, seq: event.seq, startedAt: event.at, request: event.payload };
-  const doneWhenWritten = ["output", "patch", "send", "token", "stream", "close"];
+  const doneWhenWritten = ["output", "patch", "send", "tags", "token", "stream", "close"];
   if (doneWhenWritten.includes(kind)) {
     return { ...base, endedAt: event.at, outcome: "recorded" };
   }
@@ -130,6 +131,8 @@ function kindOf(type: EventType): StepKind | undefined {
       return "child";
     case EventType.SignalSent:
       return "send";
+    case EventType.TagsSet:
+      return "tags";
     case EventType.StreamWrite:
       return "stream";
     case EventType.StreamClose:
@@ -159,6 +162,10 @@ function kindOf(type: EventType): StepKind | undefined {
     case EventType.ConditionResult:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.Paused:
+    case EventType.Unpaused:
+    case EventType.Terminated:
+    case EventType.Reset:
     case EventType.TokenCompleted:
     case EventType.EventReceived:
       return undefined;

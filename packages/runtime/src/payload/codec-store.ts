@@ -1,5 +1,7 @@
 import type { RunKey } from "../history/index.js";
 import type { DueSchedule, TickPlan } from "../schedule/plan.js";
+import type { BulkBatch, BulkSpec } from "../store/bulk-records.js";
+import type { OpenPayload, PayloadAccess } from "../store/open-events.js";
 import type { ListRunsFilter } from "../store/records.js";
 import type { QueueLimits } from "../store/rules/queue-picking.js";
 import type {
@@ -16,7 +18,9 @@ import type {
   PurgeRequest,
   RequestArrival,
   RequestState,
+  RunReset,
   ScheduleSpec,
+  SlotRequest,
   StepWrite,
   Store,
   StoredChunk,
@@ -156,13 +160,58 @@ export class CodecStore<S extends Store = Store> implements Store {
   clearStalls(key: RunKey, owner: string) {
     return this.inner.clearStalls(key, owner);
   }
-  heldRuns(runs: readonly RunKey[], owner: string) {
-    return this.inner.heldRuns(runs, owner);
+  heldRuns(runs: readonly RunKey[]) {
+    return this.inner.heldRuns(runs);
+  }
+  acquireSlot(request: SlotRequest) {
+    return this.inner.acquireSlot(request);
+  }
+  releaseSlot(key: RunKey, iteration: number, task: { readonly target: string; readonly seq: number }, now: number) {
+    return this.inner.releaseSlot(key, iteration, task, now);
+  }
+  wakeSlotWaiters(namespace: string, queue: string, now: number) {
+    return this.inner.wakeSlotWaiters(namespace, queue, now);
+  }
+  renewSlots(runs: readonly RunKey[], owner: string, until: number) {
+    return this.inner.renewSlots(runs, owner, until);
+  }
+  setPaused(key: RunKey, paused: boolean, now: number) {
+    return this.inner.setPaused(key, paused, now);
+  }
+  /**
+   * The reason is the operator's, stored in the clear like the engine's own errors; the store
+   * opens the run's child requests to find the children it waits for.
+   */
+  terminateRun(key: RunKey, reason: string, now: number) {
+    return this.inner.terminateRun(key, reason, now, this.#open);
+  }
+  /**
+   * The new iteration copies the old one's events as stored (its offloaded payloads are the
+   * run's own); the store opens their responses to find the signals consumed and the failures.
+   */
+  resetRun(key: RunKey, request: RunReset, now: number) {
+    return this.inner.resetRun(key, request, now, this.#open);
+  }
+  addBulkItems(
+    namespace: string,
+    batchId: string,
+    runs: readonly Pick<RunKey, "workflow" | "runId">[],
+    cursor: string | undefined,
+    listed: boolean,
+    now: number,
+  ) {
+    return this.inner.addBulkItems(namespace, batchId, runs, cursor, listed, now);
+  }
+  pendingBulkItems(namespace: string, batchId: string, limit: number) {
+    return this.inner.pendingBulkItems(namespace, batchId, limit);
+  }
+  bulkProgress(namespace: string, batchId: string) {
+    return this.inner.bulkProgress(namespace, batchId);
   }
   releaseAll(namespace: string, owner: string, now: number) {
     return this.inner.releaseAll(namespace, owner, now);
   }
-  release(key: RunKey, owner: string, wakeAt: number) {
+  release(key: RunKey, owner: string, wakeAt: number | null) {
     return this.inner.release(key, owner, wakeAt);
   }
   migrate() {
@@ -325,6 +374,40 @@ export class CodecStore<S extends Store = Store> implements Store {
     });
   }
 
+  /**
+   * A bulk signal's message is stored encoded with its batch, never offloaded (every run of the
+   * batch gets a copy of it, as with a schedule's input); the batch comes back decoded, so that a
+   * second call compares it with what it asks for.
+   */
+  async openBulk(namespace: string, batchId: string, spec: BulkSpec, now: number): Promise<BulkBatch> {
+    const owner = { namespace, workflow: "bulk", runId: batchId };
+    const stored = await this.#bulkSpec(spec, (text) => this.payloads.encode(text, owner, false));
+    const batch = await this.inner.openBulk(namespace, batchId, stored, now);
+    return { ...batch, spec: await this.#bulkSpec(batch.spec, (text) => this.payloads.decode(text, undefined)) };
+  }
+  /** The batch's message encoded for the run (see openBulk); a purge takes its offloaded payloads along. */
+  async applyBulkItem(batch: BulkBatch, run: Pick<RunKey, "workflow" | "runId">, now: number) {
+    const owner = { namespace: batch.namespace, ...run };
+    const spec = await this.#bulkSpec(batch.spec, (text) => this.payloads.encode(text, owner, false));
+    const external = this.#external;
+    const purging =
+      external === undefined ? undefined : (runs: readonly RunKey[]) => this.#deleteExternal(external, runs);
+    const access: PayloadAccess = { open: this.#open, purging };
+    return this.inner.applyBulkItem({ ...batch, spec }, run, now, access);
+  }
+
+  /** See OpenPayload: what terminate and reset read of a run's encoded payloads. */
+  readonly #open: OpenPayload = (text, key) => openText(this.payloads, text, key);
+
+  async #bulkSpec(spec: BulkSpec, code: (text: string) => Promise<string>): Promise<BulkSpec> {
+    if (spec.signal === undefined || this.payloads.passes(spec.signal.payloadText)) return spec;
+    return { ...spec, signal: { ...spec.signal, payloadText: await code(spec.signal.payloadText) } };
+  }
+
+  async #deleteExternal(external: PayloadStore, runs: readonly RunKey[]): Promise<void> {
+    for (const run of runs) await external.delete(run);
+  }
+
   /** The stored text of `text` with nothing offloaded (see completeToken). */
   #encodedInline(text: string): Promise<string> {
     const nobody = { namespace: "", workflow: "", runId: "" };
@@ -402,6 +485,9 @@ export class CodecStore<S extends Store = Store> implements Store {
     const history = await this.inner.getHistory(key, options);
     if (history === undefined || options?.raw) return history;
     return Promise.all(history.map((event) => openHistoryEvent(this.payloads, event, key)));
+  }
+  listStreams(run: RunKey) {
+    return this.inner.listStreams(run);
   }
   /** Chunks' values decoded; reset markers carry none. */
   async readStream(run: RunKey, key: string, after: number, limit: number) {

@@ -49,6 +49,9 @@ export const CLEAR_STEP_FIELDS = {
   wantedActivity: true,
   leaseUntil: true,
   wakeAt: true,
+  // Tags are labels to search by, indexed as they are (see holdsUserData).
+  tagsSet: true,
+  slotDeletes: true,
   // Token ids and expiries, event names, keys and times: what the stores index and match on.
   tokensCreated: true,
   tokensExpired: true,

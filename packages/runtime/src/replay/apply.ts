@@ -58,6 +58,7 @@ export function applyEvent(event: RecordedEvent, target: EventTarget): void {
     case EventType.Output:
     case EventType.ChildRequest:
     case EventType.SignalSent:
+    case EventType.TagsSet:
     case EventType.ConditionRequest:
     case EventType.TokenCreated:
     case EventType.TokenAwaited:
@@ -76,6 +77,10 @@ export function applyEvent(event: RecordedEvent, target: EventTarget): void {
     case EventType.CancelRequested:
     case EventType.Resumed:
     case EventType.Forked:
+    case EventType.Paused:
+    case EventType.Unpaused:
+    case EventType.Terminated:
+    case EventType.Reset:
       return;
     default:
       unreachable(event);

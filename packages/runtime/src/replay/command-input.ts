@@ -1,4 +1,4 @@
-import type { ChildRequest, SignalSent } from "../history/index.js";
+import { type ChildRequest, checkTags, encodeTags, type SignalSent } from "../history/index.js";
 import { encodePayload, validateName } from "../json.js";
 import { unreachable } from "../unreachable.js";
 import type { CommandKind, EventWaitInput, TokenInput } from "./commands.js";
@@ -11,6 +11,7 @@ const TARGET_ARGUMENT: Record<CommandKind, string> = {
   output: "output",
   child: "child workflow",
   send: "workflow",
+  tags: "tags",
   token: "token name",
   tokenAwait: "token id",
   eventWait: "event name",
@@ -19,9 +20,9 @@ const TARGET_ARGUMENT: Record<CommandKind, string> = {
   condition: "condition",
 };
 
-/** Checks the name a command targets (a sleep, a condition, and a token without a name, target nothing); throws InvalidNameError. */
+/** Checks the name a command targets (a sleep, tags, a condition, and a token without a name, target nothing); throws InvalidNameError. */
 export function checkTarget(kind: CommandKind, target: string): void {
-  if (kind === "sleep" || kind === "condition" || (kind === "token" && target === "")) return;
+  if (kind === "sleep" || kind === "tags" || kind === "condition" || (kind === "token" && target === "")) return;
   validateName(TARGET_ARGUMENT[kind], target);
 }
 
@@ -44,6 +45,8 @@ export function encodeCommandInput(kind: CommandKind, target: string, input: unk
       return encodeChildRequest(target, input as ChildRequest, maxBytes);
     case "send":
       return encodeSignalSent(input as SignalSent, maxBytes);
+    case "tags":
+      return encodeTags(checkTags("ctx.setTags tags", input));
     case "token":
       return tokenInputText(input as TokenInput);
     case "tokenAwait":
@@ -60,12 +63,13 @@ export function encodeCommandInput(kind: CommandKind, target: string, input: unk
 }
 
 function encodeChildRequest(target: string, request: ChildRequest, maxBytes: number): string {
-  const { runId, input, wait, timeout, queue } = request;
+  const { runId, input, wait, timeout, queue, tags } = request;
   const inputText = encodePayload(`child ${target} input`, input, maxBytes);
   const timeoutText = timeout === undefined ? "" : `,"timeout":${timeout}`;
-  // Last, so that matching can leave it out (see withoutQueue).
+  // Last, so that matching can leave them out (see routingOnly).
   const queueText = queue === undefined ? "" : `,"queue":${JSON.stringify(validateName("child queue", queue))}`;
-  return `{"runId":${JSON.stringify(validateName("child runId", runId))},"input":${inputText},"wait":${wait}${timeoutText}${queueText}}`;
+  const tagsText = tags === undefined ? "" : `,"tags":${encodeTags(checkTags("child tags", tags))}`;
+  return `{"runId":${JSON.stringify(validateName("child runId", runId))},"input":${inputText},"wait":${wait}${timeoutText}${queueText}${tagsText}}`;
 }
 
 function encodeSignalSent(sent: SignalSent, maxBytes: number): string {

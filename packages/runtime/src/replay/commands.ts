@@ -3,10 +3,10 @@ import { type EventAwaited, EventType, type NewEvent, newEvent, type TokenCreate
 import { unreachable } from "../unreachable.js";
 
 /**
- * What a workflow can ask of its run context that the history records. "token" creates a
- * completion token, "tokenAwait" waits for one (target: its id), "eventWait" waits for a
- * published event (target: its name), "stream" writes a chunk to a run's stream, "close" closes
- * one (target: the stream's key).
+ * What a workflow can ask of its run context that the history records. "tags" sets tags of the
+ * run, "token" creates a completion token, "tokenAwait" waits for one (target: its id),
+ * "eventWait" waits for a published event (target: its name), "stream" writes a chunk to a
+ * run's stream, "close" closes one (target: the stream's key).
  */
 export type CommandKind =
   | "activity"
@@ -15,6 +15,7 @@ export type CommandKind =
   | "output"
   | "child"
   | "send"
+  | "tags"
   | "condition"
   | "token"
   | "tokenAwait"
@@ -68,6 +69,8 @@ export function requestTypeOf(kind: CommandKind): EventType {
       return EventType.ChildRequest;
     case "send":
       return EventType.SignalSent;
+    case "tags":
+      return EventType.TagsSet;
     case "stream":
       return EventType.StreamWrite;
     case "close":
@@ -95,6 +98,7 @@ export function resolvesWhenRecorded(kind: CommandKind, input: unknown): boolean
   switch (kind) {
     case "output":
     case "send":
+    case "tags":
     case "token":
     case "stream":
     case "close":
@@ -144,6 +148,8 @@ export function requestEvent(
       return { event: newEvent.childRequest(target, seq, inputText, at) };
     case "send":
       return { event: newEvent.signalSent(target, seq, inputText, at) };
+    case "tags":
+      return { event: newEvent.tagsSet(seq, inputText, at) };
     case "stream":
       return { event: newEvent.streamWrite(target, seq, inputText, at) };
     case "close":

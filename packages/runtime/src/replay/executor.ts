@@ -29,6 +29,11 @@ export interface RunIdentity {
   readonly iteration: number;
   /** Seed of random()/uuid() when not the run's own: a fork keeps its source's ("ns/workflow/runId"). */
   readonly seed?: string | undefined;
+  /**
+   * The iteration whose random()/uuid() stream this one continues: a reset's new iteration
+   * replays the steps it copied from that one with the values they were recorded with.
+   */
+  readonly seedIteration?: number | undefined;
   /** The tick of the schedule that started the run, ms since the epoch. */
   readonly scheduledAt?: number | undefined;
 }
@@ -109,7 +114,7 @@ export class RunExecutor {
     this.#clock = () => createdAt;
     // The seed must never change: runs in flight replay with the values it gave them.
     const seed = identity.seed ?? `${identity.namespace}/${identity.workflow}/${identity.runId}`;
-    this.#random = new DeterministicRandom(`${seed}/${identity.iteration}`);
+    this.#random = new DeterministicRandom(`${seed}/${identity.seedIteration ?? identity.iteration}`);
     this.#maxPayloadBytes = options.maxPayloadBytes;
     this.#newTokenId = options.newTokenId ?? noTokenIds;
     this.#handlers = new RunHandlers({

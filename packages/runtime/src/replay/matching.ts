@@ -29,7 +29,7 @@ export function matches(
     case EventType.ConditionRequest:
       return JSON.stringify({ timeout: recorded.payload.timeout }) === inputText;
     case EventType.ChildRequest:
-      return withoutQueue(payloadTextOf(recorded) ?? "") === withoutQueue(inputText);
+      return routingOnly(payloadTextOf(recorded) ?? "") === routingOnly(inputText);
     case EventType.TokenCreated:
       return tokenInputText(recorded.payload) === inputText;
     case EventType.TokenAwaited:
@@ -44,12 +44,16 @@ export function matches(
 }
 
 /**
- * A child request without its queue: the queue only routes the child's first claim, so a run
- * recorded before its workflow's default queue changed (or before it had one) still matches.
+ * A child request without its queue and tags: the queue only routes the child's first claim and
+ * the tags only label it, so a run recorded before its workflow's default queue or tags changed
+ * (or before it had any) still matches. Both come last in the request's text (encodeChildRequest).
  */
-function withoutQueue(childRequestText: string): string {
-  return childRequestText.replace(/,"queue":"(?:[^"\\]|\\.)*"\}$/, "}");
+function routingOnly(childRequestText: string): string {
+  return childRequestText.replace(CHILD_TAGS, "}").replace(/,"queue":"(?:[^"\\]|\\.)*"\}$/, "}");
 }
+
+/** `,"tags":{...}}` at the end of a child request: JSON strings as keys, strings, numbers or booleans as values. */
+const CHILD_TAGS = /,"tags":\{(?:"(?:[^"\\]|\\.)*":(?:"(?:[^"\\]|\\.)*"|-?[0-9][0-9.eE+-]*|true|false),?)*\}\}$/;
 
 /** What a recorded request gives its command: the deadline it was given, and the token it created. */
 export function recordedCommand(recorded: RecordedEvent): RecordedCommand {

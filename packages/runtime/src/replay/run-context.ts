@@ -1,4 +1,12 @@
-import type { ActivityOptions, ChildOptions, Duration, RunContext, TokenOptions, WaitForEventOptions } from "../api.js";
+import type {
+  ActivityOptions,
+  ChildOptions,
+  Duration,
+  RunContext,
+  Tags,
+  TokenOptions,
+  WaitForEventOptions,
+} from "../api.js";
 import { toMillis } from "../duration.js";
 import { ChildCycleError, StreamClosedError } from "../errors.js";
 import { validateName } from "../json.js";
@@ -96,6 +104,7 @@ export function createRunContext(identity: ContextIdentity, sink: CommandSink): 
     deprecatePatch: writes("deprecatePatch", (patchId: string) =>
       sink.deprecatePatch(validateName("patchId", patchId)),
     ),
+    setTags: writes("setTags", (tags: Tags) => sink.issue("tags", "", tags) as Promise<void>),
     writeStream: writes("writeStream", (key: string, value: unknown) => streams.write(key, value)),
     closeStream: writes("closeStream", (key: string) => streams.close(key)),
     now: () => new Date(sink.now()),
@@ -145,13 +154,14 @@ function startChild(
   } catch (error) {
     return Promise.reject(error);
   }
-  const queue = opts?.queue;
+  const { queue, tags } = opts ?? {};
   return sink.issue("child", child, {
     runId: childId,
     input,
     wait,
     ...(timeout === undefined ? {} : { timeout }),
     ...(queue === undefined ? {} : { queue }),
+    ...(tags === undefined ? {} : { tags }),
   });
 }
 

@@ -36,6 +36,8 @@ export interface ClaimedRun extends RunKey {
   readonly codeVersion?: string | undefined;
   /** Seed of ctx.random()/uuid() when not the run's own (a fork keeps its source's). */
   readonly seed?: string | undefined;
+  /** The iteration whose ctx.random() stream the current one continues (a reset's); undefined: its own. */
+  readonly seedIteration?: number | undefined;
   /** When the run times out (runWorkflow's `timeout`), ms since the epoch. */
   readonly deadline?: number | undefined;
   /** The run's queue; undefined: the default queue. */

@@ -1,5 +1,7 @@
-import type { EndStatus, HistoryEvent, RunKey, RunStatus } from "../history/index.js";
+import type { EndStatus, HistoryEvent, RunKey, RunStatus, Tags } from "../history/index.js";
+import type { BulkStore } from "./bulk-records.js";
 import type { CompletedToken, NewPublishedEvent, TokenCompletionWrite } from "./event-records.js";
+import type { OpenPayload } from "./open-events.js";
 import type { ListRunsFilter, RunInfo, RunInspection, RunPage, StreamEvent } from "./records.js";
 import type { NewRequest, RequestArrival, RequestState } from "./request-records.js";
 import type { ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
@@ -32,6 +34,8 @@ export interface NewRun {
    * runs it are children of the caller's span.
    */
   readonly traceContext?: string | undefined;
+  /** The run's tags (checked by checkTags); a child's are merged over its parent's by childTags. */
+  readonly tags?: Tags | undefined;
 }
 
 export interface NewSignal {
@@ -58,14 +62,18 @@ export interface RunCounts {
   readonly queued: number;
   /** Running runs a worker holds now (a step or activities in progress). */
   readonly active: number;
-  /** Running runs waiting for a signal, a timer or a retry. */
+  /** Running runs waiting for a signal, a timer or a retry (paused ones included). */
   readonly waiting: number;
+  /** Running runs paused by pauseRun (counted in `waiting` too, or in `active` while a worker finishes their step). */
+  readonly paused: number;
 }
 
 export interface CountFilter {
   readonly namespace: string;
   readonly workflow?: string | undefined;
   readonly queue?: string | undefined;
+  /** Only runs with all of these tags (see ListRunsFilter.tags). */
+  readonly tags?: Tags | undefined;
 }
 
 /** What forkRun copies: `fromStep` counts the recorded commands of the source's current iteration from 0. */
@@ -86,6 +94,12 @@ export interface ForkOverrides {
   readonly concurrencyKey?: string | null | undefined;
   /** The run timeout in ms from the fork's start. */
   readonly timeoutMs?: number | null | undefined;
+}
+
+/** What resetRun asks of a store. */
+export interface RunReset {
+  readonly toStep: number | undefined;
+  readonly codeVersion?: string | undefined;
 }
 
 /** Which ended runs purgeRuns deletes, and how many at most in one call. */
@@ -138,7 +152,7 @@ export interface HistoryOptions {
  * What the client needs. `tx` is an open transaction of the store's own kind (for MySQL, a
  * mysql2 connection after BEGIN) that the write joins; a store without transactions refuses it.
  */
-export interface ClientStore {
+export interface ClientStore extends BulkStore {
   /** Creates or updates the store's tables; idempotent. */
   migrate(): Promise<void>;
   /** Resolves once the store answers (on `tx` when given). */
@@ -201,6 +215,22 @@ export interface ClientStore {
    * Throws RunNotFoundError when the source does not.
    */
   forkRun(request: ForkRequest): Promise<boolean>;
+  /**
+   * Pauses the run (`paused` true) or lets it go on (see rules/pause.ts); false when it was so
+   * already, or (pausing) has ended. Throws RunNotFoundError.
+   */
+  setPaused(key: RunKey, paused: boolean, now: number): Promise<boolean>;
+  /**
+   * Ends the run as terminated (see rules/terminate.ts); false when it had ended. Throws
+   * RunNotFoundError. `open` reads the encoded payloads of its child requests (see OpenPayload).
+   */
+  terminateRun(key: RunKey, reason: string, now: number, open?: OpenPayload): Promise<boolean>;
+  /**
+   * Starts the run's next iteration from its current one (see rules/reset.ts) and returns its
+   * number. `toStep` undefined: the first failing step (firstFailingStep). Throws RunNotFoundError.
+   * `open` reads the encoded payloads of its responses; the copied events stay as stored.
+   */
+  resetRun(key: RunKey, request: RunReset, now: number, open?: OpenPayload): Promise<number>;
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
   /** Namespaces that have runs, in byte order. */
   listNamespaces(): Promise<string[]>;

@@ -21,12 +21,38 @@ export interface InboxSignal {
   readonly createdAt: number;
 }
 
-/** A run this worker holds a lease on, with what may have changed under it. */
+/** A run this worker works on, with what may have changed under it. */
 export interface HeldRun {
   readonly key: RunKey;
   readonly wakeGen: number;
   readonly requestGen?: number;
   readonly cancelRequested: boolean;
+  /** Paused by pauseRun: its holder starts nothing new and lets go (see rules/pause.ts). */
+  readonly paused: boolean;
+  /** Its status now: a holder of a run that is no longer running lets go (terminated, say). */
+  readonly status: string;
+  /** Its fence now: a version its holder did not commit means the run was taken from it (a reset). */
+  readonly version: number;
+}
+
+/** An attempt of an activity with a queue, asking for a slot of it (see rules/queue-slots.ts). */
+export interface SlotRequest {
+  readonly key: RunKey;
+  readonly iteration: number;
+  readonly target: string;
+  readonly seq: number;
+  readonly queue: string;
+  readonly concurrencyKey: string | null;
+  readonly owner: string;
+  readonly now: number;
+  /** How long the slot is held without renewal (renewSlots), like the run's lease. */
+  readonly leaseUntil: number;
+}
+
+/** Whether the attempt got its slot, and the runs woken to take theirs (for in-process wake-ups). */
+export interface SlotAnswer {
+  readonly granted: boolean;
+  readonly woken: readonly RunKey[];
 }
 
 export interface ClaimOptions {
@@ -145,12 +171,35 @@ export interface EngineStore {
    * step without blocking the event loop (see MAX_STALLS).
    */
   clearStalls(key: RunKey, owner: string): Promise<void>;
-  /** Those of `runs` (all of one namespace) this owner holds, with what may have changed under them. */
-  heldRuns(runs: readonly RunKey[], owner: string): Promise<HeldRun[]>;
+  /**
+   * `runs` (all of one namespace) as they are now, whoever holds them, with what may have
+   * changed under their holder; runs that do not exist any more are left out.
+   */
+  heldRuns(runs: readonly RunKey[]): Promise<HeldRun[]>;
+  /**
+   * A slot of an activity queue for one attempt (see rules/queue-slots.ts), in one transaction
+   * that serialises the queue's decisions across workers: granted, or the attempt waits in the
+   * queue's line; waiting attempts whose turn came are woken. A queue without limits grants at once.
+   */
+  acquireSlot(request: SlotRequest): Promise<SlotAnswer>;
+  /** Gives back the slot of an attempt that ended and wakes the waiting attempts whose turn came; the runs woken. */
+  releaseSlot(
+    key: RunKey,
+    iteration: number,
+    task: { readonly target: string; readonly seq: number },
+    now: number,
+  ): Promise<RunKey[]>;
+  /**
+   * Wakes the waiting attempts of `queue` whose turn came: a slot whose holder died ran out, or
+   * the rate window moved on. Cheap when nothing waits. The runs woken.
+   */
+  wakeSlotWaiters(namespace: string, queue: string, now: number): Promise<RunKey[]>;
+  /** Extends the slots this owner holds for attempts of `runs`. */
+  renewSlots(runs: readonly RunKey[], owner: string, until: number): Promise<void>;
   /** Gives up every lease this owner holds, leaving the runs due now. */
   releaseAll(namespace: string, owner: string, now: number): Promise<number>;
-  /** Gives up one run's lease, to be woken at `wakeAt`. */
-  release(key: RunKey, owner: string, wakeAt: number): Promise<void>;
+  /** Gives up one run's lease (and the queue slots it holds), to be woken at `wakeAt` unless paused. */
+  release(key: RunKey, owner: string, wakeAt: number | null): Promise<void>;
   /** Keeps the details of an activity attempt's heartbeat for the next attempt (no fence: advisory). */
   recordHeartbeat(
     key: RunKey,

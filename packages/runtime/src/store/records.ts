@@ -1,5 +1,5 @@
 import type { SerializedError } from "../errors.js";
-import type { EventType, RunStatus } from "../history/index.js";
+import type { EventType, RunStatus, Tags } from "../history/index.js";
 
 /** One run, as getRun and listRuns return it. */
 export interface RunInfo {
@@ -31,6 +31,10 @@ export interface RunInfo {
   readonly updatedAt: Date;
   /** A worker has committed a step of the run (false: no worker has taken it up yet). */
   readonly takenUp: boolean;
+  /** Paused by pauseRun: it takes no new step until unpauseRun. */
+  readonly paused: boolean;
+  /** Its tags (runWorkflow's `tags`, those inherited from its parent, and ctx.setTags); {} when none. */
+  readonly tags: Tags;
 }
 
 /** The order of a listing by creation: "asc" oldest first, "desc" newest first. */
@@ -50,6 +54,11 @@ export interface ListRunsFilter {
   readonly createdBefore?: Date;
   /** Only runs whose id starts with this text (compared byte for byte, as ids are stored). */
   readonly runIdPrefix?: string;
+  /**
+   * Only runs with all of these tags (equal values: "1" and 1 differ). Served by the tag index:
+   * a listing reads the runs that have the first tag, in creation order.
+   */
+  readonly tags?: Tags;
   /** By creation time, then workflow and run id: "asc" (default) oldest first, "desc" newest first. */
   readonly order?: RunOrder;
   /** Page size, 1..1000 (default 100). */

@@ -1,5 +1,5 @@
 import type { ReplayError } from "../errors.js";
-import type { EndStatus, NewEvent, RunKey } from "../history/index.js";
+import type { EndStatus, NewEvent, RunKey, Tags } from "../history/index.js";
 import type { NewSignal } from "./client-store.js";
 import type { RequestWrite } from "./request-records.js";
 import type { StreamAppend } from "./stream-records.js";
@@ -38,6 +38,8 @@ export interface ChildStart {
   readonly queue?: string | undefined;
   /** The parent's workflow span, so the child joins its trace (see NewRun.traceContext). */
   readonly traceContext?: string | undefined;
+  /** The child's own tags, over those it inherits from the parent (ChildOptions.tags). */
+  readonly tags?: Tags | undefined;
 }
 
 /** A signal a step sends to another run, with the step. */
@@ -105,6 +107,13 @@ export interface StepWrite {
   readonly wantedActivity?: string | undefined;
   readonly leaseUntil: number;
   readonly wakeAt: number | null;
+  /** Tags the workflow set in this step (ctx.setTags), in order; merged into the run's by the store. */
+  readonly tagsSet?: readonly Tags[] | undefined;
+  /**
+   * Rows of queue_slots (an activity's slot of its queue, or its wait for one) to delete with the
+   * step: activities that no longer wait, and all of them when the step ends or restarts the run.
+   */
+  readonly slotDeletes?: readonly { readonly target: string; readonly seq: number }[] | undefined;
   /** Tokens the step creates, waiting for a completion. */
   readonly tokensCreated?: readonly TokenToCreate[];
   /**
@@ -133,6 +142,8 @@ export type StepResult =
       readonly nextPos: number;
       readonly wakeGen: number;
       readonly cancelRequested: boolean;
+      /** The run was paused (pauseRun): its holder starts nothing new and lets go. */
+      readonly paused: boolean;
       /** The run's request_gen: when it moved since the step read the run's requests, new ones arrived. */
       readonly requestGen?: number;
       /** Children this step created (started children that existed already are not here). */

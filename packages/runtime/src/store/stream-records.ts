@@ -97,6 +97,11 @@ export interface StreamRead {
   readonly chunks: readonly StoredChunk[];
 }
 
+/** A run's stream as a store lists it. */
+export interface StoredStream extends StreamHead {
+  readonly key: string;
+}
+
 /** What streams need of a store: the writes of activities (a step writes the workflow's), and reads. */
 export interface StreamStore {
   /** Writes a batch of an activity attempt's chunks and closes, all or nothing. */
@@ -105,4 +110,6 @@ export interface StreamStore {
   resetStreamAttempts(request: StreamResetRequest): Promise<StreamResetResult>;
   /** The head first, then up to `limit` chunks after offset `after` (-1: from the first). */
   readStream(run: RunKey, key: string, after: number, limit: number): Promise<StreamRead>;
+  /** The run's streams by key; undefined when the run does not exist. */
+  listStreams(run: RunKey): Promise<readonly StoredStream[] | undefined>;
 }

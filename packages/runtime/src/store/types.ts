@@ -18,6 +18,16 @@ import type { ClientStore } from "./client-store.js";
 import type { EngineStore } from "./engine-store.js";
 import type { StreamStore } from "./stream-records.js";
 
+export type {
+  BulkAction,
+  BulkBatch,
+  BulkFailure,
+  BulkOutcome,
+  BulkProgress,
+  BulkSignal,
+  BulkSpec,
+  BulkStore,
+} from "./bulk-records.js";
 export { type ClaimedRun, FRESH_VERSION, type FreshRun, freshClaim } from "./claimed-run.js";
 export type {
   ClientStore,
@@ -32,6 +42,7 @@ export type {
   OrphanedSignal,
   PurgeRequest,
   RunCounts,
+  RunReset,
 } from "./client-store.js";
 export type {
   ClaimOptions,
@@ -39,6 +50,8 @@ export type {
   HeldRun,
   InboxSignal,
   Presence,
+  SlotAnswer,
+  SlotRequest,
   WorkerAbilities,
 } from "./engine-store.js";
 export type {
@@ -78,6 +91,7 @@ export type {
   ActivityStreamBatch,
   PlacedChunk,
   StoredChunk,
+  StoredStream,
   StreamAppend,
   StreamBatchResult,
   StreamHead,

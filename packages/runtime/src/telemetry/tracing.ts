@@ -7,7 +7,7 @@ import { decodeTraceContext, encodeTraceContext } from "./trace-context.js";
 import { traceIdOfStored } from "./traceparent.js";
 
 /** How a workflow span ends: the run's end status, its restart, or the worker letting go of it. */
-export type WorkflowSpanEnd = "completed" | "failed" | "cancelled" | "stuck" | "restarted";
+export type WorkflowSpanEnd = "completed" | "failed" | "cancelled" | "stuck" | "terminated" | "restarted";
 
 /** A run as its workflow span needs it. */
 export interface TracedRun extends RunKey {
@@ -154,9 +154,9 @@ class TracedWorkflow implements WorkflowSpan {
     this.#ended = true;
     if (this.#span.isRecording()) {
       this.#span.setAttribute(SpanAttr.End, how);
-      // A cancelled run did what it was asked: neither OK nor an error (status unset).
+      // A cancelled or terminated run did what it was asked: neither OK nor an error (status unset).
       if (how === "failed" || how === "stuck") failSpan(this.#api, this.#span, error, how);
-      else if (how !== "cancelled") this.#span.setStatus({ code: this.#api.SpanStatusCode.OK });
+      else if (how !== "cancelled" && how !== "terminated") this.#span.setStatus({ code: this.#api.SpanStatusCode.OK });
     }
     this.#span.end();
   }

@@ -71,8 +71,12 @@ export async function replayHistory(
   if (created === undefined) throw new InvalidHistoryError(history.runId, iteration);
   const forked = events.find((event) => event.type === EventType.Forked);
   const seed = forked?.type === EventType.Forked ? forked.payload.seed : undefined;
+  // A reset's iteration replays its copied steps with the random values they were recorded with.
+  const reset = events.find((event) => event.type === EventType.Reset);
+  const seedIteration = reset?.type === EventType.Reset ? reset.payload.seedIteration : undefined;
   const { namespace, workflow, runId } = history;
-  const executor = new RunExecutor({ namespace, workflow, runId, iteration, seed }, created.at, {
+  const identity = { namespace, workflow, runId, iteration, seed, seedIteration };
+  const executor = new RunExecutor(identity, created.at, {
     maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
     newTokenId,
   });

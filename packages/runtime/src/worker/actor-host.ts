@@ -6,6 +6,7 @@ import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
 import type { AttemptEnvironment } from "./activity-runner.js";
+import type { SlotsHost } from "./activity-slots.js";
 import type { InboxHost } from "./inbox.js";
 import type { PendingActivity } from "./pending-activities.js";
 import type { FailedAttempt } from "./retry-log.js";
@@ -14,6 +15,7 @@ import type { RunRequestsHost } from "./run-requests.js";
 /** A run to replay, with what its executor needs besides its history. */
 export type ReplayTarget = RunKey & {
   readonly seed?: string | undefined;
+  readonly seedIteration?: number | undefined;
   readonly scheduledAt?: number | undefined;
 };
 
@@ -52,7 +54,7 @@ export type LoadedRun = Pick<CachedRun, "executor" | "nextPos" | "pending" | "sp
   Partial<Pick<CachedRun, "requestsReadGen">>;
 
 /** What the actor needs from its worker. */
-export interface ActorHost extends AttemptEnvironment, InboxHost, RunRequestsHost {
+export interface ActorHost extends AttemptEnvironment, InboxHost, SlotsHost, RunRequestsHost {
   readonly owner: string;
   readonly leaseMs: number;
   readonly timers: Timers;
@@ -69,7 +71,7 @@ export interface ActorHost extends AttemptEnvironment, InboxHost, RunRequestsHos
   /** The run's code ran a step without blocking: its stall count goes back to 0; never throws. */
   clearStalls(key: RunKey): void;
   /** Gives up the run's lease, to be woken at `wakeAt`; never throws (the lease ends by itself). */
-  release(key: RunKey, wakeAt: number): Promise<void>;
+  release(key: RunKey, wakeAt: number | null): Promise<void>;
   isStopping(): boolean;
   /** The actor let go of the run; `cached` is its state when it may be reused. */
   released(actor: ReleasedActor, cached: CachedRun | undefined, ending?: LocalRunEnding): void;

@@ -91,6 +91,7 @@ export class ClaimLoop {
       try {
         if (!configured) configured = await this.#configure();
         await this.#fireSchedules();
+        await this.#wakeQueueLines();
         await this.#host.events.look(this.#now());
         if (free > 0) claimed = await this.#claimRound(free);
         this.#backlog = claimed === free;
@@ -156,6 +157,17 @@ export class ClaimLoop {
         { namespace: this.#options.namespace, schedule: id },
       );
     }
+  }
+
+  /**
+   * Wakes the attempts waiting for slots of the served queues whose turn came without a slot
+   * being given back (a holder that died, a rate window that moved on; see rules/queue-slots.ts).
+   * The runs woken are due now: the claim round that follows takes them. A read without locks
+   * per queue when nothing waits.
+   */
+  async #wakeQueueLines(): Promise<void> {
+    const { client, namespace, queueNames } = this.#options;
+    for (const queue of queueNames) await client.store.wakeSlotWaiters(namespace, queue, this.#now());
   }
 
   /**

@@ -119,22 +119,27 @@ export class HeldRuns {
     return this.#actors.get(runKeyId(key))?.logRef ?? key;
   }
 
-  /** Renews the leases of the runs taken up here, to `until`. */
+  /** Renews the leases of the runs taken up here, and the queue slots their attempts hold, to `until`. */
   async renewLeases(until: number): Promise<void> {
-    await this.#through.store.renewLeases(this.#keys(), this.#through.owner, until);
+    const { store, owner } = this.#through;
+    await store.renewLeases(this.#keys(), owner, until);
+    const slotted = [...this.#actors.values()].filter((actor) => actor.holdsSlots).map((actor) => actor.key);
+    if (slotted.length > 0) await store.renewSlots(slotted, owner, until);
   }
 
-  /** Signals, requests and cancels that reached runs while they are held here (activities running) are picked up now. */
+  /**
+   * What reached runs while they are held here (activities running) is picked up now: signals,
+   * requests, cancels, a pause, and an operator that terminated or reset a run (its actor lets go).
+   */
   async pokeAll(): Promise<void> {
-    const held = await this.#through.store.heldRuns(this.#keys(), this.#through.owner).catch(() => []);
-    for (const run of held) this.#actors.get(runKeyId(run.key))?.poke(run.wakeGen, run.cancelRequested, run.requestGen);
+    const held = await this.#through.store.heldRuns(this.#keys()).catch(() => []);
+    for (const run of held) this.#actors.get(runKeyId(run.key))?.poke(run);
   }
 
   /** Something woke one run held here: read what moved and tell its actor. */
   async pokeOne(actor: RunActor): Promise<void> {
-    const { store, owner } = this.#through;
-    const run = await store.readRun(actor.key, owner, this.#through.now()).catch(() => undefined);
-    if (run) actor.poke(run.wakeGen, run.cancelRequested, run.requestGen);
+    const [run] = await this.#through.store.heldRuns([actor.key]).catch(() => []);
+    if (run) actor.poke(run);
   }
 
   #keys(): RunKey[] {

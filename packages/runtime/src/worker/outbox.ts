@@ -5,6 +5,7 @@ import {
   type NewEvent,
   type RunKey,
   type SignalSent,
+  type Tags,
   type TokenCreated,
 } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
@@ -27,9 +28,8 @@ export interface OutboxScope {
 
 /**
  * Records what the commands a step issued ask for besides their events: a pending activity per
- * activity request, a child start per child request, a signal to send per signal sent, a token
- * row per token created, a registered wait per event wait.
- * activity request, a child start per child request, a signal to send per signal sent, a stream
+ * activity request, a child start per child request, a signal to send per signal sent, the tags
+ * the workflow set, a token row per token created, a registered wait per event wait, a stream
  * write per stream write or close.
  */
 export function recordOutbox(outbox: readonly NewEvent[], scope: OutboxScope): void {
@@ -45,6 +45,9 @@ export function recordOutbox(outbox: readonly NewEvent[], scope: OutboxScope): v
         break;
       case EventType.SignalSent:
         scope.step.signalsSent.push(signalToSend(scope.key.namespace, event));
+        break;
+      case EventType.TagsSet:
+        scope.step.tagsSet.push(JSON.parse(event.payloadText ?? "{}") as Tags);
         break;
       case EventType.TokenCreated: {
         const { id, deadline } = JSON.parse(event.payloadText ?? "null") as TokenCreated;
@@ -95,6 +98,7 @@ function childStart(event: NewEvent, scope: OutboxScope): ChildStart {
     queue: request.queue,
     // The child joins this run's trace, under its workflow span.
     traceContext: scope.childTraceContext(),
+    tags: request.tags,
   };
 }
 

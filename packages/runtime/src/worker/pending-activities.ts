@@ -21,6 +21,15 @@ export interface PendingActivity {
   persisted: boolean;
   /** Details of the last heartbeat (JSON text), handed to the next attempt. */
   lastHeartbeat: string | null | undefined;
+  /**
+   * The activity queue its attempts go through (see ActivitySlots), once known: undefined until
+   * looked up, null for none.
+   */
+  queue?: string | null | undefined;
+  /** An attempt of it holds a slot of its queue (from when it was granted until the attempt ends). */
+  slot?: boolean | undefined;
+  /** Its next attempt waits for a slot of its queue: it is not due until this step asks again and gets one. */
+  awaitingSlot?: boolean | undefined;
 }
 
 /** The map key of an activity of a run: its name and sequence. */

@@ -15,6 +15,8 @@ export function mergeOptions(
   const timeout = call?.timeout ?? registered?.timeout;
   const heartbeatTimeout = call?.heartbeatTimeout ?? registered?.heartbeatTimeout;
   const scheduleToCloseTimeout = call?.scheduleToCloseTimeout ?? registered?.scheduleToCloseTimeout;
+  const queue = call?.queue ?? registered?.queue;
+  const concurrencyKey = call?.concurrencyKey ?? registered?.concurrencyKey;
   const streamBatch =
     registered?.streamBatch || call?.streamBatch ? { ...registered?.streamBatch, ...call?.streamBatch } : undefined;
   return {
@@ -22,6 +24,8 @@ export function mergeOptions(
     ...(timeout === undefined ? {} : { timeout }),
     ...(heartbeatTimeout === undefined ? {} : { heartbeatTimeout }),
     ...(scheduleToCloseTimeout === undefined ? {} : { scheduleToCloseTimeout }),
+    ...(queue === undefined ? {} : { queue }),
+    ...(concurrencyKey === undefined ? {} : { concurrencyKey }),
     ...(streamBatch === undefined ? {} : { streamBatch }),
   };
 }

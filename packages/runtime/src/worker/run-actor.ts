@@ -1,23 +1,24 @@
-import type { ActivityFn, ActivityOptions, LocalRunEnding } from "../api.js";
+import type { LocalRunEnding } from "../api.js";
 import { CancelledError, RunTimeoutError } from "../errors.js";
-import { type NewEvent, newEvent, type RunKey } from "../history/index.js";
+import { type NewEvent, newEvent, type RunKey, RunStatus } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { QueryAnswer } from "../replay/handlers.js";
 import { childrenToCancelOnEnd } from "../store/rules/children.js";
-import type { ClaimedRun, StepWrite } from "../store/types.js";
+import type { ClaimedRun, HeldRun, StepWrite } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
-import { type Attempt, type AttemptResult, runAttempt } from "./activity-runner.js";
+import { type AttemptResult, runAttempt } from "./activity-runner.js";
+import { ActivitySlots } from "./activity-slots.js";
 import { type ActorHost, type CachedRun, claimOfCached, type LoadedRun } from "./actor-host.js";
+import { applyTimers, attemptOf } from "./attempts.js";
 import { applyCompletions } from "./completions.js";
 import { RunInbox } from "./inbox.js";
 import { recordOutbox, waitedChildren, waitedEvents } from "./outbox.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
-import { attemptOptions, closeByOf, type PendingActivity } from "./pending-activities.js";
+import type { PendingActivity } from "./pending-activities.js";
 import { answerQuery, RunRequests } from "./run-requests.js";
 import { changesBesidesEvents, newStepChanges, type StepChanges } from "./step-changes.js";
 import { decideStep, type StepDecision } from "./step-decision.js";
-import { timeoutOf } from "./timeouts.js";
 import { isUnreadablePayload } from "./unreadable.js";
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
@@ -33,6 +34,7 @@ export class RunActor {
   /** The claim the run was taken up with: what a cached run is taken up again from (see #snapshot). */
   readonly #claim: ClaimedRun;
   readonly #seed: string | undefined;
+  readonly #seedIteration: number | undefined;
   readonly #scheduledAt: number | undefined;
   readonly #codeVersion: string | undefined;
   /** When the run times out (runWorkflow's `timeout`). */
@@ -47,8 +49,13 @@ export class RunActor {
   #nextPos: number;
   readonly #iteration: number;
   readonly #inbox: RunInbox;
+  readonly #slots: ActivitySlots;
   readonly #requests: RunRequests;
   #cancelRequested: boolean;
+  /** Paused (pauseRun): the step in progress is committed, nothing new starts, the run is let go of. */
+  #paused = false;
+  /** A commit of this actor is on its way: the version it reads under may be its own. */
+  #committing = false;
   /** Taken over, or claimed with a stall count: cleared once a step gets through (see MAX_STALLS). */
   #stalled: boolean;
   readonly #completions: AttemptResult[] = [];
@@ -75,6 +82,7 @@ export class RunActor {
     this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
     this.#claim = claim;
     this.#seed = claim.seed;
+    this.#seedIteration = claim.seedIteration;
     this.#scheduledAt = claim.scheduledAt;
     this.#codeVersion = claim.codeVersion;
     this.#deadline = claim.deadline;
@@ -86,6 +94,7 @@ export class RunActor {
     this.#nextPos = loaded.nextPos;
     this.#iteration = claim.iteration;
     this.#inbox = new RunInbox(this.key, host, claim.wakeGen);
+    this.#slots = new ActivitySlots(this.key, claim.iteration, host);
     this.#requests = new RunRequests(this.key, host, claim.requestGen ?? 0, loaded.requestsReadGen);
     this.#cancelRequested = claim.cancelRequested;
     this.#stalled = claim.takeover === true || (claim.stalls ?? 0) > 0;
@@ -114,14 +123,41 @@ export class RunActor {
     return count;
   }
 
-  /** Something outside changed (wake_gen, request_gen, cancel): look at the inbox and the requests again. */
-  poke(wakeGen: number, cancelRequested: boolean, requestGen?: number): void {
-    const requests = this.#requests.moveTo(requestGen);
-    if (wakeGen === this.#inbox.wakeGen && cancelRequested === this.#cancelRequested && !requests) return;
+  /** An attempt of the run holds a queue slot: renewed with the run's lease. */
+  get holdsSlots(): boolean {
+    return this.#slots.holds(this.#pending.values());
+  }
+
+  /**
+   * Something outside changed: a signal or cancel (wake_gen), a request (request_gen), a pause,
+   * or an operator took the run (terminated: not running; reset: a version past this actor's).
+   * Stale reads, and reads while a commit is on its way (whose result tells the same), are not
+   * looked at.
+   */
+  poke(run: Omit<HeldRun, "key">): void {
+    if (this.#done || this.#committing || run.version < this.#version) return;
+    if (run.status !== RunStatus.Running || run.version > this.#version) {
+      this.#lose(run.status);
+      return;
+    }
+    const { wakeGen, cancelRequested, paused } = run;
+    const requests = this.#requests.moveTo(run.requestGen);
+    const same = wakeGen === this.#inbox.wakeGen && cancelRequested === this.#cancelRequested;
+    if (same && paused === this.#paused && !requests) return;
     // The inbox is read after this, so it sees everything up to this wake_gen.
     if (wakeGen !== this.#inbox.wakeGen) this.#inbox.moveTo(wakeGen);
     this.#cancelRequested = cancelRequested;
+    this.#paused = paused;
     this.pump();
+  }
+
+  /** The run was taken from this worker: its attempts are aborted and it lets go, writing nothing. */
+  #lose(status: string): void {
+    this.abortAll(new CancelledError(this.key.runId));
+    if (status === RunStatus.Terminated) this.#span.end("terminated");
+    const what = status === RunStatus.Running ? "reset" : status;
+    this.#host.logInfo(`run ${this.key.workflow}/${this.key.runId} was ${what} by an operator; let go`, this.logRef);
+    this.#finish(undefined);
   }
 
   /**
@@ -194,6 +230,8 @@ export class RunActor {
     // The wake_gen this step reads the inbox under (see StepChanges.observedWakeGen).
     const step = newStepChanges(this.#inbox.wakeGen);
     await this.#deliver(step, now);
+    // Taken from this worker meanwhile (see poke): nothing of the step is written.
+    if (this.#done) return;
     if (executor.fault) return this.#park(executor.fault);
     const outbox = executor.takeOutbox();
     this.#requests.recordCompletions(outbox, step);
@@ -206,16 +244,24 @@ export class RunActor {
       childTraceContext: () => this.#span.childContext(),
     });
     if (executor.outcome) return this.#commitEnd(step, outbox, now);
-    const decision = this.#decide(outbox, step, now);
+    step.slotDeletes.push(...this.#slots.dropped(this.#pending.values(), executor, false));
+    const decision = await this.#decideWithSlots(outbox, step, now);
     if (decision.write) {
       const { wantedActivity } = decision.write;
       if (wantedActivity !== undefined) this.#host.lacksActivity(this.key, wantedActivity);
       const ok = await this.#commit({ ...step, events: outbox, ...decision.write }, now);
       if (!ok) return;
     }
-    if (!decision.hold) return this.#finish(this.#snapshot(decision.write.wakeAt));
+    if (!decision.hold) return this.#finish(this.#snapshot(this.#paused ? null : decision.write.wakeAt));
+    if (this.#paused) return this.#startNothing(decision.start);
     this.#startAttempts(decision.start);
     this.#stepAgainAt(decision.stepAgainAt);
+  }
+
+  /** Paused when the step committed: the attempts it would start give their slots back, and the run steps again to let go. */
+  async #startNothing(starting: readonly PendingActivity[]): Promise<void> {
+    for (const activity of starting) await this.#slots.release(activity);
+    this.#again = true;
   }
 
   /** Starts a step: its timing, the executor (rebuilt when the cache is off), the end of a wait here. Returns its time. */
@@ -224,7 +270,12 @@ export class RunActor {
     this.#signalArrivals.length = 0;
     this.#host.stepping(this.key);
     if (this.#steps++ > 0 && this.#host.replayEveryStep) {
-      const target = { ...this.key, seed: this.#seed, scheduledAt: this.#scheduledAt };
+      const target = {
+        ...this.key,
+        seed: this.#seed,
+        seedIteration: this.#seedIteration,
+        scheduledAt: this.#scheduledAt,
+      };
       this.#executor = await this.#host.replay(target, this.#iteration);
     }
     const now = this.#host.now();
@@ -262,37 +313,35 @@ export class RunActor {
       if (await this.#requests.arrive()) this.#inbox.recheck();
       const moved =
         (await this.#inbox.apply(executor, step, this.#signalArrivals)) ||
-        (await this.#applyTimers(step, now)) ||
+        (await applyTimers(executor, step, now, () => this.#host.now())) ||
         (await this.#requests.apply(executor, step));
       if (!moved || executor.fault || executor.outcome) return;
     }
   }
 
-  /** Fires expired sleeps, and signal, token and event timeouts, earliest first. */
-  async #applyTimers(step: StepChanges, now: number): Promise<boolean> {
-    let delivered = false;
-    for (;;) {
-      const expired = this.#executor
-        .pending()
-        .filter((command) => command.deadline !== undefined && command.deadline <= now)
-        .sort((a, b) => (a.deadline ?? 0) - (b.deadline ?? 0) || a.seq - b.seq);
-      const first = expired[0];
-      if (!first) return delivered;
-      delivered = true;
-      const timedOut = timeoutOf(first, step, this.#host.now());
-      await this.#executor.deliver(timedOut, timedOut.payloadText === null ? null : { timedOut: true });
-    }
+  /**
+   * What becomes of a run that goes on (see decideStep), once the attempts it would start that go
+   * through an activity queue asked for their slots: those that must wait are not due.
+   */
+  async #decideWithSlots(outbox: readonly NewEvent[], step: StepChanges, now: number): Promise<StepDecision> {
+    const executor = this.#executor;
+    const requested = [...this.#pending.values()].filter((activity) =>
+      executor.activityInput(activity.target, activity.seq),
+    );
+    this.#slots.route(requested, executor);
+    const decision = this.#decide(requested, outbox, step, now);
+    if (!decision.hold || decision.start.length === 0 || this.#paused) return decision;
+    const waiting = await this.#slots.acquire(decision.start, executor);
+    return waiting.length === 0 ? decision : this.#decide(requested, outbox, step, now);
   }
 
-  /** What becomes of a run that goes on, from what this step knows (see decideStep). */
-  #decide(outbox: readonly NewEvent[], step: StepChanges, now: number): StepDecision {
+  #decide(requested: PendingActivity[], outbox: readonly NewEvent[], step: StepChanges, now: number): StepDecision {
     const executor = this.#executor;
     return decideStep({
       now,
       stopping: this.#host.isStopping(),
-      requested: [...this.#pending.values()].filter((activity) =>
-        executor.activityInput(activity.target, activity.seq),
-      ),
+      paused: this.#paused,
+      requested,
       running: this.running,
       registered: this.#host.activities,
       timers: [this.#deadline, ...executor.pending().map((command) => command.deadline)],
@@ -307,6 +356,7 @@ export class RunActor {
     const encoded = encodeOutcome(outcome, this.#executor.cancelDelivered, this.#host.maxPayloadBytes, now);
     if (encoded.kind === "unwritable") return this.#park(encoded.error);
     this.abortAll(new CancelledError(this.key.runId));
+    step.slotDeletes.push(...this.#slots.dropped(this.#pending.values(), this.#executor, true));
     // Waits the ending iteration leaves: no event is delivered to them any more.
     step.eventWaitsEnded.push(...waitedEvents(this.#executor));
     const write = {
@@ -337,17 +387,23 @@ export class RunActor {
       Partial<Pick<StepWrite, "end" | "restart" | "wantedActivity">>,
     now: number,
   ): Promise<boolean> {
-    const result = await this.#host.commit({
-      ...step,
-      key: this.key,
-      owner: this.#host.owner,
-      iteration: this.#iteration,
-      expectedVersion: this.#version,
-      firstPos: this.#nextPos,
-      hasTaskRows: [...this.#pending.values()].some((activity) => activity.persisted),
-      now,
-      leaseUntil: now + this.#host.leaseMs,
-    });
+    if (this.#done) return false;
+    this.#committing = true;
+    const result = await this.#host
+      .commit({
+        ...step,
+        key: this.key,
+        owner: this.#host.owner,
+        iteration: this.#iteration,
+        expectedVersion: this.#version,
+        firstPos: this.#nextPos,
+        hasTaskRows: [...this.#pending.values()].some((activity) => activity.persisted),
+        now,
+        leaseUntil: now + this.#host.leaseMs,
+      })
+      .finally(() => {
+        this.#committing = false;
+      });
     if (!result.ok && result.unwritable !== undefined) {
       // Committing it again would fail the same way, and each try would run its activities
       // again: the run waits, stuck with the reason, for a fix and resumeRun.
@@ -368,6 +424,7 @@ export class RunActor {
     }
     this.#version = result.version;
     this.#nextPos = result.nextPos;
+    this.#paused = result.paused;
     this.#requests.committed(this.#executor, step.end);
     this.#observeCommit();
     this.#host.wakeOthers(step.childStarts, result, now);
@@ -446,50 +503,16 @@ export class RunActor {
     this.#cancelTimer = this.#host.timers.at(at, () => this.pump());
   }
 
-  #optionsOf(target: string, seq: number): ActivityOptions {
-    return attemptOptions(this.#host.activities[target], this.#executor, target, seq);
-  }
-
-  #closeBy(target: string, seq: number): number | undefined {
-    return closeByOf(this.#optionsOf(target, seq), this.#executor, target, seq);
-  }
-
   #startAttempts(activities: readonly PendingActivity[]): void {
     for (const activity of activities) void this.#runAttempt(activity);
   }
 
   async #runAttempt(activity: PendingActivity): Promise<void> {
-    const registration = this.#host.activities[activity.target];
-    const stored = this.#executor.activityInput(activity.target, activity.seq);
-    if (!registration || !stored) return;
-    const fn: ActivityFn = typeof registration === "function" ? registration : registration.fn;
-    const controller = new AbortController();
-    // Stays set until the completion is applied, so no step sees the activity as due again.
-    activity.controller = controller;
-    const attempt: Attempt = {
-      key: this.key,
-      iteration: this.#iteration,
-      target: activity.target,
-      seq: activity.seq,
-      attempt: activity.attempt + 1,
-      inputText: stored.inputText,
-      options: this.#optionsOf(activity.target, activity.seq),
-      fn,
-      controller,
-      lastHeartbeat: activity.lastHeartbeat,
-      closeBy: this.#closeBy(activity.target, activity.seq),
-      onHeartbeat: (detailsText) => {
-        activity.lastHeartbeat = detailsText;
-        // The heartbeat writes a row (see recordHeartbeat): delete it with the answer.
-        activity.persisted = true;
-      },
-      // So does the attempt's first stream write (see AttemptStreams).
-      onStreamed: () => {
-        activity.persisted = true;
-      },
-      span: this.#span,
-    };
+    const scope = { key: this.key, iteration: this.#iteration, executor: this.#executor, span: this.#span };
+    const attempt = attemptOf({ ...scope, registered: this.#host.activities }, activity);
+    if (attempt === undefined) return;
     const completion = await runAttempt(attempt, this.#host);
+    await this.#slots.release(activity);
     if (this.#done) return;
     this.#completions.push(completion);
     this.pump();

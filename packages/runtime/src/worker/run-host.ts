@@ -2,7 +2,16 @@ import type { ActivityRegistration, Clock, LocalRequestState, LocalRunEnding, Ti
 import { errorText, type RunKey, RunStatus, runKeyId } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import { serializeError } from "../serialize-error.js";
-import type { ChildStart, EngineStore, InboxSignal, StepResult, StepWrite, StoredRequest } from "../store/types.js";
+import type {
+  ChildStart,
+  EngineStore,
+  InboxSignal,
+  SlotAnswer,
+  SlotRequest,
+  StepResult,
+  StepWrite,
+  StoredRequest,
+} from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkerMetrics } from "../telemetry/metrics.js";
 import type { Attempt } from "./activity-runner.js";
@@ -140,6 +149,31 @@ export class RunHost implements ActorHost {
     for (const key of result.woken ?? []) local.wake(key.namespace, key);
   }
 
+  async acquireSlot(request: SlotRequest): Promise<SlotAnswer> {
+    const answer = await this.#store.acquireSlot(request);
+    this.#wakeLocally(answer.woken);
+    return answer;
+  }
+
+  async releaseSlot(key: RunKey, iteration: number, task: { readonly target: string; readonly seq: number }) {
+    try {
+      this.#wakeLocally(await this.#store.releaseSlot(key, iteration, task, this.now()));
+    } catch (error) {
+      this.logError("could not give back a queue slot; it is freed when its lease ends", error, key);
+    }
+  }
+
+  /**
+   * Runs a queue woke (their turn for a slot came) are due now: workers of this process claim
+   * them, and poke those they hold. Not named: a named run is taken up in-process without a
+   * lease, and a step that asks for a slot may start its attempt without a commit (nothing new
+   * to write), which only a lease may do.
+   */
+  #wakeLocally(runs: readonly RunKey[]): void {
+    const namespaces = new Set(runs.map((key) => key.namespace));
+    for (const namespace of namespaces) this.#options.client.local.wake(namespace);
+  }
+
   async persistHeartbeat(attempt: Attempt, detailsText: string): Promise<void> {
     const { key, iteration, target, seq } = attempt;
     await this.#store.recordHeartbeat(
@@ -162,7 +196,7 @@ export class RunHost implements ActorHost {
    * the lease has run out anyway: a lease left to run out reads as this worker frozen or gone,
    * and a run taken over after its code was marked would count a stall it did not cause.
    */
-  async release(key: RunKey, wakeAt: number): Promise<void> {
+  async release(key: RunKey, wakeAt: number | null): Promise<void> {
     const until = this.now() + this.leaseMs;
     for (let delay = RELEASE_RETRY_FIRST_MS; ; delay = Math.min(delay * 2, 1000)) {
       try {

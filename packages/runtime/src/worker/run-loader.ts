@@ -172,8 +172,9 @@ export class RunLoader {
       const why = new Error("history has no created event at position 0");
       throw new CorruptPayloadError(`run ${run.runId} iteration ${iteration}`, why);
     }
-    const { namespace, workflow, runId, seed, scheduledAt } = run;
-    const executor = new RunExecutor({ namespace, workflow, runId, iteration, seed, scheduledAt }, created.at, {
+    const { namespace, workflow, runId, seed, seedIteration, scheduledAt } = run;
+    const identity = { namespace, workflow, runId, iteration, seed, seedIteration, scheduledAt };
+    const executor = new RunExecutor(identity, created.at, {
       maxPayloadBytes: this.#options.client.maxPayloadBytes,
       newTokenId,
     });

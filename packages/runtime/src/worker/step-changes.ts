@@ -1,4 +1,4 @@
-import type { RunKey } from "../history/index.js";
+import type { RunKey, Tags } from "../history/index.js";
 import type {
   ChildStart,
   EventWaitRef,
@@ -25,6 +25,10 @@ export interface StepChanges {
   readonly childStarts: ChildStart[];
   readonly signalsSent: SignalToSend[];
   readonly cancelChildren: RunKey[];
+  /** Tags the workflow set (ctx.setTags), in order. */
+  readonly tagsSet: Tags[];
+  /** Queue slot rows to delete (see ActivitySlots.dropped). */
+  readonly slotDeletes: { target: string; seq: number }[];
   /** What became of the run's update and query requests (see RunRequests). */
   readonly requestWrites: RequestWrite[];
   readonly tokensCreated: TokenToCreate[];
@@ -46,6 +50,8 @@ export function newStepChanges(observedWakeGen: number): StepChanges {
     childStarts: [],
     signalsSent: [],
     cancelChildren: [],
+    tagsSet: [],
+    slotDeletes: [],
     requestWrites: [],
     tokensCreated: [],
     tokensExpired: [],
@@ -64,6 +70,8 @@ export function changesBesidesEvents(step: StepChanges): boolean {
     step.childStarts.length > 0 ||
     step.signalsSent.length > 0 ||
     step.cancelChildren.length > 0 ||
+    step.tagsSet.length > 0 ||
+    step.slotDeletes.length > 0 ||
     step.requestWrites.length > 0 ||
     step.tokensCreated.length > 0 ||
     step.tokensExpired.length > 0 ||

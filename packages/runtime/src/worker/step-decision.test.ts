@@ -110,4 +110,18 @@ describe("decideStep", () => {
     const stopping = decideStep(facts({ timers: [NOW + 15], holdUntil: NOW + 20, stopping: true }));
     expect(stopping).toMatchObject({ hold: false, write: { wakeAt: NOW + 15 } });
   });
+
+  it("starts nothing while the run is paused, and lets it go once no attempt runs here", () => {
+    const due = activity("charge", 1, NOW);
+    const held = decideStep(facts({ paused: true, requested: [due, runningActivity("ship", 0)], running: 1 }));
+    expect(held).toMatchObject({ hold: true, start: [] });
+    const released = decideStep(facts({ paused: true, requested: [due] }));
+    expect(released).toMatchObject({ hold: false, write: { hold: false } });
+  });
+
+  it("leaves an activity that waits for a slot of its queue to its queue: not due, no timer", () => {
+    const waiting = { ...activity("charge", 1, NOW - 5), awaitingSlot: true };
+    const decision = decideStep(facts({ requested: [waiting], timers: [NOW + 60_000] }));
+    expect(decision).toEqual({ hold: false, write: { hold: false, wakeAt: NOW + 60_000, wantedActivity: undefined } });
+  });
 });

@@ -6,6 +6,8 @@ export interface StepFacts {
   readonly now: number;
   /** The worker is stopping: no attempt starts. */
   readonly stopping: boolean;
+  /** The run is paused: no attempt starts, and the run is let go of once none runs here. */
+  readonly paused?: boolean | undefined;
   /** The run's pending activities whose request the workflow still waits on, in request order. */
   readonly requested: readonly PendingActivity[];
   /** Attempts of the run running here now. */
@@ -59,8 +61,10 @@ export type StepDecision = HoldDecision | ReleaseDecision;
  * attempts to start. Pure: the actor does the I/O it asks for.
  */
 export function decideStep(facts: StepFacts): StepDecision {
-  const { now, stopping, holdUntil, registered } = facts;
-  const idle = facts.requested.filter((activity) => !activity.controller);
+  const { now, holdUntil, registered } = facts;
+  const stopping = facts.stopping || facts.paused === true;
+  // An activity waiting for a slot of its queue is woken by its queue, not by a timer.
+  const idle = facts.requested.filter((activity) => !activity.controller && !activity.awaitingSlot);
   const next = earliest(facts.timers, idle);
   const dueNow = stopping ? [] : idle.filter((activity) => activity.readyAt <= now);
   // An activity this worker lacks (newer code requested it, or another deployment did) is

@@ -24,6 +24,8 @@ describe("migrate", () => {
     expect(await countRows(db.pool, "replay_migrations")).toBe(MIGRATIONS.length);
     const [tables] = await db.pool.query<RowDataPacket[]>("SHOW TABLES LIKE 'replay\\_%'");
     expect(tables.map((row) => String(Object.values(row)[0])).sort()).toEqual([
+      "replay_bulk_batches",
+      "replay_bulk_items",
       "replay_cursors",
       "replay_debounces",
       "replay_event_waits",
@@ -31,8 +33,10 @@ describe("migrate", () => {
       "replay_migrations",
       "replay_payloads",
       "replay_published_events",
+      "replay_queue_slots",
       "replay_queues",
       "replay_requests",
+      "replay_run_tags",
       "replay_runs",
       "replay_schedules",
       "replay_signals",

@@ -160,7 +160,7 @@ forEachStore((env) => {
       expect(left).toEqual(["b-1", "w-1"]);
       expect(await env.client.purgeRuns("op-purge", { endedBefore, status: "stuck" })).toBe(1);
       await expect(env.client.purgeRuns("op-purge", { endedBefore, status: "running" as never })).rejects.toThrow(
-        /invalid status "running": use one of "completed", "failed", "cancelled", "stuck"/,
+        /invalid status "running": use one of "completed", "failed", "cancelled", "terminated", "stuck"/,
       );
       await expect(env.client.purgeRuns("op-purge", { endedBefore: new Date(Number.NaN) })).rejects.toThrow(
         /invalid endedBefore/,

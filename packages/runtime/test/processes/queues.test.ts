@@ -5,26 +5,13 @@ import { waitFor } from "../support/helpers.js";
 import { leasedBy, leasesOf } from "./checks.js";
 import { WorkerProcess } from "./children.js";
 import { useProcessDatabase } from "./setup.js";
+import { createSpansTable, maxOverlap, spansOf as spansIn } from "./spans.js";
 
 const env = useProcessDatabase();
 const LEASE_MS = 1500;
 
-interface Span {
-  readonly runId: string;
-  readonly key: string;
-  readonly worker: string;
-  readonly startedAt: number;
-  readonly endedAt: number | null;
-}
-
 beforeAll(async () => {
-  await env.db.pool.query(
-    `CREATE TABLE IF NOT EXISTS spans (
-       id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-       run_id VARCHAR(255) NOT NULL, concurrency_key VARCHAR(255) NOT NULL, worker VARCHAR(255) NOT NULL,
-       started_at BIGINT NOT NULL, ended_at BIGINT NULL
-     ) ENGINE=InnoDB`,
-  );
+  await createSpansTable(env.db.pool);
   // Every version of each queue's recent_starts (the start times its rate limit counts), as the
   // claims write them: see startsRecorded.
   await env.db.pool.query(
@@ -40,19 +27,7 @@ beforeAll(async () => {
   );
 });
 
-async function spansOf(prefix: string): Promise<Span[]> {
-  const [rows] = await env.db.pool.query<RowDataPacket[]>(
-    "SELECT run_id, concurrency_key, worker, started_at, ended_at FROM spans WHERE run_id LIKE ? ORDER BY started_at",
-    [`${prefix}%`],
-  );
-  return rows.map((row) => ({
-    runId: String(row.run_id),
-    key: String(row.concurrency_key),
-    worker: String(row.worker),
-    startedAt: Number(row.started_at),
-    endedAt: row.ended_at === null ? null : Number(row.ended_at),
-  }));
-}
+const spansOf = (prefix: string) => spansIn(env.db.pool, prefix);
 
 /**
  * The claim time of every run the queue started, as its rate limit recorded it: a claim that
@@ -76,22 +51,6 @@ async function startsRecorded(namespace: string, queue: string): Promise<number[
     for (const [at, count] of copies) most.set(at, Math.max(most.get(at) ?? 0, count));
   }
   return [...most].flatMap(([at, count]) => Array<number>(count).fill(at)).sort((a, b) => a - b);
-}
-
-/** The most spans open at one moment (an end and a start at the same ms do not overlap). */
-function maxOverlap(spans: readonly { startedAt: number; endedAt: number }[]): number {
-  const edges = spans.flatMap((span) => [
-    { at: span.startedAt, delta: 1 },
-    { at: span.endedAt, delta: -1 },
-  ]);
-  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let open = 0;
-  let most = 0;
-  for (const edge of edges) {
-    open += edge.delta;
-    most = Math.max(most, open);
-  }
-  return most;
 }
 
 /** Two workers of at most 2 runs each: a queue limit of 3 is then held only if it is held across them. */

@@ -77,6 +77,21 @@ async function hold(
   return null;
 }
 
+/** Records its start, then waits until its attempt is aborted (a terminated run), recording that too. */
+async function block(ctx: ActivityContext, backends: ProcessBackends): Promise<never> {
+  await recordExecution(backends.pool, ctx, backends.worker);
+  return new Promise((_, reject) => {
+    ctx.signal.addEventListener("abort", () => {
+      void backends.pool
+        .query(
+          "INSERT INTO executions (run_id, activity, seq, attempt, worker, at) VALUES (?, 'aborted', 0, 0, ?, ?)",
+          [ctx.runId, backends.worker, Date.now()],
+        )
+        .finally(() => reject(ctx.signal.reason));
+    });
+  });
+}
+
 /** Records the execution, then, on worker `holdOn`, holds it for `holdMs` (a window to kill it in). */
 async function notify(
   ctx: ActivityContext,
@@ -105,6 +120,9 @@ export const activities: Readonly<Record<string, ActivityRegistration>> = {
   undo: registered,
   broken,
   hold: { fn: hold, retry: fast },
+  /** `hold` through activity queue "mail" (its limits: the worker's `queues`). */
+  mail: { fn: hold, retry: fast, queue: "mail" },
+  block,
   notify: { fn: notify, retry: fast },
   tokens: { fn: tokens, retry: fast },
   dwell: { fn: dwell, retry: fast },
@@ -268,6 +286,21 @@ async function account(ctx: RunContext, opening: number): Promise<number> {
   return balance;
 }
 
+/** One attempt of `mail`, which goes through activity queue "mail". */
+async function mailer(ctx: RunContext, input: { ms: number; key: string }): Promise<null> {
+  return (await ctx.execActivity("mail", input)) as null;
+}
+
+/** The message of signal "go". */
+async function waiter(ctx: RunContext): Promise<unknown> {
+  return ctx.awaitSignal("go", "1h");
+}
+
+/** An activity that runs until its attempt is aborted. */
+async function blocker(ctx: RunContext): Promise<unknown> {
+  return ctx.execActivity("block", null);
+}
+
 export const NAMESPACE = "procs";
 
 export const workflows: Readonly<Record<string, WorkflowFn>> = {
@@ -278,6 +311,9 @@ export const workflows: Readonly<Record<string, WorkflowFn>> = {
   saga,
   queued,
   account,
+  mailer,
+  waiter,
+  blocker,
   approval,
   waits,
   onOrder,

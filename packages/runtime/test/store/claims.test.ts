@@ -41,7 +41,7 @@ conformance("claims and leases", ({ kind, store }) => {
     expect([...shard, ...other].map((run) => run.runId).sort()).toEqual(["c1", "c2", "c3"]);
   });
 
-  it("are renewed, reported, released one by one or all at once, by their owner only", async () => {
+  it("are renewed, released one by one or all at once, by their owner only", async () => {
     const namespace = `leases-${kind}`;
     const runs = [1, 2].map((i) => ({ namespace, workflow: "wf", runId: `l${i}` }));
     for (const run of runs) await store.createRun({ key: run, inputText: "null", now: T });
@@ -49,13 +49,29 @@ conformance("claims and leases", ({ kind, store }) => {
     expect(await store.renewLeases(runs, "a", T + 1000)).toBe(2);
     expect(await store.renewLeases(runs, "b", T + 1000)).toBe(0);
     expect(await store.claim({ can: CAN, namespace, owner: "b", now: T + 500, leaseMs: 100, limit: 5 })).toEqual([]);
-    expect((await store.heldRuns(runs, "a")).map((held) => held.key.runId).sort()).toEqual(["l1", "l2"]);
     await store.release(runs[0] as RunKey, "b", T);
-    expect(await store.heldRuns(runs, "a")).toHaveLength(2);
+    expect(await store.nextWake(namespace, T + 500, [], { can: CAN })).toBeUndefined();
     await store.release(runs[0] as RunKey, "a", T + 700);
     expect(await store.nextWake(namespace, T + 500, [], { can: CAN })).toBe(T + 700);
     expect(await store.releaseAll(namespace, "a", T + 600)).toBe(1);
-    expect(await store.heldRuns(runs, "a")).toEqual([]);
+    const claimed = await store.claim({ can: CAN, namespace, owner: "b", now: T + 600, leaseMs: 100, limit: 5 });
+    expect(claimed.map((run) => run.runId)).toEqual(["l2"]);
+  });
+
+  it("are reported to their holder as they are now, whoever holds them: wake_gen, request_gen, cancel, pause, status, version", async () => {
+    const namespace = `held-${kind}`;
+    const runs = [1, 2].map((i) => ({ namespace, workflow: "wf", runId: `h${i}` }));
+    for (const run of runs) await store.createRun({ key: run, inputText: "null", now: T });
+    await store.claim({ can: CAN, namespace, owner: "a", now: T, leaseMs: 100, limit: 5 });
+    await store.addSignal(runs[0] as RunKey, { signal: "go", externalId: "g", payloadText: "1" }, T + 1);
+    await store.setPaused(runs[1] as RunKey, true, T + 1);
+    const held = await store.heldRuns([...runs, { namespace, workflow: "wf", runId: "gone" }]);
+    expect(held.map(({ key, ...state }) => [key.runId, state])).toEqual([
+      ["h1", { wakeGen: 1, requestGen: 0, cancelRequested: false, paused: false, status: "running", version: 0 }],
+      ["h2", { wakeGen: 0, requestGen: 0, cancelRequested: false, paused: true, status: "running", version: 0 }],
+    ]);
+    await store.terminateRun(runs[0] as RunKey, "enough", T + 2);
+    expect((await store.heldRuns(runs))[0]).toMatchObject({ status: "terminated", version: 1 });
   });
 
   it("lease a run by key at its version when nobody or the same owner holds it, never another owner's", async () => {
@@ -70,7 +86,7 @@ conformance("claims and leases", ({ kind, store }) => {
     expect(claimed.map((claim) => claim.runId)).toEqual(["k1"]);
     expect(await store.claimRun(run, 1, { owner: "b", now: T + 21, leaseMs: 100 })).toBeUndefined();
     expect((await store.claimRun(run, 1, { owner: "a", now: T + 21, leaseMs: 100 }))?.version).toBe(1);
-    expect((await store.heldRuns([run], "a")).map((held) => held.key.runId)).toEqual(["k1"]);
+    expect((await store.heldRuns([run])).map((held) => held.key.runId)).toEqual(["k1"]);
     // Once a lets go, b may take it by key too.
     await store.release(run, "a", T + 30);
     expect((await store.claimRun(run, 1, { owner: "b", now: T + 31, leaseMs: 100 }))?.runId).toBe("k1");
@@ -165,7 +181,7 @@ conformance("claims and the claim filter", ({ kind, store }) => {
     { can: { workflows: ["other"], activities: [] }, version: "v2", shards: { count: 3, index: 1 } },
   ];
 
-  /** One run of every combination of workflow, pin, wanted activity, wake time and lease, as the rule sees each. */
+  /** One run of every combination of workflow, pin, wanted activity, wake time, lease and pause, as the rule sees each. */
   async function everyKindOfRun(namespace: string) {
     const runs = [];
     let n = 0;
@@ -174,6 +190,7 @@ conformance("claims and the claim filter", ({ kind, store }) => {
         for (const wantedActivity of [null, "a", "zz"])
           for (const [wakeName, wakeAt] of Object.entries(wakes))
             for (const [leaseName, leaseMs] of Object.entries(leases)) {
+              const paused = n % 5 === 0;
               const key = { namespace, workflow, runId: `${wakeName}-${leaseName}-${n++}` };
               await store.createRun({ key, inputText: "null", now: T - 1000, codeVersion: codeVersion ?? undefined });
               const [set] = await store.commit([
@@ -181,8 +198,9 @@ conformance("claims and the claim filter", ({ kind, store }) => {
               ]);
               expect(set?.ok).toBe(true);
               if (leaseMs !== undefined) await store.claimRun(key, 1, { owner: "holder", now: T - 50, leaseMs });
+              if (paused) await store.setPaused(key, true, T - 40);
               const leaseUntil = leaseMs === undefined ? null : T - 50 + leaseMs;
-              runs.push({ ...key, codeVersion, wantedActivity, wakeAt, leaseUntil });
+              runs.push({ ...key, codeVersion, wantedActivity, wakeAt: paused ? null : wakeAt, leaseUntil, paused });
             }
     return runs;
   }

@@ -46,8 +46,8 @@ conformance("update and query requests", ({ store, create }) => {
     expect(await store.readRun(run, "w1", T + 30)).toMatchObject({ wakeGen: 1, requestGen: 1 });
     const due = await store.claim({ can: CAN, namespace: "conf", owner: "w2", now: T + 30, leaseMs: 1000, limit: 100 });
     expect(due.find((claimed) => claimed.runId === run.runId)).toMatchObject({ requestGen: 1 });
-    expect(await store.heldRuns([run], "w2")).toEqual([
-      { key: run, wakeGen: 1, requestGen: 1, cancelRequested: false },
+    expect(await store.heldRuns([run])).toEqual([
+      { key: run, wakeGen: 1, requestGen: 1, cancelRequested: false, paused: false, status: "running", version: 1 },
     ]);
     expect((await store.loadRequests(run)).map((request) => [request.requestId, request.inputText])).toEqual([
       ["u1", "1"],
@@ -156,6 +156,46 @@ conformance("update and query requests", ({ store, create }) => {
     expect(await store.requestCancel(run, T + 20)).toBe(true);
     expect(await store.getRun(run)).toMatchObject({ status: "cancelled" });
     expect(await store.readRequest(run, "u1")).toMatchObject({ status: "ended" });
+  });
+
+  it("still open when an operator terminates the run end with it, as when a step ends it", async () => {
+    const run = await waitingRun("terminate");
+    for (const id of ["u1", "u2"]) await store.addRequest(run, update(id), T + 20);
+    await store.addRequest(run, query("q1"), T + 21);
+    await store.commit([step(run, { expectedVersion: 1, observedWakeGen: 3, requestWrites: [written("u1")] })]);
+    expect(await store.terminateRun(run, "enough", T + 40)).toBe(true);
+    const atEnd = requestsAtEnd(run, { status: "terminated" });
+    expect(await store.readRequest(run, "u1")).toEqual({ ...atEnd.accepted, resultText: null });
+    expect(await store.readRequest(run, "u2")).toEqual({ ...atEnd.requested, resultText: null });
+    expect(await store.readRequest(run, "q1")).toEqual({ ...atEnd.requested, resultText: null });
+  });
+
+  it("go back to the run on a reset when their acceptance was not kept; the rest stay as they are", async () => {
+    const run = await waitingRun("reset");
+    for (const id of ["u1", "u2", "u3", "u4"]) await store.addRequest(run, update(id), T + 20);
+    const accept = (id: string, seq: number, version: number, overrides: Partial<RequestWrite> = {}) =>
+      step(run, {
+        expectedVersion: version,
+        firstPos: seq,
+        observedWakeGen: 4,
+        now: T + 30 + seq,
+        events: [newEvent.updateAccepted("add", seq, id, "1", T + 30 + seq)],
+        requestWrites: [written(id, overrides)],
+      });
+    // Step 0 accepts u1; step 1 accepts u2; step 2 accepts u3, whose handler completes at once.
+    await store.commit([accept("u1", 1, 1)]);
+    await store.commit([accept("u2", 2, 2)]);
+    await store.commit([accept("u3", 3, 3, { status: "completed", resultText: "3" })]);
+    const before = await store.readRun(run, "w1", T + 50);
+    expect(await store.resetRun(run, { toStep: 1 }, T + 60)).toBe(1);
+    // u1's acceptance was copied: its handler runs again in the new iteration and answers it.
+    expect(await store.readRequest(run, "u1")).toMatchObject({ status: "accepted" });
+    // u2's was not: it waits for the new iteration again, in its order of arrival, with u4.
+    expect(await store.readRequest(run, "u2")).toMatchObject({ status: "requested" });
+    expect(await store.readRequest(run, "u3")).toEqual({ status: "completed", resultText: "3", errorText: null });
+    expect((await store.loadRequests(run)).map((request) => request.requestId)).toEqual(["u2", "u4"]);
+    const after = await store.readRun(run, "w1", T + 60);
+    expect(after?.requestGen).toBe((before?.requestGen ?? 0) + 1);
   });
 
   it("start a run and store a request, or a signal, in one go; an existing run just gets it", async () => {

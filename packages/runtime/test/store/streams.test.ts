@@ -96,6 +96,14 @@ conformance("streams", ({ store, create }) => {
     }
   });
 
+  it("close every stream of a run that an operator terminates", async () => {
+    const run = await held("terminated", [value("s", 1)]);
+    await store.appendStreamBatch(batch(run, 1, [value("t", 2)]));
+    expect(await store.terminateRun(run, "enough", T + 30)).toBe(true);
+    for (const key of ["s", "t"]) expect((await read(run, key)).head).toMatchObject({ nextOffset: 1, closed: true });
+    expect((await read(run, "s")).runStatus).toBe("terminated");
+  });
+
   it("reset each stream an earlier attempt wrote once, before the next attempt, reopening those it closed", async () => {
     const run = await held("reset");
     await store.appendStreamBatch(batch(run, 1, [value("s", "a"), value("t", "b"), { key: "t", close: true }]));
@@ -161,5 +169,17 @@ conformance("streams", ({ store, create }) => {
     expect(purged).toBeGreaterThanOrEqual(1);
     await create(run);
     expect(await read(run, "s")).toEqual({ runStatus: "running", head: undefined, chunks: [] });
+  });
+
+  it("list a run's streams by key with their lengths and closes, none for a run without, undefined for no run", async () => {
+    const run = await held("list", [value("b", "w0")]);
+    await store.appendStreamBatch(batch(run, 1, [value("a", 1), value("a", 2), { key: "a", close: true }]));
+
+    expect(await store.listStreams(run)).toEqual([
+      { key: "a", nextOffset: 2, closed: true },
+      { key: "b", nextOffset: 1, closed: false },
+    ]);
+    expect(await store.listStreams(await held("list-none"))).toEqual([]);
+    expect(await store.listStreams(fresh("list-missing"))).toBeUndefined();
   });
 });

@@ -153,6 +153,20 @@ conformance("published events", ({ kind, store, create }) => {
     expect(again).toEqual({ dispatched: 0, woken: [], started: [], more: false });
   });
 
+  it("are not delivered to the waits of a run an operator terminated, or of the iteration a reset left", async () => {
+    const [ended, reset] = [nsRun("op-terminated"), nsRun("op-reset")];
+    for (const run of [ended, reset]) {
+      await create(run);
+      await store.commit([waitStep(run, { name: "shipped", key: null, since: T, deadline: T + 1000 })]);
+    }
+    expect(await store.terminateRun(ended, "enough", T + 5)).toBe(true);
+    expect(await store.resetRun(reset, { toStep: 0 }, T + 5)).toBe(1);
+    await publish("shipped", null, T + 10, "shipped-1");
+    const done = await store.dispatchEvents(ns, T + 20, 100, () => []);
+    expect(done.woken).toEqual([]);
+    for (const run of [ended, reset]) expect(await delivered(run)).toEqual([]);
+  });
+
   it("are not delivered to a wait its step began and ended at once (the run ended right after it)", async () => {
     const run = nsRun("begun-ended");
     await create(run);

@@ -40,8 +40,18 @@ export const INSPECTOR_SCRIPT = `"use strict";
     } finally {
       fetching = false;
       if (again) { again = false; setTimeout(refresh, 100); }
+      followStreams();
     }
   };
+  // Chunks an activity writes to a stream make no history event, so while the run page shows an
+  // open stream (data-follow), its live region is fetched again every second.
+  let following = false;
+  const followStreams = () => {
+    if (following || !live || !live.querySelector("section.streams[data-follow]")) return;
+    following = true;
+    setTimeout(() => { following = false; refresh(); }, 1000);
+  };
+  followStreams();
   const events = document.body.dataset.events;
   if (events && live && typeof EventSource === "function") {
     const source = new EventSource(events + "&after=" + encodeURIComponent(document.body.dataset.after || "0"));

@@ -56,5 +56,7 @@ aside.actions { position: sticky; top: 12px; background: var(--card); border: 1p
 aside.actions label { display: grid; gap: 2px; font-size: 12px; color: var(--muted); }
 aside.actions form { display: grid; gap: 8px; } .hint { color: var(--muted); font-size: 12px; margin: 0; }
 .action-result { margin: 0; min-height: 1.4em; } .action-result.ok { color: var(--completed); } .action-result.failed { color: var(--failed); }
+.streams details.stream { margin: 6px 0; } table.chunks { margin-top: 4px; }
+tr.reset td { background: #fdf0ef; color: var(--failed); } .sealed { color: var(--muted); }
 .message { padding: 10px; background: var(--card); border: 1px solid var(--line); }
 `;

@@ -5,6 +5,7 @@ import { type Html, href, html } from "../html.js";
 import { layout } from "./layout.js";
 import { jsonBlock, runLink, type Shown, sealedHtml, statusBadge, when } from "./parts.js";
 import { historySection, outputsSection, relativesSection, signalsSection } from "./run-sections.js";
+import { streamsSection } from "./streams-section.js";
 import { timelineSection } from "./timeline.js";
 
 /** A run's page: what it is and waits for, its steps on a time axis, signals, outputs, relatives; live. */
@@ -41,6 +42,7 @@ ${run.error ? errorSection(run.error, shown) : ""}
 ${timelineSection(steps, run.createdAt.getTime(), end, pending, shown)}
 ${signalsSection(run, steps, shown)}
 ${outputsSection(steps, shown)}
+${streamsSection(data.streams, shown)}
 ${relativesSection(run, steps, shown)}
 ${historySection(data.history, shown)}`;
 }

@@ -51,6 +51,7 @@ function stepDetail(step: TimelineStep, shown: Shown): Html {
     patch: "marker",
     child: "request",
     send: "sent",
+    tags: "tags",
     token: "token",
     tokenAwait: "await",
     event: "wait",

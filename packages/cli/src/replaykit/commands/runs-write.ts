@@ -85,7 +85,7 @@ export async function purgeRuns(
       if (!context.json) context.io.err(`purged ${counted(n, "run")} so far`);
     },
   });
-  const which = statuses.length === 0 ? "completed, failed or cancelled" : statuses.join(" or ");
+  const which = statuses.length === 0 ? "completed, failed, cancelled or terminated" : statuses.join(" or ");
   done(context, `purged ${counted(purged, "run")} (${which}, ended before ${time(endedBefore)})`, {
     purged,
     endedBefore: endedBefore.toISOString(),

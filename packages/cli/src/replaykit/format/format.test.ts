@@ -56,6 +56,8 @@ describe("formatting for people", () => {
         events: [],
       },
       inbox: [],
+      paused: false,
+      tags: {},
     } as const;
     const text = showRun(run, [], 1000, () => undefined);
     expect(text).toContain("bad \\u{1b}]0;owned\\u{7}\\u{1b}[2J");

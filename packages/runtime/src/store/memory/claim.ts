@@ -83,7 +83,7 @@ export function configureQueue(db: MemoryTables, namespace: string, queue: strin
 /** See EngineStore.readRun. */
 export function readRun(db: MemoryTables, key: RunKey, owner: string, now: number): ClaimedRun | undefined {
   const run = db.run(key);
-  if (run === undefined || run.status !== RunStatus.Running) return undefined;
+  if (run === undefined || run.status !== RunStatus.Running || run.paused) return undefined;
   if (leasedByOther(run, owner, now)) return undefined;
   const claimed = claimOf(run);
   if (run.version !== FRESH_VERSION || run.inputText === null) return claimed;
@@ -107,7 +107,7 @@ export function claimRun(
 ): ClaimedRun | undefined {
   const run = db.run(key);
   if (run === undefined || run.status !== RunStatus.Running || run.version !== version) return undefined;
-  if (!leasableByKey(run, options.owner) || (run.queue ?? null) !== null) return undefined;
+  if (!leasableByKey(run, options.owner) || (run.queue ?? null) !== null || run.paused) return undefined;
   // A run nobody holds has no stalls to carry over; one this owner's claim leased keeps what that claim counted.
   if (run.leaseOwner === null) {
     run.stalls = 0;
@@ -152,6 +152,7 @@ export function claimOf(run: RunRow): ClaimedRun {
     cancelRequested: run.cancelRequested,
     codeVersion: run.codeVersion ?? undefined,
     seed: run.seed ?? undefined,
+    seedIteration: run.seedIteration ?? undefined,
     deadline: run.deadline ?? undefined,
     queue: run.queue ?? undefined,
     scheduledAt: run.scheduledAt ?? undefined,

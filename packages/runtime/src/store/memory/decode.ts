@@ -29,6 +29,8 @@ export function decodeRunInfo(run: RunRow): RunInfo {
     createdAt: new Date(run.createdAt),
     updatedAt: new Date(run.updatedAt),
     takenUp: run.iteration > 0 || run.version > FRESH_VERSION,
+    paused: run.paused,
+    tags: run.tags,
   };
 }
 

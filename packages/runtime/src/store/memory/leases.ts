@@ -1,6 +1,8 @@
 import { type RunKey, RunStatus } from "../../history/index.js";
 import { parking } from "../rules/park.js";
+import { wakeUnlessPaused } from "../rules/pause.js";
 import type { HeldRun } from "../types.js";
+import { dropSlotsOf } from "./slots.js";
 import { keyOf, type MemoryTables, type RunRow } from "./tables.js";
 
 /** Those of `runs` that `owner` holds. */
@@ -33,34 +35,39 @@ export function clearStalls(db: MemoryTables, key: RunKey, owner: string): void 
   }
 }
 
-export function heldRuns(db: MemoryTables, runs: readonly RunKey[], owner: string): HeldRun[] {
-  return heldOf(db, runs, owner).map((run) => ({
-    key: keyOf(run),
-    wakeGen: run.wakeGen,
-    requestGen: run.requestGen,
-    cancelRequested: run.cancelRequested,
-  }));
+/** See EngineStore.heldRuns: each of `runs` that exists, as it is now. */
+export function heldRuns(db: MemoryTables, runs: readonly RunKey[]): HeldRun[] {
+  return runs.flatMap((key) => {
+    const run = db.run(key);
+    if (run === undefined) return [];
+    const { wakeGen, requestGen, cancelRequested, paused, status, version } = run;
+    return [{ key: keyOf(run), wakeGen, requestGen, cancelRequested, paused, status, version }];
+  });
 }
 
 /** See EngineStore.releaseAll: every running run `owner` holds, due now. */
 export function releaseAll(db: MemoryTables, namespace: string, owner: string, now: number): number {
   const held = [...db.runsOf(namespace)].filter((run) => run.leaseOwner === owner && run.status === RunStatus.Running);
   for (const run of held) releaseRun(run, now);
+  for (const [id, slot] of db.queueSlots)
+    if (slot.namespace === namespace && slot.owner === owner) db.queueSlots.delete(id);
   db.changed(held.length > 0);
   return held.length;
 }
 
-export function release(db: MemoryTables, key: RunKey, owner: string, wakeAt: number): void {
+/** See EngineStore.release: the lease, and the queue slots `owner` holds for the run. */
+export function release(db: MemoryTables, key: RunKey, owner: string, wakeAt: number | null): void {
+  dropSlotsOf(db, key, owner);
   const run = db.run(key);
   if (run?.leaseOwner !== owner) return;
   releaseRun(run, wakeAt);
   db.changed(true);
 }
 
-function releaseRun(run: RunRow, wakeAt: number): void {
+function releaseRun(run: RunRow, wakeAt: number | null): void {
   run.leaseOwner = null;
   run.leaseUntil = null;
-  run.wakeAt = wakeAt;
+  run.wakeAt = wakeUnlessPaused(run.paused, wakeAt);
 }
 
 /** See EngineStore.park; the rule is parking (rules/park.ts). */

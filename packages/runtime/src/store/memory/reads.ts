@@ -2,6 +2,7 @@ import type { RunKey } from "../../history/index.js";
 import { compareNames } from "../compare.js";
 import { encodePageCursor, pageAfter, pageLimit } from "../paging.js";
 import type { ListRunsFilter, RunInfo, RunPage } from "../records.js";
+import { runMatches } from "../rules/run-filter.js";
 import { decodeRunInfo } from "./decode.js";
 import type { MemoryTables, RunRow } from "./tables.js";
 
@@ -16,7 +17,7 @@ export function listRuns(db: MemoryTables, filter: ListRunsFilter): RunPage {
   const after = pageAfter(filter);
   const sign = filter.order === "desc" ? -1 : 1;
   const matching = [...db.runsOf(filter.namespace)]
-    .filter((run) => matchesRunFilter(run, filter))
+    .filter((run) => runMatches(run, filter))
     .filter((run) => after === undefined || sign * comparePage(run, after) > 0)
     .sort((a, b) => sign * comparePage(a, [b.createdAt, b.workflow, b.runId]));
   const page = matching.slice(0, limit);
@@ -34,19 +35,6 @@ export function listNamespaces(db: MemoryTables): string[] {
     .filter(([, runs]) => runs.size > 0)
     .map(([namespace]) => namespace)
     .sort(compareNames);
-}
-
-function matchesRunFilter(run: RunRow, filter: ListRunsFilter): boolean {
-  const { workflow, status, version, queue, createdAfter, createdBefore, runIdPrefix } = filter;
-  return (
-    (workflow === undefined || run.workflow === workflow) &&
-    (status === undefined || run.status === status) &&
-    (version === undefined || run.codeVersion === version) &&
-    (queue === undefined || run.queue === queue) &&
-    (createdAfter === undefined || run.createdAt > createdAfter.getTime()) &&
-    (createdBefore === undefined || run.createdAt < createdBefore.getTime()) &&
-    (runIdPrefix === undefined || run.runId.startsWith(runIdPrefix))
-  );
 }
 
 function comparePage(run: RunRow, key: readonly [number, string, string]): number {

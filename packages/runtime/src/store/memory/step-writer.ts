@@ -1,10 +1,12 @@
 import { ReplayError } from "../../errors.js";
+import { mergeTags } from "../../history/index.js";
 import { fenceRefusal } from "../rules/fence.js";
 import { runAfterStep, stepEvents } from "../rules/step-layout.js";
 import { wakeAfterStep } from "../rules/wake.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
 import { requestsRefusal, writeRequests } from "./requests.js";
+import { deleteStepSlots } from "./slots.js";
 import { writeStepStreams } from "./streams.js";
 import { eventKey, type MemoryTables, type RunRow, taskKeyOf } from "./tables.js";
 import { tokenRefusal, writeWaits } from "./waits.js";
@@ -31,10 +33,12 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
       row.consumedSeq = signal.seq;
     }
   }
+  if (step.slotDeletes) deleteStepSlots(db, run, step.iteration, step.slotDeletes);
+  if (step.tagsSet) run.tags = mergeTags(run.tags, ...step.tagsSet);
   // Before the wake time is chosen: events a wait looks back on wake the run (wake_gen).
   writeWaits(db, step);
   const after = runAfterStep(step);
-  run.wakeAt = wakeAfterStep(step, run.wakeGen);
+  run.wakeAt = wakeAfterStep(step, run.wakeGen, run.paused);
   run.version = after.version;
   run.iteration = after.iteration;
   run.nextPos = after.nextPos;
@@ -49,7 +53,11 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
     run.resultText = after.outcome.resultText;
     run.errorText = after.outcome.errorText;
   }
-  if (after.inputText !== undefined) run.inputText = after.inputText;
+  if (after.inputText !== undefined) {
+    run.inputText = after.inputText;
+    // The next iteration draws ctx.random() from its own stream.
+    run.seedIteration = null;
+  }
   const result = {
     ok: true as const,
     version: after.version,
@@ -57,6 +65,7 @@ function commitOne(db: MemoryTables, step: StepWrite): StepResult {
     wakeGen: run.wakeGen,
     requestGen: run.requestGen,
     cancelRequested: run.cancelRequested,
+    paused: run.paused,
   };
   // After the run row is updated, so a wake-up these give this run wins (as on MySQL).
   return { ...result, ...reachOtherRuns(db, step, run) };

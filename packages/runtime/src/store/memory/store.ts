@@ -1,6 +1,8 @@
 import type { RunKey } from "../../history/index.js";
 import type { PayloadStore } from "../../payload/payload-store.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
+import type { BulkBatch, BulkSpec } from "../bulk-records.js";
+import type { OpenPayload, PayloadAccess } from "../open-events.js";
 import type { ListRunsFilter } from "../records.js";
 import type { WorkerFilter } from "../rules/claim-filter.js";
 import type { QueueLimits } from "../rules/queue-picking.js";
@@ -16,13 +18,16 @@ import type {
   NewRun,
   NewSignal,
   PurgeRequest,
+  RunReset,
   ScheduleSpec,
+  SlotRequest,
   StepWrite,
   Store,
   StreamResetRequest,
   TokenCompletionWrite,
   TriggerPlanner,
 } from "../types.js";
+import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems } from "./bulk.js";
 import { claim, claimRun, configureQueue, nextRunWake, readRun } from "./claim.js";
 import { countRuns } from "./counts.js";
 import { lastEventId, readEvents } from "./event-reader.js";
@@ -30,7 +35,7 @@ import { dispatchEvents, fireDebounces, nextDebounce, publishEvent, purgeEvents 
 import { getHistory, loadHistory, loadSignals, loadTasks, recordHeartbeat } from "./history.js";
 import { inspectRun } from "./inspect.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
-import { forkRun, resumeRun } from "./operations.js";
+import { forkRun, resetRun, resumeRun, setPaused, terminateRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
 import { memoryPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
@@ -48,8 +53,9 @@ import {
   saveSchedule,
   setSchedulePaused,
 } from "./schedules.js";
+import { acquireSlot, releaseSlot, renewSlots, wakeSlotWaiters } from "./slots.js";
 import { commit } from "./step-writer.js";
-import { appendStreamBatch, readStream, resetStreamAttempts } from "./streams.js";
+import { appendStreamBatch, listStreams, readStream, resetStreamAttempts } from "./streams.js";
 import { MemoryTables } from "./tables.js";
 import { completeToken } from "./waits.js";
 import { addClientSignal, createRun, refuseTx, requestClientCancel, signalWithStart } from "./writes.js";
@@ -154,13 +160,34 @@ export class MemoryStore implements Store {
   async clearStalls(key: RunKey, owner: string) {
     clearStalls(this.#db, key, owner);
   }
-  async heldRuns(runs: readonly RunKey[], owner: string) {
-    return heldRuns(this.#db, runs, owner);
+  async heldRuns(runs: readonly RunKey[]) {
+    return heldRuns(this.#db, runs);
+  }
+  async acquireSlot(request: SlotRequest) {
+    const answer = acquireSlot(this.#db, request);
+    this.#db.changed(true);
+    return answer;
+  }
+  async releaseSlot(
+    key: RunKey,
+    iteration: number,
+    task: { readonly target: string; readonly seq: number },
+    now: number,
+  ) {
+    const woken = releaseSlot(this.#db, key, iteration, task, now);
+    this.#db.changed(true);
+    return woken;
+  }
+  async wakeSlotWaiters(namespace: string, queue: string, now: number) {
+    return wakeSlotWaiters(this.#db, namespace, queue, now);
+  }
+  async renewSlots(runs: readonly RunKey[], owner: string, until: number) {
+    renewSlots(this.#db, runs, owner, until);
   }
   async releaseAll(namespace: string, owner: string, now: number) {
     return releaseAll(this.#db, namespace, owner, now);
   }
-  async release(key: RunKey, owner: string, wakeAt: number) {
+  async release(key: RunKey, owner: string, wakeAt: number | null) {
     release(this.#db, key, owner, wakeAt);
   }
   async recordHeartbeat(
@@ -188,6 +215,9 @@ export class MemoryStore implements Store {
   }
   async readStream(run: RunKey, key: string, after: number, limit: number) {
     return readStream(this.#db, run, key, after, limit);
+  }
+  async listStreams(run: RunKey) {
+    return listStreams(this.#db, run);
   }
 
   // --- ClientStore ----------------------------------------------------------------------
@@ -253,6 +283,36 @@ export class MemoryStore implements Store {
   }
   async forkRun(request: ForkRequest) {
     return forkRun(this.#db, request);
+  }
+  async setPaused(key: RunKey, paused: boolean, now: number) {
+    return setPaused(this.#db, key, paused, now);
+  }
+  async terminateRun(key: RunKey, reason: string, now: number, open?: OpenPayload) {
+    return terminateRun(this.#db, key, reason, now, open);
+  }
+  async resetRun(key: RunKey, options: RunReset, now: number, open?: OpenPayload) {
+    return resetRun(this.#db, key, options, now, open);
+  }
+  async openBulk(namespace: string, batchId: string, spec: BulkSpec) {
+    return openBulk(this.#db, namespace, batchId, spec);
+  }
+  async addBulkItems(
+    namespace: string,
+    batchId: string,
+    runs: readonly Pick<RunKey, "workflow" | "runId">[],
+    cursor: string | undefined,
+    listed: boolean,
+  ) {
+    addBulkItems(this.#db, namespace, batchId, runs, cursor, listed);
+  }
+  async pendingBulkItems(namespace: string, batchId: string, limit: number) {
+    return pendingBulkItems(this.#db, namespace, batchId, limit);
+  }
+  async applyBulkItem(batch: BulkBatch, run: Pick<RunKey, "workflow" | "runId">, now: number, access?: PayloadAccess) {
+    return applyBulkItem(this.#db, batch, run, now, access);
+  }
+  async bulkProgress(namespace: string, batchId: string) {
+    return bulkProgress(this.#db, namespace, batchId);
   }
   async listRuns(filter: ListRunsFilter) {
     return listRuns(this.#db, filter);

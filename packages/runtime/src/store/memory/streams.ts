@@ -11,6 +11,7 @@ import type { StepWrite } from "../step-write.js";
 import type {
   ActivityStreamBatch,
   PlacedChunk,
+  StoredStream,
   StreamBatchResult,
   StreamHead,
   StreamRead,
@@ -62,6 +63,16 @@ export function readStream(db: MemoryTables, key: RunKey, streamKey: string, aft
   return { runStatus: run.status, head: { ...stream.head }, chunks };
 }
 
+/** See StreamStore.listStreams. */
+export function listStreams(db: MemoryTables, key: RunKey): readonly StoredStream[] | undefined {
+  const run = db.run(key);
+  if (run === undefined) return undefined;
+  const streams = [...(db.streams.get(pathOf(run))?.streams.entries() ?? [])];
+  return streams
+    .map(([streamKey, stream]) => ({ key: streamKey, ...stream.head }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
 /** A step's stream writes (the workflow's), and the close of every stream when the step ends the run. */
 export function writeStepStreams(db: MemoryTables, run: RunRow, step: StepWrite): void {
   const writes = step.streamWrites ?? [];
@@ -71,6 +82,13 @@ export function writeStepStreams(db: MemoryTables, run: RunRow, step: StepWrite)
   persist(streams, placed.chunks, placed.heads);
   if (!closesStreams(step)) return;
   for (const stream of streams.streams.values()) stream.head = { ...stream.head, closed: true };
+}
+
+/** Closes every stream of a run that an operator ended (terminateRun), as a step that ends it does. */
+export function closeRunStreams(db: MemoryTables, key: RunKey): void {
+  for (const stream of db.streams.get(pathOf(key))?.streams.values() ?? []) {
+    stream.head = { ...stream.head, closed: true };
+  }
 }
 
 /** Removes a run's streams (purgeRuns). */

@@ -4,7 +4,9 @@ import {
   type RunStatus,
   runKeyId,
   type StoredPublishedEvent,
+  type Tags,
 } from "../../history/index.js";
+import type { BulkBatch, BulkOutcome } from "../bulk-records.js";
 import type { RequestKind, RequestStatus } from "../request-records.js";
 import type { RegisteredWait } from "../rules/events.js";
 import type { NewRunRow, PlacedEvent, RunCreation } from "../rules/new-run.js";
@@ -33,6 +35,7 @@ export interface RunRow {
   cancelRequested: boolean;
   codeVersion: string | null;
   readonly seed: string | null;
+  seedIteration: number | null;
   readonly deadline: number | null;
   readonly queue: string | null;
   readonly priority: number;
@@ -42,6 +45,9 @@ export interface RunRow {
   stalls: number;
   stallMark: boolean;
   wantedActivity: string | null;
+  /** Paused by pauseRun: wakeAt stays null until unpaused (see rules/pause.ts). */
+  paused: boolean;
+  tags: Tags;
   parent: NewRunRow["parent"];
   inputText: string | null;
   resultText: string | null;
@@ -126,6 +132,30 @@ export interface ScheduleRow {
   updatedAt: number;
 }
 
+/** An attempt's slot of its activity queue (owner set), or its place in the queue's line (owner null). */
+export interface QueueSlotRow {
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly runId: string;
+  readonly iteration: number;
+  readonly target: string;
+  readonly seq: number;
+  readonly queue: string;
+  readonly concurrencyKey: string | null;
+  owner: string | null;
+  leaseUntil: number | null;
+  readonly since: number;
+}
+
+/** A bulk action, with its items by runKeyId in the order they were listed. */
+export interface BulkRow {
+  batch: BulkBatch;
+  readonly items: Map<
+    string,
+    { readonly workflow: string; readonly runId: string; outcome: BulkOutcome | undefined; acting: boolean }
+  >;
+}
+
 /** A queue's limits, and the start times of its sliding rate window. */
 export interface QueueRow {
   readonly limits: QueueLimits;
@@ -166,6 +196,10 @@ export class MemoryTables {
   readonly queues = new Map<string, QueueRow>();
   /** By `namespace/id`. */
   readonly schedules = new Map<string, ScheduleRow>();
+  /** Activity queue slots and waits, by slotKey. */
+  readonly queueSlots = new Map<string, QueueSlotRow>();
+  /** Bulk actions, by `namespace/batchId`. */
+  readonly bulks = new Map<string, BulkRow>();
   /** Tokens by id (MySQL: tokens). */
   readonly tokens = new Map<string, StoredToken>();
   /** Published events by namespace, in publication order, and their ids (MySQL: published_events). */
@@ -220,6 +254,7 @@ export class MemoryTables {
       stalls: 0,
       stallMark: false,
       wantedActivity: null,
+      paused: false,
       resultText: null,
       errorText: null,
       requestGen: 0,
@@ -259,6 +294,15 @@ export function eventKey(run: RunKey, iteration: number, event: Pick<EventRow, "
 /** The unique key of a signal, as the MySQL signals_key index has it. */
 export function signalKey(key: RunKey, signal: string, externalId: string): string {
   return `${pathOf(key)}/${signal}/${externalId}`;
+}
+
+/** The key of an attempt's queue slot row, as the MySQL primary key of queue_slots has it. */
+export function slotKey(
+  key: RunKey,
+  iteration: number,
+  task: { readonly target: string; readonly seq: number },
+): string {
+  return `${pathOf(key)}\u0000${iteration}\u0000${task.target}\u0000${task.seq}`;
 }
 
 /** The key of a retry row within its run. */

@@ -62,6 +62,16 @@ export function deleteWaitsOf(db: MemoryTables, runs: readonly RunKey[]): void {
   }
 }
 
+/** The event waits of an iteration that an operator ended or reset: no event is delivered to them any more. */
+export function deleteIterationWaits(db: MemoryTables, run: RunKey, iteration: number): void {
+  const waits = db.eventWaits.get(run.namespace);
+  if (waits === undefined) return;
+  db.eventWaits.set(
+    run.namespace,
+    waits.filter((wait) => !(sameRun(run, wait.run) && wait.iteration === iteration)),
+  );
+}
+
 function sameRun(a: RunKey, b: RunKey): boolean {
   return a.namespace === b.namespace && a.workflow === b.workflow && a.runId === b.runId;
 }

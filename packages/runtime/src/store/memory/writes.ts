@@ -92,10 +92,13 @@ export function requestCancel(db: MemoryTables, key: RunKey, now: number): RunKe
   return [key, toParent.key];
 }
 
-/** A signal arrived: bump wake_gen and make the run due now unless it is due earlier or has not started. */
-function wakeNow(run: RunRow, now: number): void {
+/**
+ * Something arrived from outside: bump wake_gen and make the run due now unless it is due earlier,
+ * has not started, or is paused.
+ */
+export function wakeNow(run: RunRow, now: number): void {
   run.wakeGen++;
-  run.wakeAt = wakeOnArrival(run.wakeAt, now, run.version !== FRESH_VERSION);
+  run.wakeAt = wakeOnArrival(run.wakeAt, now, run.version !== FRESH_VERSION, run.paused);
   run.updatedAt = now;
 }
 

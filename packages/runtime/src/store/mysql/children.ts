@@ -1,6 +1,7 @@
 import type { Transaction } from "../../api.js";
 import type { RunKey } from "../../history/index.js";
 import {
+  type ChildParent,
   childCreation,
   childStart,
   type ExistingChild,
@@ -12,6 +13,7 @@ import {
 import type { ParentLink } from "../rules/new-run.js";
 import type { ChildStart, StepWrite } from "../types.js";
 import { nullableText, type Row, text } from "./rows.js";
+import { tagsAfter } from "./tags.js";
 import { insertRun, insertSignal, requestCancel } from "./writes.js";
 
 /** What a step did to other runs, for the worker's in-process wake-ups. */
@@ -27,8 +29,10 @@ export interface Reach {
 export async function reachOtherRuns(conn: Transaction, p: string, step: StepWrite, row: Row): Promise<Reach> {
   const created: RunKey[] = [];
   const woken: RunKey[] = [];
+  // Children inherit the parent's tags as the step leaves them.
+  const parent = step.childStarts.length === 0 ? step.key : { ...step.key, tags: tagsAfter(step, row) };
   for (const child of step.childStarts) {
-    if (await startChild(conn, p, child, { key: step.key, parent: parentOf(row) }, step.now)) created.push(child.key);
+    if (await startChild(conn, p, child, { key: parent, parent: parentOf(row) }, step.now)) created.push(child.key);
   }
   for (const { key, signal } of step.signalsSent) {
     if (await insertSignal(conn, p, key, signal, step.now)) woken.push(key);
@@ -60,7 +64,7 @@ async function startChild(
   conn: Transaction,
   p: string,
   child: ChildStart,
-  starter: { readonly key: RunKey; readonly parent: ParentLink | null },
+  starter: { readonly key: RunKey & ChildParent; readonly parent: ParentLink | null },
   now: number,
 ): Promise<boolean> {
   const parent = starter.key;

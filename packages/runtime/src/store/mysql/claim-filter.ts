@@ -14,11 +14,11 @@ export interface SqlTerms {
 }
 
 /**
- * dueUnheld: due, and nobody holds a live lease. `wake` is the wake column (`wake_at`, or the
- * queue's `q_wake`). Parameters: now, now.
+ * dueUnheld: due, nobody holds a live lease, not paused. `wake` is the wake column (`wake_at`,
+ * or the queue's `q_wake`). Parameters: now, now.
  */
 export function dueUnheldSql(wake: "wake_at" | "q_wake"): string {
-  return `${wake} <= ? AND (lease_until IS NULL OR lease_until < ?)`;
+  return `${wake} <= ? AND (lease_until IS NULL OR lease_until < ?) AND paused = 0`;
 }
 
 /** workerTakes: the worker's shards (inShards), code version (runsVersion) and abilities (canRun). */

@@ -24,7 +24,7 @@ import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
 
 const CLAIM_COLUMNS =
-  "workflow, run_id, iteration, version, next_pos, wake_gen, request_gen, cancel_requested, code_version, seed, deadline, queue, scheduled_at, stalls, stall_mark, wanted_activity, lease_owner, trace_context, wake_at";
+  "workflow, run_id, iteration, version, next_pos, wake_gen, request_gen, cancel_requested, code_version, seed, seed_iteration, deadline, queue, scheduled_at, stalls, stall_mark, wanted_activity, lease_owner, trace_context, wake_at";
 
 /**
  * Leases up to `limit` due runs that nobody holds a live lease on: of the default queue, or of
@@ -290,13 +290,13 @@ export async function readRun(
   now: number,
 ): Promise<ClaimedRun | undefined> {
   const [rows] = await pool.query<Row[]>(
-    `SELECT ${CLAIM_COLUMNS}, status, lease_owner, lease_until, created_at,
+    `SELECT ${CLAIM_COLUMNS}, status, paused, lease_owner, lease_until, created_at,
             IF(version = ?, input, NULL) AS fresh_input
        FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ?`,
     [FRESH_VERSION, key.namespace, key.workflow, key.runId],
   );
   const row = rows[0];
-  if (row === undefined || text(row.status) !== RunStatus.Running) return undefined;
+  if (row === undefined || text(row.status) !== RunStatus.Running || Number(row.paused) === 1) return undefined;
   const held = {
     leaseOwner: nullableText(row.lease_owner),
     leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
@@ -332,7 +332,7 @@ export async function claimRun(
     `UPDATE ${p}runs SET stalls = IF(lease_owner IS NULL, 0, stalls), stall_mark = IF(lease_owner IS NULL, 0, stall_mark),
             lease_owner = ?, lease_until = ?
       WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ? AND version = ?
-        AND (lease_owner IS NULL OR lease_owner = ?) AND queue IS NULL`,
+        AND (lease_owner IS NULL OR lease_owner = ?) AND queue IS NULL AND paused = 0`,
     [owner, now + leaseMs, key.namespace, key.workflow, key.runId, RunStatus.Running, version, owner],
   );
   if (result.affectedRows !== 1) return undefined;
@@ -392,6 +392,8 @@ function toClaimed(namespace: string, row: Row): ClaimedRun {
     cancelRequested: Number(row.cancel_requested) === 1,
     codeVersion: row.code_version === null ? undefined : text(row.code_version),
     seed: row.seed === null ? undefined : text(row.seed),
+    seedIteration:
+      row.seed_iteration === null || row.seed_iteration === undefined ? undefined : Number(row.seed_iteration),
     deadline: row.deadline === null ? undefined : Number(row.deadline),
     queue: row.queue === null ? undefined : text(row.queue),
     scheduledAt: row.scheduled_at === null ? undefined : Number(row.scheduled_at),

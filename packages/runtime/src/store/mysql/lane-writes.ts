@@ -20,8 +20,8 @@ import { insertRunStatements, WAKE_ON_ARRIVAL } from "./writes.js";
 
 /** The run row and its created event. A duplicate rolls back and answers undefined. */
 export async function createRunOnLane(lane: Lane, p: string, run: NewRun): Promise<true | undefined> {
-  const [row, created] = insertRunStatements(p, runCreation(run));
-  return once(lane, [{ sql: "BEGIN", args: [] }, row, created, { sql: "COMMIT", args: [] }], () => true);
+  const statements = insertRunStatements(p, runCreation(run));
+  return once(lane, [{ sql: "BEGIN", args: [] }, ...statements, { sql: "COMMIT", args: [] }], () => true);
 }
 
 /** The statuses of runs that take no signals (see takesSignals), for the SQL below. */

@@ -2,6 +2,7 @@ import type { Pool, ResultSetHeader } from "mysql2/promise";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import { parking } from "../rules/park.js";
 import type { HeldRun } from "../types.js";
+import { unlessPausedSql } from "./pause.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
@@ -38,40 +39,56 @@ export async function markStall(pool: Pool, p: string, run: RunKey, owner: strin
   );
 }
 
-/** wake_gen, request_gen and cancel flag of those of `runs` this owner holds, to notice signals, requests and cancels that arrive meanwhile. */
-export async function heldRuns(pool: Pool, p: string, runs: readonly RunKey[], owner: string): Promise<HeldRun[]> {
+/**
+ * See EngineStore.heldRuns: what may have changed under the holder of `runs` (signals, requests,
+ * cancels, a pause; an operator that ended or reset the run), by primary key.
+ */
+export async function heldRuns(pool: Pool, p: string, runs: readonly RunKey[]): Promise<HeldRun[]> {
   if (runs.length === 0) return [];
   const where = whereRunKeys(runs);
   const namespace = runs[0]?.namespace ?? "";
   const [rows] = await pool.query<Row[]>(
-    `SELECT workflow, run_id, wake_gen, request_gen, cancel_requested FROM ${p}runs WHERE ${where.sql} AND lease_owner = ?`,
-    [...where.args, owner],
+    `SELECT workflow, run_id, wake_gen, request_gen, cancel_requested, paused, status, version FROM ${p}runs WHERE ${where.sql}`,
+    where.args,
   );
   return rows.map((row) => ({
     key: { namespace, workflow: text(row.workflow), runId: text(row.run_id) },
     wakeGen: Number(row.wake_gen),
     requestGen: Number(row.request_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
+    paused: Number(row.paused) === 1,
+    status: text(row.status),
+    version: Number(row.version),
   }));
 }
 
-/** Gives up every lease this owner holds, leaving the runs due now (a scan of the namespace: at stop only). */
+/**
+ * Gives up every lease and queue slot this owner holds, leaving the runs due now unless paused
+ * (a scan of the namespace: at stop only). The slots' waiting attempts are woken by the sweep
+ * of a worker that serves their queue (wakeSlotWaiters).
+ */
 export async function releaseAll(pool: Pool, p: string, namespace: string, owner: string, now: number) {
   const [result] = await pool.query<ResultSetHeader>(
-    `UPDATE ${p}runs SET lease_owner = NULL, lease_until = NULL, wake_at = ?
+    `UPDATE ${p}runs SET lease_owner = NULL, lease_until = NULL, wake_at = ${unlessPausedSql("?")}
       WHERE namespace = ? AND lease_owner = ? AND status = ?`,
     [now, namespace, owner, RunStatus.Running],
   );
+  await pool.query(`DELETE FROM ${p}queue_slots WHERE namespace = ? AND owner = ?`, [namespace, owner]);
   return result.affectedRows;
 }
 
-/** Releases one run's lease without other changes (e.g. after its step failed to load). */
-export async function release(pool: Pool, p: string, key: RunKey, owner: string, wakeAt: number): Promise<void> {
+/** Releases one run's lease and the queue slots its attempts held here (e.g. after its step failed to load). */
+export async function release(pool: Pool, p: string, key: RunKey, owner: string, wakeAt: number | null): Promise<void> {
+  const pk = [key.namespace, key.workflow, key.runId];
   await pool.query(
-    `UPDATE ${p}runs SET lease_owner = NULL, lease_until = NULL, wake_at = ?
+    `UPDATE ${p}runs SET lease_owner = NULL, lease_until = NULL, wake_at = ${unlessPausedSql("?")}
       WHERE namespace = ? AND workflow = ? AND run_id = ? AND lease_owner = ?`,
-    [wakeAt, key.namespace, key.workflow, key.runId, owner],
+    [wakeAt, ...pk, owner],
   );
+  await pool.query(`DELETE FROM ${p}queue_slots WHERE namespace = ? AND workflow = ? AND run_id = ? AND owner = ?`, [
+    ...pk,
+    owner,
+  ]);
 }
 
 /**

@@ -80,8 +80,8 @@ function* batchesOf(candidates: readonly Candidate[]): Generator<Candidate[]> {
 
 /**
  * Locks the runs that still qualify, then deletes them with their events, signals, retry rows,
- * requests, tokens, event waits, streams and offloaded payloads (those of another payload store
- * through `purging`, before the commit).
+ * requests, tags, queue slots, tokens, event waits, streams and offloaded payloads (those of
+ * another payload store through `purging`, before the commit).
  */
 async function deleteRuns(
   conn: Transaction,
@@ -98,26 +98,38 @@ async function deleteRuns(
   if (locked.length === 0) return 0;
   const keys = locked.map((row) => ({ workflow: text(row.workflow), runId: text(row.run_id) }));
   await request.purging?.(keys.map((key) => ({ namespace: request.namespace, ...key })));
-  const match = keyMatch(keys);
-  for (const table of [
-    "events",
-    "signals",
-    "tasks",
-    "requests",
-    "payloads",
-    "tokens",
-    "event_waits",
-    "stream_chunks",
-    "streams",
-    "stream_writers",
-    "runs",
-  ]) {
-    await conn.query(`DELETE FROM ${p}${table} WHERE namespace = ? AND (${match.sql})`, [
-      request.namespace,
-      ...match.values,
-    ]);
-  }
+  await deleteRunRows(conn, p, request.namespace, keys);
   return locked.length;
+}
+
+/** The tables that hold rows of a run, the run row last. */
+const RUN_TABLES = [
+  "events",
+  "signals",
+  "tasks",
+  "requests",
+  "payloads",
+  "run_tags",
+  "queue_slots",
+  "tokens",
+  "event_waits",
+  "stream_chunks",
+  "streams",
+  "stream_writers",
+  "runs",
+];
+
+/** Deletes runs (locked by the caller) with their rows in every table. */
+export async function deleteRunRows(
+  conn: Transaction,
+  p: string,
+  namespace: string,
+  runs: readonly { readonly workflow: string; readonly runId: string }[],
+): Promise<void> {
+  const match = keyMatch(runs);
+  for (const table of RUN_TABLES) {
+    await conn.query(`DELETE FROM ${p}${table} WHERE namespace = ? AND (${match.sql})`, [namespace, ...match.values]);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import type { RunKey } from "../../history/index.js";
 import { encodePageCursor, pageAfter, pageLimit } from "../paging.js";
 import type { ListRunsFilter, RunInfo, RunPage } from "../records.js";
 import { RUN_COLUMNS, text, toRunInfo } from "./rows.js";
+import { qualified, tagJoin } from "./tags.js";
 
 /** Reads one run, or undefined. */
 export async function selectRun(pool: Pool, p: string, run: RunKey): Promise<RunInfo | undefined> {
@@ -19,48 +20,73 @@ export async function selectRun(pool: Pool, p: string, run: RunKey): Promise<Run
  * keyset-paginated: a page costs the same at any depth, and runs created meanwhile neither
  * repeat nor shift the pages. Served by runs_created (namespace, created_at), runs_status_created
  * (namespace, status, created_at) or runs_status (namespace, workflow, status, created_at); each
- * secondary index ends with the primary key, so its order is the full sort key.
+ * secondary index ends with the primary key, so its order is the full sort key. With tags, by
+ * the primary key of run_tags (namespace, key, value, created_at, workflow, run_id) of the first
+ * tag: the page reads the runs that have it, in that order, and no other.
  */
 export async function selectRunPage(pool: Pool, p: string, filter: ListRunsFilter): Promise<RunPage> {
   const limit = pageLimit(filter.limit);
   const after = pageAfter(filter);
   const order = filter.order ?? "asc";
-  const { where, values } = runConditions(filter);
+  const tagged = tagJoin(p, filter.namespace, filter.tags);
+  // The sort key's columns: the tag index's when it drives the query.
+  const key = tagged === undefined ? "runs" : "t";
+  const { where, values } = runConditions(filter, tagged === undefined);
+  if (tagged !== undefined) {
+    where.unshift(...tagged.where);
+    values.unshift(...tagged.args);
+  }
   if (after !== undefined) {
     const [createdAt, workflow, runId] = after;
     const op = order === "asc" ? ">" : "<";
-    where.push(`(created_at ${op} ? OR (created_at = ? AND (workflow ${op} ? OR (workflow = ? AND run_id ${op} ?))))`);
+    where.push(
+      `(${key}.created_at ${op} ? OR (${key}.created_at = ? AND (${key}.workflow ${op} ? OR (${key}.workflow = ? AND ${key}.run_id ${op} ?))))`,
+    );
     values.push(createdAt, createdAt, workflow, workflow, runId);
   }
   const direction = order === "asc" ? "" : " DESC";
+  const from = tagged === undefined ? `${p}runs runs` : tagged.join;
   // One extra row tells whether another page follows.
   const [rows] = await pool.query<RowDataPacket[]>(
-    `SELECT ${RUN_COLUMNS} FROM ${p}runs WHERE ${where.join(" AND ")}
-     ORDER BY created_at${direction}, workflow${direction}, run_id${direction} LIMIT ?`,
+    `SELECT ${qualified(RUN_COLUMNS, "runs")} FROM ${from} WHERE ${where.join(" AND ")}
+     ORDER BY ${key}.created_at${direction}, ${key}.workflow${direction}, ${key}.run_id${direction} LIMIT ?`,
     [...values, limit + 1],
   );
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   const more = rows.length > limit && last !== undefined;
-  const key = last && ([Number(last.created_at), text(last.workflow), text(last.run_id)] as const);
-  return { runs: page.map(toRunInfo), ...(more && key ? { nextCursor: encodePageCursor(key, order) } : {}) };
+  const cursorKey = last && ([Number(last.created_at), text(last.workflow), text(last.run_id)] as const);
+  return {
+    runs: page.map(toRunInfo),
+    ...(more && cursorKey ? { nextCursor: encodePageCursor(cursorKey, order) } : {}),
+  };
 }
 
-/** The WHERE conditions of a listing's filters (everything but the cursor). */
-function runConditions(filter: ListRunsFilter): { where: string[]; values: unknown[] } {
-  const where = ["namespace = ?"];
-  const values: unknown[] = [filter.namespace];
+/**
+ * The WHERE conditions of a listing's filters (everything but the cursor and the tags), on the
+ * runs table as `runs`; `byNamespace` false when the tag join names the namespace already. The
+ * rule they restate is runMatches (rules/run-filter.ts).
+ */
+export function runConditions(
+  filter: { readonly [K in keyof Omit<ListRunsFilter, "tags">]?: ListRunsFilter[K] | undefined } & {
+    readonly namespace: string;
+  },
+  byNamespace = true,
+): { where: string[]; values: unknown[] } {
+  const where: string[] = [];
+  const values: unknown[] = [];
   const add = (condition: string, value: unknown) => {
     where.push(condition);
     values.push(value);
   };
-  if (filter.workflow !== undefined) add("workflow = ?", filter.workflow);
-  if (filter.status !== undefined) add("status = ?", filter.status);
-  if (filter.version !== undefined) add("code_version = ?", filter.version);
-  if (filter.queue !== undefined) add("queue = ?", filter.queue);
-  if (filter.createdAfter !== undefined) add("created_at > ?", filter.createdAfter.getTime());
-  if (filter.createdBefore !== undefined) add("created_at < ?", filter.createdBefore.getTime());
-  if (filter.runIdPrefix !== undefined) add("run_id LIKE ?", likePrefix(filter.runIdPrefix));
+  if (byNamespace) add("runs.namespace = ?", filter.namespace);
+  if (filter.workflow !== undefined) add("runs.workflow = ?", filter.workflow);
+  if (filter.status !== undefined) add("runs.status = ?", filter.status);
+  if (filter.version !== undefined) add("runs.code_version = ?", filter.version);
+  if (filter.queue !== undefined) add("runs.queue = ?", filter.queue);
+  if (filter.createdAfter !== undefined) add("runs.created_at > ?", filter.createdAfter.getTime());
+  if (filter.createdBefore !== undefined) add("runs.created_at < ?", filter.createdBefore.getTime());
+  if (filter.runIdPrefix !== undefined) add("runs.run_id LIKE ?", likePrefix(filter.runIdPrefix));
   return { where, values };
 }
 

@@ -2,6 +2,7 @@ import type { RowDataPacket } from "mysql2/promise";
 import type { SerializedError } from "../../errors.js";
 import {
   decodeEvent,
+  decodeTags,
   type HistoryEvent,
   type RecordedEvent,
   type RunStatus,
@@ -28,7 +29,7 @@ export function nullableText(value: unknown): string | null {
 
 /** Columns of `runs` that make up a RunInfo. */
 export const RUN_COLUMNS =
-  "namespace, workflow, run_id, iteration, status, cancel_requested, code_version, parent_workflow, parent_run_id, deadline, queue, priority, concurrency_key, scheduled_at, input, result, error, created_at, updated_at, version";
+  "namespace, workflow, run_id, iteration, status, cancel_requested, code_version, parent_workflow, parent_run_id, deadline, queue, priority, concurrency_key, scheduled_at, input, result, error, created_at, updated_at, version, paused, tags";
 
 /** Columns of `events` that make up a StreamEvent. */
 export const EVENT_COLUMNS = "id, namespace, workflow, run_id, iteration, pos, type, target, seq, payload, created_at";
@@ -61,6 +62,8 @@ export function toRunInfo(row: RowDataPacket): RunInfo {
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
     takenUp: Number(row.iteration) > 0 || Number(row.version) > FRESH_VERSION,
+    paused: Number(row.paused) === 1,
+    tags: decodeTags(nullableText(row.tags), `${where} tags`),
   };
 }
 

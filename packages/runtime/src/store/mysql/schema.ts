@@ -13,10 +13,13 @@
  *   across the runs of a namespace, each behind an index that leads with namespace: due runs
  *   (runs_wake), listing and purging (runs_status, runs_created, runs_status_created) and the
  *   event stream (events_stream, by global id);
- *   and releasing every lease of a stopping worker (runs_lease_owner). Tokens are found by
- *   their id alone (completeToken names nothing else); the id is random, so a sharded store
- *   may route by a hash of it. Published events and their waits are found by (namespace,
- *   event name, key), the triggers' windows by (namespace, workflow, key). Streams are per run.
+ *   and releasing every lease of a stopping worker (runs_lease_owner). Tag queries go through
+ *   run_tags (namespace, tag key, value, creation time), bulk actions through their batch's
+ *   items, and an activity queue's slots through queue_slots_queue (namespace, queue). Tokens
+ *   are found by their id alone (completeToken names nothing else); the id is random, so a
+ *   sharded store may route by a hash of it. Published events and their waits are found by
+ *   (namespace, event name, key), the triggers' windows by (namespace, workflow, key). Streams
+ *   are per run.
  * - Event types and run statuses are the vocabulary of `history/`.
  */
 
@@ -493,6 +496,73 @@ export const MIGRATIONS: readonly Migration[] = [
         reset_through INT NOT NULL DEFAULT 0,
         closed_by INT NULL,
         PRIMARY KEY (namespace, workflow, run_id, iteration, activity, seq, stream_key)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+    ],
+  },
+  {
+    version: 16,
+    name: "run operations: pause, tags, resets, bulk actions, activity queues",
+    statements: (p) => [
+      // A paused run takes no new step; its wake_at is NULL while paused (see rules/pause.ts).
+      addColumn(p, "runs", "paused", "TINYINT NOT NULL DEFAULT 0"),
+      // The run's tags as JSON (RunInfo.tags); run_tags indexes them.
+      addColumn(p, "runs", "tags", "TEXT NULL"),
+      // The iteration whose ctx.random() stream the current one continues (a reset copies the
+      // steps of an earlier iteration, and replays them with its values). NULL: its own.
+      addColumn(p, "runs", "seed_iteration", "INT NULL"),
+      // One row a tag of a run, so that a tag query reads the rows it matches, in creation order:
+      // the value is JSON text (a string, number or boolean), so "1" and 1 differ.
+      `CREATE TABLE IF NOT EXISTS ${p}run_tags (
+        namespace ${NAME},
+        tag_key ${NAME},
+        tag_value ${NAME},
+        created_at BIGINT NOT NULL,
+        workflow ${NAME},
+        run_id ${NAME},
+        PRIMARY KEY (namespace, tag_key, tag_value, created_at, workflow, run_id),
+        KEY ${p}run_tags_run (namespace, workflow, run_id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // A bulk action (client.bulk): what it does to which runs, and how far its listing got.
+      `CREATE TABLE IF NOT EXISTS ${p}bulk_batches (
+        namespace ${NAME},
+        batch_id ${NAME},
+        action VARCHAR(16) NOT NULL,
+        spec LONGTEXT NOT NULL,
+        listed TINYINT NOT NULL DEFAULT 0,
+        list_cursor VARCHAR(2048) NULL,
+        created_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, batch_id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // The runs a bulk action listed, and what it did to each: written in the transaction that
+      // acts on the run, so a batch continued after a crash does nothing twice.
+      `CREATE TABLE IF NOT EXISTS ${p}bulk_items (
+        namespace ${NAME},
+        batch_id ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        outcome VARCHAR(16) NOT NULL,
+        reason TEXT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (namespace, batch_id, workflow, run_id),
+        KEY ${p}bulk_items_outcome (namespace, batch_id, outcome, workflow, run_id)
+      ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
+      // Attempts of activities with a queue: a row holds a slot of the queue while its attempt
+      // runs (owner and lease_until set), or waits for one (both NULL, since = when it began).
+      `CREATE TABLE IF NOT EXISTS ${p}queue_slots (
+        namespace ${NAME},
+        workflow ${NAME},
+        run_id ${NAME},
+        iteration INT NOT NULL,
+        target ${NAME},
+        seq INT NOT NULL,
+        queue ${NAME},
+        concurrency_key VARBINARY(255) NULL,
+        owner VARBINARY(255) NULL,
+        lease_until BIGINT NULL,
+        since BIGINT NOT NULL,
+        PRIMARY KEY (namespace, workflow, run_id, iteration, target, seq),
+        KEY ${p}queue_slots_queue (namespace, queue, lease_until, since)
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     ],
   },

@@ -4,6 +4,7 @@ import { type RunAfterStep, runAfterStep, stepEvents } from "../rules/step-layou
 import type { StepWrite } from "../types.js";
 import { FENCE_COLUMNS } from "./fence.js";
 import { eventRowBatches } from "./packet.js";
+import { unlessPausedSql } from "./pause.js";
 import { whereRunKeys } from "./run-keys.js";
 import { insertEventsOf, type Statement, valueRows } from "./statements.js";
 import { writesWaits } from "./waits.js";
@@ -18,7 +19,7 @@ import { writesWaits } from "./waits.js";
 export function lockRunsStatement(p: string, steps: readonly StepWrite[]): Statement {
   const where = whereRunKeys(steps.map((step) => step.key));
   return {
-    sql: `SELECT workflow, run_id, ${FENCE_COLUMNS}, wake_gen, request_gen, cancel_requested, parent_workflow, parent_run_id, parent_waits
+    sql: `SELECT workflow, run_id, ${FENCE_COLUMNS}, wake_gen, request_gen, cancel_requested, paused, parent_workflow, parent_run_id, parent_waits, tags, created_at
        FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
     args: where.args,
   };
@@ -42,6 +43,14 @@ export function foldsCommit(steps: readonly StepWrite[]): boolean {
       !writesWaits(step) &&
       (step.streamWrites?.length ?? 0) === 0,
   );
+}
+
+/**
+ * True when a step writes rows the one-round-trip paths do not (tags it set, which merge with
+ * the locked row's; queue slots it gives up): the batch is written statement by statement.
+ */
+export function hasSideWrites(steps: readonly StepWrite[]): boolean {
+  return steps.some((step) => (step.tagsSet?.length ?? 0) > 0 || (step.slotDeletes?.length ?? 0) > 0);
 }
 
 /** Every step's events at their positions (stepEvents), in one INSERT; with each run's next position. */
@@ -165,7 +174,7 @@ export function updateRunsStatement(p: string, steps: readonly StepWrite[]): Sta
   plain("iteration", (run) => run.iteration);
   plain("next_pos", (run) => run.nextPos);
   caseOver("status", steps, "COALESCE(?, status)", (run) => [run.status ?? null]);
-  caseOver("wake_at", steps, "IF(wake_gen <> ?, ?, ?)", (run, step) => [
+  caseOver("wake_at", steps, unlessPausedSql("IF(wake_gen <> ?, ?, ?)"), (run, step) => [
     step.observedWakeGen,
     run.wake.ifWoken,
     run.wake.otherwise,
@@ -182,7 +191,11 @@ export function updateRunsStatement(p: string, steps: readonly StepWrite[]): Sta
     caseOver("error", ended, "?", (run) => [run.outcome?.errorText ?? null]);
   }
   const restarted = steps.filter((step) => after.get(step)?.inputText !== undefined);
-  if (restarted.length > 0) caseOver("input", restarted, "?", (run) => [run.inputText ?? null]);
+  if (restarted.length > 0) {
+    caseOver("input", restarted, "?", (run) => [run.inputText ?? null]);
+    // The next iteration draws ctx.random() from its own stream.
+    caseOver("seed_iteration", restarted, "NULL", () => []);
+  }
   const where = whereRunKeys(steps.map((step) => step.key));
   return { sql: `UPDATE ${p}runs SET ${sets.join(", ")} WHERE ${where.sql}`, args: [...args, ...where.args] };
 }

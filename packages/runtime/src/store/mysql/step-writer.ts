@@ -16,6 +16,7 @@ import {
   consumeSignalStatements,
   deleteTasksStatement,
   foldsCommit,
+  hasSideWrites,
   insertEventsStatement,
   insertEventsStatements,
   lockRunsStatement,
@@ -23,6 +24,7 @@ import {
   writeTasksStatement,
 } from "./step-statements.js";
 import { closeStreamsStatement, hasStreamWrites, writeStepStreams } from "./streams.js";
+import { replaceTagsStatements, tagsAfter } from "./tags.js";
 import { inTransaction } from "./transaction.js";
 import { beginsWaits, tokenRefusals, writesWaits, writeWaits } from "./waits.js";
 
@@ -108,9 +110,10 @@ async function writeOnce(
 ): Promise<StepResult[]> {
   if (steps.length === 0) return [];
   try {
-    // A step larger than one packet goes statement by statement, its events in several INSERTs.
+    // A step larger than one packet goes statement by statement, its events in several INSERTs,
+    // as does one with rows the lane does not write (see hasSideWrites).
     const fits = steps.reduce((sum, step) => sum + stepBytes(step), 0) <= budget;
-    if (lane && fits) return await writeOnLane(lane, prefix, steps, budget);
+    if (lane && fits && !hasSideWrites(steps)) return await writeOnLane(lane, prefix, steps, budget);
     // READ COMMITTED for batches: no gap locks, so batches of different workers do not block
     // each other's inserts; every row they depend on is locked explicitly. A single step
     // touches only its own run's keys, and saves the round trip of switching. A transaction
@@ -325,12 +328,28 @@ async function writeIn(
   const bumps = await writeWaits(conn, p, validSteps);
   const update = updateRunsStatement(p, validSteps);
   await conn.query(update.sql, update.args);
+  for (const { step, row } of valid) await writeSideRows(conn, p, step, row);
 
   for (const { step, row, index } of valid) {
     const bumped = { ...row, wake_gen: Number(row.wake_gen) + (bumps.get(runKeyId(step.key)) ?? 0) } as Row;
     results[index] = await stepResult(conn, p, step, bumped, events.positions);
   }
   return results as StepResult[];
+}
+
+/** The rows of a step the fast paths do not write (see hasSideWrites): the tags it set, the queue slots it gives up. */
+async function writeSideRows(conn: Transaction, p: string, step: StepWrite, row: Row): Promise<void> {
+  if (step.tagsSet !== undefined && step.tagsSet.length > 0) {
+    for (const statement of replaceTagsStatements(p, step.key, Number(row.created_at), tagsAfter(step, row))) {
+      await conn.query(statement.sql, statement.args);
+    }
+  }
+  for (const task of step.slotDeletes ?? []) {
+    await conn.query(
+      `DELETE FROM ${p}queue_slots WHERE namespace = ? AND workflow = ? AND run_id = ? AND iteration = ? AND target = ? AND seq = ?`,
+      [step.key.namespace, step.key.workflow, step.key.runId, step.iteration, task.target, task.seq],
+    );
+  }
 }
 
 /** The step's result; first the rarer writes that reach other runs (after the run update, so a wake-up they give this run wins). */
@@ -349,6 +368,7 @@ async function stepResult(
     wakeGen: Number(row.wake_gen),
     requestGen: Number(row.request_gen),
     cancelRequested: Number(row.cancel_requested) === 1,
+    paused: Number(row.paused) === 1,
     ...reach,
   };
 }

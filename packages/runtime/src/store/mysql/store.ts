@@ -3,6 +3,8 @@ import type { Transaction } from "../../api.js";
 import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
 import type { DueSchedule, TickPlan } from "../../schedule/plan.js";
+import type { BulkBatch, BulkSpec } from "../bulk-records.js";
+import type { OpenPayload, PayloadAccess } from "../open-events.js";
 import type { ListRunsFilter } from "../records.js";
 import type { WorkerFilter } from "../rules/claim-filter.js";
 import { runCreation } from "../rules/new-run.js";
@@ -19,13 +21,16 @@ import type {
   NewRun,
   NewSignal,
   PurgeRequest,
+  RunReset,
   ScheduleSpec,
+  SlotRequest,
   StepWrite,
   Store,
   StreamResetRequest,
   TokenCompletionWrite,
   TriggerPlanner,
 } from "../types.js";
+import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems } from "./bulk.js";
 import { claimRun, claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { isGaleraServer } from "./cluster-lock.js";
 import { retryOnConflict } from "./conflicts.js";
@@ -41,7 +46,7 @@ import { type Lane, openLane } from "./lane.js";
 import { addRequestOnLane, addSignalOnLane, createRunOnLane } from "./lane-writes.js";
 import { clearStalls, heldRuns, markStall, park, release, releaseAll, renewLeases } from "./leases.js";
 import { checkSchema, migrate } from "./migrate.js";
-import { forkRun, resumeRun } from "./operations.js";
+import { forkRun, resetRun, resumeRun, setPaused, terminateRun } from "./operations.js";
 import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
 import { packetBudget, readMaxPacket } from "./packet.js";
 import { MySqlPayloadTable } from "./payload-table.js";
@@ -58,8 +63,9 @@ import {
   saveSchedule,
   setSchedulePaused,
 } from "./schedules.js";
+import { acquireSlot, releaseSlot, renewSlots, wakeSlotWaiters } from "./slots.js";
 import { type PacketLimit, writeSteps } from "./step-writer.js";
-import { appendStreamBatch, readStream, resetStreamAttempts } from "./streams.js";
+import { appendStreamBatch, listStreams, readStream, resetStreamAttempts } from "./streams.js";
 import { completeToken } from "./tokens.js";
 import { inTransaction } from "./transaction.js";
 import { fireDebounces } from "./triggers.js";
@@ -239,13 +245,26 @@ export class MySqlStore implements Store {
   renewLeases(runs: readonly RunKey[], owner: string, until: number) {
     return this.#guard((pool, p) => retryOnConflict(() => renewLeases(pool, p, runs, owner, until)));
   }
-  heldRuns(runs: readonly RunKey[], owner: string) {
-    return this.#guard((pool, p) => heldRuns(pool, p, runs, owner));
+  heldRuns(runs: readonly RunKey[]) {
+    return this.#guard((pool, p) => heldRuns(pool, p, runs));
+  }
+  // Slot decisions lock their queue's row and may meet a step's locks: retried after a conflict.
+  acquireSlot(request: SlotRequest) {
+    return this.#guard((pool, p) => retryOnConflict(() => acquireSlot(pool, p, request)));
+  }
+  releaseSlot(key: RunKey, iteration: number, task: { readonly target: string; readonly seq: number }, now: number) {
+    return this.#guard((pool, p) => retryOnConflict(() => releaseSlot(pool, p, key, iteration, task, now)));
+  }
+  wakeSlotWaiters(namespace: string, queue: string, now: number) {
+    return this.#guard((pool, p) => retryOnConflict(() => wakeSlotWaiters(pool, p, namespace, queue, now)));
+  }
+  renewSlots(runs: readonly RunKey[], owner: string, until: number) {
+    return this.#guard((pool, p) => retryOnConflict(() => renewSlots(pool, p, runs, owner, until)));
   }
   releaseAll(namespace: string, owner: string, now: number) {
     return this.#guard((pool, p) => retryOnConflict(() => releaseAll(pool, p, namespace, owner, now)));
   }
-  release(key: RunKey, owner: string, wakeAt: number) {
+  release(key: RunKey, owner: string, wakeAt: number | null) {
     return this.#guard((pool, p) => retryOnConflict(() => release(pool, p, key, owner, wakeAt)));
   }
   recordHeartbeat(
@@ -273,6 +292,9 @@ export class MySqlStore implements Store {
   }
   readStream(run: RunKey, key: string, after: number, limit: number) {
     return this.#guard((pool, p) => readStream(pool, p, run, key, after, limit));
+  }
+  listStreams(run: RunKey) {
+    return this.#guard((pool, p) => listStreams(pool, p, run));
   }
 
   migrate() {
@@ -356,6 +378,39 @@ export class MySqlStore implements Store {
   }
   forkRun(request: ForkRequest) {
     return this.#guard((pool, p) => inTransaction(pool, undefined, (conn) => forkRun(conn, p, request)));
+  }
+  setPaused(key: RunKey, paused: boolean, now: number) {
+    return this.#write(undefined, (conn, p) => setPaused(conn, p, key, paused, now));
+  }
+  terminateRun(key: RunKey, reason: string, now: number, open?: OpenPayload) {
+    return this.#write(undefined, (conn, p) => terminateRun(conn, p, key, reason, now, open));
+  }
+  resetRun(key: RunKey, options: RunReset, now: number, open?: OpenPayload) {
+    return this.#write(undefined, (conn, p) => resetRun(conn, p, key, options, now, open));
+  }
+  openBulk(namespace: string, batchId: string, spec: BulkSpec, now: number) {
+    return this.#guard((pool, p) => openBulk(pool, p, namespace, batchId, spec, now));
+  }
+  addBulkItems(
+    namespace: string,
+    batchId: string,
+    runs: readonly Pick<RunKey, "workflow" | "runId">[],
+    cursor: string | undefined,
+    listed: boolean,
+    now: number,
+  ) {
+    return this.#guard((pool, p) =>
+      retryOnConflict(() => addBulkItems(pool, p, namespace, batchId, runs, cursor, listed, now)),
+    );
+  }
+  pendingBulkItems(namespace: string, batchId: string, limit: number) {
+    return this.#guard((pool, p) => pendingBulkItems(pool, p, namespace, batchId, limit));
+  }
+  applyBulkItem(batch: BulkBatch, run: Pick<RunKey, "workflow" | "runId">, now: number, access?: PayloadAccess) {
+    return this.#guard((pool, p) => retryOnConflict(() => applyBulkItem(pool, p, batch, run, now, access)));
+  }
+  bulkProgress(namespace: string, batchId: string) {
+    return this.#guard((pool, p) => bulkProgress(pool, p, namespace, batchId));
   }
   listRuns(filter: ListRunsFilter) {
     return this.#guard((pool, p) => selectRunPage(pool, p, filter));

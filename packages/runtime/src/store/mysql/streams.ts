@@ -14,6 +14,7 @@ import type {
   ActivityStreamBatch,
   PlacedChunk,
   StoredChunk,
+  StoredStream,
   StreamBatchResult,
   StreamHead,
   StreamRead,
@@ -135,6 +136,24 @@ export async function readStream(
       : { nextOffset: Number(state.next_offset), closed: Number(state.closed) === 1 };
   const chunks = rows.filter((row) => row.chunk_offset !== null).map(toChunk);
   return { runStatus: text(state.status), head, chunks };
+}
+
+/** See StreamStore.listStreams: the run's row joined to its heads, so a missing run and a run without streams differ. */
+export async function listStreams(pool: Pool, p: string, run: RunKey): Promise<readonly StoredStream[] | undefined> {
+  const [rows] = await pool.query<Row[]>(
+    `SELECT s.stream_key, s.next_offset, s.closed FROM ${p}runs r
+       LEFT JOIN ${p}streams s ON s.namespace = r.namespace AND s.workflow = r.workflow AND s.run_id = r.run_id
+      WHERE r.namespace = ? AND r.workflow = ? AND r.run_id = ? ORDER BY s.stream_key`,
+    runArgs(run),
+  );
+  if (rows.length === 0) return undefined;
+  return rows
+    .filter((row) => row.stream_key !== null)
+    .map((row) => ({
+      key: text(row.stream_key),
+      nextOffset: Number(row.next_offset),
+      closed: Number(row.closed) === 1,
+    }));
 }
 
 function toChunk(row: Row): StoredChunk {

@@ -1,19 +1,22 @@
 import type { ResultSetHeader, RowDataPacket } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import { RunNotFoundError } from "../../errors.js";
-import { type RunKey, RunStatus } from "../../history/index.js";
+import { encodeTags, type RunKey, RunStatus } from "../../history/index.js";
 import { FRESH_VERSION } from "../claimed-run.js";
 import { type CancellableRun, cancelRequest } from "../rules/cancel.js";
 import type { RunCreation } from "../rules/new-run.js";
 import { refusedSignal, takesSignals } from "../rules/signals.js";
 import type { NewSignal } from "../types.js";
 import { isDuplicateKey } from "./db-errors.js";
+import { unlessPausedSql } from "./pause.js";
 import { endRequestsStatement } from "./requests.js";
 import { insertEventsOf, type Statement } from "./statements.js";
+import { insertTagsStatement } from "./tags.js";
 
-// Wake the run now unless it is already due earlier, or has not started (SQL twin of
-// wakeOnArrival in rules/wake.ts: a run at FRESH_VERSION keeps its start time). Parameters: now, now.
-export const WAKE_ON_ARRIVAL = `wake_at = IF(version <> ${FRESH_VERSION} AND (wake_at IS NULL OR wake_at > ?), ?, wake_at)`;
+// Wake the run now unless it is already due earlier, has not started, or is paused (SQL twin of
+// wakeOnArrival in rules/wake.ts: a run at FRESH_VERSION keeps its start time, a paused run no
+// wake time). Parameters: now, now.
+export const WAKE_ON_ARRIVAL = `wake_at = ${unlessPausedSql(`IF(version <> ${FRESH_VERSION} AND (wake_at IS NULL OR wake_at > ?), ?, wake_at)`)}`;
 
 /**
  * Inserts a row, returning false when it exists already (errno 1062).
@@ -33,17 +36,19 @@ export async function insertUnlessExists(conn: Transaction, sql: string, values:
   }
 }
 
-/** The run row and its first events, as two statements (see insertRun). */
-export function insertRunStatements(p: string, creation: RunCreation): readonly [Statement, Statement] {
+/** The run row, its first events and its tags (when it has any), as statements (see insertRun). */
+export function insertRunStatements(p: string, creation: RunCreation): readonly [Statement, ...Statement[]] {
   const { row } = creation;
   const events = insertEventsOf(
     p,
     creation.events.map((placed) => ({ key: row, placed })),
   );
+  const tags = insertTagsStatement(p, row, row.createdAt, row.tags);
+  const hasTags = Object.keys(row.tags).length > 0;
   return [
     {
-      sql: `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, seed, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, scheduled_at, trace_context, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      sql: `INSERT INTO ${p}runs (namespace, workflow, run_id, iteration, status, shard, version, next_pos, wake_at, wake_gen, cancel_requested, input, code_version, seed, seed_iteration, deadline, parent_workflow, parent_run_id, parent_waits, queue, priority, concurrency_key, scheduled_at, trace_context, tags, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       args: [
         row.namespace,
         row.workflow,
@@ -59,6 +64,7 @@ export function insertRunStatements(p: string, creation: RunCreation): readonly 
         row.inputText,
         row.codeVersion,
         row.seed,
+        row.seedIteration,
         row.deadline,
         row.parent?.workflow ?? null,
         row.parent?.runId ?? null,
@@ -68,19 +74,21 @@ export function insertRunStatements(p: string, creation: RunCreation): readonly 
         row.concurrencyKey,
         row.scheduledAt,
         row.traceContext,
+        hasTags ? encodeTags(row.tags) : null,
         row.createdAt,
         row.updatedAt,
       ],
     },
     events,
+    ...(tags === undefined ? [] : [tags]),
   ];
 }
 
 /** Creates the run row and its first events (see rules/new-run.ts); false when the run exists. */
 export async function insertRun(conn: Transaction, p: string, creation: RunCreation): Promise<boolean> {
-  const [row, events] = insertRunStatements(p, creation);
+  const [row, ...rest] = insertRunStatements(p, creation);
   if (!(await insertUnlessExists(conn, row.sql, row.args))) return false;
-  await conn.query(events.sql, events.args);
+  for (const statement of rest) await conn.query(statement.sql, statement.args);
   return true;
 }
 
@@ -144,7 +152,7 @@ export async function insertSignal(
  */
 export async function requestCancel(conn: Transaction, p: string, run: RunKey, now: number): Promise<RunKey[]> {
   const [rows] = await conn.query<RowDataPacket[]>(
-    `SELECT iteration, status, cancel_requested, version, next_pos, wake_at, lease_until,
+    `SELECT iteration, status, cancel_requested, version, next_pos, wake_at, lease_until, paused,
             parent_workflow, parent_run_id, parent_waits
        FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`,
     [run.namespace, run.workflow, run.runId],
@@ -190,6 +198,7 @@ function cancellableRun(row: RowDataPacket): CancellableRun {
     cancelRequested: Number(row.cancel_requested) !== 0,
     wakeAt: row.wake_at === null ? null : Number(row.wake_at),
     leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
+    paused: Number(row.paused) === 1,
     parent:
       row.parent_run_id === null
         ? null

@@ -18,6 +18,8 @@ export interface CancellableRun {
   readonly wakeAt: number | null;
   readonly leaseUntil: number | null;
   readonly parent: ParentLink | null;
+  /** Paused (pauseRun): marked, but not woken until unpaused. */
+  readonly paused?: boolean | undefined;
 }
 
 /** What a store persists for a cancel request (see cancelRequest). */
@@ -48,7 +50,7 @@ export function cancelRequest(key: RunKey, run: CancellableRun, now: number): Ca
   if (run.status !== RunStatus.Running || run.cancelRequested) return { kind: "none" };
   const requested: PlacedEvent = { iteration: run.iteration, pos: null, event: newEvent.cancelRequested(now) };
   if (run.version !== FRESH_VERSION || leaseLive(run, now)) {
-    return { kind: "request", wakeAt: wakeOnArrival(run.wakeAt, now, true), events: [requested] };
+    return { kind: "request", wakeAt: wakeOnArrival(run.wakeAt, now, true, run.paused), events: [requested] };
   }
   const error = serializeError(new CancelledError(key.runId));
   const end: RunEnd = { status: RunStatus.Cancelled, resultText: null, errorText: JSON.stringify(error) };

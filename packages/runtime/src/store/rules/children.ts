@@ -4,8 +4,10 @@ import {
   childEndingText,
   cycleChildEnding,
   foreignChildEnding,
+  mergeTags,
   type RunKey,
   RunStatus,
+  type Tags,
 } from "../../history/index.js";
 import type { ChildStart, RunEnd, SignalToSend } from "../step-write.js";
 import { type ParentLink, type RunCreation, runCreation } from "./new-run.js";
@@ -45,7 +47,7 @@ export type ChildStartDecision =
  */
 export function childStart(
   child: ChildStart,
-  parent: Pick<RunKey, "workflow" | "runId">,
+  parent: ChildParent,
   existing: ExistingChild | undefined,
   now: number,
   waitingAncestors: readonly Pick<RunKey, "workflow" | "runId">[] = [],
@@ -72,11 +74,23 @@ export function childStart(
   return deliver(childEndingText(existing.status, existing.resultText, existing.errorText));
 }
 
-/** The child as childStart creates it when its key is free: a new run linked to its parent. */
-export function childCreation(child: ChildStart, parent: Pick<RunKey, "workflow" | "runId">, now: number): RunCreation {
+/** The parent starting a child: its key, and its tags when the child inherits them. */
+export type ChildParent = Pick<RunKey, "workflow" | "runId"> & { readonly tags?: Tags | undefined };
+
+/**
+ * The child as childStart creates it when its key is free: a new run linked to its parent,
+ * with the parent's tags under its own (see childTags).
+ */
+export function childCreation(child: ChildStart, parent: ChildParent, now: number): RunCreation {
   const { key, inputText, waits, codeVersion, deadline, queue, traceContext } = child;
   const link: ParentLink = { workflow: parent.workflow, runId: parent.runId, waits };
-  return runCreation({ key, inputText, now, codeVersion, deadline, queue, parent: link, traceContext });
+  const tags = childTags(parent.tags, child.tags);
+  return runCreation({ key, inputText, now, codeVersion, deadline, queue, parent: link, traceContext, tags });
+}
+
+/** A child inherits its parent's tags; those the child was started with win (ChildOptions.tags). */
+export function childTags(parent: Tags | undefined, own: Tags | undefined): Tags {
+  return mergeTags(parent ?? {}, own ?? {});
 }
 
 /** How far up a parent's chain of waiting parents a child start looks for a cycle. */

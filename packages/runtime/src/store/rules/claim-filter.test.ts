@@ -18,6 +18,11 @@ describe("the claim filter", () => {
     expect(dueUnheld({ wakeAt: T, leaseUntil: T - 1 }, T)).toBe(true);
   });
 
+  it("leaves a paused run, whatever its wake time", () => {
+    expect(dueUnheld({ wakeAt: T, leaseUntil: null, paused: true }, T)).toBe(false);
+    expect(claimable({ can }, { ...run, paused: true }, T)).toBe(false);
+  });
+
   it("splits runs across workers by shard, from the stored shard or the run id", () => {
     const shard = shardOf("o-1");
     expect(inShards({ count: 2, index: shard % 2 }, { runId: "o-1" })).toBe(true);

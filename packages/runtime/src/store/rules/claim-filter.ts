@@ -28,6 +28,8 @@ export interface FilteredRun {
 export interface DueRun {
   readonly wakeAt: number | null;
   readonly leaseUntil: number | null;
+  /** Paused by pauseRun (see rules/pause.ts); absent: not paused. */
+  readonly paused?: boolean | undefined;
 }
 
 /** A due run nobody holds a live lease on (its own last holder included) that the worker takes. */
@@ -35,9 +37,12 @@ export function claimable(filter: WorkerFilter, run: FilteredRun & DueRun, now: 
   return dueUnheld(run, now) && workerTakes(filter, run);
 }
 
-/** Due (its wake time has come) and held by nobody: a lease that ran out is free. */
+/**
+ * Due (its wake time has come), held by nobody (a lease that ran out is free), and not paused:
+ * a paused run takes no new step (its wake time is NULL while paused anyway, see rules/pause.ts).
+ */
 export function dueUnheld(run: DueRun, now: number): boolean {
-  return run.wakeAt !== null && run.wakeAt <= now && !leaseLive(run, now);
+  return run.wakeAt !== null && run.wakeAt <= now && !leaseLive(run, now) && run.paused !== true;
 }
 
 /** The run is in the worker's shards, of its code version (or none), and something it can run. */

@@ -1,4 +1,4 @@
-import { type NewEvent, newEvent, type RunKey, RunStatus } from "../../history/index.js";
+import { type NewEvent, newEvent, type RunKey, RunStatus, type Tags } from "../../history/index.js";
 import { shardOf } from "../../shard.js";
 import { FRESH_VERSION } from "../claimed-run.js";
 import type { NewRun } from "../client-store.js";
@@ -27,6 +27,8 @@ export interface NewRunRow extends RunKey {
   readonly inputText: string;
   readonly codeVersion: string | null;
   readonly seed: string | null;
+  /** The iteration whose ctx.random() stream the current one continues (see ReusedHistory); null: its own. */
+  readonly seedIteration: number | null;
   readonly deadline: number | null;
   readonly parent: ParentLink | null;
   readonly queue: string | null;
@@ -34,6 +36,7 @@ export interface NewRunRow extends RunKey {
   readonly concurrencyKey: string | null;
   readonly scheduledAt: number | null;
   readonly traceContext: string | null;
+  readonly tags: Tags;
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -72,6 +75,7 @@ export function runCreation(run: NewRun): RunCreation {
     inputText,
     codeVersion: run.codeVersion ?? null,
     seed: null,
+    seedIteration: null,
     deadline: run.deadline ?? null,
     parent: run.parent ?? null,
     queue: run.queue ?? null,
@@ -79,6 +83,7 @@ export function runCreation(run: NewRun): RunCreation {
     concurrencyKey: run.concurrencyKey ?? null,
     scheduledAt: run.scheduledAt ?? null,
     traceContext: run.traceContext ?? null,
+    tags: run.tags ?? {},
     createdAt: now,
     updatedAt: now,
   };

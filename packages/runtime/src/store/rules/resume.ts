@@ -1,6 +1,7 @@
 import { RunNotFoundError, RunNotResumableError, type SerializedError } from "../../errors.js";
 import { newEvent, type RunKey, RunStatus } from "../../history/index.js";
 import type { PlacedEvent } from "./new-run.js";
+import { wakeUnlessPaused } from "./pause.js";
 
 /** What resuming reads of a run. */
 export interface ResumableRun {
@@ -9,6 +10,8 @@ export interface ResumableRun {
   readonly version: number;
   readonly errorText: string | null;
   readonly codeVersion: string | null;
+  /** A paused run resumed stays paused: not due until unpaused. */
+  readonly paused?: boolean | undefined;
 }
 
 /** The run's new state after a resume, and the `resumed` event to append. */
@@ -16,7 +19,7 @@ export interface Resumption {
   readonly set: {
     readonly status: RunStatus;
     readonly errorText: null;
-    readonly wakeAt: number;
+    readonly wakeAt: number | null;
     readonly leaseOwner: null;
     readonly leaseUntil: null;
     /** One up: whatever a worker still holds of the run is stale now. */
@@ -45,7 +48,7 @@ export function resumption(
     set: {
       status: RunStatus.Running,
       errorText: null,
-      wakeAt: now,
+      wakeAt: wakeUnlessPaused(run.paused === true, now),
       leaseOwner: null,
       leaseUntil: null,
       version: run.version + 1,

@@ -32,4 +32,9 @@ describe("wakeOnArrival", () => {
     expect(wakeOnArrival(T + 3_600_000, T, false)).toBe(T + 3_600_000);
     expect(wakeOnArrival(T - 10, T, false)).toBe(T - 10);
   });
+
+  it("keeps a paused run without a wake time: what arrived waits until it is unpaused", () => {
+    expect(wakeOnArrival(null, T, true, true)).toBeNull();
+    expect(wakeAfterStep(aStep(), 3, true)).toBeNull();
+  });
 });

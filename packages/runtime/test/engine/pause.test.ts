@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import type { RunContext } from "../../src/api.js";
+import { forEachStore, historyOf, waitFor } from "../support/helpers.js";
+
+/** A latch an activity waits on until the test opens it. */
+function latch() {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
+
+forEachStore((env) => {
+  describe("a paused run", () => {
+    it("takes no new step, keeps the signals that arrive, and fires on unpause the timer that came due meanwhile", async () => {
+      const ns = "pause-timer";
+      await env.worker({
+        namespace: ns,
+        workflows: {
+          nap: async (ctx: RunContext) => {
+            await ctx.sleep("300ms");
+            return ctx.awaitSignal("go", "1h");
+          },
+        },
+        activities: {},
+      });
+      await env.client.runWorkflow(ns, "nap", "n-1", null);
+      await waitFor(async () => (await env.client.describeRun(ns, "nap", "n-1"))?.waitingFor.timers.length === 1);
+      expect(await env.client.pauseRun(ns, "nap", "n-1")).toBe(true);
+      expect(await env.client.pauseRun(ns, "nap", "n-1")).toBe(false);
+      const paused = await env.client.describeRun(ns, "nap", "n-1");
+      expect(paused).toMatchObject({ status: "running", paused: true, state: "paused" });
+      expect(await env.client.signalRun(ns, "nap", "n-1", "go", { picked: true }, "g-1")).toBe(true);
+      // Well past the timer: it waits, and the signal waits in the inbox.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const types = (await historyOf(env.client, ns, "nap", "n-1")).map((event) => event.type);
+      expect(types).not.toContain("sleep_done");
+      expect((await env.client.describeRun(ns, "nap", "n-1"))?.inbox.map((signal) => signal.signal)).toEqual(["go"]);
+      expect(await env.client.unpauseRun(ns, "nap", "n-1")).toBe(true);
+      expect(await env.client.awaitResult(ns, "nap", "n-1", { timeout: "10s" })).toEqual({ picked: true });
+      expect((await env.client.getRun(ns, "nap", "n-1"))?.paused).toBe(false);
+    });
+
+    it("commits the step a worker is in when it is paused, and starts nothing new until unpaused", async () => {
+      const ns = "pause-step";
+      const gate = latch();
+      const started: string[] = [];
+      await env.worker({
+        namespace: ns,
+        workflows: {
+          two: async (ctx: RunContext) => [
+            await ctx.execActivity("first", null),
+            await ctx.execActivity("second", null),
+          ],
+        },
+        activities: {
+          first: async () => {
+            started.push("first");
+            await gate.opened;
+            return 1;
+          },
+          second: async () => {
+            started.push("second");
+            return 2;
+          },
+        },
+      });
+      await env.client.runWorkflow(ns, "two", "t-1", null);
+      await waitFor(() => started.includes("first"));
+      await env.client.pauseRun(ns, "two", "t-1");
+      gate.open();
+      // The step that applies first's result commits it, and records the request of second.
+      await waitFor(async () =>
+        (await historyOf(env.client, ns, "two", "t-1")).some(
+          (event) => event.type === "activity_request" && event.target === "second",
+        ),
+      );
+      await waitFor(async () => (await env.client.describeRun(ns, "two", "t-1"))?.lease === undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(started).toEqual(["first"]);
+      await env.client.unpauseRun(ns, "two", "t-1");
+      expect(await env.client.awaitResult(ns, "two", "t-1", { timeout: "10s" })).toEqual([1, 2]);
+      expect(started).toEqual(["first", "second"]);
+    });
+
+    it("paused from another process while its step runs: the step commits, and the attempt it would start waits", async () => {
+      const ns = "pause-race";
+      const gate = latch();
+      const started: string[] = [];
+      // This client shares no in-process bus with the worker: the worker learns of the pause from its commit.
+      const operator = env.clientWith({});
+      await env.worker({
+        namespace: ns,
+        workflows: {
+          two: async (ctx: RunContext) => [
+            await ctx.execActivity("first", null),
+            await ctx.execActivity("second", null),
+          ],
+        },
+        activities: {
+          first: async () => {
+            started.push("first");
+            await gate.opened;
+            await operator.pauseRun(ns, "two", "r-1");
+            return 1;
+          },
+          second: async () => {
+            started.push("second");
+            return 2;
+          },
+        },
+      });
+      await env.client.runWorkflow(ns, "two", "r-1", null);
+      gate.open();
+      await waitFor(async () => {
+        const run = await env.client.describeRun(ns, "two", "r-1");
+        return (
+          run !== undefined &&
+          run.lease === undefined &&
+          run.waitingFor.activities.some((activity) => activity.activity === "second")
+        );
+      });
+      expect(started).toEqual(["first"]);
+      expect(await env.client.describeRun(ns, "two", "r-1")).toMatchObject({ state: "paused", paused: true });
+      await operator.unpauseRun(ns, "two", "r-1");
+      expect(await env.client.awaitResult(ns, "two", "r-1", { timeout: "10s" })).toEqual([1, 2]);
+    });
+
+    it("stays paused when its worker stops and another starts", async () => {
+      const ns = "pause-restart";
+      const workflows = { wait: async (ctx: RunContext) => ctx.awaitSignal("go", "1h") };
+      const first = await env.worker({ namespace: ns, workflows, activities: {} });
+      await env.client.runWorkflow(ns, "wait", "w-1", null);
+      await waitFor(async () => (await env.client.describeRun(ns, "wait", "w-1"))?.waitingFor.signals.length === 1);
+      await env.client.pauseRun(ns, "wait", "w-1");
+      await env.client.signalRun(ns, "wait", "w-1", "go", "late", "g");
+      await first.stop();
+      await env.worker({ namespace: ns, workflows, activities: {} });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await env.client.getRun(ns, "wait", "w-1")).toMatchObject({ status: "running", paused: true });
+      await env.client.unpauseRun(ns, "wait", "w-1");
+      expect(await env.client.awaitResult(ns, "wait", "w-1", { timeout: "10s" })).toBe("late");
+    });
+  });
+});
