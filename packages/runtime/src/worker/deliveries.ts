@@ -41,11 +41,16 @@ export async function deliverStep(scope: DeliveryScope): Promise<void> {
   await applyCompletions(scope.completions, scope);
   // A timer, signal or update may make the workflow wait for another signal: repeat until nothing
   // moves. A paused run takes no update and answers no query: they wait, requested, for its unpause.
-  while (
-    (await scope.inbox.apply(executor, step, scope.signalArrivals)) ||
-    (await applyTimers(executor, step, now, () => host.now())) ||
-    (scope.requests !== undefined && (await scope.requests.apply(executor, step)))
-  ) {
-    if (executor.fault || executor.outcome) break;
+  const { inbox, requests } = scope;
+  for (;;) {
+    // Requests are taken up before the inbox is read, and the inbox is read again when any
+    // came: a signal stored before an update was sent is delivered first, even when its
+    // wake-up has not reached this actor yet (the update offered in-process, or found stored).
+    if (requests !== undefined && (await requests.arrive())) inbox.recheck();
+    const moved =
+      (await inbox.apply(executor, step, scope.signalArrivals)) ||
+      (await applyTimers(executor, step, now, () => host.now())) ||
+      (requests !== undefined && (await requests.apply(executor, step)));
+    if (!moved || executor.fault || executor.outcome) return;
   }
 }
