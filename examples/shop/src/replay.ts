@@ -10,7 +10,7 @@ import {
   update,
   workflow,
 } from "@replaykit/codegen";
-import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
+import { askManager, chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type {
   ChangeAddress,
   FollowUpInput,
@@ -65,6 +65,7 @@ export default defineNamespace({
     // Every attempt goes through queue "email": at most 2 at once across all workers, however many orders ship.
     sendEmail: activity(sendEmail, { description: "Email the customer.", queue: "email" }),
     salesTotals: activity(salesTotals, { description: "Read the payment gateway's totals." }),
+    askManager: activity(askManager, { description: "Send a manager the signed link that approves a large order." }),
   },
   queues: {
     email: queue({ description: "Attempts of sendEmail: the mail provider takes 2 connections.", concurrency: 2 }),

@@ -13,18 +13,22 @@ import type {
   ScheduleOptions,
   StreamEvent,
   StreamOptions,
+  TokenOptions,
   UpdateHandlerOptions,
   UpdateOptions,
+  WaitForEventOptions,
   Worker,
   WorkerOptions,
   WorkflowFn,
   WriteOptions,
 } from "@replaykit/runtime";
 import { createFlowMock, createWorker, EventType, requireSecretFields, warnIfStale } from "@replaykit/runtime";
-import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
+import { askManager, chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type { Email } from "./backends/mailer.js";
+import type { ApprovalRequest } from "./backends/managers.js";
 import type { SalesTotals } from "./backends/payments.js";
 import type {
+  AskManagerResult,
   Backends,
   ChangeAddress,
   ChargeInput,
@@ -72,6 +76,9 @@ export const ORDER_SHIPPED_OUTPUT = "shipped";
 /** Workflow: Email the shop's owner what was charged and refunded so far. */
 export const SALES_REPORT_WORKFLOW = "salesReport";
 
+/** Activity: Send a manager the signed link that approves a large order. */
+export const ASK_MANAGER_ACTIVITY = "askManager";
+
 /** Activity: Charge the card; a decline is an answer, not an error. */
 export const CHARGE_PAYMENT_ACTIVITY = "chargePayment";
 
@@ -99,7 +106,7 @@ export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 /** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "4f27522c2991385e55e0f07868e50502d419a984daf180271da88f2cb4e103ee",
+  sha256: "5223713e95ac3eb207864e77a234961e83ffea12430091e841bc6b5dcea0a084",
   command: "npx replaygen src/replay.ts",
 };
 
@@ -198,6 +205,8 @@ export interface FollowUpFlow {
   readonly runId: string;
   /** The tick of the schedule that started this run; undefined when no schedule did. */
   readonly scheduledAt: Date | undefined;
+  /** Activity "askManager": Send a manager the signed link that approves a large order. */
+  askManager(input: ApprovalRequest): Promise<AskManagerResult>;
   /** Activity "chargePayment": Charge the card; a decline is an answer, not an error. */
   chargePayment(input: ChargeInput): Promise<ChargeResult>;
   /** Activity "refundPayment": Give the money back. */
@@ -217,6 +226,12 @@ export interface FollowUpFlow {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: FollowUpInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -309,6 +324,7 @@ function followUpFlow(ctx: RunContext): FollowUpFlow {
   const flow = {
     runId: ctx.runId,
     scheduledAt: ctx.scheduledAt,
+    askManager: (input: unknown) => ctx.execActivity(ASK_MANAGER_ACTIVITY, input),
     chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
     refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
     salesTotals: () => ctx.execActivity(SALES_TOTALS_ACTIVITY, null),
@@ -320,6 +336,9 @@ function followUpFlow(ctx: RunContext): FollowUpFlow {
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
@@ -334,6 +353,7 @@ export function mockFollowUpFlow<M>(fn: MockFn<M>, overrides: Partial<FollowUpFl
     workflow: FOLLOW_UP_WORKFLOW,
     factory: "mockFollowUpFlow",
     members: {
+      askManager: "activity",
       chargePayment: "activity",
       refundPayment: "activity",
       salesTotals: "activity",
@@ -349,6 +369,8 @@ export interface OrderFlow {
   readonly runId: string;
   /** The tick of the schedule that started this run; undefined when no schedule did. */
   readonly scheduledAt: Date | undefined;
+  /** Activity "askManager": Send a manager the signed link that approves a large order. */
+  askManager(input: ApprovalRequest): Promise<AskManagerResult>;
   /** Activity "chargePayment": Charge the card; a decline is an answer, not an error. */
   chargePayment(input: ChargeInput): Promise<ChargeResult>;
   /** Activity "refundPayment": Give the money back. */
@@ -383,6 +405,12 @@ export interface OrderFlow {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: OrderInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -551,6 +579,7 @@ function orderFlow(ctx: RunContext): OrderFlow {
   const flow = {
     runId: ctx.runId,
     scheduledAt: ctx.scheduledAt,
+    askManager: (input: unknown) => ctx.execActivity(ASK_MANAGER_ACTIVITY, input),
     chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
     refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
     salesTotals: () => ctx.execActivity(SALES_TOTALS_ACTIVITY, null),
@@ -572,6 +601,9 @@ function orderFlow(ctx: RunContext): OrderFlow {
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
@@ -586,6 +618,7 @@ export function mockOrderFlow<M>(fn: MockFn<M>, overrides: Partial<OrderFlow> = 
     workflow: ORDER_WORKFLOW,
     factory: "mockOrderFlow",
     members: {
+      askManager: "activity",
       chargePayment: "activity",
       refundPayment: "activity",
       salesTotals: "activity",
@@ -607,6 +640,8 @@ export interface SalesReportFlow {
   readonly runId: string;
   /** The tick of the schedule that started this run; undefined when no schedule did. */
   readonly scheduledAt: Date | undefined;
+  /** Activity "askManager": Send a manager the signed link that approves a large order. */
+  askManager(input: ApprovalRequest): Promise<AskManagerResult>;
   /** Activity "chargePayment": Charge the card; a decline is an answer, not an error. */
   chargePayment(input: ChargeInput): Promise<ChargeResult>;
   /** Activity "refundPayment": Give the money back. */
@@ -624,6 +659,12 @@ export interface SalesReportFlow {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: SalesReportInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -671,6 +712,7 @@ function salesReportFlow(ctx: RunContext): SalesReportFlow {
   const flow = {
     runId: ctx.runId,
     scheduledAt: ctx.scheduledAt,
+    askManager: (input: unknown) => ctx.execActivity(ASK_MANAGER_ACTIVITY, input),
     chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
     refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
     salesTotals: () => ctx.execActivity(SALES_TOTALS_ACTIVITY, null),
@@ -681,6 +723,9 @@ function salesReportFlow(ctx: RunContext): SalesReportFlow {
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
@@ -698,6 +743,7 @@ export function mockSalesReportFlow<M>(
     workflow: SALES_REPORT_WORKFLOW,
     factory: "mockSalesReportFlow",
     members: {
+      askManager: "activity",
       chargePayment: "activity",
       refundPayment: "activity",
       salesTotals: "activity",
@@ -727,6 +773,7 @@ export function startShopLoops(opts: ShopReplayLoopsOptions): Worker {
     namespace: SHOP_NAMESPACE,
     workflows: shopWorkflows(workflows),
     activities: {
+      [ASK_MANAGER_ACTIVITY]: askManager,
       [CHARGE_PAYMENT_ACTIVITY]: {
         fn: chargePayment,
         retry: { initialInterval: "200ms", maxInterval: "5s" },

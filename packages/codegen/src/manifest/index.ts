@@ -1,2 +1,14 @@
-export { activity, defineNamespace, output, query, queue, schedule, signal, tag, update, workflow } from "./define.js";
+export {
+  activity,
+  defineNamespace,
+  onEvent,
+  output,
+  query,
+  queue,
+  schedule,
+  signal,
+  tag,
+  update,
+  workflow,
+} from "./define.js";
 export type * from "./types.js";

@@ -24,6 +24,7 @@ export const OPTION_KEYS = {
     "queries",
     "secret",
     "tags",
+    "trigger",
   ],
   activity: [
     "description",
@@ -41,6 +42,7 @@ export const OPTION_KEYS = {
   update: ["description", "input", "output"],
   query: ["description", "input", "output"],
   schedule: ["description", "workflow", "cron", "timezone", "input", "overlap", "catchup"],
+  onEvent: ["runId", "debounce", "singleton"],
 } as const;
 
 export type OptionOwner = keyof typeof OPTION_KEYS;
