@@ -21,7 +21,7 @@ describe("a misspelled manifest key", () => {
     expectProblem(
       `export default defineNamespace({ name: "n", workflows: { ok: workflow<In, In>({ description: "d", ouputs: { done: output<In>({ description: "d" }) } }) }, activities: { ${act} } });`,
       "ouputs",
-      /^replay\.ts:\d+:\d+: workflow "ok" has no option "ouputs": did you mean "outputs"\? \(it takes description, signals, outputs, input, output, register, children, queue, updates, queries, secret, trigger\)$/,
+      /^replay\.ts:\d+:\d+: workflow "ok" has no option "ouputs": did you mean "outputs"\? \(it takes description, signals, outputs, input, output, register, children, queue, updates, queries, secret, tags, trigger\)$/,
     );
   });
 
