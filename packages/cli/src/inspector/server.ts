@@ -10,6 +10,7 @@ import { type RouteContext, type RouteHandler, sendHtml, sendText } from "./http
 import { eventsRoute } from "./live.js";
 import { messagePage } from "./pages/layout.js";
 import { payloadRoute, runRoute, runsRoute } from "./pages-routes.js";
+import { pauseAction, resetAction, terminateAction, unpauseAction } from "./run-actions.js";
 import {
   hostRefusal,
   isLoopback,
@@ -76,6 +77,10 @@ const ROUTES: Readonly<Record<string, RouteHandler>> = {
   "POST /api/cancel": actionRoute(cancelAction),
   "POST /api/resume": actionRoute(resumeAction),
   "POST /api/signal": actionRoute(signalAction),
+  "POST /api/pause": actionRoute(pauseAction),
+  "POST /api/unpause": actionRoute(unpauseAction),
+  "POST /api/terminate": actionRoute(terminateAction),
+  "POST /api/reset": actionRoute(resetAction),
   // "GET /metrics" is not served yet: the observability work mounts it through `routes`.
 };
 

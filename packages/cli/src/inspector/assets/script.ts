@@ -117,10 +117,15 @@ export const INSPECTOR_SCRIPT = `"use strict";
     const form = event.target.closest("form[data-action]");
     if (!form) return;
     event.preventDefault();
-    let message;
-    try { message = JSON.parse(form.elements.message.value); }
-    catch (error) { show("the message is not JSON: " + error.message, false); return; }
-    post(form.dataset.action, form, { signal: form.elements.signal.value, externalId: form.elements.externalId.value, message });
+    // Every named field of the form goes into the body; a message is JSON.
+    const extra = {};
+    for (const field of form.elements) {
+      if (!field.name) continue;
+      if (field.name !== "message") { extra[field.name] = field.value; continue; }
+      try { extra.message = JSON.parse(field.value); }
+      catch (error) { show("the message is not JSON: " + error.message, false); return; }
+    }
+    post(form.dataset.action, form, extra);
   });
 })();
 `;

@@ -1,7 +1,7 @@
 /** The inspector's stylesheet, served as /assets/inspector.css. */
 export const INSPECTOR_STYLE = `
 :root { --fg: #1d2330; --muted: #5f6b7a; --line: #dfe3ea; --bg: #f7f8fa; --card: #fff; --accent: #2f5bd3;
-  --running: #2f5bd3; --completed: #1f8a4c; --failed: #c2362b; --cancelled: #8a6d1f; --stuck: #a3299b; }
+  --running: #2f5bd3; --completed: #1f8a4c; --failed: #c2362b; --cancelled: #8a6d1f; --stuck: #a3299b; --terminated: #4b3a2a; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
 a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
@@ -32,7 +32,7 @@ table.per-workflow { margin-top: 10px; width: auto; }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; color: #fff; background: var(--muted); }
 .badge small { opacity: .85; }
 .status-running { background: var(--running); } .status-completed { background: var(--completed); } .status-failed { background: var(--failed); }
-.status-cancelled { background: var(--cancelled); } .status-stuck { background: var(--stuck); }
+.status-cancelled { background: var(--cancelled); } .status-stuck { background: var(--stuck); } .status-terminated { background: var(--terminated); }
 .pager { display: flex; justify-content: space-between; margin-top: 8px; } .empty { color: var(--muted); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
