@@ -12,6 +12,13 @@ import { messagePage } from "./pages/layout.js";
 import { payloadRoute, runRoute, runsRoute } from "./pages-routes.js";
 import { pauseAction, resetAction, terminateAction, unpauseAction } from "./run-actions.js";
 import {
+  scheduleDeleteAction,
+  schedulePauseAction,
+  scheduleResumeAction,
+  schedulesRoute,
+  scheduleTriggerAction,
+} from "./schedules.js";
+import {
   hostRefusal,
   isLoopback,
   MIN_TOKEN_LENGTH,
@@ -81,6 +88,11 @@ const ROUTES: Readonly<Record<string, RouteHandler>> = {
   "POST /api/unpause": actionRoute(unpauseAction),
   "POST /api/terminate": actionRoute(terminateAction),
   "POST /api/reset": actionRoute(resetAction),
+  "GET /schedules": schedulesRoute,
+  "POST /api/schedule-pause": actionRoute(schedulePauseAction),
+  "POST /api/schedule-resume": actionRoute(scheduleResumeAction),
+  "POST /api/schedule-trigger": actionRoute(scheduleTriggerAction),
+  "POST /api/schedule-delete": actionRoute(scheduleDeleteAction),
   // "GET /metrics" is not served yet: the observability work mounts it through `routes`.
 };
 

@@ -92,7 +92,8 @@ export const INSPECTOR_SCRIPT = `"use strict";
     result.className = "action-result " + (ok ? "ok" : "failed");
   };
   const post = async (action, target, extra) => {
-    const body = Object.assign({ namespace: target.dataset.ns, workflow: target.dataset.wf, runId: target.dataset.id }, extra);
+    const { ns, wf, id, schedule } = target.dataset;
+    const body = Object.assign({ namespace: ns, workflow: wf, runId: id }, schedule ? { schedule } : {}, extra);
     try {
       const response = await fetch("/api/" + action, {
         method: "POST",
@@ -110,8 +111,13 @@ export const INSPECTOR_SCRIPT = `"use strict";
     const loader = event.target.closest("button[data-load]");
     if (loader) { load(loader); return; }
     const button = event.target.closest("button[data-action]");
-    if (button) post(button.dataset.action, button, {});
+    if (!button) return;
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+    post(button.dataset.action, button, {});
   });
+  // The namespace switcher shows the same page for the namespace chosen.
+  const nsSwitch = document.getElementById("ns-switch");
+  if (nsSwitch) nsSwitch.addEventListener("change", () => nsSwitch.form.submit());
   document.addEventListener("submit", (event) => {
     if (event.target.id === "token-form") { event.preventDefault(); return; }
     const form = event.target.closest("form[data-action]");

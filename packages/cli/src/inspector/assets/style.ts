@@ -58,5 +58,10 @@ aside.actions form { display: grid; gap: 8px; } .hint { color: var(--muted); fon
 .action-result { margin: 0; min-height: 1.4em; } .action-result.ok { color: var(--completed); } .action-result.failed { color: var(--failed); }
 .streams details.stream { margin: 6px 0; } table.chunks { margin-top: 4px; }
 tr.reset td { background: #fdf0ef; color: var(--failed); } .sealed { color: var(--muted); }
+.top nav.sections { display: flex; gap: 12px; } .top nav.sections a { color: #c9d1e0; } .top nav.sections a.here { color: #fff; font-weight: 600; }
+.top .ns-switch label { color: #c9d1e0; font-size: 12px; } .top .ns-switch select { padding: 1px 4px; }
+.token-bar { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; } .token-bar label { display: grid; gap: 2px; font-size: 12px; color: var(--muted); }
+td.row-actions { white-space: nowrap; } td.row-actions button { margin-right: 4px; padding: 2px 8px; font-size: 12px; }
+.status-paused { background: #7a8699; }
 .message { padding: 10px; background: var(--card); border: 1px solid var(--line); }
 `;

@@ -13,7 +13,8 @@ export function runsPage(data: RunsData): Html {
 ${filters(data)}
 <section id="live" data-partial="${partialHref(data.query)}">${runsLive(data)}</section>
 </main>`;
-  return layout("Runs", data.query.namespace, content, { events, after: data.after });
+  const nav = { path: "/", namespaces: data.namespaces };
+  return layout("Runs", data.query.namespace, content, { events, after: data.after }, nav);
 }
 
 /** The part of the runs page that live updates fetch again. */
