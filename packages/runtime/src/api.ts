@@ -16,6 +16,7 @@ import type {
 } from "./request-api.js";
 import type { CatchupPolicy, OverlapPolicy } from "./schedule/plan.js";
 import type { BulkAction, BulkFailure, BulkProgress } from "./store/bulk-records.js";
+import type { QueueInfo } from "./store/queue-records.js";
 import type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent } from "./store/records.js";
 import type {
   CountFilter,
@@ -31,6 +32,7 @@ import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
 export type * from "./api-waits.js";
 export type * from "./request-api.js";
+export type { QueueInfo, QueueKeyLoad, QueueRunCounts, QueueSlotCounts } from "./store/queue-records.js";
 export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk, StreamInfo } from "./stream-api.js";
 export type {
   BulkAction,
@@ -250,6 +252,12 @@ export interface Client extends RunOperations, RequestsClient {
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
   /** Namespaces that have runs. */
   listNamespaces(): Promise<string[]>;
+  /**
+   * The namespace's queues (those a worker declared limits for, and those with running runs or
+   * activity attempts), by name: their limits, rate window, and runs and activity attempts by
+   * state, in all and per concurrency key. A read for operators (the inspector's queues page).
+   */
+  listQueues(namespace: string): Promise<QueueInfo[]>;
   /**
    * The run with what it waits for: pending activities (failed attempts, last error, next
    * attempt), signal awaits, timers and children, its lease holder and its unconsumed signals.

@@ -39,6 +39,7 @@ import { PayloadPipeline } from "../payload/pipeline.js";
 import { CronSchedule } from "../schedule/cron.js";
 import { tickRunId } from "../schedule/plan.js";
 import { pageLimit } from "../store/paging.js";
+import { type QueueInfo, queueInfos } from "../store/queue-records.js";
 import type { CountFilter, HistoryOptions, OrphanedSignal, RunCounts, ScheduleInfo, Store } from "../store/types.js";
 import { defaultLogger } from "../telemetry/logging.js";
 import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
@@ -376,6 +377,13 @@ export class ReplayClient implements StoreClient {
 
   listNamespaces(): Promise<string[]> {
     return this.#management.listNamespaces();
+  }
+
+  async listQueues(namespace: string): Promise<QueueInfo[]> {
+    const ns = validateName("namespace", namespace);
+    await this.#ready();
+    const now = this.clock.now();
+    return queueInfos(await this.store.queueState(ns, now), now);
   }
 
   describeRun(namespace: string, workflow: string, runId: string): Promise<RunDescription | undefined> {

@@ -239,6 +239,9 @@ export class CodecStore<S extends Store = Store> implements Store {
   countRuns(filter: CountFilter, now: number) {
     return this.inner.countRuns(filter, now);
   }
+  queueState(namespace: string, now: number) {
+    return this.inner.queueState(namespace, now);
+  }
   setSchedulePaused(namespace: string, id: string, paused: boolean, nextTick: number | undefined, now: number) {
     return this.inner.setSchedulePaused(namespace, id, paused, nextTick, now);
   }
