@@ -10,6 +10,7 @@ import { type RouteContext, type RouteHandler, sendHtml, sendText } from "./http
 import { eventsRoute } from "./live.js";
 import { messagePage } from "./pages/layout.js";
 import { payloadRoute, runRoute, runsRoute } from "./pages-routes.js";
+import { queuesRoute } from "./queues.js";
 import { pauseAction, resetAction, terminateAction, unpauseAction } from "./run-actions.js";
 import {
   scheduleDeleteAction,
@@ -89,6 +90,7 @@ const ROUTES: Readonly<Record<string, RouteHandler>> = {
   "POST /api/terminate": actionRoute(terminateAction),
   "POST /api/reset": actionRoute(resetAction),
   "GET /schedules": schedulesRoute,
+  "GET /queues": queuesRoute,
   "POST /api/schedule-pause": actionRoute(schedulePauseAction),
   "POST /api/schedule-resume": actionRoute(scheduleResumeAction),
   "POST /api/schedule-trigger": actionRoute(scheduleTriggerAction),

@@ -52,6 +52,8 @@ export const INSPECTOR_SCRIPT = `"use strict";
     setTimeout(() => { following = false; refresh(); }, 1000);
   };
   followStreams();
+  // A page without events to follow (queues) reads its live region again every few seconds.
+  if (live && live.dataset.poll) setInterval(refresh, Number(live.dataset.poll));
   const events = document.body.dataset.events;
   if (events && live && typeof EventSource === "function") {
     const source = new EventSource(events + "&after=" + encodeURIComponent(document.body.dataset.after || "0"));

@@ -63,5 +63,7 @@ tr.reset td { background: #fdf0ef; color: var(--failed); } .sealed { color: var(
 .token-bar { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; } .token-bar label { display: grid; gap: 2px; font-size: 12px; color: var(--muted); }
 td.row-actions { white-space: nowrap; } td.row-actions button { margin-right: 4px; padding: 2px 8px; font-size: 12px; }
 .status-paused { background: #7a8699; }
+section.queue { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 2px 12px 10px; margin-bottom: 10px; }
+.held-back { background: #fffbea; border: 1px solid #f0e1a0; border-radius: 4px; padding: 4px 10px; margin-top: 8px; } .held-back ul { margin: 2px 0; padding-left: 18px; }
 .message { padding: 10px; background: var(--card); border: 1px solid var(--line); }
 `;

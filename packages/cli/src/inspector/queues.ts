@@ -1,0 +1,69 @@
+import type { QueueInfo } from "@replaykit/runtime";
+import { counted, duration, time } from "../shared/values.js";
+import { param, type RouteContext, sendHtml } from "./http.js";
+import { messagePage } from "./pages/layout.js";
+import { queuesLive, queuesPage } from "./pages/queues-page.js";
+
+export interface QueuesData {
+  readonly namespace: string;
+  readonly namespaces: readonly string[];
+  readonly queues: readonly QueueInfo[];
+}
+
+/** GET /queues?ns: the namespace's queues (or the live region with partial=1). */
+export async function queuesRoute(context: RouteContext): Promise<void> {
+  const { url, response, client } = context;
+  const namespaces = await client.listNamespaces();
+  const namespace = param(url, "ns") ?? context.namespace ?? namespaces[0];
+  if (namespace === undefined) {
+    sendHtml(response, 200, messagePage("No namespaces yet", "This database has no runs, so no namespace to show."));
+    return;
+  }
+  const data = { namespace, namespaces, queues: await client.listQueues(namespace) };
+  sendHtml(response, 200, param(url, "partial") ? queuesLive(data) : queuesPage(data));
+}
+
+/**
+ * Why a queue's work waits, from what the queue's counts show: a limit that is reached while
+ * runs are due or attempts wait, or, with none reached, no worker with room serving the queue.
+ */
+export function heldBack(queue: QueueInfo): string[] {
+  const { limits, runs, activities, window } = queue;
+  const reasons: string[] = [];
+  const slots = runs.active + activities.active;
+  const due = runs.queued + activities.waiting;
+  if (due === 0) return reasons;
+  if (limits.concurrency !== undefined && slots >= limits.concurrency) {
+    reasons.push(`at its concurrency limit: ${slots} of ${limits.concurrency} slots taken`);
+  }
+  if (limits.rateLimit !== undefined && window !== undefined && window.starts >= limits.rateLimit.limit) {
+    const next = window.freesAt === undefined ? "" : `; the next start at ${time(window.freesAt)}`;
+    reasons.push(
+      `at its rate limit: ${window.starts} starts in the last ${duration(limits.rateLimit.periodMs)}${next}`,
+    );
+  }
+  if (limits.keyConcurrency !== undefined) {
+    const full = queue.keys.filter(
+      (key) =>
+        key.runs.queued + key.activities.waiting > 0 &&
+        key.runs.active + key.activities.active >= (limits.keyConcurrency ?? 0),
+    );
+    if (full.length > 0) {
+      const names = full
+        .slice(0, 5)
+        .map((key) => key.key)
+        .join(", ");
+      reasons.push(
+        `${counted(full.length, "key")} at the per-key limit of ${limits.keyConcurrency}: ${names}${full.length > 5 ? ", ..." : ""}`,
+      );
+    }
+  }
+  if (reasons.length === 0) {
+    reasons.push(
+      Object.keys(limits).length === 0
+        ? "no limit holds it back: no worker that declared this queue has room, or none serves it"
+        : "no limit is reached: the workers serving this queue have no free room, or are between polls",
+    );
+  }
+  return reasons;
+}
