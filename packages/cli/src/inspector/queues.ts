@@ -39,7 +39,7 @@ export function heldBack(queue: QueueInfo): string[] {
   if (limits.rateLimit !== undefined && window !== undefined && window.starts >= limits.rateLimit.limit) {
     const next = window.freesAt === undefined ? "" : `; the next start at ${time(window.freesAt)}`;
     reasons.push(
-      `at its rate limit: ${window.starts} starts in the last ${duration(limits.rateLimit.periodMs)}${next}`,
+      `at its rate limit: ${counted(window.starts, "start")} in the last ${duration(limits.rateLimit.periodMs)}${next}`,
     );
   }
   if (limits.keyConcurrency !== undefined) {
