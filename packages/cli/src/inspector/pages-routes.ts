@@ -26,6 +26,7 @@ export async function runsRoute(context: RouteContext): Promise<void> {
     ...(status === undefined ? {} : { status }),
     ...optional("prefix", param(url, "prefix")),
     ...optional("queue", param(url, "queue")),
+    ...optional("tags", param(url, "tags")),
     ...optional("since", since),
     ...optional("cursor", param(url, "cursor")),
   };

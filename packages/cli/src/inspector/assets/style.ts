@@ -65,5 +65,8 @@ td.row-actions { white-space: nowrap; } td.row-actions button { margin-right: 4p
 .status-paused { background: #7a8699; }
 section.queue { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 2px 12px 10px; margin-bottom: 10px; }
 .held-back { background: #fffbea; border: 1px solid #f0e1a0; border-radius: 4px; padding: 4px 10px; margin-top: 8px; } .held-back ul { margin: 2px 0; padding-left: 18px; }
+a.tag { display: inline-block; font-size: 12px; padding: 0 6px; margin: 1px 0; border: 1px solid var(--line); border-radius: 8px; background: #f1f3f6; color: var(--fg); }
+ul.tree, ul.tree ul { list-style: none; margin: 2px 0; padding-left: 18px; border-left: 1px solid var(--line); } ul.tree { padding-left: 4px; border: 0; }
+ul.tree li { margin: 3px 0; } ul.tree li.self > span { background: #eef2fd; padding: 0 4px; border-radius: 3px; }
 .message { padding: 10px; background: var(--card); border: 1px solid var(--line); }
 `;

@@ -4,9 +4,10 @@ import { type Html, href, html } from "../html.js";
 import { layout } from "./layout.js";
 import { jsonBlock, runLink, type Shown, sealedHtml, statusBadge, when } from "./parts.js";
 import { actionsPanel } from "./run-actions.js";
-import { historySection, outputsSection, relativesSection, signalsSection } from "./run-sections.js";
+import { historySection, outputsSection, signalsSection } from "./run-sections.js";
 import { streamsSection } from "./streams-section.js";
 import { timelineSection } from "./timeline.js";
+import { treeSection } from "./tree-section.js";
 
 /** A run's page: what it is and waits for, its steps on a time axis, signals, outputs, relatives; live. */
 export function runPage(data: RunData): Html {
@@ -43,7 +44,7 @@ ${timelineSection(steps, run.createdAt.getTime(), end, pending, shown)}
 ${signalsSection(run, steps, shown)}
 ${outputsSection(steps, shown)}
 ${streamsSection(data.streams, shown)}
-${relativesSection(run, steps, shown)}
+${treeSection(run, data.tree)}
 ${historySection(data.history, shown)}`;
 }
 
