@@ -28,6 +28,7 @@ import {
   TOKEN_HEADER,
   tokenMatches,
 } from "./security.js";
+import { triageRoute } from "./triage.js";
 
 export interface InspectorOptions {
   /**
@@ -91,6 +92,7 @@ const ROUTES: Readonly<Record<string, RouteHandler>> = {
   "POST /api/reset": actionRoute(resetAction),
   "GET /schedules": schedulesRoute,
   "GET /queues": queuesRoute,
+  "GET /triage": triageRoute,
   "POST /api/schedule-pause": actionRoute(schedulePauseAction),
   "POST /api/schedule-resume": actionRoute(scheduleResumeAction),
   "POST /api/schedule-trigger": actionRoute(scheduleTriggerAction),
