@@ -6,7 +6,11 @@ import { crossOriginRefusal } from "./security.js";
 const BODY_SLACK = 64 * 1024;
 
 export type Body = Record<string, unknown>;
-export type Action = (context: RouteContext, body: Body) => Promise<{ status: number; message: string }>;
+/** An action's answer: its status and message, and any more fields the page reads (a count, a batch id). */
+export type Action = (
+  context: RouteContext,
+  body: Body,
+) => Promise<{ readonly status: number; readonly message: string; readonly [more: string]: unknown }>;
 
 /**
  * POST /api/<action>: a write, refused unless it carries the token (header x-replaykit-token)
@@ -39,8 +43,8 @@ export function actionRoute(action: Action) {
     }
     const body = parsed as Body;
     try {
-      const { status, message } = await action(context, body);
-      sendJson(response, status, { ok: status < 300, message });
+      const { status, message, ...more } = await action(context, body);
+      sendJson(response, status, { ...more, ok: status < 300, message });
     } catch (error) {
       const [status, message] = failureOf(error);
       sendJson(response, status, { ok: false, error: message });

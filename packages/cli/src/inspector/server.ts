@@ -5,6 +5,7 @@ import { InspectorListenError, InspectorOptionsError } from "../shared/errors.js
 import { actionRoute, cancelAction, resumeAction, signalAction } from "./actions.js";
 import { INSPECTOR_SCRIPT } from "./assets/script.js";
 import { INSPECTOR_STYLE } from "./assets/style.js";
+import { BulkTracker, bulkAction, bulkCountAction, bulkProgressRoute } from "./bulk.js";
 import { boundedClient } from "./deadline.js";
 import { type RouteContext, type RouteHandler, sendHtml, sendText } from "./http.js";
 import { eventsRoute } from "./live.js";
@@ -100,6 +101,15 @@ const ROUTES: Readonly<Record<string, RouteHandler>> = {
   // "GET /metrics" is not served yet: the observability work mounts it through `routes`.
 };
 
+/** The bulk action routes, with the tracker of this inspector's batches. */
+function bulkRoutes(tracker: BulkTracker): Record<string, RouteHandler> {
+  return {
+    "POST /api/bulk-count": actionRoute(bulkCountAction),
+    "POST /api/bulk": actionRoute(bulkAction(tracker)),
+    "GET /api/bulk-progress": bulkProgressRoute(tracker),
+  };
+}
+
 /**
  * Serves the web inspector over node:http: server-rendered pages, one small script, live
  * updates by server-sent events, and token-guarded actions. Bound to 127.0.0.1 unless told otherwise.
@@ -116,7 +126,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const allowHosts = options.allowHosts ?? [];
   const pageTimeoutMs = options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
   const closing = new AbortController();
-  const routes = { ...prefixed(options.routes ?? {}), ...ROUTES };
+  const routes = { ...prefixed(options.routes ?? {}), ...ROUTES, ...bulkRoutes(new BulkTracker()) };
   let port = options.port ?? 7070;
   const views = viewsOf(options);
   const server = createServer((request, response) => {

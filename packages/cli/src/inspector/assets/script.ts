@@ -3,6 +3,8 @@
  * It only ever inserts HTML that the server rendered and escaped (the live region), and sets
  * messages with textContent. Plain ES2020 for any current browser; no build step.
  */
+import { BULK_SCRIPT } from "./bulk-script.js";
+
 export const INSPECTOR_SCRIPT = `"use strict";
 (() => {
   const TOKEN_KEY = "replaykit-token";
@@ -135,5 +137,6 @@ export const INSPECTOR_SCRIPT = `"use strict";
     }
     post(form.dataset.action, form, extra);
   });
+${BULK_SCRIPT}
 })();
 `;

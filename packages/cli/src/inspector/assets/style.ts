@@ -68,5 +68,8 @@ section.queue { background: var(--card); border: 1px solid var(--line); border-r
 a.tag { display: inline-block; font-size: 12px; padding: 0 6px; margin: 1px 0; border: 1px solid var(--line); border-radius: 8px; background: #f1f3f6; color: var(--fg); }
 ul.tree, ul.tree ul { list-style: none; margin: 2px 0; padding-left: 18px; border-left: 1px solid var(--line); } ul.tree { padding-left: 4px; border: 0; }
 ul.tree li { margin: 3px 0; } ul.tree li.self > span { background: #eef2fd; padding: 0 4px; border-radius: 3px; }
+details.bulk { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; display: grid; gap: 8px; }
+details.bulk .filters { border: 0; padding: 8px 0 0; } .bulk-confirm { background: #fdf0ef; border: 1px solid #f2c4bf; border-radius: 4px; padding: 4px 10px 8px; }
+#bulk-bar { width: 320px; height: 14px; vertical-align: middle; }
 .message { padding: 10px; background: var(--card); border: 1px solid var(--line); }
 `;

@@ -2,6 +2,7 @@ import { type RunCounts, RunStatus, type Tags } from "@replaykit/runtime";
 import { type RunsData, type RunsQuery, SINCE_WINDOWS } from "../data.js";
 import { type Html, href, html } from "../html.js";
 import { tagText } from "../tags.js";
+import { bulkPanel } from "./bulk-panel.js";
 import { layout } from "./layout.js";
 import { runLink, statusBadge, when } from "./parts.js";
 
@@ -12,6 +13,7 @@ export function runsPage(data: RunsData): Html {
   const events = href("/events", { ns: data.query.namespace, scope: "runs" });
   const content = html`<main class="page">
 ${filters(data)}
+${bulkPanel(data.query)}
 <section id="live" data-partial="${partialHref(data.query)}">${runsLive(data)}</section>
 </main>`;
   const nav = { path: "/", namespaces: data.namespaces };
