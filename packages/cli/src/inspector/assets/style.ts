@@ -71,5 +71,6 @@ ul.tree li { margin: 3px 0; } ul.tree li.self > span { background: #eef2fd; padd
 details.bulk { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; display: grid; gap: 8px; }
 details.bulk .filters { border: 0; padding: 8px 0 0; } .bulk-confirm { background: #fdf0ef; border: 1px solid #f2c4bf; border-radius: 4px; padding: 4px 10px 8px; }
 #bulk-bar { width: 320px; height: 14px; vertical-align: middle; }
+table.triage a.all { display: block; margin-top: 2px; } table.triage td.signature { white-space: pre-wrap; word-break: break-word; }
 .message { padding: 10px; background: var(--card); border: 1px solid var(--line); }
 `;

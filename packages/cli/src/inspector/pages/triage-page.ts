@@ -19,7 +19,7 @@ export function triageLive(data: TriageData): Html {
     data.read < data.total
       ? html`<p class="hint">Grouped: the newest ${TRIAGED_PER_STATUS} runs of each status, ${data.read} of ${data.total}.</p>`
       : "";
-  return html`<p class="triage-total"><b>${data.total}</b> stuck or failed runs in <b>${data.groups.length}</b> groups.</p>${partial}
+  return html`<p class="triage-total"><b>${data.total}</b> stuck or failed runs in <b>${data.groups.length}</b> group${data.groups.length === 1 ? "" : "s"}.</p>${partial}
 <table class="grid triage">
 <thead><tr><th class="num">runs</th><th>status</th><th>workflow</th><th>error</th><th>newest runs</th></tr></thead>
 <tbody>${data.groups.map((group) => groupRow(data.namespace, group))}</tbody>
