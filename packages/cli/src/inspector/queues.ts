@@ -1,26 +1,10 @@
 import type { QueueInfo } from "@replaykit/runtime";
 import { counted, duration, time } from "../shared/values.js";
-import { param, type RouteContext, sendHtml } from "./http.js";
-import { messagePage } from "./pages/layout.js";
-import { queuesLive, queuesPage } from "./pages/queues-page.js";
 
 export interface QueuesData {
   readonly namespace: string;
   readonly namespaces: readonly string[];
   readonly queues: readonly QueueInfo[];
-}
-
-/** GET /queues?ns: the namespace's queues (or the live region with partial=1). */
-export async function queuesRoute(context: RouteContext): Promise<void> {
-  const { url, response, client } = context;
-  const namespaces = await client.listNamespaces();
-  const namespace = param(url, "ns") ?? context.namespace ?? namespaces[0];
-  if (namespace === undefined) {
-    sendHtml(response, 200, messagePage("No namespaces yet", "This database has no runs, so no namespace to show."));
-    return;
-  }
-  const data = { namespace, namespaces, queues: await client.listQueues(namespace) };
-  sendHtml(response, 200, param(url, "partial") ? queuesLive(data) : queuesPage(data));
 }
 
 /**

@@ -1,8 +1,5 @@
 import type { Client, RunInfo, ScheduleInfo } from "@replaykit/runtime";
 import { type Action, type Body, text } from "./actions.js";
-import { param, type RouteContext, sendHtml } from "./http.js";
-import { messagePage } from "./pages/layout.js";
-import { schedulesLive, schedulesPage } from "./pages/schedules-page.js";
 
 /** A schedule with the run its last tick (or trigger) started, when that run still exists. */
 export interface ScheduleRow {
@@ -17,20 +14,12 @@ export interface SchedulesData {
   readonly now: number;
 }
 
-/** GET /schedules?ns: the namespace's schedules (or the live region with partial=1). */
-export async function schedulesRoute(context: RouteContext): Promise<void> {
-  const { url, response, client } = context;
-  const namespaces = await client.listNamespaces();
-  const namespace = param(url, "ns") ?? context.namespace ?? namespaces[0];
-  if (namespace === undefined) {
-    sendHtml(response, 200, messagePage("No namespaces yet", "This database has no runs, so no namespace to show."));
-    return;
-  }
-  const data = await loadSchedules(client, namespace, namespaces);
-  sendHtml(response, 200, param(url, "partial") ? schedulesLive(data) : schedulesPage(data));
-}
-
-async function loadSchedules(client: Client, namespace: string, namespaces: readonly string[]): Promise<SchedulesData> {
+/** The namespace's schedules, each with the run its last tick started. */
+export async function loadSchedules(
+  client: Client,
+  namespace: string,
+  namespaces: readonly string[],
+): Promise<SchedulesData> {
   const schedules = await client.listSchedules(namespace);
   const rows = await Promise.all(
     schedules.map(async (schedule) => ({

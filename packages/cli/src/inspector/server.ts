@@ -9,17 +9,11 @@ import { BulkTracker, bulkAction, bulkCountAction, bulkProgressRoute } from "./b
 import { boundedClient } from "./deadline.js";
 import { type RouteContext, type RouteHandler, sendHtml, sendText } from "./http.js";
 import { eventsRoute } from "./live.js";
+import { queuesRoute, schedulesRoute, triageRoute } from "./ops-routes.js";
 import { messagePage } from "./pages/layout.js";
 import { payloadRoute, runRoute, runsRoute } from "./pages-routes.js";
-import { queuesRoute } from "./queues.js";
 import { pauseAction, resetAction, terminateAction, unpauseAction } from "./run-actions.js";
-import {
-  scheduleDeleteAction,
-  schedulePauseAction,
-  scheduleResumeAction,
-  schedulesRoute,
-  scheduleTriggerAction,
-} from "./schedules.js";
+import { scheduleDeleteAction, schedulePauseAction, scheduleResumeAction, scheduleTriggerAction } from "./schedules.js";
 import {
   hostRefusal,
   isLoopback,
@@ -29,7 +23,6 @@ import {
   TOKEN_HEADER,
   tokenMatches,
 } from "./security.js";
-import { triageRoute } from "./triage.js";
 
 export interface InspectorOptions {
   /**

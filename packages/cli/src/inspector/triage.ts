@@ -1,8 +1,5 @@
 import { type Client, type RunInfo, RunStatus } from "@replaykit/runtime";
 import type { SealedOf } from "../shared/sealed.js";
-import { param, type RouteContext, sendHtml } from "./http.js";
-import { messagePage } from "./pages/layout.js";
-import { triageLive, triagePage } from "./pages/triage-page.js";
 
 /** The most runs of each status the triage view reads (the newest). */
 export const TRIAGED_PER_STATUS = 1000;
@@ -29,20 +26,8 @@ export interface TriageData {
   readonly read: number;
 }
 
-/** GET /triage?ns: stuck and failed runs grouped by error, the largest groups first. */
-export async function triageRoute(context: RouteContext): Promise<void> {
-  const { url, response, client } = context;
-  const namespaces = await client.listNamespaces();
-  const namespace = param(url, "ns") ?? context.namespace ?? namespaces[0];
-  if (namespace === undefined) {
-    sendHtml(response, 200, messagePage("No runs yet", "This database has no runs. Start one, and it shows here."));
-    return;
-  }
-  const data = await loadTriage(client, context.view.sealedOf, namespace, namespaces);
-  sendHtml(response, 200, param(url, "partial") ? triageLive(data) : triagePage(data));
-}
-
-async function loadTriage(client: Client, sealedOf: SealedOf, namespace: string, namespaces: readonly string[]) {
+/** The namespace's stuck and failed runs grouped by error. */
+export async function loadTriage(client: Client, sealedOf: SealedOf, namespace: string, namespaces: readonly string[]) {
   const statuses = [RunStatus.Stuck, RunStatus.Failed];
   const [counts, ...pages] = await Promise.all([
     client.countRuns({ namespace }),

@@ -150,7 +150,7 @@ describe("the inspector's operations in Chromium", () => {
     expect(
       await page
         .locator("#bulk-bar")
-        .evaluate((bar) => [(bar as HTMLProgressElement).value, (bar as HTMLProgressElement).max]),
+        .evaluate((bar) => [(bar as unknown as { value: number }).value, (bar as unknown as { max: number }).max]),
     ).toEqual([50, 50]);
     await page.locator("#action-result.ok", { hasText: "bulk cancel finished: 50 done" }).waitFor();
     await shot("bulk-done");
