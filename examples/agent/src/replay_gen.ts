@@ -8,6 +8,8 @@ import type {
   RunContext,
   RunOptions,
   ScheduleOptions,
+  TokenOptions,
+  WaitForEventOptions,
   Worker,
   WorkerOptions,
   WorkflowFn,
@@ -66,6 +68,12 @@ export interface AnswerFlow {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: Question): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -104,6 +112,9 @@ function answerFlow(ctx: RunContext): AnswerFlow {
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),

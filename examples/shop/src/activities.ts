@@ -1,5 +1,7 @@
 import type { ActivityContext } from "@replaykit/runtime";
 import type {
+  AskManagerInput,
+  AskManagerResult,
   Backends,
   ChargeInput,
   ChargeResult,
@@ -43,4 +45,15 @@ export async function salesTotals(_ctx: ActivityContext, backends: Backends): Pr
 export async function sendEmail(ctx: ActivityContext, backends: Backends, input: SendEmailInput): Promise<null> {
   await backends.mailer.send({ idempotencyKey: ctx.idempotencyKey, ...input });
   return null;
+}
+
+/** Sends a manager the signed link that approves (or declines) a large order. */
+export async function askManager(
+  ctx: ActivityContext,
+  backends: Backends,
+  input: AskManagerInput,
+): Promise<AskManagerResult> {
+  if (backends.managers === undefined) return { asked: false };
+  await backends.managers.ask({ idempotencyKey: ctx.idempotencyKey, ...input });
+  return { asked: true };
 }

@@ -6,6 +6,7 @@ import { createScratchDatabase, startMariaDb } from "@replaykit/runtime/testing"
 import { FakeCourier } from "./backends/courier.js";
 import { FakeMailer } from "./backends/mailer.js";
 import { FakePaymentGateway } from "./backends/payments.js";
+import { startApprovalDemo } from "./demo/approval.js";
 import { changeAddressScene } from "./demo/change-address.js";
 import { Cleanup } from "./demo/cleanup.js";
 import { openInspector } from "./demo/inspector.js";
@@ -67,9 +68,10 @@ async function main(): Promise<void> {
   await migrateOrders(db.pool);
 
   const payments = new FakePaymentGateway();
+  const approvals = await startApprovalDemo(client, cleanup);
   const worker = await startShopWorker(
     client,
-    { payments, courier: new FakeCourier(), mailer: new FakeMailer() },
+    { payments, courier: new FakeCourier(), mailer: new FakeMailer(), managers: approvals.desk },
     { concurrency: 64 },
   );
   cleanup.add("the worker", () => worker.stop());
@@ -94,6 +96,8 @@ async function main(): Promise<void> {
   progress.stop();
 
   process.stdout.write(`\n${summaryTable(outcomes)}\n`);
+  const large = await approvals.placeLargeOrder(client, say);
+  say(`the large order: ${large.status}`);
   await changeAddressScene(client, say);
   if (WITH_UI) {
     const url = await openInspector(client, cleanup);

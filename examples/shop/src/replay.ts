@@ -9,7 +9,7 @@ import {
   update,
   workflow,
 } from "@replaykit/codegen";
-import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
+import { askManager, chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type {
   ChangeAddress,
   FollowUpInput,
@@ -61,6 +61,7 @@ export default defineNamespace({
     shipOrder: activity(shipOrder, { description: "Book the courier." }),
     sendEmail: activity(sendEmail, { description: "Email the customer." }),
     salesTotals: activity(salesTotals, { description: "Read the payment gateway's totals." }),
+    askManager: activity(askManager, { description: "Send a manager the signed link that approves a large order." }),
   },
   queues: {
     mail: queue({

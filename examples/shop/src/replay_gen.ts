@@ -13,18 +13,22 @@ import type {
   ScheduleOptions,
   StreamEvent,
   StreamOptions,
+  TokenOptions,
   UpdateHandlerOptions,
   UpdateOptions,
+  WaitForEventOptions,
   Worker,
   WorkerOptions,
   WorkflowFn,
   WriteOptions,
 } from "@replaykit/runtime";
 import { createFlowMock, createWorker, EventType, requireSecretFields, warnIfStale } from "@replaykit/runtime";
-import { chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
+import { askManager, chargePayment, refundPayment, salesTotals, sendEmail, shipOrder } from "./activities.js";
 import type { Email } from "./backends/mailer.js";
+import type { ApprovalRequest } from "./backends/managers.js";
 import type { SalesTotals } from "./backends/payments.js";
 import type {
+  AskManagerResult,
   Backends,
   ChangeAddress,
   ChargeInput,
@@ -72,6 +76,9 @@ export const ORDER_SHIPPED_OUTPUT = "shipped";
 /** Workflow: Email the shop's owner what was charged and refunded so far. */
 export const SALES_REPORT_WORKFLOW = "salesReport";
 
+/** Activity: Send a manager the signed link that approves a large order. */
+export const ASK_MANAGER_ACTIVITY = "askManager";
+
 /** Activity: Charge the card; a decline is an answer, not an error. */
 export const CHARGE_PAYMENT_ACTIVITY = "chargePayment";
 
@@ -96,7 +103,7 @@ export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 /** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "f1b635f4eb64335c403db3fc4f23a4898d66aace273510824690a951a2445f23",
+  sha256: "9a2d491bf4fc2f9195f9107973692beb8edd1973ed2467f3d90dfcbe3727773e",
   command: "npx replaygen src/replay.ts",
 };
 
@@ -194,6 +201,8 @@ export interface FollowUpFlow {
   readonly runId: string;
   /** The tick of the schedule that started this run; undefined when no schedule did. */
   readonly scheduledAt: Date | undefined;
+  /** Activity "askManager": Send a manager the signed link that approves a large order. */
+  askManager(input: ApprovalRequest): Promise<AskManagerResult>;
   /** Activity "chargePayment": Charge the card; a decline is an answer, not an error. */
   chargePayment(input: ChargeInput): Promise<ChargeResult>;
   /** Activity "refundPayment": Give the money back. */
@@ -213,6 +222,12 @@ export interface FollowUpFlow {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: FollowUpInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -305,6 +320,7 @@ function followUpFlow(ctx: RunContext): FollowUpFlow {
   const flow = {
     runId: ctx.runId,
     scheduledAt: ctx.scheduledAt,
+    askManager: (input: unknown) => ctx.execActivity(ASK_MANAGER_ACTIVITY, input),
     chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
     refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
     salesTotals: () => ctx.execActivity(SALES_TOTALS_ACTIVITY, null),
@@ -316,6 +332,9 @@ function followUpFlow(ctx: RunContext): FollowUpFlow {
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
@@ -330,6 +349,7 @@ export function mockFollowUpFlow<M>(fn: MockFn<M>, overrides: Partial<FollowUpFl
     workflow: FOLLOW_UP_WORKFLOW,
     factory: "mockFollowUpFlow",
     members: {
+      askManager: "activity",
       chargePayment: "activity",
       refundPayment: "activity",
       salesTotals: "activity",
@@ -345,6 +365,8 @@ export interface OrderFlow {
   readonly runId: string;
   /** The tick of the schedule that started this run; undefined when no schedule did. */
   readonly scheduledAt: Date | undefined;
+  /** Activity "askManager": Send a manager the signed link that approves a large order. */
+  askManager(input: ApprovalRequest): Promise<AskManagerResult>;
   /** Activity "chargePayment": Charge the card; a decline is an answer, not an error. */
   chargePayment(input: ChargeInput): Promise<ChargeResult>;
   /** Activity "refundPayment": Give the money back. */
@@ -379,6 +401,12 @@ export interface OrderFlow {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: OrderInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -537,6 +565,7 @@ function orderFlow(ctx: RunContext): OrderFlow {
   const flow = {
     runId: ctx.runId,
     scheduledAt: ctx.scheduledAt,
+    askManager: (input: unknown) => ctx.execActivity(ASK_MANAGER_ACTIVITY, input),
     chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
     refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
     salesTotals: () => ctx.execActivity(SALES_TOTALS_ACTIVITY, null),
@@ -558,6 +587,9 @@ function orderFlow(ctx: RunContext): OrderFlow {
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
@@ -572,6 +604,7 @@ export function mockOrderFlow<M>(fn: MockFn<M>, overrides: Partial<OrderFlow> = 
     workflow: ORDER_WORKFLOW,
     factory: "mockOrderFlow",
     members: {
+      askManager: "activity",
       chargePayment: "activity",
       refundPayment: "activity",
       salesTotals: "activity",
@@ -593,6 +626,8 @@ export interface SalesReportFlow {
   readonly runId: string;
   /** The tick of the schedule that started this run; undefined when no schedule did. */
   readonly scheduledAt: Date | undefined;
+  /** Activity "askManager": Send a manager the signed link that approves a large order. */
+  askManager(input: ApprovalRequest): Promise<AskManagerResult>;
   /** Activity "chargePayment": Charge the card; a decline is an answer, not an error. */
   chargePayment(input: ChargeInput): Promise<ChargeResult>;
   /** Activity "refundPayment": Give the money back. */
@@ -610,6 +645,12 @@ export interface SalesReportFlow {
   now(): Date;
   random(): number;
   uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: SalesReportInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -657,6 +698,7 @@ function salesReportFlow(ctx: RunContext): SalesReportFlow {
   const flow = {
     runId: ctx.runId,
     scheduledAt: ctx.scheduledAt,
+    askManager: (input: unknown) => ctx.execActivity(ASK_MANAGER_ACTIVITY, input),
     chargePayment: (input: unknown) => ctx.execActivity(CHARGE_PAYMENT_ACTIVITY, input),
     refundPayment: (input: unknown) => ctx.execActivity(REFUND_PAYMENT_ACTIVITY, input),
     salesTotals: () => ctx.execActivity(SALES_TOTALS_ACTIVITY, null),
@@ -667,6 +709,9 @@ function salesReportFlow(ctx: RunContext): SalesReportFlow {
     now: () => ctx.now(),
     random: () => ctx.random(),
     uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
@@ -684,6 +729,7 @@ export function mockSalesReportFlow<M>(
     workflow: SALES_REPORT_WORKFLOW,
     factory: "mockSalesReportFlow",
     members: {
+      askManager: "activity",
       chargePayment: "activity",
       refundPayment: "activity",
       salesTotals: "activity",
@@ -713,6 +759,7 @@ export function startShopLoops(opts: ShopReplayLoopsOptions): Worker {
     namespace: SHOP_NAMESPACE,
     workflows: shopWorkflows(workflows),
     activities: {
+      [ASK_MANAGER_ACTIVITY]: askManager,
       [CHARGE_PAYMENT_ACTIVITY]: {
         fn: chargePayment,
         retry: { initialInterval: "200ms", maxInterval: "5s" },

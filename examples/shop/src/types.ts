@@ -1,6 +1,7 @@
 import type { Duration } from "@replaykit/runtime";
 import type { Courier } from "./backends/courier.js";
 import type { Email, Mailer } from "./backends/mailer.js";
+import type { ApprovalRequest, ManagerDesk } from "./backends/managers.js";
 import type { PaymentGateway, SalesTotals } from "./backends/payments.js";
 
 export type { SalesTotals };
@@ -10,6 +11,8 @@ export interface Backends {
   readonly payments: PaymentGateway;
   readonly courier: Courier;
   readonly mailer: Mailer;
+  /** Where large orders go for approval; without one their approval is never asked for, and they are refunded after two days. */
+  readonly managers?: ManagerDesk;
 }
 
 export interface OrderInput {
@@ -25,7 +28,11 @@ export interface OrderInput {
 
 export type OrderResult =
   | { readonly status: "shipped"; readonly chargeId: string; readonly trackingId: string }
-  | { readonly status: "refunded"; readonly chargeId: string; readonly reason: "warehouse timed out" | "not shippable" }
+  | {
+      readonly status: "refunded";
+      readonly chargeId: string;
+      readonly reason: "warehouse timed out" | "not shippable" | "declined by a manager" | "no approval in time";
+    }
   | { readonly status: "declined"; readonly reason: string };
 
 export interface ChargeInput {
@@ -104,4 +111,11 @@ export interface SalesReportInput {
 export interface SalesReport extends SalesTotals {
   /** The tick of the schedule that started the report (ISO 8601), or when it ran. */
   readonly asOf: string;
+}
+
+export type AskManagerInput = ApprovalRequest;
+
+export interface AskManagerResult {
+  /** False when the shop has no manager desk: nobody is asked, and the approval times out. */
+  readonly asked: boolean;
 }

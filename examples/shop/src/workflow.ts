@@ -1,6 +1,12 @@
-import { ActivityFailure, Saga } from "@replaykit/runtime";
-import type { FollowUpWorkflow, OrderWorkflow, SalesReportWorkflow } from "./replay_gen.js";
+import { ActivityFailure, Saga, TokenTimeoutError } from "@replaykit/runtime";
+import type { ManagerDecision } from "./backends/managers.js";
+import type { FollowUpWorkflow, OrderFlow, OrderWorkflow, SalesReportWorkflow } from "./replay_gen.js";
 import type { OrderStatus } from "./types.js";
+
+/** Orders above this many cents wait for a manager's approval. */
+export const APPROVAL_LIMIT_CENTS = 50_000;
+/** How long a large order waits for a manager before it is refunded. */
+export const APPROVAL_TIMEOUT = "2d";
 
 /**
  * Charge, wait for the warehouse, ship. The charge is undone (refunded) by a saga when the
@@ -38,6 +44,16 @@ export const order: OrderWorkflow = async (flow, input) => {
   const saga = new Saga();
   saga.add(() => flow.refundPayment({ orderId, chargeId: charge.chargeId, cents }));
 
+  // Added later: a large order waits for a manager, who answers through a signed link.
+  if (flow.patched("manager-approval") && cents > APPROVAL_LIMIT_CENTS) {
+    const answer = await managerApproval(flow, orderId, cents);
+    if (answer !== "approved") {
+      await saga.compensate();
+      moveTo("refunded");
+      return { status: "refunded", chargeId: charge.chargeId, reason: answer };
+    }
+  }
+
   moveTo("awaiting warehouse");
   const ready = await flow.awaitWarehouseReady(input.warehouseTimeout);
   if (ready === undefined) {
@@ -68,6 +84,22 @@ export const order: OrderWorkflow = async (flow, input) => {
   }
   return { status: "shipped", chargeId: charge.chargeId, trackingId };
 };
+
+/**
+ * Hands a manager a completion token (the desk sends it as a signed link) and waits up to two
+ * days for the decision the link's POST completes it with.
+ */
+async function managerApproval(flow: OrderFlow, orderId: string, cents: number) {
+  const token = await flow.createToken({ name: "manager-approval", timeout: APPROVAL_TIMEOUT });
+  await flow.askManager({ orderId, cents, tokenId: token.id });
+  try {
+    const decision = (await flow.awaitToken(token.id)) as ManagerDecision | null;
+    return decision?.approved === true ? "approved" : "declined by a manager";
+  } catch (error) {
+    if (error instanceof TokenTimeoutError) return "no approval in time";
+    throw error;
+  }
+}
 
 /** Thirty days after an order, ask for a review; remind once when none comes within a week. */
 export const followUp: FollowUpWorkflow = async (flow, input) => {

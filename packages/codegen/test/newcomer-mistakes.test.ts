@@ -1,6 +1,13 @@
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
 import { manifestHash } from "../src/generate/manifest-hash.js";
-import type { ActivityConfig, NamespaceConfig, ScheduleConfig, SignalDef, WorkflowConfig } from "../src/index.js";
+import type {
+  ActivityConfig,
+  NamespaceConfig,
+  ScheduleConfig,
+  SignalDef,
+  TriggerConfig,
+  WorkflowConfig,
+} from "../src/index.js";
 import type { OPTION_KEYS } from "../src/reader/option-keys.js";
 import { HEADER, manifestCases } from "./manifest-problems.js";
 
@@ -14,7 +21,7 @@ describe("a misspelled manifest key", () => {
     expectProblem(
       `export default defineNamespace({ name: "n", workflows: { ok: workflow<In, In>({ description: "d", ouputs: { done: output<In>({ description: "d" }) } }) }, activities: { ${act} } });`,
       "ouputs",
-      /^replay\.ts:\d+:\d+: workflow "ok" has no option "ouputs": did you mean "outputs"\? \(it takes description, signals, outputs, input, output, register, children, queue, updates, queries, secret\)$/,
+      /^replay\.ts:\d+:\d+: workflow "ok" has no option "ouputs": did you mean "outputs"\? \(it takes description, signals, outputs, input, output, register, children, queue, updates, queries, secret, trigger\)$/,
     );
   });
 
@@ -46,6 +53,7 @@ describe("a misspelled manifest key", () => {
     expectTypeOf<(typeof OPTION_KEYS)["activity"][number]>().toEqualTypeOf<keyof ActivityConfig>();
     expectTypeOf<(typeof OPTION_KEYS)["signal"][number]>().toEqualTypeOf<Keys<SignalDef<unknown>>>();
     expectTypeOf<(typeof OPTION_KEYS)["schedule"][number]>().toEqualTypeOf<keyof ScheduleConfig>();
+    expectTypeOf<(typeof OPTION_KEYS)["onEvent"][number]>().toEqualTypeOf<keyof TriggerConfig<unknown>>();
   });
 });
 

@@ -63,6 +63,7 @@ import { diagnosticsUnder, PACKAGE_ROOT, strictProject } from "./helpers.js";
 const MISUSE = path.join(PACKAGE_ROOT, "test", "types", "misuse.ts");
 const MISUSE_ZOD = path.join(PACKAGE_ROOT, "test", "types", "misuse-zod.ts");
 const MISUSE_COMPOSITION = path.join(PACKAGE_ROOT, "test", "types", "misuse-composition.ts");
+const MISUSE_TRIGGERS = path.join(PACKAGE_ROOT, "test", "types", "misuse-triggers.ts");
 const MISUSE_SECRET = path.join(PACKAGE_ROOT, "test", "types", "misuse-secret.ts");
 const MISUSE_REQUESTS = path.join(PACKAGE_ROOT, "test", "types", "misuse-requests.ts");
 
@@ -99,6 +100,7 @@ describe("generated API types", () => {
     project.addSourceFileAtPath(MISUSE);
     project.addSourceFileAtPath(MISUSE_ZOD);
     project.addSourceFileAtPath(MISUSE_COMPOSITION);
+    project.addSourceFileAtPath(MISUSE_TRIGGERS);
     project.addSourceFileAtPath(MISUSE_SECRET);
     project.addSourceFileAtPath(MISUSE_REQUESTS);
     expect(diagnosticsUnder(project, path.dirname(MISUSE))).toEqual([]);
@@ -229,5 +231,20 @@ describe("generated API types", () => {
     >();
     expectTypeOf<AnnotateFlow["nextKey"]>().toEqualTypeOf<() => Promise<string>>();
     expectTypeOf<AnnotateFlow["stamp"]>().toEqualTypeOf<(input: Note) => Promise<Note>>();
+  });
+
+  it("rejects each misuse of event publishing, tokens and event waits with the expected diagnostic", () => {
+    const diagnostics = withoutDirectives(MISUSE_TRIGGERS);
+    const expected: [number, RegExp][] = [
+      [7, /'postId' does not exist in type 'UserSignedUp'/],
+      [9, /Argument of type '"user.deleted"' is not assignable to parameter of type 'keyof CommunityEvents'/],
+      [11, /Property 'author' is missing/],
+      [13, /Type '"two days"' is not assignable to type 'Duration/],
+      [15, /Property 'timeout' is missing/],
+    ];
+    for (const [line, text] of expected) {
+      expect(diagnostics).toMatch(new RegExp(`misuse-triggers\\.ts:${line}: .*${text.source}`, "s"));
+    }
+    expect(diagnostics.split("\n").filter((line) => /^misuse-triggers\.ts:\d+:/.test(line))).toHaveLength(5);
   });
 });

@@ -1,6 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type Client, type PayloadView, payloadView, ReplayError } from "@replaykit/runtime";
+import {
+  type Client,
+  createTokenHandler,
+  type PayloadView,
+  payloadView,
+  ReplayError,
+  type TokenHandler,
+  type TokenSecret,
+} from "@replaykit/runtime";
 import { InspectorListenError, InspectorOptionsError } from "../shared/errors.js";
 import { actionRoute, cancelAction, resumeAction, signalAction } from "./actions.js";
 import { INSPECTOR_SCRIPT } from "./assets/script.js";
@@ -56,6 +64,12 @@ export interface InspectorOptions {
    * observability work serves `/metrics` here. Paths of the inspector itself cannot be replaced.
    */
   readonly routes?: Readonly<Record<string, RouteHandler>> | undefined;
+  /**
+   * Serves `POST /tokens/<id>?sig=…` (createTokenHandler): the signed links of tokenUrl with
+   * `baseUrl` `<inspector>/tokens` complete tokens here, without the inspector's token. A list
+   * rotates keys: the first signs, all verify. Default: no token route.
+   */
+  readonly tokenSecret?: TokenSecret | undefined;
 }
 
 export interface Inspector {
@@ -122,9 +136,13 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const routes = { ...prefixed(options.routes ?? {}), ...ROUTES, ...bulkRoutes(new BulkTracker()) };
   let port = options.port ?? 7070;
   const views = viewsOf(options);
+  const tokens =
+    options.tokenSecret === undefined
+      ? undefined
+      : createTokenHandler({ client: options.client, secret: options.tokenSecret });
   const server = createServer((request, response) => {
     const base = { namespace: options.namespace, token, closing: closing.signal };
-    void handle(request, response, routes, { ...base, views, port, allowHosts, pageTimeoutMs });
+    void handle(request, response, routes, { ...base, views, port, allowHosts, pageTimeoutMs, tokens });
   });
   await listen(server, host, port);
   port = (server.address() as AddressInfo).port;
@@ -141,6 +159,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     },
   };
 }
+
+/** Where the token handler is mounted when the inspector has a token secret. */
+const TOKENS_PATH = "/tokens/";
 
 /** How long a page waits for the database by default before it answers 503. */
 const DEFAULT_PAGE_TIMEOUT_MS = 5000;
@@ -194,12 +215,15 @@ async function handle(
     port: number;
     allowHosts: readonly string[];
     pageTimeoutMs: number;
+    tokens: TokenHandler | undefined;
   },
 ): Promise<void> {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
   const refusal = hostRefusal(request, state.port, state.allowHosts);
   if (refusal !== undefined) return sendText(response, 403, `${refusal}; open the inspector at its own address`);
   const url = new URL(request.url ?? "/", "http://inspector");
+  // A token link carries its own credential (the signature): the handler checks it, not the inspector's token.
+  if (state.tokens !== undefined && url.pathname.startsWith(TOKENS_PATH)) return state.tokens(request, response);
   const name = `${request.method} ${url.pathname}`;
   const route = routes[name];
   if (route === undefined)

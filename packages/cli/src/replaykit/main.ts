@@ -118,6 +118,10 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
       "--allow-host <name...>",
       "Host names it answers to besides 127.0.0.1 and localhost; needed (with --token) to bind another address",
     )
+    .option(
+      "--token-secret <secret...>",
+      "serve POST /tokens/<id>?sig=... (signed links of tokenUrl) with these secrets, the first signing; or REPLAY_TOKEN_SECRET",
+    )
     .addHelpText(
       "after",
       "\nWith --codec-config, pages opened with the token (the link it prints) show decrypted payloads;\nsecret fields stay hidden unless --show-secrets too. Without the token, encrypted payloads stay sealed.",

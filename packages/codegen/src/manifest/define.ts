@@ -13,6 +13,8 @@ import type {
   ScheduleConfig,
   ScheduleDef,
   SignalDef,
+  TriggerConfig,
+  TriggerDef,
   UpdateDef,
   WorkflowConfig,
   WorkflowDef,
@@ -89,6 +91,17 @@ export function update<I, O>(config: RequestConfig<I, O> = {}): UpdateDef<I, O> 
  */
 export function query<I, O>(config: RequestConfig<I, O> = {}): QueryDef<I, O> {
   return Object.freeze({ kind: "query", ...config });
+}
+
+/**
+ * Declares a workflow's trigger: every event `name` published in the namespace starts a run of
+ * the workflow with the event's data as input (`publish<Ns>Event` publishes them, typed by `E`).
+ *
+ * @example
+ * trigger: onEvent<UserSignedUp>("user.signup", { runId: (user) => `welcome-${user.id}`, singleton: "skip" })
+ */
+export function onEvent<E>(name: string, config: TriggerConfig<E>): TriggerDef<E> {
+  return Object.freeze({ kind: "trigger", event: name, ...config });
 }
 
 interface MessageConfig<T> {

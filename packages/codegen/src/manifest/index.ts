@@ -1,2 +1,13 @@
-export { activity, defineNamespace, output, query, queue, schedule, signal, update, workflow } from "./define.js";
+export {
+  activity,
+  defineNamespace,
+  onEvent,
+  output,
+  query,
+  queue,
+  schedule,
+  signal,
+  update,
+  workflow,
+} from "./define.js";
 export type * from "./types.js";

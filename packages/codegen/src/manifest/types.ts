@@ -91,6 +91,8 @@ export interface WorkflowConfig<I, O> {
   readonly children?: readonly string[];
   /** The queue (a key of the namespace's `queues`) its runs go through unless a start names another. */
   readonly queue?: string;
+  /** Each published event of this name starts a run, its input the event's data: `onEvent<I>("user.signup", { runId })`. */
+  readonly trigger?: TriggerDef<I>;
   /**
    * Field names whose values are secret in its payloads (at any depth), e.g. `["cardNumber"]`:
    * encrypted on their own and hidden by the inspector and the CLI. The runtime's option is
@@ -196,4 +198,36 @@ export interface NamespaceDef<C extends NamespaceConfig = NamespaceConfig> {
   readonly queues: Readonly<Record<string, QueueDef>>;
   readonly schedules: Readonly<Record<string, ScheduleDef>>;
   readonly register: boolean;
+}
+
+/** A published event as a trigger's `runId` sees it besides its data (the runtime's TriggerEvent). */
+export interface TriggerEventInfo {
+  readonly eventId: string;
+  readonly name: string;
+  /** The key it was published with, if any. */
+  readonly key: string | undefined;
+  readonly publishedAt: Date;
+}
+
+/** The options of `onEvent`. `debounce` and `singleton` are literals; `runId` is any function. */
+export interface TriggerConfig<E> {
+  /**
+   * The run id for an event: made from its data, so the same event published twice, or
+   * dispatched by two workers, starts one run. Called by the workers (the generated file
+   * imports the manifest for it), so it must not depend on anything but its arguments.
+   */
+  runId(data: E, event: TriggerEventInfo): string;
+  /**
+   * A burst of events with one key starts one run, with the last event's data, `period` after
+   * the last event and no later than `maxDelay` after the first.
+   */
+  readonly debounce?: { readonly period: Duration; readonly maxDelay?: Duration };
+  /** While the run an event of a key started runs, a new event of the key starts none ("skip") or replaces it ("replace"). */
+  readonly singleton?: "skip" | "replace";
+}
+
+/** A workflow's trigger: runs started by published events named `event`, whose data is `E`. */
+export interface TriggerDef<E> extends TriggerConfig<E> {
+  readonly kind: "trigger";
+  readonly event: string;
 }

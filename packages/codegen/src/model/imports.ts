@@ -12,8 +12,8 @@ export class ImportTable {
     for (const name of reserved) this.#taken.add(name);
   }
 
-  /** The local name for `name` exported by `from`; value use wins over type-only use. */
-  use(from: string, name: string, typeOnly: boolean): ImportRef {
+  /** The local name for `name` exported by `from` (`preferred` for a default export); value use wins over type-only use. */
+  use(from: string, name: string, typeOnly: boolean, preferred = name): ImportRef {
     const key = `${from}\0${name}`;
     const existing = this.#byKey.get(key);
     if (existing !== undefined) {
@@ -24,7 +24,7 @@ export class ImportTable {
       }
       return existing;
     }
-    const local = this.#freeName(name);
+    const local = this.#freeName(preferred);
     const ref: ImportRef = { from, name, local, typeOnly };
     this.#byKey.set(key, ref);
     this.#taken.add(local);

@@ -88,6 +88,24 @@ export interface WorkflowModel {
   readonly queue?: string;
   /** Field names of `secret: [...]`, sorted, without repeats. */
   readonly secret: readonly string[];
+  /** The published events that start its runs. */
+  readonly trigger?: TriggerModel;
+  readonly location: SourceLocation;
+}
+
+/** A workflow's `onEvent` trigger. Its runId function is read from the manifest at run time. */
+export interface TriggerModel {
+  readonly event: string;
+  /** The event's data as publishers pass it: onEvent's type argument, else the workflow's input to write. */
+  readonly type: TypeRef;
+  /** The event's data as the trigger's runId gets it: after the input schema parsed it; `type` without one. */
+  readonly typeToRead: TypeRef;
+  /** The workflow's input schema, which the publish helper parses the data with. */
+  readonly schema?: ValueRef;
+  /** `{ period, maxDelay? }` as written, checked. */
+  readonly debounce?: { readonly [key: string]: LiteralValue };
+  readonly singleton?: string;
+  /** Where its event name was written. */
   readonly location: SourceLocation;
 }
 
@@ -151,6 +169,8 @@ export interface NamespaceModel {
   readonly secretFields: readonly string[];
   /** The backends type every activity takes; `undefined` when there is no activity. */
   readonly backends?: TypeRef;
+  /** The manifest's default export, imported when a trigger's runId is needed at run time. */
+  readonly manifest?: ValueRef;
   /** Every import of the generated file except the runtime's. */
   readonly imports: readonly ImportRef[];
 }

@@ -23,6 +23,7 @@ export const OPTION_KEYS = {
     "updates",
     "queries",
     "secret",
+    "trigger",
   ],
   activity: ["description", "retry", "timeout", "heartbeatTimeout", "scheduleToCloseTimeout", "register", "secret"],
   signal: ["description", "schema"],
@@ -30,6 +31,7 @@ export const OPTION_KEYS = {
   update: ["description", "input", "output"],
   query: ["description", "input", "output"],
   schedule: ["description", "workflow", "cron", "timezone", "input", "overlap", "catchup"],
+  onEvent: ["runId", "debounce", "singleton"],
 } as const;
 
 export type OptionOwner = keyof typeof OPTION_KEYS;

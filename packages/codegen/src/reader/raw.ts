@@ -45,6 +45,7 @@ export interface RawWorkflow {
   readonly register: boolean;
   readonly children: readonly RawName[];
   readonly queue?: RawName;
+  readonly trigger?: RawTrigger;
   /** The field names of `secret: [...]`. */
   readonly secret: readonly RawName[];
 }
@@ -89,6 +90,16 @@ export interface RawSchedule {
   readonly overlap?: RawText;
   readonly catchup?: RawText;
   readonly input?: Expression;
+}
+
+/** `trigger: onEvent<E>("name", { runId, debounce?, singleton? })` as written. */
+export interface RawTrigger {
+  readonly call: CallExpression;
+  readonly event: RawText;
+  readonly typeNode?: TypeNode;
+  /** Checked when the model is built: `{ period, maxDelay? }`. */
+  readonly debounce?: Node;
+  readonly singleton?: RawText;
 }
 
 export interface RawNamespace {

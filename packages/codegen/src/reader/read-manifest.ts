@@ -96,6 +96,7 @@ function reservedNames(raw: RawNamespace): string[] {
   names.push(ids.loopsOptions(raw.name), ids.registry(raw.name), ids.createRegistry(raw.name));
   names.push(ids.registryOptions(raw.name), ids.startRegistry(raw.name), ids.startLoops(), ids.workflowFns(raw.name));
   names.push(ids.startNamespaceLoops(raw.name));
+  names.push(ids.triggersConst(raw.name), ids.eventsType(raw.name), ids.publishEvent(raw.name));
   names.push(ids.queueName(raw.name), ids.runOptions(raw.name), ids.childOptions(raw.name));
   names.push(ids.updateHandle(raw.name), ids.updateHandlerOptions(raw.name));
   names.push(ids.scheduleOptions(raw.name), ids.queuesConst(raw.name), ids.schedulesConst(raw.name));

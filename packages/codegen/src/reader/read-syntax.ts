@@ -20,6 +20,7 @@ import { checkOptionKeys } from "./option-keys.js";
 import type { RawActivity, RawMessage, RawNamespace, RawWorkflow } from "./raw.js";
 import { readQueue, readSchedule } from "./read-flow-control.js";
 import { readRequests } from "./read-requests.js";
+import { readTrigger } from "./read-trigger.js";
 import { readObject, type StaticProperty, stringLiteral, unwrap } from "./static.js";
 
 /** Reads the manifest's syntax: names, descriptions and the nodes that carry types. */
@@ -75,6 +76,7 @@ function readWorkflow(entry: StaticProperty, problems: ProblemCollector): RawWor
     register: readBoolean(config.get("register"), "register", problems),
     children: readNames(config.get("children"), `the children of workflow ${JSON.stringify(entry.key)}`, problems),
     ...optional("queue", readName(config.get("queue"), `the queue of workflow ${JSON.stringify(entry.key)}`, problems)),
+    ...optional("trigger", readTrigger(config.get("trigger"), entry.key, problems)),
     secret: readNames(config.get("secret"), `the secret fields of workflow ${JSON.stringify(entry.key)}`, problems),
   };
 }

@@ -11,6 +11,7 @@ import type { RawMessage, RawNamespace, RawRequest, RawWorkflow } from "./raw.js
 import { ActivityReader } from "./read-activities.js";
 import { readQueues } from "./read-queues.js";
 import { readSchedules } from "./read-schedules.js";
+import { checkSharedEvents, importManifest, triggerModel } from "./read-trigger.js";
 import { SchemaReader } from "./schema-types.js";
 import { readSecretFields } from "./secret-fields.js";
 import { findUnresolvedNames } from "./unresolved-names.js";
@@ -44,6 +45,7 @@ export class TypeReader {
   readonly #activities: ActivityReader;
   readonly #imports: ImportTable;
   readonly #problems: ProblemCollector;
+  readonly #outDir: string;
   #unresolved = false;
 
   constructor(context: TypeContext, imports: ImportTable, problems: ProblemCollector) {
@@ -56,6 +58,7 @@ export class TypeReader {
     this.#activities = new ActivityReader(checker, this.#printer, imports, problems, context.activityContext);
     this.#imports = imports;
     this.#problems = problems;
+    this.#outDir = context.outDir;
   }
 
   /** True once a type the compiler could not resolve was met: the result may differ with every global type loaded. */
@@ -69,6 +72,10 @@ export class TypeReader {
     );
     const workflows = ns.workflows.map((workflow) => this.#workflow(workflow, ns.register));
     const backends = this.#activities.backends();
+    checkSharedEvents(workflows, this.#problems);
+    const triggered = workflows.some((workflow) => workflow.trigger !== undefined);
+    const manifestPath = ns.sourceFile.getFilePath();
+    const manifest = triggered ? importManifest(this.#imports, this.#outDir, manifestPath, ns.name) : undefined;
     return {
       name: ns.name,
       manifestPath: ns.sourceFile.getFilePath(),
@@ -78,6 +85,7 @@ export class TypeReader {
       schedules: readSchedules(ns.schedules, this.#problems).sort(byName),
       secretFields: [...new Set([...workflows, ...activities].flatMap((item) => item.secret))].sort(),
       ...(backends === undefined ? {} : { backends }),
+      ...(manifest === undefined ? {} : { manifest }),
       imports: this.#imports.all(),
     };
   }
@@ -120,9 +128,26 @@ export class TypeReader {
       register: registerAll || raw.register,
       children: [...new Set(raw.children.map((child) => child.name))].sort(),
       ...(raw.queue === undefined ? {} : { queue: raw.queue.name }),
+      ...(raw.trigger === undefined ? {} : this.#trigger(raw, input, inputSchema)),
       secret: readSecretFields(raw.secret, [input.type, output.type], this.#checker, what, this.#problems),
       location: this.#problems.at(raw.keyNode),
     };
+  }
+
+  /** The trigger's event type: onEvent's type argument (checked for JSON), else the input callers write. */
+  #trigger(raw: RawWorkflow, input: Payload, schema: ValueRef | undefined) {
+    const trigger = raw.trigger;
+    if (trigger === undefined) return {};
+    let type = input.write;
+    let typeToRead = input.read;
+    if (trigger.typeNode !== undefined) {
+      const checked = this.#program.getTypeChecker().getTypeFromTypeNode(trigger.typeNode.compilerNode as ts.TypeNode);
+      this.#checkJson(checked, trigger.typeNode, `the event of the trigger of workflow ${JSON.stringify(raw.name)}`);
+      type = this.#printer.print(checked);
+      typeToRead = schema === undefined ? type : input.read;
+    }
+    const model = triggerModel(trigger, raw.name, { type, typeToRead, schema }, this.#problems);
+    return model === undefined ? {} : { trigger: model };
   }
 
   #message(raw: RawMessage, kind: "signal" | "output", workflow: string): MessageModel {

@@ -11,6 +11,7 @@ import type {
   WorkflowModel,
 } from "../model/model.js";
 import { importViews, runtimeImports } from "./imports.js";
+import { triggerViews } from "./trigger-views.js";
 import type {
   ActivityView,
   ChildView,
@@ -46,6 +47,7 @@ export function buildFileView(ns: NamespaceModel, header: HeaderInfo): FileView 
     activities: ns.activities.map(activityView),
     queues: ns.queues.map(queueView),
     schedules: ns.schedules.map((schedule) => scheduleView(ns, schedule)),
+    ...triggerViews(ns),
     backends: ns.backends?.text,
     secretFields: ns.secretFields,
     uses,
@@ -69,6 +71,8 @@ function usesOf(ns: NamespaceModel): Uses {
     children: ns.workflows.some((wf) => wf.children.length > 0),
     queues: ns.queues.length > 0,
     schedules: ns.schedules.length > 0,
+    triggers: ns.workflows.some((wf) => wf.trigger !== undefined),
+    eventSchemas: ns.workflows.some((wf) => wf.trigger?.schema !== undefined),
     secrets: ns.secretFields.length > 0,
     signals: ns.workflows.some((wf) => wf.signals.length > 0),
     updates: ns.workflows.some((wf) => wf.updates.length > 0),
@@ -87,6 +91,8 @@ function runtimeNames(uses: Uses): [string[], string[]] {
     "RunContext",
     "RunOptions",
     "ScheduleOptions",
+    "TokenOptions",
+    "WaitForEventOptions",
     "Worker",
     "WorkerOptions",
     "WorkflowFn",
@@ -99,6 +105,7 @@ function runtimeNames(uses: Uses): [string[], string[]] {
   if (uses.register) types.push("ActivityRegistration");
   if (uses.children) types.push("ChildOptions");
   if (uses.queues) types.push("QueueOptions");
+  if (uses.triggers) types.push("EventTrigger", "PublishOptions", "TriggerEvent");
   if (uses.secrets) values.push("requireSecretFields");
   if (uses.updates) types.push("UpdateHandlerOptions", "UpdateOptions");
   if (uses.queries) types.push("QueryOptions");

@@ -23,6 +23,11 @@ export interface FileView {
   readonly activities: readonly ActivityView[];
   readonly queues: readonly QueueView[];
   readonly schedules: readonly ScheduleView[];
+  /** The workflows' event triggers, and the events they take (one entry per event name). */
+  readonly triggers: readonly TriggerView[];
+  readonly events: readonly EventView[];
+  /** `<manifest>.workflows`, where the triggers' runId functions are read at run time; undefined without triggers. */
+  readonly manifestWorkflows: string | undefined;
   /** The backends type every activity takes; undefined without activities. */
   readonly backends: string | undefined;
   /** Every secret field of the namespace, sorted: `<NS>_SECRET_FIELDS`, which the client must mark. */
@@ -40,6 +45,9 @@ export interface Uses {
   readonly children: boolean;
   readonly queues: boolean;
   readonly schedules: boolean;
+  readonly triggers: boolean;
+  /** An event whose data a schema parses before it is published. */
+  readonly eventSchemas: boolean;
   /** A workflow or an activity marks fields secret: the helpers check the client marks them too. */
   readonly secrets: boolean;
   /** A workflow takes signals: the signal helpers take WriteOptions. */
@@ -166,4 +174,25 @@ export interface ScheduleView {
   readonly inputType: string;
   /** The workflow's input schema, which parses the input as the module loads. */
   readonly inputSchema: string | undefined;
+}
+
+/** A workflow's trigger, as the worker takes it. */
+export interface TriggerView {
+  readonly workflow: string;
+  readonly event: string;
+  /** The event's data, as the runId function takes it. */
+  readonly type: string;
+  /** `{ period, maxDelay? }`, keys sorted. */
+  readonly debounce: JsonLiteral | undefined;
+  readonly singleton: string | undefined;
+}
+
+/** An event name that triggers runs, with its data as the publish helper takes it. */
+export interface EventView {
+  readonly name: string;
+  readonly type: string;
+  /** The local name of the schema that parses it before it is published. */
+  readonly schema: string | undefined;
+  /** The workflows it starts. */
+  readonly workflows: readonly string[];
 }

@@ -38,7 +38,10 @@ export type BuiltinFlowMember =
   | "uuid"
   | "restart"
   | "patched"
-  | "deprecatePatch";
+  | "deprecatePatch"
+  | "createToken"
+  | "awaitToken"
+  | "waitForEvent";
 
 /** What a generated `mock<Workflow>Flow` knows about its Flow. */
 export interface FlowMockSpec<Flow> {
@@ -63,6 +66,7 @@ type Implementation = (...args: never[]) => unknown;
  * `restart` rejects with FlowRestartedError (in a run, the iteration would end there). Handlers
  * the workflow registers (`on<Update>`, `on<Query>`) answer mockUpdate and mockQuery, and
  * `condition` is checked again after each update (see MockRequests.condition).
+ * `createToken` gives `tok_mock_1`, `tok_mock_2`...; `awaitToken` and `waitForEvent` reject until given.
  * Called by the generated `mock<Workflow>Flow` functions, which fill in `spec`.
  */
 export function createFlowMock<Flow, M>(
@@ -99,6 +103,11 @@ export function createFlowMock<Flow, M>(
   flow["patched"] = make("patched", () => true);
   flow["deprecatePatch"] = make("deprecatePatch", () => undefined);
   attachMockRequests(flow, requests);
+  // Tokens count up like uuid(); what the outside world answers, the test gives (else: not mocked).
+  let tokens = 0;
+  flow["createToken"] = make("createToken", async () => ({ id: `tok_mock_${++tokens}` }));
+  flow["awaitToken"] = make("awaitToken", notMocked(spec, "awaitToken", "signal"));
+  flow["waitForEvent"] = make("waitForEvent", notMocked(spec, "waitForEvent", "signal"));
   return flow as FlowMock<Flow, M>;
 }
 

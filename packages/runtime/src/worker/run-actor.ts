@@ -306,12 +306,16 @@ export class RunActor {
     const scope = { key: this.key, executor, pending: this.#pending, step, now, registered, host: this.#host };
     await applyCompletions(this.#completions, scope);
     // A timer, signal or update may make the workflow wait for another signal: repeat until nothing moves.
-    while (
-      (await this.#inbox.apply(executor, step, this.#signalArrivals)) ||
-      (await applyTimers(executor, step, now, () => this.#host.now())) ||
-      (await this.#requests.apply(executor, step))
-    ) {
-      if (executor.fault || executor.outcome) break;
+    for (;;) {
+      // Requests are taken up before the inbox is read, and the inbox is read again when any
+      // came: a signal stored before an update was sent is delivered first, even when its
+      // wake-up has not reached this actor yet (the update offered in-process, or found stored).
+      if (await this.#requests.arrive()) this.#inbox.recheck();
+      const moved =
+        (await this.#inbox.apply(executor, step, this.#signalArrivals)) ||
+        (await applyTimers(executor, step, now, () => this.#host.now())) ||
+        (await this.#requests.apply(executor, step));
+      if (!moved || executor.fault || executor.outcome) return;
     }
   }
 

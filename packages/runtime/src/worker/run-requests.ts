@@ -24,10 +24,14 @@ export interface RunRequestsHost {
   report(key: RunKey, requestId: string, state: LocalRequestState): void;
 }
 
-/** A request as a step handles it: stored by a client (`from` "requested"), or offered in-process (undefined). */
+/**
+ * A request as a step handles it: stored by a client (`from` "requested"), or offered in-process
+ * (undefined; `local`: the update as offered, when arrive took it).
+ */
 interface Handled {
   readonly request: Pick<StoredRequest, "requestId" | "kind" | "name" | "inputText">;
   readonly from: "requested" | undefined;
+  readonly local?: LocalUpdate;
 }
 
 /**
@@ -38,6 +42,10 @@ interface Handled {
  * updates (or rejects them) against the live executor and answers queries; what became of each
  * is written with the step (StepChanges.requestWrites), and callers in this process are told
  * once it is committed. A step that is not written drops the in-process updates it took.
+ *
+ * Taking requests up (arrive) and delivering them (apply) are apart so that the actor reads the
+ * inbox in between: every signal stored before a request was sent is then seen, and delivered
+ * before the request, as a signal is to go first (see RunActor's delivery).
  */
 export class RunRequests {
   readonly #key: RunKey;
@@ -50,6 +58,8 @@ export class RunRequests {
   readonly #writes = new Map<string, RequestWrite>();
   /** The in-process updates this step took. */
   #taken: LocalUpdate[] = [];
+  /** Requests taken up by arrive and not yet delivered by apply, in arrival order. */
+  #arrived: Handled[] = [];
 
   constructor(key: RunKey, host: RunRequestsHost, gen: number, readGen: number | undefined) {
     this.#key = key;
@@ -75,29 +85,46 @@ export class RunRequests {
   }
 
   /**
-   * Delivers what arrived: answers queries, validates updates and accepts those that pass, into
-   * `step`. True when it delivered an update (the workflow moved).
+   * Takes up what arrived since: the stored requests when request_gen moved since they were read,
+   * and the updates offered in this process. True when anything arrived (apply delivers it).
    */
-  async apply(executor: RunExecutor, step: StepChanges): Promise<boolean> {
-    let delivered = false;
+  async arrive(): Promise<boolean> {
+    const before = this.#arrived.length;
     if (this.#readGen === undefined ? this.#gen > 0 : this.#readGen !== this.#gen) {
       const readUnder = this.#gen;
       const stored = await this.#host.loadRequests(this.#key);
       this.#readGen = readUnder;
+      const waiting = new Set(this.#arrived.map((handled) => handled.request.requestId));
       for (const request of stored) {
-        // Still stored as requested while this step, not yet written, handles it.
-        if (this.#writes.has(request.requestId)) continue;
-        if (await this.#handle(executor, step, { request, from: RequestStatus.Requested })) delivered = true;
+        // Still stored as requested while this step, not yet written, handles (or is to handle) it.
+        if (this.#writes.has(request.requestId) || waiting.has(request.requestId)) continue;
+        this.#arrived.push({ request, from: RequestStatus.Requested });
       }
     }
     for (const update of this.#host.takeLocalUpdates(this.#key)) {
-      if (!update.take()) continue;
-      if (!executor.acceptsUpdates) {
-        update.drop();
-        continue;
+      if (update.take()) this.#arrived.push({ request: update.request, from: undefined, local: update });
+    }
+    return this.#arrived.length > before;
+  }
+
+  /**
+   * Delivers what arrived (see arrive): answers queries, validates updates and accepts those that
+   * pass, into `step`. True when it delivered an update (the workflow moved).
+   */
+  async apply(executor: RunExecutor, step: StepChanges): Promise<boolean> {
+    let delivered = false;
+    const arrived = this.#arrived;
+    this.#arrived = [];
+    for (const handled of arrived) {
+      const { local } = handled;
+      if (local !== undefined) {
+        if (!executor.acceptsUpdates) {
+          local.drop();
+          continue;
+        }
+        this.#taken.push(local);
       }
-      this.#taken.push(update);
-      if (await this.#handle(executor, step, { request: update.request, from: undefined })) delivered = true;
+      if (await this.#handle(executor, step, handled)) delivered = true;
     }
     return delivered;
   }
@@ -178,6 +205,11 @@ export class RunRequests {
   }
 
   #endStep(): void {
+    // Taken up by a step that ended the run (or failed) before delivering them: their callers
+    // store them, and the end settles them; stored ones are settled by the end, or read again.
+    for (const { local } of this.#arrived) local?.drop();
+    if (this.#arrived.some((handled) => handled.local === undefined)) this.#readGen = undefined;
+    this.#arrived = [];
     this.#writes.clear();
     this.#taken = [];
   }

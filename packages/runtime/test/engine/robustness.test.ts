@@ -64,7 +64,10 @@ forEachStore((env) => {
       expect(run?.error).toMatchObject({ name: "RunStalledError" });
       expect(run?.error?.message).toContain("froze 3 workers in a row");
       expect(ran).toBe(false);
-      expect(env.logs.matching("run spin/s1 parked as stuck: run s1 froze 3 workers in a row")).toHaveLength(1);
+      // The worker logs the park once its commit returns, which a reader of the store may see first.
+      const parkedLine = "run spin/s1 parked as stuck: run s1 froze 3 workers in a row";
+      await waitFor(() => env.logs.matching(parkedLine).length > 0, 5000, "the line of the park");
+      expect(env.logs.matching(parkedLine)).toHaveLength(1);
       for (const presence of presences) await presence.close();
     });
 

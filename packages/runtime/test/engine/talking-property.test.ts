@@ -143,6 +143,21 @@ async function apply(env: TestEnv, next: Op, i: number, crash: (() => Promise<vo
 }
 
 describe("updates, signals and queries against one run (property-based, in-memory store)", { timeout: 600_000 }, () => {
+  it("deliver a signal before an update sent after it, also on a worker that took the run over after a crash", async () => {
+    // Found by the property below (seed -78093653): the new worker's step read the inbox, then
+    // took up the `end` update, offered after the last signal was stored, and ended the run
+    // without that signal.
+    const mul0: Op = { kind: "update", name: "mul", amount: 0 };
+    const ops: Op[] = [
+      ...[mul0, { kind: "query" }, { kind: "signal", amount: 1 }, mul0, { kind: "query" }, mul0],
+      ...[{ kind: "query" }, { kind: "query" }, { kind: "signal", amount: 1 }, mul0, { kind: "signal", amount: 1 }],
+    ] as const;
+    const crashes: Crash[] = [...Array<Crash>(8).fill("none"), "before", "none"];
+    const calm = await play(ops, ["none"]);
+    expect(calm.result).toBe(4);
+    expect(await play(ops, crashes)).toEqual(calm);
+  });
+
   it("give the same answers and the same result, whatever crashes come between or during them", async () => {
     await fc.assert(
       fc.asyncProperty(
