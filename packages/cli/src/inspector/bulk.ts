@@ -18,8 +18,9 @@ const ACTIONS: readonly BulkAction[] = [
 ];
 /** Batches this inspector remembers the progress of (the newest). */
 const REMEMBERED = 100;
-/** Runs listed per page while counting what a filter selects. */
+/** Runs listed per page while counting what a filter selects, and the most counted (beyond it: "more than"). */
 const COUNT_PAGE = 1000;
+const COUNT_CAP = 100_000;
 
 /** A bulk action this inspector started: its progress so far, and how it ended. */
 export interface TrackedBulk {
@@ -81,7 +82,9 @@ function bulkFilter(query: RunsQuery, now: number): BulkOptions["filter"] {
 export const bulkCountAction: Action = async ({ view }, body) => {
   const query = queryOf(body);
   const count = await countMatching(view.client, query);
-  return { status: 200, message: `${count} runs match`, count };
+  const more = count > COUNT_CAP;
+  const shown = more ? COUNT_CAP : count;
+  return { status: 200, message: `${more ? "more than " : ""}${shown} runs match`, count: shown, more };
 };
 
 async function countMatching(client: Client, query: RunsQuery): Promise<number> {
@@ -92,7 +95,7 @@ async function countMatching(client: Client, query: RunsQuery): Promise<number> 
     const page = await client.listRuns({ ...filter, ...(cursor === undefined ? {} : { cursor }) });
     count += page.runs.length;
     cursor = page.nextCursor;
-  } while (cursor !== undefined);
+  } while (cursor !== undefined && count <= COUNT_CAP);
   return count;
 }
 

@@ -32,7 +32,7 @@ export const BULK_SCRIPT = `
       if (!response.ok) { show(answer.error || answer.message || response.statusText, false); return; }
       pendingBulk = body;
       document.getElementById("bulk-question").textContent =
-        body.action + " " + answer.count + " run" + (answer.count === 1 ? "" : "s") + " that these filters select?";
+        body.action + " " + (answer.more ? "more than " : "") + answer.count + " run" + (answer.count === 1 ? "" : "s") + " that these filters select?";
       reveal("bulk-confirm", true);
       show("", true);
     } catch (error) { show("the inspector did not answer: " + error, false); }
