@@ -29,40 +29,28 @@ import type {
   WriteOptions,
 } from "../api.js";
 import { toMillis } from "../duration.js";
-import { ReplayError, RunNotFoundError, ScheduleNotFoundError } from "../errors.js";
 import type { HistoryEvent } from "../history/index.js";
-import { DEFAULT_MAX_PAYLOAD_BYTES, encodePayload, validateName } from "../json.js";
+import { DEFAULT_MAX_PAYLOAD_BYTES, validateName } from "../json.js";
 import type { RunDescription } from "../ops/description.js";
 import { CodecStore } from "../payload/codec-store.js";
 import { type PayloadOptions, resolvePayloadOptions } from "../payload/options.js";
 import { PayloadPipeline } from "../payload/pipeline.js";
-import { CronSchedule } from "../schedule/cron.js";
-import { tickRunId } from "../schedule/plan.js";
-import { pageLimit } from "../store/paging.js";
 import { type QueueInfo, queueInfos } from "../store/queue-records.js";
 import type { CountFilter, HistoryOptions, OrphanedSignal, RunCounts, ScheduleInfo, Store } from "../store/types.js";
 import { defaultLogger } from "../telemetry/logging.js";
 import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
-import { SpanAttr, SpanName } from "../telemetry/names.js";
-import { runSpanAttributes, Tracing } from "../telemetry/tracing.js";
-import {
-  forkOverridesOf,
-  refuseUpdateTx,
-  runKey,
-  scheduleIdOf,
-  scheduleSpecOf,
-  validateStreamOptions,
-} from "./arguments.js";
+import { Tracing } from "../telemetry/tracing.js";
+import { refuseUpdateTx, runKey } from "./arguments.js";
 import { awaitRunResult, type ResultSource } from "./await-result.js";
 import { runBulk } from "./bulk.js";
+import { EventLogReads } from "./event-log.js";
 import { createLocalBus } from "./local-bus.js";
 import { RunManagement } from "./management.js";
 import type { ClientOptions } from "./options.js";
-import { readStreamChunks, validateReadOptions } from "./read-stream.js";
 import { RequestCalls } from "./requests.js";
 import { RunControls } from "./run-controls.js";
+import { ScheduleCalls } from "./schedules.js";
 import { RunStarts, signalRow } from "./starts.js";
-import { streamEvents } from "./stream.js";
 import { realTimers } from "./timers.js";
 import { startedUpdate } from "./update-handle.js";
 import { TokensAndEvents } from "./waits.js";
@@ -91,8 +79,6 @@ export interface StoreClientOptions extends Omit<ClientOptions, "prefix"> {
 }
 
 const systemClock: Clock = { now: () => Date.now() };
-/** How many run ids (one a millisecond from now) triggerSchedule tries before it gives up. */
-const MAX_TRIGGER_TRIES = 1000;
 
 /**
  * A client on any Store: the MySQL client (`createClient`) and the test environment
@@ -125,6 +111,8 @@ export class ReplayClient implements StoreClient {
   readonly #results: ResultSource;
   readonly #requests: RequestCalls;
   readonly #starts: RunStarts;
+  readonly #schedules: ScheduleCalls;
+  readonly #eventLog: EventLogReads;
   readonly #awaitObserver: AwaitResultObserver | undefined;
   #readiness: Promise<void> | undefined;
 
@@ -164,6 +152,15 @@ export class ReplayClient implements StoreClient {
       defaultVersion: this.#defaultVersion,
       ready: (tx) => this.#ready(tx),
     });
+    this.#schedules = new ScheduleCalls({
+      store: this.store,
+      clock: this.clock,
+      local: this.local,
+      maxPayloadBytes: this.maxPayloadBytes,
+      starts: this.#starts,
+      ready: () => this.#ready(),
+    });
+    this.#eventLog = new EventLogReads({ store: this.store, clock: this.clock, local: this.local });
     this.#requests = new RequestCalls({
       store: this.store,
       local: this.local,
@@ -269,15 +266,8 @@ export class ReplayClient implements StoreClient {
     externalId: string,
     opts: WriteOptions = {},
   ): Promise<boolean> {
-    const key = runKey(namespace, workflow, runId);
     const row = signalRow(signal, message, externalId, this.maxPayloadBytes);
-    const attributes = () => ({ ...runSpanAttributes(key), [SpanAttr.Signal]: row.signal });
-    return this.#tracing.producer(SpanName.Signal, attributes, async () => {
-      await this.#ready(opts.tx);
-      const sent = await this.store.addSignal(key, row, this.clock.now(), opts.tx);
-      if (sent) this.local.wake(key.namespace, opts.tx ? undefined : key);
-      return sent;
-    });
+    return this.#starts.signal(runKey(namespace, workflow, runId), row, opts);
   }
 
   completeToken(tokenId: string, value: unknown, opts?: WriteOptions): Promise<boolean> {
@@ -296,50 +286,20 @@ export class ReplayClient implements StoreClient {
     return this.#waits.purgeEvents(namespace, opts);
   }
 
-  async cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
-    const key = runKey(namespace, workflow, runId);
-    await this.#ready();
-    const requested = await this.store.requestCancel(key, this.clock.now());
-    if (requested) this.local.wake(key.namespace, key);
-    return requested;
+  cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+    return this.#controls.cancel(runKey(namespace, workflow, runId));
   }
 
   async getRun(namespace: string, workflow: string, runId: string): Promise<RunInfo | undefined> {
     return this.store.getRun(runKey(namespace, workflow, runId));
   }
 
-  async resumeRun(namespace: string, workflow: string, runId: string, opts: ResumeOptions = {}): Promise<void> {
-    const key = runKey(namespace, workflow, runId);
-    const codeVersion = opts.version === undefined ? undefined : validateName("version", opts.version);
-    await this.#ready();
-    await this.store.resumeRun(key, codeVersion, this.clock.now());
-    this.local.wake(key.namespace, key);
+  resumeRun(namespace: string, workflow: string, runId: string, opts: ResumeOptions = {}): Promise<void> {
+    return this.#controls.resume(runKey(namespace, workflow, runId), opts);
   }
 
-  async forkRun(namespace: string, workflow: string, runId: string, opts: ForkOptions): Promise<boolean> {
-    const source = runKey(namespace, workflow, runId);
-    const target = runKey(namespace, workflow, opts?.newRunId);
-    const fromStep = opts.fromStep ?? 0;
-    if (!Number.isInteger(fromStep) || fromStep < 0) {
-      throw new ReplayError("INVALID_STEP", `invalid fromStep ${String(fromStep)}: use a whole number from 0`);
-    }
-    const version = opts.version ?? this.#defaultVersion;
-    const codeVersion = version === undefined ? undefined : validateName("version", version);
-    const overrides = forkOverridesOf(opts);
-    await this.#ready();
-    const forked = await this.store.forkRun({
-      source,
-      target,
-      fromStep,
-      codeVersion,
-      overrides,
-      now: this.clock.now(),
-    });
-    if (forked) {
-      this.#metrics.runStarted(target.namespace, target.workflow);
-      this.local.wake(target.namespace, target);
-    }
-    return forked;
+  forkRun(namespace: string, workflow: string, runId: string, opts: ForkOptions): Promise<boolean> {
+    return this.#starts.fork(runKey(namespace, workflow, runId), opts);
   }
 
   pauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
@@ -394,90 +354,40 @@ export class ReplayClient implements StoreClient {
     return this.#management.purgeRuns(namespace, options);
   }
 
-  async createSchedule(namespace: string, schedule: ScheduleOptions): Promise<void> {
-    const spec = scheduleSpecOf(validateName("namespace", namespace), schedule, this.maxPayloadBytes);
-    const cron = new CronSchedule(spec.cron, spec.timezone);
-    await this.#ready();
-    const now = this.clock.now();
-    await this.store.saveSchedule(spec, cron.next(now), now);
-    // Workers that idle until a later wake-up look again, so the first tick is on time.
-    this.local.wake(spec.namespace);
+  createSchedule(namespace: string, schedule: ScheduleOptions): Promise<void> {
+    return this.#schedules.create(namespace, schedule);
   }
 
-  async listSchedules(namespace: string): Promise<ScheduleInfo[]> {
-    return this.store.listSchedules(validateName("namespace", namespace));
+  listSchedules(namespace: string): Promise<ScheduleInfo[]> {
+    return this.#schedules.list(namespace);
   }
 
-  async pauseSchedule(namespace: string, id: string): Promise<void> {
-    const known = await this.#existingSchedule(namespace, id);
-    if (!(await this.store.setSchedulePaused(known.namespace, known.id, true, undefined, this.clock.now()))) {
-      throw new ScheduleNotFoundError(known.namespace, known.id);
-    }
+  pauseSchedule(namespace: string, id: string): Promise<void> {
+    return this.#schedules.pause(namespace, id);
   }
 
-  async resumeSchedule(namespace: string, id: string): Promise<void> {
-    const known = await this.#existingSchedule(namespace, id);
-    const now = this.clock.now();
-    const next = new CronSchedule(known.cron, known.timezone).next(now);
-    if (!(await this.store.setSchedulePaused(known.namespace, known.id, false, next, now))) {
-      throw new ScheduleNotFoundError(known.namespace, known.id);
-    }
-    this.local.wake(known.namespace);
+  resumeSchedule(namespace: string, id: string): Promise<void> {
+    return this.#schedules.resume(namespace, id);
   }
 
-  async deleteSchedule(namespace: string, id: string): Promise<boolean> {
-    return this.store.deleteSchedule(validateName("namespace", namespace), validateName("schedule id", id));
+  deleteSchedule(namespace: string, id: string): Promise<boolean> {
+    return this.#schedules.delete(namespace, id);
   }
 
-  /**
-   * Starts a run of the schedule now, with run id `<id>@<now>`; when a run has that id already
-   * (a tick, or another trigger in the same millisecond), the next millisecond's, so each call
-   * starts a run of its own. The run is recorded as the schedule's last, so overlap "skip" counts it.
-   */
-  async triggerSchedule(namespace: string, id: string): Promise<string> {
-    const known = await this.#existingSchedule(namespace, id);
-    scheduleIdOf(known.id);
-    // Ready before the clock is read: the run id is the time, and on MySQL ready() syncs the clock.
-    await this.#ready();
-    const now = this.clock.now();
-    const inputText = encodePayload("input", known.input, this.maxPayloadBytes);
-    for (let at = now; at < now + MAX_TRIGGER_TRIES; at++) {
-      const key = { namespace: known.namespace, workflow: known.workflow, runId: tickRunId(known.id, at) };
-      if (!(await this.#starts.start(key, undefined, () => ({ key, inputText, now, scheduledAt: now })))) continue;
-      await this.store.recordScheduleRun(known.namespace, known.id, key.runId, now);
-      return key.runId;
-    }
-    throw new ReplayError(
-      "INVALID_SCHEDULE",
-      `schedule ${known.id} was not triggered: runs exist for each of its run ids from ${tickRunId(known.id, now)} on; trigger it again`,
-    );
+  triggerSchedule(namespace: string, id: string): Promise<string> {
+    return this.#schedules.trigger(namespace, id);
   }
 
-  async listOrphanedSignals(namespace: string, opts: { readonly limit?: number } = {}): Promise<OrphanedSignal[]> {
-    return this.store.listOrphanedSignals(validateName("namespace", namespace), pageLimit(opts.limit));
+  listOrphanedSignals(namespace: string, opts: { readonly limit?: number } = {}): Promise<OrphanedSignal[]> {
+    return this.#management.listOrphanedSignals(namespace, opts);
   }
 
-  async purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number> {
-    const before = opts?.olderThan;
-    if (!(before instanceof Date) || Number.isNaN(before.getTime())) {
-      throw new ReplayError(
-        "INVALID_ARGUMENT",
-        "purgeOrphanedSignals needs { olderThan: Date }, e.g. new Date(Date.now() - 86_400_000)",
-      );
-    }
-    return this.store.purgeOrphanedSignals(validateName("namespace", namespace), before.getTime());
+  purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number> {
+    return this.#management.purgeOrphanedSignals(namespace, opts);
   }
 
-  async getHistory(
-    namespace: string,
-    workflow: string,
-    runId: string,
-    opts: HistoryOptions = {},
-  ): Promise<HistoryEvent[]> {
-    const key = runKey(namespace, workflow, runId);
-    const history = await this.store.getHistory(key, opts);
-    if (history === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
-    return history;
+  getHistory(namespace: string, workflow: string, runId: string, opts: HistoryOptions = {}): Promise<HistoryEvent[]> {
+    return this.#management.getHistory(runKey(namespace, workflow, runId), opts);
   }
 
   async awaitResult(
@@ -506,20 +416,11 @@ export class ReplayClient implements StoreClient {
   }
 
   stream(opts: StreamOptions): AsyncIterable<StreamEvent> {
-    validateStreamOptions(opts);
-    return streamEvents({ store: this.store, local: this.local }, opts);
+    return this.#eventLog.stream(opts);
   }
 
-  async consume(consumer: string, opts: StreamOptions, handler: (event: StreamEvent) => Promise<void>): Promise<void> {
-    const name = validateName("consumer", consumer);
-    validateStreamOptions(opts);
-    const stored = await this.store.loadCursor(opts.namespace, name);
-    // A stored cursor wins over opts.after: `after` only places a new consumer.
-    const after = stored ?? opts.after ?? 0;
-    for await (const event of this.stream({ ...opts, after })) {
-      await handler(event);
-      await this.store.saveCursor(opts.namespace, name, event.id, this.clock.now());
-    }
+  consume(consumer: string, opts: StreamOptions, handler: (event: StreamEvent) => Promise<void>): Promise<void> {
+    return this.#eventLog.consume(consumer, opts, handler);
   }
 
   readStream(
@@ -529,15 +430,11 @@ export class ReplayClient implements StoreClient {
     key: string,
     opts: ReadStreamOptions = {},
   ): AsyncIterable<StreamChunk> {
-    const ref = { ...runKey(namespace, workflow, runId), key: validateName("stream key", key) };
-    validateReadOptions(opts);
-    return readStreamChunks({ store: this.store, local: this.local }, ref, opts);
+    return this.#eventLog.readStream(namespace, workflow, runId, key, opts);
   }
 
-  async listStreams(namespace: string, workflow: string, runId: string): Promise<StreamInfo[]> {
-    const streams = await this.store.listStreams(runKey(namespace, workflow, runId));
-    if (streams === undefined) throw new RunNotFoundError(namespace, workflow, runId);
-    return streams.map((stream) => ({ key: stream.key, chunks: stream.nextOffset, closed: stream.closed }));
+  listStreams(namespace: string, workflow: string, runId: string): Promise<StreamInfo[]> {
+    return this.#eventLog.listStreams(namespace, workflow, runId);
   }
 
   close(): Promise<void> {
@@ -551,12 +448,6 @@ export class ReplayClient implements StoreClient {
       throw error;
     });
     return this.#readiness;
-  }
-
-  async #existingSchedule(namespace: string, id: string): Promise<ScheduleInfo> {
-    const found = await this.store.getSchedule(validateName("namespace", namespace), validateName("schedule id", id));
-    if (found === undefined) throw new ScheduleNotFoundError(namespace, id);
-    return found;
   }
 }
 

@@ -1,13 +1,14 @@
 import type { Clock, PurgeOptions } from "../api.js";
-import { ReplayError } from "../errors.js";
-import { checkTags, type EndStatus, type RunKey, RunStatus } from "../history/index.js";
+import { ReplayError, RunNotFoundError } from "../errors.js";
+import { checkTags, type EndStatus, type HistoryEvent, type RunKey, RunStatus } from "../history/index.js";
 import { validateName } from "../json.js";
 import { describeRun } from "../ops/describe.js";
 import type { RunDescription } from "../ops/description.js";
 import { explainWaiting } from "../ops/explain.js";
+import { pageLimit } from "../store/paging.js";
 import type { ListRunsFilter, RunInspection, RunPage } from "../store/records.js";
 import { MAX_WAIT_CHAIN } from "../store/rules/children.js";
-import type { CountFilter, RunCounts, Store } from "../store/types.js";
+import type { CountFilter, HistoryOptions, OrphanedSignal, RunCounts, Store } from "../store/types.js";
 import { purgeEventsBefore } from "./waits.js";
 
 /** The statuses purgeRuns deletes by default: stuck runs wait for a fix and resumeRun, so they are kept. */
@@ -22,7 +23,7 @@ const MAX_PURGE_BATCH = 10_000;
 
 /**
  * The client's reads and writes for operators: listing, counting, describing and purging runs,
- * and saying what a run waits for. The client checks run keys before it calls these.
+ * reading their history and orphaned signals, and saying what a run waits for. The client checks run keys before it calls these.
  */
 export class RunManagement {
   readonly #store: Store;
@@ -31,6 +32,27 @@ export class RunManagement {
   constructor(store: Store, clock: Clock) {
     this.#store = store;
     this.#clock = clock;
+  }
+
+  async listOrphanedSignals(namespace: string, opts: { readonly limit?: number }): Promise<OrphanedSignal[]> {
+    return this.#store.listOrphanedSignals(validateName("namespace", namespace), pageLimit(opts.limit));
+  }
+
+  async purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number> {
+    const before = opts?.olderThan;
+    if (!(before instanceof Date) || Number.isNaN(before.getTime())) {
+      throw new ReplayError(
+        "INVALID_ARGUMENT",
+        "purgeOrphanedSignals needs { olderThan: Date }, e.g. new Date(Date.now() - 86_400_000)",
+      );
+    }
+    return this.#store.purgeOrphanedSignals(validateName("namespace", namespace), before.getTime());
+  }
+
+  async getHistory(key: RunKey, opts: HistoryOptions): Promise<HistoryEvent[]> {
+    const history = await this.#store.getHistory(key, opts);
+    if (history === undefined) throw new RunNotFoundError(key.namespace, key.workflow, key.runId);
+    return history;
   }
 
   async listRuns(filter: ListRunsFilter): Promise<RunPage> {

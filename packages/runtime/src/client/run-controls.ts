@@ -1,4 +1,4 @@
-import type { Clock, LocalBus, ResetOptions } from "../api.js";
+import type { Clock, LocalBus, ResetOptions, ResumeOptions } from "../api.js";
 import { ReplayError } from "../errors.js";
 import { type RunKey, RunStatus } from "../history/index.js";
 import { validateName } from "../json.js";
@@ -8,7 +8,7 @@ import type { Store } from "../store/types.js";
 const MAX_REASON_LENGTH = 2000;
 
 /**
- * The client's run controls: pause and unpause, terminate, reset. Each writes through the store
+ * The client's run controls: cancel, resume, pause and unpause, terminate, reset. Each writes through the store
  * (whose rules in store/rules/ decide what changes), then tells the workers of this process, so a
  * worker that holds the run notices at once (workers elsewhere notice at their next lease renewal).
  */
@@ -23,6 +23,20 @@ export class RunControls {
     this.#clock = clock;
     this.#local = local;
     this.#ready = ready;
+  }
+
+  async cancel(key: RunKey): Promise<boolean> {
+    await this.#ready();
+    const requested = await this.#store.requestCancel(key, this.#clock.now());
+    if (requested) this.#local.wake(key.namespace, key);
+    return requested;
+  }
+
+  async resume(key: RunKey, opts: ResumeOptions): Promise<void> {
+    const codeVersion = opts.version === undefined ? undefined : validateName("version", opts.version);
+    await this.#ready();
+    await this.#store.resumeRun(key, codeVersion, this.#clock.now());
+    this.#local.wake(key.namespace, key);
   }
 
   async setPaused(key: RunKey, paused: boolean): Promise<boolean> {

@@ -1,12 +1,13 @@
-import type { Clock, LocalBus, RunOptions, Transaction } from "../api.js";
+import type { Clock, ForkOptions, LocalBus, RunOptions, Transaction, WriteOptions } from "../api.js";
 import { toMillis } from "../duration.js";
+import { ReplayError } from "../errors.js";
 import { checkTags, type RunKey } from "../history/index.js";
 import { encodePayload, validateName } from "../json.js";
 import type { FreshRun, NewRequest, NewRun, NewSignal, RequestArrival, Store } from "../store/types.js";
 import type { ClientMetrics } from "../telemetry/metrics.js";
-import { SpanName } from "../telemetry/names.js";
+import { SpanAttr, SpanName } from "../telemetry/names.js";
 import { runSpanAttributes, type Tracing } from "../telemetry/tracing.js";
-import { placementOf } from "./arguments.js";
+import { forkOverridesOf, placementOf, runKey } from "./arguments.js";
 
 /** What starting runs needs of the client. */
 export interface StartDeps {
@@ -23,7 +24,7 @@ export interface StartDeps {
 }
 
 /**
- * How the client begins runs: runWorkflow, triggerSchedule, and the with-start calls, which start
+ * How the client begins runs and signals them: runWorkflow, triggerSchedule, forkRun, signalRun, and the with-start calls, which start
  * a run unless it exists and deliver something to it in the same transaction.
  */
 export class RunStarts {
@@ -109,6 +110,38 @@ export class RunStarts {
     const created = await this.start(key, undefined, this.newRun(key, input, opts), write, { requestGen: 1 });
     if (!created && arrival.added) this.#deps.local.wake(key.namespace, key);
     return arrival;
+  }
+
+  /** signalRun: the signal, stored inside a producer span; workers here are woken once it is committed. */
+  signal(key: RunKey, row: NewSignal, opts: WriteOptions): Promise<boolean> {
+    const { store, clock, local, tracing } = this.#deps;
+    const attributes = () => ({ ...runSpanAttributes(key), [SpanAttr.Signal]: row.signal });
+    return tracing.producer(SpanName.Signal, attributes, async () => {
+      await this.#deps.ready(opts.tx);
+      const sent = await store.addSignal(key, row, clock.now(), opts.tx);
+      if (sent) local.wake(key.namespace, opts.tx ? undefined : key);
+      return sent;
+    });
+  }
+
+  /** forkRun: a new run from a step of `source` (its own id, `opts.newRunId`). */
+  async fork(source: RunKey, opts: ForkOptions): Promise<boolean> {
+    const { store, clock, local, metrics, defaultVersion } = this.#deps;
+    const target = runKey(source.namespace, source.workflow, opts?.newRunId);
+    const fromStep = opts.fromStep ?? 0;
+    if (!Number.isInteger(fromStep) || fromStep < 0) {
+      throw new ReplayError("INVALID_STEP", `invalid fromStep ${String(fromStep)}: use a whole number from 0`);
+    }
+    const version = opts.version ?? defaultVersion;
+    const codeVersion = version === undefined ? undefined : validateName("version", version);
+    const overrides = forkOverridesOf(opts);
+    await this.#deps.ready();
+    const forked = await store.forkRun({ source, target, fromStep, codeVersion, overrides, now: clock.now() });
+    if (forked) {
+      metrics.runStarted(target.namespace, target.workflow);
+      local.wake(target.namespace, target);
+    }
+    return forked;
   }
 }
 

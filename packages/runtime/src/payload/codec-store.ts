@@ -3,11 +3,8 @@ import type { DueSchedule, TickPlan } from "../schedule/plan.js";
 import type { BulkBatch, BulkSpec } from "../store/bulk-records.js";
 import type { OpenPayload, PayloadAccess } from "../store/open-events.js";
 import type { ListRunsFilter } from "../store/records.js";
-import type { QueueLimits } from "../store/rules/queue-picking.js";
 import type {
   ActivityStreamBatch,
-  ClaimOptions,
-  CountFilter,
   EventFilter,
   ForkRequest,
   HistoryOptions,
@@ -20,15 +17,14 @@ import type {
   RequestState,
   RunReset,
   ScheduleSpec,
-  SlotRequest,
   StepWrite,
   Store,
   StoredChunk,
-  StreamResetRequest,
   TokenCompletionWrite,
   TriggerPlanner,
 } from "../store/types.js";
 import { holdsEncoded } from "./encoded.js";
+import { PassThroughStore } from "./pass-through-store.js";
 import type { PayloadStore } from "./payload-store.js";
 import type { PayloadPipeline } from "./pipeline.js";
 import {
@@ -52,17 +48,17 @@ import type { PayloadViewOptions, Sealer } from "./view.js";
  * decoded text. The client and its workers use the store through it (`client.store`); `inner`
  * is the store itself.
  *
- * Every Store method is here, so a method added to Store does not compile until it says what
- * its payloads need; a field added to StepWrite is classified in step-payloads.ts.
+ * Every Store method is here or, carrying no payload, in PassThroughStore (listed there by
+ * name), so a method added to Store does not compile until it says what its payloads need; a
+ * field added to StepWrite is classified in step-payloads.ts.
  */
-export class CodecStore<S extends Store = Store> implements Store {
-  readonly inner: S;
+export class CodecStore<S extends Store = Store> extends PassThroughStore<S> implements Store {
   readonly payloads: PayloadPipeline;
   /** A payload store outside the database, whose payloads purgeRuns deletes through its hook. */
   readonly #external: PayloadStore | undefined;
 
   constructor(inner: S, payloads: PayloadPipeline, payloadStore: PayloadStore | undefined) {
-    this.inner = inner;
+    super(inner);
     this.payloads = payloads;
     this.#external = payloadStore === undefined || payloadStore === inner.payloadTable ? undefined : payloadStore;
   }
@@ -84,9 +80,6 @@ export class CodecStore<S extends Store = Store> implements Store {
 
   // --- what carries no payload --------------------------------------------------------------
 
-  claim(options: ClaimOptions) {
-    return this.inner.claim(options);
-  }
   /**
    * A fresh run comes with its input as stored, so that its history needs no read: decoded here.
    * When it cannot be, the run comes without it, and the worker reads its history, where the
@@ -101,17 +94,6 @@ export class CodecStore<S extends Store = Store> implements Store {
       const { fresh: _, ...withoutInput } = run;
       return withoutInput;
     }
-  }
-  claimRun(key: RunKey, version: number, options: { owner: string; now: number; leaseMs: number }) {
-    return this.inner.claimRun(key, version, options);
-  }
-  nextWake(
-    namespace: string,
-    now: number,
-    queues: readonly string[],
-    filter: Pick<ClaimOptions, "shards" | "version" | "can">,
-  ) {
-    return this.inner.nextWake(namespace, now, queues, filter);
   }
   /** A tick's run gets its schedule's input as stored (encoded when it was saved). */
   fireSchedules(namespace: string, now: number, plan: (due: DueSchedule) => TickPlan) {
@@ -136,48 +118,6 @@ export class CodecStore<S extends Store = Store> implements Store {
       );
     });
   }
-  fireDebounces(namespace: string, now: number, limit: number) {
-    return this.inner.fireDebounces(namespace, now, limit);
-  }
-  purgeEvents(namespace: string, before: number, limit: number) {
-    return this.inner.purgeEvents(namespace, before, limit);
-  }
-  configureQueue(namespace: string, queue: string, limits: QueueLimits, now: number) {
-    return this.inner.configureQueue(namespace, queue, limits, now);
-  }
-  checkSchema() {
-    return this.inner.checkSchema();
-  }
-  renewLeases(runs: readonly RunKey[], owner: string, until: number) {
-    return this.inner.renewLeases(runs, owner, until);
-  }
-  holdPresence(owner: string) {
-    return this.inner.holdPresence(owner);
-  }
-  markStall(key: RunKey, owner: string) {
-    return this.inner.markStall(key, owner);
-  }
-  clearStalls(key: RunKey, owner: string) {
-    return this.inner.clearStalls(key, owner);
-  }
-  heldRuns(runs: readonly RunKey[]) {
-    return this.inner.heldRuns(runs);
-  }
-  acquireSlot(request: SlotRequest) {
-    return this.inner.acquireSlot(request);
-  }
-  releaseSlot(key: RunKey, iteration: number, task: { readonly target: string; readonly seq: number }, now: number) {
-    return this.inner.releaseSlot(key, iteration, task, now);
-  }
-  wakeSlotWaiters(namespace: string, queue: string, now: number) {
-    return this.inner.wakeSlotWaiters(namespace, queue, now);
-  }
-  renewSlots(runs: readonly RunKey[], owner: string, until: number) {
-    return this.inner.renewSlots(runs, owner, until);
-  }
-  setPaused(key: RunKey, paused: boolean, now: number) {
-    return this.inner.setPaused(key, paused, now);
-  }
   /**
    * The reason is the operator's, stored in the clear like the engine's own errors; the store
    * opens the run's child requests to find the children it waits for.
@@ -191,81 +131,6 @@ export class CodecStore<S extends Store = Store> implements Store {
    */
   resetRun(key: RunKey, request: RunReset, now: number) {
     return this.inner.resetRun(key, request, now, this.#open);
-  }
-  addBulkItems(
-    namespace: string,
-    batchId: string,
-    runs: readonly Pick<RunKey, "workflow" | "runId">[],
-    cursor: string | undefined,
-    listed: boolean,
-    now: number,
-  ) {
-    return this.inner.addBulkItems(namespace, batchId, runs, cursor, listed, now);
-  }
-  pendingBulkItems(namespace: string, batchId: string, limit: number) {
-    return this.inner.pendingBulkItems(namespace, batchId, limit);
-  }
-  bulkProgress(namespace: string, batchId: string) {
-    return this.inner.bulkProgress(namespace, batchId);
-  }
-  releaseAll(namespace: string, owner: string, now: number) {
-    return this.inner.releaseAll(namespace, owner, now);
-  }
-  release(key: RunKey, owner: string, wakeAt: number | null) {
-    return this.inner.release(key, owner, wakeAt);
-  }
-  migrate() {
-    return this.inner.migrate();
-  }
-  ready(tx?: unknown) {
-    return this.inner.ready(tx);
-  }
-  listOrphanedSignals(namespace: string, limit: number) {
-    return this.inner.listOrphanedSignals(namespace, limit);
-  }
-  purgeOrphanedSignals(namespace: string, before: number) {
-    return this.inner.purgeOrphanedSignals(namespace, before);
-  }
-  requestCancel(key: RunKey, now: number) {
-    return this.inner.requestCancel(key, now);
-  }
-  /** The resumed event keeps the run's stored error as it is (encoded, if it was). */
-  resumeRun(key: RunKey, codeVersion: string | undefined, now: number) {
-    return this.inner.resumeRun(key, codeVersion, now);
-  }
-  listNamespaces() {
-    return this.inner.listNamespaces();
-  }
-  countRuns(filter: CountFilter, now: number) {
-    return this.inner.countRuns(filter, now);
-  }
-  queueState(namespace: string, now: number) {
-    return this.inner.queueState(namespace, now);
-  }
-  setSchedulePaused(namespace: string, id: string, paused: boolean, nextTick: number | undefined, now: number) {
-    return this.inner.setSchedulePaused(namespace, id, paused, nextTick, now);
-  }
-  deleteSchedule(namespace: string, id: string) {
-    return this.inner.deleteSchedule(namespace, id);
-  }
-  recordScheduleRun(namespace: string, id: string, runId: string, now: number) {
-    return this.inner.recordScheduleRun(namespace, id, runId, now);
-  }
-  lastEventId() {
-    return this.inner.lastEventId();
-  }
-  loadCursor(namespace: string, consumer: string) {
-    return this.inner.loadCursor(namespace, consumer);
-  }
-  saveCursor(namespace: string, consumer: string, lastId: number, now: number) {
-    return this.inner.saveCursor(namespace, consumer, lastId, now);
-  }
-  close() {
-    return this.inner.close();
-  }
-  /** A reset marker carries no value. */
-  resetStreamAttempts(request: StreamResetRequest) {
-    return this.inner.resetStreamAttempts(request);
   }
 
   // --- writes: payloads encoded ------------------------------------------------------------

@@ -57,6 +57,7 @@ export const CLEAR_STEP_FIELDS = {
   tokensExpired: true,
   eventWaits: true,
   eventWaitsEnded: true,
+  refusePaused: true,
 } as const satisfies Record<Exclude<keyof StepWrite, PayloadStepField>, true>;
 
 /** True when every payload of the step is stored as it is (see PayloadWriter.passes). */

@@ -20,36 +20,39 @@ export interface EventTarget {
  * events the code writes itself are matched as it issues them, not here.
  */
 export function applyEvent(event: RecordedEvent, target: EventTarget): void {
+  if (event.type === EventType.CancelDelivered) {
+    target.cancel();
+  } else if (event.type === EventType.UpdateAccepted) {
+    const { updateId, input } = event.payload;
+    target.beginUpdate({ updateId, name: event.target, seq: event.seq }, input);
+  } else {
+    const completion = completionOf(event);
+    if (completion !== undefined) target.complete(completion.kind, completion.settle);
+  }
+}
+
+/** The command an event answers, by kind, and how it settles it; undefined: the event answers none. */
+function completionOf(
+  event: RecordedEvent,
+): { readonly kind: CommandKind; readonly settle: (command: WaitingCommand) => void } | undefined {
   switch (event.type) {
-    case EventType.CancelDelivered:
-      target.cancel();
-      return;
     case EventType.ActivityResponse:
-      target.complete("activity", (command) => settleActivity(command, event.payload));
-      return;
+      return { kind: "activity", settle: (command) => settleActivity(command, event.payload) };
     case EventType.SleepDone:
-      target.complete("sleep", (command) => command.resolve(undefined));
-      return;
+      return { kind: "sleep", settle: (command) => command.resolve(undefined) };
     case EventType.SignalResponse:
-      target.complete("signal", (command) => settleSignal(command, event.payload));
-      return;
+      return { kind: "signal", settle: (command) => settleSignal(command, event.payload) };
     case EventType.ChildResponse:
-      target.complete("child", (command) => settleChild(command, event.payload));
-      return;
+      return { kind: "child", settle: (command) => settleChild(command, event.payload) };
     case EventType.ConditionResult:
-      target.complete("condition", (command) => settleCondition(command, event.payload));
-      return;
+      return { kind: "condition", settle: (command) => settleCondition(command, event.payload) };
     case EventType.TokenCompleted:
-      target.complete("tokenAwait", (command) => settleToken(command, event.payload));
-      return;
+      return { kind: "tokenAwait", settle: (command) => settleToken(command, event.payload) };
     case EventType.EventReceived:
-      target.complete("eventWait", (command) => settleEvent(command, event.payload));
-      return;
-    case EventType.UpdateAccepted: {
-      const { updateId, input } = event.payload;
-      target.beginUpdate({ updateId, name: event.target, seq: event.seq }, input);
-      return;
-    }
+      return { kind: "eventWait", settle: (command) => settleEvent(command, event.payload) };
+    // Delivered by applyEvent itself.
+    case EventType.CancelDelivered:
+    case EventType.UpdateAccepted:
     // Requests are matched as the code issues them (#issue), not here.
     case EventType.Created:
     case EventType.ActivityRequest:
@@ -81,8 +84,8 @@ export function applyEvent(event: RecordedEvent, target: EventTarget): void {
     case EventType.Unpaused:
     case EventType.Terminated:
     case EventType.Reset:
-      return;
+      return undefined;
     default:
-      unreachable(event);
+      return unreachable(event);
   }
 }

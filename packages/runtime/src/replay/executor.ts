@@ -13,46 +13,16 @@ import {
   type WaitingCommand,
 } from "./commands.js";
 import { Conditions } from "./conditions.js";
+import type { ExecutorOptions, Outcome, RunIdentity } from "./executor-types.js";
 import { completionEvent, type QueryAnswer, RunHandlers, type RunningUpdate, type UpdateOutcome } from "./handlers.js";
-import { isReplayedRequest, matches, recordedCommand } from "./matching.js";
-import { afterEnd, describeIssued, nonDeterminism, unhandledUpdate, unrequested } from "./nondeterminism.js";
+import { isReplayedRequest } from "./matching.js";
+import { afterEnd, nonDeterminism, unhandledUpdate, unrequested } from "./nondeterminism.js";
 import { DeterministicRandom } from "./prng.js";
 import { RecordedHistory, sameCompletion } from "./recorded.js";
 import { createRunContext } from "./run-context.js";
 import { IterationTokens } from "./tokens.js";
 
-/** Identity of the run an executor replays. */
-export interface RunIdentity {
-  readonly namespace: string;
-  readonly workflow: string;
-  readonly runId: string;
-  readonly iteration: number;
-  /** Seed of random()/uuid() when not the run's own: a fork keeps its source's ("ns/workflow/runId"). */
-  readonly seed?: string | undefined;
-  /**
-   * The iteration whose random()/uuid() stream this one continues: a reset's new iteration
-   * replays the steps it copied from that one with the values they were recorded with.
-   */
-  readonly seedIteration?: number | undefined;
-  /** The tick of the schedule that started the run, ms since the epoch. */
-  readonly scheduledAt?: number | undefined;
-}
-
-/** What the driver gives an executor besides the run's identity. */
-export interface ExecutorOptions {
-  readonly maxPayloadBytes: number;
-  /**
-   * The id of a new completion token (ctx.createToken past the end of history): random, so it
-   * comes from the driver, and the history records it. Default: none (creating a token fails).
-   */
-  readonly newTokenId?: () => string;
-}
-
-/** How an iteration ended. */
-export type Outcome =
-  | { readonly kind: "completed"; readonly result: unknown }
-  | { readonly kind: "failed"; readonly error: unknown }
-  | { readonly kind: "restart"; readonly input: unknown };
+export type { ExecutorOptions, Outcome, RunIdentity } from "./executor-types.js";
 
 /** A promise that never settles: the workflow function stops at this await for good. */
 const never = <T>(): Promise<T> => new Promise<T>(() => {});
@@ -462,20 +432,12 @@ export class RunExecutor {
     inputText: string,
     at: number,
   ): RecordedCommand | false {
-    const recorded = this.#recorded.next;
-    if (recorded !== undefined) {
-      this.#recorded.advance();
-      if (!matches(kind, target, seq, inputText, recorded)) {
-        this.#fail(nonDeterminism(this.identity.runId, recorded, describeIssued(kind, target, seq, inputText)));
-        return false;
-      }
-      return recordedCommand(recorded);
-    }
-    const end = this.#recorded.end;
-    if (end !== undefined) {
-      this.#fail(afterEnd(this.identity.runId, end, describeIssued(kind, target, seq, inputText)));
+    const matched = this.#recorded.match(this.identity.runId, kind, target, seq, inputText);
+    if (matched instanceof Error) {
+      this.#fail(matched);
       return false;
     }
+    if (matched !== undefined) return matched;
     const { event, ...command } = requestEvent(kind, target, seq, input, inputText, at, this.#newTokenId);
     this.#outbox.push(event);
     return command;

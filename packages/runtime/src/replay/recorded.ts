@@ -1,5 +1,7 @@
 import { EventType, isEndEvent, type NewEvent, payloadTextOf, type RecordedEvent } from "../history/index.js";
-import { isReplayedRequest } from "./matching.js";
+import type { CommandKind, RecordedCommand } from "./commands.js";
+import { isReplayedRequest, matches, recordedCommand } from "./matching.js";
+import { afterEnd, describeIssued, nonDeterminism } from "./nondeterminism.js";
 
 /**
  * What replay reads of an iteration's recorded history besides the events it delivers: the
@@ -38,6 +40,31 @@ export class RecordedHistory {
   }
 
   /** True when the outcome of condition `seq` is recorded: replay does not record it again. */
+  /**
+   * Matches a command the code issued against the next recorded request: its recorded state, a
+   * determinism fault (a different request, or a command past the iteration's end), or undefined
+   * past the end of history (a new command).
+   */
+  match(
+    runId: string,
+    kind: CommandKind,
+    target: string,
+    seq: number,
+    inputText: string,
+  ): RecordedCommand | Error | undefined {
+    const recorded = this.next;
+    if (recorded !== undefined) {
+      this.advance();
+      if (!matches(kind, target, seq, inputText, recorded)) {
+        return nonDeterminism(runId, recorded, describeIssued(kind, target, seq, inputText));
+      }
+      return recordedCommand(recorded);
+    }
+    const end = this.end;
+    if (end !== undefined) return afterEnd(runId, end, describeIssued(kind, target, seq, inputText));
+    return undefined;
+  }
+
   hasConditionResult(seq: number): boolean {
     return this.#conditionResults.has(seq);
   }

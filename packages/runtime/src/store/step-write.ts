@@ -133,6 +133,11 @@ export interface StepWrite {
    * completed, answered (see RequestWrite); each fenced like the step (rules/requests.ts).
    */
   readonly requestWrites?: readonly RequestWrite[];
+  /**
+   * The step's run was taken up from the cache without a read (see LocalRequests), so its worker
+   * cannot know of a pause since: the step is refused when the run is paused.
+   */
+  readonly refusePaused?: boolean | undefined;
 }
 
 export type StepResult =

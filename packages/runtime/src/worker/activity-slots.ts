@@ -3,6 +3,7 @@ import type { RunKey } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { SlotAnswer, SlotRequest } from "../store/types.js";
 import { attemptOptions, type PendingActivity } from "./pending-activities.js";
+import { decideStep, type StepDecision, type StepFacts } from "./step-decision.js";
 
 /** What a run's activity slots need of the worker. */
 export interface SlotsHost {
@@ -50,6 +51,25 @@ export class ActivitySlots {
   }
 
   /** Asks for a slot for each queued activity among those a step starts; returns those that must wait. */
+  /**
+   * What becomes of a run that goes on (see decideStep), once the attempts it would start that go
+   * through an activity queue asked for their slots: those that must wait are not due. A paused
+   * run starts nothing, so asks for none.
+   */
+  async decide(
+    pending: Iterable<PendingActivity>,
+    executor: RunExecutor,
+    paused: boolean,
+    factsOf: (requested: readonly PendingActivity[]) => StepFacts,
+  ): Promise<StepDecision> {
+    const requested = [...pending].filter((activity) => executor.activityInput(activity.target, activity.seq));
+    this.route(requested, executor);
+    const decision = decideStep(factsOf(requested));
+    if (!decision.hold || decision.start.length === 0 || paused) return decision;
+    const waiting = await this.acquire(decision.start, executor);
+    return waiting.length === 0 ? decision : decideStep(factsOf(requested));
+  }
+
   async acquire(starting: readonly PendingActivity[], executor: RunExecutor): Promise<PendingActivity[]> {
     const waiting: PendingActivity[] = [];
     for (const activity of starting) {

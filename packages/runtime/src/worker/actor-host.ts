@@ -51,7 +51,10 @@ export function claimOfCached(
 
 /** What an actor takes a run up with: from the cache, or just replayed. */
 export type LoadedRun = Pick<CachedRun, "executor" | "nextPos" | "pending" | "span"> &
-  Partial<Pick<CachedRun, "requestsReadGen">>;
+  Partial<Pick<CachedRun, "requestsReadGen">> & {
+    /** Taken up from the cache without a read (see RunLoader.activateCached): a pause since is unknown. */
+    readonly unread?: boolean;
+  };
 
 /** What the actor needs from its worker. */
 export interface ActorHost extends AttemptEnvironment, InboxHost, SlotsHost, RunRequestsHost {

@@ -21,9 +21,10 @@ export interface LocalRequestsHost {
 /**
  * Updates and queries that clients of this process offer on the local bus, for runs this worker
  * holds or caches: an update is queued for the run's actor (a cached run is taken up at once,
- * with no read, its first commit fenced by version), and its outcome rides the step's own
- * commit; a query is answered from the executor right away (after a read of the run's version
- * when the run is only cached, so the answer is never older than what another worker wrote).
+ * with no read, its first commit fenced by version and refused when the run is paused), and its
+ * outcome rides the step's own commit; a query is answered from the executor right away (after
+ * a read of the run's version when the run is only cached, so the answer is never older than
+ * what another worker wrote). A paused run takes neither: both are stored, and wait for it.
  * Other requests are left to the store: the caller writes them and workers find them when the
  * run wakes.
  */
@@ -72,6 +73,8 @@ export class LocalRequests {
     const { held, cache } = this.#host;
     const id = runKeyId(request);
     const actor = held.actor(id);
+    // Paused: the caller stores it, and the run takes it up once unpaused.
+    if (actor !== undefined && !actor.done && actor.paused) return undefined;
     if (actor !== undefined && !actor.done) {
       const update = this.#queue(id, request);
       actor.pump();

@@ -1,24 +1,25 @@
 import type { LocalRunEnding } from "../api.js";
-import { CancelledError, RunTimeoutError } from "../errors.js";
-import { type NewEvent, newEvent, type RunKey, RunStatus } from "../history/index.js";
+import { CancelledError } from "../errors.js";
+import { type NewEvent, type RunKey, RunStatus } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { QueryAnswer } from "../replay/handlers.js";
-import { childrenToCancelOnEnd } from "../store/rules/children.js";
-import type { ClaimedRun, HeldRun, StepWrite } from "../store/types.js";
+import { PAUSED_REFUSAL } from "../store/rules/fence.js";
+import type { ClaimedRun, HeldRun } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
 import { type AttemptResult, runAttempt } from "./activity-runner.js";
 import { ActivitySlots } from "./activity-slots.js";
 import { type ActorHost, type CachedRun, claimOfCached, type LoadedRun } from "./actor-host.js";
-import { applyTimers, attemptOf } from "./attempts.js";
-import { applyCompletions } from "./completions.js";
+import { attemptOf } from "./attempts.js";
+import { deliverStep } from "./deliveries.js";
+import { type ActorWrite, endingWrite } from "./ending-write.js";
 import { RunInbox } from "./inbox.js";
-import { recordOutbox, waitedChildren, waitedEvents } from "./outbox.js";
+import { recordOutbox } from "./outbox.js";
 import { encodeOutcome, endingOf } from "./outcome.js";
 import type { PendingActivity } from "./pending-activities.js";
 import { answerQuery, RunRequests } from "./run-requests.js";
 import { changesBesidesEvents, newStepChanges, type StepChanges } from "./step-changes.js";
-import { decideStep, type StepDecision } from "./step-decision.js";
+import type { StepDecision } from "./step-decision.js";
 import { isUnreadablePayload } from "./unreadable.js";
 
 /** After an unexpected error (e.g. the database went away mid-step), try the run again this much later. */
@@ -31,29 +32,29 @@ const RETRY_AFTER_ERROR_MS = 1000;
  */
 export class RunActor {
   readonly key: RunKey;
-  /** The claim the run was taken up with: what a cached run is taken up again from (see #snapshot). */
+  /**
+   * The claim the run was taken up with: its iteration, code version, deadline, queue, and what a
+   * replay needs; what a cached run is taken up again from (see #snapshot).
+   */
   readonly #claim: ClaimedRun;
-  readonly #seed: string | undefined;
-  readonly #seedIteration: number | undefined;
-  readonly #scheduledAt: number | undefined;
-  readonly #codeVersion: string | undefined;
-  /** When the run times out (runWorkflow's `timeout`). */
-  readonly #deadline: number | undefined;
-  /** The run's queue: a queued run is claimed through the queue's limits only. */
-  readonly queue: string | undefined;
   readonly #host: ActorHost;
   #executor: RunExecutor;
   #steps = 0;
   readonly #pending: Map<string, PendingActivity>;
   #version: number;
   #nextPos: number;
-  readonly #iteration: number;
   readonly #inbox: RunInbox;
   readonly #slots: ActivitySlots;
   readonly #requests: RunRequests;
   #cancelRequested: boolean;
   /** Paused (pauseRun): the step in progress is committed, nothing new starts, the run is let go of. */
   #paused = false;
+  /**
+   * Taken up without a read (LoadedRun.unread): its commits are refused while the run is paused
+   * (StepWrite.refusePaused) until one goes through. A poke does not clear it: the step in
+   * progress may have taken requests before the poke told of the pause.
+   */
+  #unread: boolean;
   /** A commit of this actor is on its way: the version it reads under may be its own. */
   #committing = false;
   /** Taken over, or claimed with a stall count: cleared once a step gets through (see MAX_STALLS). */
@@ -81,18 +82,11 @@ export class RunActor {
   constructor(host: ActorHost, claim: ClaimedRun, loaded: LoadedRun, holdUntil?: number) {
     this.key = { namespace: claim.namespace, workflow: claim.workflow, runId: claim.runId };
     this.#claim = claim;
-    this.#seed = claim.seed;
-    this.#seedIteration = claim.seedIteration;
-    this.#scheduledAt = claim.scheduledAt;
-    this.#codeVersion = claim.codeVersion;
-    this.#deadline = claim.deadline;
-    this.queue = claim.queue;
     this.#host = host;
     this.#executor = loaded.executor;
     this.#pending = loaded.pending;
     this.#version = claim.version;
     this.#nextPos = loaded.nextPos;
-    this.#iteration = claim.iteration;
     this.#inbox = new RunInbox(this.key, host, claim.wakeGen);
     this.#slots = new ActivitySlots(this.key, claim.iteration, host);
     this.#requests = new RunRequests(this.key, host, claim.requestGen ?? 0, loaded.requestsReadGen);
@@ -100,6 +94,12 @@ export class RunActor {
     this.#stalled = claim.takeover === true || (claim.stalls ?? 0) > 0;
     this.#span = loaded.span;
     this.#holdUntil = holdUntil;
+    this.#unread = loaded.unread === true;
+  }
+
+  /** The run's queue: a queued run is claimed through the queue's limits only. */
+  get queue(): string | undefined {
+    return this.#claim.queue;
   }
 
   /** The run as log lines name it, with its trace id. */
@@ -110,6 +110,11 @@ export class RunActor {
   /** The run's version as this actor last saw it: claimed at, or written by its last commit. */
   get version(): number {
     return this.#version;
+  }
+
+  /** Paused, or maybe paused (taken up without a read): it takes no update and answers no query. */
+  get paused(): boolean {
+    return this.#paused || this.#unread;
   }
 
   get done(): boolean {
@@ -163,10 +168,12 @@ export class RunActor {
   /**
    * Answers a query of an in-process caller (see LocalRequests) from the run's state as written:
    * at once between steps, else once the step in progress is (undefined when it was not, or the
-   * run was let go of without its state: the caller then stores the query).
+   * run was let go of without its state, or is paused: the caller then stores the query, which a
+   * paused run answers once it is unpaused).
    */
   query(name: string, inputText: string, answer: (answer: QueryAnswer | undefined) => void): void {
-    const now = () => answer(this.#done && !this.#kept ? undefined : answerQuery(this.#executor, name, inputText));
+    const now = () =>
+      answer((this.#done && !this.#kept) || this.paused ? undefined : answerQuery(this.#executor, name, inputText));
     if (this.#pumping) this.#queries.push(now);
     else now();
   }
@@ -237,7 +244,7 @@ export class RunActor {
     this.#requests.recordCompletions(outbox, step);
     recordOutbox(outbox, {
       key: this.key,
-      codeVersion: this.#codeVersion,
+      codeVersion: this.#claim.codeVersion,
       pending: this.#pending,
       step,
       now,
@@ -270,13 +277,7 @@ export class RunActor {
     this.#signalArrivals.length = 0;
     this.#host.stepping(this.key);
     if (this.#steps++ > 0 && this.#host.replayEveryStep) {
-      const target = {
-        ...this.key,
-        seed: this.#seed,
-        seedIteration: this.#seedIteration,
-        scheduledAt: this.#scheduledAt,
-      };
-      this.#executor = await this.#host.replay(target, this.#iteration);
+      this.#executor = await this.#host.replay(this.#claim, this.#claim.iteration);
     }
     const now = this.#host.now();
     this.#executor.setClock(() => this.#host.now());
@@ -289,65 +290,39 @@ export class RunActor {
     return now;
   }
 
-  /** Delivers to the workflow what happened: a cancel, its timeout, ended attempts, the inbox, due timers. */
+  /** Delivers to the workflow what happened (see deliverStep); a paused run's requests wait. */
   async #deliver(step: StepChanges, now: number): Promise<void> {
-    const executor = this.#executor;
-    if (this.#cancelRequested && !executor.cancelDelivered && !executor.outcome) {
-      // Cancelling a run cancels the children it waits for, and ends its event waits.
-      step.cancelChildren.push(...waitedChildren(this.key, executor));
-      step.eventWaitsEnded.push(...waitedEvents(executor));
-      await executor.deliver(newEvent.cancelDelivered(this.#host.now()), null);
-    }
-    if (this.#deadline !== undefined && now >= this.#deadline && !executor.outcome) {
-      step.cancelChildren.push(...waitedChildren(this.key, executor));
-      executor.failRun(new RunTimeoutError(this.key.runId, this.#deadline));
-    }
-    const registered = this.#host.activities;
-    const scope = { key: this.key, executor, pending: this.#pending, step, now, registered, host: this.#host };
-    await applyCompletions(this.#completions, scope);
-    // A timer, signal or update may make the workflow wait for another signal: repeat until nothing moves.
-    for (;;) {
-      // Requests are taken up before the inbox is read, and the inbox is read again when any
-      // came: a signal stored before an update was sent is delivered first, even when its
-      // wake-up has not reached this actor yet (the update offered in-process, or found stored).
-      if (await this.#requests.arrive()) this.#inbox.recheck();
-      const moved =
-        (await this.#inbox.apply(executor, step, this.#signalArrivals)) ||
-        (await applyTimers(executor, step, now, () => this.#host.now())) ||
-        (await this.#requests.apply(executor, step));
-      if (!moved || executor.fault || executor.outcome) return;
-    }
+    await deliverStep({
+      key: this.key,
+      executor: this.#executor,
+      pending: this.#pending,
+      step,
+      now,
+      registered: this.#host.activities,
+      host: this.#host,
+      cancelRequested: this.#cancelRequested,
+      deadline: this.#claim.deadline,
+      completions: this.#completions,
+      inbox: this.#inbox,
+      requests: this.#paused ? undefined : this.#requests,
+      signalArrivals: this.#signalArrivals,
+    });
   }
 
-  /**
-   * What becomes of a run that goes on (see decideStep), once the attempts it would start that go
-   * through an activity queue asked for their slots: those that must wait are not due.
-   */
-  async #decideWithSlots(outbox: readonly NewEvent[], step: StepChanges, now: number): Promise<StepDecision> {
+  /** What becomes of a run that goes on: decideStep, with the queue slots its attempts need (see ActivitySlots.decide). */
+  #decideWithSlots(outbox: readonly NewEvent[], step: StepChanges, now: number): Promise<StepDecision> {
     const executor = this.#executor;
-    const requested = [...this.#pending.values()].filter((activity) =>
-      executor.activityInput(activity.target, activity.seq),
-    );
-    this.#slots.route(requested, executor);
-    const decision = this.#decide(requested, outbox, step, now);
-    if (!decision.hold || decision.start.length === 0 || this.#paused) return decision;
-    const waiting = await this.#slots.acquire(decision.start, executor);
-    return waiting.length === 0 ? decision : this.#decide(requested, outbox, step, now);
-  }
-
-  #decide(requested: PendingActivity[], outbox: readonly NewEvent[], step: StepChanges, now: number): StepDecision {
-    const executor = this.#executor;
-    return decideStep({
+    return this.#slots.decide(this.#pending.values(), executor, this.#paused, (requested) => ({
       now,
       stopping: this.#host.isStopping(),
       paused: this.#paused,
       requested,
       running: this.running,
       registered: this.#host.activities,
-      timers: [this.#deadline, ...executor.pending().map((command) => command.deadline)],
+      timers: [this.#claim.deadline, ...executor.pending().map((command) => command.deadline)],
       holdUntil: this.#holdUntil,
       changes: outbox.length > 0 || changesBesidesEvents(step),
-    });
+    }));
   }
 
   async #commitEnd(step: StepChanges, outbox: readonly NewEvent[], now: number): Promise<void> {
@@ -356,18 +331,8 @@ export class RunActor {
     const encoded = encodeOutcome(outcome, this.#executor.cancelDelivered, this.#host.maxPayloadBytes, now);
     if (encoded.kind === "unwritable") return this.#park(encoded.error);
     this.abortAll(new CancelledError(this.key.runId));
-    step.slotDeletes.push(...this.#slots.dropped(this.#pending.values(), this.#executor, true));
-    // Waits the ending iteration leaves: no event is delivered to them any more.
-    step.eventWaitsEnded.push(...waitedEvents(this.#executor));
-    const write = {
-      ...step,
-      cancelChildren: childrenToCancelOnEnd(step.cancelChildren, waitedChildren(this.key, this.#executor)),
-      events: [...outbox, encoded.event],
-      hold: false,
-      wakeAt: null,
-      ...(encoded.kind === "end" ? { end: encoded.end } : { restart: { inputText: encoded.inputText } }),
-    };
-    const ok = await this.#commit(write, now);
+    const slotDeletes = this.#slots.dropped(this.#pending.values(), this.#executor, true);
+    const ok = await this.#commit(endingWrite(this.key, this.#executor, step, outbox, encoded, slotDeletes), now);
     if (!ok) return;
     if (encoded.kind === "end") {
       this.#host.metrics.runEnded(this.key.workflow, encoded.end.status);
@@ -381,12 +346,7 @@ export class RunActor {
   }
 
   /** Writes the step fenced by the version this actor last saw; false when it was refused. */
-  async #commit(
-    step: StepChanges &
-      Pick<StepWrite, "events" | "hold" | "wakeAt"> &
-      Partial<Pick<StepWrite, "end" | "restart" | "wantedActivity">>,
-    now: number,
-  ): Promise<boolean> {
+  async #commit(step: ActorWrite, now: number): Promise<boolean> {
     if (this.#done) return false;
     this.#committing = true;
     const result = await this.#host
@@ -394,12 +354,13 @@ export class RunActor {
         ...step,
         key: this.key,
         owner: this.#host.owner,
-        iteration: this.#iteration,
+        iteration: this.#claim.iteration,
         expectedVersion: this.#version,
         firstPos: this.#nextPos,
         hasTaskRows: [...this.#pending.values()].some((activity) => activity.persisted),
         now,
         leaseUntil: now + this.#host.leaseMs,
+        refusePaused: this.#unread,
       })
       .finally(() => {
         this.#committing = false;
@@ -411,17 +372,10 @@ export class RunActor {
       return false;
     }
     if (!result.ok) {
-      this.#host.logError(
-        `step not written: ${result.reason}; the run is left to its current owner`,
-        undefined,
-        this.logRef,
-      );
-      this.abortAll(new CancelledError(this.key.runId));
-      this.#finish(undefined);
-      // If the lease is still ours (e.g. a duplicate event), hand the run back at once rather than at lease expiry.
-      await this.#host.release(this.key, now);
+      await this.#refused(result.reason, now);
       return false;
     }
+    this.#unread = false;
     this.#version = result.version;
     this.#nextPos = result.nextPos;
     this.#paused = result.paused;
@@ -438,6 +392,18 @@ export class RunActor {
       if (step.hold) this.#again = true;
     }
     return true;
+  }
+
+  /** The step was not written: the run is let go of, and the in-process updates the step took go back to their callers. */
+  async #refused(reason: string, now: number): Promise<void> {
+    // Taken up without a read and found paused: expected, the run waits for its unpause.
+    if (reason === PAUSED_REFUSAL) this.#host.logInfo(`run ${this.key.runId} is paused; let go`, this.logRef);
+    else
+      this.#host.logError(`step not written: ${reason}; the run is left to its current owner`, undefined, this.logRef);
+    this.abortAll(new CancelledError(this.key.runId));
+    this.#finish(undefined);
+    // If the lease is still ours (e.g. a duplicate event), hand the run back at once rather than at lease expiry.
+    await this.#host.release(this.key, now);
   }
 
   /** A step was committed: how long it took, and how long its signals waited. */
@@ -480,7 +446,7 @@ export class RunActor {
       wakeAt,
       executor: this.#executor,
       version: this.#version,
-      iteration: this.#iteration,
+      iteration: this.#claim.iteration,
       nextPos: this.#nextPos,
       pending: this.#pending,
       span: this.#span,
@@ -508,7 +474,7 @@ export class RunActor {
   }
 
   async #runAttempt(activity: PendingActivity): Promise<void> {
-    const scope = { key: this.key, iteration: this.#iteration, executor: this.#executor, span: this.#span };
+    const scope = { key: this.key, iteration: this.#claim.iteration, executor: this.#executor, span: this.#span };
     const attempt = attemptOf({ ...scope, registered: this.#host.activities }, activity);
     if (attempt === undefined) return;
     const completion = await runAttempt(attempt, this.#host);

@@ -51,7 +51,7 @@ export class RunLoader {
   }
 
   /** Takes up a claimed run; `holdUntil`: taken up early, it waits here until then (see LocalWakes.arm). */
-  activate(run: ClaimedRun, holdUntil?: number): void {
+  activate(run: ClaimedRun, holdUntil?: number, unread = false): void {
     const key = runKeyId(run);
     const { held, actors } = this.#host;
     this.#host.taken(key);
@@ -69,7 +69,7 @@ export class RunLoader {
     this.#claims++;
     this.#observeClaim(run);
     held.startLoading(key);
-    void this.#load(run, holdUntil).then(
+    void this.#load(run, holdUntil, unread).then(
       (actor) => {
         held.stopLoading(key);
         held.hold(key, actor);
@@ -81,10 +81,11 @@ export class RunLoader {
 
   /**
    * Takes up a run cached here at once, from the claim its last step here left (no read): its
-   * first commit is fenced by that version, and refused when another worker moved the run on.
+   * first commit is fenced by that version, and refused when another worker moved the run on or
+   * the run was paused (StepWrite.refusePaused).
    */
   activateCached(cached: CachedRun): void {
-    this.activate(cached.claim);
+    this.activate(cached.claim, undefined, true);
   }
 
   /** A run that could not be loaded: parked when it never will be, else released for a retry. */
@@ -115,7 +116,7 @@ export class RunLoader {
    * Builds the actor from the cache when its version is current (its workflow span resumes),
    * else by replaying history under a new workflow span.
    */
-  async #load(run: ClaimedRun, holdUntil: number | undefined): Promise<RunActor> {
+  async #load(run: ClaimedRun, holdUntil: number | undefined, unread: boolean): Promise<RunActor> {
     const { cache, actors, tracing } = this.#host;
     const cached = cache.take(runKeyId(run));
     if (cached && cached.version === run.version && cached.iteration === run.iteration) {
@@ -123,7 +124,7 @@ export class RunLoader {
       actors.metrics.cacheHit();
       cached.span.resumed();
       await this.#markTakeover(run);
-      return new RunActor(actors, run, cached, holdUntil);
+      return new RunActor(actors, run, { ...cached, unread }, holdUntil);
     }
     // Another worker advanced the run since it was cached here: that take-up is over.
     cached?.span.release();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunContext } from "../../src/api.js";
-import { forEachStore, historyOf, waitFor } from "../support/helpers.js";
+import { QueryTimeoutError } from "../../src/index.js";
+import { forEachStore, historyOf, rejectionOf, waitFor } from "../support/helpers.js";
 
 /** A latch an activity waits on until the test opens it. */
 function latch() {
@@ -9,6 +10,18 @@ function latch() {
     open = resolve;
   });
   return { open, opened };
+}
+
+/** A counter that takes `add` updates and answers the `total` query, until its `stop` signal. */
+async function counter(ctx: RunContext): Promise<number> {
+  let total = 0;
+  ctx.onUpdate("add", (amount: number) => {
+    total += amount;
+    return total;
+  });
+  ctx.onQuery("total", () => total);
+  await ctx.awaitSignal("stop", "1h");
+  return total;
 }
 
 forEachStore((env) => {
@@ -142,5 +155,32 @@ forEachStore((env) => {
       await env.client.unpauseRun(ns, "wait", "w-1");
       expect(await env.client.awaitResult(ns, "wait", "w-1", { timeout: "10s" })).toBe("late");
     });
+
+    for (const pausedBy of ["this process", "another process"] as const) {
+      it(`cached by a worker of this process and paused by ${pausedBy}, applies no update and answers no query until unpaused`, async () => {
+        const ns = pausedBy === "this process" ? "pause-local" : "pause-remote";
+        const operator = pausedBy === "this process" ? env.client : env.clientWith({});
+        await env.worker({ namespace: ns, workflows: { counter }, activities: {} });
+        await env.client.runWorkflow(ns, "counter", "c-1", null);
+        expect(await env.client.executeUpdate(ns, "counter", "c-1", "add", 1)).toBe(1);
+        // Let go of after its step: the run waits for its signal, cached by the worker of this process.
+        await waitFor(async () => (await env.client.describeRun(ns, "counter", "c-1"))?.lease === undefined);
+        expect(await operator.pauseRun(ns, "counter", "c-1")).toBe(true);
+        // Sent from the worker's own process: it stays requested while the run is paused.
+        const update = env.client.executeUpdate(ns, "counter", "c-1", "add", 2);
+        const query = rejectionOf(env.client.queryRun(ns, "counter", "c-1", "total", undefined, { timeout: "300ms" }));
+        expect(await query).toBeInstanceOf(QueryTimeoutError);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const accepted = (await historyOf(env.client, ns, "counter", "c-1")).filter(
+          (event) => event.type === "update_accepted",
+        );
+        expect(accepted).toHaveLength(1);
+        expect(await operator.unpauseRun(ns, "counter", "c-1")).toBe(true);
+        expect(await update).toBe(3);
+        expect(await env.client.queryRun(ns, "counter", "c-1", "total")).toBe(3);
+        await env.client.signalRun(ns, "counter", "c-1", "stop", null, "s-1");
+        expect(await env.client.awaitResult(ns, "counter", "c-1", { timeout: "10s" })).toBe(3);
+      });
+    }
   });
 });

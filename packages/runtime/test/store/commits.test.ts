@@ -205,11 +205,13 @@ onMariaDb("the fence's SQL guard and fenceRefusal", (env) => {
     { name: "older version", version: 2, leaseOwner: "w1", leaseUntil: NOW + 1000, status: "running", passes: false },
     { name: "completed", version: 3, leaseOwner: null, leaseUntil: null, status: "completed", passes: false },
     { name: "stuck", version: 3, leaseOwner: "w1", leaseUntil: NOW + 1000, status: "stuck", passes: false },
+    { name: "paused", version: 3, leaseOwner: null, leaseUntil: null, status: "running", paused: true, passes: true },
   ] as const;
   const steps = {
     plain: (run: RunKey) => step(run, { expectedVersion: 3, now: NOW }),
     ending: (run: RunKey) =>
       step(run, { expectedVersion: 3, now: NOW, end: { status: "completed", resultText: "1", errorText: null } }),
+    unread: (run: RunKey) => step(run, { expectedVersion: 3, now: NOW, refusePaused: true }),
   };
   const prefix = () => (store as MySqlStore).prefix;
   const pool = () => (env.db as ScratchDatabase).pool;
@@ -234,13 +236,24 @@ onMariaDb("the fence's SQL guard and fenceRefusal", (env) => {
     return fenceRefusal(written, rows[0] && fencedRun(rows[0]));
   }
 
+  const pausedIn = (state: (typeof states)[number]): boolean => "paused" in state && state.paused;
+
   async function runIn(state: (typeof states)[number]): Promise<RunKey> {
     const run = fresh("fenced");
     await store.createRun({ key: run, inputText: "null", now: T });
     await pool().query(
-      `UPDATE ${prefix()}runs SET version = ?, lease_owner = ?, lease_until = ?, status = ?
+      `UPDATE ${prefix()}runs SET version = ?, lease_owner = ?, lease_until = ?, status = ?, paused = ?
         WHERE namespace = ? AND workflow = ? AND run_id = ?`,
-      [state.version, state.leaseOwner, state.leaseUntil, state.status, run.namespace, run.workflow, run.runId],
+      [
+        state.version,
+        state.leaseOwner,
+        state.leaseUntil,
+        state.status,
+        pausedIn(state) ? 1 : 0,
+        run.namespace,
+        run.workflow,
+        run.runId,
+      ],
     );
     return run;
   }
@@ -254,7 +267,8 @@ onMariaDb("the fence's SQL guard and fenceRefusal", (env) => {
         const rule = (await ruleRefusal(run, written)) === undefined;
         const sql = await guardPasses([written]);
         if (rule !== sql) disagreements.push(`${state.name}, ${kind} step: the rule says ${rule}, the SQL ${sql}`);
-        expect(rule, `${state.name}, ${kind} step`).toBe(state.passes);
+        // A paused run refuses only a step taken up without a read.
+        expect(rule, `${state.name}, ${kind} step`).toBe(state.passes && !(kind === "unread" && pausedIn(state)));
       }
     }
     expect(disagreements).toEqual([]);

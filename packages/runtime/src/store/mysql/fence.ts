@@ -12,7 +12,7 @@ import type { Statement } from "./statements.js";
  */
 
 /** The columns of `runs` the fence reads (FencedRun), selected with the lock. */
-export const FENCE_COLUMNS = "version, lease_owner, lease_until, status";
+export const FENCE_COLUMNS = "version, lease_owner, lease_until, status, paused";
 
 /** A locked `runs` row as fenceRefusal reads it. */
 export function fencedRun(row: Row): FencedRun {
@@ -21,6 +21,7 @@ export function fencedRun(row: Row): FencedRun {
     leaseOwner: row.lease_owner === null ? null : text(row.lease_owner),
     leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
     status: text(row.status),
+    paused: Number(row.paused) === 1,
   };
 }
 
@@ -34,7 +35,8 @@ export function fencedRun(row: Row): FencedRun {
  *
  * Term by term, a run passes when: its version is the step's expected one ("another worker
  * committed first"); nobody else holds a live lease, i.e. it is free, the step owner's, or
- * expired (leasedByOther in rules/lease.ts); and it is running ("the run is ...").
+ * expired (leasedByOther in rules/lease.ts); it is running ("the run is ..."); and, for a step
+ * taken up without a read (refusePaused), it is not paused (PAUSED_REFUSAL).
  */
 export function fenceGuardStatement(p: string, steps: readonly StepWrite[]): Statement {
   const namespace = steps[0]?.key.namespace ?? "";
@@ -43,7 +45,7 @@ export function fenceGuardStatement(p: string, steps: readonly StepWrite[]): Sta
       `(workflow = ? AND run_id = ? AND version = ? AND status = ?
         AND (lease_owner IS NULL OR lease_owner = ? OR COALESCE(lease_until, 0) < ?)${
           step.end ? " AND (parent_run_id IS NULL OR parent_waits <> 1)" : ""
-        })`,
+        }${step.refusePaused === true ? " AND paused = 0" : ""})`,
   );
   return {
     sql: `SELECT (SELECT 1 FROM (SELECT 1 AS x UNION ALL SELECT 2) AS two WHERE fenced.n <> ?) AS refused

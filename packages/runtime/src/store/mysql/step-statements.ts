@@ -19,7 +19,7 @@ import { writesWaits } from "./waits.js";
 export function lockRunsStatement(p: string, steps: readonly StepWrite[]): Statement {
   const where = whereRunKeys(steps.map((step) => step.key));
   return {
-    sql: `SELECT workflow, run_id, ${FENCE_COLUMNS}, wake_gen, request_gen, cancel_requested, paused, parent_workflow, parent_run_id, parent_waits, tags, created_at
+    sql: `SELECT workflow, run_id, ${FENCE_COLUMNS}, wake_gen, request_gen, cancel_requested, parent_workflow, parent_run_id, parent_waits, tags, created_at
        FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
     args: where.args,
   };

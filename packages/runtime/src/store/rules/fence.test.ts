@@ -8,6 +8,7 @@ const run = (overrides: Partial<FencedRun> = {}): FencedRun => ({
   leaseOwner: null,
   leaseUntil: null,
   status: "running",
+  paused: false,
   ...overrides,
 });
 
@@ -26,6 +27,12 @@ describe("fenceRefusal", () => {
     expect(fenceRefusal(aStep(), run({ version: 4 }))).toBe("another worker committed first");
     expect(fenceRefusal(aStep(), run({ leaseOwner: "w2", leaseUntil: T }))).toBe("another worker holds the lease");
     expect(fenceRefusal(aStep(), run({ status: "stuck" }))).toBe("the run is stuck");
+  });
+
+  it("refuses a step taken up without a read on a paused run, and lets a step of its holder through", () => {
+    expect(fenceRefusal(aStep({ refusePaused: true }), run({ paused: true }))).toBe("the run is paused");
+    expect(fenceRefusal(aStep({ refusePaused: true }), run())).toBeUndefined();
+    expect(fenceRefusal(aStep(), run({ paused: true }))).toBeUndefined();
   });
 
   it("names the version first when several reasons hold", () => {

@@ -15,7 +15,11 @@ export interface FencedRun {
   readonly leaseOwner: string | null;
   readonly leaseUntil: number | null;
   readonly status: string;
+  readonly paused: boolean;
 }
+
+/** Why a step taken up without a read (StepWrite.refusePaused) is refused by a paused run. */
+export const PAUSED_REFUSAL = "the run is paused";
 
 /**
  * Why a step may not be written, or undefined when it may. Every store applies these rules
@@ -28,5 +32,6 @@ export function fenceRefusal(step: StepWrite, run: FencedRun | undefined): strin
   // committed since this step's state was read, and activities start only after the commit.
   if (leasedByOther(run, step.owner, step.now)) return "another worker holds the lease";
   if (run.status !== RunStatus.Running) return `the run is ${run.status}`;
+  if (step.refusePaused === true && run.paused) return PAUSED_REFUSAL;
   return undefined;
 }
