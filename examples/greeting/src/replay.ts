@@ -1,6 +1,6 @@
 import { activity, defineNamespace, signal, workflow } from "@replaykit/codegen";
 import { addEmoji, addFirstName, addSurname, addTitle, capitalise, printGreeting } from "./activities.js";
-import type { GreetingInput, GreetingResult, Reply } from "./types.js";
+import type { GreetingInput, GreetingResult, Reply, WelcomeInput, WelcomeResult } from "./types.js";
 
 export default defineNamespace({
   name: "greeting",
@@ -8,6 +8,9 @@ export default defineNamespace({
     greet: workflow<GreetingInput, GreetingResult>({
       description: "Enrich a greeting in five steps, print it, rest, and wait a while for a reply.",
       signals: { reply: signal<Reply>({ description: "The person answered." }) },
+    }),
+    welcome: workflow<WelcomeInput, WelcomeResult>({
+      description: "Wait for another service's user.verified event for one user, then greet them.",
     }),
   },
   activities: {

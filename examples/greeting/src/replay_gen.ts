@@ -17,7 +17,17 @@ import type {
 } from "@replaykit/runtime";
 import { createFlowMock, createWorker, warnIfStale } from "@replaykit/runtime";
 import { addEmoji, addFirstName, addSurname, addTitle, capitalise, printGreeting } from "./activities.js";
-import type { Backends, EnrichInput, Greeting, GreetingInput, GreetingResult, Printed, Reply } from "./types.js";
+import type {
+  Backends,
+  EnrichInput,
+  Greeting,
+  GreetingInput,
+  GreetingResult,
+  Printed,
+  Reply,
+  WelcomeInput,
+  WelcomeResult,
+} from "./types.js";
 
 /** Namespace "greeting". */
 export const GREETING_NAMESPACE = "greeting";
@@ -27,6 +37,9 @@ export const GREET_WORKFLOW = "greet";
 
 /** Signal of "greet": The person answered. */
 export const GREET_REPLY_SIGNAL = "reply";
+
+/** Workflow: Wait for another service's user.verified event for one user, then greet them. */
+export const WELCOME_WORKFLOW = "welcome";
 
 /** Activity: Add a wave. */
 export const ADD_EMOJI_ACTIVITY = "addEmoji";
@@ -49,7 +62,7 @@ export const PRINT_GREETING_ACTIVITY = "printGreeting";
 /** What this file was generated from: startGreetingLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "de2be74b38cc4582d520e6817710e8364a66d973edc7f06d82c34de5770fbb77",
+  sha256: "f91ef7f77c94ee77f4088ba5f6cfd407c1e6b6f141cc59e810e1fbc0a15ce740",
   command: "npx replaygen src/replay.ts",
 };
 
@@ -70,6 +83,7 @@ export interface GreetingReplayLoopsOptions
   /** The implementation of every workflow. */
   readonly workflows: {
     readonly greet: GreetWorkflow;
+    readonly welcome: WelcomeWorkflow;
   };
 }
 
@@ -222,12 +236,126 @@ export function mockGreetFlow<M>(fn: MockFn<M>, overrides: Partial<GreetFlow> = 
   });
 }
 
+/** What workflow "welcome" may use for side effects, waiting, time and randomness: Wait for another service's user.verified event for one user, then greet them. */
+export interface WelcomeFlow {
+  readonly runId: string;
+  /** The tick of the schedule that started this run; undefined when no schedule did. */
+  readonly scheduledAt: Date | undefined;
+  /** Activity "addEmoji": Add a wave. */
+  addEmoji(input: EnrichInput): Promise<Greeting>;
+  /** Activity "addFirstName": Add the first name. */
+  addFirstName(input: EnrichInput): Promise<Greeting>;
+  /** Activity "addSurname": Add the surname. */
+  addSurname(input: EnrichInput): Promise<Greeting>;
+  /** Activity "addTitle": Add the person's title. */
+  addTitle(input: EnrichInput): Promise<Greeting>;
+  /** Activity "capitalise": Capitalise the first letter. */
+  capitalise(input: EnrichInput): Promise<Greeting>;
+  /** Activity "printGreeting": Print a line. */
+  printGreeting(input: Greeting): Promise<Printed>;
+  sleep(duration: Duration): Promise<void>;
+  /** True once `predicate` holds, checked now and after every event the run receives (an update, a signal, a result); false when `timeout` passes first. */
+  condition(predicate: () => boolean, timeout?: Duration): Promise<boolean>;
+  /** Deterministic: the same on replay. */
+  now(): Date;
+  random(): number;
+  uuid(): string;
+  /** Creates a completion token (recorded: the same id on replay); hand its id out, e.g. in a signed link (tokenUrl). */
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }>;
+  /** The value a client completed the token with; rejects with TokenTimeoutError, or with the error failToken gave. */
+  awaitToken(tokenId: string): Promise<unknown>;
+  /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
+  /** Ends this iteration and starts the next with `input` (continue-as-new). */
+  restart(input: WelcomeInput): Promise<never>;
+  /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
+  patched(patchId: string): boolean;
+  /** Step 2 of retiring a patch: accepts runs with or without its marker. */
+  deprecatePatch(patchId: string): void;
+}
+
+/** Workflow "welcome": Wait for another service's user.verified event for one user, then greet them. */
+export type WelcomeWorkflow = (flow: WelcomeFlow, input: WelcomeInput) => Promise<WelcomeResult>;
+
+/** Starts a run of workflow "welcome"; false when `runId` exists already. `opts.tx` joins your transaction. */
+export function runWelcome(
+  client: Client,
+  runId: string,
+  input: WelcomeInput,
+  opts?: GreetingRunOptions,
+): Promise<boolean> {
+  return client.runWorkflow(GREETING_NAMESPACE, WELCOME_WORKFLOW, runId, input, opts);
+}
+
+/** The result of a run of workflow "welcome" once it completed; throws RunFailedError when it did not. */
+export async function awaitWelcomeResult(
+  client: Client,
+  runId: string,
+  opts?: AwaitResultOptions,
+): Promise<WelcomeResult> {
+  const result = await client.awaitResult(GREETING_NAMESPACE, WELCOME_WORKFLOW, runId, opts);
+  return result as WelcomeResult;
+}
+
+/** Creates schedule `id` of workflow "welcome", or updates it (cron, time zone, input, policies); each tick starts run `<id>@<tick, ISO 8601 UTC>`. */
+export function scheduleWelcome(
+  client: Client,
+  id: string,
+  schedule: GreetingScheduleOptions<WelcomeInput>,
+): Promise<void> {
+  return client.createSchedule(GREETING_NAMESPACE, { ...schedule, id, workflow: WELCOME_WORKFLOW });
+}
+
+/** Wraps the untyped run context in the typed flow of workflow "welcome". */
+function welcomeFlow(ctx: RunContext): WelcomeFlow {
+  const flow = {
+    runId: ctx.runId,
+    scheduledAt: ctx.scheduledAt,
+    addEmoji: (input: unknown) => ctx.execActivity(ADD_EMOJI_ACTIVITY, input),
+    addFirstName: (input: unknown) => ctx.execActivity(ADD_FIRST_NAME_ACTIVITY, input),
+    addSurname: (input: unknown) => ctx.execActivity(ADD_SURNAME_ACTIVITY, input),
+    addTitle: (input: unknown) => ctx.execActivity(ADD_TITLE_ACTIVITY, input),
+    capitalise: (input: unknown) => ctx.execActivity(CAPITALISE_ACTIVITY, input),
+    printGreeting: (input: unknown) => ctx.execActivity(PRINT_GREETING_ACTIVITY, input),
+    sleep: (duration: Duration) => ctx.sleep(duration),
+    condition: (predicate: () => boolean, timeout?: Duration) => ctx.condition(predicate, timeout),
+    now: () => ctx.now(),
+    random: () => ctx.random(),
+    uuid: () => ctx.uuid(),
+    createToken: (opts?: TokenOptions) => ctx.createToken(opts),
+    awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
+    restart: (input: unknown) => ctx.restart(input),
+    patched: (patchId: string) => ctx.patched(patchId),
+    deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
+  };
+  return flow as WelcomeFlow;
+}
+
+/** A mock WelcomeFlow for unit tests of workflow "welcome": each method is made by `fn` (vi.fn; node:test: mock.fn.bind(mock)) around `overrides`, else a default. Activities, child runs and signal awaits reject until given; now() is MOCK_NOW; random() and uuid() are deterministic. */
+export function mockWelcomeFlow<M>(fn: MockFn<M>, overrides: Partial<WelcomeFlow> = {}): FlowMock<WelcomeFlow, M> {
+  warnIfStale(GENERATED_FROM);
+  return createFlowMock<WelcomeFlow, M>(fn, overrides, {
+    workflow: WELCOME_WORKFLOW,
+    factory: "mockWelcomeFlow",
+    members: {
+      addEmoji: "activity",
+      addFirstName: "activity",
+      addSurname: "activity",
+      addTitle: "activity",
+      capitalise: "activity",
+      printGreeting: "activity",
+    },
+  });
+}
+
 /** The workflows of namespace "greeting" as the untyped runtime takes them (createWorker, replayHistory). */
 export function greetingWorkflows(
   workflows: GreetingReplayLoopsOptions["workflows"],
 ): Readonly<Record<string, WorkflowFn>> {
   return {
     [GREET_WORKFLOW]: (ctx: RunContext, input: GreetingInput) => workflows.greet(greetFlow(ctx), input),
+    [WELCOME_WORKFLOW]: (ctx: RunContext, input: WelcomeInput) => workflows.welcome(welcomeFlow(ctx), input),
   };
 }
 

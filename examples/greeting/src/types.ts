@@ -49,3 +49,18 @@ export interface Printed {
 export interface Reply {
   readonly text: string;
 }
+
+/** The input of `welcome`: a user who signed up and must verify their address. */
+export interface WelcomeInput {
+  readonly userId: string;
+  readonly firstName: string;
+  /** How long to wait for `user.verified`, e.g. "1d". */
+  readonly verifyTimeout: Duration;
+}
+
+/** The data of a `user.verified` event, published (key: the user id) by the accounts service. */
+export interface UserVerified {
+  readonly email: string;
+}
+
+export type WelcomeResult = { readonly status: "welcomed"; readonly email: string } | { readonly status: "unverified" };

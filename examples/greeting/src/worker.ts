@@ -1,6 +1,7 @@
 import type { Client, Worker, WorkerOptions } from "@replaykit/runtime";
 import { startGreetingLoops } from "./replay_gen.js";
 import type { Backends } from "./types.js";
+import { welcome } from "./welcome.js";
 import { greet } from "./workflow.js";
 
 export type GreetingWorkerOptions = Omit<
@@ -14,7 +15,7 @@ export async function startGreetingWorker(
   backends: Backends,
   options: GreetingWorkerOptions = {},
 ): Promise<Worker> {
-  const worker = startGreetingLoops({ ...options, client, backends, workflows: { greet } });
+  const worker = startGreetingLoops({ ...options, client, backends, workflows: { greet, welcome } });
   await worker.start();
   return worker;
 }

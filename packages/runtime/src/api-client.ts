@@ -16,6 +16,7 @@ import type { PurgeEventsOptions } from "./api-waits.js";
 import type { HistoryEvent } from "./history/index.js";
 import type { RunDescription } from "./ops/description.js";
 import type { RequestsClient } from "./request-api.js";
+import type { QueueInfo } from "./store/queue-records.js";
 import type { ListRunsFilter, RunInfo, RunPage, StreamEvent } from "./store/records.js";
 import type { CountFilter, HistoryOptions, OrphanedSignal, RunCounts, ScheduleInfo, Store } from "./store/types.js";
 import type { ReadStreamOptions, StreamChunk, StreamInfo } from "./stream-api.js";
@@ -85,6 +86,12 @@ export interface Client extends RunOperations, RequestsClient {
   listRuns(filter: ListRunsFilter): Promise<RunPage>;
   /** Namespaces that have runs. */
   listNamespaces(): Promise<string[]>;
+  /**
+   * The namespace's queues (those a worker declared limits for, and those with running runs or
+   * activity attempts), by name: their limits, rate window, and runs and activity attempts by
+   * state, in all and per concurrency key. A read for operators (the inspector's queues page).
+   */
+  listQueues(namespace: string): Promise<QueueInfo[]>;
   /**
    * The run with what it waits for: pending activities (failed attempts, last error, next
    * attempt), signal awaits, timers and children, its lease holder and its unconsumed signals.

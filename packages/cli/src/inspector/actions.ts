@@ -5,8 +5,12 @@ import { crossOriginRefusal } from "./security.js";
 /** Largest action body: a signal message of up to the client's payload limit, with room for the rest. */
 const BODY_SLACK = 64 * 1024;
 
-type Body = Record<string, unknown>;
-type Action = (context: RouteContext, body: Body) => Promise<{ status: number; message: string }>;
+export type Body = Record<string, unknown>;
+/** An action's answer: its status and message, and any more fields the page reads (a count, a batch id). */
+export type Action = (
+  context: RouteContext,
+  body: Body,
+) => Promise<{ readonly status: number; readonly message: string; readonly [more: string]: unknown }>;
 
 /**
  * POST /api/<action>: a write, refused unless it carries the token (header x-replaykit-token)
@@ -39,8 +43,8 @@ export function actionRoute(action: Action) {
     }
     const body = parsed as Body;
     try {
-      const { status, message } = await action(context, body);
-      sendJson(response, status, { ok: status < 300, message });
+      const { status, message, ...more } = await action(context, body);
+      sendJson(response, status, { ...more, ok: status < 300, message });
     } catch (error) {
       const [status, message] = failureOf(error);
       sendJson(response, status, { ok: false, error: message });
@@ -50,14 +54,14 @@ export function actionRoute(action: Action) {
 
 function failureOf(error: unknown): [number, string] {
   if (!(error instanceof ReplayError)) return [500, `unexpected error: ${String(error)}`];
-  if (error.code === "RUN_NOT_FOUND") return [404, error.message];
+  if (error.code === "RUN_NOT_FOUND" || error.code === "SCHEDULE_NOT_FOUND") return [404, error.message];
   if (error.code === "RUN_NOT_RESUMABLE") return [409, error.message];
   if (error.code.startsWith("INVALID_")) return [400, error.message];
   if (error.code === "DATABASE_UNREACHABLE" || error.code === "SCHEMA_NOT_MIGRATED") return [503, error.message];
   return [500, error.message];
 }
 
-const text = (body: Body, key: string): string => (typeof body[key] === "string" ? (body[key] as string) : "");
+export const text = (body: Body, key: string): string => (typeof body[key] === "string" ? (body[key] as string) : "");
 
 export const cancelAction: Action = async ({ client }, body) => {
   const [ns, wf, id] = [text(body, "namespace"), text(body, "workflow"), text(body, "runId")];

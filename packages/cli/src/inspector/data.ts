@@ -11,6 +11,8 @@ import {
 import type { SealedOf } from "../shared/sealed.js";
 import { stepsOf } from "../shared/steps.js";
 import { loadStreams, type StreamView } from "./streams.js";
+import { parseTagFilter } from "./tags.js";
+import { loadTree, type RunTree } from "./tree.js";
 
 /** Page size of the runs page. */
 export const RUNS_PER_PAGE = 50;
@@ -22,6 +24,8 @@ export interface RunsQuery {
   readonly status?: RunStatus;
   readonly prefix?: string;
   readonly queue?: string;
+  /** Tags the runs must all have, as the filter field gives them: `customer=c-1 plan=pro` (see parseTagFilter). */
+  readonly tags?: string;
   /** A window back from now: "1h", "24h", "7d", "30d". */
   readonly since?: string;
   readonly cursor?: string;
@@ -42,6 +46,7 @@ export interface RunData {
   readonly steps: readonly TimelineStep[];
   readonly history: readonly HistoryEvent[];
   readonly streams: readonly StreamView[];
+  readonly tree: RunTree;
   /** Recognises the payloads the request's view sealed (see PayloadView.sealedOf). */
   readonly sealedOf: SealedOf;
   readonly after: number;
@@ -67,7 +72,7 @@ export async function loadRuns(client: Client, query: RunsQuery): Promise<RunsDa
   return { query, namespaces, counts, page, after, now };
 }
 
-function listFilter(query: RunsQuery, now: number): ListRunsFilter {
+export function listFilter(query: RunsQuery, now: number): ListRunsFilter {
   const window = query.since === undefined ? undefined : SINCE_WINDOWS[query.since];
   return {
     namespace: query.namespace,
@@ -77,6 +82,7 @@ function listFilter(query: RunsQuery, now: number): ListRunsFilter {
     ...(query.status === undefined ? {} : { status: query.status }),
     ...(query.prefix === undefined ? {} : { runIdPrefix: query.prefix }),
     ...(query.queue === undefined ? {} : { queue: query.queue }),
+    ...(query.tags === undefined ? {} : { tags: parseTagFilter(query.tags) }),
     ...(window === undefined ? {} : { createdAfter: new Date(now - window) }),
     ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
   };
@@ -96,7 +102,9 @@ export async function loadRun(
     client.getHistory(namespace, workflow, runId, { iteration: run.iteration }),
     loadStreams(client, namespace, workflow, runId),
   ]);
-  return { run, steps: stepsOf(history, sealedOf), history, streams, sealedOf, after, now: client.clock.now() };
+  const steps = stepsOf(history, sealedOf);
+  const tree = await loadTree(client, sealedOf, run, steps);
+  return { run, steps, history, streams, tree, sealedOf, after, now: client.clock.now() };
 }
 
 export function isRunStatus(value: string | undefined): value is RunStatus {

@@ -15,22 +15,28 @@ export async function runsRoute(context: RouteContext): Promise<void> {
     sendHtml(response, 200, messagePage("No runs yet", "This database has no runs. Start one, and it shows here."));
     return;
   }
-  const status = param(url, "status");
-  const since = param(url, "since");
+  const query = runsQueryOf(namespace, (name) => param(url, name));
+  const data = await loadRuns(client, query);
+  sendHtml(response, 200, param(url, "partial") ? runsLive(data) : runsPage(data));
+}
+
+/** The runs page's filters from its query string (or a bulk action's body: `get` reads either); a bad status or window is a bad request. */
+export function runsQueryOf(namespace: string, get: (name: string) => string | undefined): RunsQuery {
+  const status = get("status");
+  const since = get("since");
   if (status !== undefined && !isRunStatus(status)) throw badRequest(`unknown status ${JSON.stringify(status)}`);
   if (since !== undefined && SINCE_WINDOWS[since] === undefined)
     throw badRequest(`unknown window ${JSON.stringify(since)}`);
-  const query: RunsQuery = {
+  return {
     namespace,
-    ...optional("workflow", param(url, "workflow")),
+    ...optional("workflow", get("workflow")),
     ...(status === undefined ? {} : { status }),
-    ...optional("prefix", param(url, "prefix")),
-    ...optional("queue", param(url, "queue")),
+    ...optional("prefix", get("prefix")),
+    ...optional("queue", get("queue")),
+    ...optional("tags", get("tags")),
     ...optional("since", since),
-    ...optional("cursor", param(url, "cursor")),
+    ...optional("cursor", get("cursor")),
   };
-  const data = await loadRuns(client, query);
-  sendHtml(response, 200, param(url, "partial") ? runsLive(data) : runsPage(data));
 }
 
 /** GET /run?ns&wf&id: a run's page (or its live region with partial=1). */

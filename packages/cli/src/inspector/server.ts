@@ -13,11 +13,15 @@ import { InspectorListenError, InspectorOptionsError } from "../shared/errors.js
 import { actionRoute, cancelAction, resumeAction, signalAction } from "./actions.js";
 import { INSPECTOR_SCRIPT } from "./assets/script.js";
 import { INSPECTOR_STYLE } from "./assets/style.js";
+import { BulkTracker, bulkAction, bulkCountAction, bulkProgressRoute } from "./bulk.js";
 import { boundedClient } from "./deadline.js";
 import { type RouteContext, type RouteHandler, sendHtml, sendText } from "./http.js";
 import { eventsRoute } from "./live.js";
+import { queuesRoute, schedulesRoute, triageRoute } from "./ops-routes.js";
 import { messagePage } from "./pages/layout.js";
 import { payloadRoute, runRoute, runsRoute } from "./pages-routes.js";
+import { pauseAction, resetAction, terminateAction, unpauseAction } from "./run-actions.js";
+import { scheduleDeleteAction, schedulePauseAction, scheduleResumeAction, scheduleTriggerAction } from "./schedules.js";
 import {
   hostRefusal,
   isLoopback,
@@ -90,8 +94,28 @@ const ROUTES: Readonly<Record<string, RouteHandler>> = {
   "POST /api/cancel": actionRoute(cancelAction),
   "POST /api/resume": actionRoute(resumeAction),
   "POST /api/signal": actionRoute(signalAction),
+  "POST /api/pause": actionRoute(pauseAction),
+  "POST /api/unpause": actionRoute(unpauseAction),
+  "POST /api/terminate": actionRoute(terminateAction),
+  "POST /api/reset": actionRoute(resetAction),
+  "GET /schedules": schedulesRoute,
+  "GET /queues": queuesRoute,
+  "GET /triage": triageRoute,
+  "POST /api/schedule-pause": actionRoute(schedulePauseAction),
+  "POST /api/schedule-resume": actionRoute(scheduleResumeAction),
+  "POST /api/schedule-trigger": actionRoute(scheduleTriggerAction),
+  "POST /api/schedule-delete": actionRoute(scheduleDeleteAction),
   // "GET /metrics" is not served yet: the observability work mounts it through `routes`.
 };
+
+/** The bulk action routes, with the tracker of this inspector's batches. */
+function bulkRoutes(tracker: BulkTracker): Record<string, RouteHandler> {
+  return {
+    "POST /api/bulk-count": actionRoute(bulkCountAction),
+    "POST /api/bulk": actionRoute(bulkAction(tracker)),
+    "GET /api/bulk-progress": bulkProgressRoute(tracker),
+  };
+}
 
 /**
  * Serves the web inspector over node:http: server-rendered pages, one small script, live
@@ -109,7 +133,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const allowHosts = options.allowHosts ?? [];
   const pageTimeoutMs = options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS;
   const closing = new AbortController();
-  const routes = { ...prefixed(options.routes ?? {}), ...ROUTES };
+  const routes = { ...prefixed(options.routes ?? {}), ...ROUTES, ...bulkRoutes(new BulkTracker()) };
   let port = options.port ?? 7070;
   const views = viewsOf(options);
   const tokens =

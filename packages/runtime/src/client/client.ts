@@ -35,6 +35,7 @@ import type { RunDescription } from "../ops/description.js";
 import { CodecStore } from "../payload/codec-store.js";
 import { type PayloadOptions, resolvePayloadOptions } from "../payload/options.js";
 import { PayloadPipeline } from "../payload/pipeline.js";
+import { type QueueInfo, queueInfos } from "../store/queue-records.js";
 import type { CountFilter, HistoryOptions, OrphanedSignal, RunCounts, ScheduleInfo, Store } from "../store/types.js";
 import { defaultLogger } from "../telemetry/logging.js";
 import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
@@ -336,6 +337,13 @@ export class ReplayClient implements StoreClient {
 
   listNamespaces(): Promise<string[]> {
     return this.#management.listNamespaces();
+  }
+
+  async listQueues(namespace: string): Promise<QueueInfo[]> {
+    const ns = validateName("namespace", namespace);
+    await this.#ready();
+    const now = this.clock.now();
+    return queueInfos(await this.store.queueState(ns, now), now);
   }
 
   describeRun(namespace: string, workflow: string, runId: string): Promise<RunDescription | undefined> {

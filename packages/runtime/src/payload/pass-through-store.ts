@@ -34,6 +34,7 @@ export type PayloadFreeMethod =
   | "resumeRun"
   | "listNamespaces"
   | "countRuns"
+  | "queueState"
   | "setSchedulePaused"
   | "deleteSchedule"
   | "recordScheduleRun"
@@ -156,6 +157,9 @@ export abstract class PassThroughStore<S extends Store> implements Pick<Store, P
   }
   countRuns(filter: CountFilter, now: number) {
     return this.inner.countRuns(filter, now);
+  }
+  queueState(namespace: string, now: number) {
+    return this.inner.queueState(namespace, now);
   }
   setSchedulePaused(namespace: string, id: string, paused: boolean, nextTick: number | undefined, now: number) {
     return this.inner.setSchedulePaused(namespace, id, paused, nextTick, now);

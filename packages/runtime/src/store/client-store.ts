@@ -2,6 +2,7 @@ import type { EndStatus, HistoryEvent, RunKey, RunStatus, Tags } from "../histor
 import type { BulkStore } from "./bulk-records.js";
 import type { CompletedToken, NewPublishedEvent, TokenCompletionWrite } from "./event-records.js";
 import type { OpenPayload } from "./open-events.js";
+import type { QueueState } from "./queue-records.js";
 import type { ListRunsFilter, RunInfo, RunInspection, RunPage, StreamEvent } from "./records.js";
 import type { NewRequest, RequestArrival, RequestState } from "./request-records.js";
 import type { ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
@@ -245,6 +246,8 @@ export interface ClientStore extends BulkStore {
   purgeRuns(request: PurgeRequest): Promise<number>;
   /** How many runs there are by status, and of the running ones how many are queued, active or waiting. */
   countRuns(filter: CountFilter, now: number): Promise<RunCounts>;
+  /** The namespace's queue rows, and its queues' running runs and activity slots by key and state (see queueInfos). */
+  queueState(namespace: string, now: number): Promise<QueueState>;
   /** Creates the schedule, or updates it (cron, time zone, input, policies) when its id exists; `nextTick` restarts it. */
   saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number): Promise<void>;
   getSchedule(namespace: string, id: string): Promise<ScheduleInfo | undefined>;

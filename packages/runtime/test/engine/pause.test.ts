@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunContext } from "../../src/api.js";
-import { QueryTimeoutError } from "../../src/index.js";
+import { manualClock, QueryTimeoutError } from "../../src/index.js";
 import { forEachStore, historyOf, rejectionOf, waitFor } from "../support/helpers.js";
 
 /** A latch an activity waits on until the test opens it. */
@@ -28,7 +28,12 @@ forEachStore((env) => {
   describe("a paused run", () => {
     it("takes no new step, keeps the signals that arrive, and fires on unpause the timer that came due meanwhile", async () => {
       const ns = "pause-timer";
+      // Time moves only when the test moves it: the run is paused while its timer is not yet due,
+      // however slowly the machine runs, and the timer comes due while it is paused.
+      const clock = manualClock(Date.UTC(2030, 0, 1));
+      const client = env.clientWith({ clock });
       await env.worker({
+        client,
         namespace: ns,
         workflows: {
           nap: async (ctx: RunContext) => {
@@ -38,21 +43,23 @@ forEachStore((env) => {
         },
         activities: {},
       });
-      await env.client.runWorkflow(ns, "nap", "n-1", null);
-      await waitFor(async () => (await env.client.describeRun(ns, "nap", "n-1"))?.waitingFor.timers.length === 1);
-      expect(await env.client.pauseRun(ns, "nap", "n-1")).toBe(true);
-      expect(await env.client.pauseRun(ns, "nap", "n-1")).toBe(false);
-      const paused = await env.client.describeRun(ns, "nap", "n-1");
+      await client.runWorkflow(ns, "nap", "n-1", null);
+      await waitFor(async () => (await client.describeRun(ns, "nap", "n-1"))?.waitingFor.timers.length === 1);
+      expect(await client.pauseRun(ns, "nap", "n-1")).toBe(true);
+      expect(await client.pauseRun(ns, "nap", "n-1")).toBe(false);
+      const paused = await client.describeRun(ns, "nap", "n-1");
       expect(paused).toMatchObject({ status: "running", paused: true, state: "paused" });
-      expect(await env.client.signalRun(ns, "nap", "n-1", "go", { picked: true }, "g-1")).toBe(true);
-      // Well past the timer: it waits, and the signal waits in the inbox.
+      expect(await client.signalRun(ns, "nap", "n-1", "go", { picked: true }, "g-1")).toBe(true);
+      // Well past the timer, and the workers told to look for work: it waits, and the signal waits in the inbox.
+      clock.advance(700);
+      client.local.wake(ns);
       await new Promise((resolve) => setTimeout(resolve, 700));
-      const types = (await historyOf(env.client, ns, "nap", "n-1")).map((event) => event.type);
+      const types = (await historyOf(client, ns, "nap", "n-1")).map((event) => event.type);
       expect(types).not.toContain("sleep_done");
-      expect((await env.client.describeRun(ns, "nap", "n-1"))?.inbox.map((signal) => signal.signal)).toEqual(["go"]);
-      expect(await env.client.unpauseRun(ns, "nap", "n-1")).toBe(true);
-      expect(await env.client.awaitResult(ns, "nap", "n-1", { timeout: "10s" })).toEqual({ picked: true });
-      expect((await env.client.getRun(ns, "nap", "n-1"))?.paused).toBe(false);
+      expect((await client.describeRun(ns, "nap", "n-1"))?.inbox.map((signal) => signal.signal)).toEqual(["go"]);
+      expect(await client.unpauseRun(ns, "nap", "n-1")).toBe(true);
+      expect(await client.awaitResult(ns, "nap", "n-1", { timeout: "10s" })).toEqual({ picked: true });
+      expect((await client.getRun(ns, "nap", "n-1"))?.paused).toBe(false);
     });
 
     it("commits the step a worker is in when it is paused, and starts nothing new until unpaused", async () => {

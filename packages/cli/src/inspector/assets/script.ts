@@ -3,6 +3,8 @@
  * It only ever inserts HTML that the server rendered and escaped (the live region), and sets
  * messages with textContent. Plain ES2020 for any current browser; no build step.
  */
+import { BULK_SCRIPT } from "./bulk-script.js";
+
 export const INSPECTOR_SCRIPT = `"use strict";
 (() => {
   const TOKEN_KEY = "replaykit-token";
@@ -52,6 +54,8 @@ export const INSPECTOR_SCRIPT = `"use strict";
     setTimeout(() => { following = false; refresh(); }, 1000);
   };
   followStreams();
+  // A page without events to follow (queues) reads its live region again every few seconds.
+  if (live && live.dataset.poll) setInterval(refresh, Number(live.dataset.poll));
   const events = document.body.dataset.events;
   if (events && live && typeof EventSource === "function") {
     const source = new EventSource(events + "&after=" + encodeURIComponent(document.body.dataset.after || "0"));
@@ -92,7 +96,8 @@ export const INSPECTOR_SCRIPT = `"use strict";
     result.className = "action-result " + (ok ? "ok" : "failed");
   };
   const post = async (action, target, extra) => {
-    const body = Object.assign({ namespace: target.dataset.ns, workflow: target.dataset.wf, runId: target.dataset.id }, extra);
+    const { ns, wf, id, schedule } = target.dataset;
+    const body = Object.assign({ namespace: ns, workflow: wf, runId: id }, schedule ? { schedule } : {}, extra);
     try {
       const response = await fetch("/api/" + action, {
         method: "POST",
@@ -110,17 +115,28 @@ export const INSPECTOR_SCRIPT = `"use strict";
     const loader = event.target.closest("button[data-load]");
     if (loader) { load(loader); return; }
     const button = event.target.closest("button[data-action]");
-    if (button) post(button.dataset.action, button, {});
+    if (!button) return;
+    if (button.dataset.confirm && !window.confirm(button.dataset.confirm)) return;
+    post(button.dataset.action, button, {});
   });
+  // The namespace switcher shows the same page for the namespace chosen.
+  const nsSwitch = document.getElementById("ns-switch");
+  if (nsSwitch) nsSwitch.addEventListener("change", () => nsSwitch.form.submit());
   document.addEventListener("submit", (event) => {
     if (event.target.id === "token-form") { event.preventDefault(); return; }
     const form = event.target.closest("form[data-action]");
     if (!form) return;
     event.preventDefault();
-    let message;
-    try { message = JSON.parse(form.elements.message.value); }
-    catch (error) { show("the message is not JSON: " + error.message, false); return; }
-    post(form.dataset.action, form, { signal: form.elements.signal.value, externalId: form.elements.externalId.value, message });
+    // Every named field of the form goes into the body; a message is JSON.
+    const extra = {};
+    for (const field of form.elements) {
+      if (!field.name) continue;
+      if (field.name !== "message") { extra[field.name] = field.value; continue; }
+      try { extra.message = JSON.parse(field.value); }
+      catch (error) { show("the message is not JSON: " + error.message, false); return; }
+    }
+    post(form.dataset.action, form, extra);
   });
+${BULK_SCRIPT}
 })();
 `;

@@ -1,7 +1,7 @@
 /** The inspector's stylesheet, served as /assets/inspector.css. */
 export const INSPECTOR_STYLE = `
 :root { --fg: #1d2330; --muted: #5f6b7a; --line: #dfe3ea; --bg: #f7f8fa; --card: #fff; --accent: #2f5bd3;
-  --running: #2f5bd3; --completed: #1f8a4c; --failed: #c2362b; --cancelled: #8a6d1f; --stuck: #a3299b; }
+  --running: #2f5bd3; --completed: #1f8a4c; --failed: #c2362b; --cancelled: #8a6d1f; --stuck: #a3299b; --terminated: #4b3a2a; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
 a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: underline; }
@@ -32,7 +32,7 @@ table.per-workflow { margin-top: 10px; width: auto; }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 10px; font-size: 12px; color: #fff; background: var(--muted); }
 .badge small { opacity: .85; }
 .status-running { background: var(--running); } .status-completed { background: var(--completed); } .status-failed { background: var(--failed); }
-.status-cancelled { background: var(--cancelled); } .status-stuck { background: var(--stuck); }
+.status-cancelled { background: var(--cancelled); } .status-stuck { background: var(--stuck); } .status-terminated { background: var(--terminated); }
 .pager { display: flex; justify-content: space-between; margin-top: 8px; } .empty { color: var(--muted); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px; margin: 0; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
@@ -58,5 +58,19 @@ aside.actions form { display: grid; gap: 8px; } .hint { color: var(--muted); fon
 .action-result { margin: 0; min-height: 1.4em; } .action-result.ok { color: var(--completed); } .action-result.failed { color: var(--failed); }
 .streams details.stream { margin: 6px 0; } table.chunks { margin-top: 4px; }
 tr.reset td { background: #fdf0ef; color: var(--failed); } .sealed { color: var(--muted); }
+.top nav.sections { display: flex; gap: 12px; } .top nav.sections a { color: #c9d1e0; } .top nav.sections a.here { color: #fff; font-weight: 600; }
+.top .ns-switch label { color: #c9d1e0; font-size: 12px; } .top .ns-switch select { padding: 1px 4px; }
+.token-bar { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: end; } .token-bar label { display: grid; gap: 2px; font-size: 12px; color: var(--muted); }
+td.row-actions { white-space: nowrap; } td.row-actions button { margin-right: 4px; padding: 2px 8px; font-size: 12px; }
+.status-paused { background: #7a8699; }
+section.queue { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 2px 12px 10px; margin-bottom: 10px; }
+.held-back { background: #fffbea; border: 1px solid #f0e1a0; border-radius: 4px; padding: 4px 10px; margin-top: 8px; } .held-back ul { margin: 2px 0; padding-left: 18px; }
+a.tag { display: inline-block; font-size: 12px; padding: 0 6px; margin: 1px 0; border: 1px solid var(--line); border-radius: 8px; background: #f1f3f6; color: var(--fg); }
+ul.tree, ul.tree ul { list-style: none; margin: 2px 0; padding-left: 18px; border-left: 1px solid var(--line); } ul.tree { padding-left: 4px; border: 0; }
+ul.tree li { margin: 3px 0; } ul.tree li.self > span { background: #eef2fd; padding: 0 4px; border-radius: 3px; }
+details.bulk { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; display: grid; gap: 8px; }
+details.bulk .filters { border: 0; padding: 8px 0 0; } .bulk-confirm { background: #fdf0ef; border: 1px solid #f2c4bf; border-radius: 4px; padding: 4px 10px 8px; }
+#bulk-bar { width: 320px; height: 14px; vertical-align: middle; }
+table.triage a.all { display: block; margin-top: 2px; } table.triage td.signature { white-space: pre-wrap; word-break: break-word; }
 .message { padding: 10px; background: var(--card); border: 1px solid var(--line); }
 `;

@@ -1,12 +1,13 @@
 import { type RunDescription, type SerializedError, waitingClauses } from "@replaykit/runtime";
-import { json } from "../../shared/values.js";
 import type { RunData } from "../data.js";
 import { type Html, href, html } from "../html.js";
 import { layout } from "./layout.js";
 import { jsonBlock, runLink, type Shown, sealedHtml, statusBadge, when } from "./parts.js";
-import { historySection, outputsSection, relativesSection, signalsSection } from "./run-sections.js";
+import { actionsPanel } from "./run-actions.js";
+import { historySection, outputsSection, signalsSection } from "./run-sections.js";
 import { streamsSection } from "./streams-section.js";
 import { timelineSection } from "./timeline.js";
+import { treeSection } from "./tree-section.js";
 
 /** A run's page: what it is and waits for, its steps on a time axis, signals, outputs, relatives; live. */
 export function runPage(data: RunData): Html {
@@ -15,7 +16,7 @@ export function runPage(data: RunData): Html {
   const content = html`<main class="page">
 <nav class="crumbs"><a href="${href("/", { ns: run.namespace })}">Runs</a> › <a href="${href("/", { ns: run.namespace, workflow: run.workflow })}">${run.workflow}</a> › <span class="mono">${run.runId}</span></nav>
 <section id="live" data-partial="${href("/run", { ...query, partial: "1" })}">${runLive(data)}</section>
-${actionsPanel(run)}
+${actionsPanel(data)}
 </main>`;
   const events = href("/events", query);
   return layout(`${run.workflow}/${run.runId}`, run.namespace, content, { events, after: data.after });
@@ -43,7 +44,7 @@ ${timelineSection(steps, run.createdAt.getTime(), end, pending, shown)}
 ${signalsSection(run, steps, shown)}
 ${outputsSection(steps, shown)}
 ${streamsSection(data.streams, shown)}
-${relativesSection(run, steps, shown)}
+${treeSection(run, data.tree)}
 ${historySection(data.history, shown)}`;
 }
 
@@ -79,13 +80,18 @@ function facts(run: RunDescription): Html {
 
 function buttons(run: RunDescription): Html {
   const data = html`data-ns="${run.namespace}" data-wf="${run.workflow}" data-id="${run.runId}"`;
-  const cancel =
-    run.status === "running" && !run.cancelRequested
-      ? html`<button type="button" class="danger" data-action="cancel" ${data}>Cancel run</button>`
+  const button = (action: string, label: string, shown: boolean, danger = false) =>
+    shown
+      ? html`<button type="button"${danger ? html` class="danger"` : ""} data-action="${action}" ${data}>${label}</button>`
       : "";
-  const resume =
-    run.status === "stuck" ? html`<button type="button" data-action="resume" ${data}>Resume run</button>` : "";
-  return cancel === "" && resume === "" ? html`` : html`<div class="buttons">${cancel}${resume}</div>`;
+  const running = run.status === "running";
+  const all = [
+    button("cancel", "Cancel run", running && !run.cancelRequested, true),
+    button("resume", "Resume run", run.status === "stuck"),
+    button("pause", "Pause run", running && !run.paused),
+    button("unpause", "Unpause run", running && run.paused),
+  ].filter((part) => part !== "");
+  return all.length === 0 ? html`` : html`<div class="buttons">${all}</div>`;
 }
 
 function waiting(run: RunDescription, shown: Shown): Html {
@@ -106,25 +112,4 @@ function errorBlock(error: SerializedError, shown: Shown): Html {
   if (sealed !== undefined) return html`<p class="error-line">${sealedHtml(sealed, shown.reader)}</p>`;
   const cause = error.cause ? html`<p>caused by</p>${errorBlock(error.cause, shown)}` : "";
   return html`<p class="error-line"><b>${error.name}</b>: ${error.message}${error.code ? html` <small>(${error.code})</small>` : ""}</p>${error.stack ? html`<pre class="stack">${error.stack}</pre>` : ""}${cause}`;
-}
-
-function actionsPanel(run: RunDescription): Html {
-  const canSignal = run.status === "running";
-  return html`<aside class="actions">
-<h2>Actions</h2>
-<form id="token-form"><label>Token <input type="password" id="token" autocomplete="off" placeholder="printed by replaykit ui"></label></form>
-<p class="hint">Cancel, resume and send need the token that <code>replaykit ui</code> printed (kept in this tab only).</p>
-${
-  canSignal
-    ? html`<form id="signal-form" data-action="signal" data-ns="${run.namespace}" data-wf="${run.workflow}" data-id="${run.runId}">
-  <label>Signal <input name="signal" required placeholder="warehouseReady"></label>
-  <label>External id <input name="externalId" required placeholder="evt-1"></label>
-  <label>Message (JSON) <textarea name="message" rows="3" required>{}</textarea></label>
-  <button type="submit">Send signal</button>
-</form>`
-    : ""
-}
-<p id="action-result" class="action-result" role="status"></p>
-<p class="hint">Raw history: <code>replaykit runs history ${json(run.workflow, 40)} ${json(run.runId, 60)}</code></p>
-</aside>`;
 }

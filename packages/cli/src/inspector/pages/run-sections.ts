@@ -1,8 +1,7 @@
-import type { ChildRequest, HistoryEvent, RunDescription, TimelineStep } from "@replaykit/runtime";
+import type { HistoryEvent, RunDescription, TimelineStep } from "@replaykit/runtime";
 import { peopleLine } from "../../shared/sealed.js";
-import { outcomeOf } from "../../shared/steps.js";
 import { type Html, html } from "../html.js";
-import { jsonBlock, runLink, type Shown, sealedHtml, when } from "./parts.js";
+import { jsonBlock, type Shown, when } from "./parts.js";
 
 /** Signals awaited now, received and consumed (with their messages), and received but not consumed yet. */
 export function signalsSection(run: RunDescription, steps: readonly TimelineStep[], shown: Shown): Html {
@@ -23,25 +22,6 @@ export function outputsSection(steps: readonly TimelineStep[], shown: Shown): Ht
     (o) =>
       html`<tr><td>${o.name}#${o.seq}</td><td>${when(o.startedAt)}</td><td>${jsonBlock(o.request, shown)}</td></tr>`,
   )}</tbody></table></section>`;
-}
-
-/** The parent and the children this iteration started, as links. */
-export function relativesSection(run: RunDescription, steps: readonly TimelineStep[], shown: Shown): Html {
-  const children = steps.filter((step) => step.kind === "child");
-  if (children.length === 0 && run.parent === undefined) return html``;
-  const parent = run.parent
-    ? html`<p>Parent: ${runLink(run.namespace, run.parent.workflow, run.parent.runId, `${run.parent.workflow}/${run.parent.runId}`)}</p>`
-    : "";
-  const rows = children.map((step) => {
-    const sealed = shown.sealedOf(step.request);
-    if (sealed !== undefined) {
-      // The request (with the child's run id) is encrypted: the child is found in the runs list.
-      return html`<tr><td>${step.name}: ${sealedHtml(sealed, shown.reader)}</td><td>-</td><td>${outcomeOf(step, shown.sealedOf)}</td></tr>`;
-    }
-    const request = step.request as ChildRequest;
-    return html`<tr><td>${runLink(run.namespace, step.name, request.runId, `${step.name}/${request.runId}`)}</td><td>${request.wait ? "waited for" : "started"}</td><td>${outcomeOf(step, shown.sealedOf)}</td></tr>`;
-  });
-  return html`<section class="relatives"><h2>Parent and children</h2>${parent}${children.length > 0 ? html`<table class="grid"><thead><tr><th>child run</th><th>how</th><th>outcome</th></tr></thead><tbody>${rows}</tbody></table>` : ""}</section>`;
 }
 
 export function historySection(history: readonly HistoryEvent[], shown: Shown): Html {

@@ -1,6 +1,8 @@
-import { type RunCounts, RunStatus } from "@replaykit/runtime";
+import { type RunCounts, RunStatus, type Tags } from "@replaykit/runtime";
 import { type RunsData, type RunsQuery, SINCE_WINDOWS } from "../data.js";
 import { type Html, href, html } from "../html.js";
+import { tagText } from "../tags.js";
+import { bulkPanel } from "./bulk-panel.js";
 import { layout } from "./layout.js";
 import { runLink, statusBadge, when } from "./parts.js";
 
@@ -11,9 +13,11 @@ export function runsPage(data: RunsData): Html {
   const events = href("/events", { ns: data.query.namespace, scope: "runs" });
   const content = html`<main class="page">
 ${filters(data)}
+${bulkPanel(data.query)}
 <section id="live" data-partial="${partialHref(data.query)}">${runsLive(data)}</section>
 </main>`;
-  return layout("Runs", data.query.namespace, content, { events, after: data.after });
+  const nav = { path: "/", namespaces: data.namespaces };
+  return layout("Runs", data.query.namespace, content, { events, after: data.after }, nav);
 }
 
 /** The part of the runs page that live updates fetch again. */
@@ -26,8 +30,8 @@ function partialHref(query: RunsQuery): string {
 }
 
 function queryParams(query: RunsQuery): Record<string, string | undefined> {
-  const { namespace, workflow, status, prefix, queue, since, cursor } = query;
-  return { ns: namespace, workflow, status, prefix, queue, since, cursor };
+  const { namespace, workflow, status, prefix, queue, tags, since, cursor } = query;
+  return { ns: namespace, workflow, status, prefix, queue, tags, since, cursor };
 }
 
 function filters(data: RunsData): Html {
@@ -45,6 +49,7 @@ function filters(data: RunsData): Html {
   <label>Status <select name="status" id="filter-status">${option("", "any", query.status === undefined)}${STATUSES.map((s) => option(s, s, s === query.status))}</select></label>
   <label>Run id starts with <input name="prefix" value="${query.prefix ?? ""}" placeholder="order-"></label>
   <label>Queue <input name="queue" value="${query.queue ?? ""}" size="10"></label>
+  <label>Tags <input name="tags" id="filter-tags" value="${query.tags ?? ""}" size="22" placeholder="customer=c-1 plan=pro"></label>
   <label>Created <select name="since">${option("", "any time", query.since === undefined)}${Object.keys(SINCE_WINDOWS).map((w) => option(w, `in the last ${w}`, w === query.since))}</select></label>
   <button type="submit">Filter</button>
   <a class="reset" href="${href("/", { ns: query.namespace })}">Reset</a>
@@ -82,6 +87,7 @@ function runsTable(data: RunsData): Html {
   <td>${when(run.createdAt)}</td>
   <td>${when(run.updatedAt)}</td>
   <td>${run.queue ?? "-"}</td>
+  <td class="tags">${tagLinks(query, run.tags)}</td>
 </tr>`,
   );
   const next = page.nextCursor
@@ -91,8 +97,20 @@ function runsTable(data: RunsData): Html {
     ? html`<a href="${href("/", { ...queryParams(query), cursor: undefined })}">← Newest</a>`
     : "";
   return html`<table class="grid runs">
-<thead><tr><th>workflow</th><th>run id</th><th>status</th><th>iter</th><th>created</th><th>updated</th><th>queue</th></tr></thead>
+<thead><tr><th>workflow</th><th>run id</th><th>status</th><th>iter</th><th>created</th><th>updated</th><th>queue</th><th>tags</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>
 <nav class="pager">${first}${next}</nav>`;
+}
+
+/** A run's tags, each a link that adds it to the filter. */
+function tagLinks(query: RunsQuery, tags: Tags): Html {
+  return html`${Object.entries(tags).map(([key, value]) => {
+    const tag = tagText(key, value);
+    const filter = [
+      ...(query.tags ?? "").split(/[\s,]+/).filter((part) => part !== "" && !part.startsWith(`${key}=`)),
+      tag,
+    ];
+    return html`<a class="tag" href="${href("/", { ...queryParams(query), tags: filter.join(" "), cursor: undefined })}">${tag}</a> `;
+  })}`;
 }

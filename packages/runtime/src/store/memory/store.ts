@@ -40,6 +40,7 @@ import { listOrphanedSignals, purgeOrphanedSignals } from "./orphans.js";
 import { memoryPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
+import { queueState } from "./queue-state.js";
 import { getRun, listNamespaces, listRuns } from "./reads.js";
 import { addRequest, forgetRequest, loadRequests, readRequest, updateWithStart, withdrawRequest } from "./requests.js";
 import {
@@ -331,6 +332,9 @@ export class MemoryStore implements Store {
   }
   async countRuns(filter: CountFilter, now: number) {
     return countRuns(this.#db, filter, now);
+  }
+  async queueState(namespace: string, now: number) {
+    return queueState(this.#db, namespace, now);
   }
   async saveSchedule(spec: ScheduleSpec, nextTick: number | undefined, now: number) {
     saveSchedule(this.#db, spec, nextTick, now);

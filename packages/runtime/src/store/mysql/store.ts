@@ -52,6 +52,7 @@ import { packetBudget, readMaxPacket } from "./packet.js";
 import { MySqlPayloadTable } from "./payload-table.js";
 import { holdPresence } from "./presence.js";
 import { purgeRuns } from "./purge.js";
+import { queueState } from "./queue-state.js";
 import { selectNamespaces, selectRun, selectRunPage } from "./reads.js";
 import { addRequest, forgetRequest, loadRequests, readRequest, withdrawRequest } from "./requests.js";
 import {
@@ -426,6 +427,9 @@ export class MySqlStore implements Store {
   }
   countRuns(filter: CountFilter, now: number) {
     return this.#guard((pool, p) => countRuns(pool, p, filter, now));
+  }
+  queueState(namespace: string, now: number) {
+    return this.#guard((pool, p) => queueState(pool, p, namespace, now));
   }
   getHistory(key: RunKey, options?: HistoryOptions) {
     return this.#guard((pool, p) => selectHistory(pool, p, key, options));
