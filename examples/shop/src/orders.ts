@@ -28,7 +28,8 @@ export async function placeOrder(pool: Pool, client: Client, input: OrderInput):
       input.cents,
       input.address,
     ]);
-    await runOrder(client, input.orderId, input, { tx: conn });
+    const tags = input.email === undefined ? {} : { tags: { customer: input.email } };
+    await runOrder(client, input.orderId, input, { tx: conn, ...tags });
     await conn.commit();
   } catch (error) {
     await conn.rollback();

@@ -6,6 +6,7 @@ import {
   queue,
   schedule,
   signal,
+  tag,
   update,
   workflow,
 } from "@replaykit/codegen";
@@ -40,6 +41,8 @@ export default defineNamespace({
         }),
       },
       queries: { status: query<void, OrderStatus>({ description: "Where the order stands." }) },
+      // Operators find a customer's orders by it: `replaykit runs list --tag customer=ana@example.com`.
+      tags: { customer: tag<string>({ description: "The customer's e-mail address." }) },
     }),
     followUp: workflow<FollowUpInput, FollowUpResult>({
       description: "Thirty days after an order, ask for a review; remind once when none comes within a week.",
@@ -59,11 +62,13 @@ export default defineNamespace({
     }),
     refundPayment: activity(refundPayment, { description: "Give the money back." }),
     shipOrder: activity(shipOrder, { description: "Book the courier." }),
-    sendEmail: activity(sendEmail, { description: "Email the customer." }),
+    // Every attempt goes through queue "email": at most 2 at once across all workers, however many orders ship.
+    sendEmail: activity(sendEmail, { description: "Email the customer.", queue: "email" }),
     salesTotals: activity(salesTotals, { description: "Read the payment gateway's totals." }),
     askManager: activity(askManager, { description: "Send a manager the signed link that approves a large order." }),
   },
   queues: {
+    email: queue({ description: "Attempts of sendEmail: the mail provider takes 2 connections.", concurrency: 2 }),
     mail: queue({
       description: "Runs that email customers: the mail provider takes 60 new conversations a minute.",
       concurrency: 10,

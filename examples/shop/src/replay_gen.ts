@@ -94,6 +94,9 @@ export const SEND_EMAIL_ACTIVITY = "sendEmail";
 /** Activity: Book the courier. */
 export const SHIP_ORDER_ACTIVITY = "shipOrder";
 
+/** Queue: Attempts of sendEmail: the mail provider takes 2 connections. */
+export const EMAIL_QUEUE = "email";
+
 /** Queue: Runs that email customers: the mail provider takes 60 new conversations a minute. */
 export const MAIL_QUEUE = "mail";
 
@@ -103,15 +106,16 @@ export const NIGHTLY_SALES_REPORT_SCHEDULE = "nightlySalesReport";
 /** What this file was generated from: startShopLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "9a2d491bf4fc2f9195f9107973692beb8edd1973ed2467f3d90dfcbe3727773e",
+  sha256: "5223713e95ac3eb207864e77a234961e83ffea12430091e841bc6b5dcea0a084",
   command: "npx replaygen src/replay.ts",
 };
 
 /** A queue of namespace "shop": what the `queue` of a start may name. */
-export type ShopQueue = typeof MAIL_QUEUE;
+export type ShopQueue = typeof EMAIL_QUEUE | typeof MAIL_QUEUE;
 
 /** The queues of namespace "shop" with their limits; startReplayLoops serves every one of them. */
 export const SHOP_QUEUES: Readonly<Record<ShopQueue, QueueOptions>> = {
+  [EMAIL_QUEUE]: { concurrency: 2 },
   [MAIL_QUEUE]: { concurrency: 10, rateLimit: { limit: 60, period: "1m" } },
 };
 
@@ -418,8 +422,18 @@ export interface OrderFlow {
 /** Workflow "order": Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out). */
 export type OrderWorkflow = (flow: OrderFlow, input: OrderInput) => Promise<OrderResult>;
 
+/** The tags of runs of workflow "order": its start helpers take these keys, each optional, and no others. */
+export type OrderTags = {
+  readonly customer?: string;
+};
+
 /** Starts a run of workflow "order"; false when `runId` exists already. `opts.tx` joins your transaction. */
-export function runOrder(client: Client, runId: string, input: OrderInput, opts?: ShopRunOptions): Promise<boolean> {
+export function runOrder(
+  client: Client,
+  runId: string,
+  input: OrderInput,
+  opts?: Omit<ShopRunOptions, "tags"> & { readonly tags?: OrderTags },
+): Promise<boolean> {
   requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.runWorkflow(SHOP_NAMESPACE, ORDER_WORKFLOW, runId, input, opts);
 }
@@ -451,7 +465,7 @@ export function signalWithStartOrderWarehouseReady(
   input: OrderInput,
   message: WarehouseReady,
   externalId: string,
-  opts?: ShopRunOptions,
+  opts?: Omit<ShopRunOptions, "tags"> & { readonly tags?: OrderTags },
 ): Promise<boolean> {
   requireSecretFields(client, SHOP_SECRET_FIELDS);
   return client.signalWithStart(
@@ -516,7 +530,7 @@ export async function updateWithStartOrderChangeAddress(
   runId: string,
   input: OrderInput,
   updateInput: ChangeAddress,
-  opts?: Omit<ShopRunOptions, "tx"> & UpdateOptions,
+  opts?: Omit<Omit<ShopRunOptions, "tags"> & { readonly tags?: OrderTags }, "tx"> & UpdateOptions,
 ): Promise<OrderStatus> {
   requireSecretFields(client, SHOP_SECRET_FIELDS);
   const result = await client.updateWithStart(
@@ -767,7 +781,7 @@ export function startShopLoops(opts: ShopReplayLoopsOptions): Worker {
       },
       [REFUND_PAYMENT_ACTIVITY]: refundPayment,
       [SALES_TOTALS_ACTIVITY]: salesTotals,
-      [SEND_EMAIL_ACTIVITY]: sendEmail,
+      [SEND_EMAIL_ACTIVITY]: { fn: sendEmail, queue: "email" },
       [SHIP_ORDER_ACTIVITY]: shipOrder,
     },
     queues: { ...SHOP_QUEUES, ...rest.queues },

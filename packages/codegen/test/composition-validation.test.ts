@@ -90,6 +90,26 @@ describe("activity timeouts", () => {
   });
 });
 
+describe("tags", () => {
+  const tagged = (tags: string) =>
+    `import { tag } from "@replaykit/codegen";\n${ns(wf("order", `, tags: { ${tags} }`))}`;
+
+  it("refuses a tag whose type is no string, number or boolean, at its type", () => {
+    expectProblem(
+      tagged("when: tag<Date>()"),
+      "Date>",
+      /tag "when" of workflow "order": its type is Date; a tag holds a string, a number or a boolean/,
+    );
+    expect(problemsOf(tagged('customer: tag<string>(), plan: tag<"free" | "pro">(), n: tag<number>()')).errors).toEqual(
+      [],
+    );
+  });
+
+  it("refuses an unknown option of a tag", () => {
+    expectProblem(tagged('customer: tag({ descripton: "x" })'), "descripton", /descripton/);
+  });
+});
+
 describe("queues", () => {
   const queues = (entries: string) => `, queues: { ${entries} }`;
 
@@ -100,6 +120,17 @@ describe("queues", () => {
       /workflow "send" names queue "mails", which is not a queue of this namespace: use "mail"/,
     );
     expectProblem(ns(wf("send", ', queue: "mail"')), '"mail"', /the namespace declares no queue/);
+  });
+
+  it("refuses an activity queue the namespace does not declare, at its name", () => {
+    const withQueue = (name: string) =>
+      `export default defineNamespace({ name: "n", workflows: { ${wf("send")} }, activities: { act: activity(act, { description: "Acts.", queue: "${name}" }) }, queues: { email: queue({ concurrency: 2 }) } });`;
+    expectProblem(
+      withQueue("emial"),
+      '"emial"',
+      /activity "act" names queue "emial", which is not a queue of this namespace: use "email"/,
+    );
+    expect(problemsOf(withQueue("email")).errors).toEqual([]);
   });
 
   it("refuses limits the runtime would refuse, each at its value", () => {

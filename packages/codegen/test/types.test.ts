@@ -66,6 +66,7 @@ const MISUSE_COMPOSITION = path.join(PACKAGE_ROOT, "test", "types", "misuse-comp
 const MISUSE_TRIGGERS = path.join(PACKAGE_ROOT, "test", "types", "misuse-triggers.ts");
 const MISUSE_SECRET = path.join(PACKAGE_ROOT, "test", "types", "misuse-secret.ts");
 const MISUSE_REQUESTS = path.join(PACKAGE_ROOT, "test", "types", "misuse-requests.ts");
+const MISUSE_TAGS = path.join(PACKAGE_ROOT, "test", "types", "misuse-tags.ts");
 
 /** The diagnostics of `file` with its `@ts-expect-error` lines removed (line numbers kept). */
 function withoutDirectives(file: string): string {
@@ -103,6 +104,7 @@ describe("generated API types", () => {
     project.addSourceFileAtPath(MISUSE_TRIGGERS);
     project.addSourceFileAtPath(MISUSE_SECRET);
     project.addSourceFileAtPath(MISUSE_REQUESTS);
+    project.addSourceFileAtPath(MISUSE_TAGS);
     expect(diagnosticsUnder(project, path.dirname(MISUSE))).toEqual([]);
   });
 
@@ -134,6 +136,18 @@ describe("generated API types", () => {
     expect(diagnostics).toMatch(/misuse-requests\.ts:22: Type 'number' is not assignable to type 'string'/);
     expect(diagnostics).toMatch(/misuse-requests\.ts:24: Type 'string' is not assignable to type 'boolean'/);
     expect(lines).toHaveLength(7);
+  });
+
+  it("rejects each misuse of typed tags with the expected diagnostic: a wrong type, an unknown tag", () => {
+    const diagnostics = withoutDirectives(MISUSE_TAGS);
+    const lines = diagnostics.split("\n").filter((line) => /^misuse-tags\.ts:\d+:/.test(line));
+    expect(diagnostics).toMatch(/misuse-tags\.ts:7: Type 'number' is not assignable to type 'string'/);
+    expect(diagnostics).toMatch(/misuse-tags\.ts:9: .*'cutsomer' does not exist in type 'InvoiceTags'/);
+    expect(diagnostics).toMatch(
+      /misuse-tags\.ts:11: Type '"gold"' is not assignable to type '"free" \| "pro" \| undefined'/,
+    );
+    expect(diagnostics).toMatch(/misuse-tags\.ts:13: Type 'string' is not assignable to type 'boolean \| undefined'/);
+    expect(lines).toHaveLength(4);
   });
 
   it("rejects each misuse of the zod and exact-optional API with the expected diagnostic", () => {

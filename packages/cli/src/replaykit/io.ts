@@ -10,6 +10,8 @@ export interface ReplaykitIo {
   readonly stopped?: Promise<void>;
   /** Asks a person a yes/no question (a destructive command without --yes); absent when no one can answer (no terminal). */
   readonly confirm?: (question: string) => Promise<boolean>;
+  /** Rewrites one status line on stderr in place (a progress bar); absent when stderr is no terminal. */
+  readonly status?: (line: string) => void;
 }
 
 export function processIo(): ReplaykitIo {
@@ -23,6 +25,8 @@ export function processIo(): ReplaykitIo {
     env: process.env,
     stopped,
     ...(process.stdin.isTTY && process.stderr.isTTY ? { confirm: askOnTerminal } : {}),
+    // Back to the line's start and clear it: the bar is redrawn, never scrolled.
+    ...(process.stderr.isTTY ? { status: (line: string) => process.stderr.write(`\r\u001b[K${line}`) } : {}),
   };
 }
 

@@ -1,6 +1,9 @@
 import { Command, CommanderError } from "commander";
 import { CliUsageError } from "../shared/errors.js";
 import { EXIT, exitCodesHelp } from "../shared/exit-codes.js";
+import { BULK_ACTIONS, bulkAction } from "./commands/bulk.js";
+import { filterOptions, TAG_HELP } from "./commands/run-filter.js";
+import { DEFAULT_TERMINATE_REASON, pauseRun, resetRun, terminateRun, unpauseRun } from "./commands/runs-control.js";
 import { countRuns } from "./commands/runs-count.js";
 import { type ListFlags, listRuns } from "./commands/runs-list.js";
 import { showHistory, showRunCommand } from "./commands/runs-show.js";
@@ -10,6 +13,7 @@ import { serveInspector } from "./commands/ui.js";
 import { type Context, type GlobalOptions, withContext } from "./context.js";
 import { reportFailure } from "./failure.js";
 import { processIo, type ReplaykitIo } from "./io.js";
+import { collect } from "./parse.js";
 
 const HELP = `
 Database: --db mysql://user:password@host:3306/database, or REPLAY_MYSQL_URL.
@@ -24,6 +28,8 @@ Examples:
   replaykit runs list --status stuck                 runs parked with an error, newest first
   replaykit runs show order o-17                     status, input, error, steps, what it waits for
   replaykit runs resume order o-17 --version v2      replay a stuck run on workers of version v2
+  replaykit runs reset order o-17 --first-failure    same id, again from its first failed step
+  replaykit bulk pause --tag customer=c-42           pause every run of a customer (asks first)
   replaykit runs purge --ended-before 30d            delete runs that ended over 30 days ago
   replaykit signal order o-17 warehouseReady '{"picker":"ann"}' --id evt-9
   replaykit ui                                       the web inspector on http://127.0.0.1:7070
@@ -34,6 +40,18 @@ const LIST_HELP = `
 The table goes to stdout; the footer ("3 runs; next page: add --cursor ...") and "no runs ...
 match" go to stderr, so \`replaykit runs list | grep stuck\` or \`> runs.txt\` gets the rows alone.
 With --json, stdout has the whole page: { runs, nextCursor }.`;
+
+const BULK_HELP = `
+Asks first, with the number of runs the filter matches, unless --yes. Progress goes to stderr: a
+bar on a terminal, a line per round of 100 runs otherwise, none with --json (stdout then has the
+result: { batchId, matched, done, skipped, failed, failures }). Skipped: runs that stopped
+matching since they were listed, or that had nothing to change. Exit code 1 when some failed.
+
+Examples:
+  replaykit bulk pause --status running --tag customer=c-42
+  replaykit bulk reset --status failed --created-after 12h --pin-version v3 --yes
+  replaykit bulk signal --workflow order --status running --signal recheck --message '{}'
+  replaykit bulk terminate --tag customer=c-42 --reason "fraud" --batch-id incident-2291`;
 
 type Handler = (context: Context, args: string[], flags: Record<string, unknown>) => Promise<void>;
 type Act = (handler: Handler, namespaceOptional?: boolean) => (...params: unknown[]) => Promise<void>;
@@ -75,7 +93,9 @@ export async function main(argv: readonly string[], io: ReplaykitIo = processIo(
 
 function buildProgram(io: ReplaykitIo, act: Act): Command {
   const program = new Command("replaykit")
-    .description("Operate replaykit runs: list, inspect, cancel, resume, fork, purge, signal; a web inspector.")
+    .description(
+      "Operate replaykit runs: list, inspect, cancel, pause, terminate, resume, reset, fork, purge, signal, bulk actions; a web inspector.",
+    )
     .option("--db <url>", "mysql://user:password@host:3306/database (default: REPLAY_MYSQL_URL)")
     .option("-n, --namespace <name>", "the namespace (default: REPLAY_NAMESPACE, or the only one)")
     .option("--table-prefix <prefix>", "table name prefix (default: replay_)")
@@ -105,6 +125,7 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
         sendSignal(c, { workflow, runId, signal, message }, f),
       ),
     );
+  addBulkCommand(program, act);
   program
     .command("ui")
     .description("serve the web inspector (runs, a run's timeline, live updates, actions with a token)")
@@ -131,17 +152,12 @@ function buildProgram(io: ReplaykitIo, act: Act): Command {
 }
 
 function addRunCommands(runs: Command, act: Act): void {
-  runs
-    .command("list")
-    .description("one page of runs, newest first")
-    .addHelpText("after", LIST_HELP)
-    .option("--workflow <name>")
-    .option("--status <status>", "running, completed, failed, cancelled or stuck")
-    .option("--queue <name>")
-    .option("--version <version>", "runs pinned to this code version")
-    .option("--created-after <time>", "a time before now (30d, 2h, 15m) or an ISO 8601 date")
-    .option("--created-before <time>", "a time before now (30d, 2h, 15m) or an ISO 8601 date")
-    .option("--prefix <text>", "run ids that start with this text")
+  filterOptions(
+    runs
+      .command("list")
+      .description("one page of runs, newest first (TAGS: key=value, key:=json)")
+      .addHelpText("after", LIST_HELP),
+  )
     .option("--limit <n>", "runs per page, 1..1000", "50")
     .option("--cursor <cursor>", "the next page, as printed after the previous one")
     .option("--oldest-first", "oldest runs first")
@@ -151,6 +167,7 @@ function addRunCommands(runs: Command, act: Act): void {
     .description("runs by status per workflow, and the running ones by state")
     .option("--workflow <name>")
     .option("--queue <name>")
+    .option("--tag <key=value>", TAG_HELP, collect)
     .action(act((c, _args, f) => countRuns(c, f)));
   runs
     .command("show")
@@ -191,6 +208,7 @@ function addRunCommands(runs: Command, act: Act): void {
     .option("--queue <name>", "the new run's queue (default: the source's; \"-\": the default queue)")
     .option("--priority <n>", "the new run's priority (default: the source's)")
     .action(act((c, [workflow = "", runId = ""], f) => forkRun(c, workflow, runId, f)));
+  addRunControls(runs, act);
   runs
     .command("purge")
     .description("delete ended runs with their events, signals and retry rows, in short transactions")
@@ -201,6 +219,56 @@ function addRunCommands(runs: Command, act: Act): void {
     )
     .option("--batch-size <n>", "runs per round, 1..10000", "500")
     .action(act((c, _args, f) => purgeRuns(c, f)));
+}
+
+function addRunControls(runs: Command, act: Act): void {
+  runs
+    .command("pause")
+    .description("take no new step until unpaused (a step already running finishes); signals still arrive")
+    .argument("<workflow>")
+    .argument("<runId>")
+    .action(act((c, [workflow = "", runId = ""]) => pauseRun(c, workflow, runId)));
+  runs
+    .command("unpause")
+    .description("let a paused run go on (timers that came due meanwhile fire now)")
+    .argument("<workflow>")
+    .argument("<runId>")
+    .action(act((c, [workflow = "", runId = ""]) => unpauseRun(c, workflow, runId)));
+  runs
+    .command("terminate")
+    .description("end a run that has not ended, a stuck one included, as terminated; aborts its activities")
+    .argument("<workflow>")
+    .argument("<runId>")
+    .option("--reason <text>", `why, stored with the run (default: "${DEFAULT_TERMINATE_REASON}")`)
+    .action(act((c, [workflow = "", runId = ""], f) => terminateRun(c, workflow, runId, f)));
+  runs
+    .command("reset")
+    .description("start the run again under the same id, reusing the recorded steps before a step")
+    .argument("<workflow>")
+    .argument("<runId>")
+    .option("--to-step <n>", "the first step to execute again (steps count from 0; see runs show)")
+    .option("--first-failure", "go back to the first activity that failed for good or child that did not complete")
+    .option("--version <version>", "pin it to workers of this code version (the one with the fix)")
+    .action(act((c, [workflow = "", runId = ""], f) => resetRun(c, workflow, runId, f)));
+}
+
+function addBulkCommand(program: Command, act: Act): void {
+  filterOptions(
+    program
+      .command("bulk")
+      .description("do one action to every run the filter flags select, in resumable batches")
+      .argument("<action>", BULK_ACTIONS.join(", "))
+      .addHelpText("after", BULK_HELP),
+  )
+    .option("--batch-id <id>", "go on with a batch that was cut short (or name a new one); default: a new random id")
+    .option("--yes", "act without asking (for scripts)")
+    .option("--signal <name>", "signal: the signal to send (each run gets it once)")
+    .option("--message <json>", "signal: the message, as JSON")
+    .option("--to-step <n>", "reset: the first step to execute again")
+    .option("--first-failure", "reset: each run's first failing step (the default)")
+    .option("--pin-version <version>", "resume, reset: pin the runs to this code version (--version filters)")
+    .option("--reason <text>", "terminate: why, stored with each run")
+    .action(act((c, [action = ""], f) => bulkAction(c, action, f)));
 }
 
 function addScheduleCommands(schedules: Command, act: Act): void {

@@ -1,4 +1,4 @@
-import { type Duration, type RunStatus, toMillis } from "@replaykit/runtime";
+import { type Duration, type RunStatus, type Tags, type TagValue, toMillis } from "@replaykit/runtime";
 import { CliUsageError } from "../shared/errors.js";
 
 const STATUSES: readonly RunStatus[] = ["running", "completed", "failed", "cancelled", "stuck", "terminated"];
@@ -53,4 +53,50 @@ export function parseJson(what: string, text: string): unknown {
       `invalid ${what}: ${reason}. Give JSON, quoted for your shell, e.g. '{"picker":"ann"}' or '"text"'`,
     );
   }
+}
+
+/** Collects a repeatable option's values (`--tag a=1 --tag b=2`) for commander. */
+export function collect(value: string, previous: readonly string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * `--tag` values as a run's tags: `key=value` is a string ("customer=c-42"), `key:=json` a
+ * number, boolean or string given as JSON ("attempt:=3", "vip:=true"), because a run tagged
+ * with the number 3 does not match the string "3".
+ */
+export function parseTags(values: readonly string[]): Tags | undefined {
+  if (values.length === 0) return undefined;
+  const tags: Record<string, TagValue> = {};
+  for (const value of values) {
+    const typed = /^([^=:]+):=(.*)$/s.exec(value);
+    const plain = /^([^=]+)=(.*)$/s.exec(value);
+    if (typed?.[1] !== undefined) tags[typed[1]] = tagValue(value, typed[2] ?? "");
+    else if (plain?.[1] !== undefined) tags[plain[1]] = plain[2] ?? "";
+    else {
+      throw new CliUsageError(
+        `invalid --tag ${JSON.stringify(value)}: use key=value for a string (--tag customer=c-42), or key:=json for a number or boolean (--tag attempt:=3)`,
+      );
+    }
+  }
+  return tags;
+}
+
+function tagValue(flag: string, text: string): TagValue {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (
+    typeof value === "string" ||
+    typeof value === "boolean" ||
+    (typeof value === "number" && Number.isFinite(value))
+  ) {
+    return value;
+  }
+  throw new CliUsageError(
+    `invalid --tag ${JSON.stringify(flag)}: after := give a JSON number, boolean or string (--tag attempt:=3, --tag vip:=true); key=value gives a string`,
+  );
 }

@@ -36,7 +36,7 @@ describe("replaykit runs", () => {
     const listed = await replaykit(["runs", "list"], env);
     expect(listed.code).toBe(0);
     const [header, ...rows] = listed.stdout.trimEnd().split("\n");
-    expect(header).toMatch(/^WORKFLOW\s+RUN ID\s+STATUS\s+ITER\s+CREATED\s+UPDATED\s+QUEUE$/);
+    expect(header).toMatch(/^WORKFLOW\s+RUN ID\s+STATUS\s+ITER\s+CREATED\s+UPDATED\s+QUEUE\s+TAGS$/);
     expect(rows.map((row) => row.split(/\s+/)[1])).toEqual(["f-1", "b-1", "o-3", "o-2", "o-1"]);
     expect(new Set(rows.map((row) => row.indexOf(row.split(/\s+/)[2] ?? "")))).toHaveProperty("size", 1);
     const stuck = await replaykit(["runs", "list", "--status", "stuck", "--json"], env);
@@ -55,8 +55,8 @@ describe("replaykit runs", () => {
     const counted = await replaykit(["runs", "count", "--namespace", "shop"], env);
     expect(counted.code).toBe(0);
     expect(counted.stdout).toMatch(/^WORKFLOW\s+RUNNING\s+COMPLETED\s+FAILED\s+CANCELLED\s+STUCK\s+TERMINATED$/m);
-    expect(counted.stdout).toMatch(/^broken\s+0\s+0\s+0\s+0\s+1$/m);
-    expect(counted.stdout).toMatch(/^running: \d+ queued, \d+ active, \d+ waiting$/m);
+    expect(counted.stdout).toMatch(/^broken\s+0\s+0\s+0\s+0\s+1\s+0$/m);
+    expect(counted.stdout).toMatch(/^running: \d+ queued, \d+ active, \d+ waiting, \d+ paused$/m);
   });
 
   it("shows what a run waits for: the failing activity with its error, and the signal with its deadline", async () => {
@@ -152,7 +152,7 @@ describe("replaykit runs", () => {
 });
 
 describe("replaykit schedules", () => {
-  it("lists, pauses, resumes and triggers a schedule", async () => {
+  it("lists, pauses, resumes and triggers a schedule, and lists the run a trigger started as its last run", async () => {
     await shop.client.createSchedule("shop", { id: "nightly", workflow: "flaky", cron: "0 3 * * *", input: null });
     const listed = await replaykit(["schedules", "list"], env);
     expect(listed.stdout).toMatch(/^nightly\s+flaky\s+0 3 \* \* \*\s+UTC\s+active\s/m);
@@ -163,6 +163,9 @@ describe("replaykit schedules", () => {
     const { runId } = JSON.parse(triggered.stdout);
     expect(runId).toMatch(/^nightly@\d{4}-/);
     expect(await shop.client.getRun("shop", "flaky", runId)).toBeDefined();
+    const last = await replaykit(["schedules", "list"], env);
+    const row = last.stdout.split("\n").find((line) => line.startsWith("nightly "));
+    expect(row?.split(/\s{2,}/)).toContain(runId);
     expect((await replaykit(["schedules", "pause", "nope"], env)).code).toBe(1);
   });
 

@@ -2,6 +2,7 @@ import type {
   ActivityConfig,
   ActivityDef,
   ActivityImpl,
+  ManifestTagValue,
   NamespaceConfig,
   NamespaceDef,
   OutputDef,
@@ -13,6 +14,7 @@ import type {
   ScheduleConfig,
   ScheduleDef,
   SignalDef,
+  TagDef,
   TriggerConfig,
   TriggerDef,
   UpdateDef,
@@ -60,6 +62,17 @@ export function activity<B, I, O>(fn: ActivityImpl<B, I, O>, config: ActivityCon
  */
 export function queue(config: QueueConfig = {}): QueueDef {
   return Object.freeze({ kind: "queue", ...config });
+}
+
+/**
+ * Declares a tag of a workflow's runs with its value type (string by default; numbers and
+ * booleans too): the generated run helpers take it, typed, in their `tags` option.
+ *
+ * @example
+ * tags: { customer: tag<string>({ description: "The customer id." }), vip: tag<boolean>() }
+ */
+export function tag<T extends ManifestTagValue = string>(config: { readonly description?: string } = {}): TagDef<T> {
+  return Object.freeze({ kind: "tag", ...config });
 }
 
 /**

@@ -7,6 +7,7 @@ export {
   queue,
   schedule,
   signal,
+  tag,
   update,
   workflow,
 } from "./define.js";

@@ -70,6 +70,17 @@ export interface RequestConfig<I, O> {
   readonly output?: ParseSchema<O>;
 }
 
+/** What a tag's value may be: the runtime's TagValue. */
+export type ManifestTagValue = string | number | boolean;
+
+/** A tag runs of a workflow carry (`tag<string>()`): its type types the run helpers' `tags`. */
+export interface TagDef<T extends ManifestTagValue> {
+  readonly kind: "tag";
+  readonly description?: string;
+  /** Carries the value type for the reader; always undefined at run time. */
+  readonly types?: { readonly value: T };
+}
+
 export interface WorkflowConfig<I, O> {
   readonly description: string;
   readonly signals?: Readonly<Record<string, SignalDef<unknown>>>;
@@ -101,6 +112,11 @@ export interface WorkflowConfig<I, O> {
    * does not mark them (docs/payloads.md).
    */
   readonly secret?: readonly string[];
+  /**
+   * The tags its runs are started with, typed (`{ customer: tag<string>() }`): the run helpers'
+   * `tags` option takes these keys only, each optional, with its type. Without it, any tags.
+   */
+  readonly tags?: Readonly<Record<string, TagDef<ManifestTagValue>>>;
 }
 
 export interface WorkflowDef<I, O> extends WorkflowConfig<I, O> {
@@ -124,6 +140,11 @@ export interface ActivityConfig {
   readonly heartbeatTimeout?: Duration;
   /** All attempts together: past it the activity fails for good with ActivityTimeoutError. */
   readonly scheduleToCloseTimeout?: Duration;
+  /**
+   * An activity queue (a key of the namespace's `queues`): its attempts go through that queue's
+   * limits, held across all workers (docs/queues-and-schedules.md, "Activity queues").
+   */
+  readonly queue?: string;
   /** Generate a per-item `register<Activity>` function for this activity. */
   readonly register?: boolean;
   /**

@@ -19,6 +19,8 @@ export const ids = {
   secretFieldsConst: (ns: string) => `${constantCase(ns)}_SECRET_FIELDS`,
   flow: (wf: string) => `${pascalCase(wf)}Flow`,
   workflowType: (wf: string) => `${pascalCase(wf)}Workflow`,
+  /** The typed tags of a workflow's runs (only for a workflow that declares `tags`). */
+  tagsType: (wf: string) => `${pascalCase(wf)}Tags`,
   run: (wf: string) => `run${pascalCase(wf)}`,
   awaitResult: (wf: string) => `await${pascalCase(wf)}Result`,
   signal: (wf: string, s: string) => `signal${pascalCase(wf)}${pascalCase(s)}`,

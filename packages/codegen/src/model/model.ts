@@ -64,6 +64,15 @@ export interface RequestModel {
   readonly location: SourceLocation;
 }
 
+/** A tag of a workflow's runs, typed. */
+export interface TagModel {
+  /** The tag's key. */
+  readonly name: string;
+  /** Its value type: string, number, boolean, or literals and unions of them. */
+  readonly type: TypeRef;
+  readonly location: SourceLocation;
+}
+
 export interface WorkflowModel {
   readonly name: string;
   readonly description: string;
@@ -88,6 +97,8 @@ export interface WorkflowModel {
   readonly queue?: string;
   /** Field names of `secret: [...]`, sorted, without repeats. */
   readonly secret: readonly string[];
+  /** Its typed tags (`tags: { customer: tag<string>() }`), sorted; empty: its runs take any tags. */
+  readonly tags: readonly TagModel[];
   /** The published events that start its runs. */
   readonly trigger?: TriggerModel;
   readonly location: SourceLocation;
@@ -149,7 +160,7 @@ export interface ActivityModel {
   /** Undefined when the activity function declares no input parameter: its Flow method takes none. */
   readonly input?: TypeRef;
   readonly output: TypeRef;
-  /** `retry`, `timeout`, `heartbeatTimeout` and `scheduleToCloseTimeout` as written in the manifest. */
+  /** `retry`, `timeout`, `heartbeatTimeout`, `scheduleToCloseTimeout` and `queue` as written in the manifest. */
   readonly options: { readonly [key: string]: LiteralValue };
   readonly register: boolean;
   /** Field names of `secret: [...]`, sorted, without repeats. */

@@ -2,7 +2,7 @@ import { InvalidManifestNameError, UnknownReferenceError } from "../errors.js";
 import type { ProblemCollector } from "./collector.js";
 import type { RawName, RawNamespace } from "./raw.js";
 
-/** Reports children, default queues and scheduled workflows that name nothing the namespace declares. */
+/** Reports children, default and activity queues, and scheduled workflows that name nothing the namespace declares. */
 export function checkReferences(ns: RawNamespace, problems: ProblemCollector): void {
   const workflows = ns.workflows.map((wf) => wf.name).sort();
   const queues = ns.queues.map((queue) => queue.name).sort();
@@ -18,6 +18,10 @@ export function checkReferences(ns: RawNamespace, problems: ProblemCollector): v
     }
     if (wf.queue !== undefined)
       check(wf.queue, `workflow ${JSON.stringify(wf.name)} names queue`, "queue", queues, problems);
+  }
+  for (const activity of ns.activities) {
+    if (activity.queue !== undefined)
+      check(activity.queue, `activity ${JSON.stringify(activity.name)} names queue`, "queue", queues, problems);
   }
   for (const schedule of ns.schedules) {
     const what = `schedule ${JSON.stringify(schedule.name)} starts workflow`;

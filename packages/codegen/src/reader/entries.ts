@@ -18,6 +18,7 @@ const ENTRY_KINDS = {
   outputs: "output",
   queues: "queue",
   schedules: "schedule",
+  tags: "tag",
 } as const;
 
 export type EntryKind = keyof typeof ENTRY_KINDS;

@@ -29,6 +29,14 @@ export interface RawRequest {
   readonly outputSchema?: Expression;
 }
 
+/** A tag of a workflow as written: `key: tag<Type>({ description? })`. */
+export interface RawTag {
+  readonly name: string;
+  readonly keyNode: Node;
+  readonly call: CallExpression;
+  readonly typeNode?: TypeNode;
+}
+
 export interface RawWorkflow {
   readonly name: string;
   readonly keyNode: Node;
@@ -48,6 +56,7 @@ export interface RawWorkflow {
   readonly trigger?: RawTrigger;
   /** The field names of `secret: [...]`. */
   readonly secret: readonly RawName[];
+  readonly tags: readonly RawTag[];
 }
 
 export interface RawActivity {
@@ -62,6 +71,8 @@ export interface RawActivity {
   readonly register: boolean;
   /** The field names of `secret: [...]`. */
   readonly secret: readonly RawName[];
+  /** Its activity queue, one of the namespace's queues. */
+  readonly queue?: RawName;
 }
 
 export interface RawQueue {

@@ -124,6 +124,7 @@ export class ActivityReader {
         options[key] = value;
       }
     }
+    if (raw.queue !== undefined) options["queue"] = raw.queue.name;
     return options;
   }
 }

@@ -110,6 +110,7 @@ function reservedNames(raw: RawNamespace): string[] {
       ids.mockFlow(wf.name),
       ids.schedule(wf.name),
     );
+    if (wf.tags.length > 0) names.push(ids.tagsType(wf.name));
     for (const signal of wf.signals)
       names.push(ids.signal(wf.name, signal.name), ids.signalConst(wf.name, signal.name));
     for (const signal of wf.signals) names.push(ids.signalWithStart(wf.name, signal.name));

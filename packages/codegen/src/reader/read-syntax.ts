@@ -17,7 +17,7 @@ import {
 import { findDefaultExport } from "./find-default-export.js";
 import { DURATION_OPTIONS } from "./literal.js";
 import { checkOptionKeys } from "./option-keys.js";
-import type { RawActivity, RawMessage, RawNamespace, RawWorkflow } from "./raw.js";
+import type { RawActivity, RawMessage, RawNamespace, RawTag, RawWorkflow } from "./raw.js";
 import { readQueue, readSchedule } from "./read-flow-control.js";
 import { readRequests } from "./read-requests.js";
 import { readTrigger } from "./read-trigger.js";
@@ -78,7 +78,21 @@ function readWorkflow(entry: StaticProperty, problems: ProblemCollector): RawWor
     ...optional("queue", readName(config.get("queue"), `the queue of workflow ${JSON.stringify(entry.key)}`, problems)),
     ...optional("trigger", readTrigger(config.get("trigger"), entry.key, problems)),
     secret: readNames(config.get("secret"), `the secret fields of workflow ${JSON.stringify(entry.key)}`, problems),
+    tags: readEntries(config.get("tags"), "tags", problems, readTag),
   };
+}
+
+/** `key: tag<Type>({ description? })`; its type is resolved with the workflow's. */
+function readTag(entry: StaticProperty, problems: ProblemCollector): RawTag | undefined {
+  const call = expectCall(entry, "tag", "tag", problems);
+  if (call === undefined) return undefined;
+  if (call.getArguments().length > 0) {
+    const config = configObject(call, 0, `tag ${JSON.stringify(entry.key)}`, problems);
+    if (config === undefined) return undefined;
+    checkOptionKeys(config.values(), "tag", `tag ${JSON.stringify(entry.key)}`, problems);
+  }
+  const typeNode = call.getTypeArguments()[0];
+  return { name: entry.key, keyNode: entry.keyNode, call, ...(typeNode === undefined ? {} : { typeNode }) };
 }
 
 function readMessage(entry: StaticProperty, kind: "signal" | "output", problems: ProblemCollector) {
@@ -119,5 +133,6 @@ function readActivity(entry: StaticProperty, problems: ProblemCollector): RawAct
     durations: Object.fromEntries(DURATION_OPTIONS.map((key) => [key, config.get(key)?.value])),
     register: readBoolean(config.get("register"), "register", problems),
     secret: readNames(config.get("secret"), `the secret fields of activity ${JSON.stringify(entry.key)}`, problems),
+    ...optional("queue", readName(config.get("queue"), `the queue of activity ${JSON.stringify(entry.key)}`, problems)),
   };
 }

@@ -1,13 +1,21 @@
 import type { Expression, Node } from "ts-morph";
 import { ts } from "../compiler.js";
-import { MissingTypeError, NonJsonTypeError, UnknownTypeNameError } from "../errors.js";
+import { InvalidOptionError, MissingTypeError, NonJsonTypeError, UnknownTypeNameError } from "../errors.js";
 import type { ImportTable } from "../model/imports.js";
-import type { MessageModel, NamespaceModel, RequestModel, TypeRef, ValueRef, WorkflowModel } from "../model/model.js";
+import type {
+  MessageModel,
+  NamespaceModel,
+  RequestModel,
+  TagModel,
+  TypeRef,
+  ValueRef,
+  WorkflowModel,
+} from "../model/model.js";
 import type { ProblemCollector } from "./collector.js";
 import { ImportableNames } from "./importable.js";
 import { findJsonProblem } from "./json-check.js";
 import { TypePrinter } from "./print-type.js";
-import type { RawMessage, RawNamespace, RawRequest, RawWorkflow } from "./raw.js";
+import type { RawMessage, RawNamespace, RawRequest, RawTag, RawWorkflow } from "./raw.js";
 import { ActivityReader } from "./read-activities.js";
 import { readQueues } from "./read-queues.js";
 import { readSchedules } from "./read-schedules.js";
@@ -130,8 +138,25 @@ export class TypeReader {
       ...(raw.queue === undefined ? {} : { queue: raw.queue.name }),
       ...(raw.trigger === undefined ? {} : this.#trigger(raw, input, inputSchema)),
       secret: readSecretFields(raw.secret, [input.type, output.type], this.#checker, what, this.#problems),
+      tags: raw.tags.map((tag) => this.#tag(tag, raw.name)).sort(byName),
       location: this.#problems.at(raw.keyNode),
     };
+  }
+
+  /** A tag's value type: its type argument (string without one), which must be a tag value. */
+  #tag(raw: RawTag, workflow: string): TagModel {
+    const location = this.#problems.at(raw.keyNode);
+    if (raw.typeNode === undefined) return { name: raw.name, type: { text: "string" }, location };
+    const type = this.#program.getTypeChecker().getTypeFromTypeNode(raw.typeNode.compilerNode as ts.TypeNode);
+    const tagLike = ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike;
+    const parts = type.isUnion() ? type.types : [type];
+    if (!parts.every((part) => (part.flags & tagLike) !== 0)) {
+      const what = `tag ${JSON.stringify(raw.name)} of workflow ${JSON.stringify(workflow)}`;
+      const found = this.#printer.print(type).text;
+      const fix = `its type is ${found}; a tag holds a string, a number or a boolean: tag<string>(), tag<number>(), tag<"free" | "pro">()`;
+      this.#problems.add(new InvalidOptionError(this.#problems.at(raw.typeNode), what, fix));
+    }
+    return { name: raw.name, type: this.#printer.print(type), location };
   }
 
   /** The trigger's event type: onEvent's type argument (checked for JSON), else the input callers write. */

@@ -123,6 +123,8 @@ function workflowView(ns: NamespaceModel, wf: WorkflowModel): WorkflowView {
     inputSchema: wf.inputSchema?.local,
     outputSchema: wf.outputSchema?.local,
     queue: wf.queue,
+    tags: wf.tags.map((tag) => ({ name: tag.name, type: tag.type.text })),
+    startOptions: startOptionsType(ns, wf),
     signals: wf.signals.map((signal) => messageView(wf, signal)),
     updates: wf.updates.map((update) => requestView(wf, update, "update")),
     queries: wf.queries.map((query) => requestView(wf, query, "query")),
@@ -143,6 +145,12 @@ function childView(child: WorkflowModel): ChildView {
     queue: child.queue,
     signals: child.signals.map((signal) => messageView(child, signal)),
   };
+}
+
+/** The start helpers' options: typed tags replace RunOptions' open `tags` when the workflow declares them. */
+function startOptionsType(ns: NamespaceModel, wf: WorkflowModel): string {
+  const options = ids.runOptions(ns.name);
+  return wf.tags.length === 0 ? options : `Omit<${options}, "tags"> & { readonly tags?: ${ids.tagsType(wf.name)} }`;
 }
 
 function messageView(wf: WorkflowModel, message: MessageModel): MessageView {

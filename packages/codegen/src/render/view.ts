@@ -80,6 +80,10 @@ export interface WorkflowView {
   readonly outputSchema: string | undefined;
   /** Its default queue. */
   readonly queue: string | undefined;
+  /** Its typed tags, sorted; empty when it declares none (its runs then take any tags). */
+  readonly tags: readonly TagView[];
+  /** The type of the start helpers' `opts`: the namespace's run options, with `tags` typed when it declares tags. */
+  readonly startOptions: string;
   readonly signals: readonly MessageView[];
   readonly updates: readonly RequestView[];
   readonly queries: readonly RequestView[];
@@ -100,6 +104,13 @@ export interface ChildView {
   readonly outputSchema: string | undefined;
   readonly queue: string | undefined;
   readonly signals: readonly MessageView[];
+}
+
+/** A typed tag of a workflow's runs. */
+export interface TagView {
+  readonly name: string;
+  /** Its value type, e.g. `string` or `"free" | "pro"`. */
+  readonly type: string;
 }
 
 /** A signal or output of a workflow. */

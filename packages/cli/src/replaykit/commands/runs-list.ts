@@ -1,18 +1,12 @@
-import type { ListRunsFilter, RunInfo, RunStatus } from "@replaykit/runtime";
+import type { ListRunsFilter, RunInfo, Tags } from "@replaykit/runtime";
 import { scriptReplacer } from "../../shared/sealed.js";
 import { counted, time } from "../../shared/values.js";
 import type { Context } from "../context.js";
 import { table } from "../format/table.js";
-import { parseStatus, parseTime, parseWhole } from "../parse.js";
+import { parseWhole } from "../parse.js";
+import { type FilterFlags, formatTag, selectionOf } from "./run-filter.js";
 
-export interface ListFlags {
-  readonly workflow?: string;
-  readonly status?: string;
-  readonly queue?: string;
-  readonly version?: string;
-  readonly createdAfter?: string;
-  readonly createdBefore?: string;
-  readonly prefix?: string;
+export interface ListFlags extends FilterFlags {
   readonly limit?: string;
   readonly cursor?: string;
   readonly oldestFirst?: boolean;
@@ -35,24 +29,12 @@ export async function listRuns(context: Context, flags: ListFlags): Promise<void
 }
 
 function filterOf(context: Context, flags: ListFlags): ListRunsFilter {
-  const now = context.now();
-  const status: RunStatus | undefined = flags.status === undefined ? undefined : parseStatus("--status", flags.status);
   return {
     namespace: context.namespace,
     order: flags.oldestFirst === true ? "asc" : "desc",
     limit: flags.limit === undefined ? 50 : parseWhole("--limit", flags.limit, 1, 1000),
-    ...(flags.workflow === undefined ? {} : { workflow: flags.workflow }),
-    ...(status === undefined ? {} : { status }),
-    ...(flags.queue === undefined ? {} : { queue: flags.queue }),
-    ...(flags.version === undefined ? {} : { version: flags.version }),
-    ...(flags.prefix === undefined ? {} : { runIdPrefix: flags.prefix }),
+    ...selectionOf(context, flags),
     ...(flags.cursor === undefined ? {} : { cursor: flags.cursor }),
-    ...(flags.createdAfter === undefined
-      ? {}
-      : { createdAfter: parseTime("--created-after", flags.createdAfter, now) }),
-    ...(flags.createdBefore === undefined
-      ? {}
-      : { createdBefore: parseTime("--created-before", flags.createdBefore, now) }),
   };
 }
 
@@ -66,6 +48,7 @@ export function runsTable(runs: readonly RunInfo[]): string {
       { heading: "created" },
       { heading: "updated" },
       { heading: "queue" },
+      { heading: "tags" },
     ],
     runs.map((run) => [
       run.workflow,
@@ -75,6 +58,13 @@ export function runsTable(runs: readonly RunInfo[]): string {
       time(run.createdAt),
       time(run.updatedAt),
       run.queue ?? "-",
+      tagsText(run.tags),
     ]),
   );
+}
+
+/** A run's tags on one line, as --tag takes them: `customer=c-42 attempt:=3`, or "-". */
+export function tagsText(tags: Tags | undefined): string {
+  const entries = Object.entries(tags ?? {});
+  return entries.length === 0 ? "-" : entries.map(([key, value]) => formatTag(key, value)).join(" ");
 }
