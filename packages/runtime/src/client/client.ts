@@ -171,11 +171,11 @@ export class ReplayClient implements StoreClient {
     });
   }
 
-  ready(): Promise<void> {
+  async ready(): Promise<void> {
     return this.#ready();
   }
 
-  migrate(): Promise<void> {
+  async migrate(): Promise<void> {
     return this.store.migrate();
   }
 
@@ -270,23 +270,23 @@ export class ReplayClient implements StoreClient {
     return this.#starts.signal(runKey(namespace, workflow, runId), row, opts);
   }
 
-  completeToken(tokenId: string, value: unknown, opts?: WriteOptions): Promise<boolean> {
+  async completeToken(tokenId: string, value: unknown, opts?: WriteOptions): Promise<boolean> {
     return this.#waits.completeToken(tokenId, value, opts);
   }
 
-  failToken(tokenId: string, error: unknown, opts?: WriteOptions): Promise<boolean> {
+  async failToken(tokenId: string, error: unknown, opts?: WriteOptions): Promise<boolean> {
     return this.#waits.failToken(tokenId, error, opts);
   }
 
-  publishEvent(namespace: string, name: string, data: unknown, opts?: PublishOptions): Promise<boolean> {
+  async publishEvent(namespace: string, name: string, data: unknown, opts?: PublishOptions): Promise<boolean> {
     return this.#waits.publishEvent(namespace, name, data, opts);
   }
 
-  purgeEvents(namespace: string, opts: PurgeEventsOptions): Promise<number> {
+  async purgeEvents(namespace: string, opts: PurgeEventsOptions): Promise<number> {
     return this.#waits.purgeEvents(namespace, opts);
   }
 
-  cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+  async cancelRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
     return this.#controls.cancel(runKey(namespace, workflow, runId));
   }
 
@@ -294,31 +294,31 @@ export class ReplayClient implements StoreClient {
     return this.store.getRun(runKey(namespace, workflow, runId));
   }
 
-  resumeRun(namespace: string, workflow: string, runId: string, opts: ResumeOptions = {}): Promise<void> {
+  async resumeRun(namespace: string, workflow: string, runId: string, opts: ResumeOptions = {}): Promise<void> {
     return this.#controls.resume(runKey(namespace, workflow, runId), opts);
   }
 
-  forkRun(namespace: string, workflow: string, runId: string, opts: ForkOptions): Promise<boolean> {
+  async forkRun(namespace: string, workflow: string, runId: string, opts: ForkOptions): Promise<boolean> {
     return this.#starts.fork(runKey(namespace, workflow, runId), opts);
   }
 
-  pauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+  async pauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
     return this.#controls.setPaused(runKey(namespace, workflow, runId), true);
   }
 
-  unpauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
+  async unpauseRun(namespace: string, workflow: string, runId: string): Promise<boolean> {
     return this.#controls.setPaused(runKey(namespace, workflow, runId), false);
   }
 
-  terminateRun(namespace: string, workflow: string, runId: string, reason: string): Promise<boolean> {
+  async terminateRun(namespace: string, workflow: string, runId: string, reason: string): Promise<boolean> {
     return this.#controls.terminate(runKey(namespace, workflow, runId), reason);
   }
 
-  resetRun(namespace: string, workflow: string, runId: string, opts: ResetOptions): Promise<number> {
+  async resetRun(namespace: string, workflow: string, runId: string, opts: ResetOptions): Promise<number> {
     return this.#controls.reset(runKey(namespace, workflow, runId), opts);
   }
 
-  bulk(namespace: string, options: BulkOptions): Promise<BulkResult> {
+  async bulk(namespace: string, options: BulkOptions): Promise<BulkResult> {
     return runBulk(this.#bulkHost(), namespace, options);
   }
 
@@ -327,15 +327,15 @@ export class ReplayClient implements StoreClient {
     return { store, clock, local, maxPayloadBytes, ready: () => this.#ready() };
   }
 
-  listRuns(filter: ListRunsFilter): Promise<RunPage> {
+  async listRuns(filter: ListRunsFilter): Promise<RunPage> {
     return this.#management.listRuns(filter);
   }
 
-  countRuns(filter: CountFilter): Promise<RunCounts> {
+  async countRuns(filter: CountFilter): Promise<RunCounts> {
     return this.#management.countRuns(filter);
   }
 
-  listNamespaces(): Promise<string[]> {
+  async listNamespaces(): Promise<string[]> {
     return this.#management.listNamespaces();
   }
 
@@ -346,47 +346,52 @@ export class ReplayClient implements StoreClient {
     return queueInfos(await this.store.queueState(ns, now), now);
   }
 
-  describeRun(namespace: string, workflow: string, runId: string): Promise<RunDescription | undefined> {
+  async describeRun(namespace: string, workflow: string, runId: string): Promise<RunDescription | undefined> {
     return this.#management.describeRun(runKey(namespace, workflow, runId));
   }
 
-  purgeRuns(namespace: string, options: PurgeOptions): Promise<number> {
+  async purgeRuns(namespace: string, options: PurgeOptions): Promise<number> {
     return this.#management.purgeRuns(namespace, options);
   }
 
-  createSchedule(namespace: string, schedule: ScheduleOptions): Promise<void> {
+  async createSchedule(namespace: string, schedule: ScheduleOptions): Promise<void> {
     return this.#schedules.create(namespace, schedule);
   }
 
-  listSchedules(namespace: string): Promise<ScheduleInfo[]> {
+  async listSchedules(namespace: string): Promise<ScheduleInfo[]> {
     return this.#schedules.list(namespace);
   }
 
-  pauseSchedule(namespace: string, id: string): Promise<void> {
+  async pauseSchedule(namespace: string, id: string): Promise<void> {
     return this.#schedules.pause(namespace, id);
   }
 
-  resumeSchedule(namespace: string, id: string): Promise<void> {
+  async resumeSchedule(namespace: string, id: string): Promise<void> {
     return this.#schedules.resume(namespace, id);
   }
 
-  deleteSchedule(namespace: string, id: string): Promise<boolean> {
+  async deleteSchedule(namespace: string, id: string): Promise<boolean> {
     return this.#schedules.delete(namespace, id);
   }
 
-  triggerSchedule(namespace: string, id: string): Promise<string> {
+  async triggerSchedule(namespace: string, id: string): Promise<string> {
     return this.#schedules.trigger(namespace, id);
   }
 
-  listOrphanedSignals(namespace: string, opts: { readonly limit?: number } = {}): Promise<OrphanedSignal[]> {
+  async listOrphanedSignals(namespace: string, opts: { readonly limit?: number } = {}): Promise<OrphanedSignal[]> {
     return this.#management.listOrphanedSignals(namespace, opts);
   }
 
-  purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number> {
+  async purgeOrphanedSignals(namespace: string, opts: { readonly olderThan: Date }): Promise<number> {
     return this.#management.purgeOrphanedSignals(namespace, opts);
   }
 
-  getHistory(namespace: string, workflow: string, runId: string, opts: HistoryOptions = {}): Promise<HistoryEvent[]> {
+  async getHistory(
+    namespace: string,
+    workflow: string,
+    runId: string,
+    opts: HistoryOptions = {},
+  ): Promise<HistoryEvent[]> {
     return this.#management.getHistory(runKey(namespace, workflow, runId), opts);
   }
 
@@ -411,7 +416,7 @@ export class ReplayClient implements StoreClient {
     }
   }
 
-  lastEventId(): Promise<number> {
+  async lastEventId(): Promise<number> {
     return this.store.lastEventId();
   }
 
@@ -419,7 +424,7 @@ export class ReplayClient implements StoreClient {
     return this.#eventLog.stream(opts);
   }
 
-  consume(consumer: string, opts: StreamOptions, handler: (event: StreamEvent) => Promise<void>): Promise<void> {
+  async consume(consumer: string, opts: StreamOptions, handler: (event: StreamEvent) => Promise<void>): Promise<void> {
     return this.#eventLog.consume(consumer, opts, handler);
   }
 
@@ -433,11 +438,11 @@ export class ReplayClient implements StoreClient {
     return this.#eventLog.readStream(namespace, workflow, runId, key, opts);
   }
 
-  listStreams(namespace: string, workflow: string, runId: string): Promise<StreamInfo[]> {
+  async listStreams(namespace: string, workflow: string, runId: string): Promise<StreamInfo[]> {
     return this.#eventLog.listStreams(namespace, workflow, runId);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     return this.store.close();
   }
 
