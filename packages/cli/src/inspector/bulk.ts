@@ -1,21 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { BulkAction, BulkOptions, BulkProgress, Client } from "@replaykit/runtime";
+import { BULK_ACTIONS } from "../shared/bulk-actions.js";
 import { type Action, type Body, text } from "./actions.js";
 import { listFilter, type RunsQuery } from "./data.js";
 import { param, type RouteContext, sendJson } from "./http.js";
 import { runsQueryOf } from "./pages-routes.js";
 import { wholeNumber } from "./run-actions.js";
 
-const ACTIONS: readonly BulkAction[] = [
-  "cancel",
-  "terminate",
-  "pause",
-  "unpause",
-  "resume",
-  "reset",
-  "signal",
-  "purge",
-];
 /** Batches this inspector remembers the progress of (the newest). */
 const REMEMBERED = 100;
 /** Runs listed per page while counting what a filter selects, and the most counted (beyond it: "more than"). */
@@ -103,10 +94,10 @@ async function countMatching(client: Client, query: RunsQuery): Promise<number> 
 export function bulkAction(tracker: BulkTracker): Action {
   return async ({ view }, body) => {
     const action = text(body, "action") as BulkAction;
-    if (!ACTIONS.includes(action)) {
+    if (!(BULK_ACTIONS as readonly string[]).includes(action)) {
       return {
         status: 400,
-        message: `unknown bulk action ${JSON.stringify(body.action)}: use one of ${ACTIONS.join(", ")}`,
+        message: `unknown bulk action ${JSON.stringify(body.action)}: use one of ${BULK_ACTIONS.join(", ")}`,
       };
     }
     const query = queryOf(body);

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from "commander";
+import { BULK_ACTIONS } from "../shared/bulk-actions.js";
 import { CliUsageError } from "../shared/errors.js";
 import { EXIT, exitCodesHelp } from "../shared/exit-codes.js";
-import { BULK_ACTIONS, bulkAction } from "./commands/bulk.js";
+import { bulkAction } from "./commands/bulk.js";
 import { filterOptions, TAG_HELP } from "./commands/run-filter.js";
 import { DEFAULT_TERMINATE_REASON, pauseRun, resetRun, terminateRun, unpauseRun } from "./commands/runs-control.js";
 import { countRuns } from "./commands/runs-count.js";

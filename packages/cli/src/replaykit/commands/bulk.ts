@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { BulkAction, BulkOptions, BulkProgress, BulkResult } from "@replaykit/runtime";
+import { BULK_ACTIONS } from "../../shared/bulk-actions.js";
 import { CliRefusedError, CliUsageError } from "../../shared/errors.js";
 import { counted } from "../../shared/values.js";
 import type { Context } from "../context.js";
@@ -9,17 +10,6 @@ import { describeSelection, type FilterFlags, type RunSelection, selectionOf } f
 import { DEFAULT_TERMINATE_REASON } from "./runs-control.js";
 
 /* `replaykit bulk <action>`: client.bulk on the runs the filter flags select, with a confirmation and progress. */
-
-export const BULK_ACTIONS = [
-  "cancel",
-  "terminate",
-  "pause",
-  "unpause",
-  "resume",
-  "reset",
-  "signal",
-  "purge",
-] as const satisfies readonly BulkAction[];
 
 export interface BulkFlags extends FilterFlags {
   readonly batchId?: string;
