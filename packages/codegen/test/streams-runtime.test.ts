@@ -1,4 +1,11 @@
-import { type Client, createClient, FlowNotMockedError, StreamClosedError, type Worker } from "@replaykit/runtime";
+import {
+  type Client,
+  createClient,
+  FlowNotMockedError,
+  StreamClosedError,
+  type TypedStreamChunk,
+  type Worker,
+} from "@replaykit/runtime";
 import {
   createScratchDatabase,
   type ScratchDatabase,
@@ -39,7 +46,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function valuesOf<T>(chunks: AsyncIterable<{ readonly value: T; readonly reset?: true | undefined }>) {
+async function valuesOf<T>(chunks: AsyncIterable<TypedStreamChunk<T>>): Promise<T[]> {
   const values: T[] = [];
   for await (const chunk of chunks) if (!chunk.reset) values.push(chunk.value);
   return values;

@@ -50,19 +50,7 @@ function topLevelClaims(ns: RawNamespace): Claim[] {
       claim(ids.outputConst(wf.name, output.name), output.keyNode, "output", output.name);
     }
   }
-  for (const activity of ns.activities) {
-    for (const id of [ids.activityConst, ids.registerActivity]) {
-      claims.push({ id: id(activity.name), node: activity.keyNode, kind: "activity", name: activity.name });
-    }
-    if (activity.streams.length > 0) {
-      claims.push({
-        id: ids.activityContext(activity.name),
-        node: activity.keyNode,
-        kind: "activity",
-        name: activity.name,
-      });
-    }
-  }
+  claims.push(...activityClaims(ns));
   for (const queue of ns.queues) {
     claims.push({ id: ids.queueConst(queue.name), node: queue.keyNode, kind: "queue", name: queue.name });
   }
@@ -75,6 +63,20 @@ function topLevelClaims(ns: RawNamespace): Claim[] {
     });
   }
   return claims;
+}
+
+/** An activity's constant and register function, and its context type when it declares streams. */
+function activityClaims(ns: RawNamespace): Claim[] {
+  return ns.activities.flatMap((activity) => {
+    const makers = [ids.activityConst, ids.registerActivity];
+    if (activity.streams.length > 0) makers.push(ids.activityContext);
+    return makers.map((id) => ({
+      id: id(activity.name),
+      node: activity.keyNode,
+      kind: "activity",
+      name: activity.name,
+    }));
+  });
 }
 
 /** The members of a workflow's Flow: built-ins first, so a name that takes one is the one reported. */
