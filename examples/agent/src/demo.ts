@@ -8,7 +8,7 @@ import { createScratchDatabase, startMariaDb } from "@replaykit/runtime/testing"
 import { ANSWER_STREAM } from "./activities.js";
 import { FakeModel } from "./model.js";
 import { createAgentServer, listen } from "./page.js";
-import { AGENT_NAMESPACE, ANSWER_WORKFLOW, awaitAnswerResult, runAnswer } from "./replay_gen.js";
+import { awaitAnswerResult, readAnswerStream, runAnswer } from "./replay_gen.js";
 import { startAgentWorker } from "./worker.js";
 
 const SERVE = process.argv.includes("--serve");
@@ -47,9 +47,7 @@ async function main(): Promise<void> {
   say(`asked ${JSON.stringify(QUESTION)}; open ${base}?q=${RUN_ID} to watch the answer stream in a browser`);
   say("the answer as it streams (the fake model fails once mid-answer; the retry rewinds it):");
   let shown = "";
-  for await (const chunk of client.readStream(AGENT_NAMESPACE, ANSWER_WORKFLOW, RUN_ID, ANSWER_STREAM, {
-    follow: true,
-  })) {
+  for await (const chunk of readAnswerStream(client, RUN_ID, ANSWER_STREAM, { follow: true })) {
     if (chunk.reset) {
       process.stdout.write(
         `\n  ↺ reset at offset ${chunk.offset}: attempt ${chunk.attempt} failed, its text is void\n`,
@@ -58,8 +56,8 @@ async function main(): Promise<void> {
       continue;
     }
     if (shown === "") process.stdout.write(`  attempt ${chunk.attempt}: `);
-    shown += String(chunk.value);
-    process.stdout.write(String(chunk.value));
+    shown += chunk.value;
+    process.stdout.write(chunk.value);
   }
   process.stdout.write("\n");
   const result = await awaitAnswerResult(client, RUN_ID, { timeout: "30s" });

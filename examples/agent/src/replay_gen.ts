@@ -5,10 +5,13 @@ import type {
   Duration,
   FlowMock,
   MockFn,
+  ReadStreamOptions,
   RunContext,
   RunOptions,
   ScheduleOptions,
   TokenOptions,
+  TypedActivityContext,
+  TypedStreamChunk,
   WaitForEventOptions,
   Worker,
   WorkerOptions,
@@ -16,7 +19,7 @@ import type {
 } from "@replaykit/runtime";
 import { createFlowMock, createWorker, warnIfStale } from "@replaykit/runtime";
 import { streamAnswer } from "./activities.js";
-import type { Answer, Backends, Question } from "./types.js";
+import type { AgentStep, Answer, Backends, Question } from "./types.js";
 
 /** Namespace "agent". */
 export const AGENT_NAMESPACE = "agent";
@@ -30,7 +33,7 @@ export const STREAM_ANSWER_ACTIVITY = "streamAnswer";
 /** What this file was generated from: startAgentLoops and the Flow mocks warn when the manifest has changed since. */
 const GENERATED_FROM = {
   manifest: "src/replay.ts",
-  sha256: "46777e41bf2740c61e9adde1be4f85ab02b3fd6d7fae64416e4e2442062e840f",
+  sha256: "6682f01c9666273fd41b836e7d4ffb1c40c0c4688fdc86665e3d61aea67a7652",
   command: "npx replaygen src/replay.ts",
 };
 
@@ -54,6 +57,12 @@ export interface AgentReplayLoopsOptions
   };
 }
 
+/** The context of activity "streamAnswer": declare its `ctx` with this type, and `writeStream` and `closeStream` take only the streams the manifest declares for it, with their types. */
+export type StreamAnswerContext = TypedActivityContext<{
+  /** The answer, token by token. */
+  readonly answer: string;
+}>;
+
 /** What workflow "answer" may use for side effects, waiting, time and randomness: Answer a customer's question, streaming the answer to the run's stream "answer". */
 export interface AnswerFlow {
   readonly runId: string;
@@ -61,6 +70,10 @@ export interface AnswerFlow {
   readonly scheduledAt: Date | undefined;
   /** Activity "streamAnswer": Ask the model and stream its tokens; the first attempt fails mid-answer on purpose. */
   streamAnswer(input: Question): Promise<Answer>;
+  /** Appends `value` to the run's stream `key` with the step: replay does not write it again. */
+  writeStream<K extends "steps">(key: K, value: AnswerStreams[K]): Promise<void>;
+  /** Closes the run's stream `key`: it takes no more chunks (the run's end closes every stream anyway). */
+  closeStream(key: "steps"): Promise<void>;
   sleep(duration: Duration): Promise<void>;
   /** True once `predicate` holds, checked now and after every event the run receives (an update, a signal, a result); false when `timeout` passes first. */
   condition(predicate: () => boolean, timeout?: Duration): Promise<boolean>;
@@ -85,6 +98,14 @@ export interface AnswerFlow {
 /** Workflow "answer": Answer a customer's question, streaming the answer to the run's stream "answer". */
 export type AnswerWorkflow = (flow: AnswerFlow, input: Question) => Promise<Answer>;
 
+/** The streams a run of workflow "answer" may carry, by key, with the type of their values: readAnswerStream reads them. */
+export interface AnswerStreams {
+  /** Written by activity "streamAnswer": The answer, token by token. */
+  readonly answer: string;
+  /** Written by workflow "answer": What the agent is doing: asking the model, then answered. */
+  readonly steps: AgentStep;
+}
+
 /** Starts a run of workflow "answer"; false when `runId` exists already. `opts.tx` joins your transaction. */
 export function runAnswer(client: Client, runId: string, input: Question, opts?: AgentRunOptions): Promise<boolean> {
   return client.runWorkflow(AGENT_NAMESPACE, ANSWER_WORKFLOW, runId, input, opts);
@@ -101,12 +122,25 @@ export function scheduleAnswer(client: Client, id: string, schedule: AgentSchedu
   return client.createSchedule(AGENT_NAMESPACE, { ...schedule, id, workflow: ANSWER_WORKFLOW });
 }
 
+/** The chunks of stream `key` of a run of workflow "answer" after `opts.after`, in offset order, each value of the stream's type (a reset marker, `chunk.reset`, has none); with `opts.follow`, until the stream closes or the run ends. */
+export function readAnswerStream<K extends keyof AnswerStreams>(
+  client: Client,
+  runId: string,
+  key: K,
+  opts?: ReadStreamOptions,
+): AsyncIterable<TypedStreamChunk<AnswerStreams[K]>> {
+  const chunks = client.readStream(AGENT_NAMESPACE, ANSWER_WORKFLOW, runId, key, opts);
+  return chunks as AsyncIterable<TypedStreamChunk<AnswerStreams[K]>>;
+}
+
 /** Wraps the untyped run context in the typed flow of workflow "answer". */
 function answerFlow(ctx: RunContext): AnswerFlow {
   const flow = {
     runId: ctx.runId,
     scheduledAt: ctx.scheduledAt,
     streamAnswer: (input: unknown) => ctx.execActivity(STREAM_ANSWER_ACTIVITY, input),
+    writeStream: (key: string, value: unknown) => ctx.writeStream(key, value),
+    closeStream: (key: string) => ctx.closeStream(key),
     sleep: (duration: Duration) => ctx.sleep(duration),
     condition: (predicate: () => boolean, timeout?: Duration) => ctx.condition(predicate, timeout),
     now: () => ctx.now(),
@@ -122,15 +156,19 @@ function answerFlow(ctx: RunContext): AnswerFlow {
   return flow as AnswerFlow;
 }
 
-/** A mock AnswerFlow for unit tests of workflow "answer": each method is made by `fn` (vi.fn; node:test: mock.fn.bind(mock)) around `overrides`, else a default. Activities, child runs and signal awaits reject until given; now() is MOCK_NOW; random() and uuid() are deterministic. */
-export function mockAnswerFlow<M>(fn: MockFn<M>, overrides: Partial<AnswerFlow> = {}): FlowMock<AnswerFlow, M> {
+/** A mock AnswerFlow for unit tests of workflow "answer": each method is made by `fn` (vi.fn; node:test: mock.fn.bind(mock)) around `overrides`, else a default. Activities, child runs and signal awaits reject until given; now() is MOCK_NOW; random() and uuid() are deterministic. What the workflow writes to its streams is in `streams.<key>.written`. */
+export function mockAnswerFlow<M>(
+  fn: MockFn<M>,
+  overrides: Partial<AnswerFlow> = {},
+): FlowMock<AnswerFlow, M, Pick<AnswerStreams, "steps">> {
   warnIfStale(GENERATED_FROM);
-  return createFlowMock<AnswerFlow, M>(fn, overrides, {
+  return createFlowMock<AnswerFlow, M, Pick<AnswerStreams, "steps">>(fn, overrides, {
     workflow: ANSWER_WORKFLOW,
     factory: "mockAnswerFlow",
     members: {
       streamAnswer: "activity",
     },
+    streams: ["steps"],
   });
 }
 

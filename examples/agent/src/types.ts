@@ -10,6 +10,13 @@ export interface Question {
   readonly question: string;
 }
 
+/** A chunk of the run's stream "steps": what the agent is doing. */
+export interface AgentStep {
+  readonly step: "asking" | "answered";
+  /** On "answered": the attempt of the model call that answered. */
+  readonly attempt?: number;
+}
+
 export interface Answer {
   /** The whole answer, as the stream "answer" carried it. */
   readonly text: string;

@@ -1,9 +1,9 @@
-import { type Client, createClient, type StreamChunk, type Worker } from "@replaykit/runtime";
+import { type Client, createClient, type TypedStreamChunk, type Worker } from "@replaykit/runtime";
 import { createScratchDatabase, type ScratchDatabase } from "@replaykit/runtime/testing";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { ANSWER_STREAM } from "../src/activities.js";
 import { ANSWER, FakeModel, TOKENS } from "../src/model.js";
-import { AGENT_NAMESPACE, ANSWER_WORKFLOW, awaitAnswerResult, runAnswer } from "../src/replay_gen.js";
+import { awaitAnswerResult, readAnswerStream, runAnswer } from "../src/replay_gen.js";
 import { startAgentWorker } from "../src/worker.js";
 
 const FAIL_AFTER = 5;
@@ -25,12 +25,10 @@ afterAll(async () => {
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
-async function read(runId: string, after?: number): Promise<StreamChunk[]> {
-  const chunks: StreamChunk[] = [];
+async function read(runId: string, after?: number): Promise<TypedStreamChunk<string>[]> {
+  const chunks: TypedStreamChunk<string>[] = [];
   const opts = { follow: true, ...(after === undefined ? {} : { after }) };
-  for await (const chunk of client.readStream(AGENT_NAMESPACE, ANSWER_WORKFLOW, runId, ANSWER_STREAM, opts)) {
-    chunks.push(chunk);
-  }
+  for await (const chunk of readAnswerStream(client, runId, ANSWER_STREAM, opts)) chunks.push(chunk);
   return chunks;
 }
 
@@ -49,6 +47,15 @@ describe("the agent's answer stream", () => {
       TOKENS.map((token) => [2, token]),
     );
     expect(await awaitAnswerResult(client, "q-stream", { timeout: "10s" })).toEqual({ text: ANSWER, attempt: 2 });
+  });
+
+  it("has the workflow's own stream of steps beside it: asking, then answered by attempt 2", async () => {
+    await runAnswer(client, "q-steps", { question: "Do you ship abroad?" });
+    await awaitAnswerResult(client, "q-steps", { timeout: "10s" });
+
+    const steps = [];
+    for await (const chunk of readAnswerStream(client, "q-steps", "steps")) steps.push(chunk.value);
+    expect(steps).toEqual([{ step: "asking" }, { step: "answered", attempt: 2 }]);
   });
 
   it("resumed after any offset, gives exactly the chunks after it", async () => {

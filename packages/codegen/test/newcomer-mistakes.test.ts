@@ -21,7 +21,7 @@ describe("a misspelled manifest key", () => {
     expectProblem(
       `export default defineNamespace({ name: "n", workflows: { ok: workflow<In, In>({ description: "d", ouputs: { done: output<In>({ description: "d" }) } }) }, activities: { ${act} } });`,
       "ouputs",
-      /^replay\.ts:\d+:\d+: workflow "ok" has no option "ouputs": did you mean "outputs"\? \(it takes description, signals, outputs, input, output, register, children, queue, updates, queries, secret, tags, trigger\)$/,
+      /^replay\.ts:\d+:\d+: workflow "ok" has no option "ouputs": did you mean "outputs"\? \(it takes description, signals, outputs, input, output, register, children, queue, updates, queries, secret, tags, trigger, streams\)$/,
     );
   });
 
@@ -33,7 +33,7 @@ describe("a misspelled manifest key", () => {
     expect(unknown.map((error) => error.message.replace(/^replay\.ts:\d+:\d+: /, ""))).toEqual([
       'defineNamespace({ ... }) has no option "workflow": did you mean "workflows"? (it takes name, workflows, activities, queues, schedules, register)',
       'signal "go" has no option "descripton": did you mean "description"? (it takes description, schema)',
-      'activity "act" has no option "timout": did you mean "timeout"? (it takes description, retry, timeout, heartbeatTimeout, scheduleToCloseTimeout, register, secret, queue)',
+      'activity "act" has no option "timout": did you mean "timeout"? (it takes description, retry, timeout, heartbeatTimeout, scheduleToCloseTimeout, register, secret, queue, streams)',
       'schedule "s" has no option "timeZone": did you mean "timezone"? (it takes description, workflow, cron, timezone, input, overlap, catchup)',
     ]);
   });

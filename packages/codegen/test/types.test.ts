@@ -67,6 +67,7 @@ const MISUSE_TRIGGERS = path.join(PACKAGE_ROOT, "test", "types", "misuse-trigger
 const MISUSE_SECRET = path.join(PACKAGE_ROOT, "test", "types", "misuse-secret.ts");
 const MISUSE_REQUESTS = path.join(PACKAGE_ROOT, "test", "types", "misuse-requests.ts");
 const MISUSE_TAGS = path.join(PACKAGE_ROOT, "test", "types", "misuse-tags.ts");
+const MISUSE_STREAMS = path.join(PACKAGE_ROOT, "test", "types", "misuse-streams.ts");
 
 /** The diagnostics of `file` with its `@ts-expect-error` lines removed (line numbers kept). */
 function withoutDirectives(file: string): string {
@@ -105,6 +106,7 @@ describe("generated API types", () => {
     project.addSourceFileAtPath(MISUSE_SECRET);
     project.addSourceFileAtPath(MISUSE_REQUESTS);
     project.addSourceFileAtPath(MISUSE_TAGS);
+    project.addSourceFileAtPath(MISUSE_STREAMS);
     expect(diagnosticsUnder(project, path.dirname(MISUSE))).toEqual([]);
   });
 
@@ -148,6 +150,26 @@ describe("generated API types", () => {
     );
     expect(diagnostics).toMatch(/misuse-tags\.ts:13: Type 'string' is not assignable to type 'boolean \| undefined'/);
     expect(lines).toHaveLength(4);
+  });
+
+  it("rejects each misuse of typed streams with the expected diagnostic", () => {
+    const diagnostics = withoutDirectives(MISUSE_STREAMS);
+    const lines = diagnostics.split("\n").filter((line) => /^misuse-streams\.ts:\d+:/.test(line));
+    expect(diagnostics).toMatch(/misuse-streams\.ts:8: .*'"rows"' is not assignable to parameter of type '"progress"'/);
+    expect(diagnostics).toMatch(/misuse-streams\.ts:10: Type 'string' is not assignable to type 'number'/);
+    expect(diagnostics).toMatch(
+      /misuse-streams\.ts:12: .*'"summary"' is not assignable to parameter of type '"progress"'/,
+    );
+    expect(diagnostics).toMatch(
+      /misuse-streams\.ts:14: .*'"progress"' is not assignable to parameter of type '"rows"'/,
+    );
+    expect(diagnostics).toMatch(/misuse-streams\.ts:16: .*'string' is not assignable to parameter of type 'Row'/);
+    expect(diagnostics).toMatch(
+      /misuse-streams\.ts:18: .*'"answer"' is not assignable to parameter of type 'keyof ImportsStreams'/,
+    );
+    expect(diagnostics).toMatch(/misuse-streams\.ts:21: .*'chunk\.value' is possibly 'undefined'/);
+    expect(diagnostics).toMatch(/misuse-streams\.ts:24: Property 'file' does not exist on type 'Progress'/);
+    expect(lines).toHaveLength(8);
   });
 
   it("rejects each misuse of the zod and exact-optional API with the expected diagnostic", () => {

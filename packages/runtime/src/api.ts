@@ -18,7 +18,17 @@ export type * from "./api-waits.js";
 export type * from "./api-worker.js";
 export type * from "./request-api.js";
 export type { QueueInfo, QueueKeyLoad, QueueRunCounts, QueueSlotCounts } from "./store/queue-records.js";
-export type { LocalStreamRef, ReadStreamOptions, StreamBatchOptions, StreamChunk, StreamInfo } from "./stream-api.js";
+export type {
+  LocalStreamRef,
+  MockStream,
+  ReadStreamOptions,
+  StreamBatchOptions,
+  StreamChunk,
+  StreamInfo,
+  TypedActivityContext,
+  TypedStreamChunk,
+  TypedStreamWrites,
+} from "./stream-api.js";
 export type {
   BulkAction,
   BulkFailure,

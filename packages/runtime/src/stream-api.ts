@@ -1,3 +1,4 @@
+import type { ActivityContext } from "./api-worker.js";
 import type { Duration } from "./duration.js";
 
 /*
@@ -20,6 +21,42 @@ export interface StreamChunk {
    * them anew.
    */
   readonly reset?: true;
+}
+
+/**
+ * A chunk of a stream whose values have type `T`, as the generated `read<Workflow>Stream`
+ * helpers yield it: a chunk carries a `T`; a reset marker (`reset: true`) carries none and names
+ * the attempt to rewind, so `if (chunk.reset)` tells them apart.
+ */
+export type TypedStreamChunk<T> =
+  | { readonly offset: number; readonly value: T; readonly attempt?: number; readonly reset?: undefined }
+  | { readonly offset: number; readonly value: undefined; readonly attempt: number; readonly reset: true };
+
+/**
+ * `writeStream` and `closeStream` typed by the streams `S` declares (key -> value type), as the
+ * generated Flow and activity contexts have them: a key `S` does not have, or a value of another
+ * type, does not compile.
+ */
+export interface TypedStreamWrites<S> {
+  /** Appends `value` to the run's stream `key`. */
+  writeStream<K extends keyof S & string>(key: K, value: S[K]): Promise<void>;
+  /** Closes the run's stream `key`: it takes no more chunks. */
+  closeStream(key: keyof S & string): Promise<void>;
+}
+
+/**
+ * The context of an activity that declares streams in the manifest (the generated
+ * `<Activity>Context` is one): the runtime's ActivityContext, with `writeStream` and
+ * `closeStream` typed by `S`. The runtime passes a plain ActivityContext, which is assignable.
+ */
+export type TypedActivityContext<S> = Omit<ActivityContext, "writeStream" | "closeStream"> & TypedStreamWrites<S>;
+
+/** What a Flow mock recorded of one stream the workflow wrote (`mock.streams.<key>`). */
+export interface MockStream<T> {
+  /** The values written, in order. */
+  readonly written: readonly T[];
+  /** Whether the workflow closed it. */
+  readonly closed: boolean;
 }
 
 /** A run's stream as client.listStreams lists it. */

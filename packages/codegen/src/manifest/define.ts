@@ -14,6 +14,7 @@ import type {
   ScheduleConfig,
   ScheduleDef,
   SignalDef,
+  StreamDef,
   TagDef,
   TriggerConfig,
   TriggerDef,
@@ -73,6 +74,18 @@ export function queue(config: QueueConfig = {}): QueueDef {
  */
 export function tag<T extends ManifestTagValue = string>(config: { readonly description?: string } = {}): TagDef<T> {
   return Object.freeze({ kind: "tag", ...config });
+}
+
+/**
+ * Declares a stream of a run with the type of its values, on a workflow (its code writes it) or
+ * an activity (the activity writes it): the generated writers take only that type, and
+ * `read<Workflow>Stream` yields it.
+ *
+ * @example
+ * streams: { answer: stream<string>({ description: "The answer, token by token." }) }
+ */
+export function stream<T>(config: { readonly description?: string } = {}): StreamDef<T> {
+  return Object.freeze({ kind: "stream", ...config });
 }
 
 /**

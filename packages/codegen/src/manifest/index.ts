@@ -7,6 +7,7 @@ export {
   queue,
   schedule,
   signal,
+  stream,
   tag,
   update,
   workflow,

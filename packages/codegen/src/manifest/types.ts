@@ -81,6 +81,18 @@ export interface TagDef<T extends ManifestTagValue> {
   readonly types?: { readonly value: T };
 }
 
+/**
+ * A stream of a run with the type of its chunks' values (`stream<string>()`): the generated
+ * writers (the Flow's and an activity's `<Activity>Context`) take only that type, and the read
+ * helper yields it.
+ */
+export interface StreamDef<T> {
+  readonly kind: "stream";
+  readonly description?: string;
+  /** Carries the value type for the reader; always undefined at run time. */
+  readonly types?: { readonly value: T };
+}
+
 export interface WorkflowConfig<I, O> {
   readonly description: string;
   readonly signals?: Readonly<Record<string, SignalDef<unknown>>>;
@@ -117,6 +129,12 @@ export interface WorkflowConfig<I, O> {
    * `tags` option takes these keys only, each optional, with its type. Without it, any tags.
    */
   readonly tags?: Readonly<Record<string, TagDef<ManifestTagValue>>>;
+  /**
+   * The run streams its workflow code writes, typed (`{ progress: stream<Progress>() }`): the
+   * Flow's `writeStream` and `closeStream` take these keys only, and `read<Workflow>Stream`
+   * reads them (docs/streaming.md, "Typed streams").
+   */
+  readonly streams?: Readonly<Record<string, StreamDef<unknown>>>;
 }
 
 export interface WorkflowDef<I, O> extends WorkflowConfig<I, O> {
@@ -155,6 +173,12 @@ export interface ActivityConfig {
    * does not mark them (docs/payloads.md).
    */
   readonly secret?: readonly string[];
+  /**
+   * The run streams it writes, typed (`{ answer: stream<string>() }`): declare its context as the
+   * generated `<Activity>Context` and its `writeStream` and `closeStream` take these keys only;
+   * every workflow's `read<Workflow>Stream` reads them (docs/streaming.md, "Typed streams").
+   */
+  readonly streams?: Readonly<Record<string, StreamDef<unknown>>>;
 }
 
 export interface ActivityDef<B, I, O> extends ActivityConfig {

@@ -21,6 +21,12 @@ export const ids = {
   workflowType: (wf: string) => `${pascalCase(wf)}Workflow`,
   /** The typed tags of a workflow's runs (only for a workflow that declares `tags`). */
   tagsType: (wf: string) => `${pascalCase(wf)}Tags`,
+  /** The streams a workflow's runs may carry, key -> value type (only for a workflow with streams). */
+  streamsType: (wf: string) => `${pascalCase(wf)}Streams`,
+  /** The typed read helper of a workflow's streams. */
+  readStream: (wf: string) => `read${pascalCase(wf)}Stream`,
+  /** The typed context of an activity that declares streams. */
+  activityContext: (a: string) => `${pascalCase(a)}Context`,
   run: (wf: string) => `run${pascalCase(wf)}`,
   awaitResult: (wf: string) => `await${pascalCase(wf)}Result`,
   signal: (wf: string, s: string) => `signal${pascalCase(wf)}${pascalCase(s)}`,
@@ -78,6 +84,8 @@ export const FLOW_BUILTINS = [
   "deprecatePatch",
   "scheduledAt",
   "condition",
+  "writeStream",
+  "closeStream",
 ] as const;
 
 /** Private helpers of the generated file. */
@@ -111,6 +119,9 @@ export const RUNTIME_IMPORTS = [
   "WaitForEventOptions",
   "StreamEvent",
   "StreamOptions",
+  "ReadStreamOptions",
+  "TypedActivityContext",
+  "TypedStreamChunk",
   "Worker",
   "WorkerOptions",
   "WorkflowFn",

@@ -73,6 +73,18 @@ export interface TagModel {
   readonly location: SourceLocation;
 }
 
+/** A run stream a workflow or an activity declares, typed. */
+export interface StreamModel {
+  /** The stream's key. */
+  readonly name: string;
+  readonly description?: string;
+  /** The type of its chunks' values. */
+  readonly type: TypeRef;
+  /** Who declares it: `workflow "answer"` or `activity "streamAnswer"`, for messages. */
+  readonly owner: string;
+  readonly location: SourceLocation;
+}
+
 export interface WorkflowModel {
   readonly name: string;
   readonly description: string;
@@ -101,6 +113,13 @@ export interface WorkflowModel {
   readonly tags: readonly TagModel[];
   /** The published events that start its runs. */
   readonly trigger?: TriggerModel;
+  /** The streams its code writes (`streams: { progress: stream<Progress>() }`), sorted. */
+  readonly streams: readonly StreamModel[];
+  /**
+   * Every stream its runs may carry, sorted, one per key: its own and every activity's (any
+   * activity of the namespace may run in its runs). The read helper takes these keys.
+   */
+  readonly runStreams: readonly StreamModel[];
   readonly location: SourceLocation;
 }
 
@@ -165,6 +184,8 @@ export interface ActivityModel {
   readonly register: boolean;
   /** Field names of `secret: [...]`, sorted, without repeats. */
   readonly secret: readonly string[];
+  /** The streams it writes (`streams: { answer: stream<string>() }`), sorted. */
+  readonly streams: readonly StreamModel[];
   readonly location: SourceLocation;
 }
 

@@ -1,6 +1,6 @@
 import type { Node } from "ts-morph";
 import { InvalidManifestNameError } from "../errors.js";
-import { FLOW_BUILTINS, ids } from "../model/identifiers.js";
+import { FLOW_BUILTINS, ids, RUNTIME_IMPORTS } from "../model/identifiers.js";
 import type { ProblemCollector } from "./collector.js";
 import type { RawNamespace, RawWorkflow } from "./raw.js";
 
@@ -18,7 +18,8 @@ export function checkIdentifiers(ns: RawNamespace, problems: ProblemCollector): 
 }
 
 function topLevelClaims(ns: RawNamespace): Claim[] {
-  const claims: Claim[] = [];
+  // The runtime's names come first: a generated declaration may not take one (`run` -> RunContext).
+  const claims: Claim[] = RUNTIME_IMPORTS.map((id) => ({ id, node: ns.nameNode, kind: "runtime import", name: id }));
   for (const wf of ns.workflows) {
     const claim = (id: string, node: Node = wf.keyNode, kind = "workflow", name = wf.name) =>
       claims.push({ id, node, kind, name });
@@ -26,6 +27,9 @@ function topLevelClaims(ns: RawNamespace): Claim[] {
     for (const id of [...workflowIds, ids.schedule, ids.flowFactory, ids.mockFlow]) {
       claim(id(wf.name));
     }
+    // Declared when any of the namespace's streams can reach its runs; claimed always, as names are.
+    claim(ids.streamsType(wf.name));
+    claim(ids.readStream(wf.name));
     for (const signal of wf.signals) {
       claim(ids.signal(wf.name, signal.name), signal.keyNode, "signal", signal.name);
       claim(ids.signalConst(wf.name, signal.name), signal.keyNode, "signal", signal.name);
@@ -46,11 +50,7 @@ function topLevelClaims(ns: RawNamespace): Claim[] {
       claim(ids.outputConst(wf.name, output.name), output.keyNode, "output", output.name);
     }
   }
-  for (const activity of ns.activities) {
-    for (const id of [ids.activityConst, ids.registerActivity]) {
-      claims.push({ id: id(activity.name), node: activity.keyNode, kind: "activity", name: activity.name });
-    }
-  }
+  claims.push(...activityClaims(ns));
   for (const queue of ns.queues) {
     claims.push({ id: ids.queueConst(queue.name), node: queue.keyNode, kind: "queue", name: queue.name });
   }
@@ -63,6 +63,20 @@ function topLevelClaims(ns: RawNamespace): Claim[] {
     });
   }
   return claims;
+}
+
+/** An activity's constant and register function, and its context type when it declares streams. */
+function activityClaims(ns: RawNamespace): Claim[] {
+  return ns.activities.flatMap((activity) => {
+    const makers = [ids.activityConst, ids.registerActivity];
+    if (activity.streams.length > 0) makers.push(ids.activityContext);
+    return makers.map((id) => ({
+      id: id(activity.name),
+      node: activity.keyNode,
+      kind: "activity",
+      name: activity.name,
+    }));
+  });
 }
 
 /** The members of a workflow's Flow: built-ins first, so a name that takes one is the one reported. */

@@ -19,6 +19,7 @@ const ENTRY_KINDS = {
   queues: "queue",
   schedules: "schedule",
   tags: "tag",
+  streams: "stream",
 } as const;
 
 export type EntryKind = keyof typeof ENTRY_KINDS;

@@ -25,6 +25,7 @@ export const OPTION_KEYS = {
     "secret",
     "tags",
     "trigger",
+    "streams",
   ],
   activity: [
     "description",
@@ -35,8 +36,10 @@ export const OPTION_KEYS = {
     "register",
     "secret",
     "queue",
+    "streams",
   ],
   tag: ["description"],
+  stream: ["description"],
   signal: ["description", "schema"],
   output: ["description", "schema"],
   update: ["description", "input", "output"],

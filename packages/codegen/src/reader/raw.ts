@@ -37,6 +37,15 @@ export interface RawTag {
   readonly typeNode?: TypeNode;
 }
 
+/** A run stream as written, on a workflow or an activity: `key: stream<Type>({ description? })`. */
+export interface RawStream {
+  readonly name: string;
+  readonly keyNode: Node;
+  readonly call: CallExpression;
+  readonly description?: string;
+  readonly typeNode?: TypeNode;
+}
+
 export interface RawWorkflow {
   readonly name: string;
   readonly keyNode: Node;
@@ -57,6 +66,7 @@ export interface RawWorkflow {
   /** The field names of `secret: [...]`. */
   readonly secret: readonly RawName[];
   readonly tags: readonly RawTag[];
+  readonly streams: readonly RawStream[];
 }
 
 export interface RawActivity {
@@ -73,6 +83,7 @@ export interface RawActivity {
   readonly secret: readonly RawName[];
   /** Its activity queue, one of the namespace's queues. */
   readonly queue?: RawName;
+  readonly streams: readonly RawStream[];
 }
 
 export interface RawQueue {

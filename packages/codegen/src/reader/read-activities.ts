@@ -1,7 +1,7 @@
 import type { Node, ts } from "ts-morph";
 import { ActivitySignatureError, BackendsMismatchError } from "../errors.js";
 import type { ImportTable } from "../model/imports.js";
-import type { ActivityModel, LiteralValue, TypeRef } from "../model/model.js";
+import type { ActivityModel, LiteralValue, StreamModel, TypeRef } from "../model/model.js";
 import { type ActivityTypes, readActivityTypes } from "./activity-signature.js";
 import type { ProblemCollector } from "./collector.js";
 import { checkDuration, checkRetry, DURATION_OPTIONS, readLiteral } from "./literal.js";
@@ -11,6 +11,7 @@ import { readSecretFields } from "./secret-fields.js";
 import { importValue } from "./values.js";
 
 type JsonCheck = (type: ts.Type, node: Node, what: string) => void;
+type StreamsReader = (raw: RawActivity) => StreamModel[];
 
 /** An activity that declares a backends type, for choosing the namespace's. */
 interface BackendsUse {
@@ -41,11 +42,16 @@ export class ActivityReader {
     this.#activityContext = activityContext;
   }
 
-  read(raws: readonly RawActivity[], registerAll: boolean, checkJson: JsonCheck): ActivityModel[] {
+  read(
+    raws: readonly RawActivity[],
+    registerAll: boolean,
+    checkJson: JsonCheck,
+    readStreams: StreamsReader,
+  ): ActivityModel[] {
     const models: ActivityModel[] = [];
     for (const raw of raws) {
       const model = this.#activity(raw, registerAll, checkJson);
-      if (model !== undefined) models.push(model);
+      if (model !== undefined) models.push({ ...model, streams: readStreams(raw) });
     }
     return models;
   }
@@ -70,7 +76,7 @@ export class ActivityReader {
     return undefined;
   }
 
-  #activity(raw: RawActivity, registerAll: boolean, checkJson: JsonCheck): ActivityModel | undefined {
+  #activity(raw: RawActivity, registerAll: boolean, checkJson: JsonCheck): Omit<ActivityModel, "streams"> | undefined {
     const fn = importValue(
       raw.fn,
       `the function of activity ${JSON.stringify(raw.name)}`,

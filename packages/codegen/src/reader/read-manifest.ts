@@ -111,6 +111,7 @@ function reservedNames(raw: RawNamespace): string[] {
       ids.schedule(wf.name),
     );
     if (wf.tags.length > 0) names.push(ids.tagsType(wf.name));
+    names.push(ids.streamsType(wf.name), ids.readStream(wf.name));
     for (const signal of wf.signals)
       names.push(ids.signal(wf.name, signal.name), ids.signalConst(wf.name, signal.name));
     for (const signal of wf.signals) names.push(ids.signalWithStart(wf.name, signal.name));
@@ -126,7 +127,11 @@ function reservedNames(raw: RawNamespace): string[] {
       names.push(ids.stream(wf.name, output.name), ids.outputConst(wf.name, output.name));
   }
   for (const activity of raw.activities)
-    names.push(ids.activityConst(activity.name), ids.registerActivity(activity.name));
+    names.push(
+      ids.activityConst(activity.name),
+      ids.registerActivity(activity.name),
+      ids.activityContext(activity.name),
+    );
   for (const queue of raw.queues) names.push(ids.queueConst(queue.name));
   for (const schedule of raw.schedules) names.push(ids.scheduleConst(schedule.name));
   return names;

@@ -13,11 +13,12 @@ import {
   readEntries,
   readName,
   readNames,
+  readOptionalDescription,
 } from "./entries.js";
 import { findDefaultExport } from "./find-default-export.js";
 import { DURATION_OPTIONS } from "./literal.js";
 import { checkOptionKeys } from "./option-keys.js";
-import type { RawActivity, RawMessage, RawNamespace, RawTag, RawWorkflow } from "./raw.js";
+import type { RawActivity, RawMessage, RawNamespace, RawStream, RawTag, RawWorkflow } from "./raw.js";
 import { readQueue, readSchedule } from "./read-flow-control.js";
 import { readRequests } from "./read-requests.js";
 import { readTrigger } from "./read-trigger.js";
@@ -79,6 +80,7 @@ function readWorkflow(entry: StaticProperty, problems: ProblemCollector): RawWor
     ...optional("trigger", readTrigger(config.get("trigger"), entry.key, problems)),
     secret: readNames(config.get("secret"), `the secret fields of workflow ${JSON.stringify(entry.key)}`, problems),
     tags: readEntries(config.get("tags"), "tags", problems, readTag),
+    streams: readEntries(config.get("streams"), "streams", problems, readStream),
   };
 }
 
@@ -93,6 +95,27 @@ function readTag(entry: StaticProperty, problems: ProblemCollector): RawTag | un
   }
   const typeNode = call.getTypeArguments()[0];
   return { name: entry.key, keyNode: entry.keyNode, call, ...(typeNode === undefined ? {} : { typeNode }) };
+}
+
+/** `key: stream<Type>({ description? })`, on a workflow or an activity; its type is resolved with theirs. */
+function readStream(entry: StaticProperty, problems: ProblemCollector): RawStream | undefined {
+  const call = expectCall(entry, "stream", "stream", problems);
+  if (call === undefined) return undefined;
+  let description: string | undefined;
+  if (call.getArguments().length > 0) {
+    const config = configObject(call, 0, `stream ${JSON.stringify(entry.key)}`, problems);
+    if (config === undefined) return undefined;
+    checkOptionKeys(config.values(), "stream", `stream ${JSON.stringify(entry.key)}`, problems);
+    description = readOptionalDescription(config, call, "stream", entry.key, problems);
+  }
+  const typeNode = call.getTypeArguments()[0];
+  return {
+    name: entry.key,
+    keyNode: entry.keyNode,
+    call,
+    ...optional("description", description),
+    ...(typeNode === undefined ? {} : { typeNode }),
+  };
 }
 
 function readMessage(entry: StaticProperty, kind: "signal" | "output", problems: ProblemCollector) {
@@ -134,5 +157,6 @@ function readActivity(entry: StaticProperty, problems: ProblemCollector): RawAct
     register: readBoolean(config.get("register"), "register", problems),
     secret: readNames(config.get("secret"), `the secret fields of activity ${JSON.stringify(entry.key)}`, problems),
     ...optional("queue", readName(config.get("queue"), `the queue of activity ${JSON.stringify(entry.key)}`, problems)),
+    streams: readEntries(config.get("streams"), "streams", problems, readStream),
   };
 }

@@ -6,6 +6,7 @@ import type {
   MessageModel,
   NamespaceModel,
   RequestModel,
+  StreamModel,
   TagModel,
   TypeRef,
   ValueRef,
@@ -15,10 +16,11 @@ import type { ProblemCollector } from "./collector.js";
 import { ImportableNames } from "./importable.js";
 import { findJsonProblem } from "./json-check.js";
 import { TypePrinter } from "./print-type.js";
-import type { RawMessage, RawNamespace, RawRequest, RawTag, RawWorkflow } from "./raw.js";
+import type { RawMessage, RawNamespace, RawRequest, RawStream, RawTag, RawWorkflow } from "./raw.js";
 import { ActivityReader } from "./read-activities.js";
 import { readQueues } from "./read-queues.js";
 import { readSchedules } from "./read-schedules.js";
+import { runStreams } from "./read-streams.js";
 import { checkSharedEvents, importManifest, triggerModel } from "./read-trigger.js";
 import { SchemaReader } from "./schema-types.js";
 import { readSecretFields } from "./secret-fields.js";
@@ -75,10 +77,16 @@ export class TypeReader {
   }
 
   read(ns: RawNamespace): NamespaceModel {
-    const activities = this.#activities.read(ns.activities, ns.register, (type, node, what) =>
-      this.#checkJson(type, node, what),
+    const activities = this.#activities.read(
+      ns.activities,
+      ns.register,
+      (type, node, what) => this.#checkJson(type, node, what),
+      (raw) => this.#streams(raw.streams, `activity ${JSON.stringify(raw.name)}`),
     );
-    const workflows = ns.workflows.map((workflow) => this.#workflow(workflow, ns.register));
+    const workflows = ns.workflows.map((workflow) => {
+      const model = this.#workflow(workflow, ns.register);
+      return { ...model, runStreams: runStreams(model.streams, activities, this.#problems) };
+    });
     const backends = this.#activities.backends();
     checkSharedEvents(workflows, this.#problems);
     const triggered = workflows.some((workflow) => workflow.trigger !== undefined);
@@ -139,8 +147,28 @@ export class TypeReader {
       ...(raw.trigger === undefined ? {} : this.#trigger(raw, input, inputSchema)),
       secret: readSecretFields(raw.secret, [input.type, output.type], this.#checker, what, this.#problems),
       tags: raw.tags.map((tag) => this.#tag(tag, raw.name)).sort(byName),
+      streams: this.#streams(raw.streams, what),
+      runStreams: [],
       location: this.#problems.at(raw.keyNode),
     };
+  }
+
+  /** The streams a workflow or an activity (`owner`) declares: each needs a type argument, checked for JSON. */
+  #streams(raws: readonly RawStream[], owner: string): StreamModel[] {
+    return raws
+      .map((raw) => {
+        const what = `the values of stream ${JSON.stringify(raw.name)} of ${owner}`;
+        const fix = "pass a type argument, `stream<Chunk>()`";
+        const payload = this.#payload(raw.typeNode, undefined, undefined, raw.call, what, fix);
+        return {
+          name: raw.name,
+          ...(raw.description === undefined ? {} : { description: raw.description }),
+          type: payload.read,
+          owner,
+          location: this.#problems.at(raw.keyNode),
+        };
+      })
+      .sort(byName);
   }
 
   /** A tag's value type: its type argument (string without one), which must be a tag value. */

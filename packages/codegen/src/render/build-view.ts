@@ -8,6 +8,7 @@ import type {
   QueueModel,
   RequestModel,
   ScheduleModel,
+  StreamModel,
   WorkflowModel,
 } from "../model/model.js";
 import { importViews, runtimeImports } from "./imports.js";
@@ -20,6 +21,7 @@ import type {
   QueueView,
   RequestView,
   ScheduleView,
+  StreamView,
   Uses,
   WorkflowView,
 } from "./view.js";
@@ -77,6 +79,8 @@ function usesOf(ns: NamespaceModel): Uses {
     signals: ns.workflows.some((wf) => wf.signals.length > 0),
     updates: ns.workflows.some((wf) => wf.updates.length > 0),
     queries: ns.workflows.some((wf) => wf.queries.length > 0),
+    streams: ns.workflows.some((wf) => wf.runStreams.length > 0),
+    activityStreams: ns.activities.some((activity) => activity.streams.length > 0),
   };
 }
 
@@ -109,6 +113,8 @@ function runtimeNames(uses: Uses): [string[], string[]] {
   if (uses.secrets) values.push("requireSecretFields");
   if (uses.updates) types.push("UpdateHandlerOptions", "UpdateOptions");
   if (uses.queries) types.push("QueryOptions");
+  if (uses.streams) types.push("ReadStreamOptions", "TypedStreamChunk");
+  if (uses.activityStreams) types.push("TypedActivityContext");
   return [types, values];
 }
 
@@ -130,6 +136,10 @@ function workflowView(ns: NamespaceModel, wf: WorkflowModel): WorkflowView {
     queries: wf.queries.map((query) => requestView(wf, query, "query")),
     outputs: wf.outputs.map((output) => messageView(wf, output)),
     children: wf.children.flatMap((name) => ns.workflows.filter((item) => item.name === name)).map(childView),
+    streams: wf.streams.map(streamView),
+    streamKeys:
+      wf.streams.length === 0 ? undefined : wf.streams.map((stream) => JSON.stringify(stream.name)).join(" | "),
+    runStreams: wf.runStreams.map(streamView),
     register: wf.register,
   };
 }
@@ -151,6 +161,10 @@ function childView(child: WorkflowModel): ChildView {
 function startOptionsType(ns: NamespaceModel, wf: WorkflowModel): string {
   const options = ids.runOptions(ns.name);
   return wf.tags.length === 0 ? options : `Omit<${options}, "tags"> & { readonly tags?: ${ids.tagsType(wf.name)} }`;
+}
+
+function streamView(stream: StreamModel): StreamView {
+  return { name: stream.name, description: stream.description, owner: stream.owner, type: stream.type.text };
 }
 
 function messageView(wf: WorkflowModel, message: MessageModel): MessageView {
@@ -191,6 +205,7 @@ function activityView(activity: ActivityModel): ActivityView {
     output: activity.output.text,
     options,
     register: activity.register,
+    streams: activity.streams.map(streamView),
   };
 }
 

@@ -54,6 +54,10 @@ export interface Uses {
   readonly signals: boolean;
   readonly updates: boolean;
   readonly queries: boolean;
+  /** Some workflow's runs carry typed streams: the read helpers take ReadStreamOptions and yield TypedStreamChunk. */
+  readonly streams: boolean;
+  /** An activity declares streams: its context type is a TypedActivityContext. */
+  readonly activityStreams: boolean;
 }
 
 /** One import statement. */
@@ -90,6 +94,12 @@ export interface WorkflowView {
   readonly outputs: readonly MessageView[];
   /** The workflows it starts as child runs, in the order of its `children`. */
   readonly children: readonly ChildView[];
+  /** The streams its code writes, sorted: the Flow's writeStream and closeStream take their keys. */
+  readonly streams: readonly StreamView[];
+  /** Their keys as a type, `"a" | "b"`; undefined without streams. */
+  readonly streamKeys: string | undefined;
+  /** Every stream its runs may carry (its own and the activities'), sorted: `<Workflow>Streams` and the read helper. */
+  readonly runStreams: readonly StreamView[];
   /** It has a register function. */
   readonly register: boolean;
 }
@@ -104,6 +114,17 @@ export interface ChildView {
   readonly outputSchema: string | undefined;
   readonly queue: string | undefined;
   readonly signals: readonly MessageView[];
+}
+
+/** A typed stream of a run, declared by a workflow or an activity. */
+export interface StreamView {
+  /** Its key. */
+  readonly name: string;
+  readonly description: string | undefined;
+  /** Who declares it, `workflow "answer"`. */
+  readonly owner: string;
+  /** The type of its values. */
+  readonly type: string;
 }
 
 /** A typed tag of a workflow's runs. */
@@ -157,6 +178,8 @@ export interface ActivityView {
   readonly options: readonly FieldView[];
   /** It has a register function. */
   readonly register: boolean;
+  /** The streams it writes, sorted: its `<Activity>Context` types writeStream and closeStream by them. */
+  readonly streams: readonly StreamView[];
 }
 
 /** An object entry: a key and a JSON value. */

@@ -1,6 +1,8 @@
 import { FlowNotMockedError, FlowRestartedError } from "../errors.js";
 import { DeterministicRandom } from "../replay/prng.js";
+import type { MockStream } from "../stream-api.js";
 import { attachMockRequests, MockRequests } from "./mock-requests.js";
+import { MockStreams } from "./mock-streams.js";
 
 /**
  * A mock function maker, such as vitest's `vi.fn` or node:test's `mock.fn` (bound:
@@ -13,11 +15,12 @@ export type MockFn<M> = (implementation: (...args: never[]) => unknown) => M;
  * A Flow whose every method was made by a MockFn: the Flow's own method type (so the mock is
  * a Flow) and the maker's mock type `M` (vitest: `Mock`, with `mock.calls`, `mockResolvedValueOnce`).
  * `M` is the maker's type for any function: its methods are not typed by the Flow's, so give
- * behaviour through the factory's typed overrides.
+ * behaviour through the factory's typed overrides. `Streams` (key -> value type) are the streams
+ * the workflow declares: `streams` holds what it wrote to each (empty without streams).
  */
-export type FlowMock<Flow, M> = {
+export type FlowMock<Flow, M, Streams = Record<never, never>> = {
   [K in keyof Flow]: Flow[K] extends (...args: never[]) => unknown ? Flow[K] & M : Flow[K];
-};
+} & { readonly streams: { readonly [K in keyof Streams]: MockStream<Streams[K]> } };
 
 /**
  * What a Flow member is, which decides what it does when a test gives no implementation for it:
@@ -41,7 +44,9 @@ export type BuiltinFlowMember =
   | "deprecatePatch"
   | "createToken"
   | "awaitToken"
-  | "waitForEvent";
+  | "waitForEvent"
+  | "writeStream"
+  | "closeStream";
 
 /** What a generated `mock<Workflow>Flow` knows about its Flow. */
 export interface FlowMockSpec<Flow> {
@@ -51,6 +56,8 @@ export interface FlowMockSpec<Flow> {
   readonly factory: string;
   /** Every member that is not built in, and what it does without an implementation. */
   readonly members: { readonly [K in Exclude<keyof Flow, BuiltinFlowMember>]-?: MockedMember };
+  /** The keys of the streams the workflow declares; its Flow has writeStream and closeStream when there are any. */
+  readonly streams?: readonly string[];
 }
 
 /** What `flow.now()` of a Flow mock returns unless a test overrides it. */
@@ -67,13 +74,14 @@ type Implementation = (...args: never[]) => unknown;
  * the workflow registers (`on<Update>`, `on<Query>`) answer mockUpdate and mockQuery, and
  * `condition` is checked again after each update (see MockRequests.condition).
  * `createToken` gives `tok_mock_1`, `tok_mock_2`...; `awaitToken` and `waitForEvent` reject until given.
+ * `writeStream` and `closeStream` record into `streams` (see MockStreams).
  * Called by the generated `mock<Workflow>Flow` functions, which fill in `spec`.
  */
-export function createFlowMock<Flow, M>(
+export function createFlowMock<Flow, M, Streams = Record<never, never>>(
   fn: MockFn<M>,
   overrides: Partial<Flow>,
   spec: FlowMockSpec<Flow>,
-): FlowMock<Flow, M> {
+): FlowMock<Flow, M, Streams> {
   const given = overrides as Readonly<Record<string, unknown>>;
   const make = (name: string, fallback: Implementation): unknown => {
     const implementation = given[name];
@@ -108,7 +116,13 @@ export function createFlowMock<Flow, M>(
   flow["createToken"] = make("createToken", async () => ({ id: `tok_mock_${++tokens}` }));
   flow["awaitToken"] = make("awaitToken", notMocked(spec, "awaitToken", "signal"));
   flow["waitForEvent"] = make("waitForEvent", notMocked(spec, "waitForEvent", "signal"));
-  return flow as FlowMock<Flow, M>;
+  const streams = new MockStreams(spec.workflow, runId, spec.streams ?? []);
+  if (spec.streams !== undefined && spec.streams.length > 0) {
+    flow["writeStream"] = make("writeStream", (key: string, value: unknown) => streams.write(key, value));
+    flow["closeStream"] = make("closeStream", (key: string) => streams.close(key));
+  }
+  flow["streams"] = streams.recorded;
+  return flow as FlowMock<Flow, M, Streams>;
 }
 
 function defaultOf(
