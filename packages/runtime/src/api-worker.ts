@@ -4,7 +4,7 @@ import type { EventTrigger, TokenOptions, WaitForEventOptions } from "./api-wait
 import type { Duration } from "./duration.js";
 import type { Tags } from "./history/index.js";
 import type { RequestsContext } from "./request-api.js";
-import type { StreamBatchOptions } from "./stream-api.js";
+import type { StreamBatchOptions, TypedStreamWrites } from "./stream-api.js";
 import type { MeterProvider, TracerProvider } from "./telemetry/providers.js";
 
 /*
@@ -221,3 +221,10 @@ export interface Worker {
   /** Stops claiming, finishes or releases what it holds within stopTimeoutMs. */
   stop(): Promise<void>;
 }
+
+/**
+ * The context of an activity that declares streams in the manifest (the generated
+ * `<Activity>Context` is one): the runtime's ActivityContext, with `writeStream` and
+ * `closeStream` typed by `S`. The runtime passes a plain ActivityContext, which is assignable.
+ */
+export type TypedActivityContext<S> = Omit<ActivityContext, "writeStream" | "closeStream"> & TypedStreamWrites<S>;

@@ -25,7 +25,6 @@ export type {
   StreamBatchOptions,
   StreamChunk,
   StreamInfo,
-  TypedActivityContext,
   TypedStreamChunk,
   TypedStreamWrites,
 } from "./stream-api.js";

@@ -1,4 +1,3 @@
-import type { ActivityContext } from "./api-worker.js";
 import type { Duration } from "./duration.js";
 
 /*
@@ -43,13 +42,6 @@ export interface TypedStreamWrites<S> {
   /** Closes the run's stream `key`: it takes no more chunks. */
   closeStream(key: keyof S & string): Promise<void>;
 }
-
-/**
- * The context of an activity that declares streams in the manifest (the generated
- * `<Activity>Context` is one): the runtime's ActivityContext, with `writeStream` and
- * `closeStream` typed by `S`. The runtime passes a plain ActivityContext, which is assignable.
- */
-export type TypedActivityContext<S> = Omit<ActivityContext, "writeStream" | "closeStream"> & TypedStreamWrites<S>;
 
 /** What a Flow mock recorded of one stream the workflow wrote (`mock.streams.<key>`). */
 export interface MockStream<T> {
