@@ -9,13 +9,15 @@ export interface BenchArgs {
   readonly systems: ReadonlySet<SystemId>;
   /** An OpenTelemetry SDK is registered (see tracing.ts): what replaykit's spans cost. */
   readonly trace: boolean;
+  /** The selected workloads run this many times, interleaved; each figure is the median. */
+  readonly rounds: number;
 }
 
 export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--only floor,W1,W2,W3,W4,W5,WQ,W6,W7,W8,W9,W10,W11] [--systems replaykit,dbos] [--trace]`;
+const USAGE = `usage: npm run bench -- [--quick] [--only floor,W1,W2,W3,W4,W5,WQ,W6,W7,W8,W9,W10,W11] [--systems replaykit,dbos] [--trace] [--rounds N]`;
 
 function pick<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): Set<T> {
   if (!value) throw new UsageError(`${flag} needs a comma-separated list of ${allowed.join(",")}\n${USAGE}`);
@@ -28,11 +30,20 @@ function pick<T extends string>(value: string | undefined, allowed: readonly T[]
   return chosen;
 }
 
+function positiveInteger(value: string | undefined, flag: string): number {
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < 1) {
+    throw new UsageError(`${flag} needs a whole number of at least 1, got "${value ?? ""}"\n${USAGE}`);
+  }
+  return n;
+}
+
 export function parseArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
   let only = new Set<WorkloadId>(WORKLOADS);
   let systems = new Set<SystemId>(SYSTEMS);
   let trace = false;
+  let rounds = 1;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = (argv[i] ?? "").split("=", 2);
     const value = () => inline ?? argv[++i];
@@ -40,8 +51,9 @@ export function parseArgs(argv: readonly string[]): BenchArgs {
     else if (flag === "--only") only = pick(value(), WORKLOADS, "--only");
     else if (flag === "--systems") systems = pick(value(), SYSTEMS, "--systems");
     else if (flag === "--trace") trace = true;
+    else if (flag === "--rounds") rounds = positiveInteger(value(), "--rounds");
     else if (flag === "--help" || flag === "-h") throw new UsageError(USAGE);
     else throw new UsageError(`unknown option "${argv[i]}"\n${USAGE}`);
   }
-  return { quick, only, systems, trace };
+  return { quick, only, systems, trace, rounds };
 }

@@ -8,9 +8,10 @@ import type { BenchContext } from "./context.js";
 import { watchdog } from "./deadline.js";
 import { log } from "./log.js";
 import { methodNotes } from "./notes.js";
-import { environment, loadAverage, renderMarkdown, writeReport } from "./report.js";
+import { environment, loadAverage, renderMarkdown, roundStart, writeReport } from "./report.js";
 import { Results } from "./results.js";
 import { countRoundTrips } from "./round-trips.js";
+import { aggregateRounds, type Round, schedule } from "./rounds.js";
 import { Servers } from "./servers.js";
 import { mariaDbSettings, postgresSettings } from "./settings.js";
 import { addDerivedRows, evaluateTargets } from "./table.js";
@@ -45,7 +46,7 @@ const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
   W11: runW11,
 };
 
-/** The whole run must end by then: quick mode is part of CI. */
+/** One round must end by then on average (the deadline is per round): quick mode is part of CI. */
 const QUICK_DEADLINE_MS = 240_000;
 const FULL_DEADLINE_MS = 3_600_000;
 
@@ -82,45 +83,55 @@ async function startServers(args: BenchArgs, servers: Servers, results: Results)
   }
 }
 
+/** Runs the selected workloads round by round (see rounds.ts's schedule), each round into its own table. */
+async function runRounds(args: BenchArgs, setup: Omit<BenchContext, "results">): Promise<Round[]> {
+  const rounds: Round[] = [];
+  for (const turn of schedule(args.only, args.rounds)) {
+    let round = rounds[turn.round - 1];
+    if (!round) {
+      round = { round: turn.round, start: roundStart(), results: new Results() };
+      rounds.push(round);
+      const { loadAverage1m, freeMemoryMiB } = round.start;
+      log(`round ${turn.round} of ${args.rounds}: load ${loadAverage1m.toFixed(2)}, ${freeMemoryMiB} MiB free`);
+    }
+    await RUNNERS[turn.workload]({ ...setup, results: round.results });
+  }
+  for (const round of rounds) addDerivedRows(round.results, setup.sizes);
+  return rounds;
+}
+
 async function bench(args: BenchArgs, servers: Servers): Promise<void> {
   const started = performance.now();
   const sizes = args.quick ? QUICK : FULL;
-  const results = new Results();
-  results.notes.push(...methodNotes(sizes));
-  results.detail("environment", { ...environment(), "@dbos-inc/dbos-sdk": dbosVersion() });
+  const setupResults = new Results();
+  const machine = { ...environment(), "@dbos-inc/dbos-sdk": dbosVersion() };
   if (args.trace) {
     registerTracing();
-    results.notes.push(TRACING_NOTE);
     log(TRACING_NOTE);
   }
-  await startServers(args, servers, results);
+  await startServers(args, servers, setupResults);
   countRoundTrips();
 
-  const ctx: BenchContext = {
+  const rounds = await runRounds(args, {
     sizes,
     systems: args.systems,
-    results,
     mariaDbUrl: servers.mariaDb?.url ?? "",
     mariaDbPid: servers.mariaDb?.pid,
     postgres: servers.postgres,
     replaykit: args.systems.has("replaykit") ? await import("./systems/replaykit.js") : undefined,
-  };
-  for (const [id, run] of Object.entries(RUNNERS)) {
-    if (args.only.has(id as WorkloadId)) await run(ctx);
-  }
-  if (args.only.has("floor") && args.only.size > 1) await runFloor(ctx);
+  });
   await servers.stop();
 
-  addDerivedRows(results, sizes);
-  const environmentDetail = results.details["environment"];
-  if (typeof environmentDetail === "object" && environmentDetail !== null) {
-    results.detail("environment", { ...environmentDetail, "load average at end": loadAverage() });
-  }
+  const results = aggregateRounds(rounds.map((round) => round.results));
+  results.detail("environment", { ...machine, "load average at end": loadAverage() });
+  Object.assign(results.details, setupResults.details);
+  results.notes.push(...methodNotes(sizes, args.rounds), ...(args.trace ? [TRACING_NOTE] : []));
   const report = {
     date: new Date().toISOString().slice(0, 10),
     args,
     sizes,
     results,
+    rounds,
     targets: evaluateTargets(results, sizes),
     wallSeconds: (performance.now() - started) / 1000,
   };
@@ -140,7 +151,7 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  watchdog(args.quick ? QUICK_DEADLINE_MS : FULL_DEADLINE_MS, log);
+  watchdog((args.quick ? QUICK_DEADLINE_MS : FULL_DEADLINE_MS) * args.rounds, log);
   const servers = new Servers();
   process.on("exit", () => servers.stopSync());
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

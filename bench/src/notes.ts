@@ -1,9 +1,19 @@
 import type { Sizes } from "./config.js";
 import { POOL_SIZE } from "./systems/pool-size.js";
 
+/** What `--rounds` runs and how each kind of figure is aggregated over the rounds (rounds.ts). */
+function roundsNote(rounds: number): string {
+  const how =
+    rounds === 1
+      ? "1 round (--rounds N runs N, interleaved, and reports the median)."
+      : `${rounds} rounds, interleaved: round 1 of every selected workload, then round 2 of every one, and so on, each workload on fresh databases every time.`;
+  return `Rounds: ${how} Every row is aggregated alike, the median over the rounds (the mean of the two middle values for an even count): timed figures (latencies, runs/s, CPU) and counters (statements, round trips, rows read per step, RSS) both. The table gives each system's min–max over the rounds beside the median, and the JSON every round's value (rows[].perRound, null where a round did not measure it) and every round's details (rounds[].details). The floor of a round is the better of its two passes (before and after that round's workloads). Ratios within one system ("vs floor" rows, W6's preloaded / empty, the gzip+AES cost) are computed within each round, then their median is taken; the target verdicts use the medians, and a target against DBOS compares replaykit's median with DBOS's. The 1-minute load average and free memory at each round's start are in the header and in the JSON (rounds[].start); the W6 query plans are the last round's.`;
+}
+
 /** How each figure was obtained; printed under the table and kept in the JSON. */
-export function methodNotes(sizes: Sizes): string[] {
+export function methodNotes(sizes: Sizes, rounds: number): string[] {
   return [
+    roundsNote(rounds),
     "Both systems run in this one Node.js process, each workload on fresh databases (replaykit: a scratch MariaDB database and namespace; DBOS: a fresh PostgreSQL system database, DBOS relaunched). Within a workload both systems are up side by side and take turns (W1 run by run, W2 in 2 rounds, W4 signal by signal; W5 sleeps on both at once), so background load on a shared machine hits both alike.",
     `Each system gets a pool of ${POOL_SIZE} connections (replaykit: the mysql2 pool of its client and worker; DBOS: systemDatabasePoolSize). ${sizes.warmup} untimed warm-up runs precede each timed series.`,
     "Durability is each server's default: MariaDB innodb_flush_log_at_trx_commit=1 with the binary log off (the test harness starts mariadbd with --skip-log-bin); PostgreSQL fsync=on, synchronous_commit=on. Both are throwaway servers on loopback, on the same disk.",

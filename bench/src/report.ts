@@ -1,17 +1,20 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import { cpus, loadavg, platform, release } from "node:os";
+import { cpus, freemem, loadavg, platform, release } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BenchArgs, SYSTEMS, WORKLOADS } from "./args.js";
 import type { Sizes } from "./config.js";
 import type { Results, Target } from "./results.js";
+import type { Round, RoundStart } from "./rounds.js";
 import { renderTable, renderTargets } from "./table.js";
 
 export interface Report {
   readonly date: string;
   readonly args: BenchArgs;
   readonly sizes: Sizes;
+  /** The median of the rounds (see rounds.ts), with the setup's details and the notes. */
   readonly results: Results;
+  readonly rounds: readonly Round[];
   readonly targets: readonly Target[];
   readonly wallSeconds: number;
 }
@@ -32,6 +35,23 @@ export function loadAverage(): string {
     .join(" / ");
 }
 
+export function roundStart(): RoundStart {
+  return {
+    at: new Date().toISOString(),
+    loadAverage1m: loadavg()[0] ?? Number.NaN,
+    freeMemoryMiB: Math.round(freemem() / 2 ** 20),
+  };
+}
+
+function roundsLine(rounds: readonly Round[]): string {
+  const starts = rounds.map(
+    ({ round, start }) =>
+      `${round}: load ${start.loadAverage1m.toFixed(2)}, ${(start.freeMemoryMiB / 1024).toFixed(1)} GiB free`,
+  );
+  const how = rounds.length > 1 ? `${rounds.length}, interleaved; every figure is the median, min–max beside it` : "1";
+  return `- **rounds**: ${how}; at each round's start (1-min load average, free memory): ${starts.join("; ")}`;
+}
+
 function settingsLines(results: Results): string[] {
   const lines: string[] = [];
   for (const key of ["environment", "mariadb", "postgres"]) {
@@ -50,11 +70,12 @@ export function renderMarkdown(report: Report): string {
     `# replaykit vs DBOS Transact, ${report.date}${mode}`,
     "",
     ...settingsLines(report.results),
+    roundsLine(report.rounds),
     `- wall time: ${report.wallSeconds.toFixed(0)} s`,
     "",
-    renderTable(report.results),
+    renderTable(report.results, report.rounds.length),
     "",
-    "## Targets (replaykit)",
+    `## Targets (replaykit${report.rounds.length > 1 ? `, from the median of ${report.rounds.length} rounds` : ""})`,
     "",
     renderTargets(report.targets),
     "",
@@ -93,6 +114,7 @@ export async function writeReport(report: Report, markdown: string): Promise<str
     rows: report.results.rows,
     targets: report.targets,
     details: report.results.details,
+    rounds: report.rounds.map(({ round, start, results }) => ({ round, start, details: results.details })),
     notes: report.results.notes,
     sections: report.results.sections,
   };

@@ -8,8 +8,11 @@ export interface Row {
   readonly metric: string;
   readonly unit: string;
   readonly better: Better;
+  /** The figure; with several rounds, the median over them. */
   replaykit?: number;
   dbos?: number;
+  /** Every round's value, in round order (undefined where a round did not measure it). */
+  perRound?: Partial<Record<SystemId, readonly (number | undefined)[]>>;
 }
 
 export interface Target {

@@ -1,5 +1,7 @@
+import type { SystemId } from "./args.js";
 import type { Sizes } from "./config.js";
 import type { Results, Row, Target } from "./results.js";
+import { spread } from "./rounds.js";
 
 /** Rows that relate each engine to its own database's floor; added once every workload ran. */
 export function addDerivedRows(results: Results, sizes: Sizes): void {
@@ -56,16 +58,30 @@ function ratio(row: Row): string {
   return `${fmt(rk / dbos)}`;
 }
 
-/** The results table: both figures, replaykit/DBOS, which direction is better and who wins. */
-export function renderTable(results: Results): string {
+/** "min–max" of one system's rounds ("min to max" when negative); "–" when it has no finite value. */
+function range(row: Row, system: SystemId): string {
+  const values = (row.perRound?.[system] ?? []).filter((v): v is number => v !== undefined);
+  const s = spread(values);
+  if (!s) return "–";
+  return `${fmt(s.min)}${s.min < 0 ? " to " : "–"}${fmt(s.max)}`;
+}
+
+/**
+ * The results table: both figures, replaykit/DBOS, which direction is better and who wins; with
+ * several rounds the figures are medians and each system's min–max over the rounds follows.
+ */
+export function renderTable(results: Results, rounds = 1): string {
+  const spreads = rounds > 1;
+  const median = spreads ? ", median" : "";
   const lines = [
-    "| workload | metric | unit | replaykit (MariaDB) | DBOS (PostgreSQL) | replaykit/DBOS | better | ahead |",
-    "|---|---|---|--:|--:|--:|---|---|",
+    `| workload | metric | unit | replaykit (MariaDB)${median} | DBOS (PostgreSQL)${median} | replaykit/DBOS | better | ahead |${spreads ? " replaykit min–max | DBOS min–max |" : ""}`,
+    `|---|---|---|--:|--:|--:|---|---|${spreads ? "--:|--:|" : ""}`,
   ];
   for (const row of results.rows) {
     const better = row.better === "lower" ? "lower" : "higher";
+    const spreadCells = spreads ? ` ${range(row, "replaykit")} | ${range(row, "dbos")} |` : "";
     lines.push(
-      `| ${row.workload} | ${row.metric} | ${row.unit} | ${fmt(row.replaykit)} | ${fmt(row.dbos)} | ${ratio(row)} | ${better} | ${winner(row)} |`,
+      `| ${row.workload} | ${row.metric} | ${row.unit} | ${fmt(row.replaykit)} | ${fmt(row.dbos)} | ${ratio(row)} | ${better} | ${winner(row)} |${spreadCells}`,
     );
   }
   return lines.join("\n");
