@@ -119,16 +119,34 @@ function atMost(limit: number, unit: string) {
   };
 }
 
-/** Issue 18's targets for replaykit; a miss is reported, never an exit code. */
+/**
+ * mariadbd's CPU per step in W2 at c=64 before issue 30 (bench/results/2026-12-07.md: 1.03
+ * cores at 2,182 steps/s): the issue asks for 40% less.
+ */
+const SERVER_CPU_PER_STEP_BASELINE_MS = 0.47;
+
+/** The targets for replaykit (issue 30's where it set them); a miss is reported, never an exit code. */
 export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
   const n = 10;
   const c = Math.max(...sizes.w2.concurrency);
   const get = (workload: string, metric: string) => results.get(workload, metric);
   const targets: Target[] = [
-    target(`W1 N=${n}`, "per-step p50 <= 0.5x DBOS's", get("W1", `N=${n} per-step p50`), atMostTimesDbos(0.5, "ms")),
+    target(`W1 N=${n}`, "per-step p50 <= 0.6x DBOS's", get("W1", `N=${n} per-step p50`), atMostTimesDbos(0.6, "ms")),
     target(
       `W1 N=${n}`,
-      "per-step p50 <= 2x one floor commit",
+      "per-step p50 <= 3x one floor commit",
+      get("vs floor", `W1 N=${n} step p50 / 1 floor commit`),
+      atMost(3, "x floor commit"),
+    ),
+    target(
+      `W1 N=${n}`,
+      "moonshot: per-step p50 <= 0.5x DBOS's",
+      get("W1", `N=${n} per-step p50`),
+      atMostTimesDbos(0.5, "ms"),
+    ),
+    target(
+      `W1 N=${n}`,
+      "moonshot: per-step p50 <= 2x one floor commit",
       get("vs floor", `W1 N=${n} step p50 / 1 floor commit`),
       atMost(2, "x floor commit"),
     ),
@@ -147,10 +165,22 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       get("W1", `N=${n} gzip+AES cost per step (p50)`),
       atMost(10, "%"),
     ),
-    target(`W2 c=${c}`, "runs/s >= 4x DBOS's", get("W2", `c=${c} runs/s`), (row) => {
+    target(
+      `W1 N=${n}`,
+      "rows read per step (reported)",
+      get("W1", `N=${n} index/table rows read per step (Handler_read_*)`),
+      (row) => (row.replaykit === undefined ? undefined : ["reported", `${fmt(row.replaykit)} rows/step`]),
+    ),
+    target(`W2 c=${c}`, "runs/s >= 2.5x DBOS's", get("W2", `c=${c} runs/s`), (row) => {
       const v = both(row);
-      return v && [v[0] >= 4 * v[1], `${fmt(v[0])} vs ${fmt(v[1])} runs/s (${fmt(v[0] / v[1])}x)`];
+      return v && [v[0] >= 2.5 * v[1], `${fmt(v[0])} vs ${fmt(v[1])} runs/s (${fmt(v[0] / v[1])}x)`];
     }),
+    target(
+      `W2 c=${c}`,
+      `database server CPU per step >= 40% under ${SERVER_CPU_PER_STEP_BASELINE_MS} ms (the baseline)`,
+      get("W2", `c=${c} database server CPU per step`),
+      atMost(SERVER_CPU_PER_STEP_BASELINE_MS * 0.6, " ms"),
+    ),
     target(`W2 c=${c}`, "Node.js CPU per step <= 0.3 ms", get("W2", `c=${c} Node.js CPU per step`), atMost(0.3, " ms")),
     target(
       "W3",
@@ -185,10 +215,9 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
   });
   targets.push({
     id: "W7",
-    goal: `runs/s with ${sizes.w7.workers.join(", ")} worker processes (reported; see the notes for what limits it)`,
+    goal: `runs/s with ${sizes.w7.workers.join(", ")} worker processes: 2 never slower than 1, 4 within 10% of 2`,
     observed: scaleOut.every((v) => v === undefined) ? "–" : scaleOut.map((v) => v ?? "–").join(", "),
-    met: undefined,
-    reported: scaleOut.some((v) => v !== undefined),
+    met: scalesOut((k) => get("W7", `${k} worker process${k === 1 ? "" : "es"} runs/s`)?.replaykit),
   });
   targets.push(
     target(
@@ -227,7 +256,7 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       get("W11", "1 MiB offloaded / small result, per-step p50"),
       atMost(2, "x"),
     ),
-    target("WQ", "queue runs/s >= 2x DBOS's (first round)", get("WQ", `c=${sizes.wq.concurrency} runs/s`), (row) => {
+    target("WQ", "queue runs/s >= 2x DBOS's", get("WQ", `c=${sizes.wq.concurrency} runs/s`), (row) => {
       const v = both(row);
       return v && [v[0] >= 2 * v[1], `${fmt(v[0])} vs ${fmt(v[1])} runs/s (${fmt(v[0] / v[1])}x)`];
     }),
@@ -245,6 +274,13 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
     }),
   );
   return targets;
+}
+
+/** W7's target, when 1, 2 and 4 processes were measured: undefined otherwise. */
+function scalesOut(runsPerSec: (processes: number) => number | undefined): boolean | undefined {
+  const [one, two, four] = [runsPerSec(1), runsPerSec(2), runsPerSec(4)];
+  if (one === undefined || two === undefined || four === undefined) return undefined;
+  return two >= one && four >= 0.9 * two;
 }
 
 export function renderTargets(targets: readonly Target[]): string {
