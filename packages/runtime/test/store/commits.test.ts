@@ -125,6 +125,24 @@ conformance("commits", ({ store, create }) => {
     expect(await store.loadTasks(run, 0)).toEqual([]);
   });
 
+  it("refuse, writing nothing, a step that consumes a signal consumed already", async () => {
+    const run = fresh("twice");
+    await create(run);
+    await store.addSignal(run, { signal: "go", externalId: "1", payloadText: '"m"' }, T);
+    const [signal] = await store.loadSignals(run, ["go"]);
+    const consumed = [{ id: signal?.id ?? 0, seq: 0 }];
+    await store.commit([step(run, { signalsConsumed: consumed })]);
+    // Only a bug can make this step (the fence passes, the signal is gone): it must not land.
+    const again = step(run, {
+      expectedVersion: 1,
+      events: [newEvent.output("o", 0, '"x"', T)],
+      signalsConsumed: consumed,
+    });
+    await expect(store.commit([again])).rejects.toMatchObject({ code: "SIGNAL_CONSUMED_TWICE" });
+    expect(await store.readRun(run, "w1", T + 20)).toMatchObject({ version: 1 });
+    expect((await store.loadHistory(run, 0)).map((event) => event.type)).toEqual(["created"]);
+  });
+
   it("start the next iteration on restart, with the new input and a fresh history", async () => {
     const run = fresh("restart");
     await create(run, { n: 0 });

@@ -71,8 +71,19 @@ export function updatedGuardStatement(p: string, steps: readonly StepWrite[], co
   );
   return {
     sql: `SELECT ${columns.map((column) => `r.${column}`).join(", ")}, g.refused FROM
-       (SELECT (SELECT 1 FROM (SELECT 1 AS x UNION ALL SELECT 2) AS two WHERE ROW_COUNT() <> ?) AS refused) AS g
-       LEFT JOIN ${p}runs AS r ON ${where.sql}`,
+       (SELECT ${ROW_COUNT_FAILS} AS refused) AS g LEFT JOIN ${p}runs AS r ON ${where.sql}`,
     args: [steps.length, ...where.args],
   };
+}
+
+/** A scalar subquery that fails with errno 1242 (two rows) unless the preceding statement changed `?` rows. */
+const ROW_COUNT_FAILS = "(SELECT 1 FROM (SELECT 1 AS x UNION ALL SELECT 2) AS two WHERE ROW_COUNT() <> ?)";
+
+/**
+ * Fails with errno 1242 unless the statement before it changed exactly one row: sent after a
+ * write that must hold (a signal consumed, a stored update answered) in a one-round-trip batch,
+ * so that a miss stops the batch before its COMMIT, as the fence's guard does.
+ */
+export function changedOneRowGuard(): Statement {
+  return { sql: `SELECT ${ROW_COUNT_FAILS} AS refused`, args: [1] };
 }

@@ -1,5 +1,4 @@
 import { runKeyId } from "../../history/index.js";
-import { writeMustHold } from "../rules/requests.js";
 import { type RunAfterStep, runAfterStep, stepEvents } from "../rules/step-layout.js";
 import type { StepWrite } from "../types.js";
 import { FENCE_COLUMNS, fencePassesTerms } from "./fence.js";
@@ -40,20 +39,18 @@ export function lockRunsStatement(p: string, steps: readonly StepWrite[]): State
 }
 
 /**
- * True when a batch's COMMIT may go out in its first round trip, behind the fenced run update and its guard:
- * nothing it writes depends on what the lock read besides the fence (no signal consumed, and no
- * stored update answered, whose updates must hit exactly one row; no child started, signal sent
- * or child cancelled; no token or event wait, see waits.ts; no stream written, whose offsets come
- * from heads locked in the transaction).
+ * True when a batch's COMMIT may go out in its first round trip, behind the fenced run update
+ * and its guards (see writeLean): nothing it writes depends on what the lock would read besides
+ * the fence and the rows its guarded writes must change (no child started, signal sent or child
+ * cancelled, which reach other runs; no token or event wait, see waits.ts; no stream written,
+ * whose offsets come from heads locked in the transaction).
  */
 export function foldsCommit(steps: readonly StepWrite[]): boolean {
   return steps.every(
     (step) =>
-      step.signalsConsumed.length === 0 &&
       step.childStarts.length === 0 &&
       step.signalsSent.length === 0 &&
       step.cancelChildren.length === 0 &&
-      !(step.requestWrites ?? []).some(writeMustHold) &&
       !writesWaits(step) &&
       (step.streamWrites?.length ?? 0) === 0,
   );

@@ -6,7 +6,7 @@ import { fenceRefusal } from "../rules/fence.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
 import { Errno, errnoOf, isDuplicateKey, isLockConflict } from "./db-errors.js";
-import { fencedRun, updatedGuardStatement } from "./fence.js";
+import { changedOneRowGuard, fencedRun, updatedGuardStatement } from "./fence.js";
 import type { Lane } from "./lane.js";
 import { packetBatches, stepBytes, unwritableStep } from "./packet.js";
 import { checkedWritesHeld, endRequestsStatements, requestsRefusal, requestWriteStatements } from "./requests.js";
@@ -39,10 +39,11 @@ const MAX_LOCK_RETRIES = 5;
  * others. A duplicate event (which only a bug or a stale owner can cause) rolls the batch
  * back, and each step is then written alone so only the guilty one is refused.
  *
- * With a lane (see lane.ts) a batch that reaches no other run and consumes no signal costs one
- * round trip and takes no locking read: BEGIN, the run update fenced in its WHERE, a guard that
- * fails unless every step passed, every write and COMMIT (writeLean). Others cost two: BEGIN, the lock, every write and
- * the run update in one, COMMIT in the other. The fence is checked in between, on what the
+ * With a lane (see lane.ts) a batch that reaches no other run costs one round trip and takes no
+ * locking read: BEGIN, the run update fenced in its WHERE, a guard that fails unless every step
+ * passed, every write (each that must change a row followed by a guard of its own) and COMMIT
+ * (writeLean). Others (a child started, a signal sent) cost two: BEGIN, the lock, every write
+ * and the run update in one, COMMIT in the other. The fence is checked in between, on what the
  * lock returned; the writes went out before that check, so a batch in which any step is
  * refused (or a signal was consumed already) is rolled back and written again the slow way,
  * statement by statement, where each step is checked before anything of it is written. A
@@ -232,13 +233,18 @@ async function writeLean(
   steps: readonly StepWrite[],
 ): Promise<StepResult[] | undefined> {
   const events = insertEventsStatement(p, steps);
+  const requests = requestWriteStatements(p, steps);
   const statements: Statement[] = [
     ...(steps.length > 1 ? [{ sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] }] : []),
     { sql: "BEGIN", args: [] },
     updateRunsStatement(p, steps, true),
     updatedGuardStatement(p, steps, STEP_RESULT_COLUMNS),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
-    ...requestWriteStatements(p, steps).statements,
+    // Each consumed signal, and each stored update answered, must change its row: a guard after each.
+    ...consumeSignalStatements(p, steps).flatMap((statement) => [statement, changedOneRowGuard()]),
+    ...requests.statements.flatMap((statement, i) =>
+      requests.checked.includes(i) ? [statement, changedOneRowGuard()] : [statement],
+    ),
     ...endRequestsStatements(p, steps),
     ...present(closeStreamsStatement(p, steps)),
     { sql: "COMMIT", args: [] },
