@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import type { ActivityContext, RunContext } from "@replaykit/runtime";
+import type { Pool } from "mysql2/promise";
 import { type BenchContext, replaykitOf } from "../context.js";
 import { log } from "../log.js";
 import { percentile, range } from "../stats.js";
@@ -57,6 +59,30 @@ async function series(ctx: BenchContext, sides: Sides, tag: string, runs: number
 }
 
 /**
+ * What a MiB costs before any design of replaykit's: one autocommitted INSERT of 1 MiB into a
+ * LONGBLOB on the same server (its durable write), and the Node.js work every offloading step
+ * does on the value (JSON text, UTF-8 bytes, SHA-256). A step with a 1 MiB result pays at least
+ * their sum, so W11's ratio cannot fall below it.
+ */
+async function megabyteBound(pool: Pool, samples: number): Promise<{ insertMs: number; nodeMs: number }> {
+  await pool.query("CREATE TABLE IF NOT EXISTS w11_bound (id BIGINT AUTO_INCREMENT PRIMARY KEY, v LONGBLOB)");
+  const inserts: number[] = [];
+  const node: number[] = [];
+  for (const i of range(Math.max(samples, 10))) {
+    const value = `${i}:${FILLER}`.slice(0, MiB);
+    let start = performance.now();
+    const bytes = Buffer.from(JSON.stringify({ result: value }), "utf8");
+    createHash("sha256").update(bytes).digest("hex");
+    node.push(performance.now() - start);
+    start = performance.now();
+    await pool.query("INSERT INTO w11_bound (v) VALUES (?)", [bytes]);
+    inserts.push(performance.now() - start);
+  }
+  await pool.query("DROP TABLE w11_bound");
+  return { insertMs: percentile(inserts, 0.5), nodeMs: percentile(node, 0.5) };
+}
+
+/**
  * W11 (issue 28): what a 1 MiB activity result costs a step, offloaded to the payload table
  * (the default above 256 KiB) and kept in the event row, against a step with a small result.
  */
@@ -89,6 +115,14 @@ export async function runW11(ctx: BenchContext): Promise<void> {
         }
         const ratio = percentile(times.offloaded, 0.5) / percentile(times.small, 0.5);
         set("1 MiB offloaded / small result, per-step p50", "x", ratio);
+        const bound = await megabyteBound(offloading.pool, runs * steps);
+        set("bound: a 1 MiB durable INSERT on the same server, p50", "ms", bound.insertMs);
+        set("bound: Node.js work on a 1 MiB result (JSON, UTF-8, SHA-256), p50", "ms", bound.nodeMs);
+        set(
+          "bound: (1 MiB INSERT + Node.js work) / small-result step",
+          "x",
+          (bound.insertMs + bound.nodeMs) / percentile(times.small, 0.5),
+        );
       },
     ),
   );

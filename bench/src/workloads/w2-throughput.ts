@@ -106,6 +106,13 @@ function record(ctx: BenchContext, system: SystemId, concurrency: number, spent:
     "lower",
     spent.server === undefined ? undefined : spent.server / spent.wall,
   );
+  // The server's work per step, the figure issue 30 cuts (a saturated server's cores say less).
+  set(
+    "database server CPU per step",
+    "ms",
+    "lower",
+    spent.server === undefined ? undefined : spent.server / (runs * steps),
+  );
 }
 
 async function measure(ctx: BenchContext, concurrency: number, sides: readonly Side[]): Promise<void> {

@@ -5,6 +5,7 @@ import type { OpenPayload, PayloadAccess } from "../store/open-events.js";
 import type { ListRunsFilter } from "../store/records.js";
 import type {
   ActivityStreamBatch,
+  ClaimedRun,
   EventFilter,
   ForkRequest,
   HistoryOptions,
@@ -86,13 +87,23 @@ export class CodecStore<S extends Store = Store> extends PassThroughStore<S> imp
    * same fault parks it as a fault of that run.
    */
   async readRun(key: RunKey, owner: string, now: number) {
-    const run = await this.inner.readRun(key, owner, now);
+    const read = await this.inner.readRun(key, owner, now);
+    const run = read?.signals === undefined ? read : await this.#withOpenSignals(read, key);
     if (run?.fresh === undefined || !holdsEncoded(run.fresh.inputText)) return run;
     try {
       return { ...run, fresh: { ...run.fresh, inputText: await this.payloads.decode(run.fresh.inputText, key) } };
     } catch {
       const { fresh: _, ...withoutInput } = run;
       return withoutInput;
+    }
+  }
+  /** The signals read along with a run, decoded; without them (the worker reads them itself, and meets the fault there) when one cannot be. */
+  async #withOpenSignals(run: ClaimedRun, key: RunKey): Promise<ClaimedRun> {
+    try {
+      return { ...run, signals: await openSignals(this.payloads, [...(run.signals ?? [])], key) };
+    } catch {
+      const { signals: _, ...withoutSignals } = run;
+      return withoutSignals;
     }
   }
   /** A tick's run gets its schedule's input as stored (encoded when it was saved). */

@@ -1,4 +1,5 @@
 import type { RunKey } from "../history/index.js";
+import type { InboxSignal } from "./engine-store.js";
 
 /** A run just created in this process: everything its first step needs, so nothing is read. */
 export interface FreshRun {
@@ -56,6 +57,12 @@ export interface ClaimedRun extends RunKey {
   readonly dueAt?: number | undefined;
   /** Set when no step was committed yet: the history is just the created event. */
   readonly fresh?: FreshRun;
+  /**
+   * Every unconsumed signal of the run, in arrival order, read in the same statement as
+   * `wakeGen` (so it is the inbox as of that generation), when the store read them along (see
+   * EngineStore.readRun); the worker then needs no inbox read for its first step.
+   */
+  readonly signals?: readonly InboxSignal[] | undefined;
 }
 
 /**

@@ -98,7 +98,8 @@ export interface EngineStore {
   /**
    * Reads a run's state without leasing it, for a worker told in-process that the run has
    * work; its first commit is then fenced by version alone. Undefined when the run ended
-   * or another owner holds a live lease.
+   * or another owner holds a live lease. A store may read the run's unconsumed signals along,
+   * in the same read (ClaimedRun.signals), so that the step the read leads to needs no inbox read.
    */
   readRun(key: RunKey, owner: string, now: number): Promise<ClaimedRun | undefined>;
   /**

@@ -38,11 +38,17 @@ export class RunInbox {
   #wakeGen: number;
   /** Awaits ("kind/name#seq") already matched against the inbox since it last changed. */
   readonly #checked = new Set<string>();
+  /**
+   * Every unconsumed signal as of `#wakeGen`, read along with the run (ClaimedRun.signals): the
+   * first read of the inbox is served from it while the generation has not moved.
+   */
+  #readAlong: readonly InboxSignal[] | undefined;
 
-  constructor(key: RunKey, host: InboxHost, wakeGen: number) {
+  constructor(key: RunKey, host: InboxHost, wakeGen: number, readAlong?: readonly InboxSignal[]) {
     this.#key = key;
     this.#host = host;
     this.#wakeGen = wakeGen;
+    this.#readAlong = readAlong;
   }
 
   /** The wake_gen the inbox was last read under, or is to be read under next. */
@@ -54,11 +60,13 @@ export class RunInbox {
   moveTo(wakeGen: number): void {
     this.#wakeGen = wakeGen;
     this.#checked.clear();
+    this.#readAlong = undefined;
   }
 
   /** Every await is matched again, wake_gen unchanged (a signal stored meanwhile may have moved it unseen). */
   recheck(): void {
     this.#checked.clear();
+    this.#readAlong = undefined;
   }
 
   /**
@@ -72,7 +80,7 @@ export class RunInbox {
     const taken = new Set(step.signalsConsumed.map((signal) => signal.id));
     // A poke while the inbox is read means it may have missed a signal: then check again.
     const readUnder = this.#wakeGen;
-    const rows = (await this.#host.loadSignals(this.#key, names)).filter((row) => !taken.has(row.id));
+    const rows = (await this.#read(names)).filter((row) => !taken.has(row.id));
     let delivered = false;
     for (let match = nextMatch(executor, rows, taken); match; match = nextMatch(executor, rows, taken)) {
       const { command, row } = match;
@@ -90,6 +98,17 @@ export class RunInbox {
       }
     }
     return delivered;
+  }
+
+  /**
+   * The unconsumed signals with these names: those read along with the run, once (a step that
+   * consumes some commits before the next read), else read from the store.
+   */
+  async #read(names: readonly string[]): Promise<InboxSignal[]> {
+    const along = this.#readAlong;
+    this.#readAlong = undefined;
+    if (along !== undefined) return along.filter((row) => names.includes(row.signal));
+    return this.#host.loadSignals(this.#key, names);
   }
 
   async #deliver(executor: RunExecutor, command: PendingCommand, row: InboxSignal, step: StepChanges): Promise<void> {

@@ -87,7 +87,7 @@ export class RunActor {
     this.#pending = loaded.pending;
     this.#version = claim.version;
     this.#nextPos = loaded.nextPos;
-    this.#inbox = new RunInbox(this.key, host, claim.wakeGen);
+    this.#inbox = new RunInbox(this.key, host, claim.wakeGen, claim.signals);
     this.#slots = new ActivitySlots(this.key, claim.iteration, host);
     this.#requests = new RunRequests(this.key, host, claim.requestGen ?? 0, loaded.requestsReadGen);
     this.#cancelRequested = claim.cancelRequested;

@@ -1,8 +1,9 @@
 import { expect, it } from "vitest";
 import { type MySqlStore, newEvent, type RunKey, type StepWrite } from "../../src/index.js";
 import { Errno, errnoOf } from "../../src/store/mysql/db-errors.js";
-import { FENCE_COLUMNS, fencedRun, fenceGuardStatement } from "../../src/store/mysql/fence.js";
+import { FENCE_COLUMNS, fencedRun, updatedGuardStatement } from "../../src/store/mysql/fence.js";
 import type { Row } from "../../src/store/mysql/rows.js";
+import { STEP_RESULT_COLUMNS, updateRunsStatement } from "../../src/store/mysql/step-statements.js";
 import { fenceRefusal } from "../../src/store/rules/fence.js";
 import type { ScratchDatabase } from "../../src/testing/index.js";
 import { CAN, conformance, fresh, onMariaDb, step, T } from "./harness.js";
@@ -124,6 +125,24 @@ conformance("commits", ({ store, create }) => {
     expect(await store.loadTasks(run, 0)).toEqual([]);
   });
 
+  it("refuse, writing nothing, a step that consumes a signal consumed already", async () => {
+    const run = fresh("twice");
+    await create(run);
+    await store.addSignal(run, { signal: "go", externalId: "1", payloadText: '"m"' }, T);
+    const [signal] = await store.loadSignals(run, ["go"]);
+    const consumed = [{ id: signal?.id ?? 0, seq: 0 }];
+    await store.commit([step(run, { signalsConsumed: consumed })]);
+    // Only a bug can make this step (the fence passes, the signal is gone): it must not land.
+    const again = step(run, {
+      expectedVersion: 1,
+      events: [newEvent.output("o", 0, '"x"', T)],
+      signalsConsumed: consumed,
+    });
+    await expect(store.commit([again])).rejects.toMatchObject({ code: "SIGNAL_CONSUMED_TWICE" });
+    expect(await store.readRun(run, "w1", T + 20)).toMatchObject({ version: 1 });
+    expect((await store.loadHistory(run, 0)).map((event) => event.type)).toEqual(["created"]);
+  });
+
   it("start the next iteration on restart, with the new input and a fresh history", async () => {
     const run = fresh("restart");
     await create(run, { n: 0 });
@@ -158,8 +177,9 @@ conformance("commits", ({ store, create }) => {
 });
 
 /*
- * The fence is written twice: fenceRefusal (rules/fence.ts) and its SQL twin fenceGuardStatement
- * (store/mysql/fence.ts), which a batch that folds its COMMIT into one round trip relies on.
+ * The fence is written twice: fenceRefusal (rules/fence.ts) and its SQL twin fencePassesTerms
+ * (store/mysql/fence.ts), the WHERE of the lean step's run update, whose guard
+ * (updatedGuardStatement) a batch that folds its COMMIT into one round trip relies on.
  * This case fails when they disagree on any run state a step can meet.
  */
 onMariaDb("the fence's SQL guard and fenceRefusal", (env) => {
@@ -216,15 +236,25 @@ onMariaDb("the fence's SQL guard and fenceRefusal", (env) => {
   const prefix = () => (store as MySqlStore).prefix;
   const pool = () => (env.db as ScratchDatabase).pool;
 
-  /** The guard's verdict: true when it lets every step of the batch through. */
+  /**
+   * The guard's verdict: true when the fenced run update and its guard let every step of the
+   * batch through. Rolled back either way, so the runs keep their state for the next batch.
+   */
   async function guardPasses(batch: readonly StepWrite[]): Promise<boolean> {
-    const guard = fenceGuardStatement(prefix(), batch);
+    const update = updateRunsStatement(prefix(), batch, true);
+    const guard = updatedGuardStatement(prefix(), batch, STEP_RESULT_COLUMNS);
+    const conn = await pool().getConnection();
     try {
-      await pool().query(guard.sql, guard.args);
+      await conn.query("BEGIN");
+      await conn.query(update.sql, update.args);
+      await conn.query(guard.sql, guard.args);
       return true;
     } catch (error) {
       if (errnoOf(error) === Errno.SubqueryRows) return false;
       throw error;
+    } finally {
+      await conn.query("ROLLBACK");
+      conn.release();
     }
   }
 

@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import type { RunKey } from "../../src/index.js";
+import { INBOX_READ_ALONG } from "../../src/store/rules/signals.js";
 import { CAN, conformance, fresh, step, T } from "./harness.js";
 
 conformance("signals", ({ kind, store, create }) => {
@@ -44,6 +45,30 @@ conformance("signals", ({ kind, store, create }) => {
     expect(await store.loadSignals(early, ["go"])).toHaveLength(1);
     // A purged signal may be sent again.
     expect(await send(typo, "e1", T + 2000)).toBe(true);
+  });
+
+  it("come along with a run read for a worker, unconsumed ones in arrival order, unless there are too many", async () => {
+    const run = fresh("along");
+    await create(run);
+    const send = (signal: string, externalId: string) =>
+      store.addSignal(run, { signal, externalId, payloadText: JSON.stringify(externalId) }, T);
+    expect((await store.readRun(run, "w1", T))?.signals).toEqual([]);
+    await send("go", "a");
+    await send("stop", "b");
+    await send("go", "c");
+    const [first] = await store.loadSignals(run, ["go"]);
+    await store.commit([step(run, { signalsConsumed: [{ id: first?.id ?? 0, seq: 0 }] })]);
+    const read = await store.readRun(run, "w1", T + 20);
+    // As of the wake generation read with them: every signal stored before it, none consumed.
+    expect(read?.wakeGen).toBe(3);
+    expect(read?.signals?.map((signal) => [signal.signal, signal.externalId, signal.payloadText])).toEqual([
+      ["stop", "b", '"b"'],
+      ["go", "c", '"c"'],
+    ]);
+    expect(read?.signals).toEqual(await store.loadSignals(run, ["go", "stop"]));
+    for (let i = 0; i < INBOX_READ_ALONG; i++) await send("more", `m${i}`);
+    // A backlog is not read whole: the worker reads what it awaits by name.
+    expect((await store.readRun(run, "w1", T + 20))?.signals).toBeUndefined();
   });
 
   it("wake a waiting run now and bump its wake generation", async () => {

@@ -9,6 +9,7 @@ import {
   selectCandidates,
   startsInWindow,
 } from "../rules/queue-picking.js";
+import { inboxReadAlong } from "../rules/signals.js";
 import { keepsStallMark, stallsAfterClaim } from "../rules/stalls.js";
 import type { ClaimedRun, ClaimOptions } from "../types.js";
 import { keyOf, type MemoryTables, type RunRow } from "./tables.js";
@@ -85,7 +86,15 @@ export function readRun(db: MemoryTables, key: RunKey, owner: string, now: numbe
   const run = db.run(key);
   if (run === undefined || run.status !== RunStatus.Running || run.paused) return undefined;
   if (leasedByOther(run, owner, now)) return undefined;
-  const claimed = claimOf(run);
+  const unconsumed = db.inbox(key).filter((row) => row.consumedIteration === null);
+  const signals = inboxReadAlong(unconsumed)?.map(({ id, signal, externalId, payloadText, createdAt }) => ({
+    id,
+    signal,
+    externalId,
+    payloadText,
+    createdAt,
+  }));
+  const claimed = { ...claimOf(run), signals };
   if (run.version !== FRESH_VERSION || run.inputText === null) return claimed;
   return {
     ...claimed,

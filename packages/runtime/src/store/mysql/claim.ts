@@ -13,8 +13,9 @@ import {
   type QueueLimits,
   startsInWindow,
 } from "../rules/queue-picking.js";
+import { INBOX_READ_ALONG, inboxReadAlong } from "../rules/signals.js";
 import { stallsAfterClaim } from "../rules/stalls.js";
-import { type ClaimedRun, type ClaimOptions, FRESH_VERSION } from "../types.js";
+import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type InboxSignal } from "../types.js";
 import { dueUnheldSql, workerTakesSql } from "./claim-filter.js";
 import { isLockConflict } from "./db-errors.js";
 import { presentOwners } from "./presence.js";
@@ -281,7 +282,12 @@ export async function configureQueue(
   );
 }
 
-/** See EngineStore.readRun. The input comes along when the run is fresh, so its history needs no read. */
+/**
+ * See EngineStore.readRun. The input comes along when the run is fresh, so its history needs no
+ * read; the unconsumed signals come along (one statement, so they are the inbox as of the
+ * wake_gen read) unless there are more than INBOX_READ_ALONG (rules/signals.ts), of which one
+ * more is read to tell.
+ */
 export async function readRun(
   pool: Pool,
   p: string,
@@ -290,10 +296,14 @@ export async function readRun(
   now: number,
 ): Promise<ClaimedRun | undefined> {
   const [rows] = await pool.query<Row[]>(
-    `SELECT ${CLAIM_COLUMNS}, status, paused, lease_owner, lease_until, created_at,
-            IF(version = ?, input, NULL) AS fresh_input
-       FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ?`,
-    [FRESH_VERSION, key.namespace, key.workflow, key.runId],
+    `SELECT ${prefixed("r", CLAIM_COLUMNS)}, r.status, r.paused, r.lease_owner, r.lease_until, r.created_at,
+            IF(r.version = ?, r.input, NULL) AS fresh_input,
+            s.id AS signal_id, s.signal_name, s.external_id, s.payload AS signal_payload, s.created_at AS signal_at
+       FROM ${p}runs AS r LEFT JOIN ${p}signals AS s
+         ON s.namespace = r.namespace AND s.workflow = r.workflow AND s.run_id = r.run_id AND s.consumed_iteration IS NULL
+      WHERE r.namespace = ? AND r.workflow = ? AND r.run_id = ?
+      ORDER BY s.id LIMIT ?`,
+    [FRESH_VERSION, key.namespace, key.workflow, key.runId, INBOX_READ_ALONG + 1],
   );
   const row = rows[0];
   if (row === undefined || text(row.status) !== RunStatus.Running || Number(row.paused) === 1) return undefined;
@@ -302,7 +312,7 @@ export async function readRun(
     leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
   };
   if (leasedByOther(held, owner, now)) return undefined;
-  const claimed = toClaimed(key.namespace, row);
+  const claimed = { ...toClaimed(key.namespace, row), signals: inboxAlong(rows) };
   if (row.fresh_input === null) return claimed;
   const fresh = {
     inputText: text(row.fresh_input),
@@ -311,6 +321,25 @@ export async function readRun(
     traceContext: claimed.traceContext,
   };
   return { ...claimed, fresh };
+}
+
+/** The signals read along with a run (see readRun), or undefined when there were too many to read whole. */
+function inboxAlong(rows: readonly Row[]): InboxSignal[] | undefined {
+  return inboxReadAlong(rows.filter((row) => row.signal_id !== null))?.map((row) => ({
+    id: Number(row.signal_id),
+    signal: text(row.signal_name),
+    externalId: text(row.external_id),
+    payloadText: nullableText(row.signal_payload),
+    createdAt: Number(row.signal_at),
+  }));
+}
+
+/** `columns` (a comma-separated list) each qualified by `alias`. */
+function prefixed(alias: string, columns: string): string {
+  return columns
+    .split(", ")
+    .map((column) => `${alias}.${column}`)
+    .join(", ");
 }
 
 /**

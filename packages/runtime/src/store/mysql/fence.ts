@@ -2,11 +2,13 @@ import { RunStatus } from "../../history/index.js";
 import type { FencedRun } from "../rules/fence.js";
 import type { StepWrite } from "../types.js";
 import { type Row, text } from "./rows.js";
+import { whereRunKeys } from "./run-keys.js";
 import type { Statement } from "./statements.js";
 
 /*
  * The SQL twin of the fence (rules/fence.ts: fenceRefusal): the columns it reads, their
- * mapping, and the guard that checks it inside the database. Change them together with the
+ * mapping, and the guard that checks it inside the database (the run update's WHERE and
+ * updatedGuardStatement). Change them together with the
  * rule; the conformance case "the fence's SQL guard and fenceRefusal agree"
  * (test/store/commits.test.ts) fails when they differ.
  */
@@ -26,41 +28,62 @@ export function fencedRun(row: Row): FencedRun {
 }
 
 /**
- * fenceRefusal checked in the database, right after the lock: counts the locked runs that pass
- * it, and fails with errno 1242 (a scalar subquery with two rows) unless every step's does, so
- * that the statements after it, COMMIT included, are not run. An ending step also needs a run
- * no parent waits for (its ending would be delivered to the parent, which only the
- * statement-by-statement path writes). The locked rows cannot change under it; being the
- * transaction's first plain read, it reads them as they are now.
+ * fenceRefusal as SQL terms, one per step, each true when that step's run passes it. An ending
+ * step also needs a run no parent waits for (its ending would be delivered to the parent, which
+ * only the statement-by-statement path writes).
  *
  * Term by term, a run passes when: its version is the step's expected one ("another worker
  * committed first"); nobody else holds a live lease, i.e. it is free, the step owner's, or
  * expired (leasedByOther in rules/lease.ts); it is running ("the run is ..."); and, for a step
  * taken up without a read (refusePaused), it is not paused (PAUSED_REFUSAL).
  */
-export function fenceGuardStatement(p: string, steps: readonly StepWrite[]): Statement {
-  const namespace = steps[0]?.key.namespace ?? "";
-  const passes = steps.map(
+export function fencePassesTerms(steps: readonly StepWrite[]): { terms: string[]; args: unknown[] } {
+  const terms = steps.map(
     (step) =>
       `(workflow = ? AND run_id = ? AND version = ? AND status = ?
         AND (lease_owner IS NULL OR lease_owner = ? OR COALESCE(lease_until, 0) < ?)${
           step.end ? " AND (parent_run_id IS NULL OR parent_waits <> 1)" : ""
         }${step.refusePaused === true ? " AND paused = 0" : ""})`,
   );
+  const args = steps.flatMap((step) => [
+    step.key.workflow,
+    step.key.runId,
+    step.expectedVersion,
+    RunStatus.Running,
+    step.owner,
+    step.now,
+  ]);
+  return { terms, args };
+}
+
+/**
+ * The lean step's guard (see writeLean in step-writer.ts): sent right after the fenced run update
+ * (an UPDATE whose WHERE is fencePassesTerms), it fails with errno 1242 unless that update
+ * changed one row per step, i.e. every step passed the fence, so that nothing after it, COMMIT
+ * included, runs. Otherwise it returns the runs' rows as the step's result reads them (`columns`),
+ * a plain read of rows the update holds locked. ROW_COUNT() is the preceding statement's count;
+ * the guard sits in a derived table so that it is evaluated even when no run row is left.
+ */
+export function updatedGuardStatement(p: string, steps: readonly StepWrite[], columns: readonly string[]): Statement {
+  const where = whereRunKeys(
+    steps.map((step) => step.key),
+    "r",
+  );
   return {
-    sql: `SELECT (SELECT 1 FROM (SELECT 1 AS x UNION ALL SELECT 2) AS two WHERE fenced.n <> ?) AS refused
-       FROM (SELECT COUNT(*) AS n FROM ${p}runs WHERE namespace = ? AND (${passes.join(" OR ")})) AS fenced`,
-    args: [
-      steps.length,
-      namespace,
-      ...steps.flatMap((step) => [
-        step.key.workflow,
-        step.key.runId,
-        step.expectedVersion,
-        RunStatus.Running,
-        step.owner,
-        step.now,
-      ]),
-    ],
+    sql: `SELECT ${columns.map((column) => `r.${column}`).join(", ")}, g.refused FROM
+       (SELECT ${ROW_COUNT_FAILS} AS refused) AS g LEFT JOIN ${p}runs AS r ON ${where.sql}`,
+    args: [steps.length, ...where.args],
   };
+}
+
+/** A scalar subquery that fails with errno 1242 (two rows) unless the preceding statement changed `?` rows. */
+const ROW_COUNT_FAILS = "(SELECT 1 FROM (SELECT 1 AS x UNION ALL SELECT 2) AS two WHERE ROW_COUNT() <> ?)";
+
+/**
+ * Fails with errno 1242 unless the statement before it changed exactly one row: sent after a
+ * write that must hold (a signal consumed, a stored update answered) in a one-round-trip batch,
+ * so that a miss stops the batch before its COMMIT, as the fence's guard does.
+ */
+export function changedOneRowGuard(): Statement {
+  return { sql: `SELECT ${ROW_COUNT_FAILS} AS refused`, args: [1] };
 }

@@ -1,8 +1,7 @@
 import { runKeyId } from "../../history/index.js";
-import { writeMustHold } from "../rules/requests.js";
 import { type RunAfterStep, runAfterStep, stepEvents } from "../rules/step-layout.js";
 import type { StepWrite } from "../types.js";
-import { FENCE_COLUMNS } from "./fence.js";
+import { FENCE_COLUMNS, fencePassesTerms } from "./fence.js";
 import { eventRowBatches } from "./packet.js";
 import { unlessPausedSql } from "./pause.js";
 import { whereRunKeys } from "./run-keys.js";
@@ -15,31 +14,43 @@ import { writesWaits } from "./waits.js";
  * batch at once; none reads what the lock returned, so they may go out before it is looked at.
  */
 
+/** The columns of `runs` a step's result and the writes after its run update read. */
+export const STEP_RESULT_COLUMNS = [
+  "workflow",
+  "run_id",
+  ...FENCE_COLUMNS.split(", "),
+  "wake_gen",
+  "request_gen",
+  "cancel_requested",
+  "parent_workflow",
+  "parent_run_id",
+  "parent_waits",
+  "tags",
+  "created_at",
+] as const;
+
 /** The columns the fence and the step's result read, locked for the transaction. */
 export function lockRunsStatement(p: string, steps: readonly StepWrite[]): Statement {
   const where = whereRunKeys(steps.map((step) => step.key));
   return {
-    sql: `SELECT workflow, run_id, ${FENCE_COLUMNS}, wake_gen, request_gen, cancel_requested, parent_workflow, parent_run_id, parent_waits, tags, created_at
-       FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
+    sql: `SELECT ${STEP_RESULT_COLUMNS.join(", ")} FROM ${p}runs WHERE ${where.sql} FOR UPDATE`,
     args: where.args,
   };
 }
 
 /**
- * True when a batch's COMMIT may go out in its first round trip, behind fenceGuardStatement:
- * nothing it writes depends on what the lock read besides the fence (no signal consumed, and no
- * stored update answered, whose updates must hit exactly one row; no child started, signal sent
- * or child cancelled; no token or event wait, see waits.ts; no stream written, whose offsets come
- * from heads locked in the transaction).
+ * True when a batch's COMMIT may go out in its first round trip, behind the fenced run update
+ * and its guards (see writeLean): nothing it writes depends on what the lock would read besides
+ * the fence and the rows its guarded writes must change (no child started, signal sent or child
+ * cancelled, which reach other runs; no token or event wait, see waits.ts; no stream written,
+ * whose offsets come from heads locked in the transaction).
  */
 export function foldsCommit(steps: readonly StepWrite[]): boolean {
   return steps.every(
     (step) =>
-      step.signalsConsumed.length === 0 &&
       step.childStarts.length === 0 &&
       step.signalsSent.length === 0 &&
       step.cancelChildren.length === 0 &&
-      !(step.requestWrites ?? []).some(writeMustHold) &&
       !writesWaits(step) &&
       (step.streamWrites?.length ?? 0) === 0,
   );
@@ -151,7 +162,7 @@ export function consumeSignalStatements(p: string, steps: readonly StepWrite[]):
  * wake time, by whether wake_gen moved since the step read its inputs) is computed by the
  * server from the locked row, so the statement can be sent before the lock's answer is read.
  */
-export function updateRunsStatement(p: string, steps: readonly StepWrite[]): Statement {
+export function updateRunsStatement(p: string, steps: readonly StepWrite[], fenced = false): Statement {
   const sets: string[] = [];
   const args: unknown[] = [];
   const after = new Map(steps.map((step) => [step, runAfterStep(step)]));
@@ -196,6 +207,15 @@ export function updateRunsStatement(p: string, steps: readonly StepWrite[]): Sta
     // The next iteration draws ctx.random() from its own stream.
     caseOver("seed_iteration", restarted, "NULL", () => []);
   }
-  const where = whereRunKeys(steps.map((step) => step.key));
+  // Fenced (the lean step, see writeLean): only the runs that pass the fence are updated.
+  const where = fenced ? fencedWhere(steps) : whereRunKeys(steps.map((step) => step.key));
   return { sql: `UPDATE ${p}runs SET ${sets.join(", ")} WHERE ${where.sql}`, args: [...args, ...where.args] };
+}
+
+function fencedWhere(steps: readonly StepWrite[]): { sql: string; args: unknown[] } {
+  const passes = fencePassesTerms(steps);
+  return {
+    sql: `namespace = ? AND (${passes.terms.join(" OR ")})`,
+    args: [steps[0]?.key.namespace ?? "", ...passes.args],
+  };
 }

@@ -6,7 +6,7 @@ import { fenceRefusal } from "../rules/fence.js";
 import type { StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
 import { Errno, errnoOf, isDuplicateKey, isLockConflict } from "./db-errors.js";
-import { fencedRun, fenceGuardStatement } from "./fence.js";
+import { changedOneRowGuard, fencedRun, updatedGuardStatement } from "./fence.js";
 import type { Lane } from "./lane.js";
 import { packetBatches, stepBytes, unwritableStep } from "./packet.js";
 import { checkedWritesHeld, endRequestsStatements, requestsRefusal, requestWriteStatements } from "./requests.js";
@@ -20,6 +20,7 @@ import {
   insertEventsStatement,
   insertEventsStatements,
   lockRunsStatement,
+  STEP_RESULT_COLUMNS,
   updateRunsStatement,
   writeTasksStatement,
 } from "./step-statements.js";
@@ -38,10 +39,11 @@ const MAX_LOCK_RETRIES = 5;
  * others. A duplicate event (which only a bug or a stale owner can cause) rolls the batch
  * back, and each step is then written alone so only the guilty one is refused.
  *
- * With a lane (see lane.ts) a batch that reaches no other run and consumes no signal costs one
- * round trip: BEGIN, the lock, a fence guard that fails unless every step passes, every write,
- * the run update and COMMIT (writeFolded). Others cost two: BEGIN, the lock, every write and
- * the run update in one, COMMIT in the other. The fence is checked in between, on what the
+ * With a lane (see lane.ts) a batch that reaches no other run costs one round trip and takes no
+ * locking read: BEGIN, the run update fenced in its WHERE, a guard that fails unless every step
+ * passed, every write (each that must change a row followed by a guard of its own) and COMMIT
+ * (writeLean). Others (a child started, a signal sent) cost two: BEGIN, the lock, every write
+ * and the run update in one, COMMIT in the other. The fence is checked in between, on what the
  * lock returned; the writes went out before that check, so a batch in which any step is
  * refused (or a signal was consumed already) is rolled back and written again the slow way,
  * statement by statement, where each step is checked before anything of it is written. A
@@ -170,7 +172,7 @@ async function writeFast(
 ): Promise<StepResult[] | undefined> {
   // Tokens and event waits are written statement by statement only (see waits.ts).
   if (steps.some(writesWaits)) return undefined;
-  if (foldsCommit(steps)) return writeFolded(conn, p, steps);
+  if (foldsCommit(steps)) return writeLean(conn, p, steps);
   const events = insertEventsStatement(p, steps);
   const signals = consumeSignalStatements(p, steps);
   const requests = requestWriteStatements(p, steps);
@@ -218,30 +220,36 @@ async function writeFast(
 }
 
 /**
- * One round trip: BEGIN, lock, fence guard, writes, run update and COMMIT. A step the fence
- * refuses makes the guard fail before anything is written: rolled back, undefined (the slow
- * path then says which step and why). The steps are acknowledged when the answer, which
- * comes after the COMMIT, is back.
+ * The lean step, one round trip: BEGIN, the fenced run update (its WHERE is the fence, see
+ * fencePassesTerms), a guard that fails unless it updated every step's run and otherwise reads
+ * what the steps' results need, the writes, and COMMIT. No locking read: the update takes the
+ * row locks, and a step the fence refuses makes the guard fail before anything else is written:
+ * rolled back, undefined (the slow path then says which step and why). The steps are
+ * acknowledged when the answer, which comes after the COMMIT, is back.
  */
-async function writeFolded(
+async function writeLean(
   conn: PoolConnection,
   p: string,
   steps: readonly StepWrite[],
 ): Promise<StepResult[] | undefined> {
   const events = insertEventsStatement(p, steps);
+  const requests = requestWriteStatements(p, steps);
   const statements: Statement[] = [
     ...(steps.length > 1 ? [{ sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] }] : []),
     { sql: "BEGIN", args: [] },
-    lockRunsStatement(p, steps),
-    fenceGuardStatement(p, steps),
+    updateRunsStatement(p, steps, true),
+    updatedGuardStatement(p, steps, STEP_RESULT_COLUMNS),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
-    ...requestWriteStatements(p, steps).statements,
+    // Each consumed signal, and each stored update answered, must change its row: a guard after each.
+    ...consumeSignalStatements(p, steps).flatMap((statement) => [statement, changedOneRowGuard()]),
+    ...requests.statements.flatMap((statement, i) =>
+      requests.checked.includes(i) ? [statement, changedOneRowGuard()] : [statement],
+    ),
     ...endRequestsStatements(p, steps),
     ...present(closeStreamsStatement(p, steps)),
-    updateRunsStatement(p, steps),
     { sql: "COMMIT", args: [] },
   ];
-  const lockIndex = steps.length > 1 ? 2 : 1;
+  const guardIndex = steps.length > 1 ? 3 : 2;
   let answers: unknown[];
   try {
     answers = await sendAll(conn, statements);
@@ -251,11 +259,11 @@ async function writeFolded(
     if (errnoOf(error) === Errno.SubqueryRows) return undefined;
     throw error;
   }
-  const locked = lockedRuns(answers[lockIndex] as Row[]);
+  const updated = lockedRuns(answers[guardIndex] as Row[]);
   const results: StepResult[] = [];
   for (const step of steps) {
-    const row = locked.get(runKeyId(step.key)) as Row;
-    // Nothing reaches other runs here (foldsCommit, and the guard's parent check), so this
+    const row = updated.get(runKeyId(step.key)) as Row;
+    // Nothing reaches other runs here (foldsCommit, and the fence's parent term), so this
     // sends nothing: the transaction is over.
     results.push(await stepResult(conn, p, step, row, events.positions));
   }

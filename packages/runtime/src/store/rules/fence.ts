@@ -4,7 +4,7 @@ import { leasedByOther } from "./lease.js";
 
 /*
  * The fence: whether a step a worker computed may be written. Its SQL twin is
- * fenceGuardStatement in store/mysql/fence.ts, which checks the same in the database so that a
+ * fencePassesTerms in store/mysql/fence.ts (the lean step's run update), which checks the same in the database so that a
  * batch can be committed in one round trip; change both together. The conformance case "the
  * fence's SQL guard and fenceRefusal agree" (test/store/commits.test.ts) fails when they differ.
  */

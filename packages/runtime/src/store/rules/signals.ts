@@ -18,3 +18,15 @@ export function refusedSignal(key: RunKey, status: string, signal: string, store
   if (storedBefore) return false;
   throw new RunEndedError(key.namespace, key.workflow, key.runId, status, signal);
 }
+
+/**
+ * More unconsumed signals than this, and a run read for a worker (EngineStore.readRun) comes
+ * without its inbox: the worker reads the signals it awaits by name instead, so a run with a
+ * backlog is never read whole on the way.
+ */
+export const INBOX_READ_ALONG = 16;
+
+/** A run's unconsumed signals (in arrival order) as readRun hands them along, or undefined when there are too many. */
+export function inboxReadAlong<T>(unconsumed: readonly T[]): T[] | undefined {
+  return unconsumed.length > INBOX_READ_ALONG ? undefined : [...unconsumed];
+}
