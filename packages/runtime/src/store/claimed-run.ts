@@ -1,5 +1,14 @@
 import type { RunKey } from "../history/index.js";
-import type { InboxSignal } from "./engine-store.js";
+
+/** An unconsumed signal in a run's inbox. */
+export interface InboxSignal {
+  readonly id: number;
+  readonly signal: string;
+  readonly externalId: string;
+  readonly payloadText: string | null;
+  /** When the signal was stored, ms since the epoch. */
+  readonly createdAt: number;
+}
 
 /** A run just created in this process: everything its first step needs, so nothing is read. */
 export interface FreshRun {

@@ -1,6 +1,9 @@
 import type { RecordedEvent, RunKey } from "../history/index.js";
 import type { DueSchedule, TickPlan } from "../schedule/plan.js";
-import type { ClaimedRun } from "./claimed-run.js";
+import type { ClaimedRun, InboxSignal } from "./claimed-run.js";
+
+export type { InboxSignal } from "./claimed-run.js";
+
 import type { DispatchedEvents, FiredDebounces, TriggerPlanner } from "./event-records.js";
 import type { StoredRequest } from "./request-records.js";
 import type { QueueLimits } from "./rules/queue-picking.js";
@@ -10,16 +13,6 @@ import type { StepResult, StepWrite, TaskRow } from "./step-write.js";
 /*
  * The engine's side of the storage seam: what the worker needs of a store.
  */
-
-/** An unconsumed signal in a run's inbox. */
-export interface InboxSignal {
-  readonly id: number;
-  readonly signal: string;
-  readonly externalId: string;
-  readonly payloadText: string | null;
-  /** When the signal was stored, ms since the epoch. */
-  readonly createdAt: number;
-}
 
 /** A run this worker works on, with what may have changed under it. */
 export interface HeldRun {
