@@ -48,10 +48,7 @@ export class RunActor {
   readonly #slots: ActivitySlots;
   readonly #requests: RunRequests;
   #cancelRequested: boolean;
-  /**
-   * Paused (pauseRun): the step in progress is committed, nothing new starts, the run is let go
-   * of once its attempts in flight end; the steps that record their results deliver nothing else.
-   */
+  /** Paused (pauseRun): the step in progress is committed, nothing new starts or is delivered, the run is let go of. */
   #paused = false;
   /**
    * Taken up without a read (LoadedRun.unread): its commits are refused while the run is paused
@@ -270,10 +267,8 @@ export class RunActor {
   }
 
   /**
-   * Paused: the attempts the step would start (it learnt of the pause from its commit) give their
-   * slots back, and the run steps again to let go, or to wait for the attempts in flight. With
-   * none to give back and attempts in flight, their completions step it: stepping again now
-   * would only loop.
+   * Paused: the attempts the step would start give their slots back, and the run steps again to
+   * let go; with attempts in flight and none to give back, their completions step it (not a loop).
    */
   async #startNothing(starting: readonly PendingActivity[]): Promise<void> {
     for (const activity of starting) await this.#slots.release(activity);
@@ -356,10 +351,7 @@ export class RunActor {
     }
   }
 
-  /**
-   * Writes the step fenced by the version this actor last saw; false when it was refused. One that
-   * took arrivals is refused by a run paused meanwhile (rules/pause.ts: refusedIfPaused).
-   */
+  /** Writes the step fenced by the version this actor last saw (see refusedIfPaused); false when it was refused. */
   async #commit(step: ActorWrite, now: number, tookArrivals: boolean): Promise<boolean> {
     if (this.#done) return false;
     this.#committing = true;
@@ -410,8 +402,7 @@ export class RunActor {
 
   /** The step was not written: the run is let go of, and the in-process updates the step took go back to their callers. */
   async #refused(reason: string, now: number): Promise<void> {
-    // Paused before this actor heard of it (taken up without a read, or the step took arrivals):
-    // expected, the run waits for its unpause, its stored state as before the step.
+    // Paused before this actor heard of it (see refusedIfPaused): expected, the run waits for its unpause.
     if (reason === PAUSED_REFUSAL) this.#host.logInfo(`run ${this.key.runId} is paused; let go`, this.logRef);
     else
       this.#host.logError(`step not written: ${reason}; the run is left to its current owner`, undefined, this.logRef);
