@@ -9,6 +9,7 @@ import type {
   RunContext,
   RunOptions,
   ScheduleOptions,
+  Tags,
   TokenOptions,
   TypedActivityContext,
   TypedStreamChunk,
@@ -87,6 +88,8 @@ export interface AnswerFlow {
   awaitToken(tokenId: string): Promise<unknown>;
   /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
   waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
+  /** Sets tags of this run over those it has (recorded: a replay sets the same); children started after it inherit them. */
+  setTags(tags: Tags): Promise<void>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: Question): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -149,6 +152,7 @@ function answerFlow(ctx: RunContext): AnswerFlow {
     createToken: (opts?: TokenOptions) => ctx.createToken(opts),
     awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
     waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
+    setTags: (tags: Tags) => ctx.setTags(tags),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),

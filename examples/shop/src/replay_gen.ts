@@ -13,6 +13,7 @@ import type {
   ScheduleOptions,
   StreamEvent,
   StreamOptions,
+  Tags,
   TokenOptions,
   UpdateHandlerOptions,
   UpdateOptions,
@@ -232,6 +233,8 @@ export interface FollowUpFlow {
   awaitToken(tokenId: string): Promise<unknown>;
   /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
   waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
+  /** Sets tags of this run over those it has (recorded: a replay sets the same); children started after it inherit them. */
+  setTags(tags: Tags): Promise<void>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: FollowUpInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -339,6 +342,7 @@ function followUpFlow(ctx: RunContext): FollowUpFlow {
     createToken: (opts?: TokenOptions) => ctx.createToken(opts),
     awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
     waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
+    setTags: (tags: Tags) => ctx.setTags(tags),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
@@ -411,6 +415,8 @@ export interface OrderFlow {
   awaitToken(tokenId: string): Promise<unknown>;
   /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
   waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
+  /** Sets tags of this run over those it has (recorded: a replay sets the same); children started after it inherit them. */
+  setTags(tags: OrderTags): Promise<void>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: OrderInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -422,8 +428,9 @@ export interface OrderFlow {
 /** Workflow "order": Charge the card, wait for the warehouse, then ship (or refund when the warehouse times out). */
 export type OrderWorkflow = (flow: OrderFlow, input: OrderInput) => Promise<OrderResult>;
 
-/** The tags of runs of workflow "order": its start helpers take these keys, each optional, and no others. */
+/** The tags of runs of workflow "order": its start helpers, its Flow's setTags and its parents' child starts take these keys, each optional, and no others. */
 export type OrderTags = {
+  /** The customer's e-mail address. */
   readonly customer?: string;
 };
 
@@ -604,6 +611,7 @@ function orderFlow(ctx: RunContext): OrderFlow {
     createToken: (opts?: TokenOptions) => ctx.createToken(opts),
     awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
     waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
+    setTags: (tags: Tags) => ctx.setTags(tags),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),
@@ -665,6 +673,8 @@ export interface SalesReportFlow {
   awaitToken(tokenId: string): Promise<unknown>;
   /** The data of the next published event `name` (of `opts.key`), or undefined after `opts.timeout`; `opts.lookback` also matches events published that long before the wait began. */
   waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown>;
+  /** Sets tags of this run over those it has (recorded: a replay sets the same); children started after it inherit them. */
+  setTags(tags: Tags): Promise<void>;
   /** Ends this iteration and starts the next with `input` (continue-as-new). */
   restart(input: SalesReportInput): Promise<never>;
   /** True where runs take the new branch of a code change; false when replaying a run recorded before it. */
@@ -726,6 +736,7 @@ function salesReportFlow(ctx: RunContext): SalesReportFlow {
     createToken: (opts?: TokenOptions) => ctx.createToken(opts),
     awaitToken: (tokenId: string) => ctx.awaitToken(tokenId),
     waitForEvent: (name: string, opts: WaitForEventOptions) => ctx.waitForEvent(name, opts),
+    setTags: (tags: Tags) => ctx.setTags(tags),
     restart: (input: unknown) => ctx.restart(input),
     patched: (patchId: string) => ctx.patched(patchId),
     deprecatePatch: (patchId: string) => ctx.deprecatePatch(patchId),

@@ -140,16 +140,20 @@ describe("generated API types", () => {
     expect(lines).toHaveLength(7);
   });
 
-  it("rejects each misuse of typed tags with the expected diagnostic: a wrong type, an unknown tag", () => {
+  it("rejects each misuse of typed tags with the expected diagnostic: a wrong type, an unknown tag, in helpers, setTags and child starts", () => {
     const diagnostics = withoutDirectives(MISUSE_TAGS);
     const lines = diagnostics.split("\n").filter((line) => /^misuse-tags\.ts:\d+:/.test(line));
-    expect(diagnostics).toMatch(/misuse-tags\.ts:7: Type 'number' is not assignable to type 'string'/);
-    expect(diagnostics).toMatch(/misuse-tags\.ts:9: .*'cutsomer' does not exist in type 'InvoiceTags'/);
+    expect(diagnostics).toMatch(/misuse-tags\.ts:14: Type 'number' is not assignable to type 'string'/);
+    expect(diagnostics).toMatch(/misuse-tags\.ts:16: .*'cutsomer' does not exist in type 'InvoiceTags'/);
     expect(diagnostics).toMatch(
-      /misuse-tags\.ts:11: Type '"gold"' is not assignable to type '"free" \| "pro" \| undefined'/,
+      /misuse-tags\.ts:18: Type '"gold"' is not assignable to type '"free" \| "pro" \| undefined'/,
     );
-    expect(diagnostics).toMatch(/misuse-tags\.ts:13: Type 'string' is not assignable to type 'boolean \| undefined'/);
-    expect(lines).toHaveLength(4);
+    expect(diagnostics).toMatch(/misuse-tags\.ts:20: Type 'string' is not assignable to type 'boolean \| undefined'/);
+    expect(diagnostics).toMatch(/misuse-tags\.ts:26: .*'cutsomer' does not exist in type 'InvoiceTags'/);
+    expect(diagnostics).toMatch(/misuse-tags\.ts:28: Type 'string' is not assignable to type 'number'/);
+    expect(diagnostics).toMatch(/misuse-tags\.ts:33: Type 'string' is not assignable to type 'boolean \| undefined'/);
+    expect(diagnostics).toMatch(/misuse-tags\.ts:35: .*'cutsomer' does not exist in type 'InvoiceTags'/);
+    expect(lines).toHaveLength(8);
   });
 
   it("rejects each misuse of typed streams with the expected diagnostic", () => {

@@ -1,4 +1,4 @@
-import type { BulkAction, BulkProgress } from "./store/bulk-records.js";
+import type { BulkAction, BulkDescription, BulkProgress } from "./store/bulk-records.js";
 import type { ListRunsFilter } from "./store/records.js";
 
 /* The options of the client's run operations at scale: resetRun and bulk (see Client). */
@@ -68,4 +68,10 @@ export interface RunOperations {
    * is skipped (the filter is checked again under the run's lock).
    */
   bulk(namespace: string, options: BulkOptions): Promise<BulkResult>;
+  /**
+   * A batch's action and progress as stored, from any process (e.g. after the one that ran it
+   * stopped): `finished` once every run it listed was acted on; one cut short goes on with
+   * `bulk(namespace, { ..., batchId })`. Undefined when no batch has this id in the namespace.
+   */
+  describeBulk(namespace: string, batchId: string): Promise<BulkDescription | undefined>;
 }

@@ -2,7 +2,7 @@ import type { BulkOptions, BulkResult, ResetOptions } from "./api-operations.js"
 import type { Duration } from "./duration.js";
 import type { SerializedError } from "./errors.js";
 import type { RunStatus, Tags, TagValue } from "./history/index.js";
-import type { BulkAction, BulkFailure, BulkProgress } from "./store/bulk-records.js";
+import type { BulkAction, BulkDescription, BulkFailure, BulkProgress } from "./store/bulk-records.js";
 import type { ListRunsFilter, RunInfo, RunOrder, RunPage, StreamEvent } from "./store/records.js";
 
 /*
@@ -30,6 +30,7 @@ export type {
 } from "./stream-api.js";
 export type {
   BulkAction,
+  BulkDescription,
   BulkFailure,
   BulkOptions,
   BulkProgress,

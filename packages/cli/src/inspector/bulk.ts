@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { BulkAction, BulkOptions, BulkProgress, Client } from "@replaykit/runtime";
+import { type BulkAction, type BulkOptions, type BulkProgress, type Client, ReplayError } from "@replaykit/runtime";
 import { BULK_ACTIONS } from "../shared/bulk-actions.js";
 import { type Action, type Body, text } from "./actions.js";
 import { listFilter, type RunsQuery } from "./data.js";
@@ -24,7 +24,8 @@ export interface TrackedBulk {
 /**
  * The bulk actions this inspector runs. A bulk runs on after the request that started it has
  * been answered; its page polls GET /api/bulk-progress. The batch is resumable by its id with
- * client.bulk or `replaykit bulk` should the inspector stop mid-way.
+ * client.bulk or `replaykit bulk` should the inspector stop mid-way; its progress is stored, so
+ * an inspector started again shows it (client.describeBulk), as not running here.
  */
 export class BulkTracker {
   readonly #batches = new Map<string, TrackedBulk>();
@@ -128,31 +129,54 @@ function extrasOf(action: BulkAction, body: Body): Partial<BulkOptions> {
   };
 }
 
-/** GET /api/bulk-progress?id: the progress of a bulk this inspector started (token required). */
+/**
+ * GET /api/bulk-progress?ns&id: the progress of a bulk (token required). One this inspector runs
+ * is followed in memory; any other (started before this inspector did, or elsewhere) is read
+ * from the store, `running: false`: a batch cut short goes on only when its id is given again.
+ */
 export function bulkProgressRoute(tracker: BulkTracker) {
   return async (context: RouteContext): Promise<void> => {
     if (!context.unlocked) return sendJson(context.response, 401, { ok: false, error: "a valid token is needed" });
     const batchId = param(context.url, "id") ?? "";
     const tracked = tracker.get(batchId);
-    if (tracked === undefined) {
+    if (tracked !== undefined) return sendJson(context.response, 200, trackedProgress(batchId, tracked));
+    const namespace = param(context.url, "ns") ?? context.namespace ?? "";
+    const stored = batchId === "" || namespace === "" ? undefined : await storedBulk(context, namespace, batchId);
+    if (stored === undefined) {
       return sendJson(context.response, 404, {
         ok: false,
-        error: `no bulk ${JSON.stringify(batchId)} was started here`,
+        error: `no bulk ${JSON.stringify(batchId)} in namespace ${JSON.stringify(namespace)}`,
       });
     }
-    const { progress, finished, error, action } = tracked;
-    const { matched = 0, done = 0, skipped = 0, failed = 0, failures = [] } = progress ?? {};
-    sendJson(context.response, 200, {
-      ok: error === undefined,
-      batchId,
-      action,
-      matched,
-      done,
-      skipped,
-      failed,
-      failures: failures.slice(0, 20),
-      finished,
-      ...(error === undefined ? {} : { error }),
-    });
+    const { action, finished } = stored;
+    sendJson(context.response, 200, { ok: true, ...progressFields(stored), action, finished, running: false });
   };
+}
+
+/** The batch as stored; undefined when there is none, or the id is no valid batch id. */
+async function storedBulk(context: RouteContext, namespace: string, batchId: string) {
+  try {
+    return await context.client.describeBulk(namespace, batchId);
+  } catch (error) {
+    if (error instanceof ReplayError) return undefined;
+    throw error;
+  }
+}
+
+function trackedProgress(batchId: string, tracked: TrackedBulk) {
+  const { progress, finished, error, action } = tracked;
+  return {
+    ok: error === undefined,
+    ...progressFields({ batchId, ...progress }),
+    action,
+    finished,
+    running: !finished,
+    ...(error === undefined ? {} : { error }),
+  };
+}
+
+/** The counts a progress answer carries, and the first failures. */
+function progressFields(progress: Partial<BulkProgress> & { readonly batchId: string }) {
+  const { batchId, matched = 0, done = 0, skipped = 0, failed = 0, failures = [] } = progress;
+  return { batchId, matched, done, skipped, failed, failures: failures.slice(0, 20) };
 }

@@ -18,9 +18,9 @@ afterAll(async () => {
   await shop?.close();
 });
 
-const progress = async (batchId: string, token: string | null = inspector.token) => {
+const progress = async (batchId: string, token: string | null = inspector.token, namespace = "shop") => {
   const headers: Record<string, string> = token === null ? {} : { "x-replaykit-token": token };
-  const answer = await send(inspector, "GET", `/api/bulk-progress?id=${batchId}`, headers);
+  const answer = await send(inspector, "GET", `/api/bulk-progress?ns=${namespace}&id=${batchId}`, headers);
   return { status: answer.status, ...JSON.parse(answer.body) };
 };
 
@@ -64,5 +64,50 @@ describe("bulk actions from a filtered list", () => {
     );
     expect((await shop.client.getRun("shop", "order", "keep-1"))?.status).toBe("running");
     expect((await progress("unknown")).status).toBe(404);
+  });
+
+  it("shows a batch's progress after the inspector is started again, read from the store: finished, or cut short and not running", async () => {
+    const started = await act(inspector, "bulk", {
+      namespace: "shop",
+      filter: { workflow: "order", prefix: "keep-" },
+      action: "pause",
+    });
+    const finished = String(started.answer.batchId);
+    await until(async () => (await progress(finished)).finished === true, "the pause to finish");
+    // A batch whose caller stopped after its first round of 100 runs, one run left to do.
+    for (let i = 0; i < 101; i++) {
+      await shop.client.runWorkflow("shop", "order", `c-${String(i).padStart(3, "0")}`, { cents: i });
+    }
+    const stop = new Error("the caller stopped");
+    const cut = { batchId: "cut-1", action: "pause", filter: { workflow: "order", runIdPrefix: "c-" } } as const;
+    const stopping = () => {
+      throw stop;
+    };
+    await expect(shop.client.bulk("shop", { ...cut, onProgress: stopping })).rejects.toBe(stop);
+
+    await inspector.close();
+    inspector = await startInspector({ client: shop.client, port: 0 });
+    expect(await progress(finished)).toMatchObject({
+      status: 200,
+      ok: true,
+      batchId: finished,
+      action: "pause",
+      matched: 1,
+      done: 1,
+      finished: true,
+      running: false,
+    });
+    expect(await progress("cut-1")).toMatchObject({
+      status: 200,
+      action: "pause",
+      matched: 101,
+      done: 100,
+      skipped: 0,
+      failed: 0,
+      finished: false,
+      running: false,
+    });
+    expect((await progress("cut-1", null)).status).toBe(401);
+    expect((await progress("cut-1", inspector.token, "elsewhere")).status).toBe(404);
   });
 });

@@ -83,6 +83,7 @@ describe("the inspector's operations in Chromium", () => {
     await page.getByRole("button", { name: "Pause run" }).click();
     await page.locator("#action-result.ok", { hasText: "paused" }).waitFor();
     await page.getByRole("button", { name: "Unpause run" }).waitFor();
+    await shot("run-controls");
     expect((await shop.client.getRun("shop", "order", "op-pause"))?.paused).toBe(true);
   });
 

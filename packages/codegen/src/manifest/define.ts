@@ -67,7 +67,8 @@ export function queue(config: QueueConfig = {}): QueueDef {
 
 /**
  * Declares a tag of a workflow's runs with its value type (string by default; numbers and
- * booleans too): the generated run helpers take it, typed, in their `tags` option.
+ * booleans too): the generated run helpers take it, typed, in their `tags` option, and so do the
+ * workflow's Flow (`setTags`) and its parents' child starts. The description is printed on the tag.
  *
  * @example
  * tags: { customer: tag<string>({ description: "The customer id." }), vip: tag<boolean>() }

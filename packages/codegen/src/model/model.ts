@@ -68,6 +68,8 @@ export interface RequestModel {
 export interface TagModel {
   /** The tag's key. */
   readonly name: string;
+  /** What it holds (`tag({ description })`); undefined when the manifest gives none. */
+  readonly description: string | undefined;
   /** Its value type: string, number, boolean, or literals and unions of them. */
   readonly type: TypeRef;
   readonly location: SourceLocation;

@@ -34,6 +34,8 @@ export interface RawTag {
   readonly name: string;
   readonly keyNode: Node;
   readonly call: CallExpression;
+  /** Its description, when the manifest gives one. */
+  readonly description?: string;
   readonly typeNode?: TypeNode;
 }
 

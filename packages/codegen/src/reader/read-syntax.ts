@@ -88,13 +88,21 @@ function readWorkflow(entry: StaticProperty, problems: ProblemCollector): RawWor
 function readTag(entry: StaticProperty, problems: ProblemCollector): RawTag | undefined {
   const call = expectCall(entry, "tag", "tag", problems);
   if (call === undefined) return undefined;
+  let description: string | undefined;
   if (call.getArguments().length > 0) {
     const config = configObject(call, 0, `tag ${JSON.stringify(entry.key)}`, problems);
     if (config === undefined) return undefined;
     checkOptionKeys(config.values(), "tag", `tag ${JSON.stringify(entry.key)}`, problems);
+    description = readOptionalDescription(config, call, "tag", entry.key, problems);
   }
   const typeNode = call.getTypeArguments()[0];
-  return { name: entry.key, keyNode: entry.keyNode, call, ...(typeNode === undefined ? {} : { typeNode }) };
+  return {
+    name: entry.key,
+    keyNode: entry.keyNode,
+    call,
+    ...optional("description", description),
+    ...(typeNode === undefined ? {} : { typeNode }),
+  };
 }
 
 /** `key: stream<Type>({ description? })`, on a workflow or an activity; its type is resolved with theirs. */

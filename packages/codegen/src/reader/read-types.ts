@@ -174,7 +174,8 @@ export class TypeReader {
   /** A tag's value type: its type argument (string without one), which must be a tag value. */
   #tag(raw: RawTag, workflow: string): TagModel {
     const location = this.#problems.at(raw.keyNode);
-    if (raw.typeNode === undefined) return { name: raw.name, type: { text: "string" }, location };
+    const { description } = raw;
+    if (raw.typeNode === undefined) return { name: raw.name, description, type: { text: "string" }, location };
     const type = this.#program.getTypeChecker().getTypeFromTypeNode(raw.typeNode.compilerNode as ts.TypeNode);
     const tagLike = ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike;
     const parts = type.isUnion() ? type.types : [type];
@@ -184,7 +185,7 @@ export class TypeReader {
       const fix = `its type is ${found}; a tag holds a string, a number or a boolean: tag<string>(), tag<number>(), tag<"free" | "pro">()`;
       this.#problems.add(new InvalidOptionError(this.#problems.at(raw.typeNode), what, fix));
     }
-    return { name: raw.name, type: this.#printer.print(type), location };
+    return { name: raw.name, description, type: this.#printer.print(type), location };
   }
 
   /** The trigger's event type: onEvent's type argument (checked for JSON), else the input callers write. */

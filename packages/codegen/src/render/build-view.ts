@@ -95,6 +95,7 @@ function runtimeNames(uses: Uses): [string[], string[]] {
     "RunContext",
     "RunOptions",
     "ScheduleOptions",
+    "Tags",
     "TokenOptions",
     "WaitForEventOptions",
     "Worker",
@@ -129,13 +130,16 @@ function workflowView(ns: NamespaceModel, wf: WorkflowModel): WorkflowView {
     inputSchema: wf.inputSchema?.local,
     outputSchema: wf.outputSchema?.local,
     queue: wf.queue,
-    tags: wf.tags.map((tag) => ({ name: tag.name, type: tag.type.text })),
+    tags: wf.tags.map((tag) => ({ name: tag.name, description: tag.description, type: tag.type.text })),
+    tagsParam: wf.tags.length === 0 ? "Tags" : ids.tagsType(wf.name),
     startOptions: startOptionsType(ns, wf),
     signals: wf.signals.map((signal) => messageView(wf, signal)),
     updates: wf.updates.map((update) => requestView(wf, update, "update")),
     queries: wf.queries.map((query) => requestView(wf, query, "query")),
     outputs: wf.outputs.map((output) => messageView(wf, output)),
-    children: wf.children.flatMap((name) => ns.workflows.filter((item) => item.name === name)).map(childView),
+    children: wf.children
+      .flatMap((name) => ns.workflows.filter((item) => item.name === name))
+      .map((child) => childView(ns, child)),
     streams: wf.streams.map(streamView),
     streamKeys:
       wf.streams.length === 0 ? undefined : wf.streams.map((stream) => JSON.stringify(stream.name)).join(" | "),
@@ -144,7 +148,7 @@ function workflowView(ns: NamespaceModel, wf: WorkflowModel): WorkflowView {
   };
 }
 
-function childView(child: WorkflowModel): ChildView {
+function childView(ns: NamespaceModel, child: WorkflowModel): ChildView {
   return {
     name: child.name,
     description: child.description,
@@ -153,13 +157,18 @@ function childView(child: WorkflowModel): ChildView {
     inputSchema: child.inputSchema?.local,
     outputSchema: child.outputSchema?.local,
     queue: child.queue,
+    options: typedTags(ids.childOptions(ns.name), child),
     signals: child.signals.map((signal) => messageView(child, signal)),
   };
 }
 
 /** The start helpers' options: typed tags replace RunOptions' open `tags` when the workflow declares them. */
 function startOptionsType(ns: NamespaceModel, wf: WorkflowModel): string {
-  const options = ids.runOptions(ns.name);
+  return typedTags(ids.runOptions(ns.name), wf);
+}
+
+/** `options` with its open `tags` replaced by the workflow's typed ones, when it declares them. */
+function typedTags(options: string, wf: WorkflowModel): string {
   return wf.tags.length === 0 ? options : `Omit<${options}, "tags"> & { readonly tags?: ${ids.tagsType(wf.name)} }`;
 }
 

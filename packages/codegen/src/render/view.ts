@@ -86,6 +86,8 @@ export interface WorkflowView {
   readonly queue: string | undefined;
   /** Its typed tags, sorted; empty when it declares none (its runs then take any tags). */
   readonly tags: readonly TagView[];
+  /** What the Flow's `setTags` takes: its typed tags, or the runtime's open Tags when it declares none. */
+  readonly tagsParam: string;
   /** The type of the start helpers' `opts`: the namespace's run options, with `tags` typed when it declares tags. */
   readonly startOptions: string;
   readonly signals: readonly MessageView[];
@@ -113,6 +115,8 @@ export interface ChildView {
   readonly inputSchema: string | undefined;
   readonly outputSchema: string | undefined;
   readonly queue: string | undefined;
+  /** The type of the child start methods' `opts`: the namespace's child options, with `tags` typed when the child declares tags. */
+  readonly options: string;
   readonly signals: readonly MessageView[];
 }
 
@@ -130,6 +134,7 @@ export interface StreamView {
 /** A typed tag of a workflow's runs. */
 export interface TagView {
   readonly name: string;
+  readonly description: string | undefined;
   /** Its value type, e.g. `string` or `"free" | "pro"`. */
   readonly type: string;
 }

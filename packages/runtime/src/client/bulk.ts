@@ -3,7 +3,14 @@ import type { BulkOptions, BulkResult, Clock, LocalBus } from "../api.js";
 import { ReplayError } from "../errors.js";
 import type { RunKey } from "../history/index.js";
 import { encodePayload, validateName } from "../json.js";
-import { BULK_ACTIONS, type BulkBatch, type BulkSpec, encodeBulkSpec } from "../store/bulk-records.js";
+import {
+  BULK_ACTIONS,
+  type BulkBatch,
+  type BulkDescription,
+  type BulkSpec,
+  encodeBulkSpec,
+} from "../store/bulk-records.js";
+import { bulkFinished } from "../store/rules/bulk.js";
 import type { Store } from "../store/types.js";
 import { checkedListFilter } from "./management.js";
 
@@ -51,6 +58,21 @@ export async function runBulk(host: BulkHost, namespace: string, options: BulkOp
     await options.onProgress?.(await host.store.bulkProgress(ns, batchId));
   }
   return host.store.bulkProgress(ns, batchId);
+}
+
+/** See Client.describeBulk: the stored batch and its items' outcomes, read through the store. */
+export async function describeBulk(
+  host: BulkHost,
+  namespace: string,
+  batchId: string,
+): Promise<BulkDescription | undefined> {
+  const ns = validateName("namespace", namespace);
+  const id = validateName("batchId", batchId);
+  await host.ready();
+  const batch = await host.store.readBulk(ns, id);
+  if (batch === undefined) return undefined;
+  const progress = await host.store.bulkProgress(ns, id);
+  return { ...progress, action: batch.spec.action, listed: batch.listed, finished: bulkFinished(batch, progress) };
 }
 
 /** Lists the runs the filter selects into the batch's items, from where the listing stopped. */

@@ -1,5 +1,6 @@
 import type {
   AwaitResultOptions,
+  BulkDescription,
   BulkOptions,
   BulkResult,
   Client,
@@ -42,7 +43,7 @@ import { ClientMetrics, replaykitMeter } from "../telemetry/metrics.js";
 import { Tracing } from "../telemetry/tracing.js";
 import { refuseUpdateTx, runKey } from "./arguments.js";
 import { awaitRunResult, type ResultSource } from "./await-result.js";
-import { runBulk } from "./bulk.js";
+import { describeBulk, runBulk } from "./bulk.js";
 import { EventLogReads } from "./event-log.js";
 import { createLocalBus } from "./local-bus.js";
 import { RunManagement } from "./management.js";
@@ -320,6 +321,10 @@ export class ReplayClient implements StoreClient {
 
   async bulk(namespace: string, options: BulkOptions): Promise<BulkResult> {
     return runBulk(this.#bulkHost(), namespace, options);
+  }
+
+  async describeBulk(namespace: string, batchId: string): Promise<BulkDescription | undefined> {
+    return describeBulk(this.#bulkHost(), namespace, batchId);
   }
 
   #bulkHost() {

@@ -19,6 +19,7 @@ interface OrderFlow {
   restart(input: { cents: number }): Promise<never>;
   patched(patchId: string): boolean;
   deprecatePatch(patchId: string): void;
+  setTags(tags: { readonly customer?: string }): Promise<void>;
 }
 
 function mockOrderFlow<M>(fn: MockFn<M>, overrides: Partial<OrderFlow> = {}): FlowMock<OrderFlow, M> {
@@ -52,6 +53,12 @@ describe("createFlowMock", () => {
     expect(await flow.charge({ cents: 1 })).toEqual({ ok: false });
     await flow.emitShipped({ trackingId: "t1" });
     expect(flow.emitShipped).toHaveBeenCalledWith({ trackingId: "t1" });
+  });
+
+  it("records the tags the workflow sets, and sets nothing", async () => {
+    const flow = mockOrderFlow(vi.fn);
+    expect(await flow.setTags({ customer: "c-1" })).toBeUndefined();
+    expect(flow.setTags).toHaveBeenCalledWith({ customer: "c-1" });
   });
 
   it("rejects an activity, a child run or a signal await without an implementation, naming it and the fix", async () => {

@@ -46,7 +46,8 @@ export type BuiltinFlowMember =
   | "awaitToken"
   | "waitForEvent"
   | "writeStream"
-  | "closeStream";
+  | "closeStream"
+  | "setTags";
 
 /** What a generated `mock<Workflow>Flow` knows about its Flow. */
 export interface FlowMockSpec<Flow> {
@@ -69,7 +70,7 @@ type Implementation = (...args: never[]) => unknown;
  * A Flow for unit tests, with every method made by `fn` around the test's `overrides`, else a
  * default: `now()` is MOCK_NOW, `random()` a sequence seeded by the run id, `uuid()` counts up
  * (`00000000-0000-4000-8000-000000000001`, ...), `patched()` is true (a new run), `sleep`,
- * `deprecatePatch` and effects do nothing, answers reject with FlowNotMockedError, and
+ * `deprecatePatch`, `setTags` and effects do nothing, answers reject with FlowNotMockedError, and
  * `restart` rejects with FlowRestartedError (in a run, the iteration would end there). Handlers
  * the workflow registers (`on<Update>`, `on<Query>`) answer mockUpdate and mockQuery, and
  * `condition` is checked again after each update (see MockRequests.condition).
@@ -110,6 +111,7 @@ export function createFlowMock<Flow, M, Streams = Record<never, never>>(
   });
   flow["patched"] = make("patched", () => true);
   flow["deprecatePatch"] = make("deprecatePatch", () => undefined);
+  flow["setTags"] = make("setTags", async () => undefined);
   attachMockRequests(flow, requests);
   // Tokens count up like uuid(); what the outside world answers, the test gives (else: not mocked).
   let tokens = 0;

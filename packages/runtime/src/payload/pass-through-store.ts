@@ -24,6 +24,7 @@ export type PayloadFreeMethod =
   | "addBulkItems"
   | "pendingBulkItems"
   | "bulkProgress"
+  | "readBulk"
   | "releaseAll"
   | "release"
   | "migrate"
@@ -126,6 +127,10 @@ export abstract class PassThroughStore<S extends Store> implements Pick<Store, P
   }
   bulkProgress(namespace: string, batchId: string) {
     return this.inner.bulkProgress(namespace, batchId);
+  }
+
+  readBulk(namespace: string, batchId: string) {
+    return this.inner.readBulk(namespace, batchId);
   }
   releaseAll(namespace: string, owner: string, now: number) {
     return this.inner.releaseAll(namespace, owner, now);

@@ -70,6 +70,15 @@ export interface BulkProgress {
   readonly failures: readonly BulkFailure[];
 }
 
+/** A batch as Client.describeBulk tells of it: what it does, and how far it got. */
+export interface BulkDescription extends BulkProgress {
+  readonly action: BulkAction;
+  /** Its listing is over: `matched` counts every run its filter selected. */
+  readonly listed: boolean;
+  /** Every run it listed was acted on (see rules/bulk.ts: bulkFinished): its id has nothing left to do. */
+  readonly finished: boolean;
+}
+
 /** The most failures a progress report lists. */
 export const MAX_BULK_FAILURES = 1000;
 
@@ -133,6 +142,8 @@ export interface BulkStore {
     access?: PayloadAccess,
   ): Promise<BulkOutcome>;
   bulkProgress(namespace: string, batchId: string): Promise<BulkProgress>;
+  /** The batch stored under `batchId`, or undefined when there is none. */
+  readBulk(namespace: string, batchId: string): Promise<BulkBatch | undefined>;
 }
 
 /** The statuses a bulk purge deletes: every run that no worker advances (stuck ones included, as asked). */

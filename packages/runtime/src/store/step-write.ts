@@ -134,8 +134,9 @@ export interface StepWrite {
    */
   readonly requestWrites?: readonly RequestWrite[];
   /**
-   * The step's run was taken up from the cache without a read (see LocalRequests), so its worker
-   * cannot know of a pause since: the step is refused when the run is paused.
+   * The step is refused when the run is paused (rules/pause.ts: refusedIfPaused): its run was
+   * taken up from the cache without a read (see LocalRequests), so its worker cannot know of a
+   * pause since, or it delivered arrivals (signals, timers, requests...), which a paused run takes none of.
    */
   readonly refusePaused?: boolean | undefined;
 }

@@ -1,5 +1,6 @@
 import { RunTimeoutError } from "../errors.js";
 import { newEvent } from "../history/index.js";
+import type { StepTakes } from "../store/rules/pause.js";
 import type { AttemptResult } from "./activity-runner.js";
 import { applyTimers } from "./attempts.js";
 import { applyCompletions, type CompletionScope } from "./completions.js";
@@ -16,41 +17,56 @@ export interface DeliveryScope extends CompletionScope {
   /** Results of attempts that ended since the last step, in the order they ended. */
   readonly completions: AttemptResult[];
   readonly inbox: RunInbox;
-  /** The run's requests; undefined while it is paused: its updates and queries wait for the unpause. */
-  readonly requests: RunRequests | undefined;
+  readonly requests: RunRequests;
+  /** What the step delivers: no arrivals while the run is paused (rules/pause.ts: heldStepTakes). */
+  readonly takes: StepTakes;
   /** When each signal the step consumes was stored, for the signal-to-resume delay. */
   readonly signalArrivals: number[];
 }
 
 /**
  * Delivers to the workflow what happened: a cancel, its timeout, ended attempts, the inbox, due
- * timers and requests, into the step's changes.
+ * timers and requests, into the step's changes. A paused run gets the ended attempts only: the
+ * rest waits for its unpause. True when it delivered arrivals (anything besides those attempts).
  */
-export async function deliverStep(scope: DeliveryScope): Promise<void> {
-  const { key, executor, step, now, host } = scope;
-  if (scope.cancelRequested && !executor.cancelDelivered && !executor.outcome) {
+export async function deliverStep(scope: DeliveryScope): Promise<boolean> {
+  const { key, executor, step, now, host, takes } = scope;
+  let tookArrivals = false;
+  if (takes.arrivals && scope.cancelRequested && !executor.cancelDelivered && !executor.outcome) {
     // Cancelling a run cancels the children it waits for, and ends its event waits.
     step.cancelChildren.push(...waitedChildren(key, executor));
     step.eventWaitsEnded.push(...waitedEvents(executor));
     await executor.deliver(newEvent.cancelDelivered(host.now()), null);
+    tookArrivals = true;
   }
-  if (scope.deadline !== undefined && now >= scope.deadline && !executor.outcome) {
+  if (takes.arrivals && scope.deadline !== undefined && now >= scope.deadline && !executor.outcome) {
     step.cancelChildren.push(...waitedChildren(key, executor));
     executor.failRun(new RunTimeoutError(key.runId, scope.deadline));
+    tookArrivals = true;
   }
   await applyCompletions(scope.completions, scope);
-  // A timer, signal or update may make the workflow wait for another signal: repeat until nothing
-  // moves. A paused run takes no update and answers no query: they wait, requested, for its unpause.
-  const { inbox, requests } = scope;
+  if (!takes.arrivals) return tookArrivals;
+  return (await deliverArrivals(scope)) || tookArrivals;
+}
+
+/** Delivers the inbox, due timers and requests; true when any moved the workflow. */
+async function deliverArrivals(scope: DeliveryScope): Promise<boolean> {
+  const { executor, step, now, host, inbox, requests } = scope;
+  let tookArrivals = false;
+  // A timer, signal or update may make the workflow wait for another signal: repeat until nothing moves.
   for (;;) {
     // Requests are taken up before the inbox is read, and the inbox is read again when any
     // came: a signal stored before an update was sent is delivered first, even when its
     // wake-up has not reached this actor yet (the update offered in-process, or found stored).
-    if (requests !== undefined && (await requests.arrive())) inbox.recheck();
+    if (await requests.arrive()) {
+      inbox.recheck();
+      tookArrivals = true;
+    }
     const moved =
       (await inbox.apply(executor, step, scope.signalArrivals)) ||
       (await applyTimers(executor, step, now, () => host.now())) ||
-      (requests !== undefined && (await requests.apply(executor, step)));
-    if (!moved || executor.fault || executor.outcome) return;
+      (await requests.apply(executor, step));
+    if (moved) tookArrivals = true;
+    if (!moved || executor.fault || executor.outcome) return tookArrivals;
   }
 }

@@ -4,6 +4,7 @@ import { type NewEvent, type RunKey, RunStatus } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { QueryAnswer } from "../replay/handlers.js";
 import { PAUSED_REFUSAL } from "../store/rules/fence.js";
+import { heldStepTakes, refusedIfPaused } from "../store/rules/pause.js";
 import type { ClaimedRun, HeldRun } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
@@ -47,7 +48,7 @@ export class RunActor {
   readonly #slots: ActivitySlots;
   readonly #requests: RunRequests;
   #cancelRequested: boolean;
-  /** Paused (pauseRun): the step in progress is committed, nothing new starts, the run is let go of. */
+  /** Paused (pauseRun): the step in progress is committed, nothing new starts or is delivered, the run is let go of. */
   #paused = false;
   /**
    * Taken up without a read (LoadedRun.unread): its commits are refused while the run is paused
@@ -236,7 +237,7 @@ export class RunActor {
     const executor = this.#executor;
     // The wake_gen this step reads the inbox under (see StepChanges.observedWakeGen).
     const step = newStepChanges(this.#inbox.wakeGen);
-    await this.#deliver(step, now);
+    const tookArrivals = await this.#deliver(step, now);
     // Taken from this worker meanwhile (see poke): nothing of the step is written.
     if (this.#done) return;
     if (executor.fault) return this.#park(executor.fault);
@@ -250,13 +251,13 @@ export class RunActor {
       now,
       childTraceContext: () => this.#span.childContext(),
     });
-    if (executor.outcome) return this.#commitEnd(step, outbox, now);
+    if (executor.outcome) return this.#commitEnd(step, outbox, now, tookArrivals);
     step.slotDeletes.push(...this.#slots.dropped(this.#pending.values(), executor, false));
     const decision = await this.#decideWithSlots(outbox, step, now);
     if (decision.write) {
       const { wantedActivity } = decision.write;
       if (wantedActivity !== undefined) this.#host.lacksActivity(this.key, wantedActivity);
-      const ok = await this.#commit({ ...step, events: outbox, ...decision.write }, now);
+      const ok = await this.#commit({ ...step, events: outbox, ...decision.write }, now, tookArrivals);
       if (!ok) return;
     }
     if (!decision.hold) return this.#finish(this.#snapshot(this.#paused ? null : decision.write.wakeAt));
@@ -265,10 +266,13 @@ export class RunActor {
     this.#stepAgainAt(decision.stepAgainAt);
   }
 
-  /** Paused when the step committed: the attempts it would start give their slots back, and the run steps again to let go. */
+  /**
+   * Paused: the attempts the step would start give their slots back, and the run steps again to
+   * let go; with attempts in flight and none to give back, their completions step it (not a loop).
+   */
   async #startNothing(starting: readonly PendingActivity[]): Promise<void> {
     for (const activity of starting) await this.#slots.release(activity);
-    this.#again = true;
+    if (starting.length > 0 || this.running === 0) this.#again = true;
   }
 
   /** Starts a step: its timing, the executor (rebuilt when the cache is off), the end of a wait here. Returns its time. */
@@ -290,9 +294,9 @@ export class RunActor {
     return now;
   }
 
-  /** Delivers to the workflow what happened (see deliverStep); a paused run's requests wait. */
-  async #deliver(step: StepChanges, now: number): Promise<void> {
-    await deliverStep({
+  /** Delivers to the workflow what happened (see deliverStep); a paused run gets its attempts' results only. True when it took arrivals. */
+  #deliver(step: StepChanges, now: number): Promise<boolean> {
+    return deliverStep({
       key: this.key,
       executor: this.#executor,
       pending: this.#pending,
@@ -304,7 +308,8 @@ export class RunActor {
       deadline: this.#claim.deadline,
       completions: this.#completions,
       inbox: this.#inbox,
-      requests: this.#paused ? undefined : this.#requests,
+      requests: this.#requests,
+      takes: heldStepTakes(this.#paused),
       signalArrivals: this.#signalArrivals,
     });
   }
@@ -325,14 +330,15 @@ export class RunActor {
     }));
   }
 
-  async #commitEnd(step: StepChanges, outbox: readonly NewEvent[], now: number): Promise<void> {
+  async #commitEnd(step: StepChanges, outbox: readonly NewEvent[], now: number, tookArrivals: boolean): Promise<void> {
     const outcome = this.#executor.outcome;
     if (!outcome) return;
     const encoded = encodeOutcome(outcome, this.#executor.cancelDelivered, this.#host.maxPayloadBytes, now);
     if (encoded.kind === "unwritable") return this.#park(encoded.error);
     this.abortAll(new CancelledError(this.key.runId));
     const slotDeletes = this.#slots.dropped(this.#pending.values(), this.#executor, true);
-    const ok = await this.#commit(endingWrite(this.key, this.#executor, step, outbox, encoded, slotDeletes), now);
+    const write = endingWrite(this.key, this.#executor, step, outbox, encoded, slotDeletes);
+    const ok = await this.#commit(write, now, tookArrivals);
     if (!ok) return;
     if (encoded.kind === "end") {
       this.#host.metrics.runEnded(this.key.workflow, encoded.end.status);
@@ -345,8 +351,8 @@ export class RunActor {
     }
   }
 
-  /** Writes the step fenced by the version this actor last saw; false when it was refused. */
-  async #commit(step: ActorWrite, now: number): Promise<boolean> {
+  /** Writes the step fenced by the version this actor last saw (see refusedIfPaused); false when it was refused. */
+  async #commit(step: ActorWrite, now: number, tookArrivals: boolean): Promise<boolean> {
     if (this.#done) return false;
     this.#committing = true;
     const result = await this.#host
@@ -360,7 +366,7 @@ export class RunActor {
         hasTaskRows: [...this.#pending.values()].some((activity) => activity.persisted),
         now,
         leaseUntil: now + this.#host.leaseMs,
-        refusePaused: this.#unread,
+        refusePaused: refusedIfPaused({ unread: this.#unread, tookArrivals }),
       })
       .finally(() => {
         this.#committing = false;
@@ -396,7 +402,7 @@ export class RunActor {
 
   /** The step was not written: the run is let go of, and the in-process updates the step took go back to their callers. */
   async #refused(reason: string, now: number): Promise<void> {
-    // Taken up without a read and found paused: expected, the run waits for its unpause.
+    // Paused before this actor heard of it (see refusedIfPaused): expected, the run waits for its unpause.
     if (reason === PAUSED_REFUSAL) this.#host.logInfo(`run ${this.key.runId} is paused; let go`, this.logRef);
     else
       this.#host.logError(`step not written: ${reason}; the run is left to its current owner`, undefined, this.logRef);

@@ -119,6 +119,13 @@ describe("decideStep", () => {
     expect(released).toMatchObject({ hold: false, write: { hold: false } });
   });
 
+  it("sets no local timer while the run is paused, even for a timer past due: only its attempts' completions step it", () => {
+    const held = decideStep(
+      facts({ paused: true, requested: [runningActivity("ship", 0)], running: 1, timers: [NOW - 5] }),
+    );
+    expect(held).toMatchObject({ hold: true, start: [], stepAgainAt: undefined });
+  });
+
   it("leaves an activity that waits for a slot of its queue to its queue: not due, no timer", () => {
     const waiting = { ...activity("charge", 1, NOW - 5), awaitingSlot: true };
     const decision = decideStep(facts({ requested: [waiting], timers: [NOW + 60_000] }));

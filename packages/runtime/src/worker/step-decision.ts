@@ -77,6 +77,8 @@ export function decideStep(facts: StepFacts): StepDecision {
   if (facts.running > 0 || start.length > 0 || waitHere) {
     const write = facts.changes ? { hold: true, wakeAt: next ?? null, wantedActivity: undefined } : undefined;
     // The attempts that start now are not waited for by a timer: their completions step the run.
+    // Nor is a paused run's timer: it fires after the unpause, so only completions step the run.
+    if (facts.paused === true) return { hold: true, write, start, stepAgainAt: undefined };
     const later = earliest(
       facts.timers,
       idle.filter((activity) => !start.includes(activity)),

@@ -68,7 +68,39 @@ forEachStore((env) => {
       });
       const again = await env.client.bulk(ns, options);
       expect(again).toEqual(result);
+      expect(await env.client.describeBulk(ns, "skip-1")).toEqual({
+        ...result,
+        action: "terminate",
+        listed: true,
+        finished: true,
+      });
+      expect(await env.client.describeBulk(ns, "no-such-batch")).toBeUndefined();
       await expect(env.client.bulk(ns, { ...options, action: "cancel" })).rejects.toThrow(ReplayError);
+    });
+
+    it("tells from the store how far a batch cut short got, and that it finished once its id went on", async () => {
+      const ns = "bulk-describe";
+      for (let i = 0; i < 150; i++) await env.client.runWorkflow(ns, "idle", `r-${String(i).padStart(3, "0")}`, null);
+      const options = { batchId: "cut-1", filter: { status: "running" as const }, action: "pause" as const };
+      // The caller stops after its first round, as a process that dies would.
+      const stop = new Error("the caller stopped");
+      const cut = env.client.bulk(ns, {
+        ...options,
+        onProgress: () => {
+          throw stop;
+        },
+      });
+      await expect(cut).rejects.toBe(stop);
+      expect(await env.client.describeBulk(ns, "cut-1")).toMatchObject({
+        batchId: "cut-1",
+        action: "pause",
+        listed: true,
+        finished: false,
+        matched: 150,
+        done: 100,
+      });
+      await env.client.bulk(ns, options);
+      expect(await env.client.describeBulk(ns, "cut-1")).toMatchObject({ matched: 150, done: 150, finished: true });
     });
 
     it("resets failed runs to their first failing step, reusing what succeeded, and reports refusals with the reason", async () => {

@@ -62,6 +62,78 @@ forEachStore((env) => {
       expect((await client.getRun(ns, "nap", "n-1"))?.paused).toBe(false);
     });
 
+    it("held with an activity in flight, records the activity's result but delivers no signal or timer until unpaused, then all in order", async () => {
+      const ns = "pause-held";
+      const clock = manualClock(Date.UTC(2030, 0, 1));
+      const client = env.clientWith({ clock });
+      const quick = latch();
+      const slow = latch();
+      const started: string[] = [];
+      await env.worker({
+        client,
+        namespace: ns,
+        workflows: {
+          gapped: async (ctx: RunContext) => {
+            const seen: string[] = [];
+            const notes = async () => {
+              for (let n = 0; n < 2; n++) seen.push(`signal ${await ctx.awaitSignal("note", "1h")}`);
+            };
+            await Promise.all([
+              ctx.execActivity("quick", null).then(() => seen.push("quick")),
+              ctx.execActivity("slow", null).then(() => seen.push("slow")),
+              notes(),
+              ctx.sleep("300ms").then(() => seen.push("timer")),
+            ]);
+            return seen;
+          },
+        },
+        activities: {
+          quick: async () => {
+            started.push("quick");
+            await quick.opened;
+            return 1;
+          },
+          slow: async () => {
+            started.push("slow");
+            await slow.opened;
+            return 2;
+          },
+        },
+      });
+      await client.runWorkflow(ns, "gapped", "g-1", null);
+      await waitFor(() => started.length === 2);
+      expect(await client.pauseRun(ns, "gapped", "g-1")).toBe(true);
+      // quick's result is committed while paused: from then on the worker knows of the pause,
+      // whether it heard of it from the pause's wake-up or from that commit.
+      quick.open();
+      const responses = async () =>
+        (await historyOf(client, ns, "gapped", "g-1")).filter((event) => event.type === "activity_response");
+      await waitFor(async () => (await responses()).length === 1);
+      // While slow runs: two signals arrive, then the timer comes due.
+      await client.signalRun(ns, "gapped", "g-1", "note", "a", "n-1");
+      await client.signalRun(ns, "gapped", "g-1", "note", "b", "n-2");
+      clock.advance(700);
+      slow.open();
+      // The step that records slow's result is the last before the worker lets go of the run.
+      await waitFor(async () => (await responses()).length === 2);
+      await waitFor(async () => (await client.describeRun(ns, "gapped", "g-1"))?.lease === undefined);
+      const types = (await historyOf(client, ns, "gapped", "g-1")).map((event) => event.type);
+      expect(types).not.toContain("signal_response");
+      expect(types).not.toContain("sleep_done");
+      const paused = await client.describeRun(ns, "gapped", "g-1");
+      expect(paused).toMatchObject({ state: "paused" });
+      expect(paused?.inbox.map((signal) => signal.signal)).toEqual(["note", "note"]);
+      expect(await client.unpauseRun(ns, "gapped", "g-1")).toBe(true);
+      expect(await client.awaitResult(ns, "gapped", "g-1", { timeout: "10s" })).toEqual([
+        "quick",
+        "slow",
+        "signal a",
+        "signal b",
+        "timer",
+      ]);
+      expect(started).toEqual(["quick", "slow"]);
+    });
+
     it("commits the step a worker is in when it is paused, and starts nothing new until unpaused", async () => {
       const ns = "pause-step";
       const gate = latch();

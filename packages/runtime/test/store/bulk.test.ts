@@ -28,6 +28,8 @@ conformance("bulk actions", ({ kind, store }) => {
     const pauses = (await store.getHistory(key(ns, "r1")))?.filter((event) => event.type === "paused");
     expect(pauses).toHaveLength(1);
     expect((await store.pendingBulkItems(ns, "b1", 10)).map((run) => run.runId)).toEqual(["r3"]);
+    expect(await store.readBulk(ns, "b1")).toEqual(batch);
+    expect(await store.readBulk(ns, "none")).toBeUndefined();
     expect(await store.bulkProgress(ns, "b1")).toEqual({
       batchId: "b1",
       matched: 3,

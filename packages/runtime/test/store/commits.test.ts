@@ -5,6 +5,7 @@ import { FENCE_COLUMNS, fencedRun, updatedGuardStatement } from "../../src/store
 import type { Row } from "../../src/store/mysql/rows.js";
 import { STEP_RESULT_COLUMNS, updateRunsStatement } from "../../src/store/mysql/step-statements.js";
 import { fenceRefusal } from "../../src/store/rules/fence.js";
+import { refusedIfPaused } from "../../src/store/rules/pause.js";
 import type { ScratchDatabase } from "../../src/testing/index.js";
 import { CAN, conformance, fresh, onMariaDb, step, T } from "./harness.js";
 
@@ -232,6 +233,8 @@ onMariaDb("the fence's SQL guard and fenceRefusal", (env) => {
     ending: (run: RunKey) =>
       step(run, { expectedVersion: 3, now: NOW, end: { status: "completed", resultText: "1", errorText: null } }),
     unread: (run: RunKey) => step(run, { expectedVersion: 3, now: NOW, refusePaused: true }),
+    tookArrivals: (run: RunKey) =>
+      step(run, { expectedVersion: 3, now: NOW, refusePaused: refusedIfPaused({ unread: false, tookArrivals: true }) }),
   };
   const prefix = () => (store as MySqlStore).prefix;
   const pool = () => (env.db as ScratchDatabase).pool;
@@ -297,8 +300,9 @@ onMariaDb("the fence's SQL guard and fenceRefusal", (env) => {
         const rule = (await ruleRefusal(run, written)) === undefined;
         const sql = await guardPasses([written]);
         if (rule !== sql) disagreements.push(`${state.name}, ${kind} step: the rule says ${rule}, the SQL ${sql}`);
-        // A paused run refuses only a step taken up without a read.
-        expect(rule, `${state.name}, ${kind} step`).toBe(state.passes && !(kind === "unread" && pausedIn(state)));
+        // A paused run refuses only a step taken up without a read, or one that took arrivals.
+        const refusesPaused = kind === "unread" || kind === "tookArrivals";
+        expect(rule, `${state.name}, ${kind} step`).toBe(state.passes && !(refusesPaused && pausedIn(state)));
       }
     }
     expect(disagreements).toEqual([]);

@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import { newEvent, type RunKey, RunNotFoundError } from "../../src/index.js";
+import { PAUSED_REFUSAL, refusedIfPaused } from "../../src/store/rules/index.js";
 import { CAN, conformance, fresh, step, T } from "./harness.js";
 
 const claimAll = (store: Parameters<Parameters<typeof conformance>[1]>[0]["store"], owner: string, now: number) =>
@@ -47,6 +48,26 @@ conformance("pausing runs", ({ store, create }) => {
     expect((await store.inspectRun(run))?.wakeAt).toBeNull();
     await store.releaseAll("conf", "w1", T + 4);
     expect((await store.inspectRun(run))?.wakeAt).toBeNull();
+  });
+
+  it("refuses a step that delivered arrivals to a run paused before its holder heard of it, and leaves the run as it was", async () => {
+    const run = fresh("pause-arrivals");
+    await create(run);
+    await claimAll(store, "w1", T);
+    await store.addSignal(run, { signal: "go", externalId: "g", payloadText: '"x"' }, T + 1);
+    await store.setPaused(run, true, T + 2);
+    const [signal] = await store.loadSignals(run, ["go"]);
+    if (signal === undefined) throw new Error("the signal was not stored");
+    const tookArrivals = step(run, {
+      events: [newEvent.signalMessage("go", 0, signal.id, '"x"', T + 3)],
+      signalsConsumed: [{ id: signal.id, seq: 0 }],
+      now: T + 3,
+      refusePaused: refusedIfPaused({ unread: false, tookArrivals: true }),
+    });
+    expect(await store.commit([tookArrivals])).toEqual([{ ok: false, reason: PAUSED_REFUSAL }]);
+    expect((await store.loadSignals(run, ["go"])).map((row) => row.id)).toEqual([signal.id]);
+    const replayed = (await store.getHistory(run))?.filter((event) => event.pos !== null).map((event) => event.type);
+    expect(replayed).toEqual(["created"]);
   });
 
   it("refuses a run that does not exist, and has nothing to pause in an ended run", async () => {

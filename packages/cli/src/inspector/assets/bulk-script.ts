@@ -2,6 +2,8 @@
  * The runs page's bulk actions, part of the inspector's script (inside its function: it uses
  * token, show and refresh). Review counts what the filters select and asks to confirm with that
  * count; Confirm starts the batch, and its progress is polled into a progress bar until it ends.
+ * The batch id goes into the page's URL (?bulk=), so a reload, or an inspector started again,
+ * shows it again from the store; one that no inspector runs any more says how to go on.
  */
 export const BULK_SCRIPT = `
   const bulk = document.getElementById("bulk");
@@ -41,8 +43,10 @@ export const BULK_SCRIPT = `
     const bar = document.getElementById("bulk-bar");
     const status = document.getElementById("bulk-status");
     reveal("bulk-progress", true);
+    bulk.open = true;
     for (;;) {
-      const response = await fetch("/api/bulk-progress?id=" + encodeURIComponent(batchId), { headers: { "x-replaykit-token": token() } });
+      const query = "?ns=" + encodeURIComponent(bulk.dataset.ns) + "&id=" + encodeURIComponent(batchId);
+      const response = await fetch("/api/bulk-progress" + query, { headers: { "x-replaykit-token": token() } });
       const p = await response.json();
       if (!response.ok) { show(p.error || response.statusText, false); return; }
       const handled = p.done + p.skipped + p.failed;
@@ -54,6 +58,10 @@ export const BULK_SCRIPT = `
         else show("bulk " + p.action + " finished: " + p.done + " done, " + p.skipped + " skipped, " + p.failed + " failed", p.failed === 0);
         bulk.dataset.finished = "1";
         refresh();
+        return;
+      }
+      if (!p.running) {
+        show("bulk " + p.action + " " + batchId + " is not running (cut short): continue it with client.bulk or replaykit bulk " + p.action + " --batch-id " + batchId + " and the same filters", false);
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -68,6 +76,9 @@ export const BULK_SCRIPT = `
       const { response, answer } = await bulkPost("/api/bulk", body);
       if (!response.ok) { show(answer.error || answer.message || response.statusText, false); return; }
       show(answer.message, true);
+      const url = new URL(location.href);
+      url.searchParams.set("bulk", answer.batchId);
+      history.replaceState(null, "", url);
       await progressOf(answer.batchId);
     } catch (error) { show("the inspector did not answer: " + error, false); }
   };
@@ -75,5 +86,7 @@ export const BULK_SCRIPT = `
     document.getElementById("bulk-form").addEventListener("submit", (event) => { event.preventDefault(); review(event.target); });
     document.getElementById("bulk-go").addEventListener("click", () => confirmBulk());
     document.getElementById("bulk-back").addEventListener("click", () => { pendingBulk = null; reveal("bulk-confirm", false); });
+    const shown = new URL(location.href).searchParams.get("bulk");
+    if (shown) progressOf(shown);
   }
 `;

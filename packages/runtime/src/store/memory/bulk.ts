@@ -116,6 +116,11 @@ async function actOn(
   return bulkOutcome(batch.spec, key, db.run(key), operations);
 }
 
+/** See BulkStore.readBulk. */
+export function readBulk(db: MemoryTables, namespace: string, batchId: string): BulkBatch | undefined {
+  return db.bulks.get(idOf(namespace, batchId))?.batch;
+}
+
 /** See BulkStore.bulkProgress. */
 export function bulkProgress(db: MemoryTables, namespace: string, batchId: string): BulkProgress {
   const counts = { matched: 0, done: 0, skipped: 0, failed: 0 };

@@ -27,7 +27,7 @@ import type {
   TokenCompletionWrite,
   TriggerPlanner,
 } from "../types.js";
-import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems } from "./bulk.js";
+import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems, readBulk } from "./bulk.js";
 import { claim, claimRun, configureQueue, nextRunWake, readRun } from "./claim.js";
 import { countRuns } from "./counts.js";
 import { lastEventId, readEvents } from "./event-reader.js";
@@ -314,6 +314,10 @@ export class MemoryStore implements Store {
   }
   async bulkProgress(namespace: string, batchId: string) {
     return bulkProgress(this.#db, namespace, batchId);
+  }
+
+  async readBulk(namespace: string, batchId: string) {
+    return readBulk(this.#db, namespace, batchId);
   }
   async listRuns(filter: ListRunsFilter) {
     return listRuns(this.#db, filter);

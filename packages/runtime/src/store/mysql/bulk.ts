@@ -37,12 +37,19 @@ export async function openBulk(pool: Pool, p: string, namespace: string, batchId
      ON DUPLICATE KEY UPDATE batch_id = batch_id`,
     [namespace, batchId, spec.action, encodeBulkSpec(spec), now, now],
   );
+  const batch = await readBulk(pool, p, namespace, batchId);
+  if (batch === undefined) throw new ReplayError("INVALID_BULK", `bulk batch ${batchId} vanished while it was opened`);
+  return batch;
+}
+
+/** See BulkStore.readBulk. */
+export async function readBulk(pool: Pool, p: string, namespace: string, batchId: string) {
   const [rows] = await pool.query<Row[]>(`SELECT spec, listed, list_cursor FROM ${p}bulk_batches WHERE ${BATCH}`, [
     namespace,
     batchId,
   ]);
   const row = rows[0];
-  if (row === undefined) throw new ReplayError("INVALID_BULK", `bulk batch ${batchId} vanished while it was opened`);
+  if (row === undefined) return undefined;
   const batch: BulkBatch = {
     namespace,
     batchId,

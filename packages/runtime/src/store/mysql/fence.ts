@@ -35,7 +35,7 @@ export function fencedRun(row: Row): FencedRun {
  * Term by term, a run passes when: its version is the step's expected one ("another worker
  * committed first"); nobody else holds a live lease, i.e. it is free, the step owner's, or
  * expired (leasedByOther in rules/lease.ts); it is running ("the run is ..."); and, for a step
- * taken up without a read (refusePaused), it is not paused (PAUSED_REFUSAL).
+ * that must not meet a paused run (refusePaused), it is not paused (PAUSED_REFUSAL).
  */
 export function fencePassesTerms(steps: readonly StepWrite[]): { terms: string[]; args: unknown[] } {
   const terms = steps.map(

@@ -30,7 +30,7 @@ import type {
   TokenCompletionWrite,
   TriggerPlanner,
 } from "../types.js";
-import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems } from "./bulk.js";
+import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems, readBulk } from "./bulk.js";
 import { claimRun, claimRuns, configureQueue, nextWake, readRun } from "./claim.js";
 import { isGaleraServer } from "./cluster-lock.js";
 import { retryOnConflict } from "./conflicts.js";
@@ -412,6 +412,10 @@ export class MySqlStore implements Store {
   }
   bulkProgress(namespace: string, batchId: string) {
     return this.#guard((pool, p) => bulkProgress(pool, p, namespace, batchId));
+  }
+
+  readBulk(namespace: string, batchId: string) {
+    return this.#guard((pool, p) => readBulk(pool, p, namespace, batchId));
   }
   listRuns(filter: ListRunsFilter) {
     return this.#guard((pool, p) => selectRunPage(pool, p, filter));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RunNotResumableError } from "../../errors.js";
 import type { BulkSpec } from "../bulk-records.js";
-import { type BulkOperations, bulkOutcome } from "./bulk.js";
+import { type BulkOperations, bulkFinished, bulkOutcome } from "./bulk.js";
 
 const T = Date.UTC(2030, 0, 1);
 const key = { namespace: "shop", workflow: "order", runId: "o-1" };
@@ -88,5 +88,26 @@ describe("bulkOutcome", () => {
       },
     };
     await expect(bulkOutcome(spec("cancel"), key, run("running"), broken)).rejects.toThrow("connection lost");
+  });
+});
+
+describe("bulkFinished", () => {
+  const progress = (matched: number, done: number, skipped = 0, failed = 0) => ({
+    batchId: "b",
+    matched,
+    done,
+    skipped,
+    failed,
+    failures: [],
+  });
+
+  it("is over once the listing is and every listed run has an outcome, whatever it was", () => {
+    expect(bulkFinished({ listed: true }, progress(3, 1, 1, 1))).toBe(true);
+    expect(bulkFinished({ listed: true }, progress(0, 0))).toBe(true);
+  });
+
+  it("is not while runs wait to be acted on, or while the listing goes on", () => {
+    expect(bulkFinished({ listed: true }, progress(3, 2))).toBe(false);
+    expect(bulkFinished({ listed: false }, progress(3, 3))).toBe(false);
   });
 });

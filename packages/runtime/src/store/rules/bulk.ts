@@ -1,6 +1,6 @@
 import { ReplayError } from "../../errors.js";
 import type { RunKey } from "../../history/index.js";
-import { type BulkOutcome, type BulkSpec, purgeable } from "../bulk-records.js";
+import { type BulkBatch, type BulkOutcome, type BulkProgress, type BulkSpec, purgeable } from "../bulk-records.js";
 import { type FilterableRun, runMatches } from "./run-filter.js";
 
 /**
@@ -71,4 +71,13 @@ async function act(spec: BulkSpec, key: RunKey, run: FilterableRun, ops: BulkOpe
       await ops.purge(key);
       return { outcome: "done" };
   }
+}
+
+/**
+ * Whether a batch is over: its listing is, and every run it listed has an outcome. One that is
+ * not may be running, or may have been cut short (its caller stopped): a bulk call with its id
+ * goes on.
+ */
+export function bulkFinished(batch: Pick<BulkBatch, "listed">, progress: BulkProgress): boolean {
+  return batch.listed && progress.done + progress.skipped + progress.failed === progress.matched;
 }

@@ -18,7 +18,7 @@ export interface FencedRun {
   readonly paused: boolean;
 }
 
-/** Why a step taken up without a read (StepWrite.refusePaused) is refused by a paused run. */
+/** Why a step that must not meet a paused run (StepWrite.refusePaused, see refusedIfPaused) is refused. */
 export const PAUSED_REFUSAL = "the run is paused";
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RunNotFoundError } from "../../errors.js";
 import { EventType } from "../../history/index.js";
-import { pausing, unpausing, wakeUnlessPaused } from "./pause.js";
+import { heldStepTakes, pausing, refusedIfPaused, unpausing, wakeUnlessPaused } from "./pause.js";
 
 const T = Date.UTC(2030, 0, 1);
 const key = { namespace: "shop", workflow: "order", runId: "o-1" };
@@ -42,5 +42,20 @@ describe("wakeUnlessPaused", () => {
     expect(wakeUnlessPaused(true, T)).toBeNull();
     expect(wakeUnlessPaused(false, T)).toBe(T);
     expect(wakeUnlessPaused(false, null)).toBeNull();
+  });
+});
+
+describe("heldStepTakes", () => {
+  it("gives a paused run's step its attempts' results only, and a running run's everything that arrived", () => {
+    expect(heldStepTakes(true)).toEqual({ results: true, arrivals: false });
+    expect(heldStepTakes(false)).toEqual({ results: true, arrivals: true });
+  });
+});
+
+describe("refusedIfPaused", () => {
+  it("refuses, on a paused run, a step taken up without a read or one that took arrivals, and commits one that recorded results only", () => {
+    expect(refusedIfPaused({ unread: true, tookArrivals: false })).toBe(true);
+    expect(refusedIfPaused({ unread: false, tookArrivals: true })).toBe(true);
+    expect(refusedIfPaused({ unread: false, tookArrivals: false })).toBe(false);
   });
 });

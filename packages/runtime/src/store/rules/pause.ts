@@ -8,7 +8,9 @@ import type { PlacedEvent } from "./new-run.js";
  * wakeUnlessPaused), so it costs the claims and polls of the due runs nothing. What arrives for
  * it (signals, a cancel) is stored as usual and read once it runs again. A worker that holds
  * it when it is paused finishes the step it is in, commits it, starts nothing new (no new
- * attempt of an activity) and lets go once its attempts in flight have ended.
+ * attempt of an activity) and lets go once its attempts in flight have ended. The steps that
+ * record those attempts' results deliver nothing else (see heldStepTakes), and the store refuses
+ * a step that took something new from a run it finds paused (see refusedIfPaused).
  */
 
 /** What pausing and unpausing read of a run. */
@@ -56,4 +58,44 @@ export function unpausing(key: RunKey, run: PausableRun | undefined, now: number
  */
 export function wakeUnlessPaused(paused: boolean, wakeAt: number | null): number | null {
   return paused ? null : wakeAt;
+}
+
+/**
+ * What a step of a held run delivers to its workflow. `results`: the results of the attempts
+ * that ran here (and what the workflow does with them). `arrivals`: everything that arrived or
+ * came due since its last step: signals, children's endings, token completions, events, timers
+ * (the run's timeout included), a cancel, updates and queries.
+ */
+export interface StepTakes {
+  readonly results: true;
+  readonly arrivals: boolean;
+}
+
+/**
+ * What a step takes when its holder knows the run is `paused`: a paused run takes no new step,
+ * so only the results of the attempts in flight when it was paused are recorded. What arrived
+ * waits where it is stored, and the first step after unpauseRun delivers it in arrival order.
+ */
+export function heldStepTakes(paused: boolean): StepTakes {
+  return { results: true, arrivals: !paused };
+}
+
+/** How a step came to be, as far as a pause is concerned. */
+export interface StepOrigin {
+  /** Its run was taken up without a read: a pause since then is unknown to its holder. */
+  readonly unread: boolean;
+  /** It delivered arrivals (see StepTakes): signals, timers, a cancel, requests... */
+  readonly tookArrivals: boolean;
+}
+
+/**
+ * Whether the store refuses the step when it finds the run paused (StepWrite.refusePaused, and
+ * PAUSED_REFUSAL in rules/fence.ts). Refused: a step whose holder may not know of the pause
+ * (unread), and one that delivered arrivals, which a paused run takes none of: the pause came
+ * while its holder had not yet heard of it. The holder then lets go of the run, whose stored
+ * state is as before the step; the arrivals are delivered after unpauseRun. A step that
+ * delivered only results is committed, and tells its holder of the pause (StepResult.paused).
+ */
+export function refusedIfPaused(origin: StepOrigin): boolean {
+  return origin.unread || origin.tookArrivals;
 }
