@@ -29,8 +29,8 @@ export interface RawRequest {
   readonly outputSchema?: Expression;
 }
 
-/** A tag of a workflow as written: `key: tag<Type>({ description? })`. */
-export interface RawTag {
+/** A typed declaration as written: `key: tag<Type>({ description? })` or `key: stream<Type>({ description? })`. */
+export interface RawTypedEntry {
   readonly name: string;
   readonly keyNode: Node;
   readonly call: CallExpression;
@@ -39,14 +39,11 @@ export interface RawTag {
   readonly typeNode?: TypeNode;
 }
 
+/** A tag of a workflow as written: `key: tag<Type>({ description? })`. */
+export type RawTag = RawTypedEntry;
+
 /** A run stream as written, on a workflow or an activity: `key: stream<Type>({ description? })`. */
-export interface RawStream {
-  readonly name: string;
-  readonly keyNode: Node;
-  readonly call: CallExpression;
-  readonly description?: string;
-  readonly typeNode?: TypeNode;
-}
+export type RawStream = RawTypedEntry;
 
 export interface RawWorkflow {
   readonly name: string;

@@ -18,7 +18,7 @@ import {
 import { findDefaultExport } from "./find-default-export.js";
 import { DURATION_OPTIONS } from "./literal.js";
 import { checkOptionKeys } from "./option-keys.js";
-import type { RawActivity, RawMessage, RawNamespace, RawStream, RawTag, RawWorkflow } from "./raw.js";
+import type { RawActivity, RawMessage, RawNamespace, RawStream, RawTag, RawTypedEntry, RawWorkflow } from "./raw.js";
 import { readQueue, readSchedule } from "./read-flow-control.js";
 import { readRequests } from "./read-requests.js";
 import { readTrigger } from "./read-trigger.js";
@@ -86,35 +86,28 @@ function readWorkflow(entry: StaticProperty, problems: ProblemCollector): RawWor
 
 /** `key: tag<Type>({ description? })`; its type is resolved with the workflow's. */
 function readTag(entry: StaticProperty, problems: ProblemCollector): RawTag | undefined {
-  const call = expectCall(entry, "tag", "tag", problems);
-  if (call === undefined) return undefined;
-  let description: string | undefined;
-  if (call.getArguments().length > 0) {
-    const config = configObject(call, 0, `tag ${JSON.stringify(entry.key)}`, problems);
-    if (config === undefined) return undefined;
-    checkOptionKeys(config.values(), "tag", `tag ${JSON.stringify(entry.key)}`, problems);
-    description = readOptionalDescription(config, call, "tag", entry.key, problems);
-  }
-  const typeNode = call.getTypeArguments()[0];
-  return {
-    name: entry.key,
-    keyNode: entry.keyNode,
-    call,
-    ...optional("description", description),
-    ...(typeNode === undefined ? {} : { typeNode }),
-  };
+  return readTypedEntry(entry, "tag", problems);
 }
 
 /** `key: stream<Type>({ description? })`, on a workflow or an activity; its type is resolved with theirs. */
 function readStream(entry: StaticProperty, problems: ProblemCollector): RawStream | undefined {
-  const call = expectCall(entry, "stream", "stream", problems);
+  return readTypedEntry(entry, "stream", problems);
+}
+
+/** `key: kind<Type>({ description? })`: the call, its description and its type argument. */
+function readTypedEntry(
+  entry: StaticProperty,
+  kind: "tag" | "stream",
+  problems: ProblemCollector,
+): RawTypedEntry | undefined {
+  const call = expectCall(entry, kind, kind, problems);
   if (call === undefined) return undefined;
   let description: string | undefined;
   if (call.getArguments().length > 0) {
-    const config = configObject(call, 0, `stream ${JSON.stringify(entry.key)}`, problems);
+    const config = configObject(call, 0, `${kind} ${JSON.stringify(entry.key)}`, problems);
     if (config === undefined) return undefined;
-    checkOptionKeys(config.values(), "stream", `stream ${JSON.stringify(entry.key)}`, problems);
-    description = readOptionalDescription(config, call, "stream", entry.key, problems);
+    checkOptionKeys(config.values(), kind, `${kind} ${JSON.stringify(entry.key)}`, problems);
+    description = readOptionalDescription(config, call, kind, entry.key, problems);
   }
   const typeNode = call.getTypeArguments()[0];
   return {
