@@ -271,7 +271,7 @@ async function collectPlans(ctx: BenchContext, env: ReplaykitEnv): Promise<void>
     "AND workflow IN ('steps','awaitGo','napLong') AND (wanted_activity IS NULL OR wanted_activity IN ('noop'))";
   const now = Date.now();
   queries.push(
-    `SELECT workflow, run_id, iteration, version FROM ${P}runs WHERE namespace = 'bench' AND wake_at <= ${now} AND (lease_until IS NULL OR lease_until < ${now}) AND queue IS NULL ${can} ORDER BY wake_at LIMIT 16 FOR UPDATE SKIP LOCKED`,
+    `SELECT workflow, run_id, iteration, version FROM ${P}runs FORCE INDEX (${P}runs_default_wake) WHERE namespace = 'bench' AND d_wake <= ${now} AND (lease_until IS NULL OR lease_until < ${now}) AND paused = 0 ${can} ORDER BY d_wake LIMIT 16 FOR UPDATE SKIP LOCKED`,
     `UPDATE ${P}runs SET lease_owner = NULL, lease_until = NULL, wake_at = ${now} WHERE namespace = 'bench' AND lease_owner = 'w' AND status = 'running'`,
     `UPDATE ${P}runs SET lease_until = 1, stalls = 0, stall_mark = 0 WHERE ${key} AND lease_owner = 'w'`,
     `SELECT workflow, run_id, wake_gen, cancel_requested FROM ${P}runs WHERE ${key} AND lease_owner = 'w'`,

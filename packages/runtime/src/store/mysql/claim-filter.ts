@@ -14,11 +14,17 @@ export interface SqlTerms {
 }
 
 /**
- * dueUnheld: due, nobody holds a live lease, not paused. `wake` is the wake column (`wake_at`,
- * or the queue's `q_wake`). Parameters: now, now.
+ * The wake column a read names and the lease column beside it: `wake_at` for any run,
+ * `d_wake` for the default queue's (lease_until), `q_wake` for a queue's (q_lease, which is
+ * lease_until there and sits in the queue's indexes, so the held runs a read passes are
+ * skipped in the index). See migrations 5 and 17.
  */
-export function dueUnheldSql(wake: "wake_at" | "q_wake"): string {
-  return `${wake} <= ? AND (lease_until IS NULL OR lease_until < ?) AND paused = 0`;
+const LEASE_BESIDE = { wake_at: "lease_until", d_wake: "lease_until", q_wake: "q_lease" } as const;
+
+/** dueUnheld: due, nobody holds a live lease, not paused. Parameters: now, now. */
+export function dueUnheldSql(wake: keyof typeof LEASE_BESIDE): string {
+  const lease = LEASE_BESIDE[wake];
+  return `${wake} <= ? AND (${lease} IS NULL OR ${lease} < ?) AND paused = 0`;
 }
 
 /** workerTakes: the worker's shards (inShards), code version (runsVersion) and abilities (canRun). */

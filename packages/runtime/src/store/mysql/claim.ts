@@ -19,7 +19,7 @@ import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type InboxSignal } f
 import { dueUnheldSql, workerTakesSql } from "./claim-filter.js";
 import { isLockConflict } from "./db-errors.js";
 import { presentOwners } from "./presence.js";
-import { dueLeft, readCandidates } from "./queue-picking.js";
+import { dueLeft, queueLeaseTable, queueNextTable, readCandidates, runsInProgress } from "./queue-picking.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
 import { inTransaction } from "./transaction.js";
@@ -52,9 +52,11 @@ async function claimDefault(pool: Pool, p: string, options: ClaimOptions): Promi
   const { namespace, now, limit } = options;
   const filter = workerTakesSql(options);
   // A read without locks first: most claims find nothing, and then cost one round trip, not four.
+  // d_wake is wake_at of runs without a queue (migration 17): a queue's backlog is not on
+  // runs_default_wake, so neither read walks it.
   const [probe] = await pool.query<Row[]>(
-    `SELECT 1 FROM ${p}runs
-      WHERE namespace = ? AND ${dueUnheldSql("wake_at")} AND queue IS NULL${filter.sql}
+    `SELECT 1 FROM ${defaultWakeTable(p)}
+      WHERE namespace = ? AND ${dueUnheldSql("d_wake")}${filter.sql}
       LIMIT 1`,
     [namespace, now, now, ...filter.args],
   );
@@ -64,15 +66,24 @@ async function claimDefault(pool: Pool, p: string, options: ClaimOptions): Promi
     undefined,
     async (conn) => {
       const [rows] = await conn.query<Row[]>(
-        `SELECT ${CLAIM_COLUMNS} FROM ${p}runs
-          WHERE namespace = ? AND ${dueUnheldSql("wake_at")} AND queue IS NULL${filter.sql}
-          ORDER BY wake_at LIMIT ? FOR UPDATE SKIP LOCKED`,
+        `SELECT ${CLAIM_COLUMNS} FROM ${defaultWakeTable(p)}
+          WHERE namespace = ? AND ${dueUnheldSql("d_wake")}${filter.sql}
+          ORDER BY d_wake LIMIT ? FOR UPDATE SKIP LOCKED`,
         [namespace, now, now, ...filter.args, limit],
       );
       return lease(conn, p, options, rows);
     },
     "READ COMMITTED",
   );
+}
+
+/**
+ * The runs table read through runs_default_wake, in wake time order: left to itself the
+ * optimizer may prefer a primary-key range over the worker's workflows (every run of them,
+ * ended ones included: O(runs) a poll).
+ */
+function defaultWakeTable(p: string): string {
+  return `${p}runs FORCE INDEX (${p}runs_default_wake)`;
 }
 
 /** Writes the lease of the locked rows and returns them as claimed runs. */
@@ -138,7 +149,14 @@ async function claimQueuedIn(
   };
   const keyed = limits.keyConcurrency !== undefined;
   // Without per-key limits the candidates are locked as they are read (one round trip less).
-  const read = { namespace, queue, now, filter: workerTakesSql(options), lock: !keyed };
+  const read = {
+    namespace,
+    queue,
+    now,
+    filter: workerTakesSql(options),
+    lock: !keyed,
+    oneWorkflow: options.can.workflows.length === 1,
+  };
   const plan = planCandidates(limits, state);
   const candidates = await readCandidates(conn, p, CLAIM_COLUMNS, read, plan);
   const picked = pickQueued(claimOrder(candidates.map(queueCandidate), keyed), limits, state);
@@ -206,7 +224,8 @@ async function lockPicked(
 /**
  * A read without locks before the claim transaction: is a run of the queue due, and is a slot
  * free? A queue at its limit then costs its claimers one round trip, not a locked transaction.
- * "limited": runs are due but every slot is taken.
+ * "limited": runs are due but every slot is taken. Both subqueries read an index alone
+ * (runs_queue_lease; runs_queue_next up to the first due run nobody holds).
  */
 async function mayClaim(
   pool: Pool,
@@ -217,33 +236,15 @@ async function mayClaim(
 ): Promise<"yes" | "nothing due" | "limited"> {
   const [rows] = await pool.query<Row[]>(
     `SELECT q.concurrency,
-            (SELECT COUNT(*) FROM ${p}runs WHERE namespace = ? AND queue = ? AND q_lease >= ?) AS busy,
-            EXISTS (SELECT 1 FROM ${p}runs
-                     WHERE namespace = ? AND queue = ? AND ${dueUnheldSql("q_wake")}) AS due
+            (SELECT COUNT(*) FROM ${queueLeaseTable(p)} WHERE namespace = ? AND queue = ? AND q_lease >= ?) AS busy,
+            EXISTS (SELECT 1 FROM ${queueNextTable(p)}
+                     WHERE namespace = ? AND queue = ? AND q_fresh IS NOT NULL AND ${dueUnheldSql("q_wake")}) AS due
        FROM (SELECT 1 AS one) o LEFT JOIN ${p}queues q ON q.namespace = ? AND q.name = ?`,
     [namespace, queue, now, namespace, queue, now, now, namespace, queue],
   );
   const row = rows[0];
   if (row === undefined || Number(row.due) !== 1) return "nothing due";
   return row.concurrency === null || Number(row.busy) < Number(row.concurrency) ? "yes" : "limited";
-}
-
-/** Runs of the queue a worker holds now, by concurrency key; read only when a limit needs them. */
-async function runsInProgress(
-  conn: Transaction,
-  p: string,
-  namespace: string,
-  queue: string,
-  limits: QueueLimits,
-  now: number,
-): Promise<Map<string | null, number>> {
-  if (limits.concurrency === undefined && limits.keyConcurrency === undefined) return new Map();
-  const [rows] = await conn.query<Row[]>(
-    `SELECT concurrency_key, COUNT(*) AS n FROM ${p}runs
-      WHERE namespace = ? AND queue = ? AND q_lease >= ? GROUP BY concurrency_key`,
-    [namespace, queue, now],
-  );
-  return new Map(rows.map((row) => [nullableText(row.concurrency_key), Number(row.n)]));
 }
 
 function limitsOf(row: Row | undefined): QueueLimits {
@@ -382,27 +383,22 @@ export async function nextWake(
   worker: WorkerFilter,
 ): Promise<number | undefined> {
   const filter = workerTakesSql(worker);
-  const queued =
-    queues.length === 0
-      ? ""
-      : `UNION ALL SELECT MIN(q_wake) FROM ${p}runs WHERE namespace = ? AND queue IN (?) AND q_wake > ?${filter.sql}`;
+  // One read a queue, each a walk of runs_queue_wake from `now` that stops at the first run
+  // the worker takes (an IN list of queues would be a range over all their waiting runs).
+  const queued = queues.map(
+    () => `UNION ALL (SELECT q_wake FROM ${p}runs FORCE INDEX (${p}runs_queue_wake)
+             WHERE namespace = ? AND queue = ? AND q_wake > ?${filter.sql} ORDER BY q_wake LIMIT 1)`,
+  );
   const [rows] = await pool.query<Row[]>(
-    // The first wake walks runs_wake in wake_at order and stops at the first run it may
-    // claim. Left to itself the optimizer may prefer a primary-key range over the workflows
-    // (every run of them, ended ones included: O(runs) a poll), hence FORCE INDEX.
+    // The first wake walks runs_default_wake in wake time order and stops at the first run it
+    // may claim (see defaultWakeTable).
     `SELECT MIN(next) AS next FROM (
-       (SELECT wake_at AS next FROM ${p}runs FORCE INDEX (${p}runs_wake)
-         WHERE namespace = ? AND wake_at IS NOT NULL AND (lease_until IS NULL OR lease_until < ?) AND queue IS NULL${filter.sql}
-         ORDER BY wake_at LIMIT 1)
-       ${queued}
+       (SELECT d_wake AS next FROM ${defaultWakeTable(p)}
+         WHERE namespace = ? AND d_wake IS NOT NULL AND (lease_until IS NULL OR lease_until < ?)${filter.sql}
+         ORDER BY d_wake LIMIT 1)
+       ${queued.join("\n       ")}
        UNION ALL SELECT MIN(next_tick) FROM ${p}schedules WHERE namespace = ? AND paused = 0) wakes`,
-    [
-      namespace,
-      now,
-      ...filter.args,
-      ...(queues.length === 0 ? [] : [namespace, queues, now, ...filter.args]),
-      namespace,
-    ],
+    [namespace, now, ...filter.args, ...queues.flatMap((queue) => [namespace, queue, now, ...filter.args]), namespace],
   );
   const next = rows[0]?.next;
   return next === null || next === undefined ? undefined : Number(next);

@@ -7,7 +7,7 @@ import { nullableText, text } from "./rows.js";
 /**
  * See ClientStore.queueState: the queue rows, the running runs of queues by key and state (as
  * countRuns tells the states apart), and the activity slots by key and state. Each read leads
- * with the namespace (runs_queue_due, queue_slots_queue).
+ * with the namespace (runs_queue_next, queue_slots_queue).
  */
 export async function queueState(pool: Pool, p: string, namespace: string, now: number): Promise<QueueState> {
   const [queues] = await pool.query<RowDataPacket[]>(

@@ -1,3 +1,5 @@
+import { FRESH_VERSION } from "../claimed-run.js";
+
 /**
  * The tables, as versioned migrations. Never edit a released migration: add a new one.
  *
@@ -11,7 +13,7 @@
  * - Every per-run access path leads with (namespace, workflow, run_id), so the tables can
  *   be sharded by run; the lease heartbeat names its runs by key. The exceptions are scans
  *   across the runs of a namespace, each behind an index that leads with namespace: due runs
- *   (runs_wake), listing and purging (runs_status, runs_created, runs_status_created) and the
+ *   (runs_default_wake; runs_queue_next, runs_queue_wake and runs_queue_lease for queues), listing and purging (runs_status, runs_created, runs_status_created) and the
  *   event stream (events_stream, by global id);
  *   and releasing every lease of a stopping worker (runs_lease_owner). Tag queries go through
  *   run_tags (namespace, tag key, value, creation time), bulk actions through their batch's
@@ -566,11 +568,75 @@ export const MIGRATIONS: readonly Migration[] = [
       ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`,
     ],
   },
+  {
+    version: 17,
+    name: "claims read the due runs of their own queue off an index, in claim order",
+    statements: (p) => [
+      // d_wake: wake_at of default-queue runs only (NULL for queued ones), the mirror of q_wake.
+      // runs_default_wake replaces runs_wake, which the default queue's probe, claim and next
+      // wake walked through every due queued run (a queue's backlog) before finding their own.
+      // q_fresh: for a queued run with a wake time, whether it is fresh (no step committed:
+      // version is FRESH_VERSION), else NULL (ended, waiting, paused, or the default queue). A
+      // claim reads started and fresh runs apart (rules/queue-picking.ts), each in claim order
+      // straight off runs_queue_next: after the queue's runs without a wake time, with no sort
+      // and with the lease in the index, so the held runs it passes cost no row reads. It
+      // replaces runs_queue_due, whose order left creation and name to a sort of every due run.
+      // runs_queue_wake: a queue's next wake time (nextWake), one seek.
+      // Stored, not virtual (see migration 11), and in one ALTER: one rebuild of the table.
+      // A queued run touches as many indexes a step as before (runs_queue_next, runs_queue_wake
+      // and runs_queue_lease for runs_wake, runs_queue_due and runs_queue_lease), a default one too.
+      // Workers of an older version name runs_wake in nextWake's FORCE INDEX: theirs then fails
+      // and they fall back to their poll interval until they are replaced.
+      alterRuns(p, {
+        columns: [
+          { name: "d_wake", definition: "BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, wake_at, NULL)) STORED" },
+          {
+            name: "q_fresh",
+            definition: `TINYINT GENERATED ALWAYS AS (IF(queue IS NULL OR wake_at IS NULL, NULL, version = ${FRESH_VERSION})) STORED`,
+          },
+        ],
+        addIndexes: [
+          { name: "runs_default_wake", columns: "namespace, d_wake" },
+          {
+            name: "runs_queue_next",
+            columns: "namespace, queue, q_fresh, priority, q_wake, created_at, workflow, run_id, q_lease",
+          },
+          { name: "runs_queue_wake", columns: "namespace, queue, q_wake" },
+        ],
+        dropIndexes: ["runs_wake", "runs_queue_due"],
+      }),
+    ],
+  },
 ];
 
 /** The queue columns (migrations 5 and 11). */
 const Q_WAKE = "BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, NULL, wake_at)) STORED";
 const Q_LEASE = "BIGINT GENERATED ALWAYS AS (IF(queue IS NULL, NULL, lease_until)) STORED";
+
+/** Columns and indexes of the runs table to add and drop, each only if not done yet. */
+interface RunsChanges {
+  readonly columns: readonly { readonly name: string; readonly definition: string }[];
+  readonly addIndexes: readonly { readonly name: string; readonly columns: string }[];
+  readonly dropIndexes: readonly string[];
+}
+
+/**
+ * A step that makes the changes not made yet in one ALTER of the runs table (one rebuild, not
+ * one a change), so a migration a crash left half done finishes on the next run.
+ */
+function alterRuns(p: string, changes: RunsChanges): MigrationStep {
+  return async (conn) => {
+    const parts: string[] = [];
+    for (const index of changes.dropIndexes)
+      if (await conn.hasIndex("runs", `${p}${index}`)) parts.push(`DROP INDEX ${p}${index}`);
+    for (const column of changes.columns)
+      if (!(await conn.hasColumn("runs", column.name))) parts.push(`ADD COLUMN ${column.name} ${column.definition}`);
+    for (const index of changes.addIndexes)
+      if (!(await conn.hasIndex("runs", `${p}${index.name}`)))
+        parts.push(`ADD INDEX ${p}${index.name} (${index.columns})`);
+    if (parts.length > 0) await conn.query(`ALTER TABLE ${p}runs ${parts.join(", ")}`);
+  };
+}
 
 /** A step that adds a column unless it is there (MySQL 8 has no ADD COLUMN IF NOT EXISTS). */
 function addColumn(p: string, table: string, column: string, definition: string): MigrationStep {
