@@ -54,64 +54,61 @@ export interface CommandSink {
  */
 export function createRunContext(identity: ContextIdentity, sink: CommandSink): RunContext {
   const { namespace, workflow, runId, iteration, scheduledAt } = identity;
-  const streams = new StreamCloses(identity, sink);
-  const writes = <A extends unknown[], R>(method: string, fn: (...args: A) => R) => {
-    return (...args: A): R => {
-      const where = sink.readOnly();
-      if (where !== undefined) throw new ReadOnlyContextError(`ctx.${method}`, where);
-      return fn(...args);
-    };
-  };
+  // Every method below closes over this one scope: a cached run keeps one closure per method,
+  // not a wrapper and a context per method. Made at the first stream call: most runs make none.
+  let streams: StreamCloses | undefined;
   return {
     namespace,
     workflow,
     runId,
     iteration,
-    execActivity: writes("execActivity", (name: string, input: unknown, options?: ActivityOptions) =>
-      sink.issue("activity", name, input, options),
-    ),
-    awaitSignal: writes("awaitSignal", (signal: string, timeout: Duration) => timed(sink, "signal", signal, timeout)),
-    sleep: writes("sleep", (duration: Duration) => timed(sink, "sleep", "", duration) as Promise<void>),
-    emitOutput: writes(
-      "emitOutput",
-      (output: string, message: unknown) => sink.issue("output", output, message) as Promise<void>,
-    ),
-    runChild: writes("runChild", (child: string, childId: string, input: unknown, opts?: ChildOptions) =>
-      startChild(sink, identity, { child, childId, input, wait: true }, opts),
-    ),
-    startChild: writes(
-      "startChild",
-      (child: string, childId: string, input: unknown, opts?: ChildOptions) =>
-        startChild(sink, identity, { child, childId, input, wait: false }, opts) as Promise<void>,
-    ),
-    signalRun: writes(
-      "signalRun",
-      (workflow: string, runId: string, signal: string, message: unknown, externalId: string) =>
-        sink.issue("send", workflow, { runId, signal, message, externalId }) as Promise<void>,
-    ),
-    createToken: writes("createToken", (opts?: TokenOptions) => createToken(sink, opts)),
-    awaitToken: writes("awaitToken", (tokenId: string) => sink.awaitToken(tokenId)),
-    waitForEvent: writes("waitForEvent", (name: string, opts: WaitForEventOptions) => waitForEvent(sink, name, opts)),
-    restart: writes("restart", (input: unknown) => sink.restart(input)),
-    onUpdate: writes("onUpdate", (name: string, handler: unknown, options?: { readonly validator?: unknown }) =>
-      sink.onUpdate(name, handler, options?.validator),
-    ),
-    onQuery: writes("onQuery", (name: string, handler: unknown) => sink.onQuery(name, handler)),
-    condition: writes("condition", (predicate: () => boolean, timeout?: Duration) =>
-      condition(sink, predicate, timeout),
-    ),
-    patched: writes("patched", (patchId: string) => sink.patched(validateName("patchId", patchId))),
-    deprecatePatch: writes("deprecatePatch", (patchId: string) =>
-      sink.deprecatePatch(validateName("patchId", patchId)),
-    ),
-    setTags: writes("setTags", (tags: Tags) => sink.issue("tags", "", tags) as Promise<void>),
-    writeStream: writes("writeStream", (key: string, value: unknown) => streams.write(key, value)),
-    closeStream: writes("closeStream", (key: string) => streams.close(key)),
+    execActivity: (name: string, input: unknown, options?: ActivityOptions) =>
+      writable(sink, "execActivity").issue("activity", name, input, options),
+    awaitSignal: (signal: string, timeout: Duration) => timed(writable(sink, "awaitSignal"), "signal", signal, timeout),
+    sleep: (duration: Duration) => timed(writable(sink, "sleep"), "sleep", "", duration) as Promise<void>,
+    emitOutput: (output: string, message: unknown) =>
+      writable(sink, "emitOutput").issue("output", output, message) as Promise<void>,
+    runChild: (child: string, childId: string, input: unknown, opts?: ChildOptions) =>
+      startChild(writable(sink, "runChild"), identity, { child, childId, input, wait: true }, opts),
+    startChild: (child: string, childId: string, input: unknown, opts?: ChildOptions) =>
+      startChild(writable(sink, "startChild"), identity, { child, childId, input, wait: false }, opts) as Promise<void>,
+    signalRun: (workflow: string, runId: string, signal: string, message: unknown, externalId: string) =>
+      writable(sink, "signalRun").issue("send", workflow, { runId, signal, message, externalId }) as Promise<void>,
+    createToken: (opts?: TokenOptions) => createToken(writable(sink, "createToken"), opts),
+    awaitToken: (tokenId: string) => writable(sink, "awaitToken").awaitToken(tokenId),
+    waitForEvent: (name: string, opts: WaitForEventOptions) => waitForEvent(writable(sink, "waitForEvent"), name, opts),
+    restart: (input: unknown) => writable(sink, "restart").restart(input),
+    onUpdate: (name: string, handler: unknown, options?: { readonly validator?: unknown }) =>
+      writable(sink, "onUpdate").onUpdate(name, handler, options?.validator),
+    onQuery: (name: string, handler: unknown) => writable(sink, "onQuery").onQuery(name, handler),
+    condition: (predicate: () => boolean, timeout?: Duration) =>
+      condition(writable(sink, "condition"), predicate, timeout),
+    patched: (patchId: string) => writable(sink, "patched").patched(validateName("patchId", patchId)),
+    deprecatePatch: (patchId: string) =>
+      writable(sink, "deprecatePatch").deprecatePatch(validateName("patchId", patchId)),
+    setTags: (tags: Tags) => writable(sink, "setTags").issue("tags", "", tags) as Promise<void>,
+    writeStream: (key: string, value: unknown) => {
+      writable(sink, "writeStream");
+      streams ??= new StreamCloses(identity, sink);
+      return streams.write(key, value);
+    },
+    closeStream: (key: string) => {
+      writable(sink, "closeStream");
+      streams ??= new StreamCloses(identity, sink);
+      return streams.close(key);
+    },
     now: () => new Date(sink.now()),
-    random: writes("random", () => sink.random()),
-    uuid: writes("uuid", () => sink.uuid()),
+    random: () => writable(sink, "random").random(),
+    uuid: () => writable(sink, "uuid").uuid(),
     scheduledAt: scheduledAt === undefined ? undefined : new Date(scheduledAt),
   };
+}
+
+/** The sink, for a call that records something or changes the run: refused while read-only code runs. */
+function writable(sink: CommandSink, method: string): CommandSink {
+  const where = sink.readOnly();
+  if (where !== undefined) throw new ReadOnlyContextError(`ctx.${method}`, where);
+  return sink;
 }
 
 /** A sleep or signal await: a bad duration rejects at the call, like any bad command. */
