@@ -3,6 +3,7 @@ import { CancelledError, ReplayError, type SerializedError } from "../errors.js"
 import { type NewEvent, newEvent, type RecordedEvent } from "../history/index.js";
 import { applyEvent } from "./apply.js";
 import { checkTarget, encodeCommandInput } from "./command-input.js";
+import { CommandTable } from "./command-table.js";
 import {
   type CommandKind,
   commandKey,
@@ -49,22 +50,20 @@ export function drain(): Promise<void> {
  */
 export class RunExecutor {
   readonly identity: RunIdentity;
-  /** Commands waiting for their completion, in issue order. */
-  readonly #waiting = new Map<string, WaitingCommand>();
-  /** Keys of commands already resolved: a second completion for one is ignored. */
-  readonly #answered = new Set<string>();
-  readonly #sequences = new Map<string, number>();
+  readonly #commands = new CommandTable();
   /** What replay matches the code against; empty until start(). */
   #recorded = new RecordedHistory([]);
+  // The state of features most runs never use (updates and queries, conditions, patches,
+  // tokens) is made at their first use: a cached run that waits keeps none of it.
   /** The update and query handlers the code registered, and the updates whose handler runs. */
-  readonly #handlers: RunHandlers;
-  readonly #conditions: Conditions;
+  #handlers: RunHandlers | undefined;
+  #conditions: Conditions | undefined;
   /** Set while a validator, query handler or predicate runs: what runs (see ReadOnlyContextError). */
   #readOnly: string | undefined;
   /** restart(input) was called while update handlers ran: the iteration ends once they finish. */
   #pendingRestart: { readonly input: unknown } | undefined;
   /** The answer of each patch checked in this iteration. */
-  readonly #patches = new Map<string, boolean>();
+  #patches: Map<string, boolean> | undefined;
   #outbox: NewEvent[] = [];
   /** What `now()` returns: the time of the latest event the workflow has seen. */
   #time: number;
@@ -76,7 +75,7 @@ export class RunExecutor {
   #cancelDelivered = false;
   readonly #maxPayloadBytes: number;
   readonly #newTokenId: () => string;
-  readonly #tokens = new IterationTokens();
+  #tokens: IterationTokens | undefined;
 
   constructor(identity: RunIdentity, createdAt: number, options: ExecutorOptions) {
     this.identity = identity;
@@ -87,25 +86,38 @@ export class RunExecutor {
     this.#random = new DeterministicRandom(`${seed}/${identity.seedIteration ?? identity.iteration}`);
     this.#maxPayloadBytes = options.maxPayloadBytes;
     this.#newTokenId = options.newTokenId ?? noTokenIds;
-    this.#handlers = new RunHandlers({
-      runId: identity.runId,
-      maxPayloadBytes: options.maxPayloadBytes,
+  }
+
+  #handlersOf(): RunHandlers {
+    this.#handlers ??= new RunHandlers({
+      runId: this.identity.runId,
+      maxPayloadBytes: this.#maxPayloadBytes,
       readOnly: (where, fn) => this.#readOnlyRun(where, fn),
       updateEnded: (update, outcome) => this.#updateEnded(update, outcome),
     });
-    this.#conditions = new Conditions({
+    return this.#handlers;
+  }
+
+  #tokensOf(): IterationTokens {
+    this.#tokens ??= new IterationTokens();
+    return this.#tokens;
+  }
+
+  #conditionsOf(): Conditions {
+    this.#conditions ??= new Conditions({
       goesOn: () => !this.#outcome && !this.#fault,
       readOnly: (where, fn) => this.#readOnlyRun(where, fn),
       takePendingCancel: () => this.#takePendingCancel(),
       issueTimer: (timeoutMs) => {
-        const seq = this.#sequences.get(sequenceKey("condition", "")) ?? 0;
+        const seq = this.#commands.nextSeq("condition", "");
         const promise = this.#issue("condition", "", timeoutMs) as Promise<boolean>;
         return { promise, key: commandKey("condition", "", seq), seq };
       },
-      waits: (key) => this.#waiting.has(key),
+      waits: (key) => this.#commands.waiting(key) !== undefined,
       held: (key, seq) => this.#conditionHeld(key, seq),
-      reject: (key, error) => this.#waiting.get(key)?.reject(error),
+      reject: (key, error) => this.#commands.waiting(key)?.reject(error),
     });
+    return this.#conditions;
   }
 
   /** How the iteration ended, once it has. */
@@ -172,7 +184,7 @@ export class RunExecutor {
    */
   async #settle(): Promise<void> {
     await drain();
-    while (this.#conditions.settle()) await drain();
+    while (this.#conditions?.settle()) await drain();
   }
 
   /** False while the run cannot take an update: it ended, faulted, or waits to restart. */
@@ -185,23 +197,23 @@ export class RunExecutor {
    * validator threw), or undefined when it takes it. Runs the validator read-only; never recorded.
    */
   validateUpdate(name: string, input: unknown): SerializedError | undefined {
-    return this.#handlers.validate(name, input);
+    return this.#handlersOf().validate(name, input);
   }
 
   /** Accepts a validated update (live): records update_accepted here and starts its handler. */
   async acceptUpdate(updateId: string, name: string, inputText: string, input: unknown): Promise<void> {
-    const event = newEvent.updateAccepted(name, this.#handlers.nextSeq(name), updateId, inputText, this.#clock());
+    const event = newEvent.updateAccepted(name, this.#handlersOf().nextSeq(name), updateId, inputText, this.#clock());
     await this.deliver(event, { updateId, input });
   }
 
   /** Updates accepted and not finished, in the order they were accepted. */
   runningUpdates(): RunningUpdate[] {
-    return this.#handlers.runningUpdates();
+    return this.#handlers?.runningUpdates() ?? [];
   }
 
   /** Answers query `name` from the run's state now; records nothing. */
   query(name: string, input: unknown): QueryAnswer {
-    return this.#handlers.query(name, input);
+    return this.#handlersOf().query(name, input);
   }
 
   /** Takes the events produced since the last call, in order. */
@@ -214,7 +226,7 @@ export class RunExecutor {
   /** Commands issued and not yet resolved, in issue order. */
   pending(kind?: CommandKind): PendingCommand[] {
     const out: PendingCommand[] = [];
-    for (const command of this.#waiting.values()) if (kind === undefined || command.kind === kind) out.push(command);
+    for (const command of this.#commands.values()) if (kind === undefined || command.kind === kind) out.push(command);
     return out;
   }
 
@@ -223,7 +235,7 @@ export class RunExecutor {
     target: string,
     seq: number,
   ): { inputText: string; issuedAt: number; options?: ActivityOptions } | undefined {
-    const command = this.#waiting.get(commandKey("activity", target, seq));
+    const command = this.#commands.waiting(commandKey("activity", target, seq));
     if (command === undefined) return undefined;
     const { inputText, issuedAt, options } = command;
     return { inputText, issuedAt, ...(options === undefined ? {} : { options }) };
@@ -235,34 +247,28 @@ export class RunExecutor {
       cancel: () => this.#applyCancel(),
       complete: (kind, settle) => this.#complete(kind, event, live, settle),
       beginUpdate: (update, input) => {
-        if (!this.#handlers.begin(update, input)) this.#fail(unhandledUpdate(this.identity.runId, update));
+        if (!this.#handlersOf().begin(update, input)) this.#fail(unhandledUpdate(this.identity.runId, update));
       },
     });
   }
 
   #complete(kind: CommandKind, event: RecordedEvent, live: boolean, settle: (command: WaitingCommand) => void): void {
     const key = commandKey(kind, event.target, event.seq);
-    const command = this.#waiting.get(key);
+    const command = this.#commands.answer(key);
     if (command === undefined) {
       // Live, a late answer for a command that was cancelled or whose run moved on is dropped.
-      if (live || this.#answered.has(key)) return;
+      if (live || this.#commands.answered(key)) return;
       this.#fail(unrequested(this.identity.runId, kind, event));
       return;
     }
-    this.#waiting.delete(key);
-    this.#answered.add(key);
     settle(command);
   }
 
   #applyCancel(): void {
     this.#cancelDelivered = true;
-    const waiting = [...this.#waiting.entries()];
-    this.#waiting.clear();
-    for (const [key, command] of waiting) {
-      this.#answered.add(key);
-      command.reject(new CancelledError(this.identity.runId));
-    }
-    const conditions = this.#conditions.rejectAll(new CancelledError(this.identity.runId));
+    const waiting = this.#commands.answerAll();
+    for (const command of waiting) command.reject(new CancelledError(this.identity.runId));
+    const conditions = this.#conditions?.rejectAll(new CancelledError(this.identity.runId)) === true;
     // Nothing to interrupt now: the next command the workflow issues is refused instead.
     if (waiting.length === 0 && !conditions) this.#cancelPending = true;
   }
@@ -283,7 +289,8 @@ export class RunExecutor {
       this.#outbox.push(event);
     }
     const restart = this.#pendingRestart;
-    if (restart !== undefined && this.#handlers.running === 0) this.#end({ kind: "restart", input: restart.input });
+    if (restart !== undefined && (this.#handlers?.running ?? 0) === 0)
+      this.#end({ kind: "restart", input: restart.input });
   }
 
   /**
@@ -296,7 +303,7 @@ export class RunExecutor {
 
   #end(outcome: Outcome): void {
     if (this.#outcome !== undefined || this.#fault !== undefined) return;
-    if (outcome.kind === "restart" && this.#handlers.running > 0) {
+    if (outcome.kind === "restart" && (this.#handlers?.running ?? 0) > 0) {
       // Continue-as-new waits for the update handlers that run (see RunContext.restart).
       this.#pendingRestart = { input: outcome.input };
       return;
@@ -318,9 +325,9 @@ export class RunExecutor {
   #context(): RunContext {
     return createRunContext(this.identity, {
       issue: (kind, target, input, options) => this.#issue(kind, target, input, options),
-      onUpdate: (name, handler, validator) => this.#handlers.onUpdate(name, handler, validator),
-      onQuery: (name, handler) => this.#handlers.onQuery(name, handler),
-      condition: (predicate, timeoutMs) => this.#conditions.wait(predicate, timeoutMs),
+      onUpdate: (name, handler, validator) => this.#handlersOf().onUpdate(name, handler, validator),
+      onQuery: (name, handler) => this.#handlersOf().onQuery(name, handler),
+      condition: (predicate, timeoutMs) => this.#conditionsOf().wait(predicate, timeoutMs),
       restart: (input) => {
         this.#end({ kind: "restart", input });
         return never();
@@ -328,7 +335,7 @@ export class RunExecutor {
       patched: (patchId) => this.#patched(patchId),
       deprecatePatch: (patchId) => this.#recorded.deprecatePatch(patchId),
       awaitToken: (tokenId) =>
-        this.#tokens.await(tokenId, (deadline) => this.#issue("tokenAwait", tokenId, { deadline })),
+        this.#tokensOf().await(tokenId, (deadline) => this.#issue("tokenAwait", tokenId, { deadline })),
       now: () => this.#time,
       random: () => this.#random.random(),
       uuid: () => this.#random.uuid(),
@@ -349,7 +356,7 @@ export class RunExecutor {
 
   /** See RunContext.patched. A marker is matched in order like a command, but its absence is an answer, not a fault. */
   #patched(patchId: string): boolean {
-    const known = this.#patches.get(patchId);
+    const known = this.#patches?.get(patchId);
     if (known !== undefined) return known;
     if (this.#outcome || this.#fault) return false;
     let answer = this.#recorded.patch(patchId);
@@ -357,6 +364,7 @@ export class RunExecutor {
       this.#outbox.push(newEvent.patched(patchId, this.#clock()));
       answer = true;
     }
+    this.#patches ??= new Map();
     this.#patches.set(patchId, answer);
     return answer;
   }
@@ -370,10 +378,8 @@ export class RunExecutor {
 
   /** A condition with a timeout held: its timer is moot, and (live) its outcome is recorded. */
   #conditionHeld(key: string, seq: number): void {
-    const command = this.#waiting.get(key);
+    const command = this.#commands.answer(key);
     if (command === undefined) return;
-    this.#waiting.delete(key);
-    this.#answered.add(key);
     if (!this.#recorded.hasConditionResult(seq)) this.#outbox.push(newEvent.conditionSatisfied(seq, this.#clock()));
     command.resolve(true);
   }
@@ -385,9 +391,7 @@ export class RunExecutor {
     } catch (error) {
       return Promise.reject(error);
     }
-    const seqKey = sequenceKey(kind, target);
-    const seq = this.#sequences.get(seqKey) ?? 0;
-    this.#sequences.set(seqKey, seq + 1);
+    const seq = this.#commands.takeSeq(kind, target);
     let inputText: string;
     try {
       inputText = encodeCommandInput(kind, target, input, this.#maxPayloadBytes);
@@ -399,12 +403,12 @@ export class RunExecutor {
     const recorded = this.#record(kind, target, seq, input, inputText, issuedAt);
     if (recorded === false) return never();
     const { deadline, token } = recorded;
-    if (token !== undefined) this.#tokens.created(token);
+    if (token !== undefined) this.#tokensOf().created(token);
     if (resolvesWhenRecorded(kind, input)) return Promise.resolve(token === undefined ? undefined : { id: token.id });
     const cancelled = this.#takePendingCancel();
     if (cancelled) return Promise.reject(cancelled);
     return new Promise((resolve, reject) => {
-      this.#waiting.set(commandKey(kind, target, seq), {
+      this.#commands.wait({
         kind,
         target,
         seq,
@@ -449,9 +453,4 @@ function noTokenIds(): never {
     "INVALID_ARGUMENT",
     "this executor was given no source of token ids (ExecutorOptions.newTokenId), so ctx.createToken cannot create one",
   );
-}
-
-/** The key of a command's per-(kind, target) sequence counter. */
-function sequenceKey(kind: CommandKind, target: string): string {
-  return `${kind}\u0000${target}`;
 }

@@ -13,14 +13,17 @@ export class RecordedHistory {
   readonly #requests: RecordedEvent[] = [];
   #cursor = 0;
   #end: RecordedEvent | undefined;
-  /** Sequence numbers of the conditions with a recorded condition_result. */
-  readonly #conditionResults = new Set<number>();
+  /** Sequence numbers of the conditions with a recorded condition_result; made at the first. */
+  #conditionResults: Set<number> | undefined;
 
   constructor(history: readonly RecordedEvent[]) {
     for (const event of history) {
       if (isReplayedRequest(event)) this.#requests.push(event);
       else if (isEndEvent(event)) this.#end = event;
-      else if (event.type === EventType.ConditionResult && event.pos !== null) this.#conditionResults.add(event.seq);
+      else if (event.type === EventType.ConditionResult && event.pos !== null) {
+        this.#conditionResults ??= new Set();
+        this.#conditionResults.add(event.seq);
+      }
     }
   }
 
@@ -66,7 +69,7 @@ export class RecordedHistory {
   }
 
   hasConditionResult(seq: number): boolean {
-    return this.#conditionResults.has(seq);
+    return this.#conditionResults?.has(seq) === true;
   }
 
   /**

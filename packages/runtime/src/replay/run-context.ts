@@ -54,64 +54,162 @@ export interface CommandSink {
  */
 export function createRunContext(identity: ContextIdentity, sink: CommandSink): RunContext {
   const { namespace, workflow, runId, iteration, scheduledAt } = identity;
-  const streams = new StreamCloses(identity, sink);
-  const writes = <A extends unknown[], R>(method: string, fn: (...args: A) => R) => {
-    return (...args: A): R => {
-      const where = sink.readOnly();
-      if (where !== undefined) throw new ReadOnlyContextError(`ctx.${method}`, where);
-      return fn(...args);
-    };
-  };
+  // The methods are those of one shared class, bound: a run cached for days keeps a small bound
+  // function per method and no closure scopes. They stay own properties of the context, so a
+  // method taken off it (or a spread of it) works as before.
+  const m = new ContextMethods(identity, sink);
   return {
     namespace,
     workflow,
     runId,
     iteration,
-    execActivity: writes("execActivity", (name: string, input: unknown, options?: ActivityOptions) =>
-      sink.issue("activity", name, input, options),
-    ),
-    awaitSignal: writes("awaitSignal", (signal: string, timeout: Duration) => timed(sink, "signal", signal, timeout)),
-    sleep: writes("sleep", (duration: Duration) => timed(sink, "sleep", "", duration) as Promise<void>),
-    emitOutput: writes(
-      "emitOutput",
-      (output: string, message: unknown) => sink.issue("output", output, message) as Promise<void>,
-    ),
-    runChild: writes("runChild", (child: string, childId: string, input: unknown, opts?: ChildOptions) =>
-      startChild(sink, identity, { child, childId, input, wait: true }, opts),
-    ),
-    startChild: writes(
-      "startChild",
-      (child: string, childId: string, input: unknown, opts?: ChildOptions) =>
-        startChild(sink, identity, { child, childId, input, wait: false }, opts) as Promise<void>,
-    ),
-    signalRun: writes(
-      "signalRun",
-      (workflow: string, runId: string, signal: string, message: unknown, externalId: string) =>
-        sink.issue("send", workflow, { runId, signal, message, externalId }) as Promise<void>,
-    ),
-    createToken: writes("createToken", (opts?: TokenOptions) => createToken(sink, opts)),
-    awaitToken: writes("awaitToken", (tokenId: string) => sink.awaitToken(tokenId)),
-    waitForEvent: writes("waitForEvent", (name: string, opts: WaitForEventOptions) => waitForEvent(sink, name, opts)),
-    restart: writes("restart", (input: unknown) => sink.restart(input)),
-    onUpdate: writes("onUpdate", (name: string, handler: unknown, options?: { readonly validator?: unknown }) =>
-      sink.onUpdate(name, handler, options?.validator),
-    ),
-    onQuery: writes("onQuery", (name: string, handler: unknown) => sink.onQuery(name, handler)),
-    condition: writes("condition", (predicate: () => boolean, timeout?: Duration) =>
-      condition(sink, predicate, timeout),
-    ),
-    patched: writes("patched", (patchId: string) => sink.patched(validateName("patchId", patchId))),
-    deprecatePatch: writes("deprecatePatch", (patchId: string) =>
-      sink.deprecatePatch(validateName("patchId", patchId)),
-    ),
-    setTags: writes("setTags", (tags: Tags) => sink.issue("tags", "", tags) as Promise<void>),
-    writeStream: writes("writeStream", (key: string, value: unknown) => streams.write(key, value)),
-    closeStream: writes("closeStream", (key: string) => streams.close(key)),
-    now: () => new Date(sink.now()),
-    random: writes("random", () => sink.random()),
-    uuid: writes("uuid", () => sink.uuid()),
+    execActivity: m.execActivity.bind(m),
+    awaitSignal: m.awaitSignal.bind(m),
+    sleep: m.sleep.bind(m),
+    emitOutput: m.emitOutput.bind(m),
+    runChild: m.runChild.bind(m),
+    startChild: m.startChild.bind(m),
+    signalRun: m.signalRun.bind(m),
+    createToken: m.createToken.bind(m),
+    awaitToken: m.awaitToken.bind(m),
+    waitForEvent: m.waitForEvent.bind(m),
+    restart: m.restart.bind(m),
+    onUpdate: m.onUpdate.bind(m),
+    onQuery: m.onQuery.bind(m),
+    condition: m.condition.bind(m),
+    patched: m.patched.bind(m),
+    deprecatePatch: m.deprecatePatch.bind(m),
+    setTags: m.setTags.bind(m),
+    writeStream: m.writeStream.bind(m),
+    closeStream: m.closeStream.bind(m),
+    now: m.now.bind(m),
+    random: m.random.bind(m),
+    uuid: m.uuid.bind(m),
     scheduledAt: scheduledAt === undefined ? undefined : new Date(scheduledAt),
   };
+}
+
+/** The run context's methods (see createRunContext), over the executor's sink. */
+class ContextMethods {
+  readonly #identity: ContextIdentity;
+  readonly #sink: CommandSink;
+  /**
+   * The streams the workflow closed in this iteration: a write after the close is refused at
+   * the call (the same on replay, as it depends on the code alone), and a second close records
+   * nothing. Made at the first close: most runs close none.
+   */
+  #closedStreams: Set<string> | undefined;
+
+  constructor(identity: ContextIdentity, sink: CommandSink) {
+    this.#identity = identity;
+    this.#sink = sink;
+  }
+
+  /** The sink, for a call that records something or changes the run: refused while read-only code runs. */
+  #writable(method: string): CommandSink {
+    const where = this.#sink.readOnly();
+    if (where !== undefined) throw new ReadOnlyContextError(`ctx.${method}`, where);
+    return this.#sink;
+  }
+
+  execActivity(name: string, input: unknown, options?: ActivityOptions): Promise<unknown> {
+    return this.#writable("execActivity").issue("activity", name, input, options);
+  }
+
+  awaitSignal(signal: string, timeout: Duration): Promise<unknown> {
+    return timed(this.#writable("awaitSignal"), "signal", signal, timeout);
+  }
+
+  sleep(duration: Duration): Promise<void> {
+    return timed(this.#writable("sleep"), "sleep", "", duration) as Promise<void>;
+  }
+
+  emitOutput(output: string, message: unknown): Promise<void> {
+    return this.#writable("emitOutput").issue("output", output, message) as Promise<void>;
+  }
+
+  runChild(child: string, childId: string, input: unknown, opts?: ChildOptions): Promise<unknown> {
+    return startChild(this.#writable("runChild"), this.#identity, { child, childId, input, wait: true }, opts);
+  }
+
+  startChild(child: string, childId: string, input: unknown, opts?: ChildOptions): Promise<void> {
+    const start = { child, childId, input, wait: false };
+    return startChild(this.#writable("startChild"), this.#identity, start, opts) as Promise<void>;
+  }
+
+  signalRun(workflow: string, runId: string, signal: string, message: unknown, externalId: string): Promise<void> {
+    const send = { runId, signal, message, externalId };
+    return this.#writable("signalRun").issue("send", workflow, send) as Promise<void>;
+  }
+
+  createToken(opts?: TokenOptions): Promise<{ readonly id: string }> {
+    return createToken(this.#writable("createToken"), opts);
+  }
+
+  awaitToken(tokenId: string): Promise<unknown> {
+    return this.#writable("awaitToken").awaitToken(tokenId);
+  }
+
+  waitForEvent(name: string, opts: WaitForEventOptions): Promise<unknown> {
+    return waitForEvent(this.#writable("waitForEvent"), name, opts);
+  }
+
+  restart(input: unknown): Promise<never> {
+    return this.#writable("restart").restart(input);
+  }
+
+  onUpdate(name: string, handler: unknown, options?: { readonly validator?: unknown }): void {
+    this.#writable("onUpdate").onUpdate(name, handler, options?.validator);
+  }
+
+  onQuery(name: string, handler: unknown): void {
+    this.#writable("onQuery").onQuery(name, handler);
+  }
+
+  condition(predicate: () => boolean, timeout?: Duration): Promise<boolean> {
+    return condition(this.#writable("condition"), predicate, timeout);
+  }
+
+  patched(patchId: string): boolean {
+    return this.#writable("patched").patched(validateName("patchId", patchId));
+  }
+
+  deprecatePatch(patchId: string): void {
+    this.#writable("deprecatePatch").deprecatePatch(validateName("patchId", patchId));
+  }
+
+  setTags(tags: Tags): Promise<void> {
+    return this.#writable("setTags").issue("tags", "", tags) as Promise<void>;
+  }
+
+  writeStream(key: string, value: unknown): Promise<void> {
+    const sink = this.#writable("writeStream");
+    if (this.#closedStreams?.has(key)) {
+      return Promise.reject(new StreamClosedError(this.#identity, key, "the workflow closed it (closeStream)"));
+    }
+    return sink.issue("stream", key, value) as Promise<void>;
+  }
+
+  closeStream(key: string): Promise<void> {
+    const sink = this.#writable("closeStream");
+    if (this.#closedStreams?.has(key)) return Promise.resolve();
+    const issued = sink.issue("close", key, null) as Promise<void>;
+    this.#closedStreams ??= new Set();
+    this.#closedStreams.add(key);
+    return issued;
+  }
+
+  now(): Date {
+    return new Date(this.#sink.now());
+  }
+
+  random(): number {
+    return this.#writable("random").random();
+  }
+
+  uuid(): string {
+    return this.#writable("uuid").uuid();
+  }
 }
 
 /** A sleep or signal await: a bad duration rejects at the call, like any bad command. */
@@ -191,34 +289,4 @@ function waitForEvent(sink: CommandSink, name: string, opts: WaitForEventOptions
     return Promise.reject(error);
   }
   return sink.issue("eventWait", name, input);
-}
-
-/**
- * The workflow's stream writes, and the streams it closed in this iteration: a write after the
- * close is refused at the call (the same on replay, as it depends on the code alone), and a
- * second close records nothing.
- */
-class StreamCloses {
-  readonly #identity: ContextIdentity;
-  readonly #sink: CommandSink;
-  readonly #closed = new Set<string>();
-
-  constructor(identity: ContextIdentity, sink: CommandSink) {
-    this.#identity = identity;
-    this.#sink = sink;
-  }
-
-  write(key: string, value: unknown): Promise<void> {
-    if (this.#closed.has(key)) {
-      return Promise.reject(new StreamClosedError(this.#identity, key, "the workflow closed it (closeStream)"));
-    }
-    return this.#sink.issue("stream", key, value) as Promise<void>;
-  }
-
-  close(key: string): Promise<void> {
-    if (this.#closed.has(key)) return Promise.resolve();
-    const issued = this.#sink.issue("close", key, null) as Promise<void>;
-    this.#closed.add(key);
-    return issued;
-  }
 }

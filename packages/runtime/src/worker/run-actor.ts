@@ -283,8 +283,11 @@ export class RunActor {
     if (this.#steps++ > 0 && this.#host.replayEveryStep) {
       this.#executor = await this.#host.replay(this.#claim, this.#claim.iteration);
     }
-    const now = this.#host.now();
-    this.#executor.setClock(() => this.#host.now());
+    const host = this.#host;
+    const now = host.now();
+    // Closes over the host, not this actor: a cached executor keeps its clock, and must not keep
+    // the actor that let go of the run (its inbox, requests, slots and claim) alive with it.
+    this.#executor.setClock(() => host.now());
     if (this.#holdUntil !== undefined && now >= this.#holdUntil) {
       // The wait here is over: a signal stored meanwhile by another process moved wake_gen
       // unseen, so the inbox is read again before a timeout can win over it.
