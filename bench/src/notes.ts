@@ -14,7 +14,7 @@ function roundsNote(rounds: number): string {
 export function methodNotes(sizes: Sizes, rounds: number): string[] {
   return [
     roundsNote(rounds),
-    "Both systems run in this one Node.js process, each workload on fresh databases (replaykit: a scratch MariaDB database and namespace; DBOS: a fresh PostgreSQL system database, DBOS relaunched). Within a workload both systems are up side by side and take turns (W1 run by run, W2 in 2 rounds, W4 signal by signal; W5 sleeps on both at once), so background load on a shared machine hits both alike.",
+    "Both systems run in this one Node.js process (replaykit as built, packages/runtime/dist, the code an app runs: `npm run bench` builds first), each workload on fresh databases (replaykit: a scratch MariaDB database and namespace; DBOS: a fresh PostgreSQL system database, DBOS relaunched). Within a workload both systems are up side by side and take turns (W1 run by run, W2 in 2 rounds, W4 signal by signal; W5 sleeps on both at once), so background load on a shared machine hits both alike.",
     `Each system gets a pool of ${POOL_SIZE} connections (replaykit: the mysql2 pool of its client and worker; DBOS: systemDatabasePoolSize). ${sizes.warmup} untimed warm-up runs precede each timed series.`,
     "Durability is each server's default: MariaDB innodb_flush_log_at_trx_commit=1 with the binary log off (the test harness starts mariadbd with --skip-log-bin); PostgreSQL fsync=on, synchronous_commit=on. Both are throwaway servers on loopback, on the same disk.",
     `W1: ${sizes.w1.runs} runs one after another per N; run time = start call to result (replaykit: client.runWorkflow + client.awaitResult; DBOS: DBOS.startWorkflow + handle.getResult); per step = run time / max(N, 1), p50/p95 over runs.`,
