@@ -1,6 +1,5 @@
 import { RunTimeoutError } from "../errors.js";
 import { newEvent } from "../history/index.js";
-import type { StepTakes } from "../store/rules/pause.js";
 import type { AttemptResult } from "./activity-runner.js";
 import { applyTimers } from "./attempts.js";
 import { applyCompletions, type CompletionScope } from "./completions.js";
@@ -18,8 +17,8 @@ export interface DeliveryScope extends CompletionScope {
   readonly completions: AttemptResult[];
   readonly inbox: RunInbox;
   readonly requests: RunRequests;
-  /** What the step delivers: no arrivals while the run is paused (rules/pause.ts: heldStepTakes). */
-  readonly takes: StepTakes;
+  /** Whether the step delivers arrivals: not while the run is paused (rules/pause.ts: takesArrivals). */
+  readonly takesArrivals: boolean;
   /** When each signal the step consumes was stored, for the signal-to-resume delay. */
   readonly signalArrivals: number[];
 }
@@ -30,22 +29,22 @@ export interface DeliveryScope extends CompletionScope {
  * rest waits for its unpause. True when it delivered arrivals (anything besides those attempts).
  */
 export async function deliverStep(scope: DeliveryScope): Promise<boolean> {
-  const { key, executor, step, now, host, takes } = scope;
+  const { key, executor, step, now, host, takesArrivals } = scope;
   let tookArrivals = false;
-  if (takes.arrivals && scope.cancelRequested && !executor.cancelDelivered && !executor.outcome) {
+  if (takesArrivals && scope.cancelRequested && !executor.cancelDelivered && !executor.outcome) {
     // Cancelling a run cancels the children it waits for, and ends its event waits.
     step.cancelChildren.push(...waitedChildren(key, executor));
     step.eventWaitsEnded.push(...waitedEvents(executor));
     await executor.deliver(newEvent.cancelDelivered(host.now()), null);
     tookArrivals = true;
   }
-  if (takes.arrivals && scope.deadline !== undefined && now >= scope.deadline && !executor.outcome) {
+  if (takesArrivals && scope.deadline !== undefined && now >= scope.deadline && !executor.outcome) {
     step.cancelChildren.push(...waitedChildren(key, executor));
     executor.failRun(new RunTimeoutError(key.runId, scope.deadline));
     tookArrivals = true;
   }
   await applyCompletions(scope.completions, scope);
-  if (!takes.arrivals) return tookArrivals;
+  if (!takesArrivals) return tookArrivals;
   return (await deliverArrivals(scope)) || tookArrivals;
 }
 

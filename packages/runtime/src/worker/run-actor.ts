@@ -4,7 +4,7 @@ import { type NewEvent, type RunKey, RunStatus } from "../history/index.js";
 import type { RunExecutor } from "../replay/executor.js";
 import type { QueryAnswer } from "../replay/handlers.js";
 import { PAUSED_REFUSAL } from "../store/rules/fence.js";
-import { heldStepTakes, refusedIfPaused } from "../store/rules/pause.js";
+import { refusedIfPaused, takesArrivals } from "../store/rules/pause.js";
 import type { ClaimedRun, HeldRun } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
@@ -312,7 +312,7 @@ export class RunActor {
       completions: this.#completions,
       inbox: this.#inbox,
       requests: this.#requests,
-      takes: heldStepTakes(this.#paused),
+      takesArrivals: takesArrivals(this.#paused),
       signalArrivals: this.#signalArrivals,
     });
   }

@@ -12,6 +12,7 @@ import {
 import { inboxReadAlong } from "../rules/signals.js";
 import { keepsStallMark, stallsAfterClaim } from "../rules/stalls.js";
 import type { ClaimedRun, ClaimOptions } from "../types.js";
+import { inboxSignalOf } from "./history.js";
 import { keyOf, type MemoryTables, type RunRow } from "./tables.js";
 
 /** See EngineStore.claim: the claim filter and the queue's limits, as on MySQL. */
@@ -87,13 +88,7 @@ export function readRun(db: MemoryTables, key: RunKey, owner: string, now: numbe
   if (run === undefined || run.status !== RunStatus.Running || run.paused) return undefined;
   if (leasedByOther(run, owner, now)) return undefined;
   const unconsumed = db.inbox(key).filter((row) => row.consumedIteration === null);
-  const signals = inboxReadAlong(unconsumed)?.map(({ id, signal, externalId, payloadText, createdAt }) => ({
-    id,
-    signal,
-    externalId,
-    payloadText,
-    createdAt,
-  }));
+  const signals = inboxReadAlong(unconsumed)?.map(inboxSignalOf);
   const claimed = { ...claimOf(run), signals };
   if (run.version !== FRESH_VERSION || run.inputText === null) return claimed;
   return {

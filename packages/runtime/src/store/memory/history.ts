@@ -19,7 +19,12 @@ export function loadSignals(db: MemoryTables, key: RunKey, names: readonly strin
   return db
     .inbox(key)
     .filter((row) => row.consumedIteration === null && wanted.has(row.signal))
-    .map(({ id, signal, externalId, payloadText, createdAt }) => ({ id, signal, externalId, payloadText, createdAt }));
+    .map(inboxSignalOf);
+}
+
+/** A signal row as the inbox reads it. */
+export function inboxSignalOf({ id, signal, externalId, payloadText, createdAt }: InboxSignal): InboxSignal {
+  return { id, signal, externalId, payloadText, createdAt };
 }
 
 /** See EngineStore.recordHeartbeat: the task's row keeps the details, written when missing. */

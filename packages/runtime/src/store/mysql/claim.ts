@@ -18,10 +18,12 @@ import { stallsAfterClaim } from "../rules/stalls.js";
 import { type ClaimedRun, type ClaimOptions, FRESH_VERSION, type InboxSignal } from "../types.js";
 import { dueUnheldSql, workerTakesSql } from "./claim-filter.js";
 import { isLockConflict } from "./db-errors.js";
+import { inboxSignalOf } from "./history.js";
 import { presentOwners } from "./presence.js";
 import { dueLeft, queueLeaseTable, queueNextTable, readCandidates, runsInProgress } from "./queue-picking.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
+import { qualified } from "./statements.js";
 import { inTransaction } from "./transaction.js";
 
 const CLAIM_COLUMNS =
@@ -297,9 +299,10 @@ export async function readRun(
   now: number,
 ): Promise<ClaimedRun | undefined> {
   const [rows] = await pool.query<Row[]>(
-    `SELECT ${prefixed("r", CLAIM_COLUMNS)}, r.status, r.paused, r.lease_owner, r.lease_until, r.created_at,
+    `SELECT ${qualified("r", CLAIM_COLUMNS.split(", "))}, r.status, r.paused, r.lease_owner, r.lease_until, r.created_at,
             IF(r.version = ?, r.input, NULL) AS fresh_input,
-            s.id AS signal_id, s.signal_name, s.external_id, s.payload AS signal_payload, s.created_at AS signal_at
+            s.id AS s_id, s.signal_name AS s_signal_name, s.external_id AS s_external_id, s.payload AS s_payload,
+            s.created_at AS s_created_at
        FROM ${p}runs AS r LEFT JOIN ${p}signals AS s
          ON s.namespace = r.namespace AND s.workflow = r.workflow AND s.run_id = r.run_id AND s.consumed_iteration IS NULL
       WHERE r.namespace = ? AND r.workflow = ? AND r.run_id = ?
@@ -326,21 +329,7 @@ export async function readRun(
 
 /** The signals read along with a run (see readRun), or undefined when there were too many to read whole. */
 function inboxAlong(rows: readonly Row[]): InboxSignal[] | undefined {
-  return inboxReadAlong(rows.filter((row) => row.signal_id !== null))?.map((row) => ({
-    id: Number(row.signal_id),
-    signal: text(row.signal_name),
-    externalId: text(row.external_id),
-    payloadText: nullableText(row.signal_payload),
-    createdAt: Number(row.signal_at),
-  }));
-}
-
-/** `columns` (a comma-separated list) each qualified by `alias`. */
-function prefixed(alias: string, columns: string): string {
-  return columns
-    .split(", ")
-    .map((column) => `${alias}.${column}`)
-    .join(", ");
+  return inboxReadAlong(rows.filter((row) => row.s_id !== null))?.map((row) => inboxSignalOf(row, "s_"));
 }
 
 /**

@@ -3,7 +3,7 @@ import type { FencedRun } from "../rules/fence.js";
 import type { StepWrite } from "../types.js";
 import { type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
-import type { Statement } from "./statements.js";
+import { qualified, type Statement } from "./statements.js";
 
 /*
  * The SQL twin of the fence (rules/fence.ts: fenceRefusal): the columns it reads, their
@@ -70,7 +70,7 @@ export function updatedGuardStatement(p: string, steps: readonly StepWrite[], co
     "r",
   );
   return {
-    sql: `SELECT ${columns.map((column) => `r.${column}`).join(", ")}, g.refused FROM
+    sql: `SELECT ${qualified("r", columns)}, g.refused FROM
        (SELECT ${ROW_COUNT_FAILS} AS refused) AS g LEFT JOIN ${p}runs AS r ON ${where.sql}`,
     args: [steps.length, ...where.args],
   };

@@ -73,13 +73,18 @@ export async function loadSignals(
       ORDER BY id`,
     [key.namespace, key.workflow, key.runId, names],
   );
-  return rows.map((row) => ({
-    id: Number(row.id),
-    signal: text(row.signal_name),
-    externalId: text(row.external_id),
-    payloadText: nullableText(row.payload),
-    createdAt: Number(row.created_at),
-  }));
+  return rows.map((row) => inboxSignalOf(row));
+}
+
+/** A `signals` row as the inbox reads it; `prefix`: the columns' prefix in a join (see readRun). */
+export function inboxSignalOf(row: Row, prefix = ""): InboxSignal {
+  return {
+    id: Number(row[`${prefix}id`]),
+    signal: text(row[`${prefix}signal_name`]),
+    externalId: text(row[`${prefix}external_id`]),
+    payloadText: nullableText(row[`${prefix}payload`]),
+    createdAt: Number(row[`${prefix}created_at`]),
+  };
 }
 
 /** See EngineStore.recordHeartbeat: writes the row a retry would, or keeps the one there. */

@@ -39,3 +39,8 @@ export function valueRows(rows: number, columns: number): string {
   const row = `(${new Array(columns).fill("?").join(",")})`;
   return new Array(rows).fill(row).join(",");
 }
+
+/** `columns`, each qualified by the table alias `alias`, as a select list. */
+export function qualified(alias: string, columns: readonly string[]): string {
+  return columns.map((column) => `${alias}.${column}`).join(", ");
+}

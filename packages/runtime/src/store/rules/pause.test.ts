@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RunNotFoundError } from "../../errors.js";
 import { EventType } from "../../history/index.js";
-import { heldStepTakes, pausing, refusedIfPaused, unpausing, wakeUnlessPaused } from "./pause.js";
+import { pausing, refusedIfPaused, takesArrivals, unpausing, wakeUnlessPaused } from "./pause.js";
 
 const T = Date.UTC(2030, 0, 1);
 const key = { namespace: "shop", workflow: "order", runId: "o-1" };
@@ -45,10 +45,10 @@ describe("wakeUnlessPaused", () => {
   });
 });
 
-describe("heldStepTakes", () => {
+describe("takesArrivals", () => {
   it("gives a paused run's step its attempts' results only, and a running run's everything that arrived", () => {
-    expect(heldStepTakes(true)).toEqual({ results: true, arrivals: false });
-    expect(heldStepTakes(false)).toEqual({ results: true, arrivals: true });
+    expect(takesArrivals(true)).toBe(false);
+    expect(takesArrivals(false)).toBe(true);
   });
 });
 

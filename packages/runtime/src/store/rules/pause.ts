@@ -9,7 +9,7 @@ import type { PlacedEvent } from "./new-run.js";
  * it (signals, a cancel) is stored as usual and read once it runs again. A worker that holds
  * it when it is paused finishes the step it is in, commits it, starts nothing new (no new
  * attempt of an activity) and lets go once its attempts in flight have ended. The steps that
- * record those attempts' results deliver nothing else (see heldStepTakes), and the store refuses
+ * record those attempts' results deliver nothing else (see takesArrivals), and the store refuses
  * a step that took something new from a run it finds paused (see refusedIfPaused).
  */
 
@@ -61,30 +61,22 @@ export function wakeUnlessPaused(paused: boolean, wakeAt: number | null): number
 }
 
 /**
- * What a step of a held run delivers to its workflow. `results`: the results of the attempts
- * that ran here (and what the workflow does with them). `arrivals`: everything that arrived or
- * came due since its last step: signals, children's endings, token completions, events, timers
- * (the run's timeout included), a cancel, updates and queries.
+ * Whether a step of a held run delivers arrivals to its workflow: everything that arrived or came
+ * due since its last step (signals, children's endings, token completions, events, timers, the
+ * run's timeout included, a cancel, updates and queries), besides the results of the attempts
+ * that ran here, which every step records. A paused run takes no new step, so it takes no
+ * arrivals: they wait where they are stored, and the first step after unpauseRun delivers them
+ * in arrival order.
  */
-export interface StepTakes {
-  readonly results: true;
-  readonly arrivals: boolean;
-}
-
-/**
- * What a step takes when its holder knows the run is `paused`: a paused run takes no new step,
- * so only the results of the attempts in flight when it was paused are recorded. What arrived
- * waits where it is stored, and the first step after unpauseRun delivers it in arrival order.
- */
-export function heldStepTakes(paused: boolean): StepTakes {
-  return { results: true, arrivals: !paused };
+export function takesArrivals(paused: boolean): boolean {
+  return !paused;
 }
 
 /** How a step came to be, as far as a pause is concerned. */
 export interface StepOrigin {
   /** Its run was taken up without a read: a pause since then is unknown to its holder. */
   readonly unread: boolean;
-  /** It delivered arrivals (see StepTakes): signals, timers, a cancel, requests... */
+  /** It delivered arrivals (see takesArrivals): signals, timers, a cancel, requests... */
   readonly tookArrivals: boolean;
 }
 
