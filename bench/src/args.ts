@@ -1,4 +1,19 @@
-export const WORKLOADS = ["floor", "W1", "W2", "W3", "W4", "W5", "WQ", "W6", "W7", "W8", "W9", "W10", "W11"] as const;
+export const WORKLOADS = [
+  "floor",
+  "W1",
+  "W2",
+  "W3",
+  "W4",
+  "W5",
+  "WQ",
+  "W6",
+  "W7",
+  "W8",
+  "W9",
+  "W10",
+  "W11",
+  "WG",
+] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 export const SYSTEMS = ["replaykit", "dbos"] as const;
 export type SystemId = (typeof SYSTEMS)[number];
@@ -17,7 +32,7 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-const USAGE = `usage: npm run bench -- [--quick] [--only floor,W1,W2,W3,W4,W5,WQ,W6,W7,W8,W9,W10,W11] [--systems replaykit,dbos] [--trace] [--rounds N]`;
+const USAGE = `usage: npm run bench -- [--quick] [--only floor,W1,W2,W3,W4,W5,WQ,W6,W7,W8,W9,W10,W11,WG] [--systems replaykit,dbos] [--trace] [--rounds N]`;
 
 function pick<T extends string>(value: string | undefined, allowed: readonly T[], flag: string): Set<T> {
   if (!value) throw new UsageError(`${flag} needs a comma-separated list of ${allowed.join(",")}\n${USAGE}`);

@@ -28,6 +28,7 @@ import { runW8 } from "./workloads/w8-memory-fanout.js";
 import { runW9 } from "./workloads/w9-talk.js";
 import { runW10 } from "./workloads/w10-streams.js";
 import { runW11 } from "./workloads/w11-large-results.js";
+import { runWG } from "./workloads/wg-galera.js";
 import { runWQ } from "./workloads/wq-queue.js";
 
 const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
@@ -44,6 +45,7 @@ const RUNNERS: Record<WorkloadId, (ctx: BenchContext) => Promise<void>> = {
   W9: runW9,
   W10: runW10,
   W11: runW11,
+  WG: runWG,
 };
 
 /** One round must end by then on average (the deadline is per round): quick mode is part of CI. */

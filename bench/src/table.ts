@@ -156,6 +156,55 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       get("W1", `N=${n} SQL round trips per step`),
       atMost(2, " round trips/step"),
     ),
+    target(
+      "lean step",
+      "SQL statements per step write <= 3 (median, W1 N=10)",
+      get("W1", "N=10 SQL statements per step write, median"),
+      atMost(3, " statements/step"),
+    ),
+    target(
+      "lean step",
+      "SQL statements per step write (mean, the run's ending step included; reported)",
+      get("W1", "N=10 SQL statements per step write, mean"),
+      (row) => {
+        if (row.replaykit === undefined) return undefined;
+        const ending = get("W1", "N=10 SQL statements of a run's ending step write, median")?.replaykit;
+        return [
+          "reported",
+          `${fmt(row.replaykit)} statements/step${ending === undefined ? "" : `; the ending step ${fmt(ending)}`}`,
+        ];
+      },
+    ),
+    target(
+      "lean step",
+      "SQL statements per added step (W1: N=10 less N=0, idle polls included; reported)",
+      get("W1", "SQL statements per added step (N=10 less N=0, per step)"),
+      (row) => (row.replaykit === undefined ? undefined : ["reported", `${fmt(row.replaykit)} statements/step`]),
+    ),
+    target(
+      "Galera",
+      "SQL round trips per added step <= 3 (3-node cluster)",
+      get("WG", "SQL round trips per added step (N=10 less N=0), 3-node Galera"),
+      atMost(3, " round trips/step"),
+    ),
+    target(
+      "Galera",
+      "W1 N=10 per-step p50 on 3 nodes (reported, beside the single server's)",
+      get("WG", "W1 N=10 per-step p50, 3-node Galera"),
+      (row) => {
+        const single = get("W1", "N=10 per-step p50")?.replaykit;
+        if (row.replaykit === undefined) return undefined;
+        const beside =
+          single === undefined ? "" : ` vs ${fmt(single)} ms on one server (${fmt(row.replaykit / single)}x)`;
+        return ["reported", `${fmt(row.replaykit)} ms${beside}`];
+      },
+    ),
+    target(
+      "lean step",
+      "rows read per added step (reported)",
+      get("W1", "rows read per added step (N=10 less N=0, per step)"),
+      (row) => (row.replaykit === undefined ? undefined : ["reported", `${fmt(row.replaykit)} rows/step`]),
+    ),
     target(`W1 N=${n}`, "SQL statements per step (reported)", get("W1", `N=${n} SQL statements per step`), (row) =>
       row.replaykit === undefined ? undefined : ["reported", `${fmt(row.replaykit)} statements/step`],
     ),

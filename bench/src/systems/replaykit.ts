@@ -41,9 +41,8 @@ export async function withReplaykit<R>(
   body: (env: ReplaykitEnv) => Promise<R>,
 ): Promise<R> {
   const db = await createScratchDatabase(serverUrl, `bench_${label.toLowerCase().replace(/[^a-z0-9]/g, "_")}`);
-  // The pool the README recommends for createClient({ pool }): several statements per round
-  // trip (else the store opens a few connections of its own for that) and no stack trace
-  // captured per query. POOL_SIZE connections in all, as DBOS gets.
+  // A pool as an app gives createClient({ pool }): no stack trace captured per query, POOL_SIZE
+  // connections, as DBOS gets. The hot writes take as many of their own beside it (docs/configuration.md).
   const pool = replaykitPool(db.url);
   const client = createClient({ pool }, setup.clientOptions);
   const namespace = "bench";

@@ -32,7 +32,9 @@ try {
     );
     let queries = 0;
     for (const row of rows) {
-      const sql = String(row["argument"]).replace(/\s+/g, " ").slice(0, 160);
+      const sql = String(row["argument"])
+        .replace(/\s+/g, " ")
+        .slice(0, Number(process.env.TRACE_WIDTH ?? 160));
       if (sql.includes("general_log") || sql.startsWith("SHOW GLOBAL STATUS")) continue;
       if (row["command_type"] === "Query" || row["command_type"] === "Execute") queries++;
       process.stdout.write(`${String(row["thread_id"]).padStart(4)} ${String(row["command_type"]).padEnd(8)} ${sql}\n`);

@@ -43,6 +43,7 @@ export const CLEAR_STEP_FIELDS = {
   signalsConsumed: true,
   cancelChildren: true,
   observedWakeGen: true,
+  seen: true,
   now: true,
   hasTaskRows: true,
   hold: true,

@@ -74,6 +74,13 @@ export interface EventWaitRef {
   readonly seq: number;
 }
 
+/** What a worker last saw of its run, beside its wake_gen (see StepWrite.seen). */
+export interface RunSeen {
+  readonly requestGen: number;
+  readonly cancelRequested: boolean;
+  readonly paused: boolean;
+}
+
 /** What one engine commit writes for a run, all or nothing, fenced by the run's version. */
 export interface StepWrite {
   readonly key: RunKey;
@@ -95,6 +102,13 @@ export interface StepWrite {
   readonly streamWrites?: readonly StreamAppend[];
   /** The wake_gen the step read its inputs under; a newer one means something arrived since. */
   readonly observedWakeGen: number;
+  /**
+   * The rest of what the step's result reports, as its worker last saw it (StepResult's
+   * requestGen, cancelRequested, paused). A store may fence the step on these too, and then
+   * answer them without reading the run back (the MySQL lean step); one that moved makes it
+   * write the step the slow way, not refuse it. Undefined: the store reads them.
+   */
+  readonly seen?: RunSeen | undefined;
   readonly now: number;
   readonly end?: RunEnd;
   /** The iteration ends with restart(input): the next starts with this input. */

@@ -80,6 +80,7 @@ export type {
   EventWaitRef,
   EventWaitToBegin,
   RunEnd,
+  RunSeen,
   SignalToSend,
   StepResult,
   StepWrite,

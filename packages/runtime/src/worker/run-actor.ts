@@ -370,6 +370,7 @@ export class RunActor {
         now,
         leaseUntil: now + this.#host.leaseMs,
         refusePaused: refusedIfPaused({ unread: this.#unread, tookArrivals }),
+        seen: { requestGen: this.#requests.gen, cancelRequested: this.#cancelRequested, paused: this.#paused },
       })
       .finally(() => {
         this.#committing = false;

@@ -1,9 +1,14 @@
 import { expect, it } from "vitest";
 import { type MySqlStore, newEvent, type RunKey, type StepWrite } from "../../src/index.js";
 import { Errno, errnoOf } from "../../src/store/mysql/db-errors.js";
-import { FENCE_COLUMNS, fencedRun, updatedGuardStatement } from "../../src/store/mysql/fence.js";
+import { FENCE_COLUMNS, fencedRun, guardedByRowCount, updatedGuardStatement } from "../../src/store/mysql/fence.js";
 import type { Row } from "../../src/store/mysql/rows.js";
-import { STEP_RESULT_COLUMNS, updateRunsStatement } from "../../src/store/mysql/step-statements.js";
+import type { Statement } from "../../src/store/mysql/statements.js";
+import {
+  insertEventsStatement,
+  STEP_RESULT_COLUMNS,
+  updateRunsStatement,
+} from "../../src/store/mysql/step-statements.js";
 import { fenceRefusal } from "../../src/store/rules/fence.js";
 import { refusedIfPaused } from "../../src/store/rules/pause.js";
 import type { ScratchDatabase } from "../../src/testing/index.js";
@@ -81,6 +86,33 @@ conformance("commits", ({ store, create }) => {
       step(b, { events: [request] }),
     ]);
     expect(results.map((result) => result.ok)).toEqual([false, true]);
+  });
+
+  it("write a step whose run heard of something since its worker saw it, and say what moved", async () => {
+    const [signalled, asked, paused, unseen] = [fresh("moved"), fresh("moved"), fresh("moved"), fresh("moved")];
+    for (const run of [signalled, asked, paused, unseen]) await create(run);
+    await store.addSignal(signalled, { signal: "s", externalId: "e", payloadText: "1" }, T + 1);
+    await store.addRequest(asked, { requestId: "q1", kind: "query", name: "total", inputText: "null" }, T + 1);
+    await store.setPaused(paused, true, T + 1);
+    const events = [newEvent.output("o", 0, "1", T + 10)];
+    // Each step's worker saw its run fresh (the harness's seen), as a lean step is fenced on.
+    const results = await store.commit([
+      step(signalled, { events }),
+      step(asked, { events }),
+      step(paused, { events }),
+      // A worker that says nothing of what it saw: the store reads it.
+      step(unseen, { events, seen: undefined }),
+    ]);
+    const moved = { ok: true, version: 1, nextPos: 2, cancelRequested: false };
+    expect(results).toEqual([
+      { ...moved, wakeGen: 1, requestGen: 0, paused: false },
+      { ...moved, wakeGen: 1, requestGen: 1, paused: false },
+      { ...moved, wakeGen: 0, requestGen: 0, paused: true },
+      { ...moved, wakeGen: 0, requestGen: 0, paused: false },
+    ]);
+    for (const run of [signalled, asked, paused, unseen]) {
+      expect((await store.loadHistory(run, 0)).map((event) => event.type)).toEqual(["created", "output"]);
+    }
   });
 
   it("keep the run due while held or woken meanwhile, and at its deadline otherwise", async () => {
@@ -228,24 +260,51 @@ onMariaDb("the fence's SQL guard and fenceRefusal", (env) => {
     { name: "stuck", version: 3, leaseOwner: "w1", leaseUntil: NOW + 1000, status: "stuck", passes: false },
     { name: "paused", version: 3, leaseOwner: null, leaseUntil: null, status: "running", paused: true, passes: true },
   ] as const;
+  /** What the worker saw: the run as runIn left it (a paused one paused). */
+  const seenOf = (run: RunKey) => ({ requestGen: 0, cancelRequested: false, paused: pausedRuns.has(run.runId) });
+  const pausedRuns = new Set<string>();
   const steps = {
-    plain: (run: RunKey) => step(run, { expectedVersion: 3, now: NOW }),
+    plain: (run: RunKey) => step(run, { expectedVersion: 3, now: NOW, seen: seenOf(run) }),
     ending: (run: RunKey) =>
-      step(run, { expectedVersion: 3, now: NOW, end: { status: "completed", resultText: "1", errorText: null } }),
-    unread: (run: RunKey) => step(run, { expectedVersion: 3, now: NOW, refusePaused: true }),
+      step(run, {
+        expectedVersion: 3,
+        now: NOW,
+        seen: seenOf(run),
+        end: { status: "completed", resultText: "1", errorText: null },
+      }),
+    unread: (run: RunKey) => step(run, { expectedVersion: 3, now: NOW, seen: seenOf(run), refusePaused: true }),
     tookArrivals: (run: RunKey) =>
-      step(run, { expectedVersion: 3, now: NOW, refusePaused: refusedIfPaused({ unread: false, tookArrivals: true }) }),
+      step(run, {
+        expectedVersion: 3,
+        now: NOW,
+        seen: seenOf(run),
+        refusePaused: refusedIfPaused({ unread: false, tookArrivals: true }),
+      }),
   };
   const prefix = () => (store as MySqlStore).prefix;
   const pool = () => (env.db as ScratchDatabase).pool;
 
   /**
    * The guard's verdict: true when the fenced run update and its guard let every step of the
-   * batch through. Rolled back either way, so the runs keep their state for the next batch.
+   * batch through, both ways the lean step sends them: the guard statement that reads the runs
+   * back, and (fenced also on what the worker saw, StepWrite.seen) the guarded event INSERT.
+   * Rolled back either way, so the runs keep their state for the next batch.
    */
   async function guardPasses(batch: readonly StepWrite[]): Promise<boolean> {
-    const update = updateRunsStatement(prefix(), batch, true);
-    const guard = updatedGuardStatement(prefix(), batch, STEP_RESULT_COLUMNS);
+    const read = await guardPassesWith(batch, "fence");
+    const seen = await guardPassesWith(batch, "fence and seen");
+    expect(seen, "the guarded INSERT agrees with the guard statement").toBe(read);
+    return read;
+  }
+
+  async function guardPassesWith(batch: readonly StepWrite[], fenced: "fence" | "fence and seen"): Promise<boolean> {
+    const update = updateRunsStatement(prefix(), batch, fenced);
+    const withEvents = batch.map((s) => ({ ...s, events: [newEvent.output("o", 0, "1", NOW)] }));
+    const insert = insertEventsStatement(prefix(), withEvents).statement as Statement;
+    const guard =
+      fenced === "fence"
+        ? updatedGuardStatement(prefix(), batch, STEP_RESULT_COLUMNS)
+        : guardedByRowCount(insert, batch.length);
     const conn = await pool().getConnection();
     try {
       await conn.query("BEGIN");
@@ -273,6 +332,7 @@ onMariaDb("the fence's SQL guard and fenceRefusal", (env) => {
 
   async function runIn(state: (typeof states)[number]): Promise<RunKey> {
     const run = fresh("fenced");
+    if (pausedIn(state)) pausedRuns.add(run.runId);
     await store.createRun({ key: run, inputText: "null", now: T });
     await pool().query(
       `UPDATE ${prefix()}runs SET version = ?, lease_owner = ?, lease_until = ?, status = ?, paused = ?

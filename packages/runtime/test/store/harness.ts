@@ -33,6 +33,8 @@ export function step(run: RunKey, overrides: Partial<StepWrite> = {}): StepWrite
     signalsSent: [],
     cancelChildren: [],
     observedWakeGen: 0,
+    // What a worker that read a fresh run saw; a test whose run moved since exercises the slow way.
+    seen: { requestGen: 0, cancelRequested: false, paused: false },
     now: T + 10,
     hasTaskRows: false,
     hold: false,

@@ -1,6 +1,6 @@
 import { RunStatus } from "../../history/index.js";
 import type { FencedRun } from "../rules/fence.js";
-import type { StepWrite } from "../types.js";
+import type { RunSeen, StepWrite } from "../types.js";
 import { type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
 import { qualified, type Statement } from "./statements.js";
@@ -73,6 +73,36 @@ export function updatedGuardStatement(p: string, steps: readonly StepWrite[], co
     sql: `SELECT ${qualified("r", columns)}, g.refused FROM
        (SELECT ${ROW_COUNT_FAILS} AS refused) AS g LEFT JOIN ${p}runs AS r ON ${where.sql}`,
     args: [steps.length, ...where.args],
+  };
+}
+
+/**
+ * What the lean step's update is fenced on besides the fence, per step: the run's wake and
+ * request counters, cancel and pause are still what the worker saw (StepWrite.seen), so the
+ * step's result is known without reading the row back. A run where one moved is not updated,
+ * and the batch falls to the slow path, which reads them (see writeLean in step-writer.ts).
+ */
+export function unchangedSinceSeenTerm(step: StepWrite): { sql: string; args: unknown[] } {
+  const seen = step.seen as RunSeen;
+  return {
+    sql: "wake_gen = ? AND request_gen = ? AND cancel_requested = ? AND paused = ?",
+    args: [step.observedWakeGen, seen.requestGen, seen.cancelRequested ? 1 : 0, seen.paused ? 1 : 0],
+  };
+}
+
+/**
+ * `insert` (an INSERT ... VALUES of the lean step's events) carrying the guard of
+ * updatedGuardStatement: sent right after the fenced run update, it fails with errno 1242
+ * unless that update changed `steps` rows, before it writes a row. The guard is the first
+ * value of the first row (the scalar subquery is NULL when it holds, and COALESCE gives the value).
+ */
+export function guardedByRowCount(insert: Statement, steps: number): Statement {
+  const at = insert.sql.indexOf("VALUES (?");
+  if (at < 0) throw new Error("guardedByRowCount: not an INSERT ... VALUES (?, ...)");
+  const valuesAt = at + "VALUES (".length;
+  return {
+    sql: `${insert.sql.slice(0, valuesAt)}COALESCE(${ROW_COUNT_FAILS}, ?)${insert.sql.slice(valuesAt + 1)}`,
+    args: [steps, ...insert.args],
   };
 }
 

@@ -11,8 +11,9 @@ import type { Statement } from "./statements.js";
 import { insertRunStatements, WAKE_ON_ARRIVAL } from "./writes.js";
 
 /**
- * The client's two hot writes in one round trip each, on a lane (see lane.ts): the whole
- * transaction, COMMIT included, goes out as one query. Each answers true when it wrote, and
+ * The client's hot writes in one round trip each, on a lane (see lane.ts): the whole
+ * transaction, COMMIT included, goes out as one query (its first statement begins it: the
+ * lane's connections run with autocommit off). Each answers true when it wrote, and
  * undefined when it did not and the caller must take the statement-by-statement path, which
  * tells the cases apart exactly (an existing run or signal, an ended run). A step or a start
  * is acknowledged only once the query that carries its COMMIT returned.
@@ -21,7 +22,7 @@ import { insertRunStatements, WAKE_ON_ARRIVAL } from "./writes.js";
 /** The run row and its created event. A duplicate rolls back and answers undefined. */
 export async function createRunOnLane(lane: Lane, p: string, run: NewRun): Promise<true | undefined> {
   const statements = insertRunStatements(p, runCreation(run));
-  return once(lane, [{ sql: "BEGIN", args: [] }, ...statements, { sql: "COMMIT", args: [] }], () => true);
+  return once(lane, [...statements, { sql: "COMMIT", args: [] }], () => true);
 }
 
 /** The statuses of runs that take no signals (see takesSignals), for the SQL below. */
@@ -41,7 +42,6 @@ export async function addSignalOnLane(
 ): Promise<true | undefined> {
   const key = [run.namespace, run.workflow, run.runId];
   const statements: Statement[] = [
-    { sql: "BEGIN", args: [] },
     { sql: `SELECT status FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`, args: key },
     {
       sql: `INSERT INTO ${p}signals (namespace, workflow, run_id, signal_name, external_id, payload, created_at)
@@ -57,8 +57,8 @@ export async function addSignalOnLane(
     { sql: "COMMIT", args: [] },
   ];
   return once(lane, statements, (answers) => {
-    const status = (answers[1] as Row[])[0]?.status;
-    const inserted = (answers[2] as ResultSetHeader).affectedRows === 1;
+    const status = (answers[0] as Row[])[0]?.status;
+    const inserted = (answers[1] as ResultSetHeader).affectedRows === 1;
     // An ended run: nothing was inserted, and the update matched nothing.
     return inserted && (status === undefined || takesSignals(String(status))) ? true : undefined;
   });
@@ -81,7 +81,6 @@ export async function addRequestOnLane(
   const ended = Object.values(RunStatus).filter((status) => isEnded(status));
   const taking = `EXISTS (SELECT 1 FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? AND status NOT IN (?))`;
   const statements: Statement[] = [
-    { sql: "BEGIN", args: [] },
     { sql: `SELECT status FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`, args: key },
     {
       sql: `INSERT INTO ${p}requests (${REQUEST_COLUMNS}) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM DUAL WHERE ${taking}`,
@@ -94,7 +93,7 @@ export async function addRequestOnLane(
     },
     { sql: "COMMIT", args: [] },
   ];
-  return once(lane, statements, (answers) => ((answers[2] as ResultSetHeader).affectedRows === 1 ? true : undefined));
+  return once(lane, statements, (answers) => ((answers[1] as ResultSetHeader).affectedRows === 1 ? true : undefined));
 }
 
 /** Sends `statements` as one query; a server error rolls back and answers undefined (a duplicate) or rethrows. */

@@ -1,28 +1,33 @@
 import { createPool, type Pool, type PoolConnection } from "mysql2/promise";
 
 /**
- * Connections that take several statements in one round trip (CLIENT_MULTI_STATEMENTS), for
- * the hot writes: a step's lock, inserts and update go out as one packet, its COMMIT as a
- * second. The flag is negotiated when a connection opens, so it cannot be switched on for a
- * pool the caller made without it: then the lane opens a few connections of its own with the
- * same settings (`LANE_CONNECTIONS`); a pool made with `multipleStatements: true` (as the
- * client's own pools are) is used as it is.
+ * Connections of their own for the hot writes, which take several statements in one round trip
+ * (CLIENT_MULTI_STATEMENTS) and run with autocommit off: a transaction on them begins with its
+ * first statement, no BEGIN, and every use must end it with COMMIT or ROLLBACK before the
+ * connection goes back. A lean step is then its run update, its event INSERT and COMMIT, three
+ * statements in one packet (see writeLean in step-writer.ts).
+ *
+ * The lane never shares the caller's pool, whose other users expect autocommit: it opens up to
+ * as many connections as that pool may (at least `LANE_CONNECTIONS`), with the same settings,
+ * the first time it is used. Autocommit is switched off on each connection before its first use.
  *
  * Every statement sent through the lane carries only `?` placeholders escaped by mysql2, so the
- * flag adds no injection surface: no caller text is ever concatenated into the SQL.
+ * multi-statement flag adds no injection surface: no caller text is ever concatenated into the SQL.
  */
 export interface Lane {
   getConnection(): Promise<PoolConnection>;
-  /** Closes the connections the lane opened itself; the caller's pool is left alone. */
+  /** Closes the connections the lane opened; the caller's pool is left alone. */
   end(): Promise<void>;
 }
 
-/** Connections a lane opens beside a caller's pool: the commit queue's batches in flight, plus client writes. */
+/** The fewest connections a lane may open beside a caller's pool: the commit queue's batches in flight, plus client writes. */
 export const LANE_CONNECTIONS = 8;
 
 /** The parts of mysql2's pool this module reads (not in its public types). */
 interface PoolInternals {
-  readonly pool?: { readonly config?: { readonly connectionConfig?: Record<string, unknown> } };
+  readonly pool?: {
+    readonly config?: { readonly connectionConfig?: Record<string, unknown>; readonly connectionLimit?: number };
+  };
 }
 
 /** Connection options carried over to the lane's own pool (names as mysql2 takes them). */
@@ -61,23 +66,39 @@ export function connectionConfigOf(pool: Pool): Record<string, unknown> | undefi
   return (pool as unknown as PoolInternals).pool?.config?.connectionConfig;
 }
 
-/** True when `pool`'s connections accept several statements in one query. */
-export function takesMultipleStatements(pool: Pool): boolean {
-  return connectionConfigOf(pool)?.["multipleStatements"] === true;
+/** The most connections `pool` opens, when it says. */
+function connectionLimitOf(pool: Pool): number | undefined {
+  return (pool as unknown as PoolInternals).pool?.config?.connectionLimit;
 }
 
-/** The lane over `pool`, or undefined when its settings cannot be read (then every write goes statement by statement). */
-export function openLane(pool: Pool): Lane | undefined {
-  if (takesMultipleStatements(pool)) {
-    return { getConnection: () => pool.getConnection(), end: async () => {} };
-  }
+/**
+ * The lane beside `pool`, or undefined when its settings cannot be read (then every write goes
+ * statement by statement). `watch` is told of the lane's pool once it is made (a client with
+ * several endpoints follows its connections, see EndpointRing.watch).
+ */
+export function openLane(pool: Pool, watch?: (own: Pool) => void): Lane | undefined {
   const config = connectionConfigOf(pool);
   if (config === undefined) return undefined;
+  const limit = Math.max(LANE_CONNECTIONS, connectionLimitOf(pool) ?? 0);
   let own: Pool | undefined;
+  /** The connections whose autocommit is off already, by mysql2's own connection (the promise wrapper is new each time). */
+  const prepared = new WeakSet<object>();
   return {
-    getConnection: () => {
-      own ??= createPool(laneOptions(config));
-      return own.getConnection();
+    getConnection: async () => {
+      if (own === undefined) {
+        own = createPool(laneOptions(config, limit));
+        watch?.(own);
+      }
+      const conn = await own.getConnection();
+      if (prepared.has(conn.connection)) return conn;
+      try {
+        await conn.query("SET autocommit = 0");
+      } catch (error) {
+        conn.destroy();
+        throw error;
+      }
+      prepared.add(conn.connection);
+      return conn;
     },
     end: async () => {
       await own?.end();
@@ -92,13 +113,13 @@ export function carriedOptions(config: Record<string, unknown>): Record<string, 
   return options;
 }
 
-function laneOptions(config: Record<string, unknown>): Record<string, unknown> {
+function laneOptions(config: Record<string, unknown>, limit: number): Record<string, unknown> {
   return {
     ...carriedOptions(config),
     multipleStatements: true,
     // The promise wrapper would capture a stack trace per query; the store maps errors itself.
     trace: false,
-    connectionLimit: LANE_CONNECTIONS,
-    maxIdle: LANE_CONNECTIONS,
+    connectionLimit: limit,
+    maxIdle: limit,
   };
 }

@@ -1,7 +1,7 @@
 import { runKeyId } from "../../history/index.js";
 import { type RunAfterStep, runAfterStep, stepEvents } from "../rules/step-layout.js";
 import type { StepWrite } from "../types.js";
-import { FENCE_COLUMNS, fencePassesTerms } from "./fence.js";
+import { FENCE_COLUMNS, fencePassesTerms, unchangedSinceSeenTerm } from "./fence.js";
 import { eventRowBatches } from "./packet.js";
 import { unlessPausedSql } from "./pause.js";
 import { whereRunKeys } from "./run-keys.js";
@@ -162,7 +162,15 @@ export function consumeSignalStatements(p: string, steps: readonly StepWrite[]):
  * wake time, by whether wake_gen moved since the step read its inputs) is computed by the
  * server from the locked row, so the statement can be sent before the lock's answer is read.
  */
-export function updateRunsStatement(p: string, steps: readonly StepWrite[], fenced = false): Statement {
+/**
+ * The run update of a batch. Fenced (the lean step, see writeLean): only the runs that pass the
+ * fence are updated, and with "fence and seen" only those still as their worker saw them too.
+ */
+export function updateRunsStatement(
+  p: string,
+  steps: readonly StepWrite[],
+  fenced: false | "fence" | "fence and seen" = false,
+): Statement {
   const sets: string[] = [];
   const args: unknown[] = [];
   const after = new Map(steps.map((step) => [step, runAfterStep(step)]));
@@ -207,15 +215,25 @@ export function updateRunsStatement(p: string, steps: readonly StepWrite[], fenc
     // The next iteration draws ctx.random() from its own stream.
     caseOver("seed_iteration", restarted, "NULL", () => []);
   }
-  // Fenced (the lean step, see writeLean): only the runs that pass the fence are updated.
-  const where = fenced ? fencedWhere(steps) : whereRunKeys(steps.map((step) => step.key));
+  const where = fenced ? fencedWhere(steps, fenced === "fence and seen") : whereRunKeys(steps.map((step) => step.key));
   return { sql: `UPDATE ${p}runs SET ${sets.join(", ")} WHERE ${where.sql}`, args: [...args, ...where.args] };
 }
 
-function fencedWhere(steps: readonly StepWrite[]): { sql: string; args: unknown[] } {
+function fencedWhere(steps: readonly StepWrite[], seen: boolean): { sql: string; args: unknown[] } {
   const passes = fencePassesTerms(steps);
-  return {
-    sql: `namespace = ? AND (${passes.terms.join(" OR ")})`,
-    args: [steps[0]?.key.namespace ?? "", ...passes.args],
-  };
+  if (!seen) {
+    return {
+      sql: `namespace = ? AND (${passes.terms.join(" OR ")})`,
+      args: [steps[0]?.key.namespace ?? "", ...passes.args],
+    };
+  }
+  const terms: string[] = [];
+  const args: unknown[] = [];
+  for (const step of steps) {
+    const fence = fencePassesTerms([step]);
+    const seenTerm = unchangedSinceSeenTerm(step);
+    terms.push(`(${fence.terms[0]} AND ${seenTerm.sql})`);
+    args.push(...fence.args, ...seenTerm.args);
+  }
+  return { sql: `namespace = ? AND (${terms.join(" OR ")})`, args: [steps[0]?.key.namespace ?? "", ...args] };
 }

@@ -3,10 +3,10 @@ import type { Transaction } from "../../api.js";
 import { ReplayError } from "../../errors.js";
 import { runKeyId } from "../../history/index.js";
 import { fenceRefusal } from "../rules/fence.js";
-import type { StepResult, StepWrite } from "../types.js";
+import type { RunSeen, StepResult, StepWrite } from "../types.js";
 import { reachOtherRuns } from "./children.js";
 import { Errno, errnoOf, isDuplicateKey, isLockConflict } from "./db-errors.js";
-import { changedOneRowGuard, fencedRun, updatedGuardStatement } from "./fence.js";
+import { changedOneRowGuard, fencedRun, guardedByRowCount, updatedGuardStatement } from "./fence.js";
 import type { Lane } from "./lane.js";
 import { packetBatches, stepBytes, unwritableStep } from "./packet.js";
 import { checkedWritesHeld, endRequestsStatements, requestsRefusal, requestWriteStatements } from "./requests.js";
@@ -56,7 +56,7 @@ const MAX_LOCK_RETRIES = 5;
  */
 export async function writeSteps(
   pool: Pool,
-  lane: Lane | undefined,
+  lane: StepLane | undefined,
   prefix: string,
   steps: readonly StepWrite[],
   packet: PacketLimit = NO_PACKET_LIMIT,
@@ -76,6 +76,16 @@ export async function writeSteps(
   return steps.map((step) => results.get(step) as StepResult);
 }
 
+/** The lane a batch of steps may take, and whether it is a Galera node's (see writeLean). */
+export interface StepLane {
+  readonly lane: Lane;
+  /**
+   * A Galera node: only a lean batch takes the lane, and there each statement after the first
+   * that takes locks goes in a round trip of its own (see MySqlStore's #usableLane for why).
+   */
+  readonly galera: boolean;
+}
+
 /** What one packet may carry: the server's max_allowed_packet, and the bytes of statements a batch may send (packet.ts). */
 export interface PacketLimit {
   readonly maxPacket: number;
@@ -86,7 +96,7 @@ const NO_PACKET_LIMIT: PacketLimit = { maxPacket: Number.POSITIVE_INFINITY, budg
 
 async function writeBatch(
   pool: Pool,
-  lane: Lane | undefined,
+  lane: StepLane | undefined,
   prefix: string,
   steps: readonly StepWrite[],
   budget: number,
@@ -105,7 +115,7 @@ async function writeBatch(
 
 async function writeOnce(
   pool: Pool,
-  lane: Lane | undefined,
+  lane: StepLane | undefined,
   prefix: string,
   steps: readonly StepWrite[],
   budget: number,
@@ -115,7 +125,9 @@ async function writeOnce(
     // A step larger than one packet goes statement by statement, its events in several INSERTs,
     // as does one with rows the lane does not write (see hasSideWrites).
     const fits = steps.reduce((sum, step) => sum + stepBytes(step), 0) <= budget;
-    if (lane && fits && !hasSideWrites(steps)) return await writeOnLane(lane, prefix, steps, budget);
+    if (lane && fits && !hasSideWrites(steps) && (!lane.galera || foldsCommit(steps))) {
+      return await writeOnLane(lane, prefix, steps, budget);
+    }
     // READ COMMITTED for batches: no gap locks, so batches of different workers do not block
     // each other's inserts; every row they depend on is locked explicitly. A single step
     // touches only its own run's keys, and saves the round trip of switching. A transaction
@@ -138,11 +150,16 @@ function isolationFor(steps: readonly StepWrite[]): "READ COMMITTED" | undefined
 }
 
 /** The batch on a lane connection: the fast path, or the slow one after a refusal. */
-async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[], budget: number): Promise<StepResult[]> {
-  const conn = await lane.getConnection();
+async function writeOnLane(
+  lane: StepLane,
+  p: string,
+  steps: readonly StepWrite[],
+  budget: number,
+): Promise<StepResult[]> {
+  const conn = await lane.lane.getConnection();
   try {
     // Stream writes take their offsets from heads locked in the transaction: statement by statement.
-    const fast = hasStreamWrites(steps) ? undefined : await writeFast(conn, p, steps);
+    const fast = hasStreamWrites(steps) ? undefined : await writeFast(conn, p, steps, lane.galera);
     if (fast !== undefined) return fast;
     // Rolled back: some step is refused (or has tokens or event waits). Written statement by statement.
     const isolation = isolationFor(steps) ? "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; BEGIN" : "BEGIN";
@@ -161,24 +178,26 @@ async function writeOnLane(lane: Lane, p: string, steps: readonly StepWrite[], b
 }
 
 /**
- * Round trip 1: BEGIN, lock, writes, run update; round trip 2: COMMIT. Returns undefined after
- * rolling back when a step is refused or a signal was consumed already; rethrows (after a
- * rollback) what the server refused, e.g. a duplicate event.
+ * Round trip 1: lock, writes, run update (the lane's connections begin a transaction with its
+ * first statement); round trip 2: COMMIT. Returns undefined after rolling back when a step is
+ * refused or a signal was consumed already; rethrows (after a rollback) what the server
+ * refused, e.g. a duplicate event. On Galera only the lean step goes this way.
  */
 async function writeFast(
   conn: PoolConnection,
   p: string,
   steps: readonly StepWrite[],
+  galera: boolean,
 ): Promise<StepResult[] | undefined> {
   // Tokens and event waits are written statement by statement only (see waits.ts).
   if (steps.some(writesWaits)) return undefined;
-  if (foldsCommit(steps)) return writeLean(conn, p, steps);
+  if (foldsCommit(steps)) return writeLean(conn, p, steps, galera);
+  if (galera) return undefined;
   const events = insertEventsStatement(p, steps);
   const signals = consumeSignalStatements(p, steps);
   const requests = requestWriteStatements(p, steps);
   const statements: Statement[] = [
-    ...(steps.length > 1 ? [{ sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] }] : []),
-    { sql: "BEGIN", args: [] },
+    ...batchIsolation(steps),
     lockRunsStatement(p, steps),
     ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
     ...present(closeStreamsStatement(p, steps)),
@@ -187,7 +206,7 @@ async function writeFast(
     ...endRequestsStatements(p, steps),
     updateRunsStatement(p, steps),
   ];
-  const lockIndex = steps.length > 1 ? 2 : 1;
+  const lockIndex = batchIsolation(steps).length;
   let answers: unknown[];
   try {
     answers = await sendAll(conn, statements);
@@ -220,26 +239,37 @@ async function writeFast(
 }
 
 /**
- * The lean step, one round trip: BEGIN, the fenced run update (its WHERE is the fence, see
- * fencePassesTerms), a guard that fails unless it updated every step's run and otherwise reads
- * what the steps' results need, the writes, and COMMIT. No locking read: the update takes the
- * row locks, and a step the fence refuses makes the guard fail before anything else is written:
- * rolled back, undefined (the slow path then says which step and why). The steps are
- * acknowledged when the answer, which comes after the COMMIT, is back.
+ * The lean step, one round trip: the fenced run update (its WHERE is the fence, see
+ * fencePassesTerms), the event INSERT, the other writes, and COMMIT; on a lane connection the
+ * update begins the transaction. No locking read: the update takes the row locks. The update
+ * is fenced also on what the worker saw of each run (StepWrite.seen: its wake and request
+ * counters, cancel and pause), and the INSERT carries a guard that fails unless the update
+ * changed one row per step; so a step the fence refuses, or whose run heard of something since,
+ * stops the batch before anything else is written. Rolled back, undefined: the slow path then
+ * says which step and why, and reads what moved. A step the worker gave no `seen` (or one
+ * without events) has a guard statement of its own that reads the result's columns back.
+ *
+ * On Galera (`galera`) the statements go one per round trip from the update on: the update,
+ * the INSERT and COMMIT for a step of a run that has only events to write. The steps are
+ * acknowledged when the answer of COMMIT is back.
  */
 async function writeLean(
   conn: PoolConnection,
   p: string,
   steps: readonly StepWrite[],
+  galera: boolean,
 ): Promise<StepResult[] | undefined> {
   const events = insertEventsStatement(p, steps);
   const requests = requestWriteStatements(p, steps);
+  const known = events.statement !== undefined && steps.every((step) => step.seen !== undefined);
+  const update = updateRunsStatement(p, steps, known ? "fence and seen" : "fence");
   const statements: Statement[] = [
-    ...(steps.length > 1 ? [{ sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] }] : []),
-    { sql: "BEGIN", args: [] },
-    updateRunsStatement(p, steps, true),
-    updatedGuardStatement(p, steps, STEP_RESULT_COLUMNS),
-    ...present(events.statement, writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
+    ...batchIsolation(steps),
+    update,
+    ...(known
+      ? [guardedByRowCount(events.statement as Statement, steps.length)]
+      : [updatedGuardStatement(p, steps, STEP_RESULT_COLUMNS), ...present(events.statement)]),
+    ...present(writeTasksStatement(p, steps), deleteTasksStatement(p, steps)),
     // Each consumed signal, and each stored update answered, must change its row: a guard after each.
     ...consumeSignalStatements(p, steps).flatMap((statement) => [statement, changedOneRowGuard()]),
     ...requests.statements.flatMap((statement, i) =>
@@ -249,25 +279,54 @@ async function writeLean(
     ...present(closeStreamsStatement(p, steps)),
     { sql: "COMMIT", args: [] },
   ];
-  const guardIndex = steps.length > 1 ? 3 : 2;
+  const updateIndex = statements.indexOf(update);
   let answers: unknown[];
   try {
-    answers = await sendAll(conn, statements);
+    answers = galera ? await sendEach(conn, statements, updateIndex) : await sendAll(conn, statements);
   } catch (error) {
     // The statements after the failed one were not run: the transaction is still open.
     await conn.query("ROLLBACK").catch(() => {});
     if (errnoOf(error) === Errno.SubqueryRows) return undefined;
     throw error;
   }
-  const updated = lockedRuns(answers[guardIndex] as Row[]);
+  const updated = known ? undefined : lockedRuns(answers[updateIndex + 1] as Row[]);
   const results: StepResult[] = [];
   for (const step of steps) {
-    const row = updated.get(runKeyId(step.key)) as Row;
+    const row = updated?.get(runKeyId(step.key)) ?? seenRow(step);
     // Nothing reaches other runs here (foldsCommit, and the fence's parent term), so this
     // sends nothing: the transaction is over.
     results.push(await stepResult(conn, p, step, row, events.positions));
   }
   return results;
+}
+
+/** The columns of the run a lean step's result reads, as the worker saw them (the update was fenced on them). */
+function seenRow(step: StepWrite): Row {
+  const seen = step.seen as RunSeen;
+  return {
+    wake_gen: step.observedWakeGen,
+    request_gen: seen.requestGen,
+    cancel_requested: seen.cancelRequested ? 1 : 0,
+    paused: seen.paused ? 1 : 0,
+  } as Row;
+}
+
+/** For a batch of several steps, READ COMMITTED (see writeOnce) for the transaction its first statement begins. */
+function batchIsolation(steps: readonly StepWrite[]): Statement[] {
+  return steps.length > 1 ? [{ sql: "SET TRANSACTION ISOLATION LEVEL READ COMMITTED", args: [] }] : [];
+}
+
+/**
+ * Sends the statements up to and including `lockAt` as one query, and each one after it alone
+ * (Galera, see StepLane); the answer of each, in order.
+ */
+async function sendEach(conn: PoolConnection, statements: readonly Statement[], lockAt: number): Promise<unknown[]> {
+  const answers = await sendAll(conn, statements.slice(0, lockAt + 1));
+  for (const statement of statements.slice(lockAt + 1)) {
+    const [answer] = await conn.query(statement.sql, statement.args);
+    answers.push(answer);
+  }
+  return answers;
 }
 
 /** Sends the statements as one query; the answer of each, in order. */
@@ -276,7 +335,8 @@ async function sendAll(conn: PoolConnection, statements: readonly Statement[]): 
     statements.map((s) => s.sql).join(";\n"),
     statements.flatMap((s) => s.args),
   );
-  return answers as unknown[];
+  // mysql2 answers a query of one statement with that statement's answer alone.
+  return statements.length === 1 ? [answers] : (answers as unknown[]);
 }
 
 function present(...statements: (Statement | undefined)[]): Statement[] {

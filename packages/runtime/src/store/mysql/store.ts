@@ -65,7 +65,7 @@ import {
   setSchedulePaused,
 } from "./schedules.js";
 import { acquireSlot, releaseSlot, renewSlots, wakeSlotWaiters } from "./slots.js";
-import { type PacketLimit, writeSteps } from "./step-writer.js";
+import { type PacketLimit, type StepLane, writeSteps } from "./step-writer.js";
 import { appendStreamBatch, listStreams, readStream, resetStreamAttempts } from "./streams.js";
 import { completeToken } from "./tokens.js";
 import { inTransaction } from "./transaction.js";
@@ -99,7 +99,7 @@ export class MySqlStore implements Store {
     this.#endpoint = endpoint;
     this.#ownsPool = ownsPool;
     this.#ring = ring;
-    this.#lane = openLane(pool);
+    this.#lane = openLane(pool, ring && ((own) => ring.watch(own as unknown as Parameters<EndpointRing["watch"]>[0])));
     this.payloadTable = new MySqlPayloadTable(pool, prefix, {
       guard: (work) => this.#guard(work),
       budget: async () => (await this.#packetLimit(pool)).budget,
@@ -149,6 +149,18 @@ export class MySqlStore implements Store {
       this.#laneAllowed = undefined;
       throw error;
     }
+  }
+
+  /**
+   * The lane for steps, and whether it is a Galera node's. There, a step goes out one statement
+   * per round trip from its first lock-taking statement on (see #usableLane), and only a lean
+   * step takes the lane (see writeSteps).
+   */
+  async #stepLane(pool: Pool): Promise<StepLane | undefined> {
+    const lane = this.#lane;
+    if (lane === undefined) return undefined;
+    const multi = await this.#usableLane(pool);
+    return { lane, galera: multi === undefined };
   }
 
   /** Whether steps and client writes go out several statements per round trip (false on Galera; see #usableLane). */
@@ -282,7 +294,7 @@ export class MySqlStore implements Store {
   }
   commit(steps: readonly StepWrite[]) {
     return this.#guard(async (pool, p) =>
-      writeSteps(pool, await this.#usableLane(pool), p, steps, await this.#packetLimit(pool)),
+      writeSteps(pool, await this.#stepLane(pool), p, steps, await this.#packetLimit(pool)),
     );
   }
   appendStreamBatch(batch: ActivityStreamBatch) {
