@@ -1,7 +1,7 @@
 import type { SerializedError } from "./errors.js";
 import type { RunStatus } from "./history/index.js";
 import type { LocalRequest, LocalRequestRef, LocalRequestState, LocalTicket } from "./request-api.js";
-import type { FreshRun } from "./store/types.js";
+import type { ClaimedRun, FreshRun, RunSnapshot } from "./store/types.js";
 import type { LocalStreamRef } from "./stream-api.js";
 
 /*
@@ -30,6 +30,12 @@ export interface LocalRunRef {
   readonly runId: string;
   /** Set when the run was just created: its input and creation time, so no read is needed. */
   readonly fresh?: FreshRun;
+  /**
+   * Set when the write that woke the run read it back (a signal sent here, see
+   * ClientStore.addSignalAndRead): the run as that write left it, its unconsumed signals along,
+   * so a worker here takes it up without reading it.
+   */
+  readonly read?: RunSnapshot<ClaimedRun>;
 }
 
 /** How a run ended, as a worker in this process reports it. */

@@ -118,8 +118,15 @@ export class RunStarts {
     const attributes = () => ({ ...runSpanAttributes(key), [SpanAttr.Signal]: row.signal });
     return tracing.producer(SpanName.Signal, attributes, async () => {
       await this.#deps.ready(opts.tx);
-      const sent = await store.addSignal(key, row, clock.now(), opts.tx);
-      if (sent) local.wake(key.namespace, opts.tx ? undefined : key);
+      if (opts.tx) {
+        // Woken once the caller's transaction commits, which this cannot see: by namespace.
+        const sent = await store.addSignal(key, row, clock.now(), opts.tx);
+        if (sent) local.wake(key.namespace);
+        return sent;
+      }
+      // The run as the signal left it comes along, so a worker here takes it up without a read.
+      const { sent, run } = await store.addSignalAndRead(key, row, clock.now());
+      if (sent) local.wake(key.namespace, run === undefined ? key : { ...key, read: run });
       return sent;
     });
   }

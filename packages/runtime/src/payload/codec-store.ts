@@ -88,8 +88,12 @@ export class CodecStore<S extends Store = Store> extends PassThroughStore<S> imp
    */
   async readRun(key: RunKey, owner: string, now: number) {
     const read = await this.inner.readRun(key, owner, now);
-    const run = read?.signals === undefined ? read : await this.#withOpenSignals(read, key);
-    if (run?.fresh === undefined || !holdsEncoded(run.fresh.inputText)) return run;
+    return read === undefined ? undefined : this.#opened(read, key);
+  }
+  /** A run read by key as the worker takes it up: what it brought along (signals, a fresh run's input) decoded. */
+  async #opened(read: ClaimedRun, key: RunKey): Promise<ClaimedRun> {
+    const run = read.signals === undefined ? read : await this.#withOpenSignals(read, key);
+    if (run.fresh === undefined || !holdsEncoded(run.fresh.inputText)) return run;
     try {
       return { ...run, fresh: { ...run.fresh, inputText: await this.payloads.decode(run.fresh.inputText, key) } };
     } catch {
@@ -163,6 +167,15 @@ export class CodecStore<S extends Store = Store> extends PassThroughStore<S> imp
     return this.#encoded(signal.payloadText, key).then((payloadText) =>
       this.inner.addSignal(key, { ...signal, payloadText }, now, tx),
     );
+  }
+  /** The run read back comes as readRun brings it: its signals and fresh input decoded (see readRun). */
+  async addSignalAndRead(key: RunKey, signal: NewSignal, now: number) {
+    const payloadText = this.payloads.passes(signal.payloadText)
+      ? signal.payloadText
+      : await this.#encoded(signal.payloadText, key);
+    const added = await this.inner.addSignalAndRead(key, { ...signal, payloadText }, now);
+    if (added.run === undefined) return added;
+    return { ...added, run: { ...added.run, claimed: await this.#opened(added.run.claimed, key) } };
   }
   recordHeartbeat(
     key: RunKey,

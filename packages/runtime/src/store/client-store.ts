@@ -1,10 +1,12 @@
 import type { EndStatus, HistoryEvent, RunKey, RunStatus, Tags } from "../history/index.js";
 import type { BulkStore } from "./bulk-records.js";
+import type { ClaimedRun } from "./claimed-run.js";
 import type { CompletedToken, NewPublishedEvent, TokenCompletionWrite } from "./event-records.js";
 import type { OpenPayload } from "./open-events.js";
 import type { QueueState } from "./queue-records.js";
 import type { ListRunsFilter, RunInfo, RunInspection, RunPage, StreamEvent } from "./records.js";
 import type { NewRequest, RequestArrival, RequestState } from "./request-records.js";
+import type { RunSnapshot } from "./rules/lease.js";
 import type { ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
 
 /*
@@ -166,6 +168,14 @@ export interface ClientStore extends BulkStore {
    */
   addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown): Promise<boolean>;
   /**
+   * addSignal outside a caller's transaction that also reads the run back as the signal left it,
+   * with its unconsumed signals, as EngineStore.readRun reads it (before the reader's checks,
+   * takenByRead in rules/lease.ts), in the same transaction: a worker in this process takes the
+   * run up from that without a read of its own (see LocalWakes). `run` is undefined when the
+   * store did not read it back (the run is then woken by name).
+   */
+  addSignalAndRead(key: RunKey, signal: NewSignal, now: number): Promise<SignalAndRun>;
+  /**
    * Completes or fails a token and delivers the completion to its run (see rules/tokens.ts):
    * `completed` false when it was completed before. Throws UnknownTokenError or
    * TokenExpiredError, storing nothing.
@@ -280,4 +290,10 @@ export interface ClientStore extends BulkStore {
   saveCursor(namespace: string, consumer: string, lastId: number, now: number): Promise<void>;
   /** Releases what the store owns (a pool it created). */
   close(): Promise<void>;
+}
+
+/** What addSignalAndRead answers: addSignal's answer, and the run as the signal left it. */
+export interface SignalAndRun {
+  readonly sent: boolean;
+  readonly run?: RunSnapshot<ClaimedRun> | undefined;
 }

@@ -43,6 +43,7 @@ export type {
   PurgeRequest,
   RunCounts,
   RunReset,
+  SignalAndRun,
 } from "./client-store.js";
 export type {
   ClaimOptions,
@@ -74,6 +75,7 @@ export {
   type RequestWrite,
   type StoredRequest,
 } from "./request-records.js";
+export type { RunSnapshot } from "./rules/lease.js";
 export type { FiredSchedules, ScheduleInfo, ScheduleSpec } from "./schedule-records.js";
 export type {
   ChildStart,

@@ -1,5 +1,5 @@
 import { type RunKey, runKeyId } from "../history/index.js";
-import type { ClaimedRun, EngineStore } from "../store/types.js";
+import type { ClaimedRun, EngineStore, RunSnapshot } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { RunActor } from "./run-actor.js";
 
@@ -136,8 +136,18 @@ export class HeldRuns {
     for (const run of held) this.#actors.get(runKeyId(run.key))?.poke(run);
   }
 
-  /** Something woke one run held here: read what moved and tell its actor. */
-  async pokeOne(actor: RunActor): Promise<void> {
+  /**
+   * Something woke one run held here: read what moved and tell its actor. `read`: the run as the
+   * write that woke it read it back (a signal sent here), its signals along: told as it is, unread.
+   */
+  async pokeOne(actor: RunActor, read?: RunSnapshot<ClaimedRun>): Promise<void> {
+    if (read !== undefined) {
+      const { claimed } = read;
+      const { version, wakeGen, cancelRequested } = claimed;
+      const run = { version, wakeGen, cancelRequested, status: read.status, paused: read.paused };
+      actor.poke(claimed.requestGen === undefined ? run : { ...run, requestGen: claimed.requestGen }, claimed.signals);
+      return;
+    }
     const [run] = await this.#through.store.heldRuns([actor.key]).catch(() => []);
     if (run) actor.poke(run);
   }

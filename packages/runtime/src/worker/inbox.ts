@@ -56,11 +56,15 @@ export class RunInbox {
     return this.#wakeGen;
   }
 
-  /** wake_gen moved (a poke, or a commit saw it): the inbox may hold rows no await was matched with. */
-  moveTo(wakeGen: number): void {
+  /**
+   * wake_gen moved (a poke, or a commit saw it): the inbox may hold rows no await was matched
+   * with. `readAlong`: every unconsumed signal as of `wakeGen`, when the poke brought them (a
+   * signal sent in this process read the run back), so that the next read is served from them.
+   */
+  moveTo(wakeGen: number, readAlong?: readonly InboxSignal[]): void {
     this.#wakeGen = wakeGen;
     this.#checked.clear();
-    this.#readAlong = undefined;
+    this.#readAlong = readAlong;
   }
 
   /** Every await is matched again, wake_gen unchanged (a signal stored meanwhile may have moved it unseen). */

@@ -1,6 +1,7 @@
 import type { LocalRunRef } from "../api.js";
 import { type RunKey, runKeyId } from "../history/index.js";
 import { workerTakes } from "../store/rules/claim-filter.js";
+import { takenByRead } from "../store/rules/lease.js";
 import { type ClaimedRun, freshClaim } from "../store/types.js";
 import type { CachedRun } from "./actor-host.js";
 import type { HeldRuns } from "./held-runs.js";
@@ -63,7 +64,7 @@ export class LocalWakes {
     const { held } = this.#host;
     if (run) {
       const actor = held.actor(runKeyId(run));
-      if (actor) return void held.pokeOne(actor);
+      if (actor) return void held.pokeOne(actor, run.read);
       if (this.#takeLocal(run)) return;
     }
     this.#host.kick();
@@ -173,6 +174,13 @@ export class LocalWakes {
     if (run.fresh) {
       // Just created in this process: everything the first step needs is known.
       this.#host.activate(freshClaim(key, run.fresh));
+      return true;
+    }
+    if (run.read) {
+      // Read back by the write that woke it (a signal sent here): the same checks as a read here.
+      const claimed = takenByRead(run.read, this.#options.identity, this.#now());
+      if (claimed === undefined || !takesLocally(this.#options, this.#now(), { read: claimed })) return false;
+      this.#host.activate(claimed);
       return true;
     }
     held.startLoading(id);

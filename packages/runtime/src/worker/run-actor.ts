@@ -5,7 +5,7 @@ import type { RunExecutor } from "../replay/executor.js";
 import type { QueryAnswer } from "../replay/handlers.js";
 import { PAUSED_REFUSAL } from "../store/rules/fence.js";
 import { refusedIfPaused, takesArrivals } from "../store/rules/pause.js";
-import type { ClaimedRun, HeldRun } from "../store/types.js";
+import type { ClaimedRun, HeldRun, InboxSignal } from "../store/types.js";
 import type { RunLogRef } from "../telemetry/logging.js";
 import type { WorkflowSpan } from "../telemetry/tracing.js";
 import { type AttemptResult, runAttempt } from "./activity-runner.js";
@@ -140,7 +140,7 @@ export class RunActor {
    * Stale reads, and reads while a commit is on its way (whose result tells the same), are not
    * looked at.
    */
-  poke(run: Omit<HeldRun, "key">): void {
+  poke(run: Omit<HeldRun, "key">, signals?: readonly InboxSignal[]): void {
     if (this.#done || this.#committing || run.version < this.#version) return;
     if (run.status !== RunStatus.Running || run.version > this.#version) {
       this.#lose(run.status);
@@ -150,8 +150,8 @@ export class RunActor {
     const requests = this.#requests.moveTo(run.requestGen);
     const same = wakeGen === this.#inbox.wakeGen && cancelRequested === this.#cancelRequested;
     if (same && paused === this.#paused && !requests) return;
-    // The inbox is read after this, so it sees everything up to this wake_gen.
-    if (wakeGen !== this.#inbox.wakeGen) this.#inbox.moveTo(wakeGen);
+    // The inbox is read after this (or served from `signals`, read with this wake_gen), so it sees everything up to it.
+    if (wakeGen !== this.#inbox.wakeGen) this.#inbox.moveTo(wakeGen, signals);
     this.#cancelRequested = cancelRequested;
     this.#paused = paused;
     this.pump();

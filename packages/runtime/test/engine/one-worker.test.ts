@@ -62,6 +62,37 @@ forEachStore((env) => {
       expect(env.logs.lines.filter((line) => line.startsWith("error:"))).toEqual([]);
     });
 
+    it("takes a run signalled in this process up from what the signal read back, without a read of its own", async () => {
+      await env.worker({
+        namespace: "carried",
+        workflows: {
+          pings: async (ctx: RunContext) => {
+            const got: unknown[] = [];
+            for (let i = 0; i < 3; i++) got.push(await ctx.awaitSignal("ping", "1h"));
+            return got;
+          },
+        },
+        activities: {},
+      });
+      const client = env.client;
+      await client.runWorkflow("carried", "pings", "p1", null);
+      // The first step reads the inbox: a run may get signals before it exists.
+      const waiting = (i: number) =>
+        waitFor(async () =>
+          shape(await historyOf(client, "carried", "pings", "p1")).includes(`signal_request ping#${i}`),
+        );
+      await waiting(0);
+      const reads = vi.spyOn(client.store, "readRun");
+      const inboxReads = vi.spyOn(client.store, "loadSignals");
+      for (let i = 0; i < 3; i++) {
+        await waiting(i);
+        await client.signalRun("carried", "pings", "p1", "ping", i, `ping-${i}`);
+      }
+      expect(await client.awaitResult("carried", "pings", "p1", { timeout: "10s" })).toEqual([0, 1, 2]);
+      expect(reads).not.toHaveBeenCalled();
+      expect(inboxReads).not.toHaveBeenCalled();
+    });
+
     it("drops a claim that read a run before the worker's own later steps of it: each attempt runs once, no step is refused", async () => {
       const clock = manualClock(Date.UTC(2030, 0, 1));
       const client = env.clientWith({ clock });

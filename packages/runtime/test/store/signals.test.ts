@@ -47,6 +47,32 @@ conformance("signals", ({ kind, store, create }) => {
     expect(await send(typo, "e1", T + 2000)).toBe(true);
   });
 
+  it("sent outside a transaction, read the run back as the signal left it, with its unconsumed signals", async () => {
+    const run = fresh("readback");
+    await create(run);
+    await store.addSignal(run, { signal: "go", externalId: "a", payloadText: '"a"' }, T);
+    const added = await store.addSignalAndRead(run, { signal: "stop", externalId: "b", payloadText: '"b"' }, T + 1);
+    expect(added.sent).toBe(true);
+    expect(added.run).toMatchObject({ status: "running", paused: false, leaseOwner: null });
+    // As readRun reads it, the same run, the same signals.
+    expect(added.run?.claimed).toEqual(await store.readRun(run, "w1", T + 2));
+    expect(added.run?.claimed).toMatchObject({ version: 0, wakeGen: 2 });
+    expect(added.run?.claimed.signals?.map((signal) => [signal.signal, signal.payloadText])).toEqual([
+      ["go", '"a"'],
+      ["stop", '"b"'],
+    ]);
+    // Sent before: nothing stored, nothing read back.
+    expect(await store.addSignalAndRead(run, { signal: "stop", externalId: "b", payloadText: '"c"' }, T + 3)).toEqual({
+      sent: false,
+    });
+    // A run that does not exist yet keeps the signal, and there is no run to read back.
+    const later = fresh("readback-later");
+    expect(await store.addSignalAndRead(later, { signal: "go", externalId: "a", payloadText: "1" }, T)).toMatchObject({
+      sent: true,
+      run: undefined,
+    });
+  });
+
   it("come along with a run read for a worker, unconsumed ones in arrival order, unless there are too many", async () => {
     const run = fresh("along");
     await create(run);

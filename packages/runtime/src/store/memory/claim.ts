@@ -1,7 +1,7 @@
 import { type RunKey, RunStatus } from "../../history/index.js";
 import { FRESH_VERSION } from "../claimed-run.js";
 import { claimable, type WorkerFilter, workerTakes } from "../rules/claim-filter.js";
-import { leasableByKey, leasedByOther, leaseLive } from "../rules/lease.js";
+import { leasableByKey, leaseLive, type RunSnapshot, takenByRead } from "../rules/lease.js";
 import {
   pickQueued,
   planCandidates,
@@ -84,22 +84,25 @@ export function configureQueue(db: MemoryTables, namespace: string, queue: strin
 
 /** See EngineStore.readRun. */
 export function readRun(db: MemoryTables, key: RunKey, owner: string, now: number): ClaimedRun | undefined {
+  return takenByRead(runSnapshot(db, key), owner, now);
+}
+
+/** The run by key with its unconsumed signals, before the reader's checks (takenByRead); undefined: no run. */
+export function runSnapshot(db: MemoryTables, key: RunKey): RunSnapshot<ClaimedRun> | undefined {
   const run = db.run(key);
-  if (run === undefined || run.status !== RunStatus.Running || run.paused) return undefined;
-  if (leasedByOther(run, owner, now)) return undefined;
+  if (run === undefined) return undefined;
   const unconsumed = db.inbox(key).filter((row) => row.consumedIteration === null);
   const signals = inboxReadAlong(unconsumed)?.map(inboxSignalOf);
   const claimed = { ...claimOf(run), signals };
-  if (run.version !== FRESH_VERSION || run.inputText === null) return claimed;
-  return {
-    ...claimed,
-    fresh: {
-      inputText: run.inputText,
-      createdAt: run.createdAt,
-      codeVersion: claimed.codeVersion,
-      traceContext: claimed.traceContext,
-    },
+  const read = { status: run.status, paused: run.paused, leaseOwner: run.leaseOwner, leaseUntil: run.leaseUntil };
+  if (run.version !== FRESH_VERSION || run.inputText === null) return { ...read, claimed };
+  const fresh = {
+    inputText: run.inputText,
+    createdAt: run.createdAt,
+    codeVersion: claimed.codeVersion,
+    traceContext: claimed.traceContext,
   };
+  return { ...read, claimed: { ...claimed, fresh } };
 }
 
 /** See EngineStore.claimRun; the same conditions as the UPDATE of mysql/claim.ts claimRun. */

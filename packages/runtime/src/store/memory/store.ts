@@ -28,7 +28,7 @@ import type {
   TriggerPlanner,
 } from "../types.js";
 import { addBulkItems, applyBulkItem, bulkProgress, openBulk, pendingBulkItems, readBulk } from "./bulk.js";
-import { claim, claimRun, configureQueue, nextRunWake, readRun } from "./claim.js";
+import { claim, claimRun, configureQueue, nextRunWake, readRun, runSnapshot } from "./claim.js";
 import { countRuns } from "./counts.js";
 import { lastEventId, readEvents } from "./event-reader.js";
 import { dispatchEvents, fireDebounces, nextDebounce, publishEvent, purgeEvents } from "./events.js";
@@ -236,6 +236,10 @@ export class MemoryStore implements Store {
   async addSignal(key: RunKey, signal: NewSignal, now: number, tx?: unknown) {
     refuseTx(tx);
     return addClientSignal(this.#db, key, signal, now);
+  }
+  async addSignalAndRead(key: RunKey, signal: NewSignal, now: number) {
+    const sent = addClientSignal(this.#db, key, signal, now);
+    return { sent, run: sent ? runSnapshot(this.#db, key) : undefined };
   }
   async completeToken(completion: TokenCompletionWrite, tx?: unknown) {
     refuseTx(tx);

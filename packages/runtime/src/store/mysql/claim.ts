@@ -2,7 +2,7 @@ import type { Pool, ResultSetHeader } from "mysql2/promise";
 import type { Transaction } from "../../api.js";
 import { type RunKey, RunStatus } from "../../history/index.js";
 import type { WorkerFilter } from "../rules/claim-filter.js";
-import { leasedByOther } from "../rules/lease.js";
+import { type RunSnapshot, takenByRead } from "../rules/lease.js";
 import {
   claimOrder,
   decodeStarts,
@@ -23,7 +23,7 @@ import { presentOwners } from "./presence.js";
 import { dueLeft, queueLeaseTable, queueNextTable, readCandidates, runsInProgress } from "./queue-picking.js";
 import { nullableText, type Row, text } from "./rows.js";
 import { whereRunKeys } from "./run-keys.js";
-import { qualified } from "./statements.js";
+import { qualified, type Statement } from "./statements.js";
 import { inTransaction } from "./transaction.js";
 
 const CLAIM_COLUMNS =
@@ -298,8 +298,15 @@ export async function readRun(
   owner: string,
   now: number,
 ): Promise<ClaimedRun | undefined> {
-  const [rows] = await pool.query<Row[]>(
-    `SELECT ${qualified("r", CLAIM_COLUMNS.split(", "))}, r.status, r.paused, r.lease_owner, r.lease_until, r.created_at,
+  const read = readRunStatement(p, key);
+  const [rows] = await pool.query<Row[]>(read.sql, read.args);
+  return takenByRead(runSnapshotOf(key, rows), owner, now);
+}
+
+/** The run by key with its unconsumed signals (at most INBOX_READ_ALONG, and one more to tell): readRun's one statement. */
+export function readRunStatement(p: string, key: RunKey): Statement {
+  return {
+    sql: `SELECT ${qualified("r", CLAIM_COLUMNS.split(", "))}, r.status, r.paused, r.lease_owner, r.lease_until, r.created_at,
             IF(r.version = ?, r.input, NULL) AS fresh_input,
             s.id AS s_id, s.signal_name AS s_signal_name, s.external_id AS s_external_id, s.payload AS s_payload,
             s.created_at AS s_created_at
@@ -307,24 +314,29 @@ export async function readRun(
          ON s.namespace = r.namespace AND s.workflow = r.workflow AND s.run_id = r.run_id AND s.consumed_iteration IS NULL
       WHERE r.namespace = ? AND r.workflow = ? AND r.run_id = ?
       ORDER BY s.id LIMIT ?`,
-    [FRESH_VERSION, key.namespace, key.workflow, key.runId, INBOX_READ_ALONG + 1],
-  );
+    args: [FRESH_VERSION, key.namespace, key.workflow, key.runId, INBOX_READ_ALONG + 1],
+  };
+}
+
+/** The rows of readRunStatement as the run they found (undefined: no run), before the reader's checks (takenByRead). */
+export function runSnapshotOf(key: RunKey, rows: readonly Row[]): RunSnapshot<ClaimedRun> | undefined {
   const row = rows[0];
-  if (row === undefined || text(row.status) !== RunStatus.Running || Number(row.paused) === 1) return undefined;
-  const held = {
+  if (row === undefined) return undefined;
+  const claimed = { ...toClaimed(key.namespace, row), signals: inboxAlong(rows) };
+  const read = {
+    status: text(row.status),
+    paused: Number(row.paused) === 1,
     leaseOwner: nullableText(row.lease_owner),
     leaseUntil: row.lease_until === null ? null : Number(row.lease_until),
   };
-  if (leasedByOther(held, owner, now)) return undefined;
-  const claimed = { ...toClaimed(key.namespace, row), signals: inboxAlong(rows) };
-  if (row.fresh_input === null) return claimed;
+  if (row.fresh_input === null) return { ...read, claimed };
   const fresh = {
     inputText: text(row.fresh_input),
     createdAt: Number(row.created_at),
     codeVersion: claimed.codeVersion,
     traceContext: claimed.traceContext,
   };
-  return { ...claimed, fresh };
+  return { ...read, claimed: { ...claimed, fresh } };
 }
 
 /** The signals read along with a run (see readRun), or undefined when there were too many to read whole. */

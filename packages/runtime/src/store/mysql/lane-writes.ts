@@ -2,7 +2,8 @@ import type { PoolConnection, ResultSetHeader } from "mysql2/promise";
 import { isEnded, type RunKey, RunStatus } from "../../history/index.js";
 import { runCreation } from "../rules/new-run.js";
 import { takesSignals } from "../rules/signals.js";
-import type { NewRequest, NewRun, NewSignal } from "../types.js";
+import type { NewRequest, NewRun, NewSignal, SignalAndRun } from "../types.js";
+import { readRunStatement, runSnapshotOf } from "./claim.js";
 import { isDuplicateKey } from "./db-errors.js";
 import type { Lane } from "./lane.js";
 import { REQUEST_COLUMNS, REQUEST_WAKE, requestValues } from "./requests.js";
@@ -31,7 +32,8 @@ const ENDED_STATUSES = Object.values(RunStatus).filter((status) => !takesSignals
 /**
  * A client's signal: the run row is locked and read, the signal stored unless the run ended,
  * the run woken. Undefined (nothing written) when the run has ended or the signal was sent
- * before: the slow path says which (RunEndedError, or false for a retry).
+ * before: the slow path says which (RunEndedError, or false for a retry). With `readBack`, the
+ * run is read again before COMMIT as readRun reads it (readRunStatement), its signals along.
  */
 export async function addSignalOnLane(
   lane: Lane,
@@ -39,7 +41,8 @@ export async function addSignalOnLane(
   run: RunKey,
   signal: NewSignal,
   now: number,
-): Promise<true | undefined> {
+  readBack = false,
+): Promise<SignalAndRun | undefined> {
   const key = [run.namespace, run.workflow, run.runId];
   const statements: Statement[] = [
     { sql: `SELECT status FROM ${p}runs WHERE namespace = ? AND workflow = ? AND run_id = ? FOR UPDATE`, args: key },
@@ -54,13 +57,15 @@ export async function addSignalOnLane(
              WHERE namespace = ? AND workflow = ? AND run_id = ? AND status = ?`,
       args: [now, now, now, ...key, RunStatus.Running],
     },
+    ...(readBack ? [readRunStatement(p, run)] : []),
     { sql: "COMMIT", args: [] },
   ];
   return once(lane, statements, (answers) => {
     const status = (answers[0] as Row[])[0]?.status;
     const inserted = (answers[1] as ResultSetHeader).affectedRows === 1;
     // An ended run: nothing was inserted, and the update matched nothing.
-    return inserted && (status === undefined || takesSignals(String(status))) ? true : undefined;
+    if (!inserted || (status !== undefined && !takesSignals(String(status)))) return undefined;
+    return { sent: true, run: readBack ? runSnapshotOf(run, answers[3] as Row[]) : undefined };
   });
 }
 
@@ -97,11 +102,11 @@ export async function addRequestOnLane(
 }
 
 /** Sends `statements` as one query; a server error rolls back and answers undefined (a duplicate) or rethrows. */
-async function once(
+async function once<T>(
   lane: Lane,
   statements: readonly Statement[],
-  read: (answers: unknown[]) => true | undefined,
-): Promise<true | undefined> {
+  read: (answers: unknown[]) => T | undefined,
+): Promise<T | undefined> {
   const conn: PoolConnection = await lane.getConnection();
   try {
     const [answers] = await conn.query(

@@ -23,6 +23,7 @@ import type {
   PurgeRequest,
   RunReset,
   ScheduleSpec,
+  SignalAndRun,
   SlotRequest,
   StepWrite,
   Store,
@@ -332,7 +333,14 @@ export class MySqlStore implements Store {
     return this.#write(
       tx,
       (conn, p) => insertClientSignal(conn, p, key, signal, now),
-      (lane, p) => addSignalOnLane(lane, p, key, signal, now),
+      async (lane, p) => (await addSignalOnLane(lane, p, key, signal, now))?.sent,
+    );
+  }
+  addSignalAndRead(key: RunKey, signal: NewSignal, now: number): Promise<SignalAndRun> {
+    return this.#write(
+      undefined,
+      async (conn, p) => ({ sent: await insertClientSignal(conn, p, key, signal, now) }),
+      (lane, p) => addSignalOnLane(lane, p, key, signal, now, true),
     );
   }
   completeToken(completion: TokenCompletionWrite, tx?: unknown) {

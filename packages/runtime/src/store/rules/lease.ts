@@ -1,3 +1,5 @@
+import { RunStatus } from "../../history/index.js";
+
 /** What the lease rules read of a run. */
 export interface LeasedRun {
   readonly leaseOwner: string | null;
@@ -26,4 +28,26 @@ export function leasedByOther(run: LeasedRun, owner: string, now: number): boole
  */
 export function leasableByKey(run: Pick<LeasedRun, "leaseOwner">, owner: string): boolean {
   return run.leaseOwner === null || run.leaseOwner === owner;
+}
+
+/**
+ * A run as a read by key found it (EngineStore.readRun), before the reader's checks: what the
+ * worker takes up, and what decides whether it may (takenByRead).
+ */
+export interface RunSnapshot<C> extends LeasedRun {
+  readonly claimed: C;
+  readonly status: string;
+  readonly paused: boolean;
+}
+
+/**
+ * What `owner` takes up from a run read by key: nothing when it is not running, paused, or
+ * leased live by another worker (the claim loop and that worker see to it). The one rule of
+ * readRun on both stores, and of a run read back by the write that woke it (a signal sent in
+ * this process, see ClientStore.addSignalAndRead).
+ */
+export function takenByRead<C>(snapshot: RunSnapshot<C> | undefined, owner: string, now: number): C | undefined {
+  if (snapshot === undefined || snapshot.status !== RunStatus.Running || snapshot.paused) return undefined;
+  if (leasedByOther(snapshot, owner, now)) return undefined;
+  return snapshot.claimed;
 }
