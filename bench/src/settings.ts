@@ -10,6 +10,7 @@ const MARIADB_VARIABLES = [
   "sync_binlog",
   "innodb_doublewrite",
   "innodb_flush_method",
+  "innodb_buffer_pool_size",
 ];
 
 /** The durability settings MariaDB reports, read back from the server. */
