@@ -20,7 +20,7 @@ import { isReplayedRequest } from "./matching.js";
 import { afterEnd, nonDeterminism, unhandledUpdate, unrequested } from "./nondeterminism.js";
 import { DeterministicRandom } from "./prng.js";
 import { RecordedHistory, sameCompletion } from "./recorded.js";
-import { createRunContext } from "./run-context.js";
+import { type CommandSink, createRunContext } from "./run-context.js";
 import { IterationTokens } from "./tokens.js";
 
 export type { ExecutorOptions, Outcome, RunIdentity } from "./executor-types.js";
@@ -323,25 +323,58 @@ export class RunExecutor {
   }
 
   #context(): RunContext {
-    return createRunContext(this.identity, {
-      issue: (kind, target, input, options) => this.#issue(kind, target, input, options),
-      onUpdate: (name, handler, validator) => this.#handlersOf().onUpdate(name, handler, validator),
-      onQuery: (name, handler) => this.#handlersOf().onQuery(name, handler),
-      condition: (predicate, timeoutMs) => this.#conditionsOf().wait(predicate, timeoutMs),
-      restart: (input) => {
-        this.#end({ kind: "restart", input });
-        return never();
-      },
-      patched: (patchId) => this.#patched(patchId),
-      deprecatePatch: (patchId) => this.#recorded.deprecatePatch(patchId),
-      awaitToken: (tokenId) =>
-        this.#tokensOf().await(tokenId, (deadline) => this.#issue("tokenAwait", tokenId, { deadline })),
-      now: () => this.#time,
-      random: () => this.#random.random(),
-      uuid: () => this.#random.uuid(),
-      readOnly: () => this.#readOnly,
-    });
+    return createRunContext(this.identity, new RunExecutor.#Sink(this));
   }
+
+  /**
+   * What the run context asks of this executor (CommandSink): one small object whose methods are
+   * shared on its class, where twelve closures were, so that a run cached for days keeps less.
+   * Declared inside the class body, it reaches the executor's private members.
+   */
+  static readonly #Sink = class ExecutorSink implements CommandSink {
+    readonly #executor: RunExecutor;
+    constructor(executor: RunExecutor) {
+      this.#executor = executor;
+    }
+    issue(kind: CommandKind, target: string, input: unknown, options?: ActivityOptions): Promise<unknown> {
+      return this.#executor.#issue(kind, target, input, options);
+    }
+    onUpdate(name: string, handler: unknown, validator: unknown): void {
+      this.#executor.#handlersOf().onUpdate(name, handler, validator);
+    }
+    onQuery(name: string, handler: unknown): void {
+      this.#executor.#handlersOf().onQuery(name, handler);
+    }
+    condition(predicate: () => unknown, timeoutMs: number | undefined): Promise<boolean> {
+      return this.#executor.#conditionsOf().wait(predicate, timeoutMs);
+    }
+    restart(input: unknown): Promise<never> {
+      this.#executor.#end({ kind: "restart", input });
+      return never();
+    }
+    patched(patchId: string): boolean {
+      return this.#executor.#patched(patchId);
+    }
+    deprecatePatch(patchId: string): void {
+      this.#executor.#recorded.deprecatePatch(patchId);
+    }
+    awaitToken(tokenId: string): Promise<unknown> {
+      const executor = this.#executor;
+      return executor.#tokensOf().await(tokenId, (deadline) => executor.#issue("tokenAwait", tokenId, { deadline }));
+    }
+    now(): number {
+      return this.#executor.#time;
+    }
+    random(): number {
+      return this.#executor.#random.random();
+    }
+    uuid(): string {
+      return this.#executor.#random.uuid();
+    }
+    readOnly(): string | undefined {
+      return this.#executor.#readOnly;
+    }
+  };
 
   /** Runs `fn` with the context read-only (see ReadOnlyContextError): `where` names what runs. */
   #readOnlyRun<T>(where: string, fn: () => T): T {
