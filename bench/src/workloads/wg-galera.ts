@@ -6,8 +6,12 @@ import { captureQueries, roundTrips } from "../round-trips.js";
 import { percentile, range } from "../stats.js";
 import { STEPS_SETUP } from "../systems/steps.js";
 
-/** The claim loop's idle polls: its probe for due runs and its read of the next wake time. */
-const IDLE_POLL = /^SELECT (1 FROM \S*runs FORCE INDEX|MIN\(next\))/;
+/**
+ * The claim loop's idle reads, sent by the clock, not by steps: its probe for due runs, the next
+ * wake time, and its looks at schedules, published events and debounces.
+ */
+const IDLE_POLL =
+  /^SELECT (1 FROM \S*runs FORCE INDEX|MIN\(next\)|MIN\(next_tick\)|MIN\(fire_at\)|1 FROM \S*published_events)/;
 
 /** Steps per run, as W1's profiled step count. */
 const STEPS = 10;
@@ -36,7 +40,7 @@ export async function runWG(ctx: BenchContext): Promise<void> {
       for (const i of range(ctx.sizes.warmup)) await rk.runReplaykit(env, "steps", `warm-${i}`, { n: STEPS });
       /**
        * Wall time of each run of `n` steps, the round trips all of them sent, and those less the
-       * claim loop's idle polls (its probe and next-wake read, sent by the clock, not by steps).
+       * claim loop's idle reads (IDLE_POLL).
        */
       const series = async (n: number) => {
         const times: number[] = [];

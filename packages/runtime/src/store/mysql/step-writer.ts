@@ -300,7 +300,11 @@ async function writeLean(
   return results;
 }
 
-/** The columns of the run a lean step's result reads, as the worker saw them (the update was fenced on them). */
+/**
+ * The columns of the run a lean step's result reads, as the worker saw them (the update was
+ * fenced on them). No parent link: the fence's parent term lets a step end only a run no parent
+ * waits for, so its ending goes to no parent (see endingToParent).
+ */
 function seenRow(step: StepWrite): Row {
   const seen = step.seen as RunSeen;
   return {
@@ -308,6 +312,9 @@ function seenRow(step: StepWrite): Row {
     request_gen: seen.requestGen,
     cancel_requested: seen.cancelRequested ? 1 : 0,
     paused: seen.paused ? 1 : 0,
+    parent_workflow: null,
+    parent_run_id: null,
+    parent_waits: 0,
   } as Row;
 }
 
