@@ -111,6 +111,12 @@ function atMostTimesDbos(limit: number, unit: string) {
   };
 }
 
+/** replaykit's figure, reported with no goal. */
+function reported(unit: string) {
+  return (row: Row): ["reported", string] | undefined =>
+    row.replaykit === undefined ? undefined : ["reported", `${fmt(row.replaykit)}${unit}`];
+}
+
 /** replaykit at most `limit` (lower is better), replaykit's figure alone. */
 function atMost(limit: number, unit: string) {
   return (row: Row): [boolean, string] | undefined => {
@@ -179,7 +185,7 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       "lean step",
       "SQL statements per added step (W1: N=10 less N=0, idle polls included; reported)",
       get("W1", "SQL statements per added step (N=10 less N=0, per step)"),
-      (row) => (row.replaykit === undefined ? undefined : ["reported", `${fmt(row.replaykit)} statements/step`]),
+      reported(" statements/step"),
     ),
     target(
       "Galera",
@@ -203,10 +209,13 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       "lean step",
       "rows read per added step (reported)",
       get("W1", "rows read per added step (N=10 less N=0, per step)"),
-      (row) => (row.replaykit === undefined ? undefined : ["reported", `${fmt(row.replaykit)} rows/step`]),
+      reported(" rows/step"),
     ),
-    target(`W1 N=${n}`, "SQL statements per step (reported)", get("W1", `N=${n} SQL statements per step`), (row) =>
-      row.replaykit === undefined ? undefined : ["reported", `${fmt(row.replaykit)} statements/step`],
+    target(
+      `W1 N=${n}`,
+      "SQL statements per step (reported)",
+      get("W1", `N=${n} SQL statements per step`),
+      reported(" statements/step"),
     ),
     target(
       `W1 N=${n}`,
@@ -218,7 +227,7 @@ export function evaluateTargets(results: Results, sizes: Sizes): Target[] {
       `W1 N=${n}`,
       "rows read per step (reported)",
       get("W1", `N=${n} index/table rows read per step (Handler_read_*)`),
-      (row) => (row.replaykit === undefined ? undefined : ["reported", `${fmt(row.replaykit)} rows/step`]),
+      reported(" rows/step"),
     ),
     target(`W2 c=${c}`, "runs/s >= 2.5x DBOS's", get("W2", `c=${c} runs/s`), (row) => {
       const v = both(row);
